@@ -1,0 +1,66 @@
+// An exchange account the owner registered: where signals for it execute, and its limits.
+export type ExchangeId = 'paper' | 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
+export const EXCHANGE_IDS: readonly ExchangeId[] = ['paper', 'binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'];
+
+export type AccountStatus = 'active' | 'paused' | 'disabled';
+
+export interface PaperSettings {
+  quoteCurrency: string;
+  initialBalance: number;
+  /** taker fee as a fraction (0.0005 = 0.05 %, Binance USDⓈ-M VIP0) */
+  takerFeeRate: number;
+  /** adverse slippage applied to market fills, in basis points */
+  slippageBps: number;
+}
+
+export interface AccountSettings {
+  /** percent of equity committed as margin when a signal carries no size */
+  defaultSizePercent: number;
+  defaultLeverage: number;
+  maxLeverage: number;
+  marginMode: 'isolated' | 'cross';
+  paper?: PaperSettings;
+}
+
+/** Credentials as stored: always ciphertext, produced by the key vault. */
+export interface EncryptedSecret {
+  /** which vault wrote it: 'kms' (envelope) or 'local' (AES-256-GCM with a key file) */
+  vault: 'kms' | 'local';
+  /** base64 JSON envelope, opaque outside the vault */
+  blob: string;
+}
+
+export interface ExchangeCredentials {
+  apiKey: string;
+  secret: string;
+  password?: string;
+}
+
+export interface Account {
+  accountId: string;
+  name: string;
+  exchange: ExchangeId;
+  /** true: the exchange's testnet/sandbox */
+  testnet: boolean;
+  status: AccountStatus;
+  /** sha256 hex of the webhook token; the token itself is shown once and never stored */
+  webhookTokenHash: string;
+  credentials?: EncryptedSecret;
+  settings: AccountSettings;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
+  defaultSizePercent: 10,
+  defaultLeverage: 1,
+  maxLeverage: 20,
+  marginMode: 'isolated',
+};
+
+export const DEFAULT_PAPER_SETTINGS: PaperSettings = {
+  quoteCurrency: 'USDT',
+  initialBalance: 10_000,
+  takerFeeRate: 0.0005,
+  slippageBps: 2,
+};

@@ -1,0 +1,27 @@
+// Append-only record of every decision the system takes, with its reason and numbers.
+export type AuditType =
+  | 'account.created'
+  | 'account.status'
+  | 'signal.accepted'
+  | 'signal.duplicate'
+  | 'signal.rejected'
+  | 'signal.executed'
+  | 'signal.skipped'
+  | 'order.intent'
+  | 'order.sent'
+  | 'order.filled'
+  | 'order.failed'
+  | 'order.adopted'
+  | 'order.canceled'
+  | 'trade.opened'
+  | 'trade.closed'
+  | 'protective.triggered';
+
+export interface AuditEvent {
+  accountId: string;
+  type: AuditType;
+  at: number;
+  signalId?: string;
+  message: string;
+  data?: Record<string, unknown>;
+}

@@ -1,0 +1,35 @@
+// Orders as the system records them: the intent is written before anything is sent, the result
+// after. Their key is the deterministic client order id, so a retry finds what an earlier try did.
+export type OrderSide = 'buy' | 'sell';
+export type OrderType = 'market' | 'stop_market' | 'take_profit_market';
+/** intent: recorded, not yet confirmed sent; sent: exchange accepted it, outcome open. */
+export type OrderStatus = 'intent' | 'open' | 'filled' | 'partially_filled' | 'canceled' | 'rejected';
+/** Why the order exists within its signal. */
+export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp';
+
+export interface OrderRecord {
+  accountId: string;
+  clientOrderId: string;
+  signalId: string;
+  leg: OrderLeg;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  reduceOnly: boolean;
+  /** requested amount in base units, already rounded down to the market step (decimal string) */
+  amount: string;
+  triggerPrice?: string;
+  status: OrderStatus;
+  exchangeOrderId?: string;
+  filled?: string;
+  averagePrice?: string;
+  fee?: number;
+  feeCurrency?: string;
+  /** the alert's {{close}}, to measure slippage against the fill */
+  signalPrice?: number;
+  leverage?: number;
+  strategy?: string;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,58 @@
+// A trade is one position's life: opened by an entry, possibly added to or reduced, closed by an
+// exit. The book position points at its open trade.
+export type PositionSide = 'long' | 'short';
+
+export interface TradeRecord {
+  accountId: string;
+  tradeId: string;
+  symbol: string;
+  side: PositionSide;
+  status: 'open' | 'closed';
+  strategy?: string;
+  leverage: number;
+  /** base units currently open */
+  quantity: string;
+  /** largest base quantity held over the trade's life */
+  maxQuantity: string;
+  /** quantity-weighted average entry price */
+  entryPrice: string;
+  /** quantity-weighted average exit price over all exits so far */
+  exitPrice?: string;
+  exitedQuantity: string;
+  openedAt: number;
+  closedAt?: number;
+  /** fees paid on entries and exits, quote currency */
+  fees: number;
+  funding: number;
+  /** price P&L of the exited quantity minus all fees and funding, quote currency */
+  realizedPnl: number;
+  /** realizedPnl over the initial margin (entry notional / leverage), percent */
+  roiPct?: number;
+  openSignalId: string;
+  closeSignalId?: string;
+  exitReason?: 'signal' | 'stop_loss' | 'take_profit' | 'reverse' | 'manual' | 'liquidation';
+  updatedAt: number;
+}
+
+export interface ProtectiveOrderRef {
+  clientOrderId: string;
+  triggerPrice: string;
+}
+
+/** The system's own view of an open position; the exchange's view is reconciled against it. */
+export interface BookPosition {
+  accountId: string;
+  symbol: string;
+  side: PositionSide;
+  quantity: string;
+  entryPrice: string;
+  leverage: number;
+  tradeId: string;
+  strategy?: string;
+  stopLoss?: ProtectiveOrderRef;
+  takeProfit?: ProtectiveOrderRef;
+  openedAt: number;
+  updatedAt: number;
+  /** optimistic lock: every write is conditional on the version read */
+  version: number;
+}

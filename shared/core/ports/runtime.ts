@@ -1,0 +1,26 @@
+// Small ports for the world outside: time, queue, key vault, exchange construction.
+import type { Account, EncryptedSecret, ExchangeCredentials } from '../domain/account';
+import type { Signal } from '../signal/types';
+import type { ExchangePort } from './exchange';
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface SignalQueue {
+  /** Enqueue in order per group; the queue drops a repeated dedupId within its window. */
+  send(signal: Signal, groupId: string, dedupId: string): Promise<void>;
+}
+
+/** Encrypts exchange credentials bound to their account (KMS encryption context / GCM AAD). */
+export interface KeyVault {
+  encrypt(accountId: string, credentials: ExchangeCredentials): Promise<EncryptedSecret>;
+  decrypt(accountId: string, secret: EncryptedSecret): Promise<ExchangeCredentials>;
+}
+
+export interface ExchangeFactory {
+  /** Builds (or reuses from a warm cache) the adapter for an account. */
+  forAccount(account: Account, credentials: ExchangeCredentials | undefined): Promise<ExchangePort>;
+}

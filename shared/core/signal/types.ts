@@ -1,0 +1,53 @@
+// The normalised signal: what the webhook enqueues and the executor consumes. Version 1.
+
+export type RawAction = 'long' | 'short' | 'close_long' | 'close_short' | 'close_all' | 'buy' | 'sell';
+export type MarketPosition = 'long' | 'flat' | 'short';
+
+/** What the executor is asked to do, after TradingView's buy/sell+position has been resolved. */
+export type Intent =
+  | 'enter_long'
+  | 'enter_short'
+  | 'close_long'
+  | 'close_short'
+  | 'close_all'
+  | 'reduce_long'
+  | 'reduce_short';
+
+export type SizeSpec =
+  | { kind: 'percent'; value: number } // percent of equity committed as margin
+  | { kind: 'quote'; value: number } // margin in the quote currency (USDT)
+  | { kind: 'contracts'; value: number }; // base-asset amount (contracts are converted per market)
+
+export type PriceLevel = { kind: 'percent'; value: number } | { kind: 'price'; value: number };
+
+export interface SymbolRef {
+  /** ccxt unified symbol, e.g. BTC/USDT:USDT */
+  unified: string;
+  base: string;
+  quote: string;
+  settle: string;
+  /** exchange-style compact form, e.g. BTCUSDT: used in message groups and display */
+  compact: string;
+  /** exchange prefix when the alert carried one (BINANCE:BTCUSDT.P), for information only */
+  sourceExchange?: string;
+}
+
+export interface Signal {
+  v: 1;
+  signalId: string;
+  accountId: string;
+  intent: Intent;
+  symbol: SymbolRef;
+  size?: SizeSpec;
+  leverage?: number;
+  sl?: PriceLevel;
+  tp?: PriceLevel;
+  strategy?: string;
+  alertId?: string;
+  /** alert fire time ({{timenow}}), epoch ms UTC */
+  firedAt?: number;
+  /** {{close}} at fire time, kept for slippage analysis */
+  signalPrice?: number;
+  receivedAt: number;
+  source: 'webhook' | 'strategy';
+}

@@ -1,0 +1,15 @@
+// Physical names of the stage's resources. Infra creates them with these names and the CLI finds a
+// deployed stage through them, so both import this one module (an allowed infra → shared edge).
+export type Stage = 'dev' | 'prod';
+export const STAGES: readonly Stage[] = ['dev', 'prod'];
+export const APP_PREFIX = 'tvat';
+
+export type TableName = 'accounts' | 'signals' | 'orders' | 'trades' | 'positions' | 'audit' | 'paper';
+export const TABLE_NAMES: readonly TableName[] = ['accounts', 'signals', 'orders', 'trades', 'positions', 'audit', 'paper'];
+
+export const tableName = (stage: string, table: TableName): string => `${APP_PREFIX}-${stage}-${table}`;
+export const signalQueueName = (stage: string): string => `${APP_PREFIX}-${stage}-signals.fifo`;
+export const signalDlqName = (stage: string): string => `${APP_PREFIX}-${stage}-signals-dlq.fifo`;
+export const stackName = (stage: string, part: 'stateful' | 'stateless' | 'monitoring'): string =>
+  `${APP_PREFIX}-${stage}-${part}`;
+export const credentialsKeyAlias = (stage: string): string => `alias/${APP_PREFIX}-${stage}-credentials`;

@@ -1,0 +1,20 @@
+// Key schema of every table, shared by the CDK stacks, the local stack's CreateTable and the
+// integration tests, so the three cannot drift. Access patterns: docs/DATA_MODEL.md.
+import type { TableName } from './resource-names';
+
+export interface TableSpec {
+  partitionKey: string;
+  sortKey?: string;
+  /** attribute holding expiry in epoch seconds, for DynamoDB TTL in the cloud (code checks it too) */
+  ttlAttribute?: string;
+}
+
+export const TABLE_SPECS: Record<TableName, TableSpec> = {
+  accounts: { partitionKey: 'accountId' },
+  signals: { partitionKey: 'accountId', sortKey: 'signalId', ttlAttribute: 'ttl' },
+  orders: { partitionKey: 'accountId', sortKey: 'clientOrderId' },
+  trades: { partitionKey: 'accountId', sortKey: 'tradeId' },
+  positions: { partitionKey: 'accountId', sortKey: 'symbol' },
+  audit: { partitionKey: 'accountId', sortKey: 'eventId' },
+  paper: { partitionKey: 'accountId', sortKey: 'itemKey' },
+};
