@@ -30,6 +30,8 @@ export interface OrderRecord {
   leverage?: number;
   strategy?: string;
   error?: string;
+  /** set once the fill has been applied to the positions/trades book */
+  bookedAt?: number;
   createdAt: number;
   updatedAt: number;
 }

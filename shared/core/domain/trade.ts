@@ -39,20 +39,27 @@ export interface ProtectiveOrderRef {
   triggerPrice: string;
 }
 
-/** The system's own view of an open position; the exchange's view is reconciled against it. */
+/**
+ * The system's own view of a position (one row per account and symbol, kept when flat so that
+ * the ids of the orders already applied survive); the exchange's view is reconciled against it.
+ */
 export interface BookPosition {
   accountId: string;
   symbol: string;
-  side: PositionSide;
+  /** absent when flat */
+  side?: PositionSide;
+  /** base units, "0" when flat */
   quantity: string;
   entryPrice: string;
   leverage: number;
-  tradeId: string;
+  tradeId?: string;
   strategy?: string;
   stopLoss?: ProtectiveOrderRef;
   takeProfit?: ProtectiveOrderRef;
-  openedAt: number;
+  openedAt?: number;
   updatedAt: number;
-  /** optimistic lock: every write is conditional on the version read */
+  /** client order ids whose fills this row already reflects (newest last, bounded) */
+  appliedOrderIds: string[];
+  /** optimistic lock: every write is conditional on the version read; 0 = never written */
   version: number;
 }

@@ -15,35 +15,48 @@ export interface AccountRepository {
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';
 
+/** Webhook-side record keyed by the dedup key: stops replays for its lifetime. */
+export interface DedupRecord {
+  accountId: string;
+  dedupKey: string;
+  /** the signal id issued for this dedup key */
+  signalId: string;
+  status: 'received' | 'queued';
+  receivedAt: number;
+  /** epoch ms after which the record no longer blocks a replay (checked in code) */
+  expiresAt: number;
+}
+
+/** Executor-side record keyed by the signal id: one execution per signal. */
 export interface SignalRecord {
   accountId: string;
   signalId: string;
   status: SignalStatus;
-  receivedAt: number;
-  /** epoch ms after which the record no longer blocks a replay (checked in code) */
-  expiresAt: number;
   symbol?: string;
   intent?: string;
   alertId?: string;
+  strategy?: string;
+  receivedAt?: number;
   leaseUntil?: number;
   outcome?: string;
   updatedAt: number;
 }
 
-export type DedupClaim = 'new' | 'retry' | 'duplicate';
+/**
+ * 'new': first sight; 'retry': seen but never confirmed queued (an earlier attempt failed to
+ * enqueue, so the same signal id is queued again); 'duplicate': queued before and not expired.
+ */
+export type DedupClaim = { claim: 'new' | 'retry' | 'duplicate'; signalId: string };
 export type ExecutionClaim = 'run' | 'done' | 'busy';
 
 export interface SignalLedger {
-  /**
-   * Webhook side. 'new': first sight; 'retry': seen but never confirmed queued (an earlier attempt
-   * failed to enqueue); 'duplicate': already queued or executed and not expired.
-   */
-  claimForQueue(record: SignalRecord): Promise<DedupClaim>;
-  markQueued(accountId: string, signalId: string, at: number): Promise<void>;
-  /** Executor side: take a lease; 'done' when an earlier delivery finished it. */
-  beginExecution(accountId: string, signalId: string, now: number, leaseMs: number, seed: Partial<SignalRecord>): Promise<ExecutionClaim>;
+  claimDedup(record: DedupRecord, now: number): Promise<DedupClaim>;
+  markQueued(accountId: string, dedupKey: string): Promise<void>;
+  /** Executor side: take a lease on the signal; 'done' when an earlier delivery finished it. */
+  beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim>;
   finishExecution(accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void>;
-  get(accountId: string, signalId: string): Promise<SignalRecord | undefined>;
+  getSignal(accountId: string, signalId: string): Promise<SignalRecord | undefined>;
+  listSignals(accountId: string, limit?: number): Promise<SignalRecord[]>;
 }
 
 export type PutIntentResult = { created: true } | { created: false; existing: OrderRecord };
@@ -67,7 +80,6 @@ export interface PositionBook {
   list(accountId: string): Promise<BookPosition[]>;
   /** Conditional on `expectedVersion` (0 = must not exist); ConditionalConflictError otherwise. */
   save(position: BookPosition, expectedVersion: number): Promise<void>;
-  remove(accountId: string, symbol: string, expectedVersion: number): Promise<void>;
 }
 
 export interface AuditLog {

@@ -1,0 +1,131 @@
+// The command line: thin commands over the same use cases the functions run. `--json` prints one
+// machine-readable JSON document; without it, a short human summary.
+import { Command, Option } from 'commander';
+import { EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
+import { systemClock } from '../shared/core/ports/runtime';
+import { AccountInputError, AccountQueries, CreateAccount } from '../shared/core/usecases/accounts';
+import { CliError, resolveTarget } from './cli-target';
+
+interface GlobalOptions {
+  json?: boolean;
+  stage?: string;
+}
+
+const program = new Command();
+program
+  .name('npm run cli --')
+  .description('Manage accounts and inspect positions, orders and trades (local stack by default).')
+  .showHelpAfterError();
+
+const withCommon = (cmd: Command) =>
+  cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
+
+function print(opts: GlobalOptions, data: unknown, human: () => string): void {
+  console.log(opts.json ? JSON.stringify(data, null, 2) : human());
+}
+
+const account = program.command('account').description('exchange accounts');
+
+withCommon(
+  account
+    .command('add')
+    .description('register an account; prints its id and webhook token once')
+    .addOption(new Option('--exchange <id>', 'exchange').choices(EXCHANGE_IDS as string[]).makeOptionMandatory())
+    .requiredOption('--name <name>', 'a name for the account')
+    .option('--balance <amount>', 'paper only: starting balance in USDT', '10000')
+    .option('--api-key <key>', 'live exchanges: API key (never echoed)')
+    .option('--secret <secret>', 'live exchanges: API secret (never echoed)')
+    .option('--password <password>', 'OKX/Bitget: API passphrase (never echoed)')
+    .option('--testnet', 'use the exchange testnet/sandbox', false)
+    .option('--max-leverage <n>', 'leverage cap for this account', '20')
+    .option('--size-percent <n>', 'default position margin as percent of equity', '10'),
+).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; apiKey?: string; secret?: string; password?: string; testnet: boolean; maxLeverage: string; sizePercent: string }) => {
+  const target = await resolveTarget(o.stage);
+  const credentials: ExchangeCredentials | undefined =
+    o.apiKey || o.secret ? { apiKey: o.apiKey ?? '', secret: o.secret ?? '', ...(o.password ? { password: o.password } : {}) } : undefined;
+  const useCase = new CreateAccount({ accounts: target.repos.accounts, vault: target.vault, audit: target.repos.audit, clock: systemClock });
+  const { account: view, token } = await useCase.execute({
+    name: o.name,
+    exchange: o.exchange,
+    testnet: o.testnet,
+    balance: Number(o.balance),
+    ...(credentials ? { credentials } : {}),
+    settings: { maxLeverage: Number(o.maxLeverage), defaultSizePercent: Number(o.sizePercent) },
+  });
+  const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
+  const example = { token, account: view.accountId, action: 'long', symbol: '{{ticker}}', id: '{{strategy.order.id}}-{{timenow}}', time: '{{timenow}}', price: '{{close}}' };
+  print(o, { id: view.accountId, token, account: view, webhookUrl, exampleMessage: example }, () =>
+    [
+      `account ${view.accountId} (${view.name}, ${view.exchange}${view.testnet ? ' testnet' : ''}) created`,
+      `webhook token (shown once, store it now): ${token}`,
+      `webhook URL: ${webhookUrl}`,
+      `TradingView alert message:`,
+      JSON.stringify(example),
+    ].join('\n'),
+  );
+});
+
+withCommon(account.command('list').description('list accounts')).action(async (o: GlobalOptions) => {
+  const target = await resolveTarget(o.stage);
+  const accounts = await queries(target).list();
+  print(o, accounts, () =>
+    accounts.length ? accounts.map((a) => `${a.accountId}  ${a.name}  ${a.exchange}${a.testnet ? ' (testnet)' : ''}  ${a.status}`).join('\n') : 'no accounts',
+  );
+});
+
+withCommon(program.command('positions').description('open positions of an account').requiredOption('--account <id>')).action(async (o: GlobalOptions & { account: string }) => {
+  const target = await resolveTarget(o.stage);
+  const positions = await queries(target).openPositions(o.account);
+  print(o, positions, () =>
+    positions.length
+      ? positions.map((p) => `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfit ? `  TP ${p.takeProfit.triggerPrice}` : ''}`).join('\n')
+      : 'no open positions',
+  );
+});
+
+withCommon(program.command('orders').description('orders of an account, newest first').requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
+  async (o: GlobalOptions & { account: string; limit: string }) => {
+    const target = await resolveTarget(o.stage);
+    const orders = await queries(target).orders(o.account, Number(o.limit));
+    print(o, orders, () =>
+      orders.length
+        ? orders.map((r) => `${new Date(r.createdAt).toISOString()}  ${r.clientOrderId}  ${r.leg}  ${r.type} ${r.side} ${r.amount} ${r.symbol}  ${r.status}${r.averagePrice ? ` @ ${r.averagePrice}` : ''}`).join('\n')
+        : 'no orders',
+    );
+  },
+);
+
+withCommon(program.command('trades').description('trades of an account, newest first').requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
+  async (o: GlobalOptions & { account: string; limit: string }) => {
+    const target = await resolveTarget(o.stage);
+    const trades = await queries(target).trades(o.account, Number(o.limit));
+    print(o, trades, () =>
+      trades.length
+        ? trades.map((t) => `${new Date(t.openedAt).toISOString()}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`).join('\n')
+        : 'no trades',
+    );
+  },
+);
+
+withCommon(program.command('events').description('audit trail of an account, newest first').requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
+  async (o: GlobalOptions & { account: string; limit: string }) => {
+    const target = await resolveTarget(o.stage);
+    const events = await queries(target).events(o.account, Number(o.limit));
+    print(o, events, () => (events.length ? events.map((e) => `${new Date(e.at).toISOString()}  ${e.type}  ${e.message}`).join('\n') : 'no events'));
+  },
+);
+
+function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
+  const { accounts, positions, orders, trades, audit } = target.repos;
+  return new AccountQueries({ accounts, positions, orders, trades, audit });
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Known input problems get their message; anything else only its class, since an SDK error
+  // could quote a request that carried credentials.
+  const message = error instanceof CliError || error instanceof AccountInputError ? error.message : `failed: ${error instanceof Error ? error.name : 'error'}`;
+  console.error(`error: ${message}`);
+  process.exit(1);
+}

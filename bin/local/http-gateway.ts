@@ -1,0 +1,104 @@
+// Plays API Gateway (HTTP API, payload 2.0) locally: turns requests into the same events the
+// cloud sends, for the same handler. Routes: POST /webhook, POST /webhook/{account}, GET /health.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+// API Gateway's own payload cap is 10 MB; the handler enforces the product's 8 KB cap itself.
+const GATEWAY_BODY_CAP = 1024 * 1024;
+
+export interface GatewayOptions {
+  webhook: HttpHandler;
+  /** false until every part of the stack is ready: /health answers 503 meanwhile */
+  isReady: () => boolean;
+  /** extra local-only routes (GET), e.g. the CLI's discovery document */
+  localRoutes?: Record<string, () => unknown>;
+}
+
+export async function startGateway(options: GatewayOptions, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch(() => send(res, { statusCode: 500, body: '{"error":"internal"}' }));
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return { server, url: `http://${host}:${address.port}` };
+}
+
+async function handle(options: GatewayOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (req.method === 'GET' && path === '/health') {
+    return send(res, options.isReady() ? { statusCode: 200, body: '{"status":"ok"}' } : { statusCode: 503, body: '{"status":"starting"}' });
+  }
+  const local = req.method === 'GET' ? options.localRoutes?.[path] : undefined;
+  if (local) return send(res, { statusCode: 200, body: JSON.stringify(local()) });
+
+  const match = /^\/webhook(?:\/([^/]+))?$/.exec(path);
+  if (!match || req.method !== 'POST') return send(res, { statusCode: 404, body: '{"error":"not_found"}' });
+  if (!options.isReady()) return send(res, { statusCode: 503, body: '{"error":"starting"}' });
+
+  const body = await readBody(req);
+  if (body === undefined) return send(res, { statusCode: 413, body: '{"error":"payload_too_large"}' });
+  const account = match[1] ? decodeURIComponent(match[1]) : undefined;
+  const event = toEvent(req, url, body, account);
+  const context = { functionName: 'webhook-local', awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 5_000 } as unknown as Context;
+  send(res, await options.webhook(event, context));
+}
+
+function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string | undefined): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const now = Date.now();
+  const requestId = `local-${now}-${Math.random().toString(36).slice(2, 8)}`;
+  const text = /json|text|x-www-form-urlencoded/.test(headers['content-type'] ?? 'text/plain') || !headers['content-type'];
+  return {
+    version: '2.0',
+    routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: { method: 'POST', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: normaliseIp(req.socket.remoteAddress ?? ''), userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+    },
+    ...(account ? { pathParameters: { account } } : {}),
+    body: text ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: !text,
+  };
+}
+
+const normaliseIp = (ip: string): string => (ip.startsWith('::ffff:') ? ip.slice(7) : ip);
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > GATEWAY_BODY_CAP) over = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string> | undefined) });
+  res.end(result.body ?? '');
+}

@@ -1,0 +1,134 @@
+// The whole system on one machine with no AWS: stand-ins, tables and queues, the webhook behind a
+// local API Gateway, the executor behind a local SQS event source, and the scheduled paper-trigger
+// job on a timer. The handlers are the Lambda handlers, built from the same composition code.
+import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createExecutorHandler } from '../../functions/executor/app';
+import { createWebhookHandler } from '../../functions/webhook/app';
+import { createPaperTickHandler } from '../../functions/paper-tick/app';
+import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
+import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
+import { buildAcceptWebhook } from '../../shared/runtime/webhook';
+import { createLogger } from '../../shared/platform/logger';
+import type { Clock } from '../../shared/core/ports/runtime';
+import type { PriceSource } from '../../shared/core/ports/paper';
+import { startGateway } from './http-gateway';
+import { provisionQueues, provisionTables } from './provision';
+import { SqsPoller } from './sqs-poller';
+import { startStandins, type Standins } from './standins';
+
+export const LOCAL_STAGE = 'local';
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalStackOptions {
+  port: number;
+  dataDir: string;
+  /** keep DynamoDB in memory (benchmarks, tests) */
+  inMemory?: boolean;
+  paperTickMs?: number;
+  replayMsPerCandle?: number;
+  visibilityTimeoutSeconds?: number;
+  clock?: Clock;
+  prices?: PriceSource;
+  quiet?: boolean;
+}
+
+/** What the CLI reads from GET /_local/config to reach this stack's stand-ins. */
+export interface LocalDiscovery {
+  stage: string;
+  region: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  queueUrl: string;
+  keyVault: 'local';
+  localKeyFile: string;
+  webhookUrl: string;
+}
+
+export interface LocalStack {
+  url: string;
+  discovery: LocalDiscovery;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  // The SDK wants credentials even for stand-ins; these never leave the machine.
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.AWS_REGION ??= LOCAL_REGION;
+
+  let ready = false;
+  const standins: Standins = await startStandins(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') });
+  const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
+  try {
+    const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
+    const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: standins.sqsEndpoint });
+    await provisionTables(dynamo, LOCAL_STAGE);
+    const visibility = options.visibilityTimeoutSeconds ?? 10;
+    const { queueUrl } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+
+    const localKeyFile = join(dataDir, 'local-kms.key');
+    const common = { STAGE: LOCAL_STAGE, AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: standins.dynamoEndpoint, SQS_ENDPOINT: standins.sqsEndpoint };
+    const webhookEnv = loadEnv(webhookEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl });
+    const executorEnv = loadEnv(executorEnvSchema, {
+      ...process.env,
+      ...common,
+      KEY_VAULT: 'local',
+      LOCAL_KEY_FILE: localKeyFile,
+      PAPER_PRICE_SOURCE: 'replay',
+      PAPER_REPLAY_MS_PER_CANDLE: String(options.replayMsPerCandle ?? 5_000),
+      // a local retry should not wait minutes: the lease is shorter than the visibility timeout
+      SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
+    });
+    const runtime = buildTradingRuntime(executorEnv, options.clock, options.prices);
+    const logger = createLogger('local');
+    const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
+    const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime), createLogger('executor'));
+    const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
+
+    const poller = new SqsPoller({ sqs, queueUrl, ...(queueArn ? { queueArn } : {}), handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
+    poller.start();
+    cleanups.unshift(() => poller.stop());
+
+    let ticking = false;
+    const tick = setInterval(() => {
+      if (ticking || !ready) return;
+      ticking = true;
+      paperTick()
+        .catch((e) => logger.error('paper tick failed', { error: String(e) }))
+        .finally(() => (ticking = false));
+    }, options.paperTickMs ?? 2_000);
+    cleanups.unshift(async () => clearInterval(tick));
+
+    let discovery: LocalDiscovery | undefined;
+    const gateway = await startGateway({ webhook, isReady: () => ready, localRoutes: { '/_local/config': () => discovery } }, options.port);
+    cleanups.unshift(() => new Promise<void>((r) => { gateway.server.closeAllConnections?.(); gateway.server.close(() => r()); }));
+    discovery = {
+      stage: LOCAL_STAGE,
+      region: LOCAL_REGION,
+      dynamoEndpoint: standins.dynamoEndpoint,
+      sqsEndpoint: standins.sqsEndpoint,
+      queueUrl,
+      keyVault: 'local',
+      localKeyFile,
+      webhookUrl: `${gateway.url}/webhook`,
+    };
+    ready = true;
+    return {
+      url: gateway.url,
+      discovery,
+      async stop() {
+        ready = false;
+        for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+// Webhook function: maps the API Gateway v2 event to the AcceptWebhook use case and the result
+// (or the domain error) back to HTTP. Adapters are composed in shared/runtime/webhook.ts.
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, SignalValidationError } from '../../shared/core/errors';
+import type { AcceptWebhook } from '../../shared/core/usecases/accept-webhook';
+import { errorToHttp, json, requestBody, sourceIp } from '../../shared/platform/http';
+import { createLogger } from '../../shared/platform/logger';
+
+export type WebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function createWebhookHandler(useCase: AcceptWebhook, logger: Logger = createLogger('webhook')): WebhookHandler {
+  const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      const result = await useCase.execute({
+        body: requestBody(event),
+        sourceIp: sourceIp(event),
+        ...(event.pathParameters?.account ? { pathAccount: event.pathParameters.account } : {}),
+      });
+      logger.appendKeys({ signalId: result.signalId });
+      logger.info(result.outcome === 'queued' ? 'signal queued' : 'duplicate signal ignored');
+      return result.outcome === 'queued'
+        ? json(202, { status: 'queued', signalId: result.signalId })
+        : json(200, { status: 'duplicate', signalId: result.signalId });
+    } catch (error) {
+      const response = errorToHttp(error);
+      // Only the error's class and code are logged: the body may carry the webhook token.
+      const detail = error instanceof SignalValidationError
+        ? { code: error.code, issues: error.issues }
+        : error instanceof DomainError ? { code: error.code } : { reason: error instanceof Error ? error.name : 'unknown' };
+      if (response.statusCode && response.statusCode >= 500) logger.error('webhook failed', { ...detail, status: response.statusCode });
+      else logger.warn('webhook rejected', { ...detail, status: response.statusCode });
+      return response;
+    } finally {
+      logger.removeKeys(['signalId']);
+    }
+  };
+  return middy(handle).use(injectLambdaContext(logger)) as unknown as WebhookHandler;
+}

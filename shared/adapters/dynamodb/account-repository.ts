@@ -1,0 +1,63 @@
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalConflictError } from '../../core/errors';
+import type { Account, AccountStatus } from '../../core/domain/account';
+import type { AccountRepository } from '../../core/ports/repositories';
+import { isConditionFailure } from './document-client';
+
+export class DynamoAccountRepository implements AccountRepository {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async create(account: Account): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: account, ConditionExpression: 'attribute_not_exists(accountId)' }));
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${account.accountId} exists`);
+      throw error;
+    }
+  }
+
+  async get(accountId: string): Promise<Account | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId }, ConsistentRead: true }));
+    return out.Item as Account | undefined;
+  }
+
+  async list(): Promise<Account[]> {
+    // Accounts are few (one owner's exchange accounts): a paginated scan is the right tool.
+    const items: Account[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }));
+      items.push(...((out.Items ?? []) as Account[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async setStatus(accountId: string, status: AccountStatus, at: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { accountId },
+        UpdateExpression: 'SET #s = :s, updatedAt = :t',
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':t': at },
+      }),
+    );
+  }
+}
+
+/** Webhook-side cache: a warm function reuses an account for `ttlMs`, so most alerts cost no read. */
+export class CachedAccountLookup {
+  private readonly cache = new Map<string, { at: number; account: Account | undefined }>();
+  constructor(private readonly repo: Pick<AccountRepository, 'get'>, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+
+  async get(accountId: string): Promise<Account | undefined> {
+    const hit = this.cache.get(accountId);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.account;
+    const account = await this.repo.get(accountId);
+    if (this.cache.size > 1000) this.cache.clear();
+    this.cache.set(accountId, { at: this.now(), account });
+    return account;
+  }
+}

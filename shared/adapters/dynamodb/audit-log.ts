@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../core/domain/audit';
+import type { AuditLog } from '../../core/ports/repositories';
+import { queryAll } from './query-all';
+
+/** Append-only: every event gets a new time-ordered key and the write refuses to overwrite. */
+export class DynamoAuditLog implements AuditLog {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async append(event: AuditEvent): Promise<void> {
+    const eventId = `${String(event.at).padStart(13, '0')}#${randomBytes(6).toString('hex')}`;
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...event, eventId }, ConditionExpression: 'attribute_not_exists(eventId)' }));
+  }
+
+  async listByAccount(accountId: string, limit = 200): Promise<AuditEvent[]> {
+    return queryAll<AuditEvent>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+  }
+}

@@ -1,0 +1,32 @@
+// One DynamoDB document client per process, built at module scope by the composition roots.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Builds `SET a = :a, b = :b` with name placeholders, skipping undefined values. */
+export function setExpression(patch: Record<string, unknown>): {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  let i = 0;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    names[`#f${i}`] = key;
+    values[`:v${i}`] = value;
+    parts.push(`#f${i} = :v${i}`);
+    i++;
+  }
+  return { UpdateExpression: `SET ${parts.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}

@@ -1,0 +1,73 @@
+// The paper exchange's own books in one table: the state item (`state`) and one item per order
+// (`o#<clientOrderId>`), so a paper order is found by client id exactly like a real one.
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalConflictError } from '../../core/errors';
+import type { PaperLedgerStore, PaperOrder, PaperState } from '../../core/ports/paper';
+import { isConditionFailure } from './document-client';
+import { queryAll } from './query-all';
+
+const STATE = 'state';
+const orderKey = (clientOrderId: string): string => `o#${clientOrderId}`;
+
+export class DynamoPaperLedgerStore implements PaperLedgerStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async getState(accountId: string): Promise<PaperState | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const { itemKey: _k, ...state } = out.Item;
+    return state as PaperState;
+  }
+
+  async saveState(state: PaperState, expectedVersion: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...state, itemKey: STATE },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(itemKey)' }
+            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`paper state of ${state.accountId} changed`);
+      throw error;
+    }
+  }
+
+  async putOrder(order: PaperOrder): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...order, itemKey: orderKey(order.clientOrderId) }, ConditionExpression: 'attribute_not_exists(itemKey)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async getOrder(accountId: string, clientOrderId: string): Promise<PaperOrder | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: orderKey(clientOrderId) }, ConsistentRead: true }));
+    return out.Item ? strip(out.Item) : undefined;
+  }
+
+  async updateOrder(order: PaperOrder): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...order, itemKey: orderKey(order.clientOrderId) } }));
+  }
+
+  async listOpenOrders(accountId: string): Promise<PaperOrder[]> {
+    const items = await queryAll<Record<string, unknown>>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'accountId = :a AND begins_with(itemKey, :o)',
+      FilterExpression: '#s = :open',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':a': accountId, ':o': 'o#', ':open': 'open' },
+    });
+    return items.map(strip);
+  }
+}
+
+function strip(item: Record<string, unknown>): PaperOrder {
+  const { itemKey: _k, ...order } = item;
+  return order as unknown as PaperOrder;
+}

@@ -1,0 +1,104 @@
+// Dedup records (webhook) and execution leases (executor) share the signals table:
+// sort key `d#<dedupKey>` for the first, `<signalId>` for the second. Expiry is checked in code
+// because DynamoDB TTL deletes lazily (and the local stand-in has no TTL at all).
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../core/ports/repositories';
+import { isConditionFailure } from './document-client';
+
+const dedupSk = (dedupKey: string): string => `d#${dedupKey}`;
+
+export class DynamoSignalLedger implements SignalLedger {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async claimDedup(record: DedupRecord, now: number): Promise<DedupClaim> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...record, signalId: dedupSk(record.dedupKey), issuedSignalId: record.signalId, ttl: Math.ceil(record.expiresAt / 1000) },
+          ConditionExpression: 'attribute_not_exists(signalId) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return { claim: 'new', signalId: record.signalId };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId: record.accountId, signalId: dedupSk(record.dedupKey) }, ConsistentRead: true }));
+    const existing = out.Item as { status: string; issuedSignalId: string } | undefined;
+    if (!existing) return this.claimDedup(record, now); // expired and deleted in between
+    return { claim: existing.status === 'received' ? 'retry' : 'duplicate', signalId: existing.issuedSignalId };
+  }
+
+  async markQueued(accountId: string, dedupKey: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { accountId, signalId: dedupSk(dedupKey) },
+        UpdateExpression: 'SET #s = :q',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':q': 'queued' },
+      }),
+    );
+  }
+
+  async beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId: seed.accountId, signalId: seed.signalId },
+          UpdateExpression:
+            'SET #s = :executing, leaseUntil = :lease, updatedAt = :now, symbol = :symbol, intent = :intent, receivedAt = if_not_exists(receivedAt, :received)' +
+            (seed.alertId !== undefined ? ', alertId = :alert' : '') +
+            (seed.strategy ? ', strategy = :strategy' : ''),
+          ConditionExpression: 'attribute_not_exists(signalId) OR (#s = :executing AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':executing': 'executing',
+            ':lease': now + leaseMs,
+            ':now': now,
+            ':symbol': seed.symbol ?? '',
+            ':intent': seed.intent ?? '',
+            ':received': seed.receivedAt ?? now,
+            ...(seed.alertId !== undefined ? { ':alert': seed.alertId } : {}),
+            ...(seed.strategy ? { ':strategy': seed.strategy } : {}),
+          },
+        }),
+      );
+      return 'run';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const existing = await this.getSignal(seed.accountId, seed.signalId);
+    return existing && (existing.status === 'executed' || existing.status === 'rejected') ? 'done' : 'busy';
+  }
+
+  async finishExecution(accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { accountId, signalId },
+        UpdateExpression: 'SET #s = :s, outcome = :o, updatedAt = :t REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':o': outcome.slice(0, 1000), ':t': at },
+      }),
+    );
+  }
+
+  async getSignal(accountId: string, signalId: string): Promise<SignalRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, signalId }, ConsistentRead: true }));
+    return out.Item as SignalRecord | undefined;
+  }
+
+  async listSignals(accountId: string, limit = 100): Promise<SignalRecord[]> {
+    const items: SignalRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ExclusiveStartKey: start }));
+      for (const item of out.Items ?? []) if (!String(item.signalId).startsWith('d#')) items.push(item as SignalRecord);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items.sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0)).slice(0, limit);
+  }
+}

@@ -1,0 +1,23 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TradeRecord } from '../../core/domain/trade';
+import type { TradeRepository } from '../../core/ports/repositories';
+import { queryAll } from './query-all';
+
+export class DynamoTradeRepository implements TradeRepository {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async put(trade: TradeRecord): Promise<void> {
+    // Trades are derived state keyed by their opening order: rewriting the same content is harmless.
+    await this.db.send(new PutCommand({ TableName: this.table, Item: trade }));
+  }
+
+  async get(accountId: string, tradeId: string): Promise<TradeRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, tradeId }, ConsistentRead: true }));
+    return out.Item as TradeRecord | undefined;
+  }
+
+  async listByAccount(accountId: string, limit = 200): Promise<TradeRecord[]> {
+    // Trade ids start with the opening time, so the sort key orders them: newest first.
+    return queryAll<TradeRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+  }
+}

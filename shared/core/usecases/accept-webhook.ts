@@ -1,0 +1,138 @@
+// The webhook's use case: from a raw HTTP body to a queued, deduplicated signal. The cheap checks
+// come first (source IP, size) so that junk costs nothing; authentication comes before the full
+// schema so an unauthenticated caller learns nothing about the contract.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  ForbiddenSourceError,
+  PayloadTooLargeError,
+  SignalValidationError,
+  UnauthorizedError,
+  type FieldIssue,
+} from '../errors';
+import type { Account } from '../domain/account';
+import type { SignalLedger } from '../ports/repositories';
+import type { Clock, SignalQueue } from '../ports/runtime';
+import { canonicalJson, signalIdentity } from '../signal/ids';
+import { parseSignalBody } from '../signal/parse-body';
+import { validateSignalFields } from '../signal/schema';
+import type { Signal } from '../signal/types';
+
+export interface WebhookRequest {
+  body: string;
+  sourceIp: string;
+  /** the {account} path parameter of POST /webhook/{account} */
+  pathAccount?: string;
+}
+
+export interface WebhookLimits {
+  maxBodyBytes: number;
+  maxSignalAgeMs: number;
+  maxFutureSkewMs: number;
+  dedupTtlMs: number;
+  /** empty: every source allowed */
+  ipAllowlist: readonly string[];
+}
+
+export type WebhookResult =
+  | { outcome: 'queued'; signalId: string }
+  | { outcome: 'duplicate'; signalId: string };
+
+/** What authentication needs of an account; the adapter may cache it briefly. */
+export interface AccountLookup {
+  get(accountId: string): Promise<Pick<Account, 'accountId' | 'webhookTokenHash' | 'status' | 'settings'> | undefined>;
+}
+
+export interface AcceptWebhookDeps {
+  accounts: AccountLookup;
+  ledger: SignalLedger;
+  queue: SignalQueue;
+  clock: Clock;
+  limits: WebhookLimits;
+}
+
+// Compared against when the account does not exist, so a wrong account id costs the same time.
+const DUMMY_HASH = createHash('sha256').update('no-such-account').digest('hex');
+
+export class AcceptWebhook {
+  constructor(private readonly deps: AcceptWebhookDeps) {}
+
+  async execute(request: WebhookRequest): Promise<WebhookResult> {
+    const { limits, clock } = this.deps;
+    if (limits.ipAllowlist.length > 0 && !limits.ipAllowlist.includes(request.sourceIp)) {
+      throw new ForbiddenSourceError();
+    }
+    if (Buffer.byteLength(request.body, 'utf8') > limits.maxBodyBytes) {
+      throw new PayloadTooLargeError(limits.maxBodyBytes);
+    }
+    const receivedAt = clock.now();
+    const raw = parseSignalBody(request.body);
+
+    const account = await this.authenticate(raw, request.pathAccount);
+
+    const validated = validateSignalFields(raw, request.pathAccount);
+    if (!validated.ok) throw new SignalValidationError(validated.issues);
+    const { fields, symbol } = validated.value;
+    const intent = validated.value.intentResult.ok ? validated.value.intentResult.intent : undefined;
+    if (!intent) throw new SignalValidationError([{ field: 'action', message: 'cannot be resolved' }]);
+
+    const issues: FieldIssue[] = [];
+    const maxLeverage = account.settings.maxLeverage;
+    if (fields.leverage !== undefined && fields.leverage > maxLeverage) {
+      issues.push({ field: 'leverage', message: `exceeds this account's cap of ${maxLeverage}` });
+    }
+    if (fields.time !== undefined) {
+      if (fields.time < receivedAt - limits.maxSignalAgeMs) {
+        issues.push({ field: 'time', message: `stale: fired ${Math.round((receivedAt - fields.time) / 1000)} s ago, limit ${limits.maxSignalAgeMs / 1000} s` });
+      } else if (fields.time > receivedAt + limits.maxFutureSkewMs) {
+        issues.push({ field: 'time', message: `in the future by ${Math.round((fields.time - receivedAt) / 1000)} s, limit ${limits.maxFutureSkewMs / 1000} s` });
+      }
+    }
+    if (issues.length) throw new SignalValidationError(issues);
+
+    const canonical = canonicalJson({ ...fields, token: undefined, account: account.accountId, symbol: symbol.unified, action: fields.action });
+    const identity = signalIdentity(account.accountId, canonical, fields.id, fields.time !== undefined, limits.dedupTtlMs);
+
+    const claim = await this.deps.ledger.claimDedup(
+      {
+        accountId: account.accountId,
+        dedupKey: identity.dedupKey,
+        signalId: identity.signalId,
+        status: 'received',
+        receivedAt,
+        expiresAt: receivedAt + identity.dedupTtlMs,
+      },
+      receivedAt,
+    );
+    if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
+
+    const signal: Signal = { v: 1, signalId: claim.signalId, accountId: account.accountId, intent, symbol, receivedAt, source: 'webhook' };
+    if (fields.size) signal.size = fields.size;
+    if (fields.leverage !== undefined) signal.leverage = fields.leverage;
+    if (fields.sl) signal.sl = fields.sl;
+    if (fields.tp) signal.tp = fields.tp;
+    if (fields.strategy) signal.strategy = fields.strategy;
+    if (fields.id !== undefined) signal.alertId = fields.id;
+    if (fields.time !== undefined) signal.firedAt = fields.time;
+    if (fields.price !== undefined) signal.signalPrice = fields.price;
+
+    // A failed send propagates (HTTP 5xx): TradingView retries, the record says 'received', and
+    // the retry sends the same signal id with the same dedup id.
+    await this.deps.queue.send(signal, messageGroupId(account.accountId, symbol.compact), identity.dedupKey);
+    await this.deps.ledger.markQueued(account.accountId, identity.dedupKey);
+    return { outcome: 'queued', signalId: claim.signalId };
+  }
+
+  private async authenticate(raw: Record<string, unknown>, pathAccount: string | undefined) {
+    const token = typeof raw.token === 'string' ? raw.token : '';
+    const accountId = pathAccount ?? (typeof raw.account === 'string' ? raw.account.trim() : '');
+    const account = accountId && /^[A-Za-z0-9_-]{3,64}$/.test(accountId) ? await this.deps.accounts.get(accountId) : undefined;
+    const presented = createHash('sha256').update(token).digest();
+    const expected = Buffer.from(account?.webhookTokenHash ?? DUMMY_HASH, 'hex');
+    const match = expected.length === presented.length && timingSafeEqual(presented, expected);
+    if (!account || !token || !match) throw new UnauthorizedError();
+    return account;
+  }
+}
+
+/** FIFO group: one ordered lane per account and symbol (opposite signals serialise, case 24). */
+export const messageGroupId = (accountId: string, compactSymbol: string): string => `${accountId}#${compactSymbol}`;

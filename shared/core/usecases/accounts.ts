@@ -1,0 +1,138 @@
+// Account registration and the read side the CLI shows. The webhook token is returned once, at
+// creation; only its hash is stored. Exchange keys are encrypted by the key vault before storage.
+import { randomBytes } from 'node:crypto';
+import { ConditionalConflictError } from '../errors';
+import {
+  DEFAULT_ACCOUNT_SETTINGS,
+  DEFAULT_PAPER_SETTINGS,
+  type Account,
+  type AccountSettings,
+  type AccountStatus,
+  type ExchangeCredentials,
+  type ExchangeId,
+} from '../domain/account';
+import type { AuditEvent } from '../domain/audit';
+import type { OrderRecord } from '../domain/order';
+import { isOpen } from '../domain/trade-math';
+import type { BookPosition, TradeRecord } from '../domain/trade';
+import type { AccountRepository, AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
+import type { Clock, KeyVault } from '../ports/runtime';
+import { hashToken } from '../signal/ids';
+
+export interface CreateAccountInput {
+  name: string;
+  exchange: ExchangeId;
+  testnet?: boolean;
+  /** paper only: starting balance in the quote currency */
+  balance?: number;
+  credentials?: ExchangeCredentials;
+  settings?: Partial<AccountSettings>;
+}
+
+/** What may be shown about an account: never the token hash or the encrypted keys. */
+export interface AccountView {
+  accountId: string;
+  name: string;
+  exchange: ExchangeId;
+  testnet: boolean;
+  status: AccountStatus;
+  hasCredentials: boolean;
+  settings: AccountSettings;
+  createdAt: number;
+}
+
+export const toAccountView = (a: Account): AccountView => ({
+  accountId: a.accountId,
+  name: a.name,
+  exchange: a.exchange,
+  testnet: a.testnet,
+  status: a.status,
+  hasCredentials: !!a.credentials,
+  settings: a.settings,
+  createdAt: a.createdAt,
+});
+
+export class AccountInputError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'AccountInputError';
+  }
+}
+
+export class CreateAccount {
+  constructor(private readonly deps: { accounts: AccountRepository; vault: KeyVault; audit: AuditLog; clock: Clock }) {}
+
+  async execute(input: CreateAccountInput): Promise<{ account: AccountView; token: string }> {
+    const name = input.name.trim();
+    if (!/^[\w .-]{1,64}$/.test(name)) throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
+    const settings: AccountSettings = { ...DEFAULT_ACCOUNT_SETTINGS, ...input.settings };
+    if (input.exchange === 'paper') {
+      const balance = input.balance ?? DEFAULT_PAPER_SETTINGS.initialBalance;
+      if (!Number.isFinite(balance) || balance <= 0) throw new AccountInputError('balance', 'must be a positive number');
+      settings.paper = { ...DEFAULT_PAPER_SETTINGS, ...input.settings?.paper, initialBalance: balance };
+      if (input.credentials) throw new AccountInputError('credentials', 'a paper account takes no exchange keys');
+    } else if (!input.credentials?.apiKey || !input.credentials.secret) {
+      throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);
+    }
+    if (settings.maxLeverage < 1 || settings.defaultLeverage > settings.maxLeverage) {
+      throw new AccountInputError('leverage', 'default leverage must be between 1 and the maximum');
+    }
+    const token = randomBytes(24).toString('base64url');
+    const now = this.deps.clock.now();
+    for (let attempt = 0; ; attempt++) {
+      const accountId = `acc-${randomBytes(6).toString('hex')}`;
+      const account: Account = {
+        accountId,
+        name,
+        exchange: input.exchange,
+        testnet: input.testnet ?? false,
+        status: 'active',
+        webhookTokenHash: hashToken(token),
+        settings,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (input.credentials) account.credentials = await this.deps.vault.encrypt(accountId, input.credentials);
+      try {
+        await this.deps.accounts.create(account);
+      } catch (error) {
+        if (error instanceof ConditionalConflictError && attempt < 3) continue;
+        throw error;
+      }
+      await this.deps.audit.append({ accountId, type: 'account.created', at: now, message: `account ${name} on ${input.exchange}${account.testnet ? ' (testnet)' : ''}` });
+      return { account: toAccountView(account), token };
+    }
+  }
+}
+
+export class AccountQueries {
+  constructor(private readonly deps: { accounts: AccountRepository; positions: PositionBook; orders: OrderRepository; trades: TradeRepository; audit: AuditLog }) {}
+
+  async list(): Promise<AccountView[]> {
+    return (await this.deps.accounts.list()).map(toAccountView);
+  }
+
+  async openPositions(accountId: string): Promise<BookPosition[]> {
+    await this.mustExist(accountId);
+    return (await this.deps.positions.list(accountId)).filter(isOpen);
+  }
+
+  async orders(accountId: string, limit?: number): Promise<OrderRecord[]> {
+    await this.mustExist(accountId);
+    return this.deps.orders.listByAccount(accountId, limit);
+  }
+
+  async trades(accountId: string, limit?: number): Promise<TradeRecord[]> {
+    await this.mustExist(accountId);
+    return this.deps.trades.listByAccount(accountId, limit);
+  }
+
+  async events(accountId: string, limit?: number): Promise<AuditEvent[]> {
+    await this.mustExist(accountId);
+    return this.deps.audit.listByAccount(accountId, limit);
+  }
+
+  private async mustExist(accountId: string): Promise<void> {
+    if (!(await this.deps.accounts.get(accountId))) throw new AccountInputError('account', `no account ${accountId}`);
+  }
+}

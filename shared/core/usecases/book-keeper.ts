@@ -1,0 +1,81 @@
+// Applies fills to the book (positions and trades). Each step is idempotent: the position row
+// remembers the orders it already reflects, trades are keyed by the opening order, and the order
+// record is marked booked last, so a crash anywhere is repaired by simply running again.
+import { ConditionalConflictError } from '../errors';
+import type { OrderRecord } from '../domain/order';
+import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
+import type { BookPosition, ProtectiveOrderRef, TradeRecord } from '../domain/trade';
+import type { AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+
+export interface BookKeeperDeps {
+  positions: PositionBook;
+  trades: TradeRepository;
+  orders: OrderRepository;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export class BookKeeper {
+  constructor(private readonly deps: BookKeeperDeps) {}
+
+  async position(accountId: string, symbol: string): Promise<BookPosition> {
+    return (await this.deps.positions.get(accountId, symbol)) ?? flatPosition(accountId, symbol, this.deps.clock.now());
+  }
+
+  /** Applies a filled order once, whatever happened to earlier attempts. */
+  async book(order: OrderRecord, fill: Fill): Promise<BookUpdate> {
+    for (let attempt = 1; ; attempt++) {
+      const position = await this.position(order.accountId, order.symbol);
+      const openTrade = position.tradeId ? await this.deps.trades.get(order.accountId, position.tradeId) : undefined;
+      const update = applyFill(position, openTrade, fill);
+      for (const trade of update.trades) await this.deps.trades.put(trade);
+      try {
+        if (update.position !== position) {
+          await this.deps.positions.save({ ...update.position, version: position.version + 1 }, position.version);
+        }
+      } catch (error) {
+        if (error instanceof ConditionalConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      await this.deps.orders.update(order.accountId, order.clientOrderId, { bookedAt: this.deps.clock.now() });
+      await this.auditTrades(order, update);
+      return { ...update, position: { ...update.position, version: position.version + 1 } };
+    }
+  }
+
+  /** Records which protective orders guard the open position (refs only; they rest on the exchange). */
+  async setProtection(accountId: string, symbol: string, stopLoss: ProtectiveOrderRef | undefined, takeProfit: ProtectiveOrderRef | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const position = await this.position(accountId, symbol);
+      const next: BookPosition = { ...position, updatedAt: this.deps.clock.now(), version: position.version + 1 };
+      if (stopLoss) next.stopLoss = stopLoss;
+      else delete next.stopLoss;
+      if (takeProfit) next.takeProfit = takeProfit;
+      else delete next.takeProfit;
+      try {
+        await this.deps.positions.save(next, position.version);
+        return;
+      } catch (error) {
+        if (error instanceof ConditionalConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async auditTrades(order: OrderRecord, update: BookUpdate): Promise<void> {
+    const at = this.deps.clock.now();
+    if (update.closed) await this.deps.audit.append(tradeEvent('trade.closed', order, update.closed, at));
+    if (update.opened) await this.deps.audit.append(tradeEvent('trade.opened', order, update.opened, at));
+  }
+}
+
+function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, trade: TradeRecord, at: number) {
+  const message =
+    type === 'trade.opened'
+      ? `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`
+      : `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`;
+  return { accountId: order.accountId, type, at, signalId: order.signalId, message, data: { tradeId: trade.tradeId, realizedPnl: trade.realizedPnl, roiPct: trade.roiPct } };
+}

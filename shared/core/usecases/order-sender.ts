@@ -1,0 +1,161 @@
+// Exactly-once order placement for one leg: record the intent, send with a deterministic client
+// order id, and after any doubt look the order up by that id before ever sending again.
+import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../errors';
+import type { OrderRecord } from '../domain/order';
+import { DuplicateClientOrderIdError, type ExchangeOrder, type ExchangePort, type OrderRequest } from '../ports/exchange';
+import type { AuditLog, OrderRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+
+export interface OrderSenderDeps {
+  orders: OrderRepository;
+  audit: AuditLog;
+  clock: Clock;
+  /** waits between look-ups after an ambiguous send (ms) */
+  lookupBackoffMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type LegResult =
+  | { kind: 'filled'; record: OrderRecord; order: ExchangeOrder }
+  | { kind: 'resting'; record: OrderRecord; order: ExchangeOrder }
+  /** this leg was already applied to the book by an earlier delivery */
+  | { kind: 'already-booked'; record: OrderRecord };
+
+const DEFAULT_BACKOFF = [200, 500, 1000];
+
+export class OrderSender {
+  private readonly backoff: readonly number[];
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly deps: OrderSenderDeps) {
+    this.backoff = deps.lookupBackoffMs ?? DEFAULT_BACKOFF;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async place(exchange: ExchangePort, intent: OrderRecord): Promise<LegResult> {
+    const { orders } = this.deps;
+    const put = await orders.putIntent(intent);
+    let record = put.created ? intent : put.existing;
+    if (!put.created) {
+      if (record.bookedAt) return { kind: 'already-booked', record };
+      if (record.status === 'rejected') {
+        throw new SignalRejectedError(record.error ?? 'order rejected earlier', 'REJECTED_EARLIER');
+      }
+    } else {
+      await this.audit(record, 'order.intent', `intent ${record.side} ${record.amount} ${record.symbol} (${record.leg})`);
+    }
+
+    let order: ExchangeOrder | undefined;
+    if (!put.created) {
+      // An earlier delivery may have sent it (cases 10, 12): the exchange is the truth.
+      order = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId);
+      if (order) await this.audit(record, 'order.adopted', `found ${record.clientOrderId} on the exchange; not sent again`);
+    }
+    if (!order) order = await this.send(exchange, record);
+
+    record = await this.recordResult(record, order);
+    const resting = order.status === 'open' && (record.type !== 'market' || order.filled === '0');
+    return resting ? { kind: 'resting', record, order } : { kind: 'filled', record, order };
+  }
+
+  private async send(exchange: ExchangePort, record: OrderRecord): Promise<ExchangeOrder> {
+    const request: OrderRequest = {
+      symbol: record.symbol,
+      side: record.side,
+      type: record.type,
+      amount: record.amount,
+      reduceOnly: record.reduceOnly,
+      clientOrderId: record.clientOrderId,
+    };
+    if (record.triggerPrice) request.triggerPrice = record.triggerPrice;
+    try {
+      return await exchange.createOrder(request);
+    } catch (error) {
+      if (error instanceof DuplicateClientOrderIdError) {
+        const existing = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId);
+        if (existing) {
+          await this.audit(record, 'order.adopted', `duplicate client id: adopted the existing order ${existing.id}`);
+          return existing;
+        }
+        throw new TransientError(`exchange reports ${record.clientOrderId} as duplicate but cannot find it`, error);
+      }
+      if (error instanceof SignalRejectedError) {
+        await this.deps.orders.update(record.accountId, record.clientOrderId, { status: 'rejected', error: error.message, updatedAt: this.deps.clock.now() });
+        await this.audit(record, 'order.failed', `rejected: ${error.message}`, { code: error.code, ...error.details });
+        throw error;
+      }
+      // Anything else may have reached the exchange (case 11): resolve before deciding.
+      return this.resolveAmbiguous(exchange, record, request, error);
+    }
+  }
+
+  private async resolveAmbiguous(exchange: ExchangePort, record: OrderRecord, request: OrderRequest, cause: unknown): Promise<ExchangeOrder> {
+    for (const wait of this.backoff) {
+      await this.sleep(wait);
+      let found: ExchangeOrder | undefined;
+      try {
+        found = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId);
+      } catch {
+        continue; // the look-up itself failed: its answer is not "absent"
+      }
+      if (found) {
+        await this.audit(record, 'order.adopted', `after an unclear send, found ${found.id} by client id`);
+        return found;
+      }
+      // Confirmed absent: resend once with the same id, so a late arrival of the first is a duplicate.
+      try {
+        return await exchange.createOrder(request);
+      } catch (again) {
+        if (again instanceof DuplicateClientOrderIdError) continue;
+        if (again instanceof SignalRejectedError) throw again;
+      }
+    }
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new AmbiguousOrderError(`order ${record.clientOrderId} outcome unknown after look-ups: ${message}`, record.clientOrderId);
+  }
+
+  private async recordResult(record: OrderRecord, order: ExchangeOrder): Promise<OrderRecord> {
+    const patch: Partial<OrderRecord> = {
+      status: statusOf(order),
+      exchangeOrderId: order.id,
+      filled: order.filled,
+      fee: order.fee,
+      feeCurrency: order.feeCurrency,
+      updatedAt: this.deps.clock.now(),
+    };
+    if (order.average) patch.averagePrice = order.average;
+    await this.deps.orders.update(record.accountId, record.clientOrderId, patch);
+    const next = { ...record, ...patch };
+    if (next.status === 'filled' || next.status === 'partially_filled') {
+      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, { fee: next.fee, signalPrice: next.signalPrice });
+    } else {
+      await this.audit(next, 'order.sent', `${next.type} ${next.side} ${next.amount} ${next.symbol} resting${next.triggerPrice ? ` at ${next.triggerPrice}` : ''}`);
+    }
+    return next;
+  }
+
+  private audit(record: OrderRecord, type: 'order.intent' | 'order.sent' | 'order.filled' | 'order.failed' | 'order.adopted', message: string, data?: Record<string, unknown>) {
+    return this.deps.audit.append({
+      accountId: record.accountId,
+      type,
+      at: this.deps.clock.now(),
+      signalId: record.signalId,
+      message,
+      data: { clientOrderId: record.clientOrderId, leg: record.leg, ...data },
+    });
+  }
+}
+
+export function statusOf(order: ExchangeOrder): OrderRecord['status'] {
+  switch (order.status) {
+    case 'closed':
+      return 'filled';
+    case 'open':
+      return order.filled !== '0' && order.filled !== '' ? 'partially_filled' : 'open';
+    case 'canceled':
+    case 'expired':
+      return order.filled !== '0' ? 'partially_filled' : 'canceled';
+    case 'rejected':
+      return 'rejected';
+  }
+}

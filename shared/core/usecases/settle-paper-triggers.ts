@@ -1,0 +1,87 @@
+// Paper accounts' resting stop-loss / take-profit orders trigger on price updates: this job asks
+// each paper exchange to check its triggers and books what filled, exactly as the executor books
+// a market fill. Stops fire for paused and disabled accounts too: protection is never blocked.
+import type { Account } from '../domain/account';
+import type { ExchangeOrder } from '../ports/exchange';
+import type { AccountRepository, AuditLog, OrderRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+import type { BookKeeper } from './book-keeper';
+
+export interface TriggerSource {
+  /** Checks resting orders against current prices; returns the orders it filled. */
+  processPrice(): Promise<ExchangeOrder[]>;
+}
+
+export interface SettlePaperTriggersDeps {
+  accounts: Pick<AccountRepository, 'list'>;
+  triggersFor: (account: Account) => TriggerSource;
+  orders: OrderRepository;
+  book: BookKeeper;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+export interface SettlementReport {
+  accounts: number;
+  fills: number;
+  foreign: number;
+}
+
+export class SettlePaperTriggers {
+  constructor(private readonly deps: SettlePaperTriggersDeps) {}
+
+  async run(): Promise<SettlementReport> {
+    const report: SettlementReport = { accounts: 0, fills: 0, foreign: 0 };
+    const accounts = (await this.deps.accounts.list()).filter((a) => a.exchange === 'paper');
+    for (const account of accounts) {
+      report.accounts++;
+      const filled = await this.deps.triggersFor(account).processPrice();
+      for (const order of filled) {
+        if (await this.settle(account, order)) report.fills++;
+        else report.foreign++;
+      }
+    }
+    return report;
+  }
+
+  private async settle(account: Account, order: ExchangeOrder): Promise<boolean> {
+    const { orders, book, audit, clock } = this.deps;
+    const record = await orders.get(account.accountId, order.clientOrderId);
+    if (!record) {
+      await audit.append({ accountId: account.accountId, type: 'protective.triggered', at: clock.now(), message: `order ${order.clientOrderId} filled but was not placed by this system`, data: { clientOrderId: order.clientOrderId, symbol: order.symbol } });
+      return false;
+    }
+    const before = await book.position(account.accountId, record.symbol);
+    await orders.update(account.accountId, record.clientOrderId, {
+      status: 'filled',
+      filled: order.filled,
+      fee: order.fee,
+      feeCurrency: order.feeCurrency,
+      updatedAt: clock.now(),
+      ...(order.average ? { averagePrice: order.average } : {}),
+    });
+    await book.book(record, {
+      clientOrderId: record.clientOrderId,
+      signalId: record.signalId,
+      side: record.side,
+      quantity: order.filled,
+      price: order.average ?? record.triggerPrice ?? '0',
+      fee: order.fee,
+      at: order.timestamp,
+      leverage: record.leverage ?? before.leverage,
+      exitReason: record.leg === 'sl' ? 'stop_loss' : 'take_profit',
+    });
+    // The paper exchange cancels the sibling (one-cancels-other); keep our record of it in step.
+    const sibling = [before.stopLoss, before.takeProfit].find((ref) => ref && ref.clientOrderId !== record.clientOrderId);
+    if (sibling) await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
+    await audit.append({
+      accountId: account.accountId,
+      type: 'protective.triggered',
+      at: clock.now(),
+      signalId: record.signalId,
+      message: `${record.leg === 'sl' ? 'stop-loss' : 'take-profit'} filled: ${record.side} ${order.filled} ${record.symbol} @ ${order.average}`,
+      data: { clientOrderId: record.clientOrderId, trigger: record.triggerPrice, fill: order.average },
+    });
+    return true;
+  }
+}

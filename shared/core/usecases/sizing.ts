@@ -1,0 +1,55 @@
+// Turns a size request into an order amount the market accepts: exact decimals, rounded down to
+// the lot step, checked against the minimum amount and notional before anything is sent.
+import Big from 'big.js';
+import { SignalRejectedError } from '../errors';
+import { floorToStep } from '../domain/money';
+import type { MarketInfo } from '../ports/exchange';
+import type { SizeSpec } from '../signal/types';
+
+export interface SizingInput {
+  size: SizeSpec;
+  /** account equity in the quote currency */
+  equity: number;
+  price: number;
+  leverage: number;
+  market: MarketInfo;
+}
+
+export interface SizedOrder {
+  amount: string;
+  notional: string;
+  margin: string;
+}
+
+export function sizeEntry({ size, equity, price, leverage, market }: SizingInput): SizedOrder {
+  if (!(price > 0)) throw new SignalRejectedError('no usable price for sizing', 'NO_PRICE');
+  let raw: Big;
+  switch (size.kind) {
+    case 'percent':
+      raw = new Big(Math.max(equity, 0)).times(size.value).div(100).times(leverage).div(price);
+      break;
+    case 'quote':
+      raw = new Big(size.value).times(leverage).div(price);
+      break;
+    case 'contracts':
+      raw = new Big(size.value).times(market.contractSize);
+      break;
+  }
+  const amount = floorToStep(raw, market.amountStep);
+  const notional = amount.times(price);
+  if (amount.lte(0) || amount.lt(market.minAmount)) {
+    throw new SignalRejectedError(
+      `order amount ${amount.toString()} is below the minimum ${market.minAmount} ${market.base} after rounding down to ${market.amountStep}`,
+      'BELOW_MIN_AMOUNT',
+      { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep },
+    );
+  }
+  if (notional.lt(market.minNotional)) {
+    throw new SignalRejectedError(
+      `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`,
+      'MIN_NOTIONAL',
+      { notional: notional.toString(), minNotional: market.minNotional },
+    );
+  }
+  return { amount: amount.toString(), notional: notional.toString(), margin: notional.div(leverage).toString() };
+}

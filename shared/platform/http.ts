@@ -1,0 +1,39 @@
+// Domain errors become HTTP statuses here and nowhere else. Bodies name bad fields but never echo
+// the request (it holds the webhook token) and say nothing about why authentication failed.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  DomainError,
+  ForbiddenSourceError,
+  MalformedSignalError,
+  PayloadTooLargeError,
+  SignalValidationError,
+  TransientError,
+  UnauthorizedError,
+} from '../core/errors';
+
+export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+export function errorToHttp(error: unknown): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof PayloadTooLargeError) return json(413, { error: 'payload_too_large', limitBytes: error.limitBytes });
+  if (error instanceof MalformedSignalError) return json(400, { error: 'malformed', message: error.message });
+  if (error instanceof SignalValidationError) return json(422, { error: 'validation', issues: error.issues });
+  if (error instanceof UnauthorizedError) return json(401, { error: 'unauthorized' });
+  if (error instanceof ForbiddenSourceError) return json(403, { error: 'forbidden' });
+  // 5xx makes TradingView retry (up to 3 times, 5 s apart); the dedup record makes that safe.
+  if (error instanceof TransientError) return json(503, { error: 'unavailable', message: 'try again' });
+  if (error instanceof DomainError && !error.retryable) return json(422, { error: error.code.toLowerCase(), message: error.message });
+  return json(500, { error: 'internal' });
+}
+
+/** The HTTP API's body, decoded; API Gateway base64-encodes bodies it considers binary. */
+export function requestBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** Source IP from the request context (never X-Forwarded-For, which the caller controls). */
+export const sourceIp = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): string => event.requestContext?.http?.sourceIp ?? '';

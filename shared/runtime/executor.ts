@@ -1,0 +1,56 @@
+// Everything the executor and the paper-trigger job need, built once per container.
+import { KMSClient } from '@aws-sdk/client-kms';
+import { RoutingExchangeFactory } from '../adapters/exchange/exchange-factory';
+import { KmsKeyVault } from '../adapters/keyvault/kms-key-vault';
+import { LocalKeyVault } from '../adapters/keyvault/local-key-vault';
+import { StaticMarketCatalog } from '../adapters/paper/markets';
+import type { PriceSource } from '../core/ports/paper';
+import { systemClock, type Clock, type KeyVault } from '../core/ports/runtime';
+import { BookKeeper } from '../core/usecases/book-keeper';
+import { ExecuteSignal } from '../core/usecases/execute-signal';
+import { OrderSender } from '../core/usecases/order-sender';
+import { SettlePaperTriggers } from '../core/usecases/settle-paper-triggers';
+import type { ExecutorEnv } from '../platform/config';
+import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
+import { buildRepositories, dynamoClient, type Repositories } from './repositories';
+
+export interface TradingRuntime {
+  repos: Repositories;
+  book: BookKeeper;
+  paperExchange: PaperExchangeFor;
+  prices: PriceSource;
+  clock: Clock;
+}
+
+export function buildTradingRuntime(env: ExecutorEnv, clock: Clock = systemClock, prices?: PriceSource): TradingRuntime {
+  const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
+  const markets = new StaticMarketCatalog();
+  const priceSource = prices ?? buildPriceSource(env, clock, markets);
+  const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit: repos.audit, clock });
+  return { repos, book, paperExchange: paperExchangeFactory(repos.paper, priceSource, markets, clock), prices: priceSource, clock };
+}
+
+export function buildKeyVault(env: ExecutorEnv): KeyVault {
+  if (env.KEY_VAULT === 'kms') return new KmsKeyVault(new KMSClient({ region: env.AWS_REGION }), env.KMS_KEY_ID as string);
+  return LocalKeyVault.open(env.LOCAL_KEY_FILE as string);
+}
+
+export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): ExecuteSignal {
+  const { repos, clock } = runtime;
+  return new ExecuteSignal({
+    accounts: repos.accounts,
+    ledger: repos.signals,
+    audit: repos.audit,
+    vault,
+    exchanges: new RoutingExchangeFactory({ paper: runtime.paperExchange }),
+    sender: new OrderSender({ orders: repos.orders, audit: repos.audit, clock }),
+    book: runtime.book,
+    clock,
+    leaseMs: env.SIGNAL_LEASE_MS,
+  });
+}
+
+export function buildSettlePaperTriggers(runtime: TradingRuntime): SettlePaperTriggers {
+  const { repos, clock } = runtime;
+  return new SettlePaperTriggers({ accounts: repos.accounts, triggersFor: runtime.paperExchange, orders: repos.orders, book: runtime.book, audit: repos.audit, clock });
+}

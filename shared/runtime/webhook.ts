@@ -1,0 +1,25 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { CachedAccountLookup } from '../adapters/dynamodb/account-repository';
+import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
+import { systemClock, type Clock } from '../core/ports/runtime';
+import { AcceptWebhook } from '../core/usecases/accept-webhook';
+import type { WebhookEnv } from '../platform/config';
+import { buildRepositories, dynamoClient } from './repositories';
+
+export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock): AcceptWebhook {
+  const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
+  const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+  return new AcceptWebhook({
+    accounts: new CachedAccountLookup(repos.accounts, env.ACCOUNT_CACHE_MS, () => clock.now()),
+    ledger: repos.signals,
+    queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
+    clock,
+    limits: {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxSignalAgeMs: env.MAX_SIGNAL_AGE_MS,
+      maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS,
+      dedupTtlMs: env.DEDUP_TTL_HOURS * 3_600_000,
+      ipAllowlist: env.IP_ALLOWLIST,
+    },
+  });
+}
