@@ -1,14 +1,24 @@
 // Sources are ESM TypeScript; jest runs them through SWC as CommonJS (stable jest, jest.mock hoisting).
-// middy ships ESM only, so it is transformed too. Integration tests reach the stand-ins over HTTP,
-// so ESM-only servers (fauxqs) never load inside jest.
-const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
-module.exports = {
+// middy ships ESM only, so it is transformed too. Integration tests reach the stand-ins over HTTP
+// (started once by globalSetup in a child process), so ESM-only servers never load inside jest.
+const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j)sx?$': swc },
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+};
+module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', transform: { '^.+\\.(t|j)sx?$': swc }, transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'], testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { displayName: 'integration', testEnvironment: 'node', transform: { '^.+\\.(t|j)sx?$': swc }, transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'], testMatch: ['<rootDir>/test/integration/**/*.test.ts'], globalSetup: '<rootDir>/test/integration/global-setup.ts', globalTeardown: '<rootDir>/test/integration/global-teardown.ts' },
-    { displayName: 'infra', testEnvironment: 'node', transform: { '^.+\\.(t|j)sx?$': swc }, transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'], testMatch: ['<rootDir>/test/infra/**/*.test.ts'] }
-  ]
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+    },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+  ],
+  // The SDK clients keep idle keep-alive sockets to the stand-ins open after the last test.
+  forceExit: true,
 };

@@ -22,6 +22,8 @@ export class CliError extends Error {
 }
 
 export async function resolveTarget(stage: string | undefined): Promise<CliTarget> {
+  // Node 20 is supported by the SDK versions pinned here; the notice about future versions is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (stage) {
     if (!/^(dev|prod)$/.test(stage)) throw new CliError(`--stage must be dev or prod, not "${stage}"`);
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;

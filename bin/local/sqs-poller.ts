@@ -37,22 +37,26 @@ export class SqsPoller {
     this.loops = [];
   }
 
+  /** One receive and, if anything came, one delivery; returns how many messages it handed over. */
+  async pollOnce(index = 0, waitTimeSeconds = this.options.waitTimeSeconds ?? 1): Promise<number> {
+    const out = await this.options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.options.queueUrl,
+        MaxNumberOfMessages: this.options.batchSize ?? 10,
+        WaitTimeSeconds: waitTimeSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length) await this.deliver(messages, index);
+    return messages.length;
+  }
+
   private async loop(index: number): Promise<void> {
-    const { sqs, queueUrl } = this.options;
     while (this.running) {
       try {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: this.options.batchSize ?? 10,
-            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        const messages = out.Messages ?? [];
-        if (messages.length === 0) continue;
-        await this.deliver(messages, index);
+        await this.pollOnce(index);
       } catch (error) {
         if (!this.running) return;
         this.options.onError?.(error);

@@ -60,6 +60,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   process.env.AWS_REGION ??= LOCAL_REGION;
+  // Node 20 is supported by the SDK versions pinned here; the notice about future versions is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   let ready = false;
   const standins: Standins = await startStandins(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') });

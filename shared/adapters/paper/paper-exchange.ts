@@ -1,7 +1,8 @@
 // The paper exchange: a simulated Binance USDⓈ-M-like account (one-way mode, isolated margin)
 // behind the same ExchangePort as a live exchange. Market orders fill at once at the current price
 // with adverse slippage and the taker fee; stop-market and take-profit-market orders rest until
-// processPrice() sees their trigger crossed.
+// processPrice() sees their trigger crossed (or fill at once when placed with the price already
+// through the trigger).
 //
 // Idempotency follows the live exchange's contract: the order is written first under its client
 // order id (a second write with the same id fails), then its fill is applied to the ledger state
@@ -195,18 +196,36 @@ export class PaperExchange implements ExchangePort {
     );
     const symbols = [...new Set(open.map((o) => o.symbol))].sort();
     const filled: ExchangeOrder[] = [];
+    const errors: unknown[] = [];
     for (const sym of symbols) {
-      const market = this.market(sym);
-      const last = num((await this.prices.getPrice(sym)).last);
+      let market: MarketInfo;
+      let last: Big;
+      try {
+        market = this.market(sym);
+        last = num((await this.prices.getPrice(sym)).last);
+      } catch (e) {
+        errors.push(e); // no price for this symbol now: its orders wait for the next call
+        continue;
+      }
       for (const candidate of open.filter((o) => o.symbol === sym)) {
         if (!isTriggered(candidate, last)) continue;
-        // Re-read: an earlier fill in this loop may have canceled it (OCO).
-        const order = await this.store.getOrder(this.accountId, candidate.clientOrderId);
-        if (!order || order.status !== 'open') continue;
-        const done = await this.fire(order, last, market);
-        if (done) filled.push(toExchangeOrder(done));
+        try {
+          // Re-read: an earlier fill in this loop may have canceled it (OCO).
+          const order = await this.store.getOrder(this.accountId, candidate.clientOrderId);
+          if (!order || order.status !== 'open') continue;
+          const done = await this.triggerOrder(order, last, market);
+          if (!done) continue;
+          filled.push(toExchangeOrder(done));
+          await this.cancelSiblingsIfFlat(sym);
+        } catch (e) {
+          errors.push(e);
+        }
       }
     }
+    // Fills already made must reach the caller, which books them: an error is only raised when
+    // nothing filled. An order left filled-but-unapplied by an error is repaired by
+    // fetchOrderByClientId.
+    if (errors.length > 0 && filled.length === 0) throw errors[0];
     return filled;
   }
 
@@ -394,8 +413,10 @@ export class PaperExchange implements ExchangePort {
     });
     const applied: PaperOrder = { ...order, applied: true };
     if (effect && !effect.filled.eq(order.filled)) {
+      // The position shrank between pricing and booking: the order filled what was left.
       applied.filled = str(effect.filled);
       applied.fee = effect.fee;
+      if (effect.filled.eq(0)) applied.status = 'expired';
     }
     await this.store.updateOrder(applied);
     return applied;
@@ -413,21 +434,28 @@ export class PaperExchange implements ExchangePort {
       return toExchangeOrder(order); // it rests; processPrice checks it on the next price
     }
     if (!isTriggered(order, last)) return toExchangeOrder(order);
+    let done: PaperOrder | undefined;
     try {
-      const done = await this.fire(order, last, market);
-      return toExchangeOrder(done ?? { ...order, status: 'expired' });
+      done = await this.triggerOrder(order, last, market);
     } catch (e) {
       throw new AmbiguousOrderError(`paper trigger ${order.clientOrderId} stored but not applied: ${errorText(e)}`, order.clientOrderId);
     }
+    if (!done) return toExchangeOrder({ ...order, status: 'expired' });
+    try {
+      await this.cancelSiblingsIfFlat(order.symbol);
+    } catch {
+      // The fill stands; a sibling left resting expires when it triggers on the flat position.
+    }
+    return toExchangeOrder(done);
   }
 
-  /** Fills a triggered order and, when that leaves the position flat, cancels the symbol's other reduce-only orders (OCO). */
-  private async fire(order: PaperOrder, last: Big, market: MarketInfo): Promise<PaperOrder | undefined> {
-    const done = await this.triggerOrder(order, last, market);
-    if (!done) return undefined;
+  /** One-cancels-other: once the position is flat, the symbol's other resting reduce-only orders go. */
+  private async cancelSiblingsIfFlat(symbol: string): Promise<void> {
     const state = await this.readState();
-    if (!state.positions[order.symbol]) await this.cancelReduceOnly(order.symbol);
-    return done;
+    if (state.positions[symbol]) return;
+    for (const o of await this.store.listOpenOrders(this.accountId)) {
+      if (o.symbol === symbol && o.status === 'open' && o.reduceOnly) await this.store.updateOrder({ ...o, status: 'canceled' });
+    }
   }
 
   /** Fills a triggered resting order against the position it protects; undefined when it expired. */
@@ -458,13 +486,6 @@ export class PaperExchange implements ExchangePort {
     };
     await this.store.updateOrder(filled);
     return this.applyAndMark(filled);
-  }
-
-  private async cancelReduceOnly(symbol: string): Promise<void> {
-    const open = await this.store.listOpenOrders(this.accountId);
-    for (const o of open) {
-      if (o.symbol === symbol && o.status === 'open' && o.reduceOnly) await this.store.updateOrder({ ...o, status: 'canceled' });
-    }
   }
 
   private toExchangePosition(symbol: string, position: PaperPosition, marks: Map<string, Big>): ExchangePosition {

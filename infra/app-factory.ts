@@ -1,0 +1,87 @@
+// Builds the whole CDK app for one stage. The bin entry and the infra tests both call this, so the
+// tests check exactly what `cdk synth` produces.
+import { Annotations, App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { APP_PREFIX, stackName, type Stage } from '../shared/platform/resource-names';
+import { getStageConfig, PLACEHOLDER_ALARM_EMAIL, type StageConfig, type StageOverrides } from './config/stages';
+import { MonitoringStack } from './stacks/monitoring-stack';
+import { StatefulStack } from './stacks/stateful-stack';
+import { StatelessStack } from './stacks/stateless-stack';
+
+export interface BuiltApp {
+  app: App;
+  config: StageConfig;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+  monitoring: MonitoringStack;
+}
+
+export interface BuildAppOptions extends StageOverrides {
+  /** repository root; found from the working directory when omitted */
+  projectRoot?: string;
+  /** environment for account/region; process.env when omitted */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The directory holding cdk.json: `cdk` runs the app there and jest runs from there. */
+export function findProjectRoot(start: string = process.cwd()): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'cdk.json')) && fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no cdk.json found in ${start} or any parent directory`);
+    dir = parent;
+  }
+}
+
+export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOptions = {}): BuiltApp {
+  const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
+  const config = getStageConfig(stage, alarmEmail ? { alarmEmail } : {}, options.env ?? process.env);
+  const projectRoot = options.projectRoot ?? findProjectRoot();
+  const env = { account: config.account, region: config.region };
+
+  const stateful = new StatefulStack(app, 'Stateful', {
+    stackName: stackName(stage, 'stateful'),
+    description: `${APP_PREFIX} ${stage}: tables, keys, alarm topic`,
+    env,
+    config,
+    terminationProtection: stage === 'prod',
+  });
+  const stateless = new StatelessStack(app, 'Stateless', {
+    stackName: stackName(stage, 'stateless'),
+    description: `${APP_PREFIX} ${stage}: webhook API, signal queues, functions, schedules`,
+    env,
+    config,
+    projectRoot,
+    tables: stateful.tables,
+    credentialsKey: stateful.credentialsKey,
+  });
+  const monitoring = new MonitoringStack(app, 'Monitoring', {
+    stackName: stackName(stage, 'monitoring'),
+    description: `${APP_PREFIX} ${stage}: alarms`,
+    env,
+    config,
+    alarmTopic: stateful.alarmTopic,
+    signalDlq: stateless.signalDlq,
+    httpApi: stateless.httpApi,
+    executor: stateless.executor.fn,
+    functions: [
+      { name: 'webhook', fn: stateless.webhook.fn },
+      { name: 'executor', fn: stateless.executor.fn },
+      { name: 'paper-tick', fn: stateless.paperTick.fn },
+    ],
+  });
+
+  if (config.alarmEmail === PLACEHOLDER_ALARM_EMAIL) {
+    Annotations.of(stateful).addWarningV2('tvat:placeholder-alarm-email', `alarm e-mail is the placeholder ${PLACEHOLDER_ALARM_EMAIL}: deploy with -c alarmEmail=you@example.org`);
+  }
+
+  Tags.of(app).add('app', APP_PREFIX);
+  Tags.of(app).add('stage', stage);
+  // cdk-nag 3 is a CDK policy-validation plugin (no longer an Aspect): it runs on every synth, an
+  // unacknowledged error fails it, and acknowledgements are Validations.of(construct).acknowledge().
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, config, stateful, stateless, monitoring };
+}

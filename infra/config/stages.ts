@@ -1,0 +1,170 @@
+// Everything that differs between dev and prod, as one typed record (snapshot-tested), so a stack
+// never branches on the stage name itself.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { STAGES, type Stage } from '../../shared/platform/resource-names';
+
+/** TradingView's published webhook source addresses (FACTS.md, TradingView webhooks). */
+export const TRADINGVIEW_WEBHOOK_IPS: readonly string[] = ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'];
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface ThrottleConfig {
+  /** steady-state requests per second for the whole stage */
+  rateLimit: number;
+  /** short bursts above the rate */
+  burstLimit: number;
+}
+
+export interface WebhookConfig {
+  timeoutSeconds: number;
+  memorySize: number;
+  maxBodyBytes: number;
+  maxSignalAgeMs: number;
+  maxFutureSkewMs: number;
+  dedupTtlHours: number;
+  /** empty = no source-IP check */
+  ipAllowlist: readonly string[];
+  throttle: ThrottleConfig;
+}
+
+export interface ExecutorConfig {
+  timeoutSeconds: number;
+  memorySize: number;
+  /** unset = share the account's unreserved pool (a new account cannot reserve below 10 unreserved) */
+  reservedConcurrency?: number;
+  /** deliveries of one message before it moves to the DLQ */
+  maxReceiveCount: number;
+  /** SQS FIFO allows at most 10 */
+  batchSize: number;
+  /** lease on a signal while it executes; must outlive the function timeout */
+  signalLeaseMs: number;
+}
+
+export interface PaperTickConfig {
+  timeoutSeconds: number;
+  memorySize: number;
+  /** EventBridge schedule period */
+  everyMinutes: number;
+}
+
+export interface StageConfig {
+  stage: Stage;
+  /** unset = environment-agnostic synth (no AWS credentials needed) */
+  account?: string;
+  region?: string;
+  alarmEmail: string;
+  logRetentionDays: RetentionDays;
+  logLevel: LogLevel;
+  /** tables, keys and log groups; queues are always destroyed (transient, fixed names) */
+  removalPolicy: RemovalPolicy;
+  tableDeletionProtection: boolean;
+  webhook: WebhookConfig;
+  executor: ExecutorConfig;
+  paperTick: PaperTickConfig;
+  paper: { priceSource: 'exchange' | 'replay' };
+  exchange: { testnet: boolean };
+}
+
+/** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
+export const PLACEHOLDER_ALARM_EMAIL = 'alarms@example.com';
+
+const webhookCommon = {
+  timeoutSeconds: 5,
+  memorySize: 512,
+  maxBodyBytes: 8192,
+  maxSignalAgeMs: 60_000,
+  maxFutureSkewMs: 5_000,
+  dedupTtlHours: 168,
+} as const;
+
+const executorCommon = {
+  timeoutSeconds: 30,
+  memorySize: 1024,
+  maxReceiveCount: 5,
+  batchSize: 10,
+  signalLeaseMs: 120_000,
+} as const;
+
+const paperTickCommon = { timeoutSeconds: 50, memorySize: 1024, everyMinutes: 1 } as const;
+
+export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<Stage, StageConfig> {
+  const where = { account: env.CDK_DEFAULT_ACCOUNT || undefined, region: env.CDK_DEFAULT_REGION || undefined };
+  return {
+    dev: {
+      stage: 'dev',
+      ...where,
+      alarmEmail: PLACEHOLDER_ALARM_EMAIL,
+      logRetentionDays: RetentionDays.TWO_WEEKS,
+      logLevel: 'DEBUG',
+      removalPolicy: RemovalPolicy.DESTROY,
+      tableDeletionProtection: false,
+      webhook: { ...webhookCommon, ipAllowlist: [], throttle: { rateLimit: 10, burstLimit: 20 } },
+      executor: { ...executorCommon },
+      paperTick: { ...paperTickCommon },
+      paper: { priceSource: 'exchange' },
+      exchange: { testnet: true },
+    },
+    prod: {
+      stage: 'prod',
+      ...where,
+      alarmEmail: PLACEHOLDER_ALARM_EMAIL,
+      logRetentionDays: RetentionDays.THREE_MONTHS,
+      logLevel: 'INFO',
+      removalPolicy: RemovalPolicy.RETAIN,
+      tableDeletionProtection: true,
+      webhook: { ...webhookCommon, ipAllowlist: [...TRADINGVIEW_WEBHOOK_IPS], throttle: { rateLimit: 25, burstLimit: 50 } },
+      executor: { ...executorCommon },
+      paperTick: { ...paperTickCommon },
+      paper: { priceSource: 'exchange' },
+      exchange: { testnet: false },
+    },
+  };
+}
+
+export class StageConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageConfigError';
+  }
+}
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+/** Reads the `-c stage=...` value; anything else fails naming the allowed stages. */
+export function parseStage(value: unknown): Stage {
+  if (isStage(value)) return value;
+  const shown = value === undefined ? 'no stage' : `stage "${String(value)}"`;
+  throw new StageConfigError(`${shown} given: pass -c stage=<${STAGES.join('|')}> (allowed: ${STAGES.join(', ')})`);
+}
+
+export interface StageOverrides {
+  /** `-c alarmEmail=you@example.org` */
+  alarmEmail?: string;
+}
+
+export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env: NodeJS.ProcessEnv = process.env): StageConfig {
+  const config = buildStageConfigs(env)[stage];
+  const result: StageConfig = overrides.alarmEmail ? { ...config, alarmEmail: overrides.alarmEmail } : config;
+  validateStageConfig(result);
+  return result;
+}
+
+/** Invariants the AWS services or the design require; a bad edit fails the synth, not the deploy. */
+export function validateStageConfig(config: StageConfig): void {
+  const problems: string[] = [];
+  const { executor, webhook } = config;
+  if (executor.batchSize < 1 || executor.batchSize > 10) problems.push('executor.batchSize must be 1..10 (SQS FIFO)');
+  if (executor.maxReceiveCount < 1 || executor.maxReceiveCount > 1000) problems.push('executor.maxReceiveCount must be 1..1000');
+  if (executor.timeoutSeconds < 1 || executor.timeoutSeconds > 900) problems.push('executor.timeoutSeconds must be 1..900');
+  // visibility timeout = 6 x timeout and SQS caps visibility at 12 hours
+  if (executor.timeoutSeconds * 6 > 43_200) problems.push('executor.timeoutSeconds x 6 exceeds the SQS visibility limit');
+  if (executor.signalLeaseMs <= executor.timeoutSeconds * 1000) problems.push('executor.signalLeaseMs must exceed the executor timeout');
+  if (webhook.timeoutSeconds > 29) problems.push('webhook.timeoutSeconds must stay under the 30 s HTTP API integration timeout');
+  if (config.paperTick.timeoutSeconds >= config.paperTick.everyMinutes * 60) problems.push('paperTick.timeoutSeconds must be shorter than its schedule period');
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
+  if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
+}

@@ -1,0 +1,44 @@
+// The one set of esbuild settings for every function, shared by the CDK NodejsFunction and any
+// build/measure script (bin/build-functions.ts), so a measured bundle is the deployed bundle.
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Lambda runtime and the esbuild target that matches it: change both together. */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+export const ESBUILD_TARGET = 'node22';
+
+/**
+ * Bundled CommonJS dependencies (ccxt, parts of the AWS SDK) call `require('crypto')` etc.; an ESM
+ * bundle has no `require`, so esbuild's shim needs one defined up front.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Plain esbuild settings (no CDK types), for scripts that call esbuild directly. */
+export const ESBUILD_SETTINGS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: ESBUILD_TARGET,
+  minify: true,
+  sourcemap: true,
+  /** maps point at file:line; the sources themselves would only grow the artifact */
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  /** bundle everything, the AWS SDK included: cold start is measured with it inside */
+  external: [] as string[],
+  banner: { js: ESM_REQUIRE_BANNER },
+  /** NodejsFunction names an ESM bundle index.mjs */
+  outExtension: { '.js': '.mjs' },
+} as const;
+
+/** The same settings in the shape NodejsFunction takes. */
+export const FUNCTION_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: ESBUILD_SETTINGS.target,
+  minify: ESBUILD_SETTINGS.minify,
+  sourceMap: ESBUILD_SETTINGS.sourcemap,
+  sourcesContent: ESBUILD_SETTINGS.sourcesContent,
+  mainFields: [...ESBUILD_SETTINGS.mainFields],
+  externalModules: [...ESBUILD_SETTINGS.external],
+  banner: ESM_REQUIRE_BANNER,
+};

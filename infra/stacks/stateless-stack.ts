@@ -1,0 +1,256 @@
+// What can be replaced on any deploy: the webhook API, the signal queues, the functions and the
+// paper-tick schedule. Data and keys come in from the stateful stack as props.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
+import type { StageConfig } from '../config/stages';
+import { SecureFunction, type TableAction } from '../constructs/secure-function';
+
+export type FunctionName = 'webhook' | 'executor' | 'paperTick';
+
+/**
+ * Item actions per function and table, read from the persistence ports
+ * (shared/core/ports/repositories.ts, paper.ts). No Scan except paper-tick listing accounts.
+ * Widen a line here when an adapter needs another action; nothing else grants table access.
+ */
+export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readonly TableAction[]>>> = {
+  webhook: {
+    accounts: ['GetItem'],
+    signals: ['GetItem', 'PutItem', 'UpdateItem'],
+  },
+  executor: {
+    accounts: ['GetItem'],
+    signals: ['GetItem', 'PutItem', 'UpdateItem'],
+    orders: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    trades: ['GetItem', 'PutItem', 'Query'],
+    positions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
+    audit: ['PutItem'],
+    paper: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+  },
+  paperTick: {
+    accounts: ['GetItem', 'Scan'],
+    orders: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    trades: ['GetItem', 'PutItem', 'Query'],
+    positions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
+    audit: ['PutItem'],
+    paper: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+  },
+};
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  /** repository root, for the handler entries and esbuild */
+  projectRoot: string;
+  tables: Record<TableName, ITable>;
+  credentialsKey: IKey;
+}
+
+export class StatelessStack extends Stack {
+  readonly signalQueue: Queue;
+  readonly signalDlq: Queue;
+  readonly webhook: SecureFunction;
+  readonly executor: SecureFunction;
+  readonly paperTick: SecureFunction;
+  readonly httpApi: HttpApi;
+  readonly apiStage: HttpStage;
+  readonly paperTickRule: Rule;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, tables, projectRoot } = props;
+    const stage = config.stage;
+    const executorTimeout = Duration.seconds(config.executor.timeoutSeconds);
+
+    // Queue encryption: SQS_MANAGED. Messages carry signals, never credentials; SSE-SQS needs no
+    // kms:* permission on producer or consumer (the webhook keeps exactly sqs:SendMessage) and no
+    // KMS request cost or throttling. Queues are destroyed with the stack in every stage: their
+    // content lives minutes, and a retained queue with a fixed name would block a re-deploy.
+    this.signalDlq = new Queue(this, 'SignalDlq', {
+      queueName: signalDlqName(stage),
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // Standard FIFO mode (queue dedup scope, per-queue throughput limit): signal volume is far below
+    // the 300 API calls/s per action this mode allows, and queue-level dedup is the stricter one: a
+    // dedup id already seen is dropped even if a retried send picked another message group.
+    // High-throughput mode (messageGroup scope, per-group limit) would only loosen that.
+    // Dedup ids are explicit (the webhook's signal id), so content-based dedup stays off.
+    this.signalQueue = new Queue(this, 'SignalQueue', {
+      queueName: signalQueueName(stage),
+      fifo: true,
+      contentBasedDeduplication: false,
+      deduplicationScope: DeduplicationScope.QUEUE,
+      fifoThroughputLimit: FifoThroughputLimit.PER_QUEUE,
+      // AWS guidance for a Lambda consumer: at least 6 x the function timeout, so a batch retried
+      // by the poller is not visible again while the first attempt may still run.
+      visibilityTimeout: Duration.seconds(config.executor.timeoutSeconds * 6),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.signalDlq, maxReceiveCount: config.executor.maxReceiveCount },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const common = {
+      projectRoot,
+      logLevel: config.logLevel,
+      logRetention: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
+    };
+
+    // ---- webhook: TradingView -> validate -> SQS FIFO
+    this.webhook = new SecureFunction(this, 'Webhook', {
+      ...common,
+      entry: 'functions/webhook/handler.ts',
+      description: `${APP_PREFIX} ${stage}: TradingView webhook -> signal queue`,
+      serviceName: 'webhook',
+      timeout: Duration.seconds(config.webhook.timeoutSeconds),
+      memorySize: config.webhook.memorySize,
+      environment: {
+        STAGE: stage,
+        SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
+        MAX_BODY_BYTES: String(config.webhook.maxBodyBytes),
+        MAX_SIGNAL_AGE_MS: String(config.webhook.maxSignalAgeMs),
+        MAX_FUTURE_SKEW_MS: String(config.webhook.maxFutureSkewMs),
+        IP_ALLOWLIST: config.webhook.ipAllowlist.join(','),
+        DEDUP_TTL_HOURS: String(config.webhook.dedupTtlHours),
+      },
+    });
+    // Not grantSendMessages: that adds GetQueueAttributes/GetQueueUrl, which the webhook never calls.
+    this.webhook.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }),
+    );
+    this.grantTables(this.webhook, TABLE_ACCESS.webhook, tables);
+
+    const accessLogs = new LogGroup(this, 'WebhookApiAccessLogs', {
+      retention: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+    this.httpApi = new HttpApi(this, 'WebhookApi', {
+      apiName: `${APP_PREFIX}-${stage}-webhook`,
+      description: `${APP_PREFIX} ${stage}: TradingView webhook`,
+      createDefaultStage: false,
+    });
+    this.apiStage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.webhook.throttle.rateLimit, burstLimit: config.webhook.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No body and no headers: the body carries the account token.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            protocol: '$context.protocol',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            error: '$context.error.message',
+          }),
+        ),
+      },
+    });
+    const integration = new HttpLambdaIntegration('WebhookIntegration', this.webhook.fn, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    this.httpApi.addRoutes({ path: '/webhook', methods: [HttpMethod.POST], integration });
+    this.httpApi.addRoutes({ path: '/webhook/{account}', methods: [HttpMethod.POST], integration });
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
+        'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
+        'the optional TradingView source-IP allowlist (on in prod), read from the API Gateway request context; a body size cap checked before parsing; ' +
+        'stage throttling; stale/future alert rejection and stored dedup records against replays; POST routes only.',
+    });
+    new CfnOutput(this, 'WebhookUrl', {
+      description: 'Paste into the TradingView alert (POST /webhook, or /webhook/{account})',
+      value: `${this.apiStage.url}webhook`,
+    });
+
+    // ---- executor: SQS FIFO -> risk -> exchange
+    this.executor = new SecureFunction(this, 'Executor', {
+      ...common,
+      entry: 'functions/executor/handler.ts',
+      description: `${APP_PREFIX} ${stage}: executes queued signals on the exchange`,
+      serviceName: 'executor',
+      timeout: executorTimeout,
+      memorySize: config.executor.memorySize,
+      ...(config.executor.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.executor.reservedConcurrency }),
+      environment: {
+        STAGE: stage,
+        KEY_VAULT: 'kms',
+        KMS_KEY_ID: props.credentialsKey.keyArn,
+        PAPER_PRICE_SOURCE: config.paper.priceSource,
+        SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
+        EXCHANGE_TESTNET: String(config.exchange.testnet),
+      },
+    });
+    // The key vault encrypts every credential with the context {accountId}; a decrypt without one
+    // (anything that is not a credential blob) is refused.
+    this.executor.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.credentialsKey.keyArn],
+        conditions: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
+      }),
+    );
+    this.grantTables(this.executor, TABLE_ACCESS.executor, tables);
+    this.signalQueue.grantConsumeMessages(this.executor.role);
+    this.executor.fn.addEventSource(
+      new SqsEventSource(this.signalQueue, { batchSize: config.executor.batchSize, reportBatchItemFailures: true }),
+    );
+
+    // ---- paper-tick: fills resting paper orders against live prices, every minute
+    this.paperTick = new SecureFunction(this, 'PaperTick', {
+      ...common,
+      entry: 'functions/paper-tick/handler.ts',
+      description: `${APP_PREFIX} ${stage}: paper exchange tick (resting orders, stops)`,
+      serviceName: 'paper-tick',
+      timeout: Duration.seconds(config.paperTick.timeoutSeconds),
+      memorySize: config.paperTick.memorySize,
+      // A failed tick is superseded by the next one a minute later; a retry would only overlap it.
+      retryAttempts: 0,
+      environment: {
+        STAGE: stage,
+        PAPER_PRICE_SOURCE: config.paper.priceSource,
+        SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
+        EXCHANGE_TESTNET: String(config.exchange.testnet),
+      },
+    });
+    this.grantTables(this.paperTick, TABLE_ACCESS.paperTick, tables);
+    this.paperTickRule = new Rule(this, 'PaperTickSchedule', {
+      description: `${APP_PREFIX} ${stage}: paper-tick every ${config.paperTick.everyMinutes} minute(s)`,
+      schedule: Schedule.rate(Duration.minutes(config.paperTick.everyMinutes)),
+      targets: [new LambdaFunction(this.paperTick.fn, { retryAttempts: 0 })],
+    });
+  }
+
+  private grantTables(fn: SecureFunction, access: Partial<Record<TableName, readonly TableAction[]>>, tables: Record<TableName, ITable>): void {
+    for (const [name, actions] of Object.entries(access) as [TableName, readonly TableAction[]][]) {
+      fn.grantTable(tables[name], actions);
+    }
+  }
+}

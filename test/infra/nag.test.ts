@@ -1,0 +1,81 @@
+// cdk-nag 3 is a CDK policy-validation plugin: buildApp registers AwsSolutionsChecks on the app, a
+// synth with an unacknowledged error throws, and validateScope() reports per stack for these tests.
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { buildApp } from '../../infra/app-factory';
+import { PROJECT_ROOT, TEST_ALARM_EMAIL, testApp } from './support';
+
+const STAGES = ['dev', 'prod'] as const;
+const PARTS = ['stateful', 'stateless', 'monitoring'] as const;
+
+function nagViolations(scope: IConstruct) {
+  return new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope).violations;
+}
+
+function synthesized(stage: (typeof STAGES)[number]) {
+  const built = buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
+  built.app.synth();
+  return built;
+}
+
+interface AcknowledgedRule {
+  path: string;
+  id: string;
+  reason: string;
+}
+
+function acknowledgedRules(root: IConstruct): AcknowledgedRule[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>).map(([id, v]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason: typeof v === 'string' ? v : (v.reason ?? '') }))),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  const apps = new Map(STAGES.map((s) => [s, synthesized(s)]));
+
+  it.each(STAGES.flatMap((stage) => PARTS.map((part) => [stage, part] as const)))('finds no unacknowledged error in the %s %s stack', (stage, part) => {
+    const stack = apps.get(stage)![part];
+    const errors = nagViolations(stack).filter((v) => v.severity === 'error');
+
+    expect(errors.map((e) => `${e.ruleName} @ ${e.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it.each(STAGES)('finds no warning either in %s', (stage) => {
+    const warnings = PARTS.flatMap((part) => nagViolations(apps.get(stage)![part]).filter((v) => v.severity === 'warning'));
+    expect(warnings.map((w) => w.ruleName)).toEqual([]);
+  });
+
+  it('acknowledges only the reviewed rules, each where it applies', () => {
+    const acks = acknowledgedRules(apps.get('prod')!.app).map((a) => `${a.path} ${a.id}`).sort();
+
+    expect(acks).toEqual(
+      [
+        'Stateless/WebhookApi AwsSolutions-APIG4',
+        ...['Webhook', 'Executor', 'PaperTick'].flatMap((fn) => [`Stateless/${fn}/Function AwsSolutions-L1`, `Stateless/${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
+      ].sort(),
+    );
+  });
+
+  it('gives every acknowledgement a specific reason', () => {
+    for (const a of acknowledgedRules(apps.get('prod')!.app)) expect(a.reason.length).toBeGreaterThan(80);
+  });
+
+  it('would catch a violation (the check is not vacuous)', () => {
+    const stack = new Stack(testApp(), 'Probe');
+    new Queue(stack, 'Plain', { encryption: undefined, enforceSSL: false });
+    const rules = nagViolations(stack).map((v) => v.ruleName);
+
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']));
+  });
+
+  it('fails the synth of an app with an unacknowledged error', () => {
+    const built = buildApp('dev', testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
+    new Queue(built.stateless, 'UnprotectedProbe', { enforceSSL: false });
+
+    expect(() => built.app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+});

@@ -1,0 +1,73 @@
+import {
+  buildStageConfigs,
+  getStageConfig,
+  parseStage,
+  StageConfigError,
+  TRADINGVIEW_WEBHOOK_IPS,
+  validateStageConfig,
+  type StageConfig,
+} from '../../infra/config/stages';
+
+describe('stage config', () => {
+  it('matches the reviewed dev and prod records', () => {
+    const configs = buildStageConfigs({});
+
+    expect(configs.dev).toMatchSnapshot('dev');
+    expect(configs.prod).toMatchSnapshot('prod');
+  });
+
+  it('turns the TradingView IP allowlist on in prod and off in dev', () => {
+    const configs = buildStageConfigs({});
+
+    expect(configs.prod.webhook.ipAllowlist).toEqual(['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7']);
+    expect(configs.prod.webhook.ipAllowlist).toEqual(TRADINGVIEW_WEBHOOK_IPS);
+    expect(configs.dev.webhook.ipAllowlist).toEqual([]);
+  });
+
+  it('takes account and region from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION', () => {
+    const config = getStageConfig('dev', {}, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-1' });
+
+    expect(config.account).toBe('123456789012');
+    expect(config.region).toBe('eu-west-1');
+  });
+
+  it('leaves account and region unset without those variables (environment-agnostic)', () => {
+    const config = getStageConfig('prod', {}, {});
+
+    expect(config.account).toBeUndefined();
+    expect(config.region).toBeUndefined();
+  });
+
+  it('overrides the alarm e-mail', () => {
+    expect(getStageConfig('prod', { alarmEmail: 'ops@example.org' }, {}).alarmEmail).toBe('ops@example.org');
+  });
+
+  it('accepts the known stages', () => {
+    expect(parseStage('dev')).toBe('dev');
+    expect(parseStage('prod')).toBe('prod');
+  });
+
+  it('rejects an unknown stage naming the allowed ones', () => {
+    expect(() => parseStage('staging')).toThrow(StageConfigError);
+    expect(() => parseStage('staging')).toThrow(/"staging".*allowed: dev, prod/);
+    expect(() => parseStage(undefined)).toThrow(/no stage given.*-c stage=<dev\|prod>/);
+  });
+
+  it('rejects an SQS FIFO batch size above 10', () => {
+    const config: StageConfig = { ...buildStageConfigs({}).dev };
+    config.executor = { ...config.executor, batchSize: 11 };
+
+    expect(() => validateStageConfig(config)).toThrow(/batchSize/);
+  });
+
+  it('rejects a signal lease that does not outlive the executor timeout', () => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.executor = { ...config.executor, signalLeaseMs: config.executor.timeoutSeconds * 1000 };
+
+    expect(() => validateStageConfig(config)).toThrow(/signalLeaseMs/);
+  });
+
+  it('rejects an alarm e-mail that is not an address', () => {
+    expect(() => getStageConfig('dev', { alarmEmail: 'not-an-email' }, {})).toThrow(/alarmEmail/);
+  });
+});
