@@ -107,10 +107,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, options.paperTickMs ?? 2_000);
     cleanups.unshift(async () => clearInterval(tick));
 
-    let discovery: LocalDiscovery | undefined;
-    const gateway = await startGateway({ webhook, isReady: () => ready, localRoutes: { '/_local/config': () => discovery } }, options.port);
+    // The discovery document names the gateway's own URL, known only once it listens.
+    const published: { discovery?: LocalDiscovery } = {};
+    const gateway = await startGateway({ webhook, isReady: () => ready, localRoutes: { '/_local/config': () => published.discovery } }, options.port);
     cleanups.unshift(() => new Promise<void>((r) => { gateway.server.closeAllConnections?.(); gateway.server.close(() => r()); }));
-    discovery = {
+    const discovery: LocalDiscovery = {
       stage: LOCAL_STAGE,
       region: LOCAL_REGION,
       dynamoEndpoint: standins.dynamoEndpoint,
@@ -120,6 +121,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       localKeyFile,
       webhookUrl: `${gateway.url}/webhook`,
     };
+    published.discovery = discovery;
     ready = true;
     return {
       url: gateway.url,

@@ -1,6 +1,6 @@
 // Lambda entry: EventBridge schedule (every minute). No key vault: paper accounts have no keys.
 import { buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
-import { executorEnvSchema, loadEnv } from '../../shared/platform/config';
+import { loadEnv, tradingEnvSchema } from '../../shared/platform/config';
 import { createPaperTickHandler } from './app';
 
-export const handler = createPaperTickHandler(buildSettlePaperTriggers(buildTradingRuntime(loadEnv(executorEnvSchema))));
+export const handler = createPaperTickHandler(buildSettlePaperTriggers(buildTradingRuntime(loadEnv(tradingEnvSchema))));

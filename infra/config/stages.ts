@@ -50,7 +50,7 @@ export interface PaperTickConfig {
 
 export interface StageConfig {
   stage: Stage;
-  /** unset = environment-agnostic synth (no AWS credentials needed) */
+  /** both set, or both unset = environment-agnostic synth (no AWS credentials needed) */
   account?: string;
   region?: string;
   alarmEmail: string;
@@ -89,7 +89,11 @@ const executorCommon = {
 const paperTickCommon = { timeoutSeconds: 50, memorySize: 1024, everyMinutes: 1 } as const;
 
 export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<Stage, StageConfig> {
-  const where = { account: env.CDK_DEFAULT_ACCOUNT || undefined, region: env.CDK_DEFAULT_REGION || undefined };
+  // Both or neither: the CDK CLI always passes a region (us-east-1 when none is configured) but an
+  // account only with credentials, and a half-pinned stack would bake that guessed region in.
+  const account = env.CDK_DEFAULT_ACCOUNT || undefined;
+  const region = env.CDK_DEFAULT_REGION || undefined;
+  const where = account && region ? { account, region } : { account: undefined, region: undefined };
   return {
     dev: {
       stage: 'dev',

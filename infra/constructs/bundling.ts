@@ -13,6 +13,13 @@ export const ESBUILD_TARGET = 'node22';
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/**
+ * Lambda supplies credentials through the environment; the SDK's default provider chain is
+ * replaced by an env-only provider (see lambda-credentials.ts). Relative to the project root,
+ * where NodejsFunction runs esbuild.
+ */
+export const CREDENTIALS_ALIAS = { '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' } as const;
+
 /** Plain esbuild settings (no CDK types), for scripts that call esbuild directly. */
 export const ESBUILD_SETTINGS = {
   bundle: true,
@@ -27,6 +34,7 @@ export const ESBUILD_SETTINGS = {
   /** bundle everything, the AWS SDK included: cold start is measured with it inside */
   external: [] as string[],
   banner: { js: ESM_REQUIRE_BANNER },
+  alias: CREDENTIALS_ALIAS,
   /** NodejsFunction names an ESM bundle index.mjs */
   outExtension: { '.js': '.mjs' },
 } as const;
@@ -41,4 +49,5 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   mainFields: [...ESBUILD_SETTINGS.mainFields],
   externalModules: [...ESBUILD_SETTINGS.external],
   banner: ESM_REQUIRE_BANNER,
+  esbuildArgs: Object.fromEntries(Object.entries(CREDENTIALS_ALIAS).map(([from, to]) => [`--alias:${from}`, to])),
 };

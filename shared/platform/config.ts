@@ -1,24 +1,42 @@
 // One typed reading of the environment per function, done once at cold start. A missing or bad
-// variable throws an error that names it, before any request is served.
-import { z } from 'zod';
+// variable throws an error that names it, before any request is served. (zod/mini: see schema.ts.)
+import * as z from 'zod/mini';
 
-const int = (def: number) => z.coerce.number().int().min(0).default(def);
-const csv = z
-  .string()
-  .default('')
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const int = (def: number) =>
+  z._default(
+    z.pipe(
+      z.string(),
+      z.transform((s: string, ctx) => {
+        const n = Number(s);
+        if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) {
+          ctx.issues.push({ code: 'custom', message: 'must be a whole number', input: s });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    ),
+    String(def) as never,
+  );
+const csv = z._default(
+  z.pipe(
+    z.string(),
+    z.transform((s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  ),
+  '' as never,
+);
+const oneOf = <T extends string>(values: readonly [T, ...T[]], def: T) => z._default(z.enum(values), def);
 
 const common = {
-  STAGE: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'lower-case stage name'),
-  AWS_REGION: z.string().default('us-east-1'),
+  STAGE: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,20}$/, 'lower-case stage name')),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** local stack only: dynalite / fauxqs endpoints */
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
-  SQS_ENDPOINT: z.string().url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  SQS_ENDPOINT: z.optional(z.url()),
 };
 
 export const webhookEnvSchema = z.object({
   ...common,
-  SIGNAL_QUEUE_URL: z.string().min(1),
+  SIGNAL_QUEUE_URL: z.string().check(z.minLength(1)),
   MAX_BODY_BYTES: int(8192),
   /** oldest accepted alert fire time, relative to now */
   MAX_SIGNAL_AGE_MS: int(60_000),
@@ -32,21 +50,30 @@ export const webhookEnvSchema = z.object({
   ACCOUNT_CACHE_MS: int(30_000),
 });
 
-export const executorEnvSchema = z.object({
+/** What every function that trades or books needs (executor, paper-trigger job). */
+const trading = {
   ...common,
-  KEY_VAULT: z.enum(['kms', 'local']).default('kms'),
-  KMS_KEY_ID: z.string().optional(),
-  LOCAL_KEY_FILE: z.string().optional(),
-  PAPER_PRICE_SOURCE: z.enum(['replay', 'exchange']).default('exchange'),
-  PAPER_REPLAY_DIR: z.string().optional(),
+  PAPER_PRICE_SOURCE: oneOf(['replay', 'exchange'], 'exchange'),
+  PAPER_REPLAY_DIR: z.optional(z.string()),
   /** wall-clock milliseconds per replayed candle */
   PAPER_REPLAY_MS_PER_CANDLE: int(5_000),
+};
+
+/** The paper-trigger job: no key vault, since paper accounts have no keys (and it has no KMS grant). */
+export const tradingEnvSchema = z.object(trading);
+
+export const executorEnvSchema = z.object({
+  ...trading,
+  KEY_VAULT: oneOf(['kms', 'local'], 'kms'),
+  KMS_KEY_ID: z.optional(z.string()),
+  LOCAL_KEY_FILE: z.optional(z.string()),
   /** executor lease on a signal: longer than the function timeout */
   SIGNAL_LEASE_MS: int(120_000),
 });
 
 export type WebhookEnv = z.output<typeof webhookEnvSchema>;
 export type ExecutorEnv = z.output<typeof executorEnvSchema>;
+export type TradingEnv = z.output<typeof tradingEnvSchema>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -55,7 +82,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+export function loadEnv<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ');

@@ -10,7 +10,7 @@ import { BookKeeper } from '../core/usecases/book-keeper';
 import { ExecuteSignal } from '../core/usecases/execute-signal';
 import { OrderSender } from '../core/usecases/order-sender';
 import { SettlePaperTriggers } from '../core/usecases/settle-paper-triggers';
-import type { ExecutorEnv } from '../platform/config';
+import type { ExecutorEnv, TradingEnv } from '../platform/config';
 import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
 import { buildRepositories, dynamoClient, type Repositories } from './repositories';
 
@@ -22,7 +22,7 @@ export interface TradingRuntime {
   clock: Clock;
 }
 
-export function buildTradingRuntime(env: ExecutorEnv, clock: Clock = systemClock, prices?: PriceSource): TradingRuntime {
+export function buildTradingRuntime(env: TradingEnv, clock: Clock = systemClock, prices?: PriceSource): TradingRuntime {
   const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
   const markets = new StaticMarketCatalog();
   const priceSource = prices ?? buildPriceSource(env, clock, markets);

@@ -38,6 +38,13 @@ describe('stage config', () => {
     expect(config.region).toBeUndefined();
   });
 
+  it('stays environment-agnostic with a region but no account (the CLI always passes a region)', () => {
+    const config = getStageConfig('dev', {}, { CDK_DEFAULT_REGION: 'us-east-1' });
+
+    expect(config.account).toBeUndefined();
+    expect(config.region).toBeUndefined();
+  });
+
   it('overrides the alarm e-mail', () => {
     expect(getStageConfig('prod', { alarmEmail: 'ops@example.org' }, {}).alarmEmail).toBe('ops@example.org');
   });

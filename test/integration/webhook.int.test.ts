@@ -2,7 +2,6 @@
 // what is refused and with which status, for FACTS.md failure cases 1-8.
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { createWebhookHandler } from '../../functions/webhook/app';
-import { loadEnv, webhookEnvSchema } from '../../shared/platform/config';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { createHarness, silentLogger, type Harness } from './harness';
 
@@ -86,7 +85,7 @@ test('case 6: a replay after the SQS dedup window is stopped by the DynamoDB rec
   expect(await h.receiveAll()).toHaveLength(1);
   // A fresh queue has no memory of the first message, exactly like SQS after its 5 minutes.
   const fresh = await h.sqs.send(new CreateQueueCommand({ QueueName: `${h.stage}-replay.fifo`, Attributes: { FifoQueue: 'true' } }));
-  const replayWebhook = createWebhookHandler(buildAcceptWebhook(loadEnv(webhookEnvSchema, { ...process.env, ...h.webhookEnv, IP_ALLOWLIST: '', SIGNAL_QUEUE_URL: fresh.QueueUrl as string, STAGE: h.stage, DYNAMODB_ENDPOINT: h.webhookEnv.DYNAMODB_ENDPOINT, SQS_ENDPOINT: h.webhookEnv.SQS_ENDPOINT })), silentLogger());
+  const replayWebhook = createWebhookHandler(buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: fresh.QueueUrl as string }), silentLogger());
 
   const replay = await replayWebhook({ body: JSON.stringify(alert({ id: 'w-6' })), requestContext: { http: { sourceIp: '127.0.0.1' } } } as never, {} as never);
 
@@ -139,7 +138,7 @@ test('base64-encoded bodies are decoded before validation', async () => {
 
 test('an SQS failure answers 503 so TradingView retries, and the retry queues the same signal id', async () => {
   const broken = createWebhookHandler(
-    buildAcceptWebhook(loadEnv(webhookEnvSchema, { ...h.webhookEnv, IP_ALLOWLIST: '', SIGNAL_QUEUE_URL: `${h.queueUrl}-missing`, DYNAMODB_ENDPOINT: h.webhookEnv.DYNAMODB_ENDPOINT, SQS_ENDPOINT: h.webhookEnv.SQS_ENDPOINT, STAGE: h.stage })),
+    buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: `${h.queueUrl}-missing` }),
     silentLogger(),
   );
   const event = { body: JSON.stringify(alert({ id: 'w-11' })), requestContext: { http: { sourceIp: '52.89.214.238' } } } as never;

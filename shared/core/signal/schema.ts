@@ -1,63 +1,94 @@
 // Signal contract v1 (docs/SIGNALS.md): field rules, and the translation of a parsed body into a
 // normalised Signal. Unknown fields are refused rather than ignored: a misspelt `stop_loss` that
 // silently did nothing would leave a position without its stop.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors';
 import { resolveIntent } from './intent';
 import { normalizeSymbol, SymbolFormatError } from './symbols';
 import type { MarketPosition, PriceLevel, RawAction, SizeSpec, SymbolRef } from './types';
 
+// zod/mini rather than classic zod: the same engine at 17 KB instead of 440 KB of bundle, which
+// is most of the webhook's cold start. Each field is a scalar parsed by a small function that
+// returns the value or the message to report.
+
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{3,64}$/;
 const ALERT_ID = /^[\x21-\x7e][\x20-\x7e]{0,127}$/;
 
-const numeric = z.union([z.number(), z.string().trim().regex(DECIMAL, 'must be a number').transform(Number)]);
-const positive = numeric.pipe(z.number().finite('must be a finite number').positive('must be greater than 0'));
-const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
-  z.string().trim().toLowerCase().pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+type Parsed<T> = { ok: T } | { error: string };
+const ok = <T>(value: T): Parsed<T> => ({ ok: value });
+const fail = (error: string): Parsed<never> => ({ error });
 
-const sizeField = z.union([z.number(), z.string()]).transform((v, ctx): SizeSpec => {
-  const spec = parseSize(v);
-  if (typeof spec === 'string') {
-    ctx.addIssue({ code: 'custom', message: spec });
-    return z.NEVER;
-  }
-  return spec;
-});
+/** A field given as a JSON number or string, parsed by `parse`; its message names what is wrong. */
+function field<T>(parse: (v: number | string) => Parsed<T>) {
+  return z.pipe(
+    z.union([z.number(), z.string()], { error: 'must be a string or a number' }),
+    z.transform((v: number | string, ctx) => {
+      const r = parse(v);
+      if ('error' in r) {
+        ctx.issues.push({ code: 'custom', message: r.error, input: v });
+        return z.NEVER;
+      }
+      return r.ok;
+    }),
+  );
+}
 
-const levelField = (maxPercent: number) =>
-  z.union([z.number(), z.string()]).transform((v, ctx): PriceLevel => {
-    const level = parseLevel(v, maxPercent);
-    if (typeof level === 'string') {
-      ctx.addIssue({ code: 'custom', message: level });
-      return z.NEVER;
-    }
-    return level;
+const text = (min: number, max: number, pattern?: RegExp, patternMessage?: string) =>
+  field((v) => {
+    if (typeof v !== 'string') return fail('must be a string');
+    const s = v.trim();
+    if (s.length < min) return fail(min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+    if (s.length > max) return fail(`must be at most ${max} characters`);
+    if (pattern && !pattern.test(s)) return fail(patternMessage ?? 'has an invalid format');
+    return ok(s);
   });
 
-const timeField = z.union([z.number(), z.string()]).transform((v, ctx): number => {
-  const ms = parseTime(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' });
-    return z.NEVER;
-  }
-  return ms;
+const oneOf = <T extends string>(values: readonly T[]) =>
+  field((v) => {
+    const s = String(v).trim().toLowerCase();
+    return (values as readonly string[]).includes(s) ? ok(s as T) : fail(`must be one of ${values.join(', ')}`);
+  });
+
+const decimal = (v: number | string): number | undefined => {
+  const n = typeof v === 'number' ? v : DECIMAL.test(v.trim()) ? Number(v) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+
+const positiveNumber = field((v) => {
+  const n = decimal(v);
+  if (n === undefined) return fail('must be a number');
+  return n > 0 ? ok(n) : fail('must be greater than 0');
 });
 
+const leverageField = field((v) => {
+  const n = decimal(v);
+  if (n === undefined) return fail('must be a number');
+  if (!Number.isInteger(n)) return fail('must be a whole number');
+  if (n < 1) return fail('must be at least 1');
+  if (n > 125) return fail('must be at most 125');
+  return ok(n);
+});
+
+const asParsed = <T>(r: T | string): Parsed<T> => (typeof r === 'string' ? fail(r) : ok(r));
+
 export const signalFieldsSchema = z.strictObject({
-  token: z.string().min(1).max(512),
-  account: z.string().trim().regex(ACCOUNT_ID, 'must be 3-64 letters, digits, _ or -').optional(),
-  action: lowerEnum(['long', 'short', 'close_long', 'close_short', 'close_all', 'buy', 'sell'] as const),
-  position: lowerEnum(['long', 'flat', 'short'] as const).optional(),
-  symbol: z.string().trim().min(1).max(64),
-  size: sizeField.optional(),
-  leverage: numeric.pipe(z.number().int('must be a whole number').min(1, 'must be at least 1').max(125, 'must be at most 125')).optional(),
-  sl: levelField(99).optional(),
-  tp: levelField(1000).optional(),
-  strategy: z.string().trim().min(1).max(64).optional(),
-  id: z.union([z.string().trim().regex(ALERT_ID, 'must be 1-128 printable ASCII characters'), z.number().transform(String)]).optional(),
-  time: timeField.optional(),
-  price: positive.optional(),
+  token: field((v) => (typeof v === 'string' && v.length >= 1 && v.length <= 512 ? ok(v) : fail('must be a string of 1-512 characters'))),
+  account: z.optional(text(3, 64, ACCOUNT_ID, 'must be 3-64 letters, digits, _ or -')),
+  action: oneOf(['long', 'short', 'close_long', 'close_short', 'close_all', 'buy', 'sell'] as const),
+  position: z.optional(oneOf(['long', 'flat', 'short'] as const)),
+  symbol: text(1, 64),
+  size: z.optional(field((v) => asParsed<SizeSpec>(parseSize(v)))),
+  leverage: z.optional(leverageField),
+  sl: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 99)))),
+  tp: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 1000)))),
+  strategy: z.optional(text(1, 64)),
+  id: z.optional(field((v) => (ALERT_ID.test(String(v).trim()) ? ok(String(v).trim()) : fail('must be 1-128 printable ASCII characters')))),
+  time: z.optional(field((v) => {
+    const ms = parseTime(v);
+    return ms === undefined ? fail('must be an ISO-8601 UTC time or epoch seconds/milliseconds') : ok(ms);
+  })),
+  price: z.optional(positiveNumber),
 });
 
 export type SignalFields = z.output<typeof signalFieldsSchema>;
@@ -83,7 +114,8 @@ export function validateSignalFields(
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) issues.push({ field: key, message: 'unknown field' });
       } else {
-        issues.push({ field: issue.path.join('.') || '(body)', message: issue.message });
+        const field = issue.path.join('.') || '(body)';
+        issues.push({ field, message: raw[field] === undefined ? 'required' : issue.message });
       }
     }
     return { ok: false, issues };

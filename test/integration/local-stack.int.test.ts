@@ -1,0 +1,88 @@
+// `npm start` as a user runs it: boots, answers /health, takes an account from the CLI and an
+// alert on the webhook, stops cleanly on Ctrl-C, and keeps accounts, positions and trades across
+// a restart (DynamoDB data lives on disk in DATA_DIR). Secrets never reach its output.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+jest.setTimeout(120_000);
+
+const root = join(__dirname, '..', '..');
+const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const dataDir = mkdtempSync(join(tmpdir(), 'tvat-stack-'));
+const port = 30_000 + Math.floor(Math.random() * 20_000);
+const base = `http://127.0.0.1:${port}`;
+const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function boot(): Promise<Running> {
+  const child = spawn(process.execPath, [tsx, 'bin/local-stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const started = Date.now();
+  while (Date.now() - started < 60_000) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { child, output: () => out };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`stack exited: ${out}`);
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`no /health within 60 s: ${out}`);
+}
+
+async function stop(running: Running): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => running.child.once('exit', (code) => r(code)));
+  running.child.kill('SIGINT');
+  return exited;
+}
+
+async function cli(...args: string[]): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(process.execPath, [tsx, 'bin/cli.ts', ...args, '--json'], { cwd: root, env });
+  return JSON.parse(stdout);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('boot, trade, Ctrl-C, restart: accounts, positions and trades survive; the token never shows in the logs', async () => {
+  const first = await boot();
+  const created = (await cli('account', 'add', '--exchange', 'paper', '--name', 'restart', '--balance', '10000')) as { id: string; token: string };
+  expect(created.id).toMatch(/^acc-/);
+
+  const res = await fetch(`${base}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: created.token, account: created.id, action: 'long', symbol: 'BTCUSDT.P', id: 'r-1', sl: '5%' }) });
+  expect(res.status).toBe(202);
+  let positions: { symbol: string; quantity: string }[] = [];
+  for (let i = 0; i < 50 && positions.length === 0; i++) {
+    await sleep(100);
+    positions = (await cli('positions', '--account', created.id)) as typeof positions;
+  }
+  expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT' })]);
+  const bad = await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.id, action: 'moon', symbol: 'BTCUSDT' }) });
+  expect(bad.status).toBe(422);
+
+  expect(await stop(first)).toBe(0);
+  expect(first.output()).toContain('stopped');
+  expect(first.output()).not.toContain(created.token);
+
+  const second = await boot();
+  try {
+    const accounts = (await cli('account', 'list')) as { accountId: string }[];
+    expect(accounts.map((a) => a.accountId)).toContain(created.id);
+    expect(await cli('positions', '--account', created.id)).toEqual(positions);
+    const trades = (await cli('trades', '--account', created.id)) as { status: string }[];
+    expect(trades).toEqual([expect.objectContaining({ status: 'open' })]);
+    const orders = (await cli('orders', '--account', created.id)) as { leg: string }[];
+    expect(orders.map((o) => o.leg).sort()).toEqual(['open', 'sl']);
+  } finally {
+    expect(await stop(second)).toBe(0);
+  }
+});

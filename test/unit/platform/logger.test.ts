@@ -1,0 +1,89 @@
+// redact: keys that can hold secrets are masked, at any level and inside arrays; nothing else changes.
+import { createLogger, redact } from '../../../shared/platform/logger';
+
+describe('redact', () => {
+  it('masks token, apiKey, secret and password and keeps other fields', () => {
+    const input = { token: 'tv-tok', apiKey: 'AK', secret: 'S', password: 'P', accountId: 'acc-1', leverage: 5 };
+
+    expect(redact(input)).toEqual({
+      token: '[redacted]',
+      apiKey: '[redacted]',
+      secret: '[redacted]',
+      password: '[redacted]',
+      accountId: 'acc-1',
+      leverage: 5,
+    });
+  });
+
+  it('masks nested objects', () => {
+    const input = { account: { name: 'main', credentials: { apiKey: 'AK', secret: 'S' }, exchange: { apiKey: 'AK2', id: 'okx' } } };
+
+    expect(redact(input)).toEqual({ account: { name: 'main', credentials: '[redacted]', exchange: { apiKey: '[redacted]', id: 'okx' } } });
+  });
+
+  it('masks inside arrays, at the top and nested', () => {
+    const input = { accounts: [{ id: 'a', password: 'p1' }, { id: 'b', token: 't2' }, 'plain', 3] };
+
+    expect(redact(input)).toEqual({ accounts: [{ id: 'a', password: '[redacted]' }, { id: 'b', token: '[redacted]' }, 'plain', 3] });
+    expect(redact([{ secret: 's' }, [{ apiKey: 'k' }]])).toEqual([{ secret: '[redacted]' }, [{ apiKey: '[redacted]' }]]);
+  });
+
+  test.each(['token', 'TOKEN', 'webhookToken', 'apiKey', 'APIKEY', 'api_key', 'secret', 'Secret', 'password', 'passphrase', 'authorization', 'Authorization', 'credentials', 'blob', 'plaintext'])(
+    'masks the key %s whatever its value',
+    (key) => {
+      expect(redact({ [key]: { nested: 'value' }, other: 'kept' })).toEqual({ [key]: '[redacted]', other: 'kept' });
+    },
+  );
+
+  test.each(['tokenHash', 'webhookTokenHash', 'secretName', 'apiKeyId', 'passwordPolicy', 'symbol', 'status'])('keeps the key %s (not an exact secret key)', (key) => {
+    expect(redact({ [key]: 'v' })).toEqual({ [key]: 'v' });
+  });
+
+  test.each<[unknown]>([['text'], [42], [true], [null], [undefined]])('returns the primitive %j unchanged', (value) => {
+    expect(redact(value)).toBe(value);
+  });
+
+  it('does not change its input', () => {
+    const input = { token: 'tv-tok', nested: { secret: 's' } };
+
+    redact(input);
+
+    expect(input).toEqual({ token: 'tv-tok', nested: { secret: 's' } });
+  });
+
+  it('masks at depth 6 (the deepest level it walks)', () => {
+    const input = { a: { b: { c: { d: { e: { f: { token: 'deep' } } } } } } };
+
+    expect(JSON.stringify(redact(input))).not.toContain('deep');
+  });
+
+  // BUG (shared/platform/logger.ts, redact, `if (depth > 6 ...) return value`): past depth 6 the
+  // subtree is returned unmasked, so a secret nested one level deeper is written as is, against
+  // the module's promise that secrets are masked "whatever a caller passes".
+  test.failing('masks a secret nested deeper than 6 levels', () => {
+    const input = { a: { b: { c: { d: { e: { f: { g: { token: 'deeper' } } } } } } } };
+
+    expect(JSON.stringify(redact(input))).not.toContain('deeper');
+  });
+});
+
+describe('createLogger', () => {
+  // BUG (shared/platform/logger.ts, createLogger): the logger is built without redact (no
+  // jsonReplacerFn, no formatter), so a secret passed in log attributes is written in clear; the
+  // module header says secrets are "masked before anything is written, whatever a caller passes".
+  test.failing('masks secret keys in what it writes', () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      createLogger('test').info('account created', { token: 'tv-secret-token', accountId: 'acc-1' });
+    } finally {
+      spy.mockRestore();
+    }
+
+    expect(written.join('')).toContain('acc-1');
+    expect(written.join('')).not.toContain('tv-secret-token');
+  });
+});
