@@ -35,19 +35,21 @@ describe('redact', () => {
     },
   );
 
-  test.each(['tokenHash', 'webhookTokenHash', 'secretName', 'apiKeyId', 'passwordPolicy', 'symbol', 'status'])('keeps the key %s (not an exact secret key)', (key) => {
-    expect(redact({ [key]: 'v' })).toEqual({ [key]: 'v' });
+  test.each(['tokenHash', 'webhookTokenHash', 'secretName', 'apiKeyId', 'passwordPolicy', 'symbol', 'status'])('keeps the key %s (not an exact secret key) beside a masked one', (key) => {
+    expect(redact({ [key]: 'v', token: 't' })).toEqual({ [key]: 'v', token: '[redacted]' });
   });
 
-  test.each<[unknown]>([['text'], [42], [true], [null], [undefined]])('returns the primitive %j unchanged', (value) => {
+  test.each<[unknown]>([['text'], [42], [true], [null], [undefined]])('returns the primitive %j unchanged, at the top and as an array item', (value) => {
     expect(redact(value)).toBe(value);
+    expect(redact([value, { secret: 's' }])).toEqual([value, { secret: '[redacted]' }]);
   });
 
-  it('does not change its input', () => {
+  it('returns a masked copy and leaves its input unchanged', () => {
     const input = { token: 'tv-tok', nested: { secret: 's' } };
 
-    redact(input);
+    const output = redact(input);
 
+    expect(output).toEqual({ token: '[redacted]', nested: { secret: '[redacted]' } });
     expect(input).toEqual({ token: 'tv-tok', nested: { secret: 's' } });
   });
 

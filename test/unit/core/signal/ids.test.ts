@@ -4,7 +4,8 @@ import { canonicalJson, clientOrderIdFor, hashToken, signalIdentity } from '../.
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 const LONG_TTL = 168 * 3_600_000;
-const BINANCE_CLIENT_ID = /^[\.A-Z\:/a-z0-9_-]{1,36}$/;
+// Binance documents ^[\.A-Z\:/a-z0-9_-]{1,36}$; the same set without the needless escapes.
+const BINANCE_CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const OKX_CLIENT_ID = /^[A-Za-z0-9]{1,32}$/;
 
 describe('canonicalJson', () => {

@@ -49,13 +49,10 @@ describe('normalizeSymbol: accepted forms', () => {
     ['ETH/BTC:BTC', ref('ETH', 'BTC')],
     ['BTC/USD:BTC', ref('BTC', 'USD', 'BTC')],
   ])('%s', (input, expected) => {
+    // toStrictEqual: sourceExchange must be absent, not undefined, when there is no prefix
     const symbol = normalizeSymbol(input);
 
     expect(symbol).toStrictEqual(expected);
-  });
-
-  it('omits sourceExchange when there is no prefix', () => {
-    expect(normalizeSymbol('BTCUSDT.P')).not.toHaveProperty('sourceExchange');
   });
 
   it('reads BTCBUSD as BTC/BUSD, not BTCB/USD (longest quote first)', () => {

@@ -1,0 +1,51 @@
+// Pure parts of the executor's use case: which legs a signal implies given the live position, and
+// where protective orders go.
+import Big from 'big.js';
+import type { ExchangePosition, MarketInfo } from '../../../../shared/core/ports/exchange';
+import type { Intent, Signal } from '../../../../shared/core/signal/types';
+import { planLegs, triggerPrice } from '../../../../shared/core/usecases/execute-signal';
+
+const market: MarketInfo = { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.1', minAmount: '0.001', minNotional: '100', maxLeverage: 125 };
+const okxLike: MarketInfo = { ...market, contractSize: '0.01', amountStep: '0.01' };
+const signal = (intent: Intent, extra: Partial<Signal> = {}): Signal => ({ v: 1, signalId: 's', accountId: 'a', intent, symbol: { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' }, receivedAt: 0, source: 'webhook', ...extra });
+const pos = (side: 'long' | 'short', quantity = '0.5'): ExchangePosition => ({ symbol: 'BTC/USDT:USDT', side, quantity, entryPrice: '50000', leverage: 2, unrealizedPnl: 0 });
+const brief = (legs: ReturnType<typeof planLegs>) => legs.map((l) => `${l.leg}:${l.side}:${l.reduceOnly ? 'ro' : 'open'}:${l.amount ?? 'sized'}:${l.exitReason}`);
+
+test.each([
+  ['enter_long', undefined, ['open:buy:open:sized:signal']],
+  ['enter_long', pos('long'), ['open:buy:open:sized:signal']],
+  ['enter_long', pos('short'), ['close:buy:ro:0.5:reverse', 'open:buy:open:sized:signal']],
+  ['enter_short', undefined, ['open:sell:open:sized:signal']],
+  ['enter_short', pos('long'), ['close:sell:ro:0.5:reverse', 'open:sell:open:sized:signal']],
+  ['close_long', pos('long'), ['close:sell:ro:0.5:signal']],
+  ['close_long', pos('short'), []],
+  ['close_long', undefined, []],
+  ['close_short', pos('short'), ['close:buy:ro:0.5:signal']],
+  ['close_short', pos('long'), []],
+  ['close_all', pos('long'), ['close:sell:ro:0.5:signal']],
+  ['close_all', pos('short'), ['close:buy:ro:0.5:signal']],
+  ['close_all', undefined, []],
+] as const)('%s with live position %j → %j', (intent, live, expected) => {
+  expect(brief(planLegs(signal(intent), live, market))).toEqual(expected);
+});
+
+test('a partial exit closes the requested contracts, rounded down, never more than held', () => {
+  expect(brief(planLegs(signal('reduce_long', { size: { kind: 'contracts', value: 0.2345 } }), pos('long'), market))).toEqual(['reduce:sell:ro:0.234:signal']);
+  expect(brief(planLegs(signal('reduce_long', { size: { kind: 'contracts', value: 9 } }), pos('long'), market))).toEqual(['reduce:sell:ro:0.5:signal']);
+  expect(brief(planLegs(signal('reduce_short', { size: { kind: 'contracts', value: 0.1 } }), pos('long'), market))).toEqual([]);
+});
+
+test('contracts are converted to base units through the contract size (OKX-style markets)', () => {
+  // 7 contracts × 0.01 BTC = 0.07 BTC
+  expect(brief(planLegs(signal('reduce_short', { size: { kind: 'contracts', value: 7 } }), pos('short', '1'), okxLike))).toEqual(['reduce:buy:ro:0.07:signal']);
+});
+
+test.each([
+  ['sl', 'long', { kind: 'percent', value: 2 }, '49000'],
+  ['tp', 'long', { kind: 'percent', value: 4 }, '52000'],
+  ['sl', 'short', { kind: 'percent', value: 2 }, '51000'],
+  ['tp', 'short', { kind: 'percent', value: 4 }, '48000'],
+  ['sl', 'long', { kind: 'price', value: 48123.456 }, '48123.5'],
+] as const)('%s for a %s at 50,000 with %j → %s', (leg, side, level, expected) => {
+  expect(triggerPrice(level, leg, side, new Big(50000), '0.1')).toBe(expected);
+});
