@@ -15,14 +15,15 @@ const int = (def: number) =>
         return n;
       }),
     ),
-    String(def) as never,
+    // zod 4 returns a default as the *output*, without running the pipe: give the number itself.
+    def,
   );
 const csv = z._default(
   z.pipe(
     z.string(),
     z.transform((s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   ),
-  '' as never,
+  [] as string[],
 );
 const oneOf = <T extends string>(values: readonly [T, ...T[]], def: T) => z._default(z.enum(values), def);
 

@@ -12,7 +12,7 @@
 // Not simulated here: liquidation (positions can lose more than their margin; liquidationPrice is
 // only reported), funding payments, partial fills, maker fees and limit orders.
 import { createHash } from 'node:crypto';
-import Big from 'big.js';
+import { Big } from '../../core/domain/money';
 import { AmbiguousOrderError, ConditionalConflictError, SignalRejectedError, TransientError } from '../../core/errors';
 import { num, quote8, roundToStep } from '../../core/domain/money';
 import type { PaperSettings } from '../../core/domain/account';

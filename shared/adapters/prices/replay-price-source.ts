@@ -11,7 +11,7 @@
 // about 0.5 % volatility per candle, built once in memory. Nothing is ever fetched.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Big from 'big.js';
+import { Big } from '../../core/domain/money';
 import { SignalRejectedError } from '../../core/errors';
 import { num, roundToStep } from '../../core/domain/money';
 import type { MarketInfo, PriceQuote } from '../../core/ports/exchange';

@@ -4,6 +4,12 @@ import Big from 'big.js';
 
 Big.DP = 18;
 Big.RM = Big.roundHalfUp;
+// Never exponent notation in toString(): amounts and prices go to exchanges as these strings.
+Big.NE = -40;
+Big.PE = 40;
+
+/** The configured Big: import it from here so the settings above are always in force. */
+export { Big };
 
 export type Num = Big;
 export const num = (v: Big.BigSource): Big => new Big(v);

@@ -1,6 +1,6 @@
 // Pure money math of the book: how one fill changes a position and its trade. No I/O, exact
 // decimals; the executor and the paper-trigger settlement both call it, so P&L is computed once.
-import Big from 'big.js';
+import { Big } from './money';
 import type { OrderSide } from './order';
 import type { BookPosition, PositionSide, TradeRecord } from './trade';
 
@@ -58,11 +58,11 @@ export function applyFill(position: BookPosition, openTrade: TradeRecord | undef
   const held = new Big(position.quantity);
   const closing = qty.gt(held) ? held : qty;
   const feeShareClose = qty.gt(held) ? new Big(fill.fee).times(closing).div(qty) : new Big(fill.fee);
-  const reduced = reduce(position, openTrade, fill, closing, feeShareClose);
+  const reduced = reduce(position, openTrade, fill, closing, new Big(money(feeShareClose)));
   if (qty.lte(held)) return reduced;
   // One-way mode: the rest of an opposite fill opens a position the other way.
   const rest = qty.minus(held);
-  const restFill: Fill = { ...fill, quantity: rest.toString(), fee: Number(new Big(fill.fee).minus(feeShareClose).toString()) };
+  const restFill: Fill = { ...fill, quantity: rest.toString(), fee: money(new Big(fill.fee).minus(feeShareClose)) };
   const reopened = increase({ ...reduced.position, appliedOrderIds: reduced.position.appliedOrderIds.filter((id) => id !== fill.clientOrderId) }, undefined, restFill, fillSide, rest);
   const update: BookUpdate = { position: reopened.position, trades: [...reduced.trades, ...reopened.trades] };
   if (reduced.closed) update.closed = reduced.closed;
@@ -109,7 +109,9 @@ function increase(position: BookPosition, openTrade: TradeRecord | undefined, fi
     else delete next.strategy;
     return { position: markApplied(next, fill), trades: [trade], opened: trade };
   }
-  if (!openTrade) throw new Error(`book inconsistency: open position ${position.symbol} has no open trade`);
+  if (!openTrade || openTrade.tradeId !== position.tradeId) {
+    throw new Error(`book inconsistency: open position ${position.symbol} has no matching open trade`);
+  }
   const held = new Big(position.quantity);
   const total = held.plus(qty);
   const avg = held.times(position.entryPrice).plus(qty.times(price)).div(total);

@@ -29,14 +29,15 @@ function parseJsonObject(text: string): Record<string, unknown> {
 }
 
 function parseKeyValue(text: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: keys like `toString` or `__proto__` are plain keys here (the schema refuses them).
+  const out: Record<string, unknown> = Object.create(null);
   for (const part of text.split(PAIR_SEPARATOR)) {
     if (!part) continue;
     const eq = part.indexOf('=');
     if (eq <= 0) throw new MalformedSignalError('text body must be JSON or key=value pairs');
     const key = part.slice(0, eq);
     if (!KEY.test(key)) throw new MalformedSignalError('text body has an invalid key');
-    if (key in out) throw new MalformedSignalError(`key "${key}" appears twice`);
+    if (Object.hasOwn(out, key)) throw new MalformedSignalError(`key "${key}" appears twice`);
     out[key] = part.slice(eq + 1);
   }
   if (Object.keys(out).length === 0) throw new MalformedSignalError('no key=value pairs');

@@ -118,31 +118,45 @@ export function validateSignalFields(
         issues.push({ field, message: raw[field] === undefined ? 'required' : issue.message });
       }
     }
-    return { ok: false, issues };
   }
-  const fields = parsed.data;
+  // Cross-field rules run on every field that parsed on its own, so one reply names every problem.
+  const flagged = new Set(issues.map((i) => i.field));
+  const fields = parsed.success ? parsed.data : parseEachField(raw);
+  const report = (field: string, message: string) => {
+    if (!flagged.has(field)) issues.push({ field, message });
+  };
+
   const accountId = pathAccount ?? fields.account;
-  if (!accountId) issues.push({ field: 'account', message: 'required (in the body or the URL path)' });
-  if (pathAccount && fields.account && fields.account !== pathAccount) {
-    issues.push({ field: 'account', message: 'does not match the account in the URL' });
-  }
+  if (!accountId && !flagged.has('account')) report('account', 'required (in the body or the URL path)');
+  if (pathAccount && fields.account && fields.account !== pathAccount) report('account', 'does not match the account in the URL');
   let symbol: SymbolRef | undefined;
-  try {
-    symbol = normalizeSymbol(fields.symbol);
-  } catch (e) {
-    issues.push({ field: 'symbol', message: e instanceof SymbolFormatError ? e.message : 'invalid symbol' });
-  }
-  const intentResult = resolveIntent(fields.action, fields.position);
-  if (!intentResult.ok) issues.push({ field: intentResult.field, message: intentResult.message });
-  if (intentResult.ok && (intentResult.intent === 'reduce_long' || intentResult.intent === 'reduce_short')) {
-    if (!fields.size || fields.size.kind === 'percent' || fields.size.kind === 'quote') {
-      issues.push({ field: 'size', message: 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})' });
+  if (fields.symbol !== undefined) {
+    try {
+      symbol = normalizeSymbol(fields.symbol);
+    } catch (e) {
+      report('symbol', e instanceof SymbolFormatError ? e.message : 'invalid symbol');
     }
   }
-  if (issues.length || !accountId || !symbol) return { ok: false, issues };
-  const value: ValidatedSignal = { accountId, action: fields.action, intentResult, symbol, fields };
-  if (fields.position) value.position = fields.position;
+  const intentResult = fields.action ? resolveIntent(fields.action, fields.position) : undefined;
+  if (intentResult && !intentResult.ok) report(intentResult.field, intentResult.message);
+  if (intentResult?.ok && (intentResult.intent === 'reduce_long' || intentResult.intent === 'reduce_short')) {
+    if (!fields.size || fields.size.kind !== 'contracts') report('size', 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})');
+  }
+  if (!parsed.success || issues.length || !accountId || !symbol || !intentResult) return { ok: false, issues };
+  const value: ValidatedSignal = { accountId, action: parsed.data.action, intentResult, symbol, fields: parsed.data };
+  if (parsed.data.position) value.position = parsed.data.position;
   return { ok: true, value };
+}
+
+/** Each field on its own, for the cross-field rules when the whole object did not parse. */
+function parseEachField(raw: Record<string, unknown>): Partial<SignalFields> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(signalFieldsSchema.shape)) {
+    if (raw[key] === undefined) continue;
+    const r = (schema as z.ZodMiniType).safeParse(raw[key]);
+    if (r.success) out[key] = r.data;
+  }
+  return out as Partial<SignalFields>;
 }
 
 export function parseSize(v: number | string): SizeSpec | string {
@@ -192,6 +206,9 @@ export function parseTime(v: number | string): number | undefined {
   const s = v.trim();
   // Require an explicit date; Date.parse alone accepts loose forms that differ between runtimes.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) return undefined;
+  const [year, month, day] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Date.parse rolls 2023-02-30 over to March 2nd: refuse days the month does not have.
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   const ms = Date.parse(s);
   return Number.isFinite(ms) ? ms : undefined;
 }

@@ -16,7 +16,7 @@ export type Intent =
 export type SizeSpec =
   | { kind: 'percent'; value: number } // percent of equity committed as margin
   | { kind: 'quote'; value: number } // margin in the quote currency (USDT)
-  | { kind: 'contracts'; value: number }; // base-asset amount (contracts are converted per market)
+  | { kind: 'contracts'; value: number }; // base-asset units, as TradingView counts contracts on crypto; adapters convert to exchange contracts
 
 export type PriceLevel = { kind: 'percent'; value: number } | { kind: 'price'; value: number };
 

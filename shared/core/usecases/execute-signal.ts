@@ -1,7 +1,7 @@
 // The executor's use case: one queued signal → the orders it implies, exactly once.
 // Order of work: lease the signal → account → credentials → live position (case 24) → legs
 // (close before open) → for each leg: intent, send, result, book → protective orders → done.
-import Big from 'big.js';
+import { Big } from '../domain/money';
 import { SignalRejectedError, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import { floorToStep, roundToStep } from '../domain/money';
@@ -256,7 +256,7 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
     case 'reduce_short': {
       const want: PositionSide = signal.intent === 'reduce_long' ? 'long' : 'short';
       if (live?.side !== want || signal.size?.kind !== 'contracts') return [];
-      const requested = floorToStep(new Big(signal.size.value).times(market.contractSize), market.amountStep);
+      const requested = floorToStep(signal.size.value, market.amountStep); // base units, as TradingView counts them
       const amount = requested.gt(live.quantity) ? new Big(live.quantity) : requested;
       if (amount.lte(0)) return [];
       return [{ leg: 'reduce', side: want === 'long' ? 'sell' : 'buy', reduceOnly: true, amount: amount.toString(), exitReason: 'signal' }];

@@ -1,6 +1,6 @@
 // Turns a size request into an order amount the market accepts: exact decimals, rounded down to
 // the lot step, checked against the minimum amount and notional before anything is sent.
-import Big from 'big.js';
+import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import { floorToStep } from '../domain/money';
 import type { MarketInfo } from '../ports/exchange';
@@ -32,7 +32,9 @@ export function sizeEntry({ size, equity, price, leverage, market }: SizingInput
       raw = new Big(size.value).times(leverage).div(price);
       break;
     case 'contracts':
-      raw = new Big(size.value).times(market.contractSize);
+      // TradingView's {{strategy.order.contracts}} counts the base asset (coins) on crypto; the
+      // exchange adapter converts base units to its own contracts (contractSize) when it sends.
+      raw = new Big(size.value);
       break;
   }
   const amount = floorToStep(raw, market.amountStep);

@@ -358,7 +358,7 @@ describe('applyFill: idempotency and bookkeeping', () => {
     const { position } = openLong();
 
     expect(() => applyFill(position, undefined, fill({ clientOrderId: 'o2', side: 'buy', quantity: '0.1', price: '51000', fee: 0, at: 2000 }))).toThrow(
-      'book inconsistency: open position BTC/USDT:USDT has no open trade',
+      'book inconsistency: open position BTC/USDT:USDT has no matching open trade',
     );
   });
 });

@@ -282,10 +282,8 @@ describe('validateSignalFields: each failure names its field', () => {
     expect(JSON.stringify(issues)).not.toContain('x'.repeat(20));
   });
 
-  // BUG (shared/core/signal/schema.ts, validateSignalFields): when any schema field fails it returns
-  // before the symbol, account and position checks, so a body with leverage 0 AND an unknown symbol
-  // reports only leverage; the doc comment promises "every bad field at once".
-  test.failing('reports a symbol issue together with a schema issue', () => {
+  // Regression: a failing schema field once hid the symbol, account and position checks.
+  test('reports a symbol issue together with a schema issue', () => {
     const issues = invalid({ ...minimal, leverage: 0, symbol: 'BTCXYZ' });
 
     expect(issues.map((i) => i.field).sort()).toEqual(['leverage', 'symbol']);

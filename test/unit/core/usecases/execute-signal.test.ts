@@ -35,9 +35,9 @@ test('a partial exit closes the requested contracts, rounded down, never more th
   expect(brief(planLegs(signal('reduce_short', { size: { kind: 'contracts', value: 0.1 } }), pos('long'), market))).toEqual([]);
 });
 
-test('contracts are converted to base units through the contract size (OKX-style markets)', () => {
-  // 7 contracts × 0.01 BTC = 0.07 BTC
-  expect(brief(planLegs(signal('reduce_short', { size: { kind: 'contracts', value: 7 } }), pos('short', '1'), okxLike))).toEqual(['reduce:buy:ro:0.07:signal']);
+test('a size in contracts is base units as TradingView counts them, also on contract-sized markets (OKX)', () => {
+  // 0.07 BTC to close, rounded down to the 0.01 step; the adapter turns it into 7 OKX contracts
+  expect(brief(planLegs(signal('reduce_short', { size: { kind: 'contracts', value: 0.079 } }), pos('short', '1'), okxLike))).toEqual(['reduce:buy:ro:0.07:signal']);
 });
 
 test.each([

@@ -57,10 +57,10 @@ describe('sizeEntry: the three size forms', () => {
     expect(sized.amount).toBe('0.02');
   });
 
-  it('contracts times contract size: 3 × 0.01 BTC = 0.03 BTC (OKX-style market)', () => {
+  it('contracts are base units as TradingView counts them, whatever the exchange contract size (OKX-style market)', () => {
     const okx = market({ contractSize: '0.01', amountStep: '0.0001', minAmount: '0.0001' });
 
-    const sized = sizeEntry(input({ kind: 'contracts', value: 3 }, { market: okx, leverage: 10 }));
+    const sized = sizeEntry(input({ kind: 'contracts', value: 0.03 }, { market: okx, leverage: 10 }));
 
     expect(sized).toEqual({ amount: '0.03', notional: '1500', margin: '150' });
   });
@@ -103,7 +103,7 @@ describe('sizeEntry: rounding down to the step', () => {
   });
 
   it.each<[string, SizingInput, string]>([
-    ['0.3 contracts × 0.1 (float gives 0.030000000000000002)', input({ kind: 'contracts', value: 0.3 }, { market: market({ contractSize: '0.1' }) }), '0.03'],
+    ['0.1 + 0.2 contracts (float gives 0.30000000000000004)', input({ kind: 'contracts', value: 0.1 + 0.2 }, { market: market({ amountStep: '0.01', minAmount: '0.01' }) }), '0.3'],
     ['7 steps of 0.1 (float gives 0.7000000000000001)', input({ kind: 'contracts', value: 0.7 }, { market: market({ amountStep: '0.1', minAmount: '0.1' }) }), '0.7'],
     ['1,000.1 × 3 % × 7 / 0.7 = 300.03', input({ kind: 'percent', value: 3 }, { equity: 1000.1, leverage: 7, price: 0.7, market: market({ amountStep: '0.01', minAmount: '0.01' }) }), '300.03'],
     ['0.1 + 0.2 USDT margin × 1 / 0.01 = 30', input({ kind: 'quote', value: 0.30000000000000004 }, { leverage: 1, price: 0.01, market: market({ amountStep: '1', minAmount: '1', minNotional: '0' }) }), '30'],
