@@ -1,7 +1,7 @@
 // The command line: thin commands over the same use cases the functions run. `--json` prints one
 // machine-readable JSON document; without it, a short human summary.
 import { Command, Option } from 'commander';
-import { EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
+import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount } from '../shared/core/usecases/accounts';
 import { CliError, resolveTarget } from './cli-target';
@@ -38,8 +38,10 @@ withCommon(
     .option('--password <password>', 'OKX/Bitget: API passphrase (never echoed)')
     .option('--testnet', 'use the exchange testnet/sandbox', false)
     .option('--max-leverage <n>', 'leverage cap for this account', '20')
-    .option('--size-percent <n>', 'default position margin as percent of equity', '10'),
-).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; apiKey?: string; secret?: string; password?: string; testnet: boolean; maxLeverage: string; sizePercent: string }) => {
+    .option('--size-percent <n>', 'default position margin as percent of equity', '10')
+    .option('--taker-fee <rate>', 'paper only: taker fee as a fraction (0.0005 = 0.05 %)', '0.0005')
+    .option('--slippage-bps <bps>', 'paper only: adverse slippage on market fills, basis points', '2'),
+).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; apiKey?: string; secret?: string; password?: string; testnet: boolean; maxLeverage: string; sizePercent: string; takerFee: string; slippageBps: string }) => {
   const target = await resolveTarget(o.stage);
   const credentials: ExchangeCredentials | undefined =
     o.apiKey || o.secret ? { apiKey: o.apiKey ?? '', secret: o.secret ?? '', ...(o.password ? { password: o.password } : {}) } : undefined;
@@ -50,7 +52,11 @@ withCommon(
     testnet: o.testnet,
     balance: Number(o.balance),
     ...(credentials ? { credentials } : {}),
-    settings: { maxLeverage: Number(o.maxLeverage), defaultSizePercent: Number(o.sizePercent) },
+    settings: {
+      maxLeverage: Number(o.maxLeverage),
+      defaultSizePercent: Number(o.sizePercent),
+      ...(o.exchange === 'paper' ? { paper: { ...DEFAULT_PAPER_SETTINGS, takerFeeRate: Number(o.takerFee), slippageBps: Number(o.slippageBps) } } : {}),
+    },
   });
   const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
   const example = { token, account: view.accountId, action: 'long', symbol: '{{ticker}}', id: '{{strategy.order.id}}-{{timenow}}', time: '{{timenow}}', price: '{{close}}' };

@@ -86,3 +86,33 @@ test('boot, trade, Ctrl-C, restart: accounts, positions and trades survive; the 
     expect(await stop(second)).toBe(0);
   }
 });
+
+test('a live-exchange account stores its keys encrypted: the raw key is in no output, listing or table item', async () => {
+  const running = await boot();
+  try {
+    const apiKey = 'LIVEKEY' + 'q'.repeat(40);
+    const secret = 'LIVESECRET' + 'z'.repeat(40);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'live', '--api-key', apiKey, '--secret', secret, '--json'], { cwd: root, env });
+    const created = JSON.parse(stdout) as { id: string; account: { hasCredentials: boolean } };
+    expect(created.account.hasCredentials).toBe(true);
+    expect(stdout + stderr).not.toContain(apiKey);
+    expect(stdout + stderr).not.toContain(secret);
+    expect(JSON.stringify(await cli('account', 'list'))).not.toContain(apiKey);
+
+    const discovery = (await (await fetch(`${base}/_local/config`)).json()) as { dynamoEndpoint: string; stage: string };
+    const { DynamoDBClient, ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const items = await new DynamoDBClient({ region: 'us-east-1', endpoint: discovery.dynamoEndpoint }).send(new ScanCommand({ TableName: `tvat-${discovery.stage}-accounts` }));
+    const raw = JSON.stringify(items.Items);
+    expect(raw).toContain(created.id);
+    expect(raw).not.toContain(apiKey);
+    expect(raw).not.toContain(secret);
+    expect(raw).not.toContain(Buffer.from(apiKey).toString('base64').slice(0, 20));
+    expect(running.output()).not.toContain(secret);
+
+    const bad = await promisify(execFile)(process.execPath, [tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
+    expect((bad as { code: number }).code).toBe(1);
+    expect((bad as { stderr: string }).stderr).toContain('max-leverage: must be a whole number from 1 to 125');
+  } finally {
+    expect(await stop(running)).toBe(0);
+  }
+});

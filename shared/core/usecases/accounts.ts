@@ -74,9 +74,7 @@ export class CreateAccount {
     } else if (!input.credentials?.apiKey || !input.credentials.secret) {
       throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);
     }
-    if (settings.maxLeverage < 1 || settings.defaultLeverage > settings.maxLeverage) {
-      throw new AccountInputError('leverage', 'default leverage must be between 1 and the maximum');
-    }
+    validateSettings(settings);
     const token = randomBytes(24).toString('base64url');
     const now = this.deps.clock.now();
     for (let attempt = 0; ; attempt++) {
@@ -102,6 +100,17 @@ export class CreateAccount {
       await this.deps.audit.append({ accountId, type: 'account.created', at: now, message: `account ${name} on ${input.exchange}${account.testnet ? ' (testnet)' : ''}` });
       return { account: toAccountView(account), token };
     }
+  }
+}
+
+function validateSettings(settings: AccountSettings): void {
+  const { maxLeverage, defaultLeverage, defaultSizePercent, paper } = settings;
+  if (!Number.isInteger(maxLeverage) || maxLeverage < 1 || maxLeverage > 125) throw new AccountInputError('max-leverage', 'must be a whole number from 1 to 125');
+  if (!Number.isInteger(defaultLeverage) || defaultLeverage < 1 || defaultLeverage > maxLeverage) throw new AccountInputError('leverage', 'default leverage must be between 1 and the maximum');
+  if (!(defaultSizePercent > 0 && defaultSizePercent <= 100)) throw new AccountInputError('size-percent', 'must be above 0 and at most 100');
+  if (paper) {
+    if (!(paper.takerFeeRate >= 0 && paper.takerFeeRate <= 0.01)) throw new AccountInputError('taker-fee', 'must be a fraction from 0 to 0.01 (1 %)');
+    if (!(paper.slippageBps >= 0 && paper.slippageBps <= 1000)) throw new AccountInputError('slippage-bps', 'must be from 0 to 1000');
   }
 }
 

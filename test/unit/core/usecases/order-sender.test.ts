@@ -2,27 +2,9 @@
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../../../../shared/core/errors';
 import type { OrderRecord } from '../../../../shared/core/domain/order';
 import { DuplicateClientOrderIdError, type ExchangeOrder, type ExchangePort } from '../../../../shared/core/ports/exchange';
-import type { AuditLog, OrderRepository, PutIntentResult } from '../../../../shared/core/ports/repositories';
+import type { AuditLog } from '../../../../shared/core/ports/repositories';
 import { OrderSender } from '../../../../shared/core/usecases/order-sender';
-
-class MemoryOrders implements OrderRepository {
-  readonly rows = new Map<string, OrderRecord>();
-  async putIntent(order: OrderRecord): Promise<PutIntentResult> {
-    const existing = this.rows.get(order.clientOrderId);
-    if (existing) return { created: false, existing };
-    this.rows.set(order.clientOrderId, { ...order });
-    return { created: true };
-  }
-  async update(_a: string, id: string, patch: Partial<OrderRecord>) {
-    this.rows.set(id, { ...(this.rows.get(id) as OrderRecord), ...patch });
-  }
-  async get(_a: string, id: string) {
-    return this.rows.get(id);
-  }
-  async listByAccount() {
-    return [...this.rows.values()];
-  }
-}
+import { MemoryOrders } from '../memory-repos';
 
 const audit: AuditLog = { append: jest.fn(async () => undefined), listByAccount: jest.fn(async () => []) };
 

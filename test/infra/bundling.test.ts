@@ -1,0 +1,25 @@
+// The esbuild settings shared by NodejsFunction and the build/bench script.
+import { CREDENTIALS_ALIAS, ESBUILD_SETTINGS, FUNCTION_BUNDLING } from '../../infra/constructs/bundling';
+
+test('Lambda bundles replace the SDK default credential chain with the env-only provider, in CDK and in the build script alike', () => {
+  expect(CREDENTIALS_ALIAS).toEqual({ '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
+  expect(ESBUILD_SETTINGS.alias).toBe(CREDENTIALS_ALIAS);
+  expect(FUNCTION_BUNDLING.esbuildArgs).toEqual({ '--alias:@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
+});
+
+test('bundles are minified ESM with the AWS SDK inside (nothing external)', () => {
+  expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: [], format: 'esm' });
+  expect(ESBUILD_SETTINGS).toMatchObject({ minify: true, format: 'esm', external: [], bundle: true });
+});
+
+test('the env-only provider reads the credentials Lambda puts in the environment', async () => {
+  const { defaultProvider } = await import('../../infra/constructs/lambda-credentials');
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-example', AWS_SESSION_TOKEN: 'session-example' });
+
+  const credentials = await defaultProvider()().finally(() => {
+    process.env = saved;
+  });
+
+  expect(credentials).toMatchObject({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example', sessionToken: 'session-example' });
+});
