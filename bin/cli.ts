@@ -79,47 +79,28 @@ withCommon(account.command('list').description('list accounts')).action(async (o
   );
 });
 
-withCommon(program.command('positions').description('open positions of an account').requiredOption('--account <id>')).action(async (o: GlobalOptions & { account: string }) => {
-  const target = await resolveTarget(o.stage);
-  const positions = await queries(target).openPositions(o.account);
-  print(o, positions, () =>
-    positions.length
-      ? positions.map((p) => `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfit ? `  TP ${p.takeProfit.triggerPrice}` : ''}`).join('\n')
-      : 'no open positions',
+/** A read-only listing of one account: fetch the rows, print JSON or one line per row. */
+function accountListing<T>(name: string, description: string, load: (q: AccountQueries, accountId: string, limit: number) => Promise<T[]>, line: (row: T) => string, empty: string): void {
+  withCommon(program.command(name).description(description).requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
+    async (o: GlobalOptions & { account: string; limit: string }) => {
+      const rows = await load(queries(await resolveTarget(o.stage)), o.account, Number(o.limit));
+      print(o, rows, () => (rows.length ? rows.map(line).join('\n') : empty));
+    },
   );
-});
+}
 
-withCommon(program.command('orders').description('orders of an account, newest first').requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
-  async (o: GlobalOptions & { account: string; limit: string }) => {
-    const target = await resolveTarget(o.stage);
-    const orders = await queries(target).orders(o.account, Number(o.limit));
-    print(o, orders, () =>
-      orders.length
-        ? orders.map((r) => `${new Date(r.createdAt).toISOString()}  ${r.clientOrderId}  ${r.leg}  ${r.type} ${r.side} ${r.amount} ${r.symbol}  ${r.status}${r.averagePrice ? ` @ ${r.averagePrice}` : ''}`).join('\n')
-        : 'no orders',
-    );
-  },
-);
+const iso = (ms: number) => new Date(ms).toISOString();
 
-withCommon(program.command('trades').description('trades of an account, newest first').requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
-  async (o: GlobalOptions & { account: string; limit: string }) => {
-    const target = await resolveTarget(o.stage);
-    const trades = await queries(target).trades(o.account, Number(o.limit));
-    print(o, trades, () =>
-      trades.length
-        ? trades.map((t) => `${new Date(t.openedAt).toISOString()}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`).join('\n')
-        : 'no trades',
-    );
-  },
-);
+accountListing('positions', 'open positions of an account', (q, id) => q.openPositions(id), (p) =>
+  `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfit ? `  TP ${p.takeProfit.triggerPrice}` : ''}`, 'no open positions');
 
-withCommon(program.command('events').description('audit trail of an account, newest first').requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
-  async (o: GlobalOptions & { account: string; limit: string }) => {
-    const target = await resolveTarget(o.stage);
-    const events = await queries(target).events(o.account, Number(o.limit));
-    print(o, events, () => (events.length ? events.map((e) => `${new Date(e.at).toISOString()}  ${e.type}  ${e.message}`).join('\n') : 'no events'));
-  },
-);
+accountListing('orders', 'orders of an account, newest first', (q, id, limit) => q.orders(id, limit), (r) =>
+  `${iso(r.createdAt)}  ${r.clientOrderId}  ${r.leg}  ${r.type} ${r.side} ${r.amount} ${r.symbol}  ${r.status}${r.averagePrice ? ` @ ${r.averagePrice}` : ''}`, 'no orders');
+
+accountListing('trades', 'trades of an account, newest first', (q, id, limit) => q.trades(id, limit), (t) =>
+  `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`, 'no trades');
+
+accountListing('events', 'audit trail of an account, newest first', (q, id, limit) => q.events(id, limit), (e) => `${iso(e.at)}  ${e.type}  ${e.message}`, 'no events');
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

@@ -291,3 +291,35 @@ function bind(paper: ExchangePort): ExchangePort {
   }
   return out as unknown as ExchangePort;
 }
+
+test('a protective order the exchange refuses for good closes the position at market; the signal is rejected with the reason', async () => {
+  const { accountId } = await h.createAccount(10_000);
+  const refusing = executorWith((paper) => ({
+    ...bind(paper),
+    createOrder: async (req) => {
+      if (req.type === 'stop_market') {
+        const { SignalRejectedError } = await import('../../shared/core/errors');
+        throw new SignalRejectedError('stop price would trigger immediately', 'INVALID_STOP');
+      }
+      return paper.createOrder(req);
+    },
+  }));
+
+  const result = await execute(refusing, signalFor(accountId, sid('protect-refused'), { sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+
+  expect(result.batchItemFailures).toEqual([]);
+  expect(await paperOf(accountId).fetchPositions()).toEqual([]);
+  expect(await paperOf(accountId).fetchOpenOrders()).toEqual([]);
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('protect-refused'))).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('PROTECTION_FAILED') });
+  const legs = (await h.runtime.repos.orders.listByAccount(accountId)).map((o) => `${o.leg}:${o.status}`).sort();
+  expect(legs).toEqual(['flatten:filled', 'open:filled', 'sl:rejected']);
+});
+
+test('an absolute stop or target on the wrong side of the price rejects the entry before anything is sent', async () => {
+  const { accountId } = await h.createAccount(10_000);
+
+  await execute(h.executor, signalFor(accountId, sid('bad-tp'), { tp: { kind: 'price', value: 40_000 } }));
+
+  expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('bad-tp'))).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('INVALID_STOP') });
+});

@@ -5,7 +5,7 @@ export type OrderType = 'market' | 'stop_market' | 'take_profit_market';
 /** intent: recorded, not yet confirmed sent; sent: exchange accepted it, outcome open. */
 export type OrderStatus = 'intent' | 'open' | 'filled' | 'partially_filled' | 'canceled' | 'rejected';
 /** Why the order exists within its signal. */
-export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp';
+export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'flatten';
 
 export interface OrderRecord {
   accountId: string;

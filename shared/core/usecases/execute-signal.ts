@@ -100,7 +100,12 @@ export class ExecuteSignal {
 
     const book = await this.deps.book.position(account.accountId, symbol);
     const leverage = entry ? this.leverageFor(signal, account, market) : book.leverage;
-    if (entry && signal.sl) validateLevel('sl', signal.sl, signal.intent === 'enter_long' ? 'long' : 'short', (await exchange.fetchPrice(symbol)).last);
+    if (entry && (signal.sl?.kind === 'price' || signal.tp?.kind === 'price')) {
+      const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
+      const price = (await exchange.fetchPrice(symbol)).last;
+      if (signal.sl) validateLevel('sl', signal.sl, side, price);
+      if (signal.tp) validateLevel('tp', signal.tp, side, price);
+    }
 
     const placed: string[] = [];
     for (const leg of legs) {
@@ -114,7 +119,7 @@ export class ExecuteSignal {
     }
     const after = await this.deps.book.position(account.accountId, symbol);
     if (entry && isOpen(after) && (signal.sl || signal.tp)) {
-      placed.push(...(await this.protect(exchange, signal, after, market)));
+      placed.push(...(await this.protectOrFlatten(exchange, signal, after, market)));
     }
     return { status: 'executed', summary: `${signal.intent} ${symbol}: ${describeBook(after)}`, orders: placed };
   }
@@ -179,6 +184,23 @@ export class ExecuteSignal {
     if (refs.length) {
       await this.deps.book.setProtection(position.accountId, position.symbol, undefined, undefined);
       await this.deps.audit.append({ accountId: position.accountId, type: 'order.canceled', at: this.deps.clock.now(), message: `canceled ${refs.length} protective order(s) on ${position.symbol}`, data: { clientOrderIds: refs.map((r) => r.clientOrderId) } });
+    }
+  }
+
+  /**
+   * A position must never stay open without the stop its signal asked for. If the exchange refuses
+   * a protective order for good, the position is closed at market and the signal is rejected with
+   * the reason. (A transient failure is retried: the filled entry is skipped, protection resumes.)
+   */
+  private async protectOrFlatten(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo): Promise<string[]> {
+    try {
+      return await this.protect(exchange, signal, position, market);
+    } catch (error) {
+      if (!(error instanceof SignalRejectedError)) throw error;
+      await this.cancelProtection(exchange, await this.deps.book.position(position.accountId, position.symbol));
+      const close = this.orderRecord(signal, 'flatten', position.symbol, position.side === 'long' ? 'sell' : 'buy', 'market', position.quantity, true, position.leverage);
+      await this.placeMarket(exchange, close, 'signal');
+      throw new SignalRejectedError(`protective order refused (${error.code}: ${error.message}); the position was closed at market`, 'PROTECTION_FAILED', { cause: error.code });
     }
   }
 
@@ -271,9 +293,11 @@ export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: Position
   return roundToStep(entry.times(factor), priceStep).toString();
 }
 
-function validateLevel(field: 'sl', level: PriceLevel, side: PositionSide, price: number): void {
+function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide, price: number): void {
   if (level.kind !== 'price') return;
-  const wrongSide = side === 'long' ? level.value >= price : level.value <= price;
+  // A long's stop sits below the price and its target above; a short's the other way round.
+  const below = (field === 'sl') === (side === 'long');
+  const wrongSide = below ? level.value >= price : level.value <= price;
   if (wrongSide) {
     throw new SignalRejectedError(`${field} ${level.value} is on the wrong side of the price ${price} for a ${side}`, 'INVALID_STOP', { field, level: level.value, price });
   }
