@@ -1,13 +1,38 @@
 // `npm start`: the whole system on this machine, no AWS. PORT (default 3000), DATA_DIR (default
 // .data/local; DynamoDB data lives there, so accounts, positions and trades survive a restart).
-import { startLocalStack } from './local/stack';
+// Runs as one process (`node --import tsx`), so Ctrl-C reaches this handler directly and the
+// LevelDB files are closed cleanly, never killed mid-write.
+import { startLocalStack, type LocalStack } from './local/stack';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR ?? '.data/local';
 
-const stack = await startLocalStack({ port, dataDir });
-const cli = port === 3000 ? 'npm run cli --' : `PORT=${port} npm run cli --`;
-console.log(`
+let stack: LocalStack | undefined;
+let stopping = false;
+let startFailed = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  // A signal during start-up waits for the stack to finish starting, then stops it.
+  while (!stack && !startFailed) await new Promise((r) => setTimeout(r, 50));
+  await stack?.stop();
+  console.log('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+try {
+  stack = await startLocalStack({ port, dataDir });
+} catch (error) {
+  startFailed = true;
+  console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+if (!stopping) {
+  const cli = port === 3000 ? 'npm run cli --' : `PORT=${port} npm run cli --`;
+  console.log(`
 Local stack ready (stage "local", data in ${dataDir})
   webhook:  POST ${stack.discovery.webhookUrl}   (or ${stack.discovery.webhookUrl}/<accountId>)
   health:   GET  ${stack.url}/health
@@ -22,15 +47,4 @@ Then send an alert:
 
 Ctrl-C stops cleanly.
 `);
-
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  await stack.stop();
-  console.log('stopped');
-  process.exit(0);
-};
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}

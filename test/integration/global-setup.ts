@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 export default async function globalSetup(): Promise<void> {
   const root = join(__dirname, '..', '..');
-  const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'bin', 'standins-server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bin', 'standins-server.ts')], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

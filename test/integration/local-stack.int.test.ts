@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 jest.setTimeout(120_000);
 
 const root = join(__dirname, '..', '..');
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// `node --import tsx` as in the npm scripts: one process, signals reach it directly.
+const tsx = ['--import', 'tsx'];
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-stack-'));
 const port = 30_000 + Math.floor(Math.random() * 20_000);
 const base = `http://127.0.0.1:${port}`;
@@ -22,7 +23,7 @@ interface Running {
 }
 
 async function boot(): Promise<Running> {
-  const child = spawn(process.execPath, [tsx, 'bin/local-stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...tsx, 'bin/local-stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -47,7 +48,7 @@ async function stop(running: Running): Promise<number | null> {
 }
 
 async function cli(...args: string[]): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(process.execPath, [tsx, 'bin/cli.ts', ...args, '--json'], { cwd: root, env });
+  const { stdout } = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', ...args, '--json'], { cwd: root, env });
   return JSON.parse(stdout);
 }
 
@@ -92,7 +93,7 @@ test('a live-exchange account stores its keys encrypted: the raw key is in no ou
   try {
     const apiKey = 'LIVEKEY' + 'q'.repeat(40);
     const secret = 'LIVESECRET' + 'z'.repeat(40);
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'live', '--api-key', apiKey, '--secret', secret, '--json'], { cwd: root, env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'live', '--api-key', apiKey, '--secret', secret, '--json'], { cwd: root, env });
     const created = JSON.parse(stdout) as { id: string; account: { hasCredentials: boolean } };
     expect(created.account.hasCredentials).toBe(true);
     expect(stdout + stderr).not.toContain(apiKey);
@@ -109,7 +110,7 @@ test('a live-exchange account stores its keys encrypted: the raw key is in no ou
     expect(raw).not.toContain(Buffer.from(apiKey).toString('base64').slice(0, 20));
     expect(running.output()).not.toContain(secret);
 
-    const bad = await promisify(execFile)(process.execPath, [tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
+    const bad = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('max-leverage: must be a whole number from 1 to 125');
   } finally {
