@@ -16,6 +16,7 @@ import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
 import { startGateway } from './http-gateway';
 import { provisionQueues, provisionTables } from './provision';
+import { requeueUnfinished } from './requeue';
 import { SqsPoller } from './sqs-poller';
 import { startStandins, type Standins } from './standins';
 
@@ -92,6 +93,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
     const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime), createLogger('executor'));
     const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
+
+    // Signals queued before a restart were lost with the in-memory queue: put the recent ones back.
+    const requeued = await requeueUnfinished(runtime.repos.documentClient, sqs, LOCAL_STAGE, queueUrl, Date.now());
+    if (requeued.requeued.length || requeued.stale.length) {
+      logger.warn('signals from before the restart', { requeued: requeued.requeued, staleNotRequeued: requeued.stale });
+    }
 
     const poller = new SqsPoller({ sqs, queueUrl, ...(queueArn ? { queueArn } : {}), handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
     poller.start();

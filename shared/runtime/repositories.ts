@@ -13,6 +13,8 @@ import { DynamoTradeRepository } from '../adapters/dynamodb/trade-repository';
 import { tableName } from '../platform/resource-names';
 
 export interface Repositories {
+  /** the client the repositories share, for local tooling that reads tables directly */
+  documentClient: DynamoDBDocumentClient;
   accounts: DynamoAccountRepository;
   signals: DynamoSignalLedger;
   orders: DynamoOrderRepository;
@@ -34,6 +36,7 @@ export function dynamoClient(target: DynamoTarget): DynamoDBDocumentClient {
 
 export function buildRepositories(db: DynamoDBDocumentClient, stage: string): Repositories {
   return {
+    documentClient: db,
     accounts: new DynamoAccountRepository(db, tableName(stage, 'accounts')),
     signals: new DynamoSignalLedger(db, tableName(stage, 'signals')),
     orders: new DynamoOrderRepository(db, tableName(stage, 'orders')),

@@ -2,7 +2,7 @@
 // sort key `d#<dedupKey>` for the first, `<signalId>` for the second. Expiry is checked in code
 // because DynamoDB TTL deletes lazily (and the local stand-in has no TTL at all).
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../core/ports/repositories';
+import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage, SignalLedger, SignalRecord } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 
 const dedupSk = (dedupKey: string): string => `d#${dedupKey}`;
@@ -30,14 +30,14 @@ export class DynamoSignalLedger implements SignalLedger {
     return { claim: existing.status === 'received' ? 'retry' : 'duplicate', signalId: existing.issuedSignalId };
   }
 
-  async markQueued(accountId: string, dedupKey: string): Promise<void> {
+  async markQueued(accountId: string, dedupKey: string, message: QueuedMessage): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { accountId, signalId: dedupSk(dedupKey) },
-        UpdateExpression: 'SET #s = :q',
+        UpdateExpression: 'SET #s = :q, groupId = :g, body = :b',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':q': 'queued' },
+        ExpressionAttributeValues: { ':q': 'queued', ':g': message.groupId, ':b': message.body },
       }),
     );
   }

@@ -27,6 +27,11 @@ export interface DedupRecord {
   expiresAt: number;
 }
 
+export interface QueuedMessage {
+  groupId: string;
+  body: string;
+}
+
 /** Executor-side record keyed by the signal id: one execution per signal. */
 export interface SignalRecord {
   accountId: string;
@@ -51,7 +56,11 @@ export type ExecutionClaim = 'run' | 'done' | 'busy';
 
 export interface SignalLedger {
   claimDedup(record: DedupRecord, now: number): Promise<DedupClaim>;
-  markQueued(accountId: string, dedupKey: string): Promise<void>;
+  /**
+   * The signal is on the queue. The record keeps the message (body and group) so that a queue
+   * that loses it (the local stand-in on restart) can be refilled from the table.
+   */
+  markQueued(accountId: string, dedupKey: string, message: QueuedMessage): Promise<void>;
   /** Executor side: take a lease on the signal; 'done' when an earlier delivery finished it. */
   beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim>;
   finishExecution(accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void>;

@@ -117,8 +117,9 @@ export class AcceptWebhook {
 
     // A failed send propagates (HTTP 5xx): TradingView retries, the record says 'received', and
     // the retry sends the same signal id with the same dedup id.
-    await this.deps.queue.send(signal, messageGroupId(account.accountId, symbol.compact), identity.dedupKey);
-    await this.deps.ledger.markQueued(account.accountId, identity.dedupKey);
+    const groupId = messageGroupId(account.accountId, symbol.compact);
+    await this.deps.queue.send(signal, groupId, identity.dedupKey);
+    await this.deps.ledger.markQueued(account.accountId, identity.dedupKey, { groupId, body: JSON.stringify(signal) });
     return { outcome: 'queued', signalId: claim.signalId };
   }
 

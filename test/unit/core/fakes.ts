@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_ACCOUNT_SETTINGS, type Account } from '../../../shared/core/domain/account';
 import { TransientError } from '../../../shared/core/errors';
-import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../../shared/core/ports/repositories';
+import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage as LedgerMessage, SignalLedger, SignalRecord } from '../../../shared/core/ports/repositories';
 import type { Clock, SignalQueue } from '../../../shared/core/ports/runtime';
 import type { Signal } from '../../../shared/core/signal/types';
 import type { AccountLookup } from '../../../shared/core/usecases/accept-webhook';
@@ -59,7 +59,7 @@ export class MemorySignalLedger implements SignalLedger {
     return { claim: existing.status === 'received' ? 'retry' : 'duplicate', signalId: existing.signalId };
   });
 
-  readonly markQueued = jest.fn(async (accountId: string, dedupKey: string): Promise<void> => {
+  readonly markQueued = jest.fn(async (accountId: string, dedupKey: string, _message: LedgerMessage): Promise<void> => {
     const existing = this.dedup.get(MemorySignalLedger.key(accountId, dedupKey));
     if (existing) existing.status = 'queued';
   });

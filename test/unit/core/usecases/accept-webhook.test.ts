@@ -113,7 +113,7 @@ describe('AcceptWebhook: an accepted alert', () => {
       receivedAt: T0,
       expiresAt: T0 + 7 * DAY,
     });
-    expect(ledger.markQueued).toHaveBeenCalledWith('acc-1', dedupKey);
+    expect(ledger.markQueued).toHaveBeenCalledWith('acc-1', dedupKey, { groupId: 'acc-1#BTCUSDT', body: expect.stringContaining('"intent":"enter_long"') });
   });
 
   it('never puts the token in the queued message or the dedup record', async () => {
