@@ -65,6 +65,17 @@ export class DynamoPaperLedgerStore implements PaperLedgerStore {
     });
     return items.map(strip);
   }
+
+  async listUnappliedFills(accountId: string): Promise<PaperOrder[]> {
+    const items = await queryAll<Record<string, unknown>>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'accountId = :a AND begins_with(itemKey, :o)',
+      FilterExpression: '#s = :closed AND applied = :no',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':a': accountId, ':o': 'o#', ':closed': 'closed', ':no': false },
+    });
+    return items.map(strip);
+  }
 }
 
 function strip(item: Record<string, unknown>): PaperOrder {

@@ -53,4 +53,11 @@ export class MemoryLedgerStore implements PaperLedgerStore {
       .sort((a, b) => a.timestamp - b.timestamp)
       .map(clone);
   }
+
+  async listUnappliedFills(accountId: string): Promise<PaperOrder[]> {
+    return [...this.orders.values()]
+      .filter((o) => o.accountId === accountId && o.status === 'closed' && !o.applied)
+      .sort((a, b) => a.timestamp - b.timestamp)
+      .map(clone);
+  }
 }

@@ -191,12 +191,25 @@ export class PaperExchange implements ExchangePort {
    * Returns the orders it filled.
    */
   async processPrice(symbol?: string): Promise<ExchangeOrder[]> {
+    const filled: ExchangeOrder[] = [];
+    const errors: unknown[] = [];
+    // First repair fills an earlier call marked but never applied (it failed between the two
+    // writes): otherwise a triggered stop would be neither open nor applied, and lost. Triggered
+    // orders are returned so the caller books them; market orders are only repaired (the
+    // executor's look-up by client id books those).
+    for (const stuck of await this.store.listUnappliedFills(this.accountId)) {
+      if (symbol !== undefined && stuck.symbol !== symbol) continue;
+      try {
+        const repaired = await this.applyAndMark(stuck);
+        if (repaired.type !== 'market' && repaired.status === 'closed') filled.push(toExchangeOrder(repaired));
+      } catch (e) {
+        errors.push(e);
+      }
+    }
     const open = (await this.store.listOpenOrders(this.accountId)).filter(
       (o) => o.status === 'open' && (symbol === undefined || o.symbol === symbol),
     );
     const symbols = [...new Set(open.map((o) => o.symbol))].sort();
-    const filled: ExchangeOrder[] = [];
-    const errors: unknown[] = [];
     for (const sym of symbols) {
       let market: MarketInfo;
       let last: Big;
@@ -223,8 +236,8 @@ export class PaperExchange implements ExchangePort {
       }
     }
     // Fills already made must reach the caller, which books them: an error is only raised when
-    // nothing filled. An order left filled-but-unapplied by an error is repaired by
-    // fetchOrderByClientId.
+    // nothing filled. An order left filled-but-unapplied by an error is repaired by the next call
+    // (and by fetchOrderByClientId).
     if (errors.length > 0 && filled.length === 0) throw errors[0];
     return filled;
   }

@@ -43,6 +43,8 @@ export interface PaperLedgerStore {
   getOrder(accountId: string, clientOrderId: string): Promise<PaperOrder | undefined>;
   updateOrder(order: PaperOrder): Promise<void>;
   listOpenOrders(accountId: string): Promise<PaperOrder[]>;
+  /** orders marked filled whose fill never reached the state (a crash between the two writes) */
+  listUnappliedFills(accountId: string): Promise<PaperOrder[]>;
 }
 
 export interface PriceSource {

@@ -4,7 +4,7 @@ import { STATE_WRITE_ATTEMPTS } from '../../../../shared/adapters/paper/paper-ex
 import { AmbiguousOrderError, ConditionalConflictError } from '../../../../shared/core/errors';
 import { DuplicateClientOrderIdError } from '../../../../shared/core/ports/exchange';
 import type { PaperOrder, PaperState } from '../../../../shared/core/ports/paper';
-import { ACCOUNT, BTC, ETH, order, rejection, setup } from './helpers';
+import { ACCOUNT, BTC, ETH, conditional, order, rejection, setup } from './helpers';
 
 /** A store that fails on demand, as a crashed or contended DynamoDB write would. */
 class FaultyStore extends MemoryLedgerStore {
@@ -131,6 +131,39 @@ describe('PaperExchange crash repair', () => {
     expect(state?.appliedOrderIds).toHaveLength(200);
     expect(state?.appliedOrderIds[0]).toBe('k5');
     expect(state?.appliedOrderIds[199]).toBe('k204');
+  });
+});
+
+describe('PaperExchange trigger crash repair', () => {
+  it('a stop whose fill was marked but never applied is applied and reported by the next processPrice, once', async () => {
+    const store = new FaultyStore();
+    const { exchange, prices } = setup(store);
+    await exchange.createOrder(order({ clientOrderId: 'entry' }));
+    await exchange.createOrder(conditional('stop_market', 'sell', '49000', { clientOrderId: 'stop' }));
+    prices.set(BTC, 48_900);
+    store.failSaves = 1; // the trigger's state write fails: the order is marked filled, not applied
+
+    await rejection(exchange.processPrice());
+    const stuck = await store.getOrder(ACCOUNT, 'stop');
+    const repaired = await exchange.processPrice();
+    const again = await exchange.processPrice();
+
+    expect(stuck).toMatchObject({ status: 'closed', applied: false });
+    expect(repaired).toEqual([expect.objectContaining({ clientOrderId: 'stop', status: 'closed', filled: '0.1' })]);
+    expect(again).toEqual([]);
+    expect(await exchange.fetchPosition(BTC)).toBeUndefined();
+  });
+
+  it('repairs a stuck market fill without reporting it as a trigger', async () => {
+    const store = new FaultyStore();
+    const { exchange } = setup(store);
+    store.failSaves = 1;
+    await rejection(exchange.createOrder(order({ clientOrderId: 'mkt' })));
+
+    const reported = await exchange.processPrice();
+
+    expect(reported).toEqual([]);
+    expect(await exchange.fetchPosition(BTC)).toMatchObject({ quantity: '0.1' });
   });
 });
 
