@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
-import { AccountInputError, AccountQueries, CreateAccount } from '../shared/core/usecases/accounts';
+import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/usecases/accounts';
 import { CliError, resolveTarget } from './cli-target';
 
 interface GlobalOptions {
@@ -70,6 +70,14 @@ withCommon(
     ].join('\n'),
   );
 });
+
+withCommon(account.command('rotate-token').description('replace the webhook token; prints the new one once').requiredOption('--account <id>')).action(
+  async (o: GlobalOptions & { account: string }) => {
+    const target = await resolveTarget(o.stage);
+    const { accountId, token } = await new RotateWebhookToken({ accounts: target.repos.accounts, audit: target.repos.audit, clock: systemClock }).execute(o.account);
+    print(o, { id: accountId, token }, () => `new webhook token for ${accountId} (shown once; update your TradingView alerts): ${token}\nthe previous token no longer works (deployed webhooks may accept it for up to 30 s from their cache)`);
+  },
+);
 
 withCommon(account.command('list').description('list accounts')).action(async (o: GlobalOptions) => {
   const target = await resolveTarget(o.stage);

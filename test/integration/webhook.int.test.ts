@@ -161,3 +161,21 @@ test('an SQS failure answers 503 so TradingView retries, and the retry queues th
   const [message] = await h.receiveAll();
   expect(JSON.parse(message?.Body ?? '{}').signalId).toBe(retried.body.signalId);
 });
+
+test('a rotated token replaces the old one: the old answers 401, the new one is accepted', async () => {
+  const { RotateWebhookToken } = await import('../../shared/core/usecases/accounts');
+  const own = await h.createAccount();
+  const uncached = createWebhookHandler(buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], ACCOUNT_CACHE_MS: 0 }), silentLogger());
+  const send = async (token: string, id: string) =>
+    (await uncached({ body: JSON.stringify({ token, account: own.accountId, action: 'long', symbol: 'BTCUSDT', id }), requestContext: { http: { sourceIp: '127.0.0.1' } } } as never, {} as never)).statusCode;
+
+  expect(await send(own.token, 'rot-1')).toBe(202);
+  const rotated = await new RotateWebhookToken({ accounts: h.runtime.repos.accounts, audit: h.runtime.repos.audit, clock: { now: () => Date.now() } }).execute(own.accountId);
+
+  expect(rotated.token).not.toBe(own.token);
+  expect(await send(own.token, 'rot-2')).toBe(401);
+  expect(await send(rotated.token, 'rot-3')).toBe(202);
+  const events = await h.runtime.repos.audit.listByAccount(own.accountId);
+  expect(events.map((e) => e.type)).toContain('account.token_rotated');
+  expect(JSON.stringify(events)).not.toContain(rotated.token);
+});

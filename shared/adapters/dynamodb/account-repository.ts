@@ -33,6 +33,18 @@ export class DynamoAccountRepository implements AccountRepository {
     return items.sort((a, b) => a.createdAt - b.createdAt);
   }
 
+  async setWebhookTokenHash(accountId: string, tokenHash: string, at: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { accountId },
+        UpdateExpression: 'SET webhookTokenHash = :h, updatedAt = :t',
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeValues: { ':h': tokenHash, ':t': at },
+      }),
+    );
+  }
+
   async setStatus(accountId: string, status: AccountStatus, at: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({

@@ -2,6 +2,7 @@
 export type AuditType =
   | 'account.created'
   | 'account.status'
+  | 'account.token_rotated'
   | 'signal.accepted'
   | 'signal.duplicate'
   | 'signal.rejected'

@@ -11,6 +11,7 @@ export interface AccountRepository {
   get(accountId: string): Promise<Account | undefined>;
   list(): Promise<Account[]>;
   setStatus(accountId: string, status: AccountStatus, at: number): Promise<void>;
+  setWebhookTokenHash(accountId: string, tokenHash: string, at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';

@@ -59,6 +59,25 @@ export class AccountInputError extends Error {
   }
 }
 
+const newToken = (): string => randomBytes(24).toString('base64url');
+
+/**
+ * Replaces an account's webhook token (a leaked alert message, a shared screenshot): the old one
+ * stops working at once in the cloud's table and within the webhook's account cache (30 s).
+ */
+export class RotateWebhookToken {
+  constructor(private readonly deps: { accounts: AccountRepository; audit: AuditLog; clock: Clock }) {}
+
+  async execute(accountId: string): Promise<{ accountId: string; token: string }> {
+    if (!(await this.deps.accounts.get(accountId))) throw new AccountInputError('account', `no account ${accountId}`);
+    const token = newToken();
+    const at = this.deps.clock.now();
+    await this.deps.accounts.setWebhookTokenHash(accountId, hashToken(token), at);
+    await this.deps.audit.append({ accountId, type: 'account.token_rotated', at, message: 'webhook token replaced; the previous one no longer authenticates' });
+    return { accountId, token };
+  }
+}
+
 export class CreateAccount {
   constructor(private readonly deps: { accounts: AccountRepository; vault: KeyVault; audit: AuditLog; clock: Clock }) {}
 
@@ -75,7 +94,7 @@ export class CreateAccount {
       throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);
     }
     validateSettings(settings);
-    const token = randomBytes(24).toString('base64url');
+    const token = newToken();
     const now = this.deps.clock.now();
     for (let attempt = 0; ; attempt++) {
       const accountId = `acc-${randomBytes(6).toString('hex')}`;
