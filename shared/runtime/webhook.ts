@@ -1,17 +1,20 @@
+// The webhook's wiring: only the two tables it touches, so the bundle carries no other repository.
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { CachedAccountLookup } from '../adapters/dynamodb/account-repository';
+import { CachedAccountLookup, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import { AcceptWebhook } from '../core/usecases/accept-webhook';
 import type { WebhookEnv } from '../platform/config';
-import { buildRepositories, dynamoClient } from './repositories';
+import { tableName } from '../platform/resource-names';
+import { dynamoClient } from './repositories';
 
 export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock): AcceptWebhook {
-  const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
+  const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   return new AcceptWebhook({
-    accounts: new CachedAccountLookup(repos.accounts, env.ACCOUNT_CACHE_MS, () => clock.now()),
-    ledger: repos.signals,
+    accounts: new CachedAccountLookup(new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')), env.ACCOUNT_CACHE_MS, () => clock.now()),
+    ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     clock,
     limits: {
