@@ -1,9 +1,10 @@
 // Dedup records (webhook) and execution leases (executor) share the signals table:
 // sort key `d#<dedupKey>` for the first, `<signalId>` for the second. Expiry is checked in code
 // because DynamoDB TTL deletes lazily (and the local stand-in has no TTL at all).
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage, SignalLedger, SignalRecord } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
+import { queryAll } from './query-all';
 
 const dedupSk = (dedupKey: string): string => `d#${dedupKey}`;
 
@@ -92,13 +93,7 @@ export class DynamoSignalLedger implements SignalLedger {
   }
 
   async listSignals(accountId: string, limit = 100): Promise<SignalRecord[]> {
-    const items: SignalRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ExclusiveStartKey: start }));
-      for (const item of out.Items ?? []) if (!String(item.signalId).startsWith('d#')) items.push(item as SignalRecord);
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items.sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0)).slice(0, limit);
+    const items = await queryAll<SignalRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId } });
+    return items.filter((item) => !item.signalId.startsWith('d#')).sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0)).slice(0, limit);
   }
 }

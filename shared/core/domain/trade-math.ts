@@ -30,6 +30,12 @@ export interface BookUpdate {
 
 const MAX_APPLIED_IDS = 50;
 
+/** The order side that reduces a position. */
+export const closingSide = (side: PositionSide): OrderSide => (side === 'long' ? 'sell' : 'buy');
+
+/** A long's stop-loss and a short's take-profit sit below the entry; the other two above. */
+export const levelSitsBelow = (leg: 'sl' | 'tp', side: PositionSide): boolean => (leg === 'sl') === (side === 'long');
+
 export function flatPosition(accountId: string, symbol: string, at: number): BookPosition {
   return { accountId, symbol, quantity: '0', entryPrice: '0', leverage: 1, updatedAt: at, appliedOrderIds: [], version: 0 };
 }

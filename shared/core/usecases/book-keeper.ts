@@ -3,6 +3,7 @@
 // record is marked booked last, so a crash anywhere is repaired by simply running again.
 import { ConditionalConflictError } from '../errors';
 import type { OrderRecord } from '../domain/order';
+import type { ExchangeOrder } from '../ports/exchange';
 import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
 import type { BookPosition, ProtectiveOrderRef, TradeRecord } from '../domain/trade';
 import type { AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
@@ -17,6 +18,23 @@ export interface BookKeeperDeps {
 }
 
 const MAX_ATTEMPTS = 5;
+
+/** The fill an exchange reported for one of our orders, in the book's terms. */
+export function fillFrom(record: OrderRecord, order: ExchangeOrder, exitReason: NonNullable<Fill['exitReason']>, fallbackLeverage = 1): Fill {
+  const fill: Fill = {
+    clientOrderId: record.clientOrderId,
+    signalId: record.signalId,
+    side: record.side,
+    quantity: order.filled,
+    price: order.average ?? record.triggerPrice ?? '0',
+    fee: order.fee,
+    at: order.timestamp,
+    leverage: record.leverage ?? fallbackLeverage,
+    exitReason,
+  };
+  if (record.strategy) fill.strategy = record.strategy;
+  return fill;
+}
 
 export class BookKeeper {
   constructor(private readonly deps: BookKeeperDeps) {}

@@ -1,20 +1,19 @@
 // The executor's use case: one queued signal → the orders it implies, exactly once.
 // Order of work: lease the signal → account → credentials → live position (case 24) → legs
 // (close before open) → for each leg: intent, send, result, book → protective orders → done.
-import { Big } from '../domain/money';
 import { SignalRejectedError, TransientError } from '../errors';
 import type { Account } from '../domain/account';
-import { floorToStep, roundToStep } from '../domain/money';
+import { Big, floorToStep, roundToStep } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType } from '../domain/order';
 import type { BookPosition, PositionSide, ProtectiveOrderRef } from '../domain/trade';
-import { isOpen } from '../domain/trade-math';
+import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
 import type { ExchangePort, ExchangePosition, MarketInfo } from '../ports/exchange';
 import type { AccountRepository, AuditLog, SignalLedger } from '../ports/repositories';
 import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
-import type { BookKeeper } from './book-keeper';
+import { fillFrom, type BookKeeper } from './book-keeper';
 import type { LegResult, OrderSender } from './order-sender';
 import { sizeEntry } from './sizing';
 
@@ -146,19 +145,7 @@ export class ExecuteSignal {
   private async placeMarket(exchange: ExchangePort, record: OrderRecord, exitReason: 'signal' | 'reverse'): Promise<LegResult> {
     const result = await this.placeOrConfirmFlat(exchange, record);
     if (result.kind === 'filled') {
-      const { order } = result;
-      await this.deps.book.book(result.record, {
-        clientOrderId: record.clientOrderId,
-        signalId: record.signalId,
-        side: record.side,
-        quantity: order.filled,
-        price: order.average ?? '0',
-        fee: order.fee,
-        at: order.timestamp,
-        leverage: record.leverage ?? 1,
-        ...(record.strategy ? { strategy: record.strategy } : {}),
-        exitReason,
-      });
+      await this.deps.book.book(result.record, fillFrom(record, result.order, exitReason));
     } else if (result.kind === 'resting') {
       throw new TransientError(`market order ${record.clientOrderId} is not filled yet`);
     }
@@ -198,7 +185,7 @@ export class ExecuteSignal {
     } catch (error) {
       if (!(error instanceof SignalRejectedError)) throw error;
       await this.cancelProtection(exchange, await this.deps.book.position(position.accountId, position.symbol));
-      const close = this.orderRecord(signal, 'flatten', position.symbol, position.side === 'long' ? 'sell' : 'buy', 'market', position.quantity, true, position.leverage);
+      const close = this.orderRecord(signal, 'flatten', position.symbol, closingSide(position.side), 'market', position.quantity, true, position.leverage);
       await this.placeMarket(exchange, close, 'signal');
       throw new SignalRejectedError(`protective order refused (${error.code}: ${error.message}); the position was closed at market`, 'PROTECTION_FAILED', { cause: error.code });
     }
@@ -208,7 +195,7 @@ export class ExecuteSignal {
   private async protect(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo): Promise<string[]> {
     await this.cancelProtection(exchange, position);
     const entryPrice = new Big(position.entryPrice);
-    const closeSide: OrderSide = position.side === 'long' ? 'sell' : 'buy';
+    const closeSide = closingSide(position.side);
     const amount = floorToStep(position.quantity, market.amountStep).toString();
     const placed: string[] = [];
     let stopLoss: ProtectiveOrderRef | undefined;
@@ -221,7 +208,7 @@ export class ExecuteSignal {
       const result = await this.deps.sender.place(exchange, record);
       if (result.kind === 'filled') {
         // Price was already through the trigger: the exchange filled it at once. Book it.
-        await this.deps.book.book(result.record, { clientOrderId: record.clientOrderId, signalId: signal.signalId, side: closeSide, quantity: result.order.filled, price: result.order.average ?? trigger, fee: result.order.fee, at: result.order.timestamp, leverage: position.leverage, exitReason: leg === 'sl' ? 'stop_loss' : 'take_profit' });
+        await this.deps.book.book(result.record, fillFrom(record, result.order, leg === 'sl' ? 'stop_loss' : 'take_profit'));
       }
       const ref = { clientOrderId: record.clientOrderId, triggerPrice: trigger };
       if (leg === 'sl') stopLoss = ref;
@@ -262,7 +249,7 @@ export class ExecuteSignal {
 
 /** Close legs come first so a reverse never holds both sides; amounts come from the live position. */
 export function planLegs(signal: Signal, live: ExchangePosition | undefined, market: MarketInfo): PlannedLeg[] {
-  const closeLeg = (pos: ExchangePosition, exitReason: PlannedLeg['exitReason'] = 'signal'): PlannedLeg => ({ leg: 'close', side: pos.side === 'long' ? 'sell' : 'buy', reduceOnly: true, amount: pos.quantity, exitReason });
+  const closeLeg = (pos: ExchangePosition, exitReason: PlannedLeg['exitReason'] = 'signal'): PlannedLeg => ({ leg: 'close', side: closingSide(pos.side), reduceOnly: true, amount: pos.quantity, exitReason });
   switch (signal.intent) {
     case 'enter_long':
       return [...(live?.side === 'short' ? [closeLeg(live, 'reverse')] : []), { leg: 'open', side: 'buy', reduceOnly: false, exitReason: 'signal' }];
@@ -281,23 +268,20 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
       const requested = floorToStep(signal.size.value, market.amountStep); // base units, as TradingView counts them
       const amount = requested.gt(live.quantity) ? new Big(live.quantity) : requested;
       if (amount.lte(0)) return [];
-      return [{ leg: 'reduce', side: want === 'long' ? 'sell' : 'buy', reduceOnly: true, amount: amount.toString(), exitReason: 'signal' }];
+      return [{ leg: 'reduce', side: closingSide(want), reduceOnly: true, amount: amount.toString(), exitReason: 'signal' }];
     }
   }
 }
 
 export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: PositionSide, entry: Big, priceStep: string): string {
   if (level.kind === 'price') return roundToStep(level.value, priceStep).toString();
-  const towardsLoss = (leg === 'sl') === (side === 'long'); // long SL and short TP sit below entry
-  const factor = towardsLoss ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
+  const factor = levelSitsBelow(leg, side) ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
   return roundToStep(entry.times(factor), priceStep).toString();
 }
 
 function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide, price: number): void {
   if (level.kind !== 'price') return;
-  // A long's stop sits below the price and its target above; a short's the other way round.
-  const below = (field === 'sl') === (side === 'long');
-  const wrongSide = below ? level.value >= price : level.value <= price;
+  const wrongSide = levelSitsBelow(field, side) ? level.value >= price : level.value <= price;
   if (wrongSide) {
     throw new SignalRejectedError(`${field} ${level.value} is on the wrong side of the price ${price} for a ${side}`, 'INVALID_STOP', { field, level: level.value, price });
   }

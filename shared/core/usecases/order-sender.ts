@@ -115,15 +115,7 @@ export class OrderSender {
   }
 
   private async recordResult(record: OrderRecord, order: ExchangeOrder): Promise<OrderRecord> {
-    const patch: Partial<OrderRecord> = {
-      status: statusOf(order),
-      exchangeOrderId: order.id,
-      filled: order.filled,
-      fee: order.fee,
-      feeCurrency: order.feeCurrency,
-      updatedAt: this.deps.clock.now(),
-    };
-    if (order.average) patch.averagePrice = order.average;
+    const patch = orderResultPatch(order, this.deps.clock.now());
     await this.deps.orders.update(record.accountId, record.clientOrderId, patch);
     const next = { ...record, ...patch };
     if (next.status === 'filled' || next.status === 'partially_filled') {
@@ -144,6 +136,20 @@ export class OrderSender {
       data: { clientOrderId: record.clientOrderId, leg: record.leg, ...data },
     });
   }
+}
+
+/** What the exchange's answer changes on our order record. */
+export function orderResultPatch(order: ExchangeOrder, at: number): Partial<OrderRecord> {
+  const patch: Partial<OrderRecord> = {
+    status: statusOf(order),
+    exchangeOrderId: order.id,
+    filled: order.filled,
+    fee: order.fee,
+    feeCurrency: order.feeCurrency,
+    updatedAt: at,
+  };
+  if (order.average) patch.averagePrice = order.average;
+  return patch;
 }
 
 export function statusOf(order: ExchangeOrder): OrderRecord['status'] {

@@ -5,7 +5,8 @@ import type { Account } from '../domain/account';
 import type { ExchangeOrder } from '../ports/exchange';
 import type { AccountRepository, AuditLog, OrderRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
-import type { BookKeeper } from './book-keeper';
+import { fillFrom, type BookKeeper } from './book-keeper';
+import { orderResultPatch } from './order-sender';
 
 export interface TriggerSource {
   /** Checks resting orders against current prices; returns the orders it filled. */
@@ -52,25 +53,8 @@ export class SettlePaperTriggers {
       return false;
     }
     const before = await book.position(account.accountId, record.symbol);
-    await orders.update(account.accountId, record.clientOrderId, {
-      status: 'filled',
-      filled: order.filled,
-      fee: order.fee,
-      feeCurrency: order.feeCurrency,
-      updatedAt: clock.now(),
-      ...(order.average ? { averagePrice: order.average } : {}),
-    });
-    await book.book(record, {
-      clientOrderId: record.clientOrderId,
-      signalId: record.signalId,
-      side: record.side,
-      quantity: order.filled,
-      price: order.average ?? record.triggerPrice ?? '0',
-      fee: order.fee,
-      at: order.timestamp,
-      leverage: record.leverage ?? before.leverage,
-      exitReason: record.leg === 'sl' ? 'stop_loss' : 'take_profit',
-    });
+    await orders.update(account.accountId, record.clientOrderId, orderResultPatch(order, clock.now()));
+    await book.book(record, fillFrom(record, order, record.leg === 'sl' ? 'stop_loss' : 'take_profit', before.leverage));
     // The paper exchange cancels the sibling (one-cancels-other); keep our record of it in step.
     const sibling = [before.stopLoss, before.takeProfit].find((ref) => ref && ref.clientOrderId !== record.clientOrderId);
     if (sibling) await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
