@@ -28,13 +28,15 @@ export async function provisionTables(dynamo: DynamoDBClient, stage: string): Pr
 
 export interface QueueUrls {
   queueUrl: string;
+  queueArn: string;
   dlqUrl: string;
 }
 
 export async function provisionQueues(sqs: SQSClient, stage: string, options: { visibilityTimeoutSeconds: number; maxReceiveCount: number }): Promise<QueueUrls> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: signalDlqName(stage), Attributes: { FifoQueue: 'true' } }));
   const dlqUrl = dlq.QueueUrl as string;
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn as string;
+  const arnOf = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn as string;
+  const dlqArn = await arnOf(dlqUrl);
   const queue = await sqs.send(
     new CreateQueueCommand({
       QueueName: signalQueueName(stage),
@@ -46,5 +48,6 @@ export async function provisionQueues(sqs: SQSClient, stage: string, options: { 
       },
     }),
   );
-  return { queueUrl: queue.QueueUrl as string, dlqUrl };
+  const queueUrl = queue.QueueUrl as string;
+  return { queueUrl, queueArn: await arnOf(queueUrl), dlqUrl };
 }

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
@@ -33,7 +33,6 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   clock?: Clock;
   prices?: PriceSource;
-  quiet?: boolean;
 }
 
 /** What the CLI reads from GET /_local/config to reach this stack's stand-ins. */
@@ -72,8 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: standins.sqsEndpoint });
     await provisionTables(dynamo, LOCAL_STAGE);
     const visibility = options.visibilityTimeoutSeconds ?? 10;
-    const { queueUrl } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
 
     const localKeyFile = join(dataDir, 'local-kms.key');
     const common = { STAGE: LOCAL_STAGE, AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: standins.dynamoEndpoint, SQS_ENDPOINT: standins.sqsEndpoint };
@@ -100,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger.warn('signals from before the restart', { requeued: requeued.requeued, staleNotRequeued: requeued.stale });
     }
 
-    const poller = new SqsPoller({ sqs, queueUrl, ...(queueArn ? { queueArn } : {}), handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
+    const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
     poller.start();
     cleanups.unshift(() => poller.stop());
 
