@@ -1,10 +1,11 @@
 // Sources are ESM TypeScript; jest runs them through SWC as CommonJS (stable jest, jest.mock hoisting).
-// middy ships ESM only, so it is transformed too. Integration tests reach the stand-ins over HTTP
-// (started once by globalSetup in a child process), so ESM-only servers never load inside jest.
+// middy and ccxt's crypto dependencies (@noble, @scure) ship ESM only, so they are transformed too.
+// Integration tests reach the stand-ins over HTTP (started once by globalSetup in a child
+// process), so ESM-only servers never load inside jest.
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|@noble|@scure)/)'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
 };
 module.exports = {

@@ -3,7 +3,10 @@
 //   webhook handler latency p50/p99 (in process, the minified bundle, against the local SQS and
 //   DynamoDB stand-ins), end-to-end signal → order filled p50/p99 on the local stack (HTTP → queue
 //   → executor → paper fill), and each function's minified bundle size and cold require time.
+//   Live execution: the internal signal → order-sent overhead on the local stack against the fake
+//   Binance (ccxt unmodified), the exchange's own handling time of every call subtracted.
 // Goals (issue "The spine"): e2e p50 ≤ 50 ms; webhook bundle ≤ 300 KB, cold require ≤ 100 ms.
+// Goals (issue "Live execution"): executor bundle ≤ 1.5 MB, cold require ≤ 200 ms, overhead p95 ≤ 30 ms.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { buildFunctions, type BundleReport } from '../bin/build-functions';
+import { startFakeBinance } from '../bin/local/fake-binance';
+import { clientOrderIdFor } from '../shared/core/signal/ids';
 import { provisionQueues, provisionTables } from '../bin/local/provision';
 import { startLocalStack } from '../bin/local/stack';
 import { startStandins } from '../bin/local/standins';
@@ -32,6 +37,7 @@ process.env.LOG_LEVEL = 'SILENT';
 const WEBHOOK_CALLS = Number(process.env.BENCH_WEBHOOK_CALLS ?? 500);
 const E2E_SIGNALS = Number(process.env.BENCH_E2E_SIGNALS ?? 200);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+const LIVE_SIGNALS = Number(process.env.BENCH_LIVE_SIGNALS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'tvat-bench-'));
 
 async function createPaperAccount(dynamoEndpoint: string, stage: string, keyFile: string) {
@@ -110,6 +116,58 @@ async function endToEnd() {
   }
 }
 
+/**
+ * Live signals through the local stack to the fake Binance: from the webhook request to the order
+ * request reaching the exchange, minus the time the exchange itself spent answering the calls the
+ * executor made on the way (position, balance, price, book, leverage).
+ */
+async function liveOverhead() {
+  const fake = await startFakeBinance({ accounts: [{ apiKey: 'bench-key', secret: 'bench-secret', usdt: 10_000_000 }] });
+  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'live'), inMemory: true, paperTickMs: 60_000, protectionSyncMs: 60_000, exchange: { url: fake.url } });
+  try {
+    const repos = buildRepositories(dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }), stack.discovery.stage);
+    const created = await new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(stack.discovery.localKeyFile), audit: repos.audit, clock: systemClock }).execute({
+      name: 'bench-live',
+      exchange: 'binanceusdm',
+      credentials: { apiKey: 'bench-key', secret: 'bench-secret' },
+    });
+    const overhead: number[] = [];
+    const total: number[] = [];
+    for (let i = 0; i < LIVE_SIGNALS + 10; i++) {
+      const action = i % 2 ? 'close_long' : 'long';
+      const t0 = Date.now();
+      const res = await fetch(stack.discovery.webhookUrl, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.account.accountId, action, symbol: 'BTCUSDT.P', size: '0.01', id: `live-${i}` }) });
+      if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
+      const { signalId } = (await res.json()) as { signalId: string };
+      const clientOrderId = clientOrderIdFor(signalId, action === 'long' ? 'open' : 'close');
+      let sentAt: number | undefined;
+      for (const started = performance.now(); sentAt === undefined; await new Promise((r) => setTimeout(r, 1))) {
+        if (performance.now() - started > 10_000) throw new Error(`order ${clientOrderId} never reached the exchange`);
+        sentAt = fake.orders().find((o) => o.clientOrderId === clientOrderId)?.time;
+      }
+      // Wait for the signal to finish (fees read back, book written) before the next one starts.
+      for (const started = performance.now(); ; await new Promise((r) => setTimeout(r, 2))) {
+        const record = await repos.signals.getSignal(created.account.accountId, signalId);
+        if (record && (record.status === 'executed' || record.status === 'rejected')) break;
+        if (performance.now() - started > 10_000) throw new Error(`signal ${signalId} did not finish`);
+      }
+      const exchangeMs = fake
+        .requests()
+        .filter((r) => r.at >= t0 && r.at < sentAt && !(r.method === 'POST' && r.path === '/fapi/v1/order'))
+        .reduce((sum, r) => sum + (r.ms ?? 0), 0);
+      if (i >= 10) {
+        total.push(sentAt - t0);
+        overhead.push(sentAt - t0 - exchangeMs);
+      }
+      if (i % 20 === 0 || i === LIVE_SIGNALS + 9) progress('live signal → order sent (fake Binance)', i + 1, LIVE_SIGNALS + 10);
+    }
+    return { overheadP50: round(percentile(overhead, 50)), overheadP95: round(percentile(overhead, 95)), totalP50: round(percentile(total, 50)), totalP95: round(percentile(total, 95)), n: overhead.length };
+  } finally {
+    await stack.stop();
+    await fake.close();
+  }
+}
+
 process.stderr.write('building bundles…\n');
 const bundles = await buildFunctions(join(dir, 'dist'));
 const coldEnv = { STAGE: 'bench', SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/x.fifo', KEY_VAULT: 'local', LOCAL_KEY_FILE: join(dir, 'cold.key'), AWS_REGION: 'us-east-1' };
@@ -120,13 +178,19 @@ for (const b of bundles) {
 }
 const webhook = await webhookLatency(bundles);
 const e2e = await endToEnd();
+const live = await liveOverhead();
 const result = {
   bench: 'spine',
   node: process.version,
   webhookHandlerMs: webhook,
   endToEndSignalToFillMs: e2e,
   functions,
+  liveSignalToOrderSentMs: live,
+  executor: { bundleKB: functions.executor?.bundleKB, coldRequireMs: functions.executor?.coldRequireMs },
   goals: {
+    executorBundleLe1_5MB: (functions.executor?.bundleKB ?? Infinity) <= 1536,
+    executorColdRequireLe200ms: (functions.executor?.coldRequireMs ?? Infinity) <= 200,
+    liveOverheadP95Le30ms: live.overheadP95 <= 30,
     e2eP50Le50ms: e2e.p50 <= 50,
     webhookBundleLe300KB: (functions.webhook?.bundleKB ?? Infinity) <= 300,
     webhookColdRequireLe100ms: (functions.webhook?.coldRequireMs ?? Infinity) <= 100,

@@ -12,6 +12,8 @@ export interface CliTarget {
   repos: Repositories;
   vault: KeyVault;
   webhookUrl?: string;
+  /** live exchanges' base URL override (the local stack's fake Binance); absent: the real exchanges */
+  exchangeApiUrl?: string;
 }
 
 export class CliError extends Error {
@@ -35,7 +37,7 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     };
   }
   const port = Number(process.env.PORT ?? 3000);
-  let discovery: { stage: string; region: string; dynamoEndpoint: string; localKeyFile: string; webhookUrl: string };
+  let discovery: { stage: string; region: string; dynamoEndpoint: string; localKeyFile: string; webhookUrl: string; exchangeApiUrl?: string };
   try {
     const response = await fetch(`http://127.0.0.1:${port}/_local/config`, { signal: AbortSignal.timeout(3_000) });
     if (!response.ok) throw new Error(String(response.status));
@@ -51,5 +53,6 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     repos: buildRepositories(dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint }), discovery.stage),
     vault: LocalKeyVault.open(discovery.localKeyFile),
     webhookUrl: discovery.webhookUrl,
+    ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
   };
 }

@@ -4,7 +4,9 @@ import { Command, Option } from 'commander';
 import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/usecases/accounts';
+import { CcxtKeyChecker } from '../shared/adapters/exchange/key-check';
 import { CliError, resolveTarget } from './cli-target';
+import { registerBacktestCommands } from './commands/backtest-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -45,8 +47,10 @@ withCommon(
   const target = await resolveTarget(o.stage);
   const credentials: ExchangeCredentials | undefined =
     o.apiKey || o.secret ? { apiKey: o.apiKey ?? '', secret: o.secret ?? '', ...(o.password ? { password: o.password } : {}) } : undefined;
-  const useCase = new CreateAccount({ accounts: target.repos.accounts, vault: target.vault, audit: target.repos.audit, clock: systemClock });
-  const { account: view, token } = await useCase.execute({
+  // Live keys are checked against the exchange (balance read, permissions, one-way mode) before storage.
+  const keyChecker = new CcxtKeyChecker({ clock: systemClock, ...(target.exchangeApiUrl ? { apiUrl: target.exchangeApiUrl } : {}) });
+  const useCase = new CreateAccount({ accounts: target.repos.accounts, vault: target.vault, audit: target.repos.audit, clock: systemClock, keyChecker });
+  const { account: view, token, keyCheck } = await useCase.execute({
     name: o.name,
     exchange: o.exchange,
     testnet: o.testnet,
@@ -60,9 +64,10 @@ withCommon(
   });
   const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
   const example = { token, account: view.accountId, action: 'long', symbol: '{{ticker}}', id: '{{strategy.order.id}}-{{timenow}}', time: '{{timenow}}', price: '{{close}}' };
-  print(o, { id: view.accountId, token, account: view, webhookUrl, exampleMessage: example }, () =>
+  print(o, { id: view.accountId, token, account: view, webhookUrl, exampleMessage: example, ...(keyCheck ? { keyCheck } : {}) }, () =>
     [
       `account ${view.accountId} (${view.name}, ${view.exchange}${view.testnet ? ' testnet' : ''}) created`,
+      ...(keyCheck ? [`keys checked: balance ${keyCheck.balance.equity} ${keyCheck.balance.currency}; stored encrypted`, ...keyCheck.warnings.map((w) => `warning: ${w}`)] : []),
       `webhook token (shown once, store it now): ${token}`,
       `webhook URL: ${webhookUrl}`,
       `TradingView alert message:`,
@@ -100,7 +105,7 @@ function accountListing<T>(name: string, description: string, load: (q: AccountQ
 const iso = (ms: number) => new Date(ms).toISOString();
 
 accountListing('positions', 'open positions of an account', (q, id) => q.openPositions(id), (p) =>
-  `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfit ? `  TP ${p.takeProfit.triggerPrice}` : ''}`, 'no open positions');
+  `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfits?.length ? `  TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : ''}`, 'no open positions');
 
 accountListing('orders', 'orders of an account, newest first', (q, id, limit) => q.orders(id, limit), (r) =>
   `${iso(r.createdAt)}  ${r.clientOrderId}  ${r.leg}  ${r.type} ${r.side} ${r.amount} ${r.symbol}  ${r.status}${r.averagePrice ? ` @ ${r.averagePrice}` : ''}`, 'no orders');
@@ -109,6 +114,8 @@ accountListing('trades', 'trades of an account, newest first', (q, id, limit) =>
   `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`, 'no trades');
 
 accountListing('events', 'audit trail of an account, newest first', (q, id, limit) => q.events(id, limit), (e) => `${iso(e.at)}  ${e.type}  ${e.message}`, 'no events');
+
+registerBacktestCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

@@ -71,6 +71,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
       { name: 'webhook', fn: stateless.webhook.fn },
       { name: 'executor', fn: stateless.executor.fn },
       { name: 'paper-tick', fn: stateless.paperTick.fn },
+      { name: 'protection-sync', fn: stateless.protectionSync.fn },
     ],
   });
 

@@ -8,12 +8,14 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
+import { createProtectionSyncHandler } from '../../functions/protection-sync/app';
 import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
-import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
+import { buildExecuteSignal, buildSettlePaperTriggers, buildSyncLiveProtection, buildTradingRuntime } from '../../shared/runtime/executor';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
+import { startFakeBinance, type FakeBinance } from './fake-binance';
 import { startGateway } from './http-gateway';
 import { provisionQueues, provisionTables } from './provision';
 import { requeueUnfinished } from './requeue';
@@ -33,6 +35,12 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   clock?: Clock;
   prices?: PriceSource;
+  /**
+   * Live (binanceusdm) accounts trade against a local fake Binance server whose prices follow the
+   * replayed candles (default), or against this base URL; false: no live exchange locally.
+   */
+  exchange?: { url: string } | false;
+  protectionSyncMs?: number;
 }
 
 /** What the CLI reads from GET /_local/config to reach this stack's stand-ins. */
@@ -45,6 +53,8 @@ export interface LocalDiscovery {
   keyVault: 'local';
   localKeyFile: string;
   webhookUrl: string;
+  /** where live accounts trade locally (the fake Binance server), for `account add` key checks */
+  exchangeApiUrl?: string;
 }
 
 export interface LocalStack {
@@ -73,6 +83,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const visibility = options.visibilityTimeoutSeconds ?? 10;
     const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
 
+    // A local Binance for live accounts: ccxt runs unmodified against it, keys local-key/local-secret.
+    let fake: FakeBinance | undefined;
+    let exchangeApiUrl: string | undefined = process.env.EXCHANGE_API_URL;
+    if (options.exchange !== false && !exchangeApiUrl) {
+      if (options.exchange?.url) exchangeApiUrl = options.exchange.url;
+      else {
+        // One account: FAKE_BINANCE_API_KEY / FAKE_BINANCE_SECRET, or local-key / local-secret.
+        const started = await startFakeBinance({ accounts: [{ apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key', secret: process.env.FAKE_BINANCE_SECRET ?? 'local-secret', usdt: 10_000 }] });
+        fake = started;
+        cleanups.unshift(() => started.close());
+        exchangeApiUrl = started.url;
+      }
+    }
+
     const localKeyFile = join(dataDir, 'local-kms.key');
     const common = { STAGE: LOCAL_STAGE, AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: standins.dynamoEndpoint, SQS_ENDPOINT: standins.sqsEndpoint };
     const webhookEnv = loadEnv(webhookEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl });
@@ -85,12 +109,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAPER_REPLAY_MS_PER_CANDLE: String(options.replayMsPerCandle ?? 5_000),
       // a local retry should not wait minutes: the lease is shorter than the visibility timeout
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
+      ...(exchangeApiUrl ? { EXCHANGE_API_URL: exchangeApiUrl } : {}),
     });
     const runtime = buildTradingRuntime(executorEnv, options.clock, options.prices);
     const logger = createLogger('local');
     const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
     const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime), createLogger('executor'));
     const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
+    const protectionSync = createProtectionSyncHandler(buildSyncLiveProtection(executorEnv, runtime), createLogger('protection-sync'));
 
     // Signals queued before a restart were lost with the in-memory queue: put the recent ones back.
     const requeued = await requeueUnfinished(runtime.repos.documentClient, sqs, LOCAL_STAGE, queueUrl, Date.now());
@@ -112,6 +138,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, options.paperTickMs ?? 2_000);
     cleanups.unshift(async () => clearInterval(tick));
 
+    // Live protective orders: the fake exchange's prices follow the replayed candles, and the
+    // protection-sync job runs on a timer as EventBridge runs it in the cloud.
+    let syncing = false;
+    const syncTimer = setInterval(() => {
+      if (syncing || !ready) return;
+      syncing = true;
+      followReplayedPrices(fake, runtime.prices)
+        .then(() => protectionSync())
+        .catch((e) => logger.error('protection sync failed', { error: String(e) }))
+        .finally(() => (syncing = false));
+    }, options.protectionSyncMs ?? 5_000);
+    cleanups.unshift(async () => clearInterval(syncTimer));
+
     // The discovery document names the gateway's own URL, known only once it listens.
     const published: { discovery?: LocalDiscovery } = {};
     const gateway = await startGateway({ webhook, isReady: () => ready, localRoutes: { '/_local/config': () => published.discovery } }, options.port);
@@ -125,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       keyVault: 'local',
       localKeyFile,
       webhookUrl: `${gateway.url}/webhook`,
+      ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
     };
     published.discovery = discovery;
     ready = true;
@@ -139,5 +179,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (error) {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Moves the fake exchange's prices to the replayed ones, so local stops and targets trigger. */
+async function followReplayedPrices(fake: FakeBinance | undefined, prices: PriceSource): Promise<void> {
+  if (!fake) return;
+  for (const [compact, unified] of [['BTCUSDT', 'BTC/USDT:USDT'], ['ETHUSDT', 'ETH/USDT:USDT'], ['XRPUSDT', 'XRP/USDT:USDT']] as const) {
+    const quote = await prices.getPrice(unified).catch(() => undefined);
+    if (quote && quote.last > 0) fake.setPrice(compact, quote.last);
   }
 }

@@ -17,7 +17,7 @@ import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../.
 import type { StageConfig } from '../config/stages';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
 
-export type FunctionName = 'webhook' | 'executor' | 'paperTick';
+export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'protectionSync';
 
 /**
  * Item actions per function and table, read from the persistence ports
@@ -46,6 +46,13 @@ export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readon
     audit: ['PutItem'],
     paper: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
   },
+  protectionSync: {
+    accounts: ['GetItem', 'Scan'],
+    orders: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    trades: ['GetItem', 'PutItem', 'Query'],
+    positions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    audit: ['PutItem'],
+  },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -65,6 +72,8 @@ export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   readonly apiStage: HttpStage;
   readonly paperTickRule: Rule;
+  readonly protectionSync: SecureFunction;
+  readonly protectionSyncRule: Rule;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -210,13 +219,12 @@ export class StatelessStack extends Stack {
     });
     // The key vault encrypts every credential with the context {accountId}; a decrypt without one
     // (anything that is not a credential blob) is refused.
-    this.executor.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [props.credentialsKey.keyArn],
-        conditions: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
-      }),
-    );
+    const decryptCredentials = new PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [props.credentialsKey.keyArn],
+      conditions: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
+    });
+    this.executor.role.addToPrincipalPolicy(decryptCredentials);
     this.grantTables(this.executor, TABLE_ACCESS.executor, tables);
     this.signalQueue.grantConsumeMessages(this.executor.role);
     this.executor.fn.addEventSource(
@@ -245,6 +253,31 @@ export class StatelessStack extends Stack {
       description: `${APP_PREFIX} ${stage}: paper-tick every ${config.paperTick.everyMinutes} minute(s)`,
       schedule: Schedule.rate(Duration.minutes(config.paperTick.everyMinutes)),
       targets: [new LambdaFunction(this.paperTick.fn, { retryAttempts: 0 })],
+    });
+
+    // ---- protection-sync: live protective fills → book, cancel or move siblings, every minute
+    this.protectionSync = new SecureFunction(this, 'ProtectionSync', {
+      ...common,
+      entry: 'functions/protection-sync/handler.ts',
+      description: `${APP_PREFIX} ${stage}: live protective orders (one-cancels-other, break-even)`,
+      serviceName: 'protection-sync',
+      timeout: Duration.seconds(config.paperTick.timeoutSeconds),
+      memorySize: config.executor.memorySize,
+      retryAttempts: 0,
+      environment: {
+        STAGE: stage,
+        KEY_VAULT: 'kms',
+        KMS_KEY_ID: props.credentialsKey.keyArn,
+        SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
+        EXCHANGE_TESTNET: String(config.exchange.testnet),
+      },
+    });
+    this.protectionSync.role.addToPrincipalPolicy(decryptCredentials);
+    this.grantTables(this.protectionSync, TABLE_ACCESS.protectionSync, tables);
+    this.protectionSyncRule = new Rule(this, 'ProtectionSyncSchedule', {
+      description: `${APP_PREFIX} ${stage}: protection-sync every ${config.paperTick.everyMinutes} minute(s)`,
+      schedule: Schedule.rate(Duration.minutes(config.paperTick.everyMinutes)),
+      targets: [new LambdaFunction(this.protectionSync.fn, { retryAttempts: 0 })],
     });
   }
 

@@ -70,6 +70,19 @@ export const executorEnvSchema = z.object({
   LOCAL_KEY_FILE: z.optional(z.string()),
   /** executor lease on a signal: longer than the function timeout */
   SIGNAL_LEASE_MS: int(120_000),
+  /** a local fake exchange (Binance dialect) for live accounts: tests and the local stack only */
+  EXCHANGE_API_URL: z.optional(z.url()),
+  /** per-request exchange timeout: an order without an answer by then is looked up by client id */
+  EXCHANGE_TIMEOUT_MS: int(5_000),
+  /** markets are reloaded after this long (a new listing, a changed step) */
+  MARKETS_TTL_MS: int(3_600_000),
+  /** a 429 with a Retry-After up to this is waited out in the function; longer goes back to the queue */
+  MAX_RETRY_AFTER_MS: int(3_000),
+  /** slippage guard for market entries, basis points against the mid price (0 = off) */
+  SLIPPAGE_MAX_BPS: int(50),
+  SLIPPAGE_ON_EXCEED: oneOf(['reject', 'ioc_limit'], 'reject'),
+  /** a testnet stage (dev) refuses live accounts on mainnet: it never trades real money */
+  EXCHANGE_TESTNET: oneOf(['true', 'false'], 'false'),
 });
 
 export type WebhookEnv = z.output<typeof webhookEnvSchema>;

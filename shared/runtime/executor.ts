@@ -1,6 +1,7 @@
 // Everything the executor and the paper-trigger job need, built once per container.
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RoutingExchangeFactory } from '../adapters/exchange/exchange-factory';
+import { liveExchangeBuilder } from '../adapters/exchange/live-exchanges';
 import { KmsKeyVault } from '../adapters/keyvault/kms-key-vault';
 import { LocalKeyVault } from '../adapters/keyvault/local-key-vault';
 import { StaticMarketCatalog } from '../adapters/paper/markets';
@@ -9,7 +10,9 @@ import { systemClock, type Clock, type KeyVault } from '../core/ports/runtime';
 import { BookKeeper } from '../core/usecases/book-keeper';
 import { ExecuteSignal } from '../core/usecases/execute-signal';
 import { OrderSender } from '../core/usecases/order-sender';
+import { ProtectionManager } from '../core/usecases/protection';
 import { SettlePaperTriggers } from '../core/usecases/settle-paper-triggers';
+import { SyncLiveProtection } from '../core/usecases/sync-live-protection';
 import type { ExecutorEnv, TradingEnv } from '../platform/config';
 import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
 import { buildRepositories, dynamoClient, type Repositories } from './repositories';
@@ -37,20 +40,50 @@ export function buildKeyVault(env: ExecutorEnv): KeyVault {
 
 export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): ExecuteSignal {
   const { repos, clock } = runtime;
+  const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });
   return new ExecuteSignal({
     accounts: repos.accounts,
     ledger: repos.signals,
     audit: repos.audit,
     vault,
-    exchanges: new RoutingExchangeFactory({ paper: runtime.paperExchange }),
-    sender: new OrderSender({ orders: repos.orders, audit: repos.audit, clock }),
+    exchanges: buildExchangeFactory(env, runtime),
+    sender,
     book: runtime.book,
+    protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }),
     clock,
     leaseMs: env.SIGNAL_LEASE_MS,
+    ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
   });
+}
+
+/** Paper accounts on the paper exchange; every live exchange through the ccxt adapter. */
+export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime): RoutingExchangeFactory {
+  const live = liveExchangeBuilder({
+    clock: runtime.clock,
+    timeoutMs: env.EXCHANGE_TIMEOUT_MS,
+    marketsTtlMs: env.MARKETS_TTL_MS,
+    maxRetryAfterMs: env.MAX_RETRY_AFTER_MS,
+    testnetOnly: env.EXCHANGE_TESTNET === 'true',
+    ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
+  });
+  return new RoutingExchangeFactory({ paper: runtime.paperExchange, binanceusdm: live, okx: live, bybit: live, bitget: live, upbit: live });
 }
 
 export function buildSettlePaperTriggers(runtime: TradingRuntime): SettlePaperTriggers {
   const { repos, clock } = runtime;
   return new SettlePaperTriggers({ accounts: repos.accounts, triggersFor: runtime.paperExchange, orders: repos.orders, book: runtime.book, audit: repos.audit, clock });
+}
+
+export function buildSyncLiveProtection(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): SyncLiveProtection {
+  const { repos, clock } = runtime;
+  const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });
+  return new SyncLiveProtection({
+    accounts: repos.accounts,
+    positions: repos.positions,
+    vault,
+    exchanges: buildExchangeFactory(env, runtime),
+    protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }),
+    audit: repos.audit,
+    clock,
+  });
 }

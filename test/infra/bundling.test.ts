@@ -1,15 +1,22 @@
 // The esbuild settings shared by NodejsFunction and the build/bench script.
-import { CREDENTIALS_ALIAS, ESBUILD_SETTINGS, FUNCTION_BUNDLING } from '../../infra/constructs/bundling';
+import { existsSync } from 'node:fs';
+import { BUNDLE_ALIASES, CREDENTIALS_ALIAS, ESBUILD_SETTINGS, FUNCTION_BUNDLING } from '../../infra/constructs/bundling';
 
 test('Lambda bundles replace the SDK default credential chain with the env-only provider, in CDK and in the build script alike', () => {
   expect(CREDENTIALS_ALIAS).toEqual({ '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
-  expect(ESBUILD_SETTINGS.alias).toBe(CREDENTIALS_ALIAS);
-  expect(FUNCTION_BUNDLING.esbuildArgs).toEqual({ '--alias:@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
+  expect(ESBUILD_SETTINGS.alias).toMatchObject(CREDENTIALS_ALIAS);
+  expect(FUNCTION_BUNDLING.esbuildArgs).toMatchObject({ '--alias:@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
 });
 
-test('bundles are minified ESM with the AWS SDK inside (nothing external)', () => {
-  expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: [], format: 'esm' });
-  expect(ESBUILD_SETTINGS).toMatchObject({ minify: true, format: 'esm', external: [], bundle: true });
+test('ccxt resolves to the five exchange classes, in CDK and in the build script alike, and every alias target exists', () => {
+  expect(ESBUILD_SETTINGS.alias).toMatchObject({ ccxt: './shared/adapters/exchange/ccxt-slim.ts' });
+  expect(FUNCTION_BUNDLING.esbuildArgs).toMatchObject({ '--alias:ccxt': './shared/adapters/exchange/ccxt-slim.ts', '--alias:ws': './infra/constructs/stubs/ws.js' });
+  for (const target of Object.values(BUNDLE_ALIASES)) expect(existsSync(target)).toBe(true);
+});
+
+test('bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls back to global fetch) stays out', () => {
+  expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: ['undici'], format: 'esm' });
+  expect(ESBUILD_SETTINGS).toMatchObject({ minify: true, format: 'esm', external: ['undici'], bundle: true });
 });
 
 test('the env-only provider reads the credentials Lambda puts in the environment', async () => {

@@ -38,6 +38,7 @@ describe('monitoring stack', () => {
     ['webhook', (b: ReturnType<typeof built>) => b.stateless.webhook],
     ['executor', (b: ReturnType<typeof built>) => b.stateless.executor],
     ['paper-tick', (b: ReturnType<typeof built>) => b.stateless.paperTick],
+    ['protection-sync', (b: ReturnType<typeof built>) => b.stateless.protectionSync],
   ])('alarms on any %s error within 5 minutes', (name, pick) => {
     const a = alarmNamed(`${name}-errors`);
     expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -48,6 +49,7 @@ describe('monitoring stack', () => {
     ['webhook', (b: ReturnType<typeof built>) => b.stateless.webhook],
     ['executor', (b: ReturnType<typeof built>) => b.stateless.executor],
     ['paper-tick', (b: ReturnType<typeof built>) => b.stateless.paperTick],
+    ['protection-sync', (b: ReturnType<typeof built>) => b.stateless.protectionSync],
   ])('alarms on any %s throttle', (name, pick) => {
     const a = alarmNamed(`${name}-throttles`);
     expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -70,7 +72,7 @@ describe('monitoring stack', () => {
   });
 
   it('has exactly the expected alarms', () => {
-    expect(alarms()).toHaveLength(9);
+    expect(alarms()).toHaveLength(11);
   });
 
   it('notifies the alarm topic from every alarm', () => {

@@ -108,9 +108,9 @@ describe('function bundling settings', () => {
     expect(FUNCTION_BUNDLING).toMatchObject({ format: OutputFormat.ESM, target: 'node22', minify: true, sourceMap: true });
   });
 
-  it('bundles every dependency, the AWS SDK included', () => {
-    expect(FUNCTION_BUNDLING.externalModules).toEqual([]);
-    expect(ESBUILD_SETTINGS.external).toEqual([]);
+  it('bundles every dependency, the AWS SDK included (undici alone stays out: ccxt falls back to global fetch)', () => {
+    expect(FUNCTION_BUNDLING.externalModules).toEqual(['undici']);
+    expect(ESBUILD_SETTINGS.external).toEqual(['undici']);
   });
 
   it('prefers ESM entry points of dependencies', () => {

@@ -195,20 +195,20 @@ describe('stateless stack: IAM across functions', () => {
     return [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick].flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
   };
 
-  it('lets only the executor use KMS', () => {
+  it('lets only the executor and protection-sync use KMS', () => {
     const b = built();
-    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick].filter((f) =>
+    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync].filter((f) =>
       grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')),
     );
-    expect(kmsUsers).toEqual([b.stateless.executor]);
+    expect(kmsUsers).toEqual([b.stateless.executor, b.stateless.protectionSync]);
   });
 
-  it('lets only paper-tick Scan, and only the accounts table', () => {
+  it('lets only the scheduled jobs Scan, and only the accounts table', () => {
     const b = built();
     const accountsId = logicalId(b.stateful, b.stateful.tables.accounts.node.defaultChild);
-    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick]) {
+    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync]) {
       const scans = grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action === 'dynamodb:Scan');
-      if (f === b.stateless.paperTick) {
+      if (f === b.stateless.paperTick || f === b.stateless.protectionSync) {
         expect(scans).toHaveLength(1);
         expect(refersTo(scans[0]?.resource, accountsId)).toBe(true);
       } else {
@@ -274,5 +274,28 @@ describe('stateless stack: HTTP API', () => {
 
   it('outputs the webhook URL', () => {
     template().hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/webhook$')])] } });
+  });
+});
+
+describe('stateless stack: protection-sync', () => {
+  it('runs every minute from an EventBridge schedule', () => {
+    const { stateless } = built();
+    template().hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stateless, stateless.protectionSync.fn.node.defaultChild), 'Arn'] } })],
+    });
+  });
+
+  it('decrypts credentials only with an accountId encryption context, like the executor', () => {
+    const kms = grantsOf((b) => b.stateless.protectionSync).filter((g) => g.action.startsWith('kms:'));
+    expect(kms.map((g) => g.action)).toEqual(['kms:Decrypt']);
+    const env = functionProps((b) => b.stateless.protectionSync).Environment.Variables;
+    expect(env).toMatchObject({ KEY_VAULT: 'kms', EXCHANGE_TESTNET: 'false', POWERTOOLS_SERVICE_NAME: 'protection-sync' });
+  });
+
+  it('may Scan the accounts table and no other, and never touches the paper ledger', () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.protectionSync));
+    expect(access).toEqual(sortedMatrix(TABLE_ACCESS.protectionSync));
+    expect(access.paper).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import type { ExchangePort } from '../../shared/core/ports/exchange';
 import { BookKeeper } from '../../shared/core/usecases/book-keeper';
 import { ExecuteSignal } from '../../shared/core/usecases/execute-signal';
 import { OrderSender } from '../../shared/core/usecases/order-sender';
+import { ProtectionManager } from '../../shared/core/usecases/protection';
 import { clientOrderIdFor } from '../../shared/core/signal/ids';
 import type { Signal } from '../../shared/core/signal/types';
 import { buildRepositories, dynamoClient } from '../../shared/runtime/repositories';
@@ -53,14 +54,17 @@ function paperOf(accountId: string): PaperExchange {
 /** An ExecuteSignal whose exchange can be wrapped to inject failures. */
 function executorWith(wrap: (paper: ExchangePort) => ExchangePort, repos = h.runtime.repos): ExecuteSignal {
   const clock = { now: () => Date.now() };
+  const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock, lookupBackoffMs: [10, 20] });
+  const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit: repos.audit, clock });
   return new ExecuteSignal({
     accounts: repos.accounts,
     ledger: repos.signals,
     audit: repos.audit,
     vault: h.vault,
     exchanges: new RoutingExchangeFactory({ paper: (account) => wrap(h.runtime.paperExchange(account)) }),
-    sender: new OrderSender({ orders: repos.orders, audit: repos.audit, clock, lookupBackoffMs: [10, 20] }),
-    book: new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit: repos.audit, clock }),
+    sender,
+    book,
+    protection: new ProtectionManager({ sender, book, orders: repos.orders, audit: repos.audit, clock }),
     clock,
     leaseMs: 200,
   });
@@ -239,7 +243,7 @@ test('stop-loss and take-profit rest on the paper exchange; a price through the 
   const [position] = await h.runtime.repos.positions.list(accountId);
   // entry 50,010 → SL 49,009.8, TP 52,010.4 (tick 0.1)
   expect(position?.stopLoss?.triggerPrice).toBe('49009.8');
-  expect(position?.takeProfit?.triggerPrice).toBe('52010.4');
+  expect(position?.takeProfits?.[0]?.triggerPrice).toBe('52010.4');
 
   h.prices.set('BTC/USDT:USDT', 48_900);
   const report = await h.settle.run();
@@ -251,7 +255,7 @@ test('stop-loss and take-profit rest on the paper exchange; a price through the 
   expect(trade?.exitPrice).toBe('48900');
   const expectedPnl = (48_900 - 50_010) * 0.02 - 0.02 * 50_010 * 0.0005 - 0.02 * 48_900 * 0.0005;
   expect(trade?.realizedPnl).toBeCloseTo(expectedPnl, 8);
-  const tp = await h.runtime.repos.orders.get(accountId, position?.takeProfit?.clientOrderId ?? '');
+  const tp = await h.runtime.repos.orders.get(accountId, position?.takeProfits?.[0]?.clientOrderId ?? '');
   expect(tp?.status).toBe('canceled');
   expect(await paperOf(accountId).fetchOpenOrders()).toEqual([]);
 });

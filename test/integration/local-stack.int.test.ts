@@ -15,7 +15,10 @@ const tsx = ['--import', 'tsx'];
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-stack-'));
 const port = 30_000 + Math.floor(Math.random() * 20_000);
 const base = `http://127.0.0.1:${port}`;
-const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+// Live keys the stack's fake Binance accepts: `account add` checks them against it before storing.
+const apiKey = 'LIVEKEY' + 'q'.repeat(40);
+const secret = 'LIVESECRET' + 'z'.repeat(40);
+const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, FAKE_BINANCE_API_KEY: apiKey, FAKE_BINANCE_SECRET: secret };
 
 interface Running {
   child: ChildProcess;
@@ -88,14 +91,19 @@ test('boot, trade, Ctrl-C, restart: accounts, positions and trades survive; the 
   }
 });
 
-test('a live-exchange account stores its keys encrypted: the raw key is in no output, listing or table item', async () => {
+test('a live-exchange account is checked against the (fake) exchange and stores its keys encrypted: the raw key is in no output, listing or table item', async () => {
   const running = await boot();
   try {
-    const apiKey = 'LIVEKEY' + 'q'.repeat(40);
-    const secret = 'LIVESECRET' + 'z'.repeat(40);
+    const refused = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'wrong', '--api-key', apiKey, '--secret', 'WRONG' + secret], { cwd: root, env }).catch((e: { stderr: string; stdout: string; code: number }) => e);
+    expect((refused as { code: number }).code).toBe(1);
+    expect((refused as { stderr: string }).stderr).toContain('credentials: the exchange refused these keys');
+    expect(`${(refused as { stdout: string }).stdout}${(refused as { stderr: string }).stderr}`).not.toContain(secret);
+
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'live', '--api-key', apiKey, '--secret', secret, '--json'], { cwd: root, env });
-    const created = JSON.parse(stdout) as { id: string; account: { hasCredentials: boolean } };
+    const created = JSON.parse(stdout) as { id: string; account: { hasCredentials: boolean }; keyCheck: { balance: { equity: number }; canWithdraw: boolean; ipRestricted: boolean } };
     expect(created.account.hasCredentials).toBe(true);
+    expect(created.keyCheck).toMatchObject({ balance: { equity: 10_000 }, canWithdraw: false, ipRestricted: true });
+    expect(((await cli('account', 'list')) as unknown[]).length).toBeGreaterThanOrEqual(1);
     expect(stdout + stderr).not.toContain(apiKey);
     expect(stdout + stderr).not.toContain(secret);
     expect(JSON.stringify(await cli('account', 'list'))).not.toContain(apiKey);

@@ -45,6 +45,19 @@ export class DynamoAccountRepository implements AccountRepository {
     );
   }
 
+  async setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number): Promise<void> {
+    const set = until === undefined ? 'SET updatedAt = :t REMOVE haltedUntil, haltReason' : 'SET haltedUntil = :u, haltReason = :r, updatedAt = :t';
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { accountId },
+        UpdateExpression: set,
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeValues: until === undefined ? { ':t': at } : { ':u': until, ':r': reason ?? 'halted', ':t': at },
+      }),
+    );
+  }
+
   async setStatus(accountId: string, status: AccountStatus, at: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({

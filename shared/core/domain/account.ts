@@ -19,6 +19,8 @@ export interface AccountSettings {
   defaultLeverage: number;
   maxLeverage: number;
   marginMode: 'isolated' | 'cross';
+  /** slippage guard for market entries (absent: the deployment's default) */
+  slippage?: { maxBps: number; onExceed: 'reject' | 'ioc_limit' };
   paper?: PaperSettings;
 }
 
@@ -47,6 +49,9 @@ export interface Account {
   webhookTokenHash: string;
   credentials?: EncryptedSecret;
   settings: AccountSettings;
+  /** the exchange banned our IP (HTTP 418): no calls until then */
+  haltedUntil?: number;
+  haltReason?: string;
   createdAt: number;
   updatedAt: number;
 }

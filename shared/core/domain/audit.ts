@@ -16,7 +16,9 @@ export type AuditType =
   | 'order.canceled'
   | 'trade.opened'
   | 'trade.closed'
-  | 'protective.triggered';
+  | 'protective.triggered'
+  /** something the owner must know now (exchange ban, order the system did not place…) */
+  | 'alert';
 
 export interface AuditEvent {
   accountId: string;

@@ -1,11 +1,15 @@
 // Orders as the system records them: the intent is written before anything is sent, the result
 // after. Their key is the deterministic client order id, so a retry finds what an earlier try did.
 export type OrderSide = 'buy' | 'sell';
-export type OrderType = 'market' | 'stop_market' | 'take_profit_market';
+export type OrderType = 'market' | 'limit' | 'stop_market' | 'take_profit_market' | 'trailing_stop_market';
+export type TimeInForce = 'GTC' | 'IOC' | 'PO';
+
+/** Resting conditional orders (stop, target, trailing): exchanges keep them apart from plain orders. */
+export const isConditional = (type: OrderType): boolean => type === 'stop_market' || type === 'take_profit_market' || type === 'trailing_stop_market';
 /** intent: recorded, not yet confirmed sent; sent: exchange accepted it, outcome open. */
 export type OrderStatus = 'intent' | 'open' | 'filled' | 'partially_filled' | 'canceled' | 'rejected';
 /** Why the order exists within its signal. */
-export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'flatten';
+export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'tp2' | 'tp3' | 'tp4' | 'tp5' | 'trail' | 'flatten' | `sl-be${number}`;
 
 export interface OrderRecord {
   accountId: string;
@@ -19,6 +23,11 @@ export interface OrderRecord {
   /** requested amount in base units, already rounded down to the market step (decimal string) */
   amount: string;
   triggerPrice?: string;
+  /** limit price (limit orders) */
+  price?: string;
+  timeInForce?: TimeInForce;
+  /** trailing distance in percent (trailing_stop_market) */
+  trailingPercent?: number;
   status: OrderStatus;
   exchangeOrderId?: string;
   filled?: string;

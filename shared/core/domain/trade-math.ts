@@ -110,7 +110,8 @@ function increase(position: BookPosition, openTrade: TradeRecord | undefined, fi
       updatedAt: fill.at,
     };
     delete next.stopLoss;
-    delete next.takeProfit;
+    delete next.takeProfits;
+    delete next.breakEven;
     if (fill.strategy) next.strategy = fill.strategy;
     else delete next.strategy;
     return { position: markApplied(next, fill), trades: [trade], opened: trade };
@@ -167,7 +168,8 @@ function reduce(position: BookPosition & { side: PositionSide }, trade: TradeRec
     delete flat.side;
     delete flat.tradeId;
     delete flat.stopLoss;
-    delete flat.takeProfit;
+    delete flat.takeProfits;
+    delete flat.breakEven;
     delete flat.strategy;
     delete flat.openedAt;
     return { position: markApplied(flat, fill), trades: [updated], closed: updated };

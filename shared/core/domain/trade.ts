@@ -37,6 +37,19 @@ export interface TradeRecord {
 export interface ProtectiveOrderRef {
   clientOrderId: string;
   triggerPrice: string;
+  /** base units this order closes (absent on records written before multi-level targets) */
+  amount?: string;
+  /** trailing distance in percent, for a trailing stop */
+  trailingPercent?: number;
+}
+
+/** The resting orders that guard an open position, as the book remembers them. */
+export interface Protection {
+  stopLoss?: ProtectiveOrderRef;
+  /** take-profit ladder, nearest level first */
+  takeProfits?: ProtectiveOrderRef[];
+  /** move the stop to the entry price after the first take-profit fills */
+  breakEven?: boolean;
 }
 
 /**
@@ -55,7 +68,8 @@ export interface BookPosition {
   tradeId?: string;
   strategy?: string;
   stopLoss?: ProtectiveOrderRef;
-  takeProfit?: ProtectiveOrderRef;
+  takeProfits?: ProtectiveOrderRef[];
+  breakEven?: boolean;
   openedAt?: number;
   updatedAt: number;
   /** client order ids whose fills this row already reflects (newest last, bounded) */

@@ -1,7 +1,8 @@
 // The exchange port: ccxt's unified vocabulary, reduced to what the executor needs. The paper
 // exchange implements it now; the ccxt adapter (live exchanges) implements the same interface.
-import type { OrderSide, OrderType } from '../domain/order';
+import type { OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { PositionSide } from '../domain/trade';
+import { SignalRejectedError, TransientError } from '../errors';
 
 export interface MarketInfo {
   /** ccxt unified symbol */
@@ -61,8 +62,29 @@ export interface OrderRequest {
   /** base units, already rounded down to the step */
   amount: string;
   triggerPrice?: string;
+  /** limit price for limit orders (decimal string, on the tick) */
+  price?: string;
+  timeInForce?: TimeInForce;
+  /** trailing stop distance in percent (trailing_stop_market) */
+  trailingPercent?: number;
   reduceOnly: boolean;
   clientOrderId: string;
+}
+
+/** What an adapter can do natively; the executor refuses or falls back where a capability is missing. */
+export interface ExchangeCapabilities {
+  /** perpetual swaps with leverage and short selling (false: spot, long only) */
+  derivatives: boolean;
+  /** stop-loss / take-profit resting on the exchange */
+  conditionalOrders: boolean;
+  trailingStop: boolean;
+  /** the exchange cancels sibling protective orders itself when one fills */
+  linkedProtection: boolean;
+}
+
+/** How to find an order again: conditional orders live apart from plain ones on most exchanges. */
+export interface OrderLookup {
+  conditional?: boolean;
 }
 
 export interface ExchangeOrder {
@@ -99,10 +121,27 @@ export interface ExchangePort {
    * an outcome that cannot be known (timeout, 5xx) raises AmbiguousOrderError.
    */
   createOrder(request: OrderRequest): Promise<ExchangeOrder>;
-  fetchOrderByClientId(symbol: string, clientOrderId: string): Promise<ExchangeOrder | undefined>;
+  fetchOrderByClientId(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<ExchangeOrder | undefined>;
   fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>;
   /** Cancelling an order that is already gone is not an error. */
-  cancelOrder(symbol: string, clientOrderId: string): Promise<void>;
+  cancelOrder(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<void>;
+  /** Order book or ticker spread around the price, for the slippage guard (market entries). */
+  fetchBook?(symbol: string, depth: number): Promise<{ bids: [number, number][]; asks: [number, number][] }>;
+  readonly capabilities?: ExchangeCapabilities;
+}
+
+/** The exchange throttles us: nothing was executed; wait `retryAfterMs` before the next call. */
+export class RateLimitedError extends TransientError {
+  constructor(message: string, readonly retryAfterMs: number, readonly exchangeCode?: string) {
+    super(message);
+  }
+}
+
+/** The exchange banned our IP (HTTP 418) until `until`: trading on the account halts until then. */
+export class ExchangeBannedError extends SignalRejectedError {
+  constructor(message: string, readonly until: number) {
+    super(message, 'EXCHANGE_BANNED', { until });
+  }
 }
 
 export class DuplicateClientOrderIdError extends Error {

@@ -12,6 +12,8 @@ export interface AccountRepository {
   list(): Promise<Account[]>;
   setStatus(accountId: string, status: AccountStatus, at: number): Promise<void>;
   setWebhookTokenHash(accountId: string, tokenHash: string, at: number): Promise<void>;
+  /** Sets (or with undefined, clears) a trading halt after an exchange ban. */
+  setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';

@@ -20,6 +20,22 @@ export interface KeyVault {
   decrypt(accountId: string, secret: EncryptedSecret): Promise<ExchangeCredentials>;
 }
 
+/** What an exchange says about a pair of API keys when an account is registered. */
+export interface KeyCheckResult {
+  /** the balance read that proved the keys work */
+  balance: { currency: string; equity: number };
+  /** undefined where the exchange does not report permissions */
+  canWithdraw?: boolean;
+  ipRestricted?: boolean;
+  /** things the owner should know but that do not block registration */
+  warnings: string[];
+}
+
+/** Checks live keys before they are stored (a balance read, permissions, one-way position mode). */
+export interface ExchangeKeyChecker {
+  check(exchange: Exclude<Account['exchange'], 'paper'>, credentials: ExchangeCredentials, testnet: boolean): Promise<KeyCheckResult>;
+}
+
 export interface ExchangeFactory {
   /** Builds (or reuses from a warm cache) the adapter for an account. */
   forAccount(account: Account, credentials: ExchangeCredentials | undefined): Promise<ExchangePort>;

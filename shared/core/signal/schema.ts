@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors';
 import { resolveIntent } from './intent';
 import { normalizeSymbol, SymbolFormatError } from './symbols';
-import type { MarketPosition, PriceLevel, RawAction, SizeSpec, SymbolRef } from './types';
+import type { MarketPosition, PriceLevel, RawAction, SizeSpec, SymbolRef, TakeProfitLevel } from './types';
 
 // zod/mini rather than classic zod: the same engine at 17 KB instead of 440 KB of bundle, which
 // is most of the webhook's cold start. Each field is a scalar parsed by a small function that
@@ -81,7 +81,20 @@ export const signalFieldsSchema = z.strictObject({
   size: z.optional(field((v) => asParsed<SizeSpec>(parseSize(v)))),
   leverage: z.optional(leverageField),
   sl: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 99)))),
-  tp: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 1000)))),
+  tp: z.optional(field((v) => asParsed<TakeProfitLevel[]>(parseTakeProfits(v)))),
+  breakeven: z.optional(field((v) => asParsed<boolean>(parseBool(v)))),
+  trail: z.optional(field((v) => {
+    const level = parseLevel(v, 50);
+    if (typeof level === 'string' || level.kind !== 'percent') return fail('must be a percent like "1.5%"');
+    return ok(level.value);
+  })),
+  type: z.optional(oneOf(['market', 'limit'] as const)),
+  limit: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 50)))),
+  tif: z.optional(field((v) => {
+    const s = String(v).trim().toLowerCase();
+    const map: Record<string, 'GTC' | 'IOC' | 'PO'> = { gtc: 'GTC', ioc: 'IOC', post_only: 'PO', po: 'PO' };
+    return map[s] ? ok(map[s]) : fail('must be one of gtc, ioc, post_only');
+  })),
   strategy: z.optional(text(1, 64)),
   id: z.optional(field((v) => (ALERT_ID.test(String(v).trim()) ? ok(String(v).trim()) : fail('must be 1-128 printable ASCII characters')))),
   time: z.optional(field((v) => {
@@ -142,6 +155,9 @@ export function validateSignalFields(
   if (intentResult?.ok && (intentResult.intent === 'reduce_long' || intentResult.intent === 'reduce_short')) {
     if (!fields.size || fields.size.kind !== 'contracts') report('size', 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})');
   }
+  if (fields.type === 'limit' && !fields.limit) report('limit', 'required with type "limit" (a price, or a percent below/above the price)');
+  if (fields.limit && fields.type !== 'limit') report('type', 'must be "limit" when limit is given');
+  if (fields.tif && fields.type !== 'limit') report('tif', 'applies to limit orders only');
   if (!parsed.success || issues.length || !accountId || !symbol || !intentResult) return { ok: false, issues };
   const value: ValidatedSignal = { accountId, action: parsed.data.action, intentResult, symbol, fields: parsed.data };
   if (parsed.data.position) value.position = parsed.data.position;
@@ -195,6 +211,41 @@ export function parseLevel(v: number | string, maxPercent: number): PriceLevel |
   const n = toDecimal(s);
   if (n === undefined || n <= 0) return 'must be a price above 0 or a percent like "2%"';
   return { kind: 'price', value: n };
+}
+
+/**
+ * One level (`"4%"`, a price) or several with their shares: `"2%:50,4%:30,6%"`; a level without a
+ * share takes what is left, split evenly. Shares must sum to 100.
+ */
+export function parseTakeProfits(v: number | string): TakeProfitLevel[] | string {
+  const parts = typeof v === 'number' ? [String(v)] : v.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 0) return 'must be a price, a percent like "4%", or levels like "2%:50,4%:50"';
+  if (parts.length > 5) return 'at most 5 take-profit levels';
+  const levels: { level: PriceLevel; share?: number }[] = [];
+  for (const part of parts) {
+    const [levelText, shareText] = part.split(':').map((x) => x.trim()) as [string, string | undefined];
+    const level = parseLevel(typeof v === 'number' ? v : levelText, 1000);
+    if (typeof level === 'string') return level;
+    if (shareText === undefined) {
+      levels.push({ level });
+      continue;
+    }
+    const share = toDecimal(shareText.replace(/%$/, ''));
+    if (share === undefined || share <= 0 || share > 100) return `share "${shareText}" must be above 0 and at most 100`;
+    levels.push({ level, share });
+  }
+  const given = levels.reduce((sum, l) => sum + (l.share ?? 0), 0);
+  const open = levels.filter((l) => l.share === undefined).length;
+  if (given > 100 + 1e-9) return 'shares add up to more than 100';
+  if (open === 0 && Math.abs(given - 100) > 1e-9) return 'shares must add up to 100';
+  return levels.map((l) => ({ level: l.level, sharePct: l.share ?? (100 - given) / open }));
+}
+
+function parseBool(v: number | string): boolean | string {
+  const s = String(v).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(s)) return true;
+  if (['false', '0', 'no', 'off'].includes(s)) return false;
+  return 'must be true or false';
 }
 
 export function parseTime(v: number | string): number | undefined {

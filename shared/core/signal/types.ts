@@ -20,6 +20,21 @@ export type SizeSpec =
 
 export type PriceLevel = { kind: 'percent'; value: number } | { kind: 'price'; value: number };
 
+/** One take-profit level and the percent of the filled position it closes. */
+export interface TakeProfitLevel {
+  level: PriceLevel;
+  sharePct: number;
+}
+
+/** How the entry is sent; protective orders are always reduce-only conditional market orders. */
+export interface EntryOrderSpec {
+  type: 'market' | 'limit';
+  /** limit price: absolute, or percent away from the price in the trader's favour */
+  limit?: PriceLevel;
+  /** GTC (default for limit), IOC, or PO (post-only) */
+  timeInForce?: 'GTC' | 'IOC' | 'PO';
+}
+
 export interface SymbolRef {
   /** ccxt unified symbol, e.g. BTC/USDT:USDT */
   unified: string;
@@ -41,7 +56,15 @@ export interface Signal {
   size?: SizeSpec;
   leverage?: number;
   sl?: PriceLevel;
+  /** first take-profit level (the whole position unless `tpLevels` splits it) */
   tp?: PriceLevel;
+  /** several take-profit levels with their share of the position (shares sum to 100) */
+  tpLevels?: TakeProfitLevel[];
+  /** move the stop to the entry price once the first take-profit has filled */
+  breakEven?: boolean;
+  /** trailing stop distance, percent (native where the exchange has one) */
+  trailPct?: number;
+  order?: EntryOrderSpec;
   strategy?: string;
   alertId?: string;
   /** alert fire time ({{timenow}}), epoch ms UTC */

@@ -109,7 +109,13 @@ export class AcceptWebhook {
     if (fields.size) signal.size = fields.size;
     if (fields.leverage !== undefined) signal.leverage = fields.leverage;
     if (fields.sl) signal.sl = fields.sl;
-    if (fields.tp) signal.tp = fields.tp;
+    if (fields.tp?.[0]) {
+      signal.tp = fields.tp[0].level;
+      if (fields.tp.length > 1) signal.tpLevels = fields.tp;
+    }
+    if (fields.breakeven !== undefined) signal.breakEven = fields.breakeven;
+    if (fields.trail !== undefined) signal.trailPct = fields.trail;
+    if (fields.type === 'limit' && fields.limit) signal.order = { type: 'limit', limit: fields.limit, ...(fields.tif ? { timeInForce: fields.tif } : {}) };
     if (fields.strategy) signal.strategy = fields.strategy;
     if (fields.id !== undefined) signal.alertId = fields.id;
     if (fields.time !== undefined) signal.firedAt = fields.time;

@@ -16,7 +16,7 @@ import type { OrderRecord } from '../domain/order';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import type { AccountRepository, AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
-import type { Clock, KeyVault } from '../ports/runtime';
+import type { Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault } from '../ports/runtime';
 import { hashToken } from '../signal/ids';
 
 export interface CreateAccountInput {
@@ -79,9 +79,10 @@ export class RotateWebhookToken {
 }
 
 export class CreateAccount {
-  constructor(private readonly deps: { accounts: AccountRepository; vault: KeyVault; audit: AuditLog; clock: Clock }) {}
+  /** keyChecker: live keys are checked against the exchange before anything is stored (absent: not checked) */
+  constructor(private readonly deps: { accounts: AccountRepository; vault: KeyVault; audit: AuditLog; clock: Clock; keyChecker?: ExchangeKeyChecker }) {}
 
-  async execute(input: CreateAccountInput): Promise<{ account: AccountView; token: string }> {
+  async execute(input: CreateAccountInput): Promise<{ account: AccountView; token: string; keyCheck?: KeyCheckResult }> {
     const name = input.name.trim();
     if (!/^[\w .-]{1,64}$/.test(name)) throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
     const settings: AccountSettings = { ...DEFAULT_ACCOUNT_SETTINGS, ...input.settings };
@@ -94,6 +95,7 @@ export class CreateAccount {
       throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);
     }
     validateSettings(settings);
+    const keyCheck = await this.checkKeys(input);
     const token = newToken();
     const now = this.deps.clock.now();
     for (let attempt = 0; ; attempt++) {
@@ -116,9 +118,25 @@ export class CreateAccount {
         if (error instanceof ConditionalConflictError && attempt < 3) continue;
         throw error;
       }
-      await this.deps.audit.append({ accountId, type: 'account.created', at: now, message: `account ${name} on ${input.exchange}${account.testnet ? ' (testnet)' : ''}` });
-      return { account: toAccountView(account), token };
+      await this.deps.audit.append({ accountId, type: 'account.created', at: now, message: `account ${name} on ${input.exchange}${account.testnet ? ' (testnet)' : ''}`, ...(keyCheck ? { data: { warnings: keyCheck.warnings, canWithdraw: keyCheck.canWithdraw, ipRestricted: keyCheck.ipRestricted } } : {}) });
+      return { account: toAccountView(account), token, ...(keyCheck ? { keyCheck } : {}) };
     }
+  }
+
+  /** Keys that cannot trade, or that can withdraw, are refused before they are stored. */
+  private async checkKeys(input: CreateAccountInput): Promise<KeyCheckResult | undefined> {
+    if (input.exchange === 'paper' || !input.credentials || !this.deps.keyChecker) return undefined;
+    let result: KeyCheckResult;
+    try {
+      result = await this.deps.keyChecker.check(input.exchange, input.credentials, input.testnet ?? false);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AccountInputError('credentials', `the exchange refused these keys: ${reason}`);
+    }
+    if (result.canWithdraw) {
+      throw new AccountInputError('credentials', 'these keys can withdraw funds: create keys with trading permission only (withdrawals disabled)');
+    }
+    return result;
   }
 }
 

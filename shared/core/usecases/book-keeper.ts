@@ -5,7 +5,7 @@ import { ConditionalConflictError } from '../errors';
 import type { OrderRecord } from '../domain/order';
 import type { ExchangeOrder } from '../ports/exchange';
 import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
-import type { BookPosition, ProtectiveOrderRef, TradeRecord } from '../domain/trade';
+import type { BookPosition, Protection, TradeRecord } from '../domain/trade';
 import type { AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
 
@@ -65,14 +65,16 @@ export class BookKeeper {
   }
 
   /** Records which protective orders guard the open position (refs only; they rest on the exchange). */
-  async setProtection(accountId: string, symbol: string, stopLoss: ProtectiveOrderRef | undefined, takeProfit: ProtectiveOrderRef | undefined): Promise<void> {
+  async setProtection(accountId: string, symbol: string, protection: Protection): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const position = await this.position(accountId, symbol);
       const next: BookPosition = { ...position, updatedAt: this.deps.clock.now(), version: position.version + 1 };
-      if (stopLoss) next.stopLoss = stopLoss;
-      else delete next.stopLoss;
-      if (takeProfit) next.takeProfit = takeProfit;
-      else delete next.takeProfit;
+      delete next.stopLoss;
+      delete next.takeProfits;
+      delete next.breakEven;
+      if (protection.stopLoss) next.stopLoss = protection.stopLoss;
+      if (protection.takeProfits?.length) next.takeProfits = protection.takeProfits;
+      if (protection.breakEven) next.breakEven = true;
       try {
         await this.deps.positions.save(next, position.version);
         return;

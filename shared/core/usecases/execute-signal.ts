@@ -4,10 +4,10 @@
 import { SignalRejectedError, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import { Big, floorToStep, roundToStep } from '../domain/money';
-import type { OrderLeg, OrderRecord, OrderSide, OrderType } from '../domain/order';
-import type { BookPosition, PositionSide, ProtectiveOrderRef } from '../domain/trade';
+import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
+import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
-import type { ExchangePort, ExchangePosition, MarketInfo } from '../ports/exchange';
+import { ExchangeBannedError, type ExchangePort, type ExchangePosition, type MarketInfo } from '../ports/exchange';
 import type { AccountRepository, AuditLog, SignalLedger } from '../ports/repositories';
 import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 import { clientOrderIdFor } from '../signal/ids';
@@ -15,7 +15,9 @@ import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import type { LegResult, OrderSender } from './order-sender';
-import { sizeEntry } from './sizing';
+import { protectionSpecOf, type ProtectionManager } from './protection';
+import { checkSlippage, type SlippagePolicy } from './slippage-guard';
+import { sizeEntry, type SizedOrder } from './sizing';
 
 export interface ExecuteSignalDeps {
   accounts: AccountRepository;
@@ -25,8 +27,11 @@ export interface ExecuteSignalDeps {
   exchanges: ExchangeFactory;
   sender: OrderSender;
   book: BookKeeper;
+  protection: ProtectionManager;
   clock: Clock;
   leaseMs: number;
+  /** slippage guard for market entries when the account sets none */
+  slippage?: SlippagePolicy;
 }
 
 export type ExecutionOutcome =
@@ -72,6 +77,7 @@ export class ExecuteSignal {
       await this.audit(signal, 'signal.executed', outcome.summary, { orders: outcome.orders });
       return outcome;
     } catch (error) {
+      if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
       if (error instanceof SignalRejectedError) {
         await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${error.code}: ${error.message}`, clock.now());
         await this.audit(signal, 'signal.rejected', error.message, { code: error.code, ...error.details });
@@ -89,8 +95,13 @@ export class ExecuteSignal {
       // Closes always pass; only new exposure is refused (case 25).
       throw new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE');
     }
+    if (account.haltedUntil !== undefined && this.deps.clock.now() < account.haltedUntil) {
+      // The exchange banned our IP (418): every call would fail and lengthen the ban.
+      throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
+    }
     const credentials = account.credentials ? await this.deps.vault.decrypt(account.accountId, account.credentials) : undefined;
     const exchange = await this.deps.exchanges.forAccount(account, credentials);
+    if (entry) checkCapabilities(signal, exchange);
     const symbol = signal.symbol.unified;
     const market = await exchange.loadMarket(symbol);
     const live = await exchange.fetchPosition(symbol);
@@ -107,20 +118,84 @@ export class ExecuteSignal {
     }
 
     const placed: string[] = [];
+    let resting = false;
     for (const leg of legs) {
       // Protective orders of the old position go before it is closed or reversed.
-      if (leg.reduceOnly) await this.cancelProtection(exchange, await this.deps.book.position(account.accountId, symbol));
-      const amount = leg.amount ?? (await this.sizeEntry(exchange, signal, account, market, leverage));
-      if (!leg.reduceOnly) await this.ensureLeverage(exchange, symbol, leverage, book);
-      const record = this.orderRecord(signal, leg.leg, symbol, leg.side, 'market', amount, leg.reduceOnly, leverage);
-      const result = await this.placeMarket(exchange, record, leg.exitReason);
+      if (leg.reduceOnly) await this.deps.protection.cancelAll(exchange, await this.deps.book.position(account.accountId, symbol));
+      if (leg.reduceOnly) {
+        const record = this.orderRecord(signal, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
+        placed.push((await this.placeMarket(exchange, record, leg.exitReason)).record.clientOrderId);
+        continue;
+      }
+      const sized = await this.sizeEntry(exchange, signal, account, market, leverage);
+      await this.ensureLeverage(exchange, symbol, leverage, book);
+      const record = await this.entryRecord(exchange, signal, account, market, leg.side, sized.order.amount, leverage);
+      const result = await this.placeEntry(exchange, record, sized);
+      resting = result.kind === 'resting';
       placed.push(result.record.clientOrderId);
     }
     const after = await this.deps.book.position(account.accountId, symbol);
-    if (entry && isOpen(after) && (signal.sl || signal.tp)) {
-      placed.push(...(await this.protectOrFlatten(exchange, signal, after, market)));
+    const spec = protectionSpecOf(signal);
+    if (entry && isOpen(after) && spec && !resting) {
+      placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
     }
-    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${describeBook(after)}`, orders: placed };
+    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${resting ? 'limit order resting; ' : ''}${describeBook(after)}`, orders: placed };
+  }
+
+  /** The entry order: market (behind the slippage guard) or limit as the signal asks. */
+  private async entryRecord(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, side: OrderSide, amount: string, leverage: number): Promise<OrderRecord> {
+    const order = signal.order;
+    if (order?.type === 'limit' && order.limit) {
+      const record = this.orderRecord(signal, 'open', market.symbol, side, 'limit', amount, false, leverage);
+      record.price = await this.limitPrice(exchange, order.limit, side, market);
+      record.timeInForce = order.timeInForce ?? 'GTC';
+      return record;
+    }
+    const policy = account.settings.slippage ?? this.deps.slippage;
+    const record = this.orderRecord(signal, 'open', market.symbol, side, 'market', amount, false, leverage);
+    if (!policy || !exchange.fetchBook) return record;
+    const book = await exchange.fetchBook(market.symbol, 50);
+    const verdict = checkSlippage(book, side, Number(amount), policy);
+    if (verdict.ok) return record;
+    if (policy.onExceed === 'reject') {
+      throw new SignalRejectedError(verdict.message, 'SLIPPAGE_GUARD', { expectedBps: verdict.expectedBps, maxBps: policy.maxBps, reference: verdict.reference, expectedPrice: verdict.expectedPrice });
+    }
+    // Send an IOC limit at the bound: what fills within it fills, the rest expires.
+    record.type = 'limit';
+    record.timeInForce = 'IOC' as TimeInForce;
+    record.price = roundToStep(verdict.boundPrice, market.priceStep).toString();
+    await this.deps.audit.append({ accountId: signal.accountId, type: 'order.intent', at: this.deps.clock.now(), signalId: signal.signalId, message: `slippage ${verdict.expectedBps.toFixed(1)} bps over ${policy.maxBps}: IOC limit at ${record.price}`, data: { expectedBps: verdict.expectedBps } });
+    return record;
+  }
+
+  private async limitPrice(exchange: ExchangePort, level: PriceLevel, side: OrderSide, market: MarketInfo): Promise<string> {
+    if (level.kind === 'price') return roundToStep(level.value, market.priceStep).toString();
+    const price = new Big((await exchange.fetchPrice(market.symbol)).last);
+    // A percent limit sits in the trader's favour: below the price for a buy, above for a sell.
+    const factor = side === 'buy' ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
+    return roundToStep(price.times(factor), market.priceStep).toString();
+  }
+
+  private async placeEntry(exchange: ExchangePort, record: OrderRecord, sized: { order: SizedOrder; free: number }): Promise<LegResult> {
+    try {
+      if (record.type === 'market') return await this.placeMarket(exchange, record, 'signal');
+      const result = await this.deps.sender.place(exchange, record);
+      if (result.kind === 'filled') await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
+      return result;
+    } catch (error) {
+      if (error instanceof SignalRejectedError && error.code === 'INSUFFICIENT_MARGIN') {
+        // Case 17: say how much was needed against how much was free.
+        throw new SignalRejectedError(`${error.message} (required margin ${new Big(sized.order.margin).round(2).toString()}, available ${sized.free})`, 'INSUFFICIENT_MARGIN', { ...error.details, required: Number(sized.order.margin), available: sized.free });
+      }
+      throw error;
+    }
+  }
+
+  /** Halts the account after a 418 ban: no call reaches the exchange until it ends; an alert says so. */
+  private async haltAccount(accountId: string, ban: ExchangeBannedError): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setHalt(accountId, ban.until, ban.message, now);
+    await this.deps.audit.append({ accountId, type: 'alert', at: now, message: `exchange banned the IP until ${new Date(ban.until).toISOString()}: trading halted`, data: { until: ban.until, severity: 'critical' } });
   }
 
   private leverageFor(signal: Signal, account: Account, market: MarketInfo): number {
@@ -130,10 +205,10 @@ export class ExecuteSignal {
     return leverage;
   }
 
-  private async sizeEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number): Promise<string> {
+  private async sizeEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number): Promise<{ order: SizedOrder; free: number }> {
     const [balance, quote] = await Promise.all([exchange.fetchBalance(), exchange.fetchPrice(market.symbol)]);
     const size = signal.size ?? { kind: 'percent' as const, value: account.settings.defaultSizePercent };
-    return sizeEntry({ size, equity: balance.equity, price: quote.last, leverage, market }).amount;
+    return { order: sizeEntry({ size, equity: balance.equity, price: quote.last, leverage, market }), free: balance.free };
   }
 
   private async ensureLeverage(exchange: ExchangePort, symbol: string, leverage: number, book: BookPosition): Promise<void> {
@@ -165,58 +240,25 @@ export class ExecuteSignal {
     }
   }
 
-  private async cancelProtection(exchange: ExchangePort, position: BookPosition): Promise<void> {
-    const refs = [position.stopLoss, position.takeProfit].filter((r): r is ProtectiveOrderRef => !!r);
-    for (const ref of refs) await exchange.cancelOrder(position.symbol, ref.clientOrderId);
-    if (refs.length) {
-      await this.deps.book.setProtection(position.accountId, position.symbol, undefined, undefined);
-      await this.deps.audit.append({ accountId: position.accountId, type: 'order.canceled', at: this.deps.clock.now(), message: `canceled ${refs.length} protective order(s) on ${position.symbol}`, data: { clientOrderIds: refs.map((r) => r.clientOrderId) } });
-    }
-  }
-
   /**
    * A position must never stay open without the stop its signal asked for. If the exchange refuses
    * a protective order for good, the position is closed at market and the signal is rejected with
    * the reason. (A transient failure is retried: the filled entry is skipped, protection resumes.)
    */
-  private async protectOrFlatten(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo): Promise<string[]> {
+  private async protectOrFlatten(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: NonNullable<ReturnType<typeof protectionSpecOf>>): Promise<string[]> {
+    const origin = { accountId: signal.accountId, signalId: signal.signalId, leverage: position.leverage, ...(signal.strategy ? { strategy: signal.strategy } : {}) };
     try {
-      return await this.protect(exchange, signal, position, market);
+      return await this.deps.protection.arm(exchange, origin, position, market, spec);
     } catch (error) {
       if (!(error instanceof SignalRejectedError)) throw error;
-      await this.cancelProtection(exchange, await this.deps.book.position(position.accountId, position.symbol));
-      const close = this.orderRecord(signal, 'flatten', position.symbol, closingSide(position.side), 'market', position.quantity, true, position.leverage);
-      await this.placeMarket(exchange, close, 'signal');
+      await this.deps.protection.cancelAll(exchange, await this.deps.book.position(position.accountId, position.symbol));
+      const now = await this.deps.book.position(position.accountId, position.symbol);
+      if (isOpen(now)) {
+        const close = this.orderRecord(signal, 'flatten', position.symbol, closingSide(now.side), 'market', now.quantity, true, position.leverage);
+        await this.placeMarket(exchange, close, 'signal');
+      }
       throw new SignalRejectedError(`protective order refused (${error.code}: ${error.message}); the position was closed at market`, 'PROTECTION_FAILED', { cause: error.code });
     }
-  }
-
-  /** Stop-loss and take-profit rest on the exchange as reduce-only conditional orders for the whole position. */
-  private async protect(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo): Promise<string[]> {
-    await this.cancelProtection(exchange, position);
-    const entryPrice = new Big(position.entryPrice);
-    const closeSide = closingSide(position.side);
-    const amount = floorToStep(position.quantity, market.amountStep).toString();
-    const placed: string[] = [];
-    let stopLoss: ProtectiveOrderRef | undefined;
-    let takeProfit: ProtectiveOrderRef | undefined;
-    for (const [leg, level] of [['sl', signal.sl], ['tp', signal.tp]] as const) {
-      if (!level) continue;
-      const trigger = triggerPrice(level, leg, position.side, entryPrice, market.priceStep);
-      const type: OrderType = leg === 'sl' ? 'stop_market' : 'take_profit_market';
-      const record = this.orderRecord(signal, leg, position.symbol, closeSide, type, amount, true, position.leverage, trigger);
-      const result = await this.deps.sender.place(exchange, record);
-      if (result.kind === 'filled') {
-        // Price was already through the trigger: the exchange filled it at once. Book it.
-        await this.deps.book.book(result.record, fillFrom(record, result.order, leg === 'sl' ? 'stop_loss' : 'take_profit'));
-      }
-      const ref = { clientOrderId: record.clientOrderId, triggerPrice: trigger };
-      if (leg === 'sl') stopLoss = ref;
-      else takeProfit = ref;
-      placed.push(record.clientOrderId);
-    }
-    await this.deps.book.setProtection(position.accountId, position.symbol, stopLoss, takeProfit);
-    return placed;
   }
 
   private orderRecord(signal: Signal, leg: OrderLeg, symbol: string, side: OrderSide, type: OrderType, amount: string, reduceOnly: boolean, leverage: number, trigger?: string): OrderRecord {
@@ -273,17 +315,32 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
   }
 }
 
-export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: PositionSide, entry: Big, priceStep: string): string {
-  if (level.kind === 'price') return roundToStep(level.value, priceStep).toString();
-  const factor = levelSitsBelow(leg, side) ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
-  return roundToStep(entry.times(factor), priceStep).toString();
-}
-
 function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide, price: number): void {
   if (level.kind !== 'price') return;
   const wrongSide = levelSitsBelow(field, side) ? level.value >= price : level.value <= price;
   if (wrongSide) {
     throw new SignalRejectedError(`${field} ${level.value} is on the wrong side of the price ${price} for a ${side}`, 'INVALID_STOP', { field, level: level.value, price });
+  }
+}
+
+/** Refuses an entry the exchange cannot carry out safely, before anything is sent. */
+function checkCapabilities(signal: Signal, exchange: ExchangePort): void {
+  const caps = exchange.capabilities;
+  if (!caps) return;
+  if (!caps.derivatives && signal.intent === 'enter_short') {
+    throw new SignalRejectedError(`${exchange.exchangeId} is spot: long only (a short becomes a close)`, 'SPOT_LONG_ONLY');
+  }
+  const wantsProtection = signal.sl || signal.tp || signal.tpLevels || signal.trailPct !== undefined;
+  if (wantsProtection && !caps.conditionalOrders) {
+    throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss/take-profit orders; send the entry without sl/tp`, 'PROTECTION_UNSUPPORTED');
+  }
+  if (signal.trailPct !== undefined && !caps.trailingStop) {
+    throw new SignalRejectedError(`${exchange.exchangeId} has no native trailing stop; use sl instead`, 'TRAILING_UNSUPPORTED');
+  }
+  const resting = signal.order?.type === 'limit' && signal.order.timeInForce !== 'IOC';
+  if (resting && wantsProtection) {
+    // Protection is armed on the filled amount; a resting entry has none yet.
+    throw new SignalRejectedError('a resting limit entry cannot carry sl/tp yet: use tif=ioc or a market entry', 'PROTECTION_NEEDS_FILL');
   }
 }
 

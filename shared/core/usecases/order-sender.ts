@@ -1,8 +1,8 @@
 // Exactly-once order placement for one leg: record the intent, send with a deterministic client
 // order id, and after any doubt look the order up by that id before ever sending again.
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../errors';
-import type { OrderRecord } from '../domain/order';
-import { DuplicateClientOrderIdError, type ExchangeOrder, type ExchangePort, type OrderRequest } from '../ports/exchange';
+import { isConditional, type OrderRecord } from '../domain/order';
+import { DuplicateClientOrderIdError, RateLimitedError, type ExchangeOrder, type ExchangePort, type OrderLookup, type OrderRequest } from '../ports/exchange';
 import type { AuditLog, OrderRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
 
@@ -48,7 +48,7 @@ export class OrderSender {
     let order: ExchangeOrder | undefined;
     if (!put.created) {
       // An earlier delivery may have sent it (cases 10, 12): the exchange is the truth.
-      order = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId);
+      order = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId, lookupOf(record));
       if (order) await this.audit(record, 'order.adopted', `found ${record.clientOrderId} on the exchange; not sent again`);
     }
     if (!order) order = await this.send(exchange, record);
@@ -68,17 +68,22 @@ export class OrderSender {
       clientOrderId: record.clientOrderId,
     };
     if (record.triggerPrice) request.triggerPrice = record.triggerPrice;
+    if (record.price) request.price = record.price;
+    if (record.timeInForce) request.timeInForce = record.timeInForce;
+    if (record.trailingPercent !== undefined) request.trailingPercent = record.trailingPercent;
     try {
       return await exchange.createOrder(request);
     } catch (error) {
       if (error instanceof DuplicateClientOrderIdError) {
-        const existing = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId);
+        const existing = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId, lookupOf(record));
         if (existing) {
           await this.audit(record, 'order.adopted', `duplicate client id: adopted the existing order ${existing.id}`);
           return existing;
         }
         throw new TransientError(`exchange reports ${record.clientOrderId} as duplicate but cannot find it`, error);
       }
+      // Throttled: the exchange executed nothing. The intent stays; the retry looks up, then sends (case 21).
+      if (error instanceof RateLimitedError) throw error;
       if (error instanceof SignalRejectedError) {
         await this.deps.orders.update(record.accountId, record.clientOrderId, { status: 'rejected', error: error.message, updatedAt: this.deps.clock.now() });
         await this.audit(record, 'order.failed', `rejected: ${error.message}`, { code: error.code, ...error.details });
@@ -94,7 +99,7 @@ export class OrderSender {
       await this.sleep(wait);
       let found: ExchangeOrder | undefined;
       try {
-        found = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId);
+        found = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId, lookupOf(record));
       } catch {
         continue; // the look-up itself failed: its answer is not "absent"
       }
@@ -137,6 +142,8 @@ export class OrderSender {
     });
   }
 }
+
+const lookupOf = (record: OrderRecord): OrderLookup => ({ conditional: isConditional(record.type) });
 
 /** What the exchange's answer changes on our order record. */
 export function orderResultPatch(order: ExchangeOrder, at: number): Partial<OrderRecord> {

@@ -54,16 +54,20 @@ export class SettlePaperTriggers {
     }
     const before = await book.position(account.accountId, record.symbol);
     await orders.update(account.accountId, record.clientOrderId, orderResultPatch(order, clock.now()));
-    await book.book(record, fillFrom(record, order, record.leg === 'sl' ? 'stop_loss' : 'take_profit', before.leverage));
+    await book.book(record, fillFrom(record, order, record.leg.startsWith('tp') ? 'take_profit' : 'stop_loss', before.leverage));
     // The paper exchange cancels the sibling (one-cancels-other); keep our record of it in step.
-    const sibling = [before.stopLoss, before.takeProfit].find((ref) => ref && ref.clientOrderId !== record.clientOrderId);
-    if (sibling) await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
+    const after = await book.position(account.accountId, record.symbol);
+    if (after.quantity === '0') {
+      for (const sibling of [before.stopLoss, ...(before.takeProfits ?? [])]) {
+        if (sibling && sibling.clientOrderId !== record.clientOrderId) await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
+      }
+    }
     await audit.append({
       accountId: account.accountId,
       type: 'protective.triggered',
       at: clock.now(),
       signalId: record.signalId,
-      message: `${record.leg === 'sl' ? 'stop-loss' : 'take-profit'} filled: ${record.side} ${order.filled} ${record.symbol} @ ${order.average}`,
+      message: `${record.leg.startsWith('tp') ? 'take-profit' : 'stop-loss'} filled: ${record.side} ${order.filled} ${record.symbol} @ ${order.average}`,
       data: { clientOrderId: record.clientOrderId, trigger: record.triggerPrice, fill: order.average },
     });
     return true;

@@ -84,7 +84,7 @@ describe('applyFill: opening from flat', () => {
       ...flatPosition(ACCOUNT, BTC, 0),
       strategy: 'old',
       stopLoss: { clientOrderId: 'sl-old', triggerPrice: '1' },
-      takeProfit: { clientOrderId: 'tp-old', triggerPrice: '2' },
+      takeProfits: [{ clientOrderId: 'tp-old', triggerPrice: '2' }],
     };
 
     const update = applyFill(stale, undefined, fill({ clientOrderId: 's1', side: 'sell', quantity: '2', price: '3000', fee: 3, at: 7, leverage: 3 }));
@@ -92,7 +92,7 @@ describe('applyFill: opening from flat', () => {
     expect(update.position.side).toBe('short');
     expect(update.position.quantity).toBe('2');
     expect(update.position).not.toHaveProperty('stopLoss');
-    expect(update.position).not.toHaveProperty('takeProfit');
+    expect(update.position).not.toHaveProperty('takeProfits');
     expect(update.position).not.toHaveProperty('strategy');
     expect(update.opened).toMatchObject({ side: 'short', entryPrice: '3000', fees: 3, realizedPnl: -3, leverage: 3 });
     expect(update.opened).not.toHaveProperty('strategy');

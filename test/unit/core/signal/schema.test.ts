@@ -66,12 +66,39 @@ describe('validateSignalFields: valid alerts', () => {
       size: { kind: 'contracts', value: 0.5 },
       leverage: 3,
       sl: { kind: 'percent', value: 2 },
-      tp: { kind: 'price', value: 64000 },
+      tp: [{ level: { kind: 'price', value: 64000 }, sharePct: 100 }],
       strategy: 'trend',
       id: 'order-7',
       time: T0,
       price: 64000.5,
     });
+  });
+
+  it('reads a take-profit ladder with shares, the remainder split evenly, and break-even/trailing/limit fields', () => {
+    const value = valid({ ...minimal, tp: '2%:50, 4%, 6%', breakeven: 'true', trail: '1.5%', type: 'limit', limit: '0.2%', tif: 'post_only' });
+
+    expect(value.fields.tp).toEqual([
+      { level: { kind: 'percent', value: 2 }, sharePct: 50 },
+      { level: { kind: 'percent', value: 4 }, sharePct: 25 },
+      { level: { kind: 'percent', value: 6 }, sharePct: 25 },
+    ]);
+    expect(value.fields).toMatchObject({ breakeven: true, trail: 1.5, type: 'limit', limit: { kind: 'percent', value: 0.2 }, tif: 'PO' });
+  });
+
+  it.each([
+    ['2%:60,4%:60', 'shares add up to more than 100'],
+    ['2%:30,4%:30', 'shares must add up to 100'],
+    ['2%:0', 'share "0" must be above 0 and at most 100'],
+    ['1%,2%,3%,4%,5%,6%', 'at most 5 take-profit levels'],
+  ])('refuses the take-profit ladder %s, naming tp', (tp, message) => {
+    expect(invalid({ ...minimal, tp })).toContainEqual({ field: 'tp', message });
+  });
+
+  it('refuses limit without a price, limit without type and tif on a market order, naming each field', () => {
+    expect(invalid({ ...minimal, type: 'limit' })).toContainEqual({ field: 'limit', message: expect.stringContaining('required') });
+    expect(invalid({ ...minimal, limit: '100' })).toContainEqual({ field: 'type', message: 'must be "limit" when limit is given' });
+    expect(invalid({ ...minimal, tif: 'ioc' })).toContainEqual({ field: 'tif', message: 'applies to limit orders only' });
+    expect(invalid({ ...minimal, trail: '120' })).toContainEqual({ field: 'trail', message: 'must be a percent like "1.5%"' });
   });
 
   it('accepts JSON numbers for leverage, price, size and id', () => {

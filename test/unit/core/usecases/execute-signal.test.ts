@@ -3,7 +3,8 @@
 import Big from 'big.js';
 import type { ExchangePosition, MarketInfo } from '../../../../shared/core/ports/exchange';
 import type { Intent, Signal } from '../../../../shared/core/signal/types';
-import { planLegs, triggerPrice } from '../../../../shared/core/usecases/execute-signal';
+import { planLegs } from '../../../../shared/core/usecases/execute-signal';
+import { triggerPrice } from '../../../../shared/core/usecases/protection';
 
 const market: MarketInfo = { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.1', minAmount: '0.001', minNotional: '100', maxLeverage: 125 };
 const okxLike: MarketInfo = { ...market, contractSize: '0.01', amountStep: '0.01' };

@@ -25,7 +25,7 @@ async function setup(filled: ExchangeOrder[]) {
   await book.book(order({ clientOrderId: 'open-1' }), { clientOrderId: 'open-1', signalId: 's1', side: 'buy', quantity: '0.1', price: '50000', fee: 2.5, at: 100, leverage: 2 });
   await orders.putIntent(order({ clientOrderId: 'sl-1', leg: 'sl', side: 'sell', type: 'stop_market', reduceOnly: true, triggerPrice: '49000', status: 'open' }));
   await orders.putIntent(order({ clientOrderId: 'tp-1', leg: 'tp', side: 'sell', type: 'take_profit_market', reduceOnly: true, triggerPrice: '52000', status: 'open' }));
-  await book.setProtection('acc-1', 'BTC/USDT:USDT', { clientOrderId: 'sl-1', triggerPrice: '49000' }, { clientOrderId: 'tp-1', triggerPrice: '52000' });
+  await book.setProtection('acc-1', 'BTC/USDT:USDT', { stopLoss: { clientOrderId: 'sl-1', triggerPrice: '49000' }, takeProfits: [{ clientOrderId: 'tp-1', triggerPrice: '52000' }] });
   const processPrice = jest.fn(async () => filled);
   const useCase = new SettlePaperTriggers({ accounts: { list: async () => [account, live] }, triggersFor: () => ({ processPrice }), orders, book, audit, clock });
   return { useCase, orders, positions, trades, audit, processPrice };

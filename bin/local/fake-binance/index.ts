@@ -1,0 +1,25 @@
+// The fake Binance USDⓈ-M futures exchange: start it, point ccxt at it, script it.
+export { startFakeBinance, DEFAULT_ACCOUNTS } from './server';
+export { pointCcxtAt, type CcxtTarget } from './ccxt-target';
+export { DEFAULT_MARKETS } from './markets';
+export type {
+  AlgoOrderType,
+  AlgoStatus,
+  CandleRow,
+  FakeAccountSeed,
+  FakeAlgoOrder,
+  FakeBinance,
+  FakeBinanceOptions,
+  FakeMarketSeed,
+  FakeOrder,
+  FakePositionView,
+  FakeTrade,
+  FaultKind,
+  FaultSpec,
+  FundingRow,
+  MarginType,
+  OrderStatus,
+  PositionSide,
+  RequestLogEntry,
+  Side,
+} from './types';

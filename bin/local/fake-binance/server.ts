@@ -1,0 +1,201 @@
+// The HTTP server: reads a request, applies a scripted fault if one matches, checks the signature
+// on signed routes, runs the route and answers JSON; keeps a log of method, path and status only.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authenticate } from './auth';
+import { BinanceError, errors } from './errors';
+import { FaultQueue } from './faults';
+import { DEFAULT_MARKETS } from './markets';
+import { onPriceMove } from './matching';
+import { seedCandles, seedFunding } from './market-data';
+import type { Params } from './order-params';
+import { ROUTES } from './routes';
+import { ExchangeState } from './state';
+import type { FakeAccountSeed, FakeBinance, FakeBinanceOptions, FaultSpec, RequestLogEntry } from './types';
+
+export const DEFAULT_ACCOUNTS: readonly FakeAccountSeed[] = [{ apiKey: 'local-key', secret: 'local-secret', usdt: 10_000 }];
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** Hold the answer this long before sending it (timeout faults). */
+  delayMs?: number;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function paramsOf(query: URLSearchParams, body: string): Params {
+  const params: Params = {};
+  for (const [k, v] of query) params[k] = v;
+  for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+  return params;
+}
+
+function errorReply(e: BinanceError): Reply {
+  return { status: e.status, body: e.body(), headers: e.headers };
+}
+
+function toReply(e: unknown): Reply {
+  if (e instanceof BinanceError) return errorReply(e);
+  return { status: 500, body: { code: -1000, msg: `fake-binance internal error: ${e instanceof Error ? e.message : String(e)}` } };
+}
+
+/** A fault that answers without the request being processed, or undefined. */
+function refusal(fault: FaultSpec, serverTime: number): Reply | undefined {
+  switch (fault.kind) {
+    case 'reject-5xx':
+      return errorReply(errors.internal());
+    case 'rate-limit':
+      return {
+        status: 429,
+        headers: { 'Retry-After': String(fault.retryAfterSec) },
+        body: { code: -1003, msg: 'Too many requests; current limit of IP(127.0.0.1) is 2400 requests per minute. Please use the websocket for live updates to avoid polling the API.' },
+      };
+    case 'ban': {
+      const until = serverTime + fault.retryAfterSec * 1000;
+      return {
+        status: 418,
+        headers: { 'Retry-After': String(fault.retryAfterSec) },
+        body: { code: -1003, msg: `Way too many requests; IP(127.0.0.1) banned until ${until}. Please use the websocket for live updates to avoid bans.` },
+      };
+    }
+    case 'error':
+      return { status: fault.status ?? 400, body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}.` } };
+    case 'timeout':
+      return fault.accept
+        ? undefined
+        : { status: 408, delayMs: fault.delayMs, body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' } };
+    default:
+      return undefined;
+  }
+}
+
+export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<FakeBinance> {
+  const state = new ExchangeState(opts.markets ?? DEFAULT_MARKETS, opts.accounts ?? DEFAULT_ACCOUNTS, opts.clockSkewMs ?? 0);
+  const faults = new FaultQueue();
+  const log: RequestLogEntry[] = [];
+  const held = new Set<NodeJS.Timeout>();
+
+  const run = (method: string, url: URL, rawBody: string, params: Params, header: string | string[] | undefined, fillFraction?: number): unknown => {
+    const route = ROUTES[`${method} ${url.pathname}`];
+    if (!route) throw new BinanceError(404, -404, `fake-binance has no route ${method} ${url.pathname}`);
+    const apiKey = Array.isArray(header) ? header[0] : header;
+    const account = route.signed ? authenticate(state, { apiKey, rawQuery: url.search.replace(/^\?/, ''), rawBody, params }) : undefined;
+    return route.handle({ state, params, account, fillFraction });
+  };
+
+  const answer = async (req: IncomingMessage): Promise<Reply> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const rawBody = await readBody(req);
+    const params = paramsOf(url.searchParams, rawBody);
+    const fault = faults.take(method, url.pathname, params.symbol);
+    const refused = fault && refusal(fault, state.now());
+    if (refused) return refused;
+    let reply: Reply;
+    try {
+      const fillFraction = fault?.kind === 'partial-fill' ? fault.fraction : undefined;
+      reply = { status: 200, body: run(method, url, rawBody, params, req.headers['x-mbx-apikey'], fillFraction) };
+    } catch (e) {
+      reply = toReply(e);
+    }
+    // The request was processed either way; only the answer is lost or replaced.
+    if (fault?.kind === 'accept-then-5xx') return errorReply(errors.unknown());
+    if (fault?.kind === 'timeout') return { ...reply, delayMs: fault.delayMs };
+    return reply;
+  };
+
+  const send = (res: ServerResponse, reply: Reply) => {
+    if (res.destroyed) return;
+    res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+    res.end(JSON.stringify(reply.body));
+  };
+
+  const server = createServer((req, res) => {
+    const entry: RequestLogEntry = { method: (req.method ?? 'GET').toUpperCase(), path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname, at: Date.now(), status: 0 };
+    log.push(entry);
+    const arrived = performance.now();
+    res.on('finish', () => {
+      entry.ms = performance.now() - arrived;
+    });
+    res.on('close', () => {
+      entry.status = res.writableFinished ? res.statusCode : 0;
+    });
+    answer(req)
+      .catch(toReply)
+      .then((reply) => {
+        if (reply.delayMs === undefined) return send(res, reply);
+        const timer = setTimeout(() => {
+          held.delete(timer);
+          send(res, reply);
+        }, reply.delayMs);
+        held.add(timer);
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of held) clearTimeout(timer);
+        held.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    setPrice(symbol, price) {
+      if (!Number.isFinite(price) || price <= 0) throw new Error(`fake-binance: price must be positive, got ${price}`);
+      const market = state.market(symbol);
+      market.price = price;
+      market.high = Math.max(market.high, price);
+      market.low = Math.min(market.low, price);
+      onPriceMove(state, market.symbol);
+    },
+    fault: (f) => faults.add(f),
+    clearFaults: () => faults.clear(),
+    orders: (apiKey) => structuredClone(state.orders.filter((o) => apiKey === undefined || o.apiKey === apiKey)),
+    algoOrders: (apiKey) => structuredClone(state.algoOrders.filter((a) => apiKey === undefined || a.apiKey === apiKey)),
+    trades: (apiKey) => structuredClone(state.trades.filter((t) => apiKey === undefined || t.apiKey === apiKey)),
+    position(apiKey, symbol) {
+      const account = state.accountOrThrow(apiKey);
+      const market = state.market(symbol);
+      const slots = state.positionsOf(account, market.symbol);
+      const open = slots.find((p) => p.amount !== 0);
+      const { leverage, marginType } = state.settings(account, market.symbol);
+      return { amount: slots.reduce((sum, p) => sum + p.amount, 0), entryPrice: open?.entryPrice ?? 0, leverage, marginType };
+    },
+    setPosition(apiKey, symbol, amount, entryPrice) {
+      const account = state.accountOrThrow(apiKey);
+      const position = state.position(account, state.market(symbol).symbol, 'BOTH');
+      position.amount = amount;
+      position.entryPrice = amount === 0 ? 0 : entryPrice;
+      position.updateTime = state.now();
+    },
+    walletBalance: (apiKey) => state.accountOrThrow(apiKey).wallet,
+    requests: () => log.map((e) => ({ ...e })),
+    setDualSidePosition(apiKey, dual) {
+      state.accountOrThrow(apiKey).dualSide = dual;
+    },
+    setClockSkew(ms) {
+      state.clockSkewMs = ms;
+    },
+    setSpread(symbol, bps) {
+      state.market(symbol).spreadBps = bps;
+    },
+    setCandles: (symbol, interval, rows) => seedCandles(state, symbol, interval, rows),
+    setFundingRates: (symbol, rows) => seedFunding(state, symbol, rows),
+  };
+}

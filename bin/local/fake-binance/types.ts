@@ -1,0 +1,207 @@
+// The public shapes of the fake Binance USDⓈ-M exchange: seeds, scripted faults, the records tests
+// assert on, and the handle startFakeBinance returns.
+
+export interface FakeAccountSeed {
+  apiKey: string;
+  secret: string;
+  /** USDT wallet balance; default 10 000. */
+  usdt?: number;
+  /** What GET /sapi/v1/account/apiRestrictions reports; default false. */
+  canWithdraw?: boolean;
+  /** What GET /sapi/v1/account/apiRestrictions reports; default true. */
+  ipRestrict?: boolean;
+}
+
+export interface FakeMarketSeed {
+  /** Exchange id, e.g. BTCUSDT (USDT-margined perpetual). */
+  symbol: string;
+  /** Default: the symbol without its USDT suffix. */
+  baseAsset?: string;
+  tickSize: number;
+  stepSize: number;
+  /** Default: stepSize. */
+  minQty?: number;
+  /** Default: 1000 (limit orders); market orders get a tenth of it, as Binance's MARKET_LOT_SIZE. */
+  maxQty?: number;
+  minNotional: number;
+  /** Initial last and mark price. */
+  price: number;
+  /** Default 125. */
+  maxLeverage?: number;
+}
+
+export interface FakeBinanceOptions {
+  /** 0 = random (default). */
+  port?: number;
+  /** Default: one account local-key / local-secret with 10 000 USDT. */
+  accounts?: FakeAccountSeed[];
+  /** Default: BTCUSDT, ETHUSDT, XRPUSDT (see DEFAULT_MARKETS). */
+  markets?: FakeMarketSeed[];
+  /** Server time = Date.now() + skew. */
+  clockSkewMs?: number;
+}
+
+export type Side = 'BUY' | 'SELL';
+export type PositionSide = 'BOTH' | 'LONG' | 'SHORT';
+export type MarginType = 'isolated' | 'cross';
+export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
+export type AlgoStatus = 'NEW' | 'CANCELED' | 'TRIGGERING' | 'TRIGGERED' | 'FINISHED' | 'REJECTED' | 'EXPIRED';
+export type AlgoOrderType = 'STOP_MARKET' | 'TAKE_PROFIT_MARKET' | 'TRAILING_STOP_MARKET' | 'STOP' | 'TAKE_PROFIT';
+
+/** An order of the matching engine (/fapi/v1/order), including those a triggered algo order created. */
+export interface FakeOrder {
+  apiKey: string;
+  orderId: number;
+  clientOrderId: string;
+  symbol: string;
+  side: Side;
+  positionSide: PositionSide;
+  type: 'MARKET' | 'LIMIT';
+  /** The algo order type when a conditional order created this order, else the same as type. */
+  origType: string;
+  timeInForce: 'GTC' | 'IOC' | 'FOK' | 'GTX' | 'GTD';
+  /** 0 for market orders. */
+  price: number;
+  origQty: number;
+  executedQty: number;
+  /** 0 until something fills. */
+  avgPrice: number;
+  cumQuote: number;
+  status: OrderStatus;
+  reduceOnly: boolean;
+  closePosition: boolean;
+  time: number;
+  updateTime: number;
+  /** Set when a conditional (algo) order created this order. */
+  algoId?: number;
+}
+
+/** A conditional order of the algo service (/fapi/v1/algoOrder). */
+export interface FakeAlgoOrder {
+  apiKey: string;
+  algoId: number;
+  clientAlgoId: string;
+  algoType: 'CONDITIONAL';
+  orderType: AlgoOrderType;
+  symbol: string;
+  side: Side;
+  positionSide: PositionSide;
+  timeInForce: string;
+  /** 0 with closePosition. */
+  quantity: number;
+  algoStatus: AlgoStatus;
+  /** 0 for trailing stops. */
+  triggerPrice: number;
+  price: number;
+  /** Trailing stops only: percent, 0.1..10. */
+  callbackRate?: number;
+  /** Trailing stops only: 0 = active from placement. */
+  activatePrice?: number;
+  workingType: 'CONTRACT_PRICE' | 'MARK_PRICE';
+  reduceOnly: boolean;
+  closePosition: boolean;
+  priceProtect: boolean;
+  createTime: number;
+  updateTime: number;
+  triggerTime: number;
+  /** The market order the trigger created ('' before). */
+  actualOrderId: string;
+  actualPrice: number;
+}
+
+export interface FakeTrade {
+  apiKey: string;
+  id: number;
+  orderId: number;
+  symbol: string;
+  side: Side;
+  positionSide: PositionSide;
+  price: number;
+  qty: number;
+  quoteQty: number;
+  commission: number;
+  commissionAsset: 'USDT';
+  realizedPnl: number;
+  maker: boolean;
+  time: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path only: query strings carry signatures and are never stored. */
+  path: string;
+  at: number;
+  status: number;
+  /** time from arrival to the last byte of the answer, ms: the exchange's own share of a call */
+  ms?: number;
+}
+
+export type FaultKind =
+  /** The order IS created; the answer is 503 {code:-1000} (execution status unknown). */
+  | { kind: 'accept-then-5xx' }
+  /** 503 and nothing is processed. */
+  | { kind: 'reject-5xx' }
+  /**
+   * The answer is held delayMs (longer than the client's timeout); accept decides whether the
+   * request was processed. With accept the held answer is the real one; without, it is Binance's
+   * 408 {code:-1007} "execution status unknown" (seen only when delayMs is under the client timeout).
+   */
+  | { kind: 'timeout'; accept: boolean; delayMs: number }
+  /** 429 with Retry-After, code -1003; nothing processed. */
+  | { kind: 'rate-limit'; retryAfterSec: number }
+  /** 418 with Retry-After, code -1003 "banned until …"; nothing processed. */
+  | { kind: 'ban'; retryAfterSec: number }
+  /** Any Binance error instead of processing; status default 400. */
+  | { kind: 'error'; code: number; msg?: string; status?: number }
+  /**
+   * The next matching market order fills only this fraction (rounded down to the lot step); the
+   * rest expires as Binance's market orders do when they run out of liquidity. The create answer
+   * shows PARTIALLY_FILLED (the snapshot the RESULT response carries); the order then rests as
+   * EXPIRED with the partial executedQty, which is what GET /fapi/v1/order returns afterwards.
+   */
+  | { kind: 'partial-fill'; fraction: number };
+
+export type FaultSpec = {
+  /** Which requests: method (any if absent), exact path, optional symbol parameter. */
+  match: { method?: string; path: string; symbol?: string };
+  /** How many matching requests it hits; default 1. */
+  times?: number;
+} & FaultKind;
+
+export interface FakePositionView {
+  amount: number;
+  entryPrice: number;
+  leverage: number;
+  marginType: MarginType;
+}
+
+export type CandleRow = [openTimeMs: number, open: number, high: number, low: number, close: number, volume: number];
+export type FundingRow = [timeMs: number, rate: number];
+
+export interface FakeBinance {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  close(): Promise<void>;
+  /** Moves last and mark price; fills resting limits that cross and triggers algo orders that cross. */
+  setPrice(symbol: string, price: number): void;
+  fault(f: FaultSpec): void;
+  clearFaults(): void;
+  /** Every order ever created (normal and triggered), oldest first. */
+  orders(apiKey?: string): FakeOrder[];
+  algoOrders(apiKey?: string): FakeAlgoOrder[];
+  /** Fills with fees and realized P&L, oldest first. */
+  trades(apiKey?: string): FakeTrade[];
+  /** Net position (one-way; in hedge mode the sum of both sides). */
+  position(apiKey: string, symbol: string): FakePositionView;
+  /** Sets the one-way position as if opened by hand (amount < 0 = short; 0 = flat). */
+  setPosition(apiKey: string, symbol: string, amount: number, entryPrice: number): void;
+  /** The account's USDT wallet balance (realized P&L and fees included). */
+  walletBalance(apiKey: string): number;
+  requests(): RequestLogEntry[];
+  setDualSidePosition(apiKey: string, dual: boolean): void;
+  setClockSkew(ms: number): void;
+  /** Spread of the synthetic book and book ticker around the price, in basis points (default 2). */
+  setSpread(symbol: string, bps: number): void;
+  setCandles(symbol: string, interval: string, rows: CandleRow[]): void;
+  setFundingRates(symbol: string, rows: FundingRow[]): void;
+}

@@ -1,0 +1,556 @@
+// The live exchange adapter: ccxt behind the exchange port. Sizes cross this boundary in base
+// units (coins) and leave in the exchange's own contracts; errors leave as domain errors; every
+// retry inside it reuses the same client order id, so no path here can place an order twice.
+import { Big } from '../../core/domain/money';
+import type { ExchangeCredentials } from '../../core/domain/account';
+import { SignalRejectedError, TransientError } from '../../core/errors';
+import type {
+  AccountBalance,
+  ExchangeCapabilities,
+  ExchangeOrder,
+  ExchangeOrderStatus,
+  ExchangePort,
+  ExchangePosition,
+  MarketInfo,
+  OrderLookup,
+  OrderRequest,
+  PriceQuote,
+} from '../../core/ports/exchange';
+import { RateLimitedError } from '../../core/ports/exchange';
+import type { Clock } from '../../core/ports/runtime';
+import { ClockSkewError, OrderNotFoundError, PositionModeError, translateCcxtError } from './ccxt-errors';
+import { createCcxtExchange, type CcxtExchange, type CcxtExchangeId, type CcxtMarket, type CcxtOrder, type CcxtPosition } from './ccxt-lib';
+import { DIALECTS, type Dialect } from './dialects';
+import { sharedMarkets } from './market-cache';
+
+export interface CcxtExchangeConfig {
+  id: CcxtExchangeId;
+  credentials?: ExchangeCredentials;
+  testnet: boolean;
+  marginMode: 'isolated' | 'cross';
+  /** base URL of a local fake exchange (tests, local stack): every API host is rewritten to it */
+  apiUrl?: string;
+  /** markets are shared by every instance in the process and reloaded after this long */
+  marketsTtlMs?: number;
+  /** per-request timeout; an order whose answer does not come back in time is ambiguous */
+  timeoutMs?: number;
+  /** a 429 whose Retry-After fits in this budget is waited out here; longer ones go back to the queue */
+  maxRetryAfterMs?: number;
+  clock: Clock;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_MARKETS_TTL_MS = 60 * 60_000;
+
+type CallContext = { operation: string; clientOrderId?: string };
+
+export class CcxtExchangeAdapter implements ExchangePort {
+  readonly exchangeId: string;
+  readonly capabilities: ExchangeCapabilities;
+  private readonly dialect: Dialect;
+  private readonly ex: CcxtExchange;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** leverage and margin mode already set per symbol in this warm container */
+  private readonly leverageSet = new Map<string, number>();
+  private readonly marginModeSet = new Set<string>();
+  private timeSynced = false;
+
+  constructor(private readonly config: CcxtExchangeConfig) {
+    this.dialect = DIALECTS[config.id];
+    this.exchangeId = config.id;
+    this.capabilities = this.dialect.capabilities;
+    this.sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const creds = config.credentials;
+    this.ex = createCcxtExchange(config.id, {
+      ...(creds ? { apiKey: creds.apiKey, secret: creds.secret, ...(creds.password ? { password: creds.password } : {}) } : {}),
+      timeout: config.timeoutMs ?? 5000,
+      // ccxt's in-process throttle spaces requests by their weight (positionRisk, balance: 5 × 50 ms):
+      // measured ≈400 ms per signal before the order leaves. One Lambda container cannot see the
+      // IP-wide budget anyway (2,400 weight/min); the exchange's 429/Retry-After is honoured instead.
+      enableRateLimit: false,
+      enableLastResponseHeaders: true,
+      options: { ...this.dialect.options, disableFuturesSandboxWarning: true },
+    });
+    if (config.testnet) {
+      if (config.id === 'upbit') throw new SignalRejectedError('Upbit has no testnet: use a paper account', 'TESTNET_UNSUPPORTED');
+      this.ex.setSandboxMode(true);
+    }
+    if (config.apiUrl) pointAtBaseUrl(this.ex, config.apiUrl);
+  }
+
+  /** The ccxt instance, for account checks that have no port method (permissions). */
+  get raw(): CcxtExchange {
+    return this.ex;
+  }
+
+  async loadMarket(symbol: string): Promise<MarketInfo> {
+    const market = await this.market(symbol);
+    return marketInfo(market, this.dialect);
+  }
+
+  async fetchPrice(symbol: string): Promise<PriceQuote> {
+    const market = await this.market(symbol);
+    const t = await this.call({ operation: 'fetch ticker' }, () => this.ex.fetchTicker(market.symbol));
+    const last = t.last ?? t.close ?? (t.bid !== undefined && t.ask !== undefined ? (t.bid + t.ask) / 2 : undefined);
+    if (last === undefined || !(last > 0)) throw new TransientError(`${this.exchangeId} gave no price for ${symbol}`);
+    const quote: PriceQuote = { symbol, last, timestamp: t.timestamp ?? this.config.clock.now() };
+    if (t.bid) quote.bid = t.bid;
+    if (t.ask) quote.ask = t.ask;
+    return quote;
+  }
+
+  async fetchBook(symbol: string, depth: number): Promise<{ bids: [number, number][]; asks: [number, number][] }> {
+    const market = await this.market(symbol);
+    const book = await this.call({ operation: 'fetch order book' }, () => this.ex.fetchOrderBook(market.symbol, depth));
+    const size = (levels: unknown[][]): [number, number][] => levels.map((l) => [Number(l[0]), Number(new Big(String(l[1])).times(contractSize(market)))]);
+    return { bids: size(book.bids as unknown[][]), asks: size(book.asks as unknown[][]) };
+  }
+
+  async fetchBalance(): Promise<AccountBalance> {
+    const balance = await this.call({ operation: 'fetch balance' }, () => this.ex.fetchBalance());
+    const currency = this.config.id === 'upbit' ? 'KRW' : 'USDT';
+    const entry = (balance as unknown as Record<string, { free?: number; used?: number; total?: number } | undefined>)[currency] ?? {};
+    const info = balance.info as Record<string, unknown> | undefined;
+    // Binance reports the margin balance (wallet + unrealized P&L): the equity sizing is based on.
+    const marginBalance = Number(info?.totalMarginBalance ?? Number.NaN);
+    const total = entry.total ?? 0;
+    return { currency, equity: Number.isFinite(marginBalance) ? marginBalance : total, free: entry.free ?? 0, used: entry.used ?? 0 };
+  }
+
+  async fetchPosition(symbol: string): Promise<ExchangePosition | undefined> {
+    const market = await this.market(symbol);
+    if (!this.capabilities.derivatives) return this.spotHolding(market);
+    const positions = await this.call({ operation: 'fetch positions' }, () => this.ex.fetchPositions([market.symbol]));
+    return positions.map((p) => toPosition(p, market, symbol)).find((p) => p !== undefined);
+  }
+
+  async fetchPositions(): Promise<ExchangePosition[]> {
+    if (!this.capabilities.derivatives) return [];
+    await this.ensureMarkets();
+    const positions = await this.call({ operation: 'fetch positions' }, () => this.ex.fetchPositions());
+    const out: ExchangePosition[] = [];
+    for (const p of positions) {
+      const market = p.symbol ? this.knownMarkets()[p.symbol] : undefined;
+      const position = market ? toPosition(p, market, market.symbol) : undefined;
+      if (position) out.push(position);
+    }
+    return out;
+  }
+
+  async setLeverage(symbol: string, leverage: number): Promise<void> {
+    const market = await this.market(symbol);
+    if (!this.capabilities.derivatives) {
+      if (leverage !== 1) throw new SignalRejectedError(`${this.exchangeId} is spot: leverage must be 1`, 'LEVERAGE_UNSUPPORTED', { leverage });
+      return;
+    }
+    await this.ensureMarginMode(market);
+    if (this.leverageSet.get(market.symbol) === leverage) return;
+    const params = this.config.id === 'okx' || this.config.id === 'bitget' ? { marginMode: this.config.marginMode } : {};
+    try {
+      await this.call({ operation: 'set leverage' }, () => this.ex.setLeverage(leverage, market.symbol, params));
+    } catch (error) {
+      // "Leverage not modified" (Bybit 110043) means it already is what we asked for.
+      if (!(error instanceof SignalRejectedError && error.code === 'NO_CHANGE')) throw error;
+    }
+    this.leverageSet.set(market.symbol, leverage);
+  }
+
+  async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
+    const market = await this.market(request.symbol);
+    if (!this.dialect.clientIdPattern.test(request.clientOrderId)) {
+      throw new SignalRejectedError(`client order id ${request.clientOrderId} does not fit ${this.exchangeId}'s format`, 'CLIENT_ID_FORMAT');
+    }
+    if (!this.capabilities.derivatives && request.side === 'sell' && !request.reduceOnly) {
+      throw new SignalRejectedError(`${this.exchangeId} is spot: short selling is not possible`, 'SPOT_LONG_ONLY');
+    }
+    const amount = this.toExchangeAmount(market, request.amount);
+    // Built before the call: their refusals and the price read are ours, not the order's exchange errors.
+    const { type, price, params } = this.orderParams(await this.withActivationPrice(request), market);
+    // Upbit buys at market by cost (KRW), not by amount.
+    const cost = !this.capabilities.derivatives && request.side === 'buy' && type === 'market' ? await this.spotBuyCost(market, request.amount) : undefined;
+    const ctx = { operation: `create ${request.type} order`, clientOrderId: request.clientOrderId };
+    const order = await this.call(ctx, () =>
+      cost !== undefined ? this.ex.createMarketBuyOrderWithCost(market.symbol, cost, params) : this.ex.createOrder(market.symbol, type, request.side, amount, price, params),
+    );
+    return this.withFees(this.toOrder(order, market, request), market);
+  }
+
+  async fetchOrderByClientId(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<ExchangeOrder | undefined> {
+    const market = await this.market(symbol);
+    const params = { clientOrderId, ...(lookup?.conditional ? this.dialect.conditionalLookup : {}) };
+    try {
+      const order = await this.call({ operation: 'fetch order' }, () => this.ex.fetchOrder('', market.symbol, params));
+      const triggered = lookup?.conditional ? await this.triggeredOrder(order, market) : undefined;
+      const found = triggered ?? this.toOrder(order, market);
+      // OKX's algo answers keep the client id where ccxt does not read it: it is the one asked for.
+      return this.withFees(found.clientOrderId ? found : { ...found, clientOrderId }, market);
+    } catch (error) {
+      if (error instanceof OrderNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
+    const market = symbol ? await this.market(symbol) : undefined;
+    if (!market) await this.ensureMarkets();
+    const plain = await this.call({ operation: 'fetch open orders' }, () => this.ex.fetchOpenOrders(market?.symbol));
+    const conditional = this.capabilities.conditionalOrders
+      ? await this.call({ operation: 'fetch open conditional orders' }, () => this.ex.fetchOpenOrders(market?.symbol, undefined, undefined, this.dialect.conditionalLookup))
+      : [];
+    const out: ExchangeOrder[] = [];
+    for (const o of [...plain, ...conditional]) {
+      const m = market ?? (o.symbol ? this.knownMarkets()[o.symbol] : undefined);
+      if (m) out.push(this.toOrder(o, m));
+    }
+    return out;
+  }
+
+  async cancelOrder(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<void> {
+    const market = await this.market(symbol);
+    const params = { clientOrderId, ...(lookup?.conditional ? this.dialect.conditionalLookup : {}) };
+    try {
+      await this.call({ operation: 'cancel order' }, () => this.ex.cancelOrder('', market.symbol, params));
+    } catch (error) {
+      if (error instanceof OrderNotFoundError) return; // already gone: filled, cancelled or never placed
+      throw error;
+    }
+  }
+
+  /** One-way position mode: read it, and set it where the exchange allows (no open positions). */
+  async ensureOneWayMode(): Promise<'one-way' | 'switched'> {
+    if (!this.dialect.positionMode) return 'one-way';
+    await this.ensureMarkets();
+    const mode = await this.call({ operation: 'fetch position mode' }, () => this.ex.fetchPositionMode(undefined));
+    if (!mode.hedged) return 'one-way';
+    await this.call({ operation: 'set one-way position mode' }, () => this.ex.setPositionMode(false));
+    return 'switched';
+  }
+
+  // ---- internals ----
+
+  private knownMarkets(): Record<string, CcxtMarket> {
+    return (this.ex.markets ?? {}) as Record<string, CcxtMarket>;
+  }
+
+  private orderParams(request: OrderRequest, market: CcxtMarket): { type: 'market' | 'limit'; price: number | undefined; params: Record<string, unknown> } {
+    const params: Record<string, unknown> = { clientOrderId: request.clientOrderId };
+    if (request.reduceOnly && this.capabilities.derivatives) params.reduceOnly = true;
+    if (this.config.id === 'okx' || this.config.id === 'bitget') params.marginMode = this.config.marginMode;
+    const trigger = request.triggerPrice !== undefined ? this.ex.priceToPrecision(market.symbol, request.triggerPrice) : undefined;
+    switch (request.type) {
+      case 'market':
+        return { type: 'market', price: undefined, params };
+      case 'limit': {
+        if (request.price === undefined) throw new SignalRejectedError('a limit order needs a price', 'INVALID_ORDER');
+        if (request.timeInForce === 'PO') params.postOnly = true;
+        else params.timeInForce = request.timeInForce ?? 'GTC';
+        return { type: 'limit', price: Number(this.ex.priceToPrecision(market.symbol, request.price)), params };
+      }
+      case 'stop_market':
+        this.requireConditional();
+        return { type: 'market', price: undefined, params: { ...params, stopLossPrice: trigger, reduceOnly: true } };
+      case 'take_profit_market':
+        this.requireConditional();
+        return { type: 'market', price: undefined, params: { ...params, takeProfitPrice: trigger, reduceOnly: true } };
+      case 'trailing_stop_market':
+        if (!this.capabilities.trailingStop) {
+          throw new SignalRejectedError(`${this.exchangeId} has no native trailing stop (the risk engine emulates it)`, 'TRAILING_UNSUPPORTED');
+        }
+        return {
+          type: 'market',
+          price: undefined,
+          params: { ...params, trailingPercent: request.trailingPercent, reduceOnly: true, ...(trigger ? { trailingTriggerPrice: trigger } : {}) },
+        };
+    }
+  }
+
+  /** Bitget refuses a trailing stop without an activation price: it then trails from the current price. */
+  private async withActivationPrice(request: OrderRequest): Promise<OrderRequest> {
+    if (this.config.id !== 'bitget' || request.type !== 'trailing_stop_market' || request.triggerPrice !== undefined) return request;
+    const quote = await this.fetchPrice(request.symbol);
+    return { ...request, triggerPrice: new Big(quote.last).toString() };
+  }
+
+  private requireConditional(): void {
+    if (!this.capabilities.conditionalOrders) {
+      throw new SignalRejectedError(`${this.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
+    }
+  }
+
+  /**
+   * Every exchange call goes through here: errors become domain errors, and the three failures a
+   * retry with the same request cures are retried once — clock skew (resync first, case 20),
+   * position mode (switch to one-way first) and a 429 whose Retry-After fits the budget (case 21).
+   */
+  private async call<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
+    let retried = false;
+    for (;;) {
+      try {
+        return await fn();
+      } catch (raw) {
+        const error = translateCcxtError(raw, {
+          exchange: this.config.id,
+          operation: ctx.operation,
+          ...(ctx.clientOrderId ? { clientOrderId: ctx.clientOrderId } : {}),
+          ...this.retryAfter(),
+          now: this.config.clock.now(),
+        });
+        if (retried) throw error;
+        retried = true;
+        if (error instanceof ClockSkewError) {
+          await this.syncTime();
+          continue;
+        }
+        if (error instanceof PositionModeError && this.dialect.positionMode) {
+          await this.ex.setPositionMode(false).catch(() => undefined);
+          continue;
+        }
+        if (error instanceof RateLimitedError && error.retryAfterMs <= (this.config.maxRetryAfterMs ?? 3000)) {
+          await this.sleep(error.retryAfterMs);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private retryAfter(): { retryAfterMs?: number } {
+    const headers = (this.ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers;
+    const value = headers?.['Retry-After'] ?? headers?.['retry-after'];
+    const seconds = value !== undefined ? Number(value) : Number.NaN;
+    return Number.isFinite(seconds) ? { retryAfterMs: Math.max(0, seconds * 1000) } : {};
+  }
+
+  private async syncTime(): Promise<void> {
+    const ex = this.ex as unknown as { loadTimeDifference?: () => Promise<unknown>; options: Record<string, unknown> };
+    if (typeof ex.loadTimeDifference === 'function') {
+      await ex.loadTimeDifference();
+      ex.options.adjustForTimeDifference = true;
+      this.timeSynced = true;
+    }
+  }
+
+  private async ensureMarkets(): Promise<void> {
+    const key = `${this.config.id}|${this.config.testnet}|${this.config.apiUrl ?? ''}`;
+    const markets = await sharedMarkets.get(key, this.config.marketsTtlMs ?? DEFAULT_MARKETS_TTL_MS, this.config.clock.now(), async () => {
+      await this.call({ operation: 'load markets' }, () => this.ex.loadMarkets(true));
+      return this.knownMarkets();
+    });
+    if (this.ex.markets !== markets) this.ex.setMarkets(markets);
+  }
+
+  /** The ccxt market for our unified symbol; spot exchanges drop the ":SETTLE" suffix. */
+  private async market(symbol: string): Promise<CcxtMarket> {
+    await this.ensureMarkets();
+    const candidates = this.capabilities.derivatives ? [symbol] : [symbol, symbol.split(':')[0] as string];
+    for (const candidate of candidates) {
+      const market = this.knownMarkets()[candidate];
+      if (market && market.active !== false) return market;
+    }
+    throw new SignalRejectedError(`${this.exchangeId} does not list ${symbol}`, 'UNKNOWN_SYMBOL', { symbol, exchange: this.exchangeId });
+  }
+
+  private async ensureMarginMode(market: CcxtMarket): Promise<void> {
+    if (!this.dialect.marginMode || this.marginModeSet.has(market.symbol)) return;
+    try {
+      await this.call({ operation: 'set margin mode' }, () => this.ex.setMarginMode(this.config.marginMode, market.symbol));
+    } catch (error) {
+      // "No need to change margin type" is success.
+      if (!(error instanceof SignalRejectedError && error.code === 'NO_CHANGE')) throw error;
+    }
+    this.marginModeSet.add(market.symbol);
+  }
+
+  private toExchangeAmount(market: CcxtMarket, baseAmount: string): number {
+    const contracts = new Big(baseAmount).div(contractSize(market));
+    let rounded = '0';
+    try {
+      rounded = this.ex.amountToPrecision(market.symbol, contracts.toString());
+    } catch {
+      // ccxt throws when the amount rounds below one step: the same refusal as rounding to zero.
+    }
+    if (!(Number(rounded) > 0)) {
+      throw new SignalRejectedError(`amount ${baseAmount} ${market.base} is below one step of ${market.symbol}`, 'BELOW_MIN_AMOUNT', { amount: baseAmount });
+    }
+    return Number(rounded);
+  }
+
+  private async spotBuyCost(market: CcxtMarket, baseAmount: string): Promise<number> {
+    const quote = await this.fetchPrice(market.symbol);
+    const cost = new Big(baseAmount).times(quote.ask ?? quote.last).round(0, Big.roundDown);
+    const min = new Big(market.limits.cost?.min ?? this.dialect.minNotionalFallback ?? 0);
+    if (cost.lt(min)) throw new SignalRejectedError(`order cost ${cost.toString()} ${market.quote} is below the minimum ${min.toString()}`, 'MIN_NOTIONAL');
+    return Number(cost.toString());
+  }
+
+  private async spotHolding(market: CcxtMarket): Promise<ExchangePosition | undefined> {
+    const balance = await this.call({ operation: 'fetch balance' }, () => this.ex.fetchBalance());
+    const holding = (balance as unknown as Record<string, { total?: number } | undefined>)[market.base]?.total ?? 0;
+    const minAmount = market.limits.amount?.min ?? market.precision.amount ?? 0;
+    if (!(holding > 0) || holding < minAmount) return undefined;
+    return { symbol: market.symbol, side: 'long', quantity: new Big(holding).toString(), entryPrice: '0', leverage: 1, unrealizedPnl: 0 };
+  }
+
+  private toOrder(o: CcxtOrder, market: CcxtMarket, request?: OrderRequest): ExchangeOrder {
+    const size = contractSize(market);
+    const filled = new Big(o.filled ?? 0).times(size);
+    const amount = o.amount !== undefined ? new Big(o.amount).times(size) : filled;
+    const out: ExchangeOrder = {
+      id: String(o.id),
+      clientOrderId: o.clientOrderId ?? request?.clientOrderId ?? '',
+      symbol: request?.symbol ?? market.symbol,
+      side: (o.side ?? request?.side ?? 'buy') as ExchangeOrder['side'],
+      type: request?.type ?? orderTypeOf(o),
+      status: statusOf(o.status),
+      amount: amount.toString(),
+      filled: filled.toString(),
+      reduceOnly: o.reduceOnly ?? request?.reduceOnly ?? false,
+      fee: 0,
+      feeCurrency: market.quote,
+      timestamp: o.lastTradeTimestamp ?? o.timestamp ?? this.config.clock.now(),
+    };
+    if (o.average !== undefined && filled.gt(0)) out.average = new Big(o.average).toString();
+    const trigger = o.triggerPrice ?? o.stopPrice;
+    if (trigger !== undefined) out.triggerPrice = new Big(trigger).toString();
+    const fee = this.feeInQuote(o, market, out.average);
+    if (fee !== undefined) out.fee = fee;
+    return out;
+  }
+
+  /**
+   * A conditional order that fired became a plain market order with its own id (Binance's
+   * actualOrderId): its fill is read there and reported under the conditional order's client id.
+   */
+  private async triggeredOrder(algo: CcxtOrder, market: CcxtMarket): Promise<ExchangeOrder | undefined> {
+    const info = (algo.info ?? {}) as Record<string, unknown>;
+    const actualId = info.actualOrderId ?? info.ordId ?? info.orderId;
+    // OKX's fired algo order reports its size as filled but no fill price: the fill is read on the order it became.
+    if (!actualId || String(actualId) === String(algo.id) || ((algo.filled ?? 0) > 0 && algo.average !== undefined)) return undefined;
+    const actual = await this.call({ operation: 'fetch triggered order' }, () => this.ex.fetchOrder(String(actualId), market.symbol));
+    const converted = this.toOrder(actual, market);
+    const base = this.toOrder(algo, market);
+    return { ...converted, clientOrderId: base.clientOrderId, type: base.type, triggerPrice: base.triggerPrice ?? converted.triggerPrice, id: converted.id } as ExchangeOrder;
+  }
+
+  /** Fees converted to the quote currency; undefined when the order carries none (Binance market answers). */
+  private feeInQuote(o: CcxtOrder, market: CcxtMarket, average: string | undefined): number | undefined {
+    const listed = (o as { fees?: CcxtOrder['fee'][] }).fees;
+    const fees = listed?.length ? listed : o.fee ? [o.fee] : [];
+    if (!fees.length) return undefined;
+    let total = new Big(0);
+    for (const fee of fees) {
+      if (!fee || fee.cost === undefined) continue;
+      const cost = new Big(fee.cost).abs();
+      if (!fee.currency || fee.currency === market.quote || fee.currency === market.settle) total = total.plus(cost);
+      else if (fee.currency === market.base && average) total = total.plus(cost.times(average));
+      else return undefined; // a third currency (BNB): priced from the trades below
+    }
+    return Number(total.round(8).toString());
+  }
+
+  /** Binance's order answers carry no fees: read them from the order's trades, priced in the quote. */
+  private async withFees(order: ExchangeOrder, market: CcxtMarket): Promise<ExchangeOrder> {
+    if (order.fee !== 0 || order.filled === '0' || order.id === '') return order;
+    try {
+      const trades = await this.call({ operation: 'fetch order trades' }, () => this.ex.fetchMyTrades(market.symbol, undefined, 50, { orderId: order.id }));
+      let total = new Big(0);
+      for (const trade of trades) {
+        if (String(trade.order) !== order.id || !trade.fee?.cost) continue;
+        const cost = new Big(trade.fee.cost).abs();
+        if (!trade.fee.currency || trade.fee.currency === market.quote || trade.fee.currency === market.settle) total = total.plus(cost);
+        else if (trade.fee.currency === market.base) total = total.plus(cost.times(trade.price ?? 0));
+        else total = total.plus(await this.convertToQuote(cost, trade.fee.currency, market.quote));
+      }
+      return { ...order, fee: Number(total.round(8).toString()) };
+    } catch {
+      return order; // the fill stands; the fee is reconciled later rather than failing the order
+    }
+  }
+
+  private async convertToQuote(amount: Big, currency: string, quote: string): Promise<Big> {
+    const symbol = `${currency}/${quote}:${quote}`;
+    if (!this.knownMarkets()[symbol]) return new Big(0);
+    const t = await this.ex.fetchTicker(symbol);
+    return amount.times(t.last ?? 0);
+  }
+}
+
+/** Rewrites every API host of a ccxt instance to `baseUrl`, keeping the paths (local fake exchange). */
+export function pointAtBaseUrl(ex: CcxtExchange, baseUrl: string): void {
+  const base = baseUrl.replace(/\/$/, '');
+  const rewrite = (value: unknown): unknown => {
+    if (typeof value === 'string' && /^https?:\/\//.test(value)) {
+      const url = new URL(value);
+      return `${base}${url.pathname === '/' ? '' : url.pathname}`;
+    }
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = rewrite(v);
+      return out;
+    }
+    return value;
+  };
+  const urls = ex.urls as Record<string, unknown>;
+  urls.api = rewrite(urls.api);
+  if (urls.test) urls.test = rewrite(urls.test);
+}
+
+export function contractSize(market: CcxtMarket): Big {
+  return new Big(market.contract && market.contractSize ? market.contractSize : 1);
+}
+
+/** The port's market view: every size in base units (coins), whatever the exchange counts in. */
+export function marketInfo(market: CcxtMarket, dialect: Dialect): MarketInfo {
+  const size = contractSize(market);
+  const amountStep = new Big(market.precision.amount ?? 1).times(size);
+  const minContracts = market.limits.amount?.min;
+  const minAmount = minContracts !== undefined ? new Big(minContracts).times(size) : amountStep;
+  const minNotional = market.limits.cost?.min ?? (dialect.minNotionalFallback ? Number(dialect.minNotionalFallback) : 0);
+  return {
+    symbol: market.symbol,
+    base: market.base,
+    quote: market.quote,
+    settle: market.settle ?? market.quote,
+    contractSize: size.toString(),
+    amountStep: amountStep.toString(),
+    priceStep: new Big(market.precision.price ?? 0.00000001).toString(),
+    minAmount: minAmount.toString(),
+    minNotional: new Big(minNotional).toString(),
+    maxLeverage: dialect.capabilities.derivatives ? (market.limits.leverage?.max ?? 125) : 1,
+  };
+}
+
+function toPosition(p: CcxtPosition, market: CcxtMarket, symbol: string): ExchangePosition | undefined {
+  const contracts = new Big(p.contracts ?? 0).abs();
+  if (contracts.eq(0) || (p.side !== 'long' && p.side !== 'short')) return undefined;
+  const position: ExchangePosition = {
+    symbol,
+    side: p.side,
+    quantity: contracts.times(contractSize(market)).toString(),
+    entryPrice: new Big(p.entryPrice ?? 0).toString(),
+    leverage: p.leverage ?? 1,
+    unrealizedPnl: p.unrealizedPnl ?? 0,
+  };
+  if (p.liquidationPrice) position.liquidationPrice = p.liquidationPrice;
+  return position;
+}
+
+function statusOf(status: string | undefined): ExchangeOrderStatus {
+  switch (status) {
+    case 'closed':
+    case 'canceled':
+    case 'expired':
+    case 'rejected':
+      return status;
+    default:
+      return 'open';
+  }
+}
+
+function orderTypeOf(o: CcxtOrder): ExchangeOrder['type'] {
+  const info = JSON.stringify(o.info ?? {}).toUpperCase();
+  if (info.includes('TRAILING')) return 'trailing_stop_market';
+  if (o.takeProfitPrice !== undefined || info.includes('TAKE_PROFIT')) return 'take_profit_market';
+  if (o.stopLossPrice !== undefined || o.triggerPrice !== undefined || info.includes('STOP')) return 'stop_market';
+  return o.type === 'limit' ? 'limit' : 'market';
+}

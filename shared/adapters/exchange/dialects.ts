@@ -1,0 +1,73 @@
+// What differs between the five exchanges once ccxt has unified the rest: capabilities, the
+// client-id format, how a conditional order is flagged for look-up and cancel, and which account
+// set-up calls exist. One record per exchange, so adding one is adding a record.
+import type { ExchangeCapabilities } from '../../core/ports/exchange';
+import type { CcxtExchangeId } from './ccxt-lib';
+
+export interface Dialect {
+  id: CcxtExchangeId;
+  capabilities: ExchangeCapabilities;
+  /** the exchange's rule for client order ids (our ids are 32 lower-case alphanumerics) */
+  clientIdPattern: RegExp;
+  /** params that make fetchOrder / cancelOrder address the conditional (algo/plan) book */
+  conditionalLookup: Record<string, unknown>;
+  /** one-way position mode can be read and set through ccxt */
+  positionMode: boolean;
+  /** margin mode (isolated/cross) is set per symbol */
+  marginMode: boolean;
+  /** ccxt options for this exchange (market types to load, defaults) */
+  options: Record<string, unknown>;
+  /** the fee currency may differ from the quote (BNB on Binance): convert */
+  minNotionalFallback?: string;
+}
+
+export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
+  binanceusdm: {
+    id: 'binanceusdm',
+    capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false },
+    clientIdPattern: /^[.A-Z:/a-z0-9_-]{1,36}$/,
+    conditionalLookup: { trigger: true },
+    positionMode: true,
+    marginMode: true,
+    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, adjustForTimeDifference: false },
+  },
+  okx: {
+    id: 'okx',
+    capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false },
+    clientIdPattern: /^[A-Za-z0-9]{1,32}$/,
+    conditionalLookup: { trigger: true },
+    positionMode: true,
+    marginMode: true,
+    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] } },
+  },
+  bybit: {
+    id: 'bybit',
+    // Bybit's trailing stop is a position attribute, not an order: the risk engine emulates it.
+    capabilities: { derivatives: true, conditionalOrders: true, trailingStop: false, linkedProtection: false },
+    clientIdPattern: /^[A-Za-z0-9_-]{1,36}$/,
+    conditionalLookup: { trigger: true },
+    positionMode: true,
+    marginMode: true,
+    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] } },
+  },
+  bitget: {
+    id: 'bitget',
+    capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false },
+    clientIdPattern: /^[A-Za-z0-9_-]{1,50}$/,
+    conditionalLookup: { trigger: true },
+    positionMode: true,
+    marginMode: true,
+    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] } },
+  },
+  upbit: {
+    id: 'upbit',
+    // KRW spot: long only, no leverage, no resting stop orders on the exchange.
+    capabilities: { derivatives: false, conditionalOrders: false, trailingStop: false, linkedProtection: false },
+    clientIdPattern: /^[A-Za-z0-9_-]{1,40}$/,
+    conditionalLookup: {},
+    positionMode: false,
+    marginMode: false,
+    options: { createMarketBuyOrderRequiresPrice: false },
+    minNotionalFallback: '5000',
+  },
+};

@@ -1,0 +1,274 @@
+// Protective orders of an open position: a stop-loss (or trailing stop) and a take-profit ladder,
+// resting on the exchange as reduce-only conditional orders sized to what actually filled. After
+// a protective fill, `sync` books it and keeps the rest consistent: the exchange does not link the
+// legs, so a filled stop cancels the targets, and a first target may move the stop to break-even.
+import { SignalRejectedError } from '../errors';
+import { Big, floorToStep, roundToStep } from '../domain/money';
+import { isConditional, type OrderLeg, type OrderRecord, type OrderType } from '../domain/order';
+import type { BookPosition, PositionSide, Protection, ProtectiveOrderRef } from '../domain/trade';
+import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
+import type { ExchangeOrder, ExchangePort, MarketInfo } from '../ports/exchange';
+import type { AuditLog, OrderRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+import { clientOrderIdFor } from '../signal/ids';
+import type { PriceLevel, Signal, TakeProfitLevel } from '../signal/types';
+import { fillFrom, type BookKeeper } from './book-keeper';
+import { orderResultPatch, type OrderSender } from './order-sender';
+
+export interface ProtectionSpec {
+  sl?: PriceLevel;
+  tps: TakeProfitLevel[];
+  breakEven: boolean;
+  trailPct?: number;
+}
+
+export interface PlannedProtective {
+  leg: OrderLeg;
+  type: OrderType;
+  /** base units */
+  amount: string;
+  triggerPrice?: string;
+  trailingPercent?: number;
+}
+
+/** Who asked for the protection: the ids and annotations its order records carry. */
+export interface ProtectionOrigin {
+  accountId: string;
+  signalId: string;
+  strategy?: string;
+  leverage: number;
+}
+
+const TP_LEGS: readonly OrderLeg[] = ['tp', 'tp2', 'tp3', 'tp4', 'tp5'];
+
+export function protectionSpecOf(signal: Pick<Signal, 'sl' | 'tp' | 'tpLevels' | 'breakEven' | 'trailPct'>): ProtectionSpec | undefined {
+  const tps = signal.tpLevels ?? (signal.tp ? [{ level: signal.tp, sharePct: 100 }] : []);
+  if (!signal.sl && !tps.length && signal.trailPct === undefined) return undefined;
+  const spec: ProtectionSpec = { tps, breakEven: signal.breakEven ?? false };
+  if (signal.sl) spec.sl = signal.sl;
+  if (signal.trailPct !== undefined) spec.trailPct = signal.trailPct;
+  return spec;
+}
+
+export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: PositionSide, entry: Big, priceStep: string): string {
+  if (level.kind === 'price') return roundToStep(level.value, priceStep).toString();
+  const factor = levelSitsBelow(leg, side) ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
+  return roundToStep(entry.times(factor), priceStep).toString();
+}
+
+/**
+ * The orders that protect `quantity` (what filled, not what was asked). Target shares are rounded
+ * down to the lot step; the last level takes the remainder so the ladder closes the whole position;
+ * a level too small for the market merges into the next one.
+ */
+export function planProtection(spec: ProtectionSpec, side: PositionSide, quantity: string, entryPrice: string, market: MarketInfo): PlannedProtective[] {
+  const entry = new Big(entryPrice);
+  const total = floorToStep(quantity, market.amountStep);
+  const planned: PlannedProtective[] = [];
+  if (spec.sl) planned.push({ leg: 'sl', type: 'stop_market', amount: total.toString(), triggerPrice: triggerPrice(spec.sl, 'sl', side, entry, market.priceStep) });
+  if (spec.trailPct !== undefined) planned.push({ leg: 'trail', type: 'trailing_stop_market', amount: total.toString(), trailingPercent: spec.trailPct });
+
+  let assigned = new Big(0);
+  let carry = new Big(0);
+  spec.tps.forEach((tp, i) => {
+    const last = i === spec.tps.length - 1;
+    const share = last ? total.minus(assigned) : floorToStep(total.times(tp.sharePct).div(100), market.amountStep).plus(carry);
+    if (!last && share.lt(market.minAmount)) {
+      carry = share;
+      return;
+    }
+    carry = new Big(0);
+    if (share.lte(0)) return;
+    assigned = assigned.plus(share);
+    planned.push({ leg: TP_LEGS[planned.filter((p) => p.leg.startsWith('tp')).length] as OrderLeg, type: 'take_profit_market', amount: share.toString(), triggerPrice: triggerPrice(tp.level, 'tp', side, entry, market.priceStep) });
+  });
+  return planned;
+}
+
+export interface ProtectionManagerDeps {
+  sender: OrderSender;
+  book: BookKeeper;
+  orders: OrderRepository;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+export interface SyncReport {
+  fills: number;
+  canceled: number;
+  stopMoved: boolean;
+}
+
+export class ProtectionManager {
+  constructor(private readonly deps: ProtectionManagerDeps) {}
+
+  /** Places the position's protective orders and records them on the book; fills at once are booked. */
+  async arm(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
+    if (!(exchange.capabilities?.conditionalOrders ?? true)) {
+      throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
+    }
+    await this.cancelAll(exchange, position);
+    const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market);
+    const protection: Protection = { takeProfits: [], ...(spec.breakEven ? { breakEven: true } : {}) };
+    const placed: string[] = [];
+    for (const item of plan) {
+      const record = protectiveRecord(origin, position, item, this.deps.clock.now());
+      const result = await this.deps.sender.place(exchange, record);
+      if (result.kind === 'filled') {
+        // Price was already through the trigger: the exchange filled it at once. Book it.
+        await this.deps.book.book(result.record, fillFrom(record, result.order, exitReasonOf(record.leg)));
+      }
+      const ref: ProtectiveOrderRef = { clientOrderId: record.clientOrderId, triggerPrice: item.triggerPrice ?? '', amount: item.amount };
+      if (item.trailingPercent !== undefined) ref.trailingPercent = item.trailingPercent;
+      if (item.leg.startsWith('tp')) protection.takeProfits?.push(ref);
+      else if (item.leg === 'sl' || !protection.stopLoss) protection.stopLoss = ref;
+      placed.push(record.clientOrderId);
+    }
+    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
+    return placed;
+  }
+
+  /** Cancels every protective order the book knows for the position (before a close or reverse). */
+  async cancelAll(exchange: ExchangePort, position: BookPosition): Promise<void> {
+    const refs = refsOf(position);
+    for (const ref of refs) {
+      await exchange.cancelOrder(position.symbol, ref.clientOrderId, { conditional: true });
+      await this.deps.orders.update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() }).catch(() => undefined);
+    }
+    if (refs.length) {
+      await this.deps.book.setProtection(position.accountId, position.symbol, {});
+      await this.deps.audit.append({ accountId: position.accountId, type: 'order.canceled', at: this.deps.clock.now(), message: `canceled ${refs.length} protective order(s) on ${position.symbol}`, data: { clientOrderIds: refs.map((r) => r.clientOrderId) } });
+    }
+  }
+
+  /**
+   * Books protective fills the exchange reports, then restores consistency: flat → cancel what is
+   * left (one-cancels-other); a target filled → the stop shrinks to the remainder and, when asked,
+   * moves to the entry price. The new stop is placed before the old one is cancelled, so the
+   * position is never without a stop.
+   */
+  async sync(exchange: ExchangePort, position: BookPosition, market: MarketInfo): Promise<SyncReport> {
+    const report: SyncReport = { fills: 0, canceled: 0, stopMoved: false };
+    const refs = refsOf(position);
+    if (!refs.length) return report;
+    const fired = new Set<string>();
+    let lastTarget = 0; // index of the furthest target filled: names the replacement stop's leg
+    for (const ref of refs) {
+      const record = await this.deps.orders.get(position.accountId, ref.clientOrderId);
+      if (!record) continue;
+      if (record.bookedAt) {
+        fired.add(ref.clientOrderId);
+        if (record.leg.startsWith('tp')) lastTarget = Math.max(lastTarget, TP_LEGS.indexOf(record.leg) + 1);
+        continue;
+      }
+      const order = await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
+      if (!order || !filledSomething(order)) continue;
+      await this.deps.orders.update(record.accountId, record.clientOrderId, orderResultPatch(order, this.deps.clock.now()));
+      await this.deps.book.book(record, fillFrom(record, order, exitReasonOf(record.leg), position.leverage));
+      await this.deps.audit.append({
+        accountId: record.accountId,
+        type: 'protective.triggered',
+        at: this.deps.clock.now(),
+        signalId: record.signalId,
+        message: `${describeLeg(record.leg)} filled: ${record.side} ${order.filled} ${record.symbol} @ ${order.average}`,
+        data: { clientOrderId: record.clientOrderId, trigger: record.triggerPrice, fill: order.average },
+      });
+      fired.add(ref.clientOrderId);
+      report.fills++;
+      if (record.leg.startsWith('tp')) lastTarget = Math.max(lastTarget, TP_LEGS.indexOf(record.leg) + 1);
+    }
+    if (!fired.size) return report;
+
+    const after = await this.deps.book.position(position.accountId, position.symbol);
+    const remaining = refs.filter((r) => !fired.has(r.clientOrderId));
+    if (!isOpen(after)) {
+      for (const ref of remaining) {
+        await exchange.cancelOrder(position.symbol, ref.clientOrderId, { conditional: true });
+        await this.deps.orders.update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() });
+        report.canceled++;
+      }
+      await this.deps.book.setProtection(position.accountId, position.symbol, {});
+      if (report.canceled) {
+        await this.deps.audit.append({ accountId: position.accountId, type: 'order.canceled', at: this.deps.clock.now(), message: `position flat: canceled ${report.canceled} sibling protective order(s)`, data: { clientOrderIds: remaining.map((r) => r.clientOrderId) } });
+      }
+      return report;
+    }
+
+    const takeProfits = (position.takeProfits ?? []).filter((r) => !fired.has(r.clientOrderId));
+    let stopLoss = position.stopLoss && !fired.has(position.stopLoss.clientOrderId) ? position.stopLoss : undefined;
+    const firstTargetFired = position.takeProfits?.[0] && fired.has(position.takeProfits[0].clientOrderId);
+    if (stopLoss && !stopLoss.trailingPercent) {
+      const moveToEntry = position.breakEven && firstTargetFired;
+      const trigger = moveToEntry ? roundToStep(position.entryPrice, market.priceStep).toString() : stopLoss.triggerPrice;
+      const amount = floorToStep(after.quantity, market.amountStep).toString();
+      if (trigger !== stopLoss.triggerPrice || amount !== stopLoss.amount) {
+        const replaced = await this.replaceStop(exchange, position, after as BookPosition & { side: PositionSide }, stopLoss, trigger, amount, `sl-be${lastTarget}` as OrderLeg, report);
+        if (replaced) {
+          stopLoss = replaced;
+          report.stopMoved = trigger !== position.stopLoss?.triggerPrice;
+        }
+      }
+    }
+    const protection: Protection = { takeProfits, ...(position.breakEven && !firstTargetFired ? { breakEven: true } : {}) };
+    if (stopLoss) protection.stopLoss = stopLoss;
+    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
+    return report;
+  }
+
+  private async replaceStop(exchange: ExchangePort, position: BookPosition, after: BookPosition & { side: PositionSide }, old: ProtectiveOrderRef, trigger: string, amount: string, leg: OrderLeg, report: SyncReport): Promise<ProtectiveOrderRef | undefined> {
+    const oldRecord = await this.deps.orders.get(position.accountId, old.clientOrderId);
+    if (!oldRecord || oldRecord.leg === leg) return undefined;
+    const record = protectiveRecord(
+      { accountId: oldRecord.accountId, signalId: oldRecord.signalId, leverage: after.leverage, ...(oldRecord.strategy ? { strategy: oldRecord.strategy } : {}) },
+      after,
+      { leg, type: 'stop_market', amount, triggerPrice: trigger },
+      this.deps.clock.now(),
+    );
+    try {
+      const result = await this.deps.sender.place(exchange, record);
+      if (result.kind === 'filled') await this.deps.book.book(result.record, fillFrom(record, result.order, 'stop_loss'));
+    } catch (error) {
+      // The old stop still rests: keep it rather than leave the position unprotected.
+      await this.deps.audit.append({ accountId: position.accountId, type: 'order.failed', at: this.deps.clock.now(), message: `could not move the stop to ${trigger}; the previous stop ${old.triggerPrice} stays`, data: { error: error instanceof Error ? error.message : String(error) } });
+      return undefined;
+    }
+    await exchange.cancelOrder(position.symbol, old.clientOrderId, { conditional: true });
+    await this.deps.orders.update(position.accountId, old.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() });
+    report.canceled++;
+    await this.deps.audit.append({ accountId: position.accountId, type: 'order.sent', at: this.deps.clock.now(), message: `stop moved ${old.triggerPrice} → ${trigger} for ${amount} ${position.symbol}`, data: { from: old.clientOrderId, to: record.clientOrderId } });
+    return { clientOrderId: record.clientOrderId, triggerPrice: trigger, amount };
+  }
+}
+
+export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
+  return [position.stopLoss, ...(position.takeProfits ?? [])].filter((r): r is ProtectiveOrderRef => !!r);
+}
+
+function protectiveRecord(origin: ProtectionOrigin, position: BookPosition & { side?: PositionSide }, item: PlannedProtective, now: number): OrderRecord {
+  const record: OrderRecord = {
+    accountId: origin.accountId,
+    clientOrderId: clientOrderIdFor(origin.signalId, item.leg),
+    signalId: origin.signalId,
+    leg: item.leg,
+    symbol: position.symbol,
+    side: closingSide(position.side as PositionSide),
+    type: item.type,
+    reduceOnly: true,
+    amount: item.amount,
+    status: 'intent',
+    leverage: origin.leverage,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (item.triggerPrice) record.triggerPrice = item.triggerPrice;
+  if (item.trailingPercent !== undefined) record.trailingPercent = item.trailingPercent;
+  if (origin.strategy) record.strategy = origin.strategy;
+  if (!isConditional(record.type)) throw new Error(`protective order ${item.leg} must be conditional`);
+  return record;
+}
+
+const filledSomething = (order: ExchangeOrder): boolean => order.filled !== '0' && order.filled !== '' && order.status !== 'open';
+
+const exitReasonOf = (leg: OrderLeg): 'stop_loss' | 'take_profit' => (leg.startsWith('tp') ? 'take_profit' : 'stop_loss');
+
+const describeLeg = (leg: OrderLeg): string => (leg.startsWith('tp') ? `take-profit ${leg}` : leg === 'trail' ? 'trailing stop' : 'stop-loss');
