@@ -29,7 +29,9 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     conditionalLookup: { trigger: true },
     positionMode: true,
     marginMode: true,
-    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, adjustForTimeDifference: false },
+    // fetchCurrencies off: loading markets then makes no signed call (faster, and a skewed clock
+    // or a key without spot permissions cannot break it).
+    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, adjustForTimeDifference: false },
   },
   okx: {
     id: 'okx',
