@@ -13,6 +13,7 @@ import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { FixedPriceSource } from '../../shared/adapters/prices/fixed-price-source';
 import { LocalKeyVault } from '../../shared/adapters/keyvault/local-key-vault';
+import type { AccountSettings, ExchangeId } from '../../shared/core/domain/account';
 import type { Clock } from '../../shared/core/ports/runtime';
 import { CreateAccount } from '../../shared/core/usecases/accounts';
 import { executorEnvSchema, loadEnv, webhookEnvSchema, type ExecutorEnv, type WebhookEnv } from '../../shared/platform/config';
@@ -55,6 +56,8 @@ export interface Harness {
   executor: ReturnType<typeof createExecutorHandler>;
   settle: ReturnType<typeof buildSettlePaperTriggers>;
   createAccount(balance?: number, settings?: Parameters<CreateAccount['execute']>[0]['settings']): Promise<{ accountId: string; token: string }>;
+  /** A live-exchange account through CreateAccount: its keys are encrypted by the local key vault. */
+  createLiveAccount(input: LiveAccountInput): Promise<{ accountId: string; token: string }>;
   post(body: unknown, options?: { path?: string; ip?: string; base64?: boolean }): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   receiveAll(): Promise<Message[]>;
   /** receives and runs messages through the executor until the queue is empty */
@@ -62,7 +65,23 @@ export interface Harness {
   sqsEvent(messages: Message[]): SQSEvent;
 }
 
-export async function createHarness(options: { clock?: Clock; visibilityTimeoutSeconds?: number; webhookEnv?: Record<string, string>; leaseMs?: number } = {}): Promise<Harness> {
+export interface LiveAccountInput {
+  exchange: Exclude<ExchangeId, 'paper'>;
+  apiKey: string;
+  secret: string;
+  settings?: Partial<AccountSettings>;
+}
+
+export interface HarnessOptions {
+  clock?: Clock;
+  visibilityTimeoutSeconds?: number;
+  webhookEnv?: Record<string, string>;
+  /** extra executor variables, e.g. EXCHANGE_API_URL (a fake exchange), EXCHANGE_TIMEOUT_MS */
+  executorEnv?: Record<string, string>;
+  leaseMs?: number;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const ep = endpoints();
   const stage = `it${randomBytes(4).toString('hex')}`;
   const dynamo = new DynamoDBClient({ region, endpoint: ep.dynamo });
@@ -73,7 +92,7 @@ export async function createHarness(options: { clock?: Clock; visibilityTimeoutS
   const keyFile = join(dir, 'local-kms.key');
   const common = { STAGE: stage, AWS_REGION: region, DYNAMODB_ENDPOINT: ep.dynamo, SQS_ENDPOINT: ep.sqs };
   const webhookEnv = loadEnv(webhookEnvSchema, { ...common, SIGNAL_QUEUE_URL: queueUrl, ...options.webhookEnv });
-  const executorEnv = loadEnv(executorEnvSchema, { ...common, KEY_VAULT: 'local', LOCAL_KEY_FILE: keyFile, PAPER_PRICE_SOURCE: 'replay', SIGNAL_LEASE_MS: String(options.leaseMs ?? 500) });
+  const executorEnv = loadEnv(executorEnvSchema, { ...common, KEY_VAULT: 'local', LOCAL_KEY_FILE: keyFile, PAPER_PRICE_SOURCE: 'replay', SIGNAL_LEASE_MS: String(options.leaseMs ?? 500), ...options.executorEnv });
   const prices = new FixedPriceSource({ 'BTC/USDT:USDT': 50_000, 'ETH/USDT:USDT': 2_500, 'XRP/USDT:USDT': 0.5 }, options.clock);
   const runtime = buildTradingRuntime(executorEnv, options.clock, prices);
   const vault = LocalKeyVault.open(keyFile);
@@ -98,6 +117,10 @@ export async function createHarness(options: { clock?: Clock; visibilityTimeoutS
     settle,
     async createAccount(balance = 10_000, settings) {
       const out = await new CreateAccount({ accounts: runtime.repos.accounts, vault, audit: runtime.repos.audit, clock }).execute({ name: 'it', exchange: 'paper', balance, ...(settings ? { settings } : {}) });
+      return { accountId: out.account.accountId, token: out.token };
+    },
+    async createLiveAccount({ exchange, apiKey, secret, settings }) {
+      const out = await new CreateAccount({ accounts: runtime.repos.accounts, vault, audit: runtime.repos.audit, clock }).execute({ name: 'it-live', exchange, credentials: { apiKey, secret }, ...(settings ? { settings } : {}) });
       return { accountId: out.account.accountId, token: out.token };
     },
     async post(body, opts = {}) {

@@ -69,13 +69,11 @@ const CODES: Record<CcxtExchangeId, Record<string, ErrorMeaning>> = {
     '51169': 'REDUCE_ONLY_FLAT',
     '51016': 'DUPLICATE_CLIENT_ID',
     '50102': 'CLOCK_SKEW',
-    '51010': 'POSITION_MODE',
     '51000': 'INVALID_ORDER',
     '51603': 'ORDER_NOT_FOUND',
     '50111': 'AUTH_FAILED',
     '50113': 'AUTH_FAILED',
     '50011': 'RATE_LIMITED',
-    '59000': 'NO_CHANGE',
     '51001': 'UNKNOWN_SYMBOL',
   },
   bybit: {
@@ -85,7 +83,7 @@ const CODES: Record<CcxtExchangeId, Record<string, ErrorMeaning>> = {
     '110017': 'REDUCE_ONLY_FLAT',
     '110072': 'DUPLICATE_CLIENT_ID',
     '10002': 'CLOCK_SKEW',
-    '110025': 'POSITION_MODE',
+    '110025': 'NO_CHANGE', // position mode not modified
     '110001': 'ORDER_NOT_FOUND',
     '10003': 'AUTH_FAILED',
     '10004': 'AUTH_FAILED',

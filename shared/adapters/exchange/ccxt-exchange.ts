@@ -20,7 +20,7 @@ import { RateLimitedError } from '../../core/ports/exchange';
 import type { Clock } from '../../core/ports/runtime';
 import { ClockSkewError, OrderNotFoundError, PositionModeError, translateCcxtError } from './ccxt-errors';
 import { createCcxtExchange, type CcxtExchange, type CcxtExchangeId, type CcxtMarket, type CcxtOrder, type CcxtPosition } from './ccxt-lib';
-import { DIALECTS, type Dialect } from './dialects';
+import { DIALECTS, minNotionalOf, type Dialect } from './dialects';
 import { sharedMarkets } from './market-cache';
 
 export interface CcxtExchangeConfig {
@@ -363,7 +363,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   private toExchangeAmount(market: CcxtMarket, baseAmount: string): number {
     const contracts = new Big(baseAmount).div(contractSize(market));
-    let rounded = '0';
+    let rounded: string | undefined;
     try {
       rounded = this.ex.amountToPrecision(market.symbol, contracts.toString());
     } catch {
@@ -378,7 +378,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
   private async spotBuyCost(market: CcxtMarket, baseAmount: string): Promise<number> {
     const quote = await this.fetchPrice(market.symbol);
     const cost = new Big(baseAmount).times(quote.ask ?? quote.last).round(0, Big.roundDown);
-    const min = new Big(market.limits.cost?.min ?? this.dialect.minNotionalFallback ?? 0);
+    const min = new Big(minNotionalOf(this.dialect, market.quote, market.limits.cost?.min));
     if (cost.lt(min)) throw new SignalRejectedError(`order cost ${cost.toString()} ${market.quote} is below the minimum ${min.toString()}`, 'MIN_NOTIONAL');
     return Number(cost.toString());
   }
@@ -475,13 +475,22 @@ export class CcxtExchangeAdapter implements ExchangePort {
   }
 }
 
-/** Rewrites every API host of a ccxt instance to `baseUrl`, keeping the paths (local fake exchange). */
+/**
+ * Rewrites every API host of a ccxt instance to `baseUrl`, keeping the paths (local fake exchange).
+ * ccxt picks some error tables by the request's host (Binance's linear table maps -2019 to
+ * InsufficientFunds); the instance is told which production URL each local one stands for, so the
+ * errors raised locally are the ones production raises.
+ */
 export function pointAtBaseUrl(ex: CcxtExchange, baseUrl: string): void {
   const base = baseUrl.replace(/\/$/, '');
+  const roots: [local: string, production: string][] = [];
+  const hostname = (ex as unknown as { hostname?: string }).hostname ?? '';
   const rewrite = (value: unknown): unknown => {
     if (typeof value === 'string' && /^https?:\/\//.test(value)) {
       const url = new URL(value);
-      return `${base}${url.pathname === '/' ? '' : url.pathname}`;
+      const local = `${base}${url.pathname === '/' ? '' : url.pathname}`;
+      roots.push([local, value.replace('{hostname}', hostname)]);
+      return local;
     }
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
@@ -493,6 +502,15 @@ export function pointAtBaseUrl(ex: CcxtExchange, baseUrl: string): void {
   const urls = ex.urls as Record<string, unknown>;
   urls.api = rewrite(urls.api);
   if (urls.test) urls.test = rewrite(urls.test);
+  // Longest local root first, so /fapi/v2 is not taken for /fapi.
+  roots.sort((a, b) => b[0].length - a[0].length);
+  const target = ex as unknown as { getExceptionsByUrl?: (url: string, exactOrBroad: string) => unknown };
+  const original = target.getExceptionsByUrl;
+  if (typeof original !== 'function') return;
+  target.getExceptionsByUrl = (url: string, exactOrBroad: string) => {
+    const root = roots.find(([local]) => url.startsWith(local));
+    return original.call(ex, root ? root[1] + url.slice(root[0].length) : url, exactOrBroad);
+  };
 }
 
 export function contractSize(market: CcxtMarket): Big {
@@ -505,8 +523,9 @@ export function marketInfo(market: CcxtMarket, dialect: Dialect): MarketInfo {
   const amountStep = new Big(market.precision.amount ?? 1).times(size);
   const minContracts = market.limits.amount?.min;
   const minAmount = minContracts !== undefined ? new Big(minContracts).times(size) : amountStep;
-  const minNotional = market.limits.cost?.min ?? (dialect.minNotionalFallback ? Number(dialect.minNotionalFallback) : 0);
-  return {
+  const minNotional = minNotionalOf(dialect, market.quote, market.limits.cost?.min);
+  const maxContracts = market.limits.amount?.max;
+  const info: MarketInfo = {
     symbol: market.symbol,
     base: market.base,
     quote: market.quote,
@@ -518,6 +537,8 @@ export function marketInfo(market: CcxtMarket, dialect: Dialect): MarketInfo {
     minNotional: new Big(minNotional).toString(),
     maxLeverage: dialect.capabilities.derivatives ? (market.limits.leverage?.max ?? 125) : 1,
   };
+  if (maxContracts !== undefined && maxContracts > 0) info.maxAmount = new Big(maxContracts).times(size).toString();
+  return info;
 }
 
 function toPosition(p: CcxtPosition, market: CcxtMarket, symbol: string): ExchangePosition | undefined {

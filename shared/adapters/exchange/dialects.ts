@@ -17,8 +17,8 @@ export interface Dialect {
   marginMode: boolean;
   /** ccxt options for this exchange (market types to load, defaults) */
   options: Record<string, unknown>;
-  /** the fee currency may differ from the quote (BNB on Binance): convert */
-  minNotionalFallback?: string;
+  /** the exchange's minimum order value where ccxt's market carries none (Upbit: 5,000 KRW) */
+  minNotionalFallback?: { quote: string; amount: string };
 }
 
 export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
@@ -54,7 +54,8 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
   },
   bitget: {
     id: 'bitget',
-    capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false },
+    // ccxt places Bitget's stop-loss/take-profit as whole-position orders: no take-profit ladder.
+    capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false, sizedProtection: false },
     clientIdPattern: /^[A-Za-z0-9_-]{1,50}$/,
     conditionalLookup: { trigger: true },
     positionMode: true,
@@ -70,6 +71,13 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     positionMode: false,
     marginMode: false,
     options: { createMarketBuyOrderRequiresPrice: false },
-    minNotionalFallback: '5000',
+    minNotionalFallback: { quote: 'KRW', amount: '5000' },
   },
 };
+
+/** The minimum order value of a market: ccxt's, else the dialect's fallback for that quote. */
+export function minNotionalOf(dialect: Dialect, quote: string, fromMarket: number | undefined): string {
+  if (fromMarket !== undefined) return String(fromMarket);
+  const fallback = dialect.minNotionalFallback;
+  return fallback && fallback.quote === quote ? fallback.amount : '0';
+}

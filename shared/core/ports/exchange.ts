@@ -20,6 +20,8 @@ export interface MarketInfo {
   minAmount: string;
   /** minimum order notional in the quote currency (0 when none) */
   minNotional: string;
+  /** largest amount one order may carry, base units (absent when the exchange sets none) */
+  maxAmount?: string;
   maxLeverage: number;
 }
 
@@ -80,6 +82,8 @@ export interface ExchangeCapabilities {
   trailingStop: boolean;
   /** the exchange cancels sibling protective orders itself when one fills */
   linkedProtection: boolean;
+  /** protective orders keep the size they are given (false: whole-position only, no ladder) */
+  sizedProtection?: boolean;
 }
 
 /** How to find an order again: conditional orders live apart from plain ones on most exchanges. */

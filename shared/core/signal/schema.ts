@@ -82,7 +82,7 @@ export const signalFieldsSchema = z.strictObject({
   leverage: z.optional(leverageField),
   sl: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 99)))),
   tp: z.optional(field((v) => asParsed<TakeProfitLevel[]>(parseTakeProfits(v)))),
-  breakeven: z.optional(field((v) => asParsed<boolean>(parseBool(v)))),
+  breakeven: z.optional(z.union([z.boolean(), field((v) => asParsed<boolean>(parseBool(v)))], { error: 'must be true or false' })),
   trail: z.optional(field((v) => {
     const level = parseLevel(v, 50);
     if (typeof level === 'string' || level.kind !== 'percent') return fail('must be a percent like "1.5%"');

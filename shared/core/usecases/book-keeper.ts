@@ -64,6 +64,11 @@ export class BookKeeper {
     }
   }
 
+  /** Marks an order handled without touching the book (a close of a position the book never held). */
+  async markApplied(order: OrderRecord): Promise<void> {
+    await this.deps.orders.update(order.accountId, order.clientOrderId, { bookedAt: this.deps.clock.now() });
+  }
+
   /** Records which protective orders guard the open position (refs only; they rest on the exchange). */
   async setProtection(accountId: string, symbol: string, protection: Protection): Promise<void> {
     for (let attempt = 1; ; attempt++) {

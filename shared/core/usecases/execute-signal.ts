@@ -219,7 +219,12 @@ export class ExecuteSignal {
 
   private async placeMarket(exchange: ExchangePort, record: OrderRecord, exitReason: 'signal' | 'reverse'): Promise<LegResult> {
     const result = await this.placeOrConfirmFlat(exchange, record);
-    if (result.kind === 'filled') {
+    if (result.kind === 'filled' && record.reduceOnly && !isOpen(await this.deps.book.position(record.accountId, record.symbol))) {
+      // The exchange held a position our book does not (opened by hand, case 25): booking the
+      // close would open a phantom position the other way. Record it and tell the owner.
+      await this.deps.book.markApplied(record);
+      await this.deps.audit.append({ accountId: record.accountId, type: 'alert', at: this.deps.clock.now(), signalId: record.signalId, message: `closed ${result.order.filled} ${record.symbol} that the system had not opened (a position opened outside it)`, data: { clientOrderId: record.clientOrderId, average: result.order.average, severity: 'warning' } });
+    } else if (result.kind === 'filled') {
       await this.deps.book.book(result.record, fillFrom(record, result.order, exitReason));
     } else if (result.kind === 'resting') {
       throw new TransientError(`market order ${record.clientOrderId} is not filled yet`);
@@ -324,7 +329,7 @@ function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide
 }
 
 /** Refuses an entry the exchange cannot carry out safely, before anything is sent. */
-function checkCapabilities(signal: Signal, exchange: ExchangePort): void {
+export function checkCapabilities(signal: Signal, exchange: ExchangePort): void {
   const caps = exchange.capabilities;
   if (!caps) return;
   if (!caps.derivatives && signal.intent === 'enter_short') {
@@ -333,6 +338,9 @@ function checkCapabilities(signal: Signal, exchange: ExchangePort): void {
   const wantsProtection = signal.sl || signal.tp || signal.tpLevels || signal.trailPct !== undefined;
   if (wantsProtection && !caps.conditionalOrders) {
     throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss/take-profit orders; send the entry without sl/tp`, 'PROTECTION_UNSUPPORTED');
+  }
+  if ((signal.tpLevels || signal.breakEven) && caps.sizedProtection === false) {
+    throw new SignalRejectedError(`${exchange.exchangeId} protective orders close the whole position: use a single tp, without breakeven`, 'LADDER_UNSUPPORTED');
   }
   if (signal.trailPct !== undefined && !caps.trailingStop) {
     throw new SignalRejectedError(`${exchange.exchangeId} has no native trailing stop; use sl instead`, 'TRAILING_UNSUPPORTED');

@@ -46,6 +46,14 @@ export function sizeEntry({ size, equity, price, leverage, market }: SizingInput
       { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep },
     );
   }
+  if (market.maxAmount !== undefined && amount.gt(market.maxAmount)) {
+    // Refused here with the numbers rather than by the exchange with a bare code (-4005).
+    throw new SignalRejectedError(
+      `order amount ${amount.toString()} ${market.base} is above the market's maximum ${market.maxAmount} per order`,
+      'ABOVE_MAX_AMOUNT',
+      { amount: amount.toString(), maxAmount: market.maxAmount },
+    );
+  }
   if (notional.lt(market.minNotional)) {
     throw new SignalRejectedError(
       `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`,
@@ -54,4 +62,32 @@ export function sizeEntry({ size, equity, price, leverage, market }: SizingInput
     );
   }
   return { amount: amount.toString(), notional: notional.toString(), margin: notional.div(leverage).toString() };
+}
+
+export interface RiskSizingInput {
+  /** percent of equity lost if the stop is hit */
+  riskPct: number;
+  /** account equity in the quote currency */
+  equity: number;
+  price: number;
+  /** the stop-loss trigger price the risk is measured to */
+  stopPrice: number;
+  leverage: number;
+  market: MarketInfo;
+}
+
+/**
+ * Amount whose loss at the stop (price distance only, fees aside) equals riskPct of equity, capped
+ * by what equity × leverage buys, rounded down to the lot step; then the minimums of `sizeEntry`.
+ */
+export function sizeFromRisk({ riskPct, equity, price, stopPrice, leverage, market }: RiskSizingInput): SizedOrder {
+  if (!(price > 0)) throw new SignalRejectedError('no usable price for sizing', 'NO_PRICE');
+  const distance = new Big(price).minus(stopPrice).abs();
+  if (distance.eq(0)) throw new SignalRejectedError(`the stop ${stopPrice} equals the price: no risk to size on`, 'INVALID_STOP');
+  const budget = new Big(Math.max(equity, 0));
+  const byRisk = budget.times(riskPct).div(100).div(distance);
+  const byMargin = budget.times(leverage).div(price);
+  const amount = floorToStep(byRisk.lt(byMargin) ? byRisk : byMargin, market.amountStep);
+  // A whole number of lots passes through sizeEntry unchanged, which applies the same minimums.
+  return sizeEntry({ size: { kind: 'contracts', value: Number(amount.toString()) }, equity, price, leverage, market });
 }

@@ -23,6 +23,7 @@ class MemoryAccounts implements AccountRepository {
   async setStatus() {}
   async setWebhookTokenHash() {}
   async setHalt() {}
+  async setStrategies() {}
 }
 
 let fake: FakeBinance;

@@ -85,6 +85,12 @@ describe('validateSignalFields: valid alerts', () => {
     expect(value.fields).toMatchObject({ breakeven: true, trail: 1.5, type: 'limit', limit: { kind: 'percent', value: 0.2 }, tif: 'PO' });
   });
 
+  it('takes breakeven as a JSON boolean too', () => {
+    expect(valid({ ...minimal, breakeven: true }).fields.breakeven).toBe(true);
+    expect(valid({ ...minimal, breakeven: false }).fields.breakeven).toBe(false);
+    expect(invalid({ ...minimal, breakeven: 'maybe' })).toContainEqual({ field: 'breakeven', message: 'must be true or false' });
+  });
+
   it.each([
     ['2%:60,4%:60', 'shares add up to more than 100'],
     ['2%:30,4%:30', 'shares must add up to 100'],

@@ -3,7 +3,8 @@
 import Big from 'big.js';
 import type { ExchangePosition, MarketInfo } from '../../../../shared/core/ports/exchange';
 import type { Intent, Signal } from '../../../../shared/core/signal/types';
-import { planLegs } from '../../../../shared/core/usecases/execute-signal';
+import { checkCapabilities, planLegs } from '../../../../shared/core/usecases/execute-signal';
+import type { ExchangeCapabilities, ExchangePort } from '../../../../shared/core/ports/exchange';
 import { triggerPrice } from '../../../../shared/core/usecases/protection';
 
 const market: MarketInfo = { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.1', minAmount: '0.001', minNotional: '100', maxLeverage: 125 };
@@ -49,4 +50,35 @@ test.each([
   ['sl', 'long', { kind: 'price', value: 48123.456 }, '48123.5'],
 ] as const)('%s for a %s at 50,000 with %j → %s', (leg, side, level, expected) => {
   expect(triggerPrice(level, leg, side, new Big(50000), '0.1')).toBe(expected);
+});
+
+describe('checkCapabilities: entries an exchange cannot carry out safely are refused before anything is sent', () => {
+  const futures: ExchangeCapabilities = { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false };
+  const exchange = (caps: Partial<ExchangeCapabilities>, id = 'x') => ({ exchangeId: id, capabilities: { ...futures, ...caps } }) as unknown as ExchangePort;
+  const codeOf = (fn: () => void) => {
+    try {
+      fn();
+      return 'ok';
+    } catch (e) {
+      return (e as { code?: string }).code;
+    }
+  };
+  const pct = (value: number) => ({ kind: 'percent' as const, value });
+
+  it.each([
+    ['a short on spot', signal('enter_short'), { derivatives: false }, 'SPOT_LONG_ONLY'],
+    ['a stop where none can rest', signal('enter_long', { sl: pct(2) }), { conditionalOrders: false }, 'PROTECTION_UNSUPPORTED'],
+    ['a trailing stop without a native one', signal('enter_long', { trailPct: 1 }), { trailingStop: false }, 'TRAILING_UNSUPPORTED'],
+    ['a take-profit ladder on whole-position protective orders', signal('enter_long', { tp: pct(2), tpLevels: [{ level: pct(2), sharePct: 50 }, { level: pct(4), sharePct: 50 }] }), { sizedProtection: false }, 'LADDER_UNSUPPORTED'],
+    ['break-even on whole-position protective orders', signal('enter_long', { tp: pct(2), breakEven: true }), { sizedProtection: false }, 'LADDER_UNSUPPORTED'],
+    ['a resting limit entry with a stop', signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'GTC' } }), {}, 'PROTECTION_NEEDS_FILL'],
+  ] as const)('refuses %s', (_name, s, caps, code) => {
+    expect(codeOf(() => checkCapabilities(s, exchange(caps)))).toBe(code);
+  });
+
+  it('lets through what the exchange can do: a long with a ladder on futures, an IOC limit with a stop, a plain spot long', () => {
+    expect(codeOf(() => checkCapabilities(signal('enter_long', { tp: pct(2), tpLevels: [{ level: pct(2), sharePct: 50 }, { level: pct(4), sharePct: 50 }], breakEven: true }), exchange({})))).toBe('ok');
+    expect(codeOf(() => checkCapabilities(signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'IOC' } }), exchange({})))).toBe('ok');
+    expect(codeOf(() => checkCapabilities(signal('enter_long'), exchange({ derivatives: false, conditionalOrders: false, trailingStop: false })))).toBe('ok');
+  });
 });

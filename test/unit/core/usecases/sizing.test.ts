@@ -177,3 +177,16 @@ describe('sizeEntry: refusals', () => {
     expect(error.message).toBe('no usable price for sizing');
   });
 });
+
+describe('sizeEntry: the market maximum per order', () => {
+  it('refuses an amount above the maximum with both numbers, before the exchange does (-4005)', () => {
+    const oversized = () => sizeEntry(input({ kind: 'contracts', value: 120 }, { market: market({ maxAmount: '100' }) }));
+
+    expect(oversized).toThrow(SignalRejectedError);
+    expect(oversized).toThrow('order amount 120 BTC is above the market\'s maximum 100 per order');
+  });
+
+  it('accepts an amount exactly at the maximum', () => {
+    expect(sizeEntry(input({ kind: 'contracts', value: 100 }, { market: market({ maxAmount: '100' }) })).amount).toBe('100');
+  });
+});

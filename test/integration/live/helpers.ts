@@ -1,0 +1,159 @@
+// Shared set-up of the live-execution tests: a fake Binance USDⓈ-M with one funded key per test,
+// the harness pointed at it through EXCHANGE_API_URL, and executors built like the Lambda's
+// (real ccxt adapter) with short look-up backoffs and optional wrapping of the exchange or repos.
+import { startFakeBinance, type FakeBinance, type FakeBinanceOptions, type RequestLogEntry } from '../../../bin/local/fake-binance';
+import { createExecutorHandler, type ExecutorHandler } from '../../../functions/executor/app';
+import { CcxtExchangeAdapter } from '../../../shared/adapters/exchange/ccxt-exchange';
+import type { Account } from '../../../shared/core/domain/account';
+import type { ExchangePort, MarketInfo } from '../../../shared/core/ports/exchange';
+import type { OrderRepository } from '../../../shared/core/ports/repositories';
+import type { ExchangeFactory } from '../../../shared/core/ports/runtime';
+import type { Signal, SymbolRef } from '../../../shared/core/signal/types';
+import { BookKeeper } from '../../../shared/core/usecases/book-keeper';
+import { ExecuteSignal } from '../../../shared/core/usecases/execute-signal';
+import { OrderSender } from '../../../shared/core/usecases/order-sender';
+import { ProtectionManager } from '../../../shared/core/usecases/protection';
+import { buildExchangeFactory } from '../../../shared/runtime/executor';
+import { createHarness, silentLogger, type Harness, type HarnessOptions } from '../harness';
+
+export const BTC: SymbolRef = { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' };
+export const XRP: SymbolRef = { unified: 'XRP/USDT:USDT', base: 'XRP', quote: 'USDT', settle: 'USDT', compact: 'XRPUSDT' };
+
+export const START_BALANCE = 10_000;
+/** Keys seeded on the fake: each test trades on its own, so the fake's books never mix tests. */
+const KEYS = Array.from({ length: 24 }, (_, i) => ({ apiKey: `it-live-key-${i}`, secret: `it-live-secret-${i}`, usdt: START_BALANCE }));
+
+/** The executor's signal lease: a redelivery this long after a failed one finds it lapsed (as after the visibility timeout). */
+export const LEASE_MS = 300;
+
+export interface LiveSuite {
+  fake: FakeBinance;
+  h: Harness;
+  /** A fresh fake key and a live account holding it (keys encrypted by the local vault). */
+  newAccount(settings?: Parameters<Harness['createLiveAccount']>[0]['settings']): Promise<{ accountId: string; apiKey: string; token: string }>;
+  close(): Promise<void>;
+}
+
+export async function startLiveSuite(options: { fake?: FakeBinanceOptions; executorEnv?: Record<string, string>; harness?: HarnessOptions } = {}): Promise<LiveSuite> {
+  const fake = await startFakeBinance({ accounts: KEYS, ...options.fake });
+  const h = await createHarness({
+    leaseMs: LEASE_MS,
+    ...options.harness,
+    executorEnv: { EXCHANGE_API_URL: fake.url, EXCHANGE_TIMEOUT_MS: '800', MAX_RETRY_AFTER_MS: '1500', ...options.executorEnv },
+  });
+  let next = 0;
+  return {
+    fake,
+    h,
+    async newAccount(settings) {
+      const key = KEYS[next++];
+      if (!key) throw new Error('out of fake keys: seed more in live/helpers.ts');
+      const { accountId, token } = await h.createLiveAccount({ exchange: 'binanceusdm', apiKey: key.apiKey, secret: key.secret, ...(settings ? { settings } : {}) });
+      return { accountId, apiKey: key.apiKey, token };
+    },
+    close: () => fake.close(),
+  };
+}
+
+export interface ExecutorOptions {
+  /** wraps the real ccxt adapter (inject a stale read, count calls) */
+  wrap?: (adapter: ExchangePort) => ExchangePort;
+  orders?: OrderRepository;
+  lookupBackoffMs?: number[];
+}
+
+/** ExecuteSignal as buildExecuteSignal composes it, with a fresh adapter cache: a new Lambda container. */
+export function liveExecutor(h: Harness, options: ExecutorOptions = {}): ExecuteSignal {
+  const repos = h.runtime.repos;
+  const clock = h.runtime.clock;
+  const orders = options.orders ?? repos.orders;
+  const sender = new OrderSender({ orders, audit: repos.audit, clock, lookupBackoffMs: options.lookupBackoffMs ?? [30, 60, 120] });
+  const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders, audit: repos.audit, clock });
+  const factory = unthrottled(buildExchangeFactory(h.executorEnv, h.runtime));
+  const exchanges: ExchangeFactory = options.wrap
+    ? { forAccount: async (account, credentials) => (options.wrap as (a: ExchangePort) => ExchangePort)(await factory.forAccount(account, credentials)) }
+    : factory;
+  return new ExecuteSignal({
+    accounts: repos.accounts,
+    ledger: repos.signals,
+    audit: repos.audit,
+    vault: h.vault,
+    exchanges,
+    sender,
+    book,
+    protection: new ProtectionManager({ sender, book, orders, audit: repos.audit, clock }),
+    clock,
+    leaseMs: h.executorEnv.SIGNAL_LEASE_MS,
+    ...(h.executorEnv.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: h.executorEnv.SLIPPAGE_MAX_BPS, onExceed: h.executorEnv.SLIPPAGE_ON_EXCEED } } : {}),
+  });
+}
+
+/**
+ * The production factory with ccxt's request spacing switched off on the adapters it builds: the
+ * fake has no request weights, and the spacing (50 ms × weight per call) would only slow the suite.
+ * The harness's own executor (webhook → SQS path) keeps it on.
+ */
+function unthrottled(factory: ExchangeFactory): ExchangeFactory {
+  return {
+    async forAccount(account, credentials) {
+      const adapter = await factory.forAccount(account, credentials);
+      if (adapter instanceof CcxtExchangeAdapter) adapter.raw.enableRateLimit = false;
+      return adapter;
+    },
+  };
+}
+
+/** The real ccxt adapter of an account and the pieces ProtectionManager.sync needs (a protection job). */
+export async function protectionOf(h: Harness, accountId: string, symbol = BTC.unified): Promise<{ exchange: ExchangePort; market: MarketInfo; protection: ProtectionManager }> {
+  const repos = h.runtime.repos;
+  const account = (await repos.accounts.get(accountId)) as Account;
+  const credentials = await h.vault.decrypt(accountId, account.credentials as NonNullable<Account['credentials']>);
+  const exchange = await unthrottled(buildExchangeFactory(h.executorEnv, h.runtime)).forAccount(account, credentials);
+  const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock: h.runtime.clock, lookupBackoffMs: [30, 60] });
+  const protection = new ProtectionManager({ sender, book: h.runtime.book, orders: repos.orders, audit: repos.audit, clock: h.runtime.clock });
+  return { exchange, market: await exchange.loadMarket(symbol), protection };
+}
+
+/** An adapter whose methods can be replaced one by one; the rest reach the real adapter. */
+export function override(adapter: ExchangePort, methods: Partial<ExchangePort>): ExchangePort {
+  return Object.assign(Object.create(adapter) as ExchangePort, methods);
+}
+
+export function signalFor(accountId: string, signalId: string, extra: Partial<Signal> = {}): Signal {
+  return { v: 1, signalId, accountId, intent: 'enter_long', symbol: BTC, receivedAt: Date.now(), source: 'webhook', ...extra };
+}
+
+/** Signal ids are 32 characters in production; tests build readable ones of the same shape. */
+export function sid(name: string): string {
+  return `s${name.replace(/[^a-z0-9]/gi, '').padEnd(31, '0')}`.slice(0, 32);
+}
+
+/** One SQS delivery of the signal to the executor function (Lambda's batch of one). */
+export async function deliver(target: ExecuteSignal | ExecutorHandler, signal: Signal, messageId = signal.signalId) {
+  const handler = target instanceof ExecuteSignal ? createExecutorHandler(target, silentLogger()) : target;
+  const record = {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(signal),
+    attributes: { MessageGroupId: `${signal.accountId}#${signal.symbol.compact}`, ApproximateReceiveCount: '1' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn',
+    awsRegion: 'us-east-1',
+  };
+  return handler({ Records: [record as never] }, {} as never);
+}
+
+/** Requests the fake logged from now on (its log has no key: tests in a file run one at a time). */
+export function requestsSince(fake: FakeBinance): () => RequestLogEntry[] {
+  const from = fake.requests().length;
+  return () => fake.requests().slice(from);
+}
+
+export const orderPosts = (log: RequestLogEntry[]) => log.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True when `amount` is a whole number of `step`s (the fake's quantities are floats). */
+export const onStep = (amount: number, step: number): boolean => Math.abs(amount / step - Math.round(amount / step)) < 1e-9;
