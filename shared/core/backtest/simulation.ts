@@ -1,0 +1,330 @@
+// The account a backtest trades: cash, one isolated-margin position, its protective orders, fills
+// with fees and slippage, funding and liquidation. Conventions are in docs/METRICS.md ("How the
+// engine fills"). Numbers only: Big is used once per entry, by the sizing.
+import type { StrategyAction, StrategySignal, HeldPosition } from '../strategies/types';
+import type { PriceLevel } from '../signal/types';
+import { EntrySizer } from './entry-sizing';
+import type { BacktestConfig, BacktestTrade, Candles, ExitReason, SkippedEntries } from './types';
+
+/** Action codes: the pending order is kept in plain fields, so queuing allocates nothing. */
+const NONE = 0;
+const LONG = 1;
+const SHORT = 2;
+const CLOSE_LONG = 3;
+const CLOSE_SHORT = 4;
+const CLOSE_ALL = 5;
+
+const NO_LEVEL = 0;
+const PERCENT = 1;
+const PRICE = 2;
+
+function actionCode(action: StrategyAction, longOnly: boolean): number {
+  switch (action) {
+    case 'long':
+      return LONG;
+    case 'short':
+      return longOnly ? CLOSE_LONG : SHORT;
+    case 'close_long':
+      return CLOSE_LONG;
+    case 'close_short':
+      return CLOSE_SHORT;
+    case 'close_all':
+      return CLOSE_ALL;
+  }
+}
+
+const levelKind = (level: PriceLevel | undefined): number => (level === undefined ? NO_LEVEL : level.kind === 'percent' ? PERCENT : PRICE);
+
+export class Simulation {
+  cash: number;
+  /** +1 long, −1 short, 0 flat */
+  dir = 0;
+  qty = 0;
+  entryPrice = 0;
+  exposureBars = 0;
+  readonly trades: BacktestTrade[] = [];
+  readonly skipped: SkippedEntries = { belowMinimum: 0, invalidStop: 0, noStop: 0 };
+
+  private entryTime = 0;
+  private entryIndex = 0;
+  private entryFee = 0;
+  private fundingPaid = 0;
+  private liquidationPrice = 0;
+  /** effective stop (the tighter of stop-loss and trailing stop); ∓Infinity when none */
+  private stop = 0;
+  private stopIsTrailing = false;
+  /** take-profit target; ±Infinity when none */
+  private target = 0;
+  /** best price since entry, for the trailing stop */
+  private best = 0;
+
+  private pendingAction = NONE;
+  private pendingEquity = 0;
+  private pendingSlKind = NO_LEVEL;
+  private pendingSlValue = 0;
+  private pendingTpKind = NO_LEVEL;
+  private pendingTpValue = 0;
+
+  private fundingIndex = 0;
+
+  private readonly time: Float64Array;
+  private readonly open: Float64Array;
+  private readonly high: Float64Array;
+  private readonly low: Float64Array;
+  private readonly close: Float64Array;
+  private readonly volume: Float64Array;
+  private readonly n: number;
+  private readonly slip: number;
+  private readonly volumeSlip: number;
+  private readonly trail: number;
+  private readonly sizer: EntrySizer;
+
+  constructor(
+    candles: Candles,
+    private readonly config: BacktestConfig,
+  ) {
+    this.cash = config.cash;
+    ({ time: this.time, open: this.open, high: this.high, low: this.low, close: this.close, volume: this.volume } = candles);
+    this.n = candles.time.length;
+    this.slip = config.slippageBps / 10_000;
+    this.volumeSlip = (config.volumeSlippageBpsPerPct ?? 0) / 10_000;
+    this.trail = (config.trailingPct ?? 0) / 100;
+    this.sizer = new EntrySizer(config);
+  }
+
+  held(): HeldPosition {
+    return this.dir > 0 ? 'long' : this.dir < 0 ? 'short' : 'flat';
+  }
+
+  /** Cash plus the open position's unrealized P&L at `price`. */
+  equityAt(price: number): number {
+    return this.dir === 0 ? this.cash : this.cash + this.dir * this.qty * (price - this.entryPrice);
+  }
+
+  /**
+   * Everything that happens from candle i's open until just before its close: the queued order
+   * fills at the open, then funding events inside the candle, then the protective orders.
+   */
+  beginCandle(i: number): void {
+    if (this.pendingAction !== NONE) {
+      const action = this.pendingAction;
+      this.pendingAction = NONE;
+      this.execute(action, i, this.open[i]!, this.pendingEquity, this.pendingSlKind, this.pendingSlValue, this.pendingTpKind, this.pendingTpValue);
+    }
+    if (this.config.funding !== undefined) this.settleFunding(i);
+    if (this.dir !== 0) {
+      this.exposureBars++;
+      this.checkProtection(i);
+    }
+  }
+
+  /** A signal at candle i's close: filled now (fillOn 'close') or queued for candle i+1's open. */
+  onSignal(signal: StrategySignal, i: number): void {
+    const action = actionCode(signal.action, this.config.longOnly);
+    const slKind = levelKind(signal.sl);
+    const tpKind = levelKind(signal.tp);
+    const slValue = signal.sl?.value ?? 0;
+    const tpValue = signal.tp?.value ?? 0;
+    const close = this.close[i]!;
+    const equity = this.equityAt(close);
+    if (this.config.fillOn === 'close') {
+      this.execute(action, i, close, equity, slKind, slValue, tpKind, tpValue);
+      return;
+    }
+    // Filled by beginCandle(i + 1); the last candle's signal has no next open and never fills.
+    this.pendingAction = action;
+    this.pendingEquity = equity;
+    this.pendingSlKind = slKind;
+    this.pendingSlValue = slValue;
+    this.pendingTpKind = tpKind;
+    this.pendingTpValue = tpValue;
+  }
+
+  /** Closes what is still open at the last candle's close, as a market order. */
+  finish(): void {
+    const last = this.n - 1;
+    if (this.dir !== 0 && last >= 0) this.exitMarket(last, this.close[last]!, 'end_of_data');
+  }
+
+  // Same legs as the live executor's planLegs: close before open, a reverse is close + open, no
+  // pyramiding (already long + 'long' does nothing), closes only close what matches.
+  private execute(action: number, i: number, price: number, equity: number, slKind: number, slValue: number, tpKind: number, tpValue: number): void {
+    switch (action) {
+      case LONG:
+      case SHORT: {
+        const d = action === LONG ? 1 : -1;
+        if (this.dir === d) return;
+        if (!this.levelsOnRightSide(d, price, slKind, slValue, tpKind, tpValue)) {
+          this.skipped.invalidStop++;
+          return;
+        }
+        if (this.dir !== 0) this.exitMarket(i, price, 'reverse');
+        this.enter(d, i, price, equity, slKind, slValue, tpKind, tpValue);
+        return;
+      }
+      case CLOSE_LONG:
+        if (this.dir > 0) this.exitMarket(i, price, 'signal');
+        return;
+      case CLOSE_SHORT:
+        if (this.dir < 0) this.exitMarket(i, price, 'signal');
+        return;
+      case CLOSE_ALL:
+        if (this.dir !== 0) this.exitMarket(i, price, 'signal');
+        return;
+    }
+  }
+
+  /** Live refuses a signal whose absolute stop or target sits on the wrong side of the price. */
+  private levelsOnRightSide(d: number, price: number, slKind: number, slValue: number, tpKind: number, tpValue: number): boolean {
+    if (slKind === PRICE && d * (slValue - price) >= 0) return false;
+    if (tpKind === PRICE && d * (tpValue - price) <= 0) return false;
+    return true;
+  }
+
+  private enter(d: number, i: number, base: number, equity: number, slKind: number, slValue: number, tpKind: number, tpValue: number): void {
+    const { leverage, maintenanceMarginRate, takerFee } = this.config;
+    let price = base * (1 + d * this.slip);
+    const riskStop = slKind !== NO_LEVEL ? this.levelPrice(slKind, slValue, price, -d) : this.trail > 0 ? price * (1 - d * this.trail) : Number.NaN;
+    const sized = this.sizer.quantity(price, equity, this.cash, riskStop);
+    if (typeof sized === 'string') {
+      this.skipped[sized]++;
+      return;
+    }
+    let qty = sized;
+    if (this.volumeSlip > 0) {
+      price = base * (1 + d * (this.slip + this.volumeSlippage(i, qty)));
+      const affordable = this.sizer.affordableQuantity(price, this.cash);
+      if (affordable < qty) {
+        // Fewer lots take less of the volume: the price only improves, so one pass is enough.
+        qty = affordable;
+        price = base * (1 + d * (this.slip + this.volumeSlippage(i, qty)));
+        if (qty < this.config.lotStep) {
+          this.skipped.belowMinimum++;
+          return;
+        }
+      }
+    }
+    const fee = qty * price * takerFee;
+    this.cash -= fee;
+    this.dir = d;
+    this.qty = qty;
+    this.entryPrice = price;
+    this.entryTime = this.time[i]!;
+    this.entryIndex = i;
+    this.entryFee = fee;
+    this.fundingPaid = 0;
+    this.liquidationPrice = price * (1 - d / leverage + d * maintenanceMarginRate);
+    this.stop = slKind === NO_LEVEL ? -d * Infinity : this.levelPrice(slKind, slValue, price, -d);
+    this.stopIsTrailing = false;
+    this.target = tpKind === NO_LEVEL ? d * Infinity : this.levelPrice(tpKind, tpValue, price, d);
+    this.best = price;
+    if (this.trail > 0) this.moveTrailingStop();
+  }
+
+  /** A PriceLevel as a price: percent of the entry, towards `towards` (+1 above, −1 below). */
+  private levelPrice(kind: number, value: number, entry: number, towards: number): number {
+    const level = kind === PRICE ? value : entry * (1 + (towards * value) / 100);
+    // Rounded to the tick as live's triggerPrice does.
+    const tick = this.config.priceStep;
+    return tick !== undefined && tick > 0 ? Math.round(level / tick) * tick : level;
+  }
+
+  private moveTrailingStop(): void {
+    const trailing = this.best * (1 - this.dir * this.trail);
+    if (this.dir * (trailing - this.stop) > 0) {
+      this.stop = trailing;
+      this.stopIsTrailing = true;
+    }
+  }
+
+  /** Extra slippage, as a fraction, for taking `qty` of candle i's volume. */
+  private volumeSlippage(i: number, qty: number): number {
+    const volume = this.volume[i]!;
+    return this.volumeSlip > 0 && volume > 0 ? this.volumeSlip * ((qty / volume) * 100) : 0;
+  }
+
+  /** Funding events in [open of i, open of i+1): paid by the position held after the open's fills. */
+  private settleFunding(i: number): void {
+    const funding = this.config.funding!;
+    const start = this.time[i]!;
+    const end = i + 1 < this.n ? this.time[i + 1]! : i > 0 ? start + (start - this.time[i - 1]!) : start + 1;
+    const times = funding.time;
+    while (this.fundingIndex < times.length && times[this.fundingIndex]! < end) {
+      if (this.dir !== 0 && times[this.fundingIndex]! >= start) {
+        // Longs pay positive rates: payment = −sign(side) × quantity × price × rate, price = the open.
+        const payment = -this.dir * this.qty * this.open[i]! * funding.rate[this.fundingIndex]!;
+        this.cash += payment;
+        this.fundingPaid += payment;
+      }
+      this.fundingIndex++;
+    }
+  }
+
+  /**
+   * Conservative order inside one candle, for side d: a gap through the liquidation price
+   * liquidates; a gap through the stop fills at the open; liquidation before a stop that lies
+   * beyond it; the stop before the target when both are in range; the candle's best price moves
+   * the trailing stop only for the next candle (its high may have come after its low).
+   */
+  private checkProtection(i: number): void {
+    const d = this.dir;
+    const o = this.open[i]!;
+    const adverse = d > 0 ? this.low[i]! : this.high[i]!;
+    const favourable = d > 0 ? this.high[i]! : this.low[i]!;
+    const liq = this.liquidationPrice;
+    const stop = this.stop;
+    const stopReason: ExitReason = this.stopIsTrailing ? 'trailing_stop' : 'stop_loss';
+    if (d * (o - liq) <= 0) return this.liquidate(i);
+    if (d * (o - stop) <= 0) return this.exitMarket(i, o, stopReason);
+    if (d * (adverse - liq) <= 0 && d * (stop - liq) <= 0) return this.liquidate(i);
+    if (d * (adverse - stop) <= 0) return this.exitMarket(i, stop, stopReason);
+    if (d * (favourable - this.target) >= 0) return this.exitAt(i, this.target, this.config.makerFee, 0, 'take_profit');
+    if (this.trail > 0 && d * (favourable - this.best) > 0) {
+      this.best = favourable;
+      this.moveTrailingStop();
+    }
+  }
+
+  /** Market exit at `level`, slipped against the trader, taker fee. */
+  private exitMarket(i: number, level: number, reason: ExitReason): void {
+    const price = level * (1 - this.dir * (this.slip + this.volumeSlippage(i, this.qty)));
+    this.exitAt(i, price, this.config.takerFee, 0, reason);
+  }
+
+  /**
+   * Isolated margin: closed at the liquidation price with a taker fee; the maintenance margin
+   * left (quantity × entry × maintenanceMarginRate) is forfeited, so the whole margin is lost.
+   */
+  private liquidate(i: number): void {
+    const price = this.liquidationPrice;
+    const margin = (this.qty * this.entryPrice) / this.config.leverage;
+    const gross = this.dir * this.qty * (price - this.entryPrice);
+    this.exitAt(i, price, this.config.takerFee, Math.max(0, margin + gross), 'liquidation');
+  }
+
+  private exitAt(i: number, price: number, feeRate: number, forfeit: number, reason: ExitReason): void {
+    const qty = this.qty;
+    const gross = this.dir * qty * (price - this.entryPrice);
+    const exitFee = qty * price * feeRate;
+    this.cash += gross - exitFee - forfeit;
+    const fees = this.entryFee + exitFee + forfeit;
+    const pnl = gross - fees + this.fundingPaid;
+    const margin = (qty * this.entryPrice) / this.config.leverage;
+    this.trades.push({
+      side: this.dir > 0 ? 'long' : 'short',
+      entryTime: this.entryTime,
+      entryPrice: this.entryPrice,
+      exitTime: this.time[i]!,
+      exitPrice: price,
+      quantity: qty,
+      fees,
+      funding: this.fundingPaid,
+      pnl,
+      returnPct: margin > 0 ? (pnl / margin) * 100 : 0,
+      exitReason: reason,
+      barsHeld: i - this.entryIndex,
+    });
+    this.dir = 0;
+    this.qty = 0;
+  }
+}
