@@ -90,7 +90,6 @@ export interface WalkForwardDeps {
   evaluate(range: IndexRange, paramSets: readonly StrategyParams[]): Promise<Metrics[]>;
   /** A backtest of `params` over exactly `range`, starting with `cash`. */
   backtest(range: IndexRange, params: StrategyParams, cash: number): Promise<BacktestResult> | BacktestResult;
-  onWindow?(done: number, total: number): void;
 }
 
 export interface WalkForwardSegment {
@@ -132,7 +131,6 @@ export async function runWalkForward(
     segments.push({ window, params, inSampleScore: objectiveScore(metrics[best]!, objective), inSampleMetrics: metrics[best]!, outOfSample });
     // A blown account stays blown: the next segment cannot start from nothing.
     cash = Math.max(0, finalOf(outOfSample.equity, cash));
-    deps.onWindow?.(segments.length, windows.length);
     if (cash <= 0) break;
   }
   const equity = concatFloat64(segments.map((s) => s.outOfSample.equity));

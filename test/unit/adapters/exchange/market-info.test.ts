@@ -22,6 +22,8 @@ describe('marketInfo on OKX (contracts of ctVal coins)', () => {
       priceStep: '0.1',
       minAmount: '0.0001',
       minNotional: '0',
+      // maxSz 100,000,000 contracts × 0.01 BTC
+      maxAmount: '1000000',
       maxLeverage: 100,
     });
     // The dialect loads swaps only: one instruments request, nothing else.
@@ -53,6 +55,8 @@ describe('marketInfo on Bybit (linear: one contract is one coin)', () => {
       priceStep: '0.1',
       minAmount: '0.001',
       minNotional: '5',
+      // maxOrderQty 1,190 BTC
+      maxAmount: '1190',
       maxLeverage: 100,
     });
     expect(requested).toEqual(['/v5/market/instruments-info?category=linear&limit=1000', '/v5/market/instruments-info?category=linear&limit=1000&status=PreLaunch']);

@@ -1,0 +1,31 @@
+// The short human-readable summaries the backtest commands print without --json.
+import type { MonteCarloReport, Percentiles } from '../../shared/core/backtest/monte-carlo';
+import type { BacktestTrade, Metrics } from '../../shared/core/backtest/types';
+import { fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
+
+export function metricsLines(m: Metrics, quote = 'quote'): string[] {
+  return [
+    `trades ${m.trades}  win rate ${fmt(m.winRatePct)} %  profit factor ${fmt(m.profitFactor)}  expectancy ${fmt(m.expectancy)} ${quote}`,
+    `final equity ${fmt(m.finalEquity)} ${quote}  return ${fmt(m.returnPct)} %  CAGR ${fmt(m.cagrPct)} %  buy & hold ${fmt(m.buyHoldReturnPct)} %`,
+    `max drawdown ${fmt(m.maxDrawdownPct)} % (longest ${fmtDuration(m.maxDrawdownDurationMs)})  sharpe ${fmt(m.sharpe)}  sortino ${fmt(m.sortino)}  calmar ${fmt(m.calmar)}`,
+    `exposure ${fmt(m.exposurePct)} %  fees ${fmt(m.totalFees)} ${quote}  funding ${fmt(m.totalFunding)} ${quote}`,
+  ];
+}
+
+export function tradeLines(trades: readonly BacktestTrade[]): string[] {
+  return trades.map(
+    (t, i) =>
+      `${String(i + 1).padStart(4)}  ${t.side.padEnd(5)} ${fmtTime(t.entryTime)} @ ${fmtPrice(t.entryPrice)} → ${fmtTime(t.exitTime)} @ ${fmtPrice(t.exitPrice)}  ${t.exitReason.padEnd(13)} P&L ${fmt(t.pnl)} (${fmt(t.returnPct)} %)`,
+  );
+}
+
+export function monteCarloLines(r: MonteCarloReport): string[] {
+  const row = (name: string, p: Percentiles) => `${name.padEnd(16)} ${[p.p5, p.p25, p.p50, p.p75, p.p95].map((v) => fmt(v).padStart(10)).join('')}`;
+  return [
+    `${r.runs} ${r.mode} runs over ${r.trades} trades (seed ${r.seed}, ${r.compound ? 'compounded' : 'additive'})`,
+    `${''.padEnd(16)} ${['p5', 'p25', 'p50', 'p75', 'p95'].map((h) => h.padStart(10)).join('')}`,
+    row('return %', r.returnPct),
+    row('max drawdown %', r.maxDrawdownPct),
+    `probability of a loss ${fmt(r.probabilityOfLossPct)} %; in the real order: return ${fmt(r.original.returnPct)} %, max drawdown ${fmt(r.original.maxDrawdownPct)} %`,
+  ];
+}
