@@ -153,7 +153,7 @@ export function computeMetrics(candles: Candles, equity: Float64Array, trades: r
 
   return {
     trades: m,
-    finalEquity,
+    finalEquity: money(finalEquity),
     returnPct: (growth - 1) * 100,
     cagrPct,
     annualReturnPct: r.mean * ppy * 100,
@@ -166,19 +166,22 @@ export function computeMetrics(candles: Candles, equity: Float64Array, trades: r
     avgDrawdownPct: dd.avgPct,
     winRatePct: winRate * 100,
     profitFactor: ratio(grossProfit, grossLoss),
-    expectancy,
-    avgWin,
-    avgLoss,
+    expectancy: money(expectancy),
+    avgWin: money(avgWin),
+    avgLoss: money(avgLoss),
     bestTradePct,
     worstTradePct,
     exposurePct: n > 0 ? (exposureBars / n) * 100 : 0,
     sqn: pnlStd > 0 ? (Math.sqrt(m) * expectancy) / pnlStd : 0,
     kelly: kelly(m, winRate, losses, avgWin, avgLoss),
     buyHoldReturnPct: buyHoldReturnPct(candles, config),
-    totalFees,
-    totalFunding,
+    totalFees: money(totalFees),
+    totalFunding: money(totalFunding),
   };
 }
+
+/** Money metrics are reported to 1e-8 of the quote currency: float sums carry noise below that. */
+const money = (v: number): number => (Number.isFinite(v) ? Math.round(v * 1e8) / 1e8 : v);
 
 /** W − (1 − W) / R with R = avgWin / |avgLoss|: W when nothing lost; −Infinity when nothing won. */
 function kelly(trades: number, winRate: number, losses: number, avgWin: number, avgLoss: number): number {
