@@ -14,6 +14,8 @@ export interface CliTarget {
   webhookUrl?: string;
   /** live exchanges' base URL override (the local stack's fake Binance); absent: the real exchanges */
   exchangeApiUrl?: string;
+  /** the local stack only: wall-clock ms per replayed candle (its paper prices and strategy candles) */
+  replayMsPerCandle?: number;
 }
 
 export class CliError extends Error {
@@ -37,7 +39,7 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     };
   }
   const port = Number(process.env.PORT ?? 3000);
-  let discovery: { stage: string; region: string; dynamoEndpoint: string; localKeyFile: string; webhookUrl: string; exchangeApiUrl?: string };
+  let discovery: { stage: string; region: string; dynamoEndpoint: string; localKeyFile: string; webhookUrl: string; exchangeApiUrl?: string; replayMsPerCandle?: number };
   try {
     const response = await fetch(`http://127.0.0.1:${port}/_local/config`, { signal: AbortSignal.timeout(3_000) });
     if (!response.ok) throw new Error(String(response.status));
@@ -54,5 +56,6 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     vault: LocalKeyVault.open(discovery.localKeyFile),
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
+    ...(discovery.replayMsPerCandle ? { replayMsPerCandle: discovery.replayMsPerCandle } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } 
 import { CcxtKeyChecker } from '../shared/adapters/exchange/key-check';
 import { CliError, resolveTarget } from './cli-target';
 import { registerBacktestCommands } from './commands/backtest-commands';
+import { registerStrategyCommands } from './commands/strategy-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -116,6 +117,7 @@ accountListing('trades', 'trades of an account, newest first', (q, id, limit) =>
 accountListing('events', 'audit trail of an account, newest first', (q, id, limit) => q.events(id, limit), (e) => `${iso(e.at)}  ${e.type}  ${e.message}`, 'no events');
 
 registerBacktestCommands(program);
+registerStrategyCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

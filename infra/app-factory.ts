@@ -72,6 +72,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
       { name: 'executor', fn: stateless.executor.fn },
       { name: 'paper-tick', fn: stateless.paperTick.fn },
       { name: 'protection-sync', fn: stateless.protectionSync.fn },
+      { name: 'strategy-runner', fn: stateless.strategyRunner.fn },
     ],
   });
 

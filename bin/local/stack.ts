@@ -1,6 +1,7 @@
 // The whole system on one machine with no AWS: stand-ins, tables and queues, the webhook behind a
-// local API Gateway, the executor behind a local SQS event source, and the scheduled paper-trigger
-// job on a timer. The handlers are the Lambda handlers, built from the same composition code.
+// local API Gateway, the executor behind a local SQS event source, and the scheduled jobs (paper
+// triggers, protection sync, the strategy runner per timeframe) on timers. The handlers are the
+// Lambda handlers, built from the same composition code.
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,9 +10,16 @@ import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
 import { createProtectionSyncHandler } from '../../functions/protection-sync/app';
+import { createStrategyRunnerHandler } from '../../functions/strategy-runner/app';
+import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-source';
+import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
+import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
+import type { CandleSource } from '../../shared/core/ports/candles';
 import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
+import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
 import { buildExecuteSignal, buildSettlePaperTriggers, buildSyncLiveProtection, buildTradingRuntime } from '../../shared/runtime/executor';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
+import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
@@ -41,6 +49,11 @@ export interface LocalStackOptions {
    */
   exchange?: { url: string } | false;
   protectionSyncMs?: number;
+  /**
+   * Timeframes the strategy runner fires on, at each candle close of the replay clock (default
+   * 1h, 4h, 1d: what the replayed 1h files can make); [] = no strategy runner.
+   */
+  strategyTimeframes?: readonly StrategyTimeframe[];
 }
 
 /** What the CLI reads from GET /_local/config to reach this stack's stand-ins. */
@@ -55,6 +68,8 @@ export interface LocalDiscovery {
   webhookUrl: string;
   /** where live accounts trade locally (the fake Binance server), for `account add` key checks */
   exchangeApiUrl?: string;
+  /** wall-clock ms one replayed candle lasts: `strategy compare` rebuilds the same candles */
+  replayMsPerCandle: number;
 }
 
 export interface LocalStack {
@@ -100,13 +115,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const localKeyFile = join(dataDir, 'local-kms.key');
     const common = { STAGE: LOCAL_STAGE, AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: standins.dynamoEndpoint, SQS_ENDPOINT: standins.sqsEndpoint };
     const webhookEnv = loadEnv(webhookEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl });
+    const replayMsPerCandle = options.replayMsPerCandle ?? 5_000;
     const executorEnv = loadEnv(executorEnvSchema, {
       ...process.env,
       ...common,
       KEY_VAULT: 'local',
       LOCAL_KEY_FILE: localKeyFile,
       PAPER_PRICE_SOURCE: 'replay',
-      PAPER_REPLAY_MS_PER_CANDLE: String(options.replayMsPerCandle ?? 5_000),
+      PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle),
       // a local retry should not wait minutes: the lease is shorter than the visibility timeout
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
       ...(exchangeApiUrl ? { EXCHANGE_API_URL: exchangeApiUrl } : {}),
@@ -117,6 +133,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime), createLogger('executor'));
     const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
     const protectionSync = createProtectionSyncHandler(buildSyncLiveProtection(executorEnv, runtime), createLogger('protection-sync'));
+    // The runner reads the replay the paper exchange fills from (the same instance when it is one),
+    // and the timers below play EventBridge, so no settle wait is needed.
+    const runnerEnv = loadEnv(strategyRunnerEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl, CANDLE_SOURCE: 'replay', PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle), SETTLE_MS: '0' });
+    const candles: CandleSource = runtime.prices instanceof ReplayPriceSource ? new ReplayCandleSource(runtime.prices) : buildCandleSource(runnerEnv, options.clock);
+    const strategyRunner = createStrategyRunnerHandler(buildRunStrategies(runnerEnv, options.clock, candles), { settleMs: 0, logger: createLogger('strategy-runner'), ...(options.clock ? { clock: options.clock } : {}) });
 
     // Signals queued before a restart were lost with the in-memory queue: put the recent ones back.
     const requeued = await requeueUnfinished(runtime.repos.documentClient, sqs, LOCAL_STAGE, queueUrl, Date.now());
@@ -151,6 +172,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, options.protectionSyncMs ?? 5_000);
     cleanups.unshift(async () => clearInterval(syncTimer));
 
+    for (const timeframe of options.strategyTimeframes ?? ['1h', '4h', '1d']) {
+      const stopTimer = fireAtEachClose(candles.spanMs(timeframe), (closeAt) =>
+        ready ? strategyRunner({ timeframe, time: new Date(closeAt).toISOString() }).then(() => undefined) : Promise.resolve(),
+        (e) => logger.error('strategy runner failed', { timeframe, error: String(e) }),
+      );
+      cleanups.unshift(async () => stopTimer());
+    }
+
     // The discovery document names the gateway's own URL, known only once it listens.
     const published: { discovery?: LocalDiscovery } = {};
     const gateway = await startGateway({ webhook, isReady: () => ready, localRoutes: { '/_local/config': () => published.discovery } }, options.port);
@@ -165,6 +194,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       localKeyFile,
       webhookUrl: `${gateway.url}/webhook`,
       ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
+      replayMsPerCandle,
     };
     published.discovery = discovery;
     ready = true;
@@ -180,6 +210,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Calls `run` just after every multiple of `spanMs` on the wall clock (the replay's candle closes:
+ * its epoch is 0), with that close time, as an EventBridge rule calls the runner with its event
+ * time; a run still going when the next close comes makes that close skipped. Returns the stop.
+ */
+function fireAtEachClose(spanMs: number, run: (closeAt: number) => Promise<void>, onError: (error: unknown) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let stopped = false;
+  // A little after the close, so the replay's clock has certainly moved on to the next candle.
+  const lag = Math.min(250, Math.floor(spanMs / 20));
+  const schedule = () => {
+    if (stopped) return;
+    const now = Date.now();
+    const closeAt = (Math.floor(now / spanMs) + 1) * spanMs;
+    timer = setTimeout(() => {
+      schedule();
+      if (running) return;
+      running = true;
+      run(closeAt)
+        .catch(onError)
+        .finally(() => (running = false));
+    }, closeAt - now + lag);
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 /** Moves the fake exchange's prices to the replayed ones, so local stops and targets trigger. */

@@ -48,6 +48,23 @@ export interface PaperTickConfig {
   everyMinutes: number;
 }
 
+/** Candle timeframes the strategy runner can be scheduled on (shared/core/domain/strategy-subscription.ts). */
+export type RunnerTimeframe = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+export const RUNNER_TIMEFRAMES: readonly RunnerTimeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+
+export interface StrategyRunnerConfig {
+  /** the timeframes subscriptions may use: one EventBridge rule each, at every candle close */
+  timeframes: readonly RunnerTimeframe[];
+  timeoutSeconds: number;
+  memorySize: number;
+  /** whose public candles every subscription reads (ccxt id) */
+  candleExchange: 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
+  /** how long after the candle close the run reads candles: exchanges finalise a candle a few seconds late */
+  settleSeconds: number;
+  /** how long a strategy signal's dedup record blocks a second send of it */
+  dedupTtlHours: number;
+}
+
 export interface StageConfig {
   stage: Stage;
   /** both set, or both unset = environment-agnostic synth (no AWS credentials needed) */
@@ -64,6 +81,7 @@ export interface StageConfig {
   paperTick: PaperTickConfig;
   paper: { priceSource: 'exchange' | 'replay' };
   exchange: { testnet: boolean };
+  strategyRunner: StrategyRunnerConfig;
 }
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
@@ -88,6 +106,10 @@ const executorCommon = {
 
 const paperTickCommon = { timeoutSeconds: 50, memorySize: 1024, everyMinutes: 1 } as const;
 
+// 1024 MB: replaying a strategy over up to 1,000 candles per subscription is CPU-bound, and Lambda
+// CPU grows with memory. The timeout covers the settle wait plus one candle request per symbol.
+const strategyRunnerCommon = { timeframes: ['15m', '1h', '4h', '1d'], timeoutSeconds: 90, memorySize: 1024, candleExchange: 'binanceusdm', settleSeconds: 10, dedupTtlHours: 168 } as const;
+
 export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<Stage, StageConfig> {
   // Both or neither: the CDK CLI always passes a region (us-east-1 when none is configured) but an
   // account only with credentials, and a half-pinned stack would bake that guessed region in.
@@ -108,6 +130,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       paperTick: { ...paperTickCommon },
       paper: { priceSource: 'exchange' },
       exchange: { testnet: true },
+      strategyRunner: { ...strategyRunnerCommon },
     },
     prod: {
       stage: 'prod',
@@ -122,6 +145,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       paperTick: { ...paperTickCommon },
       paper: { priceSource: 'exchange' },
       exchange: { testnet: false },
+      strategyRunner: { ...strategyRunnerCommon },
     },
   };
 }
@@ -168,7 +192,22 @@ export function validateStageConfig(config: StageConfig): void {
   if (executor.signalLeaseMs <= executor.timeoutSeconds * 1000) problems.push('executor.signalLeaseMs must exceed the executor timeout');
   if (webhook.timeoutSeconds > 29) problems.push('webhook.timeoutSeconds must stay under the 30 s HTTP API integration timeout');
   if (config.paperTick.timeoutSeconds >= config.paperTick.everyMinutes * 60) problems.push('paperTick.timeoutSeconds must be shorter than its schedule period');
+  problems.push(...strategyRunnerProblems(config.strategyRunner));
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
   if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
+}
+
+const TIMEFRAME_SECONDS: Record<RunnerTimeframe, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '4h': 14_400, '1d': 86_400 };
+
+function strategyRunnerProblems(runner: StrategyRunnerConfig): string[] {
+  const problems: string[] = [];
+  for (const tf of runner.timeframes) if (!RUNNER_TIMEFRAMES.includes(tf)) problems.push(`strategyRunner.timeframes: "${tf}" is not one of ${RUNNER_TIMEFRAMES.join(', ')}`);
+  if (new Set(runner.timeframes).size !== runner.timeframes.length) problems.push('strategyRunner.timeframes: a timeframe is listed twice');
+  if (runner.settleSeconds < 0 || runner.settleSeconds > 50) problems.push('strategyRunner.settleSeconds must be 0..50 (the rule fires within the close minute)');
+  if (runner.timeoutSeconds <= runner.settleSeconds) problems.push('strategyRunner.timeoutSeconds must exceed settleSeconds');
+  // A run must end before the next close of its timeframe, or two runs would decide on overlapping candles.
+  const shortest = Math.min(...runner.timeframes.map((tf) => TIMEFRAME_SECONDS[tf] ?? Infinity));
+  if (runner.timeoutSeconds >= shortest) problems.push('strategyRunner.timeoutSeconds must be shorter than its shortest timeframe');
+  return problems;
 }

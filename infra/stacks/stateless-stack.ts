@@ -5,7 +5,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput, Schedule, type CronOptions } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -14,10 +14,10 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
-import type { StageConfig } from '../config/stages';
+import type { RunnerTimeframe, StageConfig } from '../config/stages';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
 
-export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'protectionSync';
+export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'protectionSync' | 'strategyRunner';
 
 /**
  * Item actions per function and table, read from the persistence ports
@@ -53,6 +53,28 @@ export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readon
     positions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     audit: ['PutItem'],
   },
+  // Lists accounts (Scan), reads one book position per subscription (GetItem), claims and marks
+  // dedup records like the webhook (PutItem, GetItem on a lost claim, UpdateItem), audits.
+  strategyRunner: {
+    accounts: ['Scan'],
+    positions: ['GetItem'],
+    signals: ['GetItem', 'PutItem', 'UpdateItem'],
+    audit: ['PutItem'],
+  },
+};
+
+/**
+ * When each timeframe's candle closes, as EventBridge cron fields (UTC, like exchange candles).
+ * Cron has minute granularity: the rule fires in the close minute and the function itself waits
+ * until close + settleSeconds before reading candles.
+ */
+export const TIMEFRAME_CRON: Record<RunnerTimeframe, CronOptions> = {
+  '1m': { minute: '*' },
+  '5m': { minute: '0/5' },
+  '15m': { minute: '0/15' },
+  '1h': { minute: '0' },
+  '4h': { minute: '0', hour: '0/4' },
+  '1d': { minute: '0', hour: '0' },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -74,6 +96,9 @@ export class StatelessStack extends Stack {
   readonly paperTickRule: Rule;
   readonly protectionSync: SecureFunction;
   readonly protectionSyncRule: Rule;
+  readonly strategyRunner: SecureFunction;
+  /** one per timeframe of the stage config */
+  readonly strategyRunnerRules: Partial<Record<RunnerTimeframe, Rule>> = {};
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -279,6 +304,38 @@ export class StatelessStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(config.paperTick.everyMinutes)),
       targets: [new LambdaFunction(this.protectionSync.fn, { retryAttempts: 0 })],
     });
+
+    // ---- strategy-runner: at each candle close, enabled strategies → signals on the FIFO queue
+    const runner = config.strategyRunner;
+    this.strategyRunner = new SecureFunction(this, 'StrategyRunner', {
+      ...common,
+      entry: 'functions/strategy-runner/handler.ts',
+      description: `${APP_PREFIX} ${stage}: runs enabled strategies at each candle close, queues their signals`,
+      serviceName: 'strategy-runner',
+      timeout: Duration.seconds(runner.timeoutSeconds),
+      memorySize: runner.memorySize,
+      environment: {
+        STAGE: stage,
+        SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
+        DEDUP_TTL_HOURS: String(runner.dedupTtlHours),
+        CANDLE_SOURCE: 'exchange',
+        CANDLE_EXCHANGE: runner.candleExchange,
+        SETTLE_MS: String(runner.settleSeconds * 1000),
+      },
+    });
+    // Like the webhook: SendMessage to the signal queue only (no GetQueueAttributes/GetQueueUrl).
+    this.strategyRunner.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }));
+    this.grantTables(this.strategyRunner, TABLE_ACCESS.strategyRunner, tables);
+    for (const timeframe of runner.timeframes) {
+      this.strategyRunnerRules[timeframe] = new Rule(this, `StrategyRunner${timeframe.toUpperCase()}Schedule`, {
+        description: `${APP_PREFIX} ${stage}: strategy-runner at every ${timeframe} candle close`,
+        schedule: Schedule.cron(TIMEFRAME_CRON[timeframe]),
+        // The event's own time (the scheduled minute) rides along: the run decides on the candles
+        // closed by then, so a late or retried invocation produces the same signal ids. Retries
+        // (Lambda's async default) are therefore safe, and the next chance is a whole candle away.
+        targets: [new LambdaFunction(this.strategyRunner.fn, { event: RuleTargetInput.fromObject({ timeframe, time: EventField.time }) })],
+      });
+    }
   }
 
   private grantTables(fn: SecureFunction, access: Partial<Record<TableName, readonly TableAction[]>>, tables: Record<TableName, ITable>): void {

@@ -2,7 +2,7 @@
 // variable throws an error that names it, before any request is served. (zod/mini: see schema.ts.)
 import * as z from 'zod/mini';
 
-const int = (def: number) =>
+export const int = (def: number) =>
   z._default(
     z.pipe(
       z.string(),
@@ -25,9 +25,10 @@ const csv = z._default(
   ),
   [] as string[],
 );
-const oneOf = <T extends string>(values: readonly [T, ...T[]], def: T) => z._default(z.enum(values), def);
+export const oneOf = <T extends string>(values: readonly [T, ...T[]], def: T) => z._default(z.enum(values), def);
 
-const common = {
+/** Fields every function reads. */
+export const common = {
   STAGE: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,20}$/, 'lower-case stage name')),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** local stack only: dynalite / fauxqs endpoints */

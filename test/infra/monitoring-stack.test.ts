@@ -39,6 +39,7 @@ describe('monitoring stack', () => {
     ['executor', (b: ReturnType<typeof built>) => b.stateless.executor],
     ['paper-tick', (b: ReturnType<typeof built>) => b.stateless.paperTick],
     ['protection-sync', (b: ReturnType<typeof built>) => b.stateless.protectionSync],
+    ['strategy-runner', (b: ReturnType<typeof built>) => b.stateless.strategyRunner],
   ])('alarms on any %s error within 5 minutes', (name, pick) => {
     const a = alarmNamed(`${name}-errors`);
     expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -50,6 +51,7 @@ describe('monitoring stack', () => {
     ['executor', (b: ReturnType<typeof built>) => b.stateless.executor],
     ['paper-tick', (b: ReturnType<typeof built>) => b.stateless.paperTick],
     ['protection-sync', (b: ReturnType<typeof built>) => b.stateless.protectionSync],
+    ['strategy-runner', (b: ReturnType<typeof built>) => b.stateless.strategyRunner],
   ])('alarms on any %s throttle', (name, pick) => {
     const a = alarmNamed(`${name}-throttles`);
     expect(a).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -72,7 +74,8 @@ describe('monitoring stack', () => {
   });
 
   it('has exactly the expected alarms', () => {
-    expect(alarms()).toHaveLength(11);
+    // DLQ, errors and throttles of five functions, API 5xx, executor p99
+    expect(alarms()).toHaveLength(13);
   });
 
   it('notifies the alarm topic from every alarm', () => {

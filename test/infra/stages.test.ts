@@ -1,5 +1,7 @@
+import { STRATEGY_TIMEFRAMES } from '../../shared/core/domain/strategy-subscription';
 import {
   buildStageConfigs,
+  RUNNER_TIMEFRAMES,
   getStageConfig,
   parseStage,
   StageConfigError,
@@ -76,5 +78,22 @@ describe('stage config', () => {
 
   it('rejects an alarm e-mail that is not an address', () => {
     expect(() => getStageConfig('dev', { alarmEmail: 'not-an-email' }, {})).toThrow(/alarmEmail/);
+  });
+
+  it('schedules the strategy runner on exactly the timeframes subscriptions can use', () => {
+    expect([...RUNNER_TIMEFRAMES]).toEqual([...STRATEGY_TIMEFRAMES]);
+  });
+
+  it.each([
+    [{ timeframes: ['1h', '2h'] }, /strategyRunner.timeframes: "2h"/],
+    [{ timeframes: ['1h', '1h'] }, /listed twice/],
+    [{ timeframes: ['1m', '1h'] }, /shorter than its shortest timeframe/],
+    [{ settleSeconds: 60 }, /settleSeconds must be 0..50/],
+    [{ settleSeconds: 30, timeoutSeconds: 30 }, /timeoutSeconds must exceed settleSeconds/],
+  ])('rejects the strategy runner setting %j', (patch, message) => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.strategyRunner = { ...config.strategyRunner, ...(patch as Partial<StageConfig['strategyRunner']>) };
+
+    expect(() => validateStageConfig(config)).toThrow(message);
   });
 });

@@ -192,12 +192,12 @@ describe('stateless stack: paper-tick', () => {
 describe('stateless stack: IAM across functions', () => {
   const all = (): Grant[] => {
     const b = built();
-    return [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick].flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
+    return [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync, b.stateless.strategyRunner].flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
   };
 
   it('lets only the executor and protection-sync use KMS', () => {
     const b = built();
-    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync].filter((f) =>
+    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync, b.stateless.strategyRunner].filter((f) =>
       grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')),
     );
     expect(kmsUsers).toEqual([b.stateless.executor, b.stateless.protectionSync]);
@@ -206,9 +206,9 @@ describe('stateless stack: IAM across functions', () => {
   it('lets only the scheduled jobs Scan, and only the accounts table', () => {
     const b = built();
     const accountsId = logicalId(b.stateful, b.stateful.tables.accounts.node.defaultChild);
-    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync]) {
+    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync, b.stateless.strategyRunner]) {
       const scans = grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action === 'dynamodb:Scan');
-      if (f === b.stateless.paperTick || f === b.stateless.protectionSync) {
+      if (f === b.stateless.paperTick || f === b.stateless.protectionSync || f === b.stateless.strategyRunner) {
         expect(scans).toHaveLength(1);
         expect(refersTo(scans[0]?.resource, accountsId)).toBe(true);
       } else {
@@ -297,5 +297,71 @@ describe('stateless stack: protection-sync', () => {
     const access = tableAccessOf(grantsOf((b) => b.stateless.protectionSync));
     expect(access).toEqual(sortedMatrix(TABLE_ACCESS.protectionSync));
     expect(access.paper).toBeUndefined();
+  });
+});
+
+describe('stateless stack: strategy-runner', () => {
+  const rules = () => {
+    const { stateless } = built();
+    const fnArn = { 'Fn::GetAtt': [logicalId(stateless, stateless.strategyRunner.fn.node.defaultChild), 'Arn'] };
+    return Object.values(template().findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => p.Targets.some((t: { Arn: unknown }) => JSON.stringify(t.Arn) === JSON.stringify(fnArn)));
+  };
+
+  it('has one rule per timeframe of the stage config, at each candle close (UTC cron)', () => {
+    const { config } = built();
+    const expected: Record<string, string> = {
+      '1m': 'cron(* * * * ? *)',
+      '5m': 'cron(0/5 * * * ? *)',
+      '15m': 'cron(0/15 * * * ? *)',
+      '1h': 'cron(0 * * * ? *)',
+      '4h': 'cron(0 0/4 * * ? *)',
+      '1d': 'cron(0 0 * * ? *)',
+    };
+    expect(config.strategyRunner.timeframes.length).toBeGreaterThan(0);
+    expect(rules().map((r) => r.ScheduleExpression).sort()).toEqual(config.strategyRunner.timeframes.map((tf) => expected[tf]).sort());
+  });
+
+  it("passes the rule's timeframe and the event's own time as the input", () => {
+    const { config } = built();
+    const inputs = rules().map((r) => {
+      const target = r.Targets[0];
+      expect(target.InputTransformer.InputPathsMap).toEqual({ time: '$.time' });
+      return JSON.parse(target.InputTransformer.InputTemplate.replace('<time>', '"2024-01-01T00:00:00Z"'));
+    });
+    expect(inputs.map((i) => i.timeframe).sort()).toEqual([...config.strategyRunner.timeframes].sort());
+    for (const i of inputs) expect(i.time).toBe('2024-01-01T00:00:00Z');
+  });
+
+  it('gets the queue URL, the candle exchange and the settle time from the stage config', () => {
+    const { config } = built();
+    const props = functionProps((b) => b.stateless.strategyRunner);
+    expect(props).toMatchObject({ Timeout: config.strategyRunner.timeoutSeconds, MemorySize: config.strategyRunner.memorySize });
+    expect(props.Environment.Variables).toMatchObject({
+      STAGE: 'prod',
+      SIGNAL_QUEUE_URL: { Ref: queueId() },
+      CANDLE_SOURCE: 'exchange',
+      CANDLE_EXCHANGE: 'binanceusdm',
+      SETTLE_MS: '10000',
+      DEDUP_TTL_HOURS: '168',
+      POWERTOOLS_SERVICE_NAME: 'strategy-runner',
+    });
+  });
+
+  it('may only SendMessage, and only to the signal queue', () => {
+    const sqs = grantsOf((b) => b.stateless.strategyRunner).filter((g) => g.action.startsWith('sqs:'));
+    expect(sqs).toEqual([{ action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } }]);
+  });
+
+  it('has exactly its matrix row: Scan accounts, GetItem positions, the dedup record actions, audit PutItem', () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.strategyRunner));
+    expect(access).toEqual(sortedMatrix(TABLE_ACCESS.strategyRunner));
+    expect(access).toEqual({ accounts: ['Scan'], positions: ['GetItem'], signals: ['GetItem', 'PutItem', 'UpdateItem'], audit: ['PutItem'] });
+  });
+
+  it('has no permission beyond logs, X-Ray, its queue and its tables (no KMS: it never reads keys)', () => {
+    const services = new Set(grantsOf((b) => b.stateless.strategyRunner).map((g) => g.action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
   });
 });

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalConflictError } from '../../core/errors';
 import type { Account, AccountStatus } from '../../core/domain/account';
+import type { StrategySubscription } from '../../core/domain/strategy-subscription';
 import type { AccountRepository } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 
@@ -56,6 +57,25 @@ export class DynamoAccountRepository implements AccountRepository {
         ExpressionAttributeValues: until === undefined ? { ':t': at } : { ':u': until, ':r': reason ?? 'halted', ':t': at },
       }),
     );
+  }
+
+  async setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId },
+          // Names, not words: the expression parser reserves hundreds of plain words.
+          UpdateExpression: 'SET #settings.#strategies = :s, updatedAt = :t',
+          ConditionExpression: 'attribute_exists(accountId)',
+          ExpressionAttributeNames: { '#settings': 'settings', '#strategies': 'strategies' },
+          ExpressionAttributeValues: { ':s': strategies, ':t': at },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+      throw error;
+    }
   }
 
   async setStatus(accountId: string, status: AccountStatus, at: number): Promise<void> {

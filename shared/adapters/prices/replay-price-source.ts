@@ -46,9 +46,9 @@ const GENERATED_START = Date.UTC(2024, 0, 1);
 
 export class ReplayPriceSource implements PriceSource {
   private readonly dir: string;
-  private readonly timeframe: string;
-  private readonly msPerCandle: number;
-  private readonly epochStart: number;
+  readonly timeframe: string;
+  readonly msPerCandle: number;
+  readonly epochStart: number;
   private readonly clock: Clock;
   private readonly markets: ReplayPriceSourceOptions['markets'];
   private readonly generatedLength: number;

@@ -1,4 +1,6 @@
 // An exchange account the owner registered: where signals for it execute, and its limits.
+import type { StrategySubscription } from './strategy-subscription';
+
 export type ExchangeId = 'paper' | 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
 export const EXCHANGE_IDS: readonly ExchangeId[] = ['paper', 'binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'];
 
@@ -22,6 +24,8 @@ export interface AccountSettings {
   /** slippage guard for market entries (absent: the deployment's default) */
   slippage?: { maxBps: number; onExceed: 'reject' | 'ioc_limit' };
   paper?: PaperSettings;
+  /** strategies the runner trades on this account (functions/strategy-runner) */
+  strategies?: StrategySubscription[];
 }
 
 /** Credentials as stored: always ciphertext, produced by the key vault. */

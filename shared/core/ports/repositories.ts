@@ -3,6 +3,7 @@
 import type { Account, AccountStatus } from '../domain/account';
 import type { AuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
+import type { StrategySubscription } from '../domain/strategy-subscription';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 
 export interface AccountRepository {
@@ -14,6 +15,8 @@ export interface AccountRepository {
   setWebhookTokenHash(accountId: string, tokenHash: string, at: number): Promise<void>;
   /** Sets (or with undefined, clears) a trading halt after an exchange ban. */
   setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number): Promise<void>;
+  /** Replaces the account's strategy subscriptions; ConditionalConflictError if the account does not exist. */
+  setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';

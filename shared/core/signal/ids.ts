@@ -54,3 +54,12 @@ export function clientOrderIdFor(signalId: string, leg: string): string {
 }
 
 export const hashToken = (token: string): string => sha256hex(token);
+
+/**
+ * The identity of a strategy runner's signal: one per account, subscription and candle, so a
+ * re-run of the same candle close (a retried schedule, a second runner) is the same signal.
+ */
+export function strategySignalIdentity(accountId: string, subscriptionId: string, candleOpenTime: number, ttlMs: number): SignalIdentity {
+  const h = sha256hex(`${accountId}\nstrategy\n${subscriptionId}\n${candleOpenTime}`).slice(0, 40);
+  return { dedupKey: `st-${h}`, signalId: `s${h.slice(0, 31)}`, dedupTtlMs: ttlMs };
+}

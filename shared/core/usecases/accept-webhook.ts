@@ -16,6 +16,9 @@ import { canonicalJson, signalIdentity } from '../signal/ids';
 import { parseSignalBody } from '../signal/parse-body';
 import { validateSignalFields } from '../signal/schema';
 import type { Signal } from '../signal/types';
+import { enqueueSignal, type EnqueueResult } from './enqueue-signal';
+
+export { messageGroupId } from './enqueue-signal';
 
 export interface WebhookRequest {
   body: string;
@@ -33,9 +36,7 @@ export interface WebhookLimits {
   ipAllowlist: readonly string[];
 }
 
-export type WebhookResult =
-  | { outcome: 'queued'; signalId: string }
-  | { outcome: 'duplicate'; signalId: string };
+export type WebhookResult = EnqueueResult;
 
 /** What authentication needs of an account; the adapter may cache it briefly. */
 export interface AccountLookup {
@@ -92,41 +93,26 @@ export class AcceptWebhook {
     const canonical = canonicalJson({ ...fields, token: undefined, account: account.accountId, symbol: symbol.unified, action: fields.action });
     const identity = signalIdentity(account.accountId, canonical, fields.id, fields.time !== undefined, limits.dedupTtlMs);
 
-    const claim = await this.deps.ledger.claimDedup(
-      {
-        accountId: account.accountId,
-        dedupKey: identity.dedupKey,
-        signalId: identity.signalId,
-        status: 'received',
-        receivedAt,
-        expiresAt: receivedAt + identity.dedupTtlMs,
-      },
-      receivedAt,
-    );
-    if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
-
-    const signal: Signal = { v: 1, signalId: claim.signalId, accountId: account.accountId, intent, symbol, receivedAt, source: 'webhook' };
-    if (fields.size) signal.size = fields.size;
-    if (fields.leverage !== undefined) signal.leverage = fields.leverage;
-    if (fields.sl) signal.sl = fields.sl;
-    if (fields.tp?.[0]) {
-      signal.tp = fields.tp[0].level;
-      if (fields.tp.length > 1) signal.tpLevels = fields.tp;
-    }
-    if (fields.breakeven !== undefined) signal.breakEven = fields.breakeven;
-    if (fields.trail !== undefined) signal.trailPct = fields.trail;
-    if (fields.type === 'limit' && fields.limit) signal.order = { type: 'limit', limit: fields.limit, ...(fields.tif ? { timeInForce: fields.tif } : {}) };
-    if (fields.strategy) signal.strategy = fields.strategy;
-    if (fields.id !== undefined) signal.alertId = fields.id;
-    if (fields.time !== undefined) signal.firedAt = fields.time;
-    if (fields.price !== undefined) signal.signalPrice = fields.price;
-
     // A failed send propagates (HTTP 5xx): TradingView retries, the record says 'received', and
     // the retry sends the same signal id with the same dedup id.
-    const groupId = messageGroupId(account.accountId, symbol.compact);
-    await this.deps.queue.send(signal, groupId, identity.dedupKey);
-    await this.deps.ledger.markQueued(account.accountId, identity.dedupKey, { groupId, body: JSON.stringify(signal) });
-    return { outcome: 'queued', signalId: claim.signalId };
+    return enqueueSignal(this.deps, account.accountId, identity, receivedAt, (signalId) => {
+      const signal: Signal = { v: 1, signalId, accountId: account.accountId, intent, symbol, receivedAt, source: 'webhook' };
+      if (fields.size) signal.size = fields.size;
+      if (fields.leverage !== undefined) signal.leverage = fields.leverage;
+      if (fields.sl) signal.sl = fields.sl;
+      if (fields.tp?.[0]) {
+        signal.tp = fields.tp[0].level;
+        if (fields.tp.length > 1) signal.tpLevels = fields.tp;
+      }
+      if (fields.breakeven !== undefined) signal.breakEven = fields.breakeven;
+      if (fields.trail !== undefined) signal.trailPct = fields.trail;
+      if (fields.type === 'limit' && fields.limit) signal.order = { type: 'limit', limit: fields.limit, ...(fields.tif ? { timeInForce: fields.tif } : {}) };
+      if (fields.strategy) signal.strategy = fields.strategy;
+      if (fields.id !== undefined) signal.alertId = fields.id;
+      if (fields.time !== undefined) signal.firedAt = fields.time;
+      if (fields.price !== undefined) signal.signalPrice = fields.price;
+      return signal;
+    });
   }
 
   private async authenticate(raw: Record<string, unknown>, pathAccount: string | undefined) {
@@ -140,6 +126,3 @@ export class AcceptWebhook {
     return account;
   }
 }
-
-/** FIFO group: one ordered lane per account and symbol (opposite signals serialise, case 24). */
-export const messageGroupId = (accountId: string, compactSymbol: string): string => `${accountId}#${compactSymbol}`;

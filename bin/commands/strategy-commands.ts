@@ -1,0 +1,248 @@
+// The `strategy` commands: subscribe an account to a built-in strategy (the strategy runner then
+// trades it at every candle close), unsubscribe, list, and compare the account's results with a
+// backtest of the same strategy over the same candles. `--json` prints one JSON document.
+import type { Command } from 'commander';
+import { CcxtCandleSource } from '../../shared/adapters/candles/ccxt-candle-source';
+import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-source';
+import { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from '../../shared/adapters/exchange/ccxt-lib';
+import { paperMarkets } from '../../shared/adapters/paper/markets';
+import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
+import { backtestRange } from '../../shared/core/backtest/range-backtest';
+import { epochMsFromText } from '../../shared/core/backtest/time-values';
+import type { BacktestConfig, SizingMode } from '../../shared/core/backtest/types';
+import type { Account } from '../../shared/core/domain/account';
+import { isStrategyTimeframe, STRATEGY_TIMEFRAMES, subscriptionParams, type StrategySubscription, type StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
+import type { CandleSource } from '../../shared/core/ports/candles';
+import { systemClock } from '../../shared/core/ports/runtime';
+import { normalizeSymbol } from '../../shared/core/signal/symbols';
+import type { SizeSpec } from '../../shared/core/signal/types';
+import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
+import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
+import { comparePaperWithBacktest, type PaperBacktestComparison, type SideSummary } from '../../shared/core/usecases/paper-vs-backtest';
+import { candlesNeeded } from '../../shared/core/usecases/run-strategies';
+import { StrategySubscriptions } from '../../shared/core/usecases/strategy-subscriptions';
+import { CliError, resolveTarget, type CliTarget } from '../cli-target';
+
+interface CommonOptions {
+  json?: boolean;
+  stage?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function common(cmd: Command): Command {
+  return cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
+}
+
+function print(o: CommonOptions, data: unknown, human: () => string): void {
+  console.log(o.json ? JSON.stringify(data, null, 2) : human());
+}
+
+/** Errors of the user's input (a bad value, an unknown strategy) as one line, like the other commands. */
+function inputError(error: unknown): never {
+  throw new CliError(error instanceof Error ? error.message : String(error));
+}
+
+export function describeSubscription(s: StrategySubscription): string {
+  const params = Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const size = s.size ? `  size ${s.size.kind === 'percent' ? `${s.size.value}%` : s.size.kind === 'quote' ? `${s.size.value} quote` : `${s.size.value} contracts`}` : '';
+  return `${s.id}  ${s.enabled ? 'enabled ' : 'disabled'}  ${s.strategy} ${s.symbol} ${s.timeframe}${size}${s.leverage !== undefined ? `  x${s.leverage}` : ''}  ${params}`;
+}
+
+export function registerStrategyCommands(program: Command): void {
+  const strategy = program.command('strategy').description(`strategies the runner trades on an account at each candle close (${Object.keys(STRATEGIES).join(', ')})`);
+
+  common(
+    strategy
+      .command('enable')
+      .description('subscribe an account to a strategy on one symbol and timeframe (re-enabling replaces the parameters)')
+      .requiredOption('--account <id>')
+      .requiredOption('--strategy <id>', 'strategy id')
+      .requiredOption('--symbol <symbol>', 'e.g. BTCUSDT, BTCUSDT.P or BTC/USDT:USDT')
+      .requiredOption('--timeframe <tf>', STRATEGY_TIMEFRAMES.join(' | '))
+      .option('--param <name=value>', 'strategy parameter (repeatable)', collect, [] as string[])
+      .option('--size <size>', 'entry size as in an alert: 10% (of equity, as margin), 250usdt, or contracts (default: the account default)')
+      .option('--leverage <n>', 'entry leverage (default: the account default)'),
+  ).action(async (o: CommonOptions & { account: string; strategy: string; symbol: string; timeframe: string; param: string[]; size?: string; leverage?: string }) => {
+    let params: Record<string, string>;
+    try {
+      params = parseParamAssignments(o.param);
+    } catch (error) {
+      inputError(error);
+    }
+    if (o.leverage !== undefined && !/^\d+$/.test(o.leverage.trim())) throw new CliError(`--leverage "${o.leverage}": must be a whole number`);
+    const target = await resolveTarget(o.stage);
+    const subscription = await subscriptions(target).enable({
+      accountId: o.account,
+      strategy: o.strategy,
+      symbol: o.symbol,
+      timeframe: o.timeframe,
+      params,
+      ...(o.size !== undefined ? { size: o.size } : {}),
+      ...(o.leverage !== undefined ? { leverage: Number(o.leverage) } : {}),
+    });
+    print(o, subscription, () => `enabled on ${o.account}: ${describeSubscription(subscription)}\nthe strategy runner evaluates it at every ${subscription.timeframe} candle close`);
+  });
+
+  common(strategy.command('disable').description('stop trading a subscription (kept, listed as disabled)').requiredOption('--account <id>').requiredOption('--id <subscription>', 'subscription id (see strategy list)')).action(
+    async (o: CommonOptions & { account: string; id: string }) => {
+      const subscription = await subscriptions(await resolveTarget(o.stage)).disable(o.account, o.id);
+      print(o, subscription, () => `disabled on ${o.account}: ${describeSubscription(subscription)}`);
+    },
+  );
+
+  common(strategy.command('list').description("an account's strategy subscriptions").requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+    const list = await subscriptions(await resolveTarget(o.stage)).list(o.account);
+    print(o, list, () => (list.length ? list.map(describeSubscription).join('\n') : 'no strategy subscriptions'));
+  });
+
+  common(
+    strategy
+      .command('compare')
+      .description("the account's closed trades of a strategy next to a backtest of it over the same candles (replayed locally, the exchange's with --stage)")
+      .requiredOption('--account <id>')
+      .requiredOption('--strategy <id>', 'strategy id')
+      .requiredOption('--symbol <symbol>', 'e.g. BTCUSDT')
+      .requiredOption('--timeframe <tf>', STRATEGY_TIMEFRAMES.join(' | '))
+      .requiredOption('--since <date>', 'first trade time (UTC date/time or epoch ms)')
+      .option('--param <name=value>', "strategy parameter (repeatable; default: the account's subscription)", collect, [] as string[])
+      .option('--exchange <id>', `with --stage: whose public candles (${CCXT_EXCHANGE_IDS.join(', ')})`, 'binanceusdm')
+      .option('--cash <amount>', "live accounts: the starting equity (paper: the account's initial balance)", '10000'),
+  ).action(async (o: CompareOptions) => {
+    const target = await resolveTarget(o.stage);
+    const report = await compareAction(target, o);
+    print(o, report, () => compareLines(report).join('\n'));
+  });
+}
+
+function subscriptions(target: CliTarget): StrategySubscriptions {
+  return new StrategySubscriptions({ accounts: target.repos.accounts, clock: systemClock });
+}
+
+interface CompareOptions extends CommonOptions {
+  account: string;
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  since: string;
+  param: string[];
+  exchange: string;
+  cash: string;
+}
+
+export interface CompareReport {
+  accountId: string;
+  strategy: string;
+  symbol: string;
+  timeframe: StrategyTimeframe;
+  params: StrategyParams;
+  since: string;
+  candles: { source: string; count: number; from?: string; to?: string };
+  config: Omit<BacktestConfig, 'funding'>;
+  comparison: PaperBacktestComparison;
+}
+
+async function compareAction(target: CliTarget, o: CompareOptions): Promise<CompareReport> {
+  const account = await target.repos.accounts.get(o.account);
+  if (!account) throw new CliError(`account: no account ${o.account}`);
+  let definition: StrategyDefinition;
+  let symbol: string;
+  try {
+    definition = getStrategy(o.strategy);
+    symbol = normalizeSymbol(o.symbol).unified;
+  } catch (error) {
+    inputError(error);
+  }
+  if (!isStrategyTimeframe(o.timeframe)) throw new CliError(`--timeframe must be one of ${STRATEGY_TIMEFRAMES.join(', ')}`);
+  const timeframe = o.timeframe;
+  const since = epochMsFromText(o.since);
+  if (Number.isNaN(since)) throw new CliError(`--since "${o.since}": not a date (use 2024-01-31, 2024-01-31T12:00Z or epoch ms)`);
+  const subscription = (account.settings.strategies ?? []).find((s) => s.strategy === definition.id && s.symbol === symbol && s.timeframe === timeframe);
+  let params: StrategyParams;
+  try {
+    params = o.param.length ? resolveParams(definition, parseParamAssignments(o.param)) : subscriptionParams(definition, subscription?.params ?? {});
+  } catch (error) {
+    inputError(error);
+  }
+
+  const { source, name } = candleSourceFor(target, o.exchange);
+  const now = Date.now();
+  const span = source.spanMs(timeframe);
+  const count = Math.ceil((now - since) / span) + candlesNeeded(definition.warmup(params));
+  if (!(count > 0) || count > 100_000) throw new CliError(`--since ${o.since}: ${count} candles of ${timeframe} to now; choose a later date`);
+  const candles = await source.closedCandles(symbol, timeframe, count, now);
+  const n = candles.time.length;
+  let start = 0;
+  while (start < n && candles.time[start]! < since) start++;
+  if (n - start < 2) throw new CliError(`only ${n - start} closed ${timeframe} candle(s) since ${iso(since)}: a backtest needs at least 2`);
+
+  const config = backtestConfig(account, subscription, symbol, Number(o.cash));
+  const result = backtestRange(candles, definition, params, config, { start, end: n });
+  const trades = (await target.repos.trades.listByAccount(account.accountId, 1000)).filter((t) => t.strategy === definition.id && t.symbol === symbol && t.openedAt >= since);
+  return {
+    accountId: account.accountId,
+    strategy: definition.id,
+    symbol,
+    timeframe,
+    params,
+    since: iso(since),
+    candles: { source: name, count: n - start, from: iso(candles.time[start]!), to: iso(candles.time[n - 1]!) },
+    config,
+    comparison: comparePaperWithBacktest(trades, result.trades, { initialEquity: config.cash, matchWindowMs: span }),
+  };
+}
+
+/** The local stack's replay (the candles its runner and paper exchange use), or an exchange's public candles. */
+function candleSourceFor(target: CliTarget, exchange: string): { source: CandleSource; name: string } {
+  if (target.replayMsPerCandle) {
+    return { source: new ReplayCandleSource(new ReplayPriceSource({ msPerCandle: target.replayMsPerCandle, markets: paperMarkets })), name: 'replay' };
+  }
+  if (!(CCXT_EXCHANGE_IDS as readonly string[]).includes(exchange)) throw new CliError(`--exchange must be one of ${CCXT_EXCHANGE_IDS.join(', ')}`);
+  return { source: CcxtCandleSource.create(exchange as CcxtExchangeId), name: exchange };
+}
+
+/** The account's own costs and sizing, so the backtest trades as the account would. */
+function backtestConfig(account: Account, subscription: StrategySubscription | undefined, symbol: string, cash: number): BacktestConfig {
+  const paper = account.settings.paper;
+  const market = paperMarkets.get(symbol);
+  const initial = paper?.initialBalance ?? cash;
+  if (!(initial > 0)) throw new CliError('--cash must be a positive number');
+  const fee = paper?.takerFeeRate ?? 0.0005;
+  return {
+    cash: initial,
+    takerFee: fee,
+    makerFee: fee,
+    slippageBps: paper?.slippageBps ?? 0,
+    fillOn: 'next_open',
+    size: subscription?.size ? sizingOf(subscription.size) : { kind: 'percent', value: account.settings.defaultSizePercent },
+    leverage: subscription?.leverage ?? account.settings.defaultLeverage,
+    lotStep: Number(market?.amountStep ?? '0.001'),
+    minNotional: Number(market?.minNotional ?? '0'),
+    maintenanceMarginRate: 0.004,
+    longOnly: false,
+  };
+}
+
+const sizingOf = (size: SizeSpec): SizingMode => ({ kind: size.kind, value: size.value });
+
+const fixed = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+/** A price without binary noise (1.0903618840000002 → 1.0903619). */
+const price = (v: number) => String(Number(v.toPrecision(8)));
+
+function compareLines(r: CompareReport): string[] {
+  const c = r.comparison;
+  const row = (label: string, pick: (s: SideSummary) => string) => `${label.padEnd(12)}${pick(c.account).padStart(12)}${pick(c.backtest).padStart(12)}`;
+  return [
+    `${r.strategy} on ${r.symbol} ${r.timeframe} since ${r.since}: ${r.candles.count} candles (${r.candles.source})`,
+    `${''.padEnd(12)}${'account'.padStart(12)}${'backtest'.padStart(12)}`,
+    row('trades', (s) => String(s.trades)),
+    row('return %', (s) => fixed(s.returnPct)),
+    row('win rate %', (s) => fixed(s.winRatePct)),
+    row('fees', (s) => fixed(s.fees, 4)),
+    `paired trades: ${c.pairs.length}; mean slippage: entry ${fixed(c.avgEntrySlippageBps, 1)} bps, exit ${fixed(c.avgExitSlippageBps, 1)} bps (positive: the account filled worse)`,
+    ...c.pairs.map((p) => `  ${p.side.padEnd(5)} ${iso(p.account.openedAt)}  entry ${price(p.account.entryPrice)} vs ${price(p.backtest.entryPrice)} (${fixed(p.entrySlippageBps, 1)} bps)  exit ${price(p.account.exitPrice)} vs ${price(p.backtest.exitPrice)} (${fixed(p.exitSlippageBps, 1)} bps)`),
+    ...(c.accountOnly.length ? [`account trades without a backtest counterpart: ${c.accountOnly.join(', ')}`] : []),
+    ...(c.backtestOnly.length ? [`backtest trades the account did not make (entries): ${c.backtestOnly.map(iso).join(', ')}`] : []),
+  ];
+}

@@ -1,0 +1,126 @@
+// A paper (or live) account's closed trades for one strategy next to a backtest of the same
+// strategy over the same candles: totals side by side, and each account trade paired with the
+// backtest trade it should be, with the price differences (slippage) between them.
+import type { BacktestTrade } from '../backtest/types';
+import type { TradeRecord } from '../domain/trade';
+
+export interface SideSummary {
+  trades: number;
+  /** net P&L (after fees and funding) over the starting equity, percent */
+  returnPct: number;
+  winRatePct: number;
+  fees: number;
+  pnl: number;
+}
+
+export interface TradePair {
+  side: 'long' | 'short';
+  account: { tradeId: string; openedAt: number; closedAt: number; entryPrice: number; exitPrice: number; pnl: number };
+  backtest: { entryTime: number; exitTime: number; entryPrice: number; exitPrice: number; pnl: number };
+  /** account price − backtest price */
+  entryDiff: number;
+  exitDiff: number;
+  /** how much worse the account filled than the backtest, basis points (negative: better) */
+  entrySlippageBps: number;
+  exitSlippageBps: number;
+}
+
+export interface PaperBacktestComparison {
+  account: SideSummary;
+  backtest: SideSummary;
+  pairs: TradePair[];
+  /** account trades with no backtest trade of the same side opened within the match window */
+  accountOnly: string[];
+  /** backtest trades no account trade matched (entry times) */
+  backtestOnly: number[];
+  /** means over the pairs; 0 when there are none */
+  avgEntrySlippageBps: number;
+  avgExitSlippageBps: number;
+}
+
+export interface CompareOptions {
+  /** both sides start from this equity (the paper account's initial balance, the backtest's cash) */
+  initialEquity: number;
+  /** an account trade and a backtest trade pair when their entries are at most this far apart, ms (one candle) */
+  matchWindowMs: number;
+}
+
+interface ClosedAccountTrade {
+  tradeId: string;
+  side: 'long' | 'short';
+  openedAt: number;
+  closedAt: number;
+  entryPrice: number;
+  exitPrice: number;
+  pnl: number;
+  fees: number;
+}
+
+/**
+ * Only finished trades take part: open account trades, and backtest trades closed by the end of
+ * the data (the account still holds their counterpart), are left out of both sides.
+ */
+export function comparePaperWithBacktest(accountTrades: readonly TradeRecord[], backtestTrades: readonly BacktestTrade[], options: CompareOptions): PaperBacktestComparison {
+  const account: ClosedAccountTrade[] = accountTrades
+    .filter((t) => t.status === 'closed' && t.closedAt !== undefined && t.exitPrice !== undefined)
+    .map((t) => ({ tradeId: t.tradeId, side: t.side, openedAt: t.openedAt, closedAt: t.closedAt as number, entryPrice: Number(t.entryPrice), exitPrice: Number(t.exitPrice), pnl: t.realizedPnl, fees: t.fees }))
+    .sort((a, b) => a.openedAt - b.openedAt);
+  const backtest = backtestTrades.filter((t) => t.exitReason !== 'end_of_data');
+
+  const used = new Set<number>();
+  const pairs: TradePair[] = [];
+  const accountOnly: string[] = [];
+  for (const trade of account) {
+    let best = -1;
+    for (let j = 0; j < backtest.length; j++) {
+      const candidate = backtest[j]!;
+      if (used.has(j) || candidate.side !== trade.side) continue;
+      const distance = Math.abs(candidate.entryTime - trade.openedAt);
+      if (distance > options.matchWindowMs) continue;
+      if (best < 0 || distance < Math.abs(backtest[best]!.entryTime - trade.openedAt)) best = j;
+    }
+    if (best < 0) {
+      accountOnly.push(trade.tradeId);
+      continue;
+    }
+    used.add(best);
+    pairs.push(pairOf(trade, backtest[best]!));
+  }
+
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+  return {
+    account: summary(account, options.initialEquity),
+    backtest: summary(backtest, options.initialEquity),
+    pairs,
+    accountOnly,
+    backtestOnly: backtest.filter((_, j) => !used.has(j)).map((t) => t.entryTime),
+    avgEntrySlippageBps: mean(pairs.map((p) => p.entrySlippageBps)),
+    avgExitSlippageBps: mean(pairs.map((p) => p.exitSlippageBps)),
+  };
+}
+
+function pairOf(trade: ClosedAccountTrade, bt: BacktestTrade): TradePair {
+  // A long pays more on entry and receives less on exit when it fills worse; a short the reverse.
+  const sign = trade.side === 'long' ? 1 : -1;
+  return {
+    side: trade.side,
+    account: { tradeId: trade.tradeId, openedAt: trade.openedAt, closedAt: trade.closedAt, entryPrice: trade.entryPrice, exitPrice: trade.exitPrice, pnl: trade.pnl },
+    backtest: { entryTime: bt.entryTime, exitTime: bt.exitTime, entryPrice: bt.entryPrice, exitPrice: bt.exitPrice, pnl: bt.pnl },
+    entryDiff: trade.entryPrice - bt.entryPrice,
+    exitDiff: trade.exitPrice - bt.exitPrice,
+    entrySlippageBps: (sign * (trade.entryPrice - bt.entryPrice) * 10_000) / bt.entryPrice,
+    exitSlippageBps: (sign * (bt.exitPrice - trade.exitPrice) * 10_000) / bt.exitPrice,
+  };
+}
+
+function summary(trades: readonly { pnl: number; fees: number }[], initialEquity: number): SideSummary {
+  const pnl = trades.reduce((sum, t) => sum + t.pnl, 0);
+  const wins = trades.filter((t) => t.pnl > 0).length;
+  return {
+    trades: trades.length,
+    returnPct: (pnl / initialEquity) * 100,
+    winRatePct: trades.length ? (wins / trades.length) * 100 : 0,
+    fees: trades.reduce((sum, t) => sum + t.fees, 0),
+    pnl,
+  };
+}

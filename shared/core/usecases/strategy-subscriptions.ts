@@ -1,0 +1,108 @@
+// Enabling, disabling and listing an account's strategy subscriptions (the CLI's `strategy`
+// commands). Every input is checked before anything is stored; an error names the field.
+import type { Account } from '../domain/account';
+import { isStrategyTimeframe, STRATEGY_TIMEFRAMES, subscriptionId, type StrategySubscription } from '../domain/strategy-subscription';
+import type { AccountRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+import { parseSize } from '../signal/schema';
+import { normalizeSymbol, SymbolFormatError } from '../signal/symbols';
+import { getStrategy, resolveParams } from '../strategies/registry';
+import { AccountInputError } from './accounts';
+
+export interface EnableStrategyInput {
+  accountId: string;
+  strategy: string;
+  /** any form the webhook accepts: BTCUSDT, BTCUSDT.P, BTC/USDT:USDT */
+  symbol: string;
+  timeframe: string;
+  /** parameter overrides, name → text ("fast" → "10") */
+  params?: Readonly<Record<string, string>>;
+  /** "10%", "250usdt" or contracts, as in an alert */
+  size?: string;
+  leverage?: number;
+}
+
+export class StrategySubscriptions {
+  constructor(private readonly deps: { accounts: Pick<AccountRepository, 'get' | 'setStrategies'>; clock: Clock }) {}
+
+  /**
+   * Adds the subscription, or replaces the one with the same strategy, symbol and timeframe
+   * (re-enabled). One enabled subscription per symbol: the account holds one position per symbol,
+   * and two strategies would each be shown, and close, the other's position.
+   */
+  async enable(input: EnableStrategyInput): Promise<StrategySubscription> {
+    const account = await this.account(input.accountId);
+    const subscription = this.validate(account, input);
+    const others = (account.settings.strategies ?? []).filter((s) => s.id !== subscription.id);
+    const rival = others.find((s) => s.enabled && s.symbol === subscription.symbol);
+    if (rival) throw new AccountInputError('symbol', `${subscription.symbol} is already traded by ${rival.id}; disable it first (one strategy per symbol and account)`);
+    await this.deps.accounts.setStrategies(account.accountId, [...others, subscription], subscription.updatedAt);
+    return subscription;
+  }
+
+  async disable(accountId: string, id: string): Promise<StrategySubscription> {
+    const account = await this.account(accountId);
+    const current = account.settings.strategies ?? [];
+    const found = current.find((s) => s.id === id);
+    if (!found) throw new AccountInputError('id', `no subscription ${id} on ${accountId}${current.length ? ` (it has ${current.map((s) => s.id).join(', ')})` : ''}`);
+    const at = this.deps.clock.now();
+    const disabled: StrategySubscription = { ...found, enabled: false, updatedAt: at };
+    await this.deps.accounts.setStrategies(accountId, current.map((s) => (s.id === id ? disabled : s)), at);
+    return disabled;
+  }
+
+  async list(accountId: string): Promise<StrategySubscription[]> {
+    return (await this.account(accountId)).settings.strategies ?? [];
+  }
+
+  private async account(accountId: string): Promise<Account> {
+    const account = await this.deps.accounts.get(accountId);
+    if (!account) throw new AccountInputError('account', `no account ${accountId}`);
+    return account;
+  }
+
+  private validate(account: Account, input: EnableStrategyInput): StrategySubscription {
+    let definition;
+    try {
+      definition = getStrategy(input.strategy);
+    } catch (error) {
+      throw new AccountInputError('strategy', (error as Error).message);
+    }
+    let params;
+    try {
+      params = resolveParams(definition, input.params ?? {});
+      // Cross-parameter rules (fast below slow…) are checked when a runner is created.
+      definition.create(params);
+    } catch (error) {
+      throw new AccountInputError('param', (error as Error).message);
+    }
+    let symbol;
+    try {
+      symbol = normalizeSymbol(input.symbol);
+    } catch (error) {
+      if (error instanceof SymbolFormatError) throw new AccountInputError('symbol', error.message);
+      throw error;
+    }
+    if (!isStrategyTimeframe(input.timeframe)) throw new AccountInputError('timeframe', `must be one of ${STRATEGY_TIMEFRAMES.join(', ')}, not "${input.timeframe}"`);
+    const subscription: StrategySubscription = {
+      id: subscriptionId(definition.id, symbol.compact, input.timeframe),
+      strategy: definition.id,
+      symbol: symbol.unified,
+      timeframe: input.timeframe,
+      params,
+      enabled: true,
+      updatedAt: this.deps.clock.now(),
+    };
+    if (input.size !== undefined) {
+      const size = parseSize(input.size);
+      if (typeof size === 'string') throw new AccountInputError('size', size);
+      subscription.size = size;
+    }
+    if (input.leverage !== undefined) {
+      const max = account.settings.maxLeverage;
+      if (!Number.isInteger(input.leverage) || input.leverage < 1 || input.leverage > max) throw new AccountInputError('leverage', `must be a whole number from 1 to this account's cap of ${max}`);
+      subscription.leverage = input.leverage;
+    }
+    return subscription;
+  }
+}
