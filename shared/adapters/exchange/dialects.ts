@@ -21,6 +21,8 @@ export interface Dialect {
   minNotionalFallback?: { quote: string; amount: string };
 }
 
+// fetchCurrencies is off for the swap exchanges: markets then load without a signed call (faster,
+// and a skewed clock or a key without wallet rights cannot break loading); currencies are unused.
 export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
   binanceusdm: {
     id: 'binanceusdm',
@@ -40,7 +42,7 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     conditionalLookup: { trigger: true },
     positionMode: true,
     marginMode: true,
-    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] } },
+    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] }, fetchCurrencies: false },
   },
   bybit: {
     id: 'bybit',
@@ -50,7 +52,7 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     conditionalLookup: { trigger: true },
     positionMode: true,
     marginMode: true,
-    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] } },
+    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false },
   },
   bitget: {
     id: 'bitget',
@@ -60,7 +62,7 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     conditionalLookup: { trigger: true },
     positionMode: true,
     marginMode: true,
-    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] } },
+    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] }, fetchCurrencies: false },
   },
   upbit: {
     id: 'upbit',
