@@ -44,7 +44,14 @@ Then send an alert:
   curl -s -XPOST ${stack.discovery.webhookUrl} -H 'content-type: application/json' \\
     -d '{"token":"<token>","account":"<accountId>","action":"long","symbol":"BTCUSDT.P","id":"demo-1"}'
   ${cli} positions --account <accountId>
-
+${
+  stack.discovery.exchangeApiUrl
+    ? `
+Live accounts trade against a local fake Binance USDⓈ-M at ${stack.discovery.exchangeApiUrl}:
+  ${cli} account add --exchange binanceusdm --name live --api-key ${process.env.FAKE_BINANCE_API_KEY ? '$FAKE_BINANCE_API_KEY' : 'local-key'} --secret ${process.env.FAKE_BINANCE_SECRET ? '$FAKE_BINANCE_SECRET' : 'local-secret'}
+`
+    : ''
+}
 Ctrl-C stops cleanly.
 `);
 }

@@ -161,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Live protective orders: the fake exchange's prices follow the replayed candles, and the
     // protection-sync job runs on a timer as EventBridge runs it in the cloud.
+    // Start the fake exchange at the replayed prices, so the first fill is not a jump away from them.
+    await followReplayedPrices(fake, runtime.prices);
     let syncing = false;
     const syncTimer = setInterval(() => {
       if (syncing || !ready) return;
