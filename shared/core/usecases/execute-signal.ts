@@ -180,7 +180,8 @@ export class ExecuteSignal {
     try {
       if (record.type === 'market') return await this.placeMarket(exchange, record, 'signal');
       const result = await this.deps.sender.place(exchange, record);
-      if (result.kind === 'filled') await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
+      // An IOC limit that found nothing inside its price expires empty: nothing to book.
+      if (result.kind === 'filled' && filledAny(result.order.filled)) await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
       return result;
     } catch (error) {
       if (error instanceof SignalRejectedError && error.code === 'INSUFFICIENT_MARGIN') {
@@ -219,6 +220,11 @@ export class ExecuteSignal {
 
   private async placeMarket(exchange: ExchangePort, record: OrderRecord, exitReason: 'signal' | 'reverse'): Promise<LegResult> {
     const result = await this.placeOrConfirmFlat(exchange, record);
+    if (result.kind === 'filled' && !filledAny(result.order.filled)) {
+      // A market order the exchange expired without any fill (no liquidity): the leg did not happen,
+      // and a retry would only find the same expired order under the same client id.
+      throw new SignalRejectedError(`market ${record.side} of ${record.amount} ${record.symbol} expired without any fill (no liquidity)`, 'NO_FILL', { clientOrderId: record.clientOrderId });
+    }
     if (result.kind === 'filled' && record.reduceOnly && !isOpen(await this.deps.book.position(record.accountId, record.symbol))) {
       // The exchange held a position our book does not (opened by hand, case 25): booking the
       // close would open a phantom position the other way. Record it and tell the owner.
@@ -351,6 +357,8 @@ export function checkCapabilities(signal: Signal, exchange: ExchangePort): void 
     throw new SignalRejectedError('a resting limit entry cannot carry sl/tp yet: use tif=ioc or a market entry', 'PROTECTION_NEEDS_FILL');
   }
 }
+
+const filledAny = (filled: string): boolean => filled !== '' && new Big(filled).gt(0);
 
 const describe = (live: ExchangePosition | undefined): string => (live ? `${live.side} ${live.quantity}` : 'flat');
 const describeBook = (p: BookPosition): string => (isOpen(p) ? `${p.side} ${p.quantity} @ ${p.entryPrice}` : 'flat');
