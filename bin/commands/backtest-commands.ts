@@ -3,7 +3,7 @@
 // line or everything from the first "{"); bad input is one line on stderr and exit code 2.
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { BadSymbol, CCXT_EXCHANGE_IDS, createCcxtExchange, type CcxtExchangeId } from '../../shared/adapters/exchange/ccxt-lib';
+import { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from '../../shared/adapters/exchange/exchange-ids';
 import { DEFAULT_CACHE_DIR } from '../../shared/adapters/market-data/candle-cache';
 import { downloadCandles } from '../../shared/adapters/market-data/candle-downloader';
 import { runBacktest } from '../../shared/core/backtest/engine';
@@ -373,6 +373,8 @@ async function downloadAction(o: OutputOptions & { exchange: CcxtExchangeId; sym
   const since = timeOption('--since', o.since);
   const until = o.until === undefined ? undefined : timeOption('--until', o.until);
   if (until !== undefined && !(until > since)) throw new BacktestInputError(`--until must be after --since`);
+  // ccxt loads only for a download: every other command starts without it.
+  const { BadSymbol, createCcxtExchange } = await import('../../shared/adapters/exchange/ccxt-lib');
   const exchange = createCcxtExchange(o.exchange);
   if (o.apiUrl) {
     if (o.exchange !== 'binanceusdm') throw new BacktestInputError('--api-url: only binanceusdm can be pointed at a local fake');

@@ -2,9 +2,8 @@
 // trades it at every candle close), unsubscribe, list, and compare the account's results with a
 // backtest of the same strategy over the same candles. `--json` prints one JSON document.
 import type { Command } from 'commander';
-import { CcxtCandleSource } from '../../shared/adapters/candles/ccxt-candle-source';
 import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-source';
-import { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from '../../shared/adapters/exchange/ccxt-lib';
+import { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from '../../shared/adapters/exchange/exchange-ids';
 import { paperMarkets } from '../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import { backtestRange } from '../../shared/core/backtest/range-backtest';
@@ -166,7 +165,7 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
     inputError(error);
   }
 
-  const { source, name } = candleSourceFor(target, o.exchange);
+  const { source, name } = await candleSourceFor(target, o.exchange);
   const now = Date.now();
   const span = source.spanMs(timeframe);
   const count = Math.ceil((now - since) / span) + candlesNeeded(definition.warmup(params));
@@ -194,11 +193,12 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
 }
 
 /** The local stack's replay (the candles its runner and paper exchange use), or an exchange's public candles. */
-function candleSourceFor(target: CliTarget, exchange: string): { source: CandleSource; name: string } {
+async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ source: CandleSource; name: string }> {
   if (target.replayMsPerCandle) {
     return { source: new ReplayCandleSource(new ReplayPriceSource({ msPerCandle: target.replayMsPerCandle, markets: paperMarkets })), name: 'replay' };
   }
   if (!(CCXT_EXCHANGE_IDS as readonly string[]).includes(exchange)) throw new CliError(`--exchange must be one of ${CCXT_EXCHANGE_IDS.join(', ')}`);
+  const { CcxtCandleSource } = await import('../../shared/adapters/candles/ccxt-candle-source');
   return { source: CcxtCandleSource.create(exchange as CcxtExchangeId), name: exchange };
 }
 

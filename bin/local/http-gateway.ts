@@ -21,7 +21,11 @@ export async function startGateway(options: GatewayOptions, port: number, host =
   const server = createServer((req, res) => {
     handle(options, req, res).catch(() => send(res, { statusCode: 500, body: '{"error":"internal"}' }));
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than any client's idle keep-alive: Node's 5 s default raced clients (fetch/undici) that
+  // reused a connection just as the server closed it ("other side closed"). API Gateway keeps
+  // idle connections far longer too. Stopping the stack closes them all explicitly.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -24,8 +24,8 @@ export {
 } from 'ccxt';
 export type { Exchange as CcxtExchange, MarketInterface as CcxtMarket, Order as CcxtOrder, Position as CcxtPosition } from 'ccxt';
 
-export type CcxtExchangeId = 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
-export const CCXT_EXCHANGE_IDS: readonly CcxtExchangeId[] = ['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'];
+import type { CcxtExchangeId } from './exchange-ids';
+export { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from './exchange-ids';
 
 type ExchangeConstructor = new (config?: Record<string, unknown>) => Exchange;
 
