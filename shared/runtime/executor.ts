@@ -80,6 +80,7 @@ export function buildSyncLiveProtection(env: ExecutorEnv, runtime: TradingRuntim
   return new SyncLiveProtection({
     accounts: repos.accounts,
     positions: repos.positions,
+    orders: repos.orders,
     vault,
     exchanges: buildExchangeFactory(env, runtime),
     protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }),

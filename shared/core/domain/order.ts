@@ -11,6 +11,14 @@ export type OrderStatus = 'intent' | 'open' | 'filled' | 'partially_filled' | 'c
 /** Why the order exists within its signal. */
 export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'tp2' | 'tp3' | 'tp4' | 'tp5' | 'trail' | 'flatten' | `sl-be${number}`;
 
+/** sl / tp ladder / breakeven / trail of a signal, kept until the entry they protect has filled. */
+export interface PendingProtection {
+  sl?: { kind: 'percent' | 'price'; value: number };
+  tps: { level: { kind: 'percent' | 'price'; value: number }; sharePct: number }[];
+  breakEven: boolean;
+  trailPct?: number;
+}
+
 export interface OrderRecord {
   accountId: string;
   clientOrderId: string;
@@ -28,6 +36,11 @@ export interface OrderRecord {
   timeInForce?: TimeInForce;
   /** trailing distance in percent (trailing_stop_market) */
   trailingPercent?: number;
+  /**
+   * A resting limit entry's stop/targets, armed by the protection-sync job once it fills (the
+   * filled amount is known only then). Same shape as the signal's sl/tp/breakeven/trail.
+   */
+  protection?: PendingProtection;
   status: OrderStatus;
   exchangeOrderId?: string;
   filled?: string;

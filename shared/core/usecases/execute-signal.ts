@@ -139,7 +139,8 @@ export class ExecuteSignal {
     if (entry && isOpen(after) && spec && !resting) {
       placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
     }
-    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${resting ? 'limit order resting; ' : ''}${describeBook(after)}`, orders: placed };
+    const restingNote = resting ? (spec ? 'limit order resting, protection armed when it fills; ' : 'limit order resting; ') : '';
+    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}`, orders: placed };
   }
 
   /** The entry order: market (behind the slippage guard) or limit as the signal asks. */
@@ -149,6 +150,9 @@ export class ExecuteSignal {
       const record = this.orderRecord(signal, 'open', market.symbol, side, 'limit', amount, false, leverage);
       record.price = await this.limitPrice(exchange, order.limit, side, market);
       record.timeInForce = order.timeInForce ?? 'GTC';
+      // A resting entry fills later: the protection-sync job arms this once it has.
+      const spec = protectionSpecOf(signal);
+      if (spec && record.timeInForce !== 'IOC') record.protection = spec;
       return record;
     }
     const policy = account.settings.slippage ?? this.deps.slippage;
@@ -256,20 +260,9 @@ export class ExecuteSignal {
    * a protective order for good, the position is closed at market and the signal is rejected with
    * the reason. (A transient failure is retried: the filled entry is skipped, protection resumes.)
    */
-  private async protectOrFlatten(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: NonNullable<ReturnType<typeof protectionSpecOf>>): Promise<string[]> {
+  private protectOrFlatten(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: NonNullable<ReturnType<typeof protectionSpecOf>>): Promise<string[]> {
     const origin = { accountId: signal.accountId, signalId: signal.signalId, leverage: position.leverage, ...(signal.strategy ? { strategy: signal.strategy } : {}) };
-    try {
-      return await this.deps.protection.arm(exchange, origin, position, market, spec);
-    } catch (error) {
-      if (!(error instanceof SignalRejectedError)) throw error;
-      await this.deps.protection.cancelAll(exchange, await this.deps.book.position(position.accountId, position.symbol));
-      const now = await this.deps.book.position(position.accountId, position.symbol);
-      if (isOpen(now)) {
-        const close = this.orderRecord(signal, 'flatten', position.symbol, closingSide(now.side), 'market', now.quantity, true, position.leverage);
-        await this.placeMarket(exchange, close, 'signal');
-      }
-      throw new SignalRejectedError(`protective order refused (${error.code}: ${error.message}); the position was closed at market`, 'PROTECTION_FAILED', { cause: error.code });
-    }
+    return this.deps.protection.armOrFlatten(exchange, origin, position, market, spec);
   }
 
   private orderRecord(signal: Signal, leg: OrderLeg, symbol: string, side: OrderSide, type: OrderType, amount: string, reduceOnly: boolean, leverage: number, trigger?: string): OrderRecord {
@@ -350,11 +343,6 @@ export function checkCapabilities(signal: Signal, exchange: ExchangePort): void 
   }
   if (signal.trailPct !== undefined && !caps.trailingStop) {
     throw new SignalRejectedError(`${exchange.exchangeId} has no native trailing stop; use sl instead`, 'TRAILING_UNSUPPORTED');
-  }
-  const resting = signal.order?.type === 'limit' && signal.order.timeInForce !== 'IOC';
-  if (resting && wantsProtection) {
-    // Protection is armed on the filled amount; a resting entry has none yet.
-    throw new SignalRejectedError('a resting limit entry cannot carry sl/tp yet: use tif=ioc or a market entry', 'PROTECTION_NEEDS_FILL');
   }
 }
 

@@ -4,7 +4,7 @@
 // legs, so a filled stop cancels the targets, and a first target may move the stop to break-even.
 import { SignalRejectedError } from '../errors';
 import { Big, floorToStep, roundToStep } from '../domain/money';
-import { isConditional, type OrderLeg, type OrderRecord, type OrderType } from '../domain/order';
+import { isConditional, type OrderLeg, type OrderRecord, type OrderType, type PendingProtection } from '../domain/order';
 import type { BookPosition, PositionSide, Protection, ProtectiveOrderRef } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
 import type { ExchangeOrder, ExchangePort, MarketInfo } from '../ports/exchange';
@@ -15,11 +15,9 @@ import type { PriceLevel, Signal, TakeProfitLevel } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import { orderResultPatch, type OrderSender } from './order-sender';
 
-export interface ProtectionSpec {
+export interface ProtectionSpec extends PendingProtection {
   sl?: PriceLevel;
   tps: TakeProfitLevel[];
-  breakEven: boolean;
-  trailPct?: number;
 }
 
 export interface PlannedProtective {
@@ -126,6 +124,71 @@ export class ProtectionManager {
     }
     await this.deps.book.setProtection(position.accountId, position.symbol, protection);
     return placed;
+  }
+
+  /**
+   * Arms protection; if the exchange refuses it for good, closes the position at market rather
+   * than leave it without its stop, and rethrows the refusal (PROTECTION_FAILED) with the cause.
+   */
+  async armOrFlatten(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
+    try {
+      return await this.arm(exchange, origin, position, market, spec);
+    } catch (error) {
+      if (!(error instanceof SignalRejectedError)) throw error;
+      await this.cancelAll(exchange, await this.deps.book.position(position.accountId, position.symbol));
+      const now = await this.deps.book.position(position.accountId, position.symbol);
+      if (isOpen(now)) await this.flatten(exchange, origin, now);
+      throw new SignalRejectedError(`protective order refused (${error.code}: ${error.message}); the position was closed at market`, 'PROTECTION_FAILED', { cause: error.code });
+    }
+  }
+
+  /**
+   * Resting limit entries that have filled since: book the fill, then arm the protection the
+   * signal asked for on what filled. Run by the protection-sync job; each step is keyed by the
+   * client order id, so a repeat does nothing twice.
+   */
+  async armFilledEntries(exchange: ExchangePort, entries: readonly OrderRecord[], marketOf: (symbol: string) => Promise<MarketInfo>): Promise<number> {
+    let armed = 0;
+    for (const entry of entries) {
+      if (!entry.protection || entry.bookedAt || entry.leg !== 'open') continue;
+      const order = await exchange.fetchOrderByClientId(entry.symbol, entry.clientOrderId);
+      if (!order || order.status === 'open') continue; // still resting (or partly filled): wait for the end
+      await this.deps.orders.update(entry.accountId, entry.clientOrderId, orderResultPatch(order, this.deps.clock.now()));
+      if (order.filled === '' || new Big(order.filled).lte(0)) continue; // cancelled or expired empty
+      await this.deps.book.book(entry, fillFrom(entry, order, 'signal'));
+      const position = await this.deps.book.position(entry.accountId, entry.symbol);
+      if (!isOpen(position)) continue;
+      const origin = { accountId: entry.accountId, signalId: entry.signalId, leverage: position.leverage, ...(entry.strategy ? { strategy: entry.strategy } : {}) };
+      try {
+        await this.armOrFlatten(exchange, origin, position, await marketOf(entry.symbol), entry.protection as ProtectionSpec);
+        armed++;
+      } catch (error) {
+        await this.deps.audit.append({ accountId: entry.accountId, type: 'alert', at: this.deps.clock.now(), signalId: entry.signalId, message: `protection for the filled limit entry ${entry.clientOrderId} failed: ${error instanceof Error ? error.message : String(error)}`, data: { severity: 'critical' } });
+      }
+    }
+    return armed;
+  }
+
+  private async flatten(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }): Promise<void> {
+    const now = this.deps.clock.now();
+    const record: OrderRecord = {
+      accountId: origin.accountId,
+      clientOrderId: clientOrderIdFor(origin.signalId, 'flatten'),
+      signalId: origin.signalId,
+      leg: 'flatten',
+      symbol: position.symbol,
+      side: closingSide(position.side),
+      type: 'market',
+      reduceOnly: true,
+      amount: position.quantity,
+      status: 'intent',
+      leverage: position.leverage,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (origin.strategy) record.strategy = origin.strategy;
+    const result = await this.deps.sender.place(exchange, record);
+    if (result.kind === 'filled' && result.order.filled !== '0') await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
   }
 
   /** Cancels every protective order the book knows for the position (before a close or reverse). */

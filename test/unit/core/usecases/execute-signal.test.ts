@@ -71,14 +71,15 @@ describe('checkCapabilities: entries an exchange cannot carry out safely are ref
     ['a trailing stop without a native one', signal('enter_long', { trailPct: 1 }), { trailingStop: false }, 'TRAILING_UNSUPPORTED'],
     ['a take-profit ladder on whole-position protective orders', signal('enter_long', { tp: pct(2), tpLevels: [{ level: pct(2), sharePct: 50 }, { level: pct(4), sharePct: 50 }] }), { sizedProtection: false }, 'LADDER_UNSUPPORTED'],
     ['break-even on whole-position protective orders', signal('enter_long', { tp: pct(2), breakEven: true }), { sizedProtection: false }, 'LADDER_UNSUPPORTED'],
-    ['a resting limit entry with a stop', signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'GTC' } }), {}, 'PROTECTION_NEEDS_FILL'],
   ] as const)('refuses %s', (_name, s, caps, code) => {
     expect(codeOf(() => checkCapabilities(s, exchange(caps)))).toBe(code);
   });
 
-  it('lets through what the exchange can do: a long with a ladder on futures, an IOC limit with a stop, a plain spot long', () => {
+  it('lets through what the exchange can do: a long with a ladder on futures, limit entries with a stop, a plain spot long', () => {
     expect(codeOf(() => checkCapabilities(signal('enter_long', { tp: pct(2), tpLevels: [{ level: pct(2), sharePct: 50 }, { level: pct(4), sharePct: 50 }], breakEven: true }), exchange({})))).toBe('ok');
     expect(codeOf(() => checkCapabilities(signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'IOC' } }), exchange({})))).toBe('ok');
+    // a resting limit entry keeps its stop until it fills; protection-sync arms it then
+    expect(codeOf(() => checkCapabilities(signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'GTC' } }), exchange({})))).toBe('ok');
     expect(codeOf(() => checkCapabilities(signal('enter_long'), exchange({ derivatives: false, conditionalOrders: false, trailingStop: false })))).toBe('ok');
   });
 });
