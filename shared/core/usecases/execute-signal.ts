@@ -121,10 +121,11 @@ export class ExecuteSignal {
     let resting = false;
     for (const leg of legs) {
       // Protective orders of the old position go before it is closed or reversed.
-      if (leg.reduceOnly) await this.deps.protection.cancelAll(exchange, await this.deps.book.position(account.accountId, symbol));
       if (leg.reduceOnly) {
+        const held = await this.deps.book.position(account.accountId, symbol);
+        await this.deps.protection.cancelAll(exchange, held);
         const record = this.orderRecord(signal, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
-        placed.push((await this.placeMarket(exchange, record, leg.exitReason)).record.clientOrderId);
+        placed.push((await this.placeMarket(exchange, record, leg.exitReason, held)).record.clientOrderId);
         continue;
       }
       const sized = await this.sizeEntry(exchange, signal, account, market, leverage);
@@ -222,14 +223,15 @@ export class ExecuteSignal {
     await exchange.setLeverage(symbol, leverage);
   }
 
-  private async placeMarket(exchange: ExchangePort, record: OrderRecord, exitReason: 'signal' | 'reverse'): Promise<LegResult> {
+  /** `held`: the book's position before a close (read once by the caller), to spot one opened by hand. */
+  private async placeMarket(exchange: ExchangePort, record: OrderRecord, exitReason: 'signal' | 'reverse', held?: BookPosition): Promise<LegResult> {
     const result = await this.placeOrConfirmFlat(exchange, record);
     if (result.kind === 'filled' && !filledAny(result.order.filled)) {
       // A market order the exchange expired without any fill (no liquidity): the leg did not happen,
       // and a retry would only find the same expired order under the same client id.
       throw new SignalRejectedError(`market ${record.side} of ${record.amount} ${record.symbol} expired without any fill (no liquidity)`, 'NO_FILL', { clientOrderId: record.clientOrderId });
     }
-    if (result.kind === 'filled' && record.reduceOnly && !isOpen(await this.deps.book.position(record.accountId, record.symbol))) {
+    if (result.kind === 'filled' && record.reduceOnly && !isOpen(held ?? (await this.deps.book.position(record.accountId, record.symbol)))) {
       // The exchange held a position our book does not (opened by hand, case 25): booking the
       // close would open a phantom position the other way. Record it and tell the owner.
       await this.deps.book.markApplied(record);

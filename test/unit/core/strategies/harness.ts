@@ -3,6 +3,7 @@
 // came on which candle.
 import type { Candles } from '../../../../shared/core/backtest/types';
 import type { Bar, HeldPosition, StrategyDefinition, StrategyParams, StrategyRunner, StrategySignal } from '../../../../shared/core/strategies/types';
+import { positionAfter as positionAfterAction } from '../../../../shared/core/usecases/last-candle-signal';
 
 export interface EmittedSignal {
   index: number;
@@ -11,21 +12,9 @@ export interface EmittedSignal {
   heldBefore: HeldPosition;
 }
 
+/** The runner's own position rule (shared/core/usecases/last-candle-signal.ts); no signal holds. */
 export function positionAfter(position: HeldPosition, signal: StrategySignal | undefined): HeldPosition {
-  switch (signal?.action) {
-    case 'long':
-      return 'long';
-    case 'short':
-      return 'short';
-    case 'close_long':
-      return position === 'long' ? 'flat' : position;
-    case 'close_short':
-      return position === 'short' ? 'flat' : position;
-    case 'close_all':
-      return 'flat';
-    default:
-      return position;
-  }
+  return signal ? positionAfterAction(position, signal.action) : position;
 }
 
 export interface RunOptions {
