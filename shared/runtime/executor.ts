@@ -38,9 +38,16 @@ export function buildKeyVault(env: ExecutorEnv): KeyVault {
   return LocalKeyVault.open(env.LOCAL_KEY_FILE as string);
 }
 
-export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): ExecuteSignal {
+/** Order placement and the protective orders built on it: the executor and protection-sync share the wiring. */
+function buildOrderPlacement(runtime: TradingRuntime): { sender: OrderSender; protection: ProtectionManager } {
   const { repos, clock } = runtime;
   const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });
+  return { sender, protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }) };
+}
+
+export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): ExecuteSignal {
+  const { repos, clock } = runtime;
+  const { sender, protection } = buildOrderPlacement(runtime);
   return new ExecuteSignal({
     accounts: repos.accounts,
     ledger: repos.signals,
@@ -49,7 +56,7 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
     exchanges: buildExchangeFactory(env, runtime),
     sender,
     book: runtime.book,
-    protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }),
+    protection,
     clock,
     leaseMs: env.SIGNAL_LEASE_MS,
     ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
@@ -76,14 +83,13 @@ export function buildSettlePaperTriggers(runtime: TradingRuntime): SettlePaperTr
 
 export function buildSyncLiveProtection(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): SyncLiveProtection {
   const { repos, clock } = runtime;
-  const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });
   return new SyncLiveProtection({
     accounts: repos.accounts,
     positions: repos.positions,
     orders: repos.orders,
     vault,
     exchanges: buildExchangeFactory(env, runtime),
-    protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }),
+    protection: buildOrderPlacement(runtime).protection,
     audit: repos.audit,
     clock,
   });

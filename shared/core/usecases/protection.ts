@@ -170,23 +170,7 @@ export class ProtectionManager {
   }
 
   private async flatten(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }): Promise<void> {
-    const now = this.deps.clock.now();
-    const record: OrderRecord = {
-      accountId: origin.accountId,
-      clientOrderId: clientOrderIdFor(origin.signalId, 'flatten'),
-      signalId: origin.signalId,
-      leg: 'flatten',
-      symbol: position.symbol,
-      side: closingSide(position.side),
-      type: 'market',
-      reduceOnly: true,
-      amount: position.quantity,
-      status: 'intent',
-      leverage: position.leverage,
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (origin.strategy) record.strategy = origin.strategy;
+    const record = closingRecord(origin, position, { leg: 'flatten', type: 'market', amount: position.quantity }, this.deps.clock.now());
     const result = await this.deps.sender.place(exchange, record);
     if (result.kind === 'filled' && result.order.filled !== '0') await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
   }
@@ -308,6 +292,12 @@ export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
 }
 
 function protectiveRecord(origin: ProtectionOrigin, position: BookPosition & { side?: PositionSide }, item: PlannedProtective, now: number): OrderRecord {
+  if (!isConditional(item.type)) throw new Error(`protective order ${item.leg} must be conditional`);
+  return closingRecord(origin, position, item, now);
+}
+
+/** The intent of a reduce-only order that closes (part of) the position, keyed by signal and leg. */
+function closingRecord(origin: ProtectionOrigin, position: BookPosition & { side?: PositionSide }, item: PlannedProtective, now: number): OrderRecord {
   const record: OrderRecord = {
     accountId: origin.accountId,
     clientOrderId: clientOrderIdFor(origin.signalId, item.leg),
@@ -326,7 +316,6 @@ function protectiveRecord(origin: ProtectionOrigin, position: BookPosition & { s
   if (item.triggerPrice) record.triggerPrice = item.triggerPrice;
   if (item.trailingPercent !== undefined) record.trailingPercent = item.trailingPercent;
   if (origin.strategy) record.strategy = origin.strategy;
-  if (!isConditional(record.type)) throw new Error(`protective order ${item.leg} must be conditional`);
   return record;
 }
 
