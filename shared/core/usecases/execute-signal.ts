@@ -120,12 +120,12 @@ export class ExecuteSignal {
     const placed: string[] = [];
     let resting = false;
     for (const leg of legs) {
-      // Protective orders of the old position go before it is closed or reversed.
+      // Protective orders of the old position go before it is closed or reversed. planLegs puts
+      // the one closing leg first, so `book` (read above) is still the position it closes.
       if (leg.reduceOnly) {
-        const held = await this.deps.book.position(account.accountId, symbol);
-        await this.deps.protection.cancelAll(exchange, held);
+        await this.deps.protection.cancelAll(exchange, book);
         const record = this.orderRecord(signal, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
-        placed.push((await this.placeMarket(exchange, record, leg.exitReason, held)).record.clientOrderId);
+        placed.push((await this.placeMarket(exchange, record, leg.exitReason, book)).record.clientOrderId);
         continue;
       }
       const sized = await this.sizeEntry(exchange, signal, account, market, leverage);
