@@ -39,6 +39,8 @@ const E2E_SIGNALS = Number(process.env.BENCH_E2E_SIGNALS ?? 200);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const LIVE_SIGNALS = Number(process.env.BENCH_LIVE_SIGNALS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'tvat-bench-'));
+/** Scheduled jobs held off during the latency runs (paper tick, protection sync, strategy runner). */
+const QUIET_SCHEDULES = { paperTickMs: 60_000, protectionSyncMs: 60_000, strategyTimeframes: [] } as const;
 
 async function createPaperAccount(dynamoEndpoint: string, stage: string, keyFile: string) {
   const repos = buildRepositories(dynamoClient({ stage, region: 'us-east-1', endpoint: dynamoEndpoint }), stage);
@@ -88,7 +90,9 @@ async function webhookLatency(bundles: BundleReport[]) {
 }
 
 async function endToEnd() {
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'stack'), inMemory: true, paperTickMs: 60_000 });
+  // Only the signal path runs: in the cloud the scheduled jobs are other functions, locally they
+  // would share this event loop and time themselves into the figure.
+  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'stack'), inMemory: true, ...QUIET_SCHEDULES });
   try {
     const { accountId, token, repos } = await createPaperAccount(stack.discovery.dynamoEndpoint, stack.discovery.stage, stack.discovery.localKeyFile);
     const samples: number[] = [];
@@ -123,7 +127,7 @@ async function endToEnd() {
  */
 async function liveOverhead() {
   const fake = await startFakeBinance({ accounts: [{ apiKey: 'bench-key', secret: 'bench-secret', usdt: 10_000_000 }] });
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'live'), inMemory: true, paperTickMs: 60_000, protectionSyncMs: 60_000, exchange: { url: fake.url } });
+  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'live'), inMemory: true, ...QUIET_SCHEDULES, exchange: { url: fake.url } });
   try {
     const repos = buildRepositories(dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }), stack.discovery.stage);
     const created = await new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(stack.discovery.localKeyFile), audit: repos.audit, clock: systemClock }).execute({
