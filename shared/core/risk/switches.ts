@@ -1,0 +1,532 @@
+// Kill switches: the account-wide brakes that stop new entries (and, for the drawdown, close
+// everything) whatever the signals say. runScheduledSwitches is the minute job's pass over fresh
+// equity, closed trades, prices and exchange-call health; it trips, expires and records. entryBlock
+// is the executor's cheap question before each entry: it reads the tripped switches and repeats the
+// live checks, so a loss or a price shock between two job runs still blocks.
+//
+// A limit of zero or less turns its check off (a 0 % daily loss limit would otherwise trip at the
+// first tick of every day). Percent thresholds are reached at equality: a tiny tolerance keeps a
+// loss of exactly 5 % from slipping under a 5 % limit through floating-point rounding.
+import type { TradeRecord } from '../domain/trade';
+import type { CircuitTier, KillSwitchConfig } from './config';
+import { SWITCH_NAMES, type ExchangeCall, type PriceSample, type RiskState, type SwitchName, type SwitchState } from './state';
+import { tradingDay } from './trading-day';
+
+type Numbers = Record<string, number | string>;
+
+export interface SwitchEvent {
+  switch: SwitchName;
+  kind: 'tripped' | 'reset' | 'expired';
+  at: number;
+  reason: string;
+  numbers: Numbers;
+}
+
+export interface ScheduledInputs {
+  config: KillSwitchConfig;
+  state: RiskState;
+  now: number;
+  /** equity just read from the exchange (wallet + unrealized), quote currency; undefined when the read failed */
+  equity?: number;
+  /** closed trades, any order (the streak is computed by closedAt) */
+  closedTrades: readonly TradeRecord[];
+  /** current price per traded symbol (open positions and recently traded), for the circuit breaker */
+  prices: Record<string, number>;
+  /** bid/ask spread per symbol in bps, when known */
+  spreadsBps?: Record<string, number>;
+  /** the exchange calls made by this run (latency, success) */
+  calls: readonly ExchangeCall[];
+}
+
+export interface ScheduledOutcome {
+  state: RiskState;
+  events: SwitchEvent[];
+  /** close every position: true on every run while the drawdown switch is tripped (a close may have failed) */
+  flattenAll: boolean;
+  /** disable the account: true only on the run that trips the drawdown switch */
+  disableAccount: boolean;
+}
+
+export interface EntryBlock {
+  switch: SwitchName;
+  code: string;
+  reason: string;
+  until?: number;
+  numbers: Numbers;
+}
+
+const MINUTE = 60_000;
+const TOLERANCE = 1e-9;
+
+const reached = (value: number, limit: number): boolean => limit > 0 && value >= limit - TOLERANCE;
+/** How far `value` sits below `base`, percent of `base` (multiplying first keeps round inputs exact). */
+const dropPct = (base: number, value: number): number => ((base - value) * 100) / base;
+const movePct = (price: number, reference: number): number => (Math.abs(price - reference) * 100) / reference;
+const round = (x: number, decimals = 4): number => Math.round(x * 10 ** decimals) / 10 ** decimals;
+const show = (x: number): string => String(round(x, 2));
+const showTime = (at: number): string => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const isUsable = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+const isPrice = (x: number | undefined): x is number => isUsable(x) && x > 0;
+const isActive = (sw: SwitchState | undefined, now: number): sw is SwitchState => sw?.tripped === true && (sw.until === undefined || sw.until > now);
+
+const LABELS: Record<SwitchName, string> = {
+  daily_loss: 'Daily loss limit',
+  drawdown: 'Drawdown kill switch',
+  loss_streak: 'Loss-streak cooldown',
+  circuit_breaker: 'Circuit breaker',
+};
+
+// ---------------------------------------------------------------------------------------------
+// State transitions. Each returns a new state; the input is never touched.
+
+interface Step {
+  state: RiskState;
+  events: SwitchEvent[];
+}
+
+const withSwitch = (state: RiskState, name: SwitchName, sw: SwitchState): RiskState => ({ ...state, switches: { ...state.switches, [name]: sw } });
+
+/** A trip: the previous trip's `until` goes (a drawdown trip has none), the reset history stays. */
+function trip(state: RiskState, name: SwitchName, now: number, reason: string, numbers: Numbers, until?: number): Step {
+  const last: SwitchState = state.switches[name] ?? { tripped: false, trips: 0 };
+  const { until: _previousUntil, ...previous } = last;
+  const sw: SwitchState = { ...previous, tripped: true, trippedAt: now, reason, numbers, trips: previous.trips + 1, ...(until === undefined ? {} : { until }) };
+  return { state: withSwitch(state, name, sw), events: [{ switch: name, kind: 'tripped', at: now, reason, numbers }] };
+}
+
+const unchanged = (state: RiskState): Step => ({ state, events: [] });
+
+/** Switches whose pause has run out are released; the last trip's figures stay as history. */
+function expire(state: RiskState, now: number): Step {
+  let next = state;
+  const events: SwitchEvent[] = [];
+  for (const name of SWITCH_NAMES) {
+    const sw = next.switches[name];
+    if (!sw?.tripped || sw.until === undefined || sw.until > now) continue;
+    next = withSwitch(next, name, { ...sw, tripped: false });
+    events.push({
+      switch: name,
+      kind: 'expired',
+      at: now,
+      reason: `${LABELS[name]} pause ended at ${showTime(sw.until)}: entries allowed again`,
+      numbers: { trippedAt: sw.trippedAt ?? 0, until: sw.until },
+    });
+  }
+  return { state: next, events };
+}
+
+/**
+ * Day rollover, peak and last equity. The day's base is the first successful equity read of the
+ * day, so a failed read at midnight only delays it. The peak is frozen while the drawdown switch is
+ * tripped: a recovery must not hide the fall the owner has to look at.
+ */
+function recordEquity(state: RiskState, config: KillSwitchConfig, now: number, equity: number): RiskState {
+  const day = tradingDay(now, config.timeZone).day;
+  const rollover = state.day === day ? {} : { day, dayStartEquity: equity, dayStartAt: now };
+  const frozen = state.switches.drawdown?.tripped === true;
+  const newPeak = state.peakEquity === undefined || (!frozen && equity > state.peakEquity);
+  return { ...state, ...rollover, ...(newPeak ? { peakEquity: equity, peakAt: now } : {}), lastEquity: equity, lastEquityAt: now };
+}
+
+function dailyLossNumbers(config: KillSwitchConfig, start: number, equity: number, day: string, until: number): Numbers {
+  return { lossPct: round(dropPct(start, equity)), limitPct: config.dailyLossPct, equity, dayStartEquity: start, day, until };
+}
+
+function checkDailyLoss(state: RiskState, config: KillSwitchConfig, now: number, equity: number): Step {
+  const start = state.dayStartEquity;
+  if (start === undefined || start <= 0 || isActive(state.switches.daily_loss, now)) return unchanged(state);
+  const loss = dropPct(start, equity);
+  if (!reached(loss, config.dailyLossPct)) return unchanged(state);
+  const { day, next } = tradingDay(now, config.timeZone);
+  const reason =
+    `Daily loss ${show(loss)}% (equity ${show(equity)} vs ${show(start)} at the start of ${day}) reached the ${config.dailyLossPct}% limit: ` +
+    `new entries blocked until the next trading day starts at ${showTime(next)} (${config.timeZone} midnight); open positions are kept`;
+  return trip(state, 'daily_loss', now, reason, dailyLossNumbers(config, start, equity, day, next), next);
+}
+
+function drawdownNumbers(config: KillSwitchConfig, state: RiskState, peak: number, equity: number): Numbers {
+  return {
+    drawdownPct: round(dropPct(peak, equity)),
+    limitPct: config.maxDrawdownPct,
+    equity,
+    peakEquity: peak,
+    ...(state.peakAt === undefined ? {} : { peakAt: state.peakAt }),
+    ...(state.dayStartEquity === undefined ? {} : { dayStartEquity: state.dayStartEquity }),
+  };
+}
+
+function checkDrawdown(state: RiskState, config: KillSwitchConfig, now: number, equity: number): Step {
+  const peak = state.peakEquity;
+  if (peak === undefined || peak <= 0 || state.switches.drawdown?.tripped) return unchanged(state);
+  const drawdown = dropPct(peak, equity);
+  if (!reached(drawdown, config.maxDrawdownPct)) return unchanged(state);
+  const reason =
+    `Drawdown ${show(drawdown)}% from the equity peak (${show(equity)} vs peak ${show(peak)}) reached the ${config.maxDrawdownPct}% limit: ` +
+    `closing every position and disabling the account until the owner resets the switch`;
+  return trip(state, 'drawdown', now, reason, drawdownNumbers(config, state, peak, equity));
+}
+
+/**
+ * The losing trades closed since the last non-losing one (realizedPnl ≥ 0 ends a streak). Linear,
+ * no sort, no allocation: the executor calls it on every entry. On equal closedAt a loss counts
+ * (the cautious reading of a tie).
+ */
+export function lossStreak(closedTrades: readonly TradeRecord[]): { count: number; lastLossAt?: number } {
+  let lastNonLossAt = -Infinity;
+  for (const trade of closedTrades) {
+    if (trade.status === 'closed' && trade.closedAt !== undefined && trade.realizedPnl >= 0) lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
+  }
+  let count = 0;
+  let lastLossAt: number | undefined;
+  for (const trade of closedTrades) {
+    if (trade.status !== 'closed' || trade.closedAt === undefined || !(trade.realizedPnl < 0) || trade.closedAt < lastNonLossAt) continue;
+    count += 1;
+    lastLossAt = Math.max(lastLossAt ?? -Infinity, trade.closedAt);
+  }
+  return lastLossAt === undefined ? { count } : { count, lastLossAt };
+}
+
+interface StreakBlock {
+  count: number;
+  lastLossAt: number;
+  until: number;
+}
+
+/**
+ * The cooldown a streak calls for, if any. A trip is keyed on its streak's last loss: once that
+ * streak has tripped (then expired or been reset), only a further loss can trip again.
+ */
+function streakCooldown(config: KillSwitchConfig, state: RiskState, now: number, closedTrades: readonly TradeRecord[]): StreakBlock | undefined {
+  if (config.lossStreak <= 0) return undefined;
+  const { count, lastLossAt } = lossStreak(closedTrades);
+  if (count < config.lossStreak || lastLossAt === undefined) return undefined;
+  const until = lastLossAt + config.cooldownMinutes * MINUTE;
+  if (until <= now || state.switches.loss_streak?.numbers?.lastLossAt === lastLossAt) return undefined;
+  return { count, lastLossAt, until };
+}
+
+function streakNumbers(config: KillSwitchConfig, streak: StreakBlock): Numbers {
+  return { count: streak.count, limit: config.lossStreak, lastLossAt: streak.lastLossAt, cooldownMinutes: config.cooldownMinutes, until: streak.until };
+}
+
+const streakReason = (config: KillSwitchConfig, streak: StreakBlock): string =>
+  `${streak.count} losing trades in a row (limit ${config.lossStreak}): new entries paused for ${config.cooldownMinutes} min after the last loss, until ${showTime(streak.until)}`;
+
+function checkLossStreak(state: RiskState, config: KillSwitchConfig, now: number, closedTrades: readonly TradeRecord[]): Step {
+  const streak = streakCooldown(config, state, now, closedTrades);
+  if (!streak) return unchanged(state);
+  return trip(state, 'loss_streak', now, streakReason(config, streak), streakNumbers(config, streak), streak.until);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Circuit breaker: price shocks and exchange anomalies.
+
+/** A reason to pause entries. `cause` tells a new trip from more evidence of the one in force. */
+interface Pause {
+  cause: string;
+  until: number;
+  reason: string;
+  numbers: Numbers;
+}
+
+interface Move {
+  movePct: number;
+  reference: PriceSample;
+}
+
+/** The largest move of `price` against the samples taken within `windowMinutes` of now (inclusive). */
+function largestMove(samples: readonly PriceSample[], price: number, now: number, windowMinutes: number): Move | undefined {
+  const from = now - windowMinutes * MINUTE;
+  let best: Move | undefined;
+  for (const sample of samples) {
+    if (sample.at < from || sample.at > now || !isPrice(sample.price)) continue;
+    const move = movePct(price, sample.price);
+    if (!best || move > best.movePct) best = { movePct: move, reference: sample };
+  }
+  return best;
+}
+
+/** The tier a price move trips: the largest move threshold reached (then the longest pause). */
+function tierTripped(tiers: readonly CircuitTier[], samples: readonly PriceSample[], price: number, now: number): { tier: CircuitTier; move: Move } | undefined {
+  let found: { tier: CircuitTier; move: Move } | undefined;
+  for (const tier of tiers) {
+    if (found && (tier.movePct < found.tier.movePct || (tier.movePct === found.tier.movePct && tier.pauseMinutes <= found.tier.pauseMinutes))) continue;
+    const move = largestMove(samples, price, now, tier.windowMinutes);
+    if (move && reached(move.movePct, tier.movePct)) found = { tier, move };
+  }
+  return found;
+}
+
+function movePause(symbol: string, price: number, now: number, tier: CircuitTier, move: Move): Pause {
+  const until = now + tier.pauseMinutes * MINUTE;
+  return {
+    cause: `move:${symbol}:${tier.movePct}%/${tier.windowMinutes}m`,
+    until,
+    reason:
+      `${symbol} moved ${show(move.movePct)}% within ${tier.windowMinutes} min (${show(move.reference.price)} → ${show(price)}), ` +
+      `reaching the ${tier.movePct}% circuit-breaker tier: new entries paused ${tier.pauseMinutes} min, until ${showTime(until)}`,
+    numbers: {
+      symbol,
+      movePct: round(move.movePct),
+      limitPct: tier.movePct,
+      windowMinutes: tier.windowMinutes,
+      pauseMinutes: tier.pauseMinutes,
+      price,
+      referencePrice: move.reference.price,
+      referenceAt: move.reference.at,
+      until,
+    },
+  };
+}
+
+/** Samples older than the longest tier window (+1 minute of slack for job jitter) are dropped. */
+function recordPrices(state: RiskState, config: KillSwitchConfig, now: number, prices: Record<string, number>): Record<string, PriceSample[]> {
+  const longest = Math.max(0, ...config.circuitBreaker.map((tier) => tier.windowMinutes));
+  const keepFrom = now - (longest + 1) * MINUTE;
+  const kept: Record<string, PriceSample[]> = {};
+  for (const [symbol, samples] of Object.entries(state.priceSamples)) {
+    const recent = samples.filter((sample) => sample.at >= keepFrom);
+    if (recent.length > 0) kept[symbol] = recent;
+  }
+  // A zero, negative or missing price is a bad read, not a crash: it neither trips nor is kept.
+  for (const [symbol, price] of Object.entries(prices)) {
+    if (isPrice(price)) kept[symbol] = [...(kept[symbol] ?? []), { at: now, price }];
+  }
+  return kept;
+}
+
+function pricePauses(config: KillSwitchConfig, samples: Record<string, PriceSample[]>, prices: Record<string, number>, now: number): Pause[] {
+  const pauses: Pause[] = [];
+  for (const [symbol, price] of Object.entries(prices)) {
+    if (!isPrice(price)) continue;
+    const hit = tierTripped(config.circuitBreaker, samples[symbol] ?? [], price, now);
+    if (hit) pauses.push(movePause(symbol, price, now, hit.tier, hit.move));
+  }
+  return pauses;
+}
+
+function anomalyPauses(config: KillSwitchConfig, now: number, calls: readonly ExchangeCall[], window: readonly ExchangeCall[], spreadsBps: Record<string, number>): Pause[] {
+  const { maxLatencyMs, maxErrorRatePct, errorWindow, maxSpreadBps, pauseMinutes } = config.anomalies;
+  const until = now + pauseMinutes * MINUTE;
+  const pause = (cause: string, what: string, numbers: Numbers): Pause => ({
+    cause,
+    until,
+    reason: `${what}: new entries paused ${pauseMinutes} min, until ${showTime(until)}`,
+    numbers: { ...numbers, pauseMinutes, until },
+  });
+  const pauses: Pause[] = [];
+
+  const slowest = calls.reduce<ExchangeCall | undefined>((worst, call) => (!worst || call.ms > worst.ms ? call : worst), undefined);
+  if (maxLatencyMs > 0 && slowest && slowest.ms > maxLatencyMs) {
+    pauses.push(pause('latency', `Exchange call took ${slowest.ms} ms (limit ${maxLatencyMs} ms)`, { latencyMs: slowest.ms, maxLatencyMs }));
+  }
+
+  // A rate over a handful of calls says little: wait for half a window.
+  if (errorWindow > 0 && maxErrorRatePct > 0 && window.length >= errorWindow / 2) {
+    const failed = window.filter((call) => !call.ok).length;
+    const rate = (failed * 100) / window.length;
+    if (rate > maxErrorRatePct) {
+      pauses.push(
+        pause('error_rate', `${failed} of the last ${window.length} exchange calls failed (${show(rate)}%, limit ${maxErrorRatePct}%)`, {
+          errorRatePct: round(rate),
+          maxErrorRatePct,
+          failed,
+          calls: window.length,
+        }),
+      );
+    }
+  }
+
+  if (maxSpreadBps > 0) {
+    for (const [symbol, spread] of Object.entries(spreadsBps)) {
+      if (isUsable(spread) && spread > maxSpreadBps) {
+        pauses.push(pause(`spread:${symbol}`, `${symbol} bid/ask spread ${show(spread)} bps (limit ${maxSpreadBps} bps)`, { symbol, spreadBps: spread, maxSpreadBps }));
+      }
+    }
+  }
+  return pauses;
+}
+
+/**
+ * The longest pause wins. While the breaker is on, a longer pause for the same cause (the move is
+ * still inside its window, the exchange is still slow) quietly pushes `until` out, so the pause
+ * ends `pauseMinutes` after the condition was last seen; a new cause with a longer pause is a new
+ * trip with its own event. A shorter pause never shortens the one in force.
+ */
+function applyPause(state: RiskState, now: number, pauses: readonly Pause[]): Step {
+  const longest = pauses.reduce<Pause | undefined>((best, pause) => (!best || pause.until > best.until ? pause : best), undefined);
+  if (!longest) return unchanged(state);
+  const current = state.switches.circuit_breaker;
+  if (isActive(current, now)) {
+    if (current.until === undefined || longest.until <= current.until) return unchanged(state);
+    if (current.numbers?.cause === longest.cause) {
+      return unchanged(withSwitch(state, 'circuit_breaker', { ...current, until: longest.until, numbers: { ...current.numbers, until: longest.until } }));
+    }
+  }
+  return trip(state, 'circuit_breaker', now, longest.reason, { cause: longest.cause, ...longest.numbers }, longest.until);
+}
+
+function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
+  const { config, now } = inputs;
+  const priceSamples = recordPrices(state, config, now, inputs.prices);
+  const window = config.anomalies.errorWindow > 0 ? [...state.exchangeCalls, ...inputs.calls].slice(-config.anomalies.errorWindow) : [];
+  const pauses = [...pricePauses(config, priceSamples, inputs.prices, now), ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {})];
+  return applyPause({ ...state, priceSamples, exchangeCalls: window }, now, pauses);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The minute job.
+
+/**
+ * One pass of the risk-check job: expire, record equity, then check each switch. An undefined
+ * equity (failed read) skips the equity-based switches; the calls of this run, the failed one
+ * included, still feed the anomaly checks.
+ */
+export function runScheduledSwitches(inputs: ScheduledInputs): ScheduledOutcome {
+  const { config, now } = inputs;
+  const equity = isUsable(inputs.equity) ? inputs.equity : undefined;
+  const events: SwitchEvent[] = [];
+  const collect = (step: Step): RiskState => {
+    events.push(...step.events);
+    return step.state;
+  };
+
+  let state = collect(expire({ ...inputs.state, updatedAt: now }, now));
+  let disableAccount = false;
+  if (equity !== undefined) {
+    state = recordEquity(state, config, now, equity);
+    state = collect(checkDailyLoss(state, config, now, equity));
+    const drawdown = checkDrawdown(state, config, now, equity);
+    disableAccount = drawdown.events.length > 0;
+    state = collect(drawdown);
+  }
+  state = collect(checkLossStreak(state, config, now, inputs.closedTrades));
+  state = collect(checkCircuitBreaker(state, inputs));
+  return { state, events, flattenAll: state.switches.drawdown?.tripped === true, disableAccount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The executor's question before each entry.
+
+export interface EntryInputs {
+  config: KillSwitchConfig;
+  state: RiskState;
+  now: number;
+  equity?: number;
+  price?: { symbol: string; last: number };
+  closedTrades?: readonly TradeRecord[];
+}
+
+function fromSwitch(name: SwitchName, code: string, sw: SwitchState, what: string): EntryBlock {
+  const since = sw.trippedAt === undefined ? '' : ` since ${showTime(sw.trippedAt)}`;
+  const until = sw.until === undefined ? 'until the owner resets it' : `until ${showTime(sw.until)}`;
+  return {
+    switch: name,
+    code,
+    reason: `${what} is on${since}, entries blocked ${until}${sw.reason ? `: ${sw.reason}` : ''}`,
+    ...(sw.until === undefined ? {} : { until: sw.until }),
+    numbers: sw.numbers ?? {},
+  };
+}
+
+function liveDailyLoss({ config, state, now }: EntryInputs, equity: number): EntryBlock | undefined {
+  const start = state.dayStartEquity;
+  if (start === undefined || start <= 0 || state.day === undefined) return undefined;
+  const loss = dropPct(start, equity);
+  if (!reached(loss, config.dailyLossPct)) return undefined;
+  // Only today's base counts: a base from an earlier day would compare against a stale start.
+  const { day, next } = tradingDay(now, config.timeZone);
+  if (day !== state.day) return undefined;
+  return {
+    switch: 'daily_loss',
+    code: 'KILL_SWITCH_DAILY_LOSS',
+    reason: `Equity ${show(equity)} is ${show(loss)}% below today's start of ${show(start)} (limit ${config.dailyLossPct}%): no new entries until the next trading day starts at ${showTime(next)}`,
+    until: next,
+    numbers: dailyLossNumbers(config, start, equity, day, next),
+  };
+}
+
+function liveDrawdown({ config, state }: EntryInputs, equity: number): EntryBlock | undefined {
+  const peak = state.peakEquity;
+  if (peak === undefined || peak <= 0) return undefined;
+  const drawdown = dropPct(peak, equity);
+  if (!reached(drawdown, config.maxDrawdownPct)) return undefined;
+  return {
+    switch: 'drawdown',
+    code: 'KILL_SWITCH_DRAWDOWN',
+    reason: `Equity ${show(equity)} is ${show(drawdown)}% below its peak of ${show(peak)} (limit ${config.maxDrawdownPct}%): no new entries`,
+    numbers: drawdownNumbers(config, state, peak, equity),
+  };
+}
+
+function liveStreak({ config, state, now, closedTrades }: EntryInputs): EntryBlock | undefined {
+  const streak = closedTrades && streakCooldown(config, state, now, closedTrades);
+  if (!streak) return undefined;
+  return { switch: 'loss_streak', code: 'LOSS_STREAK_COOLDOWN', reason: streakReason(config, streak), until: streak.until, numbers: streakNumbers(config, streak) };
+}
+
+function livePriceMove({ config, state, now, price }: EntryInputs): EntryBlock | undefined {
+  if (!price || !isPrice(price.last)) return undefined;
+  const samples = state.priceSamples[price.symbol];
+  if (!samples || samples.length === 0) return undefined;
+  const hit = tierTripped(config.circuitBreaker, samples, price.last, now);
+  if (!hit) return undefined;
+  const pause = movePause(price.symbol, price.last, now, hit.tier, hit.move);
+  return { switch: 'circuit_breaker', code: 'CIRCUIT_BREAKER', reason: pause.reason, until: pause.until, numbers: pause.numbers };
+}
+
+/**
+ * Why a new entry must not be placed now, or undefined when it may. The first reason wins, in
+ * order: drawdown, daily loss, loss streak, circuit breaker, each as tripped by the job, then as
+ * computed live from the given equity, trades and price.
+ */
+export function entryBlock(inputs: EntryInputs): EntryBlock | undefined {
+  const { state, now } = inputs;
+  const { drawdown, daily_loss: dailyLoss, loss_streak: streak, circuit_breaker: breaker } = state.switches;
+  const equity = isUsable(inputs.equity) ? inputs.equity : undefined;
+  return (
+    (drawdown?.tripped ? fromSwitch('drawdown', 'KILL_SWITCH_DRAWDOWN', drawdown, LABELS.drawdown) : undefined) ??
+    (isActive(dailyLoss, now) ? fromSwitch('daily_loss', 'KILL_SWITCH_DAILY_LOSS', dailyLoss, LABELS.daily_loss) : undefined) ??
+    (equity === undefined ? undefined : (liveDailyLoss(inputs, equity) ?? liveDrawdown(inputs, equity))) ??
+    (isActive(streak, now) ? fromSwitch('loss_streak', 'LOSS_STREAK_COOLDOWN', streak, LABELS.loss_streak) : undefined) ??
+    liveStreak(inputs) ??
+    (isActive(breaker, now) ? fromSwitch('circuit_breaker', 'CIRCUIT_BREAKER', breaker, LABELS.circuit_breaker) : undefined) ??
+    livePriceMove(inputs)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The owner's reset.
+
+/**
+ * Releases a tripped switch (a switch that is not tripped is left as is, with no event). A reset
+ * also moves the base the switch measures from, otherwise the next run would trip it again at once:
+ *  - drawdown: the peak becomes `equity`; without one the peak is cleared and the next equity
+ *    read becomes the new peak;
+ *  - daily_loss: the day's start becomes `equity` (the day's loss counts from the reset); without
+ *    one the day is cleared and the next equity read starts it;
+ *  - loss_streak: the trip stays keyed on its last loss, so only a further loss trips again;
+ *  - circuit_breaker: the price samples and the call window are cleared, so the shock or the
+ *    anomaly that tripped it is not seen again.
+ */
+export function resetSwitch(state: RiskState, name: SwitchName, now: number, reason: string, equity?: number): { state: RiskState; event?: SwitchEvent } {
+  const sw = state.switches[name];
+  if (!sw?.tripped) return { state };
+  const base = isUsable(equity) ? equity : undefined;
+  let next = withSwitch({ ...state, updatedAt: now }, name, { ...sw, tripped: false, resetAt: now, resetReason: reason });
+  const numbers: Numbers = { trippedAt: sw.trippedAt ?? 0, trips: sw.trips };
+
+  if (name === 'drawdown') {
+    const { peakEquity: _peak, peakAt: _peakAt, ...rest } = next;
+    next = base === undefined ? rest : { ...rest, peakEquity: base, peakAt: now };
+    if (base !== undefined) numbers.peakEquity = base;
+  } else if (name === 'daily_loss') {
+    const { day: _day, dayStartEquity: _start, dayStartAt: _startAt, ...rest } = next;
+    next = base === undefined ? rest : { ...next, dayStartEquity: base, dayStartAt: now };
+    if (base !== undefined) numbers.dayStartEquity = base;
+  } else if (name === 'circuit_breaker') {
+    next = { ...next, priceSamples: {}, exchangeCalls: [] };
+  }
+  if (base !== undefined) numbers.equity = base;
+  return { state: next, event: { switch: name, kind: 'reset', at: now, reason: `${LABELS[name]} reset by the owner: ${reason}`, numbers } };
+}
