@@ -38,6 +38,7 @@ export const errors = {
   timestampAhead: () => bad(-1021, "Timestamp for this request was 1000ms ahead of the server's time."),
   timestampOutside: () => bad(-1021, 'Timestamp for this request is outside of the recvWindow.'),
   startAfterEnd: () => bad(-1023, 'Start time is greater than end time.'),
+  rangeTooWide: (hours: number) => bad(-1127, `More than ${hours} hours between startTime and endTime.`),
   badSignature: () => bad(-1022, 'Signature for this request is not valid.'),
   unknownOrder: () => bad(-2011, 'Unknown order sent.'),
   noSuchOrder: () => bad(-2013, 'Order does not exist.'),

@@ -1,6 +1,8 @@
 // Money: margin in use, available balance, and what one fill does to the position (entry
-// averaging, flips), the wallet (realized P&L, commission) and the order (executed, average).
+// averaging, flips), the wallet (realized P&L, commission, both also in the income history) and
+// the order (executed, average).
 import { round } from './decimals';
+import { recordIncome } from './income';
 import type { Account, ExchangeState, Position } from './state';
 import type { FakeOrder, PositionSide, Side } from './types';
 
@@ -111,9 +113,10 @@ export function applyFill(state: ExchangeState, account: Account, order: FakeOrd
   order.executedQty = executed;
   order.updateTime = now;
 
+  const tradeId = state.newTradeId();
   state.trades.push({
     apiKey: account.apiKey,
-    id: state.newTradeId(),
+    id: tradeId,
     orderId: order.orderId,
     symbol: order.symbol,
     side: order.side,
@@ -127,4 +130,6 @@ export function applyFill(state: ExchangeState, account: Account, order: FakeOrd
     maker,
     time: now,
   });
+  if (realized !== 0) recordIncome(state, account, { symbol: order.symbol, incomeType: 'REALIZED_PNL', income: realized, time: now, tradeId });
+  if (commission !== 0) recordIncome(state, account, { symbol: order.symbol, incomeType: 'COMMISSION', income: -commission, time: now, tradeId });
 }

@@ -127,7 +127,7 @@ export function premiumIndex(state: ExchangeState, params: Params) {
 }
 
 /** Binance's window rule: start (and end) → the first `limit` rows in it; only end → the last `limit` before it; none → the latest `limit`. */
-function window<T>(rows: readonly T[], timeOf: (row: T) => number, params: Params, defaultLimit: number, maxLimit: number): T[] {
+export function timeWindow<T>(rows: readonly T[], timeOf: (row: T) => number, params: Params, defaultLimit: number, maxLimit: number): T[] {
   const limitText = params.limit;
   if (limitText !== undefined && !/^\d+$/.test(limitText)) throw errors.invalidParam('limit');
   const limit = Math.min(limitText === undefined ? defaultLimit : Math.max(1, Number(limitText)), maxLimit);
@@ -146,7 +146,7 @@ export function klines(state: ExchangeState, params: Params): unknown[][] {
   const ms = INTERVAL_MS[interval];
   if (ms === undefined) throw errors.invalidInterval();
   const rows = state.candles.get(`${m.symbol}:${interval}`) ?? [];
-  return window(rows, (r) => r[0], params, 500, 1500).map(([t, o, h, l, c, v]) => [
+  return timeWindow(rows, (r) => r[0], params, 500, 1500).map(([t, o, h, l, c, v]) => [
     t,
     fmtPrice(m, o),
     fmtPrice(m, h),
@@ -166,7 +166,7 @@ export function klines(state: ExchangeState, params: Params): unknown[][] {
 export function fundingRates(state: ExchangeState, params: Params): Record<string, unknown>[] {
   const symbols = params.symbol === undefined ? [...state.markets.keys()] : [state.market(params.symbol).symbol];
   const rows = symbols.flatMap((s) => (state.funding.get(s) ?? []).map((r) => ({ symbol: s, row: r }))).sort((a, b) => a.row[0] - b.row[0]);
-  return window(rows, (r) => r.row[0], params, 100, 1000).map(({ symbol, row }) => {
+  return timeWindow(rows, (r) => r.row[0], params, 100, 1000).map(({ symbol, row }) => {
     const m = state.market(symbol);
     return { symbol, fundingTime: row[0], fundingRate: row[1].toFixed(8), markPrice: fmtPrice(m, m.price) };
   });

@@ -1,6 +1,8 @@
 // The REST surface: which method and path is public or signed and which handler answers it.
 import { apiRestrictions, capitalConfig, getPositionMode, positionRisk, setLeverage, setMarginType, setPositionMode } from './account';
 import { allAlgoOrders, cancelAlgoOrder, cancelAllAlgoOrders, placeAlgoOrder, queryAlgoOrder } from './algo';
+import { errors } from './errors';
+import { incomeHistory } from './income';
 import { leverageBrackets } from './markets';
 import { bookTicker, depth, exchangeInformation, fundingRates, klines, premiumIndex, serverTime, ticker24h, tickerPrice } from './market-data';
 import type { Params } from './order-params';
@@ -34,12 +36,25 @@ const signed = (handle: (ctx: RouteContext & { account: Account }) => unknown): 
 
 const DONE = { code: 200, msg: 'The operation of cancel all open order is done.' };
 
+const WEEK_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * GET /fapi/v1/userTrades. Binance's time rules: at most seven days between startTime and
+ * endTime; one of them alone means the seven days after or before it; neither, the last seven
+ * days (unless orderId or fromId picks the trades).
+ */
 function userTrades({ state, account, params }: RouteContext & { account: Account }): unknown[] {
   const market = state.market(params.symbol);
   const orderId = params.orderId === undefined ? undefined : Number(params.orderId);
   const fromId = params.fromId === undefined ? undefined : Number(params.fromId);
-  const start = params.startTime === undefined ? undefined : Number(params.startTime);
-  const end = params.endTime === undefined ? undefined : Number(params.endTime);
+  let start = params.startTime === undefined ? undefined : Number(params.startTime);
+  let end = params.endTime === undefined ? undefined : Number(params.endTime);
+  if (start !== undefined && end !== undefined) {
+    if (start > end) throw errors.startAfterEnd();
+    if (end - start > WEEK_MS) throw errors.rangeTooWide(168);
+  } else if (start !== undefined) end = start + WEEK_MS;
+  else if (end !== undefined) start = end - WEEK_MS;
+  else if (orderId === undefined && fromId === undefined) start = state.now() - WEEK_MS;
   const limit = Math.min(Number(params.limit ?? 500), 1000);
   const rows = state.trades.filter(
     (t) =>
@@ -50,7 +65,8 @@ function userTrades({ state, account, params }: RouteContext & { account: Accoun
       (start === undefined || t.time >= start) &&
       (end === undefined || t.time <= end),
   );
-  const picked = fromId === undefined && start === undefined ? rows.slice(-limit) : rows.slice(0, limit);
+  // Without startTime or fromId the latest trades of the range come back; with either, the first.
+  const picked = fromId === undefined && params.startTime === undefined ? rows.slice(-limit) : rows.slice(0, limit);
   return picked.map((t) => tradeView(state, t));
 }
 
@@ -83,6 +99,7 @@ export const ROUTES: Record<string, Route> = {
     return DONE;
   }),
   'GET /fapi/v1/userTrades': signed(userTrades),
+  'GET /fapi/v1/income': signed(({ state, account, params }) => incomeHistory(state, account, params)),
 
   'POST /fapi/v1/algoOrder': signed(({ state, account, params }) => algoView(state, placeAlgoOrder(state, account, params))),
   'GET /fapi/v1/algoOrder': signed(({ state, account, params }) => algoView(state, queryAlgoOrder(state, account, params))),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth';
 import { BinanceError, errors } from './errors';
 import { FaultQueue } from './faults';
+import { chargeFunding } from './income';
 import { DEFAULT_MARKETS } from './markets';
 import { onPriceMove } from './matching';
 import { seedCandles, seedFunding } from './market-data';
@@ -197,5 +198,7 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     },
     setCandles: (symbol, interval, rows) => seedCandles(state, symbol, interval, rows),
     setFundingRates: (symbol, rows) => seedFunding(state, symbol, rows),
+    chargeFunding: (symbol, rate) => structuredClone(chargeFunding(state, symbol, rate)),
+    income: (apiKey) => structuredClone(state.income.filter((r) => apiKey === undefined || r.apiKey === apiKey)),
   };
 }

@@ -6,6 +6,7 @@ import type {
   CandleRow,
   FakeAccountSeed,
   FakeAlgoOrder,
+  FakeIncome,
   FakeMarketSeed,
   FakeOrder,
   FakeTrade,
@@ -57,6 +58,8 @@ export class ExchangeState {
   readonly orders: FakeOrder[] = [];
   readonly algoOrders: FakeAlgoOrder[] = [];
   readonly trades: FakeTrade[] = [];
+  /** Every wallet change with its cause, oldest first. */
+  readonly income: FakeIncome[] = [];
   readonly trailing = new Map<number, TrailingState>();
   /** Keyed by `${symbol}:${interval}`, sorted by open time. */
   readonly candles = new Map<string, CandleRow[]>();
@@ -66,6 +69,7 @@ export class ExchangeState {
   private nextOrderId = 4_100_000_001;
   private nextAlgoId = 1_000_001;
   private nextTradeId = 700_000_001;
+  private nextTranId = 9_689_322_392;
 
   constructor(markets: readonly FakeMarketSeed[], accounts: readonly FakeAccountSeed[], clockSkewMs: number) {
     this.clockSkewMs = clockSkewMs;
@@ -149,5 +153,9 @@ export class ExchangeState {
 
   newTradeId(): number {
     return this.nextTradeId++;
+  }
+
+  newTranId(): number {
+    return this.nextTranId++;
   }
 }

@@ -126,6 +126,25 @@ export interface FakeTrade {
   time: number;
 }
 
+export type IncomeType = 'FUNDING_FEE' | 'COMMISSION' | 'REALIZED_PNL';
+
+/** One row of the account's income history (GET /fapi/v1/income): a wallet change with its cause. */
+export interface FakeIncome {
+  apiKey: string;
+  symbol: string;
+  incomeType: IncomeType;
+  /** Signed USDT: negative flowed out of the wallet, positive into it. */
+  income: number;
+  asset: 'USDT';
+  /** Binance's note; for these types the type again. */
+  info: string;
+  time: number;
+  /** Unique per account and income type. */
+  tranId: number;
+  /** The fill behind a COMMISSION or REALIZED_PNL row ('' for funding). */
+  tradeId: string;
+}
+
 export interface RequestLogEntry {
   method: string;
   /** Path only: query strings carry signatures and are never stored. */
@@ -204,4 +223,13 @@ export interface FakeBinance {
   setSpread(symbol: string, bps: number): void;
   setCandles(symbol: string, interval: string, rows: CandleRow[]): void;
   setFundingRates(symbol: string, rows: FundingRow[]): void;
+  /**
+   * Settles funding now on every open position of the symbol, on every account: notional at the
+   * current price × rate, paid by longs and received by shorts when the rate is positive (the
+   * reverse when negative). Changes the wallets, records FUNDING_FEE income rows (returned) and
+   * appends the rate to the symbol's funding-rate history.
+   */
+  chargeFunding(symbol: string, rate: number): FakeIncome[];
+  /** The income history (funding, commissions, realized P&L), oldest first. */
+  income(apiKey?: string): FakeIncome[];
 }

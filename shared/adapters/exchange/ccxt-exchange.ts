@@ -11,6 +11,8 @@ import type {
   ExchangeOrderStatus,
   ExchangePort,
   ExchangePosition,
+  ExchangeTrade,
+  FundingPayment,
   MarketInfo,
   OrderLookup,
   OrderRequest,
@@ -19,7 +21,16 @@ import type {
 import { RateLimitedError } from '../../core/ports/exchange';
 import type { Clock } from '../../core/ports/runtime';
 import { ClockSkewError, OrderNotFoundError, PositionModeError, translateCcxtError } from './ccxt-errors';
-import { createCcxtExchange, type CcxtExchange, type CcxtExchangeId, type CcxtMarket, type CcxtOrder, type CcxtPosition } from './ccxt-lib';
+import {
+  createCcxtExchange,
+  type CcxtExchange,
+  type CcxtExchangeId,
+  type CcxtFundingHistory,
+  type CcxtMarket,
+  type CcxtOrder,
+  type CcxtPosition,
+  type CcxtTrade,
+} from './ccxt-lib';
 import { DIALECTS, minNotionalOf, type Dialect } from './dialects';
 import { sharedMarkets } from './market-cache';
 
@@ -41,6 +52,16 @@ export interface CcxtExchangeConfig {
 }
 
 const DEFAULT_MARKETS_TTL_MS = 60 * 60_000;
+/** Widest range one history request covers: Binance's fills and Bybit's executions refuse or cut wider ones. */
+const HISTORY_WINDOW_MS = 7 * 24 * 60 * 60_000;
+/** Rows asked of one history request: the most OKX, Bybit and Bitget answer (Binance up to 1,000). */
+const HISTORY_LIMIT = 100;
+/** A page this long may have been cut: Bybit answers its funding list 50 rows at a time, whatever ccxt asks. */
+const HISTORY_MAYBE_CUT = 50;
+/** Requests one history read may make: a year of quiet weeks, or some thousands of rows. */
+const HISTORY_MAX_REQUESTS = 80;
+/** Where exchanges put the client order id inside a fill (Binance's and Bitget's fills have none). */
+const FILL_CLIENT_ID_FIELDS = ['clientOrderId', 'clOrdId', 'orderLinkId', 'clientOid'];
 
 type CallContext = { operation: string; clientOrderId?: string };
 
@@ -214,6 +235,49 @@ export class CcxtExchangeAdapter implements ExchangePort {
       if (error instanceof OrderNotFoundError) return; // already gone: filled, cancelled or never placed
       throw error;
     }
+  }
+
+  /**
+   * The account's fills on the symbol since `since`, oldest first, ours and those made by hand:
+   * sizes in base units, fees in the quote currency, each with its order's client id.
+   */
+  async fetchMyTrades(symbol: string, since: number): Promise<ExchangeTrade[]> {
+    const market = await this.market(symbol);
+    // ccxt's Upbit lists fills only inside single orders: an empty answer would read as "nothing traded".
+    if (!this.ex.has.fetchMyTrades) throw new SignalRejectedError(`${this.exchangeId} cannot list the account's fills`, 'TRADES_UNSUPPORTED');
+    const fills = await this.history<CcxtTrade>(
+      'fetch my trades',
+      since,
+      (from, until) => this.ex.fetchMyTrades(market.symbol, from, HISTORY_LIMIT, until === undefined ? {} : { until }),
+      (t) => t.id ?? `${t.order}|${t.timestamp}|${t.amount}`,
+    );
+    const clientIds = new Map<string, string | undefined>();
+    const out: ExchangeTrade[] = [];
+    for (const fill of fills) out.push(await this.toTrade(fill, market, symbol, clientIds));
+    return out;
+  }
+
+  /** Funding settled on the symbol since `since`, oldest first: negative paid, positive received. */
+  async fetchFundingPayments(symbol: string, since: number): Promise<FundingPayment[]> {
+    const market = await this.market(symbol);
+    // Spot holds nothing that pays funding; an exchange ccxt cannot ask for it reports none either.
+    if (!this.capabilities.derivatives || !this.ex.has.fetchFundingHistory) return [];
+    const rows = await this.history<CcxtFundingHistory>(
+      'fetch funding history',
+      since,
+      (from, until) =>
+        this.ex.fetchFundingHistory(market.symbol, from, HISTORY_LIMIT, this.fundingRangeParams(market, from, until)),
+      (r) => r.id ?? `${r.timestamp}|${r.amount}`,
+    );
+    const sign = this.dialect.fundingAsFee ? -1 : 1;
+    const out: FundingPayment[] = [];
+    for (const row of rows) {
+      if (row.amount === undefined || (row.symbol && row.symbol !== market.symbol)) continue;
+      const payment: FundingPayment = { symbol, amount: Number(new Big(row.amount).times(sign).round(8).toString()), timestamp: row.timestamp ?? since };
+      if (row.id) payment.id = String(row.id);
+      out.push(payment);
+    }
+    return out;
   }
 
   /** One-way position mode: read it, and set it where the exchange allows (no open positions). */
@@ -455,11 +519,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
       const trades = await this.call({ operation: 'fetch order trades' }, () => this.ex.fetchMyTrades(market.symbol, undefined, 50, { orderId: order.id }));
       let total = new Big(0);
       for (const trade of trades) {
-        if (String(trade.order) !== order.id || !trade.fee?.cost) continue;
-        const cost = new Big(trade.fee.cost).abs();
-        if (!trade.fee.currency || trade.fee.currency === market.quote || trade.fee.currency === market.settle) total = total.plus(cost);
-        else if (trade.fee.currency === market.base) total = total.plus(cost.times(trade.price ?? 0));
-        else total = total.plus(await this.convertToQuote(cost, trade.fee.currency, market.quote));
+        if (String(trade.order) === order.id) total = total.plus(await this.tradeFeeInQuote(trade, market));
       }
       return { ...order, fee: Number(total.round(8).toString()) };
     } catch {
@@ -467,10 +527,115 @@ export class CcxtExchangeAdapter implements ExchangePort {
     }
   }
 
+  /** ccxt's `until`, or the exchange's own range and instrument parameters where ccxt sends none (OKX). */
+  private fundingRangeParams(market: CcxtMarket, from: number, until: number | undefined): Record<string, unknown> {
+    const query = this.dialect.fundingQuery;
+    if (!query) return until === undefined ? {} : { until };
+    return { [query.since]: from, [query.market]: market.id, ...(until === undefined ? {} : { [query.until]: until }) };
+  }
+
+  /** A fill's fee in the quote currency: the base coin at the fill's price, a third coin (BNB) at its ticker. */
+  private async tradeFeeInQuote(trade: CcxtTrade, market: CcxtMarket): Promise<Big> {
+    if (!trade.fee?.cost) return new Big(0);
+    const cost = new Big(trade.fee.cost).abs();
+    const currency = trade.fee.currency;
+    if (!currency || currency === market.quote || currency === market.settle) return cost;
+    if (currency === market.base) return cost.times(trade.price ?? 0);
+    return this.convertToQuote(cost, currency, market.quote);
+  }
+
+  private async toTrade(fill: CcxtTrade, market: CcxtMarket, symbol: string, clientIds: Map<string, string | undefined>): Promise<ExchangeTrade> {
+    const trade: ExchangeTrade = {
+      id: String(fill.id ?? `${fill.order}-${fill.timestamp}`),
+      symbol,
+      side: fill.side === 'sell' ? 'sell' : 'buy',
+      amount: new Big(fill.amount ?? 0).times(contractSize(market)).toString(),
+      price: new Big(fill.price ?? 0).toString(),
+      fee: Number((await this.tradeFeeInQuote(fill, market)).round(8).toString()),
+      timestamp: fill.timestamp ?? 0,
+    };
+    if (fill.order) {
+      trade.orderId = String(fill.order);
+      const clientOrderId = await this.clientIdOfFill(fill, market, clientIds);
+      if (clientOrderId) trade.clientOrderId = clientOrderId;
+    }
+    return trade;
+  }
+
+  /**
+   * The client id of a fill's order: from the fill where the exchange puts it there, else read
+   * from the order, once per order. An error here fails the read: a fill of ours reported without
+   * its client id would pass for a trade made by hand.
+   */
+  private async clientIdOfFill(fill: CcxtTrade, market: CcxtMarket, known: Map<string, string | undefined>): Promise<string | undefined> {
+    const info = (fill.info ?? {}) as Record<string, unknown>;
+    for (const field of FILL_CLIENT_ID_FIELDS) {
+      const value = info[field];
+      if (typeof value === 'string') return value || undefined;
+    }
+    const orderId = String(fill.order);
+    if (!known.has(orderId)) {
+      try {
+        const order = await this.call({ operation: 'fetch order of fill' }, () => this.ex.fetchOrder(orderId, market.symbol));
+        known.set(orderId, order.clientOrderId || undefined);
+      } catch (error) {
+        if (!(error instanceof OrderNotFoundError)) throw error;
+        known.set(orderId, undefined); // past the exchange's order retention: the fill stands without it
+      }
+    }
+    return known.get(orderId);
+  }
+
+  /**
+   * Every row of an account history since `since`, oldest first. Requests cover at most seven days
+   * (the last range stays open, in case the exchange's clock runs ahead of ours). A page that may
+   * have been cut is split around the rows it brought, because exchanges answer different ends of
+   * a range first (Binance the oldest rows, OKX the newest); rows are told apart by `keyOf`.
+   */
+  private async history<T extends { timestamp?: number | undefined }>(
+    operation: string,
+    since: number,
+    fetchPage: (from: number, until: number | undefined) => Promise<T[]>,
+    keyOf: (row: T) => string,
+  ): Promise<T[]> {
+    const ranges: [from: number, until: number | undefined][] = [];
+    let from = since;
+    for (const now = this.config.clock.now(); from + HISTORY_WINDOW_MS <= now; from += HISTORY_WINDOW_MS) ranges.push([from, from + HISTORY_WINDOW_MS - 1]);
+    ranges.push([from, undefined]);
+    const rows = new Map<string, T>();
+    for (let requests = 0; ; requests++) {
+      const range = ranges.shift();
+      if (!range) break;
+      if (requests >= HISTORY_MAX_REQUESTS) {
+        throw new SignalRejectedError(`${this.exchangeId} ${operation}: more than ${HISTORY_MAX_REQUESTS} requests since ${since}`, 'HISTORY_TOO_LONG', { since });
+      }
+      const [start, until] = range;
+      const page = await this.call({ operation }, () => fetchPage(start, until));
+      let fresh = 0;
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      for (const row of page) {
+        const at = row.timestamp ?? start;
+        if (at < since) continue;
+        first = Math.min(first, at);
+        last = Math.max(last, at);
+        const key = keyOf(row);
+        if (rows.has(key)) continue;
+        rows.set(key, row);
+        fresh++;
+      }
+      // A range asked again brings nothing fresh and ends there.
+      if (page.length < HISTORY_MAYBE_CUT || fresh === 0) continue;
+      ranges.unshift([last, until]);
+      if (first > start) ranges.unshift([start, first]);
+    }
+    return [...rows.values()].sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0));
+  }
+
   private async convertToQuote(amount: Big, currency: string, quote: string): Promise<Big> {
     const symbol = `${currency}/${quote}:${quote}`;
     if (!this.knownMarkets()[symbol]) return new Big(0);
-    const t = await this.ex.fetchTicker(symbol);
+    const t = await this.call({ operation: 'fetch fee coin price' }, () => this.ex.fetchTicker(symbol));
     return amount.times(t.last ?? 0);
   }
 }

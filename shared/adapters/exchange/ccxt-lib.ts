@@ -22,7 +22,14 @@ export {
   RateLimitExceeded,
   RequestTimeout,
 } from 'ccxt';
-export type { Exchange as CcxtExchange, MarketInterface as CcxtMarket, Order as CcxtOrder, Position as CcxtPosition } from 'ccxt';
+export type {
+  Exchange as CcxtExchange,
+  FundingHistory as CcxtFundingHistory,
+  MarketInterface as CcxtMarket,
+  Order as CcxtOrder,
+  Position as CcxtPosition,
+  Trade as CcxtTrade,
+} from 'ccxt';
 
 import type { CcxtExchangeId } from './exchange-ids';
 export { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from './exchange-ids';

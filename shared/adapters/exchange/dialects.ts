@@ -19,6 +19,13 @@ export interface Dialect {
   options: Record<string, unknown>;
   /** the exchange's minimum order value where ccxt's market carries none (Upbit: 5,000 KRW) */
   minNotionalFallback?: { quote: string; amount: string };
+  /** ccxt's funding history amount is the exchange's fee (positive = paid), not the balance change */
+  fundingAsFee?: boolean;
+  /**
+   * The exchange's own parameter names for the funding history's range and instrument, where
+   * ccxt sends neither (OKX: the latest bills of every swap, whatever `since` says)
+   */
+  fundingQuery?: { since: string; until: string; market: string };
 }
 
 // fetchCurrencies is off for the swap exchanges: markets then load without a signed call (faster,
@@ -43,6 +50,7 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     positionMode: true,
     marginMode: true,
     options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] }, fetchCurrencies: false },
+    fundingQuery: { since: 'begin', until: 'end', market: 'instId' },
   },
   bybit: {
     id: 'bybit',
@@ -53,6 +61,8 @@ export const DIALECTS: Record<CcxtExchangeId, Dialect> = {
     positionMode: true,
     marginMode: true,
     options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false },
+    // Funding comes from the execution list (execType Funding), where execFee is signed as a fee.
+    fundingAsFee: true,
   },
   bitget: {
     id: 'bitget',

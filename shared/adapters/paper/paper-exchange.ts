@@ -21,9 +21,11 @@ import type { PositionSide } from '../../core/domain/trade';
 import {
   DuplicateClientOrderIdError,
   type AccountBalance,
+  type ExchangeCapabilities,
   type ExchangeOrder,
   type ExchangePort,
   type ExchangePosition,
+  type FundingPayment,
   type MarketInfo,
   type OrderRequest,
   type PriceQuote,
@@ -66,6 +68,8 @@ const money = (v: Big): Big => v.round(8, Big.roundHalfUp);
 
 export class PaperExchange implements ExchangePort {
   readonly exchangeId = 'paper';
+  /** Stops and targets rest and cancel each other when flat; no native trailing stop (the risk-check job emulates it). */
+  readonly capabilities: ExchangeCapabilities = { derivatives: true, conditionalOrders: true, trailingStop: false, linkedProtection: true, sizedProtection: true };
   private readonly accountId: string;
   private readonly store: PaperLedgerStore;
   private readonly prices: PriceSource;
@@ -178,6 +182,15 @@ export class PaperExchange implements ExchangePort {
     const order = await this.store.getOrder(this.accountId, clientOrderId);
     if (!order || order.symbol !== symbol || order.status !== 'open') return;
     await this.store.updateOrder({ ...order, status: 'canceled' });
+  }
+
+  /**
+   * Paper charges no funding, so there is none to report. (fetchMyTrades is left out: nothing
+   * trades on a paper account outside the system, and the order store has no by-time listing.)
+   */
+  async fetchFundingPayments(symbol: string, _since: number): Promise<FundingPayment[]> {
+    this.market(symbol);
+    return [];
   }
 
   /**

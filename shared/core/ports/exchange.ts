@@ -110,6 +110,31 @@ export interface ExchangeOrder {
   timestamp: number;
 }
 
+/** One fill of the account on the exchange (ours or not). */
+export interface ExchangeTrade {
+  id: string;
+  /** the order's client id when the exchange reports it */
+  clientOrderId?: string;
+  orderId?: string;
+  symbol: string;
+  side: OrderSide;
+  /** base units */
+  amount: string;
+  price: string;
+  /** fee in the quote currency */
+  fee: number;
+  timestamp: number;
+}
+
+/** One funding settlement on a position. */
+export interface FundingPayment {
+  symbol: string;
+  /** quote currency: negative = paid, positive = received */
+  amount: number;
+  timestamp: number;
+  id?: string;
+}
+
 export interface ExchangePort {
   readonly exchangeId: string;
   /** Throws SignalRejectedError('UNKNOWN_SYMBOL') for a market the exchange does not list. */
@@ -131,6 +156,16 @@ export interface ExchangePort {
   cancelOrder(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<void>;
   /** Order book or ticker spread around the price, for the slippage guard (market entries). */
   fetchBook?(symbol: string, depth: number): Promise<{ bids: [number, number][]; asks: [number, number][] }>;
+  /**
+   * The account's fills on `symbol` at or after `since` (epoch ms), oldest first: ours and those
+   * made outside the system (by hand, liquidations). Amounts in base units (contracts times the
+   * contract size), fees converted to the quote currency. Reconciliation reads the real exit of a
+   * position closed by hand here. Throws SignalRejectedError('TRADES_UNSUPPORTED') where the
+   * exchange cannot list fills (Upbit), 'HISTORY_TOO_LONG' when `since` needs too many requests.
+   */
+  fetchMyTrades?(symbol: string, since: number): Promise<ExchangeTrade[]>;
+  /** Funding paid or received on `symbol` at or after `since` (epoch ms), oldest first; [] where none is charged (spot). */
+  fetchFundingPayments?(symbol: string, since: number): Promise<FundingPayment[]>;
   readonly capabilities?: ExchangeCapabilities;
 }
 

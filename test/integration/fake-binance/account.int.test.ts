@@ -150,7 +150,7 @@ test('the API key permissions come from the account seed', async () => {
 });
 
 test('an endpoint the fake does not serve answers 404 naming the path', async () => {
-  const error = await rejectionOf(ex.fapiPrivateGetIncome({}));
-  expect(error.message).toContain('GET /fapi/v1/income');
-  expect(fake.requests().at(-1)).toMatchObject({ path: '/fapi/v1/income', status: 404 });
+  const error = await rejectionOf(ex.fapiPrivateGetAdlQuantile({}));
+  expect(error.message).toContain('GET /fapi/v1/adlQuantile');
+  expect(fake.requests().at(-1)).toMatchObject({ path: '/fapi/v1/adlQuantile', status: 404 });
 });
