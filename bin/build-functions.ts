@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { ESBUILD_SETTINGS } from '../infra/constructs/bundling';
 
-export const FUNCTION_NAMES = ['webhook', 'executor', 'paper-tick', 'protection-sync', 'strategy-runner'] as const;
+export const FUNCTION_NAMES = ['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export interface BundleReport {

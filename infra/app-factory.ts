@@ -67,11 +67,12 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     signalDlq: stateless.signalDlq,
     httpApi: stateless.httpApi,
     executor: stateless.executor.fn,
+    riskCheck: stateless.riskCheck.fn,
     functions: [
       { name: 'webhook', fn: stateless.webhook.fn },
       { name: 'executor', fn: stateless.executor.fn },
       { name: 'paper-tick', fn: stateless.paperTick.fn },
-      { name: 'protection-sync', fn: stateless.protectionSync.fn },
+      { name: 'risk-check', fn: stateless.riskCheck.fn },
       { name: 'strategy-runner', fn: stateless.strategyRunner.fn },
     ],
   });

@@ -48,6 +48,20 @@ export interface PaperTickConfig {
   everyMinutes: number;
 }
 
+/** The risk check's EventBridge period: its kill switches and stop guard are per-minute. */
+export const RISK_CHECK_EVERY_MINUTES = 1;
+
+export interface RiskCheckConfig {
+  /** one run over every account; must end before the next one-minute tick */
+  timeoutSeconds: number;
+  memorySize: number;
+  /**
+   * unset = share the account's unreserved pool. 1 would make EventBridge-started runs strictly
+   * one at a time, but a new AWS account (concurrency quota 10) cannot reserve any: unset by default.
+   */
+  reservedConcurrency?: number;
+}
+
 /** Candle timeframes the strategy runner can be scheduled on (shared/core/domain/strategy-subscription.ts). */
 export type RunnerTimeframe = '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
 export const RUNNER_TIMEFRAMES: readonly RunnerTimeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
@@ -79,6 +93,7 @@ export interface StageConfig {
   webhook: WebhookConfig;
   executor: ExecutorConfig;
   paperTick: PaperTickConfig;
+  riskCheck: RiskCheckConfig;
   paper: { priceSource: 'exchange' | 'replay' };
   exchange: { testnet: boolean };
   strategyRunner: StrategyRunnerConfig;
@@ -106,6 +121,12 @@ const executorCommon = {
 
 const paperTickCommon = { timeoutSeconds: 50, memorySize: 1024, everyMinutes: 1 } as const;
 
+// 50 s: the run is started every minute and loops over the accounts, a handful of exchange calls
+// each (EXCHANGE_TIMEOUT_MS 5 s apiece at worst). Below the 60 s period, a run ends before the next
+// starts; a slower one is cut off rather than overlapping, and its error alarm says so. The
+// executor's memory: same ccxt bundle, same CPU for signing and parsing.
+const riskCheckCommon = { timeoutSeconds: 50, memorySize: 1024 } as const;
+
 // 1024 MB: replaying a strategy over up to 1,000 candles per subscription is CPU-bound, and Lambda
 // CPU grows with memory. The timeout covers the settle wait plus one candle request per symbol.
 const strategyRunnerCommon = { timeframes: ['15m', '1h', '4h', '1d'], timeoutSeconds: 90, memorySize: 1024, candleExchange: 'binanceusdm', settleSeconds: 10, dedupTtlHours: 168 } as const;
@@ -128,6 +149,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       webhook: { ...webhookCommon, ipAllowlist: [], throttle: { rateLimit: 10, burstLimit: 20 } },
       executor: { ...executorCommon },
       paperTick: { ...paperTickCommon },
+      riskCheck: { ...riskCheckCommon },
       paper: { priceSource: 'exchange' },
       exchange: { testnet: true },
       strategyRunner: { ...strategyRunnerCommon },
@@ -143,6 +165,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       webhook: { ...webhookCommon, ipAllowlist: [...TRADINGVIEW_WEBHOOK_IPS], throttle: { rateLimit: 25, burstLimit: 50 } },
       executor: { ...executorCommon },
       paperTick: { ...paperTickCommon },
+      riskCheck: { ...riskCheckCommon },
       paper: { priceSource: 'exchange' },
       exchange: { testnet: false },
       strategyRunner: { ...strategyRunnerCommon },
@@ -192,6 +215,8 @@ export function validateStageConfig(config: StageConfig): void {
   if (executor.signalLeaseMs <= executor.timeoutSeconds * 1000) problems.push('executor.signalLeaseMs must exceed the executor timeout');
   if (webhook.timeoutSeconds > 29) problems.push('webhook.timeoutSeconds must stay under the 30 s HTTP API integration timeout');
   if (config.paperTick.timeoutSeconds >= config.paperTick.everyMinutes * 60) problems.push('paperTick.timeoutSeconds must be shorter than its schedule period');
+  if (config.riskCheck.timeoutSeconds < 1 || config.riskCheck.timeoutSeconds >= RISK_CHECK_EVERY_MINUTES * 60) problems.push('riskCheck.timeoutSeconds must be 1..59 (it runs every minute)');
+  if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1) problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
   problems.push(...strategyRunnerProblems(config.strategyRunner));
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);

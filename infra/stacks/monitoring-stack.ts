@@ -1,5 +1,6 @@
 // Alarms on the failures that need a person: dead-lettered signals, function errors and throttles,
-// webhook 5xx (TradingView re-sends those) and an executor running close to its timeout.
+// webhook 5xx (TradingView re-sends those), an executor running close to its timeout, and a risk
+// check that stopped running.
 // Every alarm notifies the stateful stack's SNS topic and says what to do in its description.
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -13,7 +14,7 @@ import { APP_PREFIX } from '../../shared/platform/resource-names';
 import type { StageConfig } from '../config/stages';
 
 export interface MonitoredFunction {
-  /** short name used in alarm names: webhook, executor, paper-tick */
+  /** short name used in alarm names: webhook, executor, paper-tick, risk-check */
   name: string;
   fn: IFunction;
 }
@@ -25,6 +26,8 @@ export interface MonitoringStackProps extends StackProps {
   httpApi: IHttpApi;
   functions: readonly MonitoredFunction[];
   executor: IFunction;
+  /** the every-minute risk check: alarmed when it stops being invoked */
+  riskCheck: IFunction;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -40,7 +43,15 @@ export class MonitoringStack extends Stack {
     const prefix = `${APP_PREFIX}-${config.stage}`;
     const action = new SnsAction(props.alarmTopic);
 
-    const alarm = (alarmId: string, name: string, metric: IMetric, threshold: number, comparison: ComparisonOperator, description: string) => {
+    const alarm = (
+      alarmId: string,
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      comparison: ComparisonOperator,
+      description: string,
+      treatMissingData: TreatMissingData = TreatMissingData.NOT_BREACHING,
+    ) => {
       const created = new Alarm(this, alarmId, {
         alarmName: `${prefix}-${name}`,
         alarmDescription: description,
@@ -49,7 +60,7 @@ export class MonitoringStack extends Stack {
         comparisonOperator: comparison,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData,
       });
       created.addAlarmAction(action);
       this.alarms.push(created);
@@ -114,6 +125,23 @@ export class MonitoringStack extends Stack {
       `Executor p99 duration is above ${EXECUTOR_DURATION_ALARM_SHARE * 100}% of its ${config.executor.timeoutSeconds} s timeout: ` +
         'a timeout after sending an order leaves it unrecorded until the retry reconciles. ' +
         'Look for slow exchange calls or rate-limit waits in the traces (X-Ray) and logs; raise executor.timeoutSeconds in the stage config if the exchange is slow.',
+    );
+
+    // A silent risk check is the dangerous failure: no kill switch, no stop re-arming, no protective
+    // fill booked, and no error alarm either, because nothing ran to fail (rule disabled or deleted,
+    // target or invoke permission lost, function throttled away). It is started every minute, so
+    // fewer than one invocation in 5 minutes is an outage; Lambda publishes no Invocations datapoint
+    // for a function that was not invoked, hence missing data counts as breaching here.
+    alarm(
+      'RiskCheckNotRunningAlarm',
+      'risk-check-not-running',
+      props.riskCheck.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      1,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+      'The risk-check function was not invoked for 5 minutes although its EventBridge rule fires every minute: kill switches, stop re-arming and protective-fill booking are NOT running. ' +
+        'Check the rule (enabled? target the risk-check function?), the function (throttles, reserved concurrency 0, deleted) and its resource policy; ' +
+        'until it runs again, watch open positions and their stops on the exchange by hand.',
+      TreatMissingData.BREACHING,
     );
   }
 }

@@ -1,5 +1,5 @@
-// What can be replaced on any deploy: the webhook API, the signal queues, the functions and the
-// paper-tick schedule. Data and keys come in from the stateful stack as props.
+// What can be replaced on any deploy: the webhook API, the signal queues, the functions and their
+// schedules (paper tick, risk check, strategy runner). Data and keys come in from the stateful stack as props.
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -14,14 +14,15 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
-import type { RunnerTimeframe, StageConfig } from '../config/stages';
+import { RISK_CHECK_EVERY_MINUTES, type RunnerTimeframe, type StageConfig } from '../config/stages';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
 
-export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'protectionSync' | 'strategyRunner';
+export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner';
 
 /**
  * Item actions per function and table, read from the persistence ports
- * (shared/core/ports/repositories.ts, paper.ts). No Scan except paper-tick listing accounts.
+ * (shared/core/ports/repositories.ts, paper.ts). Scan on the accounts table only, for the scheduled
+ * jobs that list accounts (paper-tick, risk-check, strategy-runner).
  * Widen a line here when an adapter needs another action; nothing else grants table access.
  */
 export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readonly TableAction[]>>> = {
@@ -29,6 +30,8 @@ export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readon
     accounts: ['GetItem'],
     signals: ['GetItem', 'PutItem', 'UpdateItem'],
   },
+  // The entry risk checks read what the risk-check job keeps: recent trades (Query: Kelly sizing,
+  // loss streak), the open book (Query) and the account's risk state (GetItem; never written here).
   executor: {
     accounts: ['GetItem'],
     signals: ['GetItem', 'PutItem', 'UpdateItem'],
@@ -37,6 +40,7 @@ export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readon
     positions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'DeleteItem'],
     audit: ['PutItem'],
     paper: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    risk: ['GetItem'],
   },
   paperTick: {
     accounts: ['GetItem', 'Scan'],
@@ -46,12 +50,19 @@ export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readon
     audit: ['PutItem'],
     paper: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
   },
-  protectionSync: {
-    accounts: ['GetItem', 'Scan'],
+  // Lists accounts (Scan) and disables one when the drawdown switch trips (UpdateItem; GetItem adds
+  // nothing to what Scan already reads). Books protective fills and reconciliations like the
+  // executor (orders, trades, positions), audits (PutItem only: append-only, conditional on a new
+  // eventId), keeps the risk state, equity snapshots and its per-account lease (Query: snapshots
+  // by time; DeleteItem: lease release), and reaches paper accounts' exchange ledger.
+  riskCheck: {
+    accounts: ['GetItem', 'Scan', 'UpdateItem'],
     orders: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     trades: ['GetItem', 'PutItem', 'Query'],
     positions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     audit: ['PutItem'],
+    risk: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
+    paper: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
   },
   // Lists accounts (Scan), reads one book position per subscription (GetItem), claims and marks
   // dedup records like the webhook (PutItem, GetItem on a lost claim, UpdateItem), audits.
@@ -94,8 +105,8 @@ export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   readonly apiStage: HttpStage;
   readonly paperTickRule: Rule;
-  readonly protectionSync: SecureFunction;
-  readonly protectionSyncRule: Rule;
+  readonly riskCheck: SecureFunction;
+  readonly riskCheckRule: Rule;
   readonly strategyRunner: SecureFunction;
   /** one per timeframe of the stage config */
   readonly strategyRunnerRules: Partial<Record<RunnerTimeframe, Rule>> = {};
@@ -280,29 +291,44 @@ export class StatelessStack extends Stack {
       targets: [new LambdaFunction(this.paperTick.fn, { retryAttempts: 0 })],
     });
 
-    // ---- protection-sync: live protective fills → book, cancel or move siblings, every minute
-    this.protectionSync = new SecureFunction(this, 'ProtectionSync', {
+    // ---- risk-check: every minute, per account under a lease: protective fills booked and
+    // one-cancels-other restored, book reconciled with the exchange, missing stops re-armed, equity
+    // snapshot, kill switches (flatten, disable, alert). Live accounts' keys: the executor's KMS grant.
+    //
+    // Timeout (stage config, 50 s): below the one-minute period, so a run ends before the next is
+    // started; a slower one is cut off (an error alarm) instead of piling up behind the schedule.
+    // Reserved concurrency is a stage option, unset by default: 1 would keep two runs strictly apart,
+    // but a new AWS account (concurrency quota 10) refuses any reservation, which is why the executor
+    // has none either. Overlap is harmless anyway: each account is checked under a lease in the risk
+    // table (a second run skips it as busy), and every booking is keyed and conditional.
+    const risk = config.riskCheck;
+    this.riskCheck = new SecureFunction(this, 'RiskCheck', {
       ...common,
-      entry: 'functions/protection-sync/handler.ts',
-      description: `${APP_PREFIX} ${stage}: live protective orders (one-cancels-other, break-even)`,
-      serviceName: 'protection-sync',
-      timeout: Duration.seconds(config.paperTick.timeoutSeconds),
-      memorySize: config.executor.memorySize,
+      entry: 'functions/risk-check/handler.ts',
+      description: `${APP_PREFIX} ${stage}: risk check (book vs exchange, stops, equity, kill switches)`,
+      serviceName: 'risk-check',
+      timeout: Duration.seconds(risk.timeoutSeconds),
+      memorySize: risk.memorySize,
+      ...(risk.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: risk.reservedConcurrency }),
+      // A failed run is superseded by the next one a minute later; a retry would only overlap it.
       retryAttempts: 0,
       environment: {
         STAGE: stage,
         KEY_VAULT: 'kms',
         KMS_KEY_ID: props.credentialsKey.keyArn,
+        // paper accounts are checked too, against the paper exchange's prices
+        PAPER_PRICE_SOURCE: config.paper.priceSource,
         SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
         EXCHANGE_TESTNET: String(config.exchange.testnet),
+        RISK_CANDLE_SOURCE: 'exchange',
       },
     });
-    this.protectionSync.role.addToPrincipalPolicy(decryptCredentials);
-    this.grantTables(this.protectionSync, TABLE_ACCESS.protectionSync, tables);
-    this.protectionSyncRule = new Rule(this, 'ProtectionSyncSchedule', {
-      description: `${APP_PREFIX} ${stage}: protection-sync every ${config.paperTick.everyMinutes} minute(s)`,
-      schedule: Schedule.rate(Duration.minutes(config.paperTick.everyMinutes)),
-      targets: [new LambdaFunction(this.protectionSync.fn, { retryAttempts: 0 })],
+    this.riskCheck.role.addToPrincipalPolicy(decryptCredentials);
+    this.grantTables(this.riskCheck, TABLE_ACCESS.riskCheck, tables);
+    this.riskCheckRule = new Rule(this, 'RiskCheckSchedule', {
+      description: `${APP_PREFIX} ${stage}: risk check (stops, reconciliation, kill switches) every ${RISK_CHECK_EVERY_MINUTES} minute(s)`,
+      schedule: Schedule.rate(Duration.minutes(RISK_CHECK_EVERY_MINUTES)),
+      targets: [new LambdaFunction(this.riskCheck.fn, { retryAttempts: 0 })],
     });
 
     // ---- strategy-runner: at each candle close, enabled strategies → signals on the FIFO queue

@@ -38,7 +38,7 @@ describe('monitoring stack', () => {
     ['webhook', (b: ReturnType<typeof built>) => b.stateless.webhook],
     ['executor', (b: ReturnType<typeof built>) => b.stateless.executor],
     ['paper-tick', (b: ReturnType<typeof built>) => b.stateless.paperTick],
-    ['protection-sync', (b: ReturnType<typeof built>) => b.stateless.protectionSync],
+    ['risk-check', (b: ReturnType<typeof built>) => b.stateless.riskCheck],
     ['strategy-runner', (b: ReturnType<typeof built>) => b.stateless.strategyRunner],
   ])('alarms on any %s error within 5 minutes', (name, pick) => {
     const a = alarmNamed(`${name}-errors`);
@@ -50,7 +50,7 @@ describe('monitoring stack', () => {
     ['webhook', (b: ReturnType<typeof built>) => b.stateless.webhook],
     ['executor', (b: ReturnType<typeof built>) => b.stateless.executor],
     ['paper-tick', (b: ReturnType<typeof built>) => b.stateless.paperTick],
-    ['protection-sync', (b: ReturnType<typeof built>) => b.stateless.protectionSync],
+    ['risk-check', (b: ReturnType<typeof built>) => b.stateless.riskCheck],
     ['strategy-runner', (b: ReturnType<typeof built>) => b.stateless.strategyRunner],
   ])('alarms on any %s throttle', (name, pick) => {
     const a = alarmNamed(`${name}-throttles`);
@@ -73,9 +73,37 @@ describe('monitoring stack', () => {
     expect(refersTo(a.Dimensions, fnId((b) => b.stateless.executor))).toBe(true);
   });
 
+  it('alarms when the risk check was not invoked in 5 minutes, missing data included', () => {
+    const a = alarmNamed('risk-check-not-running');
+    expect(a).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Invocations',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(a.Dimensions).toHaveLength(1);
+    expect(a.Dimensions[0]?.Name).toBe('FunctionName');
+    expect(refersTo(a.Dimensions, fnId((b) => b.stateless.riskCheck))).toBe(true);
+    expect(a.AlarmDescription).toMatch(/kill switches/);
+  });
+
   it('has exactly the expected alarms', () => {
-    // DLQ, errors and throttles of five functions, API 5xx, executor p99
-    expect(alarms()).toHaveLength(13);
+    // DLQ, errors and throttles of five functions, API 5xx, executor p99, risk check not running
+    expect(alarms().map((a) => a.AlarmName).sort()).toEqual(
+      [
+        'signal-dlq-not-empty',
+        ...['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner'].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
+        'webhook-api-5xx',
+        'executor-duration-p99',
+        'risk-check-not-running',
+      ]
+        .map((n) => `tvat-prod-${n}`)
+        .sort(),
+    );
+    expect(alarms().some((a) => a.AlarmName.includes('protection-sync'))).toBe(false);
   });
 
   it('notifies the alarm topic from every alarm', () => {
@@ -86,8 +114,8 @@ describe('monitoring stack', () => {
     }
   });
 
-  it('treats missing data as not breaching', () => {
-    for (const a of alarms()) expect(a.TreatMissingData).toBe('notBreaching');
+  it('treats missing data as not breaching, except where no data is the failure (risk check not running)', () => {
+    for (const a of alarms()) expect(a.TreatMissingData).toBe(a.AlarmName === 'tvat-prod-risk-check-not-running' ? 'breaching' : 'notBreaching');
   });
 
   it('tells the reader what to do in every alarm description', () => {

@@ -55,7 +55,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acks).toEqual(
       [
         'Stateless/WebhookApi AwsSolutions-APIG4',
-        ...['Webhook', 'Executor', 'PaperTick', 'ProtectionSync', 'StrategyRunner'].flatMap((fn) => [`Stateless/${fn}/Function AwsSolutions-L1`, `Stateless/${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
+        ...['Webhook', 'Executor', 'PaperTick', 'RiskCheck', 'StrategyRunner'].flatMap((fn) => [`Stateless/${fn}/Function AwsSolutions-L1`, `Stateless/${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
       ].sort(),
     );
   });

@@ -96,4 +96,22 @@ describe('stage config', () => {
 
     expect(() => validateStageConfig(config)).toThrow(message);
   });
+
+  it('ends a risk check run before the next one-minute tick and reserves no concurrency by default', () => {
+    for (const config of Object.values(buildStageConfigs({}))) {
+      expect(config.riskCheck.timeoutSeconds).toBeLessThan(60);
+      expect(config.riskCheck.reservedConcurrency).toBeUndefined();
+    }
+  });
+
+  it.each([
+    [{ timeoutSeconds: 60 }, /riskCheck.timeoutSeconds must be 1..59/],
+    [{ timeoutSeconds: 0 }, /riskCheck.timeoutSeconds must be 1..59/],
+    [{ reservedConcurrency: 0 }, /riskCheck.reservedConcurrency must be at least 1/],
+  ])('rejects the risk check setting %j', (patch, message) => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.riskCheck = { ...config.riskCheck, ...(patch as Partial<StageConfig['riskCheck']>) };
+
+    expect(() => validateStageConfig(config)).toThrow(message);
+  });
 });

@@ -22,6 +22,25 @@ describe('stateful stack', () => {
     }
   });
 
+  it('creates the risk table: accountId + itemKey, expiring snapshots and leases by the ttl attribute', () => {
+    const template = prod();
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'tvat-prod-risk',
+      KeySchema: [
+        { AttributeName: 'accountId', KeyType: 'HASH' },
+        { AttributeName: 'itemKey', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'accountId', AttributeType: 'S' },
+        { AttributeName: 'itemKey', AttributeType: 'S' },
+      ]),
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+    });
+    expect(TABLE_NAMES).toContain('risk');
+  });
+
   it('bills every table on demand', () => {
     const tables = prod().findResources('AWS::DynamoDB::Table');
     for (const t of Object.values(tables)) expect(t.Properties.BillingMode).toBe('PAY_PER_REQUEST');

@@ -1,8 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TABLE_NAMES, type TableName } from '../../shared/platform/resource-names';
-import { TABLE_ACCESS } from '../../infra/stacks/stateless-stack';
+import { getStageConfig } from '../../infra/config/stages';
 import type { SecureFunction } from '../../infra/constructs/secure-function';
-import { builtApp, grants, logicalId, refersTo, roleStatements, type Grant } from './support';
+import { StatefulStack } from '../../infra/stacks/stateful-stack';
+import { StatelessStack, TABLE_ACCESS } from '../../infra/stacks/stateless-stack';
+import { builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, testApp, type Grant } from './support';
 
 const built = () => builtApp('prod');
 const template = () => Template.fromStack(built().stateless);
@@ -114,6 +116,13 @@ describe('stateless stack: executor', () => {
     expect(access).toEqual(sortedMatrix(TABLE_ACCESS.executor));
     expect(access.accounts).toEqual(['GetItem']);
   });
+
+  it('reads the risk state (GetItem only, never writes it), recent trades and the open book for the entry checks', () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.executor));
+    expect(access.risk).toEqual(['GetItem']);
+    expect(access.trades).toEqual(expect.arrayContaining(['Query']));
+    expect(access.positions).toEqual(expect.arrayContaining(['Query']));
+  });
 });
 
 describe('stateless stack: webhook', () => {
@@ -192,23 +201,23 @@ describe('stateless stack: paper-tick', () => {
 describe('stateless stack: IAM across functions', () => {
   const all = (): Grant[] => {
     const b = built();
-    return [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync, b.stateless.strategyRunner].flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
+    return [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner].flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
   };
 
-  it('lets only the executor and protection-sync use KMS', () => {
+  it('lets only the executor and risk-check use KMS', () => {
     const b = built();
-    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync, b.stateless.strategyRunner].filter((f) =>
+    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner].filter((f) =>
       grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')),
     );
-    expect(kmsUsers).toEqual([b.stateless.executor, b.stateless.protectionSync]);
+    expect(kmsUsers).toEqual([b.stateless.executor, b.stateless.riskCheck]);
   });
 
   it('lets only the scheduled jobs Scan, and only the accounts table', () => {
     const b = built();
     const accountsId = logicalId(b.stateful, b.stateful.tables.accounts.node.defaultChild);
-    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.protectionSync, b.stateless.strategyRunner]) {
+    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner]) {
       const scans = grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action === 'dynamodb:Scan');
-      if (f === b.stateless.paperTick || f === b.stateless.protectionSync || f === b.stateless.strategyRunner) {
+      if (f === b.stateless.paperTick || f === b.stateless.riskCheck || f === b.stateless.strategyRunner) {
         expect(scans).toHaveLength(1);
         expect(refersTo(scans[0]?.resource, accountsId)).toBe(true);
       } else {
@@ -277,26 +286,115 @@ describe('stateless stack: HTTP API', () => {
   });
 });
 
-describe('stateless stack: protection-sync', () => {
-  it('runs every minute from an EventBridge schedule', () => {
+describe('stateless stack: risk-check', () => {
+  const riskCheckArn = () => {
     const { stateless } = built();
-    template().hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stateless, stateless.protectionSync.fn.node.defaultChild), 'Arn'] } })],
+    return { 'Fn::GetAtt': [logicalId(stateless, stateless.riskCheck.fn.node.defaultChild), 'Arn'] };
+  };
+  const rulesOf = (arn: unknown) =>
+    Object.values(template().findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => p.Targets.some((t: { Arn: unknown }) => JSON.stringify(t.Arn) === JSON.stringify(arn)));
+
+  it('runs the risk-check handler as its own function', () => {
+    const { stateless } = built();
+    expect(stateless.riskCheck.fn.node.defaultChild).toBeDefined();
+    expect(functionProps((b) => b.stateless.riskCheck).Description).toMatch(/risk check/);
+  });
+
+  it('is started by exactly one EventBridge rule, every minute, without retries', () => {
+    const rules = rulesOf(riskCheckArn());
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED', Description: expect.stringMatching(/risk check/) });
+    expect(rules[0].Targets).toEqual([expect.objectContaining({ Arn: riskCheckArn(), RetryPolicy: { MaximumRetryAttempts: 0 } })]);
+  });
+
+  it('lets EventBridge invoke it from that rule only', () => {
+    const { stateless } = built();
+    const rule = Object.entries(template().findResources('AWS::Events::Rule')).find(([, r]) => JSON.stringify(r.Properties.Targets).includes(logicalId(stateless, stateless.riskCheck.fn.node.defaultChild)));
+    template().hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: riskCheckArn(),
+      SourceArn: { 'Fn::GetAtt': [rule?.[0], 'Arn'] },
     });
   });
 
-  it('decrypts credentials only with an accountId encryption context, like the executor', () => {
-    const kms = grantsOf((b) => b.stateless.protectionSync).filter((g) => g.action.startsWith('kms:'));
-    expect(kms.map((g) => g.action)).toEqual(['kms:Decrypt']);
-    const env = functionProps((b) => b.stateless.protectionSync).Environment.Variables;
-    expect(env).toMatchObject({ KEY_VAULT: 'kms', EXCHANGE_TESTNET: 'false', POWERTOOLS_SERVICE_NAME: 'protection-sync' });
+  it('does not retry a failed asynchronous run (the next minute supersedes it)', () => {
+    const { stateless } = built();
+    template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(stateless, stateless.riskCheck.fn.node.defaultChild) },
+      MaximumRetryAttempts: 0,
+    });
   });
 
-  it('may Scan the accounts table and no other, and never touches the paper ledger', () => {
-    const access = tableAccessOf(grantsOf((b) => b.stateless.protectionSync));
-    expect(access).toEqual(sortedMatrix(TABLE_ACCESS.protectionSync));
-    expect(access.paper).toBeUndefined();
+  it('ends a run before the next minute starts: the stage timeout, below 60 s, and the stage memory', () => {
+    const { config } = built();
+    const props = functionProps((b) => b.stateless.riskCheck);
+    expect(props).toMatchObject({ Timeout: config.riskCheck.timeoutSeconds, MemorySize: config.riskCheck.memorySize });
+    expect(props.Timeout).toBeLessThan(60);
+    // no reservation by default: a new AWS account (quota 10) cannot reserve any
+    expect(props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('reserves concurrency when the stage config asks for it', () => {
+    const config = getStageConfig('prod', { alarmEmail: TEST_ALARM_EMAIL }, {});
+    const app = testApp();
+    const stateful = new StatefulStack(app, 'Stateful', { config });
+    const stack = new StatelessStack(app, 'Stateless', {
+      config: { ...config, riskCheck: { ...config.riskCheck, reservedConcurrency: 1 } },
+      projectRoot: PROJECT_ROOT,
+      tables: stateful.tables,
+      credentialsKey: stateful.credentialsKey,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'risk-check' }) }, ReservedConcurrentExecutions: 1 });
+  });
+
+  it('gets the executor environment: KMS key vault, testnet flag, paper prices and the risk candle source', () => {
+    const env = functionProps((b) => b.stateless.riskCheck).Environment.Variables;
+    expect(env).toMatchObject({
+      STAGE: 'prod',
+      KEY_VAULT: 'kms',
+      EXCHANGE_TESTNET: 'false',
+      PAPER_PRICE_SOURCE: 'exchange',
+      SIGNAL_LEASE_MS: '120000',
+      RISK_CANDLE_SOURCE: 'exchange',
+      POWERTOOLS_SERVICE_NAME: 'risk-check',
+      LOG_LEVEL: 'INFO',
+    });
+    expect(refersTo(env.KMS_KEY_ID, keyId())).toBe(true);
+  });
+
+  it('passes the testnet flag in dev', () => {
+    const dev = builtApp('dev');
+    const env = Template.fromStack(dev.stateless).toJSON().Resources[logicalId(dev.stateless, dev.stateless.riskCheck.fn.node.defaultChild)].Properties.Environment.Variables;
+    expect(env.EXCHANGE_TESTNET).toBe('true');
+  });
+
+  it('decrypts with the credentials key only, and only with an accountId encryption context, like the executor', () => {
+    const kms = grantsOf((b) => b.stateless.riskCheck).filter((g) => g.action.startsWith('kms:'));
+    expect(kms).toHaveLength(1);
+    expect(kms[0]).toMatchObject({ action: 'kms:Decrypt', condition: { StringLike: { 'kms:EncryptionContext:accountId': '*' } } });
+    expect(refersTo(kms[0]?.resource, keyId())).toBe(true);
+  });
+
+  it('has exactly the table access of its matrix row', () => {
+    expect(tableAccessOf(grantsOf((b) => b.stateless.riskCheck))).toEqual(sortedMatrix(TABLE_ACCESS.riskCheck));
+  });
+
+  it('lists and disables accounts, keeps the risk table (state, snapshots, lease) and reaches the paper ledger', () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.riskCheck));
+    expect(access.accounts).toEqual(['GetItem', 'Scan', 'UpdateItem']);
+    expect(access.risk).toEqual(['DeleteItem', 'GetItem', 'PutItem', 'Query']);
+    expect(access.audit).toEqual(['PutItem']);
+    expect(access.paper).toEqual(expect.arrayContaining(['GetItem', 'PutItem', 'Query']));
+    for (const table of ['orders', 'trades', 'positions'] as const) expect(access[table]).toEqual(expect.arrayContaining(['GetItem', 'PutItem', 'Query']));
+    expect(access.signals).toBeUndefined();
+  });
+
+  it('has no permission beyond logs, X-Ray, KMS and its tables (no queue: it never sends signals)', () => {
+    const services = new Set(grantsOf((b) => b.stateless.riskCheck).map((g) => g.action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'xray']);
   });
 });
 
