@@ -7,6 +7,8 @@
 //   Binance (ccxt unmodified), the exchange's own handling time of every call subtracted.
 // Goals (issue "The spine"): e2e p50 ≤ 50 ms; webhook bundle ≤ 300 KB, cold require ≤ 100 ms.
 // Goals (issue "Live execution"): executor bundle ≤ 1.5 MB, cold require ≤ 200 ms, overhead p95 ≤ 30 ms.
+// Goal (issue "Risk engine"): the risk engine's per-signal cost p99 ≤ 2 ms with 20 open positions
+//   and correlation checks on (bench/risk-engine.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import { systemClock } from '../shared/core/ports/runtime';
 import { CreateAccount } from '../shared/core/usecases/accounts';
 import { buildRepositories, dynamoClient } from '../shared/runtime/repositories';
+import { riskEngineCost } from './risk-engine';
 import { percentile, progress, round } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -39,8 +42,8 @@ const E2E_SIGNALS = Number(process.env.BENCH_E2E_SIGNALS ?? 200);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const LIVE_SIGNALS = Number(process.env.BENCH_LIVE_SIGNALS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'tvat-bench-'));
-/** Scheduled jobs held off during the latency runs (paper tick, protection sync, strategy runner). */
-const QUIET_SCHEDULES = { paperTickMs: 60_000, protectionSyncMs: 60_000, strategyTimeframes: [] } as const;
+/** Scheduled jobs held off during the latency runs (paper tick, risk check, strategy runner). */
+const QUIET_SCHEDULES = { paperTickMs: 60_000, riskCheckMs: 60_000, strategyTimeframes: [] } as const;
 
 async function createPaperAccount(dynamoEndpoint: string, stage: string, keyFile: string) {
   const repos = buildRepositories(dynamoClient({ stage, region: 'us-east-1', endpoint: dynamoEndpoint }), stage);
@@ -183,6 +186,9 @@ for (const b of bundles) {
 const webhook = await webhookLatency(bundles);
 const e2e = await endToEnd();
 const live = await liveOverhead();
+process.stderr.write('risk engine per signal…\n');
+const riskEngine = riskEngineCost();
+process.stderr.write(`  p50 ${riskEngine.p50Ms} ms, p99 ${riskEngine.p99Ms} ms (${riskEngine.openPositions} open positions, ${riskEngine.decisions} decisions)\n`);
 const result = {
   bench: 'spine',
   node: process.version,
@@ -190,12 +196,14 @@ const result = {
   endToEndSignalToFillMs: e2e,
   functions,
   liveSignalToOrderSentMs: live,
+  riskEnginePerSignalMs: riskEngine,
   executor: { bundleKB: functions.executor?.bundleKB, coldRequireMs: functions.executor?.coldRequireMs },
   goals: {
     executorBundleLe1_5MB: (functions.executor?.bundleKB ?? Infinity) <= 1536,
     executorColdRequireLe200ms: (functions.executor?.coldRequireMs ?? Infinity) <= 200,
     liveOverheadP95Le30ms: live.overheadP95 <= 30,
     e2eP50Le50ms: e2e.p50 <= 50,
+    riskEngineP99Le2ms: riskEngine.p99Ms <= 2,
     webhookBundleLe300KB: (functions.webhook?.bundleKB ?? Infinity) <= 300,
     webhookColdRequireLe100ms: (functions.webhook?.coldRequireMs ?? Infinity) <= 100,
   },

@@ -1,10 +1,12 @@
 // Where the CLI points: the local stack (discovered through GET /_local/config on PORT) or a
 // deployed stage (--stage), whose resources are found by their names.
 import { KMSClient } from '@aws-sdk/client-kms';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
 import { KmsKeyVault } from '../shared/adapters/keyvault/kms-key-vault';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import type { KeyVault } from '../shared/core/ports/runtime';
-import { credentialsKeyAlias } from '../shared/platform/resource-names';
+import { credentialsKeyAlias, signalQueueName } from '../shared/platform/resource-names';
 import { buildRepositories, dynamoClient, type Repositories } from '../shared/runtime/repositories';
 
 export interface CliTarget {
@@ -16,6 +18,8 @@ export interface CliTarget {
   exchangeApiUrl?: string;
   /** the local stack only: wall-clock ms per replayed candle (its paper prices and strategy candles) */
   replayMsPerCandle?: number;
+  /** the signal queue (account flatten sends its closes through it), resolved on first use */
+  signalQueue(): Promise<SqsSignalQueue>;
 }
 
 export class CliError extends Error {
@@ -36,10 +40,16 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
       stage,
       repos: buildRepositories(dynamoClient({ stage, region }), stage),
       vault: new KmsKeyVault(new KMSClient({ region }), credentialsKeyAlias(stage)),
+      signalQueue: async () => {
+        const sqs = new SQSClient({ region });
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: signalQueueName(stage) }));
+        if (!QueueUrl) throw new CliError(`no queue ${signalQueueName(stage)} in ${region}`);
+        return new SqsSignalQueue(sqs, QueueUrl);
+      },
     };
   }
   const port = Number(process.env.PORT ?? 3000);
-  let discovery: { stage: string; region: string; dynamoEndpoint: string; localKeyFile: string; webhookUrl: string; exchangeApiUrl?: string; replayMsPerCandle?: number };
+  let discovery: { stage: string; region: string; dynamoEndpoint: string; sqsEndpoint: string; queueUrl: string; localKeyFile: string; webhookUrl: string; exchangeApiUrl?: string; replayMsPerCandle?: number };
   try {
     const response = await fetch(`http://127.0.0.1:${port}/_local/config`, { signal: AbortSignal.timeout(3_000) });
     if (!response.ok) throw new Error(String(response.status));
@@ -57,5 +67,6 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
     ...(discovery.replayMsPerCandle ? { replayMsPerCandle: discovery.replayMsPerCandle } : {}),
+    signalQueue: async () => new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl),
   };
 }

@@ -4,8 +4,10 @@ import { Command, Option } from 'commander';
 import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/usecases/accounts';
+import { RiskSettingError } from '../shared/core/risk/overrides';
 import { CliError, resolveTarget } from './cli-target';
 import { registerBacktestCommands } from './commands/backtest-commands';
+import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
 
 interface GlobalOptions {
@@ -118,6 +120,8 @@ accountListing('trades', 'trades of an account, newest first', (q, id, limit) =>
 
 accountListing('events', 'audit trail of an account, newest first', (q, id, limit) => q.events(id, limit), (e) => `${iso(e.at)}  ${e.type}  ${e.message}`, 'no events');
 
+registerAccountControlCommands(account);
+registerRiskCommands(program);
 registerBacktestCommands(program);
 registerStrategyCommands(program);
 
@@ -131,7 +135,7 @@ try {
 } catch (error) {
   // Known input problems get their message; anything else only its class, since an SDK error
   // could quote a request that carried credentials.
-  const message = error instanceof CliError || error instanceof AccountInputError ? error.message : `failed: ${error instanceof Error ? error.name : 'error'}`;
+  const message = error instanceof CliError || error instanceof AccountInputError || error instanceof RiskSettingError ? error.message : `failed: ${error instanceof Error ? error.name : 'error'}`;
   console.error(`error: ${message}`);
   process.exit(1);
 }

@@ -1,6 +1,6 @@
 // The whole system on one machine with no AWS: stand-ins, tables and queues, the webhook behind a
 // local API Gateway, the executor behind a local SQS event source, and the scheduled jobs (paper
-// triggers, protection sync, the strategy runner per timeframe) on timers. The handlers are the
+// triggers, the risk check, the strategy runner per timeframe) on timers. The handlers are the
 // Lambda handlers, built from the same composition code.
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
-import { createProtectionSyncHandler } from '../../functions/protection-sync/app';
+import { createRiskCheckHandler } from '../../functions/risk-check/app';
 import { createStrategyRunnerHandler } from '../../functions/strategy-runner/app';
 import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-source';
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
@@ -17,7 +17,8 @@ import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscr
 import type { CandleSource } from '../../shared/core/ports/candles';
 import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
-import { buildExecuteSignal, buildSettlePaperTriggers, buildSyncLiveProtection, buildTradingRuntime } from '../../shared/runtime/executor';
+import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
+import { buildRiskCheck } from '../../shared/runtime/risk-check';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
@@ -48,7 +49,8 @@ export interface LocalStackOptions {
    * replayed candles (default), or against this base URL; false: no live exchange locally.
    */
   exchange?: { url: string } | false;
-  protectionSyncMs?: number;
+  /** how often the risk-check job runs (EventBridge: every minute in the cloud) */
+  riskCheckMs?: number;
   /**
    * Timeframes the strategy runner fires on, at each candle close of the replay clock (default
    * 1h, 4h, 1d: what the replayed 1h files can make); [] = no strategy runner.
@@ -122,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       KEY_VAULT: 'local',
       LOCAL_KEY_FILE: localKeyFile,
       PAPER_PRICE_SOURCE: 'replay',
+      RISK_CANDLE_SOURCE: 'replay',
       PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle),
       // a local retry should not wait minutes: the lease is shorter than the visibility timeout
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
@@ -132,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
     const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime), createLogger('executor'));
     const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
-    const protectionSync = createProtectionSyncHandler(buildSyncLiveProtection(executorEnv, runtime), createLogger('protection-sync'));
+    const riskCheck = createRiskCheckHandler(buildRiskCheck(executorEnv, runtime), createLogger('risk-check'));
     // The runner reads the replay the paper exchange fills from (the same instance when it is one),
     // and the timers below play EventBridge, so no settle wait is needed.
     const runnerEnv = loadEnv(strategyRunnerEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl, CANDLE_SOURCE: 'replay', PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle), SETTLE_MS: '0' });
@@ -159,19 +162,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, options.paperTickMs ?? 2_000);
     cleanups.unshift(async () => clearInterval(tick));
 
-    // Live protective orders: the fake exchange's prices follow the replayed candles, and the
-    // protection-sync job runs on a timer as EventBridge runs it in the cloud.
+    // The risk check (reconciliation, protective fills, kill switches) runs on a timer as EventBridge
+    // runs it in the cloud; the fake exchange's prices follow the replayed candles.
     // Start the fake exchange at the replayed prices, so the first fill is not a jump away from them.
     await followReplayedPrices(fake, runtime.prices);
-    let syncing = false;
+    let checking = false;
     const syncTimer = setInterval(() => {
-      if (syncing || !ready) return;
-      syncing = true;
+      if (checking || !ready) return;
+      checking = true;
       followReplayedPrices(fake, runtime.prices)
-        .then(() => protectionSync())
-        .catch((e) => logger.error('protection sync failed', { error: String(e) }))
-        .finally(() => (syncing = false));
-    }, options.protectionSyncMs ?? 5_000);
+        .then(() => riskCheck())
+        .catch((e) => logger.error('risk check failed', { error: String(e) }))
+        .finally(() => (checking = false));
+    }, options.riskCheckMs ?? 5_000);
     cleanups.unshift(async () => clearInterval(syncTimer));
 
     for (const timeframe of options.strategyTimeframes ?? ['1h', '4h', '1d']) {

@@ -84,6 +84,12 @@ export const executorEnvSchema = z.object({
   SLIPPAGE_ON_EXCEED: oneOf(['reject', 'ioc_limit'], 'reject'),
   /** a testnet stage (dev) refuses live accounts on mainnet: it never trades real money */
   EXCHANGE_TESTNET: oneOf(['true', 'false'], 'false'),
+  /** daily candles for the risk checks (volatility, correlation, VaR, ATR sizing): an exchange's public API, the replay, or none */
+  RISK_CANDLE_SOURCE: oneOf(['exchange', 'replay', 'none'], 'exchange'),
+  /** whose daily candles describe the market (USDⓈ-M symbols are the same on every swap exchange) */
+  RISK_CANDLE_EXCHANGE: oneOf(['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'], 'binanceusdm'),
+  /** how long a warm function keeps a symbol's daily statistics */
+  RISK_STATS_TTL_MS: int(3_600_000),
 });
 
 export type WebhookEnv = z.output<typeof webhookEnvSchema>;

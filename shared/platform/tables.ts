@@ -17,4 +17,6 @@ export const TABLE_SPECS: Record<TableName, TableSpec> = {
   positions: { partitionKey: 'accountId', sortKey: 'symbol' },
   audit: { partitionKey: 'accountId', sortKey: 'eventId' },
   paper: { partitionKey: 'accountId', sortKey: 'itemKey' },
+  /** per account: 'state' (kill switches, peak, day start), 'lease', 'equity#<ms>' snapshots (TTL) */
+  risk: { partitionKey: 'accountId', sortKey: 'itemKey', ttlAttribute: 'ttl' },
 };

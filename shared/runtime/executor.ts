@@ -1,18 +1,26 @@
 // Everything the executor and the paper-trigger job need, built once per container.
 import { KMSClient } from '@aws-sdk/client-kms';
+import { CcxtCandleSource } from '../adapters/candles/ccxt-candle-source';
+import { ReplayCandleSource } from '../adapters/candles/replay-candle-source';
 import { RoutingExchangeFactory } from '../adapters/exchange/exchange-factory';
 import { liveExchangeBuilder } from '../adapters/exchange/live-exchanges';
 import { KmsKeyVault } from '../adapters/keyvault/kms-key-vault';
 import { LocalKeyVault } from '../adapters/keyvault/local-key-vault';
 import { StaticMarketCatalog } from '../adapters/paper/markets';
+import type { CandleSource } from '../core/ports/candles';
 import type { PriceSource } from '../core/ports/paper';
+import { ReplayPriceSource } from '../adapters/prices/replay-price-source';
+import { DEFAULT_RISK_CONFIG } from '../core/risk/config';
+import { RiskEngine } from '../core/risk/engine';
+import { CorrelationCache } from '../core/risk/stats';
+import { CachedMarketStats, type MarketStatsSource } from '../core/risk/stats-source';
+import { EntryRisk } from '../core/usecases/entry-risk';
 import { systemClock, type Clock, type KeyVault } from '../core/ports/runtime';
 import { BookKeeper } from '../core/usecases/book-keeper';
 import { ExecuteSignal } from '../core/usecases/execute-signal';
 import { OrderSender } from '../core/usecases/order-sender';
 import { ProtectionManager } from '../core/usecases/protection';
 import { SettlePaperTriggers } from '../core/usecases/settle-paper-triggers';
-import { SyncLiveProtection } from '../core/usecases/sync-live-protection';
 import type { ExecutorEnv, TradingEnv } from '../platform/config';
 import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
 import { buildRepositories, dynamoClient, type Repositories } from './repositories';
@@ -33,13 +41,33 @@ export function buildTradingRuntime(env: TradingEnv, clock: Clock = systemClock,
   return { repos, book, paperExchange: paperExchangeFactory(repos.paper, priceSource, markets, clock), prices: priceSource, clock };
 }
 
+/** Daily candles for the risk statistics: the replay the paper exchange fills from, or an exchange's public API. */
+function riskCandleSource(env: ExecutorEnv, prices: PriceSource): CandleSource {
+  if (env.RISK_CANDLE_SOURCE === 'replay' && prices instanceof ReplayPriceSource) return new ReplayCandleSource(prices);
+  if (env.RISK_CANDLE_SOURCE === 'exchange') {
+    return CcxtCandleSource.create(env.RISK_CANDLE_EXCHANGE, { timeoutMs: env.EXCHANGE_TIMEOUT_MS, ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}) });
+  }
+  // No market data: the checks that need it are skipped and say so in the audit; ATR sizing refuses.
+  return { closedCandles: () => Promise.reject(new Error('no risk candle source')), spanMs: () => 86_400_000 };
+}
+
+/** Market statistics and correlations are cached per container: built once, shared by every signal. */
+export function buildMarketStats(env: ExecutorEnv, runtime: TradingRuntime): MarketStatsSource {
+  return CachedMarketStats.forConfig(riskCandleSource(env, runtime.prices), DEFAULT_RISK_CONFIG, env.RISK_STATS_TTL_MS);
+}
+
+export function buildEntryRisk(env: ExecutorEnv, runtime: TradingRuntime, stats: MarketStatsSource = buildMarketStats(env, runtime)): EntryRisk {
+  const { repos, clock } = runtime;
+  return new EntryRisk({ positions: repos.positions, trades: repos.trades, risk: repos.risk, stats, correlations: new CorrelationCache(), engine: new RiskEngine(), audit: repos.audit, clock });
+}
+
 export function buildKeyVault(env: ExecutorEnv): KeyVault {
   if (env.KEY_VAULT === 'kms') return new KmsKeyVault(new KMSClient({ region: env.AWS_REGION }), env.KMS_KEY_ID as string);
   return LocalKeyVault.open(env.LOCAL_KEY_FILE as string);
 }
 
 /** Order placement and the protective orders built on it: the executor and protection-sync share the wiring. */
-function buildOrderPlacement(runtime: TradingRuntime): { sender: OrderSender; protection: ProtectionManager } {
+export function buildOrderPlacement(runtime: TradingRuntime): { sender: OrderSender; protection: ProtectionManager } {
   const { repos, clock } = runtime;
   const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });
   return { sender, protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }) };
@@ -57,6 +85,7 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
     sender,
     book: runtime.book,
     protection,
+    risk: buildEntryRisk(env, runtime),
     clock,
     leaseMs: env.SIGNAL_LEASE_MS,
     ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
@@ -79,18 +108,4 @@ export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime):
 export function buildSettlePaperTriggers(runtime: TradingRuntime): SettlePaperTriggers {
   const { repos, clock } = runtime;
   return new SettlePaperTriggers({ accounts: repos.accounts, triggersFor: runtime.paperExchange, orders: repos.orders, book: runtime.book, audit: repos.audit, clock });
-}
-
-export function buildSyncLiveProtection(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): SyncLiveProtection {
-  const { repos, clock } = runtime;
-  return new SyncLiveProtection({
-    accounts: repos.accounts,
-    positions: repos.positions,
-    orders: repos.orders,
-    vault,
-    exchanges: buildExchangeFactory(env, runtime),
-    protection: buildOrderPlacement(runtime).protection,
-    audit: repos.audit,
-    clock,
-  });
 }

@@ -8,6 +8,7 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
 import { DynamoPaperLedgerStore } from '../adapters/dynamodb/paper-ledger-store';
 import { DynamoPositionBook } from '../adapters/dynamodb/position-book';
+import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTradeRepository } from '../adapters/dynamodb/trade-repository';
 import { tableName } from '../platform/resource-names';
@@ -22,6 +23,7 @@ export interface Repositories {
   positions: DynamoPositionBook;
   audit: DynamoAuditLog;
   paper: DynamoPaperLedgerStore;
+  risk: DynamoRiskStore;
 }
 
 export interface DynamoTarget {
@@ -44,5 +46,6 @@ export function buildRepositories(db: DynamoDBDocumentClient, stage: string): Re
     positions: new DynamoPositionBook(db, tableName(stage, 'positions')),
     audit: new DynamoAuditLog(db, tableName(stage, 'audit')),
     paper: new DynamoPaperLedgerStore(db, tableName(stage, 'paper')),
+    risk: new DynamoRiskStore(db, tableName(stage, 'risk')),
   };
 }

@@ -15,6 +15,7 @@ import { ProtectionManager } from '../../shared/core/usecases/protection';
 import { clientOrderIdFor } from '../../shared/core/signal/ids';
 import type { Signal } from '../../shared/core/signal/types';
 import { buildRepositories, dynamoClient } from '../../shared/runtime/repositories';
+import { buildEntryRisk } from '../../shared/runtime/executor';
 import { createHarness, silentLogger, type Harness } from './harness';
 
 jest.setTimeout(30_000);
@@ -65,6 +66,7 @@ function executorWith(wrap: (paper: ExchangePort) => ExchangePort, repos = h.run
     sender,
     book,
     protection: new ProtectionManager({ sender, book, orders: repos.orders, audit: repos.audit, clock }),
+    risk: buildEntryRisk(h.executorEnv, h.runtime),
     clock,
     leaseMs: 200,
   });

@@ -3,6 +3,7 @@ import { ConditionalConflictError } from '../../core/errors';
 import type { Account, AccountStatus } from '../../core/domain/account';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
 import type { AccountRepository } from '../../core/ports/repositories';
+import type { RiskOverrides } from '../../core/risk/config';
 import { isConditionFailure } from './document-client';
 
 export class DynamoAccountRepository implements AccountRepository {
@@ -57,6 +58,24 @@ export class DynamoAccountRepository implements AccountRepository {
         ExpressionAttributeValues: until === undefined ? { ':t': at } : { ':u': until, ':r': reason ?? 'halted', ':t': at },
       }),
     );
+  }
+
+  async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId },
+          UpdateExpression: 'SET #settings.#risk = :r, updatedAt = :t',
+          ConditionExpression: 'attribute_exists(accountId)',
+          ExpressionAttributeNames: { '#settings': 'settings', '#risk': 'risk' },
+          ExpressionAttributeValues: { ':r': overrides, ':t': at },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+      throw error;
+    }
   }
 
   async setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void> {

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalConflictError } from '../../core/errors';
 import type { TradeRecord } from '../../core/domain/trade';
 import type { TradeRepository } from '../../core/ports/repositories';
+import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
 
 export class DynamoTradeRepository implements TradeRepository {
@@ -9,6 +11,15 @@ export class DynamoTradeRepository implements TradeRepository {
   async put(trade: TradeRecord): Promise<void> {
     // Trades are derived state keyed by their opening order: rewriting the same content is harmless.
     await this.db.send(new PutCommand({ TableName: this.table, Item: trade }));
+  }
+
+  async replace(trade: TradeRecord, expectedUpdatedAt: number): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: trade, ConditionExpression: 'updatedAt = :u', ExpressionAttributeValues: { ':u': expectedUpdatedAt } }));
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`trade ${trade.tradeId} changed since ${expectedUpdatedAt}`);
+      throw error;
+    }
   }
 
   async get(accountId: string, tradeId: string): Promise<TradeRecord | undefined> {

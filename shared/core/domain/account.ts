@@ -1,4 +1,5 @@
 // An exchange account the owner registered: where signals for it execute, and its limits.
+import type { RiskOverrides } from '../risk/config';
 import type { StrategySubscription } from './strategy-subscription';
 
 export type ExchangeId = 'paper' | 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
@@ -26,6 +27,8 @@ export interface AccountSettings {
   paper?: PaperSettings;
   /** strategies the runner trades on this account (functions/strategy-runner) */
   strategies?: StrategySubscription[];
+  /** risk limits, kill switches and sizing that differ from the defaults (docs/RISK.md) */
+  risk?: RiskOverrides;
 }
 
 /** Credentials as stored: always ciphertext, produced by the key vault. */

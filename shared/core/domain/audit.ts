@@ -17,6 +17,15 @@ export type AuditType =
   | 'trade.opened'
   | 'trade.closed'
   | 'protective.triggered'
+  /** the risk engine accepted an entry (with the size, leverage and every check's numbers) */
+  | 'risk.accepted'
+  | 'risk.refused'
+  /** a kill switch tripped, expired or was reset */
+  | 'risk.switch'
+  /** what the scheduled reconciliation found and did (manual close, external position, re-armed stop…) */
+  | 'reconcile'
+  /** the owner paused, resumed or flattened the account */
+  | 'account.control'
   /** something the owner must know now (exchange ban, order the system did not place…) */
   | 'alert';
 

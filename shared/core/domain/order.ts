@@ -9,7 +9,17 @@ export const isConditional = (type: OrderType): boolean => type === 'stop_market
 /** intent: recorded, not yet confirmed sent; sent: exchange accepted it, outcome open. */
 export type OrderStatus = 'intent' | 'open' | 'filled' | 'partially_filled' | 'canceled' | 'rejected';
 /** Why the order exists within its signal. */
-export type OrderLeg = 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'tp2' | 'tp3' | 'tp4' | 'tp5' | 'trail' | 'flatten' | `sl-be${number}`;
+export type OrderLeg =
+  | 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'tp2' | 'tp3' | 'tp4' | 'tp5' | 'trail' | 'flatten'
+  /** the stop moved to break-even after target n */
+  | `sl-be${number}`
+  /** a missing stop placed again by the reconciliation (n: the book version it saw) */
+  | `sl-r${number}`
+  /** an emulated trailing stop moved to the trigger n ticks */
+  | `trail-${number}`
+  /** the book follows the exchange: a close or an external position found by the reconciliation */
+  | 'reconcile'
+  | 'external';
 
 /** sl / tp ladder / breakeven / trail of a signal, kept until the entry they protect has filled. */
 export interface PendingProtection {

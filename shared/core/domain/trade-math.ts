@@ -47,6 +47,24 @@ export const isOpen = (p: BookPosition | undefined): p is BookPosition & { side:
 export const tradeIdFor = (openedAt: number, clientOrderId: string): string =>
   `${String(openedAt).padStart(13, '0')}-${clientOrderId}`;
 
+/**
+ * Funding payments of an open trade (negative amount = paid) counted once: those after the last one
+ * already counted. Paid funding is a cost: it raises `funding` and lowers `realizedPnl`.
+ */
+export function applyFunding(trade: TradeRecord, payments: readonly { amount: number; timestamp: number }[], at: number): TradeRecord | undefined {
+  const after = trade.fundingSyncedAt ?? trade.openedAt - 1;
+  const fresh = payments.filter((p) => p.timestamp > after && Number.isFinite(p.amount));
+  if (!fresh.length) return undefined;
+  const cost = fresh.reduce((sum, p) => sum.minus(p.amount), new Big(0));
+  return {
+    ...trade,
+    funding: money(new Big(trade.funding).plus(cost)),
+    realizedPnl: money(new Big(trade.realizedPnl).minus(cost)),
+    fundingSyncedAt: Math.max(...fresh.map((p) => p.timestamp)),
+    updatedAt: at,
+  };
+}
+
 export function applyFill(position: BookPosition, openTrade: TradeRecord | undefined, fill: Fill): BookUpdate {
   if (position.appliedOrderIds.includes(fill.clientOrderId)) {
     return { position, trades: [] }; // already reflected: applying twice would double count

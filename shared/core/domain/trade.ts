@@ -23,7 +23,10 @@ export interface TradeRecord {
   closedAt?: number;
   /** fees paid on entries and exits, quote currency */
   fees: number;
+  /** funding paid (positive) or received (negative) while open, quote currency */
   funding: number;
+  /** time of the last funding payment counted in `funding` (the risk-check job reads them) */
+  fundingSyncedAt?: number;
   /** price P&L of the exited quantity minus all fees and funding, quote currency */
   realizedPnl: number;
   /** realizedPnl over the initial margin (entry notional / leverage), percent */
@@ -41,6 +44,11 @@ export interface ProtectiveOrderRef {
   amount?: string;
   /** trailing distance in percent, for a trailing stop */
   trailingPercent?: number;
+  /**
+   * The exchange has no native trailing stop: this is a plain stop that the risk-check job moves
+   * behind the best price every minute (the best price is kept in the account's risk state).
+   */
+  emulatedTrail?: boolean;
 }
 
 /** The resting orders that guard an open position, as the book remembers them. */

@@ -5,6 +5,8 @@ import type { AuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import type { StrategySubscription } from '../domain/strategy-subscription';
 import type { BookPosition, TradeRecord } from '../domain/trade';
+import type { RiskOverrides } from '../risk/config';
+import type { RiskState } from '../risk/state';
 
 export interface AccountRepository {
   /** Fails with ConditionalConflictError if the id exists. */
@@ -17,6 +19,8 @@ export interface AccountRepository {
   setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number): Promise<void>;
   /** Replaces the account's strategy subscriptions; ConditionalConflictError if the account does not exist. */
   setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void>;
+  /** Replaces the account's risk overrides (settings.risk); ConditionalConflictError if the account does not exist. */
+  setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';
@@ -88,6 +92,8 @@ export interface TradeRepository {
   put(trade: TradeRecord): Promise<void>;
   get(accountId: string, tradeId: string): Promise<TradeRecord | undefined>;
   listByAccount(accountId: string, limit?: number): Promise<TradeRecord[]>;
+  /** Writes `trade` only if the stored one still has `expectedUpdatedAt`; ConditionalConflictError otherwise. */
+  replace(trade: TradeRecord, expectedUpdatedAt: number): Promise<void>;
 }
 
 export interface PositionBook {
@@ -100,4 +106,30 @@ export interface PositionBook {
 export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
   listByAccount(accountId: string, limit?: number): Promise<AuditEvent[]>;
+}
+
+/** One reading of an account's equity by the risk-check job (the equity curve of reports). */
+export interface EquitySnapshot {
+  accountId: string;
+  at: number;
+  /** wallet balance + unrealized P&L, quote currency */
+  equity: number;
+  free: number;
+  unrealizedPnl: number;
+  openPositions: number;
+  /** sum of open notionals, quote currency */
+  exposure: number;
+}
+
+/** The risk engine's per-account memory (kill switches, peak, day start), snapshots and job lease. */
+export interface RiskStore {
+  getState(accountId: string): Promise<RiskState | undefined>;
+  /** Conditional on `expectedVersion` (0 = must not exist); ConditionalConflictError otherwise. */
+  saveState(state: RiskState, expectedVersion: number): Promise<void>;
+  putSnapshot(snapshot: EquitySnapshot): Promise<void>;
+  /** snapshots with from ≤ at ≤ to, oldest first */
+  listSnapshots(accountId: string, from: number, to: number): Promise<EquitySnapshot[]>;
+  /** true when `owner` now holds the account's lease until `until` (free, expired, or already its own) */
+  acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean>;
+  releaseLease(accountId: string, owner: string): Promise<void>;
 }

@@ -108,6 +108,8 @@ export function applyRiskSetting(overrides: RiskOverrides | undefined, assignmen
   const field = assignment.slice(0, eq).trim();
   const raw = assignment.slice(eq + 1).trim();
   const path = field.split('.');
+  // A key like __proto__ would walk onto Object.prototype: no setting is named so.
+  if (path.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype' || key === '')) throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
   const template = defaultAt(path);
   if (template === undefined) throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
   const next = structuredClone(overrides ?? {}) as Record<string, unknown>;

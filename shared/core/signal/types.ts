@@ -72,5 +72,6 @@ export interface Signal {
   /** {{close}} at fire time, kept for slippage analysis */
   signalPrice?: number;
   receivedAt: number;
-  source: 'webhook' | 'strategy';
+  /** owner: a command of the account's owner (flatten) */
+  source: 'webhook' | 'strategy' | 'owner';
 }

@@ -16,8 +16,8 @@ import type { PriceLevel, Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import type { LegResult, OrderSender } from './order-sender';
 import { protectionSpecOf, type ProtectionManager } from './protection';
+import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
-import { sizeEntry, type SizedOrder } from './sizing';
 
 export interface ExecuteSignalDeps {
   accounts: AccountRepository;
@@ -28,6 +28,8 @@ export interface ExecuteSignalDeps {
   sender: OrderSender;
   book: BookKeeper;
   protection: ProtectionManager;
+  /** the risk engine's decision on every entry (size, leverage, limits, kill switches) */
+  risk: EntryRisk;
   clock: Clock;
   leaseMs: number;
   /** slippage guard for market entries when the account sets none */
@@ -91,26 +93,27 @@ export class ExecuteSignal {
     const account = await this.deps.accounts.get(signal.accountId);
     if (!account) throw new SignalRejectedError(`account ${signal.accountId} does not exist`, 'UNKNOWN_ACCOUNT');
     const entry = isEntry(signal.intent);
-    if (entry && account.status !== 'active') {
-      // Closes always pass; only new exposure is refused (case 25).
-      throw new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE');
-    }
+    // Closes always pass; only new exposure is refused (case 25). A reverse still closes.
+    let entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;
     if (account.haltedUntil !== undefined && this.deps.clock.now() < account.haltedUntil) {
       // The exchange banned our IP (418): every call would fail and lengthen the ban.
       throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
     }
+    // The risk engine's table reads overlap the key decryption and the exchange calls below.
+    const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account.accountId)) : undefined;
     const credentials = account.credentials ? await this.deps.vault.decrypt(account.accountId, account.credentials) : undefined;
     const exchange = await this.deps.exchanges.forAccount(account, credentials);
-    if (entry) checkCapabilities(signal, exchange);
+    if (entry && !entryRefusal) checkCapabilities(signal, exchange);
     const symbol = signal.symbol.unified;
     const market = await exchange.loadMarket(symbol);
     const live = await exchange.fetchPosition(symbol);
     const legs = planLegs(signal, live, market);
+    if (entryRefusal && !legs.some((l) => l.reduceOnly)) throw entryRefusal;
     if (legs.length === 0) return { status: 'executed', summary: `nothing to do: ${describe(live)} for ${signal.intent}`, orders: [] };
 
     const book = await this.deps.book.position(account.accountId, symbol);
-    const leverage = entry ? this.leverageFor(signal, account, market) : book.leverage;
-    if (entry && (signal.sl?.kind === 'price' || signal.tp?.kind === 'price')) {
+    const leverage = entry ? (signal.leverage ?? account.settings.defaultLeverage) : book.leverage;
+    if (entry && !entryRefusal && (signal.sl?.kind === 'price' || signal.tp?.kind === 'price')) {
       const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
       const price = (await exchange.fetchPrice(symbol)).last;
       if (signal.sl) validateLevel('sl', signal.sl, side, price);
@@ -128,10 +131,21 @@ export class ExecuteSignal {
         placed.push((await this.placeMarket(exchange, record, leg.exitReason, book)).record.clientOrderId);
         continue;
       }
-      const sized = await this.sizeEntry(exchange, signal, account, market, leverage);
-      await this.ensureLeverage(exchange, symbol, leverage, book);
-      const record = await this.entryRecord(exchange, signal, account, market, leg.side, sized.order.amount, leverage);
-      const result = await this.placeEntry(exchange, record, sized);
+      if (entryRefusal) break;
+      let approved: { entry: ApprovedEntry; free: number };
+      try {
+        approved = await this.approveEntry(exchange, signal, account, market, leverage, riskSnapshot as Promise<RiskSnapshot>);
+      } catch (error) {
+        // The close of a reverse has gone through: report the refused entry, do not undo the close.
+        if (error instanceof SignalRejectedError && placed.length > 0) {
+          entryRefusal = error;
+          break;
+        }
+        throw error;
+      }
+      await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
+      const record = await this.entryRecord(exchange, signal, account, market, leg.side, approved.entry.amount, approved.entry.leverage);
+      const result = await this.placeEntry(exchange, record, approved);
       resting = result.kind === 'resting';
       placed.push(result.record.clientOrderId);
     }
@@ -141,7 +155,8 @@ export class ExecuteSignal {
       placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
     }
     const restingNote = resting ? (spec ? 'limit order resting, protection armed when it fills; ' : 'limit order resting; ') : '';
-    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}`, orders: placed };
+    const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
+    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}`, orders: placed };
   }
 
   /** The entry order: market (behind the slippage guard) or limit as the signal asks. */
@@ -181,7 +196,7 @@ export class ExecuteSignal {
     return roundToStep(price.times(factor), market.priceStep).toString();
   }
 
-  private async placeEntry(exchange: ExchangePort, record: OrderRecord, sized: { order: SizedOrder; free: number }): Promise<LegResult> {
+  private async placeEntry(exchange: ExchangePort, record: OrderRecord, approved: { entry: ApprovedEntry; free: number }): Promise<LegResult> {
     try {
       if (record.type === 'market') return await this.placeMarket(exchange, record, 'signal');
       const result = await this.deps.sender.place(exchange, record);
@@ -191,7 +206,7 @@ export class ExecuteSignal {
     } catch (error) {
       if (error instanceof SignalRejectedError && error.code === 'INSUFFICIENT_MARGIN') {
         // Case 17: say how much was needed against how much was free.
-        throw new SignalRejectedError(`${error.message} (required margin ${new Big(sized.order.margin).round(2).toString()}, available ${sized.free})`, 'INSUFFICIENT_MARGIN', { ...error.details, required: Number(sized.order.margin), available: sized.free });
+        throw new SignalRejectedError(`${error.message} (required margin ${new Big(approved.entry.margin).round(2).toString()}, available ${approved.free})`, 'INSUFFICIENT_MARGIN', { ...error.details, required: Number(approved.entry.margin), available: approved.free });
       }
       throw error;
     }
@@ -204,17 +219,12 @@ export class ExecuteSignal {
     await this.deps.audit.append({ accountId, type: 'alert', at: now, message: `exchange banned the IP until ${new Date(ban.until).toISOString()}: trading halted`, data: { until: ban.until, severity: 'critical' } });
   }
 
-  private leverageFor(signal: Signal, account: Account, market: MarketInfo): number {
-    const leverage = signal.leverage ?? account.settings.defaultLeverage;
-    const cap = Math.min(account.settings.maxLeverage, market.maxLeverage);
-    if (leverage > cap) throw new SignalRejectedError(`leverage ${leverage} exceeds the cap ${cap}`, 'LEVERAGE_CAP', { leverage, cap });
-    return leverage;
-  }
-
-  private async sizeEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number): Promise<{ order: SizedOrder; free: number }> {
+  /** The risk engine sizes the entry and may lower its leverage or refuse it (audited either way). */
+  private async approveEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number, snapshot: Promise<RiskSnapshot>): Promise<{ entry: ApprovedEntry; free: number }> {
     const [balance, quote] = await Promise.all([exchange.fetchBalance(), exchange.fetchPrice(market.symbol)]);
-    const size = signal.size ?? { kind: 'percent' as const, value: account.settings.defaultSizePercent };
-    return { order: sizeEntry({ size, equity: balance.equity, price: quote.last, leverage, market }), free: balance.free };
+    const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
+    const entry = await this.deps.risk.decide({ signal, account, market, side, price: quote.last, equity: balance.equity, leverage }, await snapshot);
+    return { entry, free: balance.free };
   }
 
   private async ensureLeverage(exchange: ExchangePort, symbol: string, leverage: number, book: BookPosition): Promise<void> {
@@ -343,12 +353,16 @@ export function checkCapabilities(signal: Signal, exchange: ExchangePort): void 
   if ((signal.tpLevels || signal.breakEven) && caps.sizedProtection === false) {
     throw new SignalRejectedError(`${exchange.exchangeId} protective orders close the whole position: use a single tp, without breakeven`, 'LADDER_UNSUPPORTED');
   }
-  if (signal.trailPct !== undefined && !caps.trailingStop) {
-    throw new SignalRejectedError(`${exchange.exchangeId} has no native trailing stop; use sl instead`, 'TRAILING_UNSUPPORTED');
-  }
+  // No native trailing stop: a plain stop stands in and the risk-check job moves it every minute.
 }
 
 const filledAny = (filled: string): boolean => filled !== '' && new Big(filled).gt(0);
 
 const describe = (live: ExchangePosition | undefined): string => (live ? `${live.side} ${live.quantity}` : 'flat');
 const describeBook = (p: BookPosition): string => (isOpen(p) ? `${p.side} ${p.quantity} @ ${p.entryPrice}` : 'flat');
+
+/** A promise started early and awaited later: its rejection is not "unhandled" in between. */
+function settleLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -27,6 +27,8 @@ export interface PlannedProtective {
   amount: string;
   triggerPrice?: string;
   trailingPercent?: number;
+  /** a plain stop standing in for a trailing stop the exchange does not have */
+  emulated?: boolean;
 }
 
 /** Who asked for the protection: the ids and annotations its order records carry. */
@@ -59,12 +61,19 @@ export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: Position
  * down to the lot step; the last level takes the remainder so the ladder closes the whole position;
  * a level too small for the market merges into the next one.
  */
-export function planProtection(spec: ProtectionSpec, side: PositionSide, quantity: string, entryPrice: string, market: MarketInfo): PlannedProtective[] {
+export function planProtection(spec: ProtectionSpec, side: PositionSide, quantity: string, entryPrice: string, market: MarketInfo, nativeTrailing = true): PlannedProtective[] {
   const entry = new Big(entryPrice);
   const total = floorToStep(quantity, market.amountStep);
   const planned: PlannedProtective[] = [];
   if (spec.sl) planned.push({ leg: 'sl', type: 'stop_market', amount: total.toString(), triggerPrice: triggerPrice(spec.sl, 'sl', side, entry, market.priceStep) });
-  if (spec.trailPct !== undefined) planned.push({ leg: 'trail', type: 'trailing_stop_market', amount: total.toString(), trailingPercent: spec.trailPct });
+  if (spec.trailPct !== undefined) {
+    planned.push(
+      nativeTrailing
+        ? { leg: 'trail', type: 'trailing_stop_market', amount: total.toString(), trailingPercent: spec.trailPct }
+        : // No native trailing stop: a plain stop at the trailing distance, moved by the risk-check job.
+          { leg: 'trail', type: 'stop_market', amount: total.toString(), triggerPrice: triggerPrice({ kind: 'percent', value: spec.trailPct }, 'sl', side, entry, market.priceStep), trailingPercent: spec.trailPct, emulated: true },
+    );
+  }
 
   let assigned = new Big(0);
   let carry = new Big(0);
@@ -106,7 +115,7 @@ export class ProtectionManager {
       throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
     }
     await this.cancelAll(exchange, position);
-    const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market);
+    const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market, exchange.capabilities?.trailingStop ?? true);
     const protection: Protection = { takeProfits: [], ...(spec.breakEven ? { breakEven: true } : {}) };
     const placed: string[] = [];
     for (const item of plan) {
@@ -118,6 +127,7 @@ export class ProtectionManager {
       }
       const ref: ProtectiveOrderRef = { clientOrderId: record.clientOrderId, triggerPrice: item.triggerPrice ?? '', amount: item.amount };
       if (item.trailingPercent !== undefined) ref.trailingPercent = item.trailingPercent;
+      if (item.emulated) ref.emulatedTrail = true;
       if (item.leg.startsWith('tp')) protection.takeProfits?.push(ref);
       else if (item.leg === 'sl' || !protection.stopLoss) protection.stopLoss = ref;
       placed.push(record.clientOrderId);
@@ -170,9 +180,69 @@ export class ProtectionManager {
   }
 
   private async flatten(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }): Promise<void> {
-    const record = closingRecord(origin, position, { leg: 'flatten', type: 'market', amount: position.quantity }, this.deps.clock.now());
+    await this.closeAtMarket(exchange, origin, position, 'flatten');
+  }
+
+  /**
+   * Closes the whole position with a reduce-only market order keyed by `origin.signalId` and `leg`
+   * (a retry adopts the same order), after cancelling its protective orders; books the fill.
+   */
+  async closeAtMarket(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, leg: OrderLeg = 'flatten', exitReason: 'signal' | 'manual' = 'signal'): Promise<ExchangeOrder | undefined> {
+    await this.cancelAll(exchange, position);
+    const record = closingRecord(origin, position, { leg, type: 'market', amount: position.quantity }, this.deps.clock.now());
     const result = await this.deps.sender.place(exchange, record);
-    if (result.kind === 'filled' && result.order.filled !== '0') await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
+    if (result.kind === 'filled' && result.order.filled !== '0' && result.order.filled !== '') {
+      await this.deps.book.book(result.record, fillFrom(record, result.order, exitReason));
+      return result.order;
+    }
+    return undefined;
+  }
+
+  /**
+   * The stop the book remembers is gone from the exchange (cancelled by hand, expired, lost in a
+   * maintenance): place it again at the same trigger on what is held now. If the price is already
+   * through the trigger, the stop would have fired: close at market instead. Returns what was done.
+   */
+  async rearmStop(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, market: MarketInfo, last: number): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
+    const ref = position.stopLoss;
+    if (!ref || !ref.triggerPrice) return 'none';
+    const order = await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
+    if (order && (order.status === 'open' || filledSomething(order))) return 'present'; // resting, or filled (sync books it)
+    const oldRecord = await this.deps.orders.get(position.accountId, ref.clientOrderId);
+    const origin = { accountId: position.accountId, signalId: oldRecord?.signalId ?? `rearm-${position.tradeId ?? position.symbol}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
+    const crossed = position.side === 'long' ? last <= Number(ref.triggerPrice) : last >= Number(ref.triggerPrice);
+    if (crossed) {
+      await this.closeAtMarket(exchange, origin, position, `sl-r${position.version}`);
+      return 'closed';
+    }
+    const amount = floorToStep(position.quantity, market.amountStep).toString();
+    const record = protectiveRecord(origin, position, { leg: `sl-r${position.version}`, type: 'stop_market', amount, triggerPrice: ref.triggerPrice }, this.deps.clock.now());
+    const result = await this.deps.sender.place(exchange, record);
+    if (result.kind === 'filled') await this.deps.book.book(result.record, fillFrom(record, result.order, 'stop_loss'));
+    await this.deps.orders.update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() }).catch(() => undefined);
+    const next: ProtectiveOrderRef = { ...ref, clientOrderId: record.clientOrderId, amount };
+    await this.deps.book.setProtection(position.accountId, position.symbol, { stopLoss: next, ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}), ...(position.breakEven ? { breakEven: true } : {}) });
+    return 'rearmed';
+  }
+
+  /**
+   * Moves an emulated trailing stop behind `best` (the best price since entry): the new stop is
+   * placed before the old one is cancelled. Only ever tightens; returns the new trigger when moved.
+   */
+  async trailStop(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, market: MarketInfo, best: number): Promise<string | undefined> {
+    const ref = position.stopLoss;
+    if (!ref?.emulatedTrail || ref.trailingPercent === undefined) return undefined;
+    const trigger = triggerPrice({ kind: 'percent', value: ref.trailingPercent }, 'sl', position.side, new Big(best), market.priceStep);
+    const current = new Big(ref.triggerPrice);
+    const tighter = position.side === 'long' ? new Big(trigger).gt(current) : new Big(trigger).lt(current);
+    if (!tighter) return undefined;
+    const ticks = new Big(trigger).div(market.priceStep).round(0).toNumber();
+    const report: SyncReport = { fills: 0, canceled: 0, stopMoved: false };
+    const amount = floorToStep(position.quantity, market.amountStep).toString();
+    const moved = await this.replaceStop(exchange, position, position, ref, trigger, amount, `trail-${ticks}`, report);
+    if (!moved) return undefined;
+    await this.deps.book.setProtection(position.accountId, position.symbol, { stopLoss: { ...moved, trailingPercent: ref.trailingPercent, emulatedTrail: true }, ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}), ...(position.breakEven ? { breakEven: true } : {}) });
+    return trigger;
   }
 
   /** Cancels every protective order the book knows for the position (before a close or reverse). */
@@ -314,7 +384,8 @@ function closingRecord(origin: ProtectionOrigin, position: BookPosition & { side
     updatedAt: now,
   };
   if (item.triggerPrice) record.triggerPrice = item.triggerPrice;
-  if (item.trailingPercent !== undefined) record.trailingPercent = item.trailingPercent;
+  // An emulated trail is a plain stop on the exchange: the distance lives on the book's ref only.
+  if (item.trailingPercent !== undefined && !item.emulated) record.trailingPercent = item.trailingPercent;
   if (origin.strategy) record.strategy = origin.strategy;
   return record;
 }

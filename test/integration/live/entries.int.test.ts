@@ -71,22 +71,28 @@ test('case 10: SQS delivering an executed message again places no second order',
 
 test('case 17: -2019 insufficient margin rejects the signal for good; the audit says required against available', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  // 20,000 USDT of margin at x1 on a 10,000 USDT account: 0.307 BTC, which the fake refuses with -2019
-  const signal = signalFor(accountId, sid('nomargin'), { size: { kind: 'quote', value: 20_000 } });
+  s.fake.setPrice('ETHUSDT', 3_500);
+  // 0.1 BTC at x1 locks 6,500 USDT of the 10,000: the risk engine sizes against equity (10,000), the
+  // exchange against what is free (≈3,500), so a 9,000 USDT ETH entry passes the engine and hits -2019
+  await deliver(liveExecutor(s.h), signalFor(accountId, sid('marginuser'), { size: { kind: 'contracts', value: 0.1 } }));
+  const signal = signalFor(accountId, sid('nomargin'), { symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' }, size: { kind: 'quote', value: 9_000 } });
   const log = requestsSince(s.fake);
 
   const result = await deliver(liveExecutor(s.h), signal);
 
   expect(result.batchItemFailures).toEqual([]);
   expect(orderPosts(log())).toEqual([expect.objectContaining({ status: 400 })]);
-  expect(s.fake.orders(apiKey)).toEqual([]);
+  expect(s.fake.orders(apiKey).filter((o) => o.symbol === 'ETHUSDT')).toEqual([]);
   expect(await rejectedCode(accountId, signal.signalId)).toBe('INSUFFICIENT_MARGIN');
   const rejected = (await s.h.runtime.repos.audit.listByAccount(accountId)).find((e) => e.type === 'signal.rejected');
-  expect(rejected?.data).toMatchObject({ code: 'INSUFFICIENT_MARGIN', exchangeCode: '-2019', available: 10_000 });
-  expect(rejected?.data?.required).toBeCloseTo(0.307 * 65_000, 6);
-  expect(rejected?.message).toMatch(/required margin 19955, available 10000/);
-  const [order] = await s.h.runtime.repos.orders.listByAccount(accountId);
-  expect(order).toMatchObject({ status: 'rejected', amount: '0.307' });
+  expect(rejected?.data).toMatchObject({ code: 'INSUFFICIENT_MARGIN', exchangeCode: '-2019' });
+  // 9,000 / 3,500 = 2.571 ETH (step 0.001) → 8,998.5 required; free ≈ 10,000 − 6,500 − the entry fee
+  expect(rejected?.data?.required).toBeCloseTo(2.571 * 3_500, 6);
+  expect(rejected?.data?.available).toBeGreaterThan(3_490);
+  expect(rejected?.data?.available).toBeLessThan(3_500);
+  expect(rejected?.message).toMatch(/required margin 8998\.5, available 349\d/);
+  const eth = (await s.h.runtime.repos.orders.listByAccount(accountId)).find((o) => o.symbol === 'ETH/USDT:USDT');
+  expect(eth).toMatchObject({ status: 'rejected', amount: '2.571' });
 });
 
 test('case 18: an entry below the minimum notional is rejected locally: no order request reaches the exchange', async () => {

@@ -13,7 +13,7 @@ import { BookKeeper } from '../../../shared/core/usecases/book-keeper';
 import { ExecuteSignal } from '../../../shared/core/usecases/execute-signal';
 import { OrderSender } from '../../../shared/core/usecases/order-sender';
 import { ProtectionManager } from '../../../shared/core/usecases/protection';
-import { buildExchangeFactory } from '../../../shared/runtime/executor';
+import { buildEntryRisk, buildExchangeFactory } from '../../../shared/runtime/executor';
 import { createHarness, silentLogger, type Harness, type HarnessOptions } from '../harness';
 
 export const BTC: SymbolRef = { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' };
@@ -82,6 +82,7 @@ export function liveExecutor(h: Harness, options: ExecutorOptions = {}): Execute
     sender,
     book,
     protection: new ProtectionManager({ sender, book, orders, audit: repos.audit, clock }),
+    risk: buildEntryRisk(h.executorEnv, h.runtime),
     clock,
     leaseMs: h.executorEnv.SIGNAL_LEASE_MS,
     ...(h.executorEnv.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: h.executorEnv.SLIPPAGE_MAX_BPS, onExceed: h.executorEnv.SLIPPAGE_ON_EXCEED } } : {}),
@@ -157,3 +158,12 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True when `amount` is a whole number of `step`s (the fake's quantities are floats). */
 export const onStep = (amount: number, step: number): boolean => Math.abs(amount / step - Math.round(amount / step)) < 1e-9;
+
+export { tradeByHand } from './by-hand';
+
+/** The key pair of a fake key handed out by newAccount, for trading on its account by hand (tradeByHand). */
+export function fakeKey(apiKey: string): { apiKey: string; secret: string } {
+  const key = KEYS.find((k) => k.apiKey === apiKey);
+  if (!key) throw new Error(`no fake key ${apiKey} in live/helpers.ts`);
+  return { apiKey: key.apiKey, secret: key.secret };
+}

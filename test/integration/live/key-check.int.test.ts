@@ -24,6 +24,7 @@ class MemoryAccounts implements AccountRepository {
   async setWebhookTokenHash() {}
   async setHalt() {}
   async setStrategies() {}
+  async setRiskOverrides() {}
 }
 
 let fake: FakeBinance;

@@ -1,7 +1,7 @@
 // A resting limit entry (GTC) with a stop and targets, through the real executor and unmodified
 // ccxt against the fake Binance: nothing protects it while it rests; when the price comes to it
-// and it fills, the protection-sync job books the fill and arms the stop and targets on what filled.
-import { buildSyncLiveProtection } from '../../../shared/runtime/executor';
+// and it fills, the risk-check job books the fill and arms the stop and targets on what filled.
+import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { BTC, deliver, liveExecutor, protectionOf, sid, signalFor, startLiveSuite, type LiveSuite } from './helpers';
 
 jest.setTimeout(30_000);
@@ -31,7 +31,7 @@ test('GTC limit 1 % under the price rests; once filled, the sync books it and ar
   // 65,000 × 0.99 = 64,350: the order rests, nothing protects a position that does not exist yet
   expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ type: 'LIMIT', price: 64_350, status: 'NEW', timeInForce: 'GTC' })]);
   expect(s.fake.algoOrders(apiKey)).toEqual([]);
-  const sync = buildSyncLiveProtection(s.h.executorEnv, s.h.runtime, s.h.vault);
+  const sync = riskCheckOf(accountId);
   expect((await sync.run()).entriesArmed).toBe(0);
 
   s.fake.setPrice('BTCUSDT', 64_300);
@@ -61,9 +61,21 @@ test('a resting entry cancelled on the exchange arms nothing and books nothing',
   await exchange.cancelOrder(BTC.unified, entry?.clientOrderId ?? ''); // as the owner would, by hand
   expect(s.fake.orders(apiKey).find((o) => o.orderId === resting?.orderId)?.status).toBe('CANCELED');
 
-  const report = await buildSyncLiveProtection(s.h.executorEnv, s.h.runtime, s.h.vault).run();
+  const report = await riskCheckOf(accountId).run();
 
   expect(report.entriesArmed).toBe(0);
   expect(s.fake.algoOrders(apiKey)).toEqual([]);
   expect((await s.h.runtime.repos.orders.listByAccount(accountId))[0]?.status).toBe('canceled');
 });
+
+/** The risk-check job on this one account (the shared tables hold other suites' accounts too). */
+function riskCheckOf(accountId: string) {
+  const job = buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault);
+  return {
+    run: async () => {
+      const account = await s.h.runtime.repos.accounts.get(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      return job.checkAccount(account);
+    },
+  };
+}

@@ -1,10 +1,23 @@
 // In-memory repositories with the same conditional semantics as the DynamoDB adapters, for unit
 // tests of use cases (no network).
 import { ConditionalConflictError } from '../../../shared/core/errors';
+import type { Account, AccountStatus } from '../../../shared/core/domain/account';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import type { OrderRecord } from '../../../shared/core/domain/order';
+import type { StrategySubscription } from '../../../shared/core/domain/strategy-subscription';
 import type { BookPosition, TradeRecord } from '../../../shared/core/domain/trade';
-import type { AuditLog, OrderRepository, PositionBook, PutIntentResult, TradeRepository } from '../../../shared/core/ports/repositories';
+import type {
+  AccountRepository,
+  AuditLog,
+  EquitySnapshot,
+  OrderRepository,
+  PositionBook,
+  PutIntentResult,
+  RiskStore,
+  TradeRepository,
+} from '../../../shared/core/ports/repositories';
+import type { RiskOverrides } from '../../../shared/core/risk/config';
+import type { RiskState } from '../../../shared/core/risk/state';
 
 export class MemoryOrders implements OrderRepository {
   readonly rows = new Map<string, OrderRecord>();
@@ -40,6 +53,10 @@ export class MemoryTrades implements TradeRepository {
   async listByAccount(accountId: string) {
     return [...this.rows.values()].filter((t) => t.accountId === accountId);
   }
+  async replace(trade: TradeRecord, expectedUpdatedAt: number) {
+    if (this.rows.get(trade.tradeId)?.updatedAt !== expectedUpdatedAt) throw new ConditionalConflictError('updatedAt');
+    this.rows.set(trade.tradeId, { ...trade });
+  }
 }
 
 export class MemoryPositions implements PositionBook {
@@ -65,5 +82,97 @@ export class MemoryAudit implements AuditLog {
   }
   async listByAccount(accountId: string) {
     return this.events.filter((e) => e.accountId === accountId);
+  }
+}
+
+/**
+ * Accounts as the DynamoDB repository keeps them: create refuses an existing id, every update needs
+ * the account to exist (setStrategies / setRiskOverrides: ConditionalConflictError, as documented;
+ * the others: a plain error, as the SDK's condition failure). Rows are copied in and out.
+ */
+export class MemoryAccounts implements AccountRepository {
+  readonly rows = new Map<string, Account>();
+
+  constructor(accounts: Account[] = []) {
+    for (const a of accounts) this.rows.set(a.accountId, structuredClone(a));
+  }
+
+  private must(accountId: string, conflict: boolean): Account {
+    const row = this.rows.get(accountId);
+    if (row) return row;
+    if (conflict) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+    throw new Error(`no account ${accountId}`);
+  }
+
+  async create(account: Account) {
+    if (this.rows.has(account.accountId)) throw new ConditionalConflictError(`account ${account.accountId} exists`);
+    this.rows.set(account.accountId, structuredClone(account));
+  }
+  async get(accountId: string) {
+    const row = this.rows.get(accountId);
+    return row && structuredClone(row);
+  }
+  async list() {
+    return [...this.rows.values()].map((a) => structuredClone(a)).sort((a, b) => a.createdAt - b.createdAt);
+  }
+  async setStatus(accountId: string, status: AccountStatus, at: number) {
+    const row = this.must(accountId, false);
+    this.rows.set(accountId, { ...row, status, updatedAt: at });
+  }
+  async setWebhookTokenHash(accountId: string, tokenHash: string, at: number) {
+    const row = this.must(accountId, false);
+    this.rows.set(accountId, { ...row, webhookTokenHash: tokenHash, updatedAt: at });
+  }
+  async setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number) {
+    const { haltedUntil: _u, haltReason: _r, ...row } = this.must(accountId, false);
+    this.rows.set(accountId, until === undefined ? { ...row, updatedAt: at } : { ...row, haltedUntil: until, haltReason: reason ?? 'halted', updatedAt: at });
+  }
+  async setStrategies(accountId: string, strategies: StrategySubscription[], at: number) {
+    const row = this.must(accountId, true);
+    this.rows.set(accountId, { ...row, settings: { ...row.settings, strategies: structuredClone(strategies) }, updatedAt: at });
+  }
+  async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number) {
+    const row = this.must(accountId, true);
+    this.rows.set(accountId, { ...row, settings: { ...row.settings, risk: structuredClone(overrides) }, updatedAt: at });
+  }
+}
+
+/**
+ * The risk table: saveState is conditional on the stored version (expectedVersion 0 = no state
+ * yet) and throws ConditionalConflictError otherwise; leases are free, expired (until < now) or
+ * already the owner's. States are copied in and out.
+ */
+export class MemoryRiskStore implements RiskStore {
+  readonly states = new Map<string, RiskState>();
+  readonly snapshots: EquitySnapshot[] = [];
+  readonly leases = new Map<string, { owner: string; until: number }>();
+
+  async getState(accountId: string) {
+    const row = this.states.get(accountId);
+    return row && structuredClone(row);
+  }
+  async saveState(state: RiskState, expectedVersion: number) {
+    const current = this.states.get(state.accountId);
+    if ((current?.version ?? 0) !== expectedVersion || (expectedVersion === 0 && current)) {
+      throw new ConditionalConflictError(`risk state of ${state.accountId} changed since version ${expectedVersion}`);
+    }
+    this.states.set(state.accountId, structuredClone(state));
+  }
+  async putSnapshot(snapshot: EquitySnapshot) {
+    const i = this.snapshots.findIndex((s) => s.accountId === snapshot.accountId && s.at === snapshot.at);
+    if (i >= 0) this.snapshots[i] = { ...snapshot };
+    else this.snapshots.push({ ...snapshot });
+  }
+  async listSnapshots(accountId: string, from: number, to: number) {
+    return this.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to).sort((a, b) => a.at - b.at);
+  }
+  async acquireLease(accountId: string, owner: string, until: number, now: number) {
+    const lease = this.leases.get(accountId);
+    if (lease && lease.until >= now && lease.owner !== owner) return false;
+    this.leases.set(accountId, { owner, until });
+    return true;
+  }
+  async releaseLease(accountId: string, owner: string) {
+    if (this.leases.get(accountId)?.owner === owner) this.leases.delete(accountId);
   }
 }

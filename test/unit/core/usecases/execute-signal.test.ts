@@ -68,7 +68,6 @@ describe('checkCapabilities: entries an exchange cannot carry out safely are ref
   it.each([
     ['a short on spot', signal('enter_short'), { derivatives: false }, 'SPOT_LONG_ONLY'],
     ['a stop where none can rest', signal('enter_long', { sl: pct(2) }), { conditionalOrders: false }, 'PROTECTION_UNSUPPORTED'],
-    ['a trailing stop without a native one', signal('enter_long', { trailPct: 1 }), { trailingStop: false }, 'TRAILING_UNSUPPORTED'],
     ['a take-profit ladder on whole-position protective orders', signal('enter_long', { tp: pct(2), tpLevels: [{ level: pct(2), sharePct: 50 }, { level: pct(4), sharePct: 50 }] }), { sizedProtection: false }, 'LADDER_UNSUPPORTED'],
     ['break-even on whole-position protective orders', signal('enter_long', { tp: pct(2), breakEven: true }), { sizedProtection: false }, 'LADDER_UNSUPPORTED'],
   ] as const)('refuses %s', (_name, s, caps, code) => {
@@ -78,8 +77,10 @@ describe('checkCapabilities: entries an exchange cannot carry out safely are ref
   it('lets through what the exchange can do: a long with a ladder on futures, limit entries with a stop, a plain spot long', () => {
     expect(codeOf(() => checkCapabilities(signal('enter_long', { tp: pct(2), tpLevels: [{ level: pct(2), sharePct: 50 }, { level: pct(4), sharePct: 50 }], breakEven: true }), exchange({})))).toBe('ok');
     expect(codeOf(() => checkCapabilities(signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'IOC' } }), exchange({})))).toBe('ok');
-    // a resting limit entry keeps its stop until it fills; protection-sync arms it then
+    // a resting limit entry keeps its stop until it fills; the risk-check job arms it then
     expect(codeOf(() => checkCapabilities(signal('enter_long', { sl: pct(2), order: { type: 'limit', limit: pct(0.1), timeInForce: 'GTC' } }), exchange({})))).toBe('ok');
     expect(codeOf(() => checkCapabilities(signal('enter_long'), exchange({ derivatives: false, conditionalOrders: false, trailingStop: false })))).toBe('ok');
+    // no native trailing stop: a plain stop stands in, moved by the risk-check job
+    expect(codeOf(() => checkCapabilities(signal('enter_long', { trailPct: 1 }), exchange({ trailingStop: false })))).toBe('ok');
   });
 });

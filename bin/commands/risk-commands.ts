@@ -1,0 +1,99 @@
+// The owner's controls: `account pause|resume|flatten` and `risk show|set|reset`. Thin commands over
+// AccountControl and RiskReport; `--json` prints one JSON document.
+import type { Command } from 'commander';
+import { systemClock } from '../../shared/core/ports/runtime';
+import { SWITCH_NAMES, type SwitchName } from '../../shared/core/risk/state';
+import { AccountControl } from '../../shared/core/usecases/account-control';
+import { RiskReport, type RiskView } from '../../shared/core/usecases/risk-report';
+import { CliError, resolveTarget, type CliTarget } from '../cli-target';
+
+interface CommonOptions {
+  json?: boolean;
+  stage?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function common(cmd: Command): Command {
+  return cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
+}
+
+function print(o: CommonOptions, data: unknown, human: () => string): void {
+  console.log(o.json ? JSON.stringify(data, null, 2) : human());
+}
+
+function control(target: CliTarget, withQueue?: Awaited<ReturnType<CliTarget['signalQueue']>>): AccountControl {
+  const { accounts, positions, risk, audit, signals } = target.repos;
+  return new AccountControl({ accounts, positions, risk, audit, clock: systemClock, ...(withQueue ? { ledger: signals, queue: withQueue } : {}) });
+}
+
+export function registerAccountControlCommands(account: Command): void {
+  common(account.command('pause').description('refuse new entries; closes, stops and targets go on').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+    const status = await control(await resolveTarget(o.stage)).pause(o.account);
+    print(o, { accountId: o.account, status }, () => `${o.account} paused: entries are refused; closes and protective orders still execute`);
+  });
+
+  common(account.command('resume').description('accept entries again (also resets a tripped drawdown switch)').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+    const result = await control(await resolveTarget(o.stage)).resume(o.account);
+    print(o, { accountId: o.account, ...result }, () => `${o.account} active${result.reset.length ? ` (reset: ${result.reset.join(', ')}; the equity peak restarts from the last equity read)` : ''}`);
+  });
+
+  common(account.command('flatten').description('pause the account and close every open position at market').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+    const target = await resolveTarget(o.stage);
+    const result = await control(target, await target.signalQueue()).flatten(o.account);
+    print(o, result, () =>
+      [`${o.account} paused; ${result.queued.length} close(s) queued:`, ...result.queued.map((q) => `  ${q.symbol}  close_all  ${q.signalId}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`), 'follow them with: events --account ' + o.account].join('\n'),
+    );
+  });
+}
+
+export function registerRiskCommands(program: Command): void {
+  const risk = program.command('risk').description('risk limits, kill switches and sizing of an account');
+
+  common(risk.command('show').description('limits, usage and kill-switch states').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+    const target = await resolveTarget(o.stage);
+    const { accounts, positions, trades, risk: store } = target.repos;
+    const view = await new RiskReport({ accounts, positions, trades, risk: store, clock: systemClock }).show(o.account);
+    print(o, view, () => human(view));
+  });
+
+  common(
+    risk
+      .command('set')
+      .description('override risk settings for the account: --set path=value (repeatable; value "default" removes an override)')
+      .requiredOption('--account <id>')
+      .option('--set <path=value>', 'e.g. switches.dailyLossPct=3, sizing.mode=risk, limits.symbolMaxLeverage.BTC/USDT:USDT=5', collect, []),
+  ).action(async (o: CommonOptions & { account: string; set: string[] }) => {
+    if (!o.set.length) throw new CliError('give at least one --set path=value');
+    await control(await resolveTarget(o.stage)).setRisk(o.account, o.set);
+    print(o, { accountId: o.account, set: o.set }, () => `${o.account}: ${o.set.join(', ')}`);
+  });
+
+  common(
+    risk
+      .command('reset')
+      .description(`reset a tripped kill switch by hand (${SWITCH_NAMES.join(', ')})`)
+      .requiredOption('--account <id>')
+      .requiredOption('--switch <name>', 'which switch', collect, []),
+  ).action(async (o: CommonOptions & { account: string; switch: string[] }) => {
+    const reset = await control(await resolveTarget(o.stage)).resetSwitches(o.account, o.switch as SwitchName[], 'reset by the owner');
+    print(o, { accountId: o.account, reset }, () => (reset.length ? `${o.account}: reset ${reset.join(', ')}` : `${o.account}: nothing was tripped`));
+  });
+}
+
+function human(v: RiskView): string {
+  const u = v.usage;
+  const l = v.limits;
+  const lines = [
+    `${v.accountId}  ${v.status}  entries ${v.entries}${v.blockedBy ? ` (${v.blockedBy.code}: ${v.blockedBy.reason})` : ''}`,
+    `equity ${u.equity ?? 'not read yet'}${u.equityAt ? ` at ${iso(u.equityAt)}` : ''}`,
+    `day loss ${u.dayLossPct ?? '-'}%  drawdown ${u.drawdownPct ?? '-'}% from peak ${u.peakEquity ?? '-'}  loss streak ${u.lossStreak}`,
+    `positions ${u.openPositions}/${l.maxOpenPositions}  exposure ${u.exposure.toFixed(2)} (${u.exposurePct ?? '-'}% of ${l.maxExposurePct}%)  per position ≤ ${l.maxPositionPct}%`,
+    `sizing ${v.sizing.mode}  leverage caps: account ${l.maxLeverage}${Object.keys(l.symbolMaxLeverage).length ? `, ${Object.entries(l.symbolMaxLeverage).map(([s, c]) => `${s} ${c}`).join(', ')}` : ''}`,
+    `correlation > ${l.correlation.threshold} → ${l.correlation.action}  VaR95 ≤ ${l.var.maxPct95}%  VaR99 ≤ ${l.var.maxPct99}%  liquidation ≥ ${l.liquidation.minStopMultiple}× stop distance`,
+    'kill switches:',
+    ...Object.entries(v.switches).map(([name, s]) => `  ${name.padEnd(16)}${s.tripped ? `TRIPPED ${s.trippedAt ? iso(s.trippedAt) : ''}${s.until ? ` until ${iso(s.until)}` : ''}: ${s.reason ?? ''}` : 'ok'}  (${s.limit}; trips ${s.trips})`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,111 @@
+// The executor's risk step for an entry: load what the engine needs (open positions, recent
+// trades, the account's risk state, cached market statistics) while the exchange is being read,
+// ask the engine, and record the decision, accepted or refused, with its numbers.
+import type { Account } from '../domain/account';
+import { Big } from '../domain/money';
+import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
+import { isOpen } from '../domain/trade-math';
+import { SignalRejectedError } from '../errors';
+import type { MarketInfo } from '../ports/exchange';
+import type { AuditLog, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+import { accountRiskConfig } from '../risk/account-config';
+import type { RiskEngine } from '../risk/engine';
+import { emptyRiskState, type RiskState } from '../risk/state';
+import type { CorrelationCache } from '../risk/stats';
+import type { MarketStatsSource } from '../risk/stats-source';
+import type { OpenExposure } from '../risk/types';
+import type { PriceLevel, Signal } from '../signal/types';
+
+export interface EntryRiskDeps {
+  positions: Pick<PositionBook, 'list'>;
+  trades: Pick<TradeRepository, 'listByAccount'>;
+  risk: Pick<RiskStore, 'getState'>;
+  stats: MarketStatsSource;
+  correlations: CorrelationCache;
+  engine: RiskEngine;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+/** What is read from the tables before an entry is decided (started early, awaited when needed). */
+export interface RiskSnapshot {
+  positions: BookPosition[];
+  trades: TradeRecord[];
+  state: RiskState;
+}
+
+export interface EntryDecisionInput {
+  signal: Signal;
+  account: Account;
+  market: MarketInfo;
+  side: PositionSide;
+  price: number;
+  equity: number;
+  leverage: number;
+}
+
+export interface ApprovedEntry {
+  amount: string;
+  leverage: number;
+  notional: string;
+  margin: string;
+}
+
+/** Trades read for Kelly sizing and the loss streak: enough for the EMA to have forgotten the rest. */
+const RECENT_TRADES = 100;
+
+export class EntryRisk {
+  constructor(private readonly deps: EntryRiskDeps) {}
+
+  /** Starts the reads; call as soon as the account is known so they overlap the exchange calls. */
+  prefetch(accountId: string): Promise<RiskSnapshot> {
+    const { positions, trades, risk, clock } = this.deps;
+    return Promise.all([positions.list(accountId), trades.listByAccount(accountId, RECENT_TRADES), risk.getState(accountId)]).then(([p, t, s]) => ({
+      positions: p,
+      trades: t,
+      state: s ?? emptyRiskState(accountId, clock.now()),
+    }));
+  }
+
+  /** The approved amount and leverage, or SignalRejectedError with the engine's code; audited either way. */
+  async decide(input: EntryDecisionInput, snapshot: RiskSnapshot): Promise<ApprovedEntry> {
+    const { signal, account, market, side, price, equity } = input;
+    const now = this.deps.clock.now();
+    const config = accountRiskConfig(account);
+    // A reverse closes the other side first: that position is no longer exposure.
+    const open: OpenExposure[] = snapshot.positions
+      .filter((p) => isOpen(p) && !(p.symbol === market.symbol && p.side !== side))
+      .map((p) => ({ symbol: p.symbol, side: p.side as PositionSide, quantity: Number(p.quantity), notional: Math.abs(Number(p.quantity) * Number(p.entryPrice)) }));
+    const symbols = new Set([market.symbol, ...open.map((p) => p.symbol)]);
+    await Promise.all([...symbols].map((s) => this.deps.stats.get(s, now)));
+    const stopPrice = stopPriceOf(signal.sl, side, price);
+    const decision = this.deps.engine.decideEntry(
+      { symbol: market.symbol, side, price, leverage: input.leverage, ...(stopPrice !== undefined ? { stopPrice } : {}), ...(signal.size ? { explicit: signal.size } : {}), ...(signal.strategy ? { strategy: signal.strategy } : {}) },
+      { config, accountMaxLeverage: account.settings.maxLeverage, equity, market, open, stats: (s) => this.deps.stats.peek(s), correlations: this.deps.correlations, now, state: snapshot.state, trades: snapshot.trades },
+    );
+    const base = { intent: signal.intent, symbol: market.symbol, equity, price, requestedLeverage: input.leverage, checks: decision.checks };
+    if (!decision.accepted) {
+      await this.deps.audit.append({ accountId: account.accountId, type: 'risk.refused', at: now, signalId: signal.signalId, message: `entry refused: ${decision.reason}`, data: { ...base, code: decision.code, numbers: decision.numbers } });
+      throw new SignalRejectedError(decision.reason, decision.code, decision.numbers);
+    }
+    const amount = decision.amount.toString();
+    const notional = new Big(amount).times(price);
+    await this.deps.audit.append({
+      accountId: account.accountId,
+      type: 'risk.accepted',
+      at: now,
+      signalId: signal.signalId,
+      message: `entry accepted: ${amount} ${market.base} (${decision.mode}) x${decision.leverage}${decision.leverage < input.leverage ? ` (asked x${input.leverage})` : ''}`,
+      data: { ...base, amount, leverage: decision.leverage, mode: decision.mode, notional: decision.notional },
+    });
+    return { amount, leverage: decision.leverage, notional: notional.toString(), margin: notional.div(decision.leverage).toString() };
+  }
+}
+
+/** The stop-loss trigger the signal asks for, as a price (percent levels measured from `price`). */
+export function stopPriceOf(sl: PriceLevel | undefined, side: PositionSide, price: number): number | undefined {
+  if (!sl) return undefined;
+  if (sl.kind === 'price') return sl.value;
+  return side === 'long' ? price * (1 - sl.value / 100) : price * (1 + sl.value / 100);
+}
