@@ -44,10 +44,16 @@ const LIVE_SIGNALS = Number(process.env.BENCH_LIVE_SIGNALS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'tvat-bench-'));
 /** Scheduled jobs held off during the latency runs (paper tick, risk check, strategy runner). */
 const QUIET_SCHEDULES = { paperTickMs: 60_000, riskCheckMs: 60_000, strategyTimeframes: [] } as const;
+/**
+ * The bench accounts open and close hundreds of times in a row, losing the fees each time: the
+ * loss-streak cooldown (3 losses → 60 min) would rightly stop them after the third. It is off for
+ * them; every other check runs as for any account.
+ */
+const BENCH_RISK = { switches: { lossStreak: 0 } };
 
 async function createPaperAccount(dynamoEndpoint: string, stage: string, keyFile: string) {
   const repos = buildRepositories(dynamoClient({ stage, region: 'us-east-1', endpoint: dynamoEndpoint }), stage);
-  const out = await new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(keyFile), audit: repos.audit, clock: systemClock }).execute({ name: 'bench', exchange: 'paper', balance: 1_000_000 });
+  const out = await new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(keyFile), audit: repos.audit, clock: systemClock }).execute({ name: 'bench', exchange: 'paper', balance: 1_000_000, settings: { risk: BENCH_RISK } });
   return { accountId: out.account.accountId, token: out.token, repos };
 }
 
@@ -137,6 +143,7 @@ async function liveOverhead() {
       name: 'bench-live',
       exchange: 'binanceusdm',
       credentials: { apiKey: 'bench-key', secret: 'bench-secret' },
+      settings: { risk: BENCH_RISK },
     });
     const overhead: number[] = [];
     const total: number[] = [];

@@ -125,6 +125,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LOCAL_KEY_FILE: localKeyFile,
       PAPER_PRICE_SOURCE: 'replay',
       RISK_CANDLE_SOURCE: 'replay',
+      // One replayed hourly candle every PAPER_REPLAY_MS_PER_CANDLE: the circuit breaker's "5 % in
+      // 15 minutes" means replayed minutes, not the few wall seconds they pass in.
+      RISK_MARKET_SPEED: String(Math.max(1, Math.round(3_600_000 / replayMsPerCandle))),
       PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle),
       // a local retry should not wait minutes: the lease is shorter than the visibility timeout
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),

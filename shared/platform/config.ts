@@ -90,6 +90,8 @@ export const executorEnvSchema = z.object({
   RISK_CANDLE_EXCHANGE: oneOf(['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'], 'binanceusdm'),
   /** how long a warm function keeps a symbol's daily statistics */
   RISK_STATS_TTL_MS: int(3_600_000),
+  /** market minutes per wall minute for the circuit breaker's windows: 1, except a local replay running faster */
+  RISK_MARKET_SPEED: int(1),
 });
 
 export type WebhookEnv = z.output<typeof webhookEnvSchema>;

@@ -58,7 +58,7 @@ export function buildMarketStats(env: ExecutorEnv, runtime: TradingRuntime): Mar
 
 export function buildEntryRisk(env: ExecutorEnv, runtime: TradingRuntime, stats: MarketStatsSource = buildMarketStats(env, runtime)): EntryRisk {
   const { repos, clock } = runtime;
-  return new EntryRisk({ positions: repos.positions, trades: repos.trades, risk: repos.risk, stats, correlations: new CorrelationCache(), engine: new RiskEngine(), audit: repos.audit, clock });
+  return new EntryRisk({ positions: repos.positions, trades: repos.trades, risk: repos.risk, stats, correlations: new CorrelationCache(), engine: new RiskEngine(), audit: repos.audit, clock, marketSpeed: env.RISK_MARKET_SPEED });
 }
 
 export function buildKeyVault(env: ExecutorEnv): KeyVault {
@@ -66,7 +66,7 @@ export function buildKeyVault(env: ExecutorEnv): KeyVault {
   return LocalKeyVault.open(env.LOCAL_KEY_FILE as string);
 }
 
-/** Order placement and the protective orders built on it: the executor and protection-sync share the wiring. */
+/** Order placement and the protective orders built on it: the executor and the risk-check job share the wiring. */
 export function buildOrderPlacement(runtime: TradingRuntime): { sender: OrderSender; protection: ProtectionManager } {
   const { repos, clock } = runtime;
   const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });

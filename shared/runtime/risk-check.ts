@@ -31,5 +31,6 @@ export function buildRiskCheck(env: ExecutorEnv, runtime: TradingRuntime, vault:
     // One owner per container: a second overlapping run in the same container waits for the first.
     owner: `risk-check-${randomBytes(6).toString('hex')}`,
     leaseMs: LEASE_MS,
+    marketSpeed: env.RISK_MARKET_SPEED,
   });
 }

@@ -125,3 +125,41 @@ test('a live-exchange account is checked against the (fake) exchange and stores 
     expect(await stop(running)).toBe(0);
   }
 });
+
+test('the owner controls from the CLI: risk show before any risk check, risk set refusing a bad value, flatten closing through the queue, resume', async () => {
+  const running = await boot();
+  try {
+    const created = (await cli('account', 'add', '--exchange', 'paper', '--name', 'controls', '--balance', '10000')) as { id: string; token: string };
+    const shown = (await cli('risk', 'show', '--account', created.id)) as { status: string; entries: string; switches: Record<string, { tripped: boolean }>; limits: { maxOpenPositions: number } };
+    expect(shown).toMatchObject({ status: 'active', entries: 'allowed', limits: { maxOpenPositions: 5 } });
+    expect(Object.values(shown.switches).every((s) => !s.tripped)).toBe(true);
+
+    await cli('risk', 'set', '--account', created.id, '--set', 'limits.maxOpenPositions=3', '--set', 'switches.dailyLossPct=2.5');
+    expect(await cli('risk', 'show', '--account', created.id)).toMatchObject({ limits: { maxOpenPositions: 3 }, overrides: { limits: { maxOpenPositions: 3 }, switches: { dailyLossPct: 2.5 } } });
+    const refused = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'risk', 'set', '--account', created.id, '--set', 'switches.dailyLossPct=500'], { cwd: root, env }).catch((e: { stderr: string }) => e);
+    expect((refused as { stderr: string }).stderr).toMatch(/switches\.dailyLossPct: must be from 0 to 100/);
+
+    const res = await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.id, action: 'long', symbol: 'BTCUSDT.P', id: 'f-1' }) });
+    expect(res.status).toBe(202);
+    let open: unknown[] = [];
+    for (let i = 0; i < 50 && open.length === 0; i++) {
+      await sleep(100);
+      open = (await cli('positions', '--account', created.id)) as unknown[];
+    }
+    expect(open).toHaveLength(1);
+
+    const flattened = (await cli('account', 'flatten', '--account', created.id)) as { status: string; queued: { symbol: string }[] };
+    expect(flattened).toMatchObject({ status: 'paused', queued: [{ symbol: 'BTC/USDT:USDT' }] });
+    for (let i = 0; i < 50 && open.length > 0; i++) {
+      await sleep(100);
+      open = (await cli('positions', '--account', created.id)) as unknown[];
+    }
+    expect(open).toEqual([]);
+    expect(await cli('risk', 'show', '--account', created.id)).toMatchObject({ status: 'paused', entries: 'blocked' });
+    expect(await cli('account', 'resume', '--account', created.id)).toMatchObject({ status: 'active' });
+    const events = (await cli('events', '--account', created.id)) as { type: string }[];
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['account.control', 'account.status', 'risk.accepted', 'trade.closed']));
+  } finally {
+    expect(await stop(running)).toBe(0);
+  }
+});

@@ -47,7 +47,7 @@ export interface OrderRecord {
   /** trailing distance in percent (trailing_stop_market) */
   trailingPercent?: number;
   /**
-   * A resting limit entry's stop/targets, armed by the protection-sync job once it fills (the
+   * A resting limit entry's stop/targets, armed by the risk-check job once it fills (the
    * filled amount is known only then). Same shape as the signal's sl/tp/breakeven/trail.
    */
   protection?: PendingProtection;

@@ -17,6 +17,8 @@ export interface EntryRequest {
   side: 'long' | 'short';
   /** last price */
   price: number;
+  /** market time of that price (the quote's timestamp) for the circuit breaker's windows */
+  priceAt?: number;
   leverage: number;
   stopPrice?: number;
   /** the signal's own size, which wins over the configured sizing mode */
@@ -50,7 +52,7 @@ export class RiskEngine {
     const refuse = (code: string, reason: string, numbers: Numbers): RiskDecision => ({ accepted: false, code, reason, numbers, checks: records });
 
     const closed = inputs.trades.filter((t) => t.status === 'closed');
-    const block = entryBlock({ config: inputs.config.switches, state: inputs.state, now: inputs.now, equity: inputs.equity, price: { symbol: request.symbol, last: request.price }, closedTrades: closed });
+    const block = entryBlock({ config: inputs.config.switches, state: inputs.state, now: inputs.now, equity: inputs.equity, price: { symbol: request.symbol, last: request.price, ...(request.priceAt !== undefined ? { at: request.priceAt } : {}) }, closedTrades: closed });
     if (block) {
       records.push({ check: `switch:${block.switch}`, outcome: 'refuse', code: block.code, reason: block.reason, numbers: block.numbers });
       return refuse(block.code, block.reason, { ...block.numbers, ...(block.until !== undefined ? { until: block.until } : {}) });

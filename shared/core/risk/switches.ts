@@ -32,6 +32,12 @@ export interface ScheduledInputs {
   closedTrades: readonly TradeRecord[];
   /** current price per traded symbol (open positions and recently traded), for the circuit breaker */
   prices: Record<string, number>;
+  /**
+   * The market time of each price (the quote's timestamp), when it differs from `now`: price
+   * windows are measured in market time, so a replayed market running faster than the wall clock
+   * (the local stack) is judged by its own minutes. Pauses are wall-clock time from `now`.
+   */
+  priceTimes?: Record<string, number>;
   /** bid/ask spread per symbol in bps, when known */
   spreadsBps?: Record<string, number>;
   /** the exchange calls made by this run (latency, success) */
@@ -280,26 +286,26 @@ function movePause(symbol: string, price: number, now: number, tier: CircuitTier
 }
 
 /** Samples older than the longest tier window (+1 minute of slack for job jitter) are dropped. */
-function recordPrices(state: RiskState, config: KillSwitchConfig, now: number, prices: Record<string, number>): Record<string, PriceSample[]> {
+function recordPrices(state: RiskState, config: KillSwitchConfig, now: number, prices: Record<string, number>, times: Record<string, number>): Record<string, PriceSample[]> {
   const longest = Math.max(0, ...config.circuitBreaker.map((tier) => tier.windowMinutes));
-  const keepFrom = now - (longest + 1) * MINUTE;
   const kept: Record<string, PriceSample[]> = {};
   for (const [symbol, samples] of Object.entries(state.priceSamples)) {
-    const recent = samples.filter((sample) => sample.at >= keepFrom);
+    const keepFrom = (times[symbol] ?? now) - (longest + 1) * MINUTE;
+    const recent = samples.filter((sample) => sample.at >= keepFrom && sample.at <= (times[symbol] ?? now));
     if (recent.length > 0) kept[symbol] = recent;
   }
   // A zero, negative or missing price is a bad read, not a crash: it neither trips nor is kept.
   for (const [symbol, price] of Object.entries(prices)) {
-    if (isPrice(price)) kept[symbol] = [...(kept[symbol] ?? []), { at: now, price }];
+    if (isPrice(price)) kept[symbol] = [...(kept[symbol] ?? []), { at: times[symbol] ?? now, price }];
   }
   return kept;
 }
 
-function pricePauses(config: KillSwitchConfig, samples: Record<string, PriceSample[]>, prices: Record<string, number>, now: number): Pause[] {
+function pricePauses(config: KillSwitchConfig, samples: Record<string, PriceSample[]>, prices: Record<string, number>, now: number, times: Record<string, number>): Pause[] {
   const pauses: Pause[] = [];
   for (const [symbol, price] of Object.entries(prices)) {
     if (!isPrice(price)) continue;
-    const hit = tierTripped(config.circuitBreaker, samples[symbol] ?? [], price, now);
+    const hit = tierTripped(config.circuitBreaker, samples[symbol] ?? [], price, times[symbol] ?? now);
     if (hit) pauses.push(movePause(symbol, price, now, hit.tier, hit.move));
   }
   return pauses;
@@ -368,9 +374,10 @@ function applyPause(state: RiskState, now: number, pauses: readonly Pause[]): St
 
 function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
   const { config, now } = inputs;
-  const priceSamples = recordPrices(state, config, now, inputs.prices);
+  const times = inputs.priceTimes ?? {};
+  const priceSamples = recordPrices(state, config, now, inputs.prices, times);
   const window = config.anomalies.errorWindow > 0 ? [...state.exchangeCalls, ...inputs.calls].slice(-config.anomalies.errorWindow) : [];
-  const pauses = [...pricePauses(config, priceSamples, inputs.prices, now), ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {})];
+  const pauses = [...pricePauses(config, priceSamples, inputs.prices, now, times), ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {})];
   return applyPause({ ...state, priceSamples, exchangeCalls: window }, now, pauses);
 }
 
@@ -413,7 +420,7 @@ export interface EntryInputs {
   state: RiskState;
   now: number;
   equity?: number;
-  price?: { symbol: string; last: number };
+  price?: { symbol: string; last: number; /** market time of the quote (see ScheduledInputs.priceTimes) */ at?: number };
   closedTrades?: readonly TradeRecord[];
 }
 
@@ -469,7 +476,7 @@ function livePriceMove({ config, state, now, price }: EntryInputs): EntryBlock |
   if (!price || !isPrice(price.last)) return undefined;
   const samples = state.priceSamples[price.symbol];
   if (!samples || samples.length === 0) return undefined;
-  const hit = tierTripped(config.circuitBreaker, samples, price.last, now);
+  const hit = tierTripped(config.circuitBreaker, samples, price.last, price.at ?? now);
   if (!hit) return undefined;
   const pause = movePause(price.symbol, price.last, now, hit.tier, hit.move);
   return { switch: 'circuit_breaker', code: 'CIRCUIT_BREAKER', reason: pause.reason, until: pause.until, numbers: pause.numbers };

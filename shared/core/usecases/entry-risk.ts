@@ -16,6 +16,7 @@ import type { CorrelationCache } from '../risk/stats';
 import type { MarketStatsSource } from '../risk/stats-source';
 import type { OpenExposure } from '../risk/types';
 import type { PriceLevel, Signal } from '../signal/types';
+import { marketTime } from '../risk/market-time';
 
 export interface EntryRiskDeps {
   positions: Pick<PositionBook, 'list'>;
@@ -26,6 +27,8 @@ export interface EntryRiskDeps {
   engine: RiskEngine;
   audit: AuditLog;
   clock: Clock;
+  /** market minutes per wall-clock minute (see RiskCheckDeps.marketSpeed) */
+  marketSpeed?: number;
 }
 
 /** What is read from the tables before an entry is decided (started early, awaited when needed). */
@@ -81,7 +84,7 @@ export class EntryRisk {
     await Promise.all([...symbols].map((s) => this.deps.stats.get(s, now)));
     const stopPrice = stopPriceOf(signal.sl, side, price);
     const decision = this.deps.engine.decideEntry(
-      { symbol: market.symbol, side, price, leverage: input.leverage, ...(stopPrice !== undefined ? { stopPrice } : {}), ...(signal.size ? { explicit: signal.size } : {}), ...(signal.strategy ? { strategy: signal.strategy } : {}) },
+      { symbol: market.symbol, side, price, priceAt: marketTime(now, this.deps.marketSpeed), leverage: input.leverage, ...(stopPrice !== undefined ? { stopPrice } : {}), ...(signal.size ? { explicit: signal.size } : {}), ...(signal.strategy ? { strategy: signal.strategy } : {}) },
       { config, accountMaxLeverage: account.settings.maxLeverage, equity, market, open, stats: (s) => this.deps.stats.peek(s), correlations: this.deps.correlations, now, state: snapshot.state, trades: snapshot.trades },
     );
     const base = { intent: signal.intent, symbol: market.symbol, equity, price, requestedLeverage: input.leverage, checks: decision.checks };

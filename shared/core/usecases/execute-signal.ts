@@ -166,7 +166,7 @@ export class ExecuteSignal {
       const record = this.orderRecord(signal, 'open', market.symbol, side, 'limit', amount, false, leverage);
       record.price = await this.limitPrice(exchange, order.limit, side, market);
       record.timeInForce = order.timeInForce ?? 'GTC';
-      // A resting entry fills later: the protection-sync job arms this once it has.
+      // A resting entry fills later: the risk-check job arms this once it has.
       const spec = protectionSpecOf(signal);
       if (spec && record.timeInForce !== 'IOC') record.protection = spec;
       return record;

@@ -154,7 +154,7 @@ export class ProtectionManager {
 
   /**
    * Resting limit entries that have filled since: book the fill, then arm the protection the
-   * signal asked for on what filled. Run by the protection-sync job; each step is keyed by the
+   * signal asked for on what filled. Run by the risk-check job; each step is keyed by the
    * client order id, so a repeat does nothing twice.
    */
   async armFilledEntries(exchange: ExchangePort, entries: readonly OrderRecord[], marketOf: (symbol: string) => Promise<MarketInfo>): Promise<number> {

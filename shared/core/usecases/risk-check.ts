@@ -12,6 +12,7 @@ import type { ExchangePort, ExchangePosition } from '../ports/exchange';
 import type { AccountRepository, AuditLog, OrderRepository, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
 import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 import { accountRiskConfig } from '../risk/account-config';
+import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
 import type { ProtectionManager } from './protection';
@@ -33,6 +34,11 @@ export interface RiskCheckDeps {
   /** this run's lease owner (request id) and how long the lease lasts: longer than one run */
   owner: string;
   leaseMs: number;
+  /**
+   * Market minutes per wall-clock minute (1 in the cloud). The local stack replays hourly candles
+   * every few seconds: its circuit-breaker windows are judged in replayed minutes.
+   */
+  marketSpeed?: number;
 }
 
 export interface RiskCheckReport {
@@ -117,12 +123,12 @@ export class RiskCheck {
 
     const book = (await this.deps.positions.list(accountId)).filter(isOpen);
     const symbols = [...new Set([...book.map((p) => p.symbol), ...(live ?? []).map((p) => p.symbol)])];
-    const quotes = new Map<string, { last: number; spreadBps?: number }>();
+    const quotes = new Map<string, { last: number; at: number; spreadBps?: number }>();
     for (const symbol of symbols) {
       const quote = await timed(() => exchange.fetchPrice(symbol));
       if (!quote) continue;
       const spreadBps = quote.bid && quote.ask && quote.ask >= quote.bid ? ((quote.ask - quote.bid) / ((quote.ask + quote.bid) / 2)) * 10_000 : undefined;
-      quotes.set(symbol, { last: quote.last, ...(spreadBps !== undefined ? { spreadBps } : {}) });
+      quotes.set(symbol, { last: quote.last, at: marketTime(this.deps.clock.now(), this.deps.marketSpeed), ...(spreadBps !== undefined ? { spreadBps } : {}) });
     }
 
     if (exchange.fetchFundingPayments) report.fundingBooked += await this.bookFunding(exchange, book);
@@ -209,19 +215,21 @@ export class RiskCheck {
     return { ...state, trailing };
   }
 
-  private async runSwitches(account: Account, initial: RiskState, equity: number | undefined, quotes: Map<string, { last: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
+  private async runSwitches(account: Account, initial: RiskState, equity: number | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
     const config = accountRiskConfig(account).switches;
     const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter((t) => t.status === 'closed');
     const prices: Record<string, number> = {};
+    const priceTimes: Record<string, number> = {};
     const spreadsBps: Record<string, number> = {};
     for (const [symbol, q] of quotes) {
       prices[symbol] = q.last;
+      priceTimes[symbol] = q.at;
       if (q.spreadBps !== undefined) spreadsBps[symbol] = q.spreadBps;
     }
     let state = initial;
     for (let attempt = 1; ; attempt++) {
       const now = this.deps.clock.now();
-      const outcome = runScheduledSwitches({ config, state, now, closedTrades, prices, spreadsBps, calls, ...(equity !== undefined ? { equity } : {}) });
+      const outcome = runScheduledSwitches({ config, state, now, closedTrades, prices, priceTimes, spreadsBps, calls, ...(equity !== undefined ? { equity } : {}) });
       try {
         // Saved before acting: a crash after it leaves a tripped switch whose actions the next run repeats.
         await this.deps.risk.saveState({ ...outcome.state, updatedAt: now, version: state.version + 1 }, state.version);

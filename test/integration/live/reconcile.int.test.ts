@@ -146,3 +146,35 @@ test('funding paid on an open position is counted once by the risk check and car
   expect(closed).toMatchObject({ status: 'closed', funding: 0.65 });
   expect(closed?.realizedPnl).toBeCloseTo(Number(expected.toString()), 8);
 });
+
+test('a stop of ours left resting on a symbol the exchange is flat on is cancelled (the book had lost its reference)', async () => {
+  const { accountId, apiKey } = await s.newAccount();
+  await deliver(liveExecutor(s.h), signalFor(accountId, sid('orphan'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }));
+  // A crash between placing the stop and recording it: the book does not know the stop.
+  await s.h.runtime.book.setProtection(accountId, BTC.unified, {});
+  await tradeByHand(s.fake, fakeKey(apiKey), BTC.unified, 'sell', 0.1, { reduceOnly: true });
+
+  const report = await riskCheck(accountId);
+
+  expect(report.closedOutside).toBe(1);
+  expect(report.orphansCanceled).toBe(1);
+  expect(algos(apiKey)).toEqual(['STOP_MARKET@63700:CANCELED']);
+  const stop = (await s.h.runtime.repos.orders.listByAccount(accountId)).find((o) => o.leg === 'sl');
+  expect(stop?.status).toBe('canceled');
+  expect((await events(accountId, 'reconcile')).map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/cancelled sl .*left without a position/)]));
+});
+
+test('a second run while another holds the account lease leaves the account alone; it runs once the lease is released', async () => {
+  const { accountId } = await s.newAccount();
+  const now = Date.now();
+  expect(await s.h.runtime.repos.risk.acquireLease(accountId, 'another-run', now + 60_000, now)).toBe(true);
+  const job = buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault);
+
+  const busy = await job.run();
+  expect(busy.busy).toBeGreaterThanOrEqual(1);
+  expect(await s.h.runtime.repos.risk.getState(accountId)).toBeUndefined();
+
+  await s.h.runtime.repos.risk.releaseLease(accountId, 'another-run');
+  await job.run();
+  expect(await s.h.runtime.repos.risk.getState(accountId)).toMatchObject({ lastEquity: 10_000 });
+});
