@@ -6,22 +6,7 @@ import { SWITCH_NAMES, type SwitchName } from '../../shared/core/risk/state';
 import { AccountControl } from '../../shared/core/usecases/account-control';
 import { RiskReport, type RiskView } from '../../shared/core/usecases/risk-report';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
-
-interface CommonOptions {
-  json?: boolean;
-  stage?: string;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function common(cmd: Command): Command {
-  return cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
-}
-
-function print(o: CommonOptions, data: unknown, human: () => string): void {
-  console.log(o.json ? JSON.stringify(data, null, 2) : human());
-}
+import { collect, common, iso, print, type CommonOptions } from './options';
 
 function control(target: CliTarget, withQueue?: Awaited<ReturnType<CliTarget['signalQueue']>>): AccountControl {
   const { accounts, positions, risk, audit, signals } = target.repos;

@@ -21,22 +21,7 @@ import { comparePaperWithBacktest, type PaperBacktestComparison, type SideSummar
 import { candlesNeeded } from '../../shared/core/usecases/run-strategies';
 import { StrategySubscriptions } from '../../shared/core/usecases/strategy-subscriptions';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
-
-interface CommonOptions {
-  json?: boolean;
-  stage?: string;
-}
-
-const collect = (value: string, previous: string[]) => [...previous, value];
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function common(cmd: Command): Command {
-  return cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
-}
-
-function print(o: CommonOptions, data: unknown, human: () => string): void {
-  console.log(o.json ? JSON.stringify(data, null, 2) : human());
-}
+import { collect, common, iso, print, type CommonOptions } from './options';
 
 /** Errors of the user's input (a bad value, an unknown strategy) as one line, like the other commands. */
 function inputError(error: unknown): never {

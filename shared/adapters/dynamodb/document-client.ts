@@ -1,6 +1,7 @@
 // One DynamoDB document client per process, built at module scope by the composition roots.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalConflictError } from '../../core/errors';
 
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
@@ -29,4 +30,25 @@ export function setExpression(patch: Record<string, unknown>): {
     i++;
   }
   return { UpdateExpression: `SET ${parts.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/**
+ * Puts an item under optimistic locking: created only if absent (expectedVersion 0), else only if
+ * its stored `version` is still the one read. A lost condition becomes ConditionalConflictError.
+ */
+export async function putVersioned(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, sortKey: string, expectedVersion: number, what: string): Promise<void> {
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: item,
+        ...(expectedVersion === 0
+          ? { ConditionExpression: `attribute_not_exists(${sortKey})` }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConditionalConflictError(`${what} changed since version ${expectedVersion}`);
+    throw error;
+  }
 }

@@ -1,9 +1,8 @@
 // The paper exchange's own books in one table: the state item (`state`) and one item per order
 // (`o#<clientOrderId>`), so a paper order is found by client id exactly like a real one.
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalConflictError } from '../../core/errors';
 import type { PaperLedgerStore, PaperOrder, PaperState } from '../../core/ports/paper';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
 
 const STATE = 'state';
@@ -20,20 +19,7 @@ export class DynamoPaperLedgerStore implements PaperLedgerStore {
   }
 
   async saveState(state: PaperState, expectedVersion: number): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...state, itemKey: STATE },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(itemKey)' }
-            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConditionalConflictError(`paper state of ${state.accountId} changed`);
-      throw error;
-    }
+    await putVersioned(this.db, this.table, { ...state, itemKey: STATE }, 'itemKey', expectedVersion, `paper state of ${state.accountId}`);
   }
 
   async putOrder(order: PaperOrder): Promise<boolean> {

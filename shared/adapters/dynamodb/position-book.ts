@@ -1,8 +1,7 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalConflictError } from '../../core/errors';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BookPosition } from '../../core/domain/trade';
 import type { PositionBook } from '../../core/ports/repositories';
-import { isConditionFailure } from './document-client';
+import { putVersioned } from './document-client';
 import { queryAll } from './query-all';
 
 export class DynamoPositionBook implements PositionBook {
@@ -18,19 +17,6 @@ export class DynamoPositionBook implements PositionBook {
   }
 
   async save(position: BookPosition, expectedVersion: number): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: position,
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(symbol)' }
-            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConditionalConflictError(`position ${position.symbol} changed since version ${expectedVersion}`);
-      throw error;
-    }
+    await putVersioned(this.db, this.table, { ...position }, 'symbol', expectedVersion, `position ${position.symbol}`);
   }
 }

@@ -2,10 +2,9 @@
 // `version`), one 'lease' item (one risk-check run per account at a time) and the equity snapshots
 // 'equity#<13-digit ms>' (sorted by time, expired by DynamoDB TTL).
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalConflictError } from '../../core/errors';
 import type { EquitySnapshot, RiskStore } from '../../core/ports/repositories';
 import type { RiskState } from '../../core/risk/state';
-import { isConditionFailure } from './document-client';
+import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
 
 const STATE = 'state';
@@ -32,20 +31,7 @@ export class DynamoRiskStore implements RiskStore {
   }
 
   async saveState(state: RiskState, expectedVersion: number): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...state, itemKey: STATE },
-          ...(expectedVersion === 0
-            ? { ConditionExpression: 'attribute_not_exists(itemKey)' }
-            : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConditionalConflictError(`risk state of ${state.accountId} changed since version ${expectedVersion}`);
-      throw error;
-    }
+    await putVersioned(this.db, this.table, { ...state, itemKey: STATE }, 'itemKey', expectedVersion, `risk state of ${state.accountId}`);
   }
 
   async putSnapshot(snapshot: EquitySnapshot): Promise<void> {

@@ -53,18 +53,35 @@ export interface ApprovedEntry {
   leverage: number;
   notional: string;
   margin: string;
+  /**
+   * The `risk.accepted` audit write, started but not awaited: the order need not wait for it. The
+   * caller awaits it before the signal is finished, so a failed write still fails the signal.
+   */
+  audited: Promise<void>;
 }
 
-/** Trades read for Kelly sizing and the loss streak: enough for the EMA to have forgotten the rest. */
-const RECENT_TRADES = 100;
+/** Trades read for Kelly sizing: enough for the EMA (span 30) to have forgotten the rest. */
+const KELLY_TRADES = 100;
+
+/**
+ * How many recent trades the decision needs: Kelly's history when a sizing uses it, else just
+ * enough to see a losing streak (each item read costs on every entry).
+ */
+export function tradesNeeded(account: Pick<Account, 'settings'>): number {
+  const config = accountRiskConfig(account);
+  const kelly = config.sizing.mode === 'kelly' || Object.values(config.strategySizing).some((s) => s.mode === 'kelly');
+  return kelly ? KELLY_TRADES : Math.max(0, config.switches.lossStreak);
+}
 
 export class EntryRisk {
   constructor(private readonly deps: EntryRiskDeps) {}
 
   /** Starts the reads; call as soon as the account is known so they overlap the exchange calls. */
-  prefetch(accountId: string): Promise<RiskSnapshot> {
+  prefetch(account: Pick<Account, 'accountId' | 'settings'>): Promise<RiskSnapshot> {
     const { positions, trades, risk, clock } = this.deps;
-    return Promise.all([positions.list(accountId), trades.listByAccount(accountId, RECENT_TRADES), risk.getState(accountId)]).then(([p, t, s]) => ({
+    const { accountId } = account;
+    const recent = tradesNeeded(account);
+    return Promise.all([positions.list(accountId), recent > 0 ? trades.listByAccount(accountId, recent) : Promise.resolve([]), risk.getState(accountId)]).then(([p, t, s]) => ({
       positions: p,
       trades: t,
       state: s ?? emptyRiskState(accountId, clock.now()),
@@ -94,7 +111,7 @@ export class EntryRisk {
     }
     const amount = decision.amount.toString();
     const notional = new Big(amount).times(price);
-    await this.deps.audit.append({
+    const audited = this.deps.audit.append({
       accountId: account.accountId,
       type: 'risk.accepted',
       at: now,
@@ -102,7 +119,8 @@ export class EntryRisk {
       message: `entry accepted: ${amount} ${market.base} (${decision.mode}) x${decision.leverage}${decision.leverage < input.leverage ? ` (asked x${input.leverage})` : ''}`,
       data: { ...base, amount, leverage: decision.leverage, mode: decision.mode, notional: decision.notional },
     });
-    return { amount, leverage: decision.leverage, notional: notional.toString(), margin: notional.div(decision.leverage).toString() };
+    audited.catch(() => undefined); // awaited by the caller; not an unhandled rejection meanwhile
+    return { amount, leverage: decision.leverage, notional: notional.toString(), margin: notional.div(decision.leverage).toString(), audited };
   }
 }
 

@@ -100,7 +100,7 @@ export class ExecuteSignal {
       throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
     }
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
-    const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account.accountId)) : undefined;
+    const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
     const credentials = account.credentials ? await this.deps.vault.decrypt(account.accountId, account.credentials) : undefined;
     const exchange = await this.deps.exchanges.forAccount(account, credentials);
     if (entry && !entryRefusal) checkCapabilities(signal, exchange);
@@ -146,6 +146,7 @@ export class ExecuteSignal {
       await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
       const record = await this.entryRecord(exchange, signal, account, market, leg.side, approved.entry.amount, approved.entry.leverage);
       const result = await this.placeEntry(exchange, record, approved);
+      await approved.entry.audited;
       resting = result.kind === 'resting';
       placed.push(result.record.clientOrderId);
     }

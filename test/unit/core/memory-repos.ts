@@ -61,6 +61,10 @@ export class MemoryTrades implements TradeRepository {
 
 export class MemoryPositions implements PositionBook {
   readonly rows = new Map<string, BookPosition>();
+  /** Test setup: stores the rows as they are, with no version check. */
+  seed(...positions: BookPosition[]): void {
+    for (const p of positions) this.rows.set(`${p.accountId}|${p.symbol}`, p);
+  }
   async get(accountId: string, symbol: string) {
     const row = this.rows.get(`${accountId}|${symbol}`);
     return row && structuredClone(row);

@@ -3,12 +3,11 @@
 import { DEFAULT_ACCOUNT_SETTINGS, type AccountSettings } from '../../../../shared/core/domain/account';
 import { accountRiskConfig } from '../../../../shared/core/risk/account-config';
 import { DEFAULT_RISK_CONFIG } from '../../../../shared/core/risk/config';
-
-const account = (settings: Partial<AccountSettings> = {}) => ({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, ...settings } });
+import { accountWithSettings } from './fixtures';
 
 describe('accountRiskConfig', () => {
   it('takes sizing.percent from defaultSizePercent and limits.maxLeverage from maxLeverage, defaults elsewhere', () => {
-    const config = accountRiskConfig(account({ defaultSizePercent: 7, maxLeverage: 12 }));
+    const config = accountRiskConfig(accountWithSettings({ defaultSizePercent: 7, maxLeverage: 12 }));
 
     expect(config.sizing).toEqual({ ...DEFAULT_RISK_CONFIG.sizing, percent: 7 });
     expect(config.limits).toEqual({ ...DEFAULT_RISK_CONFIG.limits, maxLeverage: 12 });
@@ -18,7 +17,7 @@ describe('accountRiskConfig', () => {
 
   it('lets explicit risk overrides win over the account settings, merging within each group', () => {
     const config = accountRiskConfig(
-      account({
+      accountWithSettings({
         defaultSizePercent: 7,
         maxLeverage: 12,
         risk: { sizing: { percent: 3, mode: 'quote' }, limits: { maxLeverage: 5, longOnly: true }, switches: { dailyLossPct: 2 } },
@@ -31,7 +30,7 @@ describe('accountRiskConfig', () => {
   });
 
   it('keeps the account settings when the overrides touch other fields of the same group', () => {
-    const config = accountRiskConfig(account({ defaultSizePercent: 7, maxLeverage: 12, risk: { sizing: { riskPct: 2 }, limits: { maxOpenPositions: 3 } } }));
+    const config = accountRiskConfig(accountWithSettings({ defaultSizePercent: 7, maxLeverage: 12, risk: { sizing: { riskPct: 2 }, limits: { maxOpenPositions: 3 } } }));
 
     expect(config.sizing.percent).toBe(7);
     expect(config.sizing.riskPct).toBe(2);
@@ -40,7 +39,7 @@ describe('accountRiskConfig', () => {
   });
 
   it('carries strategy sizing and per-symbol caps from the overrides', () => {
-    const config = accountRiskConfig(account({ risk: { strategySizing: { scalp: { percent: 2 } }, limits: { symbolMaxLeverage: { 'BTC/USDT:USDT': 10 } } } }));
+    const config = accountRiskConfig(accountWithSettings({ risk: { strategySizing: { scalp: { percent: 2 } }, limits: { symbolMaxLeverage: { 'BTC/USDT:USDT': 10 } } } }));
     expect(config.strategySizing).toEqual({ scalp: { percent: 2 } });
     expect(config.limits.symbolMaxLeverage).toEqual({ 'BTC/USDT:USDT': 10 });
   });
@@ -60,7 +59,7 @@ describe('accountRiskConfig', () => {
 
   it('leaves the defaults untouched', () => {
     const before = structuredClone(DEFAULT_RISK_CONFIG);
-    accountRiskConfig(account({ defaultSizePercent: 1, maxLeverage: 2, risk: { limits: { symbolMaxLeverage: { X: 1 } }, switches: { circuitBreaker: [] } } }));
+    accountRiskConfig(accountWithSettings({ defaultSizePercent: 1, maxLeverage: 2, risk: { limits: { symbolMaxLeverage: { X: 1 } }, switches: { circuitBreaker: [] } } }));
     expect(DEFAULT_RISK_CONFIG).toEqual(before);
   });
 });

@@ -1,7 +1,7 @@
-// Each risk check: a passing case and a tripping case, with the exact adjusted or refused figures.
+// Each risk check: a passing case and a tripping case, with the exact adjusted or refused figures
+// (equity 10 000 USDT, account cap 20x, the BTC perpetual of ./fixtures unless said otherwise).
 import { Big } from '../../../../shared/core/domain/money';
 import type { PositionSide } from '../../../../shared/core/domain/trade';
-import type { MarketInfo } from '../../../../shared/core/ports/exchange';
 import {
   CorrelationCheck,
   defaultChecks,
@@ -14,49 +14,15 @@ import {
   VarCheck,
   VolatilityRegimeCheck,
 } from '../../../../shared/core/risk/checks/index';
-import { resolveRiskConfig, type RiskOverrides } from '../../../../shared/core/risk/config';
-import { CorrelationCache, type MarketStats } from '../../../../shared/core/risk/stats';
+import type { RiskOverrides } from '../../../../shared/core/risk/config';
+import type { MarketStats } from '../../../../shared/core/risk/stats';
 import type { CheckResult, OpenExposure, Proposal, RiskContext } from '../../../../shared/core/risk/types';
+import { BTC, DAY, ETH, riskContext, SOL, type RiskContextSetup } from './fixtures';
 
-const DAY = 86_400_000;
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
-const SOL = 'SOL/USDT:USDT';
+type Setup = Omit<RiskContextSetup, 'overrides' | 'now'> & { limits?: RiskOverrides['limits'] };
 
-const market: MarketInfo = {
-  symbol: BTC,
-  base: 'BTC',
-  quote: 'USDT',
-  settle: 'USDT',
-  contractSize: '1',
-  amountStep: '0.001',
-  priceStep: '0.1',
-  minAmount: '0.001',
-  minNotional: '5',
-  maxLeverage: 125,
-};
-
-interface Setup {
-  limits?: RiskOverrides['limits'];
-  equity?: number;
-  accountMaxLeverage?: number;
-  market?: Partial<MarketInfo>;
-  open?: OpenExposure[];
-  stats?: MarketStats[];
-}
-
-function context(setup: Setup = {}): RiskContext {
-  const stats = new Map((setup.stats ?? []).map((s) => [s.symbol, s]));
-  return {
-    config: resolveRiskConfig({ limits: setup.limits ?? {} }),
-    accountMaxLeverage: setup.accountMaxLeverage ?? 20,
-    equity: setup.equity ?? 10_000,
-    market: { ...market, ...setup.market },
-    open: setup.open ?? [],
-    stats: (symbol) => stats.get(symbol),
-    correlations: new CorrelationCache(),
-    now: Date.UTC(2024, 5, 1),
-  };
+function context({ limits, ...setup }: Setup = {}): RiskContext {
+  return riskContext({ ...setup, overrides: { limits: limits ?? {} }, now: Date.UTC(2024, 5, 1) });
 }
 
 const proposal = (over: Partial<Proposal> = {}): Proposal => ({ symbol: BTC, side: 'long', price: 100, leverage: 5, ...over });

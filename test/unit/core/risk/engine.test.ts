@@ -3,55 +3,24 @@
 // comment next to it (equity 10 000 USDT, BTC at 100 USDT, step 0.001 unless said otherwise).
 import { Big } from '../../../../shared/core/domain/money';
 import type { TradeRecord } from '../../../../shared/core/domain/trade';
-import type { MarketInfo } from '../../../../shared/core/ports/exchange';
-import { resolveRiskConfig, type RiskOverrides } from '../../../../shared/core/risk/config';
+import type { RiskOverrides } from '../../../../shared/core/risk/config';
 import { RiskEngine, summarizeChecks, type EngineInputs, type EntryRequest, type RiskDecision } from '../../../../shared/core/risk/engine';
 import { emptyRiskState, type RiskState } from '../../../../shared/core/risk/state';
-import { CorrelationCache } from '../../../../shared/core/risk/stats';
 import type { CheckResult, CheckStage, OpenExposure, RiskCheck } from '../../../../shared/core/risk/types';
+import { BTC, closedBtcTrade as trade, ETH, MINUTE, riskContext, type RiskContextSetup } from './fixtures';
 
-const MINUTE = 60_000;
 const NOW = Date.UTC(2026, 2, 10, 9);
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
 
-const MARKET: MarketInfo = {
-  symbol: BTC,
-  base: 'BTC',
-  quote: 'USDT',
-  settle: 'USDT',
-  contractSize: '1',
-  amountStep: '0.001',
-  priceStep: '0.1',
-  minAmount: '0.001',
-  minNotional: '5',
-  maxLeverage: 125,
-};
-
-interface Setup {
-  overrides?: RiskOverrides;
-  accountMaxLeverage?: number;
-  equity?: number;
-  market?: Partial<MarketInfo>;
-  open?: OpenExposure[];
-  state?: RiskState;
-  trades?: TradeRecord[];
-}
+type Setup = Omit<RiskContextSetup, 'stats' | 'now'> & { state?: RiskState; trades?: TradeRecord[] };
 
 function inputs(setup: Setup = {}): EngineInputs {
+  const { state, trades, ...context } = setup;
   return {
-    config: resolveRiskConfig(setup.overrides ?? {}),
-    accountMaxLeverage: setup.accountMaxLeverage ?? 20,
-    equity: setup.equity ?? 10_000,
-    market: { ...MARKET, ...setup.market },
-    open: setup.open ?? [],
     // No market data: volatility, correlation and VaR skip, so the figures below depend on the
     // caps and sizing alone.
-    stats: () => undefined,
-    correlations: new CorrelationCache(),
-    now: NOW,
-    state: setup.state ?? emptyRiskState('acc-1', NOW),
-    trades: setup.trades ?? [],
+    ...riskContext({ ...context, now: NOW }),
+    state: state ?? emptyRiskState('acc-1', NOW),
+    trades: trades ?? [],
   };
 }
 
@@ -79,31 +48,6 @@ const checkNamed = (decision: RiskDecision, name: string) => {
 /** A check that only counts its calls and passes. */
 function spyCheck(name: string, stage: CheckStage): RiskCheck & { evaluate: jest.Mock } {
   return { name, stage, evaluate: jest.fn((): CheckResult => ({ outcome: 'pass', reason: 'spy', numbers: {} })) };
-}
-
-let tradeSeq = 0;
-function trade(realizedPnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord {
-  tradeSeq += 1;
-  return {
-    accountId: 'acc-1',
-    tradeId: `t${tradeSeq}`,
-    symbol: BTC,
-    side: 'long',
-    status: 'closed',
-    leverage: 5,
-    quantity: '0',
-    maxQuantity: '1',
-    entryPrice: '100',
-    exitedQuantity: '1',
-    openedAt: closedAt - 10 * MINUTE,
-    closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl,
-    openSignalId: `s${tradeSeq}`,
-    updatedAt: closedAt,
-    ...extra,
-  };
 }
 
 const ALL_CHECKS = ['long_only', 'max_open_positions', 'max_leverage', 'liquidation_distance', 'volatility_regime', 'sizing', 'max_position', 'max_exposure', 'correlation', 'var'];

@@ -3,35 +3,10 @@
 import type { KellyConfig } from '../../../../shared/core/risk/config';
 import { kellyEstimate } from '../../../../shared/core/risk/kelly';
 import type { TradeRecord } from '../../../../shared/core/domain/trade';
+import { tradeReturning } from './fixtures';
 
-const T0 = 1_700_000_000_000;
-const DAY = 86_400_000;
-
-/** A closed trade returning `r` on its notional entryPrice × maxQuantity, closed on day `day`. */
-function trade(r: number, day: number, overrides: Partial<TradeRecord> = {}): TradeRecord {
-  const entryPrice = overrides.entryPrice ?? '100';
-  const maxQuantity = overrides.maxQuantity ?? '2';
-  return {
-    accountId: 'acc',
-    tradeId: `t${day}`,
-    symbol: 'BTC/USDT:USDT',
-    side: 'long',
-    status: 'closed',
-    leverage: 1,
-    quantity: '0',
-    maxQuantity,
-    entryPrice,
-    exitedQuantity: maxQuantity,
-    openedAt: T0 + day * DAY - 1000,
-    closedAt: T0 + day * DAY,
-    fees: 0,
-    funding: 0,
-    realizedPnl: r * Number(entryPrice) * Number(maxQuantity),
-    openSignalId: 's',
-    updatedAt: T0 + day * DAY,
-    ...overrides,
-  };
-}
+/** A closed trade returning `r` on its notional entryPrice × maxQuantity (100 × 2 by default), closed on day `day`. */
+const trade = (r: number, day: number, overrides: Partial<TradeRecord> = {}): TradeRecord => tradeReturning(r, day, { maxQuantity: '2', ...overrides });
 
 // α = 2 / (3 + 1) = 0.5: each older trade weighs half the next one.
 const CONFIG: KellyConfig = { fraction: 0.25, emaSpan: 3, priorTrades: 4, maxRiskPct: 10 };

@@ -3,16 +3,7 @@
 // are never touched.
 import { DEFAULT_RISK_CONFIG, resolveRiskConfig, type RiskOverrides } from '../../../../shared/core/risk/config';
 import { applyRiskSetting, RiskSettingError } from '../../../../shared/core/risk/overrides';
-
-const BTC = 'BTC/USDT:USDT';
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
+import { BTC, deepFreeze } from './fixtures';
 
 /** The RiskSettingError thrown by the assignment (fails the test when none is). */
 function refusal(assignment: string, overrides?: RiskOverrides): RiskSettingError {

@@ -2,29 +2,15 @@
 // signal's own size winning, rounding down to the step, and the refusals with their codes.
 import { DEFAULT_RISK_CONFIG, type SizingConfig } from '../../../../shared/core/risk/config';
 import { sizePosition, type PositionSizingInput } from '../../../../shared/core/risk/sizing';
-import type { MarketInfo } from '../../../../shared/core/ports/exchange';
-import type { TradeRecord } from '../../../../shared/core/domain/trade';
 import { SignalRejectedError } from '../../../../shared/core/errors';
-
-const MARKET: MarketInfo = {
-  symbol: 'BTC/USDT:USDT',
-  base: 'BTC',
-  quote: 'USDT',
-  settle: 'USDT',
-  contractSize: '1',
-  amountStep: '0.001',
-  priceStep: '0.1',
-  minAmount: '0.001',
-  minNotional: '5',
-  maxLeverage: 125,
-};
+import { BTC_PERP, tradeReturning as closed } from './fixtures';
 
 function sizing(overrides: Partial<SizingConfig> = {}): SizingConfig {
   return { ...DEFAULT_RISK_CONFIG.sizing, ...overrides };
 }
 
 function input(overrides: Partial<PositionSizingInput> = {}): PositionSizingInput {
-  return { sizing: sizing(), equity: 10_000, price: 50_000, leverage: 5, market: MARKET, ...overrides };
+  return { sizing: sizing(), equity: 10_000, price: 50_000, leverage: 5, market: BTC_PERP, ...overrides };
 }
 
 const amountOf = (i: PositionSizingInput): string => sizePosition(i).amount.toString();
@@ -37,28 +23,6 @@ function rejection(i: PositionSizingInput): SignalRejectedError {
     return error as SignalRejectedError;
   }
   throw new Error('expected a SignalRejectedError');
-}
-
-function closed(r: number, day: number): TradeRecord {
-  return {
-    accountId: 'acc',
-    tradeId: `t${day}`,
-    symbol: 'BTC/USDT:USDT',
-    side: 'long',
-    status: 'closed',
-    leverage: 1,
-    quantity: '0',
-    maxQuantity: '1',
-    entryPrice: '100',
-    exitedQuantity: '1',
-    openedAt: day,
-    closedAt: day + 1,
-    fees: 0,
-    funding: 0,
-    realizedPnl: r * 100,
-    openSignalId: 's',
-    updatedAt: day + 1,
-  };
 }
 
 // See kelly.test.ts: with emaSpan 3 and priorTrades 4, riskPct = 287.5/42 ≈ 6.845 %, avgLossPct = 1 %.
@@ -91,7 +55,7 @@ describe('sizePosition: modes', () => {
     // 10,000 × 1 % / 700 = 0.142857… → 0.142
     expect(amountOf(input({ sizing: sizing({ mode: 'risk', riskPct: 1 }), stopPrice: 49_300 }))).toBe('0.142');
     // non-power step 0.005 → 0.14
-    expect(amountOf(input({ sizing: sizing({ mode: 'risk', riskPct: 1 }), stopPrice: 49_300, market: { ...MARKET, amountStep: '0.005' } }))).toBe('0.14');
+    expect(amountOf(input({ sizing: sizing({ mode: 'risk', riskPct: 1 }), stopPrice: 49_300, market: { ...BTC_PERP, amountStep: '0.005' } }))).toBe('0.14');
   });
 
   it('atr: riskPct over multiplier × ATR, or over the stop when the stop is farther', () => {
@@ -132,7 +96,7 @@ describe('sizePosition: caps', () => {
   });
 
   it('caps by the market maximum, rounded to the step', () => {
-    const sized = sizePosition(input({ market: { ...MARKET, maxAmount: '0.0505' } }));
+    const sized = sizePosition(input({ market: { ...BTC_PERP, maxAmount: '0.0505' } }));
     // percent 10 % → 0.1, maximum 0.0505 → 0.05 on the 0.001 step
     expect(sized.amount.toString()).toBe('0.05');
     expect(sized.numbers).toMatchObject({ cappedBy: 'maxAmount', maxAmount: '0.0505' });
@@ -140,7 +104,7 @@ describe('sizePosition: caps', () => {
 
   it('returns 0 rather than refusing when the amount rounds below one step (the engine refuses minimums)', () => {
     expect(amountOf(input({ equity: 10, sizing: sizing({ mode: 'percent', percent: 1 }) }))).toBe('0');
-    expect(amountOf(input({ market: { ...MARKET, amountStep: '25' }, price: 2, equity: 10 }))).toBe('0');
+    expect(amountOf(input({ market: { ...BTC_PERP, amountStep: '25' }, price: 2, equity: 10 }))).toBe('0');
   });
 
   it('sizes negative equity to 0', () => {
@@ -210,7 +174,7 @@ describe('sizePosition: refusals', () => {
   });
 
   it('INVALID_MARKET for an unusable step', () => {
-    expect(rejection(input({ market: { ...MARKET, amountStep: '0' } })).code).toBe('INVALID_MARKET');
-    expect(rejection(input({ market: { ...MARKET, amountStep: 'abc' } })).code).toBe('INVALID_MARKET');
+    expect(rejection(input({ market: { ...BTC_PERP, amountStep: '0' } })).code).toBe('INVALID_MARKET');
+    expect(rejection(input({ market: { ...BTC_PERP, amountStep: 'abc' } })).code).toBe('INVALID_MARKET');
   });
 });

@@ -5,10 +5,8 @@ import type { StrategyTimeframe } from '../../../../shared/core/domain/strategy-
 import type { CandleSource } from '../../../../shared/core/ports/candles';
 import { DEFAULT_RISK_CONFIG, resolveRiskConfig } from '../../../../shared/core/risk/config';
 import { CachedMarketStats } from '../../../../shared/core/risk/stats-source';
+import { BTC, DAY, ETH } from './fixtures';
 
-const DAY = 86_400_000;
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
 const T = Date.UTC(2026, 2, 10, 9);
 
 /** Daily candles with the given closes, high = close + 1, low = close − 1, one day apart ending the day before T. */

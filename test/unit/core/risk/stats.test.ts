@@ -3,8 +3,8 @@
 import type { Candles } from '../../../../shared/core/backtest/types';
 import { atr } from '../../../../shared/core/indicators/atr';
 import { CorrelationCache, computeMarketStats, historicalVar, returnsCorrelation, type MarketStats } from '../../../../shared/core/risk/stats';
+import { DAY } from './fixtures';
 
-const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 const day = (i: number) => T0 + i * DAY;
 

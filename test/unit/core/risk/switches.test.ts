@@ -12,24 +12,14 @@ import {
   type ScheduledOutcome,
 } from '../../../../shared/core/risk/switches';
 import type { TradeRecord } from '../../../../shared/core/domain/trade';
+import { BTC, closedBtcTrade, deepFreeze, ETH, MINUTE } from './fixtures';
 
-const MINUTE = 60_000;
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
 /** Tuesday 2026-03-10 09:00 UTC */
 const T0 = Date.UTC(2026, 2, 10, 9);
 const NEXT_UTC_DAY = Date.UTC(2026, 2, 11);
 
 const CONFIG: KillSwitchConfig = DEFAULT_RISK_CONFIG.switches;
 const withConfig = (overrides: Partial<KillSwitchConfig>): KillSwitchConfig => ({ ...CONFIG, ...overrides });
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 /** One job run over a deep-frozen copy of everything it is given. */
 function run(state: RiskState, now: number, inputs: Partial<Omit<ScheduledInputs, 'state' | 'now'>> = {}): ScheduledOutcome {
@@ -49,31 +39,9 @@ function equities(values: number[], start = T0, config = CONFIG, from = emptyRis
   return outcome;
 }
 
-let tradeSeq = 0;
-function closed(realizedPnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord {
-  tradeSeq += 1;
-  return {
-    accountId: 'acc-1',
-    tradeId: `t${tradeSeq}`,
-    symbol: BTC,
-    side: 'long',
-    status: 'closed',
-    leverage: 5,
-    quantity: '0',
-    maxQuantity: '0.1',
-    entryPrice: '50000',
-    exitPrice: '49000',
-    exitedQuantity: '0.1',
-    openedAt: closedAt - 10 * MINUTE,
-    closedAt,
-    fees: 1,
-    funding: 0,
-    realizedPnl,
-    openSignalId: 's',
-    updatedAt: closedAt,
-    ...extra,
-  };
-}
+/** A 5x long of 0.1 BTC from 50 000 to 49 000 with a fee of 1, closed at `closedAt`. */
+const closed = (realizedPnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord =>
+  closedBtcTrade(realizedPnl, closedAt, { maxQuantity: '0.1', entryPrice: '50000', exitPrice: '49000', exitedQuantity: '0.1', fees: 1, openSignalId: 's', ...extra });
 
 const call = (at: number, ok: boolean, ms = 100): ExchangeCall => ({ at, ok, ms });
 

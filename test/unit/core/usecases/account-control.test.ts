@@ -1,52 +1,22 @@
 // AccountControl (the owner's pause / resume / flatten / risk settings) over in-memory tables, the
 // in-memory ledger and FIFO queue: what is stored, queued and audited, and every refusal.
 import { DEFAULT_ACCOUNT_SETTINGS, type Account } from '../../../../shared/core/domain/account';
-import type { BookPosition, PositionSide } from '../../../../shared/core/domain/trade';
 import { ConditionalConflictError } from '../../../../shared/core/errors';
 import { RiskSettingError } from '../../../../shared/core/risk/overrides';
 import { emptyRiskState, type RiskState, type SwitchName } from '../../../../shared/core/risk/state';
 import { AccountInputError } from '../../../../shared/core/usecases/accounts';
 import { AccountControl, symbolRefOf } from '../../../../shared/core/usecases/account-control';
-import { ManualClock, MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
-import { MemoryAccounts, MemoryAudit, MemoryPositions, MemoryRiskStore } from '../memory-repos';
+import { MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
+import { MemoryAccounts } from '../memory-repos';
+import { accountRecord, bookPosition as position, BTC, DAY, ETH, memoryRiskTables, MINUTE, rejectionOf, SOL } from '../risk/fixtures';
 
-const MINUTE = 60_000;
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
-const SOL = 'SOL/USDT:USDT';
-
-function account(over: Partial<Account> = {}): Account {
-  return {
-    accountId: 'acc-1',
-    name: 'main',
-    exchange: 'paper',
-    testnet: false,
-    status: 'active',
-    webhookTokenHash: 'x',
-    settings: { ...DEFAULT_ACCOUNT_SETTINGS },
-    createdAt: T0 - 86_400_000,
-    updatedAt: T0 - 86_400_000,
-    ...over,
-  };
-}
-
-function position(symbol: string, side: PositionSide | undefined, quantity: string): BookPosition {
-  return { accountId: 'acc-1', symbol, ...(side ? { side, tradeId: `trade-${symbol}` } : {}), quantity, entryPrice: '100', leverage: 5, updatedAt: T0, appliedOrderIds: [], version: 1 };
-}
+/** acc-1 as stored a day before T0, so that an update shows in updatedAt. */
+const account = (over: Partial<Account> = {}): Account => accountRecord({ createdAt: T0 - DAY, updatedAt: T0 - DAY, ...over });
 
 function setup(accounts: Account[] = [account()]) {
-  const clock = new ManualClock(T0);
-  const deps = {
-    accounts: new MemoryAccounts(accounts),
-    positions: new MemoryPositions(),
-    risk: new MemoryRiskStore(),
-    audit: new MemoryAudit(),
-    clock,
-    ledger: new MemorySignalLedger(),
-    queue: new MemorySignalQueue(clock),
-  };
-  const putPosition = (p: BookPosition) => deps.positions.rows.set(`${p.accountId}|${p.symbol}`, p);
-  return { ...deps, control: new AccountControl(deps), putPosition };
+  const { positions, risk, audit, clock } = memoryRiskTables();
+  const deps = { accounts: new MemoryAccounts(accounts), positions, risk, audit, clock, ledger: new MemorySignalLedger(), queue: new MemorySignalQueue(clock) };
+  return { ...deps, control: new AccountControl(deps) };
 }
 
 /** A stored state with the drawdown switch tripped at 8000 after a 10 000 peak. */
@@ -65,15 +35,7 @@ function trippedDrawdown(version = 3): RiskState {
   };
 }
 
-async function inputError(promise: Promise<unknown>): Promise<AccountInputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AccountInputError) return error;
-    throw error;
-  }
-  throw new Error('expected an AccountInputError');
-}
+const inputError = (promise: Promise<unknown>): Promise<AccountInputError> => rejectionOf(promise, AccountInputError);
 
 describe('AccountControl.pause / resume', () => {
   it('pause sets the status and audits it', async () => {
@@ -222,10 +184,10 @@ describe('AccountControl.resetSwitches', () => {
 
 describe('AccountControl.flatten', () => {
   it('pauses and queues one close_all per open position on the account#COMPACT lane', async () => {
-    const { control, putPosition, queue, accounts, audit } = setup();
-    putPosition(position(BTC, 'long', '0.5'));
-    putPosition(position(ETH, 'short', '2'));
-    putPosition(position(SOL, undefined, '0')); // flat row: nothing to close
+    const { control, positions, queue, accounts, audit } = setup();
+    positions.seed(position(BTC, 'long', '0.5'));
+    positions.seed(position(ETH, 'short', '2'));
+    positions.seed(position(SOL, undefined, '0')); // flat row: nothing to close
 
     const result = await control.flatten('acc-1');
 
@@ -247,8 +209,8 @@ describe('AccountControl.flatten', () => {
   });
 
   it('is idempotent for the same clock time: the second call finds its signals already queued', async () => {
-    const { control, putPosition, queue, clock } = setup();
-    putPosition(position(BTC, 'long', '0.5'));
+    const { control, positions, queue, clock } = setup();
+    positions.seed(position(BTC, 'long', '0.5'));
 
     const first = await control.flatten('acc-1');
     const second = await control.flatten('acc-1');

@@ -1,34 +1,14 @@
 // EntryRisk: the executor's risk step over in-memory tables and a fake statistics source. What it
 // reads, what it hands the engine (a reverse's closing side is not exposure), and what it audits.
-import { DEFAULT_ACCOUNT_SETTINGS, type Account, type AccountSettings } from '../../../../shared/core/domain/account';
-import type { BookPosition, PositionSide, TradeRecord } from '../../../../shared/core/domain/trade';
 import { SignalRejectedError } from '../../../../shared/core/errors';
-import type { MarketInfo } from '../../../../shared/core/ports/exchange';
 import { RiskEngine } from '../../../../shared/core/risk/engine';
 import { emptyRiskState, type RiskState } from '../../../../shared/core/risk/state';
 import { CorrelationCache, type MarketStats } from '../../../../shared/core/risk/stats';
 import type { MarketStatsSource } from '../../../../shared/core/risk/stats-source';
 import type { Signal } from '../../../../shared/core/signal/types';
 import { EntryRisk, stopPriceOf, type EntryDecisionInput } from '../../../../shared/core/usecases/entry-risk';
-import { ManualClock, T0 } from '../fakes';
-import { MemoryAudit, MemoryPositions, MemoryRiskStore, MemoryTrades } from '../memory-repos';
-
-const MINUTE = 60_000;
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
-
-const MARKET: MarketInfo = {
-  symbol: BTC,
-  base: 'BTC',
-  quote: 'USDT',
-  settle: 'USDT',
-  contractSize: '1',
-  amountStep: '0.001',
-  priceStep: '0.1',
-  minAmount: '0.001',
-  minNotional: '5',
-  maxLeverage: 125,
-};
+import { T0 } from '../fakes';
+import { accountWithSettings as account, bookPosition as position, BTC, BTC_PERP, closedBtcTrade as closedTrade, ETH, memoryRiskTables, MINUTE, rejectionOf } from '../risk/fixtures';
 
 /** Statistics served from a map: `get` records the symbol and makes it visible to `peek`. */
 class FakeStats implements MarketStatsSource {
@@ -40,20 +20,6 @@ class FakeStats implements MarketStatsSource {
     return s;
   });
   readonly peek = jest.fn((symbol: string) => this.loaded.get(symbol));
-}
-
-function account(settings: Partial<AccountSettings> = {}): Account {
-  return {
-    accountId: 'acc-1',
-    name: 'main',
-    exchange: 'paper',
-    testnet: false,
-    status: 'active',
-    webhookTokenHash: 'x',
-    settings: { ...DEFAULT_ACCOUNT_SETTINGS, ...settings },
-    createdAt: T0,
-    updatedAt: T0,
-  };
 }
 
 function signal(over: Partial<Signal> = {}): Signal {
@@ -69,60 +35,17 @@ function signal(over: Partial<Signal> = {}): Signal {
   };
 }
 
-function position(symbol: string, side: PositionSide | undefined, quantity: string, entryPrice: string): BookPosition {
-  return {
-    accountId: 'acc-1',
-    symbol,
-    ...(side ? { side, tradeId: `trade-${symbol}` } : {}),
-    quantity,
-    entryPrice,
-    leverage: 5,
-    updatedAt: T0,
-    appliedOrderIds: [],
-    version: 1,
-  };
-}
-
-let tradeSeq = 0;
-function closedTrade(realizedPnl: number, closedAt: number): TradeRecord {
-  tradeSeq += 1;
-  return {
-    accountId: 'acc-1',
-    tradeId: `t${tradeSeq}`,
-    symbol: BTC,
-    side: 'long',
-    status: 'closed',
-    leverage: 5,
-    quantity: '0',
-    maxQuantity: '1',
-    entryPrice: '100',
-    exitedQuantity: '1',
-    openedAt: closedAt - MINUTE,
-    closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl,
-    openSignalId: `s${tradeSeq}`,
-    updatedAt: closedAt,
-  };
-}
-
 function setup() {
-  const positions = new MemoryPositions();
-  const trades = new MemoryTrades();
-  const risk = new MemoryRiskStore();
+  const tables = memoryRiskTables();
   const stats = new FakeStats();
-  const audit = new MemoryAudit();
-  const clock = new ManualClock(T0);
-  const entryRisk = new EntryRisk({ positions, trades, risk, stats, correlations: new CorrelationCache(), engine: new RiskEngine(), audit, clock });
-  const putPosition = (p: BookPosition) => positions.rows.set(`${p.accountId}|${p.symbol}`, p);
-  return { positions, trades, risk, stats, audit, clock, entryRisk, putPosition };
+  const entryRisk = new EntryRisk({ ...tables, stats, correlations: new CorrelationCache(), engine: new RiskEngine() });
+  return { ...tables, stats, entryRisk };
 }
 
 const input = (over: Partial<EntryDecisionInput> = {}): EntryDecisionInput => ({
   signal: signal(),
   account: account(),
-  market: MARKET,
+  market: BTC_PERP,
   side: 'long',
   price: 100,
   equity: 10_000,
@@ -130,36 +53,40 @@ const input = (over: Partial<EntryDecisionInput> = {}): EntryDecisionInput => ({
   ...over,
 });
 
-async function rejection(promise: Promise<unknown>): Promise<SignalRejectedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SignalRejectedError) return error;
-    throw error;
-  }
-  throw new Error('expected a SignalRejectedError');
-}
+const rejection = (promise: Promise<unknown>): Promise<SignalRejectedError> => rejectionOf(promise, SignalRejectedError);
 
 describe('EntryRisk.prefetch', () => {
   it('reads the positions, the recent trades and the risk state of the account', async () => {
-    const { entryRisk, trades, risk, putPosition } = setup();
+    const { entryRisk, trades, risk, positions } = setup();
     const open = position(BTC, 'long', '1', '100');
-    putPosition(open);
+    positions.seed(open);
     const trade = closedTrade(5, T0 - MINUTE);
     await trades.put(trade);
     const state: RiskState = { ...emptyRiskState('acc-1', T0 - MINUTE), lastEquity: 9000, version: 3 };
     await risk.saveState(state, 0);
     const listTrades = jest.spyOn(trades, 'listByAccount');
 
-    const snapshot = await entryRisk.prefetch('acc-1');
+    const snapshot = await entryRisk.prefetch(account());
 
     expect(snapshot).toEqual({ positions: [open], trades: [trade], state });
-    expect(listTrades).toHaveBeenCalledWith('acc-1', 100);
+    // default sizing (percent) needs only enough trades to see a 3-loss streak
+    expect(listTrades).toHaveBeenCalledWith('acc-1', 3);
+  });
+
+  it('reads 100 trades when a sizing uses Kelly (the account’s or a strategy’s), none when no switch or sizing needs them', async () => {
+    const { entryRisk, trades } = setup();
+    const listTrades = jest.spyOn(trades, 'listByAccount');
+    await entryRisk.prefetch(account({ risk: { sizing: { mode: 'kelly' } } }));
+    await entryRisk.prefetch(account({ risk: { strategySizing: { scalp: { mode: 'kelly' } } } }));
+    expect(listTrades.mock.calls).toEqual([['acc-1', 100], ['acc-1', 100]]);
+    listTrades.mockClear();
+    expect((await entryRisk.prefetch(account({ risk: { switches: { lossStreak: 0 } } }))).trades).toEqual([]);
+    expect(listTrades).not.toHaveBeenCalled();
   });
 
   it('starts from an empty state stamped with the clock when none is stored', async () => {
     const { entryRisk } = setup();
-    const snapshot = await entryRisk.prefetch('acc-1');
+    const snapshot = await entryRisk.prefetch(account());
     expect(snapshot).toEqual({ positions: [], trades: [], state: emptyRiskState('acc-1', T0) });
   });
 });
@@ -169,9 +96,11 @@ describe('EntryRisk.decide', () => {
     const { entryRisk, audit } = setup();
 
     // percent 10 of 10 000 as margin at 5x: 1000 × 5 / 100 = 50 BTC, notional 5000, margin 1000
-    const approved = await entryRisk.decide(input(), await entryRisk.prefetch('acc-1'));
+    const approved = await entryRisk.decide(input(), await entryRisk.prefetch(account()));
 
-    expect(approved).toEqual({ amount: '50', leverage: 5, notional: '5000', margin: '1000' });
+    const { audited, ...sized } = approved;
+    expect(sized).toEqual({ amount: '50', leverage: 5, notional: '5000', margin: '1000' });
+    await audited; // the audit write is started, not awaited, by decide: the caller awaits it
     expect(audit.events).toHaveLength(1);
     const event = audit.events[0]!;
     expect(event).toMatchObject({ accountId: 'acc-1', type: 'risk.accepted', at: T0, signalId: 'sig-1' });
@@ -182,7 +111,7 @@ describe('EntryRisk.decide', () => {
 
   it('uses the account’s own settings: size percent and maximum leverage', async () => {
     const { entryRisk } = setup();
-    const snapshot = await entryRisk.prefetch('acc-1');
+    const snapshot = await entryRisk.prefetch(account());
 
     // 4 % of 10 000 at 5x: 400 × 5 / 100 = 20
     expect((await entryRisk.decide(input({ account: account({ defaultSizePercent: 4 }) }), snapshot)).amount).toBe('20');
@@ -201,7 +130,7 @@ describe('EntryRisk.decide', () => {
 
     // stop 5 % below 33 000: leverage ≤ 1 / (2 × 0.05 + 0.005) = 9.52 → 9x (asked 15x);
     // 10 000 × 0.1 × 9 / 33 000 = 0.2727… → 0.272; notional 0.272 × 33 000 = 8976, margin 8976 / 9 = 997.333…
-    const approved = await entryRisk.decide(input({ price: 33_000, leverage: 15, signal: signal({ sl: { kind: 'percent', value: 5 } }) }), await entryRisk.prefetch('acc-1'));
+    const approved = await entryRisk.decide(input({ price: 33_000, leverage: 15, signal: signal({ sl: { kind: 'percent', value: 5 } }) }), await entryRisk.prefetch(account()));
 
     expect(approved.amount).toBe('0.272');
     expect(approved.leverage).toBe(9);
@@ -213,7 +142,7 @@ describe('EntryRisk.decide', () => {
 
   it('passes the signal’s size and strategy to the engine', async () => {
     const { entryRisk } = setup();
-    const snapshot = await entryRisk.prefetch('acc-1');
+    const snapshot = await entryRisk.prefetch(account());
 
     expect((await entryRisk.decide(input({ signal: signal({ size: { kind: 'contracts', value: 0.5 } }) }), snapshot)).amount).toBe('0.5');
     // scalp sizes at 2 %: 200 × 5 / 100 = 10
@@ -225,7 +154,7 @@ describe('EntryRisk.decide', () => {
     const { entryRisk, audit } = setup();
     const longOnly = account({ risk: { limits: { longOnly: true } } });
 
-    const error = await rejection(entryRisk.decide(input({ account: longOnly, side: 'short', signal: signal({ intent: 'enter_short' }) }), await entryRisk.prefetch('acc-1')));
+    const error = await rejection(entryRisk.decide(input({ account: longOnly, side: 'short', signal: signal({ intent: 'enter_short' }) }), await entryRisk.prefetch(account())));
 
     expect(error.code).toBe('LONG_ONLY');
     expect(error.details).toEqual({ side: 'short' });
@@ -238,7 +167,7 @@ describe('EntryRisk.decide', () => {
     const { entryRisk, risk, audit } = setup();
     await risk.saveState({ ...emptyRiskState('acc-1', T0), switches: { drawdown: { tripped: true, trippedAt: T0 - MINUTE, trips: 1, numbers: { drawdownPct: 25 } } }, version: 1 }, 0);
 
-    const error = await rejection(entryRisk.decide(input(), await entryRisk.prefetch('acc-1')));
+    const error = await rejection(entryRisk.decide(input(), await entryRisk.prefetch(account())));
 
     expect(error.code).toBe('KILL_SWITCH_DRAWDOWN');
     expect(audit.events[0]?.data).toMatchObject({ code: 'KILL_SWITCH_DRAWDOWN', numbers: { drawdownPct: 25 } });
@@ -249,7 +178,7 @@ describe('EntryRisk.decide', () => {
     // three losses, the last 5 min ago: limit 3, cooldown 60 min
     for (const at of [T0 - 7 * MINUTE, T0 - 6 * MINUTE, T0 - 5 * MINUTE]) await trades.put(closedTrade(-1, at));
 
-    const error = await rejection(entryRisk.decide(input(), await entryRisk.prefetch('acc-1')));
+    const error = await rejection(entryRisk.decide(input(), await entryRisk.prefetch(account())));
 
     expect(error.code).toBe('LOSS_STREAK_COOLDOWN');
     expect(error.details).toMatchObject({ count: 3, until: T0 - 5 * MINUTE + 60 * MINUTE });
@@ -260,26 +189,26 @@ describe('EntryRisk.decide', () => {
     const capped = account({ risk: { limits: { maxExposurePct: 100 } } });
 
     const reverse = setup();
-    reverse.putPosition(position(BTC, 'short', '100', '100'));
+    reverse.positions.seed(position(BTC, 'short', '100', '100'));
     // long on BTC reverses the short: nothing open counts, 50 BTC as usual
-    expect((await reverse.entryRisk.decide(input({ account: capped }), await reverse.entryRisk.prefetch('acc-1'))).amount).toBe('50');
+    expect((await reverse.entryRisk.decide(input({ account: capped }), await reverse.entryRisk.prefetch(account()))).amount).toBe('50');
     expect(reverse.stats.get.mock.calls.map((c) => c[0])).toEqual([BTC]);
 
     const other = setup();
-    other.putPosition(position(ETH, 'short', '5', '2000'));
-    const error = await rejection(other.entryRisk.decide(input({ account: capped }), await other.entryRisk.prefetch('acc-1')));
+    other.positions.seed(position(ETH, 'short', '5', '2000'));
+    const error = await rejection(other.entryRisk.decide(input({ account: capped }), await other.entryRisk.prefetch(account())));
     expect(error.code).toBe('MAX_EXPOSURE');
     expect(error.details).toMatchObject({ existing: 10_000, cap: 10_000 });
     expect(other.stats.get.mock.calls.map((c) => c[0]).sort()).toEqual([BTC, ETH]);
   });
 
   it('counts a same-side position on the symbol against the position cap, and ignores flat rows', async () => {
-    const { entryRisk, putPosition } = setup();
+    const { entryRisk, positions } = setup();
     // cap 100 % of 10 000; an open long of 60 BTC at 100 = 6000 leaves 4000 → 40 BTC (sized 50)
-    putPosition(position(BTC, 'long', '60', '100'));
-    putPosition(position(ETH, undefined, '0', '0'));
+    positions.seed(position(BTC, 'long', '60', '100'));
+    positions.seed(position(ETH, undefined, '0', '0'));
 
-    const approved = await entryRisk.decide(input(), await entryRisk.prefetch('acc-1'));
+    const approved = await entryRisk.decide(input(), await entryRisk.prefetch(account()));
 
     expect(approved.amount).toBe('40');
   });
@@ -298,7 +227,7 @@ describe('EntryRisk.decide', () => {
       volLong: 0.02,
     });
 
-    const approved = await entryRisk.decide(input({ leverage: 6 }), await entryRisk.prefetch('acc-1'));
+    const approved = await entryRisk.decide(input({ leverage: 6 }), await entryRisk.prefetch(account()));
 
     expect(approved).toMatchObject({ amount: '20', leverage: 2 });
     expect(stats.get).toHaveBeenCalledWith(BTC, T0);

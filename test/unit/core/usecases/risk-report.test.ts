@@ -1,70 +1,21 @@
 // RiskReport.show (`risk show`) from in-memory tables: effective limits, usage figures worked out
 // by hand from the stored equity, and whether entries are allowed right now.
-import { DEFAULT_ACCOUNT_SETTINGS, type Account, type AccountSettings } from '../../../../shared/core/domain/account';
-import type { BookPosition, PositionSide, TradeRecord } from '../../../../shared/core/domain/trade';
+import type { Account } from '../../../../shared/core/domain/account';
+import type { BookPosition, TradeRecord } from '../../../../shared/core/domain/trade';
 import { DEFAULT_RISK_CONFIG } from '../../../../shared/core/risk/config';
 import { emptyRiskState, SWITCH_NAMES, type RiskState } from '../../../../shared/core/risk/state';
 import { AccountInputError } from '../../../../shared/core/usecases/accounts';
 import { RiskReport } from '../../../../shared/core/usecases/risk-report';
-import { ManualClock, T0 } from '../fakes';
-import { MemoryAccounts, MemoryPositions, MemoryRiskStore, MemoryTrades } from '../memory-repos';
-
-const MINUTE = 60_000;
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
-const SOL = 'SOL/USDT:USDT';
-
-function account(status: Account['status'] = 'active', settings: Partial<AccountSettings> = {}): Account {
-  return {
-    accountId: 'acc-1',
-    name: 'main',
-    exchange: 'paper',
-    testnet: false,
-    status,
-    webhookTokenHash: 'x',
-    settings: { ...DEFAULT_ACCOUNT_SETTINGS, ...settings },
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
-
-function position(symbol: string, side: PositionSide | undefined, quantity: string, entryPrice: string): BookPosition {
-  return { accountId: 'acc-1', symbol, ...(side ? { side, tradeId: `trade-${symbol}` } : {}), quantity, entryPrice, leverage: 5, updatedAt: T0, appliedOrderIds: [], version: 1 };
-}
-
-let tradeSeq = 0;
-function closedTrade(realizedPnl: number, closedAt: number): TradeRecord {
-  tradeSeq += 1;
-  return {
-    accountId: 'acc-1',
-    tradeId: `t${tradeSeq}`,
-    symbol: BTC,
-    side: 'long',
-    status: 'closed',
-    leverage: 5,
-    quantity: '0',
-    maxQuantity: '1',
-    entryPrice: '100',
-    exitedQuantity: '1',
-    openedAt: closedAt - MINUTE,
-    closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl,
-    openSignalId: `s${tradeSeq}`,
-    updatedAt: closedAt,
-  };
-}
+import { T0 } from '../fakes';
+import { MemoryAccounts } from '../memory-repos';
+import { accountRecord, accountWithSettings, bookPosition as position, BTC, closedBtcTrade as closedTrade, ETH, memoryRiskTables, MINUTE, SOL } from '../risk/fixtures';
 
 async function setup(options: { account?: Account; state?: RiskState; positions?: BookPosition[]; trades?: TradeRecord[] } = {}) {
-  const accounts = new MemoryAccounts([options.account ?? account()]);
-  const positions = new MemoryPositions();
-  for (const p of options.positions ?? []) positions.rows.set(`${p.accountId}|${p.symbol}`, p);
-  const trades = new MemoryTrades();
+  const { positions, trades, risk, clock } = memoryRiskTables();
+  positions.seed(...(options.positions ?? []));
   for (const t of options.trades ?? []) await trades.put(t);
-  const risk = new MemoryRiskStore();
   if (options.state) await risk.saveState(options.state, 0);
-  return new RiskReport({ accounts, positions, trades, risk, clock: new ManualClock(T0) });
+  return new RiskReport({ accounts: new MemoryAccounts([options.account ?? accountRecord()]), positions, trades, risk, clock });
 }
 
 // 0.5 BTC at 30 000 = 15 000 and 2 ETH at 2000 = 4000: exposure 19 000; the flat SOL row counts nothing.
@@ -157,7 +108,7 @@ describe('RiskReport.show', () => {
   });
 
   it.each(['paused', 'disabled'] as const)('shows entries blocked on a %s account, with no switch to blame', async (status) => {
-    const view = await (await setup({ account: account(status) })).show('acc-1');
+    const view = await (await setup({ account: accountRecord({ status }) })).show('acc-1');
     expect(view.status).toBe(status);
     expect(view.entries).toBe('blocked');
     expect(view).not.toHaveProperty('blockedBy');
@@ -165,7 +116,7 @@ describe('RiskReport.show', () => {
 
   it('shows the account’s effective configuration and its own overrides', async () => {
     const risk = { limits: { maxOpenPositions: 3 }, strategySizing: { scalp: { percent: 2 } }, switches: { dailyLossPct: 2, timeZone: 'Asia/Seoul' } };
-    const view = await (await setup({ account: account('active', { maxLeverage: 12, defaultSizePercent: 4, risk }) })).show('acc-1');
+    const view = await (await setup({ account: accountWithSettings({ maxLeverage: 12, defaultSizePercent: 4, risk }) })).show('acc-1');
 
     expect(view.limits).toEqual({ ...DEFAULT_RISK_CONFIG.limits, maxLeverage: 12, maxOpenPositions: 3 });
     expect(view.sizing).toEqual({ ...DEFAULT_RISK_CONFIG.sizing, percent: 4 });
