@@ -66,6 +66,7 @@ export class RiskEngine {
       if (result.outcome === 'adjust' && result.leverage !== undefined && result.leverage < proposal.leverage) proposal.leverage = result.leverage;
     }
 
+    const stats = inputs.stats(request.symbol);
     let sized;
     try {
       sized = sizePosition({
@@ -77,7 +78,7 @@ export class RiskEngine {
         trades: closed,
         ...(request.explicit ? { explicit: request.explicit } : {}),
         ...(request.stopPrice !== undefined ? { stopPrice: request.stopPrice } : {}),
-        ...(inputs.stats(request.symbol) ? { stats: inputs.stats(request.symbol) } : {}),
+        ...(stats ? { stats } : {}),
       });
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'SIZING_FAILED';

@@ -58,6 +58,13 @@ export class ReconcileBook {
       }
       const held = bySymbol.get(position.symbol);
       const bookQty = new Big(position.quantity);
+      const short = !held || held.side !== position.side || new Big(held.quantity).lt(bookQty);
+      if (short && (await this.protectiveFillPending(exchange, position))) {
+        // One of our stops or targets filled and its booking is on its way (the paper trigger job,
+        // or the protective sync): that is not a close made outside the system.
+        findings.inFlight++;
+        continue;
+      }
       if (!held || held.side !== position.side) {
         await this.closedOutside(exchange, position, bookQty, held ? 'the exchange holds the other side' : 'the exchange is flat');
         findings.closedOutside++;
@@ -82,6 +89,17 @@ export class ReconcileBook {
 
     findings.orphansCanceled = await this.cancelOrphans(exchange, accountId, recent, bySymbol, busy);
     return findings;
+  }
+
+  /** True when a protective order of the position has filled on the exchange but is not booked yet. */
+  private async protectiveFillPending(exchange: ExchangePort, position: BookPosition): Promise<boolean> {
+    for (const ref of refsOf(position)) {
+      const record = await this.deps.orders.get(position.accountId, ref.clientOrderId);
+      if (record?.bookedAt) continue;
+      const order = await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
+      if (order && order.status !== 'open' && order.filled !== '' && new Big(order.filled).gt(0)) return true;
+    }
+    return false;
   }
 
   /** Books the close the exchange made without us, at the fills it reports (else the last price). */

@@ -110,7 +110,9 @@ export class RiskCheck {
     };
 
     // Protective fills first: a stop the exchange filled is booked as a stop, not as a manual close.
-    if (account.exchange !== 'paper') await this.syncProtection(account, exchange, report);
+    // Paper accounts too: the paper trigger job books them at once, but a run that died between
+    // the trigger and the booking leaves the fill to this one (bookings are idempotent).
+    await this.syncProtection(account, exchange, report);
 
     const [balance, live] = await Promise.all([timed(() => exchange.fetchBalance()), timed(() => exchange.fetchPositions())]);
     let findings: ReconcileFindings | undefined;

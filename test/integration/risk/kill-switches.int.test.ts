@@ -163,3 +163,20 @@ test('an emulated trailing stop (paper has no native one) follows the best price
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'stop_loss' });
   expect(Number(trade?.exitPrice)).toBeLessThanOrEqual(53_900);
 });
+
+test('a paper stop that fired but whose booking was lost (the trigger job died after the trigger) is booked as a stop, not as a manual close', async () => {
+  const { accountId } = await h.createAccount(10_000);
+  await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 1_000 }, sl: { kind: 'percent', value: 2 } }));
+  h.prices.set(BTC.unified, 48_000);
+  const account = await h.runtime.repos.accounts.get(accountId);
+  const fired = await h.runtime.paperExchange(account!).processPrice(); // the trigger, without the booking
+  expect(fired).toHaveLength(1);
+
+  const report = await riskCheck(accountId);
+
+  expect(report.protectiveFills).toBe(1);
+  expect(report.closedOutside).toBe(0);
+  const [trade] = await h.runtime.repos.trades.listByAccount(accountId);
+  expect(trade).toMatchObject({ status: 'closed', exitReason: 'stop_loss' });
+  expect(await events(accountId, 'alert')).toEqual([]);
+});
