@@ -42,8 +42,8 @@ const E2E_SIGNALS = Number(process.env.BENCH_E2E_SIGNALS ?? 200);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const LIVE_SIGNALS = Number(process.env.BENCH_LIVE_SIGNALS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'tvat-bench-'));
-/** Scheduled jobs held off during the latency runs (paper tick, risk check, strategy runner). */
-const QUIET_SCHEDULES = { paperTickMs: 60_000, riskCheckMs: 60_000, strategyTimeframes: [] } as const;
+/** Scheduled jobs held off during the latency runs (paper tick, risk check, strategy runner, notifier). */
+const QUIET_SCHEDULES = { paperTickMs: 60_000, riskCheckMs: 60_000, strategyTimeframes: [], notifications: false } as const;
 /**
  * The bench accounts open and close hundreds of times in a row, losing the fees each time: the
  * loss-streak cooldown (3 losses → 60 min) would rightly stop them after the third. It is off for

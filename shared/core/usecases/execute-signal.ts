@@ -36,9 +36,10 @@ export interface ExecuteSignalDeps {
   slippage?: SlippagePolicy;
 }
 
+/** `exchange`: the account's exchange once known (metrics dimension). */
 export type ExecutionOutcome =
-  | { status: 'executed'; summary: string; orders: string[] }
-  | { status: 'rejected'; code: string; reason: string }
+  | { status: 'executed'; summary: string; orders: string[]; exchange?: string }
+  | { status: 'rejected'; code: string; reason: string; exchange?: string }
   | { status: 'skipped'; reason: string };
 
 interface PlannedLeg {
@@ -73,25 +74,27 @@ export class ExecuteSignal {
     if (claim === 'done') return { status: 'skipped', reason: 'already executed' };
     if (claim === 'busy') throw new TransientError(`signal ${signal.signalId} is being executed by another delivery`);
 
+    const context: { exchange?: string } = {};
     try {
-      const outcome = await this.run(signal);
+      const outcome = await this.run(signal, context);
       await ledger.finishExecution(signal.accountId, signal.signalId, 'executed', outcome.summary, clock.now());
       await this.audit(signal, 'signal.executed', outcome.summary, { orders: outcome.orders });
-      return outcome;
+      return { ...outcome, ...(context.exchange ? { exchange: context.exchange } : {}) };
     } catch (error) {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
       if (error instanceof SignalRejectedError) {
         await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${error.code}: ${error.message}`, clock.now());
         await this.audit(signal, 'signal.rejected', error.message, { code: error.code, ...error.details });
-        return { status: 'rejected', code: error.code, reason: error.message };
+        return { status: 'rejected', code: error.code, reason: error.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
       }
       throw error; // retryable: the message returns to the queue, the lease expires, a retry resumes
     }
   }
 
-  private async run(signal: Signal): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
+  private async run(signal: Signal, context: { exchange?: string }): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const account = await this.deps.accounts.get(signal.accountId);
     if (!account) throw new SignalRejectedError(`account ${signal.accountId} does not exist`, 'UNKNOWN_ACCOUNT');
+    context.exchange = account.exchange;
     const entry = isEntry(signal.intent);
     // Closes always pass; only new exposure is refused (case 25). A reverse still closes.
     let entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;

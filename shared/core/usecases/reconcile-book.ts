@@ -123,7 +123,7 @@ export class ReconcileBook {
       ...(position.strategy ? { strategy: position.strategy } : {}),
     });
     const message = `${symbol}: ${full ? 'closed' : `reduced by ${quantity.toString()}`} outside the system (${why}); booked at ${exit.price}${exit.estimated ? ' (last price: the exchange reported no fill)' : ''}`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: exit.fee, estimated: exit.estimated, tradeId: position.tradeId } });
+    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: exit.fee, estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
     await this.alert(accountId, message, 'warning', { symbol, tradeId: position.tradeId ?? '' });
   }
 
@@ -170,7 +170,7 @@ export class ReconcileBook {
       strategy: 'external',
     });
     const message = `${held.symbol}: a ${held.side} of ${held.quantity} @ ${held.entryPrice} that the system did not open; recorded as external (limits count it; no stop is placed for it)`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol: held.symbol, side: held.side, quantity: held.quantity, entryPrice: held.entryPrice, exchange: exchange.exchangeId } });
+    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol: held.symbol, side: held.side, quantity: held.quantity, entryPrice: held.entryPrice, exchange: exchange.exchangeId, alerted: true } });
     await this.alert(accountId, message, 'warning', { symbol: held.symbol });
   }
 

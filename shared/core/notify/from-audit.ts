@@ -1,0 +1,90 @@
+// Which audit events are worth a message, and the message's compact template. The audit log is the
+// one source: every function already writes what it decided there, with its numbers, so the
+// notifier needs no coupling to the functions (in the cloud it reads the table's stream).
+import type { AuditEvent } from '../domain/audit';
+import type { Notification, NotificationKind, Severity } from './types';
+
+/** An audit event as the stream delivers it: with its sort key, which is unique. */
+export type StoredAuditEvent = AuditEvent & { eventId?: string };
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** +12.35 / -3.1: a signed amount, at most 2 decimals for money that reads at a glance. */
+export function signed(value: number, decimals = 2): string {
+  const rounded = Number(value.toFixed(decimals));
+  return `${rounded > 0 ? '+' : ''}${rounded.toFixed(decimals)}`;
+}
+
+const severityOf = (event: AuditEvent, fallback: Severity): Severity => {
+  const s = event.data?.severity;
+  return s === 'critical' || s === 'warning' || s === 'info' ? s : fallback;
+};
+
+function base(event: StoredAuditEvent, kind: NotificationKind, severity: Severity, title: string, lines: string[] = []): Notification {
+  const n: Notification = { kind, severity, at: event.at, title, lines, id: event.eventId ?? `${event.accountId}#${event.at}#${event.type}` };
+  n.accountId = event.accountId;
+  if (event.signalId) n.signalId = event.signalId;
+  return n;
+}
+
+/** The notification an audit event calls for, or undefined when it is bookkeeping (intents, dedup…). */
+export function notificationOf(event: StoredAuditEvent): Notification | undefined {
+  const d = event.data ?? {};
+  switch (event.type) {
+    case 'signal.rejected': {
+      const code = str(d.code) ?? 'REJECTED';
+      // A refusal by the risk engine has its own, richer event (risk.refused): do not say it twice.
+      if (isRiskCode(code)) return undefined;
+      return base(event, 'signal_rejected', 'warning', `Signal rejected ${str(d.symbol) ?? ''} ${str(d.intent) ?? ''}: ${code}`.replace(/\s+/g, ' '), [event.message]);
+    }
+    case 'order.sent':
+      return base(event, 'order_placed', 'info', `Order placed: ${event.message}`);
+    case 'order.filled':
+      return base(event, 'order_filled', 'info', `Filled: ${event.message}`, num(d.fee) !== undefined ? [`fee ${num(d.fee)}`] : []);
+    case 'order.failed': {
+      const code = str(d.code);
+      const exchangeCode = str(d.exchangeCode);
+      return base(event, 'order_failed', 'warning', `Order failed${code ? ` (${code}${exchangeCode ? `, exchange ${exchangeCode}` : ''})` : ''}`, [event.message]);
+    }
+    case 'protective.triggered':
+      return base(event, 'protective_hit', 'info', event.message.charAt(0).toUpperCase() + event.message.slice(1), [str(d.trigger) ? `trigger ${str(d.trigger)}, fill ${str(d.fill) ?? '?'}` : ''].filter(Boolean));
+    case 'trade.closed': {
+      const pnl = num(d.realizedPnl);
+      const roi = num(d.roiPct);
+      const title = pnl !== undefined ? `Trade closed: ${signed(pnl)} USDT${roi !== undefined ? ` (${signed(roi)} %)` : ''}` : 'Trade closed';
+      return base(event, 'trade_closed', pnl !== undefined && pnl < 0 ? 'warning' : 'info', title, [event.message]);
+    }
+    case 'risk.refused':
+      return base(event, 'risk_refused', 'warning', `Entry refused by risk: ${str(d.code) ?? ''} ${str(d.symbol) ?? ''}`.trim(), [event.message.replace(/^entry refused: /, '')]);
+    case 'risk.switch': {
+      const kind = str(d.kind) ?? 'changed';
+      const name = str(d.switch) ?? 'switch';
+      const severity: Severity = kind === 'tripped' ? (name === 'drawdown' ? 'critical' : 'warning') : 'info';
+      return base(event, 'kill_switch', severity, `Kill switch ${name} ${kind}`, [event.message]);
+    }
+    case 'reconcile':
+      // A finding that also raised an alert is told once, by the alert.
+      if (d.alerted === true) return undefined;
+      return base(event, 'reconciliation', 'warning', `Reconciliation: ${event.message}`);
+    case 'alert':
+      // A switch trip writes an alert beside its risk.switch event: told once, as the kill switch.
+      if (d.switch !== undefined) return undefined;
+      return base(event, 'alert', severityOf(event, 'warning'), event.message);
+    case 'account.status':
+      return base(event, 'alert', 'info', `Account ${event.accountId}: ${event.message}`);
+    default:
+      return undefined;
+  }
+}
+
+const RISK_CODES = /^(KILL_SWITCH_|LOSS_STREAK|CIRCUIT_BREAKER|LONG_ONLY|MAX_|LEVERAGE_CAP|LIQUIDATION_|CORRELATED|VAR_LIMIT|NEEDS_STOP|KELLY_|NO_MARKET_DATA|BELOW_MIN_AMOUNT|MIN_NOTIONAL)/;
+const isRiskCode = (code: string): boolean => RISK_CODES.test(code);
+
+/** The text of one notification as a person reads it: title, then its lines. */
+export function renderNotification(n: Notification, options: { withAccount?: boolean } = {}): string {
+  const head = `${marker(n.severity)} ${n.title}${options.withAccount && n.accountId ? ` [${n.accountId}]` : ''}`;
+  return [head, ...n.lines.filter((l) => l && l !== n.title).map((l) => `  ${l}`)].join('\n');
+}
+
+export const marker = (severity: Severity): string => (severity === 'critical' ? '🚨' : severity === 'warning' ? '⚠️' : 'ℹ️');

@@ -1,0 +1,71 @@
+// The notifier's vocabulary: what happened (a Notification, made from an audit event or a job),
+// how it is written for a person (a Message), and where it goes (a channel). Channels are ports:
+// Telegram, SNS email, Discord webhook, and the console/file of the local stack.
+
+export type Severity = 'info' | 'warning' | 'critical';
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** What a notification is about: rules select on it. */
+export type NotificationKind =
+  | 'signal_rejected'
+  | 'order_placed'
+  | 'order_filled'
+  | 'order_failed'
+  | 'protective_hit'
+  | 'trade_closed'
+  | 'risk_refused'
+  | 'kill_switch'
+  | 'reconciliation'
+  | 'alert'
+  | 'function_error'
+  | 'report';
+
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['signal_rejected', 'order_placed', 'order_filled', 'order_failed', 'protective_hit', 'trade_closed', 'risk_refused', 'kill_switch', 'reconciliation', 'alert', 'function_error', 'report'];
+
+export interface Notification {
+  kind: NotificationKind;
+  severity: Severity;
+  /** epoch ms UTC of the event */
+  at: number;
+  accountId?: string;
+  /** the signal it belongs to: the correlation id from webhook to notifier */
+  signalId?: string;
+  /** one line, the gist ("BTC/USDT:USDT long closed: +123.45 USDT (+2.1 %)") */
+  title: string;
+  /** a few short lines with the numbers */
+  lines: string[];
+  /** stable id (the audit event's), so a redelivered event is recognised */
+  id: string;
+}
+
+/** A PNG (or other file) sent with a message: the report's equity chart. */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+/** What a channel sends: text already rendered, possibly several notifications batched into one. */
+export interface Message {
+  text: string;
+  severity: Severity;
+  attachment?: Attachment;
+}
+
+export type ChannelName = 'telegram' | 'email' | 'discord' | 'console';
+
+/** A channel refused for now and said when to come back (Telegram/Discord 429 retry_after). */
+export class ChannelRateLimitedError extends Error {
+  constructor(readonly channel: ChannelName, readonly retryAfterMs: number) {
+    super(`${channel} rate limited: retry after ${retryAfterMs} ms`);
+    this.name = 'ChannelRateLimitedError';
+  }
+}
+
+export interface NotificationChannel {
+  readonly name: ChannelName;
+  /** the largest text one message may carry (Telegram 4,096; Discord 2,000) */
+  readonly maxTextLength: number;
+  /** Sends one message; honours the service's rate limits itself up to its own budget. */
+  send(message: Message): Promise<void>;
+}
