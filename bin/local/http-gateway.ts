@@ -1,5 +1,6 @@
 // Plays API Gateway (HTTP API, payload 2.0) locally: turns requests into the same events the
-// cloud sends, for the same handler. Routes: POST /webhook, POST /webhook/{account}, GET /health.
+// cloud sends, for the same handler. Routes: POST /webhook, POST /webhook/{account}, GET /health,
+// and POST /telegram (the Telegram bot) when its handler is given.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -11,6 +12,8 @@ const GATEWAY_BODY_CAP = 1024 * 1024;
 
 export interface GatewayOptions {
   webhook: HttpHandler;
+  /** functions/telegram-bot: POST /telegram (absent: 404) */
+  telegram?: HttpHandler;
   /** false until every part of the stack is ready: /health answers 503 meanwhile */
   isReady: () => boolean;
   /** extra local-only routes (GET), e.g. the CLI's discovery document */
@@ -43,6 +46,8 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const local = req.method === 'GET' ? options.localRoutes?.[path] : undefined;
   if (local) return send(res, { statusCode: 200, body: JSON.stringify(local()) });
 
+  if (path === '/telegram' && req.method === 'POST' && options.telegram) return telegram(options, options.telegram, req, res, url);
+
   const match = /^\/webhook(?:\/([^/]+))?$/.exec(path);
   if (!match || req.method !== 'POST') return send(res, { statusCode: 404, body: '{"error":"not_found"}' });
   if (!options.isReady()) return send(res, { statusCode: 503, body: '{"error":"starting"}' });
@@ -53,6 +58,16 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const event = toEvent(req, url, body, account);
   const context = { functionName: 'webhook-local', awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 5_000 } as unknown as Context;
   send(res, await options.webhook(event, context));
+}
+
+async function telegram(options: GatewayOptions, handler: HttpHandler, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (!options.isReady()) return send(res, { statusCode: 503, body: '{"error":"starting"}' });
+  const body = await readBody(req);
+  if (body === undefined) return send(res, { statusCode: 413, body: '{"error":"payload_too_large"}' });
+  const base = toEvent(req, url, body, undefined);
+  const event = { ...base, routeKey: 'POST /telegram', requestContext: { ...base.requestContext, routeKey: 'POST /telegram' } };
+  const context = { functionName: 'telegram-bot-local', awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+  send(res, await handler(event, context));
 }
 
 function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string | undefined): APIGatewayProxyEventV2 {

@@ -9,6 +9,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
+import { createNotifierHandler } from '../../functions/notifier/app';
+import { createTelegramBotHandler } from '../../functions/telegram-bot/app';
+import { telegramBotEnvSchema } from '../../shared/platform/telegram-config';
+import { buildTelegramBot } from '../../shared/runtime/telegram-bot';
 import { createRiskCheckHandler } from '../../functions/risk-check/app';
 import { createStrategyRunnerHandler } from '../../functions/strategy-runner/app';
 import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-source';
@@ -19,6 +23,9 @@ import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platf
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
 import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
+import { buildNotifier } from '../../shared/runtime/notifier';
+import { notifierEnvSchema } from '../../shared/platform/notify-config';
+import { startAuditTail } from './audit-tail';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
@@ -56,6 +63,8 @@ export interface LocalStackOptions {
    * 1h, 4h, 1d: what the replayed 1h files can make); [] = no strategy runner.
    */
   strategyTimeframes?: readonly StrategyTimeframe[];
+  /** notifications: console + DATA_DIR/notifications.jsonl, and Telegram when TELEGRAM_BOT_TOKEN is set (false: off) */
+  notifications?: boolean;
 }
 
 /** What the CLI reads from GET /_local/config to reach this stack's stand-ins. */
@@ -188,9 +197,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       cleanups.unshift(async () => stopTimer());
     }
 
+    // Notifications: the audit table's new events, tailed as its stream would deliver them, go to
+    // the console and a file (and Telegram/Discord when their variables are set), as they happen.
+    if (options.notifications !== false) {
+      const notifyEnv = loadEnv(notifierEnvSchema, { ...process.env, ...common, LOCAL_NOTIFY_FILE: join(dataDir, 'notifications.jsonl') });
+      const notifierLogger = createLogger('notifier');
+      const notify = createNotifierHandler(await buildNotifier(notifyEnv, { logger: notifierLogger, ...(options.clock ? { clock: options.clock } : {}) }), notifierLogger);
+      const stopTail = startAuditTail({ db: runtime.repos.documentClient, stage: LOCAL_STAGE, accounts: runtime.repos.accounts, onEvents: (e) => (ready ? notify(e) : Promise.resolve()), onError: (e) => logger.error('notifier failed', { error: String(e) }) });
+      // Held messages (quiet hours, throttling) go out at the end of the quiet window even if nothing new happens.
+      const flushTimer = setInterval(() => void (ready ? notify({ Records: [] }) : Promise.resolve()).catch((e) => logger.error('notifier flush failed', { error: String(e) })), 60_000);
+      cleanups.unshift(async () => {
+        stopTail();
+        clearInterval(flushTimer);
+      });
+    }
+
     // The discovery document names the gateway's own URL, known only once it listens.
     const published: { discovery?: LocalDiscovery } = {};
-    const gateway = await startGateway({ webhook, isReady: () => ready, localRoutes: { '/_local/config': () => published.discovery } }, options.port);
+    // The Telegram bot's webhook route, when a bot is configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_IDS,
+    // TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_URL for a fake Bot API): the same handler as the cloud's.
+    const telegramConfigured = !!(process.env.TELEGRAM_BOT_TOKEN && process.env.TELEGRAM_CHAT_IDS && process.env.TELEGRAM_WEBHOOK_SECRET);
+    const telegram = telegramConfigured
+      ? createTelegramBotHandler(buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }), options.clock ? { clock: options.clock } : {}), createLogger('telegram-bot'))
+      : undefined;
+    const gateway = await startGateway({ webhook, ...(telegram ? { telegram } : {}), isReady: () => ready, localRoutes: { '/_local/config': () => published.discovery } }, options.port);
     cleanups.unshift(() => new Promise<void>((r) => { gateway.server.closeAllConnections?.(); gateway.server.close(() => r()); }));
     const discovery: LocalDiscovery = {
       stage: LOCAL_STAGE,

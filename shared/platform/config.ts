@@ -18,7 +18,7 @@ export const int = (def: number) =>
     // zod 4 returns a default as the *output*, without running the pipe: give the number itself.
     def,
   );
-const csv = z._default(
+export const csv = z._default(
   z.pipe(
     z.string(),
     z.transform((s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)),

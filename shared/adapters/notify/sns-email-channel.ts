@@ -1,0 +1,65 @@
+// Email through an SNS topic with email subscriptions: one Publish per message, the first line
+// as the subject. SNS email is plain text with no attachments, so a chart is mentioned, not sent
+// (base64 in a mail body helps nobody and eats the 256 KB message limit).
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Message, NotificationChannel } from '../../core/notify/types';
+
+export interface SnsEmailChannelOptions {
+  sns: SNSClient;
+  topicArn: string;
+}
+
+/** SNS: a subject "must be less than 100 characters", ASCII, no line breaks or control characters. */
+export const SNS_SUBJECT_MAX = 99;
+/** SNS: a message is at most 256 KB (262,144 bytes of UTF-8); kept a little under for the SDK's envelope. */
+export const SNS_MESSAGE_MAX_BYTES = 262_144 - 1_024;
+
+/**
+ * The subject SNS accepts, from the first non-blank line: characters SNS refuses (anything not
+ * printable ASCII, such as an emoji severity marker or "ⓈM") are dropped, runs of spaces become
+ * one, and a cut is marked with "...". Empty when nothing usable is left.
+ */
+export function emailSubject(text: string): string {
+  const first = text.split('\n').find((line) => line.trim() !== '') ?? '';
+  const ascii = first
+    .replace(/[^\x20-\x7e]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ascii.length <= SNS_SUBJECT_MAX ? ascii : `${ascii.slice(0, SNS_SUBJECT_MAX - 3).trimEnd()}...`;
+}
+
+export class SnsEmailChannel implements NotificationChannel {
+  readonly name = 'email' as const;
+  readonly maxTextLength = 200_000;
+  private readonly sns: SNSClient;
+  private readonly topicArn: string;
+
+  constructor(options: SnsEmailChannelOptions) {
+    this.sns = options.sns;
+    this.topicArn = options.topicArn;
+  }
+
+  async send(message: Message): Promise<void> {
+    let body = message.text;
+    if (message.attachment) {
+      body += `\n\n(The chart ${message.attachment.filename} cannot travel by email: it is attached to the Telegram/Discord message or stored with the report.)`;
+    }
+    const subject = emailSubject(message.text) || `Trading notification (${message.severity})`;
+    await this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: fitBytes(body, SNS_MESSAGE_MAX_BYTES) }));
+  }
+}
+
+/**
+ * `text` cut to at most `maxBytes` of UTF-8 at a line boundary, with a note. 200,000 characters
+ * (maxTextLength) fit unless many are multi-byte; a refused Publish would lose the whole mail.
+ */
+function fitBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const note = '\n\n[... cut: the message exceeded the email size limit]';
+  const budget = maxBytes - Buffer.byteLength(note, 'utf8');
+  // Decoding a byte prefix drops a split trailing character as U+FFFD; strip that and cut at a line.
+  let head = Buffer.from(text, 'utf8').subarray(0, budget).toString('utf8').replace(/\uFFFD$/, '');
+  const lastLine = head.lastIndexOf('\n');
+  if (lastLine > head.length / 2) head = head.slice(0, lastLine);
+  return head + note;
+}

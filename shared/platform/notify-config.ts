@@ -1,0 +1,62 @@
+// The notifier's environment: which channels exist (a Telegram bot, Discord webhook, SNS email
+// topic; the console and a file locally), where their secrets live, and the routing rules.
+import * as z from 'zod/mini';
+import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from '../core/notify/config';
+import { parseClock } from '../core/notify/routing';
+import { NOTIFICATION_KINDS } from '../core/notify/types';
+import { common, csv, ConfigError } from './config';
+
+const severity = z.enum(['info', 'warning', 'critical']);
+const channel = z.enum(['telegram', 'email', 'discord', 'console']);
+const ruleSchema = z.object({
+  kinds: z.union([z.literal('*'), z.array(z.enum(NOTIFICATION_KINDS as [string, ...string[]]))]),
+  channels: z.array(channel),
+  minSeverity: severity,
+});
+const notifyConfigSchema = z.object({
+  rules: z.array(ruleSchema),
+  quietHours: z.optional(z.object({ start: z.string(), end: z.string(), timeZone: z.string() })),
+});
+
+/** NOTIFY_CONFIG: JSON of NotifyConfig; absent = the defaults. Named errors for each bad field. */
+export function parseNotifyConfig(raw: string | undefined): NotifyConfig {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_NOTIFY_CONFIG;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('invalid configuration: NOTIFY_CONFIG (not JSON)');
+  }
+  const parsed = notifyConfigSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: NOTIFY_CONFIG.${parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ')}`);
+  const config = parsed.data as NotifyConfig;
+  if (config.quietHours) {
+    try {
+      parseClock(config.quietHours.start);
+      parseClock(config.quietHours.end);
+      new Intl.DateTimeFormat('en-GB', { timeZone: config.quietHours.timeZone });
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: NOTIFY_CONFIG.quietHours (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  return config;
+}
+
+export const notifierEnvSchema = z.object({
+  ...common,
+  NOTIFY_CONFIG: z.optional(z.string()),
+  /** the bot token itself (local, tests) or the Secrets Manager secret holding it (cloud) */
+  TELEGRAM_BOT_TOKEN: z.optional(z.string()),
+  TELEGRAM_BOT_TOKEN_SECRET_ARN: z.optional(z.string()),
+  TELEGRAM_CHAT_IDS: csv,
+  /** another Bot API base URL: the local fake Telegram server */
+  TELEGRAM_API_URL: z.optional(z.url()),
+  DISCORD_WEBHOOK_URL: z.optional(z.url()),
+  DISCORD_WEBHOOK_SECRET_ARN: z.optional(z.string()),
+  /** SNS topic whose email subscriptions get the email channel */
+  EMAIL_TOPIC_ARN: z.optional(z.string()),
+  /** local stack: notifications also go to the console and this JSON-lines file */
+  LOCAL_NOTIFY_FILE: z.optional(z.string()),
+});
+
+export type NotifierEnv = z.output<typeof notifierEnvSchema>;
