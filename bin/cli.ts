@@ -7,6 +7,7 @@ import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } 
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { CliError, resolveTarget } from './cli-target';
 import { registerBacktestCommands } from './commands/backtest-commands';
+import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
 
@@ -122,6 +123,7 @@ accountListing('events', 'audit trail of an account, newest first', (q, id, limi
 
 registerAccountControlCommands(account);
 registerRiskCommands(program);
+registerReportCommands(program);
 registerBacktestCommands(program);
 registerStrategyCommands(program);
 

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from '../core/notify/config';
 import { parseClock } from '../core/notify/routing';
 import { NOTIFICATION_KINDS } from '../core/notify/types';
-import { common, csv, ConfigError } from './config';
+import { common, csv, ConfigError, int, oneOf } from './config';
 
 const severity = z.enum(['info', 'warning', 'critical']);
 const channel = z.enum(['telegram', 'email', 'discord', 'console']);
@@ -60,3 +60,19 @@ export const notifierEnvSchema = z.object({
 });
 
 export type NotifierEnv = z.output<typeof notifierEnvSchema>;
+
+/** The report job: the notifier's channels, the owner's time zone, and where prices come from. */
+export const reportEnvSchema = z.object({
+  ...notifierEnvSchema.shape,
+  /** the days and weeks reported are this zone's (IANA) */
+  REPORT_TIME_ZONE: z._default(z.string(), 'UTC'),
+  /** hourly candles for the buy-and-hold comparison: an exchange's public API, or the local replay */
+  CANDLE_SOURCE: oneOf(['exchange', 'replay'], 'exchange'),
+  CANDLE_EXCHANGE: oneOf(['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'], 'binanceusdm'),
+  EXCHANGE_API_URL: z.optional(z.url()),
+  EXCHANGE_TIMEOUT_MS: int(5_000),
+  PAPER_REPLAY_DIR: z.optional(z.string()),
+  PAPER_REPLAY_MS_PER_CANDLE: int(5_000),
+});
+
+export type ReportEnv = z.output<typeof reportEnvSchema>;

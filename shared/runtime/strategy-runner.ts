@@ -17,7 +17,10 @@ import type { StrategyRunnerEnv } from '../platform/strategy-runner-config';
 import { tableName } from '../platform/resource-names';
 import { dynamoClient } from './repositories';
 
-export function buildCandleSource(env: StrategyRunnerEnv, clock: Clock = systemClock): CandleSource {
+/** What the candle source needs from an environment (the strategy runner's, the report job's). */
+export type CandleSourceEnv = Pick<StrategyRunnerEnv, 'CANDLE_SOURCE' | 'CANDLE_EXCHANGE' | 'EXCHANGE_API_URL' | 'EXCHANGE_TIMEOUT_MS' | 'PAPER_REPLAY_DIR' | 'PAPER_REPLAY_MS_PER_CANDLE'>;
+
+export function buildCandleSource(env: CandleSourceEnv, clock: Clock = systemClock): CandleSource {
   if (env.CANDLE_SOURCE === 'replay') {
     return new ReplayCandleSource(
       new ReplayPriceSource({ ...(env.PAPER_REPLAY_DIR ? { dir: env.PAPER_REPLAY_DIR } : {}), msPerCandle: env.PAPER_REPLAY_MS_PER_CANDLE, clock, markets: new StaticMarketCatalog() }),

@@ -26,6 +26,8 @@ export type AuditType =
   | 'reconcile'
   /** the owner paused, resumed or flattened the account */
   | 'account.control'
+  /** a daily or weekly report went out (its numbers) */
+  | 'report.sent'
   /** something the owner must know now (exchange ban, order the system did not place…) */
   | 'alert';
 

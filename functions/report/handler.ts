@@ -1,0 +1,10 @@
+// Lambda entry: EventBridge Scheduler, daily and weekly. Channel secrets are read once per container.
+import { loadEnv } from '../../shared/platform/config';
+import { createLogger } from '../../shared/platform/logger';
+import { reportEnvSchema } from '../../shared/platform/notify-config';
+import { buildSendReports } from '../../shared/runtime/report';
+import { createReportHandler } from './app';
+
+const env = loadEnv(reportEnvSchema);
+const logger = createLogger('report');
+export const handler = createReportHandler(await buildSendReports(env, { logger }), logger);
