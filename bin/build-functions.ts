@@ -1,22 +1,30 @@
 // Bundles each Lambda function with the exact esbuild settings the CDK stacks use
 // (infra/constructs/bundling.ts) into dist/functions/<name>/index.mjs, and reports their sizes.
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_SETTINGS } from '../infra/constructs/bundling';
+import { ESBUILD_SETTINGS, FUNCTION_FILES } from '../infra/constructs/bundling';
 
-export const FUNCTION_NAMES = ['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner'] as const;
+export const FUNCTION_NAMES = ['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner', 'notifier', 'report', 'telegram-bot', 'alarm-relay'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/**
+ * The signal path and the trading jobs: what `buildFunctions` builds unless told otherwise (the
+ * bench cold-imports each with one trading environment; the notification functions need theirs).
+ */
+export const TRADING_FUNCTIONS: readonly FunctionName[] = ['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner'];
 
 export interface BundleReport {
   name: FunctionName;
   file: string;
+  /** the JavaScript bundle alone */
   bytes: number;
+  /** run-time files copied beside it, as the deployed function has them (the report's font) */
+  filesBytes: number;
 }
 
-export async function buildFunctions(outDir = 'dist/functions'): Promise<BundleReport[]> {
+export async function buildFunctions(outDir = 'dist/functions', names: readonly FunctionName[] = TRADING_FUNCTIONS): Promise<BundleReport[]> {
   const reports: BundleReport[] = [];
-  for (const name of FUNCTION_NAMES) {
+  for (const name of names) {
     const outfile = resolve(join(outDir, name, 'index.mjs'));
     await build({
       ...ESBUILD_SETTINGS,
@@ -28,11 +36,20 @@ export async function buildFunctions(outDir = 'dist/functions'): Promise<BundleR
       outfile,
       logLevel: 'warning',
     });
-    reports.push({ name, file: outfile, bytes: statSync(outfile).size });
+    let filesBytes = 0;
+    for (const file of FUNCTION_FILES[`functions/${name}/handler.ts`] ?? []) {
+      const target = join(dirname(outfile), basename(file));
+      copyFileSync(file, target);
+      filesBytes += statSync(target).size;
+    }
+    reports.push({ name, file: outfile, bytes: statSync(outfile).size, filesBytes });
   }
   return reports;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve('bin/build-functions.ts')) {
-  for (const r of await buildFunctions()) console.log(`${r.name.padEnd(11)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  ${r.file}`);
+  for (const r of await buildFunctions('dist/functions', FUNCTION_NAMES)) {
+    const files = r.filesBytes ? `  (+ ${(r.filesBytes / 1024).toFixed(1)} KB of files beside it)` : '';
+    console.log(`${r.name.padEnd(15)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB  ${r.file}${files}`);
+  }
 }

@@ -36,9 +36,36 @@ export function findProjectRoot(start: string = process.cwd()): string {
   }
 }
 
-export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOptions = {}): BuiltApp {
+/** `-c name=a,b` (a string) or a list in cdk.json; absent = undefined. */
+function contextList(app: App, name: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null) return undefined;
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  return items.map((s) => s.trim()).filter(Boolean);
+}
+
+function contextFlag(app: App, name: string): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null) return undefined;
+  return value === true || String(value).toLowerCase() === 'true';
+}
+
+/** The overrides given as options win over `-c` context values. */
+function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
-  const config = getStageConfig(stage, alarmEmail ? { alarmEmail } : {}, options.env ?? process.env);
+  const telegramChatIds = options.telegramChatIds ?? contextList(app, 'telegramChatIds');
+  const notifyEmail = options.notifyEmail ?? (app.node.tryGetContext('notifyEmail') as string | undefined);
+  const discord = options.discord ?? contextFlag(app, 'discord');
+  return {
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(telegramChatIds ? { telegramChatIds } : {}),
+    ...(notifyEmail ? { notifyEmail } : {}),
+    ...(discord !== undefined ? { discord } : {}),
+  };
+}
+
+export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOptions = {}): BuiltApp {
+  const config = getStageConfig(stage, overridesOf(app, options), options.env ?? process.env);
   const projectRoot = options.projectRoot ?? findProjectRoot();
   const env = { account: config.account, region: config.region };
 
@@ -57,23 +84,32 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     projectRoot,
     tables: stateful.tables,
     credentialsKey: stateful.credentialsKey,
+    notifications: stateful.notifications,
   });
   const monitoring = new MonitoringStack(app, 'Monitoring', {
     stackName: stackName(stage, 'monitoring'),
-    description: `${APP_PREFIX} ${stage}: alarms`,
+    description: `${APP_PREFIX} ${stage}: alarms, dashboard, alarm relay`,
     env,
     config,
+    projectRoot,
     alarmTopic: stateful.alarmTopic,
+    signalQueue: stateless.signalQueue,
     signalDlq: stateless.signalDlq,
+    notifierDlq: stateless.notifierDlq,
     httpApi: stateless.httpApi,
     executor: stateless.executor.fn,
     riskCheck: stateless.riskCheck.fn,
+    report: stateless.report.fn,
+    telegramBotTokenSecret: stateful.telegramBotTokenSecret,
     functions: [
       { name: 'webhook', fn: stateless.webhook.fn },
       { name: 'executor', fn: stateless.executor.fn },
       { name: 'paper-tick', fn: stateless.paperTick.fn },
       { name: 'risk-check', fn: stateless.riskCheck.fn },
       { name: 'strategy-runner', fn: stateless.strategyRunner.fn },
+      { name: 'notifier', fn: stateless.notifier.fn },
+      { name: 'report', fn: stateless.report.fn },
+      ...(stateless.telegramBot ? [{ name: 'telegram-bot', fn: stateless.telegramBot.fn }] : []),
     ],
   });
 

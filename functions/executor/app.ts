@@ -1,27 +1,87 @@
 // Executor function: SQS FIFO batch → one ExecuteSignal per record, in order per message group.
-// Adapters are composed in shared/runtime/executor.ts.
+// Adapters are composed in shared/runtime/executor.ts. Each record's log lines carry the signal id
+// as correlation_id (the webhook issued it; the notifier logs it too). Metrics (EMF): orders placed
+// and failed by exchange and reason, signal → order latency, risk refusals by code.
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AuditEvent } from '../../shared/core/domain/audit';
+import { DomainError } from '../../shared/core/errors';
+import type { AuditLog } from '../../shared/core/ports/repositories';
 import type { Signal } from '../../shared/core/signal/types';
-import type { ExecuteSignal } from '../../shared/core/usecases/execute-signal';
+import type { ExecuteSignal, ExecutionOutcome } from '../../shared/core/usecases/execute-signal';
 import { createLogger } from '../../shared/platform/logger';
+import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
 
 export type ExecutorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = createLogger('executor')): ExecutorHandler {
+/**
+ * What the executor counts. A risk refusal is recognised by the risk engine's own audit event
+ * (`risk.refused`, with its code), not by a list of codes kept here: `observe` wraps the runtime's
+ * audit log so every event the use case appends passes by. The refused signal's outcome is then
+ * not counted a second time as a failed order.
+ */
+export class ExecutorMetrics {
+  private readonly refused = new Set<string>();
+
+  constructor(
+    readonly metrics: Metrics = createMetrics('executor'),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The runtime with its audit log observed: give the result to buildExecuteSignal. */
+  observe<R extends { repos: { audit: AuditLog } }>(runtime: R): R {
+    const audit = afterCall(runtime.repos.audit, 'append', (event) => this.audited(event));
+    return { ...runtime, repos: { ...runtime.repos, audit } } as R;
+  }
+
+  audited(event: AuditEvent): void {
+    if (event.type !== 'risk.refused') return;
+    const code = event.data?.code;
+    this.metrics.count('RiskRefusals', { reason: typeof code === 'string' ? code : undefined });
+    if (event.signalId) this.refused.add(event.signalId);
+  }
+
+  outcome(signal: Signal, outcome: ExecutionOutcome): void {
+    const refused = this.refused.delete(signal.signalId);
+    if (outcome.status === 'executed' && outcome.orders.length > 0) {
+      this.metrics.count('OrdersPlaced', { exchange: outcome.exchange }, outcome.orders.length);
+      // From the webhook's receipt to the last order of the signal sent: queue wait and retries included.
+      this.metrics.put('SignalToOrderLatency', Math.max(0, this.now() - signal.receivedAt), { unit: 'Milliseconds', by: { exchange: outcome.exchange } });
+    } else if (outcome.status === 'rejected' && !refused) {
+      this.metrics.count('OrdersFailed', { exchange: outcome.exchange, reason: outcome.code });
+    }
+  }
+
+  /** An attempt that threw: the message goes back to the queue (or it was not a signal at all). */
+  failed(signalId: string | undefined, error: unknown): void {
+    if (signalId) this.refused.delete(signalId);
+    const reason = error instanceof DomainError ? error.code : error instanceof InvalidMessageError ? 'INVALID_MESSAGE' : 'INTERNAL';
+    this.metrics.count('OrdersFailed', { exchange: undefined, reason });
+  }
+}
+
+export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = createLogger('executor'), observer: ExecutorMetrics = new ExecutorMetrics()): ExecutorHandler {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
-    const signal = parseSignal(record.body);
-    logger.appendKeys({ signalId: signal.signalId, accountId: signal.accountId });
+    let signal: Signal;
+    try {
+      signal = parseSignal(record.body);
+    } catch (error) {
+      observer.failed(undefined, error);
+      throw error;
+    }
+    logger.appendKeys({ correlation_id: signal.signalId, signalId: signal.signalId, accountId: signal.accountId });
     try {
       const outcome = await useCase.execute(signal);
+      observer.outcome(signal, outcome);
       if (outcome.status === 'rejected') logger.warn('signal rejected', { code: outcome.code, reason: outcome.reason });
       else logger.info(`signal ${outcome.status}`, outcome.status === 'executed' ? { summary: outcome.summary } : { reason: outcome.reason });
     } catch (error) {
+      observer.failed(signal.signalId, error);
       logger.error('signal failed; it returns to the queue', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
       throw error;
     } finally {
-      logger.removeKeys(['signalId', 'accountId']);
+      logger.removeKeys(['correlation_id', 'signalId', 'accountId']);
     }
   };
   return async (event, context) => {
@@ -32,11 +92,24 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
   };
 }
 
+/** A message body that is not a v1 signal. */
+export class InvalidMessageError extends Error {
+  constructor() {
+    super('message is not a v1 signal');
+    this.name = 'InvalidMessageError';
+  }
+}
+
 /** A message this code did not write is a bug, not a trade: fail it so it reaches the DLQ and alarms. */
 export function parseSignal(body: string): Signal {
-  const signal = JSON.parse(body) as Partial<Signal>;
-  if (signal.v !== 1 || typeof signal.signalId !== 'string' || typeof signal.accountId !== 'string' || !signal.symbol || !signal.intent) {
-    throw new Error('message is not a v1 signal');
+  let signal: Partial<Signal>;
+  try {
+    signal = JSON.parse(body) as Partial<Signal>;
+  } catch {
+    throw new InvalidMessageError();
+  }
+  if (signal?.v !== 1 || typeof signal.signalId !== 'string' || typeof signal.accountId !== 'string' || !signal.symbol || !signal.intent) {
+    throw new InvalidMessageError();
   }
   return signal as Signal;
 }

@@ -1,7 +1,10 @@
 // Lambda entry: SQS FIFO event source with ReportBatchItemFailures.
 import { buildExecuteSignal, buildTradingRuntime } from '../../shared/runtime/executor';
 import { executorEnvSchema, loadEnv } from '../../shared/platform/config';
-import { createExecutorHandler } from './app';
+import { createLogger } from '../../shared/platform/logger';
+import { createExecutorHandler, ExecutorMetrics } from './app';
 
 const env = loadEnv(executorEnvSchema);
-export const handler = createExecutorHandler(buildExecuteSignal(env, buildTradingRuntime(env)));
+// The metrics watch the audit log the use case writes to (risk refusals), so they wrap the runtime.
+const metrics = new ExecutorMetrics();
+export const handler = createExecutorHandler(buildExecuteSignal(env, metrics.observe(buildTradingRuntime(env))), createLogger('executor'), metrics);

@@ -2,7 +2,10 @@
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
 import { buildTradingRuntime } from '../../shared/runtime/executor';
 import { executorEnvSchema, loadEnv } from '../../shared/platform/config';
-import { createRiskCheckHandler } from './app';
+import { createLogger } from '../../shared/platform/logger';
+import { createRiskCheckHandler, RiskCheckMetrics } from './app';
 
 const env = loadEnv(executorEnvSchema);
-export const handler = createRiskCheckHandler(buildRiskCheck(env, buildTradingRuntime(env)));
+// The metrics watch the audit log (switch trips) and the risk store (equity snapshots) the use case writes to.
+const metrics = new RiskCheckMetrics();
+export const handler = createRiskCheckHandler(buildRiskCheck(env, metrics.observe(buildTradingRuntime(env))), createLogger('risk-check'), metrics);

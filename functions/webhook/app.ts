@@ -1,5 +1,7 @@
 // Webhook function: maps the API Gateway v2 event to the AcceptWebhook use case and the result
 // (or the domain error) back to HTTP. Adapters are composed in shared/runtime/webhook.ts.
+// Metrics (EMF): every request, its outcome (queued, duplicate) or its rejection by reason. Once the
+// signal id is issued it is the log's correlation_id, as in the executor and the notifier.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -8,19 +10,25 @@ import { DomainError, SignalValidationError } from '../../shared/core/errors';
 import type { AcceptWebhook } from '../../shared/core/usecases/accept-webhook';
 import { errorToHttp, json, requestBody, sourceIp } from '../../shared/platform/http';
 import { createLogger } from '../../shared/platform/logger';
+import { createMetrics, type Metrics } from '../../shared/platform/metrics';
 
 export type WebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export function createWebhookHandler(useCase: AcceptWebhook, logger: Logger = createLogger('webhook')): WebhookHandler {
+/** The rejection reason as a metric dimension: the domain error's code, INTERNAL for anything else. */
+export const rejectionReason = (error: unknown): string => (error instanceof DomainError ? error.code : 'INTERNAL');
+
+export function createWebhookHandler(useCase: AcceptWebhook, logger: Logger = createLogger('webhook'), metrics: Metrics = createMetrics('webhook')): WebhookHandler {
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    metrics.count('WebhooksReceived');
     try {
       const result = await useCase.execute({
         body: requestBody(event),
         sourceIp: sourceIp(event),
         ...(event.pathParameters?.account ? { pathAccount: event.pathParameters.account } : {}),
       });
-      logger.appendKeys({ signalId: result.signalId });
+      logger.appendKeys({ correlation_id: result.signalId, signalId: result.signalId });
       logger.info(result.outcome === 'queued' ? 'signal queued' : 'duplicate signal ignored');
+      metrics.count(result.outcome === 'queued' ? 'SignalsQueued' : 'SignalsDuplicate');
       return result.outcome === 'queued'
         ? json(202, { status: 'queued', signalId: result.signalId })
         : json(200, { status: 'duplicate', signalId: result.signalId });
@@ -32,9 +40,10 @@ export function createWebhookHandler(useCase: AcceptWebhook, logger: Logger = cr
         : error instanceof DomainError ? { code: error.code } : { reason: error instanceof Error ? error.name : 'unknown' };
       if (response.statusCode && response.statusCode >= 500) logger.error('webhook failed', { ...detail, status: response.statusCode });
       else logger.warn('webhook rejected', { ...detail, status: response.statusCode });
+      metrics.count('WebhooksRejected', { reason: rejectionReason(error) });
       return response;
     } finally {
-      logger.removeKeys(['signalId']);
+      logger.removeKeys(['correlation_id', 'signalId']);
     }
   };
   return middy(handle).use(injectLambdaContext(logger)) as unknown as WebhookHandler;

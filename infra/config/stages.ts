@@ -79,6 +79,67 @@ export interface StrategyRunnerConfig {
   dedupTtlHours: number;
 }
 
+export type Weekday = 'MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN';
+export const WEEKDAYS: readonly Weekday[] = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+
+export interface FunctionSize {
+  timeoutSeconds: number;
+  memorySize: number;
+}
+
+export interface TelegramConfig {
+  /**
+   * The chats that get notifications, reports and alarms, and whose commands the bot obeys (a
+   * group's id is negative). Empty = Telegram off: no bot route, no alarm relay, no Telegram channel.
+   * Given with `-c telegramChatIds=123,-456`, so the ids stay out of the repository.
+   */
+  chatIds: readonly string[];
+  /** the bot's webhook function (POST /telegram); Telegram waits for its answer */
+  bot: FunctionSize;
+  /** SNS alarm topic → Telegram */
+  alarmRelay: FunctionSize;
+}
+
+/** NOTIFY_CONFIG as data: the shape of NotifyConfig (shared/core/notify/config.ts), checked by its parser in test/infra. */
+export interface NotifyRouting {
+  rules: readonly {
+    kinds: readonly string[] | '*';
+    channels: readonly ('telegram' | 'email' | 'discord' | 'console')[];
+    minSeverity: 'info' | 'warning' | 'critical';
+  }[];
+  /** non-critical messages wait until the end of these local hours */
+  quietHours?: { start: string; end: string; timeZone: string };
+}
+
+export interface NotifierConfig extends FunctionSize {
+  /** audit stream records per invocation: a burst becomes few messages */
+  batchSize: number;
+  /** how long the stream waits to fill a batch */
+  maxBatchingWindowSeconds: number;
+  /** retries of a failed batch (halved each time) before its records go to the notifier DLQ */
+  retryAttempts: number;
+  /** the schedule that sends held notifications (quiet hours over, a channel back) */
+  flushEveryMinutes: number;
+}
+
+export interface NotifyConfig {
+  /** the Discord channel: on once the Discord secret holds a webhook URL (`-c discord=true`) */
+  discord: boolean;
+  /** subscribed to the notifications topic, which is the e-mail channel (`-c notifyEmail=...`); unset = no e-mail channel */
+  email?: string;
+  /** NOTIFY_CONFIG (rules, quiet hours); unset = the notifier's defaults */
+  routing?: NotifyRouting;
+  notifier: NotifierConfig;
+}
+
+export interface ReportConfig extends FunctionSize {
+  /** IANA time zone of the schedules and of the report's days (EventBridge Scheduler follows its DST) */
+  timeZone: string;
+  /** 'HH:MM' local time of the daily report, and of the weekly one on `weeklyDay` */
+  dailyAt: string;
+  weeklyDay: Weekday;
+}
+
 export interface StageConfig {
   stage: Stage;
   /** both set, or both unset = environment-agnostic synth (no AWS credentials needed) */
@@ -97,6 +158,9 @@ export interface StageConfig {
   paper: { priceSource: 'exchange' | 'replay' };
   exchange: { testnet: boolean };
   strategyRunner: StrategyRunnerConfig;
+  telegram: TelegramConfig;
+  notify: NotifyConfig;
+  report: ReportConfig;
 }
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
@@ -131,6 +195,22 @@ const riskCheckCommon = { timeoutSeconds: 50, memorySize: 1024 } as const;
 // CPU grows with memory. The timeout covers the settle wait plus one candle request per symbol.
 const strategyRunnerCommon = { timeframes: ['15m', '1h', '4h', '1d'], timeoutSeconds: 90, memorySize: 1024, candleExchange: 'binanceusdm', settleSeconds: 10, dedupTtlHours: 168 } as const;
 
+// Telegram: 10 s for a command (Telegram waits on the answer and redelivers a slow one); the
+// relay sends one short message. Small functions: 256 MB is for the faster cold start, not memory.
+const telegramCommon = { chatIds: [], bot: { timeoutSeconds: 10, memorySize: 256 }, alarmRelay: { timeoutSeconds: 15, memorySize: 256 } } as const;
+
+// Notifier: a batch of up to 50 audit events collected for up to 5 s becomes a few messages; three
+// retries (bisected) before a batch's records go to the notifier DLQ; 60 s covers a slow channel
+// (each send waits out up to 5 s of Telegram flood control, and a photo upload up to 10 s).
+const notifyCommon = {
+  discord: false,
+  notifier: { timeoutSeconds: 60, memorySize: 256, batchSize: 50, maxBatchingWindowSeconds: 5, retryAttempts: 3, flushEveryMinutes: 15 },
+} as const;
+
+// Report: the day closes at midnight in the owner's zone; five minutes later the last snapshot of
+// the day is in. 1024 MB: the equity chart is drawn in JavaScript (CPU grows with memory).
+const reportCommon = { timeZone: 'UTC', dailyAt: '00:05', weeklyDay: 'MON', timeoutSeconds: 120, memorySize: 1024 } as const;
+
 export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<Stage, StageConfig> {
   // Both or neither: the CDK CLI always passes a region (us-east-1 when none is configured) but an
   // account only with credentials, and a half-pinned stack would bake that guessed region in.
@@ -153,6 +233,9 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       paper: { priceSource: 'exchange' },
       exchange: { testnet: true },
       strategyRunner: { ...strategyRunnerCommon },
+      telegram: { ...telegramCommon, chatIds: [] },
+      notify: { ...notifyCommon, notifier: { ...notifyCommon.notifier } },
+      report: { ...reportCommon },
     },
     prod: {
       stage: 'prod',
@@ -169,6 +252,9 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       paper: { priceSource: 'exchange' },
       exchange: { testnet: false },
       strategyRunner: { ...strategyRunnerCommon },
+      telegram: { ...telegramCommon, chatIds: [] },
+      notify: { ...notifyCommon, notifier: { ...notifyCommon.notifier } },
+      report: { ...reportCommon },
     },
   };
 }
@@ -194,14 +280,32 @@ export function parseStage(value: unknown): Stage {
 export interface StageOverrides {
   /** `-c alarmEmail=you@example.org` */
   alarmEmail?: string;
+  /** `-c telegramChatIds=123,-456` */
+  telegramChatIds?: readonly string[];
+  /** `-c notifyEmail=you@example.org` */
+  notifyEmail?: string;
+  /** `-c discord=true` */
+  discord?: boolean;
 }
 
 export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env: NodeJS.ProcessEnv = process.env): StageConfig {
   const config = buildStageConfigs(env)[stage];
-  const result: StageConfig = overrides.alarmEmail ? { ...config, alarmEmail: overrides.alarmEmail } : config;
+  const result: StageConfig = {
+    ...config,
+    ...(overrides.alarmEmail ? { alarmEmail: overrides.alarmEmail } : {}),
+    ...(overrides.telegramChatIds ? { telegram: { ...config.telegram, chatIds: [...overrides.telegramChatIds] } } : {}),
+    notify: {
+      ...config.notify,
+      ...(overrides.notifyEmail ? { email: overrides.notifyEmail } : {}),
+      ...(overrides.discord !== undefined ? { discord: overrides.discord } : {}),
+    },
+  };
   validateStageConfig(result);
   return result;
 }
+
+/** Telegram is on when the stage names at least one chat. */
+export const telegramEnabled = (config: StageConfig): boolean => config.telegram.chatIds.length > 0;
 
 /** Invariants the AWS services or the design require; a bad edit fails the synth, not the deploy. */
 export function validateStageConfig(config: StageConfig): void {
@@ -218,9 +322,45 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.riskCheck.timeoutSeconds < 1 || config.riskCheck.timeoutSeconds >= RISK_CHECK_EVERY_MINUTES * 60) problems.push('riskCheck.timeoutSeconds must be 1..59 (it runs every minute)');
   if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1) problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
   problems.push(...strategyRunnerProblems(config.strategyRunner));
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  problems.push(...notificationProblems(config));
+  if (!EMAIL.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
   if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** True for an IANA zone name this Node knows (EventBridge Scheduler knows the same database). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return zone.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+function notificationProblems(config: StageConfig): string[] {
+  const problems: string[] = [];
+  const { telegram, notify, report } = config;
+  for (const id of telegram.chatIds) if (!/^-?\d{1,20}$/.test(id)) problems.push(`telegram.chatIds: "${id}" is not a numeric chat id`);
+  if (new Set(telegram.chatIds).size !== telegram.chatIds.length) problems.push('telegram.chatIds: a chat is listed twice');
+  if (telegram.bot.timeoutSeconds < 1 || telegram.bot.timeoutSeconds > 29) problems.push('telegram.bot.timeoutSeconds must be 1..29 (HTTP API integration timeout)');
+  if (notify.email !== undefined && !EMAIL.test(notify.email)) problems.push(`notify.email "${notify.email}" is not an e-mail address`);
+  const n = notify.notifier;
+  // Lambda's DynamoDB stream limits: batch 1..10,000, window 0..300 s, retries 0..10,000.
+  if (n.batchSize < 1 || n.batchSize > 10_000) problems.push('notify.notifier.batchSize must be 1..10000');
+  if (n.maxBatchingWindowSeconds < 0 || n.maxBatchingWindowSeconds > 300) problems.push('notify.notifier.maxBatchingWindowSeconds must be 0..300');
+  if (n.retryAttempts < 0 || n.retryAttempts > 10_000) problems.push('notify.notifier.retryAttempts must be 0..10000');
+  if (n.flushEveryMinutes < 1 || n.flushEveryMinutes > 1440) problems.push('notify.notifier.flushEveryMinutes must be 1..1440');
+  const quiet = notify.routing?.quietHours;
+  if (quiet && (!CLOCK.test(quiet.start) || !CLOCK.test(quiet.end))) problems.push('notify.routing.quietHours start and end must be HH:MM');
+  if (quiet && !isTimeZone(quiet.timeZone)) problems.push(`notify.routing.quietHours.timeZone "${quiet.timeZone}" is not an IANA time zone`);
+  if (!isTimeZone(report.timeZone)) problems.push(`report.timeZone "${report.timeZone}" is not an IANA time zone`);
+  if (!CLOCK.test(report.dailyAt)) problems.push(`report.dailyAt "${report.dailyAt}" must be HH:MM (24 h)`);
+  if (!WEEKDAYS.includes(report.weeklyDay)) problems.push(`report.weeklyDay "${report.weeklyDay}" must be one of ${WEEKDAYS.join(', ')}`);
+  return problems;
 }
 
 const TIMEFRAME_SECONDS: Record<RunnerTimeframe, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '4h': 14_400, '1d': 86_400 };

@@ -71,3 +71,26 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   banner: ESM_REQUIRE_BANNER,
   esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
 };
+
+/**
+ * Files a function reads at run time, copied beside its bundle (paths relative to the project
+ * root; each lands in the bundle's root under its own name). The report draws its chart's text
+ * with this font: shared/adapters/chart/equity-chart.ts looks for <LAMBDA_TASK_ROOT>/DejaVuSans.ttf.
+ */
+export const FUNCTION_FILES: Readonly<Record<string, readonly string[]>> = {
+  'functions/report/handler.ts': ['assets/fonts/DejaVuSans.ttf', 'assets/fonts/LICENSE'],
+};
+
+/** The NodejsFunction bundling of one entry: the shared settings, plus a copy of its run-time files. */
+export function bundlingFor(entry: string): BundlingOptions {
+  const files = FUNCTION_FILES[entry] ?? [];
+  if (files.length === 0) return FUNCTION_BUNDLING;
+  return {
+    ...FUNCTION_BUNDLING,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) => files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+    },
+  };
+}

@@ -9,9 +9,9 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { ESBUILD_TARGET, FUNCTION_BUNDLING, FUNCTION_RUNTIME } from './bundling';
+import { bundlingFor, ESBUILD_TARGET, FUNCTION_RUNTIME } from './bundling';
 
-/** The DynamoDB item actions a function may be granted. Scan is here for the one job that lists accounts. */
+/** The DynamoDB item actions a function may be granted. Scan is here for the functions that list accounts (on that table only). */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Scan';
 
 export interface SecureFunctionProps {
@@ -65,7 +65,7 @@ export class SecureFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      bundling: FUNCTION_BUNDLING,
+      bundling: bundlingFor(props.entry),
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,

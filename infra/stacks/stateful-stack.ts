@@ -1,15 +1,25 @@
-// What outlives a deploy: the tables, the exchange-credentials key and the alarm topic. Kept apart
-// from the functions so a stateless change can never replace or delete data.
-import { Aws, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+// What outlives a deploy: the tables, the exchange-credentials key, the alarm and notification
+// topics and the notification secrets. Kept apart from the functions so a stateless change can
+// never replace or delete data, and the owner's secrets survive a stateless redeploy.
+import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { TABLE_NAMES, credentialsKeyAlias, tableName, type TableName } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 import type { StageConfig } from '../config/stages';
+
+/** The notification secrets and the e-mail topic, as the stateless stack takes them. */
+export interface NotificationResources {
+  notifyTopic: ITopic;
+  telegramBotTokenSecret: ISecret;
+  telegramWebhookSecret: ISecret;
+  discordWebhookSecret: ISecret;
+}
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -24,6 +34,14 @@ export class StatefulStack extends Stack {
   /** encrypts the alarm topic; CloudWatch alarms may use it to publish */
   readonly alarmTopicKey: Key;
   readonly alarmTopic: Topic;
+  /** the e-mail channel of the notifier and the report (its subscriptions get the messages) */
+  readonly notifyTopic: Topic;
+  /** created empty: the owner puts the token from @BotFather (see the output's description) */
+  readonly telegramBotTokenSecret: Secret;
+  /** generated: the secret_token given to setWebhook, which Telegram sends with every update */
+  readonly telegramWebhookSecret: Secret;
+  /** created empty: the owner puts the Discord webhook URL */
+  readonly discordWebhookSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -44,6 +62,7 @@ export class StatefulStack extends Stack {
           partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
           ...(spec.sortKey ? { sortKey: { name: spec.sortKey, type: AttributeType.STRING } } : {}),
           ...(spec.ttlAttribute ? { timeToLiveAttribute: spec.ttlAttribute } : {}),
+          ...(spec.stream === 'NEW_IMAGE' ? { stream: StreamViewType.NEW_IMAGE } : {}),
           billingMode: BillingMode.PAY_PER_REQUEST,
           pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
           encryption: TableEncryption.AWS_MANAGED,
@@ -94,5 +113,68 @@ export class StatefulStack extends Stack {
       }),
     );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    // Notifications by e-mail: a topic of their own, so alarms and trading messages stay apart (the
+    // alarm relay reads only alarms). Only functions publish to it, as IAM principals of this
+    // account, for which the AWS-managed aws/sns key works without any KMS grant.
+    this.notifyTopic = new Topic(this, 'NotifyTopic', {
+      displayName: `tvat ${stage} notifications`,
+      masterKey: Alias.fromAliasName(this, 'AwsSnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    if (config.notify.email) this.notifyTopic.addSubscription(new EmailSubscription(config.notify.email));
+
+    // Secrets: the owner's, created empty (the values never pass through CloudFormation or the
+    // repository), and the webhook secret, generated. Read by ARN, once per container.
+    this.telegramBotTokenSecret = this.emptySecret('TelegramBotTokenSecret', `${stage}: Telegram bot token (from @BotFather), the string or JSON {"token": "..."}`, config);
+    this.discordWebhookSecret = this.emptySecret('DiscordWebhookSecret', `${stage}: Discord webhook URL of the notification channel`, config);
+    // 64 of A-Z a-z 0-9: inside Telegram's secret_token alphabet (1-256 of A-Z a-z 0-9 _ -).
+    this.telegramWebhookSecret = new Secret(this, 'TelegramWebhookSecret', {
+      description: `${stage}: secret_token of the Telegram bot webhook (x-telegram-bot-api-secret-token)`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: config.removalPolicy,
+    });
+    for (const secret of [this.telegramBotTokenSecret, this.discordWebhookSecret, this.telegramWebhookSecret]) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'No automatic rotation: the bot token and the Discord webhook URL are issued by Telegram and Discord and can only be replaced there (then put-secret-value), ' +
+          "and the webhook secret must be registered with Telegram's setWebhook together with a change. Functions read each value once per container, so a put takes effect on the next cold start.",
+      });
+    }
+
+    new CfnOutput(this, 'TelegramBotTokenSecretArn', {
+      description: 'Put the bot token from @BotFather: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "<token>"; then deploy with -c telegramChatIds=<your chat id>',
+      value: this.telegramBotTokenSecret.secretArn,
+    });
+    new CfnOutput(this, 'TelegramWebhookSecretArn', {
+      description:
+        'Register the bot webhook once: curl -s "https://api.telegram.org/bot<token>/setWebhook" -d url=<TelegramWebhookUrl output> ' +
+        '-d secret_token="$(aws secretsmanager get-secret-value --secret-id <this ARN> --query SecretString --output text)"',
+      value: this.telegramWebhookSecret.secretArn,
+    });
+    new CfnOutput(this, 'DiscordWebhookSecretArn', {
+      description: 'Put the Discord webhook URL: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "https://discord.com/api/webhooks/..."; then deploy with -c discord=true',
+      value: this.discordWebhookSecret.secretArn,
+    });
+  }
+
+  /**
+   * A secret without a value: CloudFormation creates it empty when neither SecretString nor
+   * GenerateSecretString is given (the L2 construct always adds a generator, removed here).
+   */
+  get notifications(): NotificationResources {
+    return {
+      notifyTopic: this.notifyTopic,
+      telegramBotTokenSecret: this.telegramBotTokenSecret,
+      telegramWebhookSecret: this.telegramWebhookSecret,
+      discordWebhookSecret: this.discordWebhookSecret,
+    };
+  }
+
+  private emptySecret(id: string, description: string, config: StageConfig): Secret {
+    const secret = new Secret(this, id, { description, removalPolicy: config.removalPolicy });
+    (secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
+    return secret;
   }
 }

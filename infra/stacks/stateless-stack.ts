@@ -1,23 +1,29 @@
 // What can be replaced on any deploy: the webhook API, the signal queues, the functions and their
-// schedules (paper tick, risk check, strategy runner). Data and keys come in from the stateful stack as props.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+// schedules (paper tick, risk check, strategy runner, notifier flush, reports), the notifier on the
+// audit stream and the Telegram bot route. Data, keys, topics and secrets come in from the stateful
+// stack as props.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventField, Rule, RuleTargetInput, Schedule, type CronOptions } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { type ISchedule, type IScheduleTarget, Schedule as Scheduler, ScheduleExpression, type ScheduleTargetConfig, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
-import { RISK_CHECK_EVERY_MINUTES, type RunnerTimeframe, type StageConfig } from '../config/stages';
+import { RISK_CHECK_EVERY_MINUTES, telegramEnabled, type RunnerTimeframe, type StageConfig, type Weekday } from '../config/stages';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
+import type { NotificationResources } from './stateful-stack';
 
-export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner';
+export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
 
 /**
  * Item actions per function and table, read from the persistence ports
@@ -72,7 +78,63 @@ export const TABLE_ACCESS: Record<FunctionName, Partial<Record<TableName, readon
     signals: ['GetItem', 'PutItem', 'UpdateItem'],
     audit: ['PutItem'],
   },
+  // Reads the audit events from the table's stream (a grant of its own), never the table. Keeps
+  // held notifications in the risk table (quiet hours, a channel down): hold (PutItem), list
+  // (Query), release (DeleteItem).
+  notifier: {
+    risk: ['Query', 'PutItem', 'DeleteItem'],
+  },
+  // Lists accounts (Scan); per account the period's trades and equity snapshots (Query); audits
+  // that the report went out (report.sent); holds messages a channel refused, in the notifier's
+  // store (PutItem, Query, DeleteItem on the risk table).
+  report: {
+    accounts: ['Scan'],
+    trades: ['Query'],
+    risk: ['Query', 'PutItem', 'DeleteItem'],
+    audit: ['PutItem'],
+  },
+  // Commands: lists and reads accounts, /pause and /resume set the status (UpdateItem); positions,
+  // trades, the risk state and snapshots for /status and /pnl; one-time confirmation codes in the
+  // risk table (PutItem, taken with DeleteItem) and switch resets (PutItem, conditional); /flatten
+  // queues closes like the webhook (dedup claim: PutItem, GetItem on a lost claim, UpdateItem).
+  telegramBot: {
+    accounts: ['GetItem', 'Scan', 'UpdateItem'],
+    positions: ['Query'],
+    trades: ['Query'],
+    risk: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
+    audit: ['PutItem'],
+    signals: ['GetItem', 'PutItem', 'UpdateItem'],
+  },
 };
+
+/** EventBridge Scheduler's cron day-of-week field takes the same three letters. */
+export function reportCron(dailyAt: string, weeklyDay?: Weekday): { minute: string; hour: string; weekDay?: string } {
+  const [hour, minute] = dailyAt.split(':').map((part) => String(Number(part)));
+  return { minute: minute ?? '0', hour: hour ?? '0', ...(weeklyDay ? { weekDay: weeklyDay } : {}) };
+}
+
+/**
+ * EventBridge Scheduler → a Lambda function with a role that may invoke exactly that function
+ * (the L2 LambdaInvoke target also grants every version, `<arn>:*`, which is not wanted here).
+ */
+class InvokeFunction implements IScheduleTarget {
+  constructor(
+    private readonly fn: IFunction,
+    private readonly role: Role,
+    private readonly input: Record<string, unknown>,
+  ) {}
+
+  bind(_schedule: ISchedule): ScheduleTargetConfig {
+    return {
+      arn: this.fn.functionArn,
+      role: this.role,
+      input: ScheduleTargetInput.fromObject(this.input),
+      // A report is wanted once; a retry within the hour is still on time, later it is stale.
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+    };
+  }
+}
+
 
 /**
  * When each timeframe's candle closes, as EventBridge cron fields (UTC, like exchange candles).
@@ -94,6 +156,7 @@ export interface StatelessStackProps extends StackProps {
   projectRoot: string;
   tables: Record<TableName, ITable>;
   credentialsKey: IKey;
+  notifications: NotificationResources;
 }
 
 export class StatelessStack extends Stack {
@@ -110,6 +173,15 @@ export class StatelessStack extends Stack {
   readonly strategyRunner: SecureFunction;
   /** one per timeframe of the stage config */
   readonly strategyRunnerRules: Partial<Record<RunnerTimeframe, Rule>> = {};
+  readonly notifier: SecureFunction;
+  /** where the audit stream puts a batch the notifier failed on after its retries (its records' positions, not the events) */
+  readonly notifierDlq: Queue;
+  readonly notifierFlushRule: Rule;
+  readonly report: SecureFunction;
+  readonly dailyReportSchedule: Scheduler;
+  readonly weeklyReportSchedule: Scheduler;
+  /** POST /telegram: only when the stage names Telegram chats */
+  readonly telegramBot?: SecureFunction;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -228,7 +300,9 @@ export class StatelessStack extends Stack {
         'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
         'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
         'the optional TradingView source-IP allowlist (on in prod), read from the API Gateway request context; a body size cap checked before parsing; ' +
-        'stage throttling; stale/future alert rejection and stored dedup records against replays; POST routes only.',
+        'stage throttling; stale/future alert rejection and stored dedup records against replays; POST routes only. ' +
+        "POST /telegram (when Telegram is on): Telegram authenticates with the setWebhook secret_token in a header, compared in constant time before anything is read or answered (401 otherwise), and the bot obeys only the configured chat ids; " +
+        'a Lambda authorizer would be a second function doing the same comparison.',
     });
     new CfnOutput(this, 'WebhookUrl', {
       description: 'Paste into the TradingView alert (POST /webhook, or /webhook/{account})',
@@ -362,6 +436,149 @@ export class StatelessStack extends Stack {
         targets: [new LambdaFunction(this.strategyRunner.fn, { event: RuleTargetInput.fromObject({ timeframe, time: EventField.time }) })],
       });
     }
+
+    // ---- notifications: the channels every notifying function shares (same variables, same grants)
+    const { notifications } = props;
+    const telegram = telegramEnabled(config);
+    const channelEnv: Record<string, string> = {
+      ...(config.notify.routing ? { NOTIFY_CONFIG: JSON.stringify(config.notify.routing) } : {}),
+      // A channel's variables only when it is on: an empty secret read at start would fail the function.
+      ...(telegram ? { TELEGRAM_BOT_TOKEN_SECRET_ARN: notifications.telegramBotTokenSecret.secretArn, TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(',') } : {}),
+      ...(config.notify.discord ? { DISCORD_WEBHOOK_SECRET_ARN: notifications.discordWebhookSecret.secretArn } : {}),
+      ...(config.notify.email ? { EMAIL_TOPIC_ARN: notifications.notifyTopic.topicArn } : {}),
+    };
+    const grantChannels = (fn: SecureFunction) => {
+      if (telegram) grantSecretRead(fn, notifications.telegramBotTokenSecret);
+      if (config.notify.discord) grantSecretRead(fn, notifications.discordWebhookSecret);
+      if (config.notify.email) fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [notifications.notifyTopic.topicArn] }));
+    };
+
+    // ---- notifier: the audit table's stream (inserts only) → the owner's channels
+    const notify = config.notify.notifier;
+    this.notifier = new SecureFunction(this, 'Notifier', {
+      ...common,
+      entry: 'functions/notifier/handler.ts',
+      description: `${APP_PREFIX} ${stage}: audit events -> Telegram, Discord, e-mail`,
+      serviceName: 'notifier',
+      timeout: Duration.seconds(notify.timeoutSeconds),
+      memorySize: notify.memorySize,
+      // The flush schedule's invocations: the next one comes 15 minutes later anyway.
+      retryAttempts: 0,
+      environment: { STAGE: stage, ...channelEnv },
+    });
+    this.grantTables(this.notifier, TABLE_ACCESS.notifier, tables);
+    grantChannels(this.notifier);
+    this.notifierDlq = new Queue(this, 'NotifierDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.notifierDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter destination: the on-failure destination of the notifier's audit-stream event source mapping (failed batches' stream positions). " +
+        'Nothing consumes it in a loop that could fail again; an alarm fires when it holds a message.',
+    });
+    const auditStream = tables.audit.tableStreamArn;
+    if (!auditStream) throw new Error('the audit table has no stream: TABLE_SPECS.audit.stream must be NEW_IMAGE');
+    // The mapping is declared directly, not through DynamoEventSource, whose grant adds
+    // dynamodb:ListStreams on "*": here every stream action is on the audit stream alone.
+    this.notifier.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], resources: [auditStream] }),
+    );
+    this.notifier.fn.addEventSourceMapping('AuditStream', {
+      eventSourceArn: auditStream,
+      startingPosition: StartingPosition.LATEST,
+      // Up to 50 events or 5 s, whichever first: a burst (an order, its fills, its stops) becomes
+      // one invocation and few messages, at most 5 s late.
+      batchSize: notify.batchSize,
+      maxBatchingWindow: Duration.seconds(notify.maxBatchingWindowSeconds),
+      // A batch that fails is split in halves and retried, so one bad event cannot hold the rest;
+      // after the retries its records' positions go to the DLQ and the stream moves on.
+      bisectBatchOnError: true,
+      retryAttempts: notify.retryAttempts,
+      reportBatchItemFailures: false,
+      onFailure: new SqsDlq(this.notifierDlq),
+      // The audit log is append-only: inserts are the events (no invocation for a TTL delete).
+      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT') })],
+    });
+    // Held notifications (quiet hours over, a channel back) go out on the next run: invoked with
+    // an empty event, the notifier only flushes.
+    this.notifierFlushRule = new Rule(this, 'NotifierFlushSchedule', {
+      description: `${APP_PREFIX} ${stage}: notifier sends held notifications every ${notify.flushEveryMinutes} minutes`,
+      schedule: Schedule.rate(Duration.minutes(notify.flushEveryMinutes)),
+      targets: [new LambdaFunction(this.notifier.fn, { event: RuleTargetInput.fromObject({}), retryAttempts: 0 })],
+    });
+
+    // ---- report: daily and weekly, at a local time of the owner's zone (EventBridge Scheduler
+    // keeps the local time across daylight-saving changes; EventBridge rules are UTC only)
+    const report = config.report;
+    this.report = new SecureFunction(this, 'Report', {
+      ...common,
+      entry: 'functions/report/handler.ts',
+      description: `${APP_PREFIX} ${stage}: daily and weekly account reports`,
+      serviceName: 'report',
+      timeout: Duration.seconds(report.timeoutSeconds),
+      memorySize: report.memorySize,
+      environment: {
+        STAGE: stage,
+        REPORT_TIME_ZONE: report.timeZone,
+        // hourly candles for the buy-and-hold comparison: the strategy runner's public source
+        CANDLE_SOURCE: 'exchange',
+        CANDLE_EXCHANGE: config.strategyRunner.candleExchange,
+        ...channelEnv,
+      },
+    });
+    this.grantTables(this.report, TABLE_ACCESS.report, tables);
+    grantChannels(this.report);
+    const schedulerRole = new Role(this, 'ReportSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: `${APP_PREFIX} ${stage}: EventBridge Scheduler invokes the report function`,
+    });
+    schedulerRole.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.report.fn.functionArn] }));
+    const timeZone = TimeZone.of(report.timeZone);
+    this.dailyReportSchedule = new Scheduler(this, 'DailyReportSchedule', {
+      description: `${APP_PREFIX} ${stage}: daily report at ${report.dailyAt} ${report.timeZone}`,
+      schedule: ScheduleExpression.cron({ ...reportCron(report.dailyAt), timeZone }),
+      target: new InvokeFunction(this.report.fn, schedulerRole, { kind: 'daily' }),
+    });
+    this.weeklyReportSchedule = new Scheduler(this, 'WeeklyReportSchedule', {
+      description: `${APP_PREFIX} ${stage}: weekly report on ${report.weeklyDay} at ${report.dailyAt} ${report.timeZone}`,
+      schedule: ScheduleExpression.cron({ ...reportCron(report.dailyAt, report.weeklyDay), timeZone }),
+      target: new InvokeFunction(this.report.fn, schedulerRole, { kind: 'weekly' }),
+    });
+
+    // ---- telegram-bot: POST /telegram on the same API, when the stage names Telegram chats
+    if (telegram) {
+      const bot = new SecureFunction(this, 'TelegramBot', {
+        ...common,
+        entry: 'functions/telegram-bot/handler.ts',
+        description: `${APP_PREFIX} ${stage}: Telegram bot commands (webhook)`,
+        serviceName: 'telegram-bot',
+        timeout: Duration.seconds(config.telegram.bot.timeoutSeconds),
+        memorySize: config.telegram.bot.memorySize,
+        environment: {
+          STAGE: stage,
+          SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
+          TELEGRAM_BOT_TOKEN_SECRET_ARN: notifications.telegramBotTokenSecret.secretArn,
+          TELEGRAM_WEBHOOK_SECRET_ARN: notifications.telegramWebhookSecret.secretArn,
+          TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(','),
+        },
+      });
+      this.grantTables(bot, TABLE_ACCESS.telegramBot, tables);
+      grantSecretRead(bot, notifications.telegramBotTokenSecret);
+      grantSecretRead(bot, notifications.telegramWebhookSecret);
+      // /flatten queues closes: SendMessage only, like the webhook.
+      bot.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }));
+      const botIntegration = new HttpLambdaIntegration('TelegramBotIntegration', bot.fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
+      this.httpApi.addRoutes({ path: '/telegram', methods: [HttpMethod.POST], integration: botIntegration });
+      new CfnOutput(this, 'TelegramWebhookUrl', {
+        description: "The bot's webhook: give it to setWebhook with the secret_token (see the stateful stack's TelegramWebhookSecretArn output)",
+        value: `${this.apiStage.url}telegram`,
+      });
+      this.telegramBot = bot;
+    }
   }
 
   private grantTables(fn: SecureFunction, access: Partial<Record<TableName, readonly TableAction[]>>, tables: Record<TableName, ITable>): void {
@@ -369,4 +586,9 @@ export class StatelessStack extends Stack {
       fn.grantTable(tables[name], actions);
     }
   }
+}
+
+/** GetSecretValue on exactly this secret (grantRead would add DescribeSecret, which no function calls). */
+export function grantSecretRead(fn: SecureFunction, secret: ISecret): void {
+  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
 }

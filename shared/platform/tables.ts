@@ -7,6 +7,11 @@ export interface TableSpec {
   sortKey?: string;
   /** attribute holding expiry in epoch seconds, for DynamoDB TTL in the cloud (code checks it too) */
   ttlAttribute?: string;
+  /**
+   * A DynamoDB stream of the new item images, for a consumer in the cloud: the audit table's feeds
+   * the notifier. dynalite has no streams; locally bin/local/audit-tail.ts plays this part.
+   */
+  stream?: 'NEW_IMAGE';
 }
 
 export const TABLE_SPECS: Record<TableName, TableSpec> = {
@@ -15,7 +20,8 @@ export const TABLE_SPECS: Record<TableName, TableSpec> = {
   orders: { partitionKey: 'accountId', sortKey: 'clientOrderId' },
   trades: { partitionKey: 'accountId', sortKey: 'tradeId' },
   positions: { partitionKey: 'accountId', sortKey: 'symbol' },
-  audit: { partitionKey: 'accountId', sortKey: 'eventId' },
+  /** append-only; its stream (new images) feeds the notifier */
+  audit: { partitionKey: 'accountId', sortKey: 'eventId', stream: 'NEW_IMAGE' },
   paper: { partitionKey: 'accountId', sortKey: 'itemKey' },
   /** per account: 'state' (kill switches, peak, day start), 'lease', 'equity#<ms>' snapshots (TTL) */
   risk: { partitionKey: 'accountId', sortKey: 'itemKey', ttlAttribute: 'ttl' },

@@ -30,6 +30,21 @@ describe('CDK app', () => {
     expect(config.alarmEmail).toBe('ops@example.org');
   });
 
+  it('takes the Telegram chats, the notification e-mail and Discord from the context', () => {
+    const { config } = buildApp('prod', testApp({ telegramChatIds: '123, -456', notifyEmail: 'me@example.org', discord: 'true' }), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
+    expect(config.telegram.chatIds).toEqual(['123', '-456']);
+    expect(config.notify).toMatchObject({ email: 'me@example.org', discord: true });
+  });
+
+  it('keeps Telegram, Discord and the notification e-mail off without that context', () => {
+    const { config, stateless, monitoring } = buildApp('prod', testApp({ discord: 'false' }), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
+    expect(config.telegram.chatIds).toEqual([]);
+    expect(config.notify.discord).toBe(false);
+    expect(config.notify.email).toBeUndefined();
+    expect(stateless.telegramBot).toBeUndefined();
+    expect(monitoring.alarmRelay).toBeUndefined();
+  });
+
   it('deploys the stateless and monitoring stacks after the stateful one', () => {
     const { app, stateful, stateless, monitoring } = builtApp('prod');
     app.synth(); // cross-stack references become stack dependencies during synthesis

@@ -30,3 +30,15 @@ test('the env-only provider reads the credentials Lambda puts in the environment
 
   expect(credentials).toMatchObject({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example', sessionToken: 'session-example' });
 });
+
+test("the report's bundle ships its chart font (and its licence) beside index.mjs; other bundles ship no files", async () => {
+  const { bundlingFor, FUNCTION_FILES } = await import('../../infra/constructs/bundling');
+  const files = FUNCTION_FILES['functions/report/handler.ts'] ?? [];
+  expect(files).toEqual(['assets/fonts/DejaVuSans.ttf', 'assets/fonts/LICENSE']);
+  for (const file of files) expect(existsSync(file)).toBe(true);
+  const report = bundlingFor('functions/report/handler.ts');
+  expect(report).toMatchObject({ ...FUNCTION_BUNDLING, commandHooks: expect.any(Object) });
+  expect(report.commandHooks?.afterBundling('/in', '/out')).toEqual(['cp "/in/assets/fonts/DejaVuSans.ttf" "/out/"', 'cp "/in/assets/fonts/LICENSE" "/out/"']);
+  expect(report.commandHooks?.beforeBundling('/in', '/out')).toEqual([]);
+  for (const entry of ['functions/webhook/handler.ts', 'functions/executor/handler.ts', 'functions/notifier/handler.ts']) expect(bundlingFor(entry)).toBe(FUNCTION_BUNDLING);
+});

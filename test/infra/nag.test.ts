@@ -5,7 +5,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/app-factory';
-import { PROJECT_ROOT, TEST_ALARM_EMAIL, testApp } from './support';
+import { PROJECT_ROOT, TEST_ALARM_EMAIL, TEST_NOTIFY_EMAIL, TEST_TELEGRAM_CHAT_IDS, testApp } from './support';
 
 const STAGES = ['dev', 'prod'] as const;
 const PARTS = ['stateful', 'stateless', 'monitoring'] as const;
@@ -14,8 +14,10 @@ function nagViolations(scope: IConstruct) {
   return new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope).violations;
 }
 
-function synthesized(stage: (typeof STAGES)[number]) {
-  const built = buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
+/** Every channel on (the Telegram bot, the alarm relay, Discord, e-mail), or the stage as configured (`bare`). */
+function synthesized(stage: (typeof STAGES)[number], bare = false) {
+  const channels = bare ? {} : { telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS], notifyEmail: TEST_NOTIFY_EMAIL, discord: true };
+  const built = buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, ...channels });
   built.app.synth();
   return built;
 }
@@ -49,13 +51,24 @@ describe('cdk-nag AwsSolutions', () => {
     expect(warnings.map((w) => w.ruleName)).toEqual([]);
   });
 
+  it('finds no error or warning in prod without any notification channel (no bot, no relay)', () => {
+    const bare = synthesized('prod', true);
+    const findings = PARTS.flatMap((part) => nagViolations(bare[part]));
+    expect(findings.map((f) => `${f.ruleName} @ ${f.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
   it('acknowledges only the reviewed rules, each where it applies', () => {
     const acks = acknowledgedRules(apps.get('prod')!.app).map((a) => `${a.path} ${a.id}`).sort();
 
     expect(acks).toEqual(
       [
         'Stateless/WebhookApi AwsSolutions-APIG4',
-        ...['Webhook', 'Executor', 'PaperTick', 'RiskCheck', 'StrategyRunner'].flatMap((fn) => [`Stateless/${fn}/Function AwsSolutions-L1`, `Stateless/${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
+        'Stateless/NotifierDlq AwsSolutions-SQS3',
+        ...['TelegramBotTokenSecret', 'DiscordWebhookSecret', 'TelegramWebhookSecret'].map((secret) => `Stateful/${secret} AwsSolutions-SMG4`),
+        ...['Stateless/Webhook', 'Stateless/Executor', 'Stateless/PaperTick', 'Stateless/RiskCheck', 'Stateless/StrategyRunner', 'Stateless/Notifier', 'Stateless/Report', 'Stateless/TelegramBot', 'Monitoring/AlarmRelay'].flatMap((fn) => [
+          `${fn}/Function AwsSolutions-L1`,
+          `${fn}/Role AwsSolutions-IAM5[Resource::*]`,
+        ]),
       ].sort(),
     );
   });

@@ -1,8 +1,11 @@
 import { STRATEGY_TIMEFRAMES } from '../../shared/core/domain/strategy-subscription';
+import { parseNotifyConfig } from '../../shared/platform/notify-config';
 import {
   buildStageConfigs,
   RUNNER_TIMEFRAMES,
   getStageConfig,
+  isTimeZone,
+  telegramEnabled,
   parseStage,
   StageConfigError,
   TRADINGVIEW_WEBHOOK_IPS,
@@ -114,4 +117,88 @@ describe('stage config', () => {
 
     expect(() => validateStageConfig(config)).toThrow(message);
   });
+
+  it('turns Telegram off until chats are given, and takes them, the notification e-mail and Discord from the overrides', () => {
+    const plain = getStageConfig('prod', {}, {});
+    expect(plain.telegram.chatIds).toEqual([]);
+    expect(telegramEnabled(plain)).toBe(false);
+    expect(plain.notify).toMatchObject({ discord: false });
+    expect(plain.notify.email).toBeUndefined();
+
+    const on = getStageConfig('prod', { telegramChatIds: ['123', '-100200'], notifyEmail: 'me@example.org', discord: true }, {});
+    expect(on.telegram.chatIds).toEqual(['123', '-100200']);
+    expect(telegramEnabled(on)).toBe(true);
+    expect(on.notify).toMatchObject({ email: 'me@example.org', discord: true });
+  });
+
+  it('reports daily at 00:05 and weekly on Monday, in UTC unless the stage says otherwise', () => {
+    for (const config of Object.values(buildStageConfigs({}))) expect(config.report).toMatchObject({ timeZone: 'UTC', dailyAt: '00:05', weeklyDay: 'MON' });
+  });
+
+  it('batches the audit stream for the notifier: 50 records or 5 s, 3 retries, a flush every 15 minutes', () => {
+    for (const config of Object.values(buildStageConfigs({}))) expect(config.notify.notifier).toMatchObject({ batchSize: 50, maxBatchingWindowSeconds: 5, retryAttempts: 3, flushEveryMinutes: 15 });
+  });
+
+  it('knows IANA time zones', () => {
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    expect(isTimeZone('America/New_York')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
+  });
+
+  it.each([
+    [{ timeZone: 'Mars/Olympus' }, /report.timeZone "Mars\/Olympus" is not an IANA time zone/],
+    [{ dailyAt: '24:00' }, /report.dailyAt "24:00" must be HH:MM/],
+    [{ dailyAt: '7:30' }, /report.dailyAt "7:30" must be HH:MM/],
+    [{ weeklyDay: 'MONDAY' }, /report.weeklyDay "MONDAY" must be one of MON/],
+  ])('rejects the report setting %j', (patch, message) => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.report = { ...config.report, ...(patch as Partial<StageConfig['report']>) };
+    expect(() => validateStageConfig(config)).toThrow(message);
+  });
+
+  it.each([
+    [{ telegramChatIds: ['@me'] }, /telegram.chatIds: "@me" is not a numeric chat id/],
+    [{ telegramChatIds: ['1', '1'] }, /a chat is listed twice/],
+    [{ notifyEmail: 'nobody' }, /notify.email "nobody" is not an e-mail address/],
+  ])('rejects the override %j', (overrides, message) => {
+    expect(() => getStageConfig('prod', overrides, {})).toThrow(message);
+  });
+
+  it.each([
+    [{ batchSize: 0 }, /batchSize must be 1..10000/],
+    [{ batchSize: 10_001 }, /batchSize must be 1..10000/],
+    [{ maxBatchingWindowSeconds: 301 }, /maxBatchingWindowSeconds must be 0..300/],
+    [{ retryAttempts: -1 }, /retryAttempts must be 0..10000/],
+    [{ flushEveryMinutes: 0 }, /flushEveryMinutes must be 1..1440/],
+  ])('rejects the notifier setting %j', (patch, message) => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.notify = { ...config.notify, notifier: { ...config.notify.notifier, ...patch } };
+    expect(() => validateStageConfig(config)).toThrow(message);
+  });
+
+  it('rejects a bot timeout the HTTP API would cut', () => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.telegram = { ...config.telegram, bot: { ...config.telegram.bot, timeoutSeconds: 30 } };
+    expect(() => validateStageConfig(config)).toThrow(/telegram.bot.timeoutSeconds must be 1..29/);
+  });
+
+  it("accepts routing rules and quiet hours that the notifier's own parser accepts, and rejects bad quiet hours", () => {
+    const routing = {
+      rules: [
+        { kinds: '*' as const, channels: ['telegram' as const], minSeverity: 'info' as const },
+        { kinds: ['kill_switch', 'alert'], channels: ['email' as const], minSeverity: 'warning' as const },
+      ],
+      quietHours: { start: '22:30', end: '07:00', timeZone: 'Europe/Berlin' },
+    };
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.notify = { ...config.notify, routing };
+    expect(() => validateStageConfig(config)).not.toThrow();
+    expect(parseNotifyConfig(JSON.stringify(routing))).toEqual(routing);
+
+    config.notify = { ...config.notify, routing: { ...routing, quietHours: { start: '22:30', end: '7', timeZone: 'Nowhere/City' } } };
+    expect(() => validateStageConfig(config)).toThrow(/quietHours start and end must be HH:MM.*quietHours.timeZone "Nowhere\/City"/);
+  });
 });
+

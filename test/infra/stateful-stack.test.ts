@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TABLE_NAMES, tableName } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
-import { builtApp, logicalId, TEST_ALARM_EMAIL } from './support';
+import { bareApp, builtApp, logicalId, TEST_ALARM_EMAIL, TEST_NOTIFY_EMAIL } from './support';
 
 const dev = () => Template.fromStack(builtApp('dev').stateful);
 const prod = () => Template.fromStack(builtApp('prod').stateful);
@@ -150,4 +150,65 @@ describe('stateful stack', () => {
   it("subscribes the stage's alarm e-mail to the topic", () => {
     dev().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_ALARM_EMAIL });
   });
+
+  it("streams the new images of exactly the tables whose spec asks for it: the audit table, for the notifier", () => {
+    const template = prod();
+    expect(TABLE_SPECS.audit.stream).toBe('NEW_IMAGE');
+    for (const name of TABLE_NAMES) {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: tableName('prod', name),
+        StreamSpecification: TABLE_SPECS[name].stream ? { StreamViewType: 'NEW_IMAGE' } : Match.absent(),
+      });
+    }
+  });
 });
+
+describe('stateful stack: notification topic and secrets', () => {
+  const secret = (pick: (b: ReturnType<typeof builtApp>) => { node: { defaultChild?: unknown } }) => {
+    const b = builtApp('prod');
+    return prod().toJSON().Resources[logicalId(b.stateful, pick(b).node.defaultChild)];
+  };
+
+  it('creates the Telegram bot token and the Discord webhook secrets empty: no value passes through CloudFormation', () => {
+    for (const s of [secret((b) => b.stateful.telegramBotTokenSecret), secret((b) => b.stateful.discordWebhookSecret)]) {
+      expect(s.Type).toBe('AWS::SecretsManager::Secret');
+      expect(s.Properties.SecretString).toBeUndefined();
+      expect(s.Properties.GenerateSecretString).toBeUndefined();
+    }
+  });
+
+  it("generates the webhook secret in Telegram's secret_token alphabet (64 letters and digits)", () => {
+    expect(secret((b) => b.stateful.telegramWebhookSecret).Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false });
+  });
+
+  it('retains the secrets in prod and lets dev delete them', () => {
+    const secrets = Object.values(prod().findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(3);
+    for (const s of secrets) expect(s.DeletionPolicy).toBe('Retain');
+    for (const s of Object.values(dev().findResources('AWS::SecretsManager::Secret'))) expect(s.DeletionPolicy).toBe('Delete');
+  });
+
+  it('outputs each secret ARN with the command that fills or uses it', () => {
+    const template = prod();
+    template.hasOutput('TelegramBotTokenSecretArn', { Description: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id') });
+    template.hasOutput('DiscordWebhookSecretArn', { Description: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id') });
+    template.hasOutput('TelegramWebhookSecretArn', { Description: Match.stringLikeRegexp('setWebhook.*secret_token') });
+  });
+
+  it('encrypts the notification topic (aws/sns) and denies publishing without TLS', () => {
+    const { stateful } = builtApp('prod');
+    const topic = prod().toJSON().Resources[logicalId(stateful, stateful.notifyTopic.node.defaultChild)];
+    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('alias/aws/sns');
+    const policies = Object.values(prod().findResources('AWS::SNS::TopicPolicy')).filter((p) => JSON.stringify(p.Properties.Topics).includes(logicalId(stateful, stateful.notifyTopic.node.defaultChild)));
+    expect(JSON.stringify(policies)).toContain('aws:SecureTransport');
+  });
+
+  it('subscribes the notification e-mail to the notification topic when the stage has one, and none otherwise', () => {
+    const { stateful } = builtApp('prod');
+    prod().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_NOTIFY_EMAIL, TopicArn: { Ref: logicalId(stateful, stateful.notifyTopic.node.defaultChild) } });
+    const bare = Template.fromStack(bareApp('prod').stateful);
+    const subscriptions = Object.values(bare.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Endpoint);
+    expect(subscriptions).toEqual([TEST_ALARM_EMAIL]);
+  });
+});
+

@@ -4,7 +4,7 @@ import { getStageConfig } from '../../infra/config/stages';
 import type { SecureFunction } from '../../infra/constructs/secure-function';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { StatelessStack, TABLE_ACCESS } from '../../infra/stacks/stateless-stack';
-import { builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, testApp, type Grant } from './support';
+import { bareApp, builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, testApp, type Grant } from './support';
 
 const built = () => builtApp('prod');
 const template = () => Template.fromStack(built().stateless);
@@ -61,9 +61,9 @@ describe('stateless stack: signal queues', () => {
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functionProps((b) => b.stateless.executor).Timeout);
   });
 
-  it('encrypts both queues', () => {
+  it('encrypts every queue: the signal queue, its DLQ and the notifier DLQ', () => {
     const queues = template().findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(3);
     for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
@@ -199,25 +199,31 @@ describe('stateless stack: paper-tick', () => {
 });
 
 describe('stateless stack: IAM across functions', () => {
+  const functions = (b: ReturnType<typeof built>): SecureFunction[] =>
+    [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner, b.stateless.notifier, b.stateless.report, b.stateless.telegramBot].filter((f): f is SecureFunction => f !== undefined);
   const all = (): Grant[] => {
     const b = built();
-    return [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner].flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
+    return functions(b).flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
   };
+  const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+
+  it('covers the eight functions of the stack', () => {
+    expect(functions(built())).toHaveLength(8);
+  });
 
   it('lets only the executor and risk-check use KMS', () => {
     const b = built();
-    const kmsUsers = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner].filter((f) =>
-      grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')),
-    );
+    const kmsUsers = functions(b).filter((f) => grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')));
     expect(kmsUsers).toEqual([b.stateless.executor, b.stateless.riskCheck]);
   });
 
-  it('lets only the scheduled jobs Scan, and only the accounts table', () => {
+  it('lets only the scheduled jobs, the report and the bot Scan, and only the accounts table', () => {
     const b = built();
     const accountsId = logicalId(b.stateful, b.stateful.tables.accounts.node.defaultChild);
-    for (const f of [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner]) {
+    const scanners = [b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner, b.stateless.report, b.stateless.telegramBot];
+    for (const f of functions(b)) {
       const scans = grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action === 'dynamodb:Scan');
-      if (f === b.stateless.paperTick || f === b.stateless.riskCheck || f === b.stateless.strategyRunner) {
+      if (scanners.includes(f)) {
         expect(scans).toHaveLength(1);
         expect(refersTo(scans[0]?.resource, accountsId)).toBe(true);
       } else {
@@ -235,12 +241,26 @@ describe('stateless stack: IAM across functions', () => {
     expect([...new Set(star.map((g) => g.action))].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
-  it('grants DynamoDB on whole-table ARNs only (no index or table wildcard)', () => {
+  it('grants DynamoDB item actions on whole-table ARNs only (no index or table wildcard), stream actions on the audit stream only', () => {
     const { stateful } = built();
     const tableIds = TABLE_NAMES.map((n) => logicalId(stateful, stateful.tables[n].node.defaultChild));
-    for (const g of all().filter((x) => x.action.startsWith('dynamodb:'))) {
+    const dynamo = all().filter((x) => x.action.startsWith('dynamodb:'));
+    for (const g of dynamo.filter((x) => !STREAM_ACTIONS.includes(x.action))) {
       expect(tableIds.some((id) => refersTo(g.resource, id))).toBe(true);
       expect(JSON.stringify(g.resource)).not.toContain('/index');
+    }
+    const auditId = logicalId(stateful, stateful.tables.audit.node.defaultChild);
+    const stream = dynamo.filter((x) => STREAM_ACTIONS.includes(x.action));
+    expect(stream.map((g) => g.action).sort()).toEqual([...STREAM_ACTIONS].sort());
+    for (const g of stream) expect(JSON.stringify(g.resource)).toMatch(new RegExp(`${auditId}StreamArn`));
+  });
+
+  it('reads secrets with GetSecretValue only, each on one secret ARN', () => {
+    const secrets = all().filter((g) => g.action.startsWith('secretsmanager:'));
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const g of secrets) {
+      expect(g.action).toBe('secretsmanager:GetSecretValue');
+      expect(typeof g.resource).not.toBe('string');
     }
   });
 
@@ -250,11 +270,18 @@ describe('stateless stack: IAM across functions', () => {
 });
 
 describe('stateless stack: HTTP API', () => {
-  it('has exactly the routes POST /webhook and POST /webhook/{account}', () => {
+  it('has exactly the routes POST /webhook, POST /webhook/{account} and, with Telegram on, POST /telegram', () => {
     const t = template();
     t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhook' });
     t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhook/{account}' });
-    t.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /telegram' });
+    t.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+  });
+
+  it('has no /telegram route when the stage names no Telegram chat', () => {
+    const bare = Template.fromStack(bareApp('prod').stateless);
+    bare.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    expect(JSON.stringify(bare.findResources('AWS::ApiGatewayV2::Route'))).not.toContain('telegram');
   });
 
   it('uses the Lambda proxy integration with payload format 2.0', () => {
@@ -346,6 +373,7 @@ describe('stateless stack: risk-check', () => {
       projectRoot: PROJECT_ROOT,
       tables: stateful.tables,
       credentialsKey: stateful.credentialsKey,
+      notifications: stateful.notifications,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'risk-check' }) }, ReservedConcurrentExecutions: 1 });
   });
@@ -461,5 +489,237 @@ describe('stateless stack: strategy-runner', () => {
   it('has no permission beyond logs, X-Ray, its queue and its tables (no KMS: it never reads keys)', () => {
     const services = new Set(grantsOf((b) => b.stateless.strategyRunner).map((g) => g.action.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
+  });
+});
+
+const secretId = (pick: (b: ReturnType<typeof built>) => { node: { defaultChild?: unknown } }) => logicalId(built().stateful, pick(built()).node.defaultChild);
+const tokenSecretId = () => secretId((b) => b.stateful.telegramBotTokenSecret);
+const discordSecretId = () => secretId((b) => b.stateful.discordWebhookSecret);
+const webhookSecretId = () => secretId((b) => b.stateful.telegramWebhookSecret);
+const notifyTopicId = () => secretId((b) => b.stateful.notifyTopic);
+const fnArn = (pick: (b: ReturnType<typeof built>) => SecureFunction) => ({ 'Fn::GetAtt': [logicalId(built().stateless, pick(built()).fn.node.defaultChild), 'Arn'] });
+
+describe('stateless stack: notifier', () => {
+  const mapping = () => {
+    const { stateless } = built();
+    const found = Object.values(template().findResources('AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalId(stateless, stateless.notifier.fn.node.defaultChild)));
+    expect(found).toHaveLength(1);
+    return found[0]?.Properties;
+  };
+
+  it("reads the audit table's stream: batches of 50 over up to 5 s, bisected and retried 3 times, then the notifier DLQ", () => {
+    const { config, stateful, stateless } = built();
+    expect(mapping()).toMatchObject({
+      BatchSize: config.notify.notifier.batchSize,
+      MaximumBatchingWindowInSeconds: config.notify.notifier.maxBatchingWindowSeconds,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: config.notify.notifier.retryAttempts,
+      StartingPosition: 'LATEST',
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stateless, stateless.notifierDlq.node.defaultChild), 'Arn'] } } },
+    });
+    expect(config.notify.notifier).toMatchObject({ batchSize: 50, maxBatchingWindowSeconds: 5, retryAttempts: 3 });
+    expect(JSON.stringify(mapping()?.EventSourceArn)).toContain(`${logicalId(stateful, stateful.tables.audit.node.defaultChild)}StreamArn`);
+  });
+
+  it('is invoked for inserts only, and reports no partial batch failures (a batch is retried whole, bisected)', () => {
+    expect(mapping()?.FilterCriteria).toEqual({ Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] });
+    expect(mapping()?.FunctionResponseTypes).toBeUndefined();
+  });
+
+  it('runs every 15 minutes with an empty event, to send held notifications', () => {
+    const rules = Object.values(template().findResources('AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties.Targets[0].Arn) === JSON.stringify(fnArn((b) => b.stateless.notifier)));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
+    expect(rules[0]?.Properties.Targets[0]).toMatchObject({ Input: '{}', RetryPolicy: { MaximumRetryAttempts: 0 } });
+  });
+
+  it("keeps held notifications in the risk table (Query, PutItem, DeleteItem) and touches no other table", () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.notifier).filter((g) => !g.action.includes('Stream') && g.action !== 'dynamodb:GetRecords' && g.action !== 'dynamodb:GetShardIterator'));
+    expect(access).toEqual(sortedMatrix(TABLE_ACCESS.notifier));
+    expect(access).toEqual({ risk: ['DeleteItem', 'PutItem', 'Query'] });
+  });
+
+  it('gets every channel the stage turns on: the Telegram token and chats, the Discord secret, the e-mail topic', () => {
+    const env = functionProps((b) => b.stateless.notifier).Environment.Variables;
+    expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', POWERTOOLS_SERVICE_NAME: 'notifier' });
+    expect(refersTo(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, tokenSecretId())).toBe(true);
+    expect(refersTo(env.DISCORD_WEBHOOK_SECRET_ARN, discordSecretId())).toBe(true);
+    expect(refersTo(env.EMAIL_TOPIC_ARN, notifyTopicId())).toBe(true);
+    expect(env.NOTIFY_CONFIG).toBeUndefined(); // the notifier's defaults
+  });
+
+  it('may read exactly those two secrets and publish to the notification topic only', () => {
+    const g = grantsOf((b) => b.stateless.notifier);
+    const secrets = g.filter((x) => x.action.startsWith('secretsmanager:'));
+    expect(secrets).toHaveLength(2);
+    expect(secrets.some((x) => refersTo(x.resource, tokenSecretId()))).toBe(true);
+    expect(secrets.some((x) => refersTo(x.resource, discordSecretId()))).toBe(true);
+    expect(secrets.some((x) => refersTo(x.resource, webhookSecretId()))).toBe(false);
+    const sns = g.filter((x) => x.action.startsWith('sns:'));
+    expect(sns).toHaveLength(1);
+    expect(sns[0]?.action).toBe('sns:Publish');
+    expect(refersTo(sns[0]?.resource, notifyTopicId())).toBe(true);
+  });
+
+  it('has no permission beyond logs, X-Ray, its tables and stream, its secrets, its topic and its DLQ', () => {
+    const services = new Set(grantsOf((b) => b.stateless.notifier).map((g) => g.action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray']);
+    const sqs = grantsOf((b) => b.stateless.notifier).filter((g) => g.action.startsWith('sqs:'));
+    for (const g of sqs) expect(refersTo(g.resource, logicalId(built().stateless, built().stateless.notifierDlq.node.defaultChild))).toBe(true);
+  });
+
+  it('gets no channel variable and no secret when the stage turns no channel on (an empty secret read at start would fail it)', () => {
+    const bare = bareApp('prod');
+    const t = Template.fromStack(bare.stateless);
+    const env = t.toJSON().Resources[logicalId(bare.stateless, bare.stateless.notifier.fn.node.defaultChild)].Properties.Environment.Variables;
+    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_TOPIC_ARN']) expect(env[name]).toBeUndefined();
+    const g = grants(roleStatements(t, bare.stateless, bare.stateless.notifier.role));
+    expect(g.filter((x) => x.action.startsWith('secretsmanager:') || x.action.startsWith('sns:'))).toEqual([]);
+  });
+
+  it('passes the routing rules as NOTIFY_CONFIG when the stage has them', () => {
+    const config = getStageConfig('prod', { alarmEmail: TEST_ALARM_EMAIL }, {});
+    const routing = { rules: [{ kinds: '*' as const, channels: ['telegram' as const], minSeverity: 'info' as const }], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' } };
+    const app = testApp();
+    const stateful = new StatefulStack(app, 'Stateful', { config });
+    const stack = new StatelessStack(app, 'Stateless', { config: { ...config, notify: { ...config.notify, routing } }, projectRoot: PROJECT_ROOT, tables: stateful.tables, credentialsKey: stateful.credentialsKey, notifications: stateful.notifications });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'notifier', NOTIFY_CONFIG: JSON.stringify(routing) }) } });
+  });
+});
+
+describe('stateless stack: report', () => {
+  const schedules = (t = template()) => Object.values(t.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties);
+
+  it('is invoked by two EventBridge Scheduler schedules in the stage time zone: daily at 00:05, weekly on Monday at 00:05', () => {
+    const { config } = built();
+    expect(config.report).toMatchObject({ timeZone: 'UTC', dailyAt: '00:05', weeklyDay: 'MON' });
+    const found = schedules();
+    expect(found).toHaveLength(2);
+    const daily = found.find((s) => s.Target.Input === JSON.stringify({ kind: 'daily' }));
+    const weekly = found.find((s) => s.Target.Input === JSON.stringify({ kind: 'weekly' }));
+    expect(daily).toMatchObject({ ScheduleExpression: 'cron(5 0 * * ? *)', ScheduleExpressionTimezone: 'UTC', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
+    expect(weekly).toMatchObject({ ScheduleExpression: 'cron(5 0 ? * MON *)', ScheduleExpressionTimezone: 'UTC', State: 'ENABLED' });
+    for (const s of [daily, weekly]) {
+      expect(s?.Target.Arn).toEqual(fnArn((b) => b.stateless.report));
+      expect(s?.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+    }
+  });
+
+  it("follows the stage's time zone, time and weekday", () => {
+    const config = getStageConfig('prod', { alarmEmail: TEST_ALARM_EMAIL }, {});
+    const app = testApp();
+    const stateful = new StatefulStack(app, 'Stateful', { config });
+    const stack = new StatelessStack(app, 'Stateless', {
+      config: { ...config, report: { ...config.report, timeZone: 'Europe/Berlin', dailyAt: '07:30', weeklyDay: 'SUN' } },
+      projectRoot: PROJECT_ROOT,
+      tables: stateful.tables,
+      credentialsKey: stateful.credentialsKey,
+      notifications: stateful.notifications,
+    });
+    const t = Template.fromStack(stack);
+    expect(schedules(t).map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone]).sort()).toEqual([
+      ['cron(30 7 * * ? *)', 'Europe/Berlin'],
+      ['cron(30 7 ? * SUN *)', 'Europe/Berlin'],
+    ]);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'report', REPORT_TIME_ZONE: 'Europe/Berlin' }) } });
+  });
+
+  it('lets the scheduler invoke the report function and nothing else, from this account only', () => {
+    const { stateless } = built();
+    const schedule = schedules()[0];
+    const roleId = schedule?.Target.RoleArn['Fn::GetAtt'][0] as string;
+    const role = template().toJSON().Resources[roleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+    ]);
+    const statements = Object.values(template().findResources('AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(grants(statements)).toEqual([{ action: 'lambda:InvokeFunction', resource: { 'Fn::GetAtt': [logicalId(stateless, stateless.report.fn.node.defaultChild), 'Arn'] } }]);
+  });
+
+  it('has exactly its matrix row: Scan accounts, Query trades, snapshots and held messages in the risk table, audit PutItem', () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.report));
+    expect(access).toEqual(sortedMatrix(TABLE_ACCESS.report));
+    expect(access).toEqual({ accounts: ['Scan'], trades: ['Query'], risk: ['DeleteItem', 'PutItem', 'Query'], audit: ['PutItem'] });
+  });
+
+  it("sends through the notifier's channels: same variables, same secrets, same topic", () => {
+    const { config } = built();
+    const env = functionProps((b) => b.stateless.report).Environment.Variables;
+    const notifierEnv = functionProps((b) => b.stateless.notifier).Environment.Variables;
+    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_TOPIC_ARN']) expect(env[name]).toEqual(notifierEnv[name]);
+    expect(env).toMatchObject({ STAGE: 'prod', REPORT_TIME_ZONE: 'UTC', CANDLE_SOURCE: 'exchange', CANDLE_EXCHANGE: config.strategyRunner.candleExchange });
+    const channelGrants = (pick: (b: ReturnType<typeof built>) => SecureFunction) =>
+      grantsOf(pick)
+        .filter((g) => g.action.startsWith('secretsmanager:') || g.action.startsWith('sns:'))
+        .map((g) => `${g.action} ${JSON.stringify(g.resource)}`)
+        .sort();
+    expect(channelGrants((b) => b.stateless.report)).toHaveLength(3);
+    expect(channelGrants((b) => b.stateless.report)).toEqual(channelGrants((b) => b.stateless.notifier));
+  });
+
+  it('takes its timeout and memory from the stage config', () => {
+    const { config } = built();
+    expect(functionProps((b) => b.stateless.report)).toMatchObject({ Timeout: config.report.timeoutSeconds, MemorySize: config.report.memorySize });
+  });
+});
+
+describe('stateless stack: telegram bot', () => {
+  const bot = (b: ReturnType<typeof built>) => b.stateless.telegramBot as SecureFunction;
+
+  it('answers POST /telegram through its own Lambda proxy integration (payload 2.0)', () => {
+    template().hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: fnArn(bot) });
+    const route = Object.values(template().findResources('AWS::ApiGatewayV2::Route')).find((r) => r.Properties.RouteKey === 'POST /telegram');
+    const integrationId = Object.entries(template().findResources('AWS::ApiGatewayV2::Integration')).find(([, i]) => JSON.stringify(i.Properties.IntegrationUri) === JSON.stringify(fnArn(bot)))?.[0];
+    expect(JSON.stringify(route?.Properties.Target)).toContain(integrationId);
+  });
+
+  it('gets the chats, the queue and both secrets by ARN (never the values)', () => {
+    const env = functionProps(bot).Environment.Variables;
+    expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', SIGNAL_QUEUE_URL: { Ref: queueId() }, POWERTOOLS_SERVICE_NAME: 'telegram-bot' });
+    expect(refersTo(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, tokenSecretId())).toBe(true);
+    expect(refersTo(env.TELEGRAM_WEBHOOK_SECRET_ARN, webhookSecretId())).toBe(true);
+    expect(env.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(env.TELEGRAM_WEBHOOK_SECRET).toBeUndefined();
+  });
+
+  it('answers within the HTTP API integration timeout', () => {
+    const { config } = built();
+    expect(functionProps(bot)).toMatchObject({ Timeout: config.telegram.bot.timeoutSeconds, MemorySize: config.telegram.bot.memorySize });
+    expect(functionProps(bot).Timeout).toBeLessThan(30);
+  });
+
+  it('has exactly its matrix row: accounts read and status, positions and trades, risk state and confirmations, dedup claims, audit', () => {
+    const access = tableAccessOf(grantsOf(bot));
+    expect(access).toEqual(sortedMatrix(TABLE_ACCESS.telegramBot));
+    expect(access).toEqual({
+      accounts: ['GetItem', 'Scan', 'UpdateItem'],
+      positions: ['Query'],
+      trades: ['Query'],
+      risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
+      audit: ['PutItem'],
+      signals: ['GetItem', 'PutItem', 'UpdateItem'],
+    });
+  });
+
+  it('may only SendMessage to the signal queue (flatten) and read its two secrets', () => {
+    const g = grantsOf(bot);
+    expect(g.filter((x) => x.action.startsWith('sqs:'))).toEqual([{ action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } }]);
+    const secrets = g.filter((x) => x.action.startsWith('secretsmanager:'));
+    expect(secrets.map((x) => x.action)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
+    expect(secrets.some((x) => refersTo(x.resource, tokenSecretId())) && secrets.some((x) => refersTo(x.resource, webhookSecretId()))).toBe(true);
+    expect([...new Set(g.map((x) => x.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sqs', 'xray']);
+  });
+
+  it('outputs the webhook URL to register with setWebhook', () => {
+    template().hasOutput('TelegramWebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/telegram$')])] } });
+  });
+
+  it('does not exist when the stage names no Telegram chat', () => {
+    const bare = bareApp('prod');
+    expect(bare.stateless.telegramBot).toBeUndefined();
+    const fns = Object.values(Template.fromStack(bare.stateless).findResources('AWS::Lambda::Function'));
+    expect(fns.some((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'telegram-bot')).toBe(false);
   });
 });

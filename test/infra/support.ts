@@ -11,19 +11,34 @@ import type { Stage } from '../../shared/platform/resource-names';
 export const PROJECT_ROOT = findProjectRoot();
 export const CDK_CONTEXT: Record<string, unknown> = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 export const TEST_ALARM_EMAIL = 'alarms@tvat.test';
+export const TEST_NOTIFY_EMAIL = 'notify@tvat.test';
+/** a private chat and a group (negative id) */
+export const TEST_TELEGRAM_CHAT_IDS = ['123456789', '-1001234567890'] as const;
 
 /** An App with cdk.json's context and bundling switched off for every stack. */
 export function testApp(extraContext: Record<string, unknown> = {}): App {
   return new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [], ...extraContext } });
 }
 
-const built = new Map<Stage, BuiltApp>();
-/** One app per stage per test file; env-agnostic (no CDK_DEFAULT_ACCOUNT/REGION). */
+const built = new Map<string, BuiltApp>();
+/**
+ * One app per stage per test file; env-agnostic (no CDK_DEFAULT_ACCOUNT/REGION). Every channel on
+ * (Telegram chats, Discord, a notification e-mail), so the bot route and the alarm relay exist.
+ */
 export function builtApp(stage: Stage): BuiltApp {
-  let result = built.get(stage);
+  return cached(`${stage}:full`, () => buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS], notifyEmail: TEST_NOTIFY_EMAIL, discord: true }));
+}
+
+/** The stage as its config file has it: no Telegram chats, no Discord, no notification e-mail. */
+export function bareApp(stage: Stage): BuiltApp {
+  return cached(`${stage}:bare`, () => buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT }));
+}
+
+function cached(key: string, make: () => BuiltApp): BuiltApp {
+  let result = built.get(key);
   if (!result) {
-    result = buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
-    built.set(stage, result);
+    result = make();
+    built.set(key, result);
   }
   return result;
 }
