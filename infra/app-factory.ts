@@ -85,6 +85,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     tables: stateful.tables,
     credentialsKey: stateful.credentialsKey,
     notifications: stateful.notifications,
+    reportsBucketName: stateful.reportsBucketName,
   });
   const monitoring = new MonitoringStack(app, 'Monitoring', {
     stackName: stackName(stage, 'monitoring'),

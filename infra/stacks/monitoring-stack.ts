@@ -6,6 +6,7 @@
 // failing, a kill switch tripping, slow signals, lost notifications and a missed daily report.
 // Every alarm notifies the stateful stack's SNS topic and says what to do in its description; the
 // thresholds and why they are what they are are next to each.
+import { METRIC, METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -57,27 +58,6 @@ export interface MonitoringStackProps extends StackProps {
   /** read by the alarm relay */
   telegramBotTokenSecret: ISecret;
 }
-
-/**
- * The functions' metric names (shared/platform/metrics.ts, which infra may not import; test/infra
- * checks the two lists agree), in the namespace `tvat` with the dimensions service and stage.
- */
-export const METRICS_NAMESPACE = 'tvat';
-export const APP_METRIC = {
-  webhooksReceived: 'WebhooksReceived',
-  webhooksRejected: 'WebhooksRejected',
-  signalsQueued: 'SignalsQueued',
-  signalsDuplicate: 'SignalsDuplicate',
-  ordersPlaced: 'OrdersPlaced',
-  ordersFailed: 'OrdersFailed',
-  signalToOrderLatency: 'SignalToOrderLatency',
-  riskRefusals: 'RiskRefusals',
-  killSwitchTrips: 'KillSwitchTrips',
-  positionsFlattened: 'PositionsFlattened',
-  riskCheckAccountErrors: 'RiskCheckAccountErrors',
-  equity: 'Equity',
-  alarmsRelayed: 'AlarmsRelayed',
-} as const;
 
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
@@ -246,7 +226,7 @@ export class MonitoringStack extends Stack {
     alarm(
       'OrdersFailedAlarm',
       'orders-failed',
-      appMetric('executor', APP_METRIC.ordersFailed, 'Sum'),
+      appMetric('executor', METRIC.ordersFailed, 'Sum'),
       ORDERS_FAILED_THRESHOLD,
       ComparisonOperator.GREATER_THAN_THRESHOLD,
       `More than ${ORDERS_FAILED_THRESHOLD} signal executions failed in 5 minutes: signals are not being traded. ` +
@@ -260,7 +240,7 @@ export class MonitoringStack extends Stack {
     alarm(
       'KillSwitchTrippedAlarm',
       'kill-switch-tripped',
-      appMetric('risk-check', APP_METRIC.killSwitchTrips, 'Sum', ONE_MINUTE),
+      appMetric('risk-check', METRIC.killSwitchTrips, 'Sum', ONE_MINUTE),
       1,
       ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       'A kill switch tripped (daily loss, drawdown, loss streak or circuit breaker): entries are refused, and on drawdown the positions were flattened and the account disabled. ' +
@@ -271,7 +251,7 @@ export class MonitoringStack extends Stack {
     alarm(
       'SignalLatencyAlarm',
       'signal-order-latency-p99',
-      appMetric('executor', APP_METRIC.signalToOrderLatency, 'p99'),
+      appMetric('executor', METRIC.signalToOrderLatency, 'p99'),
       SIGNAL_LATENCY_P99_THRESHOLD_MS,
       ComparisonOperator.GREATER_THAN_THRESHOLD,
       `Signal → order p99 latency was above ${SIGNAL_LATENCY_P99_THRESHOLD_MS} ms for ${SIGNAL_LATENCY_PERIODS} periods of 5 minutes: signals trade late. ` +
@@ -330,29 +310,29 @@ export class MonitoringStack extends Stack {
     );
     dashboard.addWidgets(
       graph('Webhooks', [
-        appMetric('webhook', APP_METRIC.webhooksReceived, 'Sum', period, 'received'),
-        appMetric('webhook', APP_METRIC.signalsQueued, 'Sum', period, 'queued'),
-        appMetric('webhook', APP_METRIC.signalsDuplicate, 'Sum', period, 'duplicate'),
-        appMetric('webhook', APP_METRIC.webhooksRejected, 'Sum', period, 'rejected'),
+        appMetric('webhook', METRIC.webhooksReceived, 'Sum', period, 'received'),
+        appMetric('webhook', METRIC.signalsQueued, 'Sum', period, 'queued'),
+        appMetric('webhook', METRIC.signalsDuplicate, 'Sum', period, 'duplicate'),
+        appMetric('webhook', METRIC.webhooksRejected, 'Sum', period, 'rejected'),
       ]),
-      graph('Webhooks rejected by reason', [search(APP_METRIC.webhooksRejected, ['reason'], 'Sum', dim('reason'))]),
-      graph('Signal → order latency (ms)', [appMetric('executor', APP_METRIC.signalToOrderLatency, 'p50', period, 'p50'), appMetric('executor', APP_METRIC.signalToOrderLatency, 'p99', period, 'p99')], 8, {
+      graph('Webhooks rejected by reason', [search(METRIC.webhooksRejected, ['reason'], 'Sum', dim('reason'))]),
+      graph('Signal → order latency (ms)', [appMetric('executor', METRIC.signalToOrderLatency, 'p50', period, 'p50'), appMetric('executor', METRIC.signalToOrderLatency, 'p99', period, 'p99')], 8, {
         leftAnnotations: [{ value: SIGNAL_LATENCY_P99_THRESHOLD_MS, label: 'p99 alarm' }],
       }),
     );
     dashboard.addWidgets(
-      graph('Orders placed by exchange', [search(APP_METRIC.ordersPlaced, ['exchange'], 'Sum', dim('exchange'))], 6),
-      graph('Orders failed by exchange and reason', [search(APP_METRIC.ordersFailed, ['exchange', 'reason'], 'Sum', `${dim('exchange')} ${dim('reason')}`)], 6, {
+      graph('Orders placed by exchange', [search(METRIC.ordersPlaced, ['exchange'], 'Sum', dim('exchange'))], 6),
+      graph('Orders failed by exchange and reason', [search(METRIC.ordersFailed, ['exchange', 'reason'], 'Sum', `${dim('exchange')} ${dim('reason')}`)], 6, {
         leftAnnotations: [{ value: ORDERS_FAILED_THRESHOLD, label: 'alarm above' }],
       }),
-      graph('Risk refusals by reason', [search(APP_METRIC.riskRefusals, ['reason'], 'Sum', dim('reason'))], 6),
-      graph('Kill switches', [search(APP_METRIC.killSwitchTrips, ['switch'], 'Sum', `tripped: ${dim('switch')}`), appMetric('risk-check', APP_METRIC.positionsFlattened, 'Sum', period, 'positions flattened')], 6),
+      graph('Risk refusals by reason', [search(METRIC.riskRefusals, ['reason'], 'Sum', dim('reason'))], 6),
+      graph('Kill switches', [search(METRIC.killSwitchTrips, ['switch'], 'Sum', `tripped: ${dim('switch')}`), appMetric('risk-check', METRIC.positionsFlattened, 'Sum', period, 'positions flattened')], 6),
     );
     dashboard.addWidgets(
-      graph('Equity per account', [search(APP_METRIC.equity, ['account'], 'Average', dim('account'))], 16),
+      graph('Equity per account', [search(METRIC.equity, ['account'], 'Average', dim('account'))], 16),
       graph('Risk check and alarm relay', [
-        appMetric('risk-check', APP_METRIC.riskCheckAccountErrors, 'Sum', period, 'accounts whose check failed'),
-        appMetric('alarm-relay', APP_METRIC.alarmsRelayed, 'Sum', period, 'alarms relayed to Telegram'),
+        appMetric('risk-check', METRIC.riskCheckAccountErrors, 'Sum', period, 'accounts whose check failed'),
+        appMetric('alarm-relay', METRIC.alarmsRelayed, 'Sum', period, 'alarms relayed to Telegram'),
       ]),
     );
     dashboard.addWidgets(

@@ -1,15 +1,16 @@
 // What outlives a deploy: the tables, the exchange-credentials key, the alarm and notification
-// topics and the notification secrets. Kept apart from the functions so a stateless change can
+// topics, the notification secrets and the reports bucket (the charts the email links to). Kept apart from the functions so a stateless change can
 // never replace or delete data, and the owner's secrets survive a stateless redeploy.
-import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { TABLE_NAMES, credentialsKeyAlias, tableName, type TableName } from '../../shared/platform/resource-names';
+import { APP_PREFIX, TABLE_NAMES, credentialsKeyAlias, tableName, type TableName } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 import type { StageConfig } from '../config/stages';
 
@@ -27,6 +28,16 @@ export interface StatefulStackProps extends StackProps {
 
 const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * The reports bucket's name: fixed per stage, account and region (≤ 63 characters for any stage
+ * name the config accepts), like the table names. The stateless stack names the bucket and its
+ * objects from it instead of a cross-stack export, so the report role's grant is a stable string
+ * (cdk-nag acknowledges its reports/* wildcard by that exact string).
+ */
+export function reportsBucketName(stage: string): string {
+  return `${APP_PREFIX}-${stage}-reports-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
 export class StatefulStack extends Stack {
   readonly tables: Record<TableName, Table>;
   /** envelope key for exchange API credentials: the CLI encrypts, only the executor decrypts */
@@ -42,6 +53,10 @@ export class StatefulStack extends Stack {
   readonly telegramWebhookSecret: Secret;
   /** created empty: the owner puts the Discord webhook URL */
   readonly discordWebhookSecret: Secret;
+  /** private: the report's equity charts (reports/<accountId>/...), fetched only through presigned links */
+  readonly reportsBucket: Bucket;
+  /** its name (reportsBucketName): what the stateless stack takes */
+  readonly reportsBucketName: string;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -142,6 +157,28 @@ export class StatefulStack extends Stack {
           "and the webhook secret must be registered with Telegram's setWebhook together with a change. Functions read each value once per container, so a put takes effect on the next cold start.",
       });
     }
+
+    // The report's charts, for the email (which cannot attach them): the report function puts each
+    // PNG under reports/ and mails a presigned GET link. Private (no public access, no ACLs), TLS
+    // only, S3-managed encryption (a presigned GET needs no KMS permission of its signer), and
+    // nothing kept past 30 days: a chart is worth a look when its report arrives.
+    this.reportsBucketName = reportsBucketName(stage);
+    this.reportsBucket = new Bucket(this, 'ReportsBucket', {
+      bucketName: this.reportsBucketName,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ id: 'ExpireCharts', expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: config.removalPolicy,
+    });
+    Validations.of(this.reportsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'No server access logs: the bucket holds only report charts (PNG images of equity curves, no credentials), written by the report function alone and expiring after 30 days; ' +
+        'reads are presigned GET links mailed to the owner. A log bucket would itself be an unlogged bucket (the same finding) holding more than the data it describes; ' +
+        "the writer's API calls are in CloudTrail and its role may put and get objects under reports/ only.",
+    });
 
     new CfnOutput(this, 'TelegramBotTokenSecretArn', {
       description: 'Put the bot token from @BotFather: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "<token>"; then deploy with -c telegramChatIds=<your chat id>',

@@ -1,8 +1,8 @@
 // What can be replaced on any deploy: the webhook API, the signal queues, the functions and their
 // schedules (paper tick, risk check, strategy runner, notifier flush, reports), the notifier on the
-// audit stream and the Telegram bot route. Data, keys, topics and secrets come in from the stateful
-// stack as props.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+// audit stream and the Telegram bot route. Data, keys, topics, secrets and the reports bucket come
+// in from the stateful stack as props.
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -157,6 +157,28 @@ export interface StatelessStackProps extends StackProps {
   tables: Record<TableName, ITable>;
   credentialsKey: IKey;
   notifications: NotificationResources;
+  /**
+   * The reports bucket (StatefulStack.reportsBucketName: built from the stage and pseudo
+   * parameters, not a cross-stack reference): the report function puts charts under reports/ and
+   * mails presigned links to them.
+   */
+  reportsBucketName: string;
+}
+
+/** Where the report function may put and get charts in the reports bucket (shared/core/usecases/send-reports.ts chartKey). */
+export const REPORTS_PREFIX = 'reports/';
+
+/**
+ * A resolved IAM resource as cdk-nag writes it in a finding id (its flattenCfnReference): joins
+ * flattened, a Ref as <Name>. Only what the reports ARN contains; anything else throws.
+ */
+function nagResource(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const o = value as Record<string, unknown>;
+  if (typeof o.Ref === 'string') return `<${o.Ref}>`;
+  const join = o['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(nagResource).join(join[0]);
+  throw new Error(`cannot name ${JSON.stringify(value)} for cdk-nag`);
 }
 
 export class StatelessStack extends Stack {
@@ -527,11 +549,25 @@ export class StatelessStack extends Stack {
         // hourly candles for the buy-and-hold comparison: the strategy runner's public source
         CANDLE_SOURCE: 'exchange',
         CANDLE_EXCHANGE: config.strategyRunner.candleExchange,
+        REPORTS_BUCKET: props.reportsBucketName,
         ...channelEnv,
       },
     });
     this.grantTables(this.report, TABLE_ACCESS.report, tables);
     grantChannels(this.report);
+    // The charts: PutObject, and GetObject for the presigned links it signs (a link carries its
+    // signer's permissions). Not grantReadWrite: that adds List, Delete, Abort and a bucket ARN.
+    // Only a bucket of this account: the name is predictable, so one held elsewhere is refused.
+    const reportObjects = `arn:${Aws.PARTITION}:s3:::${props.reportsBucketName}/${REPORTS_PREFIX}*`;
+    this.report.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [reportObjects], conditions: { StringEquals: { 's3:ResourceAccount': Aws.ACCOUNT_ID } } }),
+    );
+    Validations.of(this.report.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(this.resolve(reportObjects))}]`,
+      reason:
+        'The report stores one chart per account and period under keys it names (reports/<accountId>/<kind>-<date>.png), so its object grant is the reports/ prefix of the reports bucket, ' +
+        'PutObject and GetObject only (GetObject is what the presigned links it mails carry), in this account only. No List or Delete, no other prefix or bucket.',
+    });
     const schedulerRole = new Role(this, 'ReportSchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: `${APP_PREFIX} ${stage}: EventBridge Scheduler invokes the report function`,

@@ -10,45 +10,13 @@
 // bundle (measured on the webhook), which had 1.5 KB left under its 300 KB budget; this one is
 // under 1 KB. Powertools' dimension sets also belong to a whole flush, where each data point here
 // names its own. Same wire format as Powertools writes.
+import { METRIC, METRICS_NAMESPACE, type MetricName } from './metric-names';
 
-export const METRICS_NAMESPACE = 'tvat';
 
 /** The dimensions of every metric: the function's short name and the stage. */
 export const BASE_DIMENSIONS = ['service', 'stage'] as const;
 
-/**
- * Every metric the functions emit, with who emits it and its breakdown dimensions. The monitoring
- * stack reads the same names (infra may not import this module: test/infra checks they agree).
- */
-export const METRIC = {
-  /** webhook: every request (count) */
-  webhooksReceived: 'WebhooksReceived',
-  /** webhook: refused requests, by `reason` (the domain error code: UNAUTHORIZED, VALIDATION, TOO_LARGE…) */
-  webhooksRejected: 'WebhooksRejected',
-  /** webhook: signals put on the FIFO queue */
-  signalsQueued: 'SignalsQueued',
-  /** webhook: replays answered 200 without queueing */
-  signalsDuplicate: 'SignalsDuplicate',
-  /** executor: orders sent by executed signals (entries, closes, protective orders), by `exchange` */
-  ordersPlaced: 'OrdersPlaced',
-  /** executor: signal executions that ended without trading, except risk refusals, by `exchange` and `reason` */
-  ordersFailed: 'OrdersFailed',
-  /** executor: signal received by the webhook → its orders sent, milliseconds, by `exchange` */
-  signalToOrderLatency: 'SignalToOrderLatency',
-  /** executor: entries the risk engine refused, by `reason` (its code) */
-  riskRefusals: 'RiskRefusals',
-  /** risk-check: kill switches tripped, by `switch` */
-  killSwitchTrips: 'KillSwitchTrips',
-  /** risk-check: positions closed by a kill switch */
-  positionsFlattened: 'PositionsFlattened',
-  /** risk-check: accounts whose check failed this run */
-  riskCheckAccountErrors: 'RiskCheckAccountErrors',
-  /** risk-check: each account's equity at its snapshot, in its quote currency, by `account` only */
-  equity: 'Equity',
-  /** alarm-relay: alarm messages delivered to Telegram, by `state` */
-  alarmsRelayed: 'AlarmsRelayed',
-} as const;
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
 
 export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
 
@@ -173,3 +141,5 @@ export function afterCall<T extends object, K extends keyof T & string>(target: 
     },
   });
 }
+
+export { METRIC, METRICS_NAMESPACE, type MetricName };

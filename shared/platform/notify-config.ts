@@ -73,6 +73,8 @@ export const reportEnvSchema = z.object({
   EXCHANGE_TIMEOUT_MS: int(5_000),
   PAPER_REPLAY_DIR: z.optional(z.string()),
   PAPER_REPLAY_MS_PER_CANDLE: int(5_000),
+  /** private bucket for the charts: each is uploaded and the email gets a presigned link (absent: no upload) */
+  REPORTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type ReportEnv = z.output<typeof reportEnvSchema>;

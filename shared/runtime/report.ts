@@ -1,19 +1,24 @@
 // The report job's wiring: accounts, trades and equity snapshots from the tables, hourly candles
-// for the buy-and-hold comparison, the PNG chart renderer, and the notifier's channels.
+// for the buy-and-hold comparison, the PNG chart renderer, the notifier's channels, and (with
+// REPORTS_BUCKET) the S3 store whose presigned link the email carries.
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
 import { CandlePrices } from '../adapters/candles/candle-prices';
 import { renderEquityChartPng } from '../adapters/chart/equity-chart';
+import { S3ChartStore } from '../adapters/s3/s3-chart-store';
 import type { CandleSource } from '../core/ports/candles';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import type { NotificationChannel } from '../core/notify/types';
-import { SendReports } from '../core/usecases/send-reports';
+import { SendReports, type ChartStore } from '../core/usecases/send-reports';
 import type { ReportEnv } from '../platform/notify-config';
 import { buildNotifier } from './notifier';
 import { buildRepositories, dynamoClient } from './repositories';
 import { buildCandleSource } from './strategy-runner';
 
-export async function buildSendReports(env: ReportEnv, options: { clock?: Clock; logger?: Logger; candles?: CandleSource; channels?: NotificationChannel[] } = {}): Promise<SendReports> {
+export async function buildSendReports(env: ReportEnv, options: { clock?: Clock; logger?: Logger; candles?: CandleSource; channels?: NotificationChannel[]; charts?: ChartStore } = {}): Promise<SendReports> {
   const clock = options.clock ?? systemClock;
+  const logger = options.logger;
+  const charts = options.charts ?? (env.REPORTS_BUCKET ? new S3ChartStore({ s3: new S3Client({ region: env.AWS_REGION }), bucket: env.REPORTS_BUCKET }) : undefined);
   const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
   const candles = options.candles ?? buildCandleSource(env, clock);
   return new SendReports({
@@ -26,5 +31,8 @@ export async function buildSendReports(env: ReportEnv, options: { clock?: Clock;
     audit: repos.audit,
     clock,
     timeZone: env.REPORT_TIME_ZONE,
+    ...(charts ? { charts } : {}),
+    // The account and the error's class and message only: no URL (the upload failed before any was made).
+    onChartStoreError: (accountId, error) => logger?.warn('report chart upload failed: the email goes without the link', { accountId, error: error instanceof Error ? `${error.name}: ${error.message}` : 'error' }),
   });
 }

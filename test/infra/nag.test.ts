@@ -65,6 +65,9 @@ describe('cdk-nag AwsSolutions', () => {
         'Stateless/WebhookApi AwsSolutions-APIG4',
         'Stateless/NotifierDlq AwsSolutions-SQS3',
         ...['TelegramBotTokenSecret', 'DiscordWebhookSecret', 'TelegramWebhookSecret'].map((secret) => `Stateful/${secret} AwsSolutions-SMG4`),
+        // the reports bucket: no access-log bucket; the report's grant on its reports/ prefix, by that exact ARN
+        'Stateful/ReportsBucket AwsSolutions-S1',
+        'Stateless/Report/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::tvat-prod-reports-<AWS::AccountId>-<AWS::Region>/reports/*]',
         ...['Stateless/Webhook', 'Stateless/Executor', 'Stateless/PaperTick', 'Stateless/RiskCheck', 'Stateless/StrategyRunner', 'Stateless/Notifier', 'Stateless/Report', 'Stateless/TelegramBot', 'Monitoring/AlarmRelay'].flatMap((fn) => [
           `${fn}/Function AwsSolutions-L1`,
           `${fn}/Role AwsSolutions-IAM5[Resource::*]`,

@@ -212,3 +212,56 @@ describe('stateful stack: notification topic and secrets', () => {
   });
 });
 
+
+describe('stateful stack: reports bucket', () => {
+  const bucketOf = (stage: 'dev' | 'prod') => {
+    const b = builtApp(stage);
+    const t = Template.fromStack(b.stateful);
+    const id = logicalId(b.stateful, b.stateful.reportsBucket.node.defaultChild);
+    return { t, id, resource: t.toJSON().Resources[id] };
+  };
+
+  it('is the one bucket, named for the stage, account and region', () => {
+    const { t, resource } = bucketOf('prod');
+    t.resourceCountIs('AWS::S3::Bucket', 1);
+    expect(resource.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] });
+  });
+
+  it('encrypts objects with S3-managed keys (a presigned GET needs no KMS permission)', () => {
+    expect(bucketOf('prod').resource.Properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+  });
+
+  it('blocks every kind of public access and disables ACLs', () => {
+    const { Properties } = bucketOf('prod').resource;
+    expect(Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  it('denies every request without TLS, on the bucket and its objects', () => {
+    const { t, id } = bucketOf('prod');
+    const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')).filter((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          Resource: [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] }],
+        }),
+      ]),
+    );
+  });
+
+  it('expires every object after 30 days', () => {
+    expect(bucketOf('prod').resource.Properties.LifecycleConfiguration.Rules).toEqual([
+      { Id: 'ExpireCharts', Status: 'Enabled', ExpirationInDays: 30, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ]);
+  });
+
+  it('is retained in prod and deleted with the dev stack, like the tables', () => {
+    expect(bucketOf('prod').resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(bucketOf('dev').resource).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+});

@@ -374,6 +374,7 @@ describe('stateless stack: risk-check', () => {
       tables: stateful.tables,
       credentialsKey: stateful.credentialsKey,
       notifications: stateful.notifications,
+      reportsBucketName: stateful.reportsBucketName,
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'risk-check' }) }, ReservedConcurrentExecutions: 1 });
   });
@@ -582,7 +583,7 @@ describe('stateless stack: notifier', () => {
     const routing = { rules: [{ kinds: '*' as const, channels: ['telegram' as const], minSeverity: 'info' as const }], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' } };
     const app = testApp();
     const stateful = new StatefulStack(app, 'Stateful', { config });
-    const stack = new StatelessStack(app, 'Stateless', { config: { ...config, notify: { ...config.notify, routing } }, projectRoot: PROJECT_ROOT, tables: stateful.tables, credentialsKey: stateful.credentialsKey, notifications: stateful.notifications });
+    const stack = new StatelessStack(app, 'Stateless', { config: { ...config, notify: { ...config.notify, routing } }, projectRoot: PROJECT_ROOT, tables: stateful.tables, credentialsKey: stateful.credentialsKey, notifications: stateful.notifications, reportsBucketName: stateful.reportsBucketName });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'notifier', NOTIFY_CONFIG: JSON.stringify(routing) }) } });
   });
 });
@@ -615,6 +616,7 @@ describe('stateless stack: report', () => {
       tables: stateful.tables,
       credentialsKey: stateful.credentialsKey,
       notifications: stateful.notifications,
+      reportsBucketName: stateful.reportsBucketName,
     });
     const t = Template.fromStack(stack);
     expect(schedules(t).map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone]).sort()).toEqual([
@@ -662,6 +664,35 @@ describe('stateless stack: report', () => {
   it('takes its timeout and memory from the stage config', () => {
     const { config } = built();
     expect(functionProps((b) => b.stateless.report)).toMatchObject({ Timeout: config.report.timeoutSeconds, MemorySize: config.report.memorySize });
+  });
+
+  // The name as both stacks synthesize it: the stateful stack's bucket, no cross-stack export.
+  const reportsBucketName = { 'Fn::Join': ['', ['tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] };
+
+  it("gets the reports bucket's name in REPORTS_BUCKET: the stateful stack's bucket", () => {
+    const b = built();
+    const bucket = Template.fromStack(b.stateful).toJSON().Resources[logicalId(b.stateful, b.stateful.reportsBucket.node.defaultChild)];
+    expect(bucket.Properties.BucketName).toEqual(reportsBucketName);
+    expect(functionProps((b) => b.stateless.report).Environment.Variables.REPORTS_BUCKET).toEqual(reportsBucketName);
+  });
+
+  it('may put and get objects under reports/ of that bucket in this account, and nothing else in S3', () => {
+    const s3 = grantsOf((b) => b.stateless.report).filter((g) => g.action.startsWith('s3:'));
+    const objects = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/reports/*']] };
+    const condition = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } };
+    expect([...s3].sort((a, b) => a.action.localeCompare(b.action))).toEqual([
+      { action: 's3:GetObject', resource: objects, condition },
+      { action: 's3:PutObject', resource: objects, condition },
+    ]);
+  });
+
+  it('is the only function with the bucket or any S3 permission', () => {
+    const b = built();
+    const others = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner, b.stateless.notifier, b.stateless.telegramBot as SecureFunction];
+    for (const f of others) {
+      expect(grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action.startsWith('s3:'))).toEqual([]);
+      expect(functionProps(() => f).Environment.Variables.REPORTS_BUCKET).toBeUndefined();
+    }
   });
 });
 

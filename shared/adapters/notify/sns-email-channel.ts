@@ -1,6 +1,8 @@
 // Email through an SNS topic with email subscriptions: one Publish per message, the first line
-// as the subject. SNS email is plain text with no attachments, so a chart is mentioned, not sent
-// (base64 in a mail body helps nobody and eats the 256 KB message limit).
+// as the subject. SNS email is plain text with no attachments, so a chart is linked when it has a
+// URL (the report's presigned S3 link) and otherwise only mentioned, never sent (base64 in a mail
+// body helps nobody and eats the 256 KB message limit). The link is a bearer URL: acceptable in
+// the owner's own email, and this channel never logs it.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Message, NotificationChannel } from '../../core/notify/types';
 
@@ -40,12 +42,18 @@ export class SnsEmailChannel implements NotificationChannel {
   }
 
   async send(message: Message): Promise<void> {
-    let body = message.text;
-    if (message.attachment) {
-      body += `\n\n(The chart ${message.attachment.filename} cannot travel by email: it is attached to the Telegram/Discord message or stored with the report.)`;
+    const attachment = message.attachment;
+    let tail = '';
+    if (attachment?.url) {
+      // Signed with the function's temporary role credentials: the link lives as long as they do (hours).
+      tail = `\n\nEquity chart (link valid for a few hours): ${attachment.url}`;
+    } else if (attachment) {
+      tail = `\n\n(The chart ${attachment.filename} cannot travel by email: it is attached to the Telegram/Discord message or stored with the report.)`;
     }
+    // The chart line goes after the text is fitted, so a cut never takes the link with it.
+    const body = fitBytes(message.text, SNS_MESSAGE_MAX_BYTES - Buffer.byteLength(tail, 'utf8')) + tail;
     const subject = emailSubject(message.text) || `Trading notification (${message.severity})`;
-    await this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: fitBytes(body, SNS_MESSAGE_MAX_BYTES) }));
+    await this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: subject, Message: body }));
   }
 }
 

@@ -43,6 +43,8 @@ export interface Attachment {
   filename: string;
   contentType: string;
   data: Uint8Array;
+  /** where the file can be fetched (a presigned link), for channels that cannot attach */
+  url?: string;
 }
 
 /** What a channel sends: text already rendered, possibly several notifications batched into one. */

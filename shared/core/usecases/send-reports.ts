@@ -1,6 +1,8 @@
 // Daily and weekly reports: for every account, the period just ended in the owner's time zone →
 // the figures (computePeriodReport), the text, the equity chart as a PNG, sent through the
-// notifier's channels with the chart attached, and recorded in the audit log.
+// notifier's channels with the chart attached, and recorded in the audit log. When a chart store
+// is given, the PNG is also uploaded and the attachment carries a link to it (for email, which
+// cannot attach files).
 import type { Account } from '../domain/account';
 import type { AuditLog, RiskStore, TradeRepository, AccountRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
@@ -18,6 +20,19 @@ export interface HistoricalPrices {
 
 export type ChartRenderer = (points: PeriodReport['equityCurve'], options: { title: string; timeZone: string; trades: PeriodReport['exits'] }) => Promise<Uint8Array>;
 
+/**
+ * Where a chart is kept for channels that cannot attach it: stores the bytes under `key` and
+ * returns a URL the owner can fetch it from (a presigned link: a bearer credential, never logged).
+ */
+export interface ChartStore {
+  put(key: string, data: Uint8Array, contentType: string): Promise<string>;
+}
+
+/** The chart's key in the store: the account, the report kind and the period's first day in the report zone. */
+export function chartKey(accountId: string, kind: ReportKind, day: string): string {
+  return `reports/${encodeURIComponent(accountId)}/${kind}-${day}.png`;
+}
+
 export interface SendReportsDeps {
   accounts: Pick<AccountRepository, 'list'>;
   trades: Pick<TradeRepository, 'listByAccount'>;
@@ -28,6 +43,10 @@ export interface SendReportsDeps {
   audit: AuditLog;
   clock: Clock;
   timeZone: string;
+  /** when given, each chart is uploaded and its attachment gets the link (the email channel shows it) */
+  charts?: ChartStore;
+  /** a chart upload failed (the report still goes, without a link): the error only, never a URL */
+  onChartStoreError?: (accountId: string, error: unknown) => void;
 }
 
 export interface ReportRun {
@@ -78,6 +97,19 @@ export class SendReports {
     const text = renderReportText(report, kind);
     const png = await this.deps.chart(report.equityCurve, { title: text.title, timeZone: this.deps.timeZone, trades: report.exits });
     const notification: Notification = { kind: 'report', severity: 'info', at: to, accountId, title: text.title, lines: text.lines, id: `report-${kind}-${accountId}-${from}` };
-    return { report, notification, chart: { filename: `equity-${kind}-${new Date(from).toISOString().slice(0, 10)}.png`, contentType: 'image/png', data: png } };
+    const chart: Attachment = { filename: `equity-${kind}-${new Date(from).toISOString().slice(0, 10)}.png`, contentType: 'image/png', data: png };
+    const url = await this.storeChart(accountId, chartKey(accountId, kind, tradingDay(from, this.deps.timeZone).day), chart);
+    return { report, notification, chart: url === undefined ? chart : { ...chart, url } };
+  }
+
+  /** The chart's link, or undefined without a store or when the upload fails (the report goes anyway). */
+  private async storeChart(accountId: string, key: string, chart: Attachment): Promise<string | undefined> {
+    if (!this.deps.charts) return undefined;
+    try {
+      return await this.deps.charts.put(key, chart.data, chart.contentType);
+    } catch (error) {
+      this.deps.onChartStoreError?.(accountId, error);
+      return undefined;
+    }
   }
 }
