@@ -125,7 +125,10 @@ export interface NotifierConfig extends FunctionSize {
 export interface NotifyConfig {
   /** the Discord channel: on once the Discord secret holds a webhook URL (`-c discord=true`) */
   discord: boolean;
-  /** subscribed to the notifications topic, which is the e-mail channel (`-c notifyEmail=...`); unset = no e-mail channel */
+  /**
+   * The e-mail channel (`-c notifyEmail=...`): an SES identity for this address (verified by a link
+   * SES mails to it), from which notifications and reports are sent to it; unset = no e-mail channel.
+   */
   email?: string;
   /** NOTIFY_CONFIG (rules, quiet hours); unset = the notifier's defaults */
   routing?: NotifyRouting;

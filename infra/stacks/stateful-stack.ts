@@ -1,22 +1,26 @@
-// What outlives a deploy: the tables, the exchange-credentials key, the alarm and notification
-// topics, the notification secrets and the reports bucket (the charts the email links to). Kept apart from the functions so a stateless change can
-// never replace or delete data, and the owner's secrets survive a stateless redeploy.
+// What outlives a deploy: the tables, the exchange-credentials key, the alarm topic, the
+// notification secrets, the SES identity of the notification e-mail and the reports bucket (the
+// stored charts). Kept apart from the functions so a stateless change can never replace or delete
+// data, and the owner's secrets and verified address survive a stateless redeploy.
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, TABLE_NAMES, credentialsKeyAlias, tableName, type TableName } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 import type { StageConfig } from '../config/stages';
 
-/** The notification secrets and the e-mail topic, as the stateless stack takes them. */
+/**
+ * The notification secrets, as the stateless stack takes them. (The e-mail channel's SES identity
+ * is not among them: the stateless stack names its ARN from the stage's address, no export.)
+ */
 export interface NotificationResources {
-  notifyTopic: ITopic;
   telegramBotTokenSecret: ISecret;
   telegramWebhookSecret: ISecret;
   discordWebhookSecret: ISecret;
@@ -45,8 +49,11 @@ export class StatefulStack extends Stack {
   /** encrypts the alarm topic; CloudWatch alarms may use it to publish */
   readonly alarmTopicKey: Key;
   readonly alarmTopic: Topic;
-  /** the e-mail channel of the notifier and the report (its subscriptions get the messages) */
-  readonly notifyTopic: Topic;
+  /**
+   * The SES identity of the stage's notification e-mail (`-c notifyEmail=...`): the notifier and the
+   * report send from it to it. Absent when the stage has no notification e-mail.
+   */
+  readonly notifyEmailIdentity?: EmailIdentity;
   /** created empty: the owner puts the token from @BotFather (see the output's description) */
   readonly telegramBotTokenSecret: Secret;
   /** generated: the secret_token given to setWebhook, which Telegram sends with every update */
@@ -129,15 +136,25 @@ export class StatefulStack extends Stack {
     );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
-    // Notifications by e-mail: a topic of their own, so alarms and trading messages stay apart (the
-    // alarm relay reads only alarms). Only functions publish to it, as IAM principals of this
-    // account, for which the AWS-managed aws/sns key works without any KMS grant.
-    this.notifyTopic = new Topic(this, 'NotifyTopic', {
-      displayName: `tvat ${stage} notifications`,
-      masterKey: Alias.fromAliasName(this, 'AwsSnsKey', 'alias/aws/sns'),
-      enforceSSL: true,
-    });
-    if (config.notify.email) this.notifyTopic.addSubscription(new EmailSubscription(config.notify.email));
+    // Notifications by e-mail go through Amazon SES, which can attach the report's chart (an SNS
+    // e-mail subscription carries text only). SES sends only from a verified identity: this is the
+    // owner's address, and creating it makes SES mail a verification link to that address. A new
+    // account is in the SES sandbox, where it may send only to verified addresses; the functions send
+    // from this address to itself (EMAIL_FROM = EMAIL_TO), which the sandbox allows, so no production
+    // access request is needed. Alarms keep their own SNS topic and subscription above.
+    // (This replaces an SNS notification topic whose ARN the stateless stack imported: on a stage
+    // deployed with that topic, deploy the stateless stack alone first, `cdk deploy <its name>
+    // --exclusively`, so the import is gone before this stack deletes the export.)
+    if (config.notify.email) {
+      this.notifyEmailIdentity = new EmailIdentity(this, 'NotifyEmailIdentity', { identity: Identity.email(config.notify.email) });
+      new CfnOutput(this, 'NotifyEmailAddress', {
+        description:
+          'SES identity of the notification e-mail: SES has mailed a verification link to this address; open it, or nothing is sent ' +
+          '(check: aws sesv2 get-email-identity --email-identity <this address>, VerifiedForSendingStatus true). ' +
+          'Notifications and reports are sent from this address to itself, which the SES sandbox allows: no production access needed.',
+        value: this.notifyEmailIdentity.emailIdentityName,
+      });
+    }
 
     // Secrets: the owner's, created empty (the values never pass through CloudFormation or the
     // repository), and the webhook secret, generated. Read by ARN, once per container.
@@ -158,8 +175,9 @@ export class StatefulStack extends Stack {
       });
     }
 
-    // The report's charts, for the email (which cannot attach them): the report function puts each
-    // PNG under reports/ and mails a presigned GET link. Private (no public access, no ACLs), TLS
+    // The report's charts: the report function puts each PNG under reports/ and signs a GET link,
+    // which an e-mail carries only when it cannot attach the file (the SNS channel, or a file too
+    // large for SES). Private (no public access, no ACLs), TLS
     // only, S3-managed encryption (a presigned GET needs no KMS permission of its signer), and
     // nothing kept past 30 days: a chart is worth a look when its report arrives.
     this.reportsBucketName = reportsBucketName(stage);
@@ -202,7 +220,6 @@ export class StatefulStack extends Stack {
    */
   get notifications(): NotificationResources {
     return {
-      notifyTopic: this.notifyTopic,
       telegramBotTokenSecret: this.telegramBotTokenSecret,
       telegramWebhookSecret: this.telegramWebhookSecret,
       discordWebhookSecret: this.discordWebhookSecret,

@@ -160,7 +160,7 @@ export interface StatelessStackProps extends StackProps {
   /**
    * The reports bucket (StatefulStack.reportsBucketName: built from the stage and pseudo
    * parameters, not a cross-stack reference): the report function puts charts under reports/ and
-   * mails presigned links to them.
+   * signs links to them (mailed when an e-mail cannot attach the chart).
    */
   reportsBucketName: string;
 }
@@ -462,17 +462,25 @@ export class StatelessStack extends Stack {
     // ---- notifications: the channels every notifying function shares (same variables, same grants)
     const { notifications } = props;
     const telegram = telegramEnabled(config);
+    const email = config.notify.email;
+    // The stateful stack's SES identity, by the ARN named here from the address and this stack's
+    // partition, region and account (like the reports bucket: a stable string, no cross-stack export).
+    const emailIdentityArn = email ? this.formatArn({ service: 'ses', resource: 'identity', resourceName: email }) : undefined;
     const channelEnv: Record<string, string> = {
       ...(config.notify.routing ? { NOTIFY_CONFIG: JSON.stringify(config.notify.routing) } : {}),
       // A channel's variables only when it is on: an empty secret read at start would fail the function.
       ...(telegram ? { TELEGRAM_BOT_TOKEN_SECRET_ARN: notifications.telegramBotTokenSecret.secretArn, TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(',') } : {}),
       ...(config.notify.discord ? { DISCORD_WEBHOOK_SECRET_ARN: notifications.discordWebhookSecret.secretArn } : {}),
-      ...(config.notify.email ? { EMAIL_TOPIC_ARN: notifications.notifyTopic.topicArn } : {}),
+      // E-mail through SES from the stage's address to itself (the SES sandbox allows that; see the
+      // stateful stack's NotifyEmailAddress output), with the report's chart attached.
+      ...(email ? { EMAIL_FROM: email, EMAIL_TO: email } : {}),
     };
     const grantChannels = (fn: SecureFunction) => {
       if (telegram) grantSecretRead(fn, notifications.telegramBotTokenSecret);
       if (config.notify.discord) grantSecretRead(fn, notifications.discordWebhookSecret);
-      if (config.notify.email) fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [notifications.notifyTopic.topicArn] }));
+      // SendEmail, and SendRawEmail that SES API v2 also checks for raw (attachment) content, on that
+      // one identity: SES authorizes a send against the From identity (here also the only recipient).
+      if (emailIdentityArn) fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [emailIdentityArn] }));
     };
 
     // ---- notifier: the audit table's stream (inserts only) → the owner's channels

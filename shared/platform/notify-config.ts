@@ -1,5 +1,5 @@
-// The notifier's environment: which channels exist (a Telegram bot, Discord webhook, SNS email
-// topic; the console and a file locally), where their secrets live, and the routing rules.
+// The notifier's environment: which channels exist (a Telegram bot, Discord webhook, SES or SNS
+// email; the console and a file locally), where their secrets live, and the routing rules.
 import * as z from 'zod/mini';
 import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from '../core/notify/config';
 import { parseClock } from '../core/notify/routing';
@@ -53,7 +53,13 @@ export const notifierEnvSchema = z.object({
   TELEGRAM_API_URL: z.optional(z.url()),
   DISCORD_WEBHOOK_URL: z.optional(z.url()),
   DISCORD_WEBHOOK_SECRET_ARN: z.optional(z.string()),
-  /** SNS topic whose email subscriptions get the email channel */
+  /**
+   * The email channel over Amazon SES, which attaches the report's chart: the sender (a verified SES
+   * identity) and the recipients (comma-separated). Both set: SES; otherwise EMAIL_TOPIC_ARN, if set.
+   */
+  EMAIL_FROM: z.optional(z.string().check(z.minLength(1))),
+  EMAIL_TO: csv,
+  /** SNS topic whose email subscriptions get the email channel (text only: a chart goes as a link) */
   EMAIL_TOPIC_ARN: z.optional(z.string()),
   /** local stack: notifications also go to the console and this JSON-lines file */
   LOCAL_NOTIFY_FILE: z.optional(z.string()),

@@ -1,11 +1,13 @@
 // The notifier's wiring: the channels its environment configures (secrets read once per
 // container from Secrets Manager, never logged), the held-notification store, the rules.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { dirname, join } from 'node:path';
 import { DynamoHeldNotifications } from '../adapters/dynamodb/held-notifications';
 import { ConsoleChannel } from '../adapters/notify/console-channel';
 import { DiscordChannel } from '../adapters/notify/discord-channel';
+import { SesEmailChannel } from '../adapters/notify/ses-email-channel';
 import { SnsEmailChannel } from '../adapters/notify/sns-email-channel';
 import { TelegramBotClient } from '../adapters/notify/telegram-client';
 import { TelegramChannel } from '../adapters/notify/telegram-channel';
@@ -31,7 +33,11 @@ export async function buildChannels(env: NotifierEnv): Promise<NotificationChann
   }
   const discord = env.DISCORD_WEBHOOK_URL ?? (env.DISCORD_WEBHOOK_SECRET_ARN ? await secretValue(env.DISCORD_WEBHOOK_SECRET_ARN, env.AWS_REGION) : undefined);
   if (discord) channels.push(new DiscordChannel({ webhookUrl: discord }));
-  if (env.EMAIL_TOPIC_ARN) channels.push(new SnsEmailChannel({ sns: new SNSClient({ region: env.AWS_REGION }), topicArn: env.EMAIL_TOPIC_ARN }));
+  // Email: SES when a sender and recipients are set (it attaches the chart), else the SNS topic
+  // (text and a link). One without the other is a mistake that would silently drop every email.
+  if (Boolean(env.EMAIL_FROM) !== env.EMAIL_TO.length > 0) throw new Error('invalid configuration: EMAIL_FROM and EMAIL_TO are set together or not at all');
+  if (env.EMAIL_FROM && env.EMAIL_TO.length) channels.push(new SesEmailChannel({ ses: new SESv2Client({ region: env.AWS_REGION }), from: env.EMAIL_FROM, to: env.EMAIL_TO }));
+  else if (env.EMAIL_TOPIC_ARN) channels.push(new SnsEmailChannel({ sns: new SNSClient({ region: env.AWS_REGION }), topicArn: env.EMAIL_TOPIC_ARN }));
   if (env.LOCAL_NOTIFY_FILE) channels.push(new ConsoleChannel({ file: env.LOCAL_NOTIFY_FILE, attachmentsDir: join(dirname(env.LOCAL_NOTIFY_FILE), 'attachments') }));
   return channels;
 }

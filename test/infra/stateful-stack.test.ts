@@ -163,7 +163,7 @@ describe('stateful stack', () => {
   });
 });
 
-describe('stateful stack: notification topic and secrets', () => {
+describe('stateful stack: notification e-mail identity and secrets', () => {
   const secret = (pick: (b: ReturnType<typeof builtApp>) => { node: { defaultChild?: unknown } }) => {
     const b = builtApp('prod');
     return prod().toJSON().Resources[logicalId(b.stateful, pick(b).node.defaultChild)];
@@ -195,20 +195,31 @@ describe('stateful stack: notification topic and secrets', () => {
     template.hasOutput('TelegramWebhookSecretArn', { Description: Match.stringLikeRegexp('setWebhook.*secret_token') });
   });
 
-  it('encrypts the notification topic (aws/sns) and denies publishing without TLS', () => {
+  it('creates an SES e-mail identity for the notification e-mail when the stage has one (SES mails it a verification link), and none otherwise', () => {
     const { stateful } = builtApp('prod');
-    const topic = prod().toJSON().Resources[logicalId(stateful, stateful.notifyTopic.node.defaultChild)];
-    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('alias/aws/sns');
-    const policies = Object.values(prod().findResources('AWS::SNS::TopicPolicy')).filter((p) => JSON.stringify(p.Properties.Topics).includes(logicalId(stateful, stateful.notifyTopic.node.defaultChild)));
-    expect(JSON.stringify(policies)).toContain('aws:SecureTransport');
+    const identities = prod().findResources('AWS::SES::EmailIdentity');
+    expect(Object.keys(identities)).toEqual([logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild)]);
+    // the address alone: no domain, DKIM or MAIL FROM settings (those are for domain identities)
+    expect(Object.values(identities)[0]?.Properties).toEqual({ EmailIdentity: TEST_NOTIFY_EMAIL, Tags: expect.any(Array) });
+    expect(bareApp('prod').stateful.notifyEmailIdentity).toBeUndefined();
+    Template.fromStack(bareApp('prod').stateful).resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
 
-  it('subscribes the notification e-mail to the notification topic when the stage has one, and none otherwise', () => {
+  it('outputs the identity with what to do: open the verification mail; from = to works in the SES sandbox', () => {
     const { stateful } = builtApp('prod');
-    prod().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_NOTIFY_EMAIL, TopicArn: { Ref: logicalId(stateful, stateful.notifyTopic.node.defaultChild) } });
-    const bare = Template.fromStack(bareApp('prod').stateful);
-    const subscriptions = Object.values(bare.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Endpoint);
-    expect(subscriptions).toEqual([TEST_ALARM_EMAIL]);
+    prod().hasOutput('NotifyEmailAddress', {
+      Value: { Ref: logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild) },
+      Description: Match.stringLikeRegexp('verification link.*sandbox allows: no production access'),
+    });
+    expect(Template.fromStack(bareApp('prod').stateful).findOutputs('NotifyEmailAddress')).toEqual({});
+  });
+
+  it('has no notification topic any more: the alarm topic is the only topic, the alarm e-mail its only subscription', () => {
+    for (const b of [builtApp('prod'), bareApp('prod'), builtApp('dev')]) {
+      const t = Template.fromStack(b.stateful);
+      expect(Object.keys(t.findResources('AWS::SNS::Topic'))).toEqual([logicalId(b.stateful, b.stateful.alarmTopic.node.defaultChild)]);
+      expect(Object.values(t.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Endpoint)).toEqual([TEST_ALARM_EMAIL]);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { getStageConfig } from '../../infra/config/stages';
 import type { SecureFunction } from '../../infra/constructs/secure-function';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { StatelessStack, TABLE_ACCESS } from '../../infra/stacks/stateless-stack';
-import { bareApp, builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, testApp, type Grant } from './support';
+import { bareApp, builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, TEST_NOTIFY_EMAIL, testApp, type Grant } from './support';
 
 const built = () => builtApp('prod');
 const template = () => Template.fromStack(built().stateless);
@@ -497,7 +497,8 @@ const secretId = (pick: (b: ReturnType<typeof built>) => { node: { defaultChild?
 const tokenSecretId = () => secretId((b) => b.stateful.telegramBotTokenSecret);
 const discordSecretId = () => secretId((b) => b.stateful.discordWebhookSecret);
 const webhookSecretId = () => secretId((b) => b.stateful.telegramWebhookSecret);
-const notifyTopicId = () => secretId((b) => b.stateful.notifyTopic);
+/** The SES identity of the notification e-mail, as the stateless stack names it (no cross-stack export). */
+const notifyIdentityArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${TEST_NOTIFY_EMAIL}`]] };
 const fnArn = (pick: (b: ReturnType<typeof built>) => SecureFunction) => ({ 'Fn::GetAtt': [logicalId(built().stateless, pick(built()).fn.node.defaultChild), 'Arn'] });
 
 describe('stateless stack: notifier', () => {
@@ -540,31 +541,41 @@ describe('stateless stack: notifier', () => {
     expect(access).toEqual({ risk: ['DeleteItem', 'PutItem', 'Query'] });
   });
 
-  it('gets every channel the stage turns on: the Telegram token and chats, the Discord secret, the e-mail topic', () => {
+  it('gets every channel the stage turns on: the Telegram token and chats, the Discord secret, SES e-mail from the notification address to itself', () => {
     const env = functionProps((b) => b.stateless.notifier).Environment.Variables;
     expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', POWERTOOLS_SERVICE_NAME: 'notifier' });
     expect(refersTo(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, tokenSecretId())).toBe(true);
     expect(refersTo(env.DISCORD_WEBHOOK_SECRET_ARN, discordSecretId())).toBe(true);
-    expect(refersTo(env.EMAIL_TOPIC_ARN, notifyTopicId())).toBe(true);
+    expect(env).toMatchObject({ EMAIL_FROM: TEST_NOTIFY_EMAIL, EMAIL_TO: TEST_NOTIFY_EMAIL });
+    expect(env.EMAIL_TOPIC_ARN).toBeUndefined(); // the SNS e-mail channel is not used in the cloud
     expect(env.NOTIFY_CONFIG).toBeUndefined(); // the notifier's defaults
   });
 
-  it('may read exactly those two secrets and publish to the notification topic only', () => {
+  it('may read exactly those two secrets, and send e-mail (SendEmail, SendRawEmail) through the notification identity only', () => {
     const g = grantsOf((b) => b.stateless.notifier);
     const secrets = g.filter((x) => x.action.startsWith('secretsmanager:'));
     expect(secrets).toHaveLength(2);
     expect(secrets.some((x) => refersTo(x.resource, tokenSecretId()))).toBe(true);
     expect(secrets.some((x) => refersTo(x.resource, discordSecretId()))).toBe(true);
     expect(secrets.some((x) => refersTo(x.resource, webhookSecretId()))).toBe(false);
-    const sns = g.filter((x) => x.action.startsWith('sns:'));
-    expect(sns).toHaveLength(1);
-    expect(sns[0]?.action).toBe('sns:Publish');
-    expect(refersTo(sns[0]?.resource, notifyTopicId())).toBe(true);
+    expect(g.filter((x) => x.action.startsWith('sns:'))).toEqual([]);
+    expect(g.filter((x) => x.action.startsWith('ses:'))).toEqual([
+      { action: 'ses:SendEmail', resource: notifyIdentityArn },
+      { action: 'ses:SendRawEmail', resource: notifyIdentityArn },
+    ]);
   });
 
-  it('has no permission beyond logs, X-Ray, its tables and stream, its secrets, its topic and its DLQ', () => {
+  it("grants on the very identity the stateful stack creates: same address, this stack's account and region", () => {
+    const { stateful } = built();
+    const identity = Template.fromStack(stateful).toJSON().Resources[logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild)];
+    expect(identity.Properties.EmailIdentity).toBe(TEST_NOTIFY_EMAIL);
+    // named, not imported: no export ties the stateless stack to the identity (either deploys alone)
+    expect(JSON.stringify(template().toJSON())).not.toContain(logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild));
+  });
+
+  it('has no permission beyond logs, X-Ray, its tables and stream, its secrets, SES sending and its DLQ', () => {
     const services = new Set(grantsOf((b) => b.stateless.notifier).map((g) => g.action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sns', 'sqs', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'ses', 'sqs', 'xray']);
     const sqs = grantsOf((b) => b.stateless.notifier).filter((g) => g.action.startsWith('sqs:'));
     for (const g of sqs) expect(refersTo(g.resource, logicalId(built().stateless, built().stateless.notifierDlq.node.defaultChild))).toBe(true);
   });
@@ -573,9 +584,9 @@ describe('stateless stack: notifier', () => {
     const bare = bareApp('prod');
     const t = Template.fromStack(bare.stateless);
     const env = t.toJSON().Resources[logicalId(bare.stateless, bare.stateless.notifier.fn.node.defaultChild)].Properties.Environment.Variables;
-    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_TOPIC_ARN']) expect(env[name]).toBeUndefined();
+    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_FROM', 'EMAIL_TO', 'EMAIL_TOPIC_ARN']) expect(env[name]).toBeUndefined();
     const g = grants(roleStatements(t, bare.stateless, bare.stateless.notifier.role));
-    expect(g.filter((x) => x.action.startsWith('secretsmanager:') || x.action.startsWith('sns:'))).toEqual([]);
+    expect(g.filter((x) => /^(secretsmanager|sns|ses):/.test(x.action))).toEqual([]);
   });
 
   it('passes the routing rules as NOTIFY_CONFIG when the stage has them', () => {
@@ -646,18 +657,21 @@ describe('stateless stack: report', () => {
     expect(access).toEqual({ accounts: ['Scan'], trades: ['Query'], risk: ['DeleteItem', 'PutItem', 'Query'], audit: ['PutItem'] });
   });
 
-  it("sends through the notifier's channels: same variables, same secrets, same topic", () => {
+  it("sends through the notifier's channels: same variables, same secrets, same SES identity", () => {
     const { config } = built();
     const env = functionProps((b) => b.stateless.report).Environment.Variables;
     const notifierEnv = functionProps((b) => b.stateless.notifier).Environment.Variables;
-    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_TOPIC_ARN']) expect(env[name]).toEqual(notifierEnv[name]);
+    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_FROM', 'EMAIL_TO']) expect(env[name]).toEqual(notifierEnv[name]);
+    expect(env).toMatchObject({ EMAIL_FROM: TEST_NOTIFY_EMAIL, EMAIL_TO: TEST_NOTIFY_EMAIL });
+    expect(env.EMAIL_TOPIC_ARN).toBeUndefined();
     expect(env).toMatchObject({ STAGE: 'prod', REPORT_TIME_ZONE: 'UTC', CANDLE_SOURCE: 'exchange', CANDLE_EXCHANGE: config.strategyRunner.candleExchange });
     const channelGrants = (pick: (b: ReturnType<typeof built>) => SecureFunction) =>
       grantsOf(pick)
-        .filter((g) => g.action.startsWith('secretsmanager:') || g.action.startsWith('sns:'))
+        .filter((g) => /^(secretsmanager|sns|ses):/.test(g.action))
         .map((g) => `${g.action} ${JSON.stringify(g.resource)}`)
         .sort();
-    expect(channelGrants((b) => b.stateless.report)).toHaveLength(3);
+    expect(channelGrants((b) => b.stateless.report)).toHaveLength(4);
+    expect(channelGrants((b) => b.stateless.report).filter((g) => g.startsWith('ses:'))).toEqual([`ses:SendEmail ${JSON.stringify(notifyIdentityArn)}`, `ses:SendRawEmail ${JSON.stringify(notifyIdentityArn)}`]);
     expect(channelGrants((b) => b.stateless.report)).toEqual(channelGrants((b) => b.stateless.notifier));
   });
 
