@@ -106,6 +106,13 @@ export interface SyncReport {
   stopMoved: boolean;
 }
 
+/**
+ * Conditional orders already read from the exchange in this run (client id → order, or undefined
+ * when the exchange has none), so a second step of the same run does not ask again: each look-up
+ * costs a request and rate-limit weight.
+ */
+export type OrderReads = Map<string, ExchangeOrder | undefined>;
+
 export class ProtectionManager {
   constructor(private readonly deps: ProtectionManagerDeps) {}
 
@@ -203,10 +210,10 @@ export class ProtectionManager {
    * maintenance): place it again at the same trigger on what is held now. If the price is already
    * through the trigger, the stop would have fired: close at market instead. Returns what was done.
    */
-  async rearmStop(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, market: MarketInfo, last: number): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
+  async rearmStop(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, market: MarketInfo, last: number, reads?: OrderReads): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
     const ref = position.stopLoss;
     if (!ref || !ref.triggerPrice) return 'none';
-    const order = await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
+    const order = reads?.has(ref.clientOrderId) ? reads.get(ref.clientOrderId) : await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
     if (order && (order.status === 'open' || filledSomething(order))) return 'present'; // resting, or filled (sync books it)
     const oldRecord = await this.deps.orders.get(position.accountId, ref.clientOrderId);
     const origin = { accountId: position.accountId, signalId: oldRecord?.signalId ?? `rearm-${position.tradeId ?? position.symbol}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
@@ -264,7 +271,7 @@ export class ProtectionManager {
    * moves to the entry price. The new stop is placed before the old one is cancelled, so the
    * position is never without a stop.
    */
-  async sync(exchange: ExchangePort, position: BookPosition, market: MarketInfo): Promise<SyncReport> {
+  async sync(exchange: ExchangePort, position: BookPosition, market: MarketInfo, reads?: OrderReads): Promise<SyncReport> {
     const report: SyncReport = { fills: 0, canceled: 0, stopMoved: false };
     const refs = refsOf(position);
     if (!refs.length) return report;
@@ -279,6 +286,7 @@ export class ProtectionManager {
         continue;
       }
       const order = await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
+      reads?.set(ref.clientOrderId, order);
       if (!order || !filledSomething(order)) continue;
       await this.deps.orders.update(record.accountId, record.clientOrderId, orderResultPatch(order, this.deps.clock.now()));
       await this.deps.book.book(record, fillFrom(record, order, exitReasonOf(record.leg), position.leverage));

@@ -15,7 +15,7 @@ import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
-import type { ProtectionManager } from './protection';
+import type { OrderReads, ProtectionManager } from './protection';
 import { refsOf } from './protection';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
@@ -112,7 +112,9 @@ export class RiskCheck {
     // Protective fills first: a stop the exchange filled is booked as a stop, not as a manual close.
     // Paper accounts too: the paper trigger job books them at once, but a run that died between
     // the trigger and the booking leaves the fill to this one (bookings are idempotent).
-    await this.syncProtection(account, exchange, report);
+    // The stops read here are not read again when guardStops checks they still rest.
+    const reads: OrderReads = new Map();
+    await this.syncProtection(account, exchange, report, reads);
 
     const [balance, live] = await Promise.all([timed(() => exchange.fetchBalance()), timed(() => exchange.fetchPositions())]);
     let findings: ReconcileFindings | undefined;
@@ -135,7 +137,7 @@ export class RiskCheck {
 
     if (exchange.fetchFundingPayments) report.fundingBooked += await this.bookFunding(exchange, book);
     let state = (await this.deps.risk.getState(accountId)) ?? emptyRiskState(accountId, this.deps.clock.now());
-    if (live) state = await this.guardStops(account, exchange, book, quotes, state, report);
+    if (live) state = await this.guardStops(account, exchange, book, quotes, state, report, reads);
 
     if (balance) {
       const unrealizedPnl = (live ?? []).reduce((sum, p) => sum + (p.unrealizedPnl || 0), 0);
@@ -150,13 +152,13 @@ export class RiskCheck {
     return report;
   }
 
-  private async syncProtection(account: Account, exchange: ExchangePort, report: RiskCheckReport): Promise<void> {
+  private async syncProtection(account: Account, exchange: ExchangePort, report: RiskCheckReport, reads: OrderReads): Promise<void> {
     const guarded = (await this.deps.positions.list(account.accountId)).filter((p) => isOpen(p) && refsOf(p).length > 0);
     // Resting limit entries whose sl/tp wait for the fill (recent orders: entries rest hours, not months).
     const waiting = (await this.deps.orders.listByAccount(account.accountId, 200)).filter((o) => o.protection && !o.bookedAt && (o.status === 'open' || o.status === 'partially_filled'));
     if (waiting.length) report.entriesArmed += await this.deps.protection.armFilledEntries(exchange, waiting, (symbol) => exchange.loadMarket(symbol));
     for (const position of guarded) {
-      const result = await this.deps.protection.sync(exchange, position, await exchange.loadMarket(position.symbol));
+      const result = await this.deps.protection.sync(exchange, position, await exchange.loadMarket(position.symbol), reads);
       report.protectiveFills += result.fills;
     }
   }
@@ -186,7 +188,7 @@ export class RiskCheck {
   }
 
   /** A stop that vanished is placed again; emulated trailing stops follow the best price. */
-  private async guardStops(account: Account, exchange: ExchangePort, positions: readonly BookPosition[], quotes: Map<string, { last: number }>, state: RiskState, report: RiskCheckReport): Promise<RiskState> {
+  private async guardStops(account: Account, exchange: ExchangePort, positions: readonly BookPosition[], quotes: Map<string, { last: number }>, state: RiskState, report: RiskCheckReport, reads: OrderReads): Promise<RiskState> {
     const trailing: RiskState['trailing'] = {};
     for (const position of positions) {
       if (!isOpen(position) || !position.stopLoss) continue;
@@ -198,7 +200,7 @@ export class RiskCheck {
       }
       const market = await exchange.loadMarket(position.symbol);
       const held = position as BookPosition & { side: PositionSide };
-      const status = await this.deps.protection.rearmStop(exchange, held, market, last);
+      const status = await this.deps.protection.rearmStop(exchange, held, market, last, reads);
       if (status === 'rearmed' || status === 'closed') {
         report.stopsRearmed++;
         await this.deps.audit.append({ accountId: account.accountId, type: 'reconcile', at: this.deps.clock.now(), message: `${position.symbol}: the stop ${position.stopLoss.triggerPrice} was missing on the exchange; ${status === 'rearmed' ? 'placed again' : 'price already through it: closed at market'}`, data: { symbol: position.symbol, trigger: position.stopLoss.triggerPrice, action: status } });

@@ -5,7 +5,7 @@ import type { FakeAlgoOrder } from '../../../bin/local/fake-binance';
 import { Big } from '../../../shared/core/domain/money';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
-import { BTC, deliver, fakeKey, liveExecutor, protectionOf, sid, signalFor, startLiveSuite, tradeByHand, type LiveSuite } from './helpers';
+import { BTC, deliver, fakeKey, liveExecutor, protectionOf, requestsSince, sid, signalFor, startLiveSuite, tradeByHand, type LiveSuite } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -112,8 +112,11 @@ test('a stop cancelled on the exchange is placed again at the same trigger on th
   const after = await s.h.runtime.repos.positions.get(accountId, BTC.unified);
   expect(after?.stopLoss).toMatchObject({ triggerPrice: '63700', amount: '0.1' });
   expect(after?.stopLoss?.clientOrderId).not.toBe(before?.stopLoss?.clientOrderId);
+  const log = requestsSince(s.fake);
   expect((await riskCheck(accountId)).stopsRearmed).toBe(0);
   expect(algos(apiKey)).toHaveLength(2);
+  // The protective sync reads the resting stop once; the stop guard uses that read, not a second one.
+  expect(log().filter((r) => r.method === 'GET' && r.path === '/fapi/v1/algoOrder')).toHaveLength(1);
 });
 
 test('the risk check writes an equity snapshot and keeps the day start and peak in the risk state', async () => {
