@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from '../core/notify/config';
 import { parseClock } from '../core/notify/routing';
 import { NOTIFICATION_KINDS } from '../core/notify/types';
-import { common, csv, ConfigError, int, oneOf } from './config';
+import { common, csv, ConfigError } from './config';
+import { candleSourceEnv } from './strategy-runner-config';
 
 const severity = z.enum(['info', 'warning', 'critical']);
 const channel = z.enum(['telegram', 'email', 'discord', 'console']);
@@ -73,12 +74,7 @@ export const reportEnvSchema = z.object({
   /** the days and weeks reported are this zone's (IANA) */
   REPORT_TIME_ZONE: z._default(z.string(), 'UTC'),
   /** hourly candles for the buy-and-hold comparison: an exchange's public API, or the local replay */
-  CANDLE_SOURCE: oneOf(['exchange', 'replay'], 'exchange'),
-  CANDLE_EXCHANGE: oneOf(['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'], 'binanceusdm'),
-  EXCHANGE_API_URL: z.optional(z.url()),
-  EXCHANGE_TIMEOUT_MS: int(5_000),
-  PAPER_REPLAY_DIR: z.optional(z.string()),
-  PAPER_REPLAY_MS_PER_CANDLE: int(5_000),
+  ...candleSourceEnv,
   /** private bucket for the charts: each is uploaded and the email gets a presigned link (absent: no upload) */
   REPORTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
 });

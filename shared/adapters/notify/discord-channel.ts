@@ -3,6 +3,7 @@
 // secret (anyone holding it may post), so it never goes into an error or a log line.
 import { ChannelRateLimitedError, type Message, type NotificationChannel } from '../../core/notify/types';
 import { splitText } from './telegram-channel';
+import { describeNetworkError } from './network-error';
 
 /** Discord's limit on a message's content, in characters. */
 export const DISCORD_TEXT_LIMIT = 2000;
@@ -155,13 +156,4 @@ function parseBody(text: string): DiscordErrorBody | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  // Duck-typed: fetch's errors may come from another realm (jest's sandbox), where instanceof Error fails.
-  if (error === null || typeof error !== 'object') return 'error';
-  const { name, cause } = error as { name?: unknown; cause?: { code?: unknown } };
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const label = typeof name === 'string' ? name : 'error';
-  return code ? `${label} ${code}` : label;
 }

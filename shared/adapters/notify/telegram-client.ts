@@ -5,6 +5,7 @@
 // scrubbed of the token as well, in case Telegram or the network stack ever echoes it.
 import { randomUUID } from 'node:crypto';
 import { ChannelRateLimitedError } from '../../core/notify/types';
+import { describeNetworkError } from './network-error';
 
 export interface TelegramBotClientOptions {
   token: string;
@@ -229,13 +230,4 @@ function parseReply<T>(text: string): TelegramReply<T> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  // Duck-typed: fetch's errors may come from another realm (jest's sandbox), where instanceof Error fails.
-  if (error === null || typeof error !== 'object') return 'error';
-  const { name, cause } = error as { name?: unknown; cause?: { code?: unknown } };
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const label = typeof name === 'string' ? name : 'error';
-  return code ? `${label} ${code}` : label;
 }
