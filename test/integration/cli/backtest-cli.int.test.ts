@@ -147,6 +147,7 @@ describe('walk-forward and montecarlo', () => {
 });
 
 describe('download', () => {
+  // Three CLI processes and 1,200 candles through the fake: well over jest's default 5 s on a loaded machine.
   test('into the cache through the fake Binance; a rerun fetches nothing; backtest reads the cache', async () => {
     const fake = await startFakeBinance();
     try {
@@ -170,7 +171,7 @@ describe('download', () => {
     } finally {
       await fake.close();
     }
-  });
+  }, 30_000);
 
   test('bad input exits 2', async () => {
     const run = await cli(['download', '--exchange', 'binanceusdm', '--symbol', 'BTC/USDT:USDT', '--timeframe', '1h', '--since', 'yesterday', '--json']);
