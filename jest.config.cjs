@@ -19,6 +19,8 @@ module.exports = {
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    // The exchanges proven against evidence their authors wrote (docs/EXCHANGES.md): no network.
+    { ...common, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
   ],
   // The SDK clients keep idle keep-alive sockets to the stand-ins open after the last test.
   forceExit: true,

@@ -15,110 +15,9 @@ import {
   RateLimitExceeded,
   type CcxtExchangeId,
 } from './ccxt-lib';
+import { DIALECTS, type ErrorMeaning } from './dialects';
 
-/** Domain reading of an exchange error code. */
-export type ErrorMeaning =
-  | 'INSUFFICIENT_MARGIN'
-  | 'MIN_NOTIONAL'
-  | 'PRECISION'
-  | 'REDUCE_ONLY_FLAT'
-  | 'DUPLICATE_CLIENT_ID'
-  | 'CLOCK_SKEW'
-  | 'POSITION_MODE'
-  | 'ORDER_NOT_FOUND'
-  | 'AUTH_FAILED'
-  | 'RATE_LIMITED'
-  | 'NO_CHANGE'
-  | 'POST_ONLY_REJECTED'
-  | 'WOULD_TRIGGER'
-  | 'UNKNOWN_SYMBOL'
-  | 'INVALID_ORDER'
-  /** the exchange cannot say whether the request was executed (5xx "unknown error", backend timeout) */
-  | 'STATUS_UNKNOWN';
-
-const CODES: Record<CcxtExchangeId, Record<string, ErrorMeaning>> = {
-  binanceusdm: {
-    '-1000': 'STATUS_UNKNOWN',
-    '-1001': 'STATUS_UNKNOWN',
-    '-1007': 'STATUS_UNKNOWN',
-    '-2019': 'INSUFFICIENT_MARGIN',
-    '-4164': 'MIN_NOTIONAL',
-    '-1111': 'PRECISION',
-    '-4003': 'PRECISION',
-    '-2022': 'REDUCE_ONLY_FLAT',
-    '-4116': 'DUPLICATE_CLIENT_ID',
-    '-1021': 'CLOCK_SKEW',
-    '-4061': 'POSITION_MODE',
-    '-2013': 'ORDER_NOT_FOUND',
-    '-2011': 'ORDER_NOT_FOUND',
-    '-2015': 'AUTH_FAILED',
-    '-2014': 'AUTH_FAILED',
-    '-1022': 'AUTH_FAILED',
-    '-1003': 'RATE_LIMITED',
-    '-1015': 'RATE_LIMITED',
-    '-4046': 'NO_CHANGE',
-    '-4059': 'NO_CHANGE',
-    '-5022': 'POST_ONLY_REJECTED',
-    '-2021': 'WOULD_TRIGGER',
-    '-1121': 'UNKNOWN_SYMBOL',
-  },
-  okx: {
-    '51008': 'INSUFFICIENT_MARGIN',
-    '51020': 'MIN_NOTIONAL',
-    '51121': 'PRECISION',
-    '51169': 'REDUCE_ONLY_FLAT',
-    '51016': 'DUPLICATE_CLIENT_ID',
-    '50102': 'CLOCK_SKEW',
-    '51000': 'INVALID_ORDER',
-    '51603': 'ORDER_NOT_FOUND',
-    '50111': 'AUTH_FAILED',
-    '50113': 'AUTH_FAILED',
-    '50011': 'RATE_LIMITED',
-    '51001': 'UNKNOWN_SYMBOL',
-  },
-  bybit: {
-    '110007': 'INSUFFICIENT_MARGIN',
-    '110094': 'MIN_NOTIONAL',
-    '170137': 'PRECISION',
-    '110017': 'REDUCE_ONLY_FLAT',
-    '110072': 'DUPLICATE_CLIENT_ID',
-    '10002': 'CLOCK_SKEW',
-    '110025': 'NO_CHANGE', // position mode not modified
-    '110001': 'ORDER_NOT_FOUND',
-    '10003': 'AUTH_FAILED',
-    '10004': 'AUTH_FAILED',
-    '10006': 'RATE_LIMITED',
-    '110043': 'NO_CHANGE',
-    '110026': 'NO_CHANGE',
-    '10001': 'INVALID_ORDER',
-  },
-  bitget: {
-    '40762': 'INSUFFICIENT_MARGIN',
-    '45110': 'MIN_NOTIONAL',
-    '40808': 'PRECISION',
-    '22002': 'REDUCE_ONLY_FLAT',
-    '40786': 'DUPLICATE_CLIENT_ID',
-    '40005': 'CLOCK_SKEW',
-    '40774': 'POSITION_MODE',
-    '40109': 'ORDER_NOT_FOUND',
-    '40006': 'AUTH_FAILED',
-    '40037': 'AUTH_FAILED',
-    '429': 'RATE_LIMITED',
-    '40034': 'UNKNOWN_SYMBOL',
-  },
-  upbit: {
-    insufficient_funds_bid: 'INSUFFICIENT_MARGIN',
-    insufficient_funds_ask: 'INSUFFICIENT_MARGIN',
-    under_min_total_bid: 'MIN_NOTIONAL',
-    under_min_total_ask: 'MIN_NOTIONAL',
-    invalid_price_bid: 'PRECISION',
-    invalid_volume_bid: 'PRECISION',
-    order_not_found: 'ORDER_NOT_FOUND',
-    jwt_verification: 'AUTH_FAILED',
-    invalid_access_key: 'AUTH_FAILED',
-    too_many_requests: 'RATE_LIMITED',
-  },
-};
+export type { ErrorMeaning };
 
 /** The exchange's own error code inside a ccxt message (`binanceusdm {"code":-2019,…}`). */
 export function exchangeCodeOf(message: string): string | undefined {
@@ -131,7 +30,7 @@ export function exchangeCodeOf(message: string): string | undefined {
 }
 
 export function meaningOf(exchange: CcxtExchangeId, code: string | undefined): ErrorMeaning | undefined {
-  return code === undefined ? undefined : CODES[exchange][code];
+  return code === undefined ? undefined : DIALECTS[exchange].errorCodes[code];
 }
 
 export interface TranslationContext {

@@ -31,7 +31,7 @@ import {
   type CcxtPosition,
   type CcxtTrade,
 } from './ccxt-lib';
-import { DIALECTS, minNotionalOf, type Dialect } from './dialects';
+import { DIALECTS, minNotionalOf, type Dialect, type DialectContext, type KeyPermissions, type OrderPlan } from './dialects';
 import { sharedMarkets } from './market-cache';
 
 export interface CcxtExchangeConfig {
@@ -70,6 +70,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
   readonly capabilities: ExchangeCapabilities;
   private readonly dialect: Dialect;
   private readonly ex: CcxtExchange;
+  private readonly ctx: DialectContext;
   private readonly sleep: (ms: number) => Promise<void>;
   /** leverage and margin mode already set per symbol in this warm container */
   private readonly leverageSet = new Map<string, number>();
@@ -92,8 +93,13 @@ export class CcxtExchangeAdapter implements ExchangePort {
       enableLastResponseHeaders: true,
       options: { ...this.dialect.options, disableFuturesSandboxWarning: true },
     });
+    this.ctx = { ex: this.ex, marginMode: config.marginMode };
+    // ccxt reads currencies whenever `has.fetchCurrencies` is true, whatever the option says: with
+    // keys, OKX's and Bybit's are signed calls that make loading markets fail on a skewed clock or a
+    // key without wallet rights. Currencies are unused here.
+    if (this.dialect.options.fetchCurrencies === false) (this.ex.has as Record<string, unknown>).fetchCurrencies = false;
     if (config.testnet) {
-      if (config.id === 'upbit') throw new SignalRejectedError('Upbit has no testnet: use a paper account', 'TESTNET_UNSUPPORTED');
+      if (!this.dialect.hasTestnet) throw new SignalRejectedError(`${config.id} has no testnet: use a paper account`, 'TESTNET_UNSUPPORTED');
       this.ex.setSandboxMode(true);
     }
     if (config.apiUrl) pointAtBaseUrl(this.ex, config.apiUrl);
@@ -129,7 +135,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   async fetchBalance(): Promise<AccountBalance> {
     const balance = await this.call({ operation: 'fetch balance' }, () => this.ex.fetchBalance());
-    const currency = this.config.id === 'upbit' ? 'KRW' : 'USDT';
+    const currency = this.dialect.balanceCurrency;
     const entry = (balance as unknown as Record<string, { free?: number; used?: number; total?: number } | undefined>)[currency] ?? {};
     const info = balance.info as Record<string, unknown> | undefined;
     // Binance reports the margin balance (wallet + unrealized P&L): the equity sizing is based on.
@@ -164,11 +170,10 @@ export class CcxtExchangeAdapter implements ExchangePort {
       if (leverage !== 1) throw new SignalRejectedError(`${this.exchangeId} is spot: leverage must be 1`, 'LEVERAGE_UNSUPPORTED', { leverage });
       return;
     }
-    await this.ensureMarginMode(market);
+    await this.ensureMarginMode(market, leverage);
     if (this.leverageSet.get(market.symbol) === leverage) return;
-    const params = this.config.id === 'okx' || this.config.id === 'bitget' ? { marginMode: this.config.marginMode } : {};
     try {
-      await this.call({ operation: 'set leverage' }, () => this.ex.setLeverage(leverage, market.symbol, params));
+      await this.call({ operation: 'set leverage' }, () => this.dialect.setLeverage(this.ctx, market, leverage));
     } catch (error) {
       // "Leverage not modified" (Bybit 110043) means it already is what we asked for.
       if (!(error instanceof SignalRejectedError && error.code === 'NO_CHANGE')) throw error;
@@ -198,9 +203,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   async fetchOrderByClientId(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<ExchangeOrder | undefined> {
     const market = await this.market(symbol);
-    const params = { clientOrderId, ...(lookup?.conditional ? this.dialect.conditionalLookup : {}) };
     try {
-      const order = await this.call({ operation: 'fetch order' }, () => this.ex.fetchOrder('', market.symbol, params));
+      const order = await this.call({ operation: 'fetch order' }, () => this.dialect.fetchOrder(this.ctx, market, clientOrderId, lookup ?? {}));
       const triggered = lookup?.conditional ? await this.triggeredOrder(order, market) : undefined;
       const found = triggered ?? this.toOrder(order, market);
       // OKX's algo answers keep the client id where ccxt does not read it: it is the one asked for.
@@ -214,9 +218,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
     const market = symbol ? await this.market(symbol) : undefined;
     if (!market) await this.ensureMarkets();
-    const plain = await this.call({ operation: 'fetch open orders' }, () => this.ex.fetchOpenOrders(market?.symbol));
+    const plain = await this.call({ operation: 'fetch open orders' }, () => this.dialect.fetchOpenOrders(this.ctx, market, {}));
     const conditional = this.capabilities.conditionalOrders
-      ? await this.call({ operation: 'fetch open conditional orders' }, () => this.ex.fetchOpenOrders(market?.symbol, undefined, undefined, this.dialect.conditionalLookup))
+      ? await this.call({ operation: 'fetch open conditional orders' }, () => this.dialect.fetchOpenOrders(this.ctx, market, { conditional: true }))
       : [];
     const out: ExchangeOrder[] = [];
     for (const o of [...plain, ...conditional]) {
@@ -228,9 +232,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   async cancelOrder(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<void> {
     const market = await this.market(symbol);
-    const params = { clientOrderId, ...(lookup?.conditional ? this.dialect.conditionalLookup : {}) };
     try {
-      await this.call({ operation: 'cancel order' }, () => this.ex.cancelOrder('', market.symbol, params));
+      await this.call({ operation: 'cancel order' }, () => this.dialect.cancelOrder(this.ctx, market, clientOrderId, lookup ?? {}));
     } catch (error) {
       if (error instanceof OrderNotFoundError) return; // already gone: filled, cancelled or never placed
       throw error;
@@ -282,12 +285,19 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   /** One-way position mode: read it, and set it where the exchange allows (no open positions). */
   async ensureOneWayMode(): Promise<'one-way' | 'switched'> {
-    if (!this.dialect.positionMode) return 'one-way';
+    const { fetchHedged, setOneWay } = this.dialect;
+    if (!fetchHedged || !setOneWay) return 'one-way';
     await this.ensureMarkets();
-    const mode = await this.call({ operation: 'fetch position mode' }, () => this.ex.fetchPositionMode(undefined));
-    if (!mode.hedged) return 'one-way';
-    await this.call({ operation: 'set one-way position mode' }, () => this.ex.setPositionMode(false));
+    const hedged = await this.call({ operation: 'fetch position mode' }, () => fetchHedged(this.ctx));
+    if (!hedged) return 'one-way';
+    await this.call({ operation: 'set one-way position mode' }, () => setOneWay(this.ctx));
     return 'switched';
+  }
+
+  /** What the exchange says of the keys' rights, where it says anything (Binance). */
+  async keyPermissions(): Promise<KeyPermissions | undefined> {
+    const read = this.dialect.keyPermissions;
+    return read ? this.call({ operation: 'fetch key permissions' }, () => read(this.ctx, this.config.testnet)) : undefined;
   }
 
   // ---- internals ----
@@ -296,10 +306,13 @@ export class CcxtExchangeAdapter implements ExchangePort {
     return (this.ex.markets ?? {}) as Record<string, CcxtMarket>;
   }
 
-  private orderParams(request: OrderRequest, market: CcxtMarket): { type: 'market' | 'limit'; price: number | undefined; params: Record<string, unknown> } {
+  private orderParams(request: OrderRequest, market: CcxtMarket): OrderPlan {
+    return this.dialect.orderPlan(this.unifiedOrderPlan(request, market), request, this.ctx);
+  }
+
+  private unifiedOrderPlan(request: OrderRequest, market: CcxtMarket): OrderPlan {
     const params: Record<string, unknown> = { clientOrderId: request.clientOrderId };
     if (request.reduceOnly && this.capabilities.derivatives) params.reduceOnly = true;
-    if (this.config.id === 'okx' || this.config.id === 'bitget') params.marginMode = this.config.marginMode;
     const trigger = request.triggerPrice !== undefined ? this.ex.priceToPrecision(market.symbol, request.triggerPrice) : undefined;
     switch (request.type) {
       case 'market':
@@ -328,9 +341,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
     }
   }
 
-  /** Bitget refuses a trailing stop without an activation price: it then trails from the current price. */
+  /** An exchange that refuses a trailing stop without an activation price (Bitget) trails from the current price. */
   private async withActivationPrice(request: OrderRequest): Promise<OrderRequest> {
-    if (this.config.id !== 'bitget' || request.type !== 'trailing_stop_market' || request.triggerPrice !== undefined) return request;
+    if (!this.dialect.trailingNeedsActivation || request.type !== 'trailing_stop_market' || request.triggerPrice !== undefined) return request;
     const quote = await this.fetchPrice(request.symbol);
     return { ...request, triggerPrice: new Big(quote.last).toString() };
   }
@@ -365,8 +378,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
           await this.syncTime();
           continue;
         }
-        if (error instanceof PositionModeError && this.dialect.positionMode) {
-          await this.ex.setPositionMode(false).catch(() => undefined);
+        if (error instanceof PositionModeError && this.dialect.setOneWay) {
+          await this.dialect.setOneWay(this.ctx).catch(() => undefined);
           continue;
         }
         if (error instanceof RateLimitedError && error.retryAfterMs <= (this.config.maxRetryAfterMs ?? 3000)) {
@@ -414,10 +427,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
     throw new SignalRejectedError(`${this.exchangeId} does not list ${symbol}`, 'UNKNOWN_SYMBOL', { symbol, exchange: this.exchangeId });
   }
 
-  private async ensureMarginMode(market: CcxtMarket): Promise<void> {
-    if (!this.dialect.marginMode || this.marginModeSet.has(market.symbol)) return;
+  private async ensureMarginMode(market: CcxtMarket, leverage: number): Promise<void> {
+    const setMarginMode = this.dialect.setMarginMode;
+    if (!setMarginMode || this.marginModeSet.has(market.symbol)) return;
     try {
-      await this.call({ operation: 'set margin mode' }, () => this.ex.setMarginMode(this.config.marginMode, market.symbol));
+      await this.call({ operation: 'set margin mode' }, () => setMarginMode(this.ctx, market, leverage));
     } catch (error) {
       // "No need to change margin type" is success.
       if (!(error instanceof SignalRejectedError && error.code === 'NO_CHANGE')) throw error;
@@ -486,11 +500,10 @@ export class CcxtExchangeAdapter implements ExchangePort {
    * actualOrderId): its fill is read there and reported under the conditional order's client id.
    */
   private async triggeredOrder(algo: CcxtOrder, market: CcxtMarket): Promise<ExchangeOrder | undefined> {
-    const info = (algo.info ?? {}) as Record<string, unknown>;
-    const actualId = info.actualOrderId ?? info.ordId ?? info.orderId;
+    const actualId = this.dialect.triggeredOrderId(algo);
     // OKX's fired algo order reports its size as filled but no fill price: the fill is read on the order it became.
     if (!actualId || String(actualId) === String(algo.id) || ((algo.filled ?? 0) > 0 && algo.average !== undefined)) return undefined;
-    const actual = await this.call({ operation: 'fetch triggered order' }, () => this.ex.fetchOrder(String(actualId), market.symbol));
+    const actual = await this.call({ operation: 'fetch triggered order' }, () => this.ex.fetchOrder(actualId, market.symbol));
     const converted = this.toOrder(actual, market);
     const base = this.toOrder(algo, market);
     return { ...converted, clientOrderId: base.clientOrderId, type: base.type, triggerPrice: base.triggerPrice ?? converted.triggerPrice, id: converted.id } as ExchangeOrder;

@@ -1,5 +1,5 @@
 // Registration-time checks of live API keys, against the exchange itself: a balance read proves
-// the keys trade-read; Binance reports permissions (withdrawals, IP restriction); the account is
+// the keys trade-read; the exchange's dialect reports permissions where it can (Binance) (withdrawals, IP restriction); the account is
 // put in one-way position mode, which the executor assumes.
 import type { ExchangeCredentials } from '../../core/domain/account';
 import type { ExchangeKeyChecker, KeyCheckResult } from '../../core/ports/runtime';
@@ -14,15 +14,11 @@ export class CcxtKeyChecker implements ExchangeKeyChecker {
     const adapter = new CcxtExchangeAdapter({ id: exchange, credentials, testnet, marginMode: 'isolated', clock: this.options.clock, ...(this.options.apiUrl ? { apiUrl: this.options.apiUrl } : {}) });
     const balance = await adapter.fetchBalance();
     const result: KeyCheckResult = { balance: { currency: balance.currency, equity: balance.equity }, warnings: [] };
-    if (exchange === 'binanceusdm') {
-      if (testnet) {
-        result.warnings.push('the Binance testnet does not report key permissions: make sure withdrawals are disabled on the real keys');
-      } else {
-        const restrictions = (await (adapter.raw as unknown as { sapiGetAccountApiRestrictions: () => Promise<Record<string, unknown>> }).sapiGetAccountApiRestrictions()) ?? {};
-        result.canWithdraw = restrictions.enableWithdrawals === true;
-        result.ipRestricted = restrictions.ipRestrict === true;
-        if (restrictions.enableFutures === false) result.warnings.push('futures trading is not enabled on these keys');
-      }
+    const permissions = await adapter.keyPermissions();
+    if (permissions) {
+      if (permissions.canWithdraw !== undefined) result.canWithdraw = permissions.canWithdraw;
+      if (permissions.ipRestricted !== undefined) result.ipRestricted = permissions.ipRestricted;
+      result.warnings.push(...permissions.warnings);
     } else {
       result.warnings.push(`${exchange} does not report key permissions: make sure withdrawals are disabled`);
     }

@@ -33,8 +33,8 @@ function exchangeRequest(ex: CcxtExchange, args: CreateArgs): Record<string, unk
 }
 
 /** The adapter with ccxt's createOrder stubbed by the exchange's own answer to a placement. */
-function placing(id: OfflineExchangeId, placedAnswer: Record<string, unknown>) {
-  const offline = offlineAdapter(id);
+function placing(id: OfflineExchangeId, placedAnswer: Record<string, unknown>, overrides: Parameters<typeof offlineAdapter>[1] = {}) {
+  const offline = offlineAdapter(id, overrides);
   const create = jest.spyOn(offline.ex, 'createOrder').mockImplementation(async (symbol: string) => offline.ex.parseOrder(placedAnswer, offline.ex.market(symbol)));
   const sent = (): CreateArgs => create.mock.calls[0] as unknown as CreateArgs;
   return { ...offline, create, sent };
@@ -66,8 +66,7 @@ describe('OKX: base units become contracts of 0.01 BTC / 0.1 ETH', () => {
   });
 
   it('cross margin is passed through as tdMode cross', async () => {
-    const { adapter, ex, create } = placing('okx', okxPlaced);
-    (adapter as unknown as { config: { marginMode: string } }).config.marginMode = 'cross';
+    const { adapter, ex, create } = placing('okx', okxPlaced, { marginMode: 'cross' });
 
     await adapter.createOrder(order());
 

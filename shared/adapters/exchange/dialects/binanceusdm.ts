@@ -1,0 +1,48 @@
+// Binance USDⓈ-M futures. Conditional orders live on the Algo Order API (ccxt routes them there
+// when `trigger` is set); client ids are unique only among open orders.
+import type { Dialect } from './dialect';
+import { unifiedOps } from './dialect';
+
+export const binanceusdm: Dialect = {
+  ...unifiedOps,
+  id: 'binanceusdm',
+  capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false },
+  clientIdPattern: /^[.A-Z:/a-z0-9_-]{1,36}$/,
+  // fetchCurrencies off: loading markets then makes no signed call (faster, and a skewed clock
+  // or a key without spot permissions cannot break it).
+  options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, adjustForTimeDifference: false },
+  balanceCurrency: 'USDT',
+  hasTestnet: true,
+  errorCodes: {
+    '-1000': 'STATUS_UNKNOWN',
+    '-1001': 'STATUS_UNKNOWN',
+    '-1007': 'STATUS_UNKNOWN',
+    '-2019': 'INSUFFICIENT_MARGIN',
+    '-4164': 'MIN_NOTIONAL',
+    '-1111': 'PRECISION',
+    '-4003': 'PRECISION',
+    '-2022': 'REDUCE_ONLY_FLAT',
+    '-4116': 'DUPLICATE_CLIENT_ID',
+    '-1021': 'CLOCK_SKEW',
+    '-4061': 'POSITION_MODE',
+    '-2013': 'ORDER_NOT_FOUND',
+    '-2011': 'ORDER_NOT_FOUND',
+    '-2015': 'AUTH_FAILED',
+    '-2014': 'AUTH_FAILED',
+    '-1022': 'AUTH_FAILED',
+    '-1003': 'RATE_LIMITED',
+    '-1015': 'RATE_LIMITED',
+    '-4046': 'NO_CHANGE',
+    '-4059': 'NO_CHANGE',
+    '-5022': 'POST_ONLY_REJECTED',
+    '-2021': 'WOULD_TRIGGER',
+    '-1121': 'UNKNOWN_SYMBOL',
+  },
+  // Binance reports the keys' rights on the main API (not on the testnet).
+  keyPermissions: async ({ ex }, testnet) => {
+    if (testnet) return { warnings: ['the Binance testnet does not report key permissions: make sure withdrawals are disabled on the real keys'] };
+    const restrictions = (await (ex as unknown as { sapiGetAccountApiRestrictions: () => Promise<Record<string, unknown>> }).sapiGetAccountApiRestrictions()) ?? {};
+    const warnings = restrictions.enableFutures === false ? ['futures trading is not enabled on these keys'] : [];
+    return { canWithdraw: restrictions.enableWithdrawals === true, ipRestricted: restrictions.ipRestrict === true, warnings };
+  },
+};
