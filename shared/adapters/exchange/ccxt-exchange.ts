@@ -487,7 +487,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
       feeCurrency: market.quote,
       timestamp: o.lastTradeTimestamp ?? o.timestamp ?? this.config.clock.now(),
     };
-    if (o.average !== undefined && filled.gt(0)) out.average = new Big(o.average).toString();
+    // The cost of the fills over their amount where ccxt gives no average: it drops an order's
+    // trades whose time it cannot read (Upbit's documented examples carry no zone), and with them
+    // the average, while the order's own cost stands.
+    if (filled.gt(0) && o.average !== undefined) out.average = new Big(o.average).toString();
+    else if (filled.gt(0) && o.cost !== undefined && o.cost > 0) out.average = new Big(o.cost).div(filled).toString();
     const trigger = o.triggerPrice ?? o.stopPrice;
     if (trigger !== undefined) out.triggerPrice = new Big(trigger).toString();
     const fee = this.feeInQuote(o, market, out.average);

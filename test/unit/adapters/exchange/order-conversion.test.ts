@@ -414,7 +414,8 @@ describe('Upbit: spot fills are coins already, fees in KRW', () => {
       ],
     };
     const offline = offlineAdapter('upbit');
-    answeringFetchOrder(offline, upbitDone);
+    // GET /v1/order?identifier=… answered with the order (the dialect asks Upbit directly: ccxt's fetchOrder sends uuid=).
+    jest.spyOn(offline.ex as unknown as { privateGetOrder(p: object): Promise<unknown> }, 'privateGetOrder').mockResolvedValue(upbitDone);
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/KRW', OPEN_ID);
 
