@@ -39,8 +39,9 @@ export function placeAlgoOrder(state: ExchangeState, account: Account, params: P
     if (params.callbackRate === undefined) throw errors.mandatory('callbackRate');
     callbackRate = Number(params.callbackRate);
     if (!Number.isFinite(callbackRate) || callbackRate < 0.1 || callbackRate > 10) throw errors.invalidParam('callbackRate');
-    // The algo API documents activatePrice; ccxt sends activationPrice (the old order API's name).
-    const activation = params.activatePrice ?? params.activationPrice;
+    // The algo API documents activatePrice only; the plain order API's activationPrice is ignored
+    // here as Binance ignores an unknown parameter (the stop then trails from placement).
+    const activation = params.activatePrice;
     if (activation !== undefined) {
       activatePrice = parsePrice(market, activation, 'activatePrice');
       if (side === 'SELL' ? activatePrice <= market.price : activatePrice >= market.price) throw errors.wouldTrigger();

@@ -99,7 +99,9 @@ function triggerAlgo(state: ExchangeState, algo: FakeAlgoOrder): void {
   const isLimit = algo.orderType === 'STOP' || algo.orderType === 'TAKE_PROFIT';
   const order = recordOrder(state, {
     apiKey: algo.apiKey,
-    clientOrderId: algo.clientAlgoId,
+    // Binance does not document the client id of the order a fired algo order becomes (only its
+    // actualOrderId): the fake gives it one of its own, so nothing here may rely on it being ours.
+    clientOrderId: `algo${algo.algoId}fired`,
     symbol: algo.symbol,
     side: algo.side,
     positionSide: algo.positionSide,

@@ -1,5 +1,6 @@
-// Binance USDⓈ-M futures. Conditional orders live on the Algo Order API (ccxt routes them there
-// when `trigger` is set); client ids are unique only among open orders.
+// Binance USDⓈ-M futures. Conditional orders live on the Algo Order API (POST/GET/DELETE
+// /fapi/v1/algoOrder with `clientAlgoId`; ccxt routes them there); client ids are unique only
+// among open orders.
 import type { Dialect } from './dialect';
 import { unifiedOps } from './dialect';
 
@@ -37,6 +38,16 @@ export const binanceusdm: Dialect = {
     '-5022': 'POST_ONLY_REJECTED',
     '-2021': 'WOULD_TRIGGER',
     '-1121': 'UNKNOWN_SYMBOL',
+  },
+  // The Algo Order API names a trailing stop's activation price `activatePrice`
+  // (https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/New-Algo-Order;
+  // Binance's connector: NewAlgoOrder(...).ActivatePrice); ccxt sends the plain order API's
+  // `activationPrice`, which the algo API ignores without an error, so the stop would trail from
+  // the price at placement instead of arming at the level asked for.
+  orderPlan: (plan) => {
+    const { trailingTriggerPrice, ...params } = plan.params;
+    if (trailingTriggerPrice === undefined || params.trailingPercent === undefined) return plan;
+    return { ...plan, params: { ...params, activatePrice: trailingTriggerPrice } };
   },
   // Binance reports the keys' rights on the main API (not on the testnet).
   keyPermissions: async ({ ex }, testnet) => {
