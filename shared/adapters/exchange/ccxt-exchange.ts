@@ -294,6 +294,14 @@ export class CcxtExchangeAdapter implements ExchangePort {
     return 'switched';
   }
 
+  /** The account's position mode, read only ('one-way' where the exchange has no position mode). */
+  async positionMode(): Promise<'one-way' | 'hedge'> {
+    const fetchHedged = this.dialect.fetchHedged;
+    if (!fetchHedged) return 'one-way';
+    await this.ensureMarkets();
+    return (await this.call({ operation: 'fetch position mode' }, () => fetchHedged(this.ctx))) ? 'hedge' : 'one-way';
+  }
+
   /** What the exchange says of the keys' rights, where it says anything (Binance). */
   async keyPermissions(): Promise<KeyPermissions | undefined> {
     const read = this.dialect.keyPermissions;
@@ -325,7 +333,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
       }
       case 'stop_market':
         this.requireConditional();
-        return { type: 'market', price: undefined, params: { ...params, stopLossPrice: trigger, reduceOnly: true } };
+        // Reduce-only as asked: protective stops always ask it; a stop entry (the smoke check's
+        // far stop, which must rest without a position) does not.
+        return { type: 'market', price: undefined, params: { ...params, stopLossPrice: trigger } };
       case 'take_profit_market':
         this.requireConditional();
         return { type: 'market', price: undefined, params: { ...params, takeProfitPrice: trigger, reduceOnly: true } };
