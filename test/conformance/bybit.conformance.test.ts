@@ -84,6 +84,22 @@ describe('bybit conformance: market loading', () => {
   });
 });
 
+describe('bybit conformance: prices', () => {
+  it('fetchPrice: GET /v5/market/tickers (linear, symbol); last, bid and ask of a captured BTCUSDT ticker', async () => {
+    const c = conformanceAdapter('bybit', routes({ 'GET /v5/market/tickers': captured('fetchTicker', 'swap ticker') }));
+    const quote = await c.adapter.fetchPrice(BTC);
+    expect(sentTo(c.calls(), '/v5/market/tickers', 'GET')[0]?.query).toMatchObject({ category: 'linear', symbol: 'BTCUSDT' });
+    expect(quote).toMatchObject({ symbol: BTC, last: 51444.4, bid: 51444.3, ask: 51444.4 });
+  });
+
+  it('fetchBook: GET /v5/market/orderbook (linear, symbol, limit); a captured BTCUSDT book in base units', async () => {
+    const c = conformanceAdapter('bybit', routes({ 'GET /v5/market/orderbook': captured('fetchOrderBook', 'swap orderbook') }));
+    const book = await c.adapter.fetchBook(BTC, 50);
+    expect(sentTo(c.calls(), '/v5/market/orderbook', 'GET')[0]?.query).toMatchObject({ category: 'linear', symbol: 'BTCUSDT', limit: '50' });
+    expect(book).toEqual({ bids: [[42544.7, 172.404], [42544.5, 88.856]], asks: [[42548, 108.998], [42548.2, 75.008]] });
+  });
+});
+
 describe('bybit conformance: createOrder', () => {
   /** Places `request`, answering the placement with the documented acknowledgement and the read-back with `readBack`. */
   async function place(request: OrderRequest, readBack: Record<string, Entry> = {}) {
