@@ -11,6 +11,7 @@ import {
   InsufficientFunds,
   InvalidNonce,
   OperationFailed,
+  OrderNotFound,
   PermissionDenied,
   RateLimitExceeded,
   type CcxtExchangeId,
@@ -49,6 +50,8 @@ const HTTP_418 = /\b418\b|banned/i;
 /** ccxt error → domain error. Never includes request signatures or keys (ccxt messages carry the body only). */
 export function translateCcxtError(error: unknown, ctx: TranslationContext): Error {
   if (!(error instanceof Error)) return new TransientError(`${ctx.exchange} ${ctx.operation}: ${String(error)}`);
+  // A dialect's own refusal (a margin mode it will not switch) already says what and why.
+  if (error instanceof SignalRejectedError || error instanceof TransientError) return error;
   const message = scrub(error.message);
   const code = exchangeCodeOf(message);
   const meaning = meaningOf(ctx.exchange, code);
@@ -67,7 +70,8 @@ export function translateCcxtError(error: unknown, ctx: TranslationContext): Err
   }
   if (meaning === 'CLOCK_SKEW' || error instanceof InvalidNonce) return new ClockSkewError(text, code);
   if (meaning === 'POSITION_MODE') return new PositionModeError(text, code);
-  if (meaning === 'ORDER_NOT_FOUND') return new OrderNotFoundError(text, code);
+  // ccxt's OrderNotFound with no exchange code is a dialect's own look-up that found nothing (Bybit by orderLinkId).
+  if (meaning === 'ORDER_NOT_FOUND' || (code === undefined && error instanceof OrderNotFound)) return new OrderNotFoundError(text, code);
   if (meaning === 'AUTH_FAILED' || error instanceof AuthenticationError || error instanceof PermissionDenied) {
     return new SignalRejectedError(text, 'AUTH_FAILED', details);
   }

@@ -3,6 +3,7 @@
 // retry inside it reuses the same client order id, so no path here can place an order twice.
 import { Big } from '../../core/domain/money';
 import type { ExchangeCredentials } from '../../core/domain/account';
+import { isConditional } from '../../core/domain/order';
 import { SignalRejectedError, TransientError } from '../../core/errors';
 import type {
   AccountBalance,
@@ -139,7 +140,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const entry = (balance as unknown as Record<string, { free?: number; used?: number; total?: number } | undefined>)[currency] ?? {};
     const info = balance.info as Record<string, unknown> | undefined;
     // Binance reports the margin balance (wallet + unrealized P&L): the equity sizing is based on.
-    const marginBalance = Number(info?.totalMarginBalance ?? Number.NaN);
+    const marginBalance = Number(info?.totalMarginBalance ?? this.dialect.balanceEquity?.(info, currency) ?? Number.NaN);
     const total = entry.total ?? 0;
     return { currency, equity: Number.isFinite(marginBalance) ? marginBalance : total, free: entry.free ?? 0, used: entry.used ?? 0 };
   }
@@ -198,7 +199,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const order = await this.call(ctx, () =>
       cost !== undefined ? this.ex.createMarketBuyOrderWithCost(market.symbol, cost, params) : this.ex.createOrder(market.symbol, type, request.side, amount, price, params),
     );
-    return this.withFees(this.toOrder(order, market, request), market);
+    const placed = this.dialect.createAnswersIdsOnly ? await this.readBack(order, market, request) : order;
+    return this.withFees(this.toOrder(placed, market, request), market);
   }
 
   async fetchOrderByClientId(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<ExchangeOrder | undefined> {
@@ -309,6 +311,16 @@ export class CcxtExchangeAdapter implements ExchangePort {
   }
 
   // ---- internals ----
+
+  /** The order as the exchange now reports it; the acknowledgement when that read fails (the order stands). */
+  private async readBack(ack: CcxtOrder, market: CcxtMarket, request: OrderRequest): Promise<CcxtOrder> {
+    const lookup: OrderLookup = { conditional: isConditional(request.type) };
+    try {
+      return await this.call({ operation: 'read back order' }, () => this.dialect.fetchOrder(this.ctx, market, request.clientOrderId, lookup));
+    } catch {
+      return ack;
+    }
+  }
 
   private knownMarkets(): Record<string, CcxtMarket> {
     return (this.ex.markets ?? {}) as Record<string, CcxtMarket>;
@@ -482,13 +494,14 @@ export class CcxtExchangeAdapter implements ExchangePort {
   private toOrder(o: CcxtOrder, market: CcxtMarket, request?: OrderRequest): ExchangeOrder {
     const size = contractSize(market);
     const filled = new Big(o.filled ?? 0).times(size);
-    const amount = o.amount !== undefined ? new Big(o.amount).times(size) : filled;
+    // An acknowledgement without a size (Bybit's ids-only answer) was placed for the requested amount.
+    const amount = o.amount !== undefined ? new Big(o.amount).times(size) : request ? new Big(request.amount) : filled;
     const out: ExchangeOrder = {
       id: String(o.id),
       clientOrderId: o.clientOrderId ?? request?.clientOrderId ?? '',
       symbol: request?.symbol ?? market.symbol,
       side: (o.side ?? request?.side ?? 'buy') as ExchangeOrder['side'],
-      type: request?.type ?? orderTypeOf(o),
+      type: request?.type ?? this.dialect.orderType?.(o) ?? orderTypeOf(o),
       status: statusOf(o.status),
       amount: amount.toString(),
       filled: filled.toString(),

@@ -2,6 +2,7 @@
 // rules, error codes, and the few calls where ccxt's unified method is wrong or incomplete for an
 // exchange. One file per exchange (this folder), each a record plus the methods it overrides, so
 // adding an exchange is adding one file; the adapter (../ccxt-exchange.ts) holds no exchange branch.
+import type { OrderType } from '../../../core/domain/order';
 import type { ExchangeCapabilities, OrderLookup, OrderRequest } from '../../../core/ports/exchange';
 import type { CcxtExchange, CcxtExchangeId, CcxtMarket, CcxtOrder } from '../ccxt-lib';
 
@@ -68,6 +69,15 @@ export interface Dialect {
   fundingQuery?: { since: string; until: string; market: string };
   /** a trailing stop needs an activation price (Bitget): the adapter supplies the last price */
   trailingNeedsActivation?: boolean;
+  /**
+   * The exchange answers an order placement with its ids only (Bybit): the adapter reads the order
+   * back by client id, so a market order's fill is known at once instead of at the next sync.
+   */
+  createAnswersIdsOnly?: boolean;
+  /** The account's equity in `currency` from the exchange's balance answer, where ccxt's total leaves out unrealised P&L. */
+  balanceEquity?(info: unknown, currency: string): number | undefined;
+  /** The order's type where the exchange says it its own way (undefined: the adapter's reading). */
+  orderType?(order: CcxtOrder): OrderType | undefined;
 
   /** ccxt's createOrder arguments, adjusted where the exchange names things its own way. */
   orderPlan(plan: OrderPlan, request: OrderRequest, ctx: DialectContext): OrderPlan;

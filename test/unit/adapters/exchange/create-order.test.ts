@@ -176,8 +176,8 @@ describe('Bybit: linear contracts are coins', () => {
 
     const placed = await adapter.createOrder(order());
 
-    expect(sent()).toEqual(['BTC/USDT:USDT', 'market', 'buy', 0.056, undefined, { clientOrderId: OPEN_ID }]);
-    expect(exchangeRequest(ex, sent())).toEqual({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.056', orderLinkId: OPEN_ID, category: 'linear' });
+    expect(sent()).toEqual(['BTC/USDT:USDT', 'market', 'buy', 0.056, undefined, { clientOrderId: OPEN_ID, positionIdx: 0 }]);
+    expect(exchangeRequest(ex, sent())).toEqual({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.056', orderLinkId: OPEN_ID, category: 'linear', positionIdx: 0 });
     expect(placed).toMatchObject({ id: 'fd4300ae-7847-404e-b947-b46980a4d140', clientOrderId: OPEN_ID });
   });
 
@@ -186,7 +186,7 @@ describe('Bybit: linear contracts are coins', () => {
 
     await adapter.createOrder(order({ side: 'sell', type: 'stop_market', amount: '0.056', triggerPrice: '93000.5', reduceOnly: true, clientOrderId: SL_ID }));
 
-    expect(sent()[5]).toEqual({ clientOrderId: SL_ID, reduceOnly: true, stopLossPrice: '93000.5' });
+    expect(sent()[5]).toEqual({ clientOrderId: SL_ID, reduceOnly: true, stopLossPrice: '93000.5', positionIdx: 0, closeOnTrigger: true });
     expect(exchangeRequest(ex, sent())).toMatchObject({ qty: '0.056', triggerPrice: '93000.5', triggerDirection: 2, reduceOnly: true, orderLinkId: SL_ID, orderType: 'Market' });
   });
 
@@ -209,14 +209,15 @@ describe('Bybit: linear contracts are coins', () => {
 
   it('"leverage not modified" (110043) means it already is: success, and remembered', async () => {
     const { adapter, ex } = offlineAdapter('bybit');
-    const marginMode = jest.spyOn(ex, 'setMarginMode').mockResolvedValue({});
+    // The unified account's margin mode is read (GET /v5/account/info), never switched: see test/conformance/bybit.conformance.test.ts.
+    const accountInfo = jest.spyOn(ex as unknown as { privateGetV5AccountInfo: () => Promise<unknown> }, 'privateGetV5AccountInfo').mockResolvedValue({ retCode: 0, result: { marginMode: 'ISOLATED_MARGIN', unifiedMarginStatus: 6 } });
     const notModified = bybitError(ex, '{"retCode":110043,"retMsg":"Set leverage not modified","result":{},"retExtInfo":{},"time":1735800000000}');
     const setLeverage = jest.spyOn(ex, 'setLeverage').mockRejectedValue(notModified);
 
     await adapter.setLeverage('BTC/USDT:USDT', 5);
     await adapter.setLeverage('BTC/USDT:USDT', 5);
 
-    expect(marginMode).toHaveBeenCalledWith('isolated', 'BTC/USDT:USDT');
+    expect(accountInfo).toHaveBeenCalledTimes(1);
     expect(setLeverage).toHaveBeenCalledTimes(1);
   });
 });

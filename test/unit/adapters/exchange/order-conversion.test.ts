@@ -329,8 +329,9 @@ describe('Bybit: fees from the executions when the order answer has none', () =>
 
   it('0.056 BTC filled; the fee is the sum of the executions', async () => {
     const offline = offlineAdapter('bybit');
-    answeringFetchOrder(offline, bybitFilled);
     const { ex } = offline;
+    // Bybit's look-up is GET /v5/order/realtime by orderLinkId (the dialect; proven in test/conformance/bybit.conformance.test.ts).
+    jest.spyOn(ex as unknown as { privateGetV5OrderRealtime: () => Promise<unknown> }, 'privateGetV5OrderRealtime').mockResolvedValue({ retCode: 0, result: { list: [bybitFilled] } });
     const trades = jest
       .spyOn(ex, 'fetchMyTrades')
       .mockImplementation(async (symbol?: string) =>
