@@ -198,6 +198,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const order = await this.call(ctx, () =>
       cost !== undefined ? this.ex.createMarketBuyOrderWithCost(market.symbol, cost, params) : this.ex.createOrder(market.symbol, type, request.side, amount, price, params),
     );
+    if (this.dialect.readBackMarketOrders && request.type === 'market' && order.status === undefined) {
+      // The order is placed whatever the read-back says: a failed or empty read leaves the answer as it is.
+      const read = await this.fetchOrderByClientId(request.symbol, request.clientOrderId).catch(() => undefined);
+      if (read) return { ...read, clientOrderId: request.clientOrderId, symbol: request.symbol, type: request.type };
+    }
     return this.withFees(this.toOrder(order, market, request), market);
   }
 

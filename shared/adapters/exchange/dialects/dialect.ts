@@ -68,6 +68,11 @@ export interface Dialect {
   fundingQuery?: { since: string; until: string; market: string };
   /** a trailing stop needs an activation price (Bitget): the adapter supplies the last price */
   trailingNeedsActivation?: boolean;
+  /**
+   * The place-order answer carries only ids (Bitget): a market order is read back once by client
+   * id, so its fill is booked (and its stop armed) now rather than on the queue's retry.
+   */
+  readBackMarketOrders?: boolean;
 
   /** ccxt's createOrder arguments, adjusted where the exchange names things its own way. */
   orderPlan(plan: OrderPlan, request: OrderRequest, ctx: DialectContext): OrderPlan;
@@ -91,6 +96,17 @@ export interface Dialect {
 
 /** The operations of a dialect: ccxt's unified methods, as every exchange starts. */
 export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'setMarginMode' | 'setLeverage' | 'fetchHedged' | 'setOneWay' | 'triggeredOrderId'>;
+
+/**
+ * Thrown by a dialect's own look-up or cancel when it asked the exchange for the client id and the
+ * exchange has no such order (../ccxt-errors.ts reads it as "not found": already gone).
+ */
+export class OrderAbsentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrderAbsentError';
+  }
+}
 
 /** Params that make ccxt's unified order calls address the conditional (algo/plan) book. */
 export const CONDITIONAL = { trigger: true } as const;
