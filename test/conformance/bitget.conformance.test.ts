@@ -305,6 +305,19 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
     ]);
   });
 
+  it('open orders of every symbol: the product type alone, as ccxt captured it without a symbol', async () => {
+    const { adapter, calls } = bitget({ 'GET /api/v2/mix/order/orders-pending': doc('orders-pending response'), 'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList() });
+
+    await adapter.fetchOpenOrders();
+
+    const { startTime: _s, limit: _l, ...capturedQuery } = ccxtUrl('fetchOpenOrders', 'Swap open orders without symbol').query;
+    expect(calls().map((r) => [r.path, r.query])).toEqual([
+      ['/api/v2/mix/order/orders-pending', capturedQuery],
+      ['/api/v2/mix/order/orders-plan-pending', { ...capturedQuery, planType: 'profit_loss' }],
+      ['/api/v2/mix/order/orders-plan-pending', { ...capturedQuery, planType: 'track_plan' }],
+    ]);
+  });
+
   it('positions: all-position (the captured URL); the documented long parses to base units', async () => {
     const { adapter, calls } = bitget({ 'GET /api/v2/mix/position/all-position': doc('all-position response') });
 
@@ -388,5 +401,37 @@ describe('Bitget leverage, margin mode, position mode', () => {
 
     await expect(adapter.ensureOneWayMode()).resolves.toBe('one-way');
     expect(calls()).toHaveLength(1);
+  });
+});
+
+describe('Bitget key check', () => {
+  /** The documented answer with its authorities replaced by codes from the same page's list. */
+  function withAuthorities(authorities: string[]): Json {
+    const documentedCodes = String(documented('bitget', 'account info authorities'));
+    for (const code of authorities) expect(documentedCodes).toContain(`${code}:`);
+    const answer = doc('account info response');
+    return { ...answer, data: { ...(answer.data as Json), authorities } };
+  }
+
+  it('GET /api/v2/spot/account/info: wwow is a key that can withdraw; the IP whitelist is read from ips', async () => {
+    const { adapter, calls } = bitget({ 'GET /api/v2/spot/account/info': withAuthorities(['coor', 'coow', 'wwow']) });
+
+    await expect(adapter.keyPermissions()).resolves.toEqual({ canWithdraw: true, ipRestricted: true, warnings: [] });
+    expect(calls().map((r) => [r.method, r.path])).toEqual([['GET', '/api/v2/spot/account/info']]);
+  });
+
+  it('no futures order writing is warned about; no wwow cannot withdraw', async () => {
+    const { adapter } = bitget({ 'GET /api/v2/spot/account/info': withAuthorities(['coor', 'cpor']) });
+
+    await expect(adapter.keyPermissions()).resolves.toMatchObject({ canWithdraw: false, warnings: [expect.stringContaining('futures order trading')] });
+  });
+
+  it('the documented example ["trade", "readonly"] decides nothing about withdrawals and says so', async () => {
+    const { adapter } = bitget({ 'GET /api/v2/spot/account/info': doc('account info response') });
+
+    const permissions = await adapter.keyPermissions();
+
+    expect(permissions?.canWithdraw).toBeUndefined();
+    expect(permissions).toMatchObject({ ipRestricted: true, warnings: [expect.stringContaining('make sure withdrawals are disabled')] });
   });
 });

@@ -8,7 +8,7 @@
 // conditional cancel and open-order calls default to normal_plan, so this dialect looks them up,
 // lists and cancels them on the plan-order endpoints itself, through ccxt's implicit API methods.
 import { ExchangeError, OrderNotFound, type CcxtExchange, type CcxtMarket, type CcxtOrder } from '../ccxt-lib';
-import type { Dialect, DialectContext } from './dialect';
+import type { Dialect, DialectContext, KeyPermissions } from './dialect';
 import { OrderAbsentError, unifiedOps } from './dialect';
 
 /** The plan types our conditional orders are listed under: tpsl (pos_loss, profit_plan) and trailing. */
@@ -38,6 +38,7 @@ interface BitgetImplicit {
   privateMixGetV2MixOrderOrdersPlanHistory(params: Record<string, unknown>): Promise<PlanListAnswer>;
   privateMixPostV2MixOrderCancelPlanOrder(params: Record<string, unknown>): Promise<CancelPlanAnswer>;
   privateMixGetV2MixAccountAccount(params: Record<string, unknown>): Promise<{ data?: { posMode?: string } | null }>;
+  privateSpotGetV2SpotAccountInfo(params: Record<string, unknown>): Promise<{ data?: { ips?: string; authorities?: string[] } | null }>;
   handleProductTypeAndParams(market: CcxtMarket | undefined, params: Record<string, unknown>): [string, Record<string, unknown>];
 }
 
@@ -108,6 +109,26 @@ async function cancelPlanOrder({ ex }: DialectContext, market: CcxtMarket, clien
   if (!(await findPlan(ex, market, clientOrderId, 'pending'))) throw new OrderAbsentError(`plan order ${clientOrderId} left the pending list`);
   const reason = (answer.data?.failureList ?? []).find((o) => o.clientOid === clientOrderId)?.errorMsg ?? 'not in successList';
   throw new ExchangeError(`bitget cancel-plan-order left ${clientOrderId} live: ${reason}`);
+}
+
+/** Bitget's documented permission codes (Get-Account-Info, authorities). */
+const AUTHORITY_CODES = new Set(['coor', 'cpor', 'stor', 'smor', 'ttor', 'wtor', 'taxr', 'chor', 'p2pr', 'coow', 'cpow', 'stow', 'smow', 'ttow', 'wtow', 'wwow', 'chow', 'p2p', 'pllw', 'pllr', 'taxw']);
+
+/**
+ * The key's rights from GET /api/v2/spot/account/info (https://www.bitget.com/api-doc/spot/account/Get-Account-Info):
+ * `authorities` in the documented codes (wwow: wallet withdrawal, coow: futures orders read and
+ * write), `ips` the key's IP whitelist. The page's own example answers ["trade", "readonly"]
+ * instead: such an answer decides nothing about withdrawals, and says so.
+ */
+async function keyPermissions({ ex }: DialectContext): Promise<KeyPermissions> {
+  const info = (await implicit(ex).privateSpotGetV2SpotAccountInfo({})).data ?? {};
+  const authorities = info.authorities ?? [];
+  const ipRestricted = typeof info.ips === 'string' && info.ips.trim() !== '';
+  if (!authorities.some((a) => AUTHORITY_CODES.has(a))) {
+    return { ipRestricted, warnings: [`Bitget reported the key's permissions as ${JSON.stringify(authorities)}: make sure withdrawals are disabled`] };
+  }
+  const warnings = authorities.includes('coow') ? [] : ['futures order trading (read and write) is not enabled on these keys'];
+  return { canWithdraw: authorities.includes('wwow'), ipRestricted, warnings };
 }
 
 /** A swap market to read the account's position mode on: Bitget's account read needs a symbol. */
@@ -197,4 +218,5 @@ export const bitget: Dialect = {
   },
   // The order a fired plan order became is read in fetchOrder (executeOrderId), not by the adapter.
   triggeredOrderId: () => undefined,
+  keyPermissions,
 };
