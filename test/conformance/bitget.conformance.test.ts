@@ -223,6 +223,22 @@ describe('Bitget fetchOrderByClientId', () => {
   });
 });
 
+describe('Bitget fetchOrderByClientId, a fired plan whose order is gone', () => {
+  it('the executed order answers 40109: the history row\'s own fill is reported, never "absent"', async () => {
+    const { adapter } = bitget({
+      'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList(),
+      'GET /api/v2/mix/order/orders-plan-history': planList('orders-plan-history response', { clientOid: ID }),
+      'GET /api/v2/mix/order/detail': () => bitgetError('40109'),
+      'GET /api/v2/mix/order/fills': doc('fills response'),
+    });
+
+    const found = await adapter.fetchOrderByClientId(ETH, ID, { conditional: true });
+
+    // the documented history row: 1 filled of 1 at 1999.2, triggered at 1989
+    expect(found).toMatchObject({ id: '123', clientOrderId: ID, status: 'closed', filled: '1', average: '1999.2', triggerPrice: '1989' });
+  });
+});
+
 describe('Bitget cancelOrder', () => {
   it('plain: POST cancel-order by clientOid, exactly the captured request; the captured answer resolves', async () => {
     const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/cancel-order': captured('cancelOrder', 'linear swap cancelOrder by clientOrderId') });

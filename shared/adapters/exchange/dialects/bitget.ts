@@ -91,7 +91,14 @@ async function fetchPlanOrder({ ex }: DialectContext, market: CcxtMarket, client
   if (!past) throw new OrderAbsentError(`no plan order ${clientOrderId} pending or in the history of ${market.id}`);
   const plan = parsePlan(ex, past, market);
   if (past.planStatus !== 'executed' || !past.executeOrderId) return plan;
-  const executed = await ex.fetchOrder(past.executeOrderId, market.symbol);
+  let executed: CcxtOrder;
+  try {
+    executed = await ex.fetchOrder(past.executeOrderId, market.symbol);
+  } catch (error) {
+    // Past the order's retention: the history row's own fill (baseVolume, priceAvg) stands, never "absent".
+    if (error instanceof OrderNotFound) return plan;
+    throw error;
+  }
   return { ...executed, clientOrderId, triggerPrice: plan.triggerPrice, stopLossPrice: plan.stopLossPrice, takeProfitPrice: plan.takeProfitPrice };
 }
 
