@@ -137,11 +137,12 @@ describe('bybit conformance: createOrder', () => {
     expect(placed).toMatchObject({ id: '1321003749386327552', status: 'open', filled: '0', amount: '0.012', type: 'market' });
   });
 
-  it('limit GTC: Limit with price and timeInForce GTC; the read-back reports the documented open order', async () => {
-    const { placed, body } = await place(order({ symbol: ETH, type: 'limit', price: '1600', amount: '0.1', timeInForce: 'GTC', clientOrderId: 'test-000005' }));
+  it('limit GTC: Limit with price and timeInForce GTC; a resting order is not read back (the acknowledgement stands)', async () => {
+    const { c, placed, body } = await place(order({ symbol: ETH, type: 'limit', price: '1600', amount: '0.1', timeInForce: 'GTC', clientOrderId: 'test-000005' }));
     expect(body).toMatchObject({ category: 'linear', symbol: 'ETHUSDT', side: 'Buy', orderType: 'Limit', qty: '0.1', price: '1600', timeInForce: 'GTC', orderLinkId: 'test-000005' });
     hasCapturedFields(body, 'Swap limit order');
-    expect(placed).toMatchObject({ id: 'fd4300ae-7847-404e-b947-b46980a4d140', clientOrderId: 'test-000005', status: 'open', amount: '0.1', filled: '0', side: 'buy', type: 'limit' });
+    expect(c.calls().filter((r) => r.path === '/v5/order/realtime' || r.path === '/v5/order/history')).toEqual([]);
+    expect(placed).toMatchObject({ id: '1321003749386327552', status: 'open', amount: '0.1', filled: '0', side: 'buy', type: 'limit' });
   });
 
   it('limit IOC: timeInForce IOC', async () => {

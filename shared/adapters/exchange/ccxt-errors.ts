@@ -16,7 +16,7 @@ import {
   RateLimitExceeded,
   type CcxtExchangeId,
 } from './ccxt-lib';
-import { DIALECTS, type ErrorMeaning } from './dialects';
+import { DIALECTS, OrderAbsentError, type ErrorMeaning } from './dialects';
 
 export type { ErrorMeaning };
 
@@ -50,6 +50,8 @@ const HTTP_418 = /\b418\b|banned/i;
 /** ccxt error → domain error. Never includes request signatures or keys (ccxt messages carry the body only). */
 export function translateCcxtError(error: unknown, ctx: TranslationContext): Error {
   if (!(error instanceof Error)) return new TransientError(`${ctx.exchange} ${ctx.operation}: ${String(error)}`);
+  // A dialect that looked the client id up itself and found nothing: the exchange was asked.
+  if (error instanceof OrderAbsentError) return new OrderNotFoundError(`${ctx.exchange} ${ctx.operation}: ${error.message}`);
   // A dialect's own refusal (a margin mode it will not switch) already says what and why.
   if (error instanceof SignalRejectedError || error instanceof TransientError) return error;
   const message = scrub(error.message);

@@ -199,7 +199,12 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const order = await this.call(ctx, () =>
       cost !== undefined ? this.ex.createMarketBuyOrderWithCost(market.symbol, cost, params) : this.ex.createOrder(market.symbol, type, request.side, amount, price, params),
     );
-    const placed = this.dialect.createAnswersIdsOnly ? await this.readBack(order, market, request) : order;
+    // Where the placement answer carries ids only (Bybit, Bitget), an order that fills at once
+    // (market, IOC) is read back by client id so its fill is booked, and protected, in this
+    // invocation. Resting orders (GTC/post-only limits, stops, targets) need only the answer; a
+    // read-back would cost a request on the protection's critical path.
+    const fillsAtOnce = request.type === 'market' || (request.type === 'limit' && request.timeInForce === 'IOC');
+    const placed = this.dialect.createAnswersIdsOnly && fillsAtOnce ? await this.readBack(order, market, request) : order;
     return this.withFees(this.toOrder(placed, market, request), market);
   }
 
@@ -316,7 +321,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
   private async readBack(ack: CcxtOrder, market: CcxtMarket, request: OrderRequest): Promise<CcxtOrder> {
     const lookup: OrderLookup = { conditional: isConditional(request.type) };
     try {
-      return await this.call({ operation: 'read back order' }, () => this.dialect.fetchOrder(this.ctx, market, request.clientOrderId, lookup));
+      // Found by our client id, so it is ours, whatever id field the exchange's answer fills in.
+      const read = await this.call({ operation: 'read back order' }, () => this.dialect.fetchOrder(this.ctx, market, request.clientOrderId, lookup));
+      return { ...read, clientOrderId: request.clientOrderId };
     } catch {
       return ack;
     }

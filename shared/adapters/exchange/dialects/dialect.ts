@@ -70,7 +70,7 @@ export interface Dialect {
   /** a trailing stop needs an activation price (Bitget): the adapter supplies the last price */
   trailingNeedsActivation?: boolean;
   /**
-   * The exchange answers an order placement with its ids only (Bybit): the adapter reads the order
+   * The exchange answers an order placement with its ids only (Bybit, Bitget): the adapter reads the order
    * back by client id, so a market order's fill is known at once instead of at the next sync.
    */
   createAnswersIdsOnly?: boolean;
@@ -101,6 +101,17 @@ export interface Dialect {
 
 /** The operations of a dialect: ccxt's unified methods, as every exchange starts. */
 export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'setMarginMode' | 'setLeverage' | 'fetchHedged' | 'setOneWay' | 'triggeredOrderId'>;
+
+/**
+ * Thrown by a dialect's own look-up or cancel when it asked the exchange for the client id and the
+ * exchange has no such order (../ccxt-errors.ts reads it as "not found": already gone).
+ */
+export class OrderAbsentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrderAbsentError';
+  }
+}
 
 /** Params that make ccxt's unified order calls address the conditional (algo/plan) book. */
 export const CONDITIONAL = { trigger: true } as const;

@@ -8,6 +8,7 @@ import { okx } from './okx';
 import { upbit } from './upbit';
 
 export type { Dialect, DialectContext, ErrorMeaning, KeyPermissions, OrderPlan } from './dialect';
+export { OrderAbsentError } from './dialect';
 
 export const DIALECTS: Record<CcxtExchangeId, Dialect> = { binanceusdm, okx, bybit, bitget, upbit };
 
