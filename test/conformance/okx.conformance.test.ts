@@ -143,6 +143,11 @@ describe('OKX plain orders: POST /api/v5/trade/batch-orders, our id in clOrdId, 
     const c = conformanceAdapter('okx', routes({ 'POST /api/v5/trade/batch-orders': okxError('51016', { name: 'cancelOrder.response', id: { clOrdId: OPEN_ID, ordId: '' } }) }));
     await expect(c.adapter.createOrder(order())).rejects.toBeInstanceOf(DuplicateClientOrderIdError);
   });
+
+  it('50071 ("{param} already exists", e.g. clOrdId) is a duplicate id too', async () => {
+    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/trade/batch-orders': okxError('50071', { name: 'cancelOrder.response', id: { clOrdId: OPEN_ID, ordId: '' } }) }));
+    await expect(c.adapter.createOrder(order())).rejects.toBeInstanceOf(DuplicateClientOrderIdError);
+  });
 });
 
 describe('OKX protective orders: POST /api/v5/trade/order-algo with the documented algoClOrdId', () => {

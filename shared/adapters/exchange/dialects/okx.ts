@@ -59,6 +59,7 @@ export const okx: Dialect = {
     '51121': 'PRECISION',
     '51169': 'REDUCE_ONLY_FLAT',
     '51016': 'DUPLICATE_CLIENT_ID',
+    '50071': 'DUPLICATE_CLIENT_ID', // "{param} already exists", e.g. clOrdId
     '50102': 'CLOCK_SKEW',
     '51000': 'INVALID_ORDER',
     // Read only after a request that named our client id (clOrdId / algoClOrdId): "does not exist"
