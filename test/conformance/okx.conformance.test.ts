@@ -325,6 +325,9 @@ describe('OKX open orders', () => {
     // the same requests ccxt captured for "open stop orders" and "open trailing orders"
     expect(capturedUrl('fetchOpenOrders', 'Fetch open stop orders').searchParams.get('ordType')).toBe('conditional');
     expect(capturedUrl('fetchOpenOrders', 'Swap fetch open trailing orders').searchParams.get('ordType')).toBe('move_order_stop');
+    expect(docRows('algoOrderList.params')[0]).toContain('`conditional` and `oco` both can be used');
+    // ccxt's own `trigger: true` asks for trigger orders only, a type we never place
+    expect(capturedUrl('fetchOpenOrders', 'fetch open trigger orders').searchParams.get('ordType')).toBe('trigger');
     // ccxt's captured live stop is on LTC-USDT-SWAP: ccxt keeps only the symbol asked for
     expect(open).toEqual([]);
   });
