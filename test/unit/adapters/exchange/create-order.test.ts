@@ -94,7 +94,7 @@ describe('OKX: base units become contracts of 0.01 BTC / 0.1 ETH', () => {
 
     await adapter.createOrder(order({ side: 'sell', type: 'stop_market', amount: '0.0567', triggerPrice: '93000.5', reduceOnly: true, clientOrderId: SL_ID }));
 
-    expect(sent()).toEqual(['BTC/USDT:USDT', 'market', 'sell', 5.67, undefined, { clientOrderId: SL_ID, marginMode: 'isolated', stopLossPrice: '93000.5', reduceOnly: true }]);
+    expect(sent()).toEqual(['BTC/USDT:USDT', 'market', 'sell', 5.67, undefined, { clientOrderId: SL_ID, marginMode: 'isolated', stopLossPrice: '93000.5', reduceOnly: true, algoClOrdId: SL_ID }]);
     expect(exchangeRequest(ex, sent())).toMatchObject({
       instId: 'BTC-USDT-SWAP',
       ordType: 'conditional',
@@ -105,6 +105,7 @@ describe('OKX: base units become contracts of 0.01 BTC / 0.1 ETH', () => {
       slOrdPx: '-1',
       reduceOnly: true,
       clOrdId: SL_ID,
+      algoClOrdId: SL_ID,
     });
   });
 
@@ -113,8 +114,8 @@ describe('OKX: base units become contracts of 0.01 BTC / 0.1 ETH', () => {
 
     await adapter.createOrder(order({ side: 'sell', type: 'take_profit_market', amount: '0.03', triggerPrice: '101000', reduceOnly: true, clientOrderId: TP_ID }));
 
-    expect(sent()[5]).toEqual({ clientOrderId: TP_ID, marginMode: 'isolated', takeProfitPrice: '101000', reduceOnly: true });
-    expect(exchangeRequest(ex, sent())).toMatchObject({ ordType: 'conditional', sz: '3', tpTriggerPx: '101000', tpOrdPx: '-1', clOrdId: TP_ID });
+    expect(sent()[5]).toEqual({ clientOrderId: TP_ID, marginMode: 'isolated', takeProfitPrice: '101000', reduceOnly: true, algoClOrdId: TP_ID });
+    expect(exchangeRequest(ex, sent())).toMatchObject({ ordType: 'conditional', sz: '3', tpTriggerPx: '101000', tpOrdPx: '-1', clOrdId: TP_ID, algoClOrdId: TP_ID });
   });
 
   it('a trailing stop is native: move_order_stop with the percent as a callback ratio', async () => {
@@ -122,8 +123,8 @@ describe('OKX: base units become contracts of 0.01 BTC / 0.1 ETH', () => {
 
     await adapter.createOrder(order({ side: 'sell', type: 'trailing_stop_market', amount: '0.0567', trailingPercent: 1.5, reduceOnly: true, clientOrderId: TRAIL_ID }));
 
-    expect(sent()[5]).toEqual({ clientOrderId: TRAIL_ID, marginMode: 'isolated', trailingPercent: 1.5, reduceOnly: true });
-    expect(exchangeRequest(ex, sent())).toMatchObject({ ordType: 'move_order_stop', callbackRatio: '0.015', sz: '5.67', reduceOnly: true, clOrdId: TRAIL_ID });
+    expect(sent()[5]).toEqual({ clientOrderId: TRAIL_ID, marginMode: 'isolated', trailingPercent: 1.5, reduceOnly: true, algoClOrdId: TRAIL_ID });
+    expect(exchangeRequest(ex, sent())).toMatchObject({ ordType: 'move_order_stop', callbackRatio: '0.015', sz: '5.67', reduceOnly: true, clOrdId: TRAIL_ID, algoClOrdId: TRAIL_ID });
   });
 
   it('a post-only limit order is priced on the tick', async () => {

@@ -146,14 +146,15 @@ describe('OKX: contracts back to coins', () => {
     };
     const fired = { ...okxFilled, clOrdId: '', ordId: '2106400000000000000', side: 'sell', reduceOnly: 'true', avgPx: '92985.4', fillPx: '92985.4', fee: '-0.26363', fillTime: '1735800009010', uTime: '1735800009011' };
     const offline = offlineAdapter('okx');
-    const fetchOrder = answeringFetchOrder(offline, algo, fired);
+    // The algo book is read by algoClOrdId alone (the request itself: test/conformance/okx.conformance.test.ts).
+    const readAlgo = jest.fn(async () => ({ code: '0', data: [algo], msg: '' }));
+    (offline.ex as unknown as { privateGetTradeOrderAlgo: typeof readAlgo }).privateGetTradeOrderAlgo = readAlgo;
+    const fetchOrder = answeringFetchOrder(offline, fired);
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/USDT:USDT', SL_ID, { conditional: true });
 
-    expect(fetchOrder.mock.calls).toEqual([
-      ['', 'BTC/USDT:USDT', { clientOrderId: SL_ID, trigger: true }],
-      ['2106400000000000000', 'BTC/USDT:USDT'],
-    ]);
+    expect(readAlgo.mock.calls).toEqual([[{ algoClOrdId: SL_ID }]]);
+    expect(fetchOrder.mock.calls).toEqual([['2106400000000000000', 'BTC/USDT:USDT']]);
     expect(order).toMatchObject({
       id: '2106400000000000000',
       clientOrderId: SL_ID,
