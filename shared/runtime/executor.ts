@@ -96,6 +96,7 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
     leaseMs: env.SIGNAL_LEASE_MS,
     ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
     auditHold: audit,
+    orders: repos.orders,
   });
 }
 

@@ -34,7 +34,7 @@ import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '.
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
 import { ExchangeBannedError, type ExchangePort, type ExchangePosition, type MarketInfo } from '../ports/exchange';
-import type { AccountRepository, AuditLog, SignalLedger } from '../ports/repositories';
+import type { AccountRepository, AuditLog, OrderRepository, SignalLedger } from '../ports/repositories';
 import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
@@ -67,6 +67,8 @@ export interface ExecuteSignalDeps {
    * are written as they happen (their failure still never skips arming for `risk.accepted`).
    */
   auditHold?: AuditHold;
+  /** the order table: a redelivery finds the entry an earlier delivery sent (see placeAndProtect) */
+  orders?: Pick<OrderRepository, 'get'>;
 }
 
 /** `exchange`: the account's exchange once known (metrics dimension). */
@@ -202,6 +204,17 @@ export class ExecuteSignal {
         continue;
       }
       if (entryRefusal) break;
+      // A redelivery after the entry was sent: the risk engine decided it then, and deciding again
+      // (now counting the position it opened) could refuse an entry that filled and leave it
+      // without its stop. Resume with that order: the sender adopts it, the book and stop follow.
+      // An intent never seen by the exchange is decided again (a kill switch may have tripped since).
+      const sent = await this.deps.orders?.get(account.accountId, clientOrderIdFor(signal.signalId, 'open'));
+      if (sent && sent.status !== 'rejected' && (sent.status !== 'intent' || (await exchange.fetchOrderByClientId(symbol, sent.clientOrderId)))) {
+        const result = await this.sendEntry(exchange, sent);
+        resting = result.kind === 'resting';
+        placed.push(sent.clientOrderId);
+        continue;
+      }
       let approved: { entry: ApprovedEntry; free: number };
       try {
         approved = await this.approveEntry(exchange, signal, account, market, leverage, riskSnapshot as Promise<RiskSnapshot>);
@@ -271,13 +284,17 @@ export class ExecuteSignal {
     return roundToStep(price.times(factor), market.priceStep).toString();
   }
 
+  private async sendEntry(exchange: ExchangePort, record: OrderRecord): Promise<LegResult> {
+    if (record.type === 'market') return this.placeMarket(exchange, record, 'signal');
+    const result = await this.deps.sender.place(exchange, record);
+    // An IOC limit that found nothing inside its price expires empty: nothing to book.
+    if (result.kind === 'filled' && filledAny(result.order.filled)) await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
+    return result;
+  }
+
   private async placeEntry(exchange: ExchangePort, record: OrderRecord, approved: { entry: ApprovedEntry; free: number }): Promise<LegResult> {
     try {
-      if (record.type === 'market') return await this.placeMarket(exchange, record, 'signal');
-      const result = await this.deps.sender.place(exchange, record);
-      // An IOC limit that found nothing inside its price expires empty: nothing to book.
-      if (result.kind === 'filled' && filledAny(result.order.filled)) await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
-      return result;
+      return await this.sendEntry(exchange, record);
     } catch (error) {
       if (error instanceof SignalRejectedError && error.code === 'INSUFFICIENT_MARGIN') {
         // Case 17: say how much was needed against how much was free.

@@ -79,10 +79,10 @@ function executorWith(faults: WriteFaults) {
   return buildExecuteSignal(s.h.executorEnv, runtime, s.h.vault);
 }
 
-async function newAccount(): Promise<{ accountId: string; apiKey: string }> {
+async function newAccount(settings?: Parameters<LiveSuite['h']['createLiveAccount']>[0]['settings']): Promise<{ accountId: string; apiKey: string }> {
   const key = KEYS[nextKey++];
   if (!key) throw new Error('out of fake keys');
-  const { accountId } = await s.h.createLiveAccount({ exchange: 'binanceusdm', apiKey: key.apiKey, secret: key.secret });
+  const { accountId } = await s.h.createLiveAccount({ exchange: 'binanceusdm', apiKey: key.apiKey, secret: key.secret, ...(settings ? { settings } : {}) });
   return { accountId, apiKey: key.apiKey };
 }
 
@@ -199,4 +199,19 @@ test('an audit table that refuses everything of the signal: the stop still rests
   expect((await repos.signals.getSignal(accountId, signal.signalId))?.status).toBe('executing');
   const position = await repos.positions.get(accountId, BTC.unified);
   expect(position?.stopLoss?.clientOrderId).toBe(clientOrderIdFor(signal.signalId, 'sl'));
+}, 30_000);
+
+test('a redelivery after the fill does not ask the risk engine again: counting the position it opened, it would refuse the entry and leave it without its stop', async () => {
+  // 10 % of equity per position: the entry (≈ 9.75 %) passes; entered again on top of itself, it would not.
+  const { accountId, apiKey } = await newAccount({ risk: { limits: { maxPositionPct: 10 } } });
+  const signal = signalFor(accountId, sid('pfresume'), PROTECTION);
+  // The stop's refs fail to reach the book once (the last write arming makes): the message comes back.
+  const faults = new WriteFaults(clientOrderIdFor(signal.signalId, 'open'), { key: 'positions.save', nth: 2, persistent: false });
+
+  expect(await deliverUntilDone(signal, faults)).toBe(2);
+
+  expect(entryOrders(apiKey)).toHaveLength(1);
+  expect(restingAlgos(apiKey)).toEqual(['STOP_MARKET SELL 0.015 reduce-only', 'TAKE_PROFIT_MARKET SELL 0.015 reduce-only']);
+  expect((await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId))?.status).toBe('executed');
+  expect((await auditOf(accountId)).filter((e) => e.type === 'risk.accepted' || e.type === 'risk.refused').map((e) => e.type)).toEqual(['risk.accepted']);
 }, 30_000);
