@@ -19,7 +19,10 @@ beforeAll(async () => {
   s = await startLiveSuite();
 });
 afterAll(() => s.close());
-afterEach(() => s.fake.setPrice('BTCUSDT', 65_000));
+afterEach(() => {
+  s.fake.clearFaults();
+  s.fake.setPrice('BTCUSDT', 65_000);
+});
 
 const PROTECTION: Partial<Signal> = { sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 3 } };
 
@@ -121,4 +124,25 @@ test('a position whose entry asked for no stop is left alone', async () => {
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0.015);
   expect(resting(apiKey)).toEqual([]);
   expect(await alerts(accountId)).toEqual([]);
+});
+
+test('arming keeps failing (the exchange answers 503): alerted once, retried quietly each run, armed when the exchange is back', async () => {
+  const { accountId, apiKey } = await s.newAccount();
+  await enterUnprotected(accountId, 'rearmfails');
+  s.fake.fault({ match: { method: 'POST', path: '/fapi/v1/algoOrder' }, kind: 'reject-5xx', times: 100 });
+
+  await riskCheck();
+  await riskCheck(3 * 60_000);
+
+  expect(resting(apiKey)).toEqual([]);
+  const told = await alerts(accountId);
+  expect(told.map((e) => e.data?.action)).toEqual(['failed']);
+  expect(told[0]?.message).toContain('has no stop and arming it failed');
+
+  s.fake.clearFaults();
+  const report = await riskCheck(4 * 60_000);
+
+  expect(report.stopsRearmed).toBe(1);
+  expect(resting(apiKey)).toEqual(['STOP_MARKET@63700x0.015', 'TAKE_PROFIT_MARKET@66950x0.015']);
+  expect((await alerts(accountId)).map((e) => e.data?.action).sort()).toEqual(['armed', 'failed']);
 });
