@@ -24,7 +24,9 @@
 //   5. the ledger (executed / rejected) and the `signal.executed` audit event, retried likewise.
 // Audit events are held only when `auditHold` is given (the runtime wires the one AuditHold that
 // OrderSender, BookKeeper, ProtectionManager and EntryRisk append through). A redelivery after
-// step 3 finds the position armed by this signal and does not arm it twice (ProtectionManager.arm).
+// step 3 finds the position armed by this signal and does not arm it twice (ProtectionManager.arm);
+// a redelivery after the entry reached the exchange resumes with that order rather than asking
+// the risk engine again (which, now counting the position, could refuse a filled entry).
 // Positions that still end up without a stop (the process died between 2 and 3) are found and
 // armed by the risk-check job from the protection recorded on the entry's order record.
 import { SignalRejectedError, TransientError } from '../errors';
