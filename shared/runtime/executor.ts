@@ -16,6 +16,7 @@ import { CorrelationCache } from '../core/risk/stats';
 import { CachedMarketStats, type MarketStatsSource } from '../core/risk/stats-source';
 import { EntryRisk } from '../core/usecases/entry-risk';
 import { systemClock, type Clock, type KeyVault } from '../core/ports/runtime';
+import { AuditHold } from '../core/usecases/audit-hold';
 import { BookKeeper } from '../core/usecases/book-keeper';
 import { ExecuteSignal } from '../core/usecases/execute-signal';
 import { OrderSender } from '../core/usecases/order-sender';
@@ -75,20 +76,27 @@ export function buildOrderPlacement(runtime: TradingRuntime): { sender: OrderSen
 
 export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): ExecuteSignal {
   const { repos, clock } = runtime;
-  const { sender, protection } = buildOrderPlacement(runtime);
+  // One audit log for every part of the execution, able to hold a signal's events until its
+  // fill is protected (execute-signal.ts, "PROTECTION FIRST").
+  const audit = new AuditHold(repos.audit);
+  const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
+  const sender = new OrderSender({ orders: repos.orders, audit, clock });
+  const risk = new EntryRisk({ positions: repos.positions, trades: repos.trades, risk: repos.risk, stats: buildMarketStats(env, runtime), correlations: new CorrelationCache(), engine: new RiskEngine(), audit, clock, marketSpeed: env.RISK_MARKET_SPEED });
   return new ExecuteSignal({
     accounts: repos.accounts,
     ledger: repos.signals,
-    audit: repos.audit,
+    audit,
     vault,
     exchanges: buildExchangeFactory(env, runtime),
     sender,
-    book: runtime.book,
-    protection,
-    risk: buildEntryRisk(env, runtime),
+    book,
+    protection: new ProtectionManager({ sender, book, orders: repos.orders, audit, clock }),
+    risk,
     clock,
     leaseMs: env.SIGNAL_LEASE_MS,
     ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
+    auditHold: audit,
+    orders: repos.orders,
   });
 }
 

@@ -1,6 +1,34 @@
 // The executor's use case: one queued signal → the orders it implies, exactly once.
 // Order of work: lease the signal → account → credentials → live position (case 24) → legs
 // (close before open) → for each leg: intent, send, result, book → protective orders → done.
+//
+// PROTECTION FIRST. Once an entry has filled, the next thing on the exchange is its stop (and
+// targets, trailing stop); every write that arming does not need comes after. A write that fails
+// after the fill must never leave a position open without its stop (a `size: 1e308` entry once
+// filled, its `risk.accepted` audit write was refused by DynamoDB, the error went up before the
+// stop was placed, every retry failed the same way and the position stayed unprotected). After
+// the entry fill, in this order:
+//   1. the entry's order record (status, fill) and the audit `order.filled`: inside OrderSender;
+//      the record is what makes a retry adopt the fill instead of sending a second entry. The
+//      audit event is held (below), not written yet.
+//   2. the book (trade row, then position row, then the order marked booked): arming needs it: the
+//      stop is sized from the booked position and its refs are saved on the position row, where
+//      the risk-check job looks for them. A failure here returns the signal to the queue; the retry
+//      adopts the filled entry (same client order id: no second entry) and arms.
+//   3. arming: protective intents (the order table: exactly once per leg), the orders, the refs.
+//   4. only now, what arming does not need: the signal's held audit events (order.*, trade.*,
+//      order.canceled) and the risk engine's `risk.accepted`, each retried, an event the table keeps
+//      refusing replaced by an alert that names it; if even that alert fails the error is raised
+//      before the signal is finished, so the message is retried and ends in the DLQ (alarmed) —
+//      never swallowed.
+//   5. the ledger (executed / rejected) and the `signal.executed` audit event, retried likewise.
+// Audit events are held only when `auditHold` is given (the runtime wires the one AuditHold that
+// OrderSender, BookKeeper, ProtectionManager and EntryRisk append through). A redelivery after
+// step 3 finds the position armed by this signal and does not arm it twice (ProtectionManager.arm);
+// a redelivery after the entry reached the exchange resumes with that order rather than asking
+// the risk engine again (which, now counting the position, could refuse a filled entry).
+// Positions that still end up without a stop (the process died between 2 and 3) are found and
+// armed by the risk-check job from the protection recorded on the entry's order record.
 import { SignalRejectedError, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import { Big, floorToStep, roundToStep } from '../domain/money';
@@ -8,7 +36,7 @@ import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '.
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
 import { ExchangeBannedError, type ExchangePort, type ExchangePosition, type MarketInfo } from '../ports/exchange';
-import type { AccountRepository, AuditLog, SignalLedger } from '../ports/repositories';
+import type { AccountRepository, AuditLog, OrderRepository, SignalLedger } from '../ports/repositories';
 import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
@@ -18,6 +46,7 @@ import type { LegResult, OrderSender } from './order-sender';
 import { protectionSpecOf, type ProtectionManager } from './protection';
 import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
+import { standIn, writeWithRetries, type AuditHold } from './audit-hold';
 
 export interface ExecuteSignalDeps {
   accounts: AccountRepository;
@@ -34,6 +63,14 @@ export interface ExecuteSignalDeps {
   leaseMs: number;
   /** slippage guard for market entries when the account sets none */
   slippage?: SlippagePolicy;
+  /**
+   * The audit log that sender, book, protection and risk append through, able to hold this
+   * signal's events until its protection is armed (see the top of this file). Without it, events
+   * are written as they happen (their failure still never skips arming for `risk.accepted`).
+   */
+  auditHold?: AuditHold;
+  /** the order table: a redelivery finds the entry an earlier delivery sent (see placeAndProtect) */
+  orders?: Pick<OrderRepository, 'get'>;
 }
 
 /** `exchange`: the account's exchange once known (metrics dimension). */
@@ -78,13 +115,13 @@ export class ExecuteSignal {
     try {
       const outcome = await this.run(signal, context);
       await ledger.finishExecution(signal.accountId, signal.signalId, 'executed', outcome.summary, clock.now());
-      await this.audit(signal, 'signal.executed', outcome.summary, { orders: outcome.orders });
+      await this.auditOutcome(signal, 'signal.executed', outcome.summary, { orders: outcome.orders });
       return { ...outcome, ...(context.exchange ? { exchange: context.exchange } : {}) };
     } catch (error) {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
       if (error instanceof SignalRejectedError) {
         await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${error.code}: ${error.message}`, clock.now());
-        await this.audit(signal, 'signal.rejected', error.message, { code: error.code, ...error.details });
+        await this.auditOutcome(signal, 'signal.rejected', error.message, { code: error.code, ...error.details });
         return { status: 'rejected', code: error.code, reason: error.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
       }
       throw error; // retryable: the message returns to the queue, the lease expires, a retry resumes
@@ -97,7 +134,7 @@ export class ExecuteSignal {
     context.exchange = account.exchange;
     const entry = isEntry(signal.intent);
     // Closes always pass; only new exposure is refused (case 25). A reverse still closes.
-    let entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;
+    const entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;
     if (account.haltedUntil !== undefined && this.deps.clock.now() < account.haltedUntil) {
       // The exchange banned our IP (418): every call would fail and lengthen the ban.
       throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
@@ -123,6 +160,40 @@ export class ExecuteSignal {
       if (signal.tp) validateLevel('tp', signal.tp, side, price);
     }
 
+    // From the first send until the stop rests, this signal's audit events wait (step 4 above).
+    this.deps.auditHold?.hold(signal.signalId);
+    const accepted: ApprovedEntry[] = [];
+    let result: Awaited<ReturnType<ExecuteSignal['placeAndProtect']>>;
+    try {
+      result = await this.placeAndProtect(signal, exchange, legs, account, market, leverage, book, riskSnapshot, entryRefusal, accepted);
+    } catch (error) {
+      // What waited is written before the error goes up; the error is the one to report (a retry
+      // or the rejection's own audit event follows).
+      await this.releaseAudit(signal, accepted);
+      throw error;
+    }
+    // Armed: what waited is written now. An event lost even as an alert fails the attempt before
+    // the signal is finished: the retry finds the entry filled and the stop resting, and writes again.
+    const lost = await this.releaseAudit(signal, accepted);
+    if (lost.length) throw new TransientError(`signal ${signal.signalId}: ${lost.length} audit event(s) could not be written: ${lost.join('; ')}`);
+    return result;
+  }
+
+  private async placeAndProtect(
+    signal: Signal,
+    exchange: ExchangePort,
+    legs: PlannedLeg[],
+    account: Account,
+    market: MarketInfo,
+    leverage: number,
+    book: BookPosition,
+    riskSnapshot: Promise<RiskSnapshot> | undefined,
+    refusal: SignalRejectedError | undefined,
+    accepted: ApprovedEntry[],
+  ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
+    const symbol = signal.symbol.unified;
+    const entry = isEntry(signal.intent);
+    let entryRefusal = refusal;
     const placed: string[] = [];
     let resting = false;
     for (const leg of legs) {
@@ -135,6 +206,17 @@ export class ExecuteSignal {
         continue;
       }
       if (entryRefusal) break;
+      // A redelivery after the entry was sent: the risk engine decided it then, and deciding again
+      // (now counting the position it opened) could refuse an entry that filled and leave it
+      // without its stop. Resume with that order: the sender adopts it, the book and stop follow.
+      // An intent never seen by the exchange is decided again (a kill switch may have tripped since).
+      const sent = await this.deps.orders?.get(account.accountId, clientOrderIdFor(signal.signalId, 'open'));
+      if (sent && sent.status !== 'rejected' && (sent.status !== 'intent' || (await exchange.fetchOrderByClientId(symbol, sent.clientOrderId)))) {
+        const result = await this.sendEntry(exchange, sent);
+        resting = result.kind === 'resting';
+        placed.push(sent.clientOrderId);
+        continue;
+      }
       let approved: { entry: ApprovedEntry; free: number };
       try {
         approved = await this.approveEntry(exchange, signal, account, market, leverage, riskSnapshot as Promise<RiskSnapshot>);
@@ -148,8 +230,8 @@ export class ExecuteSignal {
       }
       await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
       const record = await this.entryRecord(exchange, signal, account, market, leg.side, approved.entry.amount, approved.entry.leverage);
+      accepted.push(approved.entry); // its `risk.accepted` write is awaited after arming
       const result = await this.placeEntry(exchange, record, approved);
-      await approved.entry.audited;
       resting = result.kind === 'resting';
       placed.push(result.record.clientOrderId);
     }
@@ -177,6 +259,10 @@ export class ExecuteSignal {
     }
     const policy = account.settings.slippage ?? this.deps.slippage;
     const record = this.orderRecord(signal, 'open', market.symbol, side, 'market', amount, false, leverage);
+    // Armed by this execution right after the fill; kept on the record so that the risk-check job
+    // can arm it if this process dies between the fill and the stop.
+    const spec = protectionSpecOf(signal);
+    if (spec) record.protection = spec;
     if (!policy || !exchange.fetchBook) return record;
     const book = await exchange.fetchBook(market.symbol, 50);
     const verdict = checkSlippage(book, side, Number(amount), policy);
@@ -200,13 +286,17 @@ export class ExecuteSignal {
     return roundToStep(price.times(factor), market.priceStep).toString();
   }
 
+  private async sendEntry(exchange: ExchangePort, record: OrderRecord): Promise<LegResult> {
+    if (record.type === 'market') return this.placeMarket(exchange, record, 'signal');
+    const result = await this.deps.sender.place(exchange, record);
+    // An IOC limit that found nothing inside its price expires empty: nothing to book.
+    if (result.kind === 'filled' && filledAny(result.order.filled)) await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
+    return result;
+  }
+
   private async placeEntry(exchange: ExchangePort, record: OrderRecord, approved: { entry: ApprovedEntry; free: number }): Promise<LegResult> {
     try {
-      if (record.type === 'market') return await this.placeMarket(exchange, record, 'signal');
-      const result = await this.deps.sender.place(exchange, record);
-      // An IOC limit that found nothing inside its price expires empty: nothing to book.
-      if (result.kind === 'filled' && filledAny(result.order.filled)) await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
-      return result;
+      return await this.sendEntry(exchange, record);
     } catch (error) {
       if (error instanceof SignalRejectedError && error.code === 'INSUFFICIENT_MARGIN') {
         // Case 17: say how much was needed against how much was free.
@@ -304,8 +394,37 @@ export class ExecuteSignal {
     return record;
   }
 
-  private audit(signal: Signal, type: 'signal.executed' | 'signal.rejected', message: string, data?: Record<string, unknown>) {
-    return this.deps.audit.append({ accountId: signal.accountId, type, at: this.deps.clock.now(), signalId: signal.signalId, message, data: { intent: signal.intent, symbol: signal.symbol.unified, ...data } });
+  /**
+   * The signal's outcome in the audit trail, retried; a refused event is replaced by an alert that
+   * names it. If neither can be written the error goes up (logged, counted as a failed order): the
+   * ledger already says how the signal ended, the trail must not silently lack it.
+   */
+  private async auditOutcome(signal: Signal, type: 'signal.executed' | 'signal.rejected', message: string, data?: Record<string, unknown>): Promise<void> {
+    const event = { accountId: signal.accountId, type, at: this.deps.clock.now(), signalId: signal.signalId, message, data: { intent: signal.intent, symbol: signal.symbol.unified, ...data } };
+    const error = await writeWithRetries(this.deps.audit, event);
+    if (error === undefined) return;
+    const again = await writeWithRetries(this.deps.audit, standIn(event, error));
+    if (again !== undefined) throw new TransientError(`signal ${signal.signalId} ended (${type}) but its audit event could not be written: ${error}; its alert: ${again}`);
+  }
+
+  /**
+   * Writes what waited for the protection: the events held for this signal, then the risk engine's
+   * `risk.accepted` (started before the send; awaited only now). Returns what could not be written
+   * at all, not even as an alert naming it.
+   */
+  private async releaseAudit(signal: Signal, accepted: readonly ApprovedEntry[]): Promise<string[]> {
+    const lost = ((await this.deps.auditHold?.release(signal.signalId)) ?? []).map((l) => `${l.event.type}: ${l.error}`);
+    for (const entry of accepted) {
+      const error = await entry.audited.then(
+        () => undefined,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      if (error === undefined) continue;
+      const event = { accountId: signal.accountId, type: 'risk.accepted' as const, at: this.deps.clock.now(), signalId: signal.signalId, message: `entry accepted: ${entry.amount} x${entry.leverage}` };
+      const again = await writeWithRetries(this.deps.audit, standIn(event, error));
+      if (again !== undefined) lost.push(`risk.accepted: ${error}; its alert: ${again}`);
+    }
+    return lost;
   }
 }
 

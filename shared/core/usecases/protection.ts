@@ -121,8 +121,13 @@ export class ProtectionManager {
     if (!(exchange.capabilities?.conditionalOrders ?? true)) {
       throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
     }
-    await this.cancelAll(exchange, position);
     const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market, exchange.capabilities?.trailingStop ?? true);
+    const ids = plan.map((item) => clientOrderIdFor(origin.signalId, item.leg));
+    const held = refsOf(position).map((r) => r.clientOrderId);
+    // A redelivery of the same signal after its protection was armed: cancelling and placing again
+    // under the same client ids would cancel the resting stop and then adopt the cancelled order.
+    if (held.length > 0 && held.length === ids.length && ids.every((id) => held.includes(id))) return ids;
+    await this.cancelAll(exchange, position);
     const protection: Protection = { takeProfits: [], ...(spec.breakEven ? { breakEven: true } : {}) };
     const placed: string[] = [];
     for (const item of plan) {
@@ -230,6 +235,35 @@ export class ProtectionManager {
     const next: ProtectiveOrderRef = { ...ref, clientOrderId: record.clientOrderId, amount };
     await this.deps.book.setProtection(position.accountId, position.symbol, { stopLoss: next, ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}), ...(position.breakEven ? { breakEven: true } : {}) });
     return 'rearmed';
+  }
+
+  /**
+   * An open position that asked for a stop (the protection recorded on its opening order) and has
+   * none on the book: the process died between the fill and the stop, or arming failed and was
+   * never retried. Arms the recorded protection on what is held now; closes at market when the
+   * price is already through the stop, when no stop can be derived (no entry price, a trigger at
+   * or below zero, nothing left to protect on the lot step), or when the exchange refuses it.
+   * Keyed by the trade and the book version: a repeat of the same run places nothing twice.
+   */
+  async armMissing(exchange: ExchangePort, position: BookPosition & { side: PositionSide; tradeId: string }, market: MarketInfo, last: number, spec: ProtectionSpec): Promise<{ action: 'armed' | 'closed' | 'flattened'; trigger?: string; reason?: string }> {
+    const origin = { accountId: position.accountId, signalId: `arm-${position.tradeId}-v${position.version}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
+    const stop = derivableStop(spec, position, market);
+    if (typeof stop !== 'string') {
+      await this.closeAtMarket(exchange, origin, position, 'flatten');
+      return { action: 'flattened', reason: stop.reason };
+    }
+    const crossed = position.side === 'long' ? last <= Number(stop) : last >= Number(stop);
+    if (crossed) {
+      await this.closeAtMarket(exchange, origin, position, 'flatten');
+      return { action: 'closed', trigger: stop };
+    }
+    try {
+      await this.armOrFlatten(exchange, origin, position, market, spec);
+    } catch (error) {
+      if (error instanceof SignalRejectedError && error.code === 'PROTECTION_FAILED') return { action: 'flattened', trigger: stop, reason: error.message };
+      throw error;
+    }
+    return { action: 'armed', trigger: stop };
   }
 
   /**
@@ -364,6 +398,20 @@ export class ProtectionManager {
     return { clientOrderId: record.clientOrderId, triggerPrice: trigger, amount };
   }
 }
+
+/** The trigger of the stop (or trailing stop) `spec` puts on the position, or why there is none. */
+export function derivableStop(spec: ProtectionSpec, position: BookPosition & { side: PositionSide }, market: MarketInfo): string | { reason: string } {
+  if (!(new Big(position.entryPrice || '0').gt(0))) return { reason: `no entry price on the book (${position.entryPrice})` };
+  if (floorToStep(position.quantity, market.amountStep).lte(0)) return { reason: `${position.quantity} is below the lot step ${market.amountStep}` };
+  const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market, false);
+  const stop = plan.find((p) => p.leg === 'sl') ?? plan.find((p) => p.leg === 'trail');
+  if (!stop?.triggerPrice) return { reason: 'the recorded protection has no stop' };
+  if (!new Big(stop.triggerPrice).gt(0)) return { reason: `the stop trigger ${stop.triggerPrice} is not a price` };
+  return stop.triggerPrice;
+}
+
+/** True when the recorded protection asks for a stop or a trailing stop (not only targets). */
+export const wantsStop = (spec: Pick<ProtectionSpec, 'sl' | 'trailPct'> | undefined): spec is ProtectionSpec => !!spec && (spec.sl !== undefined || spec.trailPct !== undefined);
 
 export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
   return [position.stopLoss, ...(position.takeProfits ?? [])].filter((r): r is ProtectiveOrderRef => !!r);

@@ -16,13 +16,13 @@ import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
 import type { OrderReads, ProtectionManager } from './protection';
-import { refsOf } from './protection';
+import { refsOf, wantsStop } from './protection';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
 export interface RiskCheckDeps {
   accounts: Pick<AccountRepository, 'list' | 'setStatus'>;
   positions: Pick<PositionBook, 'list'>;
-  orders: Pick<OrderRepository, 'listByAccount'>;
+  orders: Pick<OrderRepository, 'listByAccount' | 'get'>;
   trades: Pick<TradeRepository, 'listByAccount' | 'get' | 'replace'>;
   risk: RiskStore;
   vault: KeyVault;
@@ -39,7 +39,15 @@ export interface RiskCheckDeps {
    * every few seconds: its circuit-breaker windows are judged in replayed minutes.
    */
   marketSpeed?: number;
+  /**
+   * An open position without the stop its entry asked for is left alone this long after its last
+   * book change (default 1 min): the executor arms right after booking, and arming it here at the
+   * same moment would place a second set of orders.
+   */
+  unprotectedGraceMs?: number;
 }
+
+const UNPROTECTED_GRACE_MS = 60_000;
 
 export interface RiskCheckReport {
   accounts: number;
@@ -191,7 +199,12 @@ export class RiskCheck {
   private async guardStops(account: Account, exchange: ExchangePort, positions: readonly BookPosition[], quotes: Map<string, { last: number }>, state: RiskState, report: RiskCheckReport, reads: OrderReads): Promise<RiskState> {
     const trailing: RiskState['trailing'] = {};
     for (const position of positions) {
-      if (!isOpen(position) || !position.stopLoss) continue;
+      if (!isOpen(position)) continue;
+      if (!position.stopLoss) {
+        const last = quotes.get(position.symbol)?.last;
+        if (last !== undefined && (await this.armUnprotected(account, exchange, position, last))) report.stopsRearmed++;
+        continue;
+      }
       const last = quotes.get(position.symbol)?.last;
       if (last === undefined) {
         const kept = state.trailing[position.symbol];
@@ -217,6 +230,36 @@ export class RiskCheck {
       }
     }
     return { ...state, trailing };
+  }
+
+  /**
+   * A position whose entry asked for a stop and that has none on the book (never armed: the
+   * process died after the fill, or arming failed for good and nothing retried it). The stop the
+   * entry recorded is armed (or the position closed, see ProtectionManager.armMissing) and one
+   * critical alert says so (then the position has a stop: the next run does not find it again). A
+   * failure is alerted once per trade and book version, then retried quietly every run. True when
+   * something was done.
+   */
+  private async armUnprotected(account: Account, exchange: ExchangePort, position: BookPosition & { side: PositionSide; tradeId: string }, last: number): Promise<boolean> {
+    if (this.deps.clock.now() - position.updatedAt < (this.deps.unprotectedGraceMs ?? UNPROTECTED_GRACE_MS)) return false;
+    const opening = await this.deps.orders.get(account.accountId, openingOrderIdOf(position.tradeId));
+    const spec = opening?.protection;
+    if (!opening || !wantsStop(spec)) return false; // never asked for a stop (or opened outside the system)
+    const key = `unprotected:${position.tradeId}:${position.version}`;
+    const base = { symbol: position.symbol, tradeId: position.tradeId, side: position.side, quantity: position.quantity, key };
+    try {
+      const market = await exchange.loadMarket(position.symbol);
+      const done = await this.deps.protection.armMissing(exchange, position, market, last, spec);
+      const what = done.action === 'armed' ? `stop armed at ${done.trigger}` : done.action === 'closed' ? `price ${last} already through the stop ${done.trigger}: closed at market` : `no stop could be placed (${done.reason}): closed at market`;
+      await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), signalId: opening.signalId, message: `${position.symbol}: the ${position.side} ${position.quantity} had no stop on the exchange; ${what}`, data: { ...base, action: done.action, trigger: done.trigger, severity: 'critical' } });
+      return true;
+    } catch (error) {
+      // Not rethrown: the account's other checks still run, and a per-run failure alert would repeat.
+      const recent = await this.deps.audit.listByAccount(account.accountId, 100);
+      if (recent.some((e) => e.type === 'alert' && e.data?.key === key)) return false;
+      await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), signalId: opening.signalId, message: `${position.symbol}: the ${position.side} ${position.quantity} has no stop and arming it failed (${error instanceof Error ? error.message : String(error)}); retrying every run`, data: { ...base, action: 'failed', severity: 'critical' } });
+      return false;
+    }
   }
 
   private async runSwitches(account: Account, initial: RiskState, equity: number | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
@@ -277,3 +320,6 @@ export class RiskCheck {
     }
   }
 }
+
+/** The opening order's client id inside a trade id (`tradeIdFor`: 13-digit time, dash, client id). */
+export const openingOrderIdOf = (tradeId: string): string => tradeId.slice(tradeId.indexOf('-') + 1);
