@@ -33,6 +33,8 @@ export interface WebhookLimits {
   dedupTtlMs: number;
   /** empty: every source allowed */
   ipAllowlist: readonly string[];
+  /** refuse alerts without `time` unless the account's `requireTime` says otherwise (absent: false) */
+  requireTime?: boolean;
 }
 
 export type WebhookResult = EnqueueResult;
@@ -79,6 +81,11 @@ export class AcceptWebhook {
     const maxLeverage = account.settings.maxLeverage;
     if (fields.leverage !== undefined && fields.leverage > maxLeverage) {
       issues.push({ field: 'leverage', message: `exceeds this account's cap of ${maxLeverage}` });
+    }
+    // Without a fire time nothing refuses a captured body once its dedup record has expired (5
+    // minutes without an id, DEDUP_TTL with one): requiring it puts the stale guard on every alert.
+    if (fields.time === undefined && (account.settings.requireTime ?? limits.requireTime)) {
+      issues.push({ field: 'time', message: 'required by this account: add "time":"{{timenow}}"' });
     }
     if (fields.time !== undefined) {
       if (fields.time < receivedAt - limits.maxSignalAgeMs) {
