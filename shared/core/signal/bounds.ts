@@ -33,11 +33,10 @@ export function boundedDecimal(v: number | string, max: number): number | string
   const first = digits.search(/[1-9]/);
   if (first < 0 || m[1] === '-') return NOT_POSITIVE;
   const point = (m[2] as string).length + Number(m[4] ?? 0); // where the decimal point sits in `digits`
-  // The leading digit's power of ten; above 15 no bound here can hold, and Number() stays exact enough.
-  if (point - first - 1 > 15) return `must be at most ${max}`;
-  const n = Number(text);
-  if (n > max) return `must be at most ${max}`;
-  const last = digits.search(/0*$/) - 1;
-  if (last + 1 - point > MAX_DECIMALS) return `must have at most ${MAX_DECIMALS} decimal places`;
-  return n;
+  // Compared on the digits, not the double: 100.0000000000000001 reads as 100 but exceeds 100.
+  // Past 15 digits before the point no bound here can hold (and the whole part stops being exact).
+  const whole = point - first > 15 ? Infinity : Number(digits.padEnd(point, '0').slice(0, Math.max(point, 0)) || 0);
+  if (whole > max || (whole === max && /[1-9]/.test(digits.slice(point)))) return `must be at most ${max}`;
+  if (digits.search(/0*$/) - point > MAX_DECIMALS) return `must have at most ${MAX_DECIMALS} decimal places`;
+  return Number(text);
 }

@@ -28,7 +28,7 @@ const fail = (error: string): Parsed<never> => ({ error });
  */
 function field<T>(parse: (v: number | string) => Parsed<T>, asciiOnly = true) {
   return z.pipe(
-    z.union([z.number(), z.string()], { error: 'must be a string or a number' }),
+    z.union([z.number(), z.string()], { error: 'must be a string or a finite number' }),
     z.transform((v: number | string, ctx) => {
       const r = asciiOnly && typeof v === 'string' && !PRINTABLE_ASCII.test(v) ? fail(nonAscii(v)) : parse(v);
       if ('error' in r) {
