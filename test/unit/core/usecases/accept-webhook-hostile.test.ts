@@ -2,6 +2,9 @@
 // ports in memory): each is now refused with 422 naming its field, and nothing is queued. Then the
 // replay setting: an account that requires `time` refuses an alert without it; one that does not
 // keeps today's behaviour, with the windows each defence covers.
+import type { AcceptWebhookDeps, WebhookLimits } from '../../../../shared/core/usecases/accept-webhook';
+import { loadEnv, webhookEnvSchema } from '../../../../shared/platform/config';
+import { buildAcceptWebhook } from '../../../../shared/runtime/webhook';
 import { FUZZ_ACCOUNT, FUZZ_T0, FUZZ_TOKEN, webhookUnderTest } from '../../../fuzz/harness';
 
 /** A JSON alert written as text, so raw literals like 1e400 reach the parser as sent. */
@@ -165,5 +168,17 @@ describe('webhook: replay protection by fire time (account setting requireTime)'
     expect((await optedIn.post(bare)).status).toBe(422);
     expect((await byDefault.post(bare)).status).toBe(422);
     expect((await byDefault.post(alertText({ time: iso(FUZZ_T0) }))).status).toBe(202);
+  });
+});
+
+describe('webhook composition: the deployment default of requireTime follows the stage', () => {
+  // The clients are built but never called: no network.
+  const limitsFor = (stage: string): WebhookLimits =>
+    (buildAcceptWebhook(loadEnv(webhookEnvSchema, { STAGE: stage, SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q.fifo' })) as unknown as { deps: AcceptWebhookDeps }).deps.limits;
+
+  it('is on in prod and off in dev and the local stack', () => {
+    expect(limitsFor('prod').requireTime).toBe(true);
+    expect(limitsFor('dev').requireTime).toBe(false);
+    expect(limitsFor('local').requireTime).toBe(false);
   });
 });
