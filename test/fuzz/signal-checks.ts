@@ -30,11 +30,11 @@ function dynamoNumberProblem(path: string, n: unknown): string | undefined {
   return undefined;
 }
 
-function within(path: string, n: number | undefined, min: number, max: number, problems: string[], minExclusive = true): void {
+/** n in (min, max]; `given`: a value the sender wrote (at most 18 decimals), not one computed from them. */
+function within(path: string, n: number | undefined, min: number, max: number, problems: string[], given = true): void {
   if (n === undefined) return;
-  const low = minExclusive ? n > min : n >= min;
-  if (!(low && n <= max)) problems.push(`${path} = ${n} outside ${minExclusive ? '(' : '['}${min}, ${max}]`);
-  if (digitsOf(n).decimals > 18) problems.push(`${path} = ${n} has more than 18 decimal places`);
+  if (!(n > min && n <= max)) problems.push(`${path} = ${n} outside (${min}, ${max}]`);
+  if (given && digitsOf(n).decimals > 18) problems.push(`${path} = ${n} has more than 18 decimal places`);
 }
 
 function level(path: string, l: PriceLevel | undefined, maxPercent: number, problems: string[]): void {
@@ -81,7 +81,8 @@ export function signalProblems(signal: Signal, bounds: { now: number; maxLeverag
   let shares = 0;
   for (const [i, l] of (signal.tpLevels ?? []).entries()) {
     target(`tpLevels[${i}]`, l.level);
-    within(`tpLevels[${i}].sharePct`, l.sharePct, 0, 100, problems);
+    // A level without a share gets (100 - given) / open: computed, so any double in range.
+    within(`tpLevels[${i}].sharePct`, l.sharePct, 0, 100, problems, false);
     shares += l.sharePct;
   }
   if (signal.tpLevels && Math.abs(shares - 100) > 1e-6) problems.push(`tp shares add up to ${shares}`);
