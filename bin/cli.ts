@@ -45,8 +45,10 @@ withCommon(
     .option('--max-leverage <n>', 'leverage cap for this account', '20')
     .option('--size-percent <n>', 'default position margin as percent of equity', '10')
     .option('--taker-fee <rate>', 'paper only: taker fee as a fraction (0.0005 = 0.05 %)', '0.0005')
-    .option('--slippage-bps <bps>', 'paper only: adverse slippage on market fills, basis points', '2'),
-).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; apiKey?: string; secret?: string; password?: string; testnet: boolean; maxLeverage: string; sizePercent: string; takerFee: string; slippageBps: string }) => {
+    .option('--slippage-bps <bps>', 'paper only: adverse slippage on market fills, basis points', '2')
+    .option('--require-time', 'refuse webhook alerts without "time" (replay protection; default: on in prod, off in dev and locally)')
+    .option('--no-require-time', 'accept webhook alerts without "time" even in prod'),
+).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; apiKey?: string; secret?: string; password?: string; testnet: boolean; maxLeverage: string; sizePercent: string; takerFee: string; slippageBps: string; requireTime?: boolean }) => {
   const target = await resolveTarget(o.stage);
   const credentials: ExchangeCredentials | undefined =
     o.apiKey || o.secret ? { apiKey: o.apiKey ?? '', secret: o.secret ?? '', ...(o.password ? { password: o.password } : {}) } : undefined;
@@ -65,6 +67,7 @@ withCommon(
     settings: {
       maxLeverage: Number(o.maxLeverage),
       defaultSizePercent: Number(o.sizePercent),
+      ...(o.requireTime !== undefined ? { requireTime: o.requireTime } : {}),
       ...(o.exchange === 'paper' ? { paper: { ...DEFAULT_PAPER_SETTINGS, takerFeeRate: Number(o.takerFee), slippageBps: Number(o.slippageBps) } } : {}),
     },
   });

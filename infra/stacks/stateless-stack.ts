@@ -322,7 +322,10 @@ export class StatelessStack extends Stack {
         'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
         'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
         'the optional TradingView source-IP allowlist (on in prod), read from the API Gateway request context; a body size cap checked before parsing; ' +
-        'stage throttling; stale/future alert rejection and stored dedup records against replays; POST routes only. ' +
+        'stage throttling; POST routes only. Replays of a captured body: with `time` (required by default in prod, per-account setting requireTime) the body is refused once older than MAX_SIGNAL_AGE_MS (60 s) or more than 5 s ahead, ' +
+        'and inside that window the stored dedup record (7 days) answers duplicate; with `id` the signal id is derived from it, so after the dedup record expires the executor finds the signal already executed and sends nothing; ' +
+        'with neither (allowed only where requireTime is off: dev, local, or an account that opts out) an identical body is one signal for 5 minutes (dedup record and SQS FIFO deduplication) and a new signal after that. ' +
+        'Bad input is refused before queueing: numbers bounded (docs/SIGNALS.md), identifiers printable ASCII before any case folding. ' +
         "POST /telegram (when Telegram is on): Telegram authenticates with the setWebhook secret_token in a header, compared in constant time before anything is read or answered (401 otherwise), and the bot obeys only the configured chat ids; " +
         'a Lambda authorizer would be a second function doing the same comparison.',
     });

@@ -22,6 +22,12 @@ export interface AccountSettings {
   defaultLeverage: number;
   maxLeverage: number;
   marginMode: 'isolated' | 'cross';
+  /**
+   * Refuse webhook alerts without `time` (422), so the stale guard covers every alert and a captured
+   * body cannot be replayed once its dedup record expires. Absent: the deployment's default (on in
+   * the prod stage, off in dev and locally).
+   */
+  requireTime?: boolean;
   /** slippage guard for market entries (absent: the deployment's default) */
   slippage?: { maxBps: number; onExceed: 'reject' | 'ioc_limit' };
   paper?: PaperSettings;

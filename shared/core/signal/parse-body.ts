@@ -5,7 +5,9 @@ import { MalformedSignalError } from '../errors';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 // Pairs are separated by newlines, `&`, `,`, `;` or blanks; values therefore carry no blanks.
-const PAIR_SEPARATOR = /[\s&,;]+/;
+// ASCII whitespace only: \s would also split on U+3000 or U+00A0 and drop them unseen, where
+// inside a value they must reach the schema's printable-ASCII check.
+const PAIR_SEPARATOR = /[\t\n\v\f\r &,;]+/;
 
 export function parseSignalBody(body: string): Record<string, unknown> {
   const text = body.trim();

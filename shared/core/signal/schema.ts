@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import type { FieldIssue } from '../errors';
 import { resolveIntent } from './intent';
+import { AMOUNT_MAX, boundedDecimal, DECIMAL, LEVERAGE_MAX, NOT_A_NUMBER, NOT_POSITIVE, PRICE_MAX } from './bounds';
 import { normalizeSymbol, SymbolFormatError } from './symbols';
 import type { MarketPosition, PriceLevel, RawAction, SizeSpec, SymbolRef, TakeProfitLevel } from './types';
 
@@ -11,7 +12,7 @@ import type { MarketPosition, PriceLevel, RawAction, SizeSpec, SymbolRef, TakePr
 // is most of the webhook's cold start. Each field is a scalar parsed by a small function that
 // returns the value or the message to report.
 
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{3,64}$/;
 const ALERT_ID = /^[\x21-\x7e][\x20-\x7e]{0,127}$/;
 
@@ -19,12 +20,17 @@ type Parsed<T> = { ok: T } | { error: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: value });
 const fail = (error: string): Parsed<never> => ({ error });
 
-/** A field given as a JSON number or string, parsed by `parse`; its message names what is wrong. */
-function field<T>(parse: (v: number | string) => Parsed<T>) {
+/**
+ * A field given as a JSON number or string, parsed by `parse`; its message names what is wrong.
+ * Strings must be printable ASCII before anything reads them: case folding and trim() are
+ * Unicode-aware ("ſolusdt".toUpperCase() is "SOLUSDT", U+00A0 trims away), so a look-alike would
+ * otherwise become a real ticker or action.
+ */
+function field<T>(parse: (v: number | string) => Parsed<T>, asciiOnly = true) {
   return z.pipe(
-    z.union([z.number(), z.string()], { error: 'must be a string or a number' }),
+    z.union([z.number(), z.string()], { error: 'must be a string or a finite number' }),
     z.transform((v: number | string, ctx) => {
-      const r = parse(v);
+      const r = asciiOnly && typeof v === 'string' && !PRINTABLE_ASCII.test(v) ? fail(nonAscii(v)) : parse(v);
       if ('error' in r) {
         ctx.issues.push({ code: 'custom', message: r.error, input: v });
         return z.NEVER;
@@ -50,30 +56,24 @@ const oneOf = <T extends string>(values: readonly T[]) =>
     return (values as readonly string[]).includes(s) ? ok(s as T) : fail(`must be one of ${values.join(', ')}`);
   });
 
-const decimal = (v: number | string): number | undefined => {
-  const n = typeof v === 'number' ? v : DECIMAL.test(v.trim()) ? Number(v) : Number.NaN;
-  return Number.isFinite(n) ? n : undefined;
-};
-
-const positiveNumber = field((v) => {
-  const n = decimal(v);
-  if (n === undefined) return fail('must be a number');
-  return n > 0 ? ok(n) : fail('must be greater than 0');
-});
+/** Names the first character outside printable ASCII by its code point (it may be invisible). */
+function nonAscii(v: string): string {
+  const code = v.codePointAt(v.search(/[^\x20-\x7e]/)) ?? 0;
+  return `must be printable ASCII (found U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+}
 
 const leverageField = field((v) => {
-  const n = decimal(v);
-  if (n === undefined) return fail('must be a number');
+  const n = boundedDecimal(v, LEVERAGE_MAX);
+  if (typeof n === 'string') return fail(n === NOT_POSITIVE ? 'must be at least 1' : n);
   if (!Number.isInteger(n)) return fail('must be a whole number');
-  if (n < 1) return fail('must be at least 1');
-  if (n > 125) return fail('must be at most 125');
-  return ok(n);
+  return n < 1 ? fail('must be at least 1') : ok(n);
 });
 
 const asParsed = <T>(r: T | string): Parsed<T> => (typeof r === 'string' ? fail(r) : ok(r));
 
 export const signalFieldsSchema = z.strictObject({
-  token: field((v) => (typeof v === 'string' && v.length >= 1 && v.length <= 512 ? ok(v) : fail('must be a string of 1-512 characters'))),
+  // Not checked for ASCII: a message naming one of the token's characters would put it in the logs.
+  token: field((v) => (typeof v === 'string' && v.length >= 1 && v.length <= 512 ? ok(v) : fail('must be a string of 1-512 characters')), false),
   account: z.optional(text(3, 64, ACCOUNT_ID, 'must be 3-64 letters, digits, _ or -')),
   action: oneOf(['long', 'short', 'close_long', 'close_short', 'close_all', 'buy', 'sell'] as const),
   position: z.optional(oneOf(['long', 'flat', 'short'] as const)),
@@ -85,6 +85,7 @@ export const signalFieldsSchema = z.strictObject({
   breakeven: z.optional(z.union([z.boolean(), field((v) => asParsed<boolean>(parseBool(v)))], { error: 'must be true or false' })),
   trail: z.optional(field((v) => {
     const level = parseLevel(v, 50);
+    if (typeof level === 'string' && level.startsWith('percent')) return fail(level);
     if (typeof level === 'string' || level.kind !== 'percent') return fail('must be a percent like "1.5%"');
     return ok(level.value);
   })),
@@ -101,7 +102,7 @@ export const signalFieldsSchema = z.strictObject({
     const ms = parseTime(v);
     return ms === undefined ? fail('must be an ISO-8601 UTC time or epoch seconds/milliseconds') : ok(ms);
   })),
-  price: z.optional(positiveNumber),
+  price: z.optional(field((v) => asParsed(boundedDecimal(v, PRICE_MAX)))),
 });
 
 export type SignalFields = z.output<typeof signalFieldsSchema>;
@@ -155,6 +156,10 @@ export function validateSignalFields(
   if (intentResult?.ok && (intentResult.intent === 'reduce_long' || intentResult.intent === 'reduce_short')) {
     if (!fields.size || fields.size.kind !== 'contracts') report('size', 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})');
   }
+  // A short's target below the entry: 100 % or more would be a price at or below 0.
+  if (intentResult?.ok && intentResult.intent === 'enter_short' && fields.tp?.some((l) => l.level.kind === 'percent' && l.level.value >= 100)) {
+    report('tp', 'percent must be below 100 for a short');
+  }
   if (fields.type === 'limit' && !fields.limit) report('limit', 'required with type "limit" (a price, or a percent below/above the price)');
   if (fields.limit && fields.type !== 'limit') report('type', 'must be "limit" when limit is given');
   if (fields.tif && fields.type !== 'limit') report('tif', 'applies to limit orders only');
@@ -175,42 +180,25 @@ function parseEachField(raw: Record<string, unknown>): Partial<SignalFields> {
   return out as Partial<SignalFields>;
 }
 
+// A number with an optional unit: "10%", "250usdt", "0.5"; the lazy number leaves the unit to the group.
+const SIZE = /^(.+?)\s*(%|usdt|usdc|usd|quote)?$/;
+
 export function parseSize(v: number | string): SizeSpec | string {
-  if (typeof v === 'number') {
-    return Number.isFinite(v) && v > 0 ? { kind: 'contracts', value: v } : 'must be greater than 0';
-  }
-  const s = v.trim().toLowerCase();
-  const pct = /^(.+?)\s*%$/.exec(s);
-  if (pct) {
-    const n = toDecimal(pct[1] as string);
-    if (n === undefined) return 'percent must be a number, e.g. "10%"';
-    if (n <= 0 || n > 100) return 'percent must be above 0 and at most 100';
-    return { kind: 'percent', value: n };
-  }
-  const quote = /^(.+?)\s*(usdt|usdc|usd|quote)$/.exec(s);
-  if (quote) {
-    const n = toDecimal(quote[1] as string);
-    if (n === undefined || n <= 0) return 'quote amount must be greater than 0, e.g. "250usdt"';
-    return { kind: 'quote', value: n };
-  }
-  const n = toDecimal(s);
-  if (n === undefined) return 'must be "N%", "Nusdt" or a number of contracts';
-  if (n <= 0) return 'must be greater than 0';
-  return { kind: 'contracts', value: n };
+  const m = typeof v === 'string' ? SIZE.exec(v.trim().toLowerCase()) : null;
+  const kind = !m?.[2] ? 'contracts' : m[2] === '%' ? 'percent' : 'quote';
+  const n = boundedDecimal(m ? (m[1] as string) : v, kind === 'percent' ? 100 : AMOUNT_MAX);
+  if (typeof n === 'number') return { kind, value: n };
+  if (kind !== 'contracts') return `${kind === 'percent' ? 'percent' : 'quote amount'} ${n}`;
+  return n === NOT_A_NUMBER ? 'must be "N%", "Nusdt" or a number of contracts' : n;
 }
 
+/** A percent from the entry in (0, maxPercent], or an absolute price in (0, PRICE_MAX]. */
 export function parseLevel(v: number | string, maxPercent: number): PriceLevel | string {
-  if (typeof v === 'number') return Number.isFinite(v) && v > 0 ? { kind: 'price', value: v } : 'must be greater than 0';
-  const s = v.trim();
-  const pct = /^(.+?)\s*%$/.exec(s);
-  if (pct) {
-    const n = toDecimal(pct[1] as string);
-    if (n === undefined || n <= 0 || n > maxPercent) return `percent must be above 0 and at most ${maxPercent}`;
-    return { kind: 'percent', value: n };
-  }
-  const n = toDecimal(s);
-  if (n === undefined || n <= 0) return 'must be a price above 0 or a percent like "2%"';
-  return { kind: 'price', value: n };
+  const pct = typeof v === 'string' ? /^(.+?)\s*%$/.exec(v.trim()) : null;
+  const n = boundedDecimal(pct ? (pct[1] as string) : v, pct ? maxPercent : PRICE_MAX);
+  if (typeof n === 'number') return { kind: pct ? 'percent' : 'price', value: n };
+  if (pct) return `percent ${n}`;
+  return n === NOT_A_NUMBER ? 'must be a price above 0 or a percent like "2%"' : `price ${n}`;
 }
 
 /**
@@ -230,8 +218,8 @@ export function parseTakeProfits(v: number | string): TakeProfitLevel[] | string
       levels.push({ level });
       continue;
     }
-    const share = toDecimal(shareText.replace(/%$/, ''));
-    if (share === undefined || share <= 0 || share > 100) return `share "${shareText}" must be above 0 and at most 100`;
+    const share = boundedDecimal(shareText.replace(/%$/, ''), 100);
+    if (typeof share === 'string') return `share ${share}`;
     levels.push({ level, share });
   }
   const given = levels.reduce((sum, l) => sum + (l.share ?? 0), 0);
@@ -262,10 +250,4 @@ export function parseTime(v: number | string): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   const ms = Date.parse(s);
   return Number.isFinite(ms) ? ms : undefined;
-}
-
-function toDecimal(s: string): number | undefined {
-  if (!DECIMAL.test(s.trim())) return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
 }

@@ -14,6 +14,8 @@ export class SymbolFormatError extends Error {
 }
 
 export function normalizeSymbol(input: string): SymbolRef {
+  // Before any case folding: toUpperCase() maps look-alikes onto real tickers ("ſolusdt" → SOLUSDT).
+  if (!/^[\t-\r\x20-\x7e]*$/.test(input)) throw new SymbolFormatError('must be printable ASCII');
   let s = input.trim().toUpperCase();
   if (!s) throw new SymbolFormatError('empty symbol');
   let sourceExchange: string | undefined;

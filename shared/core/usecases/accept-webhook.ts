@@ -15,7 +15,6 @@ import type { Clock, SignalQueue } from '../ports/runtime';
 import { canonicalJson, signalIdentity } from '../signal/ids';
 import { parseSignalBody } from '../signal/parse-body';
 import { validateSignalFields } from '../signal/schema';
-import type { Signal } from '../signal/types';
 import { enqueueSignal, type EnqueueResult } from './enqueue-signal';
 
 export { messageGroupId } from './enqueue-signal';
@@ -34,6 +33,8 @@ export interface WebhookLimits {
   dedupTtlMs: number;
   /** empty: every source allowed */
   ipAllowlist: readonly string[];
+  /** refuse alerts without `time` unless the account's `requireTime` says otherwise (absent: false) */
+  requireTime?: boolean;
 }
 
 export type WebhookResult = EnqueueResult;
@@ -81,6 +82,11 @@ export class AcceptWebhook {
     if (fields.leverage !== undefined && fields.leverage > maxLeverage) {
       issues.push({ field: 'leverage', message: `exceeds this account's cap of ${maxLeverage}` });
     }
+    // Without a fire time nothing refuses a captured body once its dedup record has expired (5
+    // minutes without an id, DEDUP_TTL with one): requiring it puts the stale guard on every alert.
+    if (fields.time === undefined && (account.settings.requireTime ?? limits.requireTime)) {
+      issues.push({ field: 'time', message: 'required by this account: add "time":"{{timenow}}"' });
+    }
     if (fields.time !== undefined) {
       if (fields.time < receivedAt - limits.maxSignalAgeMs) {
         issues.push({ field: 'time', message: `stale: fired ${Math.round((receivedAt - fields.time) / 1000)} s ago, limit ${limits.maxSignalAgeMs / 1000} s` });
@@ -95,24 +101,28 @@ export class AcceptWebhook {
 
     // A failed send propagates (HTTP 5xx): TradingView retries, the record says 'received', and
     // the retry sends the same signal id with the same dedup id.
-    return enqueueSignal(this.deps, account.accountId, identity, receivedAt, (signalId) => {
-      const signal: Signal = { v: 1, signalId, accountId: account.accountId, intent, symbol, receivedAt, source: 'webhook' };
-      if (fields.size) signal.size = fields.size;
-      if (fields.leverage !== undefined) signal.leverage = fields.leverage;
-      if (fields.sl) signal.sl = fields.sl;
-      if (fields.tp?.[0]) {
-        signal.tp = fields.tp[0].level;
-        if (fields.tp.length > 1) signal.tpLevels = fields.tp;
-      }
-      if (fields.breakeven !== undefined) signal.breakEven = fields.breakeven;
-      if (fields.trail !== undefined) signal.trailPct = fields.trail;
-      if (fields.type === 'limit' && fields.limit) signal.order = { type: 'limit', limit: fields.limit, ...(fields.tif ? { timeInForce: fields.tif } : {}) };
-      if (fields.strategy) signal.strategy = fields.strategy;
-      if (fields.id !== undefined) signal.alertId = fields.id;
-      if (fields.time !== undefined) signal.firedAt = fields.time;
-      if (fields.price !== undefined) signal.signalPrice = fields.price;
-      return signal;
-    });
+    return enqueueSignal(this.deps, account.accountId, identity, receivedAt, (signalId) => ({
+      v: 1,
+      signalId,
+      accountId: account.accountId,
+      intent,
+      symbol,
+      receivedAt,
+      source: 'webhook',
+      // Absent fields stay undefined here: the queue and the ledger carry the signal as JSON, which drops them.
+      size: fields.size,
+      leverage: fields.leverage,
+      sl: fields.sl,
+      tp: fields.tp?.[0]?.level,
+      tpLevels: fields.tp && fields.tp.length > 1 ? fields.tp : undefined,
+      breakEven: fields.breakeven,
+      trailPct: fields.trail,
+      order: fields.type === 'limit' && fields.limit ? { type: 'limit', limit: fields.limit, timeInForce: fields.tif } : undefined,
+      strategy: fields.strategy,
+      alertId: fields.id,
+      firedAt: fields.time,
+      signalPrice: fields.price,
+    }));
   }
 
   private async authenticate(raw: Record<string, unknown>, pathAccount: string | undefined) {

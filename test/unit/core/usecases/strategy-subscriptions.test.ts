@@ -89,7 +89,7 @@ describe('StrategySubscriptions.enable', () => {
     [{ params: { fast: '40', slow: '20' } }, /^param: fast \(40\) must be below slow \(20\)/],
     [{ symbol: 'BTC' }, /^symbol: cannot find a known quote currency/],
     [{ timeframe: '2h' }, /^timeframe: must be one of 1m, 5m, 15m, 1h, 4h, 1d/],
-    [{ size: '150%' }, /^size: percent must be above 0 and at most 100/],
+    [{ size: '150%' }, /^size: percent must be at most 100/],
     [{ leverage: 11 }, /^leverage: must be a whole number from 1 to this account's cap of 10/],
   ])('refuses %j naming the field', async (bad, message) => {
     const { subs, accounts } = setup();
