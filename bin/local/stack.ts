@@ -216,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const published: { discovery?: LocalDiscovery } = {};
     // The Telegram bot's webhook route, when a bot is configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_IDS,
     // TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_URL for a fake Bot API): the same handler as the cloud's.
+    // Its config then also requires TELEGRAM_USER_IDS (who may command): without it the start fails, naming it.
     const telegramConfigured = !!(process.env.TELEGRAM_BOT_TOKEN && process.env.TELEGRAM_CHAT_IDS && process.env.TELEGRAM_WEBHOOK_SECRET);
     const telegram = telegramConfigured
       ? createTelegramBotHandler(buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }), options.clock ? { clock: options.clock } : {}), createLogger('telegram-bot'))
