@@ -1,15 +1,13 @@
 // Where the CLI points: the local stack (found through DATA_DIR/local-stack.json, which `npm start`
 // writes 0600; see bin/local/discovery-file.ts) or a deployed stage (--stage), whose resources are
-// found by their names.
-import { KMSClient } from '@aws-sdk/client-kms';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
-import { KmsKeyVault } from '../shared/adapters/keyvault/kms-key-vault';
+// found by their names. The AWS SDK clients load when a command resolves its target (and KMS and
+// SQS only when used), so `--help` and the offline commands (backtests) never load them.
+import type { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import type { KeyVault } from '../shared/core/ports/runtime';
 import { credentialsKeyAlias, signalQueueName } from '../shared/platform/resource-names';
 import { DEFAULT_DATA_DIR, DiscoveryError, readDiscovery, type DiscoveryRecord } from './local/discovery-file';
-import { buildRepositories, dynamoClient, type Repositories } from '../shared/runtime/repositories';
+import type { Repositories } from '../shared/runtime/repositories';
 
 export interface CliTarget {
   stage: string;
@@ -38,11 +36,17 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     if (!/^(dev|prod)$/.test(stage)) throw new CliError(`--stage must be dev or prod, not "${stage}"`);
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new CliError('set AWS_REGION to the region the stage is deployed in');
+    const [{ buildRepositories, dynamoClient }, { KMSClient }, { KmsKeyVault }] = await Promise.all([
+      import('../shared/runtime/repositories'),
+      import('@aws-sdk/client-kms'),
+      import('../shared/adapters/keyvault/kms-key-vault'),
+    ]);
     return {
       stage,
       repos: buildRepositories(dynamoClient({ stage, region }), stage),
       vault: new KmsKeyVault(new KMSClient({ region }), credentialsKeyAlias(stage)),
       signalQueue: async () => {
+        const [{ GetQueueUrlCommand, SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
         const sqs = new SQSClient({ region });
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: signalQueueName(stage) }));
         if (!QueueUrl) throw new CliError(`no queue ${signalQueueName(stage)} in ${region}`);
@@ -51,6 +55,7 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     };
   }
   const discovery = localDiscovery(process.env);
+  const { buildRepositories, dynamoClient } = await import('../shared/runtime/repositories');
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   return {
@@ -60,7 +65,10 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
     ...(discovery.replayMsPerCandle ? { replayMsPerCandle: discovery.replayMsPerCandle } : {}),
-    signalQueue: async () => new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl),
+    signalQueue: async () => {
+      const [{ SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
+      return new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl);
+    },
   };
 }
 

@@ -16,6 +16,8 @@ jest.setTimeout(120_000);
 const root = join(__dirname, '..', '..');
 // `node --import tsx` as in the npm scripts: one process, signals reach it directly.
 const tsx = ['--import', 'tsx'];
+// the CLI as `npm run cli` runs it: the launcher, which runs the bundle (rebuilt first when stale)
+const CLI = ['bin/cli-launcher.mjs'];
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-stack-'));
 const port = 30_000 + Math.floor(Math.random() * 20_000);
 const base = `http://127.0.0.1:${port}`;
@@ -62,7 +64,7 @@ async function stop(running: Running): Promise<number | null> {
 }
 
 async function cli(...args: string[]): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', ...args, '--json'], { cwd: root, env });
+  const { stdout } = await promisify(execFile)(process.execPath, [...CLI, ...args, '--json'], { cwd: root, env });
   return JSON.parse(stdout);
 }
 
@@ -75,7 +77,7 @@ interface Run {
 /** The CLI with `input` piped to its standard input (not a terminal) and extra variables. */
 function cliRun(args: string[], input: string, extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [...tsx, 'bin/cli.ts', ...args], { cwd: root, env: { ...env, ...extraEnv } }, (error, stdout, stderr) =>
+    const child = execFile(process.execPath, [...CLI, ...args], { cwd: root, env: { ...env, ...extraEnv } }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(input);
@@ -91,12 +93,13 @@ test('boot, trade, Ctrl-C, restart: accounts, positions and trades survive; the 
 
   const res = await fetch(`${base}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: created.token, account: created.id, action: 'long', symbol: 'BTCUSDT.P', id: 'r-1', sl: '5%' }) });
   expect(res.status).toBe(202);
-  let positions: { symbol: string; quantity: string }[] = [];
-  for (let i = 0; i < 50 && positions.length === 0; i++) {
+  // the position is booked first and its stop armed just after: wait for the settled row
+  let positions: { symbol: string; quantity: string; stopLoss?: unknown }[] = [];
+  for (let i = 0; i < 100 && positions[0]?.stopLoss === undefined; i++) {
     await sleep(100);
     positions = (await cli('positions', '--account', created.id)) as typeof positions;
   }
-  expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT' })]);
+  expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT', stopLoss: expect.objectContaining({ triggerPrice: expect.any(String) }) })]);
   const bad = await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.id, action: 'moon', symbol: 'BTCUSDT' }) });
   expect(bad.status).toBe(422);
 
@@ -164,7 +167,7 @@ test('a live-exchange account is checked against the (fake) exchange and stores 
     expect(raw).not.toContain(Buffer.from(apiKey).toString('base64').slice(0, 20));
     expect(running.output()).not.toContain(secret);
 
-    const bad = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
+    const bad = await promisify(execFile)(process.execPath, [...CLI, 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('max-leverage: must be a whole number from 1 to 125');
 
@@ -205,7 +208,7 @@ test('the owner controls from the CLI: risk show before any risk check, risk set
 
     await cli('risk', 'set', '--account', created.id, '--set', 'limits.maxOpenPositions=3', '--set', 'switches.dailyLossPct=2.5');
     expect(await cli('risk', 'show', '--account', created.id)).toMatchObject({ limits: { maxOpenPositions: 3 }, overrides: { limits: { maxOpenPositions: 3 }, switches: { dailyLossPct: 2.5 } } });
-    const refused = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'risk', 'set', '--account', created.id, '--set', 'switches.dailyLossPct=500'], { cwd: root, env }).catch((e: { stderr: string }) => e);
+    const refused = await promisify(execFile)(process.execPath, [...CLI, 'risk', 'set', '--account', created.id, '--set', 'switches.dailyLossPct=500'], { cwd: root, env }).catch((e: { stderr: string }) => e);
     expect((refused as { stderr: string }).stderr).toMatch(/switches\.dailyLossPct: must be from 0 to 100/);
 
     const res = await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.id, action: 'long', symbol: 'BTCUSDT.P', id: 'f-1' }) });
