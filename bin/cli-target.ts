@@ -1,13 +1,13 @@
-// Where the CLI points: the local stack (discovered through GET /_local/config on PORT) or a
-// deployed stage (--stage), whose resources are found by their names.
-import { KMSClient } from '@aws-sdk/client-kms';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
-import { KmsKeyVault } from '../shared/adapters/keyvault/kms-key-vault';
+// Where the CLI points: the local stack (found through DATA_DIR/local-stack.json, which `npm start`
+// writes 0600; see bin/local/discovery-file.ts) or a deployed stage (--stage), whose resources are
+// found by their names. The AWS SDK clients load when a command resolves its target (and KMS and
+// SQS only when used), so `--help` and the offline commands (backtests) never load them.
+import type { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import type { KeyVault } from '../shared/core/ports/runtime';
 import { credentialsKeyAlias, signalQueueName } from '../shared/platform/resource-names';
-import { buildRepositories, dynamoClient, type Repositories } from '../shared/runtime/repositories';
+import { DEFAULT_DATA_DIR, DiscoveryError, readDiscovery, type DiscoveryRecord } from './local/discovery-file';
+import type { Repositories } from '../shared/runtime/repositories';
 
 export interface CliTarget {
   stage: string;
@@ -36,11 +36,17 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     if (!/^(dev|prod)$/.test(stage)) throw new CliError(`--stage must be dev or prod, not "${stage}"`);
     const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) throw new CliError('set AWS_REGION to the region the stage is deployed in');
+    const [{ buildRepositories, dynamoClient }, { KMSClient }, { KmsKeyVault }] = await Promise.all([
+      import('../shared/runtime/repositories'),
+      import('@aws-sdk/client-kms'),
+      import('../shared/adapters/keyvault/kms-key-vault'),
+    ]);
     return {
       stage,
       repos: buildRepositories(dynamoClient({ stage, region }), stage),
       vault: new KmsKeyVault(new KMSClient({ region }), credentialsKeyAlias(stage)),
       signalQueue: async () => {
+        const [{ GetQueueUrlCommand, SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
         const sqs = new SQSClient({ region });
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: signalQueueName(stage) }));
         if (!QueueUrl) throw new CliError(`no queue ${signalQueueName(stage)} in ${region}`);
@@ -48,16 +54,8 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
       },
     };
   }
-  const port = Number(process.env.PORT ?? 3000);
-  let discovery: { stage: string; region: string; dynamoEndpoint: string; sqsEndpoint: string; queueUrl: string; localKeyFile: string; webhookUrl: string; exchangeApiUrl?: string; replayMsPerCandle?: number };
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/_local/config`, { signal: AbortSignal.timeout(3_000) });
-    if (!response.ok) throw new Error(String(response.status));
-    discovery = (await response.json()) as typeof discovery;
-    if (!discovery?.dynamoEndpoint) throw new Error('not ready');
-  } catch {
-    throw new CliError(`no local stack answers on port ${port}: start it with \`npm start\` (PORT=${port}), or pass --stage dev|prod`);
-  }
+  const discovery = localDiscovery(process.env);
+  const { buildRepositories, dynamoClient } = await import('../shared/runtime/repositories');
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   return {
@@ -67,6 +65,24 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
     ...(discovery.replayMsPerCandle ? { replayMsPerCandle: discovery.replayMsPerCandle } : {}),
-    signalQueue: async () => new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl),
+    signalQueue: async () => {
+      const [{ SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
+      return new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl);
+    },
   };
+}
+
+/**
+ * The running local stack of DATA_DIR (default .data/local, as `npm start`). PORT, when set, must be
+ * the port that stack listens on: it picks nothing by itself, so a program on that port has no say.
+ */
+export function localDiscovery(env: NodeJS.ProcessEnv): DiscoveryRecord {
+  const port = env.PORT === undefined || env.PORT === '' ? undefined : Number(env.PORT);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) throw new CliError(`PORT must be a port number from 1 to 65535, not "${env.PORT}"`);
+  try {
+    return readDiscovery(env.DATA_DIR || DEFAULT_DATA_DIR, port === undefined ? {} : { port });
+  } catch (error) {
+    if (error instanceof DiscoveryError) throw new CliError(error.message);
+    throw error;
+  }
 }

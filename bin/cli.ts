@@ -1,12 +1,15 @@
 // The command line: thin commands over the same use cases the functions run. `--json` prints one
-// machine-readable JSON document; without it, a short human summary.
+// machine-readable JSON document; without it, a short human summary. Exchange keys never come as
+// arguments (bin/commands/exchange-keys.ts).
 import { Command, Option } from 'commander';
-import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeCredentials, type ExchangeId } from '../shared/core/domain/account';
+import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/usecases/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { CliError, resolveTarget } from './cli-target';
 import { registerBacktestCommands } from './commands/backtest-commands';
+import { registerExchangeCommands } from './commands/exchange-commands';
+import { KEY_WAYS, readExchangeKeys, refusedKeyOption } from './commands/exchange-keys';
 import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
@@ -38,20 +41,18 @@ withCommon(
     .addOption(new Option('--exchange <id>', 'exchange').choices(EXCHANGE_IDS as string[]).makeOptionMandatory())
     .requiredOption('--name <name>', 'a name for the account')
     .option('--balance <amount>', 'paper only: starting balance in USDT', '10000')
-    .option('--api-key <key>', 'live exchanges: API key (never echoed)')
-    .option('--secret <secret>', 'live exchanges: API secret (never echoed)')
-    .option('--password <password>', 'OKX/Bitget: API passphrase (never echoed)')
     .option('--testnet', 'use the exchange testnet/sandbox', false)
     .option('--max-leverage <n>', 'leverage cap for this account', '20')
     .option('--size-percent <n>', 'default position margin as percent of equity', '10')
     .option('--taker-fee <rate>', 'paper only: taker fee as a fraction (0.0005 = 0.05 %)', '0.0005')
     .option('--slippage-bps <bps>', 'paper only: adverse slippage on market fills, basis points', '2')
     .option('--require-time', 'refuse webhook alerts without "time" (replay protection; default: on in prod, off in dev and locally)')
-    .option('--no-require-time', 'accept webhook alerts without "time" even in prod'),
-).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; apiKey?: string; secret?: string; password?: string; testnet: boolean; maxLeverage: string; sizePercent: string; takerFee: string; slippageBps: string; requireTime?: boolean }) => {
+    .option('--no-require-time', 'accept webhook alerts without "time" even in prod')
+    .addHelpText('after', `\nLive exchanges' keys (never as arguments): ${KEY_WAYS}.`),
+).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; testnet: boolean; maxLeverage: string; sizePercent: string; takerFee: string; slippageBps: string; requireTime?: boolean }) => {
   const target = await resolveTarget(o.stage);
-  const credentials: ExchangeCredentials | undefined =
-    o.apiKey || o.secret ? { apiKey: o.apiKey ?? '', secret: o.secret ?? '', ...(o.password ? { password: o.password } : {}) } : undefined;
+  // Asked only once the target is known, so a missing stack is said before anyone types a key.
+  const credentials = o.exchange === 'paper' ? undefined : await readExchangeKeys(o.exchange, { env: process.env, stdin: process.stdin, prompts: process.stderr });
   // Live keys are checked against the exchange (balance read, permissions, one-way mode) before storage.
   // ccxt loads only when a live account is added: every other command starts ≈0.3 s faster.
   const keyChecker = credentials
@@ -129,10 +130,18 @@ registerRiskCommands(program);
 registerReportCommands(program);
 registerBacktestCommands(program);
 registerStrategyCommands(program);
+registerExchangeCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;
   return new AccountQueries({ accounts, positions, orders, trades, audit });
+}
+
+// Refused before anything runs: the key is already in the shell history, but is used nowhere.
+const refused = refusedKeyOption(process.argv.slice(2));
+if (refused) {
+  console.error(`error: ${refused}`);
+  process.exit(1);
 }
 
 try {

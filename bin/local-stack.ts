@@ -1,11 +1,13 @@
 // `npm start`: the whole system on this machine, no AWS. PORT (default 3000), DATA_DIR (default
-// .data/local; DynamoDB data lives there, so accounts, positions and trades survive a restart).
+// .data/local; DynamoDB data lives there, so accounts, positions and trades survive a restart, and
+// local-stack.json, through which the CLI finds this stack).
 // Runs as one process (`node --import tsx`), so Ctrl-C reaches this handler directly and the
 // LevelDB files are closed cleanly, never killed mid-write.
+import { DEFAULT_DATA_DIR } from './local/discovery-file';
 import { startLocalStack, type LocalStack } from './local/stack';
 
 const port = Number(process.env.PORT ?? 3000);
-const dataDir = process.env.DATA_DIR ?? '.data/local';
+const dataDir = process.env.DATA_DIR || DEFAULT_DATA_DIR;
 
 let stack: LocalStack | undefined;
 let stopping = false;
@@ -31,7 +33,8 @@ try {
   process.exit(1);
 }
 if (!stopping) {
-  const cli = port === 3000 ? 'npm run cli --' : `PORT=${port} npm run cli --`;
+  // The CLI finds this stack through DATA_DIR (whatever the port), so only a non-default DATA_DIR is named.
+  const cli = dataDir === DEFAULT_DATA_DIR ? 'npm run cli --' : `DATA_DIR=${dataDir} npm run cli --`;
   console.log(`
 Local stack ready (stage "local", data in ${dataDir})
   webhook:  POST ${stack.discovery.webhookUrl}   (or ${stack.discovery.webhookUrl}/<accountId>)
@@ -48,7 +51,8 @@ ${
   stack.discovery.exchangeApiUrl
     ? `
 Live accounts trade against a local fake Binance USDⓈ-M at ${stack.discovery.exchangeApiUrl}:
-  ${cli} account add --exchange binanceusdm --name live --api-key ${process.env.FAKE_BINANCE_API_KEY ? '$FAKE_BINANCE_API_KEY' : 'local-key'} --secret ${process.env.FAKE_BINANCE_SECRET ? '$FAKE_BINANCE_SECRET' : 'local-secret'}
+  ${cli} account add --exchange binanceusdm --name live
+  (it asks for the API key and secret without echoing them: ${process.env.FAKE_BINANCE_API_KEY ? 'those in FAKE_BINANCE_API_KEY / FAKE_BINANCE_SECRET' : 'local-key / local-secret'})
 `
     : ''
 }

@@ -42,7 +42,9 @@ export interface PoolOptions {
 
 export type ProgressCallback = (done: number, total: number) => void;
 
-const WORKER_FILE = new URL('./backtest-worker.ts', import.meta.url);
+// Under tsx and jest the worker is the TypeScript file beside this one; in the CLI bundle
+// (bin/build-cli.ts) it is the backtest-worker.mjs entry, built beside the chunk holding this code.
+const WORKER_FILE = new URL(import.meta.url.endsWith('.mjs') ? './backtest-worker.mjs' : './backtest-worker.ts', import.meta.url);
 
 /**
  * Workers do not inherit `--import tsx`'s loader on Node 20 (a .ts worker fails with

@@ -31,6 +31,7 @@ import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/stra
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
+import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
 import { startFakeBinance, type FakeBinance } from './fake-binance';
 import { startGateway } from './http-gateway';
 import { provisionQueues, provisionTables } from './provision';
@@ -67,21 +68,7 @@ export interface LocalStackOptions {
   notifications?: boolean;
 }
 
-/** What the CLI reads from GET /_local/config to reach this stack's stand-ins. */
-export interface LocalDiscovery {
-  stage: string;
-  region: string;
-  dynamoEndpoint: string;
-  sqsEndpoint: string;
-  queueUrl: string;
-  keyVault: 'local';
-  localKeyFile: string;
-  webhookUrl: string;
-  /** where live accounts trade locally (the fake Binance server), for `account add` key checks */
-  exchangeApiUrl?: string;
-  /** wall-clock ms one replayed candle lasts: `strategy compare` rebuilds the same candles */
-  replayMsPerCandle: number;
-}
+export type { LocalDiscovery };
 
 export interface LocalStack {
   url: string;
@@ -91,7 +78,8 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // 0700 when created: the local key file and the discovery file live here
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // The SDK wants credentials even for stand-ins; these never leave the machine.
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
@@ -212,15 +200,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
     }
 
-    // The discovery document names the gateway's own URL, known only once it listens.
-    const published: { discovery?: LocalDiscovery } = {};
     // The Telegram bot's webhook route, when a bot is configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_IDS,
     // TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_URL for a fake Bot API): the same handler as the cloud's.
+    // Its config then also requires TELEGRAM_USER_IDS (who may command): without it the start fails, naming it.
     const telegramConfigured = !!(process.env.TELEGRAM_BOT_TOKEN && process.env.TELEGRAM_CHAT_IDS && process.env.TELEGRAM_WEBHOOK_SECRET);
     const telegram = telegramConfigured
       ? createTelegramBotHandler(buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }), options.clock ? { clock: options.clock } : {}), createLogger('telegram-bot'))
       : undefined;
-    const gateway = await startGateway({ webhook, ...(telegram ? { telegram } : {}), isReady: () => ready, localRoutes: { '/_local/config': () => published.discovery } }, options.port);
+    const gateway = await startGateway({ webhook, ...(telegram ? { telegram } : {}), isReady: () => ready }, options.port);
     cleanups.unshift(() => new Promise<void>((r) => { gateway.server.closeAllConnections?.(); gateway.server.close(() => r()); }));
     const discovery: LocalDiscovery = {
       stage: LOCAL_STAGE,
@@ -234,7 +221,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
       replayMsPerCandle,
     };
-    published.discovery = discovery;
+    // The CLI finds the stack through this file (0600, this user's), not by asking the port.
+    writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });
+    cleanups.unshift(async () => removeDiscovery(dataDir));
     ready = true;
     return {
       url: gateway.url,

@@ -16,6 +16,19 @@ const chatIds = z.pipe(
   }),
 );
 
+/** Telegram user ids are positive (a chat id may be negative: groups). */
+const userIds = z.pipe(
+  z.string(),
+  z.transform((s: string, ctx) => {
+    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!ids.length || ids.some((id) => !/^\d{1,20}$/.test(id))) {
+      ctx.issues.push({ code: 'custom', message: 'comma-separated numeric (positive) user ids, at least one', input: s });
+      return z.NEVER;
+    }
+    return ids;
+  }),
+);
+
 /** Telegram's secret_token alphabet: 1-256 of A-Z a-z 0-9 _ - (a short one is refused here). */
 export const WEBHOOK_SECRET_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
 
@@ -34,6 +47,11 @@ export const telegramBotEnvSchema = z
     TELEGRAM_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
     /** the chats the bot obeys, comma-separated (a group's id is negative) */
     TELEGRAM_CHAT_IDS: chatIds,
+    /**
+     * the people the bot obeys, comma-separated user ids: a command counts only from an allowed
+     * chat AND an allowed user, so another member of an allowed group cannot /flatten
+     */
+    TELEGRAM_USER_IDS: userIds,
     /** the bot's username, so that /cmd@otherbot in a group is left alone (optional) */
     TELEGRAM_BOT_USERNAME: z.optional(z.string().check(z.regex(/^@?[A-Za-z0-9_]{3,64}$/, 'a Telegram username'))),
     /** the Bot API base URL (default https://api.telegram.org): a local fake in tests */

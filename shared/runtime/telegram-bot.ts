@@ -119,6 +119,7 @@ export function buildTelegramBot(env: TelegramBotEnv, options: TelegramBotOption
     const control = new AccountControl({ accounts, positions, risk, audit, clock, ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')), queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL) });
     return new TelegramCommands({
       allowedChatIds: env.TELEGRAM_CHAT_IDS,
+      allowedUserIds: env.TELEGRAM_USER_IDS,
       accounts,
       positions,
       trades,

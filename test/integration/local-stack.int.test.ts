@@ -1,8 +1,12 @@
 // `npm start` as a user runs it: boots, answers /health, takes an account from the CLI and an
 // alert on the webhook, stops cleanly on Ctrl-C, and keeps accounts, positions and trades across
-// a restart (DynamoDB data lives on disk in DATA_DIR). Secrets never reach its output.
+// a restart (DynamoDB data lives on disk in DATA_DIR). Secrets never reach its output. The CLI
+// finds the stack through DATA_DIR/local-stack.json, never by asking the port; keys reach it on
+// standard input or in EXCHANGE_API_*, and are refused as arguments.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +16,8 @@ jest.setTimeout(120_000);
 const root = join(__dirname, '..', '..');
 // `node --import tsx` as in the npm scripts: one process, signals reach it directly.
 const tsx = ['--import', 'tsx'];
+// the CLI as `npm run cli` runs it: the launcher, which runs the bundle (rebuilt first when stale)
+const CLI = ['bin/cli-launcher.mjs'];
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-stack-'));
 const port = 30_000 + Math.floor(Math.random() * 20_000);
 const base = `http://127.0.0.1:${port}`;
@@ -25,8 +31,15 @@ interface Running {
   output: () => string;
 }
 
+/** every stack started here: one left running by a failed test would answer the next test's boot */
+const stacks: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of stacks.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 async function boot(): Promise<Running> {
   const child = spawn(process.execPath, [...tsx, 'bin/local-stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  stacks.push(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,8 +64,24 @@ async function stop(running: Running): Promise<number | null> {
 }
 
 async function cli(...args: string[]): Promise<unknown> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', ...args, '--json'], { cwd: root, env });
+  const { stdout } = await promisify(execFile)(process.execPath, [...CLI, ...args, '--json'], { cwd: root, env });
   return JSON.parse(stdout);
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI with `input` piped to its standard input (not a terminal) and extra variables. */
+function cliRun(args: string[], input: string, extraEnv: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [...CLI, ...args], { cwd: root, env: { ...env, ...extraEnv } }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input);
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,12 +93,13 @@ test('boot, trade, Ctrl-C, restart: accounts, positions and trades survive; the 
 
   const res = await fetch(`${base}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: created.token, account: created.id, action: 'long', symbol: 'BTCUSDT.P', id: 'r-1', sl: '5%' }) });
   expect(res.status).toBe(202);
-  let positions: { symbol: string; quantity: string }[] = [];
-  for (let i = 0; i < 50 && positions.length === 0; i++) {
+  // the position is booked first and its stop armed just after: wait for the settled row
+  let positions: { symbol: string; quantity: string; stopLoss?: unknown }[] = [];
+  for (let i = 0; i < 100 && positions[0]?.stopLoss === undefined; i++) {
     await sleep(100);
     positions = (await cli('positions', '--account', created.id)) as typeof positions;
   }
-  expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT' })]);
+  expect(positions).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT', stopLoss: expect.objectContaining({ triggerPrice: expect.any(String) }) })]);
   const bad = await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.id, action: 'moon', symbol: 'BTCUSDT' }) });
   expect(bad.status).toBe(422);
 
@@ -94,21 +124,48 @@ test('boot, trade, Ctrl-C, restart: accounts, positions and trades survive; the 
 test('a live-exchange account is checked against the (fake) exchange and stores its keys encrypted: the raw key is in no output, listing or table item', async () => {
   const running = await boot();
   try {
-    const refused = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'wrong', '--api-key', apiKey, '--secret', 'WRONG' + secret], { cwd: root, env }).catch((e: { stderr: string; stdout: string; code: number }) => e);
-    expect((refused as { code: number }).code).toBe(1);
-    expect((refused as { stderr: string }).stderr).toContain('credentials: the exchange refused these keys');
-    expect(`${(refused as { stdout: string }).stdout}${(refused as { stderr: string }).stderr}`).not.toContain(secret);
+    // keys as arguments: refused before anything is read or stored, the value not repeated
+    const onArgv = await cliRun(['account', 'add', '--exchange', 'binanceusdm', '--name', 'argv', '--api-key', apiKey, '--secret', secret], '');
+    expect(onArgv.code).toBe(1);
+    expect(onArgv.stderr).toMatch(/^error: --api-key is refused: .*hidden prompt.*standard input.*EXCHANGE_API_KEY \/ EXCHANGE_API_SECRET \/ EXCHANGE_API_PASSWORD/);
+    expect(onArgv.stdout + onArgv.stderr).not.toContain(apiKey);
+    expect(onArgv.stdout + onArgv.stderr).not.toContain(secret);
 
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'binanceusdm', '--name', 'live', '--api-key', apiKey, '--secret', secret, '--json'], { cwd: root, env });
+    // wrong keys in the environment: checked against the (fake) exchange and refused
+    const refused = await cliRun(['account', 'add', '--exchange', 'binanceusdm', '--name', 'wrong'], '', { EXCHANGE_API_KEY: apiKey, EXCHANGE_API_SECRET: 'WRONG' + secret });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('credentials: the exchange refused these keys');
+    expect(refused.stdout + refused.stderr).not.toContain(secret);
+
+    // the right keys on standard input, one per line
+    const piped = await cliRun(['account', 'add', '--exchange', 'binanceusdm', '--name', 'live', '--json'], `${apiKey}\n${secret}\n`);
+    expect(piped.code).toBe(0);
+    const { stdout, stderr } = piped;
     const created = JSON.parse(stdout) as { id: string; account: { hasCredentials: boolean }; keyCheck: { balance: { equity: number }; canWithdraw: boolean; ipRestricted: boolean } };
     expect(created.account.hasCredentials).toBe(true);
     expect(created.keyCheck).toMatchObject({ balance: { equity: 10_000 }, canWithdraw: false, ipRestricted: true });
-    expect(((await cli('account', 'list')) as unknown[]).length).toBeGreaterThanOrEqual(1);
+    const listed = (await cli('account', 'list')) as { name: string }[];
+    expect(listed.map((a) => a.name)).toContain('live');
+    expect(listed.map((a) => a.name)).not.toContain('argv');
+    expect(listed.map((a) => a.name)).not.toContain('wrong');
     expect(stdout + stderr).not.toContain(apiKey);
     expect(stdout + stderr).not.toContain(secret);
-    expect(JSON.stringify(await cli('account', 'list'))).not.toContain(apiKey);
+    expect(JSON.stringify(listed)).not.toContain(apiKey);
 
-    const discovery = (await (await fetch(`${base}/_local/config`)).json()) as { dynamoEndpoint: string; stage: string };
+    // exchange smoke on that account, keys on standard input: every step passes, nothing left open
+    const smoke = await cliRun(['exchange', 'smoke', '--account', created.id, '--json'], `${apiKey}\n${secret}\n`);
+    expect(smoke.code).toBe(0);
+    const smoked = JSON.parse(smoke.stdout) as { failed: number; steps: { step: string; ok: boolean }[] };
+    expect(smoked.failed).toBe(0);
+    expect(smoked.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['place far limit buy', 'place far stop', 'read fills', 'position mode']));
+    expect(smoke.stdout + smoke.stderr).not.toContain(secret);
+
+    // how the CLI found the stack: a 0600 file in DATA_DIR naming this stack's port and process
+    const file = join(dataDir, 'local-stack.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const discovery = JSON.parse(readFileSync(file, 'utf8')) as { dynamoEndpoint: string; stage: string; port: number; pid: number };
+    expect(discovery.port).toBe(port);
+    expect(discovery.pid).toBe(running.child.pid);
     const { DynamoDBClient, ScanCommand } = await import('@aws-sdk/client-dynamodb');
     const items = await new DynamoDBClient({ region: 'us-east-1', endpoint: discovery.dynamoEndpoint }).send(new ScanCommand({ TableName: `tvat-${discovery.stage}-accounts` }));
     const raw = JSON.stringify(items.Items);
@@ -118,12 +175,35 @@ test('a live-exchange account is checked against the (fake) exchange and stores 
     expect(raw).not.toContain(Buffer.from(apiKey).toString('base64').slice(0, 20));
     expect(running.output()).not.toContain(secret);
 
-    const bad = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
+    const bad = await promisify(execFile)(process.execPath, [...CLI, 'account', 'add', '--exchange', 'paper', '--name', 'x', '--max-leverage', '500'], { cwd: root, env }).catch((e: { stderr: string; code: number }) => e);
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stderr: string }).stderr).toContain('max-leverage: must be a whole number from 1 to 125');
+
+    // whatever answers on PORT has no say: with PORT naming another server, the CLI refuses and never calls it
+    const calls: string[] = [];
+    const impostor = createServer((req, res) => {
+      calls.push(`${req.method} ${req.url}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ...discovery, exchangeApiUrl: 'http://127.0.0.1:9/steal' }));
+    });
+    await new Promise<void>((r) => impostor.listen(0, '127.0.0.1', () => r()));
+    try {
+      const impostorPort = (impostor.address() as AddressInfo).port;
+      const misled = await cliRun(['account', 'add', '--exchange', 'binanceusdm', '--name', 'misled'], `${apiKey}\n${secret}\n`, { PORT: String(impostorPort) });
+      expect(misled.code).toBe(1);
+      expect(misled.stderr).toContain(`listens on port ${port}, not PORT=${impostorPort}`);
+      expect(calls).toEqual([]);
+    } finally {
+      impostor.close();
+    }
   } finally {
     expect(await stop(running)).toBe(0);
   }
+  // stopped: the file is gone, and the CLI says there is no stack instead of trying one
+  expect(() => statSync(join(dataDir, 'local-stack.json'))).toThrow();
+  const after = await cliRun(['account', 'list'], '');
+  expect(after.code).toBe(1);
+  expect(after.stderr).toContain('no local stack found');
 });
 
 test('the owner controls from the CLI: risk show before any risk check, risk set refusing a bad value, flatten closing through the queue, resume', async () => {
@@ -136,7 +216,7 @@ test('the owner controls from the CLI: risk show before any risk check, risk set
 
     await cli('risk', 'set', '--account', created.id, '--set', 'limits.maxOpenPositions=3', '--set', 'switches.dailyLossPct=2.5');
     expect(await cli('risk', 'show', '--account', created.id)).toMatchObject({ limits: { maxOpenPositions: 3 }, overrides: { limits: { maxOpenPositions: 3 }, switches: { dailyLossPct: 2.5 } } });
-    const refused = await promisify(execFile)(process.execPath, [...tsx, 'bin/cli.ts', 'risk', 'set', '--account', created.id, '--set', 'switches.dailyLossPct=500'], { cwd: root, env }).catch((e: { stderr: string }) => e);
+    const refused = await promisify(execFile)(process.execPath, [...CLI, 'risk', 'set', '--account', created.id, '--set', 'switches.dailyLossPct=500'], { cwd: root, env }).catch((e: { stderr: string }) => e);
     expect((refused as { stderr: string }).stderr).toMatch(/switches\.dailyLossPct: must be from 0 to 100/);
 
     const res = await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.id, action: 'long', symbol: 'BTCUSDT.P', id: 'f-1' }) });

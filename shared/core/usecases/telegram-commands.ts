@@ -1,8 +1,9 @@
 // The owner's Telegram commands: read the accounts (/status, /positions, /pnl), pause and resume
-// them, and flatten them after an explicit confirmation. Only chats on the allow list are served;
+// them, and flatten them after an explicit confirmation. A command counts only when both the chat
+// and the person are on their allow lists (a group on the list may hold people who are not owners);
 // anything else is ignored without a word (no reply tells a stranger the bot exists). /flatten never
 // acts at once: it shows what would be closed and two buttons carrying a one-time code kept for two
-// minutes; only the Confirm press with that code, from an allowed chat, runs AccountControl.flatten.
+// minutes; only the press of the person who asked, in the same chat, runs AccountControl.flatten.
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../domain/account';
 import type { BookPosition, TradeRecord } from '../domain/trade';
@@ -58,6 +59,8 @@ export interface TelegramCallbackQuery {
 export interface TelegramCommandsDeps {
   /** chat ids (as strings; groups are negative) the bot answers; every other chat is ignored */
   allowedChatIds: readonly string[];
+  /** user ids (as strings) the bot obeys inside those chats; everyone else is ignored */
+  allowedUserIds: readonly string[];
   accounts: Pick<AccountRepository, 'get' | 'list'>;
   positions: Pick<PositionBook, 'list'>;
   trades: Pick<TradeRepository, 'listByAccount'>;
@@ -78,7 +81,7 @@ export interface TelegramCommandsDeps {
 
 /** What one update led to, for the function's log (never the message text). */
 export type TelegramOutcome =
-  | { kind: 'ignored'; reason: 'chat_not_allowed' | 'not_a_command' | 'other_bot' | 'unsupported_update' }
+  | { kind: 'ignored'; reason: 'chat_not_allowed' | 'user_not_allowed' | 'not_a_command' | 'other_bot' | 'unsupported_update' }
   | { kind: 'command'; chatId: string; command: string; failed?: string }
   | { kind: 'callback'; chatId: string; action: 'confirmed' | 'cancelled' | 'expired' | 'mismatch' | 'unknown_button'; failed?: string };
 
@@ -107,8 +110,16 @@ const CALLBACK = /^fl:([yn]):([A-Za-z0-9_-]{8,64})$/;
 interface FlattenRequest {
   action: 'flatten';
   chatId: string;
+  /** who asked: only they can confirm or cancel */
+  userId: string;
   accountIds: string[];
 }
+
+/**
+ * A confirmation is stored under the asker's id and the code, so a press by anyone else looks up
+ * another key and cannot take (use up) the asker's confirmation.
+ */
+const confirmationKey = (userId: string, code: string): string => `${userId}:${code}`;
 
 // ---------------------------------------------------------------------------------------------
 // Formatting: plain text, compact, numbers as they are stored or with two decimals.
@@ -128,6 +139,8 @@ function ago(ms: number): string {
 }
 const label = (a: Pick<Account, 'accountId' | 'name'>): string => `${a.accountId} ${a.name}`;
 const chatIdOf = (m: TelegramMessage | undefined): string | undefined => (m?.chat?.id === undefined || m.chat.id === null ? undefined : String(m.chat.id));
+/** the sender's user id; absent for channel posts (and anonymous group admins send as a bot id not on the list) */
+const userIdOf = (from: { id?: unknown } | undefined): string | undefined => (typeof from?.id === 'number' || typeof from?.id === 'string' ? String(from.id) : undefined);
 
 function clip(text: string): string {
   return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}\n… (cut: too long for one message)`;
@@ -137,9 +150,11 @@ const describeError = (error: unknown): string => (error instanceof AccountInput
 
 export class TelegramCommands {
   private readonly allowed: ReadonlySet<string>;
+  private readonly allowedUsers: ReadonlySet<string>;
 
   constructor(private readonly deps: TelegramCommandsDeps) {
     this.allowed = new Set(deps.allowedChatIds.map((id) => id.trim()).filter(Boolean));
+    this.allowedUsers = new Set(deps.allowedUserIds.map((id) => id.trim()).filter(Boolean));
   }
 
   /** One update, as Telegram posts it to the webhook. Never throws for a bad update; a failing reply does. */
@@ -157,6 +172,8 @@ export class TelegramCommands {
   private async message(message: TelegramMessage): Promise<TelegramOutcome> {
     const chatId = chatIdOf(message);
     if (chatId === undefined || !this.allowed.has(chatId)) return { kind: 'ignored', reason: 'chat_not_allowed' };
+    const userId = userIdOf(message.from);
+    if (userId === undefined || !this.allowedUsers.has(userId)) return { kind: 'ignored', reason: 'user_not_allowed' };
     const text = typeof message.text === 'string' ? message.text.trim() : '';
     const match = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text);
     if (!match) return { kind: 'ignored', reason: 'not_a_command' };
@@ -165,7 +182,7 @@ export class TelegramCommands {
     const command = rawCommand.toLowerCase();
     const args = rest.split(/\s+/).filter(Boolean);
     try {
-      await this.run(chatId, command, args);
+      await this.run(chatId, userId, command, args);
       return { kind: 'command', chatId, command };
     } catch (error) {
       await this.deps.replies.send(chatId, `/${command} failed: ${describeError(error)}`);
@@ -173,7 +190,7 @@ export class TelegramCommands {
     }
   }
 
-  private async run(chatId: string, command: string, args: string[]): Promise<void> {
+  private async run(chatId: string, userId: string, command: string, args: string[]): Promise<void> {
     const reply = (text: string, buttons?: ReplyButton[][]) => this.deps.replies.send(chatId, clip(text), buttons);
     switch (command) {
       case 'start':
@@ -191,11 +208,11 @@ export class TelegramCommands {
       case 'pause':
       case 'resume': {
         if (args.length > 1) return reply(`usage: /${command} [account]`);
-        return reply(command === 'pause' ? await this.pause(chatId, args[0]) : await this.resume(chatId, args[0]));
+        return reply(command === 'pause' ? await this.pause(chatId, userId, args[0]) : await this.resume(chatId, userId, args[0]));
       }
       case 'flatten': {
         if (args.length > 1) return reply('usage: /flatten [account]');
-        return this.askFlatten(chatId, args[0], reply);
+        return this.askFlatten(chatId, userId, args[0], reply);
       }
       default:
         return reply(`Unknown command /${command}. Send /help for the list.`);
@@ -277,7 +294,7 @@ export class TelegramCommands {
     return [`Realized P&L, last ${days} day${days === 1 ? '' : 's'} (since ${utc(since)}), net of fees and funding:`, ...lines].join('\n');
   }
 
-  private async pause(chatId: string, accountId: string | undefined): Promise<string> {
+  private async pause(chatId: string, userId: string, accountId: string | undefined): Promise<string> {
     const accounts = await this.targets(accountId);
     if (!accounts.length) return 'No accounts.';
     const lines: string[] = [];
@@ -286,14 +303,14 @@ export class TelegramCommands {
         lines.push(`${account.accountId}: already ${account.status}, left as is`);
         continue;
       }
-      await this.origin(account.accountId, chatId, 'pause');
+      await this.origin(account.accountId, chatId, userId, 'pause');
       await this.deps.control.pause(account.accountId, 'paused from Telegram');
       lines.push(`${account.accountId}: paused`);
     }
     return [...lines, 'Paused accounts refuse entries; closes, stops and targets go on.'].join('\n');
   }
 
-  private async resume(chatId: string, accountId: string | undefined): Promise<string> {
+  private async resume(chatId: string, userId: string, accountId: string | undefined): Promise<string> {
     const accounts = await this.targets(accountId);
     if (!accounts.length) return 'No accounts.';
     const lines: string[] = [];
@@ -302,7 +319,7 @@ export class TelegramCommands {
         lines.push(`${account.accountId}: already active`);
         continue;
       }
-      await this.origin(account.accountId, chatId, 'resume');
+      await this.origin(account.accountId, chatId, userId, 'resume');
       const result = await this.deps.control.resume(account.accountId);
       lines.push(`${account.accountId}: active (was ${account.status})${result.reset.length ? `; reset ${result.reset.join(', ')}` : ''}`);
     }
@@ -310,7 +327,7 @@ export class TelegramCommands {
   }
 
   /** Shows what would be closed and asks; nothing changes until the Confirm press. */
-  private async askFlatten(chatId: string, accountId: string | undefined, reply: (text: string, buttons?: ReplyButton[][]) => Promise<void>): Promise<void> {
+  private async askFlatten(chatId: string, userId: string, accountId: string | undefined, reply: (text: string, buttons?: ReplyButton[][]) => Promise<void>): Promise<void> {
     const accounts = await this.targets(accountId);
     const plans = await Promise.all(accounts.map(async (account) => ({ account, open: (await this.deps.positions.list(account.accountId)).filter(isOpen) })));
     // All accounts: those with something open, and active ones (to pause them); a named account always.
@@ -318,8 +335,8 @@ export class TelegramCommands {
     if (!chosen.length) return reply('Nothing to flatten: no open positions and no active accounts.');
     const code = (this.deps.newCode ?? (() => randomBytes(12).toString('base64url')))();
     const ttl = this.deps.confirmTtlMs ?? CONFIRM_TTL_MS;
-    const request: FlattenRequest = { action: 'flatten', chatId, accountIds: chosen.map((p) => p.account.accountId) };
-    await this.deps.confirmations.put(code, JSON.stringify(request), ttl);
+    const request: FlattenRequest = { action: 'flatten', chatId, userId, accountIds: chosen.map((p) => p.account.accountId) };
+    await this.deps.confirmations.put(confirmationKey(userId, code), JSON.stringify(request), ttl);
     const total = chosen.reduce((n, p) => n + p.open.length, 0);
     const lines = chosen.map((p) =>
       p.open.length
@@ -327,7 +344,7 @@ export class TelegramCommands {
         : `${label(p.account)}: nothing open (pause only)`,
     );
     await reply(
-      [`Flatten? Pauses ${chosen.length} account${chosen.length === 1 ? '' : 's'} and closes ${total} position${total === 1 ? '' : 's'} at market:`, ...lines, `Confirm within ${Math.round(ttl / 1000)} s.`].join('\n'),
+      [`Flatten? Pauses ${chosen.length} account${chosen.length === 1 ? '' : 's'} and closes ${total} position${total === 1 ? '' : 's'} at market:`, ...lines, `Confirm within ${Math.round(ttl / 1000)} s (only the person who asked can).`].join('\n'),
       [[{ text: 'Confirm flatten', data: `fl:y:${code}` }, { text: 'Cancel', data: `fl:n:${code}` }]],
     );
   }
@@ -338,20 +355,23 @@ export class TelegramCommands {
   private async callback(query: TelegramCallbackQuery): Promise<TelegramOutcome> {
     const chatId = chatIdOf(query.message);
     if (chatId === undefined || !this.allowed.has(chatId) || typeof query.id !== 'string') return { kind: 'ignored', reason: 'chat_not_allowed' };
+    const userId = userIdOf(query.from);
+    if (userId === undefined || !this.allowedUsers.has(userId)) return { kind: 'ignored', reason: 'user_not_allowed' };
     const match = CALLBACK.exec(typeof query.data === 'string' ? query.data : '');
     if (!match) {
       await this.deps.replies.answer(query.id, 'Unknown button');
       return { kind: 'callback', chatId, action: 'unknown_button' };
     }
     const [, choice, code = ''] = match;
-    const stored = await this.deps.confirmations.take(code);
+    // Someone else's confirmation is under another key: their press finds nothing and takes nothing.
+    const stored = await this.deps.confirmations.take(confirmationKey(userId, code));
     const request = stored === undefined ? undefined : parseRequest(stored);
     if (!request) {
-      await this.deps.replies.answer(query.id, 'Expired or already used');
-      await this.deps.replies.send(chatId, 'That confirmation has expired or was already used: nothing done. Send /flatten again if needed.');
+      await this.deps.replies.answer(query.id, 'Expired, used, or not yours');
+      await this.deps.replies.send(chatId, 'That confirmation has expired, was already used, or was asked for by someone else: nothing done. Send /flatten again if needed.');
       return { kind: 'callback', chatId, action: 'expired' };
     }
-    if (request.chatId !== chatId) {
+    if (request.chatId !== chatId || request.userId !== userId) {
       await this.deps.replies.answer(query.id, 'Not for this chat');
       await this.deps.replies.send(chatId, 'That confirmation belongs to another chat: nothing done.');
       return { kind: 'callback', chatId, action: 'mismatch' };
@@ -366,7 +386,7 @@ export class TelegramCommands {
     let failed: string | undefined;
     for (const accountId of request.accountIds) {
       try {
-        await this.origin(accountId, chatId, 'flatten');
+        await this.origin(accountId, chatId, userId, 'flatten');
         const result = await this.deps.control.flatten(accountId);
         const queued = result.queued.map((q) => `${q.symbol}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`);
         lines.push(`${accountId}: paused, ${queued.length} close${queued.length === 1 ? '' : 's'} queued${queued.length ? `: ${queued.join(', ')}` : ''}`);
@@ -380,8 +400,8 @@ export class TelegramCommands {
   }
 
   /** Who asked: AccountControl audits what it does; this records that it came from Telegram. */
-  private async origin(accountId: string, chatId: string, command: 'pause' | 'resume' | 'flatten'): Promise<void> {
-    await this.deps.audit.append({ accountId, type: 'account.control', at: this.deps.clock.now(), message: `${command} requested from Telegram chat ${chatId}`, data: { source: 'telegram', chatId, command } });
+  private async origin(accountId: string, chatId: string, userId: string, command: 'pause' | 'resume' | 'flatten'): Promise<void> {
+    await this.deps.audit.append({ accountId, type: 'account.control', at: this.deps.clock.now(), message: `${command} requested from Telegram chat ${chatId} by user ${userId}`, data: { source: 'telegram', chatId, userId, command } });
   }
 }
 
@@ -394,8 +414,8 @@ function positionLine(p: BookPosition): string {
 function parseRequest(text: string): FlattenRequest | undefined {
   try {
     const value = JSON.parse(text) as Partial<FlattenRequest>;
-    if (value.action !== 'flatten' || typeof value.chatId !== 'string' || !Array.isArray(value.accountIds) || !value.accountIds.every((id) => typeof id === 'string')) return undefined;
-    return { action: 'flatten', chatId: value.chatId, accountIds: value.accountIds };
+    if (value.action !== 'flatten' || typeof value.chatId !== 'string' || typeof value.userId !== 'string' || !Array.isArray(value.accountIds) || !value.accountIds.every((id) => typeof id === 'string')) return undefined;
+    return { action: 'flatten', chatId: value.chatId, userId: value.userId, accountIds: value.accountIds };
   } catch {
     return undefined;
   }

@@ -21,7 +21,8 @@ interface Run {
 }
 
 /** Asynchronous on purpose: the fake exchange of the download test answers from this process. */
-async function cli(args: string[], command: string[] = [process.execPath, '--import', 'tsx', 'bin/cli.ts']): Promise<Run> {
+/** The CLI as `npm run cli` runs it (bin/cli-launcher.mjs: the bundle, rebuilt first when stale). */
+async function cli(args: string[], command: string[] = [process.execPath, 'bin/cli-launcher.mjs']): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(command[0]!, [...command.slice(1), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } });
     return { code: 0, stdout, stderr };
@@ -30,6 +31,15 @@ async function cli(args: string[], command: string[] = [process.execPath, '--imp
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+
+// Each CLI run is a child process: ≈0.3 s from the bundle on an idle machine, several seconds on a
+// loaded one (two cores shared), and the npm-run test pays npm's own start too.
+jest.setTimeout(60_000);
+
+// The launcher rebuilds a missing or stale bundle once (esbuild, ≈2–8 s): done here, not inside a test.
+beforeAll(async () => {
+  expect((await cli(['--help'])).code).toBe(0);
+}, 120_000);
 
 // The CLI's JSON is read field by field as the assertions need it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

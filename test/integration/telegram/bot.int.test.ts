@@ -1,7 +1,8 @@
 // The Telegram bot function end to end: the fake Telegram Bot API posts updates over HTTP to the
 // local gateway's POST /telegram, which runs the real handler (createTelegramBotHandler) composed
 // by shared/runtime/telegram-bot.ts against the stand-in tables and queue; the bot's answers go
-// back to the fake. The secret header, the allow list, /status, and /flatten's two steps.
+// back to the fake. The secret header, the chat and user allow lists, /status, and /flatten's two
+// steps (confirmed only by the person who asked).
 import type { Server } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { startFakeTelegram, type FakeTelegram } from '../../../bin/local/fake-telegram';
@@ -20,6 +21,11 @@ const SECRET = 'it-webhook-secret_0123456789abcdef';
 const TOKEN = '123456789:AAH-it-bot-token-never-printed_xyz';
 const OWNER = 4242;
 const STRANGER = 777;
+const GROUP = -1001234;
+/** a second owner on the user list */
+const PARTNER = 5151;
+/** in the allowed group, not on the user list */
+const MEMBER = 8888;
 
 let h: Harness;
 let fake: FakeTelegram;
@@ -39,7 +45,8 @@ function botEnv(extra: Record<string, string> = {}): TelegramBotEnv {
     SIGNAL_QUEUE_URL: h.queueUrl,
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_CHAT_IDS: `${OWNER}, -1001234`,
+    TELEGRAM_CHAT_IDS: `${OWNER}, ${GROUP}`,
+    TELEGRAM_USER_IDS: `${OWNER},${PARTNER}`,
     TELEGRAM_API_URL: fake.url,
     ...extra,
   });
@@ -66,8 +73,9 @@ beforeEach(async () => {
   await h.receiveAll();
 });
 
-const text = (body: string, chat = OWNER) => ({ message: { message_id: 1, date: 1_700_000_000, chat: { id: chat, type: 'private' }, from: { id: chat, is_bot: false, first_name: 'O' }, text: body } });
-const press = (data: string, chat = OWNER, id = `cb-${Math.random().toString(36).slice(2)}`) => ({ callback_query: { id, from: { id: chat, is_bot: false, first_name: 'O' }, chat_instance: 'x', data, message: { message_id: 9, date: 1_700_000_000, chat: { id: chat, type: 'private' } } } });
+// In a private chat the chat id is the user's id; in a group the sender is given apart.
+const text = (body: string, chat = OWNER, user = chat) => ({ message: { message_id: 1, date: 1_700_000_000, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' }, from: { id: user, is_bot: false, first_name: 'O' }, text: body } });
+const press = (data: string, chat = OWNER, id = `cb-${Math.random().toString(36).slice(2)}`, user = chat) => ({ callback_query: { id, from: { id: user, is_bot: false, first_name: 'O' }, chat_instance: 'x', data, message: { message_id: 9, date: 1_700_000_000, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' } } } });
 
 test('a wrong or missing secret token: 401, and the bot neither reads nor sends anything', async () => {
   const commands = jest.spyOn(runtime, 'commands');
@@ -93,6 +101,19 @@ test('a chat not on the list: 200 and no message', async () => {
   expect(flatten.status).toBe(200);
   expect(fake.calls()).toEqual([]);
   expect(await h.receiveAll()).toEqual([]);
+});
+
+test('in the allowed group, a member not on the user list: 200 and no message, nothing paused or queued', async () => {
+  for (const command of ['/status', '/pause', '/flatten']) expect((await fake.sendUpdate(hook, text(command, GROUP, MEMBER), SECRET)).status).toBe(200);
+
+  expect(fake.calls()).toEqual([]);
+  expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('active');
+  expect(await h.receiveAll()).toEqual([]);
+});
+
+test('without TELEGRAM_USER_IDS the bot does not start: the variable is named', () => {
+  expect(() => botEnv({ TELEGRAM_USER_IDS: '' })).toThrow(/TELEGRAM_USER_IDS/);
+  expect(() => botEnv({ TELEGRAM_USER_IDS: '-1001234' })).toThrow(/TELEGRAM_USER_IDS/);
 });
 
 test('/status from the allowed chat: one message to that chat naming the account', async () => {
@@ -140,13 +161,43 @@ test('/flatten asks with an inline keyboard and changes nothing; Confirm pauses 
   expect(fake.calls().find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({ callback_query_id: 'cb-confirm' });
   expect(fake.messages().map((m) => m.text)).toEqual([expect.stringContaining(`${accountId}: paused, 1 close queued: BTC/USDT:USDT`)]);
   const events = await h.runtime.repos.audit.listByAccount(accountId);
-  expect(events.map((e) => e.message)).toEqual(expect.arrayContaining([`flatten requested from Telegram chat ${OWNER}`, 'flatten requested: account paused, 1 close(s) queued']));
+  expect(events.map((e) => e.message)).toEqual(expect.arrayContaining([`flatten requested from Telegram chat ${OWNER} by user ${OWNER}`, 'flatten requested: account paused, 1 close(s) queued']));
 
   // pressed again (or redelivered): nothing more is queued
   fake.clear();
   expect((await fake.sendUpdate(hook, press(confirm), SECRET)).status).toBe(200);
   expect(await h.receiveAll()).toEqual([]);
-  expect(fake.messages().map((m) => m.text)).toEqual([expect.stringContaining('expired or was already used')]);
+  expect(fake.messages().map((m) => m.text)).toEqual([expect.stringContaining('was already used')]);
+});
+
+test("/flatten asked in the group: a member's and another owner's Confirm do nothing; the asker's works (the confirmation in the real risk table)", async () => {
+  await h.runtime.repos.accounts.setStatus(accountId, 'active', Date.now());
+  const position: BookPosition = { accountId, symbol: 'ETH/USDT:USDT', side: 'short', quantity: '0.5', entryPrice: '3000', leverage: 2, tradeId: 'trade-it-2', updatedAt: Date.now(), appliedOrderIds: [], version: 1 };
+  await h.runtime.repos.positions.save(position, 0);
+
+  await fake.sendUpdate(hook, text(`/flatten ${accountId}`, GROUP, OWNER), SECRET);
+  const keyboard = (fake.messages()[0]?.replyMarkup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard;
+  const confirm = keyboard[0]?.[0]?.callback_data ?? '';
+  const cancel = keyboard[0]?.[1]?.callback_data ?? '';
+
+  fake.clear();
+  expect((await fake.sendUpdate(hook, press(confirm, GROUP, 'cb-member', MEMBER), SECRET)).status).toBe(200);
+  expect(fake.calls()).toEqual([]); // silence for someone not on the list
+  expect((await fake.sendUpdate(hook, press(cancel, GROUP, 'cb-partner-n', PARTNER), SECRET)).status).toBe(200);
+  expect((await fake.sendUpdate(hook, press(confirm, GROUP, 'cb-partner-y', PARTNER), SECRET)).status).toBe(200);
+  expect(fake.calls().filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params)).toEqual([
+    expect.objectContaining({ callback_query_id: 'cb-partner-n', text: 'Expired, used, or not yours' }),
+    expect.objectContaining({ callback_query_id: 'cb-partner-y', text: 'Expired, used, or not yours' }),
+  ]);
+  expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('active');
+  expect(await h.receiveAll()).toEqual([]);
+
+  fake.clear();
+  expect((await fake.sendUpdate(hook, press(confirm, GROUP, 'cb-owner', OWNER), SECRET)).status).toBe(200);
+  expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('paused');
+  const queued = await h.receiveAll();
+  expect(queued.map((m) => JSON.parse(m.Body ?? '{}') as { symbol: { unified: string } }).map((b) => b.symbol.unified)).toContain('ETH/USDT:USDT');
+  expect(fake.messages().map((m) => m.chatId)).toEqual([String(GROUP)]);
 });
 
 describe('the handler on its own', () => {

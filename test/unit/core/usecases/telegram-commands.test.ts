@@ -17,6 +17,10 @@ const HOUR = 60 * MINUTE;
 const OWNER = 111;
 const GROUP = -100_222;
 const STRANGER = 999;
+/** the second owner, on the user list */
+const PARTNER = 333;
+/** a member of the allowed group who is not on the user list */
+const MEMBER = 555;
 
 /** Keeps values until their lifetime (by the test's clock) is over; take removes them. */
 class MemoryConfirmations implements ConfirmationStore {
@@ -63,6 +67,7 @@ function setup(options: { accounts?: Account[]; withQueue?: boolean; botUsername
   let codes = 0;
   const deps: TelegramCommandsDeps = {
     allowedChatIds: [String(OWNER), String(GROUP)],
+    allowedUserIds: [String(OWNER), String(PARTNER)],
     accounts,
     positions,
     trades,
@@ -77,12 +82,14 @@ function setup(options: { accounts?: Account[]; withQueue?: boolean; botUsername
     ...(options.randomCodes ? {} : { newCode: () => `code-${++codes}-xyz` }),
   };
   const bot = new TelegramCommands(deps);
-  const say = (text: string, chat: number = OWNER) => bot.handle({ update_id: 1, message: { message_id: 1, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' }, from: { id: OWNER }, text } });
-  const press = (data: string, chat: number = OWNER, id = 'cb-1') => bot.handle({ update_id: 2, callback_query: { id, from: { id: OWNER }, data, message: { message_id: 7, chat: { id: chat } } } });
+  const say = (text: string, chat: number = OWNER, user: number = OWNER) => bot.handle({ update_id: 1, message: { message_id: 1, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' }, from: { id: user }, text } });
+  const press = (data: string, chat: number = OWNER, id = 'cb-1', user: number = OWNER) => bot.handle({ update_id: 2, callback_query: { id, from: { id: user }, data, message: { message_id: 7, chat: { id: chat } } } });
   return { bot, say, press, replies, confirmations, accounts, positions, trades, risk, audit, clock, queue, spies };
 }
 
 type Setup = ReturnType<typeof setup>;
+
+const EXPIRED = 'That confirmation has expired, was already used, or was asked for by someone else: nothing done. Send /flatten again if needed.';
 
 /** acc-1 holds 0.5 BTC long at 30 000 (SL 29 000, TPs 31 000 / 32 000) and 2 ETH short at 2 000; SOL is flat. */
 function seedPositions(s: Setup) {
@@ -128,13 +135,68 @@ describe('the allow list', () => {
     expect(s.spies.flatten).toHaveBeenCalledTimes(1);
   });
 
+  it('in an allowed group, a member not on the user list gets no reply and changes nothing, whatever they send', async () => {
+    const s = setup();
+    seedPositions(s);
+
+    for (const text of ['/status', '/positions', '/pnl 7', '/pause', '/resume acc-2', '/flatten', '/help', '/nonsense']) {
+      expect(await s.say(text, GROUP, MEMBER)).toEqual({ kind: 'ignored', reason: 'user_not_allowed' });
+    }
+    // the same member in a private chat whose id is on the chat list is still not an owner
+    expect(await s.say('/pause', OWNER, MEMBER)).toEqual({ kind: 'ignored', reason: 'user_not_allowed' });
+
+    expect(s.replies.sent).toEqual([]);
+    expect(s.audit.events).toEqual([]);
+    expect(s.confirmations.items.size).toBe(0);
+    expect(s.spies.pause).not.toHaveBeenCalled();
+    expect(s.spies.resume).not.toHaveBeenCalled();
+    expect((await s.accounts.get('acc-1'))?.status).toBe('active');
+    expect((await s.accounts.get('acc-2'))?.status).toBe('paused');
+  });
+
+  it("a /flatten in a group can be confirmed or cancelled only by the person who asked: another owner's or a member's press neither runs it nor uses it up", async () => {
+    const s = setup();
+    seedPositions(s);
+    await s.say('/flatten', GROUP, OWNER);
+
+    // a member not on the user list: silence, as for a stranger
+    expect(await s.press('fl:y:code-1-xyz', GROUP, 'cb-m', MEMBER)).toEqual({ kind: 'ignored', reason: 'user_not_allowed' });
+    expect(s.replies.answers).toEqual([]);
+    // another owner (on the list): told it is not theirs; Cancel from them does not cancel it either
+    expect(await s.press('fl:y:code-1-xyz', GROUP, 'cb-p', PARTNER)).toEqual({ kind: 'callback', chatId: '-100222', action: 'expired' });
+    expect(await s.press('fl:n:code-1-xyz', GROUP, 'cb-p2', PARTNER)).toEqual({ kind: 'callback', chatId: '-100222', action: 'expired' });
+    expect(s.replies.answers).toEqual([{ id: 'cb-p', text: 'Expired, used, or not yours' }, { id: 'cb-p2', text: 'Expired, used, or not yours' }]);
+    expect(s.spies.flatten).not.toHaveBeenCalled();
+    expect((await s.accounts.get('acc-1'))?.status).toBe('active');
+    expect(s.queue.messages).toEqual([]);
+
+    // the asker's own press still works, once
+    expect(await s.press('fl:y:code-1-xyz', GROUP, 'cb-o', OWNER)).toEqual({ kind: 'callback', chatId: '-100222', action: 'confirmed' });
+    expect(s.spies.flatten.mock.calls).toEqual([['acc-1']]);
+    expect(s.audit.events[0]).toMatchObject({ message: 'flatten requested from Telegram chat -100222 by user 111', data: { chatId: '-100222', userId: '111' } });
+  });
+
+  it('a second owner on the user list is served in the allowed group, and their own /flatten is theirs to confirm', async () => {
+    const s = setup();
+    seedPositions(s);
+    expect(await s.say('/pause acc-1', GROUP, PARTNER)).toEqual({ kind: 'command', chatId: '-100222', command: 'pause' });
+    expect(s.audit.events[0]).toMatchObject({ message: 'pause requested from Telegram chat -100222 by user 333' });
+
+    await s.say('/flatten acc-1', GROUP, PARTNER);
+    expect(await s.press('fl:y:code-1-xyz', GROUP, 'cb-o', OWNER)).toEqual({ kind: 'callback', chatId: '-100222', action: 'expired' });
+    expect(await s.press('fl:y:code-1-xyz', GROUP, 'cb-p', PARTNER)).toEqual({ kind: 'callback', chatId: '-100222', action: 'confirmed' });
+    expect(s.spies.flatten).toHaveBeenCalledTimes(1);
+  });
+
   it('updates without a chat, a message or a text command are ignored silently', async () => {
     const s = setup();
     expect(await s.bot.handle(null)).toEqual({ kind: 'ignored', reason: 'unsupported_update' });
     expect(await s.bot.handle({ update_id: 3, edited_message: { chat: { id: OWNER }, text: '/status' } })).toEqual({ kind: 'ignored', reason: 'unsupported_update' });
     expect(await s.bot.handle({ update_id: 4, message: { text: '/status' } })).toEqual({ kind: 'ignored', reason: 'chat_not_allowed' });
     expect(await s.say('hello bot')).toEqual({ kind: 'ignored', reason: 'not_a_command' });
-    expect(await s.bot.handle({ update_id: 5, message: { chat: { id: OWNER }, sticker: {} } })).toEqual({ kind: 'ignored', reason: 'not_a_command' });
+    expect(await s.bot.handle({ update_id: 5, message: { chat: { id: OWNER }, from: { id: OWNER }, sticker: {} } })).toEqual({ kind: 'ignored', reason: 'not_a_command' });
+    // no sender (a channel post forwarded as a message): nobody to authorise
+    expect(await s.bot.handle({ update_id: 6, message: { chat: { id: OWNER }, text: '/status' } })).toEqual({ kind: 'ignored', reason: 'user_not_allowed' });
     expect(s.replies.sent).toEqual([]);
   });
 
@@ -300,7 +362,7 @@ describe('/pause and /resume', () => {
     expect((await s.accounts.get('acc-1'))?.status).toBe('paused');
     expect(s.replies.sent).toEqual([{ chatId: '111', text: 'acc-1: paused\nacc-2: already paused, left as is\nPaused accounts refuse entries; closes, stops and targets go on.' }]);
     expect(s.audit.events).toEqual([
-      { accountId: 'acc-1', type: 'account.control', at: T0, message: 'pause requested from Telegram chat 111', data: { source: 'telegram', chatId: '111', command: 'pause' } },
+      { accountId: 'acc-1', type: 'account.control', at: T0, message: 'pause requested from Telegram chat 111 by user 111', data: { source: 'telegram', chatId: '111', userId: '111', command: 'pause' } },
       { accountId: 'acc-1', type: 'account.status', at: T0, message: 'paused: paused from Telegram', data: { status: 'paused' } },
     ]);
   });
@@ -323,7 +385,7 @@ describe('/pause and /resume', () => {
     expect((await s.accounts.get('acc-2'))?.status).toBe('active');
     expect(s.replies.last?.text).toBe('acc-2: active (was paused); reset drawdown');
     expect(s.audit.events.map((e) => [e.accountId, e.type, e.message])).toEqual([
-      ['acc-2', 'account.control', 'resume requested from Telegram chat 111'],
+      ['acc-2', 'account.control', 'resume requested from Telegram chat 111 by user 111'],
       ['acc-2', 'risk.switch', 'drawdown reset: resumed by the owner'],
       ['acc-2', 'account.status', 'active: resumed by the owner; reset drawdown'],
     ]);
@@ -364,7 +426,7 @@ describe('/flatten', () => {
     expect(s.replies.sent).toEqual([
       {
         chatId: '111',
-        text: 'Flatten? Pauses 1 account and closes 2 positions at market:\nacc-1 main: close BTC/USDT:USDT long 0.5, ETH/USDT:USDT short 2\nConfirm within 120 s.',
+        text: 'Flatten? Pauses 1 account and closes 2 positions at market:\nacc-1 main: close BTC/USDT:USDT long 0.5, ETH/USDT:USDT short 2\nConfirm within 120 s (only the person who asked can).',
         buttons: [[{ text: 'Confirm flatten', data: 'fl:y:code-1-xyz' }, { text: 'Cancel', data: 'fl:n:code-1-xyz' }]],
       },
     ]);
@@ -373,7 +435,7 @@ describe('/flatten', () => {
     expect((await s.accounts.get('acc-1'))?.status).toBe('active');
     expect(s.queue.messages).toEqual([]);
     expect(s.audit.events).toEqual([]);
-    expect(s.confirmations.items.get('code-1-xyz')).toEqual({ value: JSON.stringify({ action: 'flatten', chatId: '111', accountIds: ['acc-1'] }), expiresAt: T0 + CONFIRM_TTL_MS });
+    expect(s.confirmations.items.get('111:code-1-xyz')).toEqual({ value: JSON.stringify({ action: 'flatten', chatId: '111', userId: '111', accountIds: ['acc-1'] }), expiresAt: T0 + CONFIRM_TTL_MS });
   });
 
   it('Confirm runs AccountControl.flatten once: the account is paused and a close_all per open position is queued; a second press does nothing', async () => {
@@ -395,15 +457,15 @@ describe('/flatten', () => {
       chatId: '111',
       text: 'Flatten confirmed.\nacc-1: paused, 2 closes queued: BTC/USDT:USDT, ETH/USDT:USDT\nCloses run in order behind any signal already queued; /positions shows the result.',
     });
-    expect(s.audit.events[0]).toEqual({ accountId: 'acc-1', type: 'account.control', at: T0 + 30_000, message: 'flatten requested from Telegram chat 111', data: { source: 'telegram', chatId: '111', command: 'flatten' } });
+    expect(s.audit.events[0]).toEqual({ accountId: 'acc-1', type: 'account.control', at: T0 + 30_000, message: 'flatten requested from Telegram chat 111 by user 111', data: { source: 'telegram', chatId: '111', userId: '111', command: 'flatten' } });
     expect(s.audit.events.map((e) => e.type)).toEqual(['account.control', 'account.status', 'account.control']);
 
     // the same button again (a double tap, a redelivered update)
     expect(await s.press('fl:y:code-1-xyz', OWNER, 'cb-2')).toEqual({ kind: 'callback', chatId: '111', action: 'expired' });
     expect(s.spies.flatten).toHaveBeenCalledTimes(1);
     expect(s.queue.messages).toHaveLength(2);
-    expect(s.replies.answers[1]).toEqual({ id: 'cb-2', text: 'Expired or already used' });
-    expect(s.replies.last?.text).toBe('That confirmation has expired or was already used: nothing done. Send /flatten again if needed.');
+    expect(s.replies.answers[1]).toEqual({ id: 'cb-2', text: 'Expired, used, or not yours' });
+    expect(s.replies.last?.text).toBe(EXPIRED);
   });
 
   it('a code older than two minutes has expired: nothing done, and it says so', async () => {
@@ -429,7 +491,7 @@ describe('/flatten', () => {
     expect(await s.press('fl:y:code-1-xyz', OWNER)).toEqual({ kind: 'callback', chatId: '111', action: 'mismatch' });
 
     expect(s.spies.flatten).not.toHaveBeenCalled();
-    expect(s.replies.sent.slice(1).map((r) => r.text)).toEqual(['That confirmation has expired or was already used: nothing done. Send /flatten again if needed.', 'That confirmation belongs to another chat: nothing done.']);
+    expect(s.replies.sent.slice(1).map((r) => r.text)).toEqual([EXPIRED, 'That confirmation belongs to another chat: nothing done.']);
   });
 
   it('Cancel uses the code up: a later Confirm with it does nothing', async () => {
@@ -441,7 +503,7 @@ describe('/flatten', () => {
     expect(await s.press('fl:y:code-1-xyz', OWNER, 'cb-2')).toEqual({ kind: 'callback', chatId: '111', action: 'expired' });
 
     expect(s.spies.flatten).not.toHaveBeenCalled();
-    expect(s.replies.answers).toEqual([{ id: 'cb-1', text: 'Cancelled' }, { id: 'cb-2', text: 'Expired or already used' }]);
+    expect(s.replies.answers).toEqual([{ id: 'cb-1', text: 'Cancelled' }, { id: 'cb-2', text: 'Expired, used, or not yours' }]);
     expect(s.replies.sent[1]?.text).toBe('Flatten cancelled: nothing done.');
   });
 
@@ -455,7 +517,7 @@ describe('/flatten', () => {
   it('/flatten <account> names that account, even with nothing open (it would pause it)', async () => {
     const s = setup();
     await s.say('/flatten acc-2');
-    expect(s.replies.last?.text).toBe('Flatten? Pauses 1 account and closes 0 positions at market:\nacc-2 alt: nothing open (pause only)\nConfirm within 120 s.');
+    expect(s.replies.last?.text).toBe('Flatten? Pauses 1 account and closes 0 positions at market:\nacc-2 alt: nothing open (pause only)\nConfirm within 120 s (only the person who asked can).');
 
     await s.press('fl:y:code-1-xyz');
     expect(s.spies.flatten.mock.calls).toEqual([['acc-2']]);
