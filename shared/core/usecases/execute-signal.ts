@@ -14,7 +14,7 @@ import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
-import type { LegResult, OrderSender } from './order-sender';
+import { signedQuantity, type LegResult, type OrderSender } from './order-sender';
 import { protectionSpecOf, type ProtectionManager } from './protection';
 import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
@@ -148,6 +148,8 @@ export class ExecuteSignal {
       }
       await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
       const record = await this.entryRecord(exchange, signal, account, market, leg.side, approved.entry.amount, approved.entry.leverage);
+      // What an unclear send is checked against: flat after the close of a reverse, else the live read.
+      record.positionBefore = placed.length > 0 ? '0' : signedQuantity(live);
       const result = await this.placeEntry(exchange, record, approved);
       await approved.entry.audited;
       resting = result.kind === 'resting';
