@@ -1,7 +1,7 @@
 // The executor's use case: one queued signal → the orders it implies, exactly once.
 // Order of work: lease the signal → account → credentials → live position (case 24) → legs
 // (close before open) → for each leg: intent, send, result, book → protective orders → done.
-import { SignalRejectedError, TransientError } from '../errors';
+import { SignalRejectedError, terminalArithmeticError, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import { Big, floorToStep, roundToStep } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
@@ -34,6 +34,11 @@ export interface ExecuteSignalDeps {
   leaseMs: number;
   /** slippage guard for market entries when the account sets none */
   slippage?: SlippagePolicy;
+  /**
+   * Platform errors no retry can cure (a number the database refuses…) as a terminal rejection;
+   * undefined leaves the error retryable. Composed in shared/runtime (core knows no AWS errors).
+   */
+  terminal?: (error: unknown, signal: Signal) => SignalRejectedError | undefined;
 }
 
 /** `exchange`: the account's exchange once known (metrics dimension). */
@@ -82,10 +87,12 @@ export class ExecuteSignal {
       return { ...outcome, ...(context.exchange ? { exchange: context.exchange } : {}) };
     } catch (error) {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
-      if (error instanceof SignalRejectedError) {
-        await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${error.code}: ${error.message}`, clock.now());
-        await this.audit(signal, 'signal.rejected', error.message, { code: error.code, ...error.details });
-        return { status: 'rejected', code: error.code, reason: error.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
+      // A poison message is rejected once, not retried: it would block its group (account#symbol).
+      const rejection = error instanceof SignalRejectedError ? error : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
+      if (rejection) {
+        await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${rejection.code}: ${rejection.message}`, clock.now());
+        await this.audit(signal, 'signal.rejected', rejection.message, { code: rejection.code, ...rejection.details });
+        return { status: 'rejected', code: rejection.code, reason: rejection.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
       }
       throw error; // retryable: the message returns to the queue, the lease expires, a retry resumes
     }
