@@ -15,6 +15,8 @@ import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import { signedQuantity, type LegResult, type OrderSender } from './order-sender';
+import { accountRiskConfig } from '../risk/account-config';
+import type { ExecutionBounds } from '../risk/config';
 import { protectionSpecOf, type ProtectionManager } from './protection';
 import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
@@ -109,6 +111,9 @@ export class ExecuteSignal {
       // The exchange banned our IP (418): every call would fail and lengthen the ban.
       throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
     }
+    const bounds = accountRiskConfig(account).execution;
+    // A late entry trades a market that has moved on; an earlier delivery's order is resolved first.
+    entryRefusal ??= entry ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
     const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
     const credentials = account.credentials ? await this.deps.vault.decrypt(account.accountId, account.credentials) : undefined;
@@ -118,17 +123,23 @@ export class ExecuteSignal {
     const market = await exchange.loadMarket(symbol);
     const live = await exchange.fetchPosition(symbol);
     const legs = planLegs(signal, live, market);
+    const absolute = entry && !entryRefusal ? absolutePrices(signal) : [];
+    const last = absolute.length > 0 ? (await exchange.fetchPrice(symbol)).last : undefined;
+    // Refused before any order; the close of a reverse still runs.
+    if (last !== undefined) entryRefusal = outsideBand(absolute, last, bounds.priceBandFactor);
     if (entryRefusal && !legs.some((l) => l.reduceOnly)) throw entryRefusal;
     if (legs.length === 0) return { status: 'executed', summary: `nothing to do: ${describe(live)} for ${signal.intent}`, orders: [] };
 
     const book = await this.deps.book.position(account.accountId, symbol);
     const leverage = entry ? (signal.leverage ?? account.settings.defaultLeverage) : book.leverage;
-    if (entry && !entryRefusal && (signal.sl?.kind === 'price' || signal.tp?.kind === 'price')) {
+    if (entry && !entryRefusal && last !== undefined) {
       const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
-      const price = (await exchange.fetchPrice(symbol)).last;
-      if (signal.sl) validateLevel('sl', signal.sl, side, price);
-      if (signal.tp) validateLevel('tp', signal.tp, side, price);
+      if (signal.sl) validateLevel('sl', signal.sl, side, last);
+      if (signal.tp) validateLevel('tp', signal.tp, side, last);
     }
+    // A close always runs: a wild {{close}} is only left off its order records (kept for slippage analysis).
+    const reference = last ?? (live ? Number(live.entryPrice) : undefined);
+    const recorded = signal.signalPrice !== undefined && reference !== undefined && !withinBand(signal.signalPrice, reference, bounds.priceBandFactor) ? withoutSignalPrice(signal) : signal;
 
     const placed: string[] = [];
     let resting = false;
@@ -137,7 +148,7 @@ export class ExecuteSignal {
       // the one closing leg first, so `book` (read above) is still the position it closes.
       if (leg.reduceOnly) {
         await this.deps.protection.cancelAll(exchange, book);
-        const record = this.orderRecord(signal, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
+        const record = this.orderRecord(recorded, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
         placed.push((await this.placeMarket(exchange, record, leg.exitReason, book)).record.clientOrderId);
         continue;
       }
@@ -223,6 +234,19 @@ export class ExecuteSignal {
       }
       throw error;
     }
+  }
+
+  /**
+   * SIGNAL_EXPIRED when the entry waited longer than the account allows since the webhook received
+   * it. Not when an earlier delivery already recorded its order: that one may be on the exchange,
+   * and the order sender must resolve it (find, adopt, book, protect), not leave it behind.
+   */
+  private async expiry(signal: Signal, bounds: ExecutionBounds): Promise<SignalRejectedError | undefined> {
+    const lagMs = this.deps.clock.now() - signal.receivedAt;
+    const maxLagMs = bounds.maxEntryLagSeconds * 1000;
+    if (lagMs <= maxLagMs) return undefined;
+    if (await this.deps.sender.recorded(signal.accountId, clientOrderIdFor(signal.signalId, 'open'))) return undefined;
+    return new SignalRejectedError(`entry expired: it waited ${(lagMs / 1000).toFixed(1)} s since receipt, over the account's bound of ${bounds.maxEntryLagSeconds} s (execution.maxEntryLagSeconds)`, 'SIGNAL_EXPIRED', { lagMs, maxLagMs });
   }
 
   /** Halts the account after a 418 ban: no call reaches the exchange until it ends; an alert says so. */
@@ -342,6 +366,37 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
       return [{ leg: 'reduce', side: closingSide(want), reduceOnly: true, amount: amount.toString(), exitReason: 'signal' }];
     }
   }
+}
+
+/** The entry's absolute prices by field name: price ({{close}}), limit, sl, tp and each tp level. */
+export function absolutePrices(signal: Signal): { field: string; value: number }[] {
+  const out: { field: string; value: number }[] = [];
+  const add = (field: string, level: PriceLevel | undefined) => {
+    if (level?.kind === 'price') out.push({ field, value: level.value });
+  };
+  if (signal.signalPrice !== undefined) out.push({ field: 'price', value: signal.signalPrice });
+  add('limit', signal.order?.limit);
+  add('sl', signal.sl);
+  add('tp', signal.tp);
+  signal.tpLevels?.forEach((t, i) => add(`tp level ${i + 1}`, t.level));
+  return out;
+}
+
+const withinBand = (value: number, last: number, factor: number): boolean => Number.isFinite(value) && value >= last / factor && value <= last * factor;
+
+/** PRICE_OUT_OF_BAND for the first price outside last ÷ factor … last × factor, naming field and band. */
+export function outsideBand(prices: { field: string; value: number }[], last: number, factor: number): SignalRejectedError | undefined {
+  const wild = prices.find((p) => !withinBand(p.value, last, factor));
+  if (!wild) return undefined;
+  const low = last / factor;
+  const high = last * factor;
+  // The value goes to the audit as text: a number this wild may be one the database cannot store.
+  return new SignalRejectedError(`${wild.field} ${wild.value} is outside the band ${low}–${high} (${factor}× either side of the last price ${last}; execution.priceBandFactor)`, 'PRICE_OUT_OF_BAND', { field: wild.field, value: String(wild.value), low, high, last });
+}
+
+function withoutSignalPrice(signal: Signal): Signal {
+  const { signalPrice: _dropped, ...rest } = signal;
+  return rest;
 }
 
 function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide, price: number): void {

@@ -41,6 +41,11 @@ export class OrderSender {
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
+  /** The order an earlier delivery recorded under this client id, if any. */
+  recorded(accountId: string, clientOrderId: string): Promise<OrderRecord | undefined> {
+    return this.deps.orders.get(accountId, clientOrderId);
+  }
+
   async place(exchange: ExchangePort, requested: OrderRecord): Promise<LegResult> {
     const { orders } = this.deps;
     // The baseline of the absence proof, recorded with the intent (callers usually pass it).
