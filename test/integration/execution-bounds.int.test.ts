@@ -162,6 +162,29 @@ describe('price band around the last price (factor 10 by default)', () => {
   });
 });
 
+describe('every order record ends in a final state', () => {
+  test('a signal rejected while its order from an earlier delivery is still an intent (outcome unknown) closes that order as failed, with its event and a critical alert', async () => {
+    const { accountId } = await h.createAccount();
+    const signal = signalFor(accountId);
+    const broken = executorWith((paper) => ({ ...bind(paper), createOrder: async () => { throw new Error('ECONNRESET'); }, fetchOrderByClientId: async () => { throw new Error('network down'); } }));
+    expect((await deliver(signal, createExecutorHandler(broken, silentLogger()))).batchItemFailures).toHaveLength(1);
+    const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
+    expect(await h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'intent' });
+    // the exchange bans the IP before the retry: the signal is refused without calling it
+    await h.runtime.repos.accounts.setHalt(accountId, clock.now() + 3_600_000, 'banned in test', clock.now());
+    clock.advance(1_000);
+
+    expect((await deliver(signal)).batchItemFailures).toEqual([]);
+
+    expect((await outcomeOf(accountId, signal)).status).toBe('rejected');
+    expect(await h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'rejected', error: expect.stringContaining('outcome unknown, the signal was rejected (ACCOUNT_HALTED)') });
+    const events = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.data?.clientOrderId === clientOrderId);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order.failed', 'alert']));
+    expect(events.find((e) => e.type === 'alert')?.data).toMatchObject({ severity: 'critical' });
+    expect(notificationOf(events.find((e) => e.type === 'alert') as never)).toMatchObject({ kind: 'alert', severity: 'critical' });
+  });
+});
+
 /** ExecuteSignal on the harness's clock, whose paper exchange can be wrapped to inject failures. */
 function executorWith(wrap: (paper: ExchangePort) => ExchangePort): ExecuteSignal {
   const repos = h.runtime.repos;

@@ -92,6 +92,7 @@ export class ExecuteSignal {
       // A poison message is rejected once, not retried: it would block its group (account#symbol).
       const rejection = error instanceof SignalRejectedError ? error : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
       if (rejection) {
+        await this.abandonIntents(signal, rejection);
         await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${rejection.code}: ${rejection.message}`, clock.now());
         await this.audit(signal, 'signal.rejected', rejection.message, { code: rejection.code, ...rejection.details });
         return { status: 'rejected', code: rejection.code, reason: rejection.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
@@ -233,6 +234,13 @@ export class ExecuteSignal {
         throw new SignalRejectedError(`${error.message} (required margin ${new Big(approved.entry.margin).round(2).toString()}, available ${approved.free})`, 'INSUFFICIENT_MARGIN', { ...error.details, required: Number(approved.entry.margin), available: approved.free });
       }
       throw error;
+    }
+  }
+
+  /** The signal's own order legs an earlier delivery left as intents end failed, with an alert (never "intent" forever). */
+  private async abandonIntents(signal: Signal, rejection: SignalRejectedError): Promise<void> {
+    for (const leg of ['close', 'open', 'reduce'] as const) {
+      await this.deps.sender.abandon(signal.accountId, clientOrderIdFor(signal.signalId, leg), `the signal was rejected (${rejection.code}) before the outcome of this order was known`);
     }
   }
 

@@ -46,6 +46,16 @@ export class OrderSender {
     return this.deps.orders.get(accountId, clientOrderId);
   }
 
+  /**
+   * The signal ended (rejected) while this order was still an intent whose outcome is unknown: an
+   * earlier delivery may have sent it. It is closed as failed with a critical alert to check the
+   * exchange, so no record stays "intent" (the reconciliation then adopts a position it opened).
+   */
+  async abandon(accountId: string, clientOrderId: string, why: string): Promise<void> {
+    const record = await this.deps.orders.get(accountId, clientOrderId);
+    if (record?.status === 'intent') await this.closeUnknown(record, why);
+  }
+
   async place(exchange: ExchangePort, requested: OrderRecord): Promise<LegResult> {
     const { orders } = this.deps;
     // The baseline of the absence proof, recorded with the intent (callers usually pass it).
@@ -181,9 +191,16 @@ export class OrderSender {
    * position that did open), and the signal is rejected with ORDER_UNRESOLVED.
    */
   private async unresolved(record: OrderRecord, doubt: string): Promise<never> {
-    const error = new SignalRejectedError(`order ${record.clientOrderId} (${record.side} ${record.amount} ${record.symbol}) not found by client id, and not proven absent: ${doubt}; not sent again, check the exchange`, 'ORDER_UNRESOLVED', { clientOrderId: record.clientOrderId });
+    throw await this.closeUnknown(record, `not found by client id, and not proven absent: ${doubt}`);
+  }
+
+  /** Final state for an order whose outcome cannot be known: failed, with its event and a critical alert. */
+  private async closeUnknown(record: OrderRecord, doubt: string): Promise<SignalRejectedError> {
+    const error = new SignalRejectedError(`order ${record.clientOrderId} (${record.side} ${record.amount} ${record.symbol}) outcome unknown, ${doubt}; not sent again, check the exchange`, 'ORDER_UNRESOLVED', { clientOrderId: record.clientOrderId });
     await this.deps.audit.append({ accountId: record.accountId, type: 'alert', at: this.deps.clock.now(), signalId: record.signalId, message: error.message, data: { clientOrderId: record.clientOrderId, leg: record.leg, severity: 'critical' } });
-    return this.fail(record, error);
+    await this.deps.orders.update(record.accountId, record.clientOrderId, { status: 'rejected', error: error.message, updatedAt: this.deps.clock.now() });
+    await this.audit(record, 'order.failed', `rejected: ${error.message}`, { code: error.code, ...error.details });
+    return error;
   }
 
   private async recordResult(record: OrderRecord, order: ExchangeOrder): Promise<OrderRecord> {
