@@ -47,3 +47,20 @@ test('a signal whose number DynamoDB refuses (size 1e-320: underflow) is rejecte
   const attrs = await h.sqs.send(new GetQueueAttributesCommand({ QueueUrl: h.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
   expect(attrs.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
 });
+
+test('a message of a known signal that breaks the message schema is rejected once, naming the field; the next signal of its group executes', async () => {
+  const { accountId } = await h.createAccount();
+  const broken = { ...signalFor(accountId, 'spoisonschema00000000000000001'), intent: 'buy_the_dip' } as unknown as Signal;
+  const next = signalFor(accountId, 'spoisonschemanext0000000000001');
+  await enqueue(broken);
+  await enqueue(next);
+  const poller = new SqsPoller({ sqs: h.sqs, queueUrl: h.queueUrl, waitTimeSeconds: 0, handler: h.executor });
+
+  while ((await poller.pollOnce(0, 0)) > 0);
+
+  expect(await h.runtime.repos.signals.getSignal(accountId, broken.signalId)).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('INVALID_MESSAGE: message field intent must be one of') });
+  expect(await h.runtime.repos.signals.getSignal(accountId, next.signalId)).toMatchObject({ status: 'executed' });
+  const rejected = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected');
+  expect(rejected).toEqual([expect.objectContaining({ signalId: broken.signalId, data: { code: 'INVALID_MESSAGE' } })]);
+  expect(notificationOf(rejected[0] as never)).toMatchObject({ kind: 'signal_rejected' });
+});

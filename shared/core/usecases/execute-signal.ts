@@ -101,6 +101,20 @@ export class ExecuteSignal {
     }
   }
 
+  /**
+   * A queued message that is not a valid signal but names its account and signal: rejected once
+   * (ledger, audit, notification) rather than retried, which would block its FIFO group.
+   */
+  async rejectInvalid(owner: { accountId: string; signalId: string }, reason: string): Promise<ExecutionOutcome> {
+    const { ledger, clock } = this.deps;
+    const claim = await ledger.beginExecution({ ...owner, status: 'executing', updatedAt: clock.now() }, clock.now(), this.deps.leaseMs);
+    if (claim === 'done') return { status: 'skipped', reason: 'already executed' };
+    if (claim === 'busy') throw new TransientError(`signal ${owner.signalId} is being executed by another delivery`);
+    await ledger.finishExecution(owner.accountId, owner.signalId, 'rejected', `INVALID_MESSAGE: ${reason}`, clock.now());
+    await this.deps.audit.append({ ...owner, type: 'signal.rejected', at: clock.now(), message: reason, data: { code: 'INVALID_MESSAGE' } });
+    return { status: 'rejected', code: 'INVALID_MESSAGE', reason };
+  }
+
   private async run(signal: Signal, context: { exchange?: string }): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const account = await this.deps.accounts.get(signal.accountId);
     if (!account) throw new SignalRejectedError(`account ${signal.accountId} does not exist`, 'UNKNOWN_ACCOUNT');
