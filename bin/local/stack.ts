@@ -142,10 +142,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const candles: CandleSource = runtime.prices instanceof ReplayPriceSource ? new ReplayCandleSource(runtime.prices) : buildCandleSource(runnerEnv, options.clock);
     const strategyRunner = createStrategyRunnerHandler(buildRunStrategies(runnerEnv, options.clock, candles), { settleMs: 0, logger: createLogger('strategy-runner'), ...(options.clock ? { clock: options.clock } : {}) });
 
-    // Signals queued before a restart were lost with the in-memory queue: put the recent ones back.
-    const requeued = await requeueUnfinished(runtime.repos.documentClient, sqs, LOCAL_STAGE, queueUrl, Date.now());
-    if (requeued.requeued.length || requeued.stale.length) {
-      logger.warn('signals from before the restart', { requeued: requeued.requeued, staleNotRequeued: requeued.stale });
+    // Signals queued before a restart were lost with the in-memory queue: all are put back, and the
+    // executor executes or rejects each (an entry past its lag: SIGNAL_EXPIRED), never drops one.
+    const requeued = await requeueUnfinished(runtime.repos, sqs, LOCAL_STAGE, queueUrl, Date.now());
+    if (requeued.requeued.length || requeued.rejected.length) {
+      logger.warn('signals from before the restart', { requeued: requeued.requeued, rejectedWithoutMessage: requeued.rejected });
     }
 
     const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });

@@ -8,7 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { AuditEvent } from '../../shared/core/domain/audit';
 import { DomainError } from '../../shared/core/errors';
 import type { AuditLog } from '../../shared/core/ports/repositories';
-import type { Signal } from '../../shared/core/signal/types';
+import type { Intent, Signal } from '../../shared/core/signal/types';
 import type { ExecuteSignal, ExecutionOutcome } from '../../shared/core/usecases/execute-signal';
 import { createLogger } from '../../shared/platform/logger';
 import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
@@ -68,7 +68,13 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
       signal = parseSignal(record.body);
     } catch (error) {
       observer.failed(undefined, error);
-      throw error;
+      if (error instanceof InvalidMessageError && error.owner) {
+        // Ours but broken: rejected once with the reason, so it cannot block its group.
+        const outcome = await useCase.rejectInvalid(error.owner, error.message);
+        logger.warn('invalid signal message rejected', { signalId: error.owner.signalId, accountId: error.owner.accountId, status: outcome.status, reason: error.message });
+        return;
+      }
+      throw error; // no account to tell: the DLQ and its alarm
     }
     logger.appendKeys({ correlation_id: signal.signalId, signalId: signal.signalId, accountId: signal.accountId });
     try {
@@ -92,15 +98,21 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
   };
 }
 
-/** A message body that is not a v1 signal. */
+/** A message body that is not a v1 signal; `owner` when its account and signal id can still be read. */
 export class InvalidMessageError extends Error {
-  constructor() {
-    super('message is not a v1 signal');
+  constructor(reason = 'message is not a v1 signal', readonly owner?: { accountId: string; signalId: string }) {
+    super(reason);
     this.name = 'InvalidMessageError';
   }
 }
 
-/** A message this code did not write is a bug, not a trade: fail it so it reaches the DLQ and alarms. */
+const INTENTS: readonly string[] = ['enter_long', 'enter_short', 'close_long', 'close_short', 'close_all', 'reduce_long', 'reduce_short'] satisfies Intent[];
+
+/**
+ * A message this code did not write is a bug, not a trade. One without a readable account and
+ * signal id fails, reaching the DLQ and its alarm; one with them is rejected once for that signal
+ * (the field named), so that it never blocks its FIFO group (account#symbol).
+ */
 export function parseSignal(body: string): Signal {
   let signal: Partial<Signal>;
   try {
@@ -108,8 +120,12 @@ export function parseSignal(body: string): Signal {
   } catch {
     throw new InvalidMessageError();
   }
-  if (signal?.v !== 1 || typeof signal.signalId !== 'string' || typeof signal.accountId !== 'string' || !signal.symbol || !signal.intent) {
-    throw new InvalidMessageError();
-  }
+  if (typeof signal !== 'object' || signal === null || Array.isArray(signal) || signal.v !== 1) throw new InvalidMessageError();
+  const owner = typeof signal.signalId === 'string' && signal.signalId !== '' && typeof signal.accountId === 'string' && signal.accountId !== '' ? { accountId: signal.accountId, signalId: signal.signalId } : undefined;
+  if (!owner) throw new InvalidMessageError();
+  const broken = (field: string, bound: string) => new InvalidMessageError(`message field ${field} ${bound}`, owner);
+  if (typeof signal.symbol?.unified !== 'string' || signal.symbol.unified === '') throw broken('symbol.unified', 'must be a market symbol');
+  if (typeof signal.intent !== 'string' || !INTENTS.includes(signal.intent)) throw broken('intent', `must be one of ${INTENTS.join(', ')}`);
+  if (typeof signal.receivedAt !== 'number' || !Number.isFinite(signal.receivedAt)) throw broken('receivedAt', 'must be epoch milliseconds');
   return signal as Signal;
 }

@@ -84,3 +84,14 @@ export class ConditionalConflictError extends DomainError {
     super(message, 'CONFLICT');
   }
 }
+
+/**
+ * Errors of the program's own arithmetic that the same signal raises again on every attempt: big.js
+ * refusing a value ("[big.js] Invalid number"), a RangeError (toFixed, an array length). Retrying
+ * them would only block the signal's queue group; the signal is rejected instead.
+ */
+export function terminalArithmeticError(error: unknown): SignalRejectedError | undefined {
+  if (error instanceof RangeError) return new SignalRejectedError(`a number derived from the signal is out of range: ${error.message}`, 'NUMBER_OUT_OF_RANGE', { cause: error.name });
+  if (error instanceof Error && error.message.startsWith('[big.js]')) return new SignalRejectedError(`a number derived from the signal is not valid: ${error.message}`, 'INVALID_NUMBER', { cause: 'big.js' });
+  return undefined;
+}

@@ -23,6 +23,7 @@ import { OrderSender } from '../core/usecases/order-sender';
 import { ProtectionManager } from '../core/usecases/protection';
 import { SettlePaperTriggers } from '../core/usecases/settle-paper-triggers';
 import type { ExecutorEnv, TradingEnv } from '../platform/config';
+import { terminalStorageError } from '../platform/terminal-errors';
 import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
 import { buildRepositories, dynamoClient, type Repositories } from './repositories';
 
@@ -94,6 +95,7 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
     risk,
     clock,
     leaseMs: env.SIGNAL_LEASE_MS,
+    terminal: terminalStorageError,
     ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
     auditHold: audit,
     orders: repos.orders,

@@ -49,6 +49,11 @@ function toReply(e: unknown): Reply {
   return { status: 500, body: { code: -1000, msg: `fake-binance internal error: ${e instanceof Error ? e.message : String(e)}` } };
 }
 
+/** Binance's answer when its backend timed out: the order may or may not have been placed. */
+function statusUnknown(): Reply {
+  return { status: 408, body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' } };
+}
+
 /** A fault that answers without the request being processed, or undefined. */
 function refusal(fault: FaultSpec, serverTime: number): Reply | undefined {
   switch (fault.kind) {
@@ -71,9 +76,7 @@ function refusal(fault: FaultSpec, serverTime: number): Reply | undefined {
     case 'error':
       return { status: fault.status ?? 400, body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}.` } };
     case 'timeout':
-      return fault.accept
-        ? undefined
-        : { status: 408, delayMs: fault.delayMs, body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' } };
+      return fault.accept ? undefined : { ...statusUnknown(), delayMs: fault.delayMs };
     default:
       return undefined;
   }
@@ -84,6 +87,8 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
   const faults = new FaultQueue();
   const log: RequestLogEntry[] = [];
   const held = new Set<NodeJS.Timeout>();
+  /** Requests of late-arrival faults, applied after the next order look-up has been answered. */
+  let late: (() => void)[] = [];
 
   const run = (method: string, url: URL, rawBody: string, params: Params, header: string | string[] | undefined, fillFraction?: number): unknown => {
     const route = ROUTES[`${method} ${url.pathname}`];
@@ -99,6 +104,11 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     const rawBody = await readBody(req);
     const params = paramsOf(url.searchParams, rawBody);
     const fault = faults.take(method, url.pathname, params.symbol);
+    if (fault?.kind === 'late-arrival') {
+      const header = req.headers['x-mbx-apikey'];
+      late.push(() => run(method, url, rawBody, params, header));
+      return statusUnknown();
+    }
     const refused = fault && refusal(fault, state.now());
     if (refused) return refused;
     let reply: Reply;
@@ -111,7 +121,21 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     // The request was processed either way; only the answer is lost or replaced.
     if (fault?.kind === 'accept-then-5xx') return errorReply(errors.unknown());
     if (fault?.kind === 'timeout') return { ...reply, delayMs: fault.delayMs };
+    if (method === 'GET' && url.pathname === '/fapi/v1/order') applyLate();
     return reply;
+  };
+
+  /** The held requests reach the matching engine now: after the look-up's answer was decided. */
+  const applyLate = () => {
+    const due = late;
+    late = [];
+    for (const apply of due) {
+      try {
+        apply();
+      } catch {
+        // a late request the engine refuses changes nothing, as on the exchange
+      }
+    }
   };
 
   const send = (res: ServerResponse, reply: Reply) => {
@@ -166,7 +190,10 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
       onPriceMove(state, market.symbol);
     },
     fault: (f) => faults.add(f),
-    clearFaults: () => faults.clear(),
+    clearFaults: () => {
+      faults.clear();
+      late = [];
+    },
     orders: (apiKey) => structuredClone(state.orders.filter((o) => apiKey === undefined || o.apiKey === apiKey)),
     algoOrders: (apiKey) => structuredClone(state.algoOrders.filter((a) => apiKey === undefined || a.apiKey === apiKey)),
     trades: (apiKey) => structuredClone(state.trades.filter((t) => apiKey === undefined || t.apiKey === apiKey)),

@@ -178,7 +178,15 @@ export type FaultKind =
    * shows PARTIALLY_FILLED (the snapshot the RESULT response carries); the order then rests as
    * EXPIRED with the partial executedQty, which is what GET /fapi/v1/order returns afterwards.
    */
-  | { kind: 'partial-fill'; fraction: number };
+  | { kind: 'partial-fill'; fraction: number }
+  /**
+   * The late-arriving first request: answered at once with Binance's 408 {code:-1007} (execution
+   * status unknown) while the request itself is held, then APPLIED right after the next
+   * GET /fapi/v1/order has been answered (so that look-up says -2013 "no such order"). A market
+   * order then fills and, no longer open, frees its client id: Binance's ids are unique only among
+   * open orders, so a resend with the same id is accepted as a second order.
+   */
+  | { kind: 'late-arrival' };
 
 export type FaultSpec = {
   /** Which requests: method (any if absent), exact path, optional symbol parameter. */

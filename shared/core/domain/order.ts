@@ -57,6 +57,12 @@ export interface OrderRecord {
   averagePrice?: string;
   fee?: number;
   feeCurrency?: string;
+  /**
+   * The exchange position on the symbol just before a non-reduce-only order was first sent, signed
+   * base units (long +, short -, flat 0). After an unclear send it is one of the proofs that the
+   * order did not execute before it may be sent again (client ids are unique only among open orders).
+   */
+  positionBefore?: string;
   /** the alert's {{close}}, to measure slippage against the fill */
   signalPrice?: number;
   leverage?: number;

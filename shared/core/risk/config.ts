@@ -121,12 +121,29 @@ export interface KillSwitchConfig {
   anomalies: AnomalyConfig;
 }
 
+/** When and at what prices the executor still acts on a signal (docs/RISK.md, "Execution bounds"). */
+export interface ExecutionBounds {
+  /**
+   * An entry that waited longer than this since the webhook received it (queue backlog, retries,
+   * an outage) is rejected as SIGNAL_EXPIRED: the market it was meant for has moved on. Closes
+   * and protective orders always execute, however late.
+   */
+  maxEntryLagSeconds: number;
+  /**
+   * The absolute prices of an entry (price, limit, sl, tp levels) must lie within the market's
+   * last price ÷ factor … × factor; outside, the signal is refused before any order
+   * (PRICE_OUT_OF_BAND): a price off by orders of magnitude is a broken alert, not a trade.
+   */
+  priceBandFactor: number;
+}
+
 export interface RiskConfig {
   sizing: SizingConfig;
   /** per-strategy sizing overrides, keyed by the signal's `strategy` */
   strategySizing: Record<string, Partial<SizingConfig>>;
   limits: RiskLimits;
   switches: KillSwitchConfig;
+  execution: ExecutionBounds;
 }
 
 export const DEFAULT_RISK_CONFIG: RiskConfig = {
@@ -163,6 +180,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
     ],
     anomalies: { maxLatencyMs: 5000, maxErrorRatePct: 50, errorWindow: 10, maxSpreadBps: 30, pauseMinutes: 15 },
   },
+  execution: { maxEntryLagSeconds: 60, priceBandFactor: 10 },
 };
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

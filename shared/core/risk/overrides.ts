@@ -43,6 +43,8 @@ const BOUNDS: Record<string, Bound> = {
   'switches.maxDrawdownPct': [0, 100],
   'switches.lossStreak': [0, 100, true],
   'switches.cooldownMinutes': [0, 10_080, true],
+  'execution.maxEntryLagSeconds': [1, 86_400, true],
+  'execution.priceBandFactor': [1.01, 1000],
 };
 
 const ENUMS: Record<string, readonly string[]> = {

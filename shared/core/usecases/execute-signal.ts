@@ -29,7 +29,7 @@
 // the risk engine again (which, now counting the position, could refuse a filled entry).
 // Positions that still end up without a stop (the process died between 2 and 3) are found and
 // armed by the risk-check job from the protection recorded on the entry's order record.
-import { SignalRejectedError, TransientError } from '../errors';
+import { SignalRejectedError, terminalArithmeticError, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import { Big, floorToStep, roundToStep } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
@@ -42,7 +42,9 @@ import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
-import type { LegResult, OrderSender } from './order-sender';
+import { signedQuantity, type LegResult, type OrderSender } from './order-sender';
+import { accountRiskConfig } from '../risk/account-config';
+import type { ExecutionBounds } from '../risk/config';
 import { protectionSpecOf, type ProtectionManager } from './protection';
 import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
@@ -71,6 +73,11 @@ export interface ExecuteSignalDeps {
   auditHold?: AuditHold;
   /** the order table: a redelivery finds the entry an earlier delivery sent (see placeAndProtect) */
   orders?: Pick<OrderRepository, 'get'>;
+  /**
+   * Platform errors no retry can cure (a number the database refuses…) as a terminal rejection;
+   * undefined leaves the error retryable. Composed in shared/runtime (core knows no AWS errors).
+   */
+  terminal?: (error: unknown, signal: Signal) => SignalRejectedError | undefined;
 }
 
 /** `exchange`: the account's exchange once known (metrics dimension). */
@@ -119,13 +126,30 @@ export class ExecuteSignal {
       return { ...outcome, ...(context.exchange ? { exchange: context.exchange } : {}) };
     } catch (error) {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
-      if (error instanceof SignalRejectedError) {
-        await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${error.code}: ${error.message}`, clock.now());
-        await this.auditOutcome(signal, 'signal.rejected', error.message, { code: error.code, ...error.details });
-        return { status: 'rejected', code: error.code, reason: error.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
+      // A poison message is rejected once, not retried: it would block its group (account#symbol).
+      const rejection = error instanceof SignalRejectedError ? error : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
+      if (rejection) {
+        await this.abandonIntents(signal, rejection);
+        await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${rejection.code}: ${rejection.message}`, clock.now());
+        await this.auditOutcome(signal, 'signal.rejected', rejection.message, { code: rejection.code, ...rejection.details });
+        return { status: 'rejected', code: rejection.code, reason: rejection.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
       }
       throw error; // retryable: the message returns to the queue, the lease expires, a retry resumes
     }
+  }
+
+  /**
+   * A queued message that is not a valid signal but names its account and signal: rejected once
+   * (ledger, audit, notification) rather than retried, which would block its FIFO group.
+   */
+  async rejectInvalid(owner: { accountId: string; signalId: string }, reason: string): Promise<ExecutionOutcome> {
+    const { ledger, clock } = this.deps;
+    const claim = await ledger.beginExecution({ ...owner, status: 'executing', updatedAt: clock.now() }, clock.now(), this.deps.leaseMs);
+    if (claim === 'done') return { status: 'skipped', reason: 'already executed' };
+    if (claim === 'busy') throw new TransientError(`signal ${owner.signalId} is being executed by another delivery`);
+    await ledger.finishExecution(owner.accountId, owner.signalId, 'rejected', `INVALID_MESSAGE: ${reason}`, clock.now());
+    await this.deps.audit.append({ ...owner, type: 'signal.rejected', at: clock.now(), message: reason, data: { code: 'INVALID_MESSAGE' } });
+    return { status: 'rejected', code: 'INVALID_MESSAGE', reason };
   }
 
   private async run(signal: Signal, context: { exchange?: string }): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
@@ -134,11 +158,14 @@ export class ExecuteSignal {
     context.exchange = account.exchange;
     const entry = isEntry(signal.intent);
     // Closes always pass; only new exposure is refused (case 25). A reverse still closes.
-    const entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;
+    let entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;
     if (account.haltedUntil !== undefined && this.deps.clock.now() < account.haltedUntil) {
       // The exchange banned our IP (418): every call would fail and lengthen the ban.
       throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
     }
+    const bounds = accountRiskConfig(account).execution;
+    // A late entry trades a market that has moved on; an earlier delivery's order is resolved first.
+    entryRefusal ??= entry ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
     const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
     const credentials = account.credentials ? await this.deps.vault.decrypt(account.accountId, account.credentials) : undefined;
@@ -148,24 +175,30 @@ export class ExecuteSignal {
     const market = await exchange.loadMarket(symbol);
     const live = await exchange.fetchPosition(symbol);
     const legs = planLegs(signal, live, market);
+    const absolute = entry && !entryRefusal ? absolutePrices(signal) : [];
+    const last = absolute.length > 0 ? (await exchange.fetchPrice(symbol)).last : undefined;
+    // Refused before any order; the close of a reverse still runs.
+    if (last !== undefined) entryRefusal = outsideBand(absolute, last, bounds.priceBandFactor);
     if (entryRefusal && !legs.some((l) => l.reduceOnly)) throw entryRefusal;
     if (legs.length === 0) return { status: 'executed', summary: `nothing to do: ${describe(live)} for ${signal.intent}`, orders: [] };
 
     const book = await this.deps.book.position(account.accountId, symbol);
     const leverage = entry ? (signal.leverage ?? account.settings.defaultLeverage) : book.leverage;
-    if (entry && !entryRefusal && (signal.sl?.kind === 'price' || signal.tp?.kind === 'price')) {
+    if (entry && !entryRefusal && last !== undefined) {
       const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
-      const price = (await exchange.fetchPrice(symbol)).last;
-      if (signal.sl) validateLevel('sl', signal.sl, side, price);
-      if (signal.tp) validateLevel('tp', signal.tp, side, price);
+      if (signal.sl) validateLevel('sl', signal.sl, side, last);
+      if (signal.tp) validateLevel('tp', signal.tp, side, last);
     }
+    // A close always runs: a wild {{close}} is only left off its order records (kept for slippage analysis).
+    const reference = last ?? (live ? Number(live.entryPrice) : undefined);
+    const recorded = signal.signalPrice !== undefined && reference !== undefined && !withinBand(signal.signalPrice, reference, bounds.priceBandFactor) ? withoutSignalPrice(signal) : signal;
 
     // From the first send until the stop rests, this signal's audit events wait (step 4 above).
     this.deps.auditHold?.hold(signal.signalId);
     const accepted: ApprovedEntry[] = [];
     let result: Awaited<ReturnType<ExecuteSignal['placeAndProtect']>>;
     try {
-      result = await this.placeAndProtect(signal, exchange, legs, account, market, leverage, book, riskSnapshot, entryRefusal, accepted);
+      result = await this.placeAndProtect(signal, recorded, live, exchange, legs, account, market, leverage, book, riskSnapshot, entryRefusal, accepted);
     } catch (error) {
       // What waited is written before the error goes up; the error is the one to report (a retry
       // or the rejection's own audit event follows).
@@ -181,6 +214,10 @@ export class ExecuteSignal {
 
   private async placeAndProtect(
     signal: Signal,
+    /** the signal as its close records keep it (a wild price left off) */
+    recorded: Signal,
+    /** the live position read before any leg: what an unclear entry send is checked against */
+    live: ExchangePosition | undefined,
     exchange: ExchangePort,
     legs: PlannedLeg[],
     account: Account,
@@ -201,7 +238,7 @@ export class ExecuteSignal {
       // the one closing leg first, so `book` (read above) is still the position it closes.
       if (leg.reduceOnly) {
         await this.deps.protection.cancelAll(exchange, book);
-        const record = this.orderRecord(signal, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
+        const record = this.orderRecord(recorded, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
         placed.push((await this.placeMarket(exchange, record, leg.exitReason, book)).record.clientOrderId);
         continue;
       }
@@ -231,6 +268,8 @@ export class ExecuteSignal {
       await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
       const record = await this.entryRecord(exchange, signal, account, market, leg.side, approved.entry.amount, approved.entry.leverage);
       accepted.push(approved.entry); // its `risk.accepted` write is awaited after arming
+      // What an unclear send is checked against: flat after the close of a reverse, else the live read.
+      record.positionBefore = placed.length > 0 ? '0' : signedQuantity(live);
       const result = await this.placeEntry(exchange, record, approved);
       resting = result.kind === 'resting';
       placed.push(result.record.clientOrderId);
@@ -304,6 +343,26 @@ export class ExecuteSignal {
       }
       throw error;
     }
+  }
+
+  /** The signal's own order legs an earlier delivery left as intents end failed, with an alert (never "intent" forever). */
+  private async abandonIntents(signal: Signal, rejection: SignalRejectedError): Promise<void> {
+    for (const leg of ['close', 'open', 'reduce'] as const) {
+      await this.deps.sender.abandon(signal.accountId, clientOrderIdFor(signal.signalId, leg), `the signal was rejected (${rejection.code}) before the outcome of this order was known`);
+    }
+  }
+
+  /**
+   * SIGNAL_EXPIRED when the entry waited longer than the account allows since the webhook received
+   * it. Not when an earlier delivery already recorded its order: that one may be on the exchange,
+   * and the order sender must resolve it (find, adopt, book, protect), not leave it behind.
+   */
+  private async expiry(signal: Signal, bounds: ExecutionBounds): Promise<SignalRejectedError | undefined> {
+    const lagMs = this.deps.clock.now() - signal.receivedAt;
+    const maxLagMs = bounds.maxEntryLagSeconds * 1000;
+    if (lagMs <= maxLagMs) return undefined;
+    if (await this.deps.sender.recorded(signal.accountId, clientOrderIdFor(signal.signalId, 'open'))) return undefined;
+    return new SignalRejectedError(`entry expired: it waited ${(lagMs / 1000).toFixed(1)} s since receipt, over the account's bound of ${bounds.maxEntryLagSeconds} s (execution.maxEntryLagSeconds)`, 'SIGNAL_EXPIRED', { lagMs, maxLagMs });
   }
 
   /** Halts the account after a 418 ban: no call reaches the exchange until it ends; an alert says so. */
@@ -452,6 +511,37 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
       return [{ leg: 'reduce', side: closingSide(want), reduceOnly: true, amount: amount.toString(), exitReason: 'signal' }];
     }
   }
+}
+
+/** The entry's absolute prices by field name: price ({{close}}), limit, sl, tp and each tp level. */
+export function absolutePrices(signal: Signal): { field: string; value: number }[] {
+  const out: { field: string; value: number }[] = [];
+  const add = (field: string, level: PriceLevel | undefined) => {
+    if (level?.kind === 'price') out.push({ field, value: level.value });
+  };
+  if (signal.signalPrice !== undefined) out.push({ field: 'price', value: signal.signalPrice });
+  add('limit', signal.order?.limit);
+  add('sl', signal.sl);
+  add('tp', signal.tp);
+  signal.tpLevels?.forEach((t, i) => add(`tp level ${i + 1}`, t.level));
+  return out;
+}
+
+const withinBand = (value: number, last: number, factor: number): boolean => Number.isFinite(value) && value >= last / factor && value <= last * factor;
+
+/** PRICE_OUT_OF_BAND for the first price outside last ÷ factor … last × factor, naming field and band. */
+export function outsideBand(prices: { field: string; value: number }[], last: number, factor: number): SignalRejectedError | undefined {
+  const wild = prices.find((p) => !withinBand(p.value, last, factor));
+  if (!wild) return undefined;
+  const low = last / factor;
+  const high = last * factor;
+  // The value goes to the audit as text: a number this wild may be one the database cannot store.
+  return new SignalRejectedError(`${wild.field} ${wild.value} is outside the band ${low}–${high} (${factor}× either side of the last price ${last}; execution.priceBandFactor)`, 'PRICE_OUT_OF_BAND', { field: wild.field, value: String(wild.value), low, high, last });
+}
+
+function withoutSignalPrice(signal: Signal): Signal {
+  const { signalPrice: _dropped, ...rest } = signal;
+  return rest;
 }
 
 function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide, price: number): void {

@@ -124,3 +124,18 @@ test('partial-fill: the answer shows PARTIALLY_FILLED, the order then reads EXPI
   expect(later).toMatchObject({ status: 'expired', filled: 0.006, average: 65000 });
   expect(fake.position(KEY, 'BTCUSDT').amount).toBe(0.006);
 });
+
+test('late-arrival: -1007 at once, the look-up says "no such order", then the held request fills and frees its id: a resend is a SECOND order', async () => {
+  fake.fault({ match: ORDER, kind: 'late-arrival' });
+
+  const error = await rejectionOf(buy('it-la-1'));
+  expect(error.message).toContain('-1007');
+  expect(fake.orders(KEY)).toHaveLength(0); // held, not yet applied
+  await expect(ex.fetchOrder('', BTC, { clientOrderId: 'it-la-1' })).rejects.toBeInstanceOf(ccxt.OrderNotFound);
+  // applied right after that answer: filled, so the id is no longer among the open orders
+  expect(fake.orders(KEY)).toEqual([expect.objectContaining({ clientOrderId: 'it-la-1', status: 'FILLED' })]);
+  await buy('it-la-1'); // what a resend on "absent" alone does
+
+  expect(fake.orders(KEY).map((o) => [o.clientOrderId, o.status])).toEqual([['it-la-1', 'FILLED'], ['it-la-1', 'FILLED']]);
+  expect(fake.position(KEY, 'BTCUSDT').amount).toBe(0.02);
+});

@@ -189,3 +189,27 @@ test('case 22: a client order id the exchange already holds (-4116) adopts the e
   const adopted = (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'order.adopted');
   expect(adopted).toEqual([expect.objectContaining({ message: expect.stringContaining('duplicate client id') })]);
 });
+
+test('open-only client ids: the first request arrives after the look-up said "absent" and fills: the fills and the position forbid a resend, the next look-up adopts it: ONE order', async () => {
+  const { accountId, apiKey } = await s.newAccount();
+  const signal = signalFor(accountId, sid('latearrival'));
+  s.fake.fault({ match: ORDER_POST, kind: 'late-arrival' });
+  const log = requestsSince(s.fake);
+
+  const result = await deliver(liveExecutor(s.h), signal);
+
+  const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
+  expect(result.batchItemFailures).toEqual([]);
+  expect(orderPosts(log()).map((r) => r.status)).toEqual([408]); // never sent again
+  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clientOrderId, status: 'FILLED', executedQty: 0.015 })]);
+  expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0.015);
+  // the evidence was read between the "absent" look-up and the adopting one
+  const reads = log().map((r) => `${r.method} ${r.path} ${r.status}`);
+  const absent = reads.indexOf('GET /fapi/v1/order 400');
+  expect(absent).toBeGreaterThan(-1);
+  expect(reads.slice(absent + 1)).toEqual(expect.arrayContaining(['GET /fapi/v1/userTrades 200', 'GET /fapi/v1/order 200']));
+  expect(await s.h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'filled', filled: '0.015', positionBefore: '0' });
+  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([expect.objectContaining({ side: 'long', quantity: '0.015' })]);
+  expect((await s.h.runtime.repos.audit.listByAccount(accountId)).map((e) => e.type)).toContain('order.adopted');
+  expect((await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId))?.status).toBe('executed');
+});

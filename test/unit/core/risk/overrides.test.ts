@@ -219,3 +219,18 @@ describe('applyRiskSetting: keys that are not plain names', () => {
     expect(() => applyRiskSetting(undefined, 'limits.symbolMaxLeverage.__proto__=5')).toThrow(RiskSettingError);
   });
 });
+
+describe('applyRiskSetting: execution bounds (entry lag, price band)', () => {
+  it('sets them per account within their bounds; the defaults are 60 s and a factor of 10', () => {
+    expect(DEFAULT_RISK_CONFIG.execution).toEqual({ maxEntryLagSeconds: 60, priceBandFactor: 10 });
+    const overrides = applyRiskSetting(applyRiskSetting(undefined, 'execution.maxEntryLagSeconds=300'), 'execution.priceBandFactor=2');
+    expect(resolveRiskConfig(overrides).execution).toEqual({ maxEntryLagSeconds: 300, priceBandFactor: 2 });
+  });
+
+  it('refuses a lag under a second or over a day, a fraction of a second, and a band of 1 or less', () => {
+    expect(refusal('execution.maxEntryLagSeconds=0').message).toBe('execution.maxEntryLagSeconds: must be from 1 to 86400');
+    expect(refusal('execution.maxEntryLagSeconds=86401').field).toBe('execution.maxEntryLagSeconds');
+    expect(refusal('execution.maxEntryLagSeconds=1.5').message).toBe('execution.maxEntryLagSeconds: must be a whole number');
+    expect(refusal('execution.priceBandFactor=1').message).toBe('execution.priceBandFactor: must be from 1.01 to 1000');
+  });
+});

@@ -3,7 +3,7 @@
 import Big from 'big.js';
 import type { ExchangePosition, MarketInfo } from '../../../../shared/core/ports/exchange';
 import type { Intent, Signal } from '../../../../shared/core/signal/types';
-import { checkCapabilities, planLegs } from '../../../../shared/core/usecases/execute-signal';
+import { absolutePrices, checkCapabilities, outsideBand, planLegs } from '../../../../shared/core/usecases/execute-signal';
 import type { ExchangeCapabilities, ExchangePort } from '../../../../shared/core/ports/exchange';
 import { triggerPrice } from '../../../../shared/core/usecases/protection';
 
@@ -82,5 +82,32 @@ describe('checkCapabilities: entries an exchange cannot carry out safely are ref
     expect(codeOf(() => checkCapabilities(signal('enter_long'), exchange({ derivatives: false, conditionalOrders: false, trailingStop: false })))).toBe('ok');
     // no native trailing stop: a plain stop stands in, moved by the risk-check job
     expect(codeOf(() => checkCapabilities(signal('enter_long', { trailPct: 1 }), exchange({ trailingStop: false })))).toBe('ok');
+  });
+});
+
+describe('price band: absolute prices of an entry within the last price ÷/× the factor', () => {
+  const price = (value: number) => ({ kind: 'price' as const, value });
+  const pct = (value: number) => ({ kind: 'percent' as const, value });
+
+  test('every absolute price is named; percent levels are relative to the market and not listed', () => {
+    const s = signal('enter_long', { signalPrice: 50_000, order: { type: 'limit', limit: price(49_000) }, sl: price(48_000), tp: pct(2), tpLevels: [{ level: pct(1), sharePct: 50 }, { level: price(55_000), sharePct: 50 }] });
+    expect(absolutePrices(s)).toEqual([
+      { field: 'price', value: 50_000 },
+      { field: 'limit', value: 49_000 },
+      { field: 'sl', value: 48_000 },
+      { field: 'tp level 2', value: 55_000 },
+    ]);
+  });
+
+  test('the bounds themselves pass; just outside, the first offending field is refused with the band', () => {
+    expect(outsideBand([{ field: 'sl', value: 5_000 }, { field: 'tp', value: 500_000 }], 50_000, 10)).toBeUndefined();
+    const refusal = outsideBand([{ field: 'price', value: 50_000 }, { field: 'tp', value: 500_001 }], 50_000, 10);
+    expect(refusal).toMatchObject({ code: 'PRICE_OUT_OF_BAND', retryable: false, details: { field: 'tp', value: '500001', low: 5_000, high: 500_000, last: 50_000 } });
+    expect(refusal?.message).toBe('tp 500001 is outside the band 5000–500000 (10× either side of the last price 50000; execution.priceBandFactor)');
+  });
+
+  test('a value that is not a finite number is outside any band; its text, not the number, goes to the audit', () => {
+    expect(outsideBand([{ field: 'price', value: Number.POSITIVE_INFINITY }], 50_000, 10)?.details).toMatchObject({ value: 'Infinity' });
+    expect(outsideBand([{ field: 'price', value: 1e308 }], 50_000, 10)?.details).toMatchObject({ value: '1e+308' });
   });
 });

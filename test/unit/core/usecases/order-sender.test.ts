@@ -1,12 +1,14 @@
 // OrderSender: exactly-once placement of one leg against a scripted exchange (no network).
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../../../../shared/core/errors';
 import type { OrderRecord } from '../../../../shared/core/domain/order';
-import { DuplicateClientOrderIdError, type ExchangeOrder, type ExchangePort } from '../../../../shared/core/ports/exchange';
+import { DuplicateClientOrderIdError, type ExchangeOrder, type ExchangePort, type ExchangeTrade } from '../../../../shared/core/ports/exchange';
+import type { AuditEvent } from '../../../../shared/core/domain/audit';
 import type { AuditLog } from '../../../../shared/core/ports/repositories';
 import { OrderSender } from '../../../../shared/core/usecases/order-sender';
 import { MemoryOrders } from '../memory-repos';
 
-const audit: AuditLog = { append: jest.fn(async () => undefined), listByAccount: jest.fn(async () => []) };
+let events: AuditEvent[] = [];
+const audit: AuditLog = { append: jest.fn(async (e: AuditEvent) => void events.push(e)), listByAccount: jest.fn(async () => []) };
 
 const intent = (over: Partial<OrderRecord> = {}): OrderRecord => ({
   accountId: 'acc-1',
@@ -19,6 +21,7 @@ const intent = (over: Partial<OrderRecord> = {}): OrderRecord => ({
   reduceOnly: false,
   amount: '0.01',
   status: 'intent',
+  positionBefore: '0',
   createdAt: 1,
   updatedAt: 1,
   ...over,
@@ -48,7 +51,8 @@ function exchange(overrides: Partial<ExchangePort>): ExchangePort {
     loadMarket: unexpected('loadMarket'),
     fetchPrice: unexpected('fetchPrice'),
     fetchBalance: unexpected('fetchBalance'),
-    fetchPosition: unexpected('fetchPosition'),
+    // flat unless a test says otherwise: the absence proof's position read
+    fetchPosition: jest.fn(async () => undefined),
     fetchPositions: unexpected('fetchPositions'),
     setLeverage: unexpected('setLeverage'),
     createOrder: unexpected('createOrder'),
@@ -63,6 +67,7 @@ let orders: MemoryOrders;
 let sleeps: number[];
 let sender: OrderSender;
 beforeEach(() => {
+  events = [];
   orders = new MemoryOrders();
   sleeps = [];
   sender = new OrderSender({ orders, audit, clock: { now: () => 10 }, lookupBackoffMs: [100, 200, 400], sleep: async (ms) => void sleeps.push(ms) });
@@ -172,4 +177,106 @@ test('a resting conditional order is reported as resting', async () => {
 
   expect(result.kind).toBe('resting');
   expect(orders.rows.get(intent().clientOrderId)?.status).toBe('open');
+});
+
+const long = (quantity: string) => ({ symbol: 'BTC/USDT:USDT', side: 'long' as const, quantity, entryPrice: '50000', leverage: 1, unrealizedPnl: 0 });
+const fill = (over: Partial<ExchangeTrade> = {}): ExchangeTrade => ({ id: 't1', symbol: 'BTC/USDT:USDT', side: 'buy', amount: '0.01', price: '50000', fee: 0.25, timestamp: 5, ...over });
+
+test('case 5 of the final states: a resend refused for good after an unclear send marks the order failed with its event', async () => {
+  const createOrder = jest.fn().mockRejectedValueOnce(new Error('503 Service Unavailable')).mockRejectedValueOnce(new SignalRejectedError('Margin is insufficient.', 'INSUFFICIENT_MARGIN'));
+  const ex = exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined) });
+
+  await expect(sender.place(ex, intent())).rejects.toMatchObject({ code: 'INSUFFICIENT_MARGIN' });
+  expect(createOrder).toHaveBeenCalledTimes(2);
+  expect(orders.rows.get(intent().clientOrderId)).toMatchObject({ status: 'rejected', error: 'Margin is insufficient.' });
+  expect(events.filter((e) => e.type === 'order.failed')).toEqual([expect.objectContaining({ data: expect.objectContaining({ code: 'INSUFFICIENT_MARGIN' }) })]);
+});
+
+test('open-only uniqueness: the look-up says absent but a fill under our client id exists: not resent; the next look-up adopts it', async () => {
+  const createOrder = jest.fn(async () => { throw new Error('ETIMEDOUT'); });
+  const fetchOrderByClientId = jest.fn().mockResolvedValueOnce(undefined).mockResolvedValueOnce(filled());
+  const fetchMyTrades = jest.fn(async () => [fill({ clientOrderId: intent().clientOrderId })]);
+  const ex = exchange({ createOrder, fetchOrderByClientId, fetchMyTrades });
+
+  const result = await sender.place(ex, intent({ createdAt: 50_000 }));
+
+  expect(createOrder).toHaveBeenCalledTimes(1);
+  expect(result.kind).toBe('filled');
+  expect(fetchMyTrades).toHaveBeenCalledWith('BTC/USDT:USDT', 40_000); // from the intent, less the clock-skew margin
+  expect(orders.rows.get(intent().clientOrderId)).toMatchObject({ status: 'filled', filled: '0.01' });
+});
+
+test('open-only uniqueness: a fill on our side without a client id is no proof of absence either', async () => {
+  const createOrder = jest.fn(async () => { throw new Error('ETIMEDOUT'); });
+  const ex = exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined), fetchMyTrades: jest.fn(async () => [fill({ side: 'sell' }), fill({ id: 't2' })]) });
+
+  await expect(sender.place(ex, intent())).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED' });
+  expect(createOrder).toHaveBeenCalledTimes(1);
+});
+
+test('open-only uniqueness: the position moved since the first send and the order is never found: rejected ORDER_UNRESOLVED with a critical alert, never a second order', async () => {
+  const createOrder = jest.fn(async () => { throw new Error('ETIMEDOUT'); });
+  const ex = exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined), fetchMyTrades: jest.fn(async () => []), fetchPosition: jest.fn(async () => long('0.01')) });
+
+  const error = await sender.place(ex, intent()).catch((e: unknown) => e);
+
+  expect(error).toBeInstanceOf(SignalRejectedError);
+  expect(error).toMatchObject({ code: 'ORDER_UNRESOLVED', message: expect.stringContaining('the position moved from 0 to 0.01') });
+  expect(createOrder).toHaveBeenCalledTimes(1);
+  expect(sleeps).toEqual([100, 200, 400]); // every look-up was tried before giving up
+  expect(orders.rows.get(intent().clientOrderId)).toMatchObject({ status: 'rejected', error: expect.stringContaining('not proven absent') });
+  expect(events.map((e) => e.type)).toEqual(['order.intent', 'alert', 'order.failed']);
+  expect(events[1]?.data).toMatchObject({ severity: 'critical', clientOrderId: intent().clientOrderId });
+});
+
+test('open-only uniqueness: fills that cannot be read are no proof: not resent', async () => {
+  const createOrder = jest.fn(async () => { throw new Error('ETIMEDOUT'); });
+  const ex = exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined), fetchMyTrades: jest.fn(async () => { throw new Error('HTTP 500'); }) });
+
+  await expect(sender.place(ex, intent())).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED', message: expect.stringContaining('could not be read (HTTP 500)') });
+  expect(createOrder).toHaveBeenCalledTimes(1);
+});
+
+test('proven absent (no fill since the intent, position unchanged): resent once with the same id', async () => {
+  const createOrder = jest.fn().mockRejectedValueOnce(new Error('ETIMEDOUT')).mockResolvedValueOnce(filled());
+  const ex = exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined), fetchMyTrades: jest.fn(async () => [fill({ side: 'sell' })]), fetchPosition: jest.fn(async () => long('0.05')) });
+
+  const result = await sender.place(ex, intent({ positionBefore: '0.05' }));
+
+  expect(result.kind).toBe('filled');
+  expect(createOrder).toHaveBeenCalledTimes(2);
+});
+
+test('the position before the first send is read and recorded with the intent when the caller gives none', async () => {
+  const fetchPosition = jest.fn(async () => ({ ...long('0.3'), side: 'short' as const }));
+  const createOrder = jest.fn(async () => { expect(orders.rows.get(intent().clientOrderId)?.positionBefore).toBe('-0.3'); return filled(); });
+  const { positionBefore: _none, ...withoutBaseline } = intent();
+
+  await sender.place(exchange({ createOrder, fetchPosition }), withoutBaseline);
+
+  expect(createOrder).toHaveBeenCalledTimes(1);
+  expect(fetchPosition).toHaveBeenCalledTimes(1);
+});
+
+test('an intent left by an earlier delivery without a baseline is not sent on "absent" alone', async () => {
+  const { positionBefore: _none, ...legacy } = intent();
+  await orders.putIntent(legacy);
+  const createOrder = jest.fn();
+
+  await expect(sender.place(exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined) }), intent())).rejects.toMatchObject({ code: 'ORDER_UNRESOLVED' });
+  expect(createOrder).not.toHaveBeenCalled();
+  expect(orders.rows.get(intent().clientOrderId)?.status).toBe('rejected');
+});
+
+test('reduce-only orders cannot add exposure: "absent" on look-up is enough to resend (no fills or position read)', async () => {
+  const createOrder = jest.fn().mockRejectedValueOnce(new Error('ETIMEDOUT')).mockResolvedValueOnce(filled({ side: 'sell', reduceOnly: true }));
+  const fetchMyTrades = jest.fn();
+  const fetchPosition = jest.fn();
+  const { positionBefore: _none, ...close } = intent({ side: 'sell', reduceOnly: true, leg: 'close' });
+
+  await sender.place(exchange({ createOrder, fetchOrderByClientId: jest.fn(async () => undefined), fetchMyTrades, fetchPosition }), close);
+
+  expect(createOrder).toHaveBeenCalledTimes(2);
+  expect(fetchMyTrades).not.toHaveBeenCalled();
+  expect(fetchPosition).not.toHaveBeenCalled();
 });

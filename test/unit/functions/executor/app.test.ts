@@ -144,7 +144,37 @@ describe('executor handler: logs', () => {
   });
 });
 
+describe('executor handler: a broken message of a known signal', () => {
+  it('is rejected once through the use case (not reported for retry), so its group goes on', async () => {
+    const execute = jest.fn(async () => ({ status: 'executed' as const, summary: 'ok', orders: [], exchange: 'paper' }));
+    const rejectInvalid = jest.fn(async () => ({ status: 'rejected' as const, code: 'INVALID_MESSAGE', reason: 'x' }));
+    const handler = createExecutorHandler({ execute, rejectInvalid } as unknown as ExecuteSignal, testLogger('executor'), new ExecutorMetrics(capturedMetrics('executor').metrics, () => NOW));
+    const broken = JSON.stringify({ ...signal('s1'), intent: 'moon' });
+
+    const { result } = await captureStdout(() => handler(batch(record(broken, 'm1'), record(JSON.stringify(signal('s2')), 'm2')), context));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(rejectInvalid).toHaveBeenCalledWith({ accountId: 'acc-1', signalId: 's1' }, expect.stringContaining('message field intent must be one of enter_long'));
+    expect(execute).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('parseSignal', () => {
+  it('names the broken field when the account and signal id can be read', () => {
+    const error = (body: unknown) => {
+      try {
+        parseSignal(JSON.stringify(body));
+      } catch (e) {
+        return e as InvalidMessageError;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(error({ ...signal('s'), intent: 'moon' })).toMatchObject({ owner: { accountId: 'acc-1', signalId: 's' }, message: expect.stringContaining('intent') });
+    expect(error({ ...signal('s'), symbol: {} }).message).toBe('message field symbol.unified must be a market symbol');
+    expect(error({ ...signal('s'), receivedAt: '1' }).message).toBe('message field receivedAt must be epoch milliseconds');
+    expect(error({ ...signal('s'), accountId: '' }).owner).toBeUndefined();
+  });
+
   it('refuses anything that is not a v1 signal', () => {
     for (const body of ['', 'null', '[]', '{"v":2}', JSON.stringify({ ...signal('s'), intent: undefined })]) expect(() => parseSignal(body)).toThrow(InvalidMessageError);
     expect(parseSignal(JSON.stringify(signal('s'))).signalId).toBe('s');
