@@ -56,11 +56,13 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const telegramChatIds = options.telegramChatIds ?? contextList(app, 'telegramChatIds');
   const notifyEmail = options.notifyEmail ?? (app.node.tryGetContext('notifyEmail') as string | undefined);
   const discord = options.discord ?? contextFlag(app, 'discord');
+  const keyAuditTrailLogGroup = options.keyAuditTrailLogGroup ?? (app.node.tryGetContext('keyAuditTrailLogGroup') as string | undefined);
   return {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(telegramChatIds ? { telegramChatIds } : {}),
     ...(notifyEmail ? { notifyEmail } : {}),
     ...(discord !== undefined ? { discord } : {}),
+    ...(keyAuditTrailLogGroup ? { keyAuditTrailLogGroup } : {}),
   };
 }
 

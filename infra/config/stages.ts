@@ -164,6 +164,12 @@ export interface StageConfig {
   telegram: TelegramConfig;
   notify: NotifyConfig;
   report: ReportConfig;
+  /**
+   * Off by default: an alarm on any Decrypt of the exchange-credentials key by a principal other
+   * than the executor and risk-check roles, counted from CloudTrail. Needs a trail delivering
+   * management events to this CloudWatch Logs group (`-c keyAuditTrailLogGroup=<name>`).
+   */
+  keyAudit?: { trailLogGroupName: string };
 }
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
@@ -289,6 +295,8 @@ export interface StageOverrides {
   notifyEmail?: string;
   /** `-c discord=true` */
   discord?: boolean;
+  /** `-c keyAuditTrailLogGroup=<CloudTrail log group name>` */
+  keyAuditTrailLogGroup?: string;
 }
 
 export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env: NodeJS.ProcessEnv = process.env): StageConfig {
@@ -302,6 +310,7 @@ export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env
       ...(overrides.notifyEmail ? { email: overrides.notifyEmail } : {}),
       ...(overrides.discord !== undefined ? { discord: overrides.discord } : {}),
     },
+    ...(overrides.keyAuditTrailLogGroup ? { keyAudit: { trailLogGroupName: overrides.keyAuditTrailLogGroup } } : {}),
   };
   validateStageConfig(result);
   return result;
@@ -326,6 +335,8 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1) problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
   problems.push(...strategyRunnerProblems(config.strategyRunner));
   problems.push(...notificationProblems(config));
+  // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
+  if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName)) problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
   if (!EMAIL.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
   for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
   if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);

@@ -32,6 +32,8 @@ export interface SecureFunctionProps {
   reservedConcurrentExecutions?: number;
   /** retries of an asynchronous invocation (Lambda's default is 2) */
   retryAttempts?: number;
+  /** a fixed role name, for a role another stack's policy names by ARN (infra/config/principals.ts); unset: generated */
+  roleName?: string;
 }
 
 export class SecureFunction extends Construct {
@@ -49,6 +51,7 @@ export class SecureFunction extends Construct {
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (execution role)`,
+      ...(props.roleName === undefined ? {} : { roleName: props.roleName }),
     });
     this.logGroup.grantWrite(this.role);
 

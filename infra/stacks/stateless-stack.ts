@@ -19,6 +19,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
+import { functionRoleName } from '../config/principals';
 import { RISK_CHECK_EVERY_MINUTES, telegramEnabled, type RunnerTimeframe, type StageConfig, type Weekday } from '../config/stages';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
 import type { NotificationResources } from './stateful-stack';
@@ -337,6 +338,8 @@ export class StatelessStack extends Stack {
       entry: 'functions/executor/handler.ts',
       description: `${APP_PREFIX} ${stage}: executes queued signals on the exchange`,
       serviceName: 'executor',
+      // named: the credentials key policy lets this role decrypt (infra/config/principals.ts)
+      roleName: functionRoleName(stage, 'executor'),
       timeout: executorTimeout,
       memorySize: config.executor.memorySize,
       ...(config.executor.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.executor.reservedConcurrency }),
@@ -403,6 +406,7 @@ export class StatelessStack extends Stack {
       entry: 'functions/risk-check/handler.ts',
       description: `${APP_PREFIX} ${stage}: risk check (book vs exchange, stops, equity, kill switches)`,
       serviceName: 'risk-check',
+      roleName: functionRoleName(stage, 'risk-check'),
       timeout: Duration.seconds(risk.timeoutSeconds),
       memorySize: risk.memorySize,
       ...(risk.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: risk.reservedConcurrency }),
