@@ -8,7 +8,7 @@ import { APP_PREFIX, stackName, type Stage } from '../shared/platform/resource-n
 import { getStageConfig, PLACEHOLDER_ALARM_EMAIL, type StageConfig, type StageOverrides } from './config/stages';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { StatefulStack } from './stacks/stateful-stack';
-import { StatelessStack } from './stacks/stateless-stack';
+import { StatelessStack, webhookApiThrottledMetricName } from './stacks/stateless-stack';
 
 export interface BuiltApp {
   app: App;
@@ -99,7 +99,10 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     signalQueue: stateless.signalQueue,
     signalDlq: stateless.signalDlq,
     notifierDlq: stateless.notifierDlq,
-    httpApi: stateless.httpApi,
+    webhookApi: stateless.api,
+    webhookApiThrottledMetricName: webhookApiThrottledMetricName(stage),
+    webAclMetricName: stateless.webAcl.webAclName,
+    accountRateMetricName: stateless.webAcl.accountRateMetricName,
     executor: stateless.executor.fn,
     riskCheck: stateless.riskCheck.fn,
     report: stateless.report.fn,

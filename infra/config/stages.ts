@@ -16,6 +16,14 @@ export interface ThrottleConfig {
   burstLimit: number;
 }
 
+/** WAF rate-based rule: at most `limit` requests per `windowSeconds` on one webhook path (one account). */
+export interface AccountRateLimit {
+  /** WAF allows 10..2,000,000,000 */
+  limit: number;
+  /** WAF evaluation windows: 60, 120, 300 or 600 s */
+  windowSeconds: 60 | 120 | 300 | 600;
+}
+
 export interface WebhookConfig {
   timeoutSeconds: number;
   memorySize: number;
@@ -26,6 +34,8 @@ export interface WebhookConfig {
   /** empty = no source-IP check */
   ipAllowlist: readonly string[];
   throttle: ThrottleConfig;
+  /** per account (per /webhook/{account} path) at the WAF, before the stage throttle */
+  accountRateLimit: AccountRateLimit;
 }
 
 export interface ExecutorConfig {
@@ -182,6 +192,9 @@ const webhookCommon = {
   maxSignalAgeMs: 60_000,
   maxFutureSkewMs: 5_000,
   dedupTtlHours: 168,
+  // 60 a minute per account: a strategy on dozens of symbols alerts a few times a minute at most,
+  // and below the stage's rate (25/s in prod) it takes many spammed accounts to reach the budget.
+  accountRateLimit: { limit: 60, windowSeconds: 60 },
 } as const;
 
 const executorCommon = {
@@ -338,6 +351,8 @@ export function validateStageConfig(config: StageConfig): void {
   // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
   if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName)) problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
   if (!EMAIL.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  if (!Number.isInteger(webhook.accountRateLimit.limit) || webhook.accountRateLimit.limit < 10 || webhook.accountRateLimit.limit > 2_000_000_000) problems.push('webhook.accountRateLimit.limit must be an integer 10..2000000000 (AWS WAF rate-based rule)');
+  if (![60, 120, 300, 600].includes(webhook.accountRateLimit.windowSeconds)) problems.push('webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600 (AWS WAF evaluation windows)');
   for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
   if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
 }

@@ -72,6 +72,17 @@ describe('stage config', () => {
     expect(() => validateStageConfig(config)).toThrow(/batchSize/);
   });
 
+  it.each([
+    [{ limit: 9, windowSeconds: 60 }, /webhook.accountRateLimit.limit must be an integer 10..2000000000/],
+    [{ limit: 60.5, windowSeconds: 60 }, /webhook.accountRateLimit.limit must be an integer/],
+    [{ limit: 60, windowSeconds: 30 }, /webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600/],
+  ])('rejects a per-account rate limit AWS WAF would refuse: %j', (accountRateLimit, message) => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.webhook = { ...config.webhook, accountRateLimit: accountRateLimit as StageConfig['webhook']['accountRateLimit'] };
+
+    expect(() => validateStageConfig(config)).toThrow(message);
+  });
+
   it('rejects a signal lease that does not outlive the executor timeout', () => {
     const config: StageConfig = { ...buildStageConfigs({}).prod };
     config.executor = { ...config.executor, signalLeaseMs: config.executor.timeoutSeconds * 1000 };
