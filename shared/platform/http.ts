@@ -41,6 +41,6 @@ export function requestBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase
  * the deployed webhook API) at identity.sourceIp.
  */
 export const sourceIp = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): string => {
-  const context = event.requestContext as (APIGatewayProxyEventV2['requestContext'] & { identity?: { sourceIp?: string } }) | undefined;
-  return context?.http?.sourceIp ?? context?.identity?.sourceIp ?? '';
+  const context = event.requestContext as { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } | undefined;
+  return (context?.http ?? context?.identity)?.sourceIp ?? '';
 };
