@@ -57,12 +57,16 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const notifyEmail = options.notifyEmail ?? (app.node.tryGetContext('notifyEmail') as string | undefined);
   const discord = options.discord ?? contextFlag(app, 'discord');
   const keyAuditTrailLogGroup = options.keyAuditTrailLogGroup ?? (app.node.tryGetContext('keyAuditTrailLogGroup') as string | undefined);
+  // `-c staticEgress=true` takes the cheaper kind (docs/SECURITY.md)
+  const egress: unknown = options.staticEgress ?? app.node.tryGetContext('staticEgress');
+  const staticEgress = egress === true || egress === 'true' ? 'nat-instance' : (egress as string | undefined);
   return {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(telegramChatIds ? { telegramChatIds } : {}),
     ...(notifyEmail ? { notifyEmail } : {}),
     ...(discord !== undefined ? { discord } : {}),
     ...(keyAuditTrailLogGroup ? { keyAuditTrailLogGroup } : {}),
+    ...(staticEgress ? { staticEgress } : {}),
   };
 }
 
@@ -88,6 +92,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     credentialsKey: stateful.credentialsKey,
     notifications: stateful.notifications,
     reportsBucketName: stateful.reportsBucketName,
+    ...(stateful.egressIp ? { egressAllocationId: stateful.egressIp.attrAllocationId } : {}),
   });
   const monitoring = new MonitoringStack(app, 'Monitoring', {
     stackName: stackName(stage, 'monitoring'),

@@ -7,6 +7,10 @@ import { STAGES, type Stage } from '../../shared/platform/resource-names';
 /** TradingView's published webhook source addresses (FACTS.md, TradingView webhooks). */
 export const TRADINGVIEW_WEBHOOK_IPS: readonly string[] = ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'];
 
+/** How the exchange-calling functions get one fixed public IP (docs/SECURITY.md: cost and trade-off). */
+export type StaticEgressKind = 'nat-instance' | 'nat-gateway';
+export const STATIC_EGRESS_KINDS: readonly StaticEgressKind[] = ['nat-instance', 'nat-gateway'];
+
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface ThrottleConfig {
@@ -180,6 +184,11 @@ export interface StageConfig {
    * management events to this CloudWatch Logs group (`-c keyAuditTrailLogGroup=<name>`).
    */
   keyAudit?: { trailLogGroupName: string };
+  /**
+   * Off by default: the executor and the risk check run in a VPC behind one NAT with an Elastic
+   * IP (output EgressIp), so users can restrict their exchange keys to it (`-c staticEgress=nat-instance`).
+   */
+  staticEgress?: StaticEgressKind;
 }
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
@@ -310,6 +319,8 @@ export interface StageOverrides {
   discord?: boolean;
   /** `-c keyAuditTrailLogGroup=<CloudTrail log group name>` */
   keyAuditTrailLogGroup?: string;
+  /** `-c staticEgress=nat-instance|nat-gateway` */
+  staticEgress?: string;
 }
 
 export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env: NodeJS.ProcessEnv = process.env): StageConfig {
@@ -324,6 +335,7 @@ export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env
       ...(overrides.discord !== undefined ? { discord: overrides.discord } : {}),
     },
     ...(overrides.keyAuditTrailLogGroup ? { keyAudit: { trailLogGroupName: overrides.keyAuditTrailLogGroup } } : {}),
+    ...(overrides.staticEgress ? { staticEgress: overrides.staticEgress as StaticEgressKind } : {}),
   };
   validateStageConfig(result);
   return result;
@@ -348,6 +360,7 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1) problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
   problems.push(...strategyRunnerProblems(config.strategyRunner));
   problems.push(...notificationProblems(config));
+  if (config.staticEgress !== undefined && !STATIC_EGRESS_KINDS.includes(config.staticEgress)) problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
   // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
   if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName)) problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
   if (!EMAIL.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);

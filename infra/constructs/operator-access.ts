@@ -34,6 +34,8 @@ export interface OperatorAccessProps {
   stage: string;
   tables: Record<TableName, ITable>;
   credentialsKey: IKey;
+  /** the SSM parameter holding the fixed egress IP, when the stage has one (`account add` prints it) */
+  egressIpParameterName?: string;
 }
 
 export class OperatorAccess extends Construct {
@@ -58,6 +60,9 @@ export class OperatorAccess extends Construct {
         conditions: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
       }),
       new PolicyStatement({ sid: 'FlattenThroughTheSignalQueue', actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [queueArn] }),
+      ...(props.egressIpParameterName
+        ? [new PolicyStatement({ sid: 'ReadTheEgressIp', actions: ['ssm:GetParameter'], resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${props.egressIpParameterName}`] })]
+        : []),
     ];
     this.policy = new ManagedPolicy(this, 'Policy', {
       description: `${APP_PREFIX} ${stage}: what the CLI needs against the stage (tables, seal credentials, flatten); no kms:Decrypt`,

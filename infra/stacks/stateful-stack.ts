@@ -7,7 +7,9 @@ import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } fr
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnEIP } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -37,6 +39,9 @@ export interface StatefulStackProps extends StackProps {
 }
 
 const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Where the fixed egress IP is published for the CLI (`account add --stage X` prints it). */
+export const egressIpParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/egress-ip`;
 
 /** The metric the credentials Decrypt alarm counts (stage option keyAudit). */
 export const CREDENTIALS_DECRYPT_BY_OTHERS_METRIC = 'CredentialsDecryptByOthers';
@@ -114,6 +119,8 @@ export class StatefulStack extends Stack {
   readonly credentialsKey: Key;
   /** the CLI's role and managed policy against this stage (no decrypt) */
   readonly operatorAccess: OperatorAccess;
+  /** the fixed outbound address of the exchange-calling functions (stage option staticEgress) */
+  readonly egressIp?: CfnEIP;
   /** any other principal's Decrypt on the credentials key, from CloudTrail (stage option keyAudit) */
   readonly credentialsDecryptAlarm?: Alarm;
   /** encrypts the alarm topic; CloudWatch alarms may use it to publish */
@@ -174,7 +181,13 @@ export class StatefulStack extends Stack {
       // with broad KMS rights in its IAM policy decrypt every key) is not added.
       policy: credentialsKeyPolicy(stage),
     });
-    this.operatorAccess = new OperatorAccess(this, 'Operator', { stage, tables: this.tables, credentialsKey: this.credentialsKey });
+    if (config.staticEgress) this.egressIp = this.fixedEgressIp(stage, config);
+    this.operatorAccess = new OperatorAccess(this, 'Operator', {
+      stage,
+      tables: this.tables,
+      credentialsKey: this.credentialsKey,
+      ...(this.egressIp ? { egressIpParameterName: egressIpParameterName(stage) } : {}),
+    });
 
     this.alarmTopicKey = new Key(this, 'AlarmTopicKey', {
       description: `${stage}: encrypts the alarm SNS topic`,
@@ -299,6 +312,26 @@ export class StatefulStack extends Stack {
       telegramWebhookSecret: this.telegramWebhookSecret,
       discordWebhookSecret: this.discordWebhookSecret,
     };
+  }
+
+  /**
+   * The Elastic IP the stateless stack's NAT sends from. Here, not beside the NAT: it is what users
+   * whitelist on their exchange keys, so it must survive a stateless redeploy or replacement.
+   * Output and SSM parameter (/tvat/<stage>/egress-ip) for `account add` to print.
+   */
+  private fixedEgressIp(stage: string, config: StageConfig): CfnEIP {
+    const eip = new CfnEIP(this, 'EgressElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: `${APP_PREFIX}-${stage}-egress` }] });
+    eip.applyRemovalPolicy(config.removalPolicy);
+    new CfnOutput(this, 'EgressIp', {
+      description: 'The one address the executor and the risk check call the exchanges from: allow it on each exchange API key (IP restriction)',
+      value: eip.attrPublicIp,
+    });
+    new StringParameter(this, 'EgressIpParameter', {
+      parameterName: egressIpParameterName(stage),
+      description: `${APP_PREFIX} ${stage}: the exchange-calling functions' fixed outbound IP`,
+      stringValue: eip.attrPublicIp,
+    });
+    return eip;
   }
 
   /**

@@ -21,6 +21,7 @@ import { functionRoleName } from '../config/principals';
 import { RISK_CHECK_EVERY_MINUTES, telegramEnabled, type RunnerTimeframe, type StageConfig, type Weekday } from '../config/stages';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
+import { StaticEgress } from '../constructs/static-egress';
 import { WebhookFirewall } from '../constructs/webhook-firewall';
 import type { NotificationResources } from './stateful-stack';
 
@@ -164,6 +165,8 @@ export interface StatelessStackProps extends StackProps {
    * signs links to them (mailed when an e-mail cannot attach the chart).
    */
   reportsBucketName: string;
+  /** the stateful stack's Elastic IP (stage option staticEgress): the executor and risk check send from it */
+  egressAllocationId?: string;
 }
 
 /** The REST API's stage: the first segment of its URLs (https://<id>.execute-api.<region>.amazonaws.com/live/webhook). */
@@ -201,6 +204,8 @@ export class StatelessStack extends Stack {
   readonly api: RestApi;
   /** the WAF web ACL on the API's stage: per-account rate limit, source-IP allowlists */
   readonly webAcl: WebhookFirewall;
+  /** the VPC and NAT behind the fixed egress IP, when the stage has one */
+  readonly egress?: StaticEgress;
   readonly paperTickRule: Rule;
   readonly riskCheck: SecureFunction;
   readonly riskCheckRule: Rule;
@@ -255,6 +260,10 @@ export class StatelessStack extends Stack {
       deadLetterQueue: { queue: this.signalDlq, maxReceiveCount: config.executor.maxReceiveCount },
       removalPolicy: RemovalPolicy.DESTROY,
     });
+
+    // Fixed outbound IP (stage option): the functions that sign exchange requests run behind it.
+    this.egress = config.staticEgress && props.egressAllocationId ? new StaticEgress(this, 'Egress', { stage, kind: config.staticEgress, eipAllocationId: props.egressAllocationId }) : undefined;
+    const exchangeNetwork = this.egress ? { network: { vpc: this.egress.vpc, securityGroup: this.egress.functionSecurityGroup } } : {};
 
     const common = {
       projectRoot,
@@ -393,6 +402,7 @@ export class StatelessStack extends Stack {
       serviceName: 'executor',
       // named: the credentials key policy lets this role decrypt (infra/config/principals.ts)
       roleName: functionRoleName(stage, 'executor'),
+      ...exchangeNetwork,
       timeout: executorTimeout,
       memorySize: config.executor.memorySize,
       ...(config.executor.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.executor.reservedConcurrency }),
@@ -460,6 +470,7 @@ export class StatelessStack extends Stack {
       description: `${APP_PREFIX} ${stage}: risk check (book vs exchange, stops, equity, kill switches)`,
       serviceName: 'risk-check',
       roleName: functionRoleName(stage, 'risk-check'),
+      ...exchangeNetwork,
       timeout: Duration.seconds(risk.timeoutSeconds),
       memorySize: risk.memorySize,
       ...(risk.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: risk.reservedConcurrency }),
