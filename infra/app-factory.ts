@@ -8,7 +8,7 @@ import { APP_PREFIX, stackName, type Stage } from '../shared/platform/resource-n
 import { getStageConfig, PLACEHOLDER_ALARM_EMAIL, type StageConfig, type StageOverrides } from './config/stages';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { StatefulStack } from './stacks/stateful-stack';
-import { StatelessStack } from './stacks/stateless-stack';
+import { StatelessStack, webhookApiThrottledMetricName } from './stacks/stateless-stack';
 
 export interface BuiltApp {
   app: App;
@@ -54,13 +54,21 @@ function contextFlag(app: App, name: string): boolean | undefined {
 function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
   const telegramChatIds = options.telegramChatIds ?? contextList(app, 'telegramChatIds');
+  const telegramUserIds = options.telegramUserIds ?? contextList(app, 'telegramUserIds');
   const notifyEmail = options.notifyEmail ?? (app.node.tryGetContext('notifyEmail') as string | undefined);
   const discord = options.discord ?? contextFlag(app, 'discord');
+  const keyAuditTrailLogGroup = options.keyAuditTrailLogGroup ?? (app.node.tryGetContext('keyAuditTrailLogGroup') as string | undefined);
+  // `-c staticEgress=true` takes the cheaper kind (docs/SECURITY.md)
+  const egress: unknown = options.staticEgress ?? app.node.tryGetContext('staticEgress');
+  const staticEgress = egress === true || egress === 'true' ? 'nat-instance' : (egress as string | undefined);
   return {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(telegramChatIds ? { telegramChatIds } : {}),
+    ...(telegramUserIds ? { telegramUserIds } : {}),
     ...(notifyEmail ? { notifyEmail } : {}),
     ...(discord !== undefined ? { discord } : {}),
+    ...(keyAuditTrailLogGroup ? { keyAuditTrailLogGroup } : {}),
+    ...(staticEgress ? { staticEgress } : {}),
   };
 }
 
@@ -86,6 +94,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     credentialsKey: stateful.credentialsKey,
     notifications: stateful.notifications,
     reportsBucketName: stateful.reportsBucketName,
+    ...(stateful.egressIp ? { egressAllocationId: stateful.egressIp.attrAllocationId } : {}),
   });
   const monitoring = new MonitoringStack(app, 'Monitoring', {
     stackName: stackName(stage, 'monitoring'),
@@ -97,7 +106,10 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     signalQueue: stateless.signalQueue,
     signalDlq: stateless.signalDlq,
     notifierDlq: stateless.notifierDlq,
-    httpApi: stateless.httpApi,
+    webhookApi: stateless.api,
+    webhookApiThrottledMetricName: webhookApiThrottledMetricName(stage),
+    webAclMetricName: stateless.webAcl.webAclName,
+    accountRateMetricName: stateless.webAcl.accountRateMetricName,
     executor: stateless.executor.fn,
     riskCheck: stateless.riskCheck.fn,
     report: stateless.report.fn,

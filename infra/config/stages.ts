@@ -7,6 +7,10 @@ import { STAGES, type Stage } from '../../shared/platform/resource-names';
 /** TradingView's published webhook source addresses (FACTS.md, TradingView webhooks). */
 export const TRADINGVIEW_WEBHOOK_IPS: readonly string[] = ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'];
 
+/** How the exchange-calling functions get one fixed public IP (docs/SECURITY.md: cost and trade-off). */
+export type StaticEgressKind = 'nat-instance' | 'nat-gateway';
+export const STATIC_EGRESS_KINDS: readonly StaticEgressKind[] = ['nat-instance', 'nat-gateway'];
+
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface ThrottleConfig {
@@ -14,6 +18,14 @@ export interface ThrottleConfig {
   rateLimit: number;
   /** short bursts above the rate */
   burstLimit: number;
+}
+
+/** WAF rate-based rule: at most `limit` requests per `windowSeconds` on one webhook path (one account). */
+export interface AccountRateLimit {
+  /** WAF allows 10..2,000,000,000 */
+  limit: number;
+  /** WAF evaluation windows: 60, 120, 300 or 600 s */
+  windowSeconds: 60 | 120 | 300 | 600;
 }
 
 export interface WebhookConfig {
@@ -26,6 +38,8 @@ export interface WebhookConfig {
   /** empty = no source-IP check */
   ipAllowlist: readonly string[];
   throttle: ThrottleConfig;
+  /** per account (per /webhook/{account} path) at the WAF, before the stage throttle */
+  accountRateLimit: AccountRateLimit;
 }
 
 export interface ExecutorConfig {
@@ -94,6 +108,11 @@ export interface TelegramConfig {
    * Given with `-c telegramChatIds=123,-456`, so the ids stay out of the repository.
    */
   chatIds: readonly string[];
+  /**
+   * The people whose commands the bot obeys (Telegram user ids), in the chats above: a group may
+   * hold members who are not owners. Given with `-c telegramUserIds=123`; required with chat ids.
+   */
+  userIds: readonly string[];
   /** the bot's webhook function (POST /telegram); Telegram waits for its answer */
   bot: FunctionSize;
   /** SNS alarm topic → Telegram */
@@ -164,6 +183,17 @@ export interface StageConfig {
   telegram: TelegramConfig;
   notify: NotifyConfig;
   report: ReportConfig;
+  /**
+   * Off by default: an alarm on any Decrypt of the exchange-credentials key by a principal other
+   * than the executor and risk-check roles, counted from CloudTrail. Needs a trail delivering
+   * management events to this CloudWatch Logs group (`-c keyAuditTrailLogGroup=<name>`).
+   */
+  keyAudit?: { trailLogGroupName: string };
+  /**
+   * Off by default: the executor and the risk check run in a VPC behind one NAT with an Elastic
+   * IP (output EgressIp), so users can restrict their exchange keys to it (`-c staticEgress=nat-instance`).
+   */
+  staticEgress?: StaticEgressKind;
 }
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
@@ -176,6 +206,9 @@ const webhookCommon = {
   maxSignalAgeMs: 60_000,
   maxFutureSkewMs: 5_000,
   dedupTtlHours: 168,
+  // 60 a minute per account: a strategy on dozens of symbols alerts a few times a minute at most,
+  // and below the stage's rate (25/s in prod) it takes many spammed accounts to reach the budget.
+  accountRateLimit: { limit: 60, windowSeconds: 60 },
 } as const;
 
 const executorCommon = {
@@ -200,7 +233,7 @@ const strategyRunnerCommon = { timeframes: ['15m', '1h', '4h', '1d'], timeoutSec
 
 // Telegram: 10 s for a command (Telegram waits on the answer and redelivers a slow one); the
 // relay sends one short message. Small functions: 256 MB is for the faster cold start, not memory.
-const telegramCommon = { chatIds: [], bot: { timeoutSeconds: 10, memorySize: 256 }, alarmRelay: { timeoutSeconds: 15, memorySize: 256 } } as const;
+const telegramCommon = { chatIds: [], userIds: [], bot: { timeoutSeconds: 10, memorySize: 256 }, alarmRelay: { timeoutSeconds: 15, memorySize: 256 } } as const;
 
 // Notifier: a batch of up to 50 audit events collected for up to 5 s becomes a few messages; three
 // retries (bisected) before a batch's records go to the notifier DLQ; 60 s covers a slow channel
@@ -285,10 +318,16 @@ export interface StageOverrides {
   alarmEmail?: string;
   /** `-c telegramChatIds=123,-456` */
   telegramChatIds?: readonly string[];
+  /** `-c telegramUserIds=123` */
+  telegramUserIds?: readonly string[];
   /** `-c notifyEmail=you@example.org` */
   notifyEmail?: string;
   /** `-c discord=true` */
   discord?: boolean;
+  /** `-c keyAuditTrailLogGroup=<CloudTrail log group name>` */
+  keyAuditTrailLogGroup?: string;
+  /** `-c staticEgress=nat-instance|nat-gateway` */
+  staticEgress?: string;
 }
 
 export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env: NodeJS.ProcessEnv = process.env): StageConfig {
@@ -296,12 +335,22 @@ export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env
   const result: StageConfig = {
     ...config,
     ...(overrides.alarmEmail ? { alarmEmail: overrides.alarmEmail } : {}),
-    ...(overrides.telegramChatIds ? { telegram: { ...config.telegram, chatIds: [...overrides.telegramChatIds] } } : {}),
+    ...(overrides.telegramChatIds || overrides.telegramUserIds
+      ? {
+          telegram: {
+            ...config.telegram,
+            ...(overrides.telegramChatIds ? { chatIds: [...overrides.telegramChatIds] } : {}),
+            ...(overrides.telegramUserIds ? { userIds: [...overrides.telegramUserIds] } : {}),
+          },
+        }
+      : {}),
     notify: {
       ...config.notify,
       ...(overrides.notifyEmail ? { email: overrides.notifyEmail } : {}),
       ...(overrides.discord !== undefined ? { discord: overrides.discord } : {}),
     },
+    ...(overrides.keyAuditTrailLogGroup ? { keyAudit: { trailLogGroupName: overrides.keyAuditTrailLogGroup } } : {}),
+    ...(overrides.staticEgress ? { staticEgress: overrides.staticEgress as StaticEgressKind } : {}),
   };
   validateStageConfig(result);
   return result;
@@ -326,7 +375,12 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1) problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
   problems.push(...strategyRunnerProblems(config.strategyRunner));
   problems.push(...notificationProblems(config));
+  if (config.staticEgress !== undefined && !STATIC_EGRESS_KINDS.includes(config.staticEgress)) problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
+  // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
+  if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName)) problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
   if (!EMAIL.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
+  if (!Number.isInteger(webhook.accountRateLimit.limit) || webhook.accountRateLimit.limit < 10 || webhook.accountRateLimit.limit > 2_000_000_000) problems.push('webhook.accountRateLimit.limit must be an integer 10..2000000000 (AWS WAF rate-based rule)');
+  if (![60, 120, 300, 600].includes(webhook.accountRateLimit.windowSeconds)) problems.push('webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600 (AWS WAF evaluation windows)');
   for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
   if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
 }
@@ -349,6 +403,9 @@ function notificationProblems(config: StageConfig): string[] {
   const { telegram, notify, report } = config;
   for (const id of telegram.chatIds) if (!/^-?\d{1,20}$/.test(id)) problems.push(`telegram.chatIds: "${id}" is not a numeric chat id`);
   if (new Set(telegram.chatIds).size !== telegram.chatIds.length) problems.push('telegram.chatIds: a chat is listed twice');
+  for (const id of telegram.userIds) if (!/^\d{1,20}$/.test(id)) problems.push(`telegram.userIds: "${id}" is not a numeric user id`);
+  if (new Set(telegram.userIds).size !== telegram.userIds.length) problems.push('telegram.userIds: a person is listed twice');
+  if (telegram.chatIds.length > 0 && telegram.userIds.length === 0) problems.push('telegram.userIds: name at least one person the bot obeys (-c telegramUserIds=…)');
   if (telegram.bot.timeoutSeconds < 1 || telegram.bot.timeoutSeconds > 29) problems.push('telegram.bot.timeoutSeconds must be 1..29 (HTTP API integration timeout)');
   if (notify.email !== undefined && !EMAIL.test(notify.email)) problems.push(`notify.email "${notify.email}" is not an e-mail address`);
   const n = notify.notifier;

@@ -4,6 +4,7 @@
 import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type ISecurityGroup, type IVpc, SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { Architecture, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -32,6 +33,10 @@ export interface SecureFunctionProps {
   reservedConcurrentExecutions?: number;
   /** retries of an asynchronous invocation (Lambda's default is 2) */
   retryAttempts?: number;
+  /** a fixed role name, for a role another stack's policy names by ARN (infra/config/principals.ts); unset: generated */
+  roleName?: string;
+  /** run in these private subnets (the fixed-egress VPC, infra/constructs/static-egress.ts); unset: no VPC */
+  network?: { vpc: IVpc; securityGroup: ISecurityGroup };
 }
 
 export class SecureFunction extends Construct {
@@ -49,6 +54,7 @@ export class SecureFunction extends Construct {
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (execution role)`,
+      ...(props.roleName === undefined ? {} : { roleName: props.roleName }),
     });
     this.logGroup.grantWrite(this.role);
 
@@ -73,7 +79,18 @@ export class SecureFunction extends Construct {
       },
       ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
+      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [props.network.securityGroup] } : {}),
     });
+    // With our own role, Lambda's VPC permissions are not added for us: the network interfaces it
+    // creates in the subnets. EC2 takes no resource for these actions (as AWSLambdaVPCAccessExecutionRole).
+    if (props.network) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: ['*'],
+        }),
+      );
+    }
 
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
@@ -85,7 +102,9 @@ export class SecureFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Resource "*" is only on xray:PutTraceSegments/PutTelemetryRecords, added by Lambda active tracing; X-Ray has no resource-level permissions for these actions. A test asserts no other statement of this role uses "*".',
+        'Resource "*" is only on xray:PutTraceSegments/PutTelemetryRecords, added by Lambda active tracing; X-Ray has no resource-level permissions for these actions' +
+        (props.network ? ', and on the EC2 network-interface actions Lambda needs to run in the fixed-egress VPC (as its AWSLambdaVPCAccessExecutionRole: these take no resource). ' : '. ') +
+        'A test asserts no other statement of this role uses "*".',
     });
   }
 

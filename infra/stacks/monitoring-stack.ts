@@ -7,8 +7,8 @@
 // Every alarm notifies the stateful stack's SNS topic and says what to do in its description; the
 // thresholds and why they are what they are are next to each.
 import { METRIC, METRICS_NAMESPACE } from '../../shared/platform/metric-names';
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -48,7 +48,13 @@ export interface MonitoringStackProps extends StackProps {
   signalDlq: IQueue;
   /** failed audit-stream batches of the notifier */
   notifierDlq: IQueue;
-  httpApi: IHttpApi;
+  /** the webhook REST API (its metrics are by ApiName) */
+  webhookApi: RestApi;
+  /** the access-log metric of its 429 answers (stateless stack's metric filter) */
+  webhookApiThrottledMetricName: string;
+  /** the WAF web ACL's and its per-account rate rule's metric names (AWS/WAFV2 dimensions WebACL, Rule, Region) */
+  webAclMetricName: string;
+  accountRateMetricName: string;
   functions: readonly MonitoredFunction[];
   executor: IFunction;
   /** the every-minute risk check: alarmed when it stops being invoked */
@@ -83,6 +89,8 @@ export const SIGNAL_LATENCY_PERIODS = 3;
  * change moves a local-time schedule, plus an hour of slack for the scheduler's retries.
  */
 export const REPORT_MISSED_HOURS = 26;
+/** The signal-queue age alarm: older than this many visibility timeouts (each 6 × the executor timeout). */
+export const SIGNAL_QUEUE_AGE_VISIBILITY_TIMEOUTS = 2;
 
 interface AlarmOptions {
   evaluationPeriods?: number;
@@ -185,11 +193,55 @@ export class MonitoringStack extends Stack {
     alarm(
       'WebhookApi5xxAlarm',
       'webhook-api-5xx',
-      new Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx', dimensionsMap: { ApiId: props.httpApi.apiId }, period: FIVE_MINUTES, statistic: 'Sum' }),
+      props.webhookApi.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
       1,
       ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       'The webhook API answered 5xx: TradingView re-sends such alerts up to 3 times, and alerts may be lost. ' +
         'Check the webhook function errors and its access log group (integrationError), and the signal queue; dedup stops the re-sends from trading twice.',
+    );
+
+    // 429 from the stage throttle: real alerts (closes included) were refused. TradingView does not
+    // re-send a 4xx, so each one is an alert that never traded. Counted from the access log.
+    alarm(
+      'WebhookApi429Alarm',
+      'webhook-api-429',
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: props.webhookApiThrottledMetricName, statistic: 'Sum', period: FIVE_MINUTES }),
+      1,
+      ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      "The webhook API's stage throttle answered 429: alerts that passed the firewall were refused, and TradingView does not re-send them. " +
+        "Read the access log group (status 429: sourceIp, path): a flood from TradingView's addresses means someone aims alerts at this URL (rotate the webhook tokens and paths), " +
+        'a burst of real alerts means webhook.throttle in the stage config is too low. Check the positions on the exchange: a refused close left a position open.',
+    );
+
+    // WAF's per-account rule (429 too): one account's path got more than its share.
+    alarm(
+      'WebhookAccountRateLimitedAlarm',
+      'webhook-account-rate-limited',
+      new Metric({
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensionsMap: { WebACL: props.webAclMetricName, Rule: props.accountRateMetricName, Region: Aws.REGION },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      }),
+      1,
+      ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      `One webhook path (one account) went over its rate limit (${config.webhook.accountRateLimit.limit} per ${config.webhook.accountRateLimit.windowSeconds} s) and WAF answered 429: that account's alerts beyond it were NOT traded; other accounts are unaffected. ` +
+        "Open the web ACL's sampled requests (WAF console, rule AccountRateLimit) for the path: a misfiring alert loop in TradingView, or someone aiming alerts at that account's URL (rotate its token).",
+    );
+
+    // Signals waiting: the executor is not consuming (mapping disabled, throttled, failing), so
+    // alerts are acknowledged but not traded. One retry of a failed message waits one visibility
+    // timeout (6 × the executor timeout); older than two of those is a stuck queue, not a retry.
+    const visibilitySeconds = config.executor.timeoutSeconds * 6;
+    alarm(
+      'SignalQueueAgeAlarm',
+      'signal-queue-age',
+      props.signalQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+      visibilitySeconds * SIGNAL_QUEUE_AGE_VISIBILITY_TIMEOUTS,
+      ComparisonOperator.GREATER_THAN_THRESHOLD,
+      `The oldest signal on the FIFO queue has waited more than ${visibilitySeconds * SIGNAL_QUEUE_AGE_VISIBILITY_TIMEOUTS} s (${SIGNAL_QUEUE_AGE_VISIBILITY_TIMEOUTS} visibility timeouts): acknowledged alerts are not being traded. ` +
+        "Check the executor's SQS event source mapping (enabled?), its errors and throttles, and the logs for the failing group (account#SYMBOL): FIFO holds every later signal of that group behind it.",
     );
 
     const executorTimeoutMs = config.executor.timeoutSeconds * 1000;
@@ -302,7 +354,7 @@ export class MonitoringStack extends Stack {
     const dim = (name: string) => `\${PROP('Dim.${name}')}`;
     const graph = (title: string, left: IMetric[], width = 8, extra: Partial<ConstructorParameters<typeof GraphWidget>[0]> = {}) => new GraphWidget({ title, left, width, height: 6, period, ...extra });
     const tables = TABLE_NAMES.map((t) => `TableName="${tableName(stage, t)}"`).join(' OR ');
-    const api = (metricName: string, statistic: string, label = metricName) => new Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: { ApiId: props.httpApi.apiId }, statistic, period, label });
+    const api = (metricName: string, statistic: string, label = metricName) => props.webhookApi.metric(metricName, { statistic, period, label });
 
     const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${APP_PREFIX}-${stage}`, defaultInterval: Duration.days(1) });
     dashboard.addWidgets(
@@ -360,7 +412,7 @@ export class MonitoringStack extends Stack {
       ], 12),
     );
     dashboard.addWidgets(
-      graph('API requests and errors', [api('Count', 'Sum', 'requests'), api('4xx', 'Sum'), api('5xx', 'Sum')]),
+      graph('API requests and errors', [api('Count', 'Sum', 'requests'), api('4XXError', 'Sum', '4xx'), api('5XXError', 'Sum', '5xx')]),
       graph('API latency (ms)', [api('Latency', 'p50', 'latency p50'), api('Latency', 'p99', 'latency p99'), api('IntegrationLatency', 'p99', 'integration p99')]),
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8, height: 6 }),
     );

@@ -4,8 +4,13 @@
 // data, and the owner's secrets and verified address survive a stateless redeploy.
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnEIP } from 'aws-cdk-lib/aws-ec2';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type CfnSecret, type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
@@ -14,7 +19,10 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, TABLE_NAMES, credentialsKeyAlias, tableName, type TableName } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
+import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
+import { DECRYPTING_FUNCTIONS, functionRoleName, operatorRoleName, roleArn } from '../config/principals';
 import type { StageConfig } from '../config/stages';
+import { OperatorAccess } from '../constructs/operator-access';
 
 /**
  * The notification secrets, as the stateless stack takes them. (The e-mail channel's SES identity
@@ -32,6 +40,69 @@ export interface StatefulStackProps extends StackProps {
 
 const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Where the fixed egress IP is published for the CLI (`account add --stage X` prints it). */
+export const egressIpParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/egress-ip`;
+
+/** The metric the credentials Decrypt alarm counts (stage option keyAudit). */
+export const CREDENTIALS_DECRYPT_BY_OTHERS_METRIC = 'CredentialsDecryptByOthers';
+
+/**
+ * Key administration for the account, as AWS's documented key-administrator statement, without
+ * the actions that would hand out use of the key: no kms:Create* (CreateGrant; CreateAlias kept),
+ * no kms:Delete* beyond DeleteAlias. Everything needed to keep the key manageable (policy,
+ * rotation, enable/disable, tags, aliases, scheduled deletion) stays, so the key never becomes
+ * unmanageable. PutKeyPolicy is administration too: whoever holds it can rewrite this policy;
+ * that is a visible, CloudTrail-logged change (alert on it), not a silent decrypt.
+ */
+export const KEY_ADMIN_ACTIONS: readonly string[] = [
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/**
+ * Who may do what with the exchange-credentials key. The account root stays the principal (IAM
+ * policies must allow it as well), narrowed by aws:PrincipalArn to the named roles for key use:
+ * Decrypt for the executor and the risk check, GenerateDataKey for the operator role, both only
+ * with the {accountId} encryption context the key vault always sends
+ * (shared/adapters/keyvault/kms-key-vault.ts). Nobody gets kms:*, ReEncrypt or CreateGrant.
+ */
+export function credentialsKeyPolicy(stage: string): PolicyDocument {
+  const root = new AccountRootPrincipal();
+  const withAccountContext = { StringLike: { 'kms:EncryptionContext:accountId': '*' } };
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({ sid: 'KeyAdministration', principals: [root], actions: [...KEY_ADMIN_ACTIONS], resources: ['*'] }),
+      new PolicyStatement({
+        sid: 'DecryptByTheFunctionsThatTrade',
+        principals: [root],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { ...withAccountContext, ArnEquals: { 'aws:PrincipalArn': DECRYPTING_FUNCTIONS.map((fn) => roleArn(functionRoleName(stage, fn))) } },
+      }),
+      new PolicyStatement({
+        sid: 'SealByTheOperator',
+        principals: [root],
+        actions: ['kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { ...withAccountContext, ArnEquals: { 'aws:PrincipalArn': [roleArn(operatorRoleName(stage))] } },
+      }),
+    ],
+  });
+}
+
 /**
  * The reports bucket's name: fixed per stage, account and region (≤ 63 characters for any stage
  * name the config accepts), like the table names. The stateless stack names the bucket and its
@@ -44,8 +115,14 @@ export function reportsBucketName(stage: string): string {
 
 export class StatefulStack extends Stack {
   readonly tables: Record<TableName, Table>;
-  /** envelope key for exchange API credentials: the CLI encrypts, only the executor decrypts */
+  /** envelope key for exchange API credentials: the operator role seals, only the executor and the risk check open */
   readonly credentialsKey: Key;
+  /** the CLI's role and managed policy against this stage (no decrypt) */
+  readonly operatorAccess: OperatorAccess;
+  /** the fixed outbound address of the exchange-calling functions (stage option staticEgress) */
+  readonly egressIp?: CfnEIP;
+  /** any other principal's Decrypt on the credentials key, from CloudTrail (stage option keyAudit) */
+  readonly credentialsDecryptAlarm?: Alarm;
   /** encrypts the alarm topic; CloudWatch alarms may use it to publish */
   readonly alarmTopicKey: Key;
   readonly alarmTopic: Topic;
@@ -100,6 +177,16 @@ export class StatefulStack extends Stack {
       description: `${stage}: envelope encryption of exchange API credentials (encryption context {accountId})`,
       enableKeyRotation: true,
       removalPolicy: config.removalPolicy,
+      // Given explicitly, so CDK's default (kms:* for the account root, which lets any principal
+      // with broad KMS rights in its IAM policy decrypt every key) is not added.
+      policy: credentialsKeyPolicy(stage),
+    });
+    if (config.staticEgress) this.egressIp = this.fixedEgressIp(stage, config);
+    this.operatorAccess = new OperatorAccess(this, 'Operator', {
+      stage,
+      tables: this.tables,
+      credentialsKey: this.credentialsKey,
+      ...(this.egressIp ? { egressIpParameterName: egressIpParameterName(stage) } : {}),
     });
 
     this.alarmTopicKey = new Key(this, 'AlarmTopicKey', {
@@ -135,6 +222,7 @@ export class StatefulStack extends Stack {
       }),
     );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    if (config.keyAudit) this.credentialsDecryptAlarm = this.decryptByOthersAlarm(stage, config.keyAudit.trailLogGroupName);
 
     // Notifications by e-mail go through Amazon SES, which can attach the report's chart (an SNS
     // e-mail subscription carries text only). SES sends only from a verified identity: this is the
@@ -224,6 +312,58 @@ export class StatefulStack extends Stack {
       telegramWebhookSecret: this.telegramWebhookSecret,
       discordWebhookSecret: this.discordWebhookSecret,
     };
+  }
+
+  /**
+   * The Elastic IP the stateless stack's NAT sends from. Here, not beside the NAT: it is what users
+   * whitelist on their exchange keys, so it must survive a stateless redeploy or replacement.
+   * Output and SSM parameter (/tvat/<stage>/egress-ip) for `account add` to print.
+   */
+  private fixedEgressIp(stage: string, config: StageConfig): CfnEIP {
+    const eip = new CfnEIP(this, 'EgressElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: `${APP_PREFIX}-${stage}-egress` }] });
+    eip.applyRemovalPolicy(config.removalPolicy);
+    new CfnOutput(this, 'EgressIp', {
+      description: 'The one address the executor and the risk check call the exchanges from: allow it on each exchange API key (IP restriction)',
+      value: eip.attrPublicIp,
+    });
+    new StringParameter(this, 'EgressIpParameter', {
+      parameterName: egressIpParameterName(stage),
+      description: `${APP_PREFIX} ${stage}: the exchange-calling functions' fixed outbound IP`,
+      stringValue: eip.attrPublicIp,
+    });
+    return eip;
+  }
+
+  /**
+   * CloudTrail → a metric filter on the trail's log group → an alarm on the alarm topic, for any
+   * Decrypt on the credentials key (refused ones included) by a principal other than the executor
+   * and risk-check roles. Needs a trail that delivers management events to CloudWatch Logs, which
+   * this stack does not create (one trail per account is the usual set-up; a second costs money).
+   */
+  private decryptByOthersAlarm(stage: string, trailLogGroupName: string): Alarm {
+    const allowed = DECRYPTING_FUNCTIONS.map((fn) => `($.userIdentity.arn != "arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${functionRoleName(stage, fn)}/*")`);
+    const pattern = `{ ($.eventSource = "kms.amazonaws.com") && ($.eventName = "Decrypt") && ($.resources[0].ARN = "${this.credentialsKey.keyArn}") && ${allowed.join(' && ')} }`;
+    const filter = new MetricFilter(this, 'CredentialsDecryptByOthersFilter', {
+      logGroup: LogGroup.fromLogGroupName(this, 'CloudTrailLogGroup', trailLogGroupName),
+      filterPattern: FilterPattern.literal(pattern),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: CREDENTIALS_DECRYPT_BY_OTHERS_METRIC,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const alarm = new Alarm(this, 'CredentialsDecryptByOthersAlarm', {
+      alarmName: `${APP_PREFIX}-${stage}-credentials-decrypt-by-others`,
+      alarmDescription:
+        'Someone other than the executor or risk-check role called Decrypt on the exchange-credentials key (CloudTrail; refused attempts count too). ' +
+        'Find the event in CloudTrail (eventName Decrypt, this key): userIdentity says who. If it was not you, revoke the exchange API keys on the exchanges now, then find how the principal got KMS rights.',
+      metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
   }
 
   private emptySecret(id: string, description: string, config: StageConfig): Secret {

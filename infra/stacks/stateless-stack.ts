@@ -3,9 +3,7 @@
 // audit stream and the Telegram bot route. Data, keys, topics, secrets and the reports bucket come
 // in from the stateful stack as props.
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventField, Rule, RuleTargetInput, Schedule, type CronOptions } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -13,14 +11,18 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { type ISchedule, type IScheduleTarget, Schedule as Scheduler, ScheduleExpression, type ScheduleTargetConfig, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
+import { functionRoleName } from '../config/principals';
 import { RISK_CHECK_EVERY_MINUTES, telegramEnabled, type RunnerTimeframe, type StageConfig, type Weekday } from '../config/stages';
+import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { SecureFunction, type TableAction } from '../constructs/secure-function';
+import { StaticEgress } from '../constructs/static-egress';
+import { WebhookFirewall } from '../constructs/webhook-firewall';
 import type { NotificationResources } from './stateful-stack';
 
 export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
@@ -163,7 +165,18 @@ export interface StatelessStackProps extends StackProps {
    * signs links to them (mailed when an e-mail cannot attach the chart).
    */
   reportsBucketName: string;
+  /** the stateful stack's Elastic IP (stage option staticEgress): the executor and risk check send from it */
+  egressAllocationId?: string;
 }
+
+/** The REST API's stage: the first segment of its URLs (https://<id>.execute-api.<region>.amazonaws.com/live/webhook). */
+export const WEBHOOK_API_STAGE = 'live';
+
+/** POST /telegram's own throttle, inside the stage's: a handful of people's commands. */
+export const TELEGRAM_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
+
+/** The access-log metric of 429 answers (the stage throttle), per stage: metric filters take no fixed dimension. */
+export const webhookApiThrottledMetricName = (stage: string): string => `WebhookApi429-${stage}`;
 
 /** Where the report function may put and get charts in the reports bucket (shared/core/usecases/send-reports.ts chartKey). */
 export const REPORTS_PREFIX = 'reports/';
@@ -187,8 +200,12 @@ export class StatelessStack extends Stack {
   readonly webhook: SecureFunction;
   readonly executor: SecureFunction;
   readonly paperTick: SecureFunction;
-  readonly httpApi: HttpApi;
-  readonly apiStage: HttpStage;
+  /** the webhook (and Telegram) API: a REST API, so AWS WAF can stand in front of it */
+  readonly api: RestApi;
+  /** the WAF web ACL on the API's stage: per-account rate limit, source-IP allowlists */
+  readonly webAcl: WebhookFirewall;
+  /** the VPC and NAT behind the fixed egress IP, when the stage has one */
+  readonly egress?: StaticEgress;
   readonly paperTickRule: Rule;
   readonly riskCheck: SecureFunction;
   readonly riskCheckRule: Rule;
@@ -244,6 +261,10 @@ export class StatelessStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Fixed outbound IP (stage option): the functions that sign exchange requests run behind it.
+    this.egress = config.staticEgress && props.egressAllocationId ? new StaticEgress(this, 'Egress', { stage, kind: config.staticEgress, eipAllocationId: props.egressAllocationId }) : undefined;
+    const exchangeNetwork = this.egress ? { network: { vpc: this.egress.vpc, securityGroup: this.egress.functionSecurityGroup } } : {};
+
     const common = {
       projectRoot,
       logLevel: config.logLevel,
@@ -279,59 +300,102 @@ export class StatelessStack extends Stack {
       retention: config.logRetentionDays,
       removalPolicy: config.removalPolicy,
     });
-    this.httpApi = new HttpApi(this, 'WebhookApi', {
-      apiName: `${APP_PREFIX}-${stage}-webhook`,
+    // A REST API, not an HTTP API: AWS WAF attaches to REST API stages only, and WAF is what refuses
+    // a request before it reaches API Gateway's throttle and the function (docs/SECURITY.md). The
+    // function still checks the source IP itself (defence in depth, and the local stack has no WAF).
+    this.api = new RestApi(this, 'WebhookApi', {
+      restApiName: `${APP_PREFIX}-${stage}-webhook`,
       description: `${APP_PREFIX} ${stage}: TradingView webhook`,
-      createDefaultStage: false,
-    });
-    this.apiStage = this.httpApi.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: config.webhook.throttle.rateLimit, burstLimit: config.webhook.throttle.burstLimit },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Access and execution logs need the account's API Gateway CloudWatch role (one per account
+      // and region, kept when the stack goes: another stage may rely on it).
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: WEBHOOK_API_STAGE,
+        throttlingRateLimit: config.webhook.throttle.rateLimit,
+        throttlingBurstLimit: config.webhook.throttle.burstLimit,
+        // Telegram updates get their own, smaller share: a flood on /telegram cannot use up the
+        // stage's budget that TradingView alerts need.
+        methodOptions: { '/telegram/POST': { throttlingRateLimit: TELEGRAM_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: TELEGRAM_ROUTE_THROTTLE.burstLimit } },
+        // Execution logs at ERROR, never the data trace: request bodies carry the account token.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
         // No body and no headers: the body carries the account token.
-        format: AccessLogFormat.custom(
+        accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
             requestTime: '$context.requestTime',
             sourceIp: '$context.identity.sourceIp',
             userAgent: '$context.identity.userAgent',
-            routeKey: '$context.routeKey',
+            resourcePath: '$context.resourcePath',
             path: '$context.path',
             protocol: '$context.protocol',
             status: '$context.status',
             responseLength: '$context.responseLength',
             responseLatency: '$context.responseLatency',
-            integrationStatus: '$context.integrationStatus',
-            integrationLatency: '$context.integrationLatency',
+            integrationStatus: '$context.integration.status',
+            integrationLatency: '$context.integration.latency',
             integrationError: '$context.integrationErrorMessage',
             error: '$context.error.message',
+            waf: '$context.waf.status',
           }),
         ),
       },
     });
-    const integration = new HttpLambdaIntegration('WebhookIntegration', this.webhook.fn, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    this.httpApi.addRoutes({ path: '/webhook', methods: [HttpMethod.POST], integration });
-    this.httpApi.addRoutes({ path: '/webhook/{account}', methods: [HttpMethod.POST], integration });
-    Validations.of(this.httpApi).acknowledge({
-      id: 'AwsSolutions-APIG4',
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
-        'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
-        'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
-        'the optional TradingView source-IP allowlist (on in prod), read from the API Gateway request context; a body size cap checked before parsing; ' +
-        'stage throttling; POST routes only. Replays of a captured body: with `time` (required by default in prod, per-account setting requireTime) the body is refused once older than MAX_SIGNAL_AGE_MS (60 s) or more than 5 s ahead, ' +
-        'and inside that window the stored dedup record (7 days) answers duplicate; with `id` the signal id is derived from it, so after the dedup record expires the executor finds the signal already executed and sends nothing; ' +
-        'with neither (allowed only where requireTime is off: dev, local, or an account that opts out) an identical body is one signal for 5 minutes (dedup record and SQS FIFO deduplication) and a new signal after that. ' +
-        'Bad input is refused before queueing: numbers bounded (docs/SIGNALS.md), identifiers printable ASCII before any case folding. ' +
-        "POST /telegram (when Telegram is on): Telegram authenticates with the setWebhook secret_token in a header, compared in constant time before anything is read or answered (401 otherwise), and the bot obeys only the configured chat ids; " +
-        'a Lambda authorizer would be a second function doing the same comparison.',
+        "The account-level API Gateway CloudWatch role (cloudWatchRole) carries AWS's AmazonAPIGatewayPushToCloudWatchLogs, the documented policy API Gateway needs to write REST API access and execution logs; " +
+        'API Gateway assumes it for every API of the account and region, so no narrower resource can be named.',
+    });
+    // 429s from the stage's throttle: REST APIs publish them only inside 4XXError, so the access
+    // log's status is counted (the alarm is in the monitoring stack).
+    new MetricFilter(this, 'WebhookApiThrottledFilter', {
+      logGroup: accessLogs,
+      filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: webhookApiThrottledMetricName(stage),
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const integration = new LambdaIntegration(this.webhook.fn, { proxy: true, allowTestInvoke: false });
+    const webhookResource = this.api.root.addResource('webhook');
+    webhookResource.addMethod('POST', integration);
+    webhookResource.addResource('{account}').addMethod('POST', integration);
+    this.webAcl = new WebhookFirewall(this, 'WebhookFirewall', {
+      stage,
+      apiStageArn: this.api.deploymentStage.stageArn,
+      pathPrefix: `/${WEBHOOK_API_STAGE}`,
+      tradingViewIps: config.webhook.ipAllowlist,
+      telegram: telegramEnabled(config),
+      accountRateLimit: config.webhook.accountRateLimit,
+    });
+    for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
+      Validations.of(this.api).acknowledge({
+        id,
+        reason:
+          'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
+          'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
+          "the TradingView source-IP allowlist enforced by AWS WAF in front of the stage (on in prod) and again in the function, read from the API Gateway request context; a body size cap checked before parsing; " +
+          'a per-account rate limit in WAF and stage throttling; POST routes only. ' +
+          'Replays of a captured body: with `time` (required by default in prod, per-account setting requireTime) the body is refused once older than MAX_SIGNAL_AGE_MS (60 s) or more than 5 s ahead, ' +
+          'and inside that window the stored dedup record (7 days) answers duplicate; with `id` the signal id is derived from it, so after the dedup record expires the executor finds the signal already executed and sends nothing; ' +
+          'with neither (allowed only where requireTime is off: dev, local, or an account that opts out) an identical body is one signal for 5 minutes (dedup record and SQS FIFO deduplication) and a new signal after that. ' +
+          'Bad input is refused before queueing: numbers bounded (docs/SIGNALS.md), identifiers printable ASCII before any case folding. ' +
+          "POST /telegram (when Telegram is on): Telegram authenticates with the setWebhook secret_token in a header, compared in constant time before anything is read or answered (401 otherwise), and the bot obeys only the configured chat and user ids; " +
+          'a Lambda authorizer would be a second function doing the same comparison.',
+      });
+    }
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'The request body is validated in the function against the signal schema (shared/core/signal), which answers 422 naming every bad field; TradingView bodies may also be plain text. ' +
+        'An API Gateway JSON-schema model would duplicate that contract in a second place and answer with a different error shape.',
     });
     new CfnOutput(this, 'WebhookUrl', {
       description: 'Paste into the TradingView alert (POST /webhook, or /webhook/{account})',
-      value: `${this.apiStage.url}webhook`,
+      value: this.api.urlForPath('/webhook'),
     });
 
     // ---- executor: SQS FIFO -> risk -> exchange
@@ -340,6 +404,9 @@ export class StatelessStack extends Stack {
       entry: 'functions/executor/handler.ts',
       description: `${APP_PREFIX} ${stage}: executes queued signals on the exchange`,
       serviceName: 'executor',
+      // named: the credentials key policy lets this role decrypt (infra/config/principals.ts)
+      roleName: functionRoleName(stage, 'executor'),
+      ...exchangeNetwork,
       timeout: executorTimeout,
       memorySize: config.executor.memorySize,
       ...(config.executor.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.executor.reservedConcurrency }),
@@ -406,6 +473,8 @@ export class StatelessStack extends Stack {
       entry: 'functions/risk-check/handler.ts',
       description: `${APP_PREFIX} ${stage}: risk check (book vs exchange, stops, equity, kill switches)`,
       serviceName: 'risk-check',
+      roleName: functionRoleName(stage, 'risk-check'),
+      ...exchangeNetwork,
       timeout: Duration.seconds(risk.timeoutSeconds),
       memorySize: risk.memorySize,
       ...(risk.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: risk.reservedConcurrency }),
@@ -611,6 +680,7 @@ export class StatelessStack extends Stack {
           TELEGRAM_BOT_TOKEN_SECRET_ARN: notifications.telegramBotTokenSecret.secretArn,
           TELEGRAM_WEBHOOK_SECRET_ARN: notifications.telegramWebhookSecret.secretArn,
           TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(','),
+          TELEGRAM_USER_IDS: config.telegram.userIds.join(','),
         },
       });
       this.grantTables(bot, TABLE_ACCESS.telegramBot, tables);
@@ -618,11 +688,10 @@ export class StatelessStack extends Stack {
       grantSecretRead(bot, notifications.telegramWebhookSecret);
       // /flatten queues closes: SendMessage only, like the webhook.
       bot.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }));
-      const botIntegration = new HttpLambdaIntegration('TelegramBotIntegration', bot.fn, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
-      this.httpApi.addRoutes({ path: '/telegram', methods: [HttpMethod.POST], integration: botIntegration });
+      this.api.root.addResource('telegram').addMethod('POST', new LambdaIntegration(bot.fn, { proxy: true, allowTestInvoke: false }));
       new CfnOutput(this, 'TelegramWebhookUrl', {
         description: "The bot's webhook: give it to setWebhook with the secret_token (see the stateful stack's TelegramWebhookSecretArn output)",
-        value: `${this.apiStage.url}telegram`,
+        value: this.api.urlForPath('/telegram'),
       });
       this.telegramBot = bot;
     }

@@ -1,6 +1,7 @@
 // One typed reading of the environment per function, done once at cold start. A missing or bad
 // variable throws an error that names it, before any request is served. (zod/mini: see schema.ts.)
 import * as z from 'zod/mini';
+import { STAGES } from './resource-names';
 
 export const int = (def: number) =>
   z._default(
@@ -105,7 +106,30 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Variables that point a client somewhere else than the real service: the fake exchange and fake
+ * Telegram of the tests and the local stack (EXCHANGE_API_URL, TELEGRAM_API_URL, any *_API_URL),
+ * the local DynamoDB and SQS stand-ins (*_ENDPOINT), and the AWS SDK's own endpoint variables
+ * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), which the SDK reads by itself.
+ */
+export const isEndpointOverride = (name: string): boolean => /_API_URL$|_ENDPOINT$|^AWS_ENDPOINT_URL/.test(name);
+
+/**
+ * A deployed function never honours an endpoint override: with one set, a live function would send
+ * signed exchange requests (keys, orders) or the bot token to whatever the variable names. Refused
+ * in the deployed stages and anywhere inside Lambda, at cold start, naming each variable (not its
+ * value); the local stack ('local'), the tests and the bench run under other stage names, off Lambda.
+ * Terse on purpose: the webhook bundle had 0.3 KB left under its 300 KB goal.
+ */
+export function refuseEndpointOverrides(env: NodeJS.ProcessEnv): void {
+  const set = Object.keys(env).filter((name) => env[name] && isEndpointOverride(name));
+  if (set[0] && (env.AWS_LAMBDA_FUNCTION_NAME || (STAGES as readonly (string | undefined)[]).includes(env.STAGE))) {
+    throw new ConfigError(`invalid configuration: ${set.join()} (test-only endpoint)`);
+  }
+}
+
 export function loadEnv<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  refuseEndpointOverrides(env);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ');

@@ -35,5 +35,12 @@ export function requestBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-/** Source IP from the request context (never X-Forwarded-For, which the caller controls). */
-export const sourceIp = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): string => event.requestContext?.http?.sourceIp ?? '';
+/**
+ * Source IP from the request context (never X-Forwarded-For, which the caller controls): payload
+ * 2.0 (HTTP API, the local stack) has it at http.sourceIp, the REST API's proxy event (payload 1.0,
+ * the deployed webhook API) at identity.sourceIp.
+ */
+export const sourceIp = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): string => {
+  const context = event.requestContext as { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } | undefined;
+  return (context?.http ?? context?.identity)?.sourceIp ?? '';
+};

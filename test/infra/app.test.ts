@@ -31,8 +31,9 @@ describe('CDK app', () => {
   });
 
   it('takes the Telegram chats, the notification e-mail and Discord from the context', () => {
-    const { config } = buildApp('prod', testApp({ telegramChatIds: '123, -456', notifyEmail: 'me@example.org', discord: 'true' }), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
+    const { config } = buildApp('prod', testApp({ telegramChatIds: '123, -456', telegramUserIds: '123', notifyEmail: 'me@example.org', discord: 'true' }), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT });
     expect(config.telegram.chatIds).toEqual(['123', '-456']);
+    expect(config.telegram.userIds).toEqual(['123']);
     expect(config.notify).toMatchObject({ email: 'me@example.org', discord: true });
   });
 

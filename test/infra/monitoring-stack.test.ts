@@ -69,12 +69,36 @@ describe('monitoring stack', () => {
     expect(refersTo(a.Dimensions, fnId(pick))).toBe(true);
   });
 
-  it('alarms on any webhook API 5xx within 5 minutes, by ApiId', () => {
+  it('alarms on any webhook API 5xx within 5 minutes, by the REST API name', () => {
     const a = alarmNamed('webhook-api-5xx');
-    expect(a).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-    expect(a.Dimensions).toHaveLength(1);
-    expect(a.Dimensions[0]?.Name).toBe('ApiId');
-    expect(refersTo(a.Dimensions[0]?.Value, logicalId(built().stateless, built().stateless.httpApi.node.defaultChild))).toBe(true);
+    expect(a).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(a.Dimensions).toEqual([{ Name: 'ApiName', Value: 'tvat-prod-webhook' }]);
+  });
+
+  it("alarms on any 429 of the stage throttle, counted by the stateless stack's access-log filter", () => {
+    const a = alarmNamed('webhook-api-429');
+    const filters = Object.values(Template.fromStack(built().stateless).findResources('AWS::Logs::MetricFilter')).map((f) => f.Properties);
+    const throttled = filters.find((f) => f.MetricTransformations[0].MetricName === a.MetricName);
+    expect(throttled?.FilterPattern).toBe('{ $.status = "429" }');
+    expect(throttled?.MetricTransformations[0]).toMatchObject({ MetricNamespace: a.Namespace, MetricValue: '1' });
+    expect(a.MetricName).toBe('WebhookApi429-prod');
+    expect(a).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it("alarms when WAF's per-account rate rule blocks anything, on that rule's metric", () => {
+    const a = alarmNamed('webhook-account-rate-limited');
+    const acl = Object.values(Template.fromStack(built().stateless).findResources('AWS::WAFv2::WebACL'))[0]!.Properties;
+    const rule = acl.Rules.find((r: { Name: string }) => r.Name === 'AccountRateLimit');
+    expect(a).toMatchObject({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests', Statistic: 'Sum', Threshold: 1 });
+    const dims = Object.fromEntries(a.Dimensions.map((d: { Name: string; Value: unknown }) => [d.Name, d.Value]));
+    expect(dims).toEqual({ WebACL: acl.VisibilityConfig.MetricName, Rule: rule.VisibilityConfig.MetricName, Region: { Ref: 'AWS::Region' } });
+  });
+
+  it('alarms when the oldest signal has waited more than two visibility timeouts', () => {
+    const a = alarmNamed('signal-queue-age');
+    expect(a).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Statistic: 'Maximum', Period: 60, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(a.Threshold).toBe(2 * 6 * built().config.executor.timeoutSeconds);
+    expect(refersTo(a.Dimensions, logicalId(built().stateless, built().stateless.signalQueue.node.defaultChild))).toBe(true);
   });
 
   it('alarms when executor p99 duration exceeds 80% of its timeout', () => {
@@ -107,6 +131,9 @@ describe('monitoring stack', () => {
         'signal-dlq-not-empty',
         ...['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner', 'notifier', 'report', 'telegram-bot', 'alarm-relay'].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
         'webhook-api-5xx',
+        'webhook-api-429',
+        'webhook-account-rate-limited',
+        'signal-queue-age',
         'executor-duration-p99',
         'risk-check-not-running',
         'orders-failed',
@@ -195,7 +222,8 @@ describe('monitoring stack', () => {
 
   it("alarms on the very names the functions emit (one list: shared/platform/metric-names.ts)", () => {
     const business = alarms().filter((a) => a.Namespace === METRICS_NAMESPACE).map((a) => a.MetricName);
-    expect(business.sort()).toEqual([METRIC.killSwitchTrips, METRIC.ordersFailed, METRIC.signalToOrderLatency].sort());
+    // and the webhook API's 429 count, which the stateless stack's access-log filter emits (checked above)
+    expect(business.sort()).toEqual([METRIC.killSwitchTrips, METRIC.ordersFailed, METRIC.signalToOrderLatency, 'WebhookApi429-prod'].sort());
   });
 });
 
@@ -325,9 +353,9 @@ describe('monitoring stack: dashboard', () => {
 
   it('shows the API requests, 4xx, 5xx and latency', () => {
     expect(rows('API requests and errors').map((r) => [r[0], r[1], r[2]])).toEqual([
-      ['AWS/ApiGateway', 'Count', 'ApiId'],
-      ['AWS/ApiGateway', '4xx', 'ApiId'],
-      ['AWS/ApiGateway', '5xx', 'ApiId'],
+      ['AWS/ApiGateway', 'Count', 'ApiName'],
+      ['AWS/ApiGateway', '4XXError', 'ApiName'],
+      ['AWS/ApiGateway', '5XXError', 'ApiName'],
     ]);
     expect(rows('API latency (ms)').map((r) => r[1])).toEqual(['Latency', 'Latency', 'IntegrationLatency']);
   });

@@ -72,6 +72,17 @@ describe('stage config', () => {
     expect(() => validateStageConfig(config)).toThrow(/batchSize/);
   });
 
+  it.each([
+    [{ limit: 9, windowSeconds: 60 }, /webhook.accountRateLimit.limit must be an integer 10..2000000000/],
+    [{ limit: 60.5, windowSeconds: 60 }, /webhook.accountRateLimit.limit must be an integer/],
+    [{ limit: 60, windowSeconds: 30 }, /webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600/],
+  ])('rejects a per-account rate limit AWS WAF would refuse: %j', (accountRateLimit, message) => {
+    const config: StageConfig = { ...buildStageConfigs({}).prod };
+    config.webhook = { ...config.webhook, accountRateLimit: accountRateLimit as StageConfig['webhook']['accountRateLimit'] };
+
+    expect(() => validateStageConfig(config)).toThrow(message);
+  });
+
   it('rejects a signal lease that does not outlive the executor timeout', () => {
     const config: StageConfig = { ...buildStageConfigs({}).prod };
     config.executor = { ...config.executor, signalLeaseMs: config.executor.timeoutSeconds * 1000 };
@@ -125,7 +136,7 @@ describe('stage config', () => {
     expect(plain.notify).toMatchObject({ discord: false });
     expect(plain.notify.email).toBeUndefined();
 
-    const on = getStageConfig('prod', { telegramChatIds: ['123', '-100200'], notifyEmail: 'me@example.org', discord: true }, {});
+    const on = getStageConfig('prod', { telegramChatIds: ['123', '-100200'], telegramUserIds: ['123'], notifyEmail: 'me@example.org', discord: true }, {});
     expect(on.telegram.chatIds).toEqual(['123', '-100200']);
     expect(telegramEnabled(on)).toBe(true);
     expect(on.notify).toMatchObject({ email: 'me@example.org', discord: true });
@@ -159,8 +170,11 @@ describe('stage config', () => {
   });
 
   it.each([
-    [{ telegramChatIds: ['@me'] }, /telegram.chatIds: "@me" is not a numeric chat id/],
-    [{ telegramChatIds: ['1', '1'] }, /a chat is listed twice/],
+    [{ telegramChatIds: ['@me'], telegramUserIds: ['1'] }, /telegram.chatIds: "@me" is not a numeric chat id/],
+    [{ telegramChatIds: ['1', '1'], telegramUserIds: ['1'] }, /a chat is listed twice/],
+    [{ telegramChatIds: ['1'] }, /telegram.userIds: name at least one person the bot obeys/],
+    [{ telegramChatIds: ['1'], telegramUserIds: ['-5'] }, /telegram.userIds: "-5" is not a numeric user id/],
+    [{ telegramChatIds: ['1'], telegramUserIds: ['7', '7'] }, /a person is listed twice/],
     [{ notifyEmail: 'nobody' }, /notify.email "nobody" is not an e-mail address/],
   ])('rejects the override %j', (overrides, message) => {
     expect(() => getStageConfig('prod', overrides, {})).toThrow(message);

@@ -264,52 +264,76 @@ describe('stateless stack: IAM across functions', () => {
     }
   });
 
-  it('attaches no managed policy to any role', () => {
-    for (const role of Object.values(template().findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  it("attaches no managed policy to any role but API Gateway's logging role, which has only AWS's documented one", () => {
+    for (const role of Object.values(template().findResources('AWS::IAM::Role'))) {
+      const trusted = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+      if (trusted.includes('apigateway.amazonaws.com')) expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/^\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs"\]\]\}\]$/);
+      else expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
   });
 });
 
-describe('stateless stack: HTTP API', () => {
-  it('has exactly the routes POST /webhook, POST /webhook/{account} and, with Telegram on, POST /telegram', () => {
-    const t = template();
-    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhook' });
-    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhook/{account}' });
-    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /telegram' });
-    t.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+/** Every REST API method as "<METHOD> <path>" with the function its proxy integration invokes (its logical id). */
+function restMethods(t: Template): { route: string; integration: Record<string, unknown> }[] {
+  const resources = t.findResources('AWS::ApiGateway::Resource') as Record<string, { Properties: { PathPart: string; ParentId: unknown } }>;
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    const r = id ? resources[id] : undefined;
+    return r ? `${pathOf(r.Properties.ParentId)}/${r.Properties.PathPart}` : '';
+  };
+  return Object.values(t.findResources('AWS::ApiGateway::Method')).map((m) => ({
+    route: `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`,
+    integration: m.Properties.Integration,
+  }));
+}
+
+describe('stateless stack: webhook REST API', () => {
+  it('has exactly the methods POST /webhook, POST /webhook/{account} and, with Telegram on, POST /telegram', () => {
+    expect(restMethods(template()).map((m) => m.route).sort()).toEqual(['POST /telegram', 'POST /webhook', 'POST /webhook/{account}']);
   });
 
-  it('has no /telegram route when the stage names no Telegram chat', () => {
-    const bare = Template.fromStack(bareApp('prod').stateless);
-    bare.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
-    expect(JSON.stringify(bare.findResources('AWS::ApiGatewayV2::Route'))).not.toContain('telegram');
+  it('has no /telegram method when the stage names no Telegram chat', () => {
+    expect(restMethods(Template.fromStack(bareApp('prod').stateless)).map((m) => m.route).sort()).toEqual(['POST /webhook', 'POST /webhook/{account}']);
   });
 
-  it('uses the Lambda proxy integration with payload format 2.0', () => {
+  it('sends both webhook methods to the webhook function through the Lambda proxy integration', () => {
     const { stateless } = built();
-    template().hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [logicalId(stateless, stateless.webhook.fn.node.defaultChild), 'Arn'] },
-    });
+    const webhookFn = logicalId(stateless, stateless.webhook.fn.node.defaultChild);
+    for (const m of restMethods(template()).filter((x) => x.route.includes('/webhook'))) {
+      expect(m.integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(refersTo(m.integration.Uri, webhookFn)).toBe(true);
+    }
   });
 
-  it('writes JSON access logs from the $default stage to a log group', () => {
-    const stage = Object.values(template().findResources('AWS::ApiGatewayV2::Stage'))[0];
-    expect(stage?.Properties.StageName).toBe('$default');
-    expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WebhookApiAccessLogs/), 'Arn'] });
-    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+  it('is a regional endpoint (a WAF web ACL of REGIONAL scope attaches to its stage)', () => {
+    template().hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'tvat-prod-webhook', EndpointConfiguration: { Types: ['REGIONAL'] } });
+  });
+
+  it('writes JSON access logs of the stage to a log group, without bodies or headers, and execution logs at ERROR without data trace', () => {
+    const stage = Object.values(template().findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage?.Properties.StageName).toBe('live');
+    expect(JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn)).toMatch(/:log-group:",\{"Ref":"WebhookApiAccessLogs[0-9A-F]+"\}/);
+    const format = JSON.parse(stage?.Properties.AccessLogSetting.Format);
     expect(format).toMatchObject({ requestId: '$context.requestId', sourceIp: '$context.identity.sourceIp', status: '$context.status' });
+    expect(JSON.stringify(format)).not.toMatch(/\$input|requestOverride|\.header/);
+    expect(stage?.Properties.MethodSettings).toEqual(expect.arrayContaining([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]));
   });
 
-  it('throttles the stage with the configured rate and burst', () => {
+  it('throttles the stage with the configured rate and burst, and POST /telegram below it', () => {
     const { config } = built();
-    template().hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: config.webhook.throttle.rateLimit, ThrottlingBurstLimit: config.webhook.throttle.burstLimit },
-    });
+    const settings = Object.values(template().findResources('AWS::ApiGateway::Stage'))[0]?.Properties.MethodSettings as Record<string, unknown>[];
+    expect(settings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: config.webhook.throttle.rateLimit, ThrottlingBurstLimit: config.webhook.throttle.burstLimit }),
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1telegram', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+      ]),
+    );
   });
 
   it('outputs the webhook URL', () => {
-    template().hasOutput('WebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/webhook$')])] } });
+    const { stateless } = built();
+    const url = template().findOutputs('WebhookUrl').WebhookUrl?.Value['Fn::Join'][1] as unknown[];
+    expect(url.slice(-3)).toEqual(['/', { Ref: logicalId(stateless, stateless.api.deploymentStage.node.defaultChild) }, '/webhook']);
   });
 });
 
@@ -713,16 +737,15 @@ describe('stateless stack: report', () => {
 describe('stateless stack: telegram bot', () => {
   const bot = (b: ReturnType<typeof built>) => b.stateless.telegramBot as SecureFunction;
 
-  it('answers POST /telegram through its own Lambda proxy integration (payload 2.0)', () => {
-    template().hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: fnArn(bot) });
-    const route = Object.values(template().findResources('AWS::ApiGatewayV2::Route')).find((r) => r.Properties.RouteKey === 'POST /telegram');
-    const integrationId = Object.entries(template().findResources('AWS::ApiGatewayV2::Integration')).find(([, i]) => JSON.stringify(i.Properties.IntegrationUri) === JSON.stringify(fnArn(bot)))?.[0];
-    expect(JSON.stringify(route?.Properties.Target)).toContain(integrationId);
+  it('answers POST /telegram through its own Lambda proxy integration', () => {
+    const telegram = restMethods(template()).find((m) => m.route === 'POST /telegram');
+    expect(telegram?.integration).toMatchObject({ Type: 'AWS_PROXY' });
+    expect(refersTo(telegram?.integration.Uri, logicalId(built().stateless, bot(built()).fn.node.defaultChild))).toBe(true);
   });
 
   it('gets the chats, the queue and both secrets by ARN (never the values)', () => {
     const env = functionProps(bot).Environment.Variables;
-    expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', SIGNAL_QUEUE_URL: { Ref: queueId() }, POWERTOOLS_SERVICE_NAME: 'telegram-bot' });
+    expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', TELEGRAM_USER_IDS: '123456789', SIGNAL_QUEUE_URL: { Ref: queueId() }, POWERTOOLS_SERVICE_NAME: 'telegram-bot' });
     expect(refersTo(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, tokenSecretId())).toBe(true);
     expect(refersTo(env.TELEGRAM_WEBHOOK_SECRET_ARN, webhookSecretId())).toBe(true);
     expect(env.TELEGRAM_BOT_TOKEN).toBeUndefined();
@@ -758,7 +781,8 @@ describe('stateless stack: telegram bot', () => {
   });
 
   it('outputs the webhook URL to register with setWebhook', () => {
-    template().hasOutput('TelegramWebhookUrl', { Value: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/telegram$')])] } });
+    const url = template().findOutputs('TelegramWebhookUrl').TelegramWebhookUrl?.Value['Fn::Join'][1] as unknown[];
+    expect(url[url.length - 1]).toBe('/telegram');
   });
 
   it('does not exist when the stage names no Telegram chat', () => {

@@ -14,6 +14,7 @@ export const TEST_ALARM_EMAIL = 'alarms@tvat.test';
 export const TEST_NOTIFY_EMAIL = 'notify@tvat.test';
 /** a private chat and a group (negative id) */
 export const TEST_TELEGRAM_CHAT_IDS = ['123456789', '-1001234567890'] as const;
+export const TEST_TELEGRAM_USER_IDS = ['123456789'] as const;
 
 /** An App with cdk.json's context and bundling switched off for every stack. */
 export function testApp(extraContext: Record<string, unknown> = {}): App {
@@ -26,7 +27,7 @@ const built = new Map<string, BuiltApp>();
  * (Telegram chats, Discord, a notification e-mail), so the bot route and the alarm relay exist.
  */
 export function builtApp(stage: Stage): BuiltApp {
-  return cached(`${stage}:full`, () => buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS], notifyEmail: TEST_NOTIFY_EMAIL, discord: true }));
+  return cached(`${stage}:full`, () => buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS], telegramUserIds: [...TEST_TELEGRAM_USER_IDS], notifyEmail: TEST_NOTIFY_EMAIL, discord: true }));
 }
 
 /** The stage as its config file has it: no Telegram chats, no Discord, no notification e-mail. */

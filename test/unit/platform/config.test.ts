@@ -1,4 +1,4 @@
-import { ConfigError, executorEnvSchema, loadEnv, tradingEnvSchema, webhookEnvSchema } from '../../../shared/platform/config';
+import { ConfigError, executorEnvSchema, isEndpointOverride, loadEnv, tradingEnvSchema, webhookEnvSchema } from '../../../shared/platform/config';
 
 test('defaults are typed values (numbers, lists), not the strings the environment would carry', () => {
   const env = loadEnv(webhookEnvSchema, { STAGE: 'dev', SIGNAL_QUEUE_URL: 'https://q' });
@@ -25,4 +25,48 @@ test('the executor needs its key vault configured; the paper-trigger job needs n
   expect(() => loadEnv(executorEnvSchema, { STAGE: 'dev', KEY_VAULT: 'local' })).toThrow(/LOCAL_KEY_FILE/);
   expect(loadEnv(executorEnvSchema, { STAGE: 'dev', KMS_KEY_ID: 'arn:aws:kms:x' })).toMatchObject({ KEY_VAULT: 'kms', SIGNAL_LEASE_MS: 120_000, PAPER_PRICE_SOURCE: 'exchange' });
   expect(loadEnv(tradingEnvSchema, { STAGE: 'dev' })).toMatchObject({ PAPER_PRICE_SOURCE: 'exchange', PAPER_REPLAY_MS_PER_CANDLE: 5_000 });
+});
+
+describe('endpoint overrides (fake exchange, fake Telegram, stand-ins) are refused where functions are deployed', () => {
+  const executor = { KMS_KEY_ID: 'arn:aws:kms:x' };
+
+  it.each(['dev', 'prod'])('fails at load in stage %s, naming the variable and not its value', (stage) => {
+    const load = () => loadEnv(executorEnvSchema, { STAGE: stage, ...executor, EXCHANGE_API_URL: 'http://attacker.example:8080' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/^invalid configuration: EXCHANGE_API_URL \(test-only endpoint\)$/);
+    expect(load).not.toThrow(/attacker/);
+  });
+
+  it('names every override set, Telegram, the stand-ins and the AWS SDK endpoint variables included', () => {
+    expect(() =>
+      loadEnv(webhookEnvSchema, {
+        STAGE: 'prod',
+        SIGNAL_QUEUE_URL: 'https://q',
+        TELEGRAM_API_URL: 'http://127.0.0.1:9/',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+        SQS_ENDPOINT: 'http://127.0.0.1:9324',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+        AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:2',
+      }),
+    ).toThrow(/: TELEGRAM_API_URL,DYNAMODB_ENDPOINT,SQS_ENDPOINT,AWS_ENDPOINT_URL,AWS_ENDPOINT_URL_KMS \(test-only endpoint\)$/);
+  });
+
+  it('refuses them inside Lambda whatever the stage is called', () => {
+    expect(() => loadEnv(executorEnvSchema, { STAGE: 'staging', AWS_LAMBDA_FUNCTION_NAME: 'tvat-staging-executor', ...executor, EXCHANGE_API_URL: 'http://x' })).toThrow(
+      /EXCHANGE_API_URL \(test-only endpoint\)/,
+    );
+  });
+
+  it('honours them in the local stack, the tests and the bench (other stage names, off Lambda)', () => {
+    for (const stage of ['local', 'test', 'bench', 'it0a1b2c3d']) {
+      expect(loadEnv(executorEnvSchema, { STAGE: stage, ...executor, EXCHANGE_API_URL: 'http://127.0.0.1:4000', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' }).EXCHANGE_API_URL).toBe('http://127.0.0.1:4000');
+    }
+  });
+
+  it('ignores an empty override and variables that are configuration, not endpoints', () => {
+    expect(() => loadEnv(webhookEnvSchema, { STAGE: 'prod', SIGNAL_QUEUE_URL: 'https://q', EXCHANGE_API_URL: '' })).not.toThrow();
+    expect(isEndpointOverride('SIGNAL_QUEUE_URL')).toBe(false);
+    expect(isEndpointOverride('DISCORD_WEBHOOK_SECRET_ARN')).toBe(false);
+    expect(isEndpointOverride('EXCHANGE_API_URL')).toBe(true);
+  });
 });

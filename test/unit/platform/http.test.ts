@@ -1,6 +1,6 @@
 // The API edge: domain errors to HTTP statuses (without echoing the request), the body decoded,
 // the source IP read from the request context only.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   AmbiguousOrderError,
   ConditionalConflictError,
@@ -134,6 +134,45 @@ describe('sourceIp', () => {
     const event = withContext('203.0.113.9', { 'x-forwarded-for': '52.89.214.238', 'x-real-ip': '34.212.75.30' });
 
     expect(sourceIp(event)).toBe('203.0.113.9');
+  });
+
+  // The deployed webhook API is a REST API (WAF attaches only there): its Lambda proxy event is
+  // payload 1.0, the source address at requestContext.identity.sourceIp (API Gateway developer
+  // guide, "Input format of a Lambda function for proxy integration"; typed by @types/aws-lambda).
+  it('reads requestContext.identity.sourceIp of a REST API proxy event (payload 1.0), not its X-Forwarded-For', () => {
+    const event = {
+      resource: '/webhook/{account}',
+      path: '/webhook/acc-1',
+      httpMethod: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': '52.89.214.238' },
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: { account: 'acc-1' },
+      stageVariables: null,
+      body: '{}',
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '123456789012',
+        apiId: 'abcdef123',
+        authorizer: undefined,
+        protocol: 'HTTP/1.1',
+        httpMethod: 'POST',
+        path: '/live/webhook/acc-1',
+        stage: 'live',
+        requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+        requestTimeEpoch: 1_700_000_000_000,
+        resourceId: 'abc123',
+        resourcePath: '/webhook/{account}',
+        identity: {
+          accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null,
+          sourceIp: '198.51.100.7', user: null, userAgent: 'Go-http-client/1.1', userArn: null,
+        },
+      },
+    } satisfies APIGatewayProxyEvent;
+
+    expect(sourceIp(event as unknown as ContextEvent)).toBe('198.51.100.7');
   });
 
   it('returns an empty string when the context has no source IP, even if a header has one', () => {

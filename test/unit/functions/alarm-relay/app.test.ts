@@ -150,7 +150,8 @@ describe('alarm relay: token and channel', () => {
   });
 
   it('sends through the Telegram channel to every chat', async () => {
-    const env = loadEnv(alarmRelayEnvSchema, { STAGE: 'prod', TELEGRAM_BOT_TOKEN_SECRET_ARN: 'arn', TELEGRAM_CHAT_IDS: '123,-456', TELEGRAM_API_URL: 'http://127.0.0.1:9/' });
+    // a test stage: deployed stages refuse TELEGRAM_API_URL (shared/platform/config.ts)
+    const env = loadEnv(alarmRelayEnvSchema, { STAGE: 'test', TELEGRAM_BOT_TOKEN_SECRET_ARN: 'arn', TELEGRAM_CHAT_IDS: '123,-456', TELEGRAM_API_URL: 'http://127.0.0.1:9/' });
     const calls: { url: string; body: unknown }[] = [];
     const fetchMock = jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
       calls.push({ url: String(url), body: JSON.parse(String(init?.body)) });
