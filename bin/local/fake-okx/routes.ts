@@ -42,7 +42,7 @@ function rowsBody(body: unknown): Params[] {
 function perRow<T>(rows: Params[], run: (row: Params) => T, success: (out: T) => Record<string, unknown>, failure: (row: Params) => Record<string, unknown>): unknown {
   const out = rows.map((row) => {
     try {
-      return { ...success(run(row)), sCode: '0', sMsg: '' };
+      return { sCode: '0', sMsg: '', ...success(run(row)) };
     } catch (e) {
       if (!(e instanceof OkxError)) throw e;
       return { ...failure(row), sCode: e.code, sMsg: e.msg };
