@@ -6,7 +6,7 @@ import { errors, OkxError } from './errors';
 import { INSTRUMENTS } from './instruments';
 import { cancelAlgo, cancelOrder, param, type Params, placeAlgo, placeOrder } from './orders';
 import type { Account, OkxState } from './state';
-import { algoRow, balanceRow, billRow, configRow, fillRow, orderRow, positionRow, tickerRow } from './views';
+import { algoRow, balanceRow, billRow, bookRow, configRow, fillRow, orderRow, positionRow, tickerRow } from './views';
 
 export interface RouteContext {
   state: OkxState;
@@ -86,6 +86,7 @@ export const ROUTES: Record<string, Route> = {
     const instId = param(query, 'instId');
     return ok(INSTRUMENTS.filter((i) => instId === undefined || i.instId === instId));
   }),
+  'GET /api/v5/market/books': publicRoute(({ state, query }) => ok([bookRow(state, state.instrument(param(query, 'instId')).instId, Number(param(query, 'sz') ?? 1))])),
   'GET /api/v5/market/ticker': publicRoute(({ state, query }) => ok([tickerRow(state, state.instrument(param(query, 'instId')).instId)])),
 
   'GET /api/v5/account/config': signed(({ account }) => ok([configRow(account)])),

@@ -421,3 +421,16 @@ export function tickerRow(state: OkxState, instId: string): Row {
     ts: ms(state.now()),
   };
 }
+
+/**
+ * "Get order book" (GET /api/v5/market/books): [price, contracts, "0" (deprecated), orders] per
+ * level. The fake fills market orders at the last price, so its best bid and ask are the last
+ * price, then one tick apart, 1 000 contracts each.
+ */
+export function bookRow(state: OkxState, instId: string, depth: number): Row {
+  const levels = Number.isInteger(depth) && depth >= 1 && depth <= 400 ? depth : 1;
+  const last = state.price(instId);
+  const tick = state.instrument(instId).tickSz;
+  const side = (sign: 1 | -1) => Array.from({ length: levels }, (_, i) => [last.plus(new Big(tick).times(i * sign)).toString(), '1000', '0', '1']);
+  return { asks: side(1), bids: side(-1), ts: ms(state.now()) };
+}
