@@ -23,6 +23,7 @@ interface Route {
 }
 
 const ok = (data: unknown[]): unknown => ({ code: '0', msg: '', data });
+const INST_TYPES = ['SPOT', 'MARGIN', 'SWAP', 'FUTURES', 'OPTION'];
 
 const publicRoute = (handle: (ctx: RouteContext) => unknown): Route => ({ signed: false, handle });
 const signed = (handle: (ctx: RouteContext) => unknown): Route => ({ signed: true, handle });
@@ -82,7 +83,10 @@ function limitOf(query: Params): number {
 export const ROUTES: Record<string, Route> = {
   'GET /api/v5/public/time': publicRoute(({ state }) => ok([{ ts: String(state.now()) }])),
   'GET /api/v5/public/instruments': publicRoute(({ query }) => {
-    if (param(query, 'instType') !== 'SWAP') throw errors.invalid('instType');
+    const instType = param(query, 'instType');
+    if (instType === undefined || !INST_TYPES.includes(instType)) throw errors.invalid('instType');
+    // the fake lists USDT swaps only: other instrument types are answered empty
+    if (instType !== 'SWAP') return ok([]);
     const instId = param(query, 'instId');
     return ok(INSTRUMENTS.filter((i) => instId === undefined || i.instId === instId));
   }),
