@@ -90,6 +90,21 @@ test('a position closed by hand is booked at the hand fill with its fee; the sto
   expect(await events(accountId, 'alert')).toHaveLength(1);
 });
 
+test('funding paid on OKX (bills-archive type 8) is counted once by the risk check and carried into the trade', async () => {
+  const { accountId, apiKey } = await s.newAccount();
+  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxfunding'), { symbol: OKX_BTC }));
+  // a long pays a positive rate: 1.66 contracts × 0.01 × 60 000 × 0.0001 = 0.0996 USDT
+  const [bill] = s.fake.chargeFunding(BTC_SWAP, '0.0001');
+  expect(bill).toMatchObject({ apiKey, type: '8', subType: '173', balChg: '-0.0996' });
+  const [before] = await trades(accountId);
+
+  expect((await riskCheck(accountId)).fundingBooked).toBe(1);
+  const [after] = await trades(accountId);
+  expect(after?.funding).toBeCloseTo(0.0996, 8);
+  expect(after?.realizedPnl).toBeCloseTo((before?.realizedPnl ?? 0) - 0.0996, 8);
+  expect((await riskCheck(accountId)).fundingBooked).toBe(0); // counted once
+});
+
 test('a close signal cancels the resting stop and targets on OKX (cancel-algos) and flattens with one reduce-only market order', async () => {
   const { accountId, apiKey } = await s.newAccount();
   await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxcloseentry'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
