@@ -117,6 +117,51 @@ describe('answers are shaped as OKX documents them', () => {
   });
 });
 
+describe('matching on price moves', () => {
+  const ETH = 'ETH-USDT-SWAP';
+
+  it('a resting limit fills at its own price (maker 0.02 %) once the price crosses it, not before', async () => {
+    fake.setPrice(ETH, '3000');
+    expectOk(await okx.post('/api/v5/trade/batch-orders', [{ instId: ETH, tdMode: 'cross', side: 'buy', ordType: 'limit', px: '2950', sz: '10', clOrdId: 'restlimit1' }]));
+    fake.setPrice(ETH, '2951');
+    expect(expectOk(await okx.get(`/api/v5/trade/order?instId=${ETH}&clOrdId=restlimit1`))).toMatchObject({ state: 'live', accFillSz: '0' });
+
+    fake.setPrice(ETH, '2940');
+    const filled = expectOk(await okx.get(`/api/v5/trade/order?instId=${ETH}&clOrdId=restlimit1`));
+    // 10 contracts × 0.1 ETH × 2 950 = 2 950 USDT; maker 0.02 % = 0.59
+    expect(filled).toMatchObject({ state: 'filled', accFillSz: '10', avgPx: '2950', fee: '-0.59' });
+    expect(fake.position(KEY.apiKey, ETH)).toMatchObject({ pos: '10', avgPx: '2950', mgnMode: 'cross' });
+  });
+
+  it('a trailing stop with activePx waits for it, then trails the high and fires on the callback', async () => {
+    fake.setPrice(ETH, '3000');
+    const placed = expectOk(
+      await okx.post('/api/v5/trade/order-algo', { instId: ETH, tdMode: 'cross', side: 'sell', ordType: 'move_order_stop', sz: '10', callbackRatio: '0.01', activePx: '3100', reduceOnly: true, algoClOrdId: 'trailact1' }),
+    );
+    expect(placed.algoClOrdId).toBe('trailact1');
+    fake.setPrice(ETH, '2900'); // below the activation price and far under 3000: not active, does not fire
+    expect(expectOk(await okx.get('/api/v5/trade/order-algo?algoClOrdId=trailact1'))).toMatchObject({ state: 'live', moveTriggerPx: '' });
+    fake.setPrice(ETH, '3100'); // active: trigger 3 100 × 0.99 = 3 069
+    fake.setPrice(ETH, '3200'); // new high: 3 168
+    fake.setPrice(ETH, '3170');
+    expect(expectOk(await okx.get('/api/v5/trade/order-algo?algoClOrdId=trailact1'))).toMatchObject({ state: 'live', moveTriggerPx: '3168', activePx: '3100', callbackRatio: '0.01' });
+    fake.setPrice(ETH, '3168');
+    expect(expectOk(await okx.get('/api/v5/trade/order-algo?algoClOrdId=trailact1'))).toMatchObject({ state: 'effective', actualSz: '10', actualPx: '3168' });
+    expect(fake.position(KEY.apiKey, ETH).pos).toBe('0');
+  });
+
+  it('a reduce-only algo that fires with nothing left to close is order_failed, and trades nothing', async () => {
+    fake.setPrice(ETH, '3000');
+    await okx.post('/api/v5/trade/batch-orders', [{ instId: ETH, tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1', clOrdId: 'rofail1' }]);
+    await okx.post('/api/v5/trade/order-algo', { instId: ETH, tdMode: 'cross', side: 'sell', ordType: 'conditional', sz: '1', slTriggerPx: '2900', slOrdPx: '-1', reduceOnly: true, algoClOrdId: 'rofailsl1' });
+    await okx.post('/api/v5/trade/batch-orders', [{ instId: ETH, tdMode: 'cross', side: 'sell', ordType: 'market', sz: '1', reduceOnly: true, clOrdId: 'rofail2' }]);
+    const fillsBefore = fake.fills(KEY.apiKey).length;
+    fake.setPrice(ETH, '2890');
+    expect(expectOk(await okx.get('/api/v5/trade/order-algo?algoClOrdId=rofailsl1'))).toMatchObject({ state: 'order_failed', failCode: '1', actualSz: '0' });
+    expect(fake.fills(KEY.apiKey)).toHaveLength(fillsBefore);
+  });
+});
+
 describe('documented refusals', () => {
   const errorRow = (code: string) => (documented('okx', 'errorCodes.trade') as string[]).find((r) => r.startsWith(`${code} |`))?.split(' | ')[2];
 
