@@ -17,9 +17,6 @@ export class OkxError extends Error {
   }
 }
 
-/** Refusal of one order of a request: answered in the row (sCode/sMsg), not at the top. */
-export class OkxRowError extends OkxError {}
-
 export const errors = {
   // Authentication (HTTP 401)
   missingHeader: (name: string) => new OkxError('50103', `Request header "${name}" cannot be empty.`, 401),
@@ -32,13 +29,12 @@ export const errors = {
   empty: (field: string) => new OkxError('50014', `Parameter ${field} can not be empty.`),
   invalid: (field: string) => new OkxError('51000', `Parameter ${field} error`),
   unknownInstrument: () => new OkxError('51001', "Instrument ID doesn't exist."),
-  // Orders (row-level)
-  duplicateClOrdId: () => new OkxRowError('51016', 'Client order ID already exists.'),
-  sizeStep: () => new OkxRowError('51121', 'Order quantity must be a multiple of the lot size.'),
-  insufficient: () => new OkxRowError('51008', 'Order failed. Insufficient USDT margin in account'),
-  reduceOnlyFlat: () => new OkxRowError('51169', "Order failed because you don't have any positions in this direction for this contract to reduce or close."),
-  postOnlyCross: () => new OkxRowError('51000', 'Parameter ordType error'),
-  cancelAbsent: () => new OkxRowError('51400', 'Order cancellation failed as the order has been filled, canceled or does not exist.'),
+  // Orders: on order routes these are answered in the order's row (sCode/sMsg)
+  duplicateClOrdId: () => new OkxError('51016', 'Client order ID already exists.'),
+  sizeStep: () => new OkxError('51121', 'Order quantity must be a multiple of the lot size.'),
+  insufficient: () => new OkxError('51008', 'Order failed. Insufficient USDT margin in account'),
+  reduceOnlyFlat: () => new OkxError('51169', "Order failed because you don't have any positions in this direction for this contract to reduce or close."),
+  cancelAbsent: () => new OkxError('51400', 'Order cancellation failed as the order has been filled, canceled or does not exist.'),
   orderAbsent: () => new OkxError('51603', 'Order does not exist.'),
   // Service
   tooMany: () => new OkxError('50011', 'Too Many Requests', 429),

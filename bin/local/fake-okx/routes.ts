@@ -13,9 +13,12 @@ export interface RouteContext {
   query: Params;
   /** The parsed JSON body of a POST (an object or, for batch routes, an array). */
   body: unknown;
-  account: Account;
+  /** The authenticated account; present on signed routes only. */
+  account?: Account;
   fraction?: number;
 }
+
+type SignedContext = RouteContext & { account: Account };
 
 interface Route {
   signed: boolean;
@@ -26,7 +29,13 @@ const ok = (data: unknown[]): unknown => ({ code: '0', msg: '', data });
 const INST_TYPES = ['SPOT', 'MARGIN', 'SWAP', 'FUTURES', 'OPTION'];
 
 const publicRoute = (handle: (ctx: RouteContext) => unknown): Route => ({ signed: false, handle });
-const signed = (handle: (ctx: RouteContext) => unknown): Route => ({ signed: true, handle });
+const signed = (handle: (ctx: SignedContext) => unknown): Route => ({
+  signed: true,
+  handle: (ctx) => {
+    if (!ctx.account) throw errors.badKey();
+    return handle({ ...ctx, account: ctx.account });
+  },
+});
 
 function objectBody(body: unknown): Params {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OkxError('50000', 'Body can not be empty.');
@@ -39,7 +48,7 @@ function rowsBody(body: unknown): Params[] {
   return rows.map(objectBody);
 }
 
-/** Runs each row; a row's refusal (OkxRowError, or a parameter error) is answered in that row. */
+/** Runs each row; a row's refusal (any OkxError) is answered in that row (sCode/sMsg). */
 function perRow<T>(rows: Params[], run: (row: Params) => T, success: (out: T) => Record<string, unknown>, failure: (row: Params) => Record<string, unknown>): unknown {
   const out = rows.map((row) => {
     try {
@@ -56,7 +65,7 @@ function perRow<T>(rows: Params[], run: (row: Params) => T, success: (out: T) =>
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-function placeRows({ state, account, body, fraction }: RouteContext): unknown {
+function placeRows({ state, account, body, fraction }: SignedContext): unknown {
   const rows = rowsBody(body);
   return perRow(
     rows,

@@ -66,9 +66,9 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     try {
       const route = ROUTES[`${req.method} ${req.url.pathname}`];
       if (!route) throw new OkxError('50030', `fake-okx has no route ${req.method} ${req.url.pathname}`, 404);
-      const account = route.signed ? authenticate(state, req) : (undefined as never);
+      const account = route.signed ? authenticate(state, req) : undefined;
       const fraction = fault?.kind === 'partial-fill' ? fault.fraction : undefined;
-      reply = { status: 200, body: route.handle({ state, query, body, account, ...(fraction !== undefined ? { fraction } : {}) }) };
+      reply = { status: 200, body: route.handle({ state, query, body, ...(account ? { account } : {}), ...(fraction !== undefined ? { fraction } : {}) }) };
     } catch (e) {
       reply = crash(e);
     }

@@ -51,7 +51,7 @@ export function orderRow(state: OkxState, o: FakeOkxOrder): Row {
     slOrdPx: '',
     slTriggerPx: '',
     slTriggerPxType: '',
-    source: o.algoId === '' ? '' : '34',
+    source: '',
     state: o.state,
     stpId: '',
     stpMode: '',
