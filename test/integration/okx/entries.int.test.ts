@@ -92,12 +92,11 @@ test('the trailing stop is a native move_order_stop (callbackRatio as a ratio) t
   expect(s.fake.position(apiKey, BTC_SWAP).pos).toBe('0');
 });
 
-// Known gap, found by this fake: OKX's place answer ("Place multiple orders" response: ordId,
-// clOrdId, sCode, sMsg, tag, ts) carries no fill, and the OKX dialect does not set
-// createAnswersIdsOnly, so the executor reads the market entry as resting and fails the delivery;
-// SQS redelivers it after the visibility timeout and the look-up finishes it, leaving the position
-// without its stop meanwhile. This test passes once the dialect reads market orders back.
-test.failing('a market entry with a stop completes in ONE delivery (fails today: see above)', async () => {
+// Found by this fake: OKX's place answer ("Place multiple orders" response: ordId, clOrdId, sCode,
+// sMsg, tag, ts) carries no fill; without reading the order back (createAnswersIdsOnly) the executor
+// took the market entry for resting, failed the delivery and left the position without its stop
+// until SQS redelivered it.
+test('a market entry with a stop completes in ONE delivery', async () => {
   const { accountId, apiKey } = await s.newAccount();
   const result = await deliver(liveExecutor(s.h), okxSignal(accountId, 'okxonedelivery', { sl: { kind: 'percent', value: 2 } }));
   expect(result.batchItemFailures).toEqual([]);

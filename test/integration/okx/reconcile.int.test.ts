@@ -118,12 +118,9 @@ test('a close signal cancels the resting stop and targets on OKX (cancel-algos) 
   expect(s.fake.position(apiKey, BTC_SWAP).pos).toBe('0');
 });
 
-// Known gap, found by this fake (same root as in entries.int.test.ts): the close's place answer has
-// no fill, the executor reads it as resting and fails the delivery; the redelivery reads the live
-// position, finds it flat ("nothing to do: flat for close_long") and never books the close, so the
-// trade stays open in the book until the risk check calls it a manual close. Passes once the OKX
-// dialect reads market orders back (createAnswersIdsOnly: verified locally, see docs/exchanges/okx.md).
-test.failing('a close signal is booked: the trade closes at the fill with reason "signal" (fails today: see above)', async () => {
+// Found by this fake (same root as in entries.int.test.ts): without the read-back the close's answer
+// had no fill, the delivery failed, the redelivery found the position flat and never booked the close.
+test('a close signal is booked: the trade closes at the fill with reason "signal"', async () => {
   const { accountId } = await s.newAccount();
   await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxclosebook1'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
   await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxclosebook2'), { symbol: OKX_BTC, intent: 'close_long' }));

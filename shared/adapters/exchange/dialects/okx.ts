@@ -72,6 +72,10 @@ export const okx: Dialect = {
     '50011': 'RATE_LIMITED',
     '51001': 'UNKNOWN_SYMBOL',
   },
+  // A placement answers {ordId, clOrdId, sCode} only (ccxt's captured "type2 & type3 together"):
+  // an order that fills at once is read back by client id, so the fill is booked and protected in
+  // this invocation (found by the fake OKX: without it every market order read as resting).
+  createAnswersIdsOnly: true,
   fundingQuery: { since: 'begin', until: 'end', market: 'instId' },
 
   orderPlan: (plan, request, { marginMode }) => {
