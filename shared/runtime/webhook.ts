@@ -1,6 +1,6 @@
 // The webhook's wiring: only the two tables it touches, so the bundle carries no other repository.
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { CachedAccountLookup, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import { CachedAccountLookup, DynamoAccountReader } from '../adapters/dynamodb/account-repository';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { systemClock, type Clock } from '../core/ports/runtime';
@@ -13,7 +13,7 @@ export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock):
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   return new AcceptWebhook({
-    accounts: new CachedAccountLookup(new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')), env.ACCOUNT_CACHE_MS, () => clock.now()),
+    accounts: new CachedAccountLookup(new DynamoAccountReader(db, tableName(env.STAGE, 'accounts')), env.ACCOUNT_CACHE_MS, () => clock.now()),
     ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     clock,

@@ -6,9 +6,20 @@ import type { AccountRepository } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { isConditionFailure } from './document-client';
 
-export class DynamoAccountRepository implements AccountRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+/**
+ * Reads one account: all the webhook needs, so its bundle carries none of the writes below (the
+ * webhook is the latency-critical function and stays under its 300 KB budget).
+ */
+export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
+  constructor(protected readonly db: DynamoDBDocumentClient, protected readonly table: string) {}
 
+  async get(accountId: string): Promise<Account | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId }, ConsistentRead: true }));
+    return out.Item as Account | undefined;
+  }
+}
+
+export class DynamoAccountRepository extends DynamoAccountReader implements AccountRepository {
   async create(account: Account): Promise<void> {
     try {
       await this.db.send(new PutCommand({ TableName: this.table, Item: account, ConditionExpression: 'attribute_not_exists(accountId)' }));
@@ -16,11 +27,6 @@ export class DynamoAccountRepository implements AccountRepository {
       if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${account.accountId} exists`);
       throw error;
     }
-  }
-
-  async get(accountId: string): Promise<Account | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId }, ConsistentRead: true }));
-    return out.Item as Account | undefined;
   }
 
   async list(): Promise<Account[]> {
