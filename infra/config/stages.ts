@@ -4,7 +4,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { STAGES, type Stage } from '../../shared/platform/resource-names';
 
-/** TradingView's published webhook source addresses (FACTS.md, TradingView webhooks). */
+/** TradingView's published webhook source addresses (TradingView's published list; docs/SECURITY.md). */
 export const TRADINGVIEW_WEBHOOK_IPS: readonly string[] = ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'];
 
 /** How the exchange-calling functions get one fixed public IP (docs/SECURITY.md: cost and trade-off). */

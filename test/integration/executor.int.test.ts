@@ -1,5 +1,5 @@
 // The executor function against the stand-ins: webhook → SQS FIFO → executor → DynamoDB with the
-// paper exchange, and FACTS.md failure cases 10, 12, 13, 14, 15, 24 and 25.
+// paper exchange, and failure cases (docs/FAILURE_CASES.md) 10, 12, 13, 14, 15, 24 and 25.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { RoutingExchangeFactory } from '../../shared/adapters/exchange/exchange-factory';

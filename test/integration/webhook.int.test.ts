@@ -1,5 +1,5 @@
 // The webhook function against the stand-ins (real DynamoDB and SQS SDK clients): what is queued,
-// what is refused and with which status, for FACTS.md failure cases 1-8.
+// what is refused and with which status, for failure cases (docs/FAILURE_CASES.md) 1-8.
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';

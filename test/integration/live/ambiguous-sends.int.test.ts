@@ -1,5 +1,5 @@
-// Exactly-once placement against the fake Binance when the answer is lost or refused: FACTS.md
-// failure cases 11 (5xx and timeouts), 12 (crash between send and record), 20 (clock skew) and
+// Exactly-once placement against the fake Binance when the answer is lost or refused: the failure
+// cases of docs/FAILURE_CASES.md 11 (5xx and timeouts), 12 (crash between send and record), 20 (clock skew) and
 // 22 (duplicate client order id), through the real executor and unmodified ccxt.
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { FaultSpec } from '../../../bin/local/fake-binance';

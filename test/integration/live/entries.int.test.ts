@@ -1,5 +1,5 @@
 // Live entries and closes through the real executor, unmodified ccxt and the fake Binance:
-// the whole webhook → SQS → executor path, and FACTS.md failure cases 9, 10, 17, 18, 19 and 23.
+// the whole webhook → SQS → executor path, and failure cases (docs/FAILURE_CASES.md) 9, 10, 17, 18, 19 and 23.
 import type { Signal } from '../../../shared/core/signal/types';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { BTC, deliver, liveExecutor, onStep, orderPosts, override, requestsSince, sid, signalFor, startLiveSuite, XRP, type LiveSuite } from './helpers';

@@ -1,5 +1,5 @@
 // Protective orders on the fake Binance through the real executor and unmodified ccxt: a stop
-// and a take-profit ladder sized to what filled (FACTS.md case 16), then ProtectionManager.sync
+// and a take-profit ladder sized to what filled (case 16, docs/FAILURE_CASES.md), then ProtectionManager.sync
 // after the fake's price crosses them: a first target moves or resizes the stop, a filled stop
 // cancels the targets (Binance does not link them) and closes the trade with its P&L.
 import type { FakeAlgoOrder } from '../../../bin/local/fake-binance';

@@ -1,5 +1,5 @@
 // Throttling and bans from the fake Binance through the real executor and unmodified ccxt
-// (FACTS.md case 21): a short Retry-After is waited out, a long one returns the message to the
+// (case 21, docs/FAILURE_CASES.md): a short Retry-After is waited out, a long one returns the message to the
 // queue, and a 418 ban halts the account's trading until it ends, with an alert.
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { deliver, LEASE_MS, liveExecutor, orderPosts, requestsSince, sid, signalFor, sleep, startLiveSuite, type LiveSuite } from './helpers';

@@ -1,4 +1,4 @@
-// Exactly-once placement on the fake OKX when the answer is lost or refused (FACTS.md case 11),
+// Exactly-once placement on the fake OKX when the answer is lost or refused (case 11, docs/FAILURE_CASES.md),
 // through the real executor and ccxt's okx: accept-then-5xx and a timeout that was accepted are
 // looked up by clOrdId and adopted; a 5xx that processed nothing is confirmed absent and resent
 // once under the same clOrdId; a partial fill books what filled and protects only that.

@@ -1,4 +1,4 @@
-// AcceptWebhook against in-memory ports: the webhook failure cases 1-8 of FACTS.md, and what the
+// AcceptWebhook against in-memory ports: the webhook failure cases 1-8 (docs/FAILURE_CASES.md), and what the
 // queued signal carries. Clock fixed at T0; the FIFO fake drops a repeated dedup id for 5 minutes.
 import { createHash } from 'node:crypto';
 import {
