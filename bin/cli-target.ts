@@ -5,7 +5,7 @@
 import type { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import type { KeyVault } from '../shared/core/ports/runtime';
-import { credentialsKeyAlias, signalQueueName } from '../shared/platform/resource-names';
+import { credentialsKeyAlias, egressIpParameterName, signalQueueName } from '../shared/platform/resource-names';
 import { DEFAULT_DATA_DIR, DiscoveryError, readDiscovery, type DiscoveryRecord } from './local/discovery-file';
 import type { Repositories } from '../shared/runtime/repositories';
 
@@ -20,6 +20,8 @@ export interface CliTarget {
   replayMsPerCandle?: number;
   /** the signal queue (account flatten sends its closes through it), resolved on first use */
   signalQueue(): Promise<SqsSignalQueue>;
+  /** the stage's fixed egress IP to allow on exchange keys (static egress on), else undefined */
+  egressIp(): Promise<string | undefined>;
 }
 
 export class CliError extends Error {
@@ -52,6 +54,16 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
         if (!QueueUrl) throw new CliError(`no queue ${signalQueueName(stage)} in ${region}`);
         return new SqsSignalQueue(sqs, QueueUrl);
       },
+      egressIp: async () => {
+        const { GetParameterCommand, ParameterNotFound, SSMClient } = await import('@aws-sdk/client-ssm');
+        try {
+          const out = await new SSMClient({ region }).send(new GetParameterCommand({ Name: egressIpParameterName(stage) }));
+          return out.Parameter?.Value || undefined;
+        } catch (error) {
+          if (error instanceof ParameterNotFound) return undefined; // the stage runs without static egress
+          throw error;
+        }
+      },
     };
   }
   const discovery = localDiscovery(process.env);
@@ -69,6 +81,8 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
       const [{ SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
       return new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl);
     },
+    // Locally the fake exchange takes any address.
+    egressIp: async () => undefined,
   };
 }
 

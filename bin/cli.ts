@@ -73,11 +73,14 @@ withCommon(
     },
   });
   const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
+  // With static egress the exchange sees one address: the key should allow only that one.
+  const egressIp = credentials ? await target.egressIp() : undefined;
   const example = { token, account: view.accountId, action: 'long', symbol: '{{ticker}}', id: '{{strategy.order.id}}-{{timenow}}', time: '{{timenow}}', price: '{{close}}' };
-  print(o, { id: view.accountId, token, account: view, webhookUrl, exampleMessage: example, ...(keyCheck ? { keyCheck } : {}) }, () =>
+  print(o, { id: view.accountId, token, account: view, webhookUrl, exampleMessage: example, ...(keyCheck ? { keyCheck } : {}), ...(egressIp ? { egressIp } : {}) }, () =>
     [
       `account ${view.accountId} (${view.name}, ${view.exchange}${view.testnet ? ' testnet' : ''}) created`,
       ...(keyCheck ? [`keys checked: balance ${keyCheck.balance.equity} ${keyCheck.balance.currency}; stored encrypted`, ...keyCheck.warnings.map((w) => `warning: ${w}`)] : []),
+      ...(egressIp ? [`exchange key IP restriction: allow ${egressIp} (this stage's fixed egress IP)`] : []),
       `webhook token (shown once, store it now): ${token}`,
       `webhook URL: ${webhookUrl}`,
       `TradingView alert message:`,

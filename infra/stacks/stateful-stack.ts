@@ -17,7 +17,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { APP_PREFIX, TABLE_NAMES, credentialsKeyAlias, tableName, type TableName } from '../../shared/platform/resource-names';
+import { APP_PREFIX, TABLE_NAMES, credentialsKeyAlias, egressIpParameterName, tableName, type TableName } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { DECRYPTING_FUNCTIONS, functionRoleName, operatorRoleName, roleArn } from '../config/principals';
@@ -41,7 +41,6 @@ export interface StatefulStackProps extends StackProps {
 const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Where the fixed egress IP is published for the CLI (`account add --stage X` prints it). */
-export const egressIpParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/egress-ip`;
 
 /** The metric the credentials Decrypt alarm counts (stage option keyAudit). */
 export const CREDENTIALS_DECRYPT_BY_OTHERS_METRIC = 'CredentialsDecryptByOthers';

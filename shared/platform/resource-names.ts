@@ -9,6 +9,8 @@ export const TABLE_NAMES: readonly TableName[] = ['accounts', 'signals', 'orders
 
 export const tableName = (stage: string, table: TableName): string => `${APP_PREFIX}-${stage}-${table}`;
 export const signalQueueName = (stage: string): string => `${APP_PREFIX}-${stage}-signals.fifo`;
+/** The stage's fixed egress IP (static egress on), for `account add` to print: SSM, read by the operator role. */
+export const egressIpParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/egress-ip`;
 export const signalDlqName = (stage: string): string => `${APP_PREFIX}-${stage}-signals-dlq.fifo`;
 export const stackName = (stage: string, part: 'stateful' | 'stateless' | 'monitoring'): string =>
   `${APP_PREFIX}-${stage}-${part}`;
