@@ -23,8 +23,10 @@ const MS_PER_CANDLE = 1_000;
 const EPOCH = Date.UTC(2026, 0, 5);
 
 let h: Harness;
+/** The replay's time: the executor runs on the same clock as the runner, as both run on the system clock in the cloud (an entry is refused once it is older than its lag). */
+let replayNow = Date.now();
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ clock: { now: () => replayNow } });
 });
 
 function runnerEnv() {
@@ -50,7 +52,8 @@ async function firstEntryClose(): Promise<{ now: number; action: string }> {
 test('a subscription on a paper account produces a queued strategy signal that the executor fills, once', async () => {
   const { accountId } = await h.createAccount(10_000);
   const { now, action } = await firstEntryClose();
-  const clock = { now: () => now + 50 };
+  replayNow = now + 50;
+  const clock = { now: () => replayNow };
   const subscription = await new StrategySubscriptions({ accounts: h.runtime.repos.accounts, clock }).enable({ accountId, strategy: 'sma-cross', symbol: 'XRPUSDT', timeframe: '1h', size: '10%', leverage: 2 });
   expect((await h.runtime.repos.accounts.get(accountId))?.settings.strategies).toEqual([subscription]);
 
