@@ -312,7 +312,23 @@ async function freePort(): Promise<number> {
 function startChild(dataDir: string, port: number): ChildProcess {
   const command = args.start ? args.start.split(' ') : [process.execPath, '--import', 'tsx', 'bin/local-stack.ts'];
   const [file, ...rest] = command as [string, ...string[]];
-  return spawn(file, rest, { cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(file, rest, { cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'INFO', LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The stack logs where its start went ("local stack ready", phases in ms) and what it requeued:
+  // those two are shown in short, other log lines and the banner dropped, anything else on stderr (a crash) passed on.
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes('"local stack ready"')) log(`    ${line.replace(/.*"msSinceProcessStart"/, 'msSinceProcessStart')}`);
+        else if (line.includes('"signals from before the restart"')) log(`    requeued at start: ${(line.match(/"s[0-9a-f]{31}"/g) ?? []).length} signals`);
+        else if (stream === child.stderr && !line.startsWith('{') && line.trim()) log(`    child: ${line}`);
+      }
+    });
+  }
+  return child;
 }
 
 /** Polls until `probe` answers true; returns the ms since `since`. */

@@ -88,14 +88,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   let ready = false;
+  // Where a start spends its time, logged once ready (a restart must be back within TradingView's retries).
+  const phases: Record<string, number> = {};
+  let phaseStart = 0; // performance.now() counts from the process's start
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
+  phase('loadModules');
   const standins: Standins = await startStandins(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') });
   const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
   try {
     const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
     const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: standins.sqsEndpoint });
+    phase('standins');
     await provisionTables(dynamo, LOCAL_STAGE);
     const visibility = options.visibilityTimeoutSeconds ?? 10;
     const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
+    phase('provision');
 
     // A local Binance for live accounts: ccxt runs unmodified against it, keys local-key/local-secret.
     let fake: FakeBinance | undefined;
@@ -142,12 +153,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const candles: CandleSource = runtime.prices instanceof ReplayPriceSource ? new ReplayCandleSource(runtime.prices) : buildCandleSource(runnerEnv, options.clock);
     const strategyRunner = createStrategyRunnerHandler(buildRunStrategies(runnerEnv, options.clock, candles), { settleMs: 0, logger: createLogger('strategy-runner'), ...(options.clock ? { clock: options.clock } : {}) });
 
+    phase('compose');
     // Signals queued before a restart were lost with the in-memory queue: put the recent ones back.
     const requeued = await requeueUnfinished(runtime.repos.documentClient, sqs, LOCAL_STAGE, queueUrl, Date.now());
     if (requeued.requeued.length || requeued.stale.length) {
       logger.warn('signals from before the restart', { requeued: requeued.requeued, staleNotRequeued: requeued.stale });
     }
 
+    phase('requeue');
     const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
     poller.start();
     cleanups.unshift(() => poller.stop());
@@ -166,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // runs it in the cloud; the fake exchange's prices follow the replayed candles.
     // Start the fake exchange at the replayed prices, so the first fill is not a jump away from them.
     await followReplayedPrices(fake, runtime.prices);
+    phase('prices');
     let checking = false;
     const syncTimer = setInterval(() => {
       if (checking || !ready) return;
@@ -203,6 +217,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The Telegram bot's webhook route, when a bot is configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_IDS,
     // TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_URL for a fake Bot API): the same handler as the cloud's.
     // Its config then also requires TELEGRAM_USER_IDS (who may command): without it the start fails, naming it.
+    phase('notifier');
     const telegramConfigured = !!(process.env.TELEGRAM_BOT_TOKEN && process.env.TELEGRAM_CHAT_IDS && process.env.TELEGRAM_WEBHOOK_SECRET);
     const telegram = telegramConfigured
       ? createTelegramBotHandler(buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }), options.clock ? { clock: options.clock } : {}), createLogger('telegram-bot'))
@@ -225,6 +240,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });
     cleanups.unshift(async () => removeDiscovery(dataDir));
     ready = true;
+    phase('gateway');
+    logger.info('local stack ready', { msSinceProcessStart: Math.round(performance.now()), phases });
     return {
       url: gateway.url,
       discovery,
