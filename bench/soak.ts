@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readDiscovery } from '../bin/local/discovery-file';
-import { startLocalStack } from '../bin/local/stack';
+import { EXECUTOR_LOOPS, startLocalStack } from '../bin/local/stack';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import { systemClock } from '../shared/core/ports/runtime';
 import { CreateAccount } from '../shared/core/usecases/accounts';
@@ -46,6 +46,7 @@ const { values: args } = parseArgs({
     'restart-runs': { type: 'string', default: '3' },
     backlog: { type: 'string', default: '300' },
     start: { type: 'string' },
+    loops: { type: 'string' },
   },
 });
 const parts = new Set(args.only.split(','));
@@ -116,7 +117,7 @@ async function pool(n: number, concurrency: number, work: (i: number) => Promise
 
 async function soak() {
   const n = Number(args.alerts);
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'soak'), inMemory: true, ...QUIET_SCHEDULES });
+  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'soak'), inMemory: true, ...QUIET_SCHEDULES, ...(args.loops ? { executorLoops: Number(args.loops) } : {}) });
   const sqs = new SQSClient({ region: 'us-east-1', endpoint: stack.discovery.sqsEndpoint });
   const queueDepth = async () => {
     const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.discovery.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
@@ -220,6 +221,7 @@ async function soak() {
       queueAgeMs202ToOrderIntent: { p50: round(percentile(queueAge, 50)), p99: round(percentile(queueAge, 99)) },
       acceptedToFinishedMs: { p50: round(percentile(endToEnd, 50)), p99: round(percentile(endToEnd, 99)) },
       drainS: round((drainedAt - started) / 1000, 1),
+      executorLoops: args.loops ? Number(args.loops) : EXECUTOR_LOOPS,
       load: load(),
     };
   } finally {

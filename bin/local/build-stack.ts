@@ -68,7 +68,7 @@ export async function buildLocalStack(options: { root?: string; quiet?: boolean 
   const outdir = join(distDir, id);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { 'local-stack': 'bin/local-stack.ts' },
+    entryPoints: { 'local-stack': 'bin/local-stack.ts', 'standins-worker': 'bin/local/standins-worker.ts' },
     outdir,
     bundle: true,
     platform: 'node',

@@ -41,6 +41,8 @@ import { startStandins, type Standins } from './standins';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
+/** Parallel receive loops of the local SQS event source. */
+export const EXECUTOR_LOOPS = 2;
 
 export interface LocalStackOptions {
   port: number;
@@ -66,6 +68,8 @@ export interface LocalStackOptions {
   strategyTimeframes?: readonly StrategyTimeframe[];
   /** notifications: console + DATA_DIR/notifications.jsonl, and Telegram when TELEGRAM_BOT_TOKEN is set (false: off) */
   notifications?: boolean;
+  /** the local SQS event source's parallel receive loops (Lambda's concurrent executors); default EXECUTOR_LOOPS */
+  executorLoops?: number;
 }
 
 export type { LocalDiscovery };
@@ -97,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     phaseStart = now;
   };
   phase('loadModules');
-  const standins: Standins = await startStandins(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') });
+  const standins: Standins = await startStandins({ thread: true, ...(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') }) });
   const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
   try {
     const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
@@ -161,7 +165,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     phase('requeue');
-    const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
+    const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: options.executorLoops ?? EXECUTOR_LOOPS, onError: (e) => logger.error('poller error', { error: String(e) }) });
     poller.start();
     cleanups.unshift(() => poller.stop());
 
