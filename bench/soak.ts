@@ -278,7 +278,9 @@ async function startBareServer(sqsEndpoint: string): Promise<{ server: Server; u
 
 async function http() {
   const total = Number(args['http-requests']);
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'http'), inMemory: true, ...QUIET_SCHEDULES });
+  // No executor loops: the bare server's messages are not consumed either, so both sides are
+  // measured alone (the soak measures them together).
+  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'http'), inMemory: true, ...QUIET_SCHEDULES, executorLoops: 0 });
   const bare = await startBareServer(stack.discovery.sqsEndpoint);
   try {
     const repos = buildRepositories(dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }), stack.discovery.stage);
