@@ -134,8 +134,16 @@ async function soak() {
     let retryAnswered202SameSignal = 0;
     let sent = 0;
     const started = Date.now();
+    // Out of the queue = accepted − still queued: its growth per tick is the executor's pace then.
+    let outBefore = 0;
     const ticker = setInterval(() => {
-      void queueDepth().then((depth) => log(`  soak ${((Date.now() - started) / 1000).toFixed(0)} s: sent ${sent}/${alerts.length}, 202 ${accepted.size}, queue ${depth}, load ${load()}`)).catch(() => undefined);
+      void queueDepth()
+        .then((depth) => {
+          const out = accepted.size - depth;
+          log(`  soak ${((Date.now() - started) / 1000).toFixed(0)} s: sent ${sent}/${alerts.length}, 202 ${accepted.size}, queue ${depth}, executor ${((out - outBefore) / 5).toFixed(1)}/s, load ${load()}`);
+          outBefore = out;
+        })
+        .catch(() => undefined);
     }, 5_000);
     try {
       await pool(alerts.length, Number(args.senders), async (i) => {
@@ -169,7 +177,7 @@ async function soak() {
     }
     const drainedAt = Date.now();
     // Accounting from the signal ledger and the orders table, per account.
-    const records = new Map<string, { status: string; receivedAt?: number; leaseUntil?: number; updatedAt: number }>();
+    const records = new Map<string, { status: string; receivedAt?: number; outcome?: string; updatedAt: number }>();
     const ordersPerSignal = new Map<string, number>();
     const firstOrderAt = new Map<string, number>();
     for (const a of accounts) {
@@ -181,6 +189,7 @@ async function soak() {
     }
     let executed = 0;
     let rejected = 0;
+    const rejectedBy: Record<string, number> = {};
     const lost: string[] = [];
     const finishes: number[] = [];
     const queueAge: number[] = [];
@@ -188,7 +197,11 @@ async function soak() {
     for (const signalId of accepted.keys()) {
       const r = records.get(signalId);
       if (r?.status === 'executed') executed++;
-      else if (r?.status === 'rejected') rejected++;
+      else if (r?.status === 'rejected') {
+        rejected++;
+        const reason = (r.outcome ?? '').split(/[:\s]/)[0] || 'unknown';
+        rejectedBy[reason] = (rejectedBy[reason] ?? 0) + 1;
+      }
       else {
         lost.push(signalId);
         continue;
@@ -212,6 +225,7 @@ async function soak() {
       accepted: accepted.size,
       executed,
       rejected,
+      rejectedBy,
       lost: lost.length,
       retryAnswered202SameSignal,
       signalsWithMoreThanOneOrder: duplicated,
