@@ -41,6 +41,8 @@ import { startStandins, type Standins } from './standins';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
+/** Parallel receive loops of the local SQS event source. */
+export const EXECUTOR_LOOPS = 2;
 
 export interface LocalStackOptions {
   port: number;
@@ -66,6 +68,8 @@ export interface LocalStackOptions {
   strategyTimeframes?: readonly StrategyTimeframe[];
   /** notifications: console + DATA_DIR/notifications.jsonl, and Telegram when TELEGRAM_BOT_TOKEN is set (false: off) */
   notifications?: boolean;
+  /** the local SQS event source's parallel receive loops (Lambda's concurrent executors); default EXECUTOR_LOOPS */
+  executorLoops?: number;
 }
 
 export type { LocalDiscovery };
@@ -88,14 +92,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   let ready = false;
-  const standins: Standins = await startStandins(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') });
+  // Where a start spends its time, logged once ready (a restart must be back within TradingView's retries).
+  const phases: Record<string, number> = {};
+  let phaseStart = 0; // performance.now() counts from the process's start
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - phaseStart);
+    phaseStart = now;
+  };
+  phase('loadModules');
+  const standins: Standins = await startStandins({ thread: true, ...(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') }) });
   const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
   try {
     const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
     const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: standins.sqsEndpoint });
+    phase('standins');
     await provisionTables(dynamo, LOCAL_STAGE);
     const visibility = options.visibilityTimeoutSeconds ?? 10;
     const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
+    phase('provision');
 
     // A local Binance for live accounts: ccxt runs unmodified against it, keys local-key/local-secret.
     let fake: FakeBinance | undefined;
@@ -142,6 +157,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const candles: CandleSource = runtime.prices instanceof ReplayPriceSource ? new ReplayCandleSource(runtime.prices) : buildCandleSource(runnerEnv, options.clock);
     const strategyRunner = createStrategyRunnerHandler(buildRunStrategies(runnerEnv, options.clock, candles), { settleMs: 0, logger: createLogger('strategy-runner'), ...(options.clock ? { clock: options.clock } : {}) });
 
+    phase('compose');
     // Signals queued before a restart were lost with the in-memory queue: all are put back, and the
     // executor executes or rejects each (an entry past its lag: SIGNAL_EXPIRED), never drops one.
     const requeued = await requeueUnfinished(runtime.repos, sqs, LOCAL_STAGE, queueUrl, Date.now());
@@ -149,7 +165,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       logger.warn('signals from before the restart', { requeued: requeued.requeued, rejectedWithoutMessage: requeued.rejected });
     }
 
-    const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: 2, onError: (e) => logger.error('poller error', { error: String(e) }) });
+    phase('requeue');
+    const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: options.executorLoops ?? EXECUTOR_LOOPS, onError: (e) => logger.error('poller error', { error: String(e) }) });
     poller.start();
     cleanups.unshift(() => poller.stop());
 
@@ -167,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // runs it in the cloud; the fake exchange's prices follow the replayed candles.
     // Start the fake exchange at the replayed prices, so the first fill is not a jump away from them.
     await followReplayedPrices(fake, runtime.prices);
+    phase('prices');
     let checking = false;
     const syncTimer = setInterval(() => {
       if (checking || !ready) return;
@@ -204,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The Telegram bot's webhook route, when a bot is configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_IDS,
     // TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_URL for a fake Bot API): the same handler as the cloud's.
     // Its config then also requires TELEGRAM_USER_IDS (who may command): without it the start fails, naming it.
+    phase('notifier');
     const telegramConfigured = !!(process.env.TELEGRAM_BOT_TOKEN && process.env.TELEGRAM_CHAT_IDS && process.env.TELEGRAM_WEBHOOK_SECRET);
     const telegram = telegramConfigured
       ? createTelegramBotHandler(buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }), options.clock ? { clock: options.clock } : {}), createLogger('telegram-bot'))
@@ -226,6 +245,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });
     cleanups.unshift(async () => removeDiscovery(dataDir));
     ready = true;
+    phase('gateway');
+    logger.info('local stack ready', { msSinceProcessStart: Math.round(performance.now()), phases });
     return {
       url: gateway.url,
       discovery,
