@@ -4,7 +4,7 @@ import { errors } from './errors';
 import { MARKETS } from './markets';
 import { cancelOrder, findOrder, type Params, placeOrder, text } from './orders';
 import type { Account, UpbitState } from './state';
-import { accountRows, orderRow, orderWithTrades, tickerRow } from './views';
+import { accountRows, bookRow, orderRow, orderWithTrades, tickerRow } from './views';
 
 export interface RouteContext {
   state: UpbitState;
@@ -37,6 +37,13 @@ export const ROUTES: Record<string, Route> = {
     const markets = text(params, 'markets');
     if (markets === undefined) throw errors.missing('markets');
     return markets.split(',').map((m) => tickerRow(state, state.market(m)));
+  }),
+  'GET /v1/orderbook': publicRoute(({ state, params }) => {
+    const markets = text(params, 'markets');
+    if (markets === undefined) throw errors.missing('markets');
+    const count = Number(text(params, 'count') ?? 15);
+    if (!Number.isInteger(count) || count < 1) throw errors.invalid('count');
+    return markets.split(',').map((m) => bookRow(state, state.market(m), count));
   }),
 
   'GET /v1/accounts': signed(({ account }) => accountRows(account)),

@@ -105,3 +105,26 @@ export function tickerRow(state: UpbitState, market: string): Row {
     timestamp: String(now),
   };
 }
+
+/** Levels the fake's book shows on each side, each 1 BTC-equivalent deep and one basis point apart. */
+const BOOK_LEVELS = 15;
+const LEVEL_SIZE = '1';
+
+/**
+ * GET /v1/orderbook: the shape of Upbit's "orderbook" (market, timestamp, total sizes,
+ * orderbook_units of ask/bid price and size; ccxt's comments quote it). The fake has no other
+ * traders: the best ask and bid are the last price, deeper levels a basis point apart.
+ */
+export function bookRow(state: UpbitState, market: string, count: number): Row {
+  const last = state.price(market);
+  const step = last.times('0.0001');
+  const levels = Math.min(Math.max(count, 1), BOOK_LEVELS);
+  const units = Array.from({ length: levels }, (_, i) => ({
+    ask_price: last.plus(step.times(i)).toNumber(),
+    bid_price: last.minus(step.times(i)).toNumber(),
+    ask_size: Number(LEVEL_SIZE),
+    bid_size: Number(LEVEL_SIZE),
+  }));
+  const total = new Big(LEVEL_SIZE).times(levels).toNumber();
+  return { market, timestamp: state.now(), total_ask_size: total, total_bid_size: total, orderbook_units: units, level: 0 };
+}
