@@ -41,6 +41,4 @@ export const errors = {
   orderNotFound: () => new UpbitError('order_not_found', '주문을 찾지 못했습니다.', 404),
   // Service
   tooMany: () => new UpbitError('too_many_requests', 'Too many API requests.', 429),
-  unavailable: () => new UpbitError('server_error', 'Service temporarily unavailable.', 503),
-  internal: () => new UpbitError('server_error', 'Internal server error.', 500),
 };

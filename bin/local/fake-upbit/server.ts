@@ -14,6 +14,13 @@ export const DEFAULT_ACCOUNTS: readonly FakeUpbitAccountSeed[] = [{ apiKey: 'loc
 
 const errorReply = (e: UpbitError): Reply => ({ status: e.status, body: e.body() });
 
+/**
+ * A 5xx as a gateway in front of the exchange answers it: a status and a plain message, no Upbit
+ * error envelope (Upbit documents no 5xx body). ccxt then reads the HTTP status (ExchangeNotAvailable).
+ * A 5xx carrying Upbit's envelope can be scripted with the `error` fault.
+ */
+const gateway = (status: number, text: string): Reply => ({ status, body: text });
+
 function crash(e: unknown): Reply {
   if (e instanceof UpbitError) return errorReply(e);
   return { status: 500, body: { error: { name: 'server_error', message: `fake-upbit internal error: ${e instanceof Error ? e.message : String(e)}` } } };
@@ -35,13 +42,13 @@ function parseBody(raw: string): Params | undefined {
 function refusal(fault: FakeUpbitFault): Reply | undefined {
   switch (fault.kind) {
     case 'reject-5xx':
-      return errorReply(errors.unavailable());
+      return gateway(503, 'Service Unavailable');
     case 'rate-limit':
       return { ...errorReply(errors.tooMany()), headers: { 'Remaining-Req': 'group=order; min=0; sec=0' } };
     case 'error':
       return { status: fault.status ?? 400, body: { error: { name: fault.name, message: fault.message ?? `Scripted error ${fault.name}.` } } };
     case 'timeout':
-      return fault.accept ? undefined : { ...errorReply(errors.unavailable()), delayMs: fault.delayMs };
+      return fault.accept ? undefined : { ...gateway(504, 'Gateway Timeout'), delayMs: fault.delayMs };
     default:
       return undefined;
   }
@@ -71,7 +78,7 @@ export async function startFakeUpbit(opts: FakeUpbitOptions = {}): Promise<FakeU
       reply = crash(e);
     }
     // The request was processed either way; only the answer is lost or replaced.
-    if (fault?.kind === 'accept-then-5xx') return errorReply(errors.internal());
+    if (fault?.kind === 'accept-then-5xx') return gateway(502, 'Bad Gateway');
     if (fault?.kind === 'timeout') return { ...reply, delayMs: fault.delayMs };
     return reply;
   };

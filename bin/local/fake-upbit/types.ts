@@ -68,9 +68,9 @@ export interface FakeUpbitBalance {
 }
 
 export type FakeUpbitFaultKind =
-  /** Processes the request, then answers HTTP 500: the caller cannot know it went through. */
+  /** Processes the request, then answers HTTP 502 (a gateway's, no Upbit body): the caller cannot know it went through. */
   | { kind: 'accept-then-5xx' }
-  /** Refuses without processing: HTTP 503. */
+  /** Refuses without processing: HTTP 503 (a gateway's, no Upbit body). */
   | { kind: 'reject-5xx' }
   /** Holds the answer delayMs (the client times out); accept = processed meanwhile, else not. */
   | { kind: 'timeout'; accept: boolean; delayMs: number }
