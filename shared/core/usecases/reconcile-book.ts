@@ -6,6 +6,7 @@
 import type { OrderRecord } from '../domain/order';
 import { isConditional } from '../domain/order';
 import { Big } from '../domain/money';
+import { SignalRejectedError } from '../errors';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen } from '../domain/trade-math';
 import type { ExchangePort, ExchangePosition, ExchangeTrade } from '../ports/exchange';
@@ -132,7 +133,13 @@ export class ReconcileBook {
     const ours = new Set(position.appliedOrderIds);
     let fills: ExchangeTrade[] = [];
     if (exchange.fetchMyTrades) {
-      fills = (await exchange.fetchMyTrades(position.symbol, position.openedAt ?? 0)).filter((t) => t.side === closingSide(position.side) && !(t.clientOrderId && ours.has(t.clientOrderId)));
+      try {
+        fills = (await exchange.fetchMyTrades(position.symbol, position.openedAt ?? 0)).filter((t) => t.side === closingSide(position.side) && !(t.clientOrderId && ours.has(t.clientOrderId)));
+      } catch (error) {
+        // Upbit lists fills only inside orders: no fills to read, so the last price below (marked
+        // estimated) books the close; anything else is a real failure of this run.
+        if (!(error instanceof SignalRejectedError && error.code === 'TRADES_UNSUPPORTED')) throw error;
+      }
     }
     // The latest fills that add up to the missing quantity.
     let qty = new Big(0);

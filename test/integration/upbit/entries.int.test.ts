@@ -52,7 +52,7 @@ test('a market entry buys by its KRW cost (ord_type price) under our identifier 
 // read a market order back (createAnswersIdsOnly), so the executor takes the filled market entry
 // for a resting order, fails the delivery, and books it only when SQS redelivers the signal.
 // The fix: `createAnswersIdsOnly: true` in shared/adapters/exchange/dialects/upbit.ts.
-test.failing('a market entry completes in ONE delivery', async () => {
+test('a market entry completes in ONE delivery', async () => {
   const { accountId } = await s.newAccount();
   const result = await deliver(liveExecutor(s.h), upbitSignal(accountId, 'upbitonedelivery'));
   expect(result.batchItemFailures).toEqual([]);

@@ -35,13 +35,13 @@ async function sellByHand(apiKey: string, volume: number) {
   await ex.createOrder(UPBIT_BTC.unified, 'market', 'sell', volume);
 }
 
-// Found by this fake: reconciliation reads the exit of a position closed by hand from the account's
+// Found by this fake (fixed): reconciliation reads the exit of a position closed by hand from the account's
 // fills (ReconcileBook.exitFills → fetchMyTrades), which the adapter refuses for Upbit
 // (TRADES_UNSUPPORTED: Upbit lists fills only inside orders). The refusal escapes the risk check, so
 // every run for the account throws and the hand close is never booked (nor alerted). The fix, in
 // shared/core/usecases/reconcile-book.ts exitFills: treat TRADES_UNSUPPORTED as "no fills" and fall
 // back to the last price (already coded there, flagged "estimated").
-test.failing('a holding sold by hand in Upbit’s app is booked as a manual close at the fill price and alerted once', async () => {
+test('a holding sold by hand in Upbit’s app is booked as a manual close at the fill price and alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();
   await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('upbithandclose'), { symbol: UPBIT_BTC }));
   s.fake.setPrice(KRW_BTC, '101000000');
@@ -59,11 +59,11 @@ test.failing('a holding sold by hand in Upbit’s app is booked as a manual clos
   expect((await riskCheck(accountId)).closedOutside).toBe(0);
 });
 
-// Found by this fake (same root as in entries.int.test.ts): Upbit answers the sell as accepted
+// Found by this fake (fixed): Upbit answers the sell as accepted
 // (state wait), the dialect does not read it back, the delivery fails, and the redelivery finds the
 // holding gone and never books the close: the coin is sold on Upbit while the book's trade stays open.
 // The fix: `createAnswersIdsOnly: true` in shared/adapters/exchange/dialects/upbit.ts.
-test.failing('a close signal sells the holding with one market sell by volume, booked at the fake fill with reason "signal"', async () => {
+test('a close signal sells the holding with one market sell by volume, booked at the fake fill with reason "signal"', async () => {
   const { accountId, apiKey } = await s.newAccount();
   await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('upbitclose1'), { symbol: UPBIT_BTC }));
   s.fake.setPrice(KRW_BTC, '102000000');

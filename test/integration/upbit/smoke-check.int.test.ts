@@ -43,11 +43,11 @@ test('every order step passes on the fake and nothing is left open; the stop ste
   expect(fake.balance(KEY.apiKey, 'KRW')).toEqual({ balance: '1000000', locked: '0', avgBuyPrice: '0' });
 }, 60_000);
 
-// Found by this fake: the "read fills" step calls fetchMyTrades, which the adapter refuses for Upbit
+// Found by this fake (fixed): the "read fills" step calls fetchMyTrades, which the adapter refuses for Upbit
 // (Upbit lists fills only inside orders), so the smoke check can never pass on Upbit. The fix, in
 // shared/adapters/exchange/smoke-check.ts: a TRADES_UNSUPPORTED refusal is a skipped step (as the
 // stop step is on an exchange without conditional orders), not a failure.
-test.failing('every step passes', async () => {
+test('every step passes', async () => {
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/KRW', runId: 'b2c3d4', now: () => Date.now() });
   expect(steps.filter((s) => !s.ok)).toEqual([]);
 }, 60_000);

@@ -45,6 +45,10 @@ export const upbit: Dialect = {
     too_many_requests: 'RATE_LIMITED',
   },
   minNotionalFallback: { quote: 'KRW', amount: '5000' },
+  // Every new order is answered as accepted (state wait, nothing executed; the documented creation
+  // example): a market order is read back by identifier, so its fill is booked in this invocation
+  // (found by the fake Upbit: a close was sold on Upbit and never booked).
+  createAnswersIdsOnly: true,
   fetchOrder: async ({ ex }, market, clientOrderId) => {
     const api = orderApi(ex);
     return api.parseOrder(await api.privateGetOrder({ identifier: clientOrderId }), market);
