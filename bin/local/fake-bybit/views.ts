@@ -59,6 +59,8 @@ export function orderRow(o: FakeBybitOrder): Record<string, unknown> {
     extraFees: '',
     // docs: cumExecFee is deprecated for linear; cumFeeDetail carries the fee per coin
     cumFeeDetail: o.cumExecFee === '0' ? {} : { USDT: o.cumExecFee },
+    rpiTakerAccess: false,
+    rpiMatchedQty: '0',
   };
 }
 
