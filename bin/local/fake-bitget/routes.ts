@@ -7,7 +7,7 @@ import { CONTRACTS } from './instruments';
 import { cancelOrder, cancelPlans, inFamily, type Params, placeOrder, placePlan, placeTpsl, text, usdtScope } from './orders';
 import { type Account, type BitgetState, PRODUCT_TYPE } from './state';
 import type { FakeBitgetPlan } from './types';
-import { accountsRow, billRow, fillRow, orderRow, pendingOrderRow, planRow, positionRow, singleAccountRow, tickerRow } from './views';
+import { accountsRow, billRow, fillRow, orderRow, pendingOrderRow, planRow, positionRow, singleAccountRow, singlePositionRow, tickerRow } from './views';
 
 export interface RouteContext {
   state: BitgetState;
@@ -170,7 +170,7 @@ export const ROUTES: Record<string, Route> = {
   }),
   'GET /api/v2/mix/position/single-position': signed(({ state, account, query }) => {
     usdtScope(query);
-    const row = positionRow(state, account, state.contract(text(query, 'symbol')).symbol);
+    const row = singlePositionRow(state, account, state.contract(text(query, 'symbol')).symbol);
     return row ? [row] : [];
   }),
   'GET /api/v2/mix/account/bill': signed(({ state, account, query }) => {

@@ -103,7 +103,15 @@ export function singleAccountRow(state: BitgetState, account: Account, symbol: s
   };
 }
 
-/** get-all-position / get-single-position ("all-position response"); undefined when flat. */
+/** get-single-position ("single-position response"): the all-position row less its tp/sl fields, with autoMargin. */
+export function singlePositionRow(state: BitgetState, account: Account, symbol: string): Record<string, string> | undefined {
+  const row = positionRow(state, account, symbol);
+  if (!row) return undefined;
+  const { takeProfit: _tp, stopLoss: _sl, takeProfitId: _tpId, stopLossId: _slId, ...rest } = row;
+  return { ...rest, autoMargin: 'off' };
+}
+
+/** get-all-position ("all-position response"); undefined when flat. */
 export function positionRow(state: BitgetState, account: Account, symbol: string): Record<string, string> | undefined {
   const p = account.positions.get(symbol);
   if (!p || p.total.eq(0)) return undefined;
@@ -190,9 +198,9 @@ export function orderRow(order: FakeBitgetOrder, posMode: string): Record<string
   };
 }
 
-/** Get-Orders-Pending ("orders-pending response"): the detail's fields with `status` for `state`. */
+/** Get-Orders-Pending ("orders-pending response"): the detail's fields with `status` for `state`, and no reduceOnly or cancelReason (the example has neither). */
 export function pendingOrderRow(order: FakeBitgetOrder, posMode: string): Record<string, string> {
-  const { state, cancelReason: _cancelReason, ...rest } = orderRow(order, posMode);
+  const { state, cancelReason: _cancelReason, reduceOnly: _reduceOnly, ...rest } = orderRow(order, posMode);
   return { ...rest, status: state ?? '' };
 }
 
