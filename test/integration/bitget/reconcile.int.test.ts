@@ -108,3 +108,29 @@ test('a close signal cancels the resting stop and target (cancel-plan-order) and
   const [trade] = await trades(accountId);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'signal', exitPrice: '60000' });
 });
+
+test('TP1 fired on Bitget (profit_plan executed) is booked as a partial take-profit at the fake fill; the rest stays protected', async () => {
+  const { accountId, apiKey } = await enter('bgtp1fill', {
+    sl: { kind: 'percent', value: 2 },
+    tp: { kind: 'percent', value: 2 },
+    tpLevels: [
+      { level: { kind: 'percent', value: 2 }, sharePct: 50 },
+      { level: { kind: 'percent', value: 4 }, sharePct: 50 },
+    ],
+  });
+  s.fake.setPrice(BTC, '61200');
+  expect(s.fake.position(apiKey, BTC).total).toBe('0.0083');
+
+  const report = await riskCheck(accountId);
+
+  expect(report).toMatchObject({ protectiveFills: 1, closedOutside: 0 });
+  // (61 200 − 60 000) × 0.0083 − entry fee 0.5976 − TP1 fee 0.0083 × 61 200 × 0.06 % (0.304776) = 9.057624
+  const [trade] = await trades(accountId);
+  expect(trade).toMatchObject({ status: 'open', quantity: '0.0083', exitedQuantity: '0.0083', exitPrice: '61200' });
+  expect(trade?.realizedPnl).toBeCloseTo(9.057624, 8);
+  // the stop is placed again for what is left, then the old one cancelled; TP2 rests
+  expect(planStates(apiKey)).toEqual(['58800:cancelled', '61200:executed', '62400:not_trigger', '58800:not_trigger']);
+  const position = await s.h.runtime.repos.positions.get(accountId, BITGET_BTC.unified);
+  expect(position).toMatchObject({ quantity: '0.0083', stopLoss: { triggerPrice: '58800', amount: '0.0083' }, takeProfits: [{ triggerPrice: '62400', amount: '0.0083' }] });
+  expect((await riskCheck(accountId)).protectiveFills).toBe(0); // booked once
+});
