@@ -23,11 +23,18 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** requestPath + "?" + the raw (percent-decoded) query string, as Bitget signs it. */
+/** requestPath + "?" + the raw (form-decoded) query string, as Bitget signs it; no "?" without a query. */
 function signedPath(target: string): string {
   const at = target.indexOf('?');
-  if (at < 0 || at === target.length - 1) return at < 0 ? target : target.slice(0, at);
-  return `${target.slice(0, at)}?${decodeURIComponent(target.slice(at + 1).replace(/\+/g, ' '))}`;
+  if (at < 0) return target;
+  const query = target.slice(at + 1);
+  if (query === '') return target.slice(0, at);
+  try {
+    return `${target.slice(0, at)}?${decodeURIComponent(query.replace(/\+/g, ' '))}`;
+  } catch {
+    // a malformed escape cannot have been signed as Bitget documents
+    throw errors.badSign();
+  }
 }
 
 export function authenticate(state: BitgetState, req: { method: string; target: string; body: string; headers: IncomingHttpHeaders }): Account {

@@ -11,6 +11,7 @@ export type Contract = Readonly<Record<string, string | readonly string[]>> & {
   readonly minTradeUSDT: string;
   readonly pricePlace: string;
   readonly priceEndStep: string;
+  readonly minLever: string;
   readonly maxLever: string;
   readonly maxMarketOrderQty: string;
   readonly maxOrderQty: string;

@@ -2,7 +2,7 @@
 // "METHOD path". Each answers Bitget's envelope {code: "00000", msg: "success", requestTime, data};
 // a refusal throws a BitgetError, answered as {code, msg, requestTime, data: null}.
 import { Big } from '../../../shared/core/domain/money';
-import { errors } from './errors';
+import { BitgetError, errors } from './errors';
 import { CONTRACTS } from './instruments';
 import { cancelOrder, cancelPlans, inFamily, type Params, placeOrder, placePlan, placeTpsl, text, usdtScope } from './orders';
 import { type Account, type BitgetState, PRODUCT_TYPE } from './state';
@@ -137,7 +137,7 @@ export const ROUTES: Record<string, Route> = {
     const posMode = text(params, 'posMode');
     if (posMode !== 'one_way_mode' && posMode !== 'hedge_mode') throw errors.invalid('posMode');
     const open = [...account.positions.values()].some((p) => !p.total.eq(0)) || state.pending(account.seed.apiKey).length > 0;
-    if (open && posMode !== account.posMode) throw errors.invalid('posMode (positions or orders are open)');
+    if (open && posMode !== account.posMode) throw new BitgetError('40020', 'Parameter posMode error: positions or orders are open (fake-bitget)');
     account.posMode = posMode;
     return { posMode };
   }),
@@ -149,7 +149,7 @@ export const ROUTES: Record<string, Route> = {
     if (marginMode !== 'isolated' && marginMode !== 'crossed') throw errors.invalid('marginMode');
     const p = account.positions.get(contract.symbol);
     if (marginMode !== state.marginMode(account, contract.symbol) && ((p && !p.total.eq(0)) || state.pending(account.seed.apiKey, contract.symbol).length > 0)) {
-      throw errors.invalid('marginMode (a position or order is open)');
+      throw new BitgetError('40020', 'Parameter marginMode error: a position or order is open (fake-bitget)');
     }
     account.marginModes.set(contract.symbol, marginMode);
     const lever = state.leverage(account, contract.symbol);
@@ -160,7 +160,7 @@ export const ROUTES: Record<string, Route> = {
     usdtScope(params);
     const contract = state.contract(text(params, 'symbol'));
     const leverage = text(params, 'leverage');
-    if (leverage === undefined || !/^\d+$/.test(leverage) || new Big(leverage).lt(contract.minLever as string) || new Big(leverage).gt(contract.maxLever)) throw errors.invalid('leverage');
+    if (leverage === undefined || !/^\d+$/.test(leverage) || new Big(leverage).lt(contract.minLever) || new Big(leverage).gt(contract.maxLever)) throw errors.invalid('leverage');
     account.leverage.set(contract.symbol, leverage);
     return { symbol: contract.symbol, marginCoin: 'USDT', longLeverage: leverage, shortLeverage: leverage, crossMarginLeverage: leverage, marginMode: state.marginMode(account, contract.symbol) };
   }),

@@ -231,6 +231,15 @@ describe('the signature as Bitget documents it', () => {
     expect(((await res.json()) as Body).code).toBe('40009');
   });
 
+  it('bad input is refused with a code naming it, never a crash: a malformed query escape (40009), a body that is not JSON (40020)', async () => {
+    const res = await fetch(`${fake.url}/api/v2/mix/account/accounts?${SCOPE}&x=%E0%A4%A`, {
+      headers: { 'ACCESS-KEY': KEY.apiKey, 'ACCESS-SIGN': 'x', 'ACCESS-TIMESTAMP': String(Date.now()), 'ACCESS-PASSPHRASE': KEY.passphrase },
+    });
+    expect({ status: res.status, code: ((await res.json()) as Body).code }).toEqual({ status: 401, code: '40009' });
+    const bad = await fetch(`${fake.url}/api/v2/mix/order/place-order`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"symbol":' });
+    expect({ status: bad.status, body: await bad.json() }).toMatchObject({ status: 400, body: { code: '40020', msg: expect.stringContaining('body'), data: null } });
+  });
+
   it('an unknown key is 40006, and no answer or log line carries the secret', async () => {
     const stranger = bitgetClient(fake.url, { apiKey: 'nobody', secret: 'x', passphrase: 'y' });
     expect(await stranger.get(`/api/v2/mix/account/accounts?${SCOPE}`)).toMatchObject({ status: 401, body: { code: '40006' } });
