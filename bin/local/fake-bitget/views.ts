@@ -189,7 +189,8 @@ export function orderRow(order: FakeBitgetOrder, posMode: string): Record<string
     marginMode: order.marginMode,
     reduceOnly: yesNo(order.reduceOnly),
     enterPointSource: order.orderSource === 'normal' ? 'API' : 'SYS',
-    tradeSide: `${order.side}_single`,
+    // one-way: "" as in the page's one-way example ("order detail response")
+    tradeSide: '',
     posMode,
     orderSource: order.orderSource,
     cancelReason: '',
@@ -227,7 +228,7 @@ export function planRow(state: BitgetState, plan: FakeBitgetPlan, posMode: strin
     marginCoin: 'USDT',
     marginMode: plan.marginMode,
     enterPointSource: 'API',
-    tradeSide: `${plan.side}_single`,
+    tradeSide: '',
     posMode,
     orderType: 'market',
     ...(history ? {} : { orderSource: 'normal' }),
