@@ -4,11 +4,8 @@
 // (test/integration/live/helpers.ts): the same real adapter and ccxt's bybit.
 import { startFakeBybit, type FakeBybit, type RequestLogEntry } from '../../../bin/local/fake-bybit';
 import type { AccountSettings } from '../../../shared/core/domain/account';
-import type { Signal, SymbolRef } from '../../../shared/core/signal/types';
-import type { ExecuteSignal } from '../../../shared/core/usecases/execute-signal';
-import { CreateAccount } from '../../../shared/core/usecases/accounts';
-import { createHarness, type Harness } from '../harness';
-import { deliver, LEASE_MS, sleep } from '../live/helpers';
+import type { SymbolRef } from '../../../shared/core/signal/types';
+import { deliverLikeSqs, keyOf, requestsSince, startFakeSuite, type FakeSuite } from '../fake-suite';
 
 export const BYBIT_BTC: SymbolRef = { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' };
 export const BTCUSDT = 'BTCUSDT';
@@ -24,57 +21,17 @@ export const BYBIT_KEYS = Array.from({ length: 16 }, (_, i) => ({ apiKey: `it-by
  */
 export const CROSS: Partial<AccountSettings> = { marginMode: 'cross' };
 
-export interface BybitSuite {
-  fake: FakeBybit;
-  h: Harness;
-  newAccount(settings?: Partial<AccountSettings>): Promise<{ accountId: string; apiKey: string; token: string }>;
-  close(): Promise<void>;
-}
+export type BybitSuite = FakeSuite<FakeBybit>;
 
 export async function startBybitSuite(executorEnv: Record<string, string> = {}): Promise<BybitSuite> {
-  const fake = await startFakeBybit({ accounts: BYBIT_KEYS, prices: { [BTCUSDT]: START_PRICE } });
-  const h = await createHarness({
-    leaseMs: LEASE_MS,
-    executorEnv: { EXCHANGE_API_URL: fake.url, EXCHANGE_TIMEOUT_MS: '800', MAX_RETRY_AFTER_MS: '1500', ...executorEnv },
-  });
-  let next = 0;
-  return {
-    fake,
-    h,
-    async newAccount(settings) {
-      const key = BYBIT_KEYS[next++];
-      if (!key) throw new Error('out of fake Bybit keys: seed more in bybit/helpers.ts');
-      const create = new CreateAccount({ accounts: h.runtime.repos.accounts, vault: h.vault, audit: h.runtime.repos.audit, clock: h.runtime.clock });
-      const out = await create.execute({ name: 'it-bybit', exchange: 'bybit', credentials: { apiKey: key.apiKey, secret: key.secret }, settings: { ...CROSS, ...settings } });
-      return { accountId: out.account.accountId, apiKey: key.apiKey, token: out.token };
-    },
-    close: () => fake.close(),
-  };
+  return startFakeSuite({ fake: await startFakeBybit({ accounts: BYBIT_KEYS, prices: { [BTCUSDT]: START_PRICE } }), exchange: 'bybit', keys: BYBIT_KEYS, defaults: CROSS, executorEnv });
 }
 
-export function requestsSince(fake: FakeBybit): () => RequestLogEntry[] {
-  const from = fake.requests().length;
-  return () => fake.requests().slice(from);
-}
+export { requestsSince };
 
 /** The order placements in a request log (plain and conditional: one endpoint). */
 export const orderPosts = (log: RequestLogEntry[]) => log.filter((r) => r.method === 'POST' && r.path === '/v5/order/create');
 
-export function bybitKey(apiKey: string): { apiKey: string; secret: string } {
-  const key = BYBIT_KEYS.find((k) => k.apiKey === apiKey);
-  if (!key) throw new Error(`no fake Bybit key ${apiKey}`);
-  return key;
-}
+export const bybitKey = (apiKey: string): { apiKey: string; secret: string } => keyOf(BYBIT_KEYS, apiKey);
 
-/**
- * Delivers the signal as SQS does: again after the lease lapses while the executor reports the
- * message failed (at most `attempts` times). Returns how many deliveries it took.
- */
-export async function deliverLikeSqs(target: ExecuteSignal, signal: Signal, attempts = 3): Promise<number> {
-  for (let n = 1; n <= attempts; n++) {
-    const result = await deliver(target, signal, `${signal.signalId}-${n}`);
-    if (result.batchItemFailures.length === 0) return n;
-    await sleep(LEASE_MS + 50);
-  }
-  throw new Error(`signal ${signal.signalId} still failing after ${attempts} deliveries`);
-}
+export { deliverLikeSqs };
