@@ -135,14 +135,19 @@ export interface FundingPayment {
   id?: string;
 }
 
-export interface ExchangePort {
+/**
+ * What placing and protecting a signal's orders needs: the market, its price and book, the live
+ * position, leverage, and orders by our client id. The executor and the protection use this part.
+ */
+export interface OrderExecution {
   readonly exchangeId: string;
+  readonly capabilities?: ExchangeCapabilities;
   /** Throws SignalRejectedError('UNKNOWN_SYMBOL') for a market the exchange does not list. */
   loadMarket(symbol: string): Promise<MarketInfo>;
   fetchPrice(symbol: string): Promise<PriceQuote>;
-  fetchBalance(): Promise<AccountBalance>;
+  /** Order book or ticker spread around the price, for the slippage guard (market entries). */
+  fetchBook?(symbol: string, depth: number): Promise<{ bids: [number, number][]; asks: [number, number][] }>;
   fetchPosition(symbol: string): Promise<ExchangePosition | undefined>;
-  fetchPositions(): Promise<ExchangePosition[]>;
   /** Sets leverage for the symbol; callers skip it when unchanged. */
   setLeverage(symbol: string, leverage: number): Promise<void>;
   /**
@@ -151,23 +156,34 @@ export interface ExchangePort {
    */
   createOrder(request: OrderRequest): Promise<ExchangeOrder>;
   fetchOrderByClientId(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<ExchangeOrder | undefined>;
-  fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>;
   /** Cancelling an order that is already gone is not an error. */
   cancelOrder(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<void>;
-  /** Order book or ticker spread around the price, for the slippage guard (market entries). */
-  fetchBook?(symbol: string, depth: number): Promise<{ bids: [number, number][]; asks: [number, number][] }>;
+}
+
+/**
+ * What reconciling the book with the account reads: balance, every position, open orders, the
+ * account's fills and funding. The risk-check job uses this part (with OrderExecution to act).
+ */
+export interface AccountReconciliation {
+  readonly exchangeId: string;
+  fetchBalance(): Promise<AccountBalance>;
+  fetchPositions(): Promise<ExchangePosition[]>;
+  fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]>;
   /**
    * The account's fills on `symbol` at or after `since` (epoch ms), oldest first: ours and those
    * made outside the system (by hand, liquidations). Amounts in base units (contracts times the
    * contract size), fees converted to the quote currency. Reconciliation reads the real exit of a
-   * position closed by hand here. Throws SignalRejectedError('TRADES_UNSUPPORTED') where the
-   * exchange cannot list fills (Upbit), 'HISTORY_TOO_LONG' when `since` needs too many requests.
+   * position closed by hand here; the order sender reads it as proof before a resend. Throws
+   * SignalRejectedError('TRADES_UNSUPPORTED') where the exchange cannot list fills (Upbit),
+   * 'HISTORY_TOO_LONG' when `since` needs too many requests.
    */
   fetchMyTrades?(symbol: string, since: number): Promise<ExchangeTrade[]>;
   /** Funding paid or received on `symbol` at or after `since` (epoch ms), oldest first; [] where none is charged (spot). */
   fetchFundingPayments?(symbol: string, since: number): Promise<FundingPayment[]>;
-  readonly capabilities?: ExchangeCapabilities;
 }
+
+/** An exchange account: both parts (the adapters implement the whole). */
+export interface ExchangePort extends OrderExecution, AccountReconciliation {}
 
 /** The exchange throttles us: nothing was executed; wait `retryAfterMs` before the next call. */
 export class RateLimitedError extends TransientError {

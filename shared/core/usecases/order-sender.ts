@@ -6,7 +6,10 @@
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../errors';
 import { Big } from '../domain/money';
 import { isConditional, type OrderRecord } from '../domain/order';
-import { DuplicateClientOrderIdError, RateLimitedError, type ExchangeOrder, type ExchangePort, type ExchangePosition, type OrderLookup, type OrderRequest } from '../ports/exchange';
+import { DuplicateClientOrderIdError, RateLimitedError, type AccountReconciliation, type ExchangeOrder, type ExchangePosition, type OrderExecution, type OrderLookup, type OrderRequest } from '../ports/exchange';
+
+/** What sending needs: the order calls, and the account's fills as proof before a resend. */
+export type SendingExchange = OrderExecution & Pick<AccountReconciliation, 'fetchMyTrades'>;
 import type { AuditLog, OrderRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
 
@@ -56,7 +59,7 @@ export class OrderSender {
     if (record?.status === 'intent') await this.closeUnknown(record, why);
   }
 
-  async place(exchange: ExchangePort, requested: OrderRecord): Promise<LegResult> {
+  async place(exchange: SendingExchange, requested: OrderRecord): Promise<LegResult> {
     const { orders } = this.deps;
     // The baseline of the absence proof, recorded with the intent (callers usually pass it).
     const intent = requested.reduceOnly || requested.positionBefore !== undefined ? requested : { ...requested, positionBefore: signedQuantity(await exchange.fetchPosition(requested.symbol)) };
@@ -88,7 +91,7 @@ export class OrderSender {
     return resting ? { kind: 'resting', record, order } : { kind: 'filled', record, order };
   }
 
-  private async send(exchange: ExchangePort, record: OrderRecord): Promise<ExchangeOrder> {
+  private async send(exchange: SendingExchange, record: OrderRecord): Promise<ExchangeOrder> {
     const request: OrderRequest = {
       symbol: record.symbol,
       side: record.side,
@@ -120,7 +123,7 @@ export class OrderSender {
     }
   }
 
-  private async resolveAmbiguous(exchange: ExchangePort, record: OrderRecord, request: OrderRequest, cause: unknown): Promise<ExchangeOrder> {
+  private async resolveAmbiguous(exchange: SendingExchange, record: OrderRecord, request: OrderRequest, cause: unknown): Promise<ExchangeOrder> {
     let doubt: string | undefined;
     for (const wait of this.backoff) {
       await this.sleep(wait);
@@ -161,7 +164,7 @@ export class OrderSender {
    * and the position is what it was before the first send. Reduce-only orders cannot add exposure:
    * the look-up alone decides for them, as before.
    */
-  private async absenceProof(exchange: ExchangePort, record: OrderRecord): Promise<AbsenceProof> {
+  private async absenceProof(exchange: SendingExchange, record: OrderRecord): Promise<AbsenceProof> {
     if (record.reduceOnly) return { proven: true };
     if (record.positionBefore === undefined) return { proven: false, reason: 'no position was recorded before the first send' };
     try {

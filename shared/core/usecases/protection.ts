@@ -7,13 +7,13 @@ import { Big, floorToStep, roundToStep } from '../domain/money';
 import { isConditional, type OrderLeg, type OrderRecord, type OrderType, type PendingProtection } from '../domain/order';
 import type { BookPosition, PositionSide, Protection, ProtectiveOrderRef } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
-import type { ExchangeOrder, ExchangePort, MarketInfo } from '../ports/exchange';
+import type { ExchangeOrder, MarketInfo } from '../ports/exchange';
 import type { AuditLog, OrderRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
 import { clientOrderIdFor } from '../signal/ids';
 import type { PriceLevel, Signal, TakeProfitLevel } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
-import { orderResultPatch, type OrderSender } from './order-sender';
+import { orderResultPatch, type OrderSender, type SendingExchange } from './order-sender';
 
 export interface ProtectionSpec extends PendingProtection {
   sl?: PriceLevel;
@@ -117,7 +117,7 @@ export class ProtectionManager {
   constructor(private readonly deps: ProtectionManagerDeps) {}
 
   /** Places the position's protective orders and records them on the book; fills at once are booked. */
-  async arm(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
+  async arm(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
     if (!(exchange.capabilities?.conditionalOrders ?? true)) {
       throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
     }
@@ -152,7 +152,7 @@ export class ProtectionManager {
    * Arms protection; if the exchange refuses it for good, closes the position at market rather
    * than leave it without its stop, and rethrows the refusal (PROTECTION_FAILED) with the cause.
    */
-  async armOrFlatten(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
+  async armOrFlatten(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
     try {
       return await this.arm(exchange, origin, position, market, spec);
     } catch (error) {
@@ -169,7 +169,7 @@ export class ProtectionManager {
    * signal asked for on what filled. Run by the risk-check job; each step is keyed by the
    * client order id, so a repeat does nothing twice.
    */
-  async armFilledEntries(exchange: ExchangePort, entries: readonly OrderRecord[], marketOf: (symbol: string) => Promise<MarketInfo>): Promise<number> {
+  async armFilledEntries(exchange: SendingExchange, entries: readonly OrderRecord[], marketOf: (symbol: string) => Promise<MarketInfo>): Promise<number> {
     let armed = 0;
     for (const entry of entries) {
       if (!entry.protection || entry.bookedAt || entry.leg !== 'open') continue;
@@ -191,7 +191,7 @@ export class ProtectionManager {
     return armed;
   }
 
-  private async flatten(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }): Promise<void> {
+  private async flatten(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }): Promise<void> {
     await this.closeAtMarket(exchange, origin, position, 'flatten');
   }
 
@@ -199,7 +199,7 @@ export class ProtectionManager {
    * Closes the whole position with a reduce-only market order keyed by `origin.signalId` and `leg`
    * (a retry adopts the same order), after cancelling its protective orders; books the fill.
    */
-  async closeAtMarket(exchange: ExchangePort, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, leg: OrderLeg = 'flatten', exitReason: 'signal' | 'manual' = 'signal'): Promise<ExchangeOrder | undefined> {
+  async closeAtMarket(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, leg: OrderLeg = 'flatten', exitReason: 'signal' | 'manual' = 'signal'): Promise<ExchangeOrder | undefined> {
     await this.cancelAll(exchange, position);
     const record = closingRecord(origin, position, { leg, type: 'market', amount: position.quantity }, this.deps.clock.now());
     const result = await this.deps.sender.place(exchange, record);
@@ -215,7 +215,7 @@ export class ProtectionManager {
    * maintenance): place it again at the same trigger on what is held now. If the price is already
    * through the trigger, the stop would have fired: close at market instead. Returns what was done.
    */
-  async rearmStop(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, market: MarketInfo, last: number, reads?: OrderReads): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
+  async rearmStop(exchange: SendingExchange, position: BookPosition & { side: PositionSide }, market: MarketInfo, last: number, reads?: OrderReads): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
     const ref = position.stopLoss;
     if (!ref || !ref.triggerPrice) return 'none';
     const order = reads?.has(ref.clientOrderId) ? reads.get(ref.clientOrderId) : await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
@@ -245,7 +245,7 @@ export class ProtectionManager {
    * or below zero, nothing left to protect on the lot step), or when the exchange refuses it.
    * Keyed by the trade and the book version: a repeat of the same run places nothing twice.
    */
-  async armMissing(exchange: ExchangePort, position: BookPosition & { side: PositionSide; tradeId: string }, market: MarketInfo, last: number, spec: ProtectionSpec): Promise<{ action: 'armed' | 'closed' | 'flattened'; trigger?: string; reason?: string }> {
+  async armMissing(exchange: SendingExchange, position: BookPosition & { side: PositionSide; tradeId: string }, market: MarketInfo, last: number, spec: ProtectionSpec): Promise<{ action: 'armed' | 'closed' | 'flattened'; trigger?: string; reason?: string }> {
     const origin = { accountId: position.accountId, signalId: `arm-${position.tradeId}-v${position.version}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
     const stop = derivableStop(spec, position, market);
     if (typeof stop !== 'string') {
@@ -270,7 +270,7 @@ export class ProtectionManager {
    * Moves an emulated trailing stop behind `best` (the best price since entry): the new stop is
    * placed before the old one is cancelled. Only ever tightens; returns the new trigger when moved.
    */
-  async trailStop(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, market: MarketInfo, best: number): Promise<string | undefined> {
+  async trailStop(exchange: SendingExchange, position: BookPosition & { side: PositionSide }, market: MarketInfo, best: number): Promise<string | undefined> {
     const ref = position.stopLoss;
     if (!ref?.emulatedTrail || ref.trailingPercent === undefined) return undefined;
     const trigger = triggerPrice({ kind: 'percent', value: ref.trailingPercent }, 'sl', position.side, new Big(best), market.priceStep);
@@ -287,7 +287,7 @@ export class ProtectionManager {
   }
 
   /** Cancels every protective order the book knows for the position (before a close or reverse). */
-  async cancelAll(exchange: ExchangePort, position: BookPosition): Promise<void> {
+  async cancelAll(exchange: SendingExchange, position: BookPosition): Promise<void> {
     const refs = refsOf(position);
     for (const ref of refs) {
       await exchange.cancelOrder(position.symbol, ref.clientOrderId, { conditional: true });
@@ -305,7 +305,7 @@ export class ProtectionManager {
    * moves to the entry price. The new stop is placed before the old one is cancelled, so the
    * position is never without a stop.
    */
-  async sync(exchange: ExchangePort, position: BookPosition, market: MarketInfo, reads?: OrderReads): Promise<SyncReport> {
+  async sync(exchange: SendingExchange, position: BookPosition, market: MarketInfo, reads?: OrderReads): Promise<SyncReport> {
     const report: SyncReport = { fills: 0, canceled: 0, stopMoved: false };
     const refs = refsOf(position);
     if (!refs.length) return report;
@@ -374,7 +374,7 @@ export class ProtectionManager {
     return report;
   }
 
-  private async replaceStop(exchange: ExchangePort, position: BookPosition, after: BookPosition & { side: PositionSide }, old: ProtectiveOrderRef, trigger: string, amount: string, leg: OrderLeg, report: SyncReport): Promise<ProtectiveOrderRef | undefined> {
+  private async replaceStop(exchange: SendingExchange, position: BookPosition, after: BookPosition & { side: PositionSide }, old: ProtectiveOrderRef, trigger: string, amount: string, leg: OrderLeg, report: SyncReport): Promise<ProtectiveOrderRef | undefined> {
     const oldRecord = await this.deps.orders.get(position.accountId, old.clientOrderId);
     if (!oldRecord || oldRecord.leg === leg) return undefined;
     const record = protectiveRecord(
