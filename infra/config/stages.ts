@@ -37,6 +37,11 @@ export interface WebhookConfig {
   dedupTtlHours: number;
   /** empty = no source-IP check */
   ipAllowlist: readonly string[];
+  /**
+   * Replay protection: alerts must carry `time` (then the stale guard refuses a replayed body), unless
+   * an account opts out (settings.requireTime). On in prod; off in dev, where hand-made alerts are sent.
+   */
+  requireTime: boolean;
   throttle: ThrottleConfig;
   /** per account (per /webhook/{account} path) at the WAF, before the stage throttle */
   accountRateLimit: AccountRateLimit;
@@ -262,7 +267,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       logLevel: 'DEBUG',
       removalPolicy: RemovalPolicy.DESTROY,
       tableDeletionProtection: false,
-      webhook: { ...webhookCommon, ipAllowlist: [], throttle: { rateLimit: 10, burstLimit: 20 } },
+      webhook: { ...webhookCommon, ipAllowlist: [], requireTime: false, throttle: { rateLimit: 10, burstLimit: 20 } },
       executor: { ...executorCommon },
       paperTick: { ...paperTickCommon },
       riskCheck: { ...riskCheckCommon },
@@ -281,7 +286,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       logLevel: 'INFO',
       removalPolicy: RemovalPolicy.RETAIN,
       tableDeletionProtection: true,
-      webhook: { ...webhookCommon, ipAllowlist: [...TRADINGVIEW_WEBHOOK_IPS], throttle: { rateLimit: 25, burstLimit: 50 } },
+      webhook: { ...webhookCommon, ipAllowlist: [...TRADINGVIEW_WEBHOOK_IPS], requireTime: true, throttle: { rateLimit: 25, burstLimit: 50 } },
       executor: { ...executorCommon },
       paperTick: { ...paperTickCommon },
       riskCheck: { ...riskCheckCommon },

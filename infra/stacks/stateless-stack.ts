@@ -288,6 +288,7 @@ export class StatelessStack extends Stack {
         MAX_FUTURE_SKEW_MS: String(config.webhook.maxFutureSkewMs),
         IP_ALLOWLIST: config.webhook.ipAllowlist.join(','),
         DEDUP_TTL_HOURS: String(config.webhook.dedupTtlHours),
+        REQUIRE_TIME: String(config.webhook.requireTime),
       },
     });
     // Not grantSendMessages: that adds GetQueueAttributes/GetQueueUrl, which the webhook never calls.

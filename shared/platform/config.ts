@@ -51,6 +51,8 @@ export const webhookEnvSchema = z.object({
   IP_ALLOWLIST: csv,
   /** how long a warm function trusts a cached account (token hash, limits) */
   ACCOUNT_CACHE_MS: int(30_000),
+  /** alerts must carry `time` unless the account opts out (the stage's webhook.requireTime) */
+  REQUIRE_TIME: oneOf(['true', 'false'], 'false'),
 });
 
 /** What every function that trades or books needs (executor, paper-trigger job). */

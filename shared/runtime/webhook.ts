@@ -23,9 +23,9 @@ export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock):
       maxFutureSkewMs: env.MAX_FUTURE_SKEW_MS,
       dedupTtlMs: env.DEDUP_TTL_HOURS * 3_600_000,
       ipAllowlist: env.IP_ALLOWLIST,
-      // Alerts must carry `time` in prod unless an account says otherwise (settings.requireTime);
-      // dev and the local stack accept alerts without it, as they always have.
-      requireTime: env.STAGE === 'prod',
+      // Alerts must carry `time` where the stage says so (prod) unless an account says otherwise
+      // (settings.requireTime); dev and the local stack accept alerts without it.
+      requireTime: env.REQUIRE_TIME === 'true',
     },
   });
 }

@@ -140,6 +140,7 @@ describe('stateless stack: webhook', () => {
       MAX_FUTURE_SKEW_MS: '5000',
       IP_ALLOWLIST: '52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7',
       DEDUP_TTL_HOURS: '168',
+      REQUIRE_TIME: 'true',
       POWERTOOLS_SERVICE_NAME: 'webhook',
       LOG_LEVEL: 'INFO',
     });

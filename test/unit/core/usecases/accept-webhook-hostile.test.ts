@@ -171,14 +171,18 @@ describe('webhook: replay protection by fire time (account setting requireTime)'
   });
 });
 
-describe('webhook composition: the deployment default of requireTime follows the stage', () => {
+describe('webhook composition: the deployment default of requireTime comes from the stage config', () => {
   // The clients are built but never called: no network.
-  const limitsFor = (stage: string): WebhookLimits =>
-    (buildAcceptWebhook(loadEnv(webhookEnvSchema, { STAGE: stage, SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q.fifo' })) as unknown as { deps: AcceptWebhookDeps }).deps.limits;
+  const limitsFor = (env: Record<string, string>): WebhookLimits =>
+    (buildAcceptWebhook(loadEnv(webhookEnvSchema, { SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q.fifo', ...env })) as unknown as { deps: AcceptWebhookDeps }).deps.limits;
 
-  it('is on in prod and off in dev and the local stack', () => {
-    expect(limitsFor('prod').requireTime).toBe(true);
-    expect(limitsFor('dev').requireTime).toBe(false);
-    expect(limitsFor('local').requireTime).toBe(false);
+  it('follows REQUIRE_TIME (the prod stage sets it true: test/infra), off when unset (dev, the local stack)', () => {
+    expect(limitsFor({ STAGE: 'prod', REQUIRE_TIME: 'true' }).requireTime).toBe(true);
+    expect(limitsFor({ STAGE: 'dev', REQUIRE_TIME: 'false' }).requireTime).toBe(false);
+    expect(limitsFor({ STAGE: 'local' }).requireTime).toBe(false);
+  });
+
+  it('refuses a REQUIRE_TIME that is neither true nor false, naming it', () => {
+    expect(() => limitsFor({ STAGE: 'local', REQUIRE_TIME: 'yes' })).toThrow(/REQUIRE_TIME/);
   });
 });
