@@ -5,49 +5,15 @@
 // seconds, once); if that fails (esbuild absent, a source that does not compile), the sources run
 // under tsx as before, and report the problem themselves. The commands, their output and exit
 // codes are the CLI's own in every case. Plain JavaScript: it must run before anything is built.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { launchBundle } from './launch-bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(root, 'dist', 'cli');
-
-/** The fresh bundle's entry file, or undefined when there is none or a source changed since. */
-function freshEntry() {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(dist, 'current.json'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  if (manifest?.version !== 1 || typeof manifest.dir !== 'string' || !/^[a-z0-9-]+$/.test(manifest.dir) || !Array.isArray(manifest.inputs) || typeof manifest.builtAt !== 'number') return undefined;
-  for (const input of manifest.inputs) {
-    try {
-      if (statSync(join(root, input)).mtimeMs > manifest.builtAt) return undefined;
-    } catch {
-      return undefined; // a source was removed or renamed
-    }
-  }
-  const entry = join(dist, manifest.dir, 'cli.mjs');
-  return existsSync(entry) ? entry : undefined;
-}
-
-async function rebuild() {
-  if (process.stderr.isTTY) process.stderr.write('(the CLI bundle is missing or out of date: building it once…)\n');
-  try {
-    const { tsImport } = await import('tsx/esm/api');
-    const { buildCli } = await tsImport('./build-cli.ts', import.meta.url);
-    return (await buildCli({ quiet: true })).entry;
-  } catch {
-    return undefined;
-  }
-}
-
-const entry = freshEntry() ?? (await rebuild());
-if (entry) {
-  await import(pathToFileURL(entry).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('./cli.ts');
-}
+await launchBundle({
+  dist: 'dist/cli',
+  entryFile: 'cli.mjs',
+  builder: new URL('./build-cli.ts', import.meta.url),
+  build: ({ buildCli }) => buildCli({ quiet: true }),
+  sources: new URL('./cli.ts', import.meta.url),
+  // Only on a terminal: a script reading the CLI's stderr sees what the CLI itself writes.
+  announce: Boolean(process.stderr.isTTY),
+  label: 'CLI',
+});
