@@ -292,11 +292,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   /** One-way position mode: read it, and set it where the exchange allows (no open positions). */
   async ensureOneWayMode(): Promise<'one-way' | 'switched'> {
-    const { fetchHedged, setOneWay } = this.dialect;
-    if (!fetchHedged || !setOneWay) return 'one-way';
-    await this.ensureMarkets();
-    const hedged = await this.call({ operation: 'fetch position mode' }, () => fetchHedged(this.ctx));
-    if (!hedged) return 'one-way';
+    const setOneWay = this.dialect.setOneWay;
+    if (!setOneWay || (await this.positionMode()) === 'one-way') return 'one-way';
     await this.call({ operation: 'set one-way position mode' }, () => setOneWay(this.ctx));
     return 'switched';
   }
