@@ -24,7 +24,7 @@ import { readDiscovery } from '../bin/local/discovery-file';
 import { EXECUTOR_LOOPS, startLocalStack } from '../bin/local/stack';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import { systemClock } from '../shared/core/ports/runtime';
-import { CreateAccount } from '../shared/core/usecases/accounts';
+import { CreateAccount } from '../shared/core/control/accounts';
 import { buildRepositories, dynamoClient, type Repositories } from '../shared/runtime/repositories';
 import { percentile, round } from './stats';
 

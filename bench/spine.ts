@@ -25,7 +25,7 @@ import { startLocalStack } from '../bin/local/stack';
 import { startStandins } from '../bin/local/standins';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import { systemClock } from '../shared/core/ports/runtime';
-import { CreateAccount } from '../shared/core/usecases/accounts';
+import { CreateAccount } from '../shared/core/control/accounts';
 import { buildRepositories, dynamoClient } from '../shared/runtime/repositories';
 import { riskEngineCost } from './risk-engine';
 import { percentile, progress, round } from './stats';

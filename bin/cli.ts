@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
-import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/usecases/accounts';
+import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { CliError, resolveTarget } from './cli-target';
 import { registerBacktestCommands } from './commands/backtest-commands';

@@ -7,7 +7,7 @@ import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-
 import { StaticMarketCatalog } from '../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import { systemClock } from '../../shared/core/ports/runtime';
-import { reportPeriod, SendReports, type ReportKind } from '../../shared/core/usecases/send-reports';
+import { reportPeriod, SendReports, type ReportKind } from '../../shared/core/reporting/send-reports';
 import { CliError, resolveTarget } from '../cli-target';
 import { common, print, type CommonOptions } from './options';
 

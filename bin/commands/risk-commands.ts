@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { systemClock } from '../../shared/core/ports/runtime';
 import { SWITCH_NAMES, type SwitchName } from '../../shared/core/risk/state';
-import { AccountControl } from '../../shared/core/usecases/account-control';
-import { RiskReport, type RiskView } from '../../shared/core/usecases/risk-report';
+import { AccountControl } from '../../shared/core/control/account-control';
+import { RiskReport, type RiskView } from '../../shared/core/reporting/risk-report';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { collect, common, iso, print, type CommonOptions } from './options';
 

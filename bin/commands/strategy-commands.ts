@@ -17,9 +17,9 @@ import { normalizeSymbol } from '../../shared/core/signal/symbols';
 import type { SizeSpec } from '../../shared/core/signal/types';
 import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
-import { comparePaperWithBacktest, type PaperBacktestComparison, type SideSummary } from '../../shared/core/usecases/paper-vs-backtest';
-import { candlesNeeded } from '../../shared/core/usecases/run-strategies';
-import { StrategySubscriptions } from '../../shared/core/usecases/strategy-subscriptions';
+import { comparePaperWithBacktest, type PaperBacktestComparison, type SideSummary } from '../../shared/core/reporting/paper-vs-backtest';
+import { candlesNeeded } from '../../shared/core/strategies/run-strategies';
+import { StrategySubscriptions } from '../../shared/core/control/strategy-subscriptions';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { collect, common, iso, print, type CommonOptions } from './options';
 

@@ -9,7 +9,7 @@ import type { AuditEvent } from '../../shared/core/domain/audit';
 import { DomainError } from '../../shared/core/errors';
 import type { AuditLog } from '../../shared/core/ports/repositories';
 import type { Intent, Signal } from '../../shared/core/signal/types';
-import type { ExecuteSignal, ExecutionOutcome } from '../../shared/core/usecases/execute-signal';
+import type { ExecuteSignal, ExecutionOutcome } from '../../shared/core/execution/execute-signal';
 import { createLogger } from '../../shared/platform/logger';
 import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
 

@@ -7,7 +7,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { notificationOf, type StoredAuditEvent } from '../../shared/core/notify/from-audit';
 import type { Notification } from '../../shared/core/notify/types';
-import type { DispatchReport, Notifier } from '../../shared/core/usecases/notify';
+import type { DispatchReport, Notifier } from '../../shared/core/notify/notifier';
 import { createLogger } from '../../shared/platform/logger';
 
 /** The audit events of a stream batch that call for a message, oldest first. */

@@ -1,7 +1,7 @@
 // Report job: EventBridge Scheduler (daily and weekly, in the owner's time zone) → one report per
 // account with its equity chart, through the notifier's channels. Composed in shared/runtime/report.ts.
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ReportKind, ReportRun, SendReports } from '../../shared/core/usecases/send-reports';
+import type { ReportKind, ReportRun, SendReports } from '../../shared/core/reporting/send-reports';
 import { createLogger } from '../../shared/platform/logger';
 
 export interface ReportEvent {

@@ -1,12 +1,12 @@
 // Risk-check job: on a schedule (EventBridge, every minute), every account is reconciled with its
 // exchange, its stops guarded, its equity recorded and its kill switches enforced. Composed in
-// shared/runtime/risk-check.ts; the use case is shared/core/usecases/risk-check.ts.
+// shared/runtime/risk-check.ts; the use case is shared/core/reconciliation/risk-check.ts.
 // Metrics (EMF): kill-switch trips by switch, positions flattened, accounts whose check failed, and
 // each account's equity at its snapshot.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AuditEvent } from '../../shared/core/domain/audit';
 import type { AuditLog, EquitySnapshot, RiskStore } from '../../shared/core/ports/repositories';
-import type { RiskCheck, RiskCheckReport } from '../../shared/core/usecases/risk-check';
+import type { RiskCheck, RiskCheckReport } from '../../shared/core/reconciliation/risk-check';
 import { createLogger } from '../../shared/platform/logger';
 import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
 

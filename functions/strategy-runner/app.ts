@@ -4,7 +4,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isStrategyTimeframe, STRATEGY_TIMEFRAMES } from '../../shared/core/domain/strategy-subscription';
 import { systemClock, type Clock } from '../../shared/core/ports/runtime';
-import type { RunStrategies, StrategyRunReport } from '../../shared/core/usecases/run-strategies';
+import type { RunStrategies, StrategyRunReport } from '../../shared/core/strategies/run-strategies';
 import { createLogger } from '../../shared/platform/logger';
 
 /** The rule's target input: the timeframe, and the scheduled event's time (ISO 8601). */

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, SignalValidationError } from '../../shared/core/errors';
-import type { AcceptWebhook } from '../../shared/core/usecases/accept-webhook';
+import type { AcceptWebhook } from '../../shared/core/signal/accept-webhook';
 import { errorToHttp, json, requestBody, sourceIp } from '../../shared/platform/http';
 import { createLogger } from '../../shared/platform/logger';
 import { createMetrics, type Metrics } from '../../shared/platform/metrics';

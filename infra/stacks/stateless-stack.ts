@@ -178,7 +178,7 @@ export const TELEGRAM_ROUTE_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const
 /** The access-log metric of 429 answers (the stage throttle), per stage: metric filters take no fixed dimension. */
 export const webhookApiThrottledMetricName = (stage: string): string => `WebhookApi429-${stage}`;
 
-/** Where the report function may put and get charts in the reports bucket (shared/core/usecases/send-reports.ts chartKey). */
+/** Where the report function may put and get charts in the reports bucket (shared/core/reporting/send-reports.ts chartKey). */
 export const REPORTS_PREFIX = 'reports/';
 
 /**

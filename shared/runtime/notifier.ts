@@ -13,7 +13,7 @@ import { TelegramBotClient } from '../adapters/notify/telegram-client';
 import { TelegramChannel } from '../adapters/notify/telegram-channel';
 import type { NotificationChannel } from '../core/notify/types';
 import { systemClock, type Clock } from '../core/ports/runtime';
-import { Notifier } from '../core/usecases/notify';
+import { Notifier } from '../core/notify/notifier';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { parseNotifyConfig, type NotifierEnv } from '../platform/notify-config';
 import { tableName } from '../platform/resource-names';

@@ -9,7 +9,7 @@ import { S3ChartStore } from '../adapters/s3/s3-chart-store';
 import type { CandleSource } from '../core/ports/candles';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import type { NotificationChannel } from '../core/notify/types';
-import { SendReports, type ChartStore } from '../core/usecases/send-reports';
+import { SendReports, type ChartStore } from '../core/reporting/send-reports';
 import type { ReportEnv } from '../platform/notify-config';
 import { buildNotifier } from './notifier';
 import { buildRepositories, dynamoClient } from './repositories';

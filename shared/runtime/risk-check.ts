@@ -2,8 +2,8 @@
 // protective-order manager, and the reconciliation of the book with the exchange.
 import { randomBytes } from 'node:crypto';
 import type { KeyVault } from '../core/ports/runtime';
-import { ReconcileBook } from '../core/usecases/reconcile-book';
-import { RiskCheck } from '../core/usecases/risk-check';
+import { ReconcileBook } from '../core/reconciliation/reconcile-book';
+import { RiskCheck } from '../core/reconciliation/risk-check';
 import type { ExecutorEnv } from '../platform/config';
 import { buildExchangeFactory, buildKeyVault, buildOrderPlacement, type TradingRuntime } from './executor';
 

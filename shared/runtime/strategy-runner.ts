@@ -12,7 +12,7 @@ import { ReplayPriceSource } from '../adapters/prices/replay-price-source';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import type { CandleSource } from '../core/ports/candles';
 import { systemClock, type Clock } from '../core/ports/runtime';
-import { RunStrategies } from '../core/usecases/run-strategies';
+import { RunStrategies } from '../core/strategies/run-strategies';
 import type { StrategyRunnerEnv } from '../platform/strategy-runner-config';
 import { tableName } from '../platform/resource-names';
 import { dynamoClient } from './repositories';

@@ -4,7 +4,7 @@ import { CachedAccountLookup, DynamoAccountReader } from '../adapters/dynamodb/a
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { systemClock, type Clock } from '../core/ports/runtime';
-import { AcceptWebhook } from '../core/usecases/accept-webhook';
+import { AcceptWebhook } from '../core/signal/accept-webhook';
 import type { WebhookEnv } from '../platform/config';
 import { tableName } from '../platform/resource-names';
 import { dynamoClient } from './repositories';

@@ -7,10 +7,10 @@ import { RoutingExchangeFactory } from '../../shared/adapters/exchange/exchange-
 import type { ExchangePort } from '../../shared/core/ports/exchange';
 import { clientOrderIdFor } from '../../shared/core/signal/ids';
 import type { Signal } from '../../shared/core/signal/types';
-import { BookKeeper } from '../../shared/core/usecases/book-keeper';
-import { ExecuteSignal } from '../../shared/core/usecases/execute-signal';
-import { OrderSender } from '../../shared/core/usecases/order-sender';
-import { ProtectionManager } from '../../shared/core/usecases/protection';
+import { BookKeeper } from '../../shared/core/execution/book-keeper';
+import { ExecuteSignal } from '../../shared/core/execution/execute-signal';
+import { OrderSender } from '../../shared/core/execution/order-sender';
+import { ProtectionManager } from '../../shared/core/execution/protection';
 import { buildEntryRisk } from '../../shared/runtime/executor';
 import { createHarness, MutableClock, silentLogger, type Harness } from './harness';
 

@@ -6,8 +6,8 @@
 import type { RequestLogEntry } from '../../bin/local/fake-exchange/http';
 import type { AccountSettings, ExchangeId } from '../../shared/core/domain/account';
 import type { Signal } from '../../shared/core/signal/types';
-import { CreateAccount } from '../../shared/core/usecases/accounts';
-import type { ExecuteSignal } from '../../shared/core/usecases/execute-signal';
+import { CreateAccount } from '../../shared/core/control/accounts';
+import type { ExecuteSignal } from '../../shared/core/execution/execute-signal';
 import { createHarness, type Harness } from './harness';
 import { deliver, LEASE_MS, sleep } from './live/helpers';
 

@@ -15,7 +15,7 @@ import { FixedPriceSource } from '../../shared/adapters/prices/fixed-price-sourc
 import { LocalKeyVault } from '../../shared/adapters/keyvault/local-key-vault';
 import type { AccountSettings, ExchangeId } from '../../shared/core/domain/account';
 import type { Clock } from '../../shared/core/ports/runtime';
-import { CreateAccount } from '../../shared/core/usecases/accounts';
+import { CreateAccount } from '../../shared/core/control/accounts';
 import { executorEnvSchema, loadEnv, webhookEnvSchema, type ExecutorEnv, type WebhookEnv } from '../../shared/platform/config';
 import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime, type TradingRuntime } from '../../shared/runtime/executor';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';

@@ -7,9 +7,9 @@ import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-
 import { paperMarkets } from '../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import { getStrategy } from '../../shared/core/strategies/registry';
-import { signalOnLastCandle } from '../../shared/core/usecases/last-candle-signal';
-import { candlesNeeded } from '../../shared/core/usecases/run-strategies';
-import { StrategySubscriptions } from '../../shared/core/usecases/strategy-subscriptions';
+import { signalOnLastCandle } from '../../shared/core/strategies/last-candle-signal';
+import { candlesNeeded } from '../../shared/core/strategies/run-strategies';
+import { StrategySubscriptions } from '../../shared/core/control/strategy-subscriptions';
 import { loadEnv } from '../../shared/platform/config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
 import { buildRunStrategies } from '../../shared/runtime/strategy-runner';

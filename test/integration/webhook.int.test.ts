@@ -163,7 +163,7 @@ test('an SQS failure answers 503 so TradingView retries, and the retry queues th
 });
 
 test('a rotated token replaces the old one: the old answers 401, the new one is accepted', async () => {
-  const { RotateWebhookToken } = await import('../../shared/core/usecases/accounts');
+  const { RotateWebhookToken } = await import('../../shared/core/control/accounts');
   const own = await h.createAccount();
   const uncached = createWebhookHandler(buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], ACCOUNT_CACHE_MS: 0 }), silentLogger());
   const send = async (token: string, id: string) =>

@@ -9,7 +9,7 @@
 import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { MarketInfo } from '../ports/exchange';
-import { sizeEntry, sizeFromRisk } from '../usecases/sizing';
+import { sizeEntry, sizeFromRisk } from '../execution/sizing';
 import type { BacktestConfig, SkippedEntries } from './types';
 
 export type SkipReason = keyof SkippedEntries;

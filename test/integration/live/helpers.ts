@@ -9,10 +9,10 @@ import type { ExchangePort, MarketInfo } from '../../../shared/core/ports/exchan
 import type { OrderRepository } from '../../../shared/core/ports/repositories';
 import type { ExchangeFactory } from '../../../shared/core/ports/runtime';
 import type { Signal, SymbolRef } from '../../../shared/core/signal/types';
-import { BookKeeper } from '../../../shared/core/usecases/book-keeper';
-import { ExecuteSignal } from '../../../shared/core/usecases/execute-signal';
-import { OrderSender } from '../../../shared/core/usecases/order-sender';
-import { ProtectionManager } from '../../../shared/core/usecases/protection';
+import { BookKeeper } from '../../../shared/core/execution/book-keeper';
+import { ExecuteSignal } from '../../../shared/core/execution/execute-signal';
+import { OrderSender } from '../../../shared/core/execution/order-sender';
+import { ProtectionManager } from '../../../shared/core/execution/protection';
 import { buildEntryRisk, buildExchangeFactory } from '../../../shared/runtime/executor';
 import { createHarness, silentLogger, type Harness, type HarnessOptions } from '../harness';
 

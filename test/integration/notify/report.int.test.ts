@@ -6,7 +6,7 @@ import { createReportHandler } from '../../../functions/report/app';
 import type { TradeRecord } from '../../../shared/core/domain/trade';
 import type { Candles } from '../../../shared/core/backtest/types';
 import type { CandleSource } from '../../../shared/core/ports/candles';
-import { reportPeriod } from '../../../shared/core/usecases/send-reports';
+import { reportPeriod } from '../../../shared/core/reporting/send-reports';
 import { loadEnv } from '../../../shared/platform/config';
 import { reportEnvSchema } from '../../../shared/platform/notify-config';
 import { buildSendReports } from '../../../shared/runtime/report';

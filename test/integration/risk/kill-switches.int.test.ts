@@ -3,7 +3,7 @@
 // owner's controls, all on the stand-in tables, as the Lambdas and the local stack run them.
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import type { Signal } from '../../../shared/core/signal/types';
-import { AccountControl } from '../../../shared/core/usecases/account-control';
+import { AccountControl } from '../../../shared/core/control/account-control';
 import { buildExecuteSignal } from '../../../shared/runtime/executor';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { createHarness, MutableClock, type Harness } from '../harness';

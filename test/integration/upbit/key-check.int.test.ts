@@ -7,7 +7,7 @@ import { CcxtKeyChecker } from '../../../shared/adapters/exchange/key-check';
 import type { Account } from '../../../shared/core/domain/account';
 import type { AccountRepository } from '../../../shared/core/ports/repositories';
 import type { KeyVault } from '../../../shared/core/ports/runtime';
-import { CreateAccount } from '../../../shared/core/usecases/accounts';
+import { CreateAccount } from '../../../shared/core/control/accounts';
 import { MemoryAudit } from '../../unit/core/memory-repos';
 
 class MemoryAccounts implements AccountRepository {

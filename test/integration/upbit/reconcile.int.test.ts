@@ -39,7 +39,7 @@ async function sellByHand(apiKey: string, volume: number) {
 // fills (ReconcileBook.exitFills → fetchMyTrades), which the adapter refuses for Upbit
 // (TRADES_UNSUPPORTED: Upbit lists fills only inside orders). The refusal escapes the risk check, so
 // every run for the account throws and the hand close is never booked (nor alerted). The fix, in
-// shared/core/usecases/reconcile-book.ts exitFills: treat TRADES_UNSUPPORTED as "no fills" and fall
+// shared/core/reconciliation/reconcile-book.ts exitFills: treat TRADES_UNSUPPORTED as "no fills" and fall
 // back to the last price (already coded there, flagged "estimated").
 test('a holding sold by hand in Upbit’s app is booked as a manual close at the fill price and alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();

@@ -5,7 +5,7 @@ import { SesEmailChannel } from '../../../shared/adapters/notify/ses-email-chann
 import { SnsEmailChannel } from '../../../shared/adapters/notify/sns-email-channel';
 import { S3ChartStore } from '../../../shared/adapters/s3/s3-chart-store';
 import type { CandleSource } from '../../../shared/core/ports/candles';
-import type { SendReports } from '../../../shared/core/usecases/send-reports';
+import type { SendReports } from '../../../shared/core/reporting/send-reports';
 import { loadEnv } from '../../../shared/platform/config';
 import { notifierEnvSchema, reportEnvSchema } from '../../../shared/platform/notify-config';
 import { buildChannels } from '../../../shared/runtime/notifier';

@@ -3,8 +3,8 @@
 // from the project root. Not a test (jest only runs *.test.ts).
 import { writeFileSync } from 'node:fs';
 import { renderEquityChartPng } from '../../../../shared/adapters/chart/equity-chart';
-import { computePeriodReport, renderReportText } from '../../../../shared/core/report/period-report';
-import { INPUT } from '../../core/report/fixture';
+import { computePeriodReport, renderReportText } from '../../../../shared/core/reporting/period-report';
+import { INPUT } from '../../core/reporting/fixture';
 
 const runs = Number(process.argv[2] ?? 20);
 const report = computePeriodReport(INPUT);

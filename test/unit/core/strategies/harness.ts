@@ -3,7 +3,7 @@
 // came on which candle.
 import type { Candles } from '../../../../shared/core/backtest/types';
 import type { Bar, HeldPosition, StrategyDefinition, StrategyParams, StrategyRunner, StrategySignal } from '../../../../shared/core/strategies/types';
-import { positionAfter as positionAfterAction } from '../../../../shared/core/usecases/last-candle-signal';
+import { positionAfter as positionAfterAction } from '../../../../shared/core/strategies/last-candle-signal';
 
 export interface EmittedSignal {
   index: number;
@@ -12,7 +12,7 @@ export interface EmittedSignal {
   heldBefore: HeldPosition;
 }
 
-/** The runner's own position rule (shared/core/usecases/last-candle-signal.ts); no signal holds. */
+/** The runner's own position rule (shared/core/strategies/last-candle-signal.ts); no signal holds. */
 export function positionAfter(position: HeldPosition, signal: StrategySignal | undefined): HeldPosition {
   return signal ? positionAfterAction(position, signal.action) : position;
 }

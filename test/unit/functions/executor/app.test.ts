@@ -7,7 +7,7 @@ import type { AuditEvent } from '../../../../shared/core/domain/audit';
 import { TransientError } from '../../../../shared/core/errors';
 import type { AuditLog } from '../../../../shared/core/ports/repositories';
 import type { Signal } from '../../../../shared/core/signal/types';
-import type { ExecuteSignal, ExecutionOutcome } from '../../../../shared/core/usecases/execute-signal';
+import type { ExecuteSignal, ExecutionOutcome } from '../../../../shared/core/execution/execute-signal';
 import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 
 const NOW = 1_700_000_000_000;

@@ -3,7 +3,7 @@
 import { createRiskCheckHandler, RiskCheckMetrics } from '../../../../functions/risk-check/app';
 import type { AuditEvent } from '../../../../shared/core/domain/audit';
 import type { AuditLog, EquitySnapshot, RiskStore } from '../../../../shared/core/ports/repositories';
-import type { RiskCheck, RiskCheckReport } from '../../../../shared/core/usecases/risk-check';
+import type { RiskCheck, RiskCheckReport } from '../../../../shared/core/reconciliation/risk-check';
 import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 
 const NOW = 1_700_000_000_000;

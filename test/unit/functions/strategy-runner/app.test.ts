@@ -2,7 +2,7 @@
 // scheduled time, and the run waits until the candle has settled before reading candles.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createStrategyRunnerHandler } from '../../../../functions/strategy-runner/app';
-import type { RunStrategies, StrategyRunReport } from '../../../../shared/core/usecases/run-strategies';
+import type { RunStrategies, StrategyRunReport } from '../../../../shared/core/strategies/run-strategies';
 
 const CLOSE = Date.UTC(2024, 0, 1, 10);
 

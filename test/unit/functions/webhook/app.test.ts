@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createWebhookHandler, rejectionReason } from '../../../../functions/webhook/app';
 import { SignalValidationError, TransientError, UnauthorizedError } from '../../../../shared/core/errors';
-import type { AcceptWebhook } from '../../../../shared/core/usecases/accept-webhook';
+import type { AcceptWebhook } from '../../../../shared/core/signal/accept-webhook';
 import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 
 const event = (): APIGatewayProxyEventV2 =>

@@ -1,0 +1,128 @@
+// What the owner does to an account from the CLI (and, later, a Telegram command): pause (entries
+// refused, closes and protection go on), resume (entries again; the drawdown switch, which only the
+// owner may reset, is reset with it), flatten (pause, then a close_all for every open position on
+// the same FIFO lanes as alerts, so it queues behind any signal already waiting for that symbol),
+// and the risk settings. Every action is audited.
+import { createHash } from 'node:crypto';
+import type { AccountStatus } from '../domain/account';
+import { isOpen } from '../domain/trade-math';
+import { ConditionalConflictError } from '../errors';
+import type { AccountRepository, AuditLog, PositionBook, RiskStore, SignalLedger } from '../ports/repositories';
+import type { Clock, SignalQueue } from '../ports/runtime';
+import { applyRiskSetting } from '../risk/overrides';
+import { emptyRiskState, SWITCH_NAMES, type SwitchName } from '../risk/state';
+import { resetSwitch } from '../risk/switches';
+import type { SymbolRef } from '../signal/types';
+import { AccountInputError } from './accounts';
+import { enqueueSignal } from '../signal/enqueue-signal';
+
+export interface AccountControlDeps {
+  accounts: AccountRepository;
+  positions: Pick<PositionBook, 'list'>;
+  risk: Pick<RiskStore, 'getState' | 'saveState'>;
+  audit: AuditLog;
+  clock: Clock;
+  /** flatten only: where close signals go */
+  ledger?: SignalLedger;
+  queue?: SignalQueue;
+}
+
+export interface FlattenResult {
+  accountId: string;
+  status: AccountStatus;
+  /** one close_all per open symbol, queued (or already queued for this request) */
+  queued: { symbol: string; signalId: string; outcome: 'queued' | 'duplicate' }[];
+}
+
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The book's unified symbol (BTC/USDT:USDT or BTC/KRW) as the signal's symbol reference. */
+export function symbolRefOf(unified: string): SymbolRef {
+  const [pair = '', settle] = unified.split(':');
+  const [base = '', quote = ''] = pair.split('/');
+  return { unified, base, quote, settle: settle ?? quote, compact: `${base}${quote}` };
+}
+
+export class AccountControl {
+  constructor(private readonly deps: AccountControlDeps) {}
+
+  async pause(accountId: string, reason = 'paused by the owner'): Promise<AccountStatus> {
+    await this.setStatus(accountId, 'paused', reason);
+    return 'paused';
+  }
+
+  /** Entries again; resets the drawdown switch (its peak restarts from the last equity seen). */
+  async resume(accountId: string): Promise<{ status: AccountStatus; reset: SwitchName[] }> {
+    await this.mustExist(accountId);
+    const reset = await this.resetSwitches(accountId, ['drawdown'], 'resumed by the owner');
+    await this.setStatus(accountId, 'active', reset.length ? `resumed by the owner; reset ${reset.join(', ')}` : 'resumed by the owner');
+    return { status: 'active', reset };
+  }
+
+  /** Resets switches by hand (a circuit breaker the owner judges over, a daily limit after a deposit). */
+  async resetSwitches(accountId: string, names: readonly SwitchName[], reason: string): Promise<SwitchName[]> {
+    for (const name of names) if (!SWITCH_NAMES.includes(name)) throw new AccountInputError('switch', `one of ${SWITCH_NAMES.join(', ')}`);
+    for (let attempt = 1; ; attempt++) {
+      const now = this.deps.clock.now();
+      const state = (await this.deps.risk.getState(accountId)) ?? emptyRiskState(accountId, now);
+      let next = state;
+      const done: { name: SwitchName; numbers: Record<string, number | string> }[] = [];
+      for (const name of names) {
+        const r = resetSwitch(next, name, now, reason, state.lastEquity);
+        next = r.state;
+        if (r.event) done.push({ name, numbers: r.event.numbers });
+      }
+      if (!done.length) return [];
+      try {
+        await this.deps.risk.saveState({ ...next, version: state.version + 1, updatedAt: now }, state.version);
+      } catch (error) {
+        if (!(error instanceof ConditionalConflictError) || attempt >= 3) throw error;
+        continue;
+      }
+      // Audited once saved: a reset that lost its write never happened.
+      for (const { name, numbers } of done) await this.deps.audit.append({ accountId, type: 'risk.switch', at: now, message: `${name} reset: ${reason}`, data: { switch: name, kind: 'reset', ...numbers } });
+      return done.map((d) => d.name);
+    }
+  }
+
+  async flatten(accountId: string): Promise<FlattenResult> {
+    const { ledger, queue } = this.deps;
+    if (!ledger || !queue) throw new Error('flatten needs the signal queue');
+    await this.pause(accountId, 'paused to flatten');
+    const now = this.deps.clock.now();
+    const open = (await this.deps.positions.list(accountId)).filter(isOpen);
+    const queued: FlattenResult['queued'] = [];
+    for (const position of open) {
+      // One id per request and symbol: a retried CLI call in the same millisecond is the same signal.
+      const h = sha(`${accountId}\nflatten\n${position.symbol}\n${now}`).slice(0, 40);
+      const identity = { dedupKey: `flatten-${h}`, signalId: `s${h.slice(0, 31)}`, dedupTtlMs: 24 * 3_600_000 };
+      const result = await enqueueSignal({ ledger, queue }, accountId, identity, now, (signalId) => ({ v: 1, signalId, accountId, intent: 'close_all', symbol: symbolRefOf(position.symbol), receivedAt: now, source: 'owner', alertId: `flatten-${now}` }));
+      queued.push({ symbol: position.symbol, signalId: result.signalId, outcome: result.outcome });
+    }
+    await this.deps.audit.append({ accountId, type: 'account.control', at: now, message: `flatten requested: account paused, ${queued.length} close(s) queued`, data: { symbols: queued.map((q) => q.symbol) } });
+    return { accountId, status: 'paused', queued };
+  }
+
+  /** Applies `path=value` settings (validated against the defaults' shape and bounds) to the account's risk overrides. */
+  async setRisk(accountId: string, assignments: readonly string[]): Promise<void> {
+    const account = await this.mustExist(accountId);
+    let overrides = account.settings.risk;
+    for (const assignment of assignments) overrides = applyRiskSetting(overrides, assignment);
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setRiskOverrides(accountId, overrides ?? {}, now);
+    await this.deps.audit.append({ accountId, type: 'account.control', at: now, message: `risk settings changed: ${assignments.join(', ')}`, data: { assignments: [...assignments] } });
+  }
+
+  private async setStatus(accountId: string, status: AccountStatus, reason: string): Promise<void> {
+    await this.mustExist(accountId);
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setStatus(accountId, status, now);
+    await this.deps.audit.append({ accountId, type: 'account.status', at: now, message: `${status}: ${reason}`, data: { status } });
+  }
+
+  private async mustExist(accountId: string) {
+    const account = await this.deps.accounts.get(accountId);
+    if (!account) throw new AccountInputError('account', `no account ${accountId}`);
+    return account;
+  }
+}

@@ -1,0 +1,325 @@
+// The scheduled risk job (every minute): for each account, under a per-account lease, read the
+// exchange (balance, positions, prices), book protective fills and restore one-cancels-other,
+// reconcile the book with the exchange, re-arm a missing stop, move emulated trailing stops, write
+// an equity snapshot, then run the kill switches and act on them (flatten, disable, alert). Safe
+// to run while the executor trades the same account: every booking is keyed by a client order id
+// and every table write is conditional; the lease only keeps two runs of this job apart.
+import type { Account } from '../domain/account';
+import { applyFunding, isOpen } from '../domain/trade-math';
+import type { BookPosition, PositionSide } from '../domain/trade';
+import { ConditionalConflictError } from '../errors';
+import type { ExchangePort, ExchangePosition } from '../ports/exchange';
+import type { AccountRepository, AuditLog, OrderRepository, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
+import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
+import { accountRiskConfig } from '../risk/account-config';
+import { marketTime } from '../risk/market-time';
+import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
+import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
+import type { OrderReads, ProtectionManager } from '../execution/protection';
+import { refsOf, wantsStop } from '../execution/protection';
+import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
+
+export interface RiskCheckDeps {
+  accounts: Pick<AccountRepository, 'list' | 'setStatus'>;
+  positions: Pick<PositionBook, 'list'>;
+  orders: Pick<OrderRepository, 'listByAccount' | 'get'>;
+  trades: Pick<TradeRepository, 'listByAccount' | 'get' | 'replace'>;
+  risk: RiskStore;
+  vault: KeyVault;
+  exchanges: ExchangeFactory;
+  protection: ProtectionManager;
+  reconcile: ReconcileBook;
+  audit: AuditLog;
+  clock: Clock;
+  /** this run's lease owner (request id) and how long the lease lasts: longer than one run */
+  owner: string;
+  leaseMs: number;
+  /**
+   * Market minutes per wall-clock minute (1 in the cloud). The local stack replays hourly candles
+   * every few seconds: its circuit-breaker windows are judged in replayed minutes.
+   */
+  marketSpeed?: number;
+  /**
+   * An open position without the stop its entry asked for is left alone this long after its last
+   * book change (default 1 min): the executor arms right after booking, and arming it here at the
+   * same moment would place a second set of orders.
+   */
+  unprotectedGraceMs?: number;
+}
+
+const UNPROTECTED_GRACE_MS = 60_000;
+
+export interface RiskCheckReport {
+  accounts: number;
+  /** accounts another run held the lease of */
+  busy: number;
+  protectiveFills: number;
+  entriesArmed: number;
+  closedOutside: number;
+  external: number;
+  orphansCanceled: number;
+  stopsRearmed: number;
+  trailingMoved: number;
+  /** open trades whose funding payments were counted this run */
+  fundingBooked: number;
+  snapshots: number;
+  switchEvents: number;
+  flattened: number;
+  errors: number;
+}
+
+const emptyReport = (): RiskCheckReport => ({ accounts: 0, busy: 0, protectiveFills: 0, entriesArmed: 0, closedOutside: 0, external: 0, orphansCanceled: 0, stopsRearmed: 0, trailingMoved: 0, fundingBooked: 0, snapshots: 0, switchEvents: 0, flattened: 0, errors: 0 });
+
+export class RiskCheck {
+  constructor(private readonly deps: RiskCheckDeps) {}
+
+  async run(): Promise<RiskCheckReport> {
+    const report = emptyReport();
+    const now = this.deps.clock.now();
+    // Paused and disabled accounts too: their stops, books and snapshots still matter. Banned ones
+    // wait for the ban to end (every call would lengthen it).
+    const accounts = (await this.deps.accounts.list()).filter((a) => !(a.haltedUntil !== undefined && now < a.haltedUntil) && (a.exchange === 'paper' || a.credentials));
+    for (const account of accounts) {
+      report.accounts++;
+      if (!(await this.deps.risk.acquireLease(account.accountId, this.deps.owner, now + this.deps.leaseMs, now))) {
+        report.busy++;
+        continue;
+      }
+      try {
+        await this.checkAccount(account, report);
+      } catch (error) {
+        // One account's failure (keys revoked, exchange down) must not stop the others.
+        report.errors++;
+        await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), message: `risk check failed: ${error instanceof Error ? error.message : String(error)}`, data: { severity: 'warning' } });
+      } finally {
+        await this.deps.risk.releaseLease(account.accountId, this.deps.owner).catch(() => undefined);
+      }
+    }
+    return report;
+  }
+
+  /** One account, in order: read the exchange, protective fills, reconcile, stops, snapshot, switches. */
+  async checkAccount(account: Account, report: RiskCheckReport = emptyReport()): Promise<RiskCheckReport> {
+    const { accountId } = account;
+    const credentials = account.credentials ? await this.deps.vault.decrypt(accountId, account.credentials) : undefined;
+    const exchange = await this.deps.exchanges.forAccount(account, credentials);
+    const calls: ExchangeCall[] = [];
+    const timed = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+      const started = this.deps.clock.now();
+      const t0 = performance.now();
+      try {
+        const value = await call();
+        calls.push({ at: started, ok: true, ms: Math.round(performance.now() - t0) });
+        return value;
+      } catch {
+        calls.push({ at: started, ok: false, ms: Math.round(performance.now() - t0) });
+        return undefined;
+      }
+    };
+
+    // Protective fills first: a stop the exchange filled is booked as a stop, not as a manual close.
+    // Paper accounts too: the paper trigger job books them at once, but a run that died between
+    // the trigger and the booking leaves the fill to this one (bookings are idempotent).
+    // The stops read here are not read again when guardStops checks they still rest.
+    const reads: OrderReads = new Map();
+    await this.syncProtection(account, exchange, report, reads);
+
+    const [balance, live] = await Promise.all([timed(() => exchange.fetchBalance()), timed(() => exchange.fetchPositions())]);
+    let findings: ReconcileFindings | undefined;
+    if (live) {
+      findings = await this.deps.reconcile.run(accountId, exchange, live);
+      report.closedOutside += findings.closedOutside + findings.reducedOutside;
+      report.external += findings.external;
+      report.orphansCanceled += findings.orphansCanceled;
+    }
+
+    const book = (await this.deps.positions.list(accountId)).filter(isOpen);
+    const symbols = [...new Set([...book.map((p) => p.symbol), ...(live ?? []).map((p) => p.symbol)])];
+    const quotes = new Map<string, { last: number; at: number; spreadBps?: number }>();
+    for (const symbol of symbols) {
+      const quote = await timed(() => exchange.fetchPrice(symbol));
+      if (!quote) continue;
+      const spreadBps = quote.bid && quote.ask && quote.ask >= quote.bid ? ((quote.ask - quote.bid) / ((quote.ask + quote.bid) / 2)) * 10_000 : undefined;
+      quotes.set(symbol, { last: quote.last, at: marketTime(this.deps.clock.now(), this.deps.marketSpeed), ...(spreadBps !== undefined ? { spreadBps } : {}) });
+    }
+
+    if (exchange.fetchFundingPayments) report.fundingBooked += await this.bookFunding(exchange, book);
+    let state = (await this.deps.risk.getState(accountId)) ?? emptyRiskState(accountId, this.deps.clock.now());
+    if (live) state = await this.guardStops(account, exchange, book, quotes, state, report, reads);
+
+    if (balance) {
+      const unrealizedPnl = (live ?? []).reduce((sum, p) => sum + (p.unrealizedPnl || 0), 0);
+      const exposure = (live ?? []).reduce((sum, p) => sum + Math.abs(Number(p.quantity) * (quotes.get(p.symbol)?.last ?? Number(p.entryPrice))), 0);
+      await this.deps.risk.putSnapshot({ accountId, at: this.deps.clock.now(), equity: balance.equity, free: balance.free, unrealizedPnl, openPositions: (live ?? []).length, exposure });
+      report.snapshots++;
+    }
+
+    const outcome = await this.runSwitches(account, state, balance?.equity, quotes, calls);
+    report.switchEvents += outcome.events.length;
+    await this.act(account, exchange, outcome, report);
+    return report;
+  }
+
+  private async syncProtection(account: Account, exchange: ExchangePort, report: RiskCheckReport, reads: OrderReads): Promise<void> {
+    const guarded = (await this.deps.positions.list(account.accountId)).filter((p) => isOpen(p) && refsOf(p).length > 0);
+    // Resting limit entries whose sl/tp wait for the fill (recent orders: entries rest hours, not months).
+    const waiting = (await this.deps.orders.listByAccount(account.accountId, 200)).filter((o) => o.protection && !o.bookedAt && (o.status === 'open' || o.status === 'partially_filled'));
+    if (waiting.length) report.entriesArmed += await this.deps.protection.armFilledEntries(exchange, waiting, (symbol) => exchange.loadMarket(symbol));
+    for (const position of guarded) {
+      const result = await this.deps.protection.sync(exchange, position, await exchange.loadMarket(position.symbol), reads);
+      report.protectiveFills += result.fills;
+    }
+  }
+
+  /**
+   * Funding paid or received on open positions since the last payment counted: the trade's P&L
+   * carries it when it closes. Conditional on the trade being unchanged since read; a trade the
+   * executor touched meanwhile is counted on the next run.
+   */
+  private async bookFunding(exchange: ExchangePort, positions: readonly BookPosition[]): Promise<number> {
+    let booked = 0;
+    for (const position of positions) {
+      if (!position.tradeId || !exchange.fetchFundingPayments) continue;
+      const trade = await this.deps.trades.get(position.accountId, position.tradeId);
+      if (!trade || trade.status !== 'open') continue;
+      const payments = await exchange.fetchFundingPayments(position.symbol, trade.fundingSyncedAt ?? trade.openedAt).catch(() => []);
+      const next = applyFunding(trade, payments, this.deps.clock.now());
+      if (!next) continue;
+      try {
+        await this.deps.trades.replace(next, trade.updatedAt);
+        booked++;
+      } catch (error) {
+        if (!(error instanceof ConditionalConflictError)) throw error;
+      }
+    }
+    return booked;
+  }
+
+  /** A stop that vanished is placed again; emulated trailing stops follow the best price. */
+  private async guardStops(account: Account, exchange: ExchangePort, positions: readonly BookPosition[], quotes: Map<string, { last: number }>, state: RiskState, report: RiskCheckReport, reads: OrderReads): Promise<RiskState> {
+    const trailing: RiskState['trailing'] = {};
+    for (const position of positions) {
+      if (!isOpen(position)) continue;
+      if (!position.stopLoss) {
+        const last = quotes.get(position.symbol)?.last;
+        if (last !== undefined && (await this.armUnprotected(account, exchange, position, last))) report.stopsRearmed++;
+        continue;
+      }
+      const last = quotes.get(position.symbol)?.last;
+      if (last === undefined) {
+        const kept = state.trailing[position.symbol];
+        if (kept) trailing[position.symbol] = kept; // no price this run: keep the mark
+        continue;
+      }
+      const market = await exchange.loadMarket(position.symbol);
+      const held = position as BookPosition & { side: PositionSide };
+      const status = await this.deps.protection.rearmStop(exchange, held, market, last, reads);
+      if (status === 'rearmed' || status === 'closed') {
+        report.stopsRearmed++;
+        await this.deps.audit.append({ accountId: account.accountId, type: 'reconcile', at: this.deps.clock.now(), message: `${position.symbol}: the stop ${position.stopLoss.triggerPrice} was missing on the exchange; ${status === 'rearmed' ? 'placed again' : 'price already through it: closed at market'}`, data: { symbol: position.symbol, trigger: position.stopLoss.triggerPrice, action: status } });
+        continue;
+      }
+      if (position.stopLoss.emulatedTrail) {
+        const previous = state.trailing[position.symbol];
+        const entry = Number(position.entryPrice);
+        const seed = previous && previous.tradeId === position.tradeId ? previous.best : entry;
+        const best = held.side === 'long' ? Math.max(seed, last) : Math.min(seed, last);
+        trailing[position.symbol] = { tradeId: position.tradeId as string, best };
+        const moved = await this.deps.protection.trailStop(exchange, held, market, best);
+        if (moved) report.trailingMoved++;
+      }
+    }
+    return { ...state, trailing };
+  }
+
+  /**
+   * A position whose entry asked for a stop and that has none on the book (never armed: the
+   * process died after the fill, or arming failed for good and nothing retried it). The stop the
+   * entry recorded is armed (or the position closed, see ProtectionManager.armMissing) and one
+   * critical alert says so (then the position has a stop: the next run does not find it again). A
+   * failure is alerted once per trade and book version, then retried quietly every run. True when
+   * something was done.
+   */
+  private async armUnprotected(account: Account, exchange: ExchangePort, position: BookPosition & { side: PositionSide; tradeId: string }, last: number): Promise<boolean> {
+    if (this.deps.clock.now() - position.updatedAt < (this.deps.unprotectedGraceMs ?? UNPROTECTED_GRACE_MS)) return false;
+    const opening = await this.deps.orders.get(account.accountId, openingOrderIdOf(position.tradeId));
+    const spec = opening?.protection;
+    if (!opening || !wantsStop(spec)) return false; // never asked for a stop (or opened outside the system)
+    const key = `unprotected:${position.tradeId}:${position.version}`;
+    const base = { symbol: position.symbol, tradeId: position.tradeId, side: position.side, quantity: position.quantity, key };
+    try {
+      const market = await exchange.loadMarket(position.symbol);
+      const done = await this.deps.protection.armMissing(exchange, position, market, last, spec);
+      const what = done.action === 'armed' ? `stop armed at ${done.trigger}` : done.action === 'closed' ? `price ${last} already through the stop ${done.trigger}: closed at market` : `no stop could be placed (${done.reason}): closed at market`;
+      await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), signalId: opening.signalId, message: `${position.symbol}: the ${position.side} ${position.quantity} had no stop on the exchange; ${what}`, data: { ...base, action: done.action, trigger: done.trigger, severity: 'critical' } });
+      return true;
+    } catch (error) {
+      // Not rethrown: the account's other checks still run, and a per-run failure alert would repeat.
+      const recent = await this.deps.audit.listByAccount(account.accountId, 100);
+      if (recent.some((e) => e.type === 'alert' && e.data?.key === key)) return false;
+      await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), signalId: opening.signalId, message: `${position.symbol}: the ${position.side} ${position.quantity} has no stop and arming it failed (${error instanceof Error ? error.message : String(error)}); retrying every run`, data: { ...base, action: 'failed', severity: 'critical' } });
+      return false;
+    }
+  }
+
+  private async runSwitches(account: Account, initial: RiskState, equity: number | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
+    const config = accountRiskConfig(account).switches;
+    const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter((t) => t.status === 'closed');
+    const prices: Record<string, number> = {};
+    const priceTimes: Record<string, number> = {};
+    const spreadsBps: Record<string, number> = {};
+    for (const [symbol, q] of quotes) {
+      prices[symbol] = q.last;
+      priceTimes[symbol] = q.at;
+      if (q.spreadBps !== undefined) spreadsBps[symbol] = q.spreadBps;
+    }
+    let state = initial;
+    for (let attempt = 1; ; attempt++) {
+      const now = this.deps.clock.now();
+      const outcome = runScheduledSwitches({ config, state, now, closedTrades, prices, priceTimes, spreadsBps, calls, ...(equity !== undefined ? { equity } : {}) });
+      try {
+        // Saved before acting: a crash after it leaves a tripped switch whose actions the next run repeats.
+        await this.deps.risk.saveState({ ...outcome.state, updatedAt: now, version: state.version + 1 }, state.version);
+        return outcome;
+      } catch (error) {
+        // The owner reset a switch meanwhile (CLI): decide again from what they wrote.
+        if (!(error instanceof ConditionalConflictError) || attempt >= 3) throw error;
+        const fresh = await this.deps.risk.getState(account.accountId);
+        state = { ...(fresh ?? emptyRiskState(account.accountId, now)), trailing: initial.trailing };
+      }
+    }
+  }
+
+  private async act(account: Account, exchange: ExchangePort, outcome: ScheduledOutcome, report: RiskCheckReport): Promise<void> {
+    const { accountId } = account;
+    for (const event of outcome.events) await this.recordSwitchEvent(accountId, event);
+    if (outcome.disableAccount && account.status !== 'disabled') {
+      await this.deps.accounts.setStatus(accountId, 'disabled', this.deps.clock.now());
+      await this.deps.audit.append({ accountId, type: 'account.status', at: this.deps.clock.now(), message: 'account disabled by the drawdown kill switch: entries refused until the owner resumes it', data: { status: 'disabled', by: 'drawdown' } });
+    }
+    if (!outcome.flattenAll) return;
+    const trip = outcome.state.switches.drawdown?.trippedAt ?? this.deps.clock.now();
+    for (const position of (await this.deps.positions.list(accountId)).filter(isOpen)) {
+      // One close per trip and symbol: the id repeats on a retry of the same trip, never across symbols.
+      const origin = { accountId, signalId: `kill-${trip}-${position.symbol}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
+      const fill = await this.deps.protection.closeAtMarket(exchange, origin, position as BookPosition & { side: PositionSide }, 'flatten');
+      report.flattened++;
+      await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message: `kill switch: closed ${position.side} ${position.quantity} ${position.symbol}${fill?.average ? ` @ ${fill.average}` : ''}`, data: { symbol: position.symbol, quantity: position.quantity, average: fill?.average } });
+    }
+    // Anything the exchange still holds that the book did not (recorded as external next run) is closed then.
+    const leftovers: ExchangePosition[] = await exchange.fetchPositions().catch(() => []);
+    if (leftovers.length) await this.deps.audit.append({ accountId, type: 'alert', at: this.deps.clock.now(), message: `kill switch: ${leftovers.length} position(s) still open on the exchange after flattening; retrying next minute`, data: { severity: 'critical', symbols: leftovers.map((p) => p.symbol) } });
+  }
+
+  private async recordSwitchEvent(accountId: string, event: SwitchEvent): Promise<void> {
+    const at = this.deps.clock.now();
+    await this.deps.audit.append({ accountId, type: 'risk.switch', at, message: `${event.switch} ${event.kind}: ${event.reason}`, data: { switch: event.switch, kind: event.kind, ...event.numbers } });
+    if (event.kind === 'tripped') {
+      const severity = event.switch === 'drawdown' ? 'critical' : 'warning';
+      await this.deps.audit.append({ accountId, type: 'alert', at, message: `kill switch ${event.switch} tripped: ${event.reason}`, data: { severity, switch: event.switch, ...event.numbers } });
+    }
+  }
+}
+
+/** The opening order's client id inside a trade id (`tradeIdFor`: 13-digit time, dash, client id). */
+export const openingOrderIdOf = (tradeId: string): string => tradeId.slice(tradeId.indexOf('-') + 1);

@@ -1,0 +1,115 @@
+// Daily and weekly reports: for every account, the period just ended in the owner's time zone →
+// the figures (computePeriodReport), the text, the equity chart as a PNG, sent through the
+// notifier's channels with the chart attached, and recorded in the audit log. When a chart store
+// is given, the PNG is also uploaded and the attachment carries a link to it (for email, which
+// cannot attach files).
+import type { Account } from '../domain/account';
+import type { AuditLog, RiskStore, TradeRepository, AccountRepository } from '../ports/repositories';
+import type { Clock } from '../ports/runtime';
+import type { Attachment, Notification } from '../notify/types';
+import { computePeriodReport, renderReportText, type PeriodReport } from './period-report';
+import { tradingDay } from '../risk/trading-day';
+import type { DispatchReport, Notifier } from '../notify/notifier';
+
+export type ReportKind = 'daily' | 'weekly';
+
+/** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */
+export interface HistoricalPrices {
+  priceAt(symbol: string, at: number): Promise<number | undefined>;
+}
+
+export type ChartRenderer = (points: PeriodReport['equityCurve'], options: { title: string; timeZone: string; trades: PeriodReport['exits'] }) => Promise<Uint8Array>;
+
+/**
+ * Where a chart is kept for channels that cannot attach it: stores the bytes under `key` and
+ * returns a URL the owner can fetch it from (a presigned link: a bearer credential, never logged).
+ */
+export interface ChartStore {
+  put(key: string, data: Uint8Array, contentType: string): Promise<string>;
+}
+
+/** The chart's key in the store: the account, the report kind and the period's first day in the report zone. */
+export function chartKey(accountId: string, kind: ReportKind, day: string): string {
+  return `reports/${encodeURIComponent(accountId)}/${kind}-${day}.png`;
+}
+
+export interface SendReportsDeps {
+  accounts: Pick<AccountRepository, 'list'>;
+  trades: Pick<TradeRepository, 'listByAccount'>;
+  risk: Pick<RiskStore, 'listSnapshots'>;
+  prices: HistoricalPrices;
+  chart: ChartRenderer;
+  notifier: Pick<Notifier, 'dispatch'>;
+  audit: AuditLog;
+  clock: Clock;
+  timeZone: string;
+  /** when given, each chart is uploaded and its attachment gets the link (the email channel shows it) */
+  charts?: ChartStore;
+  /** a chart upload failed (the report still goes, without a link): the error only, never a URL */
+  onChartStoreError?: (accountId: string, error: unknown) => void;
+}
+
+export interface ReportRun {
+  kind: ReportKind;
+  from: number;
+  to: number;
+  accounts: number;
+  dispatch: DispatchReport[];
+}
+
+/** The period that just ended at `now`: yesterday, or the 7 days before today, in the zone's days. */
+export function reportPeriod(kind: ReportKind, now: number, timeZone: string): { from: number; to: number } {
+  const to = tradingDay(now, timeZone).start;
+  let from = to;
+  for (let i = 0; i < (kind === 'daily' ? 1 : 7); i++) from = tradingDay(from - 1, timeZone).start;
+  return { from, to };
+}
+
+/** Trades are read newest first; enough for a week of active trading. */
+const TRADES_READ = 1000;
+
+export class SendReports {
+  constructor(private readonly deps: SendReportsDeps) {}
+
+  async run(kind: ReportKind): Promise<ReportRun> {
+    const { from, to } = reportPeriod(kind, this.deps.clock.now(), this.deps.timeZone);
+    const run: ReportRun = { kind, from, to, accounts: 0, dispatch: [] };
+    for (const account of await this.deps.accounts.list()) {
+      const built = await this.build(account, kind, from, to);
+      run.accounts++;
+      run.dispatch.push(await this.deps.notifier.dispatch([built.notification], new Map([[built.notification.id, built.chart]])));
+      await this.deps.audit.append({ accountId: account.accountId, type: 'report.sent', at: this.deps.clock.now(), message: built.notification.title, data: { kind, from, to, startEquity: built.report.startEquity, endEquity: built.report.endEquity, realizedPnl: built.report.realizedPnl, trades: built.report.trades } });
+    }
+    return run;
+  }
+
+  /** One account's report: its figures, the message and the chart. */
+  async build(account: Pick<Account, 'accountId'>, kind: ReportKind, from: number, to: number): Promise<{ report: PeriodReport; notification: Notification; chart: Attachment }> {
+    const { accountId } = account;
+    const [trades, snapshots] = await Promise.all([this.deps.trades.listByAccount(accountId, TRADES_READ), this.deps.risk.listSnapshots(accountId, from, to)]);
+    const symbols = [...new Set(trades.filter((t) => t.openedAt < to && (t.closedAt === undefined || t.closedAt >= from)).map((t) => t.symbol))];
+    const holdPrices: Record<string, { from: number; to: number }> = {};
+    for (const symbol of symbols) {
+      const [a, b] = await Promise.all([this.deps.prices.priceAt(symbol, from), this.deps.prices.priceAt(symbol, to)]);
+      if (a !== undefined && b !== undefined) holdPrices[symbol] = { from: a, to: b };
+    }
+    const report = computePeriodReport({ accountId, from, to, timeZone: this.deps.timeZone, trades, snapshots, holdPrices });
+    const text = renderReportText(report, kind);
+    const png = await this.deps.chart(report.equityCurve, { title: text.title, timeZone: this.deps.timeZone, trades: report.exits });
+    const notification: Notification = { kind: 'report', severity: 'info', at: to, accountId, title: text.title, lines: text.lines, id: `report-${kind}-${accountId}-${from}` };
+    const chart: Attachment = { filename: `equity-${kind}-${new Date(from).toISOString().slice(0, 10)}.png`, contentType: 'image/png', data: png };
+    const url = await this.storeChart(accountId, chartKey(accountId, kind, tradingDay(from, this.deps.timeZone).day), chart);
+    return { report, notification, chart: url === undefined ? chart : { ...chart, url } };
+  }
+
+  /** The chart's link, or undefined without a store or when the upload fails (the report goes anyway). */
+  private async storeChart(accountId: string, key: string, chart: Attachment): Promise<string | undefined> {
+    if (!this.deps.charts) return undefined;
+    try {
+      return await this.deps.charts.put(key, chart.data, chart.contentType);
+    } catch (error) {
+      this.deps.onChartStoreError?.(accountId, error);
+      return undefined;
+    }
+  }
+}
