@@ -33,3 +33,12 @@ export const toNumber = (v: Big): number => Number(v.toString());
 
 /** Money in the quote currency, kept to 1e-8 (sub-satoshi fees are noise, not money). */
 export const quote8 = (v: Big): number => Number(v.round(8, Big.roundHalfUp).toString());
+
+/**
+ * An amount of money as exact decimal text (fees, P&L, funding, equity, balances): what the book,
+ * the audit trail and the API carry. Compute with Big, store and send the string.
+ */
+export type Decimal = string;
+
+/** Exact decimal text of a value; a number (from a float-only source) goes through Big first. */
+export const toDecimal = (v: Big.BigSource): Decimal => new Big(v).toString();
