@@ -239,6 +239,6 @@ export const bitget: Dialect = {
     await ex.setPositionMode(false, anySwapMarket(ex).symbol);
   },
   // The order a fired plan order became is read in fetchOrder (executeOrderId), not by the adapter.
-  triggeredOrderId: () => undefined,
+  triggeredOrderIds: () => [],
   keyPermissions,
 };
