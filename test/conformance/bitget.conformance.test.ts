@@ -140,6 +140,41 @@ describe('Bitget createOrder', () => {
     expect(calls()).toHaveLength(1);
   });
 
+  it('a stop that is not reduce-only (the smoke check\'s far buy stop, flat account): place-plan-order normal_plan, market, never a position tpsl', async () => {
+    const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/place-plan-order': doc('place-plan-order response') });
+
+    const result = await adapter.createOrder(order({ side: 'buy', type: 'stop_market', triggerPrice: '190000', reduceOnly: false }));
+
+    const [sent] = calls();
+    expect(sent?.path).toBe('/api/v2/mix/order/place-plan-order');
+    expect(sent?.body).toEqual({
+      symbol: 'BTCUSDT',
+      productType: 'USDT-FUTURES',
+      marginCoin: 'USDT',
+      marginMode: 'isolated',
+      planType: 'normal_plan',
+      orderType: 'market',
+      side: 'buy',
+      size: '0.001',
+      triggerPrice: '190000',
+      triggerType: 'mark_price',
+      clientOid: ID,
+      // not a documented Place-Plan-Order parameter: ccxt sends it with every plan order, and its captured trigger
+      // and trailing requests carry it too
+      force: 'GTC',
+    });
+    // Every other field sent is one of the documented example's (a normal_plan order), and ccxt's captured trigger
+    // order sends the same fields but the limit's own (price, executePrice).
+    const { force: _force, ...documentedFields } = sent?.body ?? {};
+    expect(Object.keys(doc('place-plan-order request'))).toEqual(expect.arrayContaining(Object.keys(documentedFields)));
+    expect(doc('place-plan-order request')).toMatchObject({ planType: 'normal_plan', triggerType: 'mark_price' });
+    const { price: _price, executePrice: _execute, ...capturedTrigger } = ccxtBody('createOrder', 'Swap cross limit buy with trigger price');
+    expect(Object.keys(sent?.body ?? {}).sort()).toEqual([...Object.keys(capturedTrigger), 'clientOid'].sort());
+    expect(sent?.body).not.toHaveProperty('holdSide');
+    expect(result).toMatchObject({ id: '121212121212', type: 'stop_market', status: 'open' });
+    expect(calls()).toHaveLength(1);
+  });
+
   it('take-profit: profit_plan with its size (a ladder keeps each size), as in the documented example', async () => {
     const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/place-tpsl-order': doc('place-tpsl-order response') });
 
@@ -203,9 +238,41 @@ describe('Bitget fetchOrderByClientId', () => {
     expect(calls().map((r) => [r.path.split('/').pop(), r.query.planType, r.query.clientOid])).toEqual([
       ['orders-plan-pending', 'profit_loss', ID],
       ['orders-plan-pending', 'track_plan', ID],
+      ['orders-plan-pending', 'normal_plan', ID],
       ['orders-plan-history', 'profit_loss', ID],
       ['orders-plan-history', 'track_plan', ID],
+      ['orders-plan-history', 'normal_plan', ID],
     ]);
+  });
+
+  it('conditional, a trigger order (normal_plan): asked after the tpsl and trailing families; the documented normal_plan row is found', async () => {
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({ body: r.query.planType === 'normal_plan' ? planList('orders-plan-pending response', { clientOid: ID }) : emptyPlanList() }),
+    });
+
+    const found = await adapter.fetchOrderByClientId(ETH, ID, { conditional: true });
+
+    expect(calls().map((r) => [r.path.split('/').pop(), r.query.planType, r.query.clientOid])).toEqual([
+      ['orders-plan-pending', 'profit_loss', ID],
+      ['orders-plan-pending', 'track_plan', ID],
+      ['orders-plan-pending', 'normal_plan', ID],
+    ]);
+    // the documented row: normal_plan, 1 ETH, trigger 1901, not_trigger
+    expect(found).toMatchObject({ id: '123', clientOrderId: ID, type: 'stop_market', status: 'open', amount: '1', filled: '0', triggerPrice: '1901' });
+  });
+
+  it('conditional, a fired trigger order: the documented normal_plan history row (executed) is read through its executeOrderId', async () => {
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList(),
+      'GET /api/v2/mix/order/orders-plan-history': (r: SentRequest) => ({ body: r.query.planType === 'normal_plan' ? planList('orders-plan-history response', { clientOid: ID }) : emptyPlanList() }),
+      'GET /api/v2/mix/order/detail': doc('order detail response'),
+      'GET /api/v2/mix/order/fills': doc('fills response'),
+    });
+
+    const found = await adapter.fetchOrderByClientId(ETH, ID, { conditional: true });
+
+    expect(calls().find((r) => r.path === '/api/v2/mix/order/detail')?.query).toMatchObject({ orderId: '123456' });
+    expect(found).toMatchObject({ id: '123456', clientOrderId: ID, status: 'closed', filled: '2', average: '1900', triggerPrice: '1989' });
   });
 
   it('conditional fired: the history row names the order it became (executeOrderId); its fill is reported under our id', async () => {
@@ -273,6 +340,18 @@ describe('Bitget cancelOrder', () => {
     expect(ccxtBody('cancelOrder', 'trailing cancel order using clientOrderId')).toMatchObject({ planType: 'track_plan', orderIdList: [{ clientOid: 'a1b2c3' }] });
   });
 
+  it('conditional, a trigger order: found pending under normal_plan and cancelled with planType normal_plan (the documented row\'s)', async () => {
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({ body: r.query.planType === 'normal_plan' ? planList('orders-plan-pending response', { clientOid: 'a1b2c3' }) : emptyPlanList() }),
+      'POST /api/v2/mix/order/cancel-plan-order': captured('cancelOrder', 'trailing cancel order with clientOrderId'),
+    });
+
+    await adapter.cancelOrder(BTC, 'a1b2c3', { conditional: true });
+
+    const cancel = calls().find((r) => r.method === 'POST');
+    expect(cancel?.body).toEqual({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', planType: 'normal_plan', orderIdList: [{ clientOid: 'a1b2c3' }] });
+  });
+
   it('conditional: our id in failureList while still pending is not "cancelled"', async () => {
     const answer = doc('cancel-plan-order response');
     const refused = { ...answer, data: { successList: [], failureList: (answer.data as { failureList: Json[] }).failureList } };
@@ -301,24 +380,35 @@ describe('Bitget cancelOrder', () => {
     expect(calls().map((r) => [r.method, r.query.planType, r.query.clientOid])).toEqual([
       ['GET', 'profit_loss', ID],
       ['GET', 'track_plan', ID],
+      ['GET', 'normal_plan', ID],
     ]);
   });
 });
 
 describe('Bitget open orders, positions, balance, fills, funding', () => {
-  it('open orders: plain, tpsl and trailing lists, on the URLs ccxt captured', async () => {
+  it('open orders: plain, tpsl, trailing and trigger (normal_plan) lists, on the URLs ccxt captured', async () => {
     const { adapter, calls } = bitget({
       'GET /api/v2/mix/order/orders-pending': doc('orders-pending response'),
-      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({ body: r.query.planType === 'profit_loss' ? doc('orders-plan-pending response') : emptyPlanList() }),
+      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({
+        body: r.query.planType === 'profit_loss' ? doc('orders-plan-pending response') : r.query.planType === 'normal_plan' ? planList('orders-plan-pending response', { orderId: '124', clientOid: 'far-stop' }) : emptyPlanList(),
+      }),
     });
 
     const open = await adapter.fetchOpenOrders(BTC);
 
     const urls = calls().map((r) => ({ path: r.path, query: r.query }));
-    expect(urls).toEqual([ccxtUrl('fetchOpenOrders', 'Swap open orders'), { ...ccxtUrl('fetchOpenOrders', 'fetch open tp/sl orders'), query: { ...ccxtUrl('fetchOpenOrders', 'fetch open tp/sl orders').query, symbol: 'BTCUSDT' } }, ccxtUrl('fetchOpenOrders', 'Swap open trailing orders')]);
+    const tpsl = ccxtUrl('fetchOpenOrders', 'fetch open tp/sl orders');
+    expect(urls).toEqual([
+      ccxtUrl('fetchOpenOrders', 'Swap open orders'),
+      { ...tpsl, query: { ...tpsl.query, symbol: 'BTCUSDT' } },
+      ccxtUrl('fetchOpenOrders', 'Swap open trailing orders'),
+      // the documented request names the family in planType, as ccxt's captured tp/sl listing does
+      { ...tpsl, query: { ...tpsl.query, symbol: 'BTCUSDT', planType: 'normal_plan' } },
+    ]);
     expect(open.map((o) => [o.id, o.clientOrderId, o.status, o.amount, o.filled])).toEqual([
       ['123', '12321', 'open', '100', '12.1'],
       ['123', '121212', 'open', '1', '0'],
+      ['124', 'far-stop', 'open', '1', '0'],
     ]);
   });
 
@@ -332,6 +422,7 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
       ['/api/v2/mix/order/orders-pending', capturedQuery],
       ['/api/v2/mix/order/orders-plan-pending', { ...capturedQuery, planType: 'profit_loss' }],
       ['/api/v2/mix/order/orders-plan-pending', { ...capturedQuery, planType: 'track_plan' }],
+      ['/api/v2/mix/order/orders-plan-pending', { ...capturedQuery, planType: 'normal_plan' }],
     ]);
   });
 

@@ -264,6 +264,31 @@ describe('OKX look-up by client id', () => {
     expect(c.calls()[1]?.query.ordId).toBe('1884789786215137280');
   });
 
+  it('a split TP/SL: every order in ordIdList is read and their fills merged, exact sums and the fill-weighted average', async () => {
+    // OKX documents no example with several ids: the documented fired order with two ids in its ordIdList, each
+    // answered by the documented order details as a filled BTC-USDT-SWAP order (fields replaced: ordId, instId,
+    // instType, sz, accFillSz, avgPx, fee, feeCcy).
+    const ids = ['1884789786215137280', '1884789786215137281'];
+    const part = (ordId: string, fields: Body): Body => docWith('orderDetails.response', { ordId, instId: 'BTC-USDT-SWAP', instType: 'SWAP', feeCcy: 'USDT', ...fields });
+    const parts: Record<string, Body> = {
+      [ids[0] as string]: part(ids[0] as string, { sz: '3', accFillSz: '3', avgPx: '51858', fee: '-0.077787' }),
+      [ids[1] as string]: part(ids[1] as string, { sz: '2', accFillSz: '2', avgPx: '51860.1', fee: '-0.05186' }),
+    };
+    const c = conformanceAdapter('okx', (r) => {
+      if (`${r.method} ${r.path}` === 'GET /api/v5/trade/order-algo') return ok(docWith('algoOrderHistory.response', { ordIdList: ids }));
+      if (`${r.method} ${r.path}` === 'GET /api/v5/trade/order') return parts[r.query.ordId ?? ''] ? ok(parts[r.query.ordId ?? '']) : undefined;
+      return undefined;
+    });
+    await c.adapter.loadMarket(BTC);
+
+    const found = await c.adapter.fetchOrderByClientId(BTC, SL_ID, { conditional: true });
+
+    expect(c.calls().slice(1).map((r) => r.query.ordId)).toEqual(ids);
+    // 3 and 2 contracts of 0.01 BTC: 0.05 BTC; (0.03 × 51858 + 0.02 × 51860.1) / 0.05 = 51858.84; fees 0.077787 + 0.05186
+    const filled = new Big('3').plus('2').times(CONTRACT);
+    expect(found).toMatchObject({ id: ids[0], clientOrderId: SL_ID, status: 'closed', amount: filled.toString(), filled: filled.toString(), average: '51858.84', fee: 0.129647 });
+  });
+
   it('conditional absent: an empty answer for the algoClOrdId asked is undefined', async () => {
     const c = conformanceAdapter('okx', routes({ 'GET /api/v5/trade/order-algo': { code: '0', data: [], msg: '' } }));
     await expect(c.adapter.fetchOrderByClientId(BTC, SL_ID, { conditional: true })).resolves.toBeUndefined();

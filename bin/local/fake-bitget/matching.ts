@@ -1,7 +1,7 @@
 // The matching engine: fills at the last price (market and marketable orders, the contract's
 // takerFeeRate) or at the order's price (resting limits crossed by a price move, makerFeeRate),
 // books the position, balance, fill and bill; fires plan orders (pos_loss, profit_plan, track_plan)
-// as reduce-only market orders.
+// as reduce-only market orders, and trigger orders (normal_plan) as the market order they carry.
 import { Big } from '../../../shared/core/domain/money';
 import { tickOf } from './instruments';
 import type { Account, BitgetState } from './state';
@@ -171,6 +171,21 @@ export function trailingStopPrice(state: BitgetState, plan: FakeBitgetPlan): Big
   return new Big(plan.trackPrice).times(factor).div(tick).round(0, plan.side === 'sell' ? Big.roundDown : Big.roundUp).times(tick);
 }
 
+/** A trigger order (normal_plan) fires when the price reaches its trigger from the side it was on at placement. */
+const triggerFires = (plan: FakeBitgetPlan, last: Big): boolean => (plan.firesOnRise ? last.gte(plan.triggerPrice) : last.lte(plan.triggerPrice));
+
+/**
+ * The orderSource of the order a plan places: `<planType>_market` for the tpsl and trailing types;
+ * a trigger order's is plan_market ("market plan order", Bitget's longer orderSource enumeration).
+ */
+const sourceOf = (plan: FakeBitgetPlan): string => (plan.planType === 'normal_plan' ? 'plan_market' : `${plan.planType}_market`);
+
+/** A trigger order that opens is checked for margin when it fires (the opening part's notional ÷ leverage must be free). */
+function affordable(state: BitgetState, account: Account, order: FakeBitgetOrder): boolean {
+  const opening = new Big(order.size).minus(reducible(state, account, order.symbol, order.side));
+  return opening.lte(0) || opening.times(state.price(order.symbol)).div(state.leverage(account, order.symbol)).lte(state.available(account));
+}
+
 /** A fired plan places its market order (executeOrderId) and is executed, or fail_execute when nothing could fill. */
 function fire(state: BitgetState, plan: FakeBitgetPlan): void {
   const account = state.accountOrThrow(plan.apiKey);
@@ -192,13 +207,13 @@ function fire(state: BitgetState, plan: FakeBitgetPlan): void {
     fee: '0',
     totalProfits: '0',
     state: 'live',
-    reduceOnly: true,
-    orderSource: `${plan.planType}_market`,
+    reduceOnly: plan.reduceOnly,
+    orderSource: sourceOf(plan),
     cTime: now,
     uTime: now,
   };
   state.orders.push(order);
-  if (new Big(order.size).gt(0)) fillMarket(state, account, order);
+  if (new Big(order.size).gt(0) && (plan.reduceOnly || affordable(state, account, order))) fillMarket(state, account, order);
   else order.state = 'canceled';
   plan.uTime = now;
   plan.executeOrderId = order.orderId;
@@ -213,7 +228,7 @@ export function onPriceMove(state: BitgetState, symbol: string): void {
   }
   for (const plan of state.plans) {
     if (plan.symbol !== symbol || plan.planStatus !== 'not_trigger') continue;
-    const fires = plan.planType === 'track_plan' ? trailingFires(state, plan, last) : tpslFires(plan, last);
+    const fires = plan.planType === 'track_plan' ? trailingFires(state, plan, last) : plan.planType === 'normal_plan' ? triggerFires(plan, last) : tpslFires(plan, last);
     if (fires) fire(state, plan);
   }
 }

@@ -181,9 +181,9 @@ function triggerType(params: Params): string {
   return t;
 }
 
-function newPlan(state: BitgetState, account: Account, fields: Omit<FakeBitgetPlan, 'apiKey' | 'orderId' | 'trackPrice' | 'planStatus' | 'executeOrderId' | 'cTime' | 'uTime'>): FakeBitgetPlan {
+function newPlan(state: BitgetState, account: Account, fields: Omit<FakeBitgetPlan, 'apiKey' | 'orderId' | 'trackPrice' | 'planStatus' | 'executeOrderId' | 'cTime' | 'uTime' | 'reduceOnly'> & { reduceOnly?: boolean }): FakeBitgetPlan {
   const now = state.now();
-  const plan: FakeBitgetPlan = { apiKey: account.seed.apiKey, orderId: state.nextId(), trackPrice: '', planStatus: 'not_trigger', executeOrderId: '', cTime: now, uTime: now, ...fields };
+  const plan: FakeBitgetPlan = { apiKey: account.seed.apiKey, orderId: state.nextId(), trackPrice: '', planStatus: 'not_trigger', executeOrderId: '', cTime: now, uTime: now, reduceOnly: true, ...fields };
   state.plans.push(plan);
   return plan;
 }
@@ -222,14 +222,16 @@ export function placeTpsl(state: BitgetState, account: Account, params: Params):
 
 /**
  * POST /api/v2/mix/order/place-plan-order (https://www.bitget.com/api-doc/contract/plan/Place-Plan-Order):
- * only track_plan (the trailing stop) is modelled: triggerPrice is the activation price ("Required:
- * Yes"), callbackRatio a percent that "cannot be greater than 10", a market order when it fires.
+ * track_plan (the trailing stop): triggerPrice is the activation price ("Required: Yes"),
+ * callbackRatio a percent that "cannot be greater than 10", a market order when it fires;
+ * normal_plan (a trigger order): below.
  */
 export function placePlan(state: BitgetState, account: Account, params: Params): FakeBitgetPlan {
   const contract = state.contract(text(params, 'symbol'));
   usdtScope(params);
   const planType = required(params, 'planType');
-  if (planType !== 'track_plan') throw new BitgetError('40020', `Parameter planType error (fake-bitget models only track_plan, got ${planType})`);
+  if (planType === 'normal_plan') return placeTrigger(state, account, contract, params);
+  if (planType !== 'track_plan') throw new BitgetError('40020', `Parameter planType error (fake-bitget models track_plan and normal_plan, got ${planType})`);
   const marginMode = required(params, 'marginMode');
   if (marginMode !== 'isolated' && marginMode !== 'crossed') throw errors.invalid('marginMode');
   const s = side(params);
@@ -251,6 +253,43 @@ export function placePlan(state: BitgetState, account: Account, params: Params):
     triggerType: triggerType(params),
     callbackRatio: ratio.toString(),
     marginMode,
+  });
+}
+
+/**
+ * place-plan-order, planType normal_plan: a market order of `size` on `side` placed when the price
+ * reaches triggerPrice ("Required: Yes"), from whichever side it is on at placement; triggerType
+ * "Required when placing a trigger order"; price "must be empty when orderType is market";
+ * callbackRatio "applies to trailing stop orders only"; reduceOnly "yes"/"no" (default no), and a
+ * reduce-only trigger needs a position to reduce (22002). Only orderType market is modelled, and
+ * margin is checked when it fires, not here (the fake's choice: Bitget documents neither).
+ */
+function placeTrigger(state: BitgetState, account: Account, contract: Contract, params: Params): FakeBitgetPlan {
+  const marginMode = required(params, 'marginMode');
+  if (marginMode !== 'isolated' && marginMode !== 'crossed') throw errors.invalid('marginMode');
+  const s = side(params);
+  const sz = size(params, contract, contract.maxMarketOrderQty);
+  const trigger = onTick(params, 'triggerPrice', contract);
+  if (!trigger) throw errors.empty('triggerPrice');
+  if (text(params, 'triggerType') === undefined) throw errors.empty('triggerType');
+  if (text(params, 'orderType') !== 'market') throw new BitgetError('40020', 'Parameter orderType error (fake-bitget models only market trigger orders)');
+  if (text(params, 'price') !== undefined) throw errors.invalid('price');
+  if (text(params, 'callbackRatio') !== undefined) throw errors.invalid('callbackRatio');
+  const oid = clientOid(state, account, params);
+  const ro = reduceOnly(params);
+  if (ro && reducible(state, account, contract.symbol, s).eq(0)) throw errors.reduceOnlyFlat();
+  return newPlan(state, account, {
+    clientOid: oid === '' ? state.nextId() : oid,
+    symbol: contract.symbol,
+    planType: 'normal_plan',
+    side: s,
+    size: sz.toString(),
+    triggerPrice: trigger.toString(),
+    triggerType: triggerType(params),
+    callbackRatio: '',
+    marginMode,
+    firesOnRise: trigger.gt(state.price(contract.symbol)),
+    reduceOnly: ro,
   });
 }
 

@@ -34,7 +34,7 @@ export type Side = 'buy' | 'sell';
 export type OrderState = 'live' | 'partially_filled' | 'filled' | 'canceled';
 /** orders-plan-pending / orders-plan-history `planStatus`. */
 export type PlanStatus = 'not_trigger' | 'executed' | 'cancelled' | 'fail_execute';
-export type PlanType = 'pos_loss' | 'pos_profit' | 'profit_plan' | 'loss_plan' | 'track_plan';
+export type PlanType = 'pos_loss' | 'pos_profit' | 'profit_plan' | 'loss_plan' | 'track_plan' | 'normal_plan';
 
 export interface FakeBitgetOrder {
   apiKey: string;
@@ -81,6 +81,13 @@ export interface FakeBitgetPlan {
   callbackRatio: string;
   /** track_plan: the best price since activation, '' before. */
   trackPrice: string;
+  /**
+   * normal_plan (a trigger order): whether it fires when the price rises to triggerPrice (the
+   * trigger was above the last price at placement) or falls to it; undefined for the other types.
+   */
+  firesOnRise?: boolean;
+  /** The order it places is reduce-only: always for tpsl and trailing plans, as asked for normal_plan. */
+  reduceOnly: boolean;
   marginMode: 'isolated' | 'crossed';
   planStatus: PlanStatus;
   /** The order it placed when it fired. */

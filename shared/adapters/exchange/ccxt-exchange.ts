@@ -34,6 +34,7 @@ import {
 } from './ccxt-lib';
 import { DIALECTS, minNotionalOf, type Dialect, type DialectContext, type KeyPermissions, type OrderPlan } from './dialects';
 import { sharedMarkets } from './market-cache';
+import { mergeOrders } from './merged-order';
 
 export interface CcxtExchangeConfig {
   id: CcxtExchangeId;
@@ -527,15 +528,20 @@ export class CcxtExchangeAdapter implements ExchangePort {
   }
 
   /**
-   * A conditional order that fired became a plain market order with its own id (Binance's
-   * actualOrderId): its fill is read there and reported under the conditional order's client id.
+   * A conditional order that fired became plain market orders with their own ids (Binance's
+   * actualOrderId; OKX's ordIdList, several when a TP/SL is split): their fills are read there,
+   * merged (./merged-order.ts) and reported under the conditional order's client id.
    */
   private async triggeredOrder(algo: CcxtOrder, market: CcxtMarket): Promise<ExchangeOrder | undefined> {
-    const actualId = this.dialect.triggeredOrderId(algo);
-    // OKX's fired algo order reports its size as filled but no fill price: the fill is read on the order it became.
-    if (!actualId || String(actualId) === String(algo.id) || ((algo.filled ?? 0) > 0 && algo.average !== undefined)) return undefined;
-    const actual = await this.call({ operation: 'fetch triggered order' }, () => this.ex.fetchOrder(actualId, market.symbol));
-    const converted = this.toOrder(actual, market);
+    const ids = this.dialect.triggeredOrderIds(algo).filter((id) => id !== String(algo.id));
+    // OKX's fired algo order reports its size as filled but no fill price: the fill is read on the orders it became.
+    if (!ids.length || ((algo.filled ?? 0) > 0 && algo.average !== undefined)) return undefined;
+    const parts: ExchangeOrder[] = [];
+    for (const id of ids) {
+      const actual = await this.call({ operation: 'fetch triggered order' }, () => this.ex.fetchOrder(id, market.symbol));
+      parts.push(this.toOrder(actual, market));
+    }
+    const converted = mergeOrders(parts);
     const base = this.toOrder(algo, market);
     return { ...converted, clientOrderId: base.clientOrderId, type: base.type, triggerPrice: base.triggerPrice ?? converted.triggerPrice, id: converted.id } as ExchangeOrder;
   }

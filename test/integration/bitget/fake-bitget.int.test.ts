@@ -183,6 +183,34 @@ describe('matching on price moves', () => {
     expect(fake.planOrders(KEY.apiKey).find((p) => p.clientOid === 'trailact1')?.planStatus).toBe('executed');
     expect(fake.position(KEY.apiKey, ETH).total).toBe('0');
   });
+
+  it('a trigger order (normal_plan, the documented request as a market order): pending under its family, cancelled by clientOid, and one that fires opens at the market', async () => {
+    fake.setPrice(ETH, '3000');
+    // the documented request, a market order on ETH (price "must be empty when orderType is market")
+    const trigger = (fields: Body) => ({ ...docBody('place-plan-order request'), symbol: ETH, orderType: 'market', price: '', size: '1', ...fields });
+    const placed = expectOk(await bitget.post('/api/v2/mix/order/place-plan-order', trigger({ triggerPrice: '3100', clientOid: 'trigup1' })));
+    expect(shape(placed)).toEqual(shape(docData('place-plan-order response')));
+    expectOk(await bitget.post('/api/v2/mix/order/place-plan-order', trigger({ triggerPrice: '2900', clientOid: 'trigdown1' })));
+
+    const pending = expectOk(await bitget.get(`/api/v2/mix/order/orders-plan-pending?planType=normal_plan&symbol=${ETH}&${SCOPE}`));
+    expect(shape(first(pending, 'entrustedList'))).toEqual(shape(docRow('orders-plan-pending response', 'entrustedList')));
+    expect((pending.entrustedList as Body[]).map((r) => `${r.clientOid}:${r.planType}:${r.orderType}:${r.triggerPrice}`)).toEqual(['trigdown1:normal_plan:market:2900', 'trigup1:normal_plan:market:3100']);
+    // listed under its own family only
+    expect((expectOk(await bitget.get(`/api/v2/mix/order/orders-plan-pending?planType=profit_loss&symbol=${ETH}&${SCOPE}`)).entrustedList as Body[]).length).toBe(0);
+
+    const cancelled = expectOk(await bitget.post('/api/v2/mix/order/cancel-plan-order', { symbol: ETH, ...MIX, planType: 'normal_plan', orderIdList: [{ clientOid: 'trigdown1' }] }));
+    expect(cancelled).toEqual({ successList: [{ orderId: expect.any(String), clientOid: 'trigdown1' }], failureList: [] });
+
+    fake.setPrice(ETH, '3099'); // below its trigger: waits
+    expect(fake.planOrders(KEY.apiKey).find((p) => p.clientOid === 'trigup1')?.planStatus).toBe('not_trigger');
+    fake.setPrice(ETH, '3100');
+    const fired = first(expectOk(await bitget.get(`/api/v2/mix/order/orders-plan-history?planType=normal_plan&symbol=${ETH}&${SCOPE}&clientOid=trigup1`)), 'entrustedList');
+    expect(shape(fired)).toEqual(shape(docRow('orders-plan-history response', 'entrustedList')));
+    expect(fired).toMatchObject({ clientOid: 'trigup1', planType: 'normal_plan', planStatus: 'executed', baseVolume: '1', priceAvg: '3100' });
+    const order = expectOk(await bitget.get(`/api/v2/mix/order/detail?symbol=${ETH}&${SCOPE}&orderId=${String(fired.executeOrderId)}`));
+    expect(order).toMatchObject({ state: 'filled', side: 'buy', orderType: 'market', reduceOnly: 'NO', baseVolume: '1', priceAvg: '3100', orderSource: 'plan_market' });
+    expect(fake.position(KEY.apiKey, ETH)).toMatchObject({ total: '1', openPriceAvg: '3100' });
+  });
 });
 
 describe('documented refusals', () => {

@@ -2,17 +2,22 @@
 // captured fixtures in test/conformance/bitget.conformance.test.ts; docs/exchanges/bitget.md says
 // which feature rests on which evidence.
 //
-// Conditional orders live apart from plain ones: stops and targets are "tpsl" orders (planType
-// pos_loss, profit_plan: POST /api/v2/mix/order/place-tpsl-order), trailing stops are plan orders
-// (track_plan: place-plan-order). ccxt's fetchOrder knows only the plain-order endpoint and its
+// Conditional orders live apart from plain ones: protective stops and targets are "tpsl" orders
+// (planType pos_loss, profit_plan: POST /api/v2/mix/order/place-tpsl-order), trailing stops are plan
+// orders (track_plan: place-plan-order), and a stop that is not reduce-only (one that opens, like the
+// smoke check's far buy stop on a flat account) is a trigger order (normal_plan: place-plan-order),
+// because a tpsl order needs the position it protects (22002). ccxt's fetchOrder knows only the plain-order endpoint and its
 // conditional cancel and open-order calls default to normal_plan, so this dialect looks them up,
 // lists and cancels them on the plan-order endpoints itself, through ccxt's implicit API methods.
 import { ExchangeError, OrderNotFound, type CcxtExchange, type CcxtMarket, type CcxtOrder } from '../ccxt-lib';
 import type { Dialect, DialectContext, KeyPermissions } from './dialect';
 import { OrderAbsentError, unifiedOps } from './dialect';
 
-/** The plan types our conditional orders are listed under: tpsl (pos_loss, profit_plan) and trailing. */
-const PLAN_FAMILIES = ['profit_loss', 'track_plan'] as const;
+/**
+ * The plan types our conditional orders are listed under: tpsl (pos_loss, profit_plan), trailing,
+ * and trigger orders (normal_plan, the stops that are not reduce-only), the rarest last.
+ */
+const PLAN_FAMILIES = ['profit_loss', 'track_plan', 'normal_plan'] as const;
 
 /** A row of orders-plan-pending / orders-plan-history, as Bitget documents it (strings). */
 interface PlanEntry {
@@ -75,7 +80,9 @@ const isTakeProfit = (planType: string | undefined): boolean => planType === 'po
 
 /** ccxt's parse of a plan row, with the stop/target reading our order type depends on. */
 function parsePlan(ex: CcxtExchange, entry: PlanEntry, market: CcxtMarket): CcxtOrder {
-  const order = ex.parseOrder(entry as Record<string, unknown>, market);
+  // ccxt reads a trigger order's attached TP/SL (stopSurplusTriggerPrice, stopLossTriggerPrice) as the
+  // order's own take-profit and stop prices: the order's own trigger alone says what it is.
+  const { takeProfitPrice: _attachedTarget, stopLossPrice: _attachedStop, ...order } = ex.parseOrder(entry as Record<string, unknown>, market);
   const trigger = order.triggerPrice;
   return isTakeProfit(entry.planType) ? { ...order, takeProfitPrice: trigger } : { ...order, stopLossPrice: trigger };
 }
@@ -183,7 +190,13 @@ export const bitget: Dialect = {
     // ccxt sends a target as pos_profit (whole position); profit_plan keeps the size given.
     // https://www.bitget.com/api-doc/contract/plan/Place-Tpsl-Order
     const sized = request.type === 'take_profit_market' ? { planType: 'profit_plan' } : {};
-    return { ...plan, params: { ...plan.params, marginMode, ...sized } };
+    const params: Record<string, unknown> = { ...plan.params, marginMode, ...sized };
+    if (request.type !== 'stop_market' || request.reduceOnly) return { ...plan, params };
+    // A stop that opens is a trigger order: ccxt sends triggerPrice to place-plan-order as planType
+    // normal_plan with orderType market, side, size and clientOid, the documented example's fields.
+    // https://www.bitget.com/api-doc/contract/plan/Place-Plan-Order
+    const { stopLossPrice, ...rest } = params;
+    return { ...plan, params: { ...rest, triggerPrice: stopLossPrice } };
   },
   fetchOrder: async (ctx, market, clientOrderId, lookup) => {
     if (lookup.conditional) return fetchPlanOrder(ctx, market, clientOrderId);
@@ -199,12 +212,14 @@ export const bitget: Dialect = {
     if (lookup.conditional) return cancelPlanOrder(ctx, market, clientOrderId);
     await ctx.ex.cancelOrder('', market.symbol, { clientOrderId });
   },
-  // ccxt's conditional listing asks for normal_plan only: our stops, targets and trailing stops are the other two families.
+  // ccxt's conditional listing asks for one family (normal_plan by default): our protective stops
+  // and targets are tpsl, trailing stops track_plan, and stops that open normal_plan.
   fetchOpenOrders: async ({ ex }, market, lookup) => {
     if (!lookup.conditional) return ex.fetchOpenOrders(market?.symbol, undefined, undefined, {});
     const tpsl = await ex.fetchOpenOrders(market?.symbol, undefined, undefined, { planType: 'profit_loss' });
     const trailing = await ex.fetchOpenOrders(market?.symbol, undefined, undefined, { trailing: true });
-    return [...tpsl, ...trailing];
+    const triggers = await ex.fetchOpenOrders(market?.symbol, undefined, undefined, { planType: 'normal_plan' });
+    return [...tpsl, ...trailing, ...triggers];
   },
   // set-leverage takes no marginMode (isolated one-way needs no holdSide either):
   // https://www.bitget.com/api-doc/contract/account/Change-Leverage
@@ -224,6 +239,6 @@ export const bitget: Dialect = {
     await ex.setPositionMode(false, anySwapMarket(ex).symbol);
   },
   // The order a fired plan order became is read in fetchOrder (executeOrderId), not by the adapter.
-  triggeredOrderId: () => undefined,
+  triggeredOrderIds: () => [],
   keyPermissions,
 };

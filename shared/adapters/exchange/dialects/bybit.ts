@@ -229,6 +229,6 @@ export const bybit: Dialect = {
   fetchHedged,
   setOneWay,
   // A fired conditional order keeps its orderId: its fill is on the same record.
-  triggeredOrderId: () => undefined,
+  triggeredOrderIds: () => [],
   keyPermissions,
 };

@@ -93,14 +93,17 @@ export interface Dialect {
   /** Whether the account is in hedge mode (undefined: the exchange has no position mode). */
   fetchHedged?(ctx: DialectContext): Promise<boolean>;
   setOneWay?(ctx: DialectContext): Promise<void>;
-  /** The id of the plain order a fired conditional order became, when the exchange reports one. */
-  triggeredOrderId(conditional: CcxtOrder): string | undefined;
+  /**
+   * The ids of the plain orders a fired conditional order became, where the exchange reports them
+   * (empty: none). Usually one; OKX lists every order a split TP/SL placed.
+   */
+  triggeredOrderIds(conditional: CcxtOrder): string[];
   /** What the exchange says of the keys' rights (withdrawals, IP restriction), where it says anything. */
   keyPermissions?(ctx: DialectContext, testnet: boolean): Promise<KeyPermissions>;
 }
 
 /** The operations of a dialect: ccxt's unified methods, as every exchange starts. */
-export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'setMarginMode' | 'setLeverage' | 'fetchHedged' | 'setOneWay' | 'triggeredOrderId'>;
+export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'setMarginMode' | 'setLeverage' | 'fetchHedged' | 'setOneWay' | 'triggeredOrderIds'>;
 
 /**
  * Thrown by a dialect's own look-up or cancel when it asked the exchange for the client id and the
@@ -133,9 +136,9 @@ export const unifiedOps: DialectOps = {
   setOneWay: async ({ ex }) => {
     await ex.setPositionMode(false);
   },
-  triggeredOrderId: (conditional) => {
+  triggeredOrderIds: (conditional) => {
     const info = (conditional.info ?? {}) as Record<string, unknown>;
     const id = info.actualOrderId ?? info.ordId ?? info.orderId;
-    return id === undefined || id === null || id === '' ? undefined : String(id);
+    return id === undefined || id === null || id === '' ? [] : [String(id)];
   },
 };

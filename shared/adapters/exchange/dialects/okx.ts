@@ -111,12 +111,13 @@ export const okx: Dialect = {
     await endpoint(ex, 'privatePostAccountSetLeverage')({ instId: market.id, lever: String(leverage), mgnMode: marginMode });
   },
 
-  // A fired algo order lists the orders it placed in ordIdList (ordId "will be deprecated soon").
-  triggeredOrderId: (conditional) => {
+  // A fired algo order lists every order it placed in ordIdList (several when a TP/SL is split;
+  // "Get algo order details"), and ordId "will be deprecated soon": ordId only when the list is empty.
+  triggeredOrderIds: (conditional) => {
     const info = (conditional.info ?? {}) as { ordIdList?: unknown; ordId?: unknown };
     const list = Array.isArray(info.ordIdList) ? info.ordIdList.filter((id): id is string => typeof id === 'string' && id !== '') : [];
-    const id = list[list.length - 1] ?? info.ordId;
-    return typeof id === 'string' && id !== '' ? id : undefined;
+    if (list.length) return [...new Set(list)];
+    return typeof info.ordId === 'string' && info.ordId !== '' ? [info.ordId] : [];
   },
 
   // GET /api/v5/account/config: `perm` lists the key's rights, `ip` the addresses it is bound to
