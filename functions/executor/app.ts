@@ -103,6 +103,7 @@ export class InvalidMessageError extends DomainError {
   readonly retryable = false;
   constructor(reason = 'message is not a v1 signal', readonly owner?: { accountId: string; signalId: string }) {
     super(reason, 'INVALID_MESSAGE');
+    this.name = 'InvalidMessageError';
   }
 }
 

@@ -4,7 +4,7 @@
 // One hierarchy: everything shared/ and functions/ throw is a DomainError, so a consumer decides
 // retry or terminal from `retryable` alone, never from a message. Errors an adapter translates from
 // an outside system (exchange, notification channel) are AdapterErrors: a subclass, not a second
-// root, because the consumers (executor, HTTP edge, metrics) must need one `instanceof` only; the
+// root, because the consumers (executor, HTTP edge, metrics) then need only one `instanceof`; the
 // subclass adds nothing but a `retryable` set per instance, since the same system answers both ways
 // (a 429 or 5xx may pass, a 4xx will not). Third-party errors (AWS SDK, ccxt, big.js, the runtime's
 // RangeError) are classified where they enter: ccxt-errors.ts, terminal-errors.ts, below.
@@ -14,7 +14,11 @@ export interface FieldIssue {
   message: string;
 }
 
-/** Base class: `retryable` decides whether the message goes back to the queue. */
+/**
+ * Base class: `retryable` decides whether the message goes back to the queue. `name` from
+ * new.target is the class's name only unbundled: the minified bundles rename classes, so a class
+ * whose name is read (logs, replies) also sets it as text.
+ */
 export abstract class DomainError extends Error {
   abstract readonly retryable: boolean;
   constructor(message: string, readonly code: string, options?: ErrorOptions) {
@@ -27,6 +31,7 @@ export abstract class DomainError extends Error {
 export class AdapterError extends DomainError {
   constructor(message: string, code: string, readonly retryable: boolean, options?: ErrorOptions) {
     super(message, code, options);
+    this.name = 'AdapterError';
   }
 }
 
@@ -35,6 +40,7 @@ export class InvalidArgumentError extends DomainError {
   readonly retryable = false;
   constructor(message: string, code = 'INVALID_ARGUMENT', options?: ErrorOptions) {
     super(message, code, options);
+    this.name = 'InvalidArgumentError';
   }
 }
 
@@ -43,6 +49,7 @@ export class ConfigError extends DomainError {
   readonly retryable = false;
   constructor(message: string, options?: ErrorOptions) {
     super(message, 'CONFIG', options);
+    this.name = 'ConfigError';
   }
 }
 
@@ -51,6 +58,7 @@ export class InvariantError extends DomainError {
   readonly retryable = false;
   constructor(message: string, options?: ErrorOptions) {
     super(message, 'INVARIANT', options);
+    this.name = 'InvariantError';
   }
 }
 

@@ -108,6 +108,7 @@ export class PositionModeError extends SignalRejectedError {
 export class OrderNotFoundError extends AdapterError {
   constructor(message: string, readonly exchangeCode?: string) {
     super(message, 'ORDER_NOT_FOUND', false);
+    this.name = 'OrderNotFoundError';
   }
 }
 

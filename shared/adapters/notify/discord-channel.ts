@@ -32,6 +32,7 @@ export class DiscordWebhookError extends AdapterError {
   ) {
     // No status: the network failed (after one retry here); 5xx: Discord failed. A 4xx is this post refused.
     super(`discord webhook failed: ${status === undefined ? '' : `${status} `}${description}${discordCode === undefined ? '' : ` (code ${discordCode})`}`, 'DISCORD_REFUSED', status === undefined || status >= 500);
+    this.name = 'DiscordWebhookError';
   }
 }
 

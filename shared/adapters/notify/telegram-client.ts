@@ -67,6 +67,7 @@ export class TelegramApiError extends AdapterError {
   ) {
     // No code: the network failed (after one retry here); 5xx: Telegram failed. A 4xx is this call refused.
     super(`telegram ${method} failed: ${errorCode === undefined ? '' : `${errorCode} `}${description}`, 'TELEGRAM_REFUSED', errorCode === undefined || errorCode >= 500);
+    this.name = 'TelegramApiError';
   }
 }
 

@@ -13,6 +13,7 @@ export class CandleParseError extends InvalidArgumentError {
     readonly field?: string,
   ) {
     super(message, 'CANDLE_PARSE');
+    this.name = 'CandleParseError';
   }
 }
 

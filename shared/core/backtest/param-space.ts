@@ -12,6 +12,7 @@ export class ParamSpaceError extends InvalidArgumentError {
     message: string,
   ) {
     super(message, 'PARAM_SPACE');
+    this.name = 'ParamSpaceError';
   }
 }
 

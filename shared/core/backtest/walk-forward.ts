@@ -32,6 +32,7 @@ export class WalkForwardError extends InvalidArgumentError {
     message: string,
   ) {
     super(message, 'WALK_FORWARD');
+    this.name = 'WalkForwardError';
   }
 }
 

@@ -55,6 +55,7 @@ export const toAccountView = (a: Account): AccountView => ({
 export class AccountInputError extends InvalidArgumentError {
   constructor(readonly field: string, message: string) {
     super(`${field}: ${message}`, 'ACCOUNT_INPUT');
+    this.name = 'AccountInputError';
   }
 }
 

@@ -61,6 +61,7 @@ export type ChannelName = 'telegram' | 'email' | 'discord' | 'console';
 export class ChannelRateLimitedError extends AdapterError {
   constructor(readonly channel: ChannelName, readonly retryAfterMs: number) {
     super(`${channel} rate limited: retry after ${retryAfterMs} ms`, 'RATE_LIMITED', true);
+    this.name = 'ChannelRateLimitedError';
   }
 }
 

@@ -203,5 +203,6 @@ export class ExchangeBannedError extends SignalRejectedError {
 export class DuplicateClientOrderIdError extends AdapterError {
   constructor(readonly clientOrderId: string) {
     super(`client order id ${clientOrderId} already used`, 'DUPLICATE_CLIENT_ID', false);
+    this.name = 'DuplicateClientOrderIdError';
   }
 }

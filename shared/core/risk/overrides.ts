@@ -8,6 +8,7 @@ import { tradingDay } from './trading-day';
 export class RiskSettingError extends InvalidArgumentError {
   constructor(readonly field: string, message: string) {
     super(`${field}: ${message}`, 'RISK_SETTING');
+    this.name = 'RiskSettingError';
   }
 }
 

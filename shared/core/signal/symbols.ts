@@ -10,6 +10,7 @@ const ASSET = /^[A-Z0-9]{1,20}$/;
 export class SymbolFormatError extends InvalidArgumentError {
   constructor(message: string) {
     super(message, 'SYMBOL_FORMAT');
+    this.name = 'SymbolFormatError';
   }
 }
 

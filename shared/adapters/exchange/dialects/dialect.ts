@@ -110,6 +110,7 @@ export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder
 export class OrderAbsentError extends AdapterError {
   constructor(message: string) {
     super(message, 'ORDER_NOT_FOUND', false);
+    this.name = 'OrderAbsentError';
   }
 }
 
