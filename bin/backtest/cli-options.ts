@@ -10,6 +10,7 @@ import { ParamSpaceError } from '../../shared/core/backtest/param-space';
 import { epochMsFromText } from '../../shared/core/backtest/time-values';
 import type { BacktestConfig, Candles, SizingMode } from '../../shared/core/backtest/types';
 import { WalkForwardError } from '../../shared/core/backtest/walk-forward';
+import { InvalidArgumentError } from '../../shared/core/errors';
 import { sliceCandles } from '../../shared/core/backtest/range-backtest';
 
 /** Bad command-line input: printed as one line, exit code 2. */
@@ -27,7 +28,9 @@ export function isInputError(error: unknown): error is Error {
     error instanceof ParamSpaceError ||
     error instanceof WalkForwardError ||
     error instanceof CandleParseError ||
-    // The engine and the pure modules reject out-of-range settings with RangeError.
+    // The engine and the pure modules reject out-of-range settings with InvalidArgumentError
+    // (shared/core/errors.ts); a RangeError is the runtime's own (toFixed, an array length).
+    error instanceof InvalidArgumentError ||
     error instanceof RangeError
   );
 }

@@ -13,6 +13,7 @@ import type { Message, Severity } from '../../shared/core/notify/types';
 import { common, csv } from '../../shared/platform/config';
 import { createLogger } from '../../shared/platform/logger';
 import { createMetrics, type Metrics } from '../../shared/platform/metrics';
+import { ConfigError } from '../../shared/core/errors';
 
 export const alarmRelayEnvSchema = z.object({
   ...common,
@@ -157,12 +158,12 @@ export function tokenOf(secret: string | undefined): string {
     try {
       token = (JSON.parse(text) as { token?: unknown }).token;
     } catch {
-      throw new Error('the bot token secret is not valid JSON (expected the token, or {"token": "..."})');
+      throw new ConfigError('the bot token secret is not valid JSON (expected the token, or {"token": "..."})');
     }
-    if (typeof token !== 'string' || !token.trim()) throw new Error('the bot token secret has no "token" string');
+    if (typeof token !== 'string' || !token.trim()) throw new ConfigError('the bot token secret has no "token" string');
     return token.trim();
   }
-  if (!text) throw new Error('the bot token secret is empty: put the token from @BotFather into it');
+  if (!text) throw new ConfigError('the bot token secret is empty: put the token from @BotFather into it');
   return text;
 }
 

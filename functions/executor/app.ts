@@ -56,7 +56,7 @@ export class ExecutorMetrics {
   /** An attempt that threw: the message goes back to the queue (or it was not a signal at all). */
   failed(signalId: string | undefined, error: unknown): void {
     if (signalId) this.refused.delete(signalId);
-    const reason = error instanceof DomainError ? error.code : error instanceof InvalidMessageError ? 'INVALID_MESSAGE' : 'INTERNAL';
+    const reason = error instanceof DomainError ? error.code : 'INTERNAL';
     this.metrics.count('OrdersFailed', { exchange: undefined, reason });
   }
 }
@@ -99,9 +99,10 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
 }
 
 /** A message body that is not a v1 signal; `owner` when its account and signal id can still be read. */
-export class InvalidMessageError extends Error {
+export class InvalidMessageError extends DomainError {
+  readonly retryable = false;
   constructor(reason = 'message is not a v1 signal', readonly owner?: { accountId: string; signalId: string }) {
-    super(reason);
+    super(reason, 'INVALID_MESSAGE');
     this.name = 'InvalidMessageError';
   }
 }

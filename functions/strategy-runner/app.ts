@@ -6,6 +6,7 @@ import { isStrategyTimeframe, STRATEGY_TIMEFRAMES } from '../../shared/core/doma
 import { systemClock, type Clock } from '../../shared/core/ports/runtime';
 import type { RunStrategies, StrategyRunReport } from '../../shared/core/strategies/run-strategies';
 import { createLogger } from '../../shared/platform/logger';
+import { InvalidArgumentError } from '../../shared/core/errors';
 
 /** The rule's target input: the timeframe, and the scheduled event's time (ISO 8601). */
 export interface StrategyTickEvent {
@@ -29,7 +30,7 @@ export function createStrategyRunnerHandler(useCase: RunStrategies, options: Str
   const logger = options.logger ?? createLogger('strategy-runner');
   return async (event: StrategyTickEvent): Promise<StrategyRunReport> => {
     const timeframe = event.timeframe;
-    if (!isStrategyTimeframe(timeframe)) throw new Error(`strategy-runner: the rule's input needs "timeframe" (${STRATEGY_TIMEFRAMES.join(', ')}), got ${JSON.stringify(timeframe)}`);
+    if (!isStrategyTimeframe(timeframe)) throw new InvalidArgumentError(`strategy-runner: the rule's input needs "timeframe" (${STRATEGY_TIMEFRAMES.join(', ')}), got ${JSON.stringify(timeframe)}`);
     // The scheduled time, not the invocation time: a late or repeated invocation decides on the
     // same candles and produces the same signal ids, which the dedup records then drop.
     const scheduled = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;

@@ -1,17 +1,64 @@
 // Domain errors say whether a retry can help. Boundaries translate them: SQS retry vs terminal
 // rejection in the executor, HTTP status only at the API edge (shared/platform/http.ts).
+//
+// One hierarchy: everything shared/ and functions/ throw is a DomainError, so a consumer decides
+// retry or terminal from `retryable` alone, never from a message. Errors an adapter translates from
+// an outside system (exchange, notification channel) are AdapterErrors: a subclass, not a second
+// root, because the consumers (executor, HTTP edge, metrics) then need only one `instanceof`; the
+// subclass adds nothing but a `retryable` set per instance, since the same system answers both ways
+// (a 429 or 5xx may pass, a 4xx will not). Third-party errors (AWS SDK, ccxt, big.js, the runtime's
+// RangeError) are classified where they enter: ccxt-errors.ts, terminal-errors.ts, below.
 
 export interface FieldIssue {
   field: string;
   message: string;
 }
 
-/** Base class: `retryable` decides whether the message goes back to the queue. */
+/**
+ * Base class: `retryable` decides whether the message goes back to the queue. `name` from
+ * new.target is the class's name only unbundled: the minified bundles rename classes, so a class
+ * whose name is read (logs, replies) also sets it as text.
+ */
 export abstract class DomainError extends Error {
   abstract readonly retryable: boolean;
-  constructor(message: string, readonly code: string) {
-    super(message);
+  constructor(message: string, readonly code: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
+  }
+}
+
+/** An outside system's answer, translated by its adapter: whether a retry can help is the adapter's reading of it. */
+export class AdapterError extends DomainError {
+  constructor(message: string, code: string, readonly retryable: boolean, options?: ErrorOptions) {
+    super(message, code, options);
+    this.name = 'AdapterError';
+  }
+}
+
+/** A value given to a function, a command or a setting that it cannot use; the same value fails the same way every time. */
+export class InvalidArgumentError extends DomainError {
+  readonly retryable = false;
+  constructor(message: string, code = 'INVALID_ARGUMENT', options?: ErrorOptions) {
+    super(message, code, options);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+/** The deployment's configuration (environment, secrets, bundled files) is missing or wrong: no retry mends it. */
+export class ConfigError extends DomainError {
+  readonly retryable = false;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'CONFIG', options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The program broke one of its own rules (a bug, or a book changed behind its back): retrying repeats it. */
+export class InvariantError extends DomainError {
+  readonly retryable = false;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'INVARIANT', options);
+    this.name = 'InvariantError';
   }
 }
 
@@ -77,12 +124,28 @@ export class AmbiguousOrderError extends DomainError {
   }
 }
 
-/** A conditional write lost: the work was already done by an earlier attempt (case 14). */
+/**
+ * A conditional write lost: another writer (or an earlier attempt, case 14) changed the item since
+ * it was read. Retryable: reading again and re-applying is the cure (the book keeper does so itself;
+ * a conflict that escapes returns the signal to the queue, whose next delivery finds the work done).
+ * At the API edge it stays a 422 conflict (shared/platform/http.ts).
+ */
 export class ConditionalConflictError extends DomainError {
-  readonly retryable = false;
+  readonly retryable = true;
   constructor(message: string) {
     super(message, 'CONFLICT');
   }
+}
+
+/**
+ * The terminal rejection a domain error means, or undefined when a retry may help: decided by the
+ * class (`retryable`), never by the message. A SignalRejectedError is its own rejection; any other
+ * terminal one keeps its code and names its class.
+ */
+export function terminalRejection(error: DomainError): SignalRejectedError | undefined {
+  if (error.retryable) return undefined;
+  if (error instanceof SignalRejectedError) return error;
+  return new SignalRejectedError(error.message, error.code, { cause: error.name });
 }
 
 /**

@@ -1,6 +1,7 @@
 // One typed reading of the environment per function, done once at cold start. A missing or bad
 // variable throws an error that names it, before any request is served. (zod/mini: see schema.ts.)
 import * as z from 'zod/mini';
+import { ConfigError } from '../core/errors';
 import { STAGES } from './resource-names';
 
 export const int = (def: number) =>
@@ -101,12 +102,8 @@ export type WebhookEnv = z.output<typeof webhookEnvSchema>;
 export type ExecutorEnv = z.output<typeof executorEnvSchema>;
 export type TradingEnv = z.output<typeof tradingEnvSchema>;
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+/** Lives with the other domain errors (retryable: false); exported here too for the callers that know it from here. */
+export { ConfigError };
 
 /**
  * Variables that point a client somewhere else than the real service: the fake exchange and fake

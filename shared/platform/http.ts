@@ -2,8 +2,11 @@
 // the request (it holds the webhook token) and say nothing about why authentication failed.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  ConditionalConflictError,
+  ConfigError,
   DomainError,
   ForbiddenSourceError,
+  InvariantError,
   MalformedSignalError,
   PayloadTooLargeError,
   SignalValidationError,
@@ -23,6 +26,10 @@ export function errorToHttp(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof SignalValidationError) return json(422, { error: 'validation', issues: error.issues });
   if (error instanceof UnauthorizedError) return json(401, { error: 'unauthorized' });
   if (error instanceof ForbiddenSourceError) return json(403, { error: 'forbidden' });
+  // Ours to mend, not the caller's: said as nothing more than internal.
+  if (error instanceof ConfigError || error instanceof InvariantError) return json(500, { error: 'internal' });
+  // Retryable in a queue (read again, re-apply), but to an HTTP caller the thing already exists or changed.
+  if (error instanceof ConditionalConflictError) return json(422, { error: 'conflict', message: error.message });
   // 5xx makes TradingView retry (up to 3 times, 5 s apart); the dedup record makes that safe.
   if (error instanceof TransientError) return json(503, { error: 'unavailable', message: 'try again' });
   if (error instanceof DomainError && !error.retryable) return json(422, { error: error.code.toLowerCase(), message: error.message });

@@ -26,6 +26,7 @@ import type { ExecutorEnv, TradingEnv } from '../platform/config';
 import { terminalStorageError } from '../platform/terminal-errors';
 import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
 import { buildRepositories, dynamoClient, type Repositories } from './repositories';
+import { ConfigError } from '../core/errors';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -50,7 +51,7 @@ function riskCandleSource(env: ExecutorEnv, prices: PriceSource): CandleSource {
     return CcxtCandleSource.create(env.RISK_CANDLE_EXCHANGE, { timeoutMs: env.EXCHANGE_TIMEOUT_MS, ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}) });
   }
   // No market data: the checks that need it are skipped and say so in the audit; ATR sizing refuses.
-  return { closedCandles: () => Promise.reject(new Error('no risk candle source')), spanMs: () => 86_400_000 };
+  return { closedCandles: () => Promise.reject(new ConfigError('no risk candle source')), spanMs: () => 86_400_000 };
 }
 
 /** Market statistics and correlations are cached per container: built once, shared by every signal. */

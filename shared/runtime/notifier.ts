@@ -18,10 +18,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { parseNotifyConfig, type NotifierEnv } from '../platform/notify-config';
 import { tableName } from '../platform/resource-names';
 import { dynamoClient } from './repositories';
+import { ConfigError } from '../core/errors';
 
 async function secretValue(arn: string, region: string): Promise<string> {
   const out = await new SecretsManagerClient({ region }).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString) throw new Error('a notification secret is empty');
+  if (!out.SecretString) throw new ConfigError('a notification secret is empty');
   return out.SecretString.trim();
 }
 
@@ -35,7 +36,7 @@ export async function buildChannels(env: NotifierEnv): Promise<NotificationChann
   if (discord) channels.push(new DiscordChannel({ webhookUrl: discord }));
   // Email: SES when a sender and recipients are set (it attaches the chart), else the SNS topic
   // (text and a link). One without the other is a mistake that would silently drop every email.
-  if (Boolean(env.EMAIL_FROM) !== env.EMAIL_TO.length > 0) throw new Error('invalid configuration: EMAIL_FROM and EMAIL_TO are set together or not at all');
+  if (Boolean(env.EMAIL_FROM) !== env.EMAIL_TO.length > 0) throw new ConfigError('invalid configuration: EMAIL_FROM and EMAIL_TO are set together or not at all');
   if (env.EMAIL_FROM && env.EMAIL_TO.length) channels.push(new SesEmailChannel({ ses: new SESv2Client({ region: env.AWS_REGION }), from: env.EMAIL_FROM, to: env.EMAIL_TO }));
   else if (env.EMAIL_TOPIC_ARN) channels.push(new SnsEmailChannel({ sns: new SNSClient({ region: env.AWS_REGION }), topicArn: env.EMAIL_TOPIC_ARN }));
   if (env.LOCAL_NOTIFY_FILE) channels.push(new ConsoleChannel({ file: env.LOCAL_NOTIFY_FILE, attachmentsDir: join(dirname(env.LOCAL_NOTIFY_FILE), 'attachments') }));

@@ -20,6 +20,7 @@ import { TelegramCommands, type ReplyButton, type TelegramReplies } from '../cor
 import { tableName } from '../platform/resource-names';
 import { WEBHOOK_SECRET_PATTERN, type TelegramBotEnv } from '../platform/telegram-config';
 import { dynamoClient } from './repositories';
+import { ConfigError } from '../core/errors';
 
 /** What the function needs, each built on first use and kept for the container's life. */
 export interface TelegramBotRuntime {
@@ -57,12 +58,12 @@ export function secretField(raw: string, field: string): string {
     try {
       value = (JSON.parse(text) as Record<string, unknown>)[field];
     } catch {
-      throw new Error(`the secret is not valid JSON (expected a string or {"${field}": "..."})`);
+      throw new ConfigError(`the secret is not valid JSON (expected a string or {"${field}": "..."})`);
     }
-    if (typeof value !== 'string' || !value.trim()) throw new Error(`the secret has no "${field}" string`);
+    if (typeof value !== 'string' || !value.trim()) throw new ConfigError(`the secret has no "${field}" string`);
     return value.trim();
   }
-  if (!text) throw new Error('the secret is empty');
+  if (!text) throw new ConfigError('the secret is empty');
   return text;
 }
 
@@ -89,13 +90,13 @@ export function buildTelegramBot(env: TelegramBotEnv, options: TelegramBotOption
   const secretString = async (arn: string): Promise<string> => {
     secrets ??= new SecretsManagerClient({ region: env.AWS_REGION });
     const out = await secrets.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!out.SecretString) throw new Error('the secret has no string value');
+    if (!out.SecretString) throw new ConfigError('the secret has no string value');
     return out.SecretString;
   };
 
   const webhookSecret = once(async () => {
     const value = env.TELEGRAM_WEBHOOK_SECRET ?? secretField(await secretString(env.TELEGRAM_WEBHOOK_SECRET_ARN ?? ''), 'webhookSecret');
-    if (!WEBHOOK_SECRET_PATTERN.test(value)) throw new Error('the webhook secret must be 16-256 characters of A-Z, a-z, 0-9, _ and -');
+    if (!WEBHOOK_SECRET_PATTERN.test(value)) throw new ConfigError('the webhook secret must be 16-256 characters of A-Z, a-z, 0-9, _ and -');
     return remember(value);
   });
 

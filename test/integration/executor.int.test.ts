@@ -7,6 +7,7 @@ import { MemoryLedgerStore } from '../../shared/adapters/paper/memory-ledger-sto
 import { StaticMarketCatalog } from '../../shared/adapters/paper/markets';
 import { PaperExchange } from '../../shared/adapters/paper/paper-exchange';
 import { DEFAULT_PAPER_SETTINGS, type Account } from '../../shared/core/domain/account';
+import { AdapterError } from '../../shared/core/errors';
 import type { ExchangePort } from '../../shared/core/ports/exchange';
 import { BookKeeper } from '../../shared/core/execution/book-keeper';
 import { ExecuteSignal } from '../../shared/core/execution/execute-signal';
@@ -201,7 +202,7 @@ test('case 25: a failing message fails the rest of its group but not other group
   expect(await paperOf(accountId).fetchPosition('ETH/USDT:USDT')).toMatchObject({ side: 'long' });
 });
 
-test('case 25: a KMS/key-vault decrypt failure sends nothing', async () => {
+test('case 25: a KMS/key-vault decrypt failure sends nothing, and rejects the signal once (the vault refuses for good: a retry would only block the group)', async () => {
   const { accountId } = await h.createAccount();
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const db = dynamoClient({ stage: h.stage, region: 'us-east-1', endpoint: h.executorEnv.DYNAMODB_ENDPOINT });
@@ -209,9 +210,60 @@ test('case 25: a KMS/key-vault decrypt failure sends nothing', async () => {
 
   const result = await execute(h.executor, signalFor(accountId, sid('kmsfail')));
 
-  expect(result.batchItemFailures).toHaveLength(1);
+  expect(result.batchItemFailures).toEqual([]);
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('kmsfail'))).toMatchObject({ status: 'rejected', outcome: expect.stringMatching(/^KEY_VAULT: /) });
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
   expect(await paperOf(accountId).fetchPositions()).toEqual([]);
+});
+
+describe('retry or reject is decided by the error class', () => {
+  /** The account's exchange, whose live-position read (before anything is sent) throws `error` on its first call. */
+  function failingOnce(error: Error, reads: { count: number }): ExecuteSignal {
+    return executorWith((paper) => ({
+      ...bind(paper),
+      fetchPosition: async (symbol) => {
+        reads.count++;
+        if (reads.count === 1) throw error;
+        return paper.fetchPosition(symbol);
+      },
+    }));
+  }
+
+  test('a terminal adapter error rejects the signal once: no retry, nothing sent, the reason kept', async () => {
+    const { accountId } = await h.createAccount();
+    const signal = signalFor(accountId, sid('terminaladapter'));
+    const reads = { count: 0 };
+    const useCase = failingOnce(new AdapterError('paper fetch position failed: the account may not trade this market', 'EXCHANGE_REFUSED', false), reads);
+
+    const first = await execute(useCase, signal);
+    const again = await execute(useCase, signal); // a redelivery (had SQS sent it again) does nothing
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(reads.count).toBe(1);
+    expect(await h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'rejected', outcome: 'EXCHANGE_REFUSED: paper fetch position failed: the account may not trade this market' });
+    const rejected = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected');
+    expect(rejected).toEqual([expect.objectContaining({ signalId: signal.signalId, data: expect.objectContaining({ code: 'EXCHANGE_REFUSED', cause: 'AdapterError' }) })]);
+    expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
+    expect(await paperOf(accountId).fetchPositions()).toEqual([]);
+  });
+
+  test('a retryable adapter error returns the message to the queue; the retry executes it', async () => {
+    const { accountId } = await h.createAccount();
+    const signal = signalFor(accountId, sid('retryableadapter'));
+    const reads = { count: 0 };
+    const useCase = failingOnce(new AdapterError('paper fetch position failed: 503 Service Unavailable', 'EXCHANGE_UNAVAILABLE', true), reads);
+
+    const first = await execute(useCase, signal);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: signal.signalId }]);
+    expect(await h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executing' });
+    await new Promise((resolve) => setTimeout(resolve, 250)); // the first delivery's lease (200 ms) runs out, as a visibility timeout would
+    const retry = await execute(useCase, signal);
+
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(await h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executed' });
+    expect(await paperOf(accountId).fetchPosition('BTC/USDT:USDT')).toMatchObject({ side: 'long', quantity: '0.02' });
+  });
 });
 
 test('case 25: a paused account refuses entries but lets closes through', async () => {

@@ -11,6 +11,7 @@ import type { Candles } from '../../core/backtest/types';
 import { TIMEFRAME_MS, type StrategyTimeframe } from '../../core/domain/strategy-subscription';
 import type { CandleSource } from '../../core/ports/candles';
 import { timeframeMs, type Candle } from '../prices/replay-price-source';
+import { InvalidArgumentError } from '../../core/errors';
 
 /** What of a ReplayPriceSource the candles need: its clock settings and its series. */
 export interface ReplaySeries {
@@ -61,7 +62,7 @@ export class ReplayCandleSource implements CandleSource {
   private factor(timeframe: StrategyTimeframe): number {
     const base = timeframeMs(this.replay.timeframe);
     const k = TIMEFRAME_MS[timeframe] / base;
-    if (!Number.isInteger(k) || k < 1) throw new RangeError(`the replay holds ${this.replay.timeframe} candles: ${timeframe} candles cannot be made from them`);
+    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`the replay holds ${this.replay.timeframe} candles: ${timeframe} candles cannot be made from them`);
     return k;
   }
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as PImage from 'pureimage';
 import { tradingDay } from '../../core/risk/trading-day';
+import { ConfigError, InvalidArgumentError } from '../../core/errors';
 
 type Bitmap = ReturnType<typeof PImage.make>;
 type Context = ReturnType<Bitmap['getContext']>;
@@ -57,12 +58,12 @@ export function fontCandidates(cwd: string = process.cwd(), taskRoot: string | u
 /** The font file to use: `fontPath` when given (it must exist), else the first candidate found. */
 export function resolveFontPath(fontPath?: string): string {
   if (fontPath !== undefined) {
-    if (!existsSync(fontPath)) throw new Error(`equity chart: font file not found at ${fontPath}`);
+    if (!existsSync(fontPath)) throw new ConfigError(`equity chart: font file not found at ${fontPath}`);
     return path.resolve(fontPath);
   }
   const candidates = fontCandidates();
   const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`equity chart: font ${FONT_FILE} not found; looked at ${candidates.join(', ')} (pass fontPath, or ship assets/fonts/${FONT_FILE} with the bundle)`);
+  if (!found) throw new ConfigError(`equity chart: font ${FONT_FILE} not found; looked at ${candidates.join(', ')} (pass fontPath, or ship assets/fonts/${FONT_FILE} with the bundle)`);
   return found;
 }
 
@@ -107,7 +108,7 @@ const LINE_WIDTH = 2;
 export async function renderEquityChartPng(points: ReadonlyArray<EquityChartPoint>, options: EquityChartOptions): Promise<Uint8Array> {
   const width = Math.round(options.width ?? 800);
   const height = Math.round(options.height ?? 400);
-  if (!(width >= 200 && height >= 120)) throw new Error(`equity chart: ${width}×${height} is too small (at least 200×120)`);
+  if (!(width >= 200 && height >= 120)) throw new InvalidArgumentError(`equity chart: ${width}×${height} is too small (at least 200×120)`);
   const family = fontFamily(resolveFontPath(options.fontPath));
   const timeZone = options.timeZone ?? 'UTC';
   const quote = options.quote ?? 'USDT';

@@ -3,6 +3,7 @@ import type { OrderRecord } from '../../core/domain/order';
 import type { OrderRepository, PutIntentResult } from '../../core/ports/repositories';
 import { isConditionFailure, setExpression } from './document-client';
 import { queryAll } from './query-all';
+import { TransientError } from '../../core/errors';
 
 export class DynamoOrderRepository implements OrderRepository {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
@@ -15,7 +16,7 @@ export class DynamoOrderRepository implements OrderRepository {
       if (!isConditionFailure(error)) throw error;
     }
     const existing = await this.get(order.accountId, order.clientOrderId);
-    if (!existing) throw new Error(`order ${order.clientOrderId} vanished after a conditional conflict`);
+    if (!existing) throw new TransientError(`order ${order.clientOrderId} vanished after a conditional conflict`);
     return { created: false, existing };
   }
 

@@ -1,7 +1,7 @@
 // Translates ccxt's errors into domain errors that say retryable or terminal, keeping the
 // exchange's own code. The exchange code decides first (it is precise: Binance -2022 means "your
 // reduce-only close found no position"); ccxt's class hierarchy is the fallback.
-import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../../core/errors';
+import { AdapterError, AmbiguousOrderError, SignalRejectedError, TransientError } from '../../core/errors';
 import { DuplicateClientOrderIdError, ExchangeBannedError, RateLimitedError } from '../../core/ports/exchange';
 import {
   AuthenticationError,
@@ -104,9 +104,10 @@ export class PositionModeError extends SignalRejectedError {
   }
 }
 
-export class OrderNotFoundError extends Error {
+/** The exchange was asked for the order and has none: asking again gets the same answer (callers read it as "already gone"). */
+export class OrderNotFoundError extends AdapterError {
   constructor(message: string, readonly exchangeCode?: string) {
-    super(message);
+    super(message, 'ORDER_NOT_FOUND', false);
     this.name = 'OrderNotFoundError';
   }
 }

@@ -4,7 +4,7 @@
 // the fills, the position mode and the position's leverage. Every step reports pass or fail with
 // its reason; a failure does not stop the clean-up, which cancels whatever this run placed.
 import { Big, floorToStep, roundToStep } from '../../core/domain/money';
-import { SignalRejectedError } from '../../core/errors';
+import { AdapterError, SignalRejectedError } from '../../core/errors';
 import type { ExchangeOrder, MarketInfo, OrderLookup } from '../../core/ports/exchange';
 import type { CcxtExchangeAdapter } from './ccxt-exchange';
 
@@ -117,14 +117,14 @@ function smallestAmount(market: MarketInfo, price: Big): string {
 }
 
 function found(order: ExchangeOrder | undefined, id: string): ExchangeOrder {
-  if (!order) throw new Error(`${id} was not found by its client id`);
-  if (order.status !== 'open') throw new Error(`${id} is ${order.status}, expected open`);
+  if (!order) throw new AdapterError(`${id} was not found by its client id`, 'SMOKE_CHECK', false);
+  if (order.status !== 'open') throw new AdapterError(`${id} is ${order.status}, expected open`, 'SMOKE_CHECK', false);
   return order;
 }
 
 function gone(order: ExchangeOrder | undefined, id: string): string {
   if (!order) return 'absent';
-  if (order.status === 'open') throw new Error(`${id} is still open after the cancel`);
+  if (order.status === 'open') throw new AdapterError(`${id} is still open after the cancel`, 'SMOKE_CHECK', false);
   return order.status;
 }
 

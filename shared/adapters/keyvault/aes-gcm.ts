@@ -10,6 +10,7 @@ export class KeyVaultError extends DomainError {
   readonly retryable = false;
   constructor(message: string) {
     super(message, 'KEY_VAULT');
+    this.name = 'KeyVaultError';
   }
 }
 

@@ -3,6 +3,7 @@
 // an interrupted download never leaves a half-written file).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { InvalidArgumentError } from '../../core/errors';
 
 /** `[open time ms UTC, open, high, low, close, volume]` */
 export type CandleRow = [number, number, number, number, number, number];
@@ -22,7 +23,7 @@ export const DEFAULT_CACHE_DIR = join('data', 'cache');
 /** `BTC/USDT:USDT` → `BTC_USDT_USDT`, safe as a file name on every system. */
 export function symbolFileStem(symbol: string): string {
   const stem = symbol.trim().replace(/[/:]/g, '_').replace(/[^A-Za-z0-9_.-]/g, '');
-  if (!stem) throw new Error(`symbol "${symbol}" gives no file name`);
+  if (!stem) throw new InvalidArgumentError(`symbol "${symbol}" gives no file name`);
   return stem.toUpperCase();
 }
 
@@ -43,7 +44,7 @@ export async function readCandleRows(file: string): Promise<CandleRow[]> {
   const rows = await readJsonArray(file);
   return rows.map((row, i) => {
     if (!Array.isArray(row) || row.length < 6 || !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new Error(`${file}: row ${i} is not [time, open, high, low, close, volume]`);
+      throw new InvalidArgumentError(`${file}: row ${i} is not [time, open, high, low, close, volume]`, 'INVALID_DATA');
     }
     return row.slice(0, 6) as CandleRow;
   });
@@ -53,7 +54,7 @@ export async function readFundingRows(file: string): Promise<FundingRow[]> {
   const rows = await readJsonArray(file);
   return rows.map((row, i) => {
     if (!Array.isArray(row) || row.length < 2 || typeof row[0] !== 'number' || typeof row[1] !== 'number') {
-      throw new Error(`${file}: row ${i} is not [time, rate]`);
+      throw new InvalidArgumentError(`${file}: row ${i} is not [time, rate]`, 'INVALID_DATA');
     }
     return [row[0], row[1]] as FundingRow;
   });
@@ -91,9 +92,9 @@ async function readJsonArray(file: string): Promise<unknown[]> {
   try {
     rows = JSON.parse(text);
   } catch {
-    throw new Error(`${file}: not valid JSON; move it away to download afresh`);
+    throw new InvalidArgumentError(`${file}: not valid JSON; move it away to download afresh`, 'INVALID_DATA');
   }
-  if (!Array.isArray(rows)) throw new Error(`${file}: expected a JSON array of rows`);
+  if (!Array.isArray(rows)) throw new InvalidArgumentError(`${file}: expected a JSON array of rows`, 'INVALID_DATA');
   return rows;
 }
 

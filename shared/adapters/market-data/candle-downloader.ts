@@ -14,6 +14,7 @@ import {
   type CandleRow,
   type FundingRow,
 } from './candle-cache';
+import { InvalidArgumentError } from '../../core/errors';
 
 export interface DownloadProgress {
   kind: 'candles' | 'funding';
@@ -71,7 +72,7 @@ export async function downloadCandles(options: DownloadOptions): Promise<Downloa
   const since = Math.ceil(options.since / tf) * tf;
   // The candle opening at floor(now/tf)*tf is still forming: stop before it.
   const until = Math.min(options.until ?? Number.POSITIVE_INFINITY, Math.floor(now / tf) * tf);
-  if (!(until > since)) throw new RangeError(`nothing to download: the range ${iso(since)} → ${iso(until)} is empty`);
+  if (!(until > since)) throw new InvalidArgumentError(`nothing to download: the range ${iso(since)} → ${iso(until)} is empty`);
   const counter = { requests: 0 };
 
   const candlesFile = candleCachePath(options.cacheDir, options.exchangeId, symbol, timeframe);
@@ -263,7 +264,7 @@ function toCandleRow(ohlcv: ReadonlyArray<number | undefined>): CandleRow | unde
 
 function timeframeMs(exchange: CcxtExchange, timeframe: string): number {
   const known = exchange.timeframes ? Object.keys(exchange.timeframes) : [];
-  if (known.length && !known.includes(timeframe)) throw new RangeError(`timeframe "${timeframe}" is not offered by ${exchange.id} (${known.join(', ')})`);
+  if (known.length && !known.includes(timeframe)) throw new InvalidArgumentError(`timeframe "${timeframe}" is not offered by ${exchange.id} (${known.join(', ')})`);
   return exchange.parseTimeframe(timeframe) * 1000;
 }
 

@@ -1,6 +1,7 @@
 // A Discord channel through an incoming webhook: JSON posts of at most 2,000 characters, a chart
 // as a multipart upload with the first part as its content. The webhook URL carries its own
 // secret (anyone holding it may post), so it never goes into an error or a log line.
+import { AdapterError, InvalidArgumentError } from '../../core/errors';
 import { ChannelRateLimitedError, type Message, type NotificationChannel } from '../../core/notify/types';
 import { splitText } from './telegram-channel';
 import { describeNetworkError } from './network-error';
@@ -22,14 +23,15 @@ export interface DiscordChannelOptions {
 }
 
 /** Discord refused a post (not a rate limit, which is ChannelRateLimitedError). */
-export class DiscordWebhookError extends Error {
+export class DiscordWebhookError extends AdapterError {
   constructor(
     readonly status: number | undefined,
     /** Discord's JSON error code (10015 Unknown Webhook, 50035 Invalid Form Body, …) */
-    readonly code: number | undefined,
+    readonly discordCode: number | undefined,
     readonly description: string,
   ) {
-    super(`discord webhook failed: ${status === undefined ? '' : `${status} `}${description}${code === undefined ? '' : ` (code ${code})`}`);
+    // No status: the network failed (after one retry here); 5xx: Discord failed. A 4xx is this post refused.
+    super(`discord webhook failed: ${status === undefined ? '' : `${status} `}${description}${discordCode === undefined ? '' : ` (code ${discordCode})`}`, 'DISCORD_REFUSED', status === undefined || status >= 500);
     this.name = 'DiscordWebhookError';
   }
 }
@@ -61,7 +63,7 @@ export class DiscordChannel implements NotificationChannel {
       url = new URL(options.webhookUrl);
     } catch {
       // Not the value: it is a secret even when malformed.
-      throw new Error('discord: the webhook URL is not a valid URL');
+      throw new InvalidArgumentError('discord: the webhook URL is not a valid URL');
     }
     // wait=true makes Discord create the message before answering, so the parts of a long text
     // arrive in order and a refusal is reported here rather than dropped.
@@ -77,7 +79,7 @@ export class DiscordChannel implements NotificationChannel {
   async send(message: Message): Promise<void> {
     const parts = splitText(message.text, DISCORD_TEXT_LIMIT);
     const attachment = message.attachment;
-    if (!attachment && parts.length === 0) throw new Error('discord: nothing to send (empty text and no attachment)');
+    if (!attachment && parts.length === 0) throw new InvalidArgumentError('discord: nothing to send (empty text and no attachment)');
     if (attachment) {
       const content = parts.shift() ?? '';
       await this.post(() => {

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Attachment, Message, NotificationChannel } from '../../core/notify/types';
+import { InvalidArgumentError } from '../../core/errors';
 
 export interface SesEmailChannelOptions {
   ses: SESv2Client;
@@ -189,8 +190,8 @@ export class SesEmailChannel implements NotificationChannel {
   constructor(options: SesEmailChannelOptions) {
     // Checked here, once: an address with a line break or comma would inject headers or recipients.
     const bad = [options.from, ...options.to].filter((a) => !ADDRESS.test(a)).length;
-    if (bad > 0) throw new Error(`SesEmailChannel: ${bad} address(es) are not plain e-mail addresses`);
-    if (options.to.length === 0 || options.to.length > SES_MAX_RECIPIENTS) throw new Error(`SesEmailChannel: 1..${SES_MAX_RECIPIENTS} recipients, got ${options.to.length}`);
+    if (bad > 0) throw new InvalidArgumentError(`SesEmailChannel: ${bad} address(es) are not plain e-mail addresses`);
+    if (options.to.length === 0 || options.to.length > SES_MAX_RECIPIENTS) throw new InvalidArgumentError(`SesEmailChannel: 1..${SES_MAX_RECIPIENTS} recipients, got ${options.to.length}`);
     this.ses = options.ses;
     this.from = options.from;
     this.to = [...options.to];

@@ -4,6 +4,7 @@
 // photo whose caption is the start of the text.
 import { ChannelRateLimitedError, type Message, type NotificationChannel } from '../../core/notify/types';
 import type { TelegramBotClient } from './telegram-client';
+import { InvalidArgumentError } from '../../core/errors';
 
 /** Telegram's limits: message text and photo caption, in characters. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -20,7 +21,7 @@ export interface TelegramChannelOptions {
  * and the remainder. The line break at the cut is dropped, as are blank lines around it.
  */
 export function takeHead(text: string, max: number): [head: string, rest: string] {
-  if (max < 2) throw new Error(`takeHead: max must be at least 2, got ${max}`);
+  if (max < 2) throw new InvalidArgumentError(`takeHead: max must be at least 2, got ${max}`);
   if (text.length <= max) return [text, ''];
   let cut = text.lastIndexOf('\n', max);
   let skip = 1;
@@ -55,7 +56,7 @@ export class TelegramChannel implements NotificationChannel {
   private readonly chatIds: readonly string[];
 
   constructor(options: TelegramChannelOptions) {
-    if (options.chatIds.length === 0) throw new Error('telegram: at least one chat id is required');
+    if (options.chatIds.length === 0) throw new InvalidArgumentError('telegram: at least one chat id is required');
     this.client = options.client;
     this.chatIds = [...options.chatIds];
   }
@@ -95,7 +96,7 @@ export class TelegramChannel implements NotificationChannel {
     }
     for (const part of splitText(text, TELEGRAM_TEXT_LIMIT)) steps.push((chatId) => this.client.sendMessage(chatId, part));
     // An empty message is a bug upstream; Telegram would answer "message text is empty" per chat.
-    if (steps.length === 0) throw new Error('telegram: nothing to send (empty text and no attachment)');
+    if (steps.length === 0) throw new InvalidArgumentError('telegram: nothing to send (empty text and no attachment)');
     return steps;
   }
 }

@@ -4,6 +4,7 @@
 // (/bot<token>/<method>), so no URL ever goes into an error or a log line; error texts are
 // scrubbed of the token as well, in case Telegram or the network stack ever echoes it.
 import { randomUUID } from 'node:crypto';
+import { AdapterError, InvalidArgumentError } from '../../core/errors';
 import { ChannelRateLimitedError } from '../../core/notify/types';
 import { describeNetworkError } from './network-error';
 
@@ -57,14 +58,15 @@ export interface TelegramPhoto {
 }
 
 /** Telegram refused a call (not flood control, which is ChannelRateLimitedError). */
-export class TelegramApiError extends Error {
+export class TelegramApiError extends AdapterError {
   constructor(
     readonly method: string,
     /** Telegram's error_code, or the HTTP status when the answer was not Telegram's JSON */
     readonly errorCode: number | undefined,
     readonly description: string,
   ) {
-    super(`telegram ${method} failed: ${errorCode === undefined ? '' : `${errorCode} `}${description}`);
+    // No code: the network failed (after one retry here); 5xx: Telegram failed. A 4xx is this call refused.
+    super(`telegram ${method} failed: ${errorCode === undefined ? '' : `${errorCode} `}${description}`, 'TELEGRAM_REFUSED', errorCode === undefined || errorCode >= 500);
     this.name = 'TelegramApiError';
   }
 }
@@ -99,7 +101,7 @@ export class TelegramBotClient {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: TelegramBotClientOptions) {
-    if (!options.token) throw new Error('telegram: a bot token is required');
+    if (!options.token) throw new InvalidArgumentError('telegram: a bot token is required');
     this.token = options.token;
     this.baseUrl = (options.baseUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? fetch;
@@ -140,7 +142,7 @@ export class TelegramBotClient {
   async setWebhook(url: string, secretToken: string): Promise<true> {
     // Checked before any request so that a bad value fails with the rule, locally; the value
     // itself is a secret and stays out of the message.
-    if (!SECRET_TOKEN.test(secretToken)) throw new Error('telegram setWebhook: the secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and -');
+    if (!SECRET_TOKEN.test(secretToken)) throw new InvalidArgumentError('telegram setWebhook: the secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and -');
     return this.call<true>('setWebhook', { kind: 'json', value: { url, secret_token: secretToken, allowed_updates: ['message', 'callback_query'] } });
   }
 

@@ -3,6 +3,7 @@
 import type { PriceQuote } from '../../core/ports/exchange';
 import type { PriceSource } from '../../core/ports/paper';
 import { systemClock, type Clock } from '../../core/ports/runtime';
+import { InvalidArgumentError } from '../../core/errors';
 
 export class FixedPriceSource implements PriceSource {
   private readonly prices = new Map<string, number>();
@@ -14,14 +15,14 @@ export class FixedPriceSource implements PriceSource {
   /** Sets the price of `symbol` (a positive number or decimal string). Returns this, for chaining. */
   set(symbol: string, price: number | string): this {
     const value = typeof price === 'number' ? price : Number(price);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`price for ${symbol} must be a positive number, got ${price}`);
+    if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`price for ${symbol} must be a positive number, got ${price}`);
     this.prices.set(symbol, value);
     return this;
   }
 
   async getPrice(symbol: string): Promise<PriceQuote> {
     const last = this.prices.get(symbol);
-    if (last === undefined) throw new Error(`no price set for ${symbol}`);
+    if (last === undefined) throw new InvalidArgumentError(`no price set for ${symbol}`);
     return { symbol, last, timestamp: this.clock.now() };
   }
 }

@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Big } from '../../core/domain/money';
-import { SignalRejectedError } from '../../core/errors';
+import { ConfigError, InvalidArgumentError, SignalRejectedError } from '../../core/errors';
 import { num, roundToStep } from '../../core/domain/money';
 import type { MarketInfo, PriceQuote } from '../../core/ports/exchange';
 import type { PriceSource } from '../../core/ports/paper';
@@ -62,8 +62,8 @@ export class ReplayPriceSource implements PriceSource {
     this.clock = options.clock ?? systemClock;
     this.markets = options.markets;
     this.generatedLength = options.generatedLength ?? 1_000;
-    if (!(this.msPerCandle > 0)) throw new Error('msPerCandle must be positive');
-    if (!(this.generatedLength >= 2)) throw new Error('generatedLength must be at least 2');
+    if (!(this.msPerCandle > 0)) throw new InvalidArgumentError('msPerCandle must be positive');
+    if (!(this.generatedLength >= 2)) throw new InvalidArgumentError('generatedLength must be at least 2');
   }
 
   async getPrice(symbol: string): Promise<PriceQuote> {
@@ -119,7 +119,7 @@ export class ReplayPriceSource implements PriceSource {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       if (market.referencePrice === undefined) {
-        throw new Error(`no candle file ${file} and no referencePrice to generate prices for ${market.symbol}`);
+        throw new ConfigError(`no candle file ${file} and no referencePrice to generate prices for ${market.symbol}`);
       }
       return generateCandles(market.symbol, market.referencePrice, market.priceStep, {
         length: this.generatedLength,
@@ -133,15 +133,15 @@ export class ReplayPriceSource implements PriceSource {
 /** Validates a candle file: a non-empty array of [time, open, high, low, close, volume] with low ≤ open, close ≤ high. */
 export function parseCandles(text: string, source: string): Candle[] {
   const data: unknown = JSON.parse(text);
-  if (!Array.isArray(data) || data.length === 0) throw new Error(`${source}: expected a non-empty JSON array of candles`);
+  if (!Array.isArray(data) || data.length === 0) throw new InvalidArgumentError(`${source}: expected a non-empty JSON array of candles`, 'INVALID_DATA');
   return data.map((row: unknown, i) => {
     if (!Array.isArray(row) || row.length < 5 || !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new Error(`${source}: candle ${i} is not [time, open, high, low, close, volume]`);
+      throw new InvalidArgumentError(`${source}: candle ${i} is not [time, open, high, low, close, volume]`, 'INVALID_DATA');
     }
     const [t, o, h, l, c, v] = row as number[];
     const candle: Candle = [t as number, o as number, h as number, l as number, c as number, v ?? 0];
     if (!(candle[3] > 0 && candle[3] <= Math.min(candle[1], candle[4]) && candle[2] >= Math.max(candle[1], candle[4]))) {
-      throw new Error(`${source}: candle ${i} has low/high outside open/close`);
+      throw new InvalidArgumentError(`${source}: candle ${i} has low/high outside open/close`, 'INVALID_DATA');
     }
     return candle;
   });
@@ -232,7 +232,7 @@ export function generateCandles(
 /** '1m' | '15m' | '1h' | '4h' | '1d' … in milliseconds. */
 export function timeframeMs(timeframe: string): number {
   const m = /^(\d+)([mhd])$/.exec(timeframe);
-  if (!m) throw new Error(`unsupported timeframe ${timeframe}`);
+  if (!m) throw new InvalidArgumentError(`unsupported timeframe ${timeframe}`);
   const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }

@@ -1,17 +1,18 @@
 // Pure parsers from the candle and funding formats we meet (CSV with any common header, freqtrade
 // and ccxt OHLCV arrays, objects with named keys) to sorted, de-duplicated column arrays.
+import { InvalidArgumentError } from '../errors';
 import { epochMs, epochMsFromText } from './time-values';
 import type { Candles, FundingSeries } from './types';
 
 /** A row or field that cannot be read; names the source, the row and the field. */
-export class CandleParseError extends Error {
+export class CandleParseError extends InvalidArgumentError {
   constructor(
     message: string,
     readonly source: string,
     readonly row?: number,
     readonly field?: string,
   ) {
-    super(message);
+    super(message, 'CANDLE_PARSE');
     this.name = 'CandleParseError';
   }
 }

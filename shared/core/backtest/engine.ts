@@ -4,6 +4,7 @@ import type { Bar, StrategyDefinition, StrategyParams } from '../strategies/type
 import { computeMetrics } from './metrics';
 import { Simulation } from './simulation';
 import type { BacktestConfig, BacktestResult, Candles } from './types';
+import { InvalidArgumentError } from '../errors';
 
 export type ProgressListener = (done: number, total: number) => void;
 
@@ -55,7 +56,7 @@ export function runBacktest(candles: Candles, strategy: StrategyDefinition, para
 
 function assertConfig(c: BacktestConfig): void {
   const bad = (field: string, why: string): never => {
-    throw new RangeError(`backtest config: ${field} ${why}`);
+    throw new InvalidArgumentError(`backtest config: ${field} ${why}`);
   };
   if (!(c.cash > 0)) bad('cash', `must be > 0 (got ${c.cash})`);
   if (!(c.leverage > 0)) bad('leverage', `must be > 0 (got ${c.leverage})`);
@@ -79,6 +80,6 @@ function assertConfig(c: BacktestConfig): void {
 function assertCandles(c: Candles): void {
   const n = c.time.length;
   for (const column of ['open', 'high', 'low', 'close', 'volume'] as const) {
-    if (c[column].length !== n) throw new RangeError(`candles: column ${column} has ${c[column].length} values, time has ${n}`);
+    if (c[column].length !== n) throw new InvalidArgumentError(`candles: column ${column} has ${c[column].length} values, time has ${n}`);
   }
 }

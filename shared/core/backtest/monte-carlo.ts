@@ -2,6 +2,7 @@
 // (shuffle, without replacement) the trade sequence many times with a seeded generator, and report
 // the spread of total return and maximum drawdown a different luck of the draw would have given.
 import { mulberry32, randomIndex } from './prng';
+import { InvalidArgumentError } from '../errors';
 
 export type MonteCarloMode = 'bootstrap' | 'shuffle';
 export const MONTE_CARLO_MODES: readonly MonteCarloMode[] = ['bootstrap', 'shuffle'];
@@ -67,8 +68,8 @@ export function tradeSteps(pnls: readonly number[], startEquity: number, compoun
 
 export function monteCarlo(pnls: readonly number[], options: MonteCarloOptions): MonteCarloReport {
   const { runs, seed, mode, startEquity, compound } = options;
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a whole number ≥ 1, not ${runs}`);
-  if (!(startEquity > 0)) throw new RangeError(`startEquity must be > 0, not ${startEquity}`);
+  if (!Number.isInteger(runs) || runs < 1) throw new InvalidArgumentError(`runs must be a whole number ≥ 1, not ${runs}`);
+  if (!(startEquity > 0)) throw new InvalidArgumentError(`startEquity must be > 0, not ${startEquity}`);
   const steps = tradeSteps(pnls, startEquity, compound);
   const n = steps.length;
   const random = mulberry32(seed);

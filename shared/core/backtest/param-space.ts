@@ -2,15 +2,16 @@
 // comma list; the name=value split is the registry's parseParamAssignments) read against a
 // strategy's ParamSpecs, then expanded as a grid or sampled.
 import type { ParamSpec, ParamValue, StrategyDefinition, StrategyParams } from '../strategies/types';
+import { InvalidArgumentError } from '../errors';
 import { mulberry32, randomIndex } from './prng';
 
 /** A `--param` that cannot be used; `param` names it. */
-export class ParamSpaceError extends Error {
+export class ParamSpaceError extends InvalidArgumentError {
   constructor(
     readonly param: string,
     message: string,
   ) {
-    super(message);
+    super(message, 'PARAM_SPACE');
     this.name = 'ParamSpaceError';
   }
 }

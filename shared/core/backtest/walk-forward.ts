@@ -2,6 +2,7 @@
 // out-of-sample (trade those params on candles the choice never saw), with the out-of-sample
 // segments chained into one equity curve: each starts from the previous one's final equity.
 import type { StrategyParams } from '../strategies/types';
+import { InvalidArgumentError } from '../errors';
 import { computeMetrics } from './metrics';
 import { objectiveScore, type Objective } from './objective';
 import { concatCandles, type IndexRange } from './range-backtest';
@@ -25,12 +26,12 @@ export interface WalkForwardSpec {
   step?: Span;
 }
 
-export class WalkForwardError extends Error {
+export class WalkForwardError extends InvalidArgumentError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(message);
+    super(message, 'WALK_FORWARD');
     this.name = 'WalkForwardError';
   }
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AccountStatus } from '../domain/account';
 import { isOpen } from '../domain/trade-math';
-import { ConditionalConflictError } from '../errors';
+import { ConditionalConflictError, InvariantError } from '../errors';
 import type { AccountRepository, AuditLog, PositionBook, RiskStore, SignalLedger } from '../ports/repositories';
 import type { Clock, SignalQueue } from '../ports/runtime';
 import { applyRiskSetting } from '../risk/overrides';
@@ -87,7 +87,7 @@ export class AccountControl {
 
   async flatten(accountId: string): Promise<FlattenResult> {
     const { ledger, queue } = this.deps;
-    if (!ledger || !queue) throw new Error('flatten needs the signal queue');
+    if (!ledger || !queue) throw new InvariantError('flatten needs the signal queue');
     await this.pause(accountId, 'paused to flatten');
     const now = this.deps.clock.now();
     const open = (await this.deps.positions.list(accountId)).filter(isOpen);

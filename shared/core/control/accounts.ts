@@ -1,7 +1,7 @@
 // Account registration and the read side the CLI shows. The webhook token is returned once, at
 // creation; only its hash is stored. Exchange keys are encrypted by the key vault before storage.
 import { randomBytes } from 'node:crypto';
-import { ConditionalConflictError } from '../errors';
+import { ConditionalConflictError, InvalidArgumentError } from '../errors';
 import {
   DEFAULT_ACCOUNT_SETTINGS,
   DEFAULT_PAPER_SETTINGS,
@@ -52,9 +52,9 @@ export const toAccountView = (a: Account): AccountView => ({
   createdAt: a.createdAt,
 });
 
-export class AccountInputError extends Error {
+export class AccountInputError extends InvalidArgumentError {
   constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${message}`, 'ACCOUNT_INPUT');
     this.name = 'AccountInputError';
   }
 }

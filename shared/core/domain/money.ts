@@ -1,6 +1,7 @@
 // Exact decimal arithmetic for order sizes, prices, fees and P&L. Floats never decide an amount
 // that reaches an exchange: every value that is sent or booked passes through Big.
 import Big from 'big.js';
+import { InvalidArgumentError } from '../errors';
 
 Big.DP = 18;
 Big.RM = Big.roundHalfUp;
@@ -17,14 +18,14 @@ export const num = (v: Big.BigSource): Big => new Big(v);
 /** Rounds down to a multiple of `step` (lot size). Amounts are always rounded down. */
 export function floorToStep(value: Big.BigSource, step: Big.BigSource): Big {
   const s = new Big(step);
-  if (s.lte(0)) throw new Error('step must be positive');
+  if (s.lte(0)) throw new InvalidArgumentError('step must be positive');
   return new Big(value).div(s).round(0, Big.roundDown).times(s);
 }
 
 /** Rounds to the nearest multiple of `step` (tick size): used for prices. */
 export function roundToStep(value: Big.BigSource, step: Big.BigSource): Big {
   const s = new Big(step);
-  if (s.lte(0)) throw new Error('step must be positive');
+  if (s.lte(0)) throw new InvalidArgumentError('step must be positive');
   return new Big(value).div(s).round(0, Big.roundHalfUp).times(s);
 }
 

@@ -3,6 +3,7 @@
 import { Big } from './money';
 import type { OrderSide } from './order';
 import type { BookPosition, PositionSide, TradeRecord } from './trade';
+import { InvariantError } from '../errors';
 
 export interface Fill {
   clientOrderId: string;
@@ -77,7 +78,7 @@ export function applyFill(position: BookPosition, openTrade: TradeRecord | undef
     return increase(position, openTrade, fill, fillSide, qty);
   }
   if (!openTrade || openTrade.tradeId !== position.tradeId) {
-    throw new Error(`book inconsistency: open position ${position.symbol} has no matching open trade`);
+    throw new InvariantError(`book inconsistency: open position ${position.symbol} has no matching open trade`);
   }
   const held = new Big(position.quantity);
   const closing = qty.gt(held) ? held : qty;
@@ -135,7 +136,7 @@ function increase(position: BookPosition, openTrade: TradeRecord | undefined, fi
     return { position: markApplied(next, fill), trades: [trade], opened: trade };
   }
   if (!openTrade || openTrade.tradeId !== position.tradeId) {
-    throw new Error(`book inconsistency: open position ${position.symbol} has no matching open trade`);
+    throw new InvariantError(`book inconsistency: open position ${position.symbol} has no matching open trade`);
   }
   const held = new Big(position.quantity);
   const total = held.plus(qty);

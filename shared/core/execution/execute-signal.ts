@@ -29,7 +29,7 @@
 // the risk engine again (which, now counting the position, could refuse a filled entry).
 // Positions that still end up without a stop (the process died between 2 and 3) are found and
 // armed by the risk-check job from the protection recorded on the entry's order record.
-import { SignalRejectedError, terminalArithmeticError, TransientError } from '../errors';
+import { DomainError, SignalRejectedError, terminalArithmeticError, terminalRejection, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import { Big, floorToStep, roundToStep } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
@@ -127,7 +127,8 @@ export class ExecuteSignal {
     } catch (error) {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
       // A poison message is rejected once, not retried: it would block its group (account#symbol).
-      const rejection = error instanceof SignalRejectedError ? error : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
+      // Our own errors say which they are by their class; third-party ones are read at the boundary.
+      const rejection = error instanceof DomainError ? terminalRejection(error) : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
       if (rejection) {
         await this.abandonIntents(signal, rejection);
         await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${rejection.code}: ${rejection.message}`, clock.now());

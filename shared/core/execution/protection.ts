@@ -2,7 +2,7 @@
 // resting on the exchange as reduce-only conditional orders sized to what actually filled. After
 // a protective fill, `sync` books it and keeps the rest consistent: the exchange does not link the
 // legs, so a filled stop cancels the targets, and a first target may move the stop to break-even.
-import { SignalRejectedError } from '../errors';
+import { InvariantError, SignalRejectedError } from '../errors';
 import { Big, floorToStep, roundToStep } from '../domain/money';
 import { isConditional, type OrderLeg, type OrderRecord, type OrderType, type PendingProtection } from '../domain/order';
 import type { BookPosition, PositionSide, Protection, ProtectiveOrderRef } from '../domain/trade';
@@ -418,7 +418,7 @@ export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
 }
 
 function protectiveRecord(origin: ProtectionOrigin, position: BookPosition & { side?: PositionSide }, item: PlannedProtective, now: number): OrderRecord {
-  if (!isConditional(item.type)) throw new Error(`protective order ${item.leg} must be conditional`);
+  if (!isConditional(item.type)) throw new InvariantError(`protective order ${item.leg} must be conditional`);
   return closingRecord(origin, position, item, now);
 }
 

@@ -5,7 +5,7 @@
 import { batchMessages } from './batch';
 import type { NotifyConfig } from './config';
 import { isQuiet, route } from './routing';
-import { ChannelRateLimitedError, type Attachment, type ChannelName, type Notification, type NotificationChannel } from './types';
+import type { Attachment, ChannelName, Notification, NotificationChannel } from './types';
 import type { Clock } from '../ports/runtime';
 
 /** Notifications waiting for a channel (quiet hours, throttling, a failed send). */
@@ -113,7 +113,7 @@ export class Notifier {
       // Throttled (429 beyond the channel's wait budget) or failing: what did not go waits for the
       // next run's digest (a report's text is held; its chart is not stored).
       report.failed.push(name);
-      this.deps.onChannelError?.(name, error instanceof ChannelRateLimitedError ? new Error(error.message) : error);
+      this.deps.onChannelError?.(name, error);
       for (const n of undelivered.values()) {
         await this.deps.held.hold(name, n);
         report.held++;

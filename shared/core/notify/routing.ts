@@ -2,6 +2,7 @@
 // severity; during the owner's quiet hours non-critical ones are held for a digest afterwards.
 import type { NotifyConfig, QuietHours } from './config';
 import { SEVERITY_RANK, type ChannelName, type Notification } from './types';
+import { InvalidArgumentError } from '../errors';
 
 export interface Route {
   now: ChannelName[];
@@ -42,7 +43,7 @@ function localMinutes(now: number, timeZone: string): number {
 
 export function parseClock(hhmm: string): number {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
-  if (!m) throw new Error(`"${hhmm}" is not a HH:MM time`);
+  if (!m) throw new InvalidArgumentError(`"${hhmm}" is not a HH:MM time`);
   return Number(m[1]) * 60 + Number(m[2]);
 }
 

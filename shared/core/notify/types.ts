@@ -1,6 +1,7 @@
 // The notifier's vocabulary: what happened (a Notification, made from an audit event or a job),
 // how it is written for a person (a Message), and where it goes (a channel). Channels are ports:
 // Telegram, SNS email, Discord webhook, and the console/file of the local stack.
+import { AdapterError } from '../errors';
 
 export type Severity = 'info' | 'warning' | 'critical';
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
@@ -57,9 +58,9 @@ export interface Message {
 export type ChannelName = 'telegram' | 'email' | 'discord' | 'console';
 
 /** A channel refused for now and said when to come back (Telegram/Discord 429 retry_after). */
-export class ChannelRateLimitedError extends Error {
+export class ChannelRateLimitedError extends AdapterError {
   constructor(readonly channel: ChannelName, readonly retryAfterMs: number) {
-    super(`${channel} rate limited: retry after ${retryAfterMs} ms`);
+    super(`${channel} rate limited: retry after ${retryAfterMs} ms`, 'RATE_LIMITED', true);
     this.name = 'ChannelRateLimitedError';
   }
 }

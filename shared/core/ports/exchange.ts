@@ -2,7 +2,7 @@
 // exchange implements it now; the ccxt adapter (live exchanges) implements the same interface.
 import type { OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { PositionSide } from '../domain/trade';
-import { SignalRejectedError, TransientError } from '../errors';
+import { AdapterError, SignalRejectedError, TransientError } from '../errors';
 
 export interface MarketInfo {
   /** ccxt unified symbol */
@@ -199,9 +199,10 @@ export class ExchangeBannedError extends SignalRejectedError {
   }
 }
 
-export class DuplicateClientOrderIdError extends Error {
+/** The exchange already holds an order with this client id: sending again would be refused again (the sender adopts it). */
+export class DuplicateClientOrderIdError extends AdapterError {
   constructor(readonly clientOrderId: string) {
-    super(`client order id ${clientOrderId} already used`);
+    super(`client order id ${clientOrderId} already used`, 'DUPLICATE_CLIENT_ID', false);
     this.name = 'DuplicateClientOrderIdError';
   }
 }

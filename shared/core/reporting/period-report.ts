@@ -27,6 +27,7 @@ import { Big, quote8 } from '../domain/money';
 import { tradingDay } from '../risk/trading-day';
 import { maxDrawdown, type EquityPoint, type MaxDrawdown } from './drawdown';
 import { money, pct, plain, signedMoney, signedPct } from './format';
+import { InvalidArgumentError } from '../errors';
 
 export type { EquityPoint, MaxDrawdown } from './drawdown';
 
@@ -162,7 +163,7 @@ function highlight(trade: TradeRecord): TradeHighlight {
 
 export function computePeriodReport(input: PeriodReportInput): PeriodReport {
   const { accountId, from, to, timeZone } = input;
-  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) throw new Error(`computePeriodReport: need from < to (epoch ms), got ${from} → ${to}`);
+  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) throw new InvalidArgumentError(`computePeriodReport: need from < to (epoch ms), got ${from} → ${to}`);
 
   const own = input.trades.filter((t) => t.accountId === accountId);
   const closed = own

@@ -1,12 +1,13 @@
 // Per-account risk settings from the command line: `path=value` pairs checked against the shape
 // and bounds of the defaults, so a typo or a nonsensical limit is refused naming the field, and
 // never stored to silently do nothing.
+import { InvalidArgumentError } from '../errors';
 import { DEFAULT_RISK_CONFIG, resolveRiskConfig, type RiskOverrides } from './config';
 import { tradingDay } from './trading-day';
 
-export class RiskSettingError extends Error {
+export class RiskSettingError extends InvalidArgumentError {
   constructor(readonly field: string, message: string) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${message}`, 'RISK_SETTING');
     this.name = 'RiskSettingError';
   }
 }

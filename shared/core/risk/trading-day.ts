@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors';
 // The trading day of the daily-loss switch: the calendar day in the account's IANA time zone, with
 // its first instant and the next day's first instant in epoch ms. A DST day lasts 23 or 25 hours,
 // so each day's start is found from the zone's own wall clock, never as "start + 24 h".
@@ -34,7 +35,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       second: 'numeric',
     });
   } catch (error) {
-    throw new Error(`Unknown time zone "${timeZone}": expected an IANA name such as "UTC", "Asia/Seoul" or "America/New_York"`, { cause: error });
+    throw new InvalidArgumentError(`Unknown time zone "${timeZone}": expected an IANA name such as "UTC", "Asia/Seoul" or "America/New_York"`, undefined, { cause: error });
   }
   formatters.set(timeZone, formatter);
   return formatter;
@@ -83,7 +84,7 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** The trading day containing `now` (epoch ms) in `timeZone`; throws on an unknown zone. */
 export function tradingDay(now: number, timeZone: string): TradingDay {
-  if (!Number.isFinite(now)) throw new Error(`tradingDay: now must be epoch milliseconds, got ${now}`);
+  if (!Number.isFinite(now)) throw new InvalidArgumentError(`tradingDay: now must be epoch milliseconds, got ${now}`);
   const formatter = formatterFor(timeZone);
   const last = lastDays.get(timeZone);
   if (last && now >= last.start && now < last.next) return last;

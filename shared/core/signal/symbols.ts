@@ -1,14 +1,15 @@
 // Turns the symbol forms TradingView users paste (BTCUSDT, BTCUSDT.P, BINANCE:BTCUSDT.P,
 // BTC/USDT:USDT, ..._DL) into one ccxt unified perpetual symbol.
+import { InvalidArgumentError } from '../errors';
 import type { SymbolRef } from './types';
 
 // Longest first so that BUSD is not read as ...B + USD.
 const KNOWN_QUOTES = ['FDUSD', 'USDT', 'USDC', 'BUSD', 'USD', 'KRW', 'BTC', 'ETH'];
 const ASSET = /^[A-Z0-9]{1,20}$/;
 
-export class SymbolFormatError extends Error {
+export class SymbolFormatError extends InvalidArgumentError {
   constructor(message: string) {
-    super(message);
+    super(message, 'SYMBOL_FORMAT');
     this.name = 'SymbolFormatError';
   }
 }

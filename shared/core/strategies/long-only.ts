@@ -2,6 +2,7 @@
 // ('short' → 'close_long' while long, nothing while flat) and 'close_short' disappears, so the
 // account never holds a short.
 import type { Bar, HeldPosition, ParamSpec, StrategyDefinition, StrategyParams, StrategyRunner, StrategySignal } from './types';
+import { InvariantError } from '../errors';
 
 export type LongOnlyParams<P extends StrategyParams> = P & { longOnly: boolean };
 
@@ -27,7 +28,7 @@ class LongOnlyRunner implements StrategyRunner {
 }
 
 export function withLongOnly<P extends StrategyParams>(definition: StrategyDefinition<P>): StrategyDefinition<LongOnlyParams<P>> {
-  if (definition.params.some((spec) => spec.name === LONG_ONLY_PARAM.name)) throw new Error(`${definition.id} already has a longOnly parameter`);
+  if (definition.params.some((spec) => spec.name === LONG_ONLY_PARAM.name)) throw new InvariantError(`${definition.id} already has a longOnly parameter`);
   return {
     id: definition.id,
     description: definition.description,

@@ -8,6 +8,7 @@ import { rsiEma } from './rsi-ema';
 import { smaCross } from './sma-cross';
 import { superTrend } from './supertrend';
 import type { ParamSpec, ParamValue, StrategyDefinition, StrategyParams } from './types';
+import { InvalidArgumentError } from '../errors';
 
 const BUILT_IN: readonly StrategyDefinition[] = [smaCross, emaCross, bbReversion, rsiEma, macdStoch, superTrend, ichimokuCloud];
 
@@ -15,7 +16,7 @@ export const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = Object.f
 
 export function getStrategy(id: string): StrategyDefinition {
   const def = Object.hasOwn(STRATEGIES, id) ? STRATEGIES[id] : undefined;
-  if (def === undefined) throw new Error(`unknown strategy "${id}"; known strategies: ${Object.keys(STRATEGIES).join(', ')}`);
+  if (def === undefined) throw new InvalidArgumentError(`unknown strategy "${id}"; known strategies: ${Object.keys(STRATEGIES).join(', ')}`);
   return def;
 }
 
@@ -26,7 +27,7 @@ const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, false: false, 
 function parseValue(strategyId: string, spec: ParamSpec, raw: string): ParamValue {
   const text = raw.trim();
   const fail = (expected: string): never => {
-    throw new Error(`parameter "${spec.name}" of ${strategyId} must be ${expected}, got "${raw}"`);
+    throw new InvalidArgumentError(`parameter "${spec.name}" of ${strategyId} must be ${expected}, got "${raw}"`);
   };
   switch (spec.type) {
     case 'int': {
@@ -50,7 +51,7 @@ export function resolveParams<P extends StrategyParams>(def: StrategyDefinition<
   for (const spec of def.params) params[spec.name] = spec.default;
   for (const [name, raw] of Object.entries(overrides)) {
     const spec = def.params.find((s) => s.name === name);
-    if (spec === undefined) throw new Error(`unknown parameter "${name}" for ${def.id}; known parameters: ${def.params.map((s) => s.name).join(', ')}`);
+    if (spec === undefined) throw new InvalidArgumentError(`unknown parameter "${name}" for ${def.id}; known parameters: ${def.params.map((s) => s.name).join(', ')}`);
     params[name] = parseValue(def.id, spec, raw);
   }
   return params as P;
@@ -62,8 +63,8 @@ export function parseParamAssignments(assignments: readonly string[]): Record<st
   for (const assignment of assignments) {
     const at = assignment.indexOf('=');
     const name = at > 0 ? assignment.slice(0, at).trim() : '';
-    if (name === '') throw new Error(`parameter "${assignment}" must look like name=value`);
-    if (Object.hasOwn(overrides, name)) throw new Error(`parameter "${name}" is given twice`);
+    if (name === '') throw new InvalidArgumentError(`parameter "${assignment}" must look like name=value`);
+    if (Object.hasOwn(overrides, name)) throw new InvalidArgumentError(`parameter "${name}" is given twice`);
     overrides[name] = assignment.slice(at + 1);
   }
   return overrides;

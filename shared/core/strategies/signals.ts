@@ -3,6 +3,7 @@
 // turns entry/exit conditions into a transition for the held position, and crossover tests.
 import type { PriceLevel } from '../signal/types';
 import type { HeldPosition, ParamSpec, StrategySignal } from './types';
+import { InvalidArgumentError } from '../errors';
 
 export interface SignalSet {
   long: StrategySignal;
@@ -16,7 +17,7 @@ const percentLevel = (value: number): PriceLevel | undefined => (value > 0 ? Obj
 /** The four signals of a runner; entries carry stop-loss / take-profit percents when > 0. */
 export function signalSet(slPct = 0, tpPct = 0): SignalSet {
   for (const [name, value] of [['slPct', slPct], ['tpPct', tpPct]] as const) {
-    if (!(value >= 0 && value < Infinity)) throw new RangeError(`${name} must be a percent >= 0 (0 = none), got ${value}`);
+    if (!(value >= 0 && value < Infinity)) throw new InvalidArgumentError(`${name} must be a percent >= 0 (0 = none), got ${value}`);
   }
   const sl = percentLevel(slPct);
   const tp = percentLevel(tpPct);
@@ -58,5 +59,5 @@ export function protectionParams(slPct: number, tpPct: number): ParamSpec[] {
 
 /** Throws when `lower` is not below `upper`, naming both parameters. */
 export function assertBelow(lowerName: string, lower: number, upperName: string, upper: number): void {
-  if (!(lower < upper)) throw new RangeError(`${lowerName} (${lower}) must be below ${upperName} (${upper})`);
+  if (!(lower < upper)) throw new InvalidArgumentError(`${lowerName} (${lower}) must be below ${upperName} (${upper})`);
 }

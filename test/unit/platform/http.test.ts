@@ -4,7 +4,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   AmbiguousOrderError,
   ConditionalConflictError,
+  ConfigError,
   ForbiddenSourceError,
+  InvariantError,
   MalformedSignalError,
   PayloadTooLargeError,
   SignalRejectedError,
@@ -87,7 +89,7 @@ describe('errorToHttp', () => {
     expect(JSON.parse(response.body as string)).toEqual({ error: 'below_min_amount', message: 'order amount 0 is below the minimum' });
   });
 
-  it('maps a ConditionalConflictError (terminal) to 422 conflict', () => {
+  it('maps a ConditionalConflictError (retryable in a queue, final to an HTTP caller) to 422 conflict', () => {
     const response = errorToHttp(new ConditionalConflictError('already done'));
 
     expect(response.statusCode).toBe(422);
@@ -97,6 +99,8 @@ describe('errorToHttp', () => {
   it.each([
     ['a plain Error', new Error('token=abc leaked')],
     ['a retryable domain error that is not transient', new AmbiguousOrderError('timeout', 'tabc')],
+    ['a configuration error (ours to mend, not the caller\'s)', new ConfigError('invalid configuration: KMS_KEY_ID')],
+    ['a broken invariant (a bug)', new InvariantError('book inconsistency: open position BTC/USDT:USDT has no matching open trade')],
     ['a string', 'boom'],
     ['undefined', undefined],
   ])('maps %s to 500 without its message', (_name, error) => {

@@ -3,6 +3,7 @@
 // exchange. One file per exchange (this folder), each a record plus the methods it overrides, so
 // adding an exchange is adding one file; the adapter (../ccxt-exchange.ts) holds no exchange branch.
 import type { OrderType } from '../../../core/domain/order';
+import { AdapterError } from '../../../core/errors';
 import type { ExchangeCapabilities, OrderLookup, OrderRequest } from '../../../core/ports/exchange';
 import type { CcxtExchange, CcxtExchangeId, CcxtMarket, CcxtOrder } from '../ccxt-lib';
 
@@ -109,9 +110,9 @@ export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder
  * Thrown by a dialect's own look-up or cancel when it asked the exchange for the client id and the
  * exchange has no such order (../ccxt-errors.ts reads it as "not found": already gone).
  */
-export class OrderAbsentError extends Error {
+export class OrderAbsentError extends AdapterError {
   constructor(message: string) {
-    super(message);
+    super(message, 'ORDER_NOT_FOUND', false);
     this.name = 'OrderAbsentError';
   }
 }

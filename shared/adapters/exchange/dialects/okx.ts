@@ -8,6 +8,7 @@ import type { CcxtExchange, CcxtMarket, CcxtOrder } from '../ccxt-lib';
 import { OrderNotFound } from '../ccxt-lib';
 import type { Dialect, DialectContext } from './dialect';
 import { unifiedOps } from './dialect';
+import { InvariantError } from '../../../core/errors';
 
 /** Our order types that OKX places on its algo book (POST /api/v5/trade/order-algo). */
 const ALGO_TYPES: ReadonlySet<OrderType> = new Set(['stop_market', 'take_profit_market', 'trailing_stop_market']);
@@ -20,7 +21,7 @@ type Implicit = (params: unknown) => Promise<{ data?: Record<string, unknown>[] 
 /** One of ccxt's implicit OKX endpoints: ccxt still signs, rate-limits and maps the errors. */
 function endpoint(ex: CcxtExchange, name: 'privateGetTradeOrderAlgo' | 'privatePostAccountSetLeverage' | 'privateGetAccountConfig'): Implicit {
   const method = (ex as unknown as Record<string, Implicit>)[name];
-  if (typeof method !== 'function') throw new Error(`ccxt okx has no ${name}`);
+  if (typeof method !== 'function') throw new InvariantError(`ccxt okx has no ${name}`);
   return method.bind(ex);
 }
 

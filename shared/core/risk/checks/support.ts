@@ -2,10 +2,11 @@
 // notional headroom on the market's step, and the rounding of figures written to the audit log.
 import { Big, floorToStep, toNumber } from '../../domain/money';
 import type { Proposal } from '../types';
+import { InvariantError } from '../../errors';
 
 /** The amount stage always carries an amount: its absence is a wiring bug, not a market condition. */
 export function amountOf(proposal: Proposal, check: string): Big {
-  if (proposal.amount === undefined) throw new Error(`risk check ${check} runs in the amount stage and needs proposal.amount`);
+  if (proposal.amount === undefined) throw new InvariantError(`risk check ${check} runs in the amount stage and needs proposal.amount`);
   return proposal.amount;
 }
 

@@ -1,5 +1,7 @@
 // Option text → settings: the --size syntax, number bounds naming the option, market guesses.
-import { BacktestInputError, buildConfig, guessMarket, numberOption, parseSize, quoteOf, type ConfigOptions } from '../../../../bin/backtest/cli-options';
+import { BacktestInputError, buildConfig, guessMarket, isInputError, numberOption, parseSize, quoteOf, type ConfigOptions } from '../../../../bin/backtest/cli-options';
+import { monteCarlo } from '../../../../shared/core/backtest/monte-carlo';
+import { InvariantError } from '../../../../shared/core/errors';
 
 describe('parseSize', () => {
   test.each([
@@ -63,5 +65,26 @@ describe('market guesses for titles and units', () => {
     [undefined, undefined],
   ])('quote of %s', (symbol, quote) => {
     expect(quoteOf(symbol)).toBe(quote);
+  });
+});
+
+describe('isInputError: what the user typed (exit 2, one line) against a fault of the program', () => {
+  const thrown = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  test("an out-of-range setting refused by the engine's modules (InvalidArgumentError) is the user's", () => {
+    const error = thrown(() => monteCarlo([1, -1], { runs: 0, seed: 1, mode: 'shuffle', startEquity: 1000, compound: false }));
+    expect(error).toBeDefined();
+    expect(isInputError(error)).toBe(true);
+  });
+
+  test('a broken rule of the program is not', () => {
+    expect(isInputError(new InvariantError('book inconsistency'))).toBe(false);
   });
 });

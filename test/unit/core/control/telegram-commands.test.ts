@@ -542,8 +542,8 @@ describe('/flatten', () => {
     const s = setup({ withQueue: false });
     seedPositions(s);
     await s.say('/flatten');
-    expect(await s.press('fl:y:code-1-xyz')).toEqual({ kind: 'callback', chatId: '111', action: 'confirmed', failed: 'Error' });
-    expect(s.replies.last?.text).toContain('acc-1: FAILED (Error)');
+    expect(await s.press('fl:y:code-1-xyz')).toEqual({ kind: 'callback', chatId: '111', action: 'confirmed', failed: 'InvariantError' });
+    expect(s.replies.last?.text).toContain('acc-1: FAILED (InvariantError)');
   });
 
   it('without an injected generator, codes are random, distinct and fit in callback data', async () => {

@@ -1,6 +1,7 @@
 // Hand-computed values, warm-up lengths, flat markets, bad arguments and the rolling extremes.
 import { RollingHighLow, adx, atr, bollinger, BollingerStream, ema, EmaStream, ichimoku, macd, rsi, RsiStream, sma, SmaStream, stochastic, supertrend } from '../../../../shared/core/indicators/index';
 import { rollingMidInto } from '../../../../shared/core/indicators/rolling-high-low';
+import { InvalidArgumentError } from '../../../../shared/core/errors';
 import { syntheticCandles } from '../../../fixtures/synthetic-candles';
 
 const series = (...values: number[]) => Float64Array.from(values);
@@ -113,7 +114,7 @@ describe('bad arguments', () => {
 
   it.each([0, -1, 1.5, Number.NaN])('period %p is refused, naming the parameter', (period) => {
     expect(() => sma(x, period)).toThrow(/period must be an integer >= 1/);
-    expect(() => new SmaStream(period)).toThrow(RangeError);
+    expect(() => new SmaStream(period)).toThrow(InvalidArgumentError);
   });
 
   it('names the offending parameter of multi-parameter indicators', () => {
