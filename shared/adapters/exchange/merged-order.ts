@@ -1,6 +1,7 @@
 // Several orders reported as one: a conditional order that fired can place more than one plain
 // order (OKX splits a TP/SL: every id is in its ordIdList), and what it did is the sum of them.
 // Amounts, fills and fees add exactly; the average is weighted by what each order filled.
+import { InvariantError } from '../../core/errors';
 import { Big, quote8 } from '../../core/domain/money';
 import type { ExchangeOrder, ExchangeOrderStatus } from '../../core/ports/exchange';
 
@@ -18,7 +19,7 @@ function mergedStatus(parts: readonly ExchangeOrder[], filled: Big): ExchangeOrd
  */
 export function mergeOrders(parts: readonly ExchangeOrder[]): ExchangeOrder {
   const [first, ...rest] = parts;
-  if (!first) throw new Error('mergeOrders needs at least one order');
+  if (!first) throw new InvariantError('mergeOrders needs at least one order');
   if (!rest.length) return first;
   let amount = new Big(0);
   let filled = new Big(0);
