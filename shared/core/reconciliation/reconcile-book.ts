@@ -5,7 +5,7 @@
 // executor may be between "the exchange filled it" and "the book knows it".
 import type { OrderRecord } from '../domain/order';
 import { isConditional } from '../domain/order';
-import { Big } from '../domain/money';
+import { Big, toDecimal } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen } from '../domain/trade-math';
@@ -124,7 +124,7 @@ export class ReconcileBook {
       ...(position.strategy ? { strategy: position.strategy } : {}),
     });
     const message = `${symbol}: ${full ? 'closed' : `reduced by ${quantity.toString()}`} outside the system (${why}); booked at ${exit.price}${exit.estimated ? ' (last price: the exchange reported no fill)' : ''}`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: exit.fee, estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
+    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: toDecimal(exit.fee), estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
     await this.alert(accountId, message, 'warning', { symbol, tradeId: position.tradeId ?? '' });
   }
 
