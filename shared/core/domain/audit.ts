@@ -179,6 +179,20 @@ export type AuditEvent = { [K in AuditType]: AuditEventOf<K> }[AuditType];
  */
 export type StoredAuditEvent = { [K in AuditType]: AuditHeader & { type: K; data?: Partial<Exclude<AuditPayloads[K], undefined>>; eventId?: string; unfit?: Record<string, unknown> } }[AuditType];
 
+/**
+ * Money for a payload written after the fact it records (a fill already on the exchange): its exact
+ * text, or undefined for a value that is no number at all, so that recording it can never fail
+ * the steps that must follow (the stop).
+ */
+export function auditMoney(value: number | Decimal | undefined): Decimal | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return toDecimal(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A read event of kind K. */
 export type StoredAuditEventOf<K extends AuditType> = Extract<StoredAuditEvent, { type: K }>;
 

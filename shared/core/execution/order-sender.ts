@@ -4,8 +4,8 @@
 // so a late-arriving first request plus a resend makes two fills. A look-up saying "absent" is
 // therefore not enough to send an order that adds exposure again (see absenceProof).
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../errors';
-import type { AuditEvent, AuditPayloads, ErrorDetails, OrderRef } from '../domain/audit';
-import { Big, toDecimal } from '../domain/money';
+import { auditMoney, type AuditEvent, type AuditPayloads, type ErrorDetails, type OrderRef } from '../domain/audit';
+import { Big } from '../domain/money';
 import { isConditional, type OrderRecord } from '../domain/order';
 import { DuplicateClientOrderIdError, RateLimitedError, type AccountReconciliation, type ExchangeOrder, type ExchangePosition, type OrderExecution, type OrderLookup, type OrderRequest } from '../ports/exchange';
 
@@ -212,7 +212,7 @@ export class OrderSender {
     await this.deps.orders.update(record.accountId, record.clientOrderId, patch);
     const next = { ...record, ...patch };
     if (next.status === 'filled' || next.status === 'partially_filled') {
-      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, { ...(next.fee !== undefined ? { fee: toDecimal(next.fee) } : {}), ...(next.feeCurrency ? { feeCurrency: next.feeCurrency } : {}), signalPrice: next.signalPrice });
+      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, { fee: auditMoney(next.fee), ...(next.feeCurrency ? { feeCurrency: next.feeCurrency } : {}), signalPrice: next.signalPrice });
     } else {
       await this.audit(next, 'order.sent', `${next.type} ${next.side} ${next.amount} ${next.symbol} resting${next.triggerPrice ? ` at ${next.triggerPrice}` : ''}`);
     }

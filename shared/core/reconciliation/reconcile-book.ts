@@ -3,10 +3,10 @@
 // order fill (keyed by a deterministic client order id, so a repeated run books nothing twice) and
 // recorded in the audit log. Symbols with an order still in flight are left for the next run: the
 // executor may be between "the exchange filled it" and "the book knows it".
-import type { AuditPayloads } from '../domain/audit';
+import { auditMoney, type AuditPayloads } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import { isConditional } from '../domain/order';
-import { Big, toDecimal } from '../domain/money';
+import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen } from '../domain/trade-math';
@@ -125,7 +125,7 @@ export class ReconcileBook {
       ...(position.strategy ? { strategy: position.strategy } : {}),
     });
     const message = `${symbol}: ${full ? 'closed' : `reduced by ${quantity.toString()}`} outside the system (${why}); booked at ${exit.price}${exit.estimated ? ' (last price: the exchange reported no fill)' : ''}`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: toDecimal(exit.fee), estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
+    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: auditMoney(exit.fee), estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
     await this.alert(accountId, message, 'warning', { symbol, tradeId: position.tradeId ?? '' });
   }
 

@@ -1,6 +1,6 @@
 // Typed audit events: a misspelt payload field does not compile, and stored items (older records
 // included) are read into the typed union without ever failing a reader.
-import { isAuditOf, readAuditEvent, type AuditEvent, type AuditEventOf, type StoredAuditEvent } from '../../../../shared/core/domain/audit';
+import { auditMoney, isAuditOf, readAuditEvent, type AuditEvent, type AuditEventOf, type StoredAuditEvent } from '../../../../shared/core/domain/audit';
 import { settleCurrencyOf } from '../../../../shared/core/domain/currency';
 
 const T = Date.UTC(2026, 11, 7, 5, 0, 0);
@@ -59,6 +59,16 @@ describe('readAuditEvent: stored items as the typed union, tolerant of older rec
       readAuditEvent({ accountId: 'a', type: 'order.sent', at: T, message: 'm', data: { clientOrderId: 'o', leg: 'sl' } }),
     ].filter((e): e is StoredAuditEvent => e !== undefined);
     expect(events.filter(isAuditOf('alert')).map((e) => e.data?.key)).toEqual(['k-1']);
+  });
+});
+
+describe('auditMoney: money for an event written after a fill', () => {
+  it('is exact text, and undefined instead of a throw for what is no number', () => {
+    expect(auditMoney(0.0325)).toBe('0.0325');
+    expect(auditMoney('12.50')).toBe('12.5');
+    expect(auditMoney(undefined)).toBeUndefined();
+    expect(auditMoney(Number.NaN)).toBeUndefined();
+    expect(auditMoney('abc')).toBeUndefined();
   });
 });
 
