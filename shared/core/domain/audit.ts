@@ -221,6 +221,10 @@ const MONEY: Partial<Record<AuditType, readonly string[]>> = {
   'report.sent': ['startEquity', 'endEquity', 'realizedPnl'],
 };
 
+/**
+ * The fields checked on read besides money: those a reader acts on (the notifier's templates and
+ * filters, the metrics, the risk check's once-per-key alerts). Other declared fields pass as stored.
+ */
 const FIELDS: Partial<Record<AuditType, Record<string, FieldKind>>> = {
   'order.filled': { clientOrderId: 'string', leg: 'string', feeCurrency: 'string', signalPrice: 'number' },
   'trade.opened': { tradeId: 'string', symbol: 'string', currency: 'string', roiPct: 'number' },
