@@ -37,8 +37,7 @@ export class ExecutorMetrics {
 
   audited(event: AuditEvent): void {
     if (event.type !== 'risk.refused') return;
-    const code = event.data?.code;
-    this.metrics.count('RiskRefusals', { reason: typeof code === 'string' ? code : undefined });
+    this.metrics.count('RiskRefusals', { reason: event.data.code });
     if (event.signalId) this.refused.add(event.signalId);
   }
 

@@ -5,7 +5,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { notificationOf, type StoredAuditEvent } from '../../shared/core/notify/from-audit';
+import { readAuditEvent } from '../../shared/core/domain/audit';
+import { notificationOf } from '../../shared/core/notify/from-audit';
 import type { Notification } from '../../shared/core/notify/types';
 import type { DispatchReport, Notifier } from '../../shared/core/notify/notifier';
 import { createLogger } from '../../shared/platform/logger';
@@ -15,8 +16,9 @@ export function notificationsOf(event: DynamoDBStreamEvent): Notification[] {
   const out: Notification[] = [];
   for (const record of event.Records ?? []) {
     if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue; // append-only: inserts are the events
-    const audit = unmarshall(record.dynamodb.NewImage as Parameters<typeof unmarshall>[0]) as StoredAuditEvent;
-    const n = notificationOf(audit);
+    // Read like the repository reads: a payload that does not fit its type is kept aside, not thrown on.
+    const audit = readAuditEvent(unmarshall(record.dynamodb.NewImage as Parameters<typeof unmarshall>[0]));
+    const n = audit && notificationOf(audit);
     if (n) out.push(n);
   }
   return out.sort((a, b) => a.at - b.at);

@@ -27,9 +27,8 @@ export class RiskCheckMetrics {
   }
 
   audited(event: AuditEvent): void {
-    if (event.type !== 'risk.switch' || event.data?.kind !== 'tripped') return;
-    const name = event.data.switch;
-    this.metrics.count('KillSwitchTrips', { switch: typeof name === 'string' ? name : undefined });
+    if (event.type !== 'risk.switch' || event.data.kind !== 'tripped') return;
+    this.metrics.count('KillSwitchTrips', { switch: event.data.switch });
   }
 
   /** Equity per account only: amounts of different accounts (and quote currencies) do not add up. */

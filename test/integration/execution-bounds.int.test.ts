@@ -178,7 +178,7 @@ describe('every order record ends in a final state', () => {
 
     expect((await outcomeOf(accountId, signal)).status).toBe('rejected');
     expect(await h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'rejected', error: expect.stringContaining('outcome unknown, the signal was rejected (ACCOUNT_HALTED)') });
-    const events = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.data?.clientOrderId === clientOrderId);
+    const events = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.data !== undefined && 'clientOrderId' in e.data && e.data.clientOrderId === clientOrderId);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['order.failed', 'alert']));
     expect(events.find((e) => e.type === 'alert')?.data).toMatchObject({ severity: 'critical' });
     expect(notificationOf(events.find((e) => e.type === 'alert') as never)).toMatchObject({ kind: 'alert', severity: 'critical' });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent } from '../../core/domain/audit';
+import { readAuditEvent, type AuditEvent, type StoredAuditEvent } from '../../core/domain/audit';
 import type { AuditLog } from '../../core/ports/repositories';
 import { queryAll } from './query-all';
 
@@ -13,7 +13,9 @@ export class DynamoAuditLog implements AuditLog {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...event, eventId }, ConditionExpression: 'attribute_not_exists(eventId)' }));
   }
 
-  async listByAccount(accountId: string, limit = 200): Promise<AuditEvent[]> {
-    return queryAll<AuditEvent>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+  /** Each item through readAuditEvent: an older record's payload is read as far as it fits, never a failure. */
+  async listByAccount(accountId: string, limit = 200): Promise<StoredAuditEvent[]> {
+    const items = await queryAll<unknown>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+    return items.map(readAuditEvent).filter((e): e is StoredAuditEvent => e !== undefined);
   }
 }

@@ -11,7 +11,7 @@ import {
   type ExchangeCredentials,
   type ExchangeId,
 } from '../domain/account';
-import type { AuditEvent } from '../domain/audit';
+import type { StoredAuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition, TradeRecord } from '../domain/trade';
@@ -173,7 +173,7 @@ export class AccountQueries {
     return this.deps.trades.listByAccount(accountId, limit);
   }
 
-  async events(accountId: string, limit?: number): Promise<AuditEvent[]> {
+  async events(accountId: string, limit?: number): Promise<StoredAuditEvent[]> {
     await this.mustExist(accountId);
     return this.deps.audit.listByAccount(accountId, limit);
   }

@@ -2,7 +2,7 @@
 // entry fills, the stop must rest on the exchange before anything else is written: an audit write
 // that fails (a number DynamoDB refuses, a throttled table) or hangs must never stand between a
 // fill and its stop. Held events are written, in order, once the protection is armed (release).
-import type { AuditEvent } from '../domain/audit';
+import type { AuditEvent, StoredAuditEvent } from '../domain/audit';
 import type { AuditLog } from '../ports/repositories';
 
 /** An event that could not be written even after retries, with why. */
@@ -32,7 +32,7 @@ export class AuditHold implements AuditLog {
     return Promise.resolve();
   }
 
-  listByAccount(accountId: string, limit?: number): Promise<AuditEvent[]> {
+  listByAccount(accountId: string, limit?: number): Promise<StoredAuditEvent[]> {
     return this.inner.listByAccount(accountId, limit);
   }
 
@@ -58,7 +58,7 @@ export class AuditHold implements AuditLog {
 }
 
 /** The alert written in place of an event the audit table refused. */
-export function standIn(event: AuditEvent, error: string): AuditEvent {
+export function standIn(event: Pick<AuditEvent, 'accountId' | 'type' | 'at' | 'signalId' | 'message'>, error: string): AuditEvent {
   return {
     accountId: event.accountId,
     type: 'alert',

@@ -2,6 +2,8 @@
 // remembers the orders it already reflects, trades are keyed by the opening order, and the order
 // record is marked booked last, so a crash anywhere is repaired by simply running again.
 import { ConditionalConflictError } from '../errors';
+import { auditMoney, type AuditEventOf, type TradePayload } from '../domain/audit';
+import { settleCurrencyOf } from '../domain/currency';
 import type { OrderRecord } from '../domain/order';
 import type { ExchangeOrder } from '../ports/exchange';
 import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
@@ -97,10 +99,13 @@ export class BookKeeper {
   }
 }
 
-function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, trade: TradeRecord, at: number) {
-  const message =
-    type === 'trade.opened'
-      ? `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`
-      : `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`;
-  return { accountId: order.accountId, type, at, signalId: order.signalId, message, data: { tradeId: trade.tradeId, realizedPnl: trade.realizedPnl, roiPct: trade.roiPct } };
+function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, trade: TradeRecord, at: number): AuditEventOf<'trade.opened'> | AuditEventOf<'trade.closed'> {
+  const header = { accountId: order.accountId, at, signalId: order.signalId };
+  // The currency travels with the event: the notifier names it (USDT on the USDⓈ-M futures, KRW on Upbit).
+  // Built without a throw: this runs between a fill and its stop.
+  const currency = settleCurrencyOf(trade.symbol);
+  const data: TradePayload = { tradeId: trade.tradeId, symbol: trade.symbol, ...(currency ? { currency } : {}), realizedPnl: auditMoney(trade.realizedPnl) ?? String(trade.realizedPnl), ...(trade.roiPct !== undefined ? { roiPct: trade.roiPct } : {}) };
+  return type === 'trade.opened'
+    ? { ...header, type, message: `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`, data }
+    : { ...header, type, message: `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`, data };
 }

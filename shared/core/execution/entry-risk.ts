@@ -2,7 +2,7 @@
 // trades, the account's risk state, cached market statistics) while the exchange is being read,
 // ask the engine, and record the decision, accepted or refused, with its numbers.
 import type { Account } from '../domain/account';
-import { Big } from '../domain/money';
+import { Big, toDecimal } from '../domain/money';
 import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
 import { SignalRejectedError } from '../errors';
@@ -104,7 +104,7 @@ export class EntryRisk {
       { symbol: market.symbol, side, price, priceAt: marketTime(now, this.deps.marketSpeed), leverage: input.leverage, ...(stopPrice !== undefined ? { stopPrice } : {}), ...(signal.size ? { explicit: signal.size } : {}), ...(signal.strategy ? { strategy: signal.strategy } : {}) },
       { config, accountMaxLeverage: account.settings.maxLeverage, equity, market, open, stats: (s) => this.deps.stats.peek(s), correlations: this.deps.correlations, now, state: snapshot.state, trades: snapshot.trades },
     );
-    const base = { intent: signal.intent, symbol: market.symbol, equity, price, requestedLeverage: input.leverage, checks: decision.checks };
+    const base = { intent: signal.intent, symbol: market.symbol, equity: toDecimal(equity), price, requestedLeverage: input.leverage, checks: decision.checks };
     if (!decision.accepted) {
       await this.deps.audit.append({ accountId: account.accountId, type: 'risk.refused', at: now, signalId: signal.signalId, message: `entry refused: ${decision.reason}`, data: { ...base, code: decision.code, numbers: decision.numbers } });
       throw new SignalRejectedError(decision.reason, decision.code, decision.numbers);
@@ -117,7 +117,7 @@ export class EntryRisk {
       at: now,
       signalId: signal.signalId,
       message: `entry accepted: ${amount} ${market.base} (${decision.mode}) x${decision.leverage}${decision.leverage < input.leverage ? ` (asked x${input.leverage})` : ''}`,
-      data: { ...base, amount, leverage: decision.leverage, mode: decision.mode, notional: decision.notional },
+      data: { ...base, amount, leverage: decision.leverage, mode: decision.mode, notional: toDecimal(decision.notional) },
     });
     audited.catch(() => undefined); // awaited by the caller; not an unhandled rejection meanwhile
     return { amount, leverage: decision.leverage, notional: notional.toString(), margin: notional.div(decision.leverage).toString(), audited };

@@ -31,6 +31,7 @@
 // armed by the risk-check job from the protection recorded on the entry's order record.
 import { DomainError, SignalRejectedError, terminalArithmeticError, terminalRejection, TransientError } from '../errors';
 import type { Account } from '../domain/account';
+import type { AuditEvent, ErrorDetails } from '../domain/audit';
 import { Big, floorToStep, roundToStep } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { BookPosition, PositionSide } from '../domain/trade';
@@ -122,7 +123,7 @@ export class ExecuteSignal {
     try {
       const outcome = await this.run(signal, context);
       await ledger.finishExecution(signal.accountId, signal.signalId, 'executed', outcome.summary, clock.now());
-      await this.auditOutcome(signal, 'signal.executed', outcome.summary, { orders: outcome.orders });
+      await this.auditOutcome(signal, outcome.summary, { type: 'signal.executed', data: { orders: outcome.orders } });
       return { ...outcome, ...(context.exchange ? { exchange: context.exchange } : {}) };
     } catch (error) {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
@@ -132,7 +133,7 @@ export class ExecuteSignal {
       if (rejection) {
         await this.abandonIntents(signal, rejection);
         await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${rejection.code}: ${rejection.message}`, clock.now());
-        await this.auditOutcome(signal, 'signal.rejected', rejection.message, { code: rejection.code, ...rejection.details });
+        await this.auditOutcome(signal, rejection.message, { type: 'signal.rejected', data: { code: rejection.code, ...rejection.details } });
         return { status: 'rejected', code: rejection.code, reason: rejection.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
       }
       throw error; // retryable: the message returns to the queue, the lease expires, a retry resumes
@@ -314,7 +315,7 @@ export class ExecuteSignal {
     record.type = 'limit';
     record.timeInForce = 'IOC' as TimeInForce;
     record.price = roundToStep(verdict.boundPrice, market.priceStep).toString();
-    await this.deps.audit.append({ accountId: signal.accountId, type: 'order.intent', at: this.deps.clock.now(), signalId: signal.signalId, message: `slippage ${verdict.expectedBps.toFixed(1)} bps over ${policy.maxBps}: IOC limit at ${record.price}`, data: { expectedBps: verdict.expectedBps } });
+    await this.deps.audit.append({ accountId: signal.accountId, type: 'order.intent', at: this.deps.clock.now(), signalId: signal.signalId, message: `slippage ${verdict.expectedBps.toFixed(1)} bps over ${policy.maxBps}: IOC limit at ${record.price}`, data: { clientOrderId: record.clientOrderId, leg: record.leg, expectedBps: verdict.expectedBps } });
     return record;
   }
 
@@ -459,12 +460,14 @@ export class ExecuteSignal {
    * names it. If neither can be written the error goes up (logged, counted as a failed order): the
    * ledger already says how the signal ended, the trail must not silently lack it.
    */
-  private async auditOutcome(signal: Signal, type: 'signal.executed' | 'signal.rejected', message: string, data?: Record<string, unknown>): Promise<void> {
-    const event = { accountId: signal.accountId, type, at: this.deps.clock.now(), signalId: signal.signalId, message, data: { intent: signal.intent, symbol: signal.symbol.unified, ...data } };
+  private async auditOutcome(signal: Signal, message: string, outcome: { type: 'signal.executed'; data: { orders: string[] } } | { type: 'signal.rejected'; data: { code: string } & ErrorDetails }): Promise<void> {
+    const header = { accountId: signal.accountId, at: this.deps.clock.now(), signalId: signal.signalId, message };
+    const subject = { intent: signal.intent, symbol: signal.symbol.unified };
+    const event: AuditEvent = outcome.type === 'signal.executed' ? { ...header, type: outcome.type, data: { ...subject, ...outcome.data } } : { ...header, type: outcome.type, data: { ...subject, ...outcome.data } };
     const error = await writeWithRetries(this.deps.audit, event);
     if (error === undefined) return;
     const again = await writeWithRetries(this.deps.audit, standIn(event, error));
-    if (again !== undefined) throw new TransientError(`signal ${signal.signalId} ended (${type}) but its audit event could not be written: ${error}; its alert: ${again}`);
+    if (again !== undefined) throw new TransientError(`signal ${signal.signalId} ended (${event.type}) but its audit event could not be written: ${error}; its alert: ${again}`);
   }
 
   /**

@@ -4,6 +4,7 @@
 // so a late-arriving first request plus a resend makes two fills. A look-up saying "absent" is
 // therefore not enough to send an order that adds exposure again (see absenceProof).
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../errors';
+import { auditMoney, type AuditEvent, type AuditPayloads, type ErrorDetails, type OrderRef } from '../domain/audit';
 import { Big } from '../domain/money';
 import { isConditional, type OrderRecord } from '../domain/order';
 import { DuplicateClientOrderIdError, RateLimitedError, type AccountReconciliation, type ExchangeOrder, type ExchangePosition, type OrderExecution, type OrderLookup, type OrderRequest } from '../ports/exchange';
@@ -211,22 +212,20 @@ export class OrderSender {
     await this.deps.orders.update(record.accountId, record.clientOrderId, patch);
     const next = { ...record, ...patch };
     if (next.status === 'filled' || next.status === 'partially_filled') {
-      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, { fee: next.fee, signalPrice: next.signalPrice });
+      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, { fee: auditMoney(next.fee), ...(next.feeCurrency ? { feeCurrency: next.feeCurrency } : {}), signalPrice: next.signalPrice });
     } else {
       await this.audit(next, 'order.sent', `${next.type} ${next.side} ${next.amount} ${next.symbol} resting${next.triggerPrice ? ` at ${next.triggerPrice}` : ''}`);
     }
     return next;
   }
 
-  private audit(record: OrderRecord, type: 'order.intent' | 'order.sent' | 'order.filled' | 'order.failed' | 'order.adopted', message: string, data?: Record<string, unknown>) {
-    return this.deps.audit.append({
-      accountId: record.accountId,
-      type,
-      at: this.deps.clock.now(),
-      signalId: record.signalId,
-      message,
-      data: { clientOrderId: record.clientOrderId, leg: record.leg, ...data },
-    });
+  private audit(record: OrderRecord, type: 'order.intent' | 'order.sent' | 'order.adopted', message: string): Promise<void>;
+  private audit(record: OrderRecord, type: 'order.filled', message: string, data: Omit<AuditPayloads['order.filled'], keyof OrderRef>): Promise<void>;
+  private audit(record: OrderRecord, type: 'order.failed', message: string, data: { code: string } & ErrorDetails): Promise<void>;
+  private audit(record: OrderRecord, type: 'order.intent' | 'order.sent' | 'order.adopted' | 'order.filled' | 'order.failed', message: string, data: ErrorDetails = {}): Promise<void> {
+    // The overloads pair each type with its payload; every order event also names its order.
+    const event = { accountId: record.accountId, type, at: this.deps.clock.now(), signalId: record.signalId, message, data: { clientOrderId: record.clientOrderId, leg: record.leg, ...data } } as AuditEvent;
+    return this.deps.audit.append(event);
   }
 }
 

@@ -394,7 +394,7 @@ export class ProtectionManager {
     await exchange.cancelOrder(position.symbol, old.clientOrderId, { conditional: true });
     await this.deps.orders.update(position.accountId, old.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() });
     report.canceled++;
-    await this.deps.audit.append({ accountId: position.accountId, type: 'order.sent', at: this.deps.clock.now(), message: `stop moved ${old.triggerPrice} → ${trigger} for ${amount} ${position.symbol}`, data: { from: old.clientOrderId, to: record.clientOrderId } });
+    await this.deps.audit.append({ accountId: position.accountId, type: 'order.sent', at: this.deps.clock.now(), message: `stop moved ${old.triggerPrice} → ${trigger} for ${amount} ${position.symbol}`, data: { clientOrderId: record.clientOrderId, leg: record.leg, from: old.clientOrderId, to: record.clientOrderId } });
     return { clientOrderId: record.clientOrderId, triggerPrice: trigger, amount };
   }
 }

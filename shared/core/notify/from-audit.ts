@@ -1,14 +1,13 @@
 // Which audit events are worth a message, and the message's compact template. The audit log is the
 // one source: every function already writes what it decided there, with its numbers, so the
 // notifier needs no coupling to the functions (in the cloud it reads the table's stream).
-import type { AuditEvent } from '../domain/audit';
+import type { StoredAuditEvent } from '../domain/audit';
+import { settleCurrencyOf } from '../domain/currency';
+import { Big, type Decimal } from '../domain/money';
 import type { Notification, NotificationKind, Severity } from './types';
 
-/** An audit event as the stream delivers it: with its sort key, which is unique. */
-export type StoredAuditEvent = AuditEvent & { eventId?: string };
-
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+/** An audit event as the stream and the repository deliver it (domain/audit.ts). */
+export type { StoredAuditEvent };
 
 /** +12.35 / -3.1: a signed amount, at most 2 decimals for money that reads at a glance. */
 export function signed(value: number, decimals = 2): string {
@@ -16,10 +15,11 @@ export function signed(value: number, decimals = 2): string {
   return `${rounded > 0 ? '+' : ''}${rounded.toFixed(decimals)}`;
 }
 
-const severityOf = (event: AuditEvent, fallback: Severity): Severity => {
-  const s = event.data?.severity;
-  return s === 'critical' || s === 'warning' || s === 'info' ? s : fallback;
-};
+/** The same for exact money: rounded half up by Big, never through a float; "0.00" has no sign. */
+export function signedDecimal(value: Decimal, decimals = 2): string {
+  const rounded = new Big(value).round(decimals, Big.roundHalfUp);
+  return `${rounded.gt(0) ? '+' : ''}${rounded.eq(0) ? rounded.abs().toFixed(decimals) : rounded.toFixed(decimals)}`;
+}
 
 function base(event: StoredAuditEvent, kind: NotificationKind, severity: Severity, title: string, lines: string[] = []): Notification {
   const n: Notification = { kind, severity, at: event.at, title, lines, id: event.eventId ?? `${event.accountId}#${event.at}#${event.type}` };
@@ -30,47 +30,51 @@ function base(event: StoredAuditEvent, kind: NotificationKind, severity: Severit
 
 /** The notification an audit event calls for, or undefined when it is bookkeeping (intents, dedup…). */
 export function notificationOf(event: StoredAuditEvent): Notification | undefined {
-  const d = event.data ?? {};
   switch (event.type) {
     case 'signal.rejected': {
-      const code = str(d.code) ?? 'REJECTED';
+      const d = event.data ?? {};
+      const code = d.code ?? 'REJECTED';
       // A refusal by the risk engine has its own, richer event (risk.refused): do not say it twice.
       if (isRiskCode(code)) return undefined;
-      return base(event, 'signal_rejected', 'warning', `Signal rejected ${str(d.symbol) ?? ''} ${str(d.intent) ?? ''}: ${code}`.replace(/\s+/g, ' '), [event.message]);
+      return base(event, 'signal_rejected', 'warning', `Signal rejected ${d.symbol ?? ''} ${d.intent ?? ''}: ${code}`.replace(/\s+/g, ' '), [event.message]);
     }
     case 'order.sent':
       return base(event, 'order_placed', 'info', `Order placed: ${event.message}`);
-    case 'order.filled':
-      return base(event, 'order_filled', 'info', `Filled: ${event.message}`, num(d.fee) !== undefined ? [`fee ${num(d.fee)}`] : []);
+    case 'order.filled': {
+      const fee = event.data?.fee;
+      return base(event, 'order_filled', 'info', `Filled: ${event.message}`, fee !== undefined ? [`fee ${fee}${event.data?.feeCurrency ? ` ${event.data.feeCurrency}` : ''}`] : []);
+    }
     case 'order.failed': {
-      const code = str(d.code);
-      const exchangeCode = str(d.exchangeCode);
+      const { code, exchangeCode } = event.data ?? {};
       return base(event, 'order_failed', 'warning', `Order failed${code ? ` (${code}${exchangeCode ? `, exchange ${exchangeCode}` : ''})` : ''}`, [event.message]);
     }
-    case 'protective.triggered':
-      return base(event, 'protective_hit', 'info', event.message.charAt(0).toUpperCase() + event.message.slice(1), [str(d.trigger) ? `trigger ${str(d.trigger)}, fill ${str(d.fill) ?? '?'}` : ''].filter(Boolean));
+    case 'protective.triggered': {
+      const d = event.data ?? {};
+      return base(event, 'protective_hit', 'info', event.message.charAt(0).toUpperCase() + event.message.slice(1), d.trigger ? [`trigger ${d.trigger}, fill ${d.fill ?? '?'}`] : []);
+    }
     case 'trade.closed': {
-      const pnl = num(d.realizedPnl);
-      const roi = num(d.roiPct);
-      const title = pnl !== undefined ? `Trade closed: ${signed(pnl)} USDT${roi !== undefined ? ` (${signed(roi)} %)` : ''}` : 'Trade closed';
-      return base(event, 'trade_closed', pnl !== undefined && pnl < 0 ? 'warning' : 'info', title, [event.message]);
+      const { realizedPnl: pnl, roiPct: roi, currency = event.data?.symbol && settleCurrencyOf(event.data.symbol) } = event.data ?? {};
+      // The market's own currency (KRW on Upbit), never an assumed one; none named when an old record lacks the market.
+      const unit = currency ? ` ${currency}` : '';
+      const title = pnl !== undefined ? `Trade closed: ${signedDecimal(pnl)}${unit}${roi !== undefined ? ` (${signed(roi)} %)` : ''}` : 'Trade closed';
+      return base(event, 'trade_closed', pnl !== undefined && new Big(pnl).lt(0) ? 'warning' : 'info', title, [event.message]);
     }
     case 'risk.refused':
-      return base(event, 'risk_refused', 'warning', `Entry refused by risk: ${str(d.code) ?? ''} ${str(d.symbol) ?? ''}`.trim(), [event.message.replace(/^entry refused: /, '')]);
+      return base(event, 'risk_refused', 'warning', `Entry refused by risk: ${event.data?.code ?? ''} ${event.data?.symbol ?? ''}`.trim(), [event.message.replace(/^entry refused: /, '')]);
     case 'risk.switch': {
-      const kind = str(d.kind) ?? 'changed';
-      const name = str(d.switch) ?? 'switch';
+      const kind = event.data?.kind ?? 'changed';
+      const name = event.data?.switch ?? 'switch';
       const severity: Severity = kind === 'tripped' ? (name === 'drawdown' ? 'critical' : 'warning') : 'info';
       return base(event, 'kill_switch', severity, `Kill switch ${name} ${kind}`, [event.message]);
     }
     case 'reconcile':
       // A finding that also raised an alert is told once, by the alert.
-      if (d.alerted === true) return undefined;
+      if (event.data?.alerted === true) return undefined;
       return base(event, 'reconciliation', 'warning', `Reconciliation: ${event.message}`);
     case 'alert':
       // A switch trip writes an alert beside its risk.switch event: told once, as the kill switch.
-      if (d.switch !== undefined) return undefined;
-      return base(event, 'alert', severityOf(event, 'warning'), event.message);
+      if (event.data?.switch !== undefined) return undefined;
+      return base(event, 'alert', event.data?.severity ?? 'warning', event.message);
     case 'account.status':
       return base(event, 'alert', 'info', `Account ${event.accountId}: ${event.message}`);
     default:

@@ -1,7 +1,7 @@
 // Persistence ports. Every write that makes an operation idempotent is conditional; the adapters
 // translate a lost condition into the outcomes below rather than an exception.
 import type { Account, AccountStatus } from '../domain/account';
-import type { AuditEvent } from '../domain/audit';
+import type { AuditEvent, StoredAuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import type { StrategySubscription } from '../domain/strategy-subscription';
 import type { BookPosition, TradeRecord } from '../domain/trade';
@@ -105,7 +105,8 @@ export interface PositionBook {
 
 export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
-  listByAccount(accountId: string, limit?: number): Promise<AuditEvent[]>;
+  /** newest first, read tolerantly (readAuditEvent): a record older code wrote is returned, not failed on */
+  listByAccount(accountId: string, limit?: number): Promise<StoredAuditEvent[]>;
 }
 
 /** One reading of an account's equity by the risk-check job (the equity curve of reports). */

@@ -3,6 +3,7 @@
 // order fill (keyed by a deterministic client order id, so a repeated run books nothing twice) and
 // recorded in the audit log. Symbols with an order still in flight are left for the next run: the
 // executor may be between "the exchange filled it" and "the book knows it".
+import { auditMoney, type AuditPayloads } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import { isConditional } from '../domain/order';
 import { Big } from '../domain/money';
@@ -124,7 +125,7 @@ export class ReconcileBook {
       ...(position.strategy ? { strategy: position.strategy } : {}),
     });
     const message = `${symbol}: ${full ? 'closed' : `reduced by ${quantity.toString()}`} outside the system (${why}); booked at ${exit.price}${exit.estimated ? ' (last price: the exchange reported no fill)' : ''}`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: exit.fee, estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
+    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: auditMoney(exit.fee), estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
     await this.alert(accountId, message, 'warning', { symbol, tradeId: position.tradeId ?? '' });
   }
 
@@ -210,7 +211,7 @@ export class ReconcileBook {
     return put.created || !put.existing.bookedAt;
   }
 
-  private alert(accountId: string, message: string, severity: 'warning' | 'critical', data: Record<string, unknown>): Promise<void> {
+  private alert(accountId: string, message: string, severity: 'warning' | 'critical', data: Omit<AuditPayloads['alert'], 'severity'>): Promise<void> {
     return this.deps.audit.append({ accountId, type: 'alert', at: this.deps.clock.now(), message, data: { ...data, severity } });
   }
 }

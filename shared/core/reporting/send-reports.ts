@@ -4,6 +4,7 @@
 // is given, the PNG is also uploaded and the attachment carries a link to it (for email, which
 // cannot attach files).
 import type { Account } from '../domain/account';
+import { toDecimal } from '../domain/money';
 import type { AuditLog, RiskStore, TradeRepository, AccountRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
 import type { Attachment, Notification } from '../notify/types';
@@ -78,7 +79,7 @@ export class SendReports {
       const built = await this.build(account, kind, from, to);
       run.accounts++;
       run.dispatch.push(await this.deps.notifier.dispatch([built.notification], new Map([[built.notification.id, built.chart]])));
-      await this.deps.audit.append({ accountId: account.accountId, type: 'report.sent', at: this.deps.clock.now(), message: built.notification.title, data: { kind, from, to, startEquity: built.report.startEquity, endEquity: built.report.endEquity, realizedPnl: built.report.realizedPnl, trades: built.report.trades } });
+      await this.deps.audit.append({ accountId: account.accountId, type: 'report.sent', at: this.deps.clock.now(), message: built.notification.title, data: { kind, from, to, ...(built.report.startEquity !== undefined ? { startEquity: toDecimal(built.report.startEquity) } : {}), ...(built.report.endEquity !== undefined ? { endEquity: toDecimal(built.report.endEquity) } : {}), realizedPnl: toDecimal(built.report.realizedPnl), trades: built.report.trades } });
     }
     return run;
   }

@@ -156,7 +156,7 @@ describe.each([
         // the trail says how it ended: signal.executed, or the alert naming the event the table refused
         events.some((e) => e.type === 'signal.executed') || events.some((e) => e.type === 'alert' && e.data?.lostType === 'signal.executed') || key === 'signals.finishExecution' ? '' : 'no signal.executed in the audit trail',
         // a refused audit event is not silently missing: written on a retry, or stood in for by an alert
-        key.startsWith('audit.append:') && !events.some((e) => e.type === key.slice('audit.append:'.length)) && !events.some((e) => e.data?.lostType === key.slice('audit.append:'.length)) ? `${key} neither written nor alerted` : '',
+        key.startsWith('audit.append:') && !events.some((e) => e.type === key.slice('audit.append:'.length)) && !events.some((e) => e.type === 'alert' && e.data?.lostType === key.slice('audit.append:'.length)) ? `${key} neither written nor alerted` : '',
       ].filter(Boolean);
       if (problems.length) failures.push(`${write}: ${problems.join(', ')}`);
     }

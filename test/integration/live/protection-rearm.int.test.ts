@@ -3,7 +3,7 @@
 // entry recorded, or closes it when the price is already through that stop or no stop can be
 // derived; one alert says so, not one a minute. On the fake Binance through unmodified ccxt, with
 // the job and the executor as their Lambdas compose them, on the stand-in tables.
-import type { AuditEvent } from '../../../shared/core/domain/audit';
+import { isAuditOf, type StoredAuditEventOf } from '../../../shared/core/domain/audit';
 import type { OrderRecord } from '../../../shared/core/domain/order';
 import type { Clock } from '../../../shared/core/ports/runtime';
 import type { Signal } from '../../../shared/core/signal/types';
@@ -52,7 +52,7 @@ const resting = (apiKey: string) =>
     .filter((a) => a.algoStatus === 'NEW')
     .map((a) => `${a.orderType}@${a.triggerPrice}x${a.quantity}`)
     .sort();
-const alerts = async (accountId: string): Promise<AuditEvent[]> => (await s.h.runtime.repos.audit.listByAccount(accountId, 200)).filter((e) => e.type === 'alert' && typeof e.data?.key === 'string' && e.data.key.startsWith('unprotected:'));
+const alerts = async (accountId: string): Promise<StoredAuditEventOf<'alert'>[]> => (await s.h.runtime.repos.audit.listByAccount(accountId, 200)).filter(isAuditOf('alert')).filter((e) => typeof e.data?.key === 'string' && e.data.key.startsWith('unprotected:'));
 const book = () => s.h.runtime.repos.positions;
 
 test('an entry filled and the process died before its stop: the next run arms the recorded stop and target, alerts once; later runs leave it be', async () => {

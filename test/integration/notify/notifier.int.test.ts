@@ -6,6 +6,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { startFakeTelegram, type FakeTelegram } from '../../../bin/local/fake-telegram';
 import { createNotifierHandler } from '../../../functions/notifier/app';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
+import { toDecimal } from '../../../shared/core/domain/money';
 import { loadEnv } from '../../../shared/platform/config';
 import { notifierEnvSchema } from '../../../shared/platform/notify-config';
 import { buildNotifier } from '../../../shared/runtime/notifier';
@@ -40,7 +41,7 @@ const at = () => clock.now();
 test('a closed trade and a kill switch reach the chat with their numbers', async () => {
   const notify = await notifier();
   await notify(stream([
-    { accountId: 'acc-n1', type: 'trade.closed', at: at(), signalId: 'sig-1', message: 'closed long BTC/USDT:USDT @ 66000: P&L 95.3 (1.4662% ROI, fees 4.7)', data: { realizedPnl: 95.3, roiPct: 1.4662 } },
+    { accountId: 'acc-n1', type: 'trade.closed', at: at(), signalId: 'sig-1', message: 'closed long BTC/USDT:USDT @ 66000: P&L 95.3 (1.4662% ROI, fees 4.7)', data: { tradeId: 't-1', symbol: 'BTC/USDT:USDT', currency: 'USDT', realizedPnl: '95.3', roiPct: 1.4662 } },
     { accountId: 'acc-n1', type: 'risk.switch', at: at(), message: 'drawdown tripped: equity 7750 is 22.5 % below the peak 10000 (limit 20 %)', data: { switch: 'drawdown', kind: 'tripped', drawdownPct: 22.5 } },
   ]));
   const texts = tg.messages().map((m) => m.text ?? '');
@@ -54,7 +55,7 @@ test('a closed trade and a kill switch reach the chat with their numbers', async
 
 test('a burst of 50 fills becomes a few messages, none over Telegram’s 4,096 characters, every fill in one of them', async () => {
   const notify = await notifier();
-  const burst: AuditEvent[] = Array.from({ length: 50 }, (_, i) => ({ accountId: 'acc-n2', type: 'order.filled', at: at() + i, signalId: `sig-${i}`, message: `buy ${(0.001 * (i + 1)).toFixed(3)} BTC/USDT:USDT @ 65000.5 (leg open, order t${'x'.repeat(30)}${i})`, data: { fee: 0.0325 * (i + 1) } }));
+  const burst: AuditEvent[] = Array.from({ length: 50 }, (_, i) => ({ accountId: 'acc-n2', type: 'order.filled', at: at() + i, signalId: `sig-${i}`, message: `buy ${(0.001 * (i + 1)).toFixed(3)} BTC/USDT:USDT @ 65000.5 (leg open, order t${'x'.repeat(30)}${i})`, data: { clientOrderId: `t${i}`, leg: 'open', fee: toDecimal(0.0325 * (i + 1)) } }));
   await notify(stream(burst));
   const texts = tg.messages().map((m) => m.text ?? '');
   expect(texts.length).toBeGreaterThanOrEqual(1);
@@ -77,8 +78,8 @@ test('quiet hours hold non-critical messages (a critical one passes) and the res
   const notify = await notifier({ NOTIFY_CONFIG: JSON.stringify({ rules: [{ kinds: '*', channels: ['telegram'], minSeverity: 'info' }], quietHours: { start: '22:00', end: '07:00', timeZone: 'Asia/Seoul' } }) });
   clock.t = Date.UTC(2026, 10, 21, 16, 0, 0); // 01:00 in Seoul
   await notify(stream([
-    { accountId: 'acc-n4', type: 'order.filled', at: at(), message: 'buy 0.1 BTC/USDT:USDT @ 65000', data: {} },
-    { accountId: 'acc-n4', type: 'trade.closed', at: at(), message: 'closed', data: { realizedPnl: 12, roiPct: 1 } },
+    { accountId: 'acc-n4', type: 'order.filled', at: at(), message: 'buy 0.1 BTC/USDT:USDT @ 65000', data: { clientOrderId: 't-4', leg: 'open' } },
+    { accountId: 'acc-n4', type: 'trade.closed', at: at(), message: 'closed', data: { tradeId: 't-4', symbol: 'BTC/USDT:USDT', currency: 'USDT', realizedPnl: '12', roiPct: 1 } },
     { accountId: 'acc-n4', type: 'risk.switch', at: at(), message: 'drawdown tripped', data: { switch: 'drawdown', kind: 'tripped' } },
   ]));
   expect(tg.messages().map((m) => m.text)).toEqual([expect.stringContaining('Kill switch drawdown tripped')]);

@@ -86,5 +86,5 @@ test('the daily report of a fixture account: figures by hand, the equity chart a
   const text = [photo?.caption ?? '', ...tg.messages().filter((m) => m.method === 'sendMessage' && m.chatId === '777').map((m) => m.text ?? '')].join('\n');
   expect(text).toContain('+75.00');
   expect(text).toContain('+0.75 %');
-  expect((await h.runtime.repos.audit.listByAccount('acc-report')).find((e) => e.type === 'report.sent')?.data).toMatchObject({ kind: 'daily', realizedPnl: 75, trades: 3 });
+  expect((await h.runtime.repos.audit.listByAccount('acc-report')).find((e) => e.type === 'report.sent')?.data).toMatchObject({ kind: 'daily', realizedPnl: '75', trades: 3 });
 });

@@ -21,7 +21,8 @@ class Table implements AuditLog {
   }
 }
 
-const ev = (type: AuditEvent['type'], signalId?: string, data?: Record<string, unknown>): AuditEvent => ({ accountId: 'a', type, at: 1, message: `${type} happened`, ...(signalId ? { signalId } : {}), ...(data ? { data } : {}) });
+// The hold carries any event as it is: payloads here are placeholders, not what is under test.
+const ev = (type: AuditEvent['type'], signalId?: string, data?: Record<string, unknown>): AuditEvent => ({ accountId: 'a', type, at: 1, message: `${type} happened`, ...(signalId ? { signalId } : {}), ...(data ? { data } : {}) }) as AuditEvent;
 
 test('events of a held signal wait until release and are then written in order; other events pass at once', async () => {
   const table = new Table();

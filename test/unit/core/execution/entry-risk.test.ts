@@ -105,8 +105,8 @@ describe('EntryRisk.decide', () => {
     const event = audit.events[0]!;
     expect(event).toMatchObject({ accountId: 'acc-1', type: 'risk.accepted', at: T0, signalId: 'sig-1' });
     expect(event.message).toContain('50 BTC');
-    expect(event.data).toMatchObject({ intent: 'enter_long', symbol: BTC, equity: 10_000, price: 100, requestedLeverage: 5, amount: '50', leverage: 5, mode: 'percent', notional: 5000 });
-    expect((event.data?.checks as { check: string }[]).map((c) => c.check)).toContain('sizing');
+    expect(event.data).toMatchObject({ intent: 'enter_long', symbol: BTC, equity: '10000', price: 100, requestedLeverage: 5, amount: '50', leverage: 5, mode: 'percent', notional: '5000' });
+    expect(event.type === 'risk.accepted' ? event.data.checks.map((c) => c.check) : []).toContain('sizing');
   });
 
   it('uses the account’s own settings: size percent and maximum leverage', async () => {

@@ -1,6 +1,6 @@
 // The notifier's core: which audit events become messages and how they read, where they go (rules,
 // quiet hours), how bursts are packed, and how channel failures stay isolated and are retried.
-import type { AuditEvent } from '../../../../shared/core/domain/audit';
+import { readAuditEvent, type AuditEvent, type StoredAuditEvent } from '../../../../shared/core/domain/audit';
 import { batchMessages } from '../../../../shared/core/notify/batch';
 import type { NotifyConfig } from '../../../../shared/core/notify/config';
 import { notificationOf, renderNotification } from '../../../../shared/core/notify/from-audit';
@@ -9,13 +9,14 @@ import { ChannelRateLimitedError, type ChannelName, type Message, type Notificat
 import { Notifier, type HeldNotifications } from '../../../../shared/core/notify/notifier';
 
 const T = Date.UTC(2026, 10, 21, 12, 0, 0); // 12:00 UTC, 21:00 in Seoul
-const event = (type: AuditEvent['type'], message: string, data: Record<string, unknown> = {}, extra: Partial<AuditEvent> = {}): AuditEvent & { eventId: string } => ({ accountId: 'acc-1', type, at: T, message, data, eventId: `${T}#${type}#${Math.random()}`, ...extra });
+// Loose records, read as the stream and the repository read them (readAuditEvent).
+const event = (type: AuditEvent['type'], message: string, data: Record<string, unknown> = {}, extra: { signalId?: string } = {}): StoredAuditEvent => readAuditEvent({ accountId: 'acc-1', type, at: T, message, data, eventId: `${T}#${type}#${Math.random()}`, ...extra })!;
 
 describe('notificationOf: the events worth a message, with their numbers', () => {
   it('a closed trade says P&L and ROI with signs and units', () => {
-    const n = notificationOf(event('trade.closed', 'closed long BTC/USDT:USDT @ 66000: P&L 95.3 (1.47% ROI, fees 4.7)', { realizedPnl: 95.3, roiPct: 1.4662 }, { signalId: 'sig-9' }));
+    const n = notificationOf(event('trade.closed', 'closed long BTC/USDT:USDT @ 66000: P&L 95.3 (1.47% ROI, fees 4.7)', { symbol: 'BTC/USDT:USDT', realizedPnl: '95.3', roiPct: 1.4662 }, { signalId: 'sig-9' }));
     expect(n).toMatchObject({ kind: 'trade_closed', severity: 'info', title: 'Trade closed: +95.30 USDT (+1.47 %)', signalId: 'sig-9', accountId: 'acc-1' });
-    expect(notificationOf(event('trade.closed', 'closed', { realizedPnl: -12.5, roiPct: -3 }))).toMatchObject({ severity: 'warning', title: 'Trade closed: -12.50 USDT (-3.00 %)' });
+    expect(notificationOf(event('trade.closed', 'closed', { symbol: 'BTC/USDT:USDT', realizedPnl: '-12.5', roiPct: -3 }))).toMatchObject({ severity: 'warning', title: 'Trade closed: -12.50 USDT (-3.00 %)' });
   });
 
   it('a failed order names the domain code and the exchange code', () => {

@@ -36,7 +36,8 @@ function setup(answers: Record<string, (audit: AuditLog, s: Signal) => Promise<E
   return { handler, execute, appended, ...m };
 }
 
-const refused = (audit: AuditLog, s: Signal, code: string) => audit.append({ accountId: s.accountId, type: 'risk.refused', at: NOW, signalId: s.signalId, message: `entry refused: ${code}`, data: { code } });
+const entry = (s: Signal) => ({ intent: s.intent, symbol: s.symbol.unified, equity: '10000', price: 65_000, requestedLeverage: 5, checks: [] });
+const refused = (audit: AuditLog, s: Signal, code: string) => audit.append({ accountId: s.accountId, type: 'risk.refused', at: NOW, signalId: s.signalId, message: `entry refused: ${code}`, data: { ...entry(s), code, numbers: {} } });
 
 describe('executor handler: metrics', () => {
   it('counts the orders an executed signal placed, by exchange, and its signal → order latency', async () => {
@@ -121,7 +122,7 @@ describe('executor handler: metrics', () => {
   it('ignores audit events other than risk refusals', async () => {
     const { handler, docs } = setup({
       s1: async (audit, s) => {
-        await audit.append({ accountId: s.accountId, type: 'risk.accepted', at: NOW, signalId: s.signalId, message: 'ok', data: {} });
+        await audit.append({ accountId: s.accountId, type: 'risk.accepted', at: NOW, signalId: s.signalId, message: 'ok', data: { ...entry(s), amount: '0.01', leverage: 5, mode: 'percent', notional: '650' } });
         return { status: 'executed', summary: 'ok', orders: [], exchange: 'paper' };
       },
     });
