@@ -103,8 +103,11 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
   });
 }
 
-/** Paper accounts on the paper exchange; every live exchange through the ccxt adapter. */
-export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime): RoutingExchangeFactory {
+/**
+ * Paper accounts on the paper exchange; every live exchange through the ccxt adapter. `sleep` waits
+ * out a Retry-After (default setTimeout; tests record it instead).
+ */
+export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime, options: { sleep?: (ms: number) => Promise<void> } = {}): RoutingExchangeFactory {
   const live = liveExchangeBuilder({
     clock: runtime.clock,
     timeoutMs: env.EXCHANGE_TIMEOUT_MS,
@@ -112,6 +115,7 @@ export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime):
     maxRetryAfterMs: env.MAX_RETRY_AFTER_MS,
     testnetOnly: env.EXCHANGE_TESTNET === 'true',
     ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   return new RoutingExchangeFactory({ paper: runtime.paperExchange, binanceusdm: live, okx: live, bybit: live, bitget: live, upbit: live });
 }

@@ -26,14 +26,16 @@ async function secretValue(arn: string, region: string): Promise<string> {
   return out.SecretString.trim();
 }
 
-export async function buildChannels(env: NotifierEnv): Promise<NotificationChannel[]> {
+/** `sleep`: how Telegram's and Discord's retry_after is waited out (default setTimeout; tests record it). */
+export async function buildChannels(env: NotifierEnv, options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<NotificationChannel[]> {
   const channels: NotificationChannel[] = [];
+  const sleep = options.sleep ? { sleep: options.sleep } : {};
   const token = env.TELEGRAM_BOT_TOKEN ?? (env.TELEGRAM_BOT_TOKEN_SECRET_ARN ? await secretValue(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, env.AWS_REGION) : undefined);
   if (token && env.TELEGRAM_CHAT_IDS.length) {
-    channels.push(new TelegramChannel({ client: new TelegramBotClient({ token, ...(env.TELEGRAM_API_URL ? { baseUrl: env.TELEGRAM_API_URL } : {}) }), chatIds: env.TELEGRAM_CHAT_IDS }));
+    channels.push(new TelegramChannel({ client: new TelegramBotClient({ token, ...(env.TELEGRAM_API_URL ? { baseUrl: env.TELEGRAM_API_URL } : {}), ...sleep }), chatIds: env.TELEGRAM_CHAT_IDS }));
   }
   const discord = env.DISCORD_WEBHOOK_URL ?? (env.DISCORD_WEBHOOK_SECRET_ARN ? await secretValue(env.DISCORD_WEBHOOK_SECRET_ARN, env.AWS_REGION) : undefined);
-  if (discord) channels.push(new DiscordChannel({ webhookUrl: discord }));
+  if (discord) channels.push(new DiscordChannel({ webhookUrl: discord, ...sleep }));
   // Email: SES when a sender and recipients are set (it attaches the chart), else the SNS topic
   // (text and a link). One without the other is a mistake that would silently drop every email.
   if (Boolean(env.EMAIL_FROM) !== env.EMAIL_TO.length > 0) throw new ConfigError('invalid configuration: EMAIL_FROM and EMAIL_TO are set together or not at all');
@@ -43,11 +45,11 @@ export async function buildChannels(env: NotifierEnv): Promise<NotificationChann
   return channels;
 }
 
-export async function buildNotifier(env: NotifierEnv, options: { clock?: Clock; logger?: Logger; channels?: NotificationChannel[] } = {}): Promise<Notifier> {
+export async function buildNotifier(env: NotifierEnv, options: { clock?: Clock; logger?: Logger; channels?: NotificationChannel[]; sleep?: (ms: number) => Promise<void> } = {}): Promise<Notifier> {
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const logger = options.logger;
   return new Notifier({
-    channels: options.channels ?? (await buildChannels(env)),
+    channels: options.channels ?? (await buildChannels(env, options.sleep ? { sleep: options.sleep } : {})),
     config: parseNotifyConfig(env.NOTIFY_CONFIG),
     held: new DynamoHeldNotifications(db, tableName(env.STAGE, 'risk')),
     clock: options.clock ?? systemClock,

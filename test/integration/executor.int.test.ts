@@ -53,9 +53,17 @@ function paperOf(accountId: string): PaperExchange {
   return h.runtime.paperExchange({ accountId, settings: { paper: DEFAULT_PAPER_SETTINGS } } as Account);
 }
 
-/** An ExecuteSignal whose exchange can be wrapped to inject failures. */
-function executorWith(wrap: (paper: ExchangePort) => ExchangePort, repos = h.runtime.repos): ExecuteSignal {
-  const clock = { now: () => Date.now() };
+/** The executors' signal lease here. */
+const LEASE_MS = 200;
+/** A redelivery this much later finds the lease lapsed, as after the visibility timeout. */
+const AFTER_LEASE_MS = LEASE_MS + 50;
+
+/**
+ * An ExecuteSignal whose exchange can be wrapped to inject failures. `laterMs` starts its clock that
+ * far ahead of the wall clock: the Lambda container of a redelivery, without the wait for the lease.
+ */
+function executorWith(wrap: (paper: ExchangePort) => ExchangePort, { repos = h.runtime.repos, laterMs = 0 } = {}): ExecuteSignal {
+  const clock = { now: () => Date.now() + laterMs };
   const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock, lookupBackoffMs: [10, 20] });
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit: repos.audit, clock });
   return new ExecuteSignal({
@@ -69,7 +77,7 @@ function executorWith(wrap: (paper: ExchangePort) => ExchangePort, repos = h.run
     protection: new ProtectionManager({ sender, book, orders: repos.orders, audit: repos.audit, clock }),
     risk: buildEntryRisk(h.executorEnv, h.runtime),
     clock,
-    leaseMs: 200,
+    leaseMs: LEASE_MS,
   });
 }
 
@@ -112,8 +120,7 @@ test('case 12: the function dies after the exchange filled, before recording: th
 
   const failed = await execute(crashing, signal);
   expect(failed.batchItemFailures).toEqual([{ itemIdentifier: signal.signalId }]);
-  await new Promise((r) => setTimeout(r, 250)); // the lease lapses, as it would after the visibility timeout
-  const retry = await execute(executorWith((paper) => { const wrapped = bind(paper); return { ...wrapped, createOrder: async (req) => { creates++; return paper.createOrder(req); } }; }), signal);
+  const retry = await execute(executorWith((paper) => { const wrapped = bind(paper); return { ...wrapped, createOrder: async (req) => { creates++; return paper.createOrder(req); } }; }, { laterMs: AFTER_LEASE_MS }), signal);
 
   expect(retry.batchItemFailures).toEqual([]);
   expect(creates).toBe(1);
@@ -134,8 +141,7 @@ test('case 13: a crash after recording the intent, before sending: the retry sen
   expect((await execute(crashing, signal)).batchItemFailures).toHaveLength(1);
   const intent = await h.runtime.repos.orders.get(accountId, clientOrderIdFor(signal.signalId, 'open'));
   expect(intent?.status).toBe('intent');
-  await new Promise((r) => setTimeout(r, 250));
-  const ok = await execute(executorWith((paper) => ({ ...bind(paper), createOrder: async (req) => { sent.push(req.clientOrderId); return paper.createOrder(req); } })), signal);
+  const ok = await execute(executorWith((paper) => ({ ...bind(paper), createOrder: async (req) => { sent.push(req.clientOrderId); return paper.createOrder(req); } }), { laterMs: AFTER_LEASE_MS }), signal);
 
   expect(ok.batchItemFailures).toEqual([]);
   expect(sent).toEqual([clientOrderIdFor(signal.signalId, 'open')]);
@@ -163,7 +169,7 @@ test('case 15: with the database unavailable before sending, the message fails a
   const deadRepos = buildRepositories(dynamoClient({ stage: h.stage, region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }), h.stage);
   const store = new MemoryLedgerStore();
   const isolated = new PaperExchange({ accountId, store, prices: h.prices, markets: new StaticMarketCatalog(), settings: DEFAULT_PAPER_SETTINGS, clock: { now: () => Date.now() } });
-  const useCase = executorWith(() => isolated, deadRepos);
+  const useCase = executorWith(() => isolated, { repos: deadRepos });
 
   const result = await execute(useCase, signalFor(accountId, sid('dbdown')));
 

@@ -7,9 +7,8 @@ import type { RequestLogEntry } from '../../bin/local/fake-exchange/http';
 import type { AccountSettings, ExchangeId } from '../../shared/core/domain/account';
 import type { Signal } from '../../shared/core/signal/types';
 import { CreateAccount } from '../../shared/core/control/accounts';
-import type { ExecuteSignal } from '../../shared/core/execution/execute-signal';
 import { createHarness, type Harness } from './harness';
-import { deliver, LEASE_MS, sleep } from './live/helpers';
+import { AFTER_LEASE_MS, deliver, LEASE_MS, liveExecutor } from './live/helpers';
 
 export interface FakeServer {
   url: string;
@@ -74,14 +73,19 @@ export function keyOf<K extends FakeKey>(keys: readonly K[], apiKey: string): K 
 }
 
 /**
- * Delivers the signal as SQS does: again after the lease lapses while the executor reports the
- * message failed (at most `attempts` times). Returns how many deliveries it took.
+ * Delivers the signal as SQS does, to one executor (liveExecutor's: a warm container): again after
+ * the lease lapses while the executor reports the message failed (at most `attempts` times). The
+ * executor's clock moves past the lease instead of the test waiting for it. `sleep`: the adapters'
+ * Retry-After waits (live/helpers recordWaits). Returns how many deliveries it took.
  */
-export async function deliverLikeSqs(target: ExecuteSignal, signal: Signal, attempts = 3): Promise<number> {
+export async function deliverLikeSqs(h: Harness, signal: Signal, options: { attempts?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<number> {
+  const attempts = options.attempts ?? 3;
+  let laterMs = 0;
+  const target = liveExecutor(h, { clock: { now: () => h.runtime.clock.now() + laterMs }, ...(options.sleep ? { sleep: options.sleep } : {}) });
   for (let n = 1; n <= attempts; n++) {
     const result = await deliver(target, signal, `${signal.signalId}-${n}`);
     if (result.batchItemFailures.length === 0) return n;
-    await sleep(LEASE_MS + 50);
+    laterMs += AFTER_LEASE_MS;
   }
   throw new Error(`signal ${signal.signalId} still failing after ${attempts} deliveries`);
 }

@@ -12,7 +12,8 @@ export default async function globalSetup(): Promise<void> {
   });
   const endpoints = await new Promise<{ dynamoEndpoint: string; sqsEndpoint: string }>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`stand-ins did not start: ${out}`)), 30_000);
+    // tsx compiles the server first: on a loaded machine that alone can take most of a minute.
+    const timer = setTimeout(() => reject(new Error(`stand-ins did not start within 120 s: ${out}`)), 120_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));

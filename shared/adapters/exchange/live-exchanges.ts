@@ -18,6 +18,8 @@ export interface LiveExchangeOptions {
   maxRetryAfterMs?: number;
   /** a testnet stage: mainnet accounts are refused */
   testnetOnly?: boolean;
+  /** how a Retry-After is waited out; default setTimeout (tests record it instead of waiting) */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function liveExchangeBuilder(options: LiveExchangeOptions): AdapterBuilder {
@@ -41,6 +43,7 @@ export function liveExchangeBuilder(options: LiveExchangeOptions): AdapterBuilde
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.marketsTtlMs ? { marketsTtlMs: options.marketsTtlMs } : {}),
         ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
       });
       if (instances.size > 100) instances.clear();
       instances.set(key, adapter);

@@ -5,7 +5,7 @@
 // protects only that.
 import type { FakeBitgetFault, FakeBitgetFaultKind } from '../../../bin/local/fake-bitget';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { deliver, LEASE_MS, liveExecutor, sid, signalFor, sleep } from '../live/helpers';
+import { AFTER_LEASE_MS, deliver, laterClock, liveExecutor, sid, signalFor } from '../live/helpers';
 import { BITGET_BTC, BTC, orderPosts, PLACE_ORDER, requestsSince, START_PRICE, startBitgetSuite, type BitgetSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -20,12 +20,14 @@ afterEach(() => {
   s.fake.setPrice(BTC, START_PRICE);
 });
 
-/** Delivers as SQS does: again after the lease lapses while the executor reports the message failed. */
+/**
+ * Delivers as SQS does: again after the lease lapses while the executor reports the message failed,
+ * each time to a new container whose clock reads a lapsed lease later (no wait for the lease).
+ */
 async function deliverLikeSqs(signal: Parameters<typeof deliver>[1], attempts = 3): Promise<number> {
   for (let n = 1; n <= attempts; n++) {
-    const result = await deliver(liveExecutor(s.h), signal, `${signal.signalId}-${n}`);
+    const result = await deliver(liveExecutor(s.h, { clock: laterClock(s.h, (n - 1) * AFTER_LEASE_MS) }), signal, `${signal.signalId}-${n}`);
     if (result.batchItemFailures.length === 0) return n;
-    await sleep(LEASE_MS + 50);
   }
   throw new Error(`signal ${signal.signalId} still failing after ${attempts} deliveries`);
 }

@@ -5,7 +5,7 @@
 // same orderLinkId; a partial fill books what filled and protects only that.
 import type { FakeBybitFault, FakeBybitFaultKind } from '../../../bin/local/fake-bybit';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { liveExecutor, sid, signalFor } from '../live/helpers';
+import { sid, signalFor } from '../live/helpers';
 import { BTCUSDT, BYBIT_BTC, deliverLikeSqs, orderPosts, requestsSince, START_PRICE, startBybitSuite, type BybitSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -29,7 +29,7 @@ async function entryWith(name: string, fault: FakeBybitFaultKind) {
   const scripted: FakeBybitFault = { ...fault, match: ENTRY };
   s.fake.fault(scripted);
   const log = requestsSince(s.fake);
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
   const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
   const onExchange = s.fake.orders(apiKey);
   return {

@@ -46,7 +46,7 @@ test('an entry with a stop and two take-profits: market fill in coins, three red
   });
 
   const log = requestsSince(s.fake);
-  const deliveries = await deliverLikeSqs(liveExecutor(s.h), signal);
+  const deliveries = await deliverLikeSqs(s.h, signal);
 
   // Bybit answers a placement with ids only; the adapter reads the market fill back by orderLinkId,
   // so the entry and its protection complete in one delivery
@@ -85,7 +85,7 @@ test('the trailing stop is refused by Bybit\'s dialect (a position attribute the
   const signal = bybitSignal(accountId, 'bybittrail', { trailPct: 1.5 });
 
   const log = requestsSince(s.fake);
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
 
   // no trading-stop call: Bybit's trailing stop has no client id and no size
   expect(log().some((r) => r.path === '/v5/position/trading-stop')).toBe(false);

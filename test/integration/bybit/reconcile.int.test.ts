@@ -9,7 +9,7 @@ import type { CcxtExchange } from '../../../shared/adapters/exchange/ccxt-lib';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import { Big } from '../../../shared/core/domain/money';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
-import { liveExecutor, sid, signalFor } from '../live/helpers';
+import { sid, signalFor } from '../live/helpers';
 import { BTCUSDT, BYBIT_BTC, bybitKey, deliverLikeSqs, START_PRICE, startBybitSuite, type BybitSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -54,7 +54,7 @@ async function tradeByHand(apiKey: string, side: 'buy' | 'sell', qty: number, re
 
 test('a stop fired on Bybit is booked as a stop at the fake fill, not as a manual close', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('bybitstopfill'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitstopfill'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }));
   expect(stopStates(apiKey)).toEqual(['58800:Untriggered']);
 
   s.fake.setPrice(BTCUSDT, '58700'); // through the stop: the fake fires it at 58 700
@@ -72,7 +72,7 @@ test('a stop fired on Bybit is booked as a stop at the fake fill, not as a manua
 
 test('a position closed by hand is booked at the hand fill with its fee; the stop is cancelled; alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('bybithandclose'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybithandclose'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }));
   s.fake.setPrice(BTCUSDT, '61000');
   await tradeByHand(apiKey, 'sell', 0.016, true);
   expect(s.fake.position(apiKey, BTCUSDT).size).toBe('0');
@@ -100,7 +100,7 @@ test('a position closed by hand is booked at the hand fill with its fee; the sto
 
 test('funding paid on Bybit (execType Funding) is counted once by the risk check and carried into the trade', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('bybitfunding'), { symbol: BYBIT_BTC }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitfunding'), { symbol: BYBIT_BTC }));
   // a long pays a positive rate: 0.016 × 60 000 × 0.0001 = 0.096 USDT
   const [row] = s.fake.chargeFunding(BTCUSDT, '0.0001');
   expect(row).toMatchObject({ apiKey, execType: 'Funding', execFee: '0.096' });
@@ -115,10 +115,10 @@ test('funding paid on Bybit (execType Funding) is counted once by the risk check
 
 test('a close signal cancels the resting stop and target by orderLinkId and flattens with one reduce-only market order, booked at the fill', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('bybitcloseentry'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitcloseentry'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
   expect(stopStates(apiKey)).toEqual(['58800:Untriggered', '62400:Untriggered']);
 
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('bybitcloseexit'), { symbol: BYBIT_BTC, intent: 'close_long' }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitcloseexit'), { symbol: BYBIT_BTC, intent: 'close_long' }));
 
   expect(stopStates(apiKey)).toEqual(['58800:Deactivated', '62400:Deactivated']);
   const closes = s.fake.orders(apiKey).filter((o) => o.side === 'Sell' && o.stopOrderType === '');

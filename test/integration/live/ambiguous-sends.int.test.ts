@@ -6,7 +6,7 @@ import type { FaultSpec } from '../../../bin/local/fake-binance';
 import type { OrderRepository } from '../../../shared/core/ports/repositories';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { tableName } from '../../../shared/platform/resource-names';
-import { deliver, LEASE_MS, liveExecutor, orderPosts, requestsSince, sid, signalFor, sleep, startLiveSuite, type LiveSuite } from './helpers';
+import { AFTER_LEASE_MS, deliver, laterClock, liveExecutor, orderPosts, requestsSince, sid, signalFor, startLiveSuite, type LiveSuite } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -128,8 +128,8 @@ test('case 12: the function dies after the exchange filled, before recording: th
   const first = await deliver(liveExecutor(s.h, { orders: dying }), signal);
   expect(first.batchItemFailures).toEqual([{ itemIdentifier: signal.signalId }]);
   expect(await repo.get(accountId, clientOrderIdFor(signal.signalId, 'open'))).toMatchObject({ status: 'intent' });
-  await sleep(LEASE_MS + 50); // the lease lapses, as after the visibility timeout
-  const retry = await deliver(liveExecutor(s.h), signal, 'redelivery');
+  // the redelivery, after the lease lapsed (as after the visibility timeout)
+  const retry = await deliver(liveExecutor(s.h, { clock: laterClock(s.h, AFTER_LEASE_MS) }), signal, 'redelivery');
 
   expect(retry.batchItemFailures).toEqual([]);
   expect(orderPosts(log())).toHaveLength(1);

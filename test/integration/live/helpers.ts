@@ -7,7 +7,7 @@ import { CcxtExchangeAdapter } from '../../../shared/adapters/exchange/ccxt-exch
 import type { Account } from '../../../shared/core/domain/account';
 import type { ExchangePort, MarketInfo } from '../../../shared/core/ports/exchange';
 import type { OrderRepository } from '../../../shared/core/ports/repositories';
-import type { ExchangeFactory } from '../../../shared/core/ports/runtime';
+import type { Clock, ExchangeFactory } from '../../../shared/core/ports/runtime';
 import type { Signal, SymbolRef } from '../../../shared/core/signal/types';
 import { BookKeeper } from '../../../shared/core/execution/book-keeper';
 import { ExecuteSignal } from '../../../shared/core/execution/execute-signal';
@@ -23,8 +23,18 @@ export const START_BALANCE = 10_000;
 /** Keys seeded on the fake: each test trades on its own, so the fake's books never mix tests. */
 const KEYS = Array.from({ length: 24 }, (_, i) => ({ apiKey: `it-live-key-${i}`, secret: `it-live-secret-${i}`, usdt: START_BALANCE }));
 
-/** The executor's signal lease: a redelivery this long after a failed one finds it lapsed (as after the visibility timeout). */
+/** The executor's signal lease. */
 export const LEASE_MS = 300;
+/** A redelivery this long after a failed one finds the lease lapsed (as after the visibility timeout). */
+export const AFTER_LEASE_MS = LEASE_MS + 50;
+
+/**
+ * The harness's clock read `laterMs` ahead: the Lambda container of a redelivery that comes after
+ * the lease lapsed, without the test waiting for it (the lease is judged by the executor's clock).
+ */
+export function laterClock(h: Harness, laterMs: number): Clock {
+  return { now: () => h.runtime.clock.now() + laterMs };
+}
 
 export interface LiveSuite {
   fake: FakeBinance;
@@ -60,16 +70,20 @@ export interface ExecutorOptions {
   wrap?: (adapter: ExchangePort) => ExchangePort;
   orders?: OrderRepository;
   lookupBackoffMs?: number[];
+  /** the executor's clock (its lease, its records); default the harness's */
+  clock?: Clock;
+  /** how the adapters wait out a Retry-After; default setTimeout (see recordWaits) */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** ExecuteSignal as buildExecuteSignal composes it, with a fresh adapter cache: a new Lambda container. */
 export function liveExecutor(h: Harness, options: ExecutorOptions = {}): ExecuteSignal {
   const repos = h.runtime.repos;
-  const clock = h.runtime.clock;
+  const clock = options.clock ?? h.runtime.clock;
   const orders = options.orders ?? repos.orders;
   const sender = new OrderSender({ orders, audit: repos.audit, clock, lookupBackoffMs: options.lookupBackoffMs ?? [30, 60, 120] });
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders, audit: repos.audit, clock });
-  const factory = unthrottled(buildExchangeFactory(h.executorEnv, h.runtime));
+  const factory = unthrottled(buildExchangeFactory(h.executorEnv, h.runtime, options.sleep ? { sleep: options.sleep } : {}));
   const exchanges: ExchangeFactory = options.wrap
     ? { forAccount: async (account, credentials) => (options.wrap as (a: ExchangePort) => ExchangePort)(await factory.forAccount(account, credentials)) }
     : factory;
@@ -154,7 +168,15 @@ export function requestsSince(fake: FakeBinance): () => RequestLogEntry[] {
 
 export const orderPosts = (log: RequestLogEntry[]) => log.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A sleep port that waits for nothing and records each wait asked for, with the order posts the
+ * fake had seen by then (`ordersPosted`): what a Retry-After test asserts instead of the time
+ * between the requests.
+ */
+export function recordWaits(ordersPosted: () => number): { sleep: (ms: number) => Promise<void>; waits: Array<{ ms: number; ordersPosted: number }> } {
+  const waits: Array<{ ms: number; ordersPosted: number }> = [];
+  return { waits, sleep: async (ms) => void waits.push({ ms, ordersPosted: ordersPosted() }) };
+}
 
 /** True when `amount` is a whole number of `step`s (the fake's quantities are floats). */
 export const onStep = (amount: number, step: number): boolean => Math.abs(amount / step - Math.round(amount / step)) < 1e-9;

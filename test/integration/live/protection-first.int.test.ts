@@ -11,7 +11,7 @@ import type { OrderRecord } from '../../../shared/core/domain/order';
 import type { Signal } from '../../../shared/core/signal/types';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { buildExecuteSignal, type TradingRuntime } from '../../../shared/runtime/executor';
-import { BTC, deliver, LEASE_MS, sid, signalFor, sleep, startLiveSuite, type LiveSuite } from './helpers';
+import { AFTER_LEASE_MS, BTC, deliver, laterClock, sid, signalFor, startLiveSuite, type LiveSuite } from './helpers';
 
 /** One fake key per case: each case's entry, stop and target are alone on its fake account. */
 const KEYS = Array.from({ length: 80 }, (_, i) => ({ apiKey: `pf-key-${i}`, secret: `pf-secret-${i}`, usdt: 10_000 }));
@@ -71,11 +71,12 @@ function faulty<T extends object>(port: string, repo: T, faults: WriteFaults): T
   return wrapped as T;
 }
 
-function executorWith(faults: WriteFaults) {
+/** The executor as the Lambda builds it, over faulty repositories, its clock `laterMs` ahead. */
+function executorWith(faults: WriteFaults, laterMs = 0) {
   const repos = s.h.runtime.repos;
   const wrapped = { ...repos };
   for (const port of ['orders', 'positions', 'trades', 'audit', 'signals', 'risk', 'accounts'] as const) (wrapped as Record<string, unknown>)[port] = faulty(port, repos[port], faults);
-  const runtime: TradingRuntime = { ...s.h.runtime, repos: wrapped };
+  const runtime: TradingRuntime = { ...s.h.runtime, clock: laterClock(s.h, laterMs), repos: wrapped };
   return buildExecuteSignal(s.h.executorEnv, runtime, s.h.vault);
 }
 
@@ -86,12 +87,15 @@ async function newAccount(settings?: Parameters<LiveSuite['h']['createLiveAccoun
   return { accountId, apiKey: key.apiKey };
 }
 
-/** Delivers the signal as the queue would (again after the lease lapses) until it succeeds or the deliveries run out. */
+/**
+ * Delivers the signal as the queue would (again after the lease lapses) until it succeeds or the
+ * deliveries run out. Each redelivery's container reads its clock a lapsed lease later than the one
+ * before, instead of the test waiting for the lease.
+ */
 async function deliverUntilDone(signal: Signal, faults: WriteFaults): Promise<number> {
   for (let delivery = 1; delivery <= DELIVERIES; delivery++) {
-    const result = await deliver(executorWith(faults), signal);
+    const result = await deliver(executorWith(faults, (delivery - 1) * AFTER_LEASE_MS), signal);
     if (result.batchItemFailures.length === 0) return delivery;
-    await sleep(LEASE_MS + 50);
   }
   return DELIVERIES + 1;
 }

@@ -2,7 +2,7 @@
 // (case 21, docs/FAILURE_CASES.md): a short Retry-After is waited out, a long one returns the message to the
 // queue, and a 418 ban halts the account's trading until it ends, with an alert.
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { deliver, LEASE_MS, liveExecutor, orderPosts, requestsSince, sid, signalFor, sleep, startLiveSuite, type LiveSuite } from './helpers';
+import { AFTER_LEASE_MS, deliver, laterClock, liveExecutor, orderPosts, recordWaits, requestsSince, sid, signalFor, startLiveSuite, type LiveSuite } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -21,13 +21,15 @@ test('case 21: a 429 whose Retry-After fits the budget is waited out, then the s
   const signal = signalFor(accountId, sid('ratelimitshort'));
   s.fake.fault({ match: ORDER_POST, kind: 'rate-limit', retryAfterSec: 1 });
   const log = requestsSince(s.fake);
+  const { sleep, waits } = recordWaits(() => orderPosts(log()).length);
 
-  const result = await deliver(liveExecutor(s.h), signal);
+  const result = await deliver(liveExecutor(s.h, { sleep }), signal);
 
   expect(result.batchItemFailures).toEqual([]);
   const posts = orderPosts(log());
   expect(posts.map((r) => r.status)).toEqual([429, 200]);
-  expect((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  // the Retry-After (1 s) is waited between the refused post and the accepted one
+  expect(waits).toEqual([{ ms: 1000, ordersPosted: 1 }]);
   expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clientOrderId: clientOrderIdFor(signal.signalId, 'open'), status: 'FILLED' })]);
   expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executed' });
 });
@@ -37,11 +39,11 @@ test('case 21: a 429 with a Retry-After beyond the budget returns the message to
   const signal = signalFor(accountId, sid('ratelimitlong'));
   s.fake.fault({ match: ORDER_POST, kind: 'rate-limit', retryAfterSec: 30 });
   const log = requestsSince(s.fake);
-  const started = Date.now();
+  const { sleep, waits } = recordWaits(() => orderPosts(log()).length);
 
-  const result = await deliver(liveExecutor(s.h), signal);
+  const result = await deliver(liveExecutor(s.h, { sleep }), signal);
 
-  expect(Date.now() - started).toBeLessThan(5_000); // not waited in the function
+  expect(waits).toEqual([]); // not waited in the function
   expect(result.batchItemFailures).toEqual([{ itemIdentifier: signal.signalId }]);
   expect(orderPosts(log()).map((r) => r.status)).toEqual([429]);
   expect(s.fake.orders(apiKey)).toEqual([]);
@@ -49,8 +51,8 @@ test('case 21: a 429 with a Retry-After beyond the budget returns the message to
   expect(await s.h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'intent' });
   expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executing' });
 
-  await sleep(LEASE_MS + 50);
-  const retry = await deliver(liveExecutor(s.h), signal, 'redelivery');
+  // the redelivery, after the lease lapsed
+  const retry = await deliver(liveExecutor(s.h, { clock: laterClock(s.h, AFTER_LEASE_MS) }), signal, 'redelivery');
 
   expect(retry.batchItemFailures).toEqual([]);
   expect(orderPosts(log()).map((r) => r.status)).toEqual([429, 200]);

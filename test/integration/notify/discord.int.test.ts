@@ -7,13 +7,17 @@ import { DISCORD_WEBHOOK_TOKEN, startFakeDiscord, type FakeDiscord } from './dis
 import { everythingIn, numberedLines, PNG, PNG_SIGNATURE, rejectionOf } from './helpers';
 
 let discord: FakeDiscord;
+/** The waits the channel asked for (its sleep port), each with the posts Discord had seen by then: none is waited for real. */
+let waits: Array<{ ms: number; postsBefore: number }>;
 
 beforeEach(async () => {
   discord = await startFakeDiscord();
+  waits = [];
 });
 afterEach(() => discord.close());
 
-const channel = (options: Partial<DiscordChannelOptions> = {}) => new DiscordChannel({ webhookUrl: discord.webhookUrl, retryDelayMs: 20, ...options });
+const sleep = async (ms: number) => void waits.push({ ms, postsBefore: discord.posts().length });
+const channel = (options: Partial<DiscordChannelOptions> = {}) => new DiscordChannel({ webhookUrl: discord.webhookUrl, retryDelayMs: 20, sleep, ...options });
 
 test('a message is posted as JSON content, waited for, with mentions disabled', async () => {
   const text = 'ETH/USDT:USDT short closed: -12.50 USDT\n@everyone *not bold* _id_';
@@ -44,7 +48,8 @@ test('a 429 with a fractional retry_after is waited for, then the message is del
   const [limited, delivered] = discord.posts();
   expect(limited!.status).toBe(429);
   expect(delivered!.status).toBe(200);
-  expect(delivered!.at - limited!.at).toBeGreaterThanOrEqual(600);
+  // 0.6 s is waited between the limited post and the delivered one
+  expect(waits).toEqual([{ ms: 600, postsBefore: 1 }]);
   expect(discord.posts()).toHaveLength(2);
 });
 
@@ -55,6 +60,7 @@ test('a retry_after beyond maxRetryAfterMs is not waited: ChannelRateLimitedErro
 
   expect(error).toBeInstanceOf(ChannelRateLimitedError);
   expect(error).toMatchObject({ channel: 'discord', retryAfterMs: 12_345 });
+  expect(waits).toEqual([]);
   expect(discord.posts()).toHaveLength(1);
 });
 

@@ -24,12 +24,17 @@ beforeAll(async () => {
 afterAll(() => tg.close());
 beforeEach(() => {
   tg.clear();
+  waits = [];
   clock.t = Date.UTC(2026, 10, 21, 12, 0, 0);
 });
 
+/** The waits the channels asked for (their sleep port), each with the Telegram calls seen by then: none is waited for real. */
+let waits: Array<{ ms: number; callsBefore: number }> = [];
+const sleep = async (ms: number) => void waits.push({ ms, callsBefore: tg.calls().length });
+
 async function notifier(extra: Record<string, string> = {}) {
   const env = loadEnv(notifierEnvSchema, { STAGE: h.stage, AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: h.executorEnv.DYNAMODB_ENDPOINT, TELEGRAM_BOT_TOKEN: '123456:TEST-token-not-logged', TELEGRAM_CHAT_IDS: '4242', TELEGRAM_API_URL: tg.url, ...extra });
-  return createNotifierHandler(await buildNotifier(env, { clock }), silentLogger());
+  return createNotifierHandler(await buildNotifier(env, { clock, sleep }), silentLogger());
 }
 
 let seq = 0;
@@ -70,7 +75,8 @@ test('Telegram’s 429 retry_after is honoured: the message arrives once, after 
   await notify(stream([{ accountId: 'acc-n3', type: 'order.failed', at: at(), message: 'rejected: Margin is insufficient.', data: { code: 'INSUFFICIENT_MARGIN', exchangeCode: '-2019' } }]));
   const calls = tg.calls().filter((c) => c.method === 'sendMessage');
   expect(calls.map((c) => c.status)).toEqual([429, 200]);
-  expect((calls[1]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+  // the retry_after (1 s) is waited between the refused call and the accepted one
+  expect(waits).toEqual([{ ms: 1_000, callsBefore: 1 }]);
   expect(tg.messages().map((m) => m.text)).toEqual([expect.stringContaining('Order failed (INSUFFICIENT_MARGIN, exchange -2019)')]);
 });
 

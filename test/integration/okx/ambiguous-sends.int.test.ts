@@ -4,7 +4,7 @@
 // once under the same clOrdId; a partial fill books what filled and protects only that.
 import type { FakeOkxFault, FakeOkxFaultKind } from '../../../bin/local/fake-okx';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { liveExecutor, sid, signalFor } from '../live/helpers';
+import { sid, signalFor } from '../live/helpers';
 import { BTC_SWAP, deliverLikeSqs, OKX_BTC, orderPosts, requestsSince, START_PRICE, startOkxSuite, type OkxSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -27,7 +27,7 @@ async function entryWith(name: string, fault: FakeOkxFaultKind) {
   const scripted: FakeOkxFault = { ...fault, match: BATCH };
   s.fake.fault(scripted);
   const log = requestsSince(s.fake);
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
   const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
   return {
     log: log(),

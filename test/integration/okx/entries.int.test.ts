@@ -35,7 +35,7 @@ test('an entry with a stop and two take-profits: market fill in contracts, three
   });
 
   const log = requestsSince(s.fake);
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
 
   // one placement, however many deliveries it took (a redelivery looks the order up first)
   expect(orderPosts(log())).toHaveLength(1);
@@ -77,7 +77,7 @@ test('the trailing stop is a native move_order_stop (callbackRatio as a ratio) t
   const { accountId, apiKey } = await s.newAccount();
   const signal = okxSignal(accountId, 'okxtrail', { trailPct: 1.5 });
 
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
 
   const [trail] = s.fake.algoOrders(apiKey);
   expect(trail).toMatchObject({ ordType: 'move_order_stop', side: 'sell', callbackRatio: '0.015', sz: '1.66', reduceOnly: true, state: 'live' });

@@ -8,7 +8,7 @@ import type { CcxtExchange } from '../../../shared/adapters/exchange/ccxt-lib';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import { Big } from '../../../shared/core/domain/money';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
-import { liveExecutor, sid, signalFor } from '../live/helpers';
+import { sid, signalFor } from '../live/helpers';
 import { BTC_SWAP, deliverLikeSqs, OKX_BTC, okxKey, START_PRICE, startOkxSuite, type OkxSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -46,7 +46,7 @@ async function tradeByHand(apiKey: string, side: 'buy' | 'sell', contracts: numb
 
 test('a stop fired on OKX is booked as a stop at the fake fill (found through ordIdList), not as a manual close', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxstopfill'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxstopfill'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
   expect(algoStates(apiKey)).toEqual(['58800:live']);
 
   s.fake.setPrice(BTC_SWAP, '58700'); // through the stop: the fake fires it at 58 700
@@ -64,7 +64,7 @@ test('a stop fired on OKX is booked as a stop at the fake fill (found through or
 
 test('a position closed by hand is booked at the hand fill with its fee; the stop is cancelled; alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxhandclose'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxhandclose'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
   s.fake.setPrice(BTC_SWAP, '61000');
   await tradeByHand(apiKey, 'sell', 1.66, true);
   expect(s.fake.position(apiKey, BTC_SWAP).pos).toBe('0');
@@ -92,7 +92,7 @@ test('a position closed by hand is booked at the hand fill with its fee; the sto
 
 test('funding paid on OKX (bills-archive type 8) is counted once by the risk check and carried into the trade', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxfunding'), { symbol: OKX_BTC }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxfunding'), { symbol: OKX_BTC }));
   // a long pays a positive rate: 1.66 contracts × 0.01 × 60 000 × 0.0001 = 0.0996 USDT
   const [bill] = s.fake.chargeFunding(BTC_SWAP, '0.0001');
   expect(bill).toMatchObject({ apiKey, type: '8', subType: '173', balChg: '-0.0996' });
@@ -107,10 +107,10 @@ test('funding paid on OKX (bills-archive type 8) is counted once by the risk che
 
 test('a close signal cancels the resting stop and targets on OKX (cancel-algos) and flattens with one reduce-only market order', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxcloseentry'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxcloseentry'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
   expect(algoStates(apiKey)).toEqual(['58800:live', '62400:live']);
 
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxcloseexit'), { symbol: OKX_BTC, intent: 'close_long' }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxcloseexit'), { symbol: OKX_BTC, intent: 'close_long' }));
 
   expect(algoStates(apiKey)).toEqual(['58800:canceled', '62400:canceled']);
   const closes = s.fake.orders(apiKey).filter((o) => o.side === 'sell');
@@ -122,8 +122,8 @@ test('a close signal cancels the resting stop and targets on OKX (cancel-algos) 
 // had no fill, the delivery failed, the redelivery found the position flat and never booked the close.
 test('a close signal is booked: the trade closes at the fill with reason "signal"', async () => {
   const { accountId } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxclosebook1'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('okxclosebook2'), { symbol: OKX_BTC, intent: 'close_long' }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxclosebook1'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxclosebook2'), { symbol: OKX_BTC, intent: 'close_long' }));
   const [trade] = await trades(accountId);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'signal', exitPrice: '60000' });
 });

@@ -6,7 +6,7 @@
 // what filled. The 5xx are a gateway's (no Upbit body: Upbit documents none).
 import type { FakeUpbitFault, FakeUpbitFaultKind } from '../../../bin/local/fake-upbit';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { liveExecutor, sid, signalFor } from '../live/helpers';
+import { sid, signalFor } from '../live/helpers';
 import { deliverLikeSqs, KRW_BTC, orderPosts, requestsSince, START_PRICE, startUpbitSuite, UPBIT_BTC, type UpbitSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -29,7 +29,7 @@ async function entryWith(name: string, fault: FakeUpbitFaultKind) {
   const scripted: FakeUpbitFault = { ...fault, match: ORDERS };
   s.fake.fault(scripted);
   const log = requestsSince(s.fake);
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
   const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
   return {
     log: log(),

@@ -29,7 +29,7 @@ test('a market entry buys by its KRW cost (ord_type price) under our identifier 
   const signal = upbitSignal(accountId, 'upbitentry');
 
   const log = requestsSince(s.fake);
-  await deliverLikeSqs(liveExecutor(s.h), signal);
+  await deliverLikeSqs(s.h, signal);
 
   // one placement, however many deliveries it took (a redelivery looks the order up first)
   expect(orderPosts(log())).toHaveLength(1);

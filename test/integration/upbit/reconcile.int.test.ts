@@ -7,7 +7,7 @@ import { pointAtBaseUrl } from '../../../shared/adapters/exchange/ccxt-exchange'
 import type { CcxtExchange } from '../../../shared/adapters/exchange/ccxt-lib';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
-import { liveExecutor, sid, signalFor } from '../live/helpers';
+import { sid, signalFor } from '../live/helpers';
 import { deliverLikeSqs, KRW_BTC, START_PRICE, startUpbitSuite, UPBIT_BTC, upbitKey, type UpbitSuite } from './helpers';
 
 jest.setTimeout(40_000);
@@ -43,7 +43,7 @@ async function sellByHand(apiKey: string, volume: number) {
 // back to the last price (already coded there, flagged "estimated").
 test('a holding sold by hand in Upbit’s app is booked as a manual close at the fill price and alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('upbithandclose'), { symbol: UPBIT_BTC }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('upbithandclose'), { symbol: UPBIT_BTC }));
   s.fake.setPrice(KRW_BTC, '101000000');
   await sellByHand(apiKey, 0.01);
   expect(s.fake.balance(apiKey, 'BTC').balance).toBe('0');
@@ -65,10 +65,10 @@ test('a holding sold by hand in Upbit’s app is booked as a manual close at the
 // The fix: `createAnswersIdsOnly: true` in shared/adapters/exchange/dialects/upbit.ts.
 test('a close signal sells the holding with one market sell by volume, booked at the fake fill with reason "signal"', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('upbitclose1'), { symbol: UPBIT_BTC }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('upbitclose1'), { symbol: UPBIT_BTC }));
   s.fake.setPrice(KRW_BTC, '102000000');
 
-  await deliverLikeSqs(liveExecutor(s.h), signalFor(accountId, sid('upbitclose2'), { symbol: UPBIT_BTC, intent: 'close_long' }));
+  await deliverLikeSqs(s.h, signalFor(accountId, sid('upbitclose2'), { symbol: UPBIT_BTC, intent: 'close_long' }));
 
   const sells = s.fake.orders(apiKey).filter((o) => o.side === 'ask');
   expect(sells).toEqual([expect.objectContaining({ ordType: 'market', volume: '0.01', executedVolume: '0.01', state: 'done', paidFee: '510' })]);

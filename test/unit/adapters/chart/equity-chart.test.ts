@@ -4,8 +4,21 @@
 // font is looked for.
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type * as Vm from 'node:vm';
 import * as PImage from 'pureimage';
 import { equityAxis, fontCandidates, FONT_FILE, renderEquityChartPng, resolveFontPath, timeTicks } from '../../../../shared/adapters/chart/equity-chart';
+
+// pureimage reads Math and other globals in its per-pixel loops (text, PNG filters), and a global
+// read inside jest's module sandbox (a vm context) costs ≈ 150 ns against ≈ 1 ns in plain node: a
+// chart took 0.4–5 s here against 5–90 ms in node or Lambda, and this file 18 s (20 s under load).
+// So pureimage is loaded by node itself, outside the sandbox, as Lambda loads it: the same package
+// (bundled, built-in modules only), nothing of it replaced; the chart code under test still runs in
+// jest. Without a main module to load it through (jest started as ESM), jest loads it: slower, same.
+jest.mock('pureimage', () => {
+  const realProcess = jest.requireActual<typeof Vm>('node:vm').runInThisContext('process') as NodeJS.Process;
+  const resolved = require.resolve('pureimage');
+  return realProcess.mainModule ? (realProcess.mainModule.require(resolved) as unknown) : jest.requireActual('pureimage');
+});
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 4, 10, 15); // 2024-05-11 00:00 in Asia/Seoul
@@ -44,10 +57,7 @@ const hourly = (values: number[]) => values.map((equity, h) => ({ at: T0 + h * H
 /** a chart region away from the title and legend rows (y ≥ 44) */
 const inPlotRows = ([, y]: [number, number]) => y >= 44;
 
-// pureimage reads Math and other globals in its per-pixel loops, and a global lookup inside jest's
-// sandbox costs ≈ 150 ns (plain node: ≈ 1 ns), so a chart takes ≈ 2.5 s here against ≈ 35 ms in
-// node or Lambda. The charts are therefore drawn once per group, most of them small.
-jest.setTimeout(60_000);
+// The default chart is drawn once for its group, the others small: the size is what they do not test.
 
 describe('renderEquityChartPng: the default chart (800 × 400, a rising curve, two exits)', () => {
   let png: Uint8Array;
