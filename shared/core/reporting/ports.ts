@@ -1,8 +1,7 @@
 // What reporting needs from the outside: accounts, trades, equity snapshots and positions to read,
-// the audit trail, past prices (the buy-and-hold comparison), a chart renderer and store, the
-// notifier's dispatch, and the clock. Files in reporting/ import ports from here only.
-import type { PeriodReport } from './period-report';
-
+// the audit trail, past prices (the buy-and-hold comparison), a store for the chart, the notifier's
+// dispatch, and the clock. Files in reporting/ import ports from here only. (The chart renderer, a
+// function over the report's own types, stays in send-reports.ts: here it would make a cycle.)
 export type { AccountRepository, AuditLog, EquitySnapshot, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
 export type { Clock } from '../ports/runtime';
 
@@ -10,8 +9,6 @@ export type { Clock } from '../ports/runtime';
 export interface HistoricalPrices {
   priceAt(symbol: string, at: number): Promise<number | undefined>;
 }
-
-export type ChartRenderer = (points: PeriodReport['equityCurve'], options: { title: string; timeZone: string; trades: PeriodReport['exits'] }) => Promise<Uint8Array>;
 
 /**
  * Where a chart is kept for channels that cannot attach it: stores the bytes under `key` and

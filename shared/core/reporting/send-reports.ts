@@ -4,13 +4,15 @@
 // is given, the PNG is also uploaded and the attachment carries a link to it (for email, which
 // cannot attach files).
 import type { Account } from '../domain/account';
-import type { AccountRepository, AuditLog, ChartRenderer, ChartStore, Clock, HistoricalPrices, RiskStore, TradeRepository } from './ports';
+import type { AccountRepository, AuditLog, ChartStore, Clock, HistoricalPrices, RiskStore, TradeRepository } from './ports';
 import type { Attachment, Notification } from '../notify/types';
 import { computePeriodReport, renderReportText, type PeriodReport } from './period-report';
 import { tradingDay } from '../risk/trading-day';
 import type { DispatchReport, Notifier } from '../notify/notifier';
 
 export type ReportKind = 'daily' | 'weekly';
+
+export type ChartRenderer = (points: PeriodReport['equityCurve'], options: { title: string; timeZone: string; trades: PeriodReport['exits'] }) => Promise<Uint8Array>;
 
 /** The chart's key in the store: the account, the report kind and the period's first day in the report zone. */
 export function chartKey(accountId: string, kind: ReportKind, day: string): string {
