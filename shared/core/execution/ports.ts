@@ -38,6 +38,12 @@ export interface MarketStatsSource {
   peek(symbol: string): MarketStats | undefined;
 }
 
+/** A paper account's resting stops and targets (the paper exchange): the paper-tick job's port. */
+export interface TriggerSource {
+  /** Checks resting orders against current prices; returns the orders it filled. */
+  processPrice(): Promise<ExchangeOrder[]>;
+}
+
 /**
  * Conditional orders already read from the exchange in this run (client id → order, or undefined
  * when the exchange has none), so a second step of the same run does not ask again: each look-up
