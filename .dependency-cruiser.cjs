@@ -1,6 +1,61 @@
 // The dependency rule of docs/ARCHITECTURE.md, checked by `npm test` (npm run depcheck).
+
+// Layers inside shared/core: what each capability folder may import besides its own files.
+// Shared contracts (shared/core/ports/) are reached only through the folder's own ports.ts; a
+// dependency not listed here is a layering mistake (or a port that belongs in ports.ts). errors.ts
+// (the one error hierarchy) is open to every folder: whatever throws must say retryable or terminal.
+const CORE_LAYERS = {
+  indicators: ['domain'],
+  signal: ['domain', 'errors.ts'],
+  notify: ['domain'],
+  risk: ['domain', 'errors.ts', 'indicators', 'signal/types.ts', 'backtest/types.ts'],
+  strategies: ['domain', 'indicators', 'signal', 'backtest/types.ts'],
+  execution: ['domain', 'errors.ts', 'risk', 'signal'],
+  // The risk-check job books protective fills and re-arms stops with the executor's own
+  // ProtectionManager and BookKeeper: only through execution's public entry.
+  reconciliation: ['domain', 'errors.ts', 'risk', 'signal', 'execution/index.ts'],
+  backtest: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'execution/index.ts'],
+  control: ['domain', 'errors.ts', 'risk', 'signal', 'strategies', 'reporting'],
+  reporting: ['domain', 'errors.ts', 'risk', 'notify', 'control', 'backtest/types.ts'],
+};
+const escape = (text) => text.replace(/[.]/g, '\\.');
+const allowed = (folder, deps) => `^shared/core/(${[`${folder}/`, 'ports/', 'errors\\.ts$', ...deps.map((d) => (d.endsWith('.ts') ? `${escape(d)}$` : `${d}/`))].join('|')})`;
+const coreLayerRules = Object.entries(CORE_LAYERS).map(([folder, deps]) => ({
+  name: `core-layer-${folder}`,
+  comment: `shared/core/${folder} may import only ${deps.join(', ')} (and shared ports through its ports.ts)`,
+  severity: 'error',
+  from: { path: `^shared/core/${folder}/` },
+  to: { path: '^shared/core/', pathNot: allowed(folder, deps) },
+}));
+const CAPABILITIES = Object.keys(CORE_LAYERS).join('|');
+
 module.exports = {
   forbidden: [
+    ...coreLayerRules,
+    {
+      name: 'core-domain-imports-no-capability',
+      comment:
+        'domain is the vocabulary every capability shares: it imports no capability folder. Known debt, type-only and ' +
+        'listed here so nothing else joins them: Account.settings.risk (risk/config RiskOverrides), a subscription\'s ' +
+        'size and params (signal/types SizeSpec, strategies/types), the risk.accepted/refused audit payload (risk/types CheckRecord)',
+      severity: 'error',
+      from: { path: '^shared/core/domain/' },
+      to: { path: '^shared/core/', pathNot: '^shared/core/(domain/|errors\\.ts$|(risk/config|risk/types|signal/types|strategies/types)\\.ts$)' },
+    },
+    {
+      name: 'core-ports-through-own-ports-file',
+      comment: "a capability's files import the shared contracts (shared/core/ports/) only through their folder's ports.ts",
+      severity: 'error',
+      from: { path: `^shared/core/(${CAPABILITIES})/`, pathNot: '/ports\\.ts$' },
+      to: { path: '^shared/core/ports/' },
+    },
+    {
+      name: 'core-no-foreign-ports-file',
+      comment: "a folder's ports.ts says what THAT folder needs: no other folder imports it",
+      severity: 'error',
+      from: { path: '^shared/core/([^/]+)/' },
+      to: { path: '^shared/core/[^/]+/ports\\.ts$', pathNot: '^shared/core/$1/' },
+    },
     {
       name: 'core-is-pure',
       comment: 'shared/core holds domain logic: no adapters, platform, functions, AWS SDK, ccxt or I/O libraries',

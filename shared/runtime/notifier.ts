@@ -11,7 +11,7 @@ import { SesEmailChannel } from '../adapters/notify/ses-email-channel';
 import { SnsEmailChannel } from '../adapters/notify/sns-email-channel';
 import { TelegramBotClient } from '../adapters/notify/telegram-client';
 import { TelegramChannel } from '../adapters/notify/telegram-channel';
-import type { NotificationChannel } from '../core/notify/types';
+import type { NotificationChannel } from '../core/notify/ports';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import { Notifier } from '../core/notify/notifier';
 import type { Logger } from '@aws-lambda-powertools/logger';

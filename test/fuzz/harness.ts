@@ -10,7 +10,8 @@ import { DEFAULT_ACCOUNT_SETTINGS, type AccountSettings } from '../../shared/cor
 import type { DedupClaim, DedupRecord, SignalLedger } from '../../shared/core/ports/repositories';
 import type { Clock, SignalQueue } from '../../shared/core/ports/runtime';
 import type { Signal } from '../../shared/core/signal/types';
-import { AcceptWebhook, type AccountLookup, type WebhookLimits } from '../../shared/core/signal/accept-webhook';
+import { AcceptWebhook, type WebhookLimits } from '../../shared/core/signal/accept-webhook';
+import type { AccountLookup } from '../../shared/core/signal/ports';
 import { Metrics } from '../../shared/platform/metrics';
 
 /** 2023-11-14T22:13:20.000Z */

@@ -1,7 +1,7 @@
 // A symbol's price at a past moment from closed hourly candles: the close of the last candle
 // that ended by then (the report's buy-and-hold comparison). Undefined when there is none.
 import type { CandleSource } from '../../core/ports/candles';
-import type { HistoricalPrices } from '../../core/reporting/send-reports';
+import type { HistoricalPrices } from '../../core/reporting/ports';
 
 export class CandlePrices implements HistoricalPrices {
   constructor(private readonly candles: CandleSource) {}

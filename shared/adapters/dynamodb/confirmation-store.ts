@@ -3,7 +3,7 @@
 // the value, expiresAt (epoch ms, checked here) and ttl (epoch s, DynamoDB TTL removes leftovers).
 // `take` is a delete that returns the old item, so of two presses only one gets the value.
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConfirmationStore } from '../../core/control/telegram-commands';
+import type { ConfirmationStore } from '../../core/control/ports';
 
 export const CONFIRMATION_PARTITION = 'telegram';
 const itemKey = (key: string): string => `confirm#${key}`;

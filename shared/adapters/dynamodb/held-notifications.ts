@@ -2,7 +2,7 @@
 // ('notify#telegram'), sorted by time; DynamoDB TTL drops what nobody flushed within a week.
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelName, Notification } from '../../core/notify/types';
-import type { HeldNotifications } from '../../core/notify/notifier';
+import type { HeldNotifications } from '../../core/notify/ports';
 import { queryAll } from './query-all';
 
 const partition = (channel: ChannelName): string => `notify#${channel}`;

@@ -3,7 +3,8 @@
 // bytes written next to it so the PNG can be opened.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Message, NotificationChannel, Severity } from '../../core/notify/types';
+import type { NotificationChannel } from '../../core/notify/ports';
+import type { Message, Severity } from '../../core/notify/types';
 
 export interface ConsoleChannelOptions {
   /** JSON lines {at, severity, text, attachment?} are appended here; its folder is created */

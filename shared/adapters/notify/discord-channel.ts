@@ -2,7 +2,8 @@
 // as a multipart upload with the first part as its content. The webhook URL carries its own
 // secret (anyone holding it may post), so it never goes into an error or a log line.
 import { AdapterError, InvalidArgumentError } from '../../core/errors';
-import { ChannelRateLimitedError, type Message, type NotificationChannel } from '../../core/notify/types';
+import type { NotificationChannel } from '../../core/notify/ports';
+import { ChannelRateLimitedError, type Message } from '../../core/notify/types';
 import { splitText } from './telegram-channel';
 import { describeNetworkError } from './network-error';
 

@@ -8,7 +8,8 @@
 // Nothing here logs: no addresses, no subjects, no bodies, no attachment bytes.
 import { randomBytes } from 'node:crypto';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Attachment, Message, NotificationChannel } from '../../core/notify/types';
+import type { NotificationChannel } from '../../core/notify/ports';
+import type { Attachment, Message } from '../../core/notify/types';
 import { InvalidArgumentError } from '../../core/errors';
 
 export interface SesEmailChannelOptions {

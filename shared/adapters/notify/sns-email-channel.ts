@@ -4,7 +4,8 @@
 // body helps nobody and eats the 256 KB message limit). The link is a bearer URL: acceptable in
 // the owner's own email, and this channel never logs it.
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Message, NotificationChannel } from '../../core/notify/types';
+import type { NotificationChannel } from '../../core/notify/ports';
+import type { Message } from '../../core/notify/types';
 
 export interface SnsEmailChannelOptions {
   sns: SNSClient;

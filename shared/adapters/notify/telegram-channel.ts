@@ -2,7 +2,8 @@
 // parse mode, so `_`, `*` or `<` in symbols, ids and numbers are never taken for markup and never
 // make Telegram refuse the message). Long texts are cut at line boundaries; a chart goes as a
 // photo whose caption is the start of the text.
-import { ChannelRateLimitedError, type Message, type NotificationChannel } from '../../core/notify/types';
+import type { NotificationChannel } from '../../core/notify/ports';
+import { ChannelRateLimitedError, type Message } from '../../core/notify/types';
 import type { TelegramBotClient } from './telegram-client';
 import { InvalidArgumentError } from '../../core/errors';
 

@@ -7,7 +7,7 @@
 // long `expiresIn` is. The 7 days hold only for long-term credentials.
 import { GetObjectCommand, PutObjectCommand, type S3Client, type ServerSideEncryption } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ChartStore } from '../../core/reporting/send-reports';
+import type { ChartStore } from '../../core/reporting/ports';
 
 /** SigV4's longest presigned URL: 7 days. */
 export const CHART_URL_EXPIRES_SECONDS = 7 * 24 * 3600;

@@ -8,8 +8,8 @@
 // paths are checked against each other in test/unit/core/backtest/entry-sizing.test.ts.
 import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
-import type { MarketInfo } from '../ports/exchange';
-import { sizeEntry, sizeFromRisk } from '../execution/sizing';
+import type { MarketInfo } from './ports';
+import { sizeEntry, sizeFromRisk } from '../execution';
 import type { BacktestConfig, SkippedEntries } from './types';
 
 export type SkipReason = keyof SkippedEntries;

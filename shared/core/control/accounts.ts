@@ -15,8 +15,7 @@ import type { StoredAuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition, TradeRecord } from '../domain/trade';
-import type { AccountRepository, AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
-import type { Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault } from '../ports/runtime';
+import type { AccountRepository, AuditLog, Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, OrderRepository, PositionBook, TradeRepository } from './ports';
 import { hashToken } from '../signal/ids';
 
 export interface CreateAccountInput {

@@ -2,8 +2,7 @@
 // commands). Every input is checked before anything is stored; an error names the field.
 import type { Account } from '../domain/account';
 import { isStrategyTimeframe, STRATEGY_TIMEFRAMES, subscriptionId, type StrategySubscription } from '../domain/strategy-subscription';
-import type { AccountRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AccountRepository, Clock } from './ports';
 import { parseSize } from '../signal/schema';
 import { normalizeSymbol, SymbolFormatError } from '../signal/symbols';
 import { getStrategy, resolveParams } from '../strategies/registry';

@@ -8,32 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { Account } from '../domain/account';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
-import type { AccountRepository, AuditLog, EquitySnapshot, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AccountRepository, AuditLog, Clock, ConfirmationStore, EquitySnapshot, PositionBook, ReplyButton, RiskStore, TelegramReplies, TradeRepository } from './ports';
 import { SWITCH_NAMES } from '../risk/state';
 import type { AccountControl } from './account-control';
 import { AccountInputError } from './accounts';
 import type { RiskReport } from '../reporting/risk-report';
-
-/** One inline-keyboard button: `data` comes back in the callback query (Telegram: at most 64 bytes). */
-export interface ReplyButton {
-  text: string;
-  data: string;
-}
-
-/** Where the bot's answers go (the Bot API's sendMessage and answerCallbackQuery). */
-export interface TelegramReplies {
-  send(chatId: string, text: string, buttons?: ReplyButton[][]): Promise<void>;
-  /** stops the button's spinner; `text` shows as a short toast */
-  answer(callbackId: string, text?: string): Promise<void>;
-}
-
-/** One-time values with a lifetime: `take` returns a live value once and removes it (atomically). */
-export interface ConfirmationStore {
-  put(key: string, value: string, ttlMs: number): Promise<void>;
-  /** the value, once; undefined when unknown, already taken or expired */
-  take(key: string): Promise<string | undefined>;
-}
 
 /** The parts of a Telegram Update the bot reads (https://core.telegram.org/bots/api#update). */
 export interface TelegramUpdate {

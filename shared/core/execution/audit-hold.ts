@@ -3,7 +3,7 @@
 // that fails (a number DynamoDB refuses, a throttled table) or hangs must never stand between a
 // fill and its stop. Held events are written, in order, once the protection is armed (release).
 import type { AuditEvent, StoredAuditEvent } from '../domain/audit';
-import type { AuditLog } from '../ports/repositories';
+import type { AuditAppender, AuditLog } from './ports';
 
 /** An event that could not be written even after retries, with why. */
 export interface LostAuditEvent {
@@ -70,7 +70,7 @@ export function standIn(event: Pick<AuditEvent, 'accountId' | 'type' | 'at' | 's
 }
 
 /** undefined when written; else the last error's message. */
-export async function writeWithRetries(log: AuditLog, event: AuditEvent, attempts = ATTEMPTS): Promise<string | undefined> {
+export async function writeWithRetries(log: AuditAppender, event: AuditEvent, attempts = ATTEMPTS): Promise<string | undefined> {
   let last = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {

@@ -5,17 +5,15 @@ import { ConditionalConflictError } from '../errors';
 import { auditMoney, type AuditEventOf, type TradePayload } from '../domain/audit';
 import { settleCurrencyOf } from '../domain/currency';
 import type { OrderRecord } from '../domain/order';
-import type { ExchangeOrder } from '../ports/exchange';
 import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
 import type { BookPosition, Protection, TradeRecord } from '../domain/trade';
-import type { AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AuditAppender, Clock, ExchangeOrder, OrderRecords, PositionWrites, TradeWrites } from './ports';
 
 export interface BookKeeperDeps {
-  positions: PositionBook;
-  trades: TradeRepository;
-  orders: OrderRepository;
-  audit: AuditLog;
+  positions: PositionWrites;
+  trades: TradeWrites;
+  orders: Pick<OrderRecords, 'update'>;
+  audit: AuditAppender;
   clock: Clock;
 }
 

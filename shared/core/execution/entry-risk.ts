@@ -6,14 +6,11 @@ import { Big, toDecimal } from '../domain/money';
 import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
 import { SignalRejectedError } from '../errors';
-import type { MarketInfo } from '../ports/exchange';
-import type { AuditLog, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AuditAppender, Clock, MarketInfo, MarketStatsSource, PositionBook, RiskStore, TradeRepository } from './ports';
 import { accountRiskConfig } from '../risk/account-config';
 import type { RiskEngine } from '../risk/engine';
 import { emptyRiskState, type RiskState } from '../risk/state';
 import type { CorrelationCache } from '../risk/stats';
-import type { MarketStatsSource } from '../risk/stats-source';
 import type { OpenExposure } from '../risk/types';
 import type { PriceLevel, Signal } from '../signal/types';
 import { marketTime } from '../risk/market-time';
@@ -25,7 +22,7 @@ export interface EntryRiskDeps {
   stats: MarketStatsSource;
   correlations: CorrelationCache;
   engine: RiskEngine;
-  audit: AuditLog;
+  audit: AuditAppender;
   clock: Clock;
   /** market minutes per wall-clock minute (see RiskCheckDeps.marketSpeed) */
   marketSpeed?: number;

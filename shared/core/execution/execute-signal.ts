@@ -36,9 +36,7 @@ import { Big, floorToStep, roundToStep } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
-import { ExchangeBannedError, type ExchangePort, type ExchangePosition, type MarketInfo } from '../ports/exchange';
-import type { AccountRepository, AuditLog, OrderRepository, SignalLedger } from '../ports/repositories';
-import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
+import { ExchangeBannedError, type AccountReads, type AuditAppender, type Clock, type ExchangeFactory, type ExchangePort, type ExchangePosition, type ExecutionLedger, type KeyVault, type MarketInfo, type OrderRepository } from './ports';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
@@ -52,9 +50,9 @@ import { checkSlippage, type SlippagePolicy } from './slippage-guard';
 import { standIn, writeWithRetries, type AuditHold } from './audit-hold';
 
 export interface ExecuteSignalDeps {
-  accounts: AccountRepository;
-  ledger: SignalLedger;
-  audit: AuditLog;
+  accounts: AccountReads;
+  ledger: ExecutionLedger;
+  audit: AuditAppender;
   vault: KeyVault;
   exchanges: ExchangeFactory;
   sender: OrderSender;

@@ -7,16 +7,13 @@ import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../err
 import { auditMoney, type AuditEvent, type AuditPayloads, type ErrorDetails, type OrderRef } from '../domain/audit';
 import { Big } from '../domain/money';
 import { isConditional, type OrderRecord } from '../domain/order';
-import { DuplicateClientOrderIdError, RateLimitedError, type AccountReconciliation, type ExchangeOrder, type ExchangePosition, type OrderExecution, type OrderLookup, type OrderRequest } from '../ports/exchange';
+import { DuplicateClientOrderIdError, RateLimitedError, type AuditAppender, type Clock, type ExchangeOrder, type ExchangePosition, type OrderLookup, type OrderRecords, type OrderRequest, type SendingExchange } from './ports';
 
-/** What sending needs: the order calls, and the account's fills as proof before a resend. */
-export type SendingExchange = OrderExecution & Pick<AccountReconciliation, 'fetchMyTrades'>;
-import type { AuditLog, OrderRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+export type { SendingExchange } from './ports';
 
 export interface OrderSenderDeps {
-  orders: OrderRepository;
-  audit: AuditLog;
+  orders: OrderRecords;
+  audit: AuditAppender;
   clock: Clock;
   /** waits between look-ups after an ambiguous send (ms) */
   lookupBackoffMs?: readonly number[];

@@ -7,13 +7,12 @@ import { Big, floorToStep, roundToStep } from '../domain/money';
 import { isConditional, type OrderLeg, type OrderRecord, type OrderType, type PendingProtection } from '../domain/order';
 import type { BookPosition, PositionSide, Protection, ProtectiveOrderRef } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
-import type { ExchangeOrder, MarketInfo } from '../ports/exchange';
-import type { AuditLog, OrderRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AuditAppender, Clock, ExchangeOrder, MarketInfo, OrderReads, OrderRecords } from './ports';
 import { clientOrderIdFor } from '../signal/ids';
 import type { PriceLevel, Signal, TakeProfitLevel } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
-import { orderResultPatch, type OrderSender, type SendingExchange } from './order-sender';
+import { orderResultPatch, type OrderSender } from './order-sender';
+import type { SendingExchange } from './ports';
 
 export interface ProtectionSpec extends PendingProtection {
   sl?: PriceLevel;
@@ -95,8 +94,8 @@ export function planProtection(spec: ProtectionSpec, side: PositionSide, quantit
 export interface ProtectionManagerDeps {
   sender: OrderSender;
   book: BookKeeper;
-  orders: OrderRepository;
-  audit: AuditLog;
+  orders: Pick<OrderRecords, 'get' | 'update'>;
+  audit: AuditAppender;
   clock: Clock;
 }
 
@@ -105,13 +104,6 @@ export interface SyncReport {
   canceled: number;
   stopMoved: boolean;
 }
-
-/**
- * Conditional orders already read from the exchange in this run (client id → order, or undefined
- * when the exchange has none), so a second step of the same run does not ask again: each look-up
- * costs a request and rate-limit weight.
- */
-export type OrderReads = Map<string, ExchangeOrder | undefined>;
 
 export class ProtectionManager {
   constructor(private readonly deps: ProtectionManagerDeps) {}

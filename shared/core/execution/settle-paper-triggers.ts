@@ -2,23 +2,16 @@
 // each paper exchange to check its triggers and books what filled, exactly as the executor books
 // a market fill. Stops fire for paused and disabled accounts too: protection is never blocked.
 import type { Account } from '../domain/account';
-import type { ExchangeOrder } from '../ports/exchange';
-import type { AccountRepository, AuditLog, OrderRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AccountRepository, AuditAppender, Clock, ExchangeOrder, OrderRecords, TriggerSource } from './ports';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import { orderResultPatch } from './order-sender';
-
-export interface TriggerSource {
-  /** Checks resting orders against current prices; returns the orders it filled. */
-  processPrice(): Promise<ExchangeOrder[]>;
-}
 
 export interface SettlePaperTriggersDeps {
   accounts: Pick<AccountRepository, 'list'>;
   triggersFor: (account: Account) => TriggerSource;
-  orders: OrderRepository;
+  orders: Pick<OrderRecords, 'get' | 'update'>;
   book: BookKeeper;
-  audit: AuditLog;
+  audit: AuditAppender;
   clock: Clock;
 }
 

@@ -3,7 +3,7 @@
 import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import { floorToStep } from '../domain/money';
-import type { MarketInfo } from '../ports/exchange';
+import type { MarketInfo } from './ports';
 import type { SizeSpec } from '../signal/types';
 
 export interface SizingInput {

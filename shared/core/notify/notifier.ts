@@ -5,16 +5,8 @@
 import { batchMessages } from './batch';
 import type { NotifyConfig } from './config';
 import { isQuiet, route } from './routing';
-import type { Attachment, ChannelName, Notification, NotificationChannel } from './types';
-import type { Clock } from '../ports/runtime';
-
-/** Notifications waiting for a channel (quiet hours, throttling, a failed send). */
-export interface HeldNotifications {
-  hold(channel: ChannelName, notification: Notification): Promise<void>;
-  /** oldest first */
-  list(channel: ChannelName): Promise<Notification[]>;
-  release(channel: ChannelName, ids: readonly string[]): Promise<void>;
-}
+import type { Attachment, ChannelName, Notification } from './types';
+import type { Clock, HeldNotifications, NotificationChannel } from './ports';
 
 export interface NotifierDeps {
   channels: readonly NotificationChannel[];

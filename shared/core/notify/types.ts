@@ -1,5 +1,5 @@
 // The notifier's vocabulary: what happened (a Notification, made from an audit event or a job),
-// how it is written for a person (a Message), and where it goes (a channel). Channels are ports:
+// how it is written for a person (a Message), and where it goes (a channel: a port, ports.ts):
 // Telegram, SNS email, Discord webhook, and the console/file of the local stack.
 import { AdapterError } from '../errors';
 
@@ -63,12 +63,4 @@ export class ChannelRateLimitedError extends AdapterError {
     super(`${channel} rate limited: retry after ${retryAfterMs} ms`, 'RATE_LIMITED', true);
     this.name = 'ChannelRateLimitedError';
   }
-}
-
-export interface NotificationChannel {
-  readonly name: ChannelName;
-  /** the largest text one message may carry (Telegram 4,096; Discord 2,000) */
-  readonly maxTextLength: number;
-  /** Sends one message; honours the service's rate limits itself up to its own budget. */
-  send(message: Message): Promise<void>;
 }

@@ -10,19 +10,16 @@ import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen } from '../domain/trade-math';
-import type { ExchangePort, ExchangePosition, ExchangeTrade } from '../ports/exchange';
-import type { AuditLog, OrderRepository, PositionBook } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AuditAppender, Clock, ExchangePosition, ExchangeTrade, OrderRepository, PositionBook, ReconcilingExchange } from './ports';
 import { clientOrderIdFor } from '../signal/ids';
-import type { BookKeeper } from '../execution/book-keeper';
-import { refsOf, type ProtectionManager } from '../execution/protection';
+import { refsOf, type BookKeeper, type ProtectionManager } from '../execution';
 
 export interface ReconcileBookDeps {
   positions: Pick<PositionBook, 'list'>;
   orders: Pick<OrderRepository, 'listByAccount' | 'putIntent' | 'update' | 'get'>;
   book: BookKeeper;
   protection: ProtectionManager;
-  audit: AuditLog;
+  audit: AuditAppender;
   clock: Clock;
   /** an unbooked order younger than this keeps its symbol out of the reconciliation */
   inFlightMs: number;
@@ -44,7 +41,7 @@ export interface ReconcileFindings {
 export class ReconcileBook {
   constructor(private readonly deps: ReconcileBookDeps) {}
 
-  async run(accountId: string, exchange: ExchangePort, live: readonly ExchangePosition[]): Promise<ReconcileFindings> {
+  async run(accountId: string, exchange: ReconcilingExchange, live: readonly ExchangePosition[]): Promise<ReconcileFindings> {
     const findings: ReconcileFindings = { closedOutside: 0, reducedOutside: 0, external: 0, orphansCanceled: 0, inFlight: 0 };
     const now = this.deps.clock.now();
     const recent = await this.deps.orders.listByAccount(accountId, 200);
@@ -94,7 +91,7 @@ export class ReconcileBook {
   }
 
   /** True when a protective order of the position has filled on the exchange but is not booked yet. */
-  private async protectiveFillPending(exchange: ExchangePort, position: BookPosition): Promise<boolean> {
+  private async protectiveFillPending(exchange: ReconcilingExchange, position: BookPosition): Promise<boolean> {
     for (const ref of refsOf(position)) {
       const record = await this.deps.orders.get(position.accountId, ref.clientOrderId);
       if (record?.bookedAt) continue;
@@ -105,7 +102,7 @@ export class ReconcileBook {
   }
 
   /** Books the close the exchange made without us, at the fills it reports (else the last price). */
-  private async closedOutside(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, quantity: Big, why: string): Promise<void> {
+  private async closedOutside(exchange: ReconcilingExchange, position: BookPosition & { side: PositionSide }, quantity: Big, why: string): Promise<void> {
     const { accountId, symbol } = position;
     const exit = await this.exitFills(exchange, position, quantity);
     const record = this.syntheticRecord(accountId, symbol, `reconcile:${position.tradeId}:${position.version}`, 'reconcile', closingSide(position.side), quantity.toString(), position.leverage);
@@ -130,7 +127,7 @@ export class ReconcileBook {
   }
 
   /** The fills that closed the position outside the system: their volume-weighted price and fees. */
-  private async exitFills(exchange: ExchangePort, position: BookPosition & { side: PositionSide }, quantity: Big): Promise<{ price: string; fee: number; at: number; estimated: boolean }> {
+  private async exitFills(exchange: ReconcilingExchange, position: BookPosition & { side: PositionSide }, quantity: Big): Promise<{ price: string; fee: number; at: number; estimated: boolean }> {
     const ours = new Set(position.appliedOrderIds);
     let fills: ExchangeTrade[] = [];
     if (exchange.fetchMyTrades) {
@@ -162,7 +159,7 @@ export class ReconcileBook {
   }
 
   /** A position the system did not open: booked as an external trade so that limits count it. */
-  private async recordExternal(exchange: ExchangePort, accountId: string, held: ExchangePosition, current: BookPosition): Promise<void> {
+  private async recordExternal(exchange: ReconcilingExchange, accountId: string, held: ExchangePosition, current: BookPosition): Promise<void> {
     const record = this.syntheticRecord(accountId, held.symbol, `external:${held.symbol}:${current.version}`, 'external', held.side === 'long' ? 'buy' : 'sell', held.quantity, held.leverage);
     record.strategy = 'external';
     if (!(await this.claim(record))) return;
@@ -183,7 +180,7 @@ export class ReconcileBook {
   }
 
   /** Our resting stops/targets on a symbol the exchange holds nothing of: the position is gone, they must go too. */
-  private async cancelOrphans(exchange: ExchangePort, accountId: string, recent: readonly OrderRecord[], live: Map<string, ExchangePosition>, busy: Set<string>): Promise<number> {
+  private async cancelOrphans(exchange: ReconcilingExchange, accountId: string, recent: readonly OrderRecord[], live: Map<string, ExchangePosition>, busy: Set<string>): Promise<number> {
     const book = new Map((await this.deps.positions.list(accountId)).map((p) => [p.symbol, p]));
     let canceled = 0;
     for (const order of recent) {

@@ -8,15 +8,12 @@ import type { Account } from '../domain/account';
 import { applyFunding, isOpen } from '../domain/trade-math';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { ConditionalConflictError } from '../errors';
-import type { ExchangePort, ExchangePosition } from '../ports/exchange';
-import type { AccountRepository, AuditLog, OrderRepository, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
-import type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
+import type { AccountRepository, AuditLog, Clock, ExchangeFactory, ExchangePort, ExchangePosition, KeyVault, OrderReads, OrderRepository, PositionBook, RiskStore, TradeRepository } from './ports';
 import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
-import type { OrderReads, ProtectionManager } from '../execution/protection';
-import { refsOf, wantsStop } from '../execution/protection';
+import { refsOf, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
 export interface RiskCheckDeps {

@@ -21,7 +21,7 @@
 //   [from, to): opened before `to`, and still open or closed at/after `from`): (to / from − 1) × 100
 //   of its price, no costs, no leverage; their equal-weight mean; and the account's return minus
 //   that mean. Symbols without a positive `from` price are listed as missing and left out.
-import type { EquitySnapshot } from '../ports/repositories';
+import type { EquitySnapshot } from './ports';
 import type { TradeRecord } from '../domain/trade';
 import { Big, quote8 } from '../domain/money';
 import { tradingDay } from '../risk/trading-day';

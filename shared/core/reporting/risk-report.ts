@@ -2,8 +2,7 @@
 // kill switch, from the tables alone (the last equity the risk-check job read; no exchange call).
 import type { AccountStatus } from '../domain/account';
 import { isOpen } from '../domain/trade-math';
-import type { AccountRepository, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AccountRepository, Clock, PositionBook, RiskStore, TradeRepository } from './ports';
 import { accountRiskConfig } from '../risk/account-config';
 import type { RiskConfig, RiskOverrides } from '../risk/config';
 import { emptyRiskState, SWITCH_NAMES, type SwitchName, type SwitchState } from '../risk/state';

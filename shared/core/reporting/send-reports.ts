@@ -5,8 +5,7 @@
 // cannot attach files).
 import type { Account } from '../domain/account';
 import { toDecimal } from '../domain/money';
-import type { AuditLog, RiskStore, TradeRepository, AccountRepository } from '../ports/repositories';
-import type { Clock } from '../ports/runtime';
+import type { AccountRepository, AuditLog, ChartStore, Clock, HistoricalPrices, RiskStore, TradeRepository } from './ports';
 import type { Attachment, Notification } from '../notify/types';
 import { computePeriodReport, renderReportText, type PeriodReport } from './period-report';
 import { tradingDay } from '../risk/trading-day';
@@ -14,20 +13,7 @@ import type { DispatchReport, Notifier } from '../notify/notifier';
 
 export type ReportKind = 'daily' | 'weekly';
 
-/** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */
-export interface HistoricalPrices {
-  priceAt(symbol: string, at: number): Promise<number | undefined>;
-}
-
 export type ChartRenderer = (points: PeriodReport['equityCurve'], options: { title: string; timeZone: string; trades: PeriodReport['exits'] }) => Promise<Uint8Array>;
-
-/**
- * Where a chart is kept for channels that cannot attach it: stores the bytes under `key` and
- * returns a URL the owner can fetch it from (a presigned link: a bearer credential, never logged).
- */
-export interface ChartStore {
-  put(key: string, data: Uint8Array, contentType: string): Promise<string>;
-}
 
 /** The chart's key in the store: the account, the report kind and the period's first day in the report zone. */
 export function chartKey(accountId: string, kind: ReportKind, day: string): string {

@@ -9,7 +9,7 @@
 import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { TradeRecord } from '../domain/trade';
-import type { MarketInfo } from '../ports/exchange';
+import type { MarketInfo } from './ports';
 import type { SizeSpec } from '../signal/types';
 import type { SizingConfig } from './config';
 import { kellyEstimate } from './kelly';

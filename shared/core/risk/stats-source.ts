@@ -2,16 +2,9 @@
 // candles and kept per container for `ttlMs`: a signal reuses them instead of fetching candles,
 // and correlations computed from them stay cached until they change. A failed fetch is remembered
 // briefly too, so a candle outage costs one attempt per symbol per minute, not one per signal.
-import type { CandleSource } from '../ports/candles';
+import type { CandleSource } from './ports';
 import type { RiskConfig } from './config';
 import { computeMarketStats, type MarketStats } from './stats';
-
-export interface MarketStatsSource {
-  /** cached statistics, fetching them when stale; undefined when the market data is unavailable */
-  get(symbol: string, now: number): Promise<MarketStats | undefined>;
-  /** what is cached now, without fetching (the engine's synchronous lookup) */
-  peek(symbol: string): MarketStats | undefined;
-}
 
 interface Entry {
   stats: MarketStats | undefined;
@@ -27,7 +20,8 @@ export interface CachedMarketStatsOptions {
   failureTtlMs?: number;
 }
 
-export class CachedMarketStats implements MarketStatsSource {
+/** Implements execution's MarketStatsSource port (execution/ports.ts), structurally: risk sits below execution. */
+export class CachedMarketStats {
   private readonly cache = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<MarketStats | undefined>>();
 

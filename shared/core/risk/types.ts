@@ -3,7 +3,7 @@
 // amount) and records every answer, accepted or refused, with its numbers.
 import type { Big } from '../domain/money';
 import type { PositionSide } from '../domain/trade';
-import type { MarketInfo } from '../ports/exchange';
+import type { MarketInfo } from './ports';
 import type { RiskConfig } from './config';
 import type { CorrelationCache, MarketStats } from './stats';
 

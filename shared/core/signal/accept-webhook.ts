@@ -9,9 +9,7 @@ import {
   UnauthorizedError,
   type FieldIssue,
 } from '../errors';
-import type { Account } from '../domain/account';
-import type { SignalLedger } from '../ports/repositories';
-import type { Clock, SignalQueue } from '../ports/runtime';
+import type { AccountLookup, Clock, DedupLedger, SignalQueue } from './ports';
 import { canonicalJson, signalIdentity } from './ids';
 import { parseSignalBody } from './parse-body';
 import { validateSignalFields } from './schema';
@@ -39,14 +37,9 @@ export interface WebhookLimits {
 
 export type WebhookResult = EnqueueResult;
 
-/** What authentication needs of an account; the adapter may cache it briefly. */
-export interface AccountLookup {
-  get(accountId: string): Promise<Pick<Account, 'accountId' | 'webhookTokenHash' | 'status' | 'settings'> | undefined>;
-}
-
 export interface AcceptWebhookDeps {
   accounts: AccountLookup;
-  ledger: SignalLedger;
+  ledger: DedupLedger;
   queue: SignalQueue;
   clock: Clock;
   limits: WebhookLimits;

@@ -1,15 +1,14 @@
 // The one way a signal reaches the executor, shared by the webhook and the strategy runner: claim
 // the dedup record, send to the FIFO queue in the account#symbol group with the dedup key as the
 // deduplication id, then mark the record queued (keeping the message, so a lost one can be put back).
-import type { SignalLedger } from '../ports/repositories';
-import type { SignalQueue } from '../ports/runtime';
+import type { DedupLedger, SignalQueue } from './ports';
 import type { SignalIdentity } from './ids';
 import type { Signal } from './types';
 
 export type EnqueueResult = { outcome: 'queued'; signalId: string } | { outcome: 'duplicate'; signalId: string };
 
 export interface EnqueueDeps {
-  ledger: SignalLedger;
+  ledger: DedupLedger;
   queue: SignalQueue;
 }
 

@@ -6,7 +6,7 @@ import { TransientError } from '../../../shared/core/errors';
 import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage as LedgerMessage, SignalLedger, SignalRecord } from '../../../shared/core/ports/repositories';
 import type { Clock, SignalQueue } from '../../../shared/core/ports/runtime';
 import type { Signal } from '../../../shared/core/signal/types';
-import type { AccountLookup } from '../../../shared/core/signal/accept-webhook';
+import type { AccountLookup } from '../../../shared/core/signal/ports';
 
 /** 2023-11-14T22:13:20.000Z */
 export const T0 = 1_700_000_000_000;

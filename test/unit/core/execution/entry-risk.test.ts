@@ -4,7 +4,7 @@ import { SignalRejectedError } from '../../../../shared/core/errors';
 import { RiskEngine } from '../../../../shared/core/risk/engine';
 import { emptyRiskState, type RiskState } from '../../../../shared/core/risk/state';
 import { CorrelationCache, type MarketStats } from '../../../../shared/core/risk/stats';
-import type { MarketStatsSource } from '../../../../shared/core/risk/stats-source';
+import type { MarketStatsSource } from '../../../../shared/core/execution/ports';
 import type { Signal } from '../../../../shared/core/signal/types';
 import { EntryRisk, stopPriceOf, type EntryDecisionInput } from '../../../../shared/core/execution/entry-risk';
 import { T0 } from '../fakes';

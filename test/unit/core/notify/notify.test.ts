@@ -5,8 +5,9 @@ import { batchMessages } from '../../../../shared/core/notify/batch';
 import type { NotifyConfig } from '../../../../shared/core/notify/config';
 import { notificationOf, renderNotification } from '../../../../shared/core/notify/from-audit';
 import { channelsFor, isQuiet, route } from '../../../../shared/core/notify/routing';
-import { ChannelRateLimitedError, type ChannelName, type Message, type Notification, type NotificationChannel } from '../../../../shared/core/notify/types';
-import { Notifier, type HeldNotifications } from '../../../../shared/core/notify/notifier';
+import { ChannelRateLimitedError, type ChannelName, type Message, type Notification } from '../../../../shared/core/notify/types';
+import { Notifier } from '../../../../shared/core/notify/notifier';
+import type { HeldNotifications, NotificationChannel } from '../../../../shared/core/notify/ports';
 
 const T = Date.UTC(2026, 10, 21, 12, 0, 0); // 12:00 UTC, 21:00 in Seoul
 // Loose records, read as the stream and the repository read them (readAuditEvent).

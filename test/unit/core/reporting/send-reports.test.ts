@@ -4,7 +4,8 @@
 import type { Account } from '../../../../shared/core/domain/account';
 import type { Attachment, Notification } from '../../../../shared/core/notify/types';
 import type { DispatchReport } from '../../../../shared/core/notify/notifier';
-import { chartKey, SendReports, type ChartStore, type SendReportsDeps } from '../../../../shared/core/reporting/send-reports';
+import type { ChartStore } from '../../../../shared/core/reporting/ports';
+import { chartKey, SendReports, type SendReportsDeps } from '../../../../shared/core/reporting/send-reports';
 import { ManualClock } from '../fakes';
 import { MemoryAudit } from '../memory-repos';
 

@@ -1,0 +1,26 @@
+// What control needs from the outside: the account repository and the book to read, the risk
+// store (kill switches), the audit trail, the key vault and key checker (registration), the
+// signal ledger and queue (flatten sends close signals the normal way), the bot's reply channel and
+// its one-time confirmation store, and the clock. Files in control/ import ports from here only.
+export type { AccountRepository, AuditLog, EquitySnapshot, OrderRepository, PositionBook, RiskStore, SignalLedger, TradeRepository } from '../ports/repositories';
+export type { Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, SignalQueue } from '../ports/runtime';
+
+/** One inline-keyboard button: `data` comes back in the callback query (Telegram: at most 64 bytes). */
+export interface ReplyButton {
+  text: string;
+  data: string;
+}
+
+/** Where the bot's answers go (the Bot API's sendMessage and answerCallbackQuery). */
+export interface TelegramReplies {
+  send(chatId: string, text: string, buttons?: ReplyButton[][]): Promise<void>;
+  /** stops the button's spinner; `text` shows as a short toast */
+  answer(callbackId: string, text?: string): Promise<void>;
+}
+
+/** One-time values with a lifetime: `take` returns a live value once and removes it (atomically). */
+export interface ConfirmationStore {
+  put(key: string, value: string, ttlMs: number): Promise<void>;
+  /** the value, once; undefined when unknown, already taken or expired */
+  take(key: string): Promise<string | undefined>;
+}

@@ -1,0 +1,52 @@
+// What execution needs from the outside, and nothing more: the order half of the exchange (plus
+// the account's fills, the order sender's proof before a resend), the few repositories it writes,
+// the key vault, the clock, and the risk statistics. Files in execution/ import ports from here
+// only; the adapters satisfy these structurally through the shared contracts in ../ports/.
+import type { AccountReconciliation, ExchangeOrder, OrderExecution } from '../ports/exchange';
+import type { AccountRepository, AuditLog, OrderRepository, PositionBook, SignalLedger, TradeRepository } from '../ports/repositories';
+import type { MarketStats } from '../risk/stats';
+
+export type { AccountReconciliation, ExchangeOrder, ExchangePort, ExchangePosition, MarketInfo, OrderExecution, OrderLookup, OrderRequest } from '../ports/exchange';
+export { DuplicateClientOrderIdError, ExchangeBannedError, RateLimitedError } from '../ports/exchange';
+export type { AccountRepository, AuditLog, OrderRepository, PositionBook, RiskStore, SignalLedger, TradeRepository } from '../ports/repositories';
+export type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
+
+/** What sending needs: the order calls, and the account's fills as proof before a resend. */
+export type SendingExchange = OrderExecution & Pick<AccountReconciliation, 'fetchMyTrades'>;
+
+/** The audit trail as execution uses it: it only ever appends. */
+export type AuditAppender = Pick<AuditLog, 'append'>;
+
+/** The order records the sender and the protection keep: the intent, its outcome, a look-up. */
+export type OrderRecords = Pick<OrderRepository, 'putIntent' | 'update' | 'get'>;
+
+/** The book as the BookKeeper writes it: positions read and saved, trades read and written. */
+export type PositionWrites = Pick<PositionBook, 'get' | 'save'>;
+export type TradeWrites = Pick<TradeRepository, 'get' | 'put'>;
+
+/** The account reads and the halt an exchange ban sets, all the executor does with accounts. */
+export type AccountReads = Pick<AccountRepository, 'get' | 'setHalt'>;
+
+/** The executor's side of the signal ledger: lease, finish, read. */
+export type ExecutionLedger = Pick<SignalLedger, 'beginExecution' | 'finishExecution' | 'getSignal'>;
+
+/** Daily statistics per symbol for the risk checks (implemented by risk/stats-source.ts's CachedMarketStats). */
+export interface MarketStatsSource {
+  /** cached statistics, fetching them when stale; undefined when the market data is unavailable */
+  get(symbol: string, now: number): Promise<MarketStats | undefined>;
+  /** what is cached now, without fetching (the engine's synchronous lookup) */
+  peek(symbol: string): MarketStats | undefined;
+}
+
+/** A paper account's resting stops and targets (the paper exchange): the paper-tick job's port. */
+export interface TriggerSource {
+  /** Checks resting orders against current prices; returns the orders it filled. */
+  processPrice(): Promise<ExchangeOrder[]>;
+}
+
+/**
+ * Conditional orders already read from the exchange in this run (client id → order, or undefined
+ * when the exchange has none), so a second step of the same run does not ask again: each look-up
+ * costs a request and rate-limit weight.
+ */
+export type OrderReads = Map<string, ExchangeOrder | undefined>;

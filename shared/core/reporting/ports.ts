@@ -1,0 +1,19 @@
+// What reporting needs from the outside: accounts, trades, equity snapshots and positions to read,
+// the audit trail, past prices (the buy-and-hold comparison), a store for the chart, the notifier's
+// dispatch, and the clock. Files in reporting/ import ports from here only. (The chart renderer, a
+// function over the report's own types, stays in send-reports.ts: here it would make a cycle.)
+export type { AccountRepository, AuditLog, EquitySnapshot, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
+export type { Clock } from '../ports/runtime';
+
+/** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */
+export interface HistoricalPrices {
+  priceAt(symbol: string, at: number): Promise<number | undefined>;
+}
+
+/**
+ * Where a chart is kept for channels that cannot attach it: stores the bytes under `key` and
+ * returns a URL the owner can fetch it from (a presigned link: a bearer credential, never logged).
+ */
+export interface ChartStore {
+  put(key: string, data: Uint8Array, contentType: string): Promise<string>;
+}

@@ -1,0 +1,15 @@
+// What the signal path needs from the outside: the account's token hash and status, the dedup
+// side of the signal ledger, the FIFO queue and the clock. Files in signal/ import ports from
+// here only; the adapters satisfy these structurally through the shared contracts in ../ports/.
+import type { Account } from '../domain/account';
+import type { SignalLedger } from '../ports/repositories';
+
+export type { Clock, SignalQueue } from '../ports/runtime';
+
+/** What authentication needs of an account; the adapter may cache it briefly. */
+export interface AccountLookup {
+  get(accountId: string): Promise<Pick<Account, 'accountId' | 'webhookTokenHash' | 'status' | 'settings'> | undefined>;
+}
+
+/** The webhook side of the signal ledger: claim the dedup record, then mark it queued. */
+export type DedupLedger = Pick<SignalLedger, 'claimDedup' | 'markQueued'>;
