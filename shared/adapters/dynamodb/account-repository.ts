@@ -5,12 +5,15 @@ import type { StrategySubscription } from '../../core/domain/strategy-subscripti
 import type { AccountRepository } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { isConditionFailure } from './document-client';
+import type { DynamoTableAccess } from './table-access';
 
 /**
  * Reads one account: all the webhook needs, so its bundle carries none of the writes below (the
  * webhook is the latency-critical function and stays under its 300 KB budget).
  */
 export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem'] };
+
   constructor(protected readonly db: DynamoDBDocumentClient, protected readonly table: string) {}
 
   async get(accountId: string): Promise<Account | undefined> {
@@ -20,6 +23,9 @@ export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
 }
 
 export class DynamoAccountRepository extends DynamoAccountReader implements AccountRepository {
+  /** get (the reader's), create, the paginated list, the set* updates */
+  static override readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] };
+
   async create(account: Account): Promise<void> {
     try {
       await this.db.send(new PutCommand({ TableName: this.table, Item: account, ConditionExpression: 'attribute_not_exists(accountId)' }));

@@ -3,8 +3,12 @@ import type { BookPosition } from '../../core/domain/trade';
 import type { PositionBook } from '../../core/ports/repositories';
 import { putVersioned } from './document-client';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 export class DynamoPositionBook implements PositionBook {
+  /** a closed position stays as an item (versioned put): no UpdateItem, no DeleteItem */
+  static readonly tableAccess: DynamoTableAccess = { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async get(accountId: string, symbol: string): Promise<BookPosition | undefined> {

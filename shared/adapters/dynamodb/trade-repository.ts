@@ -4,8 +4,11 @@ import type { TradeRecord } from '../../core/domain/trade';
 import type { TradeRepository } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 export class DynamoTradeRepository implements TradeRepository {
+  static readonly tableAccess: DynamoTableAccess = { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async put(trade: TradeRecord): Promise<void> {
