@@ -22,28 +22,34 @@ export interface RepositoryAccess {
 
 export type RepositoryName =
   | 'DynamoAccountReader'
+  | 'DynamoAccountDirectory'
   | 'DynamoAccountRepository'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
   | 'DynamoOrderRepository'
   | 'DynamoPaperLedgerStore'
+  | 'DynamoPositionReader'
   | 'DynamoPositionBook'
   | 'DynamoRiskStore'
   | 'DynamoSignalLedger'
+  | 'DynamoTradeReader'
   | 'DynamoTradeRepository';
 
 export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
+  DynamoAccountDirectory: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] },
   DynamoAccountRepository: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
   DynamoOrderRepository: { table: 'orders', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
   DynamoPaperLedgerStore: { table: 'paper', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+  DynamoPositionReader: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoPositionBook: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] },
   DynamoRiskStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
   DynamoSignalLedger: { table: 'signals', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+  DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
 };
 
@@ -60,13 +66,14 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
   // shared/runtime/risk-check.ts
   riskCheck: ['DynamoAccountRepository', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore', 'DynamoRiskStore'],
   // shared/runtime/strategy-runner.ts
-  strategyRunner: ['DynamoAccountRepository', 'DynamoPositionBook', 'DynamoSignalLedger', 'DynamoAuditLog'],
+  strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
   // shared/runtime/notifier.ts: the audit events come from the table's stream (a grant of its own)
   notifier: ['DynamoHeldNotifications'],
   // shared/runtime/report.ts, with the notifier's held notifications
-  report: ['DynamoAccountRepository', 'DynamoTradeRepository', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoHeldNotifications'],
-  // shared/runtime/telegram-bot.ts
-  telegramBot: ['DynamoAccountRepository', 'DynamoPositionBook', 'DynamoTradeRepository', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoSignalLedger', 'DynamoConfirmationStore'],
+  report: ['DynamoAccountDirectory', 'DynamoTradeReader', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoHeldNotifications'],
+  // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl), so the full
+  // account repository (its create comes along: PutItem on accounts)
+  telegramBot: ['DynamoAccountRepository', 'DynamoPositionReader', 'DynamoTradeReader', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoSignalLedger', 'DynamoConfirmationStore'],
 };
 
 export interface TableGrant {
