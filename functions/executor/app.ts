@@ -12,6 +12,7 @@ import type { Intent, Signal } from '../../shared/core/signal/types';
 import type { ExecuteSignal, ExecutionOutcome } from '../../shared/core/execution/execute-signal';
 import { createLogger } from '../../shared/platform/logger';
 import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
+import { replaceRepositories } from '../../shared/runtime/repositories';
 
 export type ExecutorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -32,7 +33,7 @@ export class ExecutorMetrics {
   /** The runtime with its audit log observed: give the result to buildExecuteSignal. */
   observe<R extends { repos: { audit: AuditLog } }>(runtime: R): R {
     const audit = afterCall(runtime.repos.audit, 'append', (event) => this.audited(event));
-    return { ...runtime, repos: { ...runtime.repos, audit } } as R;
+    return { ...runtime, repos: replaceRepositories(runtime.repos, { audit }) };
   }
 
   audited(event: AuditEvent): void {

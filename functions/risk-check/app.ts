@@ -9,6 +9,7 @@ import type { AuditLog, EquitySnapshot, RiskStore } from '../../shared/core/port
 import type { RiskCheck, RiskCheckReport } from '../../shared/core/reconciliation/risk-check';
 import { createLogger } from '../../shared/platform/logger';
 import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
+import { replaceRepositories } from '../../shared/runtime/repositories';
 
 /**
  * What the risk check counts. The run's report has totals only; a trip (as opposed to an expiry or
@@ -23,7 +24,7 @@ export class RiskCheckMetrics {
   observe<R extends { repos: { audit: AuditLog; risk: RiskStore } }>(runtime: R): R {
     const audit = afterCall(runtime.repos.audit, 'append', (event) => this.audited(event));
     const risk = afterCall(runtime.repos.risk, 'putSnapshot', (snapshot) => this.snapshot(snapshot));
-    return { ...runtime, repos: { ...runtime.repos, audit, risk } } as R;
+    return { ...runtime, repos: replaceRepositories(runtime.repos, { audit, risk }) };
   }
 
   audited(event: AuditEvent): void {

@@ -10,10 +10,11 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
+import type { IamTableAction } from '../../shared/platform/table-access';
 import { bundlingFor, ESBUILD_TARGET, FUNCTION_RUNTIME } from './bundling';
 
-/** The DynamoDB item actions a function may be granted. Scan is here for the functions that list accounts (on that table only). */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Scan';
+/** The DynamoDB actions a role may be granted, as shared/platform/table-access.ts names them. */
+export type { TableAction } from '../../shared/platform/table-access';
 
 export interface SecureFunctionProps {
   /** handler file relative to projectRoot, e.g. functions/webhook/handler.ts */
@@ -108,11 +109,11 @@ export class SecureFunction extends Construct {
     });
   }
 
-  /** One statement: exactly these item actions on exactly this table (no index, no wildcard). */
-  grantTable(table: ITable, actions: readonly TableAction[]): void {
+  /** One statement: exactly these actions on exactly this table and the named indexes (no wildcard). */
+  grantTable(table: ITable, actions: readonly IamTableAction[], indexes: readonly string[] = []): void {
     if (actions.length === 0) return;
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...new Set(actions)].map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
+      new PolicyStatement({ actions: [...new Set(actions)], resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)] }),
     );
   }
 }

@@ -5,6 +5,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CandlePrices } from '../adapters/candles/candle-prices';
 import { renderEquityChartPng } from '../adapters/chart/equity-chart';
+import { DynamoAccountDirectory } from '../adapters/dynamodb/account-repository';
+import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
+import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
+import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { S3ChartStore } from '../adapters/s3/s3-chart-store';
 import type { CandleSource } from '../core/ports/candles';
 import { systemClock, type Clock } from '../core/ports/runtime';
@@ -12,24 +16,26 @@ import type { NotificationChannel } from '../core/notify/ports';
 import type { ChartStore } from '../core/reporting/ports';
 import { SendReports } from '../core/reporting/send-reports';
 import type { ReportEnv } from '../platform/notify-config';
+import { tableName } from '../platform/resource-names';
 import { buildNotifier } from './notifier';
-import { buildRepositories, dynamoClient } from './repositories';
+import { dynamoClient } from './repositories';
 import { buildCandleSource } from './strategy-runner';
 
 export async function buildSendReports(env: ReportEnv, options: { clock?: Clock; logger?: Logger; candles?: CandleSource; channels?: NotificationChannel[]; charts?: ChartStore } = {}): Promise<SendReports> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const charts = options.charts ?? (env.REPORTS_BUCKET ? new S3ChartStore({ s3: new S3Client({ region: env.AWS_REGION }), bucket: env.REPORTS_BUCKET }) : undefined);
-  const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
+  // Accounts and trades read-only: the job's role gets no write on them (shared/platform/table-access.ts).
+  const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const candles = options.candles ?? buildCandleSource(env, clock);
   return new SendReports({
-    accounts: repos.accounts,
-    trades: repos.trades,
-    risk: repos.risk,
+    accounts: new DynamoAccountDirectory(db, tableName(env.STAGE, 'accounts')),
+    trades: new DynamoTradeReader(db, tableName(env.STAGE, 'trades')),
+    risk: new DynamoRiskStore(db, tableName(env.STAGE, 'risk')),
     prices: new CandlePrices(candles),
     chart: (points, o) => renderEquityChartPng(points, { title: o.title, timeZone: o.timeZone, trades: o.trades }),
     notifier: await buildNotifier(env, { clock, ...(options.logger ? { logger: options.logger } : {}), ...(options.channels ? { channels: options.channels } : {}) }),
-    audit: repos.audit,
+    audit: new DynamoAuditLog(db, tableName(env.STAGE, 'audit')),
     clock,
     timeZone: env.REPORT_TIME_ZONE,
     ...(charts ? { charts } : {}),

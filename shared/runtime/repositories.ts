@@ -36,16 +36,58 @@ export function dynamoClient(target: DynamoTarget): DynamoDBDocumentClient {
   return createDocumentClient({ region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
 }
 
+/**
+ * The stage's repositories, each built on first use. A function's role may use exactly the tables
+ * of the repositories its wiring builds (shared/platform/table-access.ts, held to the wiring by
+ * test/unit/runtime/table-access.test.ts), so one a function never asks for must not be built:
+ * the paper-tick job takes six of these and has no access to the other two tables.
+ */
 export function buildRepositories(db: DynamoDBDocumentClient, stage: string): Repositories {
+  const once = <T>(make: () => T): (() => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const accounts = once(() => new DynamoAccountRepository(db, tableName(stage, 'accounts')));
+  const signals = once(() => new DynamoSignalLedger(db, tableName(stage, 'signals')));
+  const orders = once(() => new DynamoOrderRepository(db, tableName(stage, 'orders')));
+  const trades = once(() => new DynamoTradeRepository(db, tableName(stage, 'trades')));
+  const positions = once(() => new DynamoPositionBook(db, tableName(stage, 'positions')));
+  const audit = once(() => new DynamoAuditLog(db, tableName(stage, 'audit')));
+  const paper = once(() => new DynamoPaperLedgerStore(db, tableName(stage, 'paper')));
+  const risk = once(() => new DynamoRiskStore(db, tableName(stage, 'risk')));
   return {
     documentClient: db,
-    accounts: new DynamoAccountRepository(db, tableName(stage, 'accounts')),
-    signals: new DynamoSignalLedger(db, tableName(stage, 'signals')),
-    orders: new DynamoOrderRepository(db, tableName(stage, 'orders')),
-    trades: new DynamoTradeRepository(db, tableName(stage, 'trades')),
-    positions: new DynamoPositionBook(db, tableName(stage, 'positions')),
-    audit: new DynamoAuditLog(db, tableName(stage, 'audit')),
-    paper: new DynamoPaperLedgerStore(db, tableName(stage, 'paper')),
-    risk: new DynamoRiskStore(db, tableName(stage, 'risk')),
+    get accounts() {
+      return accounts();
+    },
+    get signals() {
+      return signals();
+    },
+    get orders() {
+      return orders();
+    },
+    get trades() {
+      return trades();
+    },
+    get positions() {
+      return positions();
+    },
+    get audit() {
+      return audit();
+    },
+    get paper() {
+      return paper();
+    },
+    get risk() {
+      return risk();
+    },
   };
+}
+
+/**
+ * The repositories with some replaced (a wrapped audit log, say) and the others left as they are:
+ * not yet built stays not built, which a spread (`{ ...repos }`) would undo by reading every one.
+ */
+export function replaceRepositories<T extends object>(repos: T, replaced: Partial<T>): T {
+  return Object.defineProperties({} as T, { ...Object.getOwnPropertyDescriptors(repos), ...Object.getOwnPropertyDescriptors(replaced) });
 }

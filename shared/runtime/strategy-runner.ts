@@ -1,11 +1,11 @@
-// The strategy runner's wiring: the four tables it touches, the signal queue, and its candle
+// The strategy runner's wiring: the four tables it touches (accounts and positions read-only), the signal queue, and its candle
 // source (an exchange's public candles in the cloud, the replayed files locally).
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CcxtCandleSource } from '../adapters/candles/ccxt-candle-source';
 import { ReplayCandleSource } from '../adapters/candles/replay-candle-source';
-import { DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import { DynamoAccountDirectory } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
-import { DynamoPositionBook } from '../adapters/dynamodb/position-book';
+import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { StaticMarketCatalog } from '../adapters/paper/markets';
 import { ReplayPriceSource } from '../adapters/prices/replay-price-source';
@@ -33,8 +33,8 @@ export function buildRunStrategies(env: StrategyRunnerEnv, clock: Clock = system
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   return new RunStrategies({
-    accounts: new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
-    positions: new DynamoPositionBook(db, tableName(env.STAGE, 'positions')),
+    accounts: new DynamoAccountDirectory(db, tableName(env.STAGE, 'accounts')),
+    positions: new DynamoPositionReader(db, tableName(env.STAGE, 'positions')),
     ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     audit: new DynamoAuditLog(db, tableName(env.STAGE, 'audit')),

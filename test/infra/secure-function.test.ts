@@ -88,7 +88,7 @@ describe('SecureFunction', () => {
 
   it('grants exactly the listed item actions on exactly the given table', () => {
     const { stack, table, subject, template } = setUp();
-    subject.grantTable(table, ['GetItem', 'PutItem', 'GetItem']);
+    subject.grantTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:GetItem']);
     const tableGrants = grants(roleStatements(template(), stack, subject.role)).filter((g) => g.action.startsWith('dynamodb:'));
 
     expect(tableGrants.map((g) => g.action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);

@@ -5,12 +5,15 @@ import type { StrategySubscription } from '../../core/domain/strategy-subscripti
 import type { AccountRepository } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { isConditionFailure } from './document-client';
+import type { DynamoTableAccess } from './table-access';
 
 /**
  * Reads one account: all the webhook needs, so its bundle carries none of the writes below (the
  * webhook is the latency-critical function and stays under its 300 KB budget).
  */
 export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem'] };
+
   constructor(protected readonly db: DynamoDBDocumentClient, protected readonly table: string) {}
 
   async get(accountId: string): Promise<Account | undefined> {
@@ -19,15 +22,9 @@ export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
   }
 }
 
-export class DynamoAccountRepository extends DynamoAccountReader implements AccountRepository {
-  async create(account: Account): Promise<void> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: account, ConditionExpression: 'attribute_not_exists(accountId)' }));
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${account.accountId} exists`);
-      throw error;
-    }
-  }
+/** Reads and lists accounts: the scheduled jobs that only go through them (no write reaches the role). */
+export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<AccountRepository, 'get' | 'list'> {
+  static override readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] };
 
   async list(): Promise<Account[]> {
     // Accounts are few (one owner's exchange accounts): a paginated scan is the right tool.
@@ -39,6 +36,20 @@ export class DynamoAccountRepository extends DynamoAccountReader implements Acco
       start = out.LastEvaluatedKey;
     } while (start);
     return items.sort((a, b) => a.createdAt - b.createdAt);
+  }
+}
+
+export class DynamoAccountRepository extends DynamoAccountDirectory implements AccountRepository {
+  /** get and list (the directory's), create, the set* updates */
+  static override readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] };
+
+  async create(account: Account): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: account, ConditionExpression: 'attribute_not_exists(accountId)' }));
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${account.accountId} exists`);
+      throw error;
+    }
   }
 
   async setWebhookTokenHash(accountId: string, tokenHash: string, at: number): Promise<void> {

@@ -3,9 +3,12 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readAuditEvent, type AuditEvent, type StoredAuditEvent } from '../../core/domain/audit';
 import type { AuditLog } from '../../core/ports/repositories';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 /** Append-only: every event gets a new time-ordered key and the write refuses to overwrite. */
 export class DynamoAuditLog implements AuditLog {
+  static readonly tableAccess: DynamoTableAccess = { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async append(event: AuditEvent): Promise<void> {

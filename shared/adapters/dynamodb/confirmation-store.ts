@@ -4,11 +4,14 @@
 // `take` is a delete that returns the old item, so of two presses only one gets the value.
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConfirmationStore } from '../../core/control/ports';
+import type { DynamoTableAccess } from './table-access';
 
 export const CONFIRMATION_PARTITION = 'telegram';
 const itemKey = (key: string): string => `confirm#${key}`;
 
 export class DynamoConfirmationStore implements ConfirmationStore {
+  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly now: () => number = () => Date.now()) {}
 
   async put(key: string, value: string, ttlMs: number): Promise<void> {

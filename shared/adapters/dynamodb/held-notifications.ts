@@ -4,12 +4,15 @@ import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import type { ChannelName, Notification } from '../../core/notify/types';
 import type { HeldNotifications } from '../../core/notify/ports';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 const partition = (channel: ChannelName): string => `notify#${channel}`;
 const itemKey = (n: Notification): string => `held#${String(Math.max(0, Math.floor(n.at))).padStart(13, '0')}#${n.id}`;
 const WEEK_S = 7 * 86_400;
 
 export class DynamoHeldNotifications implements HeldNotifications {
+  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async hold(channel: ChannelName, notification: Notification): Promise<void> {

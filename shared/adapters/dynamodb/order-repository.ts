@@ -4,8 +4,11 @@ import type { OrderRepository, PutIntentResult } from '../../core/ports/reposito
 import { isConditionFailure, setExpression } from './document-client';
 import { queryAll } from './query-all';
 import { TransientError } from '../../core/errors';
+import type { DynamoTableAccess } from './table-access';
 
 export class DynamoOrderRepository implements OrderRepository {
+  static readonly tableAccess: DynamoTableAccess = { table: 'orders', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async putIntent(order: OrderRecord): Promise<PutIntentResult> {

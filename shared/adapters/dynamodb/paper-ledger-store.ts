@@ -4,11 +4,15 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { PaperLedgerStore, PaperOrder, PaperState } from '../../core/ports/paper';
 import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 const STATE = 'state';
 const orderKey = (clientOrderId: string): string => `o#${clientOrderId}`;
 
 export class DynamoPaperLedgerStore implements PaperLedgerStore {
+  /** updates are whole-item puts (saveState versioned, updateOrder): no UpdateItem */
+  static readonly tableAccess: DynamoTableAccess = { table: 'paper', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async getState(accountId: string): Promise<PaperState | undefined> {

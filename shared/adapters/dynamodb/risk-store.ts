@@ -6,6 +6,7 @@ import type { EquitySnapshot, RiskStore } from '../../core/ports/repositories';
 import type { RiskState } from '../../core/risk/state';
 import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 const STATE = 'state';
 const LEASE = 'lease';
@@ -17,6 +18,8 @@ export interface RiskStoreOptions {
 }
 
 export class DynamoRiskStore implements RiskStore {
+  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] };
+
   private readonly retentionMs: number;
 
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, options: RiskStoreOptions = {}) {

@@ -5,10 +5,13 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage, SignalLedger, SignalRecord } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
 const dedupSk = (dedupKey: string): string => `d#${dedupKey}`;
 
 export class DynamoSignalLedger implements SignalLedger {
+  static readonly tableAccess: DynamoTableAccess = { table: 'signals', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] };
+
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async claimDedup(record: DedupRecord, now: number): Promise<DedupClaim> {

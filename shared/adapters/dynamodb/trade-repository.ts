@@ -4,9 +4,27 @@ import type { TradeRecord } from '../../core/domain/trade';
 import type { TradeRepository } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
+import type { DynamoTableAccess } from './table-access';
 
-export class DynamoTradeRepository implements TradeRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+/** Reads trades: the report and the bot, which never book one. */
+export class DynamoTradeReader implements Pick<TradeRepository, 'get' | 'listByAccount'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] };
+
+  constructor(protected readonly db: DynamoDBDocumentClient, protected readonly table: string) {}
+
+  async get(accountId: string, tradeId: string): Promise<TradeRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, tradeId }, ConsistentRead: true }));
+    return out.Item as TradeRecord | undefined;
+  }
+
+  async listByAccount(accountId: string, limit = 200): Promise<TradeRecord[]> {
+    // Trade ids start with the opening time, so the sort key orders them: newest first.
+    return queryAll<TradeRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+  }
+}
+
+export class DynamoTradeRepository extends DynamoTradeReader implements TradeRepository {
+  static override readonly tableAccess: DynamoTableAccess = { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] };
 
   async put(trade: TradeRecord): Promise<void> {
     // Trades are derived state keyed by their opening order: rewriting the same content is harmless.
@@ -20,15 +38,5 @@ export class DynamoTradeRepository implements TradeRepository {
       if (isConditionFailure(error)) throw new ConditionalConflictError(`trade ${trade.tradeId} changed since ${expectedUpdatedAt}`);
       throw error;
     }
-  }
-
-  async get(accountId: string, tradeId: string): Promise<TradeRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, tradeId }, ConsistentRead: true }));
-    return out.Item as TradeRecord | undefined;
-  }
-
-  async listByAccount(accountId: string, limit = 200): Promise<TradeRecord[]> {
-    // Trade ids start with the opening time, so the sort key orders them: newest first.
-    return queryAll<TradeRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
   }
 }

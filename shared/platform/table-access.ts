@@ -1,0 +1,99 @@
+// Which DynamoDB actions each function's role gets, as plain data infra can read: per repository
+// the table and actions it declares (its static `tableAccess` in shared/adapters/dynamodb), per
+// function the repositories its runtime builder (shared/runtime) builds. A role is granted the
+// union, nothing else. Both halves are checked, so neither can drift from the code:
+// - test/unit/adapters/dynamodb/table-access.test.ts: each repository's declaration equals the
+//   commands its methods send;
+// - test/unit/runtime/table-access.test.ts: REPOSITORY_ACCESS equals those declarations, and
+//   FUNCTION_REPOSITORIES equals what each function's wiring builds;
+// - test/infra/table-grants.test.ts: each synthesized role holds exactly the union.
+import type { TableName } from './resource-names';
+
+/** DynamoDB's item and query APIs as IAM names them (transactions are authorised per item). */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+export type IamTableAction = `dynamodb:${TableAction}`;
+
+export interface RepositoryAccess {
+  table: TableName;
+  actions: readonly IamTableAction[];
+  /** secondary indexes it queries (none today: no table has one) */
+  indexes?: readonly string[];
+}
+
+export type RepositoryName =
+  | 'DynamoAccountReader'
+  | 'DynamoAccountDirectory'
+  | 'DynamoAccountRepository'
+  | 'DynamoAuditLog'
+  | 'DynamoConfirmationStore'
+  | 'DynamoHeldNotifications'
+  | 'DynamoOrderRepository'
+  | 'DynamoPaperLedgerStore'
+  | 'DynamoPositionReader'
+  | 'DynamoPositionBook'
+  | 'DynamoRiskStore'
+  | 'DynamoSignalLedger'
+  | 'DynamoTradeReader'
+  | 'DynamoTradeRepository';
+
+export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
+  DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
+  DynamoAccountDirectory: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] },
+  DynamoAccountRepository: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] },
+  DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
+  DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+  DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
+  DynamoOrderRepository: { table: 'orders', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+  DynamoPaperLedgerStore: { table: 'paper', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+  DynamoPositionReader: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+  DynamoPositionBook: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] },
+  DynamoRiskStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
+  DynamoSignalLedger: { table: 'signals', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+  DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+  DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
+};
+
+export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
+
+/** The repositories each function's runtime builder builds (the alarm relay uses no table). */
+export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
+  // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts
+  webhook: ['DynamoAccountReader', 'DynamoSignalLedger'],
+  // shared/runtime/executor.ts: the trading runtime and every table the execution touches
+  executor: ['DynamoAccountRepository', 'DynamoSignalLedger', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore', 'DynamoRiskStore'],
+  // the trading runtime's book and paper exchange, and the accounts it lists
+  paperTick: ['DynamoAccountRepository', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore'],
+  // shared/runtime/risk-check.ts
+  riskCheck: ['DynamoAccountRepository', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore', 'DynamoRiskStore'],
+  // shared/runtime/strategy-runner.ts
+  strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
+  // shared/runtime/notifier.ts: the audit events come from the table's stream (a grant of its own)
+  notifier: ['DynamoHeldNotifications'],
+  // shared/runtime/report.ts, with the notifier's held notifications
+  report: ['DynamoAccountDirectory', 'DynamoTradeReader', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoHeldNotifications'],
+  // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl), so the full
+  // account repository (its create comes along: PutItem on accounts)
+  telegramBot: ['DynamoAccountRepository', 'DynamoPositionReader', 'DynamoTradeReader', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoSignalLedger', 'DynamoConfirmationStore'],
+};
+
+export interface TableGrant {
+  table: TableName;
+  /** sorted, each once */
+  actions: IamTableAction[];
+  indexes: string[];
+}
+
+/** The union of the declarations of a function's repositories, one grant per table, sorted by table name. */
+export function functionTableGrants(fn: FunctionName): TableGrant[] {
+  const byTable = new Map<TableName, { actions: Set<IamTableAction>; indexes: Set<string> }>();
+  for (const repository of FUNCTION_REPOSITORIES[fn]) {
+    const access = REPOSITORY_ACCESS[repository];
+    const entry = byTable.get(access.table) ?? { actions: new Set<IamTableAction>(), indexes: new Set<string>() };
+    for (const action of access.actions) entry.actions.add(action);
+    for (const index of access.indexes ?? []) entry.indexes.add(index);
+    byTable.set(access.table, entry);
+  }
+  return [...byTable.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([table, { actions, indexes }]) => ({ table, actions: [...actions].sort(), indexes: [...indexes].sort() }));
+}

@@ -1,0 +1,28 @@
+// Every DynamoDB repository class, by the name shared/platform/table-access.ts files it under.
+import { DynamoAccountDirectory, DynamoAccountReader, DynamoAccountRepository } from '../../../../shared/adapters/dynamodb/account-repository';
+import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
+import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
+import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';
+import { DynamoOrderRepository } from '../../../../shared/adapters/dynamodb/order-repository';
+import { DynamoPaperLedgerStore } from '../../../../shared/adapters/dynamodb/paper-ledger-store';
+import { DynamoPositionBook, DynamoPositionReader } from '../../../../shared/adapters/dynamodb/position-book';
+import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store';
+import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
+import { DynamoTradeReader, DynamoTradeRepository } from '../../../../shared/adapters/dynamodb/trade-repository';
+
+export const REPOSITORY_CLASSES = {
+  DynamoAccountReader,
+  DynamoAccountDirectory,
+  DynamoAccountRepository,
+  DynamoAuditLog,
+  DynamoConfirmationStore,
+  DynamoHeldNotifications,
+  DynamoOrderRepository,
+  DynamoPaperLedgerStore,
+  DynamoPositionReader,
+  DynamoPositionBook,
+  DynamoRiskStore,
+  DynamoSignalLedger,
+  DynamoTradeReader,
+  DynamoTradeRepository,
+};
