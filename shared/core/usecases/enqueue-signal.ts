@@ -1,6 +1,8 @@
 // The one way a signal reaches the executor, shared by the webhook and the strategy runner: claim
-// the dedup record, send to the FIFO queue in the account#symbol group with the dedup key as the
-// deduplication id, then mark the record queued (keeping the message, so a lost one can be put back).
+// the dedup record carrying the message, then send it to the FIFO queue in the account#symbol group
+// with the dedup key as the deduplication id. Two round trips: nothing is written after the send,
+// because the record already holds what a lost message needs to be put back (bin/local/requeue.ts)
+// and the executor's record, not this one, says the message arrived (DedupClaim).
 import type { SignalLedger } from '../ports/repositories';
 import type { SignalQueue } from '../ports/runtime';
 import type { SignalIdentity } from '../signal/ids';
@@ -17,9 +19,9 @@ export interface EnqueueDeps {
 export const messageGroupId = (accountId: string, compactSymbol: string): string => `${accountId}#${compactSymbol}`;
 
 /**
- * `build` receives the signal id the ledger settled on (a retry of a claim that never reached the
- * queue gets the earlier id back). A failed send propagates: the record stays 'received', and the
- * next attempt with the same identity sends the same signal id with the same dedup id.
+ * `build` receives the signal id to send: the identity's for a new claim, the earlier one for a
+ * retry. A failed send propagates: the record stays 'received' with its message, and the next
+ * attempt with the same identity sends the same signal id with the same dedup id.
  */
 export async function enqueueSignal(
   deps: EnqueueDeps,
@@ -28,14 +30,21 @@ export async function enqueueSignal(
   receivedAt: number,
   build: (signalId: string) => Signal,
 ): Promise<EnqueueResult> {
+  const signal = build(identity.signalId);
+  const groupId = messageGroupId(accountId, signal.symbol.compact);
   const claim = await deps.ledger.claimDedup(
-    { accountId, dedupKey: identity.dedupKey, signalId: identity.signalId, status: 'received', receivedAt, expiresAt: receivedAt + identity.dedupTtlMs },
+    {
+      accountId,
+      dedupKey: identity.dedupKey,
+      signalId: identity.signalId,
+      status: 'received',
+      receivedAt,
+      expiresAt: receivedAt + identity.dedupTtlMs,
+      message: { groupId, body: JSON.stringify(signal) },
+    },
     receivedAt,
   );
   if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
-  const signal = build(claim.signalId);
-  const groupId = messageGroupId(accountId, signal.symbol.compact);
-  await deps.queue.send(signal, groupId, identity.dedupKey);
-  await deps.ledger.markQueued(accountId, identity.dedupKey, { groupId, body: JSON.stringify(signal) });
+  await deps.queue.send(claim.signalId === signal.signalId ? signal : build(claim.signalId), groupId, identity.dedupKey);
   return { outcome: 'queued', signalId: claim.signalId };
 }

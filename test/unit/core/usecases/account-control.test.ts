@@ -208,14 +208,18 @@ describe('AccountControl.flatten', () => {
     expect(audit.events[1]).toMatchObject({ message: 'flatten requested: account paused, 2 close(s) queued', data: { symbols: [BTC, ETH] } });
   });
 
-  it('is idempotent for the same clock time: the second call finds its signals already queued', async () => {
-    const { control, positions, queue, clock } = setup();
+  it('is idempotent for the same clock time: the second call sends the same signal (one message), a duplicate once the executor took it', async () => {
+    const { control, positions, queue, clock, ledger } = setup();
     positions.seed(position(BTC, 'long', '0.5'));
 
     const first = await control.flatten('acc-1');
     const second = await control.flatten('acc-1');
+    const signalId = first.queued[0]?.signalId as string;
+    await ledger.beginExecution({ accountId: 'acc-1', signalId, status: 'executing', updatedAt: clock.now() }, clock.now(), 60_000);
+    const afterTaken = await control.flatten('acc-1');
 
-    expect(second.queued).toEqual([{ symbol: BTC, signalId: first.queued[0]?.signalId, outcome: 'duplicate' }]);
+    expect(second.queued).toEqual([{ symbol: BTC, signalId, outcome: 'queued' }]);
+    expect(afterTaken.queued).toEqual([{ symbol: BTC, signalId, outcome: 'duplicate' }]);
     expect(queue.messages).toHaveLength(1);
 
     // a later request is a new one
