@@ -21,6 +21,8 @@ export interface AccountRepository {
   setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void>;
   /** Replaces the account's risk overrides (settings.risk); ConditionalConflictError if the account does not exist. */
   setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void>;
+  /** Sets settings.requireTime, or with undefined removes it (the stage's default applies); ConditionalConflictError if the account does not exist. */
+  setRequireTime(accountId: string, requireTime: boolean | undefined, at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';

@@ -279,6 +279,51 @@ describe('AccountControl.setRisk', () => {
   });
 });
 
+describe('AccountControl.setRequireTime', () => {
+  it('turns it on for an account that had no setting, and audits the old and the new value', async () => {
+    const { control, accounts, audit } = setup();
+
+    const result = await control.setRequireTime('acc-1', true);
+
+    expect(result).toEqual({ accountId: 'acc-1', requireTime: true, previous: undefined });
+    expect(accounts.rows.get('acc-1')?.settings.requireTime).toBe(true);
+    expect(accounts.rows.get('acc-1')?.updatedAt).toBe(T0);
+    expect(audit.events).toEqual([
+      {
+        accountId: 'acc-1',
+        type: 'account.control',
+        at: T0,
+        message: `webhook requireTime on (was the stage's default): alerts without "time" are refused`,
+        data: { setting: 'requireTime', requireTime: true, previous: null },
+      },
+    ]);
+  });
+
+  it('turns it off, and undefined removes the setting so the stage decides', async () => {
+    const { control, accounts, audit } = setup([account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, requireTime: true } })]);
+
+    await control.setRequireTime('acc-1', false);
+    expect(accounts.rows.get('acc-1')?.settings.requireTime).toBe(false);
+    await control.setRequireTime('acc-1', undefined);
+
+    expect(accounts.rows.get('acc-1')?.settings).not.toHaveProperty('requireTime');
+    expect(audit.events.map((e) => e.data)).toEqual([
+      { setting: 'requireTime', requireTime: false, previous: true },
+      { setting: 'requireTime', requireTime: null, previous: false },
+    ]);
+  });
+
+  it('refuses an unknown account, naming it, and audits nothing', async () => {
+    const { control, audit } = setup();
+
+    const error = await control.setRequireTime('acc-9', true).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AccountInputError);
+    expect((error as Error).message).toContain('acc-9');
+    expect(audit.events).toEqual([]);
+  });
+});
+
 describe('symbolRefOf', () => {
   it('splits a unified perpetual and a spot symbol', () => {
     expect(symbolRefOf(BTC)).toEqual({ unified: BTC, base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' });
