@@ -9,7 +9,7 @@
 //            webhook through the local gateway, at concurrency 1 and 8: requests/s, p50, ratio.
 //   phases   where the webhook's time goes: the use case called directly (no gateway, no handler)
 //            at concurrency 1 and 8 on the same stand-ins, each port call timed (account look-up,
-//            dedup claim, SendMessage, mark queued), beside the whole request through the gateway.
+//            dedup claim, SendMessage, and any other port call), beside the whole request through the gateway.
 //   restart  the local stack as `npm start` runs it (or --start "<cmd>"), in a child process with a
 //            backlog in DynamoDB: ms from spawn to the first 200 on /health and to the first 202.
 // Progress and the machine's load average go to stderr; the last stdout line is one JSON object.

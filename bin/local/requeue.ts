@@ -3,8 +3,8 @@
 // every one of them is put back from its dedup record (the claim carries the message), in the order
 // the webhook received them, so each FIFO group keeps its order. A record says 'received' whether
 // its send succeeded or failed (nothing is written after the send): both are put back, and one whose
-// message is still in the queue is dropped by SQS's dedup id or, later, by the executor's lease. None is dropped here: the executor
-// decides, as for any delivery. An entry that waited longer than its account allows is rejected
+// message is still in the queue is dropped by SQS's dedup id or, later, by the executor's lease.
+// None is dropped here: the executor decides, as for any delivery. An entry that waited longer than its account allows is rejected
 // there as SIGNAL_EXPIRED (ledger status, signal.rejected audit event, notification); a close
 // always runs. The executor's idempotency makes a requeue of an already executed signal harmless.
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -8,7 +8,11 @@ import type { SignalQueue } from '../ports/runtime';
 import type { SignalIdentity } from '../signal/ids';
 import type { Signal } from '../signal/types';
 
-export type EnqueueResult = { outcome: 'queued'; signalId: string } | { outcome: 'duplicate'; signalId: string };
+/**
+ * `resent`: the dedup record was there already and the executor had not taken the signal, so it
+ * was sent again under the same ids; whether the first send went through is unknown.
+ */
+export type EnqueueResult = { outcome: 'queued'; signalId: string; resent?: true } | { outcome: 'duplicate'; signalId: string };
 
 export interface EnqueueDeps {
   ledger: SignalLedger;
@@ -46,5 +50,5 @@ export async function enqueueSignal(
   );
   if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
   await deps.queue.send(claim.signalId === signal.signalId ? signal : build(claim.signalId), groupId, identity.dedupKey);
-  return { outcome: 'queued', signalId: claim.signalId };
+  return claim.claim === 'retry' ? { outcome: 'queued', signalId: claim.signalId, resent: true } : { outcome: 'queued', signalId: claim.signalId };
 }

@@ -378,7 +378,7 @@ describe('AcceptWebhook cases 6 and 7: duplicates', () => {
     const second = await post(alert({ id: 'a-1' }));
 
     // Nothing records that the first send succeeded, so the second may be the one that delivers it.
-    expect(second).toEqual({ outcome: 'queued', signalId: first.signalId });
+    expect(second).toEqual({ outcome: 'queued', signalId: first.signalId, resent: true });
     expect(queue.send).toHaveBeenCalledTimes(2);
     expect(queue.send.mock.calls[1]?.[2]).toBe(queue.send.mock.calls[0]?.[2]);
     expect(queue.messages).toHaveLength(1);
@@ -526,7 +526,7 @@ describe('AcceptWebhook: queue failure', () => {
     const retry = await post(alert());
 
     expect(await ledger.claimDedup.mock.results[1]?.value).toEqual({ claim: 'retry', signalId: claimed!.signalId });
-    expect(retry).toEqual({ outcome: 'queued', signalId: claimed!.signalId });
+    expect(retry).toEqual({ outcome: 'queued', signalId: claimed!.signalId, resent: true });
     expect(queue.messages).toHaveLength(1);
     expect(queue.messages[0]?.signal.signalId).toBe(claimed!.signalId);
     expect(queue.messages[0]?.dedupId).toBe(claimed!.dedupKey);
