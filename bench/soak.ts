@@ -7,6 +7,9 @@
 //            rejected in the signal ledger, none lost, no second 202 for a retry, orders per signal.
 //   http     a bare Node server (parse the body, one SendMessage to the same fauxqs) against the
 //            webhook through the local gateway, at concurrency 1 and 8: requests/s, p50, ratio.
+//   phases   where the webhook's time goes: the use case called directly (no gateway, no handler)
+//            at concurrency 1 and 8 on the same stand-ins, each port call timed (account look-up,
+//            dedup claim, SendMessage, and any other port call), beside the whole request through the gateway.
 //   restart  the local stack as `npm start` runs it (or --start "<cmd>"), in a child process with a
 //            backlog in DynamoDB: ms from spawn to the first 200 on /health and to the first 202.
 // Progress and the machine's load average go to stderr; the last stdout line is one JSON object.
@@ -22,9 +25,14 @@ import { parseArgs } from 'node:util';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readDiscovery } from '../bin/local/discovery-file';
 import { EXECUTOR_LOOPS, startLocalStack } from '../bin/local/stack';
+import { CachedAccountLookup, DynamoAccountReader } from '../shared/adapters/dynamodb/account-repository';
+import { DynamoSignalLedger } from '../shared/adapters/dynamodb/signal-ledger';
 import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
+import { SqsSignalQueue } from '../shared/adapters/sqs/signal-queue';
 import { systemClock } from '../shared/core/ports/runtime';
+import { AcceptWebhook } from '../shared/core/signal/accept-webhook';
 import { CreateAccount } from '../shared/core/control/accounts';
+import { tableName } from '../shared/platform/resource-names';
 import { buildRepositories, dynamoClient, type Repositories } from '../shared/runtime/repositories';
 import { percentile, round } from './stats';
 
@@ -41,7 +49,7 @@ const { values: args } = parseArgs({
     alerts: { type: 'string', default: '10000' },
     senders: { type: 'string', default: '16' },
     retries: { type: 'string', default: '0.1' },
-    only: { type: 'string', default: 'soak,http,restart' },
+    only: { type: 'string', default: 'soak,http,phases,restart' },
     'http-requests': { type: 'string', default: '400' },
     'restart-runs': { type: 'string', default: '3' },
     backlog: { type: 'string', default: '300' },
@@ -319,6 +327,76 @@ async function http() {
   }
 }
 
+/** Wraps every method of `target` so that the ms each call takes is added to `into[label.method]`. */
+function timed<T extends object>(target: T, label: string, into: Map<string, number[]>): T {
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      const value = Reflect.get(obj, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const name = `${label}.${String(key)}`;
+      return async (...callArgs: unknown[]) => {
+        const t = performance.now();
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, callArgs);
+        } finally {
+          const list = into.get(name) ?? [];
+          list.push(performance.now() - t);
+          into.set(name, list);
+        }
+      };
+    },
+  });
+}
+
+/**
+ * The use case alone, composed as shared/runtime/webhook.ts composes it but with each port timed,
+ * then the same requests through the gateway: the difference is the gateway, the handler (middy,
+ * logger, metrics) and the HTTP client.
+ */
+async function phases() {
+  const total = Number(args['http-requests']);
+  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'phases'), inMemory: true, ...QUIET_SCHEDULES, executorLoops: 0 });
+  try {
+    const { stage, dynamoEndpoint, sqsEndpoint, queueUrl } = stack.discovery;
+    const db = dynamoClient({ stage, region: 'us-east-1', endpoint: dynamoEndpoint });
+    const repos = buildRepositories(db, stage);
+    const [account] = await createAccounts(repos, stack.discovery.localKeyFile, 1);
+    const { accountId, token } = account as BenchAccount;
+    const samples = new Map<string, number[]>();
+    const useCase = new AcceptWebhook({
+      accounts: timed(new CachedAccountLookup(new DynamoAccountReader(db, tableName(stage, 'accounts')), 60_000), 'accounts', samples),
+      ledger: timed(new DynamoSignalLedger(db, tableName(stage, 'signals')), 'ledger', samples),
+      queue: timed(new SqsSignalQueue(new SQSClient({ region: 'us-east-1', endpoint: sqsEndpoint }), queueUrl), 'queue', samples),
+      clock: systemClock,
+      limits: { maxBodyBytes: 8192, maxSignalAgeMs: 60_000, maxFutureSkewMs: 10_000, dedupTtlMs: 86_400_000, ipAllowlist: [] },
+    });
+    const run = `${Date.now()}`;
+    const bodyOf = (tag: string) => (i: number) => JSON.stringify({ token, account: accountId, action: 'close_long', symbol: SYMBOLS[Math.abs(i) % SYMBOLS.length], id: `phase-${run}-${tag}-${i}` });
+    const out: Record<string, unknown> = {};
+    for (const c of [1, 8]) {
+      const body = bodyOf(`direct${c}`);
+      await pool(20, Math.min(c, 4), async (i) => void (await useCase.execute({ body: body(-1 - i), sourceIp: '127.0.0.1' })));
+      samples.clear();
+      const wholeCall: number[] = [];
+      const t0 = performance.now();
+      await pool(total, c, async (i) => {
+        const t = performance.now();
+        await useCase.execute({ body: body(i), sourceIp: '127.0.0.1' });
+        wholeCall.push(performance.now() - t);
+      });
+      const directRps = round(total / ((performance.now() - t0) / 1000), 1);
+      const http = await hammer(stack.discovery.webhookUrl, bodyOf(`hook${c}`), c, total);
+      const perPhase = Object.fromEntries([...samples].map(([name, ms]) => [name, { mean: round(ms.reduce((s, v) => s + v, 0) / ms.length, 2), p50: round(percentile(ms, 50), 2) }]));
+      const useCaseMs = { mean: round(wholeCall.reduce((s, v) => s + v, 0) / wholeCall.length, 2), p50: round(percentile(wholeCall, 50), 2) };
+      out[`c${c}`] = { directRps, useCaseMs, perPhase, throughGateway: http };
+      log(`  concurrency ${c}: use case ${directRps} req/s, p50 ${useCaseMs.p50} ms [${Object.entries(perPhase).map(([n, v]) => `${n} ${v.p50}`).join(', ')}] | through the gateway ${http.rps} req/s p50 ${http.p50} ms | load ${load()}`);
+    }
+    return { ...out, requests: total, load: load() };
+  } finally {
+    await stack.stop();
+  }
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
@@ -407,6 +485,10 @@ try {
   if (parts.has('http')) {
     log('bare server vs webhook…');
     result.http = await http();
+  }
+  if (parts.has('phases')) {
+    log('where the webhook spends its time…');
+    result.phases = await phases();
   }
   if (parts.has('restart')) {
     log('restart with a backlog…');

@@ -1,6 +1,6 @@
-// The owner's controls: `account pause|resume|flatten` and `risk show|set|reset`. Thin commands over
-// AccountControl and RiskReport; `--json` prints one JSON document.
-import type { Command } from 'commander';
+// The owner's controls: `account pause|resume|flatten|set` and `risk show|set|reset`. Thin commands
+// over AccountControl and RiskReport; `--json` prints one JSON document.
+import { Option, type Command } from 'commander';
 import { systemClock } from '../../shared/core/ports/runtime';
 import { SWITCH_NAMES, type SwitchName } from '../../shared/core/risk/state';
 import { AccountControl } from '../../shared/core/control/account-control';
@@ -29,6 +29,29 @@ export function registerAccountControlCommands(account: Command): void {
     const result = await control(target, await target.signalQueue()).flatten(o.account);
     print(o, result, () =>
       [`${o.account} paused; ${result.queued.length} close(s) queued:`, ...result.queued.map((q) => `  ${q.symbol}  close_all  ${q.signalId}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`), 'follow them with: events --account ' + o.account].join('\n'),
+    );
+  });
+
+  common(
+    account
+      .command('set')
+      .description("change an existing account's settings")
+      .argument('[account]', 'the account id (or --account)')
+      .option('--account <id>', 'the account id')
+      .addOption(
+        new Option('--require-time <on|off|default>', 'refuse webhook alerts without "time" (replay protection); default: the stage\'s (on in prod, off in dev and locally)')
+          .choices(['on', 'off', 'default'])
+          .makeOptionMandatory(),
+      ),
+  ).action(async (positional: string | undefined, o: CommonOptions & { account?: string; requireTime: 'on' | 'off' | 'default' }) => {
+    if (positional && o.account && positional !== o.account) throw new CliError(`two accounts given: ${positional} and --account ${o.account}`);
+    const accountId = positional ?? o.account;
+    if (!accountId) throw new CliError('give the account id: account set <account> --require-time on|off|default');
+    const requireTime = o.requireTime === 'default' ? undefined : o.requireTime === 'on';
+    const result = await control(await resolveTarget(o.stage)).setRequireTime(accountId, requireTime);
+    const said = (v: boolean | undefined) => (v === undefined ? "the stage's default" : v ? 'on' : 'off');
+    print(o, { accountId, requireTime: result.requireTime ?? 'default', previous: result.previous ?? 'default' }, () =>
+      `${accountId}: requireTime ${said(result.requireTime)} (was ${said(result.previous)}); running webhooks may keep the previous setting for up to 30 s`,
     );
   });
 }

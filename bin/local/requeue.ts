@@ -1,8 +1,10 @@
 // The SQS stand-in keeps messages in memory, so a restart of the local stack would lose signals
 // that were queued but not yet executed, each of which the webhook had answered 202. On start,
-// every one of them is put back from its dedup record (which keeps the message), in the order the
-// webhook received them, so each FIFO group keeps its order. None is dropped here: the executor
-// decides, as for any delivery. An entry that waited longer than its account allows is rejected
+// every one of them is put back from its dedup record (the claim carries the message), in the order
+// the webhook received them, so each FIFO group keeps its order. A record says 'received' whether
+// its send succeeded or failed (nothing is written after the send): both are put back, and one whose
+// message is still in the queue is dropped by SQS's dedup id or, later, by the executor's lease.
+// None is dropped here: the executor decides, as for any delivery. An entry that waited longer than its account allows is rejected
 // there as SIGNAL_EXPIRED (ledger status, signal.rejected audit event, notification); a close
 // always runs. The executor's idempotency makes a requeue of an already executed signal harmless.
 import { GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +14,7 @@ import { tableName } from '../../shared/platform/resource-names';
 
 export interface RequeueReport {
   requeued: string[];
-  /** queued without the message (a record older than the body field): rejected, never silently dropped */
+  /** 'queued' without the message (a record older than the body field): rejected, never silently dropped */
   rejected: string[];
 }
 
@@ -39,6 +41,9 @@ export async function requeueUnfinished(repos: RequeueRepos, sqs: SQSClient, sta
   const report: RequeueReport = { requeued: [], rejected: [] };
   for (const item of unfinished.sort((a, b) => a.receivedAt - b.receivedAt)) {
     if (!item.body || !item.groupId) {
+      // 'received' without a message is from before the claim carried it: that send was never
+      // confirmed, so the webhook answered 5xx, not 202; a message that did go is in the queue.
+      if (item.status === 'received') continue;
       await rejectLost(repos, item, now);
       report.rejected.push(item.issuedSignalId);
       continue;
@@ -49,7 +54,7 @@ export async function requeueUnfinished(repos: RequeueRepos, sqs: SQSClient, sta
   return report;
 }
 
-/** Dedup records of signals answered 202 whose execution is neither executed nor rejected. */
+/** Dedup records of signals that may have been answered 202 whose execution is neither executed nor rejected. */
 async function unfinishedSignals(db: DynamoDBDocumentClient, table: string): Promise<DedupItem[]> {
   const out: DedupItem[] = [];
   let start: Record<string, unknown> | undefined;
@@ -57,9 +62,9 @@ async function unfinishedSignals(db: DynamoDBDocumentClient, table: string): Pro
     const page = await db.send(
       new ScanCommand({
         TableName: table,
-        FilterExpression: 'begins_with(signalId, :d) AND #s = :queued',
+        FilterExpression: 'begins_with(signalId, :d) AND #s IN (:received, :queued)',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':d': 'd#', ':queued': 'queued' },
+        ExpressionAttributeValues: { ':d': 'd#', ':received': 'received', ':queued': 'queued' },
         ExclusiveStartKey: start,
       }),
     );

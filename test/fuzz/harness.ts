@@ -44,9 +44,14 @@ export interface WebhookUnderTest {
 
 const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** Dedup records with the DynamoDB ledger's claim semantics (a record wins when absent or expired). */
-class InMemoryLedger implements Pick<SignalLedger, 'claimDedup' | 'markQueued'> {
+/**
+ * Dedup records with the DynamoDB ledger's claim semantics (a record wins when absent or expired;
+ * a live one is a duplicate once the executor has taken its signal, else a retry). The executor is
+ * modelled as keeping up: it takes each signal the moment it is queued.
+ */
+class InMemoryLedger implements Pick<SignalLedger, 'claimDedup'> {
   private readonly records = new Map<string, DedupRecord>();
+  readonly taken = new Set<string>();
   async claimDedup(record: DedupRecord, now: number): Promise<DedupClaim> {
     const key = `${record.accountId}|${record.dedupKey}`;
     const existing = this.records.get(key);
@@ -54,11 +59,7 @@ class InMemoryLedger implements Pick<SignalLedger, 'claimDedup' | 'markQueued'> 
       this.records.set(key, { ...record });
       return { claim: 'new', signalId: record.signalId };
     }
-    return { claim: existing.status === 'received' ? 'retry' : 'duplicate', signalId: existing.signalId };
-  }
-  async markQueued(accountId: string, dedupKey: string): Promise<void> {
-    const existing = this.records.get(`${accountId}|${dedupKey}`);
-    if (existing) existing.status = 'queued';
+    return { claim: existing.status === 'received' && !this.taken.has(existing.signalId) ? 'retry' : 'duplicate', signalId: existing.signalId };
   }
 }
 
@@ -73,14 +74,16 @@ export function webhookUnderTest(options: { settings?: Partial<AccountSettings>;
   const accounts: AccountLookup = {
     get: async (accountId) => (accountId === FUZZ_ACCOUNT ? { accountId, webhookTokenHash: sha256hex(FUZZ_TOKEN), status: 'active', settings } : undefined),
   };
+  const ledger = new InMemoryLedger();
   const signalQueue: SignalQueue = {
     send: async (signal, groupId, dedupId) => {
       queue.push({ signal: JSON.parse(JSON.stringify(signal)) as Signal, groupId, dedupId });
+      ledger.taken.add(signal.signalId);
     },
   };
   const useCase = new AcceptWebhook({
     accounts,
-    ledger: new InMemoryLedger() as unknown as SignalLedger,
+    ledger: ledger as unknown as SignalLedger,
     queue: signalQueue,
     clock: { now: () => clock.t } satisfies Clock,
     limits: { ...FUZZ_LIMITS, ...options.limits },

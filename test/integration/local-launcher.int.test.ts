@@ -55,6 +55,13 @@ test('the launcher runs the bundle (stand-ins in their thread); a restart reuses
   const account = JSON.parse(stdout) as { id: string; token: string };
   const alert = (id: string) => fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: account.token, account: account.id, action: 'long', symbol: 'BTCUSDT.P', id }) });
   expect((await alert('launcher-1')).status).toBe(202);
+  // The same alert again is a duplicate (200) once the executor has taken it; until then it is sent
+  // again under the same signal id (202). Wait for the executor, so both records are on disk.
+  const deadline = Date.now() + 60_000;
+  while ((await alert('launcher-1')).status !== 200) {
+    if (Date.now() > deadline) throw new Error('launcher-1 never taken by the executor');
+    await sleep(250);
+  }
   expect(await stop(first.child)).toBe(0);
 
   // The bundle it ran: the manifest names a build holding both entries.

@@ -60,12 +60,17 @@ test('a subscription on a paper account produces a queued strategy signal that t
   const runner = buildRunStrategies(runnerEnv(), clock, candles);
   const report = await runner.run('1h', now);
   // The same candle close again before the executor ran (a retried or doubled schedule): the
-  // book is still flat, the strategy says the same, and only the dedup record stops a second send.
+  // book is still flat, the strategy says the same, and the dedup record gives it the same signal
+  // id and SQS deduplication id: sent again, kept once by the queue (one order below).
   const again = await runner.run('1h', now);
 
   expect(report).toMatchObject({ evaluated: 1, queued: 1, failed: 0 });
   const signalId = report.results[0]?.signalId as string;
-  expect(again.results[0]).toMatchObject({ outcome: 'duplicate', signalId });
+  expect(again.results[0]).toMatchObject({ outcome: 'queued', signalId });
+  // both audited, the second saying it was sent again (the two share a timestamp: no order)
+  const accepted = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.accepted');
+  expect(accepted.map((e) => e.signalId)).toEqual([signalId, signalId]);
+  expect(accepted.map((e) => e.message.startsWith('sent again, same signal: ') && e.data?.resent === true).sort()).toEqual([false, true]);
   await h.drain();
 
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toHaveLength(1);
@@ -77,7 +82,7 @@ test('a subscription on a paper account produces a queued strategy signal that t
   expect(trades[0]).toMatchObject({ strategy: 'sma-cross', side: action, status: 'open', openSignalId: signalId });
   expect(await h.runtime.repos.signals.getSignal(accountId, signalId)).toMatchObject({ status: 'executed', strategy: 'sma-cross', intent: action === 'long' ? 'enter_long' : 'enter_short' });
   const events = await h.runtime.repos.audit.listByAccount(accountId);
-  expect(events.filter((e) => e.type === 'signal.accepted')).toEqual([expect.objectContaining({ signalId, data: expect.objectContaining({ source: 'strategy', subscriptionId: 'sma-cross.XRPUSDT.1h' }) })]);
+  expect(events.filter((e) => e.type === 'signal.accepted')).toEqual(Array(2).fill(expect.objectContaining({ signalId, data: expect.objectContaining({ source: 'strategy', subscriptionId: 'sma-cross.XRPUSDT.1h' }) })));
 
   // After the fill the book holds the position: the same close now holds instead of entering again.
   const afterFill = await runner.run('1h', now);

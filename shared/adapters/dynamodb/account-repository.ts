@@ -77,6 +77,24 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
     );
   }
 
+  async setRequireTime(accountId: string, requireTime: boolean | undefined, at: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId },
+          UpdateExpression: requireTime === undefined ? 'SET updatedAt = :t REMOVE #settings.#rt' : 'SET #settings.#rt = :v, updatedAt = :t',
+          ConditionExpression: 'attribute_exists(accountId)',
+          ExpressionAttributeNames: { '#settings': 'settings', '#rt': 'requireTime' },
+          ExpressionAttributeValues: { ':t': at, ...(requireTime === undefined ? {} : { ':v': requireTime }) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+      throw error;
+    }
+  }
+
   async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void> {
     try {
       await this.db.send(

@@ -2,7 +2,7 @@
 // sort key `d#<dedupKey>` for the first, `<signalId>` for the second. Expiry is checked in code
 // because DynamoDB TTL deletes lazily (and the local stand-in has no TTL at all).
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage, SignalLedger, SignalRecord } from '../../core/ports/repositories';
+import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
 import type { DynamoTableAccess } from './table-access';
@@ -16,10 +16,12 @@ export class DynamoSignalLedger implements SignalLedger {
 
   async claimDedup(record: DedupRecord, now: number): Promise<DedupClaim> {
     try {
+      const { message, ...fields } = record;
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...record, signalId: dedupSk(record.dedupKey), issuedSignalId: record.signalId, ttl: Math.ceil(record.expiresAt / 1000) },
+          // groupId and body as top-level attributes, where the restart requeue reads them
+          Item: { ...fields, ...message, signalId: dedupSk(record.dedupKey), issuedSignalId: record.signalId, ttl: Math.ceil(record.expiresAt / 1000) },
           ConditionExpression: 'attribute_not_exists(signalId) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': now },
         }),
@@ -31,19 +33,10 @@ export class DynamoSignalLedger implements SignalLedger {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId: record.accountId, signalId: dedupSk(record.dedupKey) }, ConsistentRead: true }));
     const existing = out.Item as { status: string; issuedSignalId: string } | undefined;
     if (!existing) return this.claimDedup(record, now); // expired and deleted in between
-    return { claim: existing.status === 'received' ? 'retry' : 'duplicate', signalId: existing.issuedSignalId };
-  }
-
-  async markQueued(accountId: string, dedupKey: string, message: QueuedMessage): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { accountId, signalId: dedupSk(dedupKey) },
-        UpdateExpression: 'SET #s = :q, groupId = :g, body = :b',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':q': 'queued', ':g': message.groupId, ':b': message.body },
-      }),
-    );
+    if (existing.status !== 'received') return { claim: 'duplicate', signalId: existing.issuedSignalId };
+    // Nothing after the send marks the record: the executor's own record says the message arrived.
+    const taken = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId: record.accountId, signalId: existing.issuedSignalId }, ConsistentRead: true, ProjectionExpression: 'signalId' }));
+    return { claim: taken.Item ? 'duplicate' : 'retry', signalId: existing.issuedSignalId };
   }
 
   async beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> {

@@ -2,7 +2,7 @@
 // refused, closes and protection go on), resume (entries again; the drawdown switch, which only the
 // owner may reset, is reset with it), flatten (pause, then a close_all for every open position on
 // the same FIFO lanes as alerts, so it queues behind any signal already waiting for that symbol),
-// and the risk settings. Every action is audited.
+// the risk settings, and whether the webhook requires `time` on its alerts. Every action is audited.
 import { createHash } from 'node:crypto';
 import type { AccountStatus } from '../domain/account';
 import { isOpen } from '../domain/trade-math';
@@ -110,6 +110,27 @@ export class AccountControl {
     const now = this.deps.clock.now();
     await this.deps.accounts.setRiskOverrides(accountId, overrides ?? {}, now);
     await this.deps.audit.append({ accountId, type: 'account.control', at: now, message: `risk settings changed: ${assignments.join(', ')}`, data: { assignments: [...assignments] } });
+  }
+
+  /**
+   * Replay protection of the account's webhook: true refuses alerts without `time` (422), false
+   * accepts them, undefined removes the account's choice so the stage's default (REQUIRE_TIME)
+   * applies. Warm webhook functions may keep the previous setting for their account cache's 30 s.
+   */
+  async setRequireTime(accountId: string, requireTime: boolean | undefined): Promise<{ accountId: string; requireTime: boolean | undefined; previous: boolean | undefined }> {
+    const account = await this.mustExist(accountId);
+    const previous = account.settings.requireTime;
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setRequireTime(accountId, requireTime, now);
+    const said = (v: boolean | undefined) => (v === undefined ? "the stage's default" : v ? 'on' : 'off');
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: now,
+      message: `webhook requireTime ${said(requireTime)} (was ${said(previous)}): ${requireTime === undefined ? 'the deployment decides whether alerts need "time"' : requireTime ? 'alerts without "time" are refused' : 'alerts without "time" are accepted'}`,
+      data: { setting: 'requireTime', requireTime: requireTime ?? null, previous: previous ?? null },
+    });
+    return { accountId, requireTime, previous };
   }
 
   private async setStatus(accountId: string, status: AccountStatus, reason: string): Promise<void> {

@@ -82,7 +82,7 @@ export interface AuditPayloads {
   'account.status': { status: string; by?: string };
   'account.token_rotated': undefined;
   /** a strategy's signal queued (webhook signals are recorded by the signal ledger, not here) */
-  'signal.accepted': { source: 'strategy'; subscriptionId: string; strategy: string; symbol: string; timeframe: string; intent: Intent; candleTime: number; close: number; held: HeldPosition };
+  'signal.accepted': { source: 'strategy'; subscriptionId: string; strategy: string; symbol: string; timeframe: string; intent: Intent; candleTime: number; close: number; held: HeldPosition; resent?: true };
   'signal.duplicate': undefined;
   /** intent and symbol when the signal could be read; `receivedAt` for one lost in the local queue */
   'signal.rejected': { code: string; intent?: Intent; symbol?: string; receivedAt?: number } & ErrorDetails;
@@ -130,7 +130,18 @@ export interface AuditPayloads {
     average?: string;
   };
   /** the owner's flatten (its symbols), risk settings (assignments) or a Telegram command */
-  'account.control': { symbols?: string[]; assignments?: string[]; source?: 'telegram'; chatId?: number | string; userId?: number | string; command?: string };
+  /** `setting`: an account setting changed from the CLI (`requireTime`: null = the stage default) */
+  'account.control': {
+    symbols?: string[];
+    assignments?: string[];
+    source?: 'telegram';
+    chatId?: number | string;
+    userId?: number | string;
+    command?: string;
+    setting?: 'requireTime';
+    requireTime?: boolean | null;
+    previous?: boolean | null;
+  };
   'report.sent': { kind: string; from: number; to: number; startEquity?: Decimal; endEquity?: Decimal; realizedPnl: Decimal; trades: number };
   /**
    * Something the owner must know now. `switch`: the twin of a kill-switch trip (with its numbers);

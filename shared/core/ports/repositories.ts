@@ -21,6 +21,8 @@ export interface AccountRepository {
   setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void>;
   /** Replaces the account's risk overrides (settings.risk); ConditionalConflictError if the account does not exist. */
   setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void>;
+  /** Sets settings.requireTime, or with undefined removes it (the stage's default applies); ConditionalConflictError if the account does not exist. */
+  setRequireTime(accountId: string, requireTime: boolean | undefined, at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';
@@ -31,10 +33,19 @@ export interface DedupRecord {
   dedupKey: string;
   /** the signal id issued for this dedup key */
   signalId: string;
+  /**
+   * 'received' from the claim on: the claim carries the message, so no second write follows the
+   * send. 'queued' only on records written before that (the send was confirmed by a second write).
+   */
   status: 'received' | 'queued';
   receivedAt: number;
   /** epoch ms after which the record no longer blocks a replay (checked in code) */
   expiresAt: number;
+  /**
+   * The message as it goes to the queue (body and group), written with the claim itself: a queue
+   * that loses it (the local stand-in on restart) or a send that failed is refilled from the table.
+   */
+  message?: QueuedMessage;
 }
 
 export interface QueuedMessage {
@@ -61,16 +72,17 @@ export interface SignalRecord {
  * 'new': first sight; 'retry': seen but never confirmed queued (an earlier attempt failed to
  * enqueue, so the same signal id is queued again); 'duplicate': queued before and not expired.
  */
+/**
+ * 'new': this claim won. 'duplicate': the executor has already taken the signal (or a legacy
+ * record says queued). 'retry': the record exists but nothing shows the message reached the
+ * executor (the first send may have failed, or be in the queue still): send it again under the same
+ * signal id and dedup id; SQS drops a repeat within its window and the executor's lease after it.
+ */
 export type DedupClaim = { claim: 'new' | 'retry' | 'duplicate'; signalId: string };
 export type ExecutionClaim = 'run' | 'done' | 'busy';
 
 export interface SignalLedger {
   claimDedup(record: DedupRecord, now: number): Promise<DedupClaim>;
-  /**
-   * The signal is on the queue. The record keeps the message (body and group) so that a queue
-   * that loses it (the local stand-in on restart) can be refilled from the table.
-   */
-  markQueued(accountId: string, dedupKey: string, message: QueuedMessage): Promise<void>;
   /** Executor side: take a lease on the signal; 'done' when an earlier delivery finished it. */
   beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim>;
   finishExecution(accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void>;

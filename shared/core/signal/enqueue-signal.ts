@@ -1,11 +1,17 @@
 // The one way a signal reaches the executor, shared by the webhook and the strategy runner: claim
-// the dedup record, send to the FIFO queue in the account#symbol group with the dedup key as the
-// deduplication id, then mark the record queued (keeping the message, so a lost one can be put back).
+// the dedup record carrying the message, then send it to the FIFO queue in the account#symbol group
+// with the dedup key as the deduplication id. Two round trips: nothing is written after the send,
+// because the record already holds what a lost message needs to be put back (bin/local/requeue.ts)
+// and the executor's record, not this one, says the message arrived (DedupClaim).
 import type { DedupLedger, SignalQueue } from './ports';
 import type { SignalIdentity } from './ids';
 import type { Signal } from './types';
 
-export type EnqueueResult = { outcome: 'queued'; signalId: string } | { outcome: 'duplicate'; signalId: string };
+/**
+ * `resent`: the dedup record was there already and the executor had not taken the signal, so it
+ * was sent again under the same ids; whether the first send went through is unknown.
+ */
+export type EnqueueResult = { outcome: 'queued'; signalId: string; resent?: true } | { outcome: 'duplicate'; signalId: string };
 
 export interface EnqueueDeps {
   ledger: DedupLedger;
@@ -16,9 +22,9 @@ export interface EnqueueDeps {
 export const messageGroupId = (accountId: string, compactSymbol: string): string => `${accountId}#${compactSymbol}`;
 
 /**
- * `build` receives the signal id the ledger settled on (a retry of a claim that never reached the
- * queue gets the earlier id back). A failed send propagates: the record stays 'received', and the
- * next attempt with the same identity sends the same signal id with the same dedup id.
+ * `build` receives the signal id to send: the identity's for a new claim, the earlier one for a
+ * retry. A failed send propagates: the record stays 'received' with its message, and the next
+ * attempt with the same identity sends the same signal id with the same dedup id.
  */
 export async function enqueueSignal(
   deps: EnqueueDeps,
@@ -27,14 +33,21 @@ export async function enqueueSignal(
   receivedAt: number,
   build: (signalId: string) => Signal,
 ): Promise<EnqueueResult> {
+  const signal = build(identity.signalId);
+  const groupId = messageGroupId(accountId, signal.symbol.compact);
   const claim = await deps.ledger.claimDedup(
-    { accountId, dedupKey: identity.dedupKey, signalId: identity.signalId, status: 'received', receivedAt, expiresAt: receivedAt + identity.dedupTtlMs },
+    {
+      accountId,
+      dedupKey: identity.dedupKey,
+      signalId: identity.signalId,
+      status: 'received',
+      receivedAt,
+      expiresAt: receivedAt + identity.dedupTtlMs,
+      message: { groupId, body: JSON.stringify(signal) },
+    },
     receivedAt,
   );
   if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
-  const signal = build(claim.signalId);
-  const groupId = messageGroupId(accountId, signal.symbol.compact);
-  await deps.queue.send(signal, groupId, identity.dedupKey);
-  await deps.ledger.markQueued(accountId, identity.dedupKey, { groupId, body: JSON.stringify(signal) });
-  return { outcome: 'queued', signalId: claim.signalId };
+  await deps.queue.send(claim.signalId === signal.signalId ? signal : build(claim.signalId), groupId, identity.dedupKey);
+  return claim.claim === 'retry' ? { outcome: 'queued', signalId: claim.signalId, resent: true } : { outcome: 'queued', signalId: claim.signalId };
 }

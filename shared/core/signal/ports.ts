@@ -11,5 +11,5 @@ export interface AccountLookup {
   get(accountId: string): Promise<Pick<Account, 'accountId' | 'webhookTokenHash' | 'status' | 'settings'> | undefined>;
 }
 
-/** The webhook side of the signal ledger: claim the dedup record, then mark it queued. */
-export type DedupLedger = Pick<SignalLedger, 'claimDedup' | 'markQueued'>;
+/** The webhook side of the signal ledger: claim the dedup record (it carries the message). */
+export type DedupLedger = Pick<SignalLedger, 'claimDedup'>;

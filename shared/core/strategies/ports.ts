@@ -7,5 +7,5 @@ export type { CandleSource } from '../ports/candles';
 export type { AccountRepository, AuditLog, PositionBook } from '../ports/repositories';
 export type { Clock, SignalQueue } from '../ports/runtime';
 
-/** The runner's side of the signal ledger: claim the dedup record, then mark it queued. */
-export type DedupLedger = Pick<SignalLedger, 'claimDedup' | 'markQueued'>;
+/** The runner's side of the signal ledger: claim the dedup record (it carries the message). */
+export type DedupLedger = Pick<SignalLedger, 'claimDedup'>;

@@ -149,13 +149,15 @@ export class RunStrategies {
       buildSignal({ signalId, account, subscription, definition, signal, intent, symbol, receivedAt, now, candleTime, close }),
     );
     if (outcome.outcome === 'queued') {
+      // A re-run that sent the signal again says so: the first send may or may not have gone through.
+      const again = outcome.resent ? 'sent again, same signal: ' : '';
       await this.deps.audit.append({
         accountId: account.accountId,
         type: 'signal.accepted',
         at: receivedAt,
         signalId: outcome.signalId,
-        message: `${definition.id} on ${subscription.symbol} ${timeframe}: ${intent} on the close of the candle opened ${new Date(candleTime).toISOString()}`,
-        data: { source: 'strategy', subscriptionId: subscription.id, strategy: definition.id, symbol: subscription.symbol, timeframe, intent, candleTime, close, held },
+        message: `${again}${definition.id} on ${subscription.symbol} ${timeframe}: ${intent} on the close of the candle opened ${new Date(candleTime).toISOString()}`,
+        data: { source: 'strategy', subscriptionId: subscription.id, strategy: definition.id, symbol: subscription.symbol, timeframe, intent, candleTime, close, held, ...(outcome.resent ? { resent: true } : {}) },
       });
     }
     return { ...base, outcome: outcome.outcome, candleTime, intent, signalId: outcome.signalId };

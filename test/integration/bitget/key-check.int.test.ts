@@ -25,6 +25,7 @@ class MemoryAccounts implements AccountRepository {
   async setHalt() {}
   async setStrategies() {}
   async setRiskOverrides() {}
+  async setRequireTime() {}
 }
 
 jest.setTimeout(30_000);

@@ -26,6 +26,7 @@ class MemoryAccounts implements AccountRepository {
   async setHalt() {}
   async setStrategies() {}
   async setRiskOverrides() {}
+  async setRequireTime() {}
 }
 
 const clock = { now: () => Date.now() };

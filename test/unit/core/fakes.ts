@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_ACCOUNT_SETTINGS, type Account } from '../../../shared/core/domain/account';
 import { TransientError } from '../../../shared/core/errors';
-import type { DedupClaim, DedupRecord, ExecutionClaim, QueuedMessage as LedgerMessage, SignalLedger, SignalRecord } from '../../../shared/core/ports/repositories';
+import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../../shared/core/ports/repositories';
 import type { Clock, SignalQueue } from '../../../shared/core/ports/runtime';
 import type { Signal } from '../../../shared/core/signal/types';
 import type { AccountLookup } from '../../../shared/core/signal/ports';
@@ -40,8 +40,9 @@ export class MemoryAccountLookup implements AccountLookup {
 
 /**
  * Dedup records as the DynamoDB ledger keeps them: a claim wins when no record exists or the
- * stored one has expired (expiresAt < now); otherwise 'retry' while the record still says
- * 'received', 'duplicate' once it says 'queued'. The stored signal id is always returned.
+ * stored one has expired (expiresAt < now); otherwise 'duplicate' once the executor has taken the
+ * signal (its execution record exists) or a legacy record says 'queued', else 'retry'. The stored
+ * signal id is always returned.
  */
 export class MemorySignalLedger implements SignalLedger {
   readonly dedup = new Map<string, DedupRecord>();
@@ -56,12 +57,8 @@ export class MemorySignalLedger implements SignalLedger {
       this.dedup.set(key, { ...record });
       return { claim: 'new', signalId: record.signalId };
     }
-    return { claim: existing.status === 'received' ? 'retry' : 'duplicate', signalId: existing.signalId };
-  });
-
-  readonly markQueued = jest.fn(async (accountId: string, dedupKey: string, _message: LedgerMessage): Promise<void> => {
-    const existing = this.dedup.get(MemorySignalLedger.key(accountId, dedupKey));
-    if (existing) existing.status = 'queued';
+    const taken = existing.status !== 'received' || this.signals.has(MemorySignalLedger.key(record.accountId, existing.signalId));
+    return { claim: taken ? 'duplicate' : 'retry', signalId: existing.signalId };
   });
 
   readonly beginExecution = jest.fn(async (seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> => {

@@ -135,6 +135,11 @@ export class MemoryAccounts implements AccountRepository {
     const row = this.must(accountId, true);
     this.rows.set(accountId, { ...row, settings: { ...row.settings, strategies: structuredClone(strategies) }, updatedAt: at });
   }
+  async setRequireTime(accountId: string, requireTime: boolean | undefined, at: number) {
+    const row = this.must(accountId, true);
+    const { requireTime: _previous, ...settings } = row.settings;
+    this.rows.set(accountId, { ...row, settings: requireTime === undefined ? settings : { ...settings, requireTime }, updatedAt: at });
+  }
   async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number) {
     const row = this.must(accountId, true);
     this.rows.set(accountId, { ...row, settings: { ...row.settings, risk: structuredClone(overrides) }, updatedAt: at });

@@ -208,14 +208,18 @@ describe('AccountControl.flatten', () => {
     expect(audit.events[1]).toMatchObject({ message: 'flatten requested: account paused, 2 close(s) queued', data: { symbols: [BTC, ETH] } });
   });
 
-  it('is idempotent for the same clock time: the second call finds its signals already queued', async () => {
-    const { control, positions, queue, clock } = setup();
+  it('is idempotent for the same clock time: the second call sends the same signal (one message), a duplicate once the executor took it', async () => {
+    const { control, positions, queue, clock, ledger } = setup();
     positions.seed(position(BTC, 'long', '0.5'));
 
     const first = await control.flatten('acc-1');
     const second = await control.flatten('acc-1');
+    const signalId = first.queued[0]?.signalId as string;
+    await ledger.beginExecution({ accountId: 'acc-1', signalId, status: 'executing', updatedAt: clock.now() }, clock.now(), 60_000);
+    const afterTaken = await control.flatten('acc-1');
 
-    expect(second.queued).toEqual([{ symbol: BTC, signalId: first.queued[0]?.signalId, outcome: 'duplicate' }]);
+    expect(second.queued).toEqual([{ symbol: BTC, signalId, outcome: 'queued' }]);
+    expect(afterTaken.queued).toEqual([{ symbol: BTC, signalId, outcome: 'duplicate' }]);
     expect(queue.messages).toHaveLength(1);
 
     // a later request is a new one
@@ -272,6 +276,51 @@ describe('AccountControl.setRisk', () => {
     const { control, accounts } = setup([account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, risk: { switches: { dailyLossPct: 3, lossStreak: 4 } } } })]);
     await control.setRisk('acc-1', ['switches.dailyLossPct=default']);
     expect(accounts.rows.get('acc-1')?.settings.risk).toEqual({ switches: { lossStreak: 4 } });
+  });
+});
+
+describe('AccountControl.setRequireTime', () => {
+  it('turns it on for an account that had no setting, and audits the old and the new value', async () => {
+    const { control, accounts, audit } = setup();
+
+    const result = await control.setRequireTime('acc-1', true);
+
+    expect(result).toEqual({ accountId: 'acc-1', requireTime: true, previous: undefined });
+    expect(accounts.rows.get('acc-1')?.settings.requireTime).toBe(true);
+    expect(accounts.rows.get('acc-1')?.updatedAt).toBe(T0);
+    expect(audit.events).toEqual([
+      {
+        accountId: 'acc-1',
+        type: 'account.control',
+        at: T0,
+        message: `webhook requireTime on (was the stage's default): alerts without "time" are refused`,
+        data: { setting: 'requireTime', requireTime: true, previous: null },
+      },
+    ]);
+  });
+
+  it('turns it off, and undefined removes the setting so the stage decides', async () => {
+    const { control, accounts, audit } = setup([account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, requireTime: true } })]);
+
+    await control.setRequireTime('acc-1', false);
+    expect(accounts.rows.get('acc-1')?.settings.requireTime).toBe(false);
+    await control.setRequireTime('acc-1', undefined);
+
+    expect(accounts.rows.get('acc-1')?.settings).not.toHaveProperty('requireTime');
+    expect(audit.events.map((e) => e.data)).toEqual([
+      { setting: 'requireTime', requireTime: false, previous: true },
+      { setting: 'requireTime', requireTime: null, previous: false },
+    ]);
+  });
+
+  it('refuses an unknown account, naming it, and audits nothing', async () => {
+    const { control, audit } = setup();
+
+    const error = await control.setRequireTime('acc-9', true).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AccountInputError);
+    expect((error as Error).message).toContain('acc-9');
+    expect(audit.events).toEqual([]);
   });
 });
 

@@ -105,15 +105,17 @@ describe('AcceptWebhook: an accepted alert', () => {
     expect(queue.send).toHaveBeenCalledTimes(1);
     expect(queue.send).toHaveBeenCalledWith(expect.objectContaining({ accountId: 'acc-1' }), 'acc-1#BTCUSDT', dedupKey);
     expect(messageGroupId('acc-1', 'BTCUSDT')).toBe('acc-1#BTCUSDT');
+    // The claim carries the message, exactly as sent: nothing is written after the send.
     expect(ledger.dedupRecord('acc-1', dedupKey)).toEqual({
       accountId: 'acc-1',
       dedupKey,
       signalId: `s${sha('acc-1\nid\na-1').slice(0, 31)}`,
-      status: 'queued',
+      status: 'received',
       receivedAt: T0,
       expiresAt: T0 + 7 * DAY,
+      message: { groupId: 'acc-1#BTCUSDT', body: JSON.stringify(queue.send.mock.calls[0]?.[0]) },
     });
-    expect(ledger.markQueued).toHaveBeenCalledWith('acc-1', dedupKey, { groupId: 'acc-1#BTCUSDT', body: expect.stringContaining('"intent":"enter_long"') });
+    expect(ledger.claimDedup).toHaveBeenCalledTimes(1);
   });
 
   it('never puts the token in the queued message or the dedup record', async () => {
@@ -351,16 +353,34 @@ describe('AcceptWebhook case 5: fire time', () => {
   });
 });
 
+/** What the executor's lease (beginExecution) leaves in the ledger once it has taken the signal. */
+const takenByExecutor = (ledger: MemorySignalLedger, signalId: string, at = T0) =>
+  ledger.beginExecution({ accountId: 'acc-1', signalId, status: 'executing', updatedAt: at }, at, 60_000);
+
 describe('AcceptWebhook cases 6 and 7: duplicates', () => {
-  it('case 7: the same alert twice gives one message and the same signal id', async () => {
-    const { post, queue } = setup();
+  it('case 7: the same alert twice, once the executor has taken the first, is a duplicate: one message, the same signal id', async () => {
+    const { post, queue, ledger } = setup();
 
     const first = await post(alert({ id: 'a-1' }));
+    await takenByExecutor(ledger, first.signalId);
     const second = await post(alert({ id: 'a-1' }));
 
     expect(first.outcome).toBe('queued');
     expect(second).toEqual({ outcome: 'duplicate', signalId: first.signalId });
     expect(queue.send).toHaveBeenCalledTimes(1);
+    expect(queue.messages).toHaveLength(1);
+  });
+
+  it('case 7: the same alert again before the executor took the first is sent again under the same signal and dedup id; the FIFO window keeps one message', async () => {
+    const { post, queue } = setup();
+
+    const first = await post(alert({ id: 'a-1' }));
+    const second = await post(alert({ id: 'a-1' }));
+
+    // Nothing records that the first send succeeded, so the second may be the one that delivers it.
+    expect(second).toEqual({ outcome: 'queued', signalId: first.signalId, resent: true });
+    expect(queue.send).toHaveBeenCalledTimes(2);
+    expect(queue.send.mock.calls[1]?.[2]).toBe(queue.send.mock.calls[0]?.[2]);
     expect(queue.messages).toHaveLength(1);
   });
 
@@ -377,6 +397,7 @@ describe('AcceptWebhook cases 6 and 7: duplicates', () => {
   it('case 6: a replay after the queue’s 5-minute window is stopped by the ledger, nothing sent', async () => {
     const { post, queue, clock, ledger } = setup();
     const first = await post(alert({ id: 'a-1' }));
+    await takenByExecutor(ledger, first.signalId);
 
     clock.advance(10 * 60_000);
     const replay = await post(alert({ id: 'a-1' }));
@@ -387,9 +408,10 @@ describe('AcceptWebhook cases 6 and 7: duplicates', () => {
   });
 
   it('an alert with a fire time is deduplicated by its body for the long TTL', async () => {
-    const { post, queue, clock } = setup({ maxSignalAgeMs: DAY });
+    const { post, queue, clock, ledger } = setup({ maxSignalAgeMs: DAY });
     const body = alert({ time: T0 - 1_000 });
     const first = await post(body);
+    await takenByExecutor(ledger, first.signalId);
 
     clock.advance(10 * 60_000);
     const replay = await post(body);
@@ -399,8 +421,9 @@ describe('AcceptWebhook cases 6 and 7: duplicates', () => {
   });
 
   it('the same alert with another spelling of the symbol is the same alert', async () => {
-    const { post, queue } = setup();
+    const { post, queue, ledger } = setup();
     const first = await post(alert({ symbol: 'BTCUSDT.P' }));
+    await takenByExecutor(ledger, first.signalId);
 
     const second = await post(alert({ symbol: 'BTC/USDT:USDT' }));
 
@@ -409,8 +432,9 @@ describe('AcceptWebhook cases 6 and 7: duplicates', () => {
   });
 
   it('without id or time, dedups identical bodies for 5 minutes only, then issues a new signal id', async () => {
-    const { post, queue, clock } = setup();
+    const { post, queue, clock, ledger } = setup();
     const first = await post(alert());
+    await takenByExecutor(ledger, first.signalId);
 
     clock.advance(4 * 60_000);
     const within = await post(alert());
@@ -495,7 +519,6 @@ describe('AcceptWebhook: queue failure', () => {
 
     expect(error).toBeInstanceOf(TransientError);
     expect(errorToHttp(error).statusCode).toBe(503);
-    expect(ledger.markQueued).not.toHaveBeenCalled();
     const claimed = ledger.claimDedup.mock.calls[0]?.[0];
     expect(claimed).toBeDefined();
     expect(ledger.dedupRecord('acc-1', claimed!.dedupKey)?.status).toBe('received');
@@ -503,11 +526,11 @@ describe('AcceptWebhook: queue failure', () => {
     const retry = await post(alert());
 
     expect(await ledger.claimDedup.mock.results[1]?.value).toEqual({ claim: 'retry', signalId: claimed!.signalId });
-    expect(retry).toEqual({ outcome: 'queued', signalId: claimed!.signalId });
+    expect(retry).toEqual({ outcome: 'queued', signalId: claimed!.signalId, resent: true });
     expect(queue.messages).toHaveLength(1);
     expect(queue.messages[0]?.signal.signalId).toBe(claimed!.signalId);
     expect(queue.messages[0]?.dedupId).toBe(claimed!.dedupKey);
-    expect(ledger.dedupRecord('acc-1', claimed!.dedupKey)?.status).toBe('queued');
+    expect(ledger.dedupRecord('acc-1', claimed!.dedupKey)?.message?.body).toBe(JSON.stringify(queue.messages[0]?.signal));
   });
 
   it('propagates a ledger failure without sending', async () => {

@@ -162,10 +162,12 @@ describe('RunStrategies: a signal on the last closed candle', () => {
 
 describe('RunStrategies: a re-run of the same candle close', () => {
   it('never trades twice: the second run finds the dedup record and sends nothing', async () => {
-    const { runner, candles, queue, audit, now, clock } = setup([account('acc-1', [sub()])]);
+    const { runner, candles, queue, audit, now, clock, ledger } = setup([account('acc-1', [sub()])]);
     candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
 
     const first = await runner.run('1h', now);
+    // the executor has taken the signal (its lease is what tells a duplicate from a send to repeat)
+    await ledger.beginExecution({ accountId: 'acc-1', signalId: first.results[0]?.signalId as string, status: 'executing', updatedAt: now }, now, 60_000);
     clock.advance(20 * 60_000); // past SQS's own 5-minute dedup window: only the record can stop it
     const second = await runner.run('1h', now);
 

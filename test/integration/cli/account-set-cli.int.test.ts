@@ -1,0 +1,120 @@
+// `npm run cli -- account set <account> --require-time on|off|default` against the local stack as
+// `npm start` runs it: the webhook refuses or accepts alerts without `time` as the account now
+// says, each change is in the audit trail, and a bad value or an unknown account is refused with
+// the option or the account named and nothing changed.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// A stack boot and about ten CLI runs (each a Node start), on a machine shared with others.
+jest.setTimeout(240_000);
+
+const root = join(__dirname, '..', '..', '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'tvat-account-set-'));
+const port = 30_000 + Math.floor(Math.random() * 20_000);
+const base = `http://127.0.0.1:${port}`;
+// The webhook caches an account for ACCOUNT_CACHE_MS (30 s by default, as deployed): off here, so
+// each alert reads the setting the CLI just wrote instead of waiting out the cache.
+const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ACCOUNT_CACHE_MS: '0' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let stack: ChildProcess | undefined;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI as `npm run cli` runs it (bin/cli-launcher.mjs). */
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/cli-launcher.mjs', ...args], { cwd: root, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function cliJson(...args: string[]): Promise<Record<string, unknown>> {
+  const run = await cli(...args, '--json');
+  if (run.code !== 0) throw new Error(`cli ${args.join(' ')} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+beforeAll(async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  stack = child;
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    if (await fetch(`${base}/health`).then((r) => r.ok).catch(() => false)) return;
+    if (child.exitCode !== null) throw new Error(`stack exited: ${out}`);
+    await sleep(200);
+  }
+  throw new Error(`no /health within 120 s: ${out}`);
+});
+
+afterAll(async () => {
+  if (!stack || stack.exitCode !== null) return;
+  const exited = new Promise((r) => stack?.once('exit', r));
+  stack.kill('SIGINT');
+  await exited;
+});
+
+test('requireTime on refuses alerts without time (422 on `time`), off accepts them, default hands it back to the stage; each change audited', async () => {
+  const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'require-time', '--balance', '10000');
+  const id = created.id as string;
+  const token = created.token as string;
+  const post = (extra: Record<string, unknown>) =>
+    fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token, account: id, action: 'close_long', symbol: 'BTCUSDT.P', ...extra }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+
+  // locally the stage's default is off
+  expect((await post({ id: 'rt-1' })).status).toBe(202);
+
+  expect(await cliJson('account', 'set', id, '--require-time', 'on')).toEqual({ accountId: id, requireTime: true, previous: 'default' });
+  const refused = await post({ id: 'rt-2' });
+  expect(refused).toEqual({ status: 422, body: { error: 'validation', issues: [{ field: 'time', message: 'required by this account: add "time":"{{timenow}}"' }] } });
+  expect((await post({ id: 'rt-3', time: new Date().toISOString() })).status).toBe(202);
+
+  // --account works as in the other account commands
+  expect(await cliJson('account', 'set', '--account', id, '--require-time', 'off')).toEqual({ accountId: id, requireTime: false, previous: true });
+  expect((await post({ id: 'rt-4' })).status).toBe(202);
+
+  const human = await cli('account', 'set', id, '--require-time', 'default');
+  expect(human.code).toBe(0);
+  expect(human.stdout).toContain(`${id}: requireTime the stage's default (was off)`);
+  expect((await post({ id: 'rt-5' })).status).toBe(202);
+
+  const events = (await cliJson('events', '--account', id)) as unknown as { type: string; message: string; data?: Record<string, unknown> }[];
+  const changes = events.filter((e) => e.type === 'account.control').reverse();
+  expect(changes.map((e) => e.data)).toEqual([
+    { setting: 'requireTime', requireTime: true, previous: null },
+    { setting: 'requireTime', requireTime: false, previous: true },
+    { setting: 'requireTime', requireTime: null, previous: false },
+  ]);
+  expect(changes[0]?.message).toBe('webhook requireTime on (was the stage\'s default): alerts without "time" are refused');
+  expect(JSON.stringify(events)).not.toContain(token);
+});
+
+test('a value other than on|off|default, a missing value or an unknown account is refused, naming it, and changes nothing', async () => {
+  const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'require-time-bad', '--balance', '10000');
+  const id = created.id as string;
+
+  const bad = await cli('account', 'set', id, '--require-time', 'yes');
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr).toMatch(/--require-time.*'yes' is invalid.*on, off, default/s);
+
+  const missing = await cli('account', 'set', id);
+  expect(missing.code).not.toBe(0);
+  expect(missing.stderr).toContain('--require-time');
+
+  const unknown = await cli('account', 'set', 'acc-000000000000', '--require-time', 'on');
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('no account acc-000000000000');
+
+  const events = (await cliJson('events', '--account', id)) as unknown as { type: string }[];
+  expect(events.filter((e) => e.type === 'account.control')).toEqual([]);
+});
