@@ -4,6 +4,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EquitySnapshot, RiskStore } from '../../core/ports/repositories';
 import type { RiskState } from '../../core/risk/state';
+import { withDecimals } from './decimal-fields';
 import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
 
@@ -45,7 +46,7 @@ export class DynamoRiskStore implements RiskStore {
       KeyConditionExpression: 'accountId = :a AND itemKey BETWEEN :f AND :t',
       ExpressionAttributeValues: { ':a': accountId, ':f': snapshotKey(from), ':t': snapshotKey(to) },
     });
-    return items.map(({ itemKey: _k, ttl: _t, ...s }) => s);
+    return items.map(({ itemKey: _k, ttl: _t, ...s }) => withDecimals(s, ['equity', 'free', 'unrealizedPnl', 'exposure']));
   }
 
   async acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean> {

@@ -16,6 +16,8 @@ export type AuditType =
   | 'order.canceled'
   | 'trade.opened'
   | 'trade.closed'
+  /** what one fill or funding settlement added to a trade's fees, funding and P&L (exact decimal text) */
+  | 'trade.booked'
   | 'protective.triggered'
   /** the risk engine accepted an entry (with the size, leverage and every check's numbers) */
   | 'risk.accepted'

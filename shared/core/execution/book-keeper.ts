@@ -2,9 +2,10 @@
 // remembers the orders it already reflects, trades are keyed by the opening order, and the order
 // record is marked booked last, so a crash anywhere is repaired by simply running again.
 import { ConditionalConflictError } from '../errors';
+import { toDecimal } from '../domain/money';
 import type { OrderRecord } from '../domain/order';
 import type { ExchangeOrder } from '../ports/exchange';
-import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
+import { applyFill, flatPosition, type BookUpdate, type Fill, type TradeEntry } from '../domain/trade-math';
 import type { BookPosition, Protection, TradeRecord } from '../domain/trade';
 import type { AuditLog, OrderRepository, PositionBook, TradeRepository } from '../ports/repositories';
 import type { Clock } from '../ports/runtime';
@@ -27,7 +28,7 @@ export function fillFrom(record: OrderRecord, order: ExchangeOrder, exitReason: 
     side: record.side,
     quantity: order.filled,
     price: order.average ?? record.triggerPrice ?? '0',
-    fee: order.fee,
+    fee: toDecimal(order.fee),
     at: order.timestamp,
     leverage: record.leverage ?? fallbackLeverage,
     exitReason,
@@ -94,7 +95,23 @@ export class BookKeeper {
     const at = this.deps.clock.now();
     if (update.closed) await this.deps.audit.append(tradeEvent('trade.closed', order, update.closed, at));
     if (update.opened) await this.deps.audit.append(tradeEvent('trade.opened', order, update.opened, at));
+    for (const entry of update.entries) await this.deps.audit.append(entryEvent(order.accountId, entry, at, order.signalId));
   }
+}
+
+/**
+ * The audit line of one fill or funding settlement: the trade's fees, funding and realizedPnl are
+ * the exact sums of these (decimal text), so the trail adds up to the book without float noise.
+ */
+export function entryEvent(accountId: string, entry: TradeEntry, at: number, signalId?: string) {
+  const event = {
+    accountId,
+    type: 'trade.booked' as const,
+    at,
+    message: `trade ${entry.tradeId} ${entry.cause}: fee ${entry.fee}, funding ${entry.funding}, P&L ${entry.realizedPnl}`,
+    data: { ...entry },
+  };
+  return signalId ? { ...event, signalId } : event;
 }
 
 function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, trade: TradeRecord, at: number) {
@@ -102,5 +119,5 @@ function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, t
     type === 'trade.opened'
       ? `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`
       : `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`;
-  return { accountId: order.accountId, type, at, signalId: order.signalId, message, data: { tradeId: trade.tradeId, realizedPnl: trade.realizedPnl, roiPct: trade.roiPct } };
+  return { accountId: order.accountId, type, at, signalId: order.signalId, message, data: { tradeId: trade.tradeId, realizedPnl: trade.realizedPnl, fees: trade.fees, funding: trade.funding, roiPct: trade.roiPct } };
 }

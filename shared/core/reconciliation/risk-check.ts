@@ -5,6 +5,7 @@
 // to run while the executor trades the same account: every booking is keyed by a client order id
 // and every table write is conditional; the lease only keeps two runs of this job apart.
 import type { Account } from '../domain/account';
+import { Big } from '../domain/money';
 import { applyFunding, isOpen } from '../domain/trade-math';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { ConditionalConflictError } from '../errors';
@@ -18,6 +19,7 @@ import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '.
 import type { OrderReads, ProtectionManager } from '../execution/protection';
 import { refsOf, wantsStop } from '../execution/protection';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
+import { entryEvent } from '../execution/book-keeper';
 
 export interface RiskCheckDeps {
   accounts: Pick<AccountRepository, 'list' | 'setStatus'>;
@@ -148,13 +150,13 @@ export class RiskCheck {
     if (live) state = await this.guardStops(account, exchange, book, quotes, state, report, reads);
 
     if (balance) {
-      const unrealizedPnl = (live ?? []).reduce((sum, p) => sum + (p.unrealizedPnl || 0), 0);
-      const exposure = (live ?? []).reduce((sum, p) => sum + Math.abs(Number(p.quantity) * (quotes.get(p.symbol)?.last ?? Number(p.entryPrice))), 0);
-      await this.deps.risk.putSnapshot({ accountId, at: this.deps.clock.now(), equity: balance.equity, free: balance.free, unrealizedPnl, openPositions: (live ?? []).length, exposure });
+      const unrealizedPnl = (live ?? []).reduce((sum, p) => sum.plus(p.unrealizedPnl || 0), new Big(0));
+      const exposure = (live ?? []).reduce((sum, p) => sum.plus(new Big(p.quantity).times(quotes.get(p.symbol)?.last ?? p.entryPrice).abs()), new Big(0));
+      await this.deps.risk.putSnapshot({ accountId, at: this.deps.clock.now(), equity: balance.equity, free: balance.free, unrealizedPnl: unrealizedPnl.toString(), openPositions: (live ?? []).length, exposure: exposure.toString() });
       report.snapshots++;
     }
 
-    const outcome = await this.runSwitches(account, state, balance?.equity, quotes, calls);
+    const outcome = await this.runSwitches(account, state, balance ? Number(balance.equity) : undefined, quotes, calls);
     report.switchEvents += outcome.events.length;
     await this.act(account, exchange, outcome, report);
     return report;
@@ -186,7 +188,8 @@ export class RiskCheck {
       const next = applyFunding(trade, payments, this.deps.clock.now());
       if (!next) continue;
       try {
-        await this.deps.trades.replace(next, trade.updatedAt);
+        await this.deps.trades.replace(next.trade, trade.updatedAt);
+        await this.deps.audit.append(entryEvent(position.accountId, next.entry, this.deps.clock.now()));
         booked++;
       } catch (error) {
         if (!(error instanceof ConditionalConflictError)) throw error;

@@ -45,6 +45,7 @@ export interface CompareOptions {
   matchWindowMs: number;
 }
 
+/** An account trade in the backtest's terms: float money, as the backtest's side of the comparison. */
 interface ClosedAccountTrade {
   tradeId: string;
   side: 'long' | 'short';
@@ -63,7 +64,7 @@ interface ClosedAccountTrade {
 export function comparePaperWithBacktest(accountTrades: readonly TradeRecord[], backtestTrades: readonly BacktestTrade[], options: CompareOptions): PaperBacktestComparison {
   const account: ClosedAccountTrade[] = accountTrades
     .filter((t) => t.status === 'closed' && t.closedAt !== undefined && t.exitPrice !== undefined)
-    .map((t) => ({ tradeId: t.tradeId, side: t.side, openedAt: t.openedAt, closedAt: t.closedAt as number, entryPrice: Number(t.entryPrice), exitPrice: Number(t.exitPrice), pnl: t.realizedPnl, fees: t.fees }))
+    .map((t) => ({ tradeId: t.tradeId, side: t.side, openedAt: t.openedAt, closedAt: t.closedAt as number, entryPrice: Number(t.entryPrice), exitPrice: Number(t.exitPrice), pnl: Number(t.realizedPnl), fees: Number(t.fees) }))
     .sort((a, b) => a.openedAt - b.openedAt);
   const backtest = backtestTrades.filter((t) => t.exitReason !== 'end_of_data');
 

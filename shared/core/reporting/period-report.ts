@@ -23,7 +23,7 @@
 //   that mean. Symbols without a positive `from` price are listed as missing and left out.
 import type { EquitySnapshot } from '../ports/repositories';
 import type { TradeRecord } from '../domain/trade';
-import { Big, quote8 } from '../domain/money';
+import { Big, quote8, type Decimal } from '../domain/money';
 import { tradingDay } from '../risk/trading-day';
 import { maxDrawdown, type EquityPoint, type MaxDrawdown } from './drawdown';
 import { money, pct, plain, signedMoney, signedPct } from './format';
@@ -138,10 +138,11 @@ interface Tally {
 
 const newTally = (): Tally => ({ trades: 0, wins: 0, losses: 0, realized: new Big(0) });
 
-function count(tally: Tally, pnl: number): void {
+function count(tally: Tally, realizedPnl: Decimal): void {
+  const pnl = new Big(realizedPnl);
   tally.trades++;
-  if (pnl > 0) tally.wins++;
-  else if (pnl < 0) tally.losses++;
+  if (pnl.gt(0)) tally.wins++;
+  else if (pnl.lt(0)) tally.losses++;
   tally.realized = tally.realized.plus(pnl);
 }
 
@@ -184,14 +185,14 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     fees = fees.plus(trade.fees);
     funding = funding.plus(trade.funding);
     // Strict comparisons: the earliest of equal trades stays.
-    if (!best || trade.realizedPnl > best.realizedPnl) best = trade;
-    if (!worst || trade.realizedPnl < worst.realizedPnl) worst = trade;
+    if (!best || new Big(trade.realizedPnl).gt(best.realizedPnl)) best = trade;
+    if (!worst || new Big(trade.realizedPnl).lt(worst.realizedPnl)) worst = trade;
   }
   const byStrategy: StrategyBreakdown[] = [...strategies]
     .map(([strategy, t]) => ({ strategy, trades: t.trades, wins: t.wins, losses: t.losses, winRatePct: winRate(t), realizedPnl: quote8(t.realized) }))
     .sort((a, b) => b.realizedPnl - a.realizedPnl || (a.strategy < b.strategy ? -1 : a.strategy > b.strategy ? 1 : 0));
 
-  const snapshots = input.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to && Number.isFinite(s.equity)).sort((a, b) => a.at - b.at);
+  const snapshots = input.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to && isFiniteMoney(s.equity)).sort((a, b) => a.at - b.at);
   const equityCurve = snapshots.map((s) => ({ at: s.at, equity: quote8(new Big(s.equity)) }));
   const first = snapshots[0];
   const last = snapshots[snapshots.length - 1];
@@ -300,4 +301,9 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
 
 function describeTrade(t: TradeHighlight, quote: string): string {
   return `${t.symbol} ${t.side} ${signedMoney(t.pnl, quote)}${t.roiPct !== undefined ? ` (${signedPct(t.roiPct)})` : ''}`;
+}
+
+/** A stored equity that reads as a finite amount (a corrupt snapshot is left out, not fatal). */
+function isFiniteMoney(value: Decimal): boolean {
+  return value !== '' && Number.isFinite(Number(value));
 }

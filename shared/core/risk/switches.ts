@@ -7,6 +7,7 @@
 // A limit of zero or less turns its check off (a 0 % daily loss limit would otherwise trip at the
 // first tick of every day). Percent thresholds are reached at equality: a tiny tolerance keeps a
 // loss of exactly 5 % from slipping under a 5 % limit through floating-point rounding.
+import { Big } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
 import type { CircuitTier, KillSwitchConfig } from './config';
 import { SWITCH_NAMES, type ExchangeCall, type PriceSample, type RiskState, type SwitchName, type SwitchState } from './state';
@@ -180,12 +181,12 @@ function checkDrawdown(state: RiskState, config: KillSwitchConfig, now: number, 
 export function lossStreak(closedTrades: readonly TradeRecord[]): { count: number; lastLossAt?: number } {
   let lastNonLossAt = -Infinity;
   for (const trade of closedTrades) {
-    if (trade.status === 'closed' && trade.closedAt !== undefined && trade.realizedPnl >= 0) lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
+    if (trade.status === 'closed' && trade.closedAt !== undefined && new Big(trade.realizedPnl).gte(0)) lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
   }
   let count = 0;
   let lastLossAt: number | undefined;
   for (const trade of closedTrades) {
-    if (trade.status !== 'closed' || trade.closedAt === undefined || !(trade.realizedPnl < 0) || trade.closedAt < lastNonLossAt) continue;
+    if (trade.status !== 'closed' || trade.closedAt === undefined || !new Big(trade.realizedPnl).lt(0) || trade.closedAt < lastNonLossAt) continue;
     count += 1;
     lastLossAt = Math.max(lastLossAt ?? -Infinity, trade.closedAt);
   }

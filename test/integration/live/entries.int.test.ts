@@ -182,7 +182,7 @@ test('case 23: a reduce-only close of a position closed by hand meanwhile (-2022
     wrap: (adapter) =>
       override(adapter, {
         // The executor's first read still sees the position (the hand close raced the signal).
-        fetchPosition: async (symbol) => (reads++ === 0 ? { symbol, side: 'long', quantity: stale?.quantity ?? '0', entryPrice: '65000', leverage: 1, unrealizedPnl: 0 } : adapter.fetchPosition(symbol)),
+        fetchPosition: async (symbol) => (reads++ === 0 ? { symbol, side: 'long', quantity: stale?.quantity ?? '0', entryPrice: '65000', leverage: 1, unrealizedPnl: '0' } : adapter.fetchPosition(symbol)),
       }),
   });
   const signal: Signal = signalFor(accountId, sid('handclose'), { intent: 'close_long' });

@@ -22,9 +22,9 @@ function accountTrade(id: string, side: 'long' | 'short', openedAt: number, entr
     ...(exit !== undefined ? { exitPrice: exit, closedAt: openedAt + 5 * HOUR } : {}),
     exitedQuantity: exit === undefined ? '0' : '1',
     openedAt,
-    fees,
-    funding: 0,
-    realizedPnl: pnl,
+    fees: String(fees),
+    funding: '0',
+    realizedPnl: String(pnl),
     openSignalId: `s-${id}`,
     updatedAt: openedAt,
   };

@@ -108,7 +108,7 @@ describe('computePeriodReport: the fixture account, by hand', () => {
     expect(report.equityCurve[0]).toEqual({ at: FROM, equity: 10_000 });
     expect(report.equityCurve[48]).toEqual({ at: TO, equity: 10_365 });
     expect(report.equityCurve.map((p) => p.equity)).toEqual(Array.from({ length: 49 }, (_, h) => equityAt(h)));
-    expect(report.exits).toEqual(PERIOD_TRADES.map((t, k) => ({ at: FROM + closeHour(k) * HOUR, pnl: t.realizedPnl })));
+    expect(report.exits).toEqual(PERIOD_TRADES.map((t, k) => ({ at: FROM + closeHour(k) * HOUR, pnl: Number(t.realizedPnl) })));
   });
 
   it('the text: title and one fact per line, signed, with units', () => {
@@ -333,7 +333,7 @@ describe('maxDrawdown of the report curve', () => {
   });
 
   it('agrees in percent with the backtest metric on the fixture curve', () => {
-    const values = PERIOD_SNAPSHOTS.map((s) => s.equity);
+    const values = PERIOD_SNAPSHOTS.map((s) => Number(s.equity)); // the backtest's metric takes floats
     const time = Float64Array.from(PERIOD_SNAPSHOTS.map((s) => s.at));
     const backtest = drawdowns(time, Float64Array.from(values), values[0]!);
     expect(computePeriodReport(INPUT).maxDrawdown.pct).toBeCloseTo(backtest.maxPct, 12);

@@ -290,7 +290,7 @@ describe('RiskEngine.decideEntry: sizing', () => {
     // Stop at 98: distance 2, so amount = 10 000 × 6.845238… / (2 × 100) = 342.26190… → 342.261.
     // The open trade is not a closed one and counts for nothing.
     const trades = [
-      trade(0, NOW - MINUTE, { status: 'open', closedAt: undefined, realizedPnl: -50 }),
+      trade(0, NOW - MINUTE, { status: 'open', closedAt: undefined, realizedPnl: '-50' }),
       trade(6, NOW - 10 * MINUTE),
       trade(-2, NOW - 20 * MINUTE),
       trade(4, NOW - 30 * MINUTE),

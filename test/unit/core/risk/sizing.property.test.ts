@@ -81,9 +81,9 @@ const tradeArb: fc.Arbitrary<TradeRecord> = fc
     exitedQuantity: String(maxQuantity),
     openedAt: closedAt - 1,
     closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl: r * entryPrice * maxQuantity,
+    fees: '0',
+    funding: '0',
+    realizedPnl: String(r * entryPrice * maxQuantity),
     openSignalId: 's',
     updatedAt: closedAt,
   }));

@@ -41,7 +41,7 @@ function equities(values: number[], start = T0, config = CONFIG, from = emptyRis
 
 /** A 5x long of 0.1 BTC from 50 000 to 49 000 with a fee of 1, closed at `closedAt`. */
 const closed = (realizedPnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord =>
-  closedBtcTrade(realizedPnl, closedAt, { maxQuantity: '0.1', entryPrice: '50000', exitPrice: '49000', exitedQuantity: '0.1', fees: 1, openSignalId: 's', ...extra });
+  closedBtcTrade(realizedPnl, closedAt, { maxQuantity: '0.1', entryPrice: '50000', exitPrice: '49000', exitedQuantity: '0.1', fees: '1', openSignalId: 's', ...extra });
 
 const call = (at: number, ok: boolean, ms = 100): ExchangeCall => ({ at, ok, ms });
 
