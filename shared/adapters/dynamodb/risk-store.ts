@@ -28,7 +28,7 @@ export class DynamoRiskStore implements RiskStore {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }));
     if (!out.Item) return undefined;
     const { itemKey: _key, ...state } = out.Item;
-    return state as RiskState;
+    return withDecimals(state as RiskState, ['dayStartEquity', 'peakEquity', 'lastEquity']);
   }
 
   async saveState(state: RiskState, expectedVersion: number): Promise<void> {

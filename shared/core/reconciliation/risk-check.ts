@@ -5,7 +5,7 @@
 // to run while the executor trades the same account: every booking is keyed by a client order id
 // and every table write is conditional; the lease only keeps two runs of this job apart.
 import type { Account } from '../domain/account';
-import { Big } from '../domain/money';
+import { Big, type Decimal } from '../domain/money';
 import { applyFunding, isOpen } from '../domain/trade-math';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { ConditionalConflictError } from '../errors';
@@ -156,7 +156,7 @@ export class RiskCheck {
       report.snapshots++;
     }
 
-    const outcome = await this.runSwitches(account, state, balance ? Number(balance.equity) : undefined, quotes, calls);
+    const outcome = await this.runSwitches(account, state, balance?.equity, quotes, calls);
     report.switchEvents += outcome.events.length;
     await this.act(account, exchange, outcome, report);
     return report;
@@ -265,7 +265,7 @@ export class RiskCheck {
     }
   }
 
-  private async runSwitches(account: Account, initial: RiskState, equity: number | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
+  private async runSwitches(account: Account, initial: RiskState, equity: Decimal | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
     const config = accountRiskConfig(account).switches;
     const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter((t) => t.status === 'closed');
     const prices: Record<string, number> = {};

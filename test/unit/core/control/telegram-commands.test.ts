@@ -238,14 +238,14 @@ describe('/status', () => {
     const s = setup({ accounts: [ACC1, { ...ACC2, haltedUntil: T0 + 10 * MINUTE, haltReason: 'HTTP 418 ban' }, fresh] });
     seedPositions(s);
     // acc-1: a loss-streak cooldown tripped 30 min ago for an hour; three snapshots, the last 2 min old
-    const state1: RiskState = { ...emptyRiskState('acc-1', T0), lastEquity: 9990, lastEquityAt: T0 - 5 * MINUTE, switches: { loss_streak: { tripped: true, trippedAt: T0 - 30 * MINUTE, until: T0 + 30 * MINUTE, trips: 1, reason: '3 losses in a row' } } };
+    const state1: RiskState = { ...emptyRiskState('acc-1', T0), lastEquity: '9990', lastEquityAt: T0 - 5 * MINUTE, switches: { loss_streak: { tripped: true, trippedAt: T0 - 30 * MINUTE, until: T0 + 30 * MINUTE, trips: 1, reason: '3 losses in a row' } } };
     await s.risk.saveState(state1, 0);
     await s.risk.putSnapshot(snapshot('acc-1', T0 - 10 * MINUTE, 9800));
     await s.risk.putSnapshot(snapshot('acc-1', T0 - 5 * MINUTE, 9990));
     await s.risk.putSnapshot(snapshot('acc-1', T0 - 2 * MINUTE, 10_234.5, { free: '9000', unrealizedPnl: '34.5' }));
     // acc-2: no snapshot in the last 30 minutes (only the state's last equity, 3 h old); drawdown tripped
     await s.risk.putSnapshot(snapshot('acc-2', T0 - 3 * HOUR, 5000));
-    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: 5000, lastEquityAt: T0 - 3 * HOUR, peakEquity: 6500, switches: { drawdown: { tripped: true, trippedAt: T0 - 4 * HOUR, trips: 1, reason: 'drawdown 23%' } } }, 0);
+    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: '5000', lastEquityAt: T0 - 3 * HOUR, peakEquity: '6500', switches: { drawdown: { tripped: true, trippedAt: T0 - 4 * HOUR, trips: 1, reason: 'drawdown 23%' } } }, 0);
 
     await s.say('/status');
 
@@ -377,7 +377,7 @@ describe('/pause and /resume', () => {
 
   it('/resume <account> resumes it and says which switch it reset', async () => {
     const s = setup();
-    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: 5000, peakEquity: 6500, switches: { drawdown: { tripped: true, trippedAt: T0 - HOUR, trips: 1 } }, version: 1 }, 0);
+    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: '5000', peakEquity: '6500', switches: { drawdown: { tripped: true, trippedAt: T0 - HOUR, trips: 1 } }, version: 1 }, 0);
 
     await s.say('/resume acc-2');
 
