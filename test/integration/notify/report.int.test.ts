@@ -65,12 +65,12 @@ test('the daily report of a fixture account: figures by hand, the equity chart a
 
   // By hand: realized 60 − 25 + 40 = 75; fees 2 + 2 + 1.5 = 5.5; 3 trades, 2 wins → 66.67 %;
   // start 10,000 → end 10,075 = +0.75 %; best +60, worst −25; hold BTC 50,000 → 51,000 = +2 %.
-  expect(built.report).toMatchObject({ startEquity: 10_000, endEquity: 10_075, realizedPnl: 75, fees: 5.5, trades: 3, wins: 2, losses: 1 });
+  expect(built.report).toMatchObject({ startEquity: '10000', endEquity: '10075', realizedPnl: '75', fees: '5.5', trades: 3, wins: 2, losses: 1 });
   expect(built.report.winRatePct).toBeCloseTo(66.6667, 3);
   expect(built.report.returnPct).toBeCloseTo(0.75, 10);
-  expect(built.report.best).toMatchObject({ pnl: 60 });
-  expect(built.report.worst).toMatchObject({ pnl: -25 });
-  expect(built.report.maxDrawdown).toMatchObject({ amount: 80 });
+  expect(built.report.best).toMatchObject({ pnl: '60' });
+  expect(built.report.worst).toMatchObject({ pnl: '-25' });
+  expect(built.report.maxDrawdown).toMatchObject({ amount: '80' });
   expect(built.report.maxDrawdown.pct).toBeCloseTo((80 / 10_060) * 100, 6);
   expect(built.report.hold.symbols).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT', fromPrice: 50_000, toPrice: 51_000 })]);
   expect(built.report.hold.symbols[0]?.returnPct).toBeCloseTo(2, 10);
@@ -86,5 +86,5 @@ test('the daily report of a fixture account: figures by hand, the equity chart a
   const text = [photo?.caption ?? '', ...tg.messages().filter((m) => m.method === 'sendMessage' && m.chatId === '777').map((m) => m.text ?? '')].join('\n');
   expect(text).toContain('+75.00');
   expect(text).toContain('+0.75 %');
-  expect((await h.runtime.repos.audit.listByAccount('acc-report')).find((e) => e.type === 'report.sent')?.data).toMatchObject({ kind: 'daily', realizedPnl: 75, trades: 3 });
+  expect((await h.runtime.repos.audit.listByAccount('acc-report')).find((e) => e.type === 'report.sent')?.data).toMatchObject({ kind: 'daily', realizedPnl: '75', trades: 3 });
 });
