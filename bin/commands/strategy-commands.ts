@@ -192,7 +192,8 @@ async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ s
 function backtestConfig(account: Account, subscription: StrategySubscription | undefined, symbol: string, cash: number): BacktestConfig {
   const paper = account.settings.paper;
   const market = paperMarkets.get(symbol);
-  const initial = paper?.initialBalance ?? cash;
+  // The backtest simulates in floats: the account's exact starting balance becomes a number here.
+  const initial = paper ? Number(paper.initialBalance) : cash;
   if (!(initial > 0)) throw new CliError('--cash must be a positive number');
   const fee = paper?.takerFeeRate ?? 0.0005;
   return {
