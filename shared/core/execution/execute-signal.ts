@@ -376,9 +376,7 @@ export class ExecuteSignal {
   private async approveEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number, snapshot: Promise<RiskSnapshot>): Promise<{ entry: ApprovedEntry; free: Decimal }> {
     const [balance, quote] = await Promise.all([exchange.fetchBalance(), exchange.fetchPrice(market.symbol)]);
     const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
-    // The risk engine's limits are percentages of equity, computed in floats: the exact equity
-    // becomes a number here, for the ratios only (the order's amount is still sized with Big).
-    const entry = await this.deps.risk.decide({ signal, account, market, side, price: quote.last, equity: Number(balance.equity), leverage }, await snapshot);
+    const entry = await this.deps.risk.decide({ signal, account, market, side, price: quote.last, equity: balance.equity, leverage }, await snapshot);
     return { entry, free: balance.free };
   }
 

@@ -2,7 +2,7 @@
 // leverage, sizing, amount caps), then the market's minimums. Pure and synchronous: everything it
 // needs is loaded by the caller, so a decision costs microseconds and is reproducible from the
 // numbers the audit log keeps. Closes never come here: only new exposure is decided.
-import { toDecimal, type Big } from '../domain/money';
+import type { Big } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
 import type { SizeSpec } from '../signal/types';
 import { defaultChecks } from './checks';
@@ -52,8 +52,7 @@ export class RiskEngine {
     const refuse = (code: string, reason: string, numbers: Numbers): RiskDecision => ({ accepted: false, code, reason, numbers, checks: records });
 
     const closed = inputs.trades.filter((t) => t.status === 'closed');
-    // The switches compare amounts exactly: the engine's float equity goes back to decimal text here.
-    const block = entryBlock({ config: inputs.config.switches, state: inputs.state, now: inputs.now, ...(Number.isFinite(inputs.equity) ? { equity: toDecimal(inputs.equity) } : {}), price: { symbol: request.symbol, last: request.price, ...(request.priceAt !== undefined ? { at: request.priceAt } : {}) }, closedTrades: closed });
+    const block = entryBlock({ config: inputs.config.switches, state: inputs.state, now: inputs.now, equity: inputs.equity, price: { symbol: request.symbol, last: request.price, ...(request.priceAt !== undefined ? { at: request.priceAt } : {}) }, closedTrades: closed });
     if (block) {
       records.push({ check: `switch:${block.switch}`, outcome: 'refuse', code: block.code, reason: block.reason, numbers: block.numbers });
       return refuse(block.code, block.reason, { ...block.numbers, ...(block.until !== undefined ? { until: block.until } : {}) });

@@ -48,7 +48,7 @@ const input = (over: Partial<EntryDecisionInput> = {}): EntryDecisionInput => ({
   market: BTC_PERP,
   side: 'long',
   price: 100,
-  equity: 10_000,
+  equity: '10000',
   leverage: 5,
   ...over,
 });
@@ -105,7 +105,7 @@ describe('EntryRisk.decide', () => {
     const event = audit.events[0]!;
     expect(event).toMatchObject({ accountId: 'acc-1', type: 'risk.accepted', at: T0, signalId: 'sig-1' });
     expect(event.message).toContain('50 BTC');
-    expect(event.data).toMatchObject({ intent: 'enter_long', symbol: BTC, equity: 10_000, price: 100, requestedLeverage: 5, amount: '50', leverage: 5, mode: 'percent', notional: 5000 });
+    expect(event.data).toMatchObject({ intent: 'enter_long', symbol: BTC, equity: '10000', price: 100, requestedLeverage: 5, amount: '50', leverage: 5, mode: 'percent', notional: 5000 });
     expect((event.data?.checks as { check: string }[]).map((c) => c.check)).toContain('sizing');
   });
 

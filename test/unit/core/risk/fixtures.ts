@@ -113,7 +113,7 @@ export function accountWithSettings(settings: Partial<AccountSettings> = {}, ove
 export interface RiskContextSetup {
   overrides?: RiskOverrides;
   accountMaxLeverage?: number;
-  equity?: number;
+  equity?: string;
   market?: Partial<MarketInfo>;
   open?: OpenExposure[];
   stats?: MarketStats[];
@@ -130,7 +130,7 @@ export function riskContext(setup: RiskContextSetup): RiskContext {
   return {
     config: resolveRiskConfig(setup.overrides ?? {}),
     accountMaxLeverage: setup.accountMaxLeverage ?? 20,
-    equity: setup.equity ?? 10_000,
+    equity: setup.equity ?? '10000',
     market: { ...BTC_PERP, ...setup.market },
     open: setup.open ?? [],
     stats: (symbol) => stats.get(symbol),
