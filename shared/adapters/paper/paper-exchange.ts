@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { Big, type Decimal } from '../../core/domain/money';
 import { AmbiguousOrderError, ConditionalConflictError, SignalRejectedError, TransientError } from '../../core/errors';
-import { num, quote8, roundToStep } from '../../core/domain/money';
+import { num, roundToStep } from '../../core/domain/money';
 import type { PaperSettings } from '../../core/domain/account';
 import type { OrderSide } from '../../core/domain/order';
 import type { PositionSide } from '../../core/domain/trade';
@@ -334,7 +334,7 @@ export class PaperExchange implements ExchangePort {
         throw new SignalRejectedError(
           `order ${str(amount)} ${symbol} (notional ${str(money(notional))}) below minimum amount ${market.minAmount} / notional ${market.minNotional}`,
           'MIN_NOTIONAL',
-          { amount: str(amount), notional: quote8(notional), minAmount: market.minAmount, minNotional: market.minNotional },
+          { amount: str(amount), notional: str(money(notional)), minAmount: market.minAmount, minNotional: market.minNotional },
         );
       }
     }

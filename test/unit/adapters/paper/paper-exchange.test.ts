@@ -198,7 +198,7 @@ describe('PaperExchange validation', () => {
     const error = await rejection(exchange.createOrder(order({ amount: '0.001' })));
 
     expect(error.code).toBe('MIN_NOTIONAL');
-    expect(error.details).toMatchObject({ notional: 50, minNotional: '100' });
+    expect(error.details).toMatchObject({ notional: '50', minNotional: '100' });
   });
 
   it('exempts a reduce-only order from the minimum notional', async () => {
