@@ -48,7 +48,7 @@ export function riskEngineCost(decisions = Number(process.env.BENCH_RISK_DECISIO
   const trades: TradeRecord[] = [];
   const engine = new RiskEngine();
   const correlations = new CorrelationCache();
-  const inputs = { config, accountMaxLeverage: 20, equity: 10_000, market, open, stats: (s: string) => stats.get(s), correlations, now: Date.UTC(2026, 5, 1), state: emptyRiskState('bench'), trades };
+  const inputs = { config, accountMaxLeverage: 20, equity: '10000', market, open, stats: (s: string) => stats.get(s), correlations, now: Date.UTC(2026, 5, 1), state: emptyRiskState('bench'), trades };
   const request = { symbol: market.symbol, side: 'long' as const, price: (stats.get(market.symbol) as MarketStats).lastClose, leverage: 3, stopPrice: (stats.get(market.symbol) as MarketStats).lastClose * 0.97 };
   // Warm-up: JIT and the correlation cache (a container's first signal pays the 20 correlations once).
   for (let i = 0; i < 500; i++) engine.decideEntry(request, inputs);

@@ -1,6 +1,7 @@
 // The owner's controls: `account pause|resume|flatten|set` and `risk show|set|reset`. Thin commands
 // over AccountControl and RiskReport; `--json` prints one JSON document.
 import { Option, type Command } from 'commander';
+import { Big } from '../../shared/core/domain/money';
 import { systemClock } from '../../shared/core/ports/runtime';
 import { SWITCH_NAMES, type SwitchName } from '../../shared/core/risk/state';
 import { AccountControl } from '../../shared/core/control/account-control';
@@ -97,7 +98,7 @@ function human(v: RiskView): string {
     `${v.accountId}  ${v.status}  entries ${v.entries}${v.blockedBy ? ` (${v.blockedBy.code}: ${v.blockedBy.reason})` : ''}`,
     `equity ${u.equity ?? 'not read yet'}${u.equityAt ? ` at ${iso(u.equityAt)}` : ''}`,
     `day loss ${u.dayLossPct ?? '-'}%  drawdown ${u.drawdownPct ?? '-'}% from peak ${u.peakEquity ?? '-'}  loss streak ${u.lossStreak}`,
-    `positions ${u.openPositions}/${l.maxOpenPositions}  exposure ${u.exposure.toFixed(2)} (${u.exposurePct ?? '-'}% of ${l.maxExposurePct}%)  per position ≤ ${l.maxPositionPct}%`,
+    `positions ${u.openPositions}/${l.maxOpenPositions}  exposure ${new Big(u.exposure).toFixed(2)} (${u.exposurePct ?? '-'}% of ${l.maxExposurePct}%)  per position ≤ ${l.maxPositionPct}%`,
     `sizing ${v.sizing.mode}  leverage caps: account ${l.maxLeverage}${Object.keys(l.symbolMaxLeverage).length ? `, ${Object.entries(l.symbolMaxLeverage).map(([s, c]) => `${s} ${c}`).join(', ')}` : ''}`,
     `correlation > ${l.correlation.threshold} → ${l.correlation.action}  VaR95 ≤ ${l.var.maxPct95}%  VaR99 ≤ ${l.var.maxPct99}%  liquidation ≥ ${l.liquidation.minStopMultiple}× stop distance`,
     'kill switches:',

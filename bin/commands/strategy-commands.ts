@@ -9,6 +9,7 @@ import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-sou
 import { backtestRange } from '../../shared/core/backtest/range-backtest';
 import { epochMsFromText } from '../../shared/core/backtest/time-values';
 import type { BacktestConfig, SizingMode } from '../../shared/core/backtest/types';
+import { Big, toDecimal } from '../../shared/core/domain/money';
 import type { Account } from '../../shared/core/domain/account';
 import { isStrategyTimeframe, STRATEGY_TIMEFRAMES, subscriptionParams, type StrategySubscription, type StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
 import type { CandleSource } from '../../shared/core/ports/candles';
@@ -173,7 +174,7 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
     since: iso(since),
     candles: { source: name, count: n - start, from: iso(candles.time[start]!), to: iso(candles.time[n - 1]!) },
     config,
-    comparison: comparePaperWithBacktest(trades, result.trades, { initialEquity: config.cash, matchWindowMs: span }),
+    comparison: comparePaperWithBacktest(trades, result.trades, { initialEquity: toDecimal(config.cash), matchWindowMs: span }),
   };
 }
 
@@ -191,7 +192,8 @@ async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ s
 function backtestConfig(account: Account, subscription: StrategySubscription | undefined, symbol: string, cash: number): BacktestConfig {
   const paper = account.settings.paper;
   const market = paperMarkets.get(symbol);
-  const initial = paper?.initialBalance ?? cash;
+  // The backtest simulates in floats: the account's exact starting balance becomes a number here.
+  const initial = paper ? Number(paper.initialBalance) : cash;
   if (!(initial > 0)) throw new CliError('--cash must be a positive number');
   const fee = paper?.takerFeeRate ?? 0.0005;
   return {
@@ -224,7 +226,7 @@ function compareLines(r: CompareReport): string[] {
     row('trades', (s) => String(s.trades)),
     row('return %', (s) => fixed(s.returnPct)),
     row('win rate %', (s) => fixed(s.winRatePct)),
-    row('fees', (s) => fixed(s.fees, 4)),
+    row('fees', (s) => new Big(s.fees).toFixed(4)),
     `paired trades: ${c.pairs.length}; mean slippage: entry ${fixed(c.avgEntrySlippageBps, 1)} bps, exit ${fixed(c.avgExitSlippageBps, 1)} bps (positive: the account filled worse)`,
     ...c.pairs.map((p) => `  ${p.side.padEnd(5)} ${iso(p.account.openedAt)}  entry ${price(p.account.entryPrice)} vs ${price(p.backtest.entryPrice)} (${fixed(p.entrySlippageBps, 1)} bps)  exit ${price(p.account.exitPrice)} vs ${price(p.backtest.exitPrice)} (${fixed(p.exitSlippageBps, 1)} bps)`),
     ...(c.accountOnly.length ? [`account trades without a backtest counterpart: ${c.accountOnly.join(', ')}`] : []),

@@ -34,7 +34,8 @@ export class RiskCheckMetrics {
 
   /** Equity per account only: amounts of different accounts (and quote currencies) do not add up. */
   snapshot(snapshot: EquitySnapshot): void {
-    this.metrics.put('Equity', snapshot.equity, { unit: 'None', by: { account: snapshot.accountId }, aggregate: false });
+    // A metric is a float by nature (CloudWatch): the exact equity becomes a number at this edge only.
+    this.metrics.put('Equity', Number(snapshot.equity), { unit: 'None', by: { account: snapshot.accountId }, aggregate: false });
   }
 
   report(report: RiskCheckReport): void {

@@ -201,7 +201,7 @@ describe('Binance fills', () => {
     const fills = await adapter.fetchMyTrades(BTC, 1_569_514_978_000);
 
     expect(expectOperation(calls()[0], 'AccountTradeList')).toMatchObject({ symbol: 'BTCUSDT', startTime: '1569514978000' });
-    expect(fills[0]).toMatchObject({ id: '698759', orderId: '25851813', side: 'sell', amount: '0.002', price: '7819.01', fee: 0.0781901, clientOrderId: 'abc' });
+    expect(fills[0]).toMatchObject({ id: '698759', orderId: '25851813', side: 'sell', amount: '0.002', price: '7819.01', fee: '0.0781901', clientOrderId: 'abc' });
     expect(expectOperation(calls().find((r) => r.path === '/fapi/v1/order'), 'QueryOrder')).toMatchObject({ orderId: '25851813' });
   });
 });

@@ -95,7 +95,7 @@ describe('Bitget createOrder', () => {
     expect(docData('place-order response')).toEqual({ clientOid: documentedId, orderId: expect.any(String) });
     expect([readBack?.method, readBack?.path, readBack?.query.clientOid]).toEqual(['GET', '/api/v2/mix/order/detail', documentedId]);
     // the captured filled market buy: 0.1 at 68.74, fee 0.0041244 USDT
-    expect(result).toMatchObject({ id: '1139544620032237568', clientOrderId: documentedId, type: 'market', status: 'closed', amount: '0.1', filled: '0.1', average: '68.74', fee: 0.0041244 });
+    expect(result).toMatchObject({ id: '1139544620032237568', clientOrderId: documentedId, type: 'market', status: 'closed', amount: '0.1', filled: '0.1', average: '68.74', fee: '0.0041244' });
   });
 
   it('reduce-only close: reduceOnly YES, exactly the captured one-way request', async () => {
@@ -209,7 +209,7 @@ describe('Bitget fetchOrderByClientId', () => {
     const found = await adapter.fetchOrderByClientId(BTC, capturedId);
 
     expect(calls().map((r) => [r.method, r.path, r.query])).toEqual([['GET', '/api/v2/mix/order/detail', { clientOid: capturedId, symbol: 'BTCUSDT', productType: 'USDT-FUTURES' }]]);
-    expect(found).toMatchObject({ id: '1139547338494877696', clientOrderId: capturedId, status: 'closed', amount: '0.1', filled: '0.1', average: '68.67', fee: 0.0041202, reduceOnly: true });
+    expect(found).toMatchObject({ id: '1139547338494877696', clientOrderId: capturedId, status: 'closed', amount: '0.1', filled: '0.1', average: '68.67', fee: '0.0041202', reduceOnly: true });
   });
 
   it.each(['40109', '43001'])('plain: Bitget code %s (documented "does not exist") means absent', async (code) => {
@@ -432,7 +432,7 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
     const positions = await adapter.fetchPositions();
 
     expect({ path: calls()[0]?.path, query: calls()[0]?.query }).toEqual(ccxtUrl('fetchPositions', 'Fetch linear positions'));
-    expect(positions).toEqual([{ symbol: BTC, side: 'long', quantity: '0.01', entryPrice: '25000', leverage: 20, unrealizedPnl: 1, liquidationPrice: Number('24144.1124161806977798') }]);
+    expect(positions).toEqual([{ symbol: BTC, side: 'long', quantity: '0.01', entryPrice: '25000', leverage: 20, unrealizedPnl: '1', liquidationPrice: Number('24144.1124161806977798') }]);
   });
 
   it('position of one symbol: the documented BTC long is BTC\'s, and ETH has none', async () => {
@@ -448,7 +448,7 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
     const balance = await adapter.fetchBalance();
 
     expect({ path: calls()[0]?.path, query: calls()[0]?.query }).toEqual(ccxtUrl('fetchBalance', 'Fetch linear swap balance'));
-    expect(balance).toMatchObject({ currency: 'USDT', equity: 10582.90265771, free: 10572.92904289 });
+    expect(balance).toMatchObject({ currency: 'USDT', equity: '10582.90265771', free: '10572.92904289' });
   });
 
   it('fills: GET /api/v2/mix/order/fills; the captured fill in coins with its USDT fee, client id read from its order', async () => {
@@ -464,7 +464,7 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
     expect(fills?.path).toBe(ccxtUrl('fetchMyTrades', 'Swap fetch private trades').path);
     expect(fills?.query).toMatchObject({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', startTime: String(since), limit: '100' });
     expect(detail?.query).toMatchObject({ orderId: '1115965643967582214' });
-    expect(trades).toEqual([{ id: '1115965644337205249', orderId: '1115965643967582214', clientOrderId: '77777', symbol: BTC, side: 'buy', amount: '0.1', price: '72.25', fee: 0.004335, timestamp: 1701792863926 }]);
+    expect(trades).toEqual([{ id: '1115965644337205249', orderId: '1115965643967582214', clientOrderId: '77777', symbol: BTC, side: 'buy', amount: '0.1', price: '72.25', fee: '0.004335', timestamp: 1701792863926 }]);
   });
 
   it('funding: account bill, businessType contract_settle_fee; the documented settlement is a payment (negative)', async () => {
@@ -476,7 +476,7 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
     const captured = ccxtUrl('fetchFundingHistory', 'fetch funding history');
     expect(calls()[0]?.path).toBe(captured.path);
     expect(calls()[0]?.query).toMatchObject(captured.query);
-    expect(payments).toEqual([{ symbol: BTC, amount: -0.004992, timestamp: 1695715200654, id: '1' }]);
+    expect(payments).toEqual([{ symbol: BTC, amount: '-0.004992', timestamp: 1695715200654, id: '1' }]);
   });
 });
 

@@ -378,7 +378,7 @@ describe('bybit conformance: fills, funding, positions, balance, keys', () => {
     expect(asked[0]?.query).toMatchObject({ execType: 'Trade', category: 'linear', symbol: 'BTCUSDT', startTime: String(at - 3_600_000), limit: '100' });
     expect(capturedQuery('fetchMyTrades', 'Swap fetchMyTrades')).toMatchObject({ execType: 'Trade', category: 'linear' });
     expect(trades).toEqual([
-      { id: '751c8dba-bdeb-5d0c-9dd3-dda6bf98cdaf', orderId: 'c18b72e4-1bf7-4c30-9b99-ba3274066029', symbol: BTC, side: 'buy', amount: '0.1', price: '85.11', fee: 0.00468105, timestamp: at },
+      { id: '751c8dba-bdeb-5d0c-9dd3-dda6bf98cdaf', orderId: 'c18b72e4-1bf7-4c30-9b99-ba3274066029', symbol: BTC, side: 'buy', amount: '0.1', price: '85.11', fee: '0.00468105', timestamp: at },
     ]);
   });
 
@@ -412,7 +412,7 @@ describe('bybit conformance: fills, funding, positions, balance, keys', () => {
     const c = conformanceAdapter('bybit', routes({ 'GET /v5/account/wallet-balance': captured('fetchBalance', 'balance after availableToWithdraw update') }));
     const balance = await c.adapter.fetchBalance();
     expect(sentTo(c.calls(), '/v5/account/wallet-balance', 'GET')[0]?.query).toMatchObject(capturedQuery('fetchBalance', 'fetch default balance'));
-    expect(balance).toEqual({ currency: 'USDT', equity: 3304.29766609, free: 3229.64065465, used: 92.61831144 });
+    expect(balance).toEqual({ currency: 'USDT', equity: '3304.29766609', free: '3229.64065465', used: '92.61831144' });
   });
 
   it('key check: the documented key is read-only, has no Withdraw right, is IP-bound; the account margin mode is told', async () => {

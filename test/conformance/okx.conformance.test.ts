@@ -217,7 +217,7 @@ describe('OKX look-up by client id', () => {
       status: 'closed',
       filled: new Big('0.00192834').times(CONTRACT).toString(),
       average: '51858',
-      fee: Number(new Big('0.00000192834').times('51858').round(8).toString()),
+      fee: new Big('0.00000192834').times('51858').toString(), // exact: no rounding to 1e-8 on the way
     });
   });
 
@@ -473,7 +473,7 @@ describe('OKX fills, funding, positions, balance', () => {
     const balance = await c.adapter.fetchBalance();
 
     expect(only(c.calls()).path).toBe(capturedUrl('fetchBalance', 'spot balance').pathname);
-    expect(balance).toMatchObject({ currency: 'USDT', equity: 4992.890093622894, free: 4834.3170936228935 });
-    expect(balance.used).toBeCloseTo(4992.890093622894 - 4834.3170936228935, 9);
+    expect(balance).toMatchObject({ currency: 'USDT', equity: '4992.890093622894', free: '4834.3170936228935' });
+    expect(Number(balance.used)).toBeCloseTo(4992.890093622894 - 4834.3170936228935, 9);
   });
 });

@@ -58,7 +58,7 @@ describe('Upbit look-up by client id: GET /v1/order?identifier=… (never an emp
     expect(last()).toMatchObject({ method: 'GET', path: '/v1/order' });
     expect(Object.keys(last().query).sort()).toEqual(['identifier']);
     expect(last().query.identifier).toBe(CLOSE_ID);
-    expect(found).toMatchObject({ id: '9ca023a5-851b-4fec-9f0a-48cd83c2eaae', status: 'closed', side: 'sell', amount: '1', filled: '1', average: '153559', fee: 383.8975 });
+    expect(found).toMatchObject({ id: '9ca023a5-851b-4fec-9f0a-48cd83c2eaae', status: 'closed', side: 'sell', amount: '1', filled: '1', average: '153559', fee: '383.8975' });
   });
 
   it("order_not_found for our identifier means the order does not exist (identifiers are never reused): undefined", async () => {

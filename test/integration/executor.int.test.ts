@@ -96,7 +96,7 @@ test('a webhook alert becomes a filled market order, an open trade and a book po
   expect(orders[0]).toMatchObject({ status: 'filled', filled: '0.02', averagePrice: '50010', leg: 'open' });
   expect(orders[0]?.bookedAt).toBeDefined();
   const [trade] = await h.runtime.repos.trades.listByAccount(accountId);
-  expect(trade).toMatchObject({ status: 'open', side: 'long', quantity: '0.02', fees: 0.5001 }); // 0.02 × 50010 × 0.0005
+  expect(trade).toMatchObject({ status: 'open', side: 'long', quantity: '0.02', fees: '0.5001' }); // 0.02 × 50010 × 0.0005
 });
 
 test('case 10: a message delivered again after execution places no new order', async () => {
@@ -313,8 +313,8 @@ test('stop-loss and take-profit rest on the paper exchange; a price through the 
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'stop_loss' });
   // gap through the stop: fills at the worse of trigger−2 bps (49,000.0) and the price 48,900
   expect(trade?.exitPrice).toBe('48900');
-  const expectedPnl = (48_900 - 50_010) * 0.02 - 0.02 * 50_010 * 0.0005 - 0.02 * 48_900 * 0.0005;
-  expect(trade?.realizedPnl).toBeCloseTo(expectedPnl, 8);
+  // (48,900 − 50,010) × 0.02 − 0.02 × 50,010 × 0.0005 − 0.02 × 48,900 × 0.0005 = −22.2 − 0.5001 − 0.489, exactly
+  expect(trade?.realizedPnl).toBe('-23.1891');
   const tp = await h.runtime.repos.orders.get(accountId, position?.takeProfits?.[0]?.clientOrderId ?? '');
   expect(tp?.status).toBe('canceled');
   expect(await paperOf(accountId).fetchOpenOrders()).toEqual([]);

@@ -143,7 +143,7 @@ test('a live-exchange account is checked against the (fake) exchange and stores 
     const { stdout, stderr } = piped;
     const created = JSON.parse(stdout) as { id: string; account: { hasCredentials: boolean }; keyCheck: { balance: { equity: number }; canWithdraw: boolean; ipRestricted: boolean } };
     expect(created.account.hasCredentials).toBe(true);
-    expect(created.keyCheck).toMatchObject({ balance: { equity: 10_000 }, canWithdraw: false, ipRestricted: true });
+    expect(created.keyCheck).toMatchObject({ balance: { equity: '10000' }, canWithdraw: false, ipRestricted: true });
     const listed = (await cli('account', 'list')) as { name: string }[];
     expect(listed.map((a) => a.name)).toContain('live');
     expect(listed.map((a) => a.name)).not.toContain('argv');

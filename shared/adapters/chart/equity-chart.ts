@@ -32,6 +32,12 @@ export interface EquityChartPoint {
   equity: number;
 }
 
+/** A point or a trade exit as the report gives it: amounts as exact decimal text (or numbers). */
+export interface EquityChartInput {
+  at: number;
+  equity: number | string;
+}
+
 export interface EquityChartOptions {
   title: string;
   /** pixels; default 800 */
@@ -41,7 +47,7 @@ export interface EquityChartOptions {
   /** IANA zone of the date labels; default UTC */
   timeZone?: string;
   /** trade exits to mark on the line: green when pnl > 0, red when < 0, grey at 0 */
-  trades?: ReadonlyArray<{ at: number; pnl: number }>;
+  trades?: ReadonlyArray<{ at: number; pnl: number | string }>;
   /** the currency of the equity axis; default USDT */
   quote?: string;
   /** the TrueType font to draw text with; default: FONT_FILE looked up as the header says */
@@ -105,7 +111,7 @@ const TITLE_SIZE = 15;
 const LABEL_SIZE = 11;
 const LINE_WIDTH = 2;
 
-export async function renderEquityChartPng(points: ReadonlyArray<EquityChartPoint>, options: EquityChartOptions): Promise<Uint8Array> {
+export async function renderEquityChartPng(points: ReadonlyArray<EquityChartInput>, options: EquityChartOptions): Promise<Uint8Array> {
   const width = Math.round(options.width ?? 800);
   const height = Math.round(options.height ?? 400);
   if (!(width >= 200 && height >= 120)) throw new InvalidArgumentError(`equity chart: ${width}×${height} is too small (at least 200×120)`);
@@ -119,10 +125,15 @@ export async function renderEquityChartPng(points: ReadonlyArray<EquityChartPoin
   const text = new Text(bitmap.getContext('2d'), family);
   text.draw(fitText(text, options.title, TITLE_SIZE, width - 24), 12, 22, { size: TITLE_SIZE, color: COLORS.title });
 
-  const curve = points.filter((p) => Number.isFinite(p.at) && Number.isFinite(p.equity)).sort((a, b) => a.at - b.at);
+  // Pixels are floats: the report's exact amounts become numbers here, for the drawing only.
+  const curve = points
+    .map((p) => ({ at: p.at, equity: Number(p.equity) }))
+    .filter((p) => Number.isFinite(p.at) && Number.isFinite(p.equity))
+    .sort((a, b) => a.at - b.at);
+  const trades = (options.trades ?? []).map((t) => ({ at: t.at, pnl: Number(t.pnl) }));
   const layout = { width, height, timeZone, quote };
   if (curve.length < 2 || curve[0]!.at === curve[curve.length - 1]!.at) drawNoData(paint, text, curve, layout);
-  else drawChart(paint, text, curve, options.trades ?? [], layout);
+  else drawChart(paint, text, curve, trades, layout);
   return encodePng(bitmap);
 }
 

@@ -4,6 +4,7 @@ import type { Account, AccountStatus } from '../../core/domain/account';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
 import type { AccountRepository } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
+import { withDecimals } from './decimal-fields';
 import { isConditionFailure } from './document-client';
 import type { DynamoTableAccess } from './table-access';
 
@@ -18,7 +19,7 @@ export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
 
   async get(accountId: string): Promise<Account | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId }, ConsistentRead: true }));
-    return out.Item as Account | undefined;
+    return out.Item ? withExactBalance(out.Item as Account) : undefined;
   }
 }
 
@@ -35,7 +36,7 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
       items.push(...((out.Items ?? []) as Account[]));
       start = out.LastEvaluatedKey;
     } while (start);
-    return items.sort((a, b) => a.createdAt - b.createdAt);
+    return items.sort((a, b) => a.createdAt - b.createdAt).map(withExactBalance);
   }
 }
 
@@ -159,4 +160,11 @@ export class CachedAccountLookup {
     this.cache.set(accountId, { at: this.now(), account });
     return account;
   }
+}
+
+/** A paper account created before exact money holds its starting balance as a number: read it as decimal text. */
+function withExactBalance(account: Account): Account {
+  const paper = account.settings?.paper;
+  if (!paper) return account;
+  return { ...account, settings: { ...account.settings, paper: withDecimals(paper, ['initialBalance']) } };
 }

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderRecord } from '../../core/domain/order';
 import type { OrderRepository, PutIntentResult } from '../../core/ports/repositories';
+import { withDecimals } from './decimal-fields';
 import { isConditionFailure, setExpression } from './document-client';
 import { queryAll } from './query-all';
 import { TransientError } from '../../core/errors';
@@ -32,13 +33,13 @@ export class DynamoOrderRepository implements OrderRepository {
 
   async get(accountId: string, clientOrderId: string): Promise<OrderRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, clientOrderId }, ConsistentRead: true }));
-    return out.Item as OrderRecord | undefined;
+    return out.Item ? withDecimals(out.Item as OrderRecord, ['fee']) : undefined;
   }
 
   async listByAccount(accountId: string, limit = 200): Promise<OrderRecord[]> {
     // Client ids are hashes, so the sort key carries no time: sort in code (an account's history
     // is small; a time-ordered GSI is the upgrade path if it is not).
     const items = await queryAll<OrderRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId } });
-    return items.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+    return items.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit).map((o) => withDecimals(o, ['fee']));
   }
 }

@@ -2,6 +2,7 @@
 // (`o#<clientOrderId>`), so a paper order is found by client id exactly like a real one.
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PaperLedgerStore, PaperOrder, PaperState } from '../../core/ports/paper';
+import { withDecimals } from './decimal-fields';
 import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
 import type { DynamoTableAccess } from './table-access';
@@ -70,5 +71,5 @@ export class DynamoPaperLedgerStore implements PaperLedgerStore {
 
 function strip(item: Record<string, unknown>): PaperOrder {
   const { itemKey: _k, ...order } = item;
-  return order as unknown as PaperOrder;
+  return withDecimals(order as unknown as PaperOrder, ['fee']);
 }

@@ -4,6 +4,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EquitySnapshot, RiskStore } from '../../core/ports/repositories';
 import type { RiskState } from '../../core/risk/state';
+import { withDecimals } from './decimal-fields';
 import { isConditionFailure, putVersioned } from './document-client';
 import { queryAll } from './query-all';
 import type { DynamoTableAccess } from './table-access';
@@ -30,7 +31,7 @@ export class DynamoRiskStore implements RiskStore {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }));
     if (!out.Item) return undefined;
     const { itemKey: _key, ...state } = out.Item;
-    return state as RiskState;
+    return withDecimals(state as RiskState, ['dayStartEquity', 'peakEquity', 'lastEquity']);
   }
 
   async saveState(state: RiskState, expectedVersion: number): Promise<void> {
@@ -48,7 +49,7 @@ export class DynamoRiskStore implements RiskStore {
       KeyConditionExpression: 'accountId = :a AND itemKey BETWEEN :f AND :t',
       ExpressionAttributeValues: { ':a': accountId, ':f': snapshotKey(from), ':t': snapshotKey(to) },
     });
-    return items.map(({ itemKey: _k, ttl: _t, ...s }) => s);
+    return items.map(({ itemKey: _k, ttl: _t, ...s }) => withDecimals(s, ['equity', 'free', 'unrealizedPnl', 'exposure']));
   }
 
   async acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean> {

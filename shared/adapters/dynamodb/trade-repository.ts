@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { ConditionalConflictError } from '../../core/errors';
 import type { TradeRecord } from '../../core/domain/trade';
 import type { TradeRepository } from '../../core/ports/repositories';
+import { withDecimals } from './decimal-fields';
 import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
 import type { DynamoTableAccess } from './table-access';
@@ -14,12 +15,13 @@ export class DynamoTradeReader implements Pick<TradeRepository, 'get' | 'listByA
 
   async get(accountId: string, tradeId: string): Promise<TradeRecord | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, tradeId }, ConsistentRead: true }));
-    return out.Item as TradeRecord | undefined;
+    return out.Item ? tradeOf(out.Item as TradeRecord) : undefined;
   }
 
   async listByAccount(accountId: string, limit = 200): Promise<TradeRecord[]> {
     // Trade ids start with the opening time, so the sort key orders them: newest first.
-    return queryAll<TradeRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+    const items = await queryAll<TradeRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId }, ScanIndexForward: false, Limit: Math.min(limit, 1000) }, limit);
+    return items.map(tradeOf);
   }
 }
 
@@ -40,3 +42,5 @@ export class DynamoTradeRepository extends DynamoTradeReader implements TradeRep
     }
   }
 }
+
+const tradeOf = (item: TradeRecord): TradeRecord => withDecimals(item, ['fees', 'funding', 'realizedPnl', 'entryNotional', 'exitNotional']);

@@ -1,7 +1,7 @@
 // The live exchange adapter: ccxt behind the exchange port. Sizes cross this boundary in base
 // units (coins) and leave in the exchange's own contracts; errors leave as domain errors; every
 // retry inside it reuses the same client order id, so no path here can place an order twice.
-import { Big } from '../../core/domain/money';
+import { Big, toDecimal, type Decimal } from '../../core/domain/money';
 import type { ExchangeCredentials } from '../../core/domain/account';
 import { isConditional } from '../../core/domain/order';
 import { SignalRejectedError, TransientError } from '../../core/errors';
@@ -141,9 +141,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const entry = (balance as unknown as Record<string, { free?: number; used?: number; total?: number } | undefined>)[currency] ?? {};
     const info = balance.info as Record<string, unknown> | undefined;
     // Binance reports the margin balance (wallet + unrealized P&L): the equity sizing is based on.
-    const marginBalance = Number(info?.totalMarginBalance ?? this.dialect.balanceEquity?.(info, currency) ?? Number.NaN);
-    const total = entry.total ?? 0;
-    return { currency, equity: Number.isFinite(marginBalance) ? marginBalance : total, free: entry.free ?? 0, used: entry.used ?? 0 };
+    // The exchange's own text is kept as it is; ccxt's parsed numbers become decimals once, here.
+    const marginBalance = exactText(info?.totalMarginBalance ?? this.dialect.balanceEquity?.(info, currency));
+    return { currency, equity: marginBalance ?? toDecimal(entry.total ?? 0), free: toDecimal(entry.free ?? 0), used: toDecimal(entry.used ?? 0) };
   }
 
   async fetchPosition(symbol: string): Promise<ExchangePosition | undefined> {
@@ -284,7 +284,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const out: FundingPayment[] = [];
     for (const row of rows) {
       if (row.amount === undefined || (row.symbol && row.symbol !== market.symbol)) continue;
-      const payment: FundingPayment = { symbol, amount: Number(new Big(row.amount).times(sign).round(8).toString()), timestamp: row.timestamp ?? since };
+      const payment: FundingPayment = { symbol, amount: new Big(row.amount).times(sign).toString(), timestamp: row.timestamp ?? since };
       if (row.id) payment.id = String(row.id);
       out.push(payment);
     }
@@ -493,7 +493,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const holding = (balance as unknown as Record<string, { total?: number } | undefined>)[market.base]?.total ?? 0;
     const minAmount = market.limits.amount?.min ?? market.precision.amount ?? 0;
     if (!(holding > 0) || holding < minAmount) return undefined;
-    return { symbol: market.symbol, side: 'long', quantity: new Big(holding).toString(), entryPrice: '0', leverage: 1, unrealizedPnl: 0 };
+    return { symbol: market.symbol, side: 'long', quantity: new Big(holding).toString(), entryPrice: '0', leverage: 1, unrealizedPnl: '0' };
   }
 
   private toOrder(o: CcxtOrder, market: CcxtMarket, request?: OrderRequest): ExchangeOrder {
@@ -511,7 +511,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
       amount: amount.toString(),
       filled: filled.toString(),
       reduceOnly: o.reduceOnly ?? request?.reduceOnly ?? false,
-      fee: 0,
+      fee: '0',
       feeCurrency: market.quote,
       timestamp: o.lastTradeTimestamp ?? o.timestamp ?? this.config.clock.now(),
     };
@@ -547,7 +547,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
   }
 
   /** Fees converted to the quote currency; undefined when the order carries none (Binance market answers). */
-  private feeInQuote(o: CcxtOrder, market: CcxtMarket, average: string | undefined): number | undefined {
+  private feeInQuote(o: CcxtOrder, market: CcxtMarket, average: string | undefined): Decimal | undefined {
     const listed = (o as { fees?: CcxtOrder['fee'][] }).fees;
     const fees = listed?.length ? listed : o.fee ? [o.fee] : [];
     if (!fees.length) return undefined;
@@ -559,19 +559,19 @@ export class CcxtExchangeAdapter implements ExchangePort {
       else if (fee.currency === market.base && average) total = total.plus(cost.times(average));
       else return undefined; // a third currency (BNB): priced from the trades below
     }
-    return Number(total.round(8).toString());
+    return total.toString();
   }
 
   /** Binance's order answers carry no fees: read them from the order's trades, priced in the quote. */
   private async withFees(order: ExchangeOrder, market: CcxtMarket): Promise<ExchangeOrder> {
-    if (order.fee !== 0 || order.filled === '0' || order.id === '') return order;
+    if (!new Big(order.fee).eq(0) || order.filled === '0' || order.id === '') return order;
     try {
       const trades = await this.call({ operation: 'fetch order trades' }, () => this.ex.fetchMyTrades(market.symbol, undefined, 50, { orderId: order.id }));
       let total = new Big(0);
       for (const trade of trades) {
         if (String(trade.order) === order.id) total = total.plus(await this.tradeFeeInQuote(trade, market));
       }
-      return { ...order, fee: Number(total.round(8).toString()) };
+      return { ...order, fee: total.toString() };
     } catch {
       return order; // the fill stands; the fee is reconciled later rather than failing the order
     }
@@ -601,7 +601,7 @@ export class CcxtExchangeAdapter implements ExchangePort {
       side: fill.side === 'sell' ? 'sell' : 'buy',
       amount: new Big(fill.amount ?? 0).times(contractSize(market)).toString(),
       price: new Big(fill.price ?? 0).toString(),
-      fee: Number((await this.tradeFeeInQuote(fill, market)).round(8).toString()),
+      fee: (await this.tradeFeeInQuote(fill, market)).toString(),
       timestamp: fill.timestamp ?? 0,
     };
     if (fill.order) {
@@ -686,7 +686,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const symbol = `${currency}/${quote}:${quote}`;
     if (!this.knownMarkets()[symbol]) return new Big(0);
     const t = await this.call({ operation: 'fetch fee coin price' }, () => this.ex.fetchTicker(symbol));
-    return amount.times(t.last ?? 0);
+    // A fee paid in a third coin is an estimate at its ticker: kept to 1e-8 of the quote.
+    return amount.times(t.last ?? 0).round(8, Big.roundHalfUp);
   }
 }
 
@@ -765,10 +766,20 @@ function toPosition(p: CcxtPosition, market: CcxtMarket, symbol: string): Exchan
     quantity: contracts.times(contractSize(market)).toString(),
     entryPrice: new Big(p.entryPrice ?? 0).toString(),
     leverage: p.leverage ?? 1,
-    unrealizedPnl: p.unrealizedPnl ?? 0,
+    unrealizedPnl: toDecimal(p.unrealizedPnl ?? 0),
   };
   if (p.liquidationPrice) position.liquidationPrice = p.liquidationPrice;
   return position;
+}
+
+/** The exchange's own decimal text (or a finite number) as a Decimal; undefined for anything else. */
+function exactText(value: unknown): Decimal | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  try {
+    return toDecimal(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function statusOf(status: string | undefined): ExchangeOrderStatus {

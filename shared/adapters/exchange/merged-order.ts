@@ -1,8 +1,8 @@
 // Several orders reported as one: a conditional order that fired can place more than one plain
 // order (OKX splits a TP/SL: every id is in its ordIdList), and what it did is the sum of them.
-// Amounts, fills and fees add exactly; the average is weighted by what each order filled.
+// Amounts, fills and fees (decimal text) add exactly; the average is weighted by what each order filled.
 import { InvariantError } from '../../core/errors';
-import { Big, quote8 } from '../../core/domain/money';
+import { Big } from '../../core/domain/money';
 import type { ExchangeOrder, ExchangeOrderStatus } from '../../core/ports/exchange';
 
 /** Still working while any part is; else filled when anything filled; else the parts' common end. */
@@ -36,7 +36,7 @@ export function mergeOrders(parts: readonly ExchangeOrder[]): ExchangeOrder {
     status: mergedStatus(parts, filled),
     amount: amount.toString(),
     filled: filled.toString(),
-    fee: quote8(fee),
+    fee: fee.toString(),
     timestamp: Math.max(...parts.map((p) => p.timestamp)),
   };
   if (filled.gt(0)) merged.average = cost.div(filled).toString();

@@ -12,9 +12,9 @@
 // Not simulated here: liquidation (positions can lose more than their margin; liquidationPrice is
 // only reported), funding payments, partial fills, maker fees and limit orders.
 import { createHash } from 'node:crypto';
-import { Big } from '../../core/domain/money';
+import { Big, type Decimal } from '../../core/domain/money';
 import { AmbiguousOrderError, ConditionalConflictError, SignalRejectedError, TransientError } from '../../core/errors';
-import { num, quote8, roundToStep } from '../../core/domain/money';
+import { num, roundToStep } from '../../core/domain/money';
 import type { PaperSettings } from '../../core/domain/account';
 import type { OrderSide } from '../../core/domain/order';
 import type { PositionSide } from '../../core/domain/trade';
@@ -56,7 +56,7 @@ export interface PaperExchangeOptions {
 interface FillEffect {
   /** base quantity actually booked (a reduce-only fill is clamped to the position) */
   filled: Big;
-  fee: number;
+  fee: Decimal;
   realizedPnl: Big;
 }
 
@@ -99,7 +99,7 @@ export class PaperExchange implements ExchangePort {
     const state = await this.readState();
     const marks = await this.marks(Object.keys(state.positions));
     const { equity, used } = balanceOf(state, marks);
-    return { currency: state.currency, equity: quote8(equity), used: quote8(used), free: quote8(equity.minus(used)) };
+    return { currency: state.currency, equity: str(money(equity)), used: str(money(used)), free: str(money(equity.minus(used))) };
   }
 
   async fetchPosition(symbol: string): Promise<ExchangePosition | undefined> {
@@ -334,7 +334,7 @@ export class PaperExchange implements ExchangePort {
         throw new SignalRejectedError(
           `order ${str(amount)} ${symbol} (notional ${str(money(notional))}) below minimum amount ${market.minAmount} / notional ${market.minNotional}`,
           'MIN_NOTIONAL',
-          { amount: str(amount), notional: quote8(notional), minAmount: market.minAmount, minNotional: market.minNotional },
+          { amount: str(amount), notional: str(money(notional)), minAmount: market.minAmount, minNotional: market.minNotional },
         );
       }
     }
@@ -348,7 +348,7 @@ export class PaperExchange implements ExchangePort {
     if (openQuantity.gt(0)) {
       // Free margin after the closing part (if any) is booked, at current prices.
       const after = structuredClone(state);
-      if (closeQuantity.gt(0)) applyToState(after, symbol, side, closeQuantity, price, 0, true);
+      if (closeQuantity.gt(0)) applyToState(after, symbol, side, closeQuantity, price, '0', true);
       const marks = await this.marks(Object.keys(after.positions).filter((s) => s !== symbol));
       marks.set(symbol, last);
       const { equity, used } = balanceOf(after, marks);
@@ -392,7 +392,7 @@ export class PaperExchange implements ExchangePort {
         priceStep: market.priceStep,
       });
     }
-    return { ...this.baseOrder(request, amount), status: 'open', filled: '0', triggerPrice: str(trigger), fee: 0 };
+    return { ...this.baseOrder(request, amount), status: 'open', filled: '0', triggerPrice: str(trigger), fee: '0' };
   }
 
   private baseOrder(request: OrderRequest, amount: Big): PaperOrder {
@@ -407,15 +407,15 @@ export class PaperExchange implements ExchangePort {
       amount: str(amount),
       filled: '0',
       reduceOnly: request.reduceOnly,
-      fee: 0,
+      fee: '0',
       feeCurrency: this.settings.quoteCurrency,
       timestamp: this.clock.now(),
       applied: false,
     };
   }
 
-  private feeOf(quantity: Big, price: Big): number {
-    return quote8(quantity.times(price).times(this.settings.takerFeeRate));
+  private feeOf(quantity: Big, price: Big): Decimal {
+    return str(money(quantity.times(price).times(this.settings.takerFeeRate)));
   }
 
   /**
@@ -522,7 +522,7 @@ export class PaperExchange implements ExchangePort {
       quantity: position.quantity,
       entryPrice: position.entryPrice,
       leverage: position.leverage,
-      unrealizedPnl: quote8(unrealizedOf(position, mark)),
+      unrealizedPnl: str(money(unrealizedOf(position, mark))),
     };
     const market = this.markets.get(symbol);
     const liquidation = liquidationPriceOf(position);
@@ -544,7 +544,7 @@ function applyToState(
   side: OrderSide,
   quantity: Big,
   price: Big,
-  fee: number,
+  fee: Decimal,
   closeOnly: boolean,
   leverage = 1,
 ): Big {

@@ -13,6 +13,7 @@ import {
 } from '../domain/account';
 import type { StoredAuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
+import { toDecimal } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import type { AccountRepository, AuditLog, Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, OrderRepository, PositionBook, TradeRepository } from './ports';
@@ -86,9 +87,9 @@ export class CreateAccount {
     if (!/^[\w .-]{1,64}$/.test(name)) throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
     const settings: AccountSettings = { ...DEFAULT_ACCOUNT_SETTINGS, ...input.settings };
     if (input.exchange === 'paper') {
-      const balance = input.balance ?? DEFAULT_PAPER_SETTINGS.initialBalance;
+      const balance = input.balance ?? Number(DEFAULT_PAPER_SETTINGS.initialBalance);
       if (!Number.isFinite(balance) || balance <= 0) throw new AccountInputError('balance', 'must be a positive number');
-      settings.paper = { ...DEFAULT_PAPER_SETTINGS, ...input.settings?.paper, initialBalance: balance };
+      settings.paper = { ...DEFAULT_PAPER_SETTINGS, ...input.settings?.paper, initialBalance: toDecimal(balance) };
       if (input.credentials) throw new AccountInputError('credentials', 'a paper account takes no exchange keys');
     } else if (!input.credentials?.apiKey || !input.credentials.secret) {
       throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);

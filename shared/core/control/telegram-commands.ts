@@ -6,6 +6,7 @@
 // minutes; only the press of the person who asked, in the same chat, runs AccountControl.flatten.
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../domain/account';
+import { Big, type Decimal } from '../domain/money';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
 import type { AccountRepository, AuditLog, Clock, ConfirmationStore, EquitySnapshot, PositionBook, ReplyButton, RiskStore, TelegramReplies, TradeRepository } from './ports';
@@ -103,11 +104,11 @@ const confirmationKey = (userId: string, code: string): string => `${userId}:${c
 // ---------------------------------------------------------------------------------------------
 // Formatting: plain text, compact, numbers as they are stored or with two decimals.
 
-function fixed(n: number, dp = 2): string {
-  const s = n.toFixed(dp);
+function fixed(n: number | Decimal | Big, dp = 2): string {
+  const s = new Big(n).toFixed(dp);
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s; // no "-0.00"
 }
-const signed = (n: number): string => (fixed(n).startsWith('-') || /^0(\.0*)?$/.test(fixed(n)) ? fixed(n) : `+${fixed(n)}`);
+const signed = (n: number | Decimal | Big): string => (fixed(n).startsWith('-') || /^0(\.0*)?$/.test(fixed(n)) ? fixed(n) : `+${fixed(n)}`);
 const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
 function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -260,9 +261,9 @@ export class TelegramCommands {
       accounts.map(async (account) => {
         const listed = await this.deps.trades.listByAccount(account.accountId, PNL_TRADE_LIMIT);
         const closed = listed.filter((t): t is TradeRecord & { closedAt: number } => t.status === 'closed' && t.closedAt !== undefined && t.closedAt >= since && t.closedAt <= now);
-        const pnl = closed.reduce((sum, t) => sum + t.realizedPnl, 0);
-        const fees = closed.reduce((sum, t) => sum + t.fees, 0);
-        const wins = closed.filter((t) => t.realizedPnl > 0).length;
+        const pnl = closed.reduce((sum, t) => sum.plus(t.realizedPnl), new Big(0));
+        const fees = closed.reduce((sum, t) => sum.plus(t.fees), new Big(0));
+        const wins = closed.filter((t) => new Big(t.realizedPnl).gt(0)).length;
         // Trades come newest-opened first: a full page that still opened inside the window may miss older ones.
         const oldest = listed[listed.length - 1];
         const cut = listed.length >= PNL_TRADE_LIMIT && oldest !== undefined && oldest.openedAt >= since ? ` (last ${PNL_TRADE_LIMIT} trades only)` : '';

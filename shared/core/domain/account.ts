@@ -1,4 +1,5 @@
 // An exchange account the owner registered: where signals for it execute, and its limits.
+import type { Decimal } from './money';
 import type { RiskOverrides } from '../risk/config';
 import type { StrategySubscription } from './strategy-subscription';
 
@@ -9,7 +10,8 @@ export type AccountStatus = 'active' | 'paused' | 'disabled';
 
 export interface PaperSettings {
   quoteCurrency: string;
-  initialBalance: number;
+  /** starting wallet balance, quote currency (decimal text; accounts created before exact money hold a number) */
+  initialBalance: Decimal;
   /** taker fee as a fraction (0.0005 = 0.05 %, Binance USDⓈ-M VIP0) */
   takerFeeRate: number;
   /** adverse slippage applied to market fills, in basis points */
@@ -78,7 +80,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettings = {
 
 export const DEFAULT_PAPER_SETTINGS: PaperSettings = {
   quoteCurrency: 'USDT',
-  initialBalance: 10_000,
+  initialBalance: '10000',
   takerFeeRate: 0.0005,
   slippageBps: 2,
 };

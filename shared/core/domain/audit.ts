@@ -27,6 +27,8 @@ export const AUDIT_TYPES = [
   'order.canceled',
   'trade.opened',
   'trade.closed',
+  /** what one fill or funding settlement added to a trade's fees, funding and P&L (exact decimal text) */
+  'trade.booked',
   'protective.triggered',
   'risk.accepted',
   'risk.refused',
@@ -69,7 +71,25 @@ export interface TradePayload {
   symbol: string;
   currency?: string;
   realizedPnl: Decimal;
+  /** the trade's totals so far: its trade.booked lines add up to these exactly */
+  fees?: Decimal;
+  funding?: Decimal;
   roiPct?: number;
+}
+
+/**
+ * One fill or funding settlement applied to a trade (`cause`: the fill's client order id, or
+ * "funding"); a trade's fees, funding and realizedPnl are the exact sums of these.
+ */
+export interface TradeBookedPayload {
+  tradeId: string;
+  cause: string;
+  fee: Decimal;
+  funding: Decimal;
+  /** price P&L of the quantity this fill closed (0 for an entry or funding) */
+  pricePnl: Decimal;
+  /** change of the trade's realizedPnl: pricePnl − fee − funding */
+  realizedPnl: Decimal;
 }
 
 /**
@@ -100,6 +120,7 @@ export interface AuditPayloads {
   'order.canceled': { clientOrderIds: string[] };
   'trade.opened': TradePayload;
   'trade.closed': TradePayload;
+  'trade.booked': TradeBookedPayload;
   /** `symbol` alone: a fill of an order this system did not place */
   'protective.triggered': { clientOrderId: string; symbol?: string; trigger?: string; fill?: string };
   'risk.accepted': RiskBase & { amount: string; leverage: number; mode: string; notional: Decimal };
@@ -224,8 +245,9 @@ const SWITCH_KINDS: readonly AuditPayloads['risk.switch']['kind'][] = ['tripped'
 
 const MONEY: Partial<Record<AuditType, readonly string[]>> = {
   'order.filled': ['fee'],
-  'trade.opened': ['realizedPnl'],
-  'trade.closed': ['realizedPnl'],
+  'trade.opened': ['realizedPnl', 'fees', 'funding'],
+  'trade.closed': ['realizedPnl', 'fees', 'funding'],
+  'trade.booked': ['fee', 'funding', 'pricePnl', 'realizedPnl'],
   'risk.accepted': ['equity', 'notional'],
   'risk.refused': ['equity'],
   reconcile: ['fee'],
@@ -240,6 +262,7 @@ const FIELDS: Partial<Record<AuditType, Record<string, FieldKind>>> = {
   'order.filled': { clientOrderId: 'string', leg: 'string', feeCurrency: 'string', signalPrice: 'number' },
   'trade.opened': { tradeId: 'string', symbol: 'string', currency: 'string', roiPct: 'number' },
   'trade.closed': { tradeId: 'string', symbol: 'string', currency: 'string', roiPct: 'number' },
+  'trade.booked': { tradeId: 'string', cause: 'string' },
   'signal.rejected': { code: 'string', intent: 'string', symbol: 'string' },
   'order.failed': { code: 'string', exchangeCode: 'string', error: 'string' },
   'order.canceled': { clientOrderIds: 'strings' },

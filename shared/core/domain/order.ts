@@ -1,5 +1,7 @@
 // Orders as the system records them: the intent is written before anything is sent, the result
 // after. Their key is the deterministic client order id, so a retry finds what an earlier try did.
+import type { Decimal } from './money';
+
 export type OrderSide = 'buy' | 'sell';
 export type OrderType = 'market' | 'limit' | 'stop_market' | 'take_profit_market' | 'trailing_stop_market';
 export type TimeInForce = 'GTC' | 'IOC' | 'PO';
@@ -55,7 +57,8 @@ export interface OrderRecord {
   exchangeOrderId?: string;
   filled?: string;
   averagePrice?: string;
-  fee?: number;
+  /** fee in the quote currency (exact decimal text; older records hold a number) */
+  fee?: Decimal;
   feeCurrency?: string;
   /**
    * The exchange position on the symbol just before a non-reduce-only order was first sent, signed

@@ -1,5 +1,7 @@
 // A trade is one position's life: opened by an entry, possibly added to or reduced, closed by an
 // exit. The book position points at its open trade.
+import type { Decimal } from './money';
+
 export type PositionSide = 'long' | 'short';
 
 export interface TradeRecord {
@@ -22,14 +24,21 @@ export interface TradeRecord {
   openedAt: number;
   closedAt?: number;
   /** fees paid on entries and exits, quote currency */
-  fees: number;
+  fees: Decimal;
   /** funding paid (positive) or received (negative) while open, quote currency */
-  funding: number;
+  funding: Decimal;
   /** time of the last funding payment counted in `funding` (the risk-check job reads them) */
   fundingSyncedAt?: number;
   /** price P&L of the exited quantity minus all fees and funding, quote currency */
-  realizedPnl: number;
-  /** realizedPnl over the initial margin (entry notional / leverage), percent */
+  realizedPnl: Decimal;
+  /**
+   * Σ quantity × price over the entry fills and over the exit fills, quote currency (absent on
+   * trades written before exact money). The closing exit settles the price P&L from them, so a
+   * closed trade's P&L is exactly Σ exits − Σ entries whatever the averages rounded to.
+   */
+  entryNotional?: Decimal;
+  exitNotional?: Decimal;
+  /** realizedPnl over the initial margin (entry notional / leverage), percent: a ratio, not money */
   roiPct?: number;
   openSignalId: string;
   closeSignalId?: string;

@@ -4,8 +4,9 @@
 import { ConditionalConflictError } from '../errors';
 import { auditMoney, type AuditEventOf, type TradePayload } from '../domain/audit';
 import { settleCurrencyOf } from '../domain/currency';
+import { toDecimal } from '../domain/money';
 import type { OrderRecord } from '../domain/order';
-import { applyFill, flatPosition, type BookUpdate, type Fill } from '../domain/trade-math';
+import { applyFill, flatPosition, type BookUpdate, type Fill, type TradeEntry } from '../domain/trade-math';
 import type { BookPosition, Protection, TradeRecord } from '../domain/trade';
 import type { AuditAppender, Clock, ExchangeOrder, OrderRecords, PositionWrites, TradeWrites } from './ports';
 
@@ -27,7 +28,7 @@ export function fillFrom(record: OrderRecord, order: ExchangeOrder, exitReason: 
     side: record.side,
     quantity: order.filled,
     price: order.average ?? record.triggerPrice ?? '0',
-    fee: order.fee,
+    fee: toDecimal(order.fee),
     at: order.timestamp,
     leverage: record.leverage ?? fallbackLeverage,
     exitReason,
@@ -94,7 +95,23 @@ export class BookKeeper {
     const at = this.deps.clock.now();
     if (update.closed) await this.deps.audit.append(tradeEvent('trade.closed', order, update.closed, at));
     if (update.opened) await this.deps.audit.append(tradeEvent('trade.opened', order, update.opened, at));
+    for (const entry of update.entries) await this.deps.audit.append(entryEvent(order.accountId, entry, at, order.signalId));
   }
+}
+
+/**
+ * The audit line of one fill or funding settlement: the trade's fees, funding and realizedPnl are
+ * the exact sums of these (decimal text), so the trail adds up to the book without float noise.
+ */
+export function entryEvent(accountId: string, entry: TradeEntry, at: number, signalId?: string): AuditEventOf<'trade.booked'> {
+  const event: AuditEventOf<'trade.booked'> = {
+    accountId,
+    type: 'trade.booked',
+    at,
+    message: `trade ${entry.tradeId} ${entry.cause}: fee ${entry.fee}, funding ${entry.funding}, P&L ${entry.realizedPnl}`,
+    data: { ...entry },
+  };
+  return signalId ? { ...event, signalId } : event;
 }
 
 function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, trade: TradeRecord, at: number): AuditEventOf<'trade.opened'> | AuditEventOf<'trade.closed'> {
@@ -102,7 +119,7 @@ function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, t
   // The currency travels with the event: the notifier names it (USDT on the USDⓈ-M futures, KRW on Upbit).
   // Built without a throw: this runs between a fill and its stop.
   const currency = settleCurrencyOf(trade.symbol);
-  const data: TradePayload = { tradeId: trade.tradeId, symbol: trade.symbol, ...(currency ? { currency } : {}), realizedPnl: auditMoney(trade.realizedPnl) ?? String(trade.realizedPnl), ...(trade.roiPct !== undefined ? { roiPct: trade.roiPct } : {}) };
+  const data: TradePayload = { tradeId: trade.tradeId, symbol: trade.symbol, ...(currency ? { currency } : {}), realizedPnl: auditMoney(trade.realizedPnl) ?? String(trade.realizedPnl), fees: trade.fees, funding: trade.funding, ...(trade.roiPct !== undefined ? { roiPct: trade.roiPct } : {}) };
   return type === 'trade.opened'
     ? { ...header, type, message: `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`, data }
     : { ...header, type, message: `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`, data };

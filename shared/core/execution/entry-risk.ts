@@ -2,7 +2,7 @@
 // trades, the account's risk state, cached market statistics) while the exchange is being read,
 // ask the engine, and record the decision, accepted or refused, with its numbers.
 import type { Account } from '../domain/account';
-import { Big, toDecimal } from '../domain/money';
+import { Big, toDecimal, type Decimal } from '../domain/money';
 import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
 import { SignalRejectedError } from '../errors';
@@ -41,7 +41,8 @@ export interface EntryDecisionInput {
   market: MarketInfo;
   side: PositionSide;
   price: number;
-  equity: number;
+  /** wallet balance + unrealized P&L as the exchange reported it, quote currency */
+  equity: Decimal;
   leverage: number;
 }
 

@@ -32,7 +32,7 @@
 import { DomainError, SignalRejectedError, terminalArithmeticError, terminalRejection, TransientError } from '../errors';
 import type { Account } from '../domain/account';
 import type { AuditEvent, ErrorDetails } from '../domain/audit';
-import { Big, floorToStep, roundToStep } from '../domain/money';
+import { Big, floorToStep, roundToStep, type Decimal } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
@@ -254,7 +254,7 @@ export class ExecuteSignal {
         placed.push(sent.clientOrderId);
         continue;
       }
-      let approved: { entry: ApprovedEntry; free: number };
+      let approved: { entry: ApprovedEntry; free: Decimal };
       try {
         approved = await this.approveEntry(exchange, signal, account, market, leverage, riskSnapshot as Promise<RiskSnapshot>);
       } catch (error) {
@@ -333,7 +333,7 @@ export class ExecuteSignal {
     return result;
   }
 
-  private async placeEntry(exchange: ExchangePort, record: OrderRecord, approved: { entry: ApprovedEntry; free: number }): Promise<LegResult> {
+  private async placeEntry(exchange: ExchangePort, record: OrderRecord, approved: { entry: ApprovedEntry; free: Decimal }): Promise<LegResult> {
     try {
       return await this.sendEntry(exchange, record);
     } catch (error) {
@@ -373,7 +373,7 @@ export class ExecuteSignal {
   }
 
   /** The risk engine sizes the entry and may lower its leverage or refuse it (audited either way). */
-  private async approveEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number, snapshot: Promise<RiskSnapshot>): Promise<{ entry: ApprovedEntry; free: number }> {
+  private async approveEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number, snapshot: Promise<RiskSnapshot>): Promise<{ entry: ApprovedEntry; free: Decimal }> {
     const [balance, quote] = await Promise.all([exchange.fetchBalance(), exchange.fetchPrice(market.symbol)]);
     const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
     const entry = await this.deps.risk.decide({ signal, account, market, side, price: quote.last, equity: balance.equity, leverage }, await snapshot);

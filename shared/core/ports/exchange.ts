@@ -1,5 +1,6 @@
 // The exchange port: ccxt's unified vocabulary, reduced to what the executor needs. The paper
 // exchange implements it now; the ccxt adapter (live exchanges) implements the same interface.
+import type { Decimal } from '../domain/money';
 import type { OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { PositionSide } from '../domain/trade';
 import { AdapterError, SignalRejectedError, TransientError } from '../errors';
@@ -37,11 +38,11 @@ export interface PriceQuote {
 export interface AccountBalance {
   currency: string;
   /** wallet balance plus unrealized P&L */
-  equity: number;
+  equity: Decimal;
   /** available for new margin */
-  free: number;
+  free: Decimal;
   /** margin locked in positions */
-  used: number;
+  used: Decimal;
 }
 
 export interface ExchangePosition {
@@ -51,7 +52,8 @@ export interface ExchangePosition {
   quantity: string;
   entryPrice: string;
   leverage: number;
-  unrealizedPnl: number;
+  unrealizedPnl: Decimal;
+  /** a price the risk checks compare against, not an amount of money */
   liquidationPrice?: number;
 }
 
@@ -105,7 +107,7 @@ export interface ExchangeOrder {
   triggerPrice?: string;
   reduceOnly: boolean;
   /** fee in the quote currency */
-  fee: number;
+  fee: Decimal;
   feeCurrency: string;
   timestamp: number;
 }
@@ -122,7 +124,7 @@ export interface ExchangeTrade {
   amount: string;
   price: string;
   /** fee in the quote currency */
-  fee: number;
+  fee: Decimal;
   timestamp: number;
 }
 
@@ -130,7 +132,7 @@ export interface ExchangeTrade {
 export interface FundingPayment {
   symbol: string;
   /** quote currency: negative = paid, positive = received */
-  amount: number;
+  amount: Decimal;
   timestamp: number;
   id?: string;
 }

@@ -2,6 +2,7 @@
 // translate a lost condition into the outcomes below rather than an exception.
 import type { Account, AccountStatus } from '../domain/account';
 import type { AuditEvent, StoredAuditEvent } from '../domain/audit';
+import type { Decimal } from '../domain/money';
 import type { OrderRecord } from '../domain/order';
 import type { StrategySubscription } from '../domain/strategy-subscription';
 import type { BookPosition, TradeRecord } from '../domain/trade';
@@ -126,12 +127,12 @@ export interface EquitySnapshot {
   accountId: string;
   at: number;
   /** wallet balance + unrealized P&L, quote currency */
-  equity: number;
-  free: number;
-  unrealizedPnl: number;
+  equity: Decimal;
+  free: Decimal;
+  unrealizedPnl: Decimal;
   openPositions: number;
   /** sum of open notionals, quote currency */
-  exposure: number;
+  exposure: Decimal;
 }
 
 /** The risk engine's per-account memory (kill switches, peak, day start), snapshots and job lease. */

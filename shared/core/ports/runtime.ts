@@ -1,5 +1,6 @@
 // Small ports for the world outside: time, queue, key vault, exchange construction.
 import type { Account, EncryptedSecret, ExchangeCredentials } from '../domain/account';
+import type { Decimal } from '../domain/money';
 import type { Signal } from '../signal/types';
 import type { ExchangePort } from './exchange';
 
@@ -23,7 +24,7 @@ export interface KeyVault {
 /** What an exchange says about a pair of API keys when an account is registered. */
 export interface KeyCheckResult {
   /** the balance read that proved the keys work */
-  balance: { currency: string; equity: number };
+  balance: { currency: string; equity: Decimal };
   /** undefined where the exchange does not report permissions */
   canWithdraw?: boolean;
   ipRestricted?: boolean;

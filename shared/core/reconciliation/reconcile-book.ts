@@ -6,7 +6,7 @@
 import { auditMoney, type AuditPayloads } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
 import { isConditional } from '../domain/order';
-import { Big } from '../domain/money';
+import { Big, type Decimal } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen } from '../domain/trade-math';
@@ -127,7 +127,7 @@ export class ReconcileBook {
   }
 
   /** The fills that closed the position outside the system: their volume-weighted price and fees. */
-  private async exitFills(exchange: ReconcilingExchange, position: BookPosition & { side: PositionSide }, quantity: Big): Promise<{ price: string; fee: number; at: number; estimated: boolean }> {
+  private async exitFills(exchange: ReconcilingExchange, position: BookPosition & { side: PositionSide }, quantity: Big): Promise<{ price: string; fee: Decimal; at: number; estimated: boolean }> {
     const ours = new Set(position.appliedOrderIds);
     let fills: ExchangeTrade[] = [];
     if (exchange.fetchMyTrades) {
@@ -150,12 +150,13 @@ export class ReconcileBook {
       const used = qty.plus(take).gt(quantity) ? quantity.minus(qty) : take;
       qty = qty.plus(used);
       value = value.plus(used.times(fill.price));
-      fee = fee.plus(new Big(fill.fee).times(used).div(take));
+      // A fill used in part brings its share of the fee, to 1e-8; a whole fill its fee as charged.
+      fee = fee.plus(used.eq(take) ? new Big(fill.fee) : new Big(fill.fee).times(used).div(take).round(8, Big.roundHalfUp));
       at = Math.max(at, fill.timestamp);
     }
-    if (qty.gt(0)) return { price: value.div(qty).round(12).toString(), fee: Number(fee.round(8).toString()), at, estimated: false };
+    if (qty.gt(0)) return { price: value.div(qty).round(12).toString(), fee: fee.toString(), at, estimated: false };
     const last = (await exchange.fetchPrice(position.symbol)).last;
-    return { price: String(last), fee: 0, at: this.deps.clock.now(), estimated: true };
+    return { price: String(last), fee: '0', at: this.deps.clock.now(), estimated: true };
   }
 
   /** A position the system did not open: booked as an external trade so that limits count it. */
@@ -169,7 +170,7 @@ export class ReconcileBook {
       side: record.side,
       quantity: held.quantity,
       price: held.entryPrice,
-      fee: 0,
+      fee: '0',
       at: this.deps.clock.now(),
       leverage: held.leverage,
       strategy: 'external',

@@ -5,6 +5,7 @@
 // to run while the executor trades the same account: every booking is keyed by a client order id
 // and every table write is conditional; the lease only keeps two runs of this job apart.
 import type { Account } from '../domain/account';
+import { Big, type Decimal } from '../domain/money';
 import { applyFunding, isOpen } from '../domain/trade-math';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { ConditionalConflictError } from '../errors';
@@ -13,7 +14,7 @@ import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
-import { refsOf, wantsStop, type ProtectionManager } from '../execution';
+import { entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
 export interface RiskCheckDeps {
@@ -145,9 +146,9 @@ export class RiskCheck {
     if (live) state = await this.guardStops(account, exchange, book, quotes, state, report, reads);
 
     if (balance) {
-      const unrealizedPnl = (live ?? []).reduce((sum, p) => sum + (p.unrealizedPnl || 0), 0);
-      const exposure = (live ?? []).reduce((sum, p) => sum + Math.abs(Number(p.quantity) * (quotes.get(p.symbol)?.last ?? Number(p.entryPrice))), 0);
-      await this.deps.risk.putSnapshot({ accountId, at: this.deps.clock.now(), equity: balance.equity, free: balance.free, unrealizedPnl, openPositions: (live ?? []).length, exposure });
+      const unrealizedPnl = (live ?? []).reduce((sum, p) => sum.plus(p.unrealizedPnl || 0), new Big(0));
+      const exposure = (live ?? []).reduce((sum, p) => sum.plus(new Big(p.quantity).times(quotes.get(p.symbol)?.last ?? p.entryPrice).abs()), new Big(0));
+      await this.deps.risk.putSnapshot({ accountId, at: this.deps.clock.now(), equity: balance.equity, free: balance.free, unrealizedPnl: unrealizedPnl.toString(), openPositions: (live ?? []).length, exposure: exposure.toString() });
       report.snapshots++;
     }
 
@@ -183,7 +184,8 @@ export class RiskCheck {
       const next = applyFunding(trade, payments, this.deps.clock.now());
       if (!next) continue;
       try {
-        await this.deps.trades.replace(next, trade.updatedAt);
+        await this.deps.trades.replace(next.trade, trade.updatedAt);
+        await this.deps.audit.append(entryEvent(position.accountId, next.entry, this.deps.clock.now()));
         booked++;
       } catch (error) {
         if (!(error instanceof ConditionalConflictError)) throw error;
@@ -259,7 +261,7 @@ export class RiskCheck {
     }
   }
 
-  private async runSwitches(account: Account, initial: RiskState, equity: number | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
+  private async runSwitches(account: Account, initial: RiskState, equity: Decimal | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
     const config = accountRiskConfig(account).switches;
     const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter((t) => t.status === 'closed');
     const prices: Record<string, number> = {};

@@ -2,20 +2,20 @@
 // in percent and in the quote currency, and the chart shades it. Same definition as the backtest's
 // maxDrawdownPct (docs/METRICS.md: running peak, (peak − equity) / peak), but the curve here starts
 // at its own first point (there is no "starting cash" before it) and the answer keeps its ends.
-import { Big, quote8 } from '../domain/money';
+import { Big, type Decimal } from '../domain/money';
 
 export interface EquityPoint {
   /** epoch ms UTC */
   at: number;
   /** quote currency */
-  equity: number;
+  equity: Decimal;
 }
 
 export interface MaxDrawdown {
   /** deepest fall from the running peak, percent of that peak, positive; 0 when the curve never falls */
   pct: number;
-  /** that same fall (peak − trough) in the quote currency, positive, to 1e-8; 0 when none */
-  amount: number;
+  /** that same fall (peak − trough) in the quote currency, positive, to 1e-8; "0" when none */
+  amount: Decimal;
   /** the peak the fall started from and the bottom it reached; absent when there is no fall */
   peak?: EquityPoint;
   trough?: EquityPoint;
@@ -28,16 +28,17 @@ export interface MaxDrawdown {
  */
 export function maxDrawdown(points: readonly EquityPoint[]): MaxDrawdown {
   let peak: EquityPoint | undefined;
-  let best: { pct: number; peak: EquityPoint; trough: EquityPoint } | undefined;
+  let best: { pct: Big; peak: EquityPoint; trough: EquityPoint } | undefined;
   for (const point of points) {
-    if (!peak || point.equity >= peak.equity) {
+    if (!peak || new Big(point.equity).gte(peak.equity)) {
       peak = point;
       continue;
     }
-    if (peak.equity <= 0) continue;
-    const pct = ((peak.equity - point.equity) / peak.equity) * 100;
-    if (!best || pct > best.pct) best = { pct, peak, trough: point };
+    if (new Big(peak.equity).lte(0)) continue;
+    const pct = new Big(peak.equity).minus(point.equity).times(100).div(peak.equity);
+    if (!best || pct.gt(best.pct)) best = { pct, peak, trough: point };
   }
-  if (!best) return { pct: 0, amount: 0 };
-  return { pct: best.pct, amount: quote8(new Big(best.peak.equity).minus(best.trough.equity)), peak: best.peak, trough: best.trough };
+  if (!best) return { pct: 0, amount: '0' };
+  // The percentage is a ratio (a number); the amount stays exact decimal text.
+  return { pct: Number(best.pct.toString()), amount: new Big(best.peak.equity).minus(best.trough.equity).round(8, Big.roundHalfUp).toString(), peak: best.peak, trough: best.trough };
 }

@@ -1,7 +1,11 @@
 // A paper (or live) account's closed trades for one strategy next to a backtest of the same
 // strategy over the same candles: totals side by side, and each account trade paired with the
 // backtest trade it should be, with the price differences (slippage) between them.
+// Money on both sides is Decimal: the backtest computes in floats (its hot loop), and its trades'
+// P&L and fees become decimals once, where they enter this comparison. Prices, differences and
+// slippage stay numbers: they measure fills, they are not amounts booked anywhere.
 import type { BacktestTrade } from '../backtest/types';
+import { Big, toDecimal, type Decimal } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
 
 export interface SideSummary {
@@ -9,14 +13,14 @@ export interface SideSummary {
   /** net P&L (after fees and funding) over the starting equity, percent */
   returnPct: number;
   winRatePct: number;
-  fees: number;
-  pnl: number;
+  fees: Decimal;
+  pnl: Decimal;
 }
 
 export interface TradePair {
   side: 'long' | 'short';
-  account: { tradeId: string; openedAt: number; closedAt: number; entryPrice: number; exitPrice: number; pnl: number };
-  backtest: { entryTime: number; exitTime: number; entryPrice: number; exitPrice: number; pnl: number };
+  account: { tradeId: string; openedAt: number; closedAt: number; entryPrice: number; exitPrice: number; pnl: Decimal };
+  backtest: { entryTime: number; exitTime: number; entryPrice: number; exitPrice: number; pnl: Decimal };
   /** account price − backtest price */
   entryDiff: number;
   exitDiff: number;
@@ -40,7 +44,7 @@ export interface PaperBacktestComparison {
 
 export interface CompareOptions {
   /** both sides start from this equity (the paper account's initial balance, the backtest's cash) */
-  initialEquity: number;
+  initialEquity: Decimal;
   /** an account trade and a backtest trade pair when their entries are at most this far apart, ms (one candle) */
   matchWindowMs: number;
 }
@@ -52,8 +56,8 @@ interface ClosedAccountTrade {
   closedAt: number;
   entryPrice: number;
   exitPrice: number;
-  pnl: number;
-  fees: number;
+  pnl: Decimal;
+  fees: Decimal;
 }
 
 /**
@@ -90,7 +94,7 @@ export function comparePaperWithBacktest(accountTrades: readonly TradeRecord[], 
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
   return {
     account: summary(account, options.initialEquity),
-    backtest: summary(backtest, options.initialEquity),
+    backtest: summary(backtest.map((t) => ({ pnl: toDecimal(t.pnl), fees: toDecimal(t.fees) })), options.initialEquity),
     pairs,
     accountOnly,
     backtestOnly: backtest.filter((_, j) => !used.has(j)).map((t) => t.entryTime),
@@ -105,7 +109,7 @@ function pairOf(trade: ClosedAccountTrade, bt: BacktestTrade): TradePair {
   return {
     side: trade.side,
     account: { tradeId: trade.tradeId, openedAt: trade.openedAt, closedAt: trade.closedAt, entryPrice: trade.entryPrice, exitPrice: trade.exitPrice, pnl: trade.pnl },
-    backtest: { entryTime: bt.entryTime, exitTime: bt.exitTime, entryPrice: bt.entryPrice, exitPrice: bt.exitPrice, pnl: bt.pnl },
+    backtest: { entryTime: bt.entryTime, exitTime: bt.exitTime, entryPrice: bt.entryPrice, exitPrice: bt.exitPrice, pnl: toDecimal(bt.pnl) },
     entryDiff: trade.entryPrice - bt.entryPrice,
     exitDiff: trade.exitPrice - bt.exitPrice,
     entrySlippageBps: (sign * (trade.entryPrice - bt.entryPrice) * 10_000) / bt.entryPrice,
@@ -113,14 +117,15 @@ function pairOf(trade: ClosedAccountTrade, bt: BacktestTrade): TradePair {
   };
 }
 
-function summary(trades: readonly { pnl: number; fees: number }[], initialEquity: number): SideSummary {
-  const pnl = trades.reduce((sum, t) => sum + t.pnl, 0);
-  const wins = trades.filter((t) => t.pnl > 0).length;
+function summary(trades: readonly { pnl: Decimal; fees: Decimal }[], initialEquity: Decimal): SideSummary {
+  const pnl = trades.reduce((sum, t) => sum.plus(t.pnl), new Big(0));
+  const wins = trades.filter((t) => new Big(t.pnl).gt(0)).length;
   return {
     trades: trades.length,
-    returnPct: (pnl / initialEquity) * 100,
+    // a return is a ratio (percent), not an amount
+    returnPct: new Big(initialEquity).eq(0) ? Number.NaN : Number(pnl.div(initialEquity).times(100).toString()),
     winRatePct: trades.length ? (wins / trades.length) * 100 : 0,
-    fees: trades.reduce((sum, t) => sum + t.fees, 0),
-    pnl,
+    fees: trades.reduce((sum, t) => sum.plus(t.fees), new Big(0)).toString(),
+    pnl: pnl.toString(),
   };
 }

@@ -23,7 +23,7 @@
 //   that mean. Symbols without a positive `from` price are listed as missing and left out.
 import type { EquitySnapshot } from './ports';
 import type { TradeRecord } from '../domain/trade';
-import { Big, quote8 } from '../domain/money';
+import { Big, type Decimal } from '../domain/money';
 import { tradingDay } from '../risk/trading-day';
 import { maxDrawdown, type EquityPoint, type MaxDrawdown } from './drawdown';
 import { money, pct, plain, signedMoney, signedPct } from './format';
@@ -59,7 +59,7 @@ export interface TradeHighlight {
   side: TradeRecord['side'];
   strategy: string;
   /** realizedPnl, quote */
-  pnl: number;
+  pnl: Decimal;
   /** return on initial margin, percent (absent on trades that do not carry it) */
   roiPct?: number;
   closedAt: number;
@@ -73,7 +73,7 @@ export interface StrategyBreakdown {
   wins: number;
   losses: number;
   winRatePct: number;
-  realizedPnl: number;
+  realizedPnl: Decimal;
 }
 
 export interface HoldReturn {
@@ -103,17 +103,17 @@ export interface PeriodReport {
   fromDay: string;
   toDay: string;
   quote: string;
-  startEquity?: number;
-  endEquity?: number;
+  startEquity?: Decimal;
+  endEquity?: Decimal;
   /** endEquity − startEquity, quote */
-  equityChange?: number;
+  equityChange?: Decimal;
   /** (endEquity / startEquity − 1) × 100; undefined without both or when startEquity ≤ 0 */
   returnPct?: number;
   /** the last snapshot's unrealized P&L */
-  unrealizedPnl?: number;
-  realizedPnl: number;
-  fees: number;
-  funding: number;
+  unrealizedPnl?: Decimal;
+  realizedPnl: Decimal;
+  fees: Decimal;
+  funding: Decimal;
   trades: number;
   wins: number;
   losses: number;
@@ -127,7 +127,7 @@ export interface PeriodReport {
   /** the snapshots' equity, oldest first, for the chart */
   equityCurve: EquityPoint[];
   /** the period's trade exits (closedAt, realizedPnl), oldest first: the chart's markers */
-  exits: Array<{ at: number; pnl: number }>;
+  exits: Array<{ at: number; pnl: Decimal }>;
 }
 
 interface Tally {
@@ -139,10 +139,11 @@ interface Tally {
 
 const newTally = (): Tally => ({ trades: 0, wins: 0, losses: 0, realized: new Big(0) });
 
-function count(tally: Tally, pnl: number): void {
+function count(tally: Tally, realizedPnl: Decimal): void {
+  const pnl = new Big(realizedPnl);
   tally.trades++;
-  if (pnl > 0) tally.wins++;
-  else if (pnl < 0) tally.losses++;
+  if (pnl.gt(0)) tally.wins++;
+  else if (pnl.lt(0)) tally.losses++;
   tally.realized = tally.realized.plus(pnl);
 }
 
@@ -154,7 +155,7 @@ function highlight(trade: TradeRecord): TradeHighlight {
     symbol: trade.symbol,
     side: trade.side,
     strategy: trade.strategy ?? MANUAL_STRATEGY,
-    pnl: quote8(new Big(trade.realizedPnl)),
+    pnl: m8(trade.realizedPnl),
     ...(trade.roiPct !== undefined ? { roiPct: trade.roiPct } : {}),
     closedAt: trade.closedAt!,
     ...(trade.exitReason ? { exitReason: trade.exitReason } : {}),
@@ -185,20 +186,21 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     fees = fees.plus(trade.fees);
     funding = funding.plus(trade.funding);
     // Strict comparisons: the earliest of equal trades stays.
-    if (!best || trade.realizedPnl > best.realizedPnl) best = trade;
-    if (!worst || trade.realizedPnl < worst.realizedPnl) worst = trade;
+    if (!best || new Big(trade.realizedPnl).gt(best.realizedPnl)) best = trade;
+    if (!worst || new Big(trade.realizedPnl).lt(worst.realizedPnl)) worst = trade;
   }
   const byStrategy: StrategyBreakdown[] = [...strategies]
-    .map(([strategy, t]) => ({ strategy, trades: t.trades, wins: t.wins, losses: t.losses, winRatePct: winRate(t), realizedPnl: quote8(t.realized) }))
-    .sort((a, b) => b.realizedPnl - a.realizedPnl || (a.strategy < b.strategy ? -1 : a.strategy > b.strategy ? 1 : 0));
+    .map(([strategy, t]) => ({ strategy, trades: t.trades, wins: t.wins, losses: t.losses, winRatePct: winRate(t), realizedPnl: m8(t.realized) }))
+    .sort((a, b) => new Big(b.realizedPnl).cmp(a.realizedPnl) || (a.strategy < b.strategy ? -1 : a.strategy > b.strategy ? 1 : 0));
 
-  const snapshots = input.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to && Number.isFinite(s.equity)).sort((a, b) => a.at - b.at);
-  const equityCurve = snapshots.map((s) => ({ at: s.at, equity: quote8(new Big(s.equity)) }));
+  const snapshots = input.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to && isFiniteMoney(s.equity)).sort((a, b) => a.at - b.at);
+  const equityCurve = snapshots.map((s) => ({ at: s.at, equity: m8(s.equity) }));
   const first = snapshots[0];
   const last = snapshots[snapshots.length - 1];
-  const startEquity = first ? quote8(new Big(first.equity)) : undefined;
-  const endEquity = last ? quote8(new Big(last.equity)) : undefined;
-  const returnPct = startEquity !== undefined && endEquity !== undefined && startEquity > 0 ? (endEquity / startEquity - 1) * 100 : undefined;
+  const startEquity = first ? m8(first.equity) : undefined;
+  const endEquity = last ? m8(last.equity) : undefined;
+  // A return is a ratio of two exact amounts: a number (percent), not money.
+  const returnPct = startEquity !== undefined && endEquity !== undefined && new Big(startEquity).gt(0) ? Number(new Big(endEquity).div(startEquity).minus(1).times(100).toString()) : undefined;
 
   const hold = holdComparison(own, input.holdPrices, from, to, returnPct);
 
@@ -212,12 +214,12 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     quote: input.quote ?? 'USDT',
     ...(startEquity !== undefined ? { startEquity } : {}),
     ...(endEquity !== undefined ? { endEquity } : {}),
-    ...(startEquity !== undefined && endEquity !== undefined ? { equityChange: quote8(new Big(endEquity).minus(startEquity)) } : {}),
+    ...(startEquity !== undefined && endEquity !== undefined ? { equityChange: m8(new Big(endEquity).minus(startEquity)) } : {}),
     ...(returnPct !== undefined ? { returnPct } : {}),
-    ...(last ? { unrealizedPnl: quote8(new Big(last.unrealizedPnl)) } : {}),
-    realizedPnl: quote8(all.realized),
-    fees: quote8(fees),
-    funding: quote8(funding),
+    ...(last ? { unrealizedPnl: m8(last.unrealizedPnl) } : {}),
+    realizedPnl: m8(all.realized),
+    fees: m8(fees),
+    funding: m8(funding),
     trades: all.trades,
     wins: all.wins,
     losses: all.losses,
@@ -228,7 +230,7 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     maxDrawdown: maxDrawdown(equityCurve),
     hold,
     equityCurve,
-    exits: closed.map((t) => ({ at: t.closedAt!, pnl: quote8(new Big(t.realizedPnl)) })),
+    exits: closed.map((t) => ({ at: t.closedAt!, pnl: m8(t.realizedPnl) })),
   };
 }
 
@@ -271,7 +273,8 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
     lines.push(`Equity ${plain(report.startEquity)} → ${money(report.endEquity, q)}${change ? ` (${change})` : ''}`);
   } else lines.push('Equity: no snapshot in the period');
   lines.push(`Realized ${signedMoney(report.realizedPnl, q)}${report.unrealizedPnl !== undefined ? ` · unrealized ${signedMoney(report.unrealizedPnl, q)}` : ''}`);
-  const fundingText = report.funding > 0 ? `funding paid ${money(report.funding, q)}` : report.funding < 0 ? `funding received ${money(-report.funding, q)}` : `funding ${money(0, q)}`;
+  const funding = new Big(report.funding);
+  const fundingText = funding.gt(0) ? `funding paid ${money(report.funding, q)}` : funding.lt(0) ? `funding received ${money(funding.neg().toString(), q)}` : `funding ${money(0, q)}`;
   lines.push(`Fees ${money(report.fees, q)} · ${fundingText}`);
 
   if (report.trades === 0) lines.push('Trades: none closed');
@@ -283,7 +286,7 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
   }
 
   const dd = report.maxDrawdown;
-  lines.push(`Max drawdown ${signedPct(-dd.pct)}${dd.amount > 0 ? ` (${signedMoney(-dd.amount, q)})` : ''}`);
+  lines.push(`Max drawdown ${signedPct(-dd.pct)}${new Big(dd.amount).gt(0) ? ` (${signedMoney(new Big(dd.amount).neg().toString(), q)})` : ''}`);
 
   const hold = report.hold;
   if (hold.symbols.length > 0) {
@@ -301,4 +304,12 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
 
 function describeTrade(t: TradeHighlight, quote: string): string {
   return `${t.symbol} ${t.side} ${signedMoney(t.pnl, quote)}${t.roiPct !== undefined ? ` (${signedPct(t.roiPct)})` : ''}`;
+}
+
+/** Money in the quote currency to 1e-8, as exact decimal text (sub-satoshi amounts are noise). */
+const m8 = (v: Big.BigSource): Decimal => new Big(v).round(8, Big.roundHalfUp).toString();
+
+/** A stored equity that reads as a finite amount (a corrupt snapshot is left out, not fatal). */
+function isFiniteMoney(value: Decimal): boolean {
+  return value !== '' && Number.isFinite(Number(value));
 }

@@ -1,6 +1,7 @@
 // `risk show`: the account's effective limits, how much of each is used, and the state of every
 // kill switch, from the tables alone (the last equity the risk-check job read; no exchange call).
 import type { AccountStatus } from '../domain/account';
+import { Big, type Decimal } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
 import type { AccountRepository, Clock, PositionBook, RiskStore, TradeRepository } from './ports';
 import { accountRiskConfig } from '../risk/account-config';
@@ -11,16 +12,16 @@ import { AccountInputError } from '../control/accounts';
 
 export interface RiskUsage {
   /** the last equity the risk-check job read, and when (absent before its first run) */
-  equity?: number;
+  equity?: Decimal;
   equityAt?: number;
-  dayStartEquity?: number;
+  dayStartEquity?: Decimal;
   /** loss since the start of the trading day, percent (negative: a gain) */
   dayLossPct?: number;
-  peakEquity?: number;
+  peakEquity?: Decimal;
   drawdownPct?: number;
   openPositions: number;
   /** sum of open notionals at entry prices, quote currency */
-  exposure: number;
+  exposure: Decimal;
   exposurePct?: number;
   lossStreak: number;
 }
@@ -40,7 +41,8 @@ export interface RiskView {
   overrides: RiskOverrides;
 }
 
-const pct = (part: number, whole: number): number | undefined => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : undefined);
+/** part / whole in percent to 2 decimals: a ratio of two exact amounts, shown as a number */
+const pct = (part: Big, whole: Decimal): number | undefined => (new Big(whole).gt(0) ? Number(part.div(whole).times(100).round(2, Big.roundHalfUp).toString()) : undefined);
 
 export class RiskReport {
   constructor(private readonly deps: { accounts: Pick<AccountRepository, 'get'>; positions: Pick<PositionBook, 'list'>; trades: Pick<TradeRepository, 'listByAccount'>; risk: Pick<RiskStore, 'getState'>; clock: Clock }) {}
@@ -53,9 +55,9 @@ export class RiskReport {
     const state = stored ?? emptyRiskState(accountId, now);
     const config = accountRiskConfig(account);
     const open = positions.filter(isOpen);
-    const exposure = open.reduce((sum, p) => sum + Math.abs(Number(p.quantity) * Number(p.entryPrice)), 0);
+    const exposure = open.reduce((sum, p) => sum.plus(new Big(p.quantity).times(p.entryPrice).abs()), new Big(0));
     const closed = trades.filter((t) => t.status === 'closed');
-    const usage: RiskUsage = { openPositions: open.length, exposure, lossStreak: lossStreak(closed).count };
+    const usage: RiskUsage = { openPositions: open.length, exposure: exposure.toString(), lossStreak: lossStreak(closed).count };
     if (state.lastEquity !== undefined) {
       usage.equity = state.lastEquity;
       if (state.lastEquityAt !== undefined) usage.equityAt = state.lastEquityAt;
@@ -64,12 +66,12 @@ export class RiskReport {
     }
     if (state.dayStartEquity !== undefined && state.lastEquity !== undefined) {
       usage.dayStartEquity = state.dayStartEquity;
-      const loss = pct(state.dayStartEquity - state.lastEquity, state.dayStartEquity);
+      const loss = pct(new Big(state.dayStartEquity).minus(state.lastEquity), state.dayStartEquity);
       if (loss !== undefined) usage.dayLossPct = loss;
     }
     if (state.peakEquity !== undefined && state.lastEquity !== undefined) {
       usage.peakEquity = state.peakEquity;
-      const dd = pct(state.peakEquity - state.lastEquity, state.peakEquity);
+      const dd = pct(new Big(state.peakEquity).minus(state.lastEquity), state.peakEquity);
       if (dd !== undefined) usage.drawdownPct = dd;
     }
     const sw = config.switches;

@@ -38,7 +38,8 @@ function returnsInClosingOrder(trades: readonly TradeRecord[]): number[] {
   return trades
     .filter((t) => t.status === 'closed')
     // A closed trade without closedAt (older records) ends at its last update.
-    .map((t) => ({ at: t.closedAt ?? t.updatedAt, r: t.realizedPnl / (Number(t.entryPrice) * Number(t.maxQuantity)) }))
+    // A return is a ratio, not money: the exact P&L becomes a number here, for the statistics.
+    .map((t) => ({ at: t.closedAt ?? t.updatedAt, r: Number(t.realizedPnl) / (Number(t.entryPrice) * Number(t.maxQuantity)) }))
     // Zero notional gives ±Infinity or NaN: no information about the strategy's edge.
     .filter((x) => Number.isFinite(x.r))
     .sort((a, b) => a.at - b.at)

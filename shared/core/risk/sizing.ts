@@ -6,7 +6,7 @@
 // Each bound is kept as an exact fraction numer / denom and floored to the step exactly, so that
 // "amount × distance ≤ budget" and "amount × price ≤ equity × leverage" hold in decimal arithmetic,
 // not only up to a division's last rounded digit.
-import { Big } from '../domain/money';
+import { Big, type Decimal } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { TradeRecord } from '../domain/trade';
 import type { MarketInfo } from './ports';
@@ -19,7 +19,8 @@ export interface PositionSizingInput {
   sizing: SizingConfig;
   /** the signal's own size (percent/quote/contracts) — wins over the mode when present */
   explicit?: SizeSpec;
-  equity: number;
+  /** wallet balance + unrealized P&L, quote currency */
+  equity: Decimal;
   price: number;
   leverage: number;
   market: MarketInfo;
@@ -54,13 +55,22 @@ interface RawSize {
 
 /** The sanitized inputs every mode works from. */
 interface Basis {
-  equity: number;
+  equity: Decimal;
   price: number;
   leverage: number;
 }
 
 /** A size parameter that is not a finite positive number sizes nothing rather than something odd. */
 const positiveOrZero = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
+/** Equity that is not a positive amount (negative, unreadable) posts no margin: "0". */
+function positiveEquity(x: Decimal): Decimal {
+  try {
+    const value = new Big(x);
+    return value.gt(0) ? value.toString() : '0';
+  } catch {
+    return '0';
+  }
+}
 
 const ONE = new Big(1);
 
@@ -207,7 +217,7 @@ export function sizePosition(input: PositionSizingInput): PositionSize {
   if (maxAmount?.lt(0)) reject(`market ${market.symbol} has a negative maximum amount ${market.maxAmount}`, 'INVALID_MARKET', { maxAmount: String(market.maxAmount) });
 
   // Negative (or unknown) equity posts no margin and risks nothing: it sizes to 0.
-  const basis: Basis = { equity: positiveOrZero(input.equity), price, leverage: positiveOrZero(input.leverage) };
+  const basis: Basis = { equity: positiveEquity(input.equity), price, leverage: positiveOrZero(input.leverage) };
   const raw = rawSize(input, basis);
 
   // Never more margin than equity: notional ≤ equity × leverage.

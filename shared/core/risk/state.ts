@@ -3,6 +3,8 @@
 // recent exchange calls (anomalies) and the best price of emulated trailing stops. One item per
 // account, written by the risk-check job with a conditional write on `version`.
 
+import type { Decimal } from '../domain/money';
+
 export type SwitchName = 'daily_loss' | 'drawdown' | 'loss_streak' | 'circuit_breaker';
 export const SWITCH_NAMES: readonly SwitchName[] = ['daily_loss', 'drawdown', 'loss_streak', 'circuit_breaker'];
 
@@ -42,11 +44,12 @@ export interface RiskState {
   accountId: string;
   /** trading day (YYYY-MM-DD in the configured time zone) that dayStartEquity belongs to */
   day?: string;
-  dayStartEquity?: number;
+  /** equities, quote currency (decimal text; states written before exact money hold numbers) */
+  dayStartEquity?: Decimal;
   dayStartAt?: number;
-  peakEquity?: number;
+  peakEquity?: Decimal;
   peakAt?: number;
-  lastEquity?: number;
+  lastEquity?: Decimal;
   lastEquityAt?: number;
   switches: Partial<Record<SwitchName, SwitchState>>;
   /** unified symbol → samples, oldest first, kept for the longest circuit-breaker window */

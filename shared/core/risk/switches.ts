@@ -7,6 +7,7 @@
 // A limit of zero or less turns its check off (a 0 % daily loss limit would otherwise trip at the
 // first tick of every day). Percent thresholds are reached at equality: a tiny tolerance keeps a
 // loss of exactly 5 % from slipping under a 5 % limit through floating-point rounding.
+import { Big, type Decimal } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
 import type { CircuitTier, KillSwitchConfig } from './config';
 import { SWITCH_NAMES, type ExchangeCall, type PriceSample, type RiskState, type SwitchName, type SwitchState } from './state';
@@ -27,7 +28,7 @@ export interface ScheduledInputs {
   state: RiskState;
   now: number;
   /** equity just read from the exchange (wallet + unrealized), quote currency; undefined when the read failed */
-  equity?: number;
+  equity?: Decimal;
   /** closed trades, any order (the streak is computed by closedAt) */
   closedTrades: readonly TradeRecord[];
   /** current price per traded symbol (open positions and recently traded), for the circuit breaker */
@@ -65,11 +66,19 @@ const MINUTE = 60_000;
 const TOLERANCE = 1e-9;
 
 const reached = (value: number, limit: number): boolean => limit > 0 && value >= limit - TOLERANCE;
-/** How far `value` sits below `base`, percent of `base` (multiplying first keeps round inputs exact). */
-const dropPct = (base: number, value: number): number => ((base - value) * 100) / base;
+/**
+ * How far `value` sits below `base`, percent of `base`: the amounts are subtracted exactly, and the
+ * percentage (a ratio compared with the configured limit, not money) becomes a number here.
+ */
+const dropPct = (base: Decimal, value: Decimal): number => Number(new Big(base).minus(value).times(100).div(base).toString());
 const movePct = (price: number, reference: number): number => (Math.abs(price - reference) * 100) / reference;
 const round = (x: number, decimals = 4): number => Math.round(x * 10 ** decimals) / 10 ** decimals;
 const show = (x: number): string => String(round(x, 2));
+/** an amount for a reason text, to the cent */
+const showMoney = (x: Decimal): string => new Big(x).round(2, Big.roundHalfUp).toString();
+/** a stored or read equity that is a finite amount (an unreadable one skips the equity switches) */
+const isMoney = (x: Decimal | undefined): x is Decimal => typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x));
+const positive = (x: Decimal): boolean => new Big(x).gt(0);
 const showTime = (at: number): string => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const isUsable = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 const isPrice = (x: number | undefined): x is number => isUsable(x) && x > 0;
@@ -126,31 +135,31 @@ function expire(state: RiskState, now: number): Step {
  * day, so a failed read at midnight only delays it. The peak is frozen while the drawdown switch is
  * tripped: a recovery must not hide the fall the owner has to look at.
  */
-function recordEquity(state: RiskState, config: KillSwitchConfig, now: number, equity: number): RiskState {
+function recordEquity(state: RiskState, config: KillSwitchConfig, now: number, equity: Decimal): RiskState {
   const day = tradingDay(now, config.timeZone).day;
   const rollover = state.day === day ? {} : { day, dayStartEquity: equity, dayStartAt: now };
   const frozen = state.switches.drawdown?.tripped === true;
-  const newPeak = state.peakEquity === undefined || (!frozen && equity > state.peakEquity);
+  const newPeak = state.peakEquity === undefined || (!frozen && new Big(equity).gt(state.peakEquity));
   return { ...state, ...rollover, ...(newPeak ? { peakEquity: equity, peakAt: now } : {}), lastEquity: equity, lastEquityAt: now };
 }
 
-function dailyLossNumbers(config: KillSwitchConfig, start: number, equity: number, day: string, until: number): Numbers {
+function dailyLossNumbers(config: KillSwitchConfig, start: Decimal, equity: Decimal, day: string, until: number): Numbers {
   return { lossPct: round(dropPct(start, equity)), limitPct: config.dailyLossPct, equity, dayStartEquity: start, day, until };
 }
 
-function checkDailyLoss(state: RiskState, config: KillSwitchConfig, now: number, equity: number): Step {
+function checkDailyLoss(state: RiskState, config: KillSwitchConfig, now: number, equity: Decimal): Step {
   const start = state.dayStartEquity;
-  if (start === undefined || start <= 0 || isActive(state.switches.daily_loss, now)) return unchanged(state);
+  if (start === undefined || !positive(start) || isActive(state.switches.daily_loss, now)) return unchanged(state);
   const loss = dropPct(start, equity);
   if (!reached(loss, config.dailyLossPct)) return unchanged(state);
   const { day, next } = tradingDay(now, config.timeZone);
   const reason =
-    `Daily loss ${show(loss)}% (equity ${show(equity)} vs ${show(start)} at the start of ${day}) reached the ${config.dailyLossPct}% limit: ` +
+    `Daily loss ${show(loss)}% (equity ${showMoney(equity)} vs ${showMoney(start)} at the start of ${day}) reached the ${config.dailyLossPct}% limit: ` +
     `new entries blocked until the next trading day starts at ${showTime(next)} (${config.timeZone} midnight); open positions are kept`;
   return trip(state, 'daily_loss', now, reason, dailyLossNumbers(config, start, equity, day, next), next);
 }
 
-function drawdownNumbers(config: KillSwitchConfig, state: RiskState, peak: number, equity: number): Numbers {
+function drawdownNumbers(config: KillSwitchConfig, state: RiskState, peak: Decimal, equity: Decimal): Numbers {
   return {
     drawdownPct: round(dropPct(peak, equity)),
     limitPct: config.maxDrawdownPct,
@@ -161,13 +170,13 @@ function drawdownNumbers(config: KillSwitchConfig, state: RiskState, peak: numbe
   };
 }
 
-function checkDrawdown(state: RiskState, config: KillSwitchConfig, now: number, equity: number): Step {
+function checkDrawdown(state: RiskState, config: KillSwitchConfig, now: number, equity: Decimal): Step {
   const peak = state.peakEquity;
-  if (peak === undefined || peak <= 0 || state.switches.drawdown?.tripped) return unchanged(state);
+  if (peak === undefined || !positive(peak) || state.switches.drawdown?.tripped) return unchanged(state);
   const drawdown = dropPct(peak, equity);
   if (!reached(drawdown, config.maxDrawdownPct)) return unchanged(state);
   const reason =
-    `Drawdown ${show(drawdown)}% from the equity peak (${show(equity)} vs peak ${show(peak)}) reached the ${config.maxDrawdownPct}% limit: ` +
+    `Drawdown ${show(drawdown)}% from the equity peak (${showMoney(equity)} vs peak ${showMoney(peak)}) reached the ${config.maxDrawdownPct}% limit: ` +
     `closing every position and disabling the account until the owner resets the switch`;
   return trip(state, 'drawdown', now, reason, drawdownNumbers(config, state, peak, equity));
 }
@@ -180,12 +189,12 @@ function checkDrawdown(state: RiskState, config: KillSwitchConfig, now: number, 
 export function lossStreak(closedTrades: readonly TradeRecord[]): { count: number; lastLossAt?: number } {
   let lastNonLossAt = -Infinity;
   for (const trade of closedTrades) {
-    if (trade.status === 'closed' && trade.closedAt !== undefined && trade.realizedPnl >= 0) lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
+    if (trade.status === 'closed' && trade.closedAt !== undefined && new Big(trade.realizedPnl).gte(0)) lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
   }
   let count = 0;
   let lastLossAt: number | undefined;
   for (const trade of closedTrades) {
-    if (trade.status !== 'closed' || trade.closedAt === undefined || !(trade.realizedPnl < 0) || trade.closedAt < lastNonLossAt) continue;
+    if (trade.status !== 'closed' || trade.closedAt === undefined || !new Big(trade.realizedPnl).lt(0) || trade.closedAt < lastNonLossAt) continue;
     count += 1;
     lastLossAt = Math.max(lastLossAt ?? -Infinity, trade.closedAt);
   }
@@ -391,7 +400,7 @@ function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
  */
 export function runScheduledSwitches(inputs: ScheduledInputs): ScheduledOutcome {
   const { config, now } = inputs;
-  const equity = isUsable(inputs.equity) ? inputs.equity : undefined;
+  const equity = isMoney(inputs.equity) ? inputs.equity : undefined;
   const events: SwitchEvent[] = [];
   const collect = (step: Step): RiskState => {
     events.push(...step.events);
@@ -419,7 +428,7 @@ export interface EntryInputs {
   config: KillSwitchConfig;
   state: RiskState;
   now: number;
-  equity?: number;
+  equity?: Decimal;
   price?: { symbol: string; last: number; /** market time of the quote (see ScheduledInputs.priceTimes) */ at?: number };
   closedTrades?: readonly TradeRecord[];
 }
@@ -436,9 +445,9 @@ function fromSwitch(name: SwitchName, code: string, sw: SwitchState, what: strin
   };
 }
 
-function liveDailyLoss({ config, state, now }: EntryInputs, equity: number): EntryBlock | undefined {
+function liveDailyLoss({ config, state, now }: EntryInputs, equity: Decimal): EntryBlock | undefined {
   const start = state.dayStartEquity;
-  if (start === undefined || start <= 0 || state.day === undefined) return undefined;
+  if (start === undefined || !positive(start) || state.day === undefined) return undefined;
   const loss = dropPct(start, equity);
   if (!reached(loss, config.dailyLossPct)) return undefined;
   // Only today's base counts: a base from an earlier day would compare against a stale start.
@@ -447,21 +456,21 @@ function liveDailyLoss({ config, state, now }: EntryInputs, equity: number): Ent
   return {
     switch: 'daily_loss',
     code: 'KILL_SWITCH_DAILY_LOSS',
-    reason: `Equity ${show(equity)} is ${show(loss)}% below today's start of ${show(start)} (limit ${config.dailyLossPct}%): no new entries until the next trading day starts at ${showTime(next)}`,
+    reason: `Equity ${showMoney(equity)} is ${show(loss)}% below today's start of ${showMoney(start)} (limit ${config.dailyLossPct}%): no new entries until the next trading day starts at ${showTime(next)}`,
     until: next,
     numbers: dailyLossNumbers(config, start, equity, day, next),
   };
 }
 
-function liveDrawdown({ config, state }: EntryInputs, equity: number): EntryBlock | undefined {
+function liveDrawdown({ config, state }: EntryInputs, equity: Decimal): EntryBlock | undefined {
   const peak = state.peakEquity;
-  if (peak === undefined || peak <= 0) return undefined;
+  if (peak === undefined || !positive(peak)) return undefined;
   const drawdown = dropPct(peak, equity);
   if (!reached(drawdown, config.maxDrawdownPct)) return undefined;
   return {
     switch: 'drawdown',
     code: 'KILL_SWITCH_DRAWDOWN',
-    reason: `Equity ${show(equity)} is ${show(drawdown)}% below its peak of ${show(peak)} (limit ${config.maxDrawdownPct}%): no new entries`,
+    reason: `Equity ${showMoney(equity)} is ${show(drawdown)}% below its peak of ${showMoney(peak)} (limit ${config.maxDrawdownPct}%): no new entries`,
     numbers: drawdownNumbers(config, state, peak, equity),
   };
 }
@@ -490,7 +499,7 @@ function livePriceMove({ config, state, now, price }: EntryInputs): EntryBlock |
 export function entryBlock(inputs: EntryInputs): EntryBlock | undefined {
   const { state, now } = inputs;
   const { drawdown, daily_loss: dailyLoss, loss_streak: streak, circuit_breaker: breaker } = state.switches;
-  const equity = isUsable(inputs.equity) ? inputs.equity : undefined;
+  const equity = isMoney(inputs.equity) ? inputs.equity : undefined;
   return (
     (drawdown?.tripped ? fromSwitch('drawdown', 'KILL_SWITCH_DRAWDOWN', drawdown, LABELS.drawdown) : undefined) ??
     (isActive(dailyLoss, now) ? fromSwitch('daily_loss', 'KILL_SWITCH_DAILY_LOSS', dailyLoss, LABELS.daily_loss) : undefined) ??
@@ -516,10 +525,10 @@ export function entryBlock(inputs: EntryInputs): EntryBlock | undefined {
  *  - circuit_breaker: the price samples and the call window are cleared, so the shock or the
  *    anomaly that tripped it is not seen again.
  */
-export function resetSwitch(state: RiskState, name: SwitchName, now: number, reason: string, equity?: number): { state: RiskState; event?: SwitchEvent } {
+export function resetSwitch(state: RiskState, name: SwitchName, now: number, reason: string, equity?: Decimal): { state: RiskState; event?: SwitchEvent } {
   const sw = state.switches[name];
   if (!sw?.tripped) return { state };
-  const base = isUsable(equity) ? equity : undefined;
+  const base = isMoney(equity) ? equity : undefined;
   let next = withSwitch({ ...state, updatedAt: now }, name, { ...sw, tripped: false, resetAt: now, resetReason: reason });
   const numbers: Numbers = { trippedAt: sw.trippedAt ?? 0, trips: sw.trips };
 

@@ -1,7 +1,7 @@
 // The risk engine's vocabulary: what a check sees, what it answers. Checks are small classes with
 // one question each (freqtrade's protections); the engine runs them in stages (gates, leverage,
 // amount) and records every answer, accepted or refused, with its numbers.
-import type { Big } from '../domain/money';
+import type { Big, Decimal } from '../domain/money';
 import type { PositionSide } from '../domain/trade';
 import type { MarketInfo } from './ports';
 import type { RiskConfig } from './config';
@@ -37,7 +37,7 @@ export interface RiskContext {
   /** the account's own leverage cap (AccountSettings.maxLeverage) */
   accountMaxLeverage: number;
   /** wallet balance + unrealized P&L, quote currency */
-  equity: number;
+  equity: Decimal;
   market: MarketInfo;
   /** open positions before this entry (the entry's own symbol included when it adds to one) */
   open: readonly OpenExposure[];

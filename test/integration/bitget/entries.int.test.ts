@@ -54,7 +54,7 @@ test('an entry with a stop and two take-profits completes in one delivery: marke
   const [order] = (await s.h.runtime.repos.orders.listByAccount(accountId)).filter((o) => o.leg === 'open');
   // the fee is the fake's: 0.0166 BTC × 60 000 × 0.06 % taker (the contract's takerFeeRate) = 0.5976 USDT
   expect(order).toMatchObject({ status: 'filled', filled: '0.0166', averagePrice: '60000', exchangeOrderId: entry?.orderId });
-  expect(order?.fee).toBeCloseTo(Number(new Big('0.0166').times(60_000).times('0.0006')), 8);
+  expect(Number(order?.fee)).toBeCloseTo(Number(new Big('0.0166').times(60_000).times('0.0006')), 8);
 
   // the market reaches TP1: the fake fires it as a reduce-only market order of its size
   s.fake.setPrice(BTC, '61200');

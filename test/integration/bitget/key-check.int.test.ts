@@ -53,7 +53,7 @@ const checker = () => new CcxtKeyChecker({ clock, apiUrl: fake.url });
 
 test('trade-only keys bound to an IP pass with their USDT equity and no warning', async () => {
   const result = await checker().check('bitget', creds(TRADE_ONLY), false);
-  expect(result).toEqual({ balance: { currency: 'USDT', equity: 10_000 }, canWithdraw: false, ipRestricted: true, warnings: [] });
+  expect(result).toEqual({ balance: { currency: 'USDT', equity: '10000' }, canWithdraw: false, ipRestricted: true, warnings: [] });
 });
 
 test('keys bound to no IP pass with a warning', async () => {
@@ -84,6 +84,6 @@ test('CreateAccount refuses withdraw-enabled keys, a wrong secret and a wrong pa
   expect(await accounts.list()).toEqual([]);
 
   const ok = await create.execute({ name: 'ok', exchange: 'bitget', credentials: creds(TRADE_ONLY) });
-  expect(ok.keyCheck?.balance.equity).toBe(10_000);
+  expect(ok.keyCheck?.balance.equity).toBe('10000');
   expect(JSON.stringify(await accounts.list())).not.toContain(TRADE_ONLY.secret);
 });

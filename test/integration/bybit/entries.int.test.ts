@@ -71,7 +71,7 @@ test('an entry with a stop and two take-profits: market fill in coins, three red
   const [order] = (await s.h.runtime.repos.orders.listByAccount(accountId)).filter((o) => o.leg === 'open');
   // the fee is the fake's: 0.016 BTC × 60 000 × 0.055 % taker = 0.528 USDT
   expect(order).toMatchObject({ status: 'filled', filled: '0.016', averagePrice: '60000', exchangeOrderId: entry?.orderId });
-  expect(order?.fee).toBeCloseTo(Number(new Big('0.016').times(60_000).times('0.00055')), 8);
+  expect(Number(order?.fee)).toBeCloseTo(Number(new Big('0.016').times(60_000).times('0.00055')), 8);
 
   // the market reaches TP1: the fake fires it on its own record, a reduce-only market fill
   s.fake.setPrice(BTCUSDT, '61200');

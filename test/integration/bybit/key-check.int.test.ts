@@ -52,7 +52,7 @@ const marginWarning = (mode: string) => expect.stringContaining(`margin mode is 
 
 test('trade-only keys bound to an IP pass with their USDT equity; the only warning is the account-wide margin mode', async () => {
   const result = await checker().check('bybit', creds(TRADE_ONLY), false);
-  expect(result).toEqual({ balance: { currency: 'USDT', equity: 10_000 }, canWithdraw: false, ipRestricted: true, warnings: [marginWarning('REGULAR_MARGIN')] });
+  expect(result).toEqual({ balance: { currency: 'USDT', equity: '10000' }, canWithdraw: false, ipRestricted: true, warnings: [marginWarning('REGULAR_MARGIN')] });
 });
 
 test('keys bound to no IP ("*") pass with a warning', async () => {
@@ -75,6 +75,6 @@ test('CreateAccount refuses withdraw-enabled keys and a wrong secret (10004), st
   expect(await accounts.list()).toEqual([]);
 
   const ok = await create.execute({ name: 'ok', exchange: 'bybit', credentials: creds(TRADE_ONLY) });
-  expect(ok.keyCheck?.balance.equity).toBe(10_000);
+  expect(ok.keyCheck?.balance.equity).toBe('10000');
   expect(JSON.stringify(await accounts.list())).not.toContain(TRADE_ONLY.secret);
 });

@@ -32,7 +32,7 @@ test('a webhook alert travels through SQS to a filled market order on the exchan
   const [order] = await s.h.runtime.repos.orders.listByAccount(accountId);
   expect(order).toMatchObject({ leg: 'open', status: 'filled', filled: '0.015', averagePrice: '65000', signalPrice: 64_990, clientOrderId: onExchange?.clientOrderId, exchangeOrderId: String(onExchange?.orderId) });
   // Binance's order answer carries no fee: it is read from the order's trades (0.05 % taker)
-  expect(order?.fee).toBeCloseTo(0.015 * 65_000 * 0.0005, 8);
+  expect(Number(order?.fee)).toBeCloseTo(0.015 * 65_000 * 0.0005, 8);
   expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([expect.objectContaining({ side: 'long', quantity: '0.015', entryPrice: '65000' })]);
   expect(s.fake.position(apiKey, 'BTCUSDT')).toMatchObject({ amount: 0.015, leverage: 1, marginType: 'isolated' });
   const filled = (await s.h.runtime.repos.audit.listByAccount(accountId)).find((e) => e.type === 'order.filled');
@@ -88,8 +88,8 @@ test('case 17: -2019 insufficient margin rejects the signal for good; the audit 
   expect(rejected?.data).toMatchObject({ code: 'INSUFFICIENT_MARGIN', exchangeCode: '-2019' });
   // 9,000 / 3,500 = 2.571 ETH (step 0.001) → 8,998.5 required; free ≈ 10,000 − 6,500 − the entry fee
   expect(rejected?.data?.required).toBeCloseTo(2.571 * 3_500, 6);
-  expect(rejected?.data?.available).toBeGreaterThan(3_490);
-  expect(rejected?.data?.available).toBeLessThan(3_500);
+  expect(Number(rejected?.data?.available)).toBeGreaterThan(3_490);
+  expect(Number(rejected?.data?.available)).toBeLessThan(3_500);
   expect(rejected?.message).toMatch(/required margin 8998\.5, available 349\d/);
   const eth = (await s.h.runtime.repos.orders.listByAccount(accountId)).find((o) => o.symbol === 'ETH/USDT:USDT');
   expect(eth).toMatchObject({ status: 'rejected', amount: '2.571' });
@@ -182,7 +182,7 @@ test('case 23: a reduce-only close of a position closed by hand meanwhile (-2022
     wrap: (adapter) =>
       override(adapter, {
         // The executor's first read still sees the position (the hand close raced the signal).
-        fetchPosition: async (symbol) => (reads++ === 0 ? { symbol, side: 'long', quantity: stale?.quantity ?? '0', entryPrice: '65000', leverage: 1, unrealizedPnl: 0 } : adapter.fetchPosition(symbol)),
+        fetchPosition: async (symbol) => (reads++ === 0 ? { symbol, side: 'long', quantity: stale?.quantity ?? '0', entryPrice: '65000', leverage: 1, unrealizedPnl: '0' } : adapter.fetchPosition(symbol)),
       }),
   });
   const signal: Signal = signalFor(accountId, sid('handclose'), { intent: 'close_long' });

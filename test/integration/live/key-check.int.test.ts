@@ -51,7 +51,7 @@ const checker = () => new CcxtKeyChecker({ clock, apiUrl: fake.url });
 
 test('trade-only keys pass with their balance and no warning', async () => {
   const result = await checker().check('binanceusdm', { apiKey: 'trade-only', secret: 's1' }, false);
-  expect(result).toEqual({ balance: { currency: 'USDT', equity: 10_000 }, canWithdraw: false, ipRestricted: true, warnings: [] });
+  expect(result).toEqual({ balance: { currency: 'USDT', equity: '10000' }, canWithdraw: false, ipRestricted: true, warnings: [] });
 });
 
 test('keys without an IP restriction pass with a warning', async () => {
@@ -75,6 +75,6 @@ test('CreateAccount refuses withdraw-enabled keys and wrong secrets, storing not
   expect(await accounts.list()).toEqual([]);
 
   const ok = await create.execute({ name: 'ok', exchange: 'binanceusdm', credentials: { apiKey: 'trade-only', secret: 's1' } });
-  expect(ok.keyCheck?.balance.equity).toBe(10_000);
+  expect(ok.keyCheck?.balance.equity).toBe('10000');
   expect(JSON.stringify(await accounts.list())).not.toContain('trade-only');
 });

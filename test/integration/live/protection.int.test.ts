@@ -94,7 +94,7 @@ test('the first target filling with breakeven (via the webhook ladder) moves the
   expect(algos(apiKey).slice(2)).toEqual(['TAKE_PROFIT_MARKET@67600x0.008:FINISHED', 'STOP_MARKET@65000x0.008:CANCELED']);
   const [closed] = await s.h.runtime.repos.trades.listByAccount(accountId);
   expect(closed).toMatchObject({ status: 'closed', exitReason: 'take_profit', quantity: '0', exitedQuantity: '0.015' });
-  expect(closed?.realizedPnl).toBeCloseTo(s.fake.walletBalance(apiKey) - START_BALANCE, 8);
+  expect(Number(closed?.realizedPnl)).toBeCloseTo(s.fake.walletBalance(apiKey) - START_BALANCE, 8);
 });
 
 test('the first target filling without breakeven keeps the stop at its price, resized to the remainder', async () => {
@@ -133,10 +133,10 @@ test('the stop filling cancels both targets on the exchange; the trade closes as
   const [trade] = await s.h.runtime.repos.trades.listByAccount(accountId);
   const fees = 0.015 * 65_000 * TAKER + 0.015 * 63_000 * TAKER;
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'stop_loss', exitPrice: '63000', entryPrice: '65000' });
-  expect(trade?.fees).toBeCloseTo(fees, 8);
-  expect(trade?.realizedPnl).toBeCloseTo((63_000 - 65_000) * 0.015 - fees, 8);
+  expect(Number(trade?.fees)).toBeCloseTo(fees, 8);
+  expect(Number(trade?.realizedPnl)).toBeCloseTo((63_000 - 65_000) * 0.015 - fees, 8);
   // the book agrees with the exchange's wallet to the cent
-  expect(trade?.realizedPnl).toBeCloseTo(s.fake.walletBalance(apiKey) - START_BALANCE, 8);
+  expect(Number(trade?.realizedPnl)).toBeCloseTo(s.fake.walletBalance(apiKey) - START_BALANCE, 8);
   const legs = (await s.h.runtime.repos.orders.listByAccount(accountId)).map((o) => `${o.leg}:${o.status}`).sort();
   expect(legs).toEqual(['open:filled', 'sl:filled', 'tp2:canceled', 'tp:canceled']);
 });

@@ -52,7 +52,7 @@ test('a stop filled on the exchange closes the trade on the next risk check, wit
   // P&L = (exit − entry) × 0.1 − both commissions, from the fake's own fills
   const expected = new Big(exit!.price).minus(entry!.price).times(0.1).minus(entry!.fee).minus(exit!.fee);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'stop_loss', exitPrice: String(exit!.price) });
-  expect(trade?.realizedPnl).toBeCloseTo(Number(expected.toString()), 8);
+  expect(Number(trade?.realizedPnl)).toBeCloseTo(Number(expected.toString()), 8);
   expect(await s.h.runtime.repos.positions.get(accountId, BTC.unified)).toMatchObject({ quantity: '0' });
 });
 
@@ -70,8 +70,8 @@ test('a position closed by hand is detected: the trade closes at the hand fill w
   expect(exit?.price).toBe(66_000);
   const expected = new Big(66_000).minus(entry!.price).times(0.1).minus(entry!.fee).minus(exit!.fee);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'manual', exitPrice: '66000' });
-  expect(trade?.realizedPnl).toBeCloseTo(Number(expected.toString()), 8);
-  expect(trade?.fees).toBeCloseTo(entry!.fee + exit!.fee, 8);
+  expect(Number(trade?.realizedPnl)).toBeCloseTo(Number(expected.toString()), 8);
+  expect(Number(trade?.fees)).toBeCloseTo(entry!.fee + exit!.fee, 8);
   expect(algos(apiKey)).toEqual(['STOP_MARKET@63700:CANCELED']);
   expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*66000/)]);
 
@@ -95,7 +95,7 @@ test('a position the system did not open is recorded as external, counted, and r
   expect(await events(accountId, 'alert')).toHaveLength(1);
   // its exposure now counts: the snapshot of the second run carries it
   const snaps = await s.h.runtime.repos.risk.listSnapshots(accountId, 0, Date.now() + 1000);
-  expect(snaps.at(-1)).toMatchObject({ openPositions: 1, exposure: 3500 });
+  expect(snaps.at(-1)).toMatchObject({ openPositions: 1, exposure: '3500' });
 });
 
 test('a stop cancelled on the exchange is placed again at the same trigger on the next risk check', async () => {
@@ -123,9 +123,9 @@ test('the risk check writes an equity snapshot and keeps the day start and peak 
   const { accountId } = await s.newAccount();
   await riskCheck(accountId);
   const state = await s.h.runtime.repos.risk.getState(accountId);
-  expect(state).toMatchObject({ dayStartEquity: 10_000, peakEquity: 10_000, lastEquity: 10_000, version: 1 });
+  expect(state).toMatchObject({ dayStartEquity: '10000', peakEquity: '10000', lastEquity: '10000', version: 1 });
   const [snap] = await s.h.runtime.repos.risk.listSnapshots(accountId, 0, Date.now() + 1000);
-  expect(snap).toMatchObject({ accountId, equity: 10_000, openPositions: 0, exposure: 0 });
+  expect(snap).toMatchObject({ accountId, equity: '10000', openPositions: 0, exposure: '0' });
 });
 
 test('funding paid on an open position is counted once by the risk check and carried into the closed trade', async () => {
@@ -138,16 +138,17 @@ test('funding paid on an open position is counted once by the risk check and car
 
   expect((await riskCheck(accountId)).fundingBooked).toBe(1);
   const [after] = await trades(accountId);
-  expect(after?.funding).toBeCloseTo(0.65, 8);
-  expect(after?.realizedPnl).toBeCloseTo((before?.realizedPnl ?? 0) - 0.65, 8);
+  expect(Number(after?.funding)).toBeCloseTo(0.65, 8);
+  // Exact: the funding is booked as the exchange's decimal, not a float that lands close to it.
+  expect(after?.realizedPnl).toBe(new Big(before?.realizedPnl ?? 0).minus('0.65').toString());
   expect((await riskCheck(accountId)).fundingBooked).toBe(0); // counted once
 
   await deliver(liveExecutor(s.h), signalFor(accountId, sid('fundingclose'), { intent: 'close_long' }));
   const [closed] = await trades(accountId);
   const [entry, exit] = fills(apiKey);
   const expected = new Big(exit!.price).minus(entry!.price).times(0.1).minus(entry!.fee).minus(exit!.fee).minus(0.65);
-  expect(closed).toMatchObject({ status: 'closed', funding: 0.65 });
-  expect(closed?.realizedPnl).toBeCloseTo(Number(expected.toString()), 8);
+  expect(closed).toMatchObject({ status: 'closed', funding: '0.65' });
+  expect(Number(closed?.realizedPnl)).toBeCloseTo(Number(expected.toString()), 8);
 });
 
 test('a stop of ours left resting on a symbol the exchange is flat on is cancelled (the book had lost its reference)', async () => {
@@ -179,5 +180,5 @@ test('a second run while another holds the account lease leaves the account alon
 
   await s.h.runtime.repos.risk.releaseLease(accountId, 'another-run');
   await job.run();
-  expect(await s.h.runtime.repos.risk.getState(accountId)).toMatchObject({ lastEquity: 10_000 });
+  expect(await s.h.runtime.repos.risk.getState(accountId)).toMatchObject({ lastEquity: '10000' });
 });

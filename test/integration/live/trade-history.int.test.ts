@@ -40,9 +40,9 @@ describe('fetchMyTrades', () => {
     expect(hand.clientOrderId).toBeDefined();
     expect(hand.clientOrderId).not.toBe(OPEN);
     expect(trades).toEqual([
-      { id: String(entryFill?.id), clientOrderId: OPEN, orderId: entry.id, symbol: BTC, side: 'buy', amount: '0.01', price: '65000', fee: 0.325, timestamp: entryFill?.time },
+      { id: String(entryFill?.id), clientOrderId: OPEN, orderId: entry.id, symbol: BTC, side: 'buy', amount: '0.01', price: '65000', fee: '0.325', timestamp: entryFill?.time },
       // 0.01 × 66,000 × 0.05 % taker fee
-      { id: String(exitFill?.id), clientOrderId: hand.clientOrderId, orderId: hand.id, symbol: BTC, side: 'sell', amount: '0.01', price: '66000', fee: 0.33, timestamp: exitFill?.time },
+      { id: String(exitFill?.id), clientOrderId: hand.clientOrderId, orderId: hand.id, symbol: BTC, side: 'sell', amount: '0.01', price: '66000', fee: '0.33', timestamp: exitFill?.time },
     ]);
   });
 
@@ -101,8 +101,8 @@ describe('fetchFundingPayments', () => {
     const payments = await adapter.fetchFundingPayments(BTC, since);
 
     expect(payments).toEqual([
-      { symbol: BTC, amount: -0.65, timestamp: paid[0]?.time, id: String(paid[0]?.tranId) },
-      { symbol: BTC, amount: 1.3, timestamp: received[0]?.time, id: String(received[0]?.tranId) },
+      { symbol: BTC, amount: '-0.65', timestamp: paid[0]?.time, id: String(paid[0]?.tranId) },
+      { symbol: BTC, amount: '1.3', timestamp: received[0]?.time, id: String(received[0]?.tranId) },
     ]);
     expect(fake.walletBalance(KEY.apiKey)).toBeCloseTo(10_000 - 3.25 - 0.65 + 1.3, 8);
   });
@@ -111,7 +111,7 @@ describe('fetchFundingPayments', () => {
     fake.setPosition(KEY.apiKey, 'BTCUSDT', -0.1, 65000);
     fake.chargeFunding('BTCUSDT', 0.0001);
 
-    expect(await adapter.fetchFundingPayments(BTC, Date.now() - 1000)).toEqual([expect.objectContaining({ symbol: BTC, amount: 0.65 })]);
+    expect(await adapter.fetchFundingPayments(BTC, Date.now() - 1000)).toEqual([expect.objectContaining({ symbol: BTC, amount: '0.65' })]);
   });
 
   test('funding before since, on other symbols, or with no position is left out', async () => {
@@ -125,7 +125,7 @@ describe('fetchFundingPayments', () => {
     expect(fake.chargeFunding('XRPUSDT', 0.0001)).toEqual([]);
 
     expect(await adapter.fetchFundingPayments(BTC, since)).toEqual([]);
-    expect(await adapter.fetchFundingPayments(ETH, since)).toEqual([expect.objectContaining({ symbol: ETH, amount: -0.35 })]);
+    expect(await adapter.fetchFundingPayments(ETH, since)).toEqual([expect.objectContaining({ symbol: ETH, amount: '-0.35' })]);
     expect(await adapter.fetchFundingPayments('XRP/USDT:USDT', since - 1000)).toEqual([]);
   });
 });

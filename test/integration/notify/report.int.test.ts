@@ -38,7 +38,7 @@ const candles: CandleSource = {
 };
 
 function trade(id: string, openedAt: number, closedAt: number, realizedPnl: number, fees: number, strategy?: string): TradeRecord {
-  return { accountId: 'acc-report', tradeId: `${openedAt}-${id}`, symbol: 'BTC/USDT:USDT', side: 'long', status: 'closed', leverage: 1, quantity: '0', maxQuantity: '0.1', entryPrice: '50000', exitPrice: '50500', exitedQuantity: '0.1', openedAt, closedAt, fees, funding: 0, realizedPnl, openSignalId: id, updatedAt: closedAt, exitReason: 'signal', ...(strategy ? { strategy } : {}) };
+  return { accountId: 'acc-report', tradeId: `${openedAt}-${id}`, symbol: 'BTC/USDT:USDT', side: 'long', status: 'closed', leverage: 1, quantity: '0', maxQuantity: '0.1', entryPrice: '50000', exitPrice: '50500', exitedQuantity: '0.1', openedAt, closedAt, fees: String(fees), funding: '0', realizedPnl: String(realizedPnl), openSignalId: id, updatedAt: closedAt, exitReason: 'signal', ...(strategy ? { strategy } : {}) };
 }
 
 test('reportPeriod: yesterday and the last 7 days in the owner’s zone', () => {
@@ -57,7 +57,7 @@ test('the daily report of a fixture account: figures by hand, the equity chart a
   await trades.put(trade('old', FROM - 10 * H, FROM - 2 * H, 999, 1));
   // Equity every 4 hours: 10,000 → 10,060 → 9,980 → 10,075 (peak 10,060 then 9,980: drawdown 80 = 0.795 %).
   const curve = [10_000, 10_060, 9_980, 10_035, 10_075, 10_075, 10_075];
-  for (const [i, equity] of curve.entries()) await risk.putSnapshot({ accountId: 'acc-report', at: FROM + i * 4 * H, equity, free: equity, unrealizedPnl: 0, openPositions: 0, exposure: 0 });
+  for (const [i, equity] of curve.entries()) await risk.putSnapshot({ accountId: 'acc-report', at: FROM + i * 4 * H, equity: String(equity), free: String(equity), unrealizedPnl: '0', openPositions: 0, exposure: '0' });
 
   const env = loadEnv(reportEnvSchema, { STAGE: h.stage, AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: h.executorEnv.DYNAMODB_ENDPOINT, TELEGRAM_BOT_TOKEN: '1:test', TELEGRAM_CHAT_IDS: '777', TELEGRAM_API_URL: tg.url, REPORT_TIME_ZONE: 'Asia/Seoul', NOTIFY_CONFIG: JSON.stringify({ rules: [{ kinds: ['report'], channels: ['telegram'], minSeverity: 'info' }] }) });
   const sendReports = await buildSendReports(env, { clock, candles });
@@ -65,12 +65,12 @@ test('the daily report of a fixture account: figures by hand, the equity chart a
 
   // By hand: realized 60 − 25 + 40 = 75; fees 2 + 2 + 1.5 = 5.5; 3 trades, 2 wins → 66.67 %;
   // start 10,000 → end 10,075 = +0.75 %; best +60, worst −25; hold BTC 50,000 → 51,000 = +2 %.
-  expect(built.report).toMatchObject({ startEquity: 10_000, endEquity: 10_075, realizedPnl: 75, fees: 5.5, trades: 3, wins: 2, losses: 1 });
+  expect(built.report).toMatchObject({ startEquity: '10000', endEquity: '10075', realizedPnl: '75', fees: '5.5', trades: 3, wins: 2, losses: 1 });
   expect(built.report.winRatePct).toBeCloseTo(66.6667, 3);
   expect(built.report.returnPct).toBeCloseTo(0.75, 10);
-  expect(built.report.best).toMatchObject({ pnl: 60 });
-  expect(built.report.worst).toMatchObject({ pnl: -25 });
-  expect(built.report.maxDrawdown).toMatchObject({ amount: 80 });
+  expect(built.report.best).toMatchObject({ pnl: '60' });
+  expect(built.report.worst).toMatchObject({ pnl: '-25' });
+  expect(built.report.maxDrawdown).toMatchObject({ amount: '80' });
   expect(built.report.maxDrawdown.pct).toBeCloseTo((80 / 10_060) * 100, 6);
   expect(built.report.hold.symbols).toEqual([expect.objectContaining({ symbol: 'BTC/USDT:USDT', fromPrice: 50_000, toPrice: 51_000 })]);
   expect(built.report.hold.symbols[0]?.returnPct).toBeCloseTo(2, 10);

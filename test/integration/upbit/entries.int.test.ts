@@ -44,7 +44,7 @@ test('a market entry buys by its KRW cost (ord_type price) under our identifier 
   const position = await s.h.runtime.repos.positions.get(accountId, UPBIT_BTC.unified);
   expect(position).toMatchObject({ side: 'long', quantity: '0.01', entryPrice: '100000000', leverage: 1 });
   const [order] = (await s.h.runtime.repos.orders.listByAccount(accountId)).filter((o) => o.leg === 'open');
-  expect(order).toMatchObject({ status: 'filled', filled: '0.01', averagePrice: '100000000', exchangeOrderId: entry?.uuid, fee: 500, feeCurrency: 'KRW' });
+  expect(order).toMatchObject({ status: 'filled', filled: '0.01', averagePrice: '100000000', exchangeOrderId: entry?.uuid, fee: '500', feeCurrency: 'KRW' });
 });
 
 // Found by this fake: Upbit answers a new order as accepted (the documented POST /v1/orders answer:

@@ -46,7 +46,7 @@ const checker = () => new CcxtKeyChecker({ clock, apiUrl: fake.url });
 
 test('keys that sign pass with their KRW balance and a warning that Upbit does not report permissions', async () => {
   const result = await checker().check('upbit', { apiKey: KEY.apiKey, secret: KEY.secret }, false);
-  expect(result.balance).toEqual({ currency: 'KRW', equity: 2_500_000 });
+  expect(result.balance).toEqual({ currency: 'KRW', equity: '2500000' });
   expect(result.warnings).toEqual([expect.stringContaining('does not report key permissions')]);
   expect(fake.requests().some((r) => r.method === 'GET' && r.path === '/v1/accounts' && r.status === 200)).toBe(true);
 });
@@ -60,7 +60,7 @@ test('CreateAccount refuses a wrong secret and an unknown key, storing nothing; 
   expect(await accounts.list()).toEqual([]);
 
   const ok = await create.execute({ name: 'ok', exchange: 'upbit', credentials: { apiKey: KEY.apiKey, secret: KEY.secret } });
-  expect(ok.keyCheck?.balance).toEqual({ currency: 'KRW', equity: 2_500_000 });
+  expect(ok.keyCheck?.balance).toEqual({ currency: 'KRW', equity: '2500000' });
   expect(JSON.stringify(await accounts.list())).not.toContain(KEY.secret);
 });
 

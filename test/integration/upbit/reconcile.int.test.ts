@@ -76,6 +76,6 @@ test('a close signal sells the holding with one market sell by volume, booked at
   const [trade] = await trades(accountId);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'signal', exitPrice: '102000000' });
   // (102 000 000 − 100 000 000) × 0.01 − 500 − 510 = 18 990 KRW
-  expect(trade?.realizedPnl).toBeCloseTo(18_990, 6);
+  expect(Number(trade?.realizedPnl)).toBeCloseTo(18_990, 6);
   expect(await s.h.runtime.repos.positions.get(accountId, UPBIT_BTC.unified)).toMatchObject({ quantity: '0' });
 });

@@ -138,7 +138,7 @@ describe('what used to throw a bare Error throws its class, message unchanged', 
     ['an unknown strategy', () => getStrategy('nope'), InvalidArgumentError, /^unknown strategy "nope"/],
     [
       'a book whose open position has no open trade',
-      () => applyFill({ ...flatPosition('a', 'BTC/USDT:USDT', 0), side: 'long', quantity: '1', entryPrice: '100', tradeId: 't1' }, undefined, { clientOrderId: 'c', signalId: 's', side: 'sell', quantity: '1', price: '100', fee: 0, at: 1, leverage: 1 }),
+      () => applyFill({ ...flatPosition('a', 'BTC/USDT:USDT', 0), side: 'long', quantity: '1', entryPrice: '100', tradeId: 't1' }, undefined, { clientOrderId: 'c', signalId: 's', side: 'sell', quantity: '1', price: '100', fee: '0', at: 1, leverage: 1 }),
       InvariantError,
       /^book inconsistency: open position BTC\/USDT:USDT has no matching open trade$/,
     ],

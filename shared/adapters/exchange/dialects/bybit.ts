@@ -201,8 +201,9 @@ export const bybit: Dialect = {
   // https://bybit-exchange.github.io/docs/v5/account/wallet-balance (coin > equity)
   balanceEquity: (info, currency) => {
     const account = ((info as { result?: { list?: { coin?: { coin?: string; equity?: string }[] }[] } }).result?.list ?? [])[0];
-    const equity = Number(account?.coin?.find((c) => c.coin === currency)?.equity ?? Number.NaN);
-    return Number.isFinite(equity) ? equity : undefined;
+    // Bybit's own decimal text: the adapter keeps it exact (an empty or absent value means none).
+    const equity = account?.coin?.find((c) => c.coin === currency)?.equity;
+    return equity !== undefined && equity !== '' && Number.isFinite(Number(equity)) ? equity : undefined;
   },
   // Funding comes from the execution list (execType Funding), where execFee is signed as a fee.
   fundingAsFee: true,

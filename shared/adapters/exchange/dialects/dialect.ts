@@ -2,6 +2,7 @@
 // rules, error codes, and the few calls where ccxt's unified method is wrong or incomplete for an
 // exchange. One file per exchange (this folder), each a record plus the methods it overrides, so
 // adding an exchange is adding one file; the adapter (../ccxt-exchange.ts) holds no exchange branch.
+import type { Decimal } from '../../../core/domain/money';
 import type { OrderType } from '../../../core/domain/order';
 import { AdapterError } from '../../../core/errors';
 import type { ExchangeCapabilities, OrderLookup, OrderRequest } from '../../../core/ports/exchange';
@@ -76,7 +77,7 @@ export interface Dialect {
    */
   createAnswersIdsOnly?: boolean;
   /** The account's equity in `currency` from the exchange's balance answer, where ccxt's total leaves out unrealised P&L. */
-  balanceEquity?(info: unknown, currency: string): number | undefined;
+  balanceEquity?(info: unknown, currency: string): Decimal | undefined;
   /** The order's type where the exchange says it its own way (undefined: the adapter's reading). */
   orderType?(order: CcxtOrder): OrderType | undefined;
 

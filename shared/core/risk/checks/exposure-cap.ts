@@ -17,7 +17,8 @@ export class ExposureCapCheck implements RiskCheck {
       code: 'MAX_EXPOSURE',
       subject: 'total exposure',
       existing,
-      cap: (capPct * context.equity) / 100,
+      // The cap is a percentage of equity compared with float notionals: the equity becomes a number here.
+      cap: (capPct * Number(context.equity)) / 100,
       capPct,
       numbers: { openPositions: context.open.length },
     });

@@ -20,7 +20,7 @@ export function fitUnderCap(proposal: Proposal, context: RiskContext, amount: Bi
   const { existing, cap, capPct, subject } = limit;
   const notional = notionalOf(amount, proposal.price);
   const after = existing + notional;
-  const numbers: Numbers = { ...limit.numbers, capPct, equity: round(context.equity), cap: round(cap), existing: round(existing), notional: round(notional), amount: amount.toString() };
+  const numbers: Numbers = { ...limit.numbers, capPct, equity: context.equity, cap: round(cap), existing: round(existing), notional: round(notional), amount: amount.toString() };
   if (after <= cap) return { outcome: 'pass', reason: `${subject} ${round(after, 2)} within the cap of ${round(cap, 2)}`, numbers };
   const headroom = cap - existing;
   numbers.headroom = round(headroom);

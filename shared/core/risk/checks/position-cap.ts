@@ -19,7 +19,8 @@ export class PositionCapCheck implements RiskCheck {
       code: 'MAX_POSITION',
       subject: `the ${proposal.symbol} ${proposal.side} position`,
       existing,
-      cap: (capPct * context.equity) / 100,
+      // The cap is a percentage of equity compared with float notionals: the equity becomes a number here.
+      cap: (capPct * Number(context.equity)) / 100,
       capPct,
       numbers: {},
     });

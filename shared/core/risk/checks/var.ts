@@ -28,11 +28,14 @@ export class VarCheck implements RiskCheck {
     }
     if (!combined) positions.push({ symbol: proposal.symbol, signedNotional: entry });
     const result = historicalVar(positions, (symbol) => context.stats(symbol), lookbackDays);
-    const numbers: Numbers = { days: result.days, lookbackDays, equity: round(context.equity) };
+    const numbers: Numbers = { days: result.days, lookbackDays, equity: context.equity };
     if (result.missing.length > 0) numbers.missing = result.missing.join(',');
     if (result.days < MIN_VAR_DAYS) return { outcome: 'skip', reason: `only ${result.days} common days of returns, ${MIN_VAR_DAYS} needed`, numbers };
-    const pct95 = (result.var95 / context.equity) * 100;
-    const pct99 = (result.var99 / context.equity) * 100;
+    // VaR is estimated in floats from return statistics: a percentage of equity, so the exact
+    // equity becomes a number for this ratio.
+    const equity = Number(context.equity);
+    const pct95 = (result.var95 / equity) * 100;
+    const pct99 = (result.var99 / equity) * 100;
     Object.assign(numbers, { var95: round(result.var95), var99: round(result.var99), var95Pct: round(pct95, 6), var99Pct: round(pct99, 6), maxPct95, maxPct99 });
     const summary = `1-day VaR ${round(pct95, 2)}% (95 %) / ${round(pct99, 2)}% (99 %) of equity over ${result.days} days`;
     // Written so a NaN (equity 0) refuses rather than passes.

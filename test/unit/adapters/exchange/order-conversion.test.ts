@@ -91,7 +91,7 @@ describe('OKX: contracts back to coins', () => {
       filled: '0.0567',
       average: '97012.3',
       reduceOnly: false,
-      fee: 0.27503,
+      fee: '0.27503',
       feeCurrency: 'USDT',
       timestamp: 1735800000150,
     });
@@ -162,7 +162,7 @@ describe('OKX: contracts back to coins', () => {
       status: 'closed',
       filled: '0.0567',
       average: '92985.4',
-      fee: 0.26363,
+      fee: '0.26363',
       timestamp: 1735800009010,
     });
   });
@@ -248,7 +248,7 @@ describe('OKX: contracts back to coins', () => {
 
     const order = await adapter.fetchOrderByClientId('ETH/USDT:USDT', OPEN_ID);
 
-    expect(order).toMatchObject({ filled: '1.234', average: '3000', fee: 1.851, feeCurrency: 'USDT' });
+    expect(order).toMatchObject({ filled: '1.234', average: '3000', fee: '1.851', feeCurrency: 'USDT' });
   });
 });
 
@@ -342,7 +342,7 @@ describe('Bybit: fees from the executions when the order answer has none', () =>
     const order = await offline.adapter.fetchOrderByClientId('BTC/USDT:USDT', OPEN_ID);
 
     expect(trades).toHaveBeenCalledWith('BTC/USDT:USDT', undefined, 50, { orderId: 'fd4300ae-7847-404e-b947-b46980a4d140' });
-    expect(order).toMatchObject({ clientOrderId: OPEN_ID, status: 'closed', amount: '0.056', filled: '0.056', average: '97005.09', fee: 2.98775675, feeCurrency: 'USDT' });
+    expect(order).toMatchObject({ clientOrderId: OPEN_ID, status: 'closed', amount: '0.056', filled: '0.056', average: '97005.09', fee: '2.98775675', feeCurrency: 'USDT' });
   });
 });
 
@@ -385,7 +385,7 @@ describe('Bitget: the order detail carries its fee', () => {
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/USDT:USDT', OPEN_ID);
 
-    expect(order).toMatchObject({ id: '1243409683283992576', clientOrderId: OPEN_ID, filled: '0.0123', average: '97012.5', fee: 0.71596, feeCurrency: 'USDT' });
+    expect(order).toMatchObject({ id: '1243409683283992576', clientOrderId: OPEN_ID, filled: '0.0123', average: '97012.5', fee: '0.71596', feeCurrency: 'USDT' });
     expect(trades).not.toHaveBeenCalled();
   });
 });
@@ -421,7 +421,7 @@ describe('Upbit: spot fills are coins already, fees in KRW', () => {
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/KRW', OPEN_ID);
 
-    expect(order).toMatchObject({ clientOrderId: OPEN_ID, symbol: 'BTC/KRW', filled: '0.00119999', average: '142300000', fee: 85.3792885, feeCurrency: 'KRW' });
+    expect(order).toMatchObject({ clientOrderId: OPEN_ID, symbol: 'BTC/KRW', filled: '0.00119999', average: '142300000', fee: '85.3792885', feeCurrency: 'KRW' });
   });
 
   it('what is held of the coin is the long position; dust below one unit is flat', async () => {
@@ -435,6 +435,6 @@ describe('Upbit: spot fills are coins already, fees in KRW', () => {
 
     expect(await adapter.fetchPosition('BTC/KRW')).toMatchObject({ symbol: 'BTC/KRW', side: 'long', quantity: '0.00119999', leverage: 1 });
     expect(await adapter.fetchPosition('ETH/KRW')).toBeUndefined();
-    expect(await adapter.fetchBalance()).toMatchObject({ currency: 'KRW', free: 1000000 });
+    expect(await adapter.fetchBalance()).toMatchObject({ currency: 'KRW', free: '1000000' });
   });
 });

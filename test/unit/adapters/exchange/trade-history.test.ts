@@ -66,8 +66,8 @@ describe('OKX fills', () => {
     expect(fillsHistory).toHaveBeenCalledTimes(1);
     expect(fillsHistory.mock.calls[0]?.[0]).toMatchObject({ instId: 'BTC-USDT-SWAP', instType: 'SWAP', begin: NOW - DAY });
     expect(trades).toEqual([
-      { id: '1399374421', clientOrderId: OPEN_ID, orderId: '2106378237464838144', symbol: BTC, side: 'buy', amount: '0.0567', price: '97012.3', fee: 0.27503, timestamp: 1735800000150 },
-      { id: '1399374500', orderId: '2106400000000000000', symbol: BTC, side: 'sell', amount: '0.0567', price: '98000.1', fee: 0.27783, timestamp: 1735800900000 },
+      { id: '1399374421', clientOrderId: OPEN_ID, orderId: '2106378237464838144', symbol: BTC, side: 'buy', amount: '0.0567', price: '97012.3', fee: '0.27503', timestamp: 1735800000150 },
+      { id: '1399374500', orderId: '2106400000000000000', symbol: BTC, side: 'sell', amount: '0.0567', price: '98000.1', fee: '0.27783', timestamp: 1735800900000 },
     ]);
     // An empty clOrdId is the exchange saying "none": no order look-up for it.
     expect(fetchOrder).not.toHaveBeenCalled();
@@ -150,8 +150,8 @@ describe('OKX funding', () => {
     expect(bills.mock.calls[0]?.[0]).toMatchObject({ type: '8', instType: 'SWAP', begin: NOW - DAY, instId: 'BTC-USDT-SWAP' });
     expect(bills.mock.calls[0]?.[0]).not.toHaveProperty('until');
     expect(payments).toEqual([
-      { symbol: BTC, amount: -0.0563, timestamp: 1735804800000, id: '2107000000000000001' },
-      { symbol: BTC, amount: 0.0421, timestamp: 1735833600000, id: '2107000000000000002' },
+      { symbol: BTC, amount: '-0.0563', timestamp: 1735804800000, id: '2107000000000000001' },
+      { symbol: BTC, amount: '0.0421', timestamp: 1735833600000, id: '2107000000000000002' },
     ]);
   });
 
@@ -211,7 +211,7 @@ describe('Bybit funding', () => {
     const payments = await adapter.fetchFundingPayments(BTC, NOW - DAY);
 
     expect(list.mock.calls[0]?.[0]).toMatchObject({ execType: 'Funding', category: 'linear', symbol: 'BTCUSDT', startTime: NOW - DAY });
-    expect(payments).toEqual([{ symbol: BTC, amount: -0.097005, timestamp: 1735804800000, id: '8d1ef156-4ec6-4445-9a6c-1c0c24dbd046' }]);
+    expect(payments).toEqual([{ symbol: BTC, amount: '-0.097005', timestamp: 1735804800000, id: '8d1ef156-4ec6-4445-9a6c-1c0c24dbd046' }]);
   });
 });
 
@@ -248,7 +248,7 @@ describe('Bitget fills', () => {
 
     expect(fetchOrder.mock.calls).toEqual([['1243409683283992576', BTC]]);
     expect(trades).toEqual([
-      expect.objectContaining({ id: '1243409683300000001', clientOrderId: OPEN_ID, amount: '0.0123', price: '97012.5', fee: 0.71596 }),
+      expect.objectContaining({ id: '1243409683300000001', clientOrderId: OPEN_ID, amount: '0.0123', price: '97012.5', fee: '0.71596' }),
       expect.objectContaining({ id: '1243409683300000002', clientOrderId: OPEN_ID, amount: '0.0077' }),
     ]);
   });

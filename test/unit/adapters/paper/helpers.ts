@@ -12,7 +12,7 @@ export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';
 export const ACCOUNT = 'acc-1';
 
-export const SETTINGS: PaperSettings = { quoteCurrency: 'USDT', initialBalance: 10_000, takerFeeRate: 0.0005, slippageBps: 2 };
+export const SETTINGS: PaperSettings = { quoteCurrency: 'USDT', initialBalance: '10000', takerFeeRate: 0.0005, slippageBps: 2 };
 
 export class ManualClock {
   constructor(public t = 1_700_000_000_000) {}

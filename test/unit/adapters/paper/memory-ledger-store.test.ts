@@ -25,7 +25,7 @@ const paperOrder = (clientOrderId: string, status: PaperOrder['status'] = 'open'
   filled: '0',
   triggerPrice: '49000',
   reduceOnly: true,
-  fee: 0,
+  fee: '0',
   feeCurrency: 'USDT',
   timestamp,
   applied: false,

@@ -83,7 +83,7 @@ describe('PaperExchange crash repair', () => {
     expect(first).toMatchObject({ status: 'closed', filled: '0.1', average: '50010' });
     expect(second).toEqual(first);
     expect(await exchange.fetchPosition(BTC)).toMatchObject({ quantity: '0.1', entryPrice: '50010' });
-    expect((await exchange.fetchBalance()).equity).toBe(9_996.4995); // one fee, one position
+    expect((await exchange.fetchBalance()).equity).toBe('9996.4995'); // one fee, one position
     expect((await store.getOrder(ACCOUNT, 'crash-1'))?.applied).toBe(true);
   });
 
@@ -115,7 +115,7 @@ describe('PaperExchange crash repair', () => {
 
     const repaired = await exchange.fetchOrderByClientId(BTC, 'close-a');
 
-    expect(repaired).toMatchObject({ status: 'expired', filled: '0', fee: 0 });
+    expect(repaired).toMatchObject({ status: 'expired', filled: '0', fee: '0' });
     expect((await exchange.fetchBalance()).equity).toBe(equity);
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
   });

@@ -21,7 +21,7 @@ describe('PaperExchange resting orders', () => {
     const sl = await exchange.createOrder(conditional('stop_market', 'sell', '49000', { clientOrderId: 'sl' }));
     const tp = await exchange.createOrder(conditional('take_profit_market', 'sell', '52000', { clientOrderId: 'tp' }));
 
-    expect(sl).toMatchObject({ status: 'open', filled: '0', triggerPrice: '49000', reduceOnly: true, fee: 0 });
+    expect(sl).toMatchObject({ status: 'open', filled: '0', triggerPrice: '49000', reduceOnly: true, fee: '0' });
     expect(tp).toMatchObject({ status: 'open', triggerPrice: '52000' });
     expect((await exchange.fetchOpenOrders(BTC)).map((o) => o.clientOrderId)).toEqual(['sl', 'tp']);
     expect(await exchange.fetchOpenOrders(ETH)).toEqual([]);
@@ -76,9 +76,9 @@ describe('PaperExchange stop-loss', () => {
     // worse of 49,000 × 0.9998 = 48,990.2 and 48,995 → 48,990.2; fee 0.1 × 48,990.2 × 0.0005 = 2.44951
     // P&L (48,990.2 − 50,010) × 0.1 = −101.98; wallet 10,000 − 2.5005 − 101.98 − 2.44951 = 9,893.06999
     expect(filled).toHaveLength(1);
-    expect(filled[0]).toMatchObject({ clientOrderId: 'sl', status: 'closed', filled: '0.1', average: '48990.2', fee: 2.44951 });
+    expect(filled[0]).toMatchObject({ clientOrderId: 'sl', status: 'closed', filled: '0.1', average: '48990.2', fee: '2.44951' });
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
-    expect((await exchange.fetchBalance()).equity).toBe(9_893.06999);
+    expect((await exchange.fetchBalance()).equity).toBe('9893.06999');
     expect((await exchange.fetchOrderByClientId(BTC, 'tp'))?.status).toBe('canceled');
     expect(await exchange.fetchOpenOrders()).toEqual([]);
     expect((await store.getOrder(ACCOUNT, 'sl'))?.applied).toBe(true);
@@ -92,8 +92,8 @@ describe('PaperExchange stop-loss', () => {
     const [fill] = await exchange.processPrice();
 
     // P&L (48,000 − 50,010) × 0.1 = −201; fee 2.4; wallet 10,000 − 2.5005 − 201 − 2.4 = 9,794.0995
-    expect(fill).toMatchObject({ average: '48000', fee: 2.4 });
-    expect((await exchange.fetchBalance()).equity).toBe(9_794.0995);
+    expect(fill).toMatchObject({ average: '48000', fee: '2.4' });
+    expect((await exchange.fetchBalance()).equity).toBe('9794.0995');
   });
 
   it('fills a short stop (a buy) at the trigger plus slippage when the price rises to it', async () => {
@@ -105,9 +105,9 @@ describe('PaperExchange stop-loss', () => {
 
     // worse (higher) of 51,000 × 1.0002 = 51,010.2 and 51,005; P&L (49,990 − 51,010.2) × 0.1 = −102.02
     // fee 2.55051; wallet 10,000 − 2.4995 − 102.02 − 2.55051 = 9,892.92999
-    expect(fill).toMatchObject({ side: 'buy', average: '51010.2', fee: 2.55051 });
+    expect(fill).toMatchObject({ side: 'buy', average: '51010.2', fee: '2.55051' });
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
-    expect((await exchange.fetchBalance()).equity).toBe(9_892.92999);
+    expect((await exchange.fetchBalance()).equity).toBe('9892.92999');
   });
 
   it('fills a short stop that the price gapped through at the current price', async () => {
@@ -131,8 +131,8 @@ describe('PaperExchange take-profit', () => {
     const filled = await exchange.processPrice();
 
     // at the trigger 52,000: P&L (52,000 − 50,010) × 0.1 = 199; fee 2.6; wallet 10,000 − 2.5005 + 199 − 2.6 = 10,193.8995
-    expect(filled.map((o) => [o.clientOrderId, o.average, o.fee])).toEqual([['tp', '52000', 2.6]]);
-    expect((await exchange.fetchBalance()).equity).toBe(10_193.8995);
+    expect(filled.map((o) => [o.clientOrderId, o.average, o.fee])).toEqual([['tp', '52000', '2.6']]);
+    expect((await exchange.fetchBalance()).equity).toBe('10193.8995');
     expect((await exchange.fetchOrderByClientId(BTC, 'sl'))?.status).toBe('canceled');
   });
 
@@ -144,8 +144,8 @@ describe('PaperExchange take-profit', () => {
     const [fill] = await exchange.processPrice();
 
     // P&L (49,990 − 48,000) × 0.1 = 199; fee 2.4
-    expect(fill).toMatchObject({ clientOrderId: 'tp', average: '48000', fee: 2.4 });
-    expect((await exchange.fetchBalance()).equity).toBe(10_194.1005);
+    expect(fill).toMatchObject({ clientOrderId: 'tp', average: '48000', fee: '2.4' });
+    expect((await exchange.fetchBalance()).equity).toBe('10194.1005');
   });
 
   it('keeps the sibling when the fill leaves part of the position open', async () => {

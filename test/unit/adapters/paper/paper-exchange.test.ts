@@ -28,7 +28,7 @@ describe('PaperExchange markets and prices', () => {
 
     const balance = await exchange.fetchBalance();
 
-    expect(balance).toEqual({ currency: 'USDT', equity: 10_000, free: 10_000, used: 0 });
+    expect(balance).toEqual({ currency: 'USDT', equity: '10000', free: '10000', used: '0' });
   });
 });
 
@@ -45,7 +45,7 @@ describe('PaperExchange market fills', () => {
       amount: '0.1',
       filled: '0.1',
       average: '50010',
-      fee: 2.5005,
+      fee: '2.5005',
       feeCurrency: 'USDT',
       reduceOnly: false,
       timestamp: clock.t,
@@ -73,8 +73,8 @@ describe('PaperExchange market fills', () => {
     const balance = await exchange.fetchBalance();
 
     // wallet 10,000 − 2.5005 = 9,997.4995; unrealized (50,000 − 50,010) × 0.1 = −1; margin 5,001
-    expect(position).toEqual({ symbol: BTC, side: 'long', quantity: '0.1', entryPrice: '50010', leverage: 1, unrealizedPnl: -1 });
-    expect(balance).toEqual({ currency: 'USDT', equity: 9_996.4995, used: 5_001, free: 4_995.4995 });
+    expect(position).toEqual({ symbol: BTC, side: 'long', quantity: '0.1', entryPrice: '50010', leverage: 1, unrealizedPnl: '-1' });
+    expect(balance).toEqual({ currency: 'USDT', equity: '9996.4995', used: '5001', free: '4995.4995' });
   });
 
   it('realizes the P&L of a long closed by a reduce-only sell, minus both fees', async () => {
@@ -86,9 +86,9 @@ describe('PaperExchange market fills', () => {
 
     // exit 51,000 × 0.9998 = 50,989.8; P&L (50,989.8 − 50,010) × 0.1 = 97.98; fee 2.54949
     // wallet 10,000 − 2.5005 + 97.98 − 2.54949 = 10,092.93001
-    expect(close).toMatchObject({ average: '50989.8', filled: '0.1', fee: 2.54949 });
+    expect(close).toMatchObject({ average: '50989.8', filled: '0.1', fee: '2.54949' });
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
-    expect(await exchange.fetchBalance()).toEqual({ currency: 'USDT', equity: 10_092.93001, used: 0, free: 10_092.93001 });
+    expect(await exchange.fetchBalance()).toEqual({ currency: 'USDT', equity: '10092.93001', used: '0', free: '10092.93001' });
   });
 
   it('realizes the P&L of a short closed by a reduce-only buy', async () => {
@@ -99,9 +99,9 @@ describe('PaperExchange market fills', () => {
     const close = await exchange.createOrder(order({ side: 'buy', reduceOnly: true }));
 
     // entry 49,990 (fee 2.4995); exit 49,009.8 (fee 2.45049); P&L (49,990 − 49,009.8) × 0.1 = 98.02
-    expect(open).toMatchObject({ average: '49990', fee: 2.4995 });
-    expect(close).toMatchObject({ average: '49009.8', fee: 2.45049 });
-    expect((await exchange.fetchBalance()).equity).toBe(10_093.07001);
+    expect(open).toMatchObject({ average: '49990', fee: '2.4995' });
+    expect(close).toMatchObject({ average: '49009.8', fee: '2.45049' });
+    expect((await exchange.fetchBalance()).equity).toBe('10093.07001');
   });
 
   it('averages the entry price when adding to a position, at the leverage set', async () => {
@@ -116,7 +116,7 @@ describe('PaperExchange market fills', () => {
     // margin 5,001 / 5 + 5,201.04 / 5 = 1,000.2 + 1,040.208 = 2,040.408
     const position = await exchange.fetchPosition(BTC);
     expect(position).toMatchObject({ side: 'long', quantity: '0.2', entryPrice: '51010.2', leverage: 5 });
-    expect((await exchange.fetchBalance()).used).toBe(2_040.408);
+    expect((await exchange.fetchBalance()).used).toBe('2040.408');
   });
 
   it('reduces a position partly and releases margin pro rata', async () => {
@@ -129,7 +129,7 @@ describe('PaperExchange market fills', () => {
     // 0.09 @ 50,010: margin 4,500.9; a third closed → 3,000.6 left on 0.06
     const position = await exchange.fetchPosition(BTC);
     expect(position).toMatchObject({ quantity: '0.06', entryPrice: '50010' });
-    expect((await exchange.fetchBalance()).used).toBe(3_000.6);
+    expect((await exchange.fetchBalance()).used).toBe('3000.6');
   });
 
   it('reverses a position when an opposite order without reduce-only is larger (one-way mode)', async () => {
@@ -142,9 +142,9 @@ describe('PaperExchange market fills', () => {
     // fill 50,989.8: closes 0.1 long (P&L 97.98), opens 0.05 short (margin 2,549.49)
     // fee 0.15 × 50,989.8 × 0.0005 = 3.824235; wallet 10,000 − 2.5005 + 97.98 − 3.824235 = 10,091.655265
     // short unrealized at 51,000: (50,989.8 − 51,000) × 0.05 = −0.51
-    expect(reverse).toMatchObject({ filled: '0.15', average: '50989.8', fee: 3.824235 });
-    expect(await exchange.fetchPosition(BTC)).toMatchObject({ side: 'short', quantity: '0.05', entryPrice: '50989.8', unrealizedPnl: -0.51 });
-    expect(await exchange.fetchBalance()).toEqual({ currency: 'USDT', equity: 10_091.145265, used: 2_549.49, free: 7_541.655265 });
+    expect(reverse).toMatchObject({ filled: '0.15', average: '50989.8', fee: '3.824235' });
+    expect(await exchange.fetchPosition(BTC)).toMatchObject({ side: 'short', quantity: '0.05', entryPrice: '50989.8', unrealizedPnl: '-0.51' });
+    expect(await exchange.fetchBalance()).toEqual({ currency: 'USDT', equity: '10091.145265', used: '2549.49', free: '7541.655265' });
   });
 
   it('sums unrealized P&L over positions in several markets', async () => {
@@ -159,10 +159,10 @@ describe('PaperExchange market fills', () => {
     // BTC long 0.1 @ 50,010 → +99; ETH short 1 @ 2,999.4 → +99.4; fees 2.5005 + 1.4997
     // equity 9,995.9998 + 198.4 = 10,194.3998; used 5,001 + 2,999.4 = 8,000.4
     expect(positions.map((p) => [p.symbol, p.unrealizedPnl])).toEqual([
-      [BTC, 99],
-      [ETH, 99.4],
+      [BTC, '99'],
+      [ETH, '99.4'],
     ]);
-    expect(balance).toEqual({ currency: 'USDT', equity: 10_194.3998, used: 8_000.4, free: 2_193.9998 });
+    expect(balance).toEqual({ currency: 'USDT', equity: '10194.3998', used: '8000.4', free: '2193.9998' });
   });
 });
 
@@ -198,7 +198,7 @@ describe('PaperExchange validation', () => {
     const error = await rejection(exchange.createOrder(order({ amount: '0.001' })));
 
     expect(error.code).toBe('MIN_NOTIONAL');
-    expect(error.details).toMatchObject({ notional: 50, minNotional: '100' });
+    expect(error.details).toMatchObject({ notional: '50', minNotional: '100' });
   });
 
   it('exempts a reduce-only order from the minimum notional', async () => {
@@ -237,7 +237,7 @@ describe('PaperExchange validation', () => {
     const close = await exchange.createOrder(order({ side: 'sell', amount: '0.5', reduceOnly: true }));
 
     // fee on the 0.1 that filled: 0.1 × 49,990 × 0.0005 = 2.4995
-    expect(close).toMatchObject({ amount: '0.5', filled: '0.1', fee: 2.4995 });
+    expect(close).toMatchObject({ amount: '0.5', filled: '0.1', fee: '2.4995' });
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
   });
 
@@ -281,7 +281,7 @@ describe('PaperExchange liquidation estimate', () => {
 
     // margin 500.1; (5,001 − 500.1) / (0.1 × 0.996) = 45,189.759… → 45,189.8
     expect(position).toMatchObject({ leverage: 10, liquidationPrice: 45_189.8 });
-    expect((await exchange.fetchBalance()).used).toBe(500.1);
+    expect((await exchange.fetchBalance()).used).toBe('500.1');
   });
 
   it('estimates an isolated short liquidation price', async () => {

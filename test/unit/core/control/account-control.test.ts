@@ -23,9 +23,9 @@ function setup(accounts: Account[] = [account()]) {
 function trippedDrawdown(version = 3): RiskState {
   return {
     ...emptyRiskState('acc-1', T0 - 10 * MINUTE),
-    lastEquity: 7900,
+    lastEquity: '7900',
     lastEquityAt: T0 - MINUTE,
-    peakEquity: 10_000,
+    peakEquity: '10000',
     peakAt: T0 - 86_400_000,
     switches: {
       drawdown: { tripped: true, trippedAt: T0 - 10 * MINUTE, trips: 1, reason: 'drawdown 20%', numbers: { drawdownPct: 20 } },
@@ -67,13 +67,13 @@ describe('AccountControl.pause / resume', () => {
     const saved = risk.states.get('acc-1')!;
     expect(saved.version).toBe(4);
     expect(saved.updatedAt).toBe(T0);
-    expect(saved.peakEquity).toBe(7900);
+    expect(saved.peakEquity).toBe('7900');
     expect(saved.peakAt).toBe(T0);
     expect(saved.switches.drawdown).toMatchObject({ tripped: false, resetAt: T0, resetReason: 'resumed by the owner', trips: 1, trippedAt: T0 - 10 * MINUTE });
     // only the drawdown switch: the circuit breaker keeps its pause
     expect(saved.switches.circuit_breaker).toEqual(trippedDrawdown().switches.circuit_breaker);
     expect(audit.events.map((e) => e.type)).toEqual(['risk.switch', 'account.status']);
-    expect(audit.events[0]?.data).toMatchObject({ switch: 'drawdown', kind: 'reset', peakEquity: 7900, equity: 7900 });
+    expect(audit.events[0]?.data).toMatchObject({ switch: 'drawdown', kind: 'reset', peakEquity: '7900', equity: '7900' });
     expect(audit.events[1]?.message).toBe('active: resumed by the owner; reset drawdown');
   });
 
@@ -129,7 +129,7 @@ describe('AccountControl.resetSwitches', () => {
     const realSave = risk.saveState.bind(risk);
     const save = jest.spyOn(risk, 'saveState').mockImplementationOnce(async (state, expected) => {
       // The risk-check job writes version 4 (a newer equity) between our read and our write.
-      await realSave({ ...trippedDrawdown(3), lastEquity: 7500, version: 4 }, 3);
+      await realSave({ ...trippedDrawdown(3), lastEquity: '7500', version: 4 }, 3);
       return realSave(state, expected);
     });
 
@@ -141,7 +141,7 @@ describe('AccountControl.resetSwitches', () => {
     const saved = risk.states.get('acc-1')!;
     expect(saved.version).toBe(5);
     // the retry started from the other writer's state: its equity is the new peak
-    expect(saved.peakEquity).toBe(7500);
+    expect(saved.peakEquity).toBe('7500');
     expect(saved.switches.drawdown?.tripped).toBe(false);
   });
 
@@ -152,7 +152,7 @@ describe('AccountControl.resetSwitches', () => {
     await risk.saveState(trippedDrawdown(3), 0);
     const realSave = risk.saveState.bind(risk);
     jest.spyOn(risk, 'saveState').mockImplementationOnce(async (state, expected) => {
-      await realSave({ ...trippedDrawdown(3), lastEquity: 7500, version: 4 }, 3);
+      await realSave({ ...trippedDrawdown(3), lastEquity: '7500', version: 4 }, 3);
       return realSave(state, expected);
     });
 
@@ -160,7 +160,7 @@ describe('AccountControl.resetSwitches', () => {
 
     const resets = audit.events.filter((e) => e.type === 'risk.switch');
     expect(resets).toHaveLength(1);
-    expect(resets[0]?.data).toMatchObject({ peakEquity: 7500 });
+    expect(resets[0]?.data).toMatchObject({ peakEquity: '7500' });
   });
 
   it('gives up with the conflict after three attempts', async () => {

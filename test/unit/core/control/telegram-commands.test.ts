@@ -100,7 +100,7 @@ function seedPositions(s: Setup) {
   s.positions.seed(btc, bookPosition(ETH, 'short', '2', '2000'), bookPosition(SOL, undefined, '0', '0'));
 }
 
-const snapshot = (accountId: string, at: number, equity: number, extra: Partial<EquitySnapshot> = {}): EquitySnapshot => ({ accountId, at, equity, free: equity, unrealizedPnl: 0, openPositions: 0, exposure: 0, ...extra });
+const snapshot = (accountId: string, at: number, equity: number | string, extra: Partial<EquitySnapshot> = {}): EquitySnapshot => ({ accountId, at, equity: String(equity), free: String(equity), unrealizedPnl: '0', openPositions: 0, exposure: '0', ...extra });
 
 describe('the allow list', () => {
   it('a chat not on the list gets no reply and changes nothing, whatever it sends', async () => {
@@ -239,14 +239,14 @@ describe('/status', () => {
     const s = setup({ accounts: [ACC1, { ...ACC2, haltedUntil: T0 + 10 * MINUTE, haltReason: 'HTTP 418 ban' }, fresh] });
     seedPositions(s);
     // acc-1: a loss-streak cooldown tripped 30 min ago for an hour; three snapshots, the last 2 min old
-    const state1: RiskState = { ...emptyRiskState('acc-1', T0), lastEquity: 9990, lastEquityAt: T0 - 5 * MINUTE, switches: { loss_streak: { tripped: true, trippedAt: T0 - 30 * MINUTE, until: T0 + 30 * MINUTE, trips: 1, reason: '3 losses in a row' } } };
+    const state1: RiskState = { ...emptyRiskState('acc-1', T0), lastEquity: '9990', lastEquityAt: T0 - 5 * MINUTE, switches: { loss_streak: { tripped: true, trippedAt: T0 - 30 * MINUTE, until: T0 + 30 * MINUTE, trips: 1, reason: '3 losses in a row' } } };
     await s.risk.saveState(state1, 0);
     await s.risk.putSnapshot(snapshot('acc-1', T0 - 10 * MINUTE, 9800));
     await s.risk.putSnapshot(snapshot('acc-1', T0 - 5 * MINUTE, 9990));
-    await s.risk.putSnapshot(snapshot('acc-1', T0 - 2 * MINUTE, 10_234.5, { free: 9000, unrealizedPnl: 34.5 }));
+    await s.risk.putSnapshot(snapshot('acc-1', T0 - 2 * MINUTE, 10_234.5, { free: '9000', unrealizedPnl: '34.5' }));
     // acc-2: no snapshot in the last 30 minutes (only the state's last equity, 3 h old); drawdown tripped
     await s.risk.putSnapshot(snapshot('acc-2', T0 - 3 * HOUR, 5000));
-    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: 5000, lastEquityAt: T0 - 3 * HOUR, peakEquity: 6500, switches: { drawdown: { tripped: true, trippedAt: T0 - 4 * HOUR, trips: 1, reason: 'drawdown 23%' } } }, 0);
+    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: '5000', lastEquityAt: T0 - 3 * HOUR, peakEquity: '6500', switches: { drawdown: { tripped: true, trippedAt: T0 - 4 * HOUR, trips: 1, reason: 'drawdown 23%' } } }, 0);
 
     await s.say('/status');
 
@@ -297,14 +297,14 @@ describe('/positions', () => {
 describe('/pnl', () => {
   async function seedTrades(s: Setup) {
     // acc-1, inside 7 days: +120.50 (fees 2.50, 20 h ago), -40.25 (fees 1.75, 3 days ago), +10 (fees 0.50, 6.9 days ago)
-    await s.trades.put(closedBtcTrade(120.5, T0 - 20 * HOUR, { fees: 2.5 }));
-    await s.trades.put(closedBtcTrade(-40.25, T0 - 3 * DAY, { fees: 1.75 }));
-    await s.trades.put(closedBtcTrade(10, T0 - 6.9 * DAY, { fees: 0.5 }));
+    await s.trades.put(closedBtcTrade(120.5, T0 - 20 * HOUR, { fees: '2.5' }));
+    await s.trades.put(closedBtcTrade(-40.25, T0 - 3 * DAY, { fees: '1.75' }));
+    await s.trades.put(closedBtcTrade(10, T0 - 6.9 * DAY, { fees: '0.5' }));
     // outside the window, and a trade still open with a partial realized P&L: neither counts
-    await s.trades.put(closedBtcTrade(1000, T0 - 8 * DAY, { fees: 9 }));
-    await s.trades.put(closedBtcTrade(5, T0 - HOUR, { status: 'open', closedAt: undefined, quantity: '0.5', fees: 0.1 }));
+    await s.trades.put(closedBtcTrade(1000, T0 - 8 * DAY, { fees: '9' }));
+    await s.trades.put(closedBtcTrade(5, T0 - HOUR, { status: 'open', closedAt: undefined, quantity: '0.5', fees: '0.1' }));
     // acc-2: one loss 2 h ago
-    await s.trades.put(closedBtcTrade(-12.3, T0 - 2 * HOUR, { accountId: 'acc-2', fees: 0.6 }));
+    await s.trades.put(closedBtcTrade(-12.3, T0 - 2 * HOUR, { accountId: 'acc-2', fees: '0.6' }));
   }
 
   it('/pnl 7: realized P&L, fees, trade count and win rate per account over the last 7 days', async () => {
@@ -336,8 +336,8 @@ describe('/pnl', () => {
 
   it('/pnl 365 reaches a year back; an account with no closed trade shows zeros and no win rate', async () => {
     const s = setup();
-    await s.trades.put(closedBtcTrade(7, T0 - 364 * DAY, { fees: 1 }));
-    await s.trades.put(closedBtcTrade(99, T0 - 366 * DAY, { fees: 1 }));
+    await s.trades.put(closedBtcTrade(7, T0 - 364 * DAY, { fees: '1' }));
+    await s.trades.put(closedBtcTrade(99, T0 - 366 * DAY, { fees: '1' }));
 
     await s.say('/pnl 365');
 
@@ -378,7 +378,7 @@ describe('/pause and /resume', () => {
 
   it('/resume <account> resumes it and says which switch it reset', async () => {
     const s = setup();
-    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: 5000, peakEquity: 6500, switches: { drawdown: { tripped: true, trippedAt: T0 - HOUR, trips: 1 } }, version: 1 }, 0);
+    await s.risk.saveState({ ...emptyRiskState('acc-2', T0), lastEquity: '5000', peakEquity: '6500', switches: { drawdown: { tripped: true, trippedAt: T0 - HOUR, trips: 1 } }, version: 1 }, 0);
 
     await s.say('/resume acc-2');
 

@@ -48,7 +48,7 @@ const input = (over: Partial<EntryDecisionInput> = {}): EntryDecisionInput => ({
   market: BTC_PERP,
   side: 'long',
   price: 100,
-  equity: 10_000,
+  equity: '10000',
   leverage: 5,
   ...over,
 });
@@ -62,7 +62,7 @@ describe('EntryRisk.prefetch', () => {
     positions.seed(open);
     const trade = closedTrade(5, T0 - MINUTE);
     await trades.put(trade);
-    const state: RiskState = { ...emptyRiskState('acc-1', T0 - MINUTE), lastEquity: 9000, version: 3 };
+    const state: RiskState = { ...emptyRiskState('acc-1', T0 - MINUTE), lastEquity: '9000', version: 3 };
     await risk.saveState(state, 0);
     const listTrades = jest.spyOn(trades, 'listByAccount');
 

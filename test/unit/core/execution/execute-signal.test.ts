@@ -10,7 +10,7 @@ import { triggerPrice } from '../../../../shared/core/execution/protection';
 const market: MarketInfo = { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.1', minAmount: '0.001', minNotional: '100', maxLeverage: 125 };
 const okxLike: MarketInfo = { ...market, contractSize: '0.01', amountStep: '0.01' };
 const signal = (intent: Intent, extra: Partial<Signal> = {}): Signal => ({ v: 1, signalId: 's', accountId: 'a', intent, symbol: { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' }, receivedAt: 0, source: 'webhook', ...extra });
-const pos = (side: 'long' | 'short', quantity = '0.5'): ExchangePosition => ({ symbol: 'BTC/USDT:USDT', side, quantity, entryPrice: '50000', leverage: 2, unrealizedPnl: 0 });
+const pos = (side: 'long' | 'short', quantity = '0.5'): ExchangePosition => ({ symbol: 'BTC/USDT:USDT', side, quantity, entryPrice: '50000', leverage: 2, unrealizedPnl: '0' });
 const brief = (legs: ReturnType<typeof planLegs>) => legs.map((l) => `${l.leg}:${l.side}:${l.reduceOnly ? 'ro' : 'open'}:${l.amount ?? 'sized'}:${l.exitReason}`);
 
 test.each([

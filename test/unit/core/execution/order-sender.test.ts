@@ -38,7 +38,7 @@ const filled = (over: Partial<ExchangeOrder> = {}): ExchangeOrder => ({
   filled: '0.01',
   average: '50000',
   reduceOnly: false,
-  fee: 0.25,
+  fee: '0.25',
   feeCurrency: 'USDT',
   timestamp: 2,
   ...over,
@@ -81,7 +81,7 @@ test('records the intent before sending, then the fill', async () => {
 
   expect(seenAtSend[0]?.status).toBe('intent');
   expect(result.kind).toBe('filled');
-  expect(orders.rows.get(intent().clientOrderId)).toMatchObject({ status: 'filled', filled: '0.01', averagePrice: '50000', fee: 0.25, exchangeOrderId: 'ex-1' });
+  expect(orders.rows.get(intent().clientOrderId)).toMatchObject({ status: 'filled', filled: '0.01', averagePrice: '50000', fee: '0.25', exchangeOrderId: 'ex-1' });
 });
 
 test('case 11: a timeout after the exchange accepted: found by client id on look-up, never resent', async () => {
@@ -179,8 +179,8 @@ test('a resting conditional order is reported as resting', async () => {
   expect(orders.rows.get(intent().clientOrderId)?.status).toBe('open');
 });
 
-const long = (quantity: string) => ({ symbol: 'BTC/USDT:USDT', side: 'long' as const, quantity, entryPrice: '50000', leverage: 1, unrealizedPnl: 0 });
-const fill = (over: Partial<ExchangeTrade> = {}): ExchangeTrade => ({ id: 't1', symbol: 'BTC/USDT:USDT', side: 'buy', amount: '0.01', price: '50000', fee: 0.25, timestamp: 5, ...over });
+const long = (quantity: string) => ({ symbol: 'BTC/USDT:USDT', side: 'long' as const, quantity, entryPrice: '50000', leverage: 1, unrealizedPnl: '0' });
+const fill = (over: Partial<ExchangeTrade> = {}): ExchangeTrade => ({ id: 't1', symbol: 'BTC/USDT:USDT', side: 'buy', amount: '0.01', price: '50000', fee: '0.25', timestamp: 5, ...over });
 
 test('case 5 of the final states: a resend refused for good after an unclear send marks the order failed with its event', async () => {
   const createOrder = jest.fn().mockRejectedValueOnce(new Error('503 Service Unavailable')).mockRejectedValueOnce(new SignalRejectedError('Margin is insufficient.', 'INSUFFICIENT_MARGIN'));

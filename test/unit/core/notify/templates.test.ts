@@ -62,8 +62,8 @@ describe('an Upbit KRW trade, from the book keeper that closes it to the message
     const book = new BookKeeper({ positions: new MemoryPositions(), trades: new MemoryTrades(), orders, audit, clock: { now: () => T } });
     const order = (clientOrderId: string, side: 'buy' | 'sell'): OrderRecord => ({ accountId: 'acc-up', clientOrderId, signalId: `sig-${clientOrderId}`, leg: side === 'buy' ? 'open' : 'close', symbol: 'BTC/KRW', side, type: 'market', reduceOnly: side === 'sell', amount: '0.01', status: 'filled', leverage: 1, createdAt: T, updatedAt: T });
     for (const id of ['o-1', 'o-2']) await orders.putIntent(order(id, id === 'o-1' ? 'buy' : 'sell'));
-    await book.book(order('o-1', 'buy'), { clientOrderId: 'o-1', signalId: 'sig-o-1', side: 'buy', quantity: '0.01', price: '100000000', fee: 500, at: T, leverage: 1 });
-    await book.book(order('o-2', 'sell'), { clientOrderId: 'o-2', signalId: 'sig-o-2', side: 'sell', quantity: '0.01', price: '101000000', fee: 505, at: T, leverage: 1, exitReason: 'signal' });
+    await book.book(order('o-1', 'buy'), { clientOrderId: 'o-1', signalId: 'sig-o-1', side: 'buy', quantity: '0.01', price: '100000000', fee: '500', at: T, leverage: 1 });
+    await book.book(order('o-2', 'sell'), { clientOrderId: 'o-2', signalId: 'sig-o-2', side: 'sell', quantity: '0.01', price: '101000000', fee: '505', at: T, leverage: 1, exitReason: 'signal' });
 
     const closed = audit.events.find((e) => e.type === 'trade.closed');
     expect(closed?.data).toMatchObject({ symbol: 'BTC/KRW', currency: 'KRW', realizedPnl: '8995' }); // 10,000 − 500 − 505

@@ -43,7 +43,16 @@ export const ETH = 'ETH/USDT:USDT';
 export const SOL = 'SOL/USDT:USDT';
 export const XRP = 'XRP/USDT:USDT';
 
-export function trade(fields: Partial<TradeRecord> & Pick<TradeRecord, 'tradeId' | 'symbol'>): TradeRecord {
+/** Money fields given as numbers for brevity; the records carry them as decimal text, as stored. */
+type MoneyIn<T, K extends keyof T> = Omit<T, K> & { [P in K]?: string | number };
+const text = <T extends object>(fields: T, keys: readonly string[]): T => {
+  const out = { ...fields } as Record<string, unknown>;
+  for (const k of keys) if (typeof out[k] === 'number') out[k] = String(out[k]);
+  return out as T;
+};
+
+export function trade(input: MoneyIn<Partial<TradeRecord>, 'fees' | 'funding' | 'realizedPnl'> & Pick<TradeRecord, 'tradeId' | 'symbol'>): TradeRecord {
+  const fields = text(input, ['fees', 'funding', 'realizedPnl']) as Partial<TradeRecord> & Pick<TradeRecord, 'tradeId' | 'symbol'>;
   const closedAt = fields.closedAt ?? FROM + HOUR;
   return {
     accountId: ACCOUNT,
@@ -57,9 +66,9 @@ export function trade(fields: Partial<TradeRecord> & Pick<TradeRecord, 'tradeId'
     exitedQuantity: '1',
     openedAt: closedAt - 2 * HOUR,
     closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl: 0,
+    fees: '0',
+    funding: '0',
+    realizedPnl: '0',
     openSignalId: `open-${fields.tradeId}`,
     closeSignalId: `close-${fields.tradeId}`,
     exitReason: 'signal',
@@ -109,8 +118,9 @@ export function equityAt(h: number): number {
   return 10_285 + 10 * (h - 40);
 }
 
-export function snapshot(at: number, equity: number, fields: Partial<EquitySnapshot> = {}): EquitySnapshot {
-  return { accountId: ACCOUNT, at, equity, free: equity, unrealizedPnl: 0, openPositions: 0, exposure: 0, ...fields };
+export function snapshot(at: number, equity: number | string, fields: MoneyIn<Partial<EquitySnapshot>, 'equity' | 'free' | 'unrealizedPnl' | 'exposure'> = {}): EquitySnapshot {
+  const given = text(fields, ['equity', 'free', 'unrealizedPnl', 'exposure']) as Partial<EquitySnapshot>;
+  return { accountId: ACCOUNT, at, equity: String(equity), free: String(equity), unrealizedPnl: '0', openPositions: 0, exposure: '0', ...given };
 }
 
 export const PERIOD_SNAPSHOTS: EquitySnapshot[] = Array.from({ length: 49 }, (_, h) => snapshot(FROM + h * HOUR, equityAt(h), h === 48 ? { unrealizedPnl: 25.45, openPositions: 1 } : {}));

@@ -22,9 +22,9 @@ function accountTrade(id: string, side: 'long' | 'short', openedAt: number, entr
     ...(exit !== undefined ? { exitPrice: exit, closedAt: openedAt + 5 * HOUR } : {}),
     exitedQuantity: exit === undefined ? '0' : '1',
     openedAt,
-    fees,
-    funding: 0,
-    realizedPnl: pnl,
+    fees: String(fees),
+    funding: '0',
+    realizedPnl: String(pnl),
     openSignalId: `s-${id}`,
     updatedAt: openedAt,
   };
@@ -46,15 +46,17 @@ describe('comparePaperWithBacktest', () => {
     backtestTrade('long', T + 15 * HOUR, 95, 97, 1.9, 0.1),
     backtestTrade('long', T + 20 * HOUR, 90, 92, 2, 0.1, 'end_of_data'),
   ];
-  const result = comparePaperWithBacktest(account, backtest, { initialEquity: 1_000, matchWindowMs: HOUR });
+  const result = comparePaperWithBacktest(account, backtest, { initialEquity: '1000', matchWindowMs: HOUR });
 
   it('sums each side from finished trades only (open account trades and end-of-data backtest trades left out)', () => {
-    expect(result.account).toEqual({ trades: 2, pnl: 9.5 - 5.8, returnPct: ((9.5 - 5.8) / 1_000) * 100, winRatePct: 50, fees: 0.2 + 0.3 });
+    // exact decimal sums: 9.5 − 5.8 = 3.7 (a float sum gives 3.7000000000000002), fees 0.2 + 0.3 = 0.5
+    expect(result.account).toEqual({ trades: 2, pnl: '3.7', returnPct: 0.37, winRatePct: 50, fees: '0.5' });
     expect(result.backtest.trades).toBe(3);
-    expect(result.backtest.pnl).toBeCloseTo(10.3 - 4.6 + 1.9, 10);
-    expect(result.backtest.returnPct).toBeCloseTo(((10.3 - 4.6 + 1.9) / 1_000) * 100, 10);
+    // the backtest's float P&L and fees become decimals once, then add exactly: 10.3 − 4.6 + 1.9 = 7.6; 0.21 + 0.25 + 0.1 = 0.56
+    expect(result.backtest.pnl).toBe('7.6');
+    expect(result.backtest.returnPct).toBeCloseTo(0.76, 10);
     expect(result.backtest.winRatePct).toBeCloseTo((2 / 3) * 100, 10);
-    expect(result.backtest.fees).toBeCloseTo(0.56, 10);
+    expect(result.backtest.fees).toBe('0.56');
   });
 
   it('pairs trades of the same side whose entries are within one candle', () => {
@@ -80,7 +82,7 @@ describe('comparePaperWithBacktest', () => {
   });
 
   it('counts a better fill as negative slippage', () => {
-    const better = comparePaperWithBacktest([accountTrade('b', 'long', T, '99', '111', 1, 0)], [backtestTrade('long', T, 100, 110, 1, 0)], { initialEquity: 1_000, matchWindowMs: HOUR });
+    const better = comparePaperWithBacktest([accountTrade('b', 'long', T, '99', '111', 1, 0)], [backtestTrade('long', T, 100, 110, 1, 0)], { initialEquity: '1000', matchWindowMs: HOUR });
     expect(better.pairs[0]?.entrySlippageBps).toBeCloseTo(-100, 10);
     expect(better.pairs[0]?.exitSlippageBps).toBeCloseTo((-1 / 110) * 10_000, 10);
   });
@@ -89,7 +91,7 @@ describe('comparePaperWithBacktest', () => {
     const apart = comparePaperWithBacktest(
       [accountTrade('a', 'long', T + 2 * HOUR, '100', '101', 1, 0), accountTrade('b', 'short', T + 5 * HOUR, '100', '99', 1, 0)],
       [backtestTrade('long', T, 100, 101, 1, 0), backtestTrade('long', T + 5 * HOUR, 100, 101, 1, 0)],
-      { initialEquity: 1_000, matchWindowMs: HOUR },
+      { initialEquity: '1000', matchWindowMs: HOUR },
     );
     expect(apart.pairs).toEqual([]);
     expect(apart.accountOnly).toEqual(['a', 'b']);
@@ -101,7 +103,7 @@ describe('comparePaperWithBacktest', () => {
     const twice = comparePaperWithBacktest(
       [accountTrade('far', 'long', T + 50 * 60_000, '100', '101', 1, 0), accountTrade('near', 'long', T + 60_000, '100', '101', 1, 0)],
       [backtestTrade('long', T, 100, 101, 1, 0)],
-      { initialEquity: 1_000, matchWindowMs: HOUR },
+      { initialEquity: '1000', matchWindowMs: HOUR },
     );
     // Account trades are taken in entry order: 'near' first, then 'far' finds nothing left.
     expect(twice.pairs.map((p) => p.account.tradeId)).toEqual(['near']);

@@ -19,14 +19,14 @@ describe('computePeriodReport: the fixture account, by hand', () => {
   it('equity: first and last snapshot inside [from, to], their change and the return', () => {
     // The snapshots an hour before (9,000) and after (20,000) and acc-2's (50,000) are ignored.
     // start = equity at h 0 = 10,000; end = equity at h 48 = 10,285 + 10 × 8 = 10,365
-    expect(report.startEquity).toBe(10_000);
-    expect(report.endEquity).toBe(10_365);
+    expect(report.startEquity).toBe('10000');
+    expect(report.endEquity).toBe('10365');
     // 10,365 − 10,000 = 365
-    expect(report.equityChange).toBe(365);
+    expect(report.equityChange).toBe('365');
     // (10,365 / 10,000 − 1) × 100 = 3.65 %
     expect(report.returnPct).toBeCloseTo(3.65, 10);
     // the last snapshot's unrealized P&L
-    expect(report.unrealizedPnl).toBe(25.45);
+    expect(report.unrealizedPnl).toBe('25.45');
   });
 
   it('realized P&L: the 11 trades closed in [from, to), excluded ones left out', () => {
@@ -35,16 +35,16 @@ describe('computePeriodReport: the fixture account, by hand', () => {
     // + 28.60 = 164.55. (x01 +500 closed before, x02 −300 closed at `to`, x03 +40 open, x04 other
     // account: none of them.)
     expect(report.trades).toBe(11);
-    expect(report.realizedPnl).toBe(164.55);
+    expect(report.realizedPnl).toBe('164.55');
   });
 
   it('fees and funding of those trades, summed exactly', () => {
     // fees: 2.10 + 1.05 = 3.15; + 1.60 = 4.75; + 1.20 = 5.95; + 0.10 = 6.05; + 0.95 = 7.00;
     // + 2.20 = 9.20; + 0.20 = 9.40; + 0.60 = 10.00; + 1.90 = 11.90; + 0.70 = 12.60
-    expect(report.fees).toBe(12.6);
+    expect(report.fees).toBe('12.6');
     // funding: 0.40 − 0.20 = 0.20; + 0 = 0.20; + 0.35 = 0.55; + 0.05 = 0.60; − 0.10 = 0.50;
     // + 0.60 = 1.10; + 0 = 1.10; + 0 = 1.10; − 0.25 = 0.85; + 0.10 = 0.95 (paid)
-    expect(report.funding).toBe(0.95);
+    expect(report.funding).toBe('0.95');
   });
 
   it('wins, losses and win rate (a 0 P&L trade is neither)', () => {
@@ -57,8 +57,8 @@ describe('computePeriodReport: the fixture account, by hand', () => {
 
   it('best and worst trade by realized P&L', () => {
     // largest: t01 +120.50 (BTC, ROI +6.10 %); smallest: t07 −110.00 (BTC, ROI −5.50 %)
-    expect(report.best).toEqual({ tradeId: 't01', symbol: BTC, side: 'long', strategy: 'trend', pnl: 120.5, roiPct: 6.1, closedAt: FROM + closeHour(0) * HOUR, exitReason: 'signal' });
-    expect(report.worst).toEqual({ tradeId: 't07', symbol: BTC, side: 'long', strategy: 'trend', pnl: -110, roiPct: -5.5, closedAt: FROM + closeHour(6) * HOUR, exitReason: 'signal' });
+    expect(report.best).toEqual({ tradeId: 't01', symbol: BTC, side: 'long', strategy: 'trend', pnl: '120.5', roiPct: 6.1, closedAt: FROM + closeHour(0) * HOUR, exitReason: 'signal' });
+    expect(report.worst).toEqual({ tradeId: 't07', symbol: BTC, side: 'long', strategy: 'trend', pnl: '-110', roiPct: -5.5, closedAt: FROM + closeHour(6) * HOUR, exitReason: 'signal' });
   });
 
   it('per strategy: trades, wins, losses, win rate and realized P&L, highest P&L first', () => {
@@ -71,9 +71,9 @@ describe('computePeriodReport: the fixture account, by hand', () => {
     // manual:  t08 0.00, no win, no loss → 0 %
     // check: 125.55 + 39.00 + 0 = 164.55 = realized
     expect(report.byStrategy).toEqual([
-      { strategy: 'trend', trades: 5, wins: 3, losses: 2, winRatePct: 60, realizedPnl: 125.55 },
-      { strategy: 'meanrev', trades: 5, wins: 3, losses: 2, winRatePct: 60, realizedPnl: 39 },
-      { strategy: MANUAL_STRATEGY, trades: 1, wins: 0, losses: 0, winRatePct: 0, realizedPnl: 0 },
+      { strategy: 'trend', trades: 5, wins: 3, losses: 2, winRatePct: 60, realizedPnl: '125.55' },
+      { strategy: 'meanrev', trades: 5, wins: 3, losses: 2, winRatePct: 60, realizedPnl: '39' },
+      { strategy: MANUAL_STRATEGY, trades: 1, wins: 0, losses: 0, winRatePct: 0, realizedPnl: '0' },
     ]);
     expect(MANUAL_STRATEGY).toBe('manual signals');
   });
@@ -82,9 +82,9 @@ describe('computePeriodReport: the fixture account, by hand', () => {
     // fall 1: 10,400 (h 8) → 10,088 (h 14) = 312 → 312 / 10,400 = 3.0000 %
     // fall 2: 10,600 (h 30) → 10,285 (h 40) = 315 → 315 / 10,600 = 2.9717 % (more USDT, less %)
     expect(report.maxDrawdown.pct).toBeCloseTo(3, 10);
-    expect(report.maxDrawdown.amount).toBe(312);
-    expect(report.maxDrawdown.peak).toEqual({ at: FROM + 8 * HOUR, equity: 10_400 });
-    expect(report.maxDrawdown.trough).toEqual({ at: FROM + 14 * HOUR, equity: 10_088 });
+    expect(report.maxDrawdown.amount).toBe('312');
+    expect(report.maxDrawdown.peak).toEqual({ at: FROM + 8 * HOUR, equity: '10400' });
+    expect(report.maxDrawdown.trough).toEqual({ at: FROM + 14 * HOUR, equity: '10088' });
   });
 
   it('buy & hold: the symbols held in the period, their mean, the account against it', () => {
@@ -105,9 +105,9 @@ describe('computePeriodReport: the fixture account, by hand', () => {
 
   it('the chart data: the 49 hourly points in order and the 11 exits', () => {
     expect(report.equityCurve).toHaveLength(49);
-    expect(report.equityCurve[0]).toEqual({ at: FROM, equity: 10_000 });
-    expect(report.equityCurve[48]).toEqual({ at: TO, equity: 10_365 });
-    expect(report.equityCurve.map((p) => p.equity)).toEqual(Array.from({ length: 49 }, (_, h) => equityAt(h)));
+    expect(report.equityCurve[0]).toEqual({ at: FROM, equity: '10000' });
+    expect(report.equityCurve[48]).toEqual({ at: TO, equity: '10365' });
+    expect(report.equityCurve.map((p) => p.equity)).toEqual(Array.from({ length: 49 }, (_, h) => String(equityAt(h))));
     expect(report.exits).toEqual(PERIOD_TRADES.map((t, k) => ({ at: FROM + closeHour(k) * HOUR, pnl: t.realizedPnl })));
   });
 
@@ -149,7 +149,7 @@ describe('computePeriodReport: the window and the trades that count', () => {
     const report = computePeriodReport({ ...base, trades });
     // a + b = 1 + 10
     expect(report.trades).toBe(2);
-    expect(report.realizedPnl).toBe(11);
+    expect(report.realizedPnl).toBe('11');
     expect(report.exits.map((e) => e.at)).toEqual([FROM, FROM + DAY - 1]);
   });
 
@@ -158,7 +158,7 @@ describe('computePeriodReport: the window and the trades that count', () => {
     // an open record that somehow carries a closedAt in the window still is not closed
     const odd = trade({ tradeId: 'p', symbol: ETH, status: 'open', realizedPnl: 7, closedAt: FROM + 2 * HOUR });
     const report = computePeriodReport({ ...base, trades: [open, odd] });
-    expect(report).toMatchObject({ trades: 0, wins: 0, losses: 0, winRatePct: 0, realizedPnl: 0, fees: 0, funding: 0, byStrategy: [], exits: [] });
+    expect(report).toMatchObject({ trades: 0, wins: 0, losses: 0, winRatePct: 0, realizedPnl: '0', fees: '0', funding: '0', byStrategy: [], exits: [] });
     expect(report.best).toBeUndefined();
     expect(report.worst).toBeUndefined();
     // …but the account was exposed to ETH: it is compared against holding it (no price → missing)
@@ -169,8 +169,8 @@ describe('computePeriodReport: the window and the trades that count', () => {
     const snapshots = [snapshot(FROM - 1, 1), snapshot(FROM, 100), snapshot(FROM + HOUR, 90, { accountId: 'acc-2' }), snapshot(FROM + DAY, 110), snapshot(FROM + DAY + 1, 1)];
     const report = computePeriodReport({ ...base, snapshots });
     expect(report.equityCurve).toEqual([
-      { at: FROM, equity: 100 },
-      { at: FROM + DAY, equity: 110 },
+      { at: FROM, equity: '100' },
+      { at: FROM + DAY, equity: '110' },
     ]);
     // (110 / 100 − 1) × 100 = 10 %
     expect(report.returnPct).toBeCloseTo(10, 10);
@@ -186,7 +186,7 @@ describe('computePeriodReport: the window and the trades that count', () => {
     const only = trade({ tradeId: 'q', symbol: SOL, side: 'short', realizedPnl: -4.2, roiPct: undefined, closedAt: FROM + HOUR, exitReason: 'stop_loss' });
     const report = computePeriodReport({ ...base, trades: [only] });
     expect(report.best).toEqual(report.worst);
-    expect(report.best).toEqual({ tradeId: 'q', symbol: SOL, side: 'short', strategy: MANUAL_STRATEGY, pnl: -4.2, closedAt: FROM + HOUR, exitReason: 'stop_loss' });
+    expect(report.best).toEqual({ tradeId: 'q', symbol: SOL, side: 'short', strategy: MANUAL_STRATEGY, pnl: '-4.2', closedAt: FROM + HOUR, exitReason: 'stop_loss' });
     const lines = renderReportText(report, 'daily').lines;
     expect(lines).toContain('Best: SOL/USDT:USDT short -4.20 USDT');
     expect(lines.some((l) => l.startsWith('Worst'))).toBe(false);
@@ -262,15 +262,15 @@ describe('computePeriodReport: an empty period', () => {
       fromDay: '2024-05-11',
       toDay: '2024-05-11',
       quote: 'USDT',
-      realizedPnl: 0,
-      fees: 0,
-      funding: 0,
+      realizedPnl: '0',
+      fees: '0',
+      funding: '0',
       trades: 0,
       wins: 0,
       losses: 0,
       winRatePct: 0,
       byStrategy: [],
-      maxDrawdown: { pct: 0, amount: 0 },
+      maxDrawdown: { pct: 0, amount: '0' },
       hold: { symbols: [], missing: [] },
       equityCurve: [],
       exits: [],
@@ -295,16 +295,16 @@ describe('computePeriodReport: money to 1e-8', () => {
     ];
     const snapshots = [snapshot(FROM, 1000.000000004, { unrealizedPnl: 1 }), snapshot(FROM + HOUR, 999.123456789, { unrealizedPnl: -0.333333333333 })];
     const report = computePeriodReport({ accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'UTC', trades, snapshots, holdPrices: {} });
-    expect(report.fees).toBe(0.3);
-    expect(report.funding).toBe(0.3);
-    expect(report.realizedPnl).toBe(0.12345679);
-    expect(report.startEquity).toBe(1000);
-    expect(report.endEquity).toBe(999.12345679);
+    expect(report.fees).toBe('0.3');
+    expect(report.funding).toBe('0.3');
+    expect(report.realizedPnl).toBe('0.12345679');
+    expect(report.startEquity).toBe('1000');
+    expect(report.endEquity).toBe('999.12345679');
     // the change and the fall are between the rounded readings, so that start + change = end:
     // 999.12345679 − 1000 = −0.87654321 (unrounded it would be −0.876543215 → −0.87654322)
-    expect(report.equityChange).toBe(-0.87654321);
-    expect(report.maxDrawdown.amount).toBe(0.87654321);
-    expect(report.unrealizedPnl).toBe(-0.33333333);
+    expect(report.equityChange).toBe('-0.87654321');
+    expect(report.maxDrawdown.amount).toBe('0.87654321');
+    expect(report.unrealizedPnl).toBe('-0.33333333');
   });
 });
 
@@ -316,24 +316,24 @@ describe('maxDrawdown of the report curve', () => {
     // falls: 120 → 90 = 30 = 25 % of 120; 130 → 117 = 13 = 10 %. Deepest: the first.
     const { maxDrawdown: dd } = report([100, 120, 90, 130, 117, 140]);
     expect(dd.pct).toBeCloseTo(25, 10);
-    expect(dd.amount).toBe(30);
-    expect(dd.peak).toEqual({ at: FROM + HOUR, equity: 120 });
-    expect(dd.trough).toEqual({ at: FROM + 2 * HOUR, equity: 90 });
+    expect(dd.amount).toBe('30');
+    expect(dd.peak).toEqual({ at: FROM + HOUR, equity: '120' });
+    expect(dd.trough).toEqual({ at: FROM + 2 * HOUR, equity: '90' });
   });
 
   it('the trough is the lowest point before recovery, not the first dip', () => {
     // 200 → 190 → 195 → 150 → 199 → 201: one fall from 200 to 150 = 50 = 25 %
     const { maxDrawdown: dd } = report([200, 190, 195, 150, 199, 201]);
-    expect(dd).toMatchObject({ amount: 50, peak: { equity: 200 }, trough: { equity: 150 } });
+    expect(dd).toMatchObject({ amount: '50', peak: { equity: '200' }, trough: { equity: '150' } });
     expect(dd.pct).toBeCloseTo(25, 10);
   });
 
   it('never falling: 0, no ends', () => {
-    expect(report([100, 100, 101, 105]).maxDrawdown).toEqual({ pct: 0, amount: 0 });
+    expect(report([100, 100, 101, 105]).maxDrawdown).toEqual({ pct: 0, amount: '0' });
   });
 
   it('agrees in percent with the backtest metric on the fixture curve', () => {
-    const values = PERIOD_SNAPSHOTS.map((s) => s.equity);
+    const values = PERIOD_SNAPSHOTS.map((s) => Number(s.equity)); // the backtest's metric takes floats
     const time = Float64Array.from(PERIOD_SNAPSHOTS.map((s) => s.at));
     const backtest = drawdowns(time, Float64Array.from(values), values[0]!);
     expect(computePeriodReport(INPUT).maxDrawdown.pct).toBeCloseTo(backtest.maxPct, 12);

@@ -30,7 +30,7 @@ describe('RiskReport.show', () => {
     expect(view.status).toBe('active');
     expect(view.entries).toBe('allowed');
     expect(view).not.toHaveProperty('blockedBy');
-    expect(view.usage).toEqual({ openPositions: 2, exposure: 19_000, lossStreak: 0 });
+    expect(view.usage).toEqual({ openPositions: 2, exposure: '19000', lossStreak: 0 });
     expect(Object.keys(view.switches)).toEqual([...SWITCH_NAMES]);
     for (const name of SWITCH_NAMES) expect(view.switches[name]).toMatchObject({ tripped: false, trips: 0 });
     // default limits, described
@@ -42,22 +42,22 @@ describe('RiskReport.show', () => {
   });
 
   it('works the usage out from the last equity, the day’s start and the peak', async () => {
-    const state: RiskState = { ...emptyRiskState('acc-1', T0 - MINUTE), lastEquity: 9400, lastEquityAt: T0 - MINUTE, dayStartEquity: 10_000, peakEquity: 12_000, version: 7 };
+    const state: RiskState = { ...emptyRiskState('acc-1', T0 - MINUTE), lastEquity: '9400', lastEquityAt: T0 - MINUTE, dayStartEquity: '10000', peakEquity: '12000', version: 7 };
     const report = await setup({ state, positions: POSITIONS });
 
     const { usage, entries } = await report.show('acc-1');
 
     expect(usage).toEqual({
-      equity: 9400,
+      equity: '9400',
       equityAt: T0 - MINUTE,
-      dayStartEquity: 10_000,
+      dayStartEquity: '10000',
       // (10 000 − 9400) / 10 000 = 6 %
       dayLossPct: 6,
-      peakEquity: 12_000,
+      peakEquity: '12000',
       // (12 000 − 9400) / 12 000 = 21.666… % → 21.67
       drawdownPct: 21.67,
       openPositions: 2,
-      exposure: 19_000,
+      exposure: '19000',
       // 19 000 / 9400 = 202.127… % → 202.13
       exposurePct: 202.13,
       lossStreak: 0,
@@ -67,7 +67,7 @@ describe('RiskReport.show', () => {
   });
 
   it('reports a gain since the day’s start as a negative loss', async () => {
-    const state: RiskState = { ...emptyRiskState('acc-1', T0), lastEquity: 10_500, dayStartEquity: 10_000, peakEquity: 10_500 };
+    const state: RiskState = { ...emptyRiskState('acc-1', T0), lastEquity: '10500', dayStartEquity: '10000', peakEquity: '10500' };
     const { usage } = await (await setup({ state })).show('acc-1');
     // (10 000 − 10 500) / 10 000 = −5 %; at the peak: 0 % drawdown
     expect(usage.dayLossPct).toBe(-5);

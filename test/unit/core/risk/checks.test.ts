@@ -181,7 +181,7 @@ describe('VolatilityRegimeCheck', () => {
 describe('PositionCapCheck', () => {
   const check = new PositionCapCheck();
   // equity 1,000 × 50 % = 500 per position
-  const setup = (open: OpenExposure[]): Setup => ({ equity: 1000, limits: { maxPositionPct: 50 }, open });
+  const setup = (open: OpenExposure[]): Setup => ({ equity: '1000', limits: { maxPositionPct: 50 }, open });
 
   it('shrinks the amount to the headroom, rounded down to the step: (500 − 376.544) / 100 = 1.23456 → 1.234', () => {
     const result = expectAdjust(check.evaluate(proposal({ amount: new Big('3') }), context(setup([position(BTC, 'long', 376.544)]))));
@@ -206,7 +206,7 @@ describe('PositionCapCheck', () => {
 describe('ExposureCapCheck', () => {
   const check = new ExposureCapCheck();
   // equity 1,000 × 200 % = 2,000 in total
-  const setup = (open: OpenExposure[]): Setup => ({ equity: 1000, limits: { maxExposurePct: 200 }, open });
+  const setup = (open: OpenExposure[]): Setup => ({ equity: '1000', limits: { maxExposurePct: 200 }, open });
 
   it('shrinks to what the total allows: 2,000 − 1,700 = 300 → 3 at 100', () => {
     const result = expectAdjust(check.evaluate(proposal({ amount: new Big('5') }), context(setup([position(ETH, 'long', 1200), position(SOL, 'short', 500)]))));
@@ -259,7 +259,7 @@ describe('VarCheck', () => {
   // type-7 quantiles 95.05 ‰ and 99.01 ‰ of N.
   const returns = Array.from({ length: 100 }, (_, i) => -(((i * 37) % 100) + 1) / 1000);
   const limits = { var: { lookbackDays: 100, maxPct95: 5, maxPct99: 10 } };
-  const setup = (open: OpenExposure[] = [], extra: MarketStats[] = []): Setup => ({ equity: 10_000, limits, open, stats: [stats(BTC, returns), ...extra] });
+  const setup = (open: OpenExposure[] = [], extra: MarketStats[] = []): Setup => ({ equity: '10000', limits, open, stats: [stats(BTC, returns), ...extra] });
 
   it('refuses when the 95 % VaR after the trade is above its limit: 10,000 long → 950.5 = 9.505 %', () => {
     const result = expectRefusal(check.evaluate(proposal({ amount: new Big('100') }), context(setup())), 'VAR_LIMIT');
@@ -291,11 +291,11 @@ describe('VarCheck', () => {
   });
 
   it('skips with fewer than 20 common days or no stats for the symbol', () => {
-    const short: Setup = { equity: 10_000, limits, stats: [stats(BTC, returns.slice(0, 19))] };
+    const short: Setup = { equity: '10000', limits, stats: [stats(BTC, returns.slice(0, 19))] };
     const result = check.evaluate(proposal({ amount: new Big('100') }), context(short));
     expect(result.outcome).toBe('skip');
     expect(result.numbers.days).toBe(19);
-    expect(check.evaluate(proposal({ amount: new Big('100') }), context({ equity: 10_000, limits })).outcome).toBe('skip');
+    expect(check.evaluate(proposal({ amount: new Big('100') }), context({ equity: '10000', limits })).outcome).toBe('skip');
   });
 });
 

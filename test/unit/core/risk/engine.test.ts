@@ -204,7 +204,7 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
   it('refuses BELOW_MIN_AMOUNT when the final amount is under the market minimum', () => {
     // Equity 100: 100 × 10/100 × 5 / 100 = 0.5 BTC < the minimum of 1.
-    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ equity: 100, market: { minAmount: '1' } })), 'BELOW_MIN_AMOUNT');
+    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minAmount: '1' } })), 'BELOW_MIN_AMOUNT');
     expect(decision.numbers).toEqual({ amount: '0.5', minAmount: '1', step: '0.001' });
     // Every check ran and accepted it: the minimum is the engine's last word.
     expect(names(decision)).toEqual(ALL_CHECKS);
@@ -212,13 +212,13 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
   it('refuses MIN_NOTIONAL when the final notional is under the market minimum', () => {
     // 0.5 BTC × 100 = 50 USDT < 100.
-    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ equity: 100, market: { minNotional: '100' } })), 'MIN_NOTIONAL');
+    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minNotional: '100' } })), 'MIN_NOTIONAL');
     expect(decision.numbers).toEqual({ notional: '50', minNotional: '100' });
   });
 
   it('accepts exactly at the minimum amount and notional', () => {
     // 0.5 BTC, 50 USDT: both minimums reached, none exceeded.
-    const decision = accepted(new RiskEngine().decideEntry(request(), inputs({ equity: 100, market: { minAmount: '0.5', minNotional: '50' } })));
+    const decision = accepted(new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minAmount: '0.5', minNotional: '50' } })));
     expect(decision.amount.toString()).toBe('0.5');
   });
 });
@@ -290,7 +290,7 @@ describe('RiskEngine.decideEntry: sizing', () => {
     // Stop at 98: distance 2, so amount = 10 000 × 6.845238… / (2 × 100) = 342.26190… → 342.261.
     // The open trade is not a closed one and counts for nothing.
     const trades = [
-      trade(0, NOW - MINUTE, { status: 'open', closedAt: undefined, realizedPnl: -50 }),
+      trade(0, NOW - MINUTE, { status: 'open', closedAt: undefined, realizedPnl: '-50' }),
       trade(6, NOW - 10 * MINUTE),
       trade(-2, NOW - 20 * MINUTE),
       trade(4, NOW - 30 * MINUTE),

@@ -53,9 +53,9 @@ export function closedBtcTrade(realizedPnl: number, closedAt: number, extra: Par
     exitedQuantity: '1',
     openedAt: closedAt - 10 * MINUTE,
     closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl,
+    fees: '0',
+    funding: '0',
+    realizedPnl: String(realizedPnl),
     openSignalId: `s${tradeSeq}`,
     updatedAt: closedAt,
     ...extra,
@@ -113,7 +113,7 @@ export function accountWithSettings(settings: Partial<AccountSettings> = {}, ove
 export interface RiskContextSetup {
   overrides?: RiskOverrides;
   accountMaxLeverage?: number;
-  equity?: number;
+  equity?: string;
   market?: Partial<MarketInfo>;
   open?: OpenExposure[];
   stats?: MarketStats[];
@@ -130,7 +130,7 @@ export function riskContext(setup: RiskContextSetup): RiskContext {
   return {
     config: resolveRiskConfig(setup.overrides ?? {}),
     accountMaxLeverage: setup.accountMaxLeverage ?? 20,
-    equity: setup.equity ?? 10_000,
+    equity: setup.equity ?? '10000',
     market: { ...BTC_PERP, ...setup.market },
     open: setup.open ?? [],
     stats: (symbol) => stats.get(symbol),

@@ -35,7 +35,7 @@ describe('kellyEstimate', () => {
     const shuffled = [SEQUENCE[3]!, SEQUENCE[0]!, SEQUENCE[2]!, SEQUENCE[1]!];
     const noise = [
       trade(0.5, 5, { status: 'open', closedAt: undefined }),
-      trade(0, 6, { maxQuantity: '0', realizedPnl: 12 }),
+      trade(0, 6, { maxQuantity: '0', realizedPnl: '12' }),
     ];
     expect(kellyEstimate([...noise, ...shuffled], CONFIG)).toEqual(kellyEstimate(SEQUENCE, CONFIG));
   });
@@ -102,7 +102,7 @@ describe('kellyEstimate', () => {
   });
 
   it('keeps every number finite on absurd records', () => {
-    const absurd = [trade(0.3, 1), trade(0, 2, { realizedPnl: -5e-324 }), trade(0, 3, { realizedPnl: 1e308, maxQuantity: '1e-300' })];
+    const absurd = [trade(0.3, 1), trade(0, 2, { realizedPnl: String(-5e-324) }), trade(0, 3, { realizedPnl: String(1e308), maxQuantity: '1e-300' })];
     for (const value of Object.values(kellyEstimate(absurd, CONFIG))) expect(Number.isFinite(value)).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const SPEED = 720;
 
 function sampled(at: number) {
-  return runScheduledSwitches({ config, state: emptyRiskState('a'), now: NOW, equity: 10_000, closedTrades: [], prices: { [BTC]: 50_000 }, priceTimes: { [BTC]: at }, calls: [] }).state;
+  return runScheduledSwitches({ config, state: emptyRiskState('a'), now: NOW, equity: '10000', closedTrades: [], prices: { [BTC]: 50_000 }, priceTimes: { [BTC]: at }, calls: [] }).state;
 }
 
 test('marketTime scales the wall clock, and is the identity at speed 1', () => {
@@ -41,6 +41,6 @@ test('the scheduled run stores samples at their market time and prunes by it', (
   expect(first.priceSamples[BTC]).toEqual([{ at: marketTime(NOW, SPEED), price: 50_000 }]);
   // 6 wall seconds = 72 replayed minutes: beyond the longest window (60 + 1), the old sample goes
   const later = NOW + 6_000;
-  const next = runScheduledSwitches({ config, state: first, now: later, equity: 10_000, closedTrades: [], prices: { [BTC]: 50_100 }, priceTimes: { [BTC]: marketTime(later, SPEED) }, calls: [] });
+  const next = runScheduledSwitches({ config, state: first, now: later, equity: '10000', closedTrades: [], prices: { [BTC]: 50_100 }, priceTimes: { [BTC]: marketTime(later, SPEED) }, calls: [] });
   expect(next.state.priceSamples[BTC]).toEqual([{ at: marketTime(later, SPEED), price: 50_100 }]);
 });

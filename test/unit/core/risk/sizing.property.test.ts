@@ -81,9 +81,9 @@ const tradeArb: fc.Arbitrary<TradeRecord> = fc
     exitedQuantity: String(maxQuantity),
     openedAt: closedAt - 1,
     closedAt,
-    fees: 0,
-    funding: 0,
-    realizedPnl: r * entryPrice * maxQuantity,
+    fees: '0',
+    funding: '0',
+    realizedPnl: String(r * entryPrice * maxQuantity),
     openSignalId: 's',
     updatedAt: closedAt,
   }));
@@ -119,7 +119,7 @@ const inputArb: fc.Arbitrary<PositionSizingInput> = fc
   })
   .map(({ sizing, explicit, equity, price, leverage, step, maxAmount, stopFactor, atrFactor, trades }) => ({
     sizing,
-    equity,
+    equity: String(equity),
     price,
     leverage,
     market: market(step, maxAmount),
@@ -141,7 +141,7 @@ const big = (x: number): Big => new Big(x);
 
 /** What the brief says each mode sizes to, written from the formulas, or the refusal it owes. */
 function expected(i: PositionSizingInput): Expected {
-  const equity = big(Math.max(i.equity, 0));
+  const equity = big(Math.max(Number(i.equity), 0));
   const price = big(i.price);
   const stop = i.stopPrice === undefined ? undefined : price.minus(i.stopPrice).abs();
   const byRisk = (riskPct: number, distance: Big): Bound => ({ numer: equity.times(riskPct), denom: distance.times(100) });
@@ -213,7 +213,7 @@ describe('sizePosition: properties', () => {
         const step = new Big(i.market.amountStep);
         expectWellFormed(got, step);
 
-        const bounds: Bound[] = [want.raw, { numer: big(Math.max(i.equity, 0)).times(i.leverage), denom: big(i.price) }];
+        const bounds: Bound[] = [want.raw, { numer: big(Math.max(Number(i.equity), 0)).times(i.leverage), denom: big(i.price) }];
         if (i.market.maxAmount !== undefined) bounds.push({ numer: new Big(i.market.maxAmount), denom: big(1) });
         // never above the raw amount (it rounds down), the margin cap or the market maximum…
         for (const bound of bounds) expect(within(got.amount, bound)).toBe(true);
@@ -233,7 +233,7 @@ describe('sizePosition: properties', () => {
           expect(['NO_MARKET_DATA', 'KELLY_NO_EDGE']).toContain(got.code);
           return;
         }
-        const equity = big(Math.max(i.equity, 0));
+        const equity = big(Math.max(Number(i.equity), 0));
         const stopDistance = big(i.price).minus(i.stopPrice!).abs();
         const lossAtStop = got.amount.times(stopDistance).times(100);
         const { sizing } = i;
@@ -263,7 +263,7 @@ describe('sizePosition: properties', () => {
       })
       .map(({ base, equity, price, leverage, stopPrice, atr, value, riskPct }): PositionSizingInput => ({
         ...base,
-        equity,
+        equity: String(equity),
         price,
         leverage,
         sizing: { ...base.sizing, riskPct, percent: value, quote: value, atr: { ...base.sizing.atr, riskPct }, kelly: { ...base.sizing.kelly, maxRiskPct: riskPct } },
@@ -279,8 +279,8 @@ describe('sizePosition: properties', () => {
           return;
         }
         expectWellFormed(got, new Big(i.market.amountStep));
-        if (Number.isFinite(i.equity) && i.equity > 0 && Number.isFinite(i.leverage) && i.leverage > 0) {
-          expect(within(got.amount, { numer: big(i.equity).times(i.leverage), denom: big(i.price) })).toBe(true);
+        if (Number.isFinite(Number(i.equity)) && Number(i.equity) > 0 && Number.isFinite(i.leverage) && i.leverage > 0) {
+          expect(within(got.amount, { numer: new Big(i.equity).times(i.leverage), denom: big(i.price) })).toBe(true);
         } else {
           expect(got.amount.eq(0)).toBe(true);
         }

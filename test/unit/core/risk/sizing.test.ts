@@ -10,7 +10,7 @@ function sizing(overrides: Partial<SizingConfig> = {}): SizingConfig {
 }
 
 function input(overrides: Partial<PositionSizingInput> = {}): PositionSizingInput {
-  return { sizing: sizing(), equity: 10_000, price: 50_000, leverage: 5, market: BTC_PERP, ...overrides };
+  return { sizing: sizing(), equity: '10000', price: 50_000, leverage: 5, market: BTC_PERP, ...overrides };
 }
 
 const amountOf = (i: PositionSizingInput): string => sizePosition(i).amount.toString();
@@ -35,7 +35,7 @@ describe('sizePosition: modes', () => {
     const sized = sizePosition(input({ sizing: sizing({ mode: 'percent', percent: 10 }) }));
     expect(sized.amount.toString()).toBe('0.1');
     expect(sized.mode).toBe('percent');
-    expect(sized.numbers).toMatchObject({ mode: 'percent', source: 'config', percent: 10, equity: 10_000, cappedBy: 'none', amount: '0.1' });
+    expect(sized.numbers).toMatchObject({ mode: 'percent', source: 'config', percent: 10, equity: '10000', cappedBy: 'none', amount: '0.1' });
   });
 
   it('quote: quote × leverage / price', () => {
@@ -103,13 +103,13 @@ describe('sizePosition: caps', () => {
   });
 
   it('returns 0 rather than refusing when the amount rounds below one step (the engine refuses minimums)', () => {
-    expect(amountOf(input({ equity: 10, sizing: sizing({ mode: 'percent', percent: 1 }) }))).toBe('0');
-    expect(amountOf(input({ market: { ...BTC_PERP, amountStep: '25' }, price: 2, equity: 10 }))).toBe('0');
+    expect(amountOf(input({ equity: '10', sizing: sizing({ mode: 'percent', percent: 1 }) }))).toBe('0');
+    expect(amountOf(input({ market: { ...BTC_PERP, amountStep: '25' }, price: 2, equity: '10' }))).toBe('0');
   });
 
   it('sizes negative equity to 0', () => {
-    expect(amountOf(input({ equity: -500 }))).toBe('0');
-    expect(amountOf(input({ equity: -500, explicit: { kind: 'contracts', value: 1 } }))).toBe('0');
+    expect(amountOf(input({ equity: '-500' }))).toBe('0');
+    expect(amountOf(input({ equity: '-500', explicit: { kind: 'contracts', value: 1 } }))).toBe('0');
   });
 });
 

@@ -34,35 +34,35 @@ function run(state: RiskState, now: number, inputs: Partial<Omit<ScheduledInputs
 function equities(values: number[], start = T0, config = CONFIG, from = emptyRiskState('acc-1')): ScheduledOutcome {
   let outcome: ScheduledOutcome = { state: from, events: [], flattenAll: false, disableAccount: false };
   values.forEach((equity, i) => {
-    outcome = run(outcome.state, start + i * MINUTE, { config, equity });
+    outcome = run(outcome.state, start + i * MINUTE, { config, equity: String(equity) });
   });
   return outcome;
 }
 
 /** A 5x long of 0.1 BTC from 50 000 to 49 000 with a fee of 1, closed at `closedAt`. */
 const closed = (realizedPnl: number, closedAt: number, extra: Partial<TradeRecord> = {}): TradeRecord =>
-  closedBtcTrade(realizedPnl, closedAt, { maxQuantity: '0.1', entryPrice: '50000', exitPrice: '49000', exitedQuantity: '0.1', fees: 1, openSignalId: 's', ...extra });
+  closedBtcTrade(realizedPnl, closedAt, { maxQuantity: '0.1', entryPrice: '50000', exitPrice: '49000', exitedQuantity: '0.1', fees: '1', openSignalId: 's', ...extra });
 
 const call = (at: number, ok: boolean, ms = 100): ExchangeCall => ({ at, ok, ms });
 
 describe('runScheduledSwitches: equity bookkeeping', () => {
   it('the first run starts the day and the peak at the equity read', () => {
-    const { state, events, flattenAll, disableAccount } = run(emptyRiskState('acc-1'), T0, { equity: 10_000 });
-    expect(state).toMatchObject({ day: '2026-03-10', dayStartEquity: 10_000, dayStartAt: T0, peakEquity: 10_000, peakAt: T0, lastEquity: 10_000, lastEquityAt: T0, updatedAt: T0 });
+    const { state, events, flattenAll, disableAccount } = run(emptyRiskState('acc-1'), T0, { equity: '10000' });
+    expect(state).toMatchObject({ day: '2026-03-10', dayStartEquity: '10000', dayStartAt: T0, peakEquity: '10000', peakAt: T0, lastEquity: '10000', lastEquityAt: T0, updatedAt: T0 });
     expect(events).toEqual([]);
     expect({ flattenAll, disableAccount }).toEqual({ flattenAll: false, disableAccount: false });
   });
 
   it('raises the peak on a new high and keeps the day start', () => {
     const { state } = equities([10_000, 11_000, 10_500]);
-    expect(state).toMatchObject({ dayStartEquity: 10_000, peakEquity: 11_000, peakAt: T0 + MINUTE, lastEquity: 10_500, lastEquityAt: T0 + 2 * MINUTE });
+    expect(state).toMatchObject({ dayStartEquity: '10000', peakEquity: '11000', peakAt: T0 + MINUTE, lastEquity: '10500', lastEquityAt: T0 + 2 * MINUTE });
   });
 
   it('a failed equity read skips the equity switches and leaves the snapshot alone', () => {
     const before = equities([10_000]).state;
     const { state, events } = run(before, T0 + MINUTE, { equity: undefined, calls: [call(T0 + MINUTE, false, 2000)] });
     expect(events).toEqual([]);
-    expect(state).toMatchObject({ day: '2026-03-10', dayStartEquity: 10_000, peakEquity: 10_000, lastEquity: 10_000, lastEquityAt: T0 });
+    expect(state).toMatchObject({ day: '2026-03-10', dayStartEquity: '10000', peakEquity: '10000', lastEquity: '10000', lastEquityAt: T0 });
     expect(state.exchangeCalls).toEqual([call(T0 + MINUTE, false, 2000)]);
   });
 
@@ -70,15 +70,15 @@ describe('runScheduledSwitches: equity bookkeeping', () => {
     const before = equities([10_000]).state;
     const missed = run(before, NEXT_UTC_DAY, { equity: undefined }).state;
     expect(missed.day).toBe('2026-03-10');
-    const read = run(missed, NEXT_UTC_DAY + 5 * MINUTE, { equity: 9_000 }).state;
-    expect(read).toMatchObject({ day: '2026-03-11', dayStartEquity: 9_000, dayStartAt: NEXT_UTC_DAY + 5 * MINUTE });
+    const read = run(missed, NEXT_UTC_DAY + 5 * MINUTE, { equity: '9000' }).state;
+    expect(read).toMatchObject({ day: '2026-03-11', dayStartEquity: '9000', dayStartAt: NEXT_UTC_DAY + 5 * MINUTE });
   });
 });
 
 describe('runScheduledSwitches: daily loss', () => {
   it('trips at exactly the limit (5 % below the day start) with the figures, until the next day start', () => {
     const { state, events, flattenAll, disableAccount } = equities([10_000, 9_500]);
-    const numbers = { lossPct: 5, limitPct: 5, equity: 9_500, dayStartEquity: 10_000, day: '2026-03-10', until: NEXT_UTC_DAY };
+    const numbers = { lossPct: 5, limitPct: 5, equity: '9500', dayStartEquity: '10000', day: '2026-03-10', until: NEXT_UTC_DAY };
     expect(events).toEqual([{ switch: 'daily_loss', kind: 'tripped', at: T0 + MINUTE, reason: expect.stringContaining('Daily loss 5%'), numbers }]);
     expect(state.switches.daily_loss).toEqual({ tripped: true, trippedAt: T0 + MINUTE, until: NEXT_UTC_DAY, reason: events[0]?.reason, numbers, trips: 1 });
     // Entries only: positions stay open, the account stays enabled.
@@ -102,11 +102,11 @@ describe('runScheduledSwitches: daily loss', () => {
     const lateEvening = NEXT_UTC_DAY - MINUTE;
     expect(entryBlock({ config: CONFIG, state: tripped, now: lateEvening })).toMatchObject({ switch: 'daily_loss', code: 'KILL_SWITCH_DAILY_LOSS', until: NEXT_UTC_DAY, numbers: { lossPct: 5 } });
 
-    const { state, events } = run(tripped, NEXT_UTC_DAY, { equity: 9_400 });
+    const { state, events } = run(tripped, NEXT_UTC_DAY, { equity: '9400' });
     expect(events).toEqual([{ switch: 'daily_loss', kind: 'expired', at: NEXT_UTC_DAY, reason: expect.stringContaining('ended'), numbers: { trippedAt: T0 + MINUTE, until: NEXT_UTC_DAY } }]);
-    expect(state).toMatchObject({ day: '2026-03-11', dayStartEquity: 9_400, dayStartAt: NEXT_UTC_DAY });
+    expect(state).toMatchObject({ day: '2026-03-11', dayStartEquity: '9400', dayStartAt: NEXT_UTC_DAY });
     expect(state.switches.daily_loss).toMatchObject({ tripped: false, trips: 1 });
-    expect(entryBlock({ config: CONFIG, state, now: NEXT_UTC_DAY, equity: 9_400 })).toBeUndefined();
+    expect(entryBlock({ config: CONFIG, state, now: NEXT_UTC_DAY, equity: '9400' })).toBeUndefined();
   });
 
   it('the day follows the configured zone: in Asia/Seoul the block ends at 15:00 UTC', () => {
@@ -118,11 +118,11 @@ describe('runScheduledSwitches: daily loss', () => {
 
   it('resetting it restarts the day count from the given equity, so it does not trip again at once', () => {
     const tripped = equities([10_000, 9_400]).state;
-    const { state, event } = resetSwitch(deepFreeze(structuredClone(tripped)), 'daily_loss', T0 + 2 * MINUTE, 'checked, resuming', 9_400);
-    expect(event).toEqual({ switch: 'daily_loss', kind: 'reset', at: T0 + 2 * MINUTE, reason: expect.stringContaining('checked, resuming'), numbers: { trippedAt: T0 + MINUTE, trips: 1, dayStartEquity: 9_400, equity: 9_400 } });
-    expect(state).toMatchObject({ day: '2026-03-10', dayStartEquity: 9_400, dayStartAt: T0 + 2 * MINUTE });
+    const { state, event } = resetSwitch(deepFreeze(structuredClone(tripped)), 'daily_loss', T0 + 2 * MINUTE, 'checked, resuming', '9400');
+    expect(event).toEqual({ switch: 'daily_loss', kind: 'reset', at: T0 + 2 * MINUTE, reason: expect.stringContaining('checked, resuming'), numbers: { trippedAt: T0 + MINUTE, trips: 1, dayStartEquity: '9400', equity: '9400' } });
+    expect(state).toMatchObject({ day: '2026-03-10', dayStartEquity: '9400', dayStartAt: T0 + 2 * MINUTE });
     expect(state.switches.daily_loss).toMatchObject({ tripped: false, resetAt: T0 + 2 * MINUTE, resetReason: 'checked, resuming', trips: 1 });
-    expect(run(state, T0 + 3 * MINUTE, { equity: 9_400 }).events).toEqual([]);
+    expect(run(state, T0 + 3 * MINUTE, { equity: '9400' }).events).toEqual([]);
   });
 });
 
@@ -132,7 +132,7 @@ describe('runScheduledSwitches: drawdown', () => {
 
   it('measures from the peak, not the day start: 10,000 → 12,000 → 9,500 is 20.83 % from the peak', () => {
     const { state, events, flattenAll, disableAccount } = equities([10_000, 12_000, 9_500], T0, config);
-    const numbers = { drawdownPct: 20.8333, limitPct: 20, equity: 9_500, peakEquity: 12_000, peakAt: T0 + MINUTE, dayStartEquity: 10_000 };
+    const numbers = { drawdownPct: 20.8333, limitPct: 20, equity: '9500', peakEquity: '12000', peakAt: T0 + MINUTE, dayStartEquity: '10000' };
     expect(events).toEqual([{ switch: 'drawdown', kind: 'tripped', at: T0 + 2 * MINUTE, reason: expect.stringContaining('Drawdown 20.83% from the equity peak'), numbers }]);
     expect(state.switches.drawdown).toEqual({ tripped: true, trippedAt: T0 + 2 * MINUTE, reason: events[0]?.reason, numbers, trips: 1 });
     expect(state.switches.drawdown).not.toHaveProperty('until');
@@ -149,10 +149,10 @@ describe('runScheduledSwitches: drawdown', () => {
 
   it('stays tripped until reset: keeps flattening, disables the account only once, never raises the peak', () => {
     const tripped = equities([10_000, 12_000, 9_500], T0, config).state;
-    const later = run(tripped, T0 + 10 * MINUTE, { config, equity: 13_000 });
+    const later = run(tripped, T0 + 10 * MINUTE, { config, equity: '13000' });
     expect(later.events).toEqual([]);
     expect(later.state.switches.drawdown?.tripped).toBe(true);
-    expect(later.state.peakEquity).toBe(12_000);
+    expect(later.state.peakEquity).toBe('12000');
     expect({ flattenAll: later.flattenAll, disableAccount: later.disableAccount }).toEqual({ flattenAll: true, disableAccount: false });
     // A failed equity read changes nothing: still flattening.
     expect(run(later.state, T0 + 11 * MINUTE, { config }).flattenAll).toBe(true);
@@ -160,28 +160,28 @@ describe('runScheduledSwitches: drawdown', () => {
 
   it('reset moves the peak to the given equity so it does not trip again at once', () => {
     const tripped = equities([10_000, 12_000, 9_500], T0, config).state;
-    const { state, event } = resetSwitch(deepFreeze(structuredClone(tripped)), 'drawdown', T0 + 5 * MINUTE, 'owner reviewed', 9_500);
-    expect(event).toMatchObject({ switch: 'drawdown', kind: 'reset', numbers: { peakEquity: 9_500, equity: 9_500, trips: 1 } });
-    expect(state).toMatchObject({ peakEquity: 9_500, peakAt: T0 + 5 * MINUTE });
+    const { state, event } = resetSwitch(deepFreeze(structuredClone(tripped)), 'drawdown', T0 + 5 * MINUTE, 'owner reviewed', '9500');
+    expect(event).toMatchObject({ switch: 'drawdown', kind: 'reset', numbers: { peakEquity: '9500', equity: '9500', trips: 1 } });
+    expect(state).toMatchObject({ peakEquity: '9500', peakAt: T0 + 5 * MINUTE });
     expect(state.switches.drawdown).toMatchObject({ tripped: false, resetAt: T0 + 5 * MINUTE, resetReason: 'owner reviewed', trips: 1 });
-    const next = run(state, T0 + 6 * MINUTE, { config, equity: 9_500 });
+    const next = run(state, T0 + 6 * MINUTE, { config, equity: '9500' });
     expect(next.events).toEqual([]);
     expect(next.flattenAll).toBe(false);
-    expect(entryBlock({ config, state: next.state, now: T0 + 6 * MINUTE, equity: 9_500 })).toBeUndefined();
+    expect(entryBlock({ config, state: next.state, now: T0 + 6 * MINUTE, equity: '9500' })).toBeUndefined();
   });
 
   it('reset without an equity clears the peak: the next read becomes the peak', () => {
     const tripped = equities([10_000, 12_000, 9_500], T0, config).state;
     const { state } = resetSwitch(tripped, 'drawdown', T0 + 5 * MINUTE, 'owner reviewed');
     expect(state.peakEquity).toBeUndefined();
-    const next = run(state, T0 + 6 * MINUTE, { config, equity: 9_400 });
+    const next = run(state, T0 + 6 * MINUTE, { config, equity: '9400' });
     expect(next.events).toEqual([]);
-    expect(next.state).toMatchObject({ peakEquity: 9_400, peakAt: T0 + 6 * MINUTE });
+    expect(next.state).toMatchObject({ peakEquity: '9400', peakAt: T0 + 6 * MINUTE });
   });
 
   it('resetting a switch that is not tripped changes nothing', () => {
     const state = equities([10_000]).state;
-    const answer = resetSwitch(state, 'drawdown', T0 + MINUTE, 'nothing to do', 5_000);
+    const answer = resetSwitch(state, 'drawdown', T0 + MINUTE, 'nothing to do', '5000');
     expect(answer.state).toBe(state);
     expect(answer.event).toBeUndefined();
   });
@@ -372,12 +372,12 @@ describe('runScheduledSwitches: circuit breaker on exchange anomalies', () => {
 });
 
 describe('entryBlock', () => {
-  const base: RiskState = { ...emptyRiskState('acc-1'), day: '2026-03-10', dayStartEquity: 10_000, dayStartAt: T0 - 60 * MINUTE, peakEquity: 10_000, peakAt: T0 - 60 * MINUTE };
+  const base: RiskState = { ...emptyRiskState('acc-1'), day: '2026-03-10', dayStartEquity: '10000', dayStartAt: T0 - 60 * MINUTE, peakEquity: '10000', peakAt: T0 - 60 * MINUTE };
   const ask = (state: RiskState, extra: Partial<Parameters<typeof entryBlock>[0]> = {}) => entryBlock({ config: CONFIG, state: deepFreeze(structuredClone(state)), now: T0, ...extra });
 
   it('is undefined when everything is clear', () => {
-    expect(ask(base, { equity: 9_600, price: { symbol: BTC, last: 100 }, closedTrades: [closed(-1, T0 - MINUTE), closed(-1, T0 - 2 * MINUTE)] })).toBeUndefined();
-    expect(ask(emptyRiskState('acc-1'), { equity: 1 })).toBeUndefined();
+    expect(ask(base, { equity: '9600', price: { symbol: BTC, last: 100 }, closedTrades: [closed(-1, T0 - MINUTE), closed(-1, T0 - 2 * MINUTE)] })).toBeUndefined();
+    expect(ask(emptyRiskState('acc-1'), { equity: '1' })).toBeUndefined();
   });
 
   it('a tripped drawdown switch blocks with no end, and comes first', () => {
@@ -395,22 +395,22 @@ describe('entryBlock', () => {
   });
 
   it('computes the daily loss live from today’s start (a loss between two job runs)', () => {
-    expect(ask(base, { equity: 9_500 })).toMatchObject({
+    expect(ask(base, { equity: '9500' })).toMatchObject({
       switch: 'daily_loss',
       code: 'KILL_SWITCH_DAILY_LOSS',
       until: NEXT_UTC_DAY,
       reason: expect.stringContaining('5% below today'),
-      numbers: { lossPct: 5, equity: 9_500, dayStartEquity: 10_000, day: '2026-03-10', until: NEXT_UTC_DAY },
+      numbers: { lossPct: 5, equity: '9500', dayStartEquity: '10000', day: '2026-03-10', until: NEXT_UTC_DAY },
     });
-    expect(ask(base, { equity: 9_500.01 })).toBeUndefined();
+    expect(ask(base, { equity: '9500.01' })).toBeUndefined();
     // A start from yesterday is stale: no live daily loss.
-    expect(ask({ ...base, day: '2026-03-09', peakEquity: 20_000_000 }, { equity: 9_500, config: withConfig({ maxDrawdownPct: 100 }) })).toBeUndefined();
+    expect(ask({ ...base, day: '2026-03-09', peakEquity: '20000000' }, { equity: '9500', config: withConfig({ maxDrawdownPct: 100 }) })).toBeUndefined();
   });
 
   it('computes the drawdown live from the peak', () => {
-    const state = { ...base, peakEquity: 12_000 };
-    expect(ask(state, { equity: 9_600, config: withConfig({ dailyLossPct: 50 }) })).toMatchObject({ switch: 'drawdown', code: 'KILL_SWITCH_DRAWDOWN', numbers: { drawdownPct: 20, peakEquity: 12_000, equity: 9_600 } });
-    expect(ask(state, { equity: 9_600.01, config: withConfig({ dailyLossPct: 50 }) })).toBeUndefined();
+    const state = { ...base, peakEquity: '12000' };
+    expect(ask(state, { equity: '9600', config: withConfig({ dailyLossPct: 50 }) })).toMatchObject({ switch: 'drawdown', code: 'KILL_SWITCH_DRAWDOWN', numbers: { drawdownPct: 20, peakEquity: '12000', equity: '9600' } });
+    expect(ask(state, { equity: '9600.01', config: withConfig({ dailyLossPct: 50 }) })).toBeUndefined();
   });
 
   it('computes the loss streak live from the closed trades', () => {
@@ -448,9 +448,9 @@ describe('purity', () => {
     const config = withConfig({ dailyLossPct: 5 });
     let state = emptyRiskState('acc-1');
     const steps: Array<Partial<Omit<ScheduledInputs, 'state' | 'now'>>> = [
-      { equity: 10_000, prices: { [BTC]: 100 }, calls: [call(T0, true)] },
-      { equity: 7_000, prices: { [BTC]: 90 }, calls: [call(T0, false, 9_000)], spreadsBps: { [BTC]: 50 }, closedTrades: [closed(-1, T0 + 59 * MINUTE), closed(-1, T0 + 58 * MINUTE), closed(-1, T0 + 57 * MINUTE)] },
-      { equity: 7_000, prices: { [BTC]: 90 } },
+      { equity: '10000', prices: { [BTC]: 100 }, calls: [call(T0, true)] },
+      { equity: '7000', prices: { [BTC]: 90 }, calls: [call(T0, false, 9_000)], spreadsBps: { [BTC]: 50 }, closedTrades: [closed(-1, T0 + 59 * MINUTE), closed(-1, T0 + 58 * MINUTE), closed(-1, T0 + 57 * MINUTE)] },
+      { equity: '7000', prices: { [BTC]: 90 } },
     ];
     steps.forEach((step, i) => {
       state = run(state, T0 + i * 60 * MINUTE, { config, ...step }).state;
@@ -458,7 +458,7 @@ describe('purity', () => {
     expect(Object.values(state.switches).map((sw) => sw?.trips)).toEqual([1, 1, 1, 1]);
     for (const name of ['daily_loss', 'drawdown', 'loss_streak', 'circuit_breaker'] as const) {
       const frozen = deepFreeze(structuredClone(state));
-      expect(() => resetSwitch(frozen, name, T0 + 200 * MINUTE, 'done', 7_000)).not.toThrow();
+      expect(() => resetSwitch(frozen, name, T0 + 200 * MINUTE, 'done', '7000')).not.toThrow();
       expect(frozen).toEqual(state);
     }
   });

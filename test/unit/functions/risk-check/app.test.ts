@@ -9,7 +9,7 @@ import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 const NOW = 1_700_000_000_000;
 const emptyReport = (patch: Partial<RiskCheckReport> = {}): RiskCheckReport => ({ accounts: 0, busy: 0, protectiveFills: 0, entriesArmed: 0, closedOutside: 0, external: 0, orphansCanceled: 0, stopsRearmed: 0, trailingMoved: 0, fundingBooked: 0, snapshots: 0, switchEvents: 0, flattened: 0, errors: 0, ...patch });
 const switchEvent = (kind: 'tripped' | 'expired' | 'reset', name: string): AuditEvent => ({ accountId: 'acc-1', type: 'risk.switch', at: NOW, message: `${name} ${kind}`, data: { switch: name, kind } });
-const snapshot = (accountId: string, equity: number): EquitySnapshot => ({ accountId, at: NOW, equity, free: equity, unrealizedPnl: 0, openPositions: 0, exposure: 0 }) as EquitySnapshot;
+const snapshot = (accountId: string, equity: number): EquitySnapshot => ({ accountId, at: NOW, equity: String(equity), free: String(equity), unrealizedPnl: '0', openPositions: 0, exposure: '0' });
 
 function setup(run: (runtime: { repos: { audit: AuditLog; risk: RiskStore } }) => Promise<RiskCheckReport>) {
   const m = capturedMetrics('risk-check');
