@@ -220,7 +220,7 @@ describe('Binance funding', () => {
     expect(sent).toMatchObject({ symbol: 'BTCUSDT', incomeType: 'FUNDING_FEE', startTime: String(since) });
     const { startTime: _start, endTime: _end, limit: _limit, ...fixed } = sent;
     expect(shapeOf(fixed)).toEqual(shapeOf(capturedParams('fetchFundingHistory', 'Fetch Funding History - linear')));
-    expect(payments).toEqual([{ symbol: BTC, amount: -0.04618913, timestamp: 1_707_465_600_000, id: '8082457372019390060' }]);
+    expect(payments).toEqual([{ symbol: BTC, amount: '-0.04618913', timestamp: 1_707_465_600_000, id: '8082457372019390060' }]);
   });
 });
 

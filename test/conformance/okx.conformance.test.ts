@@ -286,7 +286,7 @@ describe('OKX look-up by client id', () => {
     expect(c.calls().slice(1).map((r) => r.query.ordId)).toEqual(ids);
     // 3 and 2 contracts of 0.01 BTC: 0.05 BTC; (0.03 × 51858 + 0.02 × 51860.1) / 0.05 = 51858.84; fees 0.077787 + 0.05186
     const filled = new Big('3').plus('2').times(CONTRACT);
-    expect(found).toMatchObject({ id: ids[0], clientOrderId: SL_ID, status: 'closed', amount: filled.toString(), filled: filled.toString(), average: '51858.84', fee: 0.129647 });
+    expect(found).toMatchObject({ id: ids[0], clientOrderId: SL_ID, status: 'closed', amount: filled.toString(), filled: filled.toString(), average: '51858.84', fee: '0.129647' });
   });
 
   it('conditional absent: an empty answer for the algoClOrdId asked is undefined', async () => {

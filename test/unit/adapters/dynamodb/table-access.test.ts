@@ -58,6 +58,10 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     setRiskOverrides: (r) => r.setRiskOverrides!('acc-1', {}, 1),
     setStrategies: (r) => r.setStrategies!('acc-1', [], 1),
     setStatus: (r) => r.setStatus!('acc-1', 'paused', 1),
+    setRequireTime: async (r) => {
+      await r.setRequireTime!('acc-1', true, 1);
+      await r.setRequireTime!('acc-1', undefined, 2);
+    },
   },
   DynamoAuditLog: {
     append: (r) => r.append!({ accountId: 'acc-1', type: 'alert', at: 1, message: 'm' }),
@@ -109,7 +113,6 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
   },
   DynamoSignalLedger: {
     claimDedup: (r) => r.claimDedup!({ accountId: 'acc-1', dedupKey: 'd', signalId: 'sig-1', status: 'received', receivedAt: 1, expiresAt: 2 }, 1),
-    markQueued: (r) => r.markQueued!('acc-1', 'd', { groupId: 'g', body: '{}' }),
     beginExecution: (r) => r.beginExecution!({ accountId: 'acc-1', signalId: 'sig-1', status: 'received', alertId: 'a', strategy: 's' }, 1, 1000),
     finishExecution: (r) => r.finishExecution!('acc-1', 'sig-1', 'executed', 'ok', 1),
     getSignal: (r) => r.getSignal!('acc-1', 'sig-1'),
