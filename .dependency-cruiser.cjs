@@ -19,7 +19,8 @@ const CORE_LAYERS = {
   reporting: ['domain', 'errors.ts', 'risk', 'notify', 'control', 'backtest/types.ts'],
 };
 const escape = (text) => text.replace(/[.]/g, '\\.');
-const allowed = (folder, deps) => `^shared/core/(${[`${folder}/`, 'ports/', 'errors\\.ts$', ...deps.map((d) => (d.endsWith('.ts') ? `${escape(d)}$` : `${d}/`))].join('|')})`;
+const allowed = (folder, deps) =>
+  `^shared/core/(${[`${folder}/`, 'ports/', 'errors\\.ts$', ...deps.map((d) => (d.endsWith('.ts') ? `${escape(d)}$` : `${d}/`))].join('|')})`;
 const coreLayerRules = Object.entries(CORE_LAYERS).map(([folder, deps]) => ({
   name: `core-layer-${folder}`,
   comment: `shared/core/${folder} may import only ${deps.join(', ')} (and shared ports through its ports.ts)`,
@@ -36,15 +37,19 @@ module.exports = {
       name: 'core-domain-imports-no-capability',
       comment:
         'domain is the vocabulary every capability shares: it imports no capability folder. Known debt, type-only and ' +
-        'listed here so nothing else joins them: Account.settings.risk (risk/config RiskOverrides), a subscription\'s ' +
+        "listed here so nothing else joins them: Account.settings.risk (risk/config RiskOverrides), a subscription's " +
         'size and params (signal/types SizeSpec, strategies/types), the risk.accepted/refused audit payload (risk/types CheckRecord)',
       severity: 'error',
       from: { path: '^shared/core/domain/' },
-      to: { path: '^shared/core/', pathNot: '^shared/core/(domain/|errors\\.ts$|(risk/config|risk/types|signal/types|strategies/types)\\.ts$)' },
+      to: {
+        path: '^shared/core/',
+        pathNot: '^shared/core/(domain/|errors\\.ts$|(risk/config|risk/types|signal/types|strategies/types)\\.ts$)',
+      },
     },
     {
       name: 'core-ports-through-own-ports-file',
-      comment: "a capability's files import the shared contracts (shared/core/ports/) only through their folder's ports.ts",
+      comment:
+        "a capability's files import the shared contracts (shared/core/ports/) only through their folder's ports.ts",
       severity: 'error',
       from: { path: `^shared/core/(${CAPABILITIES})/`, pathNot: '/ports\\.ts$' },
       to: { path: '^shared/core/ports/' },
@@ -61,7 +66,9 @@ module.exports = {
       comment: 'shared/core holds domain logic: no adapters, platform, functions, AWS SDK, ccxt or I/O libraries',
       severity: 'error',
       from: { path: '^shared/core' },
-      to: { path: '^(shared/(adapters|platform|runtime)|functions|infra|bin)|node_modules/(@aws-sdk|ccxt|@middy|@aws-lambda-powertools|dynalite|fauxqs)|^(fs|http|https|net|child_process)$' },
+      to: {
+        path: '^(shared/(adapters|platform|runtime)|functions|infra|bin)|node_modules/(@aws-sdk|ccxt|@middy|@aws-lambda-powertools|dynalite|fauxqs)|^(fs|http|https|net|child_process)$',
+      },
     },
     {
       name: 'adapters-depend-on-core-only',
@@ -96,7 +103,10 @@ module.exports = {
         'infra references handlers by path only; it may read resource names, table specs, metric names and the table-access manifest (plain data: the grants come from the code, test/unit/runtime/table-access.test.ts)',
       severity: 'error',
       from: { path: '^infra' },
-      to: { path: '^(shared|functions|bin)', pathNot: '^shared/platform/(resource-names|tables|metric-names|table-access)\\.ts$' },
+      to: {
+        path: '^(shared|functions|bin)',
+        pathNot: '^shared/platform/(resource-names|tables|metric-names|table-access)\\.ts$',
+      },
     },
     {
       name: 'nothing-imports-entry-points',

@@ -24,11 +24,13 @@ export default tseslint.config(
         'error',
         {
           selector: 'NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
-          message: 'Use a DomainError subclass from shared/core/errors.ts (InvalidArgumentError, ConfigError, InvariantError, TransientError, AdapterError…): it says whether a retry can help.',
+          message:
+            'Use a DomainError subclass from shared/core/errors.ts (InvalidArgumentError, ConfigError, InvariantError, TransientError, AdapterError…): it says whether a retry can help.',
         },
         {
           selector: 'ClassDeclaration[superClass.name=/^(Error|TypeError|RangeError)$/]',
-          message: 'Extend DomainError (or one of its subclasses) in shared/core/errors.ts, so the class says whether a retry can help.',
+          message:
+            'Extend DomainError (or one of its subclasses) in shared/core/errors.ts, so the class says whether a retry can help.',
         },
       ],
     },

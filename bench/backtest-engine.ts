@@ -28,7 +28,14 @@ export const BENCH_CONFIG: BacktestConfig = {
 /** Geometric random walk of minute candles from 30,000, about 0.1 % per candle. */
 export function randomWalkMinutes(count: number, seed = 42): Candles {
   const rnd = mulberry32(seed);
-  const c: Candles = { time: new Float64Array(count), open: new Float64Array(count), high: new Float64Array(count), low: new Float64Array(count), close: new Float64Array(count), volume: new Float64Array(count) };
+  const c: Candles = {
+    time: new Float64Array(count),
+    open: new Float64Array(count),
+    high: new Float64Array(count),
+    low: new Float64Array(count),
+    close: new Float64Array(count),
+    volume: new Float64Array(count),
+  };
   const start = Date.UTC(2020, 0, 1);
   let price = 30_000;
   for (let i = 0; i < count; i++) {

@@ -15,7 +15,12 @@ const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.se
 if (!Number.isSafeInteger(runs) || runs < 1) throw new Error('--runs must be a whole number ≥ 1');
 if (!Number.isSafeInteger(seed)) throw new Error('--seed must be a whole number');
 
-const BOUNDS = { now: FUZZ_T0, maxLeverage: FUZZ_MAX_LEVERAGE, maxAgeMs: FUZZ_LIMITS.maxSignalAgeMs, maxFutureMs: FUZZ_LIMITS.maxFutureSkewMs };
+const BOUNDS = {
+  now: FUZZ_T0,
+  maxLeverage: FUZZ_MAX_LEVERAGE,
+  maxAgeMs: FUZZ_LIMITS.maxSignalAgeMs,
+  maxFutureMs: FUZZ_LIMITS.maxFutureSkewMs,
+};
 const CHUNK = 10_000;
 
 const webhook = webhookUnderTest();
@@ -28,12 +33,19 @@ const requests = fc.sample(fuzzRequest, { seed, numRuns: runs });
 for (let i = 0; i < requests.length; i++) {
   const request = requests[i] as FuzzRequest;
   try {
-    const { status, queued } = await webhook.post(request.body, { base64: request.base64, ...(request.pathAccount !== undefined ? { pathAccount: request.pathAccount } : {}) });
+    const { status, queued } = await webhook.post(request.body, {
+      base64: request.base64,
+      ...(request.pathAccount !== undefined ? { pathAccount: request.pathAccount } : {}),
+    });
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
     if (status >= 500) errors.push({ request, error: `status ${status}` });
-    else if (status !== 202 && queued.length > 0) errors.push({ request, error: `status ${status} but ${queued.length} queued` });
+    else if (status !== 202 && queued.length > 0)
+      errors.push({ request, error: `status ${status} but ${queued.length} queued` });
     else if (status === 202) {
-      const problems = queued.length === 1 ? [...signalProblems(queued[0]!.signal, BOUNDS), ...acceptedBodyProblems(request.body)] : [`202 with ${queued.length} queued`];
+      const problems =
+        queued.length === 1
+          ? [...signalProblems(queued[0]!.signal, BOUNDS), ...acceptedBodyProblems(request.body)]
+          : [`202 with ${queued.length} queued`];
       if (problems.length) errors.push({ request, error: problems.join('; ') });
     }
   } catch (e) {
@@ -41,7 +53,9 @@ for (let i = 0; i < requests.length; i++) {
   }
   if ((i + 1) % CHUNK === 0 || i + 1 === requests.length) {
     const s = (performance.now() - started) / 1000;
-    process.stdout.write(`\r${String(i + 1).padStart(String(runs).length)} / ${runs} cases  ${s.toFixed(1)} s  ${Math.round((i + 1) / s)} cases/s  errors ${errors.length}   `);
+    process.stdout.write(
+      `\r${String(i + 1).padStart(String(runs).length)} / ${runs} cases  ${s.toFixed(1)} s  ${Math.round((i + 1) / s)} cases/s  errors ${errors.length}   `,
+    );
   }
 }
 process.stdout.write('\n');
@@ -52,5 +66,6 @@ console.log(`seed ${seed}, ${runs} cases in ${((performance.now() - started) / 1
 console.log(`accepted (202): ${accepted}`);
 console.log(`refused by status: ${refused.map(([status, n]) => `${status}: ${n}`).join(', ')}`);
 console.log(`errors: ${errors.length}`);
-for (const { request, error } of errors.slice(0, 10)) console.log(`  ${error}\n    body ${JSON.stringify(request.body).slice(0, 300)}${request.base64 ? ' (base64)' : ''}`);
+for (const { request, error } of errors.slice(0, 10))
+  console.log(`  ${error}\n    body ${JSON.stringify(request.body).slice(0, 300)}${request.base64 ? ' (base64)' : ''}`);
 if (errors.length) process.exitCode = 1;

@@ -6,7 +6,28 @@
 // line, one JSON object { candles, batch, stream }.
 import { pathToFileURL } from 'node:url';
 import type { Candles } from '../shared/core/backtest/types';
-import { AdxStream, AtrStream, BollingerStream, EmaStream, IchimokuStream, MacdStream, RsiStream, SmaStream, StochasticStream, SuperTrendStream, adx, atr, bollinger, ema, ichimoku, macd, rsi, sma, stochastic, supertrend } from '../shared/core/indicators/index';
+import {
+  AdxStream,
+  AtrStream,
+  BollingerStream,
+  EmaStream,
+  IchimokuStream,
+  MacdStream,
+  RsiStream,
+  SmaStream,
+  StochasticStream,
+  SuperTrendStream,
+  adx,
+  atr,
+  bollinger,
+  ema,
+  ichimoku,
+  macd,
+  rsi,
+  sma,
+  stochastic,
+  supertrend,
+} from '../shared/core/indicators/index';
 import { syntheticCandles } from '../test/fixtures/synthetic-candles';
 import { percentile, round } from './stats';
 
@@ -83,10 +104,14 @@ async function main(): Promise<void> {
   const candles = Number(process.argv[2] ?? 1_000_000);
   const batch = benchIndicators(candles);
   const stream = benchIndicatorStreams(candles);
-  console.log(`indicators over ${candles.toLocaleString('en-US')} synthetic candles, median of ${RUNS} runs (M candles/s)`);
+  console.log(
+    `indicators over ${candles.toLocaleString('en-US')} synthetic candles, median of ${RUNS} runs (M candles/s)`,
+  );
   console.log(`${'indicator'.padEnd(12)} ${'batch'.padStart(8)} ${'stream'.padStart(8)}`);
   for (const name of Object.keys(batch)) {
-    console.log(`${name.padEnd(12)} ${String(round((batch[name] ?? 0) / 1e6, 1)).padStart(8)} ${String(round((stream[name] ?? 0) / 1e6, 1)).padStart(8)}`);
+    console.log(
+      `${name.padEnd(12)} ${String(round((batch[name] ?? 0) / 1e6, 1)).padStart(8)} ${String(round((stream[name] ?? 0) / 1e6, 1)).padStart(8)}`,
+    );
   }
   console.log(JSON.stringify({ candles, batch, stream }));
 }

@@ -20,7 +20,14 @@ const OPEN = 20;
 function dailyCandles(seed: number, market: Float64Array, beta: number): Candles {
   const random = mulberry32(seed);
   const n = market.length;
-  const c = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
   let price = 100 + seed;
   for (let i = 0; i < n; i++) {
     const r = beta * (market[i] as number) + 0.02 * (random() - 0.5);
@@ -36,20 +43,65 @@ function dailyCandles(seed: number, market: Float64Array, beta: number): Candles
   return c;
 }
 
-export function riskEngineCost(decisions = Number(process.env.BENCH_RISK_DECISIONS ?? 5_000)): { p50Ms: number; p99Ms: number; openPositions: number; decisions: number; correlationPairs: number } {
+export function riskEngineCost(decisions = Number(process.env.BENCH_RISK_DECISIONS ?? 5_000)): {
+  p50Ms: number;
+  p99Ms: number;
+  openPositions: number;
+  decisions: number;
+  correlationPairs: number;
+} {
   const random = mulberry32(7);
   const marketMoves = Float64Array.from({ length: 120 }, () => 0.04 * (random() - 0.5));
   const symbols = Array.from({ length: OPEN + 1 }, (_, i) => `S${i}/USDT:USDT`);
-  const stats = new Map<string, MarketStats>(symbols.map((s, i) => [s, computeMarketStats(s, dailyCandles(i + 1, marketMoves, 0.2 + (i % 5) * 0.2), { atrPeriod: 14, shortDays: 7, longDays: 90 })]));
+  const stats = new Map<string, MarketStats>(
+    symbols.map((s, i) => [
+      s,
+      computeMarketStats(s, dailyCandles(i + 1, marketMoves, 0.2 + (i % 5) * 0.2), {
+        atrPeriod: 14,
+        shortDays: 7,
+        longDays: 90,
+      }),
+    ]),
+  );
   // Half long, half short, 4 % of equity each: within every cap, so every check runs to the end.
-  const open: OpenExposure[] = symbols.slice(0, OPEN).map((symbol, i) => ({ symbol, side: i % 2 ? 'short' : 'long', quantity: 4, notional: 400 }));
-  const market: MarketInfo = { symbol: symbols[OPEN] as string, base: 'S', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.01', minAmount: '0.001', minNotional: '5', maxLeverage: 50 };
+  const open: OpenExposure[] = symbols
+    .slice(0, OPEN)
+    .map((symbol, i) => ({ symbol, side: i % 2 ? 'short' : 'long', quantity: 4, notional: 400 }));
+  const market: MarketInfo = {
+    symbol: symbols[OPEN] as string,
+    base: 'S',
+    quote: 'USDT',
+    settle: 'USDT',
+    contractSize: '1',
+    amountStep: '0.001',
+    priceStep: '0.01',
+    minAmount: '0.001',
+    minNotional: '5',
+    maxLeverage: 50,
+  };
   const config = resolveRiskConfig({ limits: { maxOpenPositions: 50, correlation: { threshold: 0.95 } } });
   const trades: TradeRecord[] = [];
   const engine = new RiskEngine();
   const correlations = new CorrelationCache();
-  const inputs = { config, accountMaxLeverage: 20, equity: '10000', market, open, stats: (s: string) => stats.get(s), correlations, now: Date.UTC(2026, 5, 1), state: emptyRiskState('bench'), trades };
-  const request = { symbol: market.symbol, side: 'long' as const, price: (stats.get(market.symbol) as MarketStats).lastClose, leverage: 3, stopPrice: (stats.get(market.symbol) as MarketStats).lastClose * 0.97 };
+  const inputs = {
+    config,
+    accountMaxLeverage: 20,
+    equity: '10000',
+    market,
+    open,
+    stats: (s: string) => stats.get(s),
+    correlations,
+    now: Date.UTC(2026, 5, 1),
+    state: emptyRiskState('bench'),
+    trades,
+  };
+  const request = {
+    symbol: market.symbol,
+    side: 'long' as const,
+    price: (stats.get(market.symbol) as MarketStats).lastClose,
+    leverage: 3,
+    stopPrice: (stats.get(market.symbol) as MarketStats).lastClose * 0.97,
+  };
   // Warm-up: JIT and the correlation cache (a container's first signal pays the 20 correlations once).
   for (let i = 0; i < 500; i++) engine.decideEntry(request, inputs);
   const samples: number[] = [];
@@ -62,7 +114,13 @@ export function riskEngineCost(decisions = Number(process.env.BENCH_RISK_DECISIO
   }
   if (!accepted) throw new Error('the bench portfolio was refused: it would not exercise every check');
   void DEFAULT_RISK_CONFIG;
-  return { p50Ms: round(percentile(samples, 50), 4), p99Ms: round(percentile(samples, 99), 4), openPositions: OPEN, decisions, correlationPairs: correlations.size };
+  return {
+    p50Ms: round(percentile(samples, 50), 4),
+    p99Ms: round(percentile(samples, 99), 4),
+    openPositions: OPEN,
+    decisions,
+    correlationPairs: correlations.size,
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -64,9 +64,18 @@ const ACCOUNTS = 8;
 /** As in bench/spine.ts: hundreds of open/close cycles lose the fees each time; the streak cooldown would stop them. */
 const BENCH_RISK = { switches: { lossStreak: 0 } };
 /** Scheduled jobs held off: the soak measures the signal path. */
-const QUIET_SCHEDULES = { paperTickMs: 60_000, riskCheckMs: 60_000, strategyTimeframes: [], notifications: false, exchange: false } as const;
+const QUIET_SCHEDULES = {
+  paperTickMs: 60_000,
+  riskCheckMs: 60_000,
+  strategyTimeframes: [],
+  notifications: false,
+  exchange: false,
+} as const;
 
-const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,10 +85,20 @@ interface BenchAccount {
 }
 
 async function createAccounts(repos: Repositories, keyFile: string, n: number): Promise<BenchAccount[]> {
-  const create = new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(keyFile), audit: repos.audit, clock: systemClock });
+  const create = new CreateAccount({
+    accounts: repos.accounts,
+    vault: LocalKeyVault.open(keyFile),
+    audit: repos.audit,
+    clock: systemClock,
+  });
   const out: BenchAccount[] = [];
   for (let i = 0; i < n; i++) {
-    const created = await create.execute({ name: `soak-${i}`, exchange: 'paper', balance: 1_000_000, settings: { risk: BENCH_RISK } });
+    const created = await create.execute({
+      name: `soak-${i}`,
+      exchange: 'paper',
+      balance: 1_000_000,
+      settings: { risk: BENCH_RISK },
+    });
     out.push({ accountId: created.account.accountId, token: created.token });
   }
   return out;
@@ -104,10 +123,22 @@ function soakAlerts(accounts: BenchAccount[], n: number, retryShare: number): Al
   for (let i = 0; i < n; i++) {
     const lane = lanes[i % lanes.length] as (typeof lanes)[number];
     const k = Math.floor(i / lanes.length);
-    const alert = { body: JSON.stringify({ token: lane.token, account: lane.accountId, action: k % 2 ? 'close_long' : 'long', symbol: lane.symbol, id: `soak-${i}` }), accountId: lane.accountId, retry: false };
+    const alert = {
+      body: JSON.stringify({
+        token: lane.token,
+        account: lane.accountId,
+        action: k % 2 ? 'close_long' : 'long',
+        symbol: lane.symbol,
+        id: `soak-${i}`,
+      }),
+      accountId: lane.accountId,
+      retry: false,
+    };
     alerts.push(alert);
-    if (every && i % every === every - 1) pendingRetries.push({ at: alerts.length + 5, alert: { ...alert, retry: true } });
-    while (pendingRetries[0] && pendingRetries[0].at <= alerts.length) alerts.push((pendingRetries.shift() as { alert: Alert }).alert);
+    if (every && i % every === every - 1)
+      pendingRetries.push({ at: alerts.length + 5, alert: { ...alert, retry: true } });
+    while (pendingRetries[0] && pendingRetries[0].at <= alerts.length)
+      alerts.push((pendingRetries.shift() as { alert: Alert }).alert);
   }
   for (const r of pendingRetries) alerts.push(r.alert);
   return alerts;
@@ -125,14 +156,31 @@ async function pool(n: number, concurrency: number, work: (i: number) => Promise
 
 async function soak() {
   const n = Number(args.alerts);
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'soak'), inMemory: true, ...QUIET_SCHEDULES, ...(args.loops ? { executorLoops: Number(args.loops) } : {}) });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: join(dir, 'soak'),
+    inMemory: true,
+    ...QUIET_SCHEDULES,
+    ...(args.loops ? { executorLoops: Number(args.loops) } : {}),
+  });
   const sqs = new SQSClient({ region: 'us-east-1', endpoint: stack.discovery.sqsEndpoint });
   const queueDepth = async () => {
-    const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.discovery.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const out = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: stack.discovery.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   };
   try {
-    const repos = buildRepositories(dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }), stack.discovery.stage);
+    const repos = buildRepositories(
+      dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }),
+      stack.discovery.stage,
+    );
     const accounts = await createAccounts(repos, stack.discovery.localKeyFile, ACCOUNTS);
     const alerts = soakAlerts(accounts, n, Number(args.retries));
     const accepted = new Map<string, string>(); // signalId → accountId
@@ -148,7 +196,9 @@ async function soak() {
       void queueDepth()
         .then((depth) => {
           const out = accepted.size - depth;
-          log(`  soak ${((Date.now() - started) / 1000).toFixed(0)} s: sent ${sent}/${alerts.length}, 202 ${accepted.size}, queue ${depth}, executor ${((out - outBefore) / 5).toFixed(1)}/s, load ${load()}`);
+          log(
+            `  soak ${((Date.now() - started) / 1000).toFixed(0)} s: sent ${sent}/${alerts.length}, 202 ${accepted.size}, queue ${depth}, executor ${((out - outBefore) / 5).toFixed(1)}/s, load ${load()}`,
+          );
           outBefore = out;
         })
         .catch(() => undefined);
@@ -166,7 +216,9 @@ async function soak() {
         sent++;
       });
       const sentAt = Date.now();
-      log(`  soak: all ${alerts.length} sent in ${((sentAt - started) / 1000).toFixed(1)} s (${round(alerts.length / ((sentAt - started) / 1000), 1)} req/s); draining the queue`);
+      log(
+        `  soak: all ${alerts.length} sent in ${((sentAt - started) / 1000).toFixed(1)} s (${round(alerts.length / ((sentAt - started) / 1000), 1)} req/s); draining the queue`,
+      );
       // Drained: the queue is empty (nothing waiting, nothing in flight), or nothing moved for 60 s.
       let last = -1;
       let still = Date.now();
@@ -209,8 +261,7 @@ async function soak() {
         rejected++;
         const reason = (r.outcome ?? '').split(/[:\s]/)[0] || 'unknown';
         rejectedBy[reason] = (rejectedBy[reason] ?? 0) + 1;
-      }
-      else {
+      } else {
         lost.push(signalId);
         continue;
       }
@@ -259,8 +310,17 @@ interface LoadResult {
 }
 
 /** `total` POSTs over `concurrency` keep-alive clients (after 20 warm-ups): requests/s and latency. */
-async function hammer(url: string, bodyOf: (i: number) => string, concurrency: number, total: number): Promise<LoadResult> {
-  await pool(20, Math.min(concurrency, 4), async (i) => void (await (await fetch(url, { method: 'POST', body: bodyOf(-1 - i) })).arrayBuffer()));
+async function hammer(
+  url: string,
+  bodyOf: (i: number) => string,
+  concurrency: number,
+  total: number,
+): Promise<LoadResult> {
+  await pool(
+    20,
+    Math.min(concurrency, 4),
+    async (i) => void (await (await fetch(url, { method: 'POST', body: bodyOf(-1 - i) })).arrayBuffer()),
+  );
   const samples: number[] = [];
   let non2xx = 0;
   const t0 = performance.now();
@@ -272,7 +332,12 @@ async function hammer(url: string, bodyOf: (i: number) => string, concurrency: n
     if (res.status < 200 || res.status > 299) non2xx++;
   });
   const wall = (performance.now() - t0) / 1000;
-  return { rps: round(total / wall, 1), p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), non2xx };
+  return {
+    rps: round(total / wall, 1),
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+    non2xx,
+  };
 }
 
 /**
@@ -281,14 +346,23 @@ async function hammer(url: string, bodyOf: (i: number) => string, concurrency: n
  */
 async function startBareServer(sqsEndpoint: string): Promise<{ server: Server; url: string }> {
   const sqs = new SQSClient({ region: 'us-east-1', endpoint: sqsEndpoint });
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-bare.fifo', Attributes: { FifoQueue: 'true' } }));
+  const queue = await sqs.send(
+    new CreateQueueCommand({ QueueName: 'bench-bare.fifo', Attributes: { FifoQueue: 'true' } }),
+  );
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { account: string; symbol: string };
       sqs
-        .send(new SendMessageCommand({ QueueUrl: queue.QueueUrl, MessageBody: JSON.stringify(body), MessageGroupId: `${body.account}#${body.symbol}`, MessageDeduplicationId: randomUUID() }))
+        .send(
+          new SendMessageCommand({
+            QueueUrl: queue.QueueUrl,
+            MessageBody: JSON.stringify(body),
+            MessageGroupId: `${body.account}#${body.symbol}`,
+            MessageDeduplicationId: randomUUID(),
+          }),
+        )
         .then(() => res.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"queued"}'))
         .catch(() => res.writeHead(500).end());
     });
@@ -302,22 +376,40 @@ async function http() {
   const total = Number(args['http-requests']);
   // No executor loops: the bare server's messages are not consumed either, so both sides are
   // measured alone (the soak measures them together).
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'http'), inMemory: true, ...QUIET_SCHEDULES, executorLoops: 0 });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: join(dir, 'http'),
+    inMemory: true,
+    ...QUIET_SCHEDULES,
+    executorLoops: 0,
+  });
   const bare = await startBareServer(stack.discovery.sqsEndpoint);
   try {
-    const repos = buildRepositories(dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }), stack.discovery.stage);
+    const repos = buildRepositories(
+      dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }),
+      stack.discovery.stage,
+    );
     const [account] = await createAccounts(repos, stack.discovery.localKeyFile, 1);
     const { accountId, token } = account as BenchAccount;
     // A new alert id each time: every call is a new signal (202), as in a burst of distinct alerts.
     // close_long on a flat book keeps the executor, which shares this process, to a light touch.
     const run = `${Date.now()}`;
-    const bodyOf = (tag: string) => (i: number) => JSON.stringify({ token, account: accountId, action: 'close_long', symbol: SYMBOLS[Math.abs(i) % SYMBOLS.length], id: `http-${run}-${tag}-${i}` });
+    const bodyOf = (tag: string) => (i: number) =>
+      JSON.stringify({
+        token,
+        account: accountId,
+        action: 'close_long',
+        symbol: SYMBOLS[Math.abs(i) % SYMBOLS.length],
+        id: `http-${run}-${tag}-${i}`,
+      });
     const out: Record<string, { bare: LoadResult; webhook: LoadResult; ratio: number }> = {};
     for (const c of [1, 8]) {
       const b = await hammer(bare.url, bodyOf(`bare${c}`), c, total);
       const w = await hammer(stack.discovery.webhookUrl, bodyOf(`hook${c}`), c, total);
       out[`c${c}`] = { bare: b, webhook: w, ratio: round(w.rps / b.rps, 2) };
-      log(`  concurrency ${c}: bare ${b.rps} req/s p50 ${b.p50} ms | webhook ${w.rps} req/s p50 ${w.p50} ms p99 ${w.p99} ms | ratio ${round(w.rps / b.rps, 2)} | load ${load()}`);
+      log(
+        `  concurrency ${c}: bare ${b.rps} req/s p50 ${b.p50} ms | webhook ${w.rps} req/s p50 ${w.p50} ms p99 ${w.p99} ms | ratio ${round(w.rps / b.rps, 2)} | load ${load()}`,
+      );
     }
     return { ...out, requests: total, load: load() };
   } finally {
@@ -355,7 +447,13 @@ function timed<T extends object>(target: T, label: string, into: Map<string, num
  */
 async function phases() {
   const total = Number(args['http-requests']);
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'phases'), inMemory: true, ...QUIET_SCHEDULES, executorLoops: 0 });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: join(dir, 'phases'),
+    inMemory: true,
+    ...QUIET_SCHEDULES,
+    executorLoops: 0,
+  });
   try {
     const { stage, dynamoEndpoint, sqsEndpoint, queueUrl } = stack.discovery;
     const db = dynamoClient({ stage, region: 'us-east-1', endpoint: dynamoEndpoint });
@@ -364,18 +462,43 @@ async function phases() {
     const { accountId, token } = account as BenchAccount;
     const samples = new Map<string, number[]>();
     const useCase = new AcceptWebhook({
-      accounts: timed(new CachedAccountLookup(new DynamoAccountReader(db, tableName(stage, 'accounts')), 60_000), 'accounts', samples),
+      accounts: timed(
+        new CachedAccountLookup(new DynamoAccountReader(db, tableName(stage, 'accounts')), 60_000),
+        'accounts',
+        samples,
+      ),
       ledger: timed(new DynamoSignalLedger(db, tableName(stage, 'signals')), 'ledger', samples),
-      queue: timed(new SqsSignalQueue(new SQSClient({ region: 'us-east-1', endpoint: sqsEndpoint }), queueUrl), 'queue', samples),
+      queue: timed(
+        new SqsSignalQueue(new SQSClient({ region: 'us-east-1', endpoint: sqsEndpoint }), queueUrl),
+        'queue',
+        samples,
+      ),
       clock: systemClock,
-      limits: { maxBodyBytes: 8192, maxSignalAgeMs: 60_000, maxFutureSkewMs: 10_000, dedupTtlMs: 86_400_000, ipAllowlist: [] },
+      limits: {
+        maxBodyBytes: 8192,
+        maxSignalAgeMs: 60_000,
+        maxFutureSkewMs: 10_000,
+        dedupTtlMs: 86_400_000,
+        ipAllowlist: [],
+      },
     });
     const run = `${Date.now()}`;
-    const bodyOf = (tag: string) => (i: number) => JSON.stringify({ token, account: accountId, action: 'close_long', symbol: SYMBOLS[Math.abs(i) % SYMBOLS.length], id: `phase-${run}-${tag}-${i}` });
+    const bodyOf = (tag: string) => (i: number) =>
+      JSON.stringify({
+        token,
+        account: accountId,
+        action: 'close_long',
+        symbol: SYMBOLS[Math.abs(i) % SYMBOLS.length],
+        id: `phase-${run}-${tag}-${i}`,
+      });
     const out: Record<string, unknown> = {};
     for (const c of [1, 8]) {
       const body = bodyOf(`direct${c}`);
-      await pool(20, Math.min(c, 4), async (i) => void (await useCase.execute({ body: body(-1 - i), sourceIp: '127.0.0.1' })));
+      await pool(
+        20,
+        Math.min(c, 4),
+        async (i) => void (await useCase.execute({ body: body(-1 - i), sourceIp: '127.0.0.1' })),
+      );
       samples.clear();
       const wholeCall: number[] = [];
       const t0 = performance.now();
@@ -386,10 +509,22 @@ async function phases() {
       });
       const directRps = round(total / ((performance.now() - t0) / 1000), 1);
       const http = await hammer(stack.discovery.webhookUrl, bodyOf(`hook${c}`), c, total);
-      const perPhase = Object.fromEntries([...samples].map(([name, ms]) => [name, { mean: round(ms.reduce((s, v) => s + v, 0) / ms.length, 2), p50: round(percentile(ms, 50), 2) }]));
-      const useCaseMs = { mean: round(wholeCall.reduce((s, v) => s + v, 0) / wholeCall.length, 2), p50: round(percentile(wholeCall, 50), 2) };
+      const perPhase = Object.fromEntries(
+        [...samples].map(([name, ms]) => [
+          name,
+          { mean: round(ms.reduce((s, v) => s + v, 0) / ms.length, 2), p50: round(percentile(ms, 50), 2) },
+        ]),
+      );
+      const useCaseMs = {
+        mean: round(wholeCall.reduce((s, v) => s + v, 0) / wholeCall.length, 2),
+        p50: round(percentile(wholeCall, 50), 2),
+      };
       out[`c${c}`] = { directRps, useCaseMs, perPhase, throughGateway: http };
-      log(`  concurrency ${c}: use case ${directRps} req/s, p50 ${useCaseMs.p50} ms [${Object.entries(perPhase).map(([n, v]) => `${n} ${v.p50}`).join(', ')}] | through the gateway ${http.rps} req/s p50 ${http.p50} ms | load ${load()}`);
+      log(
+        `  concurrency ${c}: use case ${directRps} req/s, p50 ${useCaseMs.p50} ms [${Object.entries(perPhase)
+          .map(([n, v]) => `${n} ${v.p50}`)
+          .join(', ')}] | through the gateway ${http.rps} req/s p50 ${http.p50} ms | load ${load()}`,
+      );
     }
     return { ...out, requests: total, load: load() };
   } finally {
@@ -408,7 +543,11 @@ async function freePort(): Promise<number> {
 function startChild(dataDir: string, port: number): ChildProcess {
   const command = args.start ? args.start.split(' ') : [process.execPath, '--import', 'tsx', 'bin/local-stack.ts'];
   const [file, ...rest] = command as [string, ...string[]];
-  const child = spawn(file, rest, { cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'INFO', LOG_LEVEL: 'INFO' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, rest, {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'INFO', LOG_LEVEL: 'INFO' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // The stack logs where its start went ("local stack ready", phases in ms) and what it requeued:
   // those two are shown in short, other log lines and the banner dropped, anything else on stderr (a crash) passed on.
   for (const stream of [child.stdout, child.stderr]) {
@@ -418,8 +557,10 @@ function startChild(dataDir: string, port: number): ChildProcess {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.includes('"local stack ready"')) log(`    ${line.replace(/.*"msSinceProcessStart"/, 'msSinceProcessStart')}`);
-        else if (line.includes('"signals from before the restart"')) log(`    requeued at start: ${(line.match(/"s[0-9a-f]{31}"/g) ?? []).length} signals`);
+        if (line.includes('"local stack ready"'))
+          log(`    ${line.replace(/.*"msSinceProcessStart"/, 'msSinceProcessStart')}`);
+        else if (line.includes('"signals from before the restart"'))
+          log(`    requeued at start: ${(line.match(/"s[0-9a-f]{31}"/g) ?? []).length} signals`);
         else if (stream === child.stderr && !line.startsWith('{') && line.trim()) log(`    child: ${line}`);
       }
     });
@@ -452,10 +593,18 @@ async function restart() {
   let child = startChild(dataDir, port);
   await until(health, performance.now());
   const discovery = readDiscovery(dataDir);
-  const repos = buildRepositories(dynamoClient({ stage: discovery.stage, region: 'us-east-1', endpoint: discovery.dynamoEndpoint }), discovery.stage);
+  const repos = buildRepositories(
+    dynamoClient({ stage: discovery.stage, region: 'us-east-1', endpoint: discovery.dynamoEndpoint }),
+    discovery.stage,
+  );
   const accounts = await createAccounts(repos, discovery.localKeyFile, ACCOUNTS);
   const backlog = soakAlerts(accounts, Number(args.backlog), 0);
-  await pool(backlog.length, 8, async (i) => void (await (await fetch(`${base}/webhook`, { method: 'POST', body: (backlog[i] as Alert).body })).arrayBuffer()));
+  await pool(
+    backlog.length,
+    8,
+    async (i) =>
+      void (await (await fetch(`${base}/webhook`, { method: 'POST', body: (backlog[i] as Alert).body })).arrayBuffer()),
+  );
   await stopChild(child);
   const runs: { healthMs: number; first202Ms: number }[] = [];
   for (let r = 0; r < Number(args['restart-runs']); r++) {
@@ -464,14 +613,44 @@ async function restart() {
     try {
       const healthMs = await until(health, t0);
       const [a] = accounts as [BenchAccount];
-      const first202Ms = await until(async () => (await fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: a.token, account: a.accountId, action: 'close_long', symbol: 'BTCUSDT.P', id: `restart-${r}-${Date.now()}` }) })).status === 202, t0);
+      const first202Ms = await until(
+        async () =>
+          (
+            await fetch(`${base}/webhook`, {
+              method: 'POST',
+              body: JSON.stringify({
+                token: a.token,
+                account: a.accountId,
+                action: 'close_long',
+                symbol: 'BTCUSDT.P',
+                id: `restart-${r}-${Date.now()}`,
+              }),
+            })
+          ).status === 202,
+        t0,
+      );
       runs.push({ healthMs: round(healthMs, 0), first202Ms: round(first202Ms, 0) });
-      log(`  restart ${r + 1}: /health 200 after ${round(healthMs, 0)} ms, first 202 after ${round(first202Ms, 0)} ms (load ${load()})`);
+      log(
+        `  restart ${r + 1}: /health 200 after ${round(healthMs, 0)} ms, first 202 after ${round(first202Ms, 0)} ms (load ${load()})`,
+      );
     } finally {
       await stopChild(child);
     }
   }
-  return { command: args.start ?? 'node --import tsx bin/local-stack.ts', backlogAlerts: backlog.length, runs, healthMsMedian: percentile(runs.map((r) => r.healthMs), 50), first202MsMedian: percentile(runs.map((r) => r.first202Ms), 50), load: load() };
+  return {
+    command: args.start ?? 'node --import tsx bin/local-stack.ts',
+    backlogAlerts: backlog.length,
+    runs,
+    healthMsMedian: percentile(
+      runs.map((r) => r.healthMs),
+      50,
+    ),
+    first202MsMedian: percentile(
+      runs.map((r) => r.first202Ms),
+      50,
+    ),
+    load: load(),
+  };
 }
 
 const result: Record<string, unknown> = { bench: 'soak', node: process.version, loadAtStart: load() };

@@ -43,7 +43,12 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const LIVE_SIGNALS = Number(process.env.BENCH_LIVE_SIGNALS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'tvat-bench-'));
 /** Scheduled jobs held off during the latency runs (paper tick, risk check, strategy runner, notifier). */
-const QUIET_SCHEDULES = { paperTickMs: 60_000, riskCheckMs: 60_000, strategyTimeframes: [], notifications: false } as const;
+const QUIET_SCHEDULES = {
+  paperTickMs: 60_000,
+  riskCheckMs: 60_000,
+  strategyTimeframes: [],
+  notifications: false,
+} as const;
 /**
  * The bench accounts open and close hundreds of times in a row, losing the fees each time: the
  * loss-streak cooldown (3 losses → 60 min) would rightly stop them after the third. It is off for
@@ -53,7 +58,12 @@ const BENCH_RISK = { switches: { lossStreak: 0 } };
 
 async function createPaperAccount(dynamoEndpoint: string, stage: string, keyFile: string) {
   const repos = buildRepositories(dynamoClient({ stage, region: 'us-east-1', endpoint: dynamoEndpoint }), stage);
-  const out = await new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(keyFile), audit: repos.audit, clock: systemClock }).execute({ name: 'bench', exchange: 'paper', balance: 1_000_000, settings: { risk: BENCH_RISK } });
+  const out = await new CreateAccount({
+    accounts: repos.accounts,
+    vault: LocalKeyVault.open(keyFile),
+    audit: repos.audit,
+    clock: systemClock,
+  }).execute({ name: 'bench', exchange: 'paper', balance: 1_000_000, settings: { risk: BENCH_RISK } });
   return { accountId: out.account.accountId, token: out.token, repos };
 }
 
@@ -61,10 +71,18 @@ async function createPaperAccount(dynamoEndpoint: string, stage: string, keyFile
 function coldRequireMs(bundle: BundleReport, env: Record<string, string>): number {
   const samples: number[] = [];
   for (let i = 0; i < COLD_RUNS; i++) {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); process.stdout.write(String(performance.now()-t));`], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const t=performance.now(); await import(${JSON.stringify(pathToFileURL(bundle.file).href)}); process.stdout.write(String(performance.now()-t));`,
+      ],
+      {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      },
+    );
     samples.push(Number(out));
   }
   return percentile(samples, 50);
@@ -75,16 +93,37 @@ async function webhookLatency(bundles: BundleReport[]) {
   try {
     const stage = 'bench';
     await provisionTables(new DynamoDBClient({ region: 'us-east-1', endpoint: standins.dynamoEndpoint }), stage);
-    const { queueUrl } = await provisionQueues(new SQSClient({ region: 'us-east-1', endpoint: standins.sqsEndpoint }), stage, { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 });
+    const { queueUrl } = await provisionQueues(
+      new SQSClient({ region: 'us-east-1', endpoint: standins.sqsEndpoint }),
+      stage,
+      { visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
+    );
     const { accountId, token } = await createPaperAccount(standins.dynamoEndpoint, stage, join(dir, 'bench.key'));
-    Object.assign(process.env, { STAGE: stage, SIGNAL_QUEUE_URL: queueUrl, DYNAMODB_ENDPOINT: standins.dynamoEndpoint, SQS_ENDPOINT: standins.sqsEndpoint });
+    Object.assign(process.env, {
+      STAGE: stage,
+      SIGNAL_QUEUE_URL: queueUrl,
+      DYNAMODB_ENDPOINT: standins.dynamoEndpoint,
+      SQS_ENDPOINT: standins.sqsEndpoint,
+    });
     // The deployed artefact itself: the minified bundle, loaded in this process.
     const webhookBundle = bundles.find((b) => b.name === 'webhook') as BundleReport;
-    const { handler } = (await import(pathToFileURL(webhookBundle.file).href)) as { handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode: number }> };
+    const { handler } = (await import(pathToFileURL(webhookBundle.file).href)) as {
+      handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode: number }>;
+    };
     const samples: number[] = [];
     for (let i = 0; i < WEBHOOK_CALLS + 20; i++) {
-      const body = JSON.stringify({ token, account: accountId, action: i % 2 ? 'close_long' : 'long', symbol: 'BTCUSDT.P', id: `bench-${i}` });
-      const event = { body, isBase64Encoded: false, requestContext: { http: { sourceIp: '127.0.0.1' } } } as unknown as APIGatewayProxyEventV2;
+      const body = JSON.stringify({
+        token,
+        account: accountId,
+        action: i % 2 ? 'close_long' : 'long',
+        symbol: 'BTCUSDT.P',
+        id: `bench-${i}`,
+      });
+      const event = {
+        body,
+        isBase64Encoded: false,
+        requestContext: { http: { sourceIp: '127.0.0.1' } },
+      } as unknown as APIGatewayProxyEventV2;
       const t = performance.now();
       const res = await handler(event, { awsRequestId: String(i) } as Context);
       const ms = performance.now() - t;
@@ -103,20 +142,34 @@ async function endToEnd() {
   // would share this event loop and time themselves into the figure.
   const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'stack'), inMemory: true, ...QUIET_SCHEDULES });
   try {
-    const { accountId, token, repos } = await createPaperAccount(stack.discovery.dynamoEndpoint, stack.discovery.stage, stack.discovery.localKeyFile);
+    const { accountId, token, repos } = await createPaperAccount(
+      stack.discovery.dynamoEndpoint,
+      stack.discovery.stage,
+      stack.discovery.localKeyFile,
+    );
     const samples: number[] = [];
     for (let i = 0; i < E2E_SIGNALS + 10; i++) {
       const before = (await repos.orders.listByAccount(accountId, 1000)).length;
       const start = Date.now();
       const t = performance.now();
-      const res = await fetch(stack.discovery.webhookUrl, { method: 'POST', body: JSON.stringify({ token, account: accountId, action: i % 2 ? 'close_long' : 'long', symbol: 'ETHUSDT.P', id: `e2e-${i}` }) });
+      const res = await fetch(stack.discovery.webhookUrl, {
+        method: 'POST',
+        body: JSON.stringify({
+          token,
+          account: accountId,
+          action: i % 2 ? 'close_long' : 'long',
+          symbol: 'ETHUSDT.P',
+          id: `e2e-${i}`,
+        }),
+      });
       if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
       // Wait for the fill to be recorded; its own timestamp ends the measurement.
       let filledAt: number | undefined;
       while (filledAt === undefined) {
         if (performance.now() - t > 10_000) throw new Error('no fill within 10 s');
         const orders = await repos.orders.listByAccount(accountId, 1000);
-        const order = orders.length > before ? orders.find((o) => o.status === 'filled' && o.createdAt >= start) : undefined;
+        const order =
+          orders.length > before ? orders.find((o) => o.status === 'filled' && o.createdAt >= start) : undefined;
         if (order) filledAt = order.updatedAt;
         else await new Promise((r) => setTimeout(r, 2));
       }
@@ -135,11 +188,27 @@ async function endToEnd() {
  * executor made on the way (position, balance, price, book, leverage).
  */
 async function liveOverhead() {
-  const fake = await startFakeBinance({ accounts: [{ apiKey: 'bench-key', secret: 'bench-secret', usdt: 10_000_000 }] });
-  const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'live'), inMemory: true, ...QUIET_SCHEDULES, exchange: { url: fake.url } });
+  const fake = await startFakeBinance({
+    accounts: [{ apiKey: 'bench-key', secret: 'bench-secret', usdt: 10_000_000 }],
+  });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: join(dir, 'live'),
+    inMemory: true,
+    ...QUIET_SCHEDULES,
+    exchange: { url: fake.url },
+  });
   try {
-    const repos = buildRepositories(dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }), stack.discovery.stage);
-    const created = await new CreateAccount({ accounts: repos.accounts, vault: LocalKeyVault.open(stack.discovery.localKeyFile), audit: repos.audit, clock: systemClock }).execute({
+    const repos = buildRepositories(
+      dynamoClient({ stage: stack.discovery.stage, region: 'us-east-1', endpoint: stack.discovery.dynamoEndpoint }),
+      stack.discovery.stage,
+    );
+    const created = await new CreateAccount({
+      accounts: repos.accounts,
+      vault: LocalKeyVault.open(stack.discovery.localKeyFile),
+      audit: repos.audit,
+      clock: systemClock,
+    }).execute({
       name: 'bench-live',
       exchange: 'binanceusdm',
       credentials: { apiKey: 'bench-key', secret: 'bench-secret' },
@@ -150,7 +219,17 @@ async function liveOverhead() {
     for (let i = 0; i < LIVE_SIGNALS + 10; i++) {
       const action = i % 2 ? 'close_long' : 'long';
       const t0 = Date.now();
-      const res = await fetch(stack.discovery.webhookUrl, { method: 'POST', body: JSON.stringify({ token: created.token, account: created.account.accountId, action, symbol: 'BTCUSDT.P', size: '0.01', id: `live-${i}` }) });
+      const res = await fetch(stack.discovery.webhookUrl, {
+        method: 'POST',
+        body: JSON.stringify({
+          token: created.token,
+          account: created.account.accountId,
+          action,
+          symbol: 'BTCUSDT.P',
+          size: '0.01',
+          id: `live-${i}`,
+        }),
+      });
       if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
       const { signalId } = (await res.json()) as { signalId: string };
       const clientOrderId = clientOrderIdFor(signalId, action === 'long' ? 'open' : 'close');
@@ -173,9 +252,16 @@ async function liveOverhead() {
         total.push(sentAt - t0);
         overhead.push(sentAt - t0 - exchangeMs);
       }
-      if (i % 20 === 0 || i === LIVE_SIGNALS + 9) progress('live signal → order sent (fake Binance)', i + 1, LIVE_SIGNALS + 10);
+      if (i % 20 === 0 || i === LIVE_SIGNALS + 9)
+        progress('live signal → order sent (fake Binance)', i + 1, LIVE_SIGNALS + 10);
     }
-    return { overheadP50: round(percentile(overhead, 50)), overheadP95: round(percentile(overhead, 95)), totalP50: round(percentile(total, 50)), totalP95: round(percentile(total, 95)), n: overhead.length };
+    return {
+      overheadP50: round(percentile(overhead, 50)),
+      overheadP95: round(percentile(overhead, 95)),
+      totalP50: round(percentile(total, 50)),
+      totalP95: round(percentile(total, 95)),
+      n: overhead.length,
+    };
   } finally {
     await stack.stop();
     await fake.close();
@@ -184,18 +270,28 @@ async function liveOverhead() {
 
 process.stderr.write('building bundles…\n');
 const bundles = await buildFunctions(join(dir, 'dist'));
-const coldEnv = { STAGE: 'bench', SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/x.fifo', KEY_VAULT: 'local', LOCAL_KEY_FILE: join(dir, 'cold.key'), AWS_REGION: 'us-east-1' };
+const coldEnv = {
+  STAGE: 'bench',
+  SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/x.fifo',
+  KEY_VAULT: 'local',
+  LOCAL_KEY_FILE: join(dir, 'cold.key'),
+  AWS_REGION: 'us-east-1',
+};
 const functions: Record<string, { bundleKB: number; coldRequireMs: number }> = {};
 for (const b of bundles) {
   functions[b.name] = { bundleKB: round(b.bytes / 1024, 1), coldRequireMs: round(coldRequireMs(b, coldEnv), 1) };
-  process.stderr.write(`  ${b.name}: ${functions[b.name]?.bundleKB} KB, cold require ${functions[b.name]?.coldRequireMs} ms (median of ${COLD_RUNS})\n`);
+  process.stderr.write(
+    `  ${b.name}: ${functions[b.name]?.bundleKB} KB, cold require ${functions[b.name]?.coldRequireMs} ms (median of ${COLD_RUNS})\n`,
+  );
 }
 const webhook = await webhookLatency(bundles);
 const e2e = await endToEnd();
 const live = await liveOverhead();
 process.stderr.write('risk engine per signal…\n');
 const riskEngine = riskEngineCost();
-process.stderr.write(`  p50 ${riskEngine.p50Ms} ms, p99 ${riskEngine.p99Ms} ms (${riskEngine.openPositions} open positions, ${riskEngine.decisions} decisions)\n`);
+process.stderr.write(
+  `  p50 ${riskEngine.p50Ms} ms, p99 ${riskEngine.p99Ms} ms (${riskEngine.openPositions} open positions, ${riskEngine.decisions} decisions)\n`,
+);
 const result = {
   bench: 'spine',
   node: process.version,

@@ -22,7 +22,11 @@ interface FileTime {
 
 function fileTimes(json: JestJson): FileTime[] {
   return json.testResults
-    .map((r) => ({ file: path.relative(process.cwd(), r.name), seconds: (r.endTime - r.startTime) / 1000, tests: r.assertionResults.length }))
+    .map((r) => ({
+      file: path.relative(process.cwd(), r.name),
+      seconds: (r.endTime - r.startTime) / 1000,
+      tests: r.assertionResults.length,
+    }))
     .sort((a, b) => b.seconds - a.seconds);
 }
 
@@ -45,7 +49,8 @@ function main(argv: string[]): void {
   const before = fileTimes(first!);
   console.log(summary(files[0]!, first!, before));
   if (!second) {
-    for (const t of before.slice(0, count)) console.log(`${t.seconds.toFixed(2).padStart(7)} s ${String(t.tests).padStart(4)} tests  ${t.file}`);
+    for (const t of before.slice(0, count))
+      console.log(`${t.seconds.toFixed(2).padStart(7)} s ${String(t.tests).padStart(4)} tests  ${t.file}`);
     return;
   }
   const after = fileTimes(second);
@@ -54,7 +59,9 @@ function main(argv: string[]): void {
   console.log('before     after  file');
   for (const t of before.slice(0, count)) {
     const then = afterOf.get(t.file);
-    console.log(`${t.seconds.toFixed(2).padStart(6)} s ${then === undefined ? '      —' : `${then.toFixed(2).padStart(6)} s`}  ${t.file}`);
+    console.log(
+      `${t.seconds.toFixed(2).padStart(6)} s ${then === undefined ? '      —' : `${then.toFixed(2).padStart(6)} s`}  ${t.file}`,
+    );
   }
 }
 

@@ -111,13 +111,18 @@ export async function buildCli(options: BuildCliOptions = {}): Promise<CliBuild>
   const outputs = result.metafile.outputs;
   const entry = join(outdir, 'cli.mjs');
   const entryKey = Object.keys(outputs).find((file) => resolve(root, file) === entry) ?? '';
-  const startFiles = [entryKey, ...(outputs[entryKey]?.imports ?? []).filter((i) => i.kind === 'import-statement').map((i) => i.path)];
+  const startFiles = [
+    entryKey,
+    ...(outputs[entryKey]?.imports ?? []).filter((i) => i.kind === 'import-statement').map((i) => i.path),
+  ];
   const bytesOf = (file: string) => outputs[file]?.bytes ?? 0;
   return {
     manifest,
     entry,
     startBytes: [...new Set(startFiles)].reduce((sum, file) => sum + bytesOf(file), 0),
-    totalBytes: Object.keys(outputs).filter((file) => file.endsWith('.mjs')).reduce((sum, file) => sum + bytesOf(file), 0),
+    totalBytes: Object.keys(outputs)
+      .filter((file) => file.endsWith('.mjs'))
+      .reduce((sum, file) => sum + bytesOf(file), 0),
     ms: Date.now() - started,
   };
 }

@@ -5,13 +5,29 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { ESBUILD_SETTINGS, FUNCTION_FILES } from '../infra/constructs/bundling';
 
-export const FUNCTION_NAMES = ['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner', 'notifier', 'report', 'telegram-bot', 'alarm-relay'] as const;
+export const FUNCTION_NAMES = [
+  'webhook',
+  'executor',
+  'paper-tick',
+  'risk-check',
+  'strategy-runner',
+  'notifier',
+  'report',
+  'telegram-bot',
+  'alarm-relay',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /**
  * The signal path and the trading jobs: what `buildFunctions` builds unless told otherwise (the
  * bench cold-imports each with one trading environment; the notification functions need theirs).
  */
-export const TRADING_FUNCTIONS: readonly FunctionName[] = ['webhook', 'executor', 'paper-tick', 'risk-check', 'strategy-runner'];
+export const TRADING_FUNCTIONS: readonly FunctionName[] = [
+  'webhook',
+  'executor',
+  'paper-tick',
+  'risk-check',
+  'strategy-runner',
+];
 
 export interface BundleReport {
   name: FunctionName;
@@ -22,7 +38,10 @@ export interface BundleReport {
   filesBytes: number;
 }
 
-export async function buildFunctions(outDir = 'dist/functions', names: readonly FunctionName[] = TRADING_FUNCTIONS): Promise<BundleReport[]> {
+export async function buildFunctions(
+  outDir = 'dist/functions',
+  names: readonly FunctionName[] = TRADING_FUNCTIONS,
+): Promise<BundleReport[]> {
   const reports: BundleReport[] = [];
   for (const name of names) {
     const outfile = resolve(join(outDir, name, 'index.mjs'));

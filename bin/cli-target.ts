@@ -48,7 +48,10 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
       repos: buildRepositories(dynamoClient({ stage, region }), stage),
       vault: new KmsKeyVault(new KMSClient({ region }), credentialsKeyAlias(stage)),
       signalQueue: async () => {
-        const [{ GetQueueUrlCommand, SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
+        const [{ GetQueueUrlCommand, SQSClient }, { SqsSignalQueue }] = await Promise.all([
+          import('@aws-sdk/client-sqs'),
+          import('../shared/adapters/sqs/signal-queue'),
+        ]);
         const sqs = new SQSClient({ region });
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: signalQueueName(stage) }));
         if (!QueueUrl) throw new CliError(`no queue ${signalQueueName(stage)} in ${region}`);
@@ -57,7 +60,9 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
       egressIp: async () => {
         const { GetParameterCommand, ParameterNotFound, SSMClient } = await import('@aws-sdk/client-ssm');
         try {
-          const out = await new SSMClient({ region }).send(new GetParameterCommand({ Name: egressIpParameterName(stage) }));
+          const out = await new SSMClient({ region }).send(
+            new GetParameterCommand({ Name: egressIpParameterName(stage) }),
+          );
           return out.Parameter?.Value || undefined;
         } catch (error) {
           if (error instanceof ParameterNotFound) return undefined; // the stage runs without static egress
@@ -72,14 +77,23 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   return {
     stage: discovery.stage,
-    repos: buildRepositories(dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint }), discovery.stage),
+    repos: buildRepositories(
+      dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint }),
+      discovery.stage,
+    ),
     vault: LocalKeyVault.open(discovery.localKeyFile),
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
     ...(discovery.replayMsPerCandle ? { replayMsPerCandle: discovery.replayMsPerCandle } : {}),
     signalQueue: async () => {
-      const [{ SQSClient }, { SqsSignalQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../shared/adapters/sqs/signal-queue')]);
-      return new SqsSignalQueue(new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }), discovery.queueUrl);
+      const [{ SQSClient }, { SqsSignalQueue }] = await Promise.all([
+        import('@aws-sdk/client-sqs'),
+        import('../shared/adapters/sqs/signal-queue'),
+      ]);
+      return new SqsSignalQueue(
+        new SQSClient({ region: discovery.region, endpoint: discovery.sqsEndpoint }),
+        discovery.queueUrl,
+      );
     },
     // Locally the fake exchange takes any address.
     egressIp: async () => undefined,
@@ -92,7 +106,8 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
  */
 export function localDiscovery(env: NodeJS.ProcessEnv): DiscoveryRecord {
   const port = env.PORT === undefined || env.PORT === '' ? undefined : Number(env.PORT);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535)) throw new CliError(`PORT must be a port number from 1 to 65535, not "${env.PORT}"`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65_535))
+    throw new CliError(`PORT must be a port number from 1 to 65535, not "${env.PORT}"`);
   try {
     return readDiscovery(env.DATA_DIR || DEFAULT_DATA_DIR, port === undefined ? {} : { port });
   } catch (error) {

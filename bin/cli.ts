@@ -26,7 +26,9 @@ program
   .showHelpAfterError();
 
 const withCommon = (cmd: Command) =>
-  cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
+  cmd
+    .option('--json', 'print machine-readable JSON')
+    .option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
 
 function print(opts: GlobalOptions, data: unknown, human: () => string): void {
   console.log(opts.json ? JSON.stringify(data, null, 2) : human());
@@ -46,87 +48,202 @@ withCommon(
     .option('--size-percent <n>', 'default position margin as percent of equity', '10')
     .option('--taker-fee <rate>', 'paper only: taker fee as a fraction (0.0005 = 0.05 %)', '0.0005')
     .option('--slippage-bps <bps>', 'paper only: adverse slippage on market fills, basis points', '2')
-    .option('--require-time', 'refuse webhook alerts without "time" (replay protection; default: on in prod, off in dev and locally)')
+    .option(
+      '--require-time',
+      'refuse webhook alerts without "time" (replay protection; default: on in prod, off in dev and locally)',
+    )
     .option('--no-require-time', 'accept webhook alerts without "time" even in prod')
     .addHelpText('after', `\nLive exchanges' keys (never as arguments): ${KEY_WAYS}.`),
-).action(async (o: GlobalOptions & { exchange: ExchangeId; name: string; balance: string; testnet: boolean; maxLeverage: string; sizePercent: string; takerFee: string; slippageBps: string; requireTime?: boolean }) => {
-  const target = await resolveTarget(o.stage);
-  // Asked only once the target is known, so a missing stack is said before anyone types a key.
-  const credentials = o.exchange === 'paper' ? undefined : await readExchangeKeys(o.exchange, { env: process.env, stdin: process.stdin, prompts: process.stderr });
-  // Live keys are checked against the exchange (balance read, permissions, one-way mode) before storage.
-  // ccxt loads only when a live account is added: every other command starts ≈0.3 s faster.
-  const keyChecker = credentials
-    ? new (await import('../shared/adapters/exchange/key-check')).CcxtKeyChecker({ clock: systemClock, ...(target.exchangeApiUrl ? { apiUrl: target.exchangeApiUrl } : {}) })
-    : undefined;
-  const useCase = new CreateAccount({ accounts: target.repos.accounts, vault: target.vault, audit: target.repos.audit, clock: systemClock, ...(keyChecker ? { keyChecker } : {}) });
-  const { account: view, token, keyCheck } = await useCase.execute({
-    name: o.name,
-    exchange: o.exchange,
-    testnet: o.testnet,
-    balance: Number(o.balance),
-    ...(credentials ? { credentials } : {}),
-    settings: {
-      maxLeverage: Number(o.maxLeverage),
-      defaultSizePercent: Number(o.sizePercent),
-      ...(o.requireTime !== undefined ? { requireTime: o.requireTime } : {}),
-      ...(o.exchange === 'paper' ? { paper: { ...DEFAULT_PAPER_SETTINGS, takerFeeRate: Number(o.takerFee), slippageBps: Number(o.slippageBps) } } : {}),
+).action(
+  async (
+    o: GlobalOptions & {
+      exchange: ExchangeId;
+      name: string;
+      balance: string;
+      testnet: boolean;
+      maxLeverage: string;
+      sizePercent: string;
+      takerFee: string;
+      slippageBps: string;
+      requireTime?: boolean;
     },
-  });
-  const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
-  // With static egress the exchange sees one address: the key should allow only that one.
-  const egressIp = credentials ? await target.egressIp() : undefined;
-  const example = { token, account: view.accountId, action: 'long', symbol: '{{ticker}}', id: '{{strategy.order.id}}-{{timenow}}', time: '{{timenow}}', price: '{{close}}' };
-  print(o, { id: view.accountId, token, account: view, webhookUrl, exampleMessage: example, ...(keyCheck ? { keyCheck } : {}), ...(egressIp ? { egressIp } : {}) }, () =>
-    [
-      `account ${view.accountId} (${view.name}, ${view.exchange}${view.testnet ? ' testnet' : ''}) created`,
-      ...(keyCheck ? [`keys checked: balance ${keyCheck.balance.equity} ${keyCheck.balance.currency}; stored encrypted`, ...keyCheck.warnings.map((w) => `warning: ${w}`)] : []),
-      ...(egressIp ? [`exchange key IP restriction: allow ${egressIp} (this stage's fixed egress IP)`] : []),
-      `webhook token (shown once, store it now): ${token}`,
-      `webhook URL: ${webhookUrl}`,
-      `TradingView alert message:`,
-      JSON.stringify(example),
-    ].join('\n'),
-  );
-});
-
-withCommon(account.command('rotate-token').description('replace the webhook token; prints the new one once').requiredOption('--account <id>')).action(
-  async (o: GlobalOptions & { account: string }) => {
+  ) => {
     const target = await resolveTarget(o.stage);
-    const { accountId, token } = await new RotateWebhookToken({ accounts: target.repos.accounts, audit: target.repos.audit, clock: systemClock }).execute(o.account);
-    print(o, { id: accountId, token }, () => `new webhook token for ${accountId} (shown once; update your TradingView alerts): ${token}\nthe previous token no longer works (deployed webhooks may accept it for up to 30 s from their cache)`);
+    // Asked only once the target is known, so a missing stack is said before anyone types a key.
+    const credentials =
+      o.exchange === 'paper'
+        ? undefined
+        : await readExchangeKeys(o.exchange, { env: process.env, stdin: process.stdin, prompts: process.stderr });
+    // Live keys are checked against the exchange (balance read, permissions, one-way mode) before storage.
+    // ccxt loads only when a live account is added: every other command starts ≈0.3 s faster.
+    const keyChecker = credentials
+      ? new (await import('../shared/adapters/exchange/key-check')).CcxtKeyChecker({
+          clock: systemClock,
+          ...(target.exchangeApiUrl ? { apiUrl: target.exchangeApiUrl } : {}),
+        })
+      : undefined;
+    const useCase = new CreateAccount({
+      accounts: target.repos.accounts,
+      vault: target.vault,
+      audit: target.repos.audit,
+      clock: systemClock,
+      ...(keyChecker ? { keyChecker } : {}),
+    });
+    const {
+      account: view,
+      token,
+      keyCheck,
+    } = await useCase.execute({
+      name: o.name,
+      exchange: o.exchange,
+      testnet: o.testnet,
+      balance: Number(o.balance),
+      ...(credentials ? { credentials } : {}),
+      settings: {
+        maxLeverage: Number(o.maxLeverage),
+        defaultSizePercent: Number(o.sizePercent),
+        ...(o.requireTime !== undefined ? { requireTime: o.requireTime } : {}),
+        ...(o.exchange === 'paper'
+          ? {
+              paper: {
+                ...DEFAULT_PAPER_SETTINGS,
+                takerFeeRate: Number(o.takerFee),
+                slippageBps: Number(o.slippageBps),
+              },
+            }
+          : {}),
+      },
+    });
+    const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
+    // With static egress the exchange sees one address: the key should allow only that one.
+    const egressIp = credentials ? await target.egressIp() : undefined;
+    const example = {
+      token,
+      account: view.accountId,
+      action: 'long',
+      symbol: '{{ticker}}',
+      id: '{{strategy.order.id}}-{{timenow}}',
+      time: '{{timenow}}',
+      price: '{{close}}',
+    };
+    print(
+      o,
+      {
+        id: view.accountId,
+        token,
+        account: view,
+        webhookUrl,
+        exampleMessage: example,
+        ...(keyCheck ? { keyCheck } : {}),
+        ...(egressIp ? { egressIp } : {}),
+      },
+      () =>
+        [
+          `account ${view.accountId} (${view.name}, ${view.exchange}${view.testnet ? ' testnet' : ''}) created`,
+          ...(keyCheck
+            ? [
+                `keys checked: balance ${keyCheck.balance.equity} ${keyCheck.balance.currency}; stored encrypted`,
+                ...keyCheck.warnings.map((w) => `warning: ${w}`),
+              ]
+            : []),
+          ...(egressIp ? [`exchange key IP restriction: allow ${egressIp} (this stage's fixed egress IP)`] : []),
+          `webhook token (shown once, store it now): ${token}`,
+          `webhook URL: ${webhookUrl}`,
+          `TradingView alert message:`,
+          JSON.stringify(example),
+        ].join('\n'),
+    );
   },
 );
+
+withCommon(
+  account
+    .command('rotate-token')
+    .description('replace the webhook token; prints the new one once')
+    .requiredOption('--account <id>'),
+).action(async (o: GlobalOptions & { account: string }) => {
+  const target = await resolveTarget(o.stage);
+  const { accountId, token } = await new RotateWebhookToken({
+    accounts: target.repos.accounts,
+    audit: target.repos.audit,
+    clock: systemClock,
+  }).execute(o.account);
+  print(
+    o,
+    { id: accountId, token },
+    () =>
+      `new webhook token for ${accountId} (shown once; update your TradingView alerts): ${token}\nthe previous token no longer works (deployed webhooks may accept it for up to 30 s from their cache)`,
+  );
+});
 
 withCommon(account.command('list').description('list accounts')).action(async (o: GlobalOptions) => {
   const target = await resolveTarget(o.stage);
   const accounts = await queries(target).list();
   print(o, accounts, () =>
-    accounts.length ? accounts.map((a) => `${a.accountId}  ${a.name}  ${a.exchange}${a.testnet ? ' (testnet)' : ''}  ${a.status}`).join('\n') : 'no accounts',
+    accounts.length
+      ? accounts
+          .map((a) => `${a.accountId}  ${a.name}  ${a.exchange}${a.testnet ? ' (testnet)' : ''}  ${a.status}`)
+          .join('\n')
+      : 'no accounts',
   );
 });
 
 /** A read-only listing of one account: fetch the rows, print JSON or one line per row. */
-function accountListing<T>(name: string, description: string, load: (q: AccountQueries, accountId: string, limit: number) => Promise<T[]>, line: (row: T) => string, empty: string): void {
-  withCommon(program.command(name).description(description).requiredOption('--account <id>').option('--limit <n>', 'how many', '50')).action(
-    async (o: GlobalOptions & { account: string; limit: string }) => {
-      const rows = await load(queries(await resolveTarget(o.stage)), o.account, Number(o.limit));
-      print(o, rows, () => (rows.length ? rows.map(line).join('\n') : empty));
-    },
-  );
+function accountListing<T>(
+  name: string,
+  description: string,
+  load: (q: AccountQueries, accountId: string, limit: number) => Promise<T[]>,
+  line: (row: T) => string,
+  empty: string,
+): void {
+  withCommon(
+    program
+      .command(name)
+      .description(description)
+      .requiredOption('--account <id>')
+      .option('--limit <n>', 'how many', '50'),
+  ).action(async (o: GlobalOptions & { account: string; limit: string }) => {
+    const rows = await load(queries(await resolveTarget(o.stage)), o.account, Number(o.limit));
+    print(o, rows, () => (rows.length ? rows.map(line).join('\n') : empty));
+  });
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-accountListing('positions', 'open positions of an account', (q, id) => q.openPositions(id), (p) =>
-  `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfits?.length ? `  TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : ''}`, 'no open positions');
+accountListing(
+  'positions',
+  'open positions of an account',
+  (q, id) => q.openPositions(id),
+  (p) =>
+    `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfits?.length ? `  TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : ''}`,
+  'no open positions',
+);
 
-accountListing('orders', 'orders of an account, newest first', (q, id, limit) => q.orders(id, limit), (r) =>
-  `${iso(r.createdAt)}  ${r.clientOrderId}  ${r.leg}  ${r.type} ${r.side} ${r.amount} ${r.symbol}  ${r.status}${r.averagePrice ? ` @ ${r.averagePrice}` : ''}`, 'no orders');
+accountListing(
+  'orders',
+  'orders of an account, newest first',
+  (q, id, limit) => q.orders(id, limit),
+  (r) =>
+    `${iso(r.createdAt)}  ${r.clientOrderId}  ${r.leg}  ${r.type} ${r.side} ${r.amount} ${r.symbol}  ${r.status}${r.averagePrice ? ` @ ${r.averagePrice}` : ''}`,
+  'no orders',
+);
 
-accountListing('trades', 'trades of an account, newest first', (q, id, limit) => q.trades(id, limit), (t) =>
-  `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`, 'no trades');
+accountListing(
+  'trades',
+  'trades of an account, newest first',
+  (q, id, limit) => q.trades(id, limit),
+  (t) =>
+    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`,
+  'no trades',
+);
 
-accountListing('events', 'audit trail of an account, newest first', (q, id, limit) => q.events(id, limit), (e) => `${iso(e.at)}  ${e.type}  ${e.message}`, 'no events');
+accountListing(
+  'events',
+  'audit trail of an account, newest first',
+  (q, id, limit) => q.events(id, limit),
+  (e) => `${iso(e.at)}  ${e.type}  ${e.message}`,
+  'no events',
+);
 
 registerAccountControlCommands(account);
 registerRiskCommands(program);
@@ -152,7 +269,10 @@ try {
 } catch (error) {
   // Known input problems get their message; anything else only its class, since an SDK error
   // could quote a request that carried credentials.
-  const message = error instanceof CliError || error instanceof AccountInputError || error instanceof RiskSettingError ? error.message : `failed: ${error instanceof Error ? error.name : 'error'}`;
+  const message =
+    error instanceof CliError || error instanceof AccountInputError || error instanceof RiskSettingError
+      ? error.message
+      : `failed: ${error instanceof Error ? error.name : 'error'}`;
   console.error(`error: ${message}`);
   process.exit(1);
 }

@@ -14,7 +14,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 
 const fake = await startFakeBinance({
   port,
-  accounts: [{ apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key', secret: process.env.FAKE_BINANCE_SECRET ?? 'local-secret' }],
+  accounts: [
+    {
+      apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key',
+      secret: process.env.FAKE_BINANCE_SECRET ?? 'local-secret',
+    },
+  ],
 });
 console.log(JSON.stringify({ url: fake.url }));
 

@@ -17,7 +17,14 @@ function freshEntry(dist, entryFile) {
   } catch {
     return undefined;
   }
-  if (manifest?.version !== 1 || typeof manifest.dir !== 'string' || !/^[a-z0-9-]+$/.test(manifest.dir) || !Array.isArray(manifest.inputs) || typeof manifest.builtAt !== 'number') return undefined;
+  if (
+    manifest?.version !== 1 ||
+    typeof manifest.dir !== 'string' ||
+    !/^[a-z0-9-]+$/.test(manifest.dir) ||
+    !Array.isArray(manifest.inputs) ||
+    typeof manifest.builtAt !== 'number'
+  )
+    return undefined;
   for (const input of manifest.inputs) {
     try {
       if (statSync(join(root, input)).mtimeMs > manifest.builtAt) return undefined;
@@ -39,7 +46,8 @@ export async function launchBundle(bundle) {
   const dist = join(root, bundle.dist);
   let entry = freshEntry(dist, bundle.entryFile);
   if (!entry) {
-    if (bundle.announce) process.stderr.write(`(the ${bundle.label} bundle is missing or out of date: building it once…)\n`);
+    if (bundle.announce)
+      process.stderr.write(`(the ${bundle.label} bundle is missing or out of date: building it once…)\n`);
     try {
       const { tsImport } = await import('tsx/esm/api');
       entry = (await bundle.build(await tsImport(bundle.builder.href, import.meta.url))).entry;

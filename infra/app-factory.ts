@@ -57,7 +57,8 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const telegramUserIds = options.telegramUserIds ?? contextList(app, 'telegramUserIds');
   const notifyEmail = options.notifyEmail ?? (app.node.tryGetContext('notifyEmail') as string | undefined);
   const discord = options.discord ?? contextFlag(app, 'discord');
-  const keyAuditTrailLogGroup = options.keyAuditTrailLogGroup ?? (app.node.tryGetContext('keyAuditTrailLogGroup') as string | undefined);
+  const keyAuditTrailLogGroup =
+    options.keyAuditTrailLogGroup ?? (app.node.tryGetContext('keyAuditTrailLogGroup') as string | undefined);
   // `-c staticEgress=true` takes the cheaper kind (docs/SECURITY.md)
   const egress: unknown = options.staticEgress ?? app.node.tryGetContext('staticEgress');
   const staticEgress = egress === true || egress === 'true' ? 'nat-instance' : (egress as string | undefined);
@@ -127,7 +128,10 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
   });
 
   if (config.alarmEmail === PLACEHOLDER_ALARM_EMAIL) {
-    Annotations.of(stateful).addWarningV2('tvat:placeholder-alarm-email', `alarm e-mail is the placeholder ${PLACEHOLDER_ALARM_EMAIL}: deploy with -c alarmEmail=you@example.org`);
+    Annotations.of(stateful).addWarningV2(
+      'tvat:placeholder-alarm-email',
+      `alarm e-mail is the placeholder ${PLACEHOLDER_ALARM_EMAIL}: deploy with -c alarmEmail=you@example.org`,
+    );
   }
 
   Tags.of(app).add('app', APP_PREFIX);

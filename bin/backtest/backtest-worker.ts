@@ -16,7 +16,9 @@ port.on('message', (task: WorkerRequest) => {
   let reply: WorkerReply;
   try {
     const config = task.cash === undefined ? setup.config : { ...setup.config, cash: task.cash };
-    const result = task.range ? backtestRange(candles, strategy, task.params, config, task.range) : runBacktest(candles, strategy, task.params, config);
+    const result = task.range
+      ? backtestRange(candles, strategy, task.params, config, task.range)
+      : runBacktest(candles, strategy, task.params, config);
     reply = { id: task.id, metrics: result.metrics, ...(task.withTrades ? { trades: result.trades } : {}) };
   } catch (error) {
     reply = { id: task.id, error: error instanceof Error ? error.message : String(error) };

@@ -35,7 +35,8 @@ export function isInputError(error: unknown): error is Error {
   );
 }
 
-export const SIZE_HELP = 'position size: 100% = percent of equity as margin, 500 = quote amount as margin, 0.5c = base units (contracts), 1%risk = percent of equity lost at the stop-loss';
+export const SIZE_HELP =
+  'position size: 100% = percent of equity as margin, 500 = quote amount as margin, 0.5c = base units (contracts), 1%risk = percent of equity lost at the stop-loss';
 
 export interface DataOptions {
   data?: string;
@@ -76,7 +77,10 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addDataOptions(cmd: Command): Command {
   return cmd
-    .option('--data <file>', 'candles: CSV (time,open,high,low,close[,volume]) or JSON arrays [time,o,h,l,c,v] (a download cache file works)')
+    .option(
+      '--data <file>',
+      'candles: CSV (time,open,high,low,close[,volume]) or JSON arrays [time,o,h,l,c,v] (a download cache file works)',
+    )
     .option('--exchange <id>', 'with --symbol and --timeframe: read the download cache instead of --data')
     .option('--symbol <symbol>', 'ccxt symbol of the cache, e.g. BTC/USDT:USDT')
     .option('--timeframe <tf>', 'timeframe of the cache, e.g. 1h')
@@ -86,7 +90,9 @@ export function addDataOptions(cmd: Command): Command {
 }
 
 export function addStrategyOptions(cmd: Command, paramHelp = 'strategy parameter name=value (repeatable)'): Command {
-  return cmd.requiredOption('--strategy <id>', 'strategy id (see the list in --help of backtest)').option('--param <name=value>', paramHelp, collect, [] as string[]);
+  return cmd
+    .requiredOption('--strategy <id>', 'strategy id (see the list in --help of backtest)')
+    .option('--param <name=value>', paramHelp, collect, [] as string[]);
 }
 
 export function addConfigOptions(cmd: Command): Command {
@@ -99,18 +105,31 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--lot <step>', 'lot step in base units: amounts are rounded down to it', '0.001')
     .option('--leverage <x>', 'leverage', '1')
     .option('--long-only', 'never open shorts (short signals only close longs)')
-    .addOption(new Option('--fill <when>', 'fill signals at the next candle open or at the signal candle close').choices(['next-open', 'close']).default('next-open'))
-    .option('--funding <file>', 'funding rates JSON ([time, rate] rows or ccxt history) charged while a position is open')
+    .addOption(
+      new Option('--fill <when>', 'fill signals at the next candle open or at the signal candle close')
+        .choices(['next-open', 'close'])
+        .default('next-open'),
+    )
+    .option(
+      '--funding <file>',
+      'funding rates JSON ([time, rate] rows or ccxt history) charged while a position is open',
+    )
     .option('--trailing <pct>', 'trailing stop distance, percent')
     .option('--mmr <rate>', 'maintenance margin rate for liquidation', '0.004');
 }
 
 export function addOutputOptions(cmd: Command): Command {
-  return cmd.option('--json', 'print one JSON object on stdout').option('--progress', 'show progress on stderr even when it is not a terminal');
+  return cmd
+    .option('--json', 'print one JSON object on stdout')
+    .option('--progress', 'show progress on stderr even when it is not a terminal');
 }
 
 /** A number from an option, in bounds, or an error naming the option. */
-export function numberOption(name: string, text: string, bounds: { min?: number; above?: number; max?: number; integer?: boolean } = {}): number {
+export function numberOption(
+  name: string,
+  text: string,
+  bounds: { min?: number; above?: number; max?: number; integer?: boolean } = {},
+): number {
   const value = text.trim() === '' ? Number.NaN : Number(text);
   const fail = (why: string): never => {
     throw new BacktestInputError(`${name} "${text}": ${why}`);
@@ -128,7 +147,10 @@ export function parseSize(text: string): SizingMode {
   const t = text.trim().toLowerCase();
   const match = /^(\d+(?:\.\d+)?)(%risk|%|c|q)?$/.exec(t);
   const value = match ? Number(match[1]) : Number.NaN;
-  if (!match || !(value > 0)) throw new BacktestInputError(`--size "${text}": use 100% (percent of equity as margin), 500 (quote amount), 0.5c (base units) or 1%risk`);
+  if (!match || !(value > 0))
+    throw new BacktestInputError(
+      `--size "${text}": use 100% (percent of equity as margin), 500 (quote amount), 0.5c (base units) or 1%risk`,
+    );
   switch (match[2]) {
     case '%':
       return { kind: 'percent', value };
@@ -143,7 +165,8 @@ export function parseSize(text: string): SizingMode {
 
 export function timeOption(name: string, text: string): number {
   const ms = epochMsFromText(text);
-  if (Number.isNaN(ms)) throw new BacktestInputError(`${name} "${text}": not a date (use 2024-01-31, 2024-01-31T12:00Z or epoch ms)`);
+  if (Number.isNaN(ms))
+    throw new BacktestInputError(`${name} "${text}": not a date (use 2024-01-31, 2024-01-31T12:00Z or epoch ms)`);
   return ms;
 }
 
@@ -186,10 +209,15 @@ export async function loadData(o: DataOptions): Promise<LoadedData> {
     ({ symbol, timeframe } = guessMarket(file));
   } else if (o.exchange && o.symbol && o.timeframe) {
     file = candleCachePath(o.cache ?? DEFAULT_CACHE_DIR, o.exchange, o.symbol, o.timeframe);
-    if (!existsSync(file)) throw new BacktestInputError(`no cached candles at ${file}: run download with the same --exchange, --symbol and --timeframe first`);
+    if (!existsSync(file))
+      throw new BacktestInputError(
+        `no cached candles at ${file}: run download with the same --exchange, --symbol and --timeframe first`,
+      );
     [symbol, timeframe] = [o.symbol, o.timeframe];
   } else {
-    throw new BacktestInputError('--data: give a candle file, or --exchange, --symbol and --timeframe of a downloaded cache');
+    throw new BacktestInputError(
+      '--data: give a candle file, or --exchange, --symbol and --timeframe of a downloaded cache',
+    );
   }
   if (!existsSync(file)) throw new BacktestInputError(`--data ${file}: no such file`);
   let candles = await loadCandlesFile(file);
@@ -202,7 +230,10 @@ export async function loadData(o: DataOptions): Promise<LoadedData> {
     while (end < candles.time.length && candles.time[end]! < to) end++;
     candles = sliceCandles(candles, start, end);
   }
-  if (candles.time.length < 2) throw new BacktestInputError(`--data ${file}: ${candles.time.length} candle(s) in the chosen period; a backtest needs at least 2`);
+  if (candles.time.length < 2)
+    throw new BacktestInputError(
+      `--data ${file}: ${candles.time.length} candle(s) in the chosen period; a backtest needs at least 2`,
+    );
   return { candles, source: file, ...(symbol ? { symbol } : {}), ...(timeframe ? { timeframe } : {}) };
 }
 
@@ -228,5 +259,9 @@ export function configForOutput(config: BacktestConfig): Record<string, unknown>
 
 export function periodOf(candles: Candles): { from: string; to: string; candles: number } {
   const n = candles.time.length;
-  return { from: new Date(candles.time[0]!).toISOString(), to: new Date(candles.time[n - 1]!).toISOString(), candles: n };
+  return {
+    from: new Date(candles.time[0]!).toISOString(),
+    to: new Date(candles.time[n - 1]!).toISOString(),
+    candles: n,
+  };
 }

@@ -5,7 +5,22 @@
 import type { BacktestResult, BacktestTrade, Candles, ExitReason, Metrics } from '../../shared/core/backtest/types';
 import { describeParams } from '../../shared/core/backtest/param-space';
 import { describeConfig, fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
-import { axes, decimalsFor, escapeXml, formatNumber, legend, linePath, linearScale, minMaxIndices, niceStep, niceTicks, round1, timeTicks, type Frame, type Scale } from './svg-chart';
+import {
+  axes,
+  decimalsFor,
+  escapeXml,
+  formatNumber,
+  legend,
+  linePath,
+  linearScale,
+  minMaxIndices,
+  niceStep,
+  niceTicks,
+  round1,
+  timeTicks,
+  type Frame,
+  type Scale,
+} from './svg-chart';
 
 export interface ReportTable {
   heading: string;
@@ -74,7 +89,14 @@ ${body}
 const FRAME_LEFT = 84;
 const FRAME_RIGHT = 24;
 
-const frame = (height: number): Frame => ({ width: WIDTH, height, left: FRAME_LEFT, right: FRAME_RIGHT, top: 34, bottom: 30 });
+const frame = (height: number): Frame => ({
+  width: WIDTH,
+  height,
+  left: FRAME_LEFT,
+  right: FRAME_RIGHT,
+  top: 34,
+  bottom: 30,
+});
 
 function svg(f: Frame, content: string, label: string): string {
   return `<svg viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${escapeXml(label)}">${content}</svg>`;
@@ -82,7 +104,9 @@ function svg(f: Frame, content: string, label: string): string {
 
 function valueTicks(min: number, max: number, count: number): { ticks: number[]; format: (v: number) => string } {
   const ticks = niceTicks(min, max, count);
-  const decimals = decimalsFor(ticks.length > 1 ? ticks[1]! - ticks[0]! : niceStep(Math.abs(max - min) || Math.abs(max) || 1));
+  const decimals = decimalsFor(
+    ticks.length > 1 ? ticks[1]! - ticks[0]! : niceStep(Math.abs(max - min) || Math.abs(max) || 1),
+  );
   return { ticks, format: (v) => formatNumber(v, decimals) };
 }
 
@@ -103,17 +127,30 @@ function priceChart(candles: Candles, trades: readonly BacktestTrade[], x: Scale
   }
   const y = linearScale(paddedDomain(lo, hi), [f.height - f.bottom, f.top]);
   const { ticks, format } = valueTicks(y.domain[0], y.domain[1], 7);
-  const parts = [axes(f, x, y, { xTicks: timeTicks(x.domain[0], x.domain[1], 9), yTicks: ticks, yFormat: format, yTitle: `price (${quote})`, xTitle: 'time (UTC)' })];
+  const parts = [
+    axes(f, x, y, {
+      xTicks: timeTicks(x.domain[0], x.domain[1], 9),
+      yTicks: ticks,
+      yFormat: format,
+      yTitle: `price (${quote})`,
+      xTitle: 'time (UTC)',
+    }),
+  ];
   parts.push(n <= CANDLESTICK_LIMIT ? candlesticks(candles, x, y) : priceEnvelope(candles, x, y));
   // Markers sit at the middle of their candle, where its candlestick is drawn.
   const half = (x.range[1] - x.range[0]) / Math.max(1, n) / 2;
   const at = (ms: number) => x(ms) + half;
   const marked = trades.slice(0, MAX_MARKED_TRADES);
   const connect = marked.length <= CONNECTED_TRADES;
-  const marks = connect ? marked.map((t) => tradeMarks(t, at, y)).join('') : compactMarks(marked, at, y, markerScale(marked.length));
+  const marks = connect
+    ? marked.map((t) => tradeMarks(t, at, y)).join('')
+    : compactMarks(marked, at, y, markerScale(marked.length));
   parts.push(`<g class="trades">${marks}</g>`);
   parts.push(legend(f, priceLegend(marked, connect)));
-  const note = trades.length > MAX_MARKED_TRADES ? `<p class="note">Markers show the first ${MAX_MARKED_TRADES} of ${trades.length} trades.</p>` : '';
+  const note =
+    trades.length > MAX_MARKED_TRADES
+      ? `<p class="note">Markers show the first ${MAX_MARKED_TRADES} of ${trades.length} trades.</p>`
+      : '';
   return svg(f, parts.join(''), 'price with trade entries and exits') + note;
 }
 
@@ -156,7 +193,11 @@ function priceEnvelope(c: Candles, x: Scale, y: Scale): string {
     lower.push(`${px} ${round1(y(lo))}`);
   }
   const band = `<path class="band" d="M${upper.join('L')}L${lower.reverse().join('L')}Z"/>`;
-  const line = `<path class="close" d="${linePath(minMaxIndices(c.close, BUCKETS), (i) => x(c.time[i]!), (i) => y(c.close[i]!))}"/>`;
+  const line = `<path class="close" d="${linePath(
+    minMaxIndices(c.close, BUCKETS),
+    (i) => x(c.time[i]!),
+    (i) => y(c.close[i]!),
+  )}"/>`;
   return band + line;
 }
 
@@ -218,7 +259,8 @@ function markerScale(count: number): number {
 /** Many trades: one path per marker kind, no tooltips, so thousands of markers stay small. */
 function compactMarks(trades: readonly BacktestTrade[], x: (ms: number) => number, y: Scale, k: number): string {
   const paths = new Map<MarkerKind, string>();
-  const add = (kind: MarkerKind, px: number, py: number) => paths.set(kind, (paths.get(kind) ?? '') + markerPath(kind, px, py, k));
+  const add = (kind: MarkerKind, px: number, py: number) =>
+    paths.set(kind, (paths.get(kind) ?? '') + markerPath(kind, px, py, k));
   for (const t of trades) {
     add(t.side === 'long' ? 'e-long' : 'e-short', x(t.entryTime), y(t.entryPrice));
     add(EXIT_MARKER[t.exitReason], x(t.exitTime), y(t.exitPrice));
@@ -228,7 +270,12 @@ function compactMarks(trades: readonly BacktestTrade[], x: (ms: number) => numbe
 
 /** Few trades: full-size markers joined by a line coloured by the outcome, with a tooltip. */
 function tradeMarks(t: BacktestTrade, x: (ms: number) => number, y: Scale): string {
-  const [ex, ey, xx, xy] = [round1(x(t.entryTime)), round1(y(t.entryPrice)), round1(x(t.exitTime)), round1(y(t.exitPrice))];
+  const [ex, ey, xx, xy] = [
+    round1(x(t.entryTime)),
+    round1(y(t.entryPrice)),
+    round1(x(t.exitTime)),
+    round1(y(t.exitPrice)),
+  ];
   const tip = `${t.side} ${fmtTime(t.entryTime)} @ ${fmtPrice(t.entryPrice)} → ${fmtTime(t.exitTime)} @ ${fmtPrice(t.exitPrice)}, exit on ${EXIT_LABEL[t.exitReason]}, P&L ${fmt(t.pnl)} (${fmt(t.returnPct)}%)`;
   const hold = `<line class="${t.pnl >= 0 ? 'hold-win' : 'hold-loss'}" x1="${ex}" y1="${ey}" x2="${xx}" y2="${xy}"/>`;
   return `<g><title>${escapeXml(tip)}</title>${hold}${marker(t.side === 'long' ? 'e-long' : 'e-short', ex, ey)}${marker(EXIT_MARKER[t.exitReason], xx, xy)}</g>`;
@@ -274,13 +321,33 @@ function equityChart(c: Candles, result: BacktestResult, x: Scale, quote: string
   return svg(
     f,
     [
-      axes(f, x, y, { xTicks: timeTicks(x.domain[0], x.domain[1], 9), yTicks: ticks, yFormat: format, yTitle: `equity (${quote})`, xTitle: 'time (UTC)' }),
+      axes(f, x, y, {
+        xTicks: timeTicks(x.domain[0], x.domain[1], 9),
+        yTicks: ticks,
+        yFormat: format,
+        yTitle: `equity (${quote})`,
+        xTitle: 'time (UTC)',
+      }),
       `<line class="ref" x1="${f.left}" x2="${f.width - f.right}" y1="${cashY}" y2="${cashY}"/>`,
-      `<path class="hold" d="${linePath(minMaxIndices(holdValues, BUCKETS), (i) => x(c.time[i]!), (i) => y(holdValues[i]!))}"/>`,
-      `<path class="equity" d="${linePath(minMaxIndices(eq.subarray(0, n), BUCKETS), (i) => x(c.time[i]!), (i) => y(eq[i]!))}"/>`,
+      `<path class="hold" d="${linePath(
+        minMaxIndices(holdValues, BUCKETS),
+        (i) => x(c.time[i]!),
+        (i) => y(holdValues[i]!),
+      )}"/>`,
+      `<path class="equity" d="${linePath(
+        minMaxIndices(eq.subarray(0, n), BUCKETS),
+        (i) => x(c.time[i]!),
+        (i) => y(eq[i]!),
+      )}"/>`,
       legend(f, [
-        { label: `strategy equity (final ${fmt(result.metrics.finalEquity)} ${quote})`, swatch: '<line class="equity" x1="0" x2="14" y1="0" y2="0"/>' },
-        { label: `buy & hold (${fmt(result.metrics.buyHoldReturnPct)}%)`, swatch: '<line class="hold" x1="0" x2="14" y1="0" y2="0"/>' },
+        {
+          label: `strategy equity (final ${fmt(result.metrics.finalEquity)} ${quote})`,
+          swatch: '<line class="equity" x1="0" x2="14" y1="0" y2="0"/>',
+        },
+        {
+          label: `buy & hold (${fmt(result.metrics.buyHoldReturnPct)}%)`,
+          swatch: '<line class="hold" x1="0" x2="14" y1="0" y2="0"/>',
+        },
         { label: `starting cash ${fmt(cash)}`, swatch: '<line class="ref" x1="0" x2="14" y1="0" y2="0"/>' },
       ]),
     ].join(''),
@@ -306,17 +373,34 @@ function drawdownChart(c: Candles, result: BacktestResult, x: Scale): string {
   const { ticks, format } = valueTicks(y.domain[0], 0, 5);
   const indices = minMaxIndices(dd, BUCKETS);
   const zero = round1(y(0));
-  const line = linePath(indices, (i) => x(c.time[i]!), (i) => y(dd[i]!));
+  const line = linePath(
+    indices,
+    (i) => x(c.time[i]!),
+    (i) => y(dd[i]!),
+  );
   const area = `M${round1(x(c.time[indices[0]!]!))} ${zero}${line.replace(/^M/, 'L')}L${round1(x(c.time[indices[indices.length - 1]!]!))} ${zero}Z`;
   const [wx, wy] = [round1(x(c.time[worstAt]!)), round1(y(worst))];
   const labelAnchor = wx > f.width - 200 ? 'end' : 'start';
   return svg(
     f,
     [
-      axes(f, x, y, { xTicks: timeTicks(x.domain[0], x.domain[1], 9), yTicks: ticks, yFormat: (v) => `${format(v)}%`, yTitle: 'drawdown (%)', xTitle: 'time (UTC)' }),
+      axes(f, x, y, {
+        xTicks: timeTicks(x.domain[0], x.domain[1], 9),
+        yTicks: ticks,
+        yFormat: (v) => `${format(v)}%`,
+        yTitle: 'drawdown (%)',
+        xTitle: 'time (UTC)',
+      }),
       `<path class="dd-area" d="${area}"/><path class="dd-line" d="${line}"/>`,
-      worst < 0 ? `<circle class="dd-max" cx="${wx}" cy="${wy}" r="3.5"/><text class="dd-label" x="${labelAnchor === 'end' ? wx - 8 : wx + 8}" y="${wy + 4}" text-anchor="${labelAnchor}">max ${fmt(worst)}% at ${fmtTime(c.time[worstAt]!)}</text>` : '',
-      legend(f, [{ label: 'equity below its running peak', swatch: '<rect class="dd-area" x="0" y="-5" width="14" height="10"/>' }]),
+      worst < 0
+        ? `<circle class="dd-max" cx="${wx}" cy="${wy}" r="3.5"/><text class="dd-label" x="${labelAnchor === 'end' ? wx - 8 : wx + 8}" y="${wy + 4}" text-anchor="${labelAnchor}">max ${fmt(worst)}% at ${fmtTime(c.time[worstAt]!)}</text>`
+        : '',
+      legend(f, [
+        {
+          label: 'equity below its running peak',
+          swatch: '<rect class="dd-area" x="0" y="-5" width="14" height="10"/>',
+        },
+      ]),
     ].join(''),
     'drawdown (underwater) curve',
   );
@@ -369,7 +453,10 @@ function metricsSection(m: Metrics, quote: string): string {
     ],
   ];
   const tables = groups
-    .map(([heading, rows]) => `<table class="metrics"><caption>${heading}</caption>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`)
+    .map(
+      ([heading, rows]) =>
+        `<table class="metrics"><caption>${heading}</caption>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`,
+    )
     .join('');
   return `<section><h2>Metrics</h2><div class="metric-grid">${tables}</div></section>`;
 }
@@ -381,28 +468,46 @@ function tableSection(t: ReportTable): string {
 }
 
 function tradeList(trades: readonly BacktestTrade[], quote: string): string {
-  const rows = trades.slice(0, MAX_LISTED_TRADES).map((t, i) => [
-    String(i + 1),
-    t.side,
-    fmtTime(t.entryTime),
-    fmtPrice(t.entryPrice),
-    fmtTime(t.exitTime),
-    fmtPrice(t.exitPrice),
-    fmt(t.quantity, 4),
-    fmt(t.pnl),
-    fmt(t.returnPct),
-    fmt(t.fees),
-    fmt(t.funding),
-    EXIT_LABEL[t.exitReason],
-    String(t.barsHeld),
-  ]);
+  const rows = trades
+    .slice(0, MAX_LISTED_TRADES)
+    .map((t, i) => [
+      String(i + 1),
+      t.side,
+      fmtTime(t.entryTime),
+      fmtPrice(t.entryPrice),
+      fmtTime(t.exitTime),
+      fmtPrice(t.exitPrice),
+      fmt(t.quantity, 4),
+      fmt(t.pnl),
+      fmt(t.returnPct),
+      fmt(t.fees),
+      fmt(t.funding),
+      EXIT_LABEL[t.exitReason],
+      String(t.barsHeld),
+    ]);
   const table = tableSection({
     heading: `Trades (${trades.length})`,
-    columns: ['#', 'side', 'entry (UTC)', 'entry price', 'exit (UTC)', 'exit price', 'qty (base)', `P&L (${quote})`, 'return % of margin', `fees (${quote})`, `funding (${quote})`, 'exit on', 'candles'],
+    columns: [
+      '#',
+      'side',
+      'entry (UTC)',
+      'entry price',
+      'exit (UTC)',
+      'exit price',
+      'qty (base)',
+      `P&L (${quote})`,
+      'return % of margin',
+      `fees (${quote})`,
+      `funding (${quote})`,
+      'exit on',
+      'candles',
+    ],
     rows,
   });
   const colored = table.replace(/<tr><td>(\d+)<\/td><td>(long|short)<\/td>/g, '<tr><td>$1</td><td class="$2">$2</td>');
-  return trades.length > MAX_LISTED_TRADES ? colored + `<p class="note">The first ${MAX_LISTED_TRADES} of ${trades.length} trades are listed.</p>` : colored;
+  return trades.length > MAX_LISTED_TRADES
+    ? colored + `<p class="note">The first ${MAX_LISTED_TRADES} of ${trades.length} trades are listed.</p>`
+    : colored;
 }
 
 function lastCloseTime(time: Float64Array): number {

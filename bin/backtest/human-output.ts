@@ -20,7 +20,8 @@ export function tradeLines(trades: readonly BacktestTrade[]): string[] {
 }
 
 export function monteCarloLines(r: MonteCarloReport): string[] {
-  const row = (name: string, p: Percentiles) => `${name.padEnd(16)} ${[p.p5, p.p25, p.p50, p.p75, p.p95].map((v) => fmt(v).padStart(10)).join('')}`;
+  const row = (name: string, p: Percentiles) =>
+    `${name.padEnd(16)} ${[p.p5, p.p25, p.p50, p.p75, p.p95].map((v) => fmt(v).padStart(10)).join('')}`;
   return [
     `${r.runs} ${r.mode} runs over ${r.trades} trades (seed ${r.seed}, ${r.compound ? 'compounded' : 'additive'})`,
     `${''.padEnd(16)} ${['p5', 'p25', 'p50', 'p75', 'p95'].map((h) => h.padStart(10)).join('')}`,

@@ -3,7 +3,12 @@
 import { rankByObjective, objectiveScore, type Objective } from '../../shared/core/backtest/objective';
 import { backtestRange } from '../../shared/core/backtest/range-backtest';
 import type { BacktestConfig, Candles, Metrics } from '../../shared/core/backtest/types';
-import { combineOutOfSample, runWalkForward, type WalkForwardRun, type WalkForwardWindow } from '../../shared/core/backtest/walk-forward';
+import {
+  combineOutOfSample,
+  runWalkForward,
+  type WalkForwardRun,
+  type WalkForwardWindow,
+} from '../../shared/core/backtest/walk-forward';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
 import { BacktestPool, poolSize, runGrid, type ProgressCallback } from './worker-pool';
 
@@ -28,18 +33,50 @@ export async function optimise(
   config: BacktestConfig,
   options: { objective: Objective; workers?: number; onProgress?: ProgressCallback },
 ): Promise<OptimisationOutcome> {
-  const results = await runGrid(candles, strategyId, paramSets, config, { ...(options.workers ? { workers: options.workers } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const results = await runGrid(candles, strategyId, paramSets, config, {
+    ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const ok = results.filter((r): r is typeof r & { metrics: Metrics } => r.metrics !== undefined);
-  const failed = results.filter((r) => r.metrics === undefined).map((r) => ({ params: r.params, error: r.error ?? 'no result' }));
-  const ranked = rankByObjective(ok, options.objective).map((r, i) => ({ rank: i + 1, params: r.params, score: objectiveScore(r.metrics, options.objective), metrics: r.metrics }));
+  const failed = results
+    .filter((r) => r.metrics === undefined)
+    .map((r) => ({ params: r.params, error: r.error ?? 'no result' }));
+  const ranked = rankByObjective(ok, options.objective).map((r, i) => ({
+    rank: i + 1,
+    params: r.params,
+    score: objectiveScore(r.metrics, options.objective),
+    metrics: r.metrics,
+  }));
   return { evaluated: results.length, failed, ranked };
 }
 
 /** The metrics a failed in-sample run counts as: no trade, so it is never chosen. */
 const NO_TRADES: Metrics = {
-  trades: 0, finalEquity: 0, returnPct: 0, cagrPct: 0, annualReturnPct: 0, annualVolatilityPct: 0, sharpe: 0, sortino: 0, calmar: 0,
-  maxDrawdownPct: 0, maxDrawdownDurationMs: 0, avgDrawdownPct: 0, winRatePct: 0, profitFactor: 0, expectancy: 0, avgWin: 0, avgLoss: 0,
-  bestTradePct: 0, worstTradePct: 0, exposurePct: 0, sqn: 0, kelly: 0, buyHoldReturnPct: 0, totalFees: 0, totalFunding: 0,
+  trades: 0,
+  finalEquity: 0,
+  returnPct: 0,
+  cagrPct: 0,
+  annualReturnPct: 0,
+  annualVolatilityPct: 0,
+  sharpe: 0,
+  sortino: 0,
+  calmar: 0,
+  maxDrawdownPct: 0,
+  maxDrawdownDurationMs: 0,
+  avgDrawdownPct: 0,
+  winRatePct: 0,
+  profitFactor: 0,
+  expectancy: 0,
+  avgWin: 0,
+  avgLoss: 0,
+  bestTradePct: 0,
+  worstTradePct: 0,
+  exposurePct: 0,
+  sqn: 0,
+  kelly: 0,
+  buyHoldReturnPct: 0,
+  totalFees: 0,
+  totalFunding: 0,
 };
 
 /**
@@ -54,7 +91,9 @@ export async function walkForward(
   config: BacktestConfig,
   options: { objective: Objective; workers?: number; onProgress?: ProgressCallback },
 ): Promise<{ run: WalkForwardRun; combined: ReturnType<typeof combineOutOfSample> }> {
-  const pool = BacktestPool.start(candles, def.id, config, { workers: Math.max(1, Math.min(poolSize(options.workers), paramSets.length)) });
+  const pool = BacktestPool.start(candles, def.id, config, {
+    workers: Math.max(1, Math.min(poolSize(options.workers), paramSets.length)),
+  });
   const total = windows.length * paramSets.length;
   let before = 0;
   try {

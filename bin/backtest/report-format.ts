@@ -6,7 +6,9 @@ export function fmt(v: number, decimals = 2): string {
   if (Number.isNaN(v)) return '—';
   if (v === Infinity) return '∞';
   if (v === -Infinity) return '−∞';
-  return v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).replace(/^-/, '−');
+  return v
+    .toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+    .replace(/^-/, '−');
 }
 
 /** Enough significant digits for a price of any size (0.00001234 or 64,123.5). */

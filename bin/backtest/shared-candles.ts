@@ -13,7 +13,9 @@ export interface SharedCandles {
 export function shareCandles(candles: Candles): SharedCandles {
   const length = candles.time.length;
   const buffer = new SharedArrayBuffer(COLUMNS.length * length * Float64Array.BYTES_PER_ELEMENT);
-  COLUMNS.forEach((column, c) => new Float64Array(buffer, c * length * Float64Array.BYTES_PER_ELEMENT, length).set(candles[column]));
+  COLUMNS.forEach((column, c) =>
+    new Float64Array(buffer, c * length * Float64Array.BYTES_PER_ELEMENT, length).set(candles[column]),
+  );
   return { buffer, length };
 }
 

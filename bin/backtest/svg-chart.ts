@@ -128,7 +128,8 @@ export function timeTicks(start: number, end: number, maxTicks: number): TimeTic
     const d = new Date(start);
     const atMonthStart = start === Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
     // Months counted from year 0, so quarters and years fall on January, April, …
-    let month = Math.ceil((d.getUTCFullYear() * 12 + d.getUTCMonth() + (atMonthStart ? 0 : 1)) / step.months) * step.months;
+    let month =
+      Math.ceil((d.getUTCFullYear() * 12 + d.getUTCMonth() + (atMonthStart ? 0 : 1)) / step.months) * step.months;
     for (let t = monthStart(month); t <= end; month += step.months, t = monthStart(month)) ticks.push(t);
   } else {
     // Weeks start on Monday (1970-01-05 was one); other steps align on the epoch, which is midnight UTC.
@@ -156,7 +157,12 @@ export function escapeXml(text: string): string {
 }
 
 /** Gridlines and labels of both axes, and the axis titles. */
-export function axes(frame: Frame, x: Scale, y: Scale, options: { xTicks: TimeTick[]; yTicks: number[]; yFormat: (v: number) => string; yTitle: string; xTitle?: string }): string {
+export function axes(
+  frame: Frame,
+  x: Scale,
+  y: Scale,
+  options: { xTicks: TimeTick[]; yTicks: number[]; yFormat: (v: number) => string; yTitle: string; xTitle?: string },
+): string {
   const { left, right, top, bottom, width, height } = frame;
   const plotRight = width - right;
   const plotBottom = height - bottom;
@@ -164,16 +170,25 @@ export function axes(frame: Frame, x: Scale, y: Scale, options: { xTicks: TimeTi
   for (const v of options.yTicks) {
     const py = round1(y(v));
     parts.push(`<line class="grid" x1="${left}" x2="${plotRight}" y1="${py}" y2="${py}"/>`);
-    parts.push(`<text class="tick" x="${left - 6}" y="${py + 4}" text-anchor="end">${escapeXml(options.yFormat(v))}</text>`);
+    parts.push(
+      `<text class="tick" x="${left - 6}" y="${py + 4}" text-anchor="end">${escapeXml(options.yFormat(v))}</text>`,
+    );
   }
   for (const tick of options.xTicks) {
     const px = round1(x(tick.time));
     parts.push(`<line class="grid" x1="${px}" x2="${px}" y1="${top}" y2="${plotBottom}"/>`);
-    parts.push(`<text class="tick" x="${px}" y="${plotBottom + 16}" text-anchor="middle">${escapeXml(tick.label)}</text>`);
+    parts.push(
+      `<text class="tick" x="${px}" y="${plotBottom + 16}" text-anchor="middle">${escapeXml(tick.label)}</text>`,
+    );
   }
   parts.push(`<rect class="plot" x="${left}" y="${top}" width="${plotRight - left}" height="${plotBottom - top}"/>`);
-  parts.push(`<text class="axis-title" transform="translate(14 ${round1((top + plotBottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yTitle)}</text>`);
-  if (options.xTitle) parts.push(`<text class="axis-title" x="${plotRight}" y="${height - 4}" text-anchor="end">${escapeXml(options.xTitle)}</text>`);
+  parts.push(
+    `<text class="axis-title" transform="translate(14 ${round1((top + plotBottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yTitle)}</text>`,
+  );
+  if (options.xTitle)
+    parts.push(
+      `<text class="axis-title" x="${plotRight}" y="${height - 4}" text-anchor="end">${escapeXml(options.xTitle)}</text>`,
+    );
   return parts.join('');
 }
 

@@ -44,7 +44,10 @@ export type ProgressCallback = (done: number, total: number) => void;
 
 // Under tsx and jest the worker is the TypeScript file beside this one; in the CLI bundle
 // (bin/build-cli.ts) it is the backtest-worker.mjs entry, built beside the chunk holding this code.
-const WORKER_FILE = new URL(import.meta.url.endsWith('.mjs') ? './backtest-worker.mjs' : './backtest-worker.ts', import.meta.url);
+const WORKER_FILE = new URL(
+  import.meta.url.endsWith('.mjs') ? './backtest-worker.mjs' : './backtest-worker.ts',
+  import.meta.url,
+);
 
 /**
  * Workers do not inherit `--import tsx`'s loader on Node 20 (a .ts worker fails with
@@ -66,7 +69,8 @@ export class BacktestPool {
   private constructor(private readonly workers: Worker[]) {
     this.idle.push(...workers);
     // A worker that dies between runs fails the next run instead of crashing the process.
-    for (const worker of workers) worker.on('error', (error) => (this.failure ??= new Error(`backtest worker failed: ${error.message}`)));
+    for (const worker of workers)
+      worker.on('error', (error) => (this.failure ??= new Error(`backtest worker failed: ${error.message}`)));
   }
 
   static start(candles: Candles, strategyId: string, config: BacktestConfig, options: PoolOptions = {}): BacktestPool {
@@ -88,7 +92,10 @@ export class BacktestPool {
     return new Promise((resolve, reject) => {
       let next = 0;
       let done = 0;
-      const listeners = new Map<Worker, { message: (r: WorkerReply) => void; error: (e: Error) => void; exit: (code: number) => void }>();
+      const listeners = new Map<
+        Worker,
+        { message: (r: WorkerReply) => void; error: (e: Error) => void; exit: (code: number) => void }
+      >();
       const finish = (error?: Error) => {
         for (const [worker, l] of listeners) {
           worker.off('message', l.message).off('error', l.error).off('exit', l.exit);
@@ -152,7 +159,9 @@ export async function runGrid(
   config: BacktestConfig,
   options: GridOptions = {},
 ): Promise<TaskResult[]> {
-  const pool = BacktestPool.start(candles, strategyId, config, { workers: Math.min(poolSize(options.workers), Math.max(1, paramSets.length)) });
+  const pool = BacktestPool.start(candles, strategyId, config, {
+    workers: Math.min(poolSize(options.workers), Math.max(1, paramSets.length)),
+  });
   try {
     return await pool.run(
       paramSets.map((params) => ({ params, ...(options.withTrades ? { withTrades: true } : {}) })),
@@ -165,6 +174,7 @@ export async function runGrid(
 
 export function poolSize(workers: number | undefined): number {
   if (workers === undefined) return Math.max(1, availableParallelism());
-  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`--workers must be a whole number ≥ 1, not ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`--workers must be a whole number ≥ 1, not ${workers}`);
   return workers;
 }

@@ -9,7 +9,14 @@ import { downloadCandles } from '../../shared/adapters/market-data/candle-downlo
 import { runBacktest } from '../../shared/core/backtest/engine';
 import { MONTE_CARLO_MODES, monteCarlo, type MonteCarloMode } from '../../shared/core/backtest/monte-carlo';
 import { isObjective, OBJECTIVES, type Objective } from '../../shared/core/backtest/objective';
-import { buildParamAxes, describeParams, gridParamSets, gridSize, randomParamSets, strategyAccepts } from '../../shared/core/backtest/param-space';
+import {
+  buildParamAxes,
+  describeParams,
+  gridParamSets,
+  gridSize,
+  randomParamSets,
+  strategyAccepts,
+} from '../../shared/core/backtest/param-space';
 import type { BacktestConfig, BacktestResult, Candles } from '../../shared/core/backtest/types';
 import { parseSpan, walkForwardWindows } from '../../shared/core/backtest/walk-forward';
 import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
@@ -50,7 +57,12 @@ export function registerBacktestCommands(program: Command): void {
     .option('--trades', 'include the trades (JSON) or list them (text)')
     .action(guard(backtestAction));
 
-  command(program, 'optimize', 'backtest a grid (or a random sample) of parameter sets on all cores, best first', 'name=value, name=min:max:step or name=a,b,c (repeatable)')
+  command(
+    program,
+    'optimize',
+    'backtest a grid (or a random sample) of parameter sets on all cores, best first',
+    'name=value, name=min:max:step or name=a,b,c (repeatable)',
+  )
     .option('--random <n>', 'evaluate n random sets of the grid instead of all of it')
     .option('--seed <n>', 'seed of the random search', '1')
     .addOption(new Option('--objective <metric>', 'what "best" means').choices([...OBJECTIVES]).default('sharpe'))
@@ -58,13 +70,20 @@ export function registerBacktestCommands(program: Command): void {
     .option('--workers <n>', 'worker threads (default: the number of cores)')
     .action(guard(optimizeAction));
 
-  command(program, 'walk-forward', 'choose params on each in-sample window, trade them on the next out-of-sample window, chain the results', 'name=value, name=min:max:step or name=a,b,c (repeatable)')
+  command(
+    program,
+    'walk-forward',
+    'choose params on each in-sample window, trade them on the next out-of-sample window, chain the results',
+    'name=value, name=min:max:step or name=a,b,c (repeatable)',
+  )
     .requiredOption('--in-sample <length>', 'in-sample length: candles (500) or time (90d, 12h, 2w)')
     .requiredOption('--out-of-sample <length>', 'out-of-sample length, same unit')
     .option('--step <length>', 'how far windows move (default: the out-of-sample length)')
     .option('--random <n>', 'search the same n random sets of the grid in every window instead of all of it')
     .option('--seed <n>', 'seed of the random search', '1')
-    .addOption(new Option('--objective <metric>', 'what "best" means in-sample').choices([...OBJECTIVES]).default('sharpe'))
+    .addOption(
+      new Option('--objective <metric>', 'what "best" means in-sample').choices([...OBJECTIVES]).default('sharpe'),
+    )
     .option('--workers <n>', 'worker threads (default: the number of cores)')
     .option('--report <file>', 'write a self-contained HTML report of the out-of-sample result')
     .action(guard(walkForwardAction));
@@ -72,13 +91,19 @@ export function registerBacktestCommands(program: Command): void {
   command(program, 'montecarlo', 'backtest once, then resample its trades to see the spread of return and drawdown')
     .option('--runs <n>', 'simulated sequences', '1000')
     .option('--seed <n>', 'random seed', '1')
-    .addOption(new Option('--mode <mode>', 'bootstrap = draw trades with replacement; shuffle = reorder them').choices([...MONTE_CARLO_MODES]).default('bootstrap'))
+    .addOption(
+      new Option('--mode <mode>', 'bootstrap = draw trades with replacement; shuffle = reorder them')
+        .choices([...MONTE_CARLO_MODES])
+        .default('bootstrap'),
+    )
     .action(guard(monteCarloAction));
 
   addOutputOptions(
     program
       .command('download')
-      .description('download closed candles (and funding rates) from an exchange into the local cache; reruns fetch only what is missing')
+      .description(
+        'download closed candles (and funding rates) from an exchange into the local cache; reruns fetch only what is missing',
+      )
       .addOption(new Option('--exchange <id>', 'exchange').choices([...CCXT_EXCHANGE_IDS]).makeOptionMandatory())
       .requiredOption('--symbol <symbol>', 'ccxt unified symbol, e.g. BTC/USDT:USDT')
       .requiredOption('--timeframe <tf>', 'candle timeframe, e.g. 1m, 1h, 1d')
@@ -86,7 +111,9 @@ export function registerBacktestCommands(program: Command): void {
       .option('--until <date>', 'stop before this time (default: now)')
       .option('--funding', 'also download the funding-rate history')
       .option('--cache <dir>', 'cache folder', DEFAULT_CACHE_DIR)
-      .addOption(new Option('--api-url <url>', 'testing: send the requests to this base URL (a fake Binance)').hideHelp()),
+      .addOption(
+        new Option('--api-url <url>', 'testing: send the requests to this base URL (a fake Binance)').hideHelp(),
+      ),
   )
     .exitOverride(exitWithUsageCode)
     .showHelpAfterError('(add --help for the options)')
@@ -104,7 +131,8 @@ function command(program: Command, name: string, description: string, paramHelp?
 
 /** Commander's own usage errors (missing or unknown option, bad choice) exit 2 like ours. */
 function exitWithUsageCode(error: { code: string; exitCode: number }): never {
-  const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
+  const ok =
+    error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
   process.exit(ok ? error.exitCode : 2);
 }
 
@@ -121,7 +149,11 @@ function guard<T>(action: (options: T) => Promise<void>): (options: T) => Promis
 }
 
 function printJson(data: unknown): void {
-  console.log(JSON.stringify(data, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value)));
+  console.log(
+    JSON.stringify(data, (_key, value: unknown) =>
+      typeof value === 'number' && !Number.isFinite(value) ? null : value,
+    ),
+  );
 }
 
 function strategyFor(id: string): StrategyDefinition {
@@ -138,7 +170,10 @@ function fixedParams(def: StrategyDefinition, assignments: readonly string[]): S
   try {
     const overrides = parseParamAssignments(assignments);
     const ranged = Object.entries(overrides).find(([, v]) => v.includes(':') || v.includes(','));
-    if (ranged) throw new Error(`${ranged[0]}=${ranged[1]} is a range or a list; this command takes one value (use optimize to search)`);
+    if (ranged)
+      throw new Error(
+        `${ranged[0]}=${ranged[1]} is a range or a list; this command takes one value (use optimize to search)`,
+      );
     params = resolveParams(def, overrides);
     def.create(params);
   } catch (error) {
@@ -148,7 +183,12 @@ function fixedParams(def: StrategyDefinition, assignments: readonly string[]): S
 }
 
 /** Every set of the grid (or a seeded sample of it) that the strategy accepts. */
-function searchSets(def: StrategyDefinition, assignments: readonly string[], random: string | undefined, seed: string): { sets: StrategyParams[]; gridSize: number } {
+function searchSets(
+  def: StrategyDefinition,
+  assignments: readonly string[],
+  random: string | undefined,
+  seed: string,
+): { sets: StrategyParams[]; gridSize: number } {
   let overrides: Record<string, string>;
   try {
     overrides = parseParamAssignments(assignments);
@@ -161,8 +201,16 @@ function searchSets(def: StrategyDefinition, assignments: readonly string[], ran
   const sets =
     random === undefined
       ? gridParamSets(axes, accept)
-      : randomParamSets(axes, numberOption('--random', random, { min: 1, integer: true }), numberOption('--seed', seed, { integer: true }), accept);
-  if (sets.length === 0) throw new BacktestInputError(`--param: the strategy refuses all ${size} combinations (e.g. fast must stay below slow)`);
+      : randomParamSets(
+          axes,
+          numberOption('--random', random, { min: 1, integer: true }),
+          numberOption('--seed', seed, { integer: true }),
+          accept,
+        );
+  if (sets.length === 0)
+    throw new BacktestInputError(
+      `--param: the strategy refuses all ${size} combinations (e.g. fast must stay below slow)`,
+    );
   return { sets, gridSize: size };
 }
 
@@ -182,7 +230,13 @@ async function prepare(o: RunOptions): Promise<{ def: StrategyDefinition; config
   return { def, config, data };
 }
 
-function runOnce(candles: Candles, def: StrategyDefinition, params: StrategyParams, config: BacktestConfig, o: OutputOptions): BacktestResult {
+function runOnce(
+  candles: Candles,
+  def: StrategyDefinition,
+  params: StrategyParams,
+  config: BacktestConfig,
+  o: OutputOptions,
+): BacktestResult {
   const bar = progressBar('backtest', o.progress);
   try {
     return runBacktest(candles, def, params, config, (done, total) => bar.update(done, total));
@@ -193,14 +247,22 @@ function runOnce(candles: Candles, def: StrategyDefinition, params: StrategyPara
 
 function reportMeta(data: LoadedData, extra: Partial<ReportMeta> = {}): ReportMeta {
   const quote = quoteOf(data.symbol);
-  return { source: data.source, ...(data.symbol ? { symbol: data.symbol } : {}), ...(data.timeframe ? { timeframe: data.timeframe } : {}), ...(quote ? { quote } : {}), ...extra };
+  return {
+    source: data.source,
+    ...(data.symbol ? { symbol: data.symbol } : {}),
+    ...(data.timeframe ? { timeframe: data.timeframe } : {}),
+    ...(quote ? { quote } : {}),
+    ...extra,
+  };
 }
 
 function writeReport(file: string, html: string): void {
   try {
     writeFileSync(file, html);
   } catch (error) {
-    throw new BacktestInputError(`--report ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new BacktestInputError(
+      `--report ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -224,13 +286,17 @@ async function backtestAction(o: RunOptions & { report?: string; trades?: boolea
   }
   const quote = quoteOf(data.symbol);
   const period = periodOf(data.candles);
-  console.log(`${def.id} ${describeParams(params)} on ${data.source}: ${period.candles} candles ${period.from} → ${period.to}`);
+  console.log(
+    `${def.id} ${describeParams(params)} on ${data.source}: ${period.candles} candles ${period.from} → ${period.to}`,
+  );
   for (const line of metricsLines(result.metrics, quote)) console.log(line);
   if (o.trades) for (const line of tradeLines(result.trades)) console.log(line);
   if (o.report) console.log(`report: ${o.report}`);
 }
 
-async function optimizeAction(o: RunOptions & { random?: string; seed: string; objective: string; top: string; workers?: string }): Promise<void> {
+async function optimizeAction(
+  o: RunOptions & { random?: string; seed: string; objective: string; top: string; workers?: string },
+): Promise<void> {
   const { def, config, data } = await prepare(o);
   const objective = objectiveOf(o.objective);
   const top = numberOption('--top', o.top, { min: 1, integer: true });
@@ -240,7 +306,11 @@ async function optimizeAction(o: RunOptions & { random?: string; seed: string; o
   const started = Date.now();
   let outcome;
   try {
-    outcome = await optimise(data.candles, def.id, sets, config, { objective, ...(workers ? { workers } : {}), onProgress: (done, total) => bar.update(done, total) });
+    outcome = await optimise(data.candles, def.id, sets, config, {
+      objective,
+      ...(workers ? { workers } : {}),
+      onProgress: (done, total) => bar.update(done, total),
+    });
   } finally {
     bar.stop();
   }
@@ -261,16 +331,29 @@ async function optimizeAction(o: RunOptions & { random?: string; seed: string; o
     });
     return;
   }
-  console.log(`${def.id}: ${outcome.evaluated} sets of ${size} evaluated in ${(elapsedMs / 1000).toFixed(1)} s, best by ${objective}:`);
+  console.log(
+    `${def.id}: ${outcome.evaluated} sets of ${size} evaluated in ${(elapsedMs / 1000).toFixed(1)} s, best by ${objective}:`,
+  );
   for (const r of results) {
     const m = r.metrics;
-    console.log(`${String(r.rank).padStart(3)}. ${objective} ${fmt(r.score)}  ${describeParams(r.params)}  return ${fmt(m.returnPct)} %  max DD ${fmt(m.maxDrawdownPct)} %  trades ${m.trades}  win ${fmt(m.winRatePct)} %`);
+    console.log(
+      `${String(r.rank).padStart(3)}. ${objective} ${fmt(r.score)}  ${describeParams(r.params)}  return ${fmt(m.returnPct)} %  max DD ${fmt(m.maxDrawdownPct)} %  trades ${m.trades}  win ${fmt(m.winRatePct)} %`,
+    );
   }
   for (const f of outcome.failed.slice(0, 5)) console.error(`failed: ${describeParams(f.params)}: ${f.error}`);
 }
 
 async function walkForwardAction(
-  o: RunOptions & { inSample: string; outOfSample: string; step?: string; random?: string; seed: string; objective: string; workers?: string; report?: string },
+  o: RunOptions & {
+    inSample: string;
+    outOfSample: string;
+    step?: string;
+    random?: string;
+    seed: string;
+    objective: string;
+    workers?: string;
+    report?: string;
+  },
 ): Promise<void> {
   const { def, config, data } = await prepare(o);
   const objective = objectiveOf(o.objective);
@@ -281,18 +364,29 @@ async function walkForwardAction(
     ...(o.step ? { step: parseSpan(o.step, '--step') } : {}),
   };
   const windows = walkForwardWindows(data.candles.time, spec);
-  if (windows.length === 0) throw new BacktestInputError(`--in-sample: no window fits in ${data.candles.time.length} candles; shorten --in-sample or --out-of-sample`);
+  if (windows.length === 0)
+    throw new BacktestInputError(
+      `--in-sample: no window fits in ${data.candles.time.length} candles; shorten --in-sample or --out-of-sample`,
+    );
   const { sets } = searchSets(def, o.param, o.random, o.seed);
   const bar = progressBar('walk-forward', o.progress);
   let outcome;
   try {
-    outcome = await walkForward(data.candles, def, windows, sets, config, { objective, ...(workers ? { workers } : {}), onProgress: (done, total) => bar.update(done, total) });
+    outcome = await walkForward(data.candles, def, windows, sets, config, {
+      objective,
+      ...(workers ? { workers } : {}),
+      onProgress: (done, total) => bar.update(done, total),
+    });
   } finally {
     bar.stop();
   }
   const { run, combined } = outcome;
   const time = data.candles.time;
-  const span = (r: { start: number; end: number }) => ({ from: new Date(time[r.start]!).toISOString(), to: new Date(time[r.end - 1]!).toISOString(), candles: r.end - r.start });
+  const span = (r: { start: number; end: number }) => ({
+    from: new Date(time[r.start]!).toISOString(),
+    to: new Date(time[r.end - 1]!).toISOString(),
+    candles: r.end - r.start,
+  });
   const windowRows = run.segments.map((s) => ({
     index: s.window.index,
     inSample: span(s.window.inSample),
@@ -304,10 +398,20 @@ async function walkForwardAction(
   if (o.report) {
     // Only the searched params: the fixed ones are the same in every row.
     const searched = Object.keys(sets[0] ?? {}).filter((name) => new Set(sets.map((p) => p[name])).size > 1);
-    const shown = (params: StrategyParams) => describeParams(Object.fromEntries(Object.entries(params).filter(([name]) => searched.includes(name))));
+    const shown = (params: StrategyParams) =>
+      describeParams(Object.fromEntries(Object.entries(params).filter(([name]) => searched.includes(name))));
     const table = {
       heading: `Walk-forward windows (best by ${objective} in-sample)`,
-      columns: ['#', 'in-sample (UTC)', 'out-of-sample (UTC)', 'params', `in-sample ${objective}`, 'OOS return %', 'OOS max DD %', 'OOS trades'],
+      columns: [
+        '#',
+        'in-sample (UTC)',
+        'out-of-sample (UTC)',
+        'params',
+        `in-sample ${objective}`,
+        'OOS return %',
+        'OOS max DD %',
+        'OOS trades',
+      ],
       rows: run.segments.map((s) => [
         String(s.window.index + 1),
         `${fmtTime(time[s.window.inSample.start]!)} → ${fmtTime(time[s.window.inSample.end - 1]!)}`,
@@ -320,7 +424,18 @@ async function walkForwardAction(
       ]),
     };
     const title = `Walk-forward: ${def.id} (${sets.length} sets per window, ${run.segments.length} windows, in-sample ${o.inSample}, out-of-sample ${o.outOfSample})`;
-    writeReport(o.report, renderHtmlReport(combined.result, combined.candles, reportMeta(data, { title, tables: [table], notes: ['Out-of-sample segments only, chained: each starts from the previous one’s final equity.'] })));
+    writeReport(
+      o.report,
+      renderHtmlReport(
+        combined.result,
+        combined.candles,
+        reportMeta(data, {
+          title,
+          tables: [table],
+          notes: ['Out-of-sample segments only, chained: each starts from the previous one’s final equity.'],
+        }),
+      ),
+    );
   }
   if (o.json) {
     printJson({
@@ -338,9 +453,13 @@ async function walkForwardAction(
     });
     return;
   }
-  console.log(`${def.id}: ${run.segments.length} walk-forward windows, ${sets.length} sets each, best by ${objective} in-sample`);
+  console.log(
+    `${def.id}: ${run.segments.length} walk-forward windows, ${sets.length} sets each, best by ${objective} in-sample`,
+  );
   for (const w of windowRows) {
-    console.log(`${String(w.index + 1).padStart(3)}. OOS ${w.outOfSample.from.slice(0, 16)} → ${w.outOfSample.to.slice(0, 16)}  ${describeParams(w.params)}  return ${fmt(w.outOfSampleMetrics.returnPct)} %  trades ${w.outOfSampleMetrics.trades}`);
+    console.log(
+      `${String(w.index + 1).padStart(3)}. OOS ${w.outOfSample.from.slice(0, 16)} → ${w.outOfSample.to.slice(0, 16)}  ${describeParams(w.params)}  return ${fmt(w.outOfSampleMetrics.returnPct)} %  trades ${w.outOfSampleMetrics.trades}`,
+    );
   }
   console.log('out-of-sample, chained:');
   for (const line of metricsLines(combined.result.metrics, quoteOf(data.symbol))) console.log(line);
@@ -361,7 +480,14 @@ async function monteCarloAction(o: RunOptions & { runs: string; seed: string; mo
     { runs, seed, mode, startEquity: config.cash, compound },
   );
   if (o.json) {
-    printJson({ strategy: def.id, params, data: { source: data.source, ...periodOf(data.candles) }, config: configForOutput(config), metrics: result.metrics, monteCarlo: report });
+    printJson({
+      strategy: def.id,
+      params,
+      data: { source: data.source, ...periodOf(data.candles) },
+      config: configForOutput(config),
+      metrics: result.metrics,
+      monteCarlo: report,
+    });
     return;
   }
   console.log(`${def.id} ${describeParams(params)}: backtest`);
@@ -369,7 +495,18 @@ async function monteCarloAction(o: RunOptions & { runs: string; seed: string; mo
   for (const line of monteCarloLines(report)) console.log(line);
 }
 
-async function downloadAction(o: OutputOptions & { exchange: CcxtExchangeId; symbol: string; timeframe: string; since: string; until?: string; funding?: boolean; cache: string; apiUrl?: string }): Promise<void> {
+async function downloadAction(
+  o: OutputOptions & {
+    exchange: CcxtExchangeId;
+    symbol: string;
+    timeframe: string;
+    since: string;
+    until?: string;
+    funding?: boolean;
+    cache: string;
+    apiUrl?: string;
+  },
+): Promise<void> {
   const since = timeOption('--since', o.since);
   const until = o.until === undefined ? undefined : timeOption('--until', o.until);
   if (until !== undefined && !(until > since)) throw new BacktestInputError(`--until must be after --since`);
@@ -377,7 +514,8 @@ async function downloadAction(o: OutputOptions & { exchange: CcxtExchangeId; sym
   const { BadSymbol, createCcxtExchange } = await import('../../shared/adapters/exchange/ccxt-lib');
   const exchange = createCcxtExchange(o.exchange);
   if (o.apiUrl) {
-    if (o.exchange !== 'binanceusdm') throw new BacktestInputError('--api-url: only binanceusdm can be pointed at a local fake');
+    if (o.exchange !== 'binanceusdm')
+      throw new BacktestInputError('--api-url: only binanceusdm can be pointed at a local fake');
     const { pointCcxtAt } = await import('../local/fake-binance/index');
     pointCcxtAt(exchange, o.apiUrl);
   }
@@ -400,7 +538,9 @@ async function downloadAction(o: OutputOptions & { exchange: CcxtExchangeId; sym
     // ccxt's messages carry the public URL and the exchange's answer: useful, and no secret (no keys here).
     if (error instanceof BadSymbol) throw new BacktestInputError(`--symbol ${o.symbol}: ${error.message}`);
     const name = error instanceof Error ? error.constructor.name : 'Error';
-    console.error(`error: download failed (${name}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}; rerun to resume`);
+    console.error(
+      `error: download failed (${name}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}; rerun to resume`,
+    );
     process.exit(1);
   } finally {
     bar.stop();
@@ -410,6 +550,11 @@ async function downloadAction(o: OutputOptions & { exchange: CcxtExchangeId; sym
     printJson(out);
     return;
   }
-  console.log(`${o.symbol} ${o.timeframe} ${out.since} → ${out.until}: ${report.newCandles} new candles (${report.missingBefore} were missing), ${report.totalCandles} cached in ${report.candlesFile}; ${report.requests} requests`);
-  if (report.fundingFile) console.log(`funding: ${report.newFundingRates} new rates, ${report.totalFundingRates} cached in ${report.fundingFile}`);
+  console.log(
+    `${o.symbol} ${o.timeframe} ${out.since} → ${out.until}: ${report.newCandles} new candles (${report.missingBefore} were missing), ${report.totalCandles} cached in ${report.candlesFile}; ${report.requests} requests`,
+  );
+  if (report.fundingFile)
+    console.log(
+      `funding: ${report.newFundingRates} new rates, ${report.totalFundingRates} cached in ${report.fundingFile}`,
+    );
 }

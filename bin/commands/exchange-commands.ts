@@ -12,7 +12,9 @@ export function registerExchangeCommands(program: Command): void {
   common(
     exchange
       .command('smoke')
-      .description('on a testnet/demo account: place a far limit and a far stop, find both by client id, cancel both, read fills, position mode and leverage; nothing is left open')
+      .description(
+        'on a testnet/demo account: place a far limit and a far stop, find both by client id, cancel both, read fills, position mode and leverage; nothing is left open',
+      )
       .requiredOption('--account <id>')
       .option('--symbol <symbol>', 'the market to use (ccxt symbol)', 'BTC/USDT:USDT')
       .addHelpText('after', `\nThe account's keys (never as arguments): ${KEY_WAYS}.`),
@@ -21,11 +23,24 @@ export function registerExchangeCommands(program: Command): void {
     const account = await target.repos.accounts.get(o.account);
     if (!account) throw new CliError(`no account ${o.account}`);
     if (account.exchange === 'paper') throw new CliError('a paper account has no exchange to check');
-    if (account.exchange === 'upbit') throw new CliError('Upbit has no testnet or demo environment: the smoke check would place real orders, so it is not offered');
+    if (account.exchange === 'upbit')
+      throw new CliError(
+        'Upbit has no testnet or demo environment: the smoke check would place real orders, so it is not offered',
+      );
     // Real orders on a real account, however far from the market, are not a smoke test.
-    if (!account.testnet && !target.exchangeApiUrl) throw new CliError(`account ${o.account} is a mainnet account: the smoke check runs on testnet/demo accounts only`);
-    const credentials = await readExchangeKeys(account.exchange, { env: process.env, stdin: process.stdin, prompts: process.stderr });
-    const [{ CcxtExchangeAdapter }, { runSmokeCheck }] = await Promise.all([import('../../shared/adapters/exchange/ccxt-exchange'), import('../../shared/adapters/exchange/smoke-check')]);
+    if (!account.testnet && !target.exchangeApiUrl)
+      throw new CliError(
+        `account ${o.account} is a mainnet account: the smoke check runs on testnet/demo accounts only`,
+      );
+    const credentials = await readExchangeKeys(account.exchange, {
+      env: process.env,
+      stdin: process.stdin,
+      prompts: process.stderr,
+    });
+    const [{ CcxtExchangeAdapter }, { runSmokeCheck }] = await Promise.all([
+      import('../../shared/adapters/exchange/ccxt-exchange'),
+      import('../../shared/adapters/exchange/smoke-check'),
+    ]);
     const adapter = new CcxtExchangeAdapter({
       id: account.exchange,
       credentials,
@@ -37,8 +52,21 @@ export function registerExchangeCommands(program: Command): void {
     const runId = systemClock.now().toString(36);
     const steps = await runSmokeCheck(adapter, { symbol: o.symbol, runId, now: () => systemClock.now() });
     const failed = steps.filter((s) => !s.ok).length;
-    print(o, { account: o.account, exchange: account.exchange, symbol: o.symbol, passed: steps.length - failed, failed, steps }, () =>
-      [...steps.map((s) => `${s.ok ? 'pass' : 'FAIL'}  ${s.step}: ${s.detail}`), `smoke check: ${steps.length - failed} of ${steps.length} steps passed`].join('\n'),
+    print(
+      o,
+      {
+        account: o.account,
+        exchange: account.exchange,
+        symbol: o.symbol,
+        passed: steps.length - failed,
+        failed,
+        steps,
+      },
+      () =>
+        [
+          ...steps.map((s) => `${s.ok ? 'pass' : 'FAIL'}  ${s.step}: ${s.detail}`),
+          `smoke check: ${steps.length - failed} of ${steps.length} steps passed`,
+        ].join('\n'),
     );
     if (failed > 0) process.exitCode = 1;
   });

@@ -6,7 +6,11 @@
 import type { ExchangeCredentials, ExchangeId } from '../../shared/core/domain/account';
 import { CliError } from '../cli-target';
 
-export const KEY_ENV = { apiKey: 'EXCHANGE_API_KEY', secret: 'EXCHANGE_API_SECRET', password: 'EXCHANGE_API_PASSWORD' } as const;
+export const KEY_ENV = {
+  apiKey: 'EXCHANGE_API_KEY',
+  secret: 'EXCHANGE_API_SECRET',
+  password: 'EXCHANGE_API_PASSWORD',
+} as const;
 
 /** Exchanges whose API keys come with a passphrase (ccxt's requiredCredentials.password). */
 export const PASSPHRASE_EXCHANGES: readonly ExchangeId[] = ['okx', 'bitget'];
@@ -63,14 +67,20 @@ const LABEL: Record<Field, string> = { apiKey: 'API key', secret: 'API secret', 
  * terminal's hidden prompt, else from piped standard input.
  */
 export async function readExchangeKeys(exchange: ExchangeId, sources: KeySources): Promise<ExchangeCredentials> {
-  const fields: Field[] = PASSPHRASE_EXCHANGES.includes(exchange) ? ['apiKey', 'secret', 'password'] : ['apiKey', 'secret'];
+  const fields: Field[] = PASSPHRASE_EXCHANGES.includes(exchange)
+    ? ['apiKey', 'secret', 'password']
+    : ['apiKey', 'secret'];
   let values: Partial<Record<Field, string>>;
   let origin: string;
   if (Object.values(KEY_ENV).some((name) => sources.env[name] !== undefined)) {
     values = fromEnv(exchange, fields, sources.env);
     origin = 'the environment';
   } else if (sources.stdin.isTTY && sources.stdin.setRawMode) {
-    const answers = await promptHidden(fields.map((f) => `${exchange} ${LABEL[f]} (not shown): `), sources.stdin, sources.prompts);
+    const answers = await promptHidden(
+      fields.map((f) => `${exchange} ${LABEL[f]} (not shown): `),
+      sources.stdin,
+      sources.prompts,
+    );
     values = Object.fromEntries(fields.map((f, i) => [f, answers[i]]));
     origin = 'the prompt';
   } else {
@@ -78,7 +88,11 @@ export async function readExchangeKeys(exchange: ExchangeId, sources: KeySources
     origin = 'standard input';
   }
   for (const field of fields) checkKey(field, values[field] ?? '', origin);
-  return { apiKey: values.apiKey ?? '', secret: values.secret ?? '', ...(values.password ? { password: values.password } : {}) };
+  return {
+    apiKey: values.apiKey ?? '',
+    secret: values.secret ?? '',
+    ...(values.password ? { password: values.password } : {}),
+  };
 }
 
 function fromEnv(exchange: ExchangeId, fields: Field[], env: NodeJS.ProcessEnv): Partial<Record<Field, string>> {
@@ -89,26 +103,35 @@ function fromEnv(exchange: ExchangeId, fields: Field[], env: NodeJS.ProcessEnv):
     if (value !== undefined) values[field] = value.trim();
   }
   for (const field of fields) {
-    if (!values[field]) throw new CliError(`${KEY_ENV[field]} is not set: ${exchange} needs ${fields.map((f) => KEY_ENV[f]).join(', ')} (or unset them all, to be asked at the prompt or to pipe the keys in)`);
+    if (!values[field])
+      throw new CliError(
+        `${KEY_ENV[field]} is not set: ${exchange} needs ${fields.map((f) => KEY_ENV[f]).join(', ')} (or unset them all, to be asked at the prompt or to pipe the keys in)`,
+      );
   }
-  if (values.password !== undefined && !fields.includes('password')) throw new CliError(`${KEY_ENV.password} is set, but ${exchange} keys have no passphrase: unset it`);
+  if (values.password !== undefined && !fields.includes('password'))
+    throw new CliError(`${KEY_ENV.password} is set, but ${exchange} keys have no passphrase: unset it`);
   return values;
 }
 
 function fromLines(exchange: ExchangeId, fields: Field[], text: string): Partial<Record<Field, string>> {
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  if (!lines.length) throw new CliError(`${exchange} needs an API key and secret: none on standard input. Give them ${KEY_WAYS}`);
+  if (!lines.length)
+    throw new CliError(`${exchange} needs an API key and secret: none on standard input. Give them ${KEY_WAYS}`);
   if (lines.length !== fields.length) {
-    throw new CliError(`standard input: ${exchange} needs ${fields.length} lines (${fields.map((f) => LABEL[f]).join(', ')}), not ${lines.length}`);
+    throw new CliError(
+      `standard input: ${exchange} needs ${fields.length} lines (${fields.map((f) => LABEL[f]).join(', ')}), not ${lines.length}`,
+    );
   }
   return Object.fromEntries(fields.map((f, i) => [f, lines[i]]));
 }
 
 function checkKey(field: Field, value: string, origin: string): void {
   if (!value) throw new CliError(`${LABEL[field]}: empty (from ${origin})`);
-  if (value.length > MAX_KEY_LENGTH) throw new CliError(`${LABEL[field]}: longer than ${MAX_KEY_LENGTH} characters (from ${origin})`);
-  if (/\s/.test(value) || [...value].some((c) => c < ' ' || c === '\u007f')) throw new CliError(`${LABEL[field]}: contains spaces or control characters (from ${origin})`);
+  if (value.length > MAX_KEY_LENGTH)
+    throw new CliError(`${LABEL[field]}: longer than ${MAX_KEY_LENGTH} characters (from ${origin})`);
+  if (/\s/.test(value) || [...value].some((c) => c < ' ' || c === '\u007f'))
+    throw new CliError(`${LABEL[field]}: contains spaces or control characters (from ${origin})`);
 }
 
 /** All of piped standard input (at most 16 KB), within the time allowed. */
@@ -125,11 +148,24 @@ function readPiped(stdin: PipedInput, timeoutMs: number): Promise<string> {
       if (error) reject(error);
       else resolve(Buffer.concat(chunks).toString('utf8'));
     };
-    const timer = setTimeout(() => done(new CliError(`standard input did not end within ${Math.round(timeoutMs / 1000)} s: pipe the keys in (or run in a terminal to be asked)`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(
+          new CliError(
+            `standard input did not end within ${Math.round(timeoutMs / 1000)} s: pipe the keys in (or run in a terminal to be asked)`,
+          ),
+        ),
+      timeoutMs,
+    );
     stdin.on('data', (chunk) => {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       bytes += buffer.length;
-      if (bytes > MAX_STDIN_BYTES) return done(new CliError(`standard input: more than ${MAX_STDIN_BYTES / 1024} KB; expected the key, the secret and (OKX/Bitget) the passphrase, one per line`));
+      if (bytes > MAX_STDIN_BYTES)
+        return done(
+          new CliError(
+            `standard input: more than ${MAX_STDIN_BYTES / 1024} KB; expected the key, the secret and (OKX/Bitget) the passphrase, one per line`,
+          ),
+        );
       chunks.push(buffer);
     });
     stdin.on('end', () => done());
@@ -143,7 +179,11 @@ function readPiped(stdin: PipedInput, timeoutMs: number): Promise<string> {
  * Backspace deletes; Ctrl-U clears; Ctrl-C or Ctrl-D cancels. Several answers pasted at once with
  * line breaks between them are split the same way.
  */
-export function promptHidden(questions: readonly string[], input: TerminalInput, output: { write(text: string): unknown }): Promise<string[]> {
+export function promptHidden(
+  questions: readonly string[],
+  input: TerminalInput,
+  output: { write(text: string): unknown },
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const answers: string[] = [];
     let current = '';

@@ -11,7 +11,9 @@ export const collect = (value: string, previous: string[]): string[] => [...prev
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function common(cmd: Command): Command {
-  return cmd.option('--json', 'print machine-readable JSON').option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
+  return cmd
+    .option('--json', 'print machine-readable JSON')
+    .option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
 }
 
 export function print(o: CommonOptions, data: unknown, human: () => string): void {

@@ -11,25 +11,62 @@ import { collect, common, iso, print, type CommonOptions } from './options';
 
 function control(target: CliTarget, withQueue?: Awaited<ReturnType<CliTarget['signalQueue']>>): AccountControl {
   const { accounts, positions, risk, audit, signals } = target.repos;
-  return new AccountControl({ accounts, positions, risk, audit, clock: systemClock, ...(withQueue ? { ledger: signals, queue: withQueue } : {}) });
+  return new AccountControl({
+    accounts,
+    positions,
+    risk,
+    audit,
+    clock: systemClock,
+    ...(withQueue ? { ledger: signals, queue: withQueue } : {}),
+  });
 }
 
 export function registerAccountControlCommands(account: Command): void {
-  common(account.command('pause').description('refuse new entries; closes, stops and targets go on').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+  common(
+    account
+      .command('pause')
+      .description('refuse new entries; closes, stops and targets go on')
+      .requiredOption('--account <id>'),
+  ).action(async (o: CommonOptions & { account: string }) => {
     const status = await control(await resolveTarget(o.stage)).pause(o.account);
-    print(o, { accountId: o.account, status }, () => `${o.account} paused: entries are refused; closes and protective orders still execute`);
+    print(
+      o,
+      { accountId: o.account, status },
+      () => `${o.account} paused: entries are refused; closes and protective orders still execute`,
+    );
   });
 
-  common(account.command('resume').description('accept entries again (also resets a tripped drawdown switch)').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+  common(
+    account
+      .command('resume')
+      .description('accept entries again (also resets a tripped drawdown switch)')
+      .requiredOption('--account <id>'),
+  ).action(async (o: CommonOptions & { account: string }) => {
     const result = await control(await resolveTarget(o.stage)).resume(o.account);
-    print(o, { accountId: o.account, ...result }, () => `${o.account} active${result.reset.length ? ` (reset: ${result.reset.join(', ')}; the equity peak restarts from the last equity read)` : ''}`);
+    print(
+      o,
+      { accountId: o.account, ...result },
+      () =>
+        `${o.account} active${result.reset.length ? ` (reset: ${result.reset.join(', ')}; the equity peak restarts from the last equity read)` : ''}`,
+    );
   });
 
-  common(account.command('flatten').description('pause the account and close every open position at market').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+  common(
+    account
+      .command('flatten')
+      .description('pause the account and close every open position at market')
+      .requiredOption('--account <id>'),
+  ).action(async (o: CommonOptions & { account: string }) => {
     const target = await resolveTarget(o.stage);
     const result = await control(target, await target.signalQueue()).flatten(o.account);
     print(o, result, () =>
-      [`${o.account} paused; ${result.queued.length} close(s) queued:`, ...result.queued.map((q) => `  ${q.symbol}  close_all  ${q.signalId}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`), 'follow them with: events --account ' + o.account].join('\n'),
+      [
+        `${o.account} paused; ${result.queued.length} close(s) queued:`,
+        ...result.queued.map(
+          (q) => `  ${q.symbol}  close_all  ${q.signalId}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`,
+        ),
+        'follow them with: events --account ' + o.account,
+      ].join('\n'),
     );
   });
 
@@ -40,27 +77,41 @@ export function registerAccountControlCommands(account: Command): void {
       .argument('[account]', 'the account id (or --account)')
       .option('--account <id>', 'the account id')
       .addOption(
-        new Option('--require-time <on|off|default>', 'refuse webhook alerts without "time" (replay protection); default: the stage\'s (on in prod, off in dev and locally)')
+        new Option(
+          '--require-time <on|off|default>',
+          'refuse webhook alerts without "time" (replay protection); default: the stage\'s (on in prod, off in dev and locally)',
+        )
           .choices(['on', 'off', 'default'])
           .makeOptionMandatory(),
       ),
-  ).action(async (positional: string | undefined, o: CommonOptions & { account?: string; requireTime: 'on' | 'off' | 'default' }) => {
-    if (positional && o.account && positional !== o.account) throw new CliError(`two accounts given: ${positional} and --account ${o.account}`);
-    const accountId = positional ?? o.account;
-    if (!accountId) throw new CliError('give the account id: account set <account> --require-time on|off|default');
-    const requireTime = o.requireTime === 'default' ? undefined : o.requireTime === 'on';
-    const result = await control(await resolveTarget(o.stage)).setRequireTime(accountId, requireTime);
-    const said = (v: boolean | undefined) => (v === undefined ? "the stage's default" : v ? 'on' : 'off');
-    print(o, { accountId, requireTime: result.requireTime ?? 'default', previous: result.previous ?? 'default' }, () =>
-      `${accountId}: requireTime ${said(result.requireTime)} (was ${said(result.previous)}); running webhooks may keep the previous setting for up to 30 s`,
-    );
-  });
+  ).action(
+    async (
+      positional: string | undefined,
+      o: CommonOptions & { account?: string; requireTime: 'on' | 'off' | 'default' },
+    ) => {
+      if (positional && o.account && positional !== o.account)
+        throw new CliError(`two accounts given: ${positional} and --account ${o.account}`);
+      const accountId = positional ?? o.account;
+      if (!accountId) throw new CliError('give the account id: account set <account> --require-time on|off|default');
+      const requireTime = o.requireTime === 'default' ? undefined : o.requireTime === 'on';
+      const result = await control(await resolveTarget(o.stage)).setRequireTime(accountId, requireTime);
+      const said = (v: boolean | undefined) => (v === undefined ? "the stage's default" : v ? 'on' : 'off');
+      print(
+        o,
+        { accountId, requireTime: result.requireTime ?? 'default', previous: result.previous ?? 'default' },
+        () =>
+          `${accountId}: requireTime ${said(result.requireTime)} (was ${said(result.previous)}); running webhooks may keep the previous setting for up to 30 s`,
+      );
+    },
+  );
 }
 
 export function registerRiskCommands(program: Command): void {
   const risk = program.command('risk').description('risk limits, kill switches and sizing of an account');
 
-  common(risk.command('show').description('limits, usage and kill-switch states').requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+  common(
+    risk.command('show').description('limits, usage and kill-switch states').requiredOption('--account <id>'),
+  ).action(async (o: CommonOptions & { account: string }) => {
     const target = await resolveTarget(o.stage);
     const { accounts, positions, trades, risk: store } = target.repos;
     const view = await new RiskReport({ accounts, positions, trades, risk: store, clock: systemClock }).show(o.account);
@@ -70,9 +121,16 @@ export function registerRiskCommands(program: Command): void {
   common(
     risk
       .command('set')
-      .description('override risk settings for the account: --set path=value (repeatable; value "default" removes an override)')
+      .description(
+        'override risk settings for the account: --set path=value (repeatable; value "default" removes an override)',
+      )
       .requiredOption('--account <id>')
-      .option('--set <path=value>', 'e.g. switches.dailyLossPct=3, sizing.mode=risk, limits.symbolMaxLeverage.BTC/USDT:USDT=5', collect, []),
+      .option(
+        '--set <path=value>',
+        'e.g. switches.dailyLossPct=3, sizing.mode=risk, limits.symbolMaxLeverage.BTC/USDT:USDT=5',
+        collect,
+        [],
+      ),
   ).action(async (o: CommonOptions & { account: string; set: string[] }) => {
     if (!o.set.length) throw new CliError('give at least one --set path=value');
     await control(await resolveTarget(o.stage)).setRisk(o.account, o.set);
@@ -86,8 +144,14 @@ export function registerRiskCommands(program: Command): void {
       .requiredOption('--account <id>')
       .requiredOption('--switch <name>', 'which switch', collect, []),
   ).action(async (o: CommonOptions & { account: string; switch: string[] }) => {
-    const reset = await control(await resolveTarget(o.stage)).resetSwitches(o.account, o.switch as SwitchName[], 'reset by the owner');
-    print(o, { accountId: o.account, reset }, () => (reset.length ? `${o.account}: reset ${reset.join(', ')}` : `${o.account}: nothing was tripped`));
+    const reset = await control(await resolveTarget(o.stage)).resetSwitches(
+      o.account,
+      o.switch as SwitchName[],
+      'reset by the owner',
+    );
+    print(o, { accountId: o.account, reset }, () =>
+      reset.length ? `${o.account}: reset ${reset.join(', ')}` : `${o.account}: nothing was tripped`,
+    );
   });
 }
 
@@ -99,10 +163,19 @@ function human(v: RiskView): string {
     `equity ${u.equity ?? 'not read yet'}${u.equityAt ? ` at ${iso(u.equityAt)}` : ''}`,
     `day loss ${u.dayLossPct ?? '-'}%  drawdown ${u.drawdownPct ?? '-'}% from peak ${u.peakEquity ?? '-'}  loss streak ${u.lossStreak}`,
     `positions ${u.openPositions}/${l.maxOpenPositions}  exposure ${new Big(u.exposure).toFixed(2)} (${u.exposurePct ?? '-'}% of ${l.maxExposurePct}%)  per position ≤ ${l.maxPositionPct}%`,
-    `sizing ${v.sizing.mode}  leverage caps: account ${l.maxLeverage}${Object.keys(l.symbolMaxLeverage).length ? `, ${Object.entries(l.symbolMaxLeverage).map(([s, c]) => `${s} ${c}`).join(', ')}` : ''}`,
+    `sizing ${v.sizing.mode}  leverage caps: account ${l.maxLeverage}${
+      Object.keys(l.symbolMaxLeverage).length
+        ? `, ${Object.entries(l.symbolMaxLeverage)
+            .map(([s, c]) => `${s} ${c}`)
+            .join(', ')}`
+        : ''
+    }`,
     `correlation > ${l.correlation.threshold} → ${l.correlation.action}  VaR95 ≤ ${l.var.maxPct95}%  VaR99 ≤ ${l.var.maxPct99}%  liquidation ≥ ${l.liquidation.minStopMultiple}× stop distance`,
     'kill switches:',
-    ...Object.entries(v.switches).map(([name, s]) => `  ${name.padEnd(16)}${s.tripped ? `TRIPPED ${s.trippedAt ? iso(s.trippedAt) : ''}${s.until ? ` until ${iso(s.until)}` : ''}: ${s.reason ?? ''}` : 'ok'}  (${s.limit}; trips ${s.trips})`),
+    ...Object.entries(v.switches).map(
+      ([name, s]) =>
+        `  ${name.padEnd(16)}${s.tripped ? `TRIPPED ${s.trippedAt ? iso(s.trippedAt) : ''}${s.until ? ` until ${iso(s.until)}` : ''}: ${s.reason ?? ''}` : 'ok'}  (${s.limit}; trips ${s.trips})`,
+    ),
   ];
   return lines.join('\n');
 }

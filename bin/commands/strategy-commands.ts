@@ -11,14 +11,24 @@ import { epochMsFromText } from '../../shared/core/backtest/time-values';
 import type { BacktestConfig, SizingMode } from '../../shared/core/backtest/types';
 import { Big, toDecimal } from '../../shared/core/domain/money';
 import type { Account } from '../../shared/core/domain/account';
-import { isStrategyTimeframe, STRATEGY_TIMEFRAMES, subscriptionParams, type StrategySubscription, type StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
+import {
+  isStrategyTimeframe,
+  STRATEGY_TIMEFRAMES,
+  subscriptionParams,
+  type StrategySubscription,
+  type StrategyTimeframe,
+} from '../../shared/core/domain/strategy-subscription';
 import type { CandleSource } from '../../shared/core/ports/candles';
 import { systemClock } from '../../shared/core/ports/runtime';
 import { normalizeSymbol } from '../../shared/core/signal/symbols';
 import type { SizeSpec } from '../../shared/core/signal/types';
 import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
-import { comparePaperWithBacktest, type PaperBacktestComparison, type SideSummary } from '../../shared/core/reporting/paper-vs-backtest';
+import {
+  comparePaperWithBacktest,
+  type PaperBacktestComparison,
+  type SideSummary,
+} from '../../shared/core/reporting/paper-vs-backtest';
 import { candlesNeeded } from '../../shared/core/strategies/run-strategies';
 import { StrategySubscriptions } from '../../shared/core/control/strategy-subscriptions';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
@@ -30,54 +40,91 @@ function inputError(error: unknown): never {
 }
 
 export function describeSubscription(s: StrategySubscription): string {
-  const params = Object.entries(s.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  const size = s.size ? `  size ${s.size.kind === 'percent' ? `${s.size.value}%` : s.size.kind === 'quote' ? `${s.size.value} quote` : `${s.size.value} contracts`}` : '';
+  const params = Object.entries(s.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const size = s.size
+    ? `  size ${s.size.kind === 'percent' ? `${s.size.value}%` : s.size.kind === 'quote' ? `${s.size.value} quote` : `${s.size.value} contracts`}`
+    : '';
   return `${s.id}  ${s.enabled ? 'enabled ' : 'disabled'}  ${s.strategy} ${s.symbol} ${s.timeframe}${size}${s.leverage !== undefined ? `  x${s.leverage}` : ''}  ${params}`;
 }
 
 export function registerStrategyCommands(program: Command): void {
-  const strategy = program.command('strategy').description(`strategies the runner trades on an account at each candle close (${Object.keys(STRATEGIES).join(', ')})`);
+  const strategy = program
+    .command('strategy')
+    .description(
+      `strategies the runner trades on an account at each candle close (${Object.keys(STRATEGIES).join(', ')})`,
+    );
 
   common(
     strategy
       .command('enable')
-      .description('subscribe an account to a strategy on one symbol and timeframe (re-enabling replaces the parameters)')
+      .description(
+        'subscribe an account to a strategy on one symbol and timeframe (re-enabling replaces the parameters)',
+      )
       .requiredOption('--account <id>')
       .requiredOption('--strategy <id>', 'strategy id')
       .requiredOption('--symbol <symbol>', 'e.g. BTCUSDT, BTCUSDT.P or BTC/USDT:USDT')
       .requiredOption('--timeframe <tf>', STRATEGY_TIMEFRAMES.join(' | '))
       .option('--param <name=value>', 'strategy parameter (repeatable)', collect, [] as string[])
-      .option('--size <size>', 'entry size as in an alert: 10% (of equity, as margin), 250usdt, or contracts (default: the account default)')
+      .option(
+        '--size <size>',
+        'entry size as in an alert: 10% (of equity, as margin), 250usdt, or contracts (default: the account default)',
+      )
       .option('--leverage <n>', 'entry leverage (default: the account default)'),
-  ).action(async (o: CommonOptions & { account: string; strategy: string; symbol: string; timeframe: string; param: string[]; size?: string; leverage?: string }) => {
-    let params: Record<string, string>;
-    try {
-      params = parseParamAssignments(o.param);
-    } catch (error) {
-      inputError(error);
-    }
-    if (o.leverage !== undefined && !/^\d+$/.test(o.leverage.trim())) throw new CliError(`--leverage "${o.leverage}": must be a whole number`);
-    const target = await resolveTarget(o.stage);
-    const subscription = await subscriptions(target).enable({
-      accountId: o.account,
-      strategy: o.strategy,
-      symbol: o.symbol,
-      timeframe: o.timeframe,
-      params,
-      ...(o.size !== undefined ? { size: o.size } : {}),
-      ...(o.leverage !== undefined ? { leverage: Number(o.leverage) } : {}),
-    });
-    print(o, subscription, () => `enabled on ${o.account}: ${describeSubscription(subscription)}\nthe strategy runner evaluates it at every ${subscription.timeframe} candle close`);
-  });
-
-  common(strategy.command('disable').description('stop trading a subscription (kept, listed as disabled)').requiredOption('--account <id>').requiredOption('--id <subscription>', 'subscription id (see strategy list)')).action(
-    async (o: CommonOptions & { account: string; id: string }) => {
-      const subscription = await subscriptions(await resolveTarget(o.stage)).disable(o.account, o.id);
-      print(o, subscription, () => `disabled on ${o.account}: ${describeSubscription(subscription)}`);
+  ).action(
+    async (
+      o: CommonOptions & {
+        account: string;
+        strategy: string;
+        symbol: string;
+        timeframe: string;
+        param: string[];
+        size?: string;
+        leverage?: string;
+      },
+    ) => {
+      let params: Record<string, string>;
+      try {
+        params = parseParamAssignments(o.param);
+      } catch (error) {
+        inputError(error);
+      }
+      if (o.leverage !== undefined && !/^\d+$/.test(o.leverage.trim()))
+        throw new CliError(`--leverage "${o.leverage}": must be a whole number`);
+      const target = await resolveTarget(o.stage);
+      const subscription = await subscriptions(target).enable({
+        accountId: o.account,
+        strategy: o.strategy,
+        symbol: o.symbol,
+        timeframe: o.timeframe,
+        params,
+        ...(o.size !== undefined ? { size: o.size } : {}),
+        ...(o.leverage !== undefined ? { leverage: Number(o.leverage) } : {}),
+      });
+      print(
+        o,
+        subscription,
+        () =>
+          `enabled on ${o.account}: ${describeSubscription(subscription)}\nthe strategy runner evaluates it at every ${subscription.timeframe} candle close`,
+      );
     },
   );
 
-  common(strategy.command('list').description("an account's strategy subscriptions").requiredOption('--account <id>')).action(async (o: CommonOptions & { account: string }) => {
+  common(
+    strategy
+      .command('disable')
+      .description('stop trading a subscription (kept, listed as disabled)')
+      .requiredOption('--account <id>')
+      .requiredOption('--id <subscription>', 'subscription id (see strategy list)'),
+  ).action(async (o: CommonOptions & { account: string; id: string }) => {
+    const subscription = await subscriptions(await resolveTarget(o.stage)).disable(o.account, o.id);
+    print(o, subscription, () => `disabled on ${o.account}: ${describeSubscription(subscription)}`);
+  });
+
+  common(
+    strategy.command('list').description("an account's strategy subscriptions").requiredOption('--account <id>'),
+  ).action(async (o: CommonOptions & { account: string }) => {
     const list = await subscriptions(await resolveTarget(o.stage)).list(o.account);
     print(o, list, () => (list.length ? list.map(describeSubscription).join('\n') : 'no strategy subscriptions'));
   });
@@ -85,13 +132,20 @@ export function registerStrategyCommands(program: Command): void {
   common(
     strategy
       .command('compare')
-      .description("the account's closed trades of a strategy next to a backtest of it over the same candles (replayed locally, the exchange's with --stage)")
+      .description(
+        "the account's closed trades of a strategy next to a backtest of it over the same candles (replayed locally, the exchange's with --stage)",
+      )
       .requiredOption('--account <id>')
       .requiredOption('--strategy <id>', 'strategy id')
       .requiredOption('--symbol <symbol>', 'e.g. BTCUSDT')
       .requiredOption('--timeframe <tf>', STRATEGY_TIMEFRAMES.join(' | '))
       .requiredOption('--since <date>', 'first trade time (UTC date/time or epoch ms)')
-      .option('--param <name=value>', "strategy parameter (repeatable; default: the account's subscription)", collect, [] as string[])
+      .option(
+        '--param <name=value>',
+        "strategy parameter (repeatable; default: the account's subscription)",
+        collect,
+        [] as string[],
+      )
       .option('--exchange <id>', `with --stage: whose public candles (${CCXT_EXCHANGE_IDS.join(', ')})`, 'binanceusdm')
       .option('--cash <amount>', "live accounts: the starting equity (paper: the account's initial balance)", '10000'),
   ).action(async (o: CompareOptions) => {
@@ -139,14 +193,20 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
   } catch (error) {
     inputError(error);
   }
-  if (!isStrategyTimeframe(o.timeframe)) throw new CliError(`--timeframe must be one of ${STRATEGY_TIMEFRAMES.join(', ')}`);
+  if (!isStrategyTimeframe(o.timeframe))
+    throw new CliError(`--timeframe must be one of ${STRATEGY_TIMEFRAMES.join(', ')}`);
   const timeframe = o.timeframe;
   const since = epochMsFromText(o.since);
-  if (Number.isNaN(since)) throw new CliError(`--since "${o.since}": not a date (use 2024-01-31, 2024-01-31T12:00Z or epoch ms)`);
-  const subscription = (account.settings.strategies ?? []).find((s) => s.strategy === definition.id && s.symbol === symbol && s.timeframe === timeframe);
+  if (Number.isNaN(since))
+    throw new CliError(`--since "${o.since}": not a date (use 2024-01-31, 2024-01-31T12:00Z or epoch ms)`);
+  const subscription = (account.settings.strategies ?? []).find(
+    (s) => s.strategy === definition.id && s.symbol === symbol && s.timeframe === timeframe,
+  );
   let params: StrategyParams;
   try {
-    params = o.param.length ? resolveParams(definition, parseParamAssignments(o.param)) : subscriptionParams(definition, subscription?.params ?? {});
+    params = o.param.length
+      ? resolveParams(definition, parseParamAssignments(o.param))
+      : subscriptionParams(definition, subscription?.params ?? {});
   } catch (error) {
     inputError(error);
   }
@@ -155,16 +215,22 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
   const now = Date.now();
   const span = source.spanMs(timeframe);
   const count = Math.ceil((now - since) / span) + candlesNeeded(definition.warmup(params));
-  if (!(count > 0) || count > 100_000) throw new CliError(`--since ${o.since}: ${count} candles of ${timeframe} to now; choose a later date`);
+  if (!(count > 0) || count > 100_000)
+    throw new CliError(`--since ${o.since}: ${count} candles of ${timeframe} to now; choose a later date`);
   const candles = await source.closedCandles(symbol, timeframe, count, now);
   const n = candles.time.length;
   let start = 0;
   while (start < n && candles.time[start]! < since) start++;
-  if (n - start < 2) throw new CliError(`only ${n - start} closed ${timeframe} candle(s) since ${iso(since)}: a backtest needs at least 2`);
+  if (n - start < 2)
+    throw new CliError(
+      `only ${n - start} closed ${timeframe} candle(s) since ${iso(since)}: a backtest needs at least 2`,
+    );
 
   const config = backtestConfig(account, subscription, symbol, Number(o.cash));
   const result = backtestRange(candles, definition, params, config, { start, end: n });
-  const trades = (await target.repos.trades.listByAccount(account.accountId, 1000)).filter((t) => t.strategy === definition.id && t.symbol === symbol && t.openedAt >= since);
+  const trades = (await target.repos.trades.listByAccount(account.accountId, 1000)).filter(
+    (t) => t.strategy === definition.id && t.symbol === symbol && t.openedAt >= since,
+  );
   return {
     accountId: account.accountId,
     strategy: definition.id,
@@ -174,22 +240,36 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
     since: iso(since),
     candles: { source: name, count: n - start, from: iso(candles.time[start]!), to: iso(candles.time[n - 1]!) },
     config,
-    comparison: comparePaperWithBacktest(trades, result.trades, { initialEquity: toDecimal(config.cash), matchWindowMs: span }),
+    comparison: comparePaperWithBacktest(trades, result.trades, {
+      initialEquity: toDecimal(config.cash),
+      matchWindowMs: span,
+    }),
   };
 }
 
 /** The local stack's replay (the candles its runner and paper exchange use), or an exchange's public candles. */
 async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ source: CandleSource; name: string }> {
   if (target.replayMsPerCandle) {
-    return { source: new ReplayCandleSource(new ReplayPriceSource({ msPerCandle: target.replayMsPerCandle, markets: paperMarkets })), name: 'replay' };
+    return {
+      source: new ReplayCandleSource(
+        new ReplayPriceSource({ msPerCandle: target.replayMsPerCandle, markets: paperMarkets }),
+      ),
+      name: 'replay',
+    };
   }
-  if (!(CCXT_EXCHANGE_IDS as readonly string[]).includes(exchange)) throw new CliError(`--exchange must be one of ${CCXT_EXCHANGE_IDS.join(', ')}`);
+  if (!(CCXT_EXCHANGE_IDS as readonly string[]).includes(exchange))
+    throw new CliError(`--exchange must be one of ${CCXT_EXCHANGE_IDS.join(', ')}`);
   const { CcxtCandleSource } = await import('../../shared/adapters/candles/ccxt-candle-source');
   return { source: CcxtCandleSource.create(exchange as CcxtExchangeId), name: exchange };
 }
 
 /** The account's own costs and sizing, so the backtest trades as the account would. */
-function backtestConfig(account: Account, subscription: StrategySubscription | undefined, symbol: string, cash: number): BacktestConfig {
+function backtestConfig(
+  account: Account,
+  subscription: StrategySubscription | undefined,
+  symbol: string,
+  cash: number,
+): BacktestConfig {
   const paper = account.settings.paper;
   const market = paperMarkets.get(symbol);
   // The backtest simulates in floats: the account's exact starting balance becomes a number here.
@@ -202,7 +282,9 @@ function backtestConfig(account: Account, subscription: StrategySubscription | u
     makerFee: fee,
     slippageBps: paper?.slippageBps ?? 0,
     fillOn: 'next_open',
-    size: subscription?.size ? sizingOf(subscription.size) : { kind: 'percent', value: account.settings.defaultSizePercent },
+    size: subscription?.size
+      ? sizingOf(subscription.size)
+      : { kind: 'percent', value: account.settings.defaultSizePercent },
     leverage: subscription?.leverage ?? account.settings.defaultLeverage,
     lotStep: Number(market?.amountStep ?? '0.001'),
     minNotional: Number(market?.minNotional ?? '0'),
@@ -219,7 +301,8 @@ const price = (v: number) => String(Number(v.toPrecision(8)));
 
 function compareLines(r: CompareReport): string[] {
   const c = r.comparison;
-  const row = (label: string, pick: (s: SideSummary) => string) => `${label.padEnd(12)}${pick(c.account).padStart(12)}${pick(c.backtest).padStart(12)}`;
+  const row = (label: string, pick: (s: SideSummary) => string) =>
+    `${label.padEnd(12)}${pick(c.account).padStart(12)}${pick(c.backtest).padStart(12)}`;
   return [
     `${r.strategy} on ${r.symbol} ${r.timeframe} since ${r.since}: ${r.candles.count} candles (${r.candles.source})`,
     `${''.padEnd(12)}${'account'.padStart(12)}${'backtest'.padStart(12)}`,
@@ -228,8 +311,13 @@ function compareLines(r: CompareReport): string[] {
     row('win rate %', (s) => fixed(s.winRatePct)),
     row('fees', (s) => new Big(s.fees).toFixed(4)),
     `paired trades: ${c.pairs.length}; mean slippage: entry ${fixed(c.avgEntrySlippageBps, 1)} bps, exit ${fixed(c.avgExitSlippageBps, 1)} bps (positive: the account filled worse)`,
-    ...c.pairs.map((p) => `  ${p.side.padEnd(5)} ${iso(p.account.openedAt)}  entry ${price(p.account.entryPrice)} vs ${price(p.backtest.entryPrice)} (${fixed(p.entrySlippageBps, 1)} bps)  exit ${price(p.account.exitPrice)} vs ${price(p.backtest.exitPrice)} (${fixed(p.exitSlippageBps, 1)} bps)`),
+    ...c.pairs.map(
+      (p) =>
+        `  ${p.side.padEnd(5)} ${iso(p.account.openedAt)}  entry ${price(p.account.entryPrice)} vs ${price(p.backtest.entryPrice)} (${fixed(p.entrySlippageBps, 1)} bps)  exit ${price(p.account.exitPrice)} vs ${price(p.backtest.exitPrice)} (${fixed(p.exitSlippageBps, 1)} bps)`,
+    ),
     ...(c.accountOnly.length ? [`account trades without a backtest counterpart: ${c.accountOnly.join(', ')}`] : []),
-    ...(c.backtestOnly.length ? [`backtest trades the account did not make (entries): ${c.backtestOnly.map(iso).join(', ')}`] : []),
+    ...(c.backtestOnly.length
+      ? [`backtest trades the account did not make (entries): ${c.backtestOnly.map(iso).join(', ')}`]
+      : []),
   ];
 }

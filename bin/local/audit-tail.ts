@@ -31,9 +31,16 @@ export function startAuditTail(options: AuditTailOptions): () => void {
       const records: DynamoDBStreamEvent['Records'] = [];
       for (const account of await options.accounts.list()) {
         const after = cursors.get(account.accountId) ?? startKey;
-        const items = await queryAll<Record<string, unknown> & { eventId: string }>(options.db, { TableName: table, KeyConditionExpression: 'accountId = :a AND eventId > :e', ExpressionAttributeValues: { ':a': account.accountId, ':e': after } });
+        const items = await queryAll<Record<string, unknown> & { eventId: string }>(options.db, {
+          TableName: table,
+          KeyConditionExpression: 'accountId = :a AND eventId > :e',
+          ExpressionAttributeValues: { ':a': account.accountId, ':e': after },
+        });
         for (const item of items) {
-          records.push({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }) as never } });
+          records.push({
+            eventName: 'INSERT',
+            dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }) as never },
+          });
           cursors.set(account.accountId, item.eventId);
         }
       }

@@ -23,7 +23,8 @@ const EXTRA_INPUTS = ['bin/local/build-stack.ts', 'node_modules/.package-lock.js
  * Bundled CommonJS (the AWS SDK's parts, ccxt) calls `require`: an ESM bundle defines one up front.
  * Under its own name: the bundle is not minified, and a source's own `createRequire` import keeps its name.
  */
-const ESM_REQUIRE_BANNER = "import { createRequire as bundleCreateRequire } from 'module'; const require = bundleCreateRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as bundleCreateRequire } from 'module'; const require = bundleCreateRequire(import.meta.url);";
 
 /**
  * The Lambda bundles' ccxt aliases (infra/constructs/bundling.ts, repeated so a rebuild does not
@@ -117,5 +118,7 @@ function removeOldBuilds(distDir: string, current: string): void {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const built = await buildLocalStack();
-  console.log(`local stack bundle: ${relative(PROJECT_ROOT, built.entry)}  ${(built.bytes / 1024).toFixed(0)} KB, ${built.manifest.inputs.length} inputs, ${built.ms} ms`);
+  console.log(
+    `local stack bundle: ${relative(PROJECT_ROOT, built.entry)}  ${(built.bytes / 1024).toFixed(0)} KB, ${built.manifest.inputs.length} inputs, ${built.ms} ms`,
+  );
 }

@@ -87,17 +87,26 @@ export function readDiscovery(dataDir: string, options: ReadDiscoveryOptions = {
   } catch {
     throw new DiscoveryError(`no local stack found (${path} does not exist): ${START_HINT}`);
   }
-  if (!stat.isFile()) throw new DiscoveryError(`${path} is not a regular file (a symlink?): refusing to trust it; stop the stack, delete it and run \`npm start\` again`);
+  if (!stat.isFile())
+    throw new DiscoveryError(
+      `${path} is not a regular file (a symlink?): refusing to trust it; stop the stack, delete it and run \`npm start\` again`,
+    );
   const uid = options.uid ?? process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) throw new DiscoveryError(`${path} belongs to another user (uid ${stat.uid}): refusing to trust it`);
+  if (uid !== undefined && stat.uid !== uid)
+    throw new DiscoveryError(`${path} belongs to another user (uid ${stat.uid}): refusing to trust it`);
   if ((stat.mode & 0o077) !== 0) {
-    throw new DiscoveryError(`${path} is open to other users (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}, must be 0600): refusing to trust it; delete it and restart \`npm start\``);
+    throw new DiscoveryError(
+      `${path} is open to other users (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}, must be 0600): refusing to trust it; delete it and restart \`npm start\``,
+    );
   }
   const record = parseRecord(readFileSync(path, 'utf8'), path);
   const alive = options.isAlive ?? processAlive;
-  if (!alive(record.pid)) throw new DiscoveryError(`the local stack that wrote ${path} (pid ${record.pid}) is not running: ${START_HINT}`);
+  if (!alive(record.pid))
+    throw new DiscoveryError(`the local stack that wrote ${path} (pid ${record.pid}) is not running: ${START_HINT}`);
   if (options.port !== undefined && options.port !== record.port) {
-    throw new DiscoveryError(`the local stack in ${resolve(dataDir)} listens on port ${record.port}, not PORT=${options.port}: set PORT=${record.port}, or DATA_DIR to the other stack's data directory`);
+    throw new DiscoveryError(
+      `the local stack in ${resolve(dataDir)} listens on port ${record.port}, not PORT=${options.port}: set PORT=${record.port}, or DATA_DIR to the other stack's data directory`,
+    );
   }
   return record;
 }
@@ -116,7 +125,11 @@ function processAlive(pid: number): boolean {
 function isLoopback(text: string): boolean {
   try {
     const url = new URL(text);
-    return url.protocol === 'http:' && url.port !== '' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname.endsWith('.localhost'));
+    return (
+      url.protocol === 'http:' &&
+      url.port !== '' &&
+      (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname.endsWith('.localhost'))
+    );
   } catch {
     return false;
   }
@@ -130,12 +143,19 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
     throw new DiscoveryError(`${path} is not valid JSON: stop the stack, delete it and run \`npm start\` again`);
   }
   const bad = (field: string, expected: string): never => {
-    throw new DiscoveryError(`${path}: ${field} must be ${expected}: stop the stack, delete it and run \`npm start\` again`);
+    throw new DiscoveryError(
+      `${path}: ${field} must be ${expected}: stop the stack, delete it and run \`npm start\` again`,
+    );
   };
-  const text_ = (field: string): string => (typeof value[field] === 'string' && (value[field] as string).length > 0 ? (value[field] as string) : bad(field, 'a non-empty string'));
+  const text_ = (field: string): string =>
+    typeof value[field] === 'string' && (value[field] as string).length > 0
+      ? (value[field] as string)
+      : bad(field, 'a non-empty string');
   const integer = (field: string, min: number, max: number): number => {
     const n = value[field];
-    return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : bad(field, `a whole number from ${min} to ${max}`);
+    return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max
+      ? n
+      : bad(field, `a whole number from ${min} to ${max}`);
   };
   // The stand-ins are always this machine's: an endpoint elsewhere is not a file `npm start` wrote.
   const loopback = (field: string): string => {

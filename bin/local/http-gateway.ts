@@ -5,7 +5,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 // API Gateway's own payload cap is 10 MB; the handler enforces the product's 8 KB cap itself.
 const GATEWAY_BODY_CAP = 1024 * 1024;
@@ -20,7 +23,11 @@ export interface GatewayOptions {
   localRoutes?: Record<string, () => unknown>;
 }
 
-export async function startGateway(options: GatewayOptions, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+export async function startGateway(
+  options: GatewayOptions,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     handle(options, req, res).catch(() => send(res, { statusCode: 500, body: '{"error":"internal"}' }));
   });
@@ -41,12 +48,18 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (req.method === 'GET' && path === '/health') {
-    return send(res, options.isReady() ? { statusCode: 200, body: '{"status":"ok"}' } : { statusCode: 503, body: '{"status":"starting"}' });
+    return send(
+      res,
+      options.isReady()
+        ? { statusCode: 200, body: '{"status":"ok"}' }
+        : { statusCode: 503, body: '{"status":"starting"}' },
+    );
   }
   const local = req.method === 'GET' ? options.localRoutes?.[path] : undefined;
   if (local) return send(res, { statusCode: 200, body: JSON.stringify(local()) });
 
-  if (path === '/telegram' && req.method === 'POST' && options.telegram) return telegram(options, options.telegram, req, res, url);
+  if (path === '/telegram' && req.method === 'POST' && options.telegram)
+    return telegram(options, options.telegram, req, res, url);
 
   const match = /^\/webhook(?:\/([^/]+))?$/.exec(path);
   if (!match || req.method !== 'POST') return send(res, { statusCode: 404, body: '{"error":"not_found"}' });
@@ -56,26 +69,46 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
   if (body === undefined) return send(res, { statusCode: 413, body: '{"error":"payload_too_large"}' });
   const account = match[1] ? decodeURIComponent(match[1]) : undefined;
   const event = toEvent(req, url, body, account);
-  const context = { functionName: 'webhook-local', awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 5_000 } as unknown as Context;
+  const context = {
+    functionName: 'webhook-local',
+    awsRequestId: event.requestContext.requestId,
+    getRemainingTimeInMillis: () => 5_000,
+  } as unknown as Context;
   send(res, await options.webhook(event, context));
 }
 
-async function telegram(options: GatewayOptions, handler: HttpHandler, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function telegram(
+  options: GatewayOptions,
+  handler: HttpHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   if (!options.isReady()) return send(res, { statusCode: 503, body: '{"error":"starting"}' });
   const body = await readBody(req);
   if (body === undefined) return send(res, { statusCode: 413, body: '{"error":"payload_too_large"}' });
   const base = toEvent(req, url, body, undefined);
-  const event = { ...base, routeKey: 'POST /telegram', requestContext: { ...base.requestContext, routeKey: 'POST /telegram' } };
-  const context = { functionName: 'telegram-bot-local', awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+  const event = {
+    ...base,
+    routeKey: 'POST /telegram',
+    requestContext: { ...base.requestContext, routeKey: 'POST /telegram' },
+  };
+  const context = {
+    functionName: 'telegram-bot-local',
+    awsRequestId: event.requestContext.requestId,
+    getRemainingTimeInMillis: () => 10_000,
+  } as unknown as Context;
   send(res, await handler(event, context));
 }
 
 function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string | undefined): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const now = Date.now();
   const requestId = `local-${now}-${Math.random().toString(36).slice(2, 8)}`;
-  const text = /json|text|x-www-form-urlencoded/.test(headers['content-type'] ?? 'text/plain') || !headers['content-type'];
+  const text =
+    /json|text|x-www-form-urlencoded/.test(headers['content-type'] ?? 'text/plain') || !headers['content-type'];
   return {
     version: '2.0',
     routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
@@ -87,7 +120,13 @@ function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string |
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: 'POST', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: normaliseIp(req.socket.remoteAddress ?? ''), userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: 'POST',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: normaliseIp(req.socket.remoteAddress ?? ''),
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
       stage: '$default',
@@ -118,6 +157,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string> | undefined) });
+  res.writeHead(result.statusCode ?? 200, {
+    'content-type': 'application/json',
+    ...(result.headers as Record<string, string> | undefined),
+  });
   res.end(result.body ?? '');
 }

@@ -1,5 +1,11 @@
 // Creates the stage's tables and queues on the stand-ins, from the same specs the CDK stacks use.
-import { CreateTableCommand, ListTablesCommand, type DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  ListTablesCommand,
+  type DynamoDBClient,
+  type AttributeDefinition,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { signalDlqName, signalQueueName, tableName, TABLE_NAMES } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
@@ -22,7 +28,14 @@ export async function provisionTables(dynamo: DynamoDBClient, stage: string): Pr
       keys.push({ AttributeName: spec.sortKey, KeyType: 'RANGE' });
       attributes.push({ AttributeName: spec.sortKey, AttributeType: 'S' });
     }
-    await dynamo.send(new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: attributes, BillingMode: 'PAY_PER_REQUEST' }));
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: keys,
+        AttributeDefinitions: attributes,
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
   }
 }
 
@@ -32,10 +45,18 @@ export interface QueueUrls {
   dlqUrl: string;
 }
 
-export async function provisionQueues(sqs: SQSClient, stage: string, options: { visibilityTimeoutSeconds: number; maxReceiveCount: number }): Promise<QueueUrls> {
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: signalDlqName(stage), Attributes: { FifoQueue: 'true' } }));
+export async function provisionQueues(
+  sqs: SQSClient,
+  stage: string,
+  options: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
+): Promise<QueueUrls> {
+  const dlq = await sqs.send(
+    new CreateQueueCommand({ QueueName: signalDlqName(stage), Attributes: { FifoQueue: 'true' } }),
+  );
   const dlqUrl = dlq.QueueUrl as string;
-  const arnOf = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn as string;
+  const arnOf = async (url: string) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes
+      ?.QueueArn as string;
   const dlqArn = await arnOf(dlqUrl);
   const queue = await sqs.send(
     new CreateQueueCommand({
@@ -44,7 +65,10 @@ export async function provisionQueues(sqs: SQSClient, stage: string, options: { 
         FifoQueue: 'true',
         ContentBasedDeduplication: 'false',
         VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(options.maxReceiveCount) }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: String(options.maxReceiveCount),
+        }),
       },
     }),
   );

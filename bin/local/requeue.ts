@@ -36,7 +36,13 @@ interface DedupItem {
   body?: string;
 }
 
-export async function requeueUnfinished(repos: RequeueRepos, sqs: SQSClient, stage: string, queueUrl: string, now: number): Promise<RequeueReport> {
+export async function requeueUnfinished(
+  repos: RequeueRepos,
+  sqs: SQSClient,
+  stage: string,
+  queueUrl: string,
+  now: number,
+): Promise<RequeueReport> {
   const unfinished = await unfinishedSignals(repos.documentClient, tableName(stage, 'signals'));
   const report: RequeueReport = { requeued: [], rejected: [] };
   for (const item of unfinished.sort((a, b) => a.receivedAt - b.receivedAt)) {
@@ -48,7 +54,14 @@ export async function requeueUnfinished(repos: RequeueRepos, sqs: SQSClient, sta
       report.rejected.push(item.issuedSignalId);
       continue;
     }
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: item.body, MessageGroupId: item.groupId, MessageDeduplicationId: item.dedupKey }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: item.body,
+        MessageGroupId: item.groupId,
+        MessageDeduplicationId: item.dedupKey,
+      }),
+    );
     report.requeued.push(item.issuedSignalId);
   }
   return report;
@@ -69,7 +82,13 @@ async function unfinishedSignals(db: DynamoDBDocumentClient, table: string): Pro
       }),
     );
     for (const item of (page.Items ?? []) as DedupItem[]) {
-      const execution = await db.send(new GetCommand({ TableName: table, Key: { accountId: item.accountId, signalId: item.issuedSignalId }, ConsistentRead: true }));
+      const execution = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: { accountId: item.accountId, signalId: item.issuedSignalId },
+          ConsistentRead: true,
+        }),
+      );
       const status = execution.Item?.status as string | undefined;
       if (status !== 'executed' && status !== 'rejected') out.push(item);
     }
@@ -81,8 +100,25 @@ async function unfinishedSignals(db: DynamoDBDocumentClient, table: string): Pro
 /** A signal whose message cannot be rebuilt ends rejected with its reason, like any other. */
 async function rejectLost(repos: RequeueRepos, item: DedupItem, now: number): Promise<void> {
   const reason = 'the queued message was lost when the local queue restarted, and its record keeps no copy of it';
-  const claim = await repos.signals.beginExecution({ accountId: item.accountId, signalId: item.issuedSignalId, status: 'executing', receivedAt: item.receivedAt, updatedAt: now }, now, 60_000);
+  const claim = await repos.signals.beginExecution(
+    {
+      accountId: item.accountId,
+      signalId: item.issuedSignalId,
+      status: 'executing',
+      receivedAt: item.receivedAt,
+      updatedAt: now,
+    },
+    now,
+    60_000,
+  );
   if (claim !== 'run') return;
   await repos.signals.finishExecution(item.accountId, item.issuedSignalId, 'rejected', `LOST_IN_QUEUE: ${reason}`, now);
-  await repos.audit.append({ accountId: item.accountId, type: 'signal.rejected', at: now, signalId: item.issuedSignalId, message: reason, data: { code: 'LOST_IN_QUEUE', receivedAt: item.receivedAt } });
+  await repos.audit.append({
+    accountId: item.accountId,
+    type: 'signal.rejected',
+    at: now,
+    signalId: item.issuedSignalId,
+    message: reason,
+    data: { code: 'LOST_IN_QUEUE', receivedAt: item.receivedAt },
+  });
 }

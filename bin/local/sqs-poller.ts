@@ -67,7 +67,11 @@ export class SqsPoller {
 
   private async deliver(messages: Message[], index: number): Promise<void> {
     const event: SQSEvent = { Records: messages.map((m) => this.toRecord(m)) };
-    const context = { functionName: 'executor-local', awsRequestId: `local-${index}-${Date.now()}`, getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+    const context = {
+      functionName: 'executor-local',
+      awsRequestId: `local-${index}-${Date.now()}`,
+      getRemainingTimeInMillis: () => 30_000,
+    } as unknown as Context;
     let failed = new Set<string>();
     try {
       const response = await this.options.handler(event, context);

@@ -101,7 +101,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     phaseStart = now;
   };
   phase('loadModules');
-  const standins: Standins = await startStandins({ thread: true, ...(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') }) });
+  const standins: Standins = await startStandins({
+    thread: true,
+    ...(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') }),
+  });
   const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
   try {
     const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
@@ -109,7 +112,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     phase('standins');
     await provisionTables(dynamo, LOCAL_STAGE);
     const visibility = options.visibilityTimeoutSeconds ?? 10;
-    const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, { visibilityTimeoutSeconds: visibility, maxReceiveCount: 5 });
+    const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, {
+      visibilityTimeoutSeconds: visibility,
+      maxReceiveCount: 5,
+    });
     phase('provision');
 
     // A local Binance for live accounts: ccxt runs unmodified against it, keys local-key/local-secret.
@@ -119,7 +125,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (options.exchange?.url) exchangeApiUrl = options.exchange.url;
       else {
         // One account: FAKE_BINANCE_API_KEY / FAKE_BINANCE_SECRET, or local-key / local-secret.
-        const started = await startFakeBinance({ accounts: [{ apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key', secret: process.env.FAKE_BINANCE_SECRET ?? 'local-secret', usdt: 10_000 }] });
+        const started = await startFakeBinance({
+          accounts: [
+            {
+              apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key',
+              secret: process.env.FAKE_BINANCE_SECRET ?? 'local-secret',
+              usdt: 10_000,
+            },
+          ],
+        });
         fake = started;
         cleanups.unshift(() => started.close());
         exchangeApiUrl = started.url;
@@ -127,7 +141,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const localKeyFile = join(dataDir, 'local-kms.key');
-    const common = { STAGE: LOCAL_STAGE, AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: standins.dynamoEndpoint, SQS_ENDPOINT: standins.sqsEndpoint };
+    const common = {
+      STAGE: LOCAL_STAGE,
+      AWS_REGION: LOCAL_REGION,
+      DYNAMODB_ENDPOINT: standins.dynamoEndpoint,
+      SQS_ENDPOINT: standins.sqsEndpoint,
+    };
     const webhookEnv = loadEnv(webhookEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl });
     const replayMsPerCandle = options.replayMsPerCandle ?? 5_000;
     const executorEnv = loadEnv(executorEnvSchema, {
@@ -153,20 +172,44 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const riskCheck = createRiskCheckHandler(buildRiskCheck(executorEnv, runtime), createLogger('risk-check'));
     // The runner reads the replay the paper exchange fills from (the same instance when it is one),
     // and the timers below play EventBridge, so no settle wait is needed.
-    const runnerEnv = loadEnv(strategyRunnerEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl, CANDLE_SOURCE: 'replay', PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle), SETTLE_MS: '0' });
-    const candles: CandleSource = runtime.prices instanceof ReplayPriceSource ? new ReplayCandleSource(runtime.prices) : buildCandleSource(runnerEnv, options.clock);
-    const strategyRunner = createStrategyRunnerHandler(buildRunStrategies(runnerEnv, options.clock, candles), { settleMs: 0, logger: createLogger('strategy-runner'), ...(options.clock ? { clock: options.clock } : {}) });
+    const runnerEnv = loadEnv(strategyRunnerEnvSchema, {
+      ...process.env,
+      ...common,
+      SIGNAL_QUEUE_URL: queueUrl,
+      CANDLE_SOURCE: 'replay',
+      PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle),
+      SETTLE_MS: '0',
+    });
+    const candles: CandleSource =
+      runtime.prices instanceof ReplayPriceSource
+        ? new ReplayCandleSource(runtime.prices)
+        : buildCandleSource(runnerEnv, options.clock);
+    const strategyRunner = createStrategyRunnerHandler(buildRunStrategies(runnerEnv, options.clock, candles), {
+      settleMs: 0,
+      logger: createLogger('strategy-runner'),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
 
     phase('compose');
     // Signals queued before a restart were lost with the in-memory queue: all are put back, and the
     // executor executes or rejects each (an entry past its lag: SIGNAL_EXPIRED), never drops one.
     const requeued = await requeueUnfinished(runtime.repos, sqs, LOCAL_STAGE, queueUrl, Date.now());
     if (requeued.requeued.length || requeued.rejected.length) {
-      logger.warn('signals from before the restart', { requeued: requeued.requeued, rejectedWithoutMessage: requeued.rejected });
+      logger.warn('signals from before the restart', {
+        requeued: requeued.requeued,
+        rejectedWithoutMessage: requeued.rejected,
+      });
     }
 
     phase('requeue');
-    const poller = new SqsPoller({ sqs, queueUrl, queueArn, handler: executor, concurrency: options.executorLoops ?? EXECUTOR_LOOPS, onError: (e) => logger.error('poller error', { error: String(e) }) });
+    const poller = new SqsPoller({
+      sqs,
+      queueUrl,
+      queueArn,
+      handler: executor,
+      concurrency: options.executorLoops ?? EXECUTOR_LOOPS,
+      onError: (e) => logger.error('poller error', { error: String(e) }),
+    });
     poller.start();
     cleanups.unshift(() => poller.stop());
 
@@ -197,8 +240,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.unshift(async () => clearInterval(syncTimer));
 
     for (const timeframe of options.strategyTimeframes ?? ['1h', '4h', '1d']) {
-      const stopTimer = fireAtEachClose(candles.spanMs(timeframe), (closeAt) =>
-        ready ? strategyRunner({ timeframe, time: new Date(closeAt).toISOString() }).then(() => undefined) : Promise.resolve(),
+      const stopTimer = fireAtEachClose(
+        candles.spanMs(timeframe),
+        (closeAt) =>
+          ready
+            ? strategyRunner({ timeframe, time: new Date(closeAt).toISOString() }).then(() => undefined)
+            : Promise.resolve(),
         (e) => logger.error('strategy runner failed', { timeframe, error: String(e) }),
       );
       cleanups.unshift(async () => stopTimer());
@@ -207,12 +254,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Notifications: the audit table's new events, tailed as its stream would deliver them, go to
     // the console and a file (and Telegram/Discord when their variables are set), as they happen.
     if (options.notifications !== false) {
-      const notifyEnv = loadEnv(notifierEnvSchema, { ...process.env, ...common, LOCAL_NOTIFY_FILE: join(dataDir, 'notifications.jsonl') });
+      const notifyEnv = loadEnv(notifierEnvSchema, {
+        ...process.env,
+        ...common,
+        LOCAL_NOTIFY_FILE: join(dataDir, 'notifications.jsonl'),
+      });
       const notifierLogger = createLogger('notifier');
-      const notify = createNotifierHandler(await buildNotifier(notifyEnv, { logger: notifierLogger, ...(options.clock ? { clock: options.clock } : {}) }), notifierLogger);
-      const stopTail = startAuditTail({ db: runtime.repos.documentClient, stage: LOCAL_STAGE, accounts: runtime.repos.accounts, onEvents: (e) => (ready ? notify(e) : Promise.resolve()), onError: (e) => logger.error('notifier failed', { error: String(e) }) });
+      const notify = createNotifierHandler(
+        await buildNotifier(notifyEnv, { logger: notifierLogger, ...(options.clock ? { clock: options.clock } : {}) }),
+        notifierLogger,
+      );
+      const stopTail = startAuditTail({
+        db: runtime.repos.documentClient,
+        stage: LOCAL_STAGE,
+        accounts: runtime.repos.accounts,
+        onEvents: (e) => (ready ? notify(e) : Promise.resolve()),
+        onError: (e) => logger.error('notifier failed', { error: String(e) }),
+      });
       // Held messages (quiet hours, throttling) go out at the end of the quiet window even if nothing new happens.
-      const flushTimer = setInterval(() => void (ready ? notify({ Records: [] }) : Promise.resolve()).catch((e) => logger.error('notifier flush failed', { error: String(e) })), 60_000);
+      const flushTimer = setInterval(
+        () =>
+          void (ready ? notify({ Records: [] }) : Promise.resolve()).catch((e) =>
+            logger.error('notifier flush failed', { error: String(e) }),
+          ),
+        60_000,
+      );
       cleanups.unshift(async () => {
         stopTail();
         clearInterval(flushTimer);
@@ -223,12 +289,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_URL for a fake Bot API): the same handler as the cloud's.
     // Its config then also requires TELEGRAM_USER_IDS (who may command): without it the start fails, naming it.
     phase('notifier');
-    const telegramConfigured = !!(process.env.TELEGRAM_BOT_TOKEN && process.env.TELEGRAM_CHAT_IDS && process.env.TELEGRAM_WEBHOOK_SECRET);
+    const telegramConfigured = !!(
+      process.env.TELEGRAM_BOT_TOKEN &&
+      process.env.TELEGRAM_CHAT_IDS &&
+      process.env.TELEGRAM_WEBHOOK_SECRET
+    );
     const telegram = telegramConfigured
-      ? createTelegramBotHandler(buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }), options.clock ? { clock: options.clock } : {}), createLogger('telegram-bot'))
+      ? createTelegramBotHandler(
+          buildTelegramBot(
+            loadEnv(telegramBotEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl }),
+            options.clock ? { clock: options.clock } : {},
+          ),
+          createLogger('telegram-bot'),
+        )
       : undefined;
-    const gateway = await startGateway({ webhook, ...(telegram ? { telegram } : {}), isReady: () => ready }, options.port);
-    cleanups.unshift(() => new Promise<void>((r) => { gateway.server.closeAllConnections?.(); gateway.server.close(() => r()); }));
+    const gateway = await startGateway(
+      { webhook, ...(telegram ? { telegram } : {}), isReady: () => ready },
+      options.port,
+    );
+    cleanups.unshift(
+      () =>
+        new Promise<void>((r) => {
+          gateway.server.closeAllConnections?.();
+          gateway.server.close(() => r());
+        }),
+    );
     const discovery: LocalDiscovery = {
       stage: LOCAL_STAGE,
       region: LOCAL_REGION,
@@ -266,7 +351,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * its epoch is 0), with that close time, as an EventBridge rule calls the runner with its event
  * time; a run still going when the next close comes makes that close skipped. Returns the stop.
  */
-function fireAtEachClose(spanMs: number, run: (closeAt: number) => Promise<void>, onError: (error: unknown) => void): () => void {
+function fireAtEachClose(
+  spanMs: number,
+  run: (closeAt: number) => Promise<void>,
+  onError: (error: unknown) => void,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let stopped = false;
@@ -276,14 +365,17 @@ function fireAtEachClose(spanMs: number, run: (closeAt: number) => Promise<void>
     if (stopped) return;
     const now = Date.now();
     const closeAt = (Math.floor(now / spanMs) + 1) * spanMs;
-    timer = setTimeout(() => {
-      schedule();
-      if (running) return;
-      running = true;
-      run(closeAt)
-        .catch(onError)
-        .finally(() => (running = false));
-    }, closeAt - now + lag);
+    timer = setTimeout(
+      () => {
+        schedule();
+        if (running) return;
+        running = true;
+        run(closeAt)
+          .catch(onError)
+          .finally(() => (running = false));
+      },
+      closeAt - now + lag,
+    );
   };
   schedule();
   return () => {
@@ -295,7 +387,11 @@ function fireAtEachClose(spanMs: number, run: (closeAt: number) => Promise<void>
 /** Moves the fake exchange's prices to the replayed ones, so local stops and targets trigger. */
 async function followReplayedPrices(fake: FakeBinance | undefined, prices: PriceSource): Promise<void> {
   if (!fake) return;
-  for (const [compact, unified] of [['BTCUSDT', 'BTC/USDT:USDT'], ['ETHUSDT', 'ETH/USDT:USDT'], ['XRPUSDT', 'XRP/USDT:USDT']] as const) {
+  for (const [compact, unified] of [
+    ['BTCUSDT', 'BTC/USDT:USDT'],
+    ['ETHUSDT', 'ETH/USDT:USDT'],
+    ['XRPUSDT', 'XRP/USDT:USDT'],
+  ] as const) {
     const quote = await prices.getPrice(unified).catch(() => undefined);
     if (quote && quote.last > 0) fake.setPrice(compact, quote.last);
   }

@@ -30,7 +30,10 @@ export async function startStandins(options: StandinOptions = {}): Promise<Stand
 
 // Under tsx the worker is the TypeScript file beside this one; in the local stack's bundle
 // (bin/local/build-stack.ts) it is the standins-worker.mjs entry beside local-stack.mjs.
-const WORKER_FILE = new URL(import.meta.url.endsWith('.mjs') ? './standins-worker.mjs' : './standins-worker.ts', import.meta.url);
+const WORKER_FILE = new URL(
+  import.meta.url.endsWith('.mjs') ? './standins-worker.mjs' : './standins-worker.ts',
+  import.meta.url,
+);
 
 /**
  * Workers do not inherit `--import tsx`'s loader on Node 20, so a .ts worker starts from this
@@ -46,12 +49,17 @@ const { workerData } = require('node:worker_threads');
 
 async function startStandinsThread(options: StandinOptions): Promise<Standins> {
   const tsxApi = WORKER_FILE.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { dynamoPath: options.dynamoPath, file: WORKER_FILE.href, tsxApi } });
-  const first = await new Promise<{ dynamoEndpoint?: string; sqsEndpoint?: string; error?: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`stand-ins thread exited (${code}) before listening`)));
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { dynamoPath: options.dynamoPath, file: WORKER_FILE.href, tsxApi },
   });
+  const first = await new Promise<{ dynamoEndpoint?: string; sqsEndpoint?: string; error?: string }>(
+    (resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`stand-ins thread exited (${code}) before listening`)));
+    },
+  );
   if (first.error || !first.dynamoEndpoint || !first.sqsEndpoint) {
     await worker.terminate();
     throw new Error(`stand-ins did not start: ${first.error ?? 'no endpoints'}`);
@@ -75,7 +83,12 @@ async function startStandinsThread(options: StandinOptions): Promise<Standins> {
 /** The stand-ins on this thread's event loop. */
 export async function startStandinsHere(options: StandinOptions = {}): Promise<Standins> {
   if (options.dynamoPath) mkdirSync(options.dynamoPath, { recursive: true });
-  const dynamo: Server = dynalite({ ...(options.dynamoPath ? { path: options.dynamoPath } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo: Server = dynalite({
+    ...(options.dynamoPath ? { path: options.dynamoPath } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
     dynamo.listen(0, '127.0.0.1', () => resolve());

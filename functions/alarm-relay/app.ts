@@ -52,7 +52,8 @@ export interface CloudWatchAlarm {
 export function parseAlarm(message: string): CloudWatchAlarm | undefined {
   try {
     const value = JSON.parse(message) as Partial<CloudWatchAlarm> | null;
-    if (value && typeof value.AlarmName === 'string' && typeof value.NewStateValue === 'string') return value as CloudWatchAlarm;
+    if (value && typeof value.AlarmName === 'string' && typeof value.NewStateValue === 'string')
+      return value as CloudWatchAlarm;
   } catch {
     // not JSON: not an alarm
   }
@@ -87,10 +88,15 @@ function period(seconds: number): string {
 /** "OrdersFailed Sum over 5 min > 2 (1 of 1 periods)", or undefined for a metric-math alarm. */
 function condition(trigger: CloudWatchAlarm['Trigger']): string | undefined {
   if (!trigger?.MetricName || trigger.Threshold === undefined) return undefined;
-  const stat = trigger.ExtendedStatistic ?? (trigger.Statistic ? trigger.Statistic.charAt(0) + trigger.Statistic.slice(1).toLowerCase() : undefined);
+  const stat =
+    trigger.ExtendedStatistic ??
+    (trigger.Statistic ? trigger.Statistic.charAt(0) + trigger.Statistic.slice(1).toLowerCase() : undefined);
   const over = trigger.Period ? ` over ${period(trigger.Period)}` : '';
   const op = OPERATOR[trigger.ComparisonOperator ?? ''] ?? trigger.ComparisonOperator ?? '?';
-  const periods = trigger.EvaluationPeriods && trigger.EvaluationPeriods > 1 ? ` (${trigger.DatapointsToAlarm ?? trigger.EvaluationPeriods} of ${trigger.EvaluationPeriods} periods)` : '';
+  const periods =
+    trigger.EvaluationPeriods && trigger.EvaluationPeriods > 1
+      ? ` (${trigger.DatapointsToAlarm ?? trigger.EvaluationPeriods} of ${trigger.EvaluationPeriods} periods)`
+      : '';
   return `${trigger.MetricName}${stat ? ` ${stat}` : ''}${over} ${op} ${trigger.Threshold}${periods}`;
 }
 
@@ -107,7 +113,8 @@ export function formatAlarm(alarm: CloudWatchAlarm): Message {
   if (crossed) lines.push(crossed);
   if (alarm.NewStateReason) lines.push(cut(alarm.NewStateReason, REASON_LIMIT));
   // An alarm going back to OK needs no instructions.
-  if (alarm.AlarmDescription && alarm.NewStateValue !== 'OK') lines.push(`→ ${cut(alarm.AlarmDescription, DESCRIPTION_LIMIT)}`);
+  if (alarm.AlarmDescription && alarm.NewStateValue !== 'OK')
+    lines.push(`→ ${cut(alarm.AlarmDescription, DESCRIPTION_LIMIT)}`);
   const footer = [alarm.Region, when(alarm.StateChangeTime)].filter(Boolean).join(' · ');
   if (footer) lines.push(footer);
   return { text: lines.join('\n'), severity: state.severity };
@@ -115,7 +122,10 @@ export function formatAlarm(alarm: CloudWatchAlarm): Message {
 
 /** A message on the topic that is not an alarm (a test publish, an AWS notice). */
 export function formatOther(subject: string | null | undefined, message: string): Message {
-  return { text: [subject ? `📣 ${subject}` : '📣 Message on the alarm topic', cut(message, 3000)].join('\n'), severity: 'warning' };
+  return {
+    text: [subject ? `📣 ${subject}` : '📣 Message on the alarm topic', cut(message, 3000)].join('\n'),
+    severity: 'warning',
+  };
 }
 
 export interface AlarmSender {
@@ -171,12 +181,18 @@ export function tokenOf(secret: string | undefined): string {
  * The Telegram channel, built once: the token read from Secrets Manager on first use. A failed read
  * is not kept, so the next invocation tries again (the owner may just have put the token).
  */
-export function telegramSender(env: AlarmRelayEnv, secrets: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({ region: env.AWS_REGION })): () => Promise<AlarmSender> {
+export function telegramSender(
+  env: AlarmRelayEnv,
+  secrets: Pick<SecretsManagerClient, 'send'> = new SecretsManagerClient({ region: env.AWS_REGION }),
+): () => Promise<AlarmSender> {
   let pending: Promise<AlarmSender> | undefined;
   return () => {
     pending ??= (async () => {
       const out = await secrets.send(new GetSecretValueCommand({ SecretId: env.TELEGRAM_BOT_TOKEN_SECRET_ARN }));
-      const client = new TelegramBotClient({ token: tokenOf(out.SecretString), ...(env.TELEGRAM_API_URL ? { baseUrl: env.TELEGRAM_API_URL } : {}) });
+      const client = new TelegramBotClient({
+        token: tokenOf(out.SecretString),
+        ...(env.TELEGRAM_API_URL ? { baseUrl: env.TELEGRAM_API_URL } : {}),
+      });
       return new TelegramChannel({ client, chatIds: env.TELEGRAM_CHAT_IDS });
     })().catch((error: unknown) => {
       pending = undefined;

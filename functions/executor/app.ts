@@ -47,7 +47,10 @@ export class ExecutorMetrics {
     if (outcome.status === 'executed' && outcome.orders.length > 0) {
       this.metrics.count('OrdersPlaced', { exchange: outcome.exchange }, outcome.orders.length);
       // From the webhook's receipt to the last order of the signal sent: queue wait and retries included.
-      this.metrics.put('SignalToOrderLatency', Math.max(0, this.now() - signal.receivedAt), { unit: 'Milliseconds', by: { exchange: outcome.exchange } });
+      this.metrics.put('SignalToOrderLatency', Math.max(0, this.now() - signal.receivedAt), {
+        unit: 'Milliseconds',
+        by: { exchange: outcome.exchange },
+      });
     } else if (outcome.status === 'rejected' && !refused) {
       this.metrics.count('OrdersFailed', { exchange: outcome.exchange, reason: outcome.code });
     }
@@ -61,7 +64,11 @@ export class ExecutorMetrics {
   }
 }
 
-export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = createLogger('executor'), observer: ExecutorMetrics = new ExecutorMetrics()): ExecutorHandler {
+export function createExecutorHandler(
+  useCase: ExecuteSignal,
+  logger: Logger = createLogger('executor'),
+  observer: ExecutorMetrics = new ExecutorMetrics(),
+): ExecutorHandler {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let signal: Signal;
     try {
@@ -71,7 +78,12 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
       if (error instanceof InvalidMessageError && error.owner) {
         // Ours but broken: rejected once with the reason, so it cannot block its group.
         const outcome = await useCase.rejectInvalid(error.owner, error.message);
-        logger.warn('invalid signal message rejected', { signalId: error.owner.signalId, accountId: error.owner.accountId, status: outcome.status, reason: error.message });
+        logger.warn('invalid signal message rejected', {
+          signalId: error.owner.signalId,
+          accountId: error.owner.accountId,
+          status: outcome.status,
+          reason: error.message,
+        });
         return;
       }
       throw error; // no account to tell: the DLQ and its alarm
@@ -81,10 +93,16 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
       const outcome = await useCase.execute(signal);
       observer.outcome(signal, outcome);
       if (outcome.status === 'rejected') logger.warn('signal rejected', { code: outcome.code, reason: outcome.reason });
-      else logger.info(`signal ${outcome.status}`, outcome.status === 'executed' ? { summary: outcome.summary } : { reason: outcome.reason });
+      else
+        logger.info(
+          `signal ${outcome.status}`,
+          outcome.status === 'executed' ? { summary: outcome.summary } : { reason: outcome.reason },
+        );
     } catch (error) {
       observer.failed(signal.signalId, error);
-      logger.error('signal failed; it returns to the queue', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+      logger.error('signal failed; it returns to the queue', {
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
       throw error;
     } finally {
       logger.removeKeys(['correlation_id', 'signalId', 'accountId']);
@@ -94,20 +112,35 @@ export function createExecutorHandler(useCase: ExecuteSignal, logger: Logger = c
     // FIFO: a failure stops its own group (that message and every later one of the group are
     // reported and come back in order); other groups in the batch go on.
     const processor = new SqsFifoPartialProcessorAsync();
-    return processPartialResponse(event, recordHandler, processor, { context, skipGroupOnError: true, throwOnFullBatchFailure: false });
+    return processPartialResponse(event, recordHandler, processor, {
+      context,
+      skipGroupOnError: true,
+      throwOnFullBatchFailure: false,
+    });
   };
 }
 
 /** A message body that is not a v1 signal; `owner` when its account and signal id can still be read. */
 export class InvalidMessageError extends DomainError {
   readonly retryable = false;
-  constructor(reason = 'message is not a v1 signal', readonly owner?: { accountId: string; signalId: string }) {
+  constructor(
+    reason = 'message is not a v1 signal',
+    readonly owner?: { accountId: string; signalId: string },
+  ) {
     super(reason, 'INVALID_MESSAGE');
     this.name = 'InvalidMessageError';
   }
 }
 
-const INTENTS: readonly string[] = ['enter_long', 'enter_short', 'close_long', 'close_short', 'close_all', 'reduce_long', 'reduce_short'] satisfies Intent[];
+const INTENTS: readonly string[] = [
+  'enter_long',
+  'enter_short',
+  'close_long',
+  'close_short',
+  'close_all',
+  'reduce_long',
+  'reduce_short',
+] satisfies Intent[];
 
 /**
  * A message this code did not write is a bug, not a trade. One without a readable account and
@@ -121,12 +154,22 @@ export function parseSignal(body: string): Signal {
   } catch {
     throw new InvalidMessageError();
   }
-  if (typeof signal !== 'object' || signal === null || Array.isArray(signal) || signal.v !== 1) throw new InvalidMessageError();
-  const owner = typeof signal.signalId === 'string' && signal.signalId !== '' && typeof signal.accountId === 'string' && signal.accountId !== '' ? { accountId: signal.accountId, signalId: signal.signalId } : undefined;
+  if (typeof signal !== 'object' || signal === null || Array.isArray(signal) || signal.v !== 1)
+    throw new InvalidMessageError();
+  const owner =
+    typeof signal.signalId === 'string' &&
+    signal.signalId !== '' &&
+    typeof signal.accountId === 'string' &&
+    signal.accountId !== ''
+      ? { accountId: signal.accountId, signalId: signal.signalId }
+      : undefined;
   if (!owner) throw new InvalidMessageError();
   const broken = (field: string, bound: string) => new InvalidMessageError(`message field ${field} ${bound}`, owner);
-  if (typeof signal.symbol?.unified !== 'string' || signal.symbol.unified === '') throw broken('symbol.unified', 'must be a market symbol');
-  if (typeof signal.intent !== 'string' || !INTENTS.includes(signal.intent)) throw broken('intent', `must be one of ${INTENTS.join(', ')}`);
-  if (typeof signal.receivedAt !== 'number' || !Number.isFinite(signal.receivedAt)) throw broken('receivedAt', 'must be epoch milliseconds');
+  if (typeof signal.symbol?.unified !== 'string' || signal.symbol.unified === '')
+    throw broken('symbol.unified', 'must be a market symbol');
+  if (typeof signal.intent !== 'string' || !INTENTS.includes(signal.intent))
+    throw broken('intent', `must be one of ${INTENTS.join(', ')}`);
+  if (typeof signal.receivedAt !== 'number' || !Number.isFinite(signal.receivedAt))
+    throw broken('receivedAt', 'must be epoch milliseconds');
   return signal as Signal;
 }

@@ -7,4 +7,8 @@ import { createExecutorHandler, ExecutorMetrics } from './app';
 const env = loadEnv(executorEnvSchema);
 // The metrics watch the audit log the use case writes to (risk refusals), so they wrap the runtime.
 const metrics = new ExecutorMetrics();
-export const handler = createExecutorHandler(buildExecuteSignal(env, metrics.observe(buildTradingRuntime(env))), createLogger('executor'), metrics);
+export const handler = createExecutorHandler(
+  buildExecuteSignal(env, metrics.observe(buildTradingRuntime(env))),
+  createLogger('executor'),
+  metrics,
+);

@@ -32,8 +32,19 @@ export function createNotifierHandler(notifier: Notifier, logger: Logger = creat
     if (signalIds.length === 1) logger.appendKeys({ correlation_id: signalIds[0] });
     const dispatched = await notifier.dispatch(notifications);
     const flushed = await notifier.flushHeld();
-    if (notifications.length || flushed.sent) logger.info('notified', { events: notifications.length, signalIds, sent: dispatched.sent, held: dispatched.held, failed: dispatched.failed, flushed: flushed.sent });
-    if (dispatched.failed.length || flushed.failed.length) logger.warn('some channels failed; their messages are held for the next run', { failed: [...dispatched.failed, ...flushed.failed] });
+    if (notifications.length || flushed.sent)
+      logger.info('notified', {
+        events: notifications.length,
+        signalIds,
+        sent: dispatched.sent,
+        held: dispatched.held,
+        failed: dispatched.failed,
+        flushed: flushed.sent,
+      });
+    if (dispatched.failed.length || flushed.failed.length)
+      logger.warn('some channels failed; their messages are held for the next run', {
+        failed: [...dispatched.failed, ...flushed.failed],
+      });
     logger.removeKeys(['correlation_id']);
     return { dispatched, flushed };
   };

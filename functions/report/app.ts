@@ -13,7 +13,13 @@ export function createReportHandler(useCase: SendReports, logger: Logger = creat
   return async (event: ReportEvent = {}): Promise<ReportRun> => {
     const kind: ReportKind = event.kind === 'weekly' ? 'weekly' : 'daily';
     const run = await useCase.run(kind);
-    logger.info('reports sent', { kind, from: new Date(run.from).toISOString(), to: new Date(run.to).toISOString(), accounts: run.accounts, failed: run.dispatch.flatMap((d) => d.failed) });
+    logger.info('reports sent', {
+      kind,
+      from: new Date(run.from).toISOString(),
+      to: new Date(run.to).toISOString(),
+      accounts: run.accounts,
+      failed: run.dispatch.flatMap((d) => d.failed),
+    });
     return run;
   };
 }

@@ -35,7 +35,11 @@ export class RiskCheckMetrics {
   /** Equity per account only: amounts of different accounts (and quote currencies) do not add up. */
   snapshot(snapshot: EquitySnapshot): void {
     // A metric is a float by nature (CloudWatch): the exact equity becomes a number at this edge only.
-    this.metrics.put('Equity', Number(snapshot.equity), { unit: 'None', by: { account: snapshot.accountId }, aggregate: false });
+    this.metrics.put('Equity', Number(snapshot.equity), {
+      unit: 'None',
+      by: { account: snapshot.accountId },
+      aggregate: false,
+    });
   }
 
   report(report: RiskCheckReport): void {
@@ -44,11 +48,23 @@ export class RiskCheckMetrics {
   }
 }
 
-export function createRiskCheckHandler(useCase: RiskCheck, logger: Logger = createLogger('risk-check'), metrics: RiskCheckMetrics = new RiskCheckMetrics()) {
+export function createRiskCheckHandler(
+  useCase: RiskCheck,
+  logger: Logger = createLogger('risk-check'),
+  metrics: RiskCheckMetrics = new RiskCheckMetrics(),
+) {
   return async (): Promise<RiskCheckReport> => {
     const report = await useCase.run();
     metrics.report(report);
-    const acted = report.protectiveFills + report.closedOutside + report.external + report.orphansCanceled + report.stopsRearmed + report.trailingMoved + report.switchEvents + report.flattened;
+    const acted =
+      report.protectiveFills +
+      report.closedOutside +
+      report.external +
+      report.orphansCanceled +
+      report.stopsRearmed +
+      report.trailingMoved +
+      report.switchEvents +
+      report.flattened;
     if (acted) logger.info('risk check acted', { ...report });
     if (report.errors) logger.error('risk check failed for some accounts', { errors: report.errors });
     return report;

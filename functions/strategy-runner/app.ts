@@ -30,7 +30,10 @@ export function createStrategyRunnerHandler(useCase: RunStrategies, options: Str
   const logger = options.logger ?? createLogger('strategy-runner');
   return async (event: StrategyTickEvent): Promise<StrategyRunReport> => {
     const timeframe = event.timeframe;
-    if (!isStrategyTimeframe(timeframe)) throw new InvalidArgumentError(`strategy-runner: the rule's input needs "timeframe" (${STRATEGY_TIMEFRAMES.join(', ')}), got ${JSON.stringify(timeframe)}`);
+    if (!isStrategyTimeframe(timeframe))
+      throw new InvalidArgumentError(
+        `strategy-runner: the rule's input needs "timeframe" (${STRATEGY_TIMEFRAMES.join(', ')}), got ${JSON.stringify(timeframe)}`,
+      );
     // The scheduled time, not the invocation time: a late or repeated invocation decides on the
     // same candles and produces the same signal ids, which the dedup records then drop.
     const scheduled = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
@@ -39,8 +42,20 @@ export function createStrategyRunnerHandler(useCase: RunStrategies, options: Str
     if (wait > 0) await sleep(Math.min(wait, options.settleMs));
     const report = await useCase.run(timeframe, now);
     const notable = report.results.filter((r) => r.outcome !== 'hold');
-    if (notable.length) logger.info('strategies evaluated', { timeframe, now: new Date(now).toISOString(), evaluated: report.evaluated, queued: report.queued, duplicates: report.duplicates, results: notable });
-    if (report.failed) logger.error('some strategy subscriptions failed', { timeframe, failed: report.results.filter((r) => r.outcome === 'failed') });
+    if (notable.length)
+      logger.info('strategies evaluated', {
+        timeframe,
+        now: new Date(now).toISOString(),
+        evaluated: report.evaluated,
+        queued: report.queued,
+        duplicates: report.duplicates,
+        results: notable,
+      });
+    if (report.failed)
+      logger.error('some strategy subscriptions failed', {
+        timeframe,
+        failed: report.results.filter((r) => r.outcome === 'failed'),
+      });
     return report;
   };
 }

@@ -12,7 +12,10 @@ import { json, requestBody } from '../../shared/platform/http';
 import { createLogger } from '../../shared/platform/logger';
 import type { TelegramBotRuntime } from '../../shared/runtime/telegram-bot';
 
-export type TelegramBotHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type TelegramBotHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -34,14 +37,19 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
 const ok = (): APIGatewayProxyStructuredResultV2 => json(200, { ok: true });
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'error');
 
-export function createTelegramBotHandler(runtime: TelegramBotRuntime, logger: Logger = createLogger('telegram-bot')): TelegramBotHandler {
+export function createTelegramBotHandler(
+  runtime: TelegramBotRuntime,
+  logger: Logger = createLogger('telegram-bot'),
+): TelegramBotHandler {
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     let expected: string;
     try {
       expected = await runtime.webhookSecret();
     } catch (error) {
       // A configuration fault: Telegram retries, and the alarm on 5xx tells the owner.
-      logger.error('webhook secret unavailable', { reason: runtime.scrub(`${errorName(error)}: ${error instanceof Error ? error.message : ''}`) });
+      logger.error('webhook secret unavailable', {
+        reason: runtime.scrub(`${errorName(error)}: ${error instanceof Error ? error.message : ''}`),
+      });
       return json(500, { error: 'internal' });
     }
     if (!sameSecret(header(event, SECRET_HEADER), expected)) {
@@ -67,10 +75,14 @@ export function createTelegramBotHandler(runtime: TelegramBotRuntime, logger: Lo
       const outcome = await commands.handle(update);
       // The outcome names the command and the chat, never the message text.
       if (outcome.kind === 'ignored') logger.info('telegram update ignored', { updateId, reason: outcome.reason });
-      else if (outcome.failed) logger.warn('telegram command failed', { updateId, ...outcome, failed: runtime.scrub(outcome.failed) });
+      else if (outcome.failed)
+        logger.warn('telegram command failed', { updateId, ...outcome, failed: runtime.scrub(outcome.failed) });
       else logger.info('telegram update handled', { updateId, ...outcome });
     } catch (error) {
-      logger.error('telegram update failed', { updateId, reason: runtime.scrub(`${errorName(error)}: ${error instanceof Error ? error.message : ''}`) });
+      logger.error('telegram update failed', {
+        updateId,
+        reason: runtime.scrub(`${errorName(error)}: ${error instanceof Error ? error.message : ''}`),
+      });
     }
     return ok();
   };

@@ -12,12 +12,19 @@ import { errorToHttp, json, requestBody, sourceIp } from '../../shared/platform/
 import { createLogger } from '../../shared/platform/logger';
 import { createMetrics, type Metrics } from '../../shared/platform/metrics';
 
-export type WebhookHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type WebhookHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** The rejection reason as a metric dimension: the domain error's code, INTERNAL for anything else. */
 export const rejectionReason = (error: unknown): string => (error instanceof DomainError ? error.code : 'INTERNAL');
 
-export function createWebhookHandler(useCase: AcceptWebhook, logger: Logger = createLogger('webhook'), metrics: Metrics = createMetrics('webhook')): WebhookHandler {
+export function createWebhookHandler(
+  useCase: AcceptWebhook,
+  logger: Logger = createLogger('webhook'),
+  metrics: Metrics = createMetrics('webhook'),
+): WebhookHandler {
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     metrics.count('WebhooksReceived');
     try {
@@ -35,10 +42,14 @@ export function createWebhookHandler(useCase: AcceptWebhook, logger: Logger = cr
     } catch (error) {
       const response = errorToHttp(error);
       // Only the error's class and code are logged: the body may carry the webhook token.
-      const detail = error instanceof SignalValidationError
-        ? { code: error.code, issues: error.issues }
-        : error instanceof DomainError ? { code: error.code } : { reason: error instanceof Error ? error.name : 'unknown' };
-      if (response.statusCode && response.statusCode >= 500) logger.error('webhook failed', { ...detail, status: response.statusCode });
+      const detail =
+        error instanceof SignalValidationError
+          ? { code: error.code, issues: error.issues }
+          : error instanceof DomainError
+            ? { code: error.code }
+            : { reason: error instanceof Error ? error.name : 'unknown' };
+      if (response.statusCode && response.statusCode >= 500)
+        logger.error('webhook failed', { ...detail, status: response.statusCode });
       else logger.warn('webhook rejected', { ...detail, status: response.statusCode });
       metrics.count('WebhooksRejected', { reason: rejectionReason(error) });
       return response;

@@ -15,7 +15,8 @@ export const DECRYPTING_FUNCTIONS: readonly DecryptingFunction[] = ['executor', 
 // Longest: tvat-<stage>-risk-check-ap-southeast-3 (37 characters for prod), under IAM's 64.
 
 /** The execution role of a function that decrypts credentials. */
-export const functionRoleName = (stage: string, fn: DecryptingFunction): string => `${APP_PREFIX}-${stage}-${fn}-${Aws.REGION}`;
+export const functionRoleName = (stage: string, fn: DecryptingFunction): string =>
+  `${APP_PREFIX}-${stage}-${fn}-${Aws.REGION}`;
 
 /** The role a person assumes to run the CLI against the stage (`--stage`). */
 export const operatorRoleName = (stage: string): string => `${APP_PREFIX}-${stage}-operator-${Aws.REGION}`;

@@ -5,7 +5,12 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { STAGES, type Stage } from '../../shared/platform/resource-names';
 
 /** TradingView's published webhook source addresses (TradingView's published list; docs/SECURITY.md). */
-export const TRADINGVIEW_WEBHOOK_IPS: readonly string[] = ['52.89.214.238', '34.212.75.30', '54.218.53.128', '52.32.178.7'];
+export const TRADINGVIEW_WEBHOOK_IPS: readonly string[] = [
+  '52.89.214.238',
+  '34.212.75.30',
+  '54.218.53.128',
+  '52.32.178.7',
+];
 
 /** How the exchange-calling functions get one fixed public IP (docs/SECURITY.md: cost and trade-off). */
 export type StaticEgressKind = 'nat-instance' | 'nat-gateway';
@@ -234,23 +239,48 @@ const riskCheckCommon = { timeoutSeconds: 50, memorySize: 1024 } as const;
 
 // 1024 MB: replaying a strategy over up to 1,000 candles per subscription is CPU-bound, and Lambda
 // CPU grows with memory. The timeout covers the settle wait plus one candle request per symbol.
-const strategyRunnerCommon = { timeframes: ['15m', '1h', '4h', '1d'], timeoutSeconds: 90, memorySize: 1024, candleExchange: 'binanceusdm', settleSeconds: 10, dedupTtlHours: 168 } as const;
+const strategyRunnerCommon = {
+  timeframes: ['15m', '1h', '4h', '1d'],
+  timeoutSeconds: 90,
+  memorySize: 1024,
+  candleExchange: 'binanceusdm',
+  settleSeconds: 10,
+  dedupTtlHours: 168,
+} as const;
 
 // Telegram: 10 s for a command (Telegram waits on the answer and redelivers a slow one); the
 // relay sends one short message. Small functions: 256 MB is for the faster cold start, not memory.
-const telegramCommon = { chatIds: [], userIds: [], bot: { timeoutSeconds: 10, memorySize: 256 }, alarmRelay: { timeoutSeconds: 15, memorySize: 256 } } as const;
+const telegramCommon = {
+  chatIds: [],
+  userIds: [],
+  bot: { timeoutSeconds: 10, memorySize: 256 },
+  alarmRelay: { timeoutSeconds: 15, memorySize: 256 },
+} as const;
 
 // Notifier: a batch of up to 50 audit events collected for up to 5 s becomes a few messages; three
 // retries (bisected) before a batch's records go to the notifier DLQ; 60 s covers a slow channel
 // (each send waits out up to 5 s of Telegram flood control, and a photo upload up to 10 s).
 const notifyCommon = {
   discord: false,
-  notifier: { timeoutSeconds: 60, memorySize: 256, batchSize: 50, maxBatchingWindowSeconds: 5, retryAttempts: 3, flushEveryMinutes: 15 },
+  notifier: {
+    timeoutSeconds: 60,
+    memorySize: 256,
+    batchSize: 50,
+    maxBatchingWindowSeconds: 5,
+    retryAttempts: 3,
+    flushEveryMinutes: 15,
+  },
 } as const;
 
 // Report: the day closes at midnight in the owner's zone; five minutes later the last snapshot of
 // the day is in. 1024 MB: the equity chart is drawn in JavaScript (CPU grows with memory).
-const reportCommon = { timeZone: 'UTC', dailyAt: '00:05', weeklyDay: 'MON', timeoutSeconds: 120, memorySize: 1024 } as const;
+const reportCommon = {
+  timeZone: 'UTC',
+  dailyAt: '00:05',
+  weeklyDay: 'MON',
+  timeoutSeconds: 120,
+  memorySize: 1024,
+} as const;
 
 export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<Stage, StageConfig> {
   // Both or neither: the CDK CLI always passes a region (us-east-1 when none is configured) but an
@@ -286,7 +316,12 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       logLevel: 'INFO',
       removalPolicy: RemovalPolicy.RETAIN,
       tableDeletionProtection: true,
-      webhook: { ...webhookCommon, ipAllowlist: [...TRADINGVIEW_WEBHOOK_IPS], requireTime: true, throttle: { rateLimit: 25, burstLimit: 50 } },
+      webhook: {
+        ...webhookCommon,
+        ipAllowlist: [...TRADINGVIEW_WEBHOOK_IPS],
+        requireTime: true,
+        throttle: { rateLimit: 25, burstLimit: 50 },
+      },
       executor: { ...executorCommon },
       paperTick: { ...paperTickCommon },
       riskCheck: { ...riskCheckCommon },
@@ -335,7 +370,11 @@ export interface StageOverrides {
   staticEgress?: string;
 }
 
-export function getStageConfig(stage: Stage, overrides: StageOverrides = {}, env: NodeJS.ProcessEnv = process.env): StageConfig {
+export function getStageConfig(
+  stage: Stage,
+  overrides: StageOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): StageConfig {
   const config = buildStageConfigs(env)[stage];
   const result: StageConfig = {
     ...config,
@@ -369,25 +408,43 @@ export function validateStageConfig(config: StageConfig): void {
   const problems: string[] = [];
   const { executor, webhook } = config;
   if (executor.batchSize < 1 || executor.batchSize > 10) problems.push('executor.batchSize must be 1..10 (SQS FIFO)');
-  if (executor.maxReceiveCount < 1 || executor.maxReceiveCount > 1000) problems.push('executor.maxReceiveCount must be 1..1000');
-  if (executor.timeoutSeconds < 1 || executor.timeoutSeconds > 900) problems.push('executor.timeoutSeconds must be 1..900');
+  if (executor.maxReceiveCount < 1 || executor.maxReceiveCount > 1000)
+    problems.push('executor.maxReceiveCount must be 1..1000');
+  if (executor.timeoutSeconds < 1 || executor.timeoutSeconds > 900)
+    problems.push('executor.timeoutSeconds must be 1..900');
   // visibility timeout = 6 x timeout and SQS caps visibility at 12 hours
-  if (executor.timeoutSeconds * 6 > 43_200) problems.push('executor.timeoutSeconds x 6 exceeds the SQS visibility limit');
-  if (executor.signalLeaseMs <= executor.timeoutSeconds * 1000) problems.push('executor.signalLeaseMs must exceed the executor timeout');
-  if (webhook.timeoutSeconds > 29) problems.push('webhook.timeoutSeconds must stay under the 30 s HTTP API integration timeout');
-  if (config.paperTick.timeoutSeconds >= config.paperTick.everyMinutes * 60) problems.push('paperTick.timeoutSeconds must be shorter than its schedule period');
-  if (config.riskCheck.timeoutSeconds < 1 || config.riskCheck.timeoutSeconds >= RISK_CHECK_EVERY_MINUTES * 60) problems.push('riskCheck.timeoutSeconds must be 1..59 (it runs every minute)');
-  if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1) problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
+  if (executor.timeoutSeconds * 6 > 43_200)
+    problems.push('executor.timeoutSeconds x 6 exceeds the SQS visibility limit');
+  if (executor.signalLeaseMs <= executor.timeoutSeconds * 1000)
+    problems.push('executor.signalLeaseMs must exceed the executor timeout');
+  if (webhook.timeoutSeconds > 29)
+    problems.push('webhook.timeoutSeconds must stay under the 30 s HTTP API integration timeout');
+  if (config.paperTick.timeoutSeconds >= config.paperTick.everyMinutes * 60)
+    problems.push('paperTick.timeoutSeconds must be shorter than its schedule period');
+  if (config.riskCheck.timeoutSeconds < 1 || config.riskCheck.timeoutSeconds >= RISK_CHECK_EVERY_MINUTES * 60)
+    problems.push('riskCheck.timeoutSeconds must be 1..59 (it runs every minute)');
+  if (config.riskCheck.reservedConcurrency !== undefined && config.riskCheck.reservedConcurrency < 1)
+    problems.push('riskCheck.reservedConcurrency must be at least 1 when set (0 would stop the job)');
   problems.push(...strategyRunnerProblems(config.strategyRunner));
   problems.push(...notificationProblems(config));
-  if (config.staticEgress !== undefined && !STATIC_EGRESS_KINDS.includes(config.staticEgress)) problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
+  if (config.staticEgress !== undefined && !STATIC_EGRESS_KINDS.includes(config.staticEgress))
+    problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
   // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
-  if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName)) problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
+  if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName))
+    problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
   if (!EMAIL.test(config.alarmEmail)) problems.push(`alarmEmail "${config.alarmEmail}" is not an e-mail address`);
-  if (!Number.isInteger(webhook.accountRateLimit.limit) || webhook.accountRateLimit.limit < 10 || webhook.accountRateLimit.limit > 2_000_000_000) problems.push('webhook.accountRateLimit.limit must be an integer 10..2000000000 (AWS WAF rate-based rule)');
-  if (![60, 120, 300, 600].includes(webhook.accountRateLimit.windowSeconds)) problems.push('webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600 (AWS WAF evaluation windows)');
-  for (const ip of webhook.ipAllowlist) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
-  if (problems.length > 0) throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
+  if (
+    !Number.isInteger(webhook.accountRateLimit.limit) ||
+    webhook.accountRateLimit.limit < 10 ||
+    webhook.accountRateLimit.limit > 2_000_000_000
+  )
+    problems.push('webhook.accountRateLimit.limit must be an integer 10..2000000000 (AWS WAF rate-based rule)');
+  if (![60, 120, 300, 600].includes(webhook.accountRateLimit.windowSeconds))
+    problems.push('webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600 (AWS WAF evaluation windows)');
+  for (const ip of webhook.ipAllowlist)
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
+  if (problems.length > 0)
+    throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -406,38 +463,63 @@ export function isTimeZone(zone: string): boolean {
 function notificationProblems(config: StageConfig): string[] {
   const problems: string[] = [];
   const { telegram, notify, report } = config;
-  for (const id of telegram.chatIds) if (!/^-?\d{1,20}$/.test(id)) problems.push(`telegram.chatIds: "${id}" is not a numeric chat id`);
-  if (new Set(telegram.chatIds).size !== telegram.chatIds.length) problems.push('telegram.chatIds: a chat is listed twice');
-  for (const id of telegram.userIds) if (!/^\d{1,20}$/.test(id)) problems.push(`telegram.userIds: "${id}" is not a numeric user id`);
-  if (new Set(telegram.userIds).size !== telegram.userIds.length) problems.push('telegram.userIds: a person is listed twice');
-  if (telegram.chatIds.length > 0 && telegram.userIds.length === 0) problems.push('telegram.userIds: name at least one person the bot obeys (-c telegramUserIds=…)');
-  if (telegram.bot.timeoutSeconds < 1 || telegram.bot.timeoutSeconds > 29) problems.push('telegram.bot.timeoutSeconds must be 1..29 (HTTP API integration timeout)');
-  if (notify.email !== undefined && !EMAIL.test(notify.email)) problems.push(`notify.email "${notify.email}" is not an e-mail address`);
+  for (const id of telegram.chatIds)
+    if (!/^-?\d{1,20}$/.test(id)) problems.push(`telegram.chatIds: "${id}" is not a numeric chat id`);
+  if (new Set(telegram.chatIds).size !== telegram.chatIds.length)
+    problems.push('telegram.chatIds: a chat is listed twice');
+  for (const id of telegram.userIds)
+    if (!/^\d{1,20}$/.test(id)) problems.push(`telegram.userIds: "${id}" is not a numeric user id`);
+  if (new Set(telegram.userIds).size !== telegram.userIds.length)
+    problems.push('telegram.userIds: a person is listed twice');
+  if (telegram.chatIds.length > 0 && telegram.userIds.length === 0)
+    problems.push('telegram.userIds: name at least one person the bot obeys (-c telegramUserIds=…)');
+  if (telegram.bot.timeoutSeconds < 1 || telegram.bot.timeoutSeconds > 29)
+    problems.push('telegram.bot.timeoutSeconds must be 1..29 (HTTP API integration timeout)');
+  if (notify.email !== undefined && !EMAIL.test(notify.email))
+    problems.push(`notify.email "${notify.email}" is not an e-mail address`);
   const n = notify.notifier;
   // Lambda's DynamoDB stream limits: batch 1..10,000, window 0..300 s, retries 0..10,000.
   if (n.batchSize < 1 || n.batchSize > 10_000) problems.push('notify.notifier.batchSize must be 1..10000');
-  if (n.maxBatchingWindowSeconds < 0 || n.maxBatchingWindowSeconds > 300) problems.push('notify.notifier.maxBatchingWindowSeconds must be 0..300');
+  if (n.maxBatchingWindowSeconds < 0 || n.maxBatchingWindowSeconds > 300)
+    problems.push('notify.notifier.maxBatchingWindowSeconds must be 0..300');
   if (n.retryAttempts < 0 || n.retryAttempts > 10_000) problems.push('notify.notifier.retryAttempts must be 0..10000');
-  if (n.flushEveryMinutes < 1 || n.flushEveryMinutes > 1440) problems.push('notify.notifier.flushEveryMinutes must be 1..1440');
+  if (n.flushEveryMinutes < 1 || n.flushEveryMinutes > 1440)
+    problems.push('notify.notifier.flushEveryMinutes must be 1..1440');
   const quiet = notify.routing?.quietHours;
-  if (quiet && (!CLOCK.test(quiet.start) || !CLOCK.test(quiet.end))) problems.push('notify.routing.quietHours start and end must be HH:MM');
-  if (quiet && !isTimeZone(quiet.timeZone)) problems.push(`notify.routing.quietHours.timeZone "${quiet.timeZone}" is not an IANA time zone`);
+  if (quiet && (!CLOCK.test(quiet.start) || !CLOCK.test(quiet.end)))
+    problems.push('notify.routing.quietHours start and end must be HH:MM');
+  if (quiet && !isTimeZone(quiet.timeZone))
+    problems.push(`notify.routing.quietHours.timeZone "${quiet.timeZone}" is not an IANA time zone`);
   if (!isTimeZone(report.timeZone)) problems.push(`report.timeZone "${report.timeZone}" is not an IANA time zone`);
   if (!CLOCK.test(report.dailyAt)) problems.push(`report.dailyAt "${report.dailyAt}" must be HH:MM (24 h)`);
-  if (!WEEKDAYS.includes(report.weeklyDay)) problems.push(`report.weeklyDay "${report.weeklyDay}" must be one of ${WEEKDAYS.join(', ')}`);
+  if (!WEEKDAYS.includes(report.weeklyDay))
+    problems.push(`report.weeklyDay "${report.weeklyDay}" must be one of ${WEEKDAYS.join(', ')}`);
   return problems;
 }
 
-const TIMEFRAME_SECONDS: Record<RunnerTimeframe, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '4h': 14_400, '1d': 86_400 };
+const TIMEFRAME_SECONDS: Record<RunnerTimeframe, number> = {
+  '1m': 60,
+  '5m': 300,
+  '15m': 900,
+  '1h': 3600,
+  '4h': 14_400,
+  '1d': 86_400,
+};
 
 function strategyRunnerProblems(runner: StrategyRunnerConfig): string[] {
   const problems: string[] = [];
-  for (const tf of runner.timeframes) if (!RUNNER_TIMEFRAMES.includes(tf)) problems.push(`strategyRunner.timeframes: "${tf}" is not one of ${RUNNER_TIMEFRAMES.join(', ')}`);
-  if (new Set(runner.timeframes).size !== runner.timeframes.length) problems.push('strategyRunner.timeframes: a timeframe is listed twice');
-  if (runner.settleSeconds < 0 || runner.settleSeconds > 50) problems.push('strategyRunner.settleSeconds must be 0..50 (the rule fires within the close minute)');
-  if (runner.timeoutSeconds <= runner.settleSeconds) problems.push('strategyRunner.timeoutSeconds must exceed settleSeconds');
+  for (const tf of runner.timeframes)
+    if (!RUNNER_TIMEFRAMES.includes(tf))
+      problems.push(`strategyRunner.timeframes: "${tf}" is not one of ${RUNNER_TIMEFRAMES.join(', ')}`);
+  if (new Set(runner.timeframes).size !== runner.timeframes.length)
+    problems.push('strategyRunner.timeframes: a timeframe is listed twice');
+  if (runner.settleSeconds < 0 || runner.settleSeconds > 50)
+    problems.push('strategyRunner.settleSeconds must be 0..50 (the rule fires within the close minute)');
+  if (runner.timeoutSeconds <= runner.settleSeconds)
+    problems.push('strategyRunner.timeoutSeconds must exceed settleSeconds');
   // A run must end before the next close of its timeframe, or two runs would decide on overlapping candles.
   const shortest = Math.min(...runner.timeframes.map((tf) => TIMEFRAME_SECONDS[tf] ?? Infinity));
-  if (runner.timeoutSeconds >= shortest) problems.push('strategyRunner.timeoutSeconds must be shorter than its shortest timeframe');
+  if (runner.timeoutSeconds >= shortest)
+    problems.push('strategyRunner.timeoutSeconds must be shorter than its shortest timeframe');
   return problems;
 }

@@ -11,14 +11,17 @@ export const ESBUILD_TARGET = 'node22';
  * Bundled CommonJS dependencies (ccxt, parts of the AWS SDK) call `require('crypto')` etc.; an ESM
  * bundle has no `require`, so esbuild's shim needs one defined up front.
  */
-export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
  * Lambda supplies credentials through the environment; the SDK's default provider chain is
  * replaced by an env-only provider (see lambda-credentials.ts). Relative to the project root,
  * where NodejsFunction runs esbuild.
  */
-export const CREDENTIALS_ALIAS = { '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' } as const;
+export const CREDENTIALS_ALIAS = {
+  '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts',
+} as const;
 
 /**
  * ccxt's index imports every exchange (≈6 MB); the executor needs five. 'ccxt' resolves to a file
@@ -90,7 +93,8 @@ export function bundlingFor(entry: string): BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) => files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+      afterBundling: (inputDir: string, outputDir: string) =>
+        files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
     },
   };
 }

@@ -50,7 +50,12 @@ export class OperatorAccess extends Construct {
     const queueArn = `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${signalQueueName(stage)}`;
     const statements = [
       ...(Object.entries(OPERATOR_TABLE_ACCESS) as [TableName, readonly TableAction[]][]).map(
-        ([name, actions]) => new PolicyStatement({ sid: `Table${name.charAt(0).toUpperCase()}${name.slice(1)}`, actions: actions.map((a) => `dynamodb:${a}`), resources: [props.tables[name].tableArn] }),
+        ([name, actions]) =>
+          new PolicyStatement({
+            sid: `Table${name.charAt(0).toUpperCase()}${name.slice(1)}`,
+            actions: actions.map((a) => `dynamodb:${a}`),
+            resources: [props.tables[name].tableArn],
+          }),
       ),
       // The key policy names this role for GenerateDataKey too: both sides must allow it.
       new PolicyStatement({
@@ -59,9 +64,21 @@ export class OperatorAccess extends Construct {
         resources: [props.credentialsKey.keyArn],
         conditions: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
       }),
-      new PolicyStatement({ sid: 'FlattenThroughTheSignalQueue', actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [queueArn] }),
+      new PolicyStatement({
+        sid: 'FlattenThroughTheSignalQueue',
+        actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
+        resources: [queueArn],
+      }),
       ...(props.egressIpParameterName
-        ? [new PolicyStatement({ sid: 'ReadTheEgressIp', actions: ['ssm:GetParameter'], resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${props.egressIpParameterName}`] })]
+        ? [
+            new PolicyStatement({
+              sid: 'ReadTheEgressIp',
+              actions: ['ssm:GetParameter'],
+              resources: [
+                `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${props.egressIpParameterName}`,
+              ],
+            }),
+          ]
         : []),
     ];
     this.policy = new ManagedPolicy(this, 'Policy', {
@@ -79,7 +96,8 @@ export class OperatorAccess extends Construct {
       value: this.role.roleArn,
     });
     new CfnOutput(scope, 'OperatorPolicyArn', {
-      description: 'The same permissions as a managed policy (to attach elsewhere; sealing keys still needs the operator role, which the key policy names)',
+      description:
+        'The same permissions as a managed policy (to attach elsewhere; sealing keys still needs the operator role, which the key policy names)',
       value: this.policy.managedPolicyArn,
     });
   }

@@ -48,7 +48,10 @@ export class SecureFunction extends Construct {
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     super(scope, id);
 
-    this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention, removalPolicy: props.removalPolicy });
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
 
     // Our own role instead of the default one: the default attaches the AWSLambdaBasicExecutionRole
     // managed policy (logs on every log group of the account); this one may write its log group only.
@@ -78,16 +81,31 @@ export class SecureFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         LOG_LEVEL: props.logLevel,
       },
-      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
-      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [props.network.securityGroup] } : {}),
+      ...(props.network
+        ? {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
+            securityGroups: [props.network.securityGroup],
+          }
+        : {}),
     });
     // With our own role, Lambda's VPC permissions are not added for us: the network interfaces it
     // creates in the subnets. EC2 takes no resource for these actions (as AWSLambdaVPCAccessExecutionRole).
     if (props.network) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
           resources: ['*'],
         }),
       );
@@ -104,7 +122,9 @@ export class SecureFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Resource "*" is only on xray:PutTraceSegments/PutTelemetryRecords, added by Lambda active tracing; X-Ray has no resource-level permissions for these actions' +
-        (props.network ? ', and on the EC2 network-interface actions Lambda needs to run in the fixed-egress VPC (as its AWSLambdaVPCAccessExecutionRole: these take no resource). ' : '. ') +
+        (props.network
+          ? ', and on the EC2 network-interface actions Lambda needs to run in the fixed-egress VPC (as its AWSLambdaVPCAccessExecutionRole: these take no resource). '
+          : '. ') +
         'A test asserts no other statement of this role uses "*".',
     });
   }
@@ -113,7 +133,10 @@ export class SecureFunction extends Construct {
   grantTable(table: ITable, actions: readonly IamTableAction[], indexes: readonly string[] = []): void {
     if (actions.length === 0) return;
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: [...new Set(actions)], resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)] }),
+      new PolicyStatement({
+        actions: [...new Set(actions)],
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
     );
   }
 }

@@ -21,7 +21,6 @@ import { Construct } from 'constructs';
 import { APP_PREFIX } from '../../shared/platform/resource-names';
 import type { StaticEgressKind } from '../config/stages';
 
-
 /** Small and literal (cdk-nag checks the NAT's ingress rule only on a literal): four /26 subnets, two zones. */
 export const EGRESS_VPC_CIDR = '10.42.0.0/24';
 
@@ -42,9 +41,13 @@ export class StaticEgress extends Construct {
 
   constructor(scope: Construct, id: string, props: StaticEgressProps) {
     super(scope, id);
-    const instance = props.kind === 'nat-instance'
-      ? NatProvider.instanceV2({ instanceType: new InstanceType(NAT_INSTANCE_TYPE), defaultAllowedTraffic: NatTrafficDirection.OUTBOUND_ONLY })
-      : undefined;
+    const instance =
+      props.kind === 'nat-instance'
+        ? NatProvider.instanceV2({
+            instanceType: new InstanceType(NAT_INSTANCE_TYPE),
+            defaultAllowedTraffic: NatTrafficDirection.OUTBOUND_ONLY,
+          })
+        : undefined;
     const provider = instance ?? NatProvider.gateway({ eipAllocationIds: [props.eipAllocationId] });
     this.vpc = new Vpc(this, 'Vpc', {
       vpcName: `${APP_PREFIX}-${props.stage}-egress`,
@@ -81,15 +84,18 @@ export class StaticEgress extends Construct {
     new CfnEIPAssociation(this, 'EipAssociation', { allocationId: eipAllocationId, instanceId: gateway.instanceId });
     Validations.of(gateway).acknowledge({
       id: 'AwsSolutions-EC26',
-      reason: 'The NAT instance keeps no data: its root volume holds the Amazon Linux image and NAT rules only; traffic passes through memory (and is TLS to the exchanges).',
+      reason:
+        'The NAT instance keeps no data: its root volume holds the Amazon Linux image and NAT rules only; traffic passes through memory (and is TLS to the exchanges).',
     });
     Validations.of(gateway).acknowledge({
       id: 'AwsSolutions-EC28',
-      reason: 'Basic (5-minute) monitoring is enough for a forwarder; the functions behind it alarm on errors within 5 minutes when it stops forwarding.',
+      reason:
+        'Basic (5-minute) monitoring is enough for a forwarder; the functions behind it alarm on errors within 5 minutes when it stops forwarding.',
     });
     Validations.of(gateway).acknowledge({
       id: 'AwsSolutions-EC29',
-      reason: 'A single NAT instance by choice (the cheaper option, docs/SECURITY.md); termination protection would only block stack updates. Use staticEgress=nat-gateway for a managed, redundant NAT.',
+      reason:
+        'A single NAT instance by choice (the cheaper option, docs/SECURITY.md); termination protection would only block stack updates. Use staticEgress=nat-gateway for a managed, redundant NAT.',
     });
   }
 }

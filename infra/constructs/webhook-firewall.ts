@@ -50,12 +50,26 @@ export class WebhookFirewall extends Construct {
     const restricted = props.tradingViewIps.length > 0;
     this.webAclName = `${APP_PREFIX}-${stage}-webhook`;
     this.accountRateMetricName = `${this.webAclName}-${ACCOUNT_RATE_RULE}`;
-    const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({ metricName, cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true });
+    const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
+      metricName,
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+    });
     const pathStartsWith = (path: string): CfnWebACL.StatementProperty => ({
-      byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: `${props.pathPrefix}${path}`, textTransformations: [{ priority: 0, type: 'NONE' }] },
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'STARTS_WITH',
+        searchString: `${props.pathPrefix}${path}`,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
     });
     const ipSet = (setId: string, description: string, addresses: readonly string[]) =>
-      new CfnIPSet(this, setId, { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses: [...addresses], description });
+      new CfnIPSet(this, setId, {
+        scope: 'REGIONAL',
+        ipAddressVersion: 'IPV4',
+        addresses: [...addresses],
+        description,
+      });
 
     const rules: CfnWebACL.RuleProperty[] = [
       {
@@ -76,20 +90,36 @@ export class WebhookFirewall extends Construct {
       },
     ];
     if (restricted) {
-      const tradingView = ipSet('TradingViewIps', `${APP_PREFIX} ${stage}: TradingView webhook source addresses`, props.tradingViewIps.map((ip) => `${ip}/32`));
+      const tradingView = ipSet(
+        'TradingViewIps',
+        `${APP_PREFIX} ${stage}: TradingView webhook source addresses`,
+        props.tradingViewIps.map((ip) => `${ip}/32`),
+      );
       rules.push({
         name: 'TradingViewWebhooks',
         priority: 1,
-        statement: { andStatement: { statements: [{ ipSetReferenceStatement: { arn: tradingView.attrArn } }, pathStartsWith('/webhook')] } },
+        statement: {
+          andStatement: {
+            statements: [{ ipSetReferenceStatement: { arn: tradingView.attrArn } }, pathStartsWith('/webhook')],
+          },
+        },
         action: { allow: {} },
         visibilityConfig: visibility(`${this.webAclName}-TradingViewWebhooks`),
       });
       if (props.telegram) {
-        const telegram = ipSet('TelegramIps', `${APP_PREFIX} ${stage}: Telegram webhook source ranges`, TELEGRAM_WEBHOOK_CIDRS);
+        const telegram = ipSet(
+          'TelegramIps',
+          `${APP_PREFIX} ${stage}: Telegram webhook source ranges`,
+          TELEGRAM_WEBHOOK_CIDRS,
+        );
         rules.push({
           name: 'TelegramUpdates',
           priority: 2,
-          statement: { andStatement: { statements: [{ ipSetReferenceStatement: { arn: telegram.attrArn } }, pathStartsWith('/telegram')] } },
+          statement: {
+            andStatement: {
+              statements: [{ ipSetReferenceStatement: { arn: telegram.attrArn } }, pathStartsWith('/telegram')],
+            },
+          },
           action: { allow: {} },
           visibilityConfig: visibility(`${this.webAclName}-TelegramUpdates`),
         });

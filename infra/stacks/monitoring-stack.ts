@@ -111,7 +111,15 @@ export class MonitoringStack extends Stack {
     const prefix = `${APP_PREFIX}-${stage}`;
     const action = new SnsAction(props.alarmTopic);
 
-    const alarm = (alarmId: string, name: string, metric: IMetric, threshold: number, comparison: ComparisonOperator, description: string, options: AlarmOptions = {}) => {
+    const alarm = (
+      alarmId: string,
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      comparison: ComparisonOperator,
+      description: string,
+      options: AlarmOptions = {},
+    ) => {
       const evaluationPeriods = options.evaluationPeriods ?? 1;
       const created = new Alarm(this, alarmId, {
         alarmName: `${prefix}-${name}`,
@@ -128,8 +136,21 @@ export class MonitoringStack extends Stack {
       return created;
     };
     /** a business metric of one function, aggregated over its breakdowns */
-    const appMetric = (service: string, metricName: string, statistic: string, period: Duration = FIVE_MINUTES, label?: string) =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service, stage }, statistic, period, ...(label ? { label } : {}) });
+    const appMetric = (
+      service: string,
+      metricName: string,
+      statistic: string,
+      period: Duration = FIVE_MINUTES,
+      label?: string,
+    ) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service, stage },
+        statistic,
+        period,
+        ...(label ? { label } : {}),
+      });
 
     // ---- the alarm relay: every alarm on Telegram too (the e-mail subscription stays the fallback)
     const functions: MonitoredFunction[] = [...props.functions];
@@ -150,7 +171,12 @@ export class MonitoringStack extends Stack {
           TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(','),
         },
       });
-      relay.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.telegramBotTokenSecret.secretArn] }));
+      relay.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.telegramBotTokenSecret.secretArn],
+        }),
+      );
       props.alarmTopic.addSubscription(new LambdaSubscription(relay.fn));
       functions.push({ name: 'alarm-relay', fn: relay.fn });
       this.alarmRelay = relay;
@@ -205,7 +231,12 @@ export class MonitoringStack extends Stack {
     alarm(
       'WebhookApi429Alarm',
       'webhook-api-429',
-      new Metric({ namespace: METRICS_NAMESPACE, metricName: props.webhookApiThrottledMetricName, statistic: 'Sum', period: FIVE_MINUTES }),
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: props.webhookApiThrottledMetricName,
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      }),
       1,
       ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       "The webhook API's stage throttle answered 429: alerts that passed the firewall were refused, and TradingView does not re-send them. " +
@@ -318,7 +349,7 @@ export class MonitoringStack extends Stack {
       props.notifierDlq.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
       1,
       ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      "A batch of audit events failed the notifier after every retry: those notifications were NOT sent. Nothing was lost from the audit table itself. " +
+      'A batch of audit events failed the notifier after every retry: those notifications were NOT sent. Nothing was lost from the audit table itself. ' +
         'Read the notifier errors in its log group; each DLQ message names the stream shard and sequence numbers of the batch; read the events from the audit table (CLI) and delete the message once handled.',
     );
 
@@ -340,7 +371,11 @@ export class MonitoringStack extends Stack {
     this.dashboard = this.buildDashboard(props, functions, appMetric);
   }
 
-  private buildDashboard(props: MonitoringStackProps, functions: readonly MonitoredFunction[], appMetric: (service: string, name: string, statistic: string, period?: Duration, label?: string) => Metric): Dashboard {
+  private buildDashboard(
+    props: MonitoringStackProps,
+    functions: readonly MonitoredFunction[],
+    appMetric: (service: string, name: string, statistic: string, period?: Duration, label?: string) => Metric,
+  ): Dashboard {
     const stage = props.config.stage;
     const period = FIVE_MINUTES;
     /** every series of a metric, one per value of `by` (SEARCH: accounts and reasons appear by themselves) */
@@ -352,13 +387,26 @@ export class MonitoringStack extends Stack {
         period,
       });
     const dim = (name: string) => `\${PROP('Dim.${name}')}`;
-    const graph = (title: string, left: IMetric[], width = 8, extra: Partial<ConstructorParameters<typeof GraphWidget>[0]> = {}) => new GraphWidget({ title, left, width, height: 6, period, ...extra });
+    const graph = (
+      title: string,
+      left: IMetric[],
+      width = 8,
+      extra: Partial<ConstructorParameters<typeof GraphWidget>[0]> = {},
+    ) => new GraphWidget({ title, left, width, height: 6, period, ...extra });
     const tables = TABLE_NAMES.map((t) => `TableName="${tableName(stage, t)}"`).join(' OR ');
-    const api = (metricName: string, statistic: string, label = metricName) => props.webhookApi.metric(metricName, { statistic, period, label });
+    const api = (metricName: string, statistic: string, label = metricName) =>
+      props.webhookApi.metric(metricName, { statistic, period, label });
 
-    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${APP_PREFIX}-${stage}`, defaultInterval: Duration.days(1) });
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `${APP_PREFIX}-${stage}`,
+      defaultInterval: Duration.days(1),
+    });
     dashboard.addWidgets(
-      new TextWidget({ markdown: `# ${APP_PREFIX} ${stage}\nSignals, orders and risk from the functions' metrics (namespace \`${METRICS_NAMESPACE}\`), then the health of functions, queues, tables and the API.`, width: 24, height: 2 }),
+      new TextWidget({
+        markdown: `# ${APP_PREFIX} ${stage}\nSignals, orders and risk from the functions' metrics (namespace \`${METRICS_NAMESPACE}\`), then the health of functions, queues, tables and the API.`,
+        width: 24,
+        height: 2,
+      }),
     );
     dashboard.addWidgets(
       graph('Webhooks', [
@@ -368,17 +416,37 @@ export class MonitoringStack extends Stack {
         appMetric('webhook', METRIC.webhooksRejected, 'Sum', period, 'rejected'),
       ]),
       graph('Webhooks rejected by reason', [search(METRIC.webhooksRejected, ['reason'], 'Sum', dim('reason'))]),
-      graph('Signal → order latency (ms)', [appMetric('executor', METRIC.signalToOrderLatency, 'p50', period, 'p50'), appMetric('executor', METRIC.signalToOrderLatency, 'p99', period, 'p99')], 8, {
-        leftAnnotations: [{ value: SIGNAL_LATENCY_P99_THRESHOLD_MS, label: 'p99 alarm' }],
-      }),
+      graph(
+        'Signal → order latency (ms)',
+        [
+          appMetric('executor', METRIC.signalToOrderLatency, 'p50', period, 'p50'),
+          appMetric('executor', METRIC.signalToOrderLatency, 'p99', period, 'p99'),
+        ],
+        8,
+        {
+          leftAnnotations: [{ value: SIGNAL_LATENCY_P99_THRESHOLD_MS, label: 'p99 alarm' }],
+        },
+      ),
     );
     dashboard.addWidgets(
       graph('Orders placed by exchange', [search(METRIC.ordersPlaced, ['exchange'], 'Sum', dim('exchange'))], 6),
-      graph('Orders failed by exchange and reason', [search(METRIC.ordersFailed, ['exchange', 'reason'], 'Sum', `${dim('exchange')} ${dim('reason')}`)], 6, {
-        leftAnnotations: [{ value: ORDERS_FAILED_THRESHOLD, label: 'alarm above' }],
-      }),
+      graph(
+        'Orders failed by exchange and reason',
+        [search(METRIC.ordersFailed, ['exchange', 'reason'], 'Sum', `${dim('exchange')} ${dim('reason')}`)],
+        6,
+        {
+          leftAnnotations: [{ value: ORDERS_FAILED_THRESHOLD, label: 'alarm above' }],
+        },
+      ),
       graph('Risk refusals by reason', [search(METRIC.riskRefusals, ['reason'], 'Sum', dim('reason'))], 6),
-      graph('Kill switches', [search(METRIC.killSwitchTrips, ['switch'], 'Sum', `tripped: ${dim('switch')}`), appMetric('risk-check', METRIC.positionsFlattened, 'Sum', period, 'positions flattened')], 6),
+      graph(
+        'Kill switches',
+        [
+          search(METRIC.killSwitchTrips, ['switch'], 'Sum', `tripped: ${dim('switch')}`),
+          appMetric('risk-check', METRIC.positionsFlattened, 'Sum', period, 'positions flattened'),
+        ],
+        6,
+      ),
     );
     dashboard.addWidgets(
       graph('Equity per account', [search(METRIC.equity, ['account'], 'Average', dim('account'))], 16),
@@ -388,32 +456,77 @@ export class MonitoringStack extends Stack {
       ]),
     );
     dashboard.addWidgets(
-      graph('Lambda errors', functions.map((f) => f.fn.metricErrors({ period, statistic: 'Sum', label: f.name }))),
-      graph('Lambda throttles', functions.map((f) => f.fn.metricThrottles({ period, statistic: 'Sum', label: f.name }))),
-      graph('Lambda duration p99 (ms)', functions.map((f) => f.fn.metricDuration({ period, statistic: 'p99', label: f.name }))),
+      graph(
+        'Lambda errors',
+        functions.map((f) => f.fn.metricErrors({ period, statistic: 'Sum', label: f.name })),
+      ),
+      graph(
+        'Lambda throttles',
+        functions.map((f) => f.fn.metricThrottles({ period, statistic: 'Sum', label: f.name })),
+      ),
+      graph(
+        'Lambda duration p99 (ms)',
+        functions.map((f) => f.fn.metricDuration({ period, statistic: 'p99', label: f.name })),
+      ),
     );
     dashboard.addWidgets(
-      graph('Signal queue: age of oldest message (s)', [props.signalQueue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'signal queue' })]),
+      graph('Signal queue: age of oldest message (s)', [
+        props.signalQueue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum', label: 'signal queue' }),
+      ]),
       graph('Dead-letter queues (messages)', [
         props.signalDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'signal DLQ' }),
-        props.notifierDlq.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'notifier DLQ' }),
+        props.notifierDlq.metricApproximateNumberOfMessagesVisible({
+          period,
+          statistic: 'Maximum',
+          label: 'notifier DLQ',
+        }),
       ]),
       graph('Signal queue: messages', [
         props.signalQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: 'visible' }),
-        props.signalQueue.metricApproximateNumberOfMessagesNotVisible({ period, statistic: 'Maximum', label: 'in flight' }),
+        props.signalQueue.metricApproximateNumberOfMessagesNotVisible({
+          period,
+          statistic: 'Maximum',
+          label: 'in flight',
+        }),
       ]),
     );
     dashboard.addWidgets(
-      graph('DynamoDB throttled requests', [
-        new MathExpression({ expression: `SEARCH('{AWS/DynamoDB,Operation,TableName} MetricName="ThrottledRequests" (${tables})', 'Sum', ${period.toSeconds()})`, usingMetrics: {}, label: `${dim('TableName')} ${dim('Operation')}`, period }),
-      ], 12),
-      graph('DynamoDB system errors', [
-        new MathExpression({ expression: `SEARCH('{AWS/DynamoDB,Operation,TableName} MetricName="SystemErrors" (${tables})', 'Sum', ${period.toSeconds()})`, usingMetrics: {}, label: `${dim('TableName')} ${dim('Operation')}`, period }),
-      ], 12),
+      graph(
+        'DynamoDB throttled requests',
+        [
+          new MathExpression({
+            expression: `SEARCH('{AWS/DynamoDB,Operation,TableName} MetricName="ThrottledRequests" (${tables})', 'Sum', ${period.toSeconds()})`,
+            usingMetrics: {},
+            label: `${dim('TableName')} ${dim('Operation')}`,
+            period,
+          }),
+        ],
+        12,
+      ),
+      graph(
+        'DynamoDB system errors',
+        [
+          new MathExpression({
+            expression: `SEARCH('{AWS/DynamoDB,Operation,TableName} MetricName="SystemErrors" (${tables})', 'Sum', ${period.toSeconds()})`,
+            usingMetrics: {},
+            label: `${dim('TableName')} ${dim('Operation')}`,
+            period,
+          }),
+        ],
+        12,
+      ),
     );
     dashboard.addWidgets(
-      graph('API requests and errors', [api('Count', 'Sum', 'requests'), api('4XXError', 'Sum', '4xx'), api('5XXError', 'Sum', '5xx')]),
-      graph('API latency (ms)', [api('Latency', 'p50', 'latency p50'), api('Latency', 'p99', 'latency p99'), api('IntegrationLatency', 'p99', 'integration p99')]),
+      graph('API requests and errors', [
+        api('Count', 'Sum', 'requests'),
+        api('4XXError', 'Sum', '4xx'),
+        api('5XXError', 'Sum', '5xx'),
+      ]),
+      graph('API latency (ms)', [
+        api('Latency', 'p50', 'latency p50'),
+        api('Latency', 'p99', 'latency p99'),
+        api('IntegrationLatency', 'p99', 'integration p99'),
+      ]),
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8, height: 6 }),
     );
     return dashboard;
@@ -423,10 +536,12 @@ export class MonitoringStack extends Stack {
 /** What to look at first when a function errs, by function. */
 const ERROR_HINTS: Record<string, string> = {
   executor: 'check the DLQ and open orders on the exchange.',
-  notifier: 'channel failures are held and retried, so an error is a bug or a bad secret (an empty bot token, a wrong Discord URL): check the secrets and NOTIFY_CONFIG.',
+  notifier:
+    'channel failures are held and retried, so an error is a bug or a bad secret (an empty bot token, a wrong Discord URL): check the secrets and NOTIFY_CONFIG.',
   report: 'a missed report can be sent by invoking the function with {"kind": "daily"} or {"kind": "weekly"}.',
   'telegram-bot': "Telegram re-sends updates answered with an error: check the bot's secrets and its table access.",
-  'alarm-relay': 'alarms still reach the alarm e-mail; check the bot token secret and the chat ids (a blocked bot or a wrong chat answers 403/400).',
+  'alarm-relay':
+    'alarms still reach the alarm e-mail; check the bot token secret and the chat ids (a blocked bot or a wrong chat answers 403/400).',
 };
 
 function pascal(name: string): string {

@@ -17,7 +17,14 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
-import { APP_PREFIX, TABLE_NAMES, credentialsKeyAlias, egressIpParameterName, tableName, type TableName } from '../../shared/platform/resource-names';
+import {
+  APP_PREFIX,
+  TABLE_NAMES,
+  credentialsKeyAlias,
+  egressIpParameterName,
+  tableName,
+  type TableName,
+} from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { DECRYPTING_FUNCTIONS, functionRoleName, operatorRoleName, roleArn } from '../config/principals';
@@ -83,13 +90,21 @@ export function credentialsKeyPolicy(stage: string): PolicyDocument {
   const withAccountContext = { StringLike: { 'kms:EncryptionContext:accountId': '*' } };
   return new PolicyDocument({
     statements: [
-      new PolicyStatement({ sid: 'KeyAdministration', principals: [root], actions: [...KEY_ADMIN_ACTIONS], resources: ['*'] }),
+      new PolicyStatement({
+        sid: 'KeyAdministration',
+        principals: [root],
+        actions: [...KEY_ADMIN_ACTIONS],
+        resources: ['*'],
+      }),
       new PolicyStatement({
         sid: 'DecryptByTheFunctionsThatTrade',
         principals: [root],
         actions: ['kms:Decrypt'],
         resources: ['*'],
-        conditions: { ...withAccountContext, ArnEquals: { 'aws:PrincipalArn': DECRYPTING_FUNCTIONS.map((fn) => roleArn(functionRoleName(stage, fn))) } },
+        conditions: {
+          ...withAccountContext,
+          ArnEquals: { 'aws:PrincipalArn': DECRYPTING_FUNCTIONS.map((fn) => roleArn(functionRoleName(stage, fn))) },
+        },
       }),
       new PolicyStatement({
         sid: 'SealByTheOperator',
@@ -217,11 +232,14 @@ export class StatefulStack extends Stack {
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.alarmTopic.topicArn],
-        conditions: { ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${this.region}:${this.account}:alarm:*` } },
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${this.region}:${this.account}:alarm:*` },
+        },
       }),
     );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
-    if (config.keyAudit) this.credentialsDecryptAlarm = this.decryptByOthersAlarm(stage, config.keyAudit.trailLogGroupName);
+    if (config.keyAudit)
+      this.credentialsDecryptAlarm = this.decryptByOthersAlarm(stage, config.keyAudit.trailLogGroupName);
 
     // Notifications by e-mail go through Amazon SES, which can attach the report's chart (an SNS
     // e-mail subscription carries text only). SES sends only from a verified identity: this is the
@@ -233,7 +251,9 @@ export class StatefulStack extends Stack {
     // deployed with that topic, deploy the stateless stack alone first, `cdk deploy <its name>
     // --exclusively`, so the import is gone before this stack deletes the export.)
     if (config.notify.email) {
-      this.notifyEmailIdentity = new EmailIdentity(this, 'NotifyEmailIdentity', { identity: Identity.email(config.notify.email) });
+      this.notifyEmailIdentity = new EmailIdentity(this, 'NotifyEmailIdentity', {
+        identity: Identity.email(config.notify.email),
+      });
       new CfnOutput(this, 'NotifyEmailAddress', {
         description:
           'SES identity of the notification e-mail: SES has mailed a verification link to this address; open it, or nothing is sent ' +
@@ -245,8 +265,16 @@ export class StatefulStack extends Stack {
 
     // Secrets: the owner's, created empty (the values never pass through CloudFormation or the
     // repository), and the webhook secret, generated. Read by ARN, once per container.
-    this.telegramBotTokenSecret = this.emptySecret('TelegramBotTokenSecret', `${stage}: Telegram bot token (from @BotFather), the string or JSON {"token": "..."}`, config);
-    this.discordWebhookSecret = this.emptySecret('DiscordWebhookSecret', `${stage}: Discord webhook URL of the notification channel`, config);
+    this.telegramBotTokenSecret = this.emptySecret(
+      'TelegramBotTokenSecret',
+      `${stage}: Telegram bot token (from @BotFather), the string or JSON {"token": "..."}`,
+      config,
+    );
+    this.discordWebhookSecret = this.emptySecret(
+      'DiscordWebhookSecret',
+      `${stage}: Discord webhook URL of the notification channel`,
+      config,
+    );
     // 64 of A-Z a-z 0-9: inside Telegram's secret_token alphabet (1-256 of A-Z a-z 0-9 _ -).
     this.telegramWebhookSecret = new Secret(this, 'TelegramWebhookSecret', {
       description: `${stage}: secret_token of the Telegram bot webhook (x-telegram-bot-api-secret-token)`,
@@ -274,7 +302,9 @@ export class StatefulStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      lifecycleRules: [{ id: 'ExpireCharts', expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { id: 'ExpireCharts', expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
       removalPolicy: config.removalPolicy,
     });
     Validations.of(this.reportsBucket).acknowledge({
@@ -286,7 +316,8 @@ export class StatefulStack extends Stack {
     });
 
     new CfnOutput(this, 'TelegramBotTokenSecretArn', {
-      description: 'Put the bot token from @BotFather: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "<token>"; then deploy with -c telegramChatIds=<your chat id>',
+      description:
+        'Put the bot token from @BotFather: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "<token>"; then deploy with -c telegramChatIds=<your chat id>',
       value: this.telegramBotTokenSecret.secretArn,
     });
     new CfnOutput(this, 'TelegramWebhookSecretArn', {
@@ -296,7 +327,8 @@ export class StatefulStack extends Stack {
       value: this.telegramWebhookSecret.secretArn,
     });
     new CfnOutput(this, 'DiscordWebhookSecretArn', {
-      description: 'Put the Discord webhook URL: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "https://discord.com/api/webhooks/..."; then deploy with -c discord=true',
+      description:
+        'Put the Discord webhook URL: aws secretsmanager put-secret-value --secret-id <this ARN> --secret-string "https://discord.com/api/webhooks/..."; then deploy with -c discord=true',
       value: this.discordWebhookSecret.secretArn,
     });
   }
@@ -319,10 +351,14 @@ export class StatefulStack extends Stack {
    * Output and SSM parameter (/tvat/<stage>/egress-ip) for `account add` to print.
    */
   private fixedEgressIp(stage: string, config: StageConfig): CfnEIP {
-    const eip = new CfnEIP(this, 'EgressElasticIp', { domain: 'vpc', tags: [{ key: 'Name', value: `${APP_PREFIX}-${stage}-egress` }] });
+    const eip = new CfnEIP(this, 'EgressElasticIp', {
+      domain: 'vpc',
+      tags: [{ key: 'Name', value: `${APP_PREFIX}-${stage}-egress` }],
+    });
     eip.applyRemovalPolicy(config.removalPolicy);
     new CfnOutput(this, 'EgressIp', {
-      description: 'The one address the executor and the risk check call the exchanges from: allow it on each exchange API key (IP restriction)',
+      description:
+        'The one address the executor and the risk check call the exchanges from: allow it on each exchange API key (IP restriction)',
       value: eip.attrPublicIp,
     });
     new StringParameter(this, 'EgressIpParameter', {
@@ -340,7 +376,10 @@ export class StatefulStack extends Stack {
    * this stack does not create (one trail per account is the usual set-up; a second costs money).
    */
   private decryptByOthersAlarm(stage: string, trailLogGroupName: string): Alarm {
-    const allowed = DECRYPTING_FUNCTIONS.map((fn) => `($.userIdentity.arn != "arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${functionRoleName(stage, fn)}/*")`);
+    const allowed = DECRYPTING_FUNCTIONS.map(
+      (fn) =>
+        `($.userIdentity.arn != "arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${functionRoleName(stage, fn)}/*")`,
+    );
     const pattern = `{ ($.eventSource = "kms.amazonaws.com") && ($.eventName = "Decrypt") && ($.resources[0].ARN = "${this.credentialsKey.keyArn}") && ${allowed.join(' && ')} }`;
     const filter = new MetricFilter(this, 'CredentialsDecryptByOthersFilter', {
       logGroup: LogGroup.fromLogGroupName(this, 'CloudTrailLogGroup', trailLogGroupName),

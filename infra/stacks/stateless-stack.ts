@@ -3,7 +3,14 @@
 // audit stream and the Telegram bot route. Data, keys, topics, secrets and the reports bucket come
 // in from the stateful stack as props.
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccessLogFormat,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventField, Rule, RuleTargetInput, Schedule, type CronOptions } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -12,13 +19,26 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
-import { type ISchedule, type IScheduleTarget, Schedule as Scheduler, ScheduleExpression, type ScheduleTargetConfig, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  type ISchedule,
+  type IScheduleTarget,
+  Schedule as Scheduler,
+  ScheduleExpression,
+  type ScheduleTargetConfig,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { APP_PREFIX, signalDlqName, signalQueueName, type TableName } from '../../shared/platform/resource-names';
 import { functionRoleName } from '../config/principals';
-import { RISK_CHECK_EVERY_MINUTES, telegramEnabled, type RunnerTimeframe, type StageConfig, type Weekday } from '../config/stages';
+import {
+  RISK_CHECK_EVERY_MINUTES,
+  telegramEnabled,
+  type RunnerTimeframe,
+  type StageConfig,
+  type Weekday,
+} from '../config/stages';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { functionTableGrants, type FunctionName } from '../../shared/platform/table-access';
 import { SecureFunction } from '../constructs/secure-function';
@@ -55,7 +75,6 @@ class InvokeFunction implements IScheduleTarget {
     };
   }
 }
-
 
 /**
  * When each timeframe's candle closes, as EventBridge cron fields (UTC, like exchange candles).
@@ -181,8 +200,17 @@ export class StatelessStack extends Stack {
     });
 
     // Fixed outbound IP (stage option): the functions that sign exchange requests run behind it.
-    this.egress = config.staticEgress && props.egressAllocationId ? new StaticEgress(this, 'Egress', { stage, kind: config.staticEgress, eipAllocationId: props.egressAllocationId }) : undefined;
-    const exchangeNetwork = this.egress ? { network: { vpc: this.egress.vpc, securityGroup: this.egress.functionSecurityGroup } } : {};
+    this.egress =
+      config.staticEgress && props.egressAllocationId
+        ? new StaticEgress(this, 'Egress', {
+            stage,
+            kind: config.staticEgress,
+            eipAllocationId: props.egressAllocationId,
+          })
+        : undefined;
+    const exchangeNetwork = this.egress
+      ? { network: { vpc: this.egress.vpc, securityGroup: this.egress.functionSecurityGroup } }
+      : {};
 
     const common = {
       projectRoot,
@@ -236,7 +264,12 @@ export class StatelessStack extends Stack {
         throttlingBurstLimit: config.webhook.throttle.burstLimit,
         // Telegram updates get their own, smaller share: a flood on /telegram cannot use up the
         // stage's budget that TradingView alerts need.
-        methodOptions: { '/telegram/POST': { throttlingRateLimit: TELEGRAM_ROUTE_THROTTLE.rateLimit, throttlingBurstLimit: TELEGRAM_ROUTE_THROTTLE.burstLimit } },
+        methodOptions: {
+          '/telegram/POST': {
+            throttlingRateLimit: TELEGRAM_ROUTE_THROTTLE.rateLimit,
+            throttlingBurstLimit: TELEGRAM_ROUTE_THROTTLE.burstLimit,
+          },
+        },
         // Execution logs at ERROR, never the data trace: request bodies carry the account token.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -297,13 +330,13 @@ export class StatelessStack extends Stack {
         reason:
           'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
           'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
-          "the TradingView source-IP allowlist enforced by AWS WAF in front of the stage (on in prod) and again in the function, read from the API Gateway request context; a body size cap checked before parsing; " +
+          'the TradingView source-IP allowlist enforced by AWS WAF in front of the stage (on in prod) and again in the function, read from the API Gateway request context; a body size cap checked before parsing; ' +
           'a per-account rate limit in WAF and stage throttling; POST routes only. ' +
           'Replays of a captured body: with `time` (required by default in prod, per-account setting requireTime) the body is refused once older than MAX_SIGNAL_AGE_MS (60 s) or more than 5 s ahead, ' +
           'and inside that window the stored dedup record (7 days) answers duplicate; with `id` the signal id is derived from it, so after the dedup record expires the executor finds the signal already executed and sends nothing; ' +
           'with neither (allowed only where requireTime is off: dev, local, or an account that opts out) an identical body is one signal for 5 minutes (dedup record and SQS FIFO deduplication) and a new signal after that. ' +
           'Bad input is refused before queueing: numbers bounded (docs/SIGNALS.md), identifiers printable ASCII before any case folding. ' +
-          "POST /telegram (when Telegram is on): Telegram authenticates with the setWebhook secret_token in a header, compared in constant time before anything is read or answered (401 otherwise), and the bot obeys only the configured chat and user ids; " +
+          'POST /telegram (when Telegram is on): Telegram authenticates with the setWebhook secret_token in a header, compared in constant time before anything is read or answered (401 otherwise), and the bot obeys only the configured chat and user ids; ' +
           'a Lambda authorizer would be a second function doing the same comparison.',
       });
     }
@@ -329,7 +362,9 @@ export class StatelessStack extends Stack {
       ...exchangeNetwork,
       timeout: executorTimeout,
       memorySize: config.executor.memorySize,
-      ...(config.executor.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: config.executor.reservedConcurrency }),
+      ...(config.executor.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: config.executor.reservedConcurrency }),
       environment: {
         STAGE: stage,
         KEY_VAULT: 'kms',
@@ -438,7 +473,9 @@ export class StatelessStack extends Stack {
       },
     });
     // Like the webhook: SendMessage to the signal queue only (no GetQueueAttributes/GetQueueUrl).
-    this.strategyRunner.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }));
+    this.strategyRunner.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }),
+    );
     this.grantTables(this.strategyRunner, 'strategyRunner', tables);
     for (const timeframe of runner.timeframes) {
       this.strategyRunnerRules[timeframe] = new Rule(this, `StrategyRunner${timeframe.toUpperCase()}Schedule`, {
@@ -447,7 +484,11 @@ export class StatelessStack extends Stack {
         // The event's own time (the scheduled minute) rides along: the run decides on the candles
         // closed by then, so a late or retried invocation produces the same signal ids. Retries
         // (Lambda's async default) are therefore safe, and the next chance is a whole candle away.
-        targets: [new LambdaFunction(this.strategyRunner.fn, { event: RuleTargetInput.fromObject({ timeframe, time: EventField.time }) })],
+        targets: [
+          new LambdaFunction(this.strategyRunner.fn, {
+            event: RuleTargetInput.fromObject({ timeframe, time: EventField.time }),
+          }),
+        ],
       });
     }
 
@@ -457,11 +498,18 @@ export class StatelessStack extends Stack {
     const email = config.notify.email;
     // The stateful stack's SES identity, by the ARN named here from the address and this stack's
     // partition, region and account (like the reports bucket: a stable string, no cross-stack export).
-    const emailIdentityArn = email ? this.formatArn({ service: 'ses', resource: 'identity', resourceName: email }) : undefined;
+    const emailIdentityArn = email
+      ? this.formatArn({ service: 'ses', resource: 'identity', resourceName: email })
+      : undefined;
     const channelEnv: Record<string, string> = {
       ...(config.notify.routing ? { NOTIFY_CONFIG: JSON.stringify(config.notify.routing) } : {}),
       // A channel's variables only when it is on: an empty secret read at start would fail the function.
-      ...(telegram ? { TELEGRAM_BOT_TOKEN_SECRET_ARN: notifications.telegramBotTokenSecret.secretArn, TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(',') } : {}),
+      ...(telegram
+        ? {
+            TELEGRAM_BOT_TOKEN_SECRET_ARN: notifications.telegramBotTokenSecret.secretArn,
+            TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(','),
+          }
+        : {}),
       ...(config.notify.discord ? { DISCORD_WEBHOOK_SECRET_ARN: notifications.discordWebhookSecret.secretArn } : {}),
       // E-mail through SES from the stage's address to itself (the SES sandbox allows that; see the
       // stateful stack's NotifyEmailAddress output), with the report's chart attached.
@@ -472,7 +520,10 @@ export class StatelessStack extends Stack {
       if (config.notify.discord) grantSecretRead(fn, notifications.discordWebhookSecret);
       // SendEmail, and SendRawEmail that SES API v2 also checks for raw (attachment) content, on that
       // one identity: SES authorizes a send against the From identity (here also the only recipient).
-      if (emailIdentityArn) fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [emailIdentityArn] }));
+      if (emailIdentityArn)
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [emailIdentityArn] }),
+        );
     };
 
     // ---- notifier: the audit table's stream (inserts only) → the owner's channels
@@ -507,7 +558,15 @@ export class StatelessStack extends Stack {
     // The mapping is declared directly, not through DynamoEventSource, whose grant adds
     // dynamodb:ListStreams on "*": here every stream action is on the audit stream alone.
     this.notifier.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'], resources: [auditStream] }),
+      new PolicyStatement({
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        resources: [auditStream],
+      }),
     );
     this.notifier.fn.addEventSourceMapping('AuditStream', {
       eventSourceArn: auditStream,
@@ -560,7 +619,11 @@ export class StatelessStack extends Stack {
     // Only a bucket of this account: the name is predictable, so one held elsewhere is refused.
     const reportObjects = `arn:${Aws.PARTITION}:s3:::${props.reportsBucketName}/${REPORTS_PREFIX}*`;
     this.report.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [reportObjects], conditions: { StringEquals: { 's3:ResourceAccount': Aws.ACCOUNT_ID } } }),
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [reportObjects],
+        conditions: { StringEquals: { 's3:ResourceAccount': Aws.ACCOUNT_ID } },
+      }),
     );
     Validations.of(this.report.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagResource(this.resolve(reportObjects))}]`,
@@ -569,10 +632,14 @@ export class StatelessStack extends Stack {
         'PutObject and GetObject only (GetObject is what the presigned links it mails carry), in this account only. No List or Delete, no other prefix or bucket.',
     });
     const schedulerRole = new Role(this, 'ReportSchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
       description: `${APP_PREFIX} ${stage}: EventBridge Scheduler invokes the report function`,
     });
-    schedulerRole.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.report.fn.functionArn] }));
+    schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.report.fn.functionArn] }),
+    );
     const timeZone = TimeZone.of(report.timeZone);
     this.dailyReportSchedule = new Scheduler(this, 'DailyReportSchedule', {
       description: `${APP_PREFIX} ${stage}: daily report at ${report.dailyAt} ${report.timeZone}`,
@@ -607,10 +674,15 @@ export class StatelessStack extends Stack {
       grantSecretRead(bot, notifications.telegramBotTokenSecret);
       grantSecretRead(bot, notifications.telegramWebhookSecret);
       // /flatten queues closes: SendMessage only, like the webhook.
-      bot.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }));
-      this.api.root.addResource('telegram').addMethod('POST', new LambdaIntegration(bot.fn, { proxy: true, allowTestInvoke: false }));
+      bot.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }),
+      );
+      this.api.root
+        .addResource('telegram')
+        .addMethod('POST', new LambdaIntegration(bot.fn, { proxy: true, allowTestInvoke: false }));
       new CfnOutput(this, 'TelegramWebhookUrl', {
-        description: "The bot's webhook: give it to setWebhook with the secret_token (see the stateful stack's TelegramWebhookSecretArn output)",
+        description:
+          "The bot's webhook: give it to setWebhook with the secret_token (see the stateful stack's TelegramWebhookSecretArn output)",
         value: this.api.urlForPath('/telegram'),
       });
       this.telegramBot = bot;
@@ -629,5 +701,7 @@ export class StatelessStack extends Stack {
 
 /** GetSecretValue on exactly this secret (grantRead would add DescribeSecret, which no function calls). */
 export function grantSecretRead(fn: SecureFunction, secret: ISecret): void {
-  fn.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+  );
 }

@@ -21,7 +21,11 @@ export interface FieldIssue {
  */
 export abstract class DomainError extends Error {
   abstract readonly retryable: boolean;
-  constructor(message: string, readonly code: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = new.target.name;
   }
@@ -29,7 +33,12 @@ export abstract class DomainError extends Error {
 
 /** An outside system's answer, translated by its adapter: whether a retry can help is the adapter's reading of it. */
 export class AdapterError extends DomainError {
-  constructor(message: string, code: string, readonly retryable: boolean, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    code: string,
+    readonly retryable: boolean,
+    options?: ErrorOptions,
+  ) {
     super(message, code, options);
     this.name = 'AdapterError';
   }
@@ -103,7 +112,10 @@ export class PayloadTooLargeError extends DomainError {
 /** A dependency (queue, table, exchange) failed in a way a retry may fix: HTTP 503 / SQS retry. */
 export class TransientError extends DomainError {
   readonly retryable = true;
-  constructor(message: string, readonly causeError?: unknown) {
+  constructor(
+    message: string,
+    readonly causeError?: unknown,
+  ) {
     super(message, 'TRANSIENT');
   }
 }
@@ -111,7 +123,11 @@ export class TransientError extends DomainError {
 /** The signal cannot be executed as asked and never will be (unknown symbol, below minimum…). */
 export class SignalRejectedError extends DomainError {
   readonly retryable = false;
-  constructor(message: string, code: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    code: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message, code);
   }
 }
@@ -119,7 +135,10 @@ export class SignalRejectedError extends DomainError {
 /** Exchange outcome is unknown (timeout/5xx after send): must be resolved by client order id. */
 export class AmbiguousOrderError extends DomainError {
   readonly retryable = true;
-  constructor(message: string, readonly clientOrderId: string) {
+  constructor(
+    message: string,
+    readonly clientOrderId: string,
+  ) {
     super(message, 'AMBIGUOUS');
   }
 }
@@ -154,7 +173,17 @@ export function terminalRejection(error: DomainError): SignalRejectedError | und
  * them would only block the signal's queue group; the signal is rejected instead.
  */
 export function terminalArithmeticError(error: unknown): SignalRejectedError | undefined {
-  if (error instanceof RangeError) return new SignalRejectedError(`a number derived from the signal is out of range: ${error.message}`, 'NUMBER_OUT_OF_RANGE', { cause: error.name });
-  if (error instanceof Error && error.message.startsWith('[big.js]')) return new SignalRejectedError(`a number derived from the signal is not valid: ${error.message}`, 'INVALID_NUMBER', { cause: 'big.js' });
+  if (error instanceof RangeError)
+    return new SignalRejectedError(
+      `a number derived from the signal is out of range: ${error.message}`,
+      'NUMBER_OUT_OF_RANGE',
+      { cause: error.name },
+    );
+  if (error instanceof Error && error.message.startsWith('[big.js]'))
+    return new SignalRejectedError(
+      `a number derived from the signal is not valid: ${error.message}`,
+      'INVALID_NUMBER',
+      { cause: 'big.js' },
+    );
   return undefined;
 }

@@ -23,7 +23,12 @@ export const int = (def: number) =>
 export const csv = z._default(
   z.pipe(
     z.string(),
-    z.transform((s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+    z.transform((s: string) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   ),
   [] as string[],
 );
@@ -135,7 +140,9 @@ export function loadEnv<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessE
     throw new ConfigError(`invalid configuration: ${names}`);
   }
   const value = parsed.data as z.output<S> & { KEY_VAULT?: string; KMS_KEY_ID?: string; LOCAL_KEY_FILE?: string };
-  if (value.KEY_VAULT === 'kms' && !value.KMS_KEY_ID) throw new ConfigError('invalid configuration: KMS_KEY_ID (required when KEY_VAULT=kms)');
-  if (value.KEY_VAULT === 'local' && !value.LOCAL_KEY_FILE) throw new ConfigError('invalid configuration: LOCAL_KEY_FILE (required when KEY_VAULT=local)');
+  if (value.KEY_VAULT === 'kms' && !value.KMS_KEY_ID)
+    throw new ConfigError('invalid configuration: KMS_KEY_ID (required when KEY_VAULT=kms)');
+  if (value.KEY_VAULT === 'local' && !value.LOCAL_KEY_FILE)
+    throw new ConfigError('invalid configuration: LOCAL_KEY_FILE (required when KEY_VAULT=local)');
   return value;
 }

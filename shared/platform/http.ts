@@ -21,7 +21,8 @@ export const json = (statusCode: number, body: unknown): APIGatewayProxyStructur
 });
 
 export function errorToHttp(error: unknown): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof PayloadTooLargeError) return json(413, { error: 'payload_too_large', limitBytes: error.limitBytes });
+  if (error instanceof PayloadTooLargeError)
+    return json(413, { error: 'payload_too_large', limitBytes: error.limitBytes });
   if (error instanceof MalformedSignalError) return json(400, { error: 'malformed', message: error.message });
   if (error instanceof SignalValidationError) return json(422, { error: 'validation', issues: error.issues });
   if (error instanceof UnauthorizedError) return json(401, { error: 'unauthorized' });
@@ -32,7 +33,8 @@ export function errorToHttp(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof ConditionalConflictError) return json(422, { error: 'conflict', message: error.message });
   // 5xx makes TradingView retry (up to 3 times, 5 s apart); the dedup record makes that safe.
   if (error instanceof TransientError) return json(503, { error: 'unavailable', message: 'try again' });
-  if (error instanceof DomainError && !error.retryable) return json(422, { error: error.code.toLowerCase(), message: error.message });
+  if (error instanceof DomainError && !error.retryable)
+    return json(422, { error: error.code.toLowerCase(), message: error.message });
   return json(500, { error: 'internal' });
 }
 
@@ -48,6 +50,7 @@ export function requestBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase
  * the deployed webhook API) at identity.sourceIp.
  */
 export const sourceIp = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>): string => {
-  const context = event.requestContext as { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } | undefined;
+  const context = event.requestContext as
+    { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } | undefined;
   return (context?.http ?? context?.identity)?.sourceIp ?? '';
 };

@@ -3,7 +3,8 @@
 // a caller passes (the JSON replacer sees every key of every object being serialised).
 import { Logger } from '@aws-lambda-powertools/logger';
 
-const SECRET_KEYS = /^(token|webhooktoken|apikey|api_key|secret|password|passphrase|authorization|credentials|blob|plaintext)$/i;
+const SECRET_KEYS =
+  /^(token|webhooktoken|apikey|api_key|secret|password|passphrase|authorization|credentials|blob|plaintext)$/i;
 export const REDACTED = '[redacted]';
 
 export const isSecretKey = (key: string): boolean => SECRET_KEYS.test(key);
@@ -15,7 +16,8 @@ export function redact(value: unknown, seen: WeakSet<object> = new WeakSet()): u
   seen.add(value);
   if (Array.isArray(value)) return value.map((v) => redact(v, seen));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = isSecretKey(k) ? REDACTED : redact(v, seen);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k] = isSecretKey(k) ? REDACTED : redact(v, seen);
   return out;
 }
 

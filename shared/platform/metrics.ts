@@ -12,11 +12,8 @@
 // names its own. Same wire format as Powertools writes.
 import { METRIC, METRICS_NAMESPACE, type MetricName } from './metric-names';
 
-
 /** The dimensions of every metric: the function's short name and the stage. */
 export const BASE_DIMENSIONS = ['service', 'stage'] as const;
-
-
 
 export type MetricUnit = 'Count' | 'Milliseconds' | 'None';
 
@@ -76,7 +73,11 @@ export class Metrics {
   }
 
   /** The EMF document of one data point. */
-  document(name: MetricName, value: number, { unit = 'Count', by = {}, aggregate = true }: PutOptions = {}): Record<string, unknown> {
+  document(
+    name: MetricName,
+    value: number,
+    { unit = 'Count', by = {}, aggregate = true }: PutOptions = {},
+  ): Record<string, unknown> {
     const doc: Record<string, unknown> = { service: this.service, stage: this.stage };
     const base = ['service', 'stage'];
     const extra: string[] = [];
@@ -89,7 +90,10 @@ export class Metrics {
     const sets = aggregate || extra.length === 0 ? [base] : [];
     if (extra.length > 0) sets.push([...base, ...extra]);
     doc[name] = value;
-    doc._aws = { Timestamp: this.now(), CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: sets, Metrics: [{ Name: name, Unit: unit }] }] };
+    doc._aws = {
+      Timestamp: this.now(),
+      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: sets, Metrics: [{ Name: name, Unit: unit }] }],
+    };
     return doc;
   }
 }
@@ -100,7 +104,11 @@ export class Metrics {
  */
 export function createMetrics(service: string, env: NodeJS.ProcessEnv = process.env): Metrics {
   const on = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && env.POWERTOOLS_METRICS_DISABLED !== 'true';
-  return new Metrics({ service, stage: env.STAGE ?? 'local', ...(on ? { write: (line: string) => process.stdout.write(`${line}\n`) } : {}) });
+  return new Metrics({
+    service,
+    stage: env.STAGE ?? 'local',
+    ...(on ? { write: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+  });
 }
 
 /** Metrics that go nowhere. */
@@ -114,7 +122,11 @@ type Method<T, K extends keyof T> = T[K] extends (...args: infer A) => Promise<u
  * what its use case asked an adapter to do (an audit event, an equity snapshot) without changing
  * the use case or the adapter. Other members pass through, bound to `target`.
  */
-export function afterCall<T extends object, K extends keyof T & string>(target: T, method: K, listener: (...args: Method<T, K>) => void): T {
+export function afterCall<T extends object, K extends keyof T & string>(
+  target: T,
+  method: K,
+  listener: (...args: Method<T, K>) => void,
+): T {
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(obj, prop) {

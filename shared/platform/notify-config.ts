@@ -29,7 +29,10 @@ export function parseNotifyConfig(raw: string | undefined): NotifyConfig {
     throw new ConfigError('invalid configuration: NOTIFY_CONFIG (not JSON)');
   }
   const parsed = notifyConfigSchema.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`invalid configuration: NOTIFY_CONFIG.${parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ')}`);
+  if (!parsed.success)
+    throw new ConfigError(
+      `invalid configuration: NOTIFY_CONFIG.${parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ')}`,
+    );
   const config = parsed.data as NotifyConfig;
   if (config.quietHours) {
     try {
@@ -37,7 +40,9 @@ export function parseNotifyConfig(raw: string | undefined): NotifyConfig {
       parseClock(config.quietHours.end);
       new Intl.DateTimeFormat('en-GB', { timeZone: config.quietHours.timeZone });
     } catch (error) {
-      throw new ConfigError(`invalid configuration: NOTIFY_CONFIG.quietHours (${error instanceof Error ? error.message : String(error)})`);
+      throw new ConfigError(
+        `invalid configuration: NOTIFY_CONFIG.quietHours (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
   }
   return config;

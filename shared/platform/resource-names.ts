@@ -5,7 +5,16 @@ export const STAGES: readonly Stage[] = ['dev', 'prod'];
 export const APP_PREFIX = 'tvat';
 
 export type TableName = 'accounts' | 'signals' | 'orders' | 'trades' | 'positions' | 'audit' | 'paper' | 'risk';
-export const TABLE_NAMES: readonly TableName[] = ['accounts', 'signals', 'orders', 'trades', 'positions', 'audit', 'paper', 'risk'];
+export const TABLE_NAMES: readonly TableName[] = [
+  'accounts',
+  'signals',
+  'orders',
+  'trades',
+  'positions',
+  'audit',
+  'paper',
+  'risk',
+];
 
 export const tableName = (stage: string, table: TableName): string => `${APP_PREFIX}-${stage}-${table}`;
 export const signalQueueName = (stage: string): string => `${APP_PREFIX}-${stage}-signals.fifo`;

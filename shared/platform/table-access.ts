@@ -10,7 +10,16 @@
 import type { TableName } from './resource-names';
 
 /** DynamoDB's item and query APIs as IAM names them (transactions are authorised per item). */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'Scan'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
 export type IamTableAction = `dynamodb:${TableAction}`;
 
 export interface RepositoryAccess {
@@ -39,41 +48,92 @@ export type RepositoryName =
 export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
   DynamoAccountDirectory: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] },
-  DynamoAccountRepository: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] },
+  DynamoAccountRepository: {
+    table: 'accounts',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+  },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
-  DynamoOrderRepository: { table: 'orders', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+  DynamoOrderRepository: {
+    table: 'orders',
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  },
   DynamoPaperLedgerStore: { table: 'paper', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoPositionReader: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoPositionBook: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] },
-  DynamoRiskStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
-  DynamoSignalLedger: { table: 'signals', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+  DynamoRiskStore: {
+    table: 'risk',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  },
+  DynamoSignalLedger: {
+    table: 'signals',
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
 };
 
-export type FunctionName = 'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
+export type FunctionName =
+  'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
   // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts
   webhook: ['DynamoAccountReader', 'DynamoSignalLedger'],
   // shared/runtime/executor.ts: the trading runtime and every table the execution touches
-  executor: ['DynamoAccountRepository', 'DynamoSignalLedger', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore', 'DynamoRiskStore'],
+  executor: [
+    'DynamoAccountRepository',
+    'DynamoSignalLedger',
+    'DynamoOrderRepository',
+    'DynamoTradeRepository',
+    'DynamoPositionBook',
+    'DynamoAuditLog',
+    'DynamoPaperLedgerStore',
+    'DynamoRiskStore',
+  ],
   // the trading runtime's book and paper exchange, and the accounts it lists
-  paperTick: ['DynamoAccountRepository', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore'],
+  paperTick: [
+    'DynamoAccountRepository',
+    'DynamoOrderRepository',
+    'DynamoTradeRepository',
+    'DynamoPositionBook',
+    'DynamoAuditLog',
+    'DynamoPaperLedgerStore',
+  ],
   // shared/runtime/risk-check.ts
-  riskCheck: ['DynamoAccountRepository', 'DynamoOrderRepository', 'DynamoTradeRepository', 'DynamoPositionBook', 'DynamoAuditLog', 'DynamoPaperLedgerStore', 'DynamoRiskStore'],
+  riskCheck: [
+    'DynamoAccountRepository',
+    'DynamoOrderRepository',
+    'DynamoTradeRepository',
+    'DynamoPositionBook',
+    'DynamoAuditLog',
+    'DynamoPaperLedgerStore',
+    'DynamoRiskStore',
+  ],
   // shared/runtime/strategy-runner.ts
   strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
   // shared/runtime/notifier.ts: the audit events come from the table's stream (a grant of its own)
   notifier: ['DynamoHeldNotifications'],
   // shared/runtime/report.ts, with the notifier's held notifications
-  report: ['DynamoAccountDirectory', 'DynamoTradeReader', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoHeldNotifications'],
+  report: [
+    'DynamoAccountDirectory',
+    'DynamoTradeReader',
+    'DynamoRiskStore',
+    'DynamoAuditLog',
+    'DynamoHeldNotifications',
+  ],
   // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl), so the full
   // account repository (its create comes along: PutItem on accounts)
-  telegramBot: ['DynamoAccountRepository', 'DynamoPositionReader', 'DynamoTradeReader', 'DynamoRiskStore', 'DynamoAuditLog', 'DynamoSignalLedger', 'DynamoConfirmationStore'],
+  telegramBot: [
+    'DynamoAccountRepository',
+    'DynamoPositionReader',
+    'DynamoTradeReader',
+    'DynamoRiskStore',
+    'DynamoAuditLog',
+    'DynamoSignalLedger',
+    'DynamoConfirmationStore',
+  ],
 };
 
 export interface TableGrant {

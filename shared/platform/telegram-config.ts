@@ -7,7 +7,10 @@ import { common, int } from './config';
 const chatIds = z.pipe(
   z.string(),
   z.transform((s: string, ctx) => {
-    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+    const ids = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     if (!ids.length || ids.some((id) => !/^-?\d{1,20}$/.test(id))) {
       ctx.issues.push({ code: 'custom', message: 'comma-separated numeric chat ids, at least one', input: s });
       return z.NEVER;
@@ -20,9 +23,16 @@ const chatIds = z.pipe(
 const userIds = z.pipe(
   z.string(),
   z.transform((s: string, ctx) => {
-    const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
+    const ids = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     if (!ids.length || ids.some((id) => !/^\d{1,20}$/.test(id))) {
-      ctx.issues.push({ code: 'custom', message: 'comma-separated numeric (positive) user ids, at least one', input: s });
+      ctx.issues.push({
+        code: 'custom',
+        message: 'comma-separated numeric (positive) user ids, at least one',
+        input: s,
+      });
       return z.NEVER;
     }
     return ids;
@@ -62,7 +72,8 @@ export const telegramBotEnvSchema = z
   .check(
     z.superRefine((env, ctx) => {
       const one = (a: keyof typeof env, b: keyof typeof env) => {
-        if (!env[a] === !env[b]) ctx.issues.push({ code: 'custom', message: `set exactly one of ${a} and ${b}`, input: undefined, path: [a] });
+        if (!env[a] === !env[b])
+          ctx.issues.push({ code: 'custom', message: `set exactly one of ${a} and ${b}`, input: undefined, path: [a] });
       };
       one('TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_BOT_TOKEN');
       one('TELEGRAM_WEBHOOK_SECRET_ARN', 'TELEGRAM_WEBHOOK_SECRET');

@@ -10,7 +10,8 @@ export const DYNAMODB_MIN_MAGNITUDE = 1e-130;
 export const DYNAMODB_MAX_MAGNITUDE = 1e126;
 
 /** DynamoDB's own ValidationException texts for a number it cannot store (dynalite uses the same). */
-const NUMBER_REFUSED = /Number overflow|Number underflow|more than 38 significant digits|cannot be converted to a numeric value/;
+const NUMBER_REFUSED =
+  /Number overflow|Number underflow|more than 38 significant digits|cannot be converted to a numeric value/;
 
 /**
  * The terminal rejection for `error`, or undefined when a retry may help. A ValidationException is
@@ -20,12 +21,21 @@ const NUMBER_REFUSED = /Number overflow|Number underflow|more than 38 significan
 export function terminalStorageError(error: unknown, signal: Signal): SignalRejectedError | undefined {
   if (!(error instanceof Error) || error.name !== 'ValidationException') return undefined;
   if (!NUMBER_REFUSED.test(error.message)) {
-    return new SignalRejectedError(`the signal's records cannot be stored: ${error.message}`, 'STORAGE_REFUSED', { cause: error.name });
+    return new SignalRejectedError(`the signal's records cannot be stored: ${error.message}`, 'STORAGE_REFUSED', {
+      cause: error.name,
+    });
   }
   const fields = unstorableNumbers(signal);
   // The database does not say which attribute: the signal's own fields are checked to name it.
-  const named = fields.length > 0 ? fields.map((f) => `${f.field} ${f.value} ${f.problem}`).join('; ') : 'a value computed from the signal is out of range';
-  return new SignalRejectedError(`${named}: numbers are stored with a magnitude from 1e-130 to 9.99e125 (DynamoDB: ${error.message})`, 'NUMBER_OUT_OF_RANGE', { fields: fields.map((f) => f.field) });
+  const named =
+    fields.length > 0
+      ? fields.map((f) => `${f.field} ${f.value} ${f.problem}`).join('; ')
+      : 'a value computed from the signal is out of range';
+  return new SignalRejectedError(
+    `${named}: numbers are stored with a magnitude from 1e-130 to 9.99e125 (DynamoDB: ${error.message})`,
+    'NUMBER_OUT_OF_RANGE',
+    { fields: fields.map((f) => f.field) },
+  );
 }
 
 interface Unstorable {
@@ -40,8 +50,10 @@ export function unstorableNumbers(value: unknown, path = ''): Unstorable[] {
   if (typeof value === 'number') {
     const magnitude = Math.abs(value);
     if (!Number.isFinite(value)) return [{ field: path, value: String(value), problem: 'is not a finite number' }];
-    if (magnitude !== 0 && magnitude < DYNAMODB_MIN_MAGNITUDE) return [{ field: path, value: String(value), problem: 'is below the smallest magnitude 1e-130' }];
-    if (magnitude >= DYNAMODB_MAX_MAGNITUDE) return [{ field: path, value: String(value), problem: 'is above the largest magnitude 9.99e125' }];
+    if (magnitude !== 0 && magnitude < DYNAMODB_MIN_MAGNITUDE)
+      return [{ field: path, value: String(value), problem: 'is below the smallest magnitude 1e-130' }];
+    if (magnitude >= DYNAMODB_MAX_MAGNITUDE)
+      return [{ field: path, value: String(value), problem: 'is above the largest magnitude 9.99e125' }];
     return [];
   }
   if (typeof value !== 'object' || value === null) return [];

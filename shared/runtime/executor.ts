@@ -38,18 +38,36 @@ export interface TradingRuntime {
 }
 
 export function buildTradingRuntime(env: TradingEnv, clock: Clock = systemClock, prices?: PriceSource): TradingRuntime {
-  const repos = buildRepositories(dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }), env.STAGE);
+  const repos = buildRepositories(
+    dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
+    env.STAGE,
+  );
   const markets = new StaticMarketCatalog();
   const priceSource = prices ?? buildPriceSource(env, clock, markets);
-  const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit: repos.audit, clock });
-  return { repos, book, paperExchange: paperExchangeFactory(repos.paper, priceSource, markets, clock), prices: priceSource, clock };
+  const book = new BookKeeper({
+    positions: repos.positions,
+    trades: repos.trades,
+    orders: repos.orders,
+    audit: repos.audit,
+    clock,
+  });
+  return {
+    repos,
+    book,
+    paperExchange: paperExchangeFactory(repos.paper, priceSource, markets, clock),
+    prices: priceSource,
+    clock,
+  };
 }
 
 /** Daily candles for the risk statistics: the replay the paper exchange fills from, or an exchange's public API. */
 function riskCandleSource(env: ExecutorEnv, prices: PriceSource): CandleSource {
   if (env.RISK_CANDLE_SOURCE === 'replay' && prices instanceof ReplayPriceSource) return new ReplayCandleSource(prices);
   if (env.RISK_CANDLE_SOURCE === 'exchange') {
-    return CcxtCandleSource.create(env.RISK_CANDLE_EXCHANGE, { timeoutMs: env.EXCHANGE_TIMEOUT_MS, ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}) });
+    return CcxtCandleSource.create(env.RISK_CANDLE_EXCHANGE, {
+      timeoutMs: env.EXCHANGE_TIMEOUT_MS,
+      ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
+    });
   }
   // No market data: the checks that need it are skipped and say so in the audit; ATR sizing refuses.
   return { closedCandles: () => Promise.reject(new ConfigError('no risk candle source')), spanMs: () => 86_400_000 };
@@ -60,13 +78,28 @@ export function buildMarketStats(env: ExecutorEnv, runtime: TradingRuntime): Mar
   return CachedMarketStats.forConfig(riskCandleSource(env, runtime.prices), DEFAULT_RISK_CONFIG, env.RISK_STATS_TTL_MS);
 }
 
-export function buildEntryRisk(env: ExecutorEnv, runtime: TradingRuntime, stats: MarketStatsSource = buildMarketStats(env, runtime)): EntryRisk {
+export function buildEntryRisk(
+  env: ExecutorEnv,
+  runtime: TradingRuntime,
+  stats: MarketStatsSource = buildMarketStats(env, runtime),
+): EntryRisk {
   const { repos, clock } = runtime;
-  return new EntryRisk({ positions: repos.positions, trades: repos.trades, risk: repos.risk, stats, correlations: new CorrelationCache(), engine: new RiskEngine(), audit: repos.audit, clock, marketSpeed: env.RISK_MARKET_SPEED });
+  return new EntryRisk({
+    positions: repos.positions,
+    trades: repos.trades,
+    risk: repos.risk,
+    stats,
+    correlations: new CorrelationCache(),
+    engine: new RiskEngine(),
+    audit: repos.audit,
+    clock,
+    marketSpeed: env.RISK_MARKET_SPEED,
+  });
 }
 
 export function buildKeyVault(env: ExecutorEnv): KeyVault {
-  if (env.KEY_VAULT === 'kms') return new KmsKeyVault(new KMSClient({ region: env.AWS_REGION }), env.KMS_KEY_ID as string);
+  if (env.KEY_VAULT === 'kms')
+    return new KmsKeyVault(new KMSClient({ region: env.AWS_REGION }), env.KMS_KEY_ID as string);
   return LocalKeyVault.open(env.LOCAL_KEY_FILE as string);
 }
 
@@ -74,17 +107,34 @@ export function buildKeyVault(env: ExecutorEnv): KeyVault {
 export function buildOrderPlacement(runtime: TradingRuntime): { sender: OrderSender; protection: ProtectionManager } {
   const { repos, clock } = runtime;
   const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock });
-  return { sender, protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }) };
+  return {
+    sender,
+    protection: new ProtectionManager({ sender, book: runtime.book, orders: repos.orders, audit: repos.audit, clock }),
+  };
 }
 
-export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): ExecuteSignal {
+export function buildExecuteSignal(
+  env: ExecutorEnv,
+  runtime: TradingRuntime,
+  vault: KeyVault = buildKeyVault(env),
+): ExecuteSignal {
   const { repos, clock } = runtime;
   // One audit log for every part of the execution, able to hold a signal's events until its
   // fill is protected (execute-signal.ts, "PROTECTION FIRST").
   const audit = new AuditHold(repos.audit);
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
   const sender = new OrderSender({ orders: repos.orders, audit, clock });
-  const risk = new EntryRisk({ positions: repos.positions, trades: repos.trades, risk: repos.risk, stats: buildMarketStats(env, runtime), correlations: new CorrelationCache(), engine: new RiskEngine(), audit, clock, marketSpeed: env.RISK_MARKET_SPEED });
+  const risk = new EntryRisk({
+    positions: repos.positions,
+    trades: repos.trades,
+    risk: repos.risk,
+    stats: buildMarketStats(env, runtime),
+    correlations: new CorrelationCache(),
+    engine: new RiskEngine(),
+    audit,
+    clock,
+    marketSpeed: env.RISK_MARKET_SPEED,
+  });
   return new ExecuteSignal({
     accounts: repos.accounts,
     ledger: repos.signals,
@@ -98,7 +148,9 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
     clock,
     leaseMs: env.SIGNAL_LEASE_MS,
     terminal: terminalStorageError,
-    ...(env.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } } : {}),
+    ...(env.SLIPPAGE_MAX_BPS > 0
+      ? { slippage: { maxBps: env.SLIPPAGE_MAX_BPS, onExceed: env.SLIPPAGE_ON_EXCEED } }
+      : {}),
     auditHold: audit,
     orders: repos.orders,
   });
@@ -108,7 +160,11 @@ export function buildExecuteSignal(env: ExecutorEnv, runtime: TradingRuntime, va
  * Paper accounts on the paper exchange; every live exchange through the ccxt adapter. `sleep` waits
  * out a Retry-After (default setTimeout; tests record it instead).
  */
-export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime, options: { sleep?: (ms: number) => Promise<void> } = {}): RoutingExchangeFactory {
+export function buildExchangeFactory(
+  env: ExecutorEnv,
+  runtime: TradingRuntime,
+  options: { sleep?: (ms: number) => Promise<void> } = {},
+): RoutingExchangeFactory {
   const live = liveExchangeBuilder({
     clock: runtime.clock,
     timeoutMs: env.EXCHANGE_TIMEOUT_MS,
@@ -118,10 +174,24 @@ export function buildExchangeFactory(env: ExecutorEnv, runtime: TradingRuntime, 
     ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
-  return new RoutingExchangeFactory({ paper: runtime.paperExchange, binanceusdm: live, okx: live, bybit: live, bitget: live, upbit: live });
+  return new RoutingExchangeFactory({
+    paper: runtime.paperExchange,
+    binanceusdm: live,
+    okx: live,
+    bybit: live,
+    bitget: live,
+    upbit: live,
+  });
 }
 
 export function buildSettlePaperTriggers(runtime: TradingRuntime): SettlePaperTriggers {
   const { repos, clock } = runtime;
-  return new SettlePaperTriggers({ accounts: repos.accounts, triggersFor: runtime.paperExchange, orders: repos.orders, book: runtime.book, audit: repos.audit, clock });
+  return new SettlePaperTriggers({
+    accounts: repos.accounts,
+    triggersFor: runtime.paperExchange,
+    orders: repos.orders,
+    book: runtime.book,
+    audit: repos.audit,
+    clock,
+  });
 }

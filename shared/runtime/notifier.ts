@@ -27,25 +27,64 @@ async function secretValue(arn: string, region: string): Promise<string> {
 }
 
 /** `sleep`: how Telegram's and Discord's retry_after is waited out (default setTimeout; tests record it). */
-export async function buildChannels(env: NotifierEnv, options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<NotificationChannel[]> {
+export async function buildChannels(
+  env: NotifierEnv,
+  options: { sleep?: (ms: number) => Promise<void> } = {},
+): Promise<NotificationChannel[]> {
   const channels: NotificationChannel[] = [];
   const sleep = options.sleep ? { sleep: options.sleep } : {};
-  const token = env.TELEGRAM_BOT_TOKEN ?? (env.TELEGRAM_BOT_TOKEN_SECRET_ARN ? await secretValue(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, env.AWS_REGION) : undefined);
+  const token =
+    env.TELEGRAM_BOT_TOKEN ??
+    (env.TELEGRAM_BOT_TOKEN_SECRET_ARN
+      ? await secretValue(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, env.AWS_REGION)
+      : undefined);
   if (token && env.TELEGRAM_CHAT_IDS.length) {
-    channels.push(new TelegramChannel({ client: new TelegramBotClient({ token, ...(env.TELEGRAM_API_URL ? { baseUrl: env.TELEGRAM_API_URL } : {}), ...sleep }), chatIds: env.TELEGRAM_CHAT_IDS }));
+    channels.push(
+      new TelegramChannel({
+        client: new TelegramBotClient({
+          token,
+          ...(env.TELEGRAM_API_URL ? { baseUrl: env.TELEGRAM_API_URL } : {}),
+          ...sleep,
+        }),
+        chatIds: env.TELEGRAM_CHAT_IDS,
+      }),
+    );
   }
-  const discord = env.DISCORD_WEBHOOK_URL ?? (env.DISCORD_WEBHOOK_SECRET_ARN ? await secretValue(env.DISCORD_WEBHOOK_SECRET_ARN, env.AWS_REGION) : undefined);
+  const discord =
+    env.DISCORD_WEBHOOK_URL ??
+    (env.DISCORD_WEBHOOK_SECRET_ARN ? await secretValue(env.DISCORD_WEBHOOK_SECRET_ARN, env.AWS_REGION) : undefined);
   if (discord) channels.push(new DiscordChannel({ webhookUrl: discord, ...sleep }));
   // Email: SES when a sender and recipients are set (it attaches the chart), else the SNS topic
   // (text and a link). One without the other is a mistake that would silently drop every email.
-  if (Boolean(env.EMAIL_FROM) !== env.EMAIL_TO.length > 0) throw new ConfigError('invalid configuration: EMAIL_FROM and EMAIL_TO are set together or not at all');
-  if (env.EMAIL_FROM && env.EMAIL_TO.length) channels.push(new SesEmailChannel({ ses: new SESv2Client({ region: env.AWS_REGION }), from: env.EMAIL_FROM, to: env.EMAIL_TO }));
-  else if (env.EMAIL_TOPIC_ARN) channels.push(new SnsEmailChannel({ sns: new SNSClient({ region: env.AWS_REGION }), topicArn: env.EMAIL_TOPIC_ARN }));
-  if (env.LOCAL_NOTIFY_FILE) channels.push(new ConsoleChannel({ file: env.LOCAL_NOTIFY_FILE, attachmentsDir: join(dirname(env.LOCAL_NOTIFY_FILE), 'attachments') }));
+  if (Boolean(env.EMAIL_FROM) !== env.EMAIL_TO.length > 0)
+    throw new ConfigError('invalid configuration: EMAIL_FROM and EMAIL_TO are set together or not at all');
+  if (env.EMAIL_FROM && env.EMAIL_TO.length)
+    channels.push(
+      new SesEmailChannel({ ses: new SESv2Client({ region: env.AWS_REGION }), from: env.EMAIL_FROM, to: env.EMAIL_TO }),
+    );
+  else if (env.EMAIL_TOPIC_ARN)
+    channels.push(
+      new SnsEmailChannel({ sns: new SNSClient({ region: env.AWS_REGION }), topicArn: env.EMAIL_TOPIC_ARN }),
+    );
+  if (env.LOCAL_NOTIFY_FILE)
+    channels.push(
+      new ConsoleChannel({
+        file: env.LOCAL_NOTIFY_FILE,
+        attachmentsDir: join(dirname(env.LOCAL_NOTIFY_FILE), 'attachments'),
+      }),
+    );
   return channels;
 }
 
-export async function buildNotifier(env: NotifierEnv, options: { clock?: Clock; logger?: Logger; channels?: NotificationChannel[]; sleep?: (ms: number) => Promise<void> } = {}): Promise<Notifier> {
+export async function buildNotifier(
+  env: NotifierEnv,
+  options: {
+    clock?: Clock;
+    logger?: Logger;
+    channels?: NotificationChannel[];
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
+): Promise<Notifier> {
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const logger = options.logger;
   return new Notifier({
@@ -54,6 +93,10 @@ export async function buildNotifier(env: NotifierEnv, options: { clock?: Clock; 
     held: new DynamoHeldNotifications(db, tableName(env.STAGE, 'risk')),
     clock: options.clock ?? systemClock,
     // Only the channel and the error's class and message: a URL with a token never reaches a log.
-    onChannelError: (channel, error) => logger?.warn('notification channel failed', { channel, error: error instanceof Error ? `${error.name}: ${error.message}` : 'error' }),
+    onChannelError: (channel, error) =>
+      logger?.warn('notification channel failed', {
+        channel,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : 'error',
+      }),
   });
 }

@@ -13,12 +13,29 @@ export type PaperExchangeFor = (account: Account) => PaperExchange;
 
 export function buildPriceSource(env: TradingEnv, clock: Clock, markets: StaticMarketCatalog): PriceSource {
   if (env.PAPER_PRICE_SOURCE === 'replay') {
-    return new ReplayPriceSource({ ...(env.PAPER_REPLAY_DIR ? { dir: env.PAPER_REPLAY_DIR } : {}), msPerCandle: env.PAPER_REPLAY_MS_PER_CANDLE, clock, markets });
+    return new ReplayPriceSource({
+      ...(env.PAPER_REPLAY_DIR ? { dir: env.PAPER_REPLAY_DIR } : {}),
+      msPerCandle: env.PAPER_REPLAY_MS_PER_CANDLE,
+      clock,
+      markets,
+    });
   }
   return new BinancePublicPriceSource();
 }
 
-export function paperExchangeFactory(store: PaperLedgerStore, prices: PriceSource, markets: StaticMarketCatalog, clock: Clock): PaperExchangeFor {
+export function paperExchangeFactory(
+  store: PaperLedgerStore,
+  prices: PriceSource,
+  markets: StaticMarketCatalog,
+  clock: Clock,
+): PaperExchangeFor {
   return (account) =>
-    new PaperExchange({ accountId: account.accountId, store, prices, markets, settings: { ...DEFAULT_PAPER_SETTINGS, ...account.settings.paper }, clock });
+    new PaperExchange({
+      accountId: account.accountId,
+      store,
+      prices,
+      markets,
+      settings: { ...DEFAULT_PAPER_SETTINGS, ...account.settings.paper },
+      clock,
+    });
 }

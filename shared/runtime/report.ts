@@ -21,10 +21,23 @@ import { buildNotifier } from './notifier';
 import { dynamoClient } from './repositories';
 import { buildCandleSource } from './strategy-runner';
 
-export async function buildSendReports(env: ReportEnv, options: { clock?: Clock; logger?: Logger; candles?: CandleSource; channels?: NotificationChannel[]; charts?: ChartStore } = {}): Promise<SendReports> {
+export async function buildSendReports(
+  env: ReportEnv,
+  options: {
+    clock?: Clock;
+    logger?: Logger;
+    candles?: CandleSource;
+    channels?: NotificationChannel[];
+    charts?: ChartStore;
+  } = {},
+): Promise<SendReports> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
-  const charts = options.charts ?? (env.REPORTS_BUCKET ? new S3ChartStore({ s3: new S3Client({ region: env.AWS_REGION }), bucket: env.REPORTS_BUCKET }) : undefined);
+  const charts =
+    options.charts ??
+    (env.REPORTS_BUCKET
+      ? new S3ChartStore({ s3: new S3Client({ region: env.AWS_REGION }), bucket: env.REPORTS_BUCKET })
+      : undefined);
   // Accounts and trades read-only: the job's role gets no write on them (shared/platform/table-access.ts).
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const candles = options.candles ?? buildCandleSource(env, clock);
@@ -34,12 +47,20 @@ export async function buildSendReports(env: ReportEnv, options: { clock?: Clock;
     risk: new DynamoRiskStore(db, tableName(env.STAGE, 'risk')),
     prices: new CandlePrices(candles),
     chart: (points, o) => renderEquityChartPng(points, { title: o.title, timeZone: o.timeZone, trades: o.trades }),
-    notifier: await buildNotifier(env, { clock, ...(options.logger ? { logger: options.logger } : {}), ...(options.channels ? { channels: options.channels } : {}) }),
+    notifier: await buildNotifier(env, {
+      clock,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.channels ? { channels: options.channels } : {}),
+    }),
     audit: new DynamoAuditLog(db, tableName(env.STAGE, 'audit')),
     clock,
     timeZone: env.REPORT_TIME_ZONE,
     ...(charts ? { charts } : {}),
     // The account and the error's class and message only: no URL (the upload failed before any was made).
-    onChartStoreError: (accountId, error) => logger?.warn('report chart upload failed: the email goes without the link', { accountId, error: error instanceof Error ? `${error.name}: ${error.message}` : 'error' }),
+    onChartStoreError: (accountId, error) =>
+      logger?.warn('report chart upload failed: the email goes without the link', {
+        accountId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : 'error',
+      }),
   });
 }

@@ -89,5 +89,8 @@ export function buildRepositories(db: DynamoDBDocumentClient, stage: string): Re
  * not yet built stays not built, which a spread (`{ ...repos }`) would undo by reading every one.
  */
 export function replaceRepositories<T extends object>(repos: T, replaced: Partial<T>): T {
-  return Object.defineProperties({} as T, { ...Object.getOwnPropertyDescriptors(repos), ...Object.getOwnPropertyDescriptors(replaced) });
+  return Object.defineProperties({} as T, {
+    ...Object.getOwnPropertyDescriptors(repos),
+    ...Object.getOwnPropertyDescriptors(replaced),
+  });
 }

@@ -12,10 +12,22 @@ const LEASE_MS = 5 * 60_000;
 /** An unbooked entry or close younger than this keeps its symbol out of the reconciliation. */
 const IN_FLIGHT_MS = 3 * 60_000;
 
-export function buildRiskCheck(env: ExecutorEnv, runtime: TradingRuntime, vault: KeyVault = buildKeyVault(env)): RiskCheck {
+export function buildRiskCheck(
+  env: ExecutorEnv,
+  runtime: TradingRuntime,
+  vault: KeyVault = buildKeyVault(env),
+): RiskCheck {
   const { repos, clock } = runtime;
   const { protection } = buildOrderPlacement(runtime);
-  const reconcile = new ReconcileBook({ positions: repos.positions, orders: repos.orders, book: runtime.book, protection, audit: repos.audit, clock, inFlightMs: IN_FLIGHT_MS });
+  const reconcile = new ReconcileBook({
+    positions: repos.positions,
+    orders: repos.orders,
+    book: runtime.book,
+    protection,
+    audit: repos.audit,
+    clock,
+    inFlightMs: IN_FLIGHT_MS,
+  });
   return new RiskCheck({
     accounts: repos.accounts,
     positions: repos.positions,

@@ -18,18 +18,38 @@ import { tableName } from '../platform/resource-names';
 import { dynamoClient } from './repositories';
 
 /** What the candle source needs from an environment (the strategy runner's, the report job's). */
-export type CandleSourceEnv = Pick<StrategyRunnerEnv, 'CANDLE_SOURCE' | 'CANDLE_EXCHANGE' | 'EXCHANGE_API_URL' | 'EXCHANGE_TIMEOUT_MS' | 'PAPER_REPLAY_DIR' | 'PAPER_REPLAY_MS_PER_CANDLE'>;
+export type CandleSourceEnv = Pick<
+  StrategyRunnerEnv,
+  | 'CANDLE_SOURCE'
+  | 'CANDLE_EXCHANGE'
+  | 'EXCHANGE_API_URL'
+  | 'EXCHANGE_TIMEOUT_MS'
+  | 'PAPER_REPLAY_DIR'
+  | 'PAPER_REPLAY_MS_PER_CANDLE'
+>;
 
 export function buildCandleSource(env: CandleSourceEnv, clock: Clock = systemClock): CandleSource {
   if (env.CANDLE_SOURCE === 'replay') {
     return new ReplayCandleSource(
-      new ReplayPriceSource({ ...(env.PAPER_REPLAY_DIR ? { dir: env.PAPER_REPLAY_DIR } : {}), msPerCandle: env.PAPER_REPLAY_MS_PER_CANDLE, clock, markets: new StaticMarketCatalog() }),
+      new ReplayPriceSource({
+        ...(env.PAPER_REPLAY_DIR ? { dir: env.PAPER_REPLAY_DIR } : {}),
+        msPerCandle: env.PAPER_REPLAY_MS_PER_CANDLE,
+        clock,
+        markets: new StaticMarketCatalog(),
+      }),
     );
   }
-  return CcxtCandleSource.create(env.CANDLE_EXCHANGE, { timeoutMs: env.EXCHANGE_TIMEOUT_MS, ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}) });
+  return CcxtCandleSource.create(env.CANDLE_EXCHANGE, {
+    timeoutMs: env.EXCHANGE_TIMEOUT_MS,
+    ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
+  });
 }
 
-export function buildRunStrategies(env: StrategyRunnerEnv, clock: Clock = systemClock, candles: CandleSource = buildCandleSource(env, clock)): RunStrategies {
+export function buildRunStrategies(
+  env: StrategyRunnerEnv,
+  clock: Clock = systemClock,
+  candles: CandleSource = buildCandleSource(env, clock),
+): RunStrategies {
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   return new RunStrategies({

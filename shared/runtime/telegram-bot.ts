@@ -40,10 +40,22 @@ export interface TelegramBotOptions {
 }
 
 /** The bot's answers through the Bot API: buttons become an inline keyboard. */
-export function telegramReplies(client: Pick<TelegramBotClient, 'sendMessage' | 'answerCallbackQuery'>): TelegramReplies {
+export function telegramReplies(
+  client: Pick<TelegramBotClient, 'sendMessage' | 'answerCallbackQuery'>,
+): TelegramReplies {
   return {
     async send(chatId: string, text: string, buttons?: ReplyButton[][]): Promise<void> {
-      await client.sendMessage(chatId, text, buttons?.length ? { replyMarkup: { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))) } } : {});
+      await client.sendMessage(
+        chatId,
+        text,
+        buttons?.length
+          ? {
+              replyMarkup: {
+                inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))),
+              },
+            }
+          : {},
+      );
     },
     async answer(callbackId: string, text?: string): Promise<void> {
       await client.answerCallbackQuery(callbackId, text);
@@ -96,13 +108,18 @@ export function buildTelegramBot(env: TelegramBotEnv, options: TelegramBotOption
   };
 
   const webhookSecret = once(async () => {
-    const value = env.TELEGRAM_WEBHOOK_SECRET ?? secretField(await secretString(env.TELEGRAM_WEBHOOK_SECRET_ARN ?? ''), 'webhookSecret');
-    if (!WEBHOOK_SECRET_PATTERN.test(value)) throw new ConfigError('the webhook secret must be 16-256 characters of A-Z, a-z, 0-9, _ and -');
+    const value =
+      env.TELEGRAM_WEBHOOK_SECRET ??
+      secretField(await secretString(env.TELEGRAM_WEBHOOK_SECRET_ARN ?? ''), 'webhookSecret');
+    if (!WEBHOOK_SECRET_PATTERN.test(value))
+      throw new ConfigError('the webhook secret must be 16-256 characters of A-Z, a-z, 0-9, _ and -');
     return remember(value);
   });
 
   const commands = once(async () => {
-    const token = remember(env.TELEGRAM_BOT_TOKEN ?? secretField(await secretString(env.TELEGRAM_BOT_TOKEN_SECRET_ARN ?? ''), 'token'));
+    const token = remember(
+      env.TELEGRAM_BOT_TOKEN ?? secretField(await secretString(env.TELEGRAM_BOT_TOKEN_SECRET_ARN ?? ''), 'token'),
+    );
     const client = new TelegramBotClient({
       token,
       timeoutMs: env.TELEGRAM_TIMEOUT_MS,
@@ -118,7 +135,15 @@ export function buildTelegramBot(env: TelegramBotEnv, options: TelegramBotOption
     const trades = new DynamoTradeReader(db, tableName(env.STAGE, 'trades'));
     const risk = new DynamoRiskStore(db, tableName(env.STAGE, 'risk'));
     const audit = new DynamoAuditLog(db, tableName(env.STAGE, 'audit'));
-    const control = new AccountControl({ accounts, positions, risk, audit, clock, ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')), queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL) });
+    const control = new AccountControl({
+      accounts,
+      positions,
+      risk,
+      audit,
+      clock,
+      ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
+      queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
+    });
     return new TelegramCommands({
       allowedChatIds: env.TELEGRAM_CHAT_IDS,
       allowedUserIds: env.TELEGRAM_USER_IDS,

@@ -13,7 +13,11 @@ export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock):
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   return new AcceptWebhook({
-    accounts: new CachedAccountLookup(new DynamoAccountReader(db, tableName(env.STAGE, 'accounts')), env.ACCOUNT_CACHE_MS, () => clock.now()),
+    accounts: new CachedAccountLookup(
+      new DynamoAccountReader(db, tableName(env.STAGE, 'accounts')),
+      env.ACCOUNT_CACHE_MS,
+      () => clock.now(),
+    ),
     ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     clock,

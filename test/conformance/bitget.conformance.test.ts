@@ -4,7 +4,15 @@
 // by the harness with only ccxt's transport replaced, and answered with those bodies.
 // docs/exchanges/bitget.md maps each feature to the test here that proves it.
 import type { OrderRequest } from '../../shared/core/ports/exchange';
-import { ccxtStatic, conformanceAdapter, documented, NOW, type Answer, type Conformance, type SentRequest } from './harness';
+import {
+  ccxtStatic,
+  conformanceAdapter,
+  documented,
+  NOW,
+  type Answer,
+  type Conformance,
+  type SentRequest,
+} from './harness';
 
 const BTC = 'BTC/USDT:USDT';
 const ETH = 'ETH/USDT:USDT';
@@ -29,15 +37,20 @@ function bitget(routes: Record<string, unknown>, overrides = {}): Conformance {
 const doc = (name: string): Json => documented('bitget', name) as Json;
 const docData = (name: string): Json => doc(name).data as Json;
 /** A Bitget error answer: the common envelope, the code and message from Bitget's error-code list. */
-const bitgetError = (code: string): Answer => ({ status: 400, body: { code, msg: (doc('error codes') as Record<string, string>)[code], requestTime: NOW, data: null } });
+const bitgetError = (code: string): Answer => ({
+  status: 400,
+  body: { code, msg: (doc('error codes') as Record<string, string>)[code], requestTime: NOW, data: null },
+});
 /** ccxt's captured request body for an entry, parsed. */
-const ccxtBody = (method: string, description: string): Json => JSON.parse(ccxtStatic('bitget', 'request', method, description).output as string) as Json;
+const ccxtBody = (method: string, description: string): Json =>
+  JSON.parse(ccxtStatic('bitget', 'request', method, description).output as string) as Json;
 /** The path and query ccxt captured for an entry. */
 function ccxtUrl(method: string, description: string): { path: string; query: Record<string, string> } {
   const url = new URL(ccxtStatic('bitget', 'request', method, description).url as string);
   return { path: url.pathname, query: Object.fromEntries(url.searchParams) };
 }
-const captured = (method: string, description: string): unknown => ccxtStatic('bitget', 'response', method, description).httpResponse;
+const captured = (method: string, description: string): unknown =>
+  ccxtStatic('bitget', 'response', method, description).httpResponse;
 
 /** A documented plan-list row carrying our client id: the examples use their own ids (or none). */
 function planList(name: string, fields: Json): Json {
@@ -51,7 +64,15 @@ function emptyPlanList(): Json {
   return { ...answer, data: { ...(answer.data as Json), entrustedList: [] } };
 }
 
-const order = (fields: Partial<OrderRequest>): OrderRequest => ({ symbol: BTC, side: 'buy', type: 'market', amount: '0.001', reduceOnly: false, clientOrderId: ID, ...fields });
+const order = (fields: Partial<OrderRequest>): OrderRequest => ({
+  symbol: BTC,
+  side: 'buy',
+  type: 'market',
+  amount: '0.001',
+  reduceOnly: false,
+  clientOrderId: ID,
+  ...fields,
+});
 
 describe('Bitget markets and the unified-account probe', () => {
   it('loads BTC/USDT:USDT in coins (size step 0.0001) without any signed call or /api/v3 probe', async () => {
@@ -59,8 +80,16 @@ describe('Bitget markets and the unified-account probe', () => {
 
     const market = await adapter.loadMarket(BTC);
 
-    expect(market).toMatchObject({ symbol: BTC, contractSize: '1', amountStep: '0.0001', minAmount: '0.0001', priceStep: '0.1' });
-    expect(sent.every((r) => r.method === 'GET' && r.path.startsWith('/api/v2/') && r.headers['ACCESS-SIGN'] === undefined)).toBe(true);
+    expect(market).toMatchObject({
+      symbol: BTC,
+      contractSize: '1',
+      amountStep: '0.0001',
+      minAmount: '0.0001',
+      priceStep: '0.1',
+    });
+    expect(
+      sent.every((r) => r.method === 'GET' && r.path.startsWith('/api/v2/') && r.headers['ACCESS-SIGN'] === undefined),
+    ).toBe(true);
   });
 
   it('no GET /api/v3/account/settings probe (ccxt sends it signed while loading markets unless uta is set): a private call is v2 only', async () => {
@@ -88,14 +117,30 @@ describe('Bitget createOrder', () => {
 
     const [sent, readBack] = calls();
     // ccxt's captured one-way market order, opening instead of reducing, with our id
-    const { reduceOnly: _close, ...oneWay } = ccxtBody('createOrder', 'Swap oneWayMode market sell order with reduceOnly');
+    const { reduceOnly: _close, ...oneWay } = ccxtBody(
+      'createOrder',
+      'Swap oneWayMode market sell order with reduceOnly',
+    );
     expect(sent?.method).toBe('POST');
     expect(sent?.path).toBe('/api/v2/mix/order/place-order');
     expect(sent?.body).toEqual({ ...oneWay, side: 'buy', clientOid: documentedId });
     expect(docData('place-order response')).toEqual({ clientOid: documentedId, orderId: expect.any(String) });
-    expect([readBack?.method, readBack?.path, readBack?.query.clientOid]).toEqual(['GET', '/api/v2/mix/order/detail', documentedId]);
+    expect([readBack?.method, readBack?.path, readBack?.query.clientOid]).toEqual([
+      'GET',
+      '/api/v2/mix/order/detail',
+      documentedId,
+    ]);
     // the captured filled market buy: 0.1 at 68.74, fee 0.0041244 USDT
-    expect(result).toMatchObject({ id: '1139544620032237568', clientOrderId: documentedId, type: 'market', status: 'closed', amount: '0.1', filled: '0.1', average: '68.74', fee: '0.0041244' });
+    expect(result).toMatchObject({
+      id: '1139544620032237568',
+      clientOrderId: documentedId,
+      type: 'market',
+      status: 'closed',
+      amount: '0.1',
+      filled: '0.1',
+      average: '68.74',
+      fee: '0.0041244',
+    });
   });
 
   it('reduce-only close: reduceOnly YES, exactly the captured one-way request', async () => {
@@ -103,7 +148,10 @@ describe('Bitget createOrder', () => {
 
     await adapter.createOrder(order({ side: 'sell', reduceOnly: true }));
 
-    expect(calls()[0]?.body).toEqual({ ...ccxtBody('createOrder', 'Swap oneWayMode market sell order with reduceOnly'), clientOid: ID });
+    expect(calls()[0]?.body).toEqual({
+      ...ccxtBody('createOrder', 'Swap oneWayMode market sell order with reduceOnly'),
+      clientOid: ID,
+    });
   });
 
   it('limit GTC: the captured one-way limit request', async () => {
@@ -122,28 +170,48 @@ describe('Bitget createOrder', () => {
 
     const placements = calls().filter((r) => r.method === 'POST' && r.path === '/api/v2/mix/order/place-order');
     expect(String(placements[0]?.body?.force).toLowerCase()).toBe('ioc');
-    expect(placements[1]?.body).toMatchObject({ force: ccxtBody('createOrder', 'Swap limit sell order with postOnly and reduceOnly').force, orderType: 'limit', price: '40000', clientOid: `${ID}p` });
+    expect(placements[1]?.body).toMatchObject({
+      force: ccxtBody('createOrder', 'Swap limit sell order with postOnly and reduceOnly').force,
+      orderType: 'limit',
+      price: '40000',
+      clientOid: `${ID}p`,
+    });
   });
 
   it('stop-loss: place-tpsl-order pos_loss (whole position), holdSide of the position, trigger price, our clientOid', async () => {
     const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/place-tpsl-order': doc('place-tpsl-order response') });
 
-    const result = await adapter.createOrder(order({ side: 'sell', type: 'stop_market', triggerPrice: '93000.5', reduceOnly: true }));
+    const result = await adapter.createOrder(
+      order({ side: 'sell', type: 'stop_market', triggerPrice: '93000.5', reduceOnly: true }),
+    );
 
     const [sent] = calls();
     expect(sent?.path).toBe('/api/v2/mix/order/place-tpsl-order');
-    expect(sent?.body).toMatchObject({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', planType: 'pos_loss', triggerPrice: '93000.5', triggerType: 'mark_price', holdSide: 'buy', clientOid: ID });
+    expect(sent?.body).toMatchObject({
+      symbol: 'BTCUSDT',
+      productType: 'USDT-FUTURES',
+      marginCoin: 'USDT',
+      planType: 'pos_loss',
+      triggerPrice: '93000.5',
+      triggerType: 'mark_price',
+      holdSide: 'buy',
+      clientOid: ID,
+    });
     // every parameter Bitget needs for a tpsl order is there (its documented example's keys, less the optional ones)
-    const documentedKeys = Object.keys(doc('place-tpsl-order request')).filter((k) => !['executePrice', 'rangeRate'].includes(k));
+    const documentedKeys = Object.keys(doc('place-tpsl-order request')).filter(
+      (k) => !['executePrice', 'rangeRate'].includes(k),
+    );
     expect(Object.keys(sent?.body ?? {})).toEqual(expect.arrayContaining(documentedKeys));
     expect(result).toMatchObject({ id: '121212121212', type: 'stop_market', status: 'open' });
     expect(calls()).toHaveLength(1);
   });
 
-  it('a stop that is not reduce-only (the smoke check\'s far buy stop, flat account): place-plan-order normal_plan, market, never a position tpsl', async () => {
+  it("a stop that is not reduce-only (the smoke check's far buy stop, flat account): place-plan-order normal_plan, market, never a position tpsl", async () => {
     const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/place-plan-order': doc('place-plan-order response') });
 
-    const result = await adapter.createOrder(order({ side: 'buy', type: 'stop_market', triggerPrice: '190000', reduceOnly: false }));
+    const result = await adapter.createOrder(
+      order({ side: 'buy', type: 'stop_market', triggerPrice: '190000', reduceOnly: false }),
+    );
 
     const [sent] = calls();
     expect(sent?.path).toBe('/api/v2/mix/order/place-plan-order');
@@ -168,7 +236,11 @@ describe('Bitget createOrder', () => {
     const { force: _force, ...documentedFields } = sent?.body ?? {};
     expect(Object.keys(doc('place-plan-order request'))).toEqual(expect.arrayContaining(Object.keys(documentedFields)));
     expect(doc('place-plan-order request')).toMatchObject({ planType: 'normal_plan', triggerType: 'mark_price' });
-    const { price: _price, executePrice: _execute, ...capturedTrigger } = ccxtBody('createOrder', 'Swap cross limit buy with trigger price');
+    const {
+      price: _price,
+      executePrice: _execute,
+      ...capturedTrigger
+    } = ccxtBody('createOrder', 'Swap cross limit buy with trigger price');
     expect(Object.keys(sent?.body ?? {}).sort()).toEqual([...Object.keys(capturedTrigger), 'clientOid'].sort());
     expect(sent?.body).not.toHaveProperty('holdSide');
     expect(result).toMatchObject({ id: '121212121212', type: 'stop_market', status: 'open' });
@@ -178,11 +250,19 @@ describe('Bitget createOrder', () => {
   it('take-profit: profit_plan with its size (a ladder keeps each size), as in the documented example', async () => {
     const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/place-tpsl-order': doc('place-tpsl-order response') });
 
-    await adapter.createOrder(order({ side: 'sell', type: 'take_profit_market', amount: '0.0005', triggerPrice: '105000', reduceOnly: true }));
+    await adapter.createOrder(
+      order({ side: 'sell', type: 'take_profit_market', amount: '0.0005', triggerPrice: '105000', reduceOnly: true }),
+    );
 
     const example = doc('place-tpsl-order request');
     expect(calls()[0]?.path).toBe('/api/v2/mix/order/place-tpsl-order');
-    expect(calls()[0]?.body).toMatchObject({ planType: example.planType, size: '0.0005', triggerPrice: '105000', holdSide: 'buy', clientOid: ID });
+    expect(calls()[0]?.body).toMatchObject({
+      planType: example.planType,
+      size: '0.0005',
+      triggerPrice: '105000',
+      holdSide: 'buy',
+      clientOid: ID,
+    });
   });
 
   it('trailing stop: place-plan-order track_plan, callbackRatio in percent, activated at the last price', async () => {
@@ -191,25 +271,46 @@ describe('Bitget createOrder', () => {
       'POST /api/v2/mix/order/place-plan-order': doc('place-plan-order response'),
     });
 
-    await adapter.createOrder(order({ side: 'sell', type: 'trailing_stop_market', amount: '0.002', trailingPercent: 1.5, reduceOnly: true }));
+    await adapter.createOrder(
+      order({ side: 'sell', type: 'trailing_stop_market', amount: '0.002', trailingPercent: 1.5, reduceOnly: true }),
+    );
 
     const [ticker, sent] = calls();
     expect(ticker?.query).toMatchObject({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES' });
     expect(sent?.path).toBe('/api/v2/mix/order/place-plan-order');
     // ccxt's captured trailing order (trailingPercent "10" → callbackRatio "10"), isolated, with ours
-    expect(sent?.body).toEqual({ ...ccxtBody('createOrder', 'Swap trailing order using trailingPercent and setting reduceOnly to true'), marginMode: 'isolated', triggerPrice: '1829.3', callbackRatio: '1.5', clientOid: ID });
+    expect(sent?.body).toEqual({
+      ...ccxtBody('createOrder', 'Swap trailing order using trailingPercent and setting reduceOnly to true'),
+      marginMode: 'isolated',
+      triggerPrice: '1829.3',
+      callbackRatio: '1.5',
+      clientOid: ID,
+    });
   });
 });
 
 describe('Bitget fetchOrderByClientId', () => {
   it('plain: GET /api/v2/mix/order/detail by clientOid; the captured reduce-only fill parses to base units and its fee', async () => {
     const capturedId = '1139547338494877697';
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/order/detail': captured('fetchOrder', 'swap reduceOnly sell order') });
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/detail': captured('fetchOrder', 'swap reduceOnly sell order'),
+    });
 
     const found = await adapter.fetchOrderByClientId(BTC, capturedId);
 
-    expect(calls().map((r) => [r.method, r.path, r.query])).toEqual([['GET', '/api/v2/mix/order/detail', { clientOid: capturedId, symbol: 'BTCUSDT', productType: 'USDT-FUTURES' }]]);
-    expect(found).toMatchObject({ id: '1139547338494877696', clientOrderId: capturedId, status: 'closed', amount: '0.1', filled: '0.1', average: '68.67', fee: '0.0041202', reduceOnly: true });
+    expect(calls().map((r) => [r.method, r.path, r.query])).toEqual([
+      ['GET', '/api/v2/mix/order/detail', { clientOid: capturedId, symbol: 'BTCUSDT', productType: 'USDT-FUTURES' }],
+    ]);
+    expect(found).toMatchObject({
+      id: '1139547338494877696',
+      clientOrderId: capturedId,
+      status: 'closed',
+      amount: '0.1',
+      filled: '0.1',
+      average: '68.67',
+      fee: '0.0041202',
+      reduceOnly: true,
+    });
   });
 
   it.each(['40109', '43001'])('plain: Bitget code %s (documented "does not exist") means absent', async (code) => {
@@ -219,19 +320,38 @@ describe('Bitget fetchOrderByClientId', () => {
   });
 
   it('conditional pending: found on orders-plan-pending (planType profit_loss) by clientOid, never on the plain endpoint', async () => {
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/order/orders-plan-pending': doc('orders-plan-pending response') });
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/orders-plan-pending': doc('orders-plan-pending response'),
+    });
 
     const found = await adapter.fetchOrderByClientId(ETH, '121212', { conditional: true });
 
-    const documentedQuery = Object.fromEntries(new URL(documented('bitget', 'orders-plan-pending request') as string).searchParams);
+    const documentedQuery = Object.fromEntries(
+      new URL(documented('bitget', 'orders-plan-pending request') as string).searchParams,
+    );
     expect(calls()).toHaveLength(1);
     expect(calls()[0]?.path).toBe('/api/v2/mix/order/orders-plan-pending');
-    expect(calls()[0]?.query).toEqual({ symbol: 'ETHUSDT', productType: documentedQuery.productType, planType: 'profit_loss', clientOid: '121212' });
-    expect(found).toMatchObject({ id: '123', clientOrderId: '121212', status: 'open', amount: '1', filled: '0', triggerPrice: '1901' });
+    expect(calls()[0]?.query).toEqual({
+      symbol: 'ETHUSDT',
+      productType: documentedQuery.productType,
+      planType: 'profit_loss',
+      clientOid: '121212',
+    });
+    expect(found).toMatchObject({
+      id: '123',
+      clientOrderId: '121212',
+      status: 'open',
+      amount: '1',
+      filled: '0',
+      triggerPrice: '1901',
+    });
   });
 
   it('conditional absent: both plan families asked, pending and history, each by clientOid → undefined', async () => {
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList(), 'GET /api/v2/mix/order/orders-plan-history': emptyPlanList() });
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList(),
+      'GET /api/v2/mix/order/orders-plan-history': emptyPlanList(),
+    });
 
     await expect(adapter.fetchOrderByClientId(BTC, ID, { conditional: true })).resolves.toBeUndefined();
 
@@ -247,7 +367,12 @@ describe('Bitget fetchOrderByClientId', () => {
 
   it('conditional, a trigger order (normal_plan): asked after the tpsl and trailing families; the documented normal_plan row is found', async () => {
     const { adapter, calls } = bitget({
-      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({ body: r.query.planType === 'normal_plan' ? planList('orders-plan-pending response', { clientOid: ID }) : emptyPlanList() }),
+      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({
+        body:
+          r.query.planType === 'normal_plan'
+            ? planList('orders-plan-pending response', { clientOid: ID })
+            : emptyPlanList(),
+      }),
     });
 
     const found = await adapter.fetchOrderByClientId(ETH, ID, { conditional: true });
@@ -258,13 +383,26 @@ describe('Bitget fetchOrderByClientId', () => {
       ['orders-plan-pending', 'normal_plan', ID],
     ]);
     // the documented row: normal_plan, 1 ETH, trigger 1901, not_trigger
-    expect(found).toMatchObject({ id: '123', clientOrderId: ID, type: 'stop_market', status: 'open', amount: '1', filled: '0', triggerPrice: '1901' });
+    expect(found).toMatchObject({
+      id: '123',
+      clientOrderId: ID,
+      type: 'stop_market',
+      status: 'open',
+      amount: '1',
+      filled: '0',
+      triggerPrice: '1901',
+    });
   });
 
   it('conditional, a fired trigger order: the documented normal_plan history row (executed) is read through its executeOrderId', async () => {
     const { adapter, calls } = bitget({
       'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList(),
-      'GET /api/v2/mix/order/orders-plan-history': (r: SentRequest) => ({ body: r.query.planType === 'normal_plan' ? planList('orders-plan-history response', { clientOid: ID }) : emptyPlanList() }),
+      'GET /api/v2/mix/order/orders-plan-history': (r: SentRequest) => ({
+        body:
+          r.query.planType === 'normal_plan'
+            ? planList('orders-plan-history response', { clientOid: ID })
+            : emptyPlanList(),
+      }),
       'GET /api/v2/mix/order/detail': doc('order detail response'),
       'GET /api/v2/mix/order/fills': doc('fills response'),
     });
@@ -272,7 +410,14 @@ describe('Bitget fetchOrderByClientId', () => {
     const found = await adapter.fetchOrderByClientId(ETH, ID, { conditional: true });
 
     expect(calls().find((r) => r.path === '/api/v2/mix/order/detail')?.query).toMatchObject({ orderId: '123456' });
-    expect(found).toMatchObject({ id: '123456', clientOrderId: ID, status: 'closed', filled: '2', average: '1900', triggerPrice: '1989' });
+    expect(found).toMatchObject({
+      id: '123456',
+      clientOrderId: ID,
+      status: 'closed',
+      filled: '2',
+      average: '1900',
+      triggerPrice: '1989',
+    });
   });
 
   it('conditional fired: the history row names the order it became (executeOrderId); its fill is reported under our id', async () => {
@@ -287,7 +432,14 @@ describe('Bitget fetchOrderByClientId', () => {
 
     const detail = calls().find((r) => r.path === '/api/v2/mix/order/detail');
     expect(detail?.query).toMatchObject({ orderId: '123456', symbol: 'ETHUSDT' });
-    expect(found).toMatchObject({ id: '123456', clientOrderId: ID, status: 'closed', filled: '2', average: '1900', triggerPrice: '1989' });
+    expect(found).toMatchObject({
+      id: '123456',
+      clientOrderId: ID,
+      status: 'closed',
+      filled: '2',
+      average: '1900',
+      triggerPrice: '1989',
+    });
   });
 });
 
@@ -303,29 +455,50 @@ describe('Bitget fetchOrderByClientId, a fired plan whose order is gone', () => 
     const found = await adapter.fetchOrderByClientId(ETH, ID, { conditional: true });
 
     // the documented history row: 1 filled of 1 at 1999.2, triggered at 1989
-    expect(found).toMatchObject({ id: '123', clientOrderId: ID, status: 'closed', filled: '1', average: '1999.2', triggerPrice: '1989' });
+    expect(found).toMatchObject({
+      id: '123',
+      clientOrderId: ID,
+      status: 'closed',
+      filled: '1',
+      average: '1999.2',
+      triggerPrice: '1989',
+    });
   });
 });
 
 describe('Bitget cancelOrder', () => {
   it('plain: POST cancel-order by clientOid, exactly the captured request; the captured answer resolves', async () => {
-    const { adapter, calls } = bitget({ 'POST /api/v2/mix/order/cancel-order': captured('cancelOrder', 'linear swap cancelOrder by clientOrderId') });
+    const { adapter, calls } = bitget({
+      'POST /api/v2/mix/order/cancel-order': captured('cancelOrder', 'linear swap cancelOrder by clientOrderId'),
+    });
 
     await adapter.cancelOrder(BTC, 'abc321');
 
-    expect(calls().map((r) => [r.method, r.path, r.body])).toEqual([['POST', '/api/v2/mix/order/cancel-order', ccxtBody('cancelOrder', 'cancel linear swap order by clientOrderId')]]);
+    expect(calls().map((r) => [r.method, r.path, r.body])).toEqual([
+      ['POST', '/api/v2/mix/order/cancel-order', ccxtBody('cancelOrder', 'cancel linear swap order by clientOrderId')],
+    ]);
   });
 
   it('plain: "order does not exist" (43001) is already gone; an auth failure is not', async () => {
-    await expect(bitget({ 'POST /api/v2/mix/order/cancel-order': () => bitgetError('43001') }).adapter.cancelOrder(BTC, ID)).resolves.toBeUndefined();
     await expect(
-      bitget({ 'POST /api/v2/mix/order/cancel-order': () => ({ status: 400, body: { code: '40006', msg: 'Invalid ACCESS_KEY', requestTime: NOW, data: null } }) }).adapter.cancelOrder(BTC, ID),
+      bitget({ 'POST /api/v2/mix/order/cancel-order': () => bitgetError('43001') }).adapter.cancelOrder(BTC, ID),
+    ).resolves.toBeUndefined();
+    await expect(
+      bitget({
+        'POST /api/v2/mix/order/cancel-order': () => ({
+          status: 400,
+          body: { code: '40006', msg: 'Invalid ACCESS_KEY', requestTime: NOW, data: null },
+        }),
+      }).adapter.cancelOrder(BTC, ID),
     ).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   });
 
   it('conditional: found pending, cancelled on cancel-plan-order with its planType and our clientOid', async () => {
     const { adapter, calls } = bitget({
-      'GET /api/v2/mix/order/orders-plan-pending': planList('orders-plan-pending response', { clientOid: 'a1b2c3', planType: 'pos_loss' }),
+      'GET /api/v2/mix/order/orders-plan-pending': planList('orders-plan-pending response', {
+        clientOid: 'a1b2c3',
+        planType: 'pos_loss',
+      }),
       'POST /api/v2/mix/order/cancel-plan-order': captured('cancelOrder', 'trailing cancel order with clientOrderId'),
     });
 
@@ -333,30 +506,58 @@ describe('Bitget cancelOrder', () => {
 
     const cancel = calls().find((r) => r.method === 'POST');
     expect(cancel?.path).toBe('/api/v2/mix/order/cancel-plan-order');
-    expect(cancel?.body).toEqual({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', planType: 'pos_loss', orderIdList: [{ clientOid: 'a1b2c3' }] });
+    expect(cancel?.body).toEqual({
+      symbol: 'BTCUSDT',
+      productType: 'USDT-FUTURES',
+      marginCoin: 'USDT',
+      planType: 'pos_loss',
+      orderIdList: [{ clientOid: 'a1b2c3' }],
+    });
     // the documented request names the same fields
-    expect(Object.keys(doc('cancel-plan-order request'))).toEqual(expect.arrayContaining(['orderIdList', 'symbol', 'productType', 'marginCoin']));
+    expect(Object.keys(doc('cancel-plan-order request'))).toEqual(
+      expect.arrayContaining(['orderIdList', 'symbol', 'productType', 'marginCoin']),
+    );
     // a trailing stop is cancelled with track_plan, as ccxt's captured trailing cancel does
-    expect(ccxtBody('cancelOrder', 'trailing cancel order using clientOrderId')).toMatchObject({ planType: 'track_plan', orderIdList: [{ clientOid: 'a1b2c3' }] });
+    expect(ccxtBody('cancelOrder', 'trailing cancel order using clientOrderId')).toMatchObject({
+      planType: 'track_plan',
+      orderIdList: [{ clientOid: 'a1b2c3' }],
+    });
   });
 
-  it('conditional, a trigger order: found pending under normal_plan and cancelled with planType normal_plan (the documented row\'s)', async () => {
+  it("conditional, a trigger order: found pending under normal_plan and cancelled with planType normal_plan (the documented row's)", async () => {
     const { adapter, calls } = bitget({
-      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({ body: r.query.planType === 'normal_plan' ? planList('orders-plan-pending response', { clientOid: 'a1b2c3' }) : emptyPlanList() }),
+      'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({
+        body:
+          r.query.planType === 'normal_plan'
+            ? planList('orders-plan-pending response', { clientOid: 'a1b2c3' })
+            : emptyPlanList(),
+      }),
       'POST /api/v2/mix/order/cancel-plan-order': captured('cancelOrder', 'trailing cancel order with clientOrderId'),
     });
 
     await adapter.cancelOrder(BTC, 'a1b2c3', { conditional: true });
 
     const cancel = calls().find((r) => r.method === 'POST');
-    expect(cancel?.body).toEqual({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', planType: 'normal_plan', orderIdList: [{ clientOid: 'a1b2c3' }] });
+    expect(cancel?.body).toEqual({
+      symbol: 'BTCUSDT',
+      productType: 'USDT-FUTURES',
+      marginCoin: 'USDT',
+      planType: 'normal_plan',
+      orderIdList: [{ clientOid: 'a1b2c3' }],
+    });
   });
 
   it('conditional: our id in failureList while still pending is not "cancelled"', async () => {
     const answer = doc('cancel-plan-order response');
-    const refused = { ...answer, data: { successList: [], failureList: (answer.data as { failureList: Json[] }).failureList } };
+    const refused = {
+      ...answer,
+      data: { successList: [], failureList: (answer.data as { failureList: Json[] }).failureList },
+    };
     const { adapter } = bitget({
-      'GET /api/v2/mix/order/orders-plan-pending': planList('orders-plan-pending response', { clientOid: '123', planType: 'pos_loss' }),
+      'GET /api/v2/mix/order/orders-plan-pending': planList('orders-plan-pending response', {
+        clientOid: '123',
+        planType: 'pos_loss',
+      }),
       'POST /api/v2/mix/order/cancel-plan-order': refused,
     });
 
@@ -365,7 +566,10 @@ describe('Bitget cancelOrder', () => {
 
   it('conditional: the 00000 answer of the documented example does not count for an id outside successList', async () => {
     const { adapter } = bitget({
-      'GET /api/v2/mix/order/orders-plan-pending': planList('orders-plan-pending response', { clientOid: ID, planType: 'pos_loss' }),
+      'GET /api/v2/mix/order/orders-plan-pending': planList('orders-plan-pending response', {
+        clientOid: ID,
+        planType: 'pos_loss',
+      }),
       'POST /api/v2/mix/order/cancel-plan-order': doc('cancel-plan-order response'),
     });
 
@@ -390,7 +594,12 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
     const { adapter, calls } = bitget({
       'GET /api/v2/mix/order/orders-pending': doc('orders-pending response'),
       'GET /api/v2/mix/order/orders-plan-pending': (r: SentRequest) => ({
-        body: r.query.planType === 'profit_loss' ? doc('orders-plan-pending response') : r.query.planType === 'normal_plan' ? planList('orders-plan-pending response', { orderId: '124', clientOid: 'far-stop' }) : emptyPlanList(),
+        body:
+          r.query.planType === 'profit_loss'
+            ? doc('orders-plan-pending response')
+            : r.query.planType === 'normal_plan'
+              ? planList('orders-plan-pending response', { orderId: '124', clientOid: 'far-stop' })
+              : emptyPlanList(),
       }),
     });
 
@@ -413,11 +622,18 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
   });
 
   it('open orders of every symbol: the product type alone, as ccxt captured it without a symbol', async () => {
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/order/orders-pending': doc('orders-pending response'), 'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList() });
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/order/orders-pending': doc('orders-pending response'),
+      'GET /api/v2/mix/order/orders-plan-pending': emptyPlanList(),
+    });
 
     await adapter.fetchOpenOrders();
 
-    const { startTime: _s, limit: _l, ...capturedQuery } = ccxtUrl('fetchOpenOrders', 'Swap open orders without symbol').query;
+    const {
+      startTime: _s,
+      limit: _l,
+      ...capturedQuery
+    } = ccxtUrl('fetchOpenOrders', 'Swap open orders without symbol').query;
     expect(calls().map((r) => [r.path, r.query])).toEqual([
       ['/api/v2/mix/order/orders-pending', capturedQuery],
       ['/api/v2/mix/order/orders-plan-pending', { ...capturedQuery, planType: 'profit_loss' }],
@@ -431,11 +647,23 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
 
     const positions = await adapter.fetchPositions();
 
-    expect({ path: calls()[0]?.path, query: calls()[0]?.query }).toEqual(ccxtUrl('fetchPositions', 'Fetch linear positions'));
-    expect(positions).toEqual([{ symbol: BTC, side: 'long', quantity: '0.01', entryPrice: '25000', leverage: 20, unrealizedPnl: '1', liquidationPrice: Number('24144.1124161806977798') }]);
+    expect({ path: calls()[0]?.path, query: calls()[0]?.query }).toEqual(
+      ccxtUrl('fetchPositions', 'Fetch linear positions'),
+    );
+    expect(positions).toEqual([
+      {
+        symbol: BTC,
+        side: 'long',
+        quantity: '0.01',
+        entryPrice: '25000',
+        leverage: 20,
+        unrealizedPnl: '1',
+        liquidationPrice: Number('24144.1124161806977798'),
+      },
+    ]);
   });
 
-  it('position of one symbol: the documented BTC long is BTC\'s, and ETH has none', async () => {
+  it("position of one symbol: the documented BTC long is BTC's, and ETH has none", async () => {
     const { adapter } = bitget({ 'GET /api/v2/mix/position/all-position': doc('all-position response') });
 
     await expect(adapter.fetchPosition(BTC)).resolves.toMatchObject({ side: 'long', quantity: '0.01' });
@@ -447,14 +675,19 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
 
     const balance = await adapter.fetchBalance();
 
-    expect({ path: calls()[0]?.path, query: calls()[0]?.query }).toEqual(ccxtUrl('fetchBalance', 'Fetch linear swap balance'));
+    expect({ path: calls()[0]?.path, query: calls()[0]?.query }).toEqual(
+      ccxtUrl('fetchBalance', 'Fetch linear swap balance'),
+    );
     expect(balance).toMatchObject({ currency: 'USDT', equity: '10582.90265771', free: '10572.92904289' });
   });
 
   it('fills: GET /api/v2/mix/order/fills; the captured fill in coins with its USDT fee, client id read from its order', async () => {
     const since = 1701792000000;
     const { adapter, calls } = bitget(
-      { 'GET /api/v2/mix/order/fills': captured('fetchMyTrades', 'swap trade'), 'GET /api/v2/mix/order/detail': doc('order detail response') },
+      {
+        'GET /api/v2/mix/order/fills': captured('fetchMyTrades', 'swap trade'),
+        'GET /api/v2/mix/order/detail': doc('order detail response'),
+      },
       { clock: { now: () => since + 3_600_000 } },
     );
 
@@ -462,14 +695,34 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
 
     const [fills, detail] = calls();
     expect(fills?.path).toBe(ccxtUrl('fetchMyTrades', 'Swap fetch private trades').path);
-    expect(fills?.query).toMatchObject({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', startTime: String(since), limit: '100' });
+    expect(fills?.query).toMatchObject({
+      symbol: 'BTCUSDT',
+      productType: 'USDT-FUTURES',
+      startTime: String(since),
+      limit: '100',
+    });
     expect(detail?.query).toMatchObject({ orderId: '1115965643967582214' });
-    expect(trades).toEqual([{ id: '1115965644337205249', orderId: '1115965643967582214', clientOrderId: '77777', symbol: BTC, side: 'buy', amount: '0.1', price: '72.25', fee: '0.004335', timestamp: 1701792863926 }]);
+    expect(trades).toEqual([
+      {
+        id: '1115965644337205249',
+        orderId: '1115965643967582214',
+        clientOrderId: '77777',
+        symbol: BTC,
+        side: 'buy',
+        amount: '0.1',
+        price: '72.25',
+        fee: '0.004335',
+        timestamp: 1701792863926,
+      },
+    ]);
   });
 
   it('funding: account bill, businessType contract_settle_fee; the documented settlement is a payment (negative)', async () => {
     const since = 1695715200000;
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/account/bill': doc('account bill response') }, { clock: { now: () => since + 86_400_000 } });
+    const { adapter, calls } = bitget(
+      { 'GET /api/v2/mix/account/bill': doc('account bill response') },
+      { clock: { now: () => since + 86_400_000 } },
+    );
 
     const payments = await adapter.fetchFundingPayments(BTC, since);
 
@@ -482,22 +735,33 @@ describe('Bitget open orders, positions, balance, fills, funding', () => {
 
 describe('Bitget leverage, margin mode, position mode', () => {
   it('isolated margin then leverage: the captured requests (set-leverage carries no marginMode)', async () => {
-    const { adapter, calls } = bitget({ 'POST /api/v2/mix/account/set-margin-mode': doc('set-margin-mode response'), 'POST /api/v2/mix/account/set-leverage': doc('set-leverage response') });
+    const { adapter, calls } = bitget({
+      'POST /api/v2/mix/account/set-margin-mode': doc('set-margin-mode response'),
+      'POST /api/v2/mix/account/set-leverage': doc('set-leverage response'),
+    });
 
     await adapter.setLeverage(BTC, 15);
 
     expect(calls().map((r) => [r.path, r.body])).toEqual([
-      ['/api/v2/mix/account/set-margin-mode', { ...ccxtBody('setMarginMode', 'Set margin mode to isolated'), symbol: 'BTCUSDT' }],
+      [
+        '/api/v2/mix/account/set-margin-mode',
+        { ...ccxtBody('setMarginMode', 'Set margin mode to isolated'), symbol: 'BTCUSDT' },
+      ],
       ['/api/v2/mix/account/set-leverage', { ...ccxtBody('setLeverage', 'Set linear leverage'), symbol: 'BTCUSDT' }],
     ]);
   });
 
   it('hedge mode read from the account (posMode) and switched with the documented one-way request', async () => {
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/account/account': doc('single account response'), 'POST /api/v2/mix/account/set-position-mode': doc('set-position-mode response') });
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/account/account': doc('single account response'),
+      'POST /api/v2/mix/account/set-position-mode': doc('set-position-mode response'),
+    });
 
     await expect(adapter.ensureOneWayMode()).resolves.toBe('switched');
 
-    const documentedQuery = Object.fromEntries(new URL(documented('bitget', 'single account request') as string).searchParams);
+    const documentedQuery = Object.fromEntries(
+      new URL(documented('bitget', 'single account request') as string).searchParams,
+    );
     expect(Object.keys(calls()[0]?.query ?? {}).sort()).toEqual(Object.keys(documentedQuery).sort());
     expect(calls()[0]?.query).toMatchObject({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' });
     expect(calls()[1]?.body).toEqual(doc('set-position-mode request'));
@@ -505,7 +769,9 @@ describe('Bitget leverage, margin mode, position mode', () => {
 
   it('one-way already: read only, nothing set', async () => {
     const answer = doc('single account response');
-    const { adapter, calls } = bitget({ 'GET /api/v2/mix/account/account': { ...answer, data: { ...(answer.data as Json), posMode: 'one_way_mode' } } });
+    const { adapter, calls } = bitget({
+      'GET /api/v2/mix/account/account': { ...answer, data: { ...(answer.data as Json), posMode: 'one_way_mode' } },
+    });
 
     await expect(adapter.ensureOneWayMode()).resolves.toBe('one-way');
     expect(calls()).toHaveLength(1);
@@ -531,7 +797,10 @@ describe('Bitget key check', () => {
   it('no futures order writing is warned about; no wwow cannot withdraw', async () => {
     const { adapter } = bitget({ 'GET /api/v2/spot/account/info': withAuthorities(['coor', 'cpor']) });
 
-    await expect(adapter.keyPermissions()).resolves.toMatchObject({ canWithdraw: false, warnings: [expect.stringContaining('futures order trading')] });
+    await expect(adapter.keyPermissions()).resolves.toMatchObject({
+      canWithdraw: false,
+      warnings: [expect.stringContaining('futures order trading')],
+    });
   });
 
   it('the documented example ["trade", "readonly"] decides nothing about withdrawals and says so', async () => {
@@ -540,6 +809,9 @@ describe('Bitget key check', () => {
     const permissions = await adapter.keyPermissions();
 
     expect(permissions?.canWithdraw).toBeUndefined();
-    expect(permissions).toMatchObject({ ipRestricted: true, warnings: [expect.stringContaining('make sure withdrawals are disabled')] });
+    expect(permissions).toMatchObject({
+      ipRestricted: true,
+      warnings: [expect.stringContaining('make sure withdrawals are disabled')],
+    });
   });
 });

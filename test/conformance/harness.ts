@@ -57,7 +57,10 @@ function parseBody(raw: unknown): Record<string, unknown> | undefined {
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-function toSent(url: string, params: { method?: string; headers?: Record<string, string>; body?: unknown }): SentRequest {
+function toSent(
+  url: string,
+  params: { method?: string; headers?: Record<string, string>; body?: unknown },
+): SentRequest {
   const parsed = new URL(url);
   return {
     method: (params.method ?? 'GET').toUpperCase(),
@@ -83,7 +86,11 @@ export function withMarkets(id: CcxtExchangeId, router: Router): Router {
  * The adapter as production builds it (credentials, dialect, options), with ccxt's transport
  * replaced by `router`. Markets come from the exchange's recorded instruments payload.
  */
-export function conformanceAdapter(id: CcxtExchangeId, router: Router, overrides: Partial<CcxtExchangeConfig> = {}): Conformance {
+export function conformanceAdapter(
+  id: CcxtExchangeId,
+  router: Router,
+  overrides: Partial<CcxtExchangeConfig> = {},
+): Conformance {
   sharedMarkets.clear();
   const adapter = new CcxtExchangeAdapter({
     id,
@@ -99,7 +106,10 @@ export function conformanceAdapter(id: CcxtExchangeId, router: Router, overrides
   let marketsLoaded = 0;
   const route = withMarkets(id, router);
   const markets = marketPayloads(id);
-  (ex as unknown as { fetchImplementation: unknown }).fetchImplementation = async (url: string, params: { method?: string; headers?: Record<string, string>; body?: unknown }) => {
+  (ex as unknown as { fetchImplementation: unknown }).fetchImplementation = async (
+    url: string,
+    params: { method?: string; headers?: Record<string, string>; body?: unknown },
+  ) => {
     const request = toSent(url, params);
     sent.push(request);
     const search = new URLSearchParams(request.query).toString();
@@ -107,7 +117,10 @@ export function conformanceAdapter(id: CcxtExchangeId, router: Router, overrides
     const answer = route(request);
     if (!answer) throw new Error(`conformance: unexpected request ${request.method} ${url}`);
     const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    return new Response(body, { status: answer.status ?? 200, headers: { 'content-type': 'application/json', ...(answer.headers ?? {}) } });
+    return new Response(body, {
+      status: answer.status ?? 200,
+      headers: { 'content-type': 'application/json', ...(answer.headers ?? {}) },
+    });
   };
   return { adapter, ex, sent, calls: () => sent.slice(marketsLoaded) };
 }
@@ -137,8 +150,15 @@ export interface StaticEntry {
  * maintainers, MIT), as shipped in test/fixtures/exchange/ccxt-static/<exchange>.<kind>.json with
  * their origin. Throws when absent, naming what is missing.
  */
-export function ccxtStatic(exchange: string, kind: 'request' | 'response', method: string, description: string): StaticEntry {
-  const file = JSON.parse(readFileSync(join(FIXTURES, 'ccxt-static', `${exchange}.${kind}.json`), 'utf8')) as StaticFile;
+export function ccxtStatic(
+  exchange: string,
+  kind: 'request' | 'response',
+  method: string,
+  description: string,
+): StaticEntry {
+  const file = JSON.parse(
+    readFileSync(join(FIXTURES, 'ccxt-static', `${exchange}.${kind}.json`), 'utf8'),
+  ) as StaticFile;
   const entry = file.methods[method]?.find((e) => e.description === description);
   if (!entry) throw new Error(`no ccxt ${kind} fixture "${description}" for ${exchange}.${method}`);
   return entry;
@@ -146,7 +166,9 @@ export function ccxtStatic(exchange: string, kind: 'request' | 'response', metho
 
 /** A documented example body, shipped as test/fixtures/exchange/docs/<exchange>.json under its name (with its URL there). */
 export function documented(exchange: string, name: string): unknown {
-  const file = JSON.parse(readFileSync(join(FIXTURES, 'docs', `${exchange}.json`), 'utf8')) as { examples: Record<string, { source: string; body: unknown }> };
+  const file = JSON.parse(readFileSync(join(FIXTURES, 'docs', `${exchange}.json`), 'utf8')) as {
+    examples: Record<string, { source: string; body: unknown }>;
+  };
   const example = file.examples[name];
   if (!example) throw new Error(`no documented example "${name}" for ${exchange}`);
   return example.body;

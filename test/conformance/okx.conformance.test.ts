@@ -21,9 +21,11 @@ const CONTRACT = '0.01';
 type Body = Record<string, unknown>;
 const doc = (name: string): Body => documented('okx', name) as Body;
 const docRows = (name: string): string[] => documented('okx', name) as string[];
-const captured = (method: string, description: string): Body => ccxtStatic('okx', 'response', method, description).httpResponse as Body;
+const captured = (method: string, description: string): Body =>
+  ccxtStatic('okx', 'response', method, description).httpResponse as Body;
 /** The path and query ccxt's captured request for this unified call reached. */
-const capturedUrl = (method: string, description: string): URL => new URL(ccxtStatic('okx', 'request', method, description).url as string);
+const capturedUrl = (method: string, description: string): URL =>
+  new URL(ccxtStatic('okx', 'request', method, description).url as string);
 
 /** The first data row of a documented body, with the fields given replaced (each replacement is named in the test). */
 function docWith(name: string, fields: Body): Body {
@@ -82,7 +84,9 @@ describe('OKX market loading', () => {
 
     const market = await adapter.loadMarket(BTC);
 
-    expect(sent.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query).toString()}`)).toEqual(['GET /api/v5/public/instruments?instType=SWAP']);
+    expect(sent.map((r) => `${r.method} ${r.path}?${new URLSearchParams(r.query).toString()}`)).toEqual([
+      'GET /api/v5/public/instruments?instType=SWAP',
+    ]);
     expect(sent[0]?.headers['OK-ACCESS-SIGN']).toBeUndefined();
     expect(market).toMatchObject({ contractSize: CONTRACT, amountStep: '0.0001' });
   });
@@ -98,21 +102,31 @@ describe('OKX plain orders: POST /api/v5/trade/batch-orders, our id in clOrdId, 
     const fillsAtOnce = request.type === 'market' || request.timeInForce === 'IOC';
     const [sent, ...readBack] = c.calls();
     if (!sent) throw new Error('nothing was sent');
-    expect(readBack.map((r) => `${r.method} ${r.path} ${r.query.clOrdId}`)).toEqual(fillsAtOnce ? [`GET /api/v5/trade/order ${request.clientOrderId}`] : []);
+    expect(readBack.map((r) => `${r.method} ${r.path} ${r.query.clOrdId}`)).toEqual(
+      fillsAtOnce ? [`GET /api/v5/trade/order ${request.clientOrderId}`] : [],
+    );
     expect(`${sent.method} ${sent.path}`).toBe('POST /api/v5/trade/batch-orders');
     const body = (sent.body as unknown as Body[])[0] as Body;
     // every field is one "Place multiple orders" documents, typed as its request example types it
     const documentedFields = docRows('placeMultipleOrders.params').map((r) => r.split(' | ')[0]);
     expect(documentedFields).toEqual(expect.arrayContaining(Object.keys(body)));
     const [example] = documented('okx', 'placeMultipleOrders.request') as Body[];
-    for (const field of Object.keys(body)) if (example && field in example) expect(typeof body[field]).toBe(typeof example[field]);
+    for (const field of Object.keys(body))
+      if (example && field in example) expect(typeof body[field]).toBe(typeof example[field]);
     return { placed, body };
   };
 
   it('market: 0.05678 BTC is 5.67 contracts (rounded down), isolated, clOrdId = our id, no algo id', async () => {
     const { placed, body } = await place(order());
 
-    expect(body).toEqual({ instId: 'BTC-USDT-SWAP', side: 'buy', ordType: 'market', sz: '5.67', tdMode: 'isolated', clOrdId: OPEN_ID });
+    expect(body).toEqual({
+      instId: 'BTC-USDT-SWAP',
+      side: 'buy',
+      ordType: 'market',
+      sz: '5.67',
+      tdMode: 'isolated',
+      clOrdId: OPEN_ID,
+    });
     // ccxt's captured answer: the order id OKX gave, nothing filled yet (the fill is read by look-up)
     expect(placed).toMatchObject({ id: '2896576259728695296', status: 'open', filled: '0' });
   });
@@ -145,12 +159,28 @@ describe('OKX plain orders: POST /api/v5/trade/batch-orders, our id in clOrdId, 
   });
 
   it('a duplicate client id (51016 "Client order ID already exists.") is DuplicateClientOrderIdError, not a refusal', async () => {
-    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/trade/batch-orders': okxError('51016', { name: 'cancelOrder.response', id: { clOrdId: OPEN_ID, ordId: '' } }) }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({
+        'POST /api/v5/trade/batch-orders': okxError('51016', {
+          name: 'cancelOrder.response',
+          id: { clOrdId: OPEN_ID, ordId: '' },
+        }),
+      }),
+    );
     await expect(c.adapter.createOrder(order())).rejects.toBeInstanceOf(DuplicateClientOrderIdError);
   });
 
   it('50071 ("{param} already exists", e.g. clOrdId) is a duplicate id too', async () => {
-    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/trade/batch-orders': okxError('50071', { name: 'cancelOrder.response', id: { clOrdId: OPEN_ID, ordId: '' } }) }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({
+        'POST /api/v5/trade/batch-orders': okxError('50071', {
+          name: 'cancelOrder.response',
+          id: { clOrdId: OPEN_ID, ordId: '' },
+        }),
+      }),
+    );
     await expect(c.adapter.createOrder(order())).rejects.toBeInstanceOf(DuplicateClientOrderIdError);
   });
 });
@@ -166,9 +196,27 @@ describe('OKX protective orders: POST /api/v5/trade/order-algo with the document
   };
 
   it('stop-loss: ordType conditional, slTriggerPx, slOrdPx -1 (market), reduce-only, algoClOrdId = our id', async () => {
-    const { placed, body } = await place(order({ side: 'sell', type: 'stop_market', amount: '0.0567', triggerPrice: '93000.5', reduceOnly: true, clientOrderId: SL_ID }));
+    const { placed, body } = await place(
+      order({
+        side: 'sell',
+        type: 'stop_market',
+        amount: '0.0567',
+        triggerPrice: '93000.5',
+        reduceOnly: true,
+        clientOrderId: SL_ID,
+      }),
+    );
 
-    expect(body).toMatchObject({ instId: 'BTC-USDT-SWAP', side: 'sell', ordType: 'conditional', sz: '5.67', tdMode: 'isolated', slTriggerPx: '93000.5', slOrdPx: '-1', reduceOnly: true });
+    expect(body).toMatchObject({
+      instId: 'BTC-USDT-SWAP',
+      side: 'sell',
+      ordType: 'conditional',
+      sz: '5.67',
+      tdMode: 'isolated',
+      slTriggerPx: '93000.5',
+      slOrdPx: '-1',
+      reduceOnly: true,
+    });
     expect(body.algoClOrdId).toBe(SL_ID);
     expect(body.tpTriggerPx).toBeUndefined();
     // OKX's documented answer carries algoId (the order's id) and an empty clOrdId
@@ -176,25 +224,67 @@ describe('OKX protective orders: POST /api/v5/trade/order-algo with the document
   });
 
   it('take-profit: ordType conditional, tpTriggerPx, tpOrdPx -1, algoClOrdId = our id', async () => {
-    const { body } = await place(order({ side: 'sell', type: 'take_profit_market', amount: '0.03', triggerPrice: '101000', reduceOnly: true, clientOrderId: TP_ID }));
+    const { body } = await place(
+      order({
+        side: 'sell',
+        type: 'take_profit_market',
+        amount: '0.03',
+        triggerPrice: '101000',
+        reduceOnly: true,
+        clientOrderId: TP_ID,
+      }),
+    );
 
-    expect(body).toMatchObject({ ordType: 'conditional', sz: '3', tpTriggerPx: '101000', tpOrdPx: '-1', reduceOnly: true, algoClOrdId: TP_ID });
+    expect(body).toMatchObject({
+      ordType: 'conditional',
+      sz: '3',
+      tpTriggerPx: '101000',
+      tpOrdPx: '-1',
+      reduceOnly: true,
+      algoClOrdId: TP_ID,
+    });
     expect(body.slTriggerPx).toBeUndefined();
   });
 
   it('trailing stop: the documented trailing example fields (ordType move_order_stop, callbackRatio as a ratio), algoClOrdId', async () => {
     const example = doc('placeAlgoOrder.request.trailing');
-    const { body } = await place(order({ side: 'sell', type: 'trailing_stop_market', amount: '0.0567', trailingPercent: 1.5, reduceOnly: true, clientOrderId: TRAIL_ID }));
+    const { body } = await place(
+      order({
+        side: 'sell',
+        type: 'trailing_stop_market',
+        amount: '0.0567',
+        trailingPercent: 1.5,
+        reduceOnly: true,
+        clientOrderId: TRAIL_ID,
+      }),
+    );
 
-    expect(body).toMatchObject({ ordType: example.ordType, callbackRatio: '0.015', sz: '5.67', reduceOnly: true, algoClOrdId: TRAIL_ID });
-    for (const field of ['instId', 'tdMode', 'side', 'ordType', 'sz', 'callbackRatio', 'reduceOnly']) expect(typeof body[field]).toBe(typeof example[field]);
+    expect(body).toMatchObject({
+      ordType: example.ordType,
+      callbackRatio: '0.015',
+      sz: '5.67',
+      reduceOnly: true,
+      algoClOrdId: TRAIL_ID,
+    });
+    for (const field of ['instId', 'tdMode', 'side', 'ordType', 'sz', 'callbackRatio', 'reduceOnly'])
+      expect(typeof body[field]).toBe(typeof example[field]);
     // ccxt's captured trailing request is the same endpoint and order type
     expect(capturedUrl('createOrder', 'Swap trailingPercent order').pathname).toBe('/api/v5/trade/order-algo');
   });
 
   it('the fields we send are the ones OKX documents for algo orders', () => {
     const documentedFields = docRows('placeAlgoOrder.params').map((r) => r.split(' | ')[0]);
-    expect(documentedFields).toEqual(expect.arrayContaining(['algoClOrdId', 'ordType', 'slTriggerPx', 'slOrdPx', 'tpTriggerPx', 'callbackRatio', 'reduceOnly']));
+    expect(documentedFields).toEqual(
+      expect.arrayContaining([
+        'algoClOrdId',
+        'ordType',
+        'slTriggerPx',
+        'slOrdPx',
+        'tpTriggerPx',
+        'callbackRatio',
+        'reduceOnly',
+      ]),
+    );
   });
 });
 
@@ -209,7 +299,9 @@ describe('OKX look-up by client id', () => {
     expect(sent.method).toBe('GET');
     expect(sent.path).toBe('/api/v5/trade/order');
     expect(sent.query).toEqual({ instId: 'BTC-USDT-SWAP', clOrdId: OPEN_ID });
-    expect(docRows('orderDetails.params').map((r) => r.split(' | ')[0])).toEqual(expect.arrayContaining(Object.keys(sent.query)));
+    expect(docRows('orderDetails.params').map((r) => r.split(' | ')[0])).toEqual(
+      expect.arrayContaining(Object.keys(sent.query)),
+    );
     // accFillSz 0.00192834 (contracts here) × 0.01; fee -0.00000192834 BTC at avgPx 51858
     expect(found).toMatchObject({
       id: '680800019749904384',
@@ -237,12 +329,20 @@ describe('OKX look-up by client id', () => {
     expect(`${sent.method} ${sent.path}`).toBe('GET /api/v5/trade/order-algo');
     expect(sent.query).toEqual({ algoClOrdId: TP_ID });
     expect(docRows('algoOrderDetails.params').map((r) => r.split(' | ')[0])).toContain('algoClOrdId');
-    expect(found).toMatchObject({ id: '1753184812254216192', clientOrderId: TP_ID, status: 'open', type: 'take_profit_market' });
+    expect(found).toMatchObject({
+      id: '1753184812254216192',
+      clientOrderId: TP_ID,
+      status: 'open',
+      type: 'take_profit_market',
+    });
   });
 
   it('conditional fired: state effective → the fill of the order in ordIdList, reported under our id', async () => {
     const fired = doc('algoOrderHistory.response');
-    const c = conformanceAdapter('okx', routes({ 'GET /api/v5/trade/order-algo': fired, 'GET /api/v5/trade/order': doc('orderDetails.response') }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({ 'GET /api/v5/trade/order-algo': fired, 'GET /api/v5/trade/order': doc('orderDetails.response') }),
+    );
     await c.adapter.loadMarket(BTC);
 
     const found = await c.adapter.fetchOrderByClientId(BTC, SL_ID, { conditional: true });
@@ -251,12 +351,21 @@ describe('OKX look-up by client id', () => {
     expect(rest).toEqual([]);
     expect(algo?.query).toEqual({ algoClOrdId: SL_ID });
     expect(`${spawned?.method} ${spawned?.path}`).toBe('GET /api/v5/trade/order');
-    expect(spawned?.query).toEqual({ instId: 'BTC-USDT-SWAP', ordId: ((fired.data as Body[])[0]?.ordIdList as string[])[0] });
+    expect(spawned?.query).toEqual({
+      instId: 'BTC-USDT-SWAP',
+      ordId: ((fired.data as Body[])[0]?.ordIdList as string[])[0],
+    });
     expect(found).toMatchObject({ id: '680800019749904384', clientOrderId: SL_ID, status: 'closed', average: '51858' });
   });
 
   it('the fired order is read from ordIdList, the field OKX keeps ("ordId … will be deprecated soon")', async () => {
-    const c = conformanceAdapter('okx', routes({ 'GET /api/v5/trade/order-algo': docWith('algoOrderHistory.response', { ordId: '' }), 'GET /api/v5/trade/order': doc('orderDetails.response') }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({
+        'GET /api/v5/trade/order-algo': docWith('algoOrderHistory.response', { ordId: '' }),
+        'GET /api/v5/trade/order': doc('orderDetails.response'),
+      }),
+    );
     await c.adapter.loadMarket(BTC);
 
     await c.adapter.fetchOrderByClientId(BTC, SL_ID, { conditional: true });
@@ -269,24 +378,40 @@ describe('OKX look-up by client id', () => {
     // answered by the documented order details as a filled BTC-USDT-SWAP order (fields replaced: ordId, instId,
     // instType, sz, accFillSz, avgPx, fee, feeCcy).
     const ids = ['1884789786215137280', '1884789786215137281'];
-    const part = (ordId: string, fields: Body): Body => docWith('orderDetails.response', { ordId, instId: 'BTC-USDT-SWAP', instType: 'SWAP', feeCcy: 'USDT', ...fields });
+    const part = (ordId: string, fields: Body): Body =>
+      docWith('orderDetails.response', { ordId, instId: 'BTC-USDT-SWAP', instType: 'SWAP', feeCcy: 'USDT', ...fields });
     const parts: Record<string, Body> = {
       [ids[0] as string]: part(ids[0] as string, { sz: '3', accFillSz: '3', avgPx: '51858', fee: '-0.077787' }),
       [ids[1] as string]: part(ids[1] as string, { sz: '2', accFillSz: '2', avgPx: '51860.1', fee: '-0.05186' }),
     };
     const c = conformanceAdapter('okx', (r) => {
-      if (`${r.method} ${r.path}` === 'GET /api/v5/trade/order-algo') return ok(docWith('algoOrderHistory.response', { ordIdList: ids }));
-      if (`${r.method} ${r.path}` === 'GET /api/v5/trade/order') return parts[r.query.ordId ?? ''] ? ok(parts[r.query.ordId ?? '']) : undefined;
+      if (`${r.method} ${r.path}` === 'GET /api/v5/trade/order-algo')
+        return ok(docWith('algoOrderHistory.response', { ordIdList: ids }));
+      if (`${r.method} ${r.path}` === 'GET /api/v5/trade/order')
+        return parts[r.query.ordId ?? ''] ? ok(parts[r.query.ordId ?? '']) : undefined;
       return undefined;
     });
     await c.adapter.loadMarket(BTC);
 
     const found = await c.adapter.fetchOrderByClientId(BTC, SL_ID, { conditional: true });
 
-    expect(c.calls().slice(1).map((r) => r.query.ordId)).toEqual(ids);
+    expect(
+      c
+        .calls()
+        .slice(1)
+        .map((r) => r.query.ordId),
+    ).toEqual(ids);
     // 3 and 2 contracts of 0.01 BTC: 0.05 BTC; (0.03 × 51858 + 0.02 × 51860.1) / 0.05 = 51858.84; fees 0.077787 + 0.05186
     const filled = new Big('3').plus('2').times(CONTRACT);
-    expect(found).toMatchObject({ id: ids[0], clientOrderId: SL_ID, status: 'closed', amount: filled.toString(), filled: filled.toString(), average: '51858.84', fee: '0.129647' });
+    expect(found).toMatchObject({
+      id: ids[0],
+      clientOrderId: SL_ID,
+      status: 'closed',
+      amount: filled.toString(),
+      filled: filled.toString(),
+      average: '51858.84',
+      fee: '0.129647',
+    });
   });
 
   it('conditional absent: an empty answer for the algoClOrdId asked is undefined', async () => {
@@ -305,11 +430,21 @@ describe('OKX cancel by client id', () => {
     const sent = only(c.calls());
     expect(`${sent.method} ${sent.path}`).toBe(`POST ${capturedUrl('cancelOrder', 'Swap cancel order').pathname}`);
     expect(sent.body).toEqual({ instId: 'BTC-USDT-SWAP', clOrdId: OPEN_ID });
-    expect(docRows('cancelOrder.params').map((r) => r.split(' | ')[0])).toEqual(expect.arrayContaining(Object.keys(sent.body as Body)));
+    expect(docRows('cancelOrder.params').map((r) => r.split(' | ')[0])).toEqual(
+      expect.arrayContaining(Object.keys(sent.body as Body)),
+    );
   });
 
   it('plain "not found": 51400 (filled, canceled or does not exist) for the clOrdId sent means already gone', async () => {
-    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/trade/cancel-order': okxError('51400', { name: 'cancelOrder.response', id: { clOrdId: OPEN_ID, ordId: '' } }) }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({
+        'POST /api/v5/trade/cancel-order': okxError('51400', {
+          name: 'cancelOrder.response',
+          id: { clOrdId: OPEN_ID, ordId: '' },
+        }),
+      }),
+    );
     await expect(c.adapter.cancelOrder(BTC, OPEN_ID)).resolves.toBeUndefined();
     expect(only(c.calls()).body).toMatchObject({ clOrdId: OPEN_ID });
   });
@@ -328,7 +463,10 @@ describe('OKX cancel by client id', () => {
   });
 
   it('a refusal that is not "not found" (51000 parameter error) is not read as already gone', async () => {
-    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/trade/cancel-algos': { code: '51000', msg: 'Parameter algoClOrdId error', data: [] } }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({ 'POST /api/v5/trade/cancel-algos': { code: '51000', msg: 'Parameter algoClOrdId error', data: [] } }),
+    );
     await expect(c.adapter.cancelOrder(BTC, SL_ID, { conditional: true })).rejects.toBeInstanceOf(SignalRejectedError);
   });
 });
@@ -337,7 +475,8 @@ describe('OKX open orders', () => {
   it('plain book, then the algo book once per type we place (conditional, move_order_stop) — never ordType=trigger', async () => {
     const c = conformanceAdapter('okx', (request) => {
       if (request.path === '/api/v5/trade/orders-pending') return ok({ code: '0', data: [], msg: '' });
-      if (request.path === '/api/v5/trade/orders-algo-pending' && request.query.ordType === 'conditional') return ok(captured('fetchOpenOrders', 'fetchOpenOrders trigger with since = 0'));
+      if (request.path === '/api/v5/trade/orders-algo-pending' && request.query.ordType === 'conditional')
+        return ok(captured('fetchOpenOrders', 'fetchOpenOrders trigger with since = 0'));
       if (request.path === '/api/v5/trade/orders-algo-pending') return ok({ code: '0', data: [], msg: '' });
       return undefined;
     });
@@ -354,7 +493,9 @@ describe('OKX open orders', () => {
     expect(calls.every((r) => r.query.instId === 'BTC-USDT-SWAP')).toBe(true);
     // the same requests ccxt captured for "open stop orders" and "open trailing orders"
     expect(capturedUrl('fetchOpenOrders', 'Fetch open stop orders').searchParams.get('ordType')).toBe('conditional');
-    expect(capturedUrl('fetchOpenOrders', 'Swap fetch open trailing orders').searchParams.get('ordType')).toBe('move_order_stop');
+    expect(capturedUrl('fetchOpenOrders', 'Swap fetch open trailing orders').searchParams.get('ordType')).toBe(
+      'move_order_stop',
+    );
     expect(docRows('algoOrderList.params')[0]).toContain('`conditional` and `oco` both can be used');
     // ccxt's own `trigger: true` asks for trigger orders only, a type we never place
     expect(capturedUrl('fetchOpenOrders', 'fetch open trigger orders').searchParams.get('ordType')).toBe('trigger');
@@ -376,7 +517,9 @@ describe('OKX leverage and margin mode', () => {
   });
 
   it('cross: the documented SWAP cross body', async () => {
-    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/account/set-leverage': doc('setLeverage.response') }), { marginMode: 'cross' });
+    const c = conformanceAdapter('okx', routes({ 'POST /api/v5/account/set-leverage': doc('setLeverage.response') }), {
+      marginMode: 'cross',
+    });
     await c.adapter.loadMarket(BTC);
 
     await c.adapter.setLeverage(BTC, 5);
@@ -394,20 +537,31 @@ describe('OKX leverage and margin mode', () => {
 
 describe('OKX position mode (posMode)', () => {
   it('long_short_mode (the documented config) is switched: POST /api/v5/account/set-position-mode {posMode: net_mode}', async () => {
-    const c = conformanceAdapter('okx', routes({ 'GET /api/v5/account/config': doc('accountConfig.response'), 'POST /api/v5/account/set-position-mode': doc('setPositionMode.response') }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({
+        'GET /api/v5/account/config': doc('accountConfig.response'),
+        'POST /api/v5/account/set-position-mode': doc('setPositionMode.response'),
+      }),
+    );
 
     await expect(c.adapter.ensureOneWayMode()).resolves.toBe('switched');
 
     const [read, set, ...rest] = c.calls();
     expect(rest).toEqual([]);
-    expect(`${read?.method} ${read?.path}`).toBe(`GET ${capturedUrl('fetchPositionMode', 'Fetch position mode').pathname}`);
+    expect(`${read?.method} ${read?.path}`).toBe(
+      `GET ${capturedUrl('fetchPositionMode', 'Fetch position mode').pathname}`,
+    );
     expect(`${set?.method} ${set?.path}`).toBe('POST /api/v5/account/set-position-mode');
     expect(set?.body).toEqual({ posMode: 'net_mode' });
     expect(docRows('setPositionMode.params')[0]).toContain('`net_mode`: net');
   });
 
   it('net_mode (the documented config with the other documented posMode value) is left alone', async () => {
-    const c = conformanceAdapter('okx', routes({ 'GET /api/v5/account/config': docWith('accountConfig.response', { posMode: 'net_mode' }) }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({ 'GET /api/v5/account/config': docWith('accountConfig.response', { posMode: 'net_mode' }) }),
+    );
     await expect(c.adapter.ensureOneWayMode()).resolves.toBe('one-way');
     expect(only(c.calls()).path).toBe('/api/v5/account/config');
   });
@@ -422,8 +576,20 @@ describe('OKX key check', () => {
   });
 
   it('a read-only key bound to an IP (documented values of perm and ip) cannot withdraw and is told it cannot trade', async () => {
-    const c = conformanceAdapter('okx', routes({ 'GET /api/v5/account/config': docWith('accountConfig.response', { perm: 'read_only', ip: '117.37.203.58,117.37.203.57' }) }));
-    await expect(c.adapter.keyPermissions()).resolves.toMatchObject({ canWithdraw: false, ipRestricted: true, warnings: [expect.stringContaining('trade')] });
+    const c = conformanceAdapter(
+      'okx',
+      routes({
+        'GET /api/v5/account/config': docWith('accountConfig.response', {
+          perm: 'read_only',
+          ip: '117.37.203.58,117.37.203.57',
+        }),
+      }),
+    );
+    await expect(c.adapter.keyPermissions()).resolves.toMatchObject({
+      canWithdraw: false,
+      ipRestricted: true,
+      warnings: [expect.stringContaining('trade')],
+    });
   });
 });
 
@@ -438,20 +604,33 @@ describe('OKX fills, funding, positions, balance', () => {
     const sent = only(c.calls());
     expect(sent.path).toBe(capturedUrl('fetchMyTrades', 'Swap fetch my trades').pathname);
     expect(sent.query).toEqual({ instId: 'BTC-USDT-SWAP', instType: 'SWAP', begin: String(since) });
-    expect(docRows('fillsHistory.params').map((r) => r.split(' | ')[0])).toEqual(expect.arrayContaining(Object.keys(sent.query)));
+    expect(docRows('fillsHistory.params').map((r) => r.split(' | ')[0])).toEqual(
+      expect.arrayContaining(Object.keys(sent.query)),
+    );
     // OKX's documented fill is a BTC-USDT spot fill: ccxt keeps only the symbol asked for
     expect(trades).toEqual([]);
   });
 
   it('funding: GET /api/v5/account/bills-archive with type 8 and only documented parameters (instType, instId, ccy, ctType, begin, limit)', async () => {
     const since = NOW - 24 * 60 * 60_000;
-    const c = conformanceAdapter('okx', routes({ 'GET /api/v5/account/bills-archive': { code: '0', msg: '', data: [] } }));
+    const c = conformanceAdapter(
+      'okx',
+      routes({ 'GET /api/v5/account/bills-archive': { code: '0', msg: '', data: [] } }),
+    );
     await c.adapter.loadMarket(BTC);
 
     await expect(c.adapter.fetchFundingPayments(BTC, since)).resolves.toEqual([]);
 
     const sent = only(c.calls());
-    expect(sent.query).toEqual({ type: '8', limit: '100', ctType: 'linear', ccy: 'USDT', instType: 'SWAP', begin: String(since), instId: 'BTC-USDT-SWAP' });
+    expect(sent.query).toEqual({
+      type: '8',
+      limit: '100',
+      ctType: 'linear',
+      ccy: 'USDT',
+      instType: 'SWAP',
+      begin: String(since),
+      instId: 'BTC-USDT-SWAP',
+    });
     const documentedParams = docRows('billsArchive.params').map((r) => r.split(' | ')[0]);
     expect(documentedParams).toEqual(expect.arrayContaining(Object.keys(sent.query)));
   });

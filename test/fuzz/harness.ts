@@ -21,7 +21,13 @@ export const FUZZ_TOKEN = 'Zm9vYmFyLXRva2VuLWZvci1mdXp6aW5n';
 export const FUZZ_IP = '52.89.214.238';
 export const FUZZ_MAX_LEVERAGE = 20;
 
-export const FUZZ_LIMITS: WebhookLimits = { maxBodyBytes: 8192, maxSignalAgeMs: 60_000, maxFutureSkewMs: 5_000, dedupTtlMs: 7 * 86_400_000, ipAllowlist: [FUZZ_IP] };
+export const FUZZ_LIMITS: WebhookLimits = {
+  maxBodyBytes: 8192,
+  maxSignalAgeMs: 60_000,
+  maxFutureSkewMs: 5_000,
+  dedupTtlMs: 7 * 86_400_000,
+  ipAllowlist: [FUZZ_IP],
+};
 
 export interface Queued {
   signal: Signal;
@@ -59,7 +65,10 @@ class InMemoryLedger implements Pick<SignalLedger, 'claimDedup'> {
       this.records.set(key, { ...record });
       return { claim: 'new', signalId: record.signalId };
     }
-    return { claim: existing.status === 'received' && !this.taken.has(existing.signalId) ? 'retry' : 'duplicate', signalId: existing.signalId };
+    return {
+      claim: existing.status === 'received' && !this.taken.has(existing.signalId) ? 'retry' : 'duplicate',
+      signalId: existing.signalId,
+    };
   }
 }
 
@@ -67,12 +76,21 @@ class InMemoryLedger implements Pick<SignalLedger, 'claimDedup'> {
  * The webhook handler for one account (FUZZ_ACCOUNT / FUZZ_TOKEN, maxLeverage 20) with `settings`
  * merged in. The queue keeps each signal as the SQS adapter would send it: through JSON.
  */
-export function webhookUnderTest(options: { settings?: Partial<AccountSettings>; limits?: Partial<WebhookLimits> } = {}): WebhookUnderTest {
+export function webhookUnderTest(
+  options: { settings?: Partial<AccountSettings>; limits?: Partial<WebhookLimits> } = {},
+): WebhookUnderTest {
   const clock = { t: FUZZ_T0 };
   const queue: Queued[] = [];
-  const settings: AccountSettings = { ...DEFAULT_ACCOUNT_SETTINGS, maxLeverage: FUZZ_MAX_LEVERAGE, ...options.settings };
+  const settings: AccountSettings = {
+    ...DEFAULT_ACCOUNT_SETTINGS,
+    maxLeverage: FUZZ_MAX_LEVERAGE,
+    ...options.settings,
+  };
   const accounts: AccountLookup = {
-    get: async (accountId) => (accountId === FUZZ_ACCOUNT ? { accountId, webhookTokenHash: sha256hex(FUZZ_TOKEN), status: 'active', settings } : undefined),
+    get: async (accountId) =>
+      accountId === FUZZ_ACCOUNT
+        ? { accountId, webhookTokenHash: sha256hex(FUZZ_TOKEN), status: 'active', settings }
+        : undefined,
   };
   const ledger = new InMemoryLedger();
   const signalQueue: SignalQueue = {
@@ -89,7 +107,11 @@ export function webhookUnderTest(options: { settings?: Partial<AccountSettings>;
     limits: { ...FUZZ_LIMITS, ...options.limits },
   });
   // Logs off (thousands of rejections), metrics off (no writer): the handler's code still runs.
-  const handler = createWebhookHandler(useCase, new Logger({ serviceName: 'webhook', logLevel: 'SILENT' }), new Metrics({ service: 'webhook', stage: 'test' }));
+  const handler = createWebhookHandler(
+    useCase,
+    new Logger({ serviceName: 'webhook', logLevel: 'SILENT' }),
+    new Metrics({ service: 'webhook', stage: 'test' }),
+  );
   const context = { awsRequestId: 'fuzz', functionName: 'webhook' } as Context;
 
   return {
@@ -101,11 +123,17 @@ export function webhookUnderTest(options: { settings?: Partial<AccountSettings>;
         body: o.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
         isBase64Encoded: o.base64 ?? false,
         requestContext: { http: { sourceIp: o.ip ?? FUZZ_IP } },
-        headers: { 'content-type': body.trimStart().startsWith('{') ? 'application/json' : 'text/plain; charset=utf-8' },
+        headers: {
+          'content-type': body.trimStart().startsWith('{') ? 'application/json' : 'text/plain; charset=utf-8',
+        },
         ...(o.pathAccount !== undefined ? { pathParameters: { account: o.pathAccount } } : {}),
       } as unknown as APIGatewayProxyEventV2;
       const result = await handler(event, context);
-      return { status: result.statusCode ?? 0, body: JSON.parse(result.body ?? '{}') as Record<string, unknown>, queued: queue.slice(before) };
+      return {
+        status: result.statusCode ?? 0,
+        body: JSON.parse(result.body ?? '{}') as Record<string, unknown>,
+        queued: queue.slice(before),
+      };
     },
   };
 }

@@ -48,11 +48,15 @@ function level(path: string, l: PriceLevel | undefined, maxPercent: number, prob
 function numbers(value: unknown, path: string, out: [string, number][]): void {
   if (typeof value === 'number') out.push([path, value]);
   else if (Array.isArray(value)) value.forEach((v, i) => numbers(v, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) numbers(v, path ? `${path}.${k}` : k, out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) numbers(v, path ? `${path}.${k}` : k, out);
 }
 
 /** Everything wrong with an accepted signal; empty when it cannot fail later on its values. */
-export function signalProblems(signal: Signal, bounds: { now: number; maxLeverage: number; maxAgeMs: number; maxFutureMs: number }): string[] {
+export function signalProblems(
+  signal: Signal,
+  bounds: { now: number; maxLeverage: number; maxAgeMs: number; maxFutureMs: number },
+): string[] {
   const problems: string[] = [];
   const all: [string, number][] = [];
   numbers(signal, '', all);
@@ -68,14 +72,18 @@ export function signalProblems(signal: Signal, bounds: { now: number; maxLeverag
 
   const { size } = signal;
   if (size) within(`size(${size.kind})`, size.value, 0, size.kind === 'percent' ? 100 : 1e12, problems);
-  if (signal.leverage !== undefined && !(Number.isInteger(signal.leverage) && signal.leverage >= 1 && signal.leverage <= bounds.maxLeverage)) {
+  if (
+    signal.leverage !== undefined &&
+    !(Number.isInteger(signal.leverage) && signal.leverage >= 1 && signal.leverage <= bounds.maxLeverage)
+  ) {
     problems.push(`leverage = ${signal.leverage} not a whole number in [1, ${bounds.maxLeverage}]`);
   }
   level('sl', signal.sl, 99, problems);
   const short = signal.intent === 'enter_short';
   const target = (path: string, l: PriceLevel | undefined) => {
     level(path, l, 1000, problems);
-    if (short && l?.kind === 'percent' && l.value >= 100) problems.push(`${path}% = ${l.value}: a short's target must be below 100 %`);
+    if (short && l?.kind === 'percent' && l.value >= 100)
+      problems.push(`${path}% = ${l.value}: a short's target must be below 100 %`);
   };
   target('tp', signal.tp);
   let shares = 0;
@@ -89,15 +97,33 @@ export function signalProblems(signal: Signal, bounds: { now: number; maxLeverag
   within('trailPct', signal.trailPct, 0, 50, problems);
   level('order.limit', signal.order?.limit, 50, problems);
   within('signalPrice', signal.signalPrice, 0, 1e10, problems);
-  if (signal.firedAt !== undefined && !(Number.isSafeInteger(signal.firedAt) && signal.firedAt >= bounds.now - bounds.maxAgeMs && signal.firedAt <= bounds.now + bounds.maxFutureMs)) {
+  if (
+    signal.firedAt !== undefined &&
+    !(
+      Number.isSafeInteger(signal.firedAt) &&
+      signal.firedAt >= bounds.now - bounds.maxAgeMs &&
+      signal.firedAt <= bounds.now + bounds.maxFutureMs
+    )
+  ) {
     problems.push(`firedAt = ${signal.firedAt} outside the allowed skew`);
   }
 
   const { symbol } = signal;
-  for (const part of [symbol.base, symbol.quote, symbol.settle]) if (!ASSET.test(part)) problems.push(`symbol part ${JSON.stringify(part)} is not [A-Z0-9]{1,20}`);
-  if (symbol.unified !== `${symbol.base}/${symbol.quote}:${symbol.settle}` || symbol.compact !== `${symbol.base}${symbol.quote}`) problems.push(`symbol ${JSON.stringify(symbol)} is inconsistent`);
-  for (const [name, text] of [['sourceExchange', symbol.sourceExchange], ['strategy', signal.strategy], ['alertId', signal.alertId], ['accountId', signal.accountId]] as const) {
-    if (text !== undefined && !PRINTABLE.test(text)) problems.push(`${name} ${JSON.stringify(text)} is not printable ASCII`);
+  for (const part of [symbol.base, symbol.quote, symbol.settle])
+    if (!ASSET.test(part)) problems.push(`symbol part ${JSON.stringify(part)} is not [A-Z0-9]{1,20}`);
+  if (
+    symbol.unified !== `${symbol.base}/${symbol.quote}:${symbol.settle}` ||
+    symbol.compact !== `${symbol.base}${symbol.quote}`
+  )
+    problems.push(`symbol ${JSON.stringify(symbol)} is inconsistent`);
+  for (const [name, text] of [
+    ['sourceExchange', symbol.sourceExchange],
+    ['strategy', signal.strategy],
+    ['alertId', signal.alertId],
+    ['accountId', signal.accountId],
+  ] as const) {
+    if (text !== undefined && !PRINTABLE.test(text))
+      problems.push(`${name} ${JSON.stringify(text)} is not printable ASCII`);
   }
   return problems;
 }

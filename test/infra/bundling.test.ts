@@ -1,16 +1,28 @@
 // The esbuild settings shared by NodejsFunction and the build/bench script.
 import { existsSync } from 'node:fs';
-import { BUNDLE_ALIASES, CREDENTIALS_ALIAS, ESBUILD_SETTINGS, FUNCTION_BUNDLING } from '../../infra/constructs/bundling';
+import {
+  BUNDLE_ALIASES,
+  CREDENTIALS_ALIAS,
+  ESBUILD_SETTINGS,
+  FUNCTION_BUNDLING,
+} from '../../infra/constructs/bundling';
 
 test('Lambda bundles replace the SDK default credential chain with the env-only provider, in CDK and in the build script alike', () => {
-  expect(CREDENTIALS_ALIAS).toEqual({ '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
+  expect(CREDENTIALS_ALIAS).toEqual({
+    '@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts',
+  });
   expect(ESBUILD_SETTINGS.alias).toMatchObject(CREDENTIALS_ALIAS);
-  expect(FUNCTION_BUNDLING.esbuildArgs).toMatchObject({ '--alias:@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts' });
+  expect(FUNCTION_BUNDLING.esbuildArgs).toMatchObject({
+    '--alias:@aws-sdk/credential-provider-node': './infra/constructs/lambda-credentials.ts',
+  });
 });
 
 test('ccxt resolves to the five exchange classes, in CDK and in the build script alike, and every alias target exists', () => {
   expect(ESBUILD_SETTINGS.alias).toMatchObject({ ccxt: './shared/adapters/exchange/ccxt-slim.ts' });
-  expect(FUNCTION_BUNDLING.esbuildArgs).toMatchObject({ '--alias:ccxt': './shared/adapters/exchange/ccxt-slim.ts', '--alias:ws': './infra/constructs/stubs/ws.js' });
+  expect(FUNCTION_BUNDLING.esbuildArgs).toMatchObject({
+    '--alias:ccxt': './shared/adapters/exchange/ccxt-slim.ts',
+    '--alias:ws': './infra/constructs/stubs/ws.js',
+  });
   for (const target of Object.values(BUNDLE_ALIASES)) expect(existsSync(target)).toBe(true);
 });
 
@@ -22,13 +34,21 @@ test('bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls 
 test('the env-only provider reads the credentials Lambda puts in the environment', async () => {
   const { defaultProvider } = await import('../../infra/constructs/lambda-credentials');
   const saved = { ...process.env };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-example', AWS_SESSION_TOKEN: 'session-example' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret-example',
+    AWS_SESSION_TOKEN: 'session-example',
+  });
 
   const credentials = await defaultProvider()().finally(() => {
     process.env = saved;
   });
 
-  expect(credentials).toMatchObject({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example', sessionToken: 'session-example' });
+  expect(credentials).toMatchObject({
+    accessKeyId: 'AKIDEXAMPLE',
+    secretAccessKey: 'secret-example',
+    sessionToken: 'session-example',
+  });
 });
 
 test("the report's bundle ships its chart font (and its licence) beside index.mjs; other bundles ship no files", async () => {
@@ -38,7 +58,15 @@ test("the report's bundle ships its chart font (and its licence) beside index.mj
   for (const file of files) expect(existsSync(file)).toBe(true);
   const report = bundlingFor('functions/report/handler.ts');
   expect(report).toMatchObject({ ...FUNCTION_BUNDLING, commandHooks: expect.any(Object) });
-  expect(report.commandHooks?.afterBundling('/in', '/out')).toEqual(['cp "/in/assets/fonts/DejaVuSans.ttf" "/out/"', 'cp "/in/assets/fonts/LICENSE" "/out/"']);
+  expect(report.commandHooks?.afterBundling('/in', '/out')).toEqual([
+    'cp "/in/assets/fonts/DejaVuSans.ttf" "/out/"',
+    'cp "/in/assets/fonts/LICENSE" "/out/"',
+  ]);
   expect(report.commandHooks?.beforeBundling('/in', '/out')).toEqual([]);
-  for (const entry of ['functions/webhook/handler.ts', 'functions/executor/handler.ts', 'functions/notifier/handler.ts']) expect(bundlingFor(entry)).toBe(FUNCTION_BUNDLING);
+  for (const entry of [
+    'functions/webhook/handler.ts',
+    'functions/executor/handler.ts',
+    'functions/notifier/handler.ts',
+  ])
+    expect(bundlingFor(entry)).toBe(FUNCTION_BUNDLING);
 });

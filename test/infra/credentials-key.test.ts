@@ -3,7 +3,18 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { TABLE_NAMES } from '../../shared/platform/resource-names';
 import { buildApp } from '../../infra/app-factory';
-import { bareApp, builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, testApp, type Statement } from './support';
+import {
+  bareApp,
+  builtApp,
+  grants,
+  logicalId,
+  PROJECT_ROOT,
+  refersTo,
+  roleStatements,
+  TEST_ALARM_EMAIL,
+  testApp,
+  type Statement,
+} from './support';
 
 const built = () => builtApp('prod');
 const stateful = () => Template.fromStack(built().stateful);
@@ -37,21 +48,32 @@ function keyPolicy(): KeyStatement[] {
 }
 
 /** Allow statements of the key policy that let someone do `action`. */
-const allowing = (action: string) => keyPolicy().filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => covers(a, action)));
+const allowing = (action: string) =>
+  keyPolicy().filter((s) => s.Effect === 'Allow' && list(s.Action).some((a) => covers(a, action)));
 
 /** The ARN a role of the template gets: its RoleName under the default path. */
 function roleArnOf(template: Template, roleLogicalId: string): string {
   return `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${render(template.toJSON().Resources[roleLogicalId].Properties.RoleName)}`;
 }
 
-const principalArns = (s: KeyStatement): string[] => list((s.Condition?.ArnEquals?.['aws:PrincipalArn'] ?? []) as unknown[]).map(render).sort();
+const principalArns = (s: KeyStatement): string[] =>
+  list((s.Condition?.ArnEquals?.['aws:PrincipalArn'] ?? []) as unknown[])
+    .map(render)
+    .sort();
 
 describe('credentials key policy (prod)', () => {
   it('gives nobody kms:* nor any wildcard that covers using the key', () => {
     for (const s of keyPolicy()) {
       for (const a of list(s.Action)) {
         expect(a).not.toBe('kms:*');
-        for (const use of ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:CreateGrant', 'kms:GenerateDataKey', 'kms:Encrypt']) {
+        for (const use of [
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:CreateGrant',
+          'kms:GenerateDataKey',
+          'kms:Encrypt',
+        ]) {
           if (a !== use) expect({ action: a, covers: covers(a, use) }).toEqual({ action: a, covers: false });
         }
       }
@@ -61,7 +83,9 @@ describe('credentials key policy (prod)', () => {
   it('lets only the executor and risk-check roles decrypt, and only with an accountId encryption context', () => {
     const { stateless: stack } = built();
     const decrypters = allowing('kms:Decrypt');
-    const expected = [built().stateless.executor, built().stateless.riskCheck].map((f) => roleArnOf(stateless(), logicalId(stack, f.role.node.defaultChild))).sort();
+    const expected = [built().stateless.executor, built().stateless.riskCheck]
+      .map((f) => roleArnOf(stateless(), logicalId(stack, f.role.node.defaultChild)))
+      .sort();
 
     expect(decrypters).toHaveLength(1);
     expect(principalArns(decrypters[0]!)).toEqual(expected);
@@ -70,7 +94,9 @@ describe('credentials key policy (prod)', () => {
 
   it('names roles that exist with those names (the executor and risk-check execution roles)', () => {
     const names = Object.values(stateless().findResources('AWS::IAM::Role')).map((r) => render(r.Properties.RoleName));
-    expect(names).toEqual(expect.arrayContaining(['tvat-prod-executor-<AWS::Region>', 'tvat-prod-risk-check-<AWS::Region>']));
+    expect(names).toEqual(
+      expect.arrayContaining(['tvat-prod-executor-<AWS::Region>', 'tvat-prod-risk-check-<AWS::Region>']),
+    );
   });
 
   it('lets only the operator role seal credentials (GenerateDataKey), with the accountId context', () => {
@@ -78,7 +104,9 @@ describe('credentials key policy (prod)', () => {
     const sealers = allowing('kms:GenerateDataKey');
 
     expect(sealers).toHaveLength(1);
-    expect(principalArns(sealers[0]!)).toEqual([roleArnOf(stateful(), logicalId(stack, stack.operatorAccess.role.node.defaultChild))]);
+    expect(principalArns(sealers[0]!)).toEqual([
+      roleArnOf(stateful(), logicalId(stack, stack.operatorAccess.role.node.defaultChild)),
+    ]);
     expect(sealers[0]!.Condition?.StringLike).toEqual({ 'kms:EncryptionContext:accountId': '*' });
   });
 
@@ -86,7 +114,17 @@ describe('credentials key policy (prod)', () => {
     const admin = keyPolicy().find((s) => s.Sid === 'KeyAdministration');
     expect(render((admin?.Principal as { AWS: unknown }).AWS)).toBe('arn:<AWS::Partition>:iam::<AWS::AccountId>:root');
     expect(admin?.Condition).toBeUndefined();
-    for (const needed of ['kms:PutKeyPolicy', 'kms:GetKeyPolicy', 'kms:EnableKeyRotation', 'kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:TagResource', 'kms:CreateAlias', 'kms:DescribeKey']) {
+    for (const needed of [
+      'kms:PutKeyPolicy',
+      'kms:GetKeyPolicy',
+      'kms:EnableKeyRotation',
+      'kms:DisableKey',
+      'kms:ScheduleKeyDeletion',
+      'kms:CancelKeyDeletion',
+      'kms:TagResource',
+      'kms:CreateAlias',
+      'kms:DescribeKey',
+    ]) {
       expect(list(admin!.Action).some((a) => covers(a, needed))).toBe(true);
     }
   });
@@ -106,7 +144,9 @@ describe('operator access (prod)', () => {
   it('attaches the managed policy to the operator role', () => {
     const { stateful: stack } = built();
     const role = stateful().toJSON().Resources[logicalId(stack, stack.operatorAccess.role.node.defaultChild)];
-    expect(role.Properties.ManagedPolicyArns).toEqual([{ Ref: logicalId(stack, stack.operatorAccess.policy.node.defaultChild) }]);
+    expect(role.Properties.ManagedPolicyArns).toEqual([
+      { Ref: logicalId(stack, stack.operatorAccess.policy.node.defaultChild) },
+    ]);
   });
 
   it('has no kms:Decrypt, and GenerateDataKey only on the credentials key with the accountId context', () => {
@@ -120,13 +160,22 @@ describe('operator access (prod)', () => {
 
   it("reaches the stage's tables item by item, the signal queue by name, and nothing else", () => {
     const { stateful: stack } = built();
-    const resources = operatorGrants().filter((g) => g.action.startsWith('dynamodb:')).map((g) => g.resource);
-    for (const r of resources) expect(TABLE_NAMES.some((t) => refersTo(r, logicalId(stack, stack.tables[t].node.defaultChild)))).toBe(true);
+    const resources = operatorGrants()
+      .filter((g) => g.action.startsWith('dynamodb:'))
+      .map((g) => g.resource);
+    for (const r of resources)
+      expect(TABLE_NAMES.some((t) => refersTo(r, logicalId(stack, stack.tables[t].node.defaultChild)))).toBe(true);
     expect(operatorGrants().some((g) => g.resource === '*' || String(render(g.resource)).endsWith('*'))).toBe(false);
     const sqs = operatorGrants().filter((g) => g.action.startsWith('sqs:'));
     expect(sqs.map((g) => g.action).sort()).toEqual(['sqs:GetQueueUrl', 'sqs:SendMessage']);
-    expect(render(sqs[0]?.resource)).toBe('arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:tvat-prod-signals.fifo');
-    expect(operatorGrants().map((g) => g.action.split(':')[0]).filter((svc) => !['dynamodb', 'kms', 'sqs'].includes(svc!))).toEqual([]);
+    expect(render(sqs[0]?.resource)).toBe(
+      'arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:tvat-prod-signals.fifo',
+    );
+    expect(
+      operatorGrants()
+        .map((g) => g.action.split(':')[0])
+        .filter((svc) => !['dynamodb', 'kms', 'sqs'].includes(svc!)),
+    ).toEqual([]);
   });
 
   it('outputs the role and the policy', () => {
@@ -143,7 +192,12 @@ describe('alarm on anyone else decrypting the credentials (stage option keyAudit
   });
 
   it("counts Decrypt events on this key by any principal but the two roles, from the trail's log group, and alarms the topic", () => {
-    const withAudit = buildApp('prod', testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, keyAuditTrailLogGroup: 'aws-cloudtrail-logs-main' });
+    const withAudit = buildApp('prod', testApp(), {
+      env: {},
+      alarmEmail: TEST_ALARM_EMAIL,
+      projectRoot: PROJECT_ROOT,
+      keyAuditTrailLogGroup: 'aws-cloudtrail-logs-main',
+    });
     const t = Template.fromStack(withAudit.stateful);
     const filters = Object.values(t.findResources('AWS::Logs::MetricFilter'));
     expect(filters).toHaveLength(1);
@@ -153,14 +207,31 @@ describe('alarm on anyone else decrypting the credentials (stage option keyAudit
     expect(pattern).toContain('($.eventName = "Decrypt")');
     expect(pattern).toContain('($.eventSource = "kms.amazonaws.com")');
     expect(pattern).toContain(`($.resources[0].ARN = "`);
-    expect(pattern).toContain('($.userIdentity.arn != "arn:<AWS::Partition>:sts::<AWS::AccountId>:assumed-role/tvat-prod-executor-<AWS::Region>/*")');
-    expect(pattern).toContain('($.userIdentity.arn != "arn:<AWS::Partition>:sts::<AWS::AccountId>:assumed-role/tvat-prod-risk-check-<AWS::Region>/*")');
+    expect(pattern).toContain(
+      '($.userIdentity.arn != "arn:<AWS::Partition>:sts::<AWS::AccountId>:assumed-role/tvat-prod-executor-<AWS::Region>/*")',
+    );
+    expect(pattern).toContain(
+      '($.userIdentity.arn != "arn:<AWS::Partition>:sts::<AWS::AccountId>:assumed-role/tvat-prod-risk-check-<AWS::Region>/*")',
+    );
     const alarm = Object.values(t.findResources('AWS::CloudWatch::Alarm'))[0]!.Properties;
-    expect(alarm).toMatchObject({ MetricName: filter.MetricTransformations[0].MetricName, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-    expect(refersTo(alarm.AlarmActions, logicalId(withAudit.stateful, withAudit.stateful.alarmTopic.node.defaultChild))).toBe(true);
+    expect(alarm).toMatchObject({
+      MetricName: filter.MetricTransformations[0].MetricName,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(
+      refersTo(alarm.AlarmActions, logicalId(withAudit.stateful, withAudit.stateful.alarmTopic.node.defaultChild)),
+    ).toBe(true);
   });
 
   it('refuses a log group name CloudWatch would not accept', () => {
-    expect(() => buildApp('prod', testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, keyAuditTrailLogGroup: 'bad name!' })).toThrow(/keyAudit.trailLogGroupName "bad name!"/);
+    expect(() =>
+      buildApp('prod', testApp(), {
+        env: {},
+        alarmEmail: TEST_ALARM_EMAIL,
+        projectRoot: PROJECT_ROOT,
+        keyAuditTrailLogGroup: 'bad name!',
+      }),
+    ).toThrow(/keyAudit.trailLogGroupName "bad name!"/);
   });
 });

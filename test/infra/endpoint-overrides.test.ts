@@ -7,7 +7,9 @@ import { builtApp } from './support';
 describe.each(['dev', 'prod'] as const)('%s functions', (stage) => {
   it('carry no *_API_URL, *_ENDPOINT or AWS_ENDPOINT_URL* variable', () => {
     const b = builtApp(stage);
-    const fns = [b.stateless, b.monitoring].flatMap((stack) => Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')));
+    const fns = [b.stateless, b.monitoring].flatMap((stack) =>
+      Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')),
+    );
     expect(fns.length).toBeGreaterThanOrEqual(8);
     const names = fns.flatMap((f) => Object.keys(f.Properties.Environment?.Variables ?? {}));
     expect(names).toContain('STAGE');

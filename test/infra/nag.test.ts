@@ -5,7 +5,14 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/app-factory';
-import { PROJECT_ROOT, TEST_ALARM_EMAIL, TEST_NOTIFY_EMAIL, TEST_TELEGRAM_CHAT_IDS, TEST_TELEGRAM_USER_IDS, testApp } from './support';
+import {
+  PROJECT_ROOT,
+  TEST_ALARM_EMAIL,
+  TEST_NOTIFY_EMAIL,
+  TEST_TELEGRAM_CHAT_IDS,
+  TEST_TELEGRAM_USER_IDS,
+  testApp,
+} from './support';
 
 const STAGES = ['dev', 'prod'] as const;
 const PARTS = ['stateful', 'stateless', 'monitoring'] as const;
@@ -16,8 +23,20 @@ function nagViolations(scope: IConstruct) {
 
 /** Every channel on (the Telegram bot, the alarm relay, Discord, e-mail), or the stage as configured (`bare`). */
 function synthesized(stage: (typeof STAGES)[number], bare = false) {
-  const channels = bare ? {} : { telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS], telegramUserIds: [...TEST_TELEGRAM_USER_IDS], notifyEmail: TEST_NOTIFY_EMAIL, discord: true };
-  const built = buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, ...channels });
+  const channels = bare
+    ? {}
+    : {
+        telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS],
+        telegramUserIds: [...TEST_TELEGRAM_USER_IDS],
+        notifyEmail: TEST_NOTIFY_EMAIL,
+        discord: true,
+      };
+  const built = buildApp(stage, testApp(), {
+    env: {},
+    alarmEmail: TEST_ALARM_EMAIL,
+    projectRoot: PROJECT_ROOT,
+    ...channels,
+  });
   built.app.synth();
   return built;
 }
@@ -32,48 +51,79 @@ function acknowledgedRules(root: IConstruct): AcknowledgedRule[] {
   return root.node.findAll().flatMap((c) =>
     c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>).map(([id, v]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason: typeof v === 'string' ? v : (v.reason ?? '') }))),
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, { reason?: string } | string>).map(([id, v]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason: typeof v === 'string' ? v : (v.reason ?? ''),
+        })),
+      ),
   );
 }
 
 describe('cdk-nag AwsSolutions', () => {
   const apps = new Map(STAGES.map((s) => [s, synthesized(s)]));
 
-  it.each(STAGES.flatMap((stage) => PARTS.map((part) => [stage, part] as const)))('finds no unacknowledged error in the %s %s stack', (stage, part) => {
-    const stack = apps.get(stage)![part];
-    const errors = nagViolations(stack).filter((v) => v.severity === 'error');
+  it.each(STAGES.flatMap((stage) => PARTS.map((part) => [stage, part] as const)))(
+    'finds no unacknowledged error in the %s %s stack',
+    (stage, part) => {
+      const stack = apps.get(stage)![part];
+      const errors = nagViolations(stack).filter((v) => v.severity === 'error');
 
-    expect(errors.map((e) => `${e.ruleName} @ ${e.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
-  });
+      expect(
+        errors.map((e) => `${e.ruleName} @ ${e.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      ).toEqual([]);
+    },
+  );
 
   it.each(STAGES)('finds no warning either in %s', (stage) => {
-    const warnings = PARTS.flatMap((part) => nagViolations(apps.get(stage)![part]).filter((v) => v.severity === 'warning'));
+    const warnings = PARTS.flatMap((part) =>
+      nagViolations(apps.get(stage)![part]).filter((v) => v.severity === 'warning'),
+    );
     expect(warnings.map((w) => w.ruleName)).toEqual([]);
   });
 
   it('finds no error or warning in prod without any notification channel (no bot, no relay)', () => {
     const bare = synthesized('prod', true);
     const findings = PARTS.flatMap((part) => nagViolations(bare[part]));
-    expect(findings.map((f) => `${f.ruleName} @ ${f.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      findings.map((f) => `${f.ruleName} @ ${f.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
   });
 
   it('acknowledges only the reviewed rules, each where it applies', () => {
-    const acks = acknowledgedRules(apps.get('prod')!.app).map((a) => `${a.path} ${a.id}`).sort();
+    const acks = acknowledgedRules(apps.get('prod')!.app)
+      .map((a) => `${a.path} ${a.id}`)
+      .sort();
 
     expect(acks).toEqual(
       [
         // the REST API: no authorizer can apply to TradingView (APIG4, COG4), the body is validated in the function (APIG2),
         // and API Gateway's account-level logging role carries AWS's documented managed policy (IAM4)
-        ...['AwsSolutions-APIG4', 'AwsSolutions-COG4', 'AwsSolutions-APIG2', 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]'].map((id) => `Stateless/WebhookApi ${id}`),
+        ...[
+          'AwsSolutions-APIG4',
+          'AwsSolutions-COG4',
+          'AwsSolutions-APIG2',
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        ].map((id) => `Stateless/WebhookApi ${id}`),
         'Stateless/NotifierDlq AwsSolutions-SQS3',
-        ...['TelegramBotTokenSecret', 'DiscordWebhookSecret', 'TelegramWebhookSecret'].map((secret) => `Stateful/${secret} AwsSolutions-SMG4`),
+        ...['TelegramBotTokenSecret', 'DiscordWebhookSecret', 'TelegramWebhookSecret'].map(
+          (secret) => `Stateful/${secret} AwsSolutions-SMG4`,
+        ),
         // the reports bucket: no access-log bucket; the report's grant on its reports/ prefix, by that exact ARN
         'Stateful/ReportsBucket AwsSolutions-S1',
         'Stateless/Report/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::tvat-prod-reports-<AWS::AccountId>-<AWS::Region>/reports/*]',
-        ...['Stateless/Webhook', 'Stateless/Executor', 'Stateless/PaperTick', 'Stateless/RiskCheck', 'Stateless/StrategyRunner', 'Stateless/Notifier', 'Stateless/Report', 'Stateless/TelegramBot', 'Monitoring/AlarmRelay'].flatMap((fn) => [
-          `${fn}/Function AwsSolutions-L1`,
-          `${fn}/Role AwsSolutions-IAM5[Resource::*]`,
-        ]),
+        ...[
+          'Stateless/Webhook',
+          'Stateless/Executor',
+          'Stateless/PaperTick',
+          'Stateless/RiskCheck',
+          'Stateless/StrategyRunner',
+          'Stateless/Notifier',
+          'Stateless/Report',
+          'Stateless/TelegramBot',
+          'Monitoring/AlarmRelay',
+        ].flatMap((fn) => [`${fn}/Function AwsSolutions-L1`, `${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
       ].sort(),
     );
   });

@@ -29,15 +29,21 @@ function setUp(overrides: Partial<SecureFunctionProps> = {}) {
 
 describe('SecureFunction', () => {
   it('runs on ARM64', () => {
-    setUp().template().hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
+    setUp()
+      .template()
+      .hasResourceProperties('AWS::Lambda::Function', { Architectures: ['arm64'] });
   });
 
   it('has X-Ray active tracing', () => {
-    setUp().template().hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    setUp()
+      .template()
+      .hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
   });
 
   it('uses the pinned Node.js runtime', () => {
-    setUp().template().hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler' });
+    setUp()
+      .template()
+      .hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler' });
   });
 
   it('logs to its own log group with the given retention', () => {
@@ -45,11 +51,15 @@ describe('SecureFunction', () => {
     const t = template();
 
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    t.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logicalId(stack, subject.logGroup.node.defaultChild) } } });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: logicalId(stack, subject.logGroup.node.defaultChild) } },
+    });
   });
 
   it('applies the removal policy to its log group', () => {
-    setUp({ removalPolicy: RemovalPolicy.RETAIN }).template().hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    setUp({ removalPolicy: RemovalPolicy.RETAIN })
+      .template()
+      .hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
   });
 
   it('has a role without managed policies', () => {
@@ -58,10 +68,13 @@ describe('SecureFunction', () => {
 
   it('may write logs to its own log group only', () => {
     const { stack, subject, template } = setUp();
-    const logGrants = grants(roleStatements(template(), stack, subject.role)).filter((g) => g.action.startsWith('logs:'));
+    const logGrants = grants(roleStatements(template(), stack, subject.role)).filter((g) =>
+      g.action.startsWith('logs:'),
+    );
 
     expect(logGrants.map((g) => g.action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    for (const g of logGrants) expect(g.resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, subject.logGroup.node.defaultChild), 'Arn'] });
+    for (const g of logGrants)
+      expect(g.resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, subject.logGroup.node.defaultChild), 'Arn'] });
   });
 
   it('uses Resource "*" for the X-Ray actions only', () => {
@@ -72,9 +85,11 @@ describe('SecureFunction', () => {
   });
 
   it('sets the Powertools service name and log level next to the given environment', () => {
-    setUp().template().hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { STAGE: 'dev', POWERTOOLS_SERVICE_NAME: 'svc', LOG_LEVEL: 'INFO' } },
-    });
+    setUp()
+      .template()
+      .hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: { STAGE: 'dev', POWERTOOLS_SERVICE_NAME: 'svc', LOG_LEVEL: 'INFO' } },
+      });
   });
 
   it('takes timeout and memory from its props', () => {
@@ -83,16 +98,21 @@ describe('SecureFunction', () => {
 
   it('reserves concurrency only when asked', () => {
     setUp().template().hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
-    setUp({ reservedConcurrentExecutions: 3 }).template().hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+    setUp({ reservedConcurrentExecutions: 3 })
+      .template()
+      .hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
   });
 
   it('grants exactly the listed item actions on exactly the given table', () => {
     const { stack, table, subject, template } = setUp();
     subject.grantTable(table, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:GetItem']);
-    const tableGrants = grants(roleStatements(template(), stack, subject.role)).filter((g) => g.action.startsWith('dynamodb:'));
+    const tableGrants = grants(roleStatements(template(), stack, subject.role)).filter((g) =>
+      g.action.startsWith('dynamodb:'),
+    );
 
     expect(tableGrants.map((g) => g.action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-    for (const g of tableGrants) expect(g.resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, table.node.defaultChild), 'Arn'] });
+    for (const g of tableGrants)
+      expect(g.resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, table.node.defaultChild), 'Arn'] });
   });
 
   it('skips esbuild when the app disables bundling (the asset is the unbundled project root)', () => {
@@ -105,7 +125,12 @@ describe('SecureFunction', () => {
 
 describe('function bundling settings', () => {
   it('emits minified ESM with source maps for node22', () => {
-    expect(FUNCTION_BUNDLING).toMatchObject({ format: OutputFormat.ESM, target: 'node22', minify: true, sourceMap: true });
+    expect(FUNCTION_BUNDLING).toMatchObject({
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+    });
   });
 
   it('bundles every dependency, the AWS SDK included (undici alone stays out: ccxt falls back to global fetch)', () => {
@@ -118,7 +143,9 @@ describe('function bundling settings', () => {
   });
 
   it('defines require for bundled CommonJS code through a banner', () => {
-    expect(FUNCTION_BUNDLING.banner).toBe("import { createRequire } from 'module'; const require = createRequire(import.meta.url);");
+    expect(FUNCTION_BUNDLING.banner).toBe(
+      "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    );
     expect(ESBUILD_SETTINGS.banner.js).toBe(ESM_REQUIRE_BANNER);
   });
 });

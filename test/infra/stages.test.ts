@@ -78,7 +78,10 @@ describe('stage config', () => {
     [{ limit: 60, windowSeconds: 30 }, /webhook.accountRateLimit.windowSeconds must be 60, 120, 300 or 600/],
   ])('rejects a per-account rate limit AWS WAF would refuse: %j', (accountRateLimit, message) => {
     const config: StageConfig = { ...buildStageConfigs({}).prod };
-    config.webhook = { ...config.webhook, accountRateLimit: accountRateLimit as StageConfig['webhook']['accountRateLimit'] };
+    config.webhook = {
+      ...config.webhook,
+      accountRateLimit: accountRateLimit as StageConfig['webhook']['accountRateLimit'],
+    };
 
     expect(() => validateStageConfig(config)).toThrow(message);
   });
@@ -136,18 +139,29 @@ describe('stage config', () => {
     expect(plain.notify).toMatchObject({ discord: false });
     expect(plain.notify.email).toBeUndefined();
 
-    const on = getStageConfig('prod', { telegramChatIds: ['123', '-100200'], telegramUserIds: ['123'], notifyEmail: 'me@example.org', discord: true }, {});
+    const on = getStageConfig(
+      'prod',
+      { telegramChatIds: ['123', '-100200'], telegramUserIds: ['123'], notifyEmail: 'me@example.org', discord: true },
+      {},
+    );
     expect(on.telegram.chatIds).toEqual(['123', '-100200']);
     expect(telegramEnabled(on)).toBe(true);
     expect(on.notify).toMatchObject({ email: 'me@example.org', discord: true });
   });
 
   it('reports daily at 00:05 and weekly on Monday, in UTC unless the stage says otherwise', () => {
-    for (const config of Object.values(buildStageConfigs({}))) expect(config.report).toMatchObject({ timeZone: 'UTC', dailyAt: '00:05', weeklyDay: 'MON' });
+    for (const config of Object.values(buildStageConfigs({})))
+      expect(config.report).toMatchObject({ timeZone: 'UTC', dailyAt: '00:05', weeklyDay: 'MON' });
   });
 
   it('batches the audit stream for the notifier: 50 records or 5 s, 3 retries, a flush every 15 minutes', () => {
-    for (const config of Object.values(buildStageConfigs({}))) expect(config.notify.notifier).toMatchObject({ batchSize: 50, maxBatchingWindowSeconds: 5, retryAttempts: 3, flushEveryMinutes: 15 });
+    for (const config of Object.values(buildStageConfigs({})))
+      expect(config.notify.notifier).toMatchObject({
+        batchSize: 50,
+        maxBatchingWindowSeconds: 5,
+        retryAttempts: 3,
+        flushEveryMinutes: 15,
+      });
   });
 
   it('knows IANA time zones', () => {
@@ -211,8 +225,12 @@ describe('stage config', () => {
     expect(() => validateStageConfig(config)).not.toThrow();
     expect(parseNotifyConfig(JSON.stringify(routing))).toEqual(routing);
 
-    config.notify = { ...config.notify, routing: { ...routing, quietHours: { start: '22:30', end: '7', timeZone: 'Nowhere/City' } } };
-    expect(() => validateStageConfig(config)).toThrow(/quietHours start and end must be HH:MM.*quietHours.timeZone "Nowhere\/City"/);
+    config.notify = {
+      ...config.notify,
+      routing: { ...routing, quietHours: { start: '22:30', end: '7', timeZone: 'Nowhere/City' } },
+    };
+    expect(() => validateStageConfig(config)).toThrow(
+      /quietHours start and end must be HH:MM.*quietHours.timeZone "Nowhere\/City"/,
+    );
   });
 });
-

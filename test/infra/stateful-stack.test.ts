@@ -48,7 +48,8 @@ describe('stateful stack', () => {
 
   it('turns point-in-time recovery on for every table', () => {
     const tables = dev().findResources('AWS::DynamoDB::Table');
-    for (const t of Object.values(tables)) expect(t.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    for (const t of Object.values(tables))
+      expect(t.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
   it('encrypts every table with the AWS-managed DynamoDB key', () => {
@@ -116,7 +117,11 @@ describe('stateful stack', () => {
     dev().hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow' }),
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Effect: 'Allow',
+          }),
         ]),
       },
     });
@@ -126,7 +131,11 @@ describe('stateful stack', () => {
     dev().hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
         ]),
       },
     });
@@ -151,7 +160,7 @@ describe('stateful stack', () => {
     dev().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_ALARM_EMAIL });
   });
 
-  it("streams the new images of exactly the tables whose spec asks for it: the audit table, for the notifier", () => {
+  it('streams the new images of exactly the tables whose spec asks for it: the audit table, for the notifier', () => {
     const template = prod();
     expect(TABLE_SPECS.audit.stream).toBe('NEW_IMAGE');
     for (const name of TABLE_NAMES) {
@@ -170,7 +179,10 @@ describe('stateful stack: notification e-mail identity and secrets', () => {
   };
 
   it('creates the Telegram bot token and the Discord webhook secrets empty: no value passes through CloudFormation', () => {
-    for (const s of [secret((b) => b.stateful.telegramBotTokenSecret), secret((b) => b.stateful.discordWebhookSecret)]) {
+    for (const s of [
+      secret((b) => b.stateful.telegramBotTokenSecret),
+      secret((b) => b.stateful.discordWebhookSecret),
+    ]) {
       expect(s.Type).toBe('AWS::SecretsManager::Secret');
       expect(s.Properties.SecretString).toBeUndefined();
       expect(s.Properties.GenerateSecretString).toBeUndefined();
@@ -178,20 +190,29 @@ describe('stateful stack: notification e-mail identity and secrets', () => {
   });
 
   it("generates the webhook secret in Telegram's secret_token alphabet (64 letters and digits)", () => {
-    expect(secret((b) => b.stateful.telegramWebhookSecret).Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false });
+    expect(secret((b) => b.stateful.telegramWebhookSecret).Properties.GenerateSecretString).toEqual({
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+    });
   });
 
   it('retains the secrets in prod and lets dev delete them', () => {
     const secrets = Object.values(prod().findResources('AWS::SecretsManager::Secret'));
     expect(secrets).toHaveLength(3);
     for (const s of secrets) expect(s.DeletionPolicy).toBe('Retain');
-    for (const s of Object.values(dev().findResources('AWS::SecretsManager::Secret'))) expect(s.DeletionPolicy).toBe('Delete');
+    for (const s of Object.values(dev().findResources('AWS::SecretsManager::Secret')))
+      expect(s.DeletionPolicy).toBe('Delete');
   });
 
   it('outputs each secret ARN with the command that fills or uses it', () => {
     const template = prod();
-    template.hasOutput('TelegramBotTokenSecretArn', { Description: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id') });
-    template.hasOutput('DiscordWebhookSecretArn', { Description: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id') });
+    template.hasOutput('TelegramBotTokenSecretArn', {
+      Description: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id'),
+    });
+    template.hasOutput('DiscordWebhookSecretArn', {
+      Description: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id'),
+    });
     template.hasOutput('TelegramWebhookSecretArn', { Description: Match.stringLikeRegexp('setWebhook.*secret_token') });
   });
 
@@ -200,7 +221,10 @@ describe('stateful stack: notification e-mail identity and secrets', () => {
     const identities = prod().findResources('AWS::SES::EmailIdentity');
     expect(Object.keys(identities)).toEqual([logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild)]);
     // the address alone: no domain, DKIM or MAIL FROM settings (those are for domain identities)
-    expect(Object.values(identities)[0]?.Properties).toEqual({ EmailIdentity: TEST_NOTIFY_EMAIL, Tags: expect.any(Array) });
+    expect(Object.values(identities)[0]?.Properties).toEqual({
+      EmailIdentity: TEST_NOTIFY_EMAIL,
+      Tags: expect.any(Array),
+    });
     expect(bareApp('prod').stateful.notifyEmailIdentity).toBeUndefined();
     Template.fromStack(bareApp('prod').stateful).resourceCountIs('AWS::SES::EmailIdentity', 0);
   });
@@ -217,12 +241,15 @@ describe('stateful stack: notification e-mail identity and secrets', () => {
   it('has no notification topic any more: the alarm topic is the only topic, the alarm e-mail its only subscription', () => {
     for (const b of [builtApp('prod'), bareApp('prod'), builtApp('dev')]) {
       const t = Template.fromStack(b.stateful);
-      expect(Object.keys(t.findResources('AWS::SNS::Topic'))).toEqual([logicalId(b.stateful, b.stateful.alarmTopic.node.defaultChild)]);
-      expect(Object.values(t.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Endpoint)).toEqual([TEST_ALARM_EMAIL]);
+      expect(Object.keys(t.findResources('AWS::SNS::Topic'))).toEqual([
+        logicalId(b.stateful, b.stateful.alarmTopic.node.defaultChild),
+      ]);
+      expect(Object.values(t.findResources('AWS::SNS::Subscription')).map((s) => s.Properties.Endpoint)).toEqual([
+        TEST_ALARM_EMAIL,
+      ]);
     }
   });
 });
-
 
 describe('stateful stack: reports bucket', () => {
   const bucketOf = (stage: 'dev' | 'prod') => {
@@ -235,22 +262,33 @@ describe('stateful stack: reports bucket', () => {
   it('is the one bucket, named for the stage, account and region', () => {
     const { t, resource } = bucketOf('prod');
     t.resourceCountIs('AWS::S3::Bucket', 1);
-    expect(resource.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] });
+    expect(resource.Properties.BucketName).toEqual({
+      'Fn::Join': ['', ['tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+    });
   });
 
   it('encrypts objects with S3-managed keys (a presigned GET needs no KMS permission)', () => {
-    expect(bucketOf('prod').resource.Properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(bucketOf('prod').resource.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
   });
 
   it('blocks every kind of public access and disables ACLs', () => {
     const { Properties } = bucketOf('prod').resource;
-    expect(Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
   });
 
   it('denies every request without TLS, on the bucket and its objects', () => {
     const { t, id } = bucketOf('prod');
-    const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')).filter((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }));
+    const policies = Object.values(t.findResources('AWS::S3::BucketPolicy')).filter(
+      (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }),
+    );
     expect(policies).toHaveLength(1);
     expect(policies[0]?.Properties.PolicyDocument.Statement).toEqual(
       expect.arrayContaining([
@@ -267,7 +305,12 @@ describe('stateful stack: reports bucket', () => {
 
   it('expires every object after 30 days', () => {
     expect(bucketOf('prod').resource.Properties.LifecycleConfiguration.Rules).toEqual([
-      { Id: 'ExpireCharts', Status: 'Enabled', ExpirationInDays: 30, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+      {
+        Id: 'ExpireCharts',
+        Status: 'Enabled',
+        ExpirationInDays: 30,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
     ]);
   });
 

@@ -5,7 +5,19 @@ import type { SecureFunction } from '../../infra/constructs/secure-function';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { StatelessStack } from '../../infra/stacks/stateless-stack';
 import { functionTableGrants, type FunctionName } from '../../shared/platform/table-access';
-import { bareApp, builtApp, grants, logicalId, PROJECT_ROOT, refersTo, roleStatements, TEST_ALARM_EMAIL, TEST_NOTIFY_EMAIL, testApp, type Grant } from './support';
+import {
+  bareApp,
+  builtApp,
+  grants,
+  logicalId,
+  PROJECT_ROOT,
+  refersTo,
+  roleStatements,
+  TEST_ALARM_EMAIL,
+  TEST_NOTIFY_EMAIL,
+  testApp,
+  type Grant,
+} from './support';
 
 const built = () => builtApp('prod');
 const template = () => Template.fromStack(built().stateless);
@@ -20,7 +32,9 @@ function tableAccessOf(fnGrants: Grant[]): Partial<Record<TableName, string[]>> 
   const { stateful } = built();
   const result: Partial<Record<TableName, string[]>> = {};
   for (const g of fnGrants.filter((x) => x.action.startsWith('dynamodb:'))) {
-    const table = TABLE_NAMES.find((name) => refersTo(g.resource, logicalId(stateful, stateful.tables[name].node.defaultChild)));
+    const table = TABLE_NAMES.find((name) =>
+      refersTo(g.resource, logicalId(stateful, stateful.tables[name].node.defaultChild)),
+    );
     if (!table) throw new Error(`dynamodb grant on an unknown resource: ${JSON.stringify(g.resource)}`);
     result[table] = [...(result[table] ?? []), g.action.replace('dynamodb:', '')].sort();
   }
@@ -29,7 +43,9 @@ function tableAccessOf(fnGrants: Grant[]): Partial<Record<TableName, string[]>> 
 
 /** table name -> sorted actions without the prefix, as the manifest grants them to one function */
 const manifestRow = (fn: FunctionName): Partial<Record<TableName, string[]>> =>
-  Object.fromEntries(functionTableGrants(fn).map((g) => [g.table, g.actions.map((a) => a.replace('dynamodb:', '')).sort()]));
+  Object.fromEntries(
+    functionTableGrants(fn).map((g) => [g.table, g.actions.map((a) => a.replace('dynamodb:', '')).sort()]),
+  );
 
 const queueId = () => logicalId(built().stateless, built().stateless.signalQueue.node.defaultChild);
 const dlqId = () => logicalId(built().stateless, built().stateless.signalDlq.node.defaultChild);
@@ -53,14 +69,19 @@ describe('stateless stack: signal queues', () => {
     t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'tvat-prod-signals-dlq.fifo', FifoQueue: true });
     t.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: 'tvat-prod-signals.fifo',
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] }, maxReceiveCount: built().config.executor.maxReceiveCount },
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] },
+        maxReceiveCount: built().config.executor.maxReceiveCount,
+      },
     });
   });
 
   it('keeps a message invisible for at least 6 times the executor timeout', () => {
     const queue = template().toJSON().Resources[queueId()];
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * built().config.executor.timeoutSeconds);
-    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functionProps((b) => b.stateless.executor).Timeout);
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * functionProps((b) => b.stateless.executor).Timeout,
+    );
   });
 
   it('encrypts every queue: the signal queue, its DLQ and the notifier DLQ', () => {
@@ -72,7 +93,12 @@ describe('stateless stack: signal queues', () => {
   it('denies non-TLS access to both queues', () => {
     const policies = Object.values(template().findResources('AWS::SQS::QueuePolicy'));
     const protectedQueues = policies
-      .filter((p) => p.Properties.PolicyDocument.Statement.some((s: { Effect: string; Condition?: { Bool?: Record<string, string> } }) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'))
+      .filter((p) =>
+        p.Properties.PolicyDocument.Statement.some(
+          (s: { Effect: string; Condition?: { Bool?: Record<string, string> } }) =>
+            s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        ),
+      )
       .flatMap((p) => p.Properties.Queues);
     expect(protectedQueues).toEqual(expect.arrayContaining([{ Ref: queueId() }, { Ref: dlqId() }]));
   });
@@ -91,25 +117,45 @@ describe('stateless stack: executor', () => {
 
   it('takes its timeout and memory from the stage config', () => {
     const { config } = built();
-    expect(functionProps((b) => b.stateless.executor)).toMatchObject({ Timeout: config.executor.timeoutSeconds, MemorySize: config.executor.memorySize });
+    expect(functionProps((b) => b.stateless.executor)).toMatchObject({
+      Timeout: config.executor.timeoutSeconds,
+      MemorySize: config.executor.memorySize,
+    });
   });
 
   it('gets the key vault settings, the credentials key ARN and the paper price source', () => {
     const env = functionProps((b) => b.stateless.executor).Environment.Variables;
-    expect(env).toMatchObject({ STAGE: 'prod', KEY_VAULT: 'kms', PAPER_PRICE_SOURCE: 'exchange', SIGNAL_LEASE_MS: '120000', POWERTOOLS_SERVICE_NAME: 'executor', LOG_LEVEL: 'INFO', EXCHANGE_TESTNET: 'false' });
+    expect(env).toMatchObject({
+      STAGE: 'prod',
+      KEY_VAULT: 'kms',
+      PAPER_PRICE_SOURCE: 'exchange',
+      SIGNAL_LEASE_MS: '120000',
+      POWERTOOLS_SERVICE_NAME: 'executor',
+      LOG_LEVEL: 'INFO',
+      EXCHANGE_TESTNET: 'false',
+    });
     expect(refersTo(env.KMS_KEY_ID, keyId())).toBe(true);
   });
 
   it('may decrypt with the credentials key only, and only with an accountId encryption context', () => {
     const kms = grantsOf((b) => b.stateless.executor).filter((g) => g.action.startsWith('kms:'));
     expect(kms).toHaveLength(1);
-    expect(kms[0]).toMatchObject({ action: 'kms:Decrypt', condition: { StringLike: { 'kms:EncryptionContext:accountId': '*' } } });
+    expect(kms[0]).toMatchObject({
+      action: 'kms:Decrypt',
+      condition: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
+    });
     expect(refersTo(kms[0]?.resource, keyId())).toBe(true);
   });
 
   it('consumes the signal queue and nothing else in SQS', () => {
     const sqs = grantsOf((b) => b.stateless.executor).filter((g) => g.action.startsWith('sqs:'));
-    expect(sqs.map((g) => g.action).sort()).toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']);
+    expect(sqs.map((g) => g.action).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
     for (const g of sqs) expect(g.resource).toEqual({ 'Fn::GetAtt': [queueId(), 'Arn'] });
   });
 
@@ -152,7 +198,9 @@ describe('stateless stack: webhook', () => {
 
   it('passes an empty IP allowlist in dev', () => {
     const dev = builtApp('dev');
-    const env = Template.fromStack(dev.stateless).toJSON().Resources[logicalId(dev.stateless, dev.stateless.webhook.fn.node.defaultChild)].Properties.Environment.Variables;
+    const env = Template.fromStack(dev.stateless).toJSON().Resources[
+      logicalId(dev.stateless, dev.stateless.webhook.fn.node.defaultChild)
+    ].Properties.Environment.Variables;
     expect(env.IP_ALLOWLIST).toBe('');
   });
 
@@ -167,7 +215,10 @@ describe('stateless stack: webhook', () => {
 
   it('reads accounts (GetItem only) and reads/writes signals, nothing more', () => {
     expect(tableAccessOf(grantsOf((b) => b.stateless.webhook))).toEqual(manifestRow('webhook'));
-    expect(tableAccessOf(grantsOf((b) => b.stateless.webhook))).toEqual({ accounts: ['GetItem'], signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'] });
+    expect(tableAccessOf(grantsOf((b) => b.stateless.webhook))).toEqual({
+      accounts: ['GetItem'],
+      signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+    });
   });
 
   it('has no permission beyond logs, X-Ray, its queue and its tables', () => {
@@ -181,13 +232,23 @@ describe('stateless stack: paper-tick', () => {
     const { stateless } = built();
     template().hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(stateless, stateless.paperTick.fn.node.defaultChild), 'Arn'] } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stateless, stateless.paperTick.fn.node.defaultChild), 'Arn'] },
+        }),
+      ],
     });
   });
 
   it('gets the executor settings without any key vault variable', () => {
     const env = functionProps((b) => b.stateless.paperTick).Environment.Variables;
-    expect(env).toMatchObject({ STAGE: 'prod', PAPER_PRICE_SOURCE: 'exchange', SIGNAL_LEASE_MS: '120000', POWERTOOLS_SERVICE_NAME: 'paper-tick', LOG_LEVEL: 'INFO' });
+    expect(env).toMatchObject({
+      STAGE: 'prod',
+      PAPER_PRICE_SOURCE: 'exchange',
+      SIGNAL_LEASE_MS: '120000',
+      POWERTOOLS_SERVICE_NAME: 'paper-tick',
+      LOG_LEVEL: 'INFO',
+    });
     expect(env.KEY_VAULT).toBeUndefined();
     expect(env.KMS_KEY_ID).toBeUndefined();
   });
@@ -207,12 +268,26 @@ describe('stateless stack: paper-tick', () => {
 
 describe('stateless stack: IAM across functions', () => {
   const functions = (b: ReturnType<typeof built>): SecureFunction[] =>
-    [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner, b.stateless.notifier, b.stateless.report, b.stateless.telegramBot].filter((f): f is SecureFunction => f !== undefined);
+    [
+      b.stateless.webhook,
+      b.stateless.executor,
+      b.stateless.paperTick,
+      b.stateless.riskCheck,
+      b.stateless.strategyRunner,
+      b.stateless.notifier,
+      b.stateless.report,
+      b.stateless.telegramBot,
+    ].filter((f): f is SecureFunction => f !== undefined);
   const all = (): Grant[] => {
     const b = built();
     return functions(b).flatMap((f) => grants(roleStatements(template(), b.stateless, f.role)));
   };
-  const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+  const STREAM_ACTIONS = [
+    'dynamodb:DescribeStream',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:ListStreams',
+  ];
 
   it('covers the eight functions of the stack', () => {
     expect(functions(built())).toHaveLength(8);
@@ -220,7 +295,9 @@ describe('stateless stack: IAM across functions', () => {
 
   it('lets only the executor and risk-check use KMS', () => {
     const b = built();
-    const kmsUsers = functions(b).filter((f) => grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')));
+    const kmsUsers = functions(b).filter((f) =>
+      grants(roleStatements(template(), b.stateless, f.role)).some((g) => g.action.startsWith('kms:')),
+    );
     expect(kmsUsers).toEqual([b.stateless.executor, b.stateless.riskCheck]);
   });
 
@@ -229,7 +306,14 @@ describe('stateless stack: IAM across functions', () => {
   it('lets only the functions that list accounts or hold the account repository Scan, and only the accounts table', () => {
     const b = built();
     const accountsId = logicalId(b.stateful, b.stateful.tables.accounts.node.defaultChild);
-    const scanners = [b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner, b.stateless.report, b.stateless.telegramBot];
+    const scanners = [
+      b.stateless.executor,
+      b.stateless.paperTick,
+      b.stateless.riskCheck,
+      b.stateless.strategyRunner,
+      b.stateless.report,
+      b.stateless.telegramBot,
+    ];
     for (const f of functions(b)) {
       const scans = grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action === 'dynamodb:Scan');
       if (scanners.includes(f)) {
@@ -247,7 +331,10 @@ describe('stateless stack: IAM across functions', () => {
 
   it('uses Resource "*" only for the X-Ray actions', () => {
     const star = all().filter((g) => g.resource === '*');
-    expect([...new Set(star.map((g) => g.action))].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect([...new Set(star.map((g) => g.action))].sort()).toEqual([
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
   });
 
   it('grants DynamoDB item actions on whole-table ARNs only (no index or table wildcard), stream actions on the audit stream only', () => {
@@ -276,7 +363,10 @@ describe('stateless stack: IAM across functions', () => {
   it("attaches no managed policy to any role but API Gateway's logging role, which has only AWS's documented one", () => {
     for (const role of Object.values(template().findResources('AWS::IAM::Role'))) {
       const trusted = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
-      if (trusted.includes('apigateway.amazonaws.com')) expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(/^\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs"\]\]\}\]$/);
+      if (trusted.includes('apigateway.amazonaws.com'))
+        expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(
+          /^\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs"\]\]\}\]$/,
+        );
       else expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -284,7 +374,10 @@ describe('stateless stack: IAM across functions', () => {
 
 /** Every REST API method as "<METHOD> <path>" with the function its proxy integration invokes (its logical id). */
 function restMethods(t: Template): { route: string; integration: Record<string, unknown> }[] {
-  const resources = t.findResources('AWS::ApiGateway::Resource') as Record<string, { Properties: { PathPart: string; ParentId: unknown } }>;
+  const resources = t.findResources('AWS::ApiGateway::Resource') as Record<
+    string,
+    { Properties: { PathPart: string; ParentId: unknown } }
+  >;
   const pathOf = (ref: unknown): string => {
     const id = (ref as { Ref?: string }).Ref;
     const r = id ? resources[id] : undefined;
@@ -298,11 +391,19 @@ function restMethods(t: Template): { route: string; integration: Record<string, 
 
 describe('stateless stack: webhook REST API', () => {
   it('has exactly the methods POST /webhook, POST /webhook/{account} and, with Telegram on, POST /telegram', () => {
-    expect(restMethods(template()).map((m) => m.route).sort()).toEqual(['POST /telegram', 'POST /webhook', 'POST /webhook/{account}']);
+    expect(
+      restMethods(template())
+        .map((m) => m.route)
+        .sort(),
+    ).toEqual(['POST /telegram', 'POST /webhook', 'POST /webhook/{account}']);
   });
 
   it('has no /telegram method when the stage names no Telegram chat', () => {
-    expect(restMethods(Template.fromStack(bareApp('prod').stateless)).map((m) => m.route).sort()).toEqual(['POST /webhook', 'POST /webhook/{account}']);
+    expect(
+      restMethods(Template.fromStack(bareApp('prod').stateless))
+        .map((m) => m.route)
+        .sort(),
+    ).toEqual(['POST /webhook', 'POST /webhook/{account}']);
   });
 
   it('sends both webhook methods to the webhook function through the Lambda proxy integration', () => {
@@ -315,26 +416,55 @@ describe('stateless stack: webhook REST API', () => {
   });
 
   it('is a regional endpoint (a WAF web ACL of REGIONAL scope attaches to its stage)', () => {
-    template().hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'tvat-prod-webhook', EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template().hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Name: 'tvat-prod-webhook',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
   });
 
   it('writes JSON access logs of the stage to a log group, without bodies or headers, and execution logs at ERROR without data trace', () => {
     const stage = Object.values(template().findResources('AWS::ApiGateway::Stage'))[0];
     expect(stage?.Properties.StageName).toBe('live');
-    expect(JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn)).toMatch(/:log-group:",\{"Ref":"WebhookApiAccessLogs[0-9A-F]+"\}/);
+    expect(JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn)).toMatch(
+      /:log-group:",\{"Ref":"WebhookApiAccessLogs[0-9A-F]+"\}/,
+    );
     const format = JSON.parse(stage?.Properties.AccessLogSetting.Format);
-    expect(format).toMatchObject({ requestId: '$context.requestId', sourceIp: '$context.identity.sourceIp', status: '$context.status' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      sourceIp: '$context.identity.sourceIp',
+      status: '$context.status',
+    });
     expect(JSON.stringify(format)).not.toMatch(/\$input|requestOverride|\.header/);
-    expect(stage?.Properties.MethodSettings).toEqual(expect.arrayContaining([expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]));
+    expect(stage?.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        }),
+      ]),
+    );
   });
 
   it('throttles the stage with the configured rate and burst, and POST /telegram below it', () => {
     const { config } = built();
-    const settings = Object.values(template().findResources('AWS::ApiGateway::Stage'))[0]?.Properties.MethodSettings as Record<string, unknown>[];
+    const settings = Object.values(template().findResources('AWS::ApiGateway::Stage'))[0]?.Properties
+      .MethodSettings as Record<string, unknown>[];
     expect(settings).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: config.webhook.throttle.rateLimit, ThrottlingBurstLimit: config.webhook.throttle.burstLimit }),
-        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1telegram', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }),
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: config.webhook.throttle.rateLimit,
+          ThrottlingBurstLimit: config.webhook.throttle.burstLimit,
+        }),
+        expect.objectContaining({
+          HttpMethod: 'POST',
+          ResourcePath: '/~1telegram',
+          ThrottlingRateLimit: 5,
+          ThrottlingBurstLimit: 10,
+        }),
       ]),
     );
   });
@@ -342,7 +472,11 @@ describe('stateless stack: webhook REST API', () => {
   it('outputs the webhook URL', () => {
     const { stateless } = built();
     const url = template().findOutputs('WebhookUrl').WebhookUrl?.Value['Fn::Join'][1] as unknown[];
-    expect(url.slice(-3)).toEqual(['/', { Ref: logicalId(stateless, stateless.api.deploymentStage.node.defaultChild) }, '/webhook']);
+    expect(url.slice(-3)).toEqual([
+      '/',
+      { Ref: logicalId(stateless, stateless.api.deploymentStage.node.defaultChild) },
+      '/webhook',
+    ]);
   });
 });
 
@@ -365,13 +499,21 @@ describe('stateless stack: risk-check', () => {
   it('is started by exactly one EventBridge rule, every minute, without retries', () => {
     const rules = rulesOf(riskCheckArn());
     expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED', Description: expect.stringMatching(/risk check/) });
-    expect(rules[0].Targets).toEqual([expect.objectContaining({ Arn: riskCheckArn(), RetryPolicy: { MaximumRetryAttempts: 0 } })]);
+    expect(rules[0]).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Description: expect.stringMatching(/risk check/),
+    });
+    expect(rules[0].Targets).toEqual([
+      expect.objectContaining({ Arn: riskCheckArn(), RetryPolicy: { MaximumRetryAttempts: 0 } }),
+    ]);
   });
 
   it('lets EventBridge invoke it from that rule only', () => {
     const { stateless } = built();
-    const rule = Object.entries(template().findResources('AWS::Events::Rule')).find(([, r]) => JSON.stringify(r.Properties.Targets).includes(logicalId(stateless, stateless.riskCheck.fn.node.defaultChild)));
+    const rule = Object.entries(template().findResources('AWS::Events::Rule')).find(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes(logicalId(stateless, stateless.riskCheck.fn.node.defaultChild)),
+    );
     template().hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
@@ -409,7 +551,10 @@ describe('stateless stack: risk-check', () => {
       notifications: stateful.notifications,
       reportsBucketName: stateful.reportsBucketName,
     });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'risk-check' }) }, ReservedConcurrentExecutions: 1 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'risk-check' }) },
+      ReservedConcurrentExecutions: 1,
+    });
   });
 
   it('gets the executor environment: KMS key vault, testnet flag, paper prices and the risk candle source', () => {
@@ -429,14 +574,19 @@ describe('stateless stack: risk-check', () => {
 
   it('passes the testnet flag in dev', () => {
     const dev = builtApp('dev');
-    const env = Template.fromStack(dev.stateless).toJSON().Resources[logicalId(dev.stateless, dev.stateless.riskCheck.fn.node.defaultChild)].Properties.Environment.Variables;
+    const env = Template.fromStack(dev.stateless).toJSON().Resources[
+      logicalId(dev.stateless, dev.stateless.riskCheck.fn.node.defaultChild)
+    ].Properties.Environment.Variables;
     expect(env.EXCHANGE_TESTNET).toBe('true');
   });
 
   it('decrypts with the credentials key only, and only with an accountId encryption context, like the executor', () => {
     const kms = grantsOf((b) => b.stateless.riskCheck).filter((g) => g.action.startsWith('kms:'));
     expect(kms).toHaveLength(1);
-    expect(kms[0]).toMatchObject({ action: 'kms:Decrypt', condition: { StringLike: { 'kms:EncryptionContext:accountId': '*' } } });
+    expect(kms[0]).toMatchObject({
+      action: 'kms:Decrypt',
+      condition: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
+    });
     expect(refersTo(kms[0]?.resource, keyId())).toBe(true);
   });
 
@@ -452,7 +602,8 @@ describe('stateless stack: risk-check', () => {
     // hand-kept row had PutItem only, so that alert failed in AWS.
     expect(access.audit).toEqual(['PutItem', 'Query']);
     expect(access.paper).toEqual(expect.arrayContaining(['GetItem', 'PutItem', 'Query']));
-    for (const table of ['orders', 'trades', 'positions'] as const) expect(access[table]).toEqual(expect.arrayContaining(['GetItem', 'PutItem', 'Query']));
+    for (const table of ['orders', 'trades', 'positions'] as const)
+      expect(access[table]).toEqual(expect.arrayContaining(['GetItem', 'PutItem', 'Query']));
     expect(access.signals).toBeUndefined();
   });
 
@@ -482,7 +633,11 @@ describe('stateless stack: strategy-runner', () => {
       '1d': 'cron(0 0 * * ? *)',
     };
     expect(config.strategyRunner.timeframes.length).toBeGreaterThan(0);
-    expect(rules().map((r) => r.ScheduleExpression).sort()).toEqual(config.strategyRunner.timeframes.map((tf) => expected[tf]).sort());
+    expect(
+      rules()
+        .map((r) => r.ScheduleExpression)
+        .sort(),
+    ).toEqual(config.strategyRunner.timeframes.map((tf) => expected[tf]).sort());
   });
 
   it("passes the rule's timeframe and the event's own time as the input", () => {
@@ -499,7 +654,10 @@ describe('stateless stack: strategy-runner', () => {
   it('gets the queue URL, the candle exchange and the settle time from the stage config', () => {
     const { config } = built();
     const props = functionProps((b) => b.stateless.strategyRunner);
-    expect(props).toMatchObject({ Timeout: config.strategyRunner.timeoutSeconds, MemorySize: config.strategyRunner.memorySize });
+    expect(props).toMatchObject({
+      Timeout: config.strategyRunner.timeoutSeconds,
+      MemorySize: config.strategyRunner.memorySize,
+    });
     expect(props.Environment.Variables).toMatchObject({
       STAGE: 'prod',
       SIGNAL_QUEUE_URL: { Ref: queueId() },
@@ -519,7 +677,12 @@ describe('stateless stack: strategy-runner', () => {
   it('has exactly its manifest row: accounts and positions read-only, the dedup record actions, audit', () => {
     const access = tableAccessOf(grantsOf((b) => b.stateless.strategyRunner));
     expect(access).toEqual(manifestRow('strategyRunner'));
-    expect(access).toEqual({ accounts: ['GetItem', 'Scan'], positions: ['GetItem', 'Query'], signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], audit: ['PutItem', 'Query'] });
+    expect(access).toEqual({
+      accounts: ['GetItem', 'Scan'],
+      positions: ['GetItem', 'Query'],
+      signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      audit: ['PutItem', 'Query'],
+    });
   });
 
   it('has no permission beyond logs, X-Ray, its queue and its tables (no KMS: it never reads keys)', () => {
@@ -528,18 +691,36 @@ describe('stateless stack: strategy-runner', () => {
   });
 });
 
-const secretId = (pick: (b: ReturnType<typeof built>) => { node: { defaultChild?: unknown } }) => logicalId(built().stateful, pick(built()).node.defaultChild);
+const secretId = (pick: (b: ReturnType<typeof built>) => { node: { defaultChild?: unknown } }) =>
+  logicalId(built().stateful, pick(built()).node.defaultChild);
 const tokenSecretId = () => secretId((b) => b.stateful.telegramBotTokenSecret);
 const discordSecretId = () => secretId((b) => b.stateful.discordWebhookSecret);
 const webhookSecretId = () => secretId((b) => b.stateful.telegramWebhookSecret);
 /** The SES identity of the notification e-mail, as the stateless stack names it (no cross-stack export). */
-const notifyIdentityArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${TEST_NOTIFY_EMAIL}`]] };
-const fnArn = (pick: (b: ReturnType<typeof built>) => SecureFunction) => ({ 'Fn::GetAtt': [logicalId(built().stateless, pick(built()).fn.node.defaultChild), 'Arn'] });
+const notifyIdentityArn = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ses:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:identity/${TEST_NOTIFY_EMAIL}`,
+    ],
+  ],
+};
+const fnArn = (pick: (b: ReturnType<typeof built>) => SecureFunction) => ({
+  'Fn::GetAtt': [logicalId(built().stateless, pick(built()).fn.node.defaultChild), 'Arn'],
+});
 
 describe('stateless stack: notifier', () => {
   const mapping = () => {
     const { stateless } = built();
-    const found = Object.values(template().findResources('AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalId(stateless, stateless.notifier.fn.node.defaultChild)));
+    const found = Object.values(template().findResources('AWS::Lambda::EventSourceMapping')).filter((m) =>
+      JSON.stringify(m.Properties.FunctionName).includes(logicalId(stateless, stateless.notifier.fn.node.defaultChild)),
+    );
     expect(found).toHaveLength(1);
     return found[0]?.Properties;
   };
@@ -552,10 +733,16 @@ describe('stateless stack: notifier', () => {
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: config.notify.notifier.retryAttempts,
       StartingPosition: 'LATEST',
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stateless, stateless.notifierDlq.node.defaultChild), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(stateless, stateless.notifierDlq.node.defaultChild), 'Arn'] },
+        },
+      },
     });
     expect(config.notify.notifier).toMatchObject({ batchSize: 50, maxBatchingWindowSeconds: 5, retryAttempts: 3 });
-    expect(JSON.stringify(mapping()?.EventSourceArn)).toContain(`${logicalId(stateful, stateful.tables.audit.node.defaultChild)}StreamArn`);
+    expect(JSON.stringify(mapping()?.EventSourceArn)).toContain(
+      `${logicalId(stateful, stateful.tables.audit.node.defaultChild)}StreamArn`,
+    );
   });
 
   it('is invoked for inserts only, and reports no partial batch failures (a batch is retried whole, bisected)', () => {
@@ -564,21 +751,34 @@ describe('stateless stack: notifier', () => {
   });
 
   it('runs every 15 minutes with an empty event, to send held notifications', () => {
-    const rules = Object.values(template().findResources('AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties.Targets[0].Arn) === JSON.stringify(fnArn((b) => b.stateless.notifier)));
+    const rules = Object.values(template().findResources('AWS::Events::Rule')).filter(
+      (r) => JSON.stringify(r.Properties.Targets[0].Arn) === JSON.stringify(fnArn((b) => b.stateless.notifier)),
+    );
     expect(rules).toHaveLength(1);
     expect(rules[0]?.Properties).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
     expect(rules[0]?.Properties.Targets[0]).toMatchObject({ Input: '{}', RetryPolicy: { MaximumRetryAttempts: 0 } });
   });
 
-  it("keeps held notifications in the risk table (Query, PutItem, DeleteItem) and touches no other table", () => {
-    const access = tableAccessOf(grantsOf((b) => b.stateless.notifier).filter((g) => !g.action.includes('Stream') && g.action !== 'dynamodb:GetRecords' && g.action !== 'dynamodb:GetShardIterator'));
+  it('keeps held notifications in the risk table (Query, PutItem, DeleteItem) and touches no other table', () => {
+    const access = tableAccessOf(
+      grantsOf((b) => b.stateless.notifier).filter(
+        (g) =>
+          !g.action.includes('Stream') &&
+          g.action !== 'dynamodb:GetRecords' &&
+          g.action !== 'dynamodb:GetShardIterator',
+      ),
+    );
     expect(access).toEqual(manifestRow('notifier'));
     expect(access).toEqual({ risk: ['DeleteItem', 'PutItem', 'Query'] });
   });
 
   it('gets every channel the stage turns on: the Telegram token and chats, the Discord secret, SES e-mail from the notification address to itself', () => {
     const env = functionProps((b) => b.stateless.notifier).Environment.Variables;
-    expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', POWERTOOLS_SERVICE_NAME: 'notifier' });
+    expect(env).toMatchObject({
+      STAGE: 'prod',
+      TELEGRAM_CHAT_IDS: '123456789,-1001234567890',
+      POWERTOOLS_SERVICE_NAME: 'notifier',
+    });
     expect(refersTo(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, tokenSecretId())).toBe(true);
     expect(refersTo(env.DISCORD_WEBHOOK_SECRET_ARN, discordSecretId())).toBe(true);
     expect(env).toMatchObject({ EMAIL_FROM: TEST_NOTIFY_EMAIL, EMAIL_TO: TEST_NOTIFY_EMAIL });
@@ -602,40 +802,73 @@ describe('stateless stack: notifier', () => {
 
   it("grants on the very identity the stateful stack creates: same address, this stack's account and region", () => {
     const { stateful } = built();
-    const identity = Template.fromStack(stateful).toJSON().Resources[logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild)];
+    const identity =
+      Template.fromStack(stateful).toJSON().Resources[
+        logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild)
+      ];
     expect(identity.Properties.EmailIdentity).toBe(TEST_NOTIFY_EMAIL);
     // named, not imported: no export ties the stateless stack to the identity (either deploys alone)
-    expect(JSON.stringify(template().toJSON())).not.toContain(logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild));
+    expect(JSON.stringify(template().toJSON())).not.toContain(
+      logicalId(stateful, stateful.notifyEmailIdentity!.node.defaultChild),
+    );
   });
 
   it('has no permission beyond logs, X-Ray, its tables and stream, its secrets, SES sending and its DLQ', () => {
     const services = new Set(grantsOf((b) => b.stateless.notifier).map((g) => g.action.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'ses', 'sqs', 'xray']);
     const sqs = grantsOf((b) => b.stateless.notifier).filter((g) => g.action.startsWith('sqs:'));
-    for (const g of sqs) expect(refersTo(g.resource, logicalId(built().stateless, built().stateless.notifierDlq.node.defaultChild))).toBe(true);
+    for (const g of sqs)
+      expect(refersTo(g.resource, logicalId(built().stateless, built().stateless.notifierDlq.node.defaultChild))).toBe(
+        true,
+      );
   });
 
   it('gets no channel variable and no secret when the stage turns no channel on (an empty secret read at start would fail it)', () => {
     const bare = bareApp('prod');
     const t = Template.fromStack(bare.stateless);
-    const env = t.toJSON().Resources[logicalId(bare.stateless, bare.stateless.notifier.fn.node.defaultChild)].Properties.Environment.Variables;
-    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_FROM', 'EMAIL_TO', 'EMAIL_TOPIC_ARN']) expect(env[name]).toBeUndefined();
+    const env =
+      t.toJSON().Resources[logicalId(bare.stateless, bare.stateless.notifier.fn.node.defaultChild)].Properties
+        .Environment.Variables;
+    for (const name of [
+      'TELEGRAM_BOT_TOKEN_SECRET_ARN',
+      'TELEGRAM_CHAT_IDS',
+      'DISCORD_WEBHOOK_SECRET_ARN',
+      'EMAIL_FROM',
+      'EMAIL_TO',
+      'EMAIL_TOPIC_ARN',
+    ])
+      expect(env[name]).toBeUndefined();
     const g = grants(roleStatements(t, bare.stateless, bare.stateless.notifier.role));
     expect(g.filter((x) => /^(secretsmanager|sns|ses):/.test(x.action))).toEqual([]);
   });
 
   it('passes the routing rules as NOTIFY_CONFIG when the stage has them', () => {
     const config = getStageConfig('prod', { alarmEmail: TEST_ALARM_EMAIL }, {});
-    const routing = { rules: [{ kinds: '*' as const, channels: ['telegram' as const], minSeverity: 'info' as const }], quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' } };
+    const routing = {
+      rules: [{ kinds: '*' as const, channels: ['telegram' as const], minSeverity: 'info' as const }],
+      quietHours: { start: '22:00', end: '07:00', timeZone: 'Europe/Berlin' },
+    };
     const app = testApp();
     const stateful = new StatefulStack(app, 'Stateful', { config });
-    const stack = new StatelessStack(app, 'Stateless', { config: { ...config, notify: { ...config.notify, routing } }, projectRoot: PROJECT_ROOT, tables: stateful.tables, credentialsKey: stateful.credentialsKey, notifications: stateful.notifications, reportsBucketName: stateful.reportsBucketName });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'notifier', NOTIFY_CONFIG: JSON.stringify(routing) }) } });
+    const stack = new StatelessStack(app, 'Stateless', {
+      config: { ...config, notify: { ...config.notify, routing } },
+      projectRoot: PROJECT_ROOT,
+      tables: stateful.tables,
+      credentialsKey: stateful.credentialsKey,
+      notifications: stateful.notifications,
+      reportsBucketName: stateful.reportsBucketName,
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'notifier', NOTIFY_CONFIG: JSON.stringify(routing) }),
+      },
+    });
   });
 });
 
 describe('stateless stack: report', () => {
-  const schedules = (t = template()) => Object.values(t.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties);
+  const schedules = (t = template()) =>
+    Object.values(t.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties);
 
   it('is invoked by two EventBridge Scheduler schedules in the stage time zone: daily at 00:05, weekly on Monday at 00:05', () => {
     const { config } = built();
@@ -644,8 +877,17 @@ describe('stateless stack: report', () => {
     expect(found).toHaveLength(2);
     const daily = found.find((s) => s.Target.Input === JSON.stringify({ kind: 'daily' }));
     const weekly = found.find((s) => s.Target.Input === JSON.stringify({ kind: 'weekly' }));
-    expect(daily).toMatchObject({ ScheduleExpression: 'cron(5 0 * * ? *)', ScheduleExpressionTimezone: 'UTC', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
-    expect(weekly).toMatchObject({ ScheduleExpression: 'cron(5 0 ? * MON *)', ScheduleExpressionTimezone: 'UTC', State: 'ENABLED' });
+    expect(daily).toMatchObject({
+      ScheduleExpression: 'cron(5 0 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+    });
+    expect(weekly).toMatchObject({
+      ScheduleExpression: 'cron(5 0 ? * MON *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+    });
     for (const s of [daily, weekly]) {
       expect(s?.Target.Arn).toEqual(fnArn((b) => b.stateless.report));
       expect(s?.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
@@ -657,7 +899,10 @@ describe('stateless stack: report', () => {
     const app = testApp();
     const stateful = new StatefulStack(app, 'Stateful', { config });
     const stack = new StatelessStack(app, 'Stateless', {
-      config: { ...config, report: { ...config.report, timeZone: 'Europe/Berlin', dailyAt: '07:30', weeklyDay: 'SUN' } },
+      config: {
+        ...config,
+        report: { ...config.report, timeZone: 'Europe/Berlin', dailyAt: '07:30', weeklyDay: 'SUN' },
+      },
       projectRoot: PROJECT_ROOT,
       tables: stateful.tables,
       credentialsKey: stateful.credentialsKey,
@@ -665,11 +910,19 @@ describe('stateless stack: report', () => {
       reportsBucketName: stateful.reportsBucketName,
     });
     const t = Template.fromStack(stack);
-    expect(schedules(t).map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone]).sort()).toEqual([
+    expect(
+      schedules(t)
+        .map((s) => [s.ScheduleExpression, s.ScheduleExpressionTimezone])
+        .sort(),
+    ).toEqual([
       ['cron(30 7 * * ? *)', 'Europe/Berlin'],
       ['cron(30 7 ? * SUN *)', 'Europe/Berlin'],
     ]);
-    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'report', REPORT_TIME_ZONE: 'Europe/Berlin' }) } });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'report', REPORT_TIME_ZONE: 'Europe/Berlin' }),
+      },
+    });
   });
 
   it('lets the scheduler invoke the report function and nothing else, from this account only', () => {
@@ -678,56 +931,105 @@ describe('stateless stack: report', () => {
     const roleId = schedule?.Target.RoleArn['Fn::GetAtt'][0] as string;
     const role = template().toJSON().Resources[roleId];
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }),
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
     ]);
     const statements = Object.values(template().findResources('AWS::IAM::Policy'))
       .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
-    expect(grants(statements)).toEqual([{ action: 'lambda:InvokeFunction', resource: { 'Fn::GetAtt': [logicalId(stateless, stateless.report.fn.node.defaultChild), 'Arn'] } }]);
+    expect(grants(statements)).toEqual([
+      {
+        action: 'lambda:InvokeFunction',
+        resource: { 'Fn::GetAtt': [logicalId(stateless, stateless.report.fn.node.defaultChild), 'Arn'] },
+      },
+    ]);
   });
 
   it('has exactly its manifest row: accounts and trades read-only, snapshots and held messages in the risk table, audit', () => {
     const access = tableAccessOf(grantsOf((b) => b.stateless.report));
     expect(access).toEqual(manifestRow('report'));
-    expect(access).toEqual({ accounts: ['GetItem', 'Scan'], trades: ['GetItem', 'Query'], risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query'], audit: ['PutItem', 'Query'] });
+    expect(access).toEqual({
+      accounts: ['GetItem', 'Scan'],
+      trades: ['GetItem', 'Query'],
+      risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
+      audit: ['PutItem', 'Query'],
+    });
   });
 
   it("sends through the notifier's channels: same variables, same secrets, same SES identity", () => {
     const { config } = built();
     const env = functionProps((b) => b.stateless.report).Environment.Variables;
     const notifierEnv = functionProps((b) => b.stateless.notifier).Environment.Variables;
-    for (const name of ['TELEGRAM_BOT_TOKEN_SECRET_ARN', 'TELEGRAM_CHAT_IDS', 'DISCORD_WEBHOOK_SECRET_ARN', 'EMAIL_FROM', 'EMAIL_TO']) expect(env[name]).toEqual(notifierEnv[name]);
+    for (const name of [
+      'TELEGRAM_BOT_TOKEN_SECRET_ARN',
+      'TELEGRAM_CHAT_IDS',
+      'DISCORD_WEBHOOK_SECRET_ARN',
+      'EMAIL_FROM',
+      'EMAIL_TO',
+    ])
+      expect(env[name]).toEqual(notifierEnv[name]);
     expect(env).toMatchObject({ EMAIL_FROM: TEST_NOTIFY_EMAIL, EMAIL_TO: TEST_NOTIFY_EMAIL });
     expect(env.EMAIL_TOPIC_ARN).toBeUndefined();
-    expect(env).toMatchObject({ STAGE: 'prod', REPORT_TIME_ZONE: 'UTC', CANDLE_SOURCE: 'exchange', CANDLE_EXCHANGE: config.strategyRunner.candleExchange });
+    expect(env).toMatchObject({
+      STAGE: 'prod',
+      REPORT_TIME_ZONE: 'UTC',
+      CANDLE_SOURCE: 'exchange',
+      CANDLE_EXCHANGE: config.strategyRunner.candleExchange,
+    });
     const channelGrants = (pick: (b: ReturnType<typeof built>) => SecureFunction) =>
       grantsOf(pick)
         .filter((g) => /^(secretsmanager|sns|ses):/.test(g.action))
         .map((g) => `${g.action} ${JSON.stringify(g.resource)}`)
         .sort();
     expect(channelGrants((b) => b.stateless.report)).toHaveLength(4);
-    expect(channelGrants((b) => b.stateless.report).filter((g) => g.startsWith('ses:'))).toEqual([`ses:SendEmail ${JSON.stringify(notifyIdentityArn)}`, `ses:SendRawEmail ${JSON.stringify(notifyIdentityArn)}`]);
+    expect(channelGrants((b) => b.stateless.report).filter((g) => g.startsWith('ses:'))).toEqual([
+      `ses:SendEmail ${JSON.stringify(notifyIdentityArn)}`,
+      `ses:SendRawEmail ${JSON.stringify(notifyIdentityArn)}`,
+    ]);
     expect(channelGrants((b) => b.stateless.report)).toEqual(channelGrants((b) => b.stateless.notifier));
   });
 
   it('takes its timeout and memory from the stage config', () => {
     const { config } = built();
-    expect(functionProps((b) => b.stateless.report)).toMatchObject({ Timeout: config.report.timeoutSeconds, MemorySize: config.report.memorySize });
+    expect(functionProps((b) => b.stateless.report)).toMatchObject({
+      Timeout: config.report.timeoutSeconds,
+      MemorySize: config.report.memorySize,
+    });
   });
 
   // The name as both stacks synthesize it: the stateful stack's bucket, no cross-stack export.
-  const reportsBucketName = { 'Fn::Join': ['', ['tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] };
+  const reportsBucketName = {
+    'Fn::Join': ['', ['tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]],
+  };
 
   it("gets the reports bucket's name in REPORTS_BUCKET: the stateful stack's bucket", () => {
     const b = built();
-    const bucket = Template.fromStack(b.stateful).toJSON().Resources[logicalId(b.stateful, b.stateful.reportsBucket.node.defaultChild)];
+    const bucket = Template.fromStack(b.stateful).toJSON().Resources[
+      logicalId(b.stateful, b.stateful.reportsBucket.node.defaultChild)
+    ];
     expect(bucket.Properties.BucketName).toEqual(reportsBucketName);
     expect(functionProps((b) => b.stateless.report).Environment.Variables.REPORTS_BUCKET).toEqual(reportsBucketName);
   });
 
   it('may put and get objects under reports/ of that bucket in this account, and nothing else in S3', () => {
     const s3 = grantsOf((b) => b.stateless.report).filter((g) => g.action.startsWith('s3:'));
-    const objects = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::tvat-prod-reports-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }, '/reports/*']] };
+    const objects = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':s3:::tvat-prod-reports-',
+          { Ref: 'AWS::AccountId' },
+          '-',
+          { Ref: 'AWS::Region' },
+          '/reports/*',
+        ],
+      ],
+    };
     const condition = { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } };
     expect([...s3].sort((a, b) => a.action.localeCompare(b.action))).toEqual([
       { action: 's3:GetObject', resource: objects, condition },
@@ -737,9 +1039,19 @@ describe('stateless stack: report', () => {
 
   it('is the only function with the bucket or any S3 permission', () => {
     const b = built();
-    const others = [b.stateless.webhook, b.stateless.executor, b.stateless.paperTick, b.stateless.riskCheck, b.stateless.strategyRunner, b.stateless.notifier, b.stateless.telegramBot as SecureFunction];
+    const others = [
+      b.stateless.webhook,
+      b.stateless.executor,
+      b.stateless.paperTick,
+      b.stateless.riskCheck,
+      b.stateless.strategyRunner,
+      b.stateless.notifier,
+      b.stateless.telegramBot as SecureFunction,
+    ];
     for (const f of others) {
-      expect(grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action.startsWith('s3:'))).toEqual([]);
+      expect(grants(roleStatements(template(), b.stateless, f.role)).filter((g) => g.action.startsWith('s3:'))).toEqual(
+        [],
+      );
       expect(functionProps(() => f).Environment.Variables.REPORTS_BUCKET).toBeUndefined();
     }
   });
@@ -751,12 +1063,20 @@ describe('stateless stack: telegram bot', () => {
   it('answers POST /telegram through its own Lambda proxy integration', () => {
     const telegram = restMethods(template()).find((m) => m.route === 'POST /telegram');
     expect(telegram?.integration).toMatchObject({ Type: 'AWS_PROXY' });
-    expect(refersTo(telegram?.integration.Uri, logicalId(built().stateless, bot(built()).fn.node.defaultChild))).toBe(true);
+    expect(refersTo(telegram?.integration.Uri, logicalId(built().stateless, bot(built()).fn.node.defaultChild))).toBe(
+      true,
+    );
   });
 
   it('gets the chats, the queue and both secrets by ARN (never the values)', () => {
     const env = functionProps(bot).Environment.Variables;
-    expect(env).toMatchObject({ STAGE: 'prod', TELEGRAM_CHAT_IDS: '123456789,-1001234567890', TELEGRAM_USER_IDS: '123456789', SIGNAL_QUEUE_URL: { Ref: queueId() }, POWERTOOLS_SERVICE_NAME: 'telegram-bot' });
+    expect(env).toMatchObject({
+      STAGE: 'prod',
+      TELEGRAM_CHAT_IDS: '123456789,-1001234567890',
+      TELEGRAM_USER_IDS: '123456789',
+      SIGNAL_QUEUE_URL: { Ref: queueId() },
+      POWERTOOLS_SERVICE_NAME: 'telegram-bot',
+    });
     expect(refersTo(env.TELEGRAM_BOT_TOKEN_SECRET_ARN, tokenSecretId())).toBe(true);
     expect(refersTo(env.TELEGRAM_WEBHOOK_SECRET_ARN, webhookSecretId())).toBe(true);
     expect(env.TELEGRAM_BOT_TOKEN).toBeUndefined();
@@ -765,7 +1085,10 @@ describe('stateless stack: telegram bot', () => {
 
   it('answers within the HTTP API integration timeout', () => {
     const { config } = built();
-    expect(functionProps(bot)).toMatchObject({ Timeout: config.telegram.bot.timeoutSeconds, MemorySize: config.telegram.bot.memorySize });
+    expect(functionProps(bot)).toMatchObject({
+      Timeout: config.telegram.bot.timeoutSeconds,
+      MemorySize: config.telegram.bot.memorySize,
+    });
     expect(functionProps(bot).Timeout).toBeLessThan(30);
   });
 
@@ -784,11 +1107,22 @@ describe('stateless stack: telegram bot', () => {
 
   it('may only SendMessage to the signal queue (flatten) and read its two secrets', () => {
     const g = grantsOf(bot);
-    expect(g.filter((x) => x.action.startsWith('sqs:'))).toEqual([{ action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } }]);
+    expect(g.filter((x) => x.action.startsWith('sqs:'))).toEqual([
+      { action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } },
+    ]);
     const secrets = g.filter((x) => x.action.startsWith('secretsmanager:'));
     expect(secrets.map((x) => x.action)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
-    expect(secrets.some((x) => refersTo(x.resource, tokenSecretId())) && secrets.some((x) => refersTo(x.resource, webhookSecretId()))).toBe(true);
-    expect([...new Set(g.map((x) => x.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'sqs', 'xray']);
+    expect(
+      secrets.some((x) => refersTo(x.resource, tokenSecretId())) &&
+        secrets.some((x) => refersTo(x.resource, webhookSecretId())),
+    ).toBe(true);
+    expect([...new Set(g.map((x) => x.action.split(':')[0]))].sort()).toEqual([
+      'dynamodb',
+      'logs',
+      'secretsmanager',
+      'sqs',
+      'xray',
+    ]);
   });
 
   it('outputs the webhook URL to register with setWebhook', () => {
@@ -800,6 +1134,8 @@ describe('stateless stack: telegram bot', () => {
     const bare = bareApp('prod');
     expect(bare.stateless.telegramBot).toBeUndefined();
     const fns = Object.values(Template.fromStack(bare.stateless).findResources('AWS::Lambda::Function'));
-    expect(fns.some((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'telegram-bot')).toBe(false);
+    expect(fns.some((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'telegram-bot')).toBe(
+      false,
+    );
   });
 });

@@ -9,7 +9,9 @@ import { buildApp, findProjectRoot, type BuiltApp } from '../../infra/app-factor
 import type { Stage } from '../../shared/platform/resource-names';
 
 export const PROJECT_ROOT = findProjectRoot();
-export const CDK_CONTEXT: Record<string, unknown> = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_CONTEXT: Record<string, unknown> = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
 export const TEST_ALARM_EMAIL = 'alarms@tvat.test';
 export const TEST_NOTIFY_EMAIL = 'notify@tvat.test';
 /** a private chat and a group (negative id) */
@@ -27,12 +29,24 @@ const built = new Map<string, BuiltApp>();
  * (Telegram chats, Discord, a notification e-mail), so the bot route and the alarm relay exist.
  */
 export function builtApp(stage: Stage): BuiltApp {
-  return cached(`${stage}:full`, () => buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT, telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS], telegramUserIds: [...TEST_TELEGRAM_USER_IDS], notifyEmail: TEST_NOTIFY_EMAIL, discord: true }));
+  return cached(`${stage}:full`, () =>
+    buildApp(stage, testApp(), {
+      env: {},
+      alarmEmail: TEST_ALARM_EMAIL,
+      projectRoot: PROJECT_ROOT,
+      telegramChatIds: [...TEST_TELEGRAM_CHAT_IDS],
+      telegramUserIds: [...TEST_TELEGRAM_USER_IDS],
+      notifyEmail: TEST_NOTIFY_EMAIL,
+      discord: true,
+    }),
+  );
 }
 
 /** The stage as its config file has it: no Telegram chats, no Discord, no notification e-mail. */
 export function bareApp(stage: Stage): BuiltApp {
-  return cached(`${stage}:bare`, () => buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT }));
+  return cached(`${stage}:bare`, () =>
+    buildApp(stage, testApp(), { env: {}, alarmEmail: TEST_ALARM_EMAIL, projectRoot: PROJECT_ROOT }),
+  );
 }
 
 function cached(key: string, make: () => BuiltApp): BuiltApp {
@@ -58,11 +72,20 @@ export interface Statement {
 /** Every identity-policy statement attached to a role (its inline policies included). */
 export function roleStatements(template: Template, stack: Stack, role: IRole): Statement[] {
   const roleId = logicalId(stack, role.node.defaultChild);
-  const policies = template.findResources('AWS::IAM::Policy') as Record<string, { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } } }>;
+  const policies = template.findResources('AWS::IAM::Policy') as Record<
+    string,
+    { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: Statement[] } } }
+  >;
   const attached = Object.values(policies).filter((p) => p.Properties.Roles.some((r) => r.Ref === roleId));
-  const roles = template.findResources('AWS::IAM::Role') as Record<string, { Properties: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }>;
+  const roles = template.findResources('AWS::IAM::Role') as Record<
+    string,
+    { Properties: { Policies?: { PolicyDocument: { Statement: Statement[] } }[] } }
+  >;
   const inline = roles[roleId]?.Properties.Policies ?? [];
-  return [...attached.flatMap((p) => p.Properties.PolicyDocument.Statement), ...inline.flatMap((p) => p.PolicyDocument.Statement)];
+  return [
+    ...attached.flatMap((p) => p.Properties.PolicyDocument.Statement),
+    ...inline.flatMap((p) => p.PolicyDocument.Statement),
+  ];
 }
 
 export interface Grant {
@@ -77,7 +100,11 @@ export function grants(statements: Statement[]): Grant[] {
   const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
   return statements
     .filter((s) => s.Effect === 'Allow')
-    .flatMap((s) => list(s.Action).flatMap((action) => list(s.Resource).map((resource) => ({ action, resource, ...(s.Condition ? { condition: s.Condition } : {}) }))));
+    .flatMap((s) =>
+      list(s.Action).flatMap((action) =>
+        list(s.Resource).map((resource) => ({ action, resource, ...(s.Condition ? { condition: s.Condition } : {}) })),
+      ),
+    );
 }
 
 /** True when a synthesized value points at the resource with this logical id (same stack or cross-stack). */

@@ -46,13 +46,17 @@ function granted(stage: Stage, fn: FunctionName): { onTables: string[]; other: s
   const { stateful, stateless } = builtApp(stage);
   const subject = FUNCTIONS[fn](stateless);
   if (!subject) throw new Error(`${fn} is not in the ${stage} app`);
-  const dynamo = grants(roleStatements(Template.fromStack(stateless), stateless, subject.role)).filter((g) => g.action.startsWith('dynamodb:'));
+  const dynamo = grants(roleStatements(Template.fromStack(stateless), stateless, subject.role)).filter((g) =>
+    g.action.startsWith('dynamodb:'),
+  );
   const onTables: string[] = [];
   const other: string[] = [];
   for (const g of dynamo) {
     const ref = JSON.stringify(g.resource);
     // the table ARN itself: an export of the stateful stack's table Arn attribute (not its stream)
-    const table = TABLE_NAMES.find((name: TableName) => refersTo(g.resource, logicalId(stateful, stateful.tables[name].node.defaultChild)));
+    const table = TABLE_NAMES.find((name: TableName) =>
+      refersTo(g.resource, logicalId(stateful, stateful.tables[name].node.defaultChild)),
+    );
     if (table && !/StreamArn|\/index\//.test(ref)) onTables.push(`${table} ${g.action}`);
     else other.push(g.action);
   }
@@ -60,11 +64,14 @@ function granted(stage: Stage, fn: FunctionName): { onTables: string[]; other: s
 }
 
 describe.each(['prod', 'dev'] as const)('%s: DynamoDB grants against the code', (stage) => {
-  it.each(Object.keys(FUNCTIONS) as FunctionName[])('%s: every table action its repositories need is granted, and nothing else', (fn) => {
-    const want = needed(fn);
-    const { onTables, other } = granted(stage, fn);
-    expect({ fn, missing: want.filter((pair) => !onTables.includes(pair)) }).toEqual({ fn, missing: [] });
-    expect({ fn, beyondTheCode: onTables.filter((pair) => !want.includes(pair)) }).toEqual({ fn, beyondTheCode: [] });
-    expect({ fn, otherDynamoGrants: other }).toEqual({ fn, otherDynamoGrants: [...(EXTRAS[fn] ?? [])].sort() });
-  });
+  it.each(Object.keys(FUNCTIONS) as FunctionName[])(
+    '%s: every table action its repositories need is granted, and nothing else',
+    (fn) => {
+      const want = needed(fn);
+      const { onTables, other } = granted(stage, fn);
+      expect({ fn, missing: want.filter((pair) => !onTables.includes(pair)) }).toEqual({ fn, missing: [] });
+      expect({ fn, beyondTheCode: onTables.filter((pair) => !want.includes(pair)) }).toEqual({ fn, beyondTheCode: [] });
+      expect({ fn, otherDynamoGrants: other }).toEqual({ fn, otherDynamoGrants: [...(EXTRAS[fn] ?? [])].sort() });
+    },
+  );
 });

@@ -8,10 +8,18 @@ import { bareApp, builtApp, logicalId, refersTo } from './support';
 
 /** The parts of a synthesized WAF statement these tests read. */
 interface WafStatement {
-  AndStatement: { Statements: { IPSetReferenceStatement?: { Arn: unknown }; ByteMatchStatement?: Record<string, unknown> }[] };
+  AndStatement: {
+    Statements: { IPSetReferenceStatement?: { Arn: unknown }; ByteMatchStatement?: Record<string, unknown> }[];
+  };
   RateBasedStatement?: Record<string, unknown>;
 }
-type Rule = { Name: string; Priority: number; Action: Record<string, unknown>; Statement: WafStatement; VisibilityConfig: { MetricName: string } };
+type Rule = {
+  Name: string;
+  Priority: number;
+  Action: Record<string, unknown>;
+  Statement: WafStatement;
+  VisibilityConfig: { MetricName: string };
+};
 
 function firewall(b: ReturnType<typeof builtApp>) {
   const t = Template.fromStack(b.stateless);
@@ -21,11 +29,13 @@ function firewall(b: ReturnType<typeof builtApp>) {
   const ipSets = t.findResources('AWS::WAFv2::IPSet') as Record<string, { Properties: { Addresses: string[] } }>;
   /** the addresses of the IP set a rule's AND statement references */
   const addressesOf = (rule: Rule | undefined): string[] => {
-    const ref = rule?.Statement.AndStatement.Statements.find((x) => x.IPSetReferenceStatement)?.IPSetReferenceStatement?.Arn;
+    const ref = rule?.Statement.AndStatement.Statements.find((x) => x.IPSetReferenceStatement)?.IPSetReferenceStatement
+      ?.Arn;
     const id = Object.keys(ipSets).find((k) => refersTo(ref, k));
     return id ? [...ipSets[id]!.Properties.Addresses].sort() : [];
   };
-  const pathOf = (rule: Rule | undefined): unknown => rule?.Statement.AndStatement.Statements.find((x) => x.ByteMatchStatement)?.ByteMatchStatement;
+  const pathOf = (rule: Rule | undefined): unknown =>
+    rule?.Statement.AndStatement.Statements.find((x) => x.ByteMatchStatement)?.ByteMatchStatement;
   return { t, acl, rule: (name: string) => acl.Rules.find((r) => r.Name === name), addressesOf, pathOf };
 }
 
@@ -37,7 +47,9 @@ describe('webhook firewall (prod)', () => {
     const { stateless } = builtApp('prod');
     expect(acl.Scope).toBe('REGIONAL');
     const association = Object.values(t.findResources('AWS::WAFv2::WebACLAssociation'))[0]!.Properties;
-    expect(refersTo(association.ResourceArn, logicalId(stateless, stateless.api.deploymentStage.node.defaultChild))).toBe(true);
+    expect(
+      refersTo(association.ResourceArn, logicalId(stateless, stateless.api.deploymentStage.node.defaultChild)),
+    ).toBe(true);
     expect(refersTo(association.WebACLArn, logicalId(stateless, stateless.webAcl.webAcl))).toBe(true);
   });
 
@@ -51,7 +63,11 @@ describe('webhook firewall (prod)', () => {
     expect(tv?.Action).toEqual({ Allow: {} });
     expect(addressesOf(tv)).toEqual(TRADINGVIEW_WEBHOOK_IPS.map((ip) => `${ip}/32`).sort());
     expect(addressesOf(tv)).toEqual(['34.212.75.30/32', '52.32.178.7/32', '52.89.214.238/32', '54.218.53.128/32']);
-    expect(pathOf(tv)).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/live/webhook' });
+    expect(pathOf(tv)).toMatchObject({
+      FieldToMatch: { UriPath: {} },
+      PositionalConstraint: 'STARTS_WITH',
+      SearchString: '/live/webhook',
+    });
   });
 
   it("allows /live/telegram from Telegram's published ranges only", () => {
@@ -78,7 +94,9 @@ describe('webhook firewall (prod)', () => {
       EvaluationWindowSec: config.webhook.accountRateLimit.windowSeconds,
       AggregateKeyType: 'CUSTOM_KEYS',
       CustomKeys: [{ UriPath: { TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
-      ScopeDownStatement: { ByteMatchStatement: { PositionalConstraint: 'STARTS_WITH', SearchString: '/live/webhook' } },
+      ScopeDownStatement: {
+        ByteMatchStatement: { PositionalConstraint: 'STARTS_WITH', SearchString: '/live/webhook' },
+      },
     });
   });
 });

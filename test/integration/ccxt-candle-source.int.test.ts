@@ -17,7 +17,10 @@ test('reads the latest closed 1h candles of a symbol and never the one still for
   const now = Date.now();
   const forming = Math.floor(now / HOUR) * HOUR;
   // 400 closed candles and the forming one; the close walks up one dollar per hour.
-  const rows = Array.from({ length: 401 }, (_, i) => [forming - (400 - i) * HOUR, 60_000 + i, 60_010 + i, 59_990 + i, 60_001 + i, 1.5] as CandleRow);
+  const rows = Array.from(
+    { length: 401 },
+    (_, i) => [forming - (400 - i) * HOUR, 60_000 + i, 60_010 + i, 59_990 + i, 60_001 + i, 1.5] as CandleRow,
+  );
   fake.setCandles('BTCUSDT', '1h', rows);
   const source = CcxtCandleSource.create('binanceusdm', { apiUrl: fake.url, timeoutMs: 5_000 });
 

@@ -40,13 +40,27 @@ const signalFor = (accountId: string, signalId: string, extra: Partial<Signal> =
   ...extra,
 });
 
-async function execute(useCase: ExecuteSignal | ReturnType<typeof createExecutorHandler>, signal: Signal, messageId = signal.signalId) {
+async function execute(
+  useCase: ExecuteSignal | ReturnType<typeof createExecutorHandler>,
+  signal: Signal,
+  messageId = signal.signalId,
+) {
   const handler = useCase instanceof ExecuteSignal ? createExecutorHandler(useCase, silentLogger()) : useCase;
   return handler({ Records: [record(signal, messageId)] }, {} as never);
 }
 
 const record = (signal: Signal, messageId: string) =>
-  ({ messageId, receiptHandle: messageId, body: JSON.stringify(signal), attributes: { MessageGroupId: `${signal.accountId}#${signal.symbol.compact}`, ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'us-east-1' }) as never;
+  ({
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(signal),
+    attributes: { MessageGroupId: `${signal.accountId}#${signal.symbol.compact}`, ApproximateReceiveCount: '1' },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn',
+    awsRegion: 'us-east-1',
+  }) as never;
 
 /** The paper exchange of an account, seen directly (not through the book). */
 function paperOf(accountId: string): PaperExchange {
@@ -62,10 +76,19 @@ const AFTER_LEASE_MS = LEASE_MS + 50;
  * An ExecuteSignal whose exchange can be wrapped to inject failures. `laterMs` starts its clock that
  * far ahead of the wall clock: the Lambda container of a redelivery, without the wait for the lease.
  */
-function executorWith(wrap: (paper: ExchangePort) => ExchangePort, { repos = h.runtime.repos, laterMs = 0 } = {}): ExecuteSignal {
+function executorWith(
+  wrap: (paper: ExchangePort) => ExchangePort,
+  { repos = h.runtime.repos, laterMs = 0 } = {},
+): ExecuteSignal {
   const clock = { now: () => Date.now() + laterMs };
   const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock, lookupBackoffMs: [10, 20] });
-  const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit: repos.audit, clock });
+  const book = new BookKeeper({
+    positions: repos.positions,
+    trades: repos.trades,
+    orders: repos.orders,
+    audit: repos.audit,
+    clock,
+  });
   return new ExecuteSignal({
     accounts: repos.accounts,
     ledger: repos.signals,
@@ -85,7 +108,9 @@ test('a webhook alert becomes a filled market order, an open trade and a book po
   const { accountId, token } = await h.createAccount(10_000);
   h.prices.set('BTC/USDT:USDT', 50_000);
 
-  expect((await h.post({ token, account: accountId, action: 'long', symbol: 'BTCUSDT.P', id: 'e-1' })).statusCode).toBe(202);
+  expect((await h.post({ token, account: accountId, action: 'long', symbol: 'BTCUSDT.P', id: 'e-1' })).statusCode).toBe(
+    202,
+  );
   await h.drain();
 
   const [position] = await h.runtime.repos.positions.list(accountId);
@@ -116,18 +141,45 @@ test('case 12: the function dies after the exchange filled, before recording: th
   const { accountId } = await h.createAccount();
   const signal = signalFor(accountId, 'scrashaftersend00000000000000001');
   let creates = 0;
-  const crashing = executorWith((paper) => ({ ...bind(paper), createOrder: async (req) => { creates++; await paper.createOrder(req); throw new Error('Task timed out after 30.00 seconds'); }, fetchOrderByClientId: async () => { throw new Error('still down'); } }));
+  const crashing = executorWith((paper) => ({
+    ...bind(paper),
+    createOrder: async (req) => {
+      creates++;
+      await paper.createOrder(req);
+      throw new Error('Task timed out after 30.00 seconds');
+    },
+    fetchOrderByClientId: async () => {
+      throw new Error('still down');
+    },
+  }));
 
   const failed = await execute(crashing, signal);
   expect(failed.batchItemFailures).toEqual([{ itemIdentifier: signal.signalId }]);
-  const retry = await execute(executorWith((paper) => { const wrapped = bind(paper); return { ...wrapped, createOrder: async (req) => { creates++; return paper.createOrder(req); } }; }, { laterMs: AFTER_LEASE_MS }), signal);
+  const retry = await execute(
+    executorWith(
+      (paper) => {
+        const wrapped = bind(paper);
+        return {
+          ...wrapped,
+          createOrder: async (req) => {
+            creates++;
+            return paper.createOrder(req);
+          },
+        };
+      },
+      { laterMs: AFTER_LEASE_MS },
+    ),
+    signal,
+  );
 
   expect(retry.batchItemFailures).toEqual([]);
   expect(creates).toBe(1);
   const orders = await h.runtime.repos.orders.listByAccount(accountId);
   expect(orders).toHaveLength(1);
   expect(orders[0]).toMatchObject({ status: 'filled', filled: '0.02' });
-  expect(await h.runtime.repos.positions.list(accountId)).toEqual([expect.objectContaining({ quantity: '0.02', side: 'long' })]);
+  expect(await h.runtime.repos.positions.list(accountId)).toEqual([
+    expect.objectContaining({ quantity: '0.02', side: 'long' }),
+  ]);
   const events = await h.runtime.repos.audit.listByAccount(accountId);
   expect(events.map((e) => e.type)).toContain('order.adopted');
 });
@@ -136,12 +188,32 @@ test('case 13: a crash after recording the intent, before sending: the retry sen
   const { accountId } = await h.createAccount();
   const signal = signalFor(accountId, 'scrashbeforesend0000000000000001');
   const sent: string[] = [];
-  const crashing = executorWith((paper) => ({ ...bind(paper), createOrder: async () => { throw Object.assign(new Error('ECONNRESET'), { name: 'ECONNRESET' }); }, fetchOrderByClientId: async () => { throw new Error('network down'); } }));
+  const crashing = executorWith((paper) => ({
+    ...bind(paper),
+    createOrder: async () => {
+      throw Object.assign(new Error('ECONNRESET'), { name: 'ECONNRESET' });
+    },
+    fetchOrderByClientId: async () => {
+      throw new Error('network down');
+    },
+  }));
 
   expect((await execute(crashing, signal)).batchItemFailures).toHaveLength(1);
   const intent = await h.runtime.repos.orders.get(accountId, clientOrderIdFor(signal.signalId, 'open'));
   expect(intent?.status).toBe('intent');
-  const ok = await execute(executorWith((paper) => ({ ...bind(paper), createOrder: async (req) => { sent.push(req.clientOrderId); return paper.createOrder(req); } }), { laterMs: AFTER_LEASE_MS }), signal);
+  const ok = await execute(
+    executorWith(
+      (paper) => ({
+        ...bind(paper),
+        createOrder: async (req) => {
+          sent.push(req.clientOrderId);
+          return paper.createOrder(req);
+        },
+      }),
+      { laterMs: AFTER_LEASE_MS },
+    ),
+    signal,
+  );
 
   expect(ok.batchItemFailures).toEqual([]);
   expect(sent).toEqual([clientOrderIdFor(signal.signalId, 'open')]);
@@ -155,7 +227,9 @@ test('case 14: a conditional-write conflict on the order intent is treated as al
   // Forget the signal's execution record: only the order's conditional write can stop a second order.
   const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
   const db = dynamoClient({ stage: h.stage, region: 'us-east-1', endpoint: h.executorEnv.DYNAMODB_ENDPOINT });
-  await db.send(new DeleteCommand({ TableName: `tvat-${h.stage}-signals`, Key: { accountId, signalId: signal.signalId } }));
+  await db.send(
+    new DeleteCommand({ TableName: `tvat-${h.stage}-signals`, Key: { accountId, signalId: signal.signalId } }),
+  );
 
   const again = await execute(h.executor, signal);
 
@@ -166,9 +240,19 @@ test('case 14: a conditional-write conflict on the order intent is treated as al
 
 test('case 15: with the database unavailable before sending, the message fails and nothing reaches the exchange', async () => {
   const { accountId } = await h.createAccount();
-  const deadRepos = buildRepositories(dynamoClient({ stage: h.stage, region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }), h.stage);
+  const deadRepos = buildRepositories(
+    dynamoClient({ stage: h.stage, region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }),
+    h.stage,
+  );
   const store = new MemoryLedgerStore();
-  const isolated = new PaperExchange({ accountId, store, prices: h.prices, markets: new StaticMarketCatalog(), settings: DEFAULT_PAPER_SETTINGS, clock: { now: () => Date.now() } });
+  const isolated = new PaperExchange({
+    accountId,
+    store,
+    prices: h.prices,
+    markets: new StaticMarketCatalog(),
+    settings: DEFAULT_PAPER_SETTINGS,
+    clock: { now: () => Date.now() },
+  });
   const useCase = executorWith(() => isolated, { repos: deadRepos });
 
   const result = await execute(useCase, signalFor(accountId, sid('dbdown')));
@@ -187,7 +271,10 @@ test('case 24: opposite signals in flight are serialised by the group; the execu
   const live = await paperOf(accountId).fetchPosition('BTC/USDT:USDT');
   expect(live?.side).toBe('short');
   const trades = await h.runtime.repos.trades.listByAccount(accountId);
-  expect(trades.map((t) => `${t.side}:${t.status}:${t.exitReason ?? ''}`).sort()).toEqual(['long:closed:reverse', 'short:open:']);
+  expect(trades.map((t) => `${t.side}:${t.status}:${t.exitReason ?? ''}`).sort()).toEqual([
+    'long:closed:reverse',
+    'short:open:',
+  ]);
   const [position] = await h.runtime.repos.positions.list(accountId);
   expect(position).toMatchObject({ side: 'short', quantity: live?.quantity });
 });
@@ -197,12 +284,26 @@ test('case 25: a failing message fails the rest of its group but not other group
   const btc1 = signalFor(accountId, sid('g1a'));
   const poison = { ...signalFor(accountId, sid('g1b')), intent: 'enter_long' as const };
   const btc3 = signalFor(accountId, sid('g1c'), { intent: 'close_long' });
-  const eth = signalFor(accountId, sid('g2a'), { symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' } });
+  const eth = signalFor(accountId, sid('g2a'), {
+    symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' },
+  });
   let calls = 0;
-  const failingSecond = executorWith((paper) => ({ ...bind(paper), createOrder: async (req) => { calls++; if (calls === 2) throw new Error('exchange unreachable'); return paper.createOrder(req); }, fetchOrderByClientId: async (s, id) => (calls === 2 ? Promise.reject(new Error('down')) : paper.fetchOrderByClientId(s, id)) }));
+  const failingSecond = executorWith((paper) => ({
+    ...bind(paper),
+    createOrder: async (req) => {
+      calls++;
+      if (calls === 2) throw new Error('exchange unreachable');
+      return paper.createOrder(req);
+    },
+    fetchOrderByClientId: async (s, id) =>
+      calls === 2 ? Promise.reject(new Error('down')) : paper.fetchOrderByClientId(s, id),
+  }));
   const handler = createExecutorHandler(failingSecond, silentLogger());
 
-  const result = await handler({ Records: [record(btc1, 'm1'), record(poison, 'm2'), record(btc3, 'm3'), record(eth, 'm4')] }, {} as never);
+  const result = await handler(
+    { Records: [record(btc1, 'm1'), record(poison, 'm2'), record(btc3, 'm3'), record(eth, 'm4')] },
+    {} as never,
+  );
 
   expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m2', 'm3']);
   expect(await paperOf(accountId).fetchPosition('ETH/USDT:USDT')).toMatchObject({ side: 'long' });
@@ -212,12 +313,24 @@ test('case 25: a KMS/key-vault decrypt failure sends nothing, and rejects the si
   const { accountId } = await h.createAccount();
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const db = dynamoClient({ stage: h.stage, region: 'us-east-1', endpoint: h.executorEnv.DYNAMODB_ENDPOINT });
-  await db.send(new UpdateCommand({ TableName: `tvat-${h.stage}-accounts`, Key: { accountId }, UpdateExpression: 'SET credentials = :c', ExpressionAttributeValues: { ':c': { vault: 'local', blob: Buffer.from('{"v":1,"iv":"AAAA","tag":"AAAA","ct":"AAAA"}').toString('base64') } } }));
+  await db.send(
+    new UpdateCommand({
+      TableName: `tvat-${h.stage}-accounts`,
+      Key: { accountId },
+      UpdateExpression: 'SET credentials = :c',
+      ExpressionAttributeValues: {
+        ':c': { vault: 'local', blob: Buffer.from('{"v":1,"iv":"AAAA","tag":"AAAA","ct":"AAAA"}').toString('base64') },
+      },
+    }),
+  );
 
   const result = await execute(h.executor, signalFor(accountId, sid('kmsfail')));
 
   expect(result.batchItemFailures).toEqual([]);
-  expect(await h.runtime.repos.signals.getSignal(accountId, sid('kmsfail'))).toMatchObject({ status: 'rejected', outcome: expect.stringMatching(/^KEY_VAULT: /) });
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('kmsfail'))).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringMatching(/^KEY_VAULT: /),
+  });
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
   expect(await paperOf(accountId).fetchPositions()).toEqual([]);
 });
@@ -239,7 +352,10 @@ describe('retry or reject is decided by the error class', () => {
     const { accountId } = await h.createAccount();
     const signal = signalFor(accountId, sid('terminaladapter'));
     const reads = { count: 0 };
-    const useCase = failingOnce(new AdapterError('paper fetch position failed: the account may not trade this market', 'EXCHANGE_REFUSED', false), reads);
+    const useCase = failingOnce(
+      new AdapterError('paper fetch position failed: the account may not trade this market', 'EXCHANGE_REFUSED', false),
+      reads,
+    );
 
     const first = await execute(useCase, signal);
     const again = await execute(useCase, signal); // a redelivery (had SQS sent it again) does nothing
@@ -247,9 +363,17 @@ describe('retry or reject is decided by the error class', () => {
     expect(first.batchItemFailures).toEqual([]);
     expect(again.batchItemFailures).toEqual([]);
     expect(reads.count).toBe(1);
-    expect(await h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'rejected', outcome: 'EXCHANGE_REFUSED: paper fetch position failed: the account may not trade this market' });
+    expect(await h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({
+      status: 'rejected',
+      outcome: 'EXCHANGE_REFUSED: paper fetch position failed: the account may not trade this market',
+    });
     const rejected = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected');
-    expect(rejected).toEqual([expect.objectContaining({ signalId: signal.signalId, data: expect.objectContaining({ code: 'EXCHANGE_REFUSED', cause: 'AdapterError' }) })]);
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        signalId: signal.signalId,
+        data: expect.objectContaining({ code: 'EXCHANGE_REFUSED', cause: 'AdapterError' }),
+      }),
+    ]);
     expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
     expect(await paperOf(accountId).fetchPositions()).toEqual([]);
   });
@@ -258,7 +382,10 @@ describe('retry or reject is decided by the error class', () => {
     const { accountId } = await h.createAccount();
     const signal = signalFor(accountId, sid('retryableadapter'));
     const reads = { count: 0 };
-    const useCase = failingOnce(new AdapterError('paper fetch position failed: 503 Service Unavailable', 'EXCHANGE_UNAVAILABLE', true), reads);
+    const useCase = failingOnce(
+      new AdapterError('paper fetch position failed: 503 Service Unavailable', 'EXCHANGE_UNAVAILABLE', true),
+      reads,
+    );
 
     const first = await execute(useCase, signal);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: signal.signalId }]);
@@ -277,7 +404,12 @@ test('case 25: a paused account refuses entries but lets closes through', async 
   await execute(h.executor, signalFor(accountId, sid('pause-open')));
   await h.runtime.repos.accounts.setStatus(accountId, 'paused', Date.now());
 
-  await execute(h.executor, signalFor(accountId, sid('pause-eth'), { symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' } }));
+  await execute(
+    h.executor,
+    signalFor(accountId, sid('pause-eth'), {
+      symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' },
+    }),
+  );
   await execute(h.executor, signalFor(accountId, sid('pause-close'), { intent: 'close_long' }));
 
   expect(await paperOf(accountId).fetchPositions()).toEqual([]);
@@ -289,17 +421,28 @@ test('case 25: a paused account refuses entries but lets closes through', async 
 
 test('case 9: an unknown symbol is rejected terminally (no retry) and nothing is sent', async () => {
   const { accountId } = await h.createAccount();
-  const result = await execute(h.executor, signalFor(accountId, sid('nosymbol'), { symbol: { unified: 'NOPE/USDT:USDT', base: 'NOPE', quote: 'USDT', settle: 'USDT', compact: 'NOPEUSDT' } }));
+  const result = await execute(
+    h.executor,
+    signalFor(accountId, sid('nosymbol'), {
+      symbol: { unified: 'NOPE/USDT:USDT', base: 'NOPE', quote: 'USDT', settle: 'USDT', compact: 'NOPEUSDT' },
+    }),
+  );
 
   expect(result.batchItemFailures).toEqual([]);
-  expect(await h.runtime.repos.signals.getSignal(accountId, sid('nosymbol'))).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('UNKNOWN_SYMBOL') });
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('nosymbol'))).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringContaining('UNKNOWN_SYMBOL'),
+  });
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
 });
 
 test('stop-loss and take-profit rest on the paper exchange; a price through the stop closes the trade with its P&L and cancels the take-profit', async () => {
   const { accountId } = await h.createAccount(10_000);
   h.prices.set('BTC/USDT:USDT', 50_000);
-  await execute(h.executor, signalFor(accountId, sid('protect'), { sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+  await execute(
+    h.executor,
+    signalFor(accountId, sid('protect'), { sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }),
+  );
   const [position] = await h.runtime.repos.positions.list(accountId);
   // entry 50,010 → SL 49,009.8, TP 52,010.4 (tick 0.1)
   expect(position?.stopLoss?.triggerPrice).toBe('49009.8');
@@ -334,7 +477,14 @@ test('the whole path through the real queue: a message sent to SQS is executed o
   const { accountId } = await h.createAccount();
   const signal = signalFor(accountId, sid('queue-twice'));
   for (let i = 0; i < 2; i++) {
-    await h.sqs.send(new SendMessageCommand({ QueueUrl: h.queueUrl, MessageBody: JSON.stringify(signal), MessageGroupId: `${accountId}#BTCUSDT`, MessageDeduplicationId: `dup-${i}` }));
+    await h.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: h.queueUrl,
+        MessageBody: JSON.stringify(signal),
+        MessageGroupId: `${accountId}#BTCUSDT`,
+        MessageDeduplicationId: `dup-${i}`,
+      }),
+    );
   }
   await h.drain();
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toHaveLength(1);
@@ -351,7 +501,8 @@ function bind(paper: ExchangePort): ExchangePort {
   const out: Record<string, unknown> = { exchangeId: paper.exchangeId };
   for (const key of Object.getOwnPropertyNames(proto)) {
     const value = (paper as unknown as Record<string, unknown>)[key];
-    if (key !== 'constructor' && typeof value === 'function') out[key] = (value as (...a: unknown[]) => unknown).bind(paper);
+    if (key !== 'constructor' && typeof value === 'function')
+      out[key] = (value as (...a: unknown[]) => unknown).bind(paper);
   }
   return out as unknown as ExchangePort;
 }
@@ -369,12 +520,21 @@ test('a protective order the exchange refuses for good closes the position at ma
     },
   }));
 
-  const result = await execute(refusing, signalFor(accountId, sid('protect-refused'), { sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+  const result = await execute(
+    refusing,
+    signalFor(accountId, sid('protect-refused'), {
+      sl: { kind: 'percent', value: 2 },
+      tp: { kind: 'percent', value: 4 },
+    }),
+  );
 
   expect(result.batchItemFailures).toEqual([]);
   expect(await paperOf(accountId).fetchPositions()).toEqual([]);
   expect(await paperOf(accountId).fetchOpenOrders()).toEqual([]);
-  expect(await h.runtime.repos.signals.getSignal(accountId, sid('protect-refused'))).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('PROTECTION_FAILED') });
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('protect-refused'))).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringContaining('PROTECTION_FAILED'),
+  });
   const legs = (await h.runtime.repos.orders.listByAccount(accountId)).map((o) => `${o.leg}:${o.status}`).sort();
   expect(legs).toEqual(['flatten:filled', 'open:filled', 'sl:rejected']);
 });
@@ -385,5 +545,8 @@ test('an absolute stop or target on the wrong side of the price rejects the entr
   await execute(h.executor, signalFor(accountId, sid('bad-tp'), { tp: { kind: 'price', value: 40_000 } }));
 
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toEqual([]);
-  expect(await h.runtime.repos.signals.getSignal(accountId, sid('bad-tp'))).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('INVALID_STOP') });
+  expect(await h.runtime.repos.signals.getSignal(accountId, sid('bad-tp'))).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringContaining('INVALID_STOP'),
+  });
 });

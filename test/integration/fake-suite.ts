@@ -40,7 +40,12 @@ export async function startFakeSuite<F extends FakeServer>(options: {
   const { fake, exchange, keys } = options;
   const h = await createHarness({
     leaseMs: LEASE_MS,
-    executorEnv: { EXCHANGE_API_URL: fake.url, EXCHANGE_TIMEOUT_MS: '800', MAX_RETRY_AFTER_MS: '1500', ...options.executorEnv },
+    executorEnv: {
+      EXCHANGE_API_URL: fake.url,
+      EXCHANGE_TIMEOUT_MS: '800',
+      MAX_RETRY_AFTER_MS: '1500',
+      ...options.executorEnv,
+    },
   });
   let next = 0;
   return {
@@ -49,8 +54,17 @@ export async function startFakeSuite<F extends FakeServer>(options: {
     async newAccount(settings) {
       const key = keys[next++];
       if (!key) throw new Error(`out of fake ${exchange} keys: seed more in ${exchange}/helpers.ts`);
-      const create = new CreateAccount({ accounts: h.runtime.repos.accounts, vault: h.vault, audit: h.runtime.repos.audit, clock: h.runtime.clock });
-      const credentials = { apiKey: key.apiKey, secret: key.secret, ...(key.passphrase ? { password: key.passphrase } : {}) };
+      const create = new CreateAccount({
+        accounts: h.runtime.repos.accounts,
+        vault: h.vault,
+        audit: h.runtime.repos.audit,
+        clock: h.runtime.clock,
+      });
+      const credentials = {
+        apiKey: key.apiKey,
+        secret: key.secret,
+        ...(key.passphrase ? { password: key.passphrase } : {}),
+      };
       const merged = options.defaults || settings ? { settings: { ...options.defaults, ...settings } } : {};
       const out = await create.execute({ name: `it-${exchange}`, exchange, credentials, ...merged });
       return { accountId: out.account.accountId, apiKey: key.apiKey, token: out.token };
@@ -78,10 +92,17 @@ export function keyOf<K extends FakeKey>(keys: readonly K[], apiKey: string): K 
  * executor's clock moves past the lease instead of the test waiting for it. `sleep`: the adapters'
  * Retry-After waits (live/helpers recordWaits). Returns how many deliveries it took.
  */
-export async function deliverLikeSqs(h: Harness, signal: Signal, options: { attempts?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<number> {
+export async function deliverLikeSqs(
+  h: Harness,
+  signal: Signal,
+  options: { attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<number> {
   const attempts = options.attempts ?? 3;
   let laterMs = 0;
-  const target = liveExecutor(h, { clock: { now: () => h.runtime.clock.now() + laterMs }, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const target = liveExecutor(h, {
+    clock: { now: () => h.runtime.clock.now() + laterMs },
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
   for (let n = 1; n <= attempts; n++) {
     const result = await deliver(target, signal, `${signal.signalId}-${n}`);
     if (result.batchItemFailures.length === 0) return n;

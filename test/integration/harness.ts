@@ -16,8 +16,19 @@ import { LocalKeyVault } from '../../shared/adapters/keyvault/local-key-vault';
 import type { AccountSettings, ExchangeId } from '../../shared/core/domain/account';
 import type { Clock } from '../../shared/core/ports/runtime';
 import { CreateAccount } from '../../shared/core/control/accounts';
-import { executorEnvSchema, loadEnv, webhookEnvSchema, type ExecutorEnv, type WebhookEnv } from '../../shared/platform/config';
-import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime, type TradingRuntime } from '../../shared/runtime/executor';
+import {
+  executorEnvSchema,
+  loadEnv,
+  webhookEnvSchema,
+  type ExecutorEnv,
+  type WebhookEnv,
+} from '../../shared/platform/config';
+import {
+  buildExecuteSignal,
+  buildSettlePaperTriggers,
+  buildTradingRuntime,
+  type TradingRuntime,
+} from '../../shared/runtime/executor';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { Logger } from '@aws-lambda-powertools/logger';
 
@@ -55,10 +66,16 @@ export interface Harness {
   webhook: ReturnType<typeof createWebhookHandler>;
   executor: ReturnType<typeof createExecutorHandler>;
   settle: ReturnType<typeof buildSettlePaperTriggers>;
-  createAccount(balance?: number, settings?: Parameters<CreateAccount['execute']>[0]['settings']): Promise<{ accountId: string; token: string }>;
+  createAccount(
+    balance?: number,
+    settings?: Parameters<CreateAccount['execute']>[0]['settings'],
+  ): Promise<{ accountId: string; token: string }>;
   /** A live-exchange account through CreateAccount: its keys are encrypted by the local key vault. */
   createLiveAccount(input: LiveAccountInput): Promise<{ accountId: string; token: string }>;
-  post(body: unknown, options?: { path?: string; ip?: string; base64?: boolean }): Promise<{ statusCode: number; body: Record<string, unknown> }>;
+  post(
+    body: unknown,
+    options?: { path?: string; ip?: string; base64?: boolean },
+  ): Promise<{ statusCode: number; body: Record<string, unknown> }>;
   receiveAll(): Promise<Message[]>;
   /** receives and runs messages through the executor until the queue is empty */
   drain(): Promise<void>;
@@ -87,13 +104,27 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const dynamo = new DynamoDBClient({ region, endpoint: ep.dynamo });
   const sqs = new SQSClient({ region, endpoint: ep.sqs });
   await provisionTables(dynamo, stage);
-  const { queueUrl, dlqUrl } = await provisionQueues(sqs, stage, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1, maxReceiveCount: 3 });
+  const { queueUrl, dlqUrl } = await provisionQueues(sqs, stage, {
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 1,
+    maxReceiveCount: 3,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'tvat-it-'));
   const keyFile = join(dir, 'local-kms.key');
   const common = { STAGE: stage, AWS_REGION: region, DYNAMODB_ENDPOINT: ep.dynamo, SQS_ENDPOINT: ep.sqs };
   const webhookEnv = loadEnv(webhookEnvSchema, { ...common, SIGNAL_QUEUE_URL: queueUrl, ...options.webhookEnv });
-  const executorEnv = loadEnv(executorEnvSchema, { ...common, KEY_VAULT: 'local', LOCAL_KEY_FILE: keyFile, PAPER_PRICE_SOURCE: 'replay', RISK_CANDLE_SOURCE: 'none', SIGNAL_LEASE_MS: String(options.leaseMs ?? 500), ...options.executorEnv });
-  const prices = new FixedPriceSource({ 'BTC/USDT:USDT': 50_000, 'ETH/USDT:USDT': 2_500, 'XRP/USDT:USDT': 0.5 }, options.clock);
+  const executorEnv = loadEnv(executorEnvSchema, {
+    ...common,
+    KEY_VAULT: 'local',
+    LOCAL_KEY_FILE: keyFile,
+    PAPER_PRICE_SOURCE: 'replay',
+    RISK_CANDLE_SOURCE: 'none',
+    SIGNAL_LEASE_MS: String(options.leaseMs ?? 500),
+    ...options.executorEnv,
+  });
+  const prices = new FixedPriceSource(
+    { 'BTC/USDT:USDT': 50_000, 'ETH/USDT:USDT': 2_500, 'XRP/USDT:USDT': 0.5 },
+    options.clock,
+  );
   const runtime = buildTradingRuntime(executorEnv, options.clock, prices);
   const vault = LocalKeyVault.open(keyFile);
   const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), silentLogger());
@@ -116,11 +147,21 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     executor,
     settle,
     async createAccount(balance = 10_000, settings) {
-      const out = await new CreateAccount({ accounts: runtime.repos.accounts, vault, audit: runtime.repos.audit, clock }).execute({ name: 'it', exchange: 'paper', balance, ...(settings ? { settings } : {}) });
+      const out = await new CreateAccount({
+        accounts: runtime.repos.accounts,
+        vault,
+        audit: runtime.repos.audit,
+        clock,
+      }).execute({ name: 'it', exchange: 'paper', balance, ...(settings ? { settings } : {}) });
       return { accountId: out.account.accountId, token: out.token };
     },
     async createLiveAccount({ exchange, apiKey, secret, settings }) {
-      const out = await new CreateAccount({ accounts: runtime.repos.accounts, vault, audit: runtime.repos.audit, clock }).execute({ name: 'it-live', exchange, credentials: { apiKey, secret }, ...(settings ? { settings } : {}) });
+      const out = await new CreateAccount({
+        accounts: runtime.repos.accounts,
+        vault,
+        audit: runtime.repos.audit,
+        clock,
+      }).execute({ name: 'it-live', exchange, credentials: { apiKey, secret }, ...(settings ? { settings } : {}) });
       return { accountId: out.account.accountId, token: out.token };
     },
     async post(body, opts = {}) {
@@ -131,8 +172,28 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
         rawPath: account ? `/webhook/${account}` : '/webhook',
         rawQueryString: '',
-        headers: { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', 'x-forwarded-for': '1.2.3.4' },
-        requestContext: { http: { method: 'POST', path: '/webhook', protocol: 'HTTP/1.1', sourceIp: opts.ip ?? '52.89.214.238', userAgent: 'Go-http-client/1.1' }, requestId: randomBytes(4).toString('hex'), routeKey: 'POST /webhook', stage: '$default', accountId: 'x', apiId: 'x', domainName: 'x', domainPrefix: 'x', time: '', timeEpoch: 0 },
+        headers: {
+          'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+          'x-forwarded-for': '1.2.3.4',
+        },
+        requestContext: {
+          http: {
+            method: 'POST',
+            path: '/webhook',
+            protocol: 'HTTP/1.1',
+            sourceIp: opts.ip ?? '52.89.214.238',
+            userAgent: 'Go-http-client/1.1',
+          },
+          requestId: randomBytes(4).toString('hex'),
+          routeKey: 'POST /webhook',
+          stage: '$default',
+          accountId: 'x',
+          apiId: 'x',
+          domainName: 'x',
+          domainPrefix: 'x',
+          time: '',
+          timeEpoch: 0,
+        },
         ...(account ? { pathParameters: { account } } : {}),
         body: opts.base64 ? Buffer.from(text).toString('base64') : text,
         isBase64Encoded: !!opts.base64,
@@ -143,10 +204,22 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     async receiveAll() {
       const all: Message[] = [];
       for (let i = 0; i < 20; i++) {
-        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            MessageSystemAttributeNames: ['All'],
+          }),
+        );
         if (!out.Messages?.length) break;
         all.push(...out.Messages);
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: out.Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle as string })) }));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: out.Messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle as string })),
+          }),
+        );
       }
       return all;
     },
@@ -157,7 +230,22 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       for (let round = 0; round < 50 && empty < 2; round++) empty = (await poller.pollOnce(0, 0)) ? 0 : empty + 1;
     },
     sqsEvent(messages) {
-      return { Records: messages.map((m) => ({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body, attributes: { MessageGroupId: m.Attributes?.MessageGroupId, ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: region }) as unknown as SQSRecord) };
+      return {
+        Records: messages.map(
+          (m) =>
+            ({
+              messageId: m.MessageId,
+              receiptHandle: m.ReceiptHandle,
+              body: m.Body,
+              attributes: { MessageGroupId: m.Attributes?.MessageGroupId, ApproximateReceiveCount: '1' },
+              messageAttributes: {},
+              md5OfBody: '',
+              eventSource: 'aws:sqs',
+              eventSourceARN: 'arn',
+              awsRegion: region,
+            }) as unknown as SQSRecord,
+        ),
+      };
     },
   };
   return harness;

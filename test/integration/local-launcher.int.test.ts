@@ -21,11 +21,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 async function boot(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['bin/local/launcher.mjs'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/local/launcher.mjs'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,9 +56,28 @@ const stop = (child: ChildProcess): Promise<number | null> => {
 
 test('the launcher runs the bundle (stand-ins in their thread); a restart reuses it and the data survives', async () => {
   const first = await boot();
-  const { stdout } = await promisify(execFile)(process.execPath, ['bin/cli-launcher.mjs', 'account', 'add', '--exchange', 'paper', '--name', 'launcher', '--balance', '10000', '--json'], { cwd: root, env });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      'bin/cli-launcher.mjs',
+      'account',
+      'add',
+      '--exchange',
+      'paper',
+      '--name',
+      'launcher',
+      '--balance',
+      '10000',
+      '--json',
+    ],
+    { cwd: root, env },
+  );
   const account = JSON.parse(stdout) as { id: string; token: string };
-  const alert = (id: string) => fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token: account.token, account: account.id, action: 'long', symbol: 'BTCUSDT.P', id }) });
+  const alert = (id: string) =>
+    fetch(`${base}/webhook`, {
+      method: 'POST',
+      body: JSON.stringify({ token: account.token, account: account.id, action: 'long', symbol: 'BTCUSDT.P', id }),
+    });
   expect((await alert('launcher-1')).status).toBe(202);
   // The same alert again is a duplicate (200) once the executor has taken it; until then it is sent
   // again under the same signal id (202). Wait for the executor, so both records are on disk.

@@ -24,16 +24,23 @@ beforeAll(async () => {
 
 /** A restarted stand-in: a new, empty queue with no dedup memory. */
 async function freshQueue(name: string): Promise<string> {
-  const out = await h.sqs.send(new CreateQueueCommand({ QueueName: `${h.stage}-${name}.fifo`, Attributes: { FifoQueue: 'true' } }));
+  const out = await h.sqs.send(
+    new CreateQueueCommand({ QueueName: `${h.stage}-${name}.fifo`, Attributes: { FifoQueue: 'true' } }),
+  );
   return out.QueueUrl as string;
 }
 
 /** The stack's executor on the restarted queue, until it is empty. */
 async function runQueue(queueUrl: string, seen: string[] = []): Promise<void> {
-  const poller = new SqsPoller({ sqs: h.sqs, queueUrl, waitTimeSeconds: 0, handler: (event, context) => {
-    seen.push(...event.Records.map((r) => (JSON.parse(r.body) as { signalId: string }).signalId));
-    return h.executor(event, context);
-  } });
+  const poller = new SqsPoller({
+    sqs: h.sqs,
+    queueUrl,
+    waitTimeSeconds: 0,
+    handler: (event, context) => {
+      seen.push(...event.Records.map((r) => (JSON.parse(r.body) as { signalId: string }).signalId));
+      return h.executor(event, context);
+    },
+  });
   while ((await poller.pollOnce(0, 0)) > 0);
 }
 
@@ -79,9 +86,15 @@ test('a restart with a backlog older than 5 minutes: the entries are rejected SI
   expect(report.requeued).toEqual(ids);
   expect(seen).toEqual(ids);
   const ledger = h.runtime.repos.signals;
-  expect(await ledger.getSignal(accountId, ids[0] as string)).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('SIGNAL_EXPIRED') });
+  expect(await ledger.getSignal(accountId, ids[0] as string)).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringContaining('SIGNAL_EXPIRED'),
+  });
   expect(await ledger.getSignal(accountId, ids[1] as string)).toMatchObject({ status: 'executed' });
-  expect(await ledger.getSignal(accountId, ids[2] as string)).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('SIGNAL_EXPIRED') });
+  expect(await ledger.getSignal(accountId, ids[2] as string)).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringContaining('SIGNAL_EXPIRED'),
+  });
   const rejected = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected');
   expect(rejected.map((e) => e.signalId).sort()).toEqual([ids[0], ids[2]].sort());
   for (const event of rejected) {
@@ -98,15 +111,34 @@ test('a queued record that kept no copy of its message is rejected with its reas
   // a record written before the dedup record kept the message
   const db = h.runtime.repos.documentClient;
   const table = tableName(h.stage, 'signals');
-  const dedup = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'accountId = :a AND begins_with(signalId, :d)', ExpressionAttributeValues: { ':a': accountId, ':d': 'd#' } }));
+  const dedup = await db.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'accountId = :a AND begins_with(signalId, :d)',
+      ExpressionAttributeValues: { ':a': accountId, ':d': 'd#' },
+    }),
+  );
   expect(dedup.Items).toHaveLength(1);
-  await db.send(new UpdateCommand({ TableName: table, Key: { accountId, signalId: dedup.Items?.[0]?.signalId }, UpdateExpression: 'SET #s = :q REMOVE body', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':q': 'queued' } }));
+  await db.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { accountId, signalId: dedup.Items?.[0]?.signalId },
+      UpdateExpression: 'SET #s = :q REMOVE body',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':q': 'queued' },
+    }),
+  );
 
   const report = await requeueUnfinished(h.runtime.repos, h.sqs, h.stage, await freshQueue('restart4'), clock.now());
 
   expect(report).toEqual({ requeued: [], rejected: [lost.body.signalId] });
-  expect(await h.runtime.repos.signals.getSignal(accountId, lost.body.signalId as string)).toMatchObject({ status: 'rejected', outcome: expect.stringContaining('LOST_IN_QUEUE') });
-  expect((await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected')).toEqual([expect.objectContaining({ signalId: lost.body.signalId, data: expect.objectContaining({ code: 'LOST_IN_QUEUE' }) })]);
+  expect(await h.runtime.repos.signals.getSignal(accountId, lost.body.signalId as string)).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringContaining('LOST_IN_QUEUE'),
+  });
+  expect((await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected')).toEqual([
+    expect.objectContaining({ signalId: lost.body.signalId, data: expect.objectContaining({ code: 'LOST_IN_QUEUE' }) }),
+  ]);
 });
 
 test('a signal whose message is still queued when the restart sends it again executes once: the second copy finds the signal done', async () => {
@@ -124,16 +156,23 @@ test('a signal whose message is still queued when the restart sends it again exe
 
   expect(report.requeued).toEqual([accepted.body.signalId]);
   expect(seen).toEqual([accepted.body.signalId]);
-  expect(await h.runtime.repos.signals.getSignal(accountId, accepted.body.signalId as string)).toMatchObject({ status: 'executed' });
+  expect(await h.runtime.repos.signals.getSignal(accountId, accepted.body.signalId as string)).toMatchObject({
+    status: 'executed',
+  });
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toHaveLength(1);
   expect((await h.runtime.repos.positions.list(accountId)).map((p) => p.symbol)).toEqual(['ETH/USDT:USDT']);
-  expect((await requeueUnfinished(h.runtime.repos, h.sqs, h.stage, await freshQueue('restart6'), clock.now())).requeued).toEqual([]);
+  expect(
+    (await requeueUnfinished(h.runtime.repos, h.sqs, h.stage, await freshQueue('restart6'), clock.now())).requeued,
+  ).toEqual([]);
 });
 
 test('a signal whose SendMessage failed (answered 503) is put back from its claim at restart and executes once', async () => {
   const { accountId, token } = await h.createAccount();
   const missingQueue = h.webhookEnv.SIGNAL_QUEUE_URL.replace(/[^/]+$/, `${h.stage}-no-such-queue.fifo`);
-  const failing = createWebhookHandler(buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: missingQueue }, clock), silentLogger());
+  const failing = createWebhookHandler(
+    buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: missingQueue }, clock),
+    silentLogger(),
+  );
   const body = JSON.stringify({ token, account: accountId, action: 'long', symbol: 'BTCUSDT', id: 'rq-8' });
 
   const refused = await failing({ body, requestContext: { http: { sourceIp: '127.0.0.1' } } } as never, {} as never);

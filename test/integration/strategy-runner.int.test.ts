@@ -31,10 +31,23 @@ beforeAll(async () => {
 
 function runnerEnv() {
   const ep = endpoints();
-  return loadEnv(strategyRunnerEnvSchema, { STAGE: h.stage, AWS_REGION: region, DYNAMODB_ENDPOINT: ep.dynamo, SQS_ENDPOINT: ep.sqs, SIGNAL_QUEUE_URL: h.queueUrl });
+  return loadEnv(strategyRunnerEnvSchema, {
+    STAGE: h.stage,
+    AWS_REGION: region,
+    DYNAMODB_ENDPOINT: ep.dynamo,
+    SQS_ENDPOINT: ep.sqs,
+    SIGNAL_QUEUE_URL: h.queueUrl,
+  });
 }
 
-const candles = new ReplayCandleSource(new ReplayPriceSource({ dir: join(__dirname, '../../data/candles'), msPerCandle: MS_PER_CANDLE, epochStart: EPOCH, markets: paperMarkets }));
+const candles = new ReplayCandleSource(
+  new ReplayPriceSource({
+    dir: join(__dirname, '../../data/candles'),
+    msPerCandle: MS_PER_CANDLE,
+    epochStart: EPOCH,
+    markets: paperMarkets,
+  }),
+);
 
 /** The first candle close on the replay clock at which sma-cross (defaults) enters from flat. */
 async function firstEntryClose(): Promise<{ now: number; action: string }> {
@@ -43,7 +56,12 @@ async function firstEntryClose(): Promise<{ now: number; action: string }> {
   const limit = candlesNeeded(definition.warmup(params));
   for (let slot = limit; slot < limit + 300; slot++) {
     const now = EPOCH + slot * MS_PER_CANDLE;
-    const signal = signalOnLastCandle(definition, params, await candles.closedCandles(SYMBOL, '1h', limit, now), 'flat');
+    const signal = signalOnLastCandle(
+      definition,
+      params,
+      await candles.closedCandles(SYMBOL, '1h', limit, now),
+      'flat',
+    );
     if (signal?.action === 'long' || signal?.action === 'short') return { now, action: signal.action };
   }
   throw new Error('no sma-cross entry within 300 replayed candles');
@@ -54,7 +72,14 @@ test('a subscription on a paper account produces a queued strategy signal that t
   const { now, action } = await firstEntryClose();
   replayNow = now + 50;
   const clock = { now: () => replayNow };
-  const subscription = await new StrategySubscriptions({ accounts: h.runtime.repos.accounts, clock }).enable({ accountId, strategy: 'sma-cross', symbol: 'XRPUSDT', timeframe: '1h', size: '10%', leverage: 2 });
+  const subscription = await new StrategySubscriptions({ accounts: h.runtime.repos.accounts, clock }).enable({
+    accountId,
+    strategy: 'sma-cross',
+    symbol: 'XRPUSDT',
+    timeframe: '1h',
+    size: '10%',
+    leverage: 2,
+  });
   expect((await h.runtime.repos.accounts.get(accountId))?.settings.strategies).toEqual([subscription]);
 
   const runner = buildRunStrategies(runnerEnv(), clock, candles);
@@ -70,7 +95,9 @@ test('a subscription on a paper account produces a queued strategy signal that t
   // both audited, the second saying it was sent again (the two share a timestamp: no order)
   const accepted = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.accepted');
   expect(accepted.map((e) => e.signalId)).toEqual([signalId, signalId]);
-  expect(accepted.map((e) => e.message.startsWith('sent again, same signal: ') && e.data?.resent === true).sort()).toEqual([false, true]);
+  expect(
+    accepted.map((e) => e.message.startsWith('sent again, same signal: ') && e.data?.resent === true).sort(),
+  ).toEqual([false, true]);
   await h.drain();
 
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toHaveLength(1);
@@ -80,9 +107,20 @@ test('a subscription on a paper account produces a queued strategy signal that t
   const trades = await h.runtime.repos.trades.listByAccount(accountId);
   expect(trades).toHaveLength(1);
   expect(trades[0]).toMatchObject({ strategy: 'sma-cross', side: action, status: 'open', openSignalId: signalId });
-  expect(await h.runtime.repos.signals.getSignal(accountId, signalId)).toMatchObject({ status: 'executed', strategy: 'sma-cross', intent: action === 'long' ? 'enter_long' : 'enter_short' });
+  expect(await h.runtime.repos.signals.getSignal(accountId, signalId)).toMatchObject({
+    status: 'executed',
+    strategy: 'sma-cross',
+    intent: action === 'long' ? 'enter_long' : 'enter_short',
+  });
   const events = await h.runtime.repos.audit.listByAccount(accountId);
-  expect(events.filter((e) => e.type === 'signal.accepted')).toEqual(Array(2).fill(expect.objectContaining({ signalId, data: expect.objectContaining({ source: 'strategy', subscriptionId: 'sma-cross.XRPUSDT.1h' }) })));
+  expect(events.filter((e) => e.type === 'signal.accepted')).toEqual(
+    Array(2).fill(
+      expect.objectContaining({
+        signalId,
+        data: expect.objectContaining({ source: 'strategy', subscriptionId: 'sma-cross.XRPUSDT.1h' }),
+      }),
+    ),
+  );
 
   // After the fill the book holds the position: the same close now holds instead of entering again.
   const afterFill = await runner.run('1h', now);
@@ -99,5 +137,7 @@ test('a disabled subscription is not run, and the repository refuses an unknown 
   const report = await buildRunStrategies(runnerEnv(), { now: () => now }, candles).run('1h', now);
 
   expect(report.results.filter((r) => r.accountId === accountId)).toEqual([]);
-  await expect(h.runtime.repos.accounts.setStrategies('acc-missing', [], now)).rejects.toThrow('account acc-missing does not exist');
+  await expect(h.runtime.repos.accounts.setStrategies('acc-missing', [], now)).rejects.toThrow(
+    'account acc-missing does not exist',
+  );
 });

@@ -19,17 +19,37 @@ beforeEach(async () => {
   await h.receiveAll(); // each test starts from an empty queue
 });
 
-const alert = (extra: Record<string, unknown> = {}) => ({ token: account.token, account: account.accountId, action: 'long', symbol: 'BTCUSDT.P', ...extra });
+const alert = (extra: Record<string, unknown> = {}) => ({
+  token: account.token,
+  account: account.accountId,
+  action: 'long',
+  symbol: 'BTCUSDT.P',
+  ...extra,
+});
 
 test('a valid alert is queued in its account#symbol group with the dedup id and answers 202 with the signal id', async () => {
-  const res = await h.post(alert({ id: 'w-1', size: '5%', leverage: 3, sl: '2%', tp: 65000, strategy: 'bb', price: '50123.5' }));
+  const res = await h.post(
+    alert({ id: 'w-1', size: '5%', leverage: 3, sl: '2%', tp: 65000, strategy: 'bb', price: '50123.5' }),
+  );
 
   expect(res.statusCode).toBe(202);
   const [message, ...rest] = await h.receiveAll();
   expect(rest).toHaveLength(0);
   expect(message?.Attributes?.MessageGroupId).toBe(`${account.accountId}#BTCUSDT`);
   const signal = JSON.parse(message?.Body ?? '{}');
-  expect(signal).toMatchObject({ v: 1, signalId: res.body.signalId, accountId: account.accountId, intent: 'enter_long', size: { kind: 'percent', value: 5 }, leverage: 3, sl: { kind: 'percent', value: 2 }, tp: { kind: 'price', value: 65000 }, strategy: 'bb', alertId: 'w-1', signalPrice: 50123.5 });
+  expect(signal).toMatchObject({
+    v: 1,
+    signalId: res.body.signalId,
+    accountId: account.accountId,
+    intent: 'enter_long',
+    size: { kind: 'percent', value: 5 },
+    leverage: 3,
+    sl: { kind: 'percent', value: 2 },
+    tp: { kind: 'price', value: 65000 },
+    strategy: 'bb',
+    alertId: 'w-1',
+    signalPrice: 50123.5,
+  });
   expect(signal.symbol.unified).toBe('BTC/USDT:USDT');
   expect(message?.Attributes?.MessageDeduplicationId).toMatch(/^id-[0-9a-f]{40}$/);
   expect(message?.Body).not.toContain(account.token);
@@ -49,7 +69,9 @@ test('case 2: a body over 8 KB answers 413 before parsing (even when it is not J
 });
 
 test('case 3: wrong, missing or unknown-account tokens answer 401 with no detail', async () => {
-  const wrong = await h.post(alert({ token: account.token.slice(0, -1) + (account.token.endsWith('a') ? 'b' : 'a'), id: 'w-3a' }));
+  const wrong = await h.post(
+    alert({ token: account.token.slice(0, -1) + (account.token.endsWith('a') ? 'b' : 'a'), id: 'w-3a' }),
+  );
   const missing = await h.post({ account: account.accountId, action: 'long', symbol: 'BTCUSDT', id: 'w-3b' });
   const unknown = await h.post(alert({ account: 'acc-000000000000', id: 'w-3c' }));
 
@@ -83,12 +105,22 @@ test('case 6: a replay after the SQS dedup window is stopped by the DynamoDB rec
   const first = await h.post(alert({ id: 'w-6', action: 'close_long' }));
   expect(first.statusCode).toBe(202);
   await h.drain();
-  expect(await h.runtime.repos.signals.getSignal(account.accountId, first.body.signalId as string)).toMatchObject({ status: expect.stringMatching(/^(executed|rejected)$/) });
+  expect(await h.runtime.repos.signals.getSignal(account.accountId, first.body.signalId as string)).toMatchObject({
+    status: expect.stringMatching(/^(executed|rejected)$/),
+  });
   // A fresh queue has no memory of the first message, exactly like SQS after its 5 minutes.
-  const fresh = await h.sqs.send(new CreateQueueCommand({ QueueName: `${h.stage}-replay.fifo`, Attributes: { FifoQueue: 'true' } }));
-  const replayWebhook = createWebhookHandler(buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: fresh.QueueUrl as string }), silentLogger());
+  const fresh = await h.sqs.send(
+    new CreateQueueCommand({ QueueName: `${h.stage}-replay.fifo`, Attributes: { FifoQueue: 'true' } }),
+  );
+  const replayWebhook = createWebhookHandler(
+    buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: fresh.QueueUrl as string }),
+    silentLogger(),
+  );
 
-  const replay = await replayWebhook({ body: JSON.stringify(alert({ id: 'w-6' })), requestContext: { http: { sourceIp: '127.0.0.1' } } } as never, {} as never);
+  const replay = await replayWebhook(
+    { body: JSON.stringify(alert({ id: 'w-6' })), requestContext: { http: { sourceIp: '127.0.0.1' } } } as never,
+    {} as never,
+  );
 
   expect(replay.statusCode).toBe(200);
   expect(JSON.parse(replay.body ?? '{}')).toEqual({ status: 'duplicate', signalId: first.body.signalId });
@@ -149,7 +181,10 @@ test('TradingView text/plain strategy alert (buy + flat) is queued as close_shor
   const res = await h.post(body, { path: account.accountId });
   expect(res.statusCode).toBe(202);
   const [message] = await h.receiveAll();
-  expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({ intent: 'close_short', symbol: { unified: 'ETH/USDT:USDT' } });
+  expect(JSON.parse(message?.Body ?? '{}')).toMatchObject({
+    intent: 'close_short',
+    symbol: { unified: 'ETH/USDT:USDT' },
+  });
   expect(message?.Attributes?.MessageGroupId).toBe(`${account.accountId}#ETHUSDT`);
 });
 
@@ -163,7 +198,10 @@ test('an SQS failure answers 503 so TradingView retries, and the retry queues th
     buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], SIGNAL_QUEUE_URL: `${h.queueUrl}-missing` }),
     silentLogger(),
   );
-  const event = { body: JSON.stringify(alert({ id: 'w-11' })), requestContext: { http: { sourceIp: '52.89.214.238' } } } as never;
+  const event = {
+    body: JSON.stringify(alert({ id: 'w-11' })),
+    requestContext: { http: { sourceIp: '52.89.214.238' } },
+  } as never;
 
   const failed = await broken(event, {} as never);
   const retried = await h.post(alert({ id: 'w-11' }));
@@ -177,12 +215,27 @@ test('an SQS failure answers 503 so TradingView retries, and the retry queues th
 test('a rotated token replaces the old one: the old answers 401, the new one is accepted', async () => {
   const { RotateWebhookToken } = await import('../../shared/core/control/accounts');
   const own = await h.createAccount();
-  const uncached = createWebhookHandler(buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], ACCOUNT_CACHE_MS: 0 }), silentLogger());
+  const uncached = createWebhookHandler(
+    buildAcceptWebhook({ ...h.webhookEnv, IP_ALLOWLIST: [], ACCOUNT_CACHE_MS: 0 }),
+    silentLogger(),
+  );
   const send = async (token: string, id: string) =>
-    (await uncached({ body: JSON.stringify({ token, account: own.accountId, action: 'long', symbol: 'BTCUSDT', id }), requestContext: { http: { sourceIp: '127.0.0.1' } } } as never, {} as never)).statusCode;
+    (
+      await uncached(
+        {
+          body: JSON.stringify({ token, account: own.accountId, action: 'long', symbol: 'BTCUSDT', id }),
+          requestContext: { http: { sourceIp: '127.0.0.1' } },
+        } as never,
+        {} as never,
+      )
+    ).statusCode;
 
   expect(await send(own.token, 'rot-1')).toBe(202);
-  const rotated = await new RotateWebhookToken({ accounts: h.runtime.repos.accounts, audit: h.runtime.repos.audit, clock: { now: () => Date.now() } }).execute(own.accountId);
+  const rotated = await new RotateWebhookToken({
+    accounts: h.runtime.repos.accounts,
+    audit: h.runtime.repos.audit,
+    clock: { now: () => Date.now() },
+  }).execute(own.accountId);
 
   expect(rotated.token).not.toBe(own.token);
   expect(await send(own.token, 'rot-2')).toBe(401);

@@ -56,7 +56,12 @@ function slots(state: ExchangeState, account: Account, symbol: string | undefine
 }
 
 /** v2 lists every slot of every symbol; v3 only open positions, as Binance's versions do. */
-export function positionRisk(state: ExchangeState, account: Account, params: Params, version: 2 | 3): Record<string, unknown>[] {
+export function positionRisk(
+  state: ExchangeState,
+  account: Account,
+  params: Params,
+  version: 2 | 3,
+): Record<string, unknown>[] {
   const all = slots(state, account, params.symbol);
   if (version === 2) return all.map((p) => positionRiskV2(state, account, p));
   return all.filter((p) => p.amount !== 0).map((p) => positionRiskV3(state, account, p));

@@ -4,11 +4,25 @@ import { errors } from './errors';
 import { closableQty } from './ledger';
 import { parsePrice, parseQuantity } from './markets';
 import { triggerCrossed } from './matching';
-import { lookupKeys, parseBool, parseClientId, parsePositionSide, parseReduceOnly, parseSide, type Params } from './order-params';
+import {
+  lookupKeys,
+  parseBool,
+  parseClientId,
+  parsePositionSide,
+  parseReduceOnly,
+  parseSide,
+  type Params,
+} from './order-params';
 import type { Account, ExchangeState } from './state';
 import type { AlgoOrderType, FakeAlgoOrder } from './types';
 
-const ALGO_TYPES = new Set<AlgoOrderType>(['STOP_MARKET', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET', 'STOP', 'TAKE_PROFIT']);
+const ALGO_TYPES = new Set<AlgoOrderType>([
+  'STOP_MARKET',
+  'TAKE_PROFIT_MARKET',
+  'TRAILING_STOP_MARKET',
+  'STOP',
+  'TAKE_PROFIT',
+]);
 
 export function placeAlgoOrder(state: ExchangeState, account: Account, params: Params): FakeAlgoOrder {
   if (params.algoType === undefined) throw errors.mandatory('algoType');
@@ -38,7 +52,8 @@ export function placeAlgoOrder(state: ExchangeState, account: Account, params: P
   if (trailing) {
     if (params.callbackRate === undefined) throw errors.mandatory('callbackRate');
     callbackRate = Number(params.callbackRate);
-    if (!Number.isFinite(callbackRate) || callbackRate < 0.1 || callbackRate > 10) throw errors.invalidParam('callbackRate');
+    if (!Number.isFinite(callbackRate) || callbackRate < 0.1 || callbackRate > 10)
+      throw errors.invalidParam('callbackRate');
     // The algo API documents activatePrice only; the plain order API's activationPrice is ignored
     // here as Binance ignores an unknown parameter (the stop then trails from placement).
     const activation = params.activatePrice;
@@ -53,10 +68,12 @@ export function placeAlgoOrder(state: ExchangeState, account: Account, params: P
     'clientAlgoId',
     state.openAlgoOrders(account.apiKey).map((a) => a.clientAlgoId),
   );
-  if (reduceOnly && closableQty(state, account, market.symbol, side, positionSide) <= 0) throw errors.reduceOnlyRejected();
+  if (reduceOnly && closableQty(state, account, market.symbol, side, positionSide) <= 0)
+    throw errors.reduceOnlyRejected();
   if (!trailing && triggerCrossed(type, side, triggerPrice, market.price)) throw errors.wouldTrigger();
   const reference = trailing ? (activatePrice ?? market.price) : triggerPrice;
-  if (!reduceOnly && !closePosition && quantity * reference < market.minNotional) throw errors.minNotional(String(market.minNotional));
+  if (!reduceOnly && !closePosition && quantity * reference < market.minNotional)
+    throw errors.minNotional(String(market.minNotional));
 
   const now = state.now();
   const algo: FakeAlgoOrder = {

@@ -15,7 +15,10 @@ function splitSignature(raw: string): { rest: string; signature?: string } {
   let signature: string | undefined;
   for (const part of parts) {
     if (!part.startsWith('signature=')) kept.push(part);
-    else signature = part.slice('signature='.length).replace(/%[0-9a-fA-F]{2}/g, (hex) => String.fromCharCode(parseInt(hex.slice(1), 16)));
+    else
+      signature = part
+        .slice('signature='.length)
+        .replace(/%[0-9a-fA-F]{2}/g, (hex) => String.fromCharCode(parseInt(hex.slice(1), 16)));
   }
   return { rest: kept.join('&'), signature };
 }
@@ -36,7 +39,9 @@ export function authenticate(state: ExchangeState, req: SignedRequest): Account 
   const body = splitSignature(req.rawBody);
   const signature = query.signature ?? body.signature;
   if (signature === undefined) throw errors.mandatory('signature');
-  const expected = createHmac('sha256', account.secret).update(query.rest + body.rest).digest('hex');
+  const expected = createHmac('sha256', account.secret)
+    .update(query.rest + body.rest)
+    .digest('hex');
   const given = Buffer.from(signature.toLowerCase());
   if (given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) throw errors.badSignature();
 
@@ -44,7 +49,8 @@ export function authenticate(state: ExchangeState, req: SignedRequest): Account 
   if (timestampText === undefined || !/^\d+$/.test(timestampText)) throw errors.mandatory('timestamp');
   const recvWindowText = req.params.recvWindow;
   const recvWindow = recvWindowText === undefined ? 5000 : Number(recvWindowText);
-  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW) throw errors.invalidParam('recvWindow');
+  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW)
+    throw errors.invalidParam('recvWindow');
   const timestamp = Number(timestampText);
   const serverTime = state.now();
   if (timestamp >= serverTime + 1000) throw errors.timestampAhead();

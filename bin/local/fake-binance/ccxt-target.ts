@@ -12,6 +12,7 @@ export interface CcxtTarget {
 }
 
 export function pointCcxtAt(exchange: CcxtTarget, baseUrl: string): void {
-  if (typeof exchange.urls.api !== 'object' || exchange.urls.api === null) throw new Error('pointCcxtAt: exchange.urls.api is not a map of API roots');
+  if (typeof exchange.urls.api !== 'object' || exchange.urls.api === null)
+    throw new Error('pointCcxtAt: exchange.urls.api is not a map of API roots');
   pointAtBaseUrl(exchange as unknown as CcxtExchange, baseUrl);
 }

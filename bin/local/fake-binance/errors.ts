@@ -25,7 +25,8 @@ export const errors = {
   illegalChars: (param: string, pattern: string) =>
     bad(-1100, `Illegal characters found in parameter '${param}'; legal range is '${pattern}'.`),
   eitherParam: (a: string, b: string) => bad(-1102, `Param '${a}' or '${b}' must be sent, but both were empty/null!`),
-  mandatory: (param: string) => bad(-1102, `Mandatory parameter '${param}' was not sent, was empty/null, or malformed.`),
+  mandatory: (param: string) =>
+    bad(-1102, `Mandatory parameter '${param}' was not sent, was empty/null, or malformed.`),
   notRequired: (param: string) => bad(-1106, `Parameter '${param}' sent when not required.`),
   precision: () => bad(-1111, 'Precision is over the maximum defined for this asset.'),
   invalidTimeInForce: () => bad(-1115, 'Invalid timeInForce.'),
@@ -61,9 +62,12 @@ export const errors = {
   positionSideWithOrders: () => bad(-4067, 'Position side cannot be changed if there exists open orders.'),
   positionSideWithPosition: () => bad(-4068, 'Position side cannot be changed if there exists position.'),
   duplicateClientId: () => bad(-4116, 'ClientOrderId is duplicated.'),
-  useAlgoEndpoint: () => bad(-4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.'),
+  useAlgoEndpoint: () =>
+    bad(-4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.'),
   closePositionWithQty: () => bad(-4137, 'Quantity must be zero with closePosition equals true'),
-  minNotional: (min: string) => bad(-4164, `Order's notional must be no smaller than ${min} (unless you choose reduce only).`),
+  minNotional: (min: string) =>
+    bad(-4164, `Order's notional must be no smaller than ${min} (unless you choose reduce only).`),
   fokRejected: () => bad(-5021, 'Due to the order could not be filled immediately, the FOK order has been rejected.'),
-  postOnlyRejected: () => bad(-5022, 'Due to the order could not be executed as maker, the Post Only order will be rejected.'),
+  postOnlyRejected: () =>
+    bad(-5022, 'Due to the order could not be executed as maker, the Post Only order will be rejected.'),
 };

@@ -60,8 +60,16 @@ export function chargeFunding(state: ExchangeState, symbol: string, rate: number
 export function incomeHistory(state: ExchangeState, account: Account, params: Params): Record<string, unknown>[] {
   const symbol = params.symbol === undefined ? undefined : state.market(params.symbol).symbol;
   const type = params.incomeType;
-  const rows = state.income.filter((r) => r.apiKey === account.apiKey && (symbol === undefined || r.symbol === symbol) && (type === undefined || r.incomeType === type));
-  const range = params.startTime === undefined && params.endTime === undefined ? { ...params, startTime: String(state.now() - WEEK_MS) } : params;
+  const rows = state.income.filter(
+    (r) =>
+      r.apiKey === account.apiKey &&
+      (symbol === undefined || r.symbol === symbol) &&
+      (type === undefined || r.incomeType === type),
+  );
+  const range =
+    params.startTime === undefined && params.endTime === undefined
+      ? { ...params, startTime: String(state.now() - WEEK_MS) }
+      : params;
   return timeWindow(rows, (r) => r.time, range, 100, 1000).map((r) => ({
     symbol: r.symbol,
     incomeType: r.incomeType,

@@ -69,7 +69,13 @@ export function marginSummary(state: ExchangeState, account: Account): MarginSum
  * How much of the slot an order on this side would close: in one-way mode a sell closes a long and
  * a buy a short; in hedge mode SELL closes LONG and BUY closes SHORT.
  */
-export function closableQty(state: ExchangeState, account: Account, symbol: string, side: Side, positionSide: PositionSide): number {
+export function closableQty(
+  state: ExchangeState,
+  account: Account,
+  symbol: string,
+  side: Side,
+  positionSide: PositionSide,
+): number {
   const position = state.position(account, symbol, positionSide);
   if (positionSide === 'LONG') return side === 'SELL' ? position.amount : 0;
   if (positionSide === 'SHORT') return side === 'BUY' ? -position.amount : 0;
@@ -78,14 +84,28 @@ export function closableQty(state: ExchangeState, account: Account, symbol: stri
 }
 
 /** Initial margin plus taker fee the opening part of an order needs, at the given price. */
-export function marginNeeded(state: ExchangeState, account: Account, symbol: string, qty: number, price: number, closing: number): number {
+export function marginNeeded(
+  state: ExchangeState,
+  account: Account,
+  symbol: string,
+  qty: number,
+  price: number,
+  closing: number,
+): number {
   const { leverage } = state.settings(account, symbol);
   const opening = Math.max(0, qty - closing);
   return (opening * price) / leverage + qty * price * TAKER_FEE;
 }
 
 /** Books one fill: position, wallet, order totals, and a trade record. */
-export function applyFill(state: ExchangeState, account: Account, order: FakeOrder, qty: number, price: number, maker: boolean): void {
+export function applyFill(
+  state: ExchangeState,
+  account: Account,
+  order: FakeOrder,
+  qty: number,
+  price: number,
+  maker: boolean,
+): void {
   const now = state.now();
   const position = state.position(account, order.symbol, order.positionSide);
   const signed = order.side === 'BUY' ? qty : -qty;
@@ -130,6 +150,20 @@ export function applyFill(state: ExchangeState, account: Account, order: FakeOrd
     maker,
     time: now,
   });
-  if (realized !== 0) recordIncome(state, account, { symbol: order.symbol, incomeType: 'REALIZED_PNL', income: realized, time: now, tradeId });
-  if (commission !== 0) recordIncome(state, account, { symbol: order.symbol, incomeType: 'COMMISSION', income: -commission, time: now, tradeId });
+  if (realized !== 0)
+    recordIncome(state, account, {
+      symbol: order.symbol,
+      incomeType: 'REALIZED_PNL',
+      income: realized,
+      time: now,
+      tradeId,
+    });
+  if (commission !== 0)
+    recordIncome(state, account, {
+      symbol: order.symbol,
+      incomeType: 'COMMISSION',
+      income: -commission,
+      time: now,
+      tradeId,
+    });
 }

@@ -72,7 +72,15 @@ export function bookTicker(state: ExchangeState, params: Params) {
   return forOneOrAll(state, params, (m) => {
     const { bid, ask } = bestBidAsk(m);
     const qty = fmtQty(m, m.minQty * 10);
-    return { symbol: m.symbol, bidPrice: fmtPrice(m, bid), bidQty: qty, askPrice: fmtPrice(m, ask), askQty: qty, time: state.now(), lastUpdateId: state.now() };
+    return {
+      symbol: m.symbol,
+      bidPrice: fmtPrice(m, bid),
+      bidQty: qty,
+      askPrice: fmtPrice(m, ask),
+      askQty: qty,
+      time: state.now(),
+      lastUpdateId: state.now(),
+    };
   });
 }
 
@@ -127,14 +135,22 @@ export function premiumIndex(state: ExchangeState, params: Params) {
 }
 
 /** Binance's window rule: start (and end) → the first `limit` rows in it; only end → the last `limit` before it; none → the latest `limit`. */
-export function timeWindow<T>(rows: readonly T[], timeOf: (row: T) => number, params: Params, defaultLimit: number, maxLimit: number): T[] {
+export function timeWindow<T>(
+  rows: readonly T[],
+  timeOf: (row: T) => number,
+  params: Params,
+  defaultLimit: number,
+  maxLimit: number,
+): T[] {
   const limitText = params.limit;
   if (limitText !== undefined && !/^\d+$/.test(limitText)) throw errors.invalidParam('limit');
   const limit = Math.min(limitText === undefined ? defaultLimit : Math.max(1, Number(limitText)), maxLimit);
   const start = params.startTime === undefined ? undefined : Number(params.startTime);
   const end = params.endTime === undefined ? undefined : Number(params.endTime);
   if (start !== undefined && end !== undefined && start > end) throw errors.startAfterEnd();
-  const inRange = rows.filter((r) => (start === undefined || timeOf(r) >= start) && (end === undefined || timeOf(r) <= end));
+  const inRange = rows.filter(
+    (r) => (start === undefined || timeOf(r) >= start) && (end === undefined || timeOf(r) <= end),
+  );
   return start === undefined ? inRange.slice(-limit) : inRange.slice(0, limit);
 }
 
@@ -165,7 +181,9 @@ export function klines(state: ExchangeState, params: Params): unknown[][] {
 /** GET /fapi/v1/fundingRate from the seeded rates (default 100, max 1000 rows). */
 export function fundingRates(state: ExchangeState, params: Params): Record<string, unknown>[] {
   const symbols = params.symbol === undefined ? [...state.markets.keys()] : [state.market(params.symbol).symbol];
-  const rows = symbols.flatMap((s) => (state.funding.get(s) ?? []).map((r) => ({ symbol: s, row: r }))).sort((a, b) => a.row[0] - b.row[0]);
+  const rows = symbols
+    .flatMap((s) => (state.funding.get(s) ?? []).map((r) => ({ symbol: s, row: r })))
+    .sort((a, b) => a.row[0] - b.row[0]);
   return timeWindow(rows, (r) => r.row[0], params, 100, 1000).map(({ symbol, row }) => {
     const m = state.market(symbol);
     return { symbol, fundingTime: row[0], fundingRate: row[1].toFixed(8), markPrice: fmtPrice(m, m.price) };
@@ -175,10 +193,16 @@ export function fundingRates(state: ExchangeState, params: Params): Record<strin
 export function seedCandles(state: ExchangeState, symbol: string, interval: string, rows: readonly CandleRow[]): void {
   const m = state.market(symbol);
   if (INTERVAL_MS[interval] === undefined) throw new Error(`fake-binance: unknown interval ${interval}`);
-  state.candles.set(`${m.symbol}:${interval}`, [...rows].sort((a, b) => a[0] - b[0]));
+  state.candles.set(
+    `${m.symbol}:${interval}`,
+    [...rows].sort((a, b) => a[0] - b[0]),
+  );
 }
 
 export function seedFunding(state: ExchangeState, symbol: string, rows: readonly FundingRow[]): void {
   const m = state.market(symbol);
-  state.funding.set(m.symbol, [...rows].sort((a, b) => a[0] - b[0]));
+  state.funding.set(
+    m.symbol,
+    [...rows].sort((a, b) => a[0] - b[0]),
+  );
 }

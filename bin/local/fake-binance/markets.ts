@@ -5,7 +5,15 @@ import { errors } from './errors';
 import type { FakeMarketSeed } from './types';
 
 export const DEFAULT_MARKETS: readonly FakeMarketSeed[] = [
-  { symbol: 'BTCUSDT', tickSize: 0.1, stepSize: 0.001, minQty: 0.001, minNotional: 100, price: 65000, maxLeverage: 125 },
+  {
+    symbol: 'BTCUSDT',
+    tickSize: 0.1,
+    stepSize: 0.001,
+    minQty: 0.001,
+    minNotional: 100,
+    price: 65000,
+    maxLeverage: 125,
+  },
   { symbol: 'ETHUSDT', tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 20, price: 3500, maxLeverage: 100 },
   { symbol: 'XRPUSDT', tickSize: 0.0001, stepSize: 0.1, minQty: 0.1, minNotional: 5, price: 0.6, maxLeverage: 75 },
 ];
@@ -59,7 +67,15 @@ export function toMarket(seed: FakeMarketSeed): Market {
 export const fmtPrice = (m: Market, value: number): string => fixed(value, m.priceDecimals);
 export const fmtQty = (m: Market, value: number): string => fixed(value, m.qtyDecimals);
 
-const ORDER_TYPES = ['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'];
+const ORDER_TYPES = [
+  'LIMIT',
+  'MARKET',
+  'STOP',
+  'STOP_MARKET',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_MARKET',
+  'TRAILING_STOP_MARKET',
+];
 
 function symbolInfo(m: Market): Record<string, unknown> {
   return {
@@ -86,9 +102,24 @@ function symbolInfo(m: Market): Record<string, unknown> {
     marketTakeBound: '0.05',
     maxMoveOrderLimit: 10000,
     filters: [
-      { filterType: 'PRICE_FILTER', minPrice: fmtPrice(m, m.tickSize), maxPrice: fmtPrice(m, 10_000_000), tickSize: String(m.tickSize) },
-      { filterType: 'LOT_SIZE', minQty: fmtQty(m, m.minQty), maxQty: fmtQty(m, m.maxQty), stepSize: String(m.stepSize) },
-      { filterType: 'MARKET_LOT_SIZE', minQty: fmtQty(m, m.minQty), maxQty: fmtQty(m, m.marketMaxQty), stepSize: String(m.stepSize) },
+      {
+        filterType: 'PRICE_FILTER',
+        minPrice: fmtPrice(m, m.tickSize),
+        maxPrice: fmtPrice(m, 10_000_000),
+        tickSize: String(m.tickSize),
+      },
+      {
+        filterType: 'LOT_SIZE',
+        minQty: fmtQty(m, m.minQty),
+        maxQty: fmtQty(m, m.maxQty),
+        stepSize: String(m.stepSize),
+      },
+      {
+        filterType: 'MARKET_LOT_SIZE',
+        minQty: fmtQty(m, m.minQty),
+        maxQty: fmtQty(m, m.marketMaxQty),
+        stepSize: String(m.stepSize),
+      },
       { filterType: 'MAX_NUM_ORDERS', limit: 200 },
       { filterType: 'MAX_NUM_ALGO_ORDERS', limit: 10 },
       { filterType: 'MIN_NOTIONAL', notional: String(m.minNotional) },
@@ -121,8 +152,22 @@ export function leverageBrackets(markets: Iterable<Market>): Record<string, unkn
   return [...markets].map((m) => ({
     symbol: m.symbol,
     brackets: [
-      { bracket: 1, initialLeverage: m.maxLeverage, notionalCap: 50_000, notionalFloor: 0, maintMarginRatio: 0.004, cum: 0 },
-      { bracket: 2, initialLeverage: Math.max(1, Math.floor(m.maxLeverage / 2)), notionalCap: 1_000_000_000, notionalFloor: 50_000, maintMarginRatio: 0.005, cum: 50 },
+      {
+        bracket: 1,
+        initialLeverage: m.maxLeverage,
+        notionalCap: 50_000,
+        notionalFloor: 0,
+        maintMarginRatio: 0.004,
+        cum: 0,
+      },
+      {
+        bracket: 2,
+        initialLeverage: Math.max(1, Math.floor(m.maxLeverage / 2)),
+        notionalCap: 1_000_000_000,
+        notionalFloor: 50_000,
+        maintMarginRatio: 0.005,
+        cum: 50,
+      },
     ],
   }));
 }

@@ -6,12 +6,35 @@ import { applyFill, closableQty, marginNeeded, marginSummary } from './ledger';
 import type { Account, ExchangeState } from './state';
 import type { FakeAlgoOrder, FakeOrder, Side } from './types';
 
-type NewOrder = Pick<FakeOrder, 'apiKey' | 'clientOrderId' | 'symbol' | 'side' | 'positionSide' | 'type' | 'origType' | 'timeInForce' | 'price' | 'origQty' | 'reduceOnly' | 'closePosition'> & { algoId?: number };
+type NewOrder = Pick<
+  FakeOrder,
+  | 'apiKey'
+  | 'clientOrderId'
+  | 'symbol'
+  | 'side'
+  | 'positionSide'
+  | 'type'
+  | 'origType'
+  | 'timeInForce'
+  | 'price'
+  | 'origQty'
+  | 'reduceOnly'
+  | 'closePosition'
+> & { algoId?: number };
 
 /** Adds a NEW order to the book of record and returns it. */
 export function recordOrder(state: ExchangeState, fields: NewOrder): FakeOrder {
   const now = state.now();
-  const order: FakeOrder = { ...fields, orderId: state.newOrderId(), executedQty: 0, avgPrice: 0, cumQuote: 0, status: 'NEW', time: now, updateTime: now };
+  const order: FakeOrder = {
+    ...fields,
+    orderId: state.newOrderId(),
+    executedQty: 0,
+    avgPrice: 0,
+    cumQuote: 0,
+    status: 'NEW',
+    time: now,
+    updateTime: now,
+  };
   state.orders.push(order);
   return order;
 }
@@ -43,7 +66,13 @@ export function fillMarketOrder(state: ExchangeState, account: Account, order: F
 }
 
 /** Fills what a limit order can trade at the given price (maker when it rested on the book). */
-export function fillLimitOrder(state: ExchangeState, account: Account, order: FakeOrder, price: number, maker: boolean): void {
+export function fillLimitOrder(
+  state: ExchangeState,
+  account: Account,
+  order: FakeOrder,
+  price: number,
+  maker: boolean,
+): void {
   const qty = fillableQty(state, account, order);
   if (qty > 0) applyFill(state, account, order, qty, price, maker);
   order.status = order.executedQty >= order.origQty ? 'FILLED' : 'EXPIRED';
@@ -51,7 +80,12 @@ export function fillLimitOrder(state: ExchangeState, account: Account, order: Fa
 }
 
 /** Whether a stop or take-profit with this trigger fires at the price. */
-export function triggerCrossed(orderType: FakeAlgoOrder['orderType'], side: Side, trigger: number, price: number): boolean {
+export function triggerCrossed(
+  orderType: FakeAlgoOrder['orderType'],
+  side: Side,
+  trigger: number,
+  price: number,
+): boolean {
   const isStop = orderType === 'STOP_MARKET' || orderType === 'STOP';
   // A sell stop protects a long (fires on a fall); a sell take-profit fires on a rise.
   if (isStop) return side === 'SELL' ? price <= trigger : price >= trigger;
@@ -92,7 +126,10 @@ function triggerAlgo(state: ExchangeState, algo: FakeAlgoOrder): void {
     return;
   }
   const reducing = algo.reduceOnly || algo.closePosition;
-  if (!reducing && marginNeeded(state, account, algo.symbol, qty, market.price, closable) > marginSummary(state, account).available) {
+  if (
+    !reducing &&
+    marginNeeded(state, account, algo.symbol, qty, market.price, closable) > marginSummary(state, account).available
+  ) {
     algo.algoStatus = 'REJECTED';
     return;
   }
@@ -125,13 +162,21 @@ function triggerAlgo(state: ExchangeState, algo: FakeAlgoOrder): void {
 export function onPriceMove(state: ExchangeState, symbol: string): void {
   const market = state.market(symbol);
   for (const order of state.orders) {
-    if (order.symbol !== symbol || order.type !== 'LIMIT' || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) continue;
-    if (crosses(order.side, order.price, market.price)) fillLimitOrder(state, state.accountOrThrow(order.apiKey), order, order.price, true);
+    if (
+      order.symbol !== symbol ||
+      order.type !== 'LIMIT' ||
+      (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')
+    )
+      continue;
+    if (crosses(order.side, order.price, market.price))
+      fillLimitOrder(state, state.accountOrThrow(order.apiKey), order, order.price, true);
   }
   for (const algo of state.algoOrders) {
     if (algo.symbol !== symbol || algo.algoStatus !== 'NEW') continue;
     const fires =
-      algo.orderType === 'TRAILING_STOP_MARKET' ? trailingFires(state, algo, market.price) : triggerCrossed(algo.orderType, algo.side, algo.triggerPrice, market.price);
+      algo.orderType === 'TRAILING_STOP_MARKET'
+        ? trailingFires(state, algo, market.price)
+        : triggerCrossed(algo.orderType, algo.side, algo.triggerPrice, market.price);
     if (fires) triggerAlgo(state, algo);
   }
 }

@@ -54,7 +54,10 @@ export function placeOrder(state: ExchangeState, account: Account, params: Param
   const immediate = isMarket || crosses(side, price, market.price);
   if (timeInForce === 'GTX' && immediate) throw errors.postOnlyRejected();
   if (timeInForce === 'FOK' && !immediate) throw errors.fokRejected();
-  if (!reduceOnly && marginNeeded(state, account, market.symbol, qty, reference, closable) > marginSummary(state, account).available) {
+  if (
+    !reduceOnly &&
+    marginNeeded(state, account, market.symbol, qty, reference, closable) > marginSummary(state, account).available
+  ) {
     throw errors.insufficientMargin();
   }
 
@@ -83,7 +86,13 @@ export function placeOrder(state: ExchangeState, account: Account, params: Param
   return { order };
 }
 
-function findOrder(state: ExchangeState, account: Account, symbol: string, params: Params, clientName: string): FakeOrder | undefined {
+function findOrder(
+  state: ExchangeState,
+  account: Account,
+  symbol: string,
+  params: Params,
+  clientName: string,
+): FakeOrder | undefined {
   const { id, clientId } = lookupKeys(params, 'orderId', clientName);
   // Client ids are unique among open orders only, so the newest holder of the id is the one meant.
   for (let i = state.orders.length - 1; i >= 0; i--) {

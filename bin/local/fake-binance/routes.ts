@@ -1,10 +1,28 @@
 // The REST surface: which method and path is public or signed and which handler answers it.
-import { apiRestrictions, capitalConfig, getPositionMode, positionRisk, setLeverage, setMarginType, setPositionMode } from './account';
+import {
+  apiRestrictions,
+  capitalConfig,
+  getPositionMode,
+  positionRisk,
+  setLeverage,
+  setMarginType,
+  setPositionMode,
+} from './account';
 import { allAlgoOrders, cancelAlgoOrder, cancelAllAlgoOrders, placeAlgoOrder, queryAlgoOrder } from './algo';
 import { errors } from './errors';
 import { incomeHistory } from './income';
 import { leverageBrackets } from './markets';
-import { bookTicker, depth, exchangeInformation, fundingRates, klines, premiumIndex, serverTime, ticker24h, tickerPrice } from './market-data';
+import {
+  bookTicker,
+  depth,
+  exchangeInformation,
+  fundingRates,
+  klines,
+  premiumIndex,
+  serverTime,
+  ticker24h,
+  tickerPrice,
+} from './market-data';
 import type { Params } from './order-params';
 import { allOrders, cancelAllOrders, cancelOrder, placeOrder, queryOpenOrder, queryOrder } from './orders';
 import type { Account, ExchangeState } from './state';
@@ -87,13 +105,23 @@ export const ROUTES: Record<string, Route> = {
     const placed = placeOrder(state, account, params, fillFraction);
     return orderView(state, placed.order, { status: placed.answerStatus });
   }),
-  'GET /fapi/v1/order': signed(({ state, account, params }) => orderView(state, queryOrder(state, account, params), { withTime: true })),
-  'DELETE /fapi/v1/order': signed(({ state, account, params }) => orderView(state, cancelOrder(state, account, params))),
-  'GET /fapi/v1/openOrder': signed(({ state, account, params }) => orderView(state, queryOpenOrder(state, account, params), { withTime: true })),
-  'GET /fapi/v1/openOrders': signed(({ state, account, params }) =>
-    state.openOrders(account.apiKey, params.symbol === undefined ? undefined : state.market(params.symbol).symbol).map((o) => orderView(state, o, { withTime: true })),
+  'GET /fapi/v1/order': signed(({ state, account, params }) =>
+    orderView(state, queryOrder(state, account, params), { withTime: true }),
   ),
-  'GET /fapi/v1/allOrders': signed(({ state, account, params }) => allOrders(state, account, params).map((o) => orderView(state, o, { withTime: true }))),
+  'DELETE /fapi/v1/order': signed(({ state, account, params }) =>
+    orderView(state, cancelOrder(state, account, params)),
+  ),
+  'GET /fapi/v1/openOrder': signed(({ state, account, params }) =>
+    orderView(state, queryOpenOrder(state, account, params), { withTime: true }),
+  ),
+  'GET /fapi/v1/openOrders': signed(({ state, account, params }) =>
+    state
+      .openOrders(account.apiKey, params.symbol === undefined ? undefined : state.market(params.symbol).symbol)
+      .map((o) => orderView(state, o, { withTime: true })),
+  ),
+  'GET /fapi/v1/allOrders': signed(({ state, account, params }) =>
+    allOrders(state, account, params).map((o) => orderView(state, o, { withTime: true })),
+  ),
   'DELETE /fapi/v1/allOpenOrders': signed(({ state, account, params }) => {
     cancelAllOrders(state, account, params);
     return DONE;
@@ -101,16 +129,24 @@ export const ROUTES: Record<string, Route> = {
   'GET /fapi/v1/userTrades': signed(userTrades),
   'GET /fapi/v1/income': signed(({ state, account, params }) => incomeHistory(state, account, params)),
 
-  'POST /fapi/v1/algoOrder': signed(({ state, account, params }) => algoView(state, placeAlgoOrder(state, account, params))),
-  'GET /fapi/v1/algoOrder': signed(({ state, account, params }) => algoView(state, queryAlgoOrder(state, account, params))),
+  'POST /fapi/v1/algoOrder': signed(({ state, account, params }) =>
+    algoView(state, placeAlgoOrder(state, account, params)),
+  ),
+  'GET /fapi/v1/algoOrder': signed(({ state, account, params }) =>
+    algoView(state, queryAlgoOrder(state, account, params)),
+  ),
   'DELETE /fapi/v1/algoOrder': signed(({ state, account, params }) => {
     const algo = cancelAlgoOrder(state, account, params);
     return { algoId: algo.algoId, clientAlgoId: algo.clientAlgoId, code: '200', msg: 'success' };
   }),
   'GET /fapi/v1/openAlgoOrders': signed(({ state, account, params }) =>
-    state.openAlgoOrders(account.apiKey, params.symbol === undefined ? undefined : state.market(params.symbol).symbol).map((a) => algoView(state, a)),
+    state
+      .openAlgoOrders(account.apiKey, params.symbol === undefined ? undefined : state.market(params.symbol).symbol)
+      .map((a) => algoView(state, a)),
   ),
-  'GET /fapi/v1/allAlgoOrders': signed(({ state, account, params }) => allAlgoOrders(state, account, params).map((a) => algoView(state, a))),
+  'GET /fapi/v1/allAlgoOrders': signed(({ state, account, params }) =>
+    allAlgoOrders(state, account, params).map((a) => algoView(state, a)),
+  ),
   'DELETE /fapi/v1/algoOpenOrders': signed(({ state, account, params }) => {
     cancelAllAlgoOrders(state, account, params);
     return DONE;
@@ -126,7 +162,11 @@ export const ROUTES: Record<string, Route> = {
     const all = leverageBrackets(state.markets.values());
     return params.symbol === undefined ? all : all.filter((b) => b.symbol === state.market(params.symbol).symbol);
   }),
-  'GET /fapi/v1/commissionRate': signed(({ state, params }) => ({ symbol: state.market(params.symbol).symbol, makerCommissionRate: '0.000200', takerCommissionRate: '0.000500' })),
+  'GET /fapi/v1/commissionRate': signed(({ state, params }) => ({
+    symbol: state.market(params.symbol).symbol,
+    makerCommissionRate: '0.000200',
+    takerCommissionRate: '0.000500',
+  })),
   'POST /fapi/v1/leverage': signed(({ state, account, params }) => setLeverage(state, account, params)),
   'POST /fapi/v1/marginType': signed(({ state, account, params }) => setMarginType(state, account, params)),
   'GET /fapi/v1/positionSide/dual': signed(({ account }) => getPositionMode(account)),

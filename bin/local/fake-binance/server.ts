@@ -14,7 +14,9 @@ import { ROUTES } from './routes';
 import { ExchangeState } from './state';
 import type { FakeAccountSeed, FakeBinance, FakeBinanceOptions, FaultSpec, RequestLogEntry } from './types';
 
-export const DEFAULT_ACCOUNTS: readonly FakeAccountSeed[] = [{ apiKey: 'local-key', secret: 'local-secret', usdt: 10_000 }];
+export const DEFAULT_ACCOUNTS: readonly FakeAccountSeed[] = [
+  { apiKey: 'local-key', secret: 'local-secret', usdt: 10_000 },
+];
 
 interface Reply {
   status: number;
@@ -46,12 +48,21 @@ function errorReply(e: BinanceError): Reply {
 
 function toReply(e: unknown): Reply {
   if (e instanceof BinanceError) return errorReply(e);
-  return { status: 500, body: { code: -1000, msg: `fake-binance internal error: ${e instanceof Error ? e.message : String(e)}` } };
+  return {
+    status: 500,
+    body: { code: -1000, msg: `fake-binance internal error: ${e instanceof Error ? e.message : String(e)}` },
+  };
 }
 
 /** Binance's answer when its backend timed out: the order may or may not have been placed. */
 function statusUnknown(): Reply {
-  return { status: 408, body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' } };
+  return {
+    status: 408,
+    body: {
+      code: -1007,
+      msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
+    },
+  };
 }
 
 /** A fault that answers without the request being processed, or undefined. */
@@ -63,18 +74,27 @@ function refusal(fault: FaultSpec, serverTime: number): Reply | undefined {
       return {
         status: 429,
         headers: { 'Retry-After': String(fault.retryAfterSec) },
-        body: { code: -1003, msg: 'Too many requests; current limit of IP(127.0.0.1) is 2400 requests per minute. Please use the websocket for live updates to avoid polling the API.' },
+        body: {
+          code: -1003,
+          msg: 'Too many requests; current limit of IP(127.0.0.1) is 2400 requests per minute. Please use the websocket for live updates to avoid polling the API.',
+        },
       };
     case 'ban': {
       const until = serverTime + fault.retryAfterSec * 1000;
       return {
         status: 418,
         headers: { 'Retry-After': String(fault.retryAfterSec) },
-        body: { code: -1003, msg: `Way too many requests; IP(127.0.0.1) banned until ${until}. Please use the websocket for live updates to avoid bans.` },
+        body: {
+          code: -1003,
+          msg: `Way too many requests; IP(127.0.0.1) banned until ${until}. Please use the websocket for live updates to avoid bans.`,
+        },
       };
     }
     case 'error':
-      return { status: fault.status ?? 400, body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}.` } };
+      return {
+        status: fault.status ?? 400,
+        body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}.` },
+      };
     case 'timeout':
       return fault.accept ? undefined : { ...statusUnknown(), delayMs: fault.delayMs };
     default:
@@ -83,18 +103,31 @@ function refusal(fault: FaultSpec, serverTime: number): Reply | undefined {
 }
 
 export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<FakeBinance> {
-  const state = new ExchangeState(opts.markets ?? DEFAULT_MARKETS, opts.accounts ?? DEFAULT_ACCOUNTS, opts.clockSkewMs ?? 0);
+  const state = new ExchangeState(
+    opts.markets ?? DEFAULT_MARKETS,
+    opts.accounts ?? DEFAULT_ACCOUNTS,
+    opts.clockSkewMs ?? 0,
+  );
   const faults = new FaultQueue();
   const log: RequestLogEntry[] = [];
   const held = new Set<NodeJS.Timeout>();
   /** Requests of late-arrival faults, applied after the next order look-up has been answered. */
   let late: (() => void)[] = [];
 
-  const run = (method: string, url: URL, rawBody: string, params: Params, header: string | string[] | undefined, fillFraction?: number): unknown => {
+  const run = (
+    method: string,
+    url: URL,
+    rawBody: string,
+    params: Params,
+    header: string | string[] | undefined,
+    fillFraction?: number,
+  ): unknown => {
     const route = ROUTES[`${method} ${url.pathname}`];
     if (!route) throw new BinanceError(404, -404, `fake-binance has no route ${method} ${url.pathname}`);
     const apiKey = Array.isArray(header) ? header[0] : header;
-    const account = route.signed ? authenticate(state, { apiKey, rawQuery: url.search.replace(/^\?/, ''), rawBody, params }) : undefined;
+    const account = route.signed
+      ? authenticate(state, { apiKey, rawQuery: url.search.replace(/^\?/, ''), rawBody, params })
+      : undefined;
     return route.handle({ state, params, account, fillFraction });
   };
 
@@ -145,7 +178,12 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
   };
 
   const server = createServer((req, res) => {
-    const entry: RequestLogEntry = { method: (req.method ?? 'GET').toUpperCase(), path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname, at: Date.now(), status: 0 };
+    const entry: RequestLogEntry = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname,
+      at: Date.now(),
+      status: 0,
+    };
     log.push(entry);
     const arrived = performance.now();
     res.on('finish', () => {
@@ -195,7 +233,8 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
       late = [];
     },
     orders: (apiKey) => structuredClone(state.orders.filter((o) => apiKey === undefined || o.apiKey === apiKey)),
-    algoOrders: (apiKey) => structuredClone(state.algoOrders.filter((a) => apiKey === undefined || a.apiKey === apiKey)),
+    algoOrders: (apiKey) =>
+      structuredClone(state.algoOrders.filter((a) => apiKey === undefined || a.apiKey === apiKey)),
     trades: (apiKey) => structuredClone(state.trades.filter((t) => apiKey === undefined || t.apiKey === apiKey)),
     position(apiKey, symbol) {
       const account = state.accountOrThrow(apiKey);
@@ -203,7 +242,12 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
       const slots = state.positionsOf(account, market.symbol);
       const open = slots.find((p) => p.amount !== 0);
       const { leverage, marginType } = state.settings(account, market.symbol);
-      return { amount: slots.reduce((sum, p) => sum + p.amount, 0), entryPrice: open?.entryPrice ?? 0, leverage, marginType };
+      return {
+        amount: slots.reduce((sum, p) => sum + p.amount, 0),
+        entryPrice: open?.entryPrice ?? 0,
+        leverage,
+        marginType,
+      };
     },
     setPosition(apiKey, symbol, amount, entryPrice) {
       const account = state.accountOrThrow(apiKey);

@@ -135,12 +135,17 @@ export class ExchangeState {
 
   openOrders(apiKey: string, symbol?: string): FakeOrder[] {
     return this.orders.filter(
-      (o) => o.apiKey === apiKey && (symbol === undefined || o.symbol === symbol) && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'),
+      (o) =>
+        o.apiKey === apiKey &&
+        (symbol === undefined || o.symbol === symbol) &&
+        (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'),
     );
   }
 
   openAlgoOrders(apiKey: string, symbol?: string): FakeAlgoOrder[] {
-    return this.algoOrders.filter((a) => a.apiKey === apiKey && (symbol === undefined || a.symbol === symbol) && a.algoStatus === 'NEW');
+    return this.algoOrders.filter(
+      (a) => a.apiKey === apiKey && (symbol === undefined || a.symbol === symbol) && a.algoStatus === 'NEW',
+    );
   }
 
   newOrderId(): number {

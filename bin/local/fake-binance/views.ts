@@ -9,7 +9,11 @@ import type { FakeAlgoOrder, FakeOrder, FakeTrade, OrderStatus } from './types';
 const quote = (value: number): string => fixed(value, 8);
 
 /** An order as POST/GET/DELETE /fapi/v1/order answer it; `time` only on queries. */
-export function orderView(state: ExchangeState, order: FakeOrder, opts: { withTime?: boolean; status?: OrderStatus } = {}): Record<string, unknown> {
+export function orderView(
+  state: ExchangeState,
+  order: FakeOrder,
+  opts: { withTime?: boolean; status?: OrderStatus } = {},
+): Record<string, unknown> {
   const market = state.market(order.symbol);
   const view: Record<string, unknown> = {
     orderId: order.orderId,
@@ -233,7 +237,12 @@ export function accountView(state: ExchangeState, account: Account, version: 2 |
     const row = positionRiskV3(state, account, p);
     return version === 3
       ? row
-      : { ...row, leverage: String(state.settings(account, p.symbol).leverage), isolated: state.settings(account, p.symbol).marginType === 'isolated', maxNotional: '1000000000' };
+      : {
+          ...row,
+          leverage: String(state.settings(account, p.symbol).leverage),
+          isolated: state.settings(account, p.symbol).marginType === 'isolated',
+          maxNotional: '1000000000',
+        };
   });
   if (version === 3) return { ...totals, assets: [asset], positions: positionRows };
   return {

@@ -37,7 +37,10 @@ function signedPath(target: string): string {
   }
 }
 
-export function authenticate(state: BitgetState, req: { method: string; target: string; body: string; headers: IncomingHttpHeaders }): Account {
+export function authenticate(
+  state: BitgetState,
+  req: { method: string; target: string; body: string; headers: IncomingHttpHeaders },
+): Account {
   const apiKey = header(req.headers, 'ACCESS-KEY');
   const sign = header(req.headers, 'ACCESS-SIGN');
   const timestamp = header(req.headers, 'ACCESS-TIMESTAMP');
@@ -46,7 +49,9 @@ export function authenticate(state: BitgetState, req: { method: string; target: 
   if (!account) throw errors.badKey();
 
   if (!/^\d{13}$/.test(timestamp)) throw errors.badTimestamp();
-  const expected = createHmac('sha256', account.seed.secret).update(timestamp + req.method + signedPath(req.target) + req.body).digest('base64');
+  const expected = createHmac('sha256', account.seed.secret)
+    .update(timestamp + req.method + signedPath(req.target) + req.body)
+    .digest('base64');
   if (!same(sign, expected)) throw errors.badSign();
   if (!same(passphrase, account.seed.passphrase)) throw errors.badPassphrase();
   if (Math.abs(state.now() - Number(timestamp)) > MAX_SKEW_MS) throw errors.expired();

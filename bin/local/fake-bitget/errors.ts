@@ -35,7 +35,8 @@ export const errors = {
   minNotional: () => new BitgetError('45110', 'less than the minimum order quantity'),
   insufficient: () => new BitgetError('40762', 'The order amount exceeds the balance'),
   reduceOnlyFlat: () => new BitgetError('22002', 'No position to close'),
-  orderNotFound: () => new BitgetError('40109', 'The data of the order cannot be found, please confirm the order number'),
+  orderNotFound: () =>
+    new BitgetError('40109', 'The data of the order cannot be found, please confirm the order number'),
   orderAbsent: () => new BitgetError('43001', 'The order does not exist'),
   planAbsent: () => new BitgetError('43025', 'Plan order does not exist'),
   // Service

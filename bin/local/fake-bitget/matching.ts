@@ -53,7 +53,9 @@ function fill(state: BitgetState, account: Account, order: FakeBitgetOrder, size
 
   const before = new Big(order.baseVolume);
   const filled = before.plus(size);
-  order.priceAvg = (order.priceAvg === '' ? px : before.times(order.priceAvg).plus(size.times(px)).div(filled)).toString();
+  order.priceAvg = (
+    order.priceAvg === '' ? px : before.times(order.priceAvg).plus(size.times(px)).div(filled)
+  ).toString();
   order.baseVolume = filled.toString();
   order.fee = new Big(order.fee).plus(fee).toString();
   order.totalProfits = new Big(order.totalProfits).plus(profit).toString();
@@ -97,7 +99,8 @@ export function fillMarket(state: BitgetState, account: Account, order: FakeBitg
     const max = reducible(state, account, order.symbol, order.side);
     if (max.lt(size)) size = max;
   }
-  if (fraction !== undefined) size = size.times(fraction).div(contract.sizeMultiplier).round(0, Big.roundDown).times(contract.sizeMultiplier);
+  if (fraction !== undefined)
+    size = size.times(fraction).div(contract.sizeMultiplier).round(0, Big.roundDown).times(contract.sizeMultiplier);
   if (size.gt(0)) fill(state, account, order, size, state.price(order.symbol), contract.takerFeeRate);
   if (order.state !== 'filled') {
     order.state = 'canceled';
@@ -117,7 +120,8 @@ export function takeLimit(state: BitgetState, account: Account, order: FakeBitge
     const max = reducible(state, account, order.symbol, order.side);
     if (max.lt(size)) size = max;
   }
-  if (size.gt(0)) fill(state, account, order, size, state.price(order.symbol), state.contract(order.symbol).takerFeeRate);
+  if (size.gt(0))
+    fill(state, account, order, size, state.price(order.symbol), state.contract(order.symbol).takerFeeRate);
 }
 
 function restingFill(state: BitgetState, order: FakeBitgetOrder, last: Big): void {
@@ -168,22 +172,31 @@ export function trailingStopPrice(state: BitgetState, plan: FakeBitgetPlan): Big
   const tick = tickOf(state.contract(plan.symbol));
   const ratio = new Big(plan.callbackRatio).div(100);
   const factor = plan.side === 'sell' ? new Big(1).minus(ratio) : new Big(1).plus(ratio);
-  return new Big(plan.trackPrice).times(factor).div(tick).round(0, plan.side === 'sell' ? Big.roundDown : Big.roundUp).times(tick);
+  return new Big(plan.trackPrice)
+    .times(factor)
+    .div(tick)
+    .round(0, plan.side === 'sell' ? Big.roundDown : Big.roundUp)
+    .times(tick);
 }
 
 /** A trigger order (normal_plan) fires when the price reaches its trigger from the side it was on at placement. */
-const triggerFires = (plan: FakeBitgetPlan, last: Big): boolean => (plan.firesOnRise ? last.gte(plan.triggerPrice) : last.lte(plan.triggerPrice));
+const triggerFires = (plan: FakeBitgetPlan, last: Big): boolean =>
+  plan.firesOnRise ? last.gte(plan.triggerPrice) : last.lte(plan.triggerPrice);
 
 /**
  * The orderSource of the order a plan places: `<planType>_market` for the tpsl and trailing types;
  * a trigger order's is plan_market ("market plan order", Bitget's longer orderSource enumeration).
  */
-const sourceOf = (plan: FakeBitgetPlan): string => (plan.planType === 'normal_plan' ? 'plan_market' : `${plan.planType}_market`);
+const sourceOf = (plan: FakeBitgetPlan): string =>
+  plan.planType === 'normal_plan' ? 'plan_market' : `${plan.planType}_market`;
 
 /** A trigger order that opens is checked for margin when it fires (the opening part's notional ÷ leverage must be free). */
 function affordable(state: BitgetState, account: Account, order: FakeBitgetOrder): boolean {
   const opening = new Big(order.size).minus(reducible(state, account, order.symbol, order.side));
-  return opening.lte(0) || opening.times(state.price(order.symbol)).div(state.leverage(account, order.symbol)).lte(state.available(account));
+  return (
+    opening.lte(0) ||
+    opening.times(state.price(order.symbol)).div(state.leverage(account, order.symbol)).lte(state.available(account))
+  );
 }
 
 /** A fired plan places its market order (executeOrderId) and is executed, or fail_execute when nothing could fill. */
@@ -213,7 +226,8 @@ function fire(state: BitgetState, plan: FakeBitgetPlan): void {
     uTime: now,
   };
   state.orders.push(order);
-  if (new Big(order.size).gt(0) && (plan.reduceOnly || affordable(state, account, order))) fillMarket(state, account, order);
+  if (new Big(order.size).gt(0) && (plan.reduceOnly || affordable(state, account, order)))
+    fillMarket(state, account, order);
   else order.state = 'canceled';
   plan.uTime = now;
   plan.executeOrderId = order.orderId;
@@ -224,11 +238,21 @@ function fire(state: BitgetState, plan: FakeBitgetPlan): void {
 export function onPriceMove(state: BitgetState, symbol: string): void {
   const last = state.price(symbol);
   for (const order of state.orders) {
-    if (order.symbol === symbol && (order.state === 'live' || order.state === 'partially_filled') && order.orderType === 'limit') restingFill(state, order, last);
+    if (
+      order.symbol === symbol &&
+      (order.state === 'live' || order.state === 'partially_filled') &&
+      order.orderType === 'limit'
+    )
+      restingFill(state, order, last);
   }
   for (const plan of state.plans) {
     if (plan.symbol !== symbol || plan.planStatus !== 'not_trigger') continue;
-    const fires = plan.planType === 'track_plan' ? trailingFires(state, plan, last) : plan.planType === 'normal_plan' ? triggerFires(plan, last) : tpslFires(plan, last);
+    const fires =
+      plan.planType === 'track_plan'
+        ? trailingFires(state, plan, last)
+        : plan.planType === 'normal_plan'
+          ? triggerFires(plan, last)
+          : tpslFires(plan, last);
     if (fires) fire(state, plan);
   }
 }

@@ -77,7 +77,9 @@ function clientOid(state: BitgetState, account: Account, params: Params): string
   const id = text(params, 'clientOid');
   if (id === undefined) return '';
   if (!CLIENT_OID.test(id)) throw errors.invalid('clientOid');
-  const used = state.orders.some((o) => o.apiKey === account.seed.apiKey && o.clientOid === id) || state.plans.some((p) => p.apiKey === account.seed.apiKey && p.clientOid === id);
+  const used =
+    state.orders.some((o) => o.apiKey === account.seed.apiKey && o.clientOid === id) ||
+    state.plans.some((p) => p.apiKey === account.seed.apiKey && p.clientOid === id);
   if (used) throw errors.duplicateClientOid();
   return id;
 }
@@ -87,7 +89,8 @@ function checkOpening(state: BitgetState, account: Account, contract: Contract, 
   const opening = sz.minus(reducible(state, account, contract.symbol, s));
   if (opening.lte(0)) return;
   if (opening.times(px).lt(contract.minTradeUSDT)) throw errors.minNotional();
-  if (opening.times(px).div(state.leverage(account, contract.symbol)).gt(state.available(account))) throw errors.insufficient();
+  if (opening.times(px).div(state.leverage(account, contract.symbol)).gt(state.available(account)))
+    throw errors.insufficient();
 }
 
 const FORCES = ['gtc', 'ioc', 'fok', 'post_only'];
@@ -160,7 +163,9 @@ export function cancelOrder(state: BitgetState, account: Account, params: Params
   const orderId = text(params, 'orderId');
   const oid = text(params, 'clientOid');
   if (orderId === undefined && oid === undefined) throw errors.empty('orderId or clientOid');
-  const order = state.pending(account.seed.apiKey, contract.symbol).find((o) => (orderId !== undefined ? o.orderId === orderId : o.clientOid === oid));
+  const order = state
+    .pending(account.seed.apiKey, contract.symbol)
+    .find((o) => (orderId !== undefined ? o.orderId === orderId : o.clientOid === oid));
   if (!order) throw errors.orderAbsent();
   order.state = 'canceled';
   order.uTime = state.now();
@@ -181,9 +186,26 @@ function triggerType(params: Params): string {
   return t;
 }
 
-function newPlan(state: BitgetState, account: Account, fields: Omit<FakeBitgetPlan, 'apiKey' | 'orderId' | 'trackPrice' | 'planStatus' | 'executeOrderId' | 'cTime' | 'uTime' | 'reduceOnly'> & { reduceOnly?: boolean }): FakeBitgetPlan {
+function newPlan(
+  state: BitgetState,
+  account: Account,
+  fields: Omit<
+    FakeBitgetPlan,
+    'apiKey' | 'orderId' | 'trackPrice' | 'planStatus' | 'executeOrderId' | 'cTime' | 'uTime' | 'reduceOnly'
+  > & { reduceOnly?: boolean },
+): FakeBitgetPlan {
   const now = state.now();
-  const plan: FakeBitgetPlan = { apiKey: account.seed.apiKey, orderId: state.nextId(), trackPrice: '', planStatus: 'not_trigger', executeOrderId: '', cTime: now, uTime: now, reduceOnly: true, ...fields };
+  const plan: FakeBitgetPlan = {
+    apiKey: account.seed.apiKey,
+    orderId: state.nextId(),
+    trackPrice: '',
+    planStatus: 'not_trigger',
+    executeOrderId: '',
+    cTime: now,
+    uTime: now,
+    reduceOnly: true,
+    ...fields,
+  };
   state.plans.push(plan);
   return plan;
 }
@@ -201,7 +223,8 @@ export function placeTpsl(state: BitgetState, account: Account, params: Params):
   const trigger = onTick(params, 'triggerPrice', contract);
   if (!trigger) throw errors.empty('triggerPrice');
   const execute = text(params, 'executePrice');
-  if (execute !== undefined && !new Big(execute).eq(0)) throw new BitgetError('40020', 'Parameter executePrice error (fake-bitget models only 0, market)');
+  if (execute !== undefined && !new Big(execute).eq(0))
+    throw new BitgetError('40020', 'Parameter executePrice error (fake-bitget models only 0, market)');
   const s = closingSide(params);
   const sized = planType === 'profit_plan' || planType === 'loss_plan';
   const sz = sized ? size(params, contract, contract.maxOrderQty).toString() : '';
@@ -231,7 +254,11 @@ export function placePlan(state: BitgetState, account: Account, params: Params):
   usdtScope(params);
   const planType = required(params, 'planType');
   if (planType === 'normal_plan') return placeTrigger(state, account, contract, params);
-  if (planType !== 'track_plan') throw new BitgetError('40020', `Parameter planType error (fake-bitget models track_plan and normal_plan, got ${planType})`);
+  if (planType !== 'track_plan')
+    throw new BitgetError(
+      '40020',
+      `Parameter planType error (fake-bitget models track_plan and normal_plan, got ${planType})`,
+    );
   const marginMode = required(params, 'marginMode');
   if (marginMode !== 'isolated' && marginMode !== 'crossed') throw errors.invalid('marginMode');
   const s = side(params);
@@ -272,7 +299,8 @@ function placeTrigger(state: BitgetState, account: Account, contract: Contract, 
   const trigger = onTick(params, 'triggerPrice', contract);
   if (!trigger) throw errors.empty('triggerPrice');
   if (text(params, 'triggerType') === undefined) throw errors.empty('triggerType');
-  if (text(params, 'orderType') !== 'market') throw new BitgetError('40020', 'Parameter orderType error (fake-bitget models only market trigger orders)');
+  if (text(params, 'orderType') !== 'market')
+    throw new BitgetError('40020', 'Parameter orderType error (fake-bitget models only market trigger orders)');
   if (text(params, 'price') !== undefined) throw errors.invalid('price');
   if (text(params, 'callbackRatio') !== undefined) throw errors.invalid('callbackRatio');
   const oid = clientOid(state, account, params);
@@ -303,7 +331,14 @@ export function inFamily(plan: FakeBitgetPlan, planType: string): boolean {
  * each row of orderIdList by orderId or clientOid, among pending plans of planType (default
  * normal_plan); the answer is 00000 with successList and failureList (errorMsg as the docs' example).
  */
-export function cancelPlans(state: BitgetState, account: Account, params: Params): { successList: { orderId: string; clientOid: string }[]; failureList: { orderId: string; clientOid: string; errorMsg: string }[] } {
+export function cancelPlans(
+  state: BitgetState,
+  account: Account,
+  params: Params,
+): {
+  successList: { orderId: string; clientOid: string }[];
+  failureList: { orderId: string; clientOid: string; errorMsg: string }[];
+} {
   const contract = state.contract(text(params, 'symbol'));
   usdtScope(params, { marginCoin: false });
   const planType = text(params, 'planType') ?? 'normal_plan';

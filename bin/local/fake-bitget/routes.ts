@@ -4,10 +4,31 @@
 import { Big } from '../../../shared/core/domain/money';
 import { BitgetError, errors } from './errors';
 import { CONTRACTS } from './instruments';
-import { cancelOrder, cancelPlans, inFamily, type Params, placeOrder, placePlan, placeTpsl, text, usdtScope } from './orders';
+import {
+  cancelOrder,
+  cancelPlans,
+  inFamily,
+  type Params,
+  placeOrder,
+  placePlan,
+  placeTpsl,
+  text,
+  usdtScope,
+} from './orders';
 import { type Account, type BitgetState, PRODUCT_TYPE } from './state';
 import type { FakeBitgetPlan } from './types';
-import { accountsRow, billRow, fillRow, orderRow, pendingOrderRow, planRow, positionRow, singleAccountRow, singlePositionRow, tickerRow } from './views';
+import {
+  accountsRow,
+  billRow,
+  fillRow,
+  orderRow,
+  pendingOrderRow,
+  planRow,
+  positionRow,
+  singleAccountRow,
+  singlePositionRow,
+  tickerRow,
+} from './views';
 
 export interface RouteContext {
   state: BitgetState;
@@ -126,7 +147,9 @@ export const ROUTES: Record<string, Route> = {
     channel: '',
     regisTime: String(state.now()),
   })),
-  'GET /api/v2/mix/account/accounts': signed(({ state, account, query }) => (isUsdt(query) ? [accountsRow(state, account)] : [])),
+  'GET /api/v2/mix/account/accounts': signed(({ state, account, query }) =>
+    isUsdt(query) ? [accountsRow(state, account)] : [],
+  ),
   'GET /api/v2/mix/account/account': signed(({ state, account, query }) => {
     usdtScope(query);
     return singleAccountRow(state, account, state.contract(text(query, 'symbol')).symbol);
@@ -136,8 +159,10 @@ export const ROUTES: Record<string, Route> = {
     usdtScope(params, { marginCoin: false });
     const posMode = text(params, 'posMode');
     if (posMode !== 'one_way_mode' && posMode !== 'hedge_mode') throw errors.invalid('posMode');
-    const open = [...account.positions.values()].some((p) => !p.total.eq(0)) || state.pending(account.seed.apiKey).length > 0;
-    if (open && posMode !== account.posMode) throw new BitgetError('40020', 'Parameter posMode error: positions or orders are open (fake-bitget)');
+    const open =
+      [...account.positions.values()].some((p) => !p.total.eq(0)) || state.pending(account.seed.apiKey).length > 0;
+    if (open && posMode !== account.posMode)
+      throw new BitgetError('40020', 'Parameter posMode error: positions or orders are open (fake-bitget)');
     account.posMode = posMode;
     return { posMode };
   }),
@@ -148,7 +173,10 @@ export const ROUTES: Record<string, Route> = {
     const marginMode = text(params, 'marginMode');
     if (marginMode !== 'isolated' && marginMode !== 'crossed') throw errors.invalid('marginMode');
     const p = account.positions.get(contract.symbol);
-    if (marginMode !== state.marginMode(account, contract.symbol) && ((p && !p.total.eq(0)) || state.pending(account.seed.apiKey, contract.symbol).length > 0)) {
+    if (
+      marginMode !== state.marginMode(account, contract.symbol) &&
+      ((p && !p.total.eq(0)) || state.pending(account.seed.apiKey, contract.symbol).length > 0)
+    ) {
       throw new BitgetError('40020', 'Parameter marginMode error: a position or order is open (fake-bitget)');
     }
     account.marginModes.set(contract.symbol, marginMode);
@@ -160,13 +188,28 @@ export const ROUTES: Record<string, Route> = {
     usdtScope(params);
     const contract = state.contract(text(params, 'symbol'));
     const leverage = text(params, 'leverage');
-    if (leverage === undefined || !/^\d+$/.test(leverage) || new Big(leverage).lt(contract.minLever) || new Big(leverage).gt(contract.maxLever)) throw errors.invalid('leverage');
+    if (
+      leverage === undefined ||
+      !/^\d+$/.test(leverage) ||
+      new Big(leverage).lt(contract.minLever) ||
+      new Big(leverage).gt(contract.maxLever)
+    )
+      throw errors.invalid('leverage');
     account.leverage.set(contract.symbol, leverage);
-    return { symbol: contract.symbol, marginCoin: 'USDT', longLeverage: leverage, shortLeverage: leverage, crossMarginLeverage: leverage, marginMode: state.marginMode(account, contract.symbol) };
+    return {
+      symbol: contract.symbol,
+      marginCoin: 'USDT',
+      longLeverage: leverage,
+      shortLeverage: leverage,
+      crossMarginLeverage: leverage,
+      marginMode: state.marginMode(account, contract.symbol),
+    };
   }),
   'GET /api/v2/mix/position/all-position': signed(({ state, account, query }) => {
     if (!isUsdt(query)) return [];
-    return [...account.positions.keys()].map((symbol) => positionRow(state, account, symbol)).filter((r) => r !== undefined);
+    return [...account.positions.keys()]
+      .map((symbol) => positionRow(state, account, symbol))
+      .filter((r) => r !== undefined);
   }),
   'GET /api/v2/mix/position/single-position': signed(({ state, account, query }) => {
     usdtScope(query);
@@ -178,7 +221,13 @@ export const ROUTES: Record<string, Route> = {
     const bySymbol = symbolFilter(state, query);
     const businessType = text(query, 'businessType');
     const within = inRange(query);
-    const rows = state.bills.filter((b) => b.apiKey === account.seed.apiKey && bySymbol(b.symbol) && (businessType === undefined || b.businessType === businessType) && within(b.cTime));
+    const rows = state.bills.filter(
+      (b) =>
+        b.apiKey === account.seed.apiKey &&
+        bySymbol(b.symbol) &&
+        (businessType === undefined || b.businessType === businessType) &&
+        within(b.cTime),
+    );
     const { list, endId } = page(rows, query, (b) => b.billId);
     return { bills: list.map(billRow), endId };
   }),
@@ -193,7 +242,12 @@ export const ROUTES: Record<string, Route> = {
     const orderId = text(query, 'orderId');
     const clientOid = text(query, 'clientOid');
     if (orderId === undefined && clientOid === undefined) throw errors.empty('orderId or clientOid');
-    const order = state.orders.find((o) => o.apiKey === account.seed.apiKey && o.symbol === contract.symbol && (orderId !== undefined ? o.orderId === orderId : o.clientOid === clientOid));
+    const order = state.orders.find(
+      (o) =>
+        o.apiKey === account.seed.apiKey &&
+        o.symbol === contract.symbol &&
+        (orderId !== undefined ? o.orderId === orderId : o.clientOid === clientOid),
+    );
     if (!order) throw errors.orderNotFound();
     return orderRow(order, account.posMode);
   }),
@@ -212,7 +266,13 @@ export const ROUTES: Record<string, Route> = {
     if (!isUsdt(query)) return { entrustedList: [], endId: '' };
     const bySymbol = symbolFilter(state, query);
     const within = inRange(query);
-    const rows = state.orders.filter((o) => o.apiKey === account.seed.apiKey && bySymbol(o.symbol) && (o.state === 'filled' || o.state === 'canceled') && within(o.cTime));
+    const rows = state.orders.filter(
+      (o) =>
+        o.apiKey === account.seed.apiKey &&
+        bySymbol(o.symbol) &&
+        (o.state === 'filled' || o.state === 'canceled') &&
+        within(o.cTime),
+    );
     const { list, endId } = page(rows, query, (o) => o.orderId);
     return { entrustedList: list.map((o) => pendingOrderRow(o, account.posMode)), endId };
   }),
@@ -221,7 +281,13 @@ export const ROUTES: Record<string, Route> = {
     const bySymbol = symbolFilter(state, query);
     const orderId = text(query, 'orderId');
     const within = inRange(query);
-    const rows = state.fills.filter((f) => f.apiKey === account.seed.apiKey && bySymbol(f.symbol) && (orderId === undefined || f.orderId === orderId) && within(f.cTime));
+    const rows = state.fills.filter(
+      (f) =>
+        f.apiKey === account.seed.apiKey &&
+        bySymbol(f.symbol) &&
+        (orderId === undefined || f.orderId === orderId) &&
+        within(f.cTime),
+    );
     const { list, endId } = page(rows, query, (f) => f.tradeId);
     return { fillList: list.map((f) => fillRow(f, account.posMode)), endId };
   }),
@@ -234,7 +300,13 @@ export const ROUTES: Record<string, Route> = {
     const plan = placePlan(state, account, objectBody(body));
     return { orderId: plan.orderId, clientOid: plan.clientOid };
   }),
-  'GET /api/v2/mix/order/orders-plan-pending': signed(({ state, account, query }) => plans(state, account, query, false)),
-  'GET /api/v2/mix/order/orders-plan-history': signed(({ state, account, query }) => plans(state, account, query, true)),
-  'POST /api/v2/mix/order/cancel-plan-order': signed(({ state, account, body }) => cancelPlans(state, account, objectBody(body))),
+  'GET /api/v2/mix/order/orders-plan-pending': signed(({ state, account, query }) =>
+    plans(state, account, query, false),
+  ),
+  'GET /api/v2/mix/order/orders-plan-history': signed(({ state, account, query }) =>
+    plans(state, account, query, true),
+  ),
+  'POST /api/v2/mix/order/cancel-plan-order': signed(({ state, account, body }) =>
+    cancelPlans(state, account, objectBody(body)),
+  ),
 };

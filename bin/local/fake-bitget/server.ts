@@ -8,9 +8,18 @@ import { fillMarket, onPriceMove } from './matching';
 import type { Params } from './orders';
 import { ROUTES } from './routes';
 import { BitgetState, DEFAULT_PRICES } from './state';
-import type { FakeBitget, FakeBitgetAccountSeed, FakeBitgetBill, FakeBitgetFault, FakeBitgetOptions, FakeBitgetOrder } from './types';
+import type {
+  FakeBitget,
+  FakeBitgetAccountSeed,
+  FakeBitgetBill,
+  FakeBitgetFault,
+  FakeBitgetOptions,
+  FakeBitgetOrder,
+} from './types';
 
-export const DEFAULT_ACCOUNTS: readonly FakeBitgetAccountSeed[] = [{ apiKey: 'local-key', secret: 'local-secret', passphrase: 'local-passphrase', usdt: 10_000 }];
+export const DEFAULT_ACCOUNTS: readonly FakeBitgetAccountSeed[] = [
+  { apiKey: 'local-key', secret: 'local-secret', passphrase: 'local-passphrase', usdt: 10_000 },
+];
 
 function parseBody(raw: string): unknown {
   if (raw === '') return undefined;
@@ -29,12 +38,24 @@ function symbolOf(query: Params, body: unknown): string | undefined {
 }
 
 export async function startFakeBitget(opts: FakeBitgetOptions = {}): Promise<FakeBitget> {
-  const state = new BitgetState(opts.accounts ?? DEFAULT_ACCOUNTS, { ...DEFAULT_PRICES, ...opts.prices }, opts.clockSkewMs ?? 0);
+  const state = new BitgetState(
+    opts.accounts ?? DEFAULT_ACCOUNTS,
+    { ...DEFAULT_PRICES, ...opts.prices },
+    opts.clockSkewMs ?? 0,
+  );
   const faults = new FaultQueue<FakeBitgetFault>();
   const errorReply = (e: BitgetError): Reply => ({ status: e.status, body: e.body(state.now()) });
   const crash = (e: unknown): Reply => {
     if (e instanceof BitgetError) return errorReply(e);
-    return { status: 500, body: { code: '500', msg: `fake-bitget internal error: ${e instanceof Error ? e.message : String(e)}`, requestTime: state.now(), data: null } };
+    return {
+      status: 500,
+      body: {
+        code: '500',
+        msg: `fake-bitget internal error: ${e instanceof Error ? e.message : String(e)}`,
+        requestTime: state.now(),
+        data: null,
+      },
+    };
   };
 
   /** A fault that answers without the request being processed, or undefined. */
@@ -45,7 +66,15 @@ export async function startFakeBitget(opts: FakeBitgetOptions = {}): Promise<Fak
       case 'rate-limit':
         return errorReply(errors.tooMany());
       case 'error':
-        return { status: fault.status ?? 400, body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}`, requestTime: state.now(), data: null } };
+        return {
+          status: fault.status ?? 400,
+          body: {
+            code: fault.code,
+            msg: fault.msg ?? `Scripted error ${fault.code}`,
+            requestTime: state.now(),
+            data: null,
+          },
+        };
       case 'timeout':
         return fault.accept ? undefined : { ...errorReply(errors.unavailable()), delayMs: fault.delayMs };
       default:
@@ -65,7 +94,13 @@ export async function startFakeBitget(opts: FakeBitgetOptions = {}): Promise<Fak
       if (!route) throw new BitgetError('40404', `fake-bitget has no route ${req.method} ${req.url.pathname}`, 404);
       const account = route.signed ? authenticate(state, req) : undefined;
       const fraction = fault?.kind === 'partial-fill' ? fault.fraction : undefined;
-      const data = route.handle({ state, query, body, ...(account ? { account } : {}), ...(fraction !== undefined ? { fraction } : {}) });
+      const data = route.handle({
+        state,
+        query,
+        body,
+        ...(account ? { account } : {}),
+        ...(fraction !== undefined ? { fraction } : {}),
+      });
       reply = { status: 200, body: { code: '00000', msg: 'success', requestTime: state.now(), data } };
     } catch (e) {
       reply = crash(e);
@@ -77,7 +112,8 @@ export async function startFakeBitget(opts: FakeBitgetOptions = {}): Promise<Fak
   };
 
   const http = await startJsonServer(answer, crash, opts.port ?? 0);
-  const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] => structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
+  const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] =>
+    structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
 
   return {
     url: http.url,
@@ -101,7 +137,12 @@ export async function startFakeBitget(opts: FakeBitgetOptions = {}): Promise<Fak
       const account = state.accountOrThrow(apiKey);
       const { symbol: id } = state.contract(symbol);
       const p = state.position(account, id);
-      return { total: p.total.toString(), openPriceAvg: p.openPriceAvg.toString(), leverage: state.leverage(account, id), marginMode: state.marginMode(account, id) };
+      return {
+        total: p.total.toString(),
+        openPriceAvg: p.openPriceAvg.toString(),
+        leverage: state.leverage(account, id),
+        marginMode: state.marginMode(account, id),
+      };
     },
     balance: (apiKey) => state.accountOrThrow(apiKey).cash.toString(),
     chargeFunding(symbol, rate) {
@@ -113,7 +154,16 @@ export async function startFakeBitget(opts: FakeBitgetOptions = {}): Promise<Fak
         // a long pays a positive rate, a short receives it
         const payment = p.total.times(state.price(id)).times(rate).neg();
         account.cash = account.cash.plus(payment);
-        const bill: FakeBitgetBill = { apiKey: account.seed.apiKey, billId: state.nextId(), symbol: id, businessType: 'contract_settle_fee', amount: payment.toString(), fee: '0', balance: account.cash.toString(), cTime: state.now() };
+        const bill: FakeBitgetBill = {
+          apiKey: account.seed.apiKey,
+          billId: state.nextId(),
+          symbol: id,
+          businessType: 'contract_settle_fee',
+          amount: payment.toString(),
+          fee: '0',
+          balance: account.cash.toString(),
+          cTime: state.now(),
+        };
         state.bills.push(bill);
         charged.push(structuredClone(bill));
       }

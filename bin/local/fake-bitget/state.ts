@@ -48,7 +48,14 @@ export class BitgetState {
 
   constructor(seeds: readonly FakeBitgetAccountSeed[], prices: Readonly<Record<string, string>>, clockSkewMs: number) {
     for (const seed of seeds) {
-      this.accounts.set(seed.apiKey, { seed, cash: new Big(seed.usdt ?? 10_000), posMode: seed.posMode ?? 'one_way_mode', positions: new Map(), marginModes: new Map(), leverage: new Map() });
+      this.accounts.set(seed.apiKey, {
+        seed,
+        cash: new Big(seed.usdt ?? 10_000),
+        posMode: seed.posMode ?? 'one_way_mode',
+        positions: new Map(),
+        marginModes: new Map(),
+        leverage: new Map(),
+      });
     }
     for (const contract of CONTRACTS) this.contracts.set(contract.symbol, contract);
     for (const [symbol, px] of Object.entries(prices)) this.prices.set(symbol, new Big(px));
@@ -88,7 +95,14 @@ export class BitgetState {
   position(account: Account, symbol: string): Position {
     let p = account.positions.get(symbol);
     if (!p) {
-      p = { total: new Big(0), openPriceAvg: new Big(0), achievedProfits: new Big(0), totalFee: new Big(0), cTime: this.now(), uTime: this.now() };
+      p = {
+        total: new Big(0),
+        openPriceAvg: new Big(0),
+        achievedProfits: new Big(0),
+        totalFee: new Big(0),
+        cTime: this.now(),
+        uTime: this.now(),
+      };
       account.positions.set(symbol, p);
     }
     return p;
@@ -131,6 +145,11 @@ export class BitgetState {
 
   /** Orders still on the book. */
   pending(apiKey: string, symbol?: string): FakeBitgetOrder[] {
-    return this.orders.filter((o) => o.apiKey === apiKey && (o.state === 'live' || o.state === 'partially_filled') && (symbol === undefined || o.symbol === symbol));
+    return this.orders.filter(
+      (o) =>
+        o.apiKey === apiKey &&
+        (o.state === 'live' || o.state === 'partially_filled') &&
+        (symbol === undefined || o.symbol === symbol),
+    );
   }
 }

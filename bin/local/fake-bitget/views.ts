@@ -59,7 +59,9 @@ export function accountsRow(state: BitgetState, account: Account): Record<string
     maxTransferOut: free,
     accountEquity: equity,
     usdtEquity: equity,
-    btcEquity: state.prices.has('BTCUSDT') ? new Big(equity).div(state.price('BTCUSDT')).round(12, Big.roundDown).toString() : '0',
+    btcEquity: state.prices.has('BTCUSDT')
+      ? new Big(equity).div(state.price('BTCUSDT')).round(12, Big.roundDown).toString()
+      : '0',
     crossedRiskRate: '0',
     unrealizedPL: upl,
     coupon: '0',
@@ -104,7 +106,11 @@ export function singleAccountRow(state: BitgetState, account: Account, symbol: s
 }
 
 /** get-single-position ("single-position response"): the all-position row less its tp/sl fields, with autoMargin. */
-export function singlePositionRow(state: BitgetState, account: Account, symbol: string): Record<string, string> | undefined {
+export function singlePositionRow(
+  state: BitgetState,
+  account: Account,
+  symbol: string,
+): Record<string, string> | undefined {
   const row = positionRow(state, account, symbol);
   if (!row) return undefined;
   const { takeProfit: _tp, stopLoss: _sl, takeProfitId: _tpId, stopLossId: _slId, ...rest } = row;
@@ -121,7 +127,13 @@ export function positionRow(state: BitgetState, account: Account, symbol: string
   const margin = size.times(p.openPriceAvg).div(lever);
   const mark = state.price(symbol);
   const locked = state.orders
-    .filter((o) => o.apiKey === account.seed.apiKey && o.symbol === symbol && o.reduceOnly && (o.state === 'live' || o.state === 'partially_filled'))
+    .filter(
+      (o) =>
+        o.apiKey === account.seed.apiKey &&
+        o.symbol === symbol &&
+        o.reduceOnly &&
+        (o.state === 'live' || o.state === 'partially_filled'),
+    )
     .reduce((sum, o) => sum.plus(new Big(o.size).minus(o.baseVolume)), new Big(0));
   // isolated liquidation where the loss eats the margin down to the maintenance rate
   const move = margin.div(size).times(new Big(1).minus(MAINTENANCE_RATE));
@@ -206,8 +218,14 @@ export function pendingOrderRow(order: FakeBitgetOrder, posMode: string): Record
 }
 
 /** orders-plan-pending ("orders-plan-pending response"), and with the fill for orders-plan-history. */
-export function planRow(state: BitgetState, plan: FakeBitgetPlan, posMode: string, history: boolean): Record<string, string> {
-  const executed = history && plan.executeOrderId !== '' ? state.orders.find((o) => o.orderId === plan.executeOrderId) : undefined;
+export function planRow(
+  state: BitgetState,
+  plan: FakeBitgetPlan,
+  posMode: string,
+  history: boolean,
+): Record<string, string> {
+  const executed =
+    history && plan.executeOrderId !== '' ? state.orders.find((o) => o.orderId === plan.executeOrderId) : undefined;
   return {
     planType: plan.planType,
     symbol: plan.symbol,

@@ -28,7 +28,10 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function authenticate(state: BybitState, req: { method: string; target: string; body: string; headers: IncomingHttpHeaders }): Account {
+export function authenticate(
+  state: BybitState,
+  req: { method: string; target: string; body: string; headers: IncomingHttpHeaders },
+): Account {
   const apiKey = required(req.headers, 'X-BAPI-API-KEY');
   const sign = required(req.headers, 'X-BAPI-SIGN');
   const timestamp = required(req.headers, 'X-BAPI-TIMESTAMP');
@@ -43,6 +46,7 @@ export function authenticate(state: BybitState, req: { method: string; target: s
   const ts = Number(timestamp);
   const window = Number(recvWindow);
   const now = state.now();
-  if (!Number.isInteger(ts) || !Number.isFinite(window) || ts < now - window || ts >= now + 1000) throw errors.timeWindow();
+  if (!Number.isInteger(ts) || !Number.isFinite(window) || ts < now - window || ts >= now + 1000)
+    throw errors.timeWindow();
   return account;
 }

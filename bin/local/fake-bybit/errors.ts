@@ -12,7 +12,13 @@ export class BybitError extends Error {
     super(`${retCode} ${retMsg}`);
   }
 
-  body(now: number): { retCode: number; retMsg: string; result: Record<string, never>; retExtInfo: Record<string, never>; time: number } {
+  body(now: number): {
+    retCode: number;
+    retMsg: string;
+    result: Record<string, never>;
+    retExtInfo: Record<string, never>;
+    time: number;
+  } {
     return { retCode: this.retCode, retMsg: this.retMsg, result: {}, retExtInfo: {}, time: now };
   }
 }
@@ -33,8 +39,10 @@ export const errors = {
   reduceOnlyFlat: () => new BybitError(110017, 'orderQty will be truncated to zero'),
   duplicateLinkId: () => new BybitError(110072, 'OrderLinkedID is duplicate'),
   minNotional: () => new BybitError(110094, 'Order does not meet minimum order value'),
-  wouldTriggerRising: (trigger: string, last: string) => new BybitError(110092, `expect Rising, but trigger_price[${trigger}] <= current[${last}]`),
-  wouldTriggerFalling: (trigger: string, last: string) => new BybitError(110093, `expect Falling, but trigger_price[${trigger}] >= current[${last}]`),
+  wouldTriggerRising: (trigger: string, last: string) =>
+    new BybitError(110092, `expect Rising, but trigger_price[${trigger}] <= current[${last}]`),
+  wouldTriggerFalling: (trigger: string, last: string) =>
+    new BybitError(110093, `expect Falling, but trigger_price[${trigger}] >= current[${last}]`),
   positionModeSame: () => new BybitError(110025, 'Position mode has not been modified.'),
   leverageSame: () => new BybitError(110043, 'Set leverage has not been modified.'),
   // Service

@@ -155,6 +155,7 @@ export function onPriceMove(state: BybitState, symbol: string): void {
       if (triggered(order, last)) fire(state, order);
       continue;
     }
-    if ((order.orderStatus === 'New' || order.orderStatus === 'PartiallyFilled') && order.orderType === 'Limit') restingFill(state, order, last);
+    if ((order.orderStatus === 'New' || order.orderStatus === 'PartiallyFilled') && order.orderType === 'Limit')
+      restingFill(state, order, last);
   }
 }

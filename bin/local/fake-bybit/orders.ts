@@ -19,7 +19,8 @@ const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'PostOnly'];
 export function param(params: Params, field: string): string | undefined {
   const v = params[field];
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw errors.param(field, 'must be a string or number');
+  if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+    throw errors.param(field, 'must be a string or number');
   return String(v);
 }
 
@@ -48,8 +49,15 @@ export function linear(params: Params): void {
 }
 
 function onTick(value: Big, inst: Instrument, field: string): string {
-  if (!value.mod(inst.priceFilter.tickSize).eq(0) || value.lt(inst.priceFilter.minPrice) || value.gt(inst.priceFilter.maxPrice)) {
-    throw errors.param(field, `must be a multiple of ${inst.priceFilter.tickSize} in [${inst.priceFilter.minPrice}, ${inst.priceFilter.maxPrice}]`);
+  if (
+    !value.mod(inst.priceFilter.tickSize).eq(0) ||
+    value.lt(inst.priceFilter.minPrice) ||
+    value.gt(inst.priceFilter.maxPrice)
+  ) {
+    throw errors.param(
+      field,
+      `must be a multiple of ${inst.priceFilter.tickSize} in [${inst.priceFilter.minPrice}, ${inst.priceFilter.maxPrice}]`,
+    );
   }
   return value.toString();
 }
@@ -73,14 +81,21 @@ export function placeOrder(state: BybitState, account: Account, params: Params, 
   const qty = positive(params, 'qty');
   if (!qty) throw errors.param('qty', 'is required');
   const maxQty = orderType === 'Market' ? lot.maxMktOrderQty : lot.maxOrderQty;
-  if (!qty.mod(lot.qtyStep).eq(0) || qty.lt(lot.minOrderQty) || qty.gt(maxQty)) throw errors.param('qty', `must be a multiple of ${lot.qtyStep} in [${lot.minOrderQty}, ${maxQty}]`);
+  if (!qty.mod(lot.qtyStep).eq(0) || qty.lt(lot.minOrderQty) || qty.gt(maxQty))
+    throw errors.param('qty', `must be a multiple of ${lot.qtyStep} in [${lot.minOrderQty}, ${maxQty}]`);
   const positionIdx = Number(param(params, 'positionIdx') ?? 0);
-  if (positionIdx !== (account.hedged ? (side === 'Buy' ? 1 : 2) : 0)) throw errors.param('positionIdx', `${positionIdx} does not match the position mode (${account.hedged ? 'hedge: 1 buy side, 2 sell side' : 'one-way: 0'})`);
+  if (positionIdx !== (account.hedged ? (side === 'Buy' ? 1 : 2) : 0))
+    throw errors.param(
+      'positionIdx',
+      `${positionIdx} does not match the position mode (${account.hedged ? 'hedge: 1 buy side, 2 sell side' : 'one-way: 0'})`,
+    );
   const orderLinkId = param(params, 'orderLinkId') ?? '';
   if (orderLinkId !== '' && !LINK_ID.test(orderLinkId)) throw errors.param('orderLinkId', 'max 36 of A-Z a-z 0-9 _ -');
-  if (orderLinkId !== '' && state.orders.some((o) => o.apiKey === account.seed.apiKey && o.orderLinkId === orderLinkId)) throw errors.duplicateLinkId();
+  if (orderLinkId !== '' && state.orders.some((o) => o.apiKey === account.seed.apiKey && o.orderLinkId === orderLinkId))
+    throw errors.duplicateLinkId();
   const timeInForce = (param(params, 'timeInForce') ?? (orderType === 'Market' ? 'IOC' : 'GTC')) as TimeInForce;
-  if (!TIME_IN_FORCE.includes(timeInForce)) throw errors.param('timeInForce', `must be one of ${TIME_IN_FORCE.join(', ')}`);
+  if (!TIME_IN_FORCE.includes(timeInForce))
+    throw errors.param('timeInForce', `must be one of ${TIME_IN_FORCE.join(', ')}`);
   const last = state.price(inst.symbol);
   let price: Big;
   if (orderType === 'Limit') {
@@ -95,20 +110,29 @@ export function placeOrder(state: BybitState, account: Account, params: Params, 
   const closeOnTrigger = flag(params, 'closeOnTrigger');
   const triggerPrice = positive(params, 'triggerPrice');
   const direction = param(params, 'triggerDirection');
-  if ((triggerPrice === undefined) !== (direction === undefined)) throw errors.param(triggerPrice ? 'triggerDirection' : 'triggerPrice', 'goes with the other for a conditional order');
-  if (direction !== undefined && direction !== '1' && direction !== '2') throw errors.param('triggerDirection', 'must be 1 (rise) or 2 (fall)');
+  if ((triggerPrice === undefined) !== (direction === undefined))
+    throw errors.param(
+      triggerPrice ? 'triggerDirection' : 'triggerPrice',
+      'goes with the other for a conditional order',
+    );
+  if (direction !== undefined && direction !== '1' && direction !== '2')
+    throw errors.param('triggerDirection', 'must be 1 (rise) or 2 (fall)');
   if (triggerPrice) {
     onTick(triggerPrice, inst, 'triggerPrice');
-    if (direction === '1' && triggerPrice.lte(last)) throw errors.wouldTriggerRising(triggerPrice.toString(), last.toString());
-    if (direction === '2' && triggerPrice.gte(last)) throw errors.wouldTriggerFalling(triggerPrice.toString(), last.toString());
+    if (direction === '1' && triggerPrice.lte(last))
+      throw errors.wouldTriggerRising(triggerPrice.toString(), last.toString());
+    if (direction === '2' && triggerPrice.gte(last))
+      throw errors.wouldTriggerFalling(triggerPrice.toString(), last.toString());
   }
-  if (qty.times(triggerPrice ?? (orderType === 'Limit' ? price : last)).lt(lot.minNotionalValue)) throw errors.minNotional();
+  if (qty.times(triggerPrice ?? (orderType === 'Limit' ? price : last)).lt(lot.minNotionalValue))
+    throw errors.minNotional();
   // A conditional order's reduce-only is checked when it fires (fire() deactivates it when nothing is
   // left to reduce), not at placement: ccxt marks every stopLossPrice order reduce-only (its captured
   // "sl market order"), so the smoke check's far stop on a flat testnet account is one. Bybit's docs
   // do not say which it does: see docs/exchanges/bybit.md, Fake.
   if (reduceOnly && !triggerPrice && reducible(state, account, inst.symbol, side).eq(0)) throw errors.reduceOnlyFlat();
-  if (!reduceOnly && !closeOnTrigger && !triggerPrice) checkMargin(state, account, inst.symbol, side, qty, orderType === 'Limit' ? price : last);
+  if (!reduceOnly && !closeOnTrigger && !triggerPrice)
+    checkMargin(state, account, inst.symbol, side, qty, orderType === 'Limit' ? price : last);
 
   const now = state.now();
   const order: FakeBybitOrder = {
@@ -144,7 +168,8 @@ export function placeOrder(state: BybitState, account: Account, params: Params, 
   const marketable = crosses(side, price, last);
   if (timeInForce === 'PostOnly' && marketable) order.orderStatus = 'Cancelled';
   else if (marketable) takeLimit(state, account, order);
-  if ((timeInForce === 'IOC' || timeInForce === 'FOK') && order.orderStatus !== 'Filled') order.orderStatus = 'Cancelled';
+  if ((timeInForce === 'IOC' || timeInForce === 'FOK') && order.orderStatus !== 'Filled')
+    order.orderStatus = 'Cancelled';
   return order;
 }
 
@@ -159,7 +184,12 @@ export function cancelOrder(state: BybitState, account: Account, params: Params)
   const orderId = param(params, 'orderId');
   const orderLinkId = param(params, 'orderLinkId');
   if (orderId === undefined && orderLinkId === undefined) throw errors.param('orderId or orderLinkId', 'is required');
-  const order = state.orders.find((o) => o.apiKey === account.seed.apiKey && o.symbol === inst.symbol && (orderId !== undefined ? o.orderId === orderId : o.orderLinkId === orderLinkId));
+  const order = state.orders.find(
+    (o) =>
+      o.apiKey === account.seed.apiKey &&
+      o.symbol === inst.symbol &&
+      (orderId !== undefined ? o.orderId === orderId : o.orderLinkId === orderLinkId),
+  );
   if (!order) throw errors.orderAbsent();
   if (order.orderStatus === 'Untriggered') order.orderStatus = 'Deactivated';
   else if (order.orderStatus === 'New' || order.orderStatus === 'PartiallyFilled') order.orderStatus = 'Cancelled';

@@ -25,7 +25,13 @@ interface Route {
   handle(ctx: RouteContext): unknown;
 }
 
-export const ok = (state: BybitState, result: unknown): unknown => ({ retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: state.now() });
+export const ok = (state: BybitState, result: unknown): unknown => ({
+  retCode: 0,
+  retMsg: 'OK',
+  result,
+  retExtInfo: {},
+  time: state.now(),
+});
 
 const publicRoute = (handle: (ctx: RouteContext) => unknown): Route => ({ signed: false, handle });
 const signed = (handle: (ctx: SignedContext) => unknown): Route => ({
@@ -55,12 +61,15 @@ function page<T>(rows: T[], query: Params, max: number, fallback: number): { lis
   return { list, nextPageCursor: from + limit < rows.length ? String(from + limit) : '' };
 }
 
-const ended = (o: FakeBybitOrder): boolean => o.orderStatus === 'Filled' || o.orderStatus === 'Cancelled' || o.orderStatus === 'Deactivated';
+const ended = (o: FakeBybitOrder): boolean =>
+  o.orderStatus === 'Filled' || o.orderStatus === 'Cancelled' || o.orderStatus === 'Deactivated';
 
 function byId(o: { orderId: string; orderLinkId: string }, query: Params): boolean {
   const orderId = param(query, 'orderId');
   const orderLinkId = param(query, 'orderLinkId');
-  return (orderId === undefined || o.orderId === orderId) && (orderLinkId === undefined || o.orderLinkId === orderLinkId);
+  return (
+    (orderId === undefined || o.orderId === orderId) && (orderLinkId === undefined || o.orderLinkId === orderLinkId)
+  );
 }
 
 function ofFilter(o: FakeBybitOrder, query: Params): boolean {
@@ -93,7 +102,11 @@ export const ROUTES: Record<string, Route> = {
     if (category !== 'linear') return ok(state, { category: category ?? '', list: [], nextPageCursor: '' });
     const symbol = param(query, 'symbol');
     const status = param(query, 'status') ?? 'Trading';
-    return ok(state, { category, list: INSTRUMENTS.filter((i) => (symbol === undefined || i.symbol === symbol) && i.status === status), nextPageCursor: '' });
+    return ok(state, {
+      category,
+      list: INSTRUMENTS.filter((i) => (symbol === undefined || i.symbol === symbol) && i.status === status),
+      nextPageCursor: '',
+    });
   }),
   'GET /v5/market/tickers': publicRoute(({ state, query }) => {
     linear(query);
@@ -107,7 +120,8 @@ export const ROUTES: Record<string, Route> = {
   }),
 
   'GET /v5/account/wallet-balance': signed(({ state, account, query }) => {
-    if (param(query, 'accountType') !== 'UNIFIED') throw errors.param('accountType', 'must be UNIFIED (a unified account)');
+    if (param(query, 'accountType') !== 'UNIFIED')
+      throw errors.param('accountType', 'must be UNIFIED (a unified account)');
     return ok(state, { list: [walletRow(state, account)] });
   }),
   'GET /v5/account/info': signed(({ state, account }) => ok(state, accountInfo(account, state.now()))),
@@ -118,12 +132,24 @@ export const ROUTES: Record<string, Route> = {
     const symbol = param(query, 'symbol');
     const inScope = scope(state, query);
     // by symbol the row is answered even when flat (size "0", side ""); by settleCoin only sized positions
-    const symbols = symbol !== undefined ? [symbol] : [...account.positions.keys()].filter((s) => inScope(s) && !state.position(account, s).size.eq(0));
-    return ok(state, { category: 'linear', ...page(symbols.map((s) => positionRow(state, account, s)), query, 200, 20) });
+    const symbols =
+      symbol !== undefined
+        ? [symbol]
+        : [...account.positions.keys()].filter((s) => inScope(s) && !state.position(account, s).size.eq(0));
+    return ok(state, {
+      category: 'linear',
+      ...page(
+        symbols.map((s) => positionRow(state, account, s)),
+        query,
+        200,
+        20,
+      ),
+    });
   }),
   'POST /v5/position/switch-mode': signed(({ state, account, body }) => {
     linear(body);
-    if (param(body, 'symbol') === undefined && param(body, 'coin') === undefined) throw errors.param('symbol or coin', 'is required');
+    if (param(body, 'symbol') === undefined && param(body, 'coin') === undefined)
+      throw errors.param('symbol or coin', 'is required');
     const mode = param(body, 'mode');
     if (mode !== '0' && mode !== '3') throw errors.param('mode', 'must be 0 (one-way) or 3 (hedge)');
     const hedged = mode === '3';
@@ -137,11 +163,18 @@ export const ROUTES: Record<string, Route> = {
     const buy = param(body, 'buyLeverage');
     const sell = param(body, 'sellLeverage');
     const { minLeverage, maxLeverage, leverageStep } = inst.leverageFilter;
-    if (buy === undefined || !/^\d+(\.\d+)?$/.test(buy) || new Big(buy).lt(minLeverage) || new Big(buy).gt(maxLeverage) || !new Big(buy).mod(leverageStep).eq(0)) {
+    if (
+      buy === undefined ||
+      !/^\d+(\.\d+)?$/.test(buy) ||
+      new Big(buy).lt(minLeverage) ||
+      new Big(buy).gt(maxLeverage) ||
+      !new Big(buy).mod(leverageStep).eq(0)
+    ) {
       throw errors.param('buyLeverage', `must be in [${minLeverage}, ${maxLeverage}] by ${leverageStep}`);
     }
     // one-way mode: "buyLeverage must be the same as sellLeverage"
-    if (sell === undefined || !new Big(buy).eq(sell)) throw errors.param('sellLeverage', 'must equal buyLeverage in one-way mode');
+    if (sell === undefined || !new Big(buy).eq(sell))
+      throw errors.param('sellLeverage', 'must equal buyLeverage in one-way mode');
     const current = state.leverage(account, inst.symbol);
     if (new Big(current).eq(buy)) throw errors.leverageSame();
     account.leverage.set(inst.symbol, new Big(buy).toString());
@@ -160,12 +193,22 @@ export const ROUTES: Record<string, Route> = {
   'GET /v5/order/realtime': signed(({ state, account, query }) => {
     linear(query);
     const symbol = param(query, 'symbol');
-    const inScope = symbol !== undefined || param(query, 'settleCoin') !== undefined || param(query, 'baseCoin') !== undefined ? scope(state, query) : undefined;
+    const inScope =
+      symbol !== undefined || param(query, 'settleCoin') !== undefined || param(query, 'baseCoin') !== undefined
+        ? scope(state, query)
+        : undefined;
     if (!inScope) throw errors.param('symbol, settleCoin or baseCoin', 'is required');
     // "openOnly is ignored when query by orderId or orderLinkId": recent closed orders are answered too
     const byIdentity = param(query, 'orderId') !== undefined || param(query, 'orderLinkId') !== undefined;
     const rows = state.orders
-      .filter((o) => o.apiKey === account.seed.apiKey && inScope(o.symbol) && byId(o, query) && ofFilter(o, query) && (byIdentity || !ended(o)))
+      .filter(
+        (o) =>
+          o.apiKey === account.seed.apiKey &&
+          inScope(o.symbol) &&
+          byId(o, query) &&
+          ofFilter(o, query) &&
+          (byIdentity || !ended(o)),
+      )
       .reverse();
     const { list, nextPageCursor } = page(rows, query, 50, 20);
     return ok(state, { list: list.map(orderRow), nextPageCursor, category: 'linear' });
@@ -173,7 +216,16 @@ export const ROUTES: Record<string, Route> = {
   'GET /v5/order/history': signed(({ state, account, query }) => {
     linear(query);
     const symbol = param(query, 'symbol');
-    const rows = state.orders.filter((o) => o.apiKey === account.seed.apiKey && (symbol === undefined || o.symbol === symbol) && byId(o, query) && ofFilter(o, query) && ended(o)).reverse();
+    const rows = state.orders
+      .filter(
+        (o) =>
+          o.apiKey === account.seed.apiKey &&
+          (symbol === undefined || o.symbol === symbol) &&
+          byId(o, query) &&
+          ofFilter(o, query) &&
+          ended(o),
+      )
+      .reverse();
     const { list, nextPageCursor } = page(rows, query, 50, 20);
     return ok(state, { list: list.map(orderRow), nextPageCursor, category: 'linear' });
   }),

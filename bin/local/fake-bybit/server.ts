@@ -11,7 +11,9 @@ import { ROUTES } from './routes';
 import { BybitState, DEFAULT_PRICES } from './state';
 import type { FakeBybit, FakeBybitAccountSeed, FakeBybitExecution, FakeBybitFault, FakeBybitOptions } from './types';
 
-export const DEFAULT_ACCOUNTS: readonly FakeBybitAccountSeed[] = [{ apiKey: 'local-key', secret: 'local-secret', usdt: 10_000 }];
+export const DEFAULT_ACCOUNTS: readonly FakeBybitAccountSeed[] = [
+  { apiKey: 'local-key', secret: 'local-secret', usdt: 10_000 },
+];
 
 function parseBody(raw: string): Params {
   if (raw === '') return {};
@@ -21,7 +23,8 @@ function parseBody(raw: string): Params {
   } catch {
     throw errors.param('body', 'is not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw errors.param('body', 'must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw errors.param('body', 'must be a JSON object');
   return parsed as Params;
 }
 
@@ -32,13 +35,26 @@ function instrumentOf(query: Params, body: Params): string | undefined {
 }
 
 export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeBybit> {
-  const state = new BybitState(opts.accounts ?? DEFAULT_ACCOUNTS, { ...DEFAULT_PRICES, ...opts.prices }, opts.clockSkewMs ?? 0);
+  const state = new BybitState(
+    opts.accounts ?? DEFAULT_ACCOUNTS,
+    { ...DEFAULT_PRICES, ...opts.prices },
+    opts.clockSkewMs ?? 0,
+  );
   const faults = new FaultQueue<FakeBybitFault>();
   const errorReply = (e: BybitError): Reply => ({ status: e.status, body: e.body(state.now()) });
 
   const crash = (e: unknown): Reply => {
     if (e instanceof BybitError) return errorReply(e);
-    return { status: 500, body: { retCode: 10016, retMsg: `fake-bybit internal error: ${e instanceof Error ? e.message : String(e)}`, result: {}, retExtInfo: {}, time: state.now() } };
+    return {
+      status: 500,
+      body: {
+        retCode: 10016,
+        retMsg: `fake-bybit internal error: ${e instanceof Error ? e.message : String(e)}`,
+        result: {},
+        retExtInfo: {},
+        time: state.now(),
+      },
+    };
   };
 
   /** A fault that answers without the request being processed, or undefined. */
@@ -48,9 +64,19 @@ export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeB
         return errorReply(errors.internal(503));
       case 'rate-limit':
         // docs "Rate Limit": retCode 10006 with the limit headers; the window resets within a second
-        return { ...errorReply(errors.tooMany()), headers: { 'X-Bapi-Limit': '10', 'X-Bapi-Limit-Status': '0', 'X-Bapi-Limit-Reset-Timestamp': String(state.now() + 1000) } };
+        return {
+          ...errorReply(errors.tooMany()),
+          headers: {
+            'X-Bapi-Limit': '10',
+            'X-Bapi-Limit-Status': '0',
+            'X-Bapi-Limit-Reset-Timestamp': String(state.now() + 1000),
+          },
+        };
       case 'error':
-        return { status: fault.status ?? 200, body: new BybitError(fault.retCode, fault.retMsg ?? `Scripted error ${fault.retCode}.`).body(state.now()) };
+        return {
+          status: fault.status ?? 200,
+          body: new BybitError(fault.retCode, fault.retMsg ?? `Scripted error ${fault.retCode}.`).body(state.now()),
+        };
       case 'timeout':
         return fault.accept ? undefined : { ...errorReply(errors.internal(504)), delayMs: fault.delayMs };
       default:
@@ -75,7 +101,16 @@ export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeB
       if (!route) throw new BybitError(10001, `fake-bybit has no route ${req.method} ${req.url.pathname}`, 404);
       const account = route.signed ? authenticate(state, req) : undefined;
       const fraction = fault?.kind === 'partial-fill' ? fault.fraction : undefined;
-      reply = { status: 200, body: route.handle({ state, query, body, ...(account ? { account } : {}), ...(fraction !== undefined ? { fraction } : {}) }) };
+      reply = {
+        status: 200,
+        body: route.handle({
+          state,
+          query,
+          body,
+          ...(account ? { account } : {}),
+          ...(fraction !== undefined ? { fraction } : {}),
+        }),
+      };
     } catch (e) {
       reply = crash(e);
     }
@@ -86,7 +121,8 @@ export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeB
   };
 
   const http = await startJsonServer(answer, crash, opts.port ?? 0);
-  const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] => structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
+  const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] =>
+    structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
 
   return {
     url: http.url,

@@ -47,7 +47,14 @@ export class BybitState {
 
   constructor(seeds: readonly FakeBybitAccountSeed[], prices: Readonly<Record<string, string>>, clockSkewMs: number) {
     for (const seed of seeds) {
-      this.accounts.set(seed.apiKey, { seed, wallet: new Big(seed.usdt ?? 10_000), hedged: seed.hedged ?? false, marginMode: seed.marginMode ?? 'REGULAR_MARGIN', positions: new Map(), leverage: new Map() });
+      this.accounts.set(seed.apiKey, {
+        seed,
+        wallet: new Big(seed.usdt ?? 10_000),
+        hedged: seed.hedged ?? false,
+        marginMode: seed.marginMode ?? 'REGULAR_MARGIN',
+        positions: new Map(),
+        leverage: new Map(),
+      });
     }
     for (const inst of INSTRUMENTS) this.instruments.set(inst.symbol, inst);
     for (const [symbol, px] of Object.entries(prices)) this.prices.set(symbol, new Big(px));
@@ -87,7 +94,14 @@ export class BybitState {
   position(account: Account, symbol: string): Position {
     let p = account.positions.get(symbol);
     if (!p) {
-      p = { size: new Big(0), avgPrice: new Big(0), curRealisedPnl: new Big(0), cumRealisedPnl: new Big(0), createdTime: this.now(), updatedTime: this.now() };
+      p = {
+        size: new Big(0),
+        avgPrice: new Big(0),
+        curRealisedPnl: new Big(0),
+        cumRealisedPnl: new Big(0),
+        createdTime: this.now(),
+        updatedTime: this.now(),
+      };
       account.positions.set(symbol, p);
     }
     return p;
@@ -129,6 +143,11 @@ export class BybitState {
 
   /** Orders still working: on the book (New, PartiallyFilled) or waiting for their trigger (Untriggered). */
   active(apiKey: string, symbol?: string): FakeBybitOrder[] {
-    return this.orders.filter((o) => o.apiKey === apiKey && (o.orderStatus === 'New' || o.orderStatus === 'PartiallyFilled' || o.orderStatus === 'Untriggered') && (symbol === undefined || o.symbol === symbol));
+    return this.orders.filter(
+      (o) =>
+        o.apiKey === apiKey &&
+        (o.orderStatus === 'New' || o.orderStatus === 'PartiallyFilled' || o.orderStatus === 'Untriggered') &&
+        (symbol === undefined || o.symbol === symbol),
+    );
   }
 }

@@ -34,7 +34,8 @@ export interface FakeBybitOptions {
 }
 
 /** Bybit's orderStatus values the fake uses (docs: Enums, orderStatus). */
-export type OrderStatus = 'New' | 'PartiallyFilled' | 'Filled' | 'Cancelled' | 'Untriggered' | 'Triggered' | 'Deactivated';
+export type OrderStatus =
+  'New' | 'PartiallyFilled' | 'Filled' | 'Cancelled' | 'Untriggered' | 'Triggered' | 'Deactivated';
 export type Side = 'Buy' | 'Sell';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'PostOnly';
 

@@ -11,7 +11,10 @@ const ms = (t: number): string => String(t);
 const fixed = (v: Big, dp = 8): string => v.round(dp, Big.roundHalfEven).toString();
 
 export function orderRow(o: FakeBybitOrder): Record<string, unknown> {
-  const leaves = o.orderStatus === 'New' || o.orderStatus === 'PartiallyFilled' || o.orderStatus === 'Untriggered' ? new Big(o.qty).minus(o.cumExecQty) : new Big(0);
+  const leaves =
+    o.orderStatus === 'New' || o.orderStatus === 'PartiallyFilled' || o.orderStatus === 'Untriggered'
+      ? new Big(o.qty).minus(o.cumExecQty)
+      : new Big(0);
   return {
     orderId: o.orderId,
     orderLinkId: o.orderLinkId,
@@ -234,7 +237,19 @@ export function apiKeyRow(account: Account): Record<string, unknown> {
     readOnly: seed.readOnly ?? 0,
     // never the secret: Bybit answers "" here too
     secret: '',
-    permissions: seed.permissions ?? { ContractTrade: ['Order', 'Position'], Spot: [], Wallet: ['AccountTransfer'], Options: [], Derivatives: [], CopyTrading: [], BlockTrade: [], Exchange: [], NFT: [], Affiliate: [], Earn: [] },
+    permissions: seed.permissions ?? {
+      ContractTrade: ['Order', 'Position'],
+      Spot: [],
+      Wallet: ['AccountTransfer'],
+      Options: [],
+      Derivatives: [],
+      CopyTrading: [],
+      BlockTrade: [],
+      Exchange: [],
+      NFT: [],
+      Affiliate: [],
+      Earn: [],
+    },
     ips: seed.ips ?? ['*'],
     type: 1,
     deadlineDay: -2,
@@ -254,5 +269,14 @@ export function apiKeyRow(account: Account): Record<string, unknown> {
 }
 
 export function accountInfo(account: Account, now: number): Record<string, unknown> {
-  return { marginMode: account.marginMode, updatedTime: String(now), unifiedMarginStatus: 4, dcpStatus: 'OFF', timeWindow: 10, smpGroup: 0, isMasterTrader: false, spotHedgingStatus: 'OFF' };
+  return {
+    marginMode: account.marginMode,
+    updatedTime: String(now),
+    unifiedMarginStatus: 4,
+    dcpStatus: 'OFF',
+    timeWindow: 10,
+    smpGroup: 0,
+    isMasterTrader: false,
+    spotHedgingStatus: 'OFF',
+  };
 }

@@ -45,7 +45,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startJsonServer(answer: (req: RawRequest) => Promise<Reply>, onCrash: (e: unknown) => Reply, port = 0): Promise<JsonServer> {
+export async function startJsonServer(
+  answer: (req: RawRequest) => Promise<Reply>,
+  onCrash: (e: unknown) => Reply,
+  port = 0,
+): Promise<JsonServer> {
   const log: RequestLogEntry[] = [];
   const held = new Set<NodeJS.Timeout>();
 

@@ -22,7 +22,10 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function authenticate(state: OkxState, req: { method: string; target: string; body: string; headers: IncomingHttpHeaders }): Account {
+export function authenticate(
+  state: OkxState,
+  req: { method: string; target: string; body: string; headers: IncomingHttpHeaders },
+): Account {
   const apiKey = header(req.headers, 'OK-ACCESS-KEY');
   const sign = header(req.headers, 'OK-ACCESS-SIGN');
   const timestamp = header(req.headers, 'OK-ACCESS-TIMESTAMP');
@@ -31,7 +34,9 @@ export function authenticate(state: OkxState, req: { method: string; target: str
   if (!account) throw errors.badKey();
 
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(timestamp)) throw errors.badTimestamp();
-  const expected = createHmac('sha256', account.seed.secret).update(timestamp + req.method + req.target + req.body).digest('base64');
+  const expected = createHmac('sha256', account.seed.secret)
+    .update(timestamp + req.method + req.target + req.body)
+    .digest('base64');
   if (!same(sign, expected)) throw errors.badSign();
   if (!same(passphrase, account.seed.passphrase)) throw errors.badPassphrase();
   if (Math.abs(state.now() - Date.parse(timestamp)) > MAX_SKEW_MS) throw errors.expired();

@@ -33,8 +33,13 @@ export const errors = {
   duplicateClOrdId: () => new OkxError('51016', 'Client order ID already exists.'),
   sizeStep: () => new OkxError('51121', 'Order quantity must be a multiple of the lot size.'),
   insufficient: () => new OkxError('51008', 'Order failed. Insufficient USDT margin in account'),
-  reduceOnlyFlat: () => new OkxError('51169', "Order failed because you don't have any positions in this direction for this contract to reduce or close."),
-  cancelAbsent: () => new OkxError('51400', 'Order cancellation failed as the order has been filled, canceled or does not exist.'),
+  reduceOnlyFlat: () =>
+    new OkxError(
+      '51169',
+      "Order failed because you don't have any positions in this direction for this contract to reduce or close.",
+    ),
+  cancelAbsent: () =>
+    new OkxError('51400', 'Order cancellation failed as the order has been filled, canceled or does not exist.'),
   orderAbsent: () => new OkxError('51603', 'Order does not exist.'),
   // Service
   tooMany: () => new OkxError('50011', 'Too Many Requests', 429),

@@ -37,7 +37,10 @@ function fill(state: OkxState, account: Account, order: FakeOkxOrder, sz: Big, p
     position.pos = total;
   } else {
     const closing = sz.lt(position.pos.abs()) ? sz : position.pos.abs();
-    pnl = px.minus(position.avgPx).times(position.pos.gt(0) ? closing : closing.neg()).times(inst.ctVal);
+    pnl = px
+      .minus(position.avgPx)
+      .times(position.pos.gt(0) ? closing : closing.neg())
+      .times(inst.ctVal);
     const rest = position.pos.plus(delta);
     if (rest.eq(0)) position.avgPx = new Big(0);
     else if (rest.gt(0) !== position.pos.gt(0)) {
@@ -169,8 +172,15 @@ function trailingFires(state: OkxState, algo: FakeOkxAlgo, last: Big): boolean {
     if (!active) return false;
   }
   const factor = algo.side === 'sell' ? new Big(1).minus(ratio) : new Big(1).plus(ratio);
-  const candidate = last.times(factor).div(tick).round(0, algo.side === 'sell' ? Big.roundDown : Big.roundUp).times(tick);
-  if (algo.moveTriggerPx === '' || (algo.side === 'sell' ? candidate.gt(algo.moveTriggerPx) : candidate.lt(algo.moveTriggerPx))) {
+  const candidate = last
+    .times(factor)
+    .div(tick)
+    .round(0, algo.side === 'sell' ? Big.roundDown : Big.roundUp)
+    .times(tick);
+  if (
+    algo.moveTriggerPx === '' ||
+    (algo.side === 'sell' ? candidate.gt(algo.moveTriggerPx) : candidate.lt(algo.moveTriggerPx))
+  ) {
     algo.moveTriggerPx = candidate.toString();
     algo.uTime = state.now();
   }
@@ -221,7 +231,12 @@ function fire(state: OkxState, algo: FakeOkxAlgo, actualSide: 'sl' | 'tp' | ''):
 export function onPriceMove(state: OkxState, instId: string): void {
   const last = state.price(instId);
   for (const order of state.orders) {
-    if (order.instId === instId && (order.state === 'live' || order.state === 'partially_filled') && order.ordType !== 'market') restingFill(state, order, last);
+    if (
+      order.instId === instId &&
+      (order.state === 'live' || order.state === 'partially_filled') &&
+      order.ordType !== 'market'
+    )
+      restingFill(state, order, last);
   }
   for (const algo of state.algos) {
     if (algo.instId !== instId || algo.state !== 'live') continue;

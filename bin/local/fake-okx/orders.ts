@@ -73,10 +73,21 @@ function clientId(params: Params, field: 'clOrdId' | 'algoClOrdId'): string {
 }
 
 /** An opening order needs its initial margin free (notional ÷ leverage), as OKX's 51008. */
-function checkMargin(state: OkxState, account: Account, inst: Instrument, s: Side, sz: Big, px: Big, mode: MarginMode): void {
+function checkMargin(
+  state: OkxState,
+  account: Account,
+  inst: Instrument,
+  s: Side,
+  sz: Big,
+  px: Big,
+  mode: MarginMode,
+): void {
   const opening = sz.minus(reducible(state, account, inst.instId, s));
   if (opening.lte(0)) return;
-  const margin = opening.times(inst.ctVal).times(px).div(state.lever(account, inst.instId, mode));
+  const margin = opening
+    .times(inst.ctVal)
+    .times(px)
+    .div(state.lever(account, inst.instId, mode));
   if (margin.gt(state.available(account))) throw errors.insufficient();
 }
 
@@ -95,7 +106,8 @@ export function placeOrder(state: OkxState, account: Account, params: Params, fr
     px = p.toString();
   }
   const clOrdId = clientId(params, 'clOrdId');
-  if (clOrdId !== '' && state.pending(account.seed.apiKey).some((o) => o.clOrdId === clOrdId)) throw errors.duplicateClOrdId();
+  if (clOrdId !== '' && state.pending(account.seed.apiKey).some((o) => o.clOrdId === clOrdId))
+    throw errors.duplicateClOrdId();
   const ro = reduceOnly(params);
   if (ro && reducible(state, account, inst.instId, s).eq(0)) throw errors.reduceOnlyFlat();
   const last = state.price(inst.instId);
@@ -141,7 +153,9 @@ export function cancelOrder(state: OkxState, account: Account, params: Params): 
   const ordId = text(params, 'ordId');
   const clOrdId = text(params, 'clOrdId');
   if (ordId === undefined && clOrdId === undefined) throw errors.empty('ordId or clOrdId');
-  const order = state.pending(account.seed.apiKey, inst.instId).find((o) => (ordId !== undefined ? o.ordId === ordId : o.clOrdId === clOrdId));
+  const order = state
+    .pending(account.seed.apiKey, inst.instId)
+    .find((o) => (ordId !== undefined ? o.ordId === ordId : o.clOrdId === clOrdId));
   if (!order) throw errors.cancelAbsent();
   order.state = 'canceled';
   order.uTime = state.now();
@@ -161,7 +175,11 @@ export function placeAlgo(state: OkxState, account: Account, params: Params): Fa
   const mode = tdMode(params);
   const sz = size(params, inst, inst.maxStopSz);
   const algoClOrdId = clientId(params, 'algoClOrdId');
-  if (algoClOrdId !== '' && state.algos.some((a) => a.apiKey === account.seed.apiKey && a.state === 'live' && a.algoClOrdId === algoClOrdId)) throw errors.duplicateClOrdId();
+  if (
+    algoClOrdId !== '' &&
+    state.algos.some((a) => a.apiKey === account.seed.apiKey && a.state === 'live' && a.algoClOrdId === algoClOrdId)
+  )
+    throw errors.duplicateClOrdId();
   const ro = reduceOnly(params);
   const tick = (field: string, opts?: { allowMinusOne?: boolean }): string => {
     const v = decimal(params, field, opts);
@@ -228,7 +246,11 @@ export function cancelAlgo(state: OkxState, account: Account, params: Params): F
   const algoClOrdId = text(params, 'algoClOrdId');
   if (algoId === undefined && algoClOrdId === undefined) throw errors.empty('algoId or algoClOrdId');
   const algo = state.algos.find(
-    (a) => a.apiKey === account.seed.apiKey && a.instId === inst.instId && a.state === 'live' && (algoId !== undefined ? a.algoId === algoId : a.algoClOrdId === algoClOrdId),
+    (a) =>
+      a.apiKey === account.seed.apiKey &&
+      a.instId === inst.instId &&
+      a.state === 'live' &&
+      (algoId !== undefined ? a.algoId === algoId : a.algoClOrdId === algoClOrdId),
   );
   if (!algo) throw errors.cancelAbsent();
   algo.state = 'canceled';

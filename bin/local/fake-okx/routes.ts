@@ -38,7 +38,8 @@ const signed = (handle: (ctx: SignedContext) => unknown): Route => ({
 });
 
 function objectBody(body: unknown): Params {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OkxError('50000', 'Body can not be empty.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new OkxError('50000', 'Body can not be empty.');
   return body as Params;
 }
 
@@ -49,7 +50,12 @@ function rowsBody(body: unknown): Params[] {
 }
 
 /** Runs each row; a row's refusal (any OkxError) is answered in that row (sCode/sMsg). */
-function perRow<T>(rows: Params[], run: (row: Params) => T, success: (out: T) => Record<string, unknown>, failure: (row: Params) => Record<string, unknown>): unknown {
+function perRow<T>(
+  rows: Params[],
+  run: (row: Params) => T,
+  success: (out: T) => Record<string, unknown>,
+  failure: (row: Params) => Record<string, unknown>,
+): unknown {
   const out = rows.map((row) => {
     try {
       return { sCode: '0', sMsg: '', ...success(run(row)) };
@@ -99,8 +105,12 @@ export const ROUTES: Record<string, Route> = {
     const instId = param(query, 'instId');
     return ok(INSTRUMENTS.filter((i) => instId === undefined || i.instId === instId));
   }),
-  'GET /api/v5/market/books': publicRoute(({ state, query }) => ok([bookRow(state, state.instrument(param(query, 'instId')).instId, Number(param(query, 'sz') ?? 1))])),
-  'GET /api/v5/market/ticker': publicRoute(({ state, query }) => ok([tickerRow(state, state.instrument(param(query, 'instId')).instId)])),
+  'GET /api/v5/market/books': publicRoute(({ state, query }) =>
+    ok([bookRow(state, state.instrument(param(query, 'instId')).instId, Number(param(query, 'sz') ?? 1))]),
+  ),
+  'GET /api/v5/market/ticker': publicRoute(({ state, query }) =>
+    ok([tickerRow(state, state.instrument(param(query, 'instId')).instId)]),
+  ),
 
   'GET /api/v5/account/config': signed(({ account }) => ok([configRow(account)])),
   'POST /api/v5/account/set-position-mode': signed(({ account, body }) => {
@@ -115,7 +125,8 @@ export const ROUTES: Record<string, Route> = {
     const mgnMode = param(params, 'mgnMode');
     if (mgnMode !== 'cross' && mgnMode !== 'isolated') throw errors.invalid('mgnMode');
     const lever = param(params, 'lever');
-    if (lever === undefined || !/^\d+(\.\d+)?$/.test(lever) || new Big(lever).lt(1) || new Big(lever).gt(inst.lever)) throw errors.invalid('lever');
+    if (lever === undefined || !/^\d+(\.\d+)?$/.test(lever) || new Big(lever).lt(1) || new Big(lever).gt(inst.lever))
+      throw errors.invalid('lever');
     account.leverage.set(`${inst.instId}:${mgnMode}`, lever);
     return ok([{ lever, mgnMode, instId: inst.instId, posSide: 'net' }]);
   }),
@@ -123,7 +134,14 @@ export const ROUTES: Record<string, Route> = {
     const mgnMode = param(query, 'mgnMode');
     if (mgnMode !== 'cross' && mgnMode !== 'isolated') throw errors.invalid('mgnMode');
     const instIds = (param(query, 'instId') ?? '').split(',');
-    return ok(instIds.map((id) => ({ instId: state.instrument(id).instId, mgnMode, posSide: 'net', lever: state.lever(account, id, mgnMode) })));
+    return ok(
+      instIds.map((id) => ({
+        instId: state.instrument(id).instId,
+        mgnMode,
+        posSide: 'net',
+        lever: state.lever(account, id, mgnMode),
+      })),
+    );
   }),
   'GET /api/v5/account/balance': signed(({ state, account }) => ok([balanceRow(state, account)])),
   'GET /api/v5/account/positions': signed(({ state, account, query }) => {
@@ -141,7 +159,14 @@ export const ROUTES: Record<string, Route> = {
     const clOrdId = param(query, 'clOrdId');
     if (ordId === undefined && clOrdId === undefined) throw errors.empty('ordId or clOrdId');
     // "If the clOrdId is associated with multiple orders, only the latest one will be returned."
-    const order = state.orders.filter((o) => o.apiKey === account.seed.apiKey && o.instId === inst.instId && (ordId !== undefined ? o.ordId === ordId : o.clOrdId === clOrdId)).at(-1);
+    const order = state.orders
+      .filter(
+        (o) =>
+          o.apiKey === account.seed.apiKey &&
+          o.instId === inst.instId &&
+          (ordId !== undefined ? o.ordId === ordId : o.clOrdId === clOrdId),
+      )
+      .at(-1);
     if (!order) throw errors.orderAbsent();
     return ok([orderRow(state, order)]);
   }),
@@ -176,7 +201,13 @@ export const ROUTES: Record<string, Route> = {
     const algoId = param(query, 'algoId');
     const algoClOrdId = param(query, 'algoClOrdId');
     if (algoId === undefined && algoClOrdId === undefined) throw errors.empty('algoId or algoClOrdId');
-    const algo = state.algos.filter((a) => a.apiKey === account.seed.apiKey && (algoId !== undefined ? a.algoId === algoId : a.algoClOrdId === algoClOrdId)).at(-1);
+    const algo = state.algos
+      .filter(
+        (a) =>
+          a.apiKey === account.seed.apiKey &&
+          (algoId !== undefined ? a.algoId === algoId : a.algoClOrdId === algoClOrdId),
+      )
+      .at(-1);
     // OKX documents no answer for an unknown id; the fake answers as "Get order details" does (51603)
     if (!algo) throw errors.orderAbsent();
     return ok([algoRow(state, algo)]);
@@ -198,7 +229,13 @@ export const ROUTES: Record<string, Route> = {
     const instId = param(query, 'instId');
     return ok(
       state.algos
-        .filter((a) => a.apiKey === account.seed.apiKey && a.state === 'live' && types.includes(a.ordType) && (instId === undefined || a.instId === instId))
+        .filter(
+          (a) =>
+            a.apiKey === account.seed.apiKey &&
+            a.state === 'live' &&
+            types.includes(a.ordType) &&
+            (instId === undefined || a.instId === instId),
+        )
         .reverse()
         .map((a) => algoRow(state, a)),
     );
@@ -214,8 +251,19 @@ function fills(state: OkxState, account: Account, query: Params): unknown {
   const instId = param(query, 'instId');
   const ordId = param(query, 'ordId');
   const inRange = sinceUntil(query);
-  const rows = state.fills.filter((f) => f.apiKey === account.seed.apiKey && (instId === undefined || f.instId === instId) && (ordId === undefined || f.ordId === ordId) && inRange(f.ts));
-  return ok(rows.reverse().slice(0, limitOf(query)).map((f) => fillRow(state, f)));
+  const rows = state.fills.filter(
+    (f) =>
+      f.apiKey === account.seed.apiKey &&
+      (instId === undefined || f.instId === instId) &&
+      (ordId === undefined || f.ordId === ordId) &&
+      inRange(f.ts),
+  );
+  return ok(
+    rows
+      .reverse()
+      .slice(0, limitOf(query))
+      .map((f) => fillRow(state, f)),
+  );
 }
 
 function bills(state: OkxState, account: Account, query: Params): unknown {
@@ -224,6 +272,12 @@ function bills(state: OkxState, account: Account, query: Params): unknown {
   const ccy = param(query, 'ccy');
   if (ccy !== undefined && ccy !== 'USDT') return ok([]);
   const inRange = sinceUntil(query);
-  const rows = state.bills.filter((b) => b.apiKey === account.seed.apiKey && (instId === undefined || b.instId === instId) && (type === undefined || b.type === type) && inRange(b.ts));
+  const rows = state.bills.filter(
+    (b) =>
+      b.apiKey === account.seed.apiKey &&
+      (instId === undefined || b.instId === instId) &&
+      (type === undefined || b.type === type) &&
+      inRange(b.ts),
+  );
   return ok(rows.reverse().slice(0, limitOf(query)).map(billRow));
 }

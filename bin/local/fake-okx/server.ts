@@ -10,13 +10,18 @@ import { ROUTES } from './routes';
 import { DEFAULT_PRICES, OkxState } from './state';
 import type { FakeOkx, FakeOkxAccountSeed, FakeOkxFault, FakeOkxOptions } from './types';
 
-export const DEFAULT_ACCOUNTS: readonly FakeOkxAccountSeed[] = [{ apiKey: 'local-key', secret: 'local-secret', passphrase: 'local-passphrase', usdt: 10_000 }];
+export const DEFAULT_ACCOUNTS: readonly FakeOkxAccountSeed[] = [
+  { apiKey: 'local-key', secret: 'local-secret', passphrase: 'local-passphrase', usdt: 10_000 },
+];
 
 const errorReply = (e: OkxError): Reply => ({ status: e.status, body: e.body() });
 
 function crash(e: unknown): Reply {
   if (e instanceof OkxError) return errorReply(e);
-  return { status: 500, body: { code: '50026', msg: `fake-okx internal error: ${e instanceof Error ? e.message : String(e)}`, data: [] } };
+  return {
+    status: 500,
+    body: { code: '50026', msg: `fake-okx internal error: ${e instanceof Error ? e.message : String(e)}`, data: [] },
+  };
 }
 
 function parseBody(raw: string): unknown {
@@ -44,16 +49,25 @@ function refusal(fault: FakeOkxFault): Reply | undefined {
     case 'rate-limit':
       return errorReply(errors.tooMany());
     case 'error':
-      return { status: fault.status ?? 200, body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}.`, data: [] } };
+      return {
+        status: fault.status ?? 200,
+        body: { code: fault.code, msg: fault.msg ?? `Scripted error ${fault.code}.`, data: [] },
+      };
     case 'timeout':
-      return fault.accept ? undefined : { status: 504, delayMs: fault.delayMs, body: { code: '50004', msg: 'Endpoint request timeout.', data: [] } };
+      return fault.accept
+        ? undefined
+        : { status: 504, delayMs: fault.delayMs, body: { code: '50004', msg: 'Endpoint request timeout.', data: [] } };
     default:
       return undefined;
   }
 }
 
 export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> {
-  const state = new OkxState(opts.accounts ?? DEFAULT_ACCOUNTS, { ...DEFAULT_PRICES, ...opts.prices }, opts.clockSkewMs ?? 0);
+  const state = new OkxState(
+    opts.accounts ?? DEFAULT_ACCOUNTS,
+    { ...DEFAULT_PRICES, ...opts.prices },
+    opts.clockSkewMs ?? 0,
+  );
   const faults = new FaultQueue<FakeOkxFault>();
 
   const answer = async (req: RawRequest): Promise<Reply> => {
@@ -68,7 +82,16 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
       if (!route) throw new OkxError('50030', `fake-okx has no route ${req.method} ${req.url.pathname}`, 404);
       const account = route.signed ? authenticate(state, req) : undefined;
       const fraction = fault?.kind === 'partial-fill' ? fault.fraction : undefined;
-      reply = { status: 200, body: route.handle({ state, query, body, ...(account ? { account } : {}), ...(fraction !== undefined ? { fraction } : {}) }) };
+      reply = {
+        status: 200,
+        body: route.handle({
+          state,
+          query,
+          body,
+          ...(account ? { account } : {}),
+          ...(fraction !== undefined ? { fraction } : {}),
+        }),
+      };
     } catch (e) {
       reply = crash(e);
     }
@@ -79,7 +102,8 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
   };
 
   const http = await startJsonServer(answer, crash, opts.port ?? 0);
-  const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] => structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
+  const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] =>
+    structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
 
   return {
     url: http.url,
@@ -101,7 +125,12 @@ export async function startFakeOkx(opts: FakeOkxOptions = {}): Promise<FakeOkx> 
     position(apiKey, instId) {
       const account = state.accountOrThrow(apiKey);
       const p = state.position(account, state.instrument(instId).instId);
-      return { pos: p.pos.toString(), avgPx: p.avgPx.toString(), lever: state.lever(account, instId, p.mgnMode), mgnMode: p.mgnMode };
+      return {
+        pos: p.pos.toString(),
+        avgPx: p.avgPx.toString(),
+        lever: state.lever(account, instId, p.mgnMode),
+        mgnMode: p.mgnMode,
+      };
     },
     cashBalance: (apiKey) => state.accountOrThrow(apiKey).cash.toString(),
     chargeFunding(instId, rate) {

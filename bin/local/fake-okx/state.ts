@@ -49,7 +49,13 @@ export class OkxState {
 
   constructor(seeds: readonly FakeOkxAccountSeed[], prices: Readonly<Record<string, string>>, clockSkewMs: number) {
     for (const seed of seeds) {
-      this.accounts.set(seed.apiKey, { seed, cash: new Big(seed.usdt ?? 10_000), posMode: seed.posMode ?? 'net_mode', positions: new Map(), leverage: new Map() });
+      this.accounts.set(seed.apiKey, {
+        seed,
+        cash: new Big(seed.usdt ?? 10_000),
+        posMode: seed.posMode ?? 'net_mode',
+        positions: new Map(),
+        leverage: new Map(),
+      });
     }
     for (const inst of INSTRUMENTS) this.instruments.set(inst.instId, inst);
     for (const [instId, px] of Object.entries(prices)) this.prices.set(instId, new Big(px));
@@ -88,7 +94,16 @@ export class OkxState {
   position(account: Account, instId: string): Position {
     let p = account.positions.get(instId);
     if (!p) {
-      p = { pos: new Big(0), avgPx: new Big(0), mgnMode: 'isolated', realizedPnl: new Big(0), fee: new Big(0), fundingFee: new Big(0), cTime: this.now(), uTime: this.now() };
+      p = {
+        pos: new Big(0),
+        avgPx: new Big(0),
+        mgnMode: 'isolated',
+        realizedPnl: new Big(0),
+        fee: new Big(0),
+        fundingFee: new Big(0),
+        cTime: this.now(),
+        uTime: this.now(),
+      };
       account.positions.set(instId, p);
     }
     return p;
@@ -128,6 +143,11 @@ export class OkxState {
 
   /** Orders still on the book (OKX: "pending"). */
   pending(apiKey: string, instId?: string): FakeOkxOrder[] {
-    return this.orders.filter((o) => o.apiKey === apiKey && (o.state === 'live' || o.state === 'partially_filled') && (instId === undefined || o.instId === instId));
+    return this.orders.filter(
+      (o) =>
+        o.apiKey === apiKey &&
+        (o.state === 'live' || o.state === 'partially_filled') &&
+        (instId === undefined || o.instId === instId),
+    );
   }
 }

@@ -431,6 +431,7 @@ export function bookRow(state: OkxState, instId: string, depth: number): Row {
   const levels = Number.isInteger(depth) && depth >= 1 && depth <= 400 ? depth : 1;
   const last = state.price(instId);
   const tick = state.instrument(instId).tickSz;
-  const side = (sign: 1 | -1) => Array.from({ length: levels }, (_, i) => [last.plus(new Big(tick).times(i * sign)).toString(), '1000', '0', '1']);
+  const side = (sign: 1 | -1) =>
+    Array.from({ length: levels }, (_, i) => [last.plus(new Big(tick).times(i * sign)).toString(), '1000', '0', '1']);
   return { asks: side(1), bids: side(-1), ts: ms(state.now()) };
 }

@@ -7,10 +7,25 @@
 // Any token is accepted (and remembered); nothing is persisted.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeTelegram, FakeTelegramCall, FakeTelegramFailure, FakeTelegramMessage, FakeTelegramOptions, TelegramUpdate } from './types';
+import type {
+  FakeTelegram,
+  FakeTelegramCall,
+  FakeTelegramFailure,
+  FakeTelegramMessage,
+  FakeTelegramOptions,
+  TelegramUpdate,
+} from './types';
 
 /** The bot getMe describes. */
-export const FAKE_BOT = { id: 100_000_001, is_bot: true, first_name: 'Fake Bot', username: 'fake_notify_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+export const FAKE_BOT = {
+  id: 100_000_001,
+  is_bot: true,
+  first_name: 'Fake Bot',
+  username: 'fake_notify_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
 
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
@@ -58,7 +73,10 @@ async function readParams(req: IncomingMessage, url: URL): Promise<Params> {
     // undici's multipart parser, the one fetch uses, saves writing one here.
     const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
     for (const [k, v] of form) {
-      params[k] = typeof v === 'string' ? v : { filename: v.name, contentType: v.type, data: new Uint8Array(await v.arrayBuffer()) };
+      params[k] =
+        typeof v === 'string'
+          ? v
+          : { filename: v.name, contentType: v.type, data: new Uint8Array(await v.arrayBuffer()) };
     }
   }
   return params;
@@ -80,7 +98,15 @@ function json(value: string | undefined): unknown {
 
 function failureReply(failure: FakeTelegramFailure): Reply {
   if ('retryAfter' in failure) {
-    return { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${failure.retryAfter}`, parameters: { retry_after: failure.retryAfter } } };
+    return {
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${failure.retryAfter}`,
+        parameters: { retry_after: failure.retryAfter },
+      },
+    };
   }
   const status = failure.code >= 400 && failure.code <= 599 ? failure.code : 400;
   return { status, body: { ok: false, error_code: failure.code, description: failure.description } };
@@ -90,7 +116,12 @@ function failureReply(failure: FakeTelegramFailure): Reply {
 function logged(params: Params): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) {
-    out[k] = typeof v === 'string' ? (k === 'secret_token' ? '[redacted]' : v) : { filename: v.filename, bytes: v.data.length, contentType: v.contentType };
+    out[k] =
+      typeof v === 'string'
+        ? k === 'secret_token'
+          ? '[redacted]'
+          : v
+        : { filename: v.filename, bytes: v.data.length, contentType: v.contentType };
   }
   return out;
 }
@@ -112,7 +143,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const messageResult = (chatId: string, at: number, extra: Record<string, unknown>) => ({
     message_id: nextMessageId,
     from: { id: FAKE_BOT.id, is_bot: true, first_name: FAKE_BOT.first_name, username: FAKE_BOT.username },
-    chat: /^-?\d+$/.test(chatId) ? { id: Number(chatId), type: chatId.startsWith('-') ? 'supergroup' : 'private' } : { id: -1_000_000_000_001, type: 'channel', username: chatId.replace(/^@/, '') },
+    chat: /^-?\d+$/.test(chatId)
+      ? { id: Number(chatId), type: chatId.startsWith('-') ? 'supergroup' : 'private' }
+      : { id: -1_000_000_000_001, type: 'channel', username: chatId.replace(/^@/, '') },
     date: Math.floor(at / 1000),
     ...extra,
   });
@@ -125,10 +158,19 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       if (body.trim() === '') throw badRequest('message text is empty');
       if (body.length > TEXT_LIMIT) throw badRequest('message is too long');
       const parseMode = text(params, 'parse_mode');
-      if (parseMode !== undefined && !['HTML', 'Markdown', 'MarkdownV2'].includes(parseMode)) throw badRequest(`unsupported parse_mode "${parseMode}"`);
+      if (parseMode !== undefined && !['HTML', 'Markdown', 'MarkdownV2'].includes(parseMode))
+        throw badRequest(`unsupported parse_mode "${parseMode}"`);
       const replyMarkup = json(text(params, 'reply_markup'));
       const result = messageResult(chatId, at, { text: body });
-      messages.push({ method: 'sendMessage', chatId, messageId: nextMessageId++, text: body, parseMode, replyMarkup, at });
+      messages.push({
+        method: 'sendMessage',
+        chatId,
+        messageId: nextMessageId++,
+        text: body,
+        parseMode,
+        replyMarkup,
+        at,
+      });
       return result;
     },
     sendPhoto(params, at) {
@@ -140,13 +182,29 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const caption = text(params, 'caption');
       if (caption !== undefined && caption.length > CAPTION_LIMIT) throw badRequest('message caption is too long');
       const replyMarkup = json(text(params, 'reply_markup'));
-      const size = { file_id: `fake-photo-${nextMessageId}`, file_unique_id: `fp${nextMessageId}`, width: 800, height: 600, file_size: photo.data.length };
+      const size = {
+        file_id: `fake-photo-${nextMessageId}`,
+        file_unique_id: `fp${nextMessageId}`,
+        width: 800,
+        height: 600,
+        file_size: photo.data.length,
+      };
       const result = messageResult(chatId, at, { photo: [size], ...(caption === undefined ? {} : { caption }) });
-      messages.push({ method: 'sendPhoto', chatId, messageId: nextMessageId++, caption, parseMode: text(params, 'parse_mode'), replyMarkup, photo: { filename: photo.filename, bytes: photo.data.length, contentType: photo.contentType, data: photo.data }, at });
+      messages.push({
+        method: 'sendPhoto',
+        chatId,
+        messageId: nextMessageId++,
+        caption,
+        parseMode: text(params, 'parse_mode'),
+        replyMarkup,
+        photo: { filename: photo.filename, bytes: photo.data.length, contentType: photo.contentType, data: photo.data },
+        at,
+      });
       return result;
     },
     answerCallbackQuery(params) {
-      if (!text(params, 'callback_query_id')) throw badRequest('query is too old and response timeout expired or query ID is invalid');
+      if (!text(params, 'callback_query_id'))
+        throw badRequest('query is too old and response timeout expired or query ID is invalid');
       return true;
     },
     setWebhook(params) {
@@ -154,18 +212,25 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       // Telegram wants HTTPS; the fake also takes http:// so that a local bot can be reached.
       if (!url || !/^https?:\/\//.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
       const secretToken = text(params, 'secret_token');
-      if (secretToken !== undefined && !SECRET_TOKEN.test(secretToken)) throw badRequest('secret token contains unallowed characters');
+      if (secretToken !== undefined && !SECRET_TOKEN.test(secretToken))
+        throw badRequest('secret token contains unallowed characters');
       const allowed = json(text(params, 'allowed_updates'));
       webhook = { url, secretToken, allowedUpdates: Array.isArray(allowed) ? (allowed as string[]) : undefined };
       return true;
     },
-    getWebhookInfo: () => ({ url: webhook?.url ?? '', has_custom_certificate: false, pending_update_count: 0, allowed_updates: webhook?.allowedUpdates }),
+    getWebhookInfo: () => ({
+      url: webhook?.url ?? '',
+      has_custom_certificate: false,
+      pending_update_count: 0,
+      allowed_updates: webhook?.allowedUpdates,
+    }),
   };
 
   const answer = async (req: IncomingMessage, call: FakeTelegramCall): Promise<Reply> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const route = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
-    if (!route || (req.method !== 'GET' && req.method !== 'POST')) return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
+    if (!route || (req.method !== 'GET' && req.method !== 'POST'))
+      return { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } };
     lastToken = decodeURIComponent(route[1] ?? '');
     call.method = route[2] ?? '';
     let params: Params;
@@ -182,7 +247,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     try {
       return ok(handle(params, call.at));
     } catch (e) {
-      if (e instanceof Refusal) return { status: e.status, body: { ok: false, error_code: e.status, description: e.description } };
+      if (e instanceof Refusal)
+        return { status: e.status, body: { ok: false, error_code: e.status, description: e.description } };
       throw e;
     }
   };
@@ -198,7 +264,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const call: FakeTelegramCall = { method: '', status: 0, params: {}, at: Date.now() };
     calls.push(call);
     answer(req, call)
-      .catch((e: unknown) => ({ status: 500, body: { ok: false, error_code: 500, description: `Internal Server Error: fake-telegram ${e instanceof Error ? e.message : String(e)}` } }))
+      .catch((e: unknown) => ({
+        status: 500,
+        body: {
+          ok: false,
+          error_code: 500,
+          description: `Internal Server Error: fake-telegram ${e instanceof Error ? e.message : String(e)}`,
+        },
+      }))
       .then((reply) => send(res, call, reply));
   });
 

@@ -56,5 +56,9 @@ export interface FakeTelegram {
   /** forgets messages, calls, pending failures and the webhook */
   clear(): void;
   /** POSTs `update` to a bot's webhook as Telegram does (JSON, X-Telegram-Bot-Api-Secret-Token) */
-  sendUpdate(webhookUrl: string, update: TelegramUpdate, secretToken?: string): Promise<{ status: number; body: string }>;
+  sendUpdate(
+    webhookUrl: string,
+    update: TelegramUpdate,
+    secretToken?: string,
+  ): Promise<{ status: number; body: string }>;
 }

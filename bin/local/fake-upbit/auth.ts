@@ -41,7 +41,11 @@ export function queryString(method: string, target: string, params: Record<strin
     .join('&');
 }
 
-export function authenticate(state: UpbitState, req: { method: string; target: string; headers: IncomingHttpHeaders }, params: Record<string, unknown> | undefined): Account {
+export function authenticate(
+  state: UpbitState,
+  req: { method: string; target: string; headers: IncomingHttpHeaders },
+  params: Record<string, unknown> | undefined,
+): Account {
   const header = req.headers.authorization;
   const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
   if (!token) throw errors.noToken();
@@ -63,7 +67,12 @@ export function authenticate(state: UpbitState, req: { method: string; target: s
   const query = queryString(req.method, req.target, params);
   if (query !== '') {
     const hash = createHash('sha512').update(query, 'utf8').digest('hex');
-    if (payload.query_hash_alg !== 'SHA512' || typeof payload.query_hash !== 'string' || !same(payload.query_hash, hash)) throw errors.badQueryHash();
+    if (
+      payload.query_hash_alg !== 'SHA512' ||
+      typeof payload.query_hash !== 'string' ||
+      !same(payload.query_hash, hash)
+    )
+      throw errors.badQueryHash();
   }
   return account;
 }

@@ -23,7 +23,8 @@ export const errors = {
   noToken: () => new UpbitError('jwt_verification', 'Jwt 토큰 검증에 실패했습니다.', 401),
   badKey: () => new UpbitError('invalid_access_key', '잘못된 엑세스 키입니다.', 401),
   badToken: () => new UpbitError('jwt_verification', 'Jwt 토큰 검증에 실패했습니다.', 401),
-  badQueryHash: () => new UpbitError('invalid_query_payload', 'The query_hash of the JWT does not match the request.', 401),
+  badQueryHash: () =>
+    new UpbitError('invalid_query_payload', 'The query_hash of the JWT does not match the request.', 401),
   nonceUsed: () => new UpbitError('nonce_used', 'The nonce of this JWT was already used.', 401),
   // Parameters (HTTP 400)
   missing: (field: string) => new UpbitError('validation_error', `${field} is missing`),

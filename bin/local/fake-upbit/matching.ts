@@ -31,7 +31,14 @@ function fill(state: UpbitState, account: Account, order: FakeUpbitOrder, volume
   order.executedVolume = new Big(order.executedVolume).plus(volume).toString();
   order.executedFunds = new Big(order.executedFunds).plus(funds).toString();
   order.paidFee = new Big(order.paidFee).plus(fee).toString();
-  order.trades.push({ uuid: state.nextId(), price: px.toString(), volume: volume.toString(), funds: funds.toString(), fee: fee.toString(), at: state.now() });
+  order.trades.push({
+    uuid: state.nextId(),
+    price: px.toString(),
+    volume: volume.toString(),
+    funds: funds.toString(),
+    fee: fee.toString(),
+    at: state.now(),
+  });
 }
 
 /** Ends an order (done or cancel) and gives back what it still locked. */
@@ -57,7 +64,8 @@ const remaining = (order: FakeUpbitOrder): Big => new Big(order.volume ?? '0').m
  */
 export function fillMarket(state: UpbitState, account: Account, order: FakeUpbitOrder, fraction?: number): void {
   const last = state.price(order.market);
-  const wanted = order.ordType === 'price' ? floorVolume(new Big(order.price ?? '0').div(last)) : new Big(order.volume ?? '0');
+  const wanted =
+    order.ordType === 'price' ? floorVolume(new Big(order.price ?? '0').div(last)) : new Big(order.volume ?? '0');
   const volume = fraction === undefined ? wanted : floorVolume(wanted.times(fraction));
   if (volume.gt(0)) fill(state, account, order, volume, last);
   close(state, order, fraction === undefined ? 'done' : 'cancel');
@@ -81,7 +89,8 @@ export function placeLimit(state: UpbitState, account: Account, order: FakeUpbit
 export function onPriceMove(state: UpbitState, market: string): void {
   const last = state.price(market);
   for (const order of state.orders) {
-    if (order.market !== market || order.state !== 'wait' || order.ordType !== 'limit' || !crosses(order, last)) continue;
+    if (order.market !== market || order.state !== 'wait' || order.ordType !== 'limit' || !crosses(order, last))
+      continue;
     fill(state, state.accountOrThrow(order.apiKey), order, remaining(order), new Big(order.price ?? '0'));
     close(state, order, 'done');
   }

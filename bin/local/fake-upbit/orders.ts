@@ -40,10 +40,12 @@ export function placeOrder(state: UpbitState, account: Account, params: Params, 
   if (ordType === undefined) throw errors.missing('ord_type');
   if (!ORD_TYPES.includes(ordType as OrdType)) throw errors.invalid('ord_type');
   const timeInForce = text(params, 'time_in_force') ?? '';
-  if (timeInForce !== '' && (!TIME_IN_FORCE.includes(timeInForce) || ordType !== 'limit')) throw errors.invalid('time_in_force');
+  if (timeInForce !== '' && (!TIME_IN_FORCE.includes(timeInForce) || ordType !== 'limit'))
+    throw errors.invalid('time_in_force');
   if (timeInForce !== '') throw errors.invalid('time_in_force (fake-upbit models GTC limits only)');
   const identifier = text(params, 'identifier') ?? '';
-  if (identifier !== '' && state.orders.some((o) => o.apiKey === account.seed.apiKey && o.identifier === identifier)) throw errors.identifierUsed();
+  if (identifier !== '' && state.orders.some((o) => o.apiKey === account.seed.apiKey && o.identifier === identifier))
+    throw errors.identifierUsed();
 
   let price: Big | undefined;
   let volume: Big | undefined;
@@ -62,7 +64,10 @@ export function placeOrder(state: UpbitState, account: Account, params: Params, 
   if (volume && volume.round(VOLUME_DP, Big.roundDown).lt(volume)) throw errors.invalid('volume');
 
   const { quote, base } = split(market);
-  const total = ordType === 'price' ? (price as Big) : (volume as Big).times(ordType === 'limit' ? (price as Big) : state.price(market));
+  const total =
+    ordType === 'price'
+      ? (price as Big)
+      : (volume as Big).times(ordType === 'limit' ? (price as Big) : state.price(market));
   if (total.lt(MIN_TOTAL_KRW)) throw side === 'bid' ? errors.underMinBid() : errors.underMinAsk();
   // A bid locks its KRW with the fee on top; an ask locks its coin.
   const fee = side === 'bid' ? total.times(FEE_RATE) : new Big(0);
@@ -104,7 +109,9 @@ export function findOrder(state: UpbitState, account: Account, params: Params): 
   const uuid = text(params, 'uuid');
   const identifier = text(params, 'identifier');
   if (uuid === undefined && identifier === undefined) throw errors.missing('uuid or identifier');
-  const order = state.orders.find((o) => o.apiKey === account.seed.apiKey && (uuid !== undefined ? o.uuid === uuid : o.identifier === identifier));
+  const order = state.orders.find(
+    (o) => o.apiKey === account.seed.apiKey && (uuid !== undefined ? o.uuid === uuid : o.identifier === identifier),
+  );
   if (!order) throw errors.orderNotFound();
   return order;
 }

@@ -47,7 +47,9 @@ export const ROUTES: Record<string, Route> = {
   }),
 
   'GET /v1/accounts': signed(({ account }) => accountRows(account)),
-  'POST /v1/orders': signed(({ state, account, params, fraction }) => orderRow(placeOrder(state, account, params, fraction))),
+  'POST /v1/orders': signed(({ state, account, params, fraction }) =>
+    orderRow(placeOrder(state, account, params, fraction)),
+  ),
   'GET /v1/order': signed(({ state, account, params }) => orderWithTrades(findOrder(state, account, params))),
   'DELETE /v1/order': signed(({ state, account, params }) => orderRow(cancelOrder(state, account, params))),
   'GET /v1/orders/open': signed(({ state, account, params }) => {

@@ -10,7 +10,9 @@ import { ROUTES } from './routes';
 import { DEFAULT_PRICES, UpbitState } from './state';
 import type { FakeUpbit, FakeUpbitAccountSeed, FakeUpbitFault, FakeUpbitOptions } from './types';
 
-export const DEFAULT_ACCOUNTS: readonly FakeUpbitAccountSeed[] = [{ apiKey: 'local-key', secret: 'local-secret', krw: 10_000_000 }];
+export const DEFAULT_ACCOUNTS: readonly FakeUpbitAccountSeed[] = [
+  { apiKey: 'local-key', secret: 'local-secret', krw: 10_000_000 },
+];
 
 const errorReply = (e: UpbitError): Reply => ({ status: e.status, body: e.body() });
 
@@ -23,7 +25,15 @@ const gateway = (status: number, text: string): Reply => ({ status, body: text }
 
 function crash(e: unknown): Reply {
   if (e instanceof UpbitError) return errorReply(e);
-  return { status: 500, body: { error: { name: 'server_error', message: `fake-upbit internal error: ${e instanceof Error ? e.message : String(e)}` } } };
+  return {
+    status: 500,
+    body: {
+      error: {
+        name: 'server_error',
+        message: `fake-upbit internal error: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    },
+  };
 }
 
 function parseBody(raw: string): Params | undefined {
@@ -46,7 +56,10 @@ function refusal(fault: FakeUpbitFault): Reply | undefined {
     case 'rate-limit':
       return { ...errorReply(errors.tooMany()), headers: { 'Remaining-Req': 'group=order; min=0; sec=0' } };
     case 'error':
-      return { status: fault.status ?? 400, body: { error: { name: fault.name, message: fault.message ?? `Scripted error ${fault.name}.` } } };
+      return {
+        status: fault.status ?? 400,
+        body: { error: { name: fault.name, message: fault.message ?? `Scripted error ${fault.name}.` } },
+      };
     case 'timeout':
       return fault.accept ? undefined : { ...gateway(504, 'Gateway Timeout'), delayMs: fault.delayMs };
     default:
@@ -71,7 +84,15 @@ export async function startFakeUpbit(opts: FakeUpbitOptions = {}): Promise<FakeU
       if (!route) throw new UpbitError('not_found', `fake-upbit has no route ${req.method} ${req.url.pathname}`, 404);
       const account = route.signed ? authenticate(state, req, body) : undefined;
       const fraction = fault?.kind === 'partial-fill' ? fault.fraction : undefined;
-      reply = { status: 201, body: route.handle({ state, params, ...(account ? { account } : {}), ...(fraction !== undefined ? { fraction } : {}) }) };
+      reply = {
+        status: 201,
+        body: route.handle({
+          state,
+          params,
+          ...(account ? { account } : {}),
+          ...(fraction !== undefined ? { fraction } : {}),
+        }),
+      };
       // Upbit answers a new order 201 Created, everything else 200
       if (!(req.method === 'POST' && req.url.pathname === '/v1/orders')) reply.status = 200;
     } catch (e) {

@@ -19,7 +19,11 @@ export interface Account {
   nonces: Set<string>;
 }
 
-export const DEFAULT_PRICES: Readonly<Record<string, string>> = { 'KRW-BTC': '100000000', 'KRW-ETH': '5000000', 'KRW-XRP': '1000' };
+export const DEFAULT_PRICES: Readonly<Record<string, string>> = {
+  'KRW-BTC': '100000000',
+  'KRW-ETH': '5000000',
+  'KRW-XRP': '1000',
+};
 /** Upbit's KRW-market fee, maker and taker alike: 0.05 % (ccxt's tradingFeesByQuoteCurrency.KRW). */
 export const FEE_RATE = '0.0005';
 /** Upbit's minimum order total on KRW markets. */
@@ -34,7 +38,9 @@ export class UpbitState {
 
   constructor(seeds: readonly FakeUpbitAccountSeed[], prices: Readonly<Record<string, string>>) {
     for (const seed of seeds) {
-      const holdings = new Map<string, Holding>([['KRW', { balance: new Big(seed.krw ?? 10_000_000), locked: new Big(0), avgBuyPrice: new Big(0) }]]);
+      const holdings = new Map<string, Holding>([
+        ['KRW', { balance: new Big(seed.krw ?? 10_000_000), locked: new Big(0), avgBuyPrice: new Big(0) }],
+      ]);
       this.accounts.set(seed.apiKey, { seed, holdings, nonces: new Set() });
     }
     for (const [market, px] of Object.entries(prices)) this.prices.set(market, new Big(px));
@@ -78,11 +84,15 @@ export class UpbitState {
 
   view(apiKey: string, currency: string): FakeUpbitBalance {
     const h = this.accountOrThrow(apiKey).holdings.get(currency);
-    return h ? { balance: h.balance.toString(), locked: h.locked.toString(), avgBuyPrice: h.avgBuyPrice.toString() } : { balance: '0', locked: '0', avgBuyPrice: '0' };
+    return h
+      ? { balance: h.balance.toString(), locked: h.locked.toString(), avgBuyPrice: h.avgBuyPrice.toString() }
+      : { balance: '0', locked: '0', avgBuyPrice: '0' };
   }
 
   /** Orders still resting (Upbit: state "wait"). */
   waiting(apiKey: string, market?: string): FakeUpbitOrder[] {
-    return this.orders.filter((o) => o.apiKey === apiKey && o.state === 'wait' && (market === undefined || o.market === market));
+    return this.orders.filter(
+      (o) => o.apiKey === apiKey && o.state === 'wait' && (market === undefined || o.market === market),
+    );
   }
 }

@@ -18,7 +18,8 @@ export function kst(ms: number): string {
 /** The order of POST /v1/orders ("order-created"), DELETE /v1/order ("order-cancelled") and GET /v1/orders/open. */
 export function orderRow(o: FakeUpbitOrder): Row {
   const remainingVolume = o.volume === null ? null : new Big(o.volume).minus(o.executedVolume).toString();
-  const remainingFee = o.state === 'wait' ? new Big(o.reservedFee).minus(o.side === 'bid' ? o.paidFee : '0').toString() : '0';
+  const remainingFee =
+    o.state === 'wait' ? new Big(o.reservedFee).minus(o.side === 'bid' ? o.paidFee : '0').toString() : '0';
   return {
     uuid: o.uuid,
     side: o.side,
@@ -63,7 +64,14 @@ export function accountRows(account: Account): Row[] {
   const rows: Row[] = [];
   for (const [currency, h] of account.holdings) {
     if (currency !== 'KRW' && h.balance.plus(h.locked).eq(0)) continue;
-    rows.push({ currency, balance: h.balance.toString(), locked: h.locked.toString(), avg_buy_price: h.avgBuyPrice.toString(), avg_buy_price_modified: false, unit_currency: 'KRW' });
+    rows.push({
+      currency,
+      balance: h.balance.toString(),
+      locked: h.locked.toString(),
+      avg_buy_price: h.avgBuyPrice.toString(),
+      avg_buy_price_modified: false,
+      unit_currency: 'KRW',
+    });
   }
   return rows;
 }
@@ -126,5 +134,12 @@ export function bookRow(state: UpbitState, market: string, count: number): Row {
     bid_size: Number(LEVEL_SIZE),
   }));
   const total = new Big(LEVEL_SIZE).times(levels).toNumber();
-  return { market, timestamp: state.now(), total_ask_size: total, total_bid_size: total, orderbook_units: units, level: 0 };
+  return {
+    market,
+    timestamp: state.now(),
+    total_ask_size: total,
+    total_bid_size: total,
+    orderbook_units: units,
+    level: 0,
+  };
 }

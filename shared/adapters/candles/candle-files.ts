@@ -3,7 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CandleParseError, parseCandlesCsv, parseCandlesJson, parseCandlesText, parseFundingSeries, parseJson } from '../../core/backtest/candle-parsers';
+import {
+  CandleParseError,
+  parseCandlesCsv,
+  parseCandlesJson,
+  parseCandlesText,
+  parseFundingSeries,
+  parseJson,
+} from '../../core/backtest/candle-parsers';
 import type { Candles, FundingSeries } from '../../core/backtest/types';
 
 async function readText(path: string): Promise<{ text: string; name: string }> {
@@ -15,7 +22,10 @@ async function readText(path: string): Promise<{ text: string; name: string }> {
     throw new CandleParseError(`${path}: cannot read (${code ?? (error as Error).message})`, path);
   }
   const gzipped = path.toLowerCase().endsWith('.gz');
-  return { text: (gzipped ? gunzipSync(bytes) : bytes).toString('utf8'), name: basename(path).toLowerCase().replace(/\.gz$/, '') };
+  return {
+    text: (gzipped ? gunzipSync(bytes) : bytes).toString('utf8'),
+    name: basename(path).toLowerCase().replace(/\.gz$/, ''),
+  };
 }
 
 /** Candles from a CSV or JSON file (see parseCandlesCsv / parseCandlesJson); errors name the file. */

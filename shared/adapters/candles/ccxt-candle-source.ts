@@ -25,7 +25,10 @@ export class CcxtCandleSource implements CandleSource {
 
   /** A public (key-less) instance of a supported exchange; `apiUrl` points it at a local fake. */
   static create(id: CcxtExchangeId, settings: { timeoutMs?: number; apiUrl?: string } = {}): CcxtCandleSource {
-    const exchange = createCcxtExchange(id, { enableRateLimit: true, ...(settings.timeoutMs ? { timeout: settings.timeoutMs } : {}) });
+    const exchange = createCcxtExchange(id, {
+      enableRateLimit: true,
+      ...(settings.timeoutMs ? { timeout: settings.timeoutMs } : {}),
+    });
     if (settings.apiUrl) pointAtBaseUrl(exchange, settings.apiUrl);
     return new CcxtCandleSource({ exchange });
   }

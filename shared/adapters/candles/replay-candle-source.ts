@@ -36,7 +36,14 @@ export class ReplayCandleSource implements CandleSource {
     // The slot being replayed at `now` is still forming; the `limit` slots before it are closed.
     const current = Math.floor((now - this.replay.epochStart) / span);
     const count = Math.max(0, Math.floor(limit));
-    const out: Candles = { time: new Float64Array(count), open: new Float64Array(count), high: new Float64Array(count), low: new Float64Array(count), close: new Float64Array(count), volume: new Float64Array(count) };
+    const out: Candles = {
+      time: new Float64Array(count),
+      open: new Float64Array(count),
+      high: new Float64Array(count),
+      low: new Float64Array(count),
+      close: new Float64Array(count),
+      volume: new Float64Array(count),
+    };
     for (let j = 0; j < count; j++) {
       const slot = current - count + j;
       let high = -Infinity;
@@ -62,7 +69,10 @@ export class ReplayCandleSource implements CandleSource {
   private factor(timeframe: StrategyTimeframe): number {
     const base = timeframeMs(this.replay.timeframe);
     const k = TIMEFRAME_MS[timeframe] / base;
-    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`the replay holds ${this.replay.timeframe} candles: ${timeframe} candles cannot be made from them`);
+    if (!Number.isInteger(k) || k < 1)
+      throw new InvalidArgumentError(
+        `the replay holds ${this.replay.timeframe} candles: ${timeframe} candles cannot be made from them`,
+      );
     return k;
   }
 }

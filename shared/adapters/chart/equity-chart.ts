@@ -55,9 +55,13 @@ export interface EquityChartOptions {
 }
 
 /** Where the font is looked for, in order, when no fontPath is given. */
-export function fontCandidates(cwd: string = process.cwd(), taskRoot: string | undefined = process.env.LAMBDA_TASK_ROOT): string[] {
+export function fontCandidates(
+  cwd: string = process.cwd(),
+  taskRoot: string | undefined = process.env.LAMBDA_TASK_ROOT,
+): string[] {
   const candidates = [path.resolve(cwd, 'assets', 'fonts', FONT_FILE)];
-  if (taskRoot) candidates.push(path.resolve(taskRoot, 'assets', 'fonts', FONT_FILE), path.resolve(taskRoot, FONT_FILE));
+  if (taskRoot)
+    candidates.push(path.resolve(taskRoot, 'assets', 'fonts', FONT_FILE), path.resolve(taskRoot, FONT_FILE));
   return [...new Set(candidates)];
 }
 
@@ -69,7 +73,10 @@ export function resolveFontPath(fontPath?: string): string {
   }
   const candidates = fontCandidates();
   const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new ConfigError(`equity chart: font ${FONT_FILE} not found; looked at ${candidates.join(', ')} (pass fontPath, or ship assets/fonts/${FONT_FILE} with the bundle)`);
+  if (!found)
+    throw new ConfigError(
+      `equity chart: font ${FONT_FILE} not found; looked at ${candidates.join(', ')} (pass fontPath, or ship assets/fonts/${FONT_FILE} with the bundle)`,
+    );
   return found;
 }
 
@@ -88,7 +95,11 @@ function fontFamily(fontPath: string): string {
 
 type Rgb = readonly [number, number, number];
 
-const rgb = (hex: string): Rgb => [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+const rgb = (hex: string): Rgb => [
+  parseInt(hex.slice(1, 3), 16),
+  parseInt(hex.slice(3, 5), 16),
+  parseInt(hex.slice(5, 7), 16),
+];
 const css = ([r, g, b]: Rgb): string => `rgb(${r}, ${g}, ${b})`;
 
 const COLORS = {
@@ -111,10 +122,14 @@ const TITLE_SIZE = 15;
 const LABEL_SIZE = 11;
 const LINE_WIDTH = 2;
 
-export async function renderEquityChartPng(points: ReadonlyArray<EquityChartInput>, options: EquityChartOptions): Promise<Uint8Array> {
+export async function renderEquityChartPng(
+  points: ReadonlyArray<EquityChartInput>,
+  options: EquityChartOptions,
+): Promise<Uint8Array> {
   const width = Math.round(options.width ?? 800);
   const height = Math.round(options.height ?? 400);
-  if (!(width >= 200 && height >= 120)) throw new InvalidArgumentError(`equity chart: ${width}×${height} is too small (at least 200×120)`);
+  if (!(width >= 200 && height >= 120))
+    throw new InvalidArgumentError(`equity chart: ${width}×${height} is too small (at least 200×120)`);
   const family = fontFamily(resolveFontPath(options.fontPath));
   const timeZone = options.timeZone ?? 'UTC';
   const quote = options.quote ?? 'USDT';
@@ -152,11 +167,22 @@ function drawNoData(paint: Painter, text: Text, curve: readonly EquityChartPoint
   const only = curve[curve.length - 1];
   if (only) {
     const when = formatLocal(only.at, layout.timeZone);
-    text.draw(`one reading: ${formatNumber(only.equity, 2)} ${layout.quote} at ${when.day} ${when.time}`, width / 2, middle + 20, { size: LABEL_SIZE, color: COLORS.muted, align: 'center' });
+    text.draw(
+      `one reading: ${formatNumber(only.equity, 2)} ${layout.quote} at ${when.day} ${when.time}`,
+      width / 2,
+      middle + 20,
+      { size: LABEL_SIZE, color: COLORS.muted, align: 'center' },
+    );
   }
 }
 
-function drawChart(paint: Painter, text: Text, curve: readonly EquityChartPoint[], trades: ReadonlyArray<{ at: number; pnl: number }>, layout: Layout): void {
+function drawChart(
+  paint: Painter,
+  text: Text,
+  curve: readonly EquityChartPoint[],
+  trades: ReadonlyArray<{ at: number; pnl: number }>,
+  layout: Layout,
+): void {
   const { width, height, timeZone, quote } = layout;
   let min = Infinity;
   let max = -Infinity;
@@ -180,7 +206,11 @@ function drawChart(paint: Painter, text: Text, curve: readonly EquityChartPoint[
   // Unit above the equity labels, legend on the right of the same row.
   text.draw(quote, 12, 38, { size: LABEL_SIZE, color: COLORS.muted });
   const shown = trades.filter((trade) => trade.at >= t0 && trade.at <= t1 && Number.isFinite(trade.pnl));
-  drawLegend(paint, text, Math.ceil(12 + text.width(quote, LABEL_SIZE) + 16), width - 18, 38, { won: shown.some((t) => t.pnl > 0), lost: shown.some((t) => t.pnl < 0), even: shown.some((t) => t.pnl === 0) });
+  drawLegend(paint, text, Math.ceil(12 + text.width(quote, LABEL_SIZE) + 16), width - 18, 38, {
+    won: shown.some((t) => t.pnl > 0),
+    lost: shown.some((t) => t.pnl < 0),
+    even: shown.some((t) => t.pnl === 0),
+  });
 
   // Grid and equity ticks.
   axis.ticks.forEach((value, i) => {
@@ -226,15 +256,41 @@ function drawChart(paint: Painter, text: Text, curve: readonly EquityChartPoint[
 }
 
 /** The legend, right-aligned at `right`; without the exit dots, or not at all, when it would reach `left`. */
-function drawLegend(paint: Painter, text: Text, left: number, right: number, baseline: number, exits: { won: boolean; lost: boolean; even: boolean }): void {
+function drawLegend(
+  paint: Painter,
+  text: Text,
+  left: number,
+  right: number,
+  baseline: number,
+  exits: { won: boolean; lost: boolean; even: boolean },
+): void {
   const lineItems: LegendItem[] = [
-    { label: 'equity', mark: (x) => paint.polyline([[x, baseline - 4], [x + 14, baseline - 4]], LINE_WIDTH, COLORS.line) },
+    {
+      label: 'equity',
+      mark: (x) =>
+        paint.polyline(
+          [
+            [x, baseline - 4],
+            [x + 14, baseline - 4],
+          ],
+          LINE_WIDTH,
+          COLORS.line,
+        ),
+    },
     { label: 'drawdown', mark: (x) => paint.rect(x, baseline - 9, 14, 10, COLORS.drawdown, DRAWDOWN_ALPHA) },
   ];
-  const dot = (label: string, color: Rgb): LegendItem => ({ label, mark: (x) => paint.disc(x + 7, baseline - 4, 4, color) });
-  const tradeItems: LegendItem[] = [...(exits.won ? [dot('won', COLORS.win)] : []), ...(exits.lost ? [dot('lost', COLORS.loss)] : []), ...(exits.even ? [dot('even', COLORS.even)] : [])];
+  const dot = (label: string, color: Rgb): LegendItem => ({
+    label,
+    mark: (x) => paint.disc(x + 7, baseline - 4, 4, color),
+  });
+  const tradeItems: LegendItem[] = [
+    ...(exits.won ? [dot('won', COLORS.win)] : []),
+    ...(exits.lost ? [dot('lost', COLORS.loss)] : []),
+    ...(exits.even ? [dot('even', COLORS.even)] : []),
+  ];
   // Each item: its mark (14 px), 4 px, its label, 12 px before the next.
-  const widthOf = (items: LegendItem[]) => items.reduce((sum, item) => sum + Math.ceil(text.width(item.label, LABEL_SIZE)) + 18 + 12, -12);
+  const widthOf = (items: LegendItem[]) =>
+    items.reduce((sum, item) => sum + Math.ceil(text.width(item.label, LABEL_SIZE)) + 18 + 12, -12);
   const items = [[...lineItems, ...tradeItems], lineItems].find((candidate) => widthOf(candidate) <= right - left);
   if (!items) return;
   let x = right;
@@ -257,7 +313,11 @@ interface LegendItem {
  * The equity axis: the data's range padded by 6 % of it on both sides (so the line never runs on
  * the frame), and the most round values inside it (1, 2, 2.5, 5 × 10^k apart), at most `maxTicks`.
  */
-export function equityAxis(min: number, max: number, maxTicks = 5): { ticks: number[]; low: number; high: number; decimals: number } {
+export function equityAxis(
+  min: number,
+  max: number,
+  maxTicks = 5,
+): { ticks: number[]; low: number; high: number; decimals: number } {
   // A flat curve still gets an axis: ±1 % around it (±1 at zero).
   const span = max - min || Math.abs(max) * 0.02 || 2;
   const low = max === min ? min - span / 2 : min - span * 0.06;
@@ -292,7 +352,11 @@ function decimalsFor(step: number): number {
 const numberFormats = new Map<number, Intl.NumberFormat>();
 function formatNumber(value: number, decimals: number): string {
   let format = numberFormats.get(decimals);
-  if (!format) numberFormats.set(decimals, (format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
+  if (!format)
+    numberFormats.set(
+      decimals,
+      (format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })),
+    );
   return format.format(value);
 }
 
@@ -339,7 +403,14 @@ const localFormats = new Map<string, Intl.DateTimeFormat>();
 function formatLocal(at: number, timeZone: string): { day: string; time: string; hour: number; minute: number } {
   let format = localFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     localFormats.set(timeZone, format);
   }
   const parts: Record<string, string> = {};
@@ -403,7 +474,13 @@ function equityAt(curve: readonly EquityChartPoint[], at: number): number {
  * The area between the running peak and the line (linear between points), pixel column by pixel
  * column: each column spans from the highest peak reached by its end to the lowest equity in it.
  */
-function shadeDrawdowns(paint: Painter, curve: readonly EquityChartPoint[], x: (t: number) => number, y: (v: number) => number, plot: { left: number; right: number }): void {
+function shadeDrawdowns(
+  paint: Painter,
+  curve: readonly EquityChartPoint[],
+  x: (t: number) => number,
+  y: (v: number) => number,
+  plot: { left: number; right: number },
+): void {
   const first = plot.left;
   const columns = plot.right - plot.left;
   const low = new Float64Array(columns).fill(Infinity);
@@ -548,7 +625,12 @@ class Text {
   }
 
   /** `y` is the baseline. */
-  draw(text: string, x: number, y: number, style: { size: number; color: Rgb; align?: 'left' | 'center' | 'right' }): void {
+  draw(
+    text: string,
+    x: number,
+    y: number,
+    style: { size: number; color: Rgb; align?: 'left' | 'center' | 'right' },
+  ): void {
     this.ctx.font = `${style.size}px ${this.family}`;
     this.ctx.fillStyle = css(style.color);
     this.ctx.textAlign = style.align ?? 'left';

@@ -15,7 +15,10 @@ import type { DynamoTableAccess } from './table-access';
 export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
   static readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem'] };
 
-  constructor(protected readonly db: DynamoDBDocumentClient, protected readonly table: string) {}
+  constructor(
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly table: string,
+  ) {}
 
   async get(accountId: string): Promise<Account | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId }, ConsistentRead: true }));
@@ -25,7 +28,10 @@ export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
 
 /** Reads and lists accounts: the scheduled jobs that only go through them (no write reaches the role). */
 export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<AccountRepository, 'get' | 'list'> {
-  static override readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] };
+  static override readonly tableAccess: DynamoTableAccess = {
+    table: 'accounts',
+    actions: ['dynamodb:GetItem', 'dynamodb:Scan'],
+  };
 
   async list(): Promise<Account[]> {
     // Accounts are few (one owner's exchange accounts): a paginated scan is the right tool.
@@ -42,11 +48,20 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
 
 export class DynamoAccountRepository extends DynamoAccountDirectory implements AccountRepository {
   /** get and list (the directory's), create, the set* updates */
-  static override readonly tableAccess: DynamoTableAccess = { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] };
+  static override readonly tableAccess: DynamoTableAccess = {
+    table: 'accounts',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+  };
 
   async create(account: Account): Promise<void> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: account, ConditionExpression: 'attribute_not_exists(accountId)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: account,
+          ConditionExpression: 'attribute_not_exists(accountId)',
+        }),
+      );
     } catch (error) {
       if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${account.accountId} exists`);
       throw error;
@@ -66,14 +81,18 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
   }
 
   async setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number): Promise<void> {
-    const set = until === undefined ? 'SET updatedAt = :t REMOVE haltedUntil, haltReason' : 'SET haltedUntil = :u, haltReason = :r, updatedAt = :t';
+    const set =
+      until === undefined
+        ? 'SET updatedAt = :t REMOVE haltedUntil, haltReason'
+        : 'SET haltedUntil = :u, haltReason = :r, updatedAt = :t';
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { accountId },
         UpdateExpression: set,
         ConditionExpression: 'attribute_exists(accountId)',
-        ExpressionAttributeValues: until === undefined ? { ':t': at } : { ':u': until, ':r': reason ?? 'halted', ':t': at },
+        ExpressionAttributeValues:
+          until === undefined ? { ':t': at } : { ':u': until, ':r': reason ?? 'halted', ':t': at },
       }),
     );
   }
@@ -84,7 +103,10 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
         new UpdateCommand({
           TableName: this.table,
           Key: { accountId },
-          UpdateExpression: requireTime === undefined ? 'SET updatedAt = :t REMOVE #settings.#rt' : 'SET #settings.#rt = :v, updatedAt = :t',
+          UpdateExpression:
+            requireTime === undefined
+              ? 'SET updatedAt = :t REMOVE #settings.#rt'
+              : 'SET #settings.#rt = :v, updatedAt = :t',
           ConditionExpression: 'attribute_exists(accountId)',
           ExpressionAttributeNames: { '#settings': 'settings', '#rt': 'requireTime' },
           ExpressionAttributeValues: { ':t': at, ...(requireTime === undefined ? {} : { ':v': requireTime }) },
@@ -150,7 +172,11 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
 /** Webhook-side cache: a warm function reuses an account for `ttlMs`, so most alerts cost no read. */
 export class CachedAccountLookup {
   private readonly cache = new Map<string, { at: number; account: Account | undefined }>();
-  constructor(private readonly repo: Pick<AccountRepository, 'get'>, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly repo: Pick<AccountRepository, 'get'>,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async get(accountId: string): Promise<Account | undefined> {
     const hit = this.cache.get(accountId);

@@ -10,16 +10,29 @@ export const CONFIRMATION_PARTITION = 'telegram';
 const itemKey = (key: string): string => `confirm#${key}`;
 
 export class DynamoConfirmationStore implements ConfirmationStore {
-  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] };
+  static readonly tableAccess: DynamoTableAccess = {
+    table: 'risk',
+    actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  };
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   async put(key: string, value: string, ttlMs: number): Promise<void> {
     const expiresAt = this.now() + ttlMs;
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { accountId: CONFIRMATION_PARTITION, itemKey: itemKey(key), value, expiresAt, ttl: Math.ceil(expiresAt / 1000) + 3600 },
+        Item: {
+          accountId: CONFIRMATION_PARTITION,
+          itemKey: itemKey(key),
+          value,
+          expiresAt,
+          ttl: Math.ceil(expiresAt / 1000) + 3600,
+        },
         // a random code never repeats; if it ever did, the older confirmation must not be replaced
         ConditionExpression: 'attribute_not_exists(itemKey)',
       }),
@@ -27,7 +40,13 @@ export class DynamoConfirmationStore implements ConfirmationStore {
   }
 
   async take(key: string): Promise<string | undefined> {
-    const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { accountId: CONFIRMATION_PARTITION, itemKey: itemKey(key) }, ReturnValues: 'ALL_OLD' }));
+    const out = await this.db.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { accountId: CONFIRMATION_PARTITION, itemKey: itemKey(key) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
     const item = out.Attributes as { value?: unknown; expiresAt?: unknown } | undefined;
     if (!item || typeof item.value !== 'string' || typeof item.expiresAt !== 'number') return undefined;
     return item.expiresAt >= this.now() ? item.value : undefined;

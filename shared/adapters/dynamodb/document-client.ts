@@ -29,14 +29,25 @@ export function setExpression(patch: Record<string, unknown>): {
     parts.push(`#f${i} = :v${i}`);
     i++;
   }
-  return { UpdateExpression: `SET ${parts.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `SET ${parts.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /**
  * Puts an item under optimistic locking: created only if absent (expectedVersion 0), else only if
  * its stored `version` is still the one read. A lost condition becomes ConditionalConflictError.
  */
-export async function putVersioned(db: DynamoDBDocumentClient, table: string, item: Record<string, unknown>, sortKey: string, expectedVersion: number, what: string): Promise<void> {
+export async function putVersioned(
+  db: DynamoDBDocumentClient,
+  table: string,
+  item: Record<string, unknown>,
+  sortKey: string,
+  expectedVersion: number,
+  what: string,
+): Promise<void> {
   try {
     await db.send(
       new PutCommand({
@@ -48,7 +59,8 @@ export async function putVersioned(db: DynamoDBDocumentClient, table: string, it
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new ConditionalConflictError(`${what} changed since version ${expectedVersion}`);
+    if (isConditionFailure(error))
+      throw new ConditionalConflictError(`${what} changed since version ${expectedVersion}`);
     throw error;
   }
 }

@@ -11,24 +11,51 @@ const itemKey = (n: Notification): string => `held#${String(Math.max(0, Math.flo
 const WEEK_S = 7 * 86_400;
 
 export class DynamoHeldNotifications implements HeldNotifications {
-  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] };
+  static readonly tableAccess: DynamoTableAccess = {
+    table: 'risk',
+    actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  };
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async hold(channel: ChannelName, notification: Notification): Promise<void> {
     // Keyed by time and id: holding the same notification twice keeps one item.
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { accountId: partition(channel), itemKey: itemKey(notification), notification, ttl: Math.ceil(notification.at / 1000) + WEEK_S } }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          accountId: partition(channel),
+          itemKey: itemKey(notification),
+          notification,
+          ttl: Math.ceil(notification.at / 1000) + WEEK_S,
+        },
+      }),
+    );
   }
 
   async list(channel: ChannelName): Promise<Notification[]> {
-    const rows = await queryAll<{ notification: Notification }>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a AND begins_with(itemKey, :p)', ExpressionAttributeValues: { ':a': partition(channel), ':p': 'held#' } }, 500);
+    const rows = await queryAll<{ notification: Notification }>(
+      this.db,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'accountId = :a AND begins_with(itemKey, :p)',
+        ExpressionAttributeValues: { ':a': partition(channel), ':p': 'held#' },
+      },
+      500,
+    );
     return rows.map((r) => r.notification);
   }
 
   async release(channel: ChannelName, ids: readonly string[]): Promise<void> {
     const wanted = new Set(ids);
     for (const n of await this.list(channel)) {
-      if (wanted.has(n.id)) await this.db.send(new DeleteCommand({ TableName: this.table, Key: { accountId: partition(channel), itemKey: itemKey(n) } }));
+      if (wanted.has(n.id))
+        await this.db.send(
+          new DeleteCommand({ TableName: this.table, Key: { accountId: partition(channel), itemKey: itemKey(n) } }),
+        );
     }
   }
 }

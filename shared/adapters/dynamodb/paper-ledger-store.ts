@@ -12,24 +12,45 @@ const orderKey = (clientOrderId: string): string => `o#${clientOrderId}`;
 
 export class DynamoPaperLedgerStore implements PaperLedgerStore {
   /** updates are whole-item puts (saveState versioned, updateOrder): no UpdateItem */
-  static readonly tableAccess: DynamoTableAccess = { table: 'paper', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] };
+  static readonly tableAccess: DynamoTableAccess = {
+    table: 'paper',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  };
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async getState(accountId: string): Promise<PaperState | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }),
+    );
     if (!out.Item) return undefined;
     const { itemKey: _k, ...state } = out.Item;
     return state as PaperState;
   }
 
   async saveState(state: PaperState, expectedVersion: number): Promise<void> {
-    await putVersioned(this.db, this.table, { ...state, itemKey: STATE }, 'itemKey', expectedVersion, `paper state of ${state.accountId}`);
+    await putVersioned(
+      this.db,
+      this.table,
+      { ...state, itemKey: STATE },
+      'itemKey',
+      expectedVersion,
+      `paper state of ${state.accountId}`,
+    );
   }
 
   async putOrder(order: PaperOrder): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...order, itemKey: orderKey(order.clientOrderId) }, ConditionExpression: 'attribute_not_exists(itemKey)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...order, itemKey: orderKey(order.clientOrderId) },
+          ConditionExpression: 'attribute_not_exists(itemKey)',
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -38,12 +59,20 @@ export class DynamoPaperLedgerStore implements PaperLedgerStore {
   }
 
   async getOrder(accountId: string, clientOrderId: string): Promise<PaperOrder | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: orderKey(clientOrderId) }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { accountId, itemKey: orderKey(clientOrderId) },
+        ConsistentRead: true,
+      }),
+    );
     return out.Item ? strip(out.Item) : undefined;
   }
 
   async updateOrder(order: PaperOrder): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...order, itemKey: orderKey(order.clientOrderId) } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...order, itemKey: orderKey(order.clientOrderId) } }),
+    );
   }
 
   async listOpenOrders(accountId: string): Promise<PaperOrder[]> {

@@ -1,7 +1,11 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Follows LastEvaluatedKey until `max` items or the end. */
-export async function queryAll<T>(db: DynamoDBDocumentClient, input: QueryCommandInput, max = Number.POSITIVE_INFINITY): Promise<T[]> {
+export async function queryAll<T>(
+  db: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  max = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {

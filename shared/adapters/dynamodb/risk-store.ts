@@ -19,28 +19,53 @@ export interface RiskStoreOptions {
 }
 
 export class DynamoRiskStore implements RiskStore {
-  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] };
+  static readonly tableAccess: DynamoTableAccess = {
+    table: 'risk',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+  };
 
   private readonly retentionMs: number;
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, options: RiskStoreOptions = {}) {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    options: RiskStoreOptions = {},
+  ) {
     this.retentionMs = (options.snapshotRetentionDays ?? 400) * 86_400_000;
   }
 
   async getState(accountId: string): Promise<RiskState | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }),
+    );
     if (!out.Item) return undefined;
     const { itemKey: _key, ...state } = out.Item;
     return withDecimals(state as RiskState, ['dayStartEquity', 'peakEquity', 'lastEquity']);
   }
 
   async saveState(state: RiskState, expectedVersion: number): Promise<void> {
-    await putVersioned(this.db, this.table, { ...state, itemKey: STATE }, 'itemKey', expectedVersion, `risk state of ${state.accountId}`);
+    await putVersioned(
+      this.db,
+      this.table,
+      { ...state, itemKey: STATE },
+      'itemKey',
+      expectedVersion,
+      `risk state of ${state.accountId}`,
+    );
   }
 
   async putSnapshot(snapshot: EquitySnapshot): Promise<void> {
     // Keyed by time: a repeated run in the same millisecond overwrites the same reading.
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...snapshot, itemKey: snapshotKey(snapshot.at), ttl: Math.ceil((snapshot.at + this.retentionMs) / 1000) } }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...snapshot,
+          itemKey: snapshotKey(snapshot.at),
+          ttl: Math.ceil((snapshot.at + this.retentionMs) / 1000),
+        },
+      }),
+    );
   }
 
   async listSnapshots(accountId: string, from: number, to: number): Promise<EquitySnapshot[]> {
@@ -49,7 +74,9 @@ export class DynamoRiskStore implements RiskStore {
       KeyConditionExpression: 'accountId = :a AND itemKey BETWEEN :f AND :t',
       ExpressionAttributeValues: { ':a': accountId, ':f': snapshotKey(from), ':t': snapshotKey(to) },
     });
-    return items.map(({ itemKey: _k, ttl: _t, ...s }) => withDecimals(s, ['equity', 'free', 'unrealizedPnl', 'exposure']));
+    return items.map(({ itemKey: _k, ttl: _t, ...s }) =>
+      withDecimals(s, ['equity', 'free', 'unrealizedPnl', 'exposure']),
+    );
   }
 
   async acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean> {
@@ -72,7 +99,15 @@ export class DynamoRiskStore implements RiskStore {
 
   async releaseLease(accountId: string, owner: string): Promise<void> {
     try {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { accountId, itemKey: LEASE }, ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } }));
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { accountId, itemKey: LEASE },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // someone else's lease now: leave it
     }

@@ -2,7 +2,13 @@
 // sort key `d#<dedupKey>` for the first, `<signalId>` for the second. Expiry is checked in code
 // because DynamoDB TTL deletes lazily (and the local stand-in has no TTL at all).
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../core/ports/repositories';
+import type {
+  DedupClaim,
+  DedupRecord,
+  ExecutionClaim,
+  SignalLedger,
+  SignalRecord,
+} from '../../core/ports/repositories';
 import { isConditionFailure } from './document-client';
 import { queryAll } from './query-all';
 import type { DynamoTableAccess } from './table-access';
@@ -10,9 +16,15 @@ import type { DynamoTableAccess } from './table-access';
 const dedupSk = (dedupKey: string): string => `d#${dedupKey}`;
 
 export class DynamoSignalLedger implements SignalLedger {
-  static readonly tableAccess: DynamoTableAccess = { table: 'signals', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] };
+  static readonly tableAccess: DynamoTableAccess = {
+    table: 'signals',
+    actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  };
 
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async claimDedup(record: DedupRecord, now: number): Promise<DedupClaim> {
     try {
@@ -21,7 +33,13 @@ export class DynamoSignalLedger implements SignalLedger {
         new PutCommand({
           TableName: this.table,
           // groupId and body as top-level attributes, where the restart requeue reads them
-          Item: { ...fields, ...message, signalId: dedupSk(record.dedupKey), issuedSignalId: record.signalId, ttl: Math.ceil(record.expiresAt / 1000) },
+          Item: {
+            ...fields,
+            ...message,
+            signalId: dedupSk(record.dedupKey),
+            issuedSignalId: record.signalId,
+            ttl: Math.ceil(record.expiresAt / 1000),
+          },
           ConditionExpression: 'attribute_not_exists(signalId) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': now },
         }),
@@ -30,12 +48,25 @@ export class DynamoSignalLedger implements SignalLedger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId: record.accountId, signalId: dedupSk(record.dedupKey) }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { accountId: record.accountId, signalId: dedupSk(record.dedupKey) },
+        ConsistentRead: true,
+      }),
+    );
     const existing = out.Item as { status: string; issuedSignalId: string } | undefined;
     if (!existing) return this.claimDedup(record, now); // expired and deleted in between
     if (existing.status !== 'received') return { claim: 'duplicate', signalId: existing.issuedSignalId };
     // Nothing after the send marks the record: the executor's own record says the message arrived.
-    const taken = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId: record.accountId, signalId: existing.issuedSignalId }, ConsistentRead: true, ProjectionExpression: 'signalId' }));
+    const taken = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { accountId: record.accountId, signalId: existing.issuedSignalId },
+        ConsistentRead: true,
+        ProjectionExpression: 'signalId',
+      }),
+    );
     return { claim: taken.Item ? 'duplicate' : 'retry', signalId: existing.issuedSignalId };
   }
 
@@ -71,7 +102,13 @@ export class DynamoSignalLedger implements SignalLedger {
     return existing && (existing.status === 'executed' || existing.status === 'rejected') ? 'done' : 'busy';
   }
 
-  async finishExecution(accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void> {
+  async finishExecution(
+    accountId: string,
+    signalId: string,
+    status: 'executed' | 'rejected',
+    outcome: string,
+    at: number,
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
@@ -84,12 +121,21 @@ export class DynamoSignalLedger implements SignalLedger {
   }
 
   async getSignal(accountId: string, signalId: string): Promise<SignalRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: { accountId, signalId }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { accountId, signalId }, ConsistentRead: true }),
+    );
     return out.Item as SignalRecord | undefined;
   }
 
   async listSignals(accountId: string, limit = 100): Promise<SignalRecord[]> {
-    const items = await queryAll<SignalRecord>(this.db, { TableName: this.table, KeyConditionExpression: 'accountId = :a', ExpressionAttributeValues: { ':a': accountId } });
-    return items.filter((item) => !item.signalId.startsWith('d#')).sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0)).slice(0, limit);
+    const items = await queryAll<SignalRecord>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'accountId = :a',
+      ExpressionAttributeValues: { ':a': accountId },
+    });
+    return items
+      .filter((item) => !item.signalId.startsWith('d#'))
+      .sort((a, b) => (b.receivedAt ?? 0) - (a.receivedAt ?? 0))
+      .slice(0, limit);
   }
 }

@@ -22,7 +22,12 @@ export type { ErrorMeaning };
 
 /** The exchange's own error code inside a ccxt message (`binanceusdm {"code":-2019,…}`). */
 export function exchangeCodeOf(message: string): string | undefined {
-  const patterns = [/"sCode"\s*:\s*"(\d+)"/, /"retCode"\s*:\s*(-?\d+)/, /"code"\s*:\s*"?(-?\d+)"?/, /"name"\s*:\s*"([a-z_]+)"/];
+  const patterns = [
+    /"sCode"\s*:\s*"(\d+)"/,
+    /"retCode"\s*:\s*(-?\d+)/,
+    /"code"\s*:\s*"?(-?\d+)"?/,
+    /"name"\s*:\s*"([a-z_]+)"/,
+  ];
   for (const pattern of patterns) {
     const match = pattern.exec(message);
     if (match?.[1] && match[1] !== '0' && match[1] !== '1') return match[1];
@@ -51,7 +56,8 @@ const HTTP_418 = /\b418\b|banned/i;
 export function translateCcxtError(error: unknown, ctx: TranslationContext): Error {
   if (!(error instanceof Error)) return new TransientError(`${ctx.exchange} ${ctx.operation}: ${String(error)}`);
   // A dialect that looked the client id up itself and found nothing: the exchange was asked.
-  if (error instanceof OrderAbsentError) return new OrderNotFoundError(`${ctx.exchange} ${ctx.operation}: ${error.message}`);
+  if (error instanceof OrderAbsentError)
+    return new OrderNotFoundError(`${ctx.exchange} ${ctx.operation}: ${error.message}`);
   // A dialect's own refusal (a margin mode it will not switch) already says what and why.
   if (error instanceof SignalRejectedError || error instanceof TransientError) return error;
   const message = scrub(error.message);
@@ -73,16 +79,20 @@ export function translateCcxtError(error: unknown, ctx: TranslationContext): Err
   if (meaning === 'CLOCK_SKEW' || error instanceof InvalidNonce) return new ClockSkewError(text, code);
   if (meaning === 'POSITION_MODE') return new PositionModeError(text, code);
   // ccxt's OrderNotFound with no exchange code is a dialect's own look-up that found nothing (Bybit by orderLinkId).
-  if (meaning === 'ORDER_NOT_FOUND' || (code === undefined && error instanceof OrderNotFound)) return new OrderNotFoundError(text, code);
+  if (meaning === 'ORDER_NOT_FOUND' || (code === undefined && error instanceof OrderNotFound))
+    return new OrderNotFoundError(text, code);
   if (meaning === 'AUTH_FAILED' || error instanceof AuthenticationError || error instanceof PermissionDenied) {
     return new SignalRejectedError(text, 'AUTH_FAILED', details);
   }
-  if (meaning === 'UNKNOWN_SYMBOL' || error instanceof BadSymbol) return new SignalRejectedError(text, 'UNKNOWN_SYMBOL', details);
-  if (meaning === 'INSUFFICIENT_MARGIN' || error instanceof InsufficientFunds) return new SignalRejectedError(text, 'INSUFFICIENT_MARGIN', details);
+  if (meaning === 'UNKNOWN_SYMBOL' || error instanceof BadSymbol)
+    return new SignalRejectedError(text, 'UNKNOWN_SYMBOL', details);
+  if (meaning === 'INSUFFICIENT_MARGIN' || error instanceof InsufficientFunds)
+    return new SignalRejectedError(text, 'INSUFFICIENT_MARGIN', details);
   // Timeouts, 5xx, "Unknown error": the request may have been executed (case 11). ccxt raises
   // OperationFailed (not its NetworkError child) for Binance's -1000, and BadResponse or a bare
   // ExchangeError for -1007/-1001 on the futures host, so the code decides first.
-  const unknownOutcome = () => (ctx.clientOrderId ? new AmbiguousOrderError(text, ctx.clientOrderId) : new TransientError(text, undefined));
+  const unknownOutcome = () =>
+    ctx.clientOrderId ? new AmbiguousOrderError(text, ctx.clientOrderId) : new TransientError(text, undefined);
   if (meaning === 'STATUS_UNKNOWN') return unknownOutcome();
   if (meaning) return new SignalRejectedError(text, meaning, details);
   if (error instanceof OperationFailed) return unknownOutcome();
@@ -92,7 +102,10 @@ export function translateCcxtError(error: unknown, ctx: TranslationContext): Err
 
 /** Clock skew (-1021): resync the time difference and retry once with the same client id. */
 export class ClockSkewError extends TransientError {
-  constructor(message: string, readonly exchangeCode?: string) {
+  constructor(
+    message: string,
+    readonly exchangeCode?: string,
+  ) {
     super(message);
   }
 }
@@ -106,7 +119,10 @@ export class PositionModeError extends SignalRejectedError {
 
 /** The exchange was asked for the order and has none: asking again gets the same answer (callers read it as "already gone"). */
 export class OrderNotFoundError extends AdapterError {
-  constructor(message: string, readonly exchangeCode?: string) {
+  constructor(
+    message: string,
+    readonly exchangeCode?: string,
+  ) {
     super(message, 'ORDER_NOT_FOUND', false);
     this.name = 'OrderNotFoundError';
   }

@@ -32,7 +32,14 @@ import {
   type CcxtPosition,
   type CcxtTrade,
 } from './ccxt-lib';
-import { DIALECTS, minNotionalOf, type Dialect, type DialectContext, type KeyPermissions, type OrderPlan } from './dialects';
+import {
+  DIALECTS,
+  minNotionalOf,
+  type Dialect,
+  type DialectContext,
+  type KeyPermissions,
+  type OrderPlan,
+} from './dialects';
 import { sharedMarkets } from './market-cache';
 import { mergeOrders } from './merged-order';
 
@@ -86,7 +93,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
     this.sleep = config.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const creds = config.credentials;
     this.ex = createCcxtExchange(config.id, {
-      ...(creds ? { apiKey: creds.apiKey, secret: creds.secret, ...(creds.password ? { password: creds.password } : {}) } : {}),
+      ...(creds
+        ? { apiKey: creds.apiKey, secret: creds.secret, ...(creds.password ? { password: creds.password } : {}) }
+        : {}),
       timeout: config.timeoutMs ?? 5000,
       // ccxt's in-process throttle spaces requests by their weight (positionRisk, balance: 5 × 50 ms):
       // measured ≈400 ms per signal before the order leaves. One Lambda container cannot see the
@@ -99,9 +108,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
     // ccxt reads currencies whenever `has.fetchCurrencies` is true, whatever the option says: with
     // keys, OKX's and Bybit's are signed calls that make loading markets fail on a skewed clock or a
     // key without wallet rights. Currencies are unused here.
-    if (this.dialect.options.fetchCurrencies === false) (this.ex.has as Record<string, unknown>).fetchCurrencies = false;
+    if (this.dialect.options.fetchCurrencies === false)
+      (this.ex.has as Record<string, unknown>).fetchCurrencies = false;
     if (config.testnet) {
-      if (!this.dialect.hasTestnet) throw new SignalRejectedError(`${config.id} has no testnet: use a paper account`, 'TESTNET_UNSUPPORTED');
+      if (!this.dialect.hasTestnet)
+        throw new SignalRejectedError(`${config.id} has no testnet: use a paper account`, 'TESTNET_UNSUPPORTED');
       this.ex.setSandboxMode(true);
     }
     if (config.apiUrl) pointAtBaseUrl(this.ex, config.apiUrl);
@@ -131,19 +142,27 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async fetchBook(symbol: string, depth: number): Promise<{ bids: [number, number][]; asks: [number, number][] }> {
     const market = await this.market(symbol);
     const book = await this.call({ operation: 'fetch order book' }, () => this.ex.fetchOrderBook(market.symbol, depth));
-    const size = (levels: unknown[][]): [number, number][] => levels.map((l) => [Number(l[0]), Number(new Big(String(l[1])).times(contractSize(market)))]);
+    const size = (levels: unknown[][]): [number, number][] =>
+      levels.map((l) => [Number(l[0]), Number(new Big(String(l[1])).times(contractSize(market)))]);
     return { bids: size(book.bids as unknown[][]), asks: size(book.asks as unknown[][]) };
   }
 
   async fetchBalance(): Promise<AccountBalance> {
     const balance = await this.call({ operation: 'fetch balance' }, () => this.ex.fetchBalance());
     const currency = this.dialect.balanceCurrency;
-    const entry = (balance as unknown as Record<string, { free?: number; used?: number; total?: number } | undefined>)[currency] ?? {};
+    const entry =
+      (balance as unknown as Record<string, { free?: number; used?: number; total?: number } | undefined>)[currency] ??
+      {};
     const info = balance.info as Record<string, unknown> | undefined;
     // Binance reports the margin balance (wallet + unrealized P&L): the equity sizing is based on.
     // The exchange's own text is kept as it is; ccxt's parsed numbers become decimals once, here.
     const marginBalance = exactText(info?.totalMarginBalance ?? this.dialect.balanceEquity?.(info, currency));
-    return { currency, equity: marginBalance ?? toDecimal(entry.total ?? 0), free: toDecimal(entry.free ?? 0), used: toDecimal(entry.used ?? 0) };
+    return {
+      currency,
+      equity: marginBalance ?? toDecimal(entry.total ?? 0),
+      free: toDecimal(entry.free ?? 0),
+      used: toDecimal(entry.used ?? 0),
+    };
   }
 
   async fetchPosition(symbol: string): Promise<ExchangePosition | undefined> {
@@ -169,7 +188,10 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async setLeverage(symbol: string, leverage: number): Promise<void> {
     const market = await this.market(symbol);
     if (!this.capabilities.derivatives) {
-      if (leverage !== 1) throw new SignalRejectedError(`${this.exchangeId} is spot: leverage must be 1`, 'LEVERAGE_UNSUPPORTED', { leverage });
+      if (leverage !== 1)
+        throw new SignalRejectedError(`${this.exchangeId} is spot: leverage must be 1`, 'LEVERAGE_UNSUPPORTED', {
+          leverage,
+        });
       return;
     }
     await this.ensureMarginMode(market, leverage);
@@ -186,7 +208,10 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async createOrder(request: OrderRequest): Promise<ExchangeOrder> {
     const market = await this.market(request.symbol);
     if (!this.dialect.clientIdPattern.test(request.clientOrderId)) {
-      throw new SignalRejectedError(`client order id ${request.clientOrderId} does not fit ${this.exchangeId}'s format`, 'CLIENT_ID_FORMAT');
+      throw new SignalRejectedError(
+        `client order id ${request.clientOrderId} does not fit ${this.exchangeId}'s format`,
+        'CLIENT_ID_FORMAT',
+      );
     }
     if (!this.capabilities.derivatives && request.side === 'sell' && !request.reduceOnly) {
       throw new SignalRejectedError(`${this.exchangeId} is spot: short selling is not possible`, 'SPOT_LONG_ONLY');
@@ -195,24 +220,36 @@ export class CcxtExchangeAdapter implements ExchangePort {
     // Built before the call: their refusals and the price read are ours, not the order's exchange errors.
     const { type, price, params } = this.orderParams(await this.withActivationPrice(request), market);
     // Upbit buys at market by cost (KRW), not by amount.
-    const cost = !this.capabilities.derivatives && request.side === 'buy' && type === 'market' ? await this.spotBuyCost(market, request.amount) : undefined;
+    const cost =
+      !this.capabilities.derivatives && request.side === 'buy' && type === 'market'
+        ? await this.spotBuyCost(market, request.amount)
+        : undefined;
     const ctx = { operation: `create ${request.type} order`, clientOrderId: request.clientOrderId };
     const order = await this.call(ctx, () =>
-      cost !== undefined ? this.ex.createMarketBuyOrderWithCost(market.symbol, cost, params) : this.ex.createOrder(market.symbol, type, request.side, amount, price, params),
+      cost !== undefined
+        ? this.ex.createMarketBuyOrderWithCost(market.symbol, cost, params)
+        : this.ex.createOrder(market.symbol, type, request.side, amount, price, params),
     );
     // Where the placement answer carries ids only (Bybit, Bitget), an order that fills at once
     // (market, IOC) is read back by client id so its fill is booked, and protected, in this
     // invocation. Resting orders (GTC/post-only limits, stops, targets) need only the answer; a
     // read-back would cost a request on the protection's critical path.
     const fillsAtOnce = request.type === 'market' || (request.type === 'limit' && request.timeInForce === 'IOC');
-    const placed = this.dialect.createAnswersIdsOnly && fillsAtOnce ? await this.readBack(order, market, request) : order;
+    const placed =
+      this.dialect.createAnswersIdsOnly && fillsAtOnce ? await this.readBack(order, market, request) : order;
     return this.withFees(this.toOrder(placed, market, request), market);
   }
 
-  async fetchOrderByClientId(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<ExchangeOrder | undefined> {
+  async fetchOrderByClientId(
+    symbol: string,
+    clientOrderId: string,
+    lookup?: OrderLookup,
+  ): Promise<ExchangeOrder | undefined> {
     const market = await this.market(symbol);
     try {
-      const order = await this.call({ operation: 'fetch order' }, () => this.dialect.fetchOrder(this.ctx, market, clientOrderId, lookup ?? {}));
+      const order = await this.call({ operation: 'fetch order' }, () =>
+        this.dialect.fetchOrder(this.ctx, market, clientOrderId, lookup ?? {}),
+      );
       const triggered = lookup?.conditional ? await this.triggeredOrder(order, market) : undefined;
       const found = triggered ?? this.toOrder(order, market);
       // OKX's algo answers keep the client id where ccxt does not read it: it is the one asked for.
@@ -226,9 +263,13 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
     const market = symbol ? await this.market(symbol) : undefined;
     if (!market) await this.ensureMarkets();
-    const plain = await this.call({ operation: 'fetch open orders' }, () => this.dialect.fetchOpenOrders(this.ctx, market, {}));
+    const plain = await this.call({ operation: 'fetch open orders' }, () =>
+      this.dialect.fetchOpenOrders(this.ctx, market, {}),
+    );
     const conditional = this.capabilities.conditionalOrders
-      ? await this.call({ operation: 'fetch open conditional orders' }, () => this.dialect.fetchOpenOrders(this.ctx, market, { conditional: true }))
+      ? await this.call({ operation: 'fetch open conditional orders' }, () =>
+          this.dialect.fetchOpenOrders(this.ctx, market, { conditional: true }),
+        )
       : [];
     const out: ExchangeOrder[] = [];
     for (const o of [...plain, ...conditional]) {
@@ -241,7 +282,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async cancelOrder(symbol: string, clientOrderId: string, lookup?: OrderLookup): Promise<void> {
     const market = await this.market(symbol);
     try {
-      await this.call({ operation: 'cancel order' }, () => this.dialect.cancelOrder(this.ctx, market, clientOrderId, lookup ?? {}));
+      await this.call({ operation: 'cancel order' }, () =>
+        this.dialect.cancelOrder(this.ctx, market, clientOrderId, lookup ?? {}),
+      );
     } catch (error) {
       if (error instanceof OrderNotFoundError) return; // already gone: filled, cancelled or never placed
       throw error;
@@ -255,7 +298,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
   async fetchMyTrades(symbol: string, since: number): Promise<ExchangeTrade[]> {
     const market = await this.market(symbol);
     // ccxt's Upbit lists fills only inside single orders: an empty answer would read as "nothing traded".
-    if (!this.ex.has.fetchMyTrades) throw new SignalRejectedError(`${this.exchangeId} cannot list the account's fills`, 'TRADES_UNSUPPORTED');
+    if (!this.ex.has.fetchMyTrades)
+      throw new SignalRejectedError(`${this.exchangeId} cannot list the account's fills`, 'TRADES_UNSUPPORTED');
     const fills = await this.history<CcxtTrade>(
       'fetch my trades',
       since,
@@ -284,7 +328,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const out: FundingPayment[] = [];
     for (const row of rows) {
       if (row.amount === undefined || (row.symbol && row.symbol !== market.symbol)) continue;
-      const payment: FundingPayment = { symbol, amount: new Big(row.amount).times(sign).toString(), timestamp: row.timestamp ?? since };
+      const payment: FundingPayment = {
+        symbol,
+        amount: new Big(row.amount).times(sign).toString(),
+        timestamp: row.timestamp ?? since,
+      };
       if (row.id) payment.id = String(row.id);
       out.push(payment);
     }
@@ -310,7 +358,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
   /** What the exchange says of the keys' rights, where it says anything (Binance). */
   async keyPermissions(): Promise<KeyPermissions | undefined> {
     const read = this.dialect.keyPermissions;
-    return read ? this.call({ operation: 'fetch key permissions' }, () => read(this.ctx, this.config.testnet)) : undefined;
+    return read
+      ? this.call({ operation: 'fetch key permissions' }, () => read(this.ctx, this.config.testnet))
+      : undefined;
   }
 
   // ---- internals ----
@@ -320,7 +370,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const lookup: OrderLookup = { conditional: isConditional(request.type) };
     try {
       // Found by our client id, so it is ours, whatever id field the exchange's answer fills in.
-      const read = await this.call({ operation: 'read back order' }, () => this.dialect.fetchOrder(this.ctx, market, request.clientOrderId, lookup));
+      const read = await this.call({ operation: 'read back order' }, () =>
+        this.dialect.fetchOrder(this.ctx, market, request.clientOrderId, lookup),
+      );
       return { ...read, clientOrderId: request.clientOrderId };
     } catch {
       return ack;
@@ -338,7 +390,8 @@ export class CcxtExchangeAdapter implements ExchangePort {
   private unifiedOrderPlan(request: OrderRequest, market: CcxtMarket): OrderPlan {
     const params: Record<string, unknown> = { clientOrderId: request.clientOrderId };
     if (request.reduceOnly && this.capabilities.derivatives) params.reduceOnly = true;
-    const trigger = request.triggerPrice !== undefined ? this.ex.priceToPrecision(market.symbol, request.triggerPrice) : undefined;
+    const trigger =
+      request.triggerPrice !== undefined ? this.ex.priceToPrecision(market.symbol, request.triggerPrice) : undefined;
     switch (request.type) {
       case 'market':
         return { type: 'market', price: undefined, params };
@@ -358,26 +411,42 @@ export class CcxtExchangeAdapter implements ExchangePort {
         return { type: 'market', price: undefined, params: { ...params, takeProfitPrice: trigger, reduceOnly: true } };
       case 'trailing_stop_market':
         if (!this.capabilities.trailingStop) {
-          throw new SignalRejectedError(`${this.exchangeId} has no native trailing stop (the risk engine emulates it)`, 'TRAILING_UNSUPPORTED');
+          throw new SignalRejectedError(
+            `${this.exchangeId} has no native trailing stop (the risk engine emulates it)`,
+            'TRAILING_UNSUPPORTED',
+          );
         }
         return {
           type: 'market',
           price: undefined,
-          params: { ...params, trailingPercent: request.trailingPercent, reduceOnly: true, ...(trigger ? { trailingTriggerPrice: trigger } : {}) },
+          params: {
+            ...params,
+            trailingPercent: request.trailingPercent,
+            reduceOnly: true,
+            ...(trigger ? { trailingTriggerPrice: trigger } : {}),
+          },
         };
     }
   }
 
   /** An exchange that refuses a trailing stop without an activation price (Bitget) trails from the current price. */
   private async withActivationPrice(request: OrderRequest): Promise<OrderRequest> {
-    if (!this.dialect.trailingNeedsActivation || request.type !== 'trailing_stop_market' || request.triggerPrice !== undefined) return request;
+    if (
+      !this.dialect.trailingNeedsActivation ||
+      request.type !== 'trailing_stop_market' ||
+      request.triggerPrice !== undefined
+    )
+      return request;
     const quote = await this.fetchPrice(request.symbol);
     return { ...request, triggerPrice: new Big(quote.last).toString() };
   }
 
   private requireConditional(): void {
     if (!this.capabilities.conditionalOrders) {
-      throw new SignalRejectedError(`${this.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
+      throw new SignalRejectedError(
+        `${this.exchangeId} cannot rest stop-loss or take-profit orders`,
+        'PROTECTION_UNSUPPORTED',
+      );
     }
   }
 
@@ -436,10 +505,15 @@ export class CcxtExchangeAdapter implements ExchangePort {
 
   private async ensureMarkets(): Promise<void> {
     const key = `${this.config.id}|${this.config.testnet}|${this.config.apiUrl ?? ''}`;
-    const markets = await sharedMarkets.get(key, this.config.marketsTtlMs ?? DEFAULT_MARKETS_TTL_MS, this.config.clock.now(), async () => {
-      await this.call({ operation: 'load markets' }, () => this.ex.loadMarkets(true));
-      return this.knownMarkets();
-    });
+    const markets = await sharedMarkets.get(
+      key,
+      this.config.marketsTtlMs ?? DEFAULT_MARKETS_TTL_MS,
+      this.config.clock.now(),
+      async () => {
+        await this.call({ operation: 'load markets' }, () => this.ex.loadMarkets(true));
+        return this.knownMarkets();
+      },
+    );
     if (this.ex.markets !== markets) this.ex.setMarkets(markets);
   }
 
@@ -451,7 +525,10 @@ export class CcxtExchangeAdapter implements ExchangePort {
       const market = this.knownMarkets()[candidate];
       if (market && market.active !== false) return market;
     }
-    throw new SignalRejectedError(`${this.exchangeId} does not list ${symbol}`, 'UNKNOWN_SYMBOL', { symbol, exchange: this.exchangeId });
+    throw new SignalRejectedError(`${this.exchangeId} does not list ${symbol}`, 'UNKNOWN_SYMBOL', {
+      symbol,
+      exchange: this.exchangeId,
+    });
   }
 
   private async ensureMarginMode(market: CcxtMarket, leverage: number): Promise<void> {
@@ -475,7 +552,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
       // ccxt throws when the amount rounds below one step: the same refusal as rounding to zero.
     }
     if (!(Number(rounded) > 0)) {
-      throw new SignalRejectedError(`amount ${baseAmount} ${market.base} is below one step of ${market.symbol}`, 'BELOW_MIN_AMOUNT', { amount: baseAmount });
+      throw new SignalRejectedError(
+        `amount ${baseAmount} ${market.base} is below one step of ${market.symbol}`,
+        'BELOW_MIN_AMOUNT',
+        { amount: baseAmount },
+      );
     }
     return Number(rounded);
   }
@@ -484,7 +565,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const quote = await this.fetchPrice(market.symbol);
     const cost = new Big(baseAmount).times(quote.ask ?? quote.last).round(0, Big.roundDown);
     const min = new Big(minNotionalOf(this.dialect, market.quote, market.limits.cost?.min));
-    if (cost.lt(min)) throw new SignalRejectedError(`order cost ${cost.toString()} ${market.quote} is below the minimum ${min.toString()}`, 'MIN_NOTIONAL');
+    if (cost.lt(min))
+      throw new SignalRejectedError(
+        `order cost ${cost.toString()} ${market.quote} is below the minimum ${min.toString()}`,
+        'MIN_NOTIONAL',
+      );
     return Number(cost.toString());
   }
 
@@ -493,7 +578,14 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const holding = (balance as unknown as Record<string, { total?: number } | undefined>)[market.base]?.total ?? 0;
     const minAmount = market.limits.amount?.min ?? market.precision.amount ?? 0;
     if (!(holding > 0) || holding < minAmount) return undefined;
-    return { symbol: market.symbol, side: 'long', quantity: new Big(holding).toString(), entryPrice: '0', leverage: 1, unrealizedPnl: '0' };
+    return {
+      symbol: market.symbol,
+      side: 'long',
+      quantity: new Big(holding).toString(),
+      entryPrice: '0',
+      leverage: 1,
+      unrealizedPnl: '0',
+    };
   }
 
   private toOrder(o: CcxtOrder, market: CcxtMarket, request?: OrderRequest): ExchangeOrder {
@@ -538,12 +630,20 @@ export class CcxtExchangeAdapter implements ExchangePort {
     if (!ids.length || ((algo.filled ?? 0) > 0 && algo.average !== undefined)) return undefined;
     const parts: ExchangeOrder[] = [];
     for (const id of ids) {
-      const actual = await this.call({ operation: 'fetch triggered order' }, () => this.ex.fetchOrder(id, market.symbol));
+      const actual = await this.call({ operation: 'fetch triggered order' }, () =>
+        this.ex.fetchOrder(id, market.symbol),
+      );
       parts.push(this.toOrder(actual, market));
     }
     const converted = mergeOrders(parts);
     const base = this.toOrder(algo, market);
-    return { ...converted, clientOrderId: base.clientOrderId, type: base.type, triggerPrice: base.triggerPrice ?? converted.triggerPrice, id: converted.id } as ExchangeOrder;
+    return {
+      ...converted,
+      clientOrderId: base.clientOrderId,
+      type: base.type,
+      triggerPrice: base.triggerPrice ?? converted.triggerPrice,
+      id: converted.id,
+    } as ExchangeOrder;
   }
 
   /** Fees converted to the quote currency; undefined when the order carries none (Binance market answers). */
@@ -566,7 +666,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
   private async withFees(order: ExchangeOrder, market: CcxtMarket): Promise<ExchangeOrder> {
     if (!new Big(order.fee).eq(0) || order.filled === '0' || order.id === '') return order;
     try {
-      const trades = await this.call({ operation: 'fetch order trades' }, () => this.ex.fetchMyTrades(market.symbol, undefined, 50, { orderId: order.id }));
+      const trades = await this.call({ operation: 'fetch order trades' }, () =>
+        this.ex.fetchMyTrades(market.symbol, undefined, 50, { orderId: order.id }),
+      );
       let total = new Big(0);
       for (const trade of trades) {
         if (String(trade.order) === order.id) total = total.plus(await this.tradeFeeInQuote(trade, market));
@@ -594,7 +696,12 @@ export class CcxtExchangeAdapter implements ExchangePort {
     return this.convertToQuote(cost, currency, market.quote);
   }
 
-  private async toTrade(fill: CcxtTrade, market: CcxtMarket, symbol: string, clientIds: Map<string, string | undefined>): Promise<ExchangeTrade> {
+  private async toTrade(
+    fill: CcxtTrade,
+    market: CcxtMarket,
+    symbol: string,
+    clientIds: Map<string, string | undefined>,
+  ): Promise<ExchangeTrade> {
     const trade: ExchangeTrade = {
       id: String(fill.id ?? `${fill.order}-${fill.timestamp}`),
       symbol,
@@ -617,7 +724,11 @@ export class CcxtExchangeAdapter implements ExchangePort {
    * from the order, once per order. An error here fails the read: a fill of ours reported without
    * its client id would pass for a trade made by hand.
    */
-  private async clientIdOfFill(fill: CcxtTrade, market: CcxtMarket, known: Map<string, string | undefined>): Promise<string | undefined> {
+  private async clientIdOfFill(
+    fill: CcxtTrade,
+    market: CcxtMarket,
+    known: Map<string, string | undefined>,
+  ): Promise<string | undefined> {
     const info = (fill.info ?? {}) as Record<string, unknown>;
     for (const field of FILL_CLIENT_ID_FIELDS) {
       const value = info[field];
@@ -626,7 +737,9 @@ export class CcxtExchangeAdapter implements ExchangePort {
     const orderId = String(fill.order);
     if (!known.has(orderId)) {
       try {
-        const order = await this.call({ operation: 'fetch order of fill' }, () => this.ex.fetchOrder(orderId, market.symbol));
+        const order = await this.call({ operation: 'fetch order of fill' }, () =>
+          this.ex.fetchOrder(orderId, market.symbol),
+        );
         known.set(orderId, order.clientOrderId || undefined);
       } catch (error) {
         if (!(error instanceof OrderNotFoundError)) throw error;
@@ -650,14 +763,19 @@ export class CcxtExchangeAdapter implements ExchangePort {
   ): Promise<T[]> {
     const ranges: [from: number, until: number | undefined][] = [];
     let from = since;
-    for (const now = this.config.clock.now(); from + HISTORY_WINDOW_MS <= now; from += HISTORY_WINDOW_MS) ranges.push([from, from + HISTORY_WINDOW_MS - 1]);
+    for (const now = this.config.clock.now(); from + HISTORY_WINDOW_MS <= now; from += HISTORY_WINDOW_MS)
+      ranges.push([from, from + HISTORY_WINDOW_MS - 1]);
     ranges.push([from, undefined]);
     const rows = new Map<string, T>();
     for (let requests = 0; ; requests++) {
       const range = ranges.shift();
       if (!range) break;
       if (requests >= HISTORY_MAX_REQUESTS) {
-        throw new SignalRejectedError(`${this.exchangeId} ${operation}: more than ${HISTORY_MAX_REQUESTS} requests since ${since}`, 'HISTORY_TOO_LONG', { since });
+        throw new SignalRejectedError(
+          `${this.exchangeId} ${operation}: more than ${HISTORY_MAX_REQUESTS} requests since ${since}`,
+          'HISTORY_TOO_LONG',
+          { since },
+        );
       }
       const [start, until] = range;
       const page = await this.call({ operation }, () => fetchPage(start, until));

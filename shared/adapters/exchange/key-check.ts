@@ -11,7 +11,14 @@ export class CcxtKeyChecker implements ExchangeKeyChecker {
   constructor(private readonly options: { clock: Clock; apiUrl?: string }) {}
 
   async check(exchange: CcxtExchangeId, credentials: ExchangeCredentials, testnet: boolean): Promise<KeyCheckResult> {
-    const adapter = new CcxtExchangeAdapter({ id: exchange, credentials, testnet, marginMode: 'isolated', clock: this.options.clock, ...(this.options.apiUrl ? { apiUrl: this.options.apiUrl } : {}) });
+    const adapter = new CcxtExchangeAdapter({
+      id: exchange,
+      credentials,
+      testnet,
+      marginMode: 'isolated',
+      clock: this.options.clock,
+      ...(this.options.apiUrl ? { apiUrl: this.options.apiUrl } : {}),
+    });
     const balance = await adapter.fetchBalance();
     const result: KeyCheckResult = { balance: { currency: balance.currency, equity: balance.equity }, warnings: [] };
     const permissions = await adapter.keyPermissions();
@@ -22,9 +29,13 @@ export class CcxtKeyChecker implements ExchangeKeyChecker {
     } else {
       result.warnings.push(`${exchange} does not report key permissions: make sure withdrawals are disabled`);
     }
-    if (result.ipRestricted === false) result.warnings.push('no IP restriction on these keys: restrict them to your egress IPs on the exchange');
+    if (result.ipRestricted === false)
+      result.warnings.push('no IP restriction on these keys: restrict them to your egress IPs on the exchange');
     const mode = await adapter.ensureOneWayMode();
-    if (mode === 'switched') result.warnings.push('the account was in hedge mode; switched to one-way (the system assumes one position per symbol)');
+    if (mode === 'switched')
+      result.warnings.push(
+        'the account was in hedge mode; switched to one-way (the system assumes one position per symbol)',
+      );
     return result;
   }
 }

@@ -27,7 +27,10 @@ export function liveExchangeBuilder(options: LiveExchangeOptions): AdapterBuilde
   return (account: Account, credentials: ExchangeCredentials | undefined) => {
     if (!credentials) throw new SignalRejectedError(`account ${account.accountId} has no API keys`, 'NO_CREDENTIALS');
     if (options.testnetOnly && !account.testnet) {
-      throw new SignalRejectedError(`this stage trades on testnets only; account ${account.accountId} is a mainnet account`, 'TESTNET_ONLY_STAGE');
+      throw new SignalRejectedError(
+        `this stage trades on testnets only; account ${account.accountId} is a mainnet account`,
+        'TESTNET_ONLY_STAGE',
+      );
     }
     // Keyed by a hash of the key too: rotated keys get a fresh instance; the key itself is not kept here.
     const key = `${account.accountId}|${createHash('sha256').update(credentials.apiKey).digest('hex').slice(0, 16)}|${account.settings.marginMode}`;

@@ -49,7 +49,8 @@ export function openCredentials(key: Uint8Array, accountId: string, box: SealedB
   if (key.length !== KEY_BYTES) throw new KeyVaultError('decryption key must be 32 bytes');
   const iv = Buffer.from(box.iv, 'base64');
   const tag = Buffer.from(box.tag, 'base64');
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new KeyVaultError(`credentials of account ${accountId}: malformed envelope`);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+    throw new KeyVaultError(`credentials of account ${accountId}: malformed envelope`);
   let plaintext: Buffer;
   try {
     const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
@@ -57,7 +58,9 @@ export function openCredentials(key: Uint8Array, accountId: string, box: SealedB
     decipher.setAuthTag(tag);
     plaintext = Buffer.concat([decipher.update(Buffer.from(box.ct, 'base64')), decipher.final()]);
   } catch {
-    throw new KeyVaultError(`credentials of account ${accountId} failed authentication (wrong account, wrong key or altered data)`);
+    throw new KeyVaultError(
+      `credentials of account ${accountId} failed authentication (wrong account, wrong key or altered data)`,
+    );
   }
   try {
     const parsed: unknown = JSON.parse(plaintext.toString('utf8'));

@@ -52,7 +52,8 @@ export class KmsKeyVault implements KeyVault {
   }
 
   async decrypt(accountId: string, secret: EncryptedSecret): Promise<ExchangeCredentials> {
-    if (secret.vault !== 'kms') throw new KeyVaultError(`credentials of account ${accountId} were written by the ${secret.vault} vault`);
+    if (secret.vault !== 'kms')
+      throw new KeyVaultError(`credentials of account ${accountId} were written by the ${secret.vault} vault`);
     const envelope = decodeBlob(secret.blob, ['edk', 'iv', 'tag', 'ct']);
     let dataKey: Uint8Array | undefined;
     try {
@@ -88,7 +89,12 @@ function kmsFailure(operation: string, e: unknown): Error {
   const message = `KMS ${operation} failed: ${name}${text ? `: ${text}` : ''}`;
   const status = err?.$metadata?.httpStatusCode;
   const networkError = err?.$metadata === undefined && !(e instanceof KeyVaultError);
-  if (RETRYABLE_KMS_ERRORS.has(name) || err?.$retryable !== undefined || (status !== undefined && status >= 500) || networkError) {
+  if (
+    RETRYABLE_KMS_ERRORS.has(name) ||
+    err?.$retryable !== undefined ||
+    (status !== undefined && status >= 500) ||
+    networkError
+  ) {
     return new TransientError(message);
   }
   return new KeyVaultError(message);

@@ -57,7 +57,8 @@ export class LocalKeyVault implements KeyVault {
   }
 
   async decrypt(accountId: string, secret: EncryptedSecret): Promise<ExchangeCredentials> {
-    if (secret.vault !== 'local') throw new KeyVaultError(`credentials of account ${accountId} were written by the ${secret.vault} vault`);
+    if (secret.vault !== 'local')
+      throw new KeyVaultError(`credentials of account ${accountId} were written by the ${secret.vault} vault`);
     const box = decodeBlob(secret.blob, ['iv', 'tag', 'ct']);
     return openCredentials(this.key, accountId, box);
   }

@@ -22,7 +22,10 @@ export const DEFAULT_CACHE_DIR = join('data', 'cache');
 
 /** `BTC/USDT:USDT` → `BTC_USDT_USDT`, safe as a file name on every system. */
 export function symbolFileStem(symbol: string): string {
-  const stem = symbol.trim().replace(/[/:]/g, '_').replace(/[^A-Za-z0-9_.-]/g, '');
+  const stem = symbol
+    .trim()
+    .replace(/[/:]/g, '_')
+    .replace(/[^A-Za-z0-9_.-]/g, '');
   if (!stem) throw new InvalidArgumentError(`symbol "${symbol}" gives no file name`);
   return stem.toUpperCase();
 }
@@ -43,7 +46,11 @@ export function metaPathFor(dataFile: string): string {
 export async function readCandleRows(file: string): Promise<CandleRow[]> {
   const rows = await readJsonArray(file);
   return rows.map((row, i) => {
-    if (!Array.isArray(row) || row.length < 6 || !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    if (
+      !Array.isArray(row) ||
+      row.length < 6 ||
+      !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
       throw new InvalidArgumentError(`${file}: row ${i} is not [time, open, high, low, close, volume]`, 'INVALID_DATA');
     }
     return row.slice(0, 6) as CandleRow;
@@ -63,7 +70,10 @@ export async function readFundingRows(file: string): Promise<FundingRow[]> {
 export async function readMeta(dataFile: string): Promise<CacheMeta> {
   try {
     const meta = JSON.parse(await readFile(metaPathFor(dataFile), 'utf8')) as Partial<CacheMeta>;
-    return { emptyCandleRanges: Array.isArray(meta.emptyCandleRanges) ? meta.emptyCandleRanges : [], ...(meta.fundingCovered ? { fundingCovered: meta.fundingCovered } : {}) };
+    return {
+      emptyCandleRanges: Array.isArray(meta.emptyCandleRanges) ? meta.emptyCandleRanges : [],
+      ...(meta.fundingCovered ? { fundingCovered: meta.fundingCovered } : {}),
+    };
   } catch (error) {
     // A missing or unreadable side file only costs a few repeated requests.
     if (isNotFound(error) || error instanceof SyntaxError) return { emptyCandleRanges: [] };

@@ -72,7 +72,8 @@ export async function downloadCandles(options: DownloadOptions): Promise<Downloa
   const since = Math.ceil(options.since / tf) * tf;
   // The candle opening at floor(now/tf)*tf is still forming: stop before it.
   const until = Math.min(options.until ?? Number.POSITIVE_INFINITY, Math.floor(now / tf) * tf);
-  if (!(until > since)) throw new InvalidArgumentError(`nothing to download: the range ${iso(since)} → ${iso(until)} is empty`);
+  if (!(until > since))
+    throw new InvalidArgumentError(`nothing to download: the range ${iso(since)} → ${iso(until)} is empty`);
   const counter = { requests: 0 };
 
   const candlesFile = candleCachePath(options.cacheDir, options.exchangeId, symbol, timeframe);
@@ -123,7 +124,10 @@ async function fillCandles(job: CandleJob): Promise<{ missingBefore: number; add
     if (end > from) meta.emptyCandleRanges = mergeRanges([...meta.emptyCandleRanges, [from, end]]);
   };
   const flush = async () => {
-    await writeRows(candlesFile, [...byTime.values()].sort((a, b) => a[0] - b[0]));
+    await writeRows(
+      candlesFile,
+      [...byTime.values()].sort((a, b) => a[0] - b[0]),
+    );
     await writeMeta(candlesFile, meta);
     lastFlush = Date.now();
   };
@@ -134,7 +138,9 @@ async function fillCandles(job: CandleJob): Promise<{ missingBefore: number; add
       while (cursor < to) {
         job.counter.requests++;
         const page = await exchange.fetchOHLCV(symbol, timeframe, cursor, pageLimit, { until: to - 1 });
-        const rows = page.map(toCandleRow).filter((r): r is CandleRow => r !== undefined && r[0] >= cursor && r[0] < to);
+        const rows = page
+          .map(toCandleRow)
+          .filter((r): r is CandleRow => r !== undefined && r[0] >= cursor && r[0] < to);
         if (rows.length === 0) {
           markEmpty(cursor, to);
           resolved += (to - cursor) / tf;
@@ -188,7 +194,10 @@ async function fillFunding(job: FundingJob): Promise<{ added: number; total: num
   const total = ranges.reduce((n, [a, b]) => n + (b - a), 0);
   let done = 0;
   const save = async () => {
-    await writeRows(fundingFile, [...byTime.values()].sort((a, b) => a[0] - b[0]));
+    await writeRows(
+      fundingFile,
+      [...byTime.values()].sort((a, b) => a[0] - b[0]),
+    );
     await writeMeta(fundingFile, meta);
   };
   job.onProgress?.({ kind: 'funding', done, total });
@@ -199,7 +208,11 @@ async function fillFunding(job: FundingJob): Promise<{ added: number; total: num
         job.counter.requests++;
         const page = await exchange.fetchFundingRateHistory(symbol, cursor, pageLimit, { until: to - 1 });
         const rows = page
-          .map((f) => (typeof f.timestamp === 'number' && typeof f.fundingRate === 'number' ? ([f.timestamp, f.fundingRate] as FundingRow) : undefined))
+          .map((f) =>
+            typeof f.timestamp === 'number' && typeof f.fundingRate === 'number'
+              ? ([f.timestamp, f.fundingRate] as FundingRow)
+              : undefined,
+          )
           .filter((r): r is FundingRow => r !== undefined && r[0] >= cursor && r[0] < to);
         if (rows.length === 0) break;
         for (const row of rows) byTime.set(row[0], row);
@@ -264,7 +277,8 @@ function toCandleRow(ohlcv: ReadonlyArray<number | undefined>): CandleRow | unde
 
 function timeframeMs(exchange: CcxtExchange, timeframe: string): number {
   const known = exchange.timeframes ? Object.keys(exchange.timeframes) : [];
-  if (known.length && !known.includes(timeframe)) throw new InvalidArgumentError(`timeframe "${timeframe}" is not offered by ${exchange.id} (${known.join(', ')})`);
+  if (known.length && !known.includes(timeframe))
+    throw new InvalidArgumentError(`timeframe "${timeframe}" is not offered by ${exchange.id} (${known.join(', ')})`);
   return exchange.parseTimeframe(timeframe) * 1000;
 }
 

@@ -51,7 +51,10 @@ export class ConsoleChannel implements NotificationChannel {
     const record: ConsoleRecord = { at, severity: message.severity, text: message.text };
     if (message.attachment) {
       await mkdir(this.attachmentsDir, { recursive: true });
-      const path = join(this.attachmentsDir, `${at.replace(/[:.]/g, '-')}-${safeFilename(message.attachment.filename)}`);
+      const path = join(
+        this.attachmentsDir,
+        `${at.replace(/[:.]/g, '-')}-${safeFilename(message.attachment.filename)}`,
+      );
       await writeFile(path, message.attachment.data);
       record.attachment = path;
     }

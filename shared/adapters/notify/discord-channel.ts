@@ -32,12 +32,20 @@ export class DiscordWebhookError extends AdapterError {
     readonly description: string,
   ) {
     // No status: the network failed (after one retry here); 5xx: Discord failed. A 4xx is this post refused.
-    super(`discord webhook failed: ${status === undefined ? '' : `${status} `}${description}${discordCode === undefined ? '' : ` (code ${discordCode})`}`, 'DISCORD_REFUSED', status === undefined || status >= 500);
+    super(
+      `discord webhook failed: ${status === undefined ? '' : `${status} `}${description}${discordCode === undefined ? '' : ` (code ${discordCode})`}`,
+      'DISCORD_REFUSED',
+      status === undefined || status >= 500,
+    );
     this.name = 'DiscordWebhookError';
   }
 }
 
-type Attempt = { kind: 'ok' } | { kind: 'limited'; retryAfterMs: number } | { kind: 'transient'; detail: string } | { kind: 'refused'; status: number; code?: number; description: string };
+type Attempt =
+  | { kind: 'ok' }
+  | { kind: 'limited'; retryAfterMs: number }
+  | { kind: 'transient'; detail: string }
+  | { kind: 'refused'; status: number; code?: number; description: string };
 
 interface DiscordErrorBody {
   message?: string;
@@ -80,23 +88,33 @@ export class DiscordChannel implements NotificationChannel {
   async send(message: Message): Promise<void> {
     const parts = splitText(message.text, DISCORD_TEXT_LIMIT);
     const attachment = message.attachment;
-    if (!attachment && parts.length === 0) throw new InvalidArgumentError('discord: nothing to send (empty text and no attachment)');
+    if (!attachment && parts.length === 0)
+      throw new InvalidArgumentError('discord: nothing to send (empty text and no attachment)');
     if (attachment) {
       const content = parts.shift() ?? '';
       await this.post(() => {
         const form = new FormData();
         // FormData is fine here (unlike Telegram's caption): payload_json is JSON, whose line breaks
         // are escaped, so the HTML rule that rewrites them to CRLF has nothing to change.
-        form.append('payload_json', JSON.stringify({ ...payload(content), attachments: [{ id: 0, filename: attachment.filename }] }));
+        form.append(
+          'payload_json',
+          JSON.stringify({ ...payload(content), attachments: [{ id: 0, filename: attachment.filename }] }),
+        );
         form.append('files[0]', new Blob([attachment.data], { type: attachment.contentType }), attachment.filename);
         return { body: form };
       });
     }
-    for (const content of parts) await this.post(() => ({ body: JSON.stringify(payload(content)), headers: { 'Content-Type': 'application/json' } }));
+    for (const content of parts)
+      await this.post(() => ({
+        body: JSON.stringify(payload(content)),
+        headers: { 'Content-Type': 'application/json' },
+      }));
   }
 
   /** One post, with Discord's 429 honoured within the budget and one retry of a 5xx/network failure. */
-  private async post(build: () => { body: NonNullable<RequestInit['body']>; headers?: Record<string, string> }): Promise<void> {
+  private async post(
+    build: () => { body: NonNullable<RequestInit['body']>; headers?: Record<string, string> },
+  ): Promise<void> {
     let waitedMs = 0;
     let transientRetried = false;
     for (;;) {
@@ -105,7 +123,8 @@ export class DiscordChannel implements NotificationChannel {
         case 'ok':
           return;
         case 'limited':
-          if (waitedMs + attempt.retryAfterMs > this.maxRetryAfterMs) throw new ChannelRateLimitedError('discord', attempt.retryAfterMs);
+          if (waitedMs + attempt.retryAfterMs > this.maxRetryAfterMs)
+            throw new ChannelRateLimitedError('discord', attempt.retryAfterMs);
           await this.sleep(attempt.retryAfterMs);
           waitedMs += attempt.retryAfterMs;
           break;
@@ -120,11 +139,18 @@ export class DiscordChannel implements NotificationChannel {
     }
   }
 
-  private async attempt(request: { body: NonNullable<RequestInit['body']>; headers?: Record<string, string> }): Promise<Attempt> {
+  private async attempt(request: {
+    body: NonNullable<RequestInit['body']>;
+    headers?: Record<string, string>;
+  }): Promise<Attempt> {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(this.url, { method: 'POST', ...request, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetchImpl(this.url, {
+        method: 'POST',
+        ...request,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       // Only the error's name and code: undici's messages and causes can carry the address.

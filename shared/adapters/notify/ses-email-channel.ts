@@ -51,7 +51,12 @@ export function sesEmailSubject(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   const chars = Array.from(clean);
-  return chars.length <= EMAIL_SUBJECT_MAX ? clean : `${chars.slice(0, EMAIL_SUBJECT_MAX - 3).join('').trimEnd()}...`;
+  return chars.length <= EMAIL_SUBJECT_MAX
+    ? clean
+    : `${chars
+        .slice(0, EMAIL_SUBJECT_MAX - 3)
+        .join('')
+        .trimEnd()}...`;
 }
 
 /**
@@ -115,10 +120,17 @@ export function rfc5322Date(date: Date): string {
 
 /** A filename parameter: quoted when plain ASCII, RFC 2231 (filename*=UTF-8''...) otherwise. */
 function fileParameter(name: 'filename' | 'name', filename: string): string {
-  const safe = Array.from(filename, (c) => (isControl(c) || c === '/' || c === '\\' ? '_' : c)).join('').trim() || 'attachment';
+  const safe =
+    Array.from(filename, (c) => (isControl(c) || c === '/' || c === '\\' ? '_' : c))
+      .join('')
+      .trim() || 'attachment';
   if (/^[\x20-\x7e]*$/.test(safe) && !/["]/.test(safe)) return `${name}="${safe}"`;
   const encoded = Array.from(Buffer.from(safe, 'utf8'))
-    .map((b) => (/[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((b) =>
+      /[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
   return `${name}*=UTF-8''${encoded}`;
 }
@@ -192,7 +204,8 @@ export class SesEmailChannel implements NotificationChannel {
     // Checked here, once: an address with a line break or comma would inject headers or recipients.
     const bad = [options.from, ...options.to].filter((a) => !ADDRESS.test(a)).length;
     if (bad > 0) throw new InvalidArgumentError(`SesEmailChannel: ${bad} address(es) are not plain e-mail addresses`);
-    if (options.to.length === 0 || options.to.length > SES_MAX_RECIPIENTS) throw new InvalidArgumentError(`SesEmailChannel: 1..${SES_MAX_RECIPIENTS} recipients, got ${options.to.length}`);
+    if (options.to.length === 0 || options.to.length > SES_MAX_RECIPIENTS)
+      throw new InvalidArgumentError(`SesEmailChannel: 1..${SES_MAX_RECIPIENTS} recipients, got ${options.to.length}`);
     this.ses = options.ses;
     this.from = options.from;
     this.to = [...options.to];
@@ -203,7 +216,10 @@ export class SesEmailChannel implements NotificationChannel {
     const subject = sesEmailSubject(message.text) || `Trading notification (${message.severity})`;
     const attachment = message.attachment;
     // base64 grows a file by 4/3 (plus line ends): a file that cannot fit goes as its link, if any.
-    if (attachment && (attachment.data.byteLength * 4) / 3 + Buffer.byteLength(message.text, 'utf8') * 1.4 < SES_MESSAGE_MAX_BYTES) {
+    if (
+      attachment &&
+      (attachment.data.byteLength * 4) / 3 + Buffer.byteLength(message.text, 'utf8') * 1.4 < SES_MESSAGE_MAX_BYTES
+    ) {
       const domain = this.from.slice(this.from.lastIndexOf('@') + 1);
       const raw = buildRawEmail({
         from: this.from,
@@ -215,7 +231,13 @@ export class SesEmailChannel implements NotificationChannel {
         messageId: `${randomBytes(16).toString('hex')}@${domain}`,
         boundary: `=_tvat_${randomBytes(12).toString('hex')}`,
       });
-      await this.ses.send(new SendEmailCommand({ FromEmailAddress: this.from, Destination: { ToAddresses: this.to }, Content: { Raw: { Data: Buffer.from(raw, 'utf8') } } }));
+      await this.ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: this.from,
+          Destination: { ToAddresses: this.to },
+          Content: { Raw: { Data: Buffer.from(raw, 'utf8') } },
+        }),
+      );
       return;
     }
     let tail = '';
@@ -225,7 +247,12 @@ export class SesEmailChannel implements NotificationChannel {
       new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: this.to },
-        Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: message.text + tail, Charset: 'UTF-8' } } } },
+        Content: {
+          Simple: {
+            Subject: { Data: subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: message.text + tail, Charset: 'UTF-8' } },
+          },
+        },
       }),
     );
   }

@@ -67,7 +67,10 @@ function fitBytes(text: string, maxBytes: number): string {
   const note = '\n\n[... cut: the message exceeded the email size limit]';
   const budget = maxBytes - Buffer.byteLength(note, 'utf8');
   // Decoding a byte prefix drops a split trailing character as U+FFFD; strip that and cut at a line.
-  let head = Buffer.from(text, 'utf8').subarray(0, budget).toString('utf8').replace(/\uFFFD$/, '');
+  let head = Buffer.from(text, 'utf8')
+    .subarray(0, budget)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   const lastLine = head.lastIndexOf('\n');
   if (lastLine > head.length / 2) head = head.slice(0, lastLine);
   return head + note;

@@ -81,7 +81,11 @@ export class TelegramChannel implements NotificationChannel {
       }
     }
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `telegram: ${failures.length} of ${this.chatIds.length} chats failed; first: ${errorText(failures[0])}`);
+    if (failures.length > 1)
+      throw new AggregateError(
+        failures,
+        `telegram: ${failures.length} of ${this.chatIds.length} chats failed; first: ${errorText(failures[0])}`,
+      );
   }
 
   /** The calls that deliver the message to one chat, in order. */
@@ -95,7 +99,8 @@ export class TelegramChannel implements NotificationChannel {
       steps.push((chatId) => this.client.sendPhoto(chatId, photo, caption.trim() === '' ? undefined : caption));
       text = rest;
     }
-    for (const part of splitText(text, TELEGRAM_TEXT_LIMIT)) steps.push((chatId) => this.client.sendMessage(chatId, part));
+    for (const part of splitText(text, TELEGRAM_TEXT_LIMIT))
+      steps.push((chatId) => this.client.sendMessage(chatId, part));
     // An empty message is a bug upstream; Telegram would answer "message text is empty" per chat.
     if (steps.length === 0) throw new InvalidArgumentError('telegram: nothing to send (empty text and no attachment)');
     return steps;

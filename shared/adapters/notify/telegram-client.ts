@@ -66,7 +66,11 @@ export class TelegramApiError extends AdapterError {
     readonly description: string,
   ) {
     // No code: the network failed (after one retry here); 5xx: Telegram failed. A 4xx is this call refused.
-    super(`telegram ${method} failed: ${errorCode === undefined ? '' : `${errorCode} `}${description}`, 'TELEGRAM_REFUSED', errorCode === undefined || errorCode >= 500);
+    super(
+      `telegram ${method} failed: ${errorCode === undefined ? '' : `${errorCode} `}${description}`,
+      'TELEGRAM_REFUSED',
+      errorCode === undefined || errorCode >= 500,
+    );
     this.name = 'TelegramApiError';
   }
 }
@@ -142,8 +146,14 @@ export class TelegramBotClient {
   async setWebhook(url: string, secretToken: string): Promise<true> {
     // Checked before any request so that a bad value fails with the rule, locally; the value
     // itself is a secret and stays out of the message.
-    if (!SECRET_TOKEN.test(secretToken)) throw new InvalidArgumentError('telegram setWebhook: the secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and -');
-    return this.call<true>('setWebhook', { kind: 'json', value: { url, secret_token: secretToken, allowed_updates: ['message', 'callback_query'] } });
+    if (!SECRET_TOKEN.test(secretToken))
+      throw new InvalidArgumentError(
+        'telegram setWebhook: the secret token must be 1-256 characters of A-Z, a-z, 0-9, _ and -',
+      );
+    return this.call<true>('setWebhook', {
+      kind: 'json',
+      value: { url, secret_token: secretToken, allowed_updates: ['message', 'callback_query'] },
+    });
   }
 
   private async call<T>(method: string, body: Body): Promise<T> {
@@ -157,7 +167,8 @@ export class TelegramBotClient {
         case 'flood':
           // The whole budget counts, not each wait: a caller (a Lambda with a timeout) must know
           // the longest it can be held here.
-          if (waitedMs + attempt.retryAfterMs > this.maxRetryAfterMs) throw new ChannelRateLimitedError('telegram', attempt.retryAfterMs);
+          if (waitedMs + attempt.retryAfterMs > this.maxRetryAfterMs)
+            throw new ChannelRateLimitedError('telegram', attempt.retryAfterMs);
           await this.sleep(attempt.retryAfterMs);
           waitedMs += attempt.retryAfterMs;
           break;
@@ -180,7 +191,10 @@ export class TelegramBotClient {
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(`${this.baseUrl}/bot${this.token}/${method}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetchImpl(`${this.baseUrl}/bot${this.token}/${method}`, {
+        ...init,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       // Only the error's name and code: undici's messages and causes can carry the address.
@@ -197,7 +211,9 @@ export class TelegramBotClient {
     }
     // A group upgraded to a supergroup has a new id: say it, so the owner can fix the config.
     const migrated = reply?.parameters?.migrate_to_chat_id;
-    const description = (reply?.description ?? `HTTP ${response.status}`) + (migrated === undefined ? '' : ` (migrate_to_chat_id ${migrated})`);
+    const description =
+      (reply?.description ?? `HTTP ${response.status}`) +
+      (migrated === undefined ? '' : ` (migrate_to_chat_id ${migrated})`);
     if (response.status >= 500 || errorCode >= 500) return { kind: 'transient', detail: `${errorCode} ${description}` };
     return { kind: 'refused', errorCode, description };
   }
@@ -213,7 +229,11 @@ export class TelegramBotClient {
  * would then reach Telegram changed and one character longer per line (its 1,024 limit counts
  * them). A Blob of the parts is sent as it is, and can be sent again on a retry.
  */
-function multipart(fields: Record<string, string>, fileField: string, file: TelegramPhoto): { body: Blob; contentType: string } {
+function multipart(
+  fields: Record<string, string>,
+  fileField: string,
+  file: TelegramPhoto,
+): { body: Blob; contentType: string } {
   const boundary = `----notify${randomUUID().replace(/-/g, '')}`;
   const parts: Array<string | Uint8Array> = [];
   for (const [name, value] of Object.entries(fields)) {
@@ -221,7 +241,11 @@ function multipart(fields: Record<string, string>, fileField: string, file: Tele
   }
   // Quotes and line breaks in a file name would end the header early: escaped as browsers do.
   const filename = file.filename.replace(/"/g, '%22').replace(/[\r\n]/g, ' ');
-  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`, file.data, `\r\n--${boundary}--\r\n`);
+  parts.push(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="${filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+    file.data,
+    `\r\n--${boundary}--\r\n`,
+  );
   return { body: new Blob(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 

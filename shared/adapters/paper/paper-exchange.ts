@@ -30,7 +30,14 @@ import {
   type OrderRequest,
   type PriceQuote,
 } from '../../core/ports/exchange';
-import type { MarketCatalog, PaperLedgerStore, PaperOrder, PaperPosition, PaperState, PriceSource } from '../../core/ports/paper';
+import type {
+  MarketCatalog,
+  PaperLedgerStore,
+  PaperOrder,
+  PaperPosition,
+  PaperState,
+  PriceSource,
+} from '../../core/ports/paper';
 import type { Clock } from '../../core/ports/runtime';
 
 /**
@@ -69,7 +76,13 @@ const money = (v: Big): Big => v.round(8, Big.roundHalfUp);
 export class PaperExchange implements ExchangePort {
   readonly exchangeId = 'paper';
   /** Stops and targets rest and cancel each other when flat; no native trailing stop (the risk-check job emulates it). */
-  readonly capabilities: ExchangeCapabilities = { derivatives: true, conditionalOrders: true, trailingStop: false, linkedProtection: true, sizedProtection: true };
+  readonly capabilities: ExchangeCapabilities = {
+    derivatives: true,
+    conditionalOrders: true,
+    trailingStop: false,
+    linkedProtection: true,
+    sizedProtection: true,
+  };
   private readonly accountId: string;
   private readonly store: PaperLedgerStore;
   private readonly prices: PriceSource;
@@ -99,7 +112,12 @@ export class PaperExchange implements ExchangePort {
     const state = await this.readState();
     const marks = await this.marks(Object.keys(state.positions));
     const { equity, used } = balanceOf(state, marks);
-    return { currency: state.currency, equity: str(money(equity)), used: str(money(used)), free: str(money(equity.minus(used))) };
+    return {
+      currency: state.currency,
+      equity: str(money(equity)),
+      used: str(money(used)),
+      free: str(money(equity.minus(used))),
+    };
   }
 
   async fetchPosition(symbol: string): Promise<ExchangePosition | undefined> {
@@ -140,7 +158,8 @@ export class PaperExchange implements ExchangePort {
     const market = this.market(request.symbol);
     // A known id is a duplicate whatever else is wrong with the request (the caller adopts the
     // existing order); putOrder below stays the guard against a concurrent twin.
-    if (await this.store.getOrder(this.accountId, request.clientOrderId)) throw new DuplicateClientOrderIdError(request.clientOrderId);
+    if (await this.store.getOrder(this.accountId, request.clientOrderId))
+      throw new DuplicateClientOrderIdError(request.clientOrderId);
     const amount = validAmount(request.amount, market);
     const order =
       request.type === 'market'
@@ -152,7 +171,10 @@ export class PaperExchange implements ExchangePort {
       stored = await this.store.putOrder(order);
     } catch (e) {
       // The write may or may not have landed: only a look-up by client order id can tell.
-      throw new AmbiguousOrderError(`paper order ${request.clientOrderId} not confirmed stored: ${errorText(e)}`, request.clientOrderId);
+      throw new AmbiguousOrderError(
+        `paper order ${request.clientOrderId} not confirmed stored: ${errorText(e)}`,
+        request.clientOrderId,
+      );
     }
     if (!stored) throw new DuplicateClientOrderIdError(request.clientOrderId);
     if (order.status === 'open') return this.triggerIfCrossed(order, market);
@@ -161,7 +183,10 @@ export class PaperExchange implements ExchangePort {
       return toExchangeOrder(await this.applyAndMark(order));
     } catch (e) {
       // Filled but not (known to be) applied: fetchOrderByClientId applies it exactly once.
-      throw new AmbiguousOrderError(`paper fill ${request.clientOrderId} stored but not applied: ${errorText(e)}`, request.clientOrderId);
+      throw new AmbiguousOrderError(
+        `paper fill ${request.clientOrderId} stored but not applied: ${errorText(e)}`,
+        request.clientOrderId,
+      );
     }
   }
 
@@ -175,7 +200,9 @@ export class PaperExchange implements ExchangePort {
 
   async fetchOpenOrders(symbol?: string): Promise<ExchangeOrder[]> {
     const open = await this.store.listOpenOrders(this.accountId);
-    return open.filter((o) => o.status === 'open' && (symbol === undefined || o.symbol === symbol)).map(toExchangeOrder);
+    return open
+      .filter((o) => o.status === 'open' && (symbol === undefined || o.symbol === symbol))
+      .map(toExchangeOrder);
   }
 
   async cancelOrder(symbol: string, clientOrderId: string): Promise<void> {
@@ -319,13 +346,19 @@ export class PaperExchange implements ExchangePort {
     let quantity = amount;
     if (request.reduceOnly) {
       if (!position) {
-        throw new SignalRejectedError(`reduce-only ${side} on ${symbol}: no open position`, 'REDUCE_ONLY_FLAT', { symbol });
+        throw new SignalRejectedError(`reduce-only ${side} on ${symbol}: no open position`, 'REDUCE_ONLY_FLAT', {
+          symbol,
+        });
       }
       if (position.side === positionSideOf(side)) {
-        throw new SignalRejectedError(`reduce-only ${side} would increase the ${position.side} position on ${symbol}`, 'REDUCE_ONLY_SIDE', {
-          symbol,
-          positionSide: position.side,
-        });
+        throw new SignalRejectedError(
+          `reduce-only ${side} would increase the ${position.side} position on ${symbol}`,
+          'REDUCE_ONLY_SIDE',
+          {
+            symbol,
+            positionSide: position.side,
+          },
+        );
       }
       quantity = minBig(amount, num(position.quantity));
     } else {
@@ -334,7 +367,12 @@ export class PaperExchange implements ExchangePort {
         throw new SignalRejectedError(
           `order ${str(amount)} ${symbol} (notional ${str(money(notional))}) below minimum amount ${market.minAmount} / notional ${market.minNotional}`,
           'MIN_NOTIONAL',
-          { amount: str(amount), notional: str(money(notional)), minAmount: market.minAmount, minNotional: market.minNotional },
+          {
+            amount: str(amount),
+            notional: str(money(notional)),
+            minAmount: market.minAmount,
+            minNotional: market.minNotional,
+          },
         );
       }
     }
@@ -356,10 +394,14 @@ export class PaperExchange implements ExchangePort {
       const leverage = state.leverage[symbol] ?? 1;
       const required = money(openQuantity.times(price).div(leverage)).plus(fee);
       if (required.gt(available)) {
-        throw new SignalRejectedError(`insufficient margin: required ${str(required)}, available ${str(available)}`, 'INSUFFICIENT_MARGIN', {
-          required: toNum(required),
-          available: toNum(available),
-        });
+        throw new SignalRejectedError(
+          `insufficient margin: required ${str(required)}, available ${str(available)}`,
+          'INSUFFICIENT_MARGIN',
+          {
+            required: toNum(required),
+            available: toNum(available),
+          },
+        );
       }
     }
 
@@ -375,22 +417,32 @@ export class PaperExchange implements ExchangePort {
   /** A stop-market or take-profit-market order: reduce-only, resting until its trigger is crossed. */
   private prepareResting(request: OrderRequest, market: MarketInfo, amount: Big): PaperOrder {
     if (!request.reduceOnly) {
-      throw new SignalRejectedError(`${request.type} orders must be reduce-only on paper`, 'UNSUPPORTED_ORDER', { type: request.type });
+      throw new SignalRejectedError(`${request.type} orders must be reduce-only on paper`, 'UNSUPPORTED_ORDER', {
+        type: request.type,
+      });
     }
     let trigger: Big;
     try {
       trigger = num(request.triggerPrice ?? '');
     } catch {
-      throw new SignalRejectedError(`${request.type} needs a numeric triggerPrice`, 'INVALID_ORDER', { triggerPrice: request.triggerPrice });
+      throw new SignalRejectedError(`${request.type} needs a numeric triggerPrice`, 'INVALID_ORDER', {
+        triggerPrice: request.triggerPrice,
+      });
     }
     if (trigger.lte(0)) {
-      throw new SignalRejectedError(`triggerPrice ${str(trigger)} must be positive`, 'INVALID_ORDER', { triggerPrice: request.triggerPrice });
+      throw new SignalRejectedError(`triggerPrice ${str(trigger)} must be positive`, 'INVALID_ORDER', {
+        triggerPrice: request.triggerPrice,
+      });
     }
     if (!trigger.mod(market.priceStep).eq(0)) {
-      throw new SignalRejectedError(`triggerPrice ${str(trigger)} is not a multiple of ${market.priceStep}`, 'PRECISION', {
-        triggerPrice: request.triggerPrice,
-        priceStep: market.priceStep,
-      });
+      throw new SignalRejectedError(
+        `triggerPrice ${str(trigger)} is not a multiple of ${market.priceStep}`,
+        'PRECISION',
+        {
+          triggerPrice: request.triggerPrice,
+          priceStep: market.priceStep,
+        },
+      );
     }
     return { ...this.baseOrder(request, amount), status: 'open', filled: '0', triggerPrice: str(trigger), fee: '0' };
   }
@@ -433,7 +485,16 @@ export class PaperExchange implements ExchangePort {
         quantity = minBig(quantity, reducible);
       }
       const fee = quantity.eq(order.filled) ? order.fee : this.feeOf(quantity, price);
-      const realizedPnl = applyToState(state, order.symbol, order.side, quantity, price, fee, false, state.leverage[order.symbol] ?? 1);
+      const realizedPnl = applyToState(
+        state,
+        order.symbol,
+        order.side,
+        quantity,
+        price,
+        fee,
+        false,
+        state.leverage[order.symbol] ?? 1,
+      );
       state.appliedOrderIds = [...state.appliedOrderIds, order.clientOrderId].slice(-APPLIED_IDS_KEPT);
       return { save: true, value: { filled: quantity, fee, realizedPnl } };
     });
@@ -464,7 +525,10 @@ export class PaperExchange implements ExchangePort {
     try {
       done = await this.triggerOrder(order, last, market);
     } catch (e) {
-      throw new AmbiguousOrderError(`paper trigger ${order.clientOrderId} stored but not applied: ${errorText(e)}`, order.clientOrderId);
+      throw new AmbiguousOrderError(
+        `paper trigger ${order.clientOrderId} stored but not applied: ${errorText(e)}`,
+        order.clientOrderId,
+      );
     }
     if (!done) return toExchangeOrder({ ...order, status: 'expired' });
     try {
@@ -480,7 +544,8 @@ export class PaperExchange implements ExchangePort {
     const state = await this.readState();
     if (state.positions[symbol]) return;
     for (const o of await this.store.listOpenOrders(this.accountId)) {
-      if (o.symbol === symbol && o.status === 'open' && o.reduceOnly) await this.store.updateOrder({ ...o, status: 'canceled' });
+      if (o.symbol === symbol && o.status === 'open' && o.reduceOnly)
+        await this.store.updateOrder({ ...o, status: 'canceled' });
     }
   }
 
@@ -575,7 +640,13 @@ function applyToState(
       current.margin = str(num(current.margin).plus(margin));
       current.leverage = leverage;
     } else {
-      state.positions[symbol] = { side: positionSideOf(side), quantity: str(remaining), entryPrice: str(price), leverage, margin: str(margin) };
+      state.positions[symbol] = {
+        side: positionSideOf(side),
+        quantity: str(remaining),
+        entryPrice: str(price),
+        leverage,
+        margin: str(margin),
+      };
     }
   }
   state.walletBalance = str(num(state.walletBalance).plus(realized).minus(fee));

@@ -28,7 +28,13 @@ export class BinancePublicPriceSource implements PriceSource {
       this.get<{ bidPrice: string; askPrice: string; time?: number }>(`/fapi/v1/ticker/bookTicker?symbol=${marketId}`),
       this.get<{ price: string; time?: number }>(`/fapi/v1/ticker/price?symbol=${marketId}`),
     ]);
-    const quote: PriceQuote = { symbol, last: Number(last.price), bid: Number(book.bidPrice), ask: Number(book.askPrice), timestamp: last.time ?? Date.now() };
+    const quote: PriceQuote = {
+      symbol,
+      last: Number(last.price),
+      bid: Number(book.bidPrice),
+      ask: Number(book.askPrice),
+      timestamp: last.time ?? Date.now(),
+    };
     if (!(quote.last > 0)) throw new TransientError(`no usable price for ${symbol}`);
     return quote;
   }

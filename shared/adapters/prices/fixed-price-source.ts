@@ -8,14 +8,18 @@ import { InvalidArgumentError } from '../../core/errors';
 export class FixedPriceSource implements PriceSource {
   private readonly prices = new Map<string, number>();
 
-  constructor(initial: Record<string, number | string> = {}, private readonly clock: Clock = systemClock) {
+  constructor(
+    initial: Record<string, number | string> = {},
+    private readonly clock: Clock = systemClock,
+  ) {
     for (const [symbol, price] of Object.entries(initial)) this.set(symbol, price);
   }
 
   /** Sets the price of `symbol` (a positive number or decimal string). Returns this, for chaining. */
   set(symbol: string, price: number | string): this {
     const value = typeof price === 'number' ? price : Number(price);
-    if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`price for ${symbol} must be a positive number, got ${price}`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new InvalidArgumentError(`price for ${symbol} must be a positive number, got ${price}`);
     this.prices.set(symbol, value);
     return this;
   }

@@ -99,7 +99,8 @@ export class ReplayPriceSource implements PriceSource {
 
   private market(symbol: string): ReplayMarket {
     const market = this.markets.get(symbol);
-    if (!market) throw new SignalRejectedError(`unknown symbol ${symbol}: no market to replay`, 'UNKNOWN_SYMBOL', { symbol });
+    if (!market)
+      throw new SignalRejectedError(`unknown symbol ${symbol}: no market to replay`, 'UNKNOWN_SYMBOL', { symbol });
     return market;
   }
 
@@ -133,14 +134,26 @@ export class ReplayPriceSource implements PriceSource {
 /** Validates a candle file: a non-empty array of [time, open, high, low, close, volume] with low ≤ open, close ≤ high. */
 export function parseCandles(text: string, source: string): Candle[] {
   const data: unknown = JSON.parse(text);
-  if (!Array.isArray(data) || data.length === 0) throw new InvalidArgumentError(`${source}: expected a non-empty JSON array of candles`, 'INVALID_DATA');
+  if (!Array.isArray(data) || data.length === 0)
+    throw new InvalidArgumentError(`${source}: expected a non-empty JSON array of candles`, 'INVALID_DATA');
   return data.map((row: unknown, i) => {
-    if (!Array.isArray(row) || row.length < 5 || !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new InvalidArgumentError(`${source}: candle ${i} is not [time, open, high, low, close, volume]`, 'INVALID_DATA');
+    if (
+      !Array.isArray(row) ||
+      row.length < 5 ||
+      !row.slice(0, 6).every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
+      throw new InvalidArgumentError(
+        `${source}: candle ${i} is not [time, open, high, low, close, volume]`,
+        'INVALID_DATA',
+      );
     }
     const [t, o, h, l, c, v] = row as number[];
     const candle: Candle = [t as number, o as number, h as number, l as number, c as number, v ?? 0];
-    if (!(candle[3] > 0 && candle[3] <= Math.min(candle[1], candle[4]) && candle[2] >= Math.max(candle[1], candle[4]))) {
+    if (!(
+      candle[3] > 0 &&
+      candle[3] <= Math.min(candle[1], candle[4]) &&
+      candle[2] >= Math.max(candle[1], candle[4])
+    )) {
       throw new InvalidArgumentError(`${source}: candle ${i} has low/high outside open/close`, 'INVALID_DATA');
     }
     return candle;
@@ -154,7 +167,8 @@ export function parseCandles(text: string, source: string): Candle[] {
 export function pathPrice(candle: Candle, fraction: number, priceStep: string): number {
   const [, open, high, low, close] = candle;
   // Nearer extreme first; on a tie, the one that makes the walk end towards the close.
-  const highFirst = Math.abs(high - open) < Math.abs(open - low) || (Math.abs(high - open) === Math.abs(open - low) && close < open);
+  const highFirst =
+    Math.abs(high - open) < Math.abs(open - low) || (Math.abs(high - open) === Math.abs(open - low) && close < open);
   const points = highFirst ? [open, high, low, close] : [open, low, high, close];
   const legs = [0, 1, 2].map((i) => Math.abs((points[i + 1] as number) - (points[i] as number)));
   const total = legs.reduce((a, b) => a + b, 0);
@@ -220,11 +234,27 @@ export function generateCandles(
     const wickDown = Math.abs(gaussian()) * (GENERATED_VOLATILITY / 2);
     const open = round(openRaw);
     const close = round(closeRaw);
-    const high = maxBig(num(Math.max(openRaw, closeRaw) * (1 + wickUp)).div(step).round(0, Big.roundUp).times(step), maxBig(open, close));
-    const lowRaw = num(Math.min(openRaw, closeRaw) * (1 - wickDown)).div(step).round(0, Big.roundDown).times(step);
+    const high = maxBig(
+      num(Math.max(openRaw, closeRaw) * (1 + wickUp))
+        .div(step)
+        .round(0, Big.roundUp)
+        .times(step),
+      maxBig(open, close),
+    );
+    const lowRaw = num(Math.min(openRaw, closeRaw) * (1 - wickDown))
+      .div(step)
+      .round(0, Big.roundDown)
+      .times(step);
     const low = maxBig(minBig(lowRaw, minBig(open, close)), minPrice);
     const volume = Math.round(1_000 * (1 + Math.abs(gaussian())));
-    candles.push([GENERATED_START + i * candleMs, toNumber(open), toNumber(high), toNumber(low), toNumber(close), volume]);
+    candles.push([
+      GENERATED_START + i * candleMs,
+      toNumber(open),
+      toNumber(high),
+      toNumber(low),
+      toNumber(close),
+      volume,
+    ]);
   }
   return candles;
 }

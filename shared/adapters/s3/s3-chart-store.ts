@@ -35,7 +35,17 @@ export class S3ChartStore implements ChartStore {
   }
 
   async put(key: string, data: Uint8Array, contentType: string): Promise<string> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: data, ContentType: contentType, ServerSideEncryption: this.sse }));
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: this.expiresIn });
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: data,
+        ContentType: contentType,
+        ServerSideEncryption: this.sse,
+      }),
+    );
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+      expiresIn: this.expiresIn,
+    });
   }
 }

@@ -5,7 +5,10 @@ import type { Signal } from '../../core/signal/types';
 
 /** Sends normalised signals to the FIFO queue; any failure is transient (the caller answers 5xx). */
 export class SqsSignalQueue implements SignalQueue {
-  constructor(private readonly sqs: SQSClient, private readonly queueUrl: string) {}
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
 
   async send(signal: Signal, groupId: string, dedupId: string): Promise<void> {
     try {

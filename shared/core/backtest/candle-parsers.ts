@@ -21,7 +21,24 @@ type Column = 'time' | 'open' | 'high' | 'low' | 'close' | 'volume';
 const PRICE_COLUMNS = ['open', 'high', 'low', 'close'] as const;
 
 const ALIASES: Record<Column, readonly string[]> = {
-  time: ['time', 'date', 'datetime', 'date_time', 'timestamp', 'open_time', 'opentime', 'open_timestamp', 'time_utc', 'date_utc', 'ts', 'unix', 't', 'candle_begin_time', 'start', 'index'],
+  time: [
+    'time',
+    'date',
+    'datetime',
+    'date_time',
+    'timestamp',
+    'open_time',
+    'opentime',
+    'open_timestamp',
+    'time_utc',
+    'date_utc',
+    'ts',
+    'unix',
+    't',
+    'candle_begin_time',
+    'start',
+    'index',
+  ],
   open: ['open', 'o', 'open_price'],
   high: ['high', 'h', 'high_price'],
   low: ['low', 'l', 'low_price'],
@@ -29,7 +46,13 @@ const ALIASES: Record<Column, readonly string[]> = {
   volume: ['volume', 'vol', 'v', 'base_volume', 'volume_base', 'volumefrom'],
 };
 
-const normaliseName = (name: string): string => name.trim().replace(/^"|"$/g, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+const normaliseName = (name: string): string =>
+  name
+    .trim()
+    .replace(/^"|"$/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 function columnFor(name: string): Column | undefined {
   const key = normaliseName(name);
@@ -58,7 +81,14 @@ class CandleBuilder {
   build(): Candles {
     const order = sortedUniqueOrder(this.time);
     const pick = (values: number[]): Float64Array => Float64Array.from(order, (i) => values[i]!);
-    return { time: pick(this.time), open: pick(this.open), high: pick(this.high), low: pick(this.low), close: pick(this.close), volume: pick(this.volume) };
+    return {
+      time: pick(this.time),
+      open: pick(this.open),
+      high: pick(this.high),
+      low: pick(this.low),
+      close: pick(this.close),
+      volume: pick(this.volume),
+    };
   }
 }
 
@@ -91,7 +121,9 @@ export function parseCandlesCsv(text: string, source = 'csv'): Candles {
   const delimiter = detectDelimiter(lines[first]!);
   const headerFields = splitCsvLine(lines[first]!, delimiter);
   const headerless = !Number.isNaN(epochMsFromText(headerFields[0] ?? '')) && Number.isFinite(finite(headerFields[1]));
-  const index = headerless ? { time: 0, open: 1, high: 2, low: 3, close: 4, volume: headerFields.length > 5 ? 5 : -1 } : columnIndexes(headerFields, source);
+  const index = headerless
+    ? { time: 0, open: 1, high: 2, low: 3, close: 4, volume: headerFields.length > 5 ? 5 : -1 }
+    : columnIndexes(headerFields, source);
   const builder = new CandleBuilder();
   for (let l = headerless ? first : first + 1; l < lines.length; l++) {
     const line = lines[l]!;
@@ -108,7 +140,11 @@ export function parseCandlesCsv(text: string, source = 'csv'): Candles {
     const prices = PRICE_COLUMNS.map((c) => {
       const raw = fields[index[c]];
       const v = finite(raw);
-      if (!Number.isFinite(v)) fail(c, raw === undefined ? `missing (the row has ${fields.length} fields)` : `${show(raw)} is not a finite number`);
+      if (!Number.isFinite(v))
+        fail(
+          c,
+          raw === undefined ? `missing (the row has ${fields.length} fields)` : `${show(raw)} is not a finite number`,
+        );
       return v;
     }) as [number, number, number, number];
     const rawVolume = index.volume >= 0 ? fields[index.volume] : undefined;
@@ -129,7 +165,12 @@ function columnIndexes(header: readonly string[], source: string): Record<Column
   if (index.time < 0 && normaliseName(header[0] ?? 'x') === '') index.time = 0;
   const missing = (['time', ...PRICE_COLUMNS] as const).filter((c) => index[c] < 0);
   if (missing.length > 0) {
-    throw new CandleParseError(`${source}: header ${JSON.stringify(header.join(','))} lacks ${missing.join(', ')} (time may be time/date/datetime/timestamp/open_time or an unnamed first column)`, source, 1, missing[0]);
+    throw new CandleParseError(
+      `${source}: header ${JSON.stringify(header.join(','))} lacks ${missing.join(', ')} (time may be time/date/datetime/timestamp/open_time or an unnamed first column)`,
+      source,
+      1,
+      missing[0],
+    );
   }
   return index;
 }
@@ -171,13 +212,19 @@ function splitCsvLine(line: string, delimiter: string): string[] {
  * (freqtrade's mark-price candles carry none).
  */
 export function parseCandlesJson(data: unknown, source = 'json'): Candles {
-  if (!Array.isArray(data)) throw new CandleParseError(`${source}: expected an array of candles, got ${data === null ? 'null' : typeof data}`, source);
+  if (!Array.isArray(data))
+    throw new CandleParseError(
+      `${source}: expected an array of candles, got ${data === null ? 'null' : typeof data}`,
+      source,
+    );
   const builder = new CandleBuilder();
   data.forEach((row: unknown, r) => {
     const fail = (field: string, why: string): never => {
       throw new CandleParseError(`${source}: row [${r}], field ${field}: ${why}`, source, r, field);
     };
-    const get = rowReader(row, () => fail('row', `expected [time, open, high, low, close, volume] or an object, got ${show(row)}`));
+    const get = rowReader(row, () =>
+      fail('row', `expected [time, open, high, low, close, volume] or an object, got ${show(row)}`),
+    );
     const rawTime = get('time');
     const time = epochMs(rawTime);
     if (Number.isNaN(time)) fail('time', `${show(rawTime)} is not a date/time nor an epoch number`);

@@ -8,7 +8,13 @@ import { InvalidArgumentError } from '../errors';
 
 export type ProgressListener = (done: number, total: number) => void;
 
-export function runBacktest(candles: Candles, strategy: StrategyDefinition, params: StrategyParams, config: BacktestConfig, onProgress?: ProgressListener): BacktestResult {
+export function runBacktest(
+  candles: Candles,
+  strategy: StrategyDefinition,
+  params: StrategyParams,
+  config: BacktestConfig,
+  onProgress?: ProgressListener,
+): BacktestResult {
   assertConfig(config);
   assertCandles(candles);
   const n = candles.time.length;
@@ -67,19 +73,23 @@ function assertConfig(c: BacktestConfig): void {
   if (!(c.slippageBps >= 0)) bad('slippageBps', `must be ≥ 0 (got ${c.slippageBps})`);
   if (!(c.maintenanceMarginRate >= 0)) bad('maintenanceMarginRate', `must be ≥ 0 (got ${c.maintenanceMarginRate})`);
   if (!(c.size.value > 0)) bad('size', `must be > 0 (got ${c.size.value})`);
-  if (c.trailingPct !== undefined && !(c.trailingPct > 0 && c.trailingPct < 100)) bad('trailingPct', `must be in (0, 100) (got ${c.trailingPct})`);
-  if (c.volumeSlippageBpsPerPct !== undefined && !(c.volumeSlippageBpsPerPct >= 0)) bad('volumeSlippageBpsPerPct', 'must be ≥ 0');
+  if (c.trailingPct !== undefined && !(c.trailingPct > 0 && c.trailingPct < 100))
+    bad('trailingPct', `must be in (0, 100) (got ${c.trailingPct})`);
+  if (c.volumeSlippageBpsPerPct !== undefined && !(c.volumeSlippageBpsPerPct >= 0))
+    bad('volumeSlippageBpsPerPct', 'must be ≥ 0');
   if (c.funding !== undefined) {
     const { time, rate } = c.funding;
     if (time.length !== rate.length) bad('funding', 'time and rate differ in length');
     // The engine walks the funding times with one pointer: they must be in order.
-    for (let k = 1; k < time.length; k++) if (!(time[k]! >= time[k - 1]!)) bad('funding', `times are not sorted at index ${k}`);
+    for (let k = 1; k < time.length; k++)
+      if (!(time[k]! >= time[k - 1]!)) bad('funding', `times are not sorted at index ${k}`);
   }
 }
 
 function assertCandles(c: Candles): void {
   const n = c.time.length;
   for (const column of ['open', 'high', 'low', 'close', 'volume'] as const) {
-    if (c[column].length !== n) throw new InvalidArgumentError(`candles: column ${column} has ${c[column].length} values, time has ${n}`);
+    if (c[column].length !== n)
+      throw new InvalidArgumentError(`candles: column ${column} has ${c[column].length} values, time has ${n}`);
   }
 }

@@ -57,7 +57,10 @@ export class EntrySizer {
     this.stepDecimals = fraction.length;
     this.minNotional = config.minNotional ?? 0;
     const { size } = config;
-    this.contractLots = size.kind === 'contracts' ? Number(new Big(size.value).div(this.step).round(0, Big.roundDown).toString()) : Number.NaN;
+    this.contractLots =
+      size.kind === 'contracts'
+        ? Number(new Big(size.value).div(this.step).round(0, Big.roundDown).toString())
+        : Number.NaN;
   }
 
   /**
@@ -79,12 +82,20 @@ export class EntrySizer {
   }
 
   /** The exact result when floats are provably equal to it, else undefined. */
-  private fastQuantity(price: number, equity: number, cash: number, stopPrice: number): number | SkipReason | undefined {
+  private fastQuantity(
+    price: number,
+    equity: number,
+    cash: number,
+    stopPrice: number,
+  ): number | SkipReason | undefined {
     if (!(price > 0)) return undefined;
     const { size } = this.config;
     if (size.kind === 'risk' && !(Math.abs(price - stopPrice) > price * MIN_FLOAT_DISTANCE)) return undefined;
     const affordable = this.affordableRaw(price, cash);
-    const lots = size.kind === 'contracts' && affordable / this.config.lotStep > (this.contractLots + 1) * (1 + MARGIN) ? this.contractLots : this.floorLots(Math.min(this.requestedRaw(price, equity, stopPrice), affordable));
+    const lots =
+      size.kind === 'contracts' && affordable / this.config.lotStep > (this.contractLots + 1) * (1 + MARGIN)
+        ? this.contractLots
+        : this.floorLots(Math.min(this.requestedRaw(price, equity, stopPrice), affordable));
     if (lots === undefined) return undefined;
     if (lots < 1) return 'belowMinimum';
     const quantity = this.lotsToNumber(lots);
@@ -140,7 +151,9 @@ export class EntrySizer {
     let sized: Big;
     try {
       if (size.kind === 'risk') {
-        sized = new Big(sizeFromRisk({ riskPct: size.value, equity, price, stopPrice, leverage, market: this.market }).amount);
+        sized = new Big(
+          sizeFromRisk({ riskPct: size.value, equity, price, stopPrice, leverage, market: this.market }).amount,
+        );
       } else {
         sized = new Big(sizeEntry({ size, equity, price, leverage, market: this.market }).amount);
       }
@@ -150,7 +163,8 @@ export class EntrySizer {
     }
     const affordable = this.affordable(price, cash);
     const amount = affordable.lt(sized) ? affordable : sized;
-    if (amount.lte(0) || amount.lt(this.market.minAmount) || amount.times(price).lt(this.market.minNotional)) return 'belowMinimum';
+    if (amount.lte(0) || amount.lt(this.market.minAmount) || amount.times(price).lt(this.market.minNotional))
+      return 'belowMinimum';
     return Number(amount.toString());
   }
 

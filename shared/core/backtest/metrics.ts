@@ -108,7 +108,13 @@ export function drawdowns(time: Float64Array, equity: Float64Array, initial: num
 /** x / y, with the documented convention for a zero denominator: +Infinity (JSON null) or 0. */
 const ratio = (x: number, y: number): number => (y !== 0 ? x / y : x > 0 ? Infinity : 0);
 
-export function computeMetrics(candles: Candles, equity: Float64Array, trades: readonly BacktestTrade[], config: BacktestConfig, exposureBars: number): Metrics {
+export function computeMetrics(
+  candles: Candles,
+  equity: Float64Array,
+  trades: readonly BacktestTrade[],
+  config: BacktestConfig,
+  exposureBars: number,
+): Metrics {
   const n = equity.length;
   const initial = config.cash;
   const finalEquity = n > 0 ? equity[n - 1]! : initial;

@@ -68,7 +68,8 @@ export function tradeSteps(pnls: readonly number[], startEquity: number, compoun
 
 export function monteCarlo(pnls: readonly number[], options: MonteCarloOptions): MonteCarloReport {
   const { runs, seed, mode, startEquity, compound } = options;
-  if (!Number.isInteger(runs) || runs < 1) throw new InvalidArgumentError(`runs must be a whole number ≥ 1, not ${runs}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new InvalidArgumentError(`runs must be a whole number ≥ 1, not ${runs}`);
   if (!(startEquity > 0)) throw new InvalidArgumentError(`startEquity must be > 0, not ${startEquity}`);
   const steps = tradeSteps(pnls, startEquity, compound);
   const n = steps.length;
@@ -105,7 +106,11 @@ export function monteCarlo(pnls: readonly number[], options: MonteCarloOptions):
 }
 
 /** Equity trade after trade; ruin (equity ≤ 0) is final. */
-function walk(steps: ArrayLike<number>, startEquity: number, compound: boolean): { returnPct: number; maxDrawdownPct: number } {
+function walk(
+  steps: ArrayLike<number>,
+  startEquity: number,
+  compound: boolean,
+): { returnPct: number; maxDrawdownPct: number } {
   let equity = startEquity;
   let peak = startEquity;
   let maxDrawdown = 0;
@@ -120,7 +125,13 @@ function walk(steps: ArrayLike<number>, startEquity: number, compound: boolean):
 }
 
 function percentiles(sorted: Float64Array): Percentiles {
-  return { p5: percentile(sorted, 5), p25: percentile(sorted, 25), p50: percentile(sorted, 50), p75: percentile(sorted, 75), p95: percentile(sorted, 95) };
+  return {
+    p5: percentile(sorted, 5),
+    p25: percentile(sorted, 25),
+    p50: percentile(sorted, 50),
+    p75: percentile(sorted, 75),
+    p95: percentile(sorted, 95),
+  };
 }
 
 /** Fisher–Yates. */

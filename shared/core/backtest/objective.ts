@@ -18,7 +18,9 @@ export function objectiveScore(metrics: Metrics, objective: Objective): number {
 
 /** Best first; ties keep their input order (Array.prototype.sort is stable). */
 export function rankByObjective<T extends { metrics: Metrics }>(results: readonly T[], objective: Objective): T[] {
-  return [...results].sort((a, b) => compareScores(objectiveScore(b.metrics, objective), objectiveScore(a.metrics, objective)));
+  return [...results].sort((a, b) =>
+    compareScores(objectiveScore(b.metrics, objective), objectiveScore(a.metrics, objective)),
+  );
 }
 
 function compareScores(a: number, b: number): number {

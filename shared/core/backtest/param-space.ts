@@ -29,7 +29,8 @@ export const MAX_GRID_SIZE = 1_000_000;
 export function parseParamValues(spec: ParamSpec, text: string): ParamValue[] {
   const where = `--param ${spec.name}`;
   if (spec.type === 'bool') {
-    if (text.includes(':')) throw new ParamSpaceError(spec.name, `${where}: a boolean takes true, false or "true,false", not a range`);
+    if (text.includes(':'))
+      throw new ParamSpaceError(spec.name, `${where}: a boolean takes true, false or "true,false", not a range`);
     return unique(text.split(',').map((t) => parseBool(spec.name, t.trim())));
   }
   if (text.includes(':')) return rangeValues(spec, text);
@@ -44,7 +45,10 @@ export function buildParamAxes(specs: readonly ParamSpec[], overrides: Record<st
   const known = new Set(specs.map((s) => s.name));
   for (const name of Object.keys(overrides)) {
     if (!known.has(name)) {
-      throw new ParamSpaceError(name, `--param ${name}: unknown parameter (this strategy has: ${specs.map((s) => s.name).join(', ') || 'none'})`);
+      throw new ParamSpaceError(
+        name,
+        `--param ${name}: unknown parameter (this strategy has: ${specs.map((s) => s.name).join(', ') || 'none'})`,
+      );
     }
   }
   return specs.map((spec) => {
@@ -71,10 +75,16 @@ export function paramSetAt(axes: readonly ParamAxis[], index: number): StrategyP
 }
 
 /** Every combination (the cartesian product), minus those `accept` refuses. */
-export function gridParamSets(axes: readonly ParamAxis[], accept: (params: StrategyParams) => boolean = () => true): StrategyParams[] {
+export function gridParamSets(
+  axes: readonly ParamAxis[],
+  accept: (params: StrategyParams) => boolean = () => true,
+): StrategyParams[] {
   const size = gridSize(axes);
   if (size > MAX_GRID_SIZE) {
-    throw new ParamSpaceError(largestAxis(axes), `the grid has ${size} combinations (more than ${MAX_GRID_SIZE}): narrow a range or use a random search`);
+    throw new ParamSpaceError(
+      largestAxis(axes),
+      `the grid has ${size} combinations (more than ${MAX_GRID_SIZE}): narrow a range or use a random search`,
+    );
   }
   const sets: StrategyParams[] = [];
   for (let i = 0; i < size; i++) {
@@ -95,7 +105,8 @@ export function randomParamSets(
   seed: number,
   accept: (params: StrategyParams) => boolean = () => true,
 ): StrategyParams[] {
-  if (!Number.isInteger(count) || count < 1) throw new ParamSpaceError('random', `--random must be a whole number ≥ 1, not ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new ParamSpaceError('random', `--random must be a whole number ≥ 1, not ${count}`);
   const size = gridSize(axes);
   if (size <= count) return gridParamSets(axes, accept);
   const random = mulberry32(seed);
@@ -144,7 +155,8 @@ export function describeParams(params: StrategyParams): string {
 function rangeValues(spec: ParamSpec, text: string): number[] {
   const where = `--param ${spec.name}`;
   const parts = text.split(':').map((t) => t.trim());
-  if (parts.length < 2 || parts.length > 3) throw new ParamSpaceError(spec.name, `${where}: a range is min:max:step, not "${text}"`);
+  if (parts.length < 2 || parts.length > 3)
+    throw new ParamSpaceError(spec.name, `${where}: a range is min:max:step, not "${text}"`);
   const [min, max] = [parseNumber(spec, parts[0]!), parseNumber(spec, parts[1]!)];
   const step = parts[2] !== undefined ? parseNumber(spec, parts[2]) : (spec.step ?? 1);
   if (!(step > 0)) throw new ParamSpaceError(spec.name, `${where}: the step must be > 0 in "${text}"`);
@@ -160,7 +172,8 @@ function parseNumber(spec: ParamSpec, text: string): number {
   const where = `--param ${spec.name}`;
   const value = text === '' ? Number.NaN : Number(text);
   if (!Number.isFinite(value)) throw new ParamSpaceError(spec.name, `${where}: "${text}" is not a number`);
-  if (spec.type === 'int' && !Number.isInteger(value)) throw new ParamSpaceError(spec.name, `${where}: "${text}" is not a whole number`);
+  if (spec.type === 'int' && !Number.isInteger(value))
+    throw new ParamSpaceError(spec.name, `${where}: "${text}" is not a whole number`);
   return value;
 }
 
@@ -181,5 +194,8 @@ function unique<T>(values: T[]): T[] {
 }
 
 function largestAxis(axes: readonly ParamAxis[]): string {
-  return axes.reduce((best, axis) => (axis.values.length > (best?.values.length ?? 0) ? axis : best), axes[0])?.name ?? 'param';
+  return (
+    axes.reduce((best, axis) => (axis.values.length > (best?.values.length ?? 0) ? axis : best), axes[0])?.name ??
+    'param'
+  );
 }

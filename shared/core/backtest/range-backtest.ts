@@ -36,14 +36,24 @@ export function concatCandles(candles: Candles, ranges: readonly IndexRange[]): 
     }
     return out;
   };
-  return { time: column(candles.time), open: column(candles.open), high: column(candles.high), low: column(candles.low), close: column(candles.close), volume: column(candles.volume) };
+  return {
+    time: column(candles.time),
+    open: column(candles.open),
+    high: column(candles.high),
+    low: column(candles.low),
+    close: column(candles.close),
+    volume: column(candles.volume),
+  };
 }
 
 /**
  * The same strategy, fed every candle (its indicators keep up) but silent before `fromTime`:
  * no entry can be made during the warm-up.
  */
-export function tradingFrom<P extends StrategyParams>(def: StrategyDefinition<P>, fromTime: number): StrategyDefinition<P> {
+export function tradingFrom<P extends StrategyParams>(
+  def: StrategyDefinition<P>,
+  fromTime: number,
+): StrategyDefinition<P> {
   return {
     ...def,
     create(params: P) {
@@ -59,13 +69,29 @@ export function tradingFrom<P extends StrategyParams>(def: StrategyDefinition<P>
 }
 
 /** A backtest of candles [range) that warms the strategy up on up to `warmup(params)` candles before it. */
-export function backtestRange(candles: Candles, def: StrategyDefinition, params: StrategyParams, config: BacktestConfig, range: IndexRange): BacktestResult {
+export function backtestRange(
+  candles: Candles,
+  def: StrategyDefinition,
+  params: StrategyParams,
+  config: BacktestConfig,
+  range: IndexRange,
+): BacktestResult {
   const warm = Math.min(range.start, Math.max(0, Math.floor(def.warmup(params))));
   if (warm === 0) return runBacktest(sliceCandles(candles, range.start, range.end), def, params, config);
-  const run = runBacktest(sliceCandles(candles, range.start - warm, range.end), tradingFrom(def, candles.time[range.start]!), params, config);
+  const run = runBacktest(
+    sliceCandles(candles, range.start - warm, range.end),
+    tradingFrom(def, candles.time[range.start]!),
+    params,
+    config,
+  );
   const candlesInRange = sliceCandles(candles, range.start, range.end);
   const equity = run.equity.slice(warm);
   // Nothing was held during the warm-up, so every exposed candle lies inside the range.
   const exposureBars = run.exposureBars ?? 0;
-  return { ...run, equity, exposureBars, metrics: computeMetrics(candlesInRange, equity, run.trades, config, exposureBars) };
+  return {
+    ...run,
+    equity,
+    exposureBars,
+    metrics: computeMetrics(candlesInRange, equity, run.trades, config, exposureBars),
+  };
 }

@@ -33,7 +33,8 @@ function actionCode(action: StrategyAction, longOnly: boolean): number {
   }
 }
 
-const levelKind = (level: PriceLevel | undefined): number => (level === undefined ? NO_LEVEL : level.kind === 'percent' ? PERCENT : PRICE);
+const levelKind = (level: PriceLevel | undefined): number =>
+  level === undefined ? NO_LEVEL : level.kind === 'percent' ? PERCENT : PRICE;
 
 export class Simulation {
   cash: number;
@@ -84,7 +85,14 @@ export class Simulation {
     private readonly config: BacktestConfig,
   ) {
     this.cash = config.cash;
-    ({ time: this.time, open: this.open, high: this.high, low: this.low, close: this.close, volume: this.volume } = candles);
+    ({
+      time: this.time,
+      open: this.open,
+      high: this.high,
+      low: this.low,
+      close: this.close,
+      volume: this.volume,
+    } = candles);
     this.n = candles.time.length;
     this.slip = config.slippageBps / 10_000;
     this.volumeSlip = (config.volumeSlippageBpsPerPct ?? 0) / 10_000;
@@ -109,7 +117,16 @@ export class Simulation {
     if (this.pendingAction !== NONE) {
       const action = this.pendingAction;
       this.pendingAction = NONE;
-      this.execute(action, i, this.open[i]!, this.pendingEquity, this.pendingSlKind, this.pendingSlValue, this.pendingTpKind, this.pendingTpValue);
+      this.execute(
+        action,
+        i,
+        this.open[i]!,
+        this.pendingEquity,
+        this.pendingSlKind,
+        this.pendingSlValue,
+        this.pendingTpKind,
+        this.pendingTpValue,
+      );
     }
     if (this.config.funding !== undefined) this.settleFunding(i);
     if (this.dir !== 0) {
@@ -148,7 +165,16 @@ export class Simulation {
 
   // Same legs as the live executor's planLegs: close before open, a reverse is close + open, no
   // pyramiding (already long + 'long' does nothing), closes only close what matches.
-  private execute(action: number, i: number, price: number, equity: number, slKind: number, slValue: number, tpKind: number, tpValue: number): void {
+  private execute(
+    action: number,
+    i: number,
+    price: number,
+    equity: number,
+    slKind: number,
+    slValue: number,
+    tpKind: number,
+    tpValue: number,
+  ): void {
     switch (action) {
       case LONG:
       case SHORT: {
@@ -175,16 +201,37 @@ export class Simulation {
   }
 
   /** Live refuses a signal whose absolute stop or target sits on the wrong side of the price. */
-  private levelsOnRightSide(d: number, price: number, slKind: number, slValue: number, tpKind: number, tpValue: number): boolean {
+  private levelsOnRightSide(
+    d: number,
+    price: number,
+    slKind: number,
+    slValue: number,
+    tpKind: number,
+    tpValue: number,
+  ): boolean {
     if (slKind === PRICE && d * (slValue - price) >= 0) return false;
     if (tpKind === PRICE && d * (tpValue - price) <= 0) return false;
     return true;
   }
 
-  private enter(d: number, i: number, base: number, equity: number, slKind: number, slValue: number, tpKind: number, tpValue: number): void {
+  private enter(
+    d: number,
+    i: number,
+    base: number,
+    equity: number,
+    slKind: number,
+    slValue: number,
+    tpKind: number,
+    tpValue: number,
+  ): void {
     const { leverage, maintenanceMarginRate, takerFee } = this.config;
     let price = base * (1 + d * this.slip);
-    const riskStop = slKind !== NO_LEVEL ? this.levelPrice(slKind, slValue, price, -d) : this.trail > 0 ? price * (1 - d * this.trail) : Number.NaN;
+    const riskStop =
+      slKind !== NO_LEVEL
+        ? this.levelPrice(slKind, slValue, price, -d)
+        : this.trail > 0
+          ? price * (1 - d * this.trail)
+          : Number.NaN;
     const sized = this.sizer.quantity(price, equity, this.cash, riskStop);
     if (typeof sized === 'string') {
       this.skipped[sized]++;

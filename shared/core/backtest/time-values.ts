@@ -14,7 +14,8 @@ export function epochMsFromNumber(v: number): number {
   return Math.floor(v / 1e6);
 }
 
-const DATE_TIME = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DATE_TIME =
+  /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
 const NUMERIC = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** Epoch ms from text ('2004-08-19', '2017-04-19 09:00:00', '2021-11-17T01:00:00+02:00', '1637110800000'), or NaN. */
@@ -27,10 +28,26 @@ export function epochMsFromText(text: string): number {
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
-  const ms = Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(sec), frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  const ms = Date.UTC(
+    year,
+    month - 1,
+    day,
+    Number(h),
+    Number(mi),
+    Number(sec),
+    frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0,
+  );
   // Date.UTC rolls 2021-02-30 into March: a field out of range is an error, not a different day.
   const check = new Date(ms);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return Number.NaN;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(sec) > 59
+  )
+    return Number.NaN;
   return ms - zoneOffsetMs(zone);
 }
 

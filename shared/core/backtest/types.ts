@@ -50,7 +50,8 @@ export interface BacktestConfig {
   minNotional?: number;
 }
 
-export type ExitReason = 'signal' | 'reverse' | 'stop_loss' | 'take_profit' | 'trailing_stop' | 'liquidation' | 'end_of_data';
+export type ExitReason =
+  'signal' | 'reverse' | 'stop_loss' | 'take_profit' | 'trailing_stop' | 'liquidation' | 'end_of_data';
 
 export interface BacktestTrade {
   side: 'long' | 'short';

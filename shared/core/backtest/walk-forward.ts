@@ -42,10 +42,15 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 export function parseSpan(text: string, field: string): Span {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([mhdw]?)\s*$/i.exec(text);
   const amount = match ? Number(match[1]) : Number.NaN;
-  if (!match || !(amount > 0)) throw new WalkForwardError(field, `${field}: "${text}" is not a length (a candle count like 500, or 90d, 12h, 30m, 2w)`);
+  if (!match || !(amount > 0))
+    throw new WalkForwardError(
+      field,
+      `${field}: "${text}" is not a length (a candle count like 500, or 90d, 12h, 30m, 2w)`,
+    );
   const unit = match[2]!.toLowerCase();
   if (!unit) {
-    if (!Number.isInteger(amount)) throw new WalkForwardError(field, `${field}: a candle count must be a whole number, not "${text}"`);
+    if (!Number.isInteger(amount))
+      throw new WalkForwardError(field, `${field}: a candle count must be a whole number, not "${text}"`);
     return { unit: 'candles', count: amount };
   }
   return { unit: 'ms', ms: amount * UNIT_MS[unit]! };
@@ -59,9 +64,13 @@ export function parseSpan(text: string, field: string): Span {
 export function walkForwardWindows(time: ArrayLike<number>, spec: WalkForwardSpec): WalkForwardWindow[] {
   const step = spec.step ?? spec.outOfSample;
   const units = new Set([spec.inSample.unit, spec.outOfSample.unit, step.unit]);
-  if (units.size > 1) throw new WalkForwardError('step', 'in-sample, out-of-sample and step must all be candle counts or all durations');
+  if (units.size > 1)
+    throw new WalkForwardError('step', 'in-sample, out-of-sample and step must all be candle counts or all durations');
   if (spanSize(step) < spanSize(spec.outOfSample)) {
-    throw new WalkForwardError('step', 'the step must be at least the out-of-sample length, or out-of-sample segments would overlap');
+    throw new WalkForwardError(
+      'step',
+      'the step must be at least the out-of-sample length, or out-of-sample segments would overlap',
+    );
   }
   const n = time.length;
   const windows: WalkForwardWindow[] = [];
@@ -69,7 +78,11 @@ export function walkForwardWindows(time: ArrayLike<number>, spec: WalkForwardSpe
   if (spec.inSample.unit === 'candles') {
     const [is, oos, st] = [spanSize(spec.inSample), spanSize(spec.outOfSample), spanSize(step)];
     for (let start = 0; start + is < n; start += st) {
-      windows.push({ index: windows.length, inSample: { start, end: start + is }, outOfSample: { start: start + is, end: Math.min(n, start + is + oos) } });
+      windows.push({
+        index: windows.length,
+        inSample: { start, end: start + is },
+        outOfSample: { start: start + is, end: Math.min(n, start + is + oos) },
+      });
     }
     return windows;
   }
@@ -120,7 +133,11 @@ export async function runWalkForward(
   startCash: number,
   deps: WalkForwardDeps,
 ): Promise<WalkForwardRun> {
-  if (windows.length === 0) throw new WalkForwardError('in-sample', 'no walk-forward window fits in the data: shorten the in-sample or out-of-sample length');
+  if (windows.length === 0)
+    throw new WalkForwardError(
+      'in-sample',
+      'no walk-forward window fits in the data: shorten the in-sample or out-of-sample length',
+    );
   if (paramSets.length === 0) throw new WalkForwardError('param', 'no parameter set to choose from');
   const segments: WalkForwardSegment[] = [];
   let cash = startCash;
@@ -129,7 +146,13 @@ export async function runWalkForward(
     const best = bestIndex(metrics, objective);
     const params = paramSets[best]!;
     const outOfSample = await deps.backtest(window.outOfSample, params, cash);
-    segments.push({ window, params, inSampleScore: objectiveScore(metrics[best]!, objective), inSampleMetrics: metrics[best]!, outOfSample });
+    segments.push({
+      window,
+      params,
+      inSampleScore: objectiveScore(metrics[best]!, objective),
+      inSampleMetrics: metrics[best]!,
+      outOfSample,
+    });
     // A blown account stays blown: the next segment cannot start from nothing.
     cash = Math.max(0, finalOf(outOfSample.equity, cash));
     if (cash <= 0) break;
@@ -149,7 +172,11 @@ export async function runWalkForward(
  * The out-of-sample segments as one backtest: their candles one after the other, the chained
  * equity, every trade, and metrics over the whole (from the starting cash).
  */
-export function combineOutOfSample(candles: Candles, run: WalkForwardRun, config: BacktestConfig): { candles: Candles; result: BacktestResult } {
+export function combineOutOfSample(
+  candles: Candles,
+  run: WalkForwardRun,
+  config: BacktestConfig,
+): { candles: Candles; result: BacktestResult } {
   const oosCandles = concatCandles(candles, run.ranges);
   const exposureBars = run.segments.reduce((n, s) => n + (s.outOfSample.exposureBars ?? 0), 0);
   const combinedConfig = { ...config, cash: run.startCash };
@@ -157,7 +184,15 @@ export function combineOutOfSample(candles: Candles, run: WalkForwardRun, config
   const strategy = run.segments[0]?.outOfSample.strategy ?? '';
   return {
     candles: oosCandles,
-    result: { strategy, params: {}, config: combinedConfig, trades: run.trades, equity: run.equity, metrics, exposureBars },
+    result: {
+      strategy,
+      params: {},
+      config: combinedConfig,
+      trades: run.trades,
+      equity: run.equity,
+      metrics,
+      exposureBars,
+    },
   };
 }
 

@@ -54,13 +54,18 @@ export class AccountControl {
   async resume(accountId: string): Promise<{ status: AccountStatus; reset: SwitchName[] }> {
     await this.mustExist(accountId);
     const reset = await this.resetSwitches(accountId, ['drawdown'], 'resumed by the owner');
-    await this.setStatus(accountId, 'active', reset.length ? `resumed by the owner; reset ${reset.join(', ')}` : 'resumed by the owner');
+    await this.setStatus(
+      accountId,
+      'active',
+      reset.length ? `resumed by the owner; reset ${reset.join(', ')}` : 'resumed by the owner',
+    );
     return { status: 'active', reset };
   }
 
   /** Resets switches by hand (a circuit breaker the owner judges over, a daily limit after a deposit). */
   async resetSwitches(accountId: string, names: readonly SwitchName[], reason: string): Promise<SwitchName[]> {
-    for (const name of names) if (!SWITCH_NAMES.includes(name)) throw new AccountInputError('switch', `one of ${SWITCH_NAMES.join(', ')}`);
+    for (const name of names)
+      if (!SWITCH_NAMES.includes(name)) throw new AccountInputError('switch', `one of ${SWITCH_NAMES.join(', ')}`);
     for (let attempt = 1; ; attempt++) {
       const now = this.deps.clock.now();
       const state = (await this.deps.risk.getState(accountId)) ?? emptyRiskState(accountId, now);
@@ -79,7 +84,14 @@ export class AccountControl {
         continue;
       }
       // Audited once saved: a reset that lost its write never happened.
-      for (const { name, numbers } of done) await this.deps.audit.append({ accountId, type: 'risk.switch', at: now, message: `${name} reset: ${reason}`, data: { switch: name, kind: 'reset', ...numbers } });
+      for (const { name, numbers } of done)
+        await this.deps.audit.append({
+          accountId,
+          type: 'risk.switch',
+          at: now,
+          message: `${name} reset: ${reason}`,
+          data: { switch: name, kind: 'reset', ...numbers },
+        });
       return done.map((d) => d.name);
     }
   }
@@ -95,10 +107,25 @@ export class AccountControl {
       // One id per request and symbol: a retried CLI call in the same millisecond is the same signal.
       const h = sha(`${accountId}\nflatten\n${position.symbol}\n${now}`).slice(0, 40);
       const identity = { dedupKey: `flatten-${h}`, signalId: `s${h.slice(0, 31)}`, dedupTtlMs: 24 * 3_600_000 };
-      const result = await enqueueSignal({ ledger, queue }, accountId, identity, now, (signalId) => ({ v: 1, signalId, accountId, intent: 'close_all', symbol: symbolRefOf(position.symbol), receivedAt: now, source: 'owner', alertId: `flatten-${now}` }));
+      const result = await enqueueSignal({ ledger, queue }, accountId, identity, now, (signalId) => ({
+        v: 1,
+        signalId,
+        accountId,
+        intent: 'close_all',
+        symbol: symbolRefOf(position.symbol),
+        receivedAt: now,
+        source: 'owner',
+        alertId: `flatten-${now}`,
+      }));
       queued.push({ symbol: position.symbol, signalId: result.signalId, outcome: result.outcome });
     }
-    await this.deps.audit.append({ accountId, type: 'account.control', at: now, message: `flatten requested: account paused, ${queued.length} close(s) queued`, data: { symbols: queued.map((q) => q.symbol) } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: now,
+      message: `flatten requested: account paused, ${queued.length} close(s) queued`,
+      data: { symbols: queued.map((q) => q.symbol) },
+    });
     return { accountId, status: 'paused', queued };
   }
 
@@ -109,7 +136,13 @@ export class AccountControl {
     for (const assignment of assignments) overrides = applyRiskSetting(overrides, assignment);
     const now = this.deps.clock.now();
     await this.deps.accounts.setRiskOverrides(accountId, overrides ?? {}, now);
-    await this.deps.audit.append({ accountId, type: 'account.control', at: now, message: `risk settings changed: ${assignments.join(', ')}`, data: { assignments: [...assignments] } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: now,
+      message: `risk settings changed: ${assignments.join(', ')}`,
+      data: { assignments: [...assignments] },
+    });
   }
 
   /**
@@ -117,7 +150,10 @@ export class AccountControl {
    * accepts them, undefined removes the account's choice so the stage's default (REQUIRE_TIME)
    * applies. Warm webhook functions may keep the previous setting for their account cache's 30 s.
    */
-  async setRequireTime(accountId: string, requireTime: boolean | undefined): Promise<{ accountId: string; requireTime: boolean | undefined; previous: boolean | undefined }> {
+  async setRequireTime(
+    accountId: string,
+    requireTime: boolean | undefined,
+  ): Promise<{ accountId: string; requireTime: boolean | undefined; previous: boolean | undefined }> {
     const account = await this.mustExist(accountId);
     const previous = account.settings.requireTime;
     const now = this.deps.clock.now();
@@ -137,7 +173,13 @@ export class AccountControl {
     await this.mustExist(accountId);
     const now = this.deps.clock.now();
     await this.deps.accounts.setStatus(accountId, status, now);
-    await this.deps.audit.append({ accountId, type: 'account.status', at: now, message: `${status}: ${reason}`, data: { status } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.status',
+      at: now,
+      message: `${status}: ${reason}`,
+      data: { status },
+    });
   }
 
   private async mustExist(accountId: string) {

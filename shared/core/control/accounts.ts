@@ -16,7 +16,17 @@ import type { OrderRecord } from '../domain/order';
 import { toDecimal } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition, TradeRecord } from '../domain/trade';
-import type { AccountRepository, AuditLog, Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, OrderRepository, PositionBook, TradeRepository } from './ports';
+import type {
+  AccountRepository,
+  AuditLog,
+  Clock,
+  ExchangeKeyChecker,
+  KeyCheckResult,
+  KeyVault,
+  OrderRepository,
+  PositionBook,
+  TradeRepository,
+} from './ports';
 import { hashToken } from '../signal/ids';
 
 export interface CreateAccountInput {
@@ -53,7 +63,10 @@ export const toAccountView = (a: Account): AccountView => ({
 });
 
 export class AccountInputError extends InvalidArgumentError {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`, 'ACCOUNT_INPUT');
     this.name = 'AccountInputError';
   }
@@ -73,22 +86,39 @@ export class RotateWebhookToken {
     const token = newToken();
     const at = this.deps.clock.now();
     await this.deps.accounts.setWebhookTokenHash(accountId, hashToken(token), at);
-    await this.deps.audit.append({ accountId, type: 'account.token_rotated', at, message: 'webhook token replaced; the previous one no longer authenticates' });
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.token_rotated',
+      at,
+      message: 'webhook token replaced; the previous one no longer authenticates',
+    });
     return { accountId, token };
   }
 }
 
 export class CreateAccount {
   /** keyChecker: live keys are checked against the exchange before anything is stored (absent: not checked) */
-  constructor(private readonly deps: { accounts: AccountRepository; vault: KeyVault; audit: AuditLog; clock: Clock; keyChecker?: ExchangeKeyChecker }) {}
+  constructor(
+    private readonly deps: {
+      accounts: AccountRepository;
+      vault: KeyVault;
+      audit: AuditLog;
+      clock: Clock;
+      keyChecker?: ExchangeKeyChecker;
+    },
+  ) {}
 
-  async execute(input: CreateAccountInput): Promise<{ account: AccountView; token: string; keyCheck?: KeyCheckResult }> {
+  async execute(
+    input: CreateAccountInput,
+  ): Promise<{ account: AccountView; token: string; keyCheck?: KeyCheckResult }> {
     const name = input.name.trim();
-    if (!/^[\w .-]{1,64}$/.test(name)) throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
+    if (!/^[\w .-]{1,64}$/.test(name))
+      throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
     const settings: AccountSettings = { ...DEFAULT_ACCOUNT_SETTINGS, ...input.settings };
     if (input.exchange === 'paper') {
       const balance = input.balance ?? Number(DEFAULT_PAPER_SETTINGS.initialBalance);
-      if (!Number.isFinite(balance) || balance <= 0) throw new AccountInputError('balance', 'must be a positive number');
+      if (!Number.isFinite(balance) || balance <= 0)
+        throw new AccountInputError('balance', 'must be a positive number');
       settings.paper = { ...DEFAULT_PAPER_SETTINGS, ...input.settings?.paper, initialBalance: toDecimal(balance) };
       if (input.credentials) throw new AccountInputError('credentials', 'a paper account takes no exchange keys');
     } else if (!input.credentials?.apiKey || !input.credentials.secret) {
@@ -118,7 +148,21 @@ export class CreateAccount {
         if (error instanceof ConditionalConflictError && attempt < 3) continue;
         throw error;
       }
-      await this.deps.audit.append({ accountId, type: 'account.created', at: now, message: `account ${name} on ${input.exchange}${account.testnet ? ' (testnet)' : ''}`, ...(keyCheck ? { data: { warnings: keyCheck.warnings, canWithdraw: keyCheck.canWithdraw, ipRestricted: keyCheck.ipRestricted } } : {}) });
+      await this.deps.audit.append({
+        accountId,
+        type: 'account.created',
+        at: now,
+        message: `account ${name} on ${input.exchange}${account.testnet ? ' (testnet)' : ''}`,
+        ...(keyCheck
+          ? {
+              data: {
+                warnings: keyCheck.warnings,
+                canWithdraw: keyCheck.canWithdraw,
+                ipRestricted: keyCheck.ipRestricted,
+              },
+            }
+          : {}),
+      });
       return { account: toAccountView(account), token, ...(keyCheck ? { keyCheck } : {}) };
     }
   }
@@ -134,7 +178,10 @@ export class CreateAccount {
       throw new AccountInputError('credentials', `the exchange refused these keys: ${reason}`);
     }
     if (result.canWithdraw) {
-      throw new AccountInputError('credentials', 'these keys can withdraw funds: create keys with trading permission only (withdrawals disabled)');
+      throw new AccountInputError(
+        'credentials',
+        'these keys can withdraw funds: create keys with trading permission only (withdrawals disabled)',
+      );
     }
     return result;
   }
@@ -142,17 +189,30 @@ export class CreateAccount {
 
 function validateSettings(settings: AccountSettings): void {
   const { maxLeverage, defaultLeverage, defaultSizePercent, paper } = settings;
-  if (!Number.isInteger(maxLeverage) || maxLeverage < 1 || maxLeverage > 125) throw new AccountInputError('max-leverage', 'must be a whole number from 1 to 125');
-  if (!Number.isInteger(defaultLeverage) || defaultLeverage < 1 || defaultLeverage > maxLeverage) throw new AccountInputError('leverage', 'default leverage must be between 1 and the maximum');
-  if (!(defaultSizePercent > 0 && defaultSizePercent <= 100)) throw new AccountInputError('size-percent', 'must be above 0 and at most 100');
+  if (!Number.isInteger(maxLeverage) || maxLeverage < 1 || maxLeverage > 125)
+    throw new AccountInputError('max-leverage', 'must be a whole number from 1 to 125');
+  if (!Number.isInteger(defaultLeverage) || defaultLeverage < 1 || defaultLeverage > maxLeverage)
+    throw new AccountInputError('leverage', 'default leverage must be between 1 and the maximum');
+  if (!(defaultSizePercent > 0 && defaultSizePercent <= 100))
+    throw new AccountInputError('size-percent', 'must be above 0 and at most 100');
   if (paper) {
-    if (!(paper.takerFeeRate >= 0 && paper.takerFeeRate <= 0.01)) throw new AccountInputError('taker-fee', 'must be a fraction from 0 to 0.01 (1 %)');
-    if (!(paper.slippageBps >= 0 && paper.slippageBps <= 1000)) throw new AccountInputError('slippage-bps', 'must be from 0 to 1000');
+    if (!(paper.takerFeeRate >= 0 && paper.takerFeeRate <= 0.01))
+      throw new AccountInputError('taker-fee', 'must be a fraction from 0 to 0.01 (1 %)');
+    if (!(paper.slippageBps >= 0 && paper.slippageBps <= 1000))
+      throw new AccountInputError('slippage-bps', 'must be from 0 to 1000');
   }
 }
 
 export class AccountQueries {
-  constructor(private readonly deps: { accounts: AccountRepository; positions: PositionBook; orders: OrderRepository; trades: TradeRepository; audit: AuditLog }) {}
+  constructor(
+    private readonly deps: {
+      accounts: AccountRepository;
+      positions: PositionBook;
+      orders: OrderRepository;
+      trades: TradeRepository;
+      audit: AuditLog;
+    },
+  ) {}
 
   async list(): Promise<AccountView[]> {
     return (await this.deps.accounts.list()).map(toAccountView);

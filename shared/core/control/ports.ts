@@ -2,7 +2,16 @@
 // store (kill switches), the audit trail, the key vault and key checker (registration), the
 // signal ledger and queue (flatten sends close signals the normal way), the bot's reply channel and
 // its one-time confirmation store, and the clock. Files in control/ import ports from here only.
-export type { AccountRepository, AuditLog, EquitySnapshot, OrderRepository, PositionBook, RiskStore, SignalLedger, TradeRepository } from '../ports/repositories';
+export type {
+  AccountRepository,
+  AuditLog,
+  EquitySnapshot,
+  OrderRepository,
+  PositionBook,
+  RiskStore,
+  SignalLedger,
+  TradeRepository,
+} from '../ports/repositories';
 export type { Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, SignalQueue } from '../ports/runtime';
 
 /** One inline-keyboard button: `data` comes back in the callback query (Telegram: at most 64 bytes). */

@@ -1,7 +1,12 @@
 // Enabling, disabling and listing an account's strategy subscriptions (the CLI's `strategy`
 // commands). Every input is checked before anything is stored; an error names the field.
 import type { Account } from '../domain/account';
-import { isStrategyTimeframe, STRATEGY_TIMEFRAMES, subscriptionId, type StrategySubscription } from '../domain/strategy-subscription';
+import {
+  isStrategyTimeframe,
+  STRATEGY_TIMEFRAMES,
+  subscriptionId,
+  type StrategySubscription,
+} from '../domain/strategy-subscription';
 import type { AccountRepository, Clock } from './ports';
 import { parseSize } from '../signal/schema';
 import { normalizeSymbol, SymbolFormatError } from '../signal/symbols';
@@ -34,7 +39,11 @@ export class StrategySubscriptions {
     const subscription = this.validate(account, input);
     const others = (account.settings.strategies ?? []).filter((s) => s.id !== subscription.id);
     const rival = others.find((s) => s.enabled && s.symbol === subscription.symbol);
-    if (rival) throw new AccountInputError('symbol', `${subscription.symbol} is already traded by ${rival.id}; disable it first (one strategy per symbol and account)`);
+    if (rival)
+      throw new AccountInputError(
+        'symbol',
+        `${subscription.symbol} is already traded by ${rival.id}; disable it first (one strategy per symbol and account)`,
+      );
     await this.deps.accounts.setStrategies(account.accountId, [...others, subscription], subscription.updatedAt);
     return subscription;
   }
@@ -43,10 +52,18 @@ export class StrategySubscriptions {
     const account = await this.account(accountId);
     const current = account.settings.strategies ?? [];
     const found = current.find((s) => s.id === id);
-    if (!found) throw new AccountInputError('id', `no subscription ${id} on ${accountId}${current.length ? ` (it has ${current.map((s) => s.id).join(', ')})` : ''}`);
+    if (!found)
+      throw new AccountInputError(
+        'id',
+        `no subscription ${id} on ${accountId}${current.length ? ` (it has ${current.map((s) => s.id).join(', ')})` : ''}`,
+      );
     const at = this.deps.clock.now();
     const disabled: StrategySubscription = { ...found, enabled: false, updatedAt: at };
-    await this.deps.accounts.setStrategies(accountId, current.map((s) => (s.id === id ? disabled : s)), at);
+    await this.deps.accounts.setStrategies(
+      accountId,
+      current.map((s) => (s.id === id ? disabled : s)),
+      at,
+    );
     return disabled;
   }
 
@@ -82,7 +99,11 @@ export class StrategySubscriptions {
       if (error instanceof SymbolFormatError) throw new AccountInputError('symbol', error.message);
       throw error;
     }
-    if (!isStrategyTimeframe(input.timeframe)) throw new AccountInputError('timeframe', `must be one of ${STRATEGY_TIMEFRAMES.join(', ')}, not "${input.timeframe}"`);
+    if (!isStrategyTimeframe(input.timeframe))
+      throw new AccountInputError(
+        'timeframe',
+        `must be one of ${STRATEGY_TIMEFRAMES.join(', ')}, not "${input.timeframe}"`,
+      );
     const subscription: StrategySubscription = {
       id: subscriptionId(definition.id, symbol.compact, input.timeframe),
       strategy: definition.id,
@@ -99,7 +120,8 @@ export class StrategySubscriptions {
     }
     if (input.leverage !== undefined) {
       const max = account.settings.maxLeverage;
-      if (!Number.isInteger(input.leverage) || input.leverage < 1 || input.leverage > max) throw new AccountInputError('leverage', `must be a whole number from 1 to this account's cap of ${max}`);
+      if (!Number.isInteger(input.leverage) || input.leverage < 1 || input.leverage > max)
+        throw new AccountInputError('leverage', `must be a whole number from 1 to this account's cap of ${max}`);
       subscription.leverage = input.leverage;
     }
     return subscription;

@@ -9,7 +9,18 @@ import type { Account } from '../domain/account';
 import { Big, type Decimal } from '../domain/money';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
-import type { AccountRepository, AuditLog, Clock, ConfirmationStore, EquitySnapshot, PositionBook, ReplyButton, RiskStore, TelegramReplies, TradeRepository } from './ports';
+import type {
+  AccountRepository,
+  AuditLog,
+  Clock,
+  ConfirmationStore,
+  EquitySnapshot,
+  PositionBook,
+  ReplyButton,
+  RiskStore,
+  TelegramReplies,
+  TradeRepository,
+} from './ports';
 import { SWITCH_NAMES } from '../risk/state';
 import type { AccountControl } from './account-control';
 import { AccountInputError } from './accounts';
@@ -61,9 +72,17 @@ export interface TelegramCommandsDeps {
 
 /** What one update led to, for the function's log (never the message text). */
 export type TelegramOutcome =
-  | { kind: 'ignored'; reason: 'chat_not_allowed' | 'user_not_allowed' | 'not_a_command' | 'other_bot' | 'unsupported_update' }
+  | {
+      kind: 'ignored';
+      reason: 'chat_not_allowed' | 'user_not_allowed' | 'not_a_command' | 'other_bot' | 'unsupported_update';
+    }
   | { kind: 'command'; chatId: string; command: string; failed?: string }
-  | { kind: 'callback'; chatId: string; action: 'confirmed' | 'cancelled' | 'expired' | 'mismatch' | 'unknown_button'; failed?: string };
+  | {
+      kind: 'callback';
+      chatId: string;
+      action: 'confirmed' | 'cancelled' | 'expired' | 'mismatch' | 'unknown_button';
+      failed?: string;
+    };
 
 export const CONFIRM_TTL_MS = 2 * 60_000;
 /** Telegram refuses texts over 4,096 characters. */
@@ -108,7 +127,8 @@ function fixed(n: number | Decimal | Big, dp = 2): string {
   const s = new Big(n).toFixed(dp);
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s; // no "-0.00"
 }
-const signed = (n: number | Decimal | Big): string => (fixed(n).startsWith('-') || /^0(\.0*)?$/.test(fixed(n)) ? fixed(n) : `+${fixed(n)}`);
+const signed = (n: number | Decimal | Big): string =>
+  fixed(n).startsWith('-') || /^0(\.0*)?$/.test(fixed(n)) ? fixed(n) : `+${fixed(n)}`;
 const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')}Z`;
 function ago(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -118,15 +138,18 @@ function ago(ms: number): string {
   return `${Math.floor(s / 86_400)}d ago`;
 }
 const label = (a: Pick<Account, 'accountId' | 'name'>): string => `${a.accountId} ${a.name}`;
-const chatIdOf = (m: TelegramMessage | undefined): string | undefined => (m?.chat?.id === undefined || m.chat.id === null ? undefined : String(m.chat.id));
+const chatIdOf = (m: TelegramMessage | undefined): string | undefined =>
+  m?.chat?.id === undefined || m.chat.id === null ? undefined : String(m.chat.id);
 /** the sender's user id; absent for channel posts (and anonymous group admins send as a bot id not on the list) */
-const userIdOf = (from: { id?: unknown } | undefined): string | undefined => (typeof from?.id === 'number' || typeof from?.id === 'string' ? String(from.id) : undefined);
+const userIdOf = (from: { id?: unknown } | undefined): string | undefined =>
+  typeof from?.id === 'number' || typeof from?.id === 'string' ? String(from.id) : undefined;
 
 function clip(text: string): string {
   return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}\n… (cut: too long for one message)`;
 }
 
-const describeError = (error: unknown): string => (error instanceof AccountInputError ? error.message : error instanceof Error ? error.name : 'error');
+const describeError = (error: unknown): string =>
+  error instanceof AccountInputError ? error.message : error instanceof Error ? error.name : 'error';
 
 export class TelegramCommands {
   private readonly allowed: ReadonlySet<string>;
@@ -158,7 +181,8 @@ export class TelegramCommands {
     const match = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text);
     if (!match) return { kind: 'ignored', reason: 'not_a_command' };
     const [, rawCommand = '', bot, rest = ''] = match;
-    if (bot && this.deps.botUsername && bot.toLowerCase() !== this.deps.botUsername.replace(/^@/, '').toLowerCase()) return { kind: 'ignored', reason: 'other_bot' };
+    if (bot && this.deps.botUsername && bot.toLowerCase() !== this.deps.botUsername.replace(/^@/, '').toLowerCase())
+      return { kind: 'ignored', reason: 'other_bot' };
     const command = rawCommand.toLowerCase();
     const args = rest.split(/\s+/).filter(Boolean);
     try {
@@ -188,7 +212,9 @@ export class TelegramCommands {
       case 'pause':
       case 'resume': {
         if (args.length > 1) return reply(`usage: /${command} [account]`);
-        return reply(command === 'pause' ? await this.pause(chatId, userId, args[0]) : await this.resume(chatId, userId, args[0]));
+        return reply(
+          command === 'pause' ? await this.pause(chatId, userId, args[0]) : await this.resume(chatId, userId, args[0]),
+        );
       }
       case 'flatten': {
         if (args.length > 1) return reply('usage: /flatten [account]');
@@ -213,7 +239,10 @@ export class TelegramCommands {
     const now = this.deps.clock.now();
     const blocks = await Promise.all(
       accounts.map(async (account) => {
-        const [view, snapshots] = await Promise.all([this.deps.report.show(account.accountId), this.deps.risk.listSnapshots(account.accountId, now - SNAPSHOT_LOOKBACK_MS, now)]);
+        const [view, snapshots] = await Promise.all([
+          this.deps.report.show(account.accountId),
+          this.deps.risk.listSnapshots(account.accountId, now - SNAPSHOT_LOOKBACK_MS, now),
+        ]);
         const entries =
           view.entries === 'allowed'
             ? 'entries allowed'
@@ -229,7 +258,10 @@ export class TelegramCommands {
           const until = view.switches[name].until;
           return `${name}${until !== undefined ? ` until ${utc(until)}` : ''}`;
         });
-        const halted = account.haltedUntil !== undefined && account.haltedUntil > now ? `\n  exchange halt until ${utc(account.haltedUntil)}${account.haltReason ? `: ${account.haltReason}` : ''}` : '';
+        const halted =
+          account.haltedUntil !== undefined && account.haltedUntil > now
+            ? `\n  exchange halt until ${utc(account.haltedUntil)}${account.haltReason ? `: ${account.haltReason}` : ''}`
+            : '';
         return [
           `${label(account)} (${account.exchange}${account.testnet ? ' testnet' : ''}): ${view.status}, ${entries}`,
           `  ${equity} · ${view.usage.openPositions} open · ${tripped.length ? `tripped: ${tripped.join('; ')}` : 'switches ok'}${halted}`,
@@ -260,18 +292,29 @@ export class TelegramCommands {
     const lines = await Promise.all(
       accounts.map(async (account) => {
         const listed = await this.deps.trades.listByAccount(account.accountId, PNL_TRADE_LIMIT);
-        const closed = listed.filter((t): t is TradeRecord & { closedAt: number } => t.status === 'closed' && t.closedAt !== undefined && t.closedAt >= since && t.closedAt <= now);
+        const closed = listed.filter(
+          (t): t is TradeRecord & { closedAt: number } =>
+            t.status === 'closed' && t.closedAt !== undefined && t.closedAt >= since && t.closedAt <= now,
+        );
         const pnl = closed.reduce((sum, t) => sum.plus(t.realizedPnl), new Big(0));
         const fees = closed.reduce((sum, t) => sum.plus(t.fees), new Big(0));
         const wins = closed.filter((t) => new Big(t.realizedPnl).gt(0)).length;
         // Trades come newest-opened first: a full page that still opened inside the window may miss older ones.
         const oldest = listed[listed.length - 1];
-        const cut = listed.length >= PNL_TRADE_LIMIT && oldest !== undefined && oldest.openedAt >= since ? ` (last ${PNL_TRADE_LIMIT} trades only)` : '';
-        const rate = closed.length ? ` · win ${Math.round((wins * 100) / closed.length)}% (${wins}/${closed.length})` : '';
+        const cut =
+          listed.length >= PNL_TRADE_LIMIT && oldest !== undefined && oldest.openedAt >= since
+            ? ` (last ${PNL_TRADE_LIMIT} trades only)`
+            : '';
+        const rate = closed.length
+          ? ` · win ${Math.round((wins * 100) / closed.length)}% (${wins}/${closed.length})`
+          : '';
         return `${label(account)}: ${signed(pnl)} · fees ${fixed(fees)} · ${closed.length} trade${closed.length === 1 ? '' : 's'}${rate}${cut}`;
       }),
     );
-    return [`Realized P&L, last ${days} day${days === 1 ? '' : 's'} (since ${utc(since)}), net of fees and funding:`, ...lines].join('\n');
+    return [
+      `Realized P&L, last ${days} day${days === 1 ? '' : 's'} (since ${utc(since)}), net of fees and funding:`,
+      ...lines,
+    ].join('\n');
   }
 
   private async pause(chatId: string, userId: string, accountId: string | undefined): Promise<string> {
@@ -301,21 +344,39 @@ export class TelegramCommands {
       }
       await this.origin(account.accountId, chatId, userId, 'resume');
       const result = await this.deps.control.resume(account.accountId);
-      lines.push(`${account.accountId}: active (was ${account.status})${result.reset.length ? `; reset ${result.reset.join(', ')}` : ''}`);
+      lines.push(
+        `${account.accountId}: active (was ${account.status})${result.reset.length ? `; reset ${result.reset.join(', ')}` : ''}`,
+      );
     }
     return lines.join('\n');
   }
 
   /** Shows what would be closed and asks; nothing changes until the Confirm press. */
-  private async askFlatten(chatId: string, userId: string, accountId: string | undefined, reply: (text: string, buttons?: ReplyButton[][]) => Promise<void>): Promise<void> {
+  private async askFlatten(
+    chatId: string,
+    userId: string,
+    accountId: string | undefined,
+    reply: (text: string, buttons?: ReplyButton[][]) => Promise<void>,
+  ): Promise<void> {
     const accounts = await this.targets(accountId);
-    const plans = await Promise.all(accounts.map(async (account) => ({ account, open: (await this.deps.positions.list(account.accountId)).filter(isOpen) })));
+    const plans = await Promise.all(
+      accounts.map(async (account) => ({
+        account,
+        open: (await this.deps.positions.list(account.accountId)).filter(isOpen),
+      })),
+    );
     // All accounts: those with something open, and active ones (to pause them); a named account always.
-    const chosen = accountId === undefined ? plans.filter((p) => p.open.length > 0 || p.account.status === 'active') : plans;
+    const chosen =
+      accountId === undefined ? plans.filter((p) => p.open.length > 0 || p.account.status === 'active') : plans;
     if (!chosen.length) return reply('Nothing to flatten: no open positions and no active accounts.');
     const code = (this.deps.newCode ?? (() => randomBytes(12).toString('base64url')))();
     const ttl = this.deps.confirmTtlMs ?? CONFIRM_TTL_MS;
-    const request: FlattenRequest = { action: 'flatten', chatId, userId, accountIds: chosen.map((p) => p.account.accountId) };
+    const request: FlattenRequest = {
+      action: 'flatten',
+      chatId,
+      userId,
+      accountIds: chosen.map((p) => p.account.accountId),
+    };
     await this.deps.confirmations.put(confirmationKey(userId, code), JSON.stringify(request), ttl);
     const total = chosen.reduce((n, p) => n + p.open.length, 0);
     const lines = chosen.map((p) =>
@@ -324,8 +385,17 @@ export class TelegramCommands {
         : `${label(p.account)}: nothing open (pause only)`,
     );
     await reply(
-      [`Flatten? Pauses ${chosen.length} account${chosen.length === 1 ? '' : 's'} and closes ${total} position${total === 1 ? '' : 's'} at market:`, ...lines, `Confirm within ${Math.round(ttl / 1000)} s (only the person who asked can).`].join('\n'),
-      [[{ text: 'Confirm flatten', data: `fl:y:${code}` }, { text: 'Cancel', data: `fl:n:${code}` }]],
+      [
+        `Flatten? Pauses ${chosen.length} account${chosen.length === 1 ? '' : 's'} and closes ${total} position${total === 1 ? '' : 's'} at market:`,
+        ...lines,
+        `Confirm within ${Math.round(ttl / 1000)} s (only the person who asked can).`,
+      ].join('\n'),
+      [
+        [
+          { text: 'Confirm flatten', data: `fl:y:${code}` },
+          { text: 'Cancel', data: `fl:n:${code}` },
+        ],
+      ],
     );
   }
 
@@ -334,7 +404,8 @@ export class TelegramCommands {
 
   private async callback(query: TelegramCallbackQuery): Promise<TelegramOutcome> {
     const chatId = chatIdOf(query.message);
-    if (chatId === undefined || !this.allowed.has(chatId) || typeof query.id !== 'string') return { kind: 'ignored', reason: 'chat_not_allowed' };
+    if (chatId === undefined || !this.allowed.has(chatId) || typeof query.id !== 'string')
+      return { kind: 'ignored', reason: 'chat_not_allowed' };
     const userId = userIdOf(query.from);
     if (userId === undefined || !this.allowedUsers.has(userId)) return { kind: 'ignored', reason: 'user_not_allowed' };
     const match = CALLBACK.exec(typeof query.data === 'string' ? query.data : '');
@@ -348,7 +419,10 @@ export class TelegramCommands {
     const request = stored === undefined ? undefined : parseRequest(stored);
     if (!request) {
       await this.deps.replies.answer(query.id, 'Expired, used, or not yours');
-      await this.deps.replies.send(chatId, 'That confirmation has expired, was already used, or was asked for by someone else: nothing done. Send /flatten again if needed.');
+      await this.deps.replies.send(
+        chatId,
+        'That confirmation has expired, was already used, or was asked for by someone else: nothing done. Send /flatten again if needed.',
+      );
       return { kind: 'callback', chatId, action: 'expired' };
     }
     if (request.chatId !== chatId || request.userId !== userId) {
@@ -369,24 +443,48 @@ export class TelegramCommands {
         await this.origin(accountId, chatId, userId, 'flatten');
         const result = await this.deps.control.flatten(accountId);
         const queued = result.queued.map((q) => `${q.symbol}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`);
-        lines.push(`${accountId}: paused, ${queued.length} close${queued.length === 1 ? '' : 's'} queued${queued.length ? `: ${queued.join(', ')}` : ''}`);
+        lines.push(
+          `${accountId}: paused, ${queued.length} close${queued.length === 1 ? '' : 's'} queued${queued.length ? `: ${queued.join(', ')}` : ''}`,
+        );
       } catch (error) {
         failed = describeError(error);
         lines.push(`${accountId}: FAILED (${failed}); check it with /status and /positions`);
       }
     }
-    await this.deps.replies.send(chatId, clip(['Flatten confirmed.', ...lines, 'Closes run in order behind any signal already queued; /positions shows the result.'].join('\n')));
+    await this.deps.replies.send(
+      chatId,
+      clip(
+        [
+          'Flatten confirmed.',
+          ...lines,
+          'Closes run in order behind any signal already queued; /positions shows the result.',
+        ].join('\n'),
+      ),
+    );
     return { kind: 'callback', chatId, action: 'confirmed', ...(failed ? { failed } : {}) };
   }
 
   /** Who asked: AccountControl audits what it does; this records that it came from Telegram. */
-  private async origin(accountId: string, chatId: string, userId: string, command: 'pause' | 'resume' | 'flatten'): Promise<void> {
-    await this.deps.audit.append({ accountId, type: 'account.control', at: this.deps.clock.now(), message: `${command} requested from Telegram chat ${chatId} by user ${userId}`, data: { source: 'telegram', chatId, userId, command } });
+  private async origin(
+    accountId: string,
+    chatId: string,
+    userId: string,
+    command: 'pause' | 'resume' | 'flatten',
+  ): Promise<void> {
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: this.deps.clock.now(),
+      message: `${command} requested from Telegram chat ${chatId} by user ${userId}`,
+      data: { source: 'telegram', chatId, userId, command },
+    });
   }
 }
 
 function positionLine(p: BookPosition): string {
-  const sl = p.stopLoss ? `SL ${p.stopLoss.triggerPrice}${p.stopLoss.trailingPercent !== undefined ? ` (trail ${p.stopLoss.trailingPercent}%)` : ''}` : 'SL -';
+  const sl = p.stopLoss
+    ? `SL ${p.stopLoss.triggerPrice}${p.stopLoss.trailingPercent !== undefined ? ` (trail ${p.stopLoss.trailingPercent}%)` : ''}`
+    : 'SL -';
   const tp = p.takeProfits?.length ? `TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : 'TP -';
   return `${p.symbol} ${p.side} ${p.quantity} @ ${p.entryPrice} ${p.leverage}x · ${sl} · ${tp}`;
 }
@@ -394,7 +492,14 @@ function positionLine(p: BookPosition): string {
 function parseRequest(text: string): FlattenRequest | undefined {
   try {
     const value = JSON.parse(text) as Partial<FlattenRequest>;
-    if (value.action !== 'flatten' || typeof value.chatId !== 'string' || typeof value.userId !== 'string' || !Array.isArray(value.accountIds) || !value.accountIds.every((id) => typeof id === 'string')) return undefined;
+    if (
+      value.action !== 'flatten' ||
+      typeof value.chatId !== 'string' ||
+      typeof value.userId !== 'string' ||
+      !Array.isArray(value.accountIds) ||
+      !value.accountIds.every((id) => typeof id === 'string')
+    )
+      return undefined;
     return { action: 'flatten', chatId: value.chatId, userId: value.userId, accountIds: value.accountIds };
   } catch {
     return undefined;

@@ -102,7 +102,18 @@ export interface AuditPayloads {
   'account.status': { status: string; by?: string };
   'account.token_rotated': undefined;
   /** a strategy's signal queued (webhook signals are recorded by the signal ledger, not here) */
-  'signal.accepted': { source: 'strategy'; subscriptionId: string; strategy: string; symbol: string; timeframe: string; intent: Intent; candleTime: number; close: number; held: HeldPosition; resent?: true };
+  'signal.accepted': {
+    source: 'strategy';
+    subscriptionId: string;
+    strategy: string;
+    symbol: string;
+    timeframe: string;
+    intent: Intent;
+    candleTime: number;
+    close: number;
+    held: HeldPosition;
+    resent?: true;
+  };
   'signal.duplicate': undefined;
   /** intent and symbol when the signal could be read; `receivedAt` for one lost in the local queue */
   'signal.rejected': { code: string; intent?: Intent; symbol?: string; receivedAt?: number } & ErrorDetails;
@@ -128,7 +139,7 @@ export interface AuditPayloads {
   /** the switch's own numbers (equity, peak, loss…) sit beside its name and kind */
   'risk.switch': { switch: string; kind: 'tripped' | 'reset' | 'expired' } & Numbers;
   /** one finding of the reconciliation; `alerted` when an alert already told the owner */
-  'reconcile': {
+  reconcile: {
     symbol: string;
     alerted?: true;
     /** a position closed outside the system: its exit */
@@ -163,12 +174,20 @@ export interface AuditPayloads {
     requireTime?: boolean | null;
     previous?: boolean | null;
   };
-  'report.sent': { kind: string; from: number; to: number; startEquity?: Decimal; endEquity?: Decimal; realizedPnl: Decimal; trades: number };
+  'report.sent': {
+    kind: string;
+    from: number;
+    to: number;
+    startEquity?: Decimal;
+    endEquity?: Decimal;
+    realizedPnl: Decimal;
+    trades: number;
+  };
   /**
    * Something the owner must know now. `switch`: the twin of a kill-switch trip (with its numbers);
    * `key`: a finding told once per key; `lostType`: an audit event the table refused.
    */
-  'alert': {
+  alert: {
     severity: AlertSeverity;
     switch?: string;
     key?: string;
@@ -196,7 +215,9 @@ interface AuditHeader {
   message: string;
 }
 
-type PayloadOf<K extends AuditType> = undefined extends AuditPayloads[K] ? { data?: Exclude<AuditPayloads[K], undefined> } : { data: AuditPayloads[K] };
+type PayloadOf<K extends AuditType> = undefined extends AuditPayloads[K]
+  ? { data?: Exclude<AuditPayloads[K], undefined> }
+  : { data: AuditPayloads[K] };
 
 /** One audit event of kind K, as its producer writes it. */
 export type AuditEventOf<K extends AuditType> = AuditHeader & { type: K } & PayloadOf<K>;
@@ -209,7 +230,14 @@ export type AuditEvent = { [K in AuditType]: AuditEventOf<K> }[AuditType];
  * existed may lack it, so every payload field is optional here; `eventId` is its sort key;
  * `unfit` keeps, untouched, any stored field whose value is not of its declared type.
  */
-export type StoredAuditEvent = { [K in AuditType]: AuditHeader & { type: K; data?: Partial<Exclude<AuditPayloads[K], undefined>>; eventId?: string; unfit?: Record<string, unknown> } }[AuditType];
+export type StoredAuditEvent = {
+  [K in AuditType]: AuditHeader & {
+    type: K;
+    data?: Partial<Exclude<AuditPayloads[K], undefined>>;
+    eventId?: string;
+    unfit?: Record<string, unknown>;
+  };
+}[AuditType];
 
 /**
  * Money for a payload written after the fact it records (a fill already on the exchange): its exact
@@ -275,14 +303,19 @@ const FIELDS: Partial<Record<AuditType, Record<string, FieldKind>>> = {
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isAuditType = (v: unknown): v is AuditType => typeof v === 'string' && (AUDIT_TYPES as readonly string[]).includes(v);
+const isAuditType = (v: unknown): v is AuditType =>
+  typeof v === 'string' && (AUDIT_TYPES as readonly string[]).includes(v);
 
 /** The value in its declared form, or undefined when it does not fit. */
 function fit(kind: FieldKind, value: unknown): unknown {
   if (typeof kind !== 'string') return typeof value === 'string' && kind.includes(value) ? value : undefined;
   switch (kind) {
     case 'string':
-      return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+      return typeof value === 'string'
+        ? value
+        : typeof value === 'number' && Number.isFinite(value)
+          ? String(value)
+          : undefined;
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
     case 'boolean':
@@ -291,7 +324,10 @@ function fit(kind: FieldKind, value: unknown): unknown {
       return Array.isArray(value) && value.every((s) => typeof s === 'string') ? value : undefined;
     case 'decimal':
       try {
-        return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.trim() !== '') ? toDecimal(value) : undefined;
+        return (typeof value === 'number' && Number.isFinite(value)) ||
+          (typeof value === 'string' && value.trim() !== '')
+          ? toDecimal(value)
+          : undefined;
       } catch {
         return undefined; // not a number at all
       }
@@ -306,13 +342,22 @@ function fit(kind: FieldKind, value: unknown): unknown {
  * skips it instead of failing on it.
  */
 export function readAuditEvent(item: unknown): StoredAuditEvent | undefined {
-  if (!isRecord(item) || typeof item.accountId !== 'string' || typeof item.at !== 'number' || !isAuditType(item.type)) return undefined;
+  if (!isRecord(item) || typeof item.accountId !== 'string' || typeof item.at !== 'number' || !isAuditType(item.type))
+    return undefined;
   const type = item.type;
-  const event: Record<string, unknown> = { accountId: item.accountId, type, at: item.at, message: typeof item.message === 'string' ? item.message : '' };
+  const event: Record<string, unknown> = {
+    accountId: item.accountId,
+    type,
+    at: item.at,
+    message: typeof item.message === 'string' ? item.message : '',
+  };
   if (typeof item.signalId === 'string') event.signalId = item.signalId;
   if (typeof item.eventId === 'string') event.eventId = item.eventId;
   if (isRecord(item.data)) {
-    const kinds: Record<string, FieldKind> = { ...FIELDS[type], ...Object.fromEntries((MONEY[type] ?? []).map((f) => [f, 'decimal' as const])) };
+    const kinds: Record<string, FieldKind> = {
+      ...FIELDS[type],
+      ...Object.fromEntries((MONEY[type] ?? []).map((f) => [f, 'decimal' as const])),
+    };
     const data: Record<string, unknown> = {};
     const unfit: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(item.data)) {

@@ -7,12 +7,23 @@ export type OrderType = 'market' | 'limit' | 'stop_market' | 'take_profit_market
 export type TimeInForce = 'GTC' | 'IOC' | 'PO';
 
 /** Resting conditional orders (stop, target, trailing): exchanges keep them apart from plain orders. */
-export const isConditional = (type: OrderType): boolean => type === 'stop_market' || type === 'take_profit_market' || type === 'trailing_stop_market';
+export const isConditional = (type: OrderType): boolean =>
+  type === 'stop_market' || type === 'take_profit_market' || type === 'trailing_stop_market';
 /** intent: recorded, not yet confirmed sent; sent: exchange accepted it, outcome open. */
 export type OrderStatus = 'intent' | 'open' | 'filled' | 'partially_filled' | 'canceled' | 'rejected';
 /** Why the order exists within its signal. */
 export type OrderLeg =
-  | 'close' | 'open' | 'reduce' | 'sl' | 'tp' | 'tp2' | 'tp3' | 'tp4' | 'tp5' | 'trail' | 'flatten'
+  | 'close'
+  | 'open'
+  | 'reduce'
+  | 'sl'
+  | 'tp'
+  | 'tp2'
+  | 'tp3'
+  | 'tp4'
+  | 'tp5'
+  | 'trail'
+  | 'flatten'
   /** the stop moved to break-even after target n */
   | `sl-be${number}`
   /** a missing stop placed again by the reconciliation (n: the book version it saw) */

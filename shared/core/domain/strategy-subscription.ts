@@ -49,6 +49,7 @@ export function subscriptionId(strategy: string, compactSymbol: string, timefram
  */
 export function subscriptionParams(definition: StrategyDefinition, stored: StrategyParams): StrategyParams {
   const params: StrategyParams = {};
-  for (const spec of definition.params) params[spec.name] = Object.hasOwn(stored, spec.name) ? (stored[spec.name] as ParamValue) : spec.default;
+  for (const spec of definition.params)
+    params[spec.name] = Object.hasOwn(stored, spec.name) ? (stored[spec.name] as ParamValue) : spec.default;
   return params;
 }

@@ -56,7 +56,16 @@ export const closingSide = (side: PositionSide): OrderSide => (side === 'long' ?
 export const levelSitsBelow = (leg: 'sl' | 'tp', side: PositionSide): boolean => (leg === 'sl') === (side === 'long');
 
 export function flatPosition(accountId: string, symbol: string, at: number): BookPosition {
-  return { accountId, symbol, quantity: '0', entryPrice: '0', leverage: 1, updatedAt: at, appliedOrderIds: [], version: 0 };
+  return {
+    accountId,
+    symbol,
+    quantity: '0',
+    entryPrice: '0',
+    leverage: 1,
+    updatedAt: at,
+    appliedOrderIds: [],
+    version: 0,
+  };
 }
 
 export const isOpen = (p: BookPosition | undefined): p is BookPosition & { side: PositionSide; tradeId: string } =>
@@ -70,12 +79,23 @@ export const tradeIdFor = (openedAt: number, clientOrderId: string): string =>
  * Funding payments of an open trade (negative amount = paid) counted once: those after the last one
  * already counted. Paid funding is a cost: it raises `funding` and lowers `realizedPnl`.
  */
-export function applyFunding(trade: TradeRecord, payments: readonly { amount: Decimal; timestamp: number }[], at: number): { trade: TradeRecord; entry: TradeEntry } | undefined {
+export function applyFunding(
+  trade: TradeRecord,
+  payments: readonly { amount: Decimal; timestamp: number }[],
+  at: number,
+): { trade: TradeRecord; entry: TradeEntry } | undefined {
   const after = trade.fundingSyncedAt ?? trade.openedAt - 1;
   const fresh = payments.filter((p) => p.timestamp > after && isDecimal(p.amount));
   if (!fresh.length) return undefined;
   const cost = fresh.reduce((sum, p) => sum.minus(p.amount), new Big(0));
-  const entry: TradeEntry = { tradeId: trade.tradeId, cause: 'funding', fee: '0', funding: cost.toString(), pricePnl: '0', realizedPnl: cost.neg().toString() };
+  const entry: TradeEntry = {
+    tradeId: trade.tradeId,
+    cause: 'funding',
+    fee: '0',
+    funding: cost.toString(),
+    pricePnl: '0',
+    realizedPnl: cost.neg().toString(),
+  };
   return {
     trade: {
       ...trade,
@@ -106,20 +126,41 @@ export function applyFill(position: BookPosition, openTrade: TradeRecord | undef
   const closing = qty.gt(held) ? held : qty;
   // A reversing fill's fee is split by quantity; the close's share is rounded to 1e-8 and the
   // reopen takes the exact rest, so the two shares still add up to the fee charged.
-  const feeShareClose = qty.gt(held) ? new Big(fill.fee).times(closing).div(qty).round(8, Big.roundHalfUp) : new Big(fill.fee);
+  const feeShareClose = qty.gt(held)
+    ? new Big(fill.fee).times(closing).div(qty).round(8, Big.roundHalfUp)
+    : new Big(fill.fee);
   const reduced = reduce(position, openTrade, fill, closing, feeShareClose);
   if (qty.lte(held)) return reduced;
   // One-way mode: the rest of an opposite fill opens a position the other way.
   const rest = qty.minus(held);
   const restFill: Fill = { ...fill, quantity: rest.toString(), fee: new Big(fill.fee).minus(feeShareClose).toString() };
-  const reopened = increase({ ...reduced.position, appliedOrderIds: reduced.position.appliedOrderIds.filter((id) => id !== fill.clientOrderId) }, undefined, restFill, fillSide, rest);
-  const update: BookUpdate = { position: reopened.position, trades: [...reduced.trades, ...reopened.trades], entries: [...reduced.entries, ...reopened.entries] };
+  const reopened = increase(
+    {
+      ...reduced.position,
+      appliedOrderIds: reduced.position.appliedOrderIds.filter((id) => id !== fill.clientOrderId),
+    },
+    undefined,
+    restFill,
+    fillSide,
+    rest,
+  );
+  const update: BookUpdate = {
+    position: reopened.position,
+    trades: [...reduced.trades, ...reopened.trades],
+    entries: [...reduced.entries, ...reopened.entries],
+  };
   if (reduced.closed) update.closed = reduced.closed;
   if (reopened.opened) update.opened = reopened.opened;
   return update;
 }
 
-function increase(position: BookPosition, openTrade: TradeRecord | undefined, fill: Fill, side: PositionSide, qty: Big): BookUpdate {
+function increase(
+  position: BookPosition,
+  openTrade: TradeRecord | undefined,
+  fill: Fill,
+  side: PositionSide,
+  qty: Big,
+): BookUpdate {
   const price = new Big(fill.price);
   const fee = new Big(fill.fee);
   const notional = qty.times(price);
@@ -161,7 +202,12 @@ function increase(position: BookPosition, openTrade: TradeRecord | undefined, fi
     delete next.breakEven;
     if (fill.strategy) next.strategy = fill.strategy;
     else delete next.strategy;
-    return { position: markApplied(next, fill), trades: [trade], opened: trade, entries: [entryOf(trade, fill, fee, new Big(0))] };
+    return {
+      position: markApplied(next, fill),
+      trades: [trade],
+      opened: trade,
+      entries: [entryOf(trade, fill, fee, new Big(0))],
+    };
   }
   if (!openTrade || openTrade.tradeId !== position.tradeId) {
     throw new InvariantError(`book inconsistency: open position ${position.symbol} has no matching open trade`);
@@ -179,18 +225,32 @@ function increase(position: BookPosition, openTrade: TradeRecord | undefined, fi
     realizedPnl: new Big(openTrade.realizedPnl).minus(fee).toString(),
     updatedAt: fill.at,
   };
-  if (openTrade.entryNotional !== undefined) trade.entryNotional = new Big(openTrade.entryNotional).plus(notional).toString();
-  const next: BookPosition = { ...position, quantity: total.toString(), entryPrice: trimPrice(avg), leverage: fill.leverage, updatedAt: fill.at };
+  if (openTrade.entryNotional !== undefined)
+    trade.entryNotional = new Big(openTrade.entryNotional).plus(notional).toString();
+  const next: BookPosition = {
+    ...position,
+    quantity: total.toString(),
+    entryPrice: trimPrice(avg),
+    leverage: fill.leverage,
+    updatedAt: fill.at,
+  };
   return { position: markApplied(next, fill), trades: [trade], entries: [entryOf(trade, fill, fee, new Big(0))] };
 }
 
-function reduce(position: BookPosition & { side: PositionSide }, trade: TradeRecord, fill: Fill, closing: Big, fee: Big): BookUpdate {
+function reduce(
+  position: BookPosition & { side: PositionSide },
+  trade: TradeRecord,
+  fill: Fill,
+  closing: Big,
+  fee: Big,
+): BookUpdate {
   const held = new Big(position.quantity);
   const exit = new Big(fill.price);
   const entry = new Big(position.entryPrice);
   const remaining = held.minus(closing);
   const sign = position.side === 'long' ? 1 : -1;
-  const exitNotional = trade.exitNotional !== undefined ? new Big(trade.exitNotional).plus(closing.times(exit)) : undefined;
+  const exitNotional =
+    trade.exitNotional !== undefined ? new Big(trade.exitNotional).plus(closing.times(exit)) : undefined;
   // A partial exit books its share against the average entry (to 1e-8); the closing exit books
   // what is left of Σ exits − Σ entries, so the closed trade's price P&L carries no rounding.
   const pricePnl =
@@ -199,9 +259,7 @@ function reduce(position: BookPosition & { side: PositionSide }, trade: TradeRec
       : exit.minus(entry).times(closing).times(sign).round(8, Big.roundHalfUp);
   const exitedBefore = new Big(trade.exitedQuantity);
   const exitedNow = exitedBefore.plus(closing);
-  const avgExit = trade.exitPrice
-    ? exitedBefore.times(trade.exitPrice).plus(closing.times(exit)).div(exitedNow)
-    : exit;
+  const avgExit = trade.exitPrice ? exitedBefore.times(trade.exitPrice).plus(closing.times(exit)).div(exitedNow) : exit;
   const realized = new Big(trade.realizedPnl).plus(pricePnl).minus(fee);
   const updated: TradeRecord = {
     ...trade,
@@ -242,7 +300,14 @@ function markApplied(position: BookPosition, fill: Fill): BookPosition {
 }
 
 function entryOf(trade: TradeRecord, fill: Fill, fee: Big, pricePnl: Big): TradeEntry {
-  return { tradeId: trade.tradeId, cause: fill.clientOrderId, fee: fee.toString(), funding: '0', pricePnl: pricePnl.toString(), realizedPnl: pricePnl.minus(fee).toString() };
+  return {
+    tradeId: trade.tradeId,
+    cause: fill.clientOrderId,
+    fee: fee.toString(),
+    funding: '0',
+    pricePnl: pricePnl.toString(),
+    realizedPnl: pricePnl.minus(fee).toString(),
+  };
 }
 
 /** Price P&L booked so far: realizedPnl is price P&L less every fee and funding paid. */

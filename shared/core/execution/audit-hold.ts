@@ -58,7 +58,10 @@ export class AuditHold implements AuditLog {
 }
 
 /** The alert written in place of an event the audit table refused. */
-export function standIn(event: Pick<AuditEvent, 'accountId' | 'type' | 'at' | 'signalId' | 'message'>, error: string): AuditEvent {
+export function standIn(
+  event: Pick<AuditEvent, 'accountId' | 'type' | 'at' | 'signalId' | 'message'>,
+  error: string,
+): AuditEvent {
   return {
     accountId: event.accountId,
     type: 'alert',
@@ -70,7 +73,11 @@ export function standIn(event: Pick<AuditEvent, 'accountId' | 'type' | 'at' | 's
 }
 
 /** undefined when written; else the last error's message. */
-export async function writeWithRetries(log: AuditAppender, event: AuditEvent, attempts = ATTEMPTS): Promise<string | undefined> {
+export async function writeWithRetries(
+  log: AuditAppender,
+  event: AuditEvent,
+  attempts = ATTEMPTS,
+): Promise<string | undefined> {
   let last = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {

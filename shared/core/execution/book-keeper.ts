@@ -21,7 +21,12 @@ export interface BookKeeperDeps {
 const MAX_ATTEMPTS = 5;
 
 /** The fill an exchange reported for one of our orders, in the book's terms. */
-export function fillFrom(record: OrderRecord, order: ExchangeOrder, exitReason: NonNullable<Fill['exitReason']>, fallbackLeverage = 1): Fill {
+export function fillFrom(
+  record: OrderRecord,
+  order: ExchangeOrder,
+  exitReason: NonNullable<Fill['exitReason']>,
+  fallbackLeverage = 1,
+): Fill {
   const fill: Fill = {
     clientOrderId: record.clientOrderId,
     signalId: record.signalId,
@@ -95,7 +100,8 @@ export class BookKeeper {
     const at = this.deps.clock.now();
     if (update.closed) await this.deps.audit.append(tradeEvent('trade.closed', order, update.closed, at));
     if (update.opened) await this.deps.audit.append(tradeEvent('trade.opened', order, update.opened, at));
-    for (const entry of update.entries) await this.deps.audit.append(entryEvent(order.accountId, entry, at, order.signalId));
+    for (const entry of update.entries)
+      await this.deps.audit.append(entryEvent(order.accountId, entry, at, order.signalId));
   }
 }
 
@@ -103,7 +109,12 @@ export class BookKeeper {
  * The audit line of one fill or funding settlement: the trade's fees, funding and realizedPnl are
  * the exact sums of these (decimal text), so the trail adds up to the book without float noise.
  */
-export function entryEvent(accountId: string, entry: TradeEntry, at: number, signalId?: string): AuditEventOf<'trade.booked'> {
+export function entryEvent(
+  accountId: string,
+  entry: TradeEntry,
+  at: number,
+  signalId?: string,
+): AuditEventOf<'trade.booked'> {
   const event: AuditEventOf<'trade.booked'> = {
     accountId,
     type: 'trade.booked',
@@ -114,13 +125,36 @@ export function entryEvent(accountId: string, entry: TradeEntry, at: number, sig
   return signalId ? { ...event, signalId } : event;
 }
 
-function tradeEvent(type: 'trade.opened' | 'trade.closed', order: OrderRecord, trade: TradeRecord, at: number): AuditEventOf<'trade.opened'> | AuditEventOf<'trade.closed'> {
+function tradeEvent(
+  type: 'trade.opened' | 'trade.closed',
+  order: OrderRecord,
+  trade: TradeRecord,
+  at: number,
+): AuditEventOf<'trade.opened'> | AuditEventOf<'trade.closed'> {
   const header = { accountId: order.accountId, at, signalId: order.signalId };
   // The currency travels with the event: the notifier names it (USDT on the USDⓈ-M futures, KRW on Upbit).
   // Built without a throw: this runs between a fill and its stop.
   const currency = settleCurrencyOf(trade.symbol);
-  const data: TradePayload = { tradeId: trade.tradeId, symbol: trade.symbol, ...(currency ? { currency } : {}), realizedPnl: auditMoney(trade.realizedPnl) ?? String(trade.realizedPnl), fees: trade.fees, funding: trade.funding, ...(trade.roiPct !== undefined ? { roiPct: trade.roiPct } : {}) };
+  const data: TradePayload = {
+    tradeId: trade.tradeId,
+    symbol: trade.symbol,
+    ...(currency ? { currency } : {}),
+    realizedPnl: auditMoney(trade.realizedPnl) ?? String(trade.realizedPnl),
+    fees: trade.fees,
+    funding: trade.funding,
+    ...(trade.roiPct !== undefined ? { roiPct: trade.roiPct } : {}),
+  };
   return type === 'trade.opened'
-    ? { ...header, type, message: `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`, data }
-    : { ...header, type, message: `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`, data };
+    ? {
+        ...header,
+        type,
+        message: `opened ${trade.side} ${trade.quantity} ${trade.symbol} @ ${trade.entryPrice} x${trade.leverage}`,
+        data,
+      }
+    : {
+        ...header,
+        type,
+        message: `closed ${trade.side} ${trade.symbol} @ ${trade.exitPrice}: P&L ${trade.realizedPnl} (${trade.roiPct ?? 0}% ROI, fees ${trade.fees})`,
+        data,
+      };
 }

@@ -6,7 +6,15 @@ import { Big, toDecimal, type Decimal } from '../domain/money';
 import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
 import { SignalRejectedError } from '../errors';
-import type { AuditAppender, Clock, MarketInfo, MarketStatsSource, PositionBook, RiskStore, TradeRepository } from './ports';
+import type {
+  AuditAppender,
+  Clock,
+  MarketInfo,
+  MarketStatsSource,
+  PositionBook,
+  RiskStore,
+  TradeRepository,
+} from './ports';
 import { accountRiskConfig } from '../risk/account-config';
 import type { RiskEngine } from '../risk/engine';
 import { emptyRiskState, type RiskState } from '../risk/state';
@@ -79,7 +87,11 @@ export class EntryRisk {
     const { positions, trades, risk, clock } = this.deps;
     const { accountId } = account;
     const recent = tradesNeeded(account);
-    return Promise.all([positions.list(accountId), recent > 0 ? trades.listByAccount(accountId, recent) : Promise.resolve([]), risk.getState(accountId)]).then(([p, t, s]) => ({
+    return Promise.all([
+      positions.list(accountId),
+      recent > 0 ? trades.listByAccount(accountId, recent) : Promise.resolve([]),
+      risk.getState(accountId),
+    ]).then(([p, t, s]) => ({
       positions: p,
       trades: t,
       state: s ?? emptyRiskState(accountId, clock.now()),
@@ -94,17 +106,56 @@ export class EntryRisk {
     // A reverse closes the other side first: that position is no longer exposure.
     const open: OpenExposure[] = snapshot.positions
       .filter((p) => isOpen(p) && !(p.symbol === market.symbol && p.side !== side))
-      .map((p) => ({ symbol: p.symbol, side: p.side as PositionSide, quantity: Number(p.quantity), notional: Math.abs(Number(p.quantity) * Number(p.entryPrice)) }));
+      .map((p) => ({
+        symbol: p.symbol,
+        side: p.side as PositionSide,
+        quantity: Number(p.quantity),
+        notional: Math.abs(Number(p.quantity) * Number(p.entryPrice)),
+      }));
     const symbols = new Set([market.symbol, ...open.map((p) => p.symbol)]);
     await Promise.all([...symbols].map((s) => this.deps.stats.get(s, now)));
     const stopPrice = stopPriceOf(signal.sl, side, price);
     const decision = this.deps.engine.decideEntry(
-      { symbol: market.symbol, side, price, priceAt: marketTime(now, this.deps.marketSpeed), leverage: input.leverage, ...(stopPrice !== undefined ? { stopPrice } : {}), ...(signal.size ? { explicit: signal.size } : {}), ...(signal.strategy ? { strategy: signal.strategy } : {}) },
-      { config, accountMaxLeverage: account.settings.maxLeverage, equity, market, open, stats: (s) => this.deps.stats.peek(s), correlations: this.deps.correlations, now, state: snapshot.state, trades: snapshot.trades },
+      {
+        symbol: market.symbol,
+        side,
+        price,
+        priceAt: marketTime(now, this.deps.marketSpeed),
+        leverage: input.leverage,
+        ...(stopPrice !== undefined ? { stopPrice } : {}),
+        ...(signal.size ? { explicit: signal.size } : {}),
+        ...(signal.strategy ? { strategy: signal.strategy } : {}),
+      },
+      {
+        config,
+        accountMaxLeverage: account.settings.maxLeverage,
+        equity,
+        market,
+        open,
+        stats: (s) => this.deps.stats.peek(s),
+        correlations: this.deps.correlations,
+        now,
+        state: snapshot.state,
+        trades: snapshot.trades,
+      },
     );
-    const base = { intent: signal.intent, symbol: market.symbol, equity: toDecimal(equity), price, requestedLeverage: input.leverage, checks: decision.checks };
+    const base = {
+      intent: signal.intent,
+      symbol: market.symbol,
+      equity: toDecimal(equity),
+      price,
+      requestedLeverage: input.leverage,
+      checks: decision.checks,
+    };
     if (!decision.accepted) {
-      await this.deps.audit.append({ accountId: account.accountId, type: 'risk.refused', at: now, signalId: signal.signalId, message: `entry refused: ${decision.reason}`, data: { ...base, code: decision.code, numbers: decision.numbers } });
+      await this.deps.audit.append({
+        accountId: account.accountId,
+        type: 'risk.refused',
+        at: now,
+        signalId: signal.signalId,
+        message: `entry refused: ${decision.reason}`,
+        data: { ...base, code: decision.code, numbers: decision.numbers },
+      });
       throw new SignalRejectedError(decision.reason, decision.code, decision.numbers);
     }
     const amount = decision.amount.toString();
@@ -115,10 +166,22 @@ export class EntryRisk {
       at: now,
       signalId: signal.signalId,
       message: `entry accepted: ${amount} ${market.base} (${decision.mode}) x${decision.leverage}${decision.leverage < input.leverage ? ` (asked x${input.leverage})` : ''}`,
-      data: { ...base, amount, leverage: decision.leverage, mode: decision.mode, notional: toDecimal(decision.notional) },
+      data: {
+        ...base,
+        amount,
+        leverage: decision.leverage,
+        mode: decision.mode,
+        notional: toDecimal(decision.notional),
+      },
     });
     audited.catch(() => undefined); // awaited by the caller; not an unhandled rejection meanwhile
-    return { amount, leverage: decision.leverage, notional: notional.toString(), margin: notional.div(decision.leverage).toString(), audited };
+    return {
+      amount,
+      leverage: decision.leverage,
+      notional: notional.toString(),
+      margin: notional.div(decision.leverage).toString(),
+      audited,
+    };
   }
 }
 

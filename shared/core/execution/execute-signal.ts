@@ -29,14 +29,32 @@
 // the risk engine again (which, now counting the position, could refuse a filled entry).
 // Positions that still end up without a stop (the process died between 2 and 3) are found and
 // armed by the risk-check job from the protection recorded on the entry's order record.
-import { DomainError, SignalRejectedError, terminalArithmeticError, terminalRejection, TransientError } from '../errors';
+import {
+  DomainError,
+  SignalRejectedError,
+  terminalArithmeticError,
+  terminalRejection,
+  TransientError,
+} from '../errors';
 import type { Account } from '../domain/account';
 import type { AuditEvent, ErrorDetails } from '../domain/audit';
 import { Big, floorToStep, roundToStep, type Decimal } from '../domain/money';
 import type { OrderLeg, OrderRecord, OrderSide, OrderType, TimeInForce } from '../domain/order';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
-import { ExchangeBannedError, type AccountReads, type AuditAppender, type Clock, type ExchangeFactory, type ExchangePort, type ExchangePosition, type ExecutionLedger, type KeyVault, type MarketInfo, type OrderRepository } from './ports';
+import {
+  ExchangeBannedError,
+  type AccountReads,
+  type AuditAppender,
+  type Clock,
+  type ExchangeFactory,
+  type ExchangePort,
+  type ExchangePosition,
+  type ExecutionLedger,
+  type KeyVault,
+  type MarketInfo,
+  type OrderRepository,
+} from './ports';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
 import type { PriceLevel, Signal } from '../signal/types';
@@ -127,12 +145,29 @@ export class ExecuteSignal {
       if (error instanceof ExchangeBannedError) await this.haltAccount(signal.accountId, error);
       // A poison message is rejected once, not retried: it would block its group (account#symbol).
       // Our own errors say which they are by their class; third-party ones are read at the boundary.
-      const rejection = error instanceof DomainError ? terminalRejection(error) : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
+      const rejection =
+        error instanceof DomainError
+          ? terminalRejection(error)
+          : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
       if (rejection) {
         await this.abandonIntents(signal, rejection);
-        await ledger.finishExecution(signal.accountId, signal.signalId, 'rejected', `${rejection.code}: ${rejection.message}`, clock.now());
-        await this.auditOutcome(signal, rejection.message, { type: 'signal.rejected', data: { code: rejection.code, ...rejection.details } });
-        return { status: 'rejected', code: rejection.code, reason: rejection.message, ...(context.exchange ? { exchange: context.exchange } : {}) };
+        await ledger.finishExecution(
+          signal.accountId,
+          signal.signalId,
+          'rejected',
+          `${rejection.code}: ${rejection.message}`,
+          clock.now(),
+        );
+        await this.auditOutcome(signal, rejection.message, {
+          type: 'signal.rejected',
+          data: { code: rejection.code, ...rejection.details },
+        });
+        return {
+          status: 'rejected',
+          code: rejection.code,
+          reason: rejection.message,
+          ...(context.exchange ? { exchange: context.exchange } : {}),
+        };
       }
       throw error; // retryable: the message returns to the queue, the lease expires, a retry resumes
     }
@@ -144,31 +179,63 @@ export class ExecuteSignal {
    */
   async rejectInvalid(owner: { accountId: string; signalId: string }, reason: string): Promise<ExecutionOutcome> {
     const { ledger, clock } = this.deps;
-    const claim = await ledger.beginExecution({ ...owner, status: 'executing', updatedAt: clock.now() }, clock.now(), this.deps.leaseMs);
+    const claim = await ledger.beginExecution(
+      { ...owner, status: 'executing', updatedAt: clock.now() },
+      clock.now(),
+      this.deps.leaseMs,
+    );
     if (claim === 'done') return { status: 'skipped', reason: 'already executed' };
     if (claim === 'busy') throw new TransientError(`signal ${owner.signalId} is being executed by another delivery`);
-    await ledger.finishExecution(owner.accountId, owner.signalId, 'rejected', `INVALID_MESSAGE: ${reason}`, clock.now());
-    await this.deps.audit.append({ ...owner, type: 'signal.rejected', at: clock.now(), message: reason, data: { code: 'INVALID_MESSAGE' } });
+    await ledger.finishExecution(
+      owner.accountId,
+      owner.signalId,
+      'rejected',
+      `INVALID_MESSAGE: ${reason}`,
+      clock.now(),
+    );
+    await this.deps.audit.append({
+      ...owner,
+      type: 'signal.rejected',
+      at: clock.now(),
+      message: reason,
+      data: { code: 'INVALID_MESSAGE' },
+    });
     return { status: 'rejected', code: 'INVALID_MESSAGE', reason };
   }
 
-  private async run(signal: Signal, context: { exchange?: string }): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
+  private async run(
+    signal: Signal,
+    context: { exchange?: string },
+  ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const account = await this.deps.accounts.get(signal.accountId);
     if (!account) throw new SignalRejectedError(`account ${signal.accountId} does not exist`, 'UNKNOWN_ACCOUNT');
     context.exchange = account.exchange;
     const entry = isEntry(signal.intent);
     // Closes always pass; only new exposure is refused (case 25). A reverse still closes.
-    let entryRefusal = entry && account.status !== 'active' ? new SignalRejectedError(`account is ${account.status}: entries refused, closes allowed`, 'ACCOUNT_NOT_ACTIVE', { status: account.status }) : undefined;
+    let entryRefusal =
+      entry && account.status !== 'active'
+        ? new SignalRejectedError(
+            `account is ${account.status}: entries refused, closes allowed`,
+            'ACCOUNT_NOT_ACTIVE',
+            { status: account.status },
+          )
+        : undefined;
     if (account.haltedUntil !== undefined && this.deps.clock.now() < account.haltedUntil) {
       // The exchange banned our IP (418): every call would fail and lengthen the ban.
-      throw new SignalRejectedError(`trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`, 'ACCOUNT_HALTED', { until: account.haltedUntil });
+      throw new SignalRejectedError(
+        `trading halted until ${new Date(account.haltedUntil).toISOString()}: ${account.haltReason ?? 'exchange ban'}`,
+        'ACCOUNT_HALTED',
+        { until: account.haltedUntil },
+      );
     }
     const bounds = accountRiskConfig(account).execution;
     // A late entry trades a market that has moved on; an earlier delivery's order is resolved first.
     entryRefusal ??= entry ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
     const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
-    const credentials = account.credentials ? await this.deps.vault.decrypt(account.accountId, account.credentials) : undefined;
+    const credentials = account.credentials
+      ? await this.deps.vault.decrypt(account.accountId, account.credentials)
+      : undefined;
     const exchange = await this.deps.exchanges.forAccount(account, credentials);
     if (entry && !entryRefusal) checkCapabilities(signal, exchange);
     const symbol = signal.symbol.unified;
@@ -180,7 +247,8 @@ export class ExecuteSignal {
     // Refused before any order; the close of a reverse still runs.
     if (last !== undefined) entryRefusal = outsideBand(absolute, last, bounds.priceBandFactor);
     if (entryRefusal && !legs.some((l) => l.reduceOnly)) throw entryRefusal;
-    if (legs.length === 0) return { status: 'executed', summary: `nothing to do: ${describe(live)} for ${signal.intent}`, orders: [] };
+    if (legs.length === 0)
+      return { status: 'executed', summary: `nothing to do: ${describe(live)} for ${signal.intent}`, orders: [] };
 
     const book = await this.deps.book.position(account.accountId, symbol);
     const leverage = entry ? (signal.leverage ?? account.settings.defaultLeverage) : book.leverage;
@@ -191,14 +259,32 @@ export class ExecuteSignal {
     }
     // A close always runs: a wild {{close}} is only left off its order records (kept for slippage analysis).
     const reference = last ?? (live ? Number(live.entryPrice) : undefined);
-    const recorded = signal.signalPrice !== undefined && reference !== undefined && !withinBand(signal.signalPrice, reference, bounds.priceBandFactor) ? withoutSignalPrice(signal) : signal;
+    const recorded =
+      signal.signalPrice !== undefined &&
+      reference !== undefined &&
+      !withinBand(signal.signalPrice, reference, bounds.priceBandFactor)
+        ? withoutSignalPrice(signal)
+        : signal;
 
     // From the first send until the stop rests, this signal's audit events wait (step 4 above).
     this.deps.auditHold?.hold(signal.signalId);
     const accepted: ApprovedEntry[] = [];
     let result: Awaited<ReturnType<ExecuteSignal['placeAndProtect']>>;
     try {
-      result = await this.placeAndProtect(signal, recorded, live, exchange, legs, account, market, leverage, book, riskSnapshot, entryRefusal, accepted);
+      result = await this.placeAndProtect(
+        signal,
+        recorded,
+        live,
+        exchange,
+        legs,
+        account,
+        market,
+        leverage,
+        book,
+        riskSnapshot,
+        entryRefusal,
+        accepted,
+      );
     } catch (error) {
       // What waited is written before the error goes up; the error is the one to report (a retry
       // or the rejection's own audit event follows).
@@ -208,7 +294,10 @@ export class ExecuteSignal {
     // Armed: what waited is written now. An event lost even as an alert fails the attempt before
     // the signal is finished: the retry finds the entry filled and the stop resting, and writes again.
     const lost = await this.releaseAudit(signal, accepted);
-    if (lost.length) throw new TransientError(`signal ${signal.signalId}: ${lost.length} audit event(s) could not be written: ${lost.join('; ')}`);
+    if (lost.length)
+      throw new TransientError(
+        `signal ${signal.signalId}: ${lost.length} audit event(s) could not be written: ${lost.join('; ')}`,
+      );
     return result;
   }
 
@@ -238,7 +327,16 @@ export class ExecuteSignal {
       // the one closing leg first, so `book` (read above) is still the position it closes.
       if (leg.reduceOnly) {
         await this.deps.protection.cancelAll(exchange, book);
-        const record = this.orderRecord(recorded, leg.leg, symbol, leg.side, 'market', leg.amount ?? '0', true, leverage);
+        const record = this.orderRecord(
+          recorded,
+          leg.leg,
+          symbol,
+          leg.side,
+          'market',
+          leg.amount ?? '0',
+          true,
+          leverage,
+        );
         placed.push((await this.placeMarket(exchange, record, leg.exitReason, book)).record.clientOrderId);
         continue;
       }
@@ -248,7 +346,11 @@ export class ExecuteSignal {
       // without its stop. Resume with that order: the sender adopts it, the book and stop follow.
       // An intent never seen by the exchange is decided again (a kill switch may have tripped since).
       const sent = await this.deps.orders?.get(account.accountId, clientOrderIdFor(signal.signalId, 'open'));
-      if (sent && sent.status !== 'rejected' && (sent.status !== 'intent' || (await exchange.fetchOrderByClientId(symbol, sent.clientOrderId)))) {
+      if (
+        sent &&
+        sent.status !== 'rejected' &&
+        (sent.status !== 'intent' || (await exchange.fetchOrderByClientId(symbol, sent.clientOrderId)))
+      ) {
         const result = await this.sendEntry(exchange, sent);
         resting = result.kind === 'resting';
         placed.push(sent.clientOrderId);
@@ -256,7 +358,14 @@ export class ExecuteSignal {
       }
       let approved: { entry: ApprovedEntry; free: Decimal };
       try {
-        approved = await this.approveEntry(exchange, signal, account, market, leverage, riskSnapshot as Promise<RiskSnapshot>);
+        approved = await this.approveEntry(
+          exchange,
+          signal,
+          account,
+          market,
+          leverage,
+          riskSnapshot as Promise<RiskSnapshot>,
+        );
       } catch (error) {
         // The close of a reverse has gone through: report the refused entry, do not undo the close.
         if (error instanceof SignalRejectedError && placed.length > 0) {
@@ -266,7 +375,15 @@ export class ExecuteSignal {
         throw error;
       }
       await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
-      const record = await this.entryRecord(exchange, signal, account, market, leg.side, approved.entry.amount, approved.entry.leverage);
+      const record = await this.entryRecord(
+        exchange,
+        signal,
+        account,
+        market,
+        leg.side,
+        approved.entry.amount,
+        approved.entry.leverage,
+      );
       accepted.push(approved.entry); // its `risk.accepted` write is awaited after arming
       // What an unclear send is checked against: flat after the close of a reverse, else the live read.
       record.positionBefore = placed.length > 0 ? '0' : signedQuantity(live);
@@ -279,13 +396,29 @@ export class ExecuteSignal {
     if (entry && isOpen(after) && spec && !resting) {
       placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
     }
-    const restingNote = resting ? (spec ? 'limit order resting, protection armed when it fills; ' : 'limit order resting; ') : '';
+    const restingNote = resting
+      ? spec
+        ? 'limit order resting, protection armed when it fills; '
+        : 'limit order resting; '
+      : '';
     const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
-    return { status: 'executed', summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}`, orders: placed };
+    return {
+      status: 'executed',
+      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}`,
+      orders: placed,
+    };
   }
 
   /** The entry order: market (behind the slippage guard) or limit as the signal asks. */
-  private async entryRecord(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, side: OrderSide, amount: string, leverage: number): Promise<OrderRecord> {
+  private async entryRecord(
+    exchange: ExchangePort,
+    signal: Signal,
+    account: Account,
+    market: MarketInfo,
+    side: OrderSide,
+    amount: string,
+    leverage: number,
+  ): Promise<OrderRecord> {
     const order = signal.order;
     if (order?.type === 'limit' && order.limit) {
       const record = this.orderRecord(signal, 'open', market.symbol, side, 'limit', amount, false, leverage);
@@ -307,21 +440,39 @@ export class ExecuteSignal {
     const verdict = checkSlippage(book, side, Number(amount), policy);
     if (verdict.ok) return record;
     if (policy.onExceed === 'reject') {
-      throw new SignalRejectedError(verdict.message, 'SLIPPAGE_GUARD', { expectedBps: verdict.expectedBps, maxBps: policy.maxBps, reference: verdict.reference, expectedPrice: verdict.expectedPrice });
+      throw new SignalRejectedError(verdict.message, 'SLIPPAGE_GUARD', {
+        expectedBps: verdict.expectedBps,
+        maxBps: policy.maxBps,
+        reference: verdict.reference,
+        expectedPrice: verdict.expectedPrice,
+      });
     }
     // Send an IOC limit at the bound: what fills within it fills, the rest expires.
     record.type = 'limit';
     record.timeInForce = 'IOC' as TimeInForce;
     record.price = roundToStep(verdict.boundPrice, market.priceStep).toString();
-    await this.deps.audit.append({ accountId: signal.accountId, type: 'order.intent', at: this.deps.clock.now(), signalId: signal.signalId, message: `slippage ${verdict.expectedBps.toFixed(1)} bps over ${policy.maxBps}: IOC limit at ${record.price}`, data: { clientOrderId: record.clientOrderId, leg: record.leg, expectedBps: verdict.expectedBps } });
+    await this.deps.audit.append({
+      accountId: signal.accountId,
+      type: 'order.intent',
+      at: this.deps.clock.now(),
+      signalId: signal.signalId,
+      message: `slippage ${verdict.expectedBps.toFixed(1)} bps over ${policy.maxBps}: IOC limit at ${record.price}`,
+      data: { clientOrderId: record.clientOrderId, leg: record.leg, expectedBps: verdict.expectedBps },
+    });
     return record;
   }
 
-  private async limitPrice(exchange: ExchangePort, level: PriceLevel, side: OrderSide, market: MarketInfo): Promise<string> {
+  private async limitPrice(
+    exchange: ExchangePort,
+    level: PriceLevel,
+    side: OrderSide,
+    market: MarketInfo,
+  ): Promise<string> {
     if (level.kind === 'price') return roundToStep(level.value, market.priceStep).toString();
     const price = new Big((await exchange.fetchPrice(market.symbol)).last);
     // A percent limit sits in the trader's favour: below the price for a buy, above for a sell.
-    const factor = side === 'buy' ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
+    const factor =
+      side === 'buy' ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
     return roundToStep(price.times(factor), market.priceStep).toString();
   }
 
@@ -329,17 +480,26 @@ export class ExecuteSignal {
     if (record.type === 'market') return this.placeMarket(exchange, record, 'signal');
     const result = await this.deps.sender.place(exchange, record);
     // An IOC limit that found nothing inside its price expires empty: nothing to book.
-    if (result.kind === 'filled' && filledAny(result.order.filled)) await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
+    if (result.kind === 'filled' && filledAny(result.order.filled))
+      await this.deps.book.book(result.record, fillFrom(record, result.order, 'signal'));
     return result;
   }
 
-  private async placeEntry(exchange: ExchangePort, record: OrderRecord, approved: { entry: ApprovedEntry; free: Decimal }): Promise<LegResult> {
+  private async placeEntry(
+    exchange: ExchangePort,
+    record: OrderRecord,
+    approved: { entry: ApprovedEntry; free: Decimal },
+  ): Promise<LegResult> {
     try {
       return await this.sendEntry(exchange, record);
     } catch (error) {
       if (error instanceof SignalRejectedError && error.code === 'INSUFFICIENT_MARGIN') {
         // Case 17: say how much was needed against how much was free.
-        throw new SignalRejectedError(`${error.message} (required margin ${new Big(approved.entry.margin).round(2).toString()}, available ${approved.free})`, 'INSUFFICIENT_MARGIN', { ...error.details, required: Number(approved.entry.margin), available: approved.free });
+        throw new SignalRejectedError(
+          `${error.message} (required margin ${new Big(approved.entry.margin).round(2).toString()}, available ${approved.free})`,
+          'INSUFFICIENT_MARGIN',
+          { ...error.details, required: Number(approved.entry.margin), available: approved.free },
+        );
       }
       throw error;
     }
@@ -348,7 +508,11 @@ export class ExecuteSignal {
   /** The signal's own order legs an earlier delivery left as intents end failed, with an alert (never "intent" forever). */
   private async abandonIntents(signal: Signal, rejection: SignalRejectedError): Promise<void> {
     for (const leg of ['close', 'open', 'reduce'] as const) {
-      await this.deps.sender.abandon(signal.accountId, clientOrderIdFor(signal.signalId, leg), `the signal was rejected (${rejection.code}) before the outcome of this order was known`);
+      await this.deps.sender.abandon(
+        signal.accountId,
+        clientOrderIdFor(signal.signalId, leg),
+        `the signal was rejected (${rejection.code}) before the outcome of this order was known`,
+      );
     }
   }
 
@@ -362,43 +526,88 @@ export class ExecuteSignal {
     const maxLagMs = bounds.maxEntryLagSeconds * 1000;
     if (lagMs <= maxLagMs) return undefined;
     if (await this.deps.sender.recorded(signal.accountId, clientOrderIdFor(signal.signalId, 'open'))) return undefined;
-    return new SignalRejectedError(`entry expired: it waited ${(lagMs / 1000).toFixed(1)} s since receipt, over the account's bound of ${bounds.maxEntryLagSeconds} s (execution.maxEntryLagSeconds)`, 'SIGNAL_EXPIRED', { lagMs, maxLagMs });
+    return new SignalRejectedError(
+      `entry expired: it waited ${(lagMs / 1000).toFixed(1)} s since receipt, over the account's bound of ${bounds.maxEntryLagSeconds} s (execution.maxEntryLagSeconds)`,
+      'SIGNAL_EXPIRED',
+      { lagMs, maxLagMs },
+    );
   }
 
   /** Halts the account after a 418 ban: no call reaches the exchange until it ends; an alert says so. */
   private async haltAccount(accountId: string, ban: ExchangeBannedError): Promise<void> {
     const now = this.deps.clock.now();
     await this.deps.accounts.setHalt(accountId, ban.until, ban.message, now);
-    await this.deps.audit.append({ accountId, type: 'alert', at: now, message: `exchange banned the IP until ${new Date(ban.until).toISOString()}: trading halted`, data: { until: ban.until, severity: 'critical' } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'alert',
+      at: now,
+      message: `exchange banned the IP until ${new Date(ban.until).toISOString()}: trading halted`,
+      data: { until: ban.until, severity: 'critical' },
+    });
   }
 
   /** The risk engine sizes the entry and may lower its leverage or refuse it (audited either way). */
-  private async approveEntry(exchange: ExchangePort, signal: Signal, account: Account, market: MarketInfo, leverage: number, snapshot: Promise<RiskSnapshot>): Promise<{ entry: ApprovedEntry; free: Decimal }> {
+  private async approveEntry(
+    exchange: ExchangePort,
+    signal: Signal,
+    account: Account,
+    market: MarketInfo,
+    leverage: number,
+    snapshot: Promise<RiskSnapshot>,
+  ): Promise<{ entry: ApprovedEntry; free: Decimal }> {
     const [balance, quote] = await Promise.all([exchange.fetchBalance(), exchange.fetchPrice(market.symbol)]);
     const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
-    const entry = await this.deps.risk.decide({ signal, account, market, side, price: quote.last, equity: balance.equity, leverage }, await snapshot);
+    const entry = await this.deps.risk.decide(
+      { signal, account, market, side, price: quote.last, equity: balance.equity, leverage },
+      await snapshot,
+    );
     return { entry, free: balance.free };
   }
 
-  private async ensureLeverage(exchange: ExchangePort, symbol: string, leverage: number, book: BookPosition): Promise<void> {
+  private async ensureLeverage(
+    exchange: ExchangePort,
+    symbol: string,
+    leverage: number,
+    book: BookPosition,
+  ): Promise<void> {
     // Set before an entry only when it changes: each call costs a request and a rate-limit weight.
     if (book.version > 0 && book.leverage === leverage && isOpen(book)) return;
     await exchange.setLeverage(symbol, leverage);
   }
 
   /** `held`: the book's position before a close (read once by the caller), to spot one opened by hand. */
-  private async placeMarket(exchange: ExchangePort, record: OrderRecord, exitReason: 'signal' | 'reverse', held?: BookPosition): Promise<LegResult> {
+  private async placeMarket(
+    exchange: ExchangePort,
+    record: OrderRecord,
+    exitReason: 'signal' | 'reverse',
+    held?: BookPosition,
+  ): Promise<LegResult> {
     const result = await this.placeOrConfirmFlat(exchange, record);
     if (result.kind === 'filled' && !filledAny(result.order.filled)) {
       // A market order the exchange expired without any fill (no liquidity): the leg did not happen,
       // and a retry would only find the same expired order under the same client id.
-      throw new SignalRejectedError(`market ${record.side} of ${record.amount} ${record.symbol} expired without any fill (no liquidity)`, 'NO_FILL', { clientOrderId: record.clientOrderId });
+      throw new SignalRejectedError(
+        `market ${record.side} of ${record.amount} ${record.symbol} expired without any fill (no liquidity)`,
+        'NO_FILL',
+        { clientOrderId: record.clientOrderId },
+      );
     }
-    if (result.kind === 'filled' && record.reduceOnly && !isOpen(held ?? (await this.deps.book.position(record.accountId, record.symbol)))) {
+    if (
+      result.kind === 'filled' &&
+      record.reduceOnly &&
+      !isOpen(held ?? (await this.deps.book.position(record.accountId, record.symbol)))
+    ) {
       // The exchange held a position our book does not (opened by hand, case 25): booking the
       // close would open a phantom position the other way. Record it and tell the owner.
       await this.deps.book.markApplied(record);
-      await this.deps.audit.append({ accountId: record.accountId, type: 'alert', at: this.deps.clock.now(), signalId: record.signalId, message: `closed ${result.order.filled} ${record.symbol} that the system had not opened (a position opened outside it)`, data: { clientOrderId: record.clientOrderId, average: result.order.average, severity: 'warning' } });
+      await this.deps.audit.append({
+        accountId: record.accountId,
+        type: 'alert',
+        at: this.deps.clock.now(),
+        signalId: record.signalId,
+        message: `closed ${result.order.filled} ${record.symbol} that the system had not opened (a position opened outside it)`,
+        data: { clientOrderId: record.clientOrderId, average: result.order.average, severity: 'warning' },
+      });
     } else if (result.kind === 'filled') {
       await this.deps.book.book(result.record, fillFrom(record, result.order, exitReason));
     } else if (result.kind === 'resting') {
@@ -425,12 +634,33 @@ export class ExecuteSignal {
    * a protective order for good, the position is closed at market and the signal is rejected with
    * the reason. (A transient failure is retried: the filled entry is skipped, protection resumes.)
    */
-  private protectOrFlatten(exchange: ExchangePort, signal: Signal, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: NonNullable<ReturnType<typeof protectionSpecOf>>): Promise<string[]> {
-    const origin = { accountId: signal.accountId, signalId: signal.signalId, leverage: position.leverage, ...(signal.strategy ? { strategy: signal.strategy } : {}) };
+  private protectOrFlatten(
+    exchange: ExchangePort,
+    signal: Signal,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    spec: NonNullable<ReturnType<typeof protectionSpecOf>>,
+  ): Promise<string[]> {
+    const origin = {
+      accountId: signal.accountId,
+      signalId: signal.signalId,
+      leverage: position.leverage,
+      ...(signal.strategy ? { strategy: signal.strategy } : {}),
+    };
     return this.deps.protection.armOrFlatten(exchange, origin, position, market, spec);
   }
 
-  private orderRecord(signal: Signal, leg: OrderLeg, symbol: string, side: OrderSide, type: OrderType, amount: string, reduceOnly: boolean, leverage: number, trigger?: string): OrderRecord {
+  private orderRecord(
+    signal: Signal,
+    leg: OrderLeg,
+    symbol: string,
+    side: OrderSide,
+    type: OrderType,
+    amount: string,
+    reduceOnly: boolean,
+    leverage: number,
+    trigger?: string,
+  ): OrderRecord {
     const now = this.deps.clock.now();
     const record: OrderRecord = {
       accountId: signal.accountId,
@@ -458,14 +688,26 @@ export class ExecuteSignal {
    * names it. If neither can be written the error goes up (logged, counted as a failed order): the
    * ledger already says how the signal ended, the trail must not silently lack it.
    */
-  private async auditOutcome(signal: Signal, message: string, outcome: { type: 'signal.executed'; data: { orders: string[] } } | { type: 'signal.rejected'; data: { code: string } & ErrorDetails }): Promise<void> {
+  private async auditOutcome(
+    signal: Signal,
+    message: string,
+    outcome:
+      | { type: 'signal.executed'; data: { orders: string[] } }
+      | { type: 'signal.rejected'; data: { code: string } & ErrorDetails },
+  ): Promise<void> {
     const header = { accountId: signal.accountId, at: this.deps.clock.now(), signalId: signal.signalId, message };
     const subject = { intent: signal.intent, symbol: signal.symbol.unified };
-    const event: AuditEvent = outcome.type === 'signal.executed' ? { ...header, type: outcome.type, data: { ...subject, ...outcome.data } } : { ...header, type: outcome.type, data: { ...subject, ...outcome.data } };
+    const event: AuditEvent =
+      outcome.type === 'signal.executed'
+        ? { ...header, type: outcome.type, data: { ...subject, ...outcome.data } }
+        : { ...header, type: outcome.type, data: { ...subject, ...outcome.data } };
     const error = await writeWithRetries(this.deps.audit, event);
     if (error === undefined) return;
     const again = await writeWithRetries(this.deps.audit, standIn(event, error));
-    if (again !== undefined) throw new TransientError(`signal ${signal.signalId} ended (${event.type}) but its audit event could not be written: ${error}; its alert: ${again}`);
+    if (again !== undefined)
+      throw new TransientError(
+        `signal ${signal.signalId} ended (${event.type}) but its audit event could not be written: ${error}; its alert: ${again}`,
+      );
   }
 
   /**
@@ -474,14 +716,22 @@ export class ExecuteSignal {
    * at all, not even as an alert naming it.
    */
   private async releaseAudit(signal: Signal, accepted: readonly ApprovedEntry[]): Promise<string[]> {
-    const lost = ((await this.deps.auditHold?.release(signal.signalId)) ?? []).map((l) => `${l.event.type}: ${l.error}`);
+    const lost = ((await this.deps.auditHold?.release(signal.signalId)) ?? []).map(
+      (l) => `${l.event.type}: ${l.error}`,
+    );
     for (const entry of accepted) {
       const error = await entry.audited.then(
         () => undefined,
         (e: unknown) => (e instanceof Error ? e.message : String(e)),
       );
       if (error === undefined) continue;
-      const event = { accountId: signal.accountId, type: 'risk.accepted' as const, at: this.deps.clock.now(), signalId: signal.signalId, message: `entry accepted: ${entry.amount} x${entry.leverage}` };
+      const event = {
+        accountId: signal.accountId,
+        type: 'risk.accepted' as const,
+        at: this.deps.clock.now(),
+        signalId: signal.signalId,
+        message: `entry accepted: ${entry.amount} x${entry.leverage}`,
+      };
       const again = await writeWithRetries(this.deps.audit, standIn(event, error));
       if (again !== undefined) lost.push(`risk.accepted: ${error}; its alert: ${again}`);
     }
@@ -491,12 +741,24 @@ export class ExecuteSignal {
 
 /** Close legs come first so a reverse never holds both sides; amounts come from the live position. */
 export function planLegs(signal: Signal, live: ExchangePosition | undefined, market: MarketInfo): PlannedLeg[] {
-  const closeLeg = (pos: ExchangePosition, exitReason: PlannedLeg['exitReason'] = 'signal'): PlannedLeg => ({ leg: 'close', side: closingSide(pos.side), reduceOnly: true, amount: pos.quantity, exitReason });
+  const closeLeg = (pos: ExchangePosition, exitReason: PlannedLeg['exitReason'] = 'signal'): PlannedLeg => ({
+    leg: 'close',
+    side: closingSide(pos.side),
+    reduceOnly: true,
+    amount: pos.quantity,
+    exitReason,
+  });
   switch (signal.intent) {
     case 'enter_long':
-      return [...(live?.side === 'short' ? [closeLeg(live, 'reverse')] : []), { leg: 'open', side: 'buy', reduceOnly: false, exitReason: 'signal' }];
+      return [
+        ...(live?.side === 'short' ? [closeLeg(live, 'reverse')] : []),
+        { leg: 'open', side: 'buy', reduceOnly: false, exitReason: 'signal' },
+      ];
     case 'enter_short':
-      return [...(live?.side === 'long' ? [closeLeg(live, 'reverse')] : []), { leg: 'open', side: 'sell', reduceOnly: false, exitReason: 'signal' }];
+      return [
+        ...(live?.side === 'long' ? [closeLeg(live, 'reverse')] : []),
+        { leg: 'open', side: 'sell', reduceOnly: false, exitReason: 'signal' },
+      ];
     case 'close_long':
       return live?.side === 'long' ? [closeLeg(live)] : [];
     case 'close_short':
@@ -510,7 +772,9 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
       const requested = floorToStep(signal.size.value, market.amountStep); // base units, as TradingView counts them
       const amount = requested.gt(live.quantity) ? new Big(live.quantity) : requested;
       if (amount.lte(0)) return [];
-      return [{ leg: 'reduce', side: closingSide(want), reduceOnly: true, amount: amount.toString(), exitReason: 'signal' }];
+      return [
+        { leg: 'reduce', side: closingSide(want), reduceOnly: true, amount: amount.toString(), exitReason: 'signal' },
+      ];
     }
   }
 }
@@ -529,16 +793,25 @@ export function absolutePrices(signal: Signal): { field: string; value: number }
   return out;
 }
 
-const withinBand = (value: number, last: number, factor: number): boolean => Number.isFinite(value) && value >= last / factor && value <= last * factor;
+const withinBand = (value: number, last: number, factor: number): boolean =>
+  Number.isFinite(value) && value >= last / factor && value <= last * factor;
 
 /** PRICE_OUT_OF_BAND for the first price outside last ÷ factor … last × factor, naming field and band. */
-export function outsideBand(prices: { field: string; value: number }[], last: number, factor: number): SignalRejectedError | undefined {
+export function outsideBand(
+  prices: { field: string; value: number }[],
+  last: number,
+  factor: number,
+): SignalRejectedError | undefined {
   const wild = prices.find((p) => !withinBand(p.value, last, factor));
   if (!wild) return undefined;
   const low = last / factor;
   const high = last * factor;
   // The value goes to the audit as text: a number this wild may be one the database cannot store.
-  return new SignalRejectedError(`${wild.field} ${wild.value} is outside the band ${low}–${high} (${factor}× either side of the last price ${last}; execution.priceBandFactor)`, 'PRICE_OUT_OF_BAND', { field: wild.field, value: String(wild.value), low, high, last });
+  return new SignalRejectedError(
+    `${wild.field} ${wild.value} is outside the band ${low}–${high} (${factor}× either side of the last price ${last}; execution.priceBandFactor)`,
+    'PRICE_OUT_OF_BAND',
+    { field: wild.field, value: String(wild.value), low, high, last },
+  );
 }
 
 function withoutSignalPrice(signal: Signal): Signal {
@@ -550,7 +823,11 @@ function validateLevel(field: 'sl' | 'tp', level: PriceLevel, side: PositionSide
   if (level.kind !== 'price') return;
   const wrongSide = levelSitsBelow(field, side) ? level.value >= price : level.value <= price;
   if (wrongSide) {
-    throw new SignalRejectedError(`${field} ${level.value} is on the wrong side of the price ${price} for a ${side}`, 'INVALID_STOP', { field, level: level.value, price });
+    throw new SignalRejectedError(
+      `${field} ${level.value} is on the wrong side of the price ${price} for a ${side}`,
+      'INVALID_STOP',
+      { field, level: level.value, price },
+    );
   }
 }
 
@@ -559,14 +836,23 @@ export function checkCapabilities(signal: Signal, exchange: ExchangePort): void 
   const caps = exchange.capabilities;
   if (!caps) return;
   if (!caps.derivatives && signal.intent === 'enter_short') {
-    throw new SignalRejectedError(`${exchange.exchangeId} is spot: long only (a short becomes a close)`, 'SPOT_LONG_ONLY');
+    throw new SignalRejectedError(
+      `${exchange.exchangeId} is spot: long only (a short becomes a close)`,
+      'SPOT_LONG_ONLY',
+    );
   }
   const wantsProtection = signal.sl || signal.tp || signal.tpLevels || signal.trailPct !== undefined;
   if (wantsProtection && !caps.conditionalOrders) {
-    throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss/take-profit orders; send the entry without sl/tp`, 'PROTECTION_UNSUPPORTED');
+    throw new SignalRejectedError(
+      `${exchange.exchangeId} cannot rest stop-loss/take-profit orders; send the entry without sl/tp`,
+      'PROTECTION_UNSUPPORTED',
+    );
   }
   if ((signal.tpLevels || signal.breakEven) && caps.sizedProtection === false) {
-    throw new SignalRejectedError(`${exchange.exchangeId} protective orders close the whole position: use a single tp, without breakeven`, 'LADDER_UNSUPPORTED');
+    throw new SignalRejectedError(
+      `${exchange.exchangeId} protective orders close the whole position: use a single tp, without breakeven`,
+      'LADDER_UNSUPPORTED',
+    );
   }
   // No native trailing stop: a plain stop stands in and the risk-check job moves it every minute.
 }

@@ -3,6 +3,14 @@
 // and BookKeeper the executor uses, so a fill is booked and a stop placed one way only; the
 // backtest sizes entries exactly as the executor does. Everything else in this folder is internal.
 export { BookKeeper, entryEvent, fillFrom, type BookKeeperDeps } from './book-keeper';
-export { ProtectionManager, refsOf, wantsStop, type ProtectionManagerDeps, type ProtectionOrigin, type ProtectionSpec, type SyncReport } from './protection';
+export {
+  ProtectionManager,
+  refsOf,
+  wantsStop,
+  type ProtectionManagerDeps,
+  type ProtectionOrigin,
+  type ProtectionSpec,
+  type SyncReport,
+} from './protection';
 export { sizeEntry, sizeFromRisk } from './sizing';
 export type { MarketStatsSource, OrderReads, SendingExchange } from './ports';

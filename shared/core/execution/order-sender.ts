@@ -7,7 +7,18 @@ import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../err
 import { auditMoney, type AuditEvent, type AuditPayloads, type ErrorDetails, type OrderRef } from '../domain/audit';
 import { Big } from '../domain/money';
 import { isConditional, type OrderRecord } from '../domain/order';
-import { DuplicateClientOrderIdError, RateLimitedError, type AuditAppender, type Clock, type ExchangeOrder, type ExchangePosition, type OrderLookup, type OrderRecords, type OrderRequest, type SendingExchange } from './ports';
+import {
+  DuplicateClientOrderIdError,
+  RateLimitedError,
+  type AuditAppender,
+  type Clock,
+  type ExchangeOrder,
+  type ExchangePosition,
+  type OrderLookup,
+  type OrderRecords,
+  type OrderRequest,
+  type SendingExchange,
+} from './ports';
 
 export type { SendingExchange } from './ports';
 
@@ -60,7 +71,10 @@ export class OrderSender {
   async place(exchange: SendingExchange, requested: OrderRecord): Promise<LegResult> {
     const { orders } = this.deps;
     // The baseline of the absence proof, recorded with the intent (callers usually pass it).
-    const intent = requested.reduceOnly || requested.positionBefore !== undefined ? requested : { ...requested, positionBefore: signedQuantity(await exchange.fetchPosition(requested.symbol)) };
+    const intent =
+      requested.reduceOnly || requested.positionBefore !== undefined
+        ? requested
+        : { ...requested, positionBefore: signedQuantity(await exchange.fetchPosition(requested.symbol)) };
     const put = await orders.putIntent(intent);
     let record = put.created ? intent : put.existing;
     if (!put.created) {
@@ -69,14 +83,19 @@ export class OrderSender {
         throw new SignalRejectedError(record.error ?? 'order rejected earlier', 'REJECTED_EARLIER');
       }
     } else {
-      await this.audit(record, 'order.intent', `intent ${record.side} ${record.amount} ${record.symbol} (${record.leg})`);
+      await this.audit(
+        record,
+        'order.intent',
+        `intent ${record.side} ${record.amount} ${record.symbol} (${record.leg})`,
+      );
     }
 
     let order: ExchangeOrder | undefined;
     if (!put.created) {
       // An earlier delivery may have sent it (cases 10, 12): the exchange is the truth.
       order = await exchange.fetchOrderByClientId(record.symbol, record.clientOrderId, lookupOf(record));
-      if (order) await this.audit(record, 'order.adopted', `found ${record.clientOrderId} on the exchange; not sent again`);
+      if (order)
+        await this.audit(record, 'order.adopted', `found ${record.clientOrderId} on the exchange; not sent again`);
       if (!order) {
         const proof = await this.absenceProof(exchange, record);
         if (!proof.proven) await this.unresolved(record, proof.reason);
@@ -121,7 +140,12 @@ export class OrderSender {
     }
   }
 
-  private async resolveAmbiguous(exchange: SendingExchange, record: OrderRecord, request: OrderRequest, cause: unknown): Promise<ExchangeOrder> {
+  private async resolveAmbiguous(
+    exchange: SendingExchange,
+    record: OrderRecord,
+    request: OrderRequest,
+    cause: unknown,
+  ): Promise<ExchangeOrder> {
     let doubt: string | undefined;
     for (const wait of this.backoff) {
       await this.sleep(wait);
@@ -153,7 +177,10 @@ export class OrderSender {
     }
     if (doubt !== undefined) await this.unresolved(record, doubt);
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new AmbiguousOrderError(`order ${record.clientOrderId} outcome unknown after look-ups: ${message}`, record.clientOrderId);
+    throw new AmbiguousOrderError(
+      `order ${record.clientOrderId} outcome unknown after look-ups: ${message}`,
+      record.clientOrderId,
+    );
   }
 
   /**
@@ -164,24 +191,42 @@ export class OrderSender {
    */
   private async absenceProof(exchange: SendingExchange, record: OrderRecord): Promise<AbsenceProof> {
     if (record.reduceOnly) return { proven: true };
-    if (record.positionBefore === undefined) return { proven: false, reason: 'no position was recorded before the first send' };
+    if (record.positionBefore === undefined)
+      return { proven: false, reason: 'no position was recorded before the first send' };
     try {
       if (exchange.fetchMyTrades) {
         const fills = await exchange.fetchMyTrades(record.symbol, record.createdAt - TRADES_SKEW_MS);
-        const ours = fills.find((t) => t.clientOrderId === record.clientOrderId || (t.clientOrderId === undefined && t.side === record.side));
-        if (ours) return { proven: false, reason: `a ${ours.side} fill of ${ours.amount} at ${ours.price} since the intent${ours.clientOrderId ? ` under ${ours.clientOrderId}` : ''}` };
+        const ours = fills.find(
+          (t) => t.clientOrderId === record.clientOrderId || (t.clientOrderId === undefined && t.side === record.side),
+        );
+        if (ours)
+          return {
+            proven: false,
+            reason: `a ${ours.side} fill of ${ours.amount} at ${ours.price} since the intent${ours.clientOrderId ? ` under ${ours.clientOrderId}` : ''}`,
+          };
       }
       const now = signedQuantity(await exchange.fetchPosition(record.symbol));
-      if (!new Big(now).eq(record.positionBefore)) return { proven: false, reason: `the position moved from ${record.positionBefore} to ${now} since the first send` };
+      if (!new Big(now).eq(record.positionBefore))
+        return {
+          proven: false,
+          reason: `the position moved from ${record.positionBefore} to ${now} since the first send`,
+        };
     } catch (error) {
-      return { proven: false, reason: `the fills or the position could not be read (${error instanceof Error ? error.message : String(error)})` };
+      return {
+        proven: false,
+        reason: `the fills or the position could not be read (${error instanceof Error ? error.message : String(error)})`,
+      };
     }
     return { proven: true };
   }
 
   /** Final state for a send the exchange refused for good: the record and its event, then the error. */
   private async fail(record: OrderRecord, error: SignalRejectedError): Promise<never> {
-    await this.deps.orders.update(record.accountId, record.clientOrderId, { status: 'rejected', error: error.message, updatedAt: this.deps.clock.now() });
+    await this.deps.orders.update(record.accountId, record.clientOrderId, {
+      status: 'rejected',
+      error: error.message,
+      updatedAt: this.deps.clock.now(),
+    });
     await this.audit(record, 'order.failed', `rejected: ${error.message}`, { code: error.code, ...error.details });
     throw error;
   }
@@ -197,9 +242,24 @@ export class OrderSender {
 
   /** Final state for an order whose outcome cannot be known: failed, with its event and a critical alert. */
   private async closeUnknown(record: OrderRecord, doubt: string): Promise<SignalRejectedError> {
-    const error = new SignalRejectedError(`order ${record.clientOrderId} (${record.side} ${record.amount} ${record.symbol}) outcome unknown, ${doubt}; not sent again, check the exchange`, 'ORDER_UNRESOLVED', { clientOrderId: record.clientOrderId });
-    await this.deps.audit.append({ accountId: record.accountId, type: 'alert', at: this.deps.clock.now(), signalId: record.signalId, message: error.message, data: { clientOrderId: record.clientOrderId, leg: record.leg, severity: 'critical' } });
-    await this.deps.orders.update(record.accountId, record.clientOrderId, { status: 'rejected', error: error.message, updatedAt: this.deps.clock.now() });
+    const error = new SignalRejectedError(
+      `order ${record.clientOrderId} (${record.side} ${record.amount} ${record.symbol}) outcome unknown, ${doubt}; not sent again, check the exchange`,
+      'ORDER_UNRESOLVED',
+      { clientOrderId: record.clientOrderId },
+    );
+    await this.deps.audit.append({
+      accountId: record.accountId,
+      type: 'alert',
+      at: this.deps.clock.now(),
+      signalId: record.signalId,
+      message: error.message,
+      data: { clientOrderId: record.clientOrderId, leg: record.leg, severity: 'critical' },
+    });
+    await this.deps.orders.update(record.accountId, record.clientOrderId, {
+      status: 'rejected',
+      error: error.message,
+      updatedAt: this.deps.clock.now(),
+    });
     await this.audit(record, 'order.failed', `rejected: ${error.message}`, { code: error.code, ...error.details });
     return error;
   }
@@ -209,19 +269,53 @@ export class OrderSender {
     await this.deps.orders.update(record.accountId, record.clientOrderId, patch);
     const next = { ...record, ...patch };
     if (next.status === 'filled' || next.status === 'partially_filled') {
-      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, { fee: auditMoney(next.fee), ...(next.feeCurrency ? { feeCurrency: next.feeCurrency } : {}), signalPrice: next.signalPrice });
+      await this.audit(next, 'order.filled', `${next.side} ${next.filled} ${next.symbol} @ ${next.averagePrice}`, {
+        fee: auditMoney(next.fee),
+        ...(next.feeCurrency ? { feeCurrency: next.feeCurrency } : {}),
+        signalPrice: next.signalPrice,
+      });
     } else {
-      await this.audit(next, 'order.sent', `${next.type} ${next.side} ${next.amount} ${next.symbol} resting${next.triggerPrice ? ` at ${next.triggerPrice}` : ''}`);
+      await this.audit(
+        next,
+        'order.sent',
+        `${next.type} ${next.side} ${next.amount} ${next.symbol} resting${next.triggerPrice ? ` at ${next.triggerPrice}` : ''}`,
+      );
     }
     return next;
   }
 
-  private audit(record: OrderRecord, type: 'order.intent' | 'order.sent' | 'order.adopted', message: string): Promise<void>;
-  private audit(record: OrderRecord, type: 'order.filled', message: string, data: Omit<AuditPayloads['order.filled'], keyof OrderRef>): Promise<void>;
-  private audit(record: OrderRecord, type: 'order.failed', message: string, data: { code: string } & ErrorDetails): Promise<void>;
-  private audit(record: OrderRecord, type: 'order.intent' | 'order.sent' | 'order.adopted' | 'order.filled' | 'order.failed', message: string, data: ErrorDetails = {}): Promise<void> {
+  private audit(
+    record: OrderRecord,
+    type: 'order.intent' | 'order.sent' | 'order.adopted',
+    message: string,
+  ): Promise<void>;
+  private audit(
+    record: OrderRecord,
+    type: 'order.filled',
+    message: string,
+    data: Omit<AuditPayloads['order.filled'], keyof OrderRef>,
+  ): Promise<void>;
+  private audit(
+    record: OrderRecord,
+    type: 'order.failed',
+    message: string,
+    data: { code: string } & ErrorDetails,
+  ): Promise<void>;
+  private audit(
+    record: OrderRecord,
+    type: 'order.intent' | 'order.sent' | 'order.adopted' | 'order.filled' | 'order.failed',
+    message: string,
+    data: ErrorDetails = {},
+  ): Promise<void> {
     // The overloads pair each type with its payload; every order event also names its order.
-    const event = { accountId: record.accountId, type, at: this.deps.clock.now(), signalId: record.signalId, message, data: { clientOrderId: record.clientOrderId, leg: record.leg, ...data } } as AuditEvent;
+    const event = {
+      accountId: record.accountId,
+      type,
+      at: this.deps.clock.now(),
+      signalId: record.signalId,
+      message,
+      data: { clientOrderId: record.clientOrderId, leg: record.leg, ...data },
+    } as AuditEvent;
     return this.deps.audit.append(event);
   }
 }
@@ -231,7 +325,9 @@ const lookupOf = (record: OrderRecord): OrderLookup => ({ conditional: isConditi
 /** A position as signed base units: long +, short -, flat "0" (the absence proof's baseline). */
 export function signedQuantity(position: ExchangePosition | undefined): string {
   if (!position || new Big(position.quantity).eq(0)) return '0';
-  return position.side === 'short' ? new Big(position.quantity).times(-1).toString() : new Big(position.quantity).toString();
+  return position.side === 'short'
+    ? new Big(position.quantity).times(-1).toString()
+    : new Big(position.quantity).toString();
 }
 
 /** What the exchange's answer changes on our order record. */

@@ -3,12 +3,36 @@
 // the key vault, the clock, and the risk statistics. Files in execution/ import ports from here
 // only; the adapters satisfy these structurally through the shared contracts in ../ports/.
 import type { AccountReconciliation, ExchangeOrder, OrderExecution } from '../ports/exchange';
-import type { AccountRepository, AuditLog, OrderRepository, PositionBook, SignalLedger, TradeRepository } from '../ports/repositories';
+import type {
+  AccountRepository,
+  AuditLog,
+  OrderRepository,
+  PositionBook,
+  SignalLedger,
+  TradeRepository,
+} from '../ports/repositories';
 import type { MarketStats } from '../risk/stats';
 
-export type { AccountReconciliation, ExchangeOrder, ExchangePort, ExchangePosition, MarketInfo, OrderExecution, OrderLookup, OrderRequest } from '../ports/exchange';
+export type {
+  AccountReconciliation,
+  ExchangeOrder,
+  ExchangePort,
+  ExchangePosition,
+  MarketInfo,
+  OrderExecution,
+  OrderLookup,
+  OrderRequest,
+} from '../ports/exchange';
 export { DuplicateClientOrderIdError, ExchangeBannedError, RateLimitedError } from '../ports/exchange';
-export type { AccountRepository, AuditLog, OrderRepository, PositionBook, RiskStore, SignalLedger, TradeRepository } from '../ports/repositories';
+export type {
+  AccountRepository,
+  AuditLog,
+  OrderRepository,
+  PositionBook,
+  RiskStore,
+  SignalLedger,
+  TradeRepository,
+} from '../ports/repositories';
 export type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 
 /** What sending needs: the order calls, and the account's fills as proof before a resend. */

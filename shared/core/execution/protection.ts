@@ -4,7 +4,13 @@
 // legs, so a filled stop cancels the targets, and a first target may move the stop to break-even.
 import { InvariantError, SignalRejectedError } from '../errors';
 import { Big, floorToStep, roundToStep } from '../domain/money';
-import { isConditional, type OrderLeg, type OrderRecord, type OrderType, type PendingProtection } from '../domain/order';
+import {
+  isConditional,
+  type OrderLeg,
+  type OrderRecord,
+  type OrderType,
+  type PendingProtection,
+} from '../domain/order';
 import type { BookPosition, PositionSide, Protection, ProtectiveOrderRef } from '../domain/trade';
 import { closingSide, isOpen, levelSitsBelow } from '../domain/trade-math';
 import type { AuditAppender, Clock, ExchangeOrder, MarketInfo, OrderReads, OrderRecords } from './ports';
@@ -40,7 +46,9 @@ export interface ProtectionOrigin {
 
 const TP_LEGS: readonly OrderLeg[] = ['tp', 'tp2', 'tp3', 'tp4', 'tp5'];
 
-export function protectionSpecOf(signal: Pick<Signal, 'sl' | 'tp' | 'tpLevels' | 'breakEven' | 'trailPct'>): ProtectionSpec | undefined {
+export function protectionSpecOf(
+  signal: Pick<Signal, 'sl' | 'tp' | 'tpLevels' | 'breakEven' | 'trailPct'>,
+): ProtectionSpec | undefined {
   const tps = signal.tpLevels ?? (signal.tp ? [{ level: signal.tp, sharePct: 100 }] : []);
   if (!signal.sl && !tps.length && signal.trailPct === undefined) return undefined;
   const spec: ProtectionSpec = { tps, breakEven: signal.breakEven ?? false };
@@ -49,9 +57,17 @@ export function protectionSpecOf(signal: Pick<Signal, 'sl' | 'tp' | 'tpLevels' |
   return spec;
 }
 
-export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: PositionSide, entry: Big, priceStep: string): string {
+export function triggerPrice(
+  level: PriceLevel,
+  leg: 'sl' | 'tp',
+  side: PositionSide,
+  entry: Big,
+  priceStep: string,
+): string {
   if (level.kind === 'price') return roundToStep(level.value, priceStep).toString();
-  const factor = levelSitsBelow(leg, side) ? new Big(1).minus(new Big(level.value).div(100)) : new Big(1).plus(new Big(level.value).div(100));
+  const factor = levelSitsBelow(leg, side)
+    ? new Big(1).minus(new Big(level.value).div(100))
+    : new Big(1).plus(new Big(level.value).div(100));
   return roundToStep(entry.times(factor), priceStep).toString();
 }
 
@@ -60,17 +76,37 @@ export function triggerPrice(level: PriceLevel, leg: 'sl' | 'tp', side: Position
  * down to the lot step; the last level takes the remainder so the ladder closes the whole position;
  * a level too small for the market merges into the next one.
  */
-export function planProtection(spec: ProtectionSpec, side: PositionSide, quantity: string, entryPrice: string, market: MarketInfo, nativeTrailing = true): PlannedProtective[] {
+export function planProtection(
+  spec: ProtectionSpec,
+  side: PositionSide,
+  quantity: string,
+  entryPrice: string,
+  market: MarketInfo,
+  nativeTrailing = true,
+): PlannedProtective[] {
   const entry = new Big(entryPrice);
   const total = floorToStep(quantity, market.amountStep);
   const planned: PlannedProtective[] = [];
-  if (spec.sl) planned.push({ leg: 'sl', type: 'stop_market', amount: total.toString(), triggerPrice: triggerPrice(spec.sl, 'sl', side, entry, market.priceStep) });
+  if (spec.sl)
+    planned.push({
+      leg: 'sl',
+      type: 'stop_market',
+      amount: total.toString(),
+      triggerPrice: triggerPrice(spec.sl, 'sl', side, entry, market.priceStep),
+    });
   if (spec.trailPct !== undefined) {
     planned.push(
       nativeTrailing
         ? { leg: 'trail', type: 'trailing_stop_market', amount: total.toString(), trailingPercent: spec.trailPct }
         : // No native trailing stop: a plain stop at the trailing distance, moved by the risk-check job.
-          { leg: 'trail', type: 'stop_market', amount: total.toString(), triggerPrice: triggerPrice({ kind: 'percent', value: spec.trailPct }, 'sl', side, entry, market.priceStep), trailingPercent: spec.trailPct, emulated: true },
+          {
+            leg: 'trail',
+            type: 'stop_market',
+            amount: total.toString(),
+            triggerPrice: triggerPrice({ kind: 'percent', value: spec.trailPct }, 'sl', side, entry, market.priceStep),
+            trailingPercent: spec.trailPct,
+            emulated: true,
+          },
     );
   }
 
@@ -78,7 +114,9 @@ export function planProtection(spec: ProtectionSpec, side: PositionSide, quantit
   let carry = new Big(0);
   spec.tps.forEach((tp, i) => {
     const last = i === spec.tps.length - 1;
-    const share = last ? total.minus(assigned) : floorToStep(total.times(tp.sharePct).div(100), market.amountStep).plus(carry);
+    const share = last
+      ? total.minus(assigned)
+      : floorToStep(total.times(tp.sharePct).div(100), market.amountStep).plus(carry);
     if (!last && share.lt(market.minAmount)) {
       carry = share;
       return;
@@ -86,7 +124,12 @@ export function planProtection(spec: ProtectionSpec, side: PositionSide, quantit
     carry = new Big(0);
     if (share.lte(0)) return;
     assigned = assigned.plus(share);
-    planned.push({ leg: TP_LEGS[planned.filter((p) => p.leg.startsWith('tp')).length] as OrderLeg, type: 'take_profit_market', amount: share.toString(), triggerPrice: triggerPrice(tp.level, 'tp', side, entry, market.priceStep) });
+    planned.push({
+      leg: TP_LEGS[planned.filter((p) => p.leg.startsWith('tp')).length] as OrderLeg,
+      type: 'take_profit_market',
+      amount: share.toString(),
+      triggerPrice: triggerPrice(tp.level, 'tp', side, entry, market.priceStep),
+    });
   });
   return planned;
 }
@@ -109,11 +152,27 @@ export class ProtectionManager {
   constructor(private readonly deps: ProtectionManagerDeps) {}
 
   /** Places the position's protective orders and records them on the book; fills at once are booked. */
-  async arm(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
+  async arm(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    spec: ProtectionSpec,
+  ): Promise<string[]> {
     if (!(exchange.capabilities?.conditionalOrders ?? true)) {
-      throw new SignalRejectedError(`${exchange.exchangeId} cannot rest stop-loss or take-profit orders`, 'PROTECTION_UNSUPPORTED');
+      throw new SignalRejectedError(
+        `${exchange.exchangeId} cannot rest stop-loss or take-profit orders`,
+        'PROTECTION_UNSUPPORTED',
+      );
     }
-    const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market, exchange.capabilities?.trailingStop ?? true);
+    const plan = planProtection(
+      spec,
+      position.side,
+      position.quantity,
+      position.entryPrice,
+      market,
+      exchange.capabilities?.trailingStop ?? true,
+    );
     const ids = plan.map((item) => clientOrderIdFor(origin.signalId, item.leg));
     const held = refsOf(position).map((r) => r.clientOrderId);
     // A redelivery of the same signal after its protection was armed: cancelling and placing again
@@ -129,7 +188,11 @@ export class ProtectionManager {
         // Price was already through the trigger: the exchange filled it at once. Book it.
         await this.deps.book.book(result.record, fillFrom(record, result.order, exitReasonOf(record.leg)));
       }
-      const ref: ProtectiveOrderRef = { clientOrderId: record.clientOrderId, triggerPrice: item.triggerPrice ?? '', amount: item.amount };
+      const ref: ProtectiveOrderRef = {
+        clientOrderId: record.clientOrderId,
+        triggerPrice: item.triggerPrice ?? '',
+        amount: item.amount,
+      };
       if (item.trailingPercent !== undefined) ref.trailingPercent = item.trailingPercent;
       if (item.emulated) ref.emulatedTrail = true;
       if (item.leg.startsWith('tp')) protection.takeProfits?.push(ref);
@@ -144,7 +207,13 @@ export class ProtectionManager {
    * Arms protection; if the exchange refuses it for good, closes the position at market rather
    * than leave it without its stop, and rethrows the refusal (PROTECTION_FAILED) with the cause.
    */
-  async armOrFlatten(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, market: MarketInfo, spec: ProtectionSpec): Promise<string[]> {
+  async armOrFlatten(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    spec: ProtectionSpec,
+  ): Promise<string[]> {
     try {
       return await this.arm(exchange, origin, position, market, spec);
     } catch (error) {
@@ -152,7 +221,11 @@ export class ProtectionManager {
       await this.cancelAll(exchange, await this.deps.book.position(position.accountId, position.symbol));
       const now = await this.deps.book.position(position.accountId, position.symbol);
       if (isOpen(now)) await this.flatten(exchange, origin, now);
-      throw new SignalRejectedError(`protective order refused (${error.code}: ${error.message}); the position was closed at market`, 'PROTECTION_FAILED', { cause: error.code });
+      throw new SignalRejectedError(
+        `protective order refused (${error.code}: ${error.message}); the position was closed at market`,
+        'PROTECTION_FAILED',
+        { cause: error.code },
+      );
     }
   }
 
@@ -161,29 +234,59 @@ export class ProtectionManager {
    * signal asked for on what filled. Run by the risk-check job; each step is keyed by the
    * client order id, so a repeat does nothing twice.
    */
-  async armFilledEntries(exchange: SendingExchange, entries: readonly OrderRecord[], marketOf: (symbol: string) => Promise<MarketInfo>): Promise<number> {
+  async armFilledEntries(
+    exchange: SendingExchange,
+    entries: readonly OrderRecord[],
+    marketOf: (symbol: string) => Promise<MarketInfo>,
+  ): Promise<number> {
     let armed = 0;
     for (const entry of entries) {
       if (!entry.protection || entry.bookedAt || entry.leg !== 'open') continue;
       const order = await exchange.fetchOrderByClientId(entry.symbol, entry.clientOrderId);
       if (!order || order.status === 'open') continue; // still resting (or partly filled): wait for the end
-      await this.deps.orders.update(entry.accountId, entry.clientOrderId, orderResultPatch(order, this.deps.clock.now()));
+      await this.deps.orders.update(
+        entry.accountId,
+        entry.clientOrderId,
+        orderResultPatch(order, this.deps.clock.now()),
+      );
       if (order.filled === '' || new Big(order.filled).lte(0)) continue; // cancelled or expired empty
       await this.deps.book.book(entry, fillFrom(entry, order, 'signal'));
       const position = await this.deps.book.position(entry.accountId, entry.symbol);
       if (!isOpen(position)) continue;
-      const origin = { accountId: entry.accountId, signalId: entry.signalId, leverage: position.leverage, ...(entry.strategy ? { strategy: entry.strategy } : {}) };
+      const origin = {
+        accountId: entry.accountId,
+        signalId: entry.signalId,
+        leverage: position.leverage,
+        ...(entry.strategy ? { strategy: entry.strategy } : {}),
+      };
       try {
-        await this.armOrFlatten(exchange, origin, position, await marketOf(entry.symbol), entry.protection as ProtectionSpec);
+        await this.armOrFlatten(
+          exchange,
+          origin,
+          position,
+          await marketOf(entry.symbol),
+          entry.protection as ProtectionSpec,
+        );
         armed++;
       } catch (error) {
-        await this.deps.audit.append({ accountId: entry.accountId, type: 'alert', at: this.deps.clock.now(), signalId: entry.signalId, message: `protection for the filled limit entry ${entry.clientOrderId} failed: ${error instanceof Error ? error.message : String(error)}`, data: { severity: 'critical' } });
+        await this.deps.audit.append({
+          accountId: entry.accountId,
+          type: 'alert',
+          at: this.deps.clock.now(),
+          signalId: entry.signalId,
+          message: `protection for the filled limit entry ${entry.clientOrderId} failed: ${error instanceof Error ? error.message : String(error)}`,
+          data: { severity: 'critical' },
+        });
       }
     }
     return armed;
   }
 
-  private async flatten(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }): Promise<void> {
+  private async flatten(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+  ): Promise<void> {
     await this.closeAtMarket(exchange, origin, position, 'flatten');
   }
 
@@ -191,9 +294,20 @@ export class ProtectionManager {
    * Closes the whole position with a reduce-only market order keyed by `origin.signalId` and `leg`
    * (a retry adopts the same order), after cancelling its protective orders; books the fill.
    */
-  async closeAtMarket(exchange: SendingExchange, origin: ProtectionOrigin, position: BookPosition & { side: PositionSide }, leg: OrderLeg = 'flatten', exitReason: 'signal' | 'manual' = 'signal'): Promise<ExchangeOrder | undefined> {
+  async closeAtMarket(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    leg: OrderLeg = 'flatten',
+    exitReason: 'signal' | 'manual' = 'signal',
+  ): Promise<ExchangeOrder | undefined> {
     await this.cancelAll(exchange, position);
-    const record = closingRecord(origin, position, { leg, type: 'market', amount: position.quantity }, this.deps.clock.now());
+    const record = closingRecord(
+      origin,
+      position,
+      { leg, type: 'market', amount: position.quantity },
+      this.deps.clock.now(),
+    );
     const result = await this.deps.sender.place(exchange, record);
     if (result.kind === 'filled' && result.order.filled !== '0' && result.order.filled !== '') {
       await this.deps.book.book(result.record, fillFrom(record, result.order, exitReason));
@@ -207,25 +321,49 @@ export class ProtectionManager {
    * maintenance): place it again at the same trigger on what is held now. If the price is already
    * through the trigger, the stop would have fired: close at market instead. Returns what was done.
    */
-  async rearmStop(exchange: SendingExchange, position: BookPosition & { side: PositionSide }, market: MarketInfo, last: number, reads?: OrderReads): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
+  async rearmStop(
+    exchange: SendingExchange,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    last: number,
+    reads?: OrderReads,
+  ): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
     const ref = position.stopLoss;
     if (!ref || !ref.triggerPrice) return 'none';
-    const order = reads?.has(ref.clientOrderId) ? reads.get(ref.clientOrderId) : await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
+    const order = reads?.has(ref.clientOrderId)
+      ? reads.get(ref.clientOrderId)
+      : await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
     if (order && (order.status === 'open' || filledSomething(order))) return 'present'; // resting, or filled (sync books it)
     const oldRecord = await this.deps.orders.get(position.accountId, ref.clientOrderId);
-    const origin = { accountId: position.accountId, signalId: oldRecord?.signalId ?? `rearm-${position.tradeId ?? position.symbol}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
+    const origin = {
+      accountId: position.accountId,
+      signalId: oldRecord?.signalId ?? `rearm-${position.tradeId ?? position.symbol}`,
+      leverage: position.leverage,
+      ...(position.strategy ? { strategy: position.strategy } : {}),
+    };
     const crossed = position.side === 'long' ? last <= Number(ref.triggerPrice) : last >= Number(ref.triggerPrice);
     if (crossed) {
       await this.closeAtMarket(exchange, origin, position, `sl-r${position.version}`);
       return 'closed';
     }
     const amount = floorToStep(position.quantity, market.amountStep).toString();
-    const record = protectiveRecord(origin, position, { leg: `sl-r${position.version}`, type: 'stop_market', amount, triggerPrice: ref.triggerPrice }, this.deps.clock.now());
+    const record = protectiveRecord(
+      origin,
+      position,
+      { leg: `sl-r${position.version}`, type: 'stop_market', amount, triggerPrice: ref.triggerPrice },
+      this.deps.clock.now(),
+    );
     const result = await this.deps.sender.place(exchange, record);
     if (result.kind === 'filled') await this.deps.book.book(result.record, fillFrom(record, result.order, 'stop_loss'));
-    await this.deps.orders.update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() }).catch(() => undefined);
+    await this.deps.orders
+      .update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() })
+      .catch(() => undefined);
     const next: ProtectiveOrderRef = { ...ref, clientOrderId: record.clientOrderId, amount };
-    await this.deps.book.setProtection(position.accountId, position.symbol, { stopLoss: next, ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}), ...(position.breakEven ? { breakEven: true } : {}) });
+    await this.deps.book.setProtection(position.accountId, position.symbol, {
+      stopLoss: next,
+      ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}),
+      ...(position.breakEven ? { breakEven: true } : {}),
+    });
     return 'rearmed';
   }
 
@@ -237,8 +375,19 @@ export class ProtectionManager {
    * or below zero, nothing left to protect on the lot step), or when the exchange refuses it.
    * Keyed by the trade and the book version: a repeat of the same run places nothing twice.
    */
-  async armMissing(exchange: SendingExchange, position: BookPosition & { side: PositionSide; tradeId: string }, market: MarketInfo, last: number, spec: ProtectionSpec): Promise<{ action: 'armed' | 'closed' | 'flattened'; trigger?: string; reason?: string }> {
-    const origin = { accountId: position.accountId, signalId: `arm-${position.tradeId}-v${position.version}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
+  async armMissing(
+    exchange: SendingExchange,
+    position: BookPosition & { side: PositionSide; tradeId: string },
+    market: MarketInfo,
+    last: number,
+    spec: ProtectionSpec,
+  ): Promise<{ action: 'armed' | 'closed' | 'flattened'; trigger?: string; reason?: string }> {
+    const origin = {
+      accountId: position.accountId,
+      signalId: `arm-${position.tradeId}-v${position.version}`,
+      leverage: position.leverage,
+      ...(position.strategy ? { strategy: position.strategy } : {}),
+    };
     const stop = derivableStop(spec, position, market);
     if (typeof stop !== 'string') {
       await this.closeAtMarket(exchange, origin, position, 'flatten');
@@ -252,7 +401,8 @@ export class ProtectionManager {
     try {
       await this.armOrFlatten(exchange, origin, position, market, spec);
     } catch (error) {
-      if (error instanceof SignalRejectedError && error.code === 'PROTECTION_FAILED') return { action: 'flattened', trigger: stop, reason: error.message };
+      if (error instanceof SignalRejectedError && error.code === 'PROTECTION_FAILED')
+        return { action: 'flattened', trigger: stop, reason: error.message };
       throw error;
     }
     return { action: 'armed', trigger: stop };
@@ -262,10 +412,21 @@ export class ProtectionManager {
    * Moves an emulated trailing stop behind `best` (the best price since entry): the new stop is
    * placed before the old one is cancelled. Only ever tightens; returns the new trigger when moved.
    */
-  async trailStop(exchange: SendingExchange, position: BookPosition & { side: PositionSide }, market: MarketInfo, best: number): Promise<string | undefined> {
+  async trailStop(
+    exchange: SendingExchange,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    best: number,
+  ): Promise<string | undefined> {
     const ref = position.stopLoss;
     if (!ref?.emulatedTrail || ref.trailingPercent === undefined) return undefined;
-    const trigger = triggerPrice({ kind: 'percent', value: ref.trailingPercent }, 'sl', position.side, new Big(best), market.priceStep);
+    const trigger = triggerPrice(
+      { kind: 'percent', value: ref.trailingPercent },
+      'sl',
+      position.side,
+      new Big(best),
+      market.priceStep,
+    );
     const current = new Big(ref.triggerPrice);
     const tighter = position.side === 'long' ? new Big(trigger).gt(current) : new Big(trigger).lt(current);
     if (!tighter) return undefined;
@@ -274,7 +435,11 @@ export class ProtectionManager {
     const amount = floorToStep(position.quantity, market.amountStep).toString();
     const moved = await this.replaceStop(exchange, position, position, ref, trigger, amount, `trail-${ticks}`, report);
     if (!moved) return undefined;
-    await this.deps.book.setProtection(position.accountId, position.symbol, { stopLoss: { ...moved, trailingPercent: ref.trailingPercent, emulatedTrail: true }, ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}), ...(position.breakEven ? { breakEven: true } : {}) });
+    await this.deps.book.setProtection(position.accountId, position.symbol, {
+      stopLoss: { ...moved, trailingPercent: ref.trailingPercent, emulatedTrail: true },
+      ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}),
+      ...(position.breakEven ? { breakEven: true } : {}),
+    });
     return trigger;
   }
 
@@ -283,11 +448,19 @@ export class ProtectionManager {
     const refs = refsOf(position);
     for (const ref of refs) {
       await exchange.cancelOrder(position.symbol, ref.clientOrderId, { conditional: true });
-      await this.deps.orders.update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() }).catch(() => undefined);
+      await this.deps.orders
+        .update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() })
+        .catch(() => undefined);
     }
     if (refs.length) {
       await this.deps.book.setProtection(position.accountId, position.symbol, {});
-      await this.deps.audit.append({ accountId: position.accountId, type: 'order.canceled', at: this.deps.clock.now(), message: `canceled ${refs.length} protective order(s) on ${position.symbol}`, data: { clientOrderIds: refs.map((r) => r.clientOrderId) } });
+      await this.deps.audit.append({
+        accountId: position.accountId,
+        type: 'order.canceled',
+        at: this.deps.clock.now(),
+        message: `canceled ${refs.length} protective order(s) on ${position.symbol}`,
+        data: { clientOrderIds: refs.map((r) => r.clientOrderId) },
+      });
     }
   }
 
@@ -297,7 +470,12 @@ export class ProtectionManager {
    * moves to the entry price. The new stop is placed before the old one is cancelled, so the
    * position is never without a stop.
    */
-  async sync(exchange: SendingExchange, position: BookPosition, market: MarketInfo, reads?: OrderReads): Promise<SyncReport> {
+  async sync(
+    exchange: SendingExchange,
+    position: BookPosition,
+    market: MarketInfo,
+    reads?: OrderReads,
+  ): Promise<SyncReport> {
     const report: SyncReport = { fills: 0, canceled: 0, stopMoved: false };
     const refs = refsOf(position);
     if (!refs.length) return report;
@@ -314,7 +492,11 @@ export class ProtectionManager {
       const order = await exchange.fetchOrderByClientId(position.symbol, ref.clientOrderId, { conditional: true });
       reads?.set(ref.clientOrderId, order);
       if (!order || !filledSomething(order)) continue;
-      await this.deps.orders.update(record.accountId, record.clientOrderId, orderResultPatch(order, this.deps.clock.now()));
+      await this.deps.orders.update(
+        record.accountId,
+        record.clientOrderId,
+        orderResultPatch(order, this.deps.clock.now()),
+      );
       await this.deps.book.book(record, fillFrom(record, order, exitReasonOf(record.leg), position.leverage));
       await this.deps.audit.append({
         accountId: record.accountId,
@@ -335,12 +517,21 @@ export class ProtectionManager {
     if (!isOpen(after)) {
       for (const ref of remaining) {
         await exchange.cancelOrder(position.symbol, ref.clientOrderId, { conditional: true });
-        await this.deps.orders.update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() });
+        await this.deps.orders.update(position.accountId, ref.clientOrderId, {
+          status: 'canceled',
+          updatedAt: this.deps.clock.now(),
+        });
         report.canceled++;
       }
       await this.deps.book.setProtection(position.accountId, position.symbol, {});
       if (report.canceled) {
-        await this.deps.audit.append({ accountId: position.accountId, type: 'order.canceled', at: this.deps.clock.now(), message: `position flat: canceled ${report.canceled} sibling protective order(s)`, data: { clientOrderIds: remaining.map((r) => r.clientOrderId) } });
+        await this.deps.audit.append({
+          accountId: position.accountId,
+          type: 'order.canceled',
+          at: this.deps.clock.now(),
+          message: `position flat: canceled ${report.canceled} sibling protective order(s)`,
+          data: { clientOrderIds: remaining.map((r) => r.clientOrderId) },
+        });
       }
       return report;
     }
@@ -350,51 +541,101 @@ export class ProtectionManager {
     const firstTargetFired = position.takeProfits?.[0] && fired.has(position.takeProfits[0].clientOrderId);
     if (stopLoss && !stopLoss.trailingPercent) {
       const moveToEntry = position.breakEven && firstTargetFired;
-      const trigger = moveToEntry ? roundToStep(position.entryPrice, market.priceStep).toString() : stopLoss.triggerPrice;
+      const trigger = moveToEntry
+        ? roundToStep(position.entryPrice, market.priceStep).toString()
+        : stopLoss.triggerPrice;
       const amount = floorToStep(after.quantity, market.amountStep).toString();
       if (trigger !== stopLoss.triggerPrice || amount !== stopLoss.amount) {
-        const replaced = await this.replaceStop(exchange, position, after as BookPosition & { side: PositionSide }, stopLoss, trigger, amount, `sl-be${lastTarget}` as OrderLeg, report);
+        const replaced = await this.replaceStop(
+          exchange,
+          position,
+          after as BookPosition & { side: PositionSide },
+          stopLoss,
+          trigger,
+          amount,
+          `sl-be${lastTarget}` as OrderLeg,
+          report,
+        );
         if (replaced) {
           stopLoss = replaced;
           report.stopMoved = trigger !== position.stopLoss?.triggerPrice;
         }
       }
     }
-    const protection: Protection = { takeProfits, ...(position.breakEven && !firstTargetFired ? { breakEven: true } : {}) };
+    const protection: Protection = {
+      takeProfits,
+      ...(position.breakEven && !firstTargetFired ? { breakEven: true } : {}),
+    };
     if (stopLoss) protection.stopLoss = stopLoss;
     await this.deps.book.setProtection(position.accountId, position.symbol, protection);
     return report;
   }
 
-  private async replaceStop(exchange: SendingExchange, position: BookPosition, after: BookPosition & { side: PositionSide }, old: ProtectiveOrderRef, trigger: string, amount: string, leg: OrderLeg, report: SyncReport): Promise<ProtectiveOrderRef | undefined> {
+  private async replaceStop(
+    exchange: SendingExchange,
+    position: BookPosition,
+    after: BookPosition & { side: PositionSide },
+    old: ProtectiveOrderRef,
+    trigger: string,
+    amount: string,
+    leg: OrderLeg,
+    report: SyncReport,
+  ): Promise<ProtectiveOrderRef | undefined> {
     const oldRecord = await this.deps.orders.get(position.accountId, old.clientOrderId);
     if (!oldRecord || oldRecord.leg === leg) return undefined;
     const record = protectiveRecord(
-      { accountId: oldRecord.accountId, signalId: oldRecord.signalId, leverage: after.leverage, ...(oldRecord.strategy ? { strategy: oldRecord.strategy } : {}) },
+      {
+        accountId: oldRecord.accountId,
+        signalId: oldRecord.signalId,
+        leverage: after.leverage,
+        ...(oldRecord.strategy ? { strategy: oldRecord.strategy } : {}),
+      },
       after,
       { leg, type: 'stop_market', amount, triggerPrice: trigger },
       this.deps.clock.now(),
     );
     try {
       const result = await this.deps.sender.place(exchange, record);
-      if (result.kind === 'filled') await this.deps.book.book(result.record, fillFrom(record, result.order, 'stop_loss'));
+      if (result.kind === 'filled')
+        await this.deps.book.book(result.record, fillFrom(record, result.order, 'stop_loss'));
     } catch (error) {
       // The old stop still rests: keep it rather than leave the position unprotected.
-      await this.deps.audit.append({ accountId: position.accountId, type: 'order.failed', at: this.deps.clock.now(), message: `could not move the stop to ${trigger}; the previous stop ${old.triggerPrice} stays`, data: { error: error instanceof Error ? error.message : String(error) } });
+      await this.deps.audit.append({
+        accountId: position.accountId,
+        type: 'order.failed',
+        at: this.deps.clock.now(),
+        message: `could not move the stop to ${trigger}; the previous stop ${old.triggerPrice} stays`,
+        data: { error: error instanceof Error ? error.message : String(error) },
+      });
       return undefined;
     }
     await exchange.cancelOrder(position.symbol, old.clientOrderId, { conditional: true });
-    await this.deps.orders.update(position.accountId, old.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() });
+    await this.deps.orders.update(position.accountId, old.clientOrderId, {
+      status: 'canceled',
+      updatedAt: this.deps.clock.now(),
+    });
     report.canceled++;
-    await this.deps.audit.append({ accountId: position.accountId, type: 'order.sent', at: this.deps.clock.now(), message: `stop moved ${old.triggerPrice} → ${trigger} for ${amount} ${position.symbol}`, data: { clientOrderId: record.clientOrderId, leg: record.leg, from: old.clientOrderId, to: record.clientOrderId } });
+    await this.deps.audit.append({
+      accountId: position.accountId,
+      type: 'order.sent',
+      at: this.deps.clock.now(),
+      message: `stop moved ${old.triggerPrice} → ${trigger} for ${amount} ${position.symbol}`,
+      data: { clientOrderId: record.clientOrderId, leg: record.leg, from: old.clientOrderId, to: record.clientOrderId },
+    });
     return { clientOrderId: record.clientOrderId, triggerPrice: trigger, amount };
   }
 }
 
 /** The trigger of the stop (or trailing stop) `spec` puts on the position, or why there is none. */
-export function derivableStop(spec: ProtectionSpec, position: BookPosition & { side: PositionSide }, market: MarketInfo): string | { reason: string } {
-  if (!(new Big(position.entryPrice || '0').gt(0))) return { reason: `no entry price on the book (${position.entryPrice})` };
-  if (floorToStep(position.quantity, market.amountStep).lte(0)) return { reason: `${position.quantity} is below the lot step ${market.amountStep}` };
+export function derivableStop(
+  spec: ProtectionSpec,
+  position: BookPosition & { side: PositionSide },
+  market: MarketInfo,
+): string | { reason: string } {
+  if (!new Big(position.entryPrice || '0').gt(0))
+    return { reason: `no entry price on the book (${position.entryPrice})` };
+  if (floorToStep(position.quantity, market.amountStep).lte(0))
+    return { reason: `${position.quantity} is below the lot step ${market.amountStep}` };
   const plan = planProtection(spec, position.side, position.quantity, position.entryPrice, market, false);
   const stop = plan.find((p) => p.leg === 'sl') ?? plan.find((p) => p.leg === 'trail');
   if (!stop?.triggerPrice) return { reason: 'the recorded protection has no stop' };
@@ -403,19 +644,30 @@ export function derivableStop(spec: ProtectionSpec, position: BookPosition & { s
 }
 
 /** True when the recorded protection asks for a stop or a trailing stop (not only targets). */
-export const wantsStop = (spec: Pick<ProtectionSpec, 'sl' | 'trailPct'> | undefined): spec is ProtectionSpec => !!spec && (spec.sl !== undefined || spec.trailPct !== undefined);
+export const wantsStop = (spec: Pick<ProtectionSpec, 'sl' | 'trailPct'> | undefined): spec is ProtectionSpec =>
+  !!spec && (spec.sl !== undefined || spec.trailPct !== undefined);
 
 export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
   return [position.stopLoss, ...(position.takeProfits ?? [])].filter((r): r is ProtectiveOrderRef => !!r);
 }
 
-function protectiveRecord(origin: ProtectionOrigin, position: BookPosition & { side?: PositionSide }, item: PlannedProtective, now: number): OrderRecord {
+function protectiveRecord(
+  origin: ProtectionOrigin,
+  position: BookPosition & { side?: PositionSide },
+  item: PlannedProtective,
+  now: number,
+): OrderRecord {
   if (!isConditional(item.type)) throw new InvariantError(`protective order ${item.leg} must be conditional`);
   return closingRecord(origin, position, item, now);
 }
 
 /** The intent of a reduce-only order that closes (part of) the position, keyed by signal and leg. */
-function closingRecord(origin: ProtectionOrigin, position: BookPosition & { side?: PositionSide }, item: PlannedProtective, now: number): OrderRecord {
+function closingRecord(
+  origin: ProtectionOrigin,
+  position: BookPosition & { side?: PositionSide },
+  item: PlannedProtective,
+  now: number,
+): OrderRecord {
   const record: OrderRecord = {
     accountId: origin.accountId,
     clientOrderId: clientOrderIdFor(origin.signalId, item.leg),
@@ -438,8 +690,11 @@ function closingRecord(origin: ProtectionOrigin, position: BookPosition & { side
   return record;
 }
 
-const filledSomething = (order: ExchangeOrder): boolean => order.filled !== '0' && order.filled !== '' && order.status !== 'open';
+const filledSomething = (order: ExchangeOrder): boolean =>
+  order.filled !== '0' && order.filled !== '' && order.status !== 'open';
 
-const exitReasonOf = (leg: OrderLeg): 'stop_loss' | 'take_profit' => (leg.startsWith('tp') ? 'take_profit' : 'stop_loss');
+const exitReasonOf = (leg: OrderLeg): 'stop_loss' | 'take_profit' =>
+  leg.startsWith('tp') ? 'take_profit' : 'stop_loss';
 
-const describeLeg = (leg: OrderLeg): string => (leg.startsWith('tp') ? `take-profit ${leg}` : leg === 'trail' ? 'trailing stop' : 'stop-loss');
+const describeLeg = (leg: OrderLeg): string =>
+  leg.startsWith('tp') ? `take-profit ${leg}` : leg === 'trail' ? 'trailing stop' : 'stop-loss';

@@ -42,17 +42,27 @@ export class SettlePaperTriggers {
     const { orders, book, audit, clock } = this.deps;
     const record = await orders.get(account.accountId, order.clientOrderId);
     if (!record) {
-      await audit.append({ accountId: account.accountId, type: 'protective.triggered', at: clock.now(), message: `order ${order.clientOrderId} filled but was not placed by this system`, data: { clientOrderId: order.clientOrderId, symbol: order.symbol } });
+      await audit.append({
+        accountId: account.accountId,
+        type: 'protective.triggered',
+        at: clock.now(),
+        message: `order ${order.clientOrderId} filled but was not placed by this system`,
+        data: { clientOrderId: order.clientOrderId, symbol: order.symbol },
+      });
       return false;
     }
     const before = await book.position(account.accountId, record.symbol);
     await orders.update(account.accountId, record.clientOrderId, orderResultPatch(order, clock.now()));
-    await book.book(record, fillFrom(record, order, record.leg.startsWith('tp') ? 'take_profit' : 'stop_loss', before.leverage));
+    await book.book(
+      record,
+      fillFrom(record, order, record.leg.startsWith('tp') ? 'take_profit' : 'stop_loss', before.leverage),
+    );
     // The paper exchange cancels the sibling (one-cancels-other); keep our record of it in step.
     const after = await book.position(account.accountId, record.symbol);
     if (after.quantity === '0') {
       for (const sibling of [before.stopLoss, ...(before.takeProfits ?? [])]) {
-        if (sibling && sibling.clientOrderId !== record.clientOrderId) await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
+        if (sibling && sibling.clientOrderId !== record.clientOrderId)
+          await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
       }
     }
     await audit.append({

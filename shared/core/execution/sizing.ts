@@ -83,7 +83,8 @@ export interface RiskSizingInput {
 export function sizeFromRisk({ riskPct, equity, price, stopPrice, leverage, market }: RiskSizingInput): SizedOrder {
   if (!(price > 0)) throw new SignalRejectedError('no usable price for sizing', 'NO_PRICE');
   const distance = new Big(price).minus(stopPrice).abs();
-  if (distance.eq(0)) throw new SignalRejectedError(`the stop ${stopPrice} equals the price: no risk to size on`, 'INVALID_STOP');
+  if (distance.eq(0))
+    throw new SignalRejectedError(`the stop ${stopPrice} equals the price: no risk to size on`, 'INVALID_STOP');
   const budget = new Big(Math.max(equity, 0));
   const byRisk = budget.times(riskPct).div(100).div(distance);
   const byMargin = budget.times(leverage).div(price);

@@ -11,12 +11,24 @@ export type SlippageVerdict =
   | { ok: true; expectedBps: number }
   | { ok: false; expectedBps: number; reference: number; expectedPrice: number; boundPrice: number; message: string };
 
-export function checkSlippage(book: { bids: [number, number][]; asks: [number, number][] }, side: 'buy' | 'sell', amount: number, policy: SlippagePolicy): SlippageVerdict {
+export function checkSlippage(
+  book: { bids: [number, number][]; asks: [number, number][] },
+  side: 'buy' | 'sell',
+  amount: number,
+  policy: SlippagePolicy,
+): SlippageVerdict {
   const levels = side === 'buy' ? book.asks : book.bids;
   const best = levels[0]?.[0];
   const opposite = (side === 'buy' ? book.bids : book.asks)[0]?.[0];
   if (best === undefined) {
-    return { ok: false, expectedBps: Infinity, reference: Number.NaN, expectedPrice: Number.NaN, boundPrice: Number.NaN, message: 'the order book is empty: no market entry' };
+    return {
+      ok: false,
+      expectedBps: Infinity,
+      reference: Number.NaN,
+      expectedPrice: Number.NaN,
+      boundPrice: Number.NaN,
+      message: 'the order book is empty: no market entry',
+    };
   }
   // Reference: the mid price when both sides exist, so a wide spread counts as slippage too.
   const reference = opposite !== undefined ? (best + opposite) / 2 : best;
@@ -31,7 +43,14 @@ export function checkSlippage(book: { bids: [number, number][]; asks: [number, n
   const direction = side === 'buy' ? 1 : -1;
   const bound = reference * (1 + (direction * policy.maxBps) / 10_000);
   if (left > 0) {
-    return { ok: false, expectedBps: Infinity, reference, expectedPrice: Number.NaN, boundPrice: bound, message: `the visible book holds less than ${amount}: expected slippage unbounded (max ${policy.maxBps} bps)` };
+    return {
+      ok: false,
+      expectedBps: Infinity,
+      reference,
+      expectedPrice: Number.NaN,
+      boundPrice: bound,
+      message: `the visible book holds less than ${amount}: expected slippage unbounded (max ${policy.maxBps} bps)`,
+    };
   }
   const expectedPrice = cost / amount;
   const expectedBps = ((expectedPrice - reference) / reference) * 10_000 * direction;

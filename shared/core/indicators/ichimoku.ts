@@ -22,7 +22,15 @@ function checkPeriods(tenkan: number, kijun: number, senkouB: number, displaceme
 }
 
 /** `close` is accepted for a uniform (high, low, close) signature; only the chikou span would read it. */
-export function ichimoku(high: Float64Array, low: Float64Array, close: Float64Array, tenkan: number, kijun: number, senkouB: number, displacement = kijun): IchimokuSeries {
+export function ichimoku(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  tenkan: number,
+  kijun: number,
+  senkouB: number,
+  displacement = kijun,
+): IchimokuSeries {
   checkPeriods(tenkan, kijun, senkouB, displacement);
   assertSameLength(high, low, close);
   const n = high.length;
@@ -34,7 +42,8 @@ export function ichimoku(high: Float64Array, low: Float64Array, close: Float64Ar
   rollingMidInto(high, low, kijun, kijunLine);
   // Spans are written straight to the bar they are plotted on, `displacement` bars ahead.
   rollingMidInto(high, low, senkouB, spanB, displacement);
-  for (let i = Math.max(tenkan, kijun) - 1; i + displacement < n; i++) senkouA[i + displacement] = (tenkanLine[i]! + kijunLine[i]!) / 2;
+  for (let i = Math.max(tenkan, kijun) - 1; i + displacement < n; i++)
+    senkouA[i + displacement] = (tenkanLine[i]! + kijunLine[i]!) / 2;
   return { tenkan: tenkanLine, kijun: kijunLine, senkouA, senkouB: spanB };
 }
 
@@ -68,7 +77,9 @@ export class IchimokuStream {
   next(high: number, low: number): number {
     if (this.tenkanWindow.push(high, low)) this.tenkan = (this.tenkanWindow.max + this.tenkanWindow.min) / 2;
     if (this.kijunWindow.push(high, low)) this.kijun = (this.kijunWindow.max + this.kijunWindow.min) / 2;
-    const spanBNow = this.senkouBWindow.push(high, low) ? (this.senkouBWindow.max + this.senkouBWindow.min) / 2 : Number.NaN;
+    const spanBNow = this.senkouBWindow.push(high, low)
+      ? (this.senkouBWindow.max + this.senkouBWindow.min) / 2
+      : Number.NaN;
     const slot = this.slot;
     // The slot holds what was computed `displacement` bars ago: read it, then store today's.
     this.senkouA = this.delayedA[slot]!;

@@ -84,7 +84,13 @@ export class RollingHighLow {
  * out[i + shift], for every i ≥ period − 1 with i + shift < out.length (the same blocks as above,
  * read straight from the input arrays).
  */
-export function rollingMidInto(high: Float64Array, low: Float64Array, period: number, out: Float64Array, shift = 0): void {
+export function rollingMidInto(
+  high: Float64Array,
+  low: Float64Array,
+  period: number,
+  out: Float64Array,
+  shift = 0,
+): void {
   assertPeriod(period, 'period');
   const end = Math.min(high.length, out.length - shift);
   const suffixMax = new Float64Array(period);

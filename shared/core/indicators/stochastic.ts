@@ -25,7 +25,14 @@ function checkPeriods(kPeriod: number, kSmooth: number, dPeriod: number): void {
   assertPeriod(dPeriod, 'dPeriod');
 }
 
-export function stochastic(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod: number, kSmooth: number, dPeriod: number): StochasticSeries {
+export function stochastic(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  kPeriod: number,
+  kSmooth: number,
+  dPeriod: number,
+): StochasticSeries {
   checkPeriods(kPeriod, kSmooth, dPeriod);
   assertSameLength(high, low, close);
   const n = close.length;

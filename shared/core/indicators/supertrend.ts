@@ -13,7 +13,13 @@ export interface SuperTrendSeries {
   direction: Float64Array;
 }
 
-export function supertrend(high: Float64Array, low: Float64Array, close: Float64Array, period: number, mult: number): SuperTrendSeries {
+export function supertrend(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  mult: number,
+): SuperTrendSeries {
   assertPeriod(period, 'period');
   assertPositive(mult, 'mult');
   assertSameLength(high, low, close);

@@ -8,11 +8,19 @@ import { SEVERITY_RANK, type Message, type Notification, type Severity } from '.
 /** A message and the notifications it carries (so a failed send knows what is still undelivered). */
 export type Batch = Message & { ids: string[] };
 
-export function batchMessages(notifications: readonly Notification[], maxTextLength: number, heading?: string): Batch[] {
+export function batchMessages(
+  notifications: readonly Notification[],
+  maxTextLength: number,
+  heading?: string,
+): Batch[] {
   if (!notifications.length) return [];
-  const ordered = [...notifications].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.at - b.at);
+  const ordered = [...notifications].sort(
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.at - b.at,
+  );
   const several = ordered.length > 1 || heading !== undefined;
-  const blocks = ordered.map((n) => renderNotification(n, { withAccount: several && new Set(ordered.map((o) => o.accountId)).size > 1 }));
+  const blocks = ordered.map((n) =>
+    renderNotification(n, { withAccount: several && new Set(ordered.map((o) => o.accountId)).size > 1 }),
+  );
   const messages: Batch[] = [];
   let current: string[] = [];
   let ids: string[] = [];

@@ -29,7 +29,11 @@ export interface NotifyConfig {
 export const DEFAULT_NOTIFY_CONFIG: NotifyConfig = {
   rules: [
     { kinds: '*', channels: ['telegram', 'discord', 'console'], minSeverity: 'info' },
-    { kinds: ['alert', 'kill_switch', 'function_error', 'order_failed', 'reconciliation'], channels: ['email'], minSeverity: 'warning' },
+    {
+      kinds: ['alert', 'kill_switch', 'function_error', 'order_failed', 'reconciliation'],
+      channels: ['email'],
+      minSeverity: 'warning',
+    },
     { kinds: ['report'], channels: ['email'], minSeverity: 'info' },
   ],
 };

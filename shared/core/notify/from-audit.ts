@@ -21,8 +21,21 @@ export function signedDecimal(value: Decimal, decimals = 2): string {
   return `${rounded.gt(0) ? '+' : ''}${rounded.eq(0) ? rounded.abs().toFixed(decimals) : rounded.toFixed(decimals)}`;
 }
 
-function base(event: StoredAuditEvent, kind: NotificationKind, severity: Severity, title: string, lines: string[] = []): Notification {
-  const n: Notification = { kind, severity, at: event.at, title, lines, id: event.eventId ?? `${event.accountId}#${event.at}#${event.type}` };
+function base(
+  event: StoredAuditEvent,
+  kind: NotificationKind,
+  severity: Severity,
+  title: string,
+  lines: string[] = [],
+): Notification {
+  const n: Notification = {
+    kind,
+    severity,
+    at: event.at,
+    title,
+    lines,
+    id: event.eventId ?? `${event.accountId}#${event.at}#${event.type}`,
+  };
   n.accountId = event.accountId;
   if (event.signalId) n.signalId = event.signalId;
   return n;
@@ -36,31 +49,70 @@ export function notificationOf(event: StoredAuditEvent): Notification | undefine
       const code = d.code ?? 'REJECTED';
       // A refusal by the risk engine has its own, richer event (risk.refused): do not say it twice.
       if (isRiskCode(code)) return undefined;
-      return base(event, 'signal_rejected', 'warning', `Signal rejected ${d.symbol ?? ''} ${d.intent ?? ''}: ${code}`.replace(/\s+/g, ' '), [event.message]);
+      return base(
+        event,
+        'signal_rejected',
+        'warning',
+        `Signal rejected ${d.symbol ?? ''} ${d.intent ?? ''}: ${code}`.replace(/\s+/g, ' '),
+        [event.message],
+      );
     }
     case 'order.sent':
       return base(event, 'order_placed', 'info', `Order placed: ${event.message}`);
     case 'order.filled': {
       const fee = event.data?.fee;
-      return base(event, 'order_filled', 'info', `Filled: ${event.message}`, fee !== undefined ? [`fee ${fee}${event.data?.feeCurrency ? ` ${event.data.feeCurrency}` : ''}`] : []);
+      return base(
+        event,
+        'order_filled',
+        'info',
+        `Filled: ${event.message}`,
+        fee !== undefined ? [`fee ${fee}${event.data?.feeCurrency ? ` ${event.data.feeCurrency}` : ''}`] : [],
+      );
     }
     case 'order.failed': {
       const { code, exchangeCode } = event.data ?? {};
-      return base(event, 'order_failed', 'warning', `Order failed${code ? ` (${code}${exchangeCode ? `, exchange ${exchangeCode}` : ''})` : ''}`, [event.message]);
+      return base(
+        event,
+        'order_failed',
+        'warning',
+        `Order failed${code ? ` (${code}${exchangeCode ? `, exchange ${exchangeCode}` : ''})` : ''}`,
+        [event.message],
+      );
     }
     case 'protective.triggered': {
       const d = event.data ?? {};
-      return base(event, 'protective_hit', 'info', event.message.charAt(0).toUpperCase() + event.message.slice(1), d.trigger ? [`trigger ${d.trigger}, fill ${d.fill ?? '?'}`] : []);
+      return base(
+        event,
+        'protective_hit',
+        'info',
+        event.message.charAt(0).toUpperCase() + event.message.slice(1),
+        d.trigger ? [`trigger ${d.trigger}, fill ${d.fill ?? '?'}`] : [],
+      );
     }
     case 'trade.closed': {
-      const { realizedPnl: pnl, roiPct: roi, currency = event.data?.symbol && settleCurrencyOf(event.data.symbol) } = event.data ?? {};
+      const {
+        realizedPnl: pnl,
+        roiPct: roi,
+        currency = event.data?.symbol && settleCurrencyOf(event.data.symbol),
+      } = event.data ?? {};
       // The market's own currency (KRW on Upbit), never an assumed one; none named when an old record lacks the market.
       const unit = currency ? ` ${currency}` : '';
-      const title = pnl !== undefined ? `Trade closed: ${signedDecimal(pnl)}${unit}${roi !== undefined ? ` (${signed(roi)} %)` : ''}` : 'Trade closed';
-      return base(event, 'trade_closed', pnl !== undefined && new Big(pnl).lt(0) ? 'warning' : 'info', title, [event.message]);
+      const title =
+        pnl !== undefined
+          ? `Trade closed: ${signedDecimal(pnl)}${unit}${roi !== undefined ? ` (${signed(roi)} %)` : ''}`
+          : 'Trade closed';
+      return base(event, 'trade_closed', pnl !== undefined && new Big(pnl).lt(0) ? 'warning' : 'info', title, [
+        event.message,
+      ]);
     }
     case 'risk.refused':
-      return base(event, 'risk_refused', 'warning', `Entry refused by risk: ${event.data?.code ?? ''} ${event.data?.symbol ?? ''}`.trim(), [event.message.replace(/^entry refused: /, '')]);
+      return base(
+        event,
+        'risk_refused',
+        'warning',
+        `Entry refused by risk: ${event.data?.code ?? ''} ${event.data?.symbol ?? ''}`.trim(),
+        [event.message.replace(/^entry refused: /, '')],
+      );
     case 'risk.switch': {
       const kind = event.data?.kind ?? 'changed';
       const name = event.data?.switch ?? 'switch';
@@ -82,7 +134,8 @@ export function notificationOf(event: StoredAuditEvent): Notification | undefine
   }
 }
 
-const RISK_CODES = /^(KILL_SWITCH_|LOSS_STREAK|CIRCUIT_BREAKER|LONG_ONLY|MAX_|LEVERAGE_CAP|LIQUIDATION_|CORRELATED|VAR_LIMIT|NEEDS_STOP|KELLY_|NO_MARKET_DATA|BELOW_MIN_AMOUNT|MIN_NOTIONAL)/;
+const RISK_CODES =
+  /^(KILL_SWITCH_|LOSS_STREAK|CIRCUIT_BREAKER|LONG_ONLY|MAX_|LEVERAGE_CAP|LIQUIDATION_|CORRELATED|VAR_LIMIT|NEEDS_STOP|KELLY_|NO_MARKET_DATA|BELOW_MIN_AMOUNT|MIN_NOTIONAL)/;
 const isRiskCode = (code: string): boolean => RISK_CODES.test(code);
 
 /** The text of one notification as a person reads it: title, then its lines. */
@@ -91,4 +144,5 @@ export function renderNotification(n: Notification, options: { withAccount?: boo
   return [head, ...n.lines.filter((l) => l && l !== n.title).map((l) => `  ${l}`)].join('\n');
 }
 
-export const marker = (severity: Severity): string => (severity === 'critical' ? '🚨' : severity === 'warning' ? '⚠️' : 'ℹ️');
+export const marker = (severity: Severity): string =>
+  severity === 'critical' ? '🚨' : severity === 'warning' ? '⚠️' : 'ℹ️';

@@ -34,7 +34,10 @@ export class Notifier {
   }
 
   /** Sends what the rules route now; holds the rest. `attachments` by notification id (the report's chart). */
-  async dispatch(notifications: readonly Notification[], attachments: ReadonlyMap<string, Attachment> = new Map()): Promise<DispatchReport> {
+  async dispatch(
+    notifications: readonly Notification[],
+    attachments: ReadonlyMap<string, Attachment> = new Map(),
+  ): Promise<DispatchReport> {
     const report: DispatchReport = { sent: {}, held: 0, failed: [] };
     const now = this.deps.clock.now();
     const seen = new Set<string>();
@@ -66,15 +69,25 @@ export class Notifier {
         if (!held.length) return;
         const fresh = held.filter((n) => now - n.at <= maxAge);
         if (!fresh.length) {
-          await this.deps.held.release(channel.name, held.map((n) => n.id));
+          await this.deps.held.release(
+            channel.name,
+            held.map((n) => n.id),
+          );
           return;
         }
         try {
-          for (const message of batchMessages(fresh, channel.maxTextLength, `While you were away: ${fresh.length} event${fresh.length > 1 ? 's' : ''}`)) {
+          for (const message of batchMessages(
+            fresh,
+            channel.maxTextLength,
+            `While you were away: ${fresh.length} event${fresh.length > 1 ? 's' : ''}`,
+          )) {
             await channel.send(message);
             report.sent[channel.name] = (report.sent[channel.name] ?? 0) + 1;
           }
-          await this.deps.held.release(channel.name, held.map((n) => n.id));
+          await this.deps.held.release(
+            channel.name,
+            held.map((n) => n.id),
+          );
         } catch (error) {
           report.failed.push(channel.name);
           this.deps.onChannelError?.(channel.name, error);
@@ -84,7 +97,12 @@ export class Notifier {
     return report;
   }
 
-  private async deliver(name: ChannelName, list: Notification[], attachments: ReadonlyMap<string, Attachment>, report: DispatchReport): Promise<void> {
+  private async deliver(
+    name: ChannelName,
+    list: Notification[],
+    attachments: ReadonlyMap<string, Attachment>,
+    report: DispatchReport,
+  ): Promise<void> {
     const channel = this.byName.get(name) as NotificationChannel;
     const plain = list.filter((n) => !attachments.has(n.id));
     const withFiles = list.filter((n) => attachments.has(n.id));
@@ -97,7 +115,12 @@ export class Notifier {
       }
       for (const n of withFiles) {
         const [batch] = batchMessages([n], channel.maxTextLength);
-        if (batch) await channel.send({ text: batch.text, severity: batch.severity, attachment: attachments.get(n.id) as Attachment });
+        if (batch)
+          await channel.send({
+            text: batch.text,
+            severity: batch.severity,
+            attachment: attachments.get(n.id) as Attachment,
+          });
         undelivered.delete(n.id);
         report.sent[name] = (report.sent[name] ?? 0) + 1;
       }

@@ -22,7 +22,8 @@ export function channelsFor(n: Notification, config: NotifyConfig): ChannelName[
 export function route(n: Notification, config: NotifyConfig, now: number, available: ReadonlySet<ChannelName>): Route {
   const channels = channelsFor(n, config).filter((c) => available.has(c));
   // Critical always passes: a tripped drawdown switch at 3 a.m. is exactly what must wake the owner.
-  if (n.severity !== 'critical' && config.quietHours && isQuiet(now, config.quietHours)) return { now: [], held: channels };
+  if (n.severity !== 'critical' && config.quietHours && isQuiet(now, config.quietHours))
+    return { now: [], held: channels };
   return { now: channels, held: [] };
 }
 

@@ -21,7 +21,20 @@ export type NotificationKind =
   | 'function_error'
   | 'report';
 
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['signal_rejected', 'order_placed', 'order_filled', 'order_failed', 'protective_hit', 'trade_closed', 'risk_refused', 'kill_switch', 'reconciliation', 'alert', 'function_error', 'report'];
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'signal_rejected',
+  'order_placed',
+  'order_filled',
+  'order_failed',
+  'protective_hit',
+  'trade_closed',
+  'risk_refused',
+  'kill_switch',
+  'reconciliation',
+  'alert',
+  'function_error',
+  'report',
+];
 
 export interface Notification {
   kind: NotificationKind;
@@ -59,7 +72,10 @@ export type ChannelName = 'telegram' | 'email' | 'discord' | 'console';
 
 /** A channel refused for now and said when to come back (Telegram/Discord 429 retry_after). */
 export class ChannelRateLimitedError extends AdapterError {
-  constructor(readonly channel: ChannelName, readonly retryAfterMs: number) {
+  constructor(
+    readonly channel: ChannelName,
+    readonly retryAfterMs: number,
+  ) {
     super(`${channel} rate limited: retry after ${retryAfterMs} ms`, 'RATE_LIMITED', true);
     this.name = 'ChannelRateLimitedError';
   }

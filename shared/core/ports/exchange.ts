@@ -189,14 +189,21 @@ export interface ExchangePort extends OrderExecution, AccountReconciliation {}
 
 /** The exchange throttles us: nothing was executed; wait `retryAfterMs` before the next call. */
 export class RateLimitedError extends TransientError {
-  constructor(message: string, readonly retryAfterMs: number, readonly exchangeCode?: string) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    readonly exchangeCode?: string,
+  ) {
     super(message);
   }
 }
 
 /** The exchange banned our IP (HTTP 418) until `until`: trading on the account halts until then. */
 export class ExchangeBannedError extends SignalRejectedError {
-  constructor(message: string, readonly until: number) {
+  constructor(
+    message: string,
+    readonly until: number,
+  ) {
     super(message, 'EXCHANGE_BANNED', { until });
   }
 }

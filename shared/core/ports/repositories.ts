@@ -86,7 +86,13 @@ export interface SignalLedger {
   claimDedup(record: DedupRecord, now: number): Promise<DedupClaim>;
   /** Executor side: take a lease on the signal; 'done' when an earlier delivery finished it. */
   beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim>;
-  finishExecution(accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void>;
+  finishExecution(
+    accountId: string,
+    signalId: string,
+    status: 'executed' | 'rejected',
+    outcome: string,
+    at: number,
+  ): Promise<void>;
   getSignal(accountId: string, signalId: string): Promise<SignalRecord | undefined>;
   listSignals(accountId: string, limit?: number): Promise<SignalRecord[]>;
 }

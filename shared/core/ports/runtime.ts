@@ -34,7 +34,11 @@ export interface KeyCheckResult {
 
 /** Checks live keys before they are stored (a balance read, permissions, one-way position mode). */
 export interface ExchangeKeyChecker {
-  check(exchange: Exclude<Account['exchange'], 'paper'>, credentials: ExchangeCredentials, testnet: boolean): Promise<KeyCheckResult>;
+  check(
+    exchange: Exclude<Account['exchange'], 'paper'>,
+    credentials: ExchangeCredentials,
+    testnet: boolean,
+  ): Promise<KeyCheckResult>;
 }
 
 export interface ExchangeFactory {

@@ -7,7 +7,14 @@ import type { AuditLog } from '../ports/repositories';
 
 export type { OrderReads } from '../execution';
 export type { AccountReconciliation, ExchangePort, ExchangePosition, ExchangeTrade } from '../ports/exchange';
-export type { AccountRepository, AuditLog, OrderRepository, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
+export type {
+  AccountRepository,
+  AuditLog,
+  OrderRepository,
+  PositionBook,
+  RiskStore,
+  TradeRepository,
+} from '../ports/repositories';
 export type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
 
 /**

@@ -10,7 +10,15 @@ import { Big, type Decimal } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { closingSide, isOpen } from '../domain/trade-math';
-import type { AuditAppender, Clock, ExchangePosition, ExchangeTrade, OrderRepository, PositionBook, ReconcilingExchange } from './ports';
+import type {
+  AuditAppender,
+  Clock,
+  ExchangePosition,
+  ExchangeTrade,
+  OrderRepository,
+  PositionBook,
+  ReconcilingExchange,
+} from './ports';
 import { clientOrderIdFor } from '../signal/ids';
 import { refsOf, type BookKeeper, type ProtectionManager } from '../execution';
 
@@ -41,8 +49,18 @@ export interface ReconcileFindings {
 export class ReconcileBook {
   constructor(private readonly deps: ReconcileBookDeps) {}
 
-  async run(accountId: string, exchange: ReconcilingExchange, live: readonly ExchangePosition[]): Promise<ReconcileFindings> {
-    const findings: ReconcileFindings = { closedOutside: 0, reducedOutside: 0, external: 0, orphansCanceled: 0, inFlight: 0 };
+  async run(
+    accountId: string,
+    exchange: ReconcilingExchange,
+    live: readonly ExchangePosition[],
+  ): Promise<ReconcileFindings> {
+    const findings: ReconcileFindings = {
+      closedOutside: 0,
+      reducedOutside: 0,
+      external: 0,
+      orphansCanceled: 0,
+      inFlight: 0,
+    };
     const now = this.deps.clock.now();
     const recent = await this.deps.orders.listByAccount(accountId, 200);
     const busy = inFlightSymbols(recent, now, this.deps.inFlightMs);
@@ -65,18 +83,33 @@ export class ReconcileBook {
         continue;
       }
       if (!held || held.side !== position.side) {
-        await this.closedOutside(exchange, position, bookQty, held ? 'the exchange holds the other side' : 'the exchange is flat');
+        await this.closedOutside(
+          exchange,
+          position,
+          bookQty,
+          held ? 'the exchange holds the other side' : 'the exchange is flat',
+        );
         findings.closedOutside++;
         if (held) {
           await this.recordExternal(exchange, accountId, held, await this.deps.book.position(accountId, held.symbol));
           findings.external++;
         }
       } else if (new Big(held.quantity).lt(bookQty)) {
-        await this.closedOutside(exchange, position, bookQty.minus(held.quantity), `the exchange holds ${held.quantity}, the book ${position.quantity}`);
+        await this.closedOutside(
+          exchange,
+          position,
+          bookQty.minus(held.quantity),
+          `the exchange holds ${held.quantity}, the book ${position.quantity}`,
+        );
         findings.reducedOutside++;
       } else if (new Big(held.quantity).gt(bookQty)) {
         // Added to by hand: the book keeps what the system opened; the owner is told.
-        await this.alert(accountId, `${position.symbol}: the exchange holds ${held.quantity}, more than the ${position.quantity} the system opened (added outside it)`, 'warning', { symbol: position.symbol, exchange: held.quantity, book: position.quantity });
+        await this.alert(
+          accountId,
+          `${position.symbol}: the exchange holds ${held.quantity}, more than the ${position.quantity} the system opened (added outside it)`,
+          'warning',
+          { symbol: position.symbol, exchange: held.quantity, book: position.quantity },
+        );
       }
     }
 
@@ -102,10 +135,23 @@ export class ReconcileBook {
   }
 
   /** Books the close the exchange made without us, at the fills it reports (else the last price). */
-  private async closedOutside(exchange: ReconcilingExchange, position: BookPosition & { side: PositionSide }, quantity: Big, why: string): Promise<void> {
+  private async closedOutside(
+    exchange: ReconcilingExchange,
+    position: BookPosition & { side: PositionSide },
+    quantity: Big,
+    why: string,
+  ): Promise<void> {
     const { accountId, symbol } = position;
     const exit = await this.exitFills(exchange, position, quantity);
-    const record = this.syntheticRecord(accountId, symbol, `reconcile:${position.tradeId}:${position.version}`, 'reconcile', closingSide(position.side), quantity.toString(), position.leverage);
+    const record = this.syntheticRecord(
+      accountId,
+      symbol,
+      `reconcile:${position.tradeId}:${position.version}`,
+      'reconcile',
+      closingSide(position.side),
+      quantity.toString(),
+      position.leverage,
+    );
     if (!(await this.claim(record))) return;
     const full = quantity.eq(position.quantity);
     if (full) await this.deps.protection.cancelAll(exchange, position);
@@ -122,17 +168,37 @@ export class ReconcileBook {
       ...(position.strategy ? { strategy: position.strategy } : {}),
     });
     const message = `${symbol}: ${full ? 'closed' : `reduced by ${quantity.toString()}`} outside the system (${why}); booked at ${exit.price}${exit.estimated ? ' (last price: the exchange reported no fill)' : ''}`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol, quantity: quantity.toString(), price: exit.price, fee: auditMoney(exit.fee), estimated: exit.estimated, tradeId: position.tradeId, alerted: true } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'reconcile',
+      at: this.deps.clock.now(),
+      message,
+      data: {
+        symbol,
+        quantity: quantity.toString(),
+        price: exit.price,
+        fee: auditMoney(exit.fee),
+        estimated: exit.estimated,
+        tradeId: position.tradeId,
+        alerted: true,
+      },
+    });
     await this.alert(accountId, message, 'warning', { symbol, tradeId: position.tradeId ?? '' });
   }
 
   /** The fills that closed the position outside the system: their volume-weighted price and fees. */
-  private async exitFills(exchange: ReconcilingExchange, position: BookPosition & { side: PositionSide }, quantity: Big): Promise<{ price: string; fee: Decimal; at: number; estimated: boolean }> {
+  private async exitFills(
+    exchange: ReconcilingExchange,
+    position: BookPosition & { side: PositionSide },
+    quantity: Big,
+  ): Promise<{ price: string; fee: Decimal; at: number; estimated: boolean }> {
     const ours = new Set(position.appliedOrderIds);
     let fills: ExchangeTrade[] = [];
     if (exchange.fetchMyTrades) {
       try {
-        fills = (await exchange.fetchMyTrades(position.symbol, position.openedAt ?? 0)).filter((t) => t.side === closingSide(position.side) && !(t.clientOrderId && ours.has(t.clientOrderId)));
+        fills = (await exchange.fetchMyTrades(position.symbol, position.openedAt ?? 0)).filter(
+          (t) => t.side === closingSide(position.side) && !(t.clientOrderId && ours.has(t.clientOrderId)),
+        );
       } catch (error) {
         // Upbit lists fills only inside orders: no fills to read, so the last price below (marked
         // estimated) books the close; anything else is a real failure of this run.
@@ -151,7 +217,9 @@ export class ReconcileBook {
       qty = qty.plus(used);
       value = value.plus(used.times(fill.price));
       // A fill used in part brings its share of the fee, to 1e-8; a whole fill its fee as charged.
-      fee = fee.plus(used.eq(take) ? new Big(fill.fee) : new Big(fill.fee).times(used).div(take).round(8, Big.roundHalfUp));
+      fee = fee.plus(
+        used.eq(take) ? new Big(fill.fee) : new Big(fill.fee).times(used).div(take).round(8, Big.roundHalfUp),
+      );
       at = Math.max(at, fill.timestamp);
     }
     if (qty.gt(0)) return { price: value.div(qty).round(12).toString(), fee: fee.toString(), at, estimated: false };
@@ -160,8 +228,21 @@ export class ReconcileBook {
   }
 
   /** A position the system did not open: booked as an external trade so that limits count it. */
-  private async recordExternal(exchange: ReconcilingExchange, accountId: string, held: ExchangePosition, current: BookPosition): Promise<void> {
-    const record = this.syntheticRecord(accountId, held.symbol, `external:${held.symbol}:${current.version}`, 'external', held.side === 'long' ? 'buy' : 'sell', held.quantity, held.leverage);
+  private async recordExternal(
+    exchange: ReconcilingExchange,
+    accountId: string,
+    held: ExchangePosition,
+    current: BookPosition,
+  ): Promise<void> {
+    const record = this.syntheticRecord(
+      accountId,
+      held.symbol,
+      `external:${held.symbol}:${current.version}`,
+      'external',
+      held.side === 'long' ? 'buy' : 'sell',
+      held.quantity,
+      held.leverage,
+    );
     record.strategy = 'external';
     if (!(await this.claim(record))) return;
     await this.deps.book.book(record, {
@@ -176,31 +257,83 @@ export class ReconcileBook {
       strategy: 'external',
     });
     const message = `${held.symbol}: a ${held.side} of ${held.quantity} @ ${held.entryPrice} that the system did not open; recorded as external (limits count it; no stop is placed for it)`;
-    await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message, data: { symbol: held.symbol, side: held.side, quantity: held.quantity, entryPrice: held.entryPrice, exchange: exchange.exchangeId, alerted: true } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'reconcile',
+      at: this.deps.clock.now(),
+      message,
+      data: {
+        symbol: held.symbol,
+        side: held.side,
+        quantity: held.quantity,
+        entryPrice: held.entryPrice,
+        exchange: exchange.exchangeId,
+        alerted: true,
+      },
+    });
     await this.alert(accountId, message, 'warning', { symbol: held.symbol });
   }
 
   /** Our resting stops/targets on a symbol the exchange holds nothing of: the position is gone, they must go too. */
-  private async cancelOrphans(exchange: ReconcilingExchange, accountId: string, recent: readonly OrderRecord[], live: Map<string, ExchangePosition>, busy: Set<string>): Promise<number> {
+  private async cancelOrphans(
+    exchange: ReconcilingExchange,
+    accountId: string,
+    recent: readonly OrderRecord[],
+    live: Map<string, ExchangePosition>,
+    busy: Set<string>,
+  ): Promise<number> {
     const book = new Map((await this.deps.positions.list(accountId)).map((p) => [p.symbol, p]));
     let canceled = 0;
     for (const order of recent) {
-      if (!isConditional(order.type) || order.bookedAt || !(order.status === 'open' || order.status === 'intent')) continue;
+      if (!isConditional(order.type) || order.bookedAt || !(order.status === 'open' || order.status === 'intent'))
+        continue;
       if (live.has(order.symbol) || busy.has(order.symbol)) continue;
       const position = book.get(order.symbol);
-      if (position && isOpen(position) && refsOf(position).some((r) => r.clientOrderId === order.clientOrderId)) continue;
+      if (position && isOpen(position) && refsOf(position).some((r) => r.clientOrderId === order.clientOrderId))
+        continue;
       await exchange.cancelOrder(order.symbol, order.clientOrderId, { conditional: true });
-      await this.deps.orders.update(accountId, order.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() });
+      await this.deps.orders.update(accountId, order.clientOrderId, {
+        status: 'canceled',
+        updatedAt: this.deps.clock.now(),
+      });
       canceled++;
-      await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message: `${order.symbol}: cancelled ${order.leg} ${order.clientOrderId}, a protective order left without a position`, data: { clientOrderId: order.clientOrderId, symbol: order.symbol, leg: order.leg } });
+      await this.deps.audit.append({
+        accountId,
+        type: 'reconcile',
+        at: this.deps.clock.now(),
+        message: `${order.symbol}: cancelled ${order.leg} ${order.clientOrderId}, a protective order left without a position`,
+        data: { clientOrderId: order.clientOrderId, symbol: order.symbol, leg: order.leg },
+      });
     }
     return canceled;
   }
 
-  private syntheticRecord(accountId: string, symbol: string, key: string, leg: 'reconcile' | 'external', side: OrderRecord['side'], amount: string, leverage: number): OrderRecord {
+  private syntheticRecord(
+    accountId: string,
+    symbol: string,
+    key: string,
+    leg: 'reconcile' | 'external',
+    side: OrderRecord['side'],
+    amount: string,
+    leverage: number,
+  ): OrderRecord {
     const now = this.deps.clock.now();
     const signalId = `${leg}-${clientOrderIdFor(`${accountId}\n${key}`, leg).slice(1, 21)}`;
-    return { accountId, clientOrderId: clientOrderIdFor(signalId, leg), signalId, leg, symbol, side, type: 'market', reduceOnly: leg === 'reconcile', amount, status: 'filled', leverage, createdAt: now, updatedAt: now };
+    return {
+      accountId,
+      clientOrderId: clientOrderIdFor(signalId, leg),
+      signalId,
+      leg,
+      symbol,
+      side,
+      type: 'market',
+      reduceOnly: leg === 'reconcile',
+      amount,
+      status: 'filled',
+      leverage,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   /** The record is the claim: a repeated run finds it (booked) and does nothing twice. */
@@ -209,8 +342,19 @@ export class ReconcileBook {
     return put.created || !put.existing.bookedAt;
   }
 
-  private alert(accountId: string, message: string, severity: 'warning' | 'critical', data: Omit<AuditPayloads['alert'], 'severity'>): Promise<void> {
-    return this.deps.audit.append({ accountId, type: 'alert', at: this.deps.clock.now(), message, data: { ...data, severity } });
+  private alert(
+    accountId: string,
+    message: string,
+    severity: 'warning' | 'critical',
+    data: Omit<AuditPayloads['alert'], 'severity'>,
+  ): Promise<void> {
+    return this.deps.audit.append({
+      accountId,
+      type: 'alert',
+      at: this.deps.clock.now(),
+      message,
+      data: { ...data, severity },
+    });
   }
 }
 

@@ -9,7 +9,20 @@ import { Big, type Decimal } from '../domain/money';
 import { applyFunding, isOpen } from '../domain/trade-math';
 import type { BookPosition, PositionSide } from '../domain/trade';
 import { ConditionalConflictError } from '../errors';
-import type { AccountRepository, AuditLog, Clock, ExchangeFactory, ExchangePort, ExchangePosition, KeyVault, OrderReads, OrderRepository, PositionBook, RiskStore, TradeRepository } from './ports';
+import type {
+  AccountRepository,
+  AuditLog,
+  Clock,
+  ExchangeFactory,
+  ExchangePort,
+  ExchangePosition,
+  KeyVault,
+  OrderReads,
+  OrderRepository,
+  PositionBook,
+  RiskStore,
+  TradeRepository,
+} from './ports';
 import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
@@ -66,7 +79,22 @@ export interface RiskCheckReport {
   errors: number;
 }
 
-const emptyReport = (): RiskCheckReport => ({ accounts: 0, busy: 0, protectiveFills: 0, entriesArmed: 0, closedOutside: 0, external: 0, orphansCanceled: 0, stopsRearmed: 0, trailingMoved: 0, fundingBooked: 0, snapshots: 0, switchEvents: 0, flattened: 0, errors: 0 });
+const emptyReport = (): RiskCheckReport => ({
+  accounts: 0,
+  busy: 0,
+  protectiveFills: 0,
+  entriesArmed: 0,
+  closedOutside: 0,
+  external: 0,
+  orphansCanceled: 0,
+  stopsRearmed: 0,
+  trailingMoved: 0,
+  fundingBooked: 0,
+  snapshots: 0,
+  switchEvents: 0,
+  flattened: 0,
+  errors: 0,
+});
 
 export class RiskCheck {
   constructor(private readonly deps: RiskCheckDeps) {}
@@ -76,7 +104,9 @@ export class RiskCheck {
     const now = this.deps.clock.now();
     // Paused and disabled accounts too: their stops, books and snapshots still matter. Banned ones
     // wait for the ban to end (every call would lengthen it).
-    const accounts = (await this.deps.accounts.list()).filter((a) => !(a.haltedUntil !== undefined && now < a.haltedUntil) && (a.exchange === 'paper' || a.credentials));
+    const accounts = (await this.deps.accounts.list()).filter(
+      (a) => !(a.haltedUntil !== undefined && now < a.haltedUntil) && (a.exchange === 'paper' || a.credentials),
+    );
     for (const account of accounts) {
       report.accounts++;
       if (!(await this.deps.risk.acquireLease(account.accountId, this.deps.owner, now + this.deps.leaseMs, now))) {
@@ -88,7 +118,13 @@ export class RiskCheck {
       } catch (error) {
         // One account's failure (keys revoked, exchange down) must not stop the others.
         report.errors++;
-        await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), message: `risk check failed: ${error instanceof Error ? error.message : String(error)}`, data: { severity: 'warning' } });
+        await this.deps.audit.append({
+          accountId: account.accountId,
+          type: 'alert',
+          at: this.deps.clock.now(),
+          message: `risk check failed: ${error instanceof Error ? error.message : String(error)}`,
+          data: { severity: 'warning' },
+        });
       } finally {
         await this.deps.risk.releaseLease(account.accountId, this.deps.owner).catch(() => undefined);
       }
@@ -122,7 +158,10 @@ export class RiskCheck {
     const reads: OrderReads = new Map();
     await this.syncProtection(account, exchange, report, reads);
 
-    const [balance, live] = await Promise.all([timed(() => exchange.fetchBalance()), timed(() => exchange.fetchPositions())]);
+    const [balance, live] = await Promise.all([
+      timed(() => exchange.fetchBalance()),
+      timed(() => exchange.fetchPositions()),
+    ]);
     let findings: ReconcileFindings | undefined;
     if (live) {
       findings = await this.deps.reconcile.run(accountId, exchange, live);
@@ -137,8 +176,15 @@ export class RiskCheck {
     for (const symbol of symbols) {
       const quote = await timed(() => exchange.fetchPrice(symbol));
       if (!quote) continue;
-      const spreadBps = quote.bid && quote.ask && quote.ask >= quote.bid ? ((quote.ask - quote.bid) / ((quote.ask + quote.bid) / 2)) * 10_000 : undefined;
-      quotes.set(symbol, { last: quote.last, at: marketTime(this.deps.clock.now(), this.deps.marketSpeed), ...(spreadBps !== undefined ? { spreadBps } : {}) });
+      const spreadBps =
+        quote.bid && quote.ask && quote.ask >= quote.bid
+          ? ((quote.ask - quote.bid) / ((quote.ask + quote.bid) / 2)) * 10_000
+          : undefined;
+      quotes.set(symbol, {
+        last: quote.last,
+        at: marketTime(this.deps.clock.now(), this.deps.marketSpeed),
+        ...(spreadBps !== undefined ? { spreadBps } : {}),
+      });
     }
 
     if (exchange.fetchFundingPayments) report.fundingBooked += await this.bookFunding(exchange, book);
@@ -147,8 +193,19 @@ export class RiskCheck {
 
     if (balance) {
       const unrealizedPnl = (live ?? []).reduce((sum, p) => sum.plus(p.unrealizedPnl || 0), new Big(0));
-      const exposure = (live ?? []).reduce((sum, p) => sum.plus(new Big(p.quantity).times(quotes.get(p.symbol)?.last ?? p.entryPrice).abs()), new Big(0));
-      await this.deps.risk.putSnapshot({ accountId, at: this.deps.clock.now(), equity: balance.equity, free: balance.free, unrealizedPnl: unrealizedPnl.toString(), openPositions: (live ?? []).length, exposure: exposure.toString() });
+      const exposure = (live ?? []).reduce(
+        (sum, p) => sum.plus(new Big(p.quantity).times(quotes.get(p.symbol)?.last ?? p.entryPrice).abs()),
+        new Big(0),
+      );
+      await this.deps.risk.putSnapshot({
+        accountId,
+        at: this.deps.clock.now(),
+        equity: balance.equity,
+        free: balance.free,
+        unrealizedPnl: unrealizedPnl.toString(),
+        openPositions: (live ?? []).length,
+        exposure: exposure.toString(),
+      });
       report.snapshots++;
     }
 
@@ -158,13 +215,30 @@ export class RiskCheck {
     return report;
   }
 
-  private async syncProtection(account: Account, exchange: ExchangePort, report: RiskCheckReport, reads: OrderReads): Promise<void> {
-    const guarded = (await this.deps.positions.list(account.accountId)).filter((p) => isOpen(p) && refsOf(p).length > 0);
+  private async syncProtection(
+    account: Account,
+    exchange: ExchangePort,
+    report: RiskCheckReport,
+    reads: OrderReads,
+  ): Promise<void> {
+    const guarded = (await this.deps.positions.list(account.accountId)).filter(
+      (p) => isOpen(p) && refsOf(p).length > 0,
+    );
     // Resting limit entries whose sl/tp wait for the fill (recent orders: entries rest hours, not months).
-    const waiting = (await this.deps.orders.listByAccount(account.accountId, 200)).filter((o) => o.protection && !o.bookedAt && (o.status === 'open' || o.status === 'partially_filled'));
-    if (waiting.length) report.entriesArmed += await this.deps.protection.armFilledEntries(exchange, waiting, (symbol) => exchange.loadMarket(symbol));
+    const waiting = (await this.deps.orders.listByAccount(account.accountId, 200)).filter(
+      (o) => o.protection && !o.bookedAt && (o.status === 'open' || o.status === 'partially_filled'),
+    );
+    if (waiting.length)
+      report.entriesArmed += await this.deps.protection.armFilledEntries(exchange, waiting, (symbol) =>
+        exchange.loadMarket(symbol),
+      );
     for (const position of guarded) {
-      const result = await this.deps.protection.sync(exchange, position, await exchange.loadMarket(position.symbol), reads);
+      const result = await this.deps.protection.sync(
+        exchange,
+        position,
+        await exchange.loadMarket(position.symbol),
+        reads,
+      );
       report.protectiveFills += result.fills;
     }
   }
@@ -180,7 +254,9 @@ export class RiskCheck {
       if (!position.tradeId || !exchange.fetchFundingPayments) continue;
       const trade = await this.deps.trades.get(position.accountId, position.tradeId);
       if (!trade || trade.status !== 'open') continue;
-      const payments = await exchange.fetchFundingPayments(position.symbol, trade.fundingSyncedAt ?? trade.openedAt).catch(() => []);
+      const payments = await exchange
+        .fetchFundingPayments(position.symbol, trade.fundingSyncedAt ?? trade.openedAt)
+        .catch(() => []);
       const next = applyFunding(trade, payments, this.deps.clock.now());
       if (!next) continue;
       try {
@@ -195,7 +271,15 @@ export class RiskCheck {
   }
 
   /** A stop that vanished is placed again; emulated trailing stops follow the best price. */
-  private async guardStops(account: Account, exchange: ExchangePort, positions: readonly BookPosition[], quotes: Map<string, { last: number }>, state: RiskState, report: RiskCheckReport, reads: OrderReads): Promise<RiskState> {
+  private async guardStops(
+    account: Account,
+    exchange: ExchangePort,
+    positions: readonly BookPosition[],
+    quotes: Map<string, { last: number }>,
+    state: RiskState,
+    report: RiskCheckReport,
+    reads: OrderReads,
+  ): Promise<RiskState> {
     const trailing: RiskState['trailing'] = {};
     for (const position of positions) {
       if (!isOpen(position)) continue;
@@ -215,7 +299,13 @@ export class RiskCheck {
       const status = await this.deps.protection.rearmStop(exchange, held, market, last, reads);
       if (status === 'rearmed' || status === 'closed') {
         report.stopsRearmed++;
-        await this.deps.audit.append({ accountId: account.accountId, type: 'reconcile', at: this.deps.clock.now(), message: `${position.symbol}: the stop ${position.stopLoss.triggerPrice} was missing on the exchange; ${status === 'rearmed' ? 'placed again' : 'price already through it: closed at market'}`, data: { symbol: position.symbol, trigger: position.stopLoss.triggerPrice, action: status } });
+        await this.deps.audit.append({
+          accountId: account.accountId,
+          type: 'reconcile',
+          at: this.deps.clock.now(),
+          message: `${position.symbol}: the stop ${position.stopLoss.triggerPrice} was missing on the exchange; ${status === 'rearmed' ? 'placed again' : 'price already through it: closed at market'}`,
+          data: { symbol: position.symbol, trigger: position.stopLoss.triggerPrice, action: status },
+        });
         continue;
       }
       if (position.stopLoss.emulatedTrail) {
@@ -239,31 +329,70 @@ export class RiskCheck {
    * failure is alerted once per trade and book version, then retried quietly every run. True when
    * something was done.
    */
-  private async armUnprotected(account: Account, exchange: ExchangePort, position: BookPosition & { side: PositionSide; tradeId: string }, last: number): Promise<boolean> {
-    if (this.deps.clock.now() - position.updatedAt < (this.deps.unprotectedGraceMs ?? UNPROTECTED_GRACE_MS)) return false;
+  private async armUnprotected(
+    account: Account,
+    exchange: ExchangePort,
+    position: BookPosition & { side: PositionSide; tradeId: string },
+    last: number,
+  ): Promise<boolean> {
+    if (this.deps.clock.now() - position.updatedAt < (this.deps.unprotectedGraceMs ?? UNPROTECTED_GRACE_MS))
+      return false;
     const opening = await this.deps.orders.get(account.accountId, openingOrderIdOf(position.tradeId));
     const spec = opening?.protection;
     if (!opening || !wantsStop(spec)) return false; // never asked for a stop (or opened outside the system)
     const key = `unprotected:${position.tradeId}:${position.version}`;
-    const base = { symbol: position.symbol, tradeId: position.tradeId, side: position.side, quantity: position.quantity, key };
+    const base = {
+      symbol: position.symbol,
+      tradeId: position.tradeId,
+      side: position.side,
+      quantity: position.quantity,
+      key,
+    };
     try {
       const market = await exchange.loadMarket(position.symbol);
       const done = await this.deps.protection.armMissing(exchange, position, market, last, spec);
-      const what = done.action === 'armed' ? `stop armed at ${done.trigger}` : done.action === 'closed' ? `price ${last} already through the stop ${done.trigger}: closed at market` : `no stop could be placed (${done.reason}): closed at market`;
-      await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), signalId: opening.signalId, message: `${position.symbol}: the ${position.side} ${position.quantity} had no stop on the exchange; ${what}`, data: { ...base, action: done.action, trigger: done.trigger, severity: 'critical' } });
+      const what =
+        done.action === 'armed'
+          ? `stop armed at ${done.trigger}`
+          : done.action === 'closed'
+            ? `price ${last} already through the stop ${done.trigger}: closed at market`
+            : `no stop could be placed (${done.reason}): closed at market`;
+      await this.deps.audit.append({
+        accountId: account.accountId,
+        type: 'alert',
+        at: this.deps.clock.now(),
+        signalId: opening.signalId,
+        message: `${position.symbol}: the ${position.side} ${position.quantity} had no stop on the exchange; ${what}`,
+        data: { ...base, action: done.action, trigger: done.trigger, severity: 'critical' },
+      });
       return true;
     } catch (error) {
       // Not rethrown: the account's other checks still run, and a per-run failure alert would repeat.
       const recent = await this.deps.audit.listByAccount(account.accountId, 100);
       if (recent.some((e) => e.type === 'alert' && e.data?.key === key)) return false;
-      await this.deps.audit.append({ accountId: account.accountId, type: 'alert', at: this.deps.clock.now(), signalId: opening.signalId, message: `${position.symbol}: the ${position.side} ${position.quantity} has no stop and arming it failed (${error instanceof Error ? error.message : String(error)}); retrying every run`, data: { ...base, action: 'failed', severity: 'critical' } });
+      await this.deps.audit.append({
+        accountId: account.accountId,
+        type: 'alert',
+        at: this.deps.clock.now(),
+        signalId: opening.signalId,
+        message: `${position.symbol}: the ${position.side} ${position.quantity} has no stop and arming it failed (${error instanceof Error ? error.message : String(error)}); retrying every run`,
+        data: { ...base, action: 'failed', severity: 'critical' },
+      });
       return false;
     }
   }
 
-  private async runSwitches(account: Account, initial: RiskState, equity: Decimal | undefined, quotes: Map<string, { last: number; at: number; spreadBps?: number }>, calls: ExchangeCall[]): Promise<ScheduledOutcome> {
+  private async runSwitches(
+    account: Account,
+    initial: RiskState,
+    equity: Decimal | undefined,
+    quotes: Map<string, { last: number; at: number; spreadBps?: number }>,
+    calls: ExchangeCall[],
+  ): Promise<ScheduledOutcome> {
     const config = accountRiskConfig(account).switches;
-    const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter((t) => t.status === 'closed');
+    const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter(
+      (t) => t.status === 'closed',
+    );
     const prices: Record<string, number> = {};
     const priceTimes: Record<string, number> = {};
     const spreadsBps: Record<string, number> = {};
@@ -275,7 +404,17 @@ export class RiskCheck {
     let state = initial;
     for (let attempt = 1; ; attempt++) {
       const now = this.deps.clock.now();
-      const outcome = runScheduledSwitches({ config, state, now, closedTrades, prices, priceTimes, spreadsBps, calls, ...(equity !== undefined ? { equity } : {}) });
+      const outcome = runScheduledSwitches({
+        config,
+        state,
+        now,
+        closedTrades,
+        prices,
+        priceTimes,
+        spreadsBps,
+        calls,
+        ...(equity !== undefined ? { equity } : {}),
+      });
       try {
         // Saved before acting: a crash after it leaves a tripped switch whose actions the next run repeats.
         await this.deps.risk.saveState({ ...outcome.state, updatedAt: now, version: state.version + 1 }, state.version);
@@ -289,33 +428,79 @@ export class RiskCheck {
     }
   }
 
-  private async act(account: Account, exchange: ExchangePort, outcome: ScheduledOutcome, report: RiskCheckReport): Promise<void> {
+  private async act(
+    account: Account,
+    exchange: ExchangePort,
+    outcome: ScheduledOutcome,
+    report: RiskCheckReport,
+  ): Promise<void> {
     const { accountId } = account;
     for (const event of outcome.events) await this.recordSwitchEvent(accountId, event);
     if (outcome.disableAccount && account.status !== 'disabled') {
       await this.deps.accounts.setStatus(accountId, 'disabled', this.deps.clock.now());
-      await this.deps.audit.append({ accountId, type: 'account.status', at: this.deps.clock.now(), message: 'account disabled by the drawdown kill switch: entries refused until the owner resumes it', data: { status: 'disabled', by: 'drawdown' } });
+      await this.deps.audit.append({
+        accountId,
+        type: 'account.status',
+        at: this.deps.clock.now(),
+        message: 'account disabled by the drawdown kill switch: entries refused until the owner resumes it',
+        data: { status: 'disabled', by: 'drawdown' },
+      });
     }
     if (!outcome.flattenAll) return;
     const trip = outcome.state.switches.drawdown?.trippedAt ?? this.deps.clock.now();
     for (const position of (await this.deps.positions.list(accountId)).filter(isOpen)) {
       // One close per trip and symbol: the id repeats on a retry of the same trip, never across symbols.
-      const origin = { accountId, signalId: `kill-${trip}-${position.symbol}`, leverage: position.leverage, ...(position.strategy ? { strategy: position.strategy } : {}) };
-      const fill = await this.deps.protection.closeAtMarket(exchange, origin, position as BookPosition & { side: PositionSide }, 'flatten');
+      const origin = {
+        accountId,
+        signalId: `kill-${trip}-${position.symbol}`,
+        leverage: position.leverage,
+        ...(position.strategy ? { strategy: position.strategy } : {}),
+      };
+      const fill = await this.deps.protection.closeAtMarket(
+        exchange,
+        origin,
+        position as BookPosition & { side: PositionSide },
+        'flatten',
+      );
       report.flattened++;
-      await this.deps.audit.append({ accountId, type: 'reconcile', at: this.deps.clock.now(), message: `kill switch: closed ${position.side} ${position.quantity} ${position.symbol}${fill?.average ? ` @ ${fill.average}` : ''}`, data: { symbol: position.symbol, quantity: position.quantity, average: fill?.average } });
+      await this.deps.audit.append({
+        accountId,
+        type: 'reconcile',
+        at: this.deps.clock.now(),
+        message: `kill switch: closed ${position.side} ${position.quantity} ${position.symbol}${fill?.average ? ` @ ${fill.average}` : ''}`,
+        data: { symbol: position.symbol, quantity: position.quantity, average: fill?.average },
+      });
     }
     // Anything the exchange still holds that the book did not (recorded as external next run) is closed then.
     const leftovers: ExchangePosition[] = await exchange.fetchPositions().catch(() => []);
-    if (leftovers.length) await this.deps.audit.append({ accountId, type: 'alert', at: this.deps.clock.now(), message: `kill switch: ${leftovers.length} position(s) still open on the exchange after flattening; retrying next minute`, data: { severity: 'critical', symbols: leftovers.map((p) => p.symbol) } });
+    if (leftovers.length)
+      await this.deps.audit.append({
+        accountId,
+        type: 'alert',
+        at: this.deps.clock.now(),
+        message: `kill switch: ${leftovers.length} position(s) still open on the exchange after flattening; retrying next minute`,
+        data: { severity: 'critical', symbols: leftovers.map((p) => p.symbol) },
+      });
   }
 
   private async recordSwitchEvent(accountId: string, event: SwitchEvent): Promise<void> {
     const at = this.deps.clock.now();
-    await this.deps.audit.append({ accountId, type: 'risk.switch', at, message: `${event.switch} ${event.kind}: ${event.reason}`, data: { switch: event.switch, kind: event.kind, ...event.numbers } });
+    await this.deps.audit.append({
+      accountId,
+      type: 'risk.switch',
+      at,
+      message: `${event.switch} ${event.kind}: ${event.reason}`,
+      data: { switch: event.switch, kind: event.kind, ...event.numbers },
+    });
     if (event.kind === 'tripped') {
       const severity = event.switch === 'drawdown' ? 'critical' : 'warning';
-      await this.deps.audit.append({ accountId, type: 'alert', at, message: `kill switch ${event.switch} tripped: ${event.reason}`, data: { severity, switch: event.switch, ...event.numbers } });
+      await this.deps.audit.append({
+        accountId,
+        type: 'alert',
+        at,
+        message: `kill switch ${event.switch} tripped: ${event.reason}`,
+        data: { severity, switch: event.switch, ...event.numbers },
+      });
     }
   }
 }

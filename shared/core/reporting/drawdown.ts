@@ -40,5 +40,10 @@ export function maxDrawdown(points: readonly EquityPoint[]): MaxDrawdown {
   }
   if (!best) return { pct: 0, amount: '0' };
   // The percentage is a ratio (a number); the amount stays exact decimal text.
-  return { pct: Number(best.pct.toString()), amount: new Big(best.peak.equity).minus(best.trough.equity).round(8, Big.roundHalfUp).toString(), peak: best.peak, trough: best.trough };
+  return {
+    pct: Number(best.pct.toString()),
+    amount: new Big(best.peak.equity).minus(best.trough.equity).round(8, Big.roundHalfUp).toString(),
+    peak: best.peak,
+    trough: best.trough,
+  };
 }

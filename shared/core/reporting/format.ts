@@ -9,7 +9,11 @@ const groupers = new Map<number, Intl.NumberFormat>();
 function grouper(decimals: number): Intl.NumberFormat {
   let format = groupers.get(decimals);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, signDisplay: 'never' });
+    format = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: decimals,
+      maximumFractionDigits: decimals,
+      signDisplay: 'never',
+    });
     groupers.set(decimals, format);
   }
   return format;

@@ -64,10 +64,23 @@ interface ClosedAccountTrade {
  * Only finished trades take part: open account trades, and backtest trades closed by the end of
  * the data (the account still holds their counterpart), are left out of both sides.
  */
-export function comparePaperWithBacktest(accountTrades: readonly TradeRecord[], backtestTrades: readonly BacktestTrade[], options: CompareOptions): PaperBacktestComparison {
+export function comparePaperWithBacktest(
+  accountTrades: readonly TradeRecord[],
+  backtestTrades: readonly BacktestTrade[],
+  options: CompareOptions,
+): PaperBacktestComparison {
   const account: ClosedAccountTrade[] = accountTrades
     .filter((t) => t.status === 'closed' && t.closedAt !== undefined && t.exitPrice !== undefined)
-    .map((t) => ({ tradeId: t.tradeId, side: t.side, openedAt: t.openedAt, closedAt: t.closedAt as number, entryPrice: Number(t.entryPrice), exitPrice: Number(t.exitPrice), pnl: t.realizedPnl, fees: t.fees }))
+    .map((t) => ({
+      tradeId: t.tradeId,
+      side: t.side,
+      openedAt: t.openedAt,
+      closedAt: t.closedAt as number,
+      entryPrice: Number(t.entryPrice),
+      exitPrice: Number(t.exitPrice),
+      pnl: t.realizedPnl,
+      fees: t.fees,
+    }))
     .sort((a, b) => a.openedAt - b.openedAt);
   const backtest = backtestTrades.filter((t) => t.exitReason !== 'end_of_data');
 
@@ -94,7 +107,10 @@ export function comparePaperWithBacktest(accountTrades: readonly TradeRecord[], 
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
   return {
     account: summary(account, options.initialEquity),
-    backtest: summary(backtest.map((t) => ({ pnl: toDecimal(t.pnl), fees: toDecimal(t.fees) })), options.initialEquity),
+    backtest: summary(
+      backtest.map((t) => ({ pnl: toDecimal(t.pnl), fees: toDecimal(t.fees) })),
+      options.initialEquity,
+    ),
     pairs,
     accountOnly,
     backtestOnly: backtest.filter((_, j) => !used.has(j)).map((t) => t.entryTime),
@@ -108,8 +124,21 @@ function pairOf(trade: ClosedAccountTrade, bt: BacktestTrade): TradePair {
   const sign = trade.side === 'long' ? 1 : -1;
   return {
     side: trade.side,
-    account: { tradeId: trade.tradeId, openedAt: trade.openedAt, closedAt: trade.closedAt, entryPrice: trade.entryPrice, exitPrice: trade.exitPrice, pnl: trade.pnl },
-    backtest: { entryTime: bt.entryTime, exitTime: bt.exitTime, entryPrice: bt.entryPrice, exitPrice: bt.exitPrice, pnl: toDecimal(bt.pnl) },
+    account: {
+      tradeId: trade.tradeId,
+      openedAt: trade.openedAt,
+      closedAt: trade.closedAt,
+      entryPrice: trade.entryPrice,
+      exitPrice: trade.exitPrice,
+      pnl: trade.pnl,
+    },
+    backtest: {
+      entryTime: bt.entryTime,
+      exitTime: bt.exitTime,
+      entryPrice: bt.entryPrice,
+      exitPrice: bt.exitPrice,
+      pnl: toDecimal(bt.pnl),
+    },
     entryDiff: trade.entryPrice - bt.entryPrice,
     exitDiff: trade.exitPrice - bt.exitPrice,
     entrySlippageBps: (sign * (trade.entryPrice - bt.entryPrice) * 10_000) / bt.entryPrice,

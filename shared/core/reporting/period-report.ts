@@ -164,7 +164,8 @@ function highlight(trade: TradeRecord): TradeHighlight {
 
 export function computePeriodReport(input: PeriodReportInput): PeriodReport {
   const { accountId, from, to, timeZone } = input;
-  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) throw new InvalidArgumentError(`computePeriodReport: need from < to (epoch ms), got ${from} → ${to}`);
+  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to))
+    throw new InvalidArgumentError(`computePeriodReport: need from < to (epoch ms), got ${from} → ${to}`);
 
   const own = input.trades.filter((t) => t.accountId === accountId);
   const closed = own
@@ -190,17 +191,32 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     if (!worst || new Big(trade.realizedPnl).lt(worst.realizedPnl)) worst = trade;
   }
   const byStrategy: StrategyBreakdown[] = [...strategies]
-    .map(([strategy, t]) => ({ strategy, trades: t.trades, wins: t.wins, losses: t.losses, winRatePct: winRate(t), realizedPnl: m8(t.realized) }))
-    .sort((a, b) => new Big(b.realizedPnl).cmp(a.realizedPnl) || (a.strategy < b.strategy ? -1 : a.strategy > b.strategy ? 1 : 0));
+    .map(([strategy, t]) => ({
+      strategy,
+      trades: t.trades,
+      wins: t.wins,
+      losses: t.losses,
+      winRatePct: winRate(t),
+      realizedPnl: m8(t.realized),
+    }))
+    .sort(
+      (a, b) =>
+        new Big(b.realizedPnl).cmp(a.realizedPnl) || (a.strategy < b.strategy ? -1 : a.strategy > b.strategy ? 1 : 0),
+    );
 
-  const snapshots = input.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to && isFiniteMoney(s.equity)).sort((a, b) => a.at - b.at);
+  const snapshots = input.snapshots
+    .filter((s) => s.accountId === accountId && s.at >= from && s.at <= to && isFiniteMoney(s.equity))
+    .sort((a, b) => a.at - b.at);
   const equityCurve = snapshots.map((s) => ({ at: s.at, equity: m8(s.equity) }));
   const first = snapshots[0];
   const last = snapshots[snapshots.length - 1];
   const startEquity = first ? m8(first.equity) : undefined;
   const endEquity = last ? m8(last.equity) : undefined;
   // A return is a ratio of two exact amounts: a number (percent), not money.
-  const returnPct = startEquity !== undefined && endEquity !== undefined && new Big(startEquity).gt(0) ? Number(new Big(endEquity).div(startEquity).minus(1).times(100).toString()) : undefined;
+  const returnPct =
+    startEquity !== undefined && endEquity !== undefined && new Big(startEquity).gt(0)
+      ? Number(new Big(endEquity).div(startEquity).minus(1).times(100).toString())
+      : undefined;
 
   const hold = holdComparison(own, input.holdPrices, from, to, returnPct);
 
@@ -214,7 +230,9 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     quote: input.quote ?? 'USDT',
     ...(startEquity !== undefined ? { startEquity } : {}),
     ...(endEquity !== undefined ? { endEquity } : {}),
-    ...(startEquity !== undefined && endEquity !== undefined ? { equityChange: m8(new Big(endEquity).minus(startEquity)) } : {}),
+    ...(startEquity !== undefined && endEquity !== undefined
+      ? { equityChange: m8(new Big(endEquity).minus(startEquity)) }
+      : {}),
     ...(returnPct !== undefined ? { returnPct } : {}),
     ...(last ? { unrealizedPnl: m8(last.unrealizedPnl) } : {}),
     realizedPnl: m8(all.realized),
@@ -234,7 +252,13 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
   };
 }
 
-function holdComparison(trades: readonly TradeRecord[], prices: PeriodReportInput['holdPrices'], from: number, to: number, accountReturnPct: number | undefined): HoldComparison {
+function holdComparison(
+  trades: readonly TradeRecord[],
+  prices: PeriodReportInput['holdPrices'],
+  from: number,
+  to: number,
+  accountReturnPct: number | undefined,
+): HoldComparison {
   const traded = new Set<string>();
   for (const t of trades) {
     const closedBefore = t.status === 'closed' && t.closedAt !== undefined && t.closedAt < from;
@@ -250,7 +274,12 @@ function holdComparison(trades: readonly TradeRecord[], prices: PeriodReportInpu
   }
   if (symbols.length === 0) return { symbols, missing };
   const averagePct = symbols.reduce((sum, s) => sum + s.returnPct, 0) / symbols.length;
-  return { symbols, missing, averagePct, ...(accountReturnPct !== undefined ? { excessPct: accountReturnPct - averagePct } : {}) };
+  return {
+    symbols,
+    missing,
+    averagePct,
+    ...(accountReturnPct !== undefined ? { excessPct: accountReturnPct - averagePct } : {}),
+  };
 }
 
 /**
@@ -260,7 +289,8 @@ function holdComparison(trades: readonly TradeRecord[], prices: PeriodReportInpu
  */
 export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly'): { title: string; lines: string[] } {
   const q = report.quote;
-  const days = kind === 'daily' || report.fromDay === report.toDay ? report.fromDay : `${report.fromDay} → ${report.toDay}`;
+  const days =
+    kind === 'daily' || report.fromDay === report.toDay ? report.fromDay : `${report.fromDay} → ${report.toDay}`;
   const gist =
     report.equityChange !== undefined && report.returnPct !== undefined
       ? `${signedMoney(report.equityChange, q)} (${signedPct(report.returnPct)})`
@@ -269,24 +299,39 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
 
   const lines: string[] = [];
   if (report.startEquity !== undefined && report.endEquity !== undefined) {
-    const change = [report.equityChange !== undefined ? signedMoney(report.equityChange, q) : undefined, report.returnPct !== undefined ? signedPct(report.returnPct) : undefined].filter(Boolean).join(', ');
+    const change = [
+      report.equityChange !== undefined ? signedMoney(report.equityChange, q) : undefined,
+      report.returnPct !== undefined ? signedPct(report.returnPct) : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`Equity ${plain(report.startEquity)} → ${money(report.endEquity, q)}${change ? ` (${change})` : ''}`);
   } else lines.push('Equity: no snapshot in the period');
-  lines.push(`Realized ${signedMoney(report.realizedPnl, q)}${report.unrealizedPnl !== undefined ? ` · unrealized ${signedMoney(report.unrealizedPnl, q)}` : ''}`);
+  lines.push(
+    `Realized ${signedMoney(report.realizedPnl, q)}${report.unrealizedPnl !== undefined ? ` · unrealized ${signedMoney(report.unrealizedPnl, q)}` : ''}`,
+  );
   const funding = new Big(report.funding);
-  const fundingText = funding.gt(0) ? `funding paid ${money(report.funding, q)}` : funding.lt(0) ? `funding received ${money(funding.neg().toString(), q)}` : `funding ${money(0, q)}`;
+  const fundingText = funding.gt(0)
+    ? `funding paid ${money(report.funding, q)}`
+    : funding.lt(0)
+      ? `funding received ${money(funding.neg().toString(), q)}`
+      : `funding ${money(0, q)}`;
   lines.push(`Fees ${money(report.fees, q)} · ${fundingText}`);
 
   if (report.trades === 0) lines.push('Trades: none closed');
   else {
     const even = report.trades - report.wins - report.losses;
-    lines.push(`Trades ${report.trades}: ${report.wins} won, ${report.losses} lost${even > 0 ? `, ${even} even` : ''} (${pct(report.winRatePct)} win rate)`);
+    lines.push(
+      `Trades ${report.trades}: ${report.wins} won, ${report.losses} lost${even > 0 ? `, ${even} even` : ''} (${pct(report.winRatePct)} win rate)`,
+    );
     if (report.best) lines.push(`Best: ${describeTrade(report.best, q)}`);
     if (report.worst && report.trades > 1) lines.push(`Worst: ${describeTrade(report.worst, q)}`);
   }
 
   const dd = report.maxDrawdown;
-  lines.push(`Max drawdown ${signedPct(-dd.pct)}${new Big(dd.amount).gt(0) ? ` (${signedMoney(new Big(dd.amount).neg().toString(), q)})` : ''}`);
+  lines.push(
+    `Max drawdown ${signedPct(-dd.pct)}${new Big(dd.amount).gt(0) ? ` (${signedMoney(new Big(dd.amount).neg().toString(), q)})` : ''}`,
+  );
 
   const hold = report.hold;
   if (hold.symbols.length > 0) {
@@ -297,7 +342,9 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
   if (hold.missing.length > 0) lines.push(`No hold prices for ${hold.missing.join(', ')}`);
 
   for (const s of report.byStrategy) {
-    lines.push(`${s.strategy}: ${s.trades} ${s.trades === 1 ? 'trade' : 'trades'}, ${pct(s.winRatePct)} won, ${signedMoney(s.realizedPnl, q)}`);
+    lines.push(
+      `${s.strategy}: ${s.trades} ${s.trades === 1 ? 'trade' : 'trades'}, ${pct(s.winRatePct)} won, ${signedMoney(s.realizedPnl, q)}`,
+    );
   }
   return { title, lines };
 }

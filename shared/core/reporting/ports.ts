@@ -2,7 +2,14 @@
 // the audit trail, past prices (the buy-and-hold comparison), a store for the chart, the notifier's
 // dispatch, and the clock. Files in reporting/ import ports from here only. (The chart renderer, a
 // function over the report's own types, stays in send-reports.ts: here it would make a cycle.)
-export type { AccountRepository, AuditLog, EquitySnapshot, PositionBook, RiskStore, TradeRepository } from '../ports/repositories';
+export type {
+  AccountRepository,
+  AuditLog,
+  EquitySnapshot,
+  PositionBook,
+  RiskStore,
+  TradeRepository,
+} from '../ports/repositories';
 export type { Clock } from '../ports/runtime';
 
 /** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */

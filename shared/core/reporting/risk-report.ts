@@ -42,22 +42,39 @@ export interface RiskView {
 }
 
 /** part / whole in percent to 2 decimals: a ratio of two exact amounts, shown as a number */
-const pct = (part: Big, whole: Decimal): number | undefined => (new Big(whole).gt(0) ? Number(part.div(whole).times(100).round(2, Big.roundHalfUp).toString()) : undefined);
+const pct = (part: Big, whole: Decimal): number | undefined =>
+  new Big(whole).gt(0) ? Number(part.div(whole).times(100).round(2, Big.roundHalfUp).toString()) : undefined;
 
 export class RiskReport {
-  constructor(private readonly deps: { accounts: Pick<AccountRepository, 'get'>; positions: Pick<PositionBook, 'list'>; trades: Pick<TradeRepository, 'listByAccount'>; risk: Pick<RiskStore, 'getState'>; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      accounts: Pick<AccountRepository, 'get'>;
+      positions: Pick<PositionBook, 'list'>;
+      trades: Pick<TradeRepository, 'listByAccount'>;
+      risk: Pick<RiskStore, 'getState'>;
+      clock: Clock;
+    },
+  ) {}
 
   async show(accountId: string): Promise<RiskView> {
     const account = await this.deps.accounts.get(accountId);
     if (!account) throw new AccountInputError('account', `no account ${accountId}`);
     const now = this.deps.clock.now();
-    const [positions, trades, stored] = await Promise.all([this.deps.positions.list(accountId), this.deps.trades.listByAccount(accountId, 100), this.deps.risk.getState(accountId)]);
+    const [positions, trades, stored] = await Promise.all([
+      this.deps.positions.list(accountId),
+      this.deps.trades.listByAccount(accountId, 100),
+      this.deps.risk.getState(accountId),
+    ]);
     const state = stored ?? emptyRiskState(accountId, now);
     const config = accountRiskConfig(account);
     const open = positions.filter(isOpen);
     const exposure = open.reduce((sum, p) => sum.plus(new Big(p.quantity).times(p.entryPrice).abs()), new Big(0));
     const closed = trades.filter((t) => t.status === 'closed');
-    const usage: RiskUsage = { openPositions: open.length, exposure: exposure.toString(), lossStreak: lossStreak(closed).count };
+    const usage: RiskUsage = {
+      openPositions: open.length,
+      exposure: exposure.toString(),
+      lossStreak: lossStreak(closed).count,
+    };
     if (state.lastEquity !== undefined) {
       usage.equity = state.lastEquity;
       if (state.lastEquityAt !== undefined) usage.equityAt = state.lastEquityAt;
@@ -81,8 +98,14 @@ export class RiskReport {
       loss_streak: `${sw.lossStreak} losses in a row: ${sw.cooldownMinutes} min cooldown`,
       circuit_breaker: `${sw.circuitBreaker.map((t) => `${t.movePct}%/${t.windowMinutes}m→${t.pauseMinutes}m`).join(', ')}; latency > ${sw.anomalies.maxLatencyMs} ms, errors > ${sw.anomalies.maxErrorRatePct}%, spread > ${sw.anomalies.maxSpreadBps} bps → ${sw.anomalies.pauseMinutes}m`,
     };
-    const switches = Object.fromEntries(SWITCH_NAMES.map((name) => [name, { ...(state.switches[name] ?? { tripped: false, trips: 0 }), limit: limits[name] }])) as RiskView['switches'];
-    const block = account.status === 'active' ? entryBlock({ config: sw, state, now, closedTrades: closed }) : undefined;
+    const switches = Object.fromEntries(
+      SWITCH_NAMES.map((name) => [
+        name,
+        { ...(state.switches[name] ?? { tripped: false, trips: 0 }), limit: limits[name] },
+      ]),
+    ) as RiskView['switches'];
+    const block =
+      account.status === 'active' ? entryBlock({ config: sw, state, now, closedTrades: closed }) : undefined;
     return {
       accountId,
       status: account.status,

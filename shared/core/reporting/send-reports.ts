@@ -5,7 +5,15 @@
 // cannot attach files).
 import type { Account } from '../domain/account';
 import { toDecimal } from '../domain/money';
-import type { AccountRepository, AuditLog, ChartStore, Clock, HistoricalPrices, RiskStore, TradeRepository } from './ports';
+import type {
+  AccountRepository,
+  AuditLog,
+  ChartStore,
+  Clock,
+  HistoricalPrices,
+  RiskStore,
+  TradeRepository,
+} from './ports';
 import type { Attachment, Notification } from '../notify/types';
 import { computePeriodReport, renderReportText, type PeriodReport } from './period-report';
 import { tradingDay } from '../risk/trading-day';
@@ -13,7 +21,10 @@ import type { DispatchReport, Notifier } from '../notify/notifier';
 
 export type ReportKind = 'daily' | 'weekly';
 
-export type ChartRenderer = (points: PeriodReport['equityCurve'], options: { title: string; timeZone: string; trades: PeriodReport['exits'] }) => Promise<Uint8Array>;
+export type ChartRenderer = (
+  points: PeriodReport['equityCurve'],
+  options: { title: string; timeZone: string; trades: PeriodReport['exits'] },
+) => Promise<Uint8Array>;
 
 /** The chart's key in the store: the account, the report kind and the period's first day in the report zone. */
 export function chartKey(accountId: string, kind: ReportKind, day: string): string {
@@ -64,28 +75,84 @@ export class SendReports {
     for (const account of await this.deps.accounts.list()) {
       const built = await this.build(account, kind, from, to);
       run.accounts++;
-      run.dispatch.push(await this.deps.notifier.dispatch([built.notification], new Map([[built.notification.id, built.chart]])));
-      await this.deps.audit.append({ accountId: account.accountId, type: 'report.sent', at: this.deps.clock.now(), message: built.notification.title, data: { kind, from, to, ...(built.report.startEquity !== undefined ? { startEquity: toDecimal(built.report.startEquity) } : {}), ...(built.report.endEquity !== undefined ? { endEquity: toDecimal(built.report.endEquity) } : {}), realizedPnl: toDecimal(built.report.realizedPnl), trades: built.report.trades } });
+      run.dispatch.push(
+        await this.deps.notifier.dispatch([built.notification], new Map([[built.notification.id, built.chart]])),
+      );
+      await this.deps.audit.append({
+        accountId: account.accountId,
+        type: 'report.sent',
+        at: this.deps.clock.now(),
+        message: built.notification.title,
+        data: {
+          kind,
+          from,
+          to,
+          ...(built.report.startEquity !== undefined ? { startEquity: toDecimal(built.report.startEquity) } : {}),
+          ...(built.report.endEquity !== undefined ? { endEquity: toDecimal(built.report.endEquity) } : {}),
+          realizedPnl: toDecimal(built.report.realizedPnl),
+          trades: built.report.trades,
+        },
+      });
     }
     return run;
   }
 
   /** One account's report: its figures, the message and the chart. */
-  async build(account: Pick<Account, 'accountId'>, kind: ReportKind, from: number, to: number): Promise<{ report: PeriodReport; notification: Notification; chart: Attachment }> {
+  async build(
+    account: Pick<Account, 'accountId'>,
+    kind: ReportKind,
+    from: number,
+    to: number,
+  ): Promise<{ report: PeriodReport; notification: Notification; chart: Attachment }> {
     const { accountId } = account;
-    const [trades, snapshots] = await Promise.all([this.deps.trades.listByAccount(accountId, TRADES_READ), this.deps.risk.listSnapshots(accountId, from, to)]);
-    const symbols = [...new Set(trades.filter((t) => t.openedAt < to && (t.closedAt === undefined || t.closedAt >= from)).map((t) => t.symbol))];
+    const [trades, snapshots] = await Promise.all([
+      this.deps.trades.listByAccount(accountId, TRADES_READ),
+      this.deps.risk.listSnapshots(accountId, from, to),
+    ]);
+    const symbols = [
+      ...new Set(
+        trades.filter((t) => t.openedAt < to && (t.closedAt === undefined || t.closedAt >= from)).map((t) => t.symbol),
+      ),
+    ];
     const holdPrices: Record<string, { from: number; to: number }> = {};
     for (const symbol of symbols) {
       const [a, b] = await Promise.all([this.deps.prices.priceAt(symbol, from), this.deps.prices.priceAt(symbol, to)]);
       if (a !== undefined && b !== undefined) holdPrices[symbol] = { from: a, to: b };
     }
-    const report = computePeriodReport({ accountId, from, to, timeZone: this.deps.timeZone, trades, snapshots, holdPrices });
+    const report = computePeriodReport({
+      accountId,
+      from,
+      to,
+      timeZone: this.deps.timeZone,
+      trades,
+      snapshots,
+      holdPrices,
+    });
     const text = renderReportText(report, kind);
-    const png = await this.deps.chart(report.equityCurve, { title: text.title, timeZone: this.deps.timeZone, trades: report.exits });
-    const notification: Notification = { kind: 'report', severity: 'info', at: to, accountId, title: text.title, lines: text.lines, id: `report-${kind}-${accountId}-${from}` };
-    const chart: Attachment = { filename: `equity-${kind}-${new Date(from).toISOString().slice(0, 10)}.png`, contentType: 'image/png', data: png };
-    const url = await this.storeChart(accountId, chartKey(accountId, kind, tradingDay(from, this.deps.timeZone).day), chart);
+    const png = await this.deps.chart(report.equityCurve, {
+      title: text.title,
+      timeZone: this.deps.timeZone,
+      trades: report.exits,
+    });
+    const notification: Notification = {
+      kind: 'report',
+      severity: 'info',
+      at: to,
+      accountId,
+      title: text.title,
+      lines: text.lines,
+      id: `report-${kind}-${accountId}-${from}`,
+    };
+    const chart: Attachment = {
+      filename: `equity-${kind}-${new Date(from).toISOString().slice(0, 10)}.png`,
+      contentType: 'image/png',
+      data: png,
+    };
+    const url = await this.storeChart(
+      accountId,
+      chartKey(accountId, kind, tradingDay(from, this.deps.timeZone).day),
+      chart,
+    );
     return { report, notification, chart: url === undefined ? chart : { ...chart, url } };
   }
 

@@ -188,7 +188,8 @@ type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K
 /** What an account stores: only what differs from the defaults. Arrays and maps replace, objects merge. */
 export type RiskOverrides = DeepPartial<RiskConfig>;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function merge<T>(base: T, override: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
@@ -196,7 +197,10 @@ function merge<T>(base: T, override: unknown): T {
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
     // Maps keyed by symbol or strategy replace whole: a removed key must disappear.
-    out[key] = key === 'symbolMaxLeverage' || key === 'strategySizing' ? value : merge((base as Record<string, unknown>)[key], value);
+    out[key] =
+      key === 'symbolMaxLeverage' || key === 'strategySizing'
+        ? value
+        : merge((base as Record<string, unknown>)[key], value);
   }
   return out as T;
 }

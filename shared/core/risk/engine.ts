@@ -49,21 +49,54 @@ export class RiskEngine {
 
   decideEntry(request: EntryRequest, inputs: EngineInputs): RiskDecision {
     const records: CheckRecord[] = [];
-    const refuse = (code: string, reason: string, numbers: Numbers): RiskDecision => ({ accepted: false, code, reason, numbers, checks: records });
+    const refuse = (code: string, reason: string, numbers: Numbers): RiskDecision => ({
+      accepted: false,
+      code,
+      reason,
+      numbers,
+      checks: records,
+    });
 
     const closed = inputs.trades.filter((t) => t.status === 'closed');
-    const block = entryBlock({ config: inputs.config.switches, state: inputs.state, now: inputs.now, equity: inputs.equity, price: { symbol: request.symbol, last: request.price, ...(request.priceAt !== undefined ? { at: request.priceAt } : {}) }, closedTrades: closed });
+    const block = entryBlock({
+      config: inputs.config.switches,
+      state: inputs.state,
+      now: inputs.now,
+      equity: inputs.equity,
+      price: {
+        symbol: request.symbol,
+        last: request.price,
+        ...(request.priceAt !== undefined ? { at: request.priceAt } : {}),
+      },
+      closedTrades: closed,
+    });
     if (block) {
-      records.push({ check: `switch:${block.switch}`, outcome: 'refuse', code: block.code, reason: block.reason, numbers: block.numbers });
-      return refuse(block.code, block.reason, { ...block.numbers, ...(block.until !== undefined ? { until: block.until } : {}) });
+      records.push({
+        check: `switch:${block.switch}`,
+        outcome: 'refuse',
+        code: block.code,
+        reason: block.reason,
+        numbers: block.numbers,
+      });
+      return refuse(block.code, block.reason, {
+        ...block.numbers,
+        ...(block.until !== undefined ? { until: block.until } : {}),
+      });
     }
 
-    const proposal: Proposal = { symbol: request.symbol, side: request.side, price: request.price, leverage: request.leverage, ...(request.stopPrice !== undefined ? { stopPrice: request.stopPrice } : {}) };
+    const proposal: Proposal = {
+      symbol: request.symbol,
+      side: request.side,
+      price: request.price,
+      leverage: request.leverage,
+      ...(request.stopPrice !== undefined ? { stopPrice: request.stopPrice } : {}),
+    };
     for (const check of [...this.gates, ...this.leverageChecks]) {
       const result = check.evaluate(proposal, inputs);
       records.push(record(check.name, result));
       if (result.outcome === 'refuse') return refuse(result.code, result.reason, result.numbers);
-      if (result.outcome === 'adjust' && result.leverage !== undefined && result.leverage < proposal.leverage) proposal.leverage = result.leverage;
+      if (result.outcome === 'adjust' && result.leverage !== undefined && result.leverage < proposal.leverage)
+        proposal.leverage = result.leverage;
     }
 
     const stats = inputs.stats(request.symbol);
@@ -86,26 +119,47 @@ export class RiskEngine {
       records.push({ check: 'sizing', outcome: 'refuse', code, reason: (error as Error).message, numbers });
       return refuse(code, (error as Error).message, numbers);
     }
-    records.push({ check: 'sizing', outcome: 'pass', reason: `${sized.mode}: ${sized.amount.toString()} ${inputs.market.base}`, numbers: sized.numbers });
+    records.push({
+      check: 'sizing',
+      outcome: 'pass',
+      reason: `${sized.mode}: ${sized.amount.toString()} ${inputs.market.base}`,
+      numbers: sized.numbers,
+    });
     proposal.amount = sized.amount;
 
     for (const check of this.amountChecks) {
       const result = check.evaluate(proposal, inputs);
       records.push(record(check.name, result));
       if (result.outcome === 'refuse') return refuse(result.code, result.reason, result.numbers);
-      if (result.outcome === 'adjust' && result.amount !== undefined && result.amount.lt(proposal.amount)) proposal.amount = result.amount;
+      if (result.outcome === 'adjust' && result.amount !== undefined && result.amount.lt(proposal.amount))
+        proposal.amount = result.amount;
     }
 
     const amount = proposal.amount;
     const { market } = inputs;
     const notional = amount.times(request.price);
     if (amount.lte(0) || amount.lt(market.minAmount)) {
-      return refuse('BELOW_MIN_AMOUNT', `order amount ${amount.toString()} ${market.base} is below the minimum ${market.minAmount} after sizing, limits and rounding down to ${market.amountStep}`, { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep });
+      return refuse(
+        'BELOW_MIN_AMOUNT',
+        `order amount ${amount.toString()} ${market.base} is below the minimum ${market.minAmount} after sizing, limits and rounding down to ${market.amountStep}`,
+        { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep },
+      );
     }
     if (notional.lt(market.minNotional)) {
-      return refuse('MIN_NOTIONAL', `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`, { notional: notional.toString(), minNotional: market.minNotional });
+      return refuse(
+        'MIN_NOTIONAL',
+        `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`,
+        { notional: notional.toString(), minNotional: market.minNotional },
+      );
     }
-    return { accepted: true, amount, leverage: proposal.leverage, mode: sized.mode, notional: Number(notional.toString()), checks: records };
+    return {
+      accepted: true,
+      amount,
+      leverage: proposal.leverage,
+      mode: sized.mode,
+      notional: Number(notional.toString()),
+      checks: records,
+    };
   }
 }
 
@@ -120,4 +174,3 @@ function record(check: string, result: CheckResult): CheckRecord {
 export function summarizeChecks(checks: readonly CheckRecord[]): string {
   return checks.map((c) => `${c.check}=${c.outcome}`).join(' ');
 }
-

@@ -35,15 +35,20 @@ export interface KellyEstimate {
 
 /** Returns on notional of the closed trades, oldest first. */
 function returnsInClosingOrder(trades: readonly TradeRecord[]): number[] {
-  return trades
-    .filter((t) => t.status === 'closed')
-    // A closed trade without closedAt (older records) ends at its last update.
-    // A return is a ratio, not money: the exact P&L becomes a number here, for the statistics.
-    .map((t) => ({ at: t.closedAt ?? t.updatedAt, r: Number(t.realizedPnl) / (Number(t.entryPrice) * Number(t.maxQuantity)) }))
-    // Zero notional gives ±Infinity or NaN: no information about the strategy's edge.
-    .filter((x) => Number.isFinite(x.r))
-    .sort((a, b) => a.at - b.at)
-    .map((x) => x.r);
+  return (
+    trades
+      .filter((t) => t.status === 'closed')
+      // A closed trade without closedAt (older records) ends at its last update.
+      // A return is a ratio, not money: the exact P&L becomes a number here, for the statistics.
+      .map((t) => ({
+        at: t.closedAt ?? t.updatedAt,
+        r: Number(t.realizedPnl) / (Number(t.entryPrice) * Number(t.maxQuantity)),
+      }))
+      // Zero notional gives ±Infinity or NaN: no information about the strategy's edge.
+      .filter((x) => Number.isFinite(x.r))
+      .sort((a, b) => a.at - b.at)
+      .map((x) => x.r)
+  );
 }
 
 /** Decay per trade of age, 1 − α, kept in [0, 1] so that weights never turn negative or grow. */

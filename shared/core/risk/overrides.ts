@@ -6,7 +6,10 @@ import { DEFAULT_RISK_CONFIG, resolveRiskConfig, type RiskOverrides } from './co
 import { tradingDay } from './trading-day';
 
 export class RiskSettingError extends InvalidArgumentError {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`, 'RISK_SETTING');
     this.name = 'RiskSettingError';
   }
@@ -66,14 +69,19 @@ function defaultAt(path: string[]): unknown {
 }
 
 function parseValue(field: string, template: unknown, raw: string): unknown {
-  const boundsKey = field.startsWith('strategySizing.') ? `sizing.${field.split('.').slice(2).join('.')}` : field.startsWith('limits.symbolMaxLeverage.') ? 'limits.maxLeverage' : field;
+  const boundsKey = field.startsWith('strategySizing.')
+    ? `sizing.${field.split('.').slice(2).join('.')}`
+    : field.startsWith('limits.symbolMaxLeverage.')
+      ? 'limits.maxLeverage'
+      : field;
   if (typeof template === 'boolean') {
     if (raw !== 'true' && raw !== 'false') throw new RiskSettingError(field, 'must be true or false');
     return raw === 'true';
   }
   if (typeof template === 'number') {
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value)) throw new RiskSettingError(field, `must be a number, not "${raw}"`);
+    if (raw.trim() === '' || !Number.isFinite(value))
+      throw new RiskSettingError(field, `must be a number, not "${raw}"`);
     const [min, max, integer] = BOUNDS[boundsKey] ?? [0, Number.MAX_SAFE_INTEGER];
     if (value < min || value > max) throw new RiskSettingError(field, `must be from ${min} to ${max}`);
     if (integer && !Number.isInteger(value)) throw new RiskSettingError(field, 'must be a whole number');
@@ -97,7 +105,11 @@ function parseValue(field: string, template: unknown, raw: string): unknown {
       ? []
       : raw.split(',').map((tier) => {
           const [move, window, pause] = tier.split(':').map(Number);
-          if (![move, window, pause].every((n) => n !== undefined && Number.isFinite(n) && n > 0)) throw new RiskSettingError(field, `tier "${tier}" must be movePct:windowMinutes:pauseMinutes, all positive`);
+          if (![move, window, pause].every((n) => n !== undefined && Number.isFinite(n) && n > 0))
+            throw new RiskSettingError(
+              field,
+              `tier "${tier}" must be movePct:windowMinutes:pauseMinutes, all positive`,
+            );
           return { movePct: move as number, windowMinutes: window as number, pauseMinutes: pause as number };
         });
   }
@@ -112,7 +124,8 @@ export function applyRiskSetting(overrides: RiskOverrides | undefined, assignmen
   const raw = assignment.slice(eq + 1).trim();
   const path = field.split('.');
   // A key like __proto__ would walk onto Object.prototype: no setting is named so.
-  if (path.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype' || key === '')) throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
+  if (path.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype' || key === ''))
+    throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
   const template = defaultAt(path);
   if (template === undefined) throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
   const next = structuredClone(overrides ?? {}) as Record<string, unknown>;
@@ -125,6 +138,7 @@ export function applyRiskSetting(overrides: RiskOverrides | undefined, assignmen
   if (raw === 'default') delete node[last];
   else node[last] = parseValue(field, template, raw);
   const resolved = resolveRiskConfig(next as RiskOverrides);
-  if (resolved.limits.volatility.shortDays >= resolved.limits.volatility.longDays) throw new RiskSettingError('limits.volatility.shortDays', 'must be shorter than longDays');
+  if (resolved.limits.volatility.shortDays >= resolved.limits.volatility.longDays)
+    throw new RiskSettingError('limits.volatility.shortDays', 'must be shorter than longDays');
   return next as RiskOverrides;
 }

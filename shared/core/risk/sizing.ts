@@ -105,7 +105,11 @@ function explicitSize(size: SizeSpec, basis: Basis): RawSize {
     case 'percent':
       return { mode: 'percent', bound: fractionOfEquity(basis, value), numbers };
     case 'quote':
-      return { mode: 'quote', bound: { numer: new Big(value).times(basis.leverage), denom: new Big(basis.price) }, numbers };
+      return {
+        mode: 'quote',
+        bound: { numer: new Big(value).times(basis.leverage), denom: new Big(basis.price) },
+        numbers,
+      };
     case 'contracts':
       // Base units, as TradingView counts contracts on crypto (see sizeEntry).
       return { mode: 'contracts', bound: { numer: new Big(value), denom: ONE }, numbers };
@@ -116,9 +120,18 @@ function explicitSize(size: SizeSpec, basis: Basis): RawSize {
 function stopDistance(input: PositionSizingInput, mode: string): Big | undefined {
   const { stopPrice, price } = input;
   if (stopPrice === undefined) return undefined;
-  if (!Number.isFinite(stopPrice)) reject(`the stop ${stopPrice} is not a price: mode ${mode} cannot size on it`, 'INVALID_STOP', { mode, stopPrice: String(stopPrice) });
+  if (!Number.isFinite(stopPrice))
+    reject(`the stop ${stopPrice} is not a price: mode ${mode} cannot size on it`, 'INVALID_STOP', {
+      mode,
+      stopPrice: String(stopPrice),
+    });
   const distance = new Big(price).minus(stopPrice).abs();
-  if (distance.eq(0)) reject(`the stop ${stopPrice} equals the price: no risk to size on (mode ${mode})`, 'INVALID_STOP', { mode, stopPrice, price });
+  if (distance.eq(0))
+    reject(`the stop ${stopPrice} equals the price: no risk to size on (mode ${mode})`, 'INVALID_STOP', {
+      mode,
+      stopPrice,
+      price,
+    });
   return distance;
 }
 
@@ -129,8 +142,14 @@ function riskBound(basis: Basis, riskPct: number, distance: Big): Bound {
 
 function riskSize(input: PositionSizingInput, basis: Basis): RawSize {
   const riskPct = positiveOrZero(input.sizing.riskPct);
-  const distance = stopDistance(input, 'risk') ?? reject('sizing mode risk needs a stop-loss in the signal', 'NEEDS_STOP', { mode: 'risk', riskPct });
-  return { mode: 'risk', bound: riskBound(basis, riskPct, distance), numbers: { source: 'config', riskPct, distance: distance.toString() } };
+  const distance =
+    stopDistance(input, 'risk') ??
+    reject('sizing mode risk needs a stop-loss in the signal', 'NEEDS_STOP', { mode: 'risk', riskPct });
+  return {
+    mode: 'risk',
+    bound: riskBound(basis, riskPct, distance),
+    numbers: { source: 'config', riskPct, distance: distance.toString() },
+  };
 }
 
 function atrSize(input: PositionSizingInput, basis: Basis): RawSize {
@@ -138,17 +157,31 @@ function atrSize(input: PositionSizingInput, basis: Basis): RawSize {
   const riskPct = positiveOrZero(input.sizing.atr.riskPct);
   const atr = input.stats?.atr;
   if (atr === undefined || !(Number.isFinite(atr) && atr > 0)) {
-    reject(`sizing mode atr needs the ATR of ${input.market.symbol}, and no market data gives one`, 'NO_MARKET_DATA', { mode: 'atr', atr: String(atr) });
+    reject(`sizing mode atr needs the ATR of ${input.market.symbol}, and no market data gives one`, 'NO_MARKET_DATA', {
+      mode: 'atr',
+      atr: String(atr),
+    });
   }
   if (!(Number.isFinite(multiplier) && multiplier > 0)) {
-    reject(`sizing mode atr has no usable distance: multiplier ${multiplier}`, 'NO_MARKET_DATA', { mode: 'atr', atr, multiplier: String(multiplier) });
+    reject(`sizing mode atr has no usable distance: multiplier ${multiplier}`, 'NO_MARKET_DATA', {
+      mode: 'atr',
+      atr,
+      multiplier: String(multiplier),
+    });
   }
   const byAtr = new Big(atr).times(multiplier);
   const byStop = stopDistance(input, 'atr');
   // The farther of the two: a stop beyond multiplier × ATR loses more than the ATR budget when it
   // is hit, and a stop inside it would size a position too large for the market's normal swing.
   const distance = byStop !== undefined && byStop.gt(byAtr) ? byStop : byAtr;
-  const numbers: Numbers = { source: 'config', riskPct, atr, multiplier, atrDistance: byAtr.toString(), distance: distance.toString() };
+  const numbers: Numbers = {
+    source: 'config',
+    riskPct,
+    atr,
+    multiplier,
+    atrDistance: byAtr.toString(),
+    distance: distance.toString(),
+  };
   if (byStop !== undefined) numbers.stopDistance = byStop.toString();
   return { mode: 'atr', bound: riskBound(basis, riskPct, distance), numbers };
 }
@@ -172,12 +205,20 @@ function kellySize(input: PositionSizingInput, basis: Basis): RawSize {
     avgLossPct: estimate.avgLossPct,
   };
   if (!(estimate.riskPct > 0)) {
-    reject(`sizing mode kelly sees no edge over ${estimate.n} closed trades (f* = ${estimate.rawKelly.toFixed(4)})`, 'KELLY_NO_EDGE', { mode: 'kelly', ...numbers });
+    reject(
+      `sizing mode kelly sees no edge over ${estimate.n} closed trades (f* = ${estimate.rawKelly.toFixed(4)})`,
+      'KELLY_NO_EDGE',
+      { mode: 'kelly', ...numbers },
+    );
   }
   let distance = stopDistance(input, 'kelly');
   if (distance === undefined) {
     if (!(estimate.avgLossPct > 0)) {
-      reject('sizing mode kelly needs a stop-loss in the signal: no losing trade is recorded to measure a loss by', 'NEEDS_STOP', { mode: 'kelly', ...numbers });
+      reject(
+        'sizing mode kelly needs a stop-loss in the signal: no losing trade is recorded to measure a loss by',
+        'NEEDS_STOP',
+        { mode: 'kelly', ...numbers },
+      );
     }
     // times(0.01), not div(100): a division rounds to Big.DP places and could reach 0.
     distance = new Big(basis.price).times(estimate.avgLossPct).times('0.01');
@@ -194,10 +235,18 @@ function rawSize(input: PositionSizingInput, basis: Basis): RawSize {
   const { sizing } = input;
   switch (sizing.mode) {
     case 'percent':
-      return { mode: 'percent', bound: fractionOfEquity(basis, positiveOrZero(sizing.percent)), numbers: { source: 'config', percent: positiveOrZero(sizing.percent) } };
+      return {
+        mode: 'percent',
+        bound: fractionOfEquity(basis, positiveOrZero(sizing.percent)),
+        numbers: { source: 'config', percent: positiveOrZero(sizing.percent) },
+      };
     case 'quote': {
       const quote = positiveOrZero(sizing.quote);
-      return { mode: 'quote', bound: { numer: new Big(quote).times(basis.leverage), denom: new Big(basis.price) }, numbers: { source: 'config', quote } };
+      return {
+        mode: 'quote',
+        bound: { numer: new Big(quote).times(basis.leverage), denom: new Big(basis.price) },
+        numbers: { source: 'config', quote },
+      };
     }
     case 'risk':
       return riskSize(input, basis);
@@ -210,11 +259,19 @@ function rawSize(input: PositionSizingInput, basis: Basis): RawSize {
 
 export function sizePosition(input: PositionSizingInput): PositionSize {
   const { price, market } = input;
-  if (!(Number.isFinite(price) && price > 0)) reject('no usable price for sizing', 'NO_PRICE', { price: String(price) });
+  if (!(Number.isFinite(price) && price > 0))
+    reject('no usable price for sizing', 'NO_PRICE', { price: String(price) });
   const step = parseDecimal(market.amountStep, 'amountStep', market.symbol);
-  if (step.lte(0)) reject(`market ${market.symbol} has a non-positive amount step ${market.amountStep}`, 'INVALID_MARKET', { amountStep: market.amountStep });
-  const maxAmount = market.maxAmount === undefined ? undefined : parseDecimal(market.maxAmount, 'maxAmount', market.symbol);
-  if (maxAmount?.lt(0)) reject(`market ${market.symbol} has a negative maximum amount ${market.maxAmount}`, 'INVALID_MARKET', { maxAmount: String(market.maxAmount) });
+  if (step.lte(0))
+    reject(`market ${market.symbol} has a non-positive amount step ${market.amountStep}`, 'INVALID_MARKET', {
+      amountStep: market.amountStep,
+    });
+  const maxAmount =
+    market.maxAmount === undefined ? undefined : parseDecimal(market.maxAmount, 'maxAmount', market.symbol);
+  if (maxAmount?.lt(0))
+    reject(`market ${market.symbol} has a negative maximum amount ${market.maxAmount}`, 'INVALID_MARKET', {
+      maxAmount: String(market.maxAmount),
+    });
 
   // Negative (or unknown) equity posts no margin and risks nothing: it sizes to 0.
   const basis: Basis = { equity: positiveEquity(input.equity), price, leverage: positiveOrZero(input.leverage) };
@@ -240,7 +297,11 @@ export function sizePosition(input: PositionSizingInput): PositionSize {
   // Only absurd inputs (a leverage or price near the float limits) size beyond what a number
   // holds, and every consumer reads the amount back as a number.
   if (!Number.isFinite(Number(amount.toString()))) {
-    reject(`sized amount ${amount.toExponential(3)} ${market.base} is beyond any number: the inputs are not sane`, 'INVALID_SIZE', { mode: raw.mode, price, leverage: basis.leverage });
+    reject(
+      `sized amount ${amount.toExponential(3)} ${market.base} is beyond any number: the inputs are not sane`,
+      'INVALID_SIZE',
+      { mode: raw.mode, price, leverage: basis.leverage },
+    );
   }
 
   const numbers: Numbers = {

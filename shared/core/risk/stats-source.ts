@@ -29,8 +29,14 @@ export class CachedMarketStats {
 
   static forConfig(candles: CandleSource, config: RiskConfig, ttlMs?: number): CachedMarketStats {
     const { volatility, correlation, var: valueAtRisk } = config.limits;
-    const days = Math.max(volatility.longDays, correlation.lookbackDays, valueAtRisk.lookbackDays, config.sizing.atr.period) + 2;
-    return new CachedMarketStats({ candles, days, windows: { atrPeriod: config.sizing.atr.period, shortDays: volatility.shortDays, longDays: volatility.longDays }, ...(ttlMs !== undefined ? { ttlMs } : {}) });
+    const days =
+      Math.max(volatility.longDays, correlation.lookbackDays, valueAtRisk.lookbackDays, config.sizing.atr.period) + 2;
+    return new CachedMarketStats({
+      candles,
+      days,
+      windows: { atrPeriod: config.sizing.atr.period, shortDays: volatility.shortDays, longDays: volatility.longDays },
+      ...(ttlMs !== undefined ? { ttlMs } : {}),
+    });
   }
 
   peek(symbol: string): MarketStats | undefined {

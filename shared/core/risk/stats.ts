@@ -44,7 +44,13 @@ export function computeMarketStats(symbol: string, daily: Candles, windows: Stat
     times[i - 1] = daily.time[i]!;
     returns[i - 1] = daily.close[i]! / daily.close[i - 1]! - 1;
   }
-  const stats: MarketStats = { symbol, asOf: n > 0 ? daily.time[n - 1]! : 0, times, returns, lastClose: n > 0 ? daily.close[n - 1]! : Number.NaN };
+  const stats: MarketStats = {
+    symbol,
+    asOf: n > 0 ? daily.time[n - 1]! : 0,
+    times,
+    returns,
+    lastClose: n > 0 ? daily.close[n - 1]! : Number.NaN,
+  };
   // The indicator's first ATR is at index `period` (bar 0 has no true range): period + 1 candles.
   if (windows.atrPeriod >= 1 && n > windows.atrPeriod) {
     const last = atrSeries(daily.high, daily.low, daily.close, windows.atrPeriod)[n - 1]!;
@@ -150,7 +156,8 @@ export class CorrelationCache {
       this.pairs.set(low.symbol, inner);
     }
     const cached = inner.get(high.symbol);
-    if (cached && cached.asOfLow === low.asOf && cached.asOfHigh === high.asOf && cached.lookbackDays === lookbackDays) return cached.value;
+    if (cached && cached.asOfLow === low.asOf && cached.asOfHigh === high.asOf && cached.lookbackDays === lookbackDays)
+      return cached.value;
     const value = this.compute(low, high, lookbackDays);
     if (cached) {
       cached.asOfLow = low.asOf;

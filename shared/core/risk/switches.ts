@@ -10,7 +10,14 @@
 import { Big, type Decimal } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
 import type { CircuitTier, KillSwitchConfig } from './config';
-import { SWITCH_NAMES, type ExchangeCall, type PriceSample, type RiskState, type SwitchName, type SwitchState } from './state';
+import {
+  SWITCH_NAMES,
+  type ExchangeCall,
+  type PriceSample,
+  type RiskState,
+  type SwitchName,
+  type SwitchState,
+} from './state';
 import { tradingDay } from './trading-day';
 
 type Numbers = Record<string, number | string>;
@@ -70,19 +77,22 @@ const reached = (value: number, limit: number): boolean => limit > 0 && value >=
  * How far `value` sits below `base`, percent of `base`: the amounts are subtracted exactly, and the
  * percentage (a ratio compared with the configured limit, not money) becomes a number here.
  */
-const dropPct = (base: Decimal, value: Decimal): number => Number(new Big(base).minus(value).times(100).div(base).toString());
+const dropPct = (base: Decimal, value: Decimal): number =>
+  Number(new Big(base).minus(value).times(100).div(base).toString());
 const movePct = (price: number, reference: number): number => (Math.abs(price - reference) * 100) / reference;
 const round = (x: number, decimals = 4): number => Math.round(x * 10 ** decimals) / 10 ** decimals;
 const show = (x: number): string => String(round(x, 2));
 /** an amount for a reason text, to the cent */
 const showMoney = (x: Decimal): string => new Big(x).round(2, Big.roundHalfUp).toString();
 /** a stored or read equity that is a finite amount (an unreadable one skips the equity switches) */
-const isMoney = (x: Decimal | undefined): x is Decimal => typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x));
+const isMoney = (x: Decimal | undefined): x is Decimal =>
+  typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x));
 const positive = (x: Decimal): boolean => new Big(x).gt(0);
 const showTime = (at: number): string => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 const isUsable = (x: number | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 const isPrice = (x: number | undefined): x is number => isUsable(x) && x > 0;
-const isActive = (sw: SwitchState | undefined, now: number): sw is SwitchState => sw?.tripped === true && (sw.until === undefined || sw.until > now);
+const isActive = (sw: SwitchState | undefined, now: number): sw is SwitchState =>
+  sw?.tripped === true && (sw.until === undefined || sw.until > now);
 
 const LABELS: Record<SwitchName, string> = {
   daily_loss: 'Daily loss limit',
@@ -99,13 +109,24 @@ interface Step {
   events: SwitchEvent[];
 }
 
-const withSwitch = (state: RiskState, name: SwitchName, sw: SwitchState): RiskState => ({ ...state, switches: { ...state.switches, [name]: sw } });
+const withSwitch = (state: RiskState, name: SwitchName, sw: SwitchState): RiskState => ({
+  ...state,
+  switches: { ...state.switches, [name]: sw },
+});
 
 /** A trip: the previous trip's `until` goes (a drawdown trip has none), the reset history stays. */
 function trip(state: RiskState, name: SwitchName, now: number, reason: string, numbers: Numbers, until?: number): Step {
   const last: SwitchState = state.switches[name] ?? { tripped: false, trips: 0 };
   const { until: _previousUntil, ...previous } = last;
-  const sw: SwitchState = { ...previous, tripped: true, trippedAt: now, reason, numbers, trips: previous.trips + 1, ...(until === undefined ? {} : { until }) };
+  const sw: SwitchState = {
+    ...previous,
+    tripped: true,
+    trippedAt: now,
+    reason,
+    numbers,
+    trips: previous.trips + 1,
+    ...(until === undefined ? {} : { until }),
+  };
   return { state: withSwitch(state, name, sw), events: [{ switch: name, kind: 'tripped', at: now, reason, numbers }] };
 }
 
@@ -140,11 +161,30 @@ function recordEquity(state: RiskState, config: KillSwitchConfig, now: number, e
   const rollover = state.day === day ? {} : { day, dayStartEquity: equity, dayStartAt: now };
   const frozen = state.switches.drawdown?.tripped === true;
   const newPeak = state.peakEquity === undefined || (!frozen && new Big(equity).gt(state.peakEquity));
-  return { ...state, ...rollover, ...(newPeak ? { peakEquity: equity, peakAt: now } : {}), lastEquity: equity, lastEquityAt: now };
+  return {
+    ...state,
+    ...rollover,
+    ...(newPeak ? { peakEquity: equity, peakAt: now } : {}),
+    lastEquity: equity,
+    lastEquityAt: now,
+  };
 }
 
-function dailyLossNumbers(config: KillSwitchConfig, start: Decimal, equity: Decimal, day: string, until: number): Numbers {
-  return { lossPct: round(dropPct(start, equity)), limitPct: config.dailyLossPct, equity, dayStartEquity: start, day, until };
+function dailyLossNumbers(
+  config: KillSwitchConfig,
+  start: Decimal,
+  equity: Decimal,
+  day: string,
+  until: number,
+): Numbers {
+  return {
+    lossPct: round(dropPct(start, equity)),
+    limitPct: config.dailyLossPct,
+    equity,
+    dayStartEquity: start,
+    day,
+    until,
+  };
 }
 
 function checkDailyLoss(state: RiskState, config: KillSwitchConfig, now: number, equity: Decimal): Step {
@@ -189,12 +229,19 @@ function checkDrawdown(state: RiskState, config: KillSwitchConfig, now: number, 
 export function lossStreak(closedTrades: readonly TradeRecord[]): { count: number; lastLossAt?: number } {
   let lastNonLossAt = -Infinity;
   for (const trade of closedTrades) {
-    if (trade.status === 'closed' && trade.closedAt !== undefined && new Big(trade.realizedPnl).gte(0)) lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
+    if (trade.status === 'closed' && trade.closedAt !== undefined && new Big(trade.realizedPnl).gte(0))
+      lastNonLossAt = Math.max(lastNonLossAt, trade.closedAt);
   }
   let count = 0;
   let lastLossAt: number | undefined;
   for (const trade of closedTrades) {
-    if (trade.status !== 'closed' || trade.closedAt === undefined || !new Big(trade.realizedPnl).lt(0) || trade.closedAt < lastNonLossAt) continue;
+    if (
+      trade.status !== 'closed' ||
+      trade.closedAt === undefined ||
+      !new Big(trade.realizedPnl).lt(0) ||
+      trade.closedAt < lastNonLossAt
+    )
+      continue;
     count += 1;
     lastLossAt = Math.max(lastLossAt ?? -Infinity, trade.closedAt);
   }
@@ -211,7 +258,12 @@ interface StreakBlock {
  * The cooldown a streak calls for, if any. A trip is keyed on its streak's last loss: once that
  * streak has tripped (then expired or been reset), only a further loss can trip again.
  */
-function streakCooldown(config: KillSwitchConfig, state: RiskState, now: number, closedTrades: readonly TradeRecord[]): StreakBlock | undefined {
+function streakCooldown(
+  config: KillSwitchConfig,
+  state: RiskState,
+  now: number,
+  closedTrades: readonly TradeRecord[],
+): StreakBlock | undefined {
   if (config.lossStreak <= 0) return undefined;
   const { count, lastLossAt } = lossStreak(closedTrades);
   if (count < config.lossStreak || lastLossAt === undefined) return undefined;
@@ -221,13 +273,24 @@ function streakCooldown(config: KillSwitchConfig, state: RiskState, now: number,
 }
 
 function streakNumbers(config: KillSwitchConfig, streak: StreakBlock): Numbers {
-  return { count: streak.count, limit: config.lossStreak, lastLossAt: streak.lastLossAt, cooldownMinutes: config.cooldownMinutes, until: streak.until };
+  return {
+    count: streak.count,
+    limit: config.lossStreak,
+    lastLossAt: streak.lastLossAt,
+    cooldownMinutes: config.cooldownMinutes,
+    until: streak.until,
+  };
 }
 
 const streakReason = (config: KillSwitchConfig, streak: StreakBlock): string =>
   `${streak.count} losing trades in a row (limit ${config.lossStreak}): new entries paused for ${config.cooldownMinutes} min after the last loss, until ${showTime(streak.until)}`;
 
-function checkLossStreak(state: RiskState, config: KillSwitchConfig, now: number, closedTrades: readonly TradeRecord[]): Step {
+function checkLossStreak(
+  state: RiskState,
+  config: KillSwitchConfig,
+  now: number,
+  closedTrades: readonly TradeRecord[],
+): Step {
   const streak = streakCooldown(config, state, now, closedTrades);
   if (!streak) return unchanged(state);
   return trip(state, 'loss_streak', now, streakReason(config, streak), streakNumbers(config, streak), streak.until);
@@ -250,7 +313,12 @@ interface Move {
 }
 
 /** The largest move of `price` against the samples taken within `windowMinutes` of now (inclusive). */
-function largestMove(samples: readonly PriceSample[], price: number, now: number, windowMinutes: number): Move | undefined {
+function largestMove(
+  samples: readonly PriceSample[],
+  price: number,
+  now: number,
+  windowMinutes: number,
+): Move | undefined {
   const from = now - windowMinutes * MINUTE;
   let best: Move | undefined;
   for (const sample of samples) {
@@ -262,10 +330,20 @@ function largestMove(samples: readonly PriceSample[], price: number, now: number
 }
 
 /** The tier a price move trips: the largest move threshold reached (then the longest pause). */
-function tierTripped(tiers: readonly CircuitTier[], samples: readonly PriceSample[], price: number, now: number): { tier: CircuitTier; move: Move } | undefined {
+function tierTripped(
+  tiers: readonly CircuitTier[],
+  samples: readonly PriceSample[],
+  price: number,
+  now: number,
+): { tier: CircuitTier; move: Move } | undefined {
   let found: { tier: CircuitTier; move: Move } | undefined;
   for (const tier of tiers) {
-    if (found && (tier.movePct < found.tier.movePct || (tier.movePct === found.tier.movePct && tier.pauseMinutes <= found.tier.pauseMinutes))) continue;
+    if (
+      found &&
+      (tier.movePct < found.tier.movePct ||
+        (tier.movePct === found.tier.movePct && tier.pauseMinutes <= found.tier.pauseMinutes))
+    )
+      continue;
     const move = largestMove(samples, price, now, tier.windowMinutes);
     if (move && reached(move.movePct, tier.movePct)) found = { tier, move };
   }
@@ -295,7 +373,13 @@ function movePause(symbol: string, price: number, now: number, tier: CircuitTier
 }
 
 /** Samples older than the longest tier window (+1 minute of slack for job jitter) are dropped. */
-function recordPrices(state: RiskState, config: KillSwitchConfig, now: number, prices: Record<string, number>, times: Record<string, number>): Record<string, PriceSample[]> {
+function recordPrices(
+  state: RiskState,
+  config: KillSwitchConfig,
+  now: number,
+  prices: Record<string, number>,
+  times: Record<string, number>,
+): Record<string, PriceSample[]> {
   const longest = Math.max(0, ...config.circuitBreaker.map((tier) => tier.windowMinutes));
   const kept: Record<string, PriceSample[]> = {};
   for (const [symbol, samples] of Object.entries(state.priceSamples)) {
@@ -310,7 +394,13 @@ function recordPrices(state: RiskState, config: KillSwitchConfig, now: number, p
   return kept;
 }
 
-function pricePauses(config: KillSwitchConfig, samples: Record<string, PriceSample[]>, prices: Record<string, number>, now: number, times: Record<string, number>): Pause[] {
+function pricePauses(
+  config: KillSwitchConfig,
+  samples: Record<string, PriceSample[]>,
+  prices: Record<string, number>,
+  now: number,
+  times: Record<string, number>,
+): Pause[] {
   const pauses: Pause[] = [];
   for (const [symbol, price] of Object.entries(prices)) {
     if (!isPrice(price)) continue;
@@ -320,7 +410,13 @@ function pricePauses(config: KillSwitchConfig, samples: Record<string, PriceSamp
   return pauses;
 }
 
-function anomalyPauses(config: KillSwitchConfig, now: number, calls: readonly ExchangeCall[], window: readonly ExchangeCall[], spreadsBps: Record<string, number>): Pause[] {
+function anomalyPauses(
+  config: KillSwitchConfig,
+  now: number,
+  calls: readonly ExchangeCall[],
+  window: readonly ExchangeCall[],
+  spreadsBps: Record<string, number>,
+): Pause[] {
   const { maxLatencyMs, maxErrorRatePct, errorWindow, maxSpreadBps, pauseMinutes } = config.anomalies;
   const until = now + pauseMinutes * MINUTE;
   const pause = (cause: string, what: string, numbers: Numbers): Pause => ({
@@ -331,9 +427,17 @@ function anomalyPauses(config: KillSwitchConfig, now: number, calls: readonly Ex
   });
   const pauses: Pause[] = [];
 
-  const slowest = calls.reduce<ExchangeCall | undefined>((worst, call) => (!worst || call.ms > worst.ms ? call : worst), undefined);
+  const slowest = calls.reduce<ExchangeCall | undefined>(
+    (worst, call) => (!worst || call.ms > worst.ms ? call : worst),
+    undefined,
+  );
   if (maxLatencyMs > 0 && slowest && slowest.ms > maxLatencyMs) {
-    pauses.push(pause('latency', `Exchange call took ${slowest.ms} ms (limit ${maxLatencyMs} ms)`, { latencyMs: slowest.ms, maxLatencyMs }));
+    pauses.push(
+      pause('latency', `Exchange call took ${slowest.ms} ms (limit ${maxLatencyMs} ms)`, {
+        latencyMs: slowest.ms,
+        maxLatencyMs,
+      }),
+    );
   }
 
   // A rate over a handful of calls says little: wait for half a window.
@@ -342,12 +446,16 @@ function anomalyPauses(config: KillSwitchConfig, now: number, calls: readonly Ex
     const rate = (failed * 100) / window.length;
     if (rate > maxErrorRatePct) {
       pauses.push(
-        pause('error_rate', `${failed} of the last ${window.length} exchange calls failed (${show(rate)}%, limit ${maxErrorRatePct}%)`, {
-          errorRatePct: round(rate),
-          maxErrorRatePct,
-          failed,
-          calls: window.length,
-        }),
+        pause(
+          'error_rate',
+          `${failed} of the last ${window.length} exchange calls failed (${show(rate)}%, limit ${maxErrorRatePct}%)`,
+          {
+            errorRatePct: round(rate),
+            maxErrorRatePct,
+            failed,
+            calls: window.length,
+          },
+        ),
       );
     }
   }
@@ -355,7 +463,13 @@ function anomalyPauses(config: KillSwitchConfig, now: number, calls: readonly Ex
   if (maxSpreadBps > 0) {
     for (const [symbol, spread] of Object.entries(spreadsBps)) {
       if (isUsable(spread) && spread > maxSpreadBps) {
-        pauses.push(pause(`spread:${symbol}`, `${symbol} bid/ask spread ${show(spread)} bps (limit ${maxSpreadBps} bps)`, { symbol, spreadBps: spread, maxSpreadBps }));
+        pauses.push(
+          pause(`spread:${symbol}`, `${symbol} bid/ask spread ${show(spread)} bps (limit ${maxSpreadBps} bps)`, {
+            symbol,
+            spreadBps: spread,
+            maxSpreadBps,
+          }),
+        );
       }
     }
   }
@@ -369,24 +483,46 @@ function anomalyPauses(config: KillSwitchConfig, now: number, calls: readonly Ex
  * trip with its own event. A shorter pause never shortens the one in force.
  */
 function applyPause(state: RiskState, now: number, pauses: readonly Pause[]): Step {
-  const longest = pauses.reduce<Pause | undefined>((best, pause) => (!best || pause.until > best.until ? pause : best), undefined);
+  const longest = pauses.reduce<Pause | undefined>(
+    (best, pause) => (!best || pause.until > best.until ? pause : best),
+    undefined,
+  );
   if (!longest) return unchanged(state);
   const current = state.switches.circuit_breaker;
   if (isActive(current, now)) {
     if (current.until === undefined || longest.until <= current.until) return unchanged(state);
     if (current.numbers?.cause === longest.cause) {
-      return unchanged(withSwitch(state, 'circuit_breaker', { ...current, until: longest.until, numbers: { ...current.numbers, until: longest.until } }));
+      return unchanged(
+        withSwitch(state, 'circuit_breaker', {
+          ...current,
+          until: longest.until,
+          numbers: { ...current.numbers, until: longest.until },
+        }),
+      );
     }
   }
-  return trip(state, 'circuit_breaker', now, longest.reason, { cause: longest.cause, ...longest.numbers }, longest.until);
+  return trip(
+    state,
+    'circuit_breaker',
+    now,
+    longest.reason,
+    { cause: longest.cause, ...longest.numbers },
+    longest.until,
+  );
 }
 
 function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
   const { config, now } = inputs;
   const times = inputs.priceTimes ?? {};
   const priceSamples = recordPrices(state, config, now, inputs.prices, times);
-  const window = config.anomalies.errorWindow > 0 ? [...state.exchangeCalls, ...inputs.calls].slice(-config.anomalies.errorWindow) : [];
-  const pauses = [...pricePauses(config, priceSamples, inputs.prices, now, times), ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {})];
+  const window =
+    config.anomalies.errorWindow > 0
+      ? [...state.exchangeCalls, ...inputs.calls].slice(-config.anomalies.errorWindow)
+      : [];
+  const pauses = [
+    ...pricePauses(config, priceSamples, inputs.prices, now, times),
+    ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {}),
+  ];
   return applyPause({ ...state, priceSamples, exchangeCalls: window }, now, pauses);
 }
 
@@ -429,7 +565,11 @@ export interface EntryInputs {
   state: RiskState;
   now: number;
   equity?: Decimal;
-  price?: { symbol: string; last: number; /** market time of the quote (see ScheduledInputs.priceTimes) */ at?: number };
+  price?: {
+    symbol: string;
+    last: number;
+    /** market time of the quote (see ScheduledInputs.priceTimes) */ at?: number;
+  };
   closedTrades?: readonly TradeRecord[];
 }
 
@@ -478,7 +618,13 @@ function liveDrawdown({ config, state }: EntryInputs, equity: Decimal): EntryBlo
 function liveStreak({ config, state, now, closedTrades }: EntryInputs): EntryBlock | undefined {
   const streak = closedTrades && streakCooldown(config, state, now, closedTrades);
   if (!streak) return undefined;
-  return { switch: 'loss_streak', code: 'LOSS_STREAK_COOLDOWN', reason: streakReason(config, streak), until: streak.until, numbers: streakNumbers(config, streak) };
+  return {
+    switch: 'loss_streak',
+    code: 'LOSS_STREAK_COOLDOWN',
+    reason: streakReason(config, streak),
+    until: streak.until,
+    numbers: streakNumbers(config, streak),
+  };
 }
 
 function livePriceMove({ config, state, now, price }: EntryInputs): EntryBlock | undefined {
@@ -488,7 +634,13 @@ function livePriceMove({ config, state, now, price }: EntryInputs): EntryBlock |
   const hit = tierTripped(config.circuitBreaker, samples, price.last, price.at ?? now);
   if (!hit) return undefined;
   const pause = movePause(price.symbol, price.last, now, hit.tier, hit.move);
-  return { switch: 'circuit_breaker', code: 'CIRCUIT_BREAKER', reason: pause.reason, until: pause.until, numbers: pause.numbers };
+  return {
+    switch: 'circuit_breaker',
+    code: 'CIRCUIT_BREAKER',
+    reason: pause.reason,
+    until: pause.until,
+    numbers: pause.numbers,
+  };
 }
 
 /**
@@ -502,11 +654,17 @@ export function entryBlock(inputs: EntryInputs): EntryBlock | undefined {
   const equity = isMoney(inputs.equity) ? inputs.equity : undefined;
   return (
     (drawdown?.tripped ? fromSwitch('drawdown', 'KILL_SWITCH_DRAWDOWN', drawdown, LABELS.drawdown) : undefined) ??
-    (isActive(dailyLoss, now) ? fromSwitch('daily_loss', 'KILL_SWITCH_DAILY_LOSS', dailyLoss, LABELS.daily_loss) : undefined) ??
+    (isActive(dailyLoss, now)
+      ? fromSwitch('daily_loss', 'KILL_SWITCH_DAILY_LOSS', dailyLoss, LABELS.daily_loss)
+      : undefined) ??
     (equity === undefined ? undefined : (liveDailyLoss(inputs, equity) ?? liveDrawdown(inputs, equity))) ??
-    (isActive(streak, now) ? fromSwitch('loss_streak', 'LOSS_STREAK_COOLDOWN', streak, LABELS.loss_streak) : undefined) ??
+    (isActive(streak, now)
+      ? fromSwitch('loss_streak', 'LOSS_STREAK_COOLDOWN', streak, LABELS.loss_streak)
+      : undefined) ??
     liveStreak(inputs) ??
-    (isActive(breaker, now) ? fromSwitch('circuit_breaker', 'CIRCUIT_BREAKER', breaker, LABELS.circuit_breaker) : undefined) ??
+    (isActive(breaker, now)
+      ? fromSwitch('circuit_breaker', 'CIRCUIT_BREAKER', breaker, LABELS.circuit_breaker)
+      : undefined) ??
     livePriceMove(inputs)
   );
 }
@@ -525,11 +683,22 @@ export function entryBlock(inputs: EntryInputs): EntryBlock | undefined {
  *  - circuit_breaker: the price samples and the call window are cleared, so the shock or the
  *    anomaly that tripped it is not seen again.
  */
-export function resetSwitch(state: RiskState, name: SwitchName, now: number, reason: string, equity?: Decimal): { state: RiskState; event?: SwitchEvent } {
+export function resetSwitch(
+  state: RiskState,
+  name: SwitchName,
+  now: number,
+  reason: string,
+  equity?: Decimal,
+): { state: RiskState; event?: SwitchEvent } {
   const sw = state.switches[name];
   if (!sw?.tripped) return { state };
   const base = isMoney(equity) ? equity : undefined;
-  let next = withSwitch({ ...state, updatedAt: now }, name, { ...sw, tripped: false, resetAt: now, resetReason: reason });
+  let next = withSwitch({ ...state, updatedAt: now }, name, {
+    ...sw,
+    tripped: false,
+    resetAt: now,
+    resetReason: reason,
+  });
   const numbers: Numbers = { trippedAt: sw.trippedAt ?? 0, trips: sw.trips };
 
   if (name === 'drawdown') {
@@ -544,5 +713,8 @@ export function resetSwitch(state: RiskState, name: SwitchName, now: number, rea
     next = { ...next, priceSamples: {}, exchangeCalls: [] };
   }
   if (base !== undefined) numbers.equity = base;
-  return { state: next, event: { switch: name, kind: 'reset', at: now, reason: `${LABELS[name]} reset by the owner: ${reason}`, numbers } };
+  return {
+    state: next,
+    event: { switch: name, kind: 'reset', at: now, reason: `${LABELS[name]} reset by the owner: ${reason}`, numbers },
+  };
 }

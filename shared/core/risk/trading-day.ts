@@ -35,7 +35,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       second: 'numeric',
     });
   } catch (error) {
-    throw new InvalidArgumentError(`Unknown time zone "${timeZone}": expected an IANA name such as "UTC", "Asia/Seoul" or "America/New_York"`, undefined, { cause: error });
+    throw new InvalidArgumentError(
+      `Unknown time zone "${timeZone}": expected an IANA name such as "UTC", "Asia/Seoul" or "America/New_York"`,
+      undefined,
+      { cause: error },
+    );
   }
   formatters.set(timeZone, formatter);
   return formatter;
@@ -65,7 +69,10 @@ function offsetAt(formatter: Intl.DateTimeFormat, at: number): number {
  * Santiago), no candidate shows 00:00 and the day starts at the change, found by bisection.
  */
 function firstInstantOf(formatter: Intl.DateTimeFormat, midnight: number): number {
-  const candidates = [midnight - offsetAt(formatter, midnight - 15 * HOUR), midnight - offsetAt(formatter, midnight + 13 * HOUR)];
+  const candidates = [
+    midnight - offsetAt(formatter, midnight - 15 * HOUR),
+    midnight - offsetAt(formatter, midnight + 13 * HOUR),
+  ];
   const valid = candidates.filter((at) => wallClock(formatter, at) === midnight);
   if (valid.length > 0) return Math.min(...valid);
 

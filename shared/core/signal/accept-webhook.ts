@@ -82,15 +82,33 @@ export class AcceptWebhook {
     }
     if (fields.time !== undefined) {
       if (fields.time < receivedAt - limits.maxSignalAgeMs) {
-        issues.push({ field: 'time', message: `stale: fired ${Math.round((receivedAt - fields.time) / 1000)} s ago, limit ${limits.maxSignalAgeMs / 1000} s` });
+        issues.push({
+          field: 'time',
+          message: `stale: fired ${Math.round((receivedAt - fields.time) / 1000)} s ago, limit ${limits.maxSignalAgeMs / 1000} s`,
+        });
       } else if (fields.time > receivedAt + limits.maxFutureSkewMs) {
-        issues.push({ field: 'time', message: `in the future by ${Math.round((fields.time - receivedAt) / 1000)} s, limit ${limits.maxFutureSkewMs / 1000} s` });
+        issues.push({
+          field: 'time',
+          message: `in the future by ${Math.round((fields.time - receivedAt) / 1000)} s, limit ${limits.maxFutureSkewMs / 1000} s`,
+        });
       }
     }
     if (issues.length) throw new SignalValidationError(issues);
 
-    const canonical = canonicalJson({ ...fields, token: undefined, account: account.accountId, symbol: symbol.unified, action: fields.action });
-    const identity = signalIdentity(account.accountId, canonical, fields.id, fields.time !== undefined, limits.dedupTtlMs);
+    const canonical = canonicalJson({
+      ...fields,
+      token: undefined,
+      account: account.accountId,
+      symbol: symbol.unified,
+      action: fields.action,
+    });
+    const identity = signalIdentity(
+      account.accountId,
+      canonical,
+      fields.id,
+      fields.time !== undefined,
+      limits.dedupTtlMs,
+    );
 
     // A failed send propagates (HTTP 5xx): TradingView retries, the record says 'received', and
     // the retry sends the same signal id with the same dedup id.
@@ -110,7 +128,10 @@ export class AcceptWebhook {
       tpLevels: fields.tp && fields.tp.length > 1 ? fields.tp : undefined,
       breakEven: fields.breakeven,
       trailPct: fields.trail,
-      order: fields.type === 'limit' && fields.limit ? { type: 'limit', limit: fields.limit, timeInForce: fields.tif } : undefined,
+      order:
+        fields.type === 'limit' && fields.limit
+          ? { type: 'limit', limit: fields.limit, timeInForce: fields.tif }
+          : undefined,
       strategy: fields.strategy,
       alertId: fields.id,
       firedAt: fields.time,
@@ -121,7 +142,8 @@ export class AcceptWebhook {
   private async authenticate(raw: Record<string, unknown>, pathAccount: string | undefined) {
     const token = typeof raw.token === 'string' ? raw.token : '';
     const accountId = pathAccount ?? (typeof raw.account === 'string' ? raw.account.trim() : '');
-    const account = accountId && /^[A-Za-z0-9_-]{3,64}$/.test(accountId) ? await this.deps.accounts.get(accountId) : undefined;
+    const account =
+      accountId && /^[A-Za-z0-9_-]{3,64}$/.test(accountId) ? await this.deps.accounts.get(accountId) : undefined;
     const presented = createHash('sha256').update(token).digest();
     const expected = Buffer.from(account?.webhookTokenHash ?? DUMMY_HASH, 'hex');
     const match = expected.length === presented.length && timingSafeEqual(presented, expected);

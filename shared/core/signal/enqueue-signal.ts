@@ -11,7 +11,8 @@ import type { Signal } from './types';
  * `resent`: the dedup record was there already and the executor had not taken the signal, so it
  * was sent again under the same ids; whether the first send went through is unknown.
  */
-export type EnqueueResult = { outcome: 'queued'; signalId: string; resent?: true } | { outcome: 'duplicate'; signalId: string };
+export type EnqueueResult =
+  { outcome: 'queued'; signalId: string; resent?: true } | { outcome: 'duplicate'; signalId: string };
 
 export interface EnqueueDeps {
   ledger: DedupLedger;
@@ -48,6 +49,12 @@ export async function enqueueSignal(
     receivedAt,
   );
   if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
-  await deps.queue.send(claim.signalId === signal.signalId ? signal : build(claim.signalId), groupId, identity.dedupKey);
-  return claim.claim === 'retry' ? { outcome: 'queued', signalId: claim.signalId, resent: true } : { outcome: 'queued', signalId: claim.signalId };
+  await deps.queue.send(
+    claim.signalId === signal.signalId ? signal : build(claim.signalId),
+    groupId,
+    identity.dedupKey,
+  );
+  return claim.claim === 'retry'
+    ? { outcome: 'queued', signalId: claim.signalId, resent: true }
+    : { outcome: 'queued', signalId: claim.signalId };
 }

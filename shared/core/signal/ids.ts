@@ -42,7 +42,11 @@ export function signalIdentity(
   }
   const h = sha256hex(`${accountId}\nbody\n${canonicalBody}`).slice(0, 40);
   if (hasTime) return { dedupKey: `body-${h}`, signalId: `s${h.slice(0, 31)}`, dedupTtlMs: longTtlMs };
-  return { dedupKey: `body-${h}`, signalId: `s${randomBytes(16).toString('hex').slice(0, 31)}`, dedupTtlMs: 5 * 60_000 };
+  return {
+    dedupKey: `body-${h}`,
+    signalId: `s${randomBytes(16).toString('hex').slice(0, 31)}`,
+    dedupTtlMs: 5 * 60_000,
+  };
 }
 
 /**
@@ -59,7 +63,12 @@ export const hashToken = (token: string): string => sha256hex(token);
  * The identity of a strategy runner's signal: one per account, subscription and candle, so a
  * re-run of the same candle close (a retried schedule, a second runner) is the same signal.
  */
-export function strategySignalIdentity(accountId: string, subscriptionId: string, candleOpenTime: number, ttlMs: number): SignalIdentity {
+export function strategySignalIdentity(
+  accountId: string,
+  subscriptionId: string,
+  candleOpenTime: number,
+  ttlMs: number,
+): SignalIdentity {
   const h = sha256hex(`${accountId}\nstrategy\n${subscriptionId}\n${candleOpenTime}`).slice(0, 40);
   return { dedupKey: `st-${h}`, signalId: `s${h.slice(0, 31)}`, dedupTtlMs: ttlMs };
 }

@@ -22,7 +22,11 @@ export function resolveIntent(action: RawAction, position: MarketPosition | unde
     case 'buy':
     case 'sell':
       if (!position) {
-        return { ok: false, field: 'position', message: `required with action "${action}" (use {{strategy.market_position}})` };
+        return {
+          ok: false,
+          field: 'position',
+          message: `required with action "${action}" (use {{strategy.market_position}})`,
+        };
       }
       return { ok: true, intent: TV_TABLE[action][position] };
   }

@@ -73,7 +73,11 @@ const asParsed = <T>(r: T | string): Parsed<T> => (typeof r === 'string' ? fail(
 
 export const signalFieldsSchema = z.strictObject({
   // Not checked for ASCII: a message naming one of the token's characters would put it in the logs.
-  token: field((v) => (typeof v === 'string' && v.length >= 1 && v.length <= 512 ? ok(v) : fail('must be a string of 1-512 characters')), false),
+  token: field(
+    (v) =>
+      typeof v === 'string' && v.length >= 1 && v.length <= 512 ? ok(v) : fail('must be a string of 1-512 characters'),
+    false,
+  ),
   account: z.optional(text(3, 64, ACCOUNT_ID, 'must be 3-64 letters, digits, _ or -')),
   action: oneOf(['long', 'short', 'close_long', 'close_short', 'close_all', 'buy', 'sell'] as const),
   position: z.optional(oneOf(['long', 'flat', 'short'] as const)),
@@ -82,26 +86,38 @@ export const signalFieldsSchema = z.strictObject({
   leverage: z.optional(leverageField),
   sl: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 99)))),
   tp: z.optional(field((v) => asParsed<TakeProfitLevel[]>(parseTakeProfits(v)))),
-  breakeven: z.optional(z.union([z.boolean(), field((v) => asParsed<boolean>(parseBool(v)))], { error: 'must be true or false' })),
-  trail: z.optional(field((v) => {
-    const level = parseLevel(v, 50);
-    if (typeof level === 'string' && level.startsWith('percent')) return fail(level);
-    if (typeof level === 'string' || level.kind !== 'percent') return fail('must be a percent like "1.5%"');
-    return ok(level.value);
-  })),
+  breakeven: z.optional(
+    z.union([z.boolean(), field((v) => asParsed<boolean>(parseBool(v)))], { error: 'must be true or false' }),
+  ),
+  trail: z.optional(
+    field((v) => {
+      const level = parseLevel(v, 50);
+      if (typeof level === 'string' && level.startsWith('percent')) return fail(level);
+      if (typeof level === 'string' || level.kind !== 'percent') return fail('must be a percent like "1.5%"');
+      return ok(level.value);
+    }),
+  ),
   type: z.optional(oneOf(['market', 'limit'] as const)),
   limit: z.optional(field((v) => asParsed<PriceLevel>(parseLevel(v, 50)))),
-  tif: z.optional(field((v) => {
-    const s = String(v).trim().toLowerCase();
-    const map: Record<string, 'GTC' | 'IOC' | 'PO'> = { gtc: 'GTC', ioc: 'IOC', post_only: 'PO', po: 'PO' };
-    return map[s] ? ok(map[s]) : fail('must be one of gtc, ioc, post_only');
-  })),
+  tif: z.optional(
+    field((v) => {
+      const s = String(v).trim().toLowerCase();
+      const map: Record<string, 'GTC' | 'IOC' | 'PO'> = { gtc: 'GTC', ioc: 'IOC', post_only: 'PO', po: 'PO' };
+      return map[s] ? ok(map[s]) : fail('must be one of gtc, ioc, post_only');
+    }),
+  ),
   strategy: z.optional(text(1, 64)),
-  id: z.optional(field((v) => (ALERT_ID.test(String(v).trim()) ? ok(String(v).trim()) : fail('must be 1-128 printable ASCII characters')))),
-  time: z.optional(field((v) => {
-    const ms = parseTime(v);
-    return ms === undefined ? fail('must be an ISO-8601 UTC time or epoch seconds/milliseconds') : ok(ms);
-  })),
+  id: z.optional(
+    field((v) =>
+      ALERT_ID.test(String(v).trim()) ? ok(String(v).trim()) : fail('must be 1-128 printable ASCII characters'),
+    ),
+  ),
+  time: z.optional(
+    field((v) => {
+      const ms = parseTime(v);
+      return ms === undefined ? fail('must be an ISO-8601 UTC time or epoch seconds/milliseconds') : ok(ms);
+    }),
+  ),
   price: z.optional(field((v) => asParsed(boundedDecimal(v, PRICE_MAX)))),
 });
 
@@ -142,7 +158,8 @@ export function validateSignalFields(
 
   const accountId = pathAccount ?? fields.account;
   if (!accountId && !flagged.has('account')) report('account', 'required (in the body or the URL path)');
-  if (pathAccount && fields.account && fields.account !== pathAccount) report('account', 'does not match the account in the URL');
+  if (pathAccount && fields.account && fields.account !== pathAccount)
+    report('account', 'does not match the account in the URL');
   let symbol: SymbolRef | undefined;
   if (fields.symbol !== undefined) {
     try {
@@ -154,13 +171,19 @@ export function validateSignalFields(
   const intentResult = fields.action ? resolveIntent(fields.action, fields.position) : undefined;
   if (intentResult && !intentResult.ok) report(intentResult.field, intentResult.message);
   if (intentResult?.ok && (intentResult.intent === 'reduce_long' || intentResult.intent === 'reduce_short')) {
-    if (!fields.size || fields.size.kind !== 'contracts') report('size', 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})');
+    if (!fields.size || fields.size.kind !== 'contracts')
+      report('size', 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})');
   }
   // A short's target below the entry: 100 % or more would be a price at or below 0.
-  if (intentResult?.ok && intentResult.intent === 'enter_short' && fields.tp?.some((l) => l.level.kind === 'percent' && l.level.value >= 100)) {
+  if (
+    intentResult?.ok &&
+    intentResult.intent === 'enter_short' &&
+    fields.tp?.some((l) => l.level.kind === 'percent' && l.level.value >= 100)
+  ) {
     report('tp', 'percent must be below 100 for a short');
   }
-  if (fields.type === 'limit' && !fields.limit) report('limit', 'required with type "limit" (a price, or a percent below/above the price)');
+  if (fields.type === 'limit' && !fields.limit)
+    report('limit', 'required with type "limit" (a price, or a percent below/above the price)');
   if (fields.limit && fields.type !== 'limit') report('type', 'must be "limit" when limit is given');
   if (fields.tif && fields.type !== 'limit') report('tif', 'applies to limit orders only');
   if (!parsed.success || issues.length || !accountId || !symbol || !intentResult) return { ok: false, issues };
@@ -206,7 +229,13 @@ export function parseLevel(v: number | string, maxPercent: number): PriceLevel |
  * share takes what is left, split evenly. Shares must sum to 100.
  */
 export function parseTakeProfits(v: number | string): TakeProfitLevel[] | string {
-  const parts = typeof v === 'number' ? [String(v)] : v.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts =
+    typeof v === 'number'
+      ? [String(v)]
+      : v
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
   if (parts.length === 0) return 'must be a price, a percent like "4%", or levels like "2%:50,4%:50"';
   if (parts.length > 5) return 'at most 5 take-profit levels';
   const levels: { level: PriceLevel; share?: number }[] = [];

@@ -5,13 +5,7 @@ export type MarketPosition = 'long' | 'flat' | 'short';
 
 /** What the executor is asked to do, after TradingView's buy/sell+position has been resolved. */
 export type Intent =
-  | 'enter_long'
-  | 'enter_short'
-  | 'close_long'
-  | 'close_short'
-  | 'close_all'
-  | 'reduce_long'
-  | 'reduce_short';
+  'enter_long' | 'enter_short' | 'close_long' | 'close_short' | 'close_all' | 'reduce_long' | 'reduce_short';
 
 export type SizeSpec =
   | { kind: 'percent'; value: number } // percent of equity committed as margin

@@ -40,8 +40,24 @@ const definition: StrategyDefinition<BbReversionParams> = {
   id: 'bb-reversion',
   description: 'Bollinger mean reversion: enter on the close back inside a band, exit at the middle band',
   params: [
-    { name: 'period', type: 'int', default: 20, min: 10, max: 50, step: 5, description: 'Bollinger period (SMA and standard deviation)' },
-    { name: 'mult', type: 'float', default: 2.5, min: 1.5, max: 3.5, step: 0.25, description: 'band width in population standard deviations' },
+    {
+      name: 'period',
+      type: 'int',
+      default: 20,
+      min: 10,
+      max: 50,
+      step: 5,
+      description: 'Bollinger period (SMA and standard deviation)',
+    },
+    {
+      name: 'mult',
+      type: 'float',
+      default: 2.5,
+      min: 1.5,
+      max: 3.5,
+      step: 0.25,
+      description: 'band width in population standard deviations',
+    },
     ...protectionParams(5, 10),
   ],
   // Bands are defined from candle period − 1; a cross needs the candle before it too.

@@ -7,7 +7,14 @@ import { withLongOnly } from './long-only';
 import { crossedAbove, crossedBelow, decide, protectionParams, signalSet, type SignalSet } from './signals';
 import type { Bar, HeldPosition, StrategyDefinition, StrategyRunner, StrategySignal } from './types';
 
-export type IchimokuCloudParams = { tenkan: number; kijun: number; senkouB: number; displacement: number; slPct: number; tpPct: number };
+export type IchimokuCloudParams = {
+  tenkan: number;
+  kijun: number;
+  senkouB: number;
+  displacement: number;
+  slPct: number;
+  tpPct: number;
+};
 
 class IchimokuCloudRunner implements StrategyRunner {
   private readonly cloud: IchimokuStream;
@@ -40,10 +47,26 @@ const definition: StrategyDefinition<IchimokuCloudParams> = {
   id: 'ichimoku-cloud',
   description: 'tenkan/kijun crosses on the right side of the Ichimoku cloud',
   params: [
-    { name: 'tenkan', type: 'int', default: 9, min: 5, max: 20, step: 1, description: 'tenkan-sen (conversion line) period' },
+    {
+      name: 'tenkan',
+      type: 'int',
+      default: 9,
+      min: 5,
+      max: 20,
+      step: 1,
+      description: 'tenkan-sen (conversion line) period',
+    },
     { name: 'kijun', type: 'int', default: 26, min: 15, max: 60, step: 1, description: 'kijun-sen (base line) period' },
     { name: 'senkouB', type: 'int', default: 52, min: 30, max: 120, step: 2, description: 'senkou span B period' },
-    { name: 'displacement', type: 'int', default: 26, min: 15, max: 60, step: 1, description: 'bars the cloud is plotted ahead' },
+    {
+      name: 'displacement',
+      type: 'int',
+      default: 26,
+      min: 15,
+      max: 60,
+      step: 1,
+      description: 'bars the cloud is plotted ahead',
+    },
     ...protectionParams(0, 0),
   ],
   // Both senkou spans exist from candle max(tenkan, kijun, senkouB) − 1 + displacement.

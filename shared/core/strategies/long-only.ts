@@ -1,14 +1,27 @@
 // Adds a `longOnly` parameter to any strategy: when set, its shorts become exits of the long
 // ('short' → 'close_long' while long, nothing while flat) and 'close_short' disappears, so the
 // account never holds a short.
-import type { Bar, HeldPosition, ParamSpec, StrategyDefinition, StrategyParams, StrategyRunner, StrategySignal } from './types';
+import type {
+  Bar,
+  HeldPosition,
+  ParamSpec,
+  StrategyDefinition,
+  StrategyParams,
+  StrategyRunner,
+  StrategySignal,
+} from './types';
 import { InvariantError } from '../errors';
 
 export type LongOnlyParams<P extends StrategyParams> = P & { longOnly: boolean };
 
 const CLOSE_LONG: StrategySignal = Object.freeze({ action: 'close_long' });
 
-export const LONG_ONLY_PARAM: ParamSpec = { name: 'longOnly', type: 'bool', default: false, description: "never sell short: the strategy's shorts only close a long" };
+export const LONG_ONLY_PARAM: ParamSpec = {
+  name: 'longOnly',
+  type: 'bool',
+  default: false,
+  description: "never sell short: the strategy's shorts only close a long",
+};
 
 class LongOnlyRunner implements StrategyRunner {
   constructor(private readonly inner: StrategyRunner) {}
@@ -27,8 +40,11 @@ class LongOnlyRunner implements StrategyRunner {
   }
 }
 
-export function withLongOnly<P extends StrategyParams>(definition: StrategyDefinition<P>): StrategyDefinition<LongOnlyParams<P>> {
-  if (definition.params.some((spec) => spec.name === LONG_ONLY_PARAM.name)) throw new InvariantError(`${definition.id} already has a longOnly parameter`);
+export function withLongOnly<P extends StrategyParams>(
+  definition: StrategyDefinition<P>,
+): StrategyDefinition<LongOnlyParams<P>> {
+  if (definition.params.some((spec) => spec.name === LONG_ONLY_PARAM.name))
+    throw new InvariantError(`${definition.id} already has a longOnly parameter`);
   return {
     id: definition.id,
     description: definition.description,

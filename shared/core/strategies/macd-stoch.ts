@@ -5,7 +5,15 @@
 import { MacdStream } from '../indicators/macd';
 import { StochasticStream } from '../indicators/stochastic';
 import { withLongOnly } from './long-only';
-import { assertBelow, crossedAbove, crossedBelow, decide, protectionParams, signalSet, type SignalSet } from './signals';
+import {
+  assertBelow,
+  crossedAbove,
+  crossedBelow,
+  decide,
+  protectionParams,
+  signalSet,
+  type SignalSet,
+} from './signals';
 import type { Bar, HeldPosition, StrategyDefinition, StrategyRunner, StrategySignal } from './types';
 
 export type MacdStochParams = {
@@ -56,13 +64,37 @@ const definition: StrategyDefinition<MacdStochParams> = {
   description: 'MACD signal-line crossovers confirmed by the stochastic oscillator',
   params: [
     { name: 'fast', type: 'int', default: 12, min: 6, max: 20, step: 2, description: 'MACD fast EMA period' },
-    { name: 'slow', type: 'int', default: 26, min: 20, max: 40, step: 2, description: 'MACD slow EMA period (above fast)' },
+    {
+      name: 'slow',
+      type: 'int',
+      default: 26,
+      min: 20,
+      max: 40,
+      step: 2,
+      description: 'MACD slow EMA period (above fast)',
+    },
     { name: 'signal', type: 'int', default: 9, min: 5, max: 15, step: 1, description: 'MACD signal EMA period' },
     { name: 'kPeriod', type: 'int', default: 14, min: 5, max: 21, step: 1, description: 'stochastic look-back' },
     { name: 'kSmooth', type: 'int', default: 3, min: 1, max: 5, step: 1, description: 'stochastic %K smoothing' },
     { name: 'dPeriod', type: 'int', default: 3, min: 1, max: 5, step: 1, description: 'stochastic %D period' },
-    { name: 'oversold', type: 'float', default: 20, min: 10, max: 30, step: 5, description: 'stochastic oversold level' },
-    { name: 'overbought', type: 'float', default: 80, min: 70, max: 90, step: 5, description: 'stochastic overbought level (above oversold)' },
+    {
+      name: 'oversold',
+      type: 'float',
+      default: 20,
+      min: 10,
+      max: 30,
+      step: 5,
+      description: 'stochastic oversold level',
+    },
+    {
+      name: 'overbought',
+      type: 'float',
+      default: 80,
+      min: 70,
+      max: 90,
+      step: 5,
+      description: 'stochastic overbought level (above oversold)',
+    },
     ...protectionParams(0, 0),
   ],
   // The signal line is defined from candle slow + signal − 2 (a cross needs one more); %D from

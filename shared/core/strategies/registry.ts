@@ -10,19 +10,39 @@ import { superTrend } from './supertrend';
 import type { ParamSpec, ParamValue, StrategyDefinition, StrategyParams } from './types';
 import { InvalidArgumentError } from '../errors';
 
-const BUILT_IN: readonly StrategyDefinition[] = [smaCross, emaCross, bbReversion, rsiEma, macdStoch, superTrend, ichimokuCloud];
+const BUILT_IN: readonly StrategyDefinition[] = [
+  smaCross,
+  emaCross,
+  bbReversion,
+  rsiEma,
+  macdStoch,
+  superTrend,
+  ichimokuCloud,
+];
 
-export const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = Object.freeze(Object.fromEntries(BUILT_IN.map((def) => [def.id, def])));
+export const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = Object.freeze(
+  Object.fromEntries(BUILT_IN.map((def) => [def.id, def])),
+);
 
 export function getStrategy(id: string): StrategyDefinition {
   const def = Object.hasOwn(STRATEGIES, id) ? STRATEGIES[id] : undefined;
-  if (def === undefined) throw new InvalidArgumentError(`unknown strategy "${id}"; known strategies: ${Object.keys(STRATEGIES).join(', ')}`);
+  if (def === undefined)
+    throw new InvalidArgumentError(`unknown strategy "${id}"; known strategies: ${Object.keys(STRATEGIES).join(', ')}`);
   return def;
 }
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const BOOLEANS: Readonly<Record<string, boolean>> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+const BOOLEANS: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+};
 
 function parseValue(strategyId: string, spec: ParamSpec, raw: string): ParamValue {
   const text = raw.trim();
@@ -46,12 +66,18 @@ function parseValue(strategyId: string, spec: ParamSpec, raw: string): ParamValu
 }
 
 /** The strategy's parameters: its defaults, overridden by the given "name" → "value" strings. */
-export function resolveParams<P extends StrategyParams>(def: StrategyDefinition<P>, overrides: Readonly<Record<string, string>>): P {
+export function resolveParams<P extends StrategyParams>(
+  def: StrategyDefinition<P>,
+  overrides: Readonly<Record<string, string>>,
+): P {
   const params: StrategyParams = {};
   for (const spec of def.params) params[spec.name] = spec.default;
   for (const [name, raw] of Object.entries(overrides)) {
     const spec = def.params.find((s) => s.name === name);
-    if (spec === undefined) throw new InvalidArgumentError(`unknown parameter "${name}" for ${def.id}; known parameters: ${def.params.map((s) => s.name).join(', ')}`);
+    if (spec === undefined)
+      throw new InvalidArgumentError(
+        `unknown parameter "${name}" for ${def.id}; known parameters: ${def.params.map((s) => s.name).join(', ')}`,
+      );
     params[name] = parseValue(def.id, spec, raw);
   }
   return params as P;

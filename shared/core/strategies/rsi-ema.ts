@@ -8,7 +8,14 @@ import { withLongOnly } from './long-only';
 import { assertBelow, decide, protectionParams, signalSet, type SignalSet } from './signals';
 import type { Bar, HeldPosition, StrategyDefinition, StrategyRunner, StrategySignal } from './types';
 
-export type RsiEmaParams = { rsiPeriod: number; emaPeriod: number; oversold: number; overbought: number; slPct: number; tpPct: number };
+export type RsiEmaParams = {
+  rsiPeriod: number;
+  emaPeriod: number;
+  oversold: number;
+  overbought: number;
+  slPct: number;
+  tpPct: number;
+};
 
 class RsiEmaRunner implements StrategyRunner {
   private readonly rsi: RsiStream;
@@ -44,7 +51,15 @@ const definition: StrategyDefinition<RsiEmaParams> = {
     { name: 'rsiPeriod', type: 'int', default: 14, min: 7, max: 28, step: 1, description: 'RSI period (Wilder)' },
     { name: 'emaPeriod', type: 'int', default: 200, min: 50, max: 300, step: 25, description: 'trend EMA period' },
     { name: 'oversold', type: 'float', default: 30, min: 15, max: 40, step: 5, description: 'RSI oversold level' },
-    { name: 'overbought', type: 'float', default: 70, min: 60, max: 85, step: 5, description: 'RSI overbought level (above oversold)' },
+    {
+      name: 'overbought',
+      type: 'float',
+      default: 70,
+      min: 60,
+      max: 85,
+      step: 5,
+      description: 'RSI overbought level (above oversold)',
+    },
     ...protectionParams(0, 0),
   ],
   // The RSI is defined from candle rsiPeriod, its cross needs one more; the EMA from emaPeriod − 1.

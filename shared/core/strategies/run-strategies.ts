@@ -79,7 +79,11 @@ export class RunStrategies {
   async run(timeframe: StrategyTimeframe, now: number): Promise<StrategyRunReport> {
     const jobs = (await this.deps.accounts.list())
       .filter((account) => account.status === 'active')
-      .flatMap((account) => (account.settings.strategies ?? []).filter((s) => s.enabled && s.timeframe === timeframe).map((subscription) => ({ account, subscription })));
+      .flatMap((account) =>
+        (account.settings.strategies ?? [])
+          .filter((s) => s.enabled && s.timeframe === timeframe)
+          .map((subscription) => ({ account, subscription })),
+      );
 
     const results: SubscriptionResult[] = [];
     const prepared: Prepared[] = [];
@@ -94,7 +98,11 @@ export class RunStrategies {
 
     // One fetch per symbol (the timeframe is this run's), long enough for its hungriest strategy.
     const limits = new Map<string, number>();
-    for (const p of prepared) limits.set(p.subscription.symbol, Math.max(limits.get(p.subscription.symbol) ?? 0, candlesNeeded(p.definition.warmup(p.params))));
+    for (const p of prepared)
+      limits.set(
+        p.subscription.symbol,
+        Math.max(limits.get(p.subscription.symbol) ?? 0, candlesNeeded(p.definition.warmup(p.params))),
+      );
     const candles = new Map<string, Promise<Candles>>();
     for (const [symbol, limit] of limits) {
       const fetched = this.deps.candles.closedCandles(symbol, timeframe, limit, now);
@@ -104,7 +112,11 @@ export class RunStrategies {
 
     // Each subscription on its own: one failing account or symbol never stops the others.
     const settled = await Promise.all(
-      prepared.map((p) => this.evaluate(p, candles.get(p.subscription.symbol) as Promise<Candles>, timeframe, now).catch((error: unknown) => failed(p, error))),
+      prepared.map((p) =>
+        this.evaluate(p, candles.get(p.subscription.symbol) as Promise<Candles>, timeframe, now).catch(
+          (error: unknown) => failed(p, error),
+        ),
+      ),
     );
     results.push(...settled);
     return {
@@ -118,7 +130,12 @@ export class RunStrategies {
     };
   }
 
-  private async evaluate(p: Prepared, candlesPromise: Promise<Candles>, timeframe: StrategyTimeframe, now: number): Promise<SubscriptionResult> {
+  private async evaluate(
+    p: Prepared,
+    candlesPromise: Promise<Candles>,
+    timeframe: StrategyTimeframe,
+    now: number,
+  ): Promise<SubscriptionResult> {
     const { account, subscription, definition, params } = p;
     const base = resultBase(p);
     const candles = await candlesPromise;
@@ -128,7 +145,13 @@ export class RunStrategies {
     const span = this.deps.candles.spanMs(timeframe);
     // A source a whole candle behind (exchange maintenance, a delisted market) would make the
     // strategy trade on old prices; the next tick tries again.
-    if (now - (candleTime + span) >= span) return { ...base, outcome: 'stale', candleTime, reason: `latest closed candle opened ${new Date(candleTime).toISOString()}` };
+    if (now - (candleTime + span) >= span)
+      return {
+        ...base,
+        outcome: 'stale',
+        candleTime,
+        reason: `latest closed candle opened ${new Date(candleTime).toISOString()}`,
+      };
 
     const book = await this.deps.positions.get(account.accountId, subscription.symbol);
     const held: HeldPosition = isOpen(book) ? book.side : 'flat';
@@ -136,7 +159,12 @@ export class RunStrategies {
     if (signal === undefined) return { ...base, outcome: 'hold', candleTime };
 
     if (subscription.leverage !== undefined && subscription.leverage > account.settings.maxLeverage) {
-      return { ...base, outcome: 'failed', candleTime, reason: `leverage ${subscription.leverage} exceeds this account's cap of ${account.settings.maxLeverage}` };
+      return {
+        ...base,
+        outcome: 'failed',
+        candleTime,
+        reason: `leverage ${subscription.leverage} exceeds this account's cap of ${account.settings.maxLeverage}`,
+      };
     }
     const resolved = resolveIntent(signal.action, undefined);
     if (!resolved.ok) return { ...base, outcome: 'failed', candleTime, reason: resolved.message };
@@ -146,7 +174,19 @@ export class RunStrategies {
     const receivedAt = this.deps.clock.now();
     const close = candles.close[n - 1]!;
     const outcome = await enqueueSignal(this.deps, account.accountId, identity, receivedAt, (signalId) =>
-      buildSignal({ signalId, account, subscription, definition, signal, intent, symbol, receivedAt, now, candleTime, close }),
+      buildSignal({
+        signalId,
+        account,
+        subscription,
+        definition,
+        signal,
+        intent,
+        symbol,
+        receivedAt,
+        now,
+        candleTime,
+        close,
+      }),
     );
     if (outcome.outcome === 'queued') {
       // A re-run that sent the signal again says so: the first send may or may not have gone through.
@@ -157,7 +197,18 @@ export class RunStrategies {
         at: receivedAt,
         signalId: outcome.signalId,
         message: `${again}${definition.id} on ${subscription.symbol} ${timeframe}: ${intent} on the close of the candle opened ${new Date(candleTime).toISOString()}`,
-        data: { source: 'strategy', subscriptionId: subscription.id, strategy: definition.id, symbol: subscription.symbol, timeframe, intent, candleTime, close, held, ...(outcome.resent ? { resent: true } : {}) },
+        data: {
+          source: 'strategy',
+          subscriptionId: subscription.id,
+          strategy: definition.id,
+          symbol: subscription.symbol,
+          timeframe,
+          intent,
+          candleTime,
+          close,
+          held,
+          ...(outcome.resent ? { resent: true } : {}),
+        },
       });
     }
     return { ...base, outcome: outcome.outcome, candleTime, intent, signalId: outcome.signalId };
@@ -200,6 +251,15 @@ function buildSignal(p: SignalParts): Signal {
   return signal;
 }
 
-const resultBase = ({ account, subscription }: Job) => ({ accountId: account.accountId, subscriptionId: subscription.id, strategy: subscription.strategy, symbol: subscription.symbol });
+const resultBase = ({ account, subscription }: Job) => ({
+  accountId: account.accountId,
+  subscriptionId: subscription.id,
+  strategy: subscription.strategy,
+  symbol: subscription.symbol,
+});
 
-const failed = (job: Job, error: unknown): SubscriptionResult => ({ ...resultBase(job), outcome: 'failed', reason: error instanceof Error ? error.message : String(error) });
+const failed = (job: Job, error: unknown): SubscriptionResult => ({
+  ...resultBase(job),
+  outcome: 'failed',
+  reason: error instanceof Error ? error.message : String(error),
+});

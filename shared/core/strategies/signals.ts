@@ -12,16 +12,22 @@ export interface SignalSet {
   closeShort: StrategySignal;
 }
 
-const percentLevel = (value: number): PriceLevel | undefined => (value > 0 ? Object.freeze({ kind: 'percent', value }) : undefined);
+const percentLevel = (value: number): PriceLevel | undefined =>
+  value > 0 ? Object.freeze({ kind: 'percent', value }) : undefined;
 
 /** The four signals of a runner; entries carry stop-loss / take-profit percents when > 0. */
 export function signalSet(slPct = 0, tpPct = 0): SignalSet {
-  for (const [name, value] of [['slPct', slPct], ['tpPct', tpPct]] as const) {
-    if (!(value >= 0 && value < Infinity)) throw new InvalidArgumentError(`${name} must be a percent >= 0 (0 = none), got ${value}`);
+  for (const [name, value] of [
+    ['slPct', slPct],
+    ['tpPct', tpPct],
+  ] as const) {
+    if (!(value >= 0 && value < Infinity))
+      throw new InvalidArgumentError(`${name} must be a percent >= 0 (0 = none), got ${value}`);
   }
   const sl = percentLevel(slPct);
   const tp = percentLevel(tpPct);
-  const entry = (action: 'long' | 'short'): StrategySignal => Object.freeze({ action, ...(sl && { sl }), ...(tp && { tp }) });
+  const entry = (action: 'long' | 'short'): StrategySignal =>
+    Object.freeze({ action, ...(sl && { sl }), ...(tp && { tp }) });
   return {
     long: entry('long'),
     short: entry('short'),
@@ -35,7 +41,14 @@ export function signalSet(slPct = 0, tpPct = 0): SignalSet {
  * transitions: an entry is skipped when that side is already held (an opposite position is
  * reversed by it), an exit only when that side is held. Entries win over exits.
  */
-export function decide(position: HeldPosition, signals: SignalSet, enterLong: boolean, enterShort: boolean, exitLong: boolean, exitShort: boolean): StrategySignal | undefined {
+export function decide(
+  position: HeldPosition,
+  signals: SignalSet,
+  enterLong: boolean,
+  enterShort: boolean,
+  exitLong: boolean,
+  exitShort: boolean,
+): StrategySignal | undefined {
   if (enterLong && position !== 'long') return signals.long;
   if (enterShort && position !== 'short') return signals.short;
   if (exitLong && position === 'long') return signals.closeLong;
@@ -44,16 +57,34 @@ export function decide(position: HeldPosition, signals: SignalSet, enterLong: bo
 }
 
 /** a crossed above b on this candle: at or below it on the previous one, strictly above now. */
-export const crossedAbove = (previousA: number, previousB: number, a: number, b: number): boolean => previousA <= previousB && a > b;
+export const crossedAbove = (previousA: number, previousB: number, a: number, b: number): boolean =>
+  previousA <= previousB && a > b;
 
 /** a crossed below b on this candle: at or above it on the previous one, strictly below now. */
-export const crossedBelow = (previousA: number, previousB: number, a: number, b: number): boolean => previousA >= previousB && a < b;
+export const crossedBelow = (previousA: number, previousB: number, a: number, b: number): boolean =>
+  previousA >= previousB && a < b;
 
 /** Stop-loss and take-profit percent parameters (0 = none). */
 export function protectionParams(slPct: number, tpPct: number): ParamSpec[] {
   return [
-    { name: 'slPct', type: 'float', default: slPct, min: 0, max: 20, step: 1, description: 'stop-loss distance from the entry, percent (0 = none)' },
-    { name: 'tpPct', type: 'float', default: tpPct, min: 0, max: 40, step: 2, description: 'take-profit distance from the entry, percent (0 = none)' },
+    {
+      name: 'slPct',
+      type: 'float',
+      default: slPct,
+      min: 0,
+      max: 20,
+      step: 1,
+      description: 'stop-loss distance from the entry, percent (0 = none)',
+    },
+    {
+      name: 'tpPct',
+      type: 'float',
+      default: tpPct,
+      min: 0,
+      max: 40,
+      step: 2,
+      description: 'take-profit distance from the entry, percent (0 = none)',
+    },
   ];
 }
 

@@ -13,7 +13,15 @@ const definition: StrategyDefinition<SmaCrossParams> = {
   description: 'fast/slow simple moving average crossover, reversing',
   params: [
     { name: 'fast', type: 'int', default: 10, min: 5, max: 50, step: 5, description: 'fast SMA period' },
-    { name: 'slow', type: 'int', default: 30, min: 20, max: 200, step: 10, description: 'slow SMA period (above fast)' },
+    {
+      name: 'slow',
+      type: 'int',
+      default: 30,
+      min: 20,
+      max: 200,
+      step: 10,
+      description: 'slow SMA period (above fast)',
+    },
     ...protectionParams(0, 0),
   ],
   // The slow SMA is defined from candle slow − 1; a cross needs the candle before it too.

@@ -6,7 +6,16 @@
 import type { FakeBitgetFault, FakeBitgetFaultKind } from '../../../bin/local/fake-bitget';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { AFTER_LEASE_MS, deliver, laterClock, liveExecutor, sid, signalFor } from '../live/helpers';
-import { BITGET_BTC, BTC, orderPosts, PLACE_ORDER, requestsSince, START_PRICE, startBitgetSuite, type BitgetSuite } from './helpers';
+import {
+  BITGET_BTC,
+  BTC,
+  orderPosts,
+  PLACE_ORDER,
+  requestsSince,
+  START_PRICE,
+  startBitgetSuite,
+  type BitgetSuite,
+} from './helpers';
 
 jest.setTimeout(40_000);
 
@@ -26,7 +35,11 @@ afterEach(() => {
  */
 async function deliverLikeSqs(signal: Parameters<typeof deliver>[1], attempts = 3): Promise<number> {
   for (let n = 1; n <= attempts; n++) {
-    const result = await deliver(liveExecutor(s.h, { clock: laterClock(s.h, (n - 1) * AFTER_LEASE_MS) }), signal, `${signal.signalId}-${n}`);
+    const result = await deliver(
+      liveExecutor(s.h, { clock: laterClock(s.h, (n - 1) * AFTER_LEASE_MS) }),
+      signal,
+      `${signal.signalId}-${n}`,
+    );
     if (result.batchItemFailures.length === 0) return n;
   }
   throw new Error(`signal ${signal.signalId} still failing after ${attempts} deliveries`);
@@ -56,14 +69,20 @@ test('accept-then-5xx: the order went through; it is found by clientOid and adop
   const run = await entryWith('bgaccept5xx', { kind: 'accept-then-5xx' });
 
   expect(orderPosts(run.log)).toEqual([expect.objectContaining({ status: 500 })]);
-  expect(run.onExchange).toEqual([expect.objectContaining({ clientOid: run.clientOrderId, state: 'filled', baseVolume: '0.0166' })]);
-  expect(run.log.some((r) => r.method === 'GET' && r.path === '/api/v2/mix/order/detail' && r.status === 200)).toBe(true);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ clientOid: run.clientOrderId, state: 'filled', baseVolume: '0.0166' }),
+  ]);
+  expect(run.log.some((r) => r.method === 'GET' && r.path === '/api/v2/mix/order/detail' && r.status === 200)).toBe(
+    true,
+  );
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.0166', exchangeOrderId: run.onExchange[0]?.orderId });
   expect(run.events).toContain('order.adopted');
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.0166' });
   expect(s.fake.position(run.apiKey, BTC).total).toBe('0.0166');
   // and the position got its stop
-  expect(s.fake.planOrders(run.apiKey)).toEqual([expect.objectContaining({ planType: 'pos_loss', triggerPrice: '58800', planStatus: 'not_trigger' })]);
+  expect(s.fake.planOrders(run.apiKey)).toEqual([
+    expect.objectContaining({ planType: 'pos_loss', triggerPrice: '58800', planStatus: 'not_trigger' }),
+  ]);
 });
 
 test('a timeout after the exchange accepted: the look-up finds the order; one order, one position', async () => {
@@ -79,7 +98,9 @@ test('a 5xx that processed nothing: confirmed absent (40109) by look-up, resent 
   const run = await entryWith('bgreject5xx', { kind: 'reject-5xx' });
 
   expect(orderPosts(run.log).map((r) => r.status)).toEqual([503, 200]);
-  expect(run.log.some((r) => r.method === 'GET' && r.path === '/api/v2/mix/order/detail' && r.status === 400)).toBe(true);
+  expect(run.log.some((r) => r.method === 'GET' && r.path === '/api/v2/mix/order/detail' && r.status === 400)).toBe(
+    true,
+  );
   expect(run.onExchange).toEqual([expect.objectContaining({ clientOid: run.clientOrderId, state: 'filled' })]);
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.0166' });
   expect(s.fake.position(run.apiKey, BTC).total).toBe('0.0166');
@@ -89,9 +110,13 @@ test('a partial fill books the filled coins and sizes the stop to them (pos_loss
   const run = await entryWith('bgpartial', { kind: 'partial-fill', fraction: 0.5 });
 
   // 0.0166 asked, half (0.0083) filled, the rest canceled
-  expect(run.onExchange).toEqual([expect.objectContaining({ size: '0.0166', baseVolume: '0.0083', state: 'canceled' })]);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ size: '0.0166', baseVolume: '0.0083', state: 'canceled' }),
+  ]);
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.0083' });
-  expect(s.fake.planOrders(run.apiKey)).toEqual([expect.objectContaining({ planType: 'pos_loss', triggerPrice: '58800', size: '' })]);
+  expect(s.fake.planOrders(run.apiKey)).toEqual([
+    expect.objectContaining({ planType: 'pos_loss', triggerPrice: '58800', size: '' }),
+  ]);
   // the stop closes what filled, no more
   s.fake.setPrice(BTC, '58800');
   expect(s.fake.position(run.apiKey, BTC).total).toBe('0');
@@ -103,6 +128,8 @@ test('a 429 on placement (refused, not processed): sent again under the same cli
 
   expect(orderPosts(run.log).map((r) => r.status)).toEqual([429, 200]);
   expect(run.deliveries).toBe(1);
-  expect(run.onExchange).toEqual([expect.objectContaining({ clientOid: run.clientOrderId, state: 'filled', baseVolume: '0.0166' })]);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ clientOid: run.clientOrderId, state: 'filled', baseVolume: '0.0166' }),
+  ]);
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.0166' });
 });

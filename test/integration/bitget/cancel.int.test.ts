@@ -29,8 +29,21 @@ const CONDITIONAL = { conditional: true };
 
 test('a resting limit: found open by clientOid, cancelled, then absent; a second cancel is "already gone"', async () => {
   const ex = adapter();
-  await ex.createOrder({ symbol: SYMBOL, side: 'buy', type: 'limit', price: '50000', timeInForce: 'GTC', amount: '0.01', reduceOnly: false, clientOrderId: 'cxlimit1' });
-  expect(await ex.fetchOrderByClientId(SYMBOL, 'cxlimit1')).toMatchObject({ clientOrderId: 'cxlimit1', status: 'open', filled: '0' });
+  await ex.createOrder({
+    symbol: SYMBOL,
+    side: 'buy',
+    type: 'limit',
+    price: '50000',
+    timeInForce: 'GTC',
+    amount: '0.01',
+    reduceOnly: false,
+    clientOrderId: 'cxlimit1',
+  });
+  expect(await ex.fetchOrderByClientId(SYMBOL, 'cxlimit1')).toMatchObject({
+    clientOrderId: 'cxlimit1',
+    status: 'open',
+    filled: '0',
+  });
 
   await ex.cancelOrder(SYMBOL, 'cxlimit1');
   expect(fake.orders(KEY.apiKey).find((o) => o.clientOid === 'cxlimit1')?.state).toBe('canceled');
@@ -38,16 +51,50 @@ test('a resting limit: found open by clientOid, cancelled, then absent; a second
   expect(await ex.fetchOrderByClientId(SYMBOL, 'cxnosuch')).toBeUndefined();
   // cancel-order answers 43001 for what is no longer pending: already gone, not an error
   await expect(ex.cancelOrder(SYMBOL, 'cxlimit1')).resolves.toBeUndefined();
-  expect(fake.requests().filter((r) => r.path === '/api/v2/mix/order/cancel-order').map((r) => r.status)).toEqual([200, 400]);
+  expect(
+    fake
+      .requests()
+      .filter((r) => r.path === '/api/v2/mix/order/cancel-order')
+      .map((r) => r.status),
+  ).toEqual([200, 400]);
 });
 
 test('a stop and a target by clientOid: pending, cancelled with their planType, then absent', async () => {
   const ex = adapter();
-  await ex.createOrder({ symbol: SYMBOL, side: 'buy', type: 'market', amount: '0.02', reduceOnly: false, clientOrderId: 'cxentry1' });
-  await ex.createOrder({ symbol: SYMBOL, side: 'sell', type: 'stop_market', triggerPrice: '58000', amount: '0.02', reduceOnly: true, clientOrderId: 'cxstop1' });
-  await ex.createOrder({ symbol: SYMBOL, side: 'sell', type: 'take_profit_market', triggerPrice: '65000', amount: '0.01', reduceOnly: true, clientOrderId: 'cxtp1' });
-  expect(fake.planOrders(KEY.apiKey).map((p) => `${p.clientOid}:${p.planType}:${p.planStatus}`)).toEqual(['cxstop1:pos_loss:not_trigger', 'cxtp1:profit_plan:not_trigger']);
-  expect(await ex.fetchOrderByClientId(SYMBOL, 'cxtp1', CONDITIONAL)).toMatchObject({ clientOrderId: 'cxtp1', status: 'open' });
+  await ex.createOrder({
+    symbol: SYMBOL,
+    side: 'buy',
+    type: 'market',
+    amount: '0.02',
+    reduceOnly: false,
+    clientOrderId: 'cxentry1',
+  });
+  await ex.createOrder({
+    symbol: SYMBOL,
+    side: 'sell',
+    type: 'stop_market',
+    triggerPrice: '58000',
+    amount: '0.02',
+    reduceOnly: true,
+    clientOrderId: 'cxstop1',
+  });
+  await ex.createOrder({
+    symbol: SYMBOL,
+    side: 'sell',
+    type: 'take_profit_market',
+    triggerPrice: '65000',
+    amount: '0.01',
+    reduceOnly: true,
+    clientOrderId: 'cxtp1',
+  });
+  expect(fake.planOrders(KEY.apiKey).map((p) => `${p.clientOid}:${p.planType}:${p.planStatus}`)).toEqual([
+    'cxstop1:pos_loss:not_trigger',
+    'cxtp1:profit_plan:not_trigger',
+  ]);
+  expect(await ex.fetchOrderByClientId(SYMBOL, 'cxtp1', CONDITIONAL)).toMatchObject({
+    clientOrderId: 'cxtp1',
+    status: 'open',
+  });
 
   await ex.cancelOrder(SYMBOL, 'cxtp1', CONDITIONAL);
   await ex.cancelOrder(SYMBOL, 'cxstop1', CONDITIONAL);
@@ -58,9 +105,23 @@ test('a stop and a target by clientOid: pending, cancelled with their planType, 
 
 test('a fired stop is looked up as the order it became: closed at the fake price, under our client id', async () => {
   const ex = adapter();
-  await ex.createOrder({ symbol: SYMBOL, side: 'sell', type: 'stop_market', triggerPrice: '57000', amount: '0.02', reduceOnly: true, clientOrderId: 'cxstop2' });
+  await ex.createOrder({
+    symbol: SYMBOL,
+    side: 'sell',
+    type: 'stop_market',
+    triggerPrice: '57000',
+    amount: '0.02',
+    reduceOnly: true,
+    clientOrderId: 'cxstop2',
+  });
   fake.setPrice('BTCUSDT', '56900');
   const fired = await ex.fetchOrderByClientId(SYMBOL, 'cxstop2', CONDITIONAL);
-  expect(fired).toMatchObject({ clientOrderId: 'cxstop2', status: 'closed', filled: '0.02', average: '56900', reduceOnly: true });
+  expect(fired).toMatchObject({
+    clientOrderId: 'cxstop2',
+    status: 'closed',
+    filled: '0.02',
+    average: '56900',
+    reduceOnly: true,
+  });
   expect(fake.position(KEY.apiKey, 'BTCUSDT').total).toBe('0');
 });

@@ -7,18 +7,34 @@ import { startFakeBitget, type FakeBitget, type RequestLogEntry } from '../../..
 import type { SymbolRef } from '../../../shared/core/signal/types';
 import { requestsSince, startFakeSuite, type FakeSuite } from '../fake-suite';
 
-export const BITGET_BTC: SymbolRef = { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' };
+export const BITGET_BTC: SymbolRef = {
+  unified: 'BTC/USDT:USDT',
+  base: 'BTC',
+  quote: 'USDT',
+  settle: 'USDT',
+  compact: 'BTCUSDT',
+};
 export const BTC = 'BTCUSDT';
 export const START_PRICE = '60000';
 export const START_BALANCE = 10_000;
 
 /** Keys seeded on the fake: each test trades on its own key, so the fake's books never mix tests. */
-export const BITGET_KEYS = Array.from({ length: 16 }, (_, i) => ({ apiKey: `it-bitget-key-${i}`, secret: `it-bitget-secret-${i}`, passphrase: `it-bitget-pass-${i}`, usdt: START_BALANCE }));
+export const BITGET_KEYS = Array.from({ length: 16 }, (_, i) => ({
+  apiKey: `it-bitget-key-${i}`,
+  secret: `it-bitget-secret-${i}`,
+  passphrase: `it-bitget-pass-${i}`,
+  usdt: START_BALANCE,
+}));
 
 export type BitgetSuite = FakeSuite<FakeBitget>;
 
 export async function startBitgetSuite(executorEnv: Record<string, string> = {}): Promise<BitgetSuite> {
-  return startFakeSuite({ fake: await startFakeBitget({ accounts: BITGET_KEYS, prices: { [BTC]: START_PRICE } }), exchange: 'bitget', keys: BITGET_KEYS, executorEnv });
+  return startFakeSuite({
+    fake: await startFakeBitget({ accounts: BITGET_KEYS, prices: { [BTC]: START_PRICE } }),
+    exchange: 'bitget',
+    keys: BITGET_KEYS,
+    executorEnv,
+  });
 }
 
 export { requestsSince };

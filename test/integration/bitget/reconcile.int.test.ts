@@ -23,11 +23,15 @@ async function riskCheck(accountId: string) {
   if (!account) throw new Error(`no account ${accountId}`);
   return buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault).checkAccount(account);
 }
-const events = async (accountId: string, type: AuditEvent['type']) => (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
+const events = async (accountId: string, type: AuditEvent['type']) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
 const trades = (accountId: string) => s.h.runtime.repos.trades.listByAccount(accountId);
 const planStates = (apiKey: string) => s.fake.planOrders(apiKey).map((p) => `${p.triggerPrice}:${p.planStatus}`);
 /** The fake's fills of a key (coins), with their USDT fee as paid (positive). */
-const fills = (apiKey: string) => s.fake.fills(apiKey).map((f) => ({ side: f.side, qty: new Big(f.baseVolume), price: new Big(f.price), fee: new Big(f.fee).neg() }));
+const fills = (apiKey: string) =>
+  s.fake
+    .fills(apiKey)
+    .map((f) => ({ side: f.side, qty: new Big(f.baseVolume), price: new Big(f.price), fee: new Big(f.fee).neg() }));
 
 async function enter(name: string, extra: Parameters<typeof signalFor>[2] = {}) {
   const { accountId, apiKey } = await s.newAccount();
@@ -73,7 +77,9 @@ test('a position closed by hand is booked at the hand fill with its fee; the sto
   expect(Number(trade?.realizedPnl)).toBeCloseTo(15.39484, 8);
   expect(Number(trade?.fees)).toBeCloseTo(Number(entry!.fee.plus(exit!.fee)), 8);
   expect(planStates(apiKey)).toEqual(['58800:cancelled']);
-  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*61000/)]);
+  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([
+    expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*61000/),
+  ]);
 
   const again = await riskCheck(accountId);
   expect(again.closedOutside).toBe(0);
@@ -96,10 +102,16 @@ test('funding paid on Bitget (bill contract_settle_fee) is counted once by the r
 });
 
 test('a close signal cancels the resting stop and target (cancel-plan-order) and flattens with one reduce-only market order, booked at the fill', async () => {
-  const { accountId, apiKey } = await enter('bgcloseentry', { sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } });
+  const { accountId, apiKey } = await enter('bgcloseentry', {
+    sl: { kind: 'percent', value: 2 },
+    tp: { kind: 'percent', value: 4 },
+  });
   expect(planStates(apiKey)).toEqual(['58800:not_trigger', '62400:not_trigger']);
 
-  const result = await deliver(liveExecutor(s.h), signalFor(accountId, sid('bgcloseexit'), { symbol: BITGET_BTC, intent: 'close_long' }));
+  const result = await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('bgcloseexit'), { symbol: BITGET_BTC, intent: 'close_long' }),
+  );
   expect(result.batchItemFailures).toEqual([]);
 
   expect(planStates(apiKey)).toEqual(['58800:cancelled', '62400:cancelled']);
@@ -132,6 +144,10 @@ test('TP1 fired on Bitget (profit_plan executed) is booked as a partial take-pro
   // the stop is placed again for what is left, then the old one cancelled; TP2 rests
   expect(planStates(apiKey)).toEqual(['58800:cancelled', '61200:executed', '62400:not_trigger', '58800:not_trigger']);
   const position = await s.h.runtime.repos.positions.get(accountId, BITGET_BTC.unified);
-  expect(position).toMatchObject({ quantity: '0.0083', stopLoss: { triggerPrice: '58800', amount: '0.0083' }, takeProfits: [{ triggerPrice: '62400', amount: '0.0083' }] });
+  expect(position).toMatchObject({
+    quantity: '0.0083',
+    stopLoss: { triggerPrice: '58800', amount: '0.0083' },
+    takeProfits: [{ triggerPrice: '62400', amount: '0.0083' }],
+  });
   expect((await riskCheck(accountId)).protectiveFills).toBe(0); // booked once
 });

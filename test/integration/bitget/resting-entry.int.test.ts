@@ -39,7 +39,9 @@ test('GTC limit 1 % under the price rests; once filled on a price move, the sync
   expect((await deliver(liveExecutor(s.h), signal)).batchItemFailures).toEqual([]);
 
   // 65 000 × 0.99 = 64 350: the order rests, nothing protects a position that does not exist yet
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ orderType: 'limit', price: '64350', size: '0.01', state: 'live', force: 'gtc' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ orderType: 'limit', price: '64350', size: '0.01', state: 'live', force: 'gtc' }),
+  ]);
   expect(s.fake.planOrders(apiKey)).toEqual([]);
   expect((await riskCheck(accountId)).entriesArmed).toBe(0);
 
@@ -52,7 +54,11 @@ test('GTC limit 1 % under the price rests; once filled on a price move, the sync
   const position = await s.h.runtime.repos.positions.get(accountId, BITGET_BTC.unified);
   expect(position).toMatchObject({ side: 'long', quantity: '0.01', entryPrice: '64350' });
   // stop 2 % under 64 350 = 63 063; targets +2 % = 65 637 and +4 % = 66 924, 0.005 each
-  expect(s.fake.planOrders(apiKey).map((p) => `${p.planType}@${p.triggerPrice}x${p.size || 'all'}`)).toEqual(['pos_loss@63063xall', 'profit_plan@65637x0.005', 'profit_plan@66924x0.005']);
+  expect(s.fake.planOrders(apiKey).map((p) => `${p.planType}@${p.triggerPrice}x${p.size || 'all'}`)).toEqual([
+    'pos_loss@63063xall',
+    'profit_plan@65637x0.005',
+    'profit_plan@66924x0.005',
+  ]);
   expect(position?.stopLoss?.triggerPrice).toBe('63063');
 
   await riskCheck(accountId);

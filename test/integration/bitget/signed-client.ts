@@ -21,7 +21,12 @@ export interface Overrides {
 }
 
 export function bitgetClient(baseUrl: string, key: BitgetKey) {
-  const request = async (method: 'GET' | 'POST', path: string, payload?: unknown, overrides: Overrides = {}): Promise<BitgetAnswer> => {
+  const request = async (
+    method: 'GET' | 'POST',
+    path: string,
+    payload?: unknown,
+    overrides: Overrides = {},
+  ): Promise<BitgetAnswer> => {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const timestamp = overrides.timestamp ?? String(Date.now());
     const sign = createHmac('sha256', overrides.secret ?? key.secret)

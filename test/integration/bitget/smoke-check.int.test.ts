@@ -27,7 +27,10 @@ const adapter = () =>
     apiUrl: fake.url,
     clock: { now: () => Date.now() },
   });
-const open = () => [...fake.orders(KEY.apiKey).filter((o) => o.state === 'live' || o.state === 'partially_filled'), ...fake.planOrders(KEY.apiKey).filter((p) => p.planStatus === 'not_trigger')];
+const open = () => [
+  ...fake.orders(KEY.apiKey).filter((o) => o.state === 'live' || o.state === 'partially_filled'),
+  ...fake.planOrders(KEY.apiKey).filter((p) => p.planStatus === 'not_trigger'),
+];
 
 test('a healthy exchange: every step passes and nothing is left open', async () => {
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'a1b2c3', now: () => Date.now() });
@@ -50,8 +53,12 @@ test('a healthy exchange: every step passes and nothing is left open', async () 
     'position and leverage',
   ]);
   // both orders reached the fake's books (a limit and a trigger order) and were cancelled there
-  expect(fake.orders(KEY.apiKey).map((o) => [o.clientOid, o.orderType, o.state])).toEqual([['smka1b2c3l', 'limit', 'canceled']]);
-  expect(fake.planOrders(KEY.apiKey).map((p) => [p.clientOid, p.planType, p.side, p.reduceOnly, p.planStatus])).toEqual([['smka1b2c3s', 'normal_plan', 'buy', false, 'cancelled']]);
+  expect(fake.orders(KEY.apiKey).map((o) => [o.clientOid, o.orderType, o.state])).toEqual([
+    ['smka1b2c3l', 'limit', 'canceled'],
+  ]);
+  expect(fake.planOrders(KEY.apiKey).map((p) => [p.clientOid, p.planType, p.side, p.reduceOnly, p.planStatus])).toEqual(
+    [['smka1b2c3s', 'normal_plan', 'buy', false, 'cancelled']],
+  );
   expect(open()).toEqual([]);
 }, 60_000);
 
@@ -59,16 +66,34 @@ test('a protective stop (reduce-only) on the flat account is still a position TP
   const before = fake.planOrders(KEY.apiKey).length;
 
   await expect(
-    adapter().createOrder({ symbol: 'BTC/USDT:USDT', side: 'sell', type: 'stop_market', triggerPrice: '50000', amount: '0.001', reduceOnly: true, clientOrderId: 'protflat1' }),
+    adapter().createOrder({
+      symbol: 'BTC/USDT:USDT',
+      side: 'sell',
+      type: 'stop_market',
+      triggerPrice: '50000',
+      amount: '0.001',
+      reduceOnly: true,
+      clientOrderId: 'protflat1',
+    }),
   ).rejects.toThrow(/22002/);
 
-  expect(fake.requests().filter((r) => r.method === 'POST' && r.path.startsWith('/api/v2/mix/order/place-')).at(-1)?.path).toBe('/api/v2/mix/order/place-tpsl-order');
+  expect(
+    fake
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path.startsWith('/api/v2/mix/order/place-'))
+      .at(-1)?.path,
+  ).toBe('/api/v2/mix/order/place-tpsl-order');
   expect(fake.planOrders(KEY.apiKey)).toHaveLength(before);
 }, 60_000);
 
 test('a refused stop is a failed step; the limit placed before it is still cancelled', async () => {
   // the far stop is a trigger order: place-plan-order refuses it
-  fake.fault({ kind: 'error', code: '40020', msg: 'Parameter triggerPrice error', match: { method: 'POST', path: '/api/v2/mix/order/place-plan-order' } });
+  fake.fault({
+    kind: 'error',
+    code: '40020',
+    msg: 'Parameter triggerPrice error',
+    match: { method: 'POST', path: '/api/v2/mix/order/place-plan-order' },
+  });
 
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'd4e5f6', now: () => Date.now() });
 

@@ -6,7 +6,16 @@
 import type { FakeBybitFault, FakeBybitFaultKind } from '../../../bin/local/fake-bybit';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { sid, signalFor } from '../live/helpers';
-import { BTCUSDT, BYBIT_BTC, deliverLikeSqs, orderPosts, requestsSince, START_PRICE, startBybitSuite, type BybitSuite } from './helpers';
+import {
+  BTCUSDT,
+  BYBIT_BTC,
+  deliverLikeSqs,
+  orderPosts,
+  requestsSince,
+  START_PRICE,
+  startBybitSuite,
+  type BybitSuite,
+} from './helpers';
 
 jest.setTimeout(40_000);
 
@@ -49,14 +58,18 @@ test('accept-then-5xx: the order went through; it is found by orderLinkId and ad
 
   // the entry's one placement (answered 500), then the stop's
   expect(orderPosts(run.log).map((r) => r.status)).toEqual([500, 200]);
-  expect(run.entries).toEqual([expect.objectContaining({ orderLinkId: run.clientOrderId, orderStatus: 'Filled', cumExecQty: '0.016' })]);
+  expect(run.entries).toEqual([
+    expect.objectContaining({ orderLinkId: run.clientOrderId, orderStatus: 'Filled', cumExecQty: '0.016' }),
+  ]);
   expect(run.log.some((r) => r.method === 'GET' && r.path === '/v5/order/realtime' && r.status === 200)).toBe(true);
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.016', exchangeOrderId: run.entries[0]?.orderId });
   expect(run.events).toContain('order.adopted');
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.016' });
   expect(s.fake.position(run.apiKey, BTCUSDT).size).toBe('0.016');
   // and the position got its stop
-  expect(run.stops).toEqual([expect.objectContaining({ triggerPrice: '58800', qty: '0.016', orderStatus: 'Untriggered', reduceOnly: true })]);
+  expect(run.stops).toEqual([
+    expect.objectContaining({ triggerPrice: '58800', qty: '0.016', orderStatus: 'Untriggered', reduceOnly: true }),
+  ]);
 });
 
 test('a timeout after the exchange accepted: the look-up finds the order; one order, one position', async () => {
@@ -85,7 +98,9 @@ test('a partial fill books the filled coins and sizes the stop to them', async (
   const run = await entryWith('bybitpartial', { kind: 'partial-fill', fraction: 0.5 });
 
   // 0.016 asked, half (0.008) filled, the rest cancelled
-  expect(run.entries).toEqual([expect.objectContaining({ qty: '0.016', cumExecQty: '0.008', orderStatus: 'Cancelled' })]);
+  expect(run.entries).toEqual([
+    expect.objectContaining({ qty: '0.016', cumExecQty: '0.008', orderStatus: 'Cancelled' }),
+  ]);
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.008' });
   expect(run.stops).toEqual([expect.objectContaining({ triggerPrice: '58800', qty: '0.008', reduceOnly: true })]);
 });

@@ -7,13 +7,23 @@ import type { AccountSettings } from '../../../shared/core/domain/account';
 import type { SymbolRef } from '../../../shared/core/signal/types';
 import { deliverLikeSqs, keyOf, requestsSince, startFakeSuite, type FakeSuite } from '../fake-suite';
 
-export const BYBIT_BTC: SymbolRef = { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' };
+export const BYBIT_BTC: SymbolRef = {
+  unified: 'BTC/USDT:USDT',
+  base: 'BTC',
+  quote: 'USDT',
+  settle: 'USDT',
+  compact: 'BTCUSDT',
+};
 export const BTCUSDT = 'BTCUSDT';
 export const START_PRICE = '60000';
 export const START_BALANCE = 10_000;
 
 /** Keys seeded on the fake: each test trades on its own key, so the fake's books never mix tests. */
-export const BYBIT_KEYS = Array.from({ length: 16 }, (_, i) => ({ apiKey: `it-bybit-key-${i}`, secret: `it-bybit-secret-${i}`, usdt: START_BALANCE }));
+export const BYBIT_KEYS = Array.from({ length: 16 }, (_, i) => ({
+  apiKey: `it-bybit-key-${i}`,
+  secret: `it-bybit-secret-${i}`,
+  usdt: START_BALANCE,
+}));
 
 /**
  * The fake's accounts are unified accounts in REGULAR_MARGIN (the docs' example), whose margin mode is
@@ -24,13 +34,20 @@ export const CROSS: Partial<AccountSettings> = { marginMode: 'cross' };
 export type BybitSuite = FakeSuite<FakeBybit>;
 
 export async function startBybitSuite(executorEnv: Record<string, string> = {}): Promise<BybitSuite> {
-  return startFakeSuite({ fake: await startFakeBybit({ accounts: BYBIT_KEYS, prices: { [BTCUSDT]: START_PRICE } }), exchange: 'bybit', keys: BYBIT_KEYS, defaults: CROSS, executorEnv });
+  return startFakeSuite({
+    fake: await startFakeBybit({ accounts: BYBIT_KEYS, prices: { [BTCUSDT]: START_PRICE } }),
+    exchange: 'bybit',
+    keys: BYBIT_KEYS,
+    defaults: CROSS,
+    executorEnv,
+  });
 }
 
 export { requestsSince };
 
 /** The order placements in a request log (plain and conditional: one endpoint). */
-export const orderPosts = (log: RequestLogEntry[]) => log.filter((r) => r.method === 'POST' && r.path === '/v5/order/create');
+export const orderPosts = (log: RequestLogEntry[]) =>
+  log.filter((r) => r.method === 'POST' && r.path === '/v5/order/create');
 
 export const bybitKey = (apiKey: string): { apiKey: string; secret: string } => keyOf(BYBIT_KEYS, apiKey);
 

@@ -35,10 +35,26 @@ const vault: KeyVault = {
   decrypt: async () => ({ apiKey: '', secret: '' }),
 };
 const TRADE_ONLY = { apiKey: 'bybit-trade-only', secret: 'bk1', ips: ['203.0.113.7'] };
-const WITHDRAW = { apiKey: 'bybit-withdraw', secret: 'bk2', ips: ['203.0.113.7'], permissions: { ContractTrade: ['Order', 'Position'], Wallet: ['AccountTransfer', 'Withdraw'] } };
+const WITHDRAW = {
+  apiKey: 'bybit-withdraw',
+  secret: 'bk2',
+  ips: ['203.0.113.7'],
+  permissions: { ContractTrade: ['Order', 'Position'], Wallet: ['AccountTransfer', 'Withdraw'] },
+};
 const NO_IP = { apiKey: 'bybit-no-ip', secret: 'bk3' };
-const READ_ONLY = { apiKey: 'bybit-read-only', secret: 'bk4', ips: ['203.0.113.7'], readOnly: 1 as const, permissions: { ContractTrade: ['Position'], Wallet: [] } };
-const ISOLATED = { apiKey: 'bybit-isolated', secret: 'bk5', ips: ['203.0.113.7'], marginMode: 'ISOLATED_MARGIN' as const };
+const READ_ONLY = {
+  apiKey: 'bybit-read-only',
+  secret: 'bk4',
+  ips: ['203.0.113.7'],
+  readOnly: 1 as const,
+  permissions: { ContractTrade: ['Position'], Wallet: [] },
+};
+const ISOLATED = {
+  apiKey: 'bybit-isolated',
+  secret: 'bk5',
+  ips: ['203.0.113.7'],
+  marginMode: 'ISOLATED_MARGIN' as const,
+};
 const creds = (k: { apiKey: string; secret: string }) => ({ apiKey: k.apiKey, secret: k.secret });
 
 let fake: FakeBybit;
@@ -52,17 +68,30 @@ const marginWarning = (mode: string) => expect.stringContaining(`margin mode is 
 
 test('trade-only keys bound to an IP pass with their USDT equity; the only warning is the account-wide margin mode', async () => {
   const result = await checker().check('bybit', creds(TRADE_ONLY), false);
-  expect(result).toEqual({ balance: { currency: 'USDT', equity: '10000' }, canWithdraw: false, ipRestricted: true, warnings: [marginWarning('REGULAR_MARGIN')] });
+  expect(result).toEqual({
+    balance: { currency: 'USDT', equity: '10000' },
+    canWithdraw: false,
+    ipRestricted: true,
+    warnings: [marginWarning('REGULAR_MARGIN')],
+  });
 });
 
 test('keys bound to no IP ("*") pass with a warning', async () => {
   const result = await checker().check('bybit', creds(NO_IP), false);
-  expect(result).toMatchObject({ ipRestricted: false, warnings: expect.arrayContaining([expect.stringContaining('no IP restriction')]) });
+  expect(result).toMatchObject({
+    ipRestricted: false,
+    warnings: expect.arrayContaining([expect.stringContaining('no IP restriction')]),
+  });
 });
 
 test('read-only keys without the contract Order permission are warned about, and an isolated account says so', async () => {
   const readOnly = await checker().check('bybit', creds(READ_ONLY), false);
-  expect(readOnly.warnings).toEqual(expect.arrayContaining([expect.stringContaining('read-only'), expect.stringContaining('lack the contract Order permission')]));
+  expect(readOnly.warnings).toEqual(
+    expect.arrayContaining([
+      expect.stringContaining('read-only'),
+      expect.stringContaining('lack the contract Order permission'),
+    ]),
+  );
   expect((await checker().check('bybit', creds(ISOLATED), false)).warnings).toEqual([marginWarning('ISOLATED_MARGIN')]);
 });
 
@@ -70,8 +99,12 @@ test('CreateAccount refuses withdraw-enabled keys and a wrong secret (10004), st
   const accounts = new MemoryAccounts();
   const create = new CreateAccount({ accounts, vault, audit: new MemoryAudit(), clock, keyChecker: checker() });
 
-  await expect(create.execute({ name: 'w', exchange: 'bybit', credentials: creds(WITHDRAW) })).rejects.toThrow('credentials: these keys can withdraw funds');
-  await expect(create.execute({ name: 'x', exchange: 'bybit', credentials: { ...creds(TRADE_ONLY), secret: 'wrong' } })).rejects.toThrow(/credentials: the exchange refused these keys: .*10004/);
+  await expect(create.execute({ name: 'w', exchange: 'bybit', credentials: creds(WITHDRAW) })).rejects.toThrow(
+    'credentials: these keys can withdraw funds',
+  );
+  await expect(
+    create.execute({ name: 'x', exchange: 'bybit', credentials: { ...creds(TRADE_ONLY), secret: 'wrong' } }),
+  ).rejects.toThrow(/credentials: the exchange refused these keys: .*10004/);
   expect(await accounts.list()).toEqual([]);
 
   const ok = await create.execute({ name: 'ok', exchange: 'bybit', credentials: creds(TRADE_ONLY) });

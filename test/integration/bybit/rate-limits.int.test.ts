@@ -28,6 +28,8 @@ test('a 10006 on the order is waited out and the same order goes through once', 
   expect(orderPosts(log()).map((r) => r.status)).toEqual([200, 200]);
   // one second (the adapter's assumption without a Retry-After) waited between the two posts
   expect(waits).toEqual([{ ms: 1000, ordersPosted: 1 }]);
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ orderLinkId: clientOrderIdFor(signal.signalId, 'open'), orderStatus: 'Filled' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ orderLinkId: clientOrderIdFor(signal.signalId, 'open'), orderStatus: 'Filled' }),
+  ]);
   expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executed' });
 });

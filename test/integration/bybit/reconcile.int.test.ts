@@ -26,7 +26,8 @@ async function riskCheck(accountId: string) {
   if (!account) throw new Error(`no account ${accountId}`);
   return buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault).checkAccount(account);
 }
-const events = async (accountId: string, type: AuditEvent['type']) => (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
+const events = async (accountId: string, type: AuditEvent['type']) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
 const trades = (accountId: string) => s.h.runtime.repos.trades.listByAccount(accountId);
 const stopStates = (apiKey: string) =>
   s.fake
@@ -45,7 +46,12 @@ function fills(apiKey: string) {
 /** A market order in Bybit's app: its own ccxt bybit client on the same key (no orderLinkId of ours). */
 async function tradeByHand(apiKey: string, side: 'buy' | 'sell', qty: number, reduceOnly: boolean) {
   const key = bybitKey(apiKey);
-  const ex = new ccxt.bybit({ apiKey: key.apiKey, secret: key.secret, enableRateLimit: false, options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false } });
+  const ex = new ccxt.bybit({
+    apiKey: key.apiKey,
+    secret: key.secret,
+    enableRateLimit: false,
+    options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false },
+  });
   pointAtBaseUrl(ex as unknown as CcxtExchange, s.fake.url);
   // as the adapter does: currencies are a signed call ccxt makes whenever `has` says so, and unused here
   ex.has.fetchCurrencies = false;
@@ -54,7 +60,10 @@ async function tradeByHand(apiKey: string, side: 'buy' | 'sell', qty: number, re
 
 test('a stop fired on Bybit is booked as a stop at the fake fill, not as a manual close', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitstopfill'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('bybitstopfill'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }),
+  );
   expect(stopStates(apiKey)).toEqual(['58800:Untriggered']);
 
   s.fake.setPrice(BTCUSDT, '58700'); // through the stop: the fake fires it at 58 700
@@ -72,7 +81,10 @@ test('a stop fired on Bybit is booked as a stop at the fake fill, not as a manua
 
 test('a position closed by hand is booked at the hand fill with its fee; the stop is cancelled; alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybithandclose'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('bybithandclose'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 } }),
+  );
   s.fake.setPrice(BTCUSDT, '61000');
   await tradeByHand(apiKey, 'sell', 0.016, true);
   expect(s.fake.position(apiKey, BTCUSDT).size).toBe('0');
@@ -91,7 +103,9 @@ test('a position closed by hand is booked at the hand fill with its fee; the sto
   expect(Number(trade?.realizedPnl)).toBeCloseTo(14.9352, 8);
   expect(Number(trade?.fees)).toBeCloseTo(Number(entry!.fee.plus(exit!.fee)), 8);
   expect(stopStates(apiKey)).toEqual(['58800:Deactivated']);
-  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*61000/)]);
+  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([
+    expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*61000/),
+  ]);
 
   const again = await riskCheck(accountId);
   expect(again.closedOutside).toBe(0);
@@ -116,7 +130,14 @@ test('funding paid on Bybit (execType Funding) is counted once by the risk check
 
 test('a close signal cancels the resting stop and target by orderLinkId and flattens with one reduce-only market order, booked at the fill', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitcloseentry'), { symbol: BYBIT_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('bybitcloseentry'), {
+      symbol: BYBIT_BTC,
+      sl: { kind: 'percent', value: 2 },
+      tp: { kind: 'percent', value: 4 },
+    }),
+  );
   expect(stopStates(apiKey)).toEqual(['58800:Untriggered', '62400:Untriggered']);
 
   await deliverLikeSqs(s.h, signalFor(accountId, sid('bybitcloseexit'), { symbol: BYBIT_BTC, intent: 'close_long' }));

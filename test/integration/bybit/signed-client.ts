@@ -16,7 +16,12 @@ export interface BybitAnswer {
 const RECV_WINDOW = '5000';
 
 export function bybitClient(baseUrl: string, key: BybitKey) {
-  const request = async (method: 'GET' | 'POST', path: string, payload: Record<string, unknown> | undefined, overrides: { timestamp?: string; secret?: string } = {}): Promise<BybitAnswer> => {
+  const request = async (
+    method: 'GET' | 'POST',
+    path: string,
+    payload: Record<string, unknown> | undefined,
+    overrides: { timestamp?: string; secret?: string } = {},
+  ): Promise<BybitAnswer> => {
     const query = method === 'GET' && payload ? new URLSearchParams(payload as Record<string, string>).toString() : '';
     const body = method === 'POST' ? JSON.stringify(payload ?? {}) : '';
     const timestamp = overrides.timestamp ?? String(Date.now());
@@ -25,13 +30,21 @@ export function bybitClient(baseUrl: string, key: BybitKey) {
       .digest('hex');
     const res = await fetch(baseUrl + path + (query ? `?${query}` : ''), {
       method,
-      headers: { 'Content-Type': 'application/json', 'X-BAPI-API-KEY': key.apiKey, 'X-BAPI-SIGN': sign, 'X-BAPI-TIMESTAMP': timestamp, 'X-BAPI-RECV-WINDOW': RECV_WINDOW },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-BAPI-API-KEY': key.apiKey,
+        'X-BAPI-SIGN': sign,
+        'X-BAPI-TIMESTAMP': timestamp,
+        'X-BAPI-RECV-WINDOW': RECV_WINDOW,
+      },
       ...(method === 'POST' ? { body } : {}),
     });
     return { status: res.status, body: (await res.json()) as BybitAnswer['body'] };
   };
   return {
-    get: (path: string, query?: Record<string, string>, overrides?: Parameters<typeof request>[3]) => request('GET', path, query, overrides),
-    post: (path: string, payload: Record<string, unknown>, overrides?: Parameters<typeof request>[3]) => request('POST', path, payload, overrides),
+    get: (path: string, query?: Record<string, string>, overrides?: Parameters<typeof request>[3]) =>
+      request('GET', path, query, overrides),
+    post: (path: string, payload: Record<string, unknown>, overrides?: Parameters<typeof request>[3]) =>
+      request('POST', path, payload, overrides),
   };
 }

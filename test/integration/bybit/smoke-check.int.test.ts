@@ -22,7 +22,10 @@ const adapter = () =>
     apiUrl: fake.url,
     clock: { now: () => Date.now() },
   });
-const working = () => fake.orders(KEY.apiKey).filter((o) => o.orderStatus === 'New' || o.orderStatus === 'PartiallyFilled' || o.orderStatus === 'Untriggered');
+const working = () =>
+  fake
+    .orders(KEY.apiKey)
+    .filter((o) => o.orderStatus === 'New' || o.orderStatus === 'PartiallyFilled' || o.orderStatus === 'Untriggered');
 
 test('a healthy exchange: every step passes and nothing is left open', async () => {
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'a1b2c3', now: () => Date.now() });
@@ -45,7 +48,11 @@ test('a healthy exchange: every step passes and nothing is left open', async () 
     'position and leverage',
   ]);
   // both reached the fake's book (a resting limit and a conditional buy that rises to its trigger) and were cancelled there
-  expect(fake.orders(KEY.apiKey).map((o) => [o.orderLinkId, o.orderType, o.stopOrderType, o.triggerDirection, o.orderStatus])).toEqual([
+  expect(
+    fake
+      .orders(KEY.apiKey)
+      .map((o) => [o.orderLinkId, o.orderType, o.stopOrderType, o.triggerDirection, o.orderStatus]),
+  ).toEqual([
     ['smka1b2c3l', 'Limit', '', 0, 'Cancelled'],
     ['smka1b2c3s', 'Market', 'Stop', 1, 'Deactivated'],
   ]);
@@ -58,7 +65,13 @@ test('a refused stop is a failed step; the limit placed before it is still cance
   // plain and conditional orders share POST /v5/order/create: the refusal is armed as the stop is sent,
   // and the fake answers it (Bybit's 110092, a rising trigger already reached)
   a.createOrder = (request) => {
-    if (request.type === 'stop_market') fake.fault({ kind: 'error', retCode: 110092, retMsg: 'expect Rising, but trigger_price[120000] <= current[60000]', match: { method: 'POST', path: '/v5/order/create' } });
+    if (request.type === 'stop_market')
+      fake.fault({
+        kind: 'error',
+        retCode: 110092,
+        retMsg: 'expect Rising, but trigger_price[120000] <= current[60000]',
+        match: { method: 'POST', path: '/v5/order/create' },
+      });
     return place(request);
   };
 
@@ -66,6 +79,11 @@ test('a refused stop is a failed step; the limit placed before it is still cance
 
   expect(steps.find((s) => s.step === 'place far stop')).toMatchObject({ ok: false });
   expect(steps.find((s) => s.step === 'cancel smkd4e5f6l')).toMatchObject({ ok: true });
-  expect(fake.orders(KEY.apiKey).filter((o) => o.orderLinkId.startsWith('smkd4e5f6')).map((o) => [o.orderLinkId, o.orderStatus])).toEqual([['smkd4e5f6l', 'Cancelled']]);
+  expect(
+    fake
+      .orders(KEY.apiKey)
+      .filter((o) => o.orderLinkId.startsWith('smkd4e5f6'))
+      .map((o) => [o.orderLinkId, o.orderStatus]),
+  ).toEqual([['smkd4e5f6l', 'Cancelled']]);
   expect(working()).toEqual([]);
 }, 60_000);

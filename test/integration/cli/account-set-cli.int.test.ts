@@ -43,14 +43,23 @@ async function cliJson(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   stack = child;
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const started = Date.now();
   while (Date.now() - started < 120_000) {
-    if (await fetch(`${base}/health`).then((r) => r.ok).catch(() => false)) return;
+    if (
+      await fetch(`${base}/health`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
     if (child.exitCode !== null) throw new Error(`stack exited: ${out}`);
     await sleep(200);
   }
@@ -65,22 +74,48 @@ afterAll(async () => {
 });
 
 test('requireTime on refuses alerts without time (422 on `time`), off accepts them, default hands it back to the stage; each change audited', async () => {
-  const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'require-time', '--balance', '10000');
+  const created = await cliJson(
+    'account',
+    'add',
+    '--exchange',
+    'paper',
+    '--name',
+    'require-time',
+    '--balance',
+    '10000',
+  );
   const id = created.id as string;
   const token = created.token as string;
   const post = (extra: Record<string, unknown>) =>
-    fetch(`${base}/webhook`, { method: 'POST', body: JSON.stringify({ token, account: id, action: 'close_long', symbol: 'BTCUSDT.P', ...extra }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    fetch(`${base}/webhook`, {
+      method: 'POST',
+      body: JSON.stringify({ token, account: id, action: 'close_long', symbol: 'BTCUSDT.P', ...extra }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
   // locally the stage's default is off
   expect((await post({ id: 'rt-1' })).status).toBe(202);
 
-  expect(await cliJson('account', 'set', id, '--require-time', 'on')).toEqual({ accountId: id, requireTime: true, previous: 'default' });
+  expect(await cliJson('account', 'set', id, '--require-time', 'on')).toEqual({
+    accountId: id,
+    requireTime: true,
+    previous: 'default',
+  });
   const refused = await post({ id: 'rt-2' });
-  expect(refused).toEqual({ status: 422, body: { error: 'validation', issues: [{ field: 'time', message: 'required by this account: add "time":"{{timenow}}"' }] } });
+  expect(refused).toEqual({
+    status: 422,
+    body: {
+      error: 'validation',
+      issues: [{ field: 'time', message: 'required by this account: add "time":"{{timenow}}"' }],
+    },
+  });
   expect((await post({ id: 'rt-3', time: new Date().toISOString() })).status).toBe(202);
 
   // --account works as in the other account commands
-  expect(await cliJson('account', 'set', '--account', id, '--require-time', 'off')).toEqual({ accountId: id, requireTime: false, previous: true });
+  expect(await cliJson('account', 'set', '--account', id, '--require-time', 'off')).toEqual({
+    accountId: id,
+    requireTime: false,
+    previous: true,
+  });
   expect((await post({ id: 'rt-4' })).status).toBe(202);
 
   const human = await cli('account', 'set', id, '--require-time', 'default');
@@ -88,19 +123,34 @@ test('requireTime on refuses alerts without time (422 on `time`), off accepts th
   expect(human.stdout).toContain(`${id}: requireTime the stage's default (was off)`);
   expect((await post({ id: 'rt-5' })).status).toBe(202);
 
-  const events = (await cliJson('events', '--account', id)) as unknown as { type: string; message: string; data?: Record<string, unknown> }[];
+  const events = (await cliJson('events', '--account', id)) as unknown as {
+    type: string;
+    message: string;
+    data?: Record<string, unknown>;
+  }[];
   const changes = events.filter((e) => e.type === 'account.control').reverse();
   expect(changes.map((e) => e.data)).toEqual([
     { setting: 'requireTime', requireTime: true, previous: null },
     { setting: 'requireTime', requireTime: false, previous: true },
     { setting: 'requireTime', requireTime: null, previous: false },
   ]);
-  expect(changes[0]?.message).toBe('webhook requireTime on (was the stage\'s default): alerts without "time" are refused');
+  expect(changes[0]?.message).toBe(
+    'webhook requireTime on (was the stage\'s default): alerts without "time" are refused',
+  );
   expect(JSON.stringify(events)).not.toContain(token);
 });
 
 test('a value other than on|off|default, a missing value or an unknown account is refused, naming it, and changes nothing', async () => {
-  const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'require-time-bad', '--balance', '10000');
+  const created = await cliJson(
+    'account',
+    'add',
+    '--exchange',
+    'paper',
+    '--name',
+    'require-time-bad',
+    '--balance',
+    '10000',
+  );
   const id = created.id as string;
 
   const bad = await cli('account', 'set', id, '--require-time', 'yes');

@@ -12,7 +12,19 @@ import { startFakeBinance, type CandleRow } from '../../../bin/local/fake-binanc
 const root = join(__dirname, '..', '..', '..');
 const FIXTURE = 'test/fixtures/backtest/ETHBTC-5m.csv';
 const ACCEPTANCE = ['--cash', '10000', '--fee', '0', '--slippage', '0', '--size', '100%', '--lot', '1'];
-const METRIC_KEYS = ['trades', 'finalEquity', 'returnPct', 'maxDrawdownPct', 'winRatePct', 'profitFactor', 'sharpe', 'sortino', 'cagrPct', 'exposurePct', 'buyHoldReturnPct'];
+const METRIC_KEYS = [
+  'trades',
+  'finalEquity',
+  'returnPct',
+  'maxDrawdownPct',
+  'winRatePct',
+  'profitFactor',
+  'sharpe',
+  'sortino',
+  'cagrPct',
+  'exposurePct',
+  'buyHoldReturnPct',
+];
 
 interface Run {
   code: number;
@@ -24,7 +36,11 @@ interface Run {
 /** The CLI as `npm run cli` runs it (bin/cli-launcher.mjs: the bundle, rebuilt first when stale). */
 async function cli(args: string[], command: string[] = [process.execPath, 'bin/cli-launcher.mjs']): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(command[0]!, [...command.slice(1), ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } });
+    const { stdout, stderr } = await promisify(execFile)(command[0]!, [...command.slice(1), ...args], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -55,16 +71,37 @@ beforeAll(async () => {
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe('backtest', () => {
-  test.each(['sma-cross', 'ema-cross', 'bb-reversion', 'rsi-ema', 'macd-stoch', 'supertrend', 'ichimoku-cloud'])('%s prints one JSON object with the metrics', async (strategy) => {
-    const out = json(await cli(['backtest', '--data', FIXTURE, '--strategy', strategy, ...ACCEPTANCE, '--json']));
-    expect(out.strategy).toBe(strategy);
-    for (const key of METRIC_KEYS) expect(out.metrics).toHaveProperty(key);
-    expect(out.data).toMatchObject({ candles: 600, from: '2018-01-10T04:55:00.000Z' });
-    expect(out.metrics.returnPct).toBeCloseTo((out.metrics.finalEquity / 10_000 - 1) * 100, 6);
-  });
+  test.each(['sma-cross', 'ema-cross', 'bb-reversion', 'rsi-ema', 'macd-stoch', 'supertrend', 'ichimoku-cloud'])(
+    '%s prints one JSON object with the metrics',
+    async (strategy) => {
+      const out = json(await cli(['backtest', '--data', FIXTURE, '--strategy', strategy, ...ACCEPTANCE, '--json']));
+      expect(out.strategy).toBe(strategy);
+      for (const key of METRIC_KEYS) expect(out.metrics).toHaveProperty(key);
+      expect(out.data).toMatchObject({ candles: 600, from: '2018-01-10T04:55:00.000Z' });
+      expect(out.metrics.returnPct).toBeCloseTo((out.metrics.finalEquity / 10_000 - 1) * 100, 6);
+    },
+  );
 
   test('the acceptance command through npm run: the JSON parses from the first "{" and is the last line', async () => {
-    const run = await cli(['run', 'cli', '--', 'backtest', '--data', FIXTURE, '--strategy', 'sma-cross', '--param', 'fast=10', '--param', 'slow=30', ...ACCEPTANCE, '--json'], ['npm']);
+    const run = await cli(
+      [
+        'run',
+        'cli',
+        '--',
+        'backtest',
+        '--data',
+        FIXTURE,
+        '--strategy',
+        'sma-cross',
+        '--param',
+        'fast=10',
+        '--param',
+        'slow=30',
+        ...ACCEPTANCE,
+        '--json',
+      ],
+      ['npm'],
+    );
     expect(run.code).toBe(0);
     const fromBrace = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
     const lastLine = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
@@ -75,9 +112,25 @@ describe('backtest', () => {
 
   test('--trades lists every trade; --report writes a self-contained HTML file', async () => {
     const report = join(tmp, 'report.html');
-    const out = json(await cli(['backtest', '--data', FIXTURE, '--strategy', 'sma-cross', ...ACCEPTANCE, '--trades', '--report', report, '--json']));
+    const out = json(
+      await cli([
+        'backtest',
+        '--data',
+        FIXTURE,
+        '--strategy',
+        'sma-cross',
+        ...ACCEPTANCE,
+        '--trades',
+        '--report',
+        report,
+        '--json',
+      ]),
+    );
     expect(out.trades).toHaveLength(out.metrics.trades);
-    expect(out.trades[0]).toMatchObject({ side: expect.stringMatching(/^(long|short)$/), exitReason: expect.any(String) });
+    expect(out.trades[0]).toMatchObject({
+      side: expect.stringMatching(/^(long|short)$/),
+      exitReason: expect.any(String),
+    });
     const html = await readFile(report, 'utf8');
     expect(html.match(/<svg /g)).toHaveLength(3);
     expect(html).not.toMatch(/https?:\/\//);
@@ -104,7 +157,9 @@ describe('backtest', () => {
     expect(missing.stderr).toMatch(/^error: --data .*none\.csv: no such file\n$/);
 
     const bad = join(tmp, 'bad.csv');
-    await import('node:fs/promises').then((fs) => fs.writeFile(bad, 'time,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n2024-01-02,1,x,0.5,1\n'));
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(bad, 'time,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n2024-01-02,1,x,0.5,1\n'),
+    );
     const malformed = await cli(['backtest', '--data', bad, '--strategy', 'sma-cross', '--json']);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(/^error: .*bad\.csv: row 3, column high: "x" is not a finite number\n$/);
@@ -113,7 +168,25 @@ describe('backtest', () => {
 
 describe('optimize', () => {
   test('a 3 × 2 grid on two workers: six results, best first by the objective, equal to single backtests', async () => {
-    const out = json(await cli(['optimize', '--data', FIXTURE, '--strategy', 'sma-cross', '--param', 'fast=5,10,15', '--param', 'slow=20:30:10', ...ACCEPTANCE, '--workers', '2', '--objective', 'returnPct', '--json']));
+    const out = json(
+      await cli([
+        'optimize',
+        '--data',
+        FIXTURE,
+        '--strategy',
+        'sma-cross',
+        '--param',
+        'fast=5,10,15',
+        '--param',
+        'slow=20:30:10',
+        ...ACCEPTANCE,
+        '--workers',
+        '2',
+        '--objective',
+        'returnPct',
+        '--json',
+      ]),
+    );
     expect(out).toMatchObject({ gridSize: 6, evaluated: 6, refused: 0, failed: [] });
     expect(out.results).toHaveLength(6);
     const scores = out.results.map((r: { score: number }) => r.score);
@@ -122,12 +195,43 @@ describe('optimize', () => {
     expect(new Set(out.results.map((r: { params: object }) => JSON.stringify(r.params))).size).toBe(6);
 
     const best = out.results[0];
-    const single = json(await cli(['backtest', '--data', FIXTURE, '--strategy', 'sma-cross', '--param', `fast=${best.params.fast}`, '--param', `slow=${best.params.slow}`, ...ACCEPTANCE, '--json']));
+    const single = json(
+      await cli([
+        'backtest',
+        '--data',
+        FIXTURE,
+        '--strategy',
+        'sma-cross',
+        '--param',
+        `fast=${best.params.fast}`,
+        '--param',
+        `slow=${best.params.slow}`,
+        ...ACCEPTANCE,
+        '--json',
+      ]),
+    );
     expect(single.metrics).toEqual(best.metrics);
   });
 
   test('--top and refused combinations (fast must stay below slow)', async () => {
-    const out = json(await cli(['optimize', '--data', FIXTURE, '--strategy', 'sma-cross', '--param', 'fast=10:30:10', '--param', 'slow=20,30', '--top', '2', '--workers', '2', '--json']));
+    const out = json(
+      await cli([
+        'optimize',
+        '--data',
+        FIXTURE,
+        '--strategy',
+        'sma-cross',
+        '--param',
+        'fast=10:30:10',
+        '--param',
+        'slow=20,30',
+        '--top',
+        '2',
+        '--workers',
+        '2',
+        '--json',
+      ]),
+    );
     expect(out).toMatchObject({ gridSize: 6, evaluated: 3, refused: 3 });
     expect(out.results).toHaveLength(2);
   });
@@ -136,17 +240,54 @@ describe('optimize', () => {
 describe('walk-forward and montecarlo', () => {
   test('walk-forward: windows with their chosen params and one chained out-of-sample report', async () => {
     const report = join(tmp, 'wf.html');
-    const out = json(await cli(['walk-forward', '--data', FIXTURE, '--strategy', 'sma-cross', '--param', 'fast=5,10', '--param', 'slow=20,40', '--in-sample', '200', '--out-of-sample', '100', '--workers', '2', '--report', report, '--json']));
+    const out = json(
+      await cli([
+        'walk-forward',
+        '--data',
+        FIXTURE,
+        '--strategy',
+        'sma-cross',
+        '--param',
+        'fast=5,10',
+        '--param',
+        'slow=20,40',
+        '--in-sample',
+        '200',
+        '--out-of-sample',
+        '100',
+        '--workers',
+        '2',
+        '--report',
+        report,
+        '--json',
+      ]),
+    );
     expect(out.windows).toHaveLength(4);
-    expect(out.windows.map((w: { outOfSample: { candles: number } }) => w.outOfSample.candles)).toEqual([100, 100, 100, 100]);
+    expect(out.windows.map((w: { outOfSample: { candles: number } }) => w.outOfSample.candles)).toEqual([
+      100, 100, 100, 100,
+    ]);
     for (const key of METRIC_KEYS) expect(out.metrics).toHaveProperty(key);
-    const chained = out.windows.reduce((eq: number, w: { outOfSampleMetrics: { returnPct: number } }) => eq * (1 + w.outOfSampleMetrics.returnPct / 100), 10_000);
+    const chained = out.windows.reduce(
+      (eq: number, w: { outOfSampleMetrics: { returnPct: number } }) => eq * (1 + w.outOfSampleMetrics.returnPct / 100),
+      10_000,
+    );
     expect(out.metrics.finalEquity).toBeCloseTo(chained, 6);
     expect(existsSync(report)).toBe(true);
   });
 
   test('montecarlo: ordered percentiles, reproducible with the seed', async () => {
-    const args = ['montecarlo', '--data', FIXTURE, '--strategy', 'macd-stoch', '--runs', '500', '--seed', '7', '--json'];
+    const args = [
+      'montecarlo',
+      '--data',
+      FIXTURE,
+      '--strategy',
+      'macd-stoch',
+      '--runs',
+      '500',
+      '--seed',
+      '7',
+      '--json',
+    ];
     const [a, b] = [json(await cli(args)), json(await cli(args))];
     const mc = a.monteCarlo;
     expect(mc).toMatchObject({ runs: 500, seed: 7, mode: 'bootstrap', trades: a.metrics.trades });
@@ -163,20 +304,65 @@ describe('download', () => {
     try {
       const HOUR = 3_600_000;
       const first = Math.floor(Date.now() / HOUR) * HOUR - 1200 * HOUR;
-      const rows = Array.from({ length: 1200 }, (_, i) => [first + i * HOUR, 100 + Math.sin(i / 9) * 5, 106 + Math.sin(i / 9) * 5, 94 + Math.sin(i / 9) * 5, 101 + Math.sin(i / 9) * 5, 3] as CandleRow);
+      const rows = Array.from(
+        { length: 1200 },
+        (_, i) =>
+          [
+            first + i * HOUR,
+            100 + Math.sin(i / 9) * 5,
+            106 + Math.sin(i / 9) * 5,
+            94 + Math.sin(i / 9) * 5,
+            101 + Math.sin(i / 9) * 5,
+            3,
+          ] as CandleRow,
+      );
       const rounded = rows.map(([t, ...v]) => [t, ...v.map((x) => Math.round(x * 10) / 10)] as CandleRow);
       fake.setCandles('BTCUSDT', '1h', rounded);
       const cache = join(tmp, 'cache');
-      const args = ['download', '--exchange', 'binanceusdm', '--symbol', 'BTC/USDT:USDT', '--timeframe', '1h', '--since', new Date(first).toISOString(), '--cache', cache, '--api-url', fake.url, '--json'];
+      const args = [
+        'download',
+        '--exchange',
+        'binanceusdm',
+        '--symbol',
+        'BTC/USDT:USDT',
+        '--timeframe',
+        '1h',
+        '--since',
+        new Date(first).toISOString(),
+        '--cache',
+        cache,
+        '--api-url',
+        fake.url,
+        '--json',
+      ];
 
       const firstRun = json(await cli(args));
-      expect(firstRun).toMatchObject({ newCandles: 1200, totalCandles: 1200, candlesFile: join(cache, 'binanceusdm', 'BTC_USDT_USDT-1h.json') });
+      expect(firstRun).toMatchObject({
+        newCandles: 1200,
+        totalCandles: 1200,
+        candlesFile: join(cache, 'binanceusdm', 'BTC_USDT_USDT-1h.json'),
+      });
       expect(JSON.parse(await readFile(firstRun.candlesFile, 'utf8'))).toEqual(rounded);
 
       const again = json(await cli(args));
       expect(again).toMatchObject({ requests: 0, newCandles: 0 });
 
-      const bt = json(await cli(['backtest', '--exchange', 'binanceusdm', '--symbol', 'BTC/USDT:USDT', '--timeframe', '1h', '--cache', cache, '--strategy', 'sma-cross', '--json']));
+      const bt = json(
+        await cli([
+          'backtest',
+          '--exchange',
+          'binanceusdm',
+          '--symbol',
+          'BTC/USDT:USDT',
+          '--timeframe',
+          '1h',
+          '--cache',
+          cache,
+          '--strategy',
+          'sma-cross',
+          '--json',
+        ]),
+      );
       expect(bt.data).toMatchObject({ candles: 1200, source: firstRun.candlesFile });
     } finally {
       await fake.close();
@@ -184,7 +370,18 @@ describe('download', () => {
   }, 30_000);
 
   test('bad input exits 2', async () => {
-    const run = await cli(['download', '--exchange', 'binanceusdm', '--symbol', 'BTC/USDT:USDT', '--timeframe', '1h', '--since', 'yesterday', '--json']);
+    const run = await cli([
+      'download',
+      '--exchange',
+      'binanceusdm',
+      '--symbol',
+      'BTC/USDT:USDT',
+      '--timeframe',
+      '1h',
+      '--since',
+      'yesterday',
+      '--json',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error: --since "yesterday": not a date/);
   });

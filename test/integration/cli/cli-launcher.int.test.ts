@@ -3,7 +3,17 @@
 // falls back to the TypeScript sources under tsx; in every case the output and the exit code are
 // those of the CLI run from its sources.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,18 +31,28 @@ interface Run {
 
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: copy, env: { ...process.env, FORCE_COLOR: '0', ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      args,
+      { cwd: copy, env: { ...process.env, FORCE_COLOR: '0', ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
     );
   });
 }
 const launcher = (...args: string[]) => run(['bin/cli-launcher.mjs', ...args]);
-const manifest = () => JSON.parse(readFileSync(join(copy, 'dist/cli/current.json'), 'utf8')) as { dir: string; builtAt: number; inputs: string[] };
+const manifest = () =>
+  JSON.parse(readFileSync(join(copy, 'dist/cli/current.json'), 'utf8')) as {
+    dir: string;
+    builtAt: number;
+    inputs: string[];
+  };
 
 let fromSources: Run;
 
 beforeAll(async () => {
-  for (const part of ['bin', 'shared', 'package.json', 'tsconfig.json']) cpSync(join(root, part), join(copy, part), { recursive: true });
+  for (const part of ['bin', 'shared', 'package.json', 'tsconfig.json'])
+    cpSync(join(root, part), join(copy, part), { recursive: true });
   symlinkSync(realpathSync(join(root, 'node_modules')), join(copy, 'node_modules'));
   fromSources = await run(['--import', 'tsx', 'bin/cli.ts', 'account', 'add', '--help']);
   expect(fromSources.code).toBe(0);
@@ -47,7 +67,9 @@ test('no bundle: it is built, used, and prints what the sources print', async ()
 
   expect(first).toEqual(fromSources);
   const built = manifest();
-  expect(built.inputs).toEqual(expect.arrayContaining(['bin/cli.ts', 'bin/cli-target.ts', 'bin/build-cli.ts', 'shared/core/domain/account.ts']));
+  expect(built.inputs).toEqual(
+    expect.arrayContaining(['bin/cli.ts', 'bin/cli-target.ts', 'bin/build-cli.ts', 'shared/core/domain/account.ts']),
+  );
   expect(existsSync(join(copy, 'dist/cli', built.dir, 'cli.mjs'))).toBe(true);
   expect(existsSync(join(copy, 'dist/cli', built.dir, 'backtest-worker.mjs'))).toBe(true);
 
@@ -71,7 +93,10 @@ test('a source changed after the build: rebuilt into a new folder (the old one s
 
 test("the CLI's errors and exit codes come through unchanged", async () => {
   const empty = mkdtempSync(join(tmpdir(), 'tvat-no-stack-'));
-  const [bundled, sources] = await Promise.all([run(['bin/cli-launcher.mjs', 'account', 'list'], { DATA_DIR: empty }), run(['--import', 'tsx', 'bin/cli.ts', 'account', 'list'], { DATA_DIR: empty })]);
+  const [bundled, sources] = await Promise.all([
+    run(['bin/cli-launcher.mjs', 'account', 'list'], { DATA_DIR: empty }),
+    run(['--import', 'tsx', 'bin/cli.ts', 'account', 'list'], { DATA_DIR: empty }),
+  ]);
   expect(bundled.code).toBe(1);
   expect(bundled.stderr).toContain('error: no local stack found');
   expect(bundled).toEqual(sources);

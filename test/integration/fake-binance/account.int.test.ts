@@ -18,7 +18,9 @@ test('a request signed with the wrong secret is refused with -1022 (Authenticati
 
   // The raw endpoint: createOrder would first load markets, and with keys set ccxt's loadMarkets
   // already makes a signed call (GET /sapi/v1/capital/config/getall) that fails the same way.
-  const error = await rejectionOf(forged.fapiPrivatePostOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' }));
+  const error = await rejectionOf(
+    forged.fapiPrivatePostOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' }),
+  );
 
   expect(error).toBeInstanceOf(ccxt.AuthenticationError);
   expect(error.message).toContain('-1022');
@@ -54,7 +56,6 @@ test('a skewed server clock refuses timestamps outside recvWindow (-1021, Invali
   expect(ahead).toBeInstanceOf(ccxt.InvalidNonce);
   expect(ahead.message).toContain('ahead of the server');
 
-
   // adjustForTimeDifference alone is not enough on a fresh instance with keys: loadMarkets makes
   // its signed currencies call before fetchMarkets measures the offset.
   const adjusted = client(fake, { options: { adjustForTimeDifference: true } });
@@ -88,9 +89,20 @@ test('fetchPositions reads positionRisk v3: side, size, entry, mark, unrealized 
   const [position] = await ex.fetchPositions([BTC]);
 
   // entry (65000 + 66000) / 2; unrealized 0.02 × (66000 − 65500)
-  expect(position).toMatchObject({ symbol: BTC, side: 'long', contracts: 0.02, entryPrice: 65500, markPrice: 66000, unrealizedPnl: 10, marginMode: 'cross' });
+  expect(position).toMatchObject({
+    symbol: BTC,
+    side: 'long',
+    contracts: 0.02,
+    entryPrice: 65500,
+    markPrice: 66000,
+    unrealizedPnl: 10,
+    marginMode: 'cross',
+  });
   expect(fake.position(KEY, 'BTCUSDT')).toEqual({ amount: 0.02, entryPrice: 65500, leverage: 20, marginType: 'cross' });
-  const v2 = (await ex.fapiPrivateV2GetPositionRisk({ symbol: 'BTCUSDT' })) as { leverage: string; marginType: string }[];
+  const v2 = (await ex.fapiPrivateV2GetPositionRisk({ symbol: 'BTCUSDT' })) as {
+    leverage: string;
+    marginType: string;
+  }[];
   expect(v2).toEqual([expect.objectContaining({ leverage: '20', marginType: 'cross', positionAmt: '0.020' })]);
 });
 
@@ -142,8 +154,16 @@ test('setPositionMode and fetchPositionMode, with -4059 when nothing changes and
 test('the API key permissions come from the account seed', async () => {
   const other = await startFake({ accounts: [{ apiKey: KEY, secret: SECRET, canWithdraw: true, ipRestrict: false }] });
   try {
-    expect(await ex.sapiGetAccountApiRestrictions()).toMatchObject({ enableWithdrawals: false, ipRestrict: true, enableFutures: true, enableReading: true });
-    expect(await client(other).sapiGetAccountApiRestrictions()).toMatchObject({ enableWithdrawals: true, ipRestrict: false });
+    expect(await ex.sapiGetAccountApiRestrictions()).toMatchObject({
+      enableWithdrawals: false,
+      ipRestrict: true,
+      enableFutures: true,
+      enableReading: true,
+    });
+    expect(await client(other).sapiGetAccountApiRestrictions()).toMatchObject({
+      enableWithdrawals: true,
+      ipRestrict: false,
+    });
   } finally {
     await other.close();
   }

@@ -34,7 +34,13 @@ test('linear-only error codes keep their classes; with the URLs alone they would
   for (const key of Object.keys(api)) api[key] = fake.url + new URL(api[key]!).pathname;
   await urlsOnly.loadMarkets();
 
-  fake.fault({ match: { path: '/fapi/v1/order' }, kind: 'error', code: -2019, msg: 'Margin is insufficient.', times: 2 });
+  fake.fault({
+    match: { path: '/fapi/v1/order' },
+    kind: 'error',
+    code: -2019,
+    msg: 'Margin is insufficient.',
+    times: 2,
+  });
 
   expect(await rejectionOf(pointed.createOrder(BTC, 'market', 'buy', 0.01))).toBeInstanceOf(ccxt.InsufficientFunds);
   const bare = await rejectionOf(urlsOnly.createOrder(BTC, 'market', 'buy', 0.01));

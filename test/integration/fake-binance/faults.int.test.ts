@@ -27,7 +27,12 @@ test('accept-then-5xx: 503 -1000 surfaces as OperationFailed, and the order exis
   expect(error).not.toBeInstanceOf(ccxt.ExchangeNotAvailable);
   expect(error.message).toContain('-1000');
   expect(await ex.fetchOrder('', BTC, { clientOrderId: 'it-a5-1' })).toMatchObject({ status: 'closed', filled: 0.01 });
-  expect(fake.requests().filter((r) => r.method === 'POST' && r.path === ORDER.path).map((r) => r.status)).toEqual([503]);
+  expect(
+    fake
+      .requests()
+      .filter((r) => r.method === 'POST' && r.path === ORDER.path)
+      .map((r) => r.status),
+  ).toEqual([503]);
 });
 
 test('reject-5xx: 503 and no order', async () => {
@@ -136,6 +141,9 @@ test('late-arrival: -1007 at once, the look-up says "no such order", then the he
   expect(fake.orders(KEY)).toEqual([expect.objectContaining({ clientOrderId: 'it-la-1', status: 'FILLED' })]);
   await buy('it-la-1'); // what a resend on "absent" alone does
 
-  expect(fake.orders(KEY).map((o) => [o.clientOrderId, o.status])).toEqual([['it-la-1', 'FILLED'], ['it-la-1', 'FILLED']]);
+  expect(fake.orders(KEY).map((o) => [o.clientOrderId, o.status])).toEqual([
+    ['it-la-1', 'FILLED'],
+    ['it-la-1', 'FILLED'],
+  ]);
   expect(fake.position(KEY, 'BTCUSDT').amount).toBe(0.02);
 });

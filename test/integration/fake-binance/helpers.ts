@@ -1,7 +1,12 @@
 // Shared set-up for the fake-Binance tests: a fake with one funded account and an unmodified
 // ccxt binanceusdm instance pointed at it.
 import ccxt from 'ccxt';
-import { pointCcxtAt, startFakeBinance, type FakeBinance, type FakeBinanceOptions } from '../../../bin/local/fake-binance';
+import {
+  pointCcxtAt,
+  startFakeBinance,
+  type FakeBinance,
+  type FakeBinanceOptions,
+} from '../../../bin/local/fake-binance';
 
 export const KEY = 'it-key';
 export const SECRET = 'it-secret';

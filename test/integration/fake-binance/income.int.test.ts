@@ -18,17 +18,33 @@ afterEach(() => fake.close());
 type IncomeRow = Record<string, unknown>;
 const income = (params: Record<string, unknown> = {}) => ex.fapiPrivateGetIncome(params) as Promise<IncomeRow[]>;
 
-test('chargeFunding debits a long notional × rate, records a FUNDING_FEE row in Binance\'s shape and moves the wallet', async () => {
+test("chargeFunding debits a long notional × rate, records a FUNDING_FEE row in Binance's shape and moves the wallet", async () => {
   await ex.createOrder(BTC, 'market', 'buy', 0.1); // 6,500 USDT at 65,000; fee 3.25
 
   const [charged, ...others] = fake.chargeFunding('BTCUSDT', 0.0001);
 
   expect(others).toEqual([]);
-  expect(charged).toMatchObject({ apiKey: KEY, symbol: 'BTCUSDT', incomeType: 'FUNDING_FEE', income: -0.65, asset: 'USDT', tradeId: '' });
+  expect(charged).toMatchObject({
+    apiKey: KEY,
+    symbol: 'BTCUSDT',
+    incomeType: 'FUNDING_FEE',
+    income: -0.65,
+    asset: 'USDT',
+    tradeId: '',
+  });
   expect(fake.walletBalance(KEY)).toBeCloseTo(10_000 - 3.25 - 0.65, 8);
   const rows = await income({ symbol: 'BTCUSDT', incomeType: 'FUNDING_FEE' });
   expect(rows).toEqual([
-    { symbol: 'BTCUSDT', incomeType: 'FUNDING_FEE', income: '-0.65000000', asset: 'USDT', info: 'FUNDING_FEE', time: charged?.time, tranId: charged?.tranId, tradeId: '' },
+    {
+      symbol: 'BTCUSDT',
+      incomeType: 'FUNDING_FEE',
+      income: '-0.65000000',
+      asset: 'USDT',
+      info: 'FUNDING_FEE',
+      time: charged?.time,
+      tranId: charged?.tranId,
+      tradeId: '',
+    },
   ]);
   // The settled rate joins the public funding-rate history.
   const [rate] = await ex.fetchFundingRateHistory(BTC, charged?.time);
@@ -72,7 +88,9 @@ test('ccxt fetchFundingHistory reads the FUNDING_FEE rows only, signed as Binanc
 
   const history = await ex.fetchFundingHistory(BTC, paid?.time);
 
-  expect(history.map((h) => ({ symbol: h.symbol, code: h.code, amount: h.amount, id: h.id, timestamp: h.timestamp }))).toEqual([
+  expect(
+    history.map((h) => ({ symbol: h.symbol, code: h.code, amount: h.amount, id: h.id, timestamp: h.timestamp })),
+  ).toEqual([
     { symbol: BTC, code: 'USDT', amount: -0.65, id: String(paid?.tranId), timestamp: paid?.time },
     { symbol: BTC, code: 'USDT', amount: 0.65, id: String(received?.tranId), timestamp: received?.time },
   ]);
@@ -86,8 +104,13 @@ test('income windows: seven days by default, startTime/endTime/limit as Binance 
   const recent = [...fake.chargeFunding('BTCUSDT', 0.0002), ...fake.chargeFunding('BTCUSDT', 0.0003)];
 
   expect((await income()).map((r) => r.tranId)).toEqual(recent.map((r) => r.tranId));
-  expect((await income({ startTime: (old?.time as number) - 1 })).map((r) => r.tranId)).toEqual([old, ...recent].map((r) => r?.tranId));
-  expect((await income({ startTime: (old?.time as number) - 1, limit: 2 })).map((r) => r.tranId)).toEqual([old?.tranId, recent[0]?.tranId]);
+  expect((await income({ startTime: (old?.time as number) - 1 })).map((r) => r.tranId)).toEqual(
+    [old, ...recent].map((r) => r?.tranId),
+  );
+  expect((await income({ startTime: (old?.time as number) - 1, limit: 2 })).map((r) => r.tranId)).toEqual([
+    old?.tranId,
+    recent[0]?.tranId,
+  ]);
   expect((await income({ endTime: (old?.time as number) + 1 })).map((r) => r.tranId)).toEqual([old?.tranId]);
   const wrongWay = await rejectionOf(income({ startTime: Date.now(), endTime: Date.now() - DAY }));
   expect(wrongWay.message).toContain('-1023');

@@ -19,7 +19,10 @@ afterEach(() => fake.close());
 /** `count` hourly candles ending before now; the close walks up one dollar per hour. */
 function hourly(count: number): CandleRow[] {
   const first = Math.floor(Date.now() / HOUR) * HOUR - count * HOUR;
-  return Array.from({ length: count }, (_, i) => [first + i * HOUR, 60000 + i, 60010 + i, 59990 + i, 60001 + i, 1.5] as CandleRow);
+  return Array.from(
+    { length: count },
+    (_, i) => [first + i * HOUR, 60000 + i, 60010 + i, 59990 + i, 60001 + i, 1.5] as CandleRow,
+  );
 }
 
 test('fetchOHLCV with since pages through the seeded series without gaps or repeats', async () => {
@@ -48,12 +51,35 @@ test('klines honour endTime and the 1500 cap like Binance; no window gives the l
   const latest = await ex.fetchOHLCV(BTC, '1h', undefined, 3);
   expect(latest.map((c) => c[0])).toEqual(rows.slice(-3).map((r) => r[0]));
 
-  const beforeEnd = (await ex.fapiPublicGetKlines({ symbol: 'BTCUSDT', interval: '1h', endTime: rows[9]![0], limit: 4 })) as unknown[][];
+  const beforeEnd = (await ex.fapiPublicGetKlines({
+    symbol: 'BTCUSDT',
+    interval: '1h',
+    endTime: rows[9]![0],
+    limit: 4,
+  })) as unknown[][];
   expect(beforeEnd.map((k) => k[0])).toEqual(rows.slice(6, 10).map((r) => r[0]));
 
-  const capped = (await ex.fapiPublicGetKlines({ symbol: 'BTCUSDT', interval: '1h', startTime: rows[0]![0], limit: 1800 })) as unknown[][];
+  const capped = (await ex.fapiPublicGetKlines({
+    symbol: 'BTCUSDT',
+    interval: '1h',
+    startTime: rows[0]![0],
+    limit: 1800,
+  })) as unknown[][];
   expect(capped).toHaveLength(1500);
-  expect(capped[0]).toEqual([rows[0]![0], '60000.0', '60010.0', '59990.0', '60001.0', '1.500', rows[0]![0] + HOUR - 1, '90001.50000000', 1, '0.750', '45000.75000000', '0']);
+  expect(capped[0]).toEqual([
+    rows[0]![0],
+    '60000.0',
+    '60010.0',
+    '59990.0',
+    '60001.0',
+    '1.500',
+    rows[0]![0] + HOUR - 1,
+    '90001.50000000',
+    1,
+    '0.750',
+    '45000.75000000',
+    '0',
+  ]);
 });
 
 test('fetchOHLCV with paginate and until stitches ccxt’s own pages', async () => {
@@ -98,7 +124,10 @@ test('fetchTicker follows setPrice; the book and book ticker straddle it by the 
   expect(book.bids).toHaveLength(5);
   expect(book.bids[1]![0]).toBe(63967.9);
 
-  const bookTicker = (await ex.fapiPublicGetTickerBookTicker({ symbol: 'BTCUSDT' })) as { bidPrice: string; askPrice: string };
+  const bookTicker = (await ex.fapiPublicGetTickerBookTicker({ symbol: 'BTCUSDT' })) as {
+    bidPrice: string;
+    askPrice: string;
+  };
   expect(bookTicker).toMatchObject({ bidPrice: '63968.0', askPrice: '64032.0' });
 });
 

@@ -27,7 +27,13 @@ test('loadMarkets builds precision and limits from the exchangeInfo filters', ()
 test('a market order with a client order id fills at the price; the fill carries the taker fee', async () => {
   const order = await ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'it-entry-1' });
 
-  expect(order).toMatchObject({ status: 'closed', filled: 0.01, average: 65000, clientOrderId: 'it-entry-1', side: 'buy' });
+  expect(order).toMatchObject({
+    status: 'closed',
+    filled: 0.01,
+    average: 65000,
+    clientOrderId: 'it-entry-1',
+    side: 'buy',
+  });
   const trades = await ex.fetchMyTrades(BTC, undefined, undefined, { orderId: order.id });
   expect(trades).toHaveLength(1);
   expect(trades[0]?.fee).toEqual({ currency: 'USDT', cost: 0.325 });
@@ -55,7 +61,9 @@ test('a client order id still open is refused with -4116 (InvalidOrder)', async 
 });
 
 test('a client order id outside Binance’s pattern is refused with -1100', async () => {
-  const error = await rejectionOf(ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'has space' }));
+  const error = await rejectionOf(
+    ex.createOrder(BTC, 'market', 'buy', 0.01, undefined, { clientOrderId: 'has space' }),
+  );
   expect(error).toBeInstanceOf(ccxt.BadRequest);
   expect(error.message).toContain('-1100');
 });
@@ -128,19 +136,34 @@ test('quantity or price finer than the lot or tick is refused with -1111; condit
   expect(quantity).toBeInstanceOf(ccxt.BadRequest);
   expect(quantity.message).toContain('-1111');
 
-  const price = await rejectionOf(ex.fapiPrivatePostOrder({ ...base, type: 'LIMIT', quantity: '0.01', price: '60000.15', timeInForce: 'GTC' }));
+  const price = await rejectionOf(
+    ex.fapiPrivatePostOrder({ ...base, type: 'LIMIT', quantity: '0.01', price: '60000.15', timeInForce: 'GTC' }),
+  );
   expect(price.message).toContain('-1111');
 
-  const stop = await rejectionOf(ex.fapiPrivatePostOrder({ ...base, type: 'STOP_MARKET', quantity: '0.01', stopPrice: '60000' }));
+  const stop = await rejectionOf(
+    ex.fapiPrivatePostOrder({ ...base, type: 'STOP_MARKET', quantity: '0.01', stopPrice: '60000' }),
+  );
   expect(stop.message).toContain('-4120');
   expect(fake.orders(KEY)).toHaveLength(0);
 });
 
 test('a price between ticks of a coarse tick is refused with -4014', async () => {
-  const coarse = await startFake({ markets: [{ symbol: 'BTCUSDT', tickSize: 0.5, stepSize: 0.001, minNotional: 100, price: 65000 }] });
+  const coarse = await startFake({
+    markets: [{ symbol: 'BTCUSDT', tickSize: 0.5, stepSize: 0.001, minNotional: 100, price: 65000 }],
+  });
   try {
     const c = client(coarse);
-    const error = await rejectionOf(c.fapiPrivatePostOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '60000.3', timeInForce: 'GTC' }));
+    const error = await rejectionOf(
+      c.fapiPrivatePostOrder({
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        quantity: '0.01',
+        price: '60000.3',
+        timeInForce: 'GTC',
+      }),
+    );
     expect(error.message).toContain('-4014');
     expect((await c.createOrder(BTC, 'limit', 'buy', 0.01, 60000.5)).status).toBe('open');
   } finally {

@@ -6,7 +6,18 @@ import type { FaultSpec } from '../../../bin/local/fake-binance';
 import type { OrderRepository } from '../../../shared/core/ports/repositories';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { tableName } from '../../../shared/platform/resource-names';
-import { AFTER_LEASE_MS, deliver, laterClock, liveExecutor, orderPosts, requestsSince, sid, signalFor, startLiveSuite, type LiveSuite } from './helpers';
+import {
+  AFTER_LEASE_MS,
+  deliver,
+  laterClock,
+  liveExecutor,
+  orderPosts,
+  requestsSince,
+  sid,
+  signalFor,
+  startLiveSuite,
+  type LiveSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -47,9 +58,15 @@ test('case 11: the exchange accepts the order, then answers 5xx: the order is lo
 
   expect(run.result.batchItemFailures).toEqual([]);
   expect(orderPosts(run.log)).toEqual([expect.objectContaining({ status: 503 })]);
-  expect(run.onExchange).toEqual([expect.objectContaining({ clientOrderId: run.clientOrderId, status: 'FILLED', executedQty: 0.015 })]);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ clientOrderId: run.clientOrderId, status: 'FILLED', executedQty: 0.015 }),
+  ]);
   expect(run.log.some((r) => r.method === 'GET' && r.path === '/fapi/v1/order' && r.status === 200)).toBe(true);
-  expect(run.record).toMatchObject({ status: 'filled', filled: '0.015', exchangeOrderId: String(run.onExchange[0]?.orderId) });
+  expect(run.record).toMatchObject({
+    status: 'filled',
+    filled: '0.015',
+    exchangeOrderId: String(run.onExchange[0]?.orderId),
+  });
   expect(run.events.map((e) => e.type)).toContain('order.adopted');
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.015' });
   expect(run.signal?.status).toBe('executed');
@@ -63,7 +80,9 @@ test('case 11: a 5xx that processed nothing: confirmed absent by look-up, resent
   // between the two sends, the look-up by client id answered "no such order" (-2013)
   const posts = run.log.flatMap((r, i) => (r.method === 'POST' && r.path === '/fapi/v1/order' ? [i] : []));
   const between = run.log.slice((posts[0] ?? 0) + 1, posts[1]);
-  expect(between).toEqual(expect.arrayContaining([expect.objectContaining({ method: 'GET', path: '/fapi/v1/order', status: 400 })]));
+  expect(between).toEqual(
+    expect.arrayContaining([expect.objectContaining({ method: 'GET', path: '/fapi/v1/order', status: 400 })]),
+  );
   expect(run.onExchange).toEqual([expect.objectContaining({ clientOrderId: run.clientOrderId, status: 'FILLED' })]);
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.015' });
   expect(run.position).toMatchObject({ quantity: '0.015' });
@@ -80,7 +99,7 @@ test('case 11: an answer slower than EXCHANGE_TIMEOUT_MS (order executed) is res
   expect(run.position).toMatchObject({ quantity: '0.015' });
 });
 
-test('case 11: Binance\'s own timeout answer (-1007, execution status unknown, nothing executed) leads to one resend: one order', async () => {
+test("case 11: Binance's own timeout answer (-1007, execution status unknown, nothing executed) leads to one resend: one order", async () => {
   const run = await entryWith('timeout1007', { match: ORDER_POST, kind: 'timeout', accept: false, delayMs: 10 });
 
   expect(run.result.batchItemFailures).toEqual([]);
@@ -98,11 +117,29 @@ test('case 11 on a protective order: the stop accepted then answered 5xx is foun
   const result = await deliver(liveExecutor(s.h), signal);
 
   expect(result.batchItemFailures).toEqual([]);
-  expect(log().filter((r) => r.method === 'POST' && r.path === '/fapi/v1/algoOrder').map((r) => r.status)).toEqual([503]);
+  expect(
+    log()
+      .filter((r) => r.method === 'POST' && r.path === '/fapi/v1/algoOrder')
+      .map((r) => r.status),
+  ).toEqual([503]);
   const slId = clientOrderIdFor(signal.signalId, 'sl');
-  expect(s.fake.algoOrders(apiKey)).toEqual([expect.objectContaining({ clientAlgoId: slId, orderType: 'STOP_MARKET', quantity: 0.015, triggerPrice: 63_700, algoStatus: 'NEW' })]);
-  expect(await s.h.runtime.repos.orders.get(accountId, slId)).toMatchObject({ status: 'open', exchangeOrderId: String(s.fake.algoOrders(apiKey)[0]?.algoId) });
-  expect((await s.h.runtime.repos.positions.get(accountId, signal.symbol.unified))?.stopLoss).toMatchObject({ clientOrderId: slId, triggerPrice: '63700' });
+  expect(s.fake.algoOrders(apiKey)).toEqual([
+    expect.objectContaining({
+      clientAlgoId: slId,
+      orderType: 'STOP_MARKET',
+      quantity: 0.015,
+      triggerPrice: 63_700,
+      algoStatus: 'NEW',
+    }),
+  ]);
+  expect(await s.h.runtime.repos.orders.get(accountId, slId)).toMatchObject({
+    status: 'open',
+    exchangeOrderId: String(s.fake.algoOrders(apiKey)[0]?.algoId),
+  });
+  expect((await s.h.runtime.repos.positions.get(accountId, signal.symbol.unified))?.stopLoss).toMatchObject({
+    clientOrderId: slId,
+    triggerPrice: '63700',
+  });
 });
 
 test('case 12: the function dies after the exchange filled, before recording: the retry finds the order by client id, places nothing and books once', async () => {
@@ -135,8 +172,12 @@ test('case 12: the function dies after the exchange filled, before recording: th
   expect(orderPosts(log())).toHaveLength(1);
   expect(s.fake.orders(apiKey)).toHaveLength(1);
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0.015);
-  expect(await repo.listByAccount(accountId)).toEqual([expect.objectContaining({ status: 'filled', filled: '0.015', bookedAt: expect.any(Number) })]);
-  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([expect.objectContaining({ side: 'long', quantity: '0.015' })]);
+  expect(await repo.listByAccount(accountId)).toEqual([
+    expect.objectContaining({ status: 'filled', filled: '0.015', bookedAt: expect.any(Number) }),
+  ]);
+  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([
+    expect.objectContaining({ side: 'long', quantity: '0.015' }),
+  ]);
   const trades = await s.h.runtime.repos.trades.listByAccount(accountId);
   expect(trades).toEqual([expect.objectContaining({ status: 'open', quantity: '0.015' })]);
   const events = (await s.h.runtime.repos.audit.listByAccount(accountId)).map((e) => e.type);
@@ -145,7 +186,12 @@ test('case 12: the function dies after the exchange filled, before recording: th
 });
 
 test('case 20: a one-off -1021 (timestamp outside recvWindow) resyncs the time and retries once with the same id: one order', async () => {
-  const run = await entryWith('skewonce', { match: ORDER_POST, kind: 'error', code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' });
+  const run = await entryWith('skewonce', {
+    match: ORDER_POST,
+    kind: 'error',
+    code: -1021,
+    msg: 'Timestamp for this request is outside of the recvWindow.',
+  });
 
   expect(run.result.batchItemFailures).toEqual([]);
   const posts = orderPosts(run.log);
@@ -170,13 +216,19 @@ test('case 20: an exchange clock far from ours: every signed call fails until th
 
 test('case 22: a client order id the exchange already holds (-4116) adopts the existing order: one order on the exchange', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  const signal = signalFor(accountId, sid('duplicateid'), { order: { type: 'limit', limit: { kind: 'price', value: 60_000 }, timeInForce: 'GTC' } });
+  const signal = signalFor(accountId, sid('duplicateid'), {
+    order: { type: 'limit', limit: { kind: 'price', value: 60_000 }, timeInForce: 'GTC' },
+  });
   await deliver(liveExecutor(s.h), signal);
   const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clientOrderId, type: 'LIMIT', status: 'NEW', price: 60_000 })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ clientOrderId, type: 'LIMIT', status: 'NEW', price: 60_000 }),
+  ]);
   // The tables lose the signal and its order (a restore from an older backup): only the exchange remembers.
   const db = s.h.runtime.repos.documentClient;
-  await db.send(new DeleteCommand({ TableName: tableName(s.h.stage, 'signals'), Key: { accountId, signalId: signal.signalId } }));
+  await db.send(
+    new DeleteCommand({ TableName: tableName(s.h.stage, 'signals'), Key: { accountId, signalId: signal.signalId } }),
+  );
   await db.send(new DeleteCommand({ TableName: tableName(s.h.stage, 'orders'), Key: { accountId, clientOrderId } }));
   const log = requestsSince(s.fake);
 
@@ -185,7 +237,12 @@ test('case 22: a client order id the exchange already holds (-4116) adopts the e
   expect(again.batchItemFailures).toEqual([]);
   expect(orderPosts(log()).map((r) => r.status)).toEqual([400]);
   expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clientOrderId, status: 'NEW' })]);
-  expect(await s.h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'open', type: 'limit', price: '60000', exchangeOrderId: String(s.fake.orders(apiKey)[0]?.orderId) });
+  expect(await s.h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({
+    status: 'open',
+    type: 'limit',
+    price: '60000',
+    exchangeOrderId: String(s.fake.orders(apiKey)[0]?.orderId),
+  });
   const adopted = (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'order.adopted');
   expect(adopted).toEqual([expect.objectContaining({ message: expect.stringContaining('duplicate client id') })]);
 });
@@ -201,15 +258,25 @@ test('open-only client ids: the first request arrives after the look-up said "ab
   const clientOrderId = clientOrderIdFor(signal.signalId, 'open');
   expect(result.batchItemFailures).toEqual([]);
   expect(orderPosts(log()).map((r) => r.status)).toEqual([408]); // never sent again
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clientOrderId, status: 'FILLED', executedQty: 0.015 })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ clientOrderId, status: 'FILLED', executedQty: 0.015 }),
+  ]);
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0.015);
   // the evidence was read between the "absent" look-up and the adopting one
   const reads = log().map((r) => `${r.method} ${r.path} ${r.status}`);
   const absent = reads.indexOf('GET /fapi/v1/order 400');
   expect(absent).toBeGreaterThan(-1);
-  expect(reads.slice(absent + 1)).toEqual(expect.arrayContaining(['GET /fapi/v1/userTrades 200', 'GET /fapi/v1/order 200']));
-  expect(await s.h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({ status: 'filled', filled: '0.015', positionBefore: '0' });
-  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([expect.objectContaining({ side: 'long', quantity: '0.015' })]);
+  expect(reads.slice(absent + 1)).toEqual(
+    expect.arrayContaining(['GET /fapi/v1/userTrades 200', 'GET /fapi/v1/order 200']),
+  );
+  expect(await s.h.runtime.repos.orders.get(accountId, clientOrderId)).toMatchObject({
+    status: 'filled',
+    filled: '0.015',
+    positionBefore: '0',
+  });
+  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([
+    expect.objectContaining({ side: 'long', quantity: '0.015' }),
+  ]);
   expect((await s.h.runtime.repos.audit.listByAccount(accountId)).map((e) => e.type)).toContain('order.adopted');
   expect((await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId))?.status).toBe('executed');
 });

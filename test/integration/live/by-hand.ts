@@ -22,8 +22,20 @@ export async function tradeByHand(
   amount: number,
   options: { reduceOnly?: boolean } = {},
 ): Promise<{ id: string; clientOrderId: string | undefined; average: number | undefined }> {
-  const ex = new ccxt.binanceusdm({ apiKey: key.apiKey, secret: key.secret, enableRateLimit: false, options: { fetchCurrencies: false } });
+  const ex = new ccxt.binanceusdm({
+    apiKey: key.apiKey,
+    secret: key.secret,
+    enableRateLimit: false,
+    options: { fetchCurrencies: false },
+  });
   pointCcxtAt(ex as never, fake.url);
-  const order = await ex.createOrder(symbol, 'market', side, amount, undefined, options.reduceOnly ? { reduceOnly: true } : {});
+  const order = await ex.createOrder(
+    symbol,
+    'market',
+    side,
+    amount,
+    undefined,
+    options.reduceOnly ? { reduceOnly: true } : {},
+  );
   return { id: String(order.id), clientOrderId: order.clientOrderId, average: order.average };
 }

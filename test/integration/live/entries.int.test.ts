@@ -2,7 +2,20 @@
 // the whole webhook → SQS → executor path, and failure cases (docs/FAILURE_CASES.md) 9, 10, 17, 18, 19 and 23.
 import type { Signal } from '../../../shared/core/signal/types';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { BTC, deliver, liveExecutor, onStep, orderPosts, override, requestsSince, sid, signalFor, startLiveSuite, XRP, type LiveSuite } from './helpers';
+import {
+  BTC,
+  deliver,
+  liveExecutor,
+  onStep,
+  orderPosts,
+  override,
+  requestsSince,
+  sid,
+  signalFor,
+  startLiveSuite,
+  XRP,
+  type LiveSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -16,11 +29,19 @@ afterEach(() => {
   s.fake.setPrice('BTCUSDT', 65_000);
 });
 
-const rejectedCode = async (accountId: string, signalId: string) => (await s.h.runtime.repos.signals.getSignal(accountId, signalId))?.outcome?.split(':')[0];
+const rejectedCode = async (accountId: string, signalId: string) =>
+  (await s.h.runtime.repos.signals.getSignal(accountId, signalId))?.outcome?.split(':')[0];
 
 test('a webhook alert travels through SQS to a filled market order on the exchange; the signal price is kept next to the fill', async () => {
   const { accountId, apiKey, token } = await s.newAccount();
-  const post = await s.h.post({ token, account: accountId, action: 'long', symbol: 'BTCUSDT.P', price: 64_990, id: 'live-entry-1' });
+  const post = await s.h.post({
+    token,
+    account: accountId,
+    action: 'long',
+    symbol: 'BTCUSDT.P',
+    price: 64_990,
+    id: 'live-entry-1',
+  });
   expect(post.statusCode).toBe(202);
 
   await s.h.drain();
@@ -30,10 +51,20 @@ test('a webhook alert travels through SQS to a filled market order on the exchan
   expect(s.fake.orders(apiKey)).toHaveLength(1);
   expect(onExchange).toMatchObject({ type: 'MARKET', side: 'BUY', origQty: 0.015, status: 'FILLED', avgPrice: 65_000 });
   const [order] = await s.h.runtime.repos.orders.listByAccount(accountId);
-  expect(order).toMatchObject({ leg: 'open', status: 'filled', filled: '0.015', averagePrice: '65000', signalPrice: 64_990, clientOrderId: onExchange?.clientOrderId, exchangeOrderId: String(onExchange?.orderId) });
+  expect(order).toMatchObject({
+    leg: 'open',
+    status: 'filled',
+    filled: '0.015',
+    averagePrice: '65000',
+    signalPrice: 64_990,
+    clientOrderId: onExchange?.clientOrderId,
+    exchangeOrderId: String(onExchange?.orderId),
+  });
   // Binance's order answer carries no fee: it is read from the order's trades (0.05 % taker)
   expect(Number(order?.fee)).toBeCloseTo(0.015 * 65_000 * 0.0005, 8);
-  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([expect.objectContaining({ side: 'long', quantity: '0.015', entryPrice: '65000' })]);
+  expect(await s.h.runtime.repos.positions.list(accountId)).toEqual([
+    expect.objectContaining({ side: 'long', quantity: '0.015', entryPrice: '65000' }),
+  ]);
   expect(s.fake.position(apiKey, 'BTCUSDT')).toMatchObject({ amount: 0.015, leverage: 1, marginType: 'isolated' });
   const filled = (await s.h.runtime.repos.audit.listByAccount(accountId)).find((e) => e.type === 'order.filled');
   expect(filled?.data).toMatchObject({ signalPrice: 64_990 });
@@ -41,7 +72,9 @@ test('a webhook alert travels through SQS to a filled market order on the exchan
 
 test('case 9: an unknown symbol is rejected UNKNOWN_SYMBOL for good (no retry) and no order is sent', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  const signal = signalFor(accountId, sid('unknownsymbol'), { symbol: { unified: 'NOPE/USDT:USDT', base: 'NOPE', quote: 'USDT', settle: 'USDT', compact: 'NOPEUSDT' } });
+  const signal = signalFor(accountId, sid('unknownsymbol'), {
+    symbol: { unified: 'NOPE/USDT:USDT', base: 'NOPE', quote: 'USDT', settle: 'USDT', compact: 'NOPEUSDT' },
+  });
   const log = requestsSince(s.fake);
 
   const result = await deliver(s.h.executor, signal);
@@ -74,8 +107,14 @@ test('case 17: -2019 insufficient margin rejects the signal for good; the audit 
   s.fake.setPrice('ETHUSDT', 3_500);
   // 0.1 BTC at x1 locks 6,500 USDT of the 10,000: the risk engine sizes against equity (10,000), the
   // exchange against what is free (≈3,500), so a 9,000 USDT ETH entry passes the engine and hits -2019
-  await deliver(liveExecutor(s.h), signalFor(accountId, sid('marginuser'), { size: { kind: 'contracts', value: 0.1 } }));
-  const signal = signalFor(accountId, sid('nomargin'), { symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' }, size: { kind: 'quote', value: 9_000 } });
+  await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('marginuser'), { size: { kind: 'contracts', value: 0.1 } }),
+  );
+  const signal = signalFor(accountId, sid('nomargin'), {
+    symbol: { unified: 'ETH/USDT:USDT', base: 'ETH', quote: 'USDT', settle: 'USDT', compact: 'ETHUSDT' },
+    size: { kind: 'quote', value: 9_000 },
+  });
   const log = requestsSince(s.fake);
 
   const result = await deliver(liveExecutor(s.h), signal);
@@ -120,7 +159,13 @@ test('case 18: a reduce-only close of a position now worth less than the minimum
 
   expect(result.batchItemFailures).toEqual([]);
   expect(orderPosts(log())).toEqual([expect.objectContaining({ status: 200 })]);
-  expect(s.fake.orders(apiKey)[1]).toMatchObject({ side: 'SELL', reduceOnly: true, origQty: 0.002, status: 'FILLED', avgPrice: 45_000 });
+  expect(s.fake.orders(apiKey)[1]).toMatchObject({
+    side: 'SELL',
+    reduceOnly: true,
+    origQty: 0.002,
+    status: 'FILLED',
+    avgPrice: 45_000,
+  });
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0);
   const [trade] = await s.h.runtime.repos.trades.listByAccount(accountId);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'signal', exitPrice: '45000' });
@@ -138,7 +183,9 @@ test('case 19: amounts are rounded down to the lot step before sending (BTC 0.00
   expect(xrp).toMatchObject({ symbol: 'XRPUSDT', origQty: 83.3, executedQty: 83.3 });
   expect(onStep(btc?.origQty ?? Number.NaN, 0.001)).toBe(true);
   expect(onStep(xrp?.origQty ?? Number.NaN, 0.1)).toBe(true);
-  const amounts = (await s.h.runtime.repos.orders.listByAccount(accountId)).map((o) => `${o.symbol} ${o.amount}`).sort();
+  const amounts = (await s.h.runtime.repos.orders.listByAccount(accountId))
+    .map((o) => `${o.symbol} ${o.amount}`)
+    .sort();
   expect(amounts).toEqual([`${BTC.unified} 0.015`, `${XRP.unified} 83.3`]);
 });
 
@@ -158,7 +205,12 @@ test('case 19: an amount that rounds down to zero is rejected before anything is
 test('case 19: the exchange refusing the precision (-1111) is terminal: one request, the order and the signal rejected', async () => {
   const { accountId, apiKey } = await s.newAccount();
   const signal = signalFor(accountId, sid('prec1111'));
-  s.fake.fault({ match: { method: 'POST', path: '/fapi/v1/order' }, kind: 'error', code: -1111, msg: 'Precision is over the maximum defined for this asset.' });
+  s.fake.fault({
+    match: { method: 'POST', path: '/fapi/v1/order' },
+    kind: 'error',
+    code: -1111,
+    msg: 'Precision is over the maximum defined for this asset.',
+  });
   const log = requestsSince(s.fake);
 
   const result = await deliver(liveExecutor(s.h), signal);
@@ -182,7 +234,17 @@ test('case 23: a reduce-only close of a position closed by hand meanwhile (-2022
     wrap: (adapter) =>
       override(adapter, {
         // The executor's first read still sees the position (the hand close raced the signal).
-        fetchPosition: async (symbol) => (reads++ === 0 ? { symbol, side: 'long', quantity: stale?.quantity ?? '0', entryPrice: '65000', leverage: 1, unrealizedPnl: '0' } : adapter.fetchPosition(symbol)),
+        fetchPosition: async (symbol) =>
+          reads++ === 0
+            ? {
+                symbol,
+                side: 'long',
+                quantity: stale?.quantity ?? '0',
+                entryPrice: '65000',
+                leverage: 1,
+                unrealizedPnl: '0',
+              }
+            : adapter.fetchPosition(symbol),
       }),
   });
   const signal: Signal = signalFor(accountId, sid('handclose'), { intent: 'close_long' });

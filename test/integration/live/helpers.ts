@@ -1,7 +1,12 @@
 // Shared set-up of the live-execution tests: a fake Binance USDⓈ-M with one funded key per test,
 // the harness pointed at it through EXCHANGE_API_URL, and executors built like the Lambda's
 // (real ccxt adapter) with short look-up backoffs and optional wrapping of the exchange or repos.
-import { startFakeBinance, type FakeBinance, type FakeBinanceOptions, type RequestLogEntry } from '../../../bin/local/fake-binance';
+import {
+  startFakeBinance,
+  type FakeBinance,
+  type FakeBinanceOptions,
+  type RequestLogEntry,
+} from '../../../bin/local/fake-binance';
 import { createExecutorHandler, type ExecutorHandler } from '../../../functions/executor/app';
 import { CcxtExchangeAdapter } from '../../../shared/adapters/exchange/ccxt-exchange';
 import type { Account } from '../../../shared/core/domain/account';
@@ -16,12 +21,28 @@ import { ProtectionManager } from '../../../shared/core/execution/protection';
 import { buildEntryRisk, buildExchangeFactory } from '../../../shared/runtime/executor';
 import { createHarness, silentLogger, type Harness, type HarnessOptions } from '../harness';
 
-export const BTC: SymbolRef = { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' };
-export const XRP: SymbolRef = { unified: 'XRP/USDT:USDT', base: 'XRP', quote: 'USDT', settle: 'USDT', compact: 'XRPUSDT' };
+export const BTC: SymbolRef = {
+  unified: 'BTC/USDT:USDT',
+  base: 'BTC',
+  quote: 'USDT',
+  settle: 'USDT',
+  compact: 'BTCUSDT',
+};
+export const XRP: SymbolRef = {
+  unified: 'XRP/USDT:USDT',
+  base: 'XRP',
+  quote: 'USDT',
+  settle: 'USDT',
+  compact: 'XRPUSDT',
+};
 
 export const START_BALANCE = 10_000;
 /** Keys seeded on the fake: each test trades on its own, so the fake's books never mix tests. */
-const KEYS = Array.from({ length: 24 }, (_, i) => ({ apiKey: `it-live-key-${i}`, secret: `it-live-secret-${i}`, usdt: START_BALANCE }));
+const KEYS = Array.from({ length: 24 }, (_, i) => ({
+  apiKey: `it-live-key-${i}`,
+  secret: `it-live-secret-${i}`,
+  usdt: START_BALANCE,
+}));
 
 /** The executor's signal lease. */
 export const LEASE_MS = 300;
@@ -40,16 +61,25 @@ export interface LiveSuite {
   fake: FakeBinance;
   h: Harness;
   /** A fresh fake key and a live account holding it (keys encrypted by the local vault). */
-  newAccount(settings?: Parameters<Harness['createLiveAccount']>[0]['settings']): Promise<{ accountId: string; apiKey: string; token: string }>;
+  newAccount(
+    settings?: Parameters<Harness['createLiveAccount']>[0]['settings'],
+  ): Promise<{ accountId: string; apiKey: string; token: string }>;
   close(): Promise<void>;
 }
 
-export async function startLiveSuite(options: { fake?: FakeBinanceOptions; executorEnv?: Record<string, string>; harness?: HarnessOptions } = {}): Promise<LiveSuite> {
+export async function startLiveSuite(
+  options: { fake?: FakeBinanceOptions; executorEnv?: Record<string, string>; harness?: HarnessOptions } = {},
+): Promise<LiveSuite> {
   const fake = await startFakeBinance({ accounts: KEYS, ...options.fake });
   const h = await createHarness({
     leaseMs: LEASE_MS,
     ...options.harness,
-    executorEnv: { EXCHANGE_API_URL: fake.url, EXCHANGE_TIMEOUT_MS: '800', MAX_RETRY_AFTER_MS: '1500', ...options.executorEnv },
+    executorEnv: {
+      EXCHANGE_API_URL: fake.url,
+      EXCHANGE_TIMEOUT_MS: '800',
+      MAX_RETRY_AFTER_MS: '1500',
+      ...options.executorEnv,
+    },
   });
   let next = 0;
   return {
@@ -58,7 +88,12 @@ export async function startLiveSuite(options: { fake?: FakeBinanceOptions; execu
     async newAccount(settings) {
       const key = KEYS[next++];
       if (!key) throw new Error('out of fake keys: seed more in live/helpers.ts');
-      const { accountId, token } = await h.createLiveAccount({ exchange: 'binanceusdm', apiKey: key.apiKey, secret: key.secret, ...(settings ? { settings } : {}) });
+      const { accountId, token } = await h.createLiveAccount({
+        exchange: 'binanceusdm',
+        apiKey: key.apiKey,
+        secret: key.secret,
+        ...(settings ? { settings } : {}),
+      });
       return { accountId, apiKey: key.apiKey, token };
     },
     close: () => fake.close(),
@@ -81,11 +116,21 @@ export function liveExecutor(h: Harness, options: ExecutorOptions = {}): Execute
   const repos = h.runtime.repos;
   const clock = options.clock ?? h.runtime.clock;
   const orders = options.orders ?? repos.orders;
-  const sender = new OrderSender({ orders, audit: repos.audit, clock, lookupBackoffMs: options.lookupBackoffMs ?? [30, 60, 120] });
+  const sender = new OrderSender({
+    orders,
+    audit: repos.audit,
+    clock,
+    lookupBackoffMs: options.lookupBackoffMs ?? [30, 60, 120],
+  });
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders, audit: repos.audit, clock });
-  const factory = unthrottled(buildExchangeFactory(h.executorEnv, h.runtime, options.sleep ? { sleep: options.sleep } : {}));
+  const factory = unthrottled(
+    buildExchangeFactory(h.executorEnv, h.runtime, options.sleep ? { sleep: options.sleep } : {}),
+  );
   const exchanges: ExchangeFactory = options.wrap
-    ? { forAccount: async (account, credentials) => (options.wrap as (a: ExchangePort) => ExchangePort)(await factory.forAccount(account, credentials)) }
+    ? {
+        forAccount: async (account, credentials) =>
+          (options.wrap as (a: ExchangePort) => ExchangePort)(await factory.forAccount(account, credentials)),
+      }
     : factory;
   return new ExecuteSignal({
     accounts: repos.accounts,
@@ -99,7 +144,9 @@ export function liveExecutor(h: Harness, options: ExecutorOptions = {}): Execute
     risk: buildEntryRisk(h.executorEnv, h.runtime),
     clock,
     leaseMs: h.executorEnv.SIGNAL_LEASE_MS,
-    ...(h.executorEnv.SLIPPAGE_MAX_BPS > 0 ? { slippage: { maxBps: h.executorEnv.SLIPPAGE_MAX_BPS, onExceed: h.executorEnv.SLIPPAGE_ON_EXCEED } } : {}),
+    ...(h.executorEnv.SLIPPAGE_MAX_BPS > 0
+      ? { slippage: { maxBps: h.executorEnv.SLIPPAGE_MAX_BPS, onExceed: h.executorEnv.SLIPPAGE_ON_EXCEED } }
+      : {}),
   });
 }
 
@@ -119,13 +166,28 @@ function unthrottled(factory: ExchangeFactory): ExchangeFactory {
 }
 
 /** The real ccxt adapter of an account and the pieces ProtectionManager.sync needs (a protection job). */
-export async function protectionOf(h: Harness, accountId: string, symbol = BTC.unified): Promise<{ exchange: ExchangePort; market: MarketInfo; protection: ProtectionManager }> {
+export async function protectionOf(
+  h: Harness,
+  accountId: string,
+  symbol = BTC.unified,
+): Promise<{ exchange: ExchangePort; market: MarketInfo; protection: ProtectionManager }> {
   const repos = h.runtime.repos;
   const account = (await repos.accounts.get(accountId)) as Account;
   const credentials = await h.vault.decrypt(accountId, account.credentials as NonNullable<Account['credentials']>);
   const exchange = await unthrottled(buildExchangeFactory(h.executorEnv, h.runtime)).forAccount(account, credentials);
-  const sender = new OrderSender({ orders: repos.orders, audit: repos.audit, clock: h.runtime.clock, lookupBackoffMs: [30, 60] });
-  const protection = new ProtectionManager({ sender, book: h.runtime.book, orders: repos.orders, audit: repos.audit, clock: h.runtime.clock });
+  const sender = new OrderSender({
+    orders: repos.orders,
+    audit: repos.audit,
+    clock: h.runtime.clock,
+    lookupBackoffMs: [30, 60],
+  });
+  const protection = new ProtectionManager({
+    sender,
+    book: h.runtime.book,
+    orders: repos.orders,
+    audit: repos.audit,
+    clock: h.runtime.clock,
+  });
   return { exchange, market: await exchange.loadMarket(symbol), protection };
 }
 
@@ -135,7 +197,16 @@ export function override(adapter: ExchangePort, methods: Partial<ExchangePort>):
 }
 
 export function signalFor(accountId: string, signalId: string, extra: Partial<Signal> = {}): Signal {
-  return { v: 1, signalId, accountId, intent: 'enter_long', symbol: BTC, receivedAt: Date.now(), source: 'webhook', ...extra };
+  return {
+    v: 1,
+    signalId,
+    accountId,
+    intent: 'enter_long',
+    symbol: BTC,
+    receivedAt: Date.now(),
+    source: 'webhook',
+    ...extra,
+  };
 }
 
 /** Signal ids are 32 characters in production; tests build readable ones of the same shape. */
@@ -166,20 +237,25 @@ export function requestsSince(fake: FakeBinance): () => RequestLogEntry[] {
   return () => fake.requests().slice(from);
 }
 
-export const orderPosts = (log: RequestLogEntry[]) => log.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
+export const orderPosts = (log: RequestLogEntry[]) =>
+  log.filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
 
 /**
  * A sleep port that waits for nothing and records each wait asked for, with the order posts the
  * fake had seen by then (`ordersPosted`): what a Retry-After test asserts instead of the time
  * between the requests.
  */
-export function recordWaits(ordersPosted: () => number): { sleep: (ms: number) => Promise<void>; waits: Array<{ ms: number; ordersPosted: number }> } {
+export function recordWaits(ordersPosted: () => number): {
+  sleep: (ms: number) => Promise<void>;
+  waits: Array<{ ms: number; ordersPosted: number }>;
+} {
   const waits: Array<{ ms: number; ordersPosted: number }> = [];
   return { waits, sleep: async (ms) => void waits.push({ ms, ordersPosted: ordersPosted() }) };
 }
 
 /** True when `amount` is a whole number of `step`s (the fake's quantities are floats). */
-export const onStep = (amount: number, step: number): boolean => Math.abs(amount / step - Math.round(amount / step)) < 1e-9;
+export const onStep = (amount: number, step: number): boolean =>
+  Math.abs(amount / step - Math.round(amount / step)) < 1e-9;
 
 export { tradeByHand } from './by-hand';
 

@@ -51,7 +51,12 @@ const checker = () => new CcxtKeyChecker({ clock, apiUrl: fake.url });
 
 test('trade-only keys pass with their balance and no warning', async () => {
   const result = await checker().check('binanceusdm', { apiKey: 'trade-only', secret: 's1' }, false);
-  expect(result).toEqual({ balance: { currency: 'USDT', equity: '10000' }, canWithdraw: false, ipRestricted: true, warnings: [] });
+  expect(result).toEqual({
+    balance: { currency: 'USDT', equity: '10000' },
+    canWithdraw: false,
+    ipRestricted: true,
+    warnings: [],
+  });
 });
 
 test('keys without an IP restriction pass with a warning', async () => {
@@ -63,18 +68,28 @@ test('a hedge-mode account is switched to one-way at registration, and says so',
   fake.setDualSidePosition('hedged', true);
   const result = await checker().check('binanceusdm', { apiKey: 'hedged', secret: 's4' }, false);
   expect(result.warnings).toEqual([expect.stringContaining('switched to one-way')]);
-  expect(fake.requests().some((r) => r.method === 'POST' && r.path === '/fapi/v1/positionSide/dual' && r.status === 200)).toBe(true);
+  expect(
+    fake.requests().some((r) => r.method === 'POST' && r.path === '/fapi/v1/positionSide/dual' && r.status === 200),
+  ).toBe(true);
 });
 
 test('CreateAccount refuses withdraw-enabled keys and wrong secrets, storing nothing', async () => {
   const accounts = new MemoryAccounts();
   const create = new CreateAccount({ accounts, vault, audit: new MemoryAudit(), clock, keyChecker: checker() });
 
-  await expect(create.execute({ name: 'w', exchange: 'binanceusdm', credentials: { apiKey: 'can-withdraw', secret: 's2' } })).rejects.toThrow('credentials: these keys can withdraw funds');
-  await expect(create.execute({ name: 'x', exchange: 'binanceusdm', credentials: { apiKey: 'trade-only', secret: 'wrong' } })).rejects.toThrow(/credentials: the exchange refused these keys: .*-1022/);
+  await expect(
+    create.execute({ name: 'w', exchange: 'binanceusdm', credentials: { apiKey: 'can-withdraw', secret: 's2' } }),
+  ).rejects.toThrow('credentials: these keys can withdraw funds');
+  await expect(
+    create.execute({ name: 'x', exchange: 'binanceusdm', credentials: { apiKey: 'trade-only', secret: 'wrong' } }),
+  ).rejects.toThrow(/credentials: the exchange refused these keys: .*-1022/);
   expect(await accounts.list()).toEqual([]);
 
-  const ok = await create.execute({ name: 'ok', exchange: 'binanceusdm', credentials: { apiKey: 'trade-only', secret: 's1' } });
+  const ok = await create.execute({
+    name: 'ok',
+    exchange: 'binanceusdm',
+    credentials: { apiKey: 'trade-only', secret: 's1' },
+  });
   expect(ok.keyCheck?.balance.equity).toBe('10000');
   expect(JSON.stringify(await accounts.list())).not.toContain('trade-only');
 });

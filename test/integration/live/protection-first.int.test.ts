@@ -42,14 +42,22 @@ class WriteFaults {
 
   check(port: string, method: string, args: unknown[]): void {
     // The entry's result lands on its order record first thing after the fill: writes count from it.
-    if (!this.filled && port === 'orders' && method === 'update' && args[1] === this.entryId && (args[2] as Partial<OrderRecord>).exchangeOrderId) this.filled = true;
+    if (
+      !this.filled &&
+      port === 'orders' &&
+      method === 'update' &&
+      args[1] === this.entryId &&
+      (args[2] as Partial<OrderRecord>).exchangeOrderId
+    )
+      this.filled = true;
     if (!this.filled) return;
     const key = port === 'audit' ? `audit.${method}:${(args[0] as AuditEvent).type}` : `${port}.${method}`;
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
     this.trace.push(`${key}#${n}`);
     const t = this.target;
-    if (t && t.key === key && (t.persistent ? n >= t.nth : n === t.nth)) throw new Error(`injected failure of ${key} call ${n}`);
+    if (t && t.key === key && (t.persistent ? n >= t.nth : n === t.nth))
+      throw new Error(`injected failure of ${key} call ${n}`);
   }
 }
 
@@ -60,7 +68,13 @@ function faulty<T extends object>(port: string, repo: T, faults: WriteFaults): T
   while (proto && proto !== Object.prototype) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const fn = (repo as Record<string, unknown>)[name];
-      if (name === 'constructor' || typeof fn !== 'function' || /^(get|list)/.test(name) || name in Object.getOwnPropertyDescriptors(wrapped)) continue;
+      if (
+        name === 'constructor' ||
+        typeof fn !== 'function' ||
+        /^(get|list)/.test(name) ||
+        name in Object.getOwnPropertyDescriptors(wrapped)
+      )
+        continue;
       wrapped[name] = (...args: unknown[]) => {
         faults.check(port, name, args);
         return (fn as (...a: unknown[]) => unknown).apply(repo, args);
@@ -75,15 +89,23 @@ function faulty<T extends object>(port: string, repo: T, faults: WriteFaults): T
 function executorWith(faults: WriteFaults, laterMs = 0) {
   const repos = s.h.runtime.repos;
   const wrapped = { ...repos };
-  for (const port of ['orders', 'positions', 'trades', 'audit', 'signals', 'risk', 'accounts'] as const) (wrapped as Record<string, unknown>)[port] = faulty(port, repos[port], faults);
+  for (const port of ['orders', 'positions', 'trades', 'audit', 'signals', 'risk', 'accounts'] as const)
+    (wrapped as Record<string, unknown>)[port] = faulty(port, repos[port], faults);
   const runtime: TradingRuntime = { ...s.h.runtime, clock: laterClock(s.h, laterMs), repos: wrapped };
   return buildExecuteSignal(s.h.executorEnv, runtime, s.h.vault);
 }
 
-async function newAccount(settings?: Parameters<LiveSuite['h']['createLiveAccount']>[0]['settings']): Promise<{ accountId: string; apiKey: string }> {
+async function newAccount(
+  settings?: Parameters<LiveSuite['h']['createLiveAccount']>[0]['settings'],
+): Promise<{ accountId: string; apiKey: string }> {
   const key = KEYS[nextKey++];
   if (!key) throw new Error('out of fake keys');
-  const { accountId } = await s.h.createLiveAccount({ exchange: 'binanceusdm', apiKey: key.apiKey, secret: key.secret, ...(settings ? { settings } : {}) });
+  const { accountId } = await s.h.createLiveAccount({
+    exchange: 'binanceusdm',
+    apiKey: key.apiKey,
+    secret: key.secret,
+    ...(settings ? { settings } : {}),
+  });
   return { accountId, apiKey: key.apiKey };
 }
 
@@ -107,7 +129,8 @@ const restingAlgos = (apiKey: string) =>
     .map((a) => `${a.orderType} ${a.side} ${a.quantity}${a.reduceOnly ? ' reduce-only' : ''}`)
     .sort();
 const entryOrders = (apiKey: string) => s.fake.orders(apiKey).filter((o) => !o.reduceOnly);
-const auditOf = async (accountId: string) => (await s.h.runtime.repos.audit.listByAccount(accountId, 500)).filter((e) => e.accountId === accountId);
+const auditOf = async (accountId: string) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId, 500)).filter((e) => e.accountId === accountId);
 
 let trace: string[] = [];
 let cleanProtection: string[] = [];
@@ -128,7 +151,17 @@ test('a clean run: entry, then the stop and target rest; its writes after the fi
   const firstAudit = trace.findIndex((k) => k.startsWith('audit.append'));
   expect(armedAt).toBeGreaterThan(0);
   expect(firstAudit).toBeGreaterThan(armedAt);
-  expect(trace).toEqual(expect.arrayContaining(['audit.append:risk.accepted#1', 'audit.append:order.filled#1', 'audit.append:trade.opened#1', 'signals.finishExecution#1', 'audit.append:signal.executed#1', 'trades.put#1', 'orders.putIntent#1']));
+  expect(trace).toEqual(
+    expect.arrayContaining([
+      'audit.append:risk.accepted#1',
+      'audit.append:order.filled#1',
+      'audit.append:trade.opened#1',
+      'signals.finishExecution#1',
+      'audit.append:signal.executed#1',
+      'trades.put#1',
+      'orders.putIntent#1',
+    ]),
+  );
 }, 30_000);
 
 /** Writes whose lasting failure makes arming impossible (the book and order table it stands on): failed once only. */
@@ -152,15 +185,27 @@ describe.each([
       const events = await auditOf(accountId);
       const problems = [
         // the stop and the target rest, once each, sized to the fill
-        JSON.stringify(restingAlgos(apiKey)) === JSON.stringify(cleanProtection) ? '' : `protection ${JSON.stringify(restingAlgos(apiKey))}`,
+        JSON.stringify(restingAlgos(apiKey)) === JSON.stringify(cleanProtection)
+          ? ''
+          : `protection ${JSON.stringify(restingAlgos(apiKey))}`,
         // one entry order, whatever the retries
         entryOrders(apiKey).length === 1 ? '' : `${entryOrders(apiKey).length} entry orders`,
         // the outcome is recorded, or the message is still on its way back (a lasting failure of the ledger: DLQ, alarmed)
-        record?.status === 'executed' || (persistent && key === 'signals.finishExecution' && deliveries > DELIVERIES) ? '' : `ledger ${record?.status} after ${deliveries} deliveries`,
+        record?.status === 'executed' || (persistent && key === 'signals.finishExecution' && deliveries > DELIVERIES)
+          ? ''
+          : `ledger ${record?.status} after ${deliveries} deliveries`,
         // the trail says how it ended: signal.executed, or the alert naming the event the table refused
-        events.some((e) => e.type === 'signal.executed') || events.some((e) => e.type === 'alert' && e.data?.lostType === 'signal.executed') || key === 'signals.finishExecution' ? '' : 'no signal.executed in the audit trail',
+        events.some((e) => e.type === 'signal.executed') ||
+        events.some((e) => e.type === 'alert' && e.data?.lostType === 'signal.executed') ||
+        key === 'signals.finishExecution'
+          ? ''
+          : 'no signal.executed in the audit trail',
         // a refused audit event is not silently missing: written on a retry, or stood in for by an alert
-        key.startsWith('audit.append:') && !events.some((e) => e.type === key.slice('audit.append:'.length)) && !events.some((e) => e.type === 'alert' && e.data?.lostType === key.slice('audit.append:'.length)) ? `${key} neither written nor alerted` : '',
+        key.startsWith('audit.append:') &&
+        !events.some((e) => e.type === key.slice('audit.append:'.length)) &&
+        !events.some((e) => e.type === 'alert' && e.data?.lostType === key.slice('audit.append:'.length))
+          ? `${key} neither written nor alerted`
+          : '',
       ].filter(Boolean);
       if (problems.length) failures.push(`${write}: ${problems.join(', ')}`);
     }
@@ -183,7 +228,14 @@ test('the finding: size 1e308 with sl/tp is capped, filled, protected and execut
   const events = await auditOf(accountId);
   // The DynamoDB document client refuses the event (its `size` 1e308 is above what a number can
   // hold there): the alert standing in for it carries its message, the accepted amount included.
-  expect(events.some((e) => e.type === 'alert' && e.data?.lostType === 'risk.accepted' && /Number 1e\+308 is greater than Number.MAX_SAFE_INTEGER.*entry accepted: 0\.\d+ BTC/.test(e.message))).toBe(true);
+  expect(
+    events.some(
+      (e) =>
+        e.type === 'alert' &&
+        e.data?.lostType === 'risk.accepted' &&
+        /Number 1e\+308 is greater than Number.MAX_SAFE_INTEGER.*entry accepted: 0\.\d+ BTC/.test(e.message),
+    ),
+  ).toBe(true);
   expect(events.some((e) => e.type === 'signal.executed')).toBe(true);
 }, 30_000);
 
@@ -192,13 +244,23 @@ test('an audit table that refuses everything of the signal: the stop still rests
   const signal = signalFor(accountId, sid('pfauditdown'), PROTECTION);
   const repos = s.h.runtime.repos;
   const broken = Object.create(repos.audit) as typeof repos.audit;
-  broken.append = (event) => (event.signalId === signal.signalId ? Promise.reject(new Error('audit table unavailable')) : repos.audit.append(event));
-  const executor = buildExecuteSignal(s.h.executorEnv, { ...s.h.runtime, repos: { ...repos, audit: broken } }, s.h.vault);
+  broken.append = (event) =>
+    event.signalId === signal.signalId
+      ? Promise.reject(new Error('audit table unavailable'))
+      : repos.audit.append(event);
+  const executor = buildExecuteSignal(
+    s.h.executorEnv,
+    { ...s.h.runtime, repos: { ...repos, audit: broken } },
+    s.h.vault,
+  );
 
   const result = await deliver(executor, signal);
 
   expect(result.batchItemFailures).toHaveLength(1); // back to the queue (then the DLQ and its alarm)
-  expect(restingAlgos(apiKey)).toEqual(['STOP_MARKET SELL 0.015 reduce-only', 'TAKE_PROFIT_MARKET SELL 0.015 reduce-only']);
+  expect(restingAlgos(apiKey)).toEqual([
+    'STOP_MARKET SELL 0.015 reduce-only',
+    'TAKE_PROFIT_MARKET SELL 0.015 reduce-only',
+  ]);
   expect(entryOrders(apiKey)).toHaveLength(1);
   expect((await repos.signals.getSignal(accountId, signal.signalId))?.status).toBe('executing');
   const position = await repos.positions.get(accountId, BTC.unified);
@@ -210,12 +272,23 @@ test('a redelivery after the fill does not ask the risk engine again: counting t
   const { accountId, apiKey } = await newAccount({ risk: { limits: { maxPositionPct: 10 } } });
   const signal = signalFor(accountId, sid('pfresume'), PROTECTION);
   // The stop's refs fail to reach the book once (the last write arming makes): the message comes back.
-  const faults = new WriteFaults(clientOrderIdFor(signal.signalId, 'open'), { key: 'positions.save', nth: 2, persistent: false });
+  const faults = new WriteFaults(clientOrderIdFor(signal.signalId, 'open'), {
+    key: 'positions.save',
+    nth: 2,
+    persistent: false,
+  });
 
   expect(await deliverUntilDone(signal, faults)).toBe(2);
 
   expect(entryOrders(apiKey)).toHaveLength(1);
-  expect(restingAlgos(apiKey)).toEqual(['STOP_MARKET SELL 0.015 reduce-only', 'TAKE_PROFIT_MARKET SELL 0.015 reduce-only']);
+  expect(restingAlgos(apiKey)).toEqual([
+    'STOP_MARKET SELL 0.015 reduce-only',
+    'TAKE_PROFIT_MARKET SELL 0.015 reduce-only',
+  ]);
   expect((await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId))?.status).toBe('executed');
-  expect((await auditOf(accountId)).filter((e) => e.type === 'risk.accepted' || e.type === 'risk.refused').map((e) => e.type)).toEqual(['risk.accepted']);
+  expect(
+    (await auditOf(accountId))
+      .filter((e) => e.type === 'risk.accepted' || e.type === 'risk.refused')
+      .map((e) => e.type),
+  ).toEqual(['risk.accepted']);
 }, 30_000);

@@ -33,9 +33,13 @@ const PROTECTION: Partial<Signal> = { sl: { kind: 'percent', value: 2 }, tp: { k
 async function enterUnprotected(accountId: string, name: string, extra: Partial<Signal> = PROTECTION): Promise<Signal> {
   const repos = s.h.runtime.repos;
   const orders = Object.create(repos.orders) as typeof repos.orders;
-  orders.putIntent = (record: OrderRecord) => (record.reduceOnly ? Promise.reject(new Error('process died')) : repos.orders.putIntent(record));
+  orders.putIntent = (record: OrderRecord) =>
+    record.reduceOnly ? Promise.reject(new Error('process died')) : repos.orders.putIntent(record);
   const signal = signalFor(accountId, sid(name), extra);
-  const result = await deliver(buildExecuteSignal(s.h.executorEnv, { ...s.h.runtime, repos: { ...repos, orders } }, s.h.vault), signal);
+  const result = await deliver(
+    buildExecuteSignal(s.h.executorEnv, { ...s.h.runtime, repos: { ...repos, orders } }, s.h.vault),
+    signal,
+  );
   expect(result.batchItemFailures).toHaveLength(1);
   return signal;
 }
@@ -52,7 +56,10 @@ const resting = (apiKey: string) =>
     .filter((a) => a.algoStatus === 'NEW')
     .map((a) => `${a.orderType}@${a.triggerPrice}x${a.quantity}`)
     .sort();
-const alerts = async (accountId: string): Promise<StoredAuditEventOf<'alert'>[]> => (await s.h.runtime.repos.audit.listByAccount(accountId, 200)).filter(isAuditOf('alert')).filter((e) => typeof e.data?.key === 'string' && e.data.key.startsWith('unprotected:'));
+const alerts = async (accountId: string): Promise<StoredAuditEventOf<'alert'>[]> =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId, 200))
+    .filter(isAuditOf('alert'))
+    .filter((e) => typeof e.data?.key === 'string' && e.data.key.startsWith('unprotected:'));
 const book = () => s.h.runtime.repos.positions;
 
 test('an entry filled and the process died before its stop: the next run arms the recorded stop and target, alerts once; later runs leave it be', async () => {
@@ -75,7 +82,12 @@ test('an entry filled and the process died before its stop: the next run arms th
   expect(position?.stopLoss).toMatchObject({ triggerPrice: '63700', amount: '0.015' });
   expect(position?.takeProfits).toEqual([expect.objectContaining({ triggerPrice: '66950', amount: '0.015' })]);
   const told = await alerts(accountId);
-  expect(told).toEqual([expect.objectContaining({ signalId: signal.signalId, data: expect.objectContaining({ action: 'armed', trigger: '63700', severity: 'critical' }) })]);
+  expect(told).toEqual([
+    expect.objectContaining({
+      signalId: signal.signalId,
+      data: expect.objectContaining({ action: 'armed', trigger: '63700', severity: 'critical' }),
+    }),
+  ]);
   expect(told[0]?.message).toContain('had no stop on the exchange; stop armed at 63700');
 
   const again = await riskCheck(3 * 60_000);
@@ -104,14 +116,18 @@ test('no stop can be derived from what the entry recorded: closed at market, one
   const { accountId, apiKey } = await s.newAccount();
   const signal = await enterUnprotected(accountId, 'rearmnostop');
   // A stop 120 % below the entry is no price: what a corrupted or hand-edited record could say.
-  await s.h.runtime.repos.orders.update(accountId, clientOrderIdFor(signal.signalId, 'open'), { protection: { sl: { kind: 'percent', value: 120 }, tps: [], breakEven: false } });
+  await s.h.runtime.repos.orders.update(accountId, clientOrderIdFor(signal.signalId, 'open'), {
+    protection: { sl: { kind: 'percent', value: 120 }, tps: [], breakEven: false },
+  });
 
   await riskCheck();
 
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0);
   const told = await alerts(accountId);
   expect(told.map((e) => e.data?.action)).toEqual(['flattened']);
-  expect(told[0]?.message).toMatch(/no stop could be placed \(the stop trigger -\d+(\.\d+)? is not a price\): closed at market/);
+  expect(told[0]?.message).toMatch(
+    /no stop could be placed \(the stop trigger -\d+(\.\d+)? is not a price\): closed at market/,
+  );
 });
 
 test('a position whose entry asked for no stop is left alone', async () => {

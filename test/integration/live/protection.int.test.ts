@@ -5,7 +5,17 @@
 import type { FakeAlgoOrder } from '../../../bin/local/fake-binance';
 import type { BookPosition } from '../../../shared/core/domain/trade';
 import type { Signal } from '../../../shared/core/signal/types';
-import { BTC, deliver, liveExecutor, protectionOf, sid, signalFor, startLiveSuite, START_BALANCE, type LiveSuite } from './helpers';
+import {
+  BTC,
+  deliver,
+  liveExecutor,
+  protectionOf,
+  sid,
+  signalFor,
+  startLiveSuite,
+  START_BALANCE,
+  type LiveSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -30,7 +40,8 @@ const ladder: Partial<Signal> = {
 };
 
 /** The fake's conditional orders of a key, as type@trigger×qty:status, oldest first. */
-const algos = (apiKey: string) => s.fake.algoOrders(apiKey).map((a: FakeAlgoOrder) => `${a.orderType}@${a.triggerPrice}x${a.quantity}:${a.algoStatus}`);
+const algos = (apiKey: string) =>
+  s.fake.algoOrders(apiKey).map((a: FakeAlgoOrder) => `${a.orderType}@${a.triggerPrice}x${a.quantity}:${a.algoStatus}`);
 
 async function bookPosition(accountId: string): Promise<BookPosition> {
   return (await s.h.runtime.repos.positions.get(accountId, BTC.unified)) as BookPosition;
@@ -45,18 +56,33 @@ test('case 16: a partial fill books the filled amount and average; the stop and 
   const { accountId, apiKey } = await s.newAccount();
   s.fake.fault({ match: { method: 'POST', path: '/fapi/v1/order' }, kind: 'partial-fill', fraction: 0.5 });
 
-  const result = await deliver(liveExecutor(s.h), signalFor(accountId, sid('partialladder'), { ...ladder, signalPrice: 64_980 }));
+  const result = await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('partialladder'), { ...ladder, signalPrice: 64_980 }),
+  );
 
   expect(result.batchItemFailures).toEqual([]);
   // asked 0.015; half fills (0.0075 → 0.007 on the step), the rest expires
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ origQty: 0.015, executedQty: 0.007, status: 'EXPIRED' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ origQty: 0.015, executedQty: 0.007, status: 'EXPIRED' }),
+  ]);
   const entry = (await s.h.runtime.repos.orders.listByAccount(accountId)).find((o) => o.leg === 'open');
-  expect(entry).toMatchObject({ status: 'partially_filled', amount: '0.015', filled: '0.007', averagePrice: '65000', signalPrice: 64_980 });
+  expect(entry).toMatchObject({
+    status: 'partially_filled',
+    amount: '0.015',
+    filled: '0.007',
+    averagePrice: '65000',
+    signalPrice: 64_980,
+  });
   expect(await bookPosition(accountId)).toMatchObject({ side: 'long', quantity: '0.007', entryPrice: '65000' });
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0.007);
 
   // SL = the filled amount; TP1 = 50 % rounded down to the step, TP2 = the remainder
-  expect(algos(apiKey)).toEqual(['STOP_MARKET@63700x0.007:NEW', 'TAKE_PROFIT_MARKET@66300x0.003:NEW', 'TAKE_PROFIT_MARKET@67600x0.004:NEW']);
+  expect(algos(apiKey)).toEqual([
+    'STOP_MARKET@63700x0.007:NEW',
+    'TAKE_PROFIT_MARKET@66300x0.003:NEW',
+    'TAKE_PROFIT_MARKET@67600x0.004:NEW',
+  ]);
   expect(s.fake.algoOrders(apiKey).every((a) => a.reduceOnly && a.side === 'SELL' && !a.closePosition)).toBe(true);
   const position = await bookPosition(accountId);
   expect(position.stopLoss).toMatchObject({ triggerPrice: '63700', amount: '0.007' });
@@ -65,9 +91,26 @@ test('case 16: a partial fill books the filled amount and average; the stop and 
 
 test('the first target filling with breakeven (via the webhook ladder) moves the stop to the entry price for the remainder; the second target stays', async () => {
   const { accountId, apiKey, token } = await s.newAccount();
-  expect((await s.h.post({ token, account: accountId, action: 'long', symbol: 'BTCUSDT.P', sl: '2%', tp: '2%:50,4%:50', breakeven: 'true', id: 'ladder-be-1' })).statusCode).toBe(202);
+  expect(
+    (
+      await s.h.post({
+        token,
+        account: accountId,
+        action: 'long',
+        symbol: 'BTCUSDT.P',
+        sl: '2%',
+        tp: '2%:50,4%:50',
+        breakeven: 'true',
+        id: 'ladder-be-1',
+      })
+    ).statusCode,
+  ).toBe(202);
   await s.h.drain();
-  expect(algos(apiKey)).toEqual(['STOP_MARKET@63700x0.015:NEW', 'TAKE_PROFIT_MARKET@66300x0.007:NEW', 'TAKE_PROFIT_MARKET@67600x0.008:NEW']);
+  expect(algos(apiKey)).toEqual([
+    'STOP_MARKET@63700x0.015:NEW',
+    'TAKE_PROFIT_MARKET@66300x0.007:NEW',
+    'TAKE_PROFIT_MARKET@67600x0.008:NEW',
+  ]);
   const before = await bookPosition(accountId);
 
   s.fake.setPrice('BTCUSDT', 66_300); // through TP1: the fake sells 0.007 at 66,300
@@ -87,11 +130,16 @@ test('the first target filling with breakeven (via the webhook ladder) moves the
   expect(after.breakEven).toBeUndefined();
   const [trade] = await s.h.runtime.repos.trades.listByAccount(accountId);
   expect(trade).toMatchObject({ status: 'open', quantity: '0.008', exitedQuantity: '0.007' });
-  expect(await s.h.runtime.repos.orders.get(accountId, before.stopLoss?.clientOrderId ?? '')).toMatchObject({ status: 'canceled' });
+  expect(await s.h.runtime.repos.orders.get(accountId, before.stopLoss?.clientOrderId ?? '')).toMatchObject({
+    status: 'canceled',
+  });
 
   s.fake.setPrice('BTCUSDT', 67_600); // through TP2: flat; the moved stop is cancelled
   expect(await syncProtection(accountId)).toEqual({ fills: 1, canceled: 1, stopMoved: false });
-  expect(algos(apiKey).slice(2)).toEqual(['TAKE_PROFIT_MARKET@67600x0.008:FINISHED', 'STOP_MARKET@65000x0.008:CANCELED']);
+  expect(algos(apiKey).slice(2)).toEqual([
+    'TAKE_PROFIT_MARKET@67600x0.008:FINISHED',
+    'STOP_MARKET@65000x0.008:CANCELED',
+  ]);
   const [closed] = await s.h.runtime.repos.trades.listByAccount(accountId);
   expect(closed).toMatchObject({ status: 'closed', exitReason: 'take_profit', quantity: '0', exitedQuantity: '0.015' });
   expect(Number(closed?.realizedPnl)).toBeCloseTo(s.fake.walletBalance(apiKey) - START_BALANCE, 8);
@@ -124,7 +172,11 @@ test('the stop filling cancels both targets on the exchange; the trade closes as
   const report = await syncProtection(accountId);
 
   expect(report).toEqual({ fills: 1, canceled: 2, stopMoved: false });
-  expect(algos(apiKey)).toEqual(['STOP_MARKET@63700x0.015:FINISHED', 'TAKE_PROFIT_MARKET@66300x0.007:CANCELED', 'TAKE_PROFIT_MARKET@67600x0.008:CANCELED']);
+  expect(algos(apiKey)).toEqual([
+    'STOP_MARKET@63700x0.015:FINISHED',
+    'TAKE_PROFIT_MARKET@66300x0.007:CANCELED',
+    'TAKE_PROFIT_MARKET@67600x0.008:CANCELED',
+  ]);
   expect(s.fake.position(apiKey, 'BTCUSDT').amount).toBe(0);
   const position = await bookPosition(accountId);
   expect(position).toMatchObject({ quantity: '0' });

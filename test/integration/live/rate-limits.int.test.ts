@@ -2,7 +2,19 @@
 // (case 21, docs/FAILURE_CASES.md): a short Retry-After is waited out, a long one returns the message to the
 // queue, and a 418 ban halts the account's trading until it ends, with an alert.
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
-import { AFTER_LEASE_MS, deliver, laterClock, liveExecutor, orderPosts, recordWaits, requestsSince, sid, signalFor, startLiveSuite, type LiveSuite } from './helpers';
+import {
+  AFTER_LEASE_MS,
+  deliver,
+  laterClock,
+  liveExecutor,
+  orderPosts,
+  recordWaits,
+  requestsSince,
+  sid,
+  signalFor,
+  startLiveSuite,
+  type LiveSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -30,7 +42,9 @@ test('case 21: a 429 whose Retry-After fits the budget is waited out, then the s
   expect(posts.map((r) => r.status)).toEqual([429, 200]);
   // the Retry-After (1 s) is waited between the refused post and the accepted one
   expect(waits).toEqual([{ ms: 1000, ordersPosted: 1 }]);
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clientOrderId: clientOrderIdFor(signal.signalId, 'open'), status: 'FILLED' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ clientOrderId: clientOrderIdFor(signal.signalId, 'open'), status: 'FILLED' }),
+  ]);
   expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executed' });
 });
 
@@ -70,19 +84,27 @@ test('case 21: a 418 ban halts the account until it ends with an alert; the next
 
   expect(result.batchItemFailures).toEqual([]);
   expect(s.fake.orders(apiKey)).toEqual([]);
-  expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'rejected', outcome: expect.stringMatching(/^EXCHANGE_BANNED/) });
+  expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringMatching(/^EXCHANGE_BANNED/),
+  });
   const account = await s.h.runtime.repos.accounts.get(accountId);
   // the fake says "banned until <server time + 120 s>"
   expect(account?.haltedUntil).toBeGreaterThanOrEqual(before + 119_000);
   expect(account?.haltedUntil).toBeLessThanOrEqual(Date.now() + 121_000);
   const alerts = (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'alert');
-  expect(alerts).toEqual([expect.objectContaining({ data: expect.objectContaining({ until: account?.haltedUntil, severity: 'critical' }) })]);
+  expect(alerts).toEqual([
+    expect.objectContaining({ data: expect.objectContaining({ until: account?.haltedUntil, severity: 'critical' }) }),
+  ]);
 
   const log = requestsSince(s.fake);
   const next = signalFor(accountId, sid('afterban'));
   const refused = await deliver(executor, next);
 
   expect(refused.batchItemFailures).toEqual([]);
-  expect(await s.h.runtime.repos.signals.getSignal(accountId, next.signalId)).toMatchObject({ status: 'rejected', outcome: expect.stringMatching(/^ACCOUNT_HALTED/) });
+  expect(await s.h.runtime.repos.signals.getSignal(accountId, next.signalId)).toMatchObject({
+    status: 'rejected',
+    outcome: expect.stringMatching(/^ACCOUNT_HALTED/),
+  });
   expect(log()).toEqual([]);
 });

@@ -5,7 +5,19 @@ import type { FakeAlgoOrder } from '../../../bin/local/fake-binance';
 import { Big } from '../../../shared/core/domain/money';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
-import { BTC, deliver, fakeKey, liveExecutor, protectionOf, requestsSince, sid, signalFor, startLiveSuite, tradeByHand, type LiveSuite } from './helpers';
+import {
+  BTC,
+  deliver,
+  fakeKey,
+  liveExecutor,
+  protectionOf,
+  requestsSince,
+  sid,
+  signalFor,
+  startLiveSuite,
+  tradeByHand,
+  type LiveSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -20,7 +32,8 @@ afterEach(() => {
 });
 
 const ETH = 'ETH/USDT:USDT';
-const algos = (apiKey: string) => s.fake.algoOrders(apiKey).map((a: FakeAlgoOrder) => `${a.orderType}@${a.triggerPrice}:${a.algoStatus}`);
+const algos = (apiKey: string) =>
+  s.fake.algoOrders(apiKey).map((a: FakeAlgoOrder) => `${a.orderType}@${a.triggerPrice}:${a.algoStatus}`);
 
 /** The risk-check job on one account (the harness's tables hold other tests' accounts too). */
 async function riskCheck(accountId: string) {
@@ -29,17 +42,26 @@ async function riskCheck(accountId: string) {
   return buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault).checkAccount(account);
 }
 
-const events = async (accountId: string, type: AuditEvent['type']) => (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
+const events = async (accountId: string, type: AuditEvent['type']) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
 const trades = (accountId: string) => s.h.runtime.repos.trades.listByAccount(accountId);
 
 /** The fills the fake made for a key, with their price and commission (what the P&L must come from). */
 function fills(apiKey: string) {
-  return s.fake.trades(apiKey).map((t) => ({ side: t.side, qty: Number(t.qty), price: Number(t.price), fee: Number(t.commission) }));
+  return s.fake
+    .trades(apiKey)
+    .map((t) => ({ side: t.side, qty: Number(t.qty), price: Number(t.price), fee: Number(t.commission) }));
 }
 
 test('a stop filled on the exchange closes the trade on the next risk check, with the P&L of the real fills', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliver(liveExecutor(s.h), signalFor(accountId, sid('stopfill'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }));
+  await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('stopfill'), {
+      size: { kind: 'contracts', value: 0.1 },
+      sl: { kind: 'percent', value: 2 },
+    }),
+  );
   expect(algos(apiKey)).toEqual(['STOP_MARKET@63700:NEW']);
 
   s.fake.setPrice('BTCUSDT', 63_500); // through the stop: the fake triggers it
@@ -58,7 +80,13 @@ test('a stop filled on the exchange closes the trade on the next risk check, wit
 
 test('a position closed by hand is detected: the trade closes at the hand fill with its fee, the stop is cancelled, the owner is alerted', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliver(liveExecutor(s.h), signalFor(accountId, sid('handclose'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }));
+  await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('handclose'), {
+      size: { kind: 'contracts', value: 0.1 },
+      sl: { kind: 'percent', value: 2 },
+    }),
+  );
   s.fake.setPrice('BTCUSDT', 66_000);
   await tradeByHand(s.fake, fakeKey(apiKey), BTC.unified, 'sell', 0.1, { reduceOnly: true });
 
@@ -73,7 +101,9 @@ test('a position closed by hand is detected: the trade closes at the hand fill w
   expect(Number(trade?.realizedPnl)).toBeCloseTo(Number(expected.toString()), 8);
   expect(Number(trade?.fees)).toBeCloseTo(entry!.fee + exit!.fee, 8);
   expect(algos(apiKey)).toEqual(['STOP_MARKET@63700:CANCELED']);
-  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*66000/)]);
+  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([
+    expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*66000/),
+  ]);
 
   // A second run finds nothing new: booked once, alerted once.
   const again = await riskCheck(accountId);
@@ -88,9 +118,16 @@ test('a position the system did not open is recorded as external, counted, and r
   const report = await riskCheck(accountId);
 
   expect(report.external).toBe(1);
-  expect(await s.h.runtime.repos.positions.get(accountId, ETH)).toMatchObject({ side: 'long', quantity: '1', entryPrice: '3500', strategy: 'external' });
+  expect(await s.h.runtime.repos.positions.get(accountId, ETH)).toMatchObject({
+    side: 'long',
+    quantity: '1',
+    entryPrice: '3500',
+    strategy: 'external',
+  });
   const alerts = await events(accountId, 'alert');
-  expect(alerts.map((e) => e.message)).toEqual([expect.stringMatching(/ETH\/USDT:USDT: a long of 1 @ 3500 that the system did not open/)]);
+  expect(alerts.map((e) => e.message)).toEqual([
+    expect.stringMatching(/ETH\/USDT:USDT: a long of 1 @ 3500 that the system did not open/),
+  ]);
   expect((await riskCheck(accountId)).external).toBe(0);
   expect(await events(accountId, 'alert')).toHaveLength(1);
   // its exposure now counts: the snapshot of the second run carries it
@@ -100,7 +137,10 @@ test('a position the system did not open is recorded as external, counted, and r
 
 test('a stop cancelled on the exchange is placed again at the same trigger on the next risk check', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliver(liveExecutor(s.h), signalFor(accountId, sid('rearm'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }));
+  await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('rearm'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }),
+  );
   const before = await s.h.runtime.repos.positions.get(accountId, BTC.unified);
   const { exchange } = await protectionOf(s.h, accountId);
   await exchange.cancelOrder(BTC.unified, before?.stopLoss?.clientOrderId ?? '', { conditional: true }); // as the owner would, by hand
@@ -132,7 +172,10 @@ test('funding paid on an open position is counted once by the risk check and car
   const { accountId, apiKey } = await s.newAccount();
   await deliver(liveExecutor(s.h), signalFor(accountId, sid('funding'), { size: { kind: 'contracts', value: 0.1 } }));
   s.fake.chargeFunding('BTCUSDT', 0.0001); // a long pays 0.01 % of its notional: 0.1 × 65,000 × 0.0001 = 0.65
-  const paid = s.fake.income(apiKey).filter((r) => r.incomeType === 'FUNDING_FEE').reduce((sum, r) => sum + Number(r.income), 0);
+  const paid = s.fake
+    .income(apiKey)
+    .filter((r) => r.incomeType === 'FUNDING_FEE')
+    .reduce((sum, r) => sum + Number(r.income), 0);
   expect(paid).toBeCloseTo(-0.65, 8);
   const [before] = await trades(accountId);
 
@@ -153,7 +196,10 @@ test('funding paid on an open position is counted once by the risk check and car
 
 test('a stop of ours left resting on a symbol the exchange is flat on is cancelled (the book had lost its reference)', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliver(liveExecutor(s.h), signalFor(accountId, sid('orphan'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }));
+  await deliver(
+    liveExecutor(s.h),
+    signalFor(accountId, sid('orphan'), { size: { kind: 'contracts', value: 0.1 }, sl: { kind: 'percent', value: 2 } }),
+  );
   // A crash between placing the stop and recording it: the book does not know the stop.
   await s.h.runtime.book.setProtection(accountId, BTC.unified, {});
   await tradeByHand(s.fake, fakeKey(apiKey), BTC.unified, 'sell', 0.1, { reduceOnly: true });
@@ -165,7 +211,9 @@ test('a stop of ours left resting on a symbol the exchange is flat on is cancell
   expect(algos(apiKey)).toEqual(['STOP_MARKET@63700:CANCELED']);
   const stop = (await s.h.runtime.repos.orders.listByAccount(accountId)).find((o) => o.leg === 'sl');
   expect(stop?.status).toBe('canceled');
-  expect((await events(accountId, 'reconcile')).map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/cancelled sl .*left without a position/)]));
+  expect((await events(accountId, 'reconcile')).map((e) => e.message)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/cancelled sl .*left without a position/)]),
+  );
 });
 
 test('a second run while another holds the account lease leaves the account alone; it runs once the lease is released', async () => {

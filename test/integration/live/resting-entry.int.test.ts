@@ -29,7 +29,9 @@ test('GTC limit 1 % under the price rests; once filled, the sync books it and ar
   await deliver(liveExecutor(s.h), signal);
 
   // 65,000 × 0.99 = 64,350: the order rests, nothing protects a position that does not exist yet
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ type: 'LIMIT', price: 64_350, status: 'NEW', timeInForce: 'GTC' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ type: 'LIMIT', price: 64_350, status: 'NEW', timeInForce: 'GTC' }),
+  ]);
   expect(s.fake.algoOrders(apiKey)).toEqual([]);
   const sync = riskCheckOf(accountId);
   expect((await sync.run()).entriesArmed).toBe(0);
@@ -53,7 +55,11 @@ test('GTC limit 1 % under the price rests; once filled, the sync books it and ar
 test('a resting entry cancelled on the exchange arms nothing and books nothing', async () => {
   const { accountId, apiKey } = await s.newAccount();
   s.fake.setPrice('BTCUSDT', 65_000);
-  const signal = signalFor(accountId, sid('cancelledlimit'), { size: { kind: 'contracts', value: 0.01 }, order: { type: 'limit', limit: { kind: 'percent', value: 1 }, timeInForce: 'GTC' }, sl: { kind: 'percent', value: 2 } });
+  const signal = signalFor(accountId, sid('cancelledlimit'), {
+    size: { kind: 'contracts', value: 0.01 },
+    order: { type: 'limit', limit: { kind: 'percent', value: 1 }, timeInForce: 'GTC' },
+    sl: { kind: 'percent', value: 2 },
+  });
   await deliver(liveExecutor(s.h), signal);
   const [resting] = s.fake.orders(apiKey);
   const [entry] = await s.h.runtime.repos.orders.listByAccount(accountId);

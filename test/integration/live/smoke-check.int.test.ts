@@ -14,8 +14,18 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const adapter = () =>
-  new CcxtExchangeAdapter({ id: 'binanceusdm', credentials: KEY, testnet: false, marginMode: 'isolated', apiUrl: fake.url, clock: { now: () => Date.now() } });
-const open = () => [...fake.orders(KEY.apiKey).filter((o) => o.status === 'NEW'), ...fake.algoOrders(KEY.apiKey).filter((a) => a.algoStatus === 'NEW')];
+  new CcxtExchangeAdapter({
+    id: 'binanceusdm',
+    credentials: KEY,
+    testnet: false,
+    marginMode: 'isolated',
+    apiUrl: fake.url,
+    clock: { now: () => Date.now() },
+  });
+const open = () => [
+  ...fake.orders(KEY.apiKey).filter((o) => o.status === 'NEW'),
+  ...fake.algoOrders(KEY.apiKey).filter((a) => a.algoStatus === 'NEW'),
+];
 
 test('a healthy exchange: every step passes and nothing is left open', async () => {
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'a1b2c3', now: () => Date.now() });
@@ -41,7 +51,12 @@ test('a healthy exchange: every step passes and nothing is left open', async () 
 }, 60_000);
 
 test('a refused stop is a failed step; the limit placed before it is still cancelled', async () => {
-  fake.fault({ kind: 'error', code: -2021, msg: 'Order would immediately trigger.', match: { method: 'POST', path: '/fapi/v1/algoOrder' } });
+  fake.fault({
+    kind: 'error',
+    code: -2021,
+    msg: 'Order would immediately trigger.',
+    match: { method: 'POST', path: '/fapi/v1/algoOrder' },
+  });
 
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'd4e5f6', now: () => Date.now() });
 

@@ -18,12 +18,21 @@ let adapter: CcxtExchangeAdapter;
 
 beforeEach(async () => {
   fake = await startFakeBinance({ accounts: [{ ...KEY, usdt: 10_000 }] });
-  adapter = new CcxtExchangeAdapter({ id: 'binanceusdm', credentials: KEY, testnet: false, marginMode: 'cross', apiUrl: fake.url, clock: { now: () => Date.now() }, timeoutMs: 3000 });
+  adapter = new CcxtExchangeAdapter({
+    id: 'binanceusdm',
+    credentials: KEY,
+    testnet: false,
+    marginMode: 'cross',
+    apiUrl: fake.url,
+    clock: { now: () => Date.now() },
+    timeoutMs: 3000,
+  });
 });
 afterEach(() => fake.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const openLong = (amount: string, clientOrderId = OPEN) => adapter.createOrder({ symbol: BTC, side: 'buy', type: 'market', amount, reduceOnly: false, clientOrderId });
+const openLong = (amount: string, clientOrderId = OPEN) =>
+  adapter.createOrder({ symbol: BTC, side: 'buy', type: 'market', amount, reduceOnly: false, clientOrderId });
 const requestsTo = (path: string) => fake.requests().filter((r) => r.path === path).length;
 
 describe('fetchMyTrades', () => {
@@ -40,9 +49,29 @@ describe('fetchMyTrades', () => {
     expect(hand.clientOrderId).toBeDefined();
     expect(hand.clientOrderId).not.toBe(OPEN);
     expect(trades).toEqual([
-      { id: String(entryFill?.id), clientOrderId: OPEN, orderId: entry.id, symbol: BTC, side: 'buy', amount: '0.01', price: '65000', fee: '0.325', timestamp: entryFill?.time },
+      {
+        id: String(entryFill?.id),
+        clientOrderId: OPEN,
+        orderId: entry.id,
+        symbol: BTC,
+        side: 'buy',
+        amount: '0.01',
+        price: '65000',
+        fee: '0.325',
+        timestamp: entryFill?.time,
+      },
       // 0.01 × 66,000 × 0.05 % taker fee
-      { id: String(exitFill?.id), clientOrderId: hand.clientOrderId, orderId: hand.id, symbol: BTC, side: 'sell', amount: '0.01', price: '66000', fee: '0.33', timestamp: exitFill?.time },
+      {
+        id: String(exitFill?.id),
+        clientOrderId: hand.clientOrderId,
+        orderId: hand.id,
+        symbol: BTC,
+        side: 'sell',
+        amount: '0.01',
+        price: '66000',
+        fee: '0.33',
+        timestamp: exitFill?.time,
+      },
     ]);
   });
 
@@ -111,7 +140,9 @@ describe('fetchFundingPayments', () => {
     fake.setPosition(KEY.apiKey, 'BTCUSDT', -0.1, 65000);
     fake.chargeFunding('BTCUSDT', 0.0001);
 
-    expect(await adapter.fetchFundingPayments(BTC, Date.now() - 1000)).toEqual([expect.objectContaining({ symbol: BTC, amount: '0.65' })]);
+    expect(await adapter.fetchFundingPayments(BTC, Date.now() - 1000)).toEqual([
+      expect.objectContaining({ symbol: BTC, amount: '0.65' }),
+    ]);
   });
 
   test('funding before since, on other symbols, or with no position is left out', async () => {
@@ -125,7 +156,9 @@ describe('fetchFundingPayments', () => {
     expect(fake.chargeFunding('XRPUSDT', 0.0001)).toEqual([]);
 
     expect(await adapter.fetchFundingPayments(BTC, since)).toEqual([]);
-    expect(await adapter.fetchFundingPayments(ETH, since)).toEqual([expect.objectContaining({ symbol: ETH, amount: '-0.35' })]);
+    expect(await adapter.fetchFundingPayments(ETH, since)).toEqual([
+      expect.objectContaining({ symbol: ETH, amount: '-0.35' }),
+    ]);
     expect(await adapter.fetchFundingPayments('XRP/USDT:USDT', since - 1000)).toEqual([]);
   });
 });

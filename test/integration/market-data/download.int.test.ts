@@ -4,7 +4,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pointCcxtAt, startFakeBinance, type CandleRow, type FakeBinance, type FundingRow } from '../../../bin/local/fake-binance';
+import {
+  pointCcxtAt,
+  startFakeBinance,
+  type CandleRow,
+  type FakeBinance,
+  type FundingRow,
+} from '../../../bin/local/fake-binance';
 import { createCcxtExchange, OperationFailed } from '../../../shared/adapters/exchange/ccxt-lib';
 import { candleCachePath, fundingCachePath } from '../../../shared/adapters/market-data/candle-cache';
 import { downloadCandles, type DownloadOptions } from '../../../shared/adapters/market-data/candle-downloader';
@@ -24,7 +30,10 @@ beforeEach(async () => {
   fake = await startFakeBinance();
   cacheDir = await mkdtemp(join(tmpdir(), 'candle-cache-'));
   first = Math.floor(Date.now() / HOUR) * HOUR - COUNT * HOUR;
-  const all = Array.from({ length: COUNT }, (_, i) => [first + i * HOUR, 60000 + i, 60010.5 + i, 59990 + i, 60001.2 + i, 1.5] as CandleRow);
+  const all = Array.from(
+    { length: COUNT },
+    (_, i) => [first + i * HOUR, 60000 + i, 60010.5 + i, 59990 + i, 60001.2 + i, 1.5] as CandleRow,
+  );
   exchangeRows = all.filter((_, i) => i < HOLE.from || i >= HOLE.to);
   fake.setCandles('BTCUSDT', '1h', exchangeRows);
   funding = Array.from({ length: COUNT / 8 }, (_, i) => [first + i * 8 * HOUR, ((i % 5) - 2) * 0.0001] as FundingRow);
@@ -39,16 +48,29 @@ afterEach(async () => {
 function options(over: Partial<DownloadOptions> = {}): DownloadOptions {
   const exchange = createCcxtExchange('binanceusdm', { enableRateLimit: false });
   pointCcxtAt(exchange as never, fake.url);
-  return { exchange, exchangeId: 'binanceusdm', symbol: 'BTC/USDT:USDT', timeframe: '1h', since: first, until: first + COUNT * HOUR, cacheDir, pageLimit: 1000, ...over };
+  return {
+    exchange,
+    exchangeId: 'binanceusdm',
+    symbol: 'BTC/USDT:USDT',
+    timeframe: '1h',
+    since: first,
+    until: first + COUNT * HOUR,
+    cacheDir,
+    pageLimit: 1000,
+    ...over,
+  };
 }
 
 const candleFile = () => candleCachePath(cacheDir, 'binanceusdm', 'BTC/USDT:USDT', '1h');
 const readRows = async (file: string) => JSON.parse(await readFile(file, 'utf8')) as number[][];
-const marketRequests = () => fake.requests().filter((r) => r.path === '/fapi/v1/klines' || r.path === '/fapi/v1/fundingRate').length;
+const marketRequests = () =>
+  fake.requests().filter((r) => r.path === '/fapi/v1/klines' || r.path === '/fapi/v1/fundingRate').length;
 
 test('the cache file is freqtrade-style, under <cache>/<exchange>/<SYMBOL>-<timeframe>.json', () => {
   expect(candleFile()).toBe(join(cacheDir, 'binanceusdm', 'BTC_USDT_USDT-1h.json'));
-  expect(fundingCachePath(cacheDir, 'binanceusdm', 'BTC/USDT:USDT')).toBe(join(cacheDir, 'binanceusdm', 'BTC_USDT_USDT-funding.json'));
+  expect(fundingCachePath(cacheDir, 'binanceusdm', 'BTC/USDT:USDT')).toBe(
+    join(cacheDir, 'binanceusdm', 'BTC_USDT_USDT-funding.json'),
+  );
 });
 
 test('broken off half-way, resumed, gap filled, funding included; a rerun sends no request', async () => {
@@ -87,7 +109,13 @@ test('broken off half-way, resumed, gap filled, funding included; a rerun sends 
   // 4. Everything is there: nothing is requested, nothing changes.
   const settled = marketRequests();
   const again = await downloadCandles(options({ funding: true }));
-  expect(again).toMatchObject({ requests: 0, missingBefore: 0, newCandles: 0, newFundingRates: 0, totalCandles: exchangeRows.length });
+  expect(again).toMatchObject({
+    requests: 0,
+    missingBefore: 0,
+    newCandles: 0,
+    newFundingRates: 0,
+    totalCandles: exchangeRows.length,
+  });
   expect(marketRequests()).toBe(settled);
 });
 

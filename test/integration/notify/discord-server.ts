@@ -49,7 +49,15 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const contentType = req.headers['content-type'] ?? '';
       const raw = await read(req);
-      const post: DiscordPost = { path: url.pathname, query: Object.fromEntries(url.searchParams), contentType, payload: {}, files: [], status: 0, at };
+      const post: DiscordPost = {
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        contentType,
+        payload: {},
+        files: [],
+        status: 0,
+        at,
+      };
       if (contentType.startsWith('application/json')) {
         post.payload = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
       } else if (contentType.startsWith('multipart/form-data')) {
@@ -58,12 +66,20 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
           if (typeof value === 'string') {
             if (field === 'payload_json') post.payload = JSON.parse(value) as Record<string, unknown>;
           } else {
-            post.files.push({ field, filename: value.name, contentType: value.type, data: new Uint8Array(await value.arrayBuffer()) });
+            post.files.push({
+              field,
+              filename: value.name,
+              contentType: value.type,
+              data: new Uint8Array(await value.arrayBuffer()),
+            });
           }
         }
       }
       const scripted = script.shift();
-      const reply: ScriptedReply = scripted ?? { status: 200, body: { id: String(nextId++), type: 0, content: post.payload.content ?? '' } };
+      const reply: ScriptedReply = scripted ?? {
+        status: 200,
+        body: { id: String(nextId++), type: 0, content: post.payload.content ?? '' },
+      };
       post.status = reply.status;
       posts.push(post);
       res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });

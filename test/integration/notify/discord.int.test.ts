@@ -1,7 +1,11 @@
 // DiscordChannel against a local stand-in of Discord's webhook endpoint over real HTTP: JSON
 // content, parts of at most 2,000 characters, 429 retry_after honoured or reported, a chart as a
 // multipart upload, and the webhook URL (a secret) never in an error.
-import { DiscordChannel, DiscordWebhookError, type DiscordChannelOptions } from '../../../shared/adapters/notify/discord-channel';
+import {
+  DiscordChannel,
+  DiscordWebhookError,
+  type DiscordChannelOptions,
+} from '../../../shared/adapters/notify/discord-channel';
 import { ChannelRateLimitedError } from '../../../shared/core/notify/types';
 import { DISCORD_WEBHOOK_TOKEN, startFakeDiscord, type FakeDiscord } from './discord-server';
 import { everythingIn, numberedLines, PNG, PNG_SIGNATURE, rejectionOf } from './helpers';
@@ -17,7 +21,8 @@ beforeEach(async () => {
 afterEach(() => discord.close());
 
 const sleep = async (ms: number) => void waits.push({ ms, postsBefore: discord.posts().length });
-const channel = (options: Partial<DiscordChannelOptions> = {}) => new DiscordChannel({ webhookUrl: discord.webhookUrl, retryDelayMs: 20, sleep, ...options });
+const channel = (options: Partial<DiscordChannelOptions> = {}) =>
+  new DiscordChannel({ webhookUrl: discord.webhookUrl, retryDelayMs: 20, sleep, ...options });
 
 test('a message is posted as JSON content, waited for, with mentions disabled', async () => {
   const text = 'ETH/USDT:USDT short closed: -12.50 USDT\n@everyone *not bold* _id_';
@@ -25,7 +30,12 @@ test('a message is posted as JSON content, waited for, with mentions disabled', 
   await channel().send({ text, severity: 'info' });
 
   const [post] = discord.posts();
-  expect(post).toMatchObject({ path: `/api/webhooks/1234567890/${DISCORD_WEBHOOK_TOKEN}`, query: { wait: 'true' }, contentType: 'application/json', status: 200 });
+  expect(post).toMatchObject({
+    path: `/api/webhooks/1234567890/${DISCORD_WEBHOOK_TOKEN}`,
+    query: { wait: 'true' },
+    contentType: 'application/json',
+    status: 200,
+  });
   expect(post!.payload).toEqual({ content: text, allowed_mentions: { parse: [] } });
 });
 
@@ -67,11 +77,18 @@ test('a retry_after beyond maxRetryAfterMs is not waited: ChannelRateLimitedErro
 test('a chart is uploaded as files[0] with payload_json carrying the first part as content', async () => {
   const text = numberedLines(60);
 
-  await channel().send({ text, severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data: PNG } });
+  await channel().send({
+    text,
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data: PNG },
+  });
 
   const [upload, ...rest] = discord.posts();
   expect(upload!.contentType).toMatch(/^multipart\/form-data; boundary=/);
-  expect(upload!.payload).toMatchObject({ allowed_mentions: { parse: [] }, attachments: [{ id: 0, filename: 'equity.png' }] });
+  expect(upload!.payload).toMatchObject({
+    allowed_mentions: { parse: [] },
+    attachments: [{ id: 0, filename: 'equity.png' }],
+  });
   expect(upload!.files).toHaveLength(1);
   expect(upload!.files[0]).toMatchObject({ field: 'files[0]', filename: 'equity.png', contentType: 'image/png' });
   expect(upload!.files[0]!.data.length).toBe(PNG.length);
@@ -79,7 +96,7 @@ test('a chart is uploaded as files[0] with payload_json carrying the first part 
   expect([upload!.payload.content, ...rest.map((p) => p.payload.content)].join('\n')).toBe(text);
 });
 
-test('a refusal names the status and Discord\'s message, never the webhook URL or its token', async () => {
+test("a refusal names the status and Discord's message, never the webhook URL or its token", async () => {
   discord.reply({ status: 404, body: { message: 'Unknown Webhook', code: 10015 } });
 
   const error = await rejectionOf(channel().send({ text: 'hello', severity: 'info' }));
@@ -103,7 +120,9 @@ test('an unreachable endpoint fails after one retry without the URL', async () =
   const url = discord.webhookUrl;
   await discord.close();
 
-  const error = await rejectionOf(new DiscordChannel({ webhookUrl: url, retryDelayMs: 10 }).send({ text: 'nobody listens', severity: 'info' }));
+  const error = await rejectionOf(
+    new DiscordChannel({ webhookUrl: url, retryDelayMs: 10 }).send({ text: 'nobody listens', severity: 'info' }),
+  );
 
   expect(error.message).toBe('discord webhook failed: network error (TypeError ECONNREFUSED)');
   expect(everythingIn(error)).not.toContain(DISCORD_WEBHOOK_TOKEN);

@@ -4,7 +4,11 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFakeTelegram, type FakeTelegram } from '../../../bin/local/fake-telegram';
-import { TelegramBotClient, TelegramApiError, type TelegramBotClientOptions } from '../../../shared/adapters/notify/telegram-client';
+import {
+  TelegramBotClient,
+  TelegramApiError,
+  type TelegramBotClientOptions,
+} from '../../../shared/adapters/notify/telegram-client';
 import { TelegramChannel } from '../../../shared/adapters/notify/telegram-channel';
 import { ChannelRateLimitedError } from '../../../shared/core/notify/types';
 import { everythingIn, numberedLines, PNG, PNG_SIGNATURE, rejectionOf } from './helpers';
@@ -24,8 +28,10 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 const sleep = async (ms: number) => void waits.push({ ms, callsBefore: fake.calls().length });
-const client = (options: Partial<TelegramBotClientOptions> = {}) => new TelegramBotClient({ token: TOKEN, baseUrl: fake.url, retryDelayMs: 20, sleep, ...options });
-const channel = (options: Partial<TelegramBotClientOptions> = {}, chatIds = [CHAT]) => new TelegramChannel({ client: client(options), chatIds });
+const client = (options: Partial<TelegramBotClientOptions> = {}) =>
+  new TelegramBotClient({ token: TOKEN, baseUrl: fake.url, retryDelayMs: 20, sleep, ...options });
+const channel = (options: Partial<TelegramBotClientOptions> = {}, chatIds = [CHAT]) =>
+  new TelegramChannel({ client: client(options), chatIds });
 
 describe('TelegramBotClient', () => {
   test('getMe answers the bot and the fake records the token it was called with', async () => {
@@ -39,7 +45,9 @@ describe('TelegramBotClient', () => {
     const sent = await client().sendMessage(CHAT, text);
 
     expect(sent).toMatchObject({ message_id: 1, chat: { id: 424242 }, text });
-    expect(fake.messages()).toEqual([expect.objectContaining({ method: 'sendMessage', chatId: CHAT, text, parseMode: undefined })]);
+    expect(fake.messages()).toEqual([
+      expect.objectContaining({ method: 'sendMessage', chatId: CHAT, text, parseMode: undefined }),
+    ]);
   });
 
   test('an inline keyboard travels as reply_markup and an HTML parse mode only when asked for', async () => {
@@ -76,15 +84,24 @@ describe('TelegramBotClient', () => {
   });
 
   test('sendPhoto carries the PNG bytes, file name, content type and caption', async () => {
-    await client().sendPhoto(CHAT, { filename: 'equity.png', contentType: 'image/png', data: PNG }, 'Weekly report: +3.2 %');
+    await client().sendPhoto(
+      CHAT,
+      { filename: 'equity.png', contentType: 'image/png', data: PNG },
+      'Weekly report: +3.2 %',
+    );
 
     const [photo] = fake.messages();
-    expect(photo).toMatchObject({ method: 'sendPhoto', chatId: CHAT, caption: 'Weekly report: +3.2 %', photo: { filename: 'equity.png', contentType: 'image/png', bytes: PNG.length } });
+    expect(photo).toMatchObject({
+      method: 'sendPhoto',
+      chatId: CHAT,
+      caption: 'Weekly report: +3.2 %',
+      photo: { filename: 'equity.png', contentType: 'image/png', bytes: PNG.length },
+    });
     expect([...photo!.photo!.data.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(Buffer.from(photo!.photo!.data).equals(Buffer.from(PNG))).toBe(true);
   });
 
-  test('a 5xx is retried once and then delivered; two in a row fail with Telegram\'s description', async () => {
+  test("a 5xx is retried once and then delivered; two in a row fail with Telegram's description", async () => {
     fake.failNext(1, { code: 502, description: 'Bad Gateway' });
     await client().sendMessage(CHAT, 'through a hiccup');
     expect(fake.messages()).toHaveLength(1);
@@ -96,7 +113,7 @@ describe('TelegramBotClient', () => {
     expect(fake.messages()).toHaveLength(1);
   });
 
-  test('a 401 names the method and Telegram\'s description, never the token or the URL', async () => {
+  test("a 401 names the method and Telegram's description, never the token or the URL", async () => {
     fake.failNext(1, { code: 401, description: 'Unauthorized' });
 
     const error = await rejectionOf(client().sendMessage(CHAT, 'hello'));
@@ -119,11 +136,13 @@ describe('TelegramBotClient', () => {
     expect(everythingIn(error)).not.toContain(TOKEN);
   });
 
-  test('an unreachable API fails after one retry with the network error\'s name, not the URL', async () => {
+  test("an unreachable API fails after one retry with the network error's name, not the URL", async () => {
     const url = fake.url;
     await fake.close();
 
-    const error = await rejectionOf(new TelegramBotClient({ token: TOKEN, baseUrl: url, retryDelayMs: 10 }).sendMessage(CHAT, 'nobody listens'));
+    const error = await rejectionOf(
+      new TelegramBotClient({ token: TOKEN, baseUrl: url, retryDelayMs: 10 }).sendMessage(CHAT, 'nobody listens'),
+    );
 
     expect(error).toBeInstanceOf(TelegramApiError);
     expect(error.message).toMatch(/^telegram sendMessage failed: network error \(TypeError ECONNREFUSED\)$/);
@@ -136,7 +155,11 @@ describe('TelegramBotClient', () => {
     await expect(client().setWebhook('https://bot.example.com/telegram', 'hook_secret-123')).resolves.toBe(true);
     await expect(client().answerCallbackQuery('cbq-1', 'Paused')).resolves.toBe(true);
 
-    expect(fake.webhook()).toEqual({ url: 'https://bot.example.com/telegram', secretToken: 'hook_secret-123', allowedUpdates: ['message', 'callback_query'] });
+    expect(fake.webhook()).toEqual({
+      url: 'https://bot.example.com/telegram',
+      secretToken: 'hook_secret-123',
+      allowedUpdates: ['message', 'callback_query'],
+    });
     expect(fake.calls().map((c) => c.method)).toEqual(['setWebhook', 'answerCallbackQuery']);
     expect(fake.calls()[0]!.params.secret_token).toBe('[redacted]');
     expect(fake.calls()[1]!.params).toMatchObject({ callback_query_id: 'cbq-1', text: 'Paused' });
@@ -179,7 +202,11 @@ describe('TelegramChannel', () => {
   test('a chart goes as a photo with the start of the text as caption, the rest as messages', async () => {
     const text = numberedLines(100);
 
-    await channel().send({ text, severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data: PNG } });
+    await channel().send({
+      text,
+      severity: 'info',
+      attachment: { filename: 'equity.png', contentType: 'image/png', data: PNG },
+    });
 
     const [photo, ...rest] = fake.messages();
     expect(photo).toMatchObject({ method: 'sendPhoto', photo: { bytes: PNG.length } });
@@ -202,7 +229,9 @@ describe('TelegramChannel', () => {
   test('flood control beyond the budget stops the whole send at once', async () => {
     fake.failNext(1, { code: 429, retryAfter: 30 });
 
-    const error = await rejectionOf(channel({ maxRetryAfterMs: 1_000 }, [CHAT, '777']).send({ text: 'hi', severity: 'info' }));
+    const error = await rejectionOf(
+      channel({ maxRetryAfterMs: 1_000 }, [CHAT, '777']).send({ text: 'hi', severity: 'info' }),
+    );
 
     expect(error).toBeInstanceOf(ChannelRateLimitedError);
     expect(fake.calls()).toHaveLength(1);
@@ -223,7 +252,9 @@ describe('fake Telegram webhook updates', () => {
     await new Promise<void>((resolve) => bot.listen(0, '127.0.0.1', resolve));
     const hook = `http://127.0.0.1:${(bot.address() as AddressInfo).port}/telegram`;
     try {
-      const update = { callback_query: { id: 'cbq-9', data: 'pause:acc-1', from: { id: 424242, is_bot: false, first_name: 'Owner' } } };
+      const update = {
+        callback_query: { id: 'cbq-9', data: 'pause:acc-1', from: { id: 424242, is_bot: false, first_name: 'Owner' } },
+      };
 
       await expect(fake.sendUpdate(hook, update, 'hook_secret-123')).resolves.toEqual({ status: 200, body: 'ok' });
 

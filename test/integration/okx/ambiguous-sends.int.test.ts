@@ -5,7 +5,16 @@
 import type { FakeOkxFault, FakeOkxFaultKind } from '../../../bin/local/fake-okx';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { sid, signalFor } from '../live/helpers';
-import { BTC_SWAP, deliverLikeSqs, OKX_BTC, orderPosts, requestsSince, START_PRICE, startOkxSuite, type OkxSuite } from './helpers';
+import {
+  BTC_SWAP,
+  deliverLikeSqs,
+  OKX_BTC,
+  orderPosts,
+  requestsSince,
+  START_PRICE,
+  startOkxSuite,
+  type OkxSuite,
+} from './helpers';
 
 jest.setTimeout(40_000);
 
@@ -44,14 +53,18 @@ test('accept-then-5xx: the order went through; it is found by clOrdId and adopte
   const run = await entryWith('okxaccept5xx', { kind: 'accept-then-5xx' });
 
   expect(orderPosts(run.log)).toEqual([expect.objectContaining({ status: 500 })]);
-  expect(run.onExchange).toEqual([expect.objectContaining({ clOrdId: run.clientOrderId, state: 'filled', accFillSz: '1.66' })]);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ clOrdId: run.clientOrderId, state: 'filled', accFillSz: '1.66' }),
+  ]);
   expect(run.log.some((r) => r.method === 'GET' && r.path === '/api/v5/trade/order' && r.status === 200)).toBe(true);
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.0166', exchangeOrderId: run.onExchange[0]?.ordId });
   expect(run.events).toContain('order.adopted');
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.0166' });
   expect(s.fake.position(run.apiKey, BTC_SWAP).pos).toBe('1.66');
   // and the position got its stop
-  expect(s.fake.algoOrders(run.apiKey)).toEqual([expect.objectContaining({ ordType: 'conditional', slTriggerPx: '58800', sz: '1.66', state: 'live' })]);
+  expect(s.fake.algoOrders(run.apiKey)).toEqual([
+    expect.objectContaining({ ordType: 'conditional', slTriggerPx: '58800', sz: '1.66', state: 'live' }),
+  ]);
 });
 
 test('a timeout after the exchange accepted: the look-up finds the order; one order, one position', async () => {
@@ -78,5 +91,7 @@ test('a partial fill books the filled contracts and sizes the stop to them', asy
   // 1.66 asked, half (0.83) filled, the rest canceled
   expect(run.onExchange).toEqual([expect.objectContaining({ sz: '1.66', accFillSz: '0.83', state: 'canceled' })]);
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.0083' });
-  expect(s.fake.algoOrders(run.apiKey)).toEqual([expect.objectContaining({ slTriggerPx: '58800', sz: '0.83', reduceOnly: true })]);
+  expect(s.fake.algoOrders(run.apiKey)).toEqual([
+    expect.objectContaining({ slTriggerPx: '58800', sz: '0.83', reduceOnly: true }),
+  ]);
 });

@@ -5,7 +5,16 @@ import { Big } from '../../../shared/core/domain/money';
 import type { Signal } from '../../../shared/core/signal/types';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { deliver, liveExecutor, sid, signalFor } from '../live/helpers';
-import { BTC_SWAP, deliverLikeSqs, OKX_BTC, orderPosts, requestsSince, START_PRICE, startOkxSuite, type OkxSuite } from './helpers';
+import {
+  BTC_SWAP,
+  deliverLikeSqs,
+  OKX_BTC,
+  orderPosts,
+  requestsSince,
+  START_PRICE,
+  startOkxSuite,
+  type OkxSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -19,9 +28,15 @@ afterEach(() => {
   s.fake.setPrice(BTC_SWAP, START_PRICE);
 });
 
-const okxSignal = (accountId: string, name: string, extra: Partial<Signal> = {}) => signalFor(accountId, sid(name), { symbol: OKX_BTC, ...extra });
+const okxSignal = (accountId: string, name: string, extra: Partial<Signal> = {}) =>
+  signalFor(accountId, sid(name), { symbol: OKX_BTC, ...extra });
 const algos = (apiKey: string) =>
-  s.fake.algoOrders(apiKey).map((a) => `${a.ordType}:${a.side}:sl=${a.slTriggerPx}:tp=${a.tpTriggerPx}:cb=${a.callbackRatio}:sz=${a.sz}:${a.reduceOnly ? 'ro' : ''}:${a.state}`);
+  s.fake
+    .algoOrders(apiKey)
+    .map(
+      (a) =>
+        `${a.ordType}:${a.side}:sl=${a.slTriggerPx}:tp=${a.tpTriggerPx}:cb=${a.callbackRatio}:sz=${a.sz}:${a.reduceOnly ? 'ro' : ''}:${a.state}`,
+    );
 
 test('an entry with a stop and two take-profits: market fill in contracts, three reduce-only algo orders under our ids, booked at the fill', async () => {
   const { accountId, apiKey } = await s.newAccount();
@@ -42,7 +57,15 @@ test('an entry with a stop and two take-profits: market fill in contracts, three
   // 10 % of 10 000 USDT at 1× on 60 000 = 0.016666 BTC = 1.6666 contracts of 0.01 BTC → 1.66 (lot 0.01)
   const [entry] = s.fake.orders(apiKey);
   expect(s.fake.orders(apiKey)).toHaveLength(1);
-  expect(entry).toMatchObject({ clOrdId: clientOrderIdFor(signal.signalId, 'open'), ordType: 'market', side: 'buy', sz: '1.66', tdMode: 'isolated', state: 'filled', avgPx: '60000' });
+  expect(entry).toMatchObject({
+    clOrdId: clientOrderIdFor(signal.signalId, 'open'),
+    ordType: 'market',
+    side: 'buy',
+    sz: '1.66',
+    tdMode: 'isolated',
+    state: 'filled',
+    avgPx: '60000',
+  });
   expect(s.fake.position(apiKey, BTC_SWAP)).toEqual({ pos: '1.66', avgPx: '60000', lever: '1', mgnMode: 'isolated' });
   // stop at −2 % for the whole position; TP1 = half rounded down to the lot, TP2 the rest
   expect(algos(apiKey)).toEqual([
@@ -62,14 +85,24 @@ test('an entry with a stop and two take-profits: market fill in contracts, three
   expect(position?.takeProfits?.map((t) => `${t.triggerPrice}x${t.amount}`)).toEqual(['61200x0.0083', '62400x0.0083']);
   const [order] = (await s.h.runtime.repos.orders.listByAccount(accountId)).filter((o) => o.leg === 'open');
   // the fee is the fake's: 0.0166 BTC × 60 000 × 0.05 % taker = 0.498 USDT
-  expect(order).toMatchObject({ status: 'filled', filled: '0.0166', averagePrice: '60000', exchangeOrderId: entry?.ordId });
+  expect(order).toMatchObject({
+    status: 'filled',
+    filled: '0.0166',
+    averagePrice: '60000',
+    exchangeOrderId: entry?.ordId,
+  });
   expect(Number(order?.fee)).toBeCloseTo(Number(new Big('0.0166').times(60_000).times('0.0005')), 8);
 
   // the market reaches TP1: the fake fires it as a reduce-only market order listed in ordIdList
   s.fake.setPrice(BTC_SWAP, '61200');
   const tp1 = s.fake.algoOrders(apiKey)[1];
   expect(tp1).toMatchObject({ state: 'effective', actualSide: 'tp', actualSz: '0.83', actualPx: '61200' });
-  expect(s.fake.orders(apiKey).find((o) => o.ordId === tp1?.ordIdList[0])).toMatchObject({ side: 'sell', sz: '0.83', state: 'filled', reduceOnly: true });
+  expect(s.fake.orders(apiKey).find((o) => o.ordId === tp1?.ordIdList[0])).toMatchObject({
+    side: 'sell',
+    sz: '0.83',
+    state: 'filled',
+    reduceOnly: true,
+  });
   expect(s.fake.position(apiKey, BTC_SWAP).pos).toBe('0.83');
 });
 
@@ -80,7 +113,14 @@ test('the trailing stop is a native move_order_stop (callbackRatio as a ratio) t
   await deliverLikeSqs(s.h, signal);
 
   const [trail] = s.fake.algoOrders(apiKey);
-  expect(trail).toMatchObject({ ordType: 'move_order_stop', side: 'sell', callbackRatio: '0.015', sz: '1.66', reduceOnly: true, state: 'live' });
+  expect(trail).toMatchObject({
+    ordType: 'move_order_stop',
+    side: 'sell',
+    callbackRatio: '0.015',
+    sz: '1.66',
+    reduceOnly: true,
+    state: 'live',
+  });
   expect(trail?.algoClOrdId).toMatch(/^[A-Za-z0-9]{1,32}$/);
 
   s.fake.setPrice(BTC_SWAP, '62000'); // a new high: the trigger follows to 62 000 × 0.985 = 61 070
@@ -98,7 +138,10 @@ test('the trailing stop is a native move_order_stop (callbackRatio as a ratio) t
 // until SQS redelivered it.
 test('a market entry with a stop completes in ONE delivery', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  const result = await deliver(liveExecutor(s.h), okxSignal(accountId, 'okxonedelivery', { sl: { kind: 'percent', value: 2 } }));
+  const result = await deliver(
+    liveExecutor(s.h),
+    okxSignal(accountId, 'okxonedelivery', { sl: { kind: 'percent', value: 2 } }),
+  );
   expect(result.batchItemFailures).toEqual([]);
   expect(s.fake.algoOrders(apiKey)).toHaveLength(1);
 });

@@ -34,10 +34,26 @@ const vault: KeyVault = {
   decrypt: async () => ({ apiKey: '', secret: '' }),
 };
 const TRADE_ONLY = { apiKey: 'okx-trade-only', secret: 'k1', passphrase: 'p1', ip: '203.0.113.7' };
-const WITHDRAW = { apiKey: 'okx-withdraw', secret: 'k2', passphrase: 'p2', perm: 'read_only,withdraw,trade', ip: '203.0.113.7' };
+const WITHDRAW = {
+  apiKey: 'okx-withdraw',
+  secret: 'k2',
+  passphrase: 'p2',
+  perm: 'read_only,withdraw,trade',
+  ip: '203.0.113.7',
+};
 const NO_IP = { apiKey: 'okx-no-ip', secret: 'k3', passphrase: 'p3', ip: '' };
-const HEDGED = { apiKey: 'okx-hedged', secret: 'k4', passphrase: 'p4', ip: '203.0.113.7', posMode: 'long_short_mode' as const };
-const creds = (k: { apiKey: string; secret: string; passphrase: string }) => ({ apiKey: k.apiKey, secret: k.secret, password: k.passphrase });
+const HEDGED = {
+  apiKey: 'okx-hedged',
+  secret: 'k4',
+  passphrase: 'p4',
+  ip: '203.0.113.7',
+  posMode: 'long_short_mode' as const,
+};
+const creds = (k: { apiKey: string; secret: string; passphrase: string }) => ({
+  apiKey: k.apiKey,
+  secret: k.secret,
+  password: k.passphrase,
+});
 
 let fake: FakeOkx;
 beforeAll(async () => {
@@ -49,7 +65,12 @@ const checker = () => new CcxtKeyChecker({ clock, apiUrl: fake.url });
 
 test('trade-only keys bound to an IP pass with their USDT equity and no warning', async () => {
   const result = await checker().check('okx', creds(TRADE_ONLY), false);
-  expect(result).toEqual({ balance: { currency: 'USDT', equity: '10000' }, canWithdraw: false, ipRestricted: true, warnings: [] });
+  expect(result).toEqual({
+    balance: { currency: 'USDT', equity: '10000' },
+    canWithdraw: false,
+    ipRestricted: true,
+    warnings: [],
+  });
 });
 
 test('keys bound to no IP pass with a warning', async () => {
@@ -60,7 +81,11 @@ test('keys bound to no IP pass with a warning', async () => {
 test('long_short_mode is switched to net_mode at registration, and says so', async () => {
   const result = await checker().check('okx', creds(HEDGED), false);
   expect(result.warnings).toEqual([expect.stringContaining('switched to one-way')]);
-  expect(fake.requests().some((r) => r.method === 'POST' && r.path === '/api/v5/account/set-position-mode' && r.status === 200)).toBe(true);
+  expect(
+    fake
+      .requests()
+      .some((r) => r.method === 'POST' && r.path === '/api/v5/account/set-position-mode' && r.status === 200),
+  ).toBe(true);
   expect((await checker().check('okx', creds(HEDGED), false)).warnings).toEqual([]);
 });
 
@@ -68,9 +93,15 @@ test('CreateAccount refuses withdraw-enabled keys, a wrong secret and a wrong pa
   const accounts = new MemoryAccounts();
   const create = new CreateAccount({ accounts, vault, audit: new MemoryAudit(), clock, keyChecker: checker() });
 
-  await expect(create.execute({ name: 'w', exchange: 'okx', credentials: creds(WITHDRAW) })).rejects.toThrow('credentials: these keys can withdraw funds');
-  await expect(create.execute({ name: 'x', exchange: 'okx', credentials: { ...creds(TRADE_ONLY), secret: 'wrong' } })).rejects.toThrow(/credentials: the exchange refused these keys: .*50113/);
-  await expect(create.execute({ name: 'y', exchange: 'okx', credentials: { ...creds(TRADE_ONLY), password: 'wrong' } })).rejects.toThrow(/credentials: the exchange refused these keys: .*50105/);
+  await expect(create.execute({ name: 'w', exchange: 'okx', credentials: creds(WITHDRAW) })).rejects.toThrow(
+    'credentials: these keys can withdraw funds',
+  );
+  await expect(
+    create.execute({ name: 'x', exchange: 'okx', credentials: { ...creds(TRADE_ONLY), secret: 'wrong' } }),
+  ).rejects.toThrow(/credentials: the exchange refused these keys: .*50113/);
+  await expect(
+    create.execute({ name: 'y', exchange: 'okx', credentials: { ...creds(TRADE_ONLY), password: 'wrong' } }),
+  ).rejects.toThrow(/credentials: the exchange refused these keys: .*50105/);
   expect(await accounts.list()).toEqual([]);
 
   const ok = await create.execute({ name: 'ok', exchange: 'okx', credentials: creds(TRADE_ONLY) });

@@ -27,6 +27,8 @@ test('a 429 (50011) on the order is waited out and the same order goes through o
   expect(posts.map((r) => r.status)).toEqual([429, 200]);
   // one second (the adapter's assumption without a Retry-After) waited between the two posts
   expect(waits).toEqual([{ ms: 1000, ordersPosted: 1 }]);
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ clOrdId: clientOrderIdFor(signal.signalId, 'open'), state: 'filled' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({ clOrdId: clientOrderIdFor(signal.signalId, 'open'), state: 'filled' }),
+  ]);
   expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executed' });
 });

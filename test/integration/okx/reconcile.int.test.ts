@@ -25,28 +25,47 @@ async function riskCheck(accountId: string) {
   if (!account) throw new Error(`no account ${accountId}`);
   return buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault).checkAccount(account);
 }
-const events = async (accountId: string, type: AuditEvent['type']) => (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
+const events = async (accountId: string, type: AuditEvent['type']) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
 const trades = (accountId: string) => s.h.runtime.repos.trades.listByAccount(accountId);
-const algoStates = (apiKey: string) => s.fake.algoOrders(apiKey).map((a) => `${a.slTriggerPx || a.tpTriggerPx}:${a.state}`);
+const algoStates = (apiKey: string) =>
+  s.fake.algoOrders(apiKey).map((a) => `${a.slTriggerPx || a.tpTriggerPx}:${a.state}`);
 
 /** The fake's fills of a key in base units (contracts × 0.01 BTC), with their USDT fee as paid (positive). */
 function fills(apiKey: string) {
-  return s.fake.fills(apiKey).map((f) => ({ side: f.side, qty: new Big(f.fillSz).times('0.01'), price: new Big(f.fillPx), fee: new Big(f.fee).neg() }));
+  return s.fake.fills(apiKey).map((f) => ({
+    side: f.side,
+    qty: new Big(f.fillSz).times('0.01'),
+    price: new Big(f.fillPx),
+    fee: new Big(f.fee).neg(),
+  }));
 }
 
 /** A market order in OKX's app: its own ccxt okx client on the same key (clOrdId chosen by ccxt). */
 async function tradeByHand(apiKey: string, side: 'buy' | 'sell', contracts: number, reduceOnly: boolean) {
   const key = okxKey(apiKey);
-  const ex = new ccxt.okx({ apiKey: key.apiKey, secret: key.secret, password: key.passphrase, enableRateLimit: false, options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] } } });
+  const ex = new ccxt.okx({
+    apiKey: key.apiKey,
+    secret: key.secret,
+    password: key.passphrase,
+    enableRateLimit: false,
+    options: { defaultType: 'swap', fetchMarkets: { types: ['swap'] } },
+  });
   pointAtBaseUrl(ex as unknown as CcxtExchange, s.fake.url);
   // as the adapter does: currencies are a signed call ccxt makes whenever `has` says so, and unused here
   ex.has.fetchCurrencies = false;
-  await ex.createOrder(OKX_BTC.unified, 'market', side, contracts, undefined, { tdMode: 'isolated', ...(reduceOnly ? { reduceOnly: true } : {}) });
+  await ex.createOrder(OKX_BTC.unified, 'market', side, contracts, undefined, {
+    tdMode: 'isolated',
+    ...(reduceOnly ? { reduceOnly: true } : {}),
+  });
 }
 
 test('a stop fired on OKX is booked as a stop at the fake fill (found through ordIdList), not as a manual close', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxstopfill'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('okxstopfill'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }),
+  );
   expect(algoStates(apiKey)).toEqual(['58800:live']);
 
   s.fake.setPrice(BTC_SWAP, '58700'); // through the stop: the fake fires it at 58 700
@@ -64,7 +83,10 @@ test('a stop fired on OKX is booked as a stop at the fake fill (found through or
 
 test('a position closed by hand is booked at the hand fill with its fee; the stop is cancelled; alerted once', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxhandclose'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('okxhandclose'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }),
+  );
   s.fake.setPrice(BTC_SWAP, '61000');
   await tradeByHand(apiKey, 'sell', 1.66, true);
   expect(s.fake.position(apiKey, BTC_SWAP).pos).toBe('0');
@@ -83,7 +105,9 @@ test('a position closed by hand is booked at the hand fill with its fee; the sto
   expect(Number(trade?.realizedPnl)).toBeCloseTo(15.5957, 8);
   expect(Number(trade?.fees)).toBeCloseTo(Number(entry!.fee.plus(exit!.fee)), 8);
   expect(algoStates(apiKey)).toEqual(['58800:canceled']);
-  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*61000/)]);
+  expect((await events(accountId, 'alert')).map((e) => e.message)).toEqual([
+    expect.stringMatching(/BTC\/USDT:USDT: closed outside the system.*61000/),
+  ]);
 
   const again = await riskCheck(accountId);
   expect(again.closedOutside).toBe(0);
@@ -108,7 +132,14 @@ test('funding paid on OKX (bills-archive type 8) is counted once by the risk che
 
 test('a close signal cancels the resting stop and targets on OKX (cancel-algos) and flattens with one reduce-only market order', async () => {
   const { accountId, apiKey } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxcloseentry'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 }, tp: { kind: 'percent', value: 4 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('okxcloseentry'), {
+      symbol: OKX_BTC,
+      sl: { kind: 'percent', value: 2 },
+      tp: { kind: 'percent', value: 4 },
+    }),
+  );
   expect(algoStates(apiKey)).toEqual(['58800:live', '62400:live']);
 
   await deliverLikeSqs(s.h, signalFor(accountId, sid('okxcloseexit'), { symbol: OKX_BTC, intent: 'close_long' }));
@@ -123,7 +154,10 @@ test('a close signal cancels the resting stop and targets on OKX (cancel-algos) 
 // had no fill, the delivery failed, the redelivery found the position flat and never booked the close.
 test('a close signal is booked: the trade closes at the fill with reason "signal"', async () => {
   const { accountId } = await s.newAccount();
-  await deliverLikeSqs(s.h, signalFor(accountId, sid('okxclosebook1'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }));
+  await deliverLikeSqs(
+    s.h,
+    signalFor(accountId, sid('okxclosebook1'), { symbol: OKX_BTC, sl: { kind: 'percent', value: 2 } }),
+  );
   await deliverLikeSqs(s.h, signalFor(accountId, sid('okxclosebook2'), { symbol: OKX_BTC, intent: 'close_long' }));
   const [trade] = await trades(accountId);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'signal', exitPrice: '60000' });

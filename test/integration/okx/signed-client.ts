@@ -14,7 +14,12 @@ export interface OkxAnswer {
 }
 
 export function okxClient(baseUrl: string, key: OkxKey) {
-  const request = async (method: 'GET' | 'POST', path: string, payload?: unknown, overrides: { timestamp?: string; secret?: string; passphrase?: string } = {}): Promise<OkxAnswer> => {
+  const request = async (
+    method: 'GET' | 'POST',
+    path: string,
+    payload?: unknown,
+    overrides: { timestamp?: string; secret?: string; passphrase?: string } = {},
+  ): Promise<OkxAnswer> => {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const timestamp = overrides.timestamp ?? new Date().toISOString();
     const sign = createHmac('sha256', overrides.secret ?? key.secret)
@@ -35,6 +40,7 @@ export function okxClient(baseUrl: string, key: OkxKey) {
   };
   return {
     get: (path: string, overrides?: Parameters<typeof request>[3]) => request('GET', path, undefined, overrides),
-    post: (path: string, payload: unknown, overrides?: Parameters<typeof request>[3]) => request('POST', path, payload, overrides),
+    post: (path: string, payload: unknown, overrides?: Parameters<typeof request>[3]) =>
+      request('POST', path, payload, overrides),
   };
 }

@@ -22,7 +22,10 @@ const adapter = () =>
     apiUrl: fake.url,
     clock: { now: () => Date.now() },
   });
-const open = () => [...fake.orders(KEY.apiKey).filter((o) => o.state === 'live' || o.state === 'partially_filled'), ...fake.algoOrders(KEY.apiKey).filter((a) => a.state === 'live')];
+const open = () => [
+  ...fake.orders(KEY.apiKey).filter((o) => o.state === 'live' || o.state === 'partially_filled'),
+  ...fake.algoOrders(KEY.apiKey).filter((a) => a.state === 'live'),
+];
 
 test('a healthy exchange: every step passes and nothing is left open', async () => {
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'a1b2c3', now: () => Date.now() });
@@ -45,13 +48,22 @@ test('a healthy exchange: every step passes and nothing is left open', async () 
     'position and leverage',
   ]);
   // both orders reached the fake's books (a limit and a conditional algo) and were cancelled there
-  expect(fake.orders(KEY.apiKey).map((o) => [o.clOrdId, o.ordType, o.state])).toEqual([['smka1b2c3l', 'limit', 'canceled']]);
-  expect(fake.algoOrders(KEY.apiKey).map((a) => [a.algoClOrdId, a.ordType, a.state])).toEqual([['smka1b2c3s', 'conditional', 'canceled']]);
+  expect(fake.orders(KEY.apiKey).map((o) => [o.clOrdId, o.ordType, o.state])).toEqual([
+    ['smka1b2c3l', 'limit', 'canceled'],
+  ]);
+  expect(fake.algoOrders(KEY.apiKey).map((a) => [a.algoClOrdId, a.ordType, a.state])).toEqual([
+    ['smka1b2c3s', 'conditional', 'canceled'],
+  ]);
   expect(open()).toEqual([]);
 }, 60_000);
 
 test('a refused stop is a failed step; the limit placed before it is still cancelled', async () => {
-  fake.fault({ kind: 'error', code: '51000', msg: 'Parameter slTriggerPx error', match: { method: 'POST', path: '/api/v5/trade/order-algo' } });
+  fake.fault({
+    kind: 'error',
+    code: '51000',
+    msg: 'Parameter slTriggerPx error',
+    match: { method: 'POST', path: '/api/v5/trade/order-algo' },
+  });
 
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/USDT:USDT', runId: 'd4e5f6', now: () => Date.now() });
 

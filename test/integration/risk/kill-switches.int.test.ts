@@ -25,7 +25,16 @@ beforeEach(() => {
 
 let n = 0;
 function signal(accountId: string, intent: Signal['intent'], symbol = BTC, extra: Partial<Signal> = {}): Signal {
-  return { v: 1, signalId: `s${process.pid}k${n++}x${Math.random().toString(36).slice(2, 10)}`, accountId, intent, symbol, receivedAt: clock.now(), source: 'webhook', ...extra };
+  return {
+    v: 1,
+    signalId: `s${process.pid}k${n++}x${Math.random().toString(36).slice(2, 10)}`,
+    accountId,
+    intent,
+    symbol,
+    receivedAt: clock.now(),
+    source: 'webhook',
+    ...extra,
+  };
 }
 const execute = (s: Signal) => buildExecuteSignal(h.executorEnv, h.runtime, h.vault).execute(s);
 async function riskCheck(accountId: string) {
@@ -33,15 +42,28 @@ async function riskCheck(accountId: string) {
   if (!account) throw new Error(`no account ${accountId}`);
   return buildRiskCheck(h.executorEnv, h.runtime, h.vault).checkAccount(account);
 }
-const events = async (accountId: string, type: AuditEvent['type']) => (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
-const openPositions = async (accountId: string) => (await h.runtime.repos.positions.list(accountId)).filter((p) => p.quantity !== '0');
-const control = () => new AccountControl({ accounts: h.runtime.repos.accounts, positions: h.runtime.repos.positions, risk: h.runtime.repos.risk, audit: h.runtime.repos.audit, clock });
+const events = async (accountId: string, type: AuditEvent['type']) =>
+  (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
+const openPositions = async (accountId: string) =>
+  (await h.runtime.repos.positions.list(accountId)).filter((p) => p.quantity !== '0');
+const control = () =>
+  new AccountControl({
+    accounts: h.runtime.repos.accounts,
+    positions: h.runtime.repos.positions,
+    risk: h.runtime.repos.risk,
+    audit: h.runtime.repos.audit,
+    clock,
+  });
 
 test('a crash that trips the drawdown switch closes every position, disables the account and alerts; resume re-arms it', async () => {
   const { accountId } = await h.createAccount(10_000);
   // 2,000 × 5 = 10,000 of BTC and 1,000 × 5 = 5,000 of ETH: 150 % of equity, within the 200 % cap
-  expect(await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 2_000 }, leverage: 5 }))).toMatchObject({ status: 'executed' });
-  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 1_000 }, leverage: 5 }))).toMatchObject({ status: 'executed' });
+  expect(
+    await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 2_000 }, leverage: 5 })),
+  ).toMatchObject({ status: 'executed' });
+  expect(
+    await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 1_000 }, leverage: 5 })),
+  ).toMatchObject({ status: 'executed' });
   await riskCheck(accountId); // peak ≈ 10,000 less the entry fees
 
   // −15 % on both: 0.2 BTC × 7,500 + 2 ETH × 375 = 2,250 lost ≈ 22.5 % below the peak (limit 20 %)
@@ -59,10 +81,20 @@ test('a crash that trips the drawdown switch closes every position, disables the
   expect(state?.switches.drawdown).toMatchObject({ tripped: true, trips: 1 });
   expect(Number(state?.switches.drawdown?.numbers?.drawdownPct)).toBeGreaterThanOrEqual(20);
   const alerts = await events(accountId, 'alert');
-  expect(alerts).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringMatching(/kill switch drawdown tripped/), data: expect.objectContaining({ severity: 'critical' }) })]));
+  expect(alerts).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        message: expect.stringMatching(/kill switch drawdown tripped/),
+        data: expect.objectContaining({ severity: 'critical' }),
+      }),
+    ]),
+  );
 
   // Entries are refused until the owner resumes; the next run does nothing more.
-  expect(await execute(signal(accountId, 'enter_long'))).toMatchObject({ status: 'rejected', code: 'ACCOUNT_NOT_ACTIVE' });
+  expect(await execute(signal(accountId, 'enter_long'))).toMatchObject({
+    status: 'rejected',
+    code: 'ACCOUNT_NOT_ACTIVE',
+  });
   clock.advance(MIN);
   expect((await riskCheck(accountId)).flattened).toBe(0);
 
@@ -71,11 +103,22 @@ test('a crash that trips the drawdown switch closes every position, disables the
   // The same crash lost more than 5 % today and moved BTC 15 % within the hour: the daily limit and
   // the 10 % circuit-breaker tier still hold until they expire or the owner resets them too.
   const blocked = await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 500 } }));
-  expect(blocked).toMatchObject({ status: 'rejected', code: expect.stringMatching(/^(KILL_SWITCH_DAILY_LOSS|CIRCUIT_BREAKER)$/) });
+  expect(blocked).toMatchObject({
+    status: 'rejected',
+    code: expect.stringMatching(/^(KILL_SWITCH_DAILY_LOSS|CIRCUIT_BREAKER)$/),
+  });
   const state2 = await h.runtime.repos.risk.getState(accountId);
-  expect(state2?.switches).toMatchObject({ daily_loss: { tripped: true }, circuit_breaker: { tripped: true }, drawdown: { tripped: false } });
-  expect(await control().resetSwitches(accountId, ['daily_loss', 'circuit_breaker'], 'test: owner accepts the day')).toEqual(['daily_loss', 'circuit_breaker']);
-  expect(await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 500 } }))).toMatchObject({ status: 'executed' });
+  expect(state2?.switches).toMatchObject({
+    daily_loss: { tripped: true },
+    circuit_breaker: { tripped: true },
+    drawdown: { tripped: false },
+  });
+  expect(
+    await control().resetSwitches(accountId, ['daily_loss', 'circuit_breaker'], 'test: owner accepts the day'),
+  ).toEqual(['daily_loss', 'circuit_breaker']);
+  expect(await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 500 } }))).toMatchObject({
+    status: 'executed',
+  });
   clock.advance(MIN);
   await riskCheck(accountId); // the peak restarted from the equity after the crash: no new trip
   expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('active');
@@ -105,7 +148,9 @@ test('the daily loss limit blocks an entry but lets a close through, and lifts a
   const state = await h.runtime.repos.risk.getState(accountId);
   expect(state?.switches.daily_loss?.tripped).toBe(false);
   expect(state?.day).toBe('2026-11-22');
-  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({ status: 'executed' });
+  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({
+    status: 'executed',
+  });
   clock.t = Date.UTC(2026, 10, 21, 9, 0, 0);
 });
 
@@ -120,15 +165,23 @@ test('a circuit-breaker trip pauses entries and expires after its pause', async 
   const tripped = (await h.runtime.repos.risk.getState(accountId))?.switches.circuit_breaker;
   expect(tripped).toMatchObject({ tripped: true, until: clock.t + 30 * MIN });
 
-  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({ status: 'rejected', code: 'CIRCUIT_BREAKER' });
+  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({
+    status: 'rejected',
+    code: 'CIRCUIT_BREAKER',
+  });
   expect(await execute(signal(accountId, 'close_long'))).toMatchObject({ status: 'executed' });
 
   clock.advance(31 * MIN);
   await riskCheck(accountId);
   const after = (await h.runtime.repos.risk.getState(accountId))?.switches.circuit_breaker;
   expect(after?.tripped).toBe(false);
-  expect((await events(accountId, 'risk.switch')).filter(isAuditOf('risk.switch')).map((e) => e.data?.kind)).toEqual(['expired', 'tripped']);
-  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({ status: 'executed' });
+  expect((await events(accountId, 'risk.switch')).filter(isAuditOf('risk.switch')).map((e) => e.data?.kind)).toEqual([
+    'expired',
+    'tripped',
+  ]);
+  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({
+    status: 'executed',
+  });
   clock.t = start;
 });
 
@@ -136,10 +189,16 @@ test('pause refuses entries and lets closes through; the refusal names the statu
   const { accountId } = await h.createAccount(10_000);
   await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 100 } }));
   await control().pause(accountId);
-  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({ status: 'rejected', code: 'ACCOUNT_NOT_ACTIVE' });
+  expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({
+    status: 'rejected',
+    code: 'ACCOUNT_NOT_ACTIVE',
+  });
   // a reverse on a paused account still closes; only the new side is refused
   const reverse = await execute(signal(accountId, 'enter_short'));
-  expect(reverse).toMatchObject({ status: 'executed', summary: expect.stringMatching(/entry refused \(ACCOUNT_NOT_ACTIVE/) });
+  expect(reverse).toMatchObject({
+    status: 'executed',
+    summary: expect.stringMatching(/entry refused \(ACCOUNT_NOT_ACTIVE/),
+  });
   expect(await openPositions(accountId)).toEqual([]);
 });
 
@@ -166,7 +225,9 @@ test('an emulated trailing stop (paper has no native one) follows the best price
 
 test('a paper stop that fired but whose booking was lost (the trigger job died after the trigger) is booked as a stop, not as a manual close', async () => {
   const { accountId } = await h.createAccount(10_000);
-  await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 1_000 }, sl: { kind: 'percent', value: 2 } }));
+  await execute(
+    signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 1_000 }, sl: { kind: 'percent', value: 2 } }),
+  );
   h.prices.set(BTC.unified, 48_000);
   const account = await h.runtime.repos.accounts.get(accountId);
   const fired = await h.runtime.paperExchange(account!).processPrice(); // the trigger, without the booking

@@ -57,7 +57,10 @@ beforeAll(async () => {
   fake = await startFakeTelegram();
   env = botEnv();
   runtime = buildTelegramBot(env);
-  gateway = await startGateway({ webhook: h.webhook, telegram: createTelegramBotHandler(runtime, silentLogger()), isReady: () => true }, 0);
+  gateway = await startGateway(
+    { webhook: h.webhook, telegram: createTelegramBotHandler(runtime, silentLogger()), isReady: () => true },
+    0,
+  );
   hook = `${gateway.url}/telegram`;
   ({ accountId } = await h.createAccount(10_000));
 });
@@ -74,8 +77,24 @@ beforeEach(async () => {
 });
 
 // In a private chat the chat id is the user's id; in a group the sender is given apart.
-const text = (body: string, chat = OWNER, user = chat) => ({ message: { message_id: 1, date: 1_700_000_000, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' }, from: { id: user, is_bot: false, first_name: 'O' }, text: body } });
-const press = (data: string, chat = OWNER, id = `cb-${Math.random().toString(36).slice(2)}`, user = chat) => ({ callback_query: { id, from: { id: user, is_bot: false, first_name: 'O' }, chat_instance: 'x', data, message: { message_id: 9, date: 1_700_000_000, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' } } } });
+const text = (body: string, chat = OWNER, user = chat) => ({
+  message: {
+    message_id: 1,
+    date: 1_700_000_000,
+    chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' },
+    from: { id: user, is_bot: false, first_name: 'O' },
+    text: body,
+  },
+});
+const press = (data: string, chat = OWNER, id = `cb-${Math.random().toString(36).slice(2)}`, user = chat) => ({
+  callback_query: {
+    id,
+    from: { id: user, is_bot: false, first_name: 'O' },
+    chat_instance: 'x',
+    data,
+    message: { message_id: 9, date: 1_700_000_000, chat: { id: chat, type: chat < 0 ? 'supergroup' : 'private' } },
+  },
+});
 
 test('a wrong or missing secret token: 401, and the bot neither reads nor sends anything', async () => {
   const commands = jest.spyOn(runtime, 'commands');
@@ -104,7 +123,8 @@ test('a chat not on the list: 200 and no message', async () => {
 });
 
 test('in the allowed group, a member not on the user list: 200 and no message, nothing paused or queued', async () => {
-  for (const command of ['/status', '/pause', '/flatten']) expect((await fake.sendUpdate(hook, text(command, GROUP, MEMBER), SECRET)).status).toBe(200);
+  for (const command of ['/status', '/pause', '/flatten'])
+    expect((await fake.sendUpdate(hook, text(command, GROUP, MEMBER), SECRET)).status).toBe(200);
 
   expect(fake.calls()).toEqual([]);
   expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('active');
@@ -130,7 +150,18 @@ test('/status from the allowed chat: one message to that chat naming the account
 });
 
 test('/flatten asks with an inline keyboard and changes nothing; Confirm pauses the account and queues the close, once', async () => {
-  const position: BookPosition = { accountId, symbol: 'BTC/USDT:USDT', side: 'long', quantity: '0.02', entryPrice: '50000', leverage: 2, tradeId: 'trade-it-1', updatedAt: Date.now(), appliedOrderIds: [], version: 1 };
+  const position: BookPosition = {
+    accountId,
+    symbol: 'BTC/USDT:USDT',
+    side: 'long',
+    quantity: '0.02',
+    entryPrice: '50000',
+    leverage: 2,
+    tradeId: 'trade-it-1',
+    updatedAt: Date.now(),
+    appliedOrderIds: [],
+    version: 1,
+  };
   await h.runtime.repos.positions.save(position, 0);
 
   expect((await fake.sendUpdate(hook, text('/flatten'), SECRET)).status).toBe(200);
@@ -139,7 +170,8 @@ test('/flatten asks with an inline keyboard and changes nothing; Confirm pauses 
   expect(others).toEqual([]);
   expect(question?.chatId).toBe(String(OWNER));
   expect(question?.text).toContain(`${accountId} it: close BTC/USDT:USDT long 0.02`);
-  const keyboard = (question?.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+  const keyboard = (question?.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] })
+    .inline_keyboard;
   expect(keyboard[0]?.map((b) => b.text)).toEqual(['Confirm flatten', 'Cancel']);
   const confirm = keyboard[0]?.[0]?.callback_data ?? '';
   expect(confirm).toMatch(/^fl:y:[A-Za-z0-9_-]{16}$/);
@@ -156,12 +188,26 @@ test('/flatten asks with an inline keyboard and changes nothing; Confirm pauses 
   expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('paused');
   const queued = await h.receiveAll();
   expect(queued).toHaveLength(1);
-  expect(JSON.parse(queued[0]?.Body ?? '{}')).toMatchObject({ accountId, intent: 'close_all', source: 'owner', symbol: { unified: 'BTC/USDT:USDT' } });
+  expect(JSON.parse(queued[0]?.Body ?? '{}')).toMatchObject({
+    accountId,
+    intent: 'close_all',
+    source: 'owner',
+    symbol: { unified: 'BTC/USDT:USDT' },
+  });
   expect(queued[0]?.Attributes?.MessageGroupId).toBe(`${accountId}#BTCUSDT`);
-  expect(fake.calls().find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({ callback_query_id: 'cb-confirm' });
-  expect(fake.messages().map((m) => m.text)).toEqual([expect.stringContaining(`${accountId}: paused, 1 close queued: BTC/USDT:USDT`)]);
+  expect(fake.calls().find((c) => c.method === 'answerCallbackQuery')?.params).toMatchObject({
+    callback_query_id: 'cb-confirm',
+  });
+  expect(fake.messages().map((m) => m.text)).toEqual([
+    expect.stringContaining(`${accountId}: paused, 1 close queued: BTC/USDT:USDT`),
+  ]);
   const events = await h.runtime.repos.audit.listByAccount(accountId);
-  expect(events.map((e) => e.message)).toEqual(expect.arrayContaining([`flatten requested from Telegram chat ${OWNER} by user ${OWNER}`, 'flatten requested: account paused, 1 close(s) queued']));
+  expect(events.map((e) => e.message)).toEqual(
+    expect.arrayContaining([
+      `flatten requested from Telegram chat ${OWNER} by user ${OWNER}`,
+      'flatten requested: account paused, 1 close(s) queued',
+    ]),
+  );
 
   // pressed again (or redelivered): nothing more is queued
   fake.clear();
@@ -172,11 +218,23 @@ test('/flatten asks with an inline keyboard and changes nothing; Confirm pauses 
 
 test("/flatten asked in the group: a member's and another owner's Confirm do nothing; the asker's works (the confirmation in the real risk table)", async () => {
   await h.runtime.repos.accounts.setStatus(accountId, 'active', Date.now());
-  const position: BookPosition = { accountId, symbol: 'ETH/USDT:USDT', side: 'short', quantity: '0.5', entryPrice: '3000', leverage: 2, tradeId: 'trade-it-2', updatedAt: Date.now(), appliedOrderIds: [], version: 1 };
+  const position: BookPosition = {
+    accountId,
+    symbol: 'ETH/USDT:USDT',
+    side: 'short',
+    quantity: '0.5',
+    entryPrice: '3000',
+    leverage: 2,
+    tradeId: 'trade-it-2',
+    updatedAt: Date.now(),
+    appliedOrderIds: [],
+    version: 1,
+  };
   await h.runtime.repos.positions.save(position, 0);
 
   await fake.sendUpdate(hook, text(`/flatten ${accountId}`, GROUP, OWNER), SECRET);
-  const keyboard = (fake.messages()[0]?.replyMarkup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard;
+  const keyboard = (fake.messages()[0]?.replyMarkup as { inline_keyboard: { callback_data: string }[][] })
+    .inline_keyboard;
   const confirm = keyboard[0]?.[0]?.callback_data ?? '';
   const cancel = keyboard[0]?.[1]?.callback_data ?? '';
 
@@ -185,7 +243,12 @@ test("/flatten asked in the group: a member's and another owner's Confirm do not
   expect(fake.calls()).toEqual([]); // silence for someone not on the list
   expect((await fake.sendUpdate(hook, press(cancel, GROUP, 'cb-partner-n', PARTNER), SECRET)).status).toBe(200);
   expect((await fake.sendUpdate(hook, press(confirm, GROUP, 'cb-partner-y', PARTNER), SECRET)).status).toBe(200);
-  expect(fake.calls().filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params)).toEqual([
+  expect(
+    fake
+      .calls()
+      .filter((c) => c.method === 'answerCallbackQuery')
+      .map((c) => c.params),
+  ).toEqual([
     expect.objectContaining({ callback_query_id: 'cb-partner-n', text: 'Expired, used, or not yours' }),
     expect.objectContaining({ callback_query_id: 'cb-partner-y', text: 'Expired, used, or not yours' }),
   ]);
@@ -196,7 +259,9 @@ test("/flatten asked in the group: a member's and another owner's Confirm do not
   expect((await fake.sendUpdate(hook, press(confirm, GROUP, 'cb-owner', OWNER), SECRET)).status).toBe(200);
   expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('paused');
   const queued = await h.receiveAll();
-  expect(queued.map((m) => JSON.parse(m.Body ?? '{}') as { symbol: { unified: string } }).map((b) => b.symbol.unified)).toContain('ETH/USDT:USDT');
+  expect(
+    queued.map((m) => JSON.parse(m.Body ?? '{}') as { symbol: { unified: string } }).map((b) => b.symbol.unified),
+  ).toContain('ETH/USDT:USDT');
   expect(fake.messages().map((m) => m.chatId)).toEqual([String(GROUP)]);
 });
 
@@ -208,7 +273,18 @@ describe('the handler on its own', () => {
       rawPath: '/telegram',
       rawQueryString: '',
       headers: { 'content-type': 'application/json', ...headers },
-      requestContext: { http: { method: 'POST', path: '/telegram', protocol: 'HTTP/1.1', sourceIp: '149.154.167.220', userAgent: '' }, requestId: 'r', routeKey: 'POST /telegram', stage: '$default', accountId: 'x', apiId: 'x', domainName: 'x', domainPrefix: 'x', time: '', timeEpoch: 0 },
+      requestContext: {
+        http: { method: 'POST', path: '/telegram', protocol: 'HTTP/1.1', sourceIp: '149.154.167.220', userAgent: '' },
+        requestId: 'r',
+        routeKey: 'POST /telegram',
+        stage: '$default',
+        accountId: 'x',
+        apiId: 'x',
+        domainName: 'x',
+        domainPrefix: 'x',
+        time: '',
+        timeEpoch: 0,
+      },
       body: base64 ? Buffer.from(body).toString('base64') : body,
       isBase64Encoded: base64,
     }) as unknown as APIGatewayProxyEventV2;
@@ -219,7 +295,10 @@ describe('the handler on its own', () => {
   });
 
   test('a base64 body is decoded', async () => {
-    const res = await handler(event(JSON.stringify({ update_id: 1, ...text('/help') }), { 'x-telegram-bot-api-secret-token': SECRET }, true), context);
+    const res = await handler(
+      event(JSON.stringify({ update_id: 1, ...text('/help') }), { 'x-telegram-bot-api-secret-token': SECRET }, true),
+      context,
+    );
     expect(res.statusCode).toBe(200);
     expect(fake.messages()).toHaveLength(1);
     expect(fake.messages()[0]?.text).toContain('/flatten [account]');
@@ -240,11 +319,16 @@ describe('the handler on its own', () => {
     process.env.POWERTOOLS_DEV = 'true';
     const logger = createLogger('it');
     delete process.env.POWERTOOLS_DEV;
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => jest.spyOn(console, m).mockImplementation(capture));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      jest.spyOn(console, m).mockImplementation(capture),
+    );
     try {
       // the answer to /help and the failure notice after it are both refused, naming the token
       fake.failNext(2, { code: 401, description: `Unauthorized: bot${TOKEN} with ${SECRET} is not known` });
-      const res = await createTelegramBotHandler(runtime, logger)(event(JSON.stringify({ update_id: 9, ...text('/help') }), { 'x-telegram-bot-api-secret-token': SECRET }), context);
+      const res = await createTelegramBotHandler(runtime, logger)(
+        event(JSON.stringify({ update_id: 9, ...text('/help') }), { 'x-telegram-bot-api-secret-token': SECRET }),
+        context,
+      );
       expect(res.statusCode).toBe(200);
     } finally {
       for (const spy of spies) spy.mockRestore();
@@ -271,10 +355,22 @@ test('from Secrets Manager: the token and the webhook secret are read once per c
     SecretString: command.input.SecretId === 'arn:token' ? JSON.stringify({ token: TOKEN }) : `${SECRET}\n`,
   }));
   const { TELEGRAM_BOT_TOKEN: _t, TELEGRAM_WEBHOOK_SECRET: _w, ...rest } = env;
-  const fromSecrets = buildTelegramBot({ ...rest, TELEGRAM_BOT_TOKEN_SECRET_ARN: 'arn:token', TELEGRAM_WEBHOOK_SECRET_ARN: 'arn:hook' }, { secrets: { send } as never });
+  const fromSecrets = buildTelegramBot(
+    { ...rest, TELEGRAM_BOT_TOKEN_SECRET_ARN: 'arn:token', TELEGRAM_WEBHOOK_SECRET_ARN: 'arn:hook' },
+    { secrets: { send } as never },
+  );
   const handler = createTelegramBotHandler(fromSecrets, silentLogger());
   const call = (body: unknown, secret: string) =>
-    handler({ version: '2.0', headers: { 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: 'r' } } as unknown as APIGatewayProxyEventV2, { awsRequestId: 'it' } as Context);
+    handler(
+      {
+        version: '2.0',
+        headers: { 'x-telegram-bot-api-secret-token': secret },
+        body: JSON.stringify(body),
+        isBase64Encoded: false,
+        requestContext: { requestId: 'r' },
+      } as unknown as APIGatewayProxyEventV2,
+      { awsRequestId: 'it' } as Context,
+    );
 
   expect((await call({ update_id: 1, ...text('/help') }, 'wrong-secret-wrong-secret')).statusCode).toBe(401);
   expect(send.mock.calls.map(([c]) => c.input.SecretId)).toEqual(['arn:hook']); // no token read for a refused request

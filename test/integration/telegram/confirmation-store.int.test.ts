@@ -26,8 +26,16 @@ beforeAll(async () => {
 test('put stores under telegram / confirm#<code> with expiry and a DynamoDB TTL; take returns it once', async () => {
   await store.put('abc12345', '{"action":"flatten"}', 120_000);
 
-  const item = (await db.send(new GetCommand({ TableName: table, Key: { accountId: 'telegram', itemKey: 'confirm#abc12345' } }))).Item;
-  expect(item).toEqual({ accountId: 'telegram', itemKey: 'confirm#abc12345', value: '{"action":"flatten"}', expiresAt: clock.now() + 120_000, ttl: Math.ceil((clock.now() + 120_000) / 1000) + 3600 });
+  const item = (
+    await db.send(new GetCommand({ TableName: table, Key: { accountId: 'telegram', itemKey: 'confirm#abc12345' } }))
+  ).Item;
+  expect(item).toEqual({
+    accountId: 'telegram',
+    itemKey: 'confirm#abc12345',
+    value: '{"action":"flatten"}',
+    expiresAt: clock.now() + 120_000,
+    ttl: Math.ceil((clock.now() + 120_000) / 1000) + 3600,
+  });
 
   expect(await store.take('abc12345')).toBe('{"action":"flatten"}');
   expect(await store.take('abc12345')).toBeUndefined();
@@ -43,7 +51,10 @@ test('an expired value is not returned (and is removed); an unknown key is undef
   await store.put('old00001', 'v', 120_000);
   clock.advance(120_001);
   expect(await store.take('old00001')).toBeUndefined();
-  expect((await db.send(new GetCommand({ TableName: table, Key: { accountId: 'telegram', itemKey: 'confirm#old00001' } }))).Item).toBeUndefined();
+  expect(
+    (await db.send(new GetCommand({ TableName: table, Key: { accountId: 'telegram', itemKey: 'confirm#old00001' } })))
+      .Item,
+  ).toBeUndefined();
   expect(await store.take('never-put')).toBeUndefined();
 });
 

@@ -7,7 +7,16 @@
 import type { FakeUpbitFault, FakeUpbitFaultKind } from '../../../bin/local/fake-upbit';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { sid, signalFor } from '../live/helpers';
-import { deliverLikeSqs, KRW_BTC, orderPosts, requestsSince, START_PRICE, startUpbitSuite, UPBIT_BTC, type UpbitSuite } from './helpers';
+import {
+  deliverLikeSqs,
+  KRW_BTC,
+  orderPosts,
+  requestsSince,
+  START_PRICE,
+  startUpbitSuite,
+  UPBIT_BTC,
+  type UpbitSuite,
+} from './helpers';
 
 jest.setTimeout(40_000);
 
@@ -42,13 +51,16 @@ async function entryWith(name: string, fault: FakeUpbitFaultKind) {
   };
 }
 
-const lookups = (log: { method: string; path: string; status: number }[]) => log.filter((r) => r.method === 'GET' && r.path === '/v1/order').map((r) => r.status);
+const lookups = (log: { method: string; path: string; status: number }[]) =>
+  log.filter((r) => r.method === 'GET' && r.path === '/v1/order').map((r) => r.status);
 
 test('accept-then-5xx: the order went through; it is found by identifier and adopted, never sent twice', async () => {
   const run = await entryWith('upbitaccept5xx', { kind: 'accept-then-5xx' });
 
   expect(orderPosts(run.log)).toEqual([expect.objectContaining({ status: 502 })]);
-  expect(run.onExchange).toEqual([expect.objectContaining({ identifier: run.clientOrderId, state: 'done', executedVolume: '0.01' })]);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ identifier: run.clientOrderId, state: 'done', executedVolume: '0.01' }),
+  ]);
   expect(lookups(run.log)).toContain(200);
   expect(run.record).toMatchObject({ status: 'filled', filled: '0.01', exchangeOrderId: run.onExchange[0]?.uuid });
   expect(run.events).toContain('order.adopted');
@@ -86,7 +98,9 @@ test('a partial fill books the filled part; the rest of the KRW comes back', asy
   const run = await entryWith('upbitpartial', { kind: 'partial-fill', fraction: 0.5 });
 
   // 1 000 000 KRW asked, half spent (0.005 BTC), the order cancelled with the rest unlocked
-  expect(run.onExchange).toEqual([expect.objectContaining({ price: '1000000', executedVolume: '0.005', state: 'cancel', locked: '0' })]);
+  expect(run.onExchange).toEqual([
+    expect.objectContaining({ price: '1000000', executedVolume: '0.005', state: 'cancel', locked: '0' }),
+  ]);
   expect(s.fake.balance(run.apiKey, 'KRW')).toMatchObject({ balance: String(10_000_000 - 500_000 - 250), locked: '0' });
   expect(run.position).toMatchObject({ side: 'long', quantity: '0.005' });
 });

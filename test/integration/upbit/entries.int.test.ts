@@ -7,7 +7,17 @@ import { Big } from '../../../shared/core/domain/money';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import type { Signal } from '../../../shared/core/signal/types';
 import { deliver, liveExecutor, sid, signalFor } from '../live/helpers';
-import { deliverLikeSqs, KRW_BTC, orderPosts, requestsSince, START_KRW, START_PRICE, startUpbitSuite, UPBIT_BTC, type UpbitSuite } from './helpers';
+import {
+  deliverLikeSqs,
+  KRW_BTC,
+  orderPosts,
+  requestsSince,
+  START_KRW,
+  START_PRICE,
+  startUpbitSuite,
+  UPBIT_BTC,
+  type UpbitSuite,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -21,8 +31,12 @@ afterEach(() => {
   s.fake.setPrice(KRW_BTC, START_PRICE);
 });
 
-const upbitSignal = (accountId: string, name: string, extra: Partial<Signal> = {}) => signalFor(accountId, sid(name), { symbol: UPBIT_BTC, ...extra });
-const rejections = async (accountId: string) => (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected').map((e) => e.message);
+const upbitSignal = (accountId: string, name: string, extra: Partial<Signal> = {}) =>
+  signalFor(accountId, sid(name), { symbol: UPBIT_BTC, ...extra });
+const rejections = async (accountId: string) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId))
+    .filter((e) => e.type === 'signal.rejected')
+    .map((e) => e.message);
 
 test('a market entry buys by its KRW cost (ord_type price) under our identifier and is booked at the fake fill with its KRW fee', async () => {
   const { accountId, apiKey } = await s.newAccount();
@@ -36,15 +50,34 @@ test('a market entry buys by its KRW cost (ord_type price) under our identifier 
   // 10 % of 10 000 000 KRW at 100 000 000 = 0.01 BTC, bought as 1 000 000 KRW of BTC
   const [entry] = s.fake.orders(apiKey);
   expect(s.fake.orders(apiKey)).toHaveLength(1);
-  expect(entry).toMatchObject({ identifier: clientOrderIdFor(signal.signalId, 'open'), side: 'bid', ordType: 'price', price: '1000000', volume: null, executedVolume: '0.01', state: 'done' });
+  expect(entry).toMatchObject({
+    identifier: clientOrderIdFor(signal.signalId, 'open'),
+    side: 'bid',
+    ordType: 'price',
+    price: '1000000',
+    volume: null,
+    executedVolume: '0.01',
+    state: 'done',
+  });
   // the fee is the fake's: 1 000 000 KRW × 0.05 % = 500 KRW, on top of the funds
-  expect(s.fake.balance(apiKey, 'KRW')).toEqual({ balance: new Big(START_KRW).minus(1_000_000).minus(500).toString(), locked: '0', avgBuyPrice: '0' });
+  expect(s.fake.balance(apiKey, 'KRW')).toEqual({
+    balance: new Big(START_KRW).minus(1_000_000).minus(500).toString(),
+    locked: '0',
+    avgBuyPrice: '0',
+  });
   expect(s.fake.balance(apiKey, 'BTC')).toMatchObject({ balance: '0.01', locked: '0' });
 
   const position = await s.h.runtime.repos.positions.get(accountId, UPBIT_BTC.unified);
   expect(position).toMatchObject({ side: 'long', quantity: '0.01', entryPrice: '100000000', leverage: 1 });
   const [order] = (await s.h.runtime.repos.orders.listByAccount(accountId)).filter((o) => o.leg === 'open');
-  expect(order).toMatchObject({ status: 'filled', filled: '0.01', averagePrice: '100000000', exchangeOrderId: entry?.uuid, fee: '500', feeCurrency: 'KRW' });
+  expect(order).toMatchObject({
+    status: 'filled',
+    filled: '0.01',
+    averagePrice: '100000000',
+    exchangeOrderId: entry?.uuid,
+    fee: '500',
+    feeCurrency: 'KRW',
+  });
 });
 
 // Found by this fake: Upbit answers a new order as accepted (the documented POST /v1/orders answer:

@@ -12,12 +12,21 @@ export const START_PRICE = '100000000';
 export const START_KRW = 10_000_000;
 
 /** Keys seeded on the fake: each test trades on its own key, so the fake's books never mix tests. */
-export const UPBIT_KEYS = Array.from({ length: 16 }, (_, i) => ({ apiKey: `it-upbit-key-${i}`, secret: `it-upbit-secret-${i}`, krw: START_KRW }));
+export const UPBIT_KEYS = Array.from({ length: 16 }, (_, i) => ({
+  apiKey: `it-upbit-key-${i}`,
+  secret: `it-upbit-secret-${i}`,
+  krw: START_KRW,
+}));
 
 export type UpbitSuite = FakeSuite<FakeUpbit>;
 
 export async function startUpbitSuite(executorEnv: Record<string, string> = {}): Promise<UpbitSuite> {
-  return startFakeSuite({ fake: await startFakeUpbit({ accounts: UPBIT_KEYS, prices: { [KRW_BTC]: START_PRICE } }), exchange: 'upbit', keys: UPBIT_KEYS, executorEnv });
+  return startFakeSuite({
+    fake: await startFakeUpbit({ accounts: UPBIT_KEYS, prices: { [KRW_BTC]: START_PRICE } }),
+    exchange: 'upbit',
+    keys: UPBIT_KEYS,
+    executorEnv,
+  });
 }
 
 export { requestsSince };

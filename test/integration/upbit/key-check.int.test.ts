@@ -55,17 +55,27 @@ test('CreateAccount refuses a wrong secret and an unknown key, storing nothing; 
   const accounts = new MemoryAccounts();
   const create = new CreateAccount({ accounts, vault, audit: new MemoryAudit(), clock, keyChecker: checker() });
 
-  await expect(create.execute({ name: 'x', exchange: 'upbit', credentials: { apiKey: KEY.apiKey, secret: 'wrong-secret' } })).rejects.toThrow(/credentials: the exchange refused these keys: .*jwt_verification/);
-  await expect(create.execute({ name: 'y', exchange: 'upbit', credentials: { apiKey: 'unknown-key', secret: KEY.secret } })).rejects.toThrow(/credentials: the exchange refused these keys: .*invalid_access_key/);
+  await expect(
+    create.execute({ name: 'x', exchange: 'upbit', credentials: { apiKey: KEY.apiKey, secret: 'wrong-secret' } }),
+  ).rejects.toThrow(/credentials: the exchange refused these keys: .*jwt_verification/);
+  await expect(
+    create.execute({ name: 'y', exchange: 'upbit', credentials: { apiKey: 'unknown-key', secret: KEY.secret } }),
+  ).rejects.toThrow(/credentials: the exchange refused these keys: .*invalid_access_key/);
   expect(await accounts.list()).toEqual([]);
 
-  const ok = await create.execute({ name: 'ok', exchange: 'upbit', credentials: { apiKey: KEY.apiKey, secret: KEY.secret } });
+  const ok = await create.execute({
+    name: 'ok',
+    exchange: 'upbit',
+    credentials: { apiKey: KEY.apiKey, secret: KEY.secret },
+  });
   expect(ok.keyCheck?.balance).toEqual({ currency: 'KRW', equity: '2500000' });
   expect(JSON.stringify(await accounts.list())).not.toContain(KEY.secret);
 });
 
 test('a testnet key check is refused before any request: Upbit has no testnet', async () => {
   const before = fake.requests().length;
-  await expect(checker().check('upbit', { apiKey: KEY.apiKey, secret: KEY.secret }, true)).rejects.toThrow(/no testnet/);
+  await expect(checker().check('upbit', { apiKey: KEY.apiKey, secret: KEY.secret }, true)).rejects.toThrow(
+    /no testnet/,
+  );
   expect(fake.requests().length).toBe(before);
 });

@@ -27,6 +27,12 @@ test('a 429 (too_many_requests) on the order is waited out and the same order go
   expect(orderPosts(log()).map((r) => r.status)).toEqual([429, 201]);
   // one second (the adapter's assumption without a Retry-After) waited between the two posts
   expect(waits).toEqual([{ ms: 1000, ordersPosted: 1 }]);
-  expect(s.fake.orders(apiKey)).toEqual([expect.objectContaining({ identifier: clientOrderIdFor(signal.signalId, 'open'), state: 'done', executedVolume: '0.01' })]);
+  expect(s.fake.orders(apiKey)).toEqual([
+    expect.objectContaining({
+      identifier: clientOrderIdFor(signal.signalId, 'open'),
+      state: 'done',
+      executedVolume: '0.01',
+    }),
+  ]);
   expect(await s.h.runtime.repos.signals.getSignal(accountId, signal.signalId)).toMatchObject({ status: 'executed' });
 });

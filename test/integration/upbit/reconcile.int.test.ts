@@ -24,7 +24,8 @@ async function riskCheck(accountId: string) {
   if (!account) throw new Error(`no account ${accountId}`);
   return buildRiskCheck(s.h.executorEnv, s.h.runtime, s.h.vault).checkAccount(account);
 }
-const events = async (accountId: string, type: AuditEvent['type']) => (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
+const events = async (accountId: string, type: AuditEvent['type']) =>
+  (await s.h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === type);
 const trades = (accountId: string) => s.h.runtime.repos.trades.listByAccount(accountId);
 
 /** A market sell in Upbit's app: its own ccxt upbit client on the same key (no identifier). */
@@ -48,7 +49,13 @@ test('a holding sold by hand in Upbit’s app is booked as a manual close at the
   await sellByHand(apiKey, 0.01);
   expect(s.fake.balance(apiKey, 'BTC').balance).toBe('0');
   const [, byHand] = s.fake.orders(apiKey);
-  expect(byHand).toMatchObject({ side: 'ask', ordType: 'market', identifier: '', state: 'done', executedVolume: '0.01' });
+  expect(byHand).toMatchObject({
+    side: 'ask',
+    ordType: 'market',
+    identifier: '',
+    state: 'done',
+    executedVolume: '0.01',
+  });
 
   const report = await riskCheck(accountId);
 
@@ -71,7 +78,15 @@ test('a close signal sells the holding with one market sell by volume, booked at
   await deliverLikeSqs(s.h, signalFor(accountId, sid('upbitclose2'), { symbol: UPBIT_BTC, intent: 'close_long' }));
 
   const sells = s.fake.orders(apiKey).filter((o) => o.side === 'ask');
-  expect(sells).toEqual([expect.objectContaining({ ordType: 'market', volume: '0.01', executedVolume: '0.01', state: 'done', paidFee: '510' })]);
+  expect(sells).toEqual([
+    expect.objectContaining({
+      ordType: 'market',
+      volume: '0.01',
+      executedVolume: '0.01',
+      state: 'done',
+      paidFee: '510',
+    }),
+  ]);
   expect(s.fake.balance(apiKey, 'BTC').balance).toBe('0');
   const [trade] = await trades(accountId);
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'signal', exitPrice: '102000000' });

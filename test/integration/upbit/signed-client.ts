@@ -30,25 +30,41 @@ export function upbitToken(key: UpbitKey, query: string, overrides: SignOverride
     payload.query_hash_alg = 'SHA512';
   }
   const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
-  return `${unsigned}.${createHmac('sha256', overrides.secret ?? key.secret).update(unsigned).digest('base64url')}`;
+  return `${unsigned}.${createHmac('sha256', overrides.secret ?? key.secret)
+    .update(unsigned)
+    .digest('base64url')}`;
 }
 
 export function upbitClient(baseUrl: string, key: UpbitKey) {
-  const request = async (method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, string> = {}, overrides: SignOverrides = {}): Promise<UpbitAnswer> => {
+  const request = async (
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    params: Record<string, string> = {},
+    overrides: SignOverrides = {},
+  ): Promise<UpbitAnswer> => {
     const query = Object.entries(params)
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
-    const url = method === 'POST' || query === '' ? baseUrl + path : `${baseUrl}${path}?${new URLSearchParams(params).toString()}`;
+    const url =
+      method === 'POST' || query === ''
+        ? baseUrl + path
+        : `${baseUrl}${path}?${new URLSearchParams(params).toString()}`;
     const res = await fetch(url, {
       method,
-      headers: { Authorization: `Bearer ${upbitToken(key, query, overrides)}`, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${upbitToken(key, query, overrides)}`,
+        ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
+      },
       ...(method === 'POST' ? { body: JSON.stringify(params) } : {}),
     });
     return { status: res.status, body: (await res.json()) as unknown };
   };
   return {
-    get: (path: string, params?: Record<string, string>, overrides?: SignOverrides) => request('GET', path, params, overrides),
-    post: (path: string, params: Record<string, string>, overrides?: SignOverrides) => request('POST', path, params, overrides),
-    del: (path: string, params: Record<string, string>, overrides?: SignOverrides) => request('DELETE', path, params, overrides),
+    get: (path: string, params?: Record<string, string>, overrides?: SignOverrides) =>
+      request('GET', path, params, overrides),
+    post: (path: string, params: Record<string, string>, overrides?: SignOverrides) =>
+      request('POST', path, params, overrides),
+    del: (path: string, params: Record<string, string>, overrides?: SignOverrides) =>
+      request('DELETE', path, params, overrides),
   };
 }

@@ -15,7 +15,14 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const adapter = () =>
-  new CcxtExchangeAdapter({ id: 'upbit', credentials: { apiKey: KEY.apiKey, secret: KEY.secret }, testnet: false, marginMode: 'isolated', apiUrl: fake.url, clock: { now: () => Date.now() } });
+  new CcxtExchangeAdapter({
+    id: 'upbit',
+    credentials: { apiKey: KEY.apiKey, secret: KEY.secret },
+    testnet: false,
+    marginMode: 'isolated',
+    apiUrl: fake.url,
+    clock: { now: () => Date.now() },
+  });
 const open = () => fake.orders(KEY.apiKey).filter((o) => o.state === 'wait');
 
 const STEPS = [
@@ -34,11 +41,16 @@ test('every order step passes on the fake and nothing is left open; the stop ste
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/KRW', runId: 'a1b2c3', now: () => Date.now() });
 
   expect(steps.map((s) => s.step)).toEqual(STEPS);
-  expect(steps.find((s) => s.step === 'place far stop')).toMatchObject({ ok: true, detail: expect.stringContaining('rests no stop orders: skipped') });
+  expect(steps.find((s) => s.step === 'place far stop')).toMatchObject({
+    ok: true,
+    detail: expect.stringContaining('rests no stop orders: skipped'),
+  });
   // 'read fills' is the failing test below
   expect(steps.filter((s) => !s.ok && s.step !== 'read fills')).toEqual([]);
   // the limit reached the fake's book under our identifier, at half the price, and was cancelled there
-  expect(fake.orders(KEY.apiKey).map((o) => [o.identifier, o.ordType, o.price, o.state])).toEqual([['smka1b2c3l', 'limit', '50000000', 'cancel']]);
+  expect(fake.orders(KEY.apiKey).map((o) => [o.identifier, o.ordType, o.price, o.state])).toEqual([
+    ['smka1b2c3l', 'limit', '50000000', 'cancel'],
+  ]);
   expect(open()).toEqual([]);
   expect(fake.balance(KEY.apiKey, 'KRW')).toEqual({ balance: '1000000', locked: '0', avgBuyPrice: '0' });
 }, 60_000);
@@ -53,11 +65,19 @@ test('every step passes', async () => {
 }, 60_000);
 
 test('a refused limit (insufficient funds) is a failed step; nothing is left open', async () => {
-  fake.fault({ kind: 'error', name: 'insufficient_funds_bid', message: '주문가능한 금액(KRW)이 부족합니다.', match: { method: 'POST', path: '/v1/orders' } });
+  fake.fault({
+    kind: 'error',
+    name: 'insufficient_funds_bid',
+    message: '주문가능한 금액(KRW)이 부족합니다.',
+    match: { method: 'POST', path: '/v1/orders' },
+  });
 
   const steps = await runSmokeCheck(adapter(), { symbol: 'BTC/KRW', runId: 'd4e5f6', now: () => Date.now() });
 
-  expect(steps.find((s) => s.step === 'place far limit buy')).toMatchObject({ ok: false, detail: expect.stringContaining('insufficient_funds_bid') });
+  expect(steps.find((s) => s.step === 'place far limit buy')).toMatchObject({
+    ok: false,
+    detail: expect.stringContaining('insufficient_funds_bid'),
+  });
   expect(fake.orders(KEY.apiKey).filter((o) => o.identifier.startsWith('smkd4e5f6'))).toEqual([]);
   expect(open()).toEqual([]);
 }, 60_000);

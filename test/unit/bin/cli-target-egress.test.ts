@@ -28,7 +28,11 @@ test('no static egress: no parameter, no IP printed', async () => {
 });
 
 test('any other failure (no permission) is not mistaken for "no static egress"', async () => {
-  ssm.on(GetParameterCommand).rejects(Object.assign(new Error('User is not authorized to perform: ssm:GetParameter'), { name: 'AccessDeniedException' }));
+  ssm.on(GetParameterCommand).rejects(
+    Object.assign(new Error('User is not authorized to perform: ssm:GetParameter'), {
+      name: 'AccessDeniedException',
+    }),
+  );
 
   await expect((await resolveTarget('prod')).egressIp()).rejects.toThrow('not authorized');
 });

@@ -5,7 +5,14 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localDiscovery } from '../../../bin/cli-target';
-import { DiscoveryError, discoveryPath, readDiscovery, removeDiscovery, writeDiscovery, type DiscoveryRecord } from '../../../bin/local/discovery-file';
+import {
+  DiscoveryError,
+  discoveryPath,
+  readDiscovery,
+  removeDiscovery,
+  writeDiscovery,
+  type DiscoveryRecord,
+} from '../../../bin/local/discovery-file';
 
 const record = (over: Partial<DiscoveryRecord> = {}): DiscoveryRecord => ({
   stage: 'local',
@@ -60,16 +67,22 @@ test("a symlink, or another user's file, is refused", () => {
 
 test('no file: says to start the stack (or use --stage); a dead writer: says it is not running', () => {
   const dataDir = dir();
-  expect(() => readDiscovery(dataDir)).toThrow(/^no local stack found \(.*local-stack\.json does not exist\): start it with `npm start`.*--stage dev\|prod$/);
+  expect(() => readDiscovery(dataDir)).toThrow(
+    /^no local stack found \(.*local-stack\.json does not exist\): start it with `npm start`.*--stage dev\|prod$/,
+  );
 
   writeDiscovery(dataDir, record({ pid: 4_000_000 }));
-  expect(() => readDiscovery(dataDir, { isAlive: () => false })).toThrow(/^the local stack that wrote .* \(pid 4000000\) is not running/);
+  expect(() => readDiscovery(dataDir, { isAlive: () => false })).toThrow(
+    /^the local stack that wrote .* \(pid 4000000\) is not running/,
+  );
 });
 
 test('PORT naming another port than the stack of DATA_DIR: refused, with both ports', () => {
   const dataDir = dir();
   writeDiscovery(dataDir, record({ port: 3100 }));
-  expect(() => readDiscovery(dataDir, { port: 3000 })).toThrow(/listens on port 3100, not PORT=3000: set PORT=3100, or DATA_DIR/);
+  expect(() => readDiscovery(dataDir, { port: 3000 })).toThrow(
+    /listens on port 3100, not PORT=3000: set PORT=3100, or DATA_DIR/,
+  );
 });
 
 test('a broken or foreign file is refused: not JSON, a missing field, stand-ins that are not on this machine', () => {
@@ -82,7 +95,9 @@ test('a broken or foreign file is refused: not JSON, a missing field, stand-ins 
   put('{"stage":');
   expect(() => readDiscovery(dataDir)).toThrow(/is not valid JSON/);
   put(JSON.stringify({ ...record(), dynamoEndpoint: 'http://evil.example:8000' }));
-  expect(() => readDiscovery(dataDir)).toThrow(/dynamoEndpoint must be an http URL on this machine \(127\.0\.0\.1 or localhost, with a port\)/);
+  expect(() => readDiscovery(dataDir)).toThrow(
+    /dynamoEndpoint must be an http URL on this machine \(127\.0\.0\.1 or localhost, with a port\)/,
+  );
   put(JSON.stringify({ ...record(), webhookUrl: 'http://127.0.0.1.evil.example:80/webhook' }));
   expect(() => readDiscovery(dataDir)).toThrow(/webhookUrl must be/);
   put(JSON.stringify({ ...record(), queueUrl: 'http://sqs.us-east-1.localhost.evil.example:41002/q' }));
@@ -111,6 +126,8 @@ describe('the CLI side (localDiscovery)', () => {
     expect(localDiscovery({ DATA_DIR: dataDir }).port).toBe(3456);
     expect(localDiscovery({ DATA_DIR: dataDir, PORT: '3456' }).dynamoEndpoint).toBe('http://127.0.0.1:41001');
     expect(() => localDiscovery({ DATA_DIR: dataDir, PORT: '3000' })).toThrow(/listens on port 3456, not PORT=3000/);
-    expect(() => localDiscovery({ DATA_DIR: dataDir, PORT: 'abc' })).toThrow('PORT must be a port number from 1 to 65535, not "abc"');
+    expect(() => localDiscovery({ DATA_DIR: dataDir, PORT: 'abc' })).toThrow(
+      'PORT must be a port number from 1 to 65535, not "abc"',
+    );
   });
 });

@@ -34,7 +34,11 @@ import {
 import { sma } from '../../../shared/core/indicators/index';
 import { ChannelRateLimitedError } from '../../../shared/core/notify/types';
 import { parseClock } from '../../../shared/core/notify/routing';
-import { DuplicateClientOrderIdError, ExchangeBannedError, RateLimitedError } from '../../../shared/core/ports/exchange';
+import {
+  DuplicateClientOrderIdError,
+  ExchangeBannedError,
+  RateLimitedError,
+} from '../../../shared/core/ports/exchange';
 import { RiskSettingError } from '../../../shared/core/risk/overrides';
 import { tradingDay } from '../../../shared/core/risk/trading-day';
 import { SymbolFormatError } from '../../../shared/core/signal/symbols';
@@ -49,13 +53,23 @@ const cases: [string, DomainError, boolean, string][] = [
   ['ForbiddenSourceError', new ForbiddenSourceError(), false, 'FORBIDDEN'],
   ['PayloadTooLargeError', new PayloadTooLargeError(8192), false, 'TOO_LARGE'],
   ['SignalRejectedError', new SignalRejectedError('below the minimum', 'BELOW_MIN_AMOUNT'), false, 'BELOW_MIN_AMOUNT'],
-  ['InvalidMessageError', new InvalidMessageError('message field intent must be one of …', { accountId: 'a', signalId: 's' }), false, 'INVALID_MESSAGE'],
+  [
+    'InvalidMessageError',
+    new InvalidMessageError('message field intent must be one of …', { accountId: 'a', signalId: 's' }),
+    false,
+    'INVALID_MESSAGE',
+  ],
   // passing failures
   ['TransientError', new TransientError('queue unavailable'), true, 'TRANSIENT'],
   ['AmbiguousOrderError', new AmbiguousOrderError('timeout after send', 'cid'), true, 'AMBIGUOUS'],
   ['ConditionalConflictError', new ConditionalConflictError('position changed since version 3'), true, 'CONFLICT'],
   // the program's own inputs, configuration and rules
-  ['InvalidArgumentError', new InvalidArgumentError('period must be an integer >= 1, got 0'), false, 'INVALID_ARGUMENT'],
+  [
+    'InvalidArgumentError',
+    new InvalidArgumentError('period must be an integer >= 1, got 0'),
+    false,
+    'INVALID_ARGUMENT',
+  ],
   ['ConfigError', new ConfigError('invalid configuration: KMS_KEY_ID'), false, 'CONFIG'],
   ['InvariantError', new InvariantError('book inconsistency'), false, 'INVARIANT'],
   ['SymbolFormatError', new SymbolFormatError('symbol "" is empty'), false, 'SYMBOL_FORMAT'],
@@ -74,12 +88,27 @@ const cases: [string, DomainError, boolean, string][] = [
   ['OrderNotFoundError', new OrderNotFoundError('-2013', '-2013'), false, 'ORDER_NOT_FOUND'],
   ['OrderAbsentError', new OrderAbsentError('no plan order'), false, 'ORDER_NOT_FOUND'],
   ['ChannelRateLimitedError', new ChannelRateLimitedError('telegram', 3000), true, 'RATE_LIMITED'],
-  ['TelegramApiError 400', new TelegramApiError('sendMessage', 400, 'Bad Request: chat not found'), false, 'TELEGRAM_REFUSED'],
+  [
+    'TelegramApiError 400',
+    new TelegramApiError('sendMessage', 400, 'Bad Request: chat not found'),
+    false,
+    'TELEGRAM_REFUSED',
+  ],
   ['TelegramApiError 502', new TelegramApiError('sendMessage', 502, 'Bad Gateway'), true, 'TELEGRAM_REFUSED'],
-  ['TelegramApiError network', new TelegramApiError('sendMessage', undefined, 'network error'), true, 'TELEGRAM_REFUSED'],
+  [
+    'TelegramApiError network',
+    new TelegramApiError('sendMessage', undefined, 'network error'),
+    true,
+    'TELEGRAM_REFUSED',
+  ],
   ['DiscordWebhookError 404', new DiscordWebhookError(404, 10015, 'Unknown Webhook'), false, 'DISCORD_REFUSED'],
   ['DiscordWebhookError 503', new DiscordWebhookError(503, undefined, 'Service Unavailable'), true, 'DISCORD_REFUSED'],
-  ['DiscordWebhookError network', new DiscordWebhookError(undefined, undefined, 'network error'), true, 'DISCORD_REFUSED'],
+  [
+    'DiscordWebhookError network',
+    new DiscordWebhookError(undefined, undefined, 'network error'),
+    true,
+    'DISCORD_REFUSED',
+  ],
 ];
 
 describe('every error class says whether a retry can help', () => {
@@ -91,7 +120,14 @@ describe('every error class says whether a retry can help', () => {
   });
 
   it("adapters' errors are AdapterErrors, so a consumer needs one instanceof (DomainError) for all", () => {
-    for (const error of [new DuplicateClientOrderIdError('c'), new OrderNotFoundError('x'), new OrderAbsentError('x'), new ChannelRateLimitedError('discord', 1), new TelegramApiError('m', 1, 'd'), new DiscordWebhookError(1, 1, 'd')]) {
+    for (const error of [
+      new DuplicateClientOrderIdError('c'),
+      new OrderNotFoundError('x'),
+      new OrderAbsentError('x'),
+      new ChannelRateLimitedError('discord', 1),
+      new TelegramApiError('m', 1, 'd'),
+      new DiscordWebhookError(1, 1, 'd'),
+    ]) {
       expect(error).toBeInstanceOf(AdapterError);
     }
   });
@@ -114,9 +150,16 @@ describe('terminalRejection: the class decides, the code and message are kept', 
   });
 
   it('any other terminal error becomes a rejection with its code, its message and its class named', () => {
-    const rejection = terminalRejection(new OrderNotFoundError('binanceusdm fetch order failed (-2013): Order does not exist.', '-2013'));
+    const rejection = terminalRejection(
+      new OrderNotFoundError('binanceusdm fetch order failed (-2013): Order does not exist.', '-2013'),
+    );
     expect(rejection).toBeInstanceOf(SignalRejectedError);
-    expect(rejection).toMatchObject({ code: 'ORDER_NOT_FOUND', message: 'binanceusdm fetch order failed (-2013): Order does not exist.', details: { cause: 'OrderNotFoundError' }, retryable: false });
+    expect(rejection).toMatchObject({
+      code: 'ORDER_NOT_FOUND',
+      message: 'binanceusdm fetch order failed (-2013): Order does not exist.',
+      details: { cause: 'OrderNotFoundError' },
+      retryable: false,
+    });
   });
 });
 
@@ -132,13 +175,37 @@ const thrown = (fn: () => unknown): unknown => {
 describe('what used to throw a bare Error throws its class, message unchanged', () => {
   it.each<[string, () => unknown, new (...args: never[]) => DomainError, RegExp]>([
     ['a lot step of 0', () => floorToStep('1', '0'), InvalidArgumentError, /^step must be positive$/],
-    ['an indicator period of 0', () => sma(Float64Array.of(1, 2, 3), 0), InvalidArgumentError, /^period must be an integer >= 1, got 0$/],
-    ['an unknown time zone', () => tradingDay(0, 'Mars/Olympus'), InvalidArgumentError, /^Unknown time zone "Mars\/Olympus"/],
+    [
+      'an indicator period of 0',
+      () => sma(Float64Array.of(1, 2, 3), 0),
+      InvalidArgumentError,
+      /^period must be an integer >= 1, got 0$/,
+    ],
+    [
+      'an unknown time zone',
+      () => tradingDay(0, 'Mars/Olympus'),
+      InvalidArgumentError,
+      /^Unknown time zone "Mars\/Olympus"/,
+    ],
     ['a quiet-hours time that is not HH:MM', () => parseClock('25:00'), InvalidArgumentError, /is not a HH:MM time$/],
     ['an unknown strategy', () => getStrategy('nope'), InvalidArgumentError, /^unknown strategy "nope"/],
     [
       'a book whose open position has no open trade',
-      () => applyFill({ ...flatPosition('a', 'BTC/USDT:USDT', 0), side: 'long', quantity: '1', entryPrice: '100', tradeId: 't1' }, undefined, { clientOrderId: 'c', signalId: 's', side: 'sell', quantity: '1', price: '100', fee: '0', at: 1, leverage: 1 }),
+      () =>
+        applyFill(
+          { ...flatPosition('a', 'BTC/USDT:USDT', 0), side: 'long', quantity: '1', entryPrice: '100', tradeId: 't1' },
+          undefined,
+          {
+            clientOrderId: 'c',
+            signalId: 's',
+            side: 'sell',
+            quantity: '1',
+            price: '100',
+            fee: '0',
+            at: 1,
+            leverage: 1,
+          },
+        ),
       InvariantError,
       /^book inconsistency: open position BTC\/USDT:USDT has no matching open trade$/,
     ],

@@ -3,7 +3,13 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_ACCOUNT_SETTINGS, type Account } from '../../../shared/core/domain/account';
 import { TransientError } from '../../../shared/core/errors';
-import type { DedupClaim, DedupRecord, ExecutionClaim, SignalLedger, SignalRecord } from '../../../shared/core/ports/repositories';
+import type {
+  DedupClaim,
+  DedupRecord,
+  ExecutionClaim,
+  SignalLedger,
+  SignalRecord,
+} from '../../../shared/core/ports/repositories';
 import type { Clock, SignalQueue } from '../../../shared/core/ports/runtime';
 import type { Signal } from '../../../shared/core/signal/types';
 import type { AccountLookup } from '../../../shared/core/signal/ports';
@@ -26,8 +32,18 @@ export type AccountSummary = Pick<Account, 'accountId' | 'webhookTokenHash' | 's
 /** sha256 hex, computed here rather than with the code under test. */
 export const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-export function accountSummary(accountId: string, token: string, overrides: Partial<AccountSummary> = {}): AccountSummary {
-  return { accountId, webhookTokenHash: sha256hex(token), status: 'active', settings: { ...DEFAULT_ACCOUNT_SETTINGS }, ...overrides };
+export function accountSummary(
+  accountId: string,
+  token: string,
+  overrides: Partial<AccountSummary> = {},
+): AccountSummary {
+  return {
+    accountId,
+    webhookTokenHash: sha256hex(token),
+    status: 'active',
+    settings: { ...DEFAULT_ACCOUNT_SETTINGS },
+    ...overrides,
+  };
 }
 
 export class MemoryAccountLookup implements AccountLookup {
@@ -35,7 +51,9 @@ export class MemoryAccountLookup implements AccountLookup {
   constructor(accounts: AccountSummary[] = []) {
     for (const a of accounts) this.accounts.set(a.accountId, a);
   }
-  readonly get = jest.fn(async (accountId: string): Promise<AccountSummary | undefined> => this.accounts.get(accountId));
+  readonly get = jest.fn(async (accountId: string): Promise<AccountSummary | undefined> =>
+    this.accounts.get(accountId),
+  );
 }
 
 /**
@@ -57,21 +75,30 @@ export class MemorySignalLedger implements SignalLedger {
       this.dedup.set(key, { ...record });
       return { claim: 'new', signalId: record.signalId };
     }
-    const taken = existing.status !== 'received' || this.signals.has(MemorySignalLedger.key(record.accountId, existing.signalId));
+    const taken =
+      existing.status !== 'received' || this.signals.has(MemorySignalLedger.key(record.accountId, existing.signalId));
     return { claim: taken ? 'duplicate' : 'retry', signalId: existing.signalId };
   });
 
-  readonly beginExecution = jest.fn(async (seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> => {
-    const key = MemorySignalLedger.key(seed.accountId, seed.signalId);
-    const existing = this.signals.get(key);
-    if (existing && (existing.status === 'executed' || existing.status === 'rejected')) return 'done';
-    if (existing && existing.status === 'executing' && (existing.leaseUntil ?? 0) >= now) return 'busy';
-    this.signals.set(key, { ...seed, status: 'executing', leaseUntil: now + leaseMs, updatedAt: now });
-    return 'run';
-  });
+  readonly beginExecution = jest.fn(
+    async (seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> => {
+      const key = MemorySignalLedger.key(seed.accountId, seed.signalId);
+      const existing = this.signals.get(key);
+      if (existing && (existing.status === 'executed' || existing.status === 'rejected')) return 'done';
+      if (existing && existing.status === 'executing' && (existing.leaseUntil ?? 0) >= now) return 'busy';
+      this.signals.set(key, { ...seed, status: 'executing', leaseUntil: now + leaseMs, updatedAt: now });
+      return 'run';
+    },
+  );
 
   readonly finishExecution = jest.fn(
-    async (accountId: string, signalId: string, status: 'executed' | 'rejected', outcome: string, at: number): Promise<void> => {
+    async (
+      accountId: string,
+      signalId: string,
+      status: 'executed' | 'rejected',
+      outcome: string,
+      at: number,
+    ): Promise<void> => {
       const key = MemorySignalLedger.key(accountId, signalId);
       const existing = this.signals.get(key) ?? { accountId, signalId, status, updatedAt: at };
       this.signals.set(key, { ...existing, status, outcome, updatedAt: at });

@@ -129,20 +129,37 @@ export class MemoryAccounts implements AccountRepository {
   }
   async setHalt(accountId: string, until: number | undefined, reason: string | undefined, at: number) {
     const { haltedUntil: _u, haltReason: _r, ...row } = this.must(accountId, false);
-    this.rows.set(accountId, until === undefined ? { ...row, updatedAt: at } : { ...row, haltedUntil: until, haltReason: reason ?? 'halted', updatedAt: at });
+    this.rows.set(
+      accountId,
+      until === undefined
+        ? { ...row, updatedAt: at }
+        : { ...row, haltedUntil: until, haltReason: reason ?? 'halted', updatedAt: at },
+    );
   }
   async setStrategies(accountId: string, strategies: StrategySubscription[], at: number) {
     const row = this.must(accountId, true);
-    this.rows.set(accountId, { ...row, settings: { ...row.settings, strategies: structuredClone(strategies) }, updatedAt: at });
+    this.rows.set(accountId, {
+      ...row,
+      settings: { ...row.settings, strategies: structuredClone(strategies) },
+      updatedAt: at,
+    });
   }
   async setRequireTime(accountId: string, requireTime: boolean | undefined, at: number) {
     const row = this.must(accountId, true);
     const { requireTime: _previous, ...settings } = row.settings;
-    this.rows.set(accountId, { ...row, settings: requireTime === undefined ? settings : { ...settings, requireTime }, updatedAt: at });
+    this.rows.set(accountId, {
+      ...row,
+      settings: requireTime === undefined ? settings : { ...settings, requireTime },
+      updatedAt: at,
+    });
   }
   async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number) {
     const row = this.must(accountId, true);
-    this.rows.set(accountId, { ...row, settings: { ...row.settings, risk: structuredClone(overrides) }, updatedAt: at });
+    this.rows.set(accountId, {
+      ...row,
+      settings: { ...row.settings, risk: structuredClone(overrides) },
+      updatedAt: at,
+    });
   }
 }
 
@@ -173,7 +190,9 @@ export class MemoryRiskStore implements RiskStore {
     else this.snapshots.push({ ...snapshot });
   }
   async listSnapshots(accountId: string, from: number, to: number) {
-    return this.snapshots.filter((s) => s.accountId === accountId && s.at >= from && s.at <= to).sort((a, b) => a.at - b.at);
+    return this.snapshots
+      .filter((s) => s.accountId === accountId && s.at >= from && s.at <= to)
+      .sort((a, b) => a.at - b.at);
   }
   async acquireLease(accountId: string, owner: string, until: number, now: number) {
     const lease = this.leases.get(accountId);

@@ -10,7 +10,10 @@ export async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: 
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   };
-  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(record), jest.spyOn(process.stderr, 'write').mockImplementation(record)];
+  const spies = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(record),
+    jest.spyOn(process.stderr, 'write').mockImplementation(record),
+  ];
   try {
     const result = await fn();
     const lines = chunks
@@ -27,12 +30,17 @@ export async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: 
 export const testLogger = (serviceName: string) => new Logger({ serviceName, logLevel: 'INFO' });
 
 export interface EmfDoc {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: {
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
   [key: string]: unknown;
 }
 
 /** Metrics whose EMF documents land in `docs`. */
-export function capturedMetrics(service: string, now = () => 1_700_000_000_000): { metrics: Metrics; docs: EmfDoc[]; named: (name: string) => EmfDoc[] } {
+export function capturedMetrics(
+  service: string,
+  now = () => 1_700_000_000_000,
+): { metrics: Metrics; docs: EmfDoc[]; named: (name: string) => EmfDoc[] } {
   const docs: EmfDoc[] = [];
   const metrics = new Metrics({ service, stage: 'test', write: (line) => docs.push(JSON.parse(line) as EmfDoc), now });
   const named = (name: string) => docs.filter((d) => d._aws.CloudWatchMetrics[0]?.Metrics[0]?.Name === name);

@@ -22,7 +22,18 @@ type ContextEvent = Pick<APIGatewayProxyEventV2, 'requestContext'> & { headers?:
 
 /** A request context with only the fields sourceIp reads; the rest of the context is irrelevant here. */
 const withContext = (sourceIpValue: string | undefined, headers: Record<string, string> = {}): ContextEvent =>
-  ({ headers, requestContext: { http: { sourceIp: sourceIpValue, method: 'POST', path: '/webhook', protocol: 'HTTP/1.1', userAgent: 'TradingView' } } }) as unknown as ContextEvent;
+  ({
+    headers,
+    requestContext: {
+      http: {
+        sourceIp: sourceIpValue,
+        method: 'POST',
+        path: '/webhook',
+        protocol: 'HTTP/1.1',
+        userAgent: 'TradingView',
+      },
+    },
+  }) as unknown as ContextEvent;
 
 describe('json', () => {
   it('serialises the body with JSON and no-store headers', () => {
@@ -38,7 +49,11 @@ describe('errorToHttp', () => {
   it('maps PayloadTooLargeError to 413 with the limit', () => {
     const response = errorToHttp(new PayloadTooLargeError(8192));
 
-    expect(response).toEqual({ statusCode: 413, headers: HEADERS, body: JSON.stringify({ error: 'payload_too_large', limitBytes: 8192 }) });
+    expect(response).toEqual({
+      statusCode: 413,
+      headers: HEADERS,
+      body: JSON.stringify({ error: 'payload_too_large', limitBytes: 8192 }),
+    });
   });
 
   it('maps MalformedSignalError to 400 with its message', () => {
@@ -76,7 +91,9 @@ describe('errorToHttp', () => {
   });
 
   it('maps TransientError to 503 without its cause', () => {
-    const response = errorToHttp(new TransientError('could not enqueue signal: ThrottlingException', new Error('secret detail')));
+    const response = errorToHttp(
+      new TransientError('could not enqueue signal: ThrottlingException', new Error('secret detail')),
+    );
 
     expect(response.statusCode).toBe(503);
     expect(JSON.parse(response.body as string)).toEqual({ error: 'unavailable', message: 'try again' });
@@ -86,7 +103,10 @@ describe('errorToHttp', () => {
     const response = errorToHttp(new SignalRejectedError('order amount 0 is below the minimum', 'BELOW_MIN_AMOUNT'));
 
     expect(response.statusCode).toBe(422);
-    expect(JSON.parse(response.body as string)).toEqual({ error: 'below_min_amount', message: 'order amount 0 is below the minimum' });
+    expect(JSON.parse(response.body as string)).toEqual({
+      error: 'below_min_amount',
+      message: 'order amount 0 is below the minimum',
+    });
   });
 
   it('maps a ConditionalConflictError (retryable in a queue, final to an HTTP caller) to 422 conflict', () => {
@@ -99,8 +119,11 @@ describe('errorToHttp', () => {
   it.each([
     ['a plain Error', new Error('token=abc leaked')],
     ['a retryable domain error that is not transient', new AmbiguousOrderError('timeout', 'tabc')],
-    ['a configuration error (ours to mend, not the caller\'s)', new ConfigError('invalid configuration: KMS_KEY_ID')],
-    ['a broken invariant (a bug)', new InvariantError('book inconsistency: open position BTC/USDT:USDT has no matching open trade')],
+    ["a configuration error (ours to mend, not the caller's)", new ConfigError('invalid configuration: KMS_KEY_ID')],
+    [
+      'a broken invariant (a bug)',
+      new InvariantError('book inconsistency: open position BTC/USDT:USDT has no matching open trade'),
+    ],
     ['a string', 'boom'],
     ['undefined', undefined],
   ])('maps %s to 500 without its message', (_name, error) => {
@@ -169,9 +192,21 @@ describe('sourceIp', () => {
         resourceId: 'abc123',
         resourcePath: '/webhook/{account}',
         identity: {
-          accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null, cognitoAuthenticationProvider: null,
-          cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null,
-          sourceIp: '198.51.100.7', user: null, userAgent: 'Go-http-client/1.1', userArn: null,
+          accessKey: null,
+          accountId: null,
+          apiKey: null,
+          apiKeyId: null,
+          caller: null,
+          clientCert: null,
+          cognitoAuthenticationProvider: null,
+          cognitoAuthenticationType: null,
+          cognitoIdentityId: null,
+          cognitoIdentityPoolId: null,
+          principalOrgId: null,
+          sourceIp: '198.51.100.7',
+          user: null,
+          userAgent: 'Go-http-client/1.1',
+          userArn: null,
         },
       },
     } satisfies APIGatewayProxyEvent;

@@ -16,33 +16,61 @@ describe('redact', () => {
   });
 
   it('masks nested objects', () => {
-    const input = { account: { name: 'main', credentials: { apiKey: 'AK', secret: 'S' }, exchange: { apiKey: 'AK2', id: 'okx' } } };
+    const input = {
+      account: { name: 'main', credentials: { apiKey: 'AK', secret: 'S' }, exchange: { apiKey: 'AK2', id: 'okx' } },
+    };
 
-    expect(redact(input)).toEqual({ account: { name: 'main', credentials: '[redacted]', exchange: { apiKey: '[redacted]', id: 'okx' } } });
+    expect(redact(input)).toEqual({
+      account: { name: 'main', credentials: '[redacted]', exchange: { apiKey: '[redacted]', id: 'okx' } },
+    });
   });
 
   it('masks inside arrays, at the top and nested', () => {
     const input = { accounts: [{ id: 'a', password: 'p1' }, { id: 'b', token: 't2' }, 'plain', 3] };
 
-    expect(redact(input)).toEqual({ accounts: [{ id: 'a', password: '[redacted]' }, { id: 'b', token: '[redacted]' }, 'plain', 3] });
-    expect(redact([{ secret: 's' }, [{ apiKey: 'k' }]])).toEqual([{ secret: '[redacted]' }, [{ apiKey: '[redacted]' }]]);
+    expect(redact(input)).toEqual({
+      accounts: [{ id: 'a', password: '[redacted]' }, { id: 'b', token: '[redacted]' }, 'plain', 3],
+    });
+    expect(redact([{ secret: 's' }, [{ apiKey: 'k' }]])).toEqual([
+      { secret: '[redacted]' },
+      [{ apiKey: '[redacted]' }],
+    ]);
   });
 
-  test.each(['token', 'TOKEN', 'webhookToken', 'apiKey', 'APIKEY', 'api_key', 'secret', 'Secret', 'password', 'passphrase', 'authorization', 'Authorization', 'credentials', 'blob', 'plaintext'])(
-    'masks the key %s whatever its value',
+  test.each([
+    'token',
+    'TOKEN',
+    'webhookToken',
+    'apiKey',
+    'APIKEY',
+    'api_key',
+    'secret',
+    'Secret',
+    'password',
+    'passphrase',
+    'authorization',
+    'Authorization',
+    'credentials',
+    'blob',
+    'plaintext',
+  ])('masks the key %s whatever its value', (key) => {
+    expect(redact({ [key]: { nested: 'value' }, other: 'kept' })).toEqual({ [key]: '[redacted]', other: 'kept' });
+  });
+
+  test.each(['tokenHash', 'webhookTokenHash', 'secretName', 'apiKeyId', 'passwordPolicy', 'symbol', 'status'])(
+    'keeps the key %s (not an exact secret key) beside a masked one',
     (key) => {
-      expect(redact({ [key]: { nested: 'value' }, other: 'kept' })).toEqual({ [key]: '[redacted]', other: 'kept' });
+      expect(redact({ [key]: 'v', token: 't' })).toEqual({ [key]: 'v', token: '[redacted]' });
     },
   );
 
-  test.each(['tokenHash', 'webhookTokenHash', 'secretName', 'apiKeyId', 'passwordPolicy', 'symbol', 'status'])('keeps the key %s (not an exact secret key) beside a masked one', (key) => {
-    expect(redact({ [key]: 'v', token: 't' })).toEqual({ [key]: 'v', token: '[redacted]' });
-  });
-
-  test.each<[unknown]>([['text'], [42], [true], [null], [undefined]])('returns the primitive %j unchanged, at the top and as an array item', (value) => {
-    expect(redact(value)).toBe(value);
-    expect(redact([value, { secret: 's' }])).toEqual([value, { secret: '[redacted]' }]);
-  });
+  test.each<[unknown]>([['text'], [42], [true], [null], [undefined]])(
+    'returns the primitive %j unchanged, at the top and as an array item',
+    (value) => {
+      expect(redact(value)).toBe(value);
+      expect(redact([value, { secret: 's' }])).toEqual([value, { secret: '[redacted]' }]);
+    },
+  );
 
   it('returns a masked copy and leaves its input unchanged', () => {
     const input = { token: 'tv-tok', nested: { secret: 's' } };

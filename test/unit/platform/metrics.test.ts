@@ -4,8 +4,30 @@ import { afterCall, createMetrics, METRIC, Metrics, noMetrics } from '../../../s
 
 function capture(now = 1_700_000_000_000) {
   const lines: string[] = [];
-  const metrics = new Metrics({ service: 'executor', stage: 'prod', write: (line) => lines.push(line), now: () => now });
-  return { metrics, lines, docs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } }) };
+  const metrics = new Metrics({
+    service: 'executor',
+    stage: 'prod',
+    write: (line) => lines.push(line),
+    now: () => now,
+  });
+  return {
+    metrics,
+    lines,
+    docs: () =>
+      lines.map(
+        (l) =>
+          JSON.parse(l) as Record<string, unknown> & {
+            _aws: {
+              Timestamp: number;
+              CloudWatchMetrics: {
+                Namespace: string;
+                Dimensions: string[][];
+                Metrics: { Name: string; Unit: string }[];
+              }[];
+            };
+          },
+      ),
+  };
 }
 
 describe('Metrics (EMF)', () => {
@@ -14,7 +36,16 @@ describe('Metrics (EMF)', () => {
     metrics.count('OrdersPlaced');
     expect(docs()).toEqual([
       {
-        _aws: { Timestamp: 1_700_000_000_000, CloudWatchMetrics: [{ Namespace: 'tvat', Dimensions: [['service', 'stage']], Metrics: [{ Name: 'OrdersPlaced', Unit: 'Count' }] }] },
+        _aws: {
+          Timestamp: 1_700_000_000_000,
+          CloudWatchMetrics: [
+            {
+              Namespace: 'tvat',
+              Dimensions: [['service', 'stage']],
+              Metrics: [{ Name: 'OrdersPlaced', Unit: 'Count' }],
+            },
+          ],
+        },
         service: 'executor',
         stage: 'prod',
         OrdersPlaced: 1,
@@ -37,21 +68,38 @@ describe('Metrics (EMF)', () => {
     const { metrics, docs } = capture();
     metrics.put('Equity', 10_250.5, { unit: 'None', by: { account: 'acc-1' }, aggregate: false });
     expect(docs()[0]).toMatchObject({ account: 'acc-1', Equity: 10_250.5 });
-    expect(docs()[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Dimensions: [['service', 'stage', 'account']], Metrics: [{ Name: 'Equity', Unit: 'None' }] });
+    expect(docs()[0]?._aws.CloudWatchMetrics[0]).toMatchObject({
+      Dimensions: [['service', 'stage', 'account']],
+      Metrics: [{ Name: 'Equity', Unit: 'None' }],
+    });
   });
 
   it('writes latencies in milliseconds', () => {
     const { metrics, docs } = capture();
     metrics.put('SignalToOrderLatency', 412, { unit: 'Milliseconds', by: { exchange: 'okx' } });
-    expect(docs()[0]?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([{ Name: 'SignalToOrderLatency', Unit: 'Milliseconds' }]);
+    expect(docs()[0]?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'SignalToOrderLatency', Unit: 'Milliseconds' },
+    ]);
     expect(docs()[0]).toMatchObject({ SignalToOrderLatency: 412 });
   });
 
   it('names a missing or empty breakdown value "unknown", and never lets a breakdown replace service, stage or the value', () => {
     const { metrics, docs } = capture();
-    metrics.count('OrdersFailed', { exchange: undefined, reason: '  ', service: 'evil', stage: 'evil', OrdersFailed: 'x' } as Record<string, string | undefined>);
+    metrics.count('OrdersFailed', {
+      exchange: undefined,
+      reason: '  ',
+      service: 'evil',
+      stage: 'evil',
+      OrdersFailed: 'x',
+    } as Record<string, string | undefined>);
     const [doc] = docs();
-    expect(doc).toMatchObject({ service: 'executor', stage: 'prod', exchange: 'unknown', reason: 'unknown', OrdersFailed: 1 });
+    expect(doc).toMatchObject({
+      service: 'executor',
+      stage: 'prod',
+      exchange: 'unknown',
+      reason: 'unknown',
+      OrdersFailed: 1,
+    });
     expect(doc?._aws.CloudWatchMetrics[0]?.Dimensions[1]).toEqual(['service', 'stage', 'exchange', 'reason']);
   });
 
@@ -69,7 +117,13 @@ describe('Metrics (EMF)', () => {
   });
 
   it('never throws, even when writing fails', () => {
-    const metrics = new Metrics({ service: 's', stage: 'dev', write: () => { throw new Error('EPIPE'); } });
+    const metrics = new Metrics({
+      service: 's',
+      stage: 'dev',
+      write: () => {
+        throw new Error('EPIPE');
+      },
+    });
     expect(() => metrics.count('WebhooksReceived')).not.toThrow();
   });
 
@@ -83,7 +137,10 @@ describe('Metrics (EMF)', () => {
     expect(createMetrics('webhook', { STAGE: 'dev' }).enabled).toBe(false);
     const on = createMetrics('webhook', { STAGE: 'prod', AWS_LAMBDA_FUNCTION_NAME: 'tvat-prod-webhook' });
     expect(on).toMatchObject({ enabled: true, service: 'webhook', stage: 'prod' });
-    expect(createMetrics('webhook', { STAGE: 'prod', AWS_LAMBDA_FUNCTION_NAME: 'f', POWERTOOLS_METRICS_DISABLED: 'true' }).enabled).toBe(false);
+    expect(
+      createMetrics('webhook', { STAGE: 'prod', AWS_LAMBDA_FUNCTION_NAME: 'f', POWERTOOLS_METRICS_DISABLED: 'true' })
+        .enabled,
+    ).toBe(false);
   });
 
   it('writes to stdout in Lambda (not console.log, whose prefix would hide the JSON)', () => {

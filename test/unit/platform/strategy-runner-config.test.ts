@@ -7,11 +7,23 @@ describe('strategyRunnerEnvSchema', () => {
   it('defaults to Binance USDⓈ-M public candles, a 10 s settle and a week of dedup', () => {
     const env = loadEnv(strategyRunnerEnvSchema, { STAGE: 'prod', SIGNAL_QUEUE_URL: 'https://sqs/q.fifo' });
 
-    expect(env).toMatchObject({ CANDLE_SOURCE: 'exchange', CANDLE_EXCHANGE: 'binanceusdm', SETTLE_MS: 10_000, DEDUP_TTL_HOURS: 168, EXCHANGE_TIMEOUT_MS: 5_000 });
+    expect(env).toMatchObject({
+      CANDLE_SOURCE: 'exchange',
+      CANDLE_EXCHANGE: 'binanceusdm',
+      SETTLE_MS: 10_000,
+      DEDUP_TTL_HOURS: 168,
+      EXCHANGE_TIMEOUT_MS: 5_000,
+    });
   });
 
   it('reads the replay settings for the local stack', () => {
-    const env = loadEnv(strategyRunnerEnvSchema, { STAGE: 'local', SIGNAL_QUEUE_URL: 'q', CANDLE_SOURCE: 'replay', PAPER_REPLAY_MS_PER_CANDLE: '250', SETTLE_MS: '0' });
+    const env = loadEnv(strategyRunnerEnvSchema, {
+      STAGE: 'local',
+      SIGNAL_QUEUE_URL: 'q',
+      CANDLE_SOURCE: 'replay',
+      PAPER_REPLAY_MS_PER_CANDLE: '250',
+      SETTLE_MS: '0',
+    });
 
     expect(env).toMatchObject({ CANDLE_SOURCE: 'replay', PAPER_REPLAY_MS_PER_CANDLE: 250, SETTLE_MS: 0 });
   });

@@ -25,26 +25,81 @@ import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
-jest.mock('../../../shared/adapters/dynamodb/account-repository', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/account-repository')));
-jest.mock('../../../shared/adapters/dynamodb/audit-log', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/audit-log')));
-jest.mock('../../../shared/adapters/dynamodb/confirmation-store', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/confirmation-store')));
-jest.mock('../../../shared/adapters/dynamodb/held-notifications', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/held-notifications')));
-jest.mock('../../../shared/adapters/dynamodb/order-repository', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/order-repository')));
-jest.mock('../../../shared/adapters/dynamodb/paper-ledger-store', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/paper-ledger-store')));
-jest.mock('../../../shared/adapters/dynamodb/position-book', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/position-book')));
-jest.mock('../../../shared/adapters/dynamodb/risk-store', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/risk-store')));
-jest.mock('../../../shared/adapters/dynamodb/signal-ledger', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/signal-ledger')));
-jest.mock('../../../shared/adapters/dynamodb/trade-repository', () => jest.requireActual('./record-repositories').recording(jest.requireActual('../../../shared/adapters/dynamodb/trade-repository')));
+jest.mock('../../../shared/adapters/dynamodb/account-repository', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/account-repository')),
+);
+jest.mock('../../../shared/adapters/dynamodb/audit-log', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/audit-log')),
+);
+jest.mock('../../../shared/adapters/dynamodb/confirmation-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/confirmation-store')),
+);
+jest.mock('../../../shared/adapters/dynamodb/held-notifications', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/held-notifications')),
+);
+jest.mock('../../../shared/adapters/dynamodb/order-repository', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/order-repository')),
+);
+jest.mock('../../../shared/adapters/dynamodb/paper-ledger-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/paper-ledger-store')),
+);
+jest.mock('../../../shared/adapters/dynamodb/position-book', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/position-book')),
+);
+jest.mock('../../../shared/adapters/dynamodb/risk-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/risk-store')),
+);
+jest.mock('../../../shared/adapters/dynamodb/signal-ledger', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/signal-ledger')),
+);
+jest.mock('../../../shared/adapters/dynamodb/trade-repository', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/trade-repository')),
+);
 
 const STAGE = 'wiring';
 const common = { STAGE, AWS_REGION: 'eu-west-1' };
 const QUEUE = { SIGNAL_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/tvat-wiring-signals.fifo' };
-const TELEGRAM = { TELEGRAM_BOT_TOKEN: '123456:test-token', TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-length', TELEGRAM_CHAT_IDS: '1', TELEGRAM_USER_IDS: '1' };
+const TELEGRAM = {
+  TELEGRAM_BOT_TOKEN: '123456:test-token',
+  TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-length',
+  TELEGRAM_CHAT_IDS: '1',
+  TELEGRAM_USER_IDS: '1',
+};
 /** building never decrypts */
 const vault: KeyVault = { decrypt: () => Promise.reject(new Error('not in this test')) } as unknown as KeyVault;
-const candles: CandleSource = { closedCandles: () => Promise.reject(new Error('not in this test')), spanMs: () => 3_600_000 };
+const candles: CandleSource = {
+  closedCandles: () => Promise.reject(new Error('not in this test')),
+  spanMs: () => 3_600_000,
+};
 
-const executorEnv = () => loadEnv(executorEnvSchema, { ...common, KEY_VAULT: 'local', LOCAL_KEY_FILE: '/nonexistent/key', PAPER_PRICE_SOURCE: 'exchange', RISK_CANDLE_SOURCE: 'none' });
+const executorEnv = () =>
+  loadEnv(executorEnvSchema, {
+    ...common,
+    KEY_VAULT: 'local',
+    LOCAL_KEY_FILE: '/nonexistent/key',
+    PAPER_PRICE_SOURCE: 'exchange',
+    RISK_CANDLE_SOURCE: 'none',
+  });
 
 /**
  * Each function's composition, as its handler (functions/<dir>/handler.ts) writes it; `calls` are
@@ -52,7 +107,11 @@ const executorEnv = () => loadEnv(executorEnvSchema, { ...common, KEY_VAULT: 'lo
  * follows it.
  */
 const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => unknown }> = {
-  webhook: { dir: 'webhook', calls: ['buildAcceptWebhook('], build: () => buildAcceptWebhook(loadEnv(webhookEnvSchema, { ...common, ...QUEUE })) },
+  webhook: {
+    dir: 'webhook',
+    calls: ['buildAcceptWebhook('],
+    build: () => buildAcceptWebhook(loadEnv(webhookEnvSchema, { ...common, ...QUEUE })),
+  },
   executor: {
     dir: 'executor',
     calls: ['buildExecuteSignal(', 'metrics.observe(buildTradingRuntime('],
@@ -61,7 +120,14 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
       return buildExecuteSignal(env, new ExecutorMetrics().observe(buildTradingRuntime(env)), vault);
     },
   },
-  paperTick: { dir: 'paper-tick', calls: ['buildSettlePaperTriggers(buildTradingRuntime('], build: () => buildSettlePaperTriggers(buildTradingRuntime(loadEnv(tradingEnvSchema, { ...common, PAPER_PRICE_SOURCE: 'exchange' }))) },
+  paperTick: {
+    dir: 'paper-tick',
+    calls: ['buildSettlePaperTriggers(buildTradingRuntime('],
+    build: () =>
+      buildSettlePaperTriggers(
+        buildTradingRuntime(loadEnv(tradingEnvSchema, { ...common, PAPER_PRICE_SOURCE: 'exchange' })),
+      ),
+  },
   riskCheck: {
     dir: 'risk-check',
     calls: ['buildRiskCheck(', 'metrics.observe(buildTradingRuntime('],
@@ -70,18 +136,37 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
       return buildRiskCheck(env, new RiskCheckMetrics().observe(buildTradingRuntime(env)), vault);
     },
   },
-  strategyRunner: { dir: 'strategy-runner', calls: ['buildRunStrategies('], build: () => buildRunStrategies(loadEnv(strategyRunnerEnvSchema, { ...common, ...QUEUE }), undefined, candles) },
-  notifier: { dir: 'notifier', calls: ['buildNotifier('], build: () => buildNotifier(loadEnv(notifierEnvSchema, common), { channels: [] }) },
-  report: { dir: 'report', calls: ['buildSendReports('], build: () => buildSendReports(loadEnv(reportEnvSchema, common), { channels: [], candles }) },
+  strategyRunner: {
+    dir: 'strategy-runner',
+    calls: ['buildRunStrategies('],
+    build: () => buildRunStrategies(loadEnv(strategyRunnerEnvSchema, { ...common, ...QUEUE }), undefined, candles),
+  },
+  notifier: {
+    dir: 'notifier',
+    calls: ['buildNotifier('],
+    build: () => buildNotifier(loadEnv(notifierEnvSchema, common), { channels: [] }),
+  },
+  report: {
+    dir: 'report',
+    calls: ['buildSendReports('],
+    build: () => buildSendReports(loadEnv(reportEnvSchema, common), { channels: [], candles }),
+  },
   // The bot builds its tables on the first command: commands() is that moment.
-  telegramBot: { dir: 'telegram-bot', calls: ['buildTelegramBot('], build: () => buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...common, ...QUEUE, ...TELEGRAM })).commands() },
+  telegramBot: {
+    dir: 'telegram-bot',
+    calls: ['buildTelegramBot('],
+    build: () => buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...common, ...QUEUE, ...TELEGRAM })).commands(),
+  },
 };
 
 async function repositoriesBuiltBy(fn: FunctionName): Promise<string[]> {
   built.length = 0;
   await WIRING[fn].build();
   for (const { name, table } of built) {
-    expect({ name, table }).toEqual({ name, table: tableName(STAGE, REPOSITORY_ACCESS[name as keyof typeof REPOSITORY_ACCESS].table) });
+    expect({ name, table }).toEqual({
+      name,
+      table: tableName(STAGE, REPOSITORY_ACCESS[name as keyof typeof REPOSITORY_ACCESS].table),
+    });
   }
   return [...new Set(built.map((b) => b.name))].sort();
 }
@@ -94,7 +179,11 @@ describe('REPOSITORY_ACCESS', () => {
   it.each(Object.keys(REPOSITORY_CLASSES))('equals the declaration on %s', (name) => {
     const declared = REPOSITORY_CLASSES[name as keyof typeof REPOSITORY_CLASSES].tableAccess;
     const manifest = REPOSITORY_ACCESS[name as keyof typeof REPOSITORY_ACCESS];
-    expect({ table: manifest.table, actions: [...manifest.actions].sort(), indexes: manifest.indexes ?? [] }).toEqual({ table: declared.table, actions: [...declared.actions].sort(), indexes: [] });
+    expect({ table: manifest.table, actions: [...manifest.actions].sort(), indexes: manifest.indexes ?? [] }).toEqual({
+      table: declared.table,
+      actions: [...declared.actions].sort(),
+      indexes: [],
+    });
   });
 });
 
@@ -103,10 +192,13 @@ describe('FUNCTION_REPOSITORIES', () => {
     expect(await repositoriesBuiltBy(fn)).toEqual([...FUNCTION_REPOSITORIES[fn]].sort());
   });
 
-  it.each(Object.keys(WIRING) as FunctionName[])('%s: its handler composes it with the builders this test calls', (fn) => {
-    const handler = readFileSync(join(__dirname, '../../../functions', WIRING[fn].dir, 'handler.ts'), 'utf8');
-    for (const call of WIRING[fn].calls) expect({ fn, has: handler.includes(call) }).toEqual({ fn, has: true });
-  });
+  it.each(Object.keys(WIRING) as FunctionName[])(
+    '%s: its handler composes it with the builders this test calls',
+    (fn) => {
+      const handler = readFileSync(join(__dirname, '../../../functions', WIRING[fn].dir, 'handler.ts'), 'utf8');
+      for (const call of WIRING[fn].calls) expect({ fn, has: handler.includes(call) }).toEqual({ fn, has: true });
+    },
+  );
 
   it('covers every function that has a handler, the alarm relay (no table) aside', () => {
     expect(Object.keys(WIRING).sort()).toEqual(Object.keys(FUNCTION_REPOSITORIES).sort());

@@ -3,7 +3,13 @@
 const unavailable = () => {
   throw new Error('protobufjs is not bundled into Lambda functions');
 };
-const protobuf = { util: { Long: undefined, isInteger: Number.isInteger }, Reader: { create: unavailable }, Writer: { create: unavailable }, configure: () => undefined, roots: {} };
+const protobuf = {
+  util: { Long: undefined, isInteger: Number.isInteger },
+  Reader: { create: unavailable },
+  Writer: { create: unavailable },
+  configure: () => undefined,
+  roots: {},
+};
 export default protobuf;
 export const util = protobuf.util;
 export const Reader = protobuf.Reader;

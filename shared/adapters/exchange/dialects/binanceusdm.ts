@@ -11,7 +11,12 @@ export const binanceusdm: Dialect = {
   clientIdPattern: /^[.A-Z:/a-z0-9_-]{1,36}$/,
   // fetchCurrencies off: loading markets then makes no signed call (faster, and a skewed clock
   // or a key without spot permissions cannot break it).
-  options: { defaultType: 'swap', fetchMarkets: { types: ['linear'] }, fetchCurrencies: false, adjustForTimeDifference: false },
+  options: {
+    defaultType: 'swap',
+    fetchMarkets: { types: ['linear'] },
+    fetchCurrencies: false,
+    adjustForTimeDifference: false,
+  },
   balanceCurrency: 'USDT',
   hasTestnet: true,
   errorCodes: {
@@ -51,9 +56,21 @@ export const binanceusdm: Dialect = {
   },
   // Binance reports the keys' rights on the main API (not on the testnet).
   keyPermissions: async ({ ex }, testnet) => {
-    if (testnet) return { warnings: ['the Binance testnet does not report key permissions: make sure withdrawals are disabled on the real keys'] };
-    const restrictions = (await (ex as unknown as { sapiGetAccountApiRestrictions: () => Promise<Record<string, unknown>> }).sapiGetAccountApiRestrictions()) ?? {};
+    if (testnet)
+      return {
+        warnings: [
+          'the Binance testnet does not report key permissions: make sure withdrawals are disabled on the real keys',
+        ],
+      };
+    const restrictions =
+      (await (
+        ex as unknown as { sapiGetAccountApiRestrictions: () => Promise<Record<string, unknown>> }
+      ).sapiGetAccountApiRestrictions()) ?? {};
     const warnings = restrictions.enableFutures === false ? ['futures trading is not enabled on these keys'] : [];
-    return { canWithdraw: restrictions.enableWithdrawals === true, ipRestricted: restrictions.ipRestrict === true, warnings };
+    return {
+      canWithdraw: restrictions.enableWithdrawals === true,
+      ipRestricted: restrictions.ipRestrict === true,
+      warnings,
+    };
   },
 };

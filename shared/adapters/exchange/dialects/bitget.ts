@@ -34,7 +34,10 @@ interface PlanListAnswer {
 }
 
 interface CancelPlanAnswer {
-  data?: { successList?: { clientOid?: string }[] | null; failureList?: { clientOid?: string; errorMsg?: string }[] | null } | null;
+  data?: {
+    successList?: { clientOid?: string }[] | null;
+    failureList?: { clientOid?: string; errorMsg?: string }[] | null;
+  } | null;
 }
 
 /** ccxt's implicit Bitget methods this dialect calls (signing, rate limits and error mapping stay ccxt's). */
@@ -43,8 +46,13 @@ interface BitgetImplicit {
   privateMixGetV2MixOrderOrdersPlanHistory(params: Record<string, unknown>): Promise<PlanListAnswer>;
   privateMixPostV2MixOrderCancelPlanOrder(params: Record<string, unknown>): Promise<CancelPlanAnswer>;
   privateMixGetV2MixAccountAccount(params: Record<string, unknown>): Promise<{ data?: { posMode?: string } | null }>;
-  privateSpotGetV2SpotAccountInfo(params: Record<string, unknown>): Promise<{ data?: { ips?: string; authorities?: string[] } | null }>;
-  handleProductTypeAndParams(market: CcxtMarket | undefined, params: Record<string, unknown>): [string, Record<string, unknown>];
+  privateSpotGetV2SpotAccountInfo(
+    params: Record<string, unknown>,
+  ): Promise<{ data?: { ips?: string; authorities?: string[] } | null }>;
+  handleProductTypeAndParams(
+    market: CcxtMarket | undefined,
+    params: Record<string, unknown>,
+  ): [string, Record<string, unknown>];
 }
 
 const implicit = (ex: CcxtExchange): BitgetImplicit => ex as unknown as BitgetImplicit;
@@ -55,7 +63,11 @@ function productType(ex: CcxtExchange, market: CcxtMarket): string {
 
 /** The symbol, product type and margin coin every mix endpoint takes. */
 function scope(ex: CcxtExchange, market: CcxtMarket): Record<string, string> {
-  return { symbol: String(market.id), productType: productType(ex, market), marginCoin: String(market.settleId ?? market.settle) };
+  return {
+    symbol: String(market.id),
+    productType: productType(ex, market),
+    marginCoin: String(market.settleId ?? market.settle),
+  };
 }
 
 /**
@@ -65,11 +77,19 @@ function scope(ex: CcxtExchange, market: CcxtMarket): Record<string, string> {
  * planType is required and names a family (profit_loss covers pos_loss, pos_profit, profit_plan,
  * loss_plan, moving_plan), so one request per family.
  */
-async function findPlan(ex: CcxtExchange, market: CcxtMarket, clientOrderId: string, book: 'pending' | 'history'): Promise<PlanEntry | undefined> {
+async function findPlan(
+  ex: CcxtExchange,
+  market: CcxtMarket,
+  clientOrderId: string,
+  book: 'pending' | 'history',
+): Promise<PlanEntry | undefined> {
   const { symbol, productType: product } = scope(ex, market);
   for (const planType of PLAN_FAMILIES) {
     const query = { symbol, productType: product, planType, clientOid: clientOrderId };
-    const answer = book === 'pending' ? await implicit(ex).privateMixGetV2MixOrderOrdersPlanPending(query) : await implicit(ex).privateMixGetV2MixOrderOrdersPlanHistory(query);
+    const answer =
+      book === 'pending'
+        ? await implicit(ex).privateMixGetV2MixOrderOrdersPlanPending(query)
+        : await implicit(ex).privateMixGetV2MixOrderOrdersPlanHistory(query);
     const found = (answer.data?.entrustedList ?? []).find((entry) => entry.clientOid === clientOrderId);
     if (found) return found;
   }
@@ -82,7 +102,11 @@ const isTakeProfit = (planType: string | undefined): boolean => planType === 'po
 function parsePlan(ex: CcxtExchange, entry: PlanEntry, market: CcxtMarket): CcxtOrder {
   // ccxt reads a trigger order's attached TP/SL (stopSurplusTriggerPrice, stopLossTriggerPrice) as the
   // order's own take-profit and stop prices: the order's own trigger alone says what it is.
-  const { takeProfitPrice: _attachedTarget, stopLossPrice: _attachedStop, ...order } = ex.parseOrder(entry as Record<string, unknown>, market);
+  const {
+    takeProfitPrice: _attachedTarget,
+    stopLossPrice: _attachedStop,
+    ...order
+  } = ex.parseOrder(entry as Record<string, unknown>, market);
   const trigger = order.triggerPrice;
   return isTakeProfit(entry.planType) ? { ...order, takeProfitPrice: trigger } : { ...order, stopLossPrice: trigger };
 }
@@ -106,7 +130,13 @@ async function fetchPlanOrder({ ex }: DialectContext, market: CcxtMarket, client
     if (error instanceof OrderNotFound) return plan;
     throw error;
   }
-  return { ...executed, clientOrderId, triggerPrice: plan.triggerPrice, stopLossPrice: plan.stopLossPrice, takeProfitPrice: plan.takeProfitPrice };
+  return {
+    ...executed,
+    clientOrderId,
+    triggerPrice: plan.triggerPrice,
+    stopLossPrice: plan.stopLossPrice,
+    takeProfitPrice: plan.takeProfitPrice,
+  };
 }
 
 /**
@@ -117,16 +147,44 @@ async function fetchPlanOrder({ ex }: DialectContext, market: CcxtMarket, client
 async function cancelPlanOrder({ ex }: DialectContext, market: CcxtMarket, clientOrderId: string): Promise<void> {
   const pending = await findPlan(ex, market, clientOrderId, 'pending');
   if (!pending) throw new OrderAbsentError(`no pending plan order ${clientOrderId} on ${market.id}`);
-  const answer = await implicit(ex).privateMixPostV2MixOrderCancelPlanOrder({ ...scope(ex, market), planType: pending.planType, orderIdList: [{ clientOid: clientOrderId }] });
+  const answer = await implicit(ex).privateMixPostV2MixOrderCancelPlanOrder({
+    ...scope(ex, market),
+    planType: pending.planType,
+    orderIdList: [{ clientOid: clientOrderId }],
+  });
   if ((answer.data?.successList ?? []).some((o) => o.clientOid === clientOrderId)) return;
   // Refused: gone only if it left the pending list meanwhile (fired or cancelled), else still live.
-  if (!(await findPlan(ex, market, clientOrderId, 'pending'))) throw new OrderAbsentError(`plan order ${clientOrderId} left the pending list`);
-  const reason = (answer.data?.failureList ?? []).find((o) => o.clientOid === clientOrderId)?.errorMsg ?? 'not in successList';
+  if (!(await findPlan(ex, market, clientOrderId, 'pending')))
+    throw new OrderAbsentError(`plan order ${clientOrderId} left the pending list`);
+  const reason =
+    (answer.data?.failureList ?? []).find((o) => o.clientOid === clientOrderId)?.errorMsg ?? 'not in successList';
   throw new ExchangeError(`bitget cancel-plan-order left ${clientOrderId} live: ${reason}`);
 }
 
 /** Bitget's documented permission codes (Get-Account-Info, authorities). */
-const AUTHORITY_CODES = new Set(['coor', 'cpor', 'stor', 'smor', 'ttor', 'wtor', 'taxr', 'chor', 'p2pr', 'coow', 'cpow', 'stow', 'smow', 'ttow', 'wtow', 'wwow', 'chow', 'p2p', 'pllw', 'pllr', 'taxw']);
+const AUTHORITY_CODES = new Set([
+  'coor',
+  'cpor',
+  'stor',
+  'smor',
+  'ttor',
+  'wtor',
+  'taxr',
+  'chor',
+  'p2pr',
+  'coow',
+  'cpow',
+  'stow',
+  'smow',
+  'ttow',
+  'wtow',
+  'wwow',
+  'chow',
+  'p2p',
+  'pllw',
+  'pllr',
+  'taxw',
+]);
 
 /**
  * The key's rights from GET /api/v2/spot/account/info (https://www.bitget.com/api-doc/spot/account/Get-Account-Info):
@@ -139,15 +197,24 @@ async function keyPermissions({ ex }: DialectContext): Promise<KeyPermissions> {
   const authorities = info.authorities ?? [];
   const ipRestricted = typeof info.ips === 'string' && info.ips.trim() !== '';
   if (!authorities.some((a) => AUTHORITY_CODES.has(a))) {
-    return { ipRestricted, warnings: [`Bitget reported the key's permissions as ${JSON.stringify(authorities)}: make sure withdrawals are disabled`] };
+    return {
+      ipRestricted,
+      warnings: [
+        `Bitget reported the key's permissions as ${JSON.stringify(authorities)}: make sure withdrawals are disabled`,
+      ],
+    };
   }
-  const warnings = authorities.includes('coow') ? [] : ['futures order trading (read and write) is not enabled on these keys'];
+  const warnings = authorities.includes('coow')
+    ? []
+    : ['futures order trading (read and write) is not enabled on these keys'];
   return { canWithdraw: authorities.includes('wwow'), ipRestricted, warnings };
 }
 
 /** A swap market to read the account's position mode on: Bitget's account read needs a symbol. */
 function anySwapMarket(ex: CcxtExchange): CcxtMarket {
-  const market = Object.values((ex.markets ?? {}) as Record<string, CcxtMarket>).find((m) => m.swap && m.settle === 'USDT');
+  const market = Object.values((ex.markets ?? {}) as Record<string, CcxtMarket>).find(
+    (m) => m.swap && m.settle === 'USDT',
+  );
   if (!market) throw new ExchangeError('bitget: no USDT swap market loaded to read the position mode on');
   return market;
 }
@@ -157,7 +224,13 @@ export const bitget: Dialect = {
   id: 'bitget',
   // Targets are sized tpsl orders (profit_plan: a ladder works); the stop is the whole-position
   // pos_loss, so it always covers what the targets leave.
-  capabilities: { derivatives: true, conditionalOrders: true, trailingStop: true, linkedProtection: false, sizedProtection: true },
+  capabilities: {
+    derivatives: true,
+    conditionalOrders: true,
+    trailingStop: true,
+    linkedProtection: false,
+    sizedProtection: true,
+  },
   clientIdPattern: /^[A-Za-z0-9_-]{1,50}$/,
   // uta false: ccxt would otherwise probe GET /api/v3/account/settings (unified account) with the
   // keys once per instance and take any failure, a timeout included, for "classic". This dialect

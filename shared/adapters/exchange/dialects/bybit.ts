@@ -61,8 +61,16 @@ async function fetchByLinkId(ex: CcxtExchange, market: CcxtMarket, clientOrderId
  * answers every kind, and the adapter, which asks for both, would list each stop twice. Paged by
  * cursor: ccxt reads one page of 20.
  */
-async function openOrders(ex: CcxtExchange, market: CcxtMarket | undefined, conditional: boolean): Promise<CcxtOrder[]> {
-  const query: Record<string, unknown> = { category: CATEGORY, orderFilter: conditional ? 'StopOrder' : 'Order', limit: PAGE };
+async function openOrders(
+  ex: CcxtExchange,
+  market: CcxtMarket | undefined,
+  conditional: boolean,
+): Promise<CcxtOrder[]> {
+  const query: Record<string, unknown> = {
+    category: CATEGORY,
+    orderFilter: conditional ? 'StopOrder' : 'Order',
+    limit: PAGE,
+  };
   if (market) query.symbol = market.id;
   else query.settleCoin = SETTLE;
   const out: CcxtOrder[] = [];
@@ -92,10 +100,21 @@ const CLASSIC_ACCOUNT = 1;
  * .../abandon/cross-isolate
  */
 async function setMarginMode({ ex, marginMode }: DialectContext, market: CcxtMarket, leverage: number): Promise<void> {
-  const info = ((await api(ex).privateGetV5AccountInfo.call(ex, {})) as { result?: { marginMode?: string; unifiedMarginStatus?: number | string } }).result ?? {};
+  const info =
+    (
+      (await api(ex).privateGetV5AccountInfo.call(ex, {})) as {
+        result?: { marginMode?: string; unifiedMarginStatus?: number | string };
+      }
+    ).result ?? {};
   if (Number(info.unifiedMarginStatus) === CLASSIC_ACCOUNT) {
     const lev = String(leverage);
-    await api(ex).privatePostV5PositionSwitchIsolated.call(ex, { category: CATEGORY, symbol: market.id, tradeMode: marginMode === 'isolated' ? 1 : 0, buyLeverage: lev, sellLeverage: lev });
+    await api(ex).privatePostV5PositionSwitchIsolated.call(ex, {
+      category: CATEGORY,
+      symbol: market.id,
+      tradeMode: marginMode === 'isolated' ? 1 : 0,
+      buyLeverage: lev,
+      sellLeverage: lev,
+    });
     return;
   }
   const wanted = ACCOUNT_MARGIN_MODE[marginMode];
@@ -115,7 +134,9 @@ async function setMarginMode({ ex, marginMode }: DialectContext, market: CcxtMar
  * https://bybit-exchange.github.io/docs/v5/position (positionIdx), .../position/position-mode
  */
 async function fetchHedged({ ex }: DialectContext): Promise<boolean> {
-  const { list } = await rows(api(ex).privateGetV5PositionList.call(ex, { category: CATEGORY, settleCoin: SETTLE, limit: 200 }));
+  const { list } = await rows(
+    api(ex).privateGetV5PositionList.call(ex, { category: CATEGORY, settleCoin: SETTLE, limit: 200 }),
+  );
   return list.some((p) => Number(p.positionIdx) !== 0);
 }
 
@@ -134,17 +155,34 @@ async function setOneWay({ ex }: DialectContext): Promise<void> {
  * https://bybit-exchange.github.io/docs/v5/user/apikey-info
  */
 async function keyPermissions({ ex }: DialectContext): Promise<KeyPermissions> {
-  const key = ((await api(ex).privateGetV5UserQueryApi.call(ex, {})) as { result?: Record<string, unknown> }).result ?? {};
+  const key =
+    ((await api(ex).privateGetV5UserQueryApi.call(ex, {})) as { result?: Record<string, unknown> }).result ?? {};
   const permissions = (key.permissions ?? {}) as Record<string, string[] | undefined>;
   const ips = (key.ips ?? []) as string[];
   const warnings: string[] = [];
   if (Number(key.readOnly) === 1) warnings.push('these Bybit keys are read-only: orders will be refused');
-  if (!(permissions.ContractTrade ?? []).includes('Order')) warnings.push('these Bybit keys lack the contract Order permission');
-  const account = ((await api(ex).privateGetV5AccountInfo.call(ex, {})) as { result?: { marginMode?: string; unifiedMarginStatus?: number } }).result ?? {};
+  if (!(permissions.ContractTrade ?? []).includes('Order'))
+    warnings.push('these Bybit keys lack the contract Order permission');
+  const account =
+    (
+      (await api(ex).privateGetV5AccountInfo.call(ex, {})) as {
+        result?: { marginMode?: string; unifiedMarginStatus?: number };
+      }
+    ).result ?? {};
   if (Number(account.unifiedMarginStatus) !== CLASSIC_ACCOUNT && account.marginMode) {
-    warnings.push(`the Bybit account's margin mode is ${account.marginMode} (account-wide): entries are refused unless the account's margin mode matches it (${Object.entries(ACCOUNT_MARGIN_MODE).map(([k, v]) => `${k} = ${v}`).join(', ')})`);
+    warnings.push(
+      `the Bybit account's margin mode is ${account.marginMode} (account-wide): entries are refused unless the account's margin mode matches it (${Object.entries(
+        ACCOUNT_MARGIN_MODE,
+      )
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ')})`,
+    );
   }
-  return { canWithdraw: (permissions.Wallet ?? []).includes('Withdraw'), ipRestricted: ips.length > 0 && !ips.includes('*'), warnings };
+  return {
+    canWithdraw: (permissions.Wallet ?? []).includes('Withdraw'),
+    ipRestricted: ips.length > 0 && !ips.includes('*'),
+    warnings,
+  };
 }
 
 /** Bybit's stopOrderType says what a conditional order is; every Bybit order carries the key. */
@@ -200,7 +238,8 @@ export const bybit: Dialect = {
   // ccxt's USDT total is the wallet balance; the coin's `equity` adds the unrealised P&L.
   // https://bybit-exchange.github.io/docs/v5/account/wallet-balance (coin > equity)
   balanceEquity: (info, currency) => {
-    const account = ((info as { result?: { list?: { coin?: { coin?: string; equity?: string }[] }[] } }).result?.list ?? [])[0];
+    const account = ((info as { result?: { list?: { coin?: { coin?: string; equity?: string }[] }[] } }).result?.list ??
+      [])[0];
     // Bybit's own decimal text: the adapter keeps it exact (an empty or absent value means none).
     const equity = account?.coin?.find((c) => c.coin === currency)?.equity;
     return equity !== undefined && equity !== '' && Number.isFinite(Number(equity)) ? equity : undefined;
@@ -223,7 +262,11 @@ export const bybit: Dialect = {
   // is "Spot trading only"). ccxt sent orderId "" and no orderLinkId, so its 110001 meant nothing.
   // https://bybit-exchange.github.io/docs/v5/order/cancel-order
   cancelOrder: async ({ ex }, market, clientOrderId) => {
-    await api(ex).privatePostV5OrderCancel.call(ex, { category: CATEGORY, symbol: market.id, orderLinkId: clientOrderId });
+    await api(ex).privatePostV5OrderCancel.call(ex, {
+      category: CATEGORY,
+      symbol: market.id,
+      orderLinkId: clientOrderId,
+    });
   },
   fetchOpenOrders: ({ ex }, market, lookup) => openOrders(ex, market, lookup.conditional === true),
   setMarginMode,

@@ -105,7 +105,18 @@ export interface Dialect {
 }
 
 /** The operations of a dialect: ccxt's unified methods, as every exchange starts. */
-export type DialectOps = Pick<Dialect, 'orderPlan' | 'fetchOrder' | 'cancelOrder' | 'fetchOpenOrders' | 'setMarginMode' | 'setLeverage' | 'fetchHedged' | 'setOneWay' | 'triggeredOrderIds'>;
+export type DialectOps = Pick<
+  Dialect,
+  | 'orderPlan'
+  | 'fetchOrder'
+  | 'cancelOrder'
+  | 'fetchOpenOrders'
+  | 'setMarginMode'
+  | 'setLeverage'
+  | 'fetchHedged'
+  | 'setOneWay'
+  | 'triggeredOrderIds'
+>;
 
 /**
  * Thrown by a dialect's own look-up or cancel when it asked the exchange for the client id and the
@@ -123,11 +134,13 @@ export const CONDITIONAL = { trigger: true } as const;
 
 export const unifiedOps: DialectOps = {
   orderPlan: (plan) => plan,
-  fetchOrder: ({ ex }, market, clientOrderId, lookup) => ex.fetchOrder('', market.symbol, { clientOrderId, ...(lookup.conditional ? CONDITIONAL : {}) }),
+  fetchOrder: ({ ex }, market, clientOrderId, lookup) =>
+    ex.fetchOrder('', market.symbol, { clientOrderId, ...(lookup.conditional ? CONDITIONAL : {}) }),
   cancelOrder: async ({ ex }, market, clientOrderId, lookup) => {
     await ex.cancelOrder('', market.symbol, { clientOrderId, ...(lookup.conditional ? CONDITIONAL : {}) });
   },
-  fetchOpenOrders: ({ ex }, market, lookup) => ex.fetchOpenOrders(market?.symbol, undefined, undefined, lookup.conditional ? { ...CONDITIONAL } : {}),
+  fetchOpenOrders: ({ ex }, market, lookup) =>
+    ex.fetchOpenOrders(market?.symbol, undefined, undefined, lookup.conditional ? { ...CONDITIONAL } : {}),
   setMarginMode: async ({ ex, marginMode }, market) => {
     await ex.setMarginMode(marginMode, market.symbol);
   },

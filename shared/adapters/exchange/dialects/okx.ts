@@ -19,7 +19,10 @@ const ALGO_BOOKS = [{ ordType: 'conditional' }, { trailing: true }] as const;
 type Implicit = (params: unknown) => Promise<{ data?: Record<string, unknown>[] }>;
 
 /** One of ccxt's implicit OKX endpoints: ccxt still signs, rate-limits and maps the errors. */
-function endpoint(ex: CcxtExchange, name: 'privateGetTradeOrderAlgo' | 'privatePostAccountSetLeverage' | 'privateGetAccountConfig'): Implicit {
+function endpoint(
+  ex: CcxtExchange,
+  name: 'privateGetTradeOrderAlgo' | 'privatePostAccountSetLeverage' | 'privateGetAccountConfig',
+): Implicit {
   const method = (ex as unknown as Record<string, Implicit>)[name];
   if (typeof method !== 'function') throw new InvariantError(`ccxt okx has no ${name}`);
   return method.bind(ex);
@@ -31,7 +34,9 @@ function endpoint(ex: CcxtExchange, name: 'privateGetTradeOrderAlgo' | 'privateP
  */
 function withAlgoClientId(order: CcxtOrder): CcxtOrder {
   const algoClOrdId = (order.info as Record<string, unknown> | undefined)?.algoClOrdId;
-  return !order.clientOrderId && typeof algoClOrdId === 'string' && algoClOrdId !== '' ? { ...order, clientOrderId: algoClOrdId } : order;
+  return !order.clientOrderId && typeof algoClOrdId === 'string' && algoClOrdId !== ''
+    ? { ...order, clientOrderId: algoClOrdId }
+    : order;
 }
 
 async function fetchAlgoOrder(ex: CcxtExchange, market: CcxtMarket, clientOrderId: string): Promise<CcxtOrder> {
@@ -39,7 +44,8 @@ async function fetchAlgoOrder(ex: CcxtExchange, market: CcxtMarket, clientOrderI
   // (#order-book-trading-algo-trading-get-algo-order-details); ccxt's fetchOrder adds instId.
   const response = await endpoint(ex, 'privateGetTradeOrderAlgo')({ algoClOrdId: clientOrderId });
   const row = response.data?.[0];
-  if (!row) throw new OrderNotFound(`okx {"code":"51603","msg":"Order does not exist."} (algoClOrdId ${clientOrderId})`);
+  if (!row)
+    throw new OrderNotFound(`okx {"code":"51603","msg":"Order does not exist."} (algoClOrdId ${clientOrderId})`);
   return withAlgoClientId(ex.parseOrder(row, market));
 }
 
@@ -89,7 +95,9 @@ export const okx: Dialect = {
   },
 
   fetchOrder: async ({ ex }, market, clientOrderId, lookup: OrderLookup) =>
-    lookup.conditional ? fetchAlgoOrder(ex, market, clientOrderId) : ex.fetchOrder('', market.symbol, { clientOrderId }),
+    lookup.conditional
+      ? fetchAlgoOrder(ex, market, clientOrderId)
+      : ex.fetchOrder('', market.symbol, { clientOrderId }),
 
   // Plain: POST /api/v5/trade/cancel-order {instId, clOrdId}. Conditional: POST /api/v5/trade/cancel-algos
   // [{instId, algoClOrdId}] (#order-book-trading-algo-trading-post-cancel-algo-order) — ccxt builds both.
@@ -102,21 +110,27 @@ export const okx: Dialect = {
   fetchOpenOrders: async ({ ex }, market, lookup) => {
     if (!lookup.conditional) return ex.fetchOpenOrders(market?.symbol);
     const out: CcxtOrder[] = [];
-    for (const book of ALGO_BOOKS) out.push(...(await ex.fetchOpenOrders(market?.symbol, undefined, undefined, { ...book })).map(withAlgoClientId));
+    for (const book of ALGO_BOOKS)
+      out.push(...(await ex.fetchOpenOrders(market?.symbol, undefined, undefined, { ...book })).map(withAlgoClientId));
     return out;
   },
 
   // POST /api/v5/account/set-leverage {instId, lever, mgnMode} (#trading-account-rest-api-set-leverage,
   // scenarios 9 and 10: SWAP, cross or isolated, net mode — no posSide).
   setLeverage: async ({ ex, marginMode }: DialectContext, market, leverage) => {
-    await endpoint(ex, 'privatePostAccountSetLeverage')({ instId: market.id, lever: String(leverage), mgnMode: marginMode });
+    await endpoint(
+      ex,
+      'privatePostAccountSetLeverage',
+    )({ instId: market.id, lever: String(leverage), mgnMode: marginMode });
   },
 
   // A fired algo order lists every order it placed in ordIdList (several when a TP/SL is split;
   // "Get algo order details"), and ordId "will be deprecated soon": ordId only when the list is empty.
   triggeredOrderIds: (conditional) => {
     const info = (conditional.info ?? {}) as { ordIdList?: unknown; ordId?: unknown };
-    const list = Array.isArray(info.ordIdList) ? info.ordIdList.filter((id): id is string => typeof id === 'string' && id !== '') : [];
+    const list = Array.isArray(info.ordIdList)
+      ? info.ordIdList.filter((id): id is string => typeof id === 'string' && id !== '')
+      : [];
     if (list.length) return [...new Set(list)];
     return typeof info.ordId === 'string' && info.ordId !== '' ? [info.ordId] : [];
   },

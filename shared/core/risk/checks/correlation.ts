@@ -35,19 +35,41 @@ export class CorrelationCheck implements RiskCheck {
     const numbers: Numbers = { threshold, lookbackDays, compared };
     // Pairs without stats or with too few common days cannot be judged; they are named, not guessed.
     if (noData) numbers.noData = noData.join(',');
-    if (worstSymbol === undefined) return { outcome: 'pass', reason: 'no same-direction position to compare with', numbers };
+    if (worstSymbol === undefined)
+      return { outcome: 'pass', reason: 'no same-direction position to compare with', numbers };
     numbers.symbol = worstSymbol;
     numbers.correlation = round(worst, 6);
-    if (!(worst > threshold)) return { outcome: 'pass', reason: `highest correlation ${numbers.correlation} (${worstSymbol}) within ${threshold}`, numbers };
+    if (!(worst > threshold))
+      return {
+        outcome: 'pass',
+        reason: `highest correlation ${numbers.correlation} (${worstSymbol}) within ${threshold}`,
+        numbers,
+      };
     const what = `${proposal.symbol} correlates ${numbers.correlation} with the open ${proposal.side} on ${worstSymbol} (above ${threshold})`;
     if (action === 'refuse') return { outcome: 'refuse', code: 'CORRELATED', reason: what, numbers };
     const shrunk = floorToStep(amount.times(shrinkFactor), context.market.amountStep);
     numbers.shrinkFactor = shrinkFactor;
     numbers.amount = amount.toString();
-    if (shrunk.gte(amount)) return { outcome: 'pass', reason: `${what}, but a shrink factor of ${shrinkFactor} leaves the amount as it is`, numbers };
+    if (shrunk.gte(amount))
+      return {
+        outcome: 'pass',
+        reason: `${what}, but a shrink factor of ${shrinkFactor} leaves the amount as it is`,
+        numbers,
+      };
     numbers.amountAfter = shrunk.toString();
     // Shrunk below one step: the position cannot be taken at all, and this check is why.
-    if (shrunk.lte(0)) return { outcome: 'refuse', code: 'CORRELATED', reason: `${what}: amount × ${shrinkFactor} is below one amount step`, numbers };
-    return { outcome: 'adjust', amount: shrunk, reason: `${what}: amount ${amount.toString()} → ${shrunk.toString()}`, numbers };
+    if (shrunk.lte(0))
+      return {
+        outcome: 'refuse',
+        code: 'CORRELATED',
+        reason: `${what}: amount × ${shrinkFactor} is below one amount step`,
+        numbers,
+      };
+    return {
+      outcome: 'adjust',
+      amount: shrunk,
+      reason: `${what}: amount ${amount.toString()} → ${shrunk.toString()}`,
+      numbers,
+    };
   }
 }

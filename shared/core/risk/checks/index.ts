@@ -10,7 +10,17 @@ import { PositionCapCheck } from './position-cap';
 import { VarCheck } from './var';
 import { VolatilityRegimeCheck } from './volatility-regime';
 
-export { CorrelationCheck, ExposureCapCheck, LeverageCapCheck, LiquidationDistanceCheck, LongOnlyCheck, MaxOpenPositionsCheck, PositionCapCheck, VarCheck, VolatilityRegimeCheck };
+export {
+  CorrelationCheck,
+  ExposureCapCheck,
+  LeverageCapCheck,
+  LiquidationDistanceCheck,
+  LongOnlyCheck,
+  MaxOpenPositionsCheck,
+  PositionCapCheck,
+  VarCheck,
+  VolatilityRegimeCheck,
+};
 export { MIN_VAR_DAYS } from './var';
 
 export function defaultChecks(): RiskCheck[] {

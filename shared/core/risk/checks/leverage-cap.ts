@@ -27,7 +27,12 @@ export class LeverageCapCheck implements RiskCheck {
     }
     const numbers = { leverage: proposal.leverage, cap, boundBy };
     if (proposal.leverage > cap) {
-      return { outcome: 'refuse', code: 'LEVERAGE_CAP', reason: `leverage ${proposal.leverage}x exceeds the ${boundBy} cap of ${cap}x`, numbers };
+      return {
+        outcome: 'refuse',
+        code: 'LEVERAGE_CAP',
+        reason: `leverage ${proposal.leverage}x exceeds the ${boundBy} cap of ${cap}x`,
+        numbers,
+      };
     }
     return { outcome: 'pass', reason: `leverage ${proposal.leverage}x within the ${boundBy} cap of ${cap}x`, numbers };
   }

@@ -26,7 +26,11 @@ export class LiquidationDistanceCheck implements RiskCheck {
       leverage,
     };
     if (leverage <= maxLeverage) {
-      return { outcome: 'pass', reason: `liquidation ${numbers.liquidationDistancePct}% away, at least ${minStopMultiple}× the stop distance of ${numbers.stopDistancePct}%`, numbers };
+      return {
+        outcome: 'pass',
+        reason: `liquidation ${numbers.liquidationDistancePct}% away, at least ${minStopMultiple}× the stop distance of ${numbers.stopDistancePct}%`,
+        numbers,
+      };
     }
     const allowed = Math.floor(maxLeverage);
     // Written so a NaN (a zero or missing price) refuses rather than adjusts.

@@ -20,11 +20,21 @@ export function fitUnderCap(proposal: Proposal, context: RiskContext, amount: Bi
   const { existing, cap, capPct, subject } = limit;
   const notional = notionalOf(amount, proposal.price);
   const after = existing + notional;
-  const numbers: Numbers = { ...limit.numbers, capPct, equity: context.equity, cap: round(cap), existing: round(existing), notional: round(notional), amount: amount.toString() };
-  if (after <= cap) return { outcome: 'pass', reason: `${subject} ${round(after, 2)} within the cap of ${round(cap, 2)}`, numbers };
+  const numbers: Numbers = {
+    ...limit.numbers,
+    capPct,
+    equity: context.equity,
+    cap: round(cap),
+    existing: round(existing),
+    notional: round(notional),
+    amount: amount.toString(),
+  };
+  if (after <= cap)
+    return { outcome: 'pass', reason: `${subject} ${round(after, 2)} within the cap of ${round(cap, 2)}`, numbers };
   const headroom = cap - existing;
   numbers.headroom = round(headroom);
-  const fitted = headroom > 0 ? amountForNotional(headroom, proposal.price, context.market.amountStep, amount) : undefined;
+  const fitted =
+    headroom > 0 ? amountForNotional(headroom, proposal.price, context.market.amountStep, amount) : undefined;
   // Room for less than one amount step is no room: refused here, where the cause is, rather than
   // as an amount below the market minimum later.
   if (!fitted || fitted.lte(0)) {

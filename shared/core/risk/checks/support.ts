@@ -6,7 +6,8 @@ import { InvariantError } from '../../errors';
 
 /** The amount stage always carries an amount: its absence is a wiring bug, not a market condition. */
 export function amountOf(proposal: Proposal, check: string): Big {
-  if (proposal.amount === undefined) throw new InvariantError(`risk check ${check} runs in the amount stage and needs proposal.amount`);
+  if (proposal.amount === undefined)
+    throw new InvariantError(`risk check ${check} runs in the amount stage and needs proposal.amount`);
   return proposal.amount;
 }
 

@@ -12,18 +12,34 @@ export class VolatilityRegimeCheck implements RiskCheck {
     const stats = context.stats(proposal.symbol);
     const volShort = stats?.volShort;
     const volLong = stats?.volLong;
-    if (volShort === undefined || volLong === undefined) return { outcome: 'skip', reason: 'no market data', numbers: {} };
+    if (volShort === undefined || volLong === undefined)
+      return { outcome: 'skip', reason: 'no market data', numbers: {} };
     if (!(volLong > 0) || !Number.isFinite(volShort)) {
-      return { outcome: 'skip', reason: 'no volatility to compare', numbers: { volShortPct: pct(volShort), volLongPct: pct(volLong) } };
+      return {
+        outcome: 'skip',
+        reason: 'no volatility to compare',
+        numbers: { volShortPct: pct(volShort), volLongPct: pct(volLong) },
+      };
     }
     const threshold = context.config.limits.volatility.threshold;
     const ratio = volShort / volLong;
     const leverage = proposal.leverage;
-    const numbers = { volShortPct: pct(volShort), volLongPct: pct(volLong), ratio: round(ratio, 6), threshold, leverage };
-    if (!(ratio > threshold)) return { outcome: 'pass', reason: `volatility ratio ${numbers.ratio} within ${threshold}`, numbers };
+    const numbers = {
+      volShortPct: pct(volShort),
+      volLongPct: pct(volLong),
+      ratio: round(ratio, 6),
+      threshold,
+      leverage,
+    };
+    if (!(ratio > threshold))
+      return { outcome: 'pass', reason: `volatility ratio ${numbers.ratio} within ${threshold}`, numbers };
     const scaled = Math.max(1, Math.floor(leverage * (volLong / volShort)));
     if (scaled >= leverage) {
-      return { outcome: 'pass', reason: `volatility ratio ${numbers.ratio} above ${threshold}, but leverage ${leverage}x is not above the scaled ${scaled}x`, numbers: { ...numbers, leverageAfter: leverage } };
+      return {
+        outcome: 'pass',
+        reason: `volatility ratio ${numbers.ratio} above ${threshold}, but leverage ${leverage}x is not above the scaled ${scaled}x`,
+        numbers: { ...numbers, leverageAfter: leverage },
+      };
     }
     return {
       outcome: 'adjust',

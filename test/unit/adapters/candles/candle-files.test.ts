@@ -43,7 +43,9 @@ describe('loadCandlesFile', () => {
 
   it('sniffs the content when the extension says nothing, and unzips .gz', async () => {
     const plain = await loadCandlesFile(await file('candles.dat', `[[${MS},1,2,0.5,1.5,3]]`));
-    const gz = await loadCandlesFile(await file('XRP_USDT-1h.json.gz', gzipSync(JSON.stringify([[MS, 1, 2, 0.5, 1.7, 3]]))));
+    const gz = await loadCandlesFile(
+      await file('XRP_USDT-1h.json.gz', gzipSync(JSON.stringify([[MS, 1, 2, 0.5, 1.7, 3]]))),
+    );
 
     expect(plain.close[0]).toBe(1.5);
     expect(gz.close[0]).toBe(1.7);
@@ -63,7 +65,9 @@ describe('loadCandlesFile', () => {
 
 describe('loadFundingFile', () => {
   it('reads a freqtrade funding file', async () => {
-    const series = await loadFundingFile(await file('X-8h-funding_rate.json', JSON.stringify([[MS, 0.0001, 0, 0, 0, 0]])));
+    const series = await loadFundingFile(
+      await file('X-8h-funding_rate.json', JSON.stringify([[MS, 0.0001, 0, 0, 0, 0]])),
+    );
 
     expect(Array.from(series.rate)).toEqual([0.0001]);
   });
@@ -98,19 +102,27 @@ describe('reference data as a backtest sees it', () => {
   const goog = join(SHARED_DATA, 'equities', 'GOOG.csv');
   const funding = join(SHARED_DATA, 'crypto', 'XRP_USDT_USDT-8h-funding_rate.json');
 
-  (existsSync(goog) ? it : it.skip)(`daily equities without weekends annualise at ≈ 252 candles a year${existsSync(goog) ? '' : absent(goog)}`, async () => {
-    const ppy = periodsPerYear((await loadCandlesFile(goog)).time);
+  (existsSync(goog) ? it : it.skip)(
+    `daily equities without weekends annualise at ≈ 252 candles a year${existsSync(goog) ? '' : absent(goog)}`,
+    async () => {
+      const ppy = periodsPerYear((await loadCandlesFile(goog)).time);
 
-    expect(ppy).toBeGreaterThan(245);
-    expect(ppy).toBeLessThan(256);
-  });
+      expect(ppy).toBeGreaterThan(245);
+      expect(ppy).toBeLessThan(256);
+    },
+  );
 
-  (existsSync(funding) ? it : it.skip)(`freqtrade's 8h funding rates: sorted, 8 hours apart${existsSync(funding) ? '' : absent(funding)}`, async () => {
-    const series = await loadFundingFile(funding);
+  (existsSync(funding) ? it : it.skip)(
+    `freqtrade's 8h funding rates: sorted, 8 hours apart${existsSync(funding) ? '' : absent(funding)}`,
+    async () => {
+      const series = await loadFundingFile(funding);
 
-    expect(series.time.length).toBeGreaterThan(50);
-    expect(series.rate.every((r) => Math.abs(r) < 0.01)).toBe(true);
-    const gapsInHours = new Set(Array.from(series.time.subarray(1), (t, i) => Math.round((t - series.time[i]!) / 3_600_000)));
-    expect([...gapsInHours]).toEqual([8]);
-  });
+      expect(series.time.length).toBeGreaterThan(50);
+      expect(series.rate.every((r) => Math.abs(r) < 0.01)).toBe(true);
+      const gapsInHours = new Set(
+        Array.from(series.time.subarray(1), (t, i) => Math.round((t - series.time[i]!) / 3_600_000)),
+      );
+      expect([...gapsInHours]).toEqual([8]);
+    },
+  );
 });

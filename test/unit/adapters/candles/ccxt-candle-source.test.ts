@@ -12,7 +12,9 @@ type Row = [number, number, number, number, number, number];
 function exchange(formingAt: number, options: { firstAt?: number } = {}) {
   const rows: Row[] = [];
   for (let t = options.firstAt ?? T; t <= formingAt; t += HOUR) rows.push([t, 100, 101, 99, 100.5, 7]);
-  const fetchOHLCV = jest.fn(async (_symbol: string, _tf?: string, since?: number, limit?: number): Promise<Row[]> => rows.filter((r) => r[0] >= (since ?? 0)).slice(0, limit ?? 500));
+  const fetchOHLCV = jest.fn(async (_symbol: string, _tf?: string, since?: number, limit?: number): Promise<Row[]> =>
+    rows.filter((r) => r[0] >= (since ?? 0)).slice(0, limit ?? 500),
+  );
   return { fetchOHLCV };
 }
 

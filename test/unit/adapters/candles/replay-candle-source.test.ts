@@ -6,7 +6,14 @@ import type { Candle } from '../../../../shared/adapters/prices/replay-price-sou
 const MS = 1_000; // one replayed 1h candle per wall-clock second
 
 /** Six file candles: open i*10, high +5, low −5, close +1, volume i+1. */
-const FILE: Candle[] = Array.from({ length: 6 }, (_, i) => [Date.UTC(2021, 0, 1, i), i * 10 + 10, i * 10 + 15, i * 10 + 5, i * 10 + 11, i + 1]);
+const FILE: Candle[] = Array.from({ length: 6 }, (_, i) => [
+  Date.UTC(2021, 0, 1, i),
+  i * 10 + 10,
+  i * 10 + 15,
+  i * 10 + 5,
+  i * 10 + 11,
+  i + 1,
+]);
 
 function source(): ReplayCandleSource {
   const series: ReplaySeries = { timeframe: '1h', msPerCandle: MS, epochStart: 0, candles: async () => FILE };
@@ -49,6 +56,8 @@ describe('ReplayCandleSource', () => {
   });
 
   it('refuses a timeframe shorter than the file candles', async () => {
-    await expect(source().closedCandles('XRP/USDT:USDT', '15m', 2, 8 * MS)).rejects.toThrow('the replay holds 1h candles: 15m candles cannot be made from them');
+    await expect(source().closedCandles('XRP/USDT:USDT', '15m', 2, 8 * MS)).rejects.toThrow(
+      'the replay holds 1h candles: 15m candles cannot be made from them',
+    );
   });
 });

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type * as Vm from 'node:vm';
 import * as PImage from 'pureimage';
-import { equityAxis, fontCandidates, FONT_FILE, renderEquityChartPng, resolveFontPath, timeTicks } from '../../../../shared/adapters/chart/equity-chart';
+import {
+  equityAxis,
+  fontCandidates,
+  FONT_FILE,
+  renderEquityChartPng,
+  resolveFontPath,
+  timeTicks,
+} from '../../../../shared/adapters/chart/equity-chart';
 
 // pureimage reads Math and other globals in its per-pixel loops (text, PNG filters), and a global
 // read inside jest's module sandbox (a vm context) costs ≈ 150 ns against ≈ 1 ns in plain node: a
@@ -17,7 +24,9 @@ import { equityAxis, fontCandidates, FONT_FILE, renderEquityChartPng, resolveFon
 jest.mock('pureimage', () => {
   const realProcess = jest.requireActual<typeof Vm>('node:vm').runInThisContext('process') as NodeJS.Process;
   const resolved = require.resolve('pureimage');
-  return realProcess.mainModule ? (realProcess.mainModule.require(resolved) as unknown) : jest.requireActual('pureimage');
+  return realProcess.mainModule
+    ? (realProcess.mainModule.require(resolved) as unknown)
+    : jest.requireActual('pureimage');
 });
 
 const HOUR = 3_600_000;
@@ -38,7 +47,8 @@ function rgbAt(bitmap: Bitmap, x: number, y: number): RGB {
 /** Pixels matching `test`, as [x, y]. */
 function pixels(bitmap: Bitmap, test: (rgb: RGB) => boolean): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (let y = 0; y < bitmap.height; y++) for (let x = 0; x < bitmap.width; x++) if (test(rgbAt(bitmap, x, y))) out.push([x, y]);
+  for (let y = 0; y < bitmap.height; y++)
+    for (let x = 0; x < bitmap.width; x++) if (test(rgbAt(bitmap, x, y))) out.push([x, y]);
   return out;
 }
 
@@ -48,7 +58,14 @@ const isLine = ([r, g, b]: RGB) => b > 200 && r < 90 && g < 140;
 const isShade = ([r, g, b]: RGB) => r > 240 && g > 195 && g < 225 && Math.abs(g - b) < 12;
 /** Shade pixels inside a shaded area (right and lower neighbours shaded too): not the pink rim a red marker's anti-aliasing leaves. */
 function shadeArea(bitmap: Bitmap): Array<[number, number]> {
-  return pixels(bitmap, isShade).filter(([x, y]) => y >= 44 && x + 1 < bitmap.width && y + 1 < bitmap.height && isShade(rgbAt(bitmap, x + 1, y)) && isShade(rgbAt(bitmap, x, y + 1)));
+  return pixels(bitmap, isShade).filter(
+    ([x, y]) =>
+      y >= 44 &&
+      x + 1 < bitmap.width &&
+      y + 1 < bitmap.height &&
+      isShade(rgbAt(bitmap, x + 1, y)) &&
+      isShade(rgbAt(bitmap, x, y + 1)),
+  );
 }
 const isWin = ([r, g, b]: RGB) => g > 140 && r < 60 && b < 100;
 const isLoss = ([r, g, b]: RGB) => r > 200 && g < 60 && b < 60;
@@ -64,7 +81,14 @@ describe('renderEquityChartPng: the default chart (800 × 400, a rising curve, t
   let bitmap: Bitmap;
   beforeAll(async () => {
     const points = hourly(Array.from({ length: 25 }, (_, h) => 1_000 + 10 * h));
-    png = await renderEquityChartPng(points, { title: 'rising', timeZone: 'Asia/Seoul', trades: [{ at: T0 + 6 * HOUR, pnl: 5 }, { at: T0 + 18 * HOUR + HOUR / 2, pnl: -2 }] });
+    png = await renderEquityChartPng(points, {
+      title: 'rising',
+      timeZone: 'Asia/Seoul',
+      trades: [
+        { at: T0 + 6 * HOUR, pnl: 5 },
+        { at: T0 + 18 * HOUR + HOUR / 2, pnl: -2 },
+      ],
+    });
     bitmap = await decode(png);
   });
 
@@ -105,7 +129,10 @@ describe('renderEquityChartPng: the default chart (800 × 400, a rising curve, t
     expect(wins.length).toBeGreaterThan(20);
     expect(losses.length).toBeGreaterThan(20);
     // the win at hour 6 of 24 lies left of and below the loss at hour 18.5 (the curve rises)
-    const centre = (ps: Array<[number, number]>) => [ps.reduce((s, [x]) => s + x, 0) / ps.length, ps.reduce((s, [, y]) => s + y, 0) / ps.length];
+    const centre = (ps: Array<[number, number]>) => [
+      ps.reduce((s, [x]) => s + x, 0) / ps.length,
+      ps.reduce((s, [, y]) => s + y, 0) / ps.length,
+    ];
     const [wx, wy] = centre(wins);
     const [lx, ly] = centre(losses);
     expect(wx).toBeLessThan(lx!);
@@ -135,14 +162,24 @@ describe('renderEquityChartPng: smaller charts', () => {
   it('is the same bytes for the same input, whatever the order of the points', async () => {
     const points = hourly([100, 104, 97, 103, 110]);
     const a = await renderEquityChartPng(points, { title: 'same', timeZone: 'Asia/Seoul', width: 200, height: 120 });
-    const b = await renderEquityChartPng([...points].reverse(), { title: 'same', timeZone: 'Asia/Seoul', width: 200, height: 120 });
+    const b = await renderEquityChartPng([...points].reverse(), {
+      title: 'same',
+      timeZone: 'Asia/Seoul',
+      width: 200,
+      height: 120,
+    });
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
   it('shades a fall from its peak on; exits outside the curve are not marked', async () => {
     // peak at hour 1 of 4 (a quarter of the plot), then down and back up without recovering
-    const trades = [{ at: T0 - HOUR, pnl: 5 }, { at: T0 + 9 * HOUR, pnl: -5 }];
-    const bitmap = await decode(await renderEquityChartPng(hourly([100, 110, 90, 95, 105]), { title: 'fall', ...small, trades }));
+    const trades = [
+      { at: T0 - HOUR, pnl: 5 },
+      { at: T0 + 9 * HOUR, pnl: -5 },
+    ];
+    const bitmap = await decode(
+      await renderEquityChartPng(hourly([100, 110, 90, 95, 105]), { title: 'fall', ...small, trades }),
+    );
     const shade = shadeArea(bitmap);
     expect(shade.length).toBeGreaterThan(300);
     expect(Math.min(...shade.map(([x]) => x))).toBeGreaterThan(100);
@@ -157,8 +194,13 @@ describe('renderEquityChartPng: smaller charts', () => {
   });
 
   it('thins a long curve and still draws it (a week of minutes)', async () => {
-    const points = Array.from({ length: 7 * 1440 + 1 }, (_, i) => ({ at: T0 + i * 60_000, equity: 10_000 + 100 * Math.sin(i / 300) }));
-    const bitmap = await decode(await renderEquityChartPng(points, { title: 'week', timeZone: 'Asia/Seoul', ...small }));
+    const points = Array.from({ length: 7 * 1440 + 1 }, (_, i) => ({
+      at: T0 + i * 60_000,
+      equity: 10_000 + 100 * Math.sin(i / 300),
+    }));
+    const bitmap = await decode(
+      await renderEquityChartPng(points, { title: 'week', timeZone: 'Asia/Seoul', ...small }),
+    );
     expect(pixels(bitmap, isLine).filter(inPlotRows).length).toBeGreaterThan(300);
   });
 });
@@ -166,15 +208,33 @@ describe('renderEquityChartPng: smaller charts', () => {
 describe('renderEquityChartPng: no data', () => {
   const size = { width: 400, height: 200 };
   /** dark text pixels in the middle band, where the message is */
-  const message = (b: Bitmap) => pixels(b, ([r, g, bl]) => r < 140 && g < 140 && bl < 160).filter(([x, y]) => x > 120 && x < 280 && y > 90 && y < 118).length;
+  const message = (b: Bitmap) =>
+    pixels(b, ([r, g, bl]) => r < 140 && g < 140 && bl < 160).filter(
+      ([x, y]) => x > 120 && x < 280 && y > 90 && y < 118,
+    ).length;
   /** any ink on the line under the message */
-  const secondLine = (b: Bitmap) => pixels(b, ([r]) => r < 220).filter(([x, y]) => x > 20 && x < 380 && y > 118 && y < 138).length;
+  const secondLine = (b: Bitmap) =>
+    pixels(b, ([r]) => r < 220).filter(([x, y]) => x > 20 && x < 380 && y > 118 && y < 138).length;
 
   it.each([
     ['no point', [], false],
     ['one point', [{ at: T0, equity: 1_234.5 }], true],
-    ['points at one instant (the last is told)', [{ at: T0, equity: 1 }, { at: T0, equity: 2 }], true],
-    ['only non-finite points', [{ at: T0, equity: NaN }, { at: T0 + HOUR, equity: Infinity }], false],
+    [
+      'points at one instant (the last is told)',
+      [
+        { at: T0, equity: 1 },
+        { at: T0, equity: 2 },
+      ],
+      true,
+    ],
+    [
+      'only non-finite points',
+      [
+        { at: T0, equity: NaN },
+        { at: T0 + HOUR, equity: Infinity },
+      ],
+      false,
+    ],
   ])('%s: a valid PNG with the message and no line', async (_label, points, reading) => {
     const png = await renderEquityChartPng(points, { title: 'empty', timeZone: 'Asia/Seoul', ...size });
     expect([...png.subarray(0, 8)]).toEqual(SIGNATURE);
@@ -220,7 +280,17 @@ describe('equityAxis: 4 or 5 round ticks inside the padded range', () => {
 describe('timeTicks: in the account zone', () => {
   it('one day in Seoul: every 3 h on the local hour, HH:MM', () => {
     const ticks = timeTicks(T0, T0 + 24 * HOUR, 'Asia/Seoul');
-    expect(ticks.map((t) => t.label)).toEqual(['00:00', '03:00', '06:00', '09:00', '12:00', '15:00', '18:00', '21:00', '00:00']);
+    expect(ticks.map((t) => t.label)).toEqual([
+      '00:00',
+      '03:00',
+      '06:00',
+      '09:00',
+      '12:00',
+      '15:00',
+      '18:00',
+      '21:00',
+      '00:00',
+    ]);
     expect(ticks[0]!.at).toBe(T0);
   });
 
@@ -256,9 +326,16 @@ describe('the font', () => {
 
   it('is looked for under the working directory, then under LAMBDA_TASK_ROOT (folder, then beside the bundle)', () => {
     expect(fontCandidates('/work/app', undefined)).toEqual([`/work/app/assets/fonts/${FONT_FILE}`]);
-    expect(fontCandidates('/tmp', '/var/task')).toEqual([`/tmp/assets/fonts/${FONT_FILE}`, `/var/task/assets/fonts/${FONT_FILE}`, `/var/task/${FONT_FILE}`]);
+    expect(fontCandidates('/tmp', '/var/task')).toEqual([
+      `/tmp/assets/fonts/${FONT_FILE}`,
+      `/var/task/assets/fonts/${FONT_FILE}`,
+      `/var/task/${FONT_FILE}`,
+    ]);
     // Lambda starts in the task root: no duplicate
-    expect(fontCandidates('/var/task', '/var/task')).toEqual([`/var/task/assets/fonts/${FONT_FILE}`, `/var/task/${FONT_FILE}`]);
+    expect(fontCandidates('/var/task', '/var/task')).toEqual([
+      `/var/task/assets/fonts/${FONT_FILE}`,
+      `/var/task/${FONT_FILE}`,
+    ]);
   });
 
   it('is found from the sources (the project root)', () => {
@@ -275,12 +352,16 @@ describe('the font', () => {
   it('missing everywhere: an error that says where it looked', () => {
     jest.spyOn(process, 'cwd').mockReturnValue('/nonexistent-dir');
     process.env.LAMBDA_TASK_ROOT = '/also-nonexistent';
-    expect(() => resolveFontPath()).toThrow(`/nonexistent-dir/assets/fonts/${FONT_FILE}, /also-nonexistent/assets/fonts/${FONT_FILE}, /also-nonexistent/${FONT_FILE}`);
+    expect(() => resolveFontPath()).toThrow(
+      `/nonexistent-dir/assets/fonts/${FONT_FILE}, /also-nonexistent/assets/fonts/${FONT_FILE}, /also-nonexistent/${FONT_FILE}`,
+    );
   });
 
   it('an explicit fontPath must exist; a good one is used', async () => {
     expect(() => resolveFontPath('/nonexistent/font.ttf')).toThrow('font file not found at /nonexistent/font.ttf');
-    await expect(renderEquityChartPng([], { title: 'x', fontPath: '/nonexistent/font.ttf', width: 200, height: 120 })).rejects.toThrow('font file not found');
+    await expect(
+      renderEquityChartPng([], { title: 'x', fontPath: '/nonexistent/font.ttf', width: 200, height: 120 }),
+    ).rejects.toThrow('font file not found');
     jest.spyOn(process, 'cwd').mockReturnValue('/nonexistent-dir');
     const png = await renderEquityChartPng(hourly([1, 2]), { title: 'x', fontPath: shipped, width: 200, height: 120 });
     expect([...png.subarray(0, 8)]).toEqual(SIGNATURE);

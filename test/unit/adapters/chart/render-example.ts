@@ -25,4 +25,6 @@ for (let i = 0; i < runs; i++) {
 times.sort((a, b) => a - b);
 const median = times.length ? (times[(times.length - 1) >> 1]! + times[times.length >> 1]!) / 2 : NaN;
 console.log([text.title, ...text.lines].join('\n'));
-console.log(`\ndocs/img/report-equity.png: ${png.byteLength} bytes; first render (font load included) ${firstMs.toFixed(1)} ms; median of ${runs}: ${median.toFixed(1)} ms (min ${times[0]?.toFixed(1)}, max ${times[times.length - 1]?.toFixed(1)})`);
+console.log(
+  `\ndocs/img/report-equity.png: ${png.byteLength} bytes; first render (font load included) ${firstMs.toFixed(1)} ms; median of ${runs}: ${median.toFixed(1)} ms (min ${times[0]?.toFixed(1)}, max ${times[times.length - 1]?.toFixed(1)})`,
+);

@@ -25,17 +25,30 @@ const SINGLE: Record<string, DynamoIamAction> = {
   ScanCommand: 'dynamodb:Scan',
 };
 
-const TRANSACT_WRITE: Record<string, DynamoIamAction> = { Put: 'dynamodb:PutItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', ConditionCheck: 'dynamodb:ConditionCheckItem' };
+const TRANSACT_WRITE: Record<string, DynamoIamAction> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
 
 /** Throws on a command it does not know, so a new kind of call cannot pass unmapped. */
 export function iamActionsOf(command: SentCommand): Needed[] {
   const { name, input } = command;
   const single = SINGLE[name];
-  if (single) return [{ action: single, table: input.TableName, ...(input.IndexName === undefined ? {} : { index: input.IndexName }) }];
-  if (name === 'BatchGetItemCommand') return Object.keys(input.RequestItems as object).map((table) => ({ action: 'dynamodb:BatchGetItem', table }));
-  if (name === 'BatchWriteItemCommand') return Object.keys(input.RequestItems as object).map((table) => ({ action: 'dynamodb:BatchWriteItem', table }));
+  if (single)
+    return [
+      { action: single, table: input.TableName, ...(input.IndexName === undefined ? {} : { index: input.IndexName }) },
+    ];
+  if (name === 'BatchGetItemCommand')
+    return Object.keys(input.RequestItems as object).map((table) => ({ action: 'dynamodb:BatchGetItem', table }));
+  if (name === 'BatchWriteItemCommand')
+    return Object.keys(input.RequestItems as object).map((table) => ({ action: 'dynamodb:BatchWriteItem', table }));
   if (name === 'TransactGetItemsCommand') {
-    return (input.TransactItems as { Get: { TableName: string } }[]).map((item) => ({ action: 'dynamodb:GetItem', table: item.Get.TableName }));
+    return (input.TransactItems as { Get: { TableName: string } }[]).map((item) => ({
+      action: 'dynamodb:GetItem',
+      table: item.Get.TableName,
+    }));
   }
   if (name === 'TransactWriteItemsCommand') {
     return (input.TransactItems as Record<string, { TableName: string }>[]).map((item) => {

@@ -1,5 +1,9 @@
 // Every DynamoDB repository class, by the name shared/platform/table-access.ts files it under.
-import { DynamoAccountDirectory, DynamoAccountReader, DynamoAccountRepository } from '../../../../shared/adapters/dynamodb/account-repository';
+import {
+  DynamoAccountDirectory,
+  DynamoAccountReader,
+  DynamoAccountRepository,
+} from '../../../../shared/adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
 import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';

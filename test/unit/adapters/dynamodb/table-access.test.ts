@@ -106,14 +106,32 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
   DynamoRiskStore: {
     getState: (r) => r.getState!('acc-1'),
     saveState: (r) => r.saveState!(anything, 1),
-    putSnapshot: (r) => r.putSnapshot!({ accountId: 'acc-1', at: 1, equity: 1, free: 1, unrealizedPnl: 0, openPositions: 0, exposure: 0 }),
+    putSnapshot: (r) =>
+      r.putSnapshot!({
+        accountId: 'acc-1',
+        at: 1,
+        equity: 1,
+        free: 1,
+        unrealizedPnl: 0,
+        openPositions: 0,
+        exposure: 0,
+      }),
     listSnapshots: (r) => r.listSnapshots!('acc-1', 0, 10),
     acquireLease: (r) => r.acquireLease!('acc-1', 'me', 10, 1),
     releaseLease: (r) => r.releaseLease!('acc-1', 'me'),
   },
   DynamoSignalLedger: {
-    claimDedup: (r) => r.claimDedup!({ accountId: 'acc-1', dedupKey: 'd', signalId: 'sig-1', status: 'received', receivedAt: 1, expiresAt: 2 }, 1),
-    beginExecution: (r) => r.beginExecution!({ accountId: 'acc-1', signalId: 'sig-1', status: 'received', alertId: 'a', strategy: 's' }, 1, 1000),
+    claimDedup: (r) =>
+      r.claimDedup!(
+        { accountId: 'acc-1', dedupKey: 'd', signalId: 'sig-1', status: 'received', receivedAt: 1, expiresAt: 2 },
+        1,
+      ),
+    beginExecution: (r) =>
+      r.beginExecution!(
+        { accountId: 'acc-1', signalId: 'sig-1', status: 'received', alertId: 'a', strategy: 's' },
+        1,
+        1000,
+      ),
     finishExecution: (r) => r.finishExecution!('acc-1', 'sig-1', 'executed', 'ok', 1),
     getSignal: (r) => r.getSignal!('acc-1', 'sig-1'),
     listSignals: (r) => r.listSignals!('acc-1', 10),
@@ -147,13 +165,20 @@ const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemComman
 
 /** A document client whose DynamoDB client records and answers every command itself. */
 function recordingClient(scenario: Scenario, sent: SentCommand[]): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const item = marshall(ITEM);
   const answer = (_next: unknown, context: { commandName?: string }) => async (args: { input: object }) => {
     const name = context.commandName ?? '';
     sent.push({ name, input: args.input as Record<string, unknown> });
     if (sent.length > 1000) throw new Error('over 1,000 commands: a method loops');
-    if (scenario.refuseWrites && WRITES.has(name) && (args.input as { ConditionExpression?: string }).ConditionExpression) {
+    if (
+      scenario.refuseWrites &&
+      WRITES.has(name) &&
+      (args.input as { ConditionExpression?: string }).ConditionExpression
+    ) {
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     }
     const output = scenario.found ? { Item: item, Items: [item], Attributes: item, Count: 1 } : { Items: [], Count: 0 };
@@ -164,21 +189,31 @@ function recordingClient(scenario: Scenario, sent: SentCommand[]): DynamoDBDocum
     // Inside the document client's translation both ways: the command as sent, the answer as stored.
     { relation: 'after', toMiddleware: 'DocumentUnmarshall', name: 'recordAndAnswer' },
   );
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
 }
 
 /** Own and inherited public methods, as the class's users see them. */
 function publicMethods(cls: { prototype: object }): string[] {
   const names = new Set<string>();
-  for (let proto: object | null = cls.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto: object | null = cls.prototype;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') names.add(name);
+      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function')
+        names.add(name);
     }
   }
   return [...names].sort();
 }
 
-async function record(cls: (typeof REPOSITORY_CLASSES)[keyof typeof REPOSITORY_CLASSES], calls: Record<string, Call>): Promise<SentCommand[]> {
+async function record(
+  cls: (typeof REPOSITORY_CLASSES)[keyof typeof REPOSITORY_CLASSES],
+  calls: Record<string, Call>,
+): Promise<SentCommand[]> {
   const sent: SentCommand[] = [];
   for (const scenario of SCENARIOS) {
     const repo = new cls(recordingClient(scenario, sent), TABLE) as unknown as Repo;
@@ -215,7 +250,10 @@ describe.each(Object.entries(REPOSITORY_CLASSES))('%s', (name, cls) => {
 describe('the recording client', () => {
   it('sees the low-level command a document-client call becomes, with its table', async () => {
     const sent = await record(DynamoAccountReader, CALLS.DynamoAccountReader);
-    expect(sent[0]).toMatchObject({ name: 'GetItemCommand', input: { TableName: TABLE, Key: { accountId: { S: 'acc-1' } } } });
+    expect(sent[0]).toMatchObject({
+      name: 'GetItemCommand',
+      input: { TableName: TABLE, Key: { accountId: { S: 'acc-1' } } },
+    });
   });
 
   it('takes the fallback read of a refused conditional write', async () => {
@@ -233,7 +271,12 @@ test('REPOSITORY_CLASSES holds every class of the DynamoDB adapters that sends a
   const talking: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     for (const [name, value] of Object.entries(jest.requireActual<Record<string, unknown>>(join(dir, file)))) {
-      if (typeof value === 'function' && /^class\b/.test(value.toString()) && /\.send\(|\bqueryAll\b|\bputVersioned\b/.test(value.toString())) talking.push(name);
+      if (
+        typeof value === 'function' &&
+        /^class\b/.test(value.toString()) &&
+        /\.send\(|\bqueryAll\b|\bputVersioned\b/.test(value.toString())
+      )
+        talking.push(name);
     }
   }
   expect(talking.sort()).toEqual(Object.keys(REPOSITORY_CLASSES).sort());

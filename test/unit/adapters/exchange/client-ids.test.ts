@@ -4,7 +4,24 @@ import { DIALECTS } from '../../../../shared/adapters/exchange/dialects';
 import { CCXT_EXCHANGE_IDS } from '../../../../shared/adapters/exchange/ccxt-lib';
 import { clientOrderIdFor, signalIdentity } from '../../../../shared/core/signal/ids';
 
-const LEGS = ['open', 'close', 'reduce', 'sl', 'tp', 'tp2', 'tp3', 'tp4', 'tp5', 'trail', 'flatten', 'sl-be1', 'sl-be2', 'sl-be3', 'sl-be4', 'sl-be5'];
+const LEGS = [
+  'open',
+  'close',
+  'reduce',
+  'sl',
+  'tp',
+  'tp2',
+  'tp3',
+  'tp4',
+  'tp5',
+  'trail',
+  'flatten',
+  'sl-be1',
+  'sl-be2',
+  'sl-be3',
+  'sl-be4',
+  'sl-be5',
+];
 
 /** Signal ids as the webhook makes them: from an alert id, from a timed body, and random ones. */
 function signalIds(count: number): string[] {
@@ -21,12 +38,17 @@ function signalIds(count: number): string[] {
 describe('clientOrderIdFor against every dialect', () => {
   const ids = signalIds(200);
 
-  it.each(CCXT_EXCHANGE_IDS.map((id) => [id] as const))('%s accepts the id of every leg of every signal', (exchange) => {
-    const pattern = DIALECTS[exchange].clientIdPattern;
-    const rejected = ids.flatMap((signalId) => LEGS.map((leg) => clientOrderIdFor(signalId, leg))).filter((id) => !pattern.test(id));
+  it.each(CCXT_EXCHANGE_IDS.map((id) => [id] as const))(
+    '%s accepts the id of every leg of every signal',
+    (exchange) => {
+      const pattern = DIALECTS[exchange].clientIdPattern;
+      const rejected = ids
+        .flatMap((signalId) => LEGS.map((leg) => clientOrderIdFor(signalId, leg)))
+        .filter((id) => !pattern.test(id));
 
-    expect(rejected).toEqual([]);
-  });
+      expect(rejected).toEqual([]);
+    },
+  );
 
   it('is "t" and 31 lower-case hex characters, the same for the same signal and leg', () => {
     for (const signalId of ids.slice(0, 50)) {

@@ -44,7 +44,10 @@ describe('MarketCache', () => {
 
   it('does not cache a failed load: the next caller loads again', async () => {
     const cache = new MarketCache<string>();
-    const load = jest.fn<Promise<string>, []>().mockRejectedValueOnce(new Error('exchange down')).mockResolvedValueOnce('markets');
+    const load = jest
+      .fn<Promise<string>, []>()
+      .mockRejectedValueOnce(new Error('exchange down'))
+      .mockResolvedValueOnce('markets');
 
     await expect(cache.get('k', 60_000, 0, load)).rejects.toThrow('exchange down');
     expect(await cache.get('k', 60_000, 1, load)).toBe('markets');
@@ -98,7 +101,11 @@ describe('the adapters share the process-wide markets', () => {
     expect(fetch).toHaveBeenCalledTimes(2); // the linear list and the pre-launch list, once
 
     now += 1;
-    fetch.mockRejectedValueOnce(new NetworkError('bybit GET https://api.bybit.com/v5/market/instruments-info?category=linear&limit=1000 ECONNRESET'));
+    fetch.mockRejectedValueOnce(
+      new NetworkError(
+        'bybit GET https://api.bybit.com/v5/market/instruments-info?category=linear&limit=1000 ECONNRESET',
+      ),
+    );
     await expect(adapter.loadMarket('BTC/USDT:USDT')).rejects.toBeInstanceOf(TransientError);
     expect(fetch).toHaveBeenCalledTimes(4);
 

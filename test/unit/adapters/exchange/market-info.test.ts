@@ -35,7 +35,13 @@ describe('marketInfo on OKX (contracts of ctVal coins)', () => {
 
     const info = await adapter.loadMarket('ETH/USDT:USDT');
 
-    expect(info).toMatchObject({ contractSize: '0.1', amountStep: '0.001', minAmount: '0.001', priceStep: '0.01', maxLeverage: 100 });
+    expect(info).toMatchObject({
+      contractSize: '0.1',
+      amountStep: '0.001',
+      minAmount: '0.001',
+      priceStep: '0.01',
+      maxLeverage: 100,
+    });
   });
 });
 
@@ -59,13 +65,21 @@ describe('marketInfo on Bybit (linear: one contract is one coin)', () => {
       maxAmount: '1190',
       maxLeverage: 100,
     });
-    expect(requested).toEqual(['/v5/market/instruments-info?category=linear&limit=1000', '/v5/market/instruments-info?category=linear&limit=1000&status=PreLaunch']);
+    expect(requested).toEqual([
+      '/v5/market/instruments-info?category=linear&limit=1000',
+      '/v5/market/instruments-info?category=linear&limit=1000&status=PreLaunch',
+    ]);
   });
 
   it('ETHUSDT: 0.01 ETH steps', async () => {
     const { adapter } = offlineAdapter('bybit');
 
-    expect(await adapter.loadMarket('ETH/USDT:USDT')).toMatchObject({ amountStep: '0.01', minAmount: '0.01', priceStep: '0.01', minNotional: '5' });
+    expect(await adapter.loadMarket('ETH/USDT:USDT')).toMatchObject({
+      amountStep: '0.01',
+      minAmount: '0.01',
+      priceStep: '0.01',
+      minNotional: '5',
+    });
   });
 
   it('a pre-launch instrument is listed but not tradable: UNKNOWN_SYMBOL', async () => {
@@ -99,7 +113,12 @@ describe('marketInfo on Bitget (sizeMultiplier / volumePlace / pricePlace)', () 
   it('ETHUSDT: volumePlace 2 and pricePlace 2 give 0.01 steps', async () => {
     const { adapter } = offlineAdapter('bitget');
 
-    expect(await adapter.loadMarket('ETH/USDT:USDT')).toMatchObject({ amountStep: '0.01', minAmount: '0.01', priceStep: '0.01', maxLeverage: 100 });
+    expect(await adapter.loadMarket('ETH/USDT:USDT')).toMatchObject({
+      amountStep: '0.01',
+      minAmount: '0.01',
+      priceStep: '0.01',
+      maxLeverage: 100,
+    });
   });
 });
 
@@ -147,7 +166,14 @@ describe('contractSize and marketInfo edge cases', () => {
   it('without a minimum amount the minimum is one step; leverage defaults to 125 on derivatives', async () => {
     const bybit = await ccxtWithMarkets('bybit');
     const btc = bybit.market('BTC/USDT:USDT') as CcxtMarket;
-    const bare: CcxtMarket = { ...btc, limits: { ...btc.limits, amount: { min: undefined, max: undefined }, leverage: { min: undefined, max: undefined } } };
+    const bare: CcxtMarket = {
+      ...btc,
+      limits: {
+        ...btc.limits,
+        amount: { min: undefined, max: undefined },
+        leverage: { min: undefined, max: undefined },
+      },
+    };
 
     const info = marketInfo(bare, DIALECTS.bybit);
 
@@ -162,7 +188,9 @@ describe('pointAtBaseUrl (a local stand-in for the exchange)', () => {
 
     await adapter.loadMarket('BTC/USDT:USDT');
 
-    expect(jest.mocked(ex.fetch).mock.calls.map((call) => call[0])).toEqual(['http://127.0.0.1:4010/api/v5/public/instruments?instType=SWAP']);
+    expect(jest.mocked(ex.fetch).mock.calls.map((call) => call[0])).toEqual([
+      'http://127.0.0.1:4010/api/v5/public/instruments?instType=SWAP',
+    ]);
   });
 
   it('rewrites templated hosts too (Bybit api.{hostname})', () => {
@@ -170,6 +198,8 @@ describe('pointAtBaseUrl (a local stand-in for the exchange)', () => {
 
     pointAtBaseUrl(ex, 'http://127.0.0.1:4011');
 
-    expect(Object.values(ex.urls.api as Record<string, string>).every((url) => url === 'http://127.0.0.1:4011')).toBe(true);
+    expect(Object.values(ex.urls.api as Record<string, string>).every((url) => url === 'http://127.0.0.1:4011')).toBe(
+      true,
+    );
   });
 });

@@ -4,7 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CcxtExchangeAdapter, type CcxtExchangeConfig } from '../../../../shared/adapters/exchange/ccxt-exchange';
-import { createCcxtExchange, type CcxtExchange, type CcxtExchangeId, type CcxtMarket, type CcxtOrder } from '../../../../shared/adapters/exchange/ccxt-lib';
+import {
+  createCcxtExchange,
+  type CcxtExchange,
+  type CcxtExchangeId,
+  type CcxtMarket,
+  type CcxtOrder,
+} from '../../../../shared/adapters/exchange/ccxt-lib';
 import { DIALECTS } from '../../../../shared/adapters/exchange/dialects';
 import { sharedMarkets } from '../../../../shared/adapters/exchange/market-cache';
 
@@ -14,7 +20,9 @@ export const NOW = 1_735_800_000_000;
 
 /** Recorded responses keyed by "path?query", exactly as ccxt requests them. */
 export function fixture(id: OfflineExchangeId): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'exchange', `${id}-markets.json`), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'exchange', `${id}-markets.json`), 'utf8'),
+  ) as Record<string, unknown>;
 }
 
 /**

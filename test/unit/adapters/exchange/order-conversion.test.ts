@@ -144,7 +144,18 @@ describe('OKX: contracts back to coins', () => {
       triggerTime: '1735800009000',
       uTime: '1735800009000',
     };
-    const fired = { ...okxFilled, clOrdId: '', ordId: '2106400000000000000', side: 'sell', reduceOnly: 'true', avgPx: '92985.4', fillPx: '92985.4', fee: '-0.26363', fillTime: '1735800009010', uTime: '1735800009011' };
+    const fired = {
+      ...okxFilled,
+      clOrdId: '',
+      ordId: '2106400000000000000',
+      side: 'sell',
+      reduceOnly: 'true',
+      avgPx: '92985.4',
+      fillPx: '92985.4',
+      fee: '-0.26363',
+      fillTime: '1735800009010',
+      uTime: '1735800009011',
+    };
     const offline = offlineAdapter('okx');
     // The algo book is read by algoClOrdId alone (the request itself: test/conformance/okx.conformance.test.ts).
     const readAlgo = jest.fn(async () => ({ code: '0', data: [algo], msg: '' }));
@@ -228,14 +239,27 @@ describe('OKX: contracts back to coins', () => {
     const position = await adapter.fetchPosition('BTC/USDT:USDT');
 
     expect(fetchPositions).toHaveBeenCalledWith(['BTC/USDT:USDT']);
-    expect(position).toMatchObject({ symbol: 'BTC/USDT:USDT', side: 'short', quantity: '0.0567', entryPrice: '97012.3', leverage: 5 });
+    expect(position).toMatchObject({
+      symbol: 'BTC/USDT:USDT',
+      side: 'short',
+      quantity: '0.0567',
+      entryPrice: '97012.3',
+      leverage: 5,
+    });
   });
 
   it('book depth in contracts becomes coins', async () => {
     const { adapter, ex } = offlineAdapter('okx');
     // GET /api/v5/market/books: sizes in contracts.
-    const books = { asks: [['97000.1', '3.01', '0', '4']], bids: [['97000', '12.5', '0', '7']], ts: '1735800000000', seqId: 1 };
-    jest.spyOn(ex, 'fetchOrderBook').mockImplementation(async (symbol: string) => ex.parseOrderBook(books, symbol, 1735800000000));
+    const books = {
+      asks: [['97000.1', '3.01', '0', '4']],
+      bids: [['97000', '12.5', '0', '7']],
+      ts: '1735800000000',
+      seqId: 1,
+    };
+    jest
+      .spyOn(ex, 'fetchOrderBook')
+      .mockImplementation(async (symbol: string) => ex.parseOrderBook(books, symbol, 1735800000000));
 
     expect(await adapter.fetchBook('BTC/USDT:USDT', 5)).toEqual({ bids: [[97000, 0.125]], asks: [[97000.1, 0.0301]] });
   });
@@ -243,7 +267,15 @@ describe('OKX: contracts back to coins', () => {
   it('a fee charged in the base coin is priced at the average fill: 0.000617 ETH × 3,000 = 1.851 USDT', async () => {
     const { adapter, ex } = offlineAdapter('okx');
     jest.spyOn(ex, 'fetchOrder').mockResolvedValue(
-      ccxtOrder({ id: '77', clientOrderId: OPEN_ID, symbol: 'ETH/USDT:USDT', amount: 12.34, filled: 12.34, average: 3000, fee: { cost: 0.000617, currency: 'ETH' } }),
+      ccxtOrder({
+        id: '77',
+        clientOrderId: OPEN_ID,
+        symbol: 'ETH/USDT:USDT',
+        amount: 12.34,
+        filled: 12.34,
+        average: 3000,
+        fee: { cost: 0.000617, currency: 'ETH' },
+      }),
     );
 
     const order = await adapter.fetchOrderByClientId('ETH/USDT:USDT', OPEN_ID);
@@ -332,17 +364,31 @@ describe('Bybit: fees from the executions when the order answer has none', () =>
     const offline = offlineAdapter('bybit');
     const { ex } = offline;
     // Bybit's look-up is GET /v5/order/realtime by orderLinkId (the dialect; proven in test/conformance/bybit.conformance.test.ts).
-    jest.spyOn(ex as unknown as { privateGetV5OrderRealtime: () => Promise<unknown> }, 'privateGetV5OrderRealtime').mockResolvedValue({ retCode: 0, result: { list: [bybitFilled] } });
+    jest
+      .spyOn(ex as unknown as { privateGetV5OrderRealtime: () => Promise<unknown> }, 'privateGetV5OrderRealtime')
+      .mockResolvedValue({ retCode: 0, result: { list: [bybitFilled] } });
     const trades = jest
       .spyOn(ex, 'fetchMyTrades')
       .mockImplementation(async (symbol?: string) =>
-        [execution('e1', '0.030', '97003.0', '1.60054950'), execution('e2', '0.026', '97007.5', '1.38720725')].map((t) => ex.parseTrade(t, ex.market(symbol as string))),
+        [execution('e1', '0.030', '97003.0', '1.60054950'), execution('e2', '0.026', '97007.5', '1.38720725')].map(
+          (t) => ex.parseTrade(t, ex.market(symbol as string)),
+        ),
       );
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/USDT:USDT', OPEN_ID);
 
-    expect(trades).toHaveBeenCalledWith('BTC/USDT:USDT', undefined, 50, { orderId: 'fd4300ae-7847-404e-b947-b46980a4d140' });
-    expect(order).toMatchObject({ clientOrderId: OPEN_ID, status: 'closed', amount: '0.056', filled: '0.056', average: '97005.09', fee: '2.98775675', feeCurrency: 'USDT' });
+    expect(trades).toHaveBeenCalledWith('BTC/USDT:USDT', undefined, 50, {
+      orderId: 'fd4300ae-7847-404e-b947-b46980a4d140',
+    });
+    expect(order).toMatchObject({
+      clientOrderId: OPEN_ID,
+      status: 'closed',
+      amount: '0.056',
+      filled: '0.056',
+      average: '97005.09',
+      fee: '2.98775675',
+      feeCurrency: 'USDT',
+    });
   });
 });
 
@@ -385,7 +431,14 @@ describe('Bitget: the order detail carries its fee', () => {
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/USDT:USDT', OPEN_ID);
 
-    expect(order).toMatchObject({ id: '1243409683283992576', clientOrderId: OPEN_ID, filled: '0.0123', average: '97012.5', fee: '0.71596', feeCurrency: 'USDT' });
+    expect(order).toMatchObject({
+      id: '1243409683283992576',
+      clientOrderId: OPEN_ID,
+      filled: '0.0123',
+      average: '97012.5',
+      fee: '0.71596',
+      feeCurrency: 'USDT',
+    });
     expect(trades).not.toHaveBeenCalled();
   });
 });
@@ -411,29 +464,77 @@ describe('Upbit: spot fills are coins already, fees in KRW', () => {
       trades_count: 2,
       identifier: OPEN_ID,
       trades: [
-        { market: 'KRW-BTC', uuid: 'a1', price: '142300000', volume: '0.0006', funds: '85380', trend: 'up', created_at: '2025-01-02T15:00:00+09:00', side: 'bid' },
-        { market: 'KRW-BTC', uuid: 'a2', price: '142300000', volume: '0.00059999', funds: '85378.577', trend: 'up', created_at: '2025-01-02T15:00:00+09:00', side: 'bid' },
+        {
+          market: 'KRW-BTC',
+          uuid: 'a1',
+          price: '142300000',
+          volume: '0.0006',
+          funds: '85380',
+          trend: 'up',
+          created_at: '2025-01-02T15:00:00+09:00',
+          side: 'bid',
+        },
+        {
+          market: 'KRW-BTC',
+          uuid: 'a2',
+          price: '142300000',
+          volume: '0.00059999',
+          funds: '85378.577',
+          trend: 'up',
+          created_at: '2025-01-02T15:00:00+09:00',
+          side: 'bid',
+        },
       ],
     };
     const offline = offlineAdapter('upbit');
     // GET /v1/order?identifier=… answered with the order (the dialect asks Upbit directly: ccxt's fetchOrder sends uuid=).
-    jest.spyOn(offline.ex as unknown as { privateGetOrder(p: object): Promise<unknown> }, 'privateGetOrder').mockResolvedValue(upbitDone);
+    jest
+      .spyOn(offline.ex as unknown as { privateGetOrder(p: object): Promise<unknown> }, 'privateGetOrder')
+      .mockResolvedValue(upbitDone);
 
     const order = await offline.adapter.fetchOrderByClientId('BTC/KRW', OPEN_ID);
 
-    expect(order).toMatchObject({ clientOrderId: OPEN_ID, symbol: 'BTC/KRW', filled: '0.00119999', average: '142300000', fee: '85.3792885', feeCurrency: 'KRW' });
+    expect(order).toMatchObject({
+      clientOrderId: OPEN_ID,
+      symbol: 'BTC/KRW',
+      filled: '0.00119999',
+      average: '142300000',
+      fee: '85.3792885',
+      feeCurrency: 'KRW',
+    });
   });
 
   it('what is held of the coin is the long position; dust below one unit is flat', async () => {
     const { adapter, ex } = offlineAdapter('upbit');
     // GET /v1/accounts.
     const accounts = [
-      { currency: 'KRW', balance: '1000000.0', locked: '0.0', avg_buy_price: '0', avg_buy_price_modified: true, unit_currency: 'KRW' },
-      { currency: 'BTC', balance: '0.00119999', locked: '0.0', avg_buy_price: '142300000', avg_buy_price_modified: false, unit_currency: 'KRW' },
+      {
+        currency: 'KRW',
+        balance: '1000000.0',
+        locked: '0.0',
+        avg_buy_price: '0',
+        avg_buy_price_modified: true,
+        unit_currency: 'KRW',
+      },
+      {
+        currency: 'BTC',
+        balance: '0.00119999',
+        locked: '0.0',
+        avg_buy_price: '142300000',
+        avg_buy_price_modified: false,
+        unit_currency: 'KRW',
+      },
     ];
-    jest.spyOn(ex as unknown as { privateGetAccounts(): Promise<unknown> }, 'privateGetAccounts').mockResolvedValue(accounts);
+    jest
+      .spyOn(ex as unknown as { privateGetAccounts(): Promise<unknown> }, 'privateGetAccounts')
+      .mockResolvedValue(accounts);
 
-    expect(await adapter.fetchPosition('BTC/KRW')).toMatchObject({ symbol: 'BTC/KRW', side: 'long', quantity: '0.00119999', leverage: 1 });
+    expect(await adapter.fetchPosition('BTC/KRW')).toMatchObject({
+      symbol: 'BTC/KRW',
+      side: 'long',
+      quantity: '0.00119999',
+      leverage: 1,
+    });
     expect(await adapter.fetchPosition('ETH/KRW')).toBeUndefined();
     expect(await adapter.fetchBalance()).toMatchObject({ currency: 'KRW', free: '1000000' });
   });

@@ -55,7 +55,17 @@ describe('OKX fills', () => {
       msg: '',
       data: [
         // OKX answers newest first; a close made in the app carries no client id.
-        okxFill({ tradeId: '1399374500', ordId: '2106400000000000000', clOrdId: '', side: 'sell', fillPx: '98000.1', fillSz: '5.67', fee: '-0.27783', fillPnl: '5.55', ts: '1735800900000' }),
+        okxFill({
+          tradeId: '1399374500',
+          ordId: '2106400000000000000',
+          clOrdId: '',
+          side: 'sell',
+          fillPx: '98000.1',
+          fillSz: '5.67',
+          fee: '-0.27783',
+          fillPnl: '5.55',
+          ts: '1735800900000',
+        }),
         okxFill({}),
       ],
     }));
@@ -64,10 +74,33 @@ describe('OKX fills', () => {
     const trades = await adapter.fetchMyTrades(BTC, NOW - DAY);
 
     expect(fillsHistory).toHaveBeenCalledTimes(1);
-    expect(fillsHistory.mock.calls[0]?.[0]).toMatchObject({ instId: 'BTC-USDT-SWAP', instType: 'SWAP', begin: NOW - DAY });
+    expect(fillsHistory.mock.calls[0]?.[0]).toMatchObject({
+      instId: 'BTC-USDT-SWAP',
+      instType: 'SWAP',
+      begin: NOW - DAY,
+    });
     expect(trades).toEqual([
-      { id: '1399374421', clientOrderId: OPEN_ID, orderId: '2106378237464838144', symbol: BTC, side: 'buy', amount: '0.0567', price: '97012.3', fee: '0.27503', timestamp: 1735800000150 },
-      { id: '1399374500', orderId: '2106400000000000000', symbol: BTC, side: 'sell', amount: '0.0567', price: '98000.1', fee: '0.27783', timestamp: 1735800900000 },
+      {
+        id: '1399374421',
+        clientOrderId: OPEN_ID,
+        orderId: '2106378237464838144',
+        symbol: BTC,
+        side: 'buy',
+        amount: '0.0567',
+        price: '97012.3',
+        fee: '0.27503',
+        timestamp: 1735800000150,
+      },
+      {
+        id: '1399374500',
+        orderId: '2106400000000000000',
+        symbol: BTC,
+        side: 'sell',
+        amount: '0.0567',
+        price: '98000.1',
+        fee: '0.27783',
+        timestamp: 1735800900000,
+      },
     ]);
     // An empty clOrdId is the exchange saying "none": no order look-up for it.
     expect(fetchOrder).not.toHaveBeenCalled();
@@ -75,7 +108,9 @@ describe('OKX fills', () => {
 
   /** 230 fills a minute apart ending at NOW, answered 100 at a time from the end OKX answers first. */
   function okxHistory(ex: CcxtExchange, end: 'newest' | 'oldest'): jest.Mock {
-    const all = Array.from({ length: 230 }, (_, i) => okxFill({ tradeId: String(5000 + i), ordId: String(9000 + i), ts: String(NOW - (229 - i) * 60_000) }));
+    const all = Array.from({ length: 230 }, (_, i) =>
+      okxFill({ tradeId: String(5000 + i), ordId: String(9000 + i), ts: String(NOW - (229 - i) * 60_000) }),
+    );
     return endpoint(ex, 'privateGetTradeFillsHistory', (request) => {
       const begin = Number(request.begin ?? 0);
       const until = request.end === undefined ? Number.POSITIVE_INFINITY : Number(request.end);
@@ -85,16 +120,19 @@ describe('OKX fills', () => {
     });
   }
 
-  it.each(['newest', 'oldest'] as const)('more fills than a page (the %s answered first): every fill once, oldest first', async (end) => {
-    const { adapter, ex } = offlineAdapter('okx');
-    const fillsHistory = okxHistory(ex, end);
+  it.each(['newest', 'oldest'] as const)(
+    'more fills than a page (the %s answered first): every fill once, oldest first',
+    async (end) => {
+      const { adapter, ex } = offlineAdapter('okx');
+      const fillsHistory = okxHistory(ex, end);
 
-    const trades = await adapter.fetchMyTrades(BTC, NOW - DAY);
+      const trades = await adapter.fetchMyTrades(BTC, NOW - DAY);
 
-    expect(trades.map((t) => t.id)).toEqual(Array.from({ length: 230 }, (_, i) => String(5000 + i)));
-    expect(trades[0]).toMatchObject({ amount: '0.0567', clientOrderId: OPEN_ID });
-    expect(fillsHistory.mock.calls.length).toBeLessThanOrEqual(8);
-  });
+      expect(trades.map((t) => t.id)).toEqual(Array.from({ length: 230 }, (_, i) => String(5000 + i)));
+      expect(trades[0]).toMatchObject({ amount: '0.0567', clientOrderId: OPEN_ID });
+      expect(fillsHistory.mock.calls.length).toBeLessThanOrEqual(8);
+    },
+  );
 
   it('a since three weeks back is asked a week at a time, the last range left open', async () => {
     const { adapter, ex } = offlineAdapter('okx');
@@ -137,17 +175,25 @@ describe('OKX funding', () => {
     ...fields,
   });
 
-  it('the bills of the symbol since `since` are asked with OKX\'s own range and instrument; expenses are negative', async () => {
+  it("the bills of the symbol since `since` are asked with OKX's own range and instrument; expenses are negative", async () => {
     const { adapter, ex } = offlineAdapter('okx');
     const bills = endpoint(ex, 'privateGetAccountBillsArchive', () => ({
       code: '0',
       msg: '',
-      data: [bill({ billId: '2107000000000000002', balChg: '0.0421', pnl: '0.0421', subType: '174', ts: '1735833600000' }), bill({})],
+      data: [
+        bill({ billId: '2107000000000000002', balChg: '0.0421', pnl: '0.0421', subType: '174', ts: '1735833600000' }),
+        bill({}),
+      ],
     }));
 
     const payments = await adapter.fetchFundingPayments(BTC, NOW - DAY);
 
-    expect(bills.mock.calls[0]?.[0]).toMatchObject({ type: '8', instType: 'SWAP', begin: NOW - DAY, instId: 'BTC-USDT-SWAP' });
+    expect(bills.mock.calls[0]?.[0]).toMatchObject({
+      type: '8',
+      instType: 'SWAP',
+      begin: NOW - DAY,
+      instId: 'BTC-USDT-SWAP',
+    });
     expect(bills.mock.calls[0]?.[0]).not.toHaveProperty('until');
     expect(payments).toEqual([
       { symbol: BTC, amount: '-0.0563', timestamp: 1735804800000, id: '2107000000000000001' },
@@ -210,8 +256,15 @@ describe('Bybit funding', () => {
 
     const payments = await adapter.fetchFundingPayments(BTC, NOW - DAY);
 
-    expect(list.mock.calls[0]?.[0]).toMatchObject({ execType: 'Funding', category: 'linear', symbol: 'BTCUSDT', startTime: NOW - DAY });
-    expect(payments).toEqual([{ symbol: BTC, amount: '-0.097005', timestamp: 1735804800000, id: '8d1ef156-4ec6-4445-9a6c-1c0c24dbd046' }]);
+    expect(list.mock.calls[0]?.[0]).toMatchObject({
+      execType: 'Funding',
+      category: 'linear',
+      symbol: 'BTCUSDT',
+      startTime: NOW - DAY,
+    });
+    expect(payments).toEqual([
+      { symbol: BTC, amount: '-0.097005', timestamp: 1735804800000, id: '8d1ef156-4ec6-4445-9a6c-1c0c24dbd046' },
+    ]);
   });
 });
 
@@ -240,15 +293,26 @@ describe('Bitget fills', () => {
     jest
       .spyOn(ex, 'fetchMyTrades')
       .mockImplementation(async () =>
-        [bitgetFill({}), bitgetFill({ tradeId: '1243409683300000002', baseVolume: '0.0077', cTime: '1735800000160' })].map((t) => ex.parseTrade(t, ex.market(BTC))),
+        [
+          bitgetFill({}),
+          bitgetFill({ tradeId: '1243409683300000002', baseVolume: '0.0077', cTime: '1735800000160' }),
+        ].map((t) => ex.parseTrade(t, ex.market(BTC))),
       );
-    const fetchOrder = jest.spyOn(ex, 'fetchOrder').mockResolvedValue(ccxtOrder({ id: '1243409683283992576', clientOrderId: OPEN_ID }));
+    const fetchOrder = jest
+      .spyOn(ex, 'fetchOrder')
+      .mockResolvedValue(ccxtOrder({ id: '1243409683283992576', clientOrderId: OPEN_ID }));
 
     const trades = await adapter.fetchMyTrades(BTC, NOW - DAY);
 
     expect(fetchOrder.mock.calls).toEqual([['1243409683283992576', BTC]]);
     expect(trades).toEqual([
-      expect.objectContaining({ id: '1243409683300000001', clientOrderId: OPEN_ID, amount: '0.0123', price: '97012.5', fee: '0.71596' }),
+      expect.objectContaining({
+        id: '1243409683300000001',
+        clientOrderId: OPEN_ID,
+        amount: '0.0123',
+        price: '97012.5',
+        fee: '0.71596',
+      }),
       expect.objectContaining({ id: '1243409683300000002', clientOrderId: OPEN_ID, amount: '0.0077' }),
     ]);
   });
@@ -256,9 +320,13 @@ describe('Bitget fills', () => {
   it('an order the exchange no longer knows leaves the fill without a client id; other errors fail the read', async () => {
     const { adapter, ex } = offlineAdapter('bitget');
     jest.spyOn(ex, 'fetchMyTrades').mockImplementation(async () => [ex.parseTrade(bitgetFill({}), ex.market(BTC))]);
-    const fetchOrder = jest.spyOn(ex, 'fetchOrder').mockRejectedValueOnce(new Error('bitget {"code":"40109","msg":"The data of the order cannot be found"}'));
+    const fetchOrder = jest
+      .spyOn(ex, 'fetchOrder')
+      .mockRejectedValueOnce(new Error('bitget {"code":"40109","msg":"The data of the order cannot be found"}'));
 
-    expect(await adapter.fetchMyTrades(BTC, NOW - DAY)).toEqual([expect.not.objectContaining({ clientOrderId: expect.anything() })]);
+    expect(await adapter.fetchMyTrades(BTC, NOW - DAY)).toEqual([
+      expect.not.objectContaining({ clientOrderId: expect.anything() }),
+    ]);
 
     fetchOrder.mockRejectedValue(new Error('bitget {"code":"40006","msg":"Invalid ACCESS_KEY"}'));
     await expect(adapter.fetchMyTrades(BTC, NOW - DAY)).rejects.toMatchObject({ code: 'AUTH_FAILED' });

@@ -136,7 +136,10 @@ describe('KmsKeyVault', () => {
     const envelope = JSON.parse(Buffer.from(secret.blob, 'base64').toString('utf8')) as Record<string, string>;
     const ct = Buffer.from(envelope.ct as string, 'base64');
     ct[3] = (ct[3] as number) ^ 0xff;
-    const tampered = { ...secret, blob: Buffer.from(JSON.stringify({ ...envelope, ct: ct.toString('base64') })).toString('base64') };
+    const tampered = {
+      ...secret,
+      blob: Buffer.from(JSON.stringify({ ...envelope, ct: ct.toString('base64') })).toString('base64'),
+    };
 
     const error = await failure(vault.decrypt('acc-1', tampered));
 
@@ -146,7 +149,9 @@ describe('KmsKeyVault', () => {
   });
 
   it('reports a KMS fault as transient and a refusal as final, never with secrets', async () => {
-    kmsMock.on(GenerateDataKeyCommand).rejectsOnce(new KMSInternalException({ message: 'internal', $metadata: { httpStatusCode: 500 } }));
+    kmsMock
+      .on(GenerateDataKeyCommand)
+      .rejectsOnce(new KMSInternalException({ message: 'internal', $metadata: { httpStatusCode: 500 } }));
 
     const transient = await failure(vault.encrypt('acc-1', CREDENTIALS));
     const local = await failure(vault.decrypt('acc-1', { vault: 'local', blob: 'e30=' }));

@@ -5,7 +5,11 @@ import { KeyVaultError } from '../../../../shared/adapters/keyvault/aes-gcm';
 import { LocalKeyVault } from '../../../../shared/adapters/keyvault/local-key-vault';
 import type { EncryptedSecret, ExchangeCredentials } from '../../../../shared/core/domain/account';
 
-const CREDENTIALS: ExchangeCredentials = { apiKey: 'AK-live-123', secret: 'S3CR3T-do-not-leak', password: 'pw-also-secret' };
+const CREDENTIALS: ExchangeCredentials = {
+  apiKey: 'AK-live-123',
+  secret: 'S3CR3T-do-not-leak',
+  password: 'pw-also-secret',
+};
 
 function tempKeyFile(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'vault-')), 'nested', 'vault.key');
@@ -67,7 +71,10 @@ describe('LocalKeyVault encryption', () => {
 
     expect(secret.vault).toBe('local');
     expect(opened).toEqual(CREDENTIALS);
-    expect(await vault.decrypt('acc-1', await vault.encrypt('acc-1', { apiKey: 'k', secret: 's' }))).toEqual({ apiKey: 'k', secret: 's' });
+    expect(await vault.decrypt('acc-1', await vault.encrypt('acc-1', { apiKey: 'k', secret: 's' }))).toEqual({
+      apiKey: 'k',
+      secret: 's',
+    });
   });
 
   it('writes a v1 envelope with a fresh 12-byte IV each time and no plaintext', async () => {
@@ -96,7 +103,9 @@ describe('LocalKeyVault encryption', () => {
   it('fails on a tampered ciphertext, tag or IV', async () => {
     const secret = await vault.encrypt('acc-1', CREDENTIALS);
 
-    const errors = await Promise.all((['ct', 'tag', 'iv'] as const).map((f) => failure(vault.decrypt('acc-1', tamper(secret, f)))));
+    const errors = await Promise.all(
+      (['ct', 'tag', 'iv'] as const).map((f) => failure(vault.decrypt('acc-1', tamper(secret, f)))),
+    );
 
     for (const error of errors) expect(error).toBeInstanceOf(KeyVaultError);
   });

@@ -23,7 +23,18 @@ describe('missingRanges', () => {
   test('times the exchange answered without a candle are not missing', () => {
     const present = new Set([0, 1, 2, 8, 9].map(t));
     expect(missingRanges(present, [[t(3), t(6)]], t(0), t(10), TF)).toEqual([[t(6), t(8)]]);
-    expect(missingRanges(present, [[t(1), t(4)], [t(4), t(8)]], t(0), t(10), TF)).toEqual([]);
+    expect(
+      missingRanges(
+        present,
+        [
+          [t(1), t(4)],
+          [t(4), t(8)],
+        ],
+        t(0),
+        t(10),
+        TF,
+      ),
+    ).toEqual([]);
   });
 
   test('a complete cache misses nothing', () => {
@@ -33,7 +44,18 @@ describe('missingRanges', () => {
 
 describe('mergeRanges', () => {
   test('sorts, joins touching and overlapping ranges, drops empty ones', () => {
-    expect(mergeRanges([[5, 7], [1, 3], [3, 4], [6, 9], [10, 10]])).toEqual([[1, 4], [5, 9]]);
+    expect(
+      mergeRanges([
+        [5, 7],
+        [1, 3],
+        [3, 4],
+        [6, 9],
+        [10, 10],
+      ]),
+    ).toEqual([
+      [1, 4],
+      [5, 9],
+    ]);
   });
 });
 

@@ -21,7 +21,7 @@ function setup(options: { attachmentsDir?: string } = {}) {
   return { dir, file, lines, channel, records };
 }
 
-test('name and limit are the console\'s', () => {
+test("name and limit are the console's", () => {
   expect(setup().channel).toMatchObject({ name: 'console', maxTextLength: 100_000 });
 });
 
@@ -32,7 +32,11 @@ test('each message is one human line with its severity marker and one JSON line 
   await channel.send({ text: 'daily loss 4 %', severity: 'warning' });
   await channel.send({ text: 'kill switch', severity: 'critical' });
 
-  expect(lines).toEqual(['09:30:15 [info] notify: BTC long filled | qty 0.01 @ 64250 | fee 0.3', '09:30:15 [WARN] notify: daily loss 4 %', '09:30:15 [CRIT] notify: kill switch']);
+  expect(lines).toEqual([
+    '09:30:15 [info] notify: BTC long filled | qty 0.01 @ 64250 | fee 0.3',
+    '09:30:15 [WARN] notify: daily loss 4 %',
+    '09:30:15 [CRIT] notify: kill switch',
+  ]);
   expect(records()).toEqual([
     { at: '2025-03-14T09:30:15.250Z', severity: 'info', text: 'BTC long filled\n  qty 0.01 @ 64250  \n\nfee 0.3' },
     { at: '2025-03-14T09:30:15.250Z', severity: 'warning', text: 'daily loss 4 %' },
@@ -55,7 +59,11 @@ test('an attachment is written to attachmentsDir as <timestamp>-<filename> and i
   const attachmentsDir = join(mkdtempSync(join(tmpdir(), 'notify-att-')), 'charts');
   const { lines, channel, records } = setup({ attachmentsDir });
 
-  await channel.send({ text: 'Weekly report', severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data: PNG } });
+  await channel.send({
+    text: 'Weekly report',
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data: PNG },
+  });
 
   const path = join(attachmentsDir, '2025-03-14T09-30-15-250Z-equity.png');
   expect(records()[0]!.attachment).toBe(path);
@@ -66,7 +74,11 @@ test('an attachment is written to attachmentsDir as <timestamp>-<filename> and i
 test('without attachmentsDir a chart goes to attachments/ next to the file; a path in its name is ignored', async () => {
   const { file, channel, records } = setup();
 
-  await channel.send({ text: 'r', severity: 'info', attachment: { filename: '../../evil name.png', contentType: 'image/png', data: PNG } });
+  await channel.send({
+    text: 'r',
+    severity: 'info',
+    attachment: { filename: '../../evil name.png', contentType: 'image/png', data: PNG },
+  });
 
   const dir = join(file, '..', 'attachments');
   expect(readdirSync(dir)).toEqual(['2025-03-14T09-30-15-250Z-evil_name.png']);

@@ -15,11 +15,16 @@ function harness(responses: Response[], maxRetryAfterMs?: number) {
     if (!next) throw new Error('unscripted request');
     return next;
   }) as unknown as typeof fetch;
-  const channel = new DiscordChannel({ webhookUrl: URL_WITH_THREAD, fetch: fetchStub, maxRetryAfterMs, sleep: async (ms) => void sleeps.push(ms) });
+  const channel = new DiscordChannel({
+    webhookUrl: URL_WITH_THREAD,
+    fetch: fetchStub,
+    maxRetryAfterMs,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
   return { channel, urls, sleeps };
 }
 
-test('name and limit are Discord\'s', () => {
+test("name and limit are Discord's", () => {
   expect(harness([]).channel).toMatchObject({ name: 'discord', maxTextLength: 2000 });
 });
 
@@ -43,7 +48,9 @@ test('without retry_after in the body the Retry-After header is used; the budget
 });
 
 test('a malformed webhook URL is refused without showing it', () => {
-  expect(() => new DiscordChannel({ webhookUrl: 'not a url SeCrEt' })).toThrow(/^discord: the webhook URL is not a valid URL$/);
+  expect(() => new DiscordChannel({ webhookUrl: 'not a url SeCrEt' })).toThrow(
+    /^discord: the webhook URL is not a valid URL$/,
+  );
 });
 
 test('a message with nothing to send is refused before any request', async () => {

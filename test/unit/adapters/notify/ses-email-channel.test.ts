@@ -4,12 +4,24 @@
 import { SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
-import { EMAIL_SUBJECT_MAX, encodeHeaderValue, rfc5322Date, SES_MESSAGE_MAX_BYTES, SesEmailChannel, sesEmailSubject } from '../../../../shared/adapters/notify/ses-email-channel';
+import {
+  EMAIL_SUBJECT_MAX,
+  encodeHeaderValue,
+  rfc5322Date,
+  SES_MESSAGE_MAX_BYTES,
+  SesEmailChannel,
+  sesEmailSubject,
+} from '../../../../shared/adapters/notify/ses-email-channel';
 
 const FROM = 'owner@example.org';
 const NOW = new Date(Date.UTC(2026, 10, 21, 0, 5, 7));
 const ses = mockClient(SESv2Client);
-const channel = new SesEmailChannel({ ses: new SESv2Client({ region: 'eu-west-1' }), from: FROM, to: [FROM], now: () => NOW });
+const channel = new SesEmailChannel({
+  ses: new SESv2Client({ region: 'eu-west-1' }),
+  from: FROM,
+  to: [FROM],
+  now: () => NOW,
+});
 
 beforeEach(() => {
   ses.reset();
@@ -17,7 +29,8 @@ beforeEach(() => {
 });
 
 const sent = (): SendEmailCommandInput[] => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
-const rawOf = (input: SendEmailCommandInput | undefined): string => Buffer.from(input!.Content!.Raw!.Data!).toString('utf8');
+const rawOf = (input: SendEmailCommandInput | undefined): string =>
+  Buffer.from(input!.Content!.Raw!.Data!).toString('utf8');
 
 /** A PNG-looking file: the signature, then random bytes; 10,001 bytes so base64 ends in padding. */
 function png(bytes = 10_001): Uint8Array {
@@ -87,7 +100,11 @@ test('a report with a chart: one raw multipart/mixed message whose PNG part deco
   const data = png();
   const text = 'Daily report acc-1 2026-11-20\nEquity 10,234.50 USDT (+1.2 %)\nTrades: 3';
 
-  await channel.send({ text, severity: 'info', attachment: { filename: 'equity-acc-1-daily-2026-11-20.png', contentType: 'image/png', data } });
+  await channel.send({
+    text,
+    severity: 'info',
+    attachment: { filename: 'equity-acc-1-daily-2026-11-20.png', contentType: 'image/png', data },
+  });
 
   const input = sent();
   expect(input).toHaveLength(1);
@@ -125,7 +142,11 @@ test('a UTF-8 text and subject: the subject as RFC 2047 encoded-words on lines o
   const text = `${title}\nÉquité: 10 234,50 USDT\n日本語の行\n`;
 
   const data = png(8);
-  await channel.send({ text, severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data } });
+  await channel.send({
+    text,
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data },
+  });
 
   const raw = rawOf(sent()[0]);
   const headerBlock = raw.slice(0, raw.indexOf('\r\n\r\n'));
@@ -166,7 +187,11 @@ test('the subject is the first non-blank line, control characters out, cut at 15
 test('a long ASCII subject is folded at spaces: no header line past 78 characters', async () => {
   const title = `Weekly report ${'acc-1 '.repeat(20)}done`;
 
-  await channel.send({ text: title, severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data: png(9) } });
+  await channel.send({
+    text: title,
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data: png(9) },
+  });
 
   const raw = rawOf(sent()[0]);
   const headerBlock = raw.slice(0, raw.indexOf('\r\n\r\n'));
@@ -183,7 +208,12 @@ test('a message without an attachment goes as Simple content: the subject and th
     {
       FromEmailAddress: FROM,
       Destination: { ToAddresses: [FROM] },
-      Content: { Simple: { Subject: { Data: '⚠️ Order failed: BTC/USDT:USDT', Charset: 'UTF-8' }, Body: { Text: { Data: text, Charset: 'UTF-8' } } } },
+      Content: {
+        Simple: {
+          Subject: { Data: '⚠️ Order failed: BTC/USDT:USDT', Charset: 'UTF-8' },
+          Body: { Text: { Data: text, Charset: 'UTF-8' } },
+        },
+      },
     },
   ]);
 });
@@ -197,7 +227,11 @@ test('a text with nothing usable for a subject gets a generic one with the sever
 test('the chart is attached, its presigned link is not repeated in the mail', async () => {
   const url = 'https://bucket.s3.eu-west-1.amazonaws.com/reports/acc-1/daily.png?X-Amz-Signature=secret';
 
-  await channel.send({ text: 'Daily report', severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data: png(100), url } });
+  await channel.send({
+    text: 'Daily report',
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data: png(100), url },
+  });
 
   const raw = rawOf(sent()[0]);
   expect(raw).not.toContain('X-Amz-Signature');
@@ -205,9 +239,18 @@ test('the chart is attached, its presigned link is not repeated in the mail', as
 });
 
 test('several recipients: all in To and in the destination; a non-ASCII filename as RFC 2231, an odd type as octet-stream', async () => {
-  const many = new SesEmailChannel({ ses: new SESv2Client({ region: 'eu-west-1' }), from: FROM, to: ['a@example.org', 'b@example.net'], now: () => NOW });
+  const many = new SesEmailChannel({
+    ses: new SESv2Client({ region: 'eu-west-1' }),
+    from: FROM,
+    to: ['a@example.org', 'b@example.net'],
+    now: () => NOW,
+  });
 
-  await many.send({ text: 'Report', severity: 'info', attachment: { filename: 'équité.png', contentType: 'image/png\r\nBcc: x@evil.test', data: png(9) } });
+  await many.send({
+    text: 'Report',
+    severity: 'info',
+    attachment: { filename: 'équité.png', contentType: 'image/png\r\nBcc: x@evil.test', data: png(9) },
+  });
 
   expect(sent()[0]!.Destination).toEqual({ ToAddresses: ['a@example.org', 'b@example.net'] });
   const { headers, parts } = parseMime(rawOf(sent()[0]));
@@ -218,12 +261,22 @@ test('several recipients: all in To and in the destination; a non-ASCII filename
 });
 
 test('a filename with line breaks, quotes or slashes cannot break out of its header', async () => {
-  await channel.send({ text: 'Report', severity: 'info', attachment: { filename: 'a\r\nBcc: x@evil.test/"b".png', contentType: 'image/png', data: png(9) } });
+  await channel.send({
+    text: 'Report',
+    severity: 'info',
+    attachment: { filename: 'a\r\nBcc: x@evil.test/"b".png', contentType: 'image/png', data: png(9) },
+  });
 
   const { headers, parts } = parseMime(rawOf(sent()[0]));
   expect(headers.has('bcc')).toBe(false);
-  expect([...parts[1]!.headers.keys()].sort()).toEqual(['content-disposition', 'content-transfer-encoding', 'content-type']);
-  expect(parts[1]!.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''a__Bcc%3A%20x%40evil.test_%22b%22.png");
+  expect([...parts[1]!.headers.keys()].sort()).toEqual([
+    'content-disposition',
+    'content-transfer-encoding',
+    'content-type',
+  ]);
+  expect(parts[1]!.headers.get('content-disposition')).toBe(
+    "attachment; filename*=UTF-8''a__Bcc%3A%20x%40evil.test_%22b%22.png",
+  );
 });
 
 test('each message gets its own Message-ID and boundary', async () => {
@@ -240,8 +293,16 @@ test('a file too large for SES (40 MB after base64) goes as its link in a simple
   const data = new Uint8Array(Math.ceil((SES_MESSAGE_MAX_BYTES * 3) / 4) + 1);
   const url = 'https://bucket.s3.amazonaws.com/reports/acc-1/weekly.png?X-Amz-Signature=abc';
 
-  await channel.send({ text: 'Weekly report', severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data, url } });
-  await channel.send({ text: 'Weekly report', severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data } });
+  await channel.send({
+    text: 'Weekly report',
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data, url },
+  });
+  await channel.send({
+    text: 'Weekly report',
+    severity: 'info',
+    attachment: { filename: 'equity.png', contentType: 'image/png', data },
+  });
 
   const [withLink, without] = sent().map((i) => i.Content!.Simple!.Body!.Text!.Data);
   expect(withLink).toBe(`Weekly report\n\nEquity chart (too large to attach; link valid for a few hours): ${url}`);
@@ -254,11 +315,18 @@ test('addresses that could inject headers or recipients are refused up front, an
   expect(make(FROM, ['a@example.org, b@evil.test'])).toThrow(/not plain e-mail addresses/);
   expect(make(FROM, ['Owner <owner@example.org>'])).toThrow(/not plain e-mail addresses/);
   expect(make(FROM, [])).toThrow(/1\.\.50 recipients/);
-  expect(make(FROM, Array.from({ length: 51 }, (_, i) => `r${i}@example.org`))).toThrow(/1\.\.50 recipients/);
+  expect(
+    make(
+      FROM,
+      Array.from({ length: 51 }, (_, i) => `r${i}@example.org`),
+    ),
+  ).toThrow(/1\.\.50 recipients/);
 });
 
 test('the error never carries an address', () => {
-  expect(() => new SesEmailChannel({ ses: new SESv2Client({}), from: 'secret-owner@example.org\n', to: [FROM] })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret-owner') }));
+  expect(
+    () => new SesEmailChannel({ ses: new SESv2Client({}), from: 'secret-owner@example.org\n', to: [FROM] }),
+  ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret-owner') }));
 });
 
 test('dates are RFC 5322 in UTC', () => {
@@ -266,8 +334,16 @@ test('dates are RFC 5322 in UTC', () => {
 });
 
 test('an SES failure reaches the caller (the notifier holds the message for a retry)', async () => {
-  ses.on(SendEmailCommand).rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
+  ses
+    .on(SendEmailCommand)
+    .rejects(Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' }));
 
-  await expect(channel.send({ text: 'hi', severity: 'info', attachment: { filename: 'equity.png', contentType: 'image/png', data: png(9) } })).rejects.toThrow('not verified');
+  await expect(
+    channel.send({
+      text: 'hi',
+      severity: 'info',
+      attachment: { filename: 'equity.png', contentType: 'image/png', data: png(9) },
+    }),
+  ).rejects.toThrow('not verified');
   await expect(channel.send({ text: 'hi', severity: 'info' })).rejects.toThrow('not verified');
 });

@@ -37,12 +37,16 @@ test('a hard cut never splits a surrogate pair', () => {
 
 test('property: every part fits and is not blank, for any text and limit', () => {
   fc.assert(
-    fc.property(fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '😀', 'é'), maxLength: 400 }), fc.integer({ min: 2, max: 60 }), (text, max) => {
-      for (const part of splitText(text, max)) {
-        expect(part.length).toBeLessThanOrEqual(max);
-        expect(part.trim()).not.toBe('');
-      }
-    }),
+    fc.property(
+      fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\n', '😀', 'é'), maxLength: 400 }),
+      fc.integer({ min: 2, max: 60 }),
+      (text, max) => {
+        for (const part of splitText(text, max)) {
+          expect(part.length).toBeLessThanOrEqual(max);
+          expect(part.trim()).not.toBe('');
+        }
+      },
+    ),
   );
 });
 

@@ -23,7 +23,7 @@ function recordingClient(refuse: (chatId: string | number) => Error | undefined 
   return { client: client as unknown as TelegramBotClient, calls };
 }
 
-test('name and limit are Telegram\'s', () => {
+test("name and limit are Telegram's", () => {
   const channel = new TelegramChannel({ client: recordingClient().client, chatIds: ['1'] });
   expect(channel).toMatchObject({ name: 'telegram', maxTextLength: 4096 });
 });
@@ -31,7 +31,11 @@ test('name and limit are Telegram\'s', () => {
 test('a chart with a short text is one photo whose caption is the text', async () => {
   const { client, calls } = recordingClient();
 
-  await new TelegramChannel({ client, chatIds: ['1'] }).send({ text: 'Weekly report\n+3.2 %', severity: 'info', attachment: PNG });
+  await new TelegramChannel({ client, chatIds: ['1'] }).send({
+    text: 'Weekly report\n+3.2 %',
+    severity: 'info',
+    attachment: PNG,
+  });
 
   expect(calls).toEqual([['sendPhoto', '1', 'Weekly report\n+3.2 %']]);
 });
@@ -47,7 +51,9 @@ test('a chart without text goes without a caption', async () => {
 test('a message with nothing to send is refused before any call', async () => {
   const { client, calls } = recordingClient();
 
-  await expect(new TelegramChannel({ client, chatIds: ['1'] }).send({ text: ' \n ', severity: 'info' })).rejects.toThrow('nothing to send');
+  await expect(
+    new TelegramChannel({ client, chatIds: ['1'] }).send({ text: ' \n ', severity: 'info' }),
+  ).rejects.toThrow('nothing to send');
   expect(calls).toEqual([]);
 });
 
@@ -66,20 +72,28 @@ test('each chat gets all its parts before the next chat starts', async () => {
 });
 
 test('two chats refusing give an AggregateError with both, after the third chat got the message', async () => {
-  const { client, calls } = recordingClient((chat) => (chat === '3' ? undefined : new TelegramApiError('sendMessage', 403, 'Forbidden: bot was blocked by the user')));
+  const { client, calls } = recordingClient((chat) =>
+    chat === '3' ? undefined : new TelegramApiError('sendMessage', 403, 'Forbidden: bot was blocked by the user'),
+  );
 
-  const error = await new TelegramChannel({ client, chatIds: ['1', '2', '3'] }).send({ text: 'hi', severity: 'info' }).catch((e: unknown) => e);
+  const error = await new TelegramChannel({ client, chatIds: ['1', '2', '3'] })
+    .send({ text: 'hi', severity: 'info' })
+    .catch((e: unknown) => e);
 
   expect(error).toBeInstanceOf(AggregateError);
   expect((error as AggregateError).errors).toHaveLength(2);
-  expect((error as Error).message).toBe('telegram: 2 of 3 chats failed; first: telegram sendMessage failed: 403 Forbidden: bot was blocked by the user');
+  expect((error as Error).message).toBe(
+    'telegram: 2 of 3 chats failed; first: telegram sendMessage failed: 403 Forbidden: bot was blocked by the user',
+  );
   expect(calls.map(([, chat]) => chat)).toEqual(['1', '2', '3']);
 });
 
 test('rate limiting stops before the next chat', async () => {
   const { client, calls } = recordingClient(() => new ChannelRateLimitedError('telegram', 30_000));
 
-  await expect(new TelegramChannel({ client, chatIds: ['1', '2'] }).send({ text: 'hi', severity: 'info' })).rejects.toBeInstanceOf(ChannelRateLimitedError);
+  await expect(
+    new TelegramChannel({ client, chatIds: ['1', '2'] }).send({ text: 'hi', severity: 'info' }),
+  ).rejects.toBeInstanceOf(ChannelRateLimitedError);
   expect(calls).toHaveLength(1);
 });
 

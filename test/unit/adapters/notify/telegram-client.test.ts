@@ -18,12 +18,26 @@ function harness(script: Scripted[], options: { maxRetryAfterMs?: number } = {})
     if (next instanceof Error) throw next;
     return new Response(typeof next.body === 'string' ? next.body : JSON.stringify(next.body), { status: next.status });
   }) as unknown as typeof fetch;
-  const client = new TelegramBotClient({ token: TOKEN, baseUrl: 'https://tg.test/', fetch: fetchStub, sleep: async (ms) => void sleeps.push(ms), ...options });
+  const client = new TelegramBotClient({
+    token: TOKEN,
+    baseUrl: 'https://tg.test/',
+    fetch: fetchStub,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...options,
+  });
   return { client, requests, sleeps };
 }
 
 const sent = { ok: true, result: { message_id: 7, date: 1, chat: { id: 1 }, text: 'hi' } };
-const flood = (retryAfter?: number) => ({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests', ...(retryAfter === undefined ? {} : { parameters: { retry_after: retryAfter } }) } });
+const flood = (retryAfter?: number) => ({
+  status: 429,
+  body: {
+    ok: false,
+    error_code: 429,
+    description: 'Too Many Requests',
+    ...(retryAfter === undefined ? {} : { parameters: { retry_after: retryAfter } }),
+  },
+});
 
 async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -86,7 +100,9 @@ test('a timeout is retried once, then reported by name without the URL', async (
 });
 
 test('a network error whose text holds the URL does not pass it on', async () => {
-  const leaky = Object.assign(new TypeError(`fetch failed for https://tg.test/bot${TOKEN}/sendMessage`), { cause: { code: 'ENOTFOUND' } });
+  const leaky = Object.assign(new TypeError(`fetch failed for https://tg.test/bot${TOKEN}/sendMessage`), {
+    cause: { code: 'ENOTFOUND' },
+  });
   const { client } = harness([leaky, leaky]);
 
   const error = await rejectionOf(client.sendMessage(1, 'hi'));
@@ -97,18 +113,31 @@ test('a network error whose text holds the URL does not pass it on', async () =>
 
 test('a 4xx is not retried; a migrated group says its new id', async () => {
   const { client, requests } = harness([
-    { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: group chat was upgraded to a supergroup chat', parameters: { migrate_to_chat_id: -1001234 } } },
+    {
+      status: 400,
+      body: {
+        ok: false,
+        error_code: 400,
+        description: 'Bad Request: group chat was upgraded to a supergroup chat',
+        parameters: { migrate_to_chat_id: -1001234 },
+      },
+    },
   ]);
 
   const error = await rejectionOf(client.sendMessage(-42, 'hi'));
 
   expect(requests).toHaveLength(1);
   expect(error).toMatchObject({ method: 'sendMessage', errorCode: 400 });
-  expect(error.message).toBe('telegram sendMessage failed: 400 Bad Request: group chat was upgraded to a supergroup chat (migrate_to_chat_id -1001234)');
+  expect(error.message).toBe(
+    'telegram sendMessage failed: 400 Bad Request: group chat was upgraded to a supergroup chat (migrate_to_chat_id -1001234)',
+  );
 });
 
 test('sendPhoto sends the caption byte for byte (no CRLF rewriting) and the file as a part (a quote in its name escaped), resent whole on a retry', async () => {
-  const { client, requests } = harness([{ status: 500, body: { ok: false, error_code: 500, description: 'Internal' } }, { status: 200, body: sent }]);
+  const { client, requests } = harness([
+    { status: 500, body: { ok: false, error_code: 500, description: 'Internal' } },
+    { status: 200, body: sent },
+  ]);
   const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
 
   await client.sendPhoto('42', { filename: 'eq"uity.png', contentType: 'image/png', data }, 'line 1\nline 2');

@@ -12,7 +12,12 @@ export const BTC = 'BTC/USDT:USDT';
 export const ETH = 'ETH/USDT:USDT';
 export const ACCOUNT = 'acc-1';
 
-export const SETTINGS: PaperSettings = { quoteCurrency: 'USDT', initialBalance: '10000', takerFeeRate: 0.0005, slippageBps: 2 };
+export const SETTINGS: PaperSettings = {
+  quoteCurrency: 'USDT',
+  initialBalance: '10000',
+  takerFeeRate: 0.0005,
+  slippageBps: 2,
+};
 
 export class ManualClock {
   constructor(public t = 1_700_000_000_000) {}
@@ -22,10 +27,20 @@ export class ManualClock {
 }
 
 /** `wrap` lets a test put a failing source in front of the fixed prices. */
-export function setup(store: PaperLedgerStore = new MemoryLedgerStore(), wrap: (p: PriceSource) => PriceSource = (p) => p) {
+export function setup(
+  store: PaperLedgerStore = new MemoryLedgerStore(),
+  wrap: (p: PriceSource) => PriceSource = (p) => p,
+) {
   const clock = new ManualClock();
   const prices = new FixedPriceSource({ [BTC]: 50_000, [ETH]: 3_000 }, clock);
-  const exchange = new PaperExchange({ accountId: ACCOUNT, store, prices: wrap(prices), markets: paperMarkets, settings: SETTINGS, clock });
+  const exchange = new PaperExchange({
+    accountId: ACCOUNT,
+    store,
+    prices: wrap(prices),
+    markets: paperMarkets,
+    settings: SETTINGS,
+    clock,
+  });
   return { exchange, prices, store, clock };
 }
 
@@ -33,16 +48,31 @@ let seq = 0;
 /** A market order request; the client order id is unique unless given. */
 export function order(overrides: Partial<OrderRequest> = {}): OrderRequest {
   seq += 1;
-  return { symbol: BTC, side: 'buy', type: 'market', amount: '0.1', reduceOnly: false, clientOrderId: `c${seq}`, ...overrides };
+  return {
+    symbol: BTC,
+    side: 'buy',
+    type: 'market',
+    amount: '0.1',
+    reduceOnly: false,
+    clientOrderId: `c${seq}`,
+    ...overrides,
+  };
 }
 
 /** A reduce-only conditional order. */
-export function conditional(type: 'stop_market' | 'take_profit_market', side: 'buy' | 'sell', triggerPrice: string, overrides: Partial<OrderRequest> = {}): OrderRequest {
+export function conditional(
+  type: 'stop_market' | 'take_profit_market',
+  side: 'buy' | 'sell',
+  triggerPrice: string,
+  overrides: Partial<OrderRequest> = {},
+): OrderRequest {
   return order({ type, side, triggerPrice, reduceOnly: true, ...overrides });
 }
 
 /** Captures a rejection so its fields can be asserted. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
   try {
     await promise;
   } catch (e) {

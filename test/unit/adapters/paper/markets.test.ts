@@ -12,7 +12,16 @@ describe('paper market catalog', () => {
     const btc = paperMarkets.get('BTC/USDT:USDT');
     const xrp = paperMarkets.get('XRP/USDT:USDT');
 
-    expect(btc).toMatchObject({ base: 'BTC', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.1', minNotional: '100', maxLeverage: 125 });
+    expect(btc).toMatchObject({
+      base: 'BTC',
+      quote: 'USDT',
+      settle: 'USDT',
+      contractSize: '1',
+      amountStep: '0.001',
+      priceStep: '0.1',
+      minNotional: '100',
+      maxLeverage: 125,
+    });
     expect(xrp).toMatchObject({ amountStep: '0.1', priceStep: '0.0001', minAmount: '0.1', minNotional: '5' });
   });
 

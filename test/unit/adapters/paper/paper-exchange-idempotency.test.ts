@@ -123,7 +123,9 @@ describe('PaperExchange crash repair', () => {
   it('keeps only the last 200 applied order ids', async () => {
     const { exchange, store } = setup();
     for (let i = 0; i < 205; i++) {
-      await exchange.createOrder(order({ side: i % 2 === 0 ? 'buy' : 'sell', amount: '0.002', clientOrderId: `k${i}` }));
+      await exchange.createOrder(
+        order({ side: i % 2 === 0 ? 'buy' : 'sell', amount: '0.002', clientOrderId: `k${i}` }),
+      );
     }
 
     const state = await store.getState(ACCOUNT);
@@ -176,7 +178,11 @@ describe('PaperExchange optimistic lock', () => {
     store.beforeNextSave = async () => {
       // Another writer (say, a leverage change from another invocation) lands first.
       const other = (await store.getState(ACCOUNT)) as PaperState;
-      await MemoryLedgerStore.prototype.saveState.call(store, { ...other, leverage: { [ETH]: 3 }, version: other.version + 1 }, other.version);
+      await MemoryLedgerStore.prototype.saveState.call(
+        store,
+        { ...other, leverage: { [ETH]: 3 }, version: other.version + 1 },
+        other.version,
+      );
     };
 
     await exchange.createOrder(order({ amount: '0.05', clientOrderId: 'second' }));

@@ -30,9 +30,13 @@ describe('PaperExchange resting orders', () => {
   it('rejects a conditional order that is not reduce-only, or whose trigger is off the tick', async () => {
     const { exchange } = await long();
 
-    const notReduce = await rejection(exchange.createOrder(conditional('stop_market', 'sell', '49000', { reduceOnly: false })));
+    const notReduce = await rejection(
+      exchange.createOrder(conditional('stop_market', 'sell', '49000', { reduceOnly: false })),
+    );
     const offTick = await rejection(exchange.createOrder(conditional('stop_market', 'sell', '49000.05')));
-    const noTrigger = await rejection(exchange.createOrder(order({ type: 'stop_market', side: 'sell', reduceOnly: true })));
+    const noTrigger = await rejection(
+      exchange.createOrder(order({ type: 'stop_market', side: 'sell', reduceOnly: true })),
+    );
 
     expect(notReduce.code).toBe('UNSUPPORTED_ORDER');
     expect(offTick.code).toBe('PRECISION');
@@ -76,7 +80,13 @@ describe('PaperExchange stop-loss', () => {
     // worse of 49,000 × 0.9998 = 48,990.2 and 48,995 → 48,990.2; fee 0.1 × 48,990.2 × 0.0005 = 2.44951
     // P&L (48,990.2 − 50,010) × 0.1 = −101.98; wallet 10,000 − 2.5005 − 101.98 − 2.44951 = 9,893.06999
     expect(filled).toHaveLength(1);
-    expect(filled[0]).toMatchObject({ clientOrderId: 'sl', status: 'closed', filled: '0.1', average: '48990.2', fee: '2.44951' });
+    expect(filled[0]).toMatchObject({
+      clientOrderId: 'sl',
+      status: 'closed',
+      filled: '0.1',
+      average: '48990.2',
+      fee: '2.44951',
+    });
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
     expect((await exchange.fetchBalance()).equity).toBe('9893.06999');
     expect((await exchange.fetchOrderByClientId(BTC, 'tp'))?.status).toBe('canceled');
@@ -150,7 +160,9 @@ describe('PaperExchange take-profit', () => {
 
   it('keeps the sibling when the fill leaves part of the position open', async () => {
     const { exchange, prices } = await long();
-    await exchange.createOrder(conditional('take_profit_market', 'sell', '52000', { amount: '0.05', clientOrderId: 'tp-half' }));
+    await exchange.createOrder(
+      conditional('take_profit_market', 'sell', '52000', { amount: '0.05', clientOrderId: 'tp-half' }),
+    );
     await exchange.createOrder(conditional('stop_market', 'sell', '49000', { clientOrderId: 'sl' }));
     prices.set(BTC, 52_000);
 
@@ -205,7 +217,9 @@ describe('PaperExchange trigger edge cases', () => {
     await exchange.createOrder(order());
     await exchange.createOrder(order({ symbol: ETH, side: 'sell', amount: '1' }));
     await exchange.createOrder(conditional('stop_market', 'sell', '49000', { clientOrderId: 'btc-sl' }));
-    await exchange.createOrder(conditional('stop_market', 'buy', '3100', { symbol: ETH, amount: '1', clientOrderId: 'eth-sl' }));
+    await exchange.createOrder(
+      conditional('stop_market', 'buy', '3100', { symbol: ETH, amount: '1', clientOrderId: 'eth-sl' }),
+    );
     prices.set(BTC, 48_000);
     ethDown = true;
 

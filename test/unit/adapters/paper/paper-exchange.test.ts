@@ -10,7 +10,13 @@ describe('PaperExchange markets and prices', () => {
     const market = await exchange.loadMarket(BTC);
     const error = await rejection(exchange.loadMarket('PEPE/USDT:USDT'));
 
-    expect(market).toMatchObject({ symbol: BTC, amountStep: '0.001', priceStep: '0.1', minNotional: '100', contractSize: '1' });
+    expect(market).toMatchObject({
+      symbol: BTC,
+      amountStep: '0.001',
+      priceStep: '0.1',
+      minNotional: '100',
+      contractSize: '1',
+    });
     expect(error).toBeInstanceOf(SignalRejectedError);
     expect(error.code).toBe('UNKNOWN_SYMBOL');
   });
@@ -73,7 +79,14 @@ describe('PaperExchange market fills', () => {
     const balance = await exchange.fetchBalance();
 
     // wallet 10,000 − 2.5005 = 9,997.4995; unrealized (50,000 − 50,010) × 0.1 = −1; margin 5,001
-    expect(position).toEqual({ symbol: BTC, side: 'long', quantity: '0.1', entryPrice: '50010', leverage: 1, unrealizedPnl: '-1' });
+    expect(position).toEqual({
+      symbol: BTC,
+      side: 'long',
+      quantity: '0.1',
+      entryPrice: '50010',
+      leverage: 1,
+      unrealizedPnl: '-1',
+    });
     expect(balance).toEqual({ currency: 'USDT', equity: '9996.4995', used: '5001', free: '4995.4995' });
   });
 
@@ -88,7 +101,12 @@ describe('PaperExchange market fills', () => {
     // wallet 10,000 − 2.5005 + 97.98 − 2.54949 = 10,092.93001
     expect(close).toMatchObject({ average: '50989.8', filled: '0.1', fee: '2.54949' });
     expect(await exchange.fetchPosition(BTC)).toBeUndefined();
-    expect(await exchange.fetchBalance()).toEqual({ currency: 'USDT', equity: '10092.93001', used: '0', free: '10092.93001' });
+    expect(await exchange.fetchBalance()).toEqual({
+      currency: 'USDT',
+      equity: '10092.93001',
+      used: '0',
+      free: '10092.93001',
+    });
   });
 
   it('realizes the P&L of a short closed by a reduce-only buy', async () => {
@@ -143,8 +161,18 @@ describe('PaperExchange market fills', () => {
     // fee 0.15 × 50,989.8 × 0.0005 = 3.824235; wallet 10,000 − 2.5005 + 97.98 − 3.824235 = 10,091.655265
     // short unrealized at 51,000: (50,989.8 − 51,000) × 0.05 = −0.51
     expect(reverse).toMatchObject({ filled: '0.15', average: '50989.8', fee: '3.824235' });
-    expect(await exchange.fetchPosition(BTC)).toMatchObject({ side: 'short', quantity: '0.05', entryPrice: '50989.8', unrealizedPnl: '-0.51' });
-    expect(await exchange.fetchBalance()).toEqual({ currency: 'USDT', equity: '10091.145265', used: '2549.49', free: '7541.655265' });
+    expect(await exchange.fetchPosition(BTC)).toMatchObject({
+      side: 'short',
+      quantity: '0.05',
+      entryPrice: '50989.8',
+      unrealizedPnl: '-0.51',
+    });
+    expect(await exchange.fetchBalance()).toEqual({
+      currency: 'USDT',
+      equity: '10091.145265',
+      used: '2549.49',
+      free: '7541.655265',
+    });
   });
 
   it('sums unrealized P&L over positions in several markets', async () => {
@@ -244,7 +272,9 @@ describe('PaperExchange validation', () => {
   it('rejects a reduce-only order on a flat position as REDUCE_ONLY_FLAT', async () => {
     const { exchange } = setup();
 
-    const error = await rejection(exchange.createOrder(order({ side: 'sell', reduceOnly: true, clientOrderId: 'flat' })));
+    const error = await rejection(
+      exchange.createOrder(order({ side: 'sell', reduceOnly: true, clientOrderId: 'flat' })),
+    );
 
     expect(error.code).toBe('REDUCE_ONLY_FLAT');
     expect(await exchange.fetchOrderByClientId(BTC, 'flat')).toBeUndefined();

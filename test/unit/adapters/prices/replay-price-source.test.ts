@@ -3,7 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { paperMarkets } from '../../../../shared/adapters/paper/markets';
-import { GENERATED_VOLATILITY, ReplayPriceSource, generateCandles, pathPrice, type Candle } from '../../../../shared/adapters/prices/replay-price-source';
+import {
+  GENERATED_VOLATILITY,
+  ReplayPriceSource,
+  generateCandles,
+  pathPrice,
+  type Candle,
+} from '../../../../shared/adapters/prices/replay-price-source';
 import { num } from '../../../../shared/core/domain/money';
 import { SignalRejectedError } from '../../../../shared/core/errors';
 
@@ -14,7 +20,13 @@ const EPOCH = 1_800_000_000_000;
 const MS = 60_000; // one candle per wall-clock minute
 
 function source(now: { t: number }, dir?: string) {
-  return new ReplayPriceSource({ ...(dir ? { dir } : {}), msPerCandle: MS, epochStart: EPOCH, clock: { now: () => now.t }, markets: paperMarkets });
+  return new ReplayPriceSource({
+    ...(dir ? { dir } : {}),
+    msPerCandle: MS,
+    epochStart: EPOCH,
+    clock: { now: () => now.t },
+    markets: paperMarkets,
+  });
 }
 
 describe('ReplayPriceSource with the shipped XRP candles', () => {

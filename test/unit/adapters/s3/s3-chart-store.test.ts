@@ -22,8 +22,13 @@ beforeEach(() => {
 /** SigV4 query-string signature of a presigned GET, computed from the URL's own parameters. */
 function expectedSignature(url: URL): string {
   const params = [...url.searchParams.entries()].filter(([k]) => k !== 'X-Amz-Signature');
-  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const query = params.map(([k, v]) => [enc(k), enc(v)]).sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
+  const enc = (s: string) =>
+    encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const query = params
+    .map(([k, v]) => [enc(k), enc(v)])
+    .sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
   const signedHeaders = url.searchParams.get('X-Amz-SignedHeaders')!;
   expect(signedHeaders).toBe('host');
   const canonical = ['GET', url.pathname, query, `host:${url.host}\n`, signedHeaders, 'UNSIGNED-PAYLOAD'].join('\n');
@@ -32,7 +37,10 @@ function expectedSignature(url: URL): string {
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
   const [date, region, service] = scope.split('/');
   const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${CREDENTIALS.secretAccessKey}`, date!), region!), service!), 'aws4_request');
+  const signingKey = hmac(
+    hmac(hmac(hmac(`AWS4${CREDENTIALS.secretAccessKey}`, date!), region!), service!),
+    'aws4_request',
+  );
   return createHmac('sha256', signingKey).update(toSign).digest('hex');
 }
 
@@ -41,7 +49,13 @@ test('puts the chart in the bucket with its key, type and S3-managed encryption'
 
   const calls = s3mock.commandCalls(PutObjectCommand);
   expect(calls).toHaveLength(1);
-  expect(calls[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, Body: PNG, ContentType: 'image/png', ServerSideEncryption: 'AES256' });
+  expect(calls[0]!.args[0].input).toEqual({
+    Bucket: BUCKET,
+    Key: KEY,
+    Body: PNG,
+    ContentType: 'image/png',
+    ServerSideEncryption: 'AES256',
+  });
 });
 
 test('uses KMS encryption when the bucket requires it', async () => {
@@ -60,8 +74,12 @@ test('returns a presigned GET URL for exactly that object, valid 7 days, with a 
   expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
   expect(url.searchParams.get('X-Amz-Expires')).toBe(String(7 * 24 * 3600));
   expect(CHART_URL_EXPIRES_SECONDS).toBe(604_800);
-  expect(url.searchParams.get('X-Amz-Credential')).toMatch(new RegExp(`^${CREDENTIALS.accessKeyId}/\\d{8}/eu-west-1/s3/aws4_request$`));
-  const signedAt = url.searchParams.get('X-Amz-Date')!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+  expect(url.searchParams.get('X-Amz-Credential')).toMatch(
+    new RegExp(`^${CREDENTIALS.accessKeyId}/\\d{8}/eu-west-1/s3/aws4_request$`),
+  );
+  const signedAt = url.searchParams
+    .get('X-Amz-Date')!
+    .replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
   expect(Math.abs(Date.parse(signedAt) - before)).toBeLessThan(60_000);
   expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   expect(url.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(url));
@@ -71,8 +89,16 @@ test('returns a presigned GET URL for exactly that object, valid 7 days, with a 
 });
 
 test('a shorter validity may be asked for; never more than 7 days', async () => {
-  const short = new URL(await new S3ChartStore({ s3: client(), bucket: BUCKET, expiresInSeconds: 3600 }).put(KEY, PNG, 'image/png'));
-  const long = new URL(await new S3ChartStore({ s3: client(), bucket: BUCKET, expiresInSeconds: 30 * 24 * 3600 }).put(KEY, PNG, 'image/png'));
+  const short = new URL(
+    await new S3ChartStore({ s3: client(), bucket: BUCKET, expiresInSeconds: 3600 }).put(KEY, PNG, 'image/png'),
+  );
+  const long = new URL(
+    await new S3ChartStore({ s3: client(), bucket: BUCKET, expiresInSeconds: 30 * 24 * 3600 }).put(
+      KEY,
+      PNG,
+      'image/png',
+    ),
+  );
 
   expect(short.searchParams.get('X-Amz-Expires')).toBe('3600');
   expect(long.searchParams.get('X-Amz-Expires')).toBe('604800');
@@ -81,5 +107,7 @@ test('a shorter validity may be asked for; never more than 7 days', async () => 
 test('a failed upload rejects and signs nothing', async () => {
   s3mock.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
 
-  await expect(new S3ChartStore({ s3: client(), bucket: BUCKET }).put(KEY, PNG, 'image/png')).rejects.toThrow('Access Denied');
+  await expect(new S3ChartStore({ s3: client(), bucket: BUCKET }).put(KEY, PNG, 'image/png')).rejects.toThrow(
+    'Access Denied',
+  );
 });

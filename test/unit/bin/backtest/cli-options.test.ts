@@ -1,5 +1,14 @@
 // Option text → settings: the --size syntax, number bounds naming the option, market guesses.
-import { BacktestInputError, buildConfig, guessMarket, isInputError, numberOption, parseSize, quoteOf, type ConfigOptions } from '../../../../bin/backtest/cli-options';
+import {
+  BacktestInputError,
+  buildConfig,
+  guessMarket,
+  isInputError,
+  numberOption,
+  parseSize,
+  quoteOf,
+  type ConfigOptions,
+} from '../../../../bin/backtest/cli-options';
 import { monteCarlo } from '../../../../shared/core/backtest/monte-carlo';
 import { InvariantError } from '../../../../shared/core/errors';
 
@@ -32,18 +41,38 @@ describe('numberOption', () => {
 });
 
 describe('buildConfig', () => {
-  const base: ConfigOptions = { cash: '10000', fee: '0.0004', slippage: '2', size: '100%', lot: '1', leverage: '3', fill: 'close', mmr: '0.004' };
+  const base: ConfigOptions = {
+    cash: '10000',
+    fee: '0.0004',
+    slippage: '2',
+    size: '100%',
+    lot: '1',
+    leverage: '3',
+    fill: 'close',
+    mmr: '0.004',
+  };
 
   test('maps every option; the maker fee defaults to the taker fee', async () => {
     expect(await buildConfig({ ...base, longOnly: true, trailing: '1.5' })).toEqual({
-      cash: 10000, takerFee: 0.0004, makerFee: 0.0004, slippageBps: 2, fillOn: 'close', size: { kind: 'percent', value: 100 },
-      leverage: 3, lotStep: 1, maintenanceMarginRate: 0.004, longOnly: true, trailingPct: 1.5,
+      cash: 10000,
+      takerFee: 0.0004,
+      makerFee: 0.0004,
+      slippageBps: 2,
+      fillOn: 'close',
+      size: { kind: 'percent', value: 100 },
+      leverage: 3,
+      lotStep: 1,
+      maintenanceMarginRate: 0.004,
+      longOnly: true,
+      trailingPct: 1.5,
     });
     expect((await buildConfig({ ...base, makerFee: '0.0002' })).makerFee).toBe(0.0002);
   });
 
   test('a funding file that does not exist is named', async () => {
-    await expect(buildConfig({ ...base, funding: '/nope/funding.json' })).rejects.toThrow('--funding /nope/funding.json: no such file');
+    await expect(buildConfig({ ...base, funding: '/nope/funding.json' })).rejects.toThrow(
+      '--funding /nope/funding.json: no such file',
+    );
   });
 });
 
@@ -79,7 +108,9 @@ describe('isInputError: what the user typed (exit 2, one line) against a fault o
   };
 
   test("an out-of-range setting refused by the engine's modules (InvalidArgumentError) is the user's", () => {
-    const error = thrown(() => monteCarlo([1, -1], { runs: 0, seed: 1, mode: 'shuffle', startEquity: 1000, compound: false }));
+    const error = thrown(() =>
+      monteCarlo([1, -1], { runs: 0, seed: 1, mode: 'shuffle', startEquity: 1000, compound: false }),
+    );
     expect(error).toBeDefined();
     expect(isInputError(error)).toBe(true);
   });

@@ -1,12 +1,27 @@
 // The HTML report: self-contained (no external URL, no script), the three charts and the metrics
 // with units present, trade markers per exit kind, and a small file for a year of minute candles.
 import { renderHtmlReport } from '../../../../bin/backtest/html-report';
-import type { BacktestConfig, BacktestResult, BacktestTrade, Candles, ExitReason, Metrics } from '../../../../shared/core/backtest/types';
+import type {
+  BacktestConfig,
+  BacktestResult,
+  BacktestTrade,
+  Candles,
+  ExitReason,
+  Metrics,
+} from '../../../../shared/core/backtest/types';
 
 const MINUTE = 60_000;
 const config: BacktestConfig = {
-  cash: 10_000, takerFee: 0.0004, makerFee: 0.0002, slippageBps: 2, fillOn: 'next_open', size: { kind: 'percent', value: 100 },
-  leverage: 2, lotStep: 0.001, maintenanceMarginRate: 0.004, longOnly: false,
+  cash: 10_000,
+  takerFee: 0.0004,
+  makerFee: 0.0002,
+  slippageBps: 2,
+  fillOn: 'next_open',
+  size: { kind: 'percent', value: 100 },
+  leverage: 2,
+  lotStep: 0.001,
+  maintenanceMarginRate: 0.004,
+  longOnly: false,
 };
 
 function candlesOf(n: number): Candles {
@@ -26,27 +41,75 @@ function trade(i: number, side: 'long' | 'short', exitReason: ExitReason, candle
   const entry = 10 + i * 20;
   const exit = entry + 10;
   return {
-    side, entryTime: candles.time[entry]!, entryPrice: candles.open[entry]!, exitTime: candles.time[exit]!, exitPrice: candles.close[exit]!,
-    quantity: 1.5, fees: 0.12, funding: 0, pnl: i % 2 ? 12.5 : -8.25, returnPct: i % 2 ? 1.25 : -0.83, exitReason, barsHeld: 10,
+    side,
+    entryTime: candles.time[entry]!,
+    entryPrice: candles.open[entry]!,
+    exitTime: candles.time[exit]!,
+    exitPrice: candles.close[exit]!,
+    quantity: 1.5,
+    fees: 0.12,
+    funding: 0,
+    pnl: i % 2 ? 12.5 : -8.25,
+    returnPct: i % 2 ? 1.25 : -0.83,
+    exitReason,
+    barsHeld: 10,
   };
 }
 
 const metrics: Metrics = {
-  trades: 4, finalEquity: 10_123.45, returnPct: 1.2345, cagrPct: 15.5, annualReturnPct: 14, annualVolatilityPct: 20, sharpe: 1.37, sortino: 2.1,
-  calmar: 3.3, maxDrawdownPct: 4.56, maxDrawdownDurationMs: 3 * 86_400_000 + 4 * 3_600_000, avgDrawdownPct: 1.1, winRatePct: 50, profitFactor: Infinity,
-  expectancy: 2.1, avgWin: 12.5, avgLoss: -8.25, bestTradePct: 1.25, worstTradePct: -0.83, exposurePct: 33.3, sqn: 0.9, kelly: 0.2,
-  buyHoldReturnPct: -2.5, totalFees: 0.48, totalFunding: 0,
+  trades: 4,
+  finalEquity: 10_123.45,
+  returnPct: 1.2345,
+  cagrPct: 15.5,
+  annualReturnPct: 14,
+  annualVolatilityPct: 20,
+  sharpe: 1.37,
+  sortino: 2.1,
+  calmar: 3.3,
+  maxDrawdownPct: 4.56,
+  maxDrawdownDurationMs: 3 * 86_400_000 + 4 * 3_600_000,
+  avgDrawdownPct: 1.1,
+  winRatePct: 50,
+  profitFactor: Infinity,
+  expectancy: 2.1,
+  avgWin: 12.5,
+  avgLoss: -8.25,
+  bestTradePct: 1.25,
+  worstTradePct: -0.83,
+  exposurePct: 33.3,
+  sqn: 0.9,
+  kelly: 0.2,
+  buyHoldReturnPct: -2.5,
+  totalFees: 0.48,
+  totalFunding: 0,
 };
 
 function resultFor(candles: Candles, trades: BacktestTrade[]): BacktestResult {
   const n = candles.time.length;
-  return { strategy: 'sma-cross', params: { fast: 10, slow: 30 }, config, trades, equity: Float64Array.from({ length: n }, (_, i) => 10_000 + 150 * Math.sin(i / 40)), metrics };
+  return {
+    strategy: 'sma-cross',
+    params: { fast: 10, slow: 30 },
+    config,
+    trades,
+    equity: Float64Array.from({ length: n }, (_, i) => 10_000 + 150 * Math.sin(i / 40)),
+    metrics,
+  };
 }
 
 describe('renderHtmlReport', () => {
   const candles = candlesOf(120);
-  const trades = [trade(0, 'long', 'signal', candles), trade(1, 'short', 'stop_loss', candles), trade(2, 'long', 'take_profit', candles), trade(3, 'short', 'end_of_data', candles)];
-  const html = renderHtmlReport(resultFor(candles, trades), candles, { symbol: 'BTC/USDT:USDT', timeframe: '1m', quote: 'USDT', source: 'data/x.csv' });
+  const trades = [
+    trade(0, 'long', 'signal', candles),
+    trade(1, 'short', 'stop_loss', candles),
+    trade(2, 'long', 'take_profit', candles),
+    trade(3, 'short', 'end_of_data', candles),
+  ];
+  const html = renderHtmlReport(resultFor(candles, trades), candles, {
+    symbol: 'BTC/USDT:USDT',
+    timeframe: '1m',
+    quote: 'USDT',
+    source: 'data/x.csv',
+  });
 
   test('one self-contained document: no external URL, no script, no external stylesheet', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);

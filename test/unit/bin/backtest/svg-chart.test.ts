@@ -32,9 +32,22 @@ describe('ticks', () => {
 
   test('time ticks: hours within days, calendar quarters over a year, all UTC', () => {
     expect(timeTicks(Date.UTC(2021, 10, 17, 1), Date.UTC(2021, 10, 21, 5), 9).map((t) => t.label)).toEqual([
-      '11-17 12:00', '11-18 00:00', '11-18 12:00', '11-19 00:00', '11-19 12:00', '11-20 00:00', '11-20 12:00', '11-21 00:00',
+      '11-17 12:00',
+      '11-18 00:00',
+      '11-18 12:00',
+      '11-19 00:00',
+      '11-19 12:00',
+      '11-20 00:00',
+      '11-20 12:00',
+      '11-21 00:00',
     ]);
-    expect(timeTicks(Date.UTC(2023, 0, 1), Date.UTC(2024, 0, 1), 9).map((t) => t.label)).toEqual(['2023-01', '2023-04', '2023-07', '2023-10', '2024-01']);
+    expect(timeTicks(Date.UTC(2023, 0, 1), Date.UTC(2024, 0, 1), 9).map((t) => t.label)).toEqual([
+      '2023-01',
+      '2023-04',
+      '2023-07',
+      '2023-10',
+      '2024-01',
+    ]);
     expect(timeTicks(Date.UTC(2004, 7, 19), Date.UTC(2013, 2, 1), 9)[0]!.label).toBe('2005');
   });
 });

@@ -1,7 +1,13 @@
 // Candle and funding parsers on tiny inline fixtures of each flavour: CSV headers in any case
 // (pandas' unnamed index column included), epoch s/ms and ISO times, headerless CSV, freqtrade /
 // ccxt arrays, named-key objects; sorting, duplicate times, and errors that name row and field.
-import { CandleParseError, parseCandlesCsv, parseCandlesJson, parseCandlesText, parseFundingSeries } from '../../../../shared/core/backtest/candle-parsers';
+import {
+  CandleParseError,
+  parseCandlesCsv,
+  parseCandlesJson,
+  parseCandlesText,
+  parseFundingSeries,
+} from '../../../../shared/core/backtest/candle-parsers';
 import { epochMsFromNumber, epochMsFromText } from '../../../../shared/core/backtest/time-values';
 import type { Candles } from '../../../../shared/core/backtest/types';
 
@@ -31,7 +37,8 @@ describe('parseCandlesCsv', () => {
   });
 
   it("pandas' unnamed first column with 'YYYY-MM-DD HH:MM:SS' read as UTC (the equities files)", () => {
-    const csv = ',Open,High,Low,Close,Volume\n2017-04-19 09:00:00,1.0716,1.0722,1.07083,1.07219,1413\n2017-04-19 10:00:00,1.07214,1.07296,1.07214,1.0726,1241\n';
+    const csv =
+      ',Open,High,Low,Close,Volume\n2017-04-19 09:00:00,1.0716,1.0722,1.07083,1.07219,1413\n2017-04-19 10:00:00,1.07214,1.07296,1.07214,1.0726,1241\n';
 
     expect(rows(parseCandlesCsv(csv))[1]).toEqual([Date.UTC(2017, 3, 19, 10), 1.07214, 1.07296, 1.07214, 1.0726, 1241]);
   });
@@ -49,7 +56,8 @@ describe('parseCandlesCsv', () => {
   });
 
   it('open_time with ISO text carrying Z or an offset; columns in any order; quoted fields', () => {
-    const csv = 'close,"open_time",high,low,open,volume\n10.5,2021-11-17T01:00:00Z,11,9,10,7\n10.6,"2021-11-17T03:00:00+01:00",11,9,10.5,8\n';
+    const csv =
+      'close,"open_time",high,low,open,volume\n10.5,2021-11-17T01:00:00Z,11,9,10,7\n10.6,"2021-11-17T03:00:00+01:00",11,9,10.5,8\n';
 
     expect(rows(parseCandlesCsv(csv))).toEqual([
       [MS, 10, 11, 9, 10.5, 7],
@@ -94,15 +102,25 @@ describe('parseCandlesCsv', () => {
   it.each([
     ['an empty price', `time,open,high,low,close\n${MS},1,,1,1\n`, 'row 2, column high: "" is not a finite number'],
     ['NaN', `time,open,high,low,close\n${MS},NaN,1,1,1\n`, 'row 2, column open: "NaN" is not a finite number'],
-    ['Infinity', `time,open,high,low,close\n${MS},1,1,Infinity,1\n`, 'row 2, column low: "Infinity" is not a finite number'],
+    [
+      'Infinity',
+      `time,open,high,low,close\n${MS},1,1,Infinity,1\n`,
+      'row 2, column low: "Infinity" is not a finite number',
+    ],
     ['a short row', `time,open,high,low,close\n${MS},1,1\n`, 'row 2, column low: missing (the row has 3 fields)'],
-    ['a bad date', `Date,Open,High,Low,Close\n2021-02-30,1,1,1,1\n`, 'row 2, column Date: "2021-02-30" is not a date/time nor an epoch number'],
+    [
+      'a bad date',
+      `Date,Open,High,Low,Close\n2021-02-30,1,1,1,1\n`,
+      'row 2, column Date: "2021-02-30" is not a date/time nor an epoch number',
+    ],
   ])('refuses %s', (_name, csv, message) => {
     expect(parseError(() => parseCandlesCsv(csv, 'f.csv')).message).toBe(`f.csv: ${message}`);
   });
 
   it('a header without a time or price column says what is missing', () => {
-    expect(parseError(() => parseCandlesCsv('symbol,open,high,low\nX,1,1,1\n', 'f.csv')).message).toMatch(/^f\.csv: header "symbol,open,high,low" lacks time, close/);
+    expect(parseError(() => parseCandlesCsv('symbol,open,high,low\nX,1,1,1\n', 'f.csv')).message).toMatch(
+      /^f\.csv: header "symbol,open,high,low" lacks time, close/,
+    );
   });
 });
 
@@ -133,10 +151,26 @@ describe('parseCandlesJson', () => {
   });
 
   it('errors name the source, the row index and the field', () => {
-    expect(parseError(() => parseCandlesJson([[MS, 1, 1, 1, 1, 1], [MS + H, 1, 1, 1, null, 1]], 'x.json')).message).toBe('x.json: row [1], field close: null is not a finite number');
-    expect(parseError(() => parseCandlesJson([['yesterday', 1, 1, 1, 1]], 'x.json')).message).toBe('x.json: row [0], field time: "yesterday" is not a date/time nor an epoch number');
-    expect(parseError(() => parseCandlesJson([42], 'x.json')).message).toMatch(/^x\.json: row \[0\], field row: expected/);
-    expect(parseError(() => parseCandlesJson({ candles: [] }, 'x.json')).message).toBe('x.json: expected an array of candles, got object');
+    expect(
+      parseError(() =>
+        parseCandlesJson(
+          [
+            [MS, 1, 1, 1, 1, 1],
+            [MS + H, 1, 1, 1, null, 1],
+          ],
+          'x.json',
+        ),
+      ).message,
+    ).toBe('x.json: row [1], field close: null is not a finite number');
+    expect(parseError(() => parseCandlesJson([['yesterday', 1, 1, 1, 1]], 'x.json')).message).toBe(
+      'x.json: row [0], field time: "yesterday" is not a date/time nor an epoch number',
+    );
+    expect(parseError(() => parseCandlesJson([42], 'x.json')).message).toMatch(
+      /^x\.json: row \[0\], field row: expected/,
+    );
+    expect(parseError(() => parseCandlesJson({ candles: [] }, 'x.json')).message).toBe(
+      'x.json: expected an array of candles, got object',
+    );
   });
 });
 
@@ -163,14 +197,18 @@ describe('parseFundingSeries', () => {
   });
 
   it("ccxt's funding history objects", () => {
-    const series = parseFundingSeries([{ symbol: 'XRP/USDT:USDT', timestamp: MS, fundingRate: -0.0002, datetime: '2021-11-17T01:00:00Z' }]);
+    const series = parseFundingSeries([
+      { symbol: 'XRP/USDT:USDT', timestamp: MS, fundingRate: -0.0002, datetime: '2021-11-17T01:00:00Z' },
+    ]);
 
     expect(Array.from(series.rate)).toEqual([-0.0002]);
     expect(Array.from(series.time)).toEqual([MS]);
   });
 
   it('a missing rate names the row', () => {
-    expect(parseError(() => parseFundingSeries([[MS, null]], 'f.json')).message).toBe('f.json: row [0], field rate: null is not a finite number');
+    expect(parseError(() => parseFundingSeries([[MS, null]], 'f.json')).message).toBe(
+      'f.json: row [0], field rate: null is not a finite number',
+    );
   });
 });
 

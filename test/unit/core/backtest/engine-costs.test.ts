@@ -11,7 +11,14 @@ const CLOSE: StrategySignal = { action: 'close_all' };
 
 describe('taker fees and fixed slippage on market fills', () => {
   const rows: Row[] = [at(200), at(200), [210, 211, 209, 210], [220, 221, 219, 220], at(220)];
-  const costs = config({ cash: 10_000, takerFee: 0.001, makerFee: 0.0002, slippageBps: 10, lotStep: 0.001, size: { kind: 'percent', value: 50 } });
+  const costs = config({
+    cash: 10_000,
+    takerFee: 0.001,
+    makerFee: 0.0002,
+    slippageBps: 10,
+    lotStep: 0.001,
+    size: { kind: 'percent', value: 50 },
+  });
 
   it('long: buys 10 bps above the open, sells 10 bps below, pays 0.1 % on each notional', () => {
     const result = runBacktest(candles(rows), scripted({ 0: LONG, 2: CLOSE }), {}, costs);
@@ -56,7 +63,12 @@ describe('taker fees and fixed slippage on market fills', () => {
 
   it('volume slippage adds bps per % of the candle volume taken', () => {
     const volumeRows: Row[] = [at(200), [200, 200, 200, 200, 1_000], at(200)];
-    const result = runBacktest(candles(volumeRows), scripted({ 0: LONG }), {}, { ...costs, volumeSlippageBpsPerPct: 2 });
+    const result = runBacktest(
+      candles(volumeRows),
+      scripted({ 0: LONG }),
+      {},
+      { ...costs, volumeSlippageBpsPerPct: 2 },
+    );
 
     // 24.975 of 1,000 = 2.4975 % → 4.995 bps extra: 200 × (1 + 0.001 + 0.0004995) = 200.2999
     expect(result.trades[0]!.entryPrice).toBeCloseTo(200.2999, 10);
@@ -64,7 +76,18 @@ describe('taker fees and fixed slippage on market fills', () => {
 
   it('a take-profit fills at its target as a resting limit: maker fee, no slippage', () => {
     const tpRows: Row[] = [at(100), at(100), [101, 112, 100, 111]];
-    const result = runBacktest(candles(tpRows), scripted({ 0: { action: 'long', tp: { kind: 'percent', value: 10 } } }), {}, config({ takerFee: 0.001, makerFee: 0.0002, slippageBps: 10, lotStep: 0.001, size: { kind: 'percent', value: 50 } }));
+    const result = runBacktest(
+      candles(tpRows),
+      scripted({ 0: { action: 'long', tp: { kind: 'percent', value: 10 } } }),
+      {},
+      config({
+        takerFee: 0.001,
+        makerFee: 0.0002,
+        slippageBps: 10,
+        lotStep: 0.001,
+        size: { kind: 'percent', value: 50 },
+      }),
+    );
 
     // entry 100.1, size 500 / 100.1 = 4.995004… → 4.995; target 100.1 × 1.1 = 110.11
     // fees: 4.995 × 100.1 × 0.001 = 0.4999995 (taker) + 4.995 × 110.11 × 0.0002 = 0.10999989 (maker)
@@ -115,10 +138,20 @@ describe('funding (perpetuals)', () => {
 describe('liquidation (isolated margin)', () => {
   // 10 % of 1,000 as margin at 10×: notional 1,000 → 10 units @100.
   // liquidation long = 100 × (1 − 1/10 + 0.005) = 90.5; short = 100 × (1 + 1/10 − 0.005) = 109.5
-  const leveraged = config({ leverage: 10, maintenanceMarginRate: 0.005, takerFee: 0.0004, size: { kind: 'percent', value: 10 } });
+  const leveraged = config({
+    leverage: 10,
+    maintenanceMarginRate: 0.005,
+    takerFee: 0.0004,
+    size: { kind: 'percent', value: 10 },
+  });
 
   it('a long whose candle trades through 90.5 is closed there and loses its whole margin plus fees', () => {
-    const result = runBacktest(candles([at(100), at(100), [99, 99, 90, 92], at(92)]), scripted({ 0: LONG }), {}, leveraged);
+    const result = runBacktest(
+      candles([at(100), at(100), [99, 99, 90, 92], at(92)]),
+      scripted({ 0: LONG }),
+      {},
+      leveraged,
+    );
 
     // price loss 10 × (90.5 − 100) = −95; forfeited maintenance margin 10 × 100 × 0.005 = 5 → −100 = the margin
     // fees: entry 10 × 100 × 0.0004 = 0.4, exit 10 × 90.5 × 0.0004 = 0.362, plus the forfeit 5
@@ -131,7 +164,12 @@ describe('liquidation (isolated margin)', () => {
   });
 
   it('a short is liquidated at 109.5', () => {
-    const result = runBacktest(candles([at(100), at(100), [101, 110, 100, 105], at(105)]), scripted({ 0: SHORT }), {}, leveraged);
+    const result = runBacktest(
+      candles([at(100), at(100), [101, 110, 100, 105], at(105)]),
+      scripted({ 0: SHORT }),
+      {},
+      leveraged,
+    );
 
     // −10 × (109.5 − 100) = −95, forfeit 5, fees 0.4 + 10 × 109.5 × 0.0004 = 0.438
     const trade = result.trades[0]!;
@@ -141,25 +179,45 @@ describe('liquidation (isolated margin)', () => {
   });
 
   it('comes before a stop that lies beyond it', () => {
-    const result = runBacktest(candles([at(100), at(100), [99, 99, 80, 85], at(85)]), scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 15 } } }), {}, leveraged);
+    const result = runBacktest(
+      candles([at(100), at(100), [99, 99, 80, 85], at(85)]),
+      scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 15 } } }),
+      {},
+      leveraged,
+    );
 
     expect(result.trades[0]).toMatchObject({ exitReason: 'liquidation', exitPrice: 90.5 });
   });
 
   it('a stop before the liquidation price fills first', () => {
-    const result = runBacktest(candles([at(100), at(100), [99, 99, 80, 85], at(85)]), scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 5 } } }), {}, leveraged);
+    const result = runBacktest(
+      candles([at(100), at(100), [99, 99, 80, 85], at(85)]),
+      scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 5 } } }),
+      {},
+      leveraged,
+    );
 
     expect(result.trades[0]).toMatchObject({ exitReason: 'stop_loss', exitPrice: 95 });
   });
 
   it('a gap through the liquidation price still liquidates at it: the loss stops at the margin', () => {
-    const result = runBacktest(candles([at(100), at(100), [85, 86, 80, 82], at(82)]), scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 5 } } }), {}, leveraged);
+    const result = runBacktest(
+      candles([at(100), at(100), [85, 86, 80, 82], at(82)]),
+      scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 5 } } }),
+      {},
+      leveraged,
+    );
 
     expect(result.trades[0]).toMatchObject({ exitReason: 'liquidation', exitPrice: 90.5 });
   });
 
   it('at 1× a long is not liquidated by an ordinary fall', () => {
-    const result = runBacktest(candles([at(100), at(100), [99, 99, 50, 60], at(60)]), scripted({ 0: LONG }), {}, config({ maintenanceMarginRate: 0.005 }));
+    const result = runBacktest(
+      candles([at(100), at(100), [99, 99, 50, 60], at(60)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ maintenanceMarginRate: 0.005 }),
+    );
 
     expect(result.trades[0]).toMatchObject({ exitReason: 'end_of_data', exitPrice: 60 });
   });

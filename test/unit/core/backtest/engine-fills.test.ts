@@ -24,7 +24,17 @@ describe('fill timing', () => {
 
     // 1000 / 110 = 9.09 → 9 units at 110; out at open[3] = 130: 9 × 20 = 180.
     expect(result.trades).toEqual([
-      expect.objectContaining({ side: 'long', entryPrice: 110, entryTime: T0 + HOUR, exitPrice: 130, exitTime: T0 + 3 * HOUR, quantity: 9, pnl: 180, exitReason: 'signal', barsHeld: 2 }),
+      expect.objectContaining({
+        side: 'long',
+        entryPrice: 110,
+        entryTime: T0 + HOUR,
+        exitPrice: 130,
+        exitTime: T0 + 3 * HOUR,
+        quantity: 9,
+        pnl: 180,
+        exitReason: 'signal',
+        barsHeld: 2,
+      }),
     ]);
     // cash + unrealized at each close: 1000, 1000 + 9 × (111 − 110), 1000 + 9 × (120 − 110), 1180, 1180
     expect(Array.from(result.equity)).toEqual([1000, 1009, 1090, 1180, 1180]);
@@ -34,11 +44,21 @@ describe('fill timing', () => {
     const result = runBacktest(candles(ROWS), scripted({ 0: LONG, 2: CLOSE_LONG }), {}, config({ fillOn: 'close' }));
 
     // 1000 / 100 = 10 units at 100; out at close[2] = 120: 10 × 20 = 200.
-    expect(result.trades).toEqual([expect.objectContaining({ entryPrice: 100, entryTime: T0, exitPrice: 120, exitTime: T0 + 2 * HOUR, quantity: 10, pnl: 200, barsHeld: 2 })]);
+    expect(result.trades).toEqual([
+      expect.objectContaining({
+        entryPrice: 100,
+        entryTime: T0,
+        exitPrice: 120,
+        exitTime: T0 + 2 * HOUR,
+        quantity: 10,
+        pnl: 200,
+        barsHeld: 2,
+      }),
+    ]);
     expect(Array.from(result.equity)).toEqual([1000, 1110, 1200, 1200, 1200]);
   });
 
-  it("a signal on the last candle has no next open to fill at: it is dropped", () => {
+  it('a signal on the last candle has no next open to fill at: it is dropped', () => {
     const result = runBacktest(candles(ROWS), scripted({ 4: LONG }), {}, config());
 
     expect(result.trades).toHaveLength(0);
@@ -50,7 +70,9 @@ describe('fill timing', () => {
     runBacktest(candles(ROWS), scripted({ 0: LONG, 2: CLOSE_LONG }, seen), {}, config());
 
     expect(seen.positions).toEqual(['flat', 'long', 'long', 'flat', 'flat']);
-    expect(seen.bars.map((b: { time: number; close: number }) => [b.time, b.close])).toEqual(ROWS.map((r, i) => [T0 + i * HOUR, r[3]]));
+    expect(seen.bars.map((b: { time: number; close: number }) => [b.time, b.close])).toEqual(
+      ROWS.map((r, i) => [T0 + i * HOUR, r[3]]),
+    );
   });
 });
 
@@ -63,7 +85,14 @@ describe('leg semantics (as the live executor plans them)', () => {
     // End of data at close[4] = 125: 8 × (130 − 125) = +40.
     expect(result.trades).toEqual([
       expect.objectContaining({ side: 'long', exitPrice: 130, pnl: 180, exitReason: 'reverse' }),
-      expect.objectContaining({ side: 'short', entryPrice: 130, quantity: 8, exitPrice: 125, pnl: 40, exitReason: 'end_of_data' }),
+      expect.objectContaining({
+        side: 'short',
+        entryPrice: 130,
+        quantity: 8,
+        exitPrice: 125,
+        pnl: 40,
+        exitReason: 'end_of_data',
+      }),
     ]);
     expect(result.metrics.finalEquity).toBe(1220);
   });
@@ -82,7 +111,12 @@ describe('leg semantics (as the live executor plans them)', () => {
   });
 
   it('close_short leaves a long alone; close_all closes it', () => {
-    const result = runBacktest(candles(ROWS), scripted({ 0: LONG, 1: { action: 'close_short' }, 2: { action: 'close_all' } }), {}, config());
+    const result = runBacktest(
+      candles(ROWS),
+      scripted({ 0: LONG, 1: { action: 'close_short' }, 2: { action: 'close_all' } }),
+      {},
+      config(),
+    );
 
     expect(result.trades).toEqual([expect.objectContaining({ side: 'long', exitPrice: 130, exitReason: 'signal' })]);
   });
@@ -98,12 +132,25 @@ describe('leg semantics (as the live executor plans them)', () => {
     const result = runBacktest(candles(ROWS), scripted({ 0: LONG }), {}, config());
 
     // 9 @110 → close[4] = 125: 9 × 15 = 135
-    expect(result.trades).toEqual([expect.objectContaining({ exitPrice: 125, exitTime: T0 + 4 * HOUR, pnl: 135, exitReason: 'end_of_data', barsHeld: 3 })]);
+    expect(result.trades).toEqual([
+      expect.objectContaining({
+        exitPrice: 125,
+        exitTime: T0 + 4 * HOUR,
+        pnl: 135,
+        exitReason: 'end_of_data',
+        barsHeld: 3,
+      }),
+    ]);
     expect(result.equity[4]).toBe(1135);
   });
 
   it('an absolute stop on the wrong side of the price refuses the whole signal, reverse included (as live)', () => {
-    const result = runBacktest(candles(ROWS), scripted({ 0: SHORT, 2: { action: 'long', sl: { kind: 'price', value: 131 } } }), {}, config());
+    const result = runBacktest(
+      candles(ROWS),
+      scripted({ 0: SHORT, 2: { action: 'long', sl: { kind: 'price', value: 131 } } }),
+      {},
+      config(),
+    );
 
     // The short (1000 / 110 → 9 @110) is not reversed at open[3] = 130: it runs to the end.
     expect(result.skipped).toEqual({ belowMinimum: 0, invalidStop: 1, noStop: 0 });
@@ -139,7 +186,12 @@ describe('sizing', () => {
   });
 
   it('100 % at 1× buys all the cash can pay for, fee included: amount × price × (1 + fee) ≤ cash', () => {
-    const result = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config({ takerFee: 0.001, lotStep: 0.001 }));
+    const result = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ takerFee: 0.001, lotStep: 0.001 }),
+    );
 
     // 1000 / (100 × 1.001) = 9.99000999 → 9.99 (9.991 would cost 999.1 + 0.9991 = 1000.0991)
     const trade = result.trades[0]!;
@@ -151,14 +203,29 @@ describe('sizing', () => {
   });
 
   it('percent of equity as margin × leverage: 10 % of 1000 at 5× at 100 = 5 units', () => {
-    const result = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config({ size: { kind: 'percent', value: 10 }, leverage: 5 }));
+    const result = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ size: { kind: 'percent', value: 10 }, leverage: 5 }),
+    );
 
     expect(result.trades[0]?.quantity).toBe(5);
   });
 
   it('quote: fixed margin × leverage; contracts: fixed base units rounded down', () => {
-    const quote = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config({ size: { kind: 'quote', value: 200 }, leverage: 2 }));
-    const contracts = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config({ size: { kind: 'contracts', value: 3.7 } }));
+    const quote = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ size: { kind: 'quote', value: 200 }, leverage: 2 }),
+    );
+    const contracts = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ size: { kind: 'contracts', value: 3.7 } }),
+    );
 
     // 200 × 2 / 100 = 4; 3.7 → 3 whole units
     expect(quote.trades[0]?.quantity).toBe(4);
@@ -166,15 +233,30 @@ describe('sizing', () => {
   });
 
   it('a fixed size larger than the cash can carry is capped to what it can', () => {
-    const result = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config({ size: { kind: 'contracts', value: 50 } }));
+    const result = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ size: { kind: 'contracts', value: 50 } }),
+    );
 
     expect(result.trades[0]?.quantity).toBe(10);
   });
 
   it('risk: the loss at the stop is riskPct of equity; without a stop the entry is skipped', () => {
     const risk = { size: { kind: 'risk', value: 1 } } as const;
-    const withStop = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 2 } } }), {}, config(risk));
-    const trailing = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config({ ...risk, trailingPct: 5 }));
+    const withStop = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: { action: 'long', sl: { kind: 'percent', value: 2 } } }),
+      {},
+      config(risk),
+    );
+    const trailing = runBacktest(
+      candles([at(100), at(100), at(100)]),
+      scripted({ 0: LONG }),
+      {},
+      config({ ...risk, trailingPct: 5 }),
+    );
     const none = runBacktest(candles([at(100), at(100), at(100)]), scripted({ 0: LONG }), {}, config(risk));
 
     // 1 % of 1000 = 10 lost over a 2-unit stop distance (100 → 98): 5 units; a 5 % trail: 10 / 5 = 2

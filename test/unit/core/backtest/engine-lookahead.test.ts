@@ -10,7 +10,14 @@ const N = 400;
 
 function crashAfter(c: Candles, i: number): Candles {
   const scale = (a: Float64Array, f: number) => a.map((v, k) => (k > i ? v * f : v));
-  return { time: c.time, open: scale(c.open, 0.5), high: scale(c.high, 0.55), low: scale(c.low, 0.4), close: scale(c.close, 0.45), volume: scale(c.volume, 3) };
+  return {
+    time: c.time,
+    open: scale(c.open, 0.5),
+    high: scale(c.high, 0.55),
+    low: scale(c.low, 0.4),
+    close: scale(c.close, 0.45),
+    volume: scale(c.volume, 3),
+  };
 }
 
 /** Funding every 8 hours over the run, alternating sign. */
@@ -20,8 +27,33 @@ const funding: FundingSeries = {
 };
 
 const settings: [string, BacktestConfig][] = [
-  ['next-open fills, fees, slippage, trailing stop', config({ cash: 10_000, takerFee: 0.0005, makerFee: 0.0002, slippageBps: 3, lotStep: 0.01, trailingPct: 4, size: { kind: 'percent', value: 50 } })],
-  ['close fills, 5× leverage with liquidation, volume slippage, funding', config({ cash: 10_000, takerFee: 0.0005, makerFee: 0.0002, slippageBps: 3, lotStep: 0.01, fillOn: 'close', leverage: 5, maintenanceMarginRate: 0.01, volumeSlippageBpsPerPct: 1, funding })],
+  [
+    'next-open fills, fees, slippage, trailing stop',
+    config({
+      cash: 10_000,
+      takerFee: 0.0005,
+      makerFee: 0.0002,
+      slippageBps: 3,
+      lotStep: 0.01,
+      trailingPct: 4,
+      size: { kind: 'percent', value: 50 },
+    }),
+  ],
+  [
+    'close fills, 5× leverage with liquidation, volume slippage, funding',
+    config({
+      cash: 10_000,
+      takerFee: 0.0005,
+      makerFee: 0.0002,
+      slippageBps: 3,
+      lotStep: 0.01,
+      fillOn: 'close',
+      leverage: 5,
+      maintenanceMarginRate: 0.01,
+      volumeSlippageBpsPerPct: 1,
+      funding,
+    }),
+  ],
 ];
 
 function decidedBy(result: BacktestResult, candles: Candles, i: number) {
@@ -59,16 +91,19 @@ describe.each(settings)('no look-ahead (%s)', (_name, cfg) => {
   });
 
   // 96 and 200 hold a funding time (every 8th candle), so funding's price is covered too
-  it.each([50, 96, 137, 200, 250, 398])('candles after %i changed: trades closed and equity up to it are identical', (i) => {
-    const changed = crashAfter(original, i);
-    const seen: Seen = { bars: [], positions: [] };
+  it.each([50, 96, 137, 200, 250, 398])(
+    'candles after %i changed: trades closed and equity up to it are identical',
+    (i) => {
+      const changed = crashAfter(original, i);
+      const seen: Seen = { bars: [], positions: [] };
 
-    const rerun = runBacktest(changed, recording(seen), {}, cfg);
+      const rerun = runBacktest(changed, recording(seen), {}, cfg);
 
-    expect(decidedBy(rerun, changed, i)).toEqual(decidedBy(base, original, i));
-    expect(seen.bars.slice(0, i + 1)).toEqual(seenOriginal.bars.slice(0, i + 1));
-    expect(seen.positions.slice(0, i + 1)).toEqual(seenOriginal.positions.slice(0, i + 1));
-    // and the change after i does show: the test would catch an engine that ignored the data
-    expect(Array.from(rerun.equity)).not.toEqual(Array.from(base.equity));
-  });
+      expect(decidedBy(rerun, changed, i)).toEqual(decidedBy(base, original, i));
+      expect(seen.bars.slice(0, i + 1)).toEqual(seenOriginal.bars.slice(0, i + 1));
+      expect(seen.positions.slice(0, i + 1)).toEqual(seenOriginal.positions.slice(0, i + 1));
+      // and the change after i does show: the test would catch an engine that ignored the data
+      expect(Array.from(rerun.equity)).not.toEqual(Array.from(base.equity));
+    },
+  );
 });

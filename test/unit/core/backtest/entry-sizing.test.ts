@@ -16,7 +16,13 @@ const SIZES: SizingMode[] = [
   { kind: 'risk', value: 2.5 },
 ];
 
-function randomCase(rnd: () => number): { cfg: BacktestConfig; price: number; equity: number; cash: number; stop: number } {
+function randomCase(rnd: () => number): {
+  cfg: BacktestConfig;
+  price: number;
+  equity: number;
+  cash: number;
+  stop: number;
+} {
   const size = SIZES[Math.floor(rnd() * SIZES.length)]!;
   const cfg = config({
     size,
@@ -45,7 +51,20 @@ describe('EntrySizer: floats only where they provably equal the exact decimals',
       deferred += exactPath.mock.calls.length;
       exactPath.mockRestore();
       const exact = sizer.exactQuantity(price, equity, cash, stop);
-      if (fast !== exact) mismatches.push(JSON.stringify({ size: cfg.size, lot: cfg.lotStep, lev: cfg.leverage, price, equity, cash, stop, fast, exact }));
+      if (fast !== exact)
+        mismatches.push(
+          JSON.stringify({
+            size: cfg.size,
+            lot: cfg.lotStep,
+            lev: cfg.leverage,
+            price,
+            equity,
+            cash,
+            stop,
+            fast,
+            exact,
+          }),
+        );
     }
 
     expect(mismatches).toEqual([]);
@@ -71,7 +90,9 @@ describe('EntrySizer: floats only where they provably equal the exact decimals',
   });
 
   it('caps at what the cash carries with the fee: 1000 / (100 × (1/2 + 0.001)) = 19.96 → 19.96 at lot 0.01', () => {
-    const sizer = new EntrySizer(config({ leverage: 2, takerFee: 0.001, lotStep: 0.01, size: { kind: 'contracts', value: 50 } }));
+    const sizer = new EntrySizer(
+      config({ leverage: 2, takerFee: 0.001, lotStep: 0.01, size: { kind: 'contracts', value: 50 } }),
+    );
 
     expect(sizer.quantity(100, 1_000, 1_000, Number.NaN)).toBe(19.96);
     expect(sizer.affordableQuantity(100, 1_000)).toBe(19.96);
@@ -89,7 +110,11 @@ describe('EntrySizer: floats only where they provably equal the exact decimals',
   });
 
   it('describes the backtest market as live sizing expects it', () => {
-    expect(marketFromConfig(config({ lotStep: 0.00001, minNotional: 5 }))).toMatchObject({ amountStep: '0.00001', minAmount: '0.00001', minNotional: '5' });
+    expect(marketFromConfig(config({ lotStep: 0.00001, minNotional: 5 }))).toMatchObject({
+      amountStep: '0.00001',
+      minAmount: '0.00001',
+      minNotional: '5',
+    });
     expect(marketFromConfig(config()).minNotional).toBe('0');
   });
 });

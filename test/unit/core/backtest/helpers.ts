@@ -11,7 +11,14 @@ export type Row = readonly [number, number, number, number] | readonly [number, 
 
 export function candles(rows: readonly Row[], intervalMs = HOUR, start = T0): Candles {
   const n = rows.length;
-  const c: Candles = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  const c: Candles = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
   rows.forEach((row, i) => {
     c.time[i] = start + i * intervalMs;
     c.open[i] = row[0];
@@ -32,7 +39,10 @@ export interface Seen {
 }
 
 /** Emits script[i] on the i-th candle it is fed; records copies of the bars and positions it saw. */
-export function scripted(script: Readonly<Record<number, StrategySignal>>, seen: Seen = { bars: [], positions: [] }): StrategyDefinition {
+export function scripted(
+  script: Readonly<Record<number, StrategySignal>>,
+  seen: Seen = { bars: [], positions: [] },
+): StrategyDefinition {
   return {
     id: 'scripted',
     description: 'test script',
@@ -88,7 +98,13 @@ export function randomWalk(n: number, seed = 1, start = 100): Candles {
   for (let i = 0; i < n; i++) {
     const open = price;
     price = open * Math.exp((rnd() - 0.5) * 0.04);
-    rows.push([open, Math.max(open, price) * (1 + rnd() * 0.01), Math.min(open, price) * (1 - rnd() * 0.01), price, 100 + rnd() * 1_000]);
+    rows.push([
+      open,
+      Math.max(open, price) * (1 + rnd() * 0.01),
+      Math.min(open, price) * (1 - rnd() * 0.01),
+      price,
+      100 + rnd() * 1_000,
+    ]);
   }
   return candles(rows);
 }
@@ -107,8 +123,10 @@ export function momentum(lookback = 5): StrategyDefinition {
           closes.push(bar.close);
           const past = closes[closes.length - 1 - lookback];
           if (past === undefined) return undefined;
-          if (bar.close > past * 1.01 && position !== 'long') return { action: 'long', sl: { kind: 'percent', value: 3 }, tp: { kind: 'percent', value: 6 } };
-          if (bar.close < past * 0.99 && position !== 'short') return { action: 'short', sl: { kind: 'percent', value: 3 } };
+          if (bar.close > past * 1.01 && position !== 'long')
+            return { action: 'long', sl: { kind: 'percent', value: 3 }, tp: { kind: 'percent', value: 6 } };
+          if (bar.close < past * 0.99 && position !== 'short')
+            return { action: 'short', sl: { kind: 'percent', value: 3 } };
           return undefined;
         },
       };

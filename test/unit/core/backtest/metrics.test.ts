@@ -9,7 +9,21 @@ const daily = (n: number, rows: Row[] = Array.from({ length: n }, () => at(100))
 const curve = (values: number[]) => Float64Array.from(values);
 
 function trade(pnl: number, returnPct: number, extra: Partial<BacktestTrade> = {}): BacktestTrade {
-  return { side: 'long', entryTime: T0, entryPrice: 100, exitTime: T0 + DAY, exitPrice: 100, quantity: 1, fees: 0, funding: 0, pnl, returnPct, exitReason: 'signal', barsHeld: 1, ...extra };
+  return {
+    side: 'long',
+    entryTime: T0,
+    entryPrice: 100,
+    exitTime: T0 + DAY,
+    exitPrice: 100,
+    quantity: 1,
+    fees: 0,
+    funding: 0,
+    pnl,
+    returnPct,
+    exitReason: 'signal',
+    barsHeld: 1,
+    ...extra,
+  };
 }
 
 describe('periodsPerYear: candles per 365 days, as observed', () => {
@@ -73,7 +87,16 @@ describe('return-based metrics', () => {
   it('a flat curve: every ratio is 0, nothing infinite', () => {
     const flat = computeMetrics(c, curve([100, 100, 100, 100, 100]), [], config({ cash: 100 }), 0);
 
-    expect(flat).toMatchObject({ returnPct: 0, cagrPct: 0, sharpe: 0, sortino: 0, calmar: 0, maxDrawdownPct: 0, maxDrawdownDurationMs: 0, avgDrawdownPct: 0 });
+    expect(flat).toMatchObject({
+      returnPct: 0,
+      cagrPct: 0,
+      sharpe: 0,
+      sortino: 0,
+      calmar: 0,
+      maxDrawdownPct: 0,
+      maxDrawdownDurationMs: 0,
+      avgDrawdownPct: 0,
+    });
   });
 
   it('no losing candle: Sortino and Calmar are +Infinity, written as null in JSON', () => {
@@ -146,7 +169,13 @@ describe('trade-based metrics', () => {
   });
 
   it('no losing trade: profit factor +Infinity (JSON null), Kelly = W', () => {
-    const won = computeMetrics(daily(5), curve([100, 100, 100, 100, 100]), [trade(10, 1), trade(5, 1), trade(0, 0)], config({ cash: 100 }), 0);
+    const won = computeMetrics(
+      daily(5),
+      curve([100, 100, 100, 100, 100]),
+      [trade(10, 1), trade(5, 1), trade(0, 0)],
+      config({ cash: 100 }),
+      0,
+    );
 
     expect(won.profitFactor).toBe(Infinity);
     expect(won.kelly).toBeCloseTo(2 / 3, 12);
@@ -154,7 +183,13 @@ describe('trade-based metrics', () => {
   });
 
   it('no winning trade: profit factor 0, Kelly −Infinity (JSON null)', () => {
-    const lost = computeMetrics(daily(5), curve([100, 100, 100, 100, 100]), [trade(-10, -1), trade(-5, -1)], config({ cash: 100 }), 0);
+    const lost = computeMetrics(
+      daily(5),
+      curve([100, 100, 100, 100, 100]),
+      [trade(-10, -1), trade(-5, -1)],
+      config({ cash: 100 }),
+      0,
+    );
 
     expect(lost.profitFactor).toBe(0);
     expect(lost.kelly).toBe(-Infinity);
@@ -164,14 +199,32 @@ describe('trade-based metrics', () => {
     const none = computeMetrics(daily(5), curve([100, 100, 100, 100, 100]), [], config({ cash: 100 }), 0);
     const one = computeMetrics(daily(5), curve([100, 100, 100, 100, 100]), [trade(10, 5)], config({ cash: 100 }), 0);
 
-    expect(none).toMatchObject({ trades: 0, winRatePct: 0, profitFactor: 0, expectancy: 0, avgWin: 0, avgLoss: 0, bestTradePct: 0, worstTradePct: 0, sqn: 0, kelly: 0 });
+    expect(none).toMatchObject({
+      trades: 0,
+      winRatePct: 0,
+      profitFactor: 0,
+      expectancy: 0,
+      avgWin: 0,
+      avgLoss: 0,
+      bestTradePct: 0,
+      worstTradePct: 0,
+      sqn: 0,
+      kelly: 0,
+    });
     expect(one.sqn).toBe(0);
   });
 
   it('no candles at all: the starting cash, all zeros', () => {
     const empty = computeMetrics(candles([]), new Float64Array(0), [], config({ cash: 100 }), 0);
 
-    expect(empty).toMatchObject({ finalEquity: 100, returnPct: 0, cagrPct: 0, sharpe: 0, exposurePct: 0, buyHoldReturnPct: 0 });
+    expect(empty).toMatchObject({
+      finalEquity: 100,
+      returnPct: 0,
+      cagrPct: 0,
+      sharpe: 0,
+      exposurePct: 0,
+      buyHoldReturnPct: 0,
+    });
   });
 });
 

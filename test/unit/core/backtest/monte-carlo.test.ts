@@ -1,6 +1,11 @@
 // Monte Carlo over a trade sequence: percentile arithmetic, hand-computable bootstrap outcomes,
 // shuffles that keep the total, and reproducibility from the seed.
-import { monteCarlo, percentile, tradeSteps, type MonteCarloOptions } from '../../../../shared/core/backtest/monte-carlo';
+import {
+  monteCarlo,
+  percentile,
+  tradeSteps,
+  type MonteCarloOptions,
+} from '../../../../shared/core/backtest/monte-carlo';
 
 const base: MonteCarloOptions = { runs: 2000, seed: 11, mode: 'bootstrap', startEquity: 1000, compound: false };
 

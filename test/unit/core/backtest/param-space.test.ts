@@ -11,8 +11,24 @@ import {
 } from '../../../../shared/core/backtest/param-space';
 import type { ParamSpec, StrategyDefinition, StrategyParams } from '../../../../shared/core/strategies/types';
 
-const fast: ParamSpec = { name: 'fast', type: 'int', default: 10, min: 2, max: 50, step: 1, description: 'fast period' };
-const slow: ParamSpec = { name: 'slow', type: 'int', default: 30, min: 5, max: 200, step: 5, description: 'slow period' };
+const fast: ParamSpec = {
+  name: 'fast',
+  type: 'int',
+  default: 10,
+  min: 2,
+  max: 50,
+  step: 1,
+  description: 'fast period',
+};
+const slow: ParamSpec = {
+  name: 'slow',
+  type: 'int',
+  default: 30,
+  min: 5,
+  max: 200,
+  step: 5,
+  description: 'slow period',
+};
 const mult: ParamSpec = { name: 'mult', type: 'float', default: 2, description: 'band width' };
 const longOnly: ParamSpec = { name: 'longOnly', type: 'bool', default: false, description: 'never short' };
 const specs = [fast, slow, mult, longOnly];
@@ -78,11 +94,14 @@ describe('parseParamValues: errors name the parameter', () => {
     [longOnly, 'maybe', /--param longOnly: "maybe" is not true or false/],
     [longOnly, '0:1', /--param longOnly: a boolean takes/],
   ];
-  test.each(cases.map(([spec, text, message]) => [`${spec.name}=${text}`, spec, text, message] as const))('%s', (_label, spec, text, message) => {
-    const error = errorOf(() => parseParamValues(spec, text));
-    expect(error.param).toBe(spec.name);
-    expect(error.message).toMatch(message);
-  });
+  test.each(cases.map(([spec, text, message]) => [`${spec.name}=${text}`, spec, text, message] as const))(
+    '%s',
+    (_label, spec, text, message) => {
+      const error = errorOf(() => parseParamValues(spec, text));
+      expect(error.param).toBe(spec.name);
+      expect(error.message).toMatch(message);
+    },
+  );
 });
 
 describe('buildParamAxes', () => {
@@ -124,7 +143,11 @@ describe('grid', () => {
 
   test('a definition with its own validate is asked instead of create', () => {
     const create = jest.fn(() => ({ next: () => undefined }));
-    const def = { ...crossDef, create, validate: (p: StrategyParams) => (Number(p.fast) * 2 > Number(p.slow) ? 'too close' : undefined) };
+    const def = {
+      ...crossDef,
+      create,
+      validate: (p: StrategyParams) => (Number(p.fast) * 2 > Number(p.slow) ? 'too close' : undefined),
+    };
     const accept = strategyAccepts(def);
     expect(accept({ fast: 10, slow: 30 })).toBe(true);
     expect(accept({ fast: 20, slow: 30 })).toBe(false);
@@ -156,7 +179,9 @@ describe('random search', () => {
 
   test('asking for more than the grid holds returns the whole (filtered) grid', () => {
     const small = buildParamAxes(specs, { fast: '5,10', slow: '10,20' });
-    expect(randomParamSets(small, 100, 3, strategyAccepts(crossDef))).toEqual(gridParamSets(small, strategyAccepts(crossDef)));
+    expect(randomParamSets(small, 100, 3, strategyAccepts(crossDef))).toEqual(
+      gridParamSets(small, strategyAccepts(crossDef)),
+    );
   });
 
   test('a count below 1 is refused', () => {

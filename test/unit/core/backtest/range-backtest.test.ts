@@ -1,13 +1,26 @@
 // Backtests over a slice of the candles: the strategy warms up on the candles before the range but
 // trades only inside it, and equity and metrics cover the range alone.
-import { backtestRange, concatCandles, sliceCandles, tradingFrom } from '../../../../shared/core/backtest/range-backtest';
+import {
+  backtestRange,
+  concatCandles,
+  sliceCandles,
+  tradingFrom,
+} from '../../../../shared/core/backtest/range-backtest';
 import type { BacktestConfig, Candles } from '../../../../shared/core/backtest/types';
 import type { StrategyDefinition, StrategyParams } from '../../../../shared/core/strategies/types';
 
 const HOUR = 3_600_000;
 const config: BacktestConfig = {
-  cash: 1000, takerFee: 0, makerFee: 0, slippageBps: 0, fillOn: 'next_open', size: { kind: 'percent', value: 100 },
-  leverage: 1, lotStep: 0.001, maintenanceMarginRate: 0.004, longOnly: false,
+  cash: 1000,
+  takerFee: 0,
+  makerFee: 0,
+  slippageBps: 0,
+  fillOn: 'next_open',
+  size: { kind: 'percent', value: 100 },
+  leverage: 1,
+  lotStep: 0.001,
+  maintenanceMarginRate: 0.004,
+  longOnly: false,
 };
 
 function candlesOf(n: number): Candles {
@@ -80,7 +93,10 @@ describe('slices', () => {
     const view = sliceCandles(candles, 2, 5);
     expect(Array.from(view.close)).toEqual([102, 103, 104]);
     expect(view.close.buffer).toBe(candles.close.buffer);
-    const joined = concatCandles(candles, [{ start: 1, end: 3 }, { start: 7, end: 9 }]);
+    const joined = concatCandles(candles, [
+      { start: 1, end: 3 },
+      { start: 7, end: 9 },
+    ]);
     expect(Array.from(joined.close)).toEqual([101, 102, 107, 108]);
     expect(Array.from(joined.time)).toEqual([1, 2, 7, 8].map((i) => candles.time[i]));
   });

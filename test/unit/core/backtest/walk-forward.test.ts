@@ -1,6 +1,12 @@
 // Walk-forward: span parsing, window arithmetic in candles and in time (with a data gap), best
 // params chosen in-sample, and out-of-sample equity chained from segment to segment.
-import type { BacktestConfig, BacktestResult, BacktestTrade, Candles, Metrics } from '../../../../shared/core/backtest/types';
+import type {
+  BacktestConfig,
+  BacktestResult,
+  BacktestTrade,
+  Candles,
+  Metrics,
+} from '../../../../shared/core/backtest/types';
 import {
   combineOutOfSample,
   parseSpan,
@@ -15,14 +21,45 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 const metricsWith = (over: Partial<Metrics>): Metrics => ({
-  trades: 1, finalEquity: 0, returnPct: 0, cagrPct: 0, annualReturnPct: 0, annualVolatilityPct: 0, sharpe: 0, sortino: 0, calmar: 0,
-  maxDrawdownPct: 0, maxDrawdownDurationMs: 0, avgDrawdownPct: 0, winRatePct: 0, profitFactor: 0, expectancy: 0, avgWin: 0, avgLoss: 0,
-  bestTradePct: 0, worstTradePct: 0, exposurePct: 0, sqn: 0, kelly: 0, buyHoldReturnPct: 0, totalFees: 0, totalFunding: 0, ...over,
+  trades: 1,
+  finalEquity: 0,
+  returnPct: 0,
+  cagrPct: 0,
+  annualReturnPct: 0,
+  annualVolatilityPct: 0,
+  sharpe: 0,
+  sortino: 0,
+  calmar: 0,
+  maxDrawdownPct: 0,
+  maxDrawdownDurationMs: 0,
+  avgDrawdownPct: 0,
+  winRatePct: 0,
+  profitFactor: 0,
+  expectancy: 0,
+  avgWin: 0,
+  avgLoss: 0,
+  bestTradePct: 0,
+  worstTradePct: 0,
+  exposurePct: 0,
+  sqn: 0,
+  kelly: 0,
+  buyHoldReturnPct: 0,
+  totalFees: 0,
+  totalFunding: 0,
+  ...over,
 });
 
 const config: BacktestConfig = {
-  cash: 1000, takerFee: 0, makerFee: 0, slippageBps: 0, fillOn: 'next_open', size: { kind: 'percent', value: 100 },
-  leverage: 1, lotStep: 0.001, maintenanceMarginRate: 0.004, longOnly: false,
+  cash: 1000,
+  takerFee: 0,
+  makerFee: 0,
+  slippageBps: 0,
+  fillOn: 'next_open',
+  size: { kind: 'percent', value: 100 },
+  leverage: 1,
+  lotStep: 0.001,
+  maintenanceMarginRate: 0.004,
+  longOnly: false,
 };
 
 function hourly(n: number, start = Date.UTC(2024, 0, 1)): Float64Array {
@@ -52,9 +89,18 @@ describe('walkForwardWindows in candles', () => {
   test('windows roll by the out-of-sample length and tile the data after the first in-sample', () => {
     const windows = walkForwardWindows(hourly(100), spec);
     expect(windows.map((w) => [w.inSample, w.outOfSample])).toEqual([
-      [{ start: 0, end: 40 }, { start: 40, end: 60 }],
-      [{ start: 20, end: 60 }, { start: 60, end: 80 }],
-      [{ start: 40, end: 80 }, { start: 80, end: 100 }],
+      [
+        { start: 0, end: 40 },
+        { start: 40, end: 60 },
+      ],
+      [
+        { start: 20, end: 60 },
+        { start: 60, end: 80 },
+      ],
+      [
+        { start: 40, end: 80 },
+        { start: 80, end: 100 },
+      ],
     ]);
   });
 
@@ -65,7 +111,10 @@ describe('walkForwardWindows in candles', () => {
 
   test('a longer step leaves candles out between segments', () => {
     const windows = walkForwardWindows(hourly(100), { ...spec, step: { unit: 'candles', count: 30 } });
-    expect(windows.map((w) => w.outOfSample)).toEqual([{ start: 40, end: 60 }, { start: 70, end: 90 }]);
+    expect(windows.map((w) => w.outOfSample)).toEqual([
+      { start: 40, end: 60 },
+      { start: 70, end: 90 },
+    ]);
   });
 
   test('too little data: no window', () => {
@@ -73,14 +122,21 @@ describe('walkForwardWindows in candles', () => {
   });
 
   test('a step shorter than the out-of-sample length, or mixed units, is refused', () => {
-    expect(() => walkForwardWindows(hourly(100), { ...spec, step: { unit: 'candles', count: 10 } })).toThrow(WalkForwardError);
-    expect(() => walkForwardWindows(hourly(100), { ...spec, outOfSample: { unit: 'ms', ms: DAY } })).toThrow(/all be candle counts or all durations/);
+    expect(() => walkForwardWindows(hourly(100), { ...spec, step: { unit: 'candles', count: 10 } })).toThrow(
+      WalkForwardError,
+    );
+    expect(() => walkForwardWindows(hourly(100), { ...spec, outOfSample: { unit: 'ms', ms: DAY } })).toThrow(
+      /all be candle counts or all durations/,
+    );
   });
 });
 
 describe('walkForwardWindows in time', () => {
   test('10 days of hourly candles, 3 days in-sample, 1 day out-of-sample: 7 windows of 72 + 24 candles', () => {
-    const windows = walkForwardWindows(hourly(240), { inSample: parseSpan('3d', 'is'), outOfSample: parseSpan('1d', 'oos') });
+    const windows = walkForwardWindows(hourly(240), {
+      inSample: parseSpan('3d', 'is'),
+      outOfSample: parseSpan('1d', 'oos'),
+    });
     expect(windows).toHaveLength(7);
     windows.forEach((w, k) => {
       expect(w.inSample).toEqual({ start: 24 * k, end: 24 * k + 72 });
@@ -100,7 +156,10 @@ describe('walkForwardWindows in time', () => {
 });
 
 describe('runWalkForward', () => {
-  const windows = walkForwardWindows(hourly(100), { inSample: { unit: 'candles', count: 40 }, outOfSample: { unit: 'candles', count: 20 } });
+  const windows = walkForwardWindows(hourly(100), {
+    inSample: { unit: 'candles', count: 40 },
+    outOfSample: { unit: 'candles', count: 20 },
+  });
   const paramSets: StrategyParams[] = [{ p: 1 }, { p: 2 }, { p: 3 }];
 
   /** Out-of-sample stub: equity grows by p % of the cash it is given, linearly over the range. */
@@ -109,10 +168,28 @@ describe('runWalkForward', () => {
     const gain = (cash * Number(params.p)) / 100;
     const equity = Float64Array.from({ length: n }, (_, i) => cash + (gain * (i + 1)) / n);
     const trade: BacktestTrade = {
-      side: 'long', entryTime: range.start, entryPrice: 1, exitTime: range.end, exitPrice: 1, quantity: 1, fees: 0, funding: 0,
-      pnl: gain, returnPct: Number(params.p), exitReason: 'signal', barsHeld: n,
+      side: 'long',
+      entryTime: range.start,
+      entryPrice: 1,
+      exitTime: range.end,
+      exitPrice: 1,
+      quantity: 1,
+      fees: 0,
+      funding: 0,
+      pnl: gain,
+      returnPct: Number(params.p),
+      exitReason: 'signal',
+      barsHeld: n,
     };
-    return { strategy: 'stub', params, config: { ...config, cash }, trades: [trade], equity, metrics: metricsWith({ finalEquity: cash + gain }), exposureBars: n };
+    return {
+      strategy: 'stub',
+      params,
+      config: { ...config, cash },
+      trades: [trade],
+      equity,
+      metrics: metricsWith({ finalEquity: cash + gain }),
+      exposureBars: n,
+    };
   }
 
   test('picks the best set in-sample by the objective and chains equity out-of-sample', async () => {
@@ -143,7 +220,14 @@ describe('runWalkForward', () => {
       evaluate: async (_r, sets) => sets.map((s) => metricsWith({ returnPct: Number(s.p) })),
       backtest: backtestStub,
     });
-    const candles: Candles = { time: hourly(100), open: new Float64Array(100).fill(1), high: new Float64Array(100).fill(1), low: new Float64Array(100).fill(1), close: new Float64Array(100).fill(1), volume: new Float64Array(100) };
+    const candles: Candles = {
+      time: hourly(100),
+      open: new Float64Array(100).fill(1),
+      high: new Float64Array(100).fill(1),
+      low: new Float64Array(100).fill(1),
+      close: new Float64Array(100).fill(1),
+      volume: new Float64Array(100),
+    };
     const { candles: oos, result } = combineOutOfSample(candles, run, config);
     expect(oos.time).toHaveLength(60);
     expect(oos.time[0]).toBe(candles.time[40]);

@@ -8,14 +8,33 @@ import { AccountInputError } from '../../../../shared/core/control/accounts';
 import { AccountControl, symbolRefOf } from '../../../../shared/core/control/account-control';
 import { MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
 import { MemoryAccounts } from '../memory-repos';
-import { accountRecord, bookPosition as position, BTC, DAY, ETH, memoryRiskTables, MINUTE, rejectionOf, SOL } from '../risk/fixtures';
+import {
+  accountRecord,
+  bookPosition as position,
+  BTC,
+  DAY,
+  ETH,
+  memoryRiskTables,
+  MINUTE,
+  rejectionOf,
+  SOL,
+} from '../risk/fixtures';
 
 /** acc-1 as stored a day before T0, so that an update shows in updatedAt. */
-const account = (over: Partial<Account> = {}): Account => accountRecord({ createdAt: T0 - DAY, updatedAt: T0 - DAY, ...over });
+const account = (over: Partial<Account> = {}): Account =>
+  accountRecord({ createdAt: T0 - DAY, updatedAt: T0 - DAY, ...over });
 
 function setup(accounts: Account[] = [account()]) {
   const { positions, risk, audit, clock } = memoryRiskTables();
-  const deps = { accounts: new MemoryAccounts(accounts), positions, risk, audit, clock, ledger: new MemorySignalLedger(), queue: new MemorySignalQueue(clock) };
+  const deps = {
+    accounts: new MemoryAccounts(accounts),
+    positions,
+    risk,
+    audit,
+    clock,
+    ledger: new MemorySignalLedger(),
+    queue: new MemorySignalQueue(clock),
+  };
   return { ...deps, control: new AccountControl(deps) };
 }
 
@@ -28,7 +47,13 @@ function trippedDrawdown(version = 3): RiskState {
     peakEquity: '10000',
     peakAt: T0 - 86_400_000,
     switches: {
-      drawdown: { tripped: true, trippedAt: T0 - 10 * MINUTE, trips: 1, reason: 'drawdown 20%', numbers: { drawdownPct: 20 } },
+      drawdown: {
+        tripped: true,
+        trippedAt: T0 - 10 * MINUTE,
+        trips: 1,
+        reason: 'drawdown 20%',
+        numbers: { drawdownPct: 20 },
+      },
       circuit_breaker: { tripped: true, trippedAt: T0 - MINUTE, until: T0 + 29 * MINUTE, trips: 2 },
     },
     version,
@@ -44,7 +69,15 @@ describe('AccountControl.pause / resume', () => {
     expect(await control.pause('acc-1')).toBe('paused');
 
     expect(accounts.rows.get('acc-1')).toMatchObject({ status: 'paused', updatedAt: T0 });
-    expect(audit.events).toEqual([{ accountId: 'acc-1', type: 'account.status', at: T0, message: 'paused: paused by the owner', data: { status: 'paused' } }]);
+    expect(audit.events).toEqual([
+      {
+        accountId: 'acc-1',
+        type: 'account.status',
+        at: T0,
+        message: 'paused: paused by the owner',
+        data: { status: 'paused' },
+      },
+    ]);
   });
 
   it('resume sets the account active and, with no tripped drawdown, resets nothing and writes no state', async () => {
@@ -55,7 +88,15 @@ describe('AccountControl.pause / resume', () => {
 
     expect(accounts.rows.get('acc-1')?.status).toBe('active');
     expect(save).not.toHaveBeenCalled();
-    expect(audit.events).toEqual([{ accountId: 'acc-1', type: 'account.status', at: T0, message: 'active: resumed by the owner', data: { status: 'active' } }]);
+    expect(audit.events).toEqual([
+      {
+        accountId: 'acc-1',
+        type: 'account.status',
+        at: T0,
+        message: 'active: resumed by the owner',
+        data: { status: 'active' },
+      },
+    ]);
   });
 
   it('resume resets a tripped drawdown switch: version + 1, the peak restarts from the last equity', async () => {
@@ -69,11 +110,22 @@ describe('AccountControl.pause / resume', () => {
     expect(saved.updatedAt).toBe(T0);
     expect(saved.peakEquity).toBe('7900');
     expect(saved.peakAt).toBe(T0);
-    expect(saved.switches.drawdown).toMatchObject({ tripped: false, resetAt: T0, resetReason: 'resumed by the owner', trips: 1, trippedAt: T0 - 10 * MINUTE });
+    expect(saved.switches.drawdown).toMatchObject({
+      tripped: false,
+      resetAt: T0,
+      resetReason: 'resumed by the owner',
+      trips: 1,
+      trippedAt: T0 - 10 * MINUTE,
+    });
     // only the drawdown switch: the circuit breaker keeps its pause
     expect(saved.switches.circuit_breaker).toEqual(trippedDrawdown().switches.circuit_breaker);
     expect(audit.events.map((e) => e.type)).toEqual(['risk.switch', 'account.status']);
-    expect(audit.events[0]?.data).toMatchObject({ switch: 'drawdown', kind: 'reset', peakEquity: '7900', equity: '7900' });
+    expect(audit.events[0]?.data).toMatchObject({
+      switch: 'drawdown',
+      kind: 'reset',
+      peakEquity: '7900',
+      equity: '7900',
+    });
     expect(audit.events[1]?.message).toBe('active: resumed by the owner; reset drawdown');
   });
 
@@ -113,7 +165,10 @@ describe('AccountControl.resetSwitches', () => {
     expect(saved.switches.circuit_breaker).toMatchObject({ tripped: false, resetReason: 'owner judged it' });
     expect(saved.switches.drawdown?.tripped).toBe(false);
     expect(saved.switches.daily_loss).toBeUndefined();
-    expect(audit.events.map((e) => (e.type === 'risk.switch' ? e.data.switch : e.type))).toEqual(['circuit_breaker', 'drawdown']);
+    expect(audit.events.map((e) => (e.type === 'risk.switch' ? e.data.switch : e.type))).toEqual([
+      'circuit_breaker',
+      'drawdown',
+    ]);
   });
 
   it('returns nothing and writes nothing when no named switch is tripped', async () => {
@@ -200,12 +255,28 @@ describe('AccountControl.flatten', () => {
     expect(queue.messages.map((m) => m.groupId)).toEqual(['acc-1#BTCUSDT', 'acc-1#ETHUSDT']);
     for (const [i, message] of queue.messages.entries()) {
       expect(message.dedupId).toMatch(/^flatten-[0-9a-f]{40}$/);
-      expect(message.signal).toMatchObject({ v: 1, accountId: 'acc-1', intent: 'close_all', source: 'owner', receivedAt: T0, signalId: result.queued[i]?.signalId });
+      expect(message.signal).toMatchObject({
+        v: 1,
+        accountId: 'acc-1',
+        intent: 'close_all',
+        source: 'owner',
+        receivedAt: T0,
+        signalId: result.queued[i]?.signalId,
+      });
     }
-    expect(queue.messages[0]?.signal.symbol).toEqual({ unified: BTC, base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' });
+    expect(queue.messages[0]?.signal.symbol).toEqual({
+      unified: BTC,
+      base: 'BTC',
+      quote: 'USDT',
+      settle: 'USDT',
+      compact: 'BTCUSDT',
+    });
     expect(new Set(queue.messages.map((m) => m.dedupId)).size).toBe(2);
     expect(audit.events.map((e) => e.type)).toEqual(['account.status', 'account.control']);
-    expect(audit.events[1]).toMatchObject({ message: 'flatten requested: account paused, 2 close(s) queued', data: { symbols: [BTC, ETH] } });
+    expect(audit.events[1]).toMatchObject({
+      message: 'flatten requested: account paused, 2 close(s) queued',
+      data: { symbols: [BTC, ETH] },
+    });
   });
 
   it('is idempotent for the same clock time: the second call sends the same signal (one message), a duplicate once the executor took it', async () => {
@@ -215,7 +286,11 @@ describe('AccountControl.flatten', () => {
     const first = await control.flatten('acc-1');
     const second = await control.flatten('acc-1');
     const signalId = first.queued[0]?.signalId as string;
-    await ledger.beginExecution({ accountId: 'acc-1', signalId, status: 'executing', updatedAt: clock.now() }, clock.now(), 60_000);
+    await ledger.beginExecution(
+      { accountId: 'acc-1', signalId, status: 'executing', updatedAt: clock.now() },
+      clock.now(),
+      60_000,
+    );
     const afterTaken = await control.flatten('acc-1');
 
     expect(second.queued).toEqual([{ symbol: BTC, signalId, outcome: 'queued' }]);
@@ -247,15 +322,26 @@ describe('AccountControl.flatten', () => {
 
 describe('AccountControl.setRisk', () => {
   it('validates and stores the settings on top of the existing overrides, and audits them', async () => {
-    const { control, accounts, audit } = setup([account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, risk: { switches: { lossStreak: 4 } } } })]);
+    const { control, accounts, audit } = setup([
+      account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, risk: { switches: { lossStreak: 4 } } } }),
+    ]);
     const assignments = ['switches.dailyLossPct=3', 'limits.longOnly=true', `limits.symbolMaxLeverage.${BTC}=10`];
 
     await control.setRisk('acc-1', assignments);
 
-    expect(accounts.rows.get('acc-1')?.settings.risk).toEqual({ switches: { lossStreak: 4, dailyLossPct: 3 }, limits: { longOnly: true, symbolMaxLeverage: { [BTC]: 10 } } });
+    expect(accounts.rows.get('acc-1')?.settings.risk).toEqual({
+      switches: { lossStreak: 4, dailyLossPct: 3 },
+      limits: { longOnly: true, symbolMaxLeverage: { [BTC]: 10 } },
+    });
     expect(accounts.rows.get('acc-1')?.updatedAt).toBe(T0);
     expect(audit.events).toEqual([
-      { accountId: 'acc-1', type: 'account.control', at: T0, message: `risk settings changed: ${assignments.join(', ')}`, data: { assignments } },
+      {
+        accountId: 'acc-1',
+        type: 'account.control',
+        at: T0,
+        message: `risk settings changed: ${assignments.join(', ')}`,
+        data: { assignments },
+      },
     ]);
   });
 
@@ -263,7 +349,9 @@ describe('AccountControl.setRisk', () => {
     const { control, accounts, audit } = setup();
     const store = jest.spyOn(accounts, 'setRiskOverrides');
 
-    const error = await control.setRisk('acc-1', ['switches.dailyLossPct=3', 'limits.maxLeverage=500']).catch((e: unknown) => e);
+    const error = await control
+      .setRisk('acc-1', ['switches.dailyLossPct=3', 'limits.maxLeverage=500'])
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(RiskSettingError);
     expect((error as RiskSettingError).field).toBe('limits.maxLeverage');
@@ -273,7 +361,9 @@ describe('AccountControl.setRisk', () => {
   });
 
   it('"default" removes an override', async () => {
-    const { control, accounts } = setup([account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, risk: { switches: { dailyLossPct: 3, lossStreak: 4 } } } })]);
+    const { control, accounts } = setup([
+      account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, risk: { switches: { dailyLossPct: 3, lossStreak: 4 } } } }),
+    ]);
     await control.setRisk('acc-1', ['switches.dailyLossPct=default']);
     expect(accounts.rows.get('acc-1')?.settings.risk).toEqual({ switches: { lossStreak: 4 } });
   });
@@ -300,7 +390,9 @@ describe('AccountControl.setRequireTime', () => {
   });
 
   it('turns it off, and undefined removes the setting so the stage decides', async () => {
-    const { control, accounts, audit } = setup([account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, requireTime: true } })]);
+    const { control, accounts, audit } = setup([
+      account({ settings: { ...DEFAULT_ACCOUNT_SETTINGS, requireTime: true } }),
+    ]);
 
     await control.setRequireTime('acc-1', false);
     expect(accounts.rows.get('acc-1')?.settings.requireTime).toBe(false);
@@ -327,6 +419,12 @@ describe('AccountControl.setRequireTime', () => {
 describe('symbolRefOf', () => {
   it('splits a unified perpetual and a spot symbol', () => {
     expect(symbolRefOf(BTC)).toEqual({ unified: BTC, base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' });
-    expect(symbolRefOf('BTC/KRW')).toEqual({ unified: 'BTC/KRW', base: 'BTC', quote: 'KRW', settle: 'KRW', compact: 'BTCKRW' });
+    expect(symbolRefOf('BTC/KRW')).toEqual({
+      unified: 'BTC/KRW',
+      base: 'BTC',
+      quote: 'KRW',
+      settle: 'KRW',
+      compact: 'BTCKRW',
+    });
   });
 });

@@ -13,13 +13,27 @@ class MemoryAccounts implements Pick<AccountRepository, 'get' | 'setStrategies'>
   readonly setStrategies = jest.fn(async (id: string, strategies: StrategySubscription[], at: number) => {
     const row = this.rows.get(id);
     if (!row) throw new Error(`no account ${id}`);
-    this.rows.set(id, { ...row, settings: { ...row.settings, strategies: structuredClone(strategies) }, updatedAt: at });
+    this.rows.set(id, {
+      ...row,
+      settings: { ...row.settings, strategies: structuredClone(strategies) },
+      updatedAt: at,
+    });
   });
 }
 
 function setup() {
   const accounts = new MemoryAccounts();
-  accounts.rows.set('acc-1', { accountId: 'acc-1', name: 'p', exchange: 'paper', testnet: false, status: 'active', webhookTokenHash: 'x', settings: { ...DEFAULT_ACCOUNT_SETTINGS, maxLeverage: 10 }, createdAt: T0, updatedAt: T0 });
+  accounts.rows.set('acc-1', {
+    accountId: 'acc-1',
+    name: 'p',
+    exchange: 'paper',
+    testnet: false,
+    status: 'active',
+    webhookTokenHash: 'x',
+    settings: { ...DEFAULT_ACCOUNT_SETTINGS, maxLeverage: 10 },
+    createdAt: T0,
+    updatedAt: T0,
+  });
   const clock = new ManualClock(T0);
   return { accounts, clock, subs: new StrategySubscriptions({ accounts, clock }) };
 }
@@ -79,7 +93,10 @@ describe('StrategySubscriptions.enable', () => {
       'symbol: BTC/USDT:USDT is already traded by sma-cross.BTCUSDT.1h; disable it first (one strategy per symbol and account)',
     );
     await subs.disable('acc-1', 'sma-cross.BTCUSDT.1h');
-    await expect(subs.enable({ ...enable, strategy: 'ema-cross' })).resolves.toMatchObject({ id: 'ema-cross.BTCUSDT.1h', enabled: true });
+    await expect(subs.enable({ ...enable, strategy: 'ema-cross' })).resolves.toMatchObject({
+      id: 'ema-cross.BTCUSDT.1h',
+      enabled: true,
+    });
   });
 
   it.each([
@@ -120,7 +137,9 @@ describe('StrategySubscriptions.disable and list', () => {
     const { subs } = setup();
     await subs.enable(enable);
 
-    expect(await fieldOf(subs.disable('acc-1', 'x'))).toBe('id: no subscription x on acc-1 (it has sma-cross.BTCUSDT.1h)');
+    expect(await fieldOf(subs.disable('acc-1', 'x'))).toBe(
+      'id: no subscription x on acc-1 (it has sma-cross.BTCUSDT.1h)',
+    );
   });
 
   it('lists nothing for an account without subscriptions', async () => {

@@ -22,7 +22,15 @@ class Table implements AuditLog {
 }
 
 // The hold carries any event as it is: payloads here are placeholders, not what is under test.
-const ev = (type: AuditEvent['type'], signalId?: string, data?: Record<string, unknown>): AuditEvent => ({ accountId: 'a', type, at: 1, message: `${type} happened`, ...(signalId ? { signalId } : {}), ...(data ? { data } : {}) }) as AuditEvent;
+const ev = (type: AuditEvent['type'], signalId?: string, data?: Record<string, unknown>): AuditEvent =>
+  ({
+    accountId: 'a',
+    type,
+    at: 1,
+    message: `${type} happened`,
+    ...(signalId ? { signalId } : {}),
+    ...(data ? { data } : {}),
+  }) as AuditEvent;
 
 test('events of a held signal wait until release and are then written in order; other events pass at once', async () => {
   const table = new Table();
@@ -35,7 +43,12 @@ test('events of a held signal wait until release and are then written in order; 
   expect(table.written.map((e) => `${e.type}:${e.signalId ?? '-'}`)).toEqual(['alert:-', 'order.filled:s2']);
 
   expect(await log.release('s1')).toEqual([]);
-  expect(table.written.map((e) => `${e.type}:${e.signalId ?? '-'}`)).toEqual(['alert:-', 'order.filled:s2', 'order.filled:s1', 'trade.opened:s1']);
+  expect(table.written.map((e) => `${e.type}:${e.signalId ?? '-'}`)).toEqual([
+    'alert:-',
+    'order.filled:s2',
+    'order.filled:s1',
+    'trade.opened:s1',
+  ]);
   // released: the signal's next events go straight through
   await log.append(ev('signal.executed', 's1'));
   expect(table.written.at(-1)?.type).toBe('signal.executed');
@@ -52,7 +65,14 @@ test('an event the table refuses is retried, then replaced by a critical alert w
 
   expect(table.attempts).toBe(3 + 1 + 1); // three tries of the refused event, its alert, the next event
   expect(table.written).toEqual([
-    { accountId: 'a', type: 'alert', at: 1, signalId: 's1', message: 'audit event risk.accepted could not be written (refused risk.accepted): risk.accepted happened', data: { severity: 'critical', lostType: 'risk.accepted' } },
+    {
+      accountId: 'a',
+      type: 'alert',
+      at: 1,
+      signalId: 's1',
+      message: 'audit event risk.accepted could not be written (refused risk.accepted): risk.accepted happened',
+      data: { severity: 'critical', lostType: 'risk.accepted' },
+    },
     expect.objectContaining({ type: 'order.filled' }),
   ]);
 });
@@ -65,7 +85,12 @@ test('an event lost even as an alert is returned to the caller (which must surfa
 
   const lost = await log.release('s1');
 
-  expect(lost).toEqual([{ event: expect.objectContaining({ type: 'order.filled' }), error: 'refused order.filled; its alert: refused alert' }]);
+  expect(lost).toEqual([
+    {
+      event: expect.objectContaining({ type: 'order.filled' }),
+      error: 'refused order.filled; its alert: refused alert',
+    },
+  ]);
   expect(table.written).toEqual([]);
 });
 

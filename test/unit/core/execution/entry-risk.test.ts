@@ -8,7 +8,17 @@ import type { MarketStatsSource } from '../../../../shared/core/execution/ports'
 import type { Signal } from '../../../../shared/core/signal/types';
 import { EntryRisk, stopPriceOf, type EntryDecisionInput } from '../../../../shared/core/execution/entry-risk';
 import { T0 } from '../fakes';
-import { accountWithSettings as account, bookPosition as position, BTC, BTC_PERP, closedBtcTrade as closedTrade, ETH, memoryRiskTables, MINUTE, rejectionOf } from '../risk/fixtures';
+import {
+  accountWithSettings as account,
+  bookPosition as position,
+  BTC,
+  BTC_PERP,
+  closedBtcTrade as closedTrade,
+  ETH,
+  memoryRiskTables,
+  MINUTE,
+  rejectionOf,
+} from '../risk/fixtures';
 
 /** Statistics served from a map: `get` records the symbol and makes it visible to `peek`. */
 class FakeStats implements MarketStatsSource {
@@ -53,7 +63,8 @@ const input = (over: Partial<EntryDecisionInput> = {}): EntryDecisionInput => ({
   ...over,
 });
 
-const rejection = (promise: Promise<unknown>): Promise<SignalRejectedError> => rejectionOf(promise, SignalRejectedError);
+const rejection = (promise: Promise<unknown>): Promise<SignalRejectedError> =>
+  rejectionOf(promise, SignalRejectedError);
 
 describe('EntryRisk.prefetch', () => {
   it('reads the positions, the recent trades and the risk state of the account', async () => {
@@ -78,7 +89,10 @@ describe('EntryRisk.prefetch', () => {
     const listTrades = jest.spyOn(trades, 'listByAccount');
     await entryRisk.prefetch(account({ risk: { sizing: { mode: 'kelly' } } }));
     await entryRisk.prefetch(account({ risk: { strategySizing: { scalp: { mode: 'kelly' } } } }));
-    expect(listTrades.mock.calls).toEqual([['acc-1', 100], ['acc-1', 100]]);
+    expect(listTrades.mock.calls).toEqual([
+      ['acc-1', 100],
+      ['acc-1', 100],
+    ]);
     listTrades.mockClear();
     expect((await entryRisk.prefetch(account({ risk: { switches: { lossStreak: 0 } } }))).trades).toEqual([]);
     expect(listTrades).not.toHaveBeenCalled();
@@ -105,7 +119,17 @@ describe('EntryRisk.decide', () => {
     const event = audit.events[0]!;
     expect(event).toMatchObject({ accountId: 'acc-1', type: 'risk.accepted', at: T0, signalId: 'sig-1' });
     expect(event.message).toContain('50 BTC');
-    expect(event.data).toMatchObject({ intent: 'enter_long', symbol: BTC, equity: '10000', price: 100, requestedLeverage: 5, amount: '50', leverage: 5, mode: 'percent', notional: '5000' });
+    expect(event.data).toMatchObject({
+      intent: 'enter_long',
+      symbol: BTC,
+      equity: '10000',
+      price: 100,
+      requestedLeverage: 5,
+      amount: '50',
+      leverage: 5,
+      mode: 'percent',
+      notional: '5000',
+    });
     expect(event.type === 'risk.accepted' ? event.data.checks.map((c) => c.check) : []).toContain('sizing');
   });
 
@@ -114,7 +138,9 @@ describe('EntryRisk.decide', () => {
     const snapshot = await entryRisk.prefetch(account());
 
     // 4 % of 10 000 at 5x: 400 × 5 / 100 = 20
-    expect((await entryRisk.decide(input({ account: account({ defaultSizePercent: 4 }) }), snapshot)).amount).toBe('20');
+    expect((await entryRisk.decide(input({ account: account({ defaultSizePercent: 4 }) }), snapshot)).amount).toBe(
+      '20',
+    );
     // max leverage 3 < asked 5: refused. The account setting is also the configuration's
     // limits.maxLeverage (accountRiskConfig), and on a tie the check names the configuration.
     const error = await rejection(entryRisk.decide(input({ account: account({ maxLeverage: 3 }) }), snapshot));
@@ -122,7 +148,11 @@ describe('EntryRisk.decide', () => {
     expect(error.details).toEqual({ leverage: 5, cap: 3, boundBy: 'config' });
     // a risk override above the account setting leaves the account's cap in force, named as such
     const raised = account({ maxLeverage: 3, risk: { limits: { maxLeverage: 10 } } });
-    expect((await rejection(entryRisk.decide(input({ account: raised }), snapshot))).details).toEqual({ leverage: 5, cap: 3, boundBy: 'account' });
+    expect((await rejection(entryRisk.decide(input({ account: raised }), snapshot))).details).toEqual({
+      leverage: 5,
+      cap: 3,
+      boundBy: 'account',
+    });
   });
 
   it('reports a lowered leverage against the one asked for', async () => {
@@ -130,7 +160,10 @@ describe('EntryRisk.decide', () => {
 
     // stop 5 % below 33 000: leverage ≤ 1 / (2 × 0.05 + 0.005) = 9.52 → 9x (asked 15x);
     // 10 000 × 0.1 × 9 / 33 000 = 0.2727… → 0.272; notional 0.272 × 33 000 = 8976, margin 8976 / 9 = 997.333…
-    const approved = await entryRisk.decide(input({ price: 33_000, leverage: 15, signal: signal({ sl: { kind: 'percent', value: 5 } }) }), await entryRisk.prefetch(account()));
+    const approved = await entryRisk.decide(
+      input({ price: 33_000, leverage: 15, signal: signal({ sl: { kind: 'percent', value: 5 } }) }),
+      await entryRisk.prefetch(account()),
+    );
 
     expect(approved.amount).toBe('0.272');
     expect(approved.leverage).toBe(9);
@@ -144,28 +177,49 @@ describe('EntryRisk.decide', () => {
     const { entryRisk } = setup();
     const snapshot = await entryRisk.prefetch(account());
 
-    expect((await entryRisk.decide(input({ signal: signal({ size: { kind: 'contracts', value: 0.5 } }) }), snapshot)).amount).toBe('0.5');
+    expect(
+      (await entryRisk.decide(input({ signal: signal({ size: { kind: 'contracts', value: 0.5 } }) }), snapshot)).amount,
+    ).toBe('0.5');
     // scalp sizes at 2 %: 200 × 5 / 100 = 10
     const scalper = account({ risk: { strategySizing: { scalp: { percent: 2 } } } });
-    expect((await entryRisk.decide(input({ account: scalper, signal: signal({ strategy: 'scalp' }) }), snapshot)).amount).toBe('10');
+    expect(
+      (await entryRisk.decide(input({ account: scalper, signal: signal({ strategy: 'scalp' }) }), snapshot)).amount,
+    ).toBe('10');
   });
 
   it('refuses with SignalRejectedError carrying the engine’s code and audits risk.refused with its numbers', async () => {
     const { entryRisk, audit } = setup();
     const longOnly = account({ risk: { limits: { longOnly: true } } });
 
-    const error = await rejection(entryRisk.decide(input({ account: longOnly, side: 'short', signal: signal({ intent: 'enter_short' }) }), await entryRisk.prefetch(account())));
+    const error = await rejection(
+      entryRisk.decide(
+        input({ account: longOnly, side: 'short', signal: signal({ intent: 'enter_short' }) }),
+        await entryRisk.prefetch(account()),
+      ),
+    );
 
     expect(error.code).toBe('LONG_ONLY');
     expect(error.details).toEqual({ side: 'short' });
     expect(audit.events).toHaveLength(1);
-    expect(audit.events[0]).toMatchObject({ type: 'risk.refused', signalId: 'sig-1', at: T0, data: { code: 'LONG_ONLY', numbers: { side: 'short' }, intent: 'enter_short', requestedLeverage: 5 } });
+    expect(audit.events[0]).toMatchObject({
+      type: 'risk.refused',
+      signalId: 'sig-1',
+      at: T0,
+      data: { code: 'LONG_ONLY', numbers: { side: 'short' }, intent: 'enter_short', requestedLeverage: 5 },
+    });
     expect(audit.events[0]?.message).toBe(`entry refused: ${error.message}`);
   });
 
   it('refuses on the state read by prefetch (a tripped drawdown switch)', async () => {
     const { entryRisk, risk, audit } = setup();
-    await risk.saveState({ ...emptyRiskState('acc-1', T0), switches: { drawdown: { tripped: true, trippedAt: T0 - MINUTE, trips: 1, numbers: { drawdownPct: 25 } } }, version: 1 }, 0);
+    await risk.saveState(
+      {
+        ...emptyRiskState('acc-1', T0),
+        switches: { drawdown: { tripped: true, trippedAt: T0 - MINUTE, trips: 1, numbers: { drawdownPct: 25 } } },
+        version: 1,
+      },
+      0,
+    );
 
     const error = await rejection(entryRisk.decide(input(), await entryRisk.prefetch(account())));
 
@@ -191,12 +245,16 @@ describe('EntryRisk.decide', () => {
     const reverse = setup();
     reverse.positions.seed(position(BTC, 'short', '100', '100'));
     // long on BTC reverses the short: nothing open counts, 50 BTC as usual
-    expect((await reverse.entryRisk.decide(input({ account: capped }), await reverse.entryRisk.prefetch(account()))).amount).toBe('50');
+    expect(
+      (await reverse.entryRisk.decide(input({ account: capped }), await reverse.entryRisk.prefetch(account()))).amount,
+    ).toBe('50');
     expect(reverse.stats.get.mock.calls.map((c) => c[0])).toEqual([BTC]);
 
     const other = setup();
     other.positions.seed(position(ETH, 'short', '5', '2000'));
-    const error = await rejection(other.entryRisk.decide(input({ account: capped }), await other.entryRisk.prefetch(account())));
+    const error = await rejection(
+      other.entryRisk.decide(input({ account: capped }), await other.entryRisk.prefetch(account())),
+    );
     expect(error.code).toBe('MAX_EXPOSURE');
     expect(error.details).toMatchObject({ existing: 10_000, cap: 10_000 });
     expect(other.stats.get.mock.calls.map((c) => c[0]).sort()).toEqual([BTC, ETH]);

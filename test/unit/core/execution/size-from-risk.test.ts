@@ -4,8 +4,27 @@ import { SignalRejectedError } from '../../../../shared/core/errors';
 import type { MarketInfo } from '../../../../shared/core/ports/exchange';
 import { sizeFromRisk, type RiskSizingInput } from '../../../../shared/core/execution/sizing';
 
-const market: MarketInfo = { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', contractSize: '1', amountStep: '0.001', priceStep: '0.1', minAmount: '0.001', minNotional: '5', maxLeverage: 125 };
-const input = (overrides: Partial<RiskSizingInput> = {}): RiskSizingInput => ({ riskPct: 1, equity: 10_000, price: 50_000, stopPrice: 49_000, leverage: 5, market, ...overrides });
+const market: MarketInfo = {
+  symbol: 'BTC/USDT:USDT',
+  base: 'BTC',
+  quote: 'USDT',
+  settle: 'USDT',
+  contractSize: '1',
+  amountStep: '0.001',
+  priceStep: '0.1',
+  minAmount: '0.001',
+  minNotional: '5',
+  maxLeverage: 125,
+};
+const input = (overrides: Partial<RiskSizingInput> = {}): RiskSizingInput => ({
+  riskPct: 1,
+  equity: 10_000,
+  price: 50_000,
+  stopPrice: 49_000,
+  leverage: 5,
+  market,
+  ...overrides,
+});
 
 function rejection(run: () => unknown): SignalRejectedError {
   try {

@@ -94,7 +94,13 @@ describe('sizeEntry: rounding down to the step', () => {
   });
 
   it('rounds to a whole-unit step (1000PEPE-style market)', () => {
-    const pepe = market({ symbol: '1000PEPE/USDT:USDT', base: '1000PEPE', amountStep: '1', minAmount: '1', priceStep: '0.0000001' });
+    const pepe = market({
+      symbol: '1000PEPE/USDT:USDT',
+      base: '1000PEPE',
+      amountStep: '1',
+      minAmount: '1',
+      priceStep: '0.0000001',
+    });
 
     // 10,000 × 1 % × 2 / 0.0123 = 16,260.16… → 16,260
     const sized = sizeEntry(input({ kind: 'percent', value: 1 }, { price: 0.0123, leverage: 2, market: pepe }));
@@ -103,10 +109,32 @@ describe('sizeEntry: rounding down to the step', () => {
   });
 
   it.each<[string, SizingInput, string]>([
-    ['0.1 + 0.2 contracts (float gives 0.30000000000000004)', input({ kind: 'contracts', value: 0.1 + 0.2 }, { market: market({ amountStep: '0.01', minAmount: '0.01' }) }), '0.3'],
-    ['7 steps of 0.1 (float gives 0.7000000000000001)', input({ kind: 'contracts', value: 0.7 }, { market: market({ amountStep: '0.1', minAmount: '0.1' }) }), '0.7'],
-    ['1,000.1 × 3 % × 7 / 0.7 = 300.03', input({ kind: 'percent', value: 3 }, { equity: 1000.1, leverage: 7, price: 0.7, market: market({ amountStep: '0.01', minAmount: '0.01' }) }), '300.03'],
-    ['0.1 + 0.2 USDT margin × 1 / 0.01 = 30', input({ kind: 'quote', value: 0.30000000000000004 }, { leverage: 1, price: 0.01, market: market({ amountStep: '1', minAmount: '1', minNotional: '0' }) }), '30'],
+    [
+      '0.1 + 0.2 contracts (float gives 0.30000000000000004)',
+      input({ kind: 'contracts', value: 0.1 + 0.2 }, { market: market({ amountStep: '0.01', minAmount: '0.01' }) }),
+      '0.3',
+    ],
+    [
+      '7 steps of 0.1 (float gives 0.7000000000000001)',
+      input({ kind: 'contracts', value: 0.7 }, { market: market({ amountStep: '0.1', minAmount: '0.1' }) }),
+      '0.7',
+    ],
+    [
+      '1,000.1 × 3 % × 7 / 0.7 = 300.03',
+      input(
+        { kind: 'percent', value: 3 },
+        { equity: 1000.1, leverage: 7, price: 0.7, market: market({ amountStep: '0.01', minAmount: '0.01' }) },
+      ),
+      '300.03',
+    ],
+    [
+      '0.1 + 0.2 USDT margin × 1 / 0.01 = 30',
+      input(
+        { kind: 'quote', value: 0.30000000000000004 },
+        { leverage: 1, price: 0.01, market: market({ amountStep: '1', minAmount: '1', minNotional: '0' }) },
+      ),
+      '30',
+    ],
   ])('has no float artefacts: %s', (_name, sizing, amount) => {
     expect(sizeEntry(sizing).amount).toBe(amount);
   });
@@ -151,9 +179,15 @@ describe('sizeEntry: refusals', () => {
     const m = market({ minNotional: '100' });
 
     // 0.0029 → 0.002; 0.002 × 50,000 = 100: exactly the minimum passes
-    expect(sizeEntry(input({ kind: 'contracts', value: 0.0029 }, { market: m }))).toEqual({ amount: '0.002', notional: '100', margin: '20' });
+    expect(sizeEntry(input({ kind: 'contracts', value: 0.0029 }, { market: m }))).toEqual({
+      amount: '0.002',
+      notional: '100',
+      margin: '20',
+    });
     // 0.0019 → 0.001; 50 < 100
-    expect(rejection(() => sizeEntry(input({ kind: 'contracts', value: 0.0019 }, { market: m }))).code).toBe('MIN_NOTIONAL');
+    expect(rejection(() => sizeEntry(input({ kind: 'contracts', value: 0.0019 }, { market: m }))).code).toBe(
+      'MIN_NOTIONAL',
+    );
   });
 
   it.each([
@@ -180,13 +214,16 @@ describe('sizeEntry: refusals', () => {
 
 describe('sizeEntry: the market maximum per order', () => {
   it('refuses an amount above the maximum with both numbers, before the exchange does (-4005)', () => {
-    const oversized = () => sizeEntry(input({ kind: 'contracts', value: 120 }, { market: market({ maxAmount: '100' }) }));
+    const oversized = () =>
+      sizeEntry(input({ kind: 'contracts', value: 120 }, { market: market({ maxAmount: '100' }) }));
 
     expect(oversized).toThrow(SignalRejectedError);
-    expect(oversized).toThrow('order amount 120 BTC is above the market\'s maximum 100 per order');
+    expect(oversized).toThrow("order amount 120 BTC is above the market's maximum 100 per order");
   });
 
   it('accepts an amount exactly at the maximum', () => {
-    expect(sizeEntry(input({ kind: 'contracts', value: 100 }, { market: market({ maxAmount: '100' }) })).amount).toBe('100');
+    expect(sizeEntry(input({ kind: 'contracts', value: 100 }, { market: market({ maxAmount: '100' }) })).amount).toBe(
+      '100',
+    );
   });
 });

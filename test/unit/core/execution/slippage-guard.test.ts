@@ -1,7 +1,14 @@
 // checkSlippage: the book walked for the amount against the mid price, hand-computed.
 import { checkSlippage } from '../../../../shared/core/execution/slippage-guard';
 
-const book = { bids: [[99, 1]] as [number, number][], asks: [[101, 1], [102, 1], [110, 10]] as [number, number][] };
+const book = {
+  bids: [[99, 1]] as [number, number][],
+  asks: [
+    [101, 1],
+    [102, 1],
+    [110, 10],
+  ] as [number, number][],
+};
 
 test('a buy of 1.5: average (101 + 0.5 × 102) / 1.5 = 101.333 vs mid 100 → 133.3 bps', () => {
   const verdict = checkSlippage(book, 'buy', 1.5, { maxBps: 150, onExceed: 'reject' });

@@ -36,7 +36,12 @@ export interface IndicatorCase {
 }
 
 /** Feeds every candle to a fresh stream and records `read`'s fields after each call. */
-function collect<S>(c: Candles, stream: S, feed: (s: S, i: number) => number, read: Record<string, (s: S) => number>): SeriesSet {
+function collect<S>(
+  c: Candles,
+  stream: S,
+  feed: (s: S, i: number) => number,
+  read: Record<string, (s: S) => number>,
+): SeriesSet {
   const n = c.close.length;
   const returned = new Float64Array(n);
   const fields = Object.entries(read).map(([key, get]) => ({ key, get, values: new Float64Array(n) }));
@@ -48,7 +53,8 @@ function collect<S>(c: Candles, stream: S, feed: (s: S, i: number) => number, re
 }
 
 const closeOf = (c: Candles, i: number) => c.close[i]!;
-const bar = <S extends { next(h: number, l: number, c: number): number }>(s: S, c: Candles, i: number) => s.next(c.high[i]!, c.low[i]!, c.close[i]!);
+const bar = <S extends { next(h: number, l: number, c: number): number }>(s: S, c: Candles, i: number) =>
+  s.next(c.high[i]!, c.low[i]!, c.close[i]!);
 
 function smaCase(period: number): IndicatorCase {
   return {
@@ -82,7 +88,12 @@ function macdCase(fast: number, slow: number, signal: number): IndicatorCase {
     name: `MACD(${fast}, ${slow}, ${signal})`,
     main: 'macd',
     batch: (c) => ({ ...macd(c.close, fast, slow, signal) }),
-    stream: (c) => collect(c, new MacdStream(fast, slow, signal), (s, i) => s.next(closeOf(c, i)), { macd: (s) => s.macd, signal: (s) => s.signal, histogram: (s) => s.histogram }),
+    stream: (c) =>
+      collect(c, new MacdStream(fast, slow, signal), (s, i) => s.next(closeOf(c, i)), {
+        macd: (s) => s.macd,
+        signal: (s) => s.signal,
+        histogram: (s) => s.histogram,
+      }),
   };
 }
 
@@ -91,7 +102,12 @@ function bollingerCase(period: number, mult: number): IndicatorCase {
     name: `Bollinger(${period}, ${mult})`,
     main: 'middle',
     batch: (c) => ({ ...bollinger(c.close, period, mult) }),
-    stream: (c) => collect(c, new BollingerStream(period, mult), (s, i) => s.next(closeOf(c, i)), { middle: (s) => s.middle, upper: (s) => s.upper, lower: (s) => s.lower }),
+    stream: (c) =>
+      collect(c, new BollingerStream(period, mult), (s, i) => s.next(closeOf(c, i)), {
+        middle: (s) => s.middle,
+        upper: (s) => s.upper,
+        lower: (s) => s.lower,
+      }),
   };
 }
 
@@ -100,7 +116,11 @@ function stochasticCase(kPeriod: number, kSmooth: number, dPeriod: number): Indi
     name: `Stochastic(${kPeriod}, ${kSmooth}, ${dPeriod})`,
     main: 'k',
     batch: (c) => ({ ...stochastic(c.high, c.low, c.close, kPeriod, kSmooth, dPeriod) }),
-    stream: (c) => collect(c, new StochasticStream(kPeriod, kSmooth, dPeriod), (s, i) => bar(s, c, i), { k: (s) => s.k, d: (s) => s.d }),
+    stream: (c) =>
+      collect(c, new StochasticStream(kPeriod, kSmooth, dPeriod), (s, i) => bar(s, c, i), {
+        k: (s) => s.k,
+        d: (s) => s.d,
+      }),
   };
 }
 
@@ -118,7 +138,11 @@ function supertrendCase(period: number, mult: number): IndicatorCase {
     name: `SuperTrend(${period}, ${mult})`,
     main: 'value',
     batch: (c) => ({ ...supertrend(c.high, c.low, c.close, period, mult) }),
-    stream: (c) => collect(c, new SuperTrendStream(period, mult), (s, i) => bar(s, c, i), { value: (s) => s.value, direction: (s) => s.direction }),
+    stream: (c) =>
+      collect(c, new SuperTrendStream(period, mult), (s, i) => bar(s, c, i), {
+        value: (s) => s.value,
+        direction: (s) => s.direction,
+      }),
   };
 }
 
@@ -142,7 +166,12 @@ function adxCase(period: number): IndicatorCase {
     name: `ADX(${period})`,
     main: 'adx',
     batch: (c) => ({ ...adx(c.high, c.low, c.close, period) }),
-    stream: (c) => collect(c, new AdxStream(period), (s, i) => bar(s, c, i), { adx: (s) => s.adx, pdi: (s) => s.pdi, mdi: (s) => s.mdi }),
+    stream: (c) =>
+      collect(c, new AdxStream(period), (s, i) => bar(s, c, i), {
+        adx: (s) => s.adx,
+        pdi: (s) => s.pdi,
+        mdi: (s) => s.mdi,
+      }),
   };
 }
 

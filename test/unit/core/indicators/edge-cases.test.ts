@@ -1,5 +1,21 @@
 // Hand-computed values, warm-up lengths, flat markets, bad arguments and the rolling extremes.
-import { RollingHighLow, adx, atr, bollinger, BollingerStream, ema, EmaStream, ichimoku, macd, rsi, RsiStream, sma, SmaStream, stochastic, supertrend } from '../../../../shared/core/indicators/index';
+import {
+  RollingHighLow,
+  adx,
+  atr,
+  bollinger,
+  BollingerStream,
+  ema,
+  EmaStream,
+  ichimoku,
+  macd,
+  rsi,
+  RsiStream,
+  sma,
+  SmaStream,
+  stochastic,
+  supertrend,
+} from '../../../../shared/core/indicators/index';
 import { rollingMidInto } from '../../../../shared/core/indicators/rolling-high-low';
 import { InvalidArgumentError } from '../../../../shared/core/errors';
 import { syntheticCandles } from '../../../fixtures/synthetic-candles';

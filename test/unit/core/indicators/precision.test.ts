@@ -2,7 +2,14 @@
 // regimes and stale stretches of one repeated price), the indicators built on sliding sums stay
 // within 1e-9 relative of an exact per-window recomputation, and the streams, which slide
 // compensated sums instead of re-scanning, stay within 1e-9 of the batch forms.
-import { BollingerStream, SmaStream, StochasticStream, bollinger, sma, stochastic } from '../../../../shared/core/indicators/index';
+import {
+  BollingerStream,
+  SmaStream,
+  StochasticStream,
+  bollinger,
+  sma,
+  stochastic,
+} from '../../../../shared/core/indicators/index';
 import { syntheticCandles } from '../../../fixtures/synthetic-candles';
 import { expectSameSeries } from './compare';
 
@@ -52,8 +59,14 @@ describe(`precision over ${CANDLES.toLocaleString('en-US')} synthetic candles`, 
     const exact = exactWindows(close, 20);
     const batch = bollinger(close, 20, 2);
     expectSameSeries(batch.middle, exact.mean);
-    expectSameSeries(batch.upper, exact.mean.map((m, i) => m + 2 * exact.deviation[i]!));
-    expectSameSeries(batch.lower, exact.mean.map((m, i) => m - 2 * exact.deviation[i]!));
+    expectSameSeries(
+      batch.upper,
+      exact.mean.map((m, i) => m + 2 * exact.deviation[i]!),
+    );
+    expectSameSeries(
+      batch.lower,
+      exact.mean.map((m, i) => m - 2 * exact.deviation[i]!),
+    );
 
     const stream = new BollingerStream(20, 2);
     const upper = new Float64Array(CANDLES);

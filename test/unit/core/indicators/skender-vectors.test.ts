@@ -1,6 +1,17 @@
 // Every indicator against Stock.Indicators' published vectors (test/fixtures/indicators/skender):
 // the same bars defined (no warm-up convention differs) and every value equal to 1e-9 relative.
-import { adx, atr, bollinger, ema, ichimoku, macd, rsi, sma, stochastic, supertrend } from '../../../../shared/core/indicators/index';
+import {
+  adx,
+  atr,
+  bollinger,
+  ema,
+  ichimoku,
+  macd,
+  rsi,
+  sma,
+  stochastic,
+  supertrend,
+} from '../../../../shared/core/indicators/index';
 import { loadSkenderQuotes, loadSkenderVector, vectorColumn } from '../../../fixtures/market-data';
 import { expectSameSeries, firstDefined } from './compare';
 
@@ -62,7 +73,9 @@ describe('indicators match the Stock.Indicators vectors (502 daily bars)', () =>
     expectSameSeries(ours.value, expected('supertrend', 'superTrend'));
     const upper = expected('supertrend', 'upperBand');
     const lower = expected('supertrend', 'lowerBand');
-    const impliedDirection = Float64Array.from(upper, (u, i) => (!Number.isNaN(u) ? -1 : !Number.isNaN(lower[i]!) ? 1 : Number.NaN));
+    const impliedDirection = Float64Array.from(upper, (u, i) =>
+      !Number.isNaN(u) ? -1 : !Number.isNaN(lower[i]!) ? 1 : Number.NaN,
+    );
     expect(Array.from(ours.direction)).toEqual(Array.from(impliedDirection));
     // Both trends occur in the vectors, so the comparison above exercises flips each way.
     expect(Array.from(ours.direction)).toEqual(expect.arrayContaining([1, -1]));

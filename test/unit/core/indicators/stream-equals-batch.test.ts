@@ -1,7 +1,14 @@
 // Each streaming indicator, fed one real candle at a time, equals its batch form at every index
 // (1e-9 relative; the same indices defined), and next() returns the main line.
 import type { Candles } from '../../../../shared/core/backtest/types';
-import { PROJECT_XRP_1H, SHARED_BTC_5M, SHARED_XRP_1H, loadJsonCandles, loadOptionalJsonCandles, loadSkenderQuotes } from '../../../fixtures/market-data';
+import {
+  PROJECT_XRP_1H,
+  SHARED_BTC_5M,
+  SHARED_XRP_1H,
+  loadJsonCandles,
+  loadOptionalJsonCandles,
+  loadSkenderQuotes,
+} from '../../../fixtures/market-data';
 import { syntheticCandles } from '../../../fixtures/synthetic-candles';
 import { INDICATOR_CASES } from './cases';
 import { expectSameSeries } from './compare';
@@ -38,13 +45,19 @@ describe('streaming indicators equal the batch forms', () => {
     expectStreamEqualsBatch(loadJsonCandles(PROJECT_XRP_1H));
   });
 
-  (sharedXrp ? it : it.skip)(`on freqtrade's XRP/USDT perpetual 1h candles${sharedXrp ? '' : absent(SHARED_XRP_1H)}`, () => {
-    expectStreamEqualsBatch(sharedXrp as Candles);
-  });
+  (sharedXrp ? it : it.skip)(
+    `on freqtrade's XRP/USDT perpetual 1h candles${sharedXrp ? '' : absent(SHARED_XRP_1H)}`,
+    () => {
+      expectStreamEqualsBatch(sharedXrp as Candles);
+    },
+  );
 
-  (sharedBtc ? it : it.skip)(`on freqtrade's 5,760 five-minute candles${sharedBtc ? '' : absent(SHARED_BTC_5M)}`, () => {
-    expectStreamEqualsBatch(sharedBtc as Candles);
-  });
+  (sharedBtc ? it : it.skip)(
+    `on freqtrade's 5,760 five-minute candles${sharedBtc ? '' : absent(SHARED_BTC_5M)}`,
+    () => {
+      expectStreamEqualsBatch(sharedBtc as Candles);
+    },
+  );
 
   it('on 20,000 synthetic candles with volatility regimes and stale (flat) stretches', () => {
     expectStreamEqualsBatch(syntheticCandles(20_000, { seed: 7 }));

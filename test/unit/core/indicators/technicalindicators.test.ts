@@ -7,7 +7,17 @@
 //   ours at bar i + 26 must equal its value at bar i;
 // - SuperTrend: not offered.
 import { ADX, ATR, BollingerBands, EMA, IchimokuCloud, MACD, RSI, SMA, Stochastic } from 'technicalindicators';
-import { adx, atr, bollinger, ema, ichimoku, macd, rsi, sma, stochastic } from '../../../../shared/core/indicators/index';
+import {
+  adx,
+  atr,
+  bollinger,
+  ema,
+  ichimoku,
+  macd,
+  rsi,
+  sma,
+  stochastic,
+} from '../../../../shared/core/indicators/index';
 import { loadSkenderQuotes } from '../../../fixtures/market-data';
 import { expectSameSeries } from './compare';
 
@@ -28,7 +38,8 @@ function aligned(values: readonly (number | undefined)[], shift = 0): Float64Arr
 }
 
 /** Ours, NaN wherever theirs is undefined (the warm-up they skip entirely). */
-const where = (ours: Float64Array, theirs: Float64Array) => ours.map((v, i) => (Number.isNaN(theirs[i]!) ? Number.NaN : v));
+const where = (ours: Float64Array, theirs: Float64Array) =>
+  ours.map((v, i) => (Number.isNaN(theirs[i]!) ? Number.NaN : v));
 
 describe('technicalindicators cross-check (Stock.Indicators quotes)', () => {
   it('SMA(20) and EMA(20) agree to 1e-9', () => {
@@ -37,7 +48,14 @@ describe('technicalindicators cross-check (Stock.Indicators quotes)', () => {
   });
 
   it('MACD(12, 26, 9) with EMA oscillator and signal agrees to 1e-9', () => {
-    const theirs = MACD.calculate({ values: closes, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
+    const theirs = MACD.calculate({
+      values: closes,
+      fastPeriod: 12,
+      slowPeriod: 26,
+      signalPeriod: 9,
+      SimpleMAOscillator: false,
+      SimpleMASignal: false,
+    });
     const ours = macd(close, 12, 26, 9);
     expectSameSeries(ours.macd, aligned(theirs.map((r) => r.MACD)));
     expectSameSeries(ours.signal, aligned(theirs.map((r) => r.signal)));
@@ -53,13 +71,16 @@ describe('technicalindicators cross-check (Stock.Indicators quotes)', () => {
   });
 
   it('ATR(14) agrees to 1e-9', () => {
-    expectSameSeries(atr(high, low, close, 14), aligned(ATR.calculate({ high: highs, low: lows, close: closes, period: 14 })));
+    expectSameSeries(
+      atr(high, low, close, 14),
+      aligned(ATR.calculate({ high: highs, low: lows, close: closes, period: 14 })),
+    );
   });
 
   it('RSI(14) agrees to its 2-decimal rounding', () => {
     const theirs = aligned(RSI.calculate({ period: 14, values: closes }));
     const ours = rsi(close, 14);
-    expect(ours.map((v) => Number.isNaN(v) ? 1 : 0)).toEqual(theirs.map((v) => Number.isNaN(v) ? 1 : 0));
+    expect(ours.map((v) => (Number.isNaN(v) ? 1 : 0))).toEqual(theirs.map((v) => (Number.isNaN(v) ? 1 : 0)));
     const worst = ours.reduce((m, v, i) => (Number.isNaN(v) ? m : Math.max(m, Math.abs(v - theirs[i]!))), 0);
     expect(worst).toBeLessThanOrEqual(0.005 + 1e-12);
   });
@@ -82,15 +103,28 @@ describe('technicalindicators cross-check (Stock.Indicators quotes)', () => {
   });
 
   it('Ichimoku(9, 26, 52): tenkan and kijun agree; its undisplaced spans equal ours 26 bars later', () => {
-    const theirs = IchimokuCloud.calculate({ high: highs, low: lows, conversionPeriod: 9, basePeriod: 26, spanPeriod: 52, displacement: 26 });
+    const theirs = IchimokuCloud.calculate({
+      high: highs,
+      low: lows,
+      conversionPeriod: 9,
+      basePeriod: 26,
+      spanPeriod: 52,
+      displacement: 26,
+    });
     const ours = ichimoku(high, low, close, 9, 26, 52, 26);
     const theirTenkan = aligned(theirs.map((r) => r.conversion));
     expectSameSeries(where(ours.tenkan, theirTenkan), theirTenkan);
     const theirKijun = aligned(theirs.map((r) => r.base));
     expectSameSeries(where(ours.kijun, theirKijun), theirKijun);
-    const theirSpanA = aligned(theirs.map((r) => r.spanA), 26);
+    const theirSpanA = aligned(
+      theirs.map((r) => r.spanA),
+      26,
+    );
     expectSameSeries(where(ours.senkouA, theirSpanA), theirSpanA);
-    const theirSpanB = aligned(theirs.map((r) => r.spanB), 26);
+    const theirSpanB = aligned(
+      theirs.map((r) => r.spanB),
+      26,
+    );
     expectSameSeries(where(ours.senkouB, theirSpanB), theirSpanB);
   });
 });

@@ -51,8 +51,11 @@ const text = <T extends object>(fields: T, keys: readonly string[]): T => {
   return out as T;
 };
 
-export function trade(input: MoneyIn<Partial<TradeRecord>, 'fees' | 'funding' | 'realizedPnl'> & Pick<TradeRecord, 'tradeId' | 'symbol'>): TradeRecord {
-  const fields = text(input, ['fees', 'funding', 'realizedPnl']) as Partial<TradeRecord> & Pick<TradeRecord, 'tradeId' | 'symbol'>;
+export function trade(
+  input: MoneyIn<Partial<TradeRecord>, 'fees' | 'funding' | 'realizedPnl'> & Pick<TradeRecord, 'tradeId' | 'symbol'>,
+): TradeRecord {
+  const fields = text(input, ['fees', 'funding', 'realizedPnl']) as Partial<TradeRecord> &
+    Pick<TradeRecord, 'tradeId' | 'symbol'>;
   const closedAt = fields.closedAt ?? FROM + HOUR;
   return {
     accountId: ACCOUNT,
@@ -77,7 +80,16 @@ export function trade(input: MoneyIn<Partial<TradeRecord>, 'fees' | 'funding' | 
   };
 }
 
-type Row = [id: string, symbol: string, side: 'long' | 'short', strategy: string | undefined, pnl: number, fees: number, funding: number, roi: number];
+type Row = [
+  id: string,
+  symbol: string,
+  side: 'long' | 'short',
+  strategy: string | undefined,
+  pnl: number,
+  fees: number,
+  funding: number,
+  roi: number,
+];
 
 const ROWS: Row[] = [
   ['t01', BTC, 'long', 'trend', 120.5, 2.1, 0.4, 6.1],
@@ -96,15 +108,47 @@ const ROWS: Row[] = [
 /** closedAt of row k (0-based): hour 1 + 4k of the period */
 export const closeHour = (k: number): number => 1 + 4 * k;
 
-export const PERIOD_TRADES: TradeRecord[] = ROWS.map(([tradeId, symbol, side, strategy, realizedPnl, fees, funding, roiPct], k) =>
-  trade({ tradeId, symbol, side, ...(strategy ? { strategy } : {}), realizedPnl, fees, funding, roiPct, closedAt: FROM + closeHour(k) * HOUR }),
+export const PERIOD_TRADES: TradeRecord[] = ROWS.map(
+  ([tradeId, symbol, side, strategy, realizedPnl, fees, funding, roiPct], k) =>
+    trade({
+      tradeId,
+      symbol,
+      side,
+      ...(strategy ? { strategy } : {}),
+      realizedPnl,
+      fees,
+      funding,
+      roiPct,
+      closedAt: FROM + closeHour(k) * HOUR,
+    }),
 );
 
 export const OTHER_TRADES: TradeRecord[] = [
   trade({ tradeId: 'x01', symbol: SOL, strategy: 'trend', realizedPnl: 500, fees: 3, closedAt: FROM - 1 }),
   trade({ tradeId: 'x02', symbol: ETH, strategy: 'meanrev', realizedPnl: -300, fees: 2, closedAt: TO }),
-  trade({ tradeId: 'x03', symbol: XRP, strategy: 'trend', status: 'open', quantity: '50', exitedQuantity: '50', realizedPnl: 40, fees: 1, openedAt: FROM + 20 * HOUR, closedAt: undefined, exitPrice: undefined, exitReason: undefined }),
-  trade({ tradeId: 'x04', symbol: BTC, accountId: 'acc-2', strategy: 'trend', realizedPnl: 1000, fees: 5, closedAt: FROM + 3 * HOUR }),
+  trade({
+    tradeId: 'x03',
+    symbol: XRP,
+    strategy: 'trend',
+    status: 'open',
+    quantity: '50',
+    exitedQuantity: '50',
+    realizedPnl: 40,
+    fees: 1,
+    openedAt: FROM + 20 * HOUR,
+    closedAt: undefined,
+    exitPrice: undefined,
+    exitReason: undefined,
+  }),
+  trade({
+    tradeId: 'x04',
+    symbol: BTC,
+    accountId: 'acc-2',
+    strategy: 'trend',
+    realizedPnl: 1000,
+    fees: 5,
+    closedAt: FROM + 3 * HOUR,
+  }),
 ];
 
 export const TRADES: TradeRecord[] = [...OTHER_TRADES.slice(0, 2), ...PERIOD_TRADES, ...OTHER_TRADES.slice(2)];
@@ -118,12 +162,27 @@ export function equityAt(h: number): number {
   return 10_285 + 10 * (h - 40);
 }
 
-export function snapshot(at: number, equity: number | string, fields: MoneyIn<Partial<EquitySnapshot>, 'equity' | 'free' | 'unrealizedPnl' | 'exposure'> = {}): EquitySnapshot {
+export function snapshot(
+  at: number,
+  equity: number | string,
+  fields: MoneyIn<Partial<EquitySnapshot>, 'equity' | 'free' | 'unrealizedPnl' | 'exposure'> = {},
+): EquitySnapshot {
   const given = text(fields, ['equity', 'free', 'unrealizedPnl', 'exposure']) as Partial<EquitySnapshot>;
-  return { accountId: ACCOUNT, at, equity: String(equity), free: String(equity), unrealizedPnl: '0', openPositions: 0, exposure: '0', ...given };
+  return {
+    accountId: ACCOUNT,
+    at,
+    equity: String(equity),
+    free: String(equity),
+    unrealizedPnl: '0',
+    openPositions: 0,
+    exposure: '0',
+    ...given,
+  };
 }
 
-export const PERIOD_SNAPSHOTS: EquitySnapshot[] = Array.from({ length: 49 }, (_, h) => snapshot(FROM + h * HOUR, equityAt(h), h === 48 ? { unrealizedPnl: 25.45, openPositions: 1 } : {}));
+export const PERIOD_SNAPSHOTS: EquitySnapshot[] = Array.from({ length: 49 }, (_, h) =>
+  snapshot(FROM + h * HOUR, equityAt(h), h === 48 ? { unrealizedPnl: 25.45, openPositions: 1 } : {}),
+);
 
 export const SNAPSHOTS: EquitySnapshot[] = [
   // Given newest first: the report sorts them.
@@ -141,4 +200,12 @@ export const HOLD_PRICES: PeriodReportInput['holdPrices'] = {
   [SOL]: { from: 150, to: 160 },
 };
 
-export const INPUT: PeriodReportInput = { accountId: ACCOUNT, from: FROM, to: TO, timeZone: 'Asia/Seoul', trades: TRADES, snapshots: SNAPSHOTS, holdPrices: HOLD_PRICES };
+export const INPUT: PeriodReportInput = {
+  accountId: ACCOUNT,
+  from: FROM,
+  to: TO,
+  timeZone: 'Asia/Seoul',
+  trades: TRADES,
+  snapshots: SNAPSHOTS,
+  holdPrices: HOLD_PRICES,
+};

@@ -7,7 +7,15 @@ import { comparePaperWithBacktest } from '../../../../shared/core/reporting/pape
 const HOUR = 3_600_000;
 const T = Date.UTC(2024, 0, 1);
 
-function accountTrade(id: string, side: 'long' | 'short', openedAt: number, entry: string, exit: string | undefined, pnl: number, fees: number): TradeRecord {
+function accountTrade(
+  id: string,
+  side: 'long' | 'short',
+  openedAt: number,
+  entry: string,
+  exit: string | undefined,
+  pnl: number,
+  fees: number,
+): TradeRecord {
   return {
     accountId: 'acc-1',
     tradeId: id,
@@ -30,8 +38,29 @@ function accountTrade(id: string, side: 'long' | 'short', openedAt: number, entr
   };
 }
 
-function backtestTrade(side: 'long' | 'short', entryTime: number, entryPrice: number, exitPrice: number, pnl: number, fees: number, exitReason: BacktestTrade['exitReason'] = 'signal'): BacktestTrade {
-  return { side, entryTime, entryPrice, exitTime: entryTime + 5 * HOUR, exitPrice, quantity: 1, fees, funding: 0, pnl, returnPct: 0, exitReason, barsHeld: 5 };
+function backtestTrade(
+  side: 'long' | 'short',
+  entryTime: number,
+  entryPrice: number,
+  exitPrice: number,
+  pnl: number,
+  fees: number,
+  exitReason: BacktestTrade['exitReason'] = 'signal',
+): BacktestTrade {
+  return {
+    side,
+    entryTime,
+    entryPrice,
+    exitTime: entryTime + 5 * HOUR,
+    exitPrice,
+    quantity: 1,
+    fees,
+    funding: 0,
+    pnl,
+    returnPct: 0,
+    exitReason,
+    barsHeld: 5,
+  };
 }
 
 describe('comparePaperWithBacktest', () => {
@@ -82,14 +111,21 @@ describe('comparePaperWithBacktest', () => {
   });
 
   it('counts a better fill as negative slippage', () => {
-    const better = comparePaperWithBacktest([accountTrade('b', 'long', T, '99', '111', 1, 0)], [backtestTrade('long', T, 100, 110, 1, 0)], { initialEquity: '1000', matchWindowMs: HOUR });
+    const better = comparePaperWithBacktest(
+      [accountTrade('b', 'long', T, '99', '111', 1, 0)],
+      [backtestTrade('long', T, 100, 110, 1, 0)],
+      { initialEquity: '1000', matchWindowMs: HOUR },
+    );
     expect(better.pairs[0]?.entrySlippageBps).toBeCloseTo(-100, 10);
     expect(better.pairs[0]?.exitSlippageBps).toBeCloseTo((-1 / 110) * 10_000, 10);
   });
 
   it('leaves trades unpaired when the side differs or the entries are more than a candle apart', () => {
     const apart = comparePaperWithBacktest(
-      [accountTrade('a', 'long', T + 2 * HOUR, '100', '101', 1, 0), accountTrade('b', 'short', T + 5 * HOUR, '100', '99', 1, 0)],
+      [
+        accountTrade('a', 'long', T + 2 * HOUR, '100', '101', 1, 0),
+        accountTrade('b', 'short', T + 5 * HOUR, '100', '99', 1, 0),
+      ],
       [backtestTrade('long', T, 100, 101, 1, 0), backtestTrade('long', T + 5 * HOUR, 100, 101, 1, 0)],
       { initialEquity: '1000', matchWindowMs: HOUR },
     );
@@ -101,7 +137,10 @@ describe('comparePaperWithBacktest', () => {
 
   it('pairs each backtest trade at most once, with the nearest account entry', () => {
     const twice = comparePaperWithBacktest(
-      [accountTrade('far', 'long', T + 50 * 60_000, '100', '101', 1, 0), accountTrade('near', 'long', T + 60_000, '100', '101', 1, 0)],
+      [
+        accountTrade('far', 'long', T + 50 * 60_000, '100', '101', 1, 0),
+        accountTrade('near', 'long', T + 60_000, '100', '101', 1, 0),
+      ],
       [backtestTrade('long', T, 100, 101, 1, 0)],
       { initialEquity: '1000', matchWindowMs: HOUR },
     );

@@ -3,8 +3,30 @@
 // expectation; then the edges: the window's bounds, open trades, the buy-and-hold symbols, an
 // empty period, rounding, other accounts.
 import { drawdowns } from '../../../../shared/core/backtest/metrics';
-import { computePeriodReport, MANUAL_STRATEGY, renderReportText, type PeriodReportInput } from '../../../../shared/core/reporting/period-report';
-import { ACCOUNT, BTC, closeHour, equityAt, ETH, FROM, HOLD_PRICES, HOUR, INPUT, PERIOD_SNAPSHOTS, PERIOD_TRADES, snapshot, SOL, TO, trade, XRP } from './fixture';
+import {
+  computePeriodReport,
+  MANUAL_STRATEGY,
+  renderReportText,
+  type PeriodReportInput,
+} from '../../../../shared/core/reporting/period-report';
+import {
+  ACCOUNT,
+  BTC,
+  closeHour,
+  equityAt,
+  ETH,
+  FROM,
+  HOLD_PRICES,
+  HOUR,
+  INPUT,
+  PERIOD_SNAPSHOTS,
+  PERIOD_TRADES,
+  snapshot,
+  SOL,
+  TO,
+  trade,
+  XRP,
+} from './fixture';
 
 const DAY = 24 * HOUR;
 
@@ -13,7 +35,15 @@ describe('computePeriodReport: the fixture account, by hand', () => {
 
   it('labels the period with its days in the account zone', () => {
     // FROM = 2024-05-10T15:00Z = 2024-05-11 00:00 KST; TO − 1 ms = 2024-05-12 23:59:59.999 KST
-    expect(report).toMatchObject({ accountId: ACCOUNT, from: FROM, to: TO, timeZone: 'Asia/Seoul', fromDay: '2024-05-11', toDay: '2024-05-12', quote: 'USDT' });
+    expect(report).toMatchObject({
+      accountId: ACCOUNT,
+      from: FROM,
+      to: TO,
+      timeZone: 'Asia/Seoul',
+      fromDay: '2024-05-11',
+      toDay: '2024-05-12',
+      quote: 'USDT',
+    });
   });
 
   it('equity: first and last snapshot inside [from, to], their change and the return', () => {
@@ -57,8 +87,26 @@ describe('computePeriodReport: the fixture account, by hand', () => {
 
   it('best and worst trade by realized P&L', () => {
     // largest: t01 +120.50 (BTC, ROI +6.10 %); smallest: t07 −110.00 (BTC, ROI −5.50 %)
-    expect(report.best).toEqual({ tradeId: 't01', symbol: BTC, side: 'long', strategy: 'trend', pnl: '120.5', roiPct: 6.1, closedAt: FROM + closeHour(0) * HOUR, exitReason: 'signal' });
-    expect(report.worst).toEqual({ tradeId: 't07', symbol: BTC, side: 'long', strategy: 'trend', pnl: '-110', roiPct: -5.5, closedAt: FROM + closeHour(6) * HOUR, exitReason: 'signal' });
+    expect(report.best).toEqual({
+      tradeId: 't01',
+      symbol: BTC,
+      side: 'long',
+      strategy: 'trend',
+      pnl: '120.5',
+      roiPct: 6.1,
+      closedAt: FROM + closeHour(0) * HOUR,
+      exitReason: 'signal',
+    });
+    expect(report.worst).toEqual({
+      tradeId: 't07',
+      symbol: BTC,
+      side: 'long',
+      strategy: 'trend',
+      pnl: '-110',
+      roiPct: -5.5,
+      closedAt: FROM + closeHour(6) * HOUR,
+      exitReason: 'signal',
+    });
   });
 
   it('per strategy: trades, wins, losses, win rate and realized P&L, highest P&L first', () => {
@@ -131,13 +179,25 @@ describe('computePeriodReport: the fixture account, by hand', () => {
   });
 
   it('the same numbers whatever the order of the inputs', () => {
-    const shuffled = computePeriodReport({ ...INPUT, trades: [...INPUT.trades].reverse(), snapshots: [...INPUT.snapshots].sort((a, b) => (a.at % 7) - (b.at % 7)) });
+    const shuffled = computePeriodReport({
+      ...INPUT,
+      trades: [...INPUT.trades].reverse(),
+      snapshots: [...INPUT.snapshots].sort((a, b) => (a.at % 7) - (b.at % 7)),
+    });
     expect(shuffled).toEqual(report);
   });
 });
 
 describe('computePeriodReport: the window and the trades that count', () => {
-  const base: PeriodReportInput = { accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'UTC', trades: [], snapshots: [], holdPrices: {} };
+  const base: PeriodReportInput = {
+    accountId: ACCOUNT,
+    from: FROM,
+    to: FROM + DAY,
+    timeZone: 'UTC',
+    trades: [],
+    snapshots: [],
+    holdPrices: {},
+  };
 
   it('closedAt = from counts, closedAt = to does not, one ms before from does not', () => {
     const trades = [
@@ -154,11 +214,30 @@ describe('computePeriodReport: the window and the trades that count', () => {
   });
 
   it('open trades count nowhere in the trade figures, even with a partial exit booked', () => {
-    const open = trade({ tradeId: 'o', symbol: ETH, status: 'open', realizedPnl: 55, fees: 3, funding: 1, closedAt: undefined, openedAt: FROM + HOUR });
+    const open = trade({
+      tradeId: 'o',
+      symbol: ETH,
+      status: 'open',
+      realizedPnl: 55,
+      fees: 3,
+      funding: 1,
+      closedAt: undefined,
+      openedAt: FROM + HOUR,
+    });
     // an open record that somehow carries a closedAt in the window still is not closed
     const odd = trade({ tradeId: 'p', symbol: ETH, status: 'open', realizedPnl: 7, closedAt: FROM + 2 * HOUR });
     const report = computePeriodReport({ ...base, trades: [open, odd] });
-    expect(report).toMatchObject({ trades: 0, wins: 0, losses: 0, winRatePct: 0, realizedPnl: '0', fees: '0', funding: '0', byStrategy: [], exits: [] });
+    expect(report).toMatchObject({
+      trades: 0,
+      wins: 0,
+      losses: 0,
+      winRatePct: 0,
+      realizedPnl: '0',
+      fees: '0',
+      funding: '0',
+      byStrategy: [],
+      exits: [],
+    });
     expect(report.best).toBeUndefined();
     expect(report.worst).toBeUndefined();
     // …but the account was exposed to ETH: it is compared against holding it (no price → missing)
@@ -166,7 +245,13 @@ describe('computePeriodReport: the window and the trades that count', () => {
   });
 
   it('snapshots: both bounds included; outside ones and other accounts ignored', () => {
-    const snapshots = [snapshot(FROM - 1, 1), snapshot(FROM, 100), snapshot(FROM + HOUR, 90, { accountId: 'acc-2' }), snapshot(FROM + DAY, 110), snapshot(FROM + DAY + 1, 1)];
+    const snapshots = [
+      snapshot(FROM - 1, 1),
+      snapshot(FROM, 100),
+      snapshot(FROM + HOUR, 90, { accountId: 'acc-2' }),
+      snapshot(FROM + DAY, 110),
+      snapshot(FROM + DAY + 1, 1),
+    ];
     const report = computePeriodReport({ ...base, snapshots });
     expect(report.equityCurve).toEqual([
       { at: FROM, equity: '100' },
@@ -177,16 +262,35 @@ describe('computePeriodReport: the window and the trades that count', () => {
   });
 
   it('another account’s trades are ignored', () => {
-    const report = computePeriodReport({ ...base, trades: [trade({ tradeId: 'z', symbol: BTC, accountId: 'acc-2', realizedPnl: 5, closedAt: FROM + HOUR })] });
+    const report = computePeriodReport({
+      ...base,
+      trades: [trade({ tradeId: 'z', symbol: BTC, accountId: 'acc-2', realizedPnl: 5, closedAt: FROM + HOUR })],
+    });
     expect(report.trades).toBe(0);
     expect(report.hold.missing).toEqual([]);
   });
 
   it('one trade: best and worst are the same, the text does not repeat it', () => {
-    const only = trade({ tradeId: 'q', symbol: SOL, side: 'short', realizedPnl: -4.2, roiPct: undefined, closedAt: FROM + HOUR, exitReason: 'stop_loss' });
+    const only = trade({
+      tradeId: 'q',
+      symbol: SOL,
+      side: 'short',
+      realizedPnl: -4.2,
+      roiPct: undefined,
+      closedAt: FROM + HOUR,
+      exitReason: 'stop_loss',
+    });
     const report = computePeriodReport({ ...base, trades: [only] });
     expect(report.best).toEqual(report.worst);
-    expect(report.best).toEqual({ tradeId: 'q', symbol: SOL, side: 'short', strategy: MANUAL_STRATEGY, pnl: '-4.2', closedAt: FROM + HOUR, exitReason: 'stop_loss' });
+    expect(report.best).toEqual({
+      tradeId: 'q',
+      symbol: SOL,
+      side: 'short',
+      strategy: MANUAL_STRATEGY,
+      pnl: '-4.2',
+      closedAt: FROM + HOUR,
+      exitReason: 'stop_loss',
+    });
     const lines = renderReportText(report, 'daily').lines;
     expect(lines).toContain('Best: SOL/USDT:USDT short -4.20 USDT');
     expect(lines.some((l) => l.startsWith('Worst'))).toBe(false);
@@ -194,7 +298,10 @@ describe('computePeriodReport: the window and the trades that count', () => {
   });
 
   it('equal P&L: the earliest closed is best and worst', () => {
-    const trades = [trade({ tradeId: 'late', symbol: BTC, realizedPnl: 5, closedAt: FROM + 2 * HOUR }), trade({ tradeId: 'early', symbol: ETH, realizedPnl: 5, closedAt: FROM + HOUR })];
+    const trades = [
+      trade({ tradeId: 'late', symbol: BTC, realizedPnl: 5, closedAt: FROM + 2 * HOUR }),
+      trade({ tradeId: 'early', symbol: ETH, realizedPnl: 5, closedAt: FROM + HOUR }),
+    ];
     const report = computePeriodReport({ ...base, trades });
     expect(report.best?.tradeId).toBe('early');
     expect(report.worst?.tradeId).toBe('early');
@@ -208,7 +315,15 @@ describe('computePeriodReport: the window and the trades that count', () => {
 });
 
 describe('computePeriodReport: buy & hold', () => {
-  const base: PeriodReportInput = { accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'UTC', trades: [], snapshots: [snapshot(FROM, 1_000), snapshot(FROM + DAY, 1_010)], holdPrices: {} };
+  const base: PeriodReportInput = {
+    accountId: ACCOUNT,
+    from: FROM,
+    to: FROM + DAY,
+    timeZone: 'UTC',
+    trades: [],
+    snapshots: [snapshot(FROM, 1_000), snapshot(FROM + DAY, 1_010)],
+    holdPrices: {},
+  };
 
   it('a position held through the whole period counts; one closed before or opened after does not', () => {
     const trades = [
@@ -217,7 +332,12 @@ describe('computePeriodReport: buy & hold', () => {
       trade({ tradeId: 'after', symbol: SOL, status: 'open', openedAt: FROM + DAY, closedAt: undefined }),
       trade({ tradeId: 'across-end', symbol: XRP, openedAt: FROM + 20 * HOUR, closedAt: FROM + DAY + HOUR }),
     ];
-    const holdPrices = { [BTC]: { from: 100, to: 110 }, [ETH]: { from: 10, to: 5 }, [SOL]: { from: 10, to: 20 }, [XRP]: { from: 2, to: 1.9 } };
+    const holdPrices = {
+      [BTC]: { from: 100, to: 110 },
+      [ETH]: { from: 10, to: 5 },
+      [SOL]: { from: 10, to: 20 },
+      [XRP]: { from: 2, to: 1.9 },
+    };
     const report = computePeriodReport({ ...base, trades, holdPrices });
     // BTC 110 / 100 − 1 = +10 %; XRP 1.9 / 2 − 1 = −5 %; mean (10 − 5) / 2 = 2.5 %
     // account (1,010 / 1,000 − 1) × 100 = 1 % → 1 − 2.5 = −1.5 points
@@ -227,14 +347,23 @@ describe('computePeriodReport: buy & hold', () => {
     ]);
     expect(report.hold.averagePct).toBeCloseTo(2.5, 10);
     expect(report.hold.excessPct).toBeCloseTo(-1.5, 10);
-    expect(renderReportText(report, 'daily').lines).toEqual(expect.arrayContaining(['Buy & hold: BTC/USDT:USDT +10.00 %, XRP/USDT:USDT -5.00 %', 'Hold average +2.50 % vs account +1.00 %']));
+    expect(renderReportText(report, 'daily').lines).toEqual(
+      expect.arrayContaining([
+        'Buy & hold: BTC/USDT:USDT +10.00 %, XRP/USDT:USDT -5.00 %',
+        'Hold average +2.50 % vs account +1.00 %',
+      ]),
+    );
   });
 
   it('symbols without a usable price are listed as missing and left out of the mean', () => {
     const trades = [BTC, ETH, SOL, XRP].map((symbol, i) => trade({ tradeId: `t${i}`, symbol, closedAt: FROM + HOUR }));
     // ETH: no entry; SOL: from 0; XRP: to not finite. 'toString' is not a symbol to look up.
     const holdPrices = { [BTC]: { from: 50, to: 40 }, [SOL]: { from: 0, to: 5 }, [XRP]: { from: 1, to: NaN } };
-    const report = computePeriodReport({ ...base, trades: [...trades, trade({ tradeId: 'proto', symbol: 'toString', closedAt: FROM + HOUR })], holdPrices });
+    const report = computePeriodReport({
+      ...base,
+      trades: [...trades, trade({ tradeId: 'proto', symbol: 'toString', closedAt: FROM + HOUR })],
+      holdPrices,
+    });
     // BTC 40 / 50 − 1 = −20 %: the only one, so the mean
     expect(report.hold.symbols.map((s) => s.symbol)).toEqual([BTC]);
     expect(report.hold.averagePct).toBeCloseTo(-20, 10);
@@ -243,7 +372,12 @@ describe('computePeriodReport: buy & hold', () => {
   });
 
   it('no account return (no snapshots): the mean is there, the excess is not', () => {
-    const report = computePeriodReport({ ...base, snapshots: [], trades: [trade({ tradeId: 'b', symbol: BTC, closedAt: FROM + HOUR })], holdPrices: { [BTC]: { from: 100, to: 101 } } });
+    const report = computePeriodReport({
+      ...base,
+      snapshots: [],
+      trades: [trade({ tradeId: 'b', symbol: BTC, closedAt: FROM + HOUR })],
+      holdPrices: { [BTC]: { from: 100, to: 101 } },
+    });
     expect(report.hold.averagePct).toBeCloseTo(1, 10);
     expect(report.hold.excessPct).toBeUndefined();
     expect(renderReportText(report, 'daily').lines).toContain('Hold average +1.00 %');
@@ -251,7 +385,15 @@ describe('computePeriodReport: buy & hold', () => {
 });
 
 describe('computePeriodReport: an empty period', () => {
-  const report = computePeriodReport({ accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'Asia/Seoul', trades: [], snapshots: [], holdPrices: HOLD_PRICES });
+  const report = computePeriodReport({
+    accountId: ACCOUNT,
+    from: FROM,
+    to: FROM + DAY,
+    timeZone: 'Asia/Seoul',
+    trades: [],
+    snapshots: [],
+    holdPrices: HOLD_PRICES,
+  });
 
   it('has zeros for the sums and nothing for what needs data', () => {
     expect(report).toEqual({
@@ -280,7 +422,13 @@ describe('computePeriodReport: an empty period', () => {
   it('reads as such', () => {
     expect(renderReportText(report, 'daily')).toEqual({
       title: 'Daily report acc-1 2024-05-11: realized 0.00 USDT',
-      lines: ['Equity: no snapshot in the period', 'Realized 0.00 USDT', 'Fees 0.00 USDT · funding 0.00 USDT', 'Trades: none closed', 'Max drawdown 0.00 %'],
+      lines: [
+        'Equity: no snapshot in the period',
+        'Realized 0.00 USDT',
+        'Fees 0.00 USDT · funding 0.00 USDT',
+        'Trades: none closed',
+        'Max drawdown 0.00 %',
+      ],
     });
   });
 });
@@ -291,10 +439,28 @@ describe('computePeriodReport: money to 1e-8', () => {
     // realized 0.123456784 + 0.000000001 = 0.123456785 → 0.12345679 (half up)
     const trades = [
       trade({ tradeId: 'a', symbol: BTC, realizedPnl: 0.123456784, fees: 0.1, funding: 0.1, closedAt: FROM + HOUR }),
-      trade({ tradeId: 'b', symbol: BTC, realizedPnl: 0.000000001, fees: 0.2, funding: 0.2, closedAt: FROM + 2 * HOUR }),
+      trade({
+        tradeId: 'b',
+        symbol: BTC,
+        realizedPnl: 0.000000001,
+        fees: 0.2,
+        funding: 0.2,
+        closedAt: FROM + 2 * HOUR,
+      }),
     ];
-    const snapshots = [snapshot(FROM, 1000.000000004, { unrealizedPnl: 1 }), snapshot(FROM + HOUR, 999.123456789, { unrealizedPnl: -0.333333333333 })];
-    const report = computePeriodReport({ accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'UTC', trades, snapshots, holdPrices: {} });
+    const snapshots = [
+      snapshot(FROM, 1000.000000004, { unrealizedPnl: 1 }),
+      snapshot(FROM + HOUR, 999.123456789, { unrealizedPnl: -0.333333333333 }),
+    ];
+    const report = computePeriodReport({
+      accountId: ACCOUNT,
+      from: FROM,
+      to: FROM + DAY,
+      timeZone: 'UTC',
+      trades,
+      snapshots,
+      holdPrices: {},
+    });
     expect(report.fees).toBe('0.3');
     expect(report.funding).toBe('0.3');
     expect(report.realizedPnl).toBe('0.12345679');
@@ -310,7 +476,16 @@ describe('computePeriodReport: money to 1e-8', () => {
 
 describe('maxDrawdown of the report curve', () => {
   const curve = (values: number[]) => values.map((v, h) => snapshot(FROM + h * HOUR, v));
-  const report = (values: number[]) => computePeriodReport({ accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'UTC', trades: [], snapshots: curve(values), holdPrices: {} });
+  const report = (values: number[]) =>
+    computePeriodReport({
+      accountId: ACCOUNT,
+      from: FROM,
+      to: FROM + DAY,
+      timeZone: 'UTC',
+      trades: [],
+      snapshots: curve(values),
+      holdPrices: {},
+    });
 
   it('known peak and trough: 100 → 120 → 90 → 130 → 117 → 140', () => {
     // falls: 120 → 90 = 30 = 25 % of 120; 130 → 117 = 13 = 10 %. Deepest: the first.
@@ -340,15 +515,36 @@ describe('maxDrawdown of the report curve', () => {
   });
 
   it('the text writes the fall as negative', () => {
-    expect(renderReportText(report([100, 120, 90, 130]), 'daily').lines).toContain('Max drawdown -25.00 % (-30.00 USDT)');
+    expect(renderReportText(report([100, 120, 90, 130]), 'daily').lines).toContain(
+      'Max drawdown -25.00 % (-30.00 USDT)',
+    );
   });
 });
 
 describe('renderReportText: kinds and signs', () => {
-  const base: PeriodReportInput = { accountId: ACCOUNT, from: FROM, to: FROM + DAY, timeZone: 'Asia/Seoul', trades: [], snapshots: [snapshot(FROM, 10_000), snapshot(FROM + DAY, 9_876.4, { unrealizedPnl: -12.3456 })], holdPrices: {} };
+  const base: PeriodReportInput = {
+    accountId: ACCOUNT,
+    from: FROM,
+    to: FROM + DAY,
+    timeZone: 'Asia/Seoul',
+    trades: [],
+    snapshots: [snapshot(FROM, 10_000), snapshot(FROM + DAY, 9_876.4, { unrealizedPnl: -12.3456 })],
+    holdPrices: {},
+  };
 
   it('daily: one day in the title; a loss carries a minus, funding received reads as such', () => {
-    const trades = [trade({ tradeId: 'f', symbol: ETH, strategy: 'grid', realizedPnl: 1_234.5, fees: 1.5, funding: -2.25, roiPct: 12.346, closedAt: FROM + HOUR })];
+    const trades = [
+      trade({
+        tradeId: 'f',
+        symbol: ETH,
+        strategy: 'grid',
+        realizedPnl: 1_234.5,
+        fees: 1.5,
+        funding: -2.25,
+        roiPct: 12.346,
+        closedAt: FROM + HOUR,
+      }),
+    ];
     const text = renderReportText(computePeriodReport({ ...base, trades }), 'daily');
     // 9,876.40 − 10,000 = −123.60; (9,876.4 / 10,000 − 1) × 100 = −1.236 % → "-1.24 %"
     expect(text.title).toBe('Daily report acc-1 2024-05-11: -123.60 USDT (-1.24 %)');
@@ -372,7 +568,10 @@ describe('renderReportText: kinds and signs', () => {
   });
 
   it('a value that rounds to zero has no sign', () => {
-    const report = computePeriodReport({ ...base, snapshots: [snapshot(FROM, 100), snapshot(FROM + HOUR, 100.001, { unrealizedPnl: -0.004 })] });
+    const report = computePeriodReport({
+      ...base,
+      snapshots: [snapshot(FROM, 100), snapshot(FROM + HOUR, 100.001, { unrealizedPnl: -0.004 })],
+    });
     const lines = renderReportText(report, 'daily').lines;
     expect(lines[0]).toBe('Equity 100.00 → 100.00 USDT (0.00 USDT, 0.00 %)');
     expect(lines[1]).toBe('Realized 0.00 USDT · unrealized 0.00 USDT');

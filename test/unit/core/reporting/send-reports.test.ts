@@ -61,7 +61,12 @@ test('with a chart store the PNG is uploaded under the period’s first local da
   expect(run.accounts).toBe(1);
   expect(dispatched).toHaveLength(1);
   const [notification] = dispatched[0]!.notifications;
-  expect(dispatched[0]!.attachments.get(notification!.id)).toEqual({ filename: expect.stringMatching(/^equity-daily-.*\.png$/), contentType: 'image/png', data: PNG, url: URL });
+  expect(dispatched[0]!.attachments.get(notification!.id)).toEqual({
+    filename: expect.stringMatching(/^equity-daily-.*\.png$/),
+    contentType: 'image/png',
+    data: PNG,
+    url: URL,
+  });
   expect(audit.events.map((e) => e.type)).toEqual(['report.sent']);
   // the link is for the owner's email only: not in the audit record
   expect(JSON.stringify(audit.events)).not.toContain('X-Amz-Signature');
@@ -90,7 +95,10 @@ test('a failed upload is reported with the error and the report is still dispatc
   const failure = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
   const charts = new FakeChartStore(failure);
   const errors: [string, unknown][] = [];
-  const { useCase, dispatched, audit } = setup({ charts, onChartStoreError: (accountId, error) => errors.push([accountId, error]) });
+  const { useCase, dispatched, audit } = setup({
+    charts,
+    onChartStoreError: (accountId, error) => errors.push([accountId, error]),
+  });
 
   const run = await useCase.run('daily');
 

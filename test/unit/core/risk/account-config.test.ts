@@ -20,7 +20,11 @@ describe('accountRiskConfig', () => {
       accountWithSettings({
         defaultSizePercent: 7,
         maxLeverage: 12,
-        risk: { sizing: { percent: 3, mode: 'quote' }, limits: { maxLeverage: 5, longOnly: true }, switches: { dailyLossPct: 2 } },
+        risk: {
+          sizing: { percent: 3, mode: 'quote' },
+          limits: { maxLeverage: 5, longOnly: true },
+          switches: { dailyLossPct: 2 },
+        },
       }),
     );
 
@@ -30,7 +34,13 @@ describe('accountRiskConfig', () => {
   });
 
   it('keeps the account settings when the overrides touch other fields of the same group', () => {
-    const config = accountRiskConfig(accountWithSettings({ defaultSizePercent: 7, maxLeverage: 12, risk: { sizing: { riskPct: 2 }, limits: { maxOpenPositions: 3 } } }));
+    const config = accountRiskConfig(
+      accountWithSettings({
+        defaultSizePercent: 7,
+        maxLeverage: 12,
+        risk: { sizing: { riskPct: 2 }, limits: { maxOpenPositions: 3 } },
+      }),
+    );
 
     expect(config.sizing.percent).toBe(7);
     expect(config.sizing.riskPct).toBe(2);
@@ -39,7 +49,11 @@ describe('accountRiskConfig', () => {
   });
 
   it('carries strategy sizing and per-symbol caps from the overrides', () => {
-    const config = accountRiskConfig(accountWithSettings({ risk: { strategySizing: { scalp: { percent: 2 } }, limits: { symbolMaxLeverage: { 'BTC/USDT:USDT': 10 } } } }));
+    const config = accountRiskConfig(
+      accountWithSettings({
+        risk: { strategySizing: { scalp: { percent: 2 } }, limits: { symbolMaxLeverage: { 'BTC/USDT:USDT': 10 } } },
+      }),
+    );
     expect(config.strategySizing).toEqual({ scalp: { percent: 2 } });
     expect(config.limits.symbolMaxLeverage).toEqual({ 'BTC/USDT:USDT': 10 });
   });
@@ -59,7 +73,13 @@ describe('accountRiskConfig', () => {
 
   it('leaves the defaults untouched', () => {
     const before = structuredClone(DEFAULT_RISK_CONFIG);
-    accountRiskConfig(accountWithSettings({ defaultSizePercent: 1, maxLeverage: 2, risk: { limits: { symbolMaxLeverage: { X: 1 } }, switches: { circuitBreaker: [] } } }));
+    accountRiskConfig(
+      accountWithSettings({
+        defaultSizePercent: 1,
+        maxLeverage: 2,
+        risk: { limits: { symbolMaxLeverage: { X: 1 } }, switches: { circuitBreaker: [] } },
+      }),
+    );
     expect(DEFAULT_RISK_CONFIG).toEqual(before);
   });
 });

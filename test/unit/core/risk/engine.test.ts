@@ -4,7 +4,13 @@
 import { Big } from '../../../../shared/core/domain/money';
 import type { TradeRecord } from '../../../../shared/core/domain/trade';
 import type { RiskOverrides } from '../../../../shared/core/risk/config';
-import { RiskEngine, summarizeChecks, type EngineInputs, type EntryRequest, type RiskDecision } from '../../../../shared/core/risk/engine';
+import {
+  RiskEngine,
+  summarizeChecks,
+  type EngineInputs,
+  type EntryRequest,
+  type RiskDecision,
+} from '../../../../shared/core/risk/engine';
 import { emptyRiskState, type RiskState } from '../../../../shared/core/risk/state';
 import type { CheckResult, CheckStage, OpenExposure, RiskCheck } from '../../../../shared/core/risk/types';
 import { BTC, closedBtcTrade as trade, ETH, MINUTE, riskContext, type RiskContextSetup } from './fixtures';
@@ -24,7 +30,13 @@ function inputs(setup: Setup = {}): EngineInputs {
   };
 }
 
-const request = (over: Partial<EntryRequest> = {}): EntryRequest => ({ symbol: BTC, side: 'long', price: 100, leverage: 5, ...over });
+const request = (over: Partial<EntryRequest> = {}): EntryRequest => ({
+  symbol: BTC,
+  side: 'long',
+  price: 100,
+  leverage: 5,
+  ...over,
+});
 
 function accepted(decision: RiskDecision): Extract<RiskDecision, { accepted: true }> {
   if (!decision.accepted) throw new Error(`expected acceptance, got ${decision.code}: ${decision.reason}`);
@@ -50,7 +62,18 @@ function spyCheck(name: string, stage: CheckStage): RiskCheck & { evaluate: jest
   return { name, stage, evaluate: jest.fn((): CheckResult => ({ outcome: 'pass', reason: 'spy', numbers: {} })) };
 }
 
-const ALL_CHECKS = ['long_only', 'max_open_positions', 'max_leverage', 'liquidation_distance', 'volatility_regime', 'sizing', 'max_position', 'max_exposure', 'correlation', 'var'];
+const ALL_CHECKS = [
+  'long_only',
+  'max_open_positions',
+  'max_leverage',
+  'liquidation_distance',
+  'volatility_regime',
+  'sizing',
+  'max_position',
+  'max_exposure',
+  'correlation',
+  'var',
+];
 
 describe('RiskEngine.decideEntry: kill switches', () => {
   it('refuses with KILL_SWITCH_DRAWDOWN first when the drawdown switch is tripped, before any check or sizing', () => {
@@ -58,10 +81,21 @@ describe('RiskEngine.decideEntry: kill switches', () => {
     const amount = spyCheck('spy_amount', 'amount');
     const state: RiskState = {
       ...emptyRiskState('acc-1', NOW),
-      switches: { drawdown: { tripped: true, trippedAt: NOW - 60 * MINUTE, trips: 1, reason: 'drawdown 21%', numbers: { drawdownPct: 21, limitPct: 20 } } },
+      switches: {
+        drawdown: {
+          tripped: true,
+          trippedAt: NOW - 60 * MINUTE,
+          trips: 1,
+          reason: 'drawdown 21%',
+          numbers: { drawdownPct: 21, limitPct: 20 },
+        },
+      },
     };
 
-    const decision = refused(new RiskEngine([gate, amount]).decideEntry(request(), inputs({ state })), 'KILL_SWITCH_DRAWDOWN');
+    const decision = refused(
+      new RiskEngine([gate, amount]).decideEntry(request(), inputs({ state })),
+      'KILL_SWITCH_DRAWDOWN',
+    );
 
     expect(names(decision)).toEqual(['switch:drawdown']);
     expect(decision.checks[0]).toMatchObject({ outcome: 'refuse', code: 'KILL_SWITCH_DRAWDOWN' });
@@ -75,7 +109,15 @@ describe('RiskEngine.decideEntry: kill switches', () => {
     const until = NOW + 15 * 60 * MINUTE;
     const state: RiskState = {
       ...emptyRiskState('acc-1', NOW),
-      switches: { daily_loss: { tripped: true, trippedAt: NOW - 60 * MINUTE, until, trips: 1, numbers: { lossPct: 5.5, limitPct: 5 } } },
+      switches: {
+        daily_loss: {
+          tripped: true,
+          trippedAt: NOW - 60 * MINUTE,
+          until,
+          trips: 1,
+          numbers: { lossPct: 5.5, limitPct: 5 },
+        },
+      },
     };
 
     const decision = refused(new RiskEngine().decideEntry(request(), inputs({ state })), 'KILL_SWITCH_DAILY_LOSS');
@@ -112,29 +154,42 @@ describe('RiskEngine.decideEntry: gates and leverage', () => {
     { what: 'account', account: 10, symbol: undefined, market: 125, leverage: 11, cap: 10 },
     { what: 'symbol', account: 10, symbol: 8, market: 125, leverage: 9, cap: 8 },
     { what: 'market', account: 10, symbol: 8, market: 6, leverage: 7, cap: 6 },
-  ])('refuses leverage above the $what cap of $cap with LEVERAGE_CAP and accepts it at the cap', ({ what, account, symbol, market, leverage, cap }) => {
-    const setup: Setup = { accountMaxLeverage: account, market: { maxLeverage: market }, overrides: symbol === undefined ? {} : { limits: { symbolMaxLeverage: { [BTC]: symbol } } } };
+  ])(
+    'refuses leverage above the $what cap of $cap with LEVERAGE_CAP and accepts it at the cap',
+    ({ what, account, symbol, market, leverage, cap }) => {
+      const setup: Setup = {
+        accountMaxLeverage: account,
+        market: { maxLeverage: market },
+        overrides: symbol === undefined ? {} : { limits: { symbolMaxLeverage: { [BTC]: symbol } } },
+      };
 
-    const over = refused(new RiskEngine().decideEntry(request({ leverage }), inputs(setup)), 'LEVERAGE_CAP');
-    expect(over.numbers).toEqual({ leverage, cap, boundBy: what });
-    expect(names(over)).toEqual(['long_only', 'max_open_positions', 'max_leverage']);
+      const over = refused(new RiskEngine().decideEntry(request({ leverage }), inputs(setup)), 'LEVERAGE_CAP');
+      expect(over.numbers).toEqual({ leverage, cap, boundBy: what });
+      expect(names(over)).toEqual(['long_only', 'max_open_positions', 'max_leverage']);
 
-    expect(accepted(new RiskEngine().decideEntry(request({ leverage: cap }), inputs(setup))).leverage).toBe(cap);
-  });
+      expect(accepted(new RiskEngine().decideEntry(request({ leverage: cap }), inputs(setup))).leverage).toBe(cap);
+    },
+  );
 
   it('lowers the leverage so the liquidation is two stop distances away, and sizes with the lowered leverage', () => {
     // Price 33 000, stop 31 350: stop distance d = 1650 / 33000 = 5 %. With minStopMultiple 2 and
     // maintenance margin 0.5 %: L ≤ 1 / (2·0.05 + 0.005) = 1 / 0.105 = 9.52 → 9x (asked 15x).
     // Percent sizing (10 %): 10 000 × 10/100 × 9 / 33 000 = 0.272727… → floored to 0.001: 0.272.
     // (At the asked 15x it would have been 10 000 × 0.1 × 15 / 33 000 = 0.454545… → 0.454.)
-    const decision = accepted(new RiskEngine().decideEntry(request({ price: 33_000, stopPrice: 31_350, leverage: 15 }), inputs()));
+    const decision = accepted(
+      new RiskEngine().decideEntry(request({ price: 33_000, stopPrice: 31_350, leverage: 15 }), inputs()),
+    );
 
     expect(decision.leverage).toBe(9);
     expect(decision.amount.toString()).toBe('0.272');
     expect(decision.mode).toBe('percent');
     // 0.272 × 33 000 = 8976
     expect(decision.notional).toBe(8976);
-    expect(checkNamed(decision, 'liquidation_distance')).toMatchObject({ outcome: 'adjust', leverage: 9, numbers: { leverage: 15, leverageAfter: 9, stopDistancePct: 5 } });
+    expect(checkNamed(decision, 'liquidation_distance')).toMatchObject({
+      outcome: 'adjust',
+      leverage: 9,
+      numbers: { leverage: 15, leverageAfter: 9, stopDistancePct: 5 },
+    });
     expect(checkNamed(decision, 'sizing').numbers).toMatchObject({ leverage: 9, amount: '0.272' });
   });
 
@@ -144,7 +199,11 @@ describe('RiskEngine.decideEntry: gates and leverage', () => {
   });
 
   it('keeps the leverage when a check answers with a higher one: adjustments only ever lower it', () => {
-    const raise: RiskCheck = { name: 'raise', stage: 'leverage', evaluate: () => ({ outcome: 'adjust', leverage: 50, reason: 'more', numbers: {} }) };
+    const raise: RiskCheck = {
+      name: 'raise',
+      stage: 'leverage',
+      evaluate: () => ({ outcome: 'adjust', leverage: 50, reason: 'more', numbers: {} }),
+    };
 
     // 10 000 × 0.1 × 5 / 100 = 50 (it would be 500 at 50x)
     const decision = accepted(new RiskEngine([raise]).decideEntry(request(), inputs()));
@@ -163,39 +222,65 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
       { symbol: ETH, side: 'short', quantity: 1, notional: 2000 },
     ];
 
-    const decision = accepted(new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxPositionPct: 5 } }, open })));
+    const decision = accepted(
+      new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxPositionPct: 5 } }, open })),
+    );
 
     expect(decision.amount.toString()).toBe('3.77');
     expect(decision.notional).toBe(377);
     expect(checkNamed(decision, 'sizing').numbers).toMatchObject({ amount: '50' });
-    expect(checkNamed(decision, 'max_position')).toMatchObject({ outcome: 'adjust', numbers: { cap: 500, existing: 123, headroom: 377, amountAfter: '3.77', adjustedAmount: '3.77' } });
+    expect(checkNamed(decision, 'max_position')).toMatchObject({
+      outcome: 'adjust',
+      numbers: { cap: 500, existing: 123, headroom: 377, amountAfter: '3.77', adjustedAmount: '3.77' },
+    });
   });
 
   it('refuses MAX_EXPOSURE when the open positions already fill the exposure cap', () => {
     // Cap 50 % of 10 000 = 5000, already 5000 open on ETH: no headroom.
     const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2.5, notional: 5000 }];
 
-    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })), 'MAX_EXPOSURE');
+    const decision = refused(
+      new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })),
+      'MAX_EXPOSURE',
+    );
 
     expect(decision.numbers).toMatchObject({ cap: 5000, existing: 5000, headroom: 0 });
-    expect(names(decision)).toEqual(['long_only', 'max_open_positions', 'max_leverage', 'liquidation_distance', 'volatility_regime', 'sizing', 'max_position', 'max_exposure']);
+    expect(names(decision)).toEqual([
+      'long_only',
+      'max_open_positions',
+      'max_leverage',
+      'liquidation_distance',
+      'volatility_regime',
+      'sizing',
+      'max_position',
+      'max_exposure',
+    ]);
   });
 
   it('refuses MAX_EXPOSURE when the headroom is less than one amount step', () => {
     // 5000 − 4999.95 = 0.05 of room = 0.0005 BTC at 100, below the 0.001 step.
     const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2.5, notional: 4999.95 }];
-    refused(new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })), 'MAX_EXPOSURE');
+    refused(
+      new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })),
+      'MAX_EXPOSURE',
+    );
   });
 
   it('shrinks under the exposure cap when some room is left', () => {
     // 5000 − 4000 = 1000 of room → 10 BTC at 100 (sized 50).
     const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2, notional: 4000 }];
-    const decision = accepted(new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })));
+    const decision = accepted(
+      new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })),
+    );
     expect(decision.amount.toString()).toBe('10');
   });
 
   it('ignores an amount check that answers with a larger amount', () => {
-    const grow: RiskCheck = { name: 'grow', stage: 'amount', evaluate: () => ({ outcome: 'adjust', amount: new Big(500), reason: 'more', numbers: {} }) };
+    const grow: RiskCheck = {
+      name: 'grow',
+      stage: 'amount',
+      evaluate: () => ({ outcome: 'adjust', amount: new Big(500), reason: 'more', numbers: {} }),
+    };
     // 10 000 × 0.1 × 5 / 100 = 50
     const decision = accepted(new RiskEngine([grow]).decideEntry(request(), inputs()));
     expect(decision.amount.toString()).toBe('50');
@@ -204,7 +289,10 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
   it('refuses BELOW_MIN_AMOUNT when the final amount is under the market minimum', () => {
     // Equity 100: 100 × 10/100 × 5 / 100 = 0.5 BTC < the minimum of 1.
-    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minAmount: '1' } })), 'BELOW_MIN_AMOUNT');
+    const decision = refused(
+      new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minAmount: '1' } })),
+      'BELOW_MIN_AMOUNT',
+    );
     expect(decision.numbers).toEqual({ amount: '0.5', minAmount: '1', step: '0.001' });
     // Every check ran and accepted it: the minimum is the engine's last word.
     expect(names(decision)).toEqual(ALL_CHECKS);
@@ -212,13 +300,21 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
   it('refuses MIN_NOTIONAL when the final notional is under the market minimum', () => {
     // 0.5 BTC × 100 = 50 USDT < 100.
-    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minNotional: '100' } })), 'MIN_NOTIONAL');
+    const decision = refused(
+      new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minNotional: '100' } })),
+      'MIN_NOTIONAL',
+    );
     expect(decision.numbers).toEqual({ notional: '50', minNotional: '100' });
   });
 
   it('accepts exactly at the minimum amount and notional', () => {
     // 0.5 BTC, 50 USDT: both minimums reached, none exceeded.
-    const decision = accepted(new RiskEngine().decideEntry(request(), inputs({ equity: '100', market: { minAmount: '0.5', minNotional: '50' } })));
+    const decision = accepted(
+      new RiskEngine().decideEntry(
+        request(),
+        inputs({ equity: '100', market: { minAmount: '0.5', minNotional: '50' } }),
+      ),
+    );
     expect(decision.amount.toString()).toBe('0.5');
   });
 });
@@ -226,7 +322,9 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 describe('RiskEngine.decideEntry: the record', () => {
   it('carries every check’s record in pipeline order, JSON-serialisable, with adjusted amounts as strings', () => {
     const open: OpenExposure[] = [{ symbol: BTC, side: 'long', quantity: 1.23, notional: 123 }];
-    const decision = accepted(new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxPositionPct: 5 } }, open })));
+    const decision = accepted(
+      new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxPositionPct: 5 } }, open })),
+    );
 
     expect(names(decision)).toEqual(ALL_CHECKS);
     expect(JSON.parse(JSON.stringify(decision.checks))).toEqual(decision.checks);
@@ -244,19 +342,25 @@ describe('RiskEngine.decideEntry: the record', () => {
 
 describe('RiskEngine.decideEntry: sizing', () => {
   it('applies the strategy’s sizing overrides when the request names the strategy', () => {
-    const overrides: RiskOverrides = { strategySizing: { scalp: { percent: 2 }, swing: { mode: 'quote', quote: 250 } } };
+    const overrides: RiskOverrides = {
+      strategySizing: { scalp: { percent: 2 }, swing: { mode: 'quote', quote: 250 } },
+    };
     const engine = new RiskEngine();
 
     // account sizing, 10 %: 10 000 × 0.1 × 5 / 100 = 50
     expect(accepted(engine.decideEntry(request(), inputs({ overrides }))).amount.toString()).toBe('50');
     // scalp, 2 %: 10 000 × 0.02 × 5 / 100 = 10
-    expect(accepted(engine.decideEntry(request({ strategy: 'scalp' }), inputs({ overrides }))).amount.toString()).toBe('10');
+    expect(accepted(engine.decideEntry(request({ strategy: 'scalp' }), inputs({ overrides }))).amount.toString()).toBe(
+      '10',
+    );
     // swing, quote 250 margin: 250 × 5 / 100 = 12.5
     const swing = accepted(engine.decideEntry(request({ strategy: 'swing' }), inputs({ overrides })));
     expect(swing.amount.toString()).toBe('12.5');
     expect(swing.mode).toBe('quote');
     // a strategy without overrides sizes like the account
-    expect(accepted(engine.decideEntry(request({ strategy: 'other' }), inputs({ overrides }))).amount.toString()).toBe('50');
+    expect(accepted(engine.decideEntry(request({ strategy: 'other' }), inputs({ overrides }))).amount.toString()).toBe(
+      '50',
+    );
   });
 
   it('lets the signal’s explicit size win over the configured mode', () => {
@@ -265,18 +369,25 @@ describe('RiskEngine.decideEntry: sizing', () => {
     refused(new RiskEngine().decideEntry(request(), inputs({ overrides })), 'NEEDS_STOP');
 
     // quote 300 of margin at 5x: 300 × 5 / 100 = 15
-    const quote = accepted(new RiskEngine().decideEntry(request({ explicit: { kind: 'quote', value: 300 } }), inputs({ overrides })));
+    const quote = accepted(
+      new RiskEngine().decideEntry(request({ explicit: { kind: 'quote', value: 300 } }), inputs({ overrides })),
+    );
     expect(quote.amount.toString()).toBe('15');
     expect(quote.mode).toBe('quote');
     expect(checkNamed(quote, 'sizing').numbers).toMatchObject({ source: 'signal', value: 300 });
 
-    const contracts = accepted(new RiskEngine().decideEntry(request({ explicit: { kind: 'contracts', value: 0.37 } }), inputs({ overrides })));
+    const contracts = accepted(
+      new RiskEngine().decideEntry(request({ explicit: { kind: 'contracts', value: 0.37 } }), inputs({ overrides })),
+    );
     expect(contracts.amount.toString()).toBe('0.37');
     expect(contracts.mode).toBe('contracts');
   });
 
   it('records a sizing refusal as the sizing check’s with its code', () => {
-    const decision = refused(new RiskEngine().decideEntry(request(), inputs({ overrides: { sizing: { mode: 'risk' } } })), 'NEEDS_STOP');
+    const decision = refused(
+      new RiskEngine().decideEntry(request(), inputs({ overrides: { sizing: { mode: 'risk' } } })),
+      'NEEDS_STOP',
+    );
     expect(decision.checks.at(-1)).toMatchObject({ check: 'sizing', outcome: 'refuse', code: 'NEEDS_STOP' });
   });
 
@@ -318,7 +429,9 @@ describe('RiskEngine.decideEntry: sizing', () => {
     // One win of 1 % and one loss of 2 % at equal weight (emaSpan huge → decay ≈ 1):
     // W ≈ 1/2, f* ≈ 1/2 − (1/2)(2/1) = −1/2 < 0. Newest is the win, so no loss streak.
     const trades = [trade(1, NOW - 10 * MINUTE), trade(-2, NOW - 20 * MINUTE)];
-    const overrides: RiskOverrides = { sizing: { mode: 'kelly', kelly: { fraction: 0.25, emaSpan: 1000, priorTrades: 0, maxRiskPct: 10 } } };
+    const overrides: RiskOverrides = {
+      sizing: { mode: 'kelly', kelly: { fraction: 0.25, emaSpan: 1000, priorTrades: 0, maxRiskPct: 10 } },
+    };
     refused(new RiskEngine().decideEntry(request({ stopPrice: 98 }), inputs({ overrides, trades })), 'KELLY_NO_EDGE');
   });
 

@@ -85,8 +85,23 @@ export function tradeReturning(r: number, day: number, overrides: Partial<TradeR
 }
 
 /** acc-1's book row for `symbol` at 5x, version 1, updated at T0; flat (no side, no trade) when `side` is undefined. */
-export function bookPosition(symbol: string, side: PositionSide | undefined, quantity: string, entryPrice = '100'): BookPosition {
-  return { accountId: 'acc-1', symbol, ...(side ? { side, tradeId: `trade-${symbol}` } : {}), quantity, entryPrice, leverage: 5, updatedAt: T0, appliedOrderIds: [], version: 1 };
+export function bookPosition(
+  symbol: string,
+  side: PositionSide | undefined,
+  quantity: string,
+  entryPrice = '100',
+): BookPosition {
+  return {
+    accountId: 'acc-1',
+    symbol,
+    ...(side ? { side, tradeId: `trade-${symbol}` } : {}),
+    quantity,
+    entryPrice,
+    leverage: 5,
+    updatedAt: T0,
+    appliedOrderIds: [],
+    version: 1,
+  };
 }
 
 /** acc-1: an active paper account named main with the default settings, created and updated at T0. `over` replaces any field. */
@@ -141,7 +156,13 @@ export function riskContext(setup: RiskContextSetup): RiskContext {
 
 /** Empty in-memory positions, trades, risk state and audit log, and a manual clock at T0. */
 export function memoryRiskTables() {
-  return { positions: new MemoryPositions(), trades: new MemoryTrades(), risk: new MemoryRiskStore(), audit: new MemoryAudit(), clock: new ManualClock(T0) };
+  return {
+    positions: new MemoryPositions(),
+    trades: new MemoryTrades(),
+    risk: new MemoryRiskStore(),
+    audit: new MemoryAudit(),
+    clock: new ManualClock(T0),
+  };
 }
 
 /** `value`, frozen all the way down (a mutation anywhere in it throws in strict mode). */
@@ -154,7 +175,10 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /** The error of class `type` that `promise` rejects with; any other error is rethrown, and a fulfilled promise is an error. */
-export async function rejectionOf<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+export async function rejectionOf<E extends Error>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   try {
     await promise;
   } catch (error) {

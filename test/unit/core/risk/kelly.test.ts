@@ -6,7 +6,8 @@ import type { TradeRecord } from '../../../../shared/core/domain/trade';
 import { tradeReturning } from './fixtures';
 
 /** A closed trade returning `r` on its notional entryPrice × maxQuantity (100 × 2 by default), closed on day `day`. */
-const trade = (r: number, day: number, overrides: Partial<TradeRecord> = {}): TradeRecord => tradeReturning(r, day, { maxQuantity: '2', ...overrides });
+const trade = (r: number, day: number, overrides: Partial<TradeRecord> = {}): TradeRecord =>
+  tradeReturning(r, day, { maxQuantity: '2', ...overrides });
 
 // α = 2 / (3 + 1) = 0.5: each older trade weighs half the next one.
 const CONFIG: KellyConfig = { fraction: 0.25, emaSpan: 3, priorTrades: 4, maxRiskPct: 10 };
@@ -17,7 +18,12 @@ const CONFIG: KellyConfig = { fraction: 0.25, emaSpan: 3, priorTrades: 4, maxRis
 //   mean loss = (0.5 × 0.01 + 0.125 × 0.01) / 0.625 = 0.01 → R = 2.8
 //   f* = 2/3 − (1/3) / 2.8 = 23/42; shrink = 4 / (4 + 4) = 0.5
 //   riskPct = 23/42 × 0.25 × 0.5 × 100 = 287.5/42 ≈ 6.8452
-const SEQUENCE = [trade(-0.01, 1), trade(0.02, 2, { entryPrice: '50000', maxQuantity: '0.01' }), trade(-0.01, 3, { maxQuantity: '7' }), trade(0.03, 4)];
+const SEQUENCE = [
+  trade(-0.01, 1),
+  trade(0.02, 2, { entryPrice: '50000', maxQuantity: '0.01' }),
+  trade(-0.01, 3, { maxQuantity: '7' }),
+  trade(0.03, 4),
+];
 
 describe('kellyEstimate', () => {
   it('computes W, R, f*, shrinkage and riskPct by the formula on a 4-trade sequence', () => {
@@ -85,11 +91,22 @@ describe('kellyEstimate', () => {
   it('shrinks toward zero with few trades: n / (n + priorTrades)', () => {
     expect(kellyEstimate(SEQUENCE, { ...CONFIG, priorTrades: 0 }).shrink).toBe(1);
     expect(kellyEstimate(SEQUENCE, { ...CONFIG, priorTrades: 12 }).shrink).toBe(0.25);
-    expect(kellyEstimate(SEQUENCE, { ...CONFIG, priorTrades: 12 }).riskPct).toBeCloseTo((23 / 42) * 0.25 * 0.25 * 100, 10);
+    expect(kellyEstimate(SEQUENCE, { ...CONFIG, priorTrades: 12 }).riskPct).toBeCloseTo(
+      (23 / 42) * 0.25 * 0.25 * 100,
+      10,
+    );
   });
 
   it('returns zeros for an empty history', () => {
-    expect(kellyEstimate([], CONFIG)).toEqual({ n: 0, winRate: 0, payoff: 0, rawKelly: 0, shrink: 0, riskPct: 0, avgLossPct: 0 });
+    expect(kellyEstimate([], CONFIG)).toEqual({
+      n: 0,
+      winRate: 0,
+      payoff: 0,
+      rawKelly: 0,
+      shrink: 0,
+      riskPct: 0,
+      avgLossPct: 0,
+    });
   });
 
   it('counts a breakeven trade (float residue included) against the win rate but not in the payoff', () => {
@@ -102,7 +119,11 @@ describe('kellyEstimate', () => {
   });
 
   it('keeps every number finite on absurd records', () => {
-    const absurd = [trade(0.3, 1), trade(0, 2, { realizedPnl: String(-5e-324) }), trade(0, 3, { realizedPnl: String(1e308), maxQuantity: '1e-300' })];
+    const absurd = [
+      trade(0.3, 1),
+      trade(0, 2, { realizedPnl: String(-5e-324) }),
+      trade(0, 3, { realizedPnl: String(1e308), maxQuantity: '1e-300' }),
+    ];
     for (const value of Object.values(kellyEstimate(absurd, CONFIG))) expect(Number.isFinite(value)).toBe(true);
   });
 });

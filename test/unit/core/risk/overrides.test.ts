@@ -35,13 +35,17 @@ describe('applyRiskSetting: values', () => {
 
   it('sets booleans from true/false only', () => {
     expect(applyRiskSetting(undefined, 'limits.longOnly=true')).toEqual({ limits: { longOnly: true } });
-    expect(applyRiskSetting({ limits: { longOnly: true } }, 'limits.longOnly=false')).toEqual({ limits: { longOnly: false } });
+    expect(applyRiskSetting({ limits: { longOnly: true } }, 'limits.longOnly=false')).toEqual({
+      limits: { longOnly: false },
+    });
     expect(refusal('limits.longOnly=yes').field).toBe('limits.longOnly');
   });
 
   it('sets enums to one of their values and refuses any other', () => {
     expect(applyRiskSetting(undefined, 'sizing.mode=kelly')).toEqual({ sizing: { mode: 'kelly' } });
-    expect(applyRiskSetting(undefined, 'limits.correlation.action=refuse')).toEqual({ limits: { correlation: { action: 'refuse' } } });
+    expect(applyRiskSetting(undefined, 'limits.correlation.action=refuse')).toEqual({
+      limits: { correlation: { action: 'refuse' } },
+    });
     const mode = refusal('sizing.mode=martingale');
     expect(mode.field).toBe('sizing.mode');
     expect(mode.message).toContain('percent, quote, risk, atr, kelly');
@@ -49,7 +53,9 @@ describe('applyRiskSetting: values', () => {
   });
 
   it('accepts an IANA time zone and refuses anything else', () => {
-    expect(applyRiskSetting(undefined, 'switches.timeZone=Asia/Seoul')).toEqual({ switches: { timeZone: 'Asia/Seoul' } });
+    expect(applyRiskSetting(undefined, 'switches.timeZone=Asia/Seoul')).toEqual({
+      switches: { timeZone: 'Asia/Seoul' },
+    });
     const zone = refusal('switches.timeZone=Mars/Olympus_Mons');
     expect(zone.field).toBe('switches.timeZone');
     expect(zone.message).toContain('Mars/Olympus_Mons');
@@ -64,7 +70,9 @@ describe('applyRiskSetting: values', () => {
         ],
       },
     });
-    expect(applyRiskSetting(undefined, 'switches.circuitBreaker=2.5:5:10')).toEqual({ switches: { circuitBreaker: [{ movePct: 2.5, windowMinutes: 5, pauseMinutes: 10 }] } });
+    expect(applyRiskSetting(undefined, 'switches.circuitBreaker=2.5:5:10')).toEqual({
+      switches: { circuitBreaker: [{ movePct: 2.5, windowMinutes: 5, pauseMinutes: 10 }] },
+    });
     expect(applyRiskSetting(undefined, 'switches.circuitBreaker=')).toEqual({ switches: { circuitBreaker: [] } });
   });
 
@@ -73,7 +81,9 @@ describe('applyRiskSetting: values', () => {
   });
 
   it('takes a number with no bound of its own when it is ≥ 0', () => {
-    expect(applyRiskSetting(undefined, 'switches.anomalies.maxLatencyMs=2500')).toEqual({ switches: { anomalies: { maxLatencyMs: 2500 } } });
+    expect(applyRiskSetting(undefined, 'switches.anomalies.maxLatencyMs=2500')).toEqual({
+      switches: { anomalies: { maxLatencyMs: 2500 } },
+    });
     expect(refusal('switches.anomalies.maxLatencyMs=-1').field).toBe('switches.anomalies.maxLatencyMs');
   });
 });
@@ -115,7 +125,12 @@ describe('applyRiskSetting: refusals name the field', () => {
     expect(applyRiskSetting(undefined, 'switches.dailyLossPct=0')).toEqual({ switches: { dailyLossPct: 0 } });
   });
 
-  it.each(['limits.maxLeverage=2.5', 'limits.maxOpenPositions=1.5', 'sizing.atr.period=14.2', 'switches.lossStreak=3.1'])('refuses the non-integer "%s" where a whole number is required', (assignment) => {
+  it.each([
+    'limits.maxLeverage=2.5',
+    'limits.maxOpenPositions=1.5',
+    'sizing.atr.period=14.2',
+    'switches.lossStreak=3.1',
+  ])('refuses the non-integer "%s" where a whole number is required', (assignment) => {
     const error = refusal(assignment);
     expect(error.field).toBe(assignment.split('=')[0]);
     expect(error.message).toContain('whole number');
@@ -125,9 +140,12 @@ describe('applyRiskSetting: refusals name the field', () => {
     expect(applyRiskSetting(undefined, 'limits.maxPositionPct=12.5')).toEqual({ limits: { maxPositionPct: 12.5 } });
   });
 
-  it.each(['limits.maxLeverage=abc', 'limits.maxLeverage=', 'limits.maxLeverage=Infinity', 'limits.maxLeverage=NaN'])('refuses the non-number "%s"', (assignment) => {
-    expect(refusal(assignment).message).toContain('must be a number');
-  });
+  it.each(['limits.maxLeverage=abc', 'limits.maxLeverage=', 'limits.maxLeverage=Infinity', 'limits.maxLeverage=NaN'])(
+    'refuses the non-number "%s"',
+    (assignment) => {
+      expect(refusal(assignment).message).toContain('must be a number');
+    },
+  );
 
   it('refuses a group as the target', () => {
     const error = refusal('limits.liquidation=3');
@@ -139,10 +157,14 @@ describe('applyRiskSetting: refusals name the field', () => {
     // defaults: shortDays 7, longDays 90
     expect(refusal('limits.volatility.shortDays=90').field).toBe('limits.volatility.shortDays');
     expect(refusal('limits.volatility.longDays=7').field).toBe('limits.volatility.shortDays');
-    expect(applyRiskSetting(undefined, 'limits.volatility.shortDays=89')).toEqual({ limits: { volatility: { shortDays: 89 } } });
+    expect(applyRiskSetting(undefined, 'limits.volatility.shortDays=89')).toEqual({
+      limits: { volatility: { shortDays: 89 } },
+    });
     // raising the long window first makes room for a longer short one
     const longer = applyRiskSetting(undefined, 'limits.volatility.longDays=200');
-    expect(applyRiskSetting(longer, 'limits.volatility.shortDays=120')).toEqual({ limits: { volatility: { longDays: 200, shortDays: 120 } } });
+    expect(applyRiskSetting(longer, 'limits.volatility.shortDays=120')).toEqual({
+      limits: { volatility: { longDays: 200, shortDays: 120 } },
+    });
   });
 });
 
@@ -153,16 +175,24 @@ describe('applyRiskSetting: maps and defaults', () => {
     const two = applyRiskSetting(one, 'limits.symbolMaxLeverage.ETH/USDT:USDT=5');
     expect(two).toEqual({ limits: { symbolMaxLeverage: { [BTC]: 10, 'ETH/USDT:USDT': 5 } } });
     expect(resolveRiskConfig(two).limits.symbolMaxLeverage).toEqual({ [BTC]: 10, 'ETH/USDT:USDT': 5 });
-    expect(applyRiskSetting(two, `limits.symbolMaxLeverage.${BTC}=default`)).toEqual({ limits: { symbolMaxLeverage: { 'ETH/USDT:USDT': 5 } } });
+    expect(applyRiskSetting(two, `limits.symbolMaxLeverage.${BTC}=default`)).toEqual({
+      limits: { symbolMaxLeverage: { 'ETH/USDT:USDT': 5 } },
+    });
 
     expect(refusal(`limits.symbolMaxLeverage.${BTC}=126`).field).toBe(`limits.symbolMaxLeverage.${BTC}`);
     expect(refusal(`limits.symbolMaxLeverage.${BTC}=2.5`).message).toContain('whole number');
   });
 
   it('sets per-strategy sizing fields, bounded like the account’s sizing', () => {
-    expect(applyRiskSetting(undefined, 'strategySizing.scalp.percent=2')).toEqual({ strategySizing: { scalp: { percent: 2 } } });
-    expect(applyRiskSetting(undefined, 'strategySizing.scalp.mode=atr')).toEqual({ strategySizing: { scalp: { mode: 'atr' } } });
-    expect(applyRiskSetting(undefined, 'strategySizing.swing.kelly.fraction=0.5')).toEqual({ strategySizing: { swing: { kelly: { fraction: 0.5 } } } });
+    expect(applyRiskSetting(undefined, 'strategySizing.scalp.percent=2')).toEqual({
+      strategySizing: { scalp: { percent: 2 } },
+    });
+    expect(applyRiskSetting(undefined, 'strategySizing.scalp.mode=atr')).toEqual({
+      strategySizing: { scalp: { mode: 'atr' } },
+    });
+    expect(applyRiskSetting(undefined, 'strategySizing.swing.kelly.fraction=0.5')).toEqual({
+      strategySizing: { swing: { kelly: { fraction: 0.5 } } },
+    });
 
     expect(refusal('strategySizing.scalp.percent=0').field).toBe('strategySizing.scalp.percent');
     expect(refusal('strategySizing.scalp.mode=yolo').field).toBe('strategySizing.scalp.mode');
@@ -180,7 +210,11 @@ describe('applyRiskSetting: maps and defaults', () => {
   });
 
   it('never mutates the overrides it is given', () => {
-    const overrides: RiskOverrides = { switches: { dailyLossPct: 3 }, limits: { symbolMaxLeverage: { [BTC]: 10 } }, strategySizing: { scalp: { percent: 2 } } };
+    const overrides: RiskOverrides = {
+      switches: { dailyLossPct: 3 },
+      limits: { symbolMaxLeverage: { [BTC]: 10 } },
+      strategySizing: { scalp: { percent: 2 } },
+    };
     const before = structuredClone(overrides);
     deepFreeze(overrides);
 
@@ -223,14 +257,21 @@ describe('applyRiskSetting: keys that are not plain names', () => {
 describe('applyRiskSetting: execution bounds (entry lag, price band)', () => {
   it('sets them per account within their bounds; the defaults are 60 s and a factor of 10', () => {
     expect(DEFAULT_RISK_CONFIG.execution).toEqual({ maxEntryLagSeconds: 60, priceBandFactor: 10 });
-    const overrides = applyRiskSetting(applyRiskSetting(undefined, 'execution.maxEntryLagSeconds=300'), 'execution.priceBandFactor=2');
+    const overrides = applyRiskSetting(
+      applyRiskSetting(undefined, 'execution.maxEntryLagSeconds=300'),
+      'execution.priceBandFactor=2',
+    );
     expect(resolveRiskConfig(overrides).execution).toEqual({ maxEntryLagSeconds: 300, priceBandFactor: 2 });
   });
 
   it('refuses a lag under a second or over a day, a fraction of a second, and a band of 1 or less', () => {
-    expect(refusal('execution.maxEntryLagSeconds=0').message).toBe('execution.maxEntryLagSeconds: must be from 1 to 86400');
+    expect(refusal('execution.maxEntryLagSeconds=0').message).toBe(
+      'execution.maxEntryLagSeconds: must be from 1 to 86400',
+    );
     expect(refusal('execution.maxEntryLagSeconds=86401').field).toBe('execution.maxEntryLagSeconds');
-    expect(refusal('execution.maxEntryLagSeconds=1.5').message).toBe('execution.maxEntryLagSeconds: must be a whole number');
+    expect(refusal('execution.maxEntryLagSeconds=1.5').message).toBe(
+      'execution.maxEntryLagSeconds: must be a whole number',
+    );
     expect(refusal('execution.priceBandFactor=1').message).toBe('execution.priceBandFactor: must be from 1.01 to 1000');
   });
 });

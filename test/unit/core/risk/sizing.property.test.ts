@@ -15,15 +15,22 @@ import type { SizeSpec } from '../../../../shared/core/signal/types';
 const RUNS = 500;
 
 /** any double in [min, max]; fast-check leans toward the bounds and other edge values */
-const between = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+const between = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 /** spread evenly over the orders of magnitude in [min, max] (realistic sizes), with the edges now and then */
 const magnitude = (min: number, max: number): fc.Arbitrary<number> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.integer({ min: 0, max: 1_000_000 }).map((k) => Math.min(Math.max(min * (max / min) ** (k / 1_000_000), min), max)) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .integer({ min: 0, max: 1_000_000 })
+        .map((k) => Math.min(Math.max(min * (max / min) ** (k / 1_000_000), min), max)),
+    },
     { weight: 1, arbitrary: between(min, max) },
   );
 /** a size parameter: mostly in range, sometimes 0 */
-const sizeParam = (min: number, max: number): fc.Arbitrary<number> => fc.oneof({ weight: 9, arbitrary: magnitude(min, max) }, { weight: 1, arbitrary: fc.constant(0) });
+const sizeParam = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.oneof({ weight: 9, arbitrary: magnitude(min, max) }, { weight: 1, arbitrary: fc.constant(0) });
 
 const equityArb = fc.oneof(
   { weight: 5, arbitrary: magnitude(1, 1e6) },
@@ -33,7 +40,20 @@ const equityArb = fc.oneof(
   { weight: 1, arbitrary: between(-1e6, -1e-9) },
 );
 const priceArb = magnitude(1e-6, 1e6);
-const stepArb = fc.constantFrom('0.000001', '0.00001', '0.0001', '0.001', '0.01', '0.1', '1', '10', '0.005', '25', '0.25', '0.3');
+const stepArb = fc.constantFrom(
+  '0.000001',
+  '0.00001',
+  '0.0001',
+  '0.001',
+  '0.01',
+  '0.1',
+  '1',
+  '10',
+  '0.005',
+  '25',
+  '0.25',
+  '0.3',
+);
 const maxAmountArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(undefined) },
   fc.constantFrom('0', '0.001', '1', '1000'),
@@ -57,12 +77,21 @@ const sizingArb: fc.Arbitrary<SizingConfig> = fc.record({
   quote: sizeParam(0.01, 1e6),
   riskPct: sizeParam(0.01, 10),
   atr: fc.record({ period: fc.constant(14), multiplier: magnitude(0.5, 5), riskPct: sizeParam(0.01, 10) }),
-  kelly: fc.record({ fraction: sizeParam(0.05, 1), emaSpan: magnitude(1, 100), priorTrades: sizeParam(1, 50), maxRiskPct: sizeParam(0.1, 10) }),
+  kelly: fc.record({
+    fraction: sizeParam(0.05, 1),
+    emaSpan: magnitude(1, 100),
+    priorTrades: sizeParam(1, 50),
+    maxRiskPct: sizeParam(0.1, 10),
+  }),
 });
 
 const tradeArb: fc.Arbitrary<TradeRecord> = fc
   .record({
-    r: fc.oneof({ weight: 5, arbitrary: magnitude(0.001, 0.5) }, { weight: 4, arbitrary: magnitude(0.001, 0.5).map((r) => -r) }, { weight: 1, arbitrary: between(-0.5, 0.5) }),
+    r: fc.oneof(
+      { weight: 5, arbitrary: magnitude(0.001, 0.5) },
+      { weight: 4, arbitrary: magnitude(0.001, 0.5).map((r) => -r) },
+      { weight: 1, arbitrary: between(-0.5, 0.5) },
+    ),
     entryPrice: fc.oneof({ weight: 9, arbitrary: magnitude(0.01, 1e5) }, { weight: 1, arbitrary: fc.constant(0) }),
     maxQuantity: magnitude(0.001, 100),
     closedAt: fc.integer({ min: 0, max: 1e9 }),
@@ -144,7 +173,10 @@ function expected(i: PositionSizingInput): Expected {
   const equity = big(Math.max(Number(i.equity), 0));
   const price = big(i.price);
   const stop = i.stopPrice === undefined ? undefined : price.minus(i.stopPrice).abs();
-  const byRisk = (riskPct: number, distance: Big): Bound => ({ numer: equity.times(riskPct), denom: distance.times(100) });
+  const byRisk = (riskPct: number, distance: Big): Bound => ({
+    numer: equity.times(riskPct),
+    denom: distance.times(100),
+  });
   if (i.explicit) {
     const { kind, value } = i.explicit;
     if (kind === 'percent') return { raw: { numer: equity.times(value).times(i.leverage), denom: price.times(100) } };
@@ -213,7 +245,10 @@ describe('sizePosition: properties', () => {
         const step = new Big(i.market.amountStep);
         expectWellFormed(got, step);
 
-        const bounds: Bound[] = [want.raw, { numer: big(Math.max(Number(i.equity), 0)).times(i.leverage), denom: big(i.price) }];
+        const bounds: Bound[] = [
+          want.raw,
+          { numer: big(Math.max(Number(i.equity), 0)).times(i.leverage), denom: big(i.price) },
+        ];
         if (i.market.maxAmount !== undefined) bounds.push({ numer: new Big(i.market.maxAmount), denom: big(1) });
         // never above the raw amount (it rounds down), the margin cap or the market maximum…
         for (const bound of bounds) expect(within(got.amount, bound)).toBe(true);
@@ -225,7 +260,9 @@ describe('sizePosition: properties', () => {
   });
 
   it('never loses more than riskPct of equity at the stop in the risk modes', () => {
-    const riskInput = inputArb.filter((i) => !i.explicit && i.stopPrice !== undefined && ['risk', 'atr', 'kelly'].includes(i.sizing.mode));
+    const riskInput = inputArb.filter(
+      (i) => !i.explicit && i.stopPrice !== undefined && ['risk', 'atr', 'kelly'].includes(i.sizing.mode),
+    );
     fc.assert(
       fc.property(riskInput, (i) => {
         const got = run(i);
@@ -238,7 +275,8 @@ describe('sizePosition: properties', () => {
         const lossAtStop = got.amount.times(stopDistance).times(100);
         const { sizing } = i;
         if (sizing.mode === 'risk') expect(lossAtStop.lte(equity.times(sizing.riskPct))).toBe(true);
-        if (sizing.mode === 'kelly') expect(lossAtStop.lte(equity.times(kellyEstimate(i.trades ?? [], sizing.kelly).riskPct))).toBe(true);
+        if (sizing.mode === 'kelly')
+          expect(lossAtStop.lte(equity.times(kellyEstimate(i.trades ?? [], sizing.kelly).riskPct))).toBe(true);
         if (sizing.mode === 'atr') {
           // sized on the farther of the stop and multiplier × ATR: the loss at the real stop stays within the budget
           expect(lossAtStop.lte(equity.times(sizing.atr.riskPct))).toBe(true);
@@ -266,7 +304,14 @@ describe('sizePosition: properties', () => {
         equity: String(equity),
         price,
         leverage,
-        sizing: { ...base.sizing, riskPct, percent: value, quote: value, atr: { ...base.sizing.atr, riskPct }, kelly: { ...base.sizing.kelly, maxRiskPct: riskPct } },
+        sizing: {
+          ...base.sizing,
+          riskPct,
+          percent: value,
+          quote: value,
+          atr: { ...base.sizing.atr, riskPct },
+          kelly: { ...base.sizing.kelly, maxRiskPct: riskPct },
+        },
         ...(base.explicit ? { explicit: { ...base.explicit, value } } : {}),
         ...(stopPrice !== undefined ? { stopPrice } : {}),
         ...(atr !== undefined ? { stats: { atr } } : {}),
@@ -275,11 +320,17 @@ describe('sizePosition: properties', () => {
       fc.property(wild, (i) => {
         const got = run(i);
         if (got instanceof SignalRejectedError) {
-          for (const value of Object.values(got.details)) if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+          for (const value of Object.values(got.details))
+            if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
           return;
         }
         expectWellFormed(got, new Big(i.market.amountStep));
-        if (Number.isFinite(Number(i.equity)) && Number(i.equity) > 0 && Number.isFinite(i.leverage) && i.leverage > 0) {
+        if (
+          Number.isFinite(Number(i.equity)) &&
+          Number(i.equity) > 0 &&
+          Number.isFinite(i.leverage) &&
+          i.leverage > 0
+        ) {
           expect(within(got.amount, { numer: new Big(i.equity).times(i.leverage), denom: big(i.price) })).toBe(true);
         } else {
           expect(got.amount.eq(0)).toBe(true);

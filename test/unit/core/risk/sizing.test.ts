@@ -35,7 +35,14 @@ describe('sizePosition: modes', () => {
     const sized = sizePosition(input({ sizing: sizing({ mode: 'percent', percent: 10 }) }));
     expect(sized.amount.toString()).toBe('0.1');
     expect(sized.mode).toBe('percent');
-    expect(sized.numbers).toMatchObject({ mode: 'percent', source: 'config', percent: 10, equity: '10000', cappedBy: 'none', amount: '0.1' });
+    expect(sized.numbers).toMatchObject({
+      mode: 'percent',
+      source: 'config',
+      percent: 10,
+      equity: '10000',
+      cappedBy: 'none',
+      amount: '0.1',
+    });
   });
 
   it('quote: quote × leverage / price', () => {
@@ -55,7 +62,15 @@ describe('sizePosition: modes', () => {
     // 10,000 × 1 % / 700 = 0.142857… → 0.142
     expect(amountOf(input({ sizing: sizing({ mode: 'risk', riskPct: 1 }), stopPrice: 49_300 }))).toBe('0.142');
     // non-power step 0.005 → 0.14
-    expect(amountOf(input({ sizing: sizing({ mode: 'risk', riskPct: 1 }), stopPrice: 49_300, market: { ...BTC_PERP, amountStep: '0.005' } }))).toBe('0.14');
+    expect(
+      amountOf(
+        input({
+          sizing: sizing({ mode: 'risk', riskPct: 1 }),
+          stopPrice: 49_300,
+          market: { ...BTC_PERP, amountStep: '0.005' },
+        }),
+      ),
+    ).toBe('0.14');
   });
 
   it('atr: riskPct over multiplier × ATR, or over the stop when the stop is farther', () => {
@@ -77,9 +92,17 @@ describe('sizePosition: modes', () => {
     expect(byLoss.amount.toString()).toBe('1.369');
     expect(byLoss.numbers).toMatchObject({ mode: 'kelly', trades: 4, distanceFrom: 'avgLoss', cappedBy: 'none' });
     // capped at 2 %: 200 / 500 = 0.4
-    expect(amountOf(input({ sizing: sizing({ mode: 'kelly', kelly: { ...KELLY, maxRiskPct: 2 } }), trades: HISTORY }))).toBe('0.4');
+    expect(
+      amountOf(input({ sizing: sizing({ mode: 'kelly', kelly: { ...KELLY, maxRiskPct: 2 } }), trades: HISTORY })),
+    ).toBe('0.4');
     // with a stop 1,000 away: 200 / 1,000 = 0.2
-    const byStop = sizePosition(input({ sizing: sizing({ mode: 'kelly', kelly: { ...KELLY, maxRiskPct: 2 } }), trades: HISTORY, stopPrice: 49_000 }));
+    const byStop = sizePosition(
+      input({
+        sizing: sizing({ mode: 'kelly', kelly: { ...KELLY, maxRiskPct: 2 } }),
+        trades: HISTORY,
+        stopPrice: 49_000,
+      }),
+    );
     expect(byStop.amount.toString()).toBe('0.2');
     expect(byStop.numbers).toMatchObject({ distanceFrom: 'stop', distance: '1000' });
   });
@@ -134,7 +157,8 @@ describe('sizePosition: the signal’s own size', () => {
 
 describe('sizePosition: refusals', () => {
   it('NO_PRICE for a price that is not a positive number', () => {
-    for (const price of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(rejection(input({ price })).code).toBe('NO_PRICE');
+    for (const price of [0, -1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(rejection(input({ price })).code).toBe('NO_PRICE');
   });
 
   it('NEEDS_STOP naming the mode when risk sizing has no stop', () => {
@@ -153,12 +177,16 @@ describe('sizePosition: refusals', () => {
     const atr = sizing({ mode: 'atr' });
     expect(rejection(input({ sizing: atr })).code).toBe('NO_MARKET_DATA');
     expect(rejection(input({ sizing: atr, stats: {} })).code).toBe('NO_MARKET_DATA');
-    expect(rejection(input({ sizing: atr, stats: { atr: Number.NaN }, stopPrice: 49_000 })).code).toBe('NO_MARKET_DATA');
+    expect(rejection(input({ sizing: atr, stats: { atr: Number.NaN }, stopPrice: 49_000 })).code).toBe(
+      'NO_MARKET_DATA',
+    );
   });
 
   it('KELLY_NO_EDGE with the estimate’s numbers when the history shows no edge', () => {
     const losing = [closed(0.01, 1), closed(-0.03, 2), closed(-0.03, 3)];
-    const error = rejection(input({ sizing: sizing({ mode: 'kelly', kelly: KELLY }), trades: losing, stopPrice: 49_000 }));
+    const error = rejection(
+      input({ sizing: sizing({ mode: 'kelly', kelly: KELLY }), trades: losing, stopPrice: 49_000 }),
+    );
     expect(error.code).toBe('KELLY_NO_EDGE');
     expect(error.details).toMatchObject({ mode: 'kelly', trades: 3, riskPct: 0 });
     expect(error.details.rawKelly).toBeLessThan(0);

@@ -26,10 +26,12 @@ function candles(closes: number[]): Candles {
 class FakeCandles implements CandleSource {
   data: Candles = candles([100, 110, 99, 99]);
   failWith: Error | undefined;
-  readonly closedCandles = jest.fn(async (_symbol: string, _timeframe: StrategyTimeframe, _limit: number, _now: number): Promise<Candles> => {
-    if (this.failWith) throw this.failWith;
-    return this.data;
-  });
+  readonly closedCandles = jest.fn(
+    async (_symbol: string, _timeframe: StrategyTimeframe, _limit: number, _now: number): Promise<Candles> => {
+      if (this.failWith) throw this.failWith;
+      return this.data;
+    },
+  );
   spanMs(): number {
     return DAY;
   }
@@ -41,7 +43,13 @@ const FAILURE_TTL = 60_000;
 
 function setup() {
   const source = new FakeCandles();
-  const stats = new CachedMarketStats({ candles: source, days: 30, windows: WINDOWS, ttlMs: TTL, failureTtlMs: FAILURE_TTL });
+  const stats = new CachedMarketStats({
+    candles: source,
+    days: 30,
+    windows: WINDOWS,
+    ttlMs: TTL,
+    failureTtlMs: FAILURE_TTL,
+  });
   return { source, stats };
 }
 
@@ -184,7 +192,10 @@ describe('CachedMarketStats.forConfig', () => {
     expect(source.closedCandles).toHaveBeenLastCalledWith(BTC, '1d', 92, T);
 
     // a VaR window of 250 days: 250 + 2
-    await CachedMarketStats.forConfig(source, resolveRiskConfig({ limits: { var: { lookbackDays: 250 } } })).get(BTC, T);
+    await CachedMarketStats.forConfig(source, resolveRiskConfig({ limits: { var: { lookbackDays: 250 } } })).get(
+      BTC,
+      T,
+    );
     expect(source.closedCandles).toHaveBeenLastCalledWith(BTC, '1d', 252, T);
   });
 

@@ -2,7 +2,13 @@
 // and the correlation cache, against hand-computed values.
 import type { Candles } from '../../../../shared/core/backtest/types';
 import { atr } from '../../../../shared/core/indicators/atr';
-import { CorrelationCache, computeMarketStats, historicalVar, returnsCorrelation, type MarketStats } from '../../../../shared/core/risk/stats';
+import {
+  CorrelationCache,
+  computeMarketStats,
+  historicalVar,
+  returnsCorrelation,
+  type MarketStats,
+} from '../../../../shared/core/risk/stats';
 import { DAY } from './fixtures';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -10,7 +16,14 @@ const day = (i: number) => T0 + i * DAY;
 
 function candles(closes: number[], spread = (c: number, _i: number) => c * 0.02): Candles {
   const n = closes.length;
-  const c: Candles = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: Float64Array.from(closes), volume: new Float64Array(n) };
+  const c: Candles = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: Float64Array.from(closes),
+    volume: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const close = closes[i]!;
     c.time[i] = day(i);
@@ -22,17 +35,27 @@ function candles(closes: number[], spread = (c: number, _i: number) => c * 0.02)
 }
 
 /** Stats with given returns on given day indexes (only what correlation and VaR read). */
-function series(symbol: string, days: number[], returns: number[], asOf = day(days[days.length - 1] ?? 0)): MarketStats {
+function series(
+  symbol: string,
+  days: number[],
+  returns: number[],
+  asOf = day(days[days.length - 1] ?? 0),
+): MarketStats {
   return { symbol, asOf, times: Float64Array.from(days.map(day)), returns: Float64Array.from(returns), lastClose: 100 };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 /** Deterministic, irregular returns (no two series built from different seeds correlate by design). */
-const wiggle = (n: number, seed: number) => range(0, n).map((i) => Math.sin(i * 1.7 + seed) * 0.03 + Math.cos(i * 0.31 * seed) * 0.01);
+const wiggle = (n: number, seed: number) =>
+  range(0, n).map((i) => Math.sin(i * 1.7 + seed) * 0.03 + Math.cos(i * 0.31 * seed) * 0.01);
 
 describe('computeMarketStats', () => {
   it('takes close-to-close returns stamped with the later candle, and the last close and time', () => {
-    const stats = computeMarketStats('BTC/USDT:USDT', candles([100, 110, 99, 108.9]), { atrPeriod: 14, shortDays: 2, longDays: 3 });
+    const stats = computeMarketStats('BTC/USDT:USDT', candles([100, 110, 99, 108.9]), {
+      atrPeriod: 14,
+      shortDays: 2,
+      longDays: 3,
+    });
     expect(stats.asOf).toBe(day(3));
     expect(stats.lastClose).toBe(108.9);
     expect(Array.from(stats.times)).toEqual([day(1), day(2), day(3)]);
@@ -60,8 +83,12 @@ describe('computeMarketStats', () => {
     const expected = atr(daily.high, daily.low, daily.close, 14)[39]!;
     expect(Number.isFinite(expected)).toBe(true);
     expect(stats.atr).toBe(expected);
-    expect(computeMarketStats('X', candles(closes.slice(0, 14)), { atrPeriod: 14, shortDays: 7, longDays: 30 }).atr).toBeUndefined();
-    expect(computeMarketStats('X', candles(closes.slice(0, 15)), { atrPeriod: 14, shortDays: 7, longDays: 30 }).atr).toBeGreaterThan(0);
+    expect(
+      computeMarketStats('X', candles(closes.slice(0, 14)), { atrPeriod: 14, shortDays: 7, longDays: 30 }).atr,
+    ).toBeUndefined();
+    expect(
+      computeMarketStats('X', candles(closes.slice(0, 15)), { atrPeriod: 14, shortDays: 7, longDays: 30 }).atr,
+    ).toBeGreaterThan(0);
   });
 
   it('ATR(2) by hand: true ranges from bar 1, seeded by their mean, then Wilder', () => {
@@ -92,9 +119,29 @@ describe('returnsCorrelation', () => {
   it('is 1 with itself and −1 with its negation', () => {
     const a = series('A', days, x);
     expect(returnsCorrelation(a, a, 30)).toBeCloseTo(1, 12);
-    expect(returnsCorrelation(a, series('B', days, x.map((v) => -v)), 30)).toBeCloseTo(-1, 12);
+    expect(
+      returnsCorrelation(
+        a,
+        series(
+          'B',
+          days,
+          x.map((v) => -v),
+        ),
+        30,
+      ),
+    ).toBeCloseTo(-1, 12);
     // Scale and shift do not change a correlation.
-    expect(returnsCorrelation(a, series('C', days, x.map((v) => 3 * v + 0.01)), 30)).toBeCloseTo(1, 12);
+    expect(
+      returnsCorrelation(
+        a,
+        series(
+          'C',
+          days,
+          x.map((v) => 3 * v + 0.01),
+        ),
+        30,
+      ),
+    ).toBeCloseTo(1, 12);
   });
 
   it('matches a hand computation: 1…10 against pairwise-swapped 2,1,4,3,… is 77.5 / 82.5 = 31/33', () => {
@@ -110,8 +157,16 @@ describe('returnsCorrelation', () => {
     const aDays = range(0, 12);
     const bDays = [...range(0, 5), ...range(6, 13)];
     const values = wiggle(13, 2);
-    const a = series('A', aDays, aDays.map((d) => values[d]!));
-    const b = series('B', bDays, bDays.map((d) => (d === 12 ? 0.5 : values[d]!)));
+    const a = series(
+      'A',
+      aDays,
+      aDays.map((d) => values[d]!),
+    );
+    const b = series(
+      'B',
+      bDays,
+      bDays.map((d) => (d === 12 ? 0.5 : values[d]!)),
+    );
     // 11 common days (0–11 without 5), equal on each of them.
     expect(returnsCorrelation(a, b, 30)).toBeCloseTo(1, 12);
   });
@@ -119,7 +174,11 @@ describe('returnsCorrelation', () => {
   it('uses only the last lookbackDays common days', () => {
     // Equal over the last 10 days, opposite before.
     const a = series('A', days, x);
-    const b = series('B', days, x.map((v, i) => (i >= 20 ? v : -v)));
+    const b = series(
+      'B',
+      days,
+      x.map((v, i) => (i >= 20 ? v : -v)),
+    );
     expect(returnsCorrelation(a, b, 10)).toBeCloseTo(1, 12);
     expect(returnsCorrelation(a, b, 30)!).toBeLessThan(0.5);
   });
@@ -129,7 +188,17 @@ describe('returnsCorrelation', () => {
     expect(returnsCorrelation(a, series('B', range(21, 30), x.slice(21)), 30)).toBeUndefined(); // 9 common days
     expect(returnsCorrelation(a, series('B', range(20, 30), x.slice(20)), 30)).toBeCloseTo(1, 12); // 10
     expect(returnsCorrelation(a, a, 9)).toBeUndefined();
-    expect(returnsCorrelation(a, series('F', days, days.map(() => 0.01)), 30)).toBeUndefined();
+    expect(
+      returnsCorrelation(
+        a,
+        series(
+          'F',
+          days,
+          days.map(() => 0.01),
+        ),
+        30,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -153,7 +222,12 @@ describe('CorrelationCache', () => {
     const compute = jest.fn(returnsCorrelation);
     const cache = new CorrelationCache(compute);
     cache.get(a, b, 30);
-    const refreshed = series('ETH', days, wiggle(30, 2).map((v, i) => (i === 29 ? -0.2 : v)), day(30));
+    const refreshed = series(
+      'ETH',
+      days,
+      wiggle(30, 2).map((v, i) => (i === 29 ? -0.2 : v)),
+      day(30),
+    );
     const after = cache.get(a, refreshed, 30);
     expect(compute).toHaveBeenCalledTimes(2);
     expect(after).toBe(returnsCorrelation(a, refreshed, 30));
@@ -181,7 +255,10 @@ describe('historicalVar', () => {
   // Returns −1 ‰ … −100 ‰ in a scrambled order (37 is coprime with 100): a long of 1,000 loses 1 … 100.
   const scrambled = range(0, 100).map((i) => -(((i * 37) % 100) + 1) / 1000);
   const btc = series('BTC', range(0, 100), scrambled);
-  const lookup = (...all: MarketStats[]) => (symbol: string) => all.find((s) => s.symbol === symbol);
+  const lookup =
+    (...all: MarketStats[]) =>
+    (symbol: string) =>
+      all.find((s) => s.symbol === symbol);
 
   it('is the type-7 empirical loss quantile: losses 1…100 give 95.05 and 99.01', () => {
     // sorted losses L[k] = k + 1; h = 99 × 0.95 = 94.05 → 95 + 0.05; h = 99 × 0.99 = 98.01 → 99 + 0.01
@@ -206,7 +283,11 @@ describe('historicalVar', () => {
   });
 
   it('sums positions day by day: a perfect hedge has no VaR, and gains are no loss', () => {
-    const mirror = series('ETH', range(0, 100), scrambled.map((r) => -r));
+    const mirror = series(
+      'ETH',
+      range(0, 100),
+      scrambled.map((r) => -r),
+    );
     const hedged = historicalVar(
       [
         { symbol: 'BTC', signedNotional: 1000 },
@@ -230,7 +311,9 @@ describe('historicalVar', () => {
 
   it('uses the last lookbackDays common days only, and leaves out symbols without stats', () => {
     // the last 10 days of the scrambled series hold losses ((i·37) mod 100) + 1 for i = 90…99
-    const last = range(90, 100).map((i) => ((i * 37) % 100) + 1).sort((p, q) => p - q);
+    const last = range(90, 100)
+      .map((i) => ((i * 37) % 100) + 1)
+      .sort((p, q) => p - q);
     const h = 9 * 0.95;
     const expected = last[8]! + (h - 8) * (last[9]! - last[8]!);
     const result = historicalVar(
@@ -249,7 +332,11 @@ describe('historicalVar', () => {
   it('aligns on the days all series have and reports how many there were', () => {
     // ETH has days 0–14, 50–54 and 100–104 (BTC has 0–99): 20 common days
     const ethDays = [...range(0, 15), ...range(50, 55), ...range(100, 105)];
-    const eth = series('ETH', ethDays, ethDays.map(() => 0));
+    const eth = series(
+      'ETH',
+      ethDays,
+      ethDays.map(() => 0),
+    );
     const result = historicalVar(
       [
         { symbol: 'BTC', signedNotional: 1000 },
@@ -260,11 +347,18 @@ describe('historicalVar', () => {
     );
     expect(result.days).toBe(20);
     // BTC losses on exactly those days: type-7 quantile of them
-    const losses = ethDays.filter((d) => d < 100).map((d) => -scrambled[d]! * 1000).sort((p, q) => p - q);
+    const losses = ethDays
+      .filter((d) => d < 100)
+      .map((d) => -scrambled[d]! * 1000)
+      .sort((p, q) => p - q);
     const h = 19 * 0.95;
     const lo = Math.floor(h);
     expect(result.var95).toBeCloseTo(losses[lo]! + (h - lo) * (losses[lo + 1]! - losses[lo]!), 9);
-    const few = historicalVar([{ symbol: 'ETH', signedNotional: 1000 }], lookup(series('ETH', range(0, 15), wiggle(15, 1))), 90);
+    const few = historicalVar(
+      [{ symbol: 'ETH', signedNotional: 1000 }],
+      lookup(series('ETH', range(0, 15), wiggle(15, 1))),
+      90,
+    );
     expect(few.days).toBe(15);
   });
 

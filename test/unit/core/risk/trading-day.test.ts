@@ -7,21 +7,37 @@ const HOUR = 3_600_000;
 describe('tradingDay', () => {
   it('UTC: the day runs from UTC midnight to UTC midnight', () => {
     const now = Date.UTC(2026, 2, 8, 13, 45, 12, 345);
-    expect(tradingDay(now, 'UTC')).toEqual({ day: '2026-03-08', start: Date.UTC(2026, 2, 8), next: Date.UTC(2026, 2, 9) });
+    expect(tradingDay(now, 'UTC')).toEqual({
+      day: '2026-03-08',
+      start: Date.UTC(2026, 2, 8),
+      next: Date.UTC(2026, 2, 9),
+    });
   });
 
   it('UTC: midnight itself belongs to the day it starts, the millisecond before to the day before', () => {
     expect(tradingDay(Date.UTC(2026, 2, 8), 'UTC').day).toBe('2026-03-08');
-    expect(tradingDay(Date.UTC(2026, 2, 8) - 1, 'UTC')).toEqual({ day: '2026-03-07', start: Date.UTC(2026, 2, 7), next: Date.UTC(2026, 2, 8) });
+    expect(tradingDay(Date.UTC(2026, 2, 8) - 1, 'UTC')).toEqual({
+      day: '2026-03-07',
+      start: Date.UTC(2026, 2, 7),
+      next: Date.UTC(2026, 2, 8),
+    });
   });
 
   it('UTC: the last day of a year rolls into the next year', () => {
-    expect(tradingDay(Date.UTC(2026, 11, 31, 23, 59), 'UTC')).toEqual({ day: '2026-12-31', start: Date.UTC(2026, 11, 31), next: Date.UTC(2027, 0, 1) });
+    expect(tradingDay(Date.UTC(2026, 11, 31, 23, 59), 'UTC')).toEqual({
+      day: '2026-12-31',
+      start: Date.UTC(2026, 11, 31),
+      next: Date.UTC(2027, 0, 1),
+    });
   });
 
   it('Asia/Seoul (UTC+9, no DST): the day starts at 15:00 UTC the evening before', () => {
     // 2026-03-08 20:00 UTC is 2026-03-09 05:00 in Seoul.
-    expect(tradingDay(Date.UTC(2026, 2, 8, 20), 'Asia/Seoul')).toEqual({ day: '2026-03-09', start: Date.UTC(2026, 2, 8, 15), next: Date.UTC(2026, 2, 9, 15) });
+    expect(tradingDay(Date.UTC(2026, 2, 8, 20), 'Asia/Seoul')).toEqual({
+      day: '2026-03-09',
+      start: Date.UTC(2026, 2, 8, 15),
+      next: Date.UTC(2026, 2, 9, 15),
+    });
     // 14:59:59.999 UTC is still the 8th in Seoul.
     expect(tradingDay(Date.UTC(2026, 2, 8, 14, 59, 59, 999), 'Asia/Seoul').day).toBe('2026-03-08');
   });
@@ -53,7 +69,11 @@ describe('tradingDay', () => {
     expect(answer).toEqual({ day: '2026-09-06', start: Date.UTC(2026, 8, 6, 4), next: Date.UTC(2026, 8, 7, 3) });
     expect(answer.next - answer.start).toBe(23 * HOUR);
     // The day before ends at the same instant.
-    expect(tradingDay(Date.UTC(2026, 8, 6, 3, 59), 'America/Santiago')).toEqual({ day: '2026-09-05', start: Date.UTC(2026, 8, 5, 4), next: Date.UTC(2026, 8, 6, 4) });
+    expect(tradingDay(Date.UTC(2026, 8, 6, 3, 59), 'America/Santiago')).toEqual({
+      day: '2026-09-05',
+      start: Date.UTC(2026, 8, 5, 4),
+      next: Date.UTC(2026, 8, 6, 4),
+    });
   });
 
   it('answers each zone on its own when several are asked in turn (the per-zone cache never leaks)', () => {

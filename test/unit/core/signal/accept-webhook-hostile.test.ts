@@ -9,8 +9,16 @@ import { FUZZ_ACCOUNT, FUZZ_T0, FUZZ_TOKEN, webhookUnderTest } from '../../../fu
 
 /** A JSON alert written as text, so raw literals like 1e400 reach the parser as sent. */
 const alertText = (extra: Record<string, string> = {}): string => {
-  const fields: Record<string, string> = { token: JSON.stringify(FUZZ_TOKEN), account: JSON.stringify(FUZZ_ACCOUNT), action: '"long"', symbol: '"BTCUSDT"', ...extra };
-  return `{${Object.entries(fields).map(([k, v]) => `"${k}":${v}`).join(',')}}`;
+  const fields: Record<string, string> = {
+    token: JSON.stringify(FUZZ_TOKEN),
+    account: JSON.stringify(FUZZ_ACCOUNT),
+    action: '"long"',
+    symbol: '"BTCUSDT"',
+    ...extra,
+  };
+  return `{${Object.entries(fields)
+    .map(([k, v]) => `"${k}":${v}`)
+    .join(',')}}`;
 };
 const iso = (ms: number): string => JSON.stringify(new Date(ms).toISOString());
 
@@ -19,7 +27,12 @@ describe('webhook: the hostile bodies of the review are refused with 422 naming 
     ['size: 1e308 (JSON number)', { size: '1e308' }, 'size', 'must be at most 1000000000000'],
     ['size: "1e308"', { size: '"1e308"' }, 'size', 'must be at most 1000000000000'],
     ['size: 1e400 (JSON.parse gives Infinity)', { size: '1e400' }, 'size', 'must be a string or a finite number'],
-    ['size: 1e-320 (a denormal DynamoDB refuses as an underflow)', { size: '1e-320' }, 'size', 'must have at most 18 decimal places'],
+    [
+      'size: 1e-320 (a denormal DynamoDB refuses as an underflow)',
+      { size: '1e-320' },
+      'size',
+      'must have at most 18 decimal places',
+    ],
     ['size: "1e-400" (Number() would read 0)', { size: '"1e-400"' }, 'size', 'must have at most 18 decimal places'],
     ['size: -0', { size: '-0' }, 'size', 'must be greater than 0'],
     ['size: "1e308%"', { size: '"1e308%"' }, 'size', 'percent must be at most 100'],
@@ -38,13 +51,38 @@ describe('webhook: the hostile bodies of the review are refused with 422 naming 
     ['leverage: 1e308', { leverage: '1e308' }, 'leverage', 'must be at most 125'],
     ['leverage: "5.5"', { leverage: '"5.5"' }, 'leverage', 'must be a whole number'],
     ['a 400-digit size', { size: `"${'9'.repeat(400)}"` }, 'size', 'must be at most 1000000000000'],
-    ['symbol: "ſolusdt" (toUpperCase would make it SOLUSDT)', { symbol: '"ſolusdt"' }, 'symbol', 'must be printable ASCII (found U+017F)'],
-    ['symbol: fullwidth "ＢＴＣＵＳＤＴ"', { symbol: '"ＢＴＣＵＳＤＴ"' }, 'symbol', 'must be printable ASCII (found U+FF22)'],
-    ['symbol with a right-to-left mark', { symbol: '"BTC\u200fUSDT"' }, 'symbol', 'must be printable ASCII (found U+200F)'],
+    [
+      'symbol: "ſolusdt" (toUpperCase would make it SOLUSDT)',
+      { symbol: '"ſolusdt"' },
+      'symbol',
+      'must be printable ASCII (found U+017F)',
+    ],
+    [
+      'symbol: fullwidth "ＢＴＣＵＳＤＴ"',
+      { symbol: '"ＢＴＣＵＳＤＴ"' },
+      'symbol',
+      'must be printable ASCII (found U+FF22)',
+    ],
+    [
+      'symbol with a right-to-left mark',
+      { symbol: '"BTC\u200fUSDT"' },
+      'symbol',
+      'must be printable ASCII (found U+200F)',
+    ],
     ['symbol with NUL', { symbol: '"BTCUSDT\\u0000"' }, 'symbol', 'must be printable ASCII (found U+0000)'],
-    ['symbol with a no-break space that trim() would remove', { symbol: '"BTCUSDT\u00a0"' }, 'symbol', 'must be printable ASCII (found U+00A0)'],
+    [
+      'symbol with a no-break space that trim() would remove',
+      { symbol: '"BTCUSDT\u00a0"' },
+      'symbol',
+      'must be printable ASCII (found U+00A0)',
+    ],
     ['action: "ſhort"', { action: '"ſhort"' }, 'action', 'must be printable ASCII (found U+017F)'],
-    ['action with the Kelvin sign', { action: '"close_all\u212a"' }, 'action', 'must be printable ASCII (found U+212A)'],
+    [
+      'action with the Kelvin sign',
+      { action: '"close_all\u212a"' },
+      'action',
+      'must be printable ASCII (found U+212A)',
+    ],
     ['strategy: "趋势"', { strategy: '"趋势"' }, 'strategy', 'must be printable ASCII (found U+8D8B)'],
     ['id: "ﬀ-1"', { id: '"ﬀ-1"' }, 'id', 'must be printable ASCII (found U+FB00)'],
   ])('%s', async (_name, extra, field, message) => {
@@ -60,7 +98,9 @@ describe('webhook: the hostile bodies of the review are refused with 422 naming 
   it('refuses the text/plain form of the same values', async () => {
     const webhook = webhookUnderTest();
 
-    const res = await webhook.post(`token=${FUZZ_TOKEN}\naccount=${FUZZ_ACCOUNT}\naction=long\nsymbol=ſolusdt\nsize=1e308\ntp=1e21\nprice=1e-320`);
+    const res = await webhook.post(
+      `token=${FUZZ_TOKEN}\naccount=${FUZZ_ACCOUNT}\naction=long\nsymbol=ſolusdt\nsize=1e308\ntp=1e21\nprice=1e-320`,
+    );
 
     expect(res.status).toBe(422);
     expect(res.body.issues).toEqual([
@@ -85,7 +125,16 @@ describe('webhook: the hostile bodies of the review are refused with 422 naming 
     const webhook = webhookUnderTest({ settings: { maxLeverage: 125 } });
 
     const res = await webhook.post(
-      alertText({ size: '1e12', leverage: '125', sl: '"99%"', tp: '"1000%:50,10000000000"', trail: '"50%"', price: '"0.000000000000000001"', type: '"limit"', limit: '"50%"' }),
+      alertText({
+        size: '1e12',
+        leverage: '125',
+        sl: '"99%"',
+        tp: '"1000%:50,10000000000"',
+        trail: '"50%"',
+        price: '"0.000000000000000001"',
+        type: '"limit"',
+        limit: '"50%"',
+      }),
     );
 
     expect(res.status).toBe(202);
@@ -94,7 +143,10 @@ describe('webhook: the hostile bodies of the review are refused with 422 naming 
       leverage: 125,
       sl: { kind: 'percent', value: 99 },
       tp: { kind: 'percent', value: 1000 },
-      tpLevels: [{ level: { kind: 'percent', value: 1000 }, sharePct: 50 }, { level: { kind: 'price', value: 1e10 }, sharePct: 50 }],
+      tpLevels: [
+        { level: { kind: 'percent', value: 1000 }, sharePct: 50 },
+        { level: { kind: 'price', value: 1e10 }, sharePct: 50 },
+      ],
       trailPct: 50,
       order: { type: 'limit', limit: { kind: 'percent', value: 50 } },
       signalPrice: 1e-18,
@@ -137,7 +189,12 @@ describe('webhook: replay protection by fire time (account setting requireTime)'
     expect(replayWithin).toMatchObject({ status: 200, body: { status: 'duplicate', signalId: first.body.signalId } });
     for (const replay of [replayAfter, replayMuchLater]) {
       expect(replay.status).toBe(422);
-      expect(replay.body.issues).toEqual([expect.objectContaining({ field: 'time', message: expect.stringMatching(/^stale: fired \d+ s ago, limit 60 s$/) })]);
+      expect(replay.body.issues).toEqual([
+        expect.objectContaining({
+          field: 'time',
+          message: expect.stringMatching(/^stale: fired \d+ s ago, limit 60 s$/),
+        }),
+      ]);
     }
     expect(webhook.queue).toHaveLength(1);
   });
@@ -174,7 +231,11 @@ describe('webhook: replay protection by fire time (account setting requireTime)'
 describe('webhook composition: the deployment default of requireTime comes from the stage config', () => {
   // The clients are built but never called: no network.
   const limitsFor = (env: Record<string, string>): WebhookLimits =>
-    (buildAcceptWebhook(loadEnv(webhookEnvSchema, { SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q.fifo', ...env })) as unknown as { deps: AcceptWebhookDeps }).deps.limits;
+    (
+      buildAcceptWebhook(
+        loadEnv(webhookEnvSchema, { SIGNAL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q.fifo', ...env }),
+      ) as unknown as { deps: AcceptWebhookDeps }
+    ).deps.limits;
 
   it('follows REQUIRE_TIME (the prod stage sets it true: test/infra), off when unset (dev, the local stack)', () => {
     expect(limitsFor({ STAGE: 'prod', REQUIRE_TIME: 'true' }).requireTime).toBe(true);

@@ -9,7 +9,12 @@ import {
   TransientError,
   UnauthorizedError,
 } from '../../../../shared/core/errors';
-import { AcceptWebhook, messageGroupId, type WebhookLimits, type WebhookRequest } from '../../../../shared/core/signal/accept-webhook';
+import {
+  AcceptWebhook,
+  messageGroupId,
+  type WebhookLimits,
+  type WebhookRequest,
+} from '../../../../shared/core/signal/accept-webhook';
 import { errorToHttp } from '../../../../shared/platform/http';
 import { accountSummary, ManualClock, MemoryAccountLookup, MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
 
@@ -19,18 +24,27 @@ const TOKEN = 'Zm9vYmFyLXRva2VuLWZvci1hY2MtMQ';
 const OTHER_TOKEN = 'b3RoZXItdG9rZW4tZm9yLWFjYy0y';
 const TV_IP = '52.89.214.238';
 const DAY = 86_400_000;
-const LIMITS: WebhookLimits = { maxBodyBytes: 4096, maxSignalAgeMs: 60_000, maxFutureSkewMs: 5_000, dedupTtlMs: 7 * DAY, ipAllowlist: [] };
+const LIMITS: WebhookLimits = {
+  maxBodyBytes: 4096,
+  maxSignalAgeMs: 60_000,
+  maxFutureSkewMs: 5_000,
+  dedupTtlMs: 7 * DAY,
+  ipAllowlist: [],
+};
 
 function setup(limits: Partial<WebhookLimits> = {}) {
   const clock = new ManualClock(T0);
   const accounts = new MemoryAccountLookup([
-    accountSummary('acc-1', TOKEN, { settings: { defaultSizePercent: 10, defaultLeverage: 1, maxLeverage: 20, marginMode: 'isolated' } }),
+    accountSummary('acc-1', TOKEN, {
+      settings: { defaultSizePercent: 10, defaultLeverage: 1, maxLeverage: 20, marginMode: 'isolated' },
+    }),
     accountSummary('acc-2', OTHER_TOKEN),
   ]);
   const ledger = new MemorySignalLedger();
   const queue = new MemorySignalQueue(clock);
   const webhook = new AcceptWebhook({ accounts, ledger, queue, clock, limits: { ...LIMITS, ...limits } });
-  const post = (body: string, extra: Partial<WebhookRequest> = {}) => webhook.execute({ body, sourceIp: TV_IP, ...extra });
+  const post = (body: string, extra: Partial<WebhookRequest> = {}) =>
+    webhook.execute({ body, sourceIp: TV_IP, ...extra });
   return { clock, accounts, ledger, queue, webhook, post };
 }
 
@@ -55,7 +69,16 @@ describe('AcceptWebhook: an accepted alert', () => {
     const firedAt = T0 - 2_000;
 
     const result = await post(
-      alert({ id: 'a-1', time: new Date(firedAt).toISOString(), size: '10%', leverage: '5', sl: '2%', tp: '66000', strategy: 'trend', price: '64000.5' }),
+      alert({
+        id: 'a-1',
+        time: new Date(firedAt).toISOString(),
+        size: '10%',
+        leverage: '5',
+        sl: '2%',
+        tp: '66000',
+        strategy: 'trend',
+        price: '64000.5',
+      }),
     );
 
     const signalId = `s${sha('acc-1\nid\na-1').slice(0, 31)}`;
@@ -151,7 +174,9 @@ describe('AcceptWebhook: an accepted alert', () => {
   it('accepts a text/plain key=value body', async () => {
     const { post, queue } = setup();
 
-    const result = await post(`token=${TOKEN}\naccount=acc-1\naction=sell\nposition=short\nsymbol=ETHUSDT.P\nsize=0.5\nleverage=3`);
+    const result = await post(
+      `token=${TOKEN}\naccount=acc-1\naction=sell\nposition=short\nsymbol=ETHUSDT.P\nsize=0.5\nleverage=3`,
+    );
 
     expect(result.outcome).toBe('queued');
     expect(queue.messages[0]?.groupId).toBe('acc-1#ETHUSDT');
@@ -325,7 +350,9 @@ describe('AcceptWebhook case 5: fire time', () => {
     const error = await rejection(post(alert({ time: new Date(T0 - 60_001).toISOString() })));
 
     expect(error).toBeInstanceOf(SignalValidationError);
-    expect((error as SignalValidationError).issues).toEqual([{ field: 'time', message: 'stale: fired 60 s ago, limit 60 s' }]);
+    expect((error as SignalValidationError).issues).toEqual([
+      { field: 'time', message: 'stale: fired 60 s ago, limit 60 s' },
+    ]);
     expect(ledger.claimDedup).not.toHaveBeenCalled();
     expect(queue.send).not.toHaveBeenCalled();
   });
@@ -335,7 +362,9 @@ describe('AcceptWebhook case 5: fire time', () => {
 
     const error = await rejection(post(alert({ time: Math.floor((T0 + 6_000) / 1000) })));
 
-    expect((error as SignalValidationError).issues).toEqual([{ field: 'time', message: 'in the future by 6 s, limit 5 s' }]);
+    expect((error as SignalValidationError).issues).toEqual([
+      { field: 'time', message: 'in the future by 6 s, limit 5 s' },
+    ]);
     expect(queue.send).not.toHaveBeenCalled();
   });
 
@@ -466,9 +495,14 @@ describe('AcceptWebhook case 8: schema and limits', () => {
     const error = await rejection(post(alert({ leverage: 25 })));
 
     expect(error).toBeInstanceOf(SignalValidationError);
-    expect((error as SignalValidationError).issues).toEqual([{ field: 'leverage', message: "exceeds this account's cap of 20" }]);
+    expect((error as SignalValidationError).issues).toEqual([
+      { field: 'leverage', message: "exceeds this account's cap of 20" },
+    ]);
     expect(errorToHttp(error)).toMatchObject({ statusCode: 422 });
-    expect(JSON.parse(errorToHttp(error).body as string)).toEqual({ error: 'validation', issues: [{ field: 'leverage', message: "exceeds this account's cap of 20" }] });
+    expect(JSON.parse(errorToHttp(error).body as string)).toEqual({
+      error: 'validation',
+      issues: [{ field: 'leverage', message: "exceeds this account's cap of 20" }],
+    });
     expect(ledger.claimDedup).not.toHaveBeenCalled();
     expect(queue.send).not.toHaveBeenCalled();
   });
@@ -506,7 +540,9 @@ describe('AcceptWebhook case 8: schema and limits', () => {
 
     const error = await rejection(post(alert({ account: 'acc-2' }), { pathAccount: 'acc-1' }));
 
-    expect((error as SignalValidationError).issues).toEqual([{ field: 'account', message: 'does not match the account in the URL' }]);
+    expect((error as SignalValidationError).issues).toEqual([
+      { field: 'account', message: 'does not match the account in the URL' },
+    ]);
   });
 });
 
@@ -530,7 +566,9 @@ describe('AcceptWebhook: queue failure', () => {
     expect(queue.messages).toHaveLength(1);
     expect(queue.messages[0]?.signal.signalId).toBe(claimed!.signalId);
     expect(queue.messages[0]?.dedupId).toBe(claimed!.dedupKey);
-    expect(ledger.dedupRecord('acc-1', claimed!.dedupKey)?.message?.body).toBe(JSON.stringify(queue.messages[0]?.signal));
+    expect(ledger.dedupRecord('acc-1', claimed!.dedupKey)?.message?.body).toBe(
+      JSON.stringify(queue.messages[0]?.signal),
+    );
   });
 
   it('propagates a ledger failure without sending', async () => {

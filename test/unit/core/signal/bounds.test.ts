@@ -1,7 +1,13 @@
 // Each bound of the signal contract (docs/SIGNALS.md, "Bounds"), at its edge and just past it, as
 // a string and as the JSON number JavaScript would hold; and printable ASCII on every field that
 // names something, before any case folding.
-import { AMOUNT_MAX, boundedDecimal, LEVERAGE_MAX, MAX_DECIMALS, PRICE_MAX } from '../../../../shared/core/signal/bounds';
+import {
+  AMOUNT_MAX,
+  boundedDecimal,
+  LEVERAGE_MAX,
+  MAX_DECIMALS,
+  PRICE_MAX,
+} from '../../../../shared/core/signal/bounds';
 import { parseSignalBody } from '../../../../shared/core/signal/parse-body';
 import { parseLevel, parseSize, parseTakeProfits, validateSignalFields } from '../../../../shared/core/signal/schema';
 import { normalizeSymbol } from '../../../../shared/core/signal/symbols';
@@ -144,15 +150,23 @@ describe('price and percent levels (sl, tp, limit, trail)', () => {
     expect(issuesOf({ sl: '1e308' })).toEqual([{ field: 'sl', message: 'price must be at most 10000000000' }]);
     expect(issuesOf({ trail: '50.5%' })).toEqual([{ field: 'trail', message: 'percent must be at most 50' }]);
     expect(issuesOf({ trail: 100 })).toEqual([{ field: 'trail', message: 'must be a percent like "1.5%"' }]);
-    expect(issuesOf({ type: 'limit', limit: '50.5%' })).toEqual([{ field: 'limit', message: 'percent must be at most 50' }]);
-    expect(issuesOf({ type: 'limit', limit: 1e21 })).toEqual([{ field: 'limit', message: 'price must be at most 10000000000' }]);
+    expect(issuesOf({ type: 'limit', limit: '50.5%' })).toEqual([
+      { field: 'limit', message: 'percent must be at most 50' },
+    ]);
+    expect(issuesOf({ type: 'limit', limit: 1e21 })).toEqual([
+      { field: 'limit', message: 'price must be at most 10000000000' },
+    ]);
     expect(issuesOf({ price: '10000000000.5' })).toEqual([{ field: 'price', message: 'must be at most 10000000000' }]);
     expect(issuesOf({ price: 1e-19 })).toEqual([{ field: 'price', message: 'must have at most 18 decimal places' }]);
   });
 
   it('refuses a take-profit of 100 % or more on a short (the price would be 0 or below), and keeps it for a long', () => {
-    expect(issuesOf({ action: 'short', tp: '100%' })).toEqual([{ field: 'tp', message: 'percent must be below 100 for a short' }]);
-    expect(issuesOf({ action: 'sell', position: 'short', tp: '1%:50,150%' })).toEqual([{ field: 'tp', message: 'percent must be below 100 for a short' }]);
+    expect(issuesOf({ action: 'short', tp: '100%' })).toEqual([
+      { field: 'tp', message: 'percent must be below 100 for a short' },
+    ]);
+    expect(issuesOf({ action: 'sell', position: 'short', tp: '1%:50,150%' })).toEqual([
+      { field: 'tp', message: 'percent must be below 100 for a short' },
+    ]);
     expect(issuesOf({ action: 'short', tp: '99.9%' })).toEqual([]);
     expect(issuesOf({ action: 'long', tp: '150%' })).toEqual([]);
   });
@@ -201,7 +215,12 @@ describe('printable ASCII on every field that names something, before any foldin
     ['size', '１０%', 'U+FF11'],
     ['time', '2023-11-14T22:13:20\u2212', 'U+2212'],
   ])('%s %j → found %s', (field, value, codePoint) => {
-    const extra = field === 'type' || field === 'tif' ? { type: 'limit', limit: '0.1%' } : field === 'position' ? { action: 'buy' } : {};
+    const extra =
+      field === 'type' || field === 'tif'
+        ? { type: 'limit', limit: '0.1%' }
+        : field === 'position'
+          ? { action: 'buy' }
+          : {};
     const issues = issuesOf({ ...extra, [field]: value });
     expect(issues).toContainEqual({ field, message: `must be printable ASCII (found ${codePoint})` });
   });

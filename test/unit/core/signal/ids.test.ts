@@ -147,13 +147,16 @@ describe('clientOrderIdFor', () => {
     expect(clientOrderIdFor(signalId, 'sl')).toBe(clientOrderIdFor(signalId, 'sl'));
   });
 
-  test.each(['open', 'close', 'reduce', 'sl', 'tp'])('for leg %s is 32 characters accepted by Binance and OKX', (leg) => {
-    const id = clientOrderIdFor(signalId, leg);
+  test.each(['open', 'close', 'reduce', 'sl', 'tp'])(
+    'for leg %s is 32 characters accepted by Binance and OKX',
+    (leg) => {
+      const id = clientOrderIdFor(signalId, leg);
 
-    expect(id).toHaveLength(32);
-    expect(id).toMatch(BINANCE_CLIENT_ID);
-    expect(id).toMatch(OKX_CLIENT_ID);
-  });
+      expect(id).toHaveLength(32);
+      expect(id).toMatch(BINANCE_CLIENT_ID);
+      expect(id).toMatch(OKX_CLIENT_ID);
+    },
+  );
 
   it('differs between the legs of one signal', () => {
     const ids = ['open', 'close', 'reduce', 'sl', 'tp'].map((leg) => clientOrderIdFor(signalId, leg));

@@ -32,15 +32,18 @@ describe('resolveIntent', () => {
     expect(resolveIntent(action, position)).toEqual({ ok: true, intent });
   });
 
-  test.each<[RawAction]>([['buy'], ['sell']])('%s without a position is refused, naming the field position', (action) => {
-    const result = resolveIntent(action, undefined);
+  test.each<[RawAction]>([['buy'], ['sell']])(
+    '%s without a position is refused, naming the field position',
+    (action) => {
+      const result = resolveIntent(action, undefined);
 
-    expect(result).toEqual({
-      ok: false,
-      field: 'position',
-      message: `required with action "${action}" (use {{strategy.market_position}})`,
-    });
-  });
+      expect(result).toEqual({
+        ok: false,
+        field: 'position',
+        message: `required with action "${action}" (use {{strategy.market_position}})`,
+      });
+    },
+  );
 });
 
 describe('isEntry', () => {

@@ -19,7 +19,14 @@ describe('parseSignalBody: JSON', () => {
 
     const parsed = parseSignalBody(body);
 
-    expect(parsed).toEqual({ token: 't0k', action: 'long', symbol: 'BTCUSDT.P', size: '10%', leverage: 5, meta: { a: [1, 2] } });
+    expect(parsed).toEqual({
+      token: 't0k',
+      action: 'long',
+      symbol: 'BTCUSDT.P',
+      size: '10%',
+      leverage: 5,
+      meta: { a: [1, 2] },
+    });
   });
 
   it('trims surrounding blanks and newlines before deciding the format', () => {
@@ -84,7 +91,11 @@ describe('parseSignalBody: key=value text', () => {
   });
 
   it('keeps every value as a string', () => {
-    expect(parseSignalBody('leverage=5 size=0.5 price=64000.5')).toEqual({ leverage: '5', size: '0.5', price: '64000.5' });
+    expect(parseSignalBody('leverage=5 size=0.5 price=64000.5')).toEqual({
+      leverage: '5',
+      size: '0.5',
+      price: '64000.5',
+    });
   });
 
   it('splits on the first "=" only, so a value may contain "="', () => {

@@ -1,7 +1,13 @@
 // Signal contract v1: validateSignalFields names every bad field; parseSize, parseLevel and
 // parseTime read the forms TradingView placeholders produce.
 import type { FieldIssue } from '../../../../shared/core/errors';
-import { parseLevel, parseSize, parseTime, validateSignalFields, type ValidatedSignal } from '../../../../shared/core/signal/schema';
+import {
+  parseLevel,
+  parseSize,
+  parseTime,
+  validateSignalFields,
+  type ValidatedSignal,
+} from '../../../../shared/core/signal/schema';
 
 /** 2023-11-14T22:13:20.000Z */
 const T0 = 1_700_000_000_000;
@@ -75,20 +81,37 @@ describe('validateSignalFields: valid alerts', () => {
   });
 
   it('reads a take-profit ladder with shares, the remainder split evenly, and break-even/trailing/limit fields', () => {
-    const value = valid({ ...minimal, tp: '2%:50, 4%, 6%', breakeven: 'true', trail: '1.5%', type: 'limit', limit: '0.2%', tif: 'post_only' });
+    const value = valid({
+      ...minimal,
+      tp: '2%:50, 4%, 6%',
+      breakeven: 'true',
+      trail: '1.5%',
+      type: 'limit',
+      limit: '0.2%',
+      tif: 'post_only',
+    });
 
     expect(value.fields.tp).toEqual([
       { level: { kind: 'percent', value: 2 }, sharePct: 50 },
       { level: { kind: 'percent', value: 4 }, sharePct: 25 },
       { level: { kind: 'percent', value: 6 }, sharePct: 25 },
     ]);
-    expect(value.fields).toMatchObject({ breakeven: true, trail: 1.5, type: 'limit', limit: { kind: 'percent', value: 0.2 }, tif: 'PO' });
+    expect(value.fields).toMatchObject({
+      breakeven: true,
+      trail: 1.5,
+      type: 'limit',
+      limit: { kind: 'percent', value: 0.2 },
+      tif: 'PO',
+    });
   });
 
   it('takes breakeven as a JSON boolean too', () => {
     expect(valid({ ...minimal, breakeven: true }).fields.breakeven).toBe(true);
     expect(valid({ ...minimal, breakeven: false }).fields.breakeven).toBe(false);
-    expect(invalid({ ...minimal, breakeven: 'maybe' })).toContainEqual({ field: 'breakeven', message: 'must be true or false' });
+    expect(invalid({ ...minimal, breakeven: 'maybe' })).toContainEqual({
+      field: 'breakeven',
+      message: 'must be true or false',
+    });
   });
 
   it.each([
@@ -101,10 +124,22 @@ describe('validateSignalFields: valid alerts', () => {
   });
 
   it('refuses limit without a price, limit without type and tif on a market order, naming each field', () => {
-    expect(invalid({ ...minimal, type: 'limit' })).toContainEqual({ field: 'limit', message: expect.stringContaining('required') });
-    expect(invalid({ ...minimal, limit: '100' })).toContainEqual({ field: 'type', message: 'must be "limit" when limit is given' });
-    expect(invalid({ ...minimal, tif: 'ioc' })).toContainEqual({ field: 'tif', message: 'applies to limit orders only' });
-    expect(invalid({ ...minimal, trail: '120' })).toContainEqual({ field: 'trail', message: 'must be a percent like "1.5%"' });
+    expect(invalid({ ...minimal, type: 'limit' })).toContainEqual({
+      field: 'limit',
+      message: expect.stringContaining('required'),
+    });
+    expect(invalid({ ...minimal, limit: '100' })).toContainEqual({
+      field: 'type',
+      message: 'must be "limit" when limit is given',
+    });
+    expect(invalid({ ...minimal, tif: 'ioc' })).toContainEqual({
+      field: 'tif',
+      message: 'applies to limit orders only',
+    });
+    expect(invalid({ ...minimal, trail: '120' })).toContainEqual({
+      field: 'trail',
+      message: 'must be a percent like "1.5%"',
+    });
   });
 
   it('accepts JSON numbers for leverage, price, size and id', () => {
@@ -206,29 +241,88 @@ describe('validateSignalFields: each failure names its field', () => {
     ['tp "abc"', { tp: 'abc' }, { field: 'tp', message: 'must be a price above 0 or a percent like "2%"' }],
     ['price "0"', { price: '0' }, { field: 'price', message: 'must be greater than 0' }],
     ['price -5', { price: -5 }, { field: 'price', message: 'must be greater than 0' }],
-    ['an unknown action', { action: 'hold' }, { field: 'action', message: 'must be one of long, short, close_long, close_short, close_all, buy, sell' }],
-    ['an unknown position', { action: 'buy', position: 'up' }, { field: 'position', message: 'must be one of long, flat, short' }],
-    ['an account with bad characters', { account: 'acc one!' }, { field: 'account', message: 'must be 3-64 letters, digits, _ or -' }],
+    [
+      'an unknown action',
+      { action: 'hold' },
+      { field: 'action', message: 'must be one of long, short, close_long, close_short, close_all, buy, sell' },
+    ],
+    [
+      'an unknown position',
+      { action: 'buy', position: 'up' },
+      { field: 'position', message: 'must be one of long, flat, short' },
+    ],
+    [
+      'an account with bad characters',
+      { account: 'acc one!' },
+      { field: 'account', message: 'must be 3-64 letters, digits, _ or -' },
+    ],
     ['an account of 2 characters', { account: 'ab' }, { field: 'account', message: 'must be at least 3 characters' }],
-    ['an account of 65 characters', { account: 'a'.repeat(65) }, { field: 'account', message: 'must be at most 64 characters' }],
+    [
+      'an account of 65 characters',
+      { account: 'a'.repeat(65) },
+      { field: 'account', message: 'must be at most 64 characters' },
+    ],
     ['leverage "abc"', { leverage: 'abc' }, { field: 'leverage', message: 'must be a number' }],
     ['price "abc"', { price: 'abc' }, { field: 'price', message: 'must be a number' }],
     ['an empty strategy', { strategy: ' ' }, { field: 'strategy', message: 'must not be empty' }],
-    ['a strategy of 65 characters', { strategy: 's'.repeat(65) }, { field: 'strategy', message: 'must be at most 64 characters' }],
+    [
+      'a strategy of 65 characters',
+      { strategy: 's'.repeat(65) },
+      { field: 'strategy', message: 'must be at most 64 characters' },
+    ],
     ['a numeric symbol', { symbol: 42 }, { field: 'symbol', message: 'must be a string' }],
     ['an empty token', { token: '' }, { field: 'token', message: 'must be a string of 1-512 characters' }],
-    ['a token of 513 characters', { token: 't'.repeat(513) }, { field: 'token', message: 'must be a string of 1-512 characters' }],
-    ['an action that is a number', { action: 5 }, { field: 'action', message: 'must be one of long, short, close_long, close_short, close_all, buy, sell' }],
-    ['a garbage time', { time: 'yesterday' }, { field: 'time', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' }],
-    ['a time without zone', { time: '2023-11-14T22:13:20' }, { field: 'time', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' }],
-    ['a time of 0', { time: 0 }, { field: 'time', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' }],
+    [
+      'a token of 513 characters',
+      { token: 't'.repeat(513) },
+      { field: 'token', message: 'must be a string of 1-512 characters' },
+    ],
+    [
+      'an action that is a number',
+      { action: 5 },
+      { field: 'action', message: 'must be one of long, short, close_long, close_short, close_all, buy, sell' },
+    ],
+    [
+      'a garbage time',
+      { time: 'yesterday' },
+      { field: 'time', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' },
+    ],
+    [
+      'a time without zone',
+      { time: '2023-11-14T22:13:20' },
+      { field: 'time', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' },
+    ],
+    [
+      'a time of 0',
+      { time: 0 },
+      { field: 'time', message: 'must be an ISO-8601 UTC time or epoch seconds/milliseconds' },
+    ],
     ['an empty id', { id: '' }, { field: 'id', message: 'must be 1-128 printable ASCII characters' }],
     ['a non-ASCII id', { id: 'ordre-é' }, { field: 'id', message: 'must be printable ASCII (found U+00E9)' }],
-    ['an id of 129 characters', { id: 'x'.repeat(129) }, { field: 'id', message: 'must be 1-128 printable ASCII characters' }],
+    [
+      'an id of 129 characters',
+      { id: 'x'.repeat(129) },
+      { field: 'id', message: 'must be 1-128 printable ASCII characters' },
+    ],
     ['an unknown field stop_loss', { stop_loss: '2%' }, { field: 'stop_loss', message: 'unknown field' }],
-    ['an unknown symbol quote', { symbol: 'BTCXYZ' }, { field: 'symbol', message: 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTCXYZ"' }],
-    ['buy without position', { action: 'buy' }, { field: 'position', message: 'required with action "buy" (use {{strategy.market_position}})' }],
-    ['sell without position', { action: 'sell' }, { field: 'position', message: 'required with action "sell" (use {{strategy.market_position}})' }],
+    [
+      'an unknown symbol quote',
+      { symbol: 'BTCXYZ' },
+      {
+        field: 'symbol',
+        message: 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTCXYZ"',
+      },
+    ],
+    [
+      'buy without position',
+      { action: 'buy' },
+      { field: 'position', message: 'required with action "buy" (use {{strategy.market_position}})' },
+    ],
+    [
+      'sell without position',
+      { action: 'sell' },
+      { field: 'position', message: 'required with action "sell" (use {{strategy.market_position}})' },
+    ],
   ])('%s', (_name, override, issue) => {
     const issues = invalid({ ...minimal, ...override });
 
@@ -273,17 +367,29 @@ describe('validateSignalFields: each failure names its field', () => {
   ])('refuses a partial exit (sell while long) with %s, naming size', (_name, override) => {
     const issues = invalid({ ...minimal, action: 'sell', position: 'long', ...override });
 
-    expect(issues).toEqual([{ field: 'size', message: 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})' }]);
+    expect(issues).toEqual([
+      { field: 'size', message: 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})' },
+    ]);
   });
 
   it('refuses a partial cover (buy while short) without size, naming size', () => {
     const issues = invalid({ ...minimal, action: 'buy', position: 'short' });
 
-    expect(issues).toEqual([{ field: 'size', message: 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})' }]);
+    expect(issues).toEqual([
+      { field: 'size', message: 'a partial exit needs the contracts to close (use {{strategy.order.contracts}})' },
+    ]);
   });
 
   it('reports every bad schema field at once', () => {
-    const issues = invalid({ ...minimal, size: '0%', leverage: 200, sl: '0%', tp: '2000%', stop_loss: '2%', action: 'hold' });
+    const issues = invalid({
+      ...minimal,
+      size: '0%',
+      leverage: 200,
+      sl: '0%',
+      tp: '2000%',
+      stop_loss: '2%',
+      action: 'hold',
+    });
 
     expect(issues).toHaveLength(6);
     expect(issues).toEqual(
@@ -303,7 +409,10 @@ describe('validateSignalFields: each failure names its field', () => {
 
     expect(issues).toEqual([
       { field: 'account', message: 'does not match the account in the URL' },
-      { field: 'symbol', message: 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTCXYZ"' },
+      {
+        field: 'symbol',
+        message: 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTCXYZ"',
+      },
       { field: 'position', message: 'required with action "buy" (use {{strategy.market_position}})' },
     ]);
   });

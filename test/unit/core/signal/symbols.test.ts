@@ -66,12 +66,32 @@ describe('normalizeSymbol: accepted forms', () => {
 
 describe('normalizeSymbol: refused forms', () => {
   test.each([
-    ['an unknown quote', 'BTCXYZ', 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTCXYZ"'],
-    ['a quote with no base', 'USDT', 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "USDT"'],
-    ['a quote with no base, perpetual suffix', 'USDT.P', 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "USDT.P"'],
+    [
+      'an unknown quote',
+      'BTCXYZ',
+      'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTCXYZ"',
+    ],
+    [
+      'a quote with no base',
+      'USDT',
+      'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "USDT"',
+    ],
+    [
+      'a quote with no base, perpetual suffix',
+      'USDT.P',
+      'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "USDT.P"',
+    ],
     // OKX's native instrument id is not a TradingView form: the SWAP suffix is not stripped.
-    ['OKX native BTC-USDT-SWAP', 'BTC-USDT-SWAP', 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTC-USDT-SWAP"'],
-    ['a prefix with nothing known after it', 'BINANCE:SPX', 'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BINANCE:SPX"'],
+    [
+      'OKX native BTC-USDT-SWAP',
+      'BTC-USDT-SWAP',
+      'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BTC-USDT-SWAP"',
+    ],
+    [
+      'a prefix with nothing known after it',
+      'BINANCE:SPX',
+      'cannot find a known quote currency (FDUSD, USDT, USDC, BUSD, USD, KRW, BTC, ETH) in "BINANCE:SPX"',
+    ],
     ['an empty string', '', 'empty symbol'],
     ['blanks only', '   ', 'empty symbol'],
     ['a unified symbol behind an exchange prefix', 'BINANCE:BTC/USDT:USDT', 'invalid symbol BTC/USDT:/USDT:USDT'],

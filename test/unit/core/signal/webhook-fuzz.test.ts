@@ -10,7 +10,12 @@ import { acceptedBodyProblems, signalProblems } from '../../../fuzz/signal-check
 
 const SEED = 20261207;
 const NUM_RUNS = 2_500;
-const BOUNDS = { now: FUZZ_T0, maxLeverage: FUZZ_MAX_LEVERAGE, maxAgeMs: FUZZ_LIMITS.maxSignalAgeMs, maxFutureMs: FUZZ_LIMITS.maxFutureSkewMs };
+const BOUNDS = {
+  now: FUZZ_T0,
+  maxLeverage: FUZZ_MAX_LEVERAGE,
+  maxAgeMs: FUZZ_LIMITS.maxSignalAgeMs,
+  maxFutureMs: FUZZ_LIMITS.maxFutureSkewMs,
+};
 
 describe('webhook under hostile input (fast-check, seed 20261207)', () => {
   it(`answers ${NUM_RUNS} generated requests with 2xx/4xx; refused ones queue nothing; accepted ones carry only in-bound, storable values`, async () => {
@@ -19,16 +24,21 @@ describe('webhook under hostile input (fast-check, seed 20261207)', () => {
 
     await fc.assert(
       fc.asyncProperty(fuzzRequest, async (request) => {
-        const { status, body, queued } = await webhook.post(request.body, { base64: request.base64, ...(request.pathAccount !== undefined ? { pathAccount: request.pathAccount } : {}) });
+        const { status, body, queued } = await webhook.post(request.body, {
+          base64: request.base64,
+          ...(request.pathAccount !== undefined ? { pathAccount: request.pathAccount } : {}),
+        });
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         // Plain checks rather than expect() per case: a third of the suite's time otherwise.
-        if (![200, 202, 400, 401, 403, 413, 422].includes(status)) throw new Error(`status ${status}: ${JSON.stringify(body)}`);
+        if (![200, 202, 400, 401, 403, 413, 422].includes(status))
+          throw new Error(`status ${status}: ${JSON.stringify(body)}`);
         if (status !== 202) {
           if (queued.length) throw new Error(`refused with ${status} but queued ${queued.length}`);
           return;
         }
         const [message] = queued;
-        if (!message || queued.length !== 1 || body.signalId !== message.signal.signalId) throw new Error(`202 with ${queued.length} queued`);
+        if (!message || queued.length !== 1 || body.signalId !== message.signal.signalId)
+          throw new Error(`202 with ${queued.length} queued`);
         const problems = [...signalProblems(message.signal, BOUNDS), ...acceptedBodyProblems(request.body)];
         if (problems.length) throw new Error(problems.join('; '));
       }),

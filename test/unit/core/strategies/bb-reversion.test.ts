@@ -53,7 +53,9 @@ describe('bb-reversion', () => {
   });
 
   it('refuses a negative stop-loss or take-profit, naming it', () => {
-    expect(() => bbReversion.create({ ...defaults, slPct: -5 })).toThrow('slPct must be a percent >= 0 (0 = none), got -5');
+    expect(() => bbReversion.create({ ...defaults, slPct: -5 })).toThrow(
+      'slPct must be a percent >= 0 (0 = none), got -5',
+    );
     expect(() => bbReversion.create({ ...defaults, tpPct: Number.NaN })).toThrow(/^tpPct must be/);
   });
 

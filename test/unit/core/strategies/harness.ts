@@ -2,7 +2,14 @@
 // object) and books their signals into a held position at once, so tests can read which signal
 // came on which candle.
 import type { Candles } from '../../../../shared/core/backtest/types';
-import type { Bar, HeldPosition, StrategyDefinition, StrategyParams, StrategyRunner, StrategySignal } from '../../../../shared/core/strategies/types';
+import type {
+  Bar,
+  HeldPosition,
+  StrategyDefinition,
+  StrategyParams,
+  StrategyRunner,
+  StrategySignal,
+} from '../../../../shared/core/strategies/types';
 import { positionAfter as positionAfterAction } from '../../../../shared/core/strategies/last-candle-signal';
 
 export interface EmittedSignal {
@@ -56,13 +63,19 @@ export class Feed {
   }
 }
 
-export function runStrategy<P extends StrategyParams>(def: StrategyDefinition<P>, params: P, candles: Candles, options: RunOptions = {}): EmittedSignal[] {
+export function runStrategy<P extends StrategyParams>(
+  def: StrategyDefinition<P>,
+  params: P,
+  candles: Candles,
+  options: RunOptions = {},
+): EmittedSignal[] {
   const feed = new Feed(candles, def.create(params), options);
   while (!feed.done) feed.next();
   return feed.signals;
 }
 
-export const defaultsOf = <P extends StrategyParams>(def: StrategyDefinition<P>): P => Object.fromEntries(def.params.map((s) => [s.name, s.default])) as P;
+export const defaultsOf = <P extends StrategyParams>(def: StrategyDefinition<P>): P =>
+  Object.fromEntries(def.params.map((s) => [s.name, s.default])) as P;
 
 /** Candles from closes: open = previous close, high/low `spread` around the body. */
 export function candlesFromCloses(closes: readonly number[], spread = 0.5): Candles {
@@ -112,5 +125,7 @@ export function expectedSignals(count: number, rule: Conditions): [number, strin
 }
 
 /** x crossed above y at i: x ≤ y on the candle before, x > y now (false while either is NaN). */
-export const crossUp = (x: Float64Array, y: Float64Array, i: number) => i > 0 && x[i - 1]! <= y[i - 1]! && x[i]! > y[i]!;
-export const crossDown = (x: Float64Array, y: Float64Array, i: number) => i > 0 && x[i - 1]! >= y[i - 1]! && x[i]! < y[i]!;
+export const crossUp = (x: Float64Array, y: Float64Array, i: number) =>
+  i > 0 && x[i - 1]! <= y[i - 1]! && x[i]! > y[i]!;
+export const crossDown = (x: Float64Array, y: Float64Array, i: number) =>
+  i > 0 && x[i - 1]! >= y[i - 1]! && x[i]! < y[i]!;

@@ -16,7 +16,8 @@ function saying(action: StrategyAction): StrategyDefinition<{ period: number }> 
 }
 
 const POSITIONS: HeldPosition[] = ['flat', 'long', 'short'];
-const run = (action: StrategyAction, longOnly: boolean) => POSITIONS.map((position) => withLongOnly(saying(action)).create({ period: 3, longOnly }).next(BAR, position)?.action);
+const run = (action: StrategyAction, longOnly: boolean) =>
+  POSITIONS.map((position) => withLongOnly(saying(action)).create({ period: 3, longOnly }).next(BAR, position)?.action);
 
 describe('withLongOnly', () => {
   it('adds a longOnly bool parameter, default off, and keeps id, description and warmup', () => {
@@ -25,7 +26,11 @@ describe('withLongOnly', () => {
       ['period', 'int', 3],
       ['longOnly', 'bool', false],
     ]);
-    expect([def.id, def.description, def.warmup({ period: 4, longOnly: true })]).toEqual(['scripted', 'says the same thing every candle', 4]);
+    expect([def.id, def.description, def.warmup({ period: 4, longOnly: true })]).toEqual([
+      'scripted',
+      'says the same thing every candle',
+      4,
+    ]);
   });
 
   it.each<[StrategyAction, (StrategyAction | undefined)[]]>([

@@ -18,7 +18,16 @@ const params = { ...defaultsOf(macdStoch), fast: 2, slow: 4, signal: 2, kPeriod:
 
 describe('macd-stoch', () => {
   it('has the documented defaults: MACD(12, 26, 9), Stochastic(14, 3, 3), 20/80', () => {
-    expect(defaultsOf(macdStoch)).toMatchObject({ fast: 12, slow: 26, signal: 9, kPeriod: 14, kSmooth: 3, dPeriod: 3, oversold: 20, overbought: 80 });
+    expect(defaultsOf(macdStoch)).toMatchObject({
+      fast: 12,
+      slow: 26,
+      signal: 9,
+      kPeriod: 14,
+      kSmooth: 3,
+      dPeriod: 3,
+      oversold: 20,
+      overbought: 80,
+    });
   });
 
   it('the indicators do what the comment says', () => {
@@ -46,7 +55,9 @@ describe('macd-stoch', () => {
   });
 
   it('an unconfirmed cross does not enter: %K above overbought blocks the long', () => {
-    expect(actions(runStrategy(macdStoch, { ...params, oversold: 10, overbought: 40 }, candles))).toEqual([[12, 'short']]);
+    expect(actions(runStrategy(macdStoch, { ...params, oversold: 10, overbought: 40 }, candles))).toEqual([
+      [12, 'short'],
+    ]);
   });
 
   it('longOnly turns the short into close_long', () => {

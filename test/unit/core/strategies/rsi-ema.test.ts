@@ -55,6 +55,8 @@ describe('rsi-ema', () => {
   });
 
   it('refuses oversold ≥ overbought', () => {
-    expect(() => rsiEma.create({ ...params, oversold: 70, overbought: 30 })).toThrow('oversold (70) must be below overbought (30)');
+    expect(() => rsiEma.create({ ...params, oversold: 70, overbought: 30 })).toThrow(
+      'oversold (70) must be below overbought (30)',
+    );
   });
 });

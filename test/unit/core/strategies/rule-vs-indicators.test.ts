@@ -1,7 +1,16 @@
 // Each strategy's signals equal its documented rule applied to the BATCH indicators (computed
 // independently of the streams the runners use), on real daily bars and on synthetic minutes.
 import type { Candles } from '../../../../shared/core/backtest/types';
-import { bollinger, ema, ichimoku, macd, rsi, sma, stochastic, supertrend } from '../../../../shared/core/indicators/index';
+import {
+  bollinger,
+  ema,
+  ichimoku,
+  macd,
+  rsi,
+  sma,
+  stochastic,
+  supertrend,
+} from '../../../../shared/core/indicators/index';
 import { bbReversion } from '../../../../shared/core/strategies/bb-reversion';
 import { emaCross } from '../../../../shared/core/strategies/ema-cross';
 import { ichimokuCloud } from '../../../../shared/core/strategies/ichimoku-cloud';
@@ -30,14 +39,24 @@ describe.each(DATA)('strategies follow their rule on %s', (_name, candles) => {
   it('sma-cross', () => {
     const fast = sma(close, 10);
     const slow = sma(close, 30);
-    const expected = expectedSignals(n, { enterLong: (i) => crossUp(fast, slow, i), enterShort: (i) => crossDown(fast, slow, i), exitLong: () => false, exitShort: () => false });
+    const expected = expectedSignals(n, {
+      enterLong: (i) => crossUp(fast, slow, i),
+      enterShort: (i) => crossDown(fast, slow, i),
+      exitLong: () => false,
+      exitShort: () => false,
+    });
     check(actions(runStrategy(smaCross, defaultsOf(smaCross), candles)), expected);
   });
 
   it('ema-cross', () => {
     const fast = ema(close, 12);
     const slow = ema(close, 26);
-    const expected = expectedSignals(n, { enterLong: (i) => crossUp(fast, slow, i), enterShort: (i) => crossDown(fast, slow, i), exitLong: () => false, exitShort: () => false });
+    const expected = expectedSignals(n, {
+      enterLong: (i) => crossUp(fast, slow, i),
+      enterShort: (i) => crossDown(fast, slow, i),
+      exitLong: () => false,
+      exitShort: () => false,
+    });
     check(actions(runStrategy(emaCross, defaultsOf(emaCross), candles)), expected);
   });
 

@@ -16,7 +16,14 @@ const START = Date.UTC(2024, 0, 1);
 /** Candles with the given closes, one hour apart from START. */
 function candlesOf(closes: readonly number[], start = START): Candles {
   const column = (f: (c: number) => number) => Float64Array.from(closes, f);
-  return { time: Float64Array.from(closes, (_, i) => start + i * HOUR), open: column((c) => c), high: column((c) => c + 1), low: column((c) => c - 1), close: column((c) => c), volume: column(() => 10) };
+  return {
+    time: Float64Array.from(closes, (_, i) => start + i * HOUR),
+    open: column((c) => c),
+    high: column((c) => c + 1),
+    low: column((c) => c - 1),
+    close: column((c) => c),
+    volume: column(() => 10),
+  };
 }
 
 /** Long at a close ≥ 100 unless long, close the long below 100; records the position it is shown on each call. */
@@ -32,7 +39,8 @@ function thresholdStrategy(seen: HeldPosition[][]): StrategyDefinition {
       return {
         next(bar, position) {
           shown.push(position);
-          if (bar.close >= (params.level as number) && position !== 'long') return { action: 'long', sl: { kind: 'percent', value: 2 } };
+          if (bar.close >= (params.level as number) && position !== 'long')
+            return { action: 'long', sl: { kind: 'percent', value: 2 } };
           if (bar.close < (params.level as number) && position === 'long') return { action: 'close_long' };
           return undefined;
         },
@@ -44,12 +52,14 @@ function thresholdStrategy(seen: HeldPosition[][]): StrategyDefinition {
 class FakeCandles implements CandleSource {
   readonly series = new Map<string, Candles>();
   readonly failing = new Set<string>();
-  readonly closedCandles = jest.fn(async (symbol: string, _tf: StrategyTimeframe, _limit: number, _now: number): Promise<Candles> => {
-    if (this.failing.has(symbol)) throw new Error(`exchange unavailable for ${symbol}`);
-    const c = this.series.get(symbol);
-    if (!c) throw new Error(`no candles for ${symbol}`);
-    return c;
-  });
+  readonly closedCandles = jest.fn(
+    async (symbol: string, _tf: StrategyTimeframe, _limit: number, _now: number): Promise<Candles> => {
+      if (this.failing.has(symbol)) throw new Error(`exchange unavailable for ${symbol}`);
+      const c = this.series.get(symbol);
+      if (!c) throw new Error(`no candles for ${symbol}`);
+      return c;
+    },
+  );
   spanMs(): number {
     return HOUR;
   }
@@ -80,7 +90,18 @@ const account = (accountId: string, strategies: StrategySubscription[], override
 });
 
 function held(accountId: string, symbol: string, side: 'long' | 'short'): BookPosition {
-  return { accountId, symbol, side, quantity: '1', entryPrice: '100', leverage: 1, tradeId: 't-1', updatedAt: START, appliedOrderIds: [], version: 1 };
+  return {
+    accountId,
+    symbol,
+    side,
+    quantity: '1',
+    entryPrice: '100',
+    leverage: 1,
+    tradeId: 't-1',
+    updatedAt: START,
+    appliedOrderIds: [],
+    version: 1,
+  };
 }
 
 function setup(accounts: Account[], strategies: StrategyDefinition[] = [thresholdStrategy([])]) {
@@ -113,7 +134,9 @@ function setup(accounts: Account[], strategies: StrategyDefinition[] = [threshol
 
 describe('RunStrategies: a signal on the last closed candle', () => {
   it('queues it as a strategy signal in the account#symbol group, with the subscription size and leverage and the strategy stop', async () => {
-    const { runner, candles, queue, now } = setup([account('acc-1', [sub({ size: { kind: 'percent', value: 5 }, leverage: 3 })])]);
+    const { runner, candles, queue, now } = setup([
+      account('acc-1', [sub({ size: { kind: 'percent', value: 5 }, leverage: 3 })]),
+    ]);
     candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
 
     const report = await runner.run('1h', now);
@@ -146,7 +169,12 @@ describe('RunStrategies: a signal on the last closed candle', () => {
     const report = await runner.run('1h', now);
 
     expect(audit.events).toHaveLength(1);
-    expect(audit.events[0]).toMatchObject({ accountId: 'acc-1', type: 'signal.accepted', signalId: report.results[0]?.signalId, data: { source: 'strategy', subscriptionId: 'threshold.BTCUSDT.1h', intent: 'enter_long' } });
+    expect(audit.events[0]).toMatchObject({
+      accountId: 'acc-1',
+      type: 'signal.accepted',
+      signalId: report.results[0]?.signalId,
+      data: { source: 'strategy', subscriptionId: 'threshold.BTCUSDT.1h', intent: 'enter_long' },
+    });
   });
 
   it('queues nothing when the strategy holds', async () => {
@@ -167,7 +195,11 @@ describe('RunStrategies: a re-run of the same candle close', () => {
 
     const first = await runner.run('1h', now);
     // the executor has taken the signal (its lease is what tells a duplicate from a send to repeat)
-    await ledger.beginExecution({ accountId: 'acc-1', signalId: first.results[0]?.signalId as string, status: 'executing', updatedAt: now }, now, 60_000);
+    await ledger.beginExecution(
+      { accountId: 'acc-1', signalId: first.results[0]?.signalId as string, status: 'executing', updatedAt: now },
+      now,
+      60_000,
+    );
     clock.advance(20 * 60_000); // past SQS's own 5-minute dedup window: only the record can stop it
     const second = await runner.run('1h', now);
 
@@ -247,7 +279,10 @@ describe('RunStrategies: the held position', () => {
 describe('RunStrategies: which subscriptions run', () => {
   it('skips disabled subscriptions, other timeframes and accounts that are not active', async () => {
     const { runner, candles, queue, now } = setup([
-      account('acc-1', [sub({ enabled: false }), sub({ id: 'threshold.ETHUSDT.4h', symbol: 'ETH/USDT:USDT', timeframe: '4h' })]),
+      account('acc-1', [
+        sub({ enabled: false }),
+        sub({ id: 'threshold.ETHUSDT.4h', symbol: 'ETH/USDT:USDT', timeframe: '4h' }),
+      ]),
       account('acc-2', [sub()], { status: 'paused' }),
       account('acc-3', []),
     ]);
@@ -297,18 +332,29 @@ describe('RunStrategies: failures stay with their subscription', () => {
 
     const report = await runner.run('1h', now);
 
-    expect(queue.messages.map((m) => `${m.signal.accountId} ${m.signal.symbol.unified}`)).toEqual(['acc-1 BTC/USDT:USDT']);
+    expect(queue.messages.map((m) => `${m.signal.accountId} ${m.signal.symbol.unified}`)).toEqual([
+      'acc-1 BTC/USDT:USDT',
+    ]);
     expect(report.failed).toBe(2);
-    expect(report.results.filter((r) => r.outcome === 'failed').map((r) => r.reason)).toEqual(['exchange unavailable for ETH/USDT:USDT', 'exchange unavailable for ETH/USDT:USDT']);
+    expect(report.results.filter((r) => r.outcome === 'failed').map((r) => r.reason)).toEqual([
+      'exchange unavailable for ETH/USDT:USDT',
+      'exchange unavailable for ETH/USDT:USDT',
+    ]);
   });
 
   it('goes on with the other subscriptions when a strategy id is unknown', async () => {
-    const { runner, candles, queue, now } = setup([account('acc-1', [sub({ id: 'gone.BTCUSDT.1h', strategy: 'gone' })]), account('acc-2', [sub()])]);
+    const { runner, candles, queue, now } = setup([
+      account('acc-1', [sub({ id: 'gone.BTCUSDT.1h', strategy: 'gone' })]),
+      account('acc-2', [sub()]),
+    ]);
     candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
 
     const report = await runner.run('1h', now);
 
-    expect(report.results.find((r) => r.accountId === 'acc-1')).toMatchObject({ outcome: 'failed', reason: 'unknown strategy "gone"' });
+    expect(report.results.find((r) => r.accountId === 'acc-1')).toMatchObject({
+      outcome: 'failed',
+      reason: 'unknown strategy "gone"',
+    });
     expect(queue.messages.map((m) => m.signal.accountId)).toEqual(['acc-2']);
   });
 
@@ -318,7 +364,10 @@ describe('RunStrategies: failures stay with their subscription', () => {
 
     const report = await runner.run('1h', now);
 
-    expect(report.results[0]).toMatchObject({ outcome: 'failed', reason: "leverage 50 exceeds this account's cap of 20" });
+    expect(report.results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: "leverage 50 exceeds this account's cap of 20",
+    });
     expect(queue.messages).toHaveLength(0);
   });
 

@@ -24,7 +24,10 @@ import { MemoryAudit } from '../memory-repos';
 
 const HOUR = 3_600_000;
 const SYMBOL = 'XRP/USDT:USDT';
-const candles: Candles = parseCandlesJson(JSON.parse(readFileSync(join(__dirname, '../../../../data/candles/XRPUSDT-1h.json'), 'utf8')), 'XRPUSDT-1h.json');
+const candles: Candles = parseCandlesJson(
+  JSON.parse(readFileSync(join(__dirname, '../../../../data/candles/XRPUSDT-1h.json'), 'utf8')),
+  'XRPUSDT-1h.json',
+);
 
 // Costs, sizing and protective orders as a paper account has them: the held position then also
 // changes by stop-losses and take-profits, not only by the strategy's own signals.
@@ -77,7 +80,11 @@ function backtestIntents(definition: StrategyDefinition, params: StrategyParams)
 }
 
 /** The runner, once per bar: candles[0..i] are the closed candles, the backtest's position is the book's. */
-async function runnerIntents(definition: StrategyDefinition, params: StrategyParams, held: readonly HeldPosition[]): Promise<BarIntent[]> {
+async function runnerIntents(
+  definition: StrategyDefinition,
+  params: StrategyParams,
+  held: readonly HeldPosition[],
+): Promise<BarIntent[]> {
   let upTo = 0;
   const source: CandleSource = {
     closedCandles: async () => sliceCandles(candles, 0, upTo + 1),
@@ -87,7 +94,18 @@ async function runnerIntents(definition: StrategyDefinition, params: StrategyPar
     get: async (accountId, symbol): Promise<BookPosition | undefined> => {
       const side = held[upTo];
       if (side === undefined || side === 'flat') return undefined;
-      return { accountId, symbol, side, quantity: '100', entryPrice: '1', leverage: 1, tradeId: 't', updatedAt: 0, appliedOrderIds: [], version: 1 };
+      return {
+        accountId,
+        symbol,
+        side,
+        quantity: '100',
+        entryPrice: '1',
+        leverage: 1,
+        tradeId: 't',
+        updatedAt: 0,
+        appliedOrderIds: [],
+        version: 1,
+      };
     },
   };
   const account: Account = {
@@ -97,13 +115,35 @@ async function runnerIntents(definition: StrategyDefinition, params: StrategyPar
     testnet: false,
     status: 'active',
     webhookTokenHash: 'x',
-    settings: { ...DEFAULT_ACCOUNT_SETTINGS, strategies: [{ id: `${definition.id}.XRPUSDT.1h`, strategy: definition.id, symbol: SYMBOL, timeframe: '1h', params, enabled: true, updatedAt: 0 }] },
+    settings: {
+      ...DEFAULT_ACCOUNT_SETTINGS,
+      strategies: [
+        {
+          id: `${definition.id}.XRPUSDT.1h`,
+          strategy: definition.id,
+          symbol: SYMBOL,
+          timeframe: '1h',
+          params,
+          enabled: true,
+          updatedAt: 0,
+        },
+      ],
+    },
     createdAt: 0,
     updatedAt: 0,
   };
   const clock = new ManualClock(0);
   const queue = new MemorySignalQueue(clock);
-  const runner = new RunStrategies({ accounts: { list: async () => [account] }, positions: book, candles: source, ledger: new MemorySignalLedger(), queue, audit: new MemoryAudit(), clock, dedupTtlMs: 7 * 24 * HOUR });
+  const runner = new RunStrategies({
+    accounts: { list: async () => [account] },
+    positions: book,
+    candles: source,
+    ledger: new MemorySignalLedger(),
+    queue,
+    audit: new MemoryAudit(),
+    clock,
+    dedupTtlMs: 7 * 24 * HOUR,
+  });
 
   const intents: BarIntent[] = [];
   for (upTo = 0; upTo < candles.time.length; upTo++) {
@@ -120,13 +160,20 @@ async function runnerIntents(definition: StrategyDefinition, params: StrategyPar
 /** The position the strategy's own signals alone would give at each bar. */
 function signalOnlyPositions(intents: readonly BarIntent[], bars: number): HeldPosition[] {
   const byBar = new Map(intents.map((x) => [x.bar, x.intent]));
-  const action = { enter_long: 'long', enter_short: 'short', close_long: 'close_long', close_short: 'close_short', close_all: 'close_all' } as const;
+  const action = {
+    enter_long: 'long',
+    enter_short: 'short',
+    close_long: 'close_long',
+    close_short: 'close_short',
+    close_all: 'close_all',
+  } as const;
   const out: HeldPosition[] = [];
   let position: HeldPosition = 'flat';
   for (let i = 0; i < bars; i++) {
     out.push(position);
     const intent = byBar.get(i);
-    if (intent !== undefined && intent in action) position = positionAfter(position, action[intent as keyof typeof action]);
+    if (intent !== undefined && intent in action)
+      position = positionAfter(position, action[intent as keyof typeof action]);
   }
   return out;
 }

@@ -29,7 +29,9 @@ describe('sma-cross', () => {
   });
 
   it('longOnly while flat (e.g. after a stop-loss) ignores the cross down', () => {
-    const signals = runStrategy(smaCross, { ...params, longOnly: true }, candlesFromCloses(CLOSES), { override: (i, p) => (i === 7 ? 'flat' : p) });
+    const signals = runStrategy(smaCross, { ...params, longOnly: true }, candlesFromCloses(CLOSES), {
+      override: (i, p) => (i === 7 ? 'flat' : p),
+    });
     expect(actions(signals)).toEqual([[5, 'long']]);
   });
 
@@ -41,7 +43,9 @@ describe('sma-cross', () => {
   });
 
   it('after a stop-loss flattens the long, the next cross (down) opens a short from flat', () => {
-    const signals = runStrategy(smaCross, params, candlesFromCloses(CLOSES), { override: (i, p) => (i === 7 ? 'flat' : p) });
+    const signals = runStrategy(smaCross, params, candlesFromCloses(CLOSES), {
+      override: (i, p) => (i === 7 ? 'flat' : p),
+    });
     expect(signals.map((s) => [s.index, s.signal.action, s.heldBefore])).toEqual([
       [5, 'long', 'flat'],
       [9, 'short', 'flat'],

@@ -18,7 +18,14 @@ const stopOuts = (i: number, position: HeldPosition): HeldPosition => (i % 37 ==
 
 function prefix(candles: Candles, length: number): Candles {
   const cut = (a: Float64Array) => a.slice(0, length);
-  return { time: cut(candles.time), open: cut(candles.open), high: cut(candles.high), low: cut(candles.low), close: cut(candles.close), volume: cut(candles.volume) };
+  return {
+    time: cut(candles.time),
+    open: cut(candles.open),
+    high: cut(candles.high),
+    low: cut(candles.low),
+    close: cut(candles.close),
+    volume: cut(candles.volume),
+  };
 }
 
 function transitionViolations(signals: readonly EmittedSignal[]): EmittedSignal[] {
@@ -39,7 +46,15 @@ function transitionViolations(signals: readonly EmittedSignal[]): EmittedSignal[
 }
 
 it('the registry holds the seven built-in strategies', () => {
-  expect(Object.keys(STRATEGIES).sort()).toEqual(['bb-reversion', 'ema-cross', 'ichimoku-cloud', 'macd-stoch', 'rsi-ema', 'sma-cross', 'supertrend']);
+  expect(Object.keys(STRATEGIES).sort()).toEqual([
+    'bb-reversion',
+    'ema-cross',
+    'ichimoku-cloud',
+    'macd-stoch',
+    'rsi-ema',
+    'sma-cross',
+    'supertrend',
+  ]);
 });
 
 describe.each(DEFINITIONS.map((def) => [def.id, def] as const))('%s', (_id, def: StrategyDefinition) => {

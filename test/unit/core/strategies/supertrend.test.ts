@@ -17,7 +17,9 @@ describe('supertrend', () => {
   });
 
   it('the series flips where the comment says', () => {
-    expect(Array.from(supertrend(candles.high, candles.low, candles.close, 3, 1).direction.subarray(3))).toEqual([1, 1, 1, 1, -1, -1, -1, -1, -1, 1, 1, 1]);
+    expect(Array.from(supertrend(candles.high, candles.low, candles.close, 3, 1).direction.subarray(3))).toEqual([
+      1, 1, 1, 1, -1, -1, -1, -1, -1, 1, 1, 1,
+    ]);
   });
 
   it('follows the flips: short on the flip down, long (reversing) on the flip up', () => {

@@ -2,7 +2,12 @@
 // exchange and reason (risk refusals apart, read from the risk engine's audit event), the signal →
 // order latency, and the signal id as each record's correlation_id.
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createExecutorHandler, ExecutorMetrics, InvalidMessageError, parseSignal } from '../../../../functions/executor/app';
+import {
+  createExecutorHandler,
+  ExecutorMetrics,
+  InvalidMessageError,
+  parseSignal,
+} from '../../../../functions/executor/app';
 import type { AuditEvent } from '../../../../shared/core/domain/audit';
 import { TransientError } from '../../../../shared/core/errors';
 import type { AuditLog } from '../../../../shared/core/ports/repositories';
@@ -13,10 +18,24 @@ import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 const NOW = 1_700_000_000_000;
 const context = { awsRequestId: 'req-1' } as Context;
 
-const signal = (signalId: string, receivedAt = NOW - 350): Signal => ({ v: 1, signalId, accountId: 'acc-1', symbol: { unified: 'BTC/USDT:USDT' }, intent: 'enter_long', receivedAt }) as unknown as Signal;
+const signal = (signalId: string, receivedAt = NOW - 350): Signal =>
+  ({
+    v: 1,
+    signalId,
+    accountId: 'acc-1',
+    symbol: { unified: 'BTC/USDT:USDT' },
+    intent: 'enter_long',
+    receivedAt,
+  }) as unknown as Signal;
 
 function record(body: string, id: string, group = 'acc-1#BTCUSDT'): SQSRecord {
-  return { messageId: id, body, attributes: { MessageGroupId: group, MessageDeduplicationId: id }, eventSource: 'aws:sqs', receiptHandle: id } as unknown as SQSRecord;
+  return {
+    messageId: id,
+    body,
+    attributes: { MessageGroupId: group, MessageDeduplicationId: id },
+    eventSource: 'aws:sqs',
+    receiptHandle: id,
+  } as unknown as SQSRecord;
 }
 const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
@@ -36,17 +55,36 @@ function setup(answers: Record<string, (audit: AuditLog, s: Signal) => Promise<E
   return { handler, execute, appended, ...m };
 }
 
-const entry = (s: Signal) => ({ intent: s.intent, symbol: s.symbol.unified, equity: '10000', price: 65_000, requestedLeverage: 5, checks: [] });
-const refused = (audit: AuditLog, s: Signal, code: string) => audit.append({ accountId: s.accountId, type: 'risk.refused', at: NOW, signalId: s.signalId, message: `entry refused: ${code}`, data: { ...entry(s), code, numbers: {} } });
+const entry = (s: Signal) => ({
+  intent: s.intent,
+  symbol: s.symbol.unified,
+  equity: '10000',
+  price: 65_000,
+  requestedLeverage: 5,
+  checks: [],
+});
+const refused = (audit: AuditLog, s: Signal, code: string) =>
+  audit.append({
+    accountId: s.accountId,
+    type: 'risk.refused',
+    at: NOW,
+    signalId: s.signalId,
+    message: `entry refused: ${code}`,
+    data: { ...entry(s), code, numbers: {} },
+  });
 
 describe('executor handler: metrics', () => {
   it('counts the orders an executed signal placed, by exchange, and its signal → order latency', async () => {
-    const { handler, named } = setup({ s1: async () => ({ status: 'executed', summary: 'ok', orders: ['o1', 'o2', 'o3'], exchange: 'binanceusdm' }) });
+    const { handler, named } = setup({
+      s1: async () => ({ status: 'executed', summary: 'ok', orders: ['o1', 'o2', 'o3'], exchange: 'binanceusdm' }),
+    });
     await captureStdout(() => handler(batch(record(JSON.stringify(signal('s1')), 'm1')), context));
     expect(named('OrdersPlaced')).toEqual([expect.objectContaining({ OrdersPlaced: 3, exchange: 'binanceusdm' })]);
     const [latency] = named('SignalToOrderLatency');
     expect(latency).toMatchObject({ SignalToOrderLatency: 350, exchange: 'binanceusdm' });
-    expect(latency?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([{ Name: 'SignalToOrderLatency', Unit: 'Milliseconds' }]);
+    expect(latency?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'SignalToOrderLatency', Unit: 'Milliseconds' },
+    ]);
     expect(latency?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([
       ['service', 'stage'],
       ['service', 'stage', 'exchange'],
@@ -59,12 +97,19 @@ describe('executor handler: metrics', () => {
       s1: async () => ({ status: 'executed', summary: 'nothing to do', orders: [], exchange: 'paper' }),
       s2: async () => ({ status: 'skipped', reason: 'already executed' }),
     });
-    await captureStdout(() => handler(batch(record(JSON.stringify(signal('s1')), 'm1'), record(JSON.stringify(signal('s2')), 'm2', 'acc-1#ETHUSDT')), context));
+    await captureStdout(() =>
+      handler(
+        batch(record(JSON.stringify(signal('s1')), 'm1'), record(JSON.stringify(signal('s2')), 'm2', 'acc-1#ETHUSDT')),
+        context,
+      ),
+    );
     expect(docs).toEqual([]);
   });
 
   it('counts a rejection as a failed order, by exchange and reason', async () => {
-    const { handler, named } = setup({ s1: async () => ({ status: 'rejected', code: 'INSUFFICIENT_MARGIN', reason: 'margin', exchange: 'okx' }) });
+    const { handler, named } = setup({
+      s1: async () => ({ status: 'rejected', code: 'INSUFFICIENT_MARGIN', reason: 'margin', exchange: 'okx' }),
+    });
     await captureStdout(() => handler(batch(record(JSON.stringify(signal('s1')), 'm1')), context));
     const [failed] = named('OrdersFailed');
     expect(failed).toMatchObject({ OrdersFailed: 1, exchange: 'okx', reason: 'INSUFFICIENT_MARGIN' });
@@ -108,7 +153,9 @@ describe('executor handler: metrics', () => {
     });
     const { result } = await captureStdout(() => handler(batch(record(JSON.stringify(signal('s1')), 'm1')), context));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect(named('OrdersFailed')).toEqual([expect.objectContaining({ OrdersFailed: 1, reason: 'TRANSIENT', exchange: 'unknown' })]);
+    expect(named('OrdersFailed')).toEqual([
+      expect.objectContaining({ OrdersFailed: 1, reason: 'TRANSIENT', exchange: 'unknown' }),
+    ]);
   });
 
   it('counts a message that is not a signal as INVALID_MESSAGE, and fails it', async () => {
@@ -122,7 +169,14 @@ describe('executor handler: metrics', () => {
   it('ignores audit events other than risk refusals', async () => {
     const { handler, docs } = setup({
       s1: async (audit, s) => {
-        await audit.append({ accountId: s.accountId, type: 'risk.accepted', at: NOW, signalId: s.signalId, message: 'ok', data: { ...entry(s), amount: '0.01', leverage: 5, mode: 'percent', notional: '650' } });
+        await audit.append({
+          accountId: s.accountId,
+          type: 'risk.accepted',
+          at: NOW,
+          signalId: s.signalId,
+          message: 'ok',
+          data: { ...entry(s), amount: '0.01', leverage: 5, mode: 'percent', notional: '650' },
+        });
         return { status: 'executed', summary: 'ok', orders: [], exchange: 'paper' };
       },
     });
@@ -132,30 +186,54 @@ describe('executor handler: metrics', () => {
 });
 
 describe('executor handler: logs', () => {
-  it("logs each record with its own signal id as correlation_id, and none after it", async () => {
+  it('logs each record with its own signal id as correlation_id, and none after it', async () => {
     const { handler } = setup({
       s1: async () => ({ status: 'executed', summary: 'ok', orders: ['o1'], exchange: 'paper' }),
       s2: async () => ({ status: 'rejected', code: 'UNKNOWN_SYMBOL', reason: 'no market' }),
     });
     const { lines } = await captureStdout(async () => {
-      await handler(batch(record(JSON.stringify(signal('s1')), 'm1'), record(JSON.stringify(signal('s2')), 'm2', 'acc-1#ETHUSDT')), context);
+      await handler(
+        batch(record(JSON.stringify(signal('s1')), 'm1'), record(JSON.stringify(signal('s2')), 'm2', 'acc-1#ETHUSDT')),
+        context,
+      );
     });
-    expect(lines.find((l) => l.message === 'signal executed')).toMatchObject({ correlation_id: 's1', signalId: 's1', accountId: 'acc-1' });
-    expect(lines.find((l) => l.message === 'signal rejected')).toMatchObject({ correlation_id: 's2', code: 'UNKNOWN_SYMBOL' });
+    expect(lines.find((l) => l.message === 'signal executed')).toMatchObject({
+      correlation_id: 's1',
+      signalId: 's1',
+      accountId: 'acc-1',
+    });
+    expect(lines.find((l) => l.message === 'signal rejected')).toMatchObject({
+      correlation_id: 's2',
+      code: 'UNKNOWN_SYMBOL',
+    });
   });
 });
 
 describe('executor handler: a broken message of a known signal', () => {
   it('is rejected once through the use case (not reported for retry), so its group goes on', async () => {
-    const execute = jest.fn(async () => ({ status: 'executed' as const, summary: 'ok', orders: [], exchange: 'paper' }));
+    const execute = jest.fn(async () => ({
+      status: 'executed' as const,
+      summary: 'ok',
+      orders: [],
+      exchange: 'paper',
+    }));
     const rejectInvalid = jest.fn(async () => ({ status: 'rejected' as const, code: 'INVALID_MESSAGE', reason: 'x' }));
-    const handler = createExecutorHandler({ execute, rejectInvalid } as unknown as ExecuteSignal, testLogger('executor'), new ExecutorMetrics(capturedMetrics('executor').metrics, () => NOW));
+    const handler = createExecutorHandler(
+      { execute, rejectInvalid } as unknown as ExecuteSignal,
+      testLogger('executor'),
+      new ExecutorMetrics(capturedMetrics('executor').metrics, () => NOW),
+    );
     const broken = JSON.stringify({ ...signal('s1'), intent: 'moon' });
 
-    const { result } = await captureStdout(() => handler(batch(record(broken, 'm1'), record(JSON.stringify(signal('s2')), 'm2')), context));
+    const { result } = await captureStdout(() =>
+      handler(batch(record(broken, 'm1'), record(JSON.stringify(signal('s2')), 'm2')), context),
+    );
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(rejectInvalid).toHaveBeenCalledWith({ accountId: 'acc-1', signalId: 's1' }, expect.stringContaining('message field intent must be one of enter_long'));
+    expect(rejectInvalid).toHaveBeenCalledWith(
+      { accountId: 'acc-1', signalId: 's1' },
+      expect.stringContaining('message field intent must be one of enter_long'),
+    );
     expect(execute).toHaveBeenCalledTimes(1);
   });
 });
@@ -170,14 +248,20 @@ describe('parseSignal', () => {
       }
       throw new Error('expected a refusal');
     };
-    expect(error({ ...signal('s'), intent: 'moon' })).toMatchObject({ owner: { accountId: 'acc-1', signalId: 's' }, message: expect.stringContaining('intent') });
+    expect(error({ ...signal('s'), intent: 'moon' })).toMatchObject({
+      owner: { accountId: 'acc-1', signalId: 's' },
+      message: expect.stringContaining('intent'),
+    });
     expect(error({ ...signal('s'), symbol: {} }).message).toBe('message field symbol.unified must be a market symbol');
-    expect(error({ ...signal('s'), receivedAt: '1' }).message).toBe('message field receivedAt must be epoch milliseconds');
+    expect(error({ ...signal('s'), receivedAt: '1' }).message).toBe(
+      'message field receivedAt must be epoch milliseconds',
+    );
     expect(error({ ...signal('s'), accountId: '' }).owner).toBeUndefined();
   });
 
   it('refuses anything that is not a v1 signal', () => {
-    for (const body of ['', 'null', '[]', '{"v":2}', JSON.stringify({ ...signal('s'), intent: undefined })]) expect(() => parseSignal(body)).toThrow(InvalidMessageError);
+    for (const body of ['', 'null', '[]', '{"v":2}', JSON.stringify({ ...signal('s'), intent: undefined })])
+      expect(() => parseSignal(body)).toThrow(InvalidMessageError);
     expect(parseSignal(JSON.stringify(signal('s'))).signalId).toBe('s');
   });
 });

@@ -7,18 +7,58 @@ import type { RiskCheck, RiskCheckReport } from '../../../../shared/core/reconci
 import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 
 const NOW = 1_700_000_000_000;
-const emptyReport = (patch: Partial<RiskCheckReport> = {}): RiskCheckReport => ({ accounts: 0, busy: 0, protectiveFills: 0, entriesArmed: 0, closedOutside: 0, external: 0, orphansCanceled: 0, stopsRearmed: 0, trailingMoved: 0, fundingBooked: 0, snapshots: 0, switchEvents: 0, flattened: 0, errors: 0, ...patch });
-const switchEvent = (kind: 'tripped' | 'expired' | 'reset', name: string): AuditEvent => ({ accountId: 'acc-1', type: 'risk.switch', at: NOW, message: `${name} ${kind}`, data: { switch: name, kind } });
-const snapshot = (accountId: string, equity: number): EquitySnapshot => ({ accountId, at: NOW, equity: String(equity), free: String(equity), unrealizedPnl: '0', openPositions: 0, exposure: '0' });
+const emptyReport = (patch: Partial<RiskCheckReport> = {}): RiskCheckReport => ({
+  accounts: 0,
+  busy: 0,
+  protectiveFills: 0,
+  entriesArmed: 0,
+  closedOutside: 0,
+  external: 0,
+  orphansCanceled: 0,
+  stopsRearmed: 0,
+  trailingMoved: 0,
+  fundingBooked: 0,
+  snapshots: 0,
+  switchEvents: 0,
+  flattened: 0,
+  errors: 0,
+  ...patch,
+});
+const switchEvent = (kind: 'tripped' | 'expired' | 'reset', name: string): AuditEvent => ({
+  accountId: 'acc-1',
+  type: 'risk.switch',
+  at: NOW,
+  message: `${name} ${kind}`,
+  data: { switch: name, kind },
+});
+const snapshot = (accountId: string, equity: number): EquitySnapshot => ({
+  accountId,
+  at: NOW,
+  equity: String(equity),
+  free: String(equity),
+  unrealizedPnl: '0',
+  openPositions: 0,
+  exposure: '0',
+});
 
 function setup(run: (runtime: { repos: { audit: AuditLog; risk: RiskStore } }) => Promise<RiskCheckReport>) {
   const m = capturedMetrics('risk-check');
   const observer = new RiskCheckMetrics(m.metrics);
   const stored: { events: AuditEvent[]; snapshots: EquitySnapshot[] } = { events: [], snapshots: [] };
-  const audit = { append: async (e: AuditEvent) => void stored.events.push(e), listByAccount: async () => [] } as AuditLog;
-  const risk = { putSnapshot: async (s: EquitySnapshot) => void stored.snapshots.push(s), getState: async () => undefined } as unknown as RiskStore;
+  const audit = {
+    append: async (e: AuditEvent) => void stored.events.push(e),
+    listByAccount: async () => [],
+  } as AuditLog;
+  const risk = {
+    putSnapshot: async (s: EquitySnapshot) => void stored.snapshots.push(s),
+    getState: async () => undefined,
+  } as unknown as RiskStore;
   const runtime = observer.observe({ repos: { audit, risk } });
-  const handler = createRiskCheckHandler({ run: () => run(runtime) } as unknown as RiskCheck, testLogger('risk-check'), observer);
+  const handler = createRiskCheckHandler(
+    { run: () => run(runtime) } as unknown as RiskCheck,
+    testLogger('risk-check'),
+    observer,
+  );
   return { handler, stored, ...m };
 }
 
@@ -28,7 +68,13 @@ describe('risk-check handler: metrics', () => {
       await repos.audit.append(switchEvent('tripped', 'drawdown'));
       await repos.audit.append(switchEvent('expired', 'loss_streak'));
       await repos.audit.append(switchEvent('reset', 'daily_loss'));
-      await repos.audit.append({ accountId: 'acc-1', type: 'alert', at: NOW, message: 'kill switch drawdown tripped', data: { severity: 'critical', switch: 'drawdown' } });
+      await repos.audit.append({
+        accountId: 'acc-1',
+        type: 'alert',
+        at: NOW,
+        message: 'kill switch drawdown tripped',
+        data: { severity: 'critical', switch: 'drawdown' },
+      });
       return emptyReport({ switchEvents: 3 });
     });
     await captureStdout(() => handler());
@@ -54,11 +100,17 @@ describe('risk-check handler: metrics', () => {
       ['acc-1', 10_250.5],
       ['acc-2', 980],
     ]);
-    for (const d of equity) expect(d._aws.CloudWatchMetrics[0]).toMatchObject({ Dimensions: [['service', 'stage', 'account']], Metrics: [{ Name: 'Equity', Unit: 'None' }] });
+    for (const d of equity)
+      expect(d._aws.CloudWatchMetrics[0]).toMatchObject({
+        Dimensions: [['service', 'stage', 'account']],
+        Metrics: [{ Name: 'Equity', Unit: 'None' }],
+      });
   });
 
   it('counts positions flattened and accounts whose check failed, from the report', async () => {
-    const { handler, named } = setup(async () => emptyReport({ accounts: 3, flattened: 2, errors: 1, switchEvents: 1 }));
+    const { handler, named } = setup(async () =>
+      emptyReport({ accounts: 3, flattened: 2, errors: 1, switchEvents: 1 }),
+    );
     await captureStdout(() => handler());
     expect(named('PositionsFlattened')).toEqual([expect.objectContaining({ PositionsFlattened: 2 })]);
     expect(named('RiskCheckAccountErrors')).toEqual([expect.objectContaining({ RiskCheckAccountErrors: 1 })]);

@@ -7,9 +7,22 @@ import type { RunStrategies, StrategyRunReport } from '../../../../shared/core/s
 const CLOSE = Date.UTC(2024, 0, 1, 10);
 
 function setup(clockAt: number) {
-  const run = jest.fn(async (timeframe: StrategyRunReport['timeframe'], now: number): Promise<StrategyRunReport> => ({ timeframe, now, evaluated: 0, queued: 0, duplicates: 0, failed: 0, results: [] }));
+  const run = jest.fn(async (timeframe: StrategyRunReport['timeframe'], now: number): Promise<StrategyRunReport> => ({
+    timeframe,
+    now,
+    evaluated: 0,
+    queued: 0,
+    duplicates: 0,
+    failed: 0,
+    results: [],
+  }));
   const sleep = jest.fn(async () => undefined);
-  const handler = createStrategyRunnerHandler({ run } as unknown as RunStrategies, { settleMs: 10_000, clock: { now: () => clockAt }, sleep, logger: new Logger({ logLevel: 'SILENT' }) });
+  const handler = createStrategyRunnerHandler({ run } as unknown as RunStrategies, {
+    settleMs: 10_000,
+    clock: { now: () => clockAt },
+    sleep,
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
   return { run, sleep, handler };
 }
 
@@ -40,10 +53,13 @@ describe('strategy-runner handler', () => {
     expect(run).toHaveBeenCalledWith('15m', CLOSE + 1_000);
   });
 
-  it.each([[{}], [{ timeframe: '2h' }], [{ timeframe: 60 }]])('refuses an input without a known timeframe: %j', async (event) => {
-    const { run, handler } = setup(CLOSE);
+  it.each([[{}], [{ timeframe: '2h' }], [{ timeframe: 60 }]])(
+    'refuses an input without a known timeframe: %j',
+    async (event) => {
+      const { run, handler } = setup(CLOSE);
 
-    await expect(handler(event)).rejects.toThrow(/needs "timeframe" \(1m, 5m, 15m, 1h, 4h, 1d\)/);
-    expect(run).not.toHaveBeenCalled();
-  });
+      await expect(handler(event)).rejects.toThrow(/needs "timeframe" \(1m, 5m, 15m, 1h, 4h, 1d\)/);
+      expect(run).not.toHaveBeenCalled();
+    },
+  );
 });

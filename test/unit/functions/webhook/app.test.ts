@@ -7,7 +7,12 @@ import type { AcceptWebhook } from '../../../../shared/core/signal/accept-webhoo
 import { capturedMetrics, captureStdout, testLogger } from '../log-capture';
 
 const event = (): APIGatewayProxyEventV2 =>
-  ({ body: '{"token":"secret-token","action":"long"}', isBase64Encoded: false, requestContext: { http: { sourceIp: '52.89.214.238' } }, headers: {} }) as unknown as APIGatewayProxyEventV2;
+  ({
+    body: '{"token":"secret-token","action":"long"}',
+    isBase64Encoded: false,
+    requestContext: { http: { sourceIp: '52.89.214.238' } },
+    headers: {},
+  }) as unknown as APIGatewayProxyEventV2;
 const context = { awsRequestId: 'req-1', functionName: 'webhook' } as Context;
 
 function setup(execute: AcceptWebhook['execute']) {
@@ -18,7 +23,9 @@ function setup(execute: AcceptWebhook['execute']) {
 
 describe('webhook handler: metrics', () => {
   it('counts the request and the queued signal', async () => {
-    const { handler, named } = setup(async () => ({ outcome: 'queued', signalId: 'sig-1' }) as Awaited<ReturnType<AcceptWebhook['execute']>>);
+    const { handler, named } = setup(
+      async () => ({ outcome: 'queued', signalId: 'sig-1' }) as Awaited<ReturnType<AcceptWebhook['execute']>>,
+    );
     const { result } = await captureStdout(() => handler(event(), context));
     expect(result.statusCode).toBe(202);
     expect(named('WebhooksReceived')).toHaveLength(1);
@@ -28,7 +35,9 @@ describe('webhook handler: metrics', () => {
   });
 
   it('counts a replay as a duplicate, not as queued', async () => {
-    const { handler, named } = setup(async () => ({ outcome: 'duplicate', signalId: 'sig-1' }) as Awaited<ReturnType<AcceptWebhook['execute']>>);
+    const { handler, named } = setup(
+      async () => ({ outcome: 'duplicate', signalId: 'sig-1' }) as Awaited<ReturnType<AcceptWebhook['execute']>>,
+    );
     const { result } = await captureStdout(() => handler(event(), context));
     expect(result.statusCode).toBe(200);
     expect(named('SignalsDuplicate')).toHaveLength(1);
@@ -59,7 +68,9 @@ describe('webhook handler: metrics', () => {
 
 describe('webhook handler: logs', () => {
   it('logs the signal id as correlation_id once issued, and drops it after the request', async () => {
-    const { handler } = setup(async () => ({ outcome: 'queued', signalId: 'sig-42' }) as Awaited<ReturnType<AcceptWebhook['execute']>>);
+    const { handler } = setup(
+      async () => ({ outcome: 'queued', signalId: 'sig-42' }) as Awaited<ReturnType<AcceptWebhook['execute']>>,
+    );
     const { lines } = await captureStdout(async () => {
       await handler(event(), context);
       await handler(event(), context);
