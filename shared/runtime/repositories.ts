@@ -4,7 +4,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
-import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
 import { DynamoPaperLedgerStore } from '../adapters/dynamodb/paper-ledger-store';
 import { DynamoPositionBook } from '../adapters/dynamodb/position-book';
@@ -26,15 +25,7 @@ export interface Repositories {
   risk: DynamoRiskStore;
 }
 
-export interface DynamoTarget {
-  stage: string;
-  region: string;
-  endpoint?: string | undefined;
-}
-
-export function dynamoClient(target: DynamoTarget): DynamoDBDocumentClient {
-  return createDocumentClient({ region: target.region, ...(target.endpoint ? { endpoint: target.endpoint } : {}) });
-}
+export { dynamoClient, type DynamoTarget } from './dynamo-client';
 
 /**
  * The stage's repositories, each built on first use. A function's role may use exactly the tables

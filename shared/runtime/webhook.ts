@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../core/ports/runtime';
 import { AcceptWebhook } from '../core/signal/accept-webhook';
 import type { WebhookEnv } from '../platform/config';
 import { tableName } from '../platform/resource-names';
-import { dynamoClient } from './repositories';
+import { dynamoClient } from './dynamo-client';
 
 export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock): AcceptWebhook {
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
