@@ -66,7 +66,7 @@ export function riskEngineCost(decisions = Number(process.env.BENCH_RISK_DECISIO
   // Half long, half short, 4 % of equity each: within every cap, so every check runs to the end.
   const open: OpenExposure[] = symbols
     .slice(0, OPEN)
-    .map((symbol, i) => ({ symbol, side: i % 2 ? 'short' : 'long', quantity: 4, notional: 400 }));
+    .map((symbol, i) => ({ symbol, side: i % 2 ? 'short' : 'long', quantity: 4, notional: '400' }));
   const market: MarketInfo = {
     symbol: symbols[OPEN] as string,
     base: 'S',

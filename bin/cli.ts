@@ -97,7 +97,7 @@ withCommon(
       name: o.name,
       exchange: o.exchange,
       testnet: o.testnet,
-      balance: Number(o.balance),
+      balance: o.balance,
       ...(credentials ? { credentials } : {}),
       settings: {
         maxLeverage: Number(o.maxLeverage),

@@ -13,7 +13,7 @@ import {
 } from '../domain/account';
 import type { StoredAuditEvent } from '../domain/audit';
 import type { OrderRecord } from '../domain/order';
-import { toDecimal } from '../domain/money';
+import { Big, toDecimal, type Decimal } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import type {
@@ -33,8 +33,8 @@ export interface CreateAccountInput {
   name: string;
   exchange: ExchangeId;
   testnet?: boolean;
-  /** paper only: starting balance in the quote currency */
-  balance?: number;
+  /** paper only: starting balance in the quote currency, decimal text (a number is taken at its shortest text) */
+  balance?: Decimal | number;
   credentials?: ExchangeCredentials;
   settings?: Partial<AccountSettings>;
 }
@@ -116,9 +116,10 @@ export class CreateAccount {
       throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
     const settings: AccountSettings = { ...DEFAULT_ACCOUNT_SETTINGS, ...input.settings };
     if (input.exchange === 'paper') {
-      const balance = input.balance ?? Number(DEFAULT_PAPER_SETTINGS.initialBalance);
-      if (!Number.isFinite(balance) || balance <= 0)
-        throw new AccountInputError('balance', 'must be a positive number');
+      const balance = String(input.balance ?? DEFAULT_PAPER_SETTINGS.initialBalance).trim();
+      // Plain decimal text only: no exponent, no sign, no Infinity, checked before Big sees it.
+      if (!/^\d{1,15}(\.\d{1,18})?$/.test(balance) || !new Big(balance).gt(0))
+        throw new AccountInputError('balance', 'must be a positive decimal number below 1e15');
       settings.paper = { ...DEFAULT_PAPER_SETTINGS, ...input.settings?.paper, initialBalance: toDecimal(balance) };
       if (input.credentials) throw new AccountInputError('credentials', 'a paper account takes no exchange keys');
     } else if (!input.credentials?.apiKey || !input.credentials.secret) {

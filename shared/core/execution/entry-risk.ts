@@ -110,7 +110,7 @@ export class EntryRisk {
         symbol: p.symbol,
         side: p.side as PositionSide,
         quantity: Number(p.quantity),
-        notional: Math.abs(Number(p.quantity) * Number(p.entryPrice)),
+        notional: new Big(p.quantity).times(p.entryPrice).abs().toString(),
       }));
     const symbols = new Set([market.symbol, ...open.map((p) => p.symbol)]);
     await Promise.all([...symbols].map((s) => this.deps.stats.get(s, now)));

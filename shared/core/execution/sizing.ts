@@ -1,6 +1,6 @@
 // Turns a size request into an order amount the market accepts: exact decimals, rounded down to
 // the lot step, checked against the minimum amount and notional before anything is sent.
-import { Big } from '../domain/money';
+import { Big, type Decimal } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import { floorToStep } from '../domain/money';
 import type { MarketInfo } from './ports';
@@ -8,8 +8,11 @@ import type { SizeSpec } from '../signal/types';
 
 export interface SizingInput {
   size: SizeSpec;
-  /** account equity in the quote currency */
-  equity: number;
+  /**
+   * account equity in the quote currency: Decimal text, or the backtest's float equity (its hot
+   * loop keeps floats; docs/ARCHITECTURE.md) taken at its shortest decimal text
+   */
+  equity: Decimal | number;
   price: number;
   leverage: number;
   market: MarketInfo;
@@ -21,12 +24,18 @@ export interface SizedOrder {
   margin: string;
 }
 
+/** Equity below zero sizes nothing, as zero equity does. */
+const nonNegative = (equity: Decimal | number): Big => {
+  const value = new Big(equity);
+  return value.lt(0) ? new Big(0) : value;
+};
+
 export function sizeEntry({ size, equity, price, leverage, market }: SizingInput): SizedOrder {
   if (!(price > 0)) throw new SignalRejectedError('no usable price for sizing', 'NO_PRICE');
   let raw: Big;
   switch (size.kind) {
     case 'percent':
-      raw = new Big(Math.max(equity, 0)).times(size.value).div(100).times(leverage).div(price);
+      raw = nonNegative(equity).times(size.value).div(100).times(leverage).div(price);
       break;
     case 'quote':
       raw = new Big(size.value).times(leverage).div(price);
@@ -67,8 +76,11 @@ export function sizeEntry({ size, equity, price, leverage, market }: SizingInput
 export interface RiskSizingInput {
   /** percent of equity lost if the stop is hit */
   riskPct: number;
-  /** account equity in the quote currency */
-  equity: number;
+  /**
+   * account equity in the quote currency: Decimal text, or the backtest's float equity (its hot
+   * loop keeps floats; docs/ARCHITECTURE.md) taken at its shortest decimal text
+   */
+  equity: Decimal | number;
   price: number;
   /** the stop-loss trigger price the risk is measured to */
   stopPrice: number;
@@ -85,7 +97,7 @@ export function sizeFromRisk({ riskPct, equity, price, stopPrice, leverage, mark
   const distance = new Big(price).minus(stopPrice).abs();
   if (distance.eq(0))
     throw new SignalRejectedError(`the stop ${stopPrice} equals the price: no risk to size on`, 'INVALID_STOP');
-  const budget = new Big(Math.max(equity, 0));
+  const budget = nonNegative(equity);
   const byRisk = budget.times(riskPct).div(100).div(distance);
   const byMargin = budget.times(leverage).div(price);
   const amount = floorToStep(byRisk.lt(byMargin) ? byRisk : byMargin, market.amountStep);

@@ -2,7 +2,7 @@
 // leverage, sizing, amount caps), then the market's minimums. Pure and synchronous: everything it
 // needs is loaded by the caller, so a decision costs microseconds and is reproducible from the
 // numbers the audit log keeps. Closes never come here: only new exposure is decided.
-import type { Big } from '../domain/money';
+import type { Big, Decimal } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
 import type { SizeSpec } from '../signal/types';
 import { defaultChecks } from './checks';
@@ -33,7 +33,7 @@ export interface EngineInputs extends RiskContext {
 }
 
 export type RiskDecision =
-  | { accepted: true; amount: Big; leverage: number; mode: string; notional: number; checks: CheckRecord[] }
+  | { accepted: true; amount: Big; leverage: number; mode: string; notional: Decimal; checks: CheckRecord[] }
   | { accepted: false; code: string; reason: string; numbers: Numbers; checks: CheckRecord[] };
 
 export class RiskEngine {
@@ -157,7 +157,7 @@ export class RiskEngine {
       amount,
       leverage: proposal.leverage,
       mode: sized.mode,
-      notional: Number(notional.toString()),
+      notional: notional.toString(),
       checks: records,
     };
   }

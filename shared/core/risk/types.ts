@@ -15,8 +15,8 @@ export interface OpenExposure {
   side: PositionSide;
   /** base units, positive */
   quantity: number;
-  /** |quantity × price| in the quote currency (mark price when known, else entry) */
-  notional: number;
+  /** |quantity × price| in the quote currency (mark price when known, else entry), exact */
+  notional: Decimal;
 }
 
 /** The entry being decided. `amount` is absent in the leverage stage (sizing comes after it). */

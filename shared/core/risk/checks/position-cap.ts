@@ -2,7 +2,8 @@
 // position on the symbol is added up: that is the one the entry grows.
 import type { CheckResult, Proposal, RiskCheck, RiskContext } from '../types';
 import { fitUnderCap } from './notional-cap';
-import { amountOf } from './support';
+import { Big } from '../../domain/money';
+import { amountOf, capOf } from './support';
 
 export class PositionCapCheck implements RiskCheck {
   readonly name = 'max_position';
@@ -11,16 +12,16 @@ export class PositionCapCheck implements RiskCheck {
   evaluate(proposal: Proposal, context: RiskContext): CheckResult {
     const amount = amountOf(proposal, this.name);
     const capPct = context.config.limits.maxPositionPct;
-    let existing = 0;
+    let existing = new Big(0);
     for (const position of context.open) {
-      if (position.symbol === proposal.symbol && position.side === proposal.side) existing += position.notional;
+      if (position.symbol === proposal.symbol && position.side === proposal.side)
+        existing = existing.plus(position.notional);
     }
     return fitUnderCap(proposal, context, amount, {
       code: 'MAX_POSITION',
       subject: `the ${proposal.symbol} ${proposal.side} position`,
       existing,
-      // The cap is a percentage of equity compared with float notionals: the equity becomes a number here.
-      cap: (capPct * Number(context.equity)) / 100,
+      cap: capOf(context.equity, capPct),
       capPct,
       numbers: {},
     });

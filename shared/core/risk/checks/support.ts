@@ -1,6 +1,6 @@
 // Helpers the checks share: the amount of an amount-stage proposal, shrinking an amount to a
 // notional headroom on the market's step, and the rounding of figures written to the audit log.
-import { Big, floorToStep, toNumber } from '../../domain/money';
+import { Big, floorToStep } from '../../domain/money';
 import type { Proposal } from '../types';
 import { InvariantError } from '../../errors';
 
@@ -12,12 +12,19 @@ export function amountOf(proposal: Proposal, check: string): Big {
 }
 
 /** Base amount worth `notional` at `price`, rounded DOWN to the step and never above `amount`. */
-export function amountForNotional(notional: number, price: number, step: string, amount: Big): Big {
+export function amountForNotional(notional: Big, price: number, step: string, amount: Big): Big {
   const fitted = floorToStep(new Big(notional).div(price), step);
   return fitted.gt(amount) ? amount : fitted;
 }
 
-export const notionalOf = (amount: Big, price: number): number => toNumber(amount) * price;
+/** Exact notional of `amount` at `price` (the decision's reference price, a number, taken at its shortest decimal text). */
+export const notionalOf = (amount: Big, price: number): Big => amount.times(price);
+
+/** The cap a percentage of equity allows, exact: equity × pct / 100. */
+export const capOf = (equity: Big.BigSource, pct: number): Big => new Big(equity).times(pct).div(100);
+
+/** An exact amount for the audit log, to 1e-8. */
+export const money8 = (value: Big): string => value.round(8).toString();
 
 /** Audit figures: enough decimals to recompute a decision, without float noise (0.1 + 0.2). */
 export const round = (value: number, decimals = 8): number => {

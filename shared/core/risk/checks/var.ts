@@ -18,7 +18,8 @@ export class VarCheck implements RiskCheck {
     if (!context.stats(proposal.symbol))
       return { outcome: 'skip', reason: `no market data for ${proposal.symbol}`, numbers: {} };
     const sign = (side: string) => (side === 'long' ? 1 : -1);
-    const entry = sign(proposal.side) * notionalOf(amount, proposal.price);
+    // VaR is estimated in floats from return statistics: the exact notionals become numbers here.
+    const entry = sign(proposal.side) * Number(notionalOf(amount, proposal.price));
     const positions: { symbol: string; signedNotional: number }[] = [];
     let combined = false;
     for (const position of context.open) {
@@ -26,7 +27,7 @@ export class VarCheck implements RiskCheck {
       // An entry on a symbol already held nets with it (one-way: adds or reduces).
       positions.push({
         symbol: position.symbol,
-        signedNotional: sign(position.side) * position.notional + (same && !combined ? entry : 0),
+        signedNotional: sign(position.side) * Number(position.notional) + (same && !combined ? entry : 0),
       });
       if (same) combined = true;
     }

@@ -256,7 +256,7 @@ describe('EntryRisk.decide', () => {
       other.entryRisk.decide(input({ account: capped }), await other.entryRisk.prefetch(account())),
     );
     expect(error.code).toBe('MAX_EXPOSURE');
-    expect(error.details).toMatchObject({ existing: 10_000, cap: 10_000 });
+    expect(error.details).toMatchObject({ existing: '10000', cap: '10000' });
     expect(other.stats.get.mock.calls.map((c) => c[0]).sort()).toEqual([BTC, ETH]);
   });
 

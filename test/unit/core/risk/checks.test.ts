@@ -36,7 +36,7 @@ const position = (symbol: string, side: PositionSide, notional: number, price = 
   symbol,
   side,
   quantity: notional / price,
-  notional,
+  notional: String(notional),
 });
 const stats = (symbol: string, returns: number[], extra: Partial<MarketStats> = {}): MarketStats => ({
   symbol,
@@ -276,10 +276,10 @@ describe('PositionCapCheck', () => {
     );
     expect(result.amount!.toString()).toBe('1.234');
     expect(result.numbers).toMatchObject({
-      cap: 500,
-      existing: 376.544,
-      notional: 300,
-      headroom: 123.456,
+      cap: '500',
+      existing: '376.544',
+      notional: '300',
+      headroom: '123.456',
       amount: '3',
       amountAfter: '1.234',
     });
@@ -303,7 +303,7 @@ describe('PositionCapCheck', () => {
       check.evaluate(proposal({ amount: new Big('1') }), context(setup([position(BTC, 'long', 499.95)]))),
       'MAX_POSITION',
     );
-    expect(result.numbers.headroom).toBeCloseTo(0.05, 8);
+    expect(result.numbers.headroom).toBe('0.05');
   });
 });
 
@@ -320,7 +320,13 @@ describe('ExposureCapCheck', () => {
       ),
     );
     expect(result.amount!.toString()).toBe('3');
-    expect(result.numbers).toMatchObject({ cap: 2000, existing: 1700, notional: 500, headroom: 300, amountAfter: '3' });
+    expect(result.numbers).toMatchObject({
+      cap: '2000',
+      existing: '1700',
+      notional: '500',
+      headroom: '300',
+      amountAfter: '3',
+    });
   });
 
   it('passes within the cap and refuses when it is full', () => {

@@ -184,7 +184,7 @@ describe('RiskEngine.decideEntry: gates and leverage', () => {
     expect(decision.amount.toString()).toBe('0.272');
     expect(decision.mode).toBe('percent');
     // 0.272 × 33 000 = 8976
-    expect(decision.notional).toBe(8976);
+    expect(decision.notional).toBe('8976');
     expect(checkNamed(decision, 'liquidation_distance')).toMatchObject({
       outcome: 'adjust',
       leverage: 9,
@@ -218,8 +218,8 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
     // Cap 5 % of 10 000 = 500; an open long worth 123 leaves 377 → 377 / 100 = 3.77 BTC (sized 50).
     // The short on ETH is not this position and does not count.
     const open: OpenExposure[] = [
-      { symbol: BTC, side: 'long', quantity: 1.23, notional: 123 },
-      { symbol: ETH, side: 'short', quantity: 1, notional: 2000 },
+      { symbol: BTC, side: 'long', quantity: 1.23, notional: '123' },
+      { symbol: ETH, side: 'short', quantity: 1, notional: '2000' },
     ];
 
     const decision = accepted(
@@ -227,24 +227,24 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
     );
 
     expect(decision.amount.toString()).toBe('3.77');
-    expect(decision.notional).toBe(377);
+    expect(decision.notional).toBe('377');
     expect(checkNamed(decision, 'sizing').numbers).toMatchObject({ amount: '50' });
     expect(checkNamed(decision, 'max_position')).toMatchObject({
       outcome: 'adjust',
-      numbers: { cap: 500, existing: 123, headroom: 377, amountAfter: '3.77', adjustedAmount: '3.77' },
+      numbers: { cap: '500', existing: '123', headroom: '377', amountAfter: '3.77', adjustedAmount: '3.77' },
     });
   });
 
   it('refuses MAX_EXPOSURE when the open positions already fill the exposure cap', () => {
     // Cap 50 % of 10 000 = 5000, already 5000 open on ETH: no headroom.
-    const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2.5, notional: 5000 }];
+    const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2.5, notional: '5000' }];
 
     const decision = refused(
       new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })),
       'MAX_EXPOSURE',
     );
 
-    expect(decision.numbers).toMatchObject({ cap: 5000, existing: 5000, headroom: 0 });
+    expect(decision.numbers).toMatchObject({ cap: '5000', existing: '5000', headroom: '0' });
     expect(names(decision)).toEqual([
       'long_only',
       'max_open_positions',
@@ -259,7 +259,7 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
   it('refuses MAX_EXPOSURE when the headroom is less than one amount step', () => {
     // 5000 − 4999.95 = 0.05 of room = 0.0005 BTC at 100, below the 0.001 step.
-    const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2.5, notional: 4999.95 }];
+    const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2.5, notional: '4999.95' }];
     refused(
       new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })),
       'MAX_EXPOSURE',
@@ -268,7 +268,7 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
   it('shrinks under the exposure cap when some room is left', () => {
     // 5000 − 4000 = 1000 of room → 10 BTC at 100 (sized 50).
-    const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2, notional: 4000 }];
+    const open: OpenExposure[] = [{ symbol: ETH, side: 'long', quantity: 2, notional: '4000' }];
     const decision = accepted(
       new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxExposurePct: 50 } }, open })),
     );
@@ -321,7 +321,7 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
 
 describe('RiskEngine.decideEntry: the record', () => {
   it('carries every check’s record in pipeline order, JSON-serialisable, with adjusted amounts as strings', () => {
-    const open: OpenExposure[] = [{ symbol: BTC, side: 'long', quantity: 1.23, notional: 123 }];
+    const open: OpenExposure[] = [{ symbol: BTC, side: 'long', quantity: 1.23, notional: '123' }];
     const decision = accepted(
       new RiskEngine().decideEntry(request(), inputs({ overrides: { limits: { maxPositionPct: 5 } }, open })),
     );
