@@ -233,6 +233,13 @@ export class ExecuteSignal {
     entryRefusal ??= entry ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
     const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
+    // So do the book's position and an earlier delivery's entry record: this lane (account#symbol)
+    // is the only writer of both until the orders below, so reading them now reads the same rows.
+    const bookRead = settleLater(this.deps.book.position(account.accountId, signal.symbol.unified));
+    const sentRead =
+      entry && !entryRefusal && this.deps.orders
+        ? settleLater(this.deps.orders.get(account.accountId, clientOrderIdFor(signal.signalId, 'open')))
+        : undefined;
     const credentials = account.credentials
       ? await this.deps.vault.decrypt(account.accountId, account.credentials)
       : undefined;
@@ -250,7 +257,7 @@ export class ExecuteSignal {
     if (legs.length === 0)
       return { status: 'executed', summary: `nothing to do: ${describe(live)} for ${signal.intent}`, orders: [] };
 
-    const book = await this.deps.book.position(account.accountId, symbol);
+    const book = await bookRead;
     const leverage = entry ? (signal.leverage ?? account.settings.defaultLeverage) : book.leverage;
     if (entry && !entryRefusal && last !== undefined) {
       const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
@@ -284,6 +291,7 @@ export class ExecuteSignal {
         riskSnapshot,
         entryRefusal,
         accepted,
+        sentRead,
       );
     } catch (error) {
       // What waited is written before the error goes up; the error is the one to report (a retry
@@ -316,6 +324,8 @@ export class ExecuteSignal {
     riskSnapshot: Promise<RiskSnapshot> | undefined,
     refusal: SignalRejectedError | undefined,
     accepted: ApprovedEntry[],
+    /** an earlier delivery's entry record, read while the exchange was asked (absent: read here) */
+    sentRead?: Promise<OrderRecord | undefined>,
   ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const symbol = signal.symbol.unified;
     const entry = isEntry(signal.intent);
@@ -345,7 +355,8 @@ export class ExecuteSignal {
       // (now counting the position it opened) could refuse an entry that filled and leave it
       // without its stop. Resume with that order: the sender adopts it, the book and stop follow.
       // An intent never seen by the exchange is decided again (a kill switch may have tripped since).
-      const sent = await this.deps.orders?.get(account.accountId, clientOrderIdFor(signal.signalId, 'open'));
+      const sent = await (sentRead ??
+        this.deps.orders?.get(account.accountId, clientOrderIdFor(signal.signalId, 'open')));
       if (
         sent &&
         sent.status !== 'rejected' &&
