@@ -233,8 +233,9 @@ export class ExecuteSignal {
     entryRefusal ??= entry ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
     const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
-    // So do the book's position and an earlier delivery's entry record: this lane (account#symbol)
-    // is the only writer of both until the orders below, so reading them now reads the same rows.
+    // So do the book's position and an earlier delivery's entry record: this signal writes neither
+    // before its orders, and a concurrent writer (the risk-check job booking a protective fill) is
+    // met by the book's conditional writes whenever the read happens, as before.
     const bookRead = settleLater(this.deps.book.position(account.accountId, signal.symbol.unified));
     const sentRead =
       entry && !entryRefusal && this.deps.orders
