@@ -1,6 +1,8 @@
 // Plays API Gateway (HTTP API, payload 2.0) locally: turns requests into the same events the
 // cloud sends, for the same handler. Routes: POST /webhook, POST /webhook/{account}, GET /health,
-// and POST /telegram (the Telegram bot) when its handler is given.
+// POST /telegram (the Telegram bot) when its handler is given, ANY /api/v1/{proxy+} (the console
+// API) behind a JWT authorizer as the cloud's, local stand-ins mounted under a prefix (the Cognito
+// stand-in), and the console's static files (CloudFront's part) for any other GET.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -21,6 +23,34 @@ export interface GatewayOptions {
   isReady: () => boolean;
   /** extra local-only routes (GET), e.g. the CLI's discovery document */
   localRoutes?: Record<string, () => unknown>;
+  /**
+   * The console API (ANY /api/v1/...): `authorize` plays API Gateway's JWT authorizer, given the
+   * Authorization header; it returns the verified token's claims, or undefined for a 401 that
+   * never reaches the handler (the cloud answers {"message":"Unauthorized"}).
+   */
+  api?: {
+    handler: HttpHandler;
+    authorize(authorization: string | undefined): Promise<Record<string, unknown> | undefined>;
+  };
+  /** local stand-ins answering every method under a path prefix (e.g. '/local-cognito') */
+  mounts?: { prefix: string; handle(request: RawRequest): Promise<RawResponse> }[];
+  /** the console's files for a GET no route above took (undefined: 404) */
+  staticFiles?: (path: string) => RawResponse | undefined;
+}
+
+export interface RawRequest {
+  method: string;
+  /** the path below the mount's prefix, '/' at least */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RawResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string | Buffer;
 }
 
 export async function startGateway(
@@ -60,6 +90,28 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
 
   if (path === '/telegram' && req.method === 'POST' && options.telegram)
     return telegram(options, options.telegram, req, res, url);
+
+  if (options.api && (path === '/api/v1' || path.startsWith('/api/v1/')))
+    return api(options, options.api, req, res, url);
+
+  const mount = options.mounts?.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+  if (mount) {
+    const body = await readBody(req);
+    if (body === undefined) return send(res, { statusCode: 413, body: '{"error":"payload_too_large"}' });
+    const answer = await mount.handle({
+      method: req.method ?? 'GET',
+      path: path.slice(mount.prefix.length) || '/',
+      query: url.searchParams,
+      headers: headersOf(req),
+      body: body.toString('utf8'),
+    });
+    return sendRaw(res, answer);
+  }
+
+  if ((req.method === 'GET' || req.method === 'HEAD') && options.staticFiles && !path.startsWith('/webhook')) {
+    const file = options.staticFiles(url.pathname);
+    if (file) return sendRaw(res, req.method === 'HEAD' ? { ...file, body: '' } : file);
+  }
 
   const match = /^\/webhook(?:\/([^/]+))?$/.exec(path);
   if (!match || req.method !== 'POST') return send(res, { statusCode: 404, body: '{"error":"not_found"}' });
@@ -101,10 +153,54 @@ async function telegram(
   send(res, await handler(event, context));
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string | undefined): APIGatewayProxyEventV2 {
+async function api(
+  options: GatewayOptions,
+  route: NonNullable<GatewayOptions['api']>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  if (!options.isReady()) return send(res, { statusCode: 503, body: '{"message":"Service Unavailable"}' });
+  const headers = headersOf(req);
+  // The JWT authorizer runs before the body is read and before the function is called.
+  const claims = await route.authorize(headers.authorization).catch(() => undefined);
+  if (!claims) return send(res, { statusCode: 401, body: '{"message":"Unauthorized"}' });
+  const body = await readBody(req);
+  if (body === undefined) return send(res, { statusCode: 413, body: '{"message":"Request Entity Too Large"}' });
+  const base = toEvent(req, url, body, undefined);
+  const method = req.method ?? 'GET';
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const proxy = url.pathname.replace(/^\/api\/v1\/?/, '');
+  const event: APIGatewayProxyEventV2 = {
+    ...base,
+    routeKey: 'ANY /api/v1/{proxy+}',
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    pathParameters: { proxy },
+    requestContext: {
+      ...base.requestContext,
+      routeKey: 'ANY /api/v1/{proxy+}',
+      http: { ...base.requestContext.http, method },
+      authorizer: { jwt: { claims: claims as Record<string, string>, scopes: null } },
+    } as APIGatewayProxyEventV2['requestContext'],
+  };
+  const context = {
+    functionName: 'console-api-local',
+    awsRequestId: event.requestContext.requestId,
+    getRemainingTimeInMillis: () => 10_000,
+  } as unknown as Context;
+  send(res, await route.handler(event, context));
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return headers;
+}
+
+function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string | undefined): APIGatewayProxyEventV2 {
+  const headers = headersOf(req);
   const now = Date.now();
   const requestId = `local-${now}-${Math.random().toString(36).slice(2, 8)}`;
   const text =
@@ -154,6 +250,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function sendRaw(res: ServerResponse, answer: RawResponse): void {
+  res.writeHead(answer.statusCode, answer.headers ?? {});
+  res.end(answer.body);
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {

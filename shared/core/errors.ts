@@ -102,6 +102,33 @@ export class ForbiddenSourceError extends DomainError {
   }
 }
 
+/**
+ * The owner's console or CLI asked for something this actor may not do: a viewer acting, or a
+ * destructive action without a fresh sign-in (reason 'role' or 'stale_auth'): HTTP 403.
+ */
+export class ForbiddenActionError extends DomainError {
+  readonly retryable = false;
+  constructor(
+    readonly reason: 'role' | 'stale_auth',
+    message: string,
+  ) {
+    super(message, reason === 'role' ? 'FORBIDDEN_ROLE' : 'STALE_AUTH');
+    this.name = 'ForbiddenActionError';
+  }
+}
+
+/** What the request names does not exist (an account, a trade, an order): HTTP 404. */
+export class NotFoundError extends DomainError {
+  readonly retryable = false;
+  constructor(
+    readonly what: string,
+    message: string,
+  ) {
+    super(message, 'NOT_FOUND');
+    this.name = 'NotFoundError';
+  }
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly retryable = false;
   constructor(readonly limitBytes: number) {

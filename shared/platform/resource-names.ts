@@ -4,7 +4,8 @@ export type Stage = 'dev' | 'prod';
 export const STAGES: readonly Stage[] = ['dev', 'prod'];
 export const APP_PREFIX = 'tvat';
 
-export type TableName = 'accounts' | 'signals' | 'orders' | 'trades' | 'positions' | 'audit' | 'paper' | 'risk';
+export type TableName =
+  'accounts' | 'signals' | 'orders' | 'trades' | 'positions' | 'audit' | 'paper' | 'risk' | 'alerts';
 export const TABLE_NAMES: readonly TableName[] = [
   'accounts',
   'signals',
@@ -14,6 +15,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'audit',
   'paper',
   'risk',
+  'alerts',
 ];
 
 export const tableName = (stage: string, table: TableName): string => `${APP_PREFIX}-${stage}-${table}`;

@@ -25,4 +25,9 @@ export const TABLE_SPECS: Record<TableName, TableSpec> = {
   paper: { partitionKey: 'accountId', sortKey: 'itemKey' },
   /** per account: 'state' (kill switches, peak, day start), 'lease', 'equity#<ms>' snapshots (TTL) */
   risk: { partitionKey: 'accountId', sortKey: 'itemKey', ttlAttribute: 'ttl' },
+  /**
+   * Every webhook call for a known account, accepted or refused, with the reason (the console's
+   * alert log): sort key `<receivedAt padded>#<requestId>`, newest last; expires after 30 days.
+   */
+  alerts: { partitionKey: 'accountId', sortKey: 'alertKey', ttlAttribute: 'ttl' },
 };

@@ -153,3 +153,47 @@ export interface RiskStore {
   acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean>;
   releaseLease(accountId: string, owner: string): Promise<void>;
 }
+
+/** What became of one webhook call for a known account (the console's alert log). */
+export type AlertOutcome = 'accepted' | 'duplicate' | 'refused';
+
+/**
+ * One webhook call for a known account, accepted or refused. Refused calls are kept so "my alert
+ * fired and nothing happened" has an answer (TradingView does not show response bodies). The body
+ * is never stored whole: it may hold the token; `action`/`symbol` are what the parser read.
+ */
+export interface AlertRecord {
+  accountId: string;
+  /** `<receivedAt, 13 digits>#<requestId>`: time order within the account */
+  alertKey: string;
+  receivedAt: number;
+  requestId: string;
+  outcome: AlertOutcome;
+  /** the HTTP status the webhook answered */
+  httpStatus: number;
+  /** refused: the error code (e.g. invalid_signal, stale_signal, unauthorized) */
+  code?: string;
+  /** refused: the field at fault and the message naming the bound */
+  field?: string;
+  reason?: string;
+  /** accepted/duplicate: the signal it became (its fate is in the signal ledger) */
+  signalId?: string;
+  action?: string;
+  symbol?: string;
+  /** 'json' | 'text' | 'tradingview-default' (the message format the parser recognised) */
+  format?: string;
+  sourceIp?: string;
+}
+
+export interface AlertLogPage {
+  items: AlertRecord[];
+  /** pass back as `cursor` for the next (older) page; absent on the last page */
+  nextCursor?: string;
+}
+
+export interface AlertLog {
+  /** one write per call; never throws into the webhook's answer (the adapter logs and swallows) */
+  record(alert: AlertRecord): Promise<void>;
+  /** newest first, receivedAt within [from, to] */
+  list(accountId: string, query: { from?: number; to?: number; limit: number; cursor?: string }): Promise<AlertLogPage>;
+}

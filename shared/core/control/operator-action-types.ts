@@ -1,0 +1,71 @@
+// The contract between the console API's router (functions/console-api) and the owner's actions
+// (control/operator-actions.ts): who asks, what they ask, and what the answer says. The router
+// authenticates and authorises; the actions validate their input, audit, and queue whatever
+// touches an exchange on the account's FIFO lane (the API never calls an exchange itself).
+
+/** Who is acting, from the verified token (API Gateway's JWT authorizer claims). */
+export interface Actor {
+  /** the user's stable id (Cognito `sub`) */
+  userId: string;
+  email?: string;
+  role: 'owner' | 'viewer';
+  /** when the user last proved their password (and second factor where required), epoch ms */
+  authTime: number;
+  /** where the request came from: 'console' (API) or 'cli' */
+  via: 'console' | 'cli';
+}
+
+export type OperatorActionName =
+  | 'pause'
+  | 'resume'
+  | 'flatten'
+  | 'close'
+  | 'reduce'
+  | 'move-stop'
+  | 'move-target'
+  | 'cancel-order'
+  | 'paper-reset'
+  | 'rename'
+  | 'delete'
+  | 'rotate-token'
+  | 'strategy-enable'
+  | 'strategy-disable'
+  | 'risk-set'
+  | 'alert-test';
+
+/** Actions that need a fresh second factor (the actor's authTime within FRESH_AUTH_MS). */
+export const DESTRUCTIVE_ACTIONS: ReadonlySet<OperatorActionName> = new Set<OperatorActionName>([
+  'flatten',
+  'close',
+  'reduce',
+  'cancel-order',
+  'paper-reset',
+  'delete',
+  'rotate-token',
+  'risk-set',
+]);
+
+/** How recent a sign-in must be for a destructive action: five minutes. */
+export const FRESH_AUTH_MS = 5 * 60_000;
+
+export interface ActionResult {
+  /** 200: done now; 202: queued on the account's lane (signalIds say what to watch) */
+  status: 200 | 202;
+  action: OperatorActionName;
+  accountIds: string[];
+  signalIds?: string[];
+  /** a one-time secret to show once (rotate-token's new token); never logged */
+  secret?: string;
+  message: string;
+  /** action-specific detail, JSON */
+  detail?: Record<string, unknown>;
+}
+
+export interface OperatorActions {
+  /**
+   * Runs one action for `actor`. Invalid input: InvalidArgumentError naming the field and the
+   * bound; unknown account: NotFound-like InvalidArgumentError('account', ...); a viewer or a
+   * stale sign-in for a destructive action: ForbiddenActionError.
+   */
+  run(name: OperatorActionName, input: unknown, actor: Actor): Promise<ActionResult>;
+}
