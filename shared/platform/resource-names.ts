@@ -26,3 +26,8 @@ export const signalDlqName = (stage: string): string => `${APP_PREFIX}-${stage}-
 export const stackName = (stage: string, part: 'stateful' | 'stateless' | 'monitoring'): string =>
   `${APP_PREFIX}-${stage}-${part}`;
 export const credentialsKeyAlias = (stage: string): string => `alias/${APP_PREFIX}-${stage}-credentials`;
+/** The console's Cognito user pool and app client ids, for the CLI (`user add`) to find on a stage: SSM. */
+export const consoleUserPoolParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/console/user-pool-id`;
+export const consoleClientParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/console/client-id`;
+/** The console's address (CloudFront), for the CLI to print: SSM. */
+export const consoleUrlParameterName = (stage: string): string => `/${APP_PREFIX}/${stage}/console/url`;
