@@ -4,7 +4,7 @@
 // prefixed with "Bearer"; the algorithm and signature are checked with the issuer's public key
 // (RSA only); kid must name a key of the JWKS; iss must equal the configured issuer; aud, or
 // client_id when aud is absent, must be one of the configured audiences; exp must be after now,
-// nbf and iat before it. Any failure is a refusal (401 at the gateway). The local stack plays the
+// nbf and iat before it; with route scopes, scope or scp must hold one. Any failure is a refusal (401 at the gateway). The local stack plays the
 // authorizer with this, so the console API sees the same claims locally as in the cloud.
 // node:crypto only: no JWT library to trust or update.
 import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
@@ -24,6 +24,11 @@ export interface JwtVerifierConfig {
   issuer: string;
   /** accepted aud (or client_id) values: the app client ids */
   audience: readonly string[];
+  /**
+   * A route's authorizationScopes: when given, the token's scope (or scp) must hold one of them.
+   * Cognito puts scope only in access tokens, so this is what keeps ID tokens out.
+   */
+  scopes?: readonly string[];
 }
 
 export type JwtClaims = Record<string, unknown>;
@@ -69,6 +74,10 @@ export function verifyJwt(token: string, jwks: Jwks, config: JwtVerifierConfig, 
   if (claims.nbf !== undefined && (!isSeconds(claims.nbf) || claims.nbf > now)) return refuse('not valid yet (nbf)');
   if (claims.iat !== undefined && (!isSeconds(claims.iat) || claims.iat > now))
     return refuse('issued in the future (iat)');
+  if (config.scopes?.length) {
+    const granted = String(claims.scope ?? claims.scp ?? '').split(' ');
+    if (!config.scopes.some((s) => granted.includes(s))) return refuse('no required scope');
+  }
   return { ok: true, claims };
 }
 

@@ -81,6 +81,14 @@ describe('verifyJwt (API Gateway HTTP API JWT authorizer rules)', () => {
     expect(reason(jwt(access({ iat: NOW / 1000 + 60 })))).toBe('issued in the future (iat)');
   });
 
+  it('with route scopes, refuses a token without one (an ID token has no scope)', () => {
+    const scoped = { ...config, scopes: ['aws.cognito.signin.user.admin'] };
+    const ok = (claims: Record<string, unknown>) => verifyJwt(jwt(claims), jwks, scoped, NOW).ok;
+    expect(ok(access({ scope: 'openid aws.cognito.signin.user.admin' }))).toBe(true);
+    expect(ok(access())).toBe(false);
+    expect(ok({ ...access({ client_id: undefined }), aud: CLIENT, token_use: 'id' })).toBe(false);
+  });
+
   it('refuses malformed tokens without throwing', () => {
     expect(reason('abc')).toMatch(/malformed/);
     expect(reason('a.b.c')).toMatch(/malformed/);
