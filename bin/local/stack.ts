@@ -26,7 +26,7 @@ import { buildRiskCheck } from '../../shared/runtime/risk-check';
 import { buildNotifier } from '../../shared/runtime/notifier';
 import { notifierEnvSchema } from '../../shared/platform/notify-config';
 import { startAuditTail } from './audit-tail';
-import { startLocalCognito, type MfaMode } from './cognito';
+import { consoleMfaMode, startLocalCognito } from './cognito';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
@@ -373,13 +373,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     throw error;
   }
-}
-
-/** CONSOLE_MFA: unset or "off" (default), or "required"; anything else stops the start, naming it. */
-function consoleMfaMode(value: string | undefined): MfaMode {
-  if (value === undefined || value === '' || value === 'off') return 'off';
-  if (value === 'required') return 'required';
-  throw new Error(`CONSOLE_MFA must be "off" or "required", not ${JSON.stringify(value)}`);
 }
 
 /**

@@ -49,6 +49,13 @@ export interface LocalCognito {
   readonly adminAccessKeyId: string;
 }
 
+/** CONSOLE_MFA: unset or "off" (the default), or "required"; anything else is an error naming it. */
+export function consoleMfaMode(value: string | undefined): MfaMode {
+  if (value === undefined || value === '' || value === 'off') return 'off';
+  if (value === 'required') return 'required';
+  throw new Error(`CONSOLE_MFA must be "off" or "required", not ${JSON.stringify(value)}`);
+}
+
 export function startLocalCognito(options: LocalCognitoOptions): LocalCognito {
   const region = options.region ?? 'us-east-1';
   const now = options.now ?? Date.now;
