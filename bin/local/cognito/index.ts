@@ -59,7 +59,7 @@ export function consoleMfaMode(value: string | undefined): MfaMode {
 export function startLocalCognito(options: LocalCognitoOptions): LocalCognito {
   const region = options.region ?? 'us-east-1';
   const now = options.now ?? Date.now;
-  const store = new PoolStore(options.dataDir, region);
+  const store = new PoolStore(options.dataDir, region, now);
   const signer = new TokenSigner(store.privateKeyPem);
   const baseUrl = () => (typeof options.baseUrl === 'string' ? options.baseUrl : options.baseUrl()).replace(/\/+$/, '');
   const issuer = () => `${baseUrl()}${LOCAL_COGNITO_PREFIX}/${store.data.userPoolId}`;

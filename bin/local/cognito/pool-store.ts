@@ -67,7 +67,11 @@ export class PoolStore {
   readonly data: PoolData;
   readonly privateKeyPem: string;
 
-  constructor(dataDir: string, region: string) {
+  constructor(
+    dataDir: string,
+    region: string,
+    private readonly now: () => number,
+  ) {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.poolPath = join(dir, POOL_FILE_NAME);
@@ -92,7 +96,7 @@ export class PoolStore {
   }
 
   save(): void {
-    const now = Date.now();
+    const now = this.now();
     this.data.refreshTokens = this.data.refreshTokens.filter((t) => t.expiresAt > now);
     writeAtomically(this.poolPath, `${JSON.stringify(this.data, null, 2)}\n`);
   }
