@@ -94,14 +94,22 @@ function decodeJson(part: string): Record<string, unknown> | undefined {
   }
 }
 
+// A JWKS changes rarely: each key is parsed once (every API request is verified).
+const parsedKeys = new WeakMap<Jwk, KeyObject | null>();
+
 function publicKey(jwk: Jwk): KeyObject | undefined {
+  const cached = parsedKeys.get(jwk);
+  if (cached !== undefined) return cached ?? undefined;
+  let key: KeyObject | null = null;
   try {
     const { n, e } = jwk;
-    if (typeof n !== 'string' || typeof e !== 'string') return undefined;
-    return createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
+    if (typeof n === 'string' && typeof e === 'string')
+      key = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
   } catch {
-    return undefined;
+    key = null;
   }
+  parsedKeys.set(jwk, key);
+  return key ?? undefined;
 }
 
 /**
