@@ -255,6 +255,23 @@ describe('local Cognito, MFA off', () => {
     expect(readFileSync(join(dataDir, 'local-cognito.json'), 'utf8')).not.toContain(PASSWORD);
   });
 
+  it('sets TOTP up for a signed-in user with the AccessToken (AssociateSoftwareToken, VerifySoftwareToken)', async () => {
+    await addUser(h, 'totp@example.com', 'viewer');
+    const AccessToken = (await signIn(h, 'totp@example.com')).AuthenticationResult?.AccessToken;
+    const associated = await h.user.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    const secret = base32Decode(associated.SecretCode ?? '') ?? Buffer.alloc(0);
+    expect(secret.length).toBe(20);
+    const verified = await h.user.send(
+      new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpCode(secret, clock) }),
+    );
+    expect(verified.Status).toBe('SUCCESS');
+    const me = await h.user.send(new GetUserCommand({ AccessToken }));
+    expect(me.UserMFASettingList).toEqual(['SOFTWARE_TOKEN_MFA']);
+    expect(await errorName(h.user.send(new AssociateSoftwareTokenCommand({ AccessToken: 'not.a.token' })))).toBe(
+      'NotAuthorizedException: Invalid Access Token',
+    );
+  });
+
   it('deletes a user: sign-in then fails', async () => {
     await addUser(h, 'viewer@example.com', 'viewer');
     expect((await signIn(h, 'viewer@example.com')).AuthenticationResult).toBeDefined();
