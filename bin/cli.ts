@@ -13,6 +13,7 @@ import { KEY_WAYS, readExchangeKeys, refusedKeyOption } from './commands/exchang
 import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
+import { registerUserCommands } from './commands/user-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -251,6 +252,7 @@ registerReportCommands(program);
 registerBacktestCommands(program);
 registerStrategyCommands(program);
 registerExchangeCommands(program);
+registerUserCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

@@ -25,6 +25,19 @@ export interface LocalDiscovery {
   exchangeApiUrl?: string;
   /** wall-clock ms one replayed candle lasts: `strategy compare` rebuilds the same candles */
   replayMsPerCandle: number;
+  /** the local Cognito stand-in, for `user add|list|remove` (bin/local/cognito) */
+  cognito?: LocalCognitoDiscovery;
+  /** where the console signs in (the gateway's address) */
+  consoleUrl?: string;
+}
+
+export interface LocalCognitoDiscovery {
+  endpoint: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  /** the access key id the stand-in takes as IAM's word for the Admin* operations */
+  adminAccessKeyId: string;
 }
 
 /** The file's content: the discovery, and who wrote it (its gateway port and process id). */
@@ -164,6 +177,8 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
   };
   if (value.keyVault !== 'local') bad('keyVault', '"local"');
   const exchangeApiUrl = value.exchangeApiUrl === undefined ? undefined : text_('exchangeApiUrl');
+  const cognito = value.cognito === undefined ? undefined : parseCognito(value.cognito, bad);
+  const consoleUrl = value.consoleUrl === undefined ? undefined : loopback('consoleUrl');
   return {
     stage: text_('stage'),
     region: text_('region'),
@@ -175,7 +190,28 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
     webhookUrl: loopback('webhookUrl'),
     ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
     replayMsPerCandle: integer('replayMsPerCandle', 1, 86_400_000),
+    ...(cognito ? { cognito } : {}),
+    ...(consoleUrl ? { consoleUrl } : {}),
     port: integer('port', 1, 65_535),
     pid: integer('pid', 1, 2 ** 32),
+  };
+}
+
+function parseCognito(value: unknown, bad: (field: string, expected: string) => never): LocalCognitoDiscovery {
+  if (!value || typeof value !== 'object') return bad('cognito', 'an object');
+  const v = value as Record<string, unknown>;
+  const text = (field: keyof LocalCognitoDiscovery): string =>
+    typeof v[field] === 'string' && (v[field] as string).length > 0
+      ? (v[field] as string)
+      : bad(`cognito.${field}`, 'a non-empty string');
+  const endpoint = text('endpoint');
+  if (!isLoopback(endpoint))
+    bad('cognito.endpoint', 'an http URL on this machine (127.0.0.1 or localhost, with a port)');
+  return {
+    endpoint,
+    region: text('region'),
+    userPoolId: text('userPoolId'),
+    clientId: text('clientId'),
+    adminAccessKeyId: text('adminAccessKeyId'),
   };
 }

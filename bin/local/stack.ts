@@ -26,6 +26,7 @@ import { buildRiskCheck } from '../../shared/runtime/risk-check';
 import { buildNotifier } from '../../shared/runtime/notifier';
 import { notifierEnvSchema } from '../../shared/platform/notify-config';
 import { startAuditTail } from './audit-tail';
+import { consoleMfaMode, startLocalCognito } from './cognito';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
@@ -77,6 +78,8 @@ export type { LocalDiscovery };
 export interface LocalStack {
   url: string;
   discovery: LocalDiscovery;
+  /** the console API's authorizer (the local Cognito stand-in's tokens): claims, or undefined for a 401 */
+  consoleAuthorizer(authorization: string | undefined): Promise<Record<string, string> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -303,10 +306,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           createLogger('telegram-bot'),
         )
       : undefined;
+    // The console's sign-in: the local Cognito stand-in on the gateway, its issuer the gateway's URL
+    // (known once it listens). CONSOLE_MFA=required asks for TOTP as the cloud's pool does; off by
+    // default, so `npm start` stays two commands.
+    let gatewayUrl = '';
+    const consoleMfa = consoleMfaMode(process.env.CONSOLE_MFA);
+    const cognito = startLocalCognito({ dataDir, baseUrl: () => gatewayUrl, mfa: consoleMfa, region: LOCAL_REGION });
+    // API Gateway's JWT authorizer for the console API (ANY /api/v1/...), played locally.
+    const consoleAuthorizer = cognito.authorize;
     const gateway = await startGateway(
-      { webhook, ...(telegram ? { telegram } : {}), isReady: () => ready },
+      {
+        webhook,
+        ...(telegram ? { telegram } : {}),
+        isReady: () => ready,
+        mounts: [cognito.mount],
+        localRoutes: {
+          // What the console reads to sign in (the cloud serves the same document beside the SPA).
+          '/console-config.json': () => ({
+            stage: LOCAL_STAGE,
+            apiBase: '',
+            cognito: cognito.config,
+            mfa: consoleMfa,
+          }),
+        },
+      },
       options.port,
     );
+    gatewayUrl = gateway.url;
     cleanups.unshift(
       () =>
         new Promise<void>((r) => {
@@ -325,6 +351,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookUrl: `${gateway.url}/webhook`,
       ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
       replayMsPerCandle,
+      cognito: { ...cognito.config, adminAccessKeyId: cognito.adminAccessKeyId },
+      consoleUrl: gateway.url,
     };
     // The CLI finds the stack through this file (0600, this user's), not by asking the port.
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });
@@ -335,6 +363,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       url: gateway.url,
       discovery,
+      consoleAuthorizer,
       async stop() {
         ready = false;
         for (const cleanup of cleanups) await cleanup().catch(() => undefined);

@@ -131,3 +131,21 @@ describe('the CLI side (localDiscovery)', () => {
     );
   });
 });
+
+test("the local Cognito stand-in's fields: read back whole; an endpoint off this machine or a missing id is refused", () => {
+  const cognito = {
+    endpoint: 'http://127.0.0.1:3000/local-cognito',
+    region: 'us-east-1',
+    userPoolId: 'us-east-1_abcDEF123',
+    clientId: 'abcdefghijklmnopqrstuvwxyz',
+    adminAccessKeyId: 'LOCALCOGNITOabc',
+  };
+  const dataDir = dir();
+  writeDiscovery(dataDir, record({ cognito, consoleUrl: 'http://127.0.0.1:3000' }));
+  expect(readDiscovery(dataDir)).toEqual(record({ cognito, consoleUrl: 'http://127.0.0.1:3000' }));
+
+  writeDiscovery(dataDir, record({ cognito: { ...cognito, endpoint: 'https://cognito-idp.example.com' } }));
+  expect(() => readDiscovery(dataDir)).toThrow(/cognito\.endpoint must be an http URL on this machine/);
+  writeDiscovery(dataDir, record({ cognito: { ...cognito, clientId: '' } }));
+  expect(() => readDiscovery(dataDir)).toThrow(/cognito\.clientId must be a non-empty string/);
+});

@@ -1,0 +1,138 @@
+// Console users on the local stack as `npm start` runs it (CONSOLE_MFA=required): the stack serves
+// /console-config.json with its Cognito stand-in, `npm run cli -- user add|list|remove` finds that
+// stand-in through the discovery file and creates, lists and deletes users with the real SDK, the
+// password from CONSOLE_PASSWORD never reaching the output; a password the pool refuses leaves no
+// half-made user; and a new user's first sign-in is asked to set up TOTP.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+
+// A stack boot and a handful of CLI runs (each a Node start, the first maybe a bundle build).
+jest.setTimeout(300_000);
+
+const root = join(__dirname, '..', '..', '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'tvat-user-cli-'));
+const port = 30_000 + Math.floor(Math.random() * 20_000);
+const base = `http://127.0.0.1:${port}`;
+const PASSWORD = 'Correct-Horse-9-local';
+const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, CONSOLE_MFA: 'required' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let stack: ChildProcess | undefined;
+let stackOutput = '';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/cli-launcher.mjs', ...args],
+      { cwd: root, env: { ...env, ...extraEnv } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  stack = child;
+  child.stdout?.on('data', (d: Buffer) => (stackOutput += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stackOutput += d.toString()));
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    if (
+      await fetch(`${base}/health`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
+    if (child.exitCode !== null) throw new Error(`stack exited: ${stackOutput}`);
+    await sleep(200);
+  }
+  throw new Error(`no /health within 120 s: ${stackOutput}`);
+});
+
+afterAll(async () => {
+  if (!stack || stack.exitCode !== null) return;
+  const exited = new Promise((r) => stack?.once('exit', r));
+  stack.kill('SIGINT');
+  await exited;
+});
+
+test('console-config.json, user add/list/remove through the discovery file, and MFA setup at the first sign-in', async () => {
+  const config = (await (await fetch(`${base}/console-config.json`)).json()) as {
+    stage: string;
+    apiBase: string;
+    mfa: string;
+    cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
+  };
+  expect(config).toEqual({
+    stage: 'local',
+    apiBase: '',
+    mfa: 'required',
+    cognito: {
+      endpoint: `${base}/local-cognito`,
+      region: 'us-east-1',
+      userPoolId: expect.stringMatching(/^us-east-1_[A-Za-z0-9]{9}$/),
+      clientId: expect.stringMatching(/^[a-z0-9]{26}$/),
+    },
+  });
+
+  const added = await cli(['user', 'add', '--email', 'Owner@Example.com'], { CONSOLE_PASSWORD: PASSWORD });
+  expect(added).toMatchObject({ code: 0 });
+  expect(added.stdout).toContain('owner@example.com added as owner.');
+  expect(added.stdout).toContain(`Sign in at ${base} with this email and the password.`);
+  const viewer = await cli(['user', 'add', '--email', 'viewer@example.com', '--role', 'viewer'], {
+    CONSOLE_PASSWORD: PASSWORD,
+  });
+  expect(viewer.code).toBe(0);
+
+  // The pool's policy refuses a weak password: the command says why and leaves no user behind.
+  const weak = await cli(['user', 'add', '--email', 'weak@example.com'], { CONSOLE_PASSWORD: 'weakpass' });
+  expect(weak.code).toBe(1);
+  expect(weak.stderr).toContain('cannot add weak@example.com: InvalidPassword: Password did not conform with policy');
+
+  const listed = await cli(['user', 'list', '--json']);
+  expect(listed.code).toBe(0);
+  const users = (JSON.parse(listed.stdout) as { users: { email: string; roles: string[]; status: string }[] }).users;
+  expect(users.map(({ email, roles, status }) => ({ email, roles, status }))).toEqual([
+    { email: 'owner@example.com', roles: ['owner'], status: 'CONFIRMED' },
+    { email: 'viewer@example.com', roles: ['viewer'], status: 'CONFIRMED' },
+  ]);
+
+  // The console's first step, with the config it reads: CONSOLE_MFA=required asks for TOTP setup.
+  const client = new CognitoIdentityProviderClient({
+    region: config.cognito.region,
+    endpoint: config.cognito.endpoint,
+    credentials: { accessKeyId: 'browser', secretAccessKey: 'none' },
+  });
+  const signIn = await client.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: config.cognito.clientId,
+      AuthParameters: { USERNAME: 'owner@example.com', PASSWORD },
+    }),
+  );
+  expect(signIn.ChallengeName).toBe('MFA_SETUP');
+
+  const removed = await cli(['user', 'remove', '--email', 'viewer@example.com']);
+  expect(removed.code).toBe(0);
+  const after = JSON.parse((await cli(['user', 'list', '--json'])).stdout) as { users: { email: string }[] };
+  expect(after.users.map((u) => u.email)).toEqual(['owner@example.com']);
+
+  for (const run of [added, viewer, weak, listed, removed]) expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  expect(weak.stdout + weak.stderr).not.toContain('weakpass');
+  expect(stackOutput).not.toContain(PASSWORD);
+});
