@@ -156,7 +156,11 @@ export function registerStrategyCommands(program: Command): void {
 }
 
 function subscriptions(target: CliTarget): StrategySubscriptions {
-  return new StrategySubscriptions({ accounts: target.repos.accounts, clock: systemClock });
+  return new StrategySubscriptions({
+    accounts: target.repos.accounts,
+    clock: systemClock,
+    ...(target.strategyTimeframes ? { scheduled: target.strategyTimeframes } : {}),
+  });
 }
 
 interface CompareOptions extends CommonOptions {

@@ -6,6 +6,11 @@
 // wrote it is alive. Kept free of the stack's imports: the CLI loads this module on every start.
 import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  isStrategyTimeframe,
+  STRATEGY_TIMEFRAMES,
+  type StrategyTimeframe,
+} from '../../shared/core/domain/strategy-subscription';
 
 export const DISCOVERY_FILE_NAME = 'local-stack.json';
 /** `npm start`'s default DATA_DIR (relative to the working directory), shared with the CLI */
@@ -25,6 +30,8 @@ export interface LocalDiscovery {
   exchangeApiUrl?: string;
   /** wall-clock ms one replayed candle lasts: `strategy compare` rebuilds the same candles */
   replayMsPerCandle: number;
+  /** the timeframes its strategy runner fires on: `strategy enable` refuses the others */
+  strategyTimeframes?: StrategyTimeframe[];
 }
 
 /** The file's content: the discovery, and who wrote it (its gateway port and process id). */
@@ -164,6 +171,9 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
   };
   if (value.keyVault !== 'local') bad('keyVault', '"local"');
   const exchangeApiUrl = value.exchangeApiUrl === undefined ? undefined : text_('exchangeApiUrl');
+  const timeframes = value.strategyTimeframes;
+  if (timeframes !== undefined && !(Array.isArray(timeframes) && timeframes.every(isStrategyTimeframe)))
+    bad('strategyTimeframes', `a list of ${STRATEGY_TIMEFRAMES.join(', ')}`);
   return {
     stage: text_('stage'),
     region: text_('region'),
@@ -175,6 +185,7 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
     webhookUrl: loopback('webhookUrl'),
     ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
     replayMsPerCandle: integer('replayMsPerCandle', 1, 86_400_000),
+    ...(timeframes !== undefined ? { strategyTimeframes: timeframes as StrategyTimeframe[] } : {}),
     port: integer('port', 1, 65_535),
     pid: integer('pid', 1, 2 ** 32),
   };

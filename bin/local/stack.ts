@@ -41,6 +41,11 @@ import { startStandins, type Standins } from './standins';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
+/**
+ * The strategy runner's timeframes locally: the replayed candle files are hourly, and a shorter
+ * candle cannot be made from them (the cloud runs 1m, 5m and 15m too, on the exchange's candles).
+ */
+export const LOCAL_STRATEGY_TIMEFRAMES: readonly StrategyTimeframe[] = ['1h', '4h', '1d'];
 /** Parallel receive loops of the local SQS event source. */
 export const EXECUTOR_LOOPS = 2;
 
@@ -239,7 +244,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, options.riskCheckMs ?? 5_000);
     cleanups.unshift(async () => clearInterval(syncTimer));
 
-    for (const timeframe of options.strategyTimeframes ?? ['1h', '4h', '1d']) {
+    const strategyTimeframes = options.strategyTimeframes ?? LOCAL_STRATEGY_TIMEFRAMES;
+    for (const timeframe of strategyTimeframes) {
       const stopTimer = fireAtEachClose(
         candles.spanMs(timeframe),
         (closeAt) =>
@@ -325,6 +331,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       webhookUrl: `${gateway.url}/webhook`,
       ...(exchangeApiUrl ? { exchangeApiUrl } : {}),
       replayMsPerCandle,
+      strategyTimeframes: [...strategyTimeframes],
     };
     // The CLI finds the stack through this file (0600, this user's), not by asking the port.
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });

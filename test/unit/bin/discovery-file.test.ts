@@ -131,3 +131,12 @@ describe('the CLI side (localDiscovery)', () => {
     );
   });
 });
+
+test("the stack's strategy timeframes come back to the CLI; a timeframe nothing runs is refused", () => {
+  const dataDir = dir();
+  writeDiscovery(dataDir, record({ strategyTimeframes: ['1h', '4h', '1d'] }));
+  expect(readDiscovery(dataDir).strategyTimeframes).toEqual(['1h', '4h', '1d']);
+
+  writeFileSync(discoveryPath(dataDir), JSON.stringify({ ...record(), strategyTimeframes: ['2h'] }), { mode: 0o600 });
+  expect(() => readDiscovery(dataDir)).toThrow(/strategyTimeframes must be a list of 1m, 5m, 15m, 1h, 4h, 1d/);
+});
