@@ -46,6 +46,7 @@ import { metricsLines, monteCarloLines, tradeLines } from '../backtest/human-out
 import { optimise, walkForward } from '../backtest/optimise';
 import { progressBar } from '../backtest/progress';
 import { fmt, fmtTime } from '../backtest/report-format';
+import { strategyParamsHelp } from './strategy-help';
 
 type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions;
 
@@ -126,6 +127,7 @@ function command(program: Command, name: string, description: string, paramHelp?
   addStrategyOptions(cmd, paramHelp);
   addConfigOptions(cmd);
   addOutputOptions(cmd);
+  cmd.addHelpText('after', strategyParamsHelp(Object.values(STRATEGIES)));
   return cmd.exitOverride(exitWithUsageCode).showHelpAfterError('(add --help for the options)');
 }
 
