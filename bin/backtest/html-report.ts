@@ -4,6 +4,7 @@
 // one-minute candles still gives a small file.
 import type { BacktestResult, BacktestTrade, Candles, ExitReason, Metrics } from '../../shared/core/backtest/types';
 import { describeParams } from '../../shared/core/backtest/param-space';
+import { backtestWarnings } from '../../shared/core/backtest/sample-warnings';
 import { describeConfig, fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
 import {
   axes,
@@ -458,7 +459,11 @@ function metricsSection(m: Metrics, quote: string): string {
         `<table class="metrics"><caption>${heading}</caption>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`,
     )
     .join('');
-  return `<section><h2>Metrics</h2><div class="metric-grid">${tables}</div></section>`;
+  // Next to the metrics they qualify, so nobody reads a ratio of three trades as a result.
+  const warnings = backtestWarnings(m.trades)
+    .map((w) => `<p class="warn" role="note">Warning: ${escapeXml(w)}</p>`)
+    .join('');
+  return `<section><h2>Metrics</h2>${warnings}<div class="metric-grid">${tables}</div></section>`;
 }
 
 function tableSection(t: ReportTable): string {
@@ -540,5 +545,6 @@ table{border-collapse:collapse}caption{text-align:left;font-weight:700;padding:4
 .list{width:100%;font-size:12px}.list th{position:sticky;top:0;background:#f3f4f6;text-align:right;padding:4px 6px;white-space:nowrap}
 .list td{text-align:right;padding:3px 6px;border-top:1px solid var(--grid);font-variant-numeric:tabular-nums;white-space:nowrap}
 td.long{color:var(--long);font-weight:600}td.short{color:var(--short);font-weight:600}
+.warn{margin:4px 0 10px;padding:6px 10px;border-left:4px solid #d97706;background:#fffbeb;color:#78350f}
 .note{color:var(--muted);font-size:12px}footer{margin-top:24px;color:var(--muted);font-size:12px}
 `;

@@ -8,6 +8,7 @@ import { DEFAULT_CACHE_DIR } from '../../shared/adapters/market-data/candle-cach
 import { downloadCandles } from '../../shared/adapters/market-data/candle-downloader';
 import { runBacktest } from '../../shared/core/backtest/engine';
 import { MONTE_CARLO_MODES, monteCarlo, type MonteCarloMode } from '../../shared/core/backtest/monte-carlo';
+import { backtestWarnings, monteCarloWarnings } from '../../shared/core/backtest/sample-warnings';
 import { isObjective, OBJECTIVES, type Objective } from '../../shared/core/backtest/objective';
 import {
   buildParamAxes,
@@ -280,6 +281,7 @@ async function backtestAction(o: RunOptions & { report?: string; trades?: boolea
       data: { source: data.source, ...periodOf(data.candles) },
       config: configForOutput(config),
       metrics: result.metrics,
+      warnings: backtestWarnings(result.metrics.trades),
       ...(result.skipped ? { skipped: result.skipped } : {}),
       ...(o.trades ? { trades: result.trades } : {}),
       ...(o.report ? { report: o.report } : {}),
@@ -451,6 +453,7 @@ async function walkForwardAction(
       setsPerWindow: sets.length,
       windows: windowRows,
       metrics: combined.result.metrics,
+      warnings: backtestWarnings(combined.result.metrics.trades),
       ...(o.report ? { report: o.report } : {}),
     });
     return;
@@ -489,6 +492,7 @@ async function monteCarloAction(o: RunOptions & { runs: string; seed: string; mo
       config: configForOutput(config),
       metrics: result.metrics,
       monteCarlo: report,
+      warnings: [...backtestWarnings(result.metrics.trades), ...monteCarloWarnings(report.trades, report.mode)],
     });
     return;
   }

@@ -156,6 +156,14 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<td>stop-loss</td>');
   });
 
+  test('a result of few trades says so above the metrics; one of 30 or more does not', () => {
+    expect(html).toMatch(
+      /<h2>Metrics<\/h2><p class="warn" role="note">Warning: only 4 trades \(fewer than 30\): win rate, profit factor, Sharpe/,
+    );
+    const enough = renderHtmlReport({ ...resultFor(candles, trades), metrics: { ...metrics, trades: 30 } }, candles);
+    expect(enough).not.toContain('class="warn"');
+  });
+
   test('text from the caller is escaped', () => {
     const out = renderHtmlReport(resultFor(candles, []), candles, { title: '<b>x</b> & "y"', notes: ['a<b'] });
     expect(out).toContain('&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;');
