@@ -31,6 +31,7 @@ import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/stra
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
+import { lockDataDir } from './data-dir-lock';
 import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
 import { startFakeBinance, type FakeBinance } from './fake-binance';
 import { startGateway } from './http-gateway';
@@ -89,6 +90,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   // 0700 when created: the local key file and the discovery file live here
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before anything opens a file there (the stand-ins' LevelDB): a second stack on it stops here.
+  const lock = lockDataDir(dataDir);
   // The SDK wants credentials even for stand-ins; these never leave the machine.
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
@@ -109,8 +112,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const standins: Standins = await startStandins({
     thread: true,
     ...(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') }),
+  }).catch((error: unknown) => {
+    lock.release();
+    throw error;
   });
-  const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
+  // Released last: after the stand-ins have closed their files.
+  const cleanups: (() => Promise<void>)[] = [() => standins.stop(), async () => lock.release()];
   try {
     const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
     const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: standins.sqsEndpoint });
