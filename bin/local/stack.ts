@@ -138,6 +138,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       else {
         // One account: FAKE_BINANCE_API_KEY / FAKE_BINANCE_SECRET, or local-key / local-secret.
         const started = await startFakeBinance({
+          // Its balances, positions and orders outlive a restart, as the book in DynamoDB does: a
+          // fake that forgot them would have the risk check book every open position as closed.
+          ...(options.inMemory ? {} : { stateFile: join(dataDir, 'fake-binance.json') }),
           accounts: [
             {
               apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key',
