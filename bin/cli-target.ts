@@ -8,6 +8,7 @@ import type { KeyVault } from '../shared/core/ports/runtime';
 import { credentialsKeyAlias, egressIpParameterName, signalQueueName } from '../shared/platform/resource-names';
 import { DEFAULT_DATA_DIR, DiscoveryError, readDiscovery, type DiscoveryRecord } from './local/discovery-file';
 import type { Repositories } from '../shared/runtime/repositories';
+import type { StrategyTimeframe } from '../shared/core/domain/strategy-subscription';
 
 export interface CliTarget {
   stage: string;
@@ -18,6 +19,8 @@ export interface CliTarget {
   exchangeApiUrl?: string;
   /** the local stack only: wall-clock ms per replayed candle (its paper prices and strategy candles) */
   replayMsPerCandle?: number;
+  /** the local stack only: the timeframes its strategy runner fires on (a stage runs them all) */
+  strategyTimeframes?: readonly StrategyTimeframe[];
   /** the signal queue (account flatten sends its closes through it), resolved on first use */
   signalQueue(): Promise<SqsSignalQueue>;
   /** the stage's fixed egress IP to allow on exchange keys (static egress on), else undefined */
@@ -85,6 +88,7 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),
     ...(discovery.replayMsPerCandle ? { replayMsPerCandle: discovery.replayMsPerCandle } : {}),
+    ...(discovery.strategyTimeframes ? { strategyTimeframes: discovery.strategyTimeframes } : {}),
     signalQueue: async () => {
       const [{ SQSClient }, { SqsSignalQueue }] = await Promise.all([
         import('@aws-sdk/client-sqs'),

@@ -1,9 +1,11 @@
 // `npm start`: the whole system on this machine, no AWS. PORT (default 3000), DATA_DIR (default
 // .data/local; DynamoDB data lives there, so accounts, positions and trades survive a restart, and
-// local-stack.json, through which the CLI finds this stack).
+// local-stack.json, through which the CLI finds this stack), REPLAY_MS_PER_CANDLE (default 5000:
+// wall-clock ms per replayed hourly candle).
 // Runs as one process (`node --import tsx`), so Ctrl-C reaches this handler directly and the
 // LevelDB files are closed cleanly, never killed mid-write.
 import { DEFAULT_DATA_DIR } from './local/discovery-file';
+import { replayMsPerCandleFrom } from './local/replay-speed';
 import { startLocalStack, type LocalStack } from './local/stack';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -26,7 +28,8 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
-  stack = await startLocalStack({ port, dataDir });
+  const replayMsPerCandle = replayMsPerCandleFrom(process.env);
+  stack = await startLocalStack({ port, dataDir, replayMsPerCandle });
 } catch (error) {
   startFailed = true;
   console.error(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
@@ -39,6 +42,7 @@ if (!stopping) {
 Local stack ready (stage "local", data in ${dataDir})
   webhook:  POST ${stack.discovery.webhookUrl}   (or ${stack.discovery.webhookUrl}/<accountId>)
   health:   GET  ${stack.url}/health
+  replay:   one hourly candle every ${stack.discovery.replayMsPerCandle / 1000} s (REPLAY_MS_PER_CANDLE=${stack.discovery.replayMsPerCandle} ms; 3600000 = real time)
 
 Create a paper account (prints its id and webhook token once):
   ${cli} account add --exchange paper --name demo --balance 10000

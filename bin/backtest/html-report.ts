@@ -1,26 +1,17 @@
-// The backtest report: one self-contained HTML file (inline CSS and SVG, no script, no external
-// asset) with the price and trades, the equity curve against buy & hold, the underwater curve,
-// the metrics with their units and the trade list. Long series are downsampled, so a year of
-// one-minute candles still gives a small file.
+// The backtest report: one self-contained HTML file that works offline. The charts are TradingView's
+// lightweight-charts (its standalone build inlined into the page): interactive candles with every
+// trade's entry and exit as markers, the equity curve against buy & hold, and the drawdown. Their
+// data sits in the page as one JSON block (#report-data), which tests read back. Long series are
+// downsampled (candles merged k to one, lines kept at their extremes), so a year of one-minute
+// candles still gives a small file. Metrics with their units and the trade list are plain HTML.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { BacktestResult, BacktestTrade, Candles, ExitReason, Metrics } from '../../shared/core/backtest/types';
 import { describeParams } from '../../shared/core/backtest/param-space';
+import { backtestWarnings } from '../../shared/core/backtest/sample-warnings';
 import { describeConfig, fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
-import {
-  axes,
-  decimalsFor,
-  escapeXml,
-  formatNumber,
-  legend,
-  linePath,
-  linearScale,
-  minMaxIndices,
-  niceStep,
-  niceTicks,
-  round1,
-  timeTicks,
-  type Frame,
-  type Scale,
-} from './svg-chart';
+import { escapeXml, minMaxIndices } from './svg-chart';
 
 export interface ReportTable {
   heading: string;
@@ -43,13 +34,14 @@ export interface ReportMeta {
   tables?: ReportTable[];
 }
 
-const WIDTH = 1200;
-const BUCKETS = 900;
+/** At most this many candles are drawn: more are merged k consecutive candles to one. */
+const MAX_CANDLES = 4_000;
+/** Line series keep the first, lowest, highest and last point of each of this many buckets. */
+const LINE_BUCKETS = 1_000;
 const MAX_MARKED_TRADES = 20_000;
 const MAX_LISTED_TRADES = 1000;
-/** Up to this many trades, entry and exit are joined by a line coloured by the outcome. */
-const CONNECTED_TRADES = 150;
-const CANDLESTICK_LIMIT = 400;
+/** Up to this many trades, each exit marker carries its P&L as text. */
+const LABELLED_TRADES = 60;
 
 export function renderHtmlReport(result: BacktestResult, candles: Candles, meta: ReportMeta = {}): string {
   const quote = meta.quote ?? 'quote';
@@ -60,7 +52,7 @@ export function renderHtmlReport(result: BacktestResult, candles: Candles, meta:
   const title = meta.title ?? `${result.strategy}${paramText ? ` (${paramText})` : ''}`;
   const market = [meta.symbol, meta.timeframe].filter(Boolean).join(' ');
   const period = n ? `${fmtTime(start)} → ${fmtTime(end)} UTC · ${n.toLocaleString('en-US')} candles` : 'no candles';
-  const x = linearScale([start, end], [FRAME_LEFT, WIDTH - FRAME_RIGHT]);
+  const data = chartData(result, candles);
   const body = [
     `<header><h1>${escapeXml(title)}</h1>`,
     `<p class="sub">${escapeXml([market, period].filter(Boolean).join(' · '))}</p>`,
@@ -69,12 +61,12 @@ export function renderHtmlReport(result: BacktestResult, candles: Candles, meta:
     ...(meta.notes ?? []).map((note) => `<p class="cfg">${escapeXml(note)}</p>`),
     `</header>`,
     metricsSection(result.metrics, quote),
-    `<section><h2>Price and trades</h2>${priceChart(candles, result.trades, x, quote)}</section>`,
-    `<section><h2>Equity</h2>${equityChart(candles, result, x, quote)}</section>`,
-    `<section><h2>Drawdown</h2>${drawdownChart(candles, result, x)}</section>`,
+    `<section><h2>Price and trades <span class="unit">(${escapeXml(quote)})</span></h2>${priceNote(candles, data, result.trades)}<div class="chart" id="price-chart" role="img" aria-label="candles with trade entries and exits"></div>${priceLegend()}</section>`,
+    `<section><h2>Equity <span class="unit">(${escapeXml(quote)})</span></h2><div class="chart short" id="equity-chart" role="img" aria-label="equity curve against buy and hold"></div><p class="legend"><span class="sw equity"></span>strategy equity (final ${escapeXml(fmt(result.metrics.finalEquity))} ${escapeXml(quote)}) <span class="sw hold"></span>buy &amp; hold (${escapeXml(fmt(result.metrics.buyHoldReturnPct))} %)</p></section>`,
+    `<section><h2>Drawdown <span class="unit">(%)</span></h2><div class="chart shorter" id="drawdown-chart" role="img" aria-label="drawdown (underwater) curve"></div></section>`,
     ...(meta.tables ?? []).map(tableSection),
     tradeList(result.trades, quote),
-    `<footer>Generated ${escapeXml(fmtTime(Date.now()))} UTC. Times are candle open times in UTC; equity is marked at each candle's close.</footer>`,
+    `<footer>Generated ${escapeXml(fmtTime(Date.now()))} UTC. Times are candle open times in UTC; equity is marked at each candle's close. Charts: TradingView Lightweight Charts™ (Apache-2.0), inlined.</footer>`,
   ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -82,124 +74,48 @@ export function renderHtmlReport(result: BacktestResult, candles: Candles, meta:
 <style>${CSS}</style></head>
 <body>
 ${body}
+<script type="application/json" id="report-data">${scriptSafe(JSON.stringify(data))}</script>
+<script>${scriptSafe(chartLibrary())}</script>
+<script>${scriptSafe(DRAW)}</script>
 </body></html>
 `;
 }
 
-const FRAME_LEFT = 84;
-const FRAME_RIGHT = 24;
-
-const frame = (height: number): Frame => ({
-  width: WIDTH,
-  height,
-  left: FRAME_LEFT,
-  right: FRAME_RIGHT,
-  top: 34,
-  bottom: 30,
-});
-
-function svg(f: Frame, content: string, label: string): string {
-  return `<svg viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${escapeXml(label)}">${content}</svg>`;
+/** What the page's script draws: everything the charts show, in lightweight-charts' own shapes. */
+export interface ChartData {
+  /** candles merged this many to one (1: as traded) */
+  merged: number;
+  /** decimals of the price axis: enough for the market's price (0.0912 needs 4, 61,000 needs 2) */
+  pricePrecision: number;
+  cash: number;
+  candles: Array<{ time: number; open: number; high: number; low: number; close: number }>;
+  /** one entry and one exit per trade (of the first MAX_MARKED_TRADES), sorted by time */
+  markers: ChartMarker[];
+  equity: LinePoint[];
+  hold: LinePoint[];
+  drawdown: LinePoint[];
 }
 
-function valueTicks(min: number, max: number, count: number): { ticks: number[]; format: (v: number) => string } {
-  const ticks = niceTicks(min, max, count);
-  const decimals = decimalsFor(
-    ticks.length > 1 ? ticks[1]! - ticks[0]! : niceStep(Math.abs(max - min) || Math.abs(max) || 1),
-  );
-  return { ticks, format: (v) => formatNumber(v, decimals) };
+interface LinePoint {
+  /** seconds since the epoch, UTC (lightweight-charts' UTCTimestamp) */
+  time: number;
+  value: number;
 }
 
-function paddedDomain(min: number, max: number, pad = 0.04): [number, number] {
-  const span = max - min || Math.abs(max) * 0.01 || 1;
-  return [min - span * pad, max + span * pad];
+export interface ChartMarker {
+  /** "t<trade index>-entry" or "t<trade index>-exit" */
+  id: string;
+  /** the (merged) candle the fill happened in, seconds */
+  time: number;
+  position: 'atPriceBottom' | 'atPriceTop' | 'atPriceMiddle';
+  /** the fill price: the marker points at it */
+  price: number;
+  shape: 'arrowUp' | 'arrowDown' | 'circle';
+  color: string;
+  text?: string;
 }
 
-function priceChart(candles: Candles, trades: readonly BacktestTrade[], x: Scale, quote: string): string {
-  const f = frame(440);
-  const n = candles.time.length;
-  if (n === 0) return '<p>no candles</p>';
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    lo = Math.min(lo, candles.low[i]!);
-    hi = Math.max(hi, candles.high[i]!);
-  }
-  const y = linearScale(paddedDomain(lo, hi), [f.height - f.bottom, f.top]);
-  const { ticks, format } = valueTicks(y.domain[0], y.domain[1], 7);
-  const parts = [
-    axes(f, x, y, {
-      xTicks: timeTicks(x.domain[0], x.domain[1], 9),
-      yTicks: ticks,
-      yFormat: format,
-      yTitle: `price (${quote})`,
-      xTitle: 'time (UTC)',
-    }),
-  ];
-  parts.push(n <= CANDLESTICK_LIMIT ? candlesticks(candles, x, y) : priceEnvelope(candles, x, y));
-  // Markers sit at the middle of their candle, where its candlestick is drawn.
-  const half = (x.range[1] - x.range[0]) / Math.max(1, n) / 2;
-  const at = (ms: number) => x(ms) + half;
-  const marked = trades.slice(0, MAX_MARKED_TRADES);
-  const connect = marked.length <= CONNECTED_TRADES;
-  const marks = connect
-    ? marked.map((t) => tradeMarks(t, at, y)).join('')
-    : compactMarks(marked, at, y, markerScale(marked.length));
-  parts.push(`<g class="trades">${marks}</g>`);
-  parts.push(legend(f, priceLegend(marked, connect)));
-  const note =
-    trades.length > MAX_MARKED_TRADES
-      ? `<p class="note">Markers show the first ${MAX_MARKED_TRADES} of ${trades.length} trades.</p>`
-      : '';
-  return svg(f, parts.join(''), 'price with trade entries and exits') + note;
-}
-
-function candlesticks(c: Candles, x: Scale, y: Scale): string {
-  const n = c.time.length;
-  const slot = (x.range[1] - x.range[0]) / Math.max(1, n);
-  const body = Math.max(1, slot * 0.6);
-  let up = '';
-  let down = '';
-  for (let i = 0; i < n; i++) {
-    const cx = round1(x(c.time[i]!) + slot / 2);
-    const [o, cl] = [c.open[i]!, c.close[i]!];
-    const top = round1(y(Math.max(o, cl)));
-    const h = Math.max(0.8, round1(y(Math.min(o, cl)) - top));
-    const shape = `<line x1="${cx}" x2="${cx}" y1="${round1(y(c.high[i]!))}" y2="${round1(y(c.low[i]!))}"/><rect x="${round1(cx - body / 2)}" y="${top}" width="${round1(body)}" height="${round1(h)}"/>`;
-    if (cl >= o) up += shape;
-    else down += shape;
-  }
-  return `<g class="candle up">${up}</g><g class="candle down">${down}</g>`;
-}
-
-/** Many candles: the high–low band per bucket and the close line through its extremes. */
-function priceEnvelope(c: Candles, x: Scale, y: Scale): string {
-  const n = c.time.length;
-  const size = n / BUCKETS;
-  const upper: string[] = [];
-  const lower: string[] = [];
-  for (let b = 0; b < BUCKETS; b++) {
-    const s = Math.floor(b * size);
-    const e = Math.min(n, Math.floor((b + 1) * size));
-    if (e <= s) continue;
-    let hi = -Infinity;
-    let lo = Infinity;
-    for (let i = s; i < e; i++) {
-      hi = Math.max(hi, c.high[i]!);
-      lo = Math.min(lo, c.low[i]!);
-    }
-    const px = round1(x(c.time[s]!));
-    upper.push(`${px} ${round1(y(hi))}`);
-    lower.push(`${px} ${round1(y(lo))}`);
-  }
-  const band = `<path class="band" d="M${upper.join('L')}L${lower.reverse().join('L')}Z"/>`;
-  const line = `<path class="close" d="${linePath(
-    minMaxIndices(c.close, BUCKETS),
-    (i) => x(c.time[i]!),
-    (i) => y(c.close[i]!),
-  )}"/>`;
-  return band + line;
-}
+const COLOR = { long: '#16a34a', short: '#dc2626', won: '#16a34a', lost: '#dc2626', even: '#6b7280' } as const;
 
 const EXIT_LABEL: Record<ExitReason, string> = {
   signal: 'signal',
@@ -211,200 +127,182 @@ const EXIT_LABEL: Record<ExitReason, string> = {
   end_of_data: 'end of data',
 };
 
-type MarkerKind = 'e-long' | 'e-short' | 'x-sig' | 'x-sl' | 'x-trail' | 'x-tp' | 'x-liq' | 'x-end';
-
-const EXIT_MARKER: Record<ExitReason, MarkerKind> = {
-  signal: 'x-sig',
-  reverse: 'x-sig',
-  stop_loss: 'x-sl',
-  take_profit: 'x-tp',
-  trailing_stop: 'x-trail',
-  liquidation: 'x-liq',
-  end_of_data: 'x-end',
+const EXIT_SHORT: Record<ExitReason, string> = {
+  signal: 'exit',
+  reverse: 'reverse',
+  stop_loss: 'SL',
+  take_profit: 'TP',
+  trailing_stop: 'trail',
+  liquidation: 'LIQ',
+  end_of_data: 'end',
 };
 
-/** Path data of one marker centred on (px, py), scaled by k; shapes differ so exits read without colour. */
-function markerPath(kind: MarkerKind, px: number, py: number, k: number): string {
-  const r = (v: number) => round1(v * k);
-  const [x, y] = [round1(px), round1(py)];
-  switch (kind) {
-    // The tip of the triangle sits on the fill price; long points up from below, short down from above.
-    case 'e-long':
-      return `M${x} ${y}l${-r(6)} ${r(10)}h${r(12)}z`;
-    case 'e-short':
-      return `M${x} ${y}l${-r(6)} ${-r(10)}h${r(12)}z`;
-    case 'x-sl':
-    case 'x-trail':
-      return `M${x - r(5)} ${y - r(5)}l${r(10)} ${r(10)}m${-r(10)} 0l${r(10)} ${-r(10)}`;
-    case 'x-tp':
-      return `M${x} ${y - r(6)}l${r(6)} ${r(6)}l${-r(6)} ${r(6)}l${-r(6)} ${-r(6)}z`;
-    case 'x-liq':
-      return `M${x - r(5)} ${y - r(5)}h${r(10)}v${r(10)}h${-r(10)}z`;
-    case 'x-end':
-      return `M${x - r(4)} ${y - r(4)}h${r(8)}v${r(8)}h${-r(8)}z`;
-    case 'x-sig':
-      return `M${x - r(4.5)} ${y}a${r(4.5)} ${r(4.5)} 0 1 0 ${r(9)} 0a${r(4.5)} ${r(4.5)} 0 1 0 ${-r(9)} 0`;
+/** Ten significant digits: the chart cannot show more, and the page stays small. */
+const short = (v: number): number => Number(v.toPrecision(10));
+const seconds = (ms: number): number => ms / 1000;
+
+export function chartData(result: BacktestResult, c: Candles): ChartData {
+  const n = c.time.length;
+  const k = Math.max(1, Math.ceil(n / MAX_CANDLES));
+  const candles: ChartData['candles'] = [];
+  for (let s = 0; s < n; s += k) {
+    const e = Math.min(n, s + k);
+    let high = -Infinity;
+    let low = Infinity;
+    for (let i = s; i < e; i++) {
+      high = Math.max(high, c.high[i]!);
+      low = Math.min(low, c.low[i]!);
+    }
+    candles.push({
+      time: seconds(c.time[s]!),
+      open: short(c.open[s]!),
+      high: short(high),
+      low: short(low),
+      close: short(c.close[e - 1]!),
+    });
   }
-}
+  /** The (merged) candle a time falls in: the last one opened at or before it. */
+  const candleOf = (ms: number): number => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (c.time[mid]! <= ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return seconds(c.time[Math.floor(lo / k) * k]!);
+  };
+  const labelled = result.trades.length <= LABELLED_TRADES;
+  const markers: ChartMarker[] = [];
+  if (n > 0)
+    result.trades.slice(0, MAX_MARKED_TRADES).forEach((t, i) => {
+      const long = t.side === 'long';
+      markers.push({
+        id: `t${i}-entry`,
+        time: candleOf(t.entryTime),
+        position: long ? 'atPriceBottom' : 'atPriceTop',
+        price: t.entryPrice,
+        shape: long ? 'arrowUp' : 'arrowDown',
+        color: long ? COLOR.long : COLOR.short,
+        ...(labelled ? { text: long ? 'long' : 'short' } : {}),
+      });
+      markers.push({
+        id: `t${i}-exit`,
+        time: candleOf(t.exitTime),
+        position: 'atPriceMiddle',
+        price: t.exitPrice,
+        shape: 'circle',
+        color: t.pnl > 0 ? COLOR.won : t.pnl < 0 ? COLOR.lost : COLOR.even,
+        ...(labelled ? { text: `${EXIT_SHORT[t.exitReason]} ${t.pnl > 0 ? '+' : ''}${fmt(t.pnl)}` } : {}),
+      });
+    });
+  markers.sort((a, b) => a.time - b.time);
 
-function marker(kind: MarkerKind, px: number, py: number, k = 1): string {
-  return `<path class="${kind}" d="${markerPath(kind, px, py, k)}"/>`;
-}
-
-/** Marker size for `count` trades: full size up to CONNECTED_TRADES, then smaller as they crowd. */
-function markerScale(count: number): number {
-  return count <= CONNECTED_TRADES ? 1 : Math.max(0.4, Math.sqrt(CONNECTED_TRADES / count));
-}
-
-/** Many trades: one path per marker kind, no tooltips, so thousands of markers stay small. */
-function compactMarks(trades: readonly BacktestTrade[], x: (ms: number) => number, y: Scale, k: number): string {
-  const paths = new Map<MarkerKind, string>();
-  const add = (kind: MarkerKind, px: number, py: number) =>
-    paths.set(kind, (paths.get(kind) ?? '') + markerPath(kind, px, py, k));
-  for (const t of trades) {
-    add(t.side === 'long' ? 'e-long' : 'e-short', x(t.entryTime), y(t.entryPrice));
-    add(EXIT_MARKER[t.exitReason], x(t.exitTime), y(t.exitPrice));
-  }
-  return [...paths].map(([kind, d]) => `<path class="${kind}" d="${d}"/>`).join('');
-}
-
-/** Few trades: full-size markers joined by a line coloured by the outcome, with a tooltip. */
-function tradeMarks(t: BacktestTrade, x: (ms: number) => number, y: Scale): string {
-  const [ex, ey, xx, xy] = [
-    round1(x(t.entryTime)),
-    round1(y(t.entryPrice)),
-    round1(x(t.exitTime)),
-    round1(y(t.exitPrice)),
-  ];
-  const tip = `${t.side} ${fmtTime(t.entryTime)} @ ${fmtPrice(t.entryPrice)} → ${fmtTime(t.exitTime)} @ ${fmtPrice(t.exitPrice)}, exit on ${EXIT_LABEL[t.exitReason]}, P&L ${fmt(t.pnl)} (${fmt(t.returnPct)}%)`;
-  const hold = `<line class="${t.pnl >= 0 ? 'hold-win' : 'hold-loss'}" x1="${ex}" y1="${ey}" x2="${xx}" y2="${xy}"/>`;
-  return `<g><title>${escapeXml(tip)}</title>${hold}${marker(t.side === 'long' ? 'e-long' : 'e-short', ex, ey)}${marker(EXIT_MARKER[t.exitReason], xx, xy)}</g>`;
-}
-
-/** Entries always; exit shapes only for the exit kinds these trades have. */
-function priceLegend(trades: readonly BacktestTrade[], connect: boolean): Array<{ label: string; swatch: string }> {
-  const reasons = new Set(trades.map((t) => (t.exitReason === 'reverse' ? 'signal' : t.exitReason)));
-  const exits = (['signal', 'stop_loss', 'take_profit', 'trailing_stop', 'liquidation', 'end_of_data'] as const)
-    .filter((r) => reasons.has(r))
-    .map((r) => ({ label: `${EXIT_LABEL[r]} exit`, swatch: marker(EXIT_MARKER[r], 6, 0) }));
-  return [
-    { label: 'long entry', swatch: marker('e-long', 6, -6) },
-    { label: 'short entry', swatch: marker('e-short', 6, 6) },
-    ...exits,
-    ...(connect
-      ? [
-          { label: 'winning trade', swatch: '<line class="hold-win" x1="0" x2="14" y1="0" y2="0"/>' },
-          { label: 'losing trade', swatch: '<line class="hold-loss" x1="0" x2="14" y1="0" y2="0"/>' },
-        ]
-      : []),
-  ];
-}
-
-function equityChart(c: Candles, result: BacktestResult, x: Scale, quote: string): string {
-  const f = frame(300);
   const eq = result.equity;
-  const n = Math.min(eq.length, c.time.length);
-  if (n === 0) return '<p>no equity</p>';
+  const m = Math.min(eq.length, n);
   const cash = result.config.cash;
-  const first = c.close[0]!;
-  const hold = (i: number) => (first > 0 ? (cash * c.close[i]!) / first : cash);
-  let lo = cash;
-  let hi = cash;
-  for (let i = 0; i < n; i++) {
-    lo = Math.min(lo, eq[i]!, hold(i));
-    hi = Math.max(hi, eq[i]!, hold(i));
+  const first = c.close[0] ?? 0;
+  const line = (value: (i: number) => number, values: ArrayLike<number>): LinePoint[] =>
+    minMaxIndices(values, LINE_BUCKETS).map((i) => ({ time: seconds(c.time[i]!), value: short(value(i)) }));
+  const equity = eq.subarray(0, m);
+  const hold = Float64Array.from({ length: m }, (_, i) => (first > 0 ? (cash * c.close[i]!) / first : cash));
+  const drawdown = new Float64Array(m);
+  let peak = cash;
+  for (let i = 0; i < m; i++) {
+    peak = Math.max(peak, eq[i]!);
+    drawdown[i] = peak > 0 ? ((eq[i]! - peak) / peak) * 100 : -100;
   }
-  const y = linearScale(paddedDomain(lo, hi), [f.height - f.bottom, f.top]);
-  const { ticks, format } = valueTicks(y.domain[0], y.domain[1], 6);
-  const holdValues = Float64Array.from({ length: n }, (_, i) => hold(i));
-  const cashY = round1(y(cash));
-  return svg(
-    f,
-    [
-      axes(f, x, y, {
-        xTicks: timeTicks(x.domain[0], x.domain[1], 9),
-        yTicks: ticks,
-        yFormat: format,
-        yTitle: `equity (${quote})`,
-        xTitle: 'time (UTC)',
-      }),
-      `<line class="ref" x1="${f.left}" x2="${f.width - f.right}" y1="${cashY}" y2="${cashY}"/>`,
-      `<path class="hold" d="${linePath(
-        minMaxIndices(holdValues, BUCKETS),
-        (i) => x(c.time[i]!),
-        (i) => y(holdValues[i]!),
-      )}"/>`,
-      `<path class="equity" d="${linePath(
-        minMaxIndices(eq.subarray(0, n), BUCKETS),
-        (i) => x(c.time[i]!),
-        (i) => y(eq[i]!),
-      )}"/>`,
-      legend(f, [
-        {
-          label: `strategy equity (final ${fmt(result.metrics.finalEquity)} ${quote})`,
-          swatch: '<line class="equity" x1="0" x2="14" y1="0" y2="0"/>',
-        },
-        {
-          label: `buy & hold (${fmt(result.metrics.buyHoldReturnPct)}%)`,
-          swatch: '<line class="hold" x1="0" x2="14" y1="0" y2="0"/>',
-        },
-        { label: `starting cash ${fmt(cash)}`, swatch: '<line class="ref" x1="0" x2="14" y1="0" y2="0"/>' },
-      ]),
-    ].join(''),
-    'equity curve',
-  );
+  const typical = Math.abs(c.close[n - 1] ?? 1) || 1;
+  return {
+    merged: k,
+    pricePrecision: Math.min(8, Math.max(2, 4 - Math.floor(Math.log10(typical)))),
+    cash,
+    candles,
+    markers,
+    equity: line((i) => equity[i]!, equity),
+    hold: line((i) => hold[i]!, hold),
+    drawdown: line((i) => drawdown[i]!, drawdown),
+  };
 }
 
-function drawdownChart(c: Candles, result: BacktestResult, x: Scale): string {
-  const f = frame(220);
-  const eq = result.equity;
-  const n = Math.min(eq.length, c.time.length);
-  if (n === 0) return '<p>no equity</p>';
-  const dd = new Float64Array(n);
-  let peak = result.config.cash;
-  let worst = 0;
-  let worstAt = 0;
-  for (let i = 0; i < n; i++) {
-    peak = Math.max(peak, eq[i]!);
-    dd[i] = peak > 0 ? ((eq[i]! - peak) / peak) * 100 : -100;
-    if (dd[i]! < worst) [worst, worstAt] = [dd[i]!, i];
-  }
-  const y = linearScale([Math.min(-1, worst * 1.1), 0], [f.height - f.bottom, f.top]);
-  const { ticks, format } = valueTicks(y.domain[0], 0, 5);
-  const indices = minMaxIndices(dd, BUCKETS);
-  const zero = round1(y(0));
-  const line = linePath(
-    indices,
-    (i) => x(c.time[i]!),
-    (i) => y(dd[i]!),
-  );
-  const area = `M${round1(x(c.time[indices[0]!]!))} ${zero}${line.replace(/^M/, 'L')}L${round1(x(c.time[indices[indices.length - 1]!]!))} ${zero}Z`;
-  const [wx, wy] = [round1(x(c.time[worstAt]!)), round1(y(worst))];
-  const labelAnchor = wx > f.width - 200 ? 'end' : 'start';
-  return svg(
-    f,
-    [
-      axes(f, x, y, {
-        xTicks: timeTicks(x.domain[0], x.domain[1], 9),
-        yTicks: ticks,
-        yFormat: (v) => `${format(v)}%`,
-        yTitle: 'drawdown (%)',
-        xTitle: 'time (UTC)',
-      }),
-      `<path class="dd-area" d="${area}"/><path class="dd-line" d="${line}"/>`,
-      worst < 0
-        ? `<circle class="dd-max" cx="${wx}" cy="${wy}" r="3.5"/><text class="dd-label" x="${labelAnchor === 'end' ? wx - 8 : wx + 8}" y="${wy + 4}" text-anchor="${labelAnchor}">max ${fmt(worst)}% at ${fmtTime(c.time[worstAt]!)}</text>`
-        : '',
-      legend(f, [
-        {
-          label: 'equity below its running peak',
-          swatch: '<rect class="dd-area" x="0" y="-5" width="14" height="10"/>',
-        },
-      ]),
-    ].join(''),
-    'drawdown (underwater) curve',
-  );
+function priceNote(c: Candles, data: ChartData, trades: readonly BacktestTrade[]): string {
+  const notes: string[] = [];
+  if (data.merged > 1)
+    notes.push(
+      `Each candle drawn merges ${data.merged} consecutive candles (${c.time.length.toLocaleString('en-US')} in all); a marker sits on the merged candle its fill fell in, at its fill price.`,
+    );
+  if (trades.length > MAX_MARKED_TRADES)
+    notes.push(`Markers show the first ${MAX_MARKED_TRADES} of ${trades.length} trades.`);
+  return notes.map((note) => `<p class="note">${escapeXml(note)}</p>`).join('');
 }
+
+function priceLegend(): string {
+  return `<p class="legend"><span style="color:${COLOR.long}">▲</span> long entry <span style="color:${COLOR.short}">▼</span> short entry <span style="color:${COLOR.won}">●</span> exit, won <span style="color:${COLOR.lost}">●</span> exit, lost <span style="color:${COLOR.even}">●</span> exit, even · drag to scroll, wheel to zoom, double-click the price axis to reset</p>`;
+}
+
+let library: string | undefined;
+
+/** TradingView's lightweight-charts, the standalone build (it defines window.LightweightCharts), read once. */
+function chartLibrary(): string {
+  if (library === undefined) {
+    const pkg = createRequire(import.meta.url).resolve('lightweight-charts/package.json');
+    library = readFileSync(join(dirname(pkg), 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+  }
+  return library;
+}
+
+/** Text inside a <script> element must not close it: "</" becomes "<\/" (the same to JS and JSON). */
+function scriptSafe(text: string): string {
+  return text.replace(/<\//g, '<\\/').replace(/<!--/g, '<\\!--');
+}
+
+/** The page's own script: the three charts from #report-data, their time axes kept together. */
+const DRAW = `(function () {
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var L = window.LightweightCharts;
+  var options = {
+    autoSize: true,
+    layout: { background: { color: '#ffffff' }, textColor: '#374151', fontSize: 12 },
+    grid: { vertLines: { color: '#f1f2f4' }, horzLines: { color: '#eceef1' } },
+    rightPriceScale: { borderColor: '#d1d5db' },
+    // thin bars allowed, so fitContent shows the whole period however many candles it has
+    timeScale: { borderColor: '#d1d5db', timeVisible: true, secondsVisible: false, minBarSpacing: 0.05 },
+  };
+  var price = L.createChart(document.getElementById('price-chart'), options);
+  var candles = price.addSeries(L.CandlestickSeries, {
+    upColor: '#10b981', downColor: '#ef4444', borderVisible: false, wickUpColor: '#059669', wickDownColor: '#b91c1c',
+  });
+  candles.applyOptions({
+    priceFormat: { type: 'price', precision: data.pricePrecision, minMove: Math.pow(10, -data.pricePrecision) },
+  });
+  candles.setData(data.candles);
+  L.createSeriesMarkers(candles, data.markers);
+  var equity = L.createChart(document.getElementById('equity-chart'), options);
+  var hold = equity.addSeries(L.LineSeries, { color: '#9ca3af', lineWidth: 1, lineStyle: 2, priceLineVisible: false });
+  hold.setData(data.hold);
+  var strategy = equity.addSeries(L.LineSeries, { color: '#2563eb', lineWidth: 2 });
+  strategy.setData(data.equity);
+  strategy.createPriceLine({ price: data.cash, color: '#6b7280', lineWidth: 1, lineStyle: 1, title: 'start' });
+  var drawdown = L.createChart(document.getElementById('drawdown-chart'), options);
+  var area = drawdown.addSeries(L.AreaSeries, {
+    lineColor: '#b91c1c', lineWidth: 1, topColor: 'rgba(248,113,113,0.45)', bottomColor: 'rgba(248,113,113,0.45)',
+    invertFilledArea: true, priceFormat: { type: 'custom', formatter: function (v) { return v.toFixed(2) + ' %'; } },
+  });
+  area.setData(data.drawdown);
+  var charts = [price, equity, drawdown];
+  charts.forEach(function (chart) { chart.timeScale().fitContent(); });
+  // Scrolling or zooming one chart moves the others to the same time range.
+  var syncing = false;
+  charts.forEach(function (chart) {
+    chart.timeScale().subscribeVisibleTimeRangeChange(function (range) {
+      if (syncing || !range) return;
+      syncing = true;
+      charts.forEach(function (other) { if (other !== chart) other.timeScale().setVisibleRange(range); });
+      syncing = false;
+    });
+  });
+  document.body.setAttribute('data-charts', 'ready');
+})();`;
 
 function metricsSection(m: Metrics, quote: string): string {
   const groups: Array<[string, Array<[string, string]>]> = [
@@ -458,7 +356,11 @@ function metricsSection(m: Metrics, quote: string): string {
         `<table class="metrics"><caption>${heading}</caption>${rows.map(([k, v]) => `<tr><th>${escapeXml(k)}</th><td>${escapeXml(v)}</td></tr>`).join('')}</table>`,
     )
     .join('');
-  return `<section><h2>Metrics</h2><div class="metric-grid">${tables}</div></section>`;
+  // Next to the metrics they qualify, so nobody reads a ratio of three trades as a result.
+  const warnings = backtestWarnings(m.trades)
+    .map((w) => `<p class="warn" role="note">Warning: ${escapeXml(w)}</p>`)
+    .join('');
+  return `<section><h2>Metrics</h2>${warnings}<div class="metric-grid">${tables}</div></section>`;
 }
 
 function tableSection(t: ReportTable): string {
@@ -540,5 +442,9 @@ table{border-collapse:collapse}caption{text-align:left;font-weight:700;padding:4
 .list{width:100%;font-size:12px}.list th{position:sticky;top:0;background:#f3f4f6;text-align:right;padding:4px 6px;white-space:nowrap}
 .list td{text-align:right;padding:3px 6px;border-top:1px solid var(--grid);font-variant-numeric:tabular-nums;white-space:nowrap}
 td.long{color:var(--long);font-weight:600}td.short{color:var(--short);font-weight:600}
+.chart{height:440px;margin:4px 0;border:1px solid var(--grid)}.chart.short{height:300px}.chart.shorter{height:200px}
+.legend{margin:4px 0;color:#374151;font-size:13px}.unit{color:var(--muted);font-weight:400}
+.sw{display:inline-block;width:18px;height:0;margin:0 6px 3px 10px;vertical-align:middle;border-top:2px solid}.sw.equity{border-color:#2563eb}.sw.hold{border-top:1px dashed #9ca3af}
+.warn{margin:4px 0 10px;padding:6px 10px;border-left:4px solid #d97706;background:#fffbeb;color:#78350f}
 .note{color:var(--muted);font-size:12px}footer{margin-top:24px;color:var(--muted);font-size:12px}
 `;

@@ -1,14 +1,17 @@
 // The short human-readable summaries the backtest commands print without --json.
 import type { MonteCarloReport, Percentiles } from '../../shared/core/backtest/monte-carlo';
+import { backtestWarnings, monteCarloWarnings } from '../../shared/core/backtest/sample-warnings';
 import type { BacktestTrade, Metrics } from '../../shared/core/backtest/types';
 import { fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
 
+/** The metrics, and under them a warning when they rest on too few trades. */
 export function metricsLines(m: Metrics, quote = 'quote'): string[] {
   return [
     `trades ${m.trades}  win rate ${fmt(m.winRatePct)} %  profit factor ${fmt(m.profitFactor)}  expectancy ${fmt(m.expectancy)} ${quote}`,
     `final equity ${fmt(m.finalEquity)} ${quote}  return ${fmt(m.returnPct)} %  CAGR ${fmt(m.cagrPct)} %  buy & hold ${fmt(m.buyHoldReturnPct)} %`,
     `max drawdown ${fmt(m.maxDrawdownPct)} % (longest ${fmtDuration(m.maxDrawdownDurationMs)})  sharpe ${fmt(m.sharpe)}  sortino ${fmt(m.sortino)}  calmar ${fmt(m.calmar)}`,
     `exposure ${fmt(m.exposurePct)} %  fees ${fmt(m.totalFees)} ${quote}  funding ${fmt(m.totalFunding)} ${quote}`,
+    ...backtestWarnings(m.trades).map((w) => `warning: ${w}`),
   ];
 }
 
@@ -28,5 +31,6 @@ export function monteCarloLines(r: MonteCarloReport): string[] {
     row('return %', r.returnPct),
     row('max drawdown %', r.maxDrawdownPct),
     `probability of a loss ${fmt(r.probabilityOfLossPct)} %; in the real order: return ${fmt(r.original.returnPct)} %, max drawdown ${fmt(r.original.maxDrawdownPct)} %`,
+    ...monteCarloWarnings(r.trades, r.mode).map((w) => `warning: ${w}`),
   ];
 }

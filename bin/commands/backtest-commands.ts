@@ -8,6 +8,7 @@ import { DEFAULT_CACHE_DIR } from '../../shared/adapters/market-data/candle-cach
 import { downloadCandles } from '../../shared/adapters/market-data/candle-downloader';
 import { runBacktest } from '../../shared/core/backtest/engine';
 import { MONTE_CARLO_MODES, monteCarlo, type MonteCarloMode } from '../../shared/core/backtest/monte-carlo';
+import { backtestWarnings, monteCarloWarnings } from '../../shared/core/backtest/sample-warnings';
 import { isObjective, OBJECTIVES, type Objective } from '../../shared/core/backtest/objective';
 import {
   buildParamAxes,
@@ -46,6 +47,7 @@ import { metricsLines, monteCarloLines, tradeLines } from '../backtest/human-out
 import { optimise, walkForward } from '../backtest/optimise';
 import { progressBar } from '../backtest/progress';
 import { fmt, fmtTime } from '../backtest/report-format';
+import { strategyParamsHelp } from './strategy-help';
 
 type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions;
 
@@ -126,6 +128,7 @@ function command(program: Command, name: string, description: string, paramHelp?
   addStrategyOptions(cmd, paramHelp);
   addConfigOptions(cmd);
   addOutputOptions(cmd);
+  cmd.addHelpText('after', strategyParamsHelp(Object.values(STRATEGIES)));
   return cmd.exitOverride(exitWithUsageCode).showHelpAfterError('(add --help for the options)');
 }
 
@@ -278,6 +281,7 @@ async function backtestAction(o: RunOptions & { report?: string; trades?: boolea
       data: { source: data.source, ...periodOf(data.candles) },
       config: configForOutput(config),
       metrics: result.metrics,
+      warnings: backtestWarnings(result.metrics.trades),
       ...(result.skipped ? { skipped: result.skipped } : {}),
       ...(o.trades ? { trades: result.trades } : {}),
       ...(o.report ? { report: o.report } : {}),
@@ -449,6 +453,7 @@ async function walkForwardAction(
       setsPerWindow: sets.length,
       windows: windowRows,
       metrics: combined.result.metrics,
+      warnings: backtestWarnings(combined.result.metrics.trades),
       ...(o.report ? { report: o.report } : {}),
     });
     return;
@@ -487,6 +492,7 @@ async function monteCarloAction(o: RunOptions & { runs: string; seed: string; mo
       config: configForOutput(config),
       metrics: result.metrics,
       monteCarlo: report,
+      warnings: [...backtestWarnings(result.metrics.trades), ...monteCarloWarnings(report.trades, report.mode)],
     });
     return;
   }

@@ -33,6 +33,7 @@ import { candlesNeeded } from '../../shared/core/strategies/run-strategies';
 import { StrategySubscriptions } from '../../shared/core/control/strategy-subscriptions';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { collect, common, iso, print, type CommonOptions } from './options';
+import { strategyParamsHelp } from './strategy-help';
 
 /** Errors of the user's input (a bad value, an unknown strategy) as one line, like the other commands. */
 function inputError(error: unknown): never {
@@ -71,7 +72,8 @@ export function registerStrategyCommands(program: Command): void {
         '--size <size>',
         'entry size as in an alert: 10% (of equity, as margin), 250usdt, or contracts (default: the account default)',
       )
-      .option('--leverage <n>', 'entry leverage (default: the account default)'),
+      .option('--leverage <n>', 'entry leverage (default: the account default)')
+      .addHelpText('after', strategyParamsHelp(Object.values(STRATEGIES))),
   ).action(
     async (
       o: CommonOptions & {
@@ -156,7 +158,11 @@ export function registerStrategyCommands(program: Command): void {
 }
 
 function subscriptions(target: CliTarget): StrategySubscriptions {
-  return new StrategySubscriptions({ accounts: target.repos.accounts, clock: systemClock });
+  return new StrategySubscriptions({
+    accounts: target.repos.accounts,
+    clock: systemClock,
+    ...(target.strategyTimeframes ? { scheduled: target.strategyTimeframes } : {}),
+  });
 }
 
 interface CompareOptions extends CommonOptions {

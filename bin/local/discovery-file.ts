@@ -6,6 +6,11 @@
 // wrote it is alive. Kept free of the stack's imports: the CLI loads this module on every start.
 import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import {
+  isStrategyTimeframe,
+  STRATEGY_TIMEFRAMES,
+  type StrategyTimeframe,
+} from '../../shared/core/domain/strategy-subscription';
 
 export const DISCOVERY_FILE_NAME = 'local-stack.json';
 /** `npm start`'s default DATA_DIR (relative to the working directory), shared with the CLI */
@@ -29,6 +34,8 @@ export interface LocalDiscovery {
   cognito?: LocalCognitoDiscovery;
   /** where the console signs in (the gateway's address) */
   consoleUrl?: string;
+  /** the timeframes its strategy runner fires on: `strategy enable` refuses the others */
+  strategyTimeframes?: StrategyTimeframe[];
 }
 
 export interface LocalCognitoDiscovery {
@@ -179,6 +186,9 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
   const exchangeApiUrl = value.exchangeApiUrl === undefined ? undefined : text_('exchangeApiUrl');
   const cognito = value.cognito === undefined ? undefined : parseCognito(value.cognito, bad);
   const consoleUrl = value.consoleUrl === undefined ? undefined : loopback('consoleUrl');
+  const timeframes = value.strategyTimeframes;
+  if (timeframes !== undefined && !(Array.isArray(timeframes) && timeframes.every(isStrategyTimeframe)))
+    bad('strategyTimeframes', `a list of ${STRATEGY_TIMEFRAMES.join(', ')}`);
   return {
     stage: text_('stage'),
     region: text_('region'),
@@ -192,6 +202,7 @@ function parseRecord(text: string, path: string): DiscoveryRecord {
     replayMsPerCandle: integer('replayMsPerCandle', 1, 86_400_000),
     ...(cognito ? { cognito } : {}),
     ...(consoleUrl ? { consoleUrl } : {}),
+    ...(timeframes !== undefined ? { strategyTimeframes: timeframes as StrategyTimeframe[] } : {}),
     port: integer('port', 1, 65_535),
     pid: integer('pid', 1, 2 ** 32),
   };

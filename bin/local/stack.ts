@@ -32,6 +32,7 @@ import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/stra
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
+import { lockDataDir } from './data-dir-lock';
 import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
 import { startFakeBinance, type FakeBinance } from './fake-binance';
 import { startGateway } from './http-gateway';
@@ -42,6 +43,11 @@ import { startStandins, type Standins } from './standins';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_REGION = 'us-east-1';
+/**
+ * The strategy runner's timeframes locally: the replayed candle files are hourly, and a shorter
+ * candle cannot be made from them (the cloud runs 1m, 5m and 15m too, on the exchange's candles).
+ */
+export const LOCAL_STRATEGY_TIMEFRAMES: readonly StrategyTimeframe[] = ['1h', '4h', '1d'];
 /** Parallel receive loops of the local SQS event source. */
 export const EXECUTOR_LOOPS = 2;
 
@@ -87,6 +93,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   // 0700 when created: the local key file and the discovery file live here
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before anything opens a file there (the stand-ins' LevelDB): a second stack on it stops here.
+  const lock = lockDataDir(dataDir);
   // The SDK wants credentials even for stand-ins; these never leave the machine.
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
@@ -107,8 +115,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const standins: Standins = await startStandins({
     thread: true,
     ...(options.inMemory ? {} : { dynamoPath: join(dataDir, 'dynamodb') }),
+  }).catch((error: unknown) => {
+    lock.release();
+    throw error;
   });
-  const cleanups: (() => Promise<void>)[] = [() => standins.stop()];
+  // Released last: after the stand-ins have closed their files.
+  const cleanups: (() => Promise<void>)[] = [() => standins.stop(), async () => lock.release()];
   try {
     const dynamo = new DynamoDBClient({ region: LOCAL_REGION, endpoint: standins.dynamoEndpoint });
     const sqs = new SQSClient({ region: LOCAL_REGION, endpoint: standins.sqsEndpoint });
@@ -129,6 +141,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       else {
         // One account: FAKE_BINANCE_API_KEY / FAKE_BINANCE_SECRET, or local-key / local-secret.
         const started = await startFakeBinance({
+          // Its balances, positions and orders outlive a restart, as the book in DynamoDB does: a
+          // fake that forgot them would have the risk check book every open position as closed.
+          ...(options.inMemory ? {} : { stateFile: join(dataDir, 'fake-binance.json') }),
           accounts: [
             {
               apiKey: process.env.FAKE_BINANCE_API_KEY ?? 'local-key',
@@ -242,7 +257,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }, options.riskCheckMs ?? 5_000);
     cleanups.unshift(async () => clearInterval(syncTimer));
 
-    for (const timeframe of options.strategyTimeframes ?? ['1h', '4h', '1d']) {
+    const strategyTimeframes = options.strategyTimeframes ?? LOCAL_STRATEGY_TIMEFRAMES;
+    for (const timeframe of strategyTimeframes) {
       const stopTimer = fireAtEachClose(
         candles.spanMs(timeframe),
         (closeAt) =>
@@ -353,6 +369,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       replayMsPerCandle,
       cognito: { ...cognito.config, adminAccessKeyId: cognito.adminAccessKeyId },
       consoleUrl: gateway.url,
+      strategyTimeframes: [...strategyTimeframes],
     };
     // The CLI finds the stack through this file (0600, this user's), not by asking the port.
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });

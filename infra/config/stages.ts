@@ -238,10 +238,12 @@ const paperTickCommon = { timeoutSeconds: 50, memorySize: 1024, everyMinutes: 1 
 const riskCheckCommon = { timeoutSeconds: 50, memorySize: 1024 } as const;
 
 // 1024 MB: replaying a strategy over up to 1,000 candles per subscription is CPU-bound, and Lambda
-// CPU grows with memory. The timeout covers the settle wait plus one candle request per symbol.
+// CPU grows with memory. The timeout covers the settle wait plus one candle request per symbol, and
+// ends a run before the next 1m close. Every timeframe `strategy enable` accepts has its rule: one
+// nothing schedules would be accepted and never trade (a run a minute costs cents a day).
 const strategyRunnerCommon = {
-  timeframes: ['15m', '1h', '4h', '1d'],
-  timeoutSeconds: 90,
+  timeframes: RUNNER_TIMEFRAMES,
+  timeoutSeconds: 50,
   memorySize: 1024,
   candleExchange: 'binanceusdm',
   settleSeconds: 10,

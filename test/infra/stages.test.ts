@@ -99,12 +99,17 @@ describe('stage config', () => {
 
   it('schedules the strategy runner on exactly the timeframes subscriptions can use', () => {
     expect([...RUNNER_TIMEFRAMES]).toEqual([...STRATEGY_TIMEFRAMES]);
+    // A subscription on a timeframe without its rule would be accepted and never trade.
+    for (const config of Object.values(buildStageConfigs({}))) {
+      expect([...config.strategyRunner.timeframes]).toEqual([...STRATEGY_TIMEFRAMES]);
+      expect(config.strategyRunner.timeoutSeconds).toBeLessThan(60);
+    }
   });
 
   it.each([
     [{ timeframes: ['1h', '2h'] }, /strategyRunner.timeframes: "2h"/],
     [{ timeframes: ['1h', '1h'] }, /listed twice/],
-    [{ timeframes: ['1m', '1h'] }, /shorter than its shortest timeframe/],
+    [{ timeframes: ['1m', '1h'], timeoutSeconds: 60 }, /shorter than its shortest timeframe/],
     [{ settleSeconds: 60 }, /settleSeconds must be 0..50/],
     [{ settleSeconds: 30, timeoutSeconds: 30 }, /timeoutSeconds must exceed settleSeconds/],
   ])('rejects the strategy runner setting %j', (patch, message) => {

@@ -11,6 +11,7 @@ import { onPriceMove } from './matching';
 import { seedCandles, seedFunding } from './market-data';
 import type { Params } from './order-params';
 import { ROUTES } from './routes';
+import { restoreState, serializeState, writeStateFile } from './persistence';
 import { ExchangeState } from './state';
 import type { FakeAccountSeed, FakeBinance, FakeBinanceOptions, FaultSpec, RequestLogEntry } from './types';
 
@@ -103,11 +104,19 @@ function refusal(fault: FaultSpec, serverTime: number): Reply | undefined {
 }
 
 export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<FakeBinance> {
-  const state = new ExchangeState(
-    opts.markets ?? DEFAULT_MARKETS,
-    opts.accounts ?? DEFAULT_ACCOUNTS,
-    opts.clockSkewMs ?? 0,
-  );
+  const seeds = opts.accounts ?? DEFAULT_ACCOUNTS;
+  const state = new ExchangeState(opts.markets ?? DEFAULT_MARKETS, seeds, opts.clockSkewMs ?? 0);
+  // With a state file: what the last run left, and every change written back before it is answered.
+  const stateFile = opts.stateFile;
+  if (stateFile) restoreState(state, seeds, stateFile);
+  let written = stateFile ? serializeState(state, seeds) : '';
+  const persist = () => {
+    if (!stateFile) return;
+    const text = serializeState(state, seeds);
+    if (text === written) return;
+    writeStateFile(stateFile, text);
+    written = text;
+  };
   const faults = new FaultQueue();
   const log: RequestLogEntry[] = [];
   const held = new Set<NodeJS.Timeout>();
@@ -155,6 +164,7 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     if (fault?.kind === 'accept-then-5xx') return errorReply(errors.unknown());
     if (fault?.kind === 'timeout') return { ...reply, delayMs: fault.delayMs };
     if (method === 'GET' && url.pathname === '/fapi/v1/order') applyLate();
+    persist();
     return reply;
   };
 
@@ -226,6 +236,7 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
       market.high = Math.max(market.high, price);
       market.low = Math.min(market.low, price);
       onPriceMove(state, market.symbol);
+      persist();
     },
     fault: (f) => faults.add(f),
     clearFaults: () => {

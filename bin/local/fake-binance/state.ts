@@ -43,6 +43,13 @@ export interface Account {
   positions: Map<string, Position>;
 }
 
+export interface IdCounters {
+  order: number;
+  algo: number;
+  trade: number;
+  tran: number;
+}
+
 /** Binance's defaults for a symbol never configured: 20x, cross. */
 const DEFAULT_SETTINGS: SymbolSettings = { leverage: 20, marginType: 'cross' };
 
@@ -146,6 +153,23 @@ export class ExchangeState {
     return this.algoOrders.filter(
       (a) => a.apiKey === apiKey && (symbol === undefined || a.symbol === symbol) && a.algoStatus === 'NEW',
     );
+  }
+
+  /** The next ids it hands out: kept with the state, so ids are never reused after a restart. */
+  idCounters(): IdCounters {
+    return {
+      order: this.nextOrderId,
+      algo: this.nextAlgoId,
+      trade: this.nextTradeId,
+      tran: this.nextTranId,
+    };
+  }
+
+  setIdCounters(next: IdCounters): void {
+    this.nextOrderId = next.order;
+    this.nextAlgoId = next.algo;
+    this.nextTradeId = next.trade;
+    this.nextTranId = next.tran;
   }
 
   newOrderId(): number {

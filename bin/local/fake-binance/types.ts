@@ -39,6 +39,11 @@ export interface FakeBinanceOptions {
   markets?: FakeMarketSeed[];
   /** Server time = Date.now() + skew. */
   clockSkewMs?: number;
+  /**
+   * Keeps the accounts, positions, orders and fills in this file across restarts: restored at the
+   * start, rewritten after every change (bin/local/fake-binance/persistence.ts). Default: memory only.
+   */
+  stateFile?: string;
 }
 
 export type Side = 'BUY' | 'SELL';

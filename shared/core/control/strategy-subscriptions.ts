@@ -6,6 +6,7 @@ import {
   STRATEGY_TIMEFRAMES,
   subscriptionId,
   type StrategySubscription,
+  type StrategyTimeframe,
 } from '../domain/strategy-subscription';
 import type { AccountRepository, Clock } from './ports';
 import { parseSize } from '../signal/schema';
@@ -27,7 +28,18 @@ export interface EnableStrategyInput {
 }
 
 export class StrategySubscriptions {
-  constructor(private readonly deps: { accounts: Pick<AccountRepository, 'get' | 'setStrategies'>; clock: Clock }) {}
+  constructor(
+    private readonly deps: {
+      accounts: Pick<AccountRepository, 'get' | 'setStrategies'>;
+      clock: Clock;
+      /**
+       * The timeframes the target's strategy runner is scheduled on (the local stack's replay makes
+       * only 1h and longer); absent: all of STRATEGY_TIMEFRAMES. A subscription nothing runs would be
+       * accepted and then never trade, so any other is refused.
+       */
+      scheduled?: readonly StrategyTimeframe[];
+    },
+  ) {}
 
   /**
    * Adds the subscription, or replaces the one with the same strategy, symbol and timeframe
@@ -103,6 +115,12 @@ export class StrategySubscriptions {
       throw new AccountInputError(
         'timeframe',
         `must be one of ${STRATEGY_TIMEFRAMES.join(', ')}, not "${input.timeframe}"`,
+      );
+    const scheduled = this.deps.scheduled;
+    if (scheduled && !scheduled.includes(input.timeframe))
+      throw new AccountInputError(
+        'timeframe',
+        `${input.timeframe} is not scheduled here: the strategy runner runs on ${scheduled.join(', ')}`,
       );
     const subscription: StrategySubscription = {
       id: subscriptionId(definition.id, symbol.compact, input.timeframe),

@@ -149,3 +149,12 @@ test("the local Cognito stand-in's fields: read back whole; an endpoint off this
   writeDiscovery(dataDir, record({ cognito: { ...cognito, clientId: '' } }));
   expect(() => readDiscovery(dataDir)).toThrow(/cognito\.clientId must be a non-empty string/);
 });
+
+test("the stack's strategy timeframes come back to the CLI; a timeframe nothing runs is refused", () => {
+  const dataDir = dir();
+  writeDiscovery(dataDir, record({ strategyTimeframes: ['1h', '4h', '1d'] }));
+  expect(readDiscovery(dataDir).strategyTimeframes).toEqual(['1h', '4h', '1d']);
+
+  writeFileSync(discoveryPath(dataDir), JSON.stringify({ ...record(), strategyTimeframes: ['2h'] }), { mode: 0o600 });
+  expect(() => readDiscovery(dataDir)).toThrow(/strategyTimeframes must be a list of 1m, 5m, 15m, 1h, 4h, 1d/);
+});

@@ -171,6 +171,31 @@ describe('renderEquityChartPng: smaller charts', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
+  it('puts each exit where its P&L moved the equity: a win on the top of its rise, a loss at the foot of its fall', async () => {
+    // Readings every hour; the equity steps by each exit's P&L from the reading at its close.
+    const steps = hourly([...Array(6).fill(1_000), ...Array(12).fill(1_100), ...Array(7).fill(1_050)]);
+    const trades = [
+      { at: T0 + 6 * HOUR, pnl: 100 },
+      { at: T0 + 18 * HOUR, pnl: -50 },
+    ];
+    const bitmap = await decode(await renderEquityChartPng(steps, { title: 'steps', ...small, trades }));
+    const centre = (ps: Array<[number, number]>): [number, number] => [
+      ps.reduce((sum, [x]) => sum + x, 0) / ps.length,
+      ps.reduce((sum, [, y]) => sum + y, 0) / ps.length,
+    ];
+    const line = pixels(bitmap, isLine).filter(inPlotRows);
+    const lineY = (x: number) => centre(line.filter(([px]) => Math.abs(px - x) <= 1))[1];
+    const [wx, wy] = centre(pixels(bitmap, isWin).filter(inPlotRows));
+    const [lx, ly] = centre(pixels(bitmap, isLoss).filter(inPlotRows));
+    expect(wx).toBeLessThan(lx);
+    // the won dot is on the level after the rise (the flat stretch to its right), above the one before it
+    expect(Math.abs(wy - lineY(wx + 20))).toBeLessThan(3);
+    expect(wy).toBeLessThan(lineY(wx - 20) - 10);
+    // the lost dot is on the level after the fall, below the one before it
+    expect(Math.abs(ly - lineY(lx + 20))).toBeLessThan(3);
+    expect(ly).toBeGreaterThan(lineY(lx - 20) + 5);
+  });
+
   it('shades a fall from its peak on; exits outside the curve are not marked', async () => {
     // peak at hour 1 of 4 (a quarter of the plot), then down and back up without recovering
     const trades = [

@@ -1,6 +1,8 @@
-// The HTML report: self-contained (no external URL, no script), the three charts and the metrics
-// with units present, trade markers per exit kind, and a small file for a year of minute candles.
-import { renderHtmlReport } from '../../../../bin/backtest/html-report';
+// The HTML report: one self-contained file (the chart library inlined, no external src or href),
+// chart data that matches the candles and the trades (read back from the page's #report-data),
+// the metrics with units, and a small file for a year of minute candles.
+import { readFileSync } from 'node:fs';
+import { renderHtmlReport, type ChartData } from '../../../../bin/backtest/html-report';
 import type {
   BacktestConfig,
   BacktestResult,
@@ -111,21 +113,70 @@ describe('renderHtmlReport', () => {
     source: 'data/x.csv',
   });
 
-  test('one self-contained document: no external URL, no script, no external stylesheet', () => {
+  test('one self-contained file: no external src or href, no stylesheet link, the library inlined', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).not.toMatch(/https?:\/\//);
-    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+    // every element attribute that could fetch something
+    expect(html).not.toMatch(/\s(src|href)\s*=/i);
+    const library = readFileSync(
+      'node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.js',
+      'utf8',
+    );
+    // the page's own markup and script (the library's inline logo refers to its own SVG: url(#a))
+    // inlined as script text: "</" escaped as "<\/", the same to JavaScript
+    const inlined = library.replace(/<\//g, '<\\/').replace(/<!--/g, '<\\!--');
+    expect(html.replace(inlined, '')).not.toMatch(/<link|<img|<iframe|@import|url\(|https?:\/\//i);
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    expect(scripts).toEqual([' type="application/json" id="report-data"', '', '']);
+    // TradingView's standalone build, whole (its licence header included)
+    expect(html).toContain(inlined);
+    expect(html).toContain('TradingView Lightweight Charts™ v5.3.0');
   });
 
-  test('price, equity and drawdown charts as inline SVG', () => {
-    expect(html.match(/<svg /g)).toHaveLength(3);
-    expect(html).toContain('aria-label="price with trade entries and exits"');
-    expect(html).toContain('aria-label="equity curve"');
-    expect(html).toContain('aria-label="drawdown (underwater) curve"');
-    expect(html).toContain('price (USDT)');
-    expect(html).toContain('equity (USDT)');
-    expect(html).toContain('drawdown (%)');
-    expect(html).toContain('time (UTC)');
+  test('price, equity and drawdown charts, each with its container and unit', () => {
+    for (const id of ['price-chart', 'equity-chart', 'drawdown-chart'])
+      expect(html).toMatch(new RegExp(`<div class="chart[^"]*" id="${id}" role="img"`));
+    expect(html).toContain('id="price-chart" role="img" aria-label="candles with trade entries and exits"');
+    // the page's script draws each of them, from the data block
+    for (const id of ['price-chart', 'equity-chart', 'drawdown-chart'])
+      expect(html).toContain(`L.createChart(document.getElementById('${id}')`);
+    expect(html).toContain('<h2>Price and trades <span class="unit">(USDT)</span></h2>');
+    expect(html).toContain('<h2>Drawdown <span class="unit">(%)</span></h2>');
+  });
+
+  test('the chart data matches the candles, and each trade has its entry and exit marker at its fill', () => {
+    const data = dataOf(html);
+    expect(data.merged).toBe(1);
+    expect(data.candles).toHaveLength(candles.time.length);
+    expect(data.candles[7]).toEqual({
+      time: candles.time[7]! / 1000,
+      open: ten(candles.open[7]!),
+      high: ten(candles.high[7]!),
+      low: ten(candles.low[7]!),
+      close: ten(candles.close[7]!),
+    });
+    expect(data.markers).toHaveLength(2 * trades.length);
+    trades.forEach((t, i) => {
+      const entry = data.markers.find((m) => m.id === `t${i}-entry`)!;
+      const exit = data.markers.find((m) => m.id === `t${i}-exit`)!;
+      expect(entry).toMatchObject({
+        time: t.entryTime / 1000,
+        price: t.entryPrice,
+        shape: t.side === 'long' ? 'arrowUp' : 'arrowDown',
+      });
+      expect(exit).toMatchObject({ time: t.exitTime / 1000, price: t.exitPrice, shape: 'circle' });
+      // won green, lost red; the label names the exit and the P&L
+      expect(exit.color).toBe(t.pnl > 0 ? '#16a34a' : '#dc2626');
+      expect(exit.text).toContain(t.pnl > 0 ? '+12.50' : '−8.25');
+    });
+    expect(data.markers.find((m) => m.id === 't1-exit')!.text).toBe('SL +12.50');
+    // lightweight-charts wants markers in time order
+    const times = data.markers.map((m) => m.time);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // the equity line is the result's equity; the drawdown is its fall from the running peak
+    expect(data.equity[5]).toEqual({ time: candles.time[5]! / 1000, value: ten(10_000 + 150 * Math.sin(5 / 40)) });
+    const eq = Array.from({ length: 120 }, (_, i) => 10_000 + 150 * Math.sin(i / 40));
+    const peak = Math.max(10_000, ...eq.slice(0, 101));
+    expect(data.drawdown[100]!.value).toBeCloseTo(((eq[100]! - peak) / peak) * 100, 6);
   });
 
   test('the title names strategy, params, market and period in UTC', () => {
@@ -142,18 +193,18 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<th>Sharpe (annualised)</th><td>1.37</td>');
   });
 
-  test('entries by side and each exit kind get their own marker, with a legend', () => {
-    for (const cls of ['e-long', 'e-short', 'x-sig', 'x-sl', 'x-tp', 'x-end']) expect(html).toContain(`class="${cls}"`);
-    expect(html).not.toContain('class="x-liq"');
-    expect(html).toContain('stop-loss exit');
-    expect(html).toContain('take-profit exit');
-    expect(html).not.toContain('liquidation exit');
-  });
-
   test('the trade list has a row per trade', () => {
     expect(html).toContain('<h2>Trades (4)</h2>');
     expect(html).toMatch(/<td>2<\/td><td class="short">short<\/td><td>2024-01-01 00:30<\/td>/);
     expect(html).toContain('<td>stop-loss</td>');
+  });
+
+  test('a result of few trades says so above the metrics; one of 30 or more does not', () => {
+    expect(html).toMatch(
+      /<h2>Metrics<\/h2><p class="warn" role="note">Warning: only 4 trades \(fewer than 30\): win rate, profit factor, Sharpe/,
+    );
+    const enough = renderHtmlReport({ ...resultFor(candles, trades), metrics: { ...metrics, trades: 30 } }, candles);
+    expect(enough).not.toContain('class="warn"');
   });
 
   test('text from the caller is escaped', () => {
@@ -162,16 +213,38 @@ describe('renderHtmlReport', () => {
     expect(out).toContain('a&lt;b');
   });
 
-  test('a year of minute candles is downsampled into a small file', () => {
+  test('a year of minute candles is merged into a small file; markers sit on the merged candle of their fill', () => {
     const big = candlesOf(525_600);
     const many = Array.from({ length: 3000 }, (_, i) => trade(i, i % 2 ? 'short' : 'long', 'signal', big));
     const out = renderHtmlReport(resultFor(big, many), big);
-    expect(out.length).toBeLessThan(800_000);
-    // Each line path keeps a few points per bucket, not one per candle.
-    const equityPath = /<path class="equity" d="([^"]*)"/.exec(out)![1]!;
-    const points = equityPath.split(/[ML]/).length - 1;
-    expect(points).toBeGreaterThan(500);
-    expect(points).toBeLessThan(4000);
+    // ≈ 2 MB: 4,000 candles, 6,000 markers, three lines of ≤ 4,000 points, and the library's 199 KB
+    expect(out.length).toBeLessThan(2_500_000);
+    const data = dataOf(out);
+    expect(data.merged).toBe(132);
+    expect(data.candles.length).toBeLessThanOrEqual(4_000);
+    // a merged candle spans its candles: first open, highest high, lowest low, last close
+    const c = data.candles[3]!;
+    expect(c.time).toBe(big.time[3 * 132]! / 1000);
+    expect(c.open).toBe(ten(big.open[3 * 132]!));
+    expect(c.close).toBe(ten(big.close[4 * 132 - 1]!));
+    expect(c.high).toBe(ten(Math.max(...big.high.subarray(3 * 132, 4 * 132))));
+    expect(c.low).toBe(ten(Math.min(...big.low.subarray(3 * 132, 4 * 132))));
+    const t = many[2000]!;
+    const entry = data.markers.find((m) => m.id === 't2000-entry')!;
+    const index = Math.floor(big.time.indexOf(t.entryTime) / 132) * 132;
+    expect(entry.time).toBe(big.time[index]! / 1000);
+    expect(entry.price).toBe(t.entryPrice);
+    expect(data.equity.length).toBeLessThanOrEqual(4_000);
+    expect(out).toContain('Each candle drawn merges 132 consecutive candles (525,600 in all)');
     expect(out).toContain('The first 1000 of 3000 trades are listed.');
   });
 });
+
+/** Chart values keep ten significant digits (what a chart can show). */
+const ten = (v: number): number => Number(v.toPrecision(10));
+
+/** The chart data the page draws, read back from its JSON block. */
+function dataOf(page: string): ChartData {
+  const json = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)![1]!;
+  return JSON.parse(json.replace(/<\\\//g, '</')) as ChartData;
+}

@@ -115,6 +115,17 @@ describe('StrategySubscriptions.enable', () => {
     expect(accounts.setStrategies).not.toHaveBeenCalled();
   });
 
+  it('refuses a timeframe the target does not schedule, naming the ones it runs, and stores nothing', async () => {
+    const { accounts, clock } = setup();
+    const local = new StrategySubscriptions({ accounts, clock, scheduled: ['1h', '4h', '1d'] });
+
+    expect(await fieldOf(local.enable({ ...enable, timeframe: '5m' }))).toBe(
+      'timeframe: 5m is not scheduled here: the strategy runner runs on 1h, 4h, 1d',
+    );
+    expect(accounts.setStrategies).not.toHaveBeenCalled();
+    expect((await local.enable({ ...enable, timeframe: '4h' })).timeframe).toBe('4h');
+  });
+
   it('refuses an unknown account', async () => {
     const { subs } = setup();
     expect(await fieldOf(subs.enable({ ...enable, accountId: 'acc-404' }))).toMatch(/^account: no account acc-404/);
