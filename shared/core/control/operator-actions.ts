@@ -10,7 +10,7 @@ import type { Account } from '../domain/account';
 import type { AuditPayloads } from '../domain/audit';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition } from '../domain/trade';
-import { ForbiddenActionError, InvariantError, NotFoundError } from '../errors';
+import { ForbiddenActionError, NotFoundError } from '../errors';
 import { enqueueSignal } from '../signal/enqueue-signal';
 import { normalizeSymbol } from '../signal/symbols';
 import type { Intent, OwnerOrder } from '../signal/types';
@@ -218,7 +218,11 @@ export class OwnerActions implements OperatorActions {
     const signalIds: string[] = [];
     const lines: string[] = [];
     for (const a of accounts) {
-      if (name === 'pause') {
+      if (name === 'pause' && input.all && a.status !== 'active') {
+        // Already refusing entries; a drawdown-disabled account stays disabled (not merely paused).
+        lines.push(`${a.accountId} already ${a.status}`);
+        continue;
+      } else if (name === 'pause') {
         await this.control.pause(a.accountId, `paused by ${who(actor)}`);
         lines.push(`${a.accountId} paused`);
       } else if (name === 'resume') {
@@ -472,8 +476,6 @@ export class OwnerActions implements OperatorActions {
       alertId: `${action}-${now}`,
       ...(owner ? { owner } : {}),
     }));
-    if (result.outcome !== 'queued' && result.outcome !== 'duplicate')
-      throw new InvariantError('unexpected enqueue outcome');
     return { signalId: result.signalId, outcome: result.outcome };
   }
 

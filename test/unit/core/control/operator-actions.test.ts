@@ -202,6 +202,16 @@ describe('every account at once', () => {
   });
 });
 
+describe('pause --all', () => {
+  it('pauses the active accounts; one the drawdown switch disabled stays disabled (not merely paused)', async () => {
+    const t = setup([accountRecord(), accountRecord({ accountId: 'acc-dd', status: 'disabled', createdAt: T0 + 1 })]);
+    const result = await t.actions.run('pause', { all: true }, owner);
+    expect((await t.accounts.get('acc-1'))?.status).toBe('paused');
+    expect((await t.accounts.get('acc-dd'))?.status).toBe('disabled');
+    expect(result.message).toContain('acc-dd already disabled');
+  });
+});
+
 describe('account lifecycle', () => {
   it('rename stores the name and audits both names', async () => {
     const t = setup();
