@@ -145,3 +145,17 @@ test('move-target, reduce, cancel-order and close, each through the lane', async
     expect.arrayContaining(['move-target', 'reduce', 'cancel-order', 'close']),
   );
 });
+
+test('rename and soft delete on the DynamoDB table: the name changes; deleted, the webhook refuses the old token', async () => {
+  const { accountId, token } = await h.createAccount(1_000);
+  await actions.run('rename', { account: accountId, name: 'swing-2' }, owner());
+  expect((await h.runtime.repos.accounts.get(accountId))?.name).toBe('swing-2');
+
+  await actions.run('pause', { account: accountId }, owner());
+  await actions.run('delete', { account: accountId }, owner());
+  const stored = await h.runtime.repos.accounts.get(accountId);
+  expect(stored).toMatchObject({ name: 'swing-2', status: 'disabled', webhookTokenHash: '' });
+  expect(stored?.deletedAt).toEqual(expect.any(Number));
+  const alert = await h.post({ token, account: accountId, action: 'long', symbol: 'BTCUSDT.P', id: 'after-delete' });
+  expect(alert.statusCode).toBe(401);
+});
