@@ -98,40 +98,26 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
   }
 
   async rename(accountId: string, name: string, at: number): Promise<void> {
-    await this.update(accountId, 'SET #name = :n, updatedAt = :t', { '#name': 'name' }, { ':n': name, ':t': at });
+    await updateAccount(
+      this.db,
+      this.table,
+      accountId,
+      'SET #name = :n, updatedAt = :t',
+      { '#name': 'name' },
+      { ':n': name, ':t': at },
+    );
   }
 
   /** One conditional write: disabled, no token hash any token could match, no strategies, marked. */
   async softDelete(accountId: string, at: number): Promise<void> {
-    await this.update(
+    await updateAccount(
+      this.db,
+      this.table,
       accountId,
       'SET #status = :disabled, webhookTokenHash = :none, deletedAt = :t, updatedAt = :t REMOVE #settings.#strategies',
       { '#status': 'status', '#settings': 'settings', '#strategies': 'strategies' },
       { ':disabled': 'disabled', ':none': '', ':t': at },
     );
-  }
-
-  private async update(
-    accountId: string,
-    expression: string,
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { accountId },
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(accountId)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
-      throw error;
-    }
   }
 
   async setRequireTime(accountId: string, requireTime: boolean | undefined, at: number): Promise<void> {
@@ -230,4 +216,30 @@ function withExactBalance(account: Account): Account {
   const paper = account.settings?.paper;
   if (!paper) return account;
   return { ...account, settings: { ...account.settings, paper: withDecimals(paper, ['initialBalance']) } };
+}
+
+/** One conditional update of an existing account; ConditionalConflictError when it does not exist. */
+async function updateAccount(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { accountId },
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+    throw error;
+  }
 }
