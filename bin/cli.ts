@@ -6,9 +6,11 @@ import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeId } from '../shared
 import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
+import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
 import { CliError, resolveTarget } from './cli-target';
 import { registerBacktestCommands } from './commands/backtest-commands';
 import { registerExchangeCommands } from './commands/exchange-commands';
+import { registerOperatorCommands } from './commands/operator-commands';
 import { KEY_WAYS, readExchangeKeys, refusedKeyOption } from './commands/exchange-keys';
 import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
@@ -253,6 +255,7 @@ registerBacktestCommands(program);
 registerStrategyCommands(program);
 registerExchangeCommands(program);
 registerUserCommands(program);
+registerOperatorCommands(program, account);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;
@@ -272,7 +275,11 @@ try {
   // Known input problems get their message; anything else only its class, since an SDK error
   // could quote a request that carried credentials.
   const message =
-    error instanceof CliError || error instanceof AccountInputError || error instanceof RiskSettingError
+    error instanceof CliError ||
+    error instanceof AccountInputError ||
+    error instanceof RiskSettingError ||
+    error instanceof NotFoundError ||
+    error instanceof ForbiddenActionError
       ? error.message
       : `failed: ${error instanceof Error ? error.name : 'error'}`;
   console.error(`error: ${message}`);

@@ -140,6 +140,9 @@ const INTENTS: readonly string[] = [
   'close_all',
   'reduce_long',
   'reduce_short',
+  'move_stop',
+  'move_target',
+  'cancel_order',
 ] satisfies Intent[];
 
 /**

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocume
 import { ConditionalConflictError } from '../../core/errors';
 import type { Account, AccountStatus } from '../../core/domain/account';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
-import type { AccountRepository } from '../../core/ports/repositories';
+import type { AccountLifecycle, AccountRepository } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { withDecimals } from './decimal-fields';
 import { isConditionFailure } from './document-client';
@@ -46,7 +46,7 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
   }
 }
 
-export class DynamoAccountRepository extends DynamoAccountDirectory implements AccountRepository {
+export class DynamoAccountRepository extends DynamoAccountDirectory implements AccountRepository, AccountLifecycle {
   /** get and list (the directory's), create, the set* updates */
   static override readonly tableAccess: DynamoTableAccess = {
     table: 'accounts',
@@ -94,6 +94,29 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
         ExpressionAttributeValues:
           until === undefined ? { ':t': at } : { ':u': until, ':r': reason ?? 'halted', ':t': at },
       }),
+    );
+  }
+
+  async rename(accountId: string, name: string, at: number): Promise<void> {
+    await updateAccount(
+      this.db,
+      this.table,
+      accountId,
+      'SET #name = :n, updatedAt = :t',
+      { '#name': 'name' },
+      { ':n': name, ':t': at },
+    );
+  }
+
+  /** One conditional write: disabled, no token hash any token could match, no strategies, marked. */
+  async softDelete(accountId: string, at: number): Promise<void> {
+    await updateAccount(
+      this.db,
+      this.table,
+      accountId,
+      'SET #status = :disabled, webhookTokenHash = :none, deletedAt = :t, updatedAt = :t REMOVE #settings.#strategies',
+      { '#status': 'status', '#settings': 'settings', '#strategies': 'strategies' },
+      { ':disabled': 'disabled', ':none': '', ':t': at },
     );
   }
 
@@ -193,4 +216,30 @@ function withExactBalance(account: Account): Account {
   const paper = account.settings?.paper;
   if (!paper) return account;
   return { ...account, settings: { ...account.settings, paper: withDecimals(paper, ['initialBalance']) } };
+}
+
+/** One conditional update of an existing account; ConditionalConflictError when it does not exist. */
+async function updateAccount(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { accountId },
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+    throw error;
+  }
 }

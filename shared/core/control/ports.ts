@@ -3,6 +3,7 @@
 // signal ledger and queue (flatten sends close signals the normal way), the bot's reply channel and
 // its one-time confirmation store, and the clock. Files in control/ import ports from here only.
 export type {
+  AccountLifecycle,
   AccountRepository,
   AuditLog,
   EquitySnapshot,

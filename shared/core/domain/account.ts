@@ -62,6 +62,8 @@ export interface Account {
   status: AccountStatus;
   /** sha256 hex of the webhook token; the token itself is shown once and never stored */
   webhookTokenHash: string;
+  /** soft-deleted by the owner (AccountLifecycle.softDelete): kept for its history, trades no more */
+  deletedAt?: number;
   credentials?: EncryptedSecret;
   settings: AccountSettings;
   /** the exchange banned our IP (HTTP 418): no calls until then */

@@ -173,6 +173,22 @@ export interface AuditPayloads {
     setting?: 'requireTime';
     requireTime?: boolean | null;
     previous?: boolean | null;
+    /** the owner's action from the console or the CLI (control/operator-actions.ts) and who asked */
+    /** an OperatorActionName (domain names no capability's types) */
+    action?: string;
+    by?: { userId: string; email?: string; via: 'console' | 'cli' };
+    /** the owner signals the action queued on the account's lane */
+    signalIds?: string[];
+    symbol?: string;
+    percent?: number;
+    /** move-stop / move-target: the new trigger, decimal text */
+    price?: Decimal;
+    clientOrderId?: string;
+    force?: boolean;
+    name?: string;
+    previousName?: string;
+    subscriptionId?: string;
+    strategy?: string;
   };
   'report.sent': {
     kind: string;

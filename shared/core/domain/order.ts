@@ -24,6 +24,8 @@ export type OrderLeg =
   | 'tp5'
   | 'trail'
   | 'flatten'
+  /** the owner's stop re-sized to what is left after the owner's partial close (reduce) */
+  | 'sl-resize'
   /** the stop moved to break-even after target n */
   | `sl-be${number}`
   /** a missing stop placed again by the reconciliation (n: the book version it saw) */

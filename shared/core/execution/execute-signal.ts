@@ -57,12 +57,12 @@ import {
 } from './ports';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
-import type { PriceLevel, Signal } from '../signal/types';
+import { OWNER_INTENTS, type PriceLevel, type Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import { signedQuantity, type LegResult, type OrderSender } from './order-sender';
 import { accountRiskConfig } from '../risk/account-config';
 import type { ExecutionBounds } from '../risk/config';
-import { protectionSpecOf, type ProtectionManager } from './protection';
+import { protectionSpecOf, type ProtectionManager, type ProtectionOrigin } from './protection';
 import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
 import { standIn, writeWithRetries, type AuditHold } from './audit-hold';
@@ -249,6 +249,7 @@ export class ExecuteSignal {
     const symbol = signal.symbol.unified;
     const market = await exchange.loadMarket(symbol);
     const live = await exchange.fetchPosition(symbol);
+    if (isOwnerOrder(signal.intent)) return this.ownerOrder(signal, exchange, market, live, await bookRead);
     const legs = planLegs(signal, live, market);
     const absolute = entry && !entryRefusal ? absolutePrices(signal) : [];
     const last = absolute.length > 0 ? (await exchange.fetchPrice(symbol)).last : undefined;
@@ -337,7 +338,8 @@ export class ExecuteSignal {
       // Protective orders of the old position go before it is closed or reversed. planLegs puts
       // the one closing leg first, so `book` (read above) is still the position it closes.
       if (leg.reduceOnly) {
-        await this.deps.protection.cancelAll(exchange, book);
+        // The owner's partial close keeps the stop resting through the fill; it is re-sized after.
+        if (!ownerReduce(signal)) await this.deps.protection.cancelAll(exchange, book);
         const record = this.orderRecord(
           recorded,
           leg.leg,
@@ -404,6 +406,11 @@ export class ExecuteSignal {
       placed.push(result.record.clientOrderId);
     }
     const after = await this.deps.book.position(account.accountId, symbol);
+    if (ownerReduce(signal) && isOpen(after)) {
+      const origin = this.ownerOrigin(signal, after);
+      const moved = await this.deps.protection.moveStop(exchange, origin, after, market, undefined);
+      if (moved.placed) placed.push(moved.placed);
+    } else if (ownerReduce(signal)) await this.deps.protection.cancelAll(exchange, book);
     const spec = protectionSpecOf(signal);
     if (entry && isOpen(after) && spec && !resting) {
       placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
@@ -526,6 +533,66 @@ export class ExecuteSignal {
         `the signal was rejected (${rejection.code}) before the outcome of this order was known`,
       );
     }
+  }
+
+  /**
+   * The owner's move of a stop or target, or cancel of one order, on the position the book holds.
+   * Run in the account's lane like any signal, so it acts on what the signals ahead of it left.
+   * A new stop or target must sit on the protective side of the last price (as an alert's sl/tp).
+   */
+  private async ownerOrder(
+    signal: Signal,
+    exchange: ExchangePort,
+    market: MarketInfo,
+    live: ExchangePosition | undefined,
+    book: BookPosition,
+  ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
+    const symbol = signal.symbol.unified;
+    const request = signal.owner ?? {};
+    if (signal.intent === 'cancel_order') {
+      const id = request.clientOrderId ?? '';
+      const record = id ? await this.deps.orders?.get(signal.accountId, id) : undefined;
+      if (!record || record.symbol !== symbol)
+        throw new SignalRejectedError(`no order ${id} on ${symbol}`, 'UNKNOWN_ORDER', { clientOrderId: id });
+      const outcome = await this.deps.protection.cancelOrder(exchange, book, record, request.force === true);
+      return {
+        status: 'executed',
+        summary: `cancel_order ${symbol}: ${id} ${outcome === 'canceled' ? 'canceled' : `had already ended (${record.status})`}`,
+        orders: outcome === 'canceled' ? [id] : [],
+      };
+    }
+    if (!isOpen(book) || !live || live.side !== book.side)
+      throw new SignalRejectedError(
+        `no open position on ${symbol} to ${signal.intent === 'move_stop' ? 'move the stop of' : 'move the target of'} (book: ${describeBook(book)}, exchange: ${describe(live)})`,
+        'NO_POSITION',
+      );
+    const position = book as BookPosition & { side: PositionSide };
+    const field = signal.intent === 'move_stop' ? 'sl' : 'tp';
+    const price = request.price ?? '';
+    if (!/^\d{1,15}(\.\d{1,18})?$/.test(price) || !new Big(price).gt(0))
+      throw new SignalRejectedError(`price "${price}" is not a positive decimal`, 'INVALID_STOP', { field: 'price' });
+    const trigger = roundToStep(price, market.priceStep).toString();
+    const last = (await exchange.fetchPrice(symbol)).last;
+    validateLevel(field, { kind: 'price', value: Number(trigger) }, position.side, last);
+    const origin = this.ownerOrigin(signal, position);
+    const moved =
+      signal.intent === 'move_stop'
+        ? await this.deps.protection.moveStop(exchange, origin, position, market, trigger)
+        : await this.deps.protection.moveTarget(exchange, origin, position, market, trigger, request.clientOrderId);
+    return {
+      status: 'executed',
+      summary: `${signal.intent} ${symbol}: ${field === 'sl' ? 'stop' : 'target'} at ${trigger}${moved.canceled ? ` (replaced ${moved.canceled})` : ''}`,
+      orders: moved.placed ? [moved.placed] : [],
+    };
+  }
+
+  private ownerOrigin(signal: Signal, position: BookPosition): ProtectionOrigin {
+    return {
+      accountId: signal.accountId,
+      signalId: signal.signalId,
+      leverage: position.leverage,
+      ...(position.strategy ? { strategy: position.strategy } : {}),
+    };
   }
 
   /**
@@ -780,6 +847,7 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
     case 'reduce_long':
     case 'reduce_short': {
       const want: PositionSide = signal.intent === 'reduce_long' ? 'long' : 'short';
+      if (live?.side === want && ownerReduce(signal)) return [ownerReduceLeg(signal, live, market)];
       if (live?.side !== want || signal.size?.kind !== 'contracts') return [];
       const requested = floorToStep(signal.size.value, market.amountStep); // base units, as TradingView counts them
       const amount = requested.gt(live.quantity) ? new Big(live.quantity) : requested;
@@ -788,7 +856,34 @@ export function planLegs(signal: Signal, live: ExchangePosition | undefined, mar
         { leg: 'reduce', side: closingSide(want), reduceOnly: true, amount: amount.toString(), exitReason: 'signal' },
       ];
     }
+    case 'move_stop':
+    case 'move_target':
+    case 'cancel_order':
+      return []; // not orders of a position's legs: ExecuteSignal.ownerOrder
   }
+}
+
+const isOwnerOrder = (intent: Signal['intent']): boolean => (OWNER_INTENTS as readonly string[]).includes(intent);
+
+/** The owner's reduce: a percent of the live position (the webhook's reduce names contracts). */
+const ownerReduce = (signal: Signal): boolean => signal.source === 'owner' && signal.owner?.reducePct !== undefined;
+
+function ownerReduceLeg(signal: Signal, live: ExchangePosition, market: MarketInfo): PlannedLeg {
+  const pct = signal.owner?.reducePct ?? 0;
+  const amount = floorToStep(new Big(live.quantity).times(pct).div(100), market.amountStep);
+  if (!(pct > 0 && pct < 100) || amount.lte(0) || amount.lt(market.minAmount))
+    throw new SignalRejectedError(
+      `${pct} % of ${live.quantity} ${signal.symbol.unified} is ${amount.toString()}, below the market's minimum ${market.minAmount} (step ${market.amountStep})`,
+      'REDUCE_TOO_SMALL',
+      { percent: pct, quantity: live.quantity },
+    );
+  return {
+    leg: 'reduce',
+    side: closingSide(live.side),
+    reduceOnly: true,
+    amount: amount.toString(),
+    exitReason: 'signal',
+  };
 }
 
 /** The entry's absolute prices by field name: price ({{close}}), limit, sl, tp and each tp level. */

@@ -443,6 +443,193 @@ export class ProtectionManager {
     return trigger;
   }
 
+  /**
+   * The owner moves the stop to `trigger` (or, with `trigger` undefined, re-sizes it to what is held
+   * after a partial close). The new stop, keyed by the owner's signal, is placed BEFORE the old one
+   * is cancelled, so the position never rests without a stop; if the exchange refuses the new one,
+   * the old one stays and the refusal goes up. A position without a stop gets one. A trailing stop
+   * is not turned into a fixed one (moving a stop the trail moves would fight it). A redelivery
+   * finds its stop already on the book and places nothing twice.
+   */
+  async moveStop(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    trigger: string | undefined,
+  ): Promise<{ placed?: string; canceled?: string }> {
+    const old = position.stopLoss;
+    const leg: OrderLeg = trigger === undefined ? 'sl-resize' : 'sl';
+    const id = clientOrderIdFor(origin.signalId, leg);
+    if (old?.clientOrderId === id) return { placed: id };
+    const trailing = old?.trailingPercent !== undefined;
+    if (trailing && trigger !== undefined) {
+      throw new SignalRejectedError(
+        `the stop of ${position.symbol} is a trailing stop (${old?.trailingPercent} %): it is not replaced by a fixed one`,
+        'TRAILING_STOP',
+        { clientOrderId: old?.clientOrderId },
+      );
+    }
+    const amount = floorToStep(position.quantity, market.amountStep).toString();
+    if (trigger === undefined && (!old || old.amount === amount)) return {};
+    const item: PlannedProtective =
+      old && trailing && !old.emulatedTrail
+        ? { leg, type: 'trailing_stop_market', amount, trailingPercent: old.trailingPercent as number }
+        : {
+            leg,
+            type: 'stop_market',
+            amount,
+            triggerPrice: trigger ?? old?.triggerPrice ?? '',
+            ...(old?.emulatedTrail ? { trailingPercent: old.trailingPercent as number, emulated: true } : {}),
+          };
+    const record = protectiveRecord(origin, position, item, this.deps.clock.now());
+    const result = await this.deps.sender.place(exchange, record);
+    if (result.kind === 'filled')
+      await this.deps.book.book(result.record, fillFrom(record, result.order, 'stop_loss', position.leverage));
+    if (old) await this.cancelRef(exchange, position, old);
+    const next: ProtectiveOrderRef = { clientOrderId: id, triggerPrice: item.triggerPrice ?? '', amount };
+    if (old?.trailingPercent !== undefined) next.trailingPercent = old.trailingPercent;
+    if (old?.emulatedTrail) next.emulatedTrail = true;
+    const protection = { ...protectionOf(position), stopLoss: next };
+    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
+    await this.deps.audit.append({
+      accountId: position.accountId,
+      type: 'order.sent',
+      at: this.deps.clock.now(),
+      signalId: origin.signalId,
+      message:
+        trigger === undefined
+          ? `stop re-sized to ${amount} ${position.symbol} after a partial close`
+          : `stop moved by the owner ${old?.triggerPrice ?? '(none)'} → ${trigger} for ${amount} ${position.symbol}`,
+      data: { clientOrderId: id, leg, ...(old ? { from: old.clientOrderId } : {}), to: id },
+    });
+    // Already through the trigger: the new stop filled at once; sync cancels what is left if flat.
+    if (result.kind === 'filled') await this.sync(exchange, { ...position, ...protection }, market);
+    return { placed: id, ...(old ? { canceled: old.clientOrderId } : {}) };
+  }
+
+  /**
+   * The owner moves a take-profit to `trigger`: `which` names it (absent: the only one; a position
+   * without a target gets one for all it holds). The new target is placed before the old one is
+   * cancelled, keyed by the owner's signal, so a redelivery places nothing twice.
+   */
+  async moveTarget(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    trigger: string,
+    which?: string,
+  ): Promise<{ placed: string; canceled?: string }> {
+    const targets = position.takeProfits ?? [];
+    const id = clientOrderIdFor(origin.signalId, 'tp');
+    if (targets.some((t) => t.clientOrderId === id)) return { placed: id };
+    const old = which === undefined ? targets[0] : targets.find((t) => t.clientOrderId === which);
+    if (which !== undefined && !old)
+      throw new SignalRejectedError(
+        `${which} is not a take-profit of the ${position.symbol} position (targets: ${targets.map((t) => t.clientOrderId).join(', ') || 'none'})`,
+        'UNKNOWN_ORDER',
+        { clientOrderId: which },
+      );
+    if (which === undefined && targets.length > 1)
+      throw new SignalRejectedError(
+        `the ${position.symbol} position has ${targets.length} take-profits: name one (${targets.map((t) => t.clientOrderId).join(', ')})`,
+        'AMBIGUOUS_TARGET',
+      );
+    const amount = old?.amount ?? floorToStep(position.quantity, market.amountStep).toString();
+    const record = protectiveRecord(
+      origin,
+      position,
+      { leg: 'tp', type: 'take_profit_market', amount, triggerPrice: trigger },
+      this.deps.clock.now(),
+    );
+    const result = await this.deps.sender.place(exchange, record);
+    if (result.kind === 'filled')
+      await this.deps.book.book(result.record, fillFrom(record, result.order, 'take_profit', position.leverage));
+    if (old) await this.cancelRef(exchange, position, old);
+    const next: ProtectiveOrderRef = { clientOrderId: id, triggerPrice: trigger, amount };
+    const protection = {
+      ...protectionOf(position),
+      takeProfits: old ? targets.map((t) => (t === old ? next : t)) : [...targets, next],
+    };
+    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
+    await this.deps.audit.append({
+      accountId: position.accountId,
+      type: 'order.sent',
+      at: this.deps.clock.now(),
+      signalId: origin.signalId,
+      message: `take-profit moved by the owner ${old?.triggerPrice ?? '(none)'} → ${trigger} for ${amount} ${position.symbol}`,
+      data: { clientOrderId: id, leg: 'tp', ...(old ? { from: old.clientOrderId } : {}), to: id },
+    });
+    // Already through the trigger: filled at once; sync shrinks the stop (or cancels it when flat).
+    if (result.kind === 'filled') await this.sync(exchange, { ...position, ...protection }, market);
+    return { placed: id, ...(old ? { canceled: old.clientOrderId } : {}) };
+  }
+
+  /**
+   * The owner cancels one resting order. The stop of an open position is refused unless `force`
+   * (then an alert says the position is unprotected): a silent cancel would leave it without one.
+   * An order already ended (filled, cancelled) is reported as such, nothing sent.
+   */
+  async cancelOrder(
+    exchange: SendingExchange,
+    position: BookPosition,
+    record: OrderRecord,
+    force: boolean,
+  ): Promise<'canceled' | 'already-ended'> {
+    const isStop = position.stopLoss?.clientOrderId === record.clientOrderId;
+    if (isStop && isOpen(position) && !force)
+      throw new SignalRejectedError(
+        `${record.clientOrderId} is the stop of the open ${position.side} ${position.quantity} ${position.symbol}: cancelling it would leave the position unprotected; move it (move-stop), close the position, or cancel with force`,
+        'STOP_PROTECTS_POSITION',
+        { clientOrderId: record.clientOrderId },
+      );
+    if (record.status !== 'open' && record.status !== 'intent' && record.status !== 'partially_filled')
+      return 'already-ended';
+    const ref = refsOf(position).find((r) => r.clientOrderId === record.clientOrderId);
+    if (ref) await this.cancelRef(exchange, position, ref);
+    else {
+      await exchange.cancelOrder(record.symbol, record.clientOrderId, { conditional: isConditional(record.type) });
+      await this.deps.orders.update(record.accountId, record.clientOrderId, {
+        status: 'canceled',
+        updatedAt: this.deps.clock.now(),
+      });
+    }
+    if (ref) {
+      const protection = protectionOf(position);
+      const rest: Protection = {
+        takeProfits: (protection.takeProfits ?? []).filter((t) => t.clientOrderId !== ref.clientOrderId),
+        ...(protection.breakEven ? { breakEven: true } : {}),
+      };
+      if (protection.stopLoss && !isStop) rest.stopLoss = protection.stopLoss;
+      await this.deps.book.setProtection(position.accountId, position.symbol, rest);
+    }
+    await this.deps.audit.append({
+      accountId: record.accountId,
+      type: 'order.canceled',
+      at: this.deps.clock.now(),
+      message: `canceled by the owner: ${record.leg} ${record.side} ${record.amount} ${record.symbol}${record.triggerPrice ? ` @ ${record.triggerPrice}` : ''}`,
+      data: { clientOrderIds: [record.clientOrderId] },
+    });
+    if (isStop && isOpen(position))
+      await this.deps.audit.append({
+        accountId: record.accountId,
+        type: 'alert',
+        at: this.deps.clock.now(),
+        message: `the ${position.side} ${position.quantity} ${position.symbol} has NO stop: the owner cancelled it with force`,
+        data: { severity: 'warning', clientOrderId: record.clientOrderId },
+      });
+    return 'canceled';
+  }
+
+  /** Cancels one protective order on the exchange and marks its record cancelled. */
+  private async cancelRef(exchange: SendingExchange, position: BookPosition, ref: ProtectiveOrderRef): Promise<void> {
+    await exchange.cancelOrder(position.symbol, ref.clientOrderId, { conditional: true });
+    await this.deps.orders
+      .update(position.accountId, ref.clientOrderId, { status: 'canceled', updatedAt: this.deps.clock.now() })
+      .catch(() => undefined);
+  }
+
   /** Cancels every protective order the book knows for the position (before a close or reverse). */
   async cancelAll(exchange: SendingExchange, position: BookPosition): Promise<void> {
     const refs = refsOf(position);
@@ -646,6 +833,15 @@ export function derivableStop(
 /** True when the recorded protection asks for a stop or a trailing stop (not only targets). */
 export const wantsStop = (spec: Pick<ProtectionSpec, 'sl' | 'trailPct'> | undefined): spec is ProtectionSpec =>
   !!spec && (spec.sl !== undefined || spec.trailPct !== undefined);
+
+/** The protection the book holds for the position, as setProtection takes it. */
+function protectionOf(position: BookPosition): Protection {
+  return {
+    takeProfits: position.takeProfits ?? [],
+    ...(position.stopLoss ? { stopLoss: position.stopLoss } : {}),
+    ...(position.breakEven ? { breakEven: true } : {}),
+  };
+}
 
 export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
   return [position.stopLoss, ...(position.takeProfits ?? [])].filter((r): r is ProtectiveOrderRef => !!r);

@@ -26,6 +26,19 @@ export interface AccountRepository {
   setRequireTime(accountId: string, requireTime: boolean | undefined, at: number): Promise<void>;
 }
 
+/**
+ * The owner's rename and delete (console and CLI), apart from AccountRepository so that its many
+ * stand-ins need not grow. Delete is soft: trades, orders, the audit trail and reports keep naming
+ * the account; status becomes disabled (no entries), the webhook token hash is cleared (no token
+ * matches it, so the webhook refuses the account's alerts with 401), strategies are dropped (the
+ * runner sends nothing) and `deletedAt` marks it. Both fail with ConditionalConflictError when the
+ * account does not exist.
+ */
+export interface AccountLifecycle {
+  rename(accountId: string, name: string, at: number): Promise<void>;
+  softDelete(accountId: string, at: number): Promise<void>;
+}
+
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';
 
 /** Webhook-side record keyed by the dedup key: stops replays for its lifetime. */

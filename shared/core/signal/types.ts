@@ -5,7 +5,34 @@ export type MarketPosition = 'long' | 'flat' | 'short';
 
 /** What the executor is asked to do, after TradingView's buy/sell+position has been resolved. */
 export type Intent =
-  'enter_long' | 'enter_short' | 'close_long' | 'close_short' | 'close_all' | 'reduce_long' | 'reduce_short';
+  | 'enter_long'
+  | 'enter_short'
+  | 'close_long'
+  | 'close_short'
+  | 'close_all'
+  | 'reduce_long'
+  | 'reduce_short'
+  | OwnerIntent;
+
+/** The owner's own orders (console and CLI), queued on the account's lane like any signal. */
+export type OwnerIntent = 'move_stop' | 'move_target' | 'cancel_order';
+
+export const OWNER_INTENTS: readonly OwnerIntent[] = ['move_stop', 'move_target', 'cancel_order'];
+
+/**
+ * What an owner signal asks besides its intent. Prices are decimal text, as the book stores them.
+ * reducePct: a reduce_long/reduce_short of this percent of the live position (0 < p < 100), sized
+ * when it executes (not when it is asked), so a signal ahead of it in the lane is accounted for.
+ */
+export interface OwnerOrder {
+  /** move_stop / move_target: the new trigger price */
+  price?: string;
+  /** move_target: which target (absent: the only one); cancel_order: the order to cancel */
+  clientOrderId?: string;
+  /** cancel_order: cancel the resting stop of an open position anyway (it is left unprotected) */
+  force?: boolean;
+  reducePct?: number;
+}
 
 export type SizeSpec =
   | { kind: 'percent'; value: number } // percent of equity committed as margin
@@ -66,6 +93,8 @@ export interface Signal {
   /** {{close}} at fire time, kept for slippage analysis */
   signalPrice?: number;
   receivedAt: number;
-  /** owner: a command of the account's owner (flatten) */
+  /** owner: a command of the account's owner (flatten, close, reduce, move-stop…) */
   source: 'webhook' | 'strategy' | 'owner';
+  /** owner signals only: the details of the owner's order */
+  owner?: OwnerOrder;
 }

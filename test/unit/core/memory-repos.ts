@@ -7,6 +7,7 @@ import type { OrderRecord } from '../../../shared/core/domain/order';
 import type { StrategySubscription } from '../../../shared/core/domain/strategy-subscription';
 import type { BookPosition, TradeRecord } from '../../../shared/core/domain/trade';
 import type {
+  AccountLifecycle,
   AccountRepository,
   AuditLog,
   EquitySnapshot,
@@ -94,7 +95,7 @@ export class MemoryAudit implements AuditLog {
  * the account to exist (setStrategies / setRiskOverrides: ConditionalConflictError, as documented;
  * the others: a plain error, as the SDK's condition failure). Rows are copied in and out.
  */
-export class MemoryAccounts implements AccountRepository {
+export class MemoryAccounts implements AccountRepository, AccountLifecycle {
   readonly rows = new Map<string, Account>();
 
   constructor(accounts: Account[] = []) {
@@ -122,6 +123,22 @@ export class MemoryAccounts implements AccountRepository {
   async setStatus(accountId: string, status: AccountStatus, at: number) {
     const row = this.must(accountId, false);
     this.rows.set(accountId, { ...row, status, updatedAt: at });
+  }
+  async rename(accountId: string, name: string, at: number) {
+    const row = this.must(accountId, true);
+    this.rows.set(accountId, { ...row, name, updatedAt: at });
+  }
+  async softDelete(accountId: string, at: number) {
+    const row = this.must(accountId, true);
+    const { strategies: _dropped, ...settings } = row.settings;
+    this.rows.set(accountId, {
+      ...row,
+      status: 'disabled',
+      webhookTokenHash: '',
+      settings,
+      deletedAt: at,
+      updatedAt: at,
+    });
   }
   async setWebhookTokenHash(accountId: string, tokenHash: string, at: number) {
     const row = this.must(accountId, false);

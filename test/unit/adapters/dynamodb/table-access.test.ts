@@ -62,6 +62,8 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setRequireTime!('acc-1', true, 1);
       await r.setRequireTime!('acc-1', undefined, 2);
     },
+    rename: (r) => r.rename!('acc-1', 'renamed', 1),
+    softDelete: (r) => r.softDelete!('acc-1', 1),
   },
   DynamoAuditLog: {
     append: (r) => r.append!({ accountId: 'acc-1', type: 'alert', at: 1, message: 'm' }),
