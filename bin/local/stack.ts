@@ -33,6 +33,7 @@ import type { Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
 import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
 import { startFakeBinance, type FakeBinance } from './fake-binance';
+import { consoleFiles } from './console-files';
 import { startGateway } from './http-gateway';
 import { provisionQueues, provisionTables } from './provision';
 import { requeueUnfinished } from './requeue';
@@ -70,6 +71,8 @@ export interface LocalStackOptions {
   notifications?: boolean;
   /** the local SQS event source's parallel receive loops (Lambda's concurrent executors); default EXECUTOR_LOOPS */
   executorLoops?: number;
+  /** the built web console served on the gateway's port (default dist/console under the working folder) */
+  consoleDir?: string;
 }
 
 export type { LocalDiscovery };
@@ -303,8 +306,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           createLogger('telegram-bot'),
         )
       : undefined;
+    // The web console on the same port (CloudFront's part in the cloud); its sign-in goes to the
+    // local Cognito stand-in mounted on this gateway, so a relative endpoint keeps it same-origin.
+    const staticFiles = consoleFiles({
+      dir: options.consoleDir ?? resolve('dist/console'),
+      config: () => ({
+        stage: LOCAL_STAGE,
+        apiBase: '/api/v1',
+        cognito: { endpoint: '/local-cognito/', region: LOCAL_REGION, userPoolId: 'local', clientId: 'local-console' },
+        mfa: process.env.CONSOLE_MFA === 'required' ? 'required' : 'off',
+      }),
+    });
     const gateway = await startGateway(
-      { webhook, ...(telegram ? { telegram } : {}), isReady: () => ready },
+      { webhook, ...(telegram ? { telegram } : {}), isReady: () => ready, staticFiles },
       options.port,
     );
     cleanups.unshift(
