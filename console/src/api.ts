@@ -2,7 +2,7 @@
 // so no CSRF); a 401 ends the session (back to sign-in); an action the API refuses as stale_auth
 // (a destructive one long after sign-in) asks for the password again, then is retried once.
 import type { ActionResult, ApiErrorBody } from './api-types';
-import type { SessionStore } from './auth/session';
+import type { SessionStore } from './auth/session-store';
 
 export class ApiError extends Error {
   constructor(

@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import { App } from './app';
 import { CognitoClient } from './auth/cognito';
-import { SessionStore } from './auth/session';
+import { SessionStore } from './auth/session-store';
 import { loadConfig } from './config';
 import './styles.css';
 

@@ -1,11 +1,6 @@
-// The signed-in session: tokens in memory and in sessionStorage (gone with the tab; never
-// localStorage nor cookies, so nothing outlives the tab and no request carries them implicitly),
-// the role read from the access token's cognito:groups, and a refresh shortly before expiry.
-import type { CognitoClient, Tokens } from './cognito';
-
-const STORAGE_KEY = 'tvat.console.session';
-/** refresh this long before the access token expires */
-const REFRESH_AHEAD_MS = 60_000;
+// The signed-in session as the console keeps it: the tokens, when they expire, and the role read
+// from the access token's cognito:groups (pure; session-store.ts keeps it and refreshes it).
+import type { Tokens } from './cognito';
 
 export type Role = 'owner' | 'viewer' | 'none';
 
@@ -63,67 +58,4 @@ export function sessionFrom(username: string, tokens: Tokens, now: number, previ
     role: roleOf(claims),
     authTime,
   };
-}
-
-type Listener = (session: Session | undefined) => void;
-
-export class SessionStore {
-  private current: Session | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly listeners = new Set<Listener>();
-
-  constructor(private readonly cognito: CognitoClient) {
-    try {
-      const stored = sessionStorage.getItem(STORAGE_KEY);
-      const parsed = stored ? (JSON.parse(stored) as Session) : undefined;
-      if (parsed && typeof parsed.accessToken === 'string' && parsed.expiresAt > Date.now()) this.set(parsed);
-      else if (parsed?.refreshToken) void this.refresh(parsed);
-    } catch {
-      sessionStorage.removeItem(STORAGE_KEY);
-    }
-  }
-
-  get(): Session | undefined {
-    return this.current;
-  }
-
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  signedIn(username: string, tokens: Tokens): void {
-    this.set(sessionFrom(username, tokens, Date.now(), this.current));
-  }
-
-  signOut(): void {
-    clearTimeout(this.timer);
-    this.current = undefined;
-    sessionStorage.removeItem(STORAGE_KEY);
-    for (const listener of this.listeners) listener(undefined);
-  }
-
-  private set(session: Session): void {
-    this.current = session;
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-    clearTimeout(this.timer);
-    if (session.refreshToken)
-      this.timer = setTimeout(
-        () => void this.refresh(session),
-        Math.max(1_000, session.expiresAt - Date.now() - REFRESH_AHEAD_MS),
-      );
-    for (const listener of this.listeners) listener(session);
-  }
-
-  private async refresh(session: Session): Promise<void> {
-    if (!session.refreshToken) return this.signOut();
-    try {
-      const tokens = await this.cognito.refresh(session.refreshToken);
-      const next = sessionFrom(session.username, tokens, Date.now(), session);
-      // a refresh does not prove the password again: the sign-in time stays the one Cognito says
-      this.set(next);
-    } catch {
-      this.signOut();
-    }
-  }
 }
