@@ -117,8 +117,10 @@ export function consoleFiles(options: {
         body: readFileSync(file),
       };
     }
-    // a path with a file extension that is not here is a missing file; anything else is a route of the app
-    if (extname(path)) return undefined;
+    // a path with a file extension that is not here is a missing file, and the API's and the
+    // webhook's paths are never the app's (a JSON client must get a 404, not the page); anything
+    // else is a route of the app
+    if (extname(path) || /^\/(api|webhook|local-[a-z]+)(\/|$)/.test(path)) return undefined;
     return {
       statusCode: 200,
       headers: { ...headers, 'content-type': TYPES['.html']!, 'cache-control': NO_CACHE },

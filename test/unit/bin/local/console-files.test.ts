@@ -44,6 +44,9 @@ describe('consoleFiles', () => {
       expect(String(serve(path)?.body)).toContain('<title>console</title>');
     expect(serve('/assets/missing-XYZ.js')).toBeUndefined();
     expect(serve('/favicon.ico')).toBeUndefined();
+    // the API's paths answer JSON or nothing, never the page
+    expect(serve('/api/v1/accounts')).toBeUndefined();
+    expect(serve('/local-cognito/')).toBeUndefined();
   });
 
   it('never serves a file outside the build folder', () => {
