@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 
-export const ROOT = join(__dirname, '..', '..');
+// jest runs this as CommonJS (__dirname); test/browser/sample-views.ts runs it as ESM from the project folder
+export const ROOT = typeof __dirname === 'string' ? join(__dirname, '..', '..') : process.cwd();
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',

@@ -2,6 +2,7 @@
 // lightweight-charts (candlestick series, series markers, price lines). This module is loaded only
 // when the chart is opened, so the first screen does not wait for the library (most of the JS).
 import {
+  type AutoscaleInfo,
   CandlestickSeries,
   createChart,
   createSeriesMarkers,
@@ -87,6 +88,24 @@ export default function ChartView({ params }: { params: URLSearchParams }) {
       )
       .sort((a, b) => (a.time as number) - (b.time as number));
     c.markers.setMarkers(markers);
+    // the stop and targets stay in view even when the candles never came near them
+    const levelPrices = data.levels
+      .filter((l) => l.to === undefined)
+      .map((l) => Number(l.price))
+      .filter(Number.isFinite);
+    c.series.applyOptions({
+      autoscaleInfoProvider: (original: () => AutoscaleInfo | null) => {
+        const range = original();
+        if (!range?.priceRange || !levelPrices.length) return range;
+        return {
+          ...range,
+          priceRange: {
+            minValue: Math.min(range.priceRange.minValue, ...levelPrices),
+            maxValue: Math.max(range.priceRange.maxValue, ...levelPrices),
+          },
+        };
+      },
+    });
     for (const line of c.lines) c.series.removePriceLine(line);
     // the levels still in force (no `to`) are drawn across the chart
     c.lines = data.levels
