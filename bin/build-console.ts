@@ -120,10 +120,21 @@ export async function buildConsole(options: { root?: string; quiet?: boolean } =
     if (jsGzip > JS_GZIP_BUDGET)
       throw new Error(`the console's JS is ${kb(jsGzip)} gzipped, over its budget of ${kb(JS_GZIP_BUDGET)}`);
 
-    // swap the new build in: the old folder is moved aside first, then removed
+    // swap the new build in: the old folder is moved aside first, then removed. Two builds at once
+    // (npm start and a test) made the same files from the same sources: when the other one's
+    // landed first, it is kept and this one dropped.
     const old = join(root, 'dist', `.console-old-${buildId}`);
-    if (existsSync(finalDir)) renameSync(finalDir, old);
-    renameSync(work, finalDir);
+    try {
+      if (existsSync(finalDir)) renameSync(finalDir, old);
+    } catch {
+      // moved aside by the other build
+    }
+    try {
+      renameSync(work, finalDir);
+    } catch (error) {
+      if (!existsSync(join(finalDir, 'index.html'))) throw error;
+      rmSync(work, { recursive: true, force: true });
+    }
     rmSync(old, { recursive: true, force: true });
     return { dir: finalDir, files, jsGzip, firstScreenJsGzip, ms: Date.now() - started };
   } catch (error) {
