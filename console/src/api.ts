@@ -2,7 +2,6 @@
 // so no CSRF); a 401 ends the session (back to sign-in); an action the API refuses as stale_auth
 // (a destructive one long after sign-in) asks for the password again, then is retried once.
 import type { ActionResult, ApiErrorBody } from './api-types';
-import type { SessionStore } from './auth/session-store';
 
 export class ApiError extends Error {
   constructor(
@@ -18,10 +17,16 @@ export class ApiError extends Error {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** where the client gets the token and whom it tells of a 401 (the app's SessionStore) */
+export interface TokenSource {
+  get(): { accessToken: string } | undefined;
+  signOut(): void;
+}
+
 export class Api {
   constructor(
     private readonly base: string,
-    private readonly session: SessionStore,
+    private readonly session: TokenSource,
     /** shows the sign-in again for a fresh second factor; resolves when done, rejects when given up */
     private readonly reauthenticate: () => Promise<void>,
   ) {}
@@ -57,8 +62,10 @@ export class Api {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') params.set(key, String(value));
-    const url = `${this.base}${path}${params.size ? `?${params}` : ''}`;
-    const response = await fetch(url, {
+    const search = params.toString();
+    const url = `${this.base}${path}${search ? `?${search}` : ''}`;
+    // `cache` typed by hand: the DOM's RequestInit has it, Node's (the unit tests') does not
+    const init: RequestInit & { cache?: string } = {
       method,
       headers: {
         Authorization: `Bearer ${session.accessToken}`,
@@ -68,7 +75,8 @@ export class Api {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       credentials: 'omit',
       cache: 'no-store',
-    });
+    };
+    const response = await fetch(url, init);
     if (response.ok) return response;
     let parsed: ApiErrorBody = {};
     try {
