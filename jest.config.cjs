@@ -27,6 +27,8 @@ module.exports = {
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
     // The exchanges proven against evidence their authors wrote (docs/EXCHANGES.md): no network.
     { ...common, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
+    // The web console in Debian's Chromium (playwright-core), against the real local stack.
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
   // The SDK clients keep idle keep-alive sockets to the stand-ins open after the last test.
   forceExit: true,

@@ -3,9 +3,13 @@
 // loading the AWS SDK and ccxt file by file (bench/soak.ts --only restart measures both). Fresh
 // means no source file the bundle was made from has changed since its build started. A missing or
 // stale bundle is rebuilt first (a few seconds, once); if that fails, the sources run under tsx as
-// before and report the problem themselves. Plain JavaScript: it must run before anything is built.
+// before and report the problem themselves. The web console (dist/console) is built first when
+// missing or stale (bin/local/console-bundle.mjs). Plain JavaScript: it must run before anything is built.
 //   node bin/local/launcher.mjs        (what `npm start` would run)
 import { launchBundle } from '../launch-bundle.mjs';
+import { ensureConsole } from './console-bundle.mjs';
+
+await ensureConsole();
 
 await launchBundle({
   dist: 'dist/local',

@@ -35,6 +35,7 @@ import type { PriceSource } from '../../shared/core/ports/paper';
 import { lockDataDir } from './data-dir-lock';
 import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
 import { startFakeBinance, type FakeBinance } from './fake-binance';
+import { consoleFiles } from './console-files';
 import { startGateway } from './http-gateway';
 import { provisionQueues, provisionTables } from './provision';
 import { requeueUnfinished } from './requeue';
@@ -77,6 +78,8 @@ export interface LocalStackOptions {
   notifications?: boolean;
   /** the local SQS event source's parallel receive loops (Lambda's concurrent executors); default EXECUTOR_LOOPS */
   executorLoops?: number;
+  /** the built web console served on the gateway's port (default dist/console under the working folder) */
+  consoleDir?: string;
 }
 
 export type { LocalDiscovery };
@@ -330,21 +333,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const cognito = startLocalCognito({ dataDir, baseUrl: () => gatewayUrl, mfa: consoleMfa, region: LOCAL_REGION });
     // API Gateway's JWT authorizer for the console API (ANY /api/v1/...), played locally.
     const consoleAuthorizer = cognito.authorize;
+    // The web console on the same port (CloudFront's part in the cloud), with the document it reads
+    // to sign in (the cloud deploys the same document beside the SPA).
+    const staticFiles = consoleFiles({
+      dir: options.consoleDir ?? resolve('dist/console'),
+      config: () => ({ stage: LOCAL_STAGE, apiBase: '/api/v1', cognito: cognito.config, mfa: consoleMfa }),
+    });
     const gateway = await startGateway(
       {
         webhook,
         ...(telegram ? { telegram } : {}),
         isReady: () => ready,
         mounts: [cognito.mount],
-        localRoutes: {
-          // What the console reads to sign in (the cloud serves the same document beside the SPA).
-          '/console-config.json': () => ({
-            stage: LOCAL_STAGE,
-            apiBase: '',
-            cognito: cognito.config,
-            mfa: consoleMfa,
-          }),
-        },
+        staticFiles,
       },
       options.port,
     );

@@ -1,0 +1,193 @@
+// The answers of the console API (/work/notes/s4/api-contract.md, v1): money as decimal strings,
+// times as epoch ms. Only the fields the console shows are typed; the rest pass through.
+
+export interface ApiErrorBody {
+  error?: { code?: string; field?: string; message?: string };
+  message?: string;
+}
+
+export interface KillSwitch {
+  name: string;
+  tripped: boolean;
+  reason?: string;
+  at?: number;
+}
+
+export interface Account {
+  accountId: string;
+  name: string;
+  exchange: string;
+  mode: 'paper' | 'live';
+  status: string;
+  currency: string;
+  balance: { equity: string; free: string; walletBalance: string } | null;
+  dataAsOf?: number;
+  killSwitches: KillSwitch[];
+  halt?: { until: number; reason: string };
+  openPositions: number;
+  lastReconcileAt?: number;
+  webhookUrl?: string;
+}
+
+export interface PnlBucket {
+  realized: string;
+  unrealized: string;
+  fees: string;
+  funding: string;
+  trades: number;
+}
+
+export interface Summary {
+  asOf: number;
+  dataAsOf?: number;
+  currency: string;
+  equity: string;
+  startEquity: string;
+  pnl: { today: PnlBucket; d7: PnlBucket; d30: PnlBucket; all: PnlBucket };
+  winRate: number | null;
+  trades: number;
+  sharpe: number | null;
+  sortino: number | null;
+  calmar: number | null;
+  maxDrawdownPct: number | null;
+  returnPct: number | null;
+  buyAndHoldPct: number | null;
+  warnings: string[];
+}
+
+export interface Position {
+  accountId: string;
+  accountName: string;
+  symbol: string;
+  side: 'long' | 'short';
+  quantity: string;
+  entryPrice: string;
+  markPrice: string | null;
+  unrealizedPnl: string | null;
+  liquidationPrice: string | null;
+  breakEvenPrice: string | null;
+  leverage: number | string;
+  notional: string | null;
+  stop: { clientOrderId: string; triggerPrice: string; trailingPercent?: string | number } | null;
+  targets: { clientOrderId: string; triggerPrice: string; amount: string }[];
+  openedAt: number;
+  tradeId: string;
+  strategy?: string;
+}
+
+export interface Trade {
+  tradeId?: string;
+  id?: string;
+  accountId: string;
+  accountName?: string;
+  symbol: string;
+  side: string;
+  strategy?: string;
+  entryPrice?: string;
+  exitPrice?: string;
+  quantity?: string;
+  realizedPnl?: string;
+  fees?: string;
+  openedAt?: number;
+  closedAt?: number;
+  exitReason?: string;
+  [key: string]: unknown;
+}
+
+export interface StrategyRow {
+  strategy: string;
+  trades: number;
+  wins: number;
+  winRate: number | null;
+  realizedPnl: string;
+  fees: string;
+  funding: string;
+  profitFactor: number | null;
+  avgRoiPct: number | null;
+}
+
+export interface ProfitLoss {
+  asOf: number;
+  period: string;
+  items: { start: number; realizedPnl: string; fees: string; funding: string; trades: number; cumulative: string }[];
+  equity: { at: number; equity: string }[];
+}
+
+export interface AlertRow {
+  accountId: string;
+  receivedAt: number;
+  requestId: string;
+  outcome: 'accepted' | 'duplicate' | 'refused';
+  httpStatus: number;
+  code?: string;
+  field?: string;
+  reason?: string;
+  signalId?: string;
+  signalStatus?: string;
+  rejectReason?: string;
+  action?: string;
+  symbol?: string;
+  format?: string;
+}
+
+export interface OrderRow {
+  accountId: string;
+  clientOrderId: string;
+  symbol: string;
+  side?: string;
+  type?: string;
+  status?: string;
+  amount?: string;
+  price?: string;
+  triggerPrice?: string;
+  createdAt?: number;
+  updatedAt?: number;
+  [key: string]: unknown;
+}
+
+export interface EventRow {
+  accountId?: string;
+  type: string;
+  at?: number;
+  createdAt?: number;
+  [key: string]: unknown;
+}
+
+export interface Candles {
+  asOf: number;
+  symbol: string;
+  timeframe: string;
+  candles: { time: number; open: number; high: number; low: number; close: number; volume: number }[];
+  markers: {
+    time: number;
+    kind: 'entry' | 'exit' | 'stop' | 'target';
+    side: string;
+    price: string;
+    tradeId: string;
+    label: string;
+  }[];
+  levels: { kind: 'stop' | 'target' | 'entry'; price: string; from: number; to?: number }[];
+}
+
+export interface Health {
+  asOf: number;
+  accounts: { accountId: string; lastReconcileAt: number | null; ageSeconds: number | null; ok: boolean }[];
+  queue: { depth: number; inFlight: number; dlqDepth: number } | null;
+}
+
+export interface Page<T> {
+  asOf: number;
+  dataAsOf?: number;
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface ActionResult {
+  status: 200 | 202;
+  action: string;
+  accountIds: string[];
+  signalIds?: string[];
+  secret?: string;
+  message: string;
+  detail?: Record<string, unknown>;
+}

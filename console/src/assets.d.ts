@@ -1,0 +1,2 @@
+// esbuild bundles the stylesheet the entry imports into the build's CSS file.
+declare module '*.css';

@@ -1,0 +1,57 @@
+// Display of the API's numbers. Money arrives as decimal strings (as the book stores it) and is shown
+// as given, with thousands separators put in by hand: never through a float, so "0.1" + nothing
+// stays "0.1" and 18 significant digits stay 18. Charts may use floats (they only draw).
+
+const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+
+/** "1234567.891" → "1,234,567.891"; anything that is not a plain decimal is shown unchanged. */
+export function formatDecimal(value: string | null | undefined, options: { sign?: boolean } = {}): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const match = DECIMAL.exec(value.trim());
+  if (!match) return value;
+  const [, sign = '', whole = '0', fraction] = match;
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const zero = /^0*$/.test(whole) && (!fraction || /^0*$/.test(fraction));
+  const shownSign = sign === '-' && !zero ? '−' : options.sign && !zero ? '+' : '';
+  return `${shownSign}${grouped}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** -1, 0 or 1 for a decimal string, read from its digits (colouring P&L). */
+export function signOf(value: string | null | undefined): -1 | 0 | 1 {
+  const match = DECIMAL.exec((value ?? '').trim());
+  if (!match) return 0;
+  if (/^0*$/.test(match[2] ?? '') && /^0*$/.test(match[3] ?? '')) return 0;
+  return match[1] === '-' ? -1 : 1;
+}
+
+/** A ratio (0.53) as a percentage ("53.0 %"); a plain number, not money. */
+export function formatPercent(ratio: number | null | undefined, alreadyPercent = false): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  return `${(alreadyPercent ? ratio : ratio * 100).toFixed(1)} %`;
+}
+
+export function formatNumber(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value.toFixed(digits);
+}
+
+/** epoch ms → "2026-12-07 11:45:58 UTC" */
+export function formatTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "3 s ago", "5 min ago": how old the data is */
+export function formatAge(ms: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - ms) / 1000));
+  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+/** A price or amount typed by the owner: a plain positive decimal, or undefined. */
+export function parsePositiveDecimal(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(trimmed) || /^0*(\.0*)?$/.test(trimmed)) return undefined;
+  return trimmed;
+}

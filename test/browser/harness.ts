@@ -1,0 +1,90 @@
+// The browser tests' harness: Debian's Chromium driven by playwright-core (no browser download),
+// the console built as `npm start` builds it, and the real local stack (`node --import tsx
+// bin/local-stack.ts`) in a child process on its own port and data folder. When Chromium is absent
+// the tests are skipped LOUDLY (a warning and a skipped test naming why), never silently passed.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+
+// jest runs this as CommonJS (__dirname); test/browser/sample-views.ts runs it as ESM from the project folder
+export const ROOT = typeof __dirname === 'string' ? join(__dirname, '..', '..') : process.cwd();
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** why the browser tests cannot run here, or undefined when they can */
+export function browserUnavailable(): string | undefined {
+  return existsSync(CHROMIUM)
+    ? undefined
+    : `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+}
+
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  // playwright gives each launch a new temporary profile (it refuses --user-data-dir here) and
+  // removes it on close: no cache, service worker or storage from an earlier run
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+  return { browser, close: () => browser.close().catch(() => undefined) };
+}
+
+/** builds dist/console as `npm run build:console` does, and returns what it printed (the sizes) */
+export async function buildConsole(): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/build-console.ts'], {
+    cwd: ROOT,
+    timeout: 120_000,
+  });
+  return stdout;
+}
+
+export interface RunningStack {
+  base: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** the local stack as `npm start` runs it, on a free-ish port and a new data folder */
+export async function startStack(env: Record<string, string> = {}): Promise<RunningStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'console-stack-'));
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const base = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  // a loaded 2-core machine can take a minute to start the stack under tsx
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    if (child.exitCode !== null) break;
+    try {
+      if ((await fetch(`${base}/health`)).ok) return { base, output: () => out, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`the local stack did not start:\n${out.slice(-2000)}`);
+}

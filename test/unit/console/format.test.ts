@@ -1,0 +1,40 @@
+// The console shows the API's decimal strings as given, with thousands separators put in without
+// a float: digits a float would lose stay, and the sign is read from the text.
+import { formatDecimal, parsePositiveDecimal, signOf } from '../../../console/src/format';
+
+describe('formatDecimal', () => {
+  it('groups the whole part and keeps every digit of the fraction', () => {
+    expect(formatDecimal('1234567.891')).toBe('1,234,567.891');
+    expect(formatDecimal('100')).toBe('100');
+    expect(formatDecimal('1000')).toBe('1,000');
+    // 17 significant digits: a float would print 12345678901234.568
+    expect(formatDecimal('12345678901234.5678')).toBe('12,345,678,901,234.5678');
+    expect(formatDecimal('0.00000001')).toBe('0.00000001');
+  });
+
+  it('shows a negative with a minus sign and a positive with + when asked', () => {
+    expect(formatDecimal('-2500.5')).toBe('−2,500.5');
+    expect(formatDecimal('2500.5', { sign: true })).toBe('+2,500.5');
+    expect(formatDecimal('-0.00', { sign: true })).toBe('0.00');
+  });
+
+  it('shows anything that is not a plain decimal unchanged, and a dash for nothing', () => {
+    expect(formatDecimal('1e-7')).toBe('1e-7');
+    expect(formatDecimal(null)).toBe('—');
+    expect(formatDecimal('')).toBe('—');
+  });
+});
+
+it('signOf reads the sign from the digits', () => {
+  expect(signOf('-0.0001')).toBe(-1);
+  expect(signOf('0.000')).toBe(0);
+  expect(signOf('-0')).toBe(0);
+  expect(signOf('12')).toBe(1);
+  expect(signOf(undefined)).toBe(0);
+});
+
+it('parsePositiveDecimal accepts a plain positive decimal only', () => {
+  expect(parsePositiveDecimal(' 64250.5 ')).toBe('64250.5');
+  for (const bad of ['0', '0.0', '-1', '1e3', '1,000', 'abc', '', '.5'])
+    expect(parsePositiveDecimal(bad)).toBeUndefined();
+});
