@@ -347,7 +347,8 @@ export class StatelessStack extends Stack {
         id,
         reason:
           'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
-          'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
+          'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued ' +
+          "(POST /webhook/{account}/{secret}, opt-in per account for TradingView's default message, carries that token as the URL's last segment instead; the access log records the route template, never the path); " +
           'the TradingView source-IP allowlist enforced by AWS WAF in front of the stage (on in prod) and again in the function, read from the API Gateway request context; a body size cap checked before parsing; ' +
           'a per-account rate limit in WAF and stage throttling; POST routes only. ' +
           'Replays of a captured body: with `time` (required by default in prod, per-account setting requireTime) the body is refused once older than MAX_SIGNAL_AGE_MS (60 s) or more than 5 s ahead, ' +
