@@ -62,6 +62,11 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   // `-c staticEgress=true` takes the cheaper kind (docs/SECURITY.md)
   const egress: unknown = options.staticEgress ?? app.node.tryGetContext('staticEgress');
   const staticEgress = egress === true || egress === 'true' ? 'nat-instance' : (egress as string | undefined);
+  const consoleDomain = options.consoleDomain ?? (app.node.tryGetContext('consoleDomain') as string | undefined);
+  const consoleCertificateArn =
+    options.consoleCertificateArn ?? (app.node.tryGetContext('consoleCertificateArn') as string | undefined);
+  const consoleWebAclArn =
+    options.consoleWebAclArn ?? (app.node.tryGetContext('consoleWebAclArn') as string | undefined);
   return {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(telegramChatIds ? { telegramChatIds } : {}),
@@ -70,6 +75,9 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
     ...(discord !== undefined ? { discord } : {}),
     ...(keyAuditTrailLogGroup ? { keyAuditTrailLogGroup } : {}),
     ...(staticEgress ? { staticEgress } : {}),
+    ...(consoleDomain ? { consoleDomain } : {}),
+    ...(consoleCertificateArn ? { consoleCertificateArn } : {}),
+    ...(consoleWebAclArn ? { consoleWebAclArn } : {}),
   };
 }
 
@@ -96,6 +104,10 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     notifications: stateful.notifications,
     reportsBucketName: stateful.reportsBucketName,
     ...(stateful.egressIp ? { egressAllocationId: stateful.egressIp.attrAllocationId } : {}),
+    consoleAuth: {
+      userPoolId: stateful.consoleAuth.userPool.userPoolId,
+      clientId: stateful.consoleAuth.client.userPoolClientId,
+    },
   });
   const monitoring = new MonitoringStack(app, 'Monitoring', {
     stackName: stackName(stage, 'monitoring'),
@@ -124,6 +136,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
       { name: 'notifier', fn: stateless.notifier.fn },
       { name: 'report', fn: stateless.report.fn },
       ...(stateless.telegramBot ? [{ name: 'telegram-bot', fn: stateless.telegramBot.fn }] : []),
+      { name: 'console-api', fn: stateless.consoleApiFunction.fn },
     ],
   });
 

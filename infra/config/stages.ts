@@ -204,6 +204,14 @@ export interface StageConfig {
    * IP (output EgressIp), so users can restrict their exchange keys to it (`-c staticEgress=nat-instance`).
    */
   staticEgress?: StaticEgressKind;
+  /**
+   * Off by default (the console is at its *.cloudfront.net name, whose TLS policy CloudFront fixes):
+   * the console's own host name and its ACM certificate (us-east-1, as CloudFront requires), which
+   * lets the distribution refuse anything below TLS 1.2 (`-c consoleDomain=... -c consoleCertificateArn=...`).
+   */
+  consoleDomain?: { domainName: string; certificateArn: string };
+  /** Off by default: a WAF web ACL of scope CLOUDFRONT (made in us-east-1) on the console's distribution (`-c consoleWebAclArn=...`). */
+  consoleWebAclArn?: string;
 }
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
@@ -370,6 +378,12 @@ export interface StageOverrides {
   keyAuditTrailLogGroup?: string;
   /** `-c staticEgress=nat-instance|nat-gateway` */
   staticEgress?: string;
+  /** `-c consoleDomain=console.example.org` (with consoleCertificateArn) */
+  consoleDomain?: string;
+  /** `-c consoleCertificateArn=arn:aws:acm:us-east-1:...` (with consoleDomain) */
+  consoleCertificateArn?: string;
+  /** `-c consoleWebAclArn=arn:aws:wafv2:us-east-1:...:global/webacl/...` */
+  consoleWebAclArn?: string;
 }
 
 export function getStageConfig(
@@ -397,9 +411,40 @@ export function getStageConfig(
     },
     ...(overrides.keyAuditTrailLogGroup ? { keyAudit: { trailLogGroupName: overrides.keyAuditTrailLogGroup } } : {}),
     ...(overrides.staticEgress ? { staticEgress: overrides.staticEgress as StaticEgressKind } : {}),
+    ...(overrides.consoleDomain || overrides.consoleCertificateArn
+      ? {
+          consoleDomain: {
+            domainName: overrides.consoleDomain ?? '',
+            certificateArn: overrides.consoleCertificateArn ?? '',
+          },
+        }
+      : {}),
+    ...(overrides.consoleWebAclArn ? { consoleWebAclArn: overrides.consoleWebAclArn } : {}),
   };
   validateStageConfig(result);
   return result;
+}
+
+/** CloudFront takes certificates and web ACLs from us-east-1 only, whatever the stack's region. */
+function consoleProblems(config: StageConfig): string[] {
+  const problems: string[] = [];
+  const domain = config.consoleDomain;
+  if (domain) {
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain.domainName))
+      problems.push(
+        `consoleDomain "${domain.domainName}" is not a host name (give -c consoleDomain with -c consoleCertificateArn)`,
+      );
+    if (!/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(domain.certificateArn))
+      problems.push(
+        `consoleCertificateArn "${domain.certificateArn}" must be an ACM certificate ARN in us-east-1 (give it with -c consoleDomain)`,
+      );
+  }
+  const acl = config.consoleWebAclArn;
+  if (acl !== undefined && !/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(acl))
+    problems.push(
+      `consoleWebAclArn "${acl}" must be a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)`,
+    );
+  return problems;
 }
 
 /** Telegram is on when the stage names at least one chat. */
@@ -431,6 +476,7 @@ export function validateStageConfig(config: StageConfig): void {
   problems.push(...notificationProblems(config));
   if (config.staticEgress !== undefined && !STATIC_EGRESS_KINDS.includes(config.staticEgress))
     problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
+  problems.push(...consoleProblems(config));
   // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
   if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName))
     problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);

@@ -4,12 +4,21 @@
 // the credentials key by its alias (KmsKeyVault.encrypt: GenerateDataKey with the {accountId}
 // context) and the signal queue by name (GetQueueUrl, then SendMessage for `account flatten`).
 // No kms:Decrypt: the CLI seals keys, it never opens them; only the executor and the risk check do.
+// The console's users (`user add`) through the Cognito admin API on the stage's pool alone, found by
+// the SSM parameters the console stacks write.
 import { Aws, CfnOutput } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AccountPrincipal, ManagedPolicy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { APP_PREFIX, signalQueueName, type TableName } from '../../shared/platform/resource-names';
+import {
+  APP_PREFIX,
+  consoleClientParameterName,
+  consoleUrlParameterName,
+  consoleUserPoolParameterName,
+  signalQueueName,
+  type TableName,
+} from '../../shared/platform/resource-names';
 import { operatorRoleName } from '../config/principals';
 import type { TableAction } from './secure-function';
 
@@ -36,7 +45,18 @@ export interface OperatorAccessProps {
   credentialsKey: IKey;
   /** the SSM parameter holding the fixed egress IP, when the stage has one (`account add` prints it) */
   egressIpParameterName?: string;
+  /** the console's user pool: the CLI creates, lists and removes console users in it (nothing else) */
+  consoleUserPoolArn: string;
 }
+
+/** What `user add` and its siblings call on the console's user pool. */
+export const OPERATOR_USER_POOL_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminSetUserPassword',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminDeleteUser',
+  'cognito-idp:ListUsers',
+] as const;
 
 export class OperatorAccess extends Construct {
   readonly policy: ManagedPolicy;
@@ -48,6 +68,7 @@ export class OperatorAccess extends Construct {
     const { stage } = props;
     // The queue lives in the stateless stack, which depends on this one: named, not referenced.
     const queueArn = `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${signalQueueName(stage)}`;
+    const parameterArn = (name: string) => `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${name}`;
     const statements = [
       ...(Object.entries(OPERATOR_TABLE_ACCESS) as [TableName, readonly TableAction[]][]).map(
         ([name, actions]) =>
@@ -69,20 +90,33 @@ export class OperatorAccess extends Construct {
         actions: ['sqs:GetQueueUrl', 'sqs:SendMessage'],
         resources: [queueArn],
       }),
+      new PolicyStatement({
+        sid: 'ManageConsoleUsers',
+        actions: [...OPERATOR_USER_POOL_ACTIONS],
+        resources: [props.consoleUserPoolArn],
+      }),
+      // The URL's parameter is written by the stateless stack (the distribution lives there): named, not referenced.
+      new PolicyStatement({
+        sid: 'FindTheConsole',
+        actions: ['ssm:GetParameter'],
+        resources: [
+          parameterArn(consoleUserPoolParameterName(stage)),
+          parameterArn(consoleClientParameterName(stage)),
+          parameterArn(consoleUrlParameterName(stage)),
+        ],
+      }),
       ...(props.egressIpParameterName
         ? [
             new PolicyStatement({
               sid: 'ReadTheEgressIp',
               actions: ['ssm:GetParameter'],
-              resources: [
-                `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${props.egressIpParameterName}`,
-              ],
+              resources: [parameterArn(props.egressIpParameterName)],
             }),
           ]
         : []),
     ];
     this.policy = new ManagedPolicy(this, 'Policy', {
-      description: `${APP_PREFIX} ${stage}: what the CLI needs against the stage (tables, seal credentials, flatten); no kms:Decrypt`,
+      description: `${APP_PREFIX} ${stage}: what the CLI needs against the stage (tables, seal credentials, flatten, console users); no kms:Decrypt`,
       statements,
     });
     this.role = new Role(this, 'Role', {

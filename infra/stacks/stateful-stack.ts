@@ -29,6 +29,7 @@ import { TABLE_SPECS } from '../../shared/platform/tables';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { DECRYPTING_FUNCTIONS, functionRoleName, operatorRoleName, roleArn } from '../config/principals';
 import type { StageConfig } from '../config/stages';
+import { ConsoleAuth } from '../constructs/console-auth';
 import { OperatorAccess } from '../constructs/operator-access';
 
 /**
@@ -133,6 +134,8 @@ export class StatefulStack extends Stack {
   readonly credentialsKey: Key;
   /** the CLI's role and managed policy against this stage (no decrypt) */
   readonly operatorAccess: OperatorAccess;
+  /** the console's user pool and app client (stateful: it holds the users and their TOTP secrets) */
+  readonly consoleAuth: ConsoleAuth;
   /** the fixed outbound address of the exchange-calling functions (stage option staticEgress) */
   readonly egressIp?: CfnEIP;
   /** any other principal's Decrypt on the credentials key, from CloudTrail (stage option keyAudit) */
@@ -196,10 +199,16 @@ export class StatefulStack extends Stack {
       policy: credentialsKeyPolicy(stage),
     });
     if (config.staticEgress) this.egressIp = this.fixedEgressIp(stage, config);
+    this.consoleAuth = new ConsoleAuth(this, 'ConsoleAuth', {
+      stage,
+      deletionProtection: stage === 'prod',
+      removalPolicy: config.removalPolicy,
+    });
     this.operatorAccess = new OperatorAccess(this, 'Operator', {
       stage,
       tables: this.tables,
       credentialsKey: this.credentialsKey,
+      consoleUserPoolArn: this.consoleAuth.userPool.userPoolArn,
       ...(this.egressIp ? { egressIpParameterName: egressIpParameterName(stage) } : {}),
     });
 

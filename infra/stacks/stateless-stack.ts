@@ -41,6 +41,8 @@ import {
 } from '../config/stages';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
 import { functionTableGrants, type FunctionName } from '../../shared/platform/table-access';
+import { ConsoleApi } from '../constructs/console-api';
+import { ConsoleSite } from '../constructs/console-site';
 import { SecureFunction } from '../constructs/secure-function';
 import { StaticEgress } from '../constructs/static-egress';
 import { WebhookFirewall } from '../constructs/webhook-firewall';
@@ -105,7 +107,12 @@ export interface StatelessStackProps extends StackProps {
   reportsBucketName: string;
   /** the stateful stack's Elastic IP (stage option staticEgress): the executor and risk check send from it */
   egressAllocationId?: string;
+  /** the console's Cognito user pool and app client (stateful stack): the API's JWT authorizer and the page's config */
+  consoleAuth: { userPoolId: string; clientId: string };
 }
+
+/** The console API function's size: reads of one owner's book, answered within API Gateway's 30 s. */
+export const CONSOLE_API_FUNCTION = { timeoutSeconds: 15, memorySize: 512 } as const;
 
 /** The REST API's stage: the first segment of its URLs (https://<id>.execute-api.<region>.amazonaws.com/live/webhook). */
 export const WEBHOOK_API_STAGE = 'live';
@@ -159,6 +166,12 @@ export class StatelessStack extends Stack {
   readonly weeklyReportSchedule: Scheduler;
   /** POST /telegram: only when the stage names Telegram chats */
   readonly telegramBot?: SecureFunction;
+  /** the console's API function (reads, and actions queued on the signal queue's lanes) */
+  readonly consoleApiFunction: SecureFunction;
+  /** its HTTP API with the Cognito JWT authorizer */
+  readonly consoleApi: ConsoleApi;
+  /** the console's bucket and CloudFront distribution (the page and /api/v1 on one origin) */
+  readonly consoleSite: ConsoleSite;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -274,7 +287,9 @@ export class StatelessStack extends Stack {
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
-        // No body and no headers: the body carries the account token.
+        // No body and no headers: the body carries the account token. The route's template
+        // (resourcePath: /webhook/{account}/{secret}), never the path as sent: TradingView's default
+        // message is accepted on a URL that carries the account's secret in its last segment.
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
             requestId: '$context.requestId',
@@ -282,7 +297,6 @@ export class StatelessStack extends Stack {
             sourceIp: '$context.identity.sourceIp',
             userAgent: '$context.identity.userAgent',
             resourcePath: '$context.resourcePath',
-            path: '$context.path',
             protocol: '$context.protocol',
             status: '$context.status',
             responseLength: '$context.responseLength',
@@ -315,7 +329,11 @@ export class StatelessStack extends Stack {
     const integration = new LambdaIntegration(this.webhook.fn, { proxy: true, allowTestInvoke: false });
     const webhookResource = this.api.root.addResource('webhook');
     webhookResource.addMethod('POST', integration);
-    webhookResource.addResource('{account}').addMethod('POST', integration);
+    const accountResource = webhookResource.addResource('{account}');
+    accountResource.addMethod('POST', integration);
+    // TradingView's default strategy message (plain text, no token in it): the account's secret is
+    // the URL's last segment instead, which the access log never records (resourcePath above).
+    accountResource.addResource('{secret}').addMethod('POST', integration);
     this.webAcl = new WebhookFirewall(this, 'WebhookFirewall', {
       stage,
       apiStageArn: this.api.deploymentStage.stageArn,
@@ -329,7 +347,8 @@ export class StatelessStack extends Stack {
         id,
         reason:
           'TradingView webhooks cannot send custom headers, signatures or credentials other than in the body, so no API Gateway authorizer can apply. ' +
-          'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued; ' +
+          'Compensating controls: a revocable per-account token in the body, hashed and compared in constant time inside the function before anything is queued ' +
+          "(POST /webhook/{account}/{secret}, opt-in per account for TradingView's default message, carries that token as the URL's last segment instead; the access log records the route template, never the path); " +
           'the TradingView source-IP allowlist enforced by AWS WAF in front of the stage (on in prod) and again in the function, read from the API Gateway request context; a body size cap checked before parsing; ' +
           'a per-account rate limit in WAF and stage throttling; POST routes only. ' +
           'Replays of a captured body: with `time` (required by default in prod, per-account setting requireTime) the body is refused once older than MAX_SIGNAL_AGE_MS (60 s) or more than 5 s ahead, ' +
@@ -347,7 +366,8 @@ export class StatelessStack extends Stack {
         'An API Gateway JSON-schema model would duplicate that contract in a second place and answer with a different error shape.',
     });
     new CfnOutput(this, 'WebhookUrl', {
-      description: 'Paste into the TradingView alert (POST /webhook, or /webhook/{account})',
+      description:
+        "Paste into the TradingView alert (POST /webhook, or /webhook/{account}; /webhook/{account}/{secret} for TradingView's default message)",
       value: this.api.urlForPath('/webhook'),
     });
 
@@ -687,6 +707,57 @@ export class StatelessStack extends Stack {
       });
       this.telegramBot = bot;
     }
+
+    // ---- console: the owner's API (JWT from the console's user pool) and the web page, one origin
+    this.consoleApiFunction = new SecureFunction(this, 'ConsoleApiFunction', {
+      ...common,
+      entry: 'functions/console-api/handler.ts',
+      description: `${APP_PREFIX} ${stage}: the owner's console API (performance reads, operator actions)`,
+      serviceName: 'console-api',
+      timeout: Duration.seconds(CONSOLE_API_FUNCTION.timeoutSeconds),
+      memorySize: CONSOLE_API_FUNCTION.memorySize,
+      environment: {
+        STAGE: stage,
+        SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
+        SIGNAL_DLQ_URL: this.signalDlq.queueUrl,
+      },
+    });
+    this.grantTables(this.consoleApiFunction, 'console-api', tables);
+    // GET /health: the queue's depth and in-flight count and the DLQ's depth.
+    this.consoleApiFunction.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:GetQueueAttributes'],
+        resources: [this.signalQueue.queueArn, this.signalDlq.queueArn],
+      }),
+    );
+    // The owner's actions go through the same FIFO lanes as signals (the API never calls an
+    // exchange): SendMessage to the signal queue, like the webhook and the Telegram bot.
+    this.consoleApiFunction.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }),
+    );
+    this.consoleApi = new ConsoleApi(this, 'ConsoleApi', {
+      stage,
+      handler: this.consoleApiFunction.fn,
+      userPoolId: props.consoleAuth.userPoolId,
+      clientId: props.consoleAuth.clientId,
+      logRetention: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+    this.consoleSite = new ConsoleSite(this, 'ConsoleSite', {
+      stage,
+      projectRoot,
+      apiDomainName: this.consoleApi.domainName,
+      userPoolId: props.consoleAuth.userPoolId,
+      clientId: props.consoleAuth.clientId,
+      ...(config.consoleDomain ? { domain: config.consoleDomain } : {}),
+      ...(config.consoleWebAclArn ? { webAclArn: config.consoleWebAclArn } : {}),
+      logRetention: config.logRetentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description: "The owner's console (add a user first: npm run cli -- user add --stage <stage> --email <address>)",
+      value: this.consoleSite.url,
+    });
   }
 
   /**

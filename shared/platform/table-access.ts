@@ -75,7 +75,15 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
 };
 
 export type FunctionName =
-  'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
+  | 'webhook'
+  | 'executor'
+  | 'paperTick'
+  | 'riskCheck'
+  | 'strategyRunner'
+  | 'notifier'
+  | 'report'
+  | 'telegramBot'
+  | 'console-api';
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
@@ -134,6 +142,9 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoSignalLedger',
     'DynamoConfirmationStore',
   ],
+  // PLACEHOLDER (cdk lane): functions/console-api/handler.ts is a 501 stub that builds no repository;
+  // the `api` lane owns this list and replaces it with what its runtime builder builds.
+  'console-api': [],
 };
 
 export interface TableGrant {

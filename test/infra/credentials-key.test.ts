@@ -158,7 +158,7 @@ describe('operator access (prod)', () => {
     expect(operatorGrants().some((g) => covers(g.action, 'kms:Decrypt'))).toBe(false);
   });
 
-  it("reaches the stage's tables item by item, the signal queue by name, and nothing else", () => {
+  it("reaches the stage's tables item by item, the signal queue by name, the console's users and parameters, and nothing else", () => {
     const { stateful: stack } = built();
     const resources = operatorGrants()
       .filter((g) => g.action.startsWith('dynamodb:'))
@@ -174,7 +174,8 @@ describe('operator access (prod)', () => {
     expect(
       operatorGrants()
         .map((g) => g.action.split(':')[0])
-        .filter((svc) => !['dynamodb', 'kms', 'sqs'].includes(svc!)),
+        // cognito-idp and ssm: the console's user pool and parameters (test/infra/console.test.ts)
+        .filter((svc) => !['dynamodb', 'kms', 'sqs', 'cognito-idp', 'ssm'].includes(svc!)),
     ).toEqual([]);
   });
 

@@ -215,6 +215,7 @@ describe('monitoring stack', () => {
           'notifier',
           'report',
           'telegram-bot',
+          'console-api',
           'alarm-relay',
         ].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
         'webhook-api-5xx',
@@ -521,6 +522,7 @@ describe('monitoring stack: dashboard', () => {
       'notifier',
       'report',
       'telegram-bot',
+      'console-api',
       'alarm-relay',
     ]);
     for (const x of r) expect([x[0], x[1], x[2]]).toEqual(['AWS/Lambda', metricName, 'FunctionName']);

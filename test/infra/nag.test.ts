@@ -122,10 +122,45 @@ describe('cdk-nag AwsSolutions', () => {
           'Stateless/Notifier',
           'Stateless/Report',
           'Stateless/TelegramBot',
+          'Stateless/ConsoleApiFunction',
           'Monitoring/AlarmRelay',
         ].flatMap((fn) => [`${fn}/Function AwsSolutions-L1`, `${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
+        // the console's distribution: no custom domain in the stage (CFR4: the *.cloudfront.net
+        // certificate's TLS policy), no CLOUDFRONT web ACL (CFR2), no geo restriction (CFR1)
+        ...['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4'].map(
+          (id) => `Stateless/ConsoleSite/Distribution ${id}`,
+        ),
+        // CDK's BucketDeployment: the grants it adds to the role it is given, and its own function's runtime
+        ...[
+          'Action::s3:GetObject*',
+          'Action::s3:GetBucket*',
+          'Action::s3:List*',
+          'Action::s3:DeleteObject*',
+          'Action::s3:Abort*',
+          'Resource::<ConsoleSiteBucket380F1C30.Arn>/*',
+          'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+          'Resource::*',
+        ].map((finding) => `Stateless/ConsoleSite/DeploymentRole AwsSolutions-IAM5[${finding}]`),
+        'Stateless/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C256MiB AwsSolutions-L1',
       ].sort(),
     );
+  });
+
+  it('needs no TLS or WAF acknowledgement on the console when the stage gives its domain and web ACL', () => {
+    const built = buildApp('prod', testApp(), {
+      env: {},
+      alarmEmail: TEST_ALARM_EMAIL,
+      projectRoot: PROJECT_ROOT,
+      consoleDomain: 'console.tvat.test',
+      consoleCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+      consoleWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/tvat-console/0a1b2c3d-4e5f-6789',
+    });
+    built.app.synth();
+    const distribution = built.stateless.consoleSite.distribution;
+    const acks = acknowledgedRules(built.app).filter((a) => a.path === distribution.node.path);
+
+    expect(acks.map((a) => a.id)).toEqual(['AwsSolutions-CFR1']);
+    expect(nagViolations(built.stateless).map((v) => v.ruleName)).toEqual([]);
   });
 
   it('gives every acknowledgement a specific reason', () => {

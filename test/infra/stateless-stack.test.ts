@@ -390,12 +390,12 @@ function restMethods(t: Template): { route: string; integration: Record<string, 
 }
 
 describe('stateless stack: webhook REST API', () => {
-  it('has exactly the methods POST /webhook, POST /webhook/{account} and, with Telegram on, POST /telegram', () => {
+  it('has exactly the methods POST /webhook, POST /webhook/{account}, POST /webhook/{account}/{secret} and, with Telegram on, POST /telegram', () => {
     expect(
       restMethods(template())
         .map((m) => m.route)
         .sort(),
-    ).toEqual(['POST /telegram', 'POST /webhook', 'POST /webhook/{account}']);
+    ).toEqual(['POST /telegram', 'POST /webhook', 'POST /webhook/{account}', 'POST /webhook/{account}/{secret}']);
   });
 
   it('has no /telegram method when the stage names no Telegram chat', () => {
@@ -403,10 +403,10 @@ describe('stateless stack: webhook REST API', () => {
       restMethods(Template.fromStack(bareApp('prod').stateless))
         .map((m) => m.route)
         .sort(),
-    ).toEqual(['POST /webhook', 'POST /webhook/{account}']);
+    ).toEqual(['POST /webhook', 'POST /webhook/{account}', 'POST /webhook/{account}/{secret}']);
   });
 
-  it('sends both webhook methods to the webhook function through the Lambda proxy integration', () => {
+  it('sends every webhook method to the webhook function through the Lambda proxy integration', () => {
     const { stateless } = built();
     const webhookFn = logicalId(stateless, stateless.webhook.fn.node.defaultChild);
     for (const m of restMethods(template()).filter((x) => x.route.includes('/webhook'))) {
@@ -550,6 +550,10 @@ describe('stateless stack: risk-check', () => {
       credentialsKey: stateful.credentialsKey,
       notifications: stateful.notifications,
       reportsBucketName: stateful.reportsBucketName,
+      consoleAuth: {
+        userPoolId: stateful.consoleAuth.userPool.userPoolId,
+        clientId: stateful.consoleAuth.client.userPoolClientId,
+      },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'risk-check' }) },
@@ -857,6 +861,10 @@ describe('stateless stack: notifier', () => {
       credentialsKey: stateful.credentialsKey,
       notifications: stateful.notifications,
       reportsBucketName: stateful.reportsBucketName,
+      consoleAuth: {
+        userPoolId: stateful.consoleAuth.userPool.userPoolId,
+        clientId: stateful.consoleAuth.client.userPoolClientId,
+      },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -908,6 +916,10 @@ describe('stateless stack: report', () => {
       credentialsKey: stateful.credentialsKey,
       notifications: stateful.notifications,
       reportsBucketName: stateful.reportsBucketName,
+      consoleAuth: {
+        userPoolId: stateful.consoleAuth.userPool.userPoolId,
+        clientId: stateful.consoleAuth.client.userPoolClientId,
+      },
     });
     const t = Template.fromStack(stack);
     expect(

@@ -157,6 +157,9 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
     calls: ['buildTelegramBot('],
     build: () => buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...common, ...QUEUE, ...TELEGRAM })).commands(),
   },
+  // PLACEHOLDER (cdk lane): the 501 stub handler builds nothing; the `api` lane replaces this entry
+  // with its runtime builder and the calls its handler makes.
+  'console-api': { dir: 'console-api', calls: [], build: () => undefined },
 };
 
 async function repositoriesBuiltBy(fn: FunctionName): Promise<string[]> {
