@@ -226,7 +226,7 @@ export class ConsoleSite extends Construct {
     this.config = {
       stage,
       // The API is on the page's own origin (/api/v1 through this distribution).
-      apiBase: '',
+      apiBase: '/api/v1',
       cognito: {
         endpoint: `https://cognito-idp.${region}.amazonaws.com/`,
         region,

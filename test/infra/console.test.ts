@@ -390,7 +390,7 @@ describe('console: bucket and CloudFront', () => {
     expect(deployment.DistributionPaths).toEqual(['/*']);
     expect(deployment.SourceObjectKeys).toHaveLength(2);
     const config = sl.resolve(sl.consoleSite.config) as Cfn;
-    expect(config).toMatchObject({ stage: 'prod', apiBase: '', mfa: 'required' });
+    expect(config).toMatchObject({ stage: 'prod', apiBase: '/api/v1', mfa: 'required' });
     expect(config.cognito.endpoint).toEqual({
       'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/']],
     });
