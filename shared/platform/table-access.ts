@@ -75,7 +75,15 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
 };
 
 export type FunctionName =
-  'webhook' | 'executor' | 'paperTick' | 'riskCheck' | 'strategyRunner' | 'notifier' | 'report' | 'telegramBot';
+  | 'webhook'
+  | 'executor'
+  | 'paperTick'
+  | 'riskCheck'
+  | 'strategyRunner'
+  | 'notifier'
+  | 'report'
+  | 'telegramBot'
+  | 'consoleApi';
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
@@ -133,6 +141,16 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoSignalLedger',
     'DynamoConfirmationStore',
+  ],
+  // shared/runtime/console-api.ts: the book read for the owner's console (no exchange, no vault)
+  consoleApi: [
+    'DynamoAccountDirectory',
+    'DynamoTradeReader',
+    'DynamoPositionReader',
+    'DynamoOrderRepository',
+    'DynamoAuditLog',
+    'DynamoRiskStore',
+    'DynamoSignalLedger',
   ],
 };
 

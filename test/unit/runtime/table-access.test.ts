@@ -9,7 +9,13 @@ import { ExecutorMetrics } from '../../../functions/executor/app';
 import { RiskCheckMetrics } from '../../../functions/risk-check/app';
 import type { CandleSource } from '../../../shared/core/ports/candles';
 import type { KeyVault } from '../../../shared/core/ports/runtime';
-import { executorEnvSchema, loadEnv, tradingEnvSchema, webhookEnvSchema } from '../../../shared/platform/config';
+import {
+  consoleApiEnvSchema,
+  executorEnvSchema,
+  loadEnv,
+  tradingEnvSchema,
+  webhookEnvSchema,
+} from '../../../shared/platform/config';
 import { notifierEnvSchema, reportEnvSchema } from '../../../shared/platform/notify-config';
 import { tableName } from '../../../shared/platform/resource-names';
 import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runner-config';
@@ -22,6 +28,7 @@ import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
+import { buildConsoleReads } from '../../../shared/runtime/console-api';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
@@ -156,6 +163,11 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
     dir: 'telegram-bot',
     calls: ['buildTelegramBot('],
     build: () => buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...common, ...QUEUE, ...TELEGRAM })).commands(),
+  },
+  consoleApi: {
+    dir: 'console-api',
+    calls: ['buildConsoleReads('],
+    build: () => buildConsoleReads(loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE })),
   },
 };
 
