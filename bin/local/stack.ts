@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
+import { createConsoleApiHandler } from '../../functions/console-api/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
 import { createNotifierHandler } from '../../functions/notifier/app';
@@ -19,7 +20,7 @@ import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
 import type { CandleSource } from '../../shared/core/ports/candles';
-import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
+import { consoleApiEnvSchema, executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
 import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
@@ -27,6 +28,7 @@ import { buildNotifier } from '../../shared/runtime/notifier';
 import { notifierEnvSchema } from '../../shared/platform/notify-config';
 import { startAuditTail } from './audit-tail';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
+import { buildConsoleReads } from '../../shared/runtime/console-api';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
@@ -70,6 +72,11 @@ export interface LocalStackOptions {
   notifications?: boolean;
   /** the local SQS event source's parallel receive loops (Lambda's concurrent executors); default EXECUTOR_LOOPS */
   executorLoops?: number;
+  /**
+   * The console API's JWT authorizer as API Gateway plays it: the verified token's claims, or
+   * undefined for a 401 that never reaches the function. Absent: every /api/v1 call is 401.
+   */
+  consoleAuthorizer?: (authorization: string | undefined) => Promise<Record<string, unknown> | undefined>;
 }
 
 export type { LocalDiscovery };
@@ -112,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     phase('standins');
     await provisionTables(dynamo, LOCAL_STAGE);
     const visibility = options.visibilityTimeoutSeconds ?? 10;
-    const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, {
+    const { queueUrl, queueArn, dlqUrl } = await provisionQueues(sqs, LOCAL_STAGE, {
       visibilityTimeoutSeconds: visibility,
       maxReceiveCount: 5,
     });
@@ -303,8 +310,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           createLogger('telegram-bot'),
         )
       : undefined;
+    const consoleApi = createConsoleApiHandler(
+      {
+        reads: buildConsoleReads(
+          loadEnv(consoleApiEnvSchema, {
+            ...process.env,
+            ...common,
+            SIGNAL_QUEUE_URL: queueUrl,
+            SIGNAL_DLQ_URL: dlqUrl,
+          }),
+          options.clock,
+        ),
+      },
+      createLogger('console-api'),
+    );
+    const authorize = options.consoleAuthorizer ?? (async () => undefined);
     const gateway = await startGateway(
-      { webhook, ...(telegram ? { telegram } : {}), isReady: () => ready },
+      { webhook, ...(telegram ? { telegram } : {}), api: { handler: consoleApi, authorize }, isReady: () => ready },
       options.port,
     );
     cleanups.unshift(
