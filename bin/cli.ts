@@ -12,6 +12,8 @@ import { registerExchangeCommands } from './commands/exchange-commands';
 import { KEY_WAYS, readExchangeKeys, refusedKeyOption } from './commands/exchange-keys';
 import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
+import { NotFoundError } from '../shared/core/errors';
+import { registerStatusCommands } from './commands/status-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
 
 interface GlobalOptions {
@@ -211,15 +213,6 @@ function accountListing<T>(
 const iso = (ms: number) => new Date(ms).toISOString();
 
 accountListing(
-  'positions',
-  'open positions of an account',
-  (q, id) => q.openPositions(id),
-  (p) =>
-    `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfits?.length ? `  TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : ''}`,
-  'no open positions',
-);
-
-accountListing(
   'orders',
   'orders of an account, newest first',
   (q, id, limit) => q.orders(id, limit),
@@ -251,6 +244,7 @@ registerReportCommands(program);
 registerBacktestCommands(program);
 registerStrategyCommands(program);
 registerExchangeCommands(program);
+registerStatusCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;
@@ -270,7 +264,10 @@ try {
   // Known input problems get their message; anything else only its class, since an SDK error
   // could quote a request that carried credentials.
   const message =
-    error instanceof CliError || error instanceof AccountInputError || error instanceof RiskSettingError
+    error instanceof CliError ||
+    error instanceof AccountInputError ||
+    error instanceof RiskSettingError ||
+    error instanceof NotFoundError
       ? error.message
       : `failed: ${error instanceof Error ? error.name : 'error'}`;
   console.error(`error: ${message}`);
