@@ -218,12 +218,16 @@ export class ConsoleReads {
     const asOf = this.now();
     const period = query.period ?? 'day';
     const accounts = await this.scope(query);
-    const trades = (await this.tradesOf(accounts, { ...query, from: undefined, to: undefined })).filter(
+    const [all, snapshots] = await Promise.all([
+      this.tradesOf(accounts, { ...query, from: undefined, to: undefined }),
+      this.snapshotsOf(accounts, asOf),
+    ]);
+    const trades = all.filter(
       (t) =>
         (query.from === undefined || realizedAt(t) >= query.from) &&
         (query.to === undefined || realizedAt(t) <= query.to),
     );
-    const start = await this.startEquity(accounts, trades, asOf);
+    const start = this.startEquity(accounts, trades, snapshots);
     return {
       asOf,
       period,
@@ -232,21 +236,24 @@ export class ConsoleReads {
     };
   }
 
+  private snapshotsOf(accounts: readonly Account[], asOf: number): Promise<(EquitySnapshot | undefined)[]> {
+    return Promise.all(accounts.map((a) => this.deps.risk.latestSnapshot(a.accountId, asOf)));
+  }
+
   /**
    * Equity before the trades listed: a paper account's initial balance; a live one's equity now
    * less what the book says it made (realized and unrealized), since deposits are not recorded.
    */
-  private async startEquity(
+  private startEquity(
     accounts: readonly Account[],
     trades: readonly TradeRecord[],
-    asOf: number,
-  ): Promise<{ start: Big; equity: Big; unrealized: Big; dataAsOf: number | null; missing: number }> {
+    snapshots: readonly (EquitySnapshot | undefined)[],
+  ): { start: Big; equity: Big; unrealized: Big; dataAsOf: number | null; missing: number } {
     let start = new Big(0);
     let equity = new Big(0);
     let unrealized = new Big(0);
     let dataAsOf: number | null = null;
     let missing = 0;
-    const snapshots = await Promise.all(accounts.map((a) => this.deps.risk.latestSnapshot(a.accountId, asOf)));
     accounts.forEach((a, i) => {
       const snapshot = snapshots[i];
       const realized = trades
@@ -267,8 +274,9 @@ export class ConsoleReads {
   async summary(query: ReadQuery): Promise<unknown> {
     const asOf = this.now();
     const accounts = await this.scope(query);
-    const trades = await this.tradesOf(accounts, query);
-    const { start, equity, unrealized, dataAsOf, missing } = await this.startEquity(accounts, trades, asOf);
+    // the history and the balances in parallel: one Query per table and account
+    const [trades, snapshots] = await Promise.all([this.tradesOf(accounts, query), this.snapshotsOf(accounts, asOf)]);
+    const { start, equity, unrealized, dataAsOf, missing } = this.startEquity(accounts, trades, snapshots);
     const currencies = [...new Set(accounts.map(currencyOf))];
     const closed = trades.filter((t) => t.status === 'closed').length;
     const r = ratios(trades, start, asOf);
