@@ -14,6 +14,7 @@ import { registerOperatorCommands } from './commands/operator-commands';
 import { KEY_WAYS, readExchangeKeys, refusedKeyOption } from './commands/exchange-keys';
 import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
+import { registerStatusCommands } from './commands/status-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
 import { registerUserCommands } from './commands/user-commands';
 
@@ -214,15 +215,6 @@ function accountListing<T>(
 const iso = (ms: number) => new Date(ms).toISOString();
 
 accountListing(
-  'positions',
-  'open positions of an account',
-  (q, id) => q.openPositions(id),
-  (p) =>
-    `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}${p.stopLoss ? `  SL ${p.stopLoss.triggerPrice}` : ''}${p.takeProfits?.length ? `  TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : ''}`,
-  'no open positions',
-);
-
-accountListing(
   'orders',
   'orders of an account, newest first',
   (q, id, limit) => q.orders(id, limit),
@@ -256,6 +248,7 @@ registerStrategyCommands(program);
 registerExchangeCommands(program);
 registerUserCommands(program);
 registerOperatorCommands(program, account);
+registerStatusCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

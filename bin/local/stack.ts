@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createExecutorHandler } from '../../functions/executor/app';
+import { createConsoleApiHandler } from '../../functions/console-api/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { createPaperTickHandler } from '../../functions/paper-tick/app';
 import { createNotifierHandler } from '../../functions/notifier/app';
@@ -19,7 +20,7 @@ import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
 import type { CandleSource } from '../../shared/core/ports/candles';
-import { executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
+import { consoleApiEnvSchema, executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
 import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
@@ -28,6 +29,7 @@ import { notifierEnvSchema } from '../../shared/platform/notify-config';
 import { startAuditTail } from './audit-tail';
 import { consoleMfaMode, startLocalCognito } from './cognito';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
+import { buildConsoleReads, buildOwnerActions } from '../../shared/runtime/console-api';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
@@ -80,6 +82,11 @@ export interface LocalStackOptions {
   executorLoops?: number;
   /** the built web console served on the gateway's port (default dist/console under the working folder) */
   consoleDir?: string;
+  /**
+   * The console API's JWT authorizer as API Gateway plays it: the verified token's claims, or
+   * undefined for a 401 that never reaches the function. Default: the local Cognito stand-in's.
+   */
+  consoleAuthorizer?: (authorization: string | undefined) => Promise<Record<string, unknown> | undefined>;
 }
 
 export type { LocalDiscovery };
@@ -88,7 +95,7 @@ export interface LocalStack {
   url: string;
   discovery: LocalDiscovery;
   /** the console API's authorizer (the local Cognito stand-in's tokens): claims, or undefined for a 401 */
-  consoleAuthorizer(authorization: string | undefined): Promise<Record<string, string> | undefined>;
+  consoleAuthorizer(authorization: string | undefined): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
 }
 
@@ -130,7 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     phase('standins');
     await provisionTables(dynamo, LOCAL_STAGE);
     const visibility = options.visibilityTimeoutSeconds ?? 10;
-    const { queueUrl, queueArn } = await provisionQueues(sqs, LOCAL_STAGE, {
+    const { queueUrl, queueArn, dlqUrl } = await provisionQueues(sqs, LOCAL_STAGE, {
       visibilityTimeoutSeconds: visibility,
       maxReceiveCount: 5,
     });
@@ -332,18 +339,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const consoleMfa = consoleMfaMode(process.env.CONSOLE_MFA);
     const cognito = startLocalCognito({ dataDir, baseUrl: () => gatewayUrl, mfa: consoleMfa, region: LOCAL_REGION });
     // API Gateway's JWT authorizer for the console API (ANY /api/v1/...), played locally.
-    const consoleAuthorizer = cognito.authorize;
+    const consoleAuthorizer = options.consoleAuthorizer ?? cognito.authorize;
     // The web console on the same port (CloudFront's part in the cloud), with the document it reads
     // to sign in (the cloud deploys the same document beside the SPA).
     const staticFiles = consoleFiles({
       dir: options.consoleDir ?? resolve('dist/console'),
       config: () => ({ stage: LOCAL_STAGE, apiBase: '/api/v1', cognito: cognito.config, mfa: consoleMfa }),
     });
+    const consoleApiEnv = loadEnv(consoleApiEnvSchema, {
+      ...process.env,
+      ...common,
+      SIGNAL_QUEUE_URL: queueUrl,
+      SIGNAL_DLQ_URL: dlqUrl,
+    });
+    const consoleApi = createConsoleApiHandler(
+      {
+        reads: buildConsoleReads(consoleApiEnv, options.clock),
+        actions: buildOwnerActions(consoleApiEnv, options.clock),
+      },
+      createLogger('console-api'),
+    );
     const gateway = await startGateway(
       {
         webhook,
         ...(telegram ? { telegram } : {}),
         isReady: () => ready,
+        api: { handler: consoleApi, authorize: consoleAuthorizer },
         mounts: [cognito.mount],
         staticFiles,
       },

@@ -722,7 +722,7 @@ export class StatelessStack extends Stack {
         SIGNAL_DLQ_URL: this.signalDlq.queueUrl,
       },
     });
-    this.grantTables(this.consoleApiFunction, 'console-api', tables);
+    this.grantTables(this.consoleApiFunction, 'consoleApi', tables);
     // GET /health: the queue's depth and in-flight count and the DLQ's depth.
     this.consoleApiFunction.role.addToPrincipalPolicy(
       new PolicyStatement({

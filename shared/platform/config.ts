@@ -103,6 +103,15 @@ export const executorEnvSchema = z.object({
   RISK_MARKET_SPEED: int(1),
 });
 
+/** The console API: reads the book and the risk table, and the queue's depth (never an exchange). */
+export const consoleApiEnvSchema = z.object({
+  ...common,
+  SIGNAL_QUEUE_URL: z.string().check(z.minLength(1)),
+  /** the signal queue's dead-letter queue, for /health (absent: its depth reads 0) */
+  SIGNAL_DLQ_URL: z.optional(z.string().check(z.minLength(1))),
+});
+
+export type ConsoleApiEnv = z.output<typeof consoleApiEnvSchema>;
 export type WebhookEnv = z.output<typeof webhookEnvSchema>;
 export type ExecutorEnv = z.output<typeof executorEnvSchema>;
 export type TradingEnv = z.output<typeof tradingEnvSchema>;

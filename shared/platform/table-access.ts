@@ -83,7 +83,7 @@ export type FunctionName =
   | 'notifier'
   | 'report'
   | 'telegramBot'
-  | 'console-api';
+  | 'consoleApi';
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
@@ -142,9 +142,17 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoSignalLedger',
     'DynamoConfirmationStore',
   ],
-  // PLACEHOLDER (cdk lane): functions/console-api/handler.ts is a 501 stub that builds no repository;
-  // the `api` lane owns this list and replaces it with what its runtime builder builds.
-  'console-api': [],
+  // shared/runtime/console-api.ts: the book read for the owner's console (no exchange, no vault)
+  consoleApi: [
+    'DynamoAccountDirectory',
+    'DynamoAccountRepository',
+    'DynamoTradeReader',
+    'DynamoPositionReader',
+    'DynamoOrderRepository',
+    'DynamoAuditLog',
+    'DynamoRiskStore',
+    'DynamoSignalLedger',
+  ],
 };
 
 export interface TableGrant {

@@ -29,7 +29,7 @@ const FUNCTIONS: Record<FunctionName, (s: StatelessStack) => SecureFunction | un
   notifier: (s) => s.notifier,
   report: (s) => s.report,
   telegramBot: (s) => s.telegramBot,
-  'console-api': (s) => s.consoleApiFunction,
+  consoleApi: (s) => s.consoleApiFunction,
 };
 
 /** "table action" pairs the function's code needs, from the repository classes' declarations */

@@ -1,7 +1,13 @@
 // The risk table: per account one 'state' item (kill switches, peak, day start; optimistic lock on
 // `version`), one 'lease' item (one risk-check run per account at a time) and the equity snapshots
 // 'equity#<13-digit ms>' (sorted by time, expired by DynamoDB TTL).
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { EquitySnapshot, RiskStore } from '../../core/ports/repositories';
 import type { RiskState } from '../../core/risk/state';
 import { withDecimals } from './decimal-fields';
@@ -77,6 +83,22 @@ export class DynamoRiskStore implements RiskStore {
     return items.map(({ itemKey: _k, ttl: _t, ...s }) =>
       withDecimals(s, ['equity', 'free', 'unrealizedPnl', 'exposure']),
     );
+  }
+
+  async latestSnapshot(accountId: string, at: number): Promise<EquitySnapshot | undefined> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'accountId = :a AND itemKey BETWEEN :f AND :t',
+        ExpressionAttributeValues: { ':a': accountId, ':f': snapshotKey(0), ':t': snapshotKey(at) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0] as (EquitySnapshot & { itemKey?: string; ttl?: number }) | undefined;
+    if (!item) return undefined;
+    const { itemKey: _k, ttl: _t, ...snapshot } = item;
+    return withDecimals(snapshot, ['equity', 'free', 'unrealizedPnl', 'exposure']);
   }
 
   async acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean> {

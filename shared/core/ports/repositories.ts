@@ -152,6 +152,19 @@ export interface EquitySnapshot {
   openPositions: number;
   /** sum of open notionals, quote currency */
   exposure: Decimal;
+  /**
+   * The mark and liquidation price of each open position when the job saw them (at `at`): the
+   * console's unrealized P&L without calling an exchange. Absent on snapshots written before.
+   */
+  marks?: PositionMark[];
+}
+
+/** One open position's prices as the risk-check job read them (paper: the paper price source). */
+export interface PositionMark {
+  symbol: string;
+  markPrice: Decimal;
+  /** absent where the exchange gives none (paper accounts, cross margin with no risk) */
+  liquidationPrice?: Decimal;
 }
 
 /** The risk engine's per-account memory (kill switches, peak, day start), snapshots and job lease. */
@@ -162,6 +175,8 @@ export interface RiskStore {
   putSnapshot(snapshot: EquitySnapshot): Promise<void>;
   /** snapshots with from ≤ at ≤ to, oldest first */
   listSnapshots(accountId: string, from: number, to: number): Promise<EquitySnapshot[]>;
+  /** the newest snapshot at or before `at` (one read: the console's balance and marks) */
+  latestSnapshot(accountId: string, at: number): Promise<EquitySnapshot | undefined>;
   /** true when `owner` now holds the account's lease until `until` (free, expired, or already its own) */
   acquireLease(accountId: string, owner: string, until: number, now: number): Promise<boolean>;
   releaseLease(accountId: string, owner: string): Promise<void>;

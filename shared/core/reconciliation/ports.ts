@@ -12,6 +12,7 @@ export type {
   AuditLog,
   OrderRepository,
   PositionBook,
+  PositionMark,
   RiskStore,
   TradeRepository,
 } from '../ports/repositories';

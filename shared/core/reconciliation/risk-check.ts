@@ -20,6 +20,7 @@ import type {
   OrderReads,
   OrderRepository,
   PositionBook,
+  PositionMark,
   RiskStore,
   TradeRepository,
 } from './ports';
@@ -205,6 +206,7 @@ export class RiskCheck {
         unrealizedPnl: unrealizedPnl.toString(),
         openPositions: (live ?? []).length,
         exposure: exposure.toString(),
+        marks: positionMarks(live ?? [], quotes),
       });
       report.snapshots++;
     }
@@ -507,3 +509,27 @@ export class RiskCheck {
 
 /** The opening order's client id inside a trade id (`tradeIdFor`: 13-digit time, dash, client id). */
 export const openingOrderIdOf = (tradeId: string): string => tradeId.slice(tradeId.indexOf('-') + 1);
+
+/**
+ * The mark of each open position as this run saw it, for the console (which never calls an
+ * exchange): the last price read above (a paper account's exchange is the paper price source, so
+ * its mark is that source's price) and the liquidation price the exchange reported.
+ */
+function positionMarks(
+  live: readonly ExchangePosition[],
+  quotes: ReadonlyMap<string, { last: number }>,
+): PositionMark[] {
+  const marks: PositionMark[] = [];
+  for (const p of live) {
+    const last = quotes.get(p.symbol)?.last;
+    if (last === undefined || !Number.isFinite(last)) continue;
+    marks.push({
+      symbol: p.symbol,
+      markPrice: new Big(last).toString(),
+      ...(p.liquidationPrice !== undefined && Number.isFinite(p.liquidationPrice) && p.liquidationPrice > 0
+        ? { liquidationPrice: new Big(p.liquidationPrice).toString() }
+        : {}),
+    });
+  }
+  return marks;
+}

@@ -211,6 +211,9 @@ export class MemoryRiskStore implements RiskStore {
       .filter((s) => s.accountId === accountId && s.at >= from && s.at <= to)
       .sort((a, b) => a.at - b.at);
   }
+  async latestSnapshot(accountId: string, at: number) {
+    return (await this.listSnapshots(accountId, 0, at)).at(-1);
+  }
   async acquireLease(accountId: string, owner: string, until: number, now: number) {
     const lease = this.leases.get(accountId);
     if (lease && lease.until >= now && lease.owner !== owner) return false;

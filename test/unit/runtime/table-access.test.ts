@@ -9,7 +9,13 @@ import { ExecutorMetrics } from '../../../functions/executor/app';
 import { RiskCheckMetrics } from '../../../functions/risk-check/app';
 import type { CandleSource } from '../../../shared/core/ports/candles';
 import type { KeyVault } from '../../../shared/core/ports/runtime';
-import { executorEnvSchema, loadEnv, tradingEnvSchema, webhookEnvSchema } from '../../../shared/platform/config';
+import {
+  consoleApiEnvSchema,
+  executorEnvSchema,
+  loadEnv,
+  tradingEnvSchema,
+  webhookEnvSchema,
+} from '../../../shared/platform/config';
 import { notifierEnvSchema, reportEnvSchema } from '../../../shared/platform/notify-config';
 import { tableName } from '../../../shared/platform/resource-names';
 import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runner-config';
@@ -22,6 +28,7 @@ import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
+import { buildConsoleReads, buildOwnerActions } from '../../../shared/runtime/console-api';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
@@ -157,9 +164,15 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
     calls: ['buildTelegramBot('],
     build: () => buildTelegramBot(loadEnv(telegramBotEnvSchema, { ...common, ...QUEUE, ...TELEGRAM })).commands(),
   },
-  // PLACEHOLDER (cdk lane): the 501 stub handler builds nothing; the `api` lane replaces this entry
-  // with its runtime builder and the calls its handler makes.
-  'console-api': { dir: 'console-api', calls: [], build: () => undefined },
+  consoleApi: {
+    dir: 'console-api',
+    calls: ['buildConsoleReads(', 'buildOwnerActions('],
+    build: () => {
+      const env = loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE });
+      buildConsoleReads(env);
+      buildOwnerActions(env);
+    },
+  },
 };
 
 async function repositoriesBuiltBy(fn: FunctionName): Promise<string[]> {

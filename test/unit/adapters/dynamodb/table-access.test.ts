@@ -119,6 +119,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
         exposure: 0,
       }),
     listSnapshots: (r) => r.listSnapshots!('acc-1', 0, 10),
+    latestSnapshot: (r) => r.latestSnapshot!('acc-1', 10),
     acquireLease: (r) => r.acquireLease!('acc-1', 'me', 10, 1),
     releaseLease: (r) => r.releaseLease!('acc-1', 'me'),
   },

@@ -1,0 +1,289 @@
+// Console API function: the owner's console and the CLI read the book here (GET, docs/API.md)
+// and act through the injected OperatorActions (POST /actions/{name}). API Gateway's JWT
+// authorizer has verified the token before this runs (a request without one never arrives: 401);
+// here the verified claims become an Actor and its role decides. Answers carry no stack trace, no
+// internal message: errors are the contract's codes and the field at fault.
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Actor, OperatorActionName, OperatorActions } from '../../shared/core/control/operator-action-types';
+import {
+  ConditionalConflictError,
+  DomainError,
+  ForbiddenActionError,
+  InvalidArgumentError,
+  NotFoundError,
+} from '../../shared/core/errors';
+import type { ConsoleReads, TradeItem } from '../../shared/core/performance/console-reads';
+import { parseQuery, QueryError, type QueryName, type ReadQuery } from '../../shared/core/performance/query';
+import { requestBody } from '../../shared/platform/http';
+import { createLogger } from '../../shared/platform/logger';
+
+export type ConsoleApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface ConsoleApiDeps {
+  reads: ConsoleReads;
+  /** the actions lane's OperatorActions; absent: every POST /actions answers 404 (after the role check) */
+  actions?: OperatorActions;
+}
+
+const ACTION_NAMES: readonly OperatorActionName[] = [
+  'pause',
+  'resume',
+  'flatten',
+  'close',
+  'reduce',
+  'move-stop',
+  'move-target',
+  'cancel-order',
+  'paper-reset',
+  'rename',
+  'delete',
+  'rotate-token',
+  'strategy-enable',
+  'strategy-disable',
+  'risk-set',
+  'alert-test',
+];
+
+const MAX_ACTION_BODY = 16_384;
+
+const answer = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+const failure = (
+  statusCode: number,
+  code: string,
+  message: string,
+  field?: string,
+): APIGatewayProxyStructuredResultV2 =>
+  answer(statusCode, { error: { code, ...(field !== undefined ? { field } : {}), message } });
+
+/** API Gateway flattens a claim array to "[owner viewer]"; a single group may come bare. */
+export function groupsOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string') return [];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .map((g) => g.trim())
+    .filter(Boolean);
+}
+
+/** The verified claims as an Actor; undefined when the user is in neither group (403). */
+export function actorOf(event: APIGatewayProxyEventV2): Actor | undefined {
+  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+  const claims = context.authorizer?.jwt?.claims;
+  if (!claims) return undefined;
+  const groups = groupsOf(claims['cognito:groups']);
+  const role = groups.includes('owner') ? 'owner' : groups.includes('viewer') ? 'viewer' : undefined;
+  const userId = typeof claims.sub === 'string' ? claims.sub : undefined;
+  if (!role || !userId) return undefined;
+  const authTime = Number(claims.auth_time);
+  const email =
+    typeof claims.email === 'string' ? claims.email : typeof claims.username === 'string' ? claims.username : undefined;
+  return {
+    userId,
+    ...(email !== undefined ? { email } : {}),
+    role,
+    // epoch seconds in the token; absent or bad reads as "long ago", so destructive actions refuse
+    authTime: Number.isFinite(authTime) ? authTime * 1000 : 0,
+    via: 'console',
+  };
+}
+
+type Route = (
+  query: ReadQuery,
+  params: string[],
+  event: APIGatewayProxyEventV2,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const COMMON: QueryName[] = ['account', 'symbol', 'strategy', 'from', 'to'];
+const PAGED: QueryName[] = [...COMMON, 'limit', 'cursor'];
+
+/** One row per trade for a spreadsheet; money as the book stores it (exact decimal text). */
+const CSV_COLUMNS = [
+  'accountId',
+  'accountName',
+  'tradeId',
+  'symbol',
+  'side',
+  'status',
+  'strategy',
+  'leverage',
+  'quantity',
+  'maxQuantity',
+  'entryPrice',
+  'exitPrice',
+  'exitedQuantity',
+  'openedAt',
+  'closedAt',
+  'fees',
+  'funding',
+  'realizedPnl',
+  'roiPct',
+  'exitReason',
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  const text = String(value);
+  // A leading =, +, - or @ would be a formula to a spreadsheet: quoted with a leading apostrophe.
+  const safe = /^[=+@\t\r]/.test(text) || (/^-/.test(text) && !/^-\d/.test(text)) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function tradesCsv(trades: readonly TradeItem[]): string {
+  const rows = trades.map((t) =>
+    CSV_COLUMNS.map((c) => csvCell((t as unknown as Record<string, unknown>)[c])).join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+}
+
+export function createConsoleApiHandler(
+  deps: ConsoleApiDeps,
+  logger: Logger = createLogger('console-api'),
+): ConsoleApiHandler {
+  const { reads } = deps;
+  const routes: { pattern: RegExp; allowed: QueryName[]; run: Route }[] = [
+    { pattern: /^accounts$/, allowed: [], run: async () => answer(200, await reads.accountsOverview()) },
+    { pattern: /^performance\/summary$/, allowed: COMMON, run: async (q) => answer(200, await reads.summary(q)) },
+    {
+      pattern: /^performance\/trades$/,
+      allowed: PAGED,
+      run: async (q, _p, event) => {
+        if (/text\/csv/i.test(event.headers?.accept ?? ''))
+          return {
+            statusCode: 200,
+            headers: {
+              'content-type': 'text/csv; charset=utf-8',
+              'content-disposition': 'attachment; filename="trades.csv"',
+              'cache-control': 'no-store',
+            },
+            body: tradesCsv(await reads.allTrades(q)),
+          };
+        return answer(200, await reads.trades(q));
+      },
+    },
+    {
+      pattern: /^performance\/trades\/([A-Za-z0-9_.:#-]{1,128})$/,
+      allowed: ['account'],
+      run: async (q, [id]) => {
+        if (q.accountId === undefined) throw new QueryError('account', 'account is required with a trade id');
+        return answer(200, await reads.trade(q.accountId, decodeURIComponent(id!)));
+      },
+    },
+    {
+      pattern: /^performance\/by-strategy$/,
+      allowed: COMMON,
+      run: async (q) => answer(200, await reads.byStrategy(q)),
+    },
+    {
+      pattern: /^performance\/profit-loss$/,
+      allowed: [...COMMON, 'period'],
+      run: async (q) => answer(200, await reads.profitLoss(q)),
+    },
+    {
+      pattern: /^positions$/,
+      allowed: ['account', 'symbol', 'strategy'],
+      run: async (q) => answer(200, await reads.positions(q)),
+    },
+    {
+      pattern: /^orders$/,
+      allowed: ['account', 'symbol', 'status', 'from', 'to', 'limit', 'cursor'],
+      run: async (q) => answer(200, await reads.orders(q)),
+    },
+    {
+      pattern: /^events$/,
+      allowed: ['account', 'type', 'from', 'to', 'limit', 'cursor'],
+      run: async (q) => answer(200, await reads.events(q)),
+    },
+    {
+      pattern: /^alerts$/,
+      allowed: ['account', 'symbol', 'from', 'to', 'limit', 'cursor'],
+      run: async (q) => answer(200, await reads.alerts(q)),
+    },
+    {
+      pattern: /^candles$/,
+      allowed: ['account', 'symbol', 'timeframe', 'from', 'to'],
+      run: async (q) => {
+        if (q.symbol === undefined) throw new QueryError('symbol', 'symbol is required');
+        return answer(200, await reads.candles(q));
+      },
+    },
+    { pattern: /^health$/, allowed: [], run: async () => answer(200, await reads.health()) },
+  ];
+
+  const act = async (name: string, event: APIGatewayProxyEventV2, actor: Actor) => {
+    if (!(ACTION_NAMES as readonly string[]).includes(name) || !deps.actions)
+      return failure(404, 'not_found', `no action ${name.slice(0, 40)}`);
+    const text = requestBody(event);
+    if (Buffer.byteLength(text) > MAX_ACTION_BODY)
+      return failure(400, 'invalid_body', `body must be at most ${MAX_ACTION_BODY} bytes`);
+    let input: unknown = {};
+    if (text.trim()) {
+      try {
+        input = JSON.parse(text);
+      } catch {
+        return failure(400, 'invalid_body', 'body must be JSON');
+      }
+    }
+    const result = await deps.actions.run(name as OperatorActionName, input, actor);
+    logger.info('operator action', {
+      action: name,
+      status: result.status,
+      accounts: result.accountIds,
+      userId: actor.userId,
+    });
+    return answer(result.status, result);
+  };
+
+  const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = (event.rawPath ?? '').replace(/^\/api\/v1\/?/, '').replace(/\/$/, '');
+    try {
+      const actor = actorOf(event);
+      if (!actor) return failure(403, 'forbidden_role', 'the user is in neither the owner nor the viewer group');
+      if (method === 'POST') {
+        // Viewers read only: refused here, whatever the actions would say (and even without them).
+        if (actor.role !== 'owner') return failure(403, 'forbidden_role', 'viewers may not act');
+        const action = /^actions\/([a-z-]{1,40})$/.exec(path);
+        if (!action) return failure(404, 'not_found', 'no such route');
+        return await act(action[1]!, event, actor);
+      }
+      if (method !== 'GET') return failure(405, 'method_not_allowed', 'GET or POST only');
+      for (const route of routes) {
+        const match = route.pattern.exec(path);
+        if (!match) continue;
+        const query = parseQuery(event.queryStringParameters ?? {}, route.allowed);
+        return await route.run(query, match.slice(1), event);
+      }
+      return failure(404, 'not_found', 'no such route');
+    } catch (error) {
+      if (error instanceof QueryError) return failure(400, 'invalid_query', error.message, error.field);
+      if (error instanceof ForbiddenActionError)
+        return failure(403, error.reason === 'role' ? 'forbidden_role' : 'stale_auth', error.message);
+      if (error instanceof NotFoundError) return failure(404, 'not_found', error.message);
+      if (error instanceof ConditionalConflictError) return failure(409, 'conflict', 'changed meanwhile: read again');
+      if (error instanceof InvalidArgumentError) {
+        const field = (error as { field?: unknown }).field;
+        return failure(400, 'invalid_argument', error.message, typeof field === 'string' ? field : undefined);
+      }
+      // Only the class and code: a message may carry what the caller must not see.
+      logger.error('console api failed', {
+        path,
+        method,
+        reason: error instanceof DomainError ? error.code : error instanceof Error ? error.name : 'unknown',
+      });
+      return failure(500, 'internal', 'internal error');
+    }
+  };
+  return middy(handle).use(injectLambdaContext(logger)) as unknown as ConsoleApiHandler;
+}

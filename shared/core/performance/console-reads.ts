@@ -1,0 +1,485 @@
+// The console's read models: every GET of the console API (docs/API.md) answered from the book,
+// the risk-check job's last readings and the alert log. Never an exchange: prices are the marks
+// the job stored (`dataAsOf` says when). One query per table and account per request, read in
+// parallel; filters and pages are applied in memory over the account's history.
+import type { Account } from '../domain/account';
+import type { StoredAuditEvent } from '../domain/audit';
+import { Big, type Decimal } from '../domain/money';
+import type { OrderRecord } from '../domain/order';
+import type { TradeRecord } from '../domain/trade';
+import { isOpen } from '../domain/trade-math';
+import { NotFoundError } from '../errors';
+import { SWITCH_NAMES } from '../risk/state';
+import {
+  byStrategy,
+  DAY_MS,
+  FEW_TRADES,
+  periodPnl,
+  profitLossSeries,
+  dailyEquity,
+  ratios,
+  realizedAt,
+  bucketStart,
+  type PeriodPnl,
+} from './figures';
+import type {
+  AccountRepository,
+  AlertLog,
+  AuditLog,
+  CandleSource,
+  Clock,
+  EquitySnapshot,
+  HistoricalPrices,
+  OrderRepository,
+  PositionBook,
+  QueueDepth,
+  QueueGauge,
+  RiskStore,
+  SignalLedger,
+  TradeRepository,
+} from './ports';
+import { positionView, type PositionView } from './positions';
+import { paginate, sortKey, type Page, type ReadQuery } from './query';
+
+/** How much of an account's history one request reads (the console's window on it). */
+export const HISTORY_LIMIT = 5_000;
+/** A reconcile older than this marks the account not ok in /health. */
+export const STALE_RECONCILE_MS = 5 * 60_000;
+
+export interface ConsoleReadsDeps {
+  accounts: Pick<AccountRepository, 'get' | 'list'>;
+  trades: Pick<TradeRepository, 'get' | 'listByAccount'>;
+  positions: Pick<PositionBook, 'list'>;
+  orders: Pick<OrderRepository, 'listByAccount'>;
+  audit: Pick<AuditLog, 'listByAccount'>;
+  risk: Pick<RiskStore, 'getState' | 'latestSnapshot'>;
+  signals: Pick<SignalLedger, 'listSignals'>;
+  /** absent until the alerts lane's adapter is wired: /alerts answers an empty list */
+  alerts?: AlertLog;
+  queue?: QueueGauge;
+  prices?: HistoricalPrices;
+  candles?: CandleSource;
+  clock: Clock;
+}
+
+export type TradeItem = TradeRecord & { accountName: string };
+
+const currencyOf = (a: Account): string => a.settings.paper?.quoteCurrency ?? 'USDT';
+const modeOf = (a: Account): 'paper' | 'live' => (a.exchange === 'paper' ? 'paper' : 'live');
+
+export class ConsoleReads {
+  constructor(private readonly deps: ConsoleReadsDeps) {}
+
+  private now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** The accounts a query covers: one (404 when unknown) or all. */
+  private async scope(query: Pick<ReadQuery, 'accountId'>): Promise<Account[]> {
+    if (query.accountId === undefined)
+      return (await this.deps.accounts.list()).sort((a, b) => a.accountId.localeCompare(b.accountId));
+    const account = await this.deps.accounts.get(query.accountId);
+    if (!account) throw new NotFoundError('account', `account ${query.accountId} not found`);
+    return [account];
+  }
+
+  private async tradesOf(accounts: readonly Account[], query: ReadQuery): Promise<TradeItem[]> {
+    const lists = await Promise.all(
+      accounts.map(async (a) =>
+        (await this.deps.trades.listByAccount(a.accountId, HISTORY_LIMIT)).map((t) => ({ ...t, accountName: a.name })),
+      ),
+    );
+    return lists
+      .flat()
+      .filter(
+        (t) =>
+          (query.symbol === undefined || t.symbol === query.symbol) &&
+          (query.strategy === undefined || (t.strategy ?? 'manual') === query.strategy) &&
+          (query.from === undefined || t.openedAt >= query.from) &&
+          (query.to === undefined || t.openedAt <= query.to),
+      );
+  }
+
+  async accountsOverview(): Promise<{ asOf: number; items: unknown[] }> {
+    const asOf = this.now();
+    const accounts = await this.scope({});
+    const items = await Promise.all(
+      accounts.map(async (a) => {
+        const [snapshot, state, positions] = await Promise.all([
+          this.deps.risk.latestSnapshot(a.accountId, asOf),
+          this.deps.risk.getState(a.accountId),
+          this.deps.positions.list(a.accountId),
+        ]);
+        return {
+          accountId: a.accountId,
+          name: a.name,
+          exchange: a.exchange,
+          mode: modeOf(a),
+          status: a.status,
+          currency: currencyOf(a),
+          balance: snapshot
+            ? { equity: snapshot.equity, free: snapshot.free, walletBalance: walletOf(snapshot) }
+            : null,
+          dataAsOf: snapshot?.at ?? null,
+          killSwitches: SWITCH_NAMES.map((name) => {
+            const s = state?.switches[name];
+            return {
+              name,
+              tripped: s?.tripped ?? false,
+              ...(s?.reason !== undefined ? { reason: s.reason } : {}),
+              ...(s?.trippedAt !== undefined ? { at: s.trippedAt } : {}),
+            };
+          }),
+          ...(a.haltedUntil !== undefined && a.haltedUntil > asOf
+            ? { halt: { until: a.haltedUntil, reason: a.haltReason ?? '' } }
+            : {}),
+          openPositions: positions.filter(isOpen).length,
+          ...(state?.lastEquityAt !== undefined ? { lastReconcileAt: state.lastEquityAt } : {}),
+        };
+      }),
+    );
+    return { asOf, items };
+  }
+
+  async positions(query: ReadQuery): Promise<{ asOf: number; dataAsOf: number | null; items: PositionView[] }> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    let dataAsOf: number | null = null;
+    const lists = await Promise.all(
+      accounts.map(async (a) => {
+        const [book, snapshot] = await Promise.all([
+          this.deps.positions.list(a.accountId),
+          this.deps.risk.latestSnapshot(a.accountId, asOf),
+        ]);
+        const open = book.filter(isOpen).filter((p) => query.symbol === undefined || p.symbol === query.symbol);
+        if (snapshot && open.length > 0) dataAsOf = dataAsOf === null ? snapshot.at : Math.min(dataAsOf, snapshot.at);
+        const trades = await Promise.all(open.map((p) => this.deps.trades.get(a.accountId, p.tradeId)));
+        return open.map((p, i) =>
+          positionView(
+            p,
+            a.name,
+            trades[i],
+            snapshot?.marks?.find((m) => m.symbol === p.symbol),
+            snapshot?.at,
+          ),
+        );
+      }),
+    );
+    const items = lists
+      .flat()
+      .filter((p) => query.strategy === undefined || (p.strategy ?? 'manual') === query.strategy);
+    return { asOf, dataAsOf, items };
+  }
+
+  async trades(query: ReadQuery): Promise<{ asOf: number } & Page<TradeItem>> {
+    const asOf = this.now();
+    const trades = await this.tradesOf(await this.scope(query), query);
+    return { asOf, ...paginate(trades, (t) => sortKey(t.openedAt, t.accountId, t.tradeId), query) };
+  }
+
+  /** Every trade the filters match, newest first (the CSV export: all pages). */
+  async allTrades(query: ReadQuery): Promise<TradeItem[]> {
+    const trades = await this.tradesOf(await this.scope(query), query);
+    return paginate(trades, (t) => sortKey(t.openedAt, t.accountId, t.tradeId), { limit: Number.MAX_SAFE_INTEGER })
+      .items;
+  }
+
+  async trade(
+    accountId: string,
+    tradeId: string,
+  ): Promise<{ asOf: number; trade: TradeItem; orders: OrderRecord[]; events: StoredAuditEvent[] }> {
+    const asOf = this.now();
+    const [account] = await this.scope({ accountId });
+    const trade = await this.deps.trades.get(accountId, tradeId);
+    if (!account || !trade) throw new NotFoundError('trade', `trade ${tradeId} not found`);
+    const signals = new Set([trade.openSignalId, ...(trade.closeSignalId ? [trade.closeSignalId] : [])]);
+    const end = trade.closedAt ?? asOf;
+    const [orders, events] = await Promise.all([
+      this.deps.orders.listByAccount(accountId, HISTORY_LIMIT),
+      this.deps.audit.listByAccount(accountId, HISTORY_LIMIT),
+    ]);
+    const inTrade = (at: number, signalId: string | undefined, symbol: string | undefined): boolean =>
+      (signalId !== undefined && signals.has(signalId)) ||
+      (symbol === trade.symbol && at >= trade.openedAt && at <= end);
+    return {
+      asOf,
+      trade: { ...trade, accountName: account.name },
+      orders: orders.filter((o) => inTrade(o.createdAt, o.signalId, o.symbol)),
+      events: events.filter((e) => inTrade(e.at, e.signalId, (e.data as { symbol?: string } | undefined)?.symbol)),
+    };
+  }
+
+  async byStrategy(query: ReadQuery): Promise<{ asOf: number; items: ReturnType<typeof byStrategy> }> {
+    const asOf = this.now();
+    return { asOf, items: byStrategy(await this.tradesOf(await this.scope(query), query)) };
+  }
+
+  async profitLoss(query: ReadQuery): Promise<unknown> {
+    const asOf = this.now();
+    const period = query.period ?? 'day';
+    const accounts = await this.scope(query);
+    const [all, snapshots] = await Promise.all([
+      this.tradesOf(accounts, { ...query, from: undefined, to: undefined }),
+      this.snapshotsOf(accounts, asOf),
+    ]);
+    const trades = all.filter(
+      (t) =>
+        (query.from === undefined || realizedAt(t) >= query.from) &&
+        (query.to === undefined || realizedAt(t) <= query.to),
+    );
+    const start = this.startEquity(accounts, trades, snapshots);
+    return {
+      asOf,
+      period,
+      items: profitLossSeries(trades, period),
+      equity: dailyEquity(trades, start.start, asOf).map((p) => ({ at: p.at, equity: p.equity })),
+    };
+  }
+
+  private snapshotsOf(accounts: readonly Account[], asOf: number): Promise<(EquitySnapshot | undefined)[]> {
+    return Promise.all(accounts.map((a) => this.deps.risk.latestSnapshot(a.accountId, asOf)));
+  }
+
+  /**
+   * Equity before the trades listed: a paper account's initial balance; a live one's equity now
+   * less what the book says it made (realized and unrealized), since deposits are not recorded.
+   */
+  private startEquity(
+    accounts: readonly Account[],
+    trades: readonly TradeRecord[],
+    snapshots: readonly (EquitySnapshot | undefined)[],
+  ): { start: Big; equity: Big; unrealized: Big; dataAsOf: number | null; missing: number } {
+    let start = new Big(0);
+    let equity = new Big(0);
+    let unrealized = new Big(0);
+    let dataAsOf: number | null = null;
+    let missing = 0;
+    accounts.forEach((a, i) => {
+      const snapshot = snapshots[i];
+      const realized = trades
+        .filter((t) => t.accountId === a.accountId)
+        .reduce((sum, t) => sum.plus(t.realizedPnl), new Big(0));
+      const upnl = new Big(snapshot?.unrealizedPnl ?? 0);
+      const initial = a.settings.paper ? new Big(a.settings.paper.initialBalance) : undefined;
+      if (snapshot) dataAsOf = dataAsOf === null ? snapshot.at : Math.min(dataAsOf, snapshot.at);
+      else missing++;
+      const now = snapshot ? new Big(snapshot.equity) : (initial ?? new Big(0)).plus(realized);
+      start = start.plus(initial ?? now.minus(realized).minus(upnl));
+      equity = equity.plus(now);
+      unrealized = unrealized.plus(upnl);
+    });
+    return { start, equity, unrealized, dataAsOf, missing };
+  }
+
+  async summary(query: ReadQuery): Promise<unknown> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    // the history and the balances in parallel: one Query per table and account
+    const [trades, snapshots] = await Promise.all([this.tradesOf(accounts, query), this.snapshotsOf(accounts, asOf)]);
+    const { start, equity, unrealized, dataAsOf, missing } = this.startEquity(accounts, trades, snapshots);
+    const currencies = [...new Set(accounts.map(currencyOf))];
+    const closed = trades.filter((t) => t.status === 'closed').length;
+    const r = ratios(trades, start, asOf);
+    const warnings: string[] = [];
+    if (closed < FEW_TRADES)
+      warnings.push(
+        `${closed} closed trade${closed === 1 ? '' : 's'}: too few for the ratios to mean much (${FEW_TRADES} or more)`,
+      );
+    if (missing > 0)
+      warnings.push(`${missing} account${missing === 1 ? ' has' : 's have'} no balance reading yet (risk-check job)`);
+    if (currencies.length > 1)
+      warnings.push(`accounts settle in ${currencies.join(', ')}: totals add them as they are`);
+    const pnl = (from: number): PeriodPnl => periodPnl(trades, from, unrealized);
+    return {
+      asOf,
+      dataAsOf,
+      currency: currencies.length === 1 ? currencies[0] : currencies.join('+') || 'USDT',
+      equity: equity.toString(),
+      startEquity: start.toString(),
+      pnl: {
+        today: pnl(bucketStart(asOf, 'day')),
+        d7: pnl(asOf - 7 * DAY_MS),
+        d30: pnl(asOf - 30 * DAY_MS),
+        all: pnl(0),
+      },
+      winRate: r.winRate,
+      trades: closed,
+      sharpe: r.sharpe,
+      sortino: r.sortino,
+      calmar: r.calmar,
+      maxDrawdownPct: r.maxDrawdownPct,
+      returnPct: start.gt(0) ? Number(equity.div(start).minus(1).times(100).round(4).toString()) : null,
+      buyAndHoldPct: await this.buyAndHold(trades, asOf),
+      warnings,
+    };
+  }
+
+  /**
+   * Holding the most-traded symbol from the first trade's open to now, percent; null without a
+   * price source or a price at either end.
+   */
+  private async buyAndHold(trades: readonly TradeRecord[], asOf: number): Promise<number | null> {
+    if (!this.deps.prices || trades.length === 0) return null;
+    const counts = new Map<string, number>();
+    for (const t of trades) counts.set(t.symbol, (counts.get(t.symbol) ?? 0) + 1);
+    const symbol = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    const first = Math.min(...trades.map((t) => t.openedAt));
+    const [p0, p1] = await Promise.all([
+      this.deps.prices.priceAt(symbol, first),
+      this.deps.prices.priceAt(symbol, asOf),
+    ]);
+    if (!p0 || !p1) return null;
+    return Number(new Big(p1).div(p0).minus(1).times(100).round(4).toString());
+  }
+
+  async orders(query: ReadQuery): Promise<{ asOf: number } & Page<OrderRecord>> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    const lists = await Promise.all(accounts.map((a) => this.deps.orders.listByAccount(a.accountId, HISTORY_LIMIT)));
+    const items = lists
+      .flat()
+      .filter(
+        (o) =>
+          (query.symbol === undefined || o.symbol === query.symbol) &&
+          (query.status === undefined || o.status === query.status) &&
+          (query.from === undefined || o.createdAt >= query.from) &&
+          (query.to === undefined || o.createdAt <= query.to),
+      );
+    return { asOf, ...paginate(items, (o) => sortKey(o.createdAt, o.accountId, o.clientOrderId), query) };
+  }
+
+  async events(query: ReadQuery): Promise<{ asOf: number } & Page<StoredAuditEvent>> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    const lists = await Promise.all(accounts.map((a) => this.deps.audit.listByAccount(a.accountId, HISTORY_LIMIT)));
+    const items = lists
+      .flat()
+      .filter(
+        (e) =>
+          (query.type === undefined || e.type === query.type) &&
+          (query.from === undefined || e.at >= query.from) &&
+          (query.to === undefined || e.at <= query.to),
+      );
+    return {
+      asOf,
+      ...paginate(items, (e) => sortKey(e.at, e.accountId, e.eventId ?? e.type, e.signalId ?? ''), query),
+    };
+  }
+
+  /** The alert log, each accepted alert joined with what became of its signal (the ledger's status). */
+  async alerts(query: ReadQuery): Promise<{ asOf: number } & Page<unknown>> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    const alerts = this.deps.alerts;
+    if (!alerts) return { asOf, items: [] };
+    const lists = await Promise.all(
+      accounts.map(async (a) => {
+        const [page, signals] = await Promise.all([
+          alerts.list(a.accountId, {
+            ...(query.from !== undefined ? { from: query.from } : {}),
+            ...(query.to !== undefined ? { to: query.to } : {}),
+            limit: HISTORY_LIMIT,
+          }),
+          this.deps.signals.listSignals(a.accountId, HISTORY_LIMIT),
+        ]);
+        const bySignal = new Map(signals.map((s) => [s.signalId, s]));
+        return page.items.map((alert) => {
+          const { sourceIp: _ip, alertKey: _key, ...shown } = alert;
+          const signal = alert.signalId !== undefined ? bySignal.get(alert.signalId) : undefined;
+          return {
+            ...shown,
+            ...(signal ? { signalStatus: signal.status } : {}),
+            ...(signal?.status === 'rejected' && signal.outcome ? { rejectReason: signal.outcome } : {}),
+          };
+        });
+      }),
+    );
+    const items = lists.flat().filter((a) => query.symbol === undefined || a.symbol === query.symbol);
+    return { asOf, ...paginate(items, (a) => sortKey(a.receivedAt, a.accountId, a.requestId), query) };
+  }
+
+  async candles(query: ReadQuery): Promise<unknown> {
+    const asOf = this.now();
+    if (query.symbol === undefined) throw new NotFoundError('symbol', 'symbol is required');
+    const accounts = await this.scope(query);
+    const timeframe = query.timeframe ?? '1h';
+    const to = query.to ?? asOf;
+    const from = query.from ?? to - 30 * DAY_MS;
+    const trades = (await this.tradesOf(accounts, { ...query, from: undefined, to: undefined })).filter(
+      (t) => t.openedAt <= to && (t.closedAt ?? asOf) >= from,
+    );
+    const positions = (await Promise.all(accounts.map((a) => this.deps.positions.list(a.accountId))))
+      .flat()
+      .filter(isOpen)
+      .filter((p) => p.symbol === query.symbol);
+    const markers = trades.flatMap((t) => [
+      {
+        time: t.openedAt,
+        kind: 'entry',
+        side: t.side,
+        price: t.entryPrice,
+        tradeId: t.tradeId,
+        label: `${t.side} ${t.maxQuantity}`,
+      },
+      ...(t.status === 'closed' && t.closedAt !== undefined
+        ? [
+            {
+              time: t.closedAt,
+              kind: t.exitReason === 'stop_loss' ? 'stop' : t.exitReason === 'take_profit' ? 'target' : 'exit',
+              side: t.side,
+              price: t.exitPrice ?? t.entryPrice,
+              tradeId: t.tradeId,
+              label: `${t.exitReason ?? 'exit'} ${new Big(t.realizedPnl).round(2).toString()}`,
+            },
+          ]
+        : []),
+    ]);
+    const levels = positions.flatMap((p) => [
+      { kind: 'entry', price: p.entryPrice, from: p.openedAt ?? from },
+      ...(p.stopLoss ? [{ kind: 'stop', price: p.stopLoss.triggerPrice, from: p.openedAt ?? from }] : []),
+      ...(p.takeProfits ?? []).map((t) => ({ kind: 'target', price: t.triggerPrice, from: p.openedAt ?? from })),
+    ]);
+    let candles: { time: number; open: number; high: number; low: number; close: number; volume: number }[] = [];
+    if (this.deps.candles) {
+      const span = this.deps.candles.spanMs(timeframe as never);
+      const limit = Math.min(1_000, Math.max(1, Math.ceil((to - from) / span)));
+      const c = await this.deps.candles.closedCandles(query.symbol, timeframe as never, limit, to);
+      candles = [...c.time]
+        .map((time, i) => ({
+          time,
+          open: c.open[i]!,
+          high: c.high[i]!,
+          low: c.low[i]!,
+          close: c.close[i]!,
+          volume: c.volume[i]!,
+        }))
+        .filter((x) => x.time >= from);
+    }
+    return { asOf, symbol: query.symbol, timeframe, candles, markers: markers.sort((a, b) => a.time - b.time), levels };
+  }
+
+  async health(): Promise<{ asOf: number; accounts: unknown[]; queue: QueueDepth | null }> {
+    const asOf = this.now();
+    const accounts = await this.scope({});
+    const [states, queue] = await Promise.all([
+      Promise.all(accounts.map((a) => this.deps.risk.getState(a.accountId))),
+      this.deps.queue ? this.deps.queue.read().catch(() => null) : Promise.resolve(null),
+    ]);
+    return {
+      asOf,
+      accounts: accounts.map((a, i) => {
+        const at = states[i]?.lastEquityAt;
+        return {
+          accountId: a.accountId,
+          lastReconcileAt: at ?? null,
+          ageSeconds: at !== undefined ? Math.max(0, Math.round((asOf - at) / 1000)) : null,
+          ok: a.status !== 'active' || (at !== undefined && asOf - at <= STALE_RECONCILE_MS),
+        };
+      }),
+      queue,
+    };
+  }
+}
+
+/** Wallet balance = equity − unrealized P&L (the snapshot keeps equity and unrealized). */
+const walletOf = (s: EquitySnapshot): Decimal => new Big(s.equity).minus(s.unrealizedPnl).toString();

@@ -1,0 +1,36 @@
+// What the console's read models need from the outside: the book (accounts, trades, positions,
+// orders, audit), the risk-check job's readings (state, equity snapshots with marks), the alert
+// log and the signal ledger, past prices, candles, the queue's depth, and the clock. Files in
+// performance/ import ports from here only.
+export type {
+  AccountRepository,
+  AlertLog,
+  AlertRecord,
+  AuditLog,
+  EquitySnapshot,
+  OrderRepository,
+  PositionBook,
+  PositionMark,
+  RiskStore,
+  SignalLedger,
+  SignalRecord,
+  TradeRepository,
+} from '../ports/repositories';
+export type { CandleSource } from '../ports/candles';
+export type { Clock } from '../ports/runtime';
+
+/** A symbol's price at a moment (the buy-and-hold comparison); undefined when unknown. */
+export interface HistoricalPrices {
+  priceAt(symbol: string, at: number): Promise<number | undefined>;
+}
+
+/** The signal queue's depth as SQS counts it (approximate, as GetQueueAttributes says). */
+export interface QueueDepth {
+  depth: number;
+  inFlight: number;
+  dlqDepth: number;
+}
+
+export interface QueueGauge {
+  read(): Promise<QueueDepth>;
+}

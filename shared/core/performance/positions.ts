@@ -1,0 +1,106 @@
+// An open position as the console shows it: the book's row, priced at the risk-check job's last
+// mark. Money stays decimal text computed with big.js; a missing mark leaves the priced fields null.
+import { Big, type Decimal } from '../domain/money';
+import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
+import type { PositionMark } from './ports';
+
+export interface PositionView {
+  accountId: string;
+  accountName: string;
+  symbol: string;
+  side: PositionSide;
+  quantity: Decimal;
+  entryPrice: Decimal;
+  markPrice: Decimal | null;
+  unrealizedPnl: Decimal | null;
+  liquidationPrice: Decimal | null;
+  breakEvenPrice: Decimal;
+  leverage: number;
+  /** quantity × mark (× entry without a mark) */
+  notional: Decimal;
+  stop: { clientOrderId: string; triggerPrice: Decimal; trailingPercent?: number } | null;
+  targets: { clientOrderId: string; triggerPrice: Decimal; amount: Decimal | null }[];
+  openedAt: number | null;
+  tradeId: string | null;
+  strategy: string | null;
+  /** when the mark was read (the snapshot's time) */
+  markAt: number | null;
+}
+
+/** Price P&L of `quantity` from `entry` to `mark`: (mark − entry) × q long, (entry − mark) × q short. */
+export function unrealizedPnl(
+  side: PositionSide,
+  quantity: Big.BigSource,
+  entry: Big.BigSource,
+  mark: Big.BigSource,
+): Big {
+  const move = new Big(mark).minus(entry).times(quantity);
+  return side === 'long' ? move : move.neg();
+}
+
+/**
+ * The price at which closing what is left makes the whole trade break even: the trade's realized
+ * P&L so far (exited quantity's price P&L minus every fee and funding paid, entry fees included)
+ * must be won back by the open quantity. Long: entry − realized / q; short: entry + realized / q.
+ * So fees paid push a long's break-even up and a short's down. The closing fee is not in it (its
+ * rate depends on how the position is closed). Without a trade record: the entry price.
+ */
+export function breakEvenPrice(
+  side: PositionSide,
+  quantity: Big.BigSource,
+  entry: Big.BigSource,
+  realized: Big.BigSource,
+): Big {
+  const q = new Big(quantity);
+  if (q.lte(0)) return new Big(entry);
+  const shift = new Big(realized).div(q);
+  return side === 'long' ? new Big(entry).minus(shift) : new Big(entry).plus(shift);
+}
+
+export function positionView(
+  position: BookPosition & { side: PositionSide },
+  accountName: string,
+  trade: TradeRecord | undefined,
+  mark: PositionMark | undefined,
+  markAt: number | undefined,
+): PositionView {
+  const { side, quantity, entryPrice } = position;
+  const price = mark ? mark.markPrice : undefined;
+  return {
+    accountId: position.accountId,
+    accountName,
+    symbol: position.symbol,
+    side,
+    quantity,
+    entryPrice,
+    markPrice: price ?? null,
+    unrealizedPnl: price !== undefined ? unrealizedPnl(side, quantity, entryPrice, price).toString() : null,
+    liquidationPrice: mark?.liquidationPrice ?? null,
+    breakEvenPrice: breakEvenPrice(
+      side,
+      quantity,
+      entryPrice,
+      trade?.status === 'open' ? trade.realizedPnl : 0,
+    ).toString(),
+    leverage: position.leverage,
+    notional: new Big(quantity).times(price ?? entryPrice).toString(),
+    stop: position.stopLoss
+      ? {
+          clientOrderId: position.stopLoss.clientOrderId,
+          triggerPrice: position.stopLoss.triggerPrice,
+          ...(position.stopLoss.trailingPercent !== undefined
+            ? { trailingPercent: position.stopLoss.trailingPercent }
+            : {}),
+        }
+      : null,
+    targets: (position.takeProfits ?? []).map((t) => ({
+      clientOrderId: t.clientOrderId,
+      triggerPrice: t.triggerPrice,
+      amount: t.amount ?? null,
+    })),
+    openedAt: position.openedAt ?? null,
+    tradeId: position.tradeId ?? null,
+    strategy: position.strategy ?? trade?.strategy ?? null,
+    markAt: price !== undefined ? (markAt ?? null) : null,
+  };
+}

@@ -1,0 +1,228 @@
+// The console API's router: roles from the authorizer's claims, 400 naming the parameter, CSV,
+// pagination end to end, the actions' errors mapped, and no internals in an answer.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createConsoleApiHandler, groupsOf } from '../../../../functions/console-api/app';
+import type { ActionResult, OperatorActions } from '../../../../shared/core/control/operator-action-types';
+import { ForbiddenActionError, InvalidArgumentError, NotFoundError } from '../../../../shared/core/errors';
+import { ConsoleReads } from '../../../../shared/core/performance/console-reads';
+import { testLogger } from '../log-capture';
+import { NOW, trade, world } from '../../core/performance/fixtures';
+
+const context = { functionName: 'console-api', awsRequestId: 'req-1' } as never;
+
+function event(
+  method: string,
+  path: string,
+  options: { groups?: string; query?: Record<string, string>; body?: string; accept?: string; authTime?: number } = {},
+): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'ANY /api/v1/{proxy+}',
+    rawPath: `/api/v1/${path}`,
+    rawQueryString: '',
+    headers: options.accept ? { accept: options.accept } : {},
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      http: { method, path: `/api/v1/${path}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'req-1',
+      authorizer: {
+        jwt: {
+          claims: {
+            sub: 'user-1',
+            username: 'owner@example.com',
+            ...(options.groups !== undefined ? { 'cognito:groups': options.groups } : {}),
+            auth_time: String(options.authTime ?? Math.floor(NOW / 1000)),
+          },
+          scopes: null,
+        },
+      },
+    },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+const result = (status: 200 | 202): ActionResult => ({
+  status,
+  action: 'pause',
+  accountIds: ['acc-a'],
+  message: 'paused',
+});
+
+async function setup(actions?: OperatorActions, reads?: ConsoleReads) {
+  const w = await world();
+  const handler = createConsoleApiHandler(
+    { reads: reads ?? w.reads, ...(actions ? { actions } : {}) },
+    testLogger('console-api'),
+  );
+  const call = async (e: APIGatewayProxyEventV2) => {
+    const r = await handler(e, context);
+    return {
+      status: r.statusCode,
+      headers: r.headers ?? {},
+      text: String(r.body),
+      json: () => JSON.parse(String(r.body)),
+    };
+  };
+  return { ...w, call };
+}
+
+describe('console-api router: roles', () => {
+  it('reads "[owner viewer]" and bare "owner" alike', () => {
+    expect(groupsOf('[owner viewer]')).toEqual(['owner', 'viewer']);
+    expect(groupsOf('owner')).toEqual(['owner']);
+    expect(groupsOf(undefined)).toEqual([]);
+  });
+
+  it('a user in neither group gets 403 forbidden_role, even for a read', async () => {
+    const { call } = await setup();
+    const r = await call(event('GET', 'accounts', { groups: '[traders]' }));
+    expect(r.status).toBe(403);
+    expect(r.json()).toEqual({ error: { code: 'forbidden_role', message: expect.any(String) } });
+  });
+
+  it('a viewer reads but may not POST anything: 403 before the actions are asked', async () => {
+    const run = jest.fn(async () => result(200));
+    const { call } = await setup({ run });
+    expect((await call(event('GET', 'positions', { groups: 'viewer' }))).status).toBe(200);
+    const r = await call(event('POST', 'actions/pause', { groups: '[viewer]', body: '{"account":"acc-a"}' }));
+    expect(r.status).toBe(403);
+    expect(r.json().error.code).toBe('forbidden_role');
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  it('a viewer POST is 403 also when no actions are wired', async () => {
+    const { call } = await setup();
+    expect((await call(event('POST', 'actions/flatten', { groups: 'viewer', body: '{}' }))).status).toBe(403);
+  });
+});
+
+describe('console-api router: actions', () => {
+  it('an owner POST reaches the actions with the actor from the claims; 202 passes through', async () => {
+    const run = jest.fn(async () => result(202));
+    const { call } = await setup({ run });
+    const r = await call(
+      event('POST', 'actions/pause', {
+        groups: '[owner viewer]',
+        body: '{"account":"acc-a"}',
+        authTime: 1_700_000_000,
+      }),
+    );
+    expect(r.status).toBe(202);
+    expect(run).toHaveBeenCalledWith(
+      'pause',
+      { account: 'acc-a' },
+      {
+        userId: 'user-1',
+        email: 'owner@example.com',
+        role: 'owner',
+        authTime: 1_700_000_000_000,
+        via: 'console',
+      },
+    );
+  });
+
+  it.each([
+    [new ForbiddenActionError('stale_auth', 'sign in again'), 403, 'stale_auth'],
+    [new ForbiddenActionError('role', 'owners only'), 403, 'forbidden_role'],
+    [new InvalidArgumentError('percent must be 0 < percent < 100'), 400, 'invalid_argument'],
+    [new NotFoundError('account', 'account x not found'), 404, 'not_found'],
+  ])('maps %p to %i %s', async (error, status, code) => {
+    const { call } = await setup({ run: async () => Promise.reject(error) });
+    const r = await call(event('POST', 'actions/reduce', { groups: 'owner', body: '{}' }));
+    expect(r.status).toBe(status);
+    expect(r.json().error.code).toBe(code);
+  });
+
+  it('a body that is not JSON is 400; an unknown action 404', async () => {
+    const run = jest.fn(async () => result(200));
+    const { call } = await setup({ run });
+    expect((await call(event('POST', 'actions/pause', { groups: 'owner', body: '{oops' }))).json().error.code).toBe(
+      'invalid_body',
+    );
+    expect((await call(event('POST', 'actions/launch-rockets', { groups: 'owner', body: '{}' }))).status).toBe(404);
+    expect(run).not.toHaveBeenCalled();
+  });
+});
+
+describe('console-api router: reads', () => {
+  it('400 names the parameter and the bound', async () => {
+    const { call } = await setup();
+    const r = await call(event('GET', 'performance/trades', { groups: 'owner', query: { limit: '1000' } }));
+    expect(r.status).toBe(400);
+    expect(r.json()).toEqual({
+      error: { code: 'invalid_query', field: 'limit', message: 'limit must be an integer 1..500' },
+    });
+    const unknown = await call(event('GET', 'positions', { groups: 'owner', query: { sort: 'pnl' } }));
+    expect(unknown.json().error).toMatchObject({ code: 'invalid_query', field: 'sort' });
+  });
+
+  it('an unknown account is 404', async () => {
+    const { call } = await setup();
+    const r = await call(event('GET', 'performance/summary', { groups: 'owner', query: { account: 'nobody' } }));
+    expect(r.status).toBe(404);
+    expect(r.json().error.code).toBe('not_found');
+  });
+
+  it('trades page end to end: every trade once across pages, the last page without a cursor', async () => {
+    const { call, trades } = await setup();
+    for (let i = 0; i < 7; i++) await trades.put(trade(`x${i}`, { openedAt: NOW - 86_400_000 * (10 + i) }));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await call(
+        event('GET', 'performance/trades', { groups: 'viewer', query: { limit: '3', ...(cursor ? { cursor } : {}) } }),
+      );
+      expect(r.status).toBe(200);
+      const body = r.json() as { items: { tradeId: string }[]; nextCursor?: string };
+      seen.push(...body.items.map((t) => t.tradeId));
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(seen).toHaveLength(11); // the 4 of the fixture + 7
+    expect(new Set(seen).size).toBe(11);
+    expect(pages).toBe(4); // 3 + 3 + 3 + 2
+  });
+
+  it('Accept: text/csv answers every trade as CSV, formulas defused', async () => {
+    const { call, trades } = await setup();
+    await trades.put(trade('t9', { strategy: '=HYPERLINK("x")', openedAt: NOW - 1000 }));
+    const r = await call(
+      event('GET', 'performance/trades', { groups: 'owner', accept: 'text/csv', query: { limit: '1' } }),
+    );
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = r.text.trim().split('\r\n');
+    expect(lines[0]!.startsWith('accountId,accountName,tradeId,symbol')).toBe(true);
+    expect(lines).toHaveLength(1 + 5); // header + all five trades, not one page of 1
+    expect(r.text).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it('a failing table answers 500 internal with nothing of the failure in it', async () => {
+    const w = await world();
+    const broken = new ConsoleReads({
+      ...w,
+      trades: {
+        get: w.trades.get.bind(w.trades),
+        listByAccount: async () => Promise.reject(new Error('arn:aws:dynamodb secret-table')),
+      },
+    });
+    const { call } = await setup(undefined, broken);
+    const r = await call(event('GET', 'performance/summary', { groups: 'owner' }));
+    expect(r.status).toBe(500);
+    expect(r.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+    expect(r.text).not.toMatch(/arn|secret|Error|at /);
+  });
+
+  it('profit-loss by week, positions and health answer with asOf', async () => {
+    const { call } = await setup();
+    const pl = (
+      await call(event('GET', 'performance/profit-loss', { groups: 'owner', query: { period: 'week' } }))
+    ).json();
+    expect(pl.period).toBe('week');
+    expect(pl.items.map((b: { cumulative: string }) => b.cumulative)).toEqual(['100.5', '60.25', '70.25']);
+    const health = (await call(event('GET', 'health', { groups: 'owner' }))).json();
+    expect(health.asOf).toBe(NOW);
+  });
+});
