@@ -33,6 +33,7 @@ export type RepositoryName =
   | 'DynamoAccountReader'
   | 'DynamoAccountDirectory'
   | 'DynamoAccountRepository'
+  | 'DynamoAlertLog'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
@@ -52,6 +53,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     table: 'accounts',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
   },
+  DynamoAlertLog: { table: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
@@ -79,8 +81,9 @@ export type FunctionName =
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
-  // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts
-  webhook: ['DynamoAccountReader', 'DynamoSignalLedger'],
+  // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts; the
+  // alert log (its Query comes along: the webhook only puts)
+  webhook: ['DynamoAccountReader', 'DynamoSignalLedger', 'DynamoAlertLog'],
   // shared/runtime/executor.ts: the trading runtime and every table the execution touches
   executor: [
     'DynamoAccountRepository',

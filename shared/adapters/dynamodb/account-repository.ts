@@ -181,6 +181,22 @@ export class CachedAccountLookup {
   async get(accountId: string): Promise<Account | undefined> {
     const hit = this.cache.get(accountId);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.account;
+    return this.load(accountId);
+  }
+
+  /**
+   * Past the cache, but at most once a second per account: a token that did not match may be one
+   * stored a moment ago (a rotation, an alert test), and wrong tokens cannot turn into a read each.
+   */
+  async refresh(accountId: string): Promise<Account | undefined> {
+    const hit = this.cache.get(accountId);
+    if (hit && this.now() - hit.at < CachedAccountLookup.MIN_REFRESH_MS) return hit.account;
+    return this.load(accountId);
+  }
+
+  static readonly MIN_REFRESH_MS = 1000;
+
+  private async load(accountId: string): Promise<Account | undefined> {
     const account = await this.repo.get(accountId);
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(accountId, { at: this.now(), account });

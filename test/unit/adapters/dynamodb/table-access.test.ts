@@ -63,6 +63,26 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setRequireTime!('acc-1', undefined, 2);
     },
   },
+  DynamoAlertLog: {
+    record: (r) =>
+      r.record!({
+        accountId: 'acc-1',
+        alertKey: '0000000000001#r-1',
+        receivedAt: 1,
+        requestId: 'r-1',
+        outcome: 'refused',
+        httpStatus: 401,
+      }),
+    list: async (r) => {
+      await r.list!('acc-1', { limit: 10 });
+      await r.list!('acc-1', {
+        from: 1,
+        to: 2,
+        limit: 10,
+        cursor: Buffer.from('0000000000001#r-1').toString('base64url'),
+      });
+    },
+  },
   DynamoAuditLog: {
     append: (r) => r.append!({ accountId: 'acc-1', type: 'alert', at: 1, message: 'm' }),
     listByAccount: (r) => r.listByAccount!('acc-1', 10),
