@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocume
 import { ConditionalConflictError } from '../../core/errors';
 import type { Account, AccountStatus } from '../../core/domain/account';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
-import type { AccountRepository } from '../../core/ports/repositories';
+import type { AccountRepository, AccountWebhookSettings } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { withDecimals } from './decimal-fields';
 import { isConditionFailure } from './document-client';
@@ -46,7 +46,10 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
   }
 }
 
-export class DynamoAccountRepository extends DynamoAccountDirectory implements AccountRepository {
+export class DynamoAccountRepository
+  extends DynamoAccountDirectory
+  implements AccountRepository, AccountWebhookSettings
+{
   /** get and list (the directory's), create, the set* updates */
   static override readonly tableAccess: DynamoTableAccess = {
     table: 'accounts',
@@ -110,6 +113,52 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
           ConditionExpression: 'attribute_exists(accountId)',
           ExpressionAttributeNames: { '#settings': 'settings', '#rt': 'requireTime' },
           ExpressionAttributeValues: { ':t': at, ...(requireTime === undefined ? {} : { ':v': requireTime }) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+      throw error;
+    }
+  }
+
+  async setDefaultMessage(accountId: string, on: boolean | undefined, at: number): Promise<void> {
+    await this.update(
+      accountId,
+      on === undefined ? 'SET updatedAt = :t REMOVE #settings.#dm' : 'SET #settings.#dm = :v, updatedAt = :t',
+      { '#settings': 'settings', '#dm': 'defaultMessage' },
+      { ':t': at, ...(on === undefined ? {} : { ':v': on }) },
+    );
+  }
+
+  async setAlertTest(
+    accountId: string,
+    test: { tokenHash: string; expiresAt: number } | undefined,
+    at: number,
+  ): Promise<void> {
+    await this.update(
+      accountId,
+      test === undefined ? 'SET updatedAt = :t REMOVE #at' : 'SET #at = :v, updatedAt = :t',
+      { '#at': 'alertTest' },
+      { ':t': at, ...(test === undefined ? {} : { ':v': { tokenHash: test.tokenHash, expiresAt: test.expiresAt } }) },
+    );
+  }
+
+  /** One conditional update of an existing account (ConditionalConflictError when it does not exist). */
+  private async update(
+    accountId: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId },
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(accountId)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {

@@ -170,9 +170,14 @@ export interface AuditPayloads {
     chatId?: number | string;
     userId?: number | string;
     command?: string;
-    setting?: 'requireTime';
+    setting?: 'requireTime' | 'defaultMessage' | 'alertTest';
     requireTime?: boolean | null;
     previous?: boolean | null;
+    /** `defaultMessage`: TradingView's default strategy message accepted on the account's own URL */
+    defaultMessage?: boolean;
+    /** `alertTest`: until when the test's one-time token was accepted, and what the test saw (never the token) */
+    expiresAt?: number;
+    result?: string;
   };
   'report.sent': {
     kind: string;

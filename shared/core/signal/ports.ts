@@ -5,6 +5,8 @@ import type { Account } from '../domain/account';
 import type { AlertLog, AlertRecord, SignalLedger } from '../ports/repositories';
 
 export type { AlertRecord };
+// alert test (alert-test.ts) reads what became of its alert and audits its one-time token
+export type { AlertLog, AuditLog, OrderRepository, SignalLedger, SignalRecord } from '../ports/repositories';
 
 export type { Clock, SignalQueue } from '../ports/runtime';
 

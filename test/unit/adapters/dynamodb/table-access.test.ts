@@ -62,6 +62,14 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setRequireTime!('acc-1', true, 1);
       await r.setRequireTime!('acc-1', undefined, 2);
     },
+    setDefaultMessage: async (r) => {
+      await r.setDefaultMessage!('acc-1', true, 1);
+      await r.setDefaultMessage!('acc-1', undefined, 2);
+    },
+    setAlertTest: async (r) => {
+      await r.setAlertTest!('acc-1', { tokenHash: 'h', expiresAt: 5 }, 1);
+      await r.setAlertTest!('acc-1', undefined, 2);
+    },
   },
   DynamoAlertLog: {
     record: (r) =>
