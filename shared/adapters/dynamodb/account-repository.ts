@@ -122,7 +122,9 @@ export class DynamoAccountRepository
   }
 
   async setDefaultMessage(accountId: string, on: boolean | undefined, at: number): Promise<void> {
-    await this.update(
+    await updateExisting(
+      this.db,
+      this.table,
       accountId,
       on === undefined ? 'SET updatedAt = :t REMOVE #settings.#dm' : 'SET #settings.#dm = :v, updatedAt = :t',
       { '#settings': 'settings', '#dm': 'defaultMessage' },
@@ -135,36 +137,14 @@ export class DynamoAccountRepository
     test: { tokenHash: string; expiresAt: number } | undefined,
     at: number,
   ): Promise<void> {
-    await this.update(
+    await updateExisting(
+      this.db,
+      this.table,
       accountId,
       test === undefined ? 'SET updatedAt = :t REMOVE #at' : 'SET #at = :v, updatedAt = :t',
       { '#at': 'alertTest' },
       { ':t': at, ...(test === undefined ? {} : { ':v': { tokenHash: test.tokenHash, expiresAt: test.expiresAt } }) },
     );
-  }
-
-  /** One conditional update of an existing account (ConditionalConflictError when it does not exist). */
-  private async update(
-    accountId: string,
-    expression: string,
-    names: Record<string, string>,
-    values: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { accountId },
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(accountId)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
-      throw error;
-    }
   }
 
   async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void> {
@@ -250,6 +230,32 @@ export class CachedAccountLookup {
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(accountId, { at: this.now(), account });
     return account;
+  }
+}
+
+/** One conditional update of an existing account (ConditionalConflictError when it does not exist). */
+async function updateExisting(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { accountId },
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+    throw error;
   }
 }
 
