@@ -7,7 +7,6 @@
 // Alerts", https://www.tradingview.com/support/solutions/43000481368-strategy-alerts/): order.action
 // "buy"/"sell" of the filled order, order.contracts its size, position_size the strategy's position
 // after it (negative: short).
-import { Big } from '../domain/money';
 import { DECIMAL } from './bounds';
 
 // Blanks as TradingView writes them; the ticker is anything without a blank up to ". New".
@@ -37,21 +36,43 @@ export function readDefaultStrategyMessage(body: string): Record<string, unknown
     fields.position = positionText;
     return fields;
   }
-  fields.position = position.gt(0) ? 'long' : position.lt(0) ? 'short' : 'flat';
+  fields.position = position.sign > 0 ? 'long' : position.sign < 0 ? 'short' : 'flat';
   const order = decimal(contracts);
-  if (order && !position.eq(0)) {
-    const before = action === 'buy' ? position.minus(order) : position.plus(order);
-    const reversed = (before.lt(0) && position.gt(0)) || (before.gt(0) && position.lt(0));
-    if (reversed) fields.size = position.abs().toString();
-  }
+  // A reverse: the order is larger than the new position, which lies on the order's side.
+  const onOrderSide = action === 'buy' ? position.sign > 0 : position.sign < 0;
+  if (order && order.sign > 0 && onOrderSide && compareMagnitudes(order, position) > 0)
+    fields.size = position.text.replace(/^[+-]/, '');
   return fields;
 }
 
-function decimal(text: string): Big | undefined {
-  if (!DECIMAL.test(text) || !/\d/.test(text) || text.length > 64) return undefined;
-  try {
-    return new Big(text);
-  } catch {
-    return undefined;
-  }
+interface ParsedDecimal {
+  sign: -1 | 0 | 1;
+  /** the digits before the point, without leading zeros */
+  whole: string;
+  /** the digits after it, without trailing zeros */
+  fraction: string;
+  text: string;
+}
+
+/**
+ * Plain decimal text read exactly (no float, no big.js: the webhook's bundle stays small); an
+ * exponent or anything else is left to the schema, which names the field.
+ */
+function decimal(text: string): ParsedDecimal | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || !DECIMAL.test(text) || !/\d/.test(text) || text.length > 64) return undefined;
+  const whole = (m[2] ?? '').replace(/^0+/, '');
+  const fraction = (m[3] ?? '').replace(/0+$/, '');
+  const zero = whole === '' && fraction === '';
+  return { sign: zero ? 0 : m[1] === '-' ? -1 : 1, whole, fraction, text };
+}
+
+/** |a| compared with |b|: -1, 0 or 1. */
+function compareMagnitudes(a: ParsedDecimal, b: ParsedDecimal): number {
+  if (a.whole.length !== b.whole.length) return a.whole.length > b.whole.length ? 1 : -1;
+  if (a.whole !== b.whole) return a.whole > b.whole ? 1 : -1;
+  const width = Math.max(a.fraction.length, b.fraction.length);
+  const fa = a.fraction.padEnd(width, '0');
+  const fb = b.fraction.padEnd(width, '0');
+  return fa === fb ? 0 : fa > fb ? 1 : -1;
 }

@@ -9,6 +9,7 @@ import type { Account } from '../../../../shared/core/domain/account';
 import type { AlertLog, AlertRecord } from '../../../../shared/core/ports/repositories';
 import { AcceptWebhook, type WebhookLimits, type WebhookRequest } from '../../../../shared/core/signal/accept-webhook';
 import type { AccountLookup } from '../../../../shared/core/signal/ports';
+import { readDefaultStrategyMessage } from '../../../../shared/core/signal/tradingview-default';
 import { describeRefusal, errorToHttp } from '../../../../shared/platform/http';
 import { accountSummary, ManualClock, MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
 
@@ -297,5 +298,22 @@ describe("alert test's one-time token", () => {
     const error = await refusal(post(alert({ token: 'test-token-1', id: 't-2' })));
     expect(errorToHttp(error).statusCode).toBe(401);
     expect(queue.messages).toHaveLength(2);
+  });
+});
+
+describe('readDefaultStrategyMessage: the reverse is judged on the exact decimals', () => {
+  it.each([
+    ['sell @ 0.30000000000000001 filled on BTCUSDT.P. New strategy position is -0.3', 'short', '0.3'],
+    ['buy @ 0.3 filled on BTCUSDT.P. New strategy position is 0.30000000000000001', 'long', '0.3'],
+    ['buy @ 1.50 filled on BTCUSDT.P. New strategy position is 1.5', 'long', '1.50'],
+    ['SELL @ 2 filled on BTCUSDT.P. New strategy position is -0.000000000000000001.', 'short', '0.000000000000000001'],
+    ['sell @ 1 filled on BTCUSDT.P. New strategy position is 1e-8', '1e-8', '1'],
+  ])('%s → position %s, size %s', (body, position, size) => {
+    expect(readDefaultStrategyMessage(body)).toMatchObject({ position, size });
+  });
+
+  it('is not the default message with anything around it', () => {
+    expect(readDefaultStrategyMessage('{"action":"buy"}')).toBeUndefined();
+    expect(readDefaultStrategyMessage('buy @ 1 filled on X. New strategy position is 1 and more')).toBeUndefined();
   });
 });
