@@ -34,6 +34,7 @@ export type RepositoryName =
   | 'DynamoAccountDirectory'
   | 'DynamoAccountRepository'
   | 'DynamoAlertLog'
+  | 'DynamoAlertRecorder'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
@@ -54,6 +55,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
   },
   DynamoAlertLog: { table: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
+  DynamoAlertRecorder: { table: 'alerts', actions: ['dynamodb:PutItem'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
@@ -82,8 +84,8 @@ export type FunctionName =
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
   // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts; the
-  // alert log (its Query comes along: the webhook only puts)
-  webhook: ['DynamoAccountReader', 'DynamoSignalLedger', 'DynamoAlertLog'],
+  // alert log's writer only, so it cannot read the log
+  webhook: ['DynamoAccountReader', 'DynamoSignalLedger', 'DynamoAlertRecorder'],
   // shared/runtime/executor.ts: the trading runtime and every table the execution touches
   executor: [
     'DynamoAccountRepository',

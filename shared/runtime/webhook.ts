@@ -2,7 +2,7 @@
 // bundle carries no other repository.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CachedAccountLookup, DynamoAccountReader } from '../adapters/dynamodb/account-repository';
-import { DynamoAlertLog } from '../adapters/dynamodb/alert-log';
+import { DynamoAlertRecorder } from '../adapters/dynamodb/alert-log';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { systemClock, type Clock } from '../core/ports/runtime';
@@ -26,7 +26,7 @@ export function buildAcceptWebhook(env: WebhookEnv, clock: Clock = systemClock):
     ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     // A lost record is logged by its error's name only (the item names no secret, the SDK's message may echo it).
-    alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts'), (error) =>
+    alerts: new DynamoAlertRecorder(db, tableName(env.STAGE, 'alerts'), (error) =>
       log.warn('alert log write failed', { reason: error instanceof Error ? error.name : 'unknown' }),
     ),
     describeRefusal,

@@ -16,16 +16,20 @@ const KEY = /^\d{13}#[\x21-\x7e]{1,200}$/;
 // '$' sorts right after '#': every key of the millisecond `to` is below `<to>$`.
 const upperBound = (to: number): string => `${String(to).padStart(13, '0')}$`;
 
-export class DynamoAlertLog implements AlertLog {
-  static readonly tableAccess: DynamoTableAccess = { table: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:Query'] };
+/**
+ * The webhook's side: it only writes (its role gets PutItem on the table, no read), and its bundle
+ * carries no query code.
+ */
+export class DynamoAlertRecorder implements Pick<AlertLog, 'record'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'alerts', actions: ['dynamodb:PutItem'] };
 
   /**
    * `onError` hears a failed write (the webhook logs it): the record is the owner's view of a call,
    * never a reason to fail or delay the call's answer.
    */
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly table: string,
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly table: string,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
@@ -41,6 +45,14 @@ export class DynamoAlertLog implements AlertLog {
       this.onError(error);
     }
   }
+}
+
+/** Records and lists (the console API, alert test). */
+export class DynamoAlertLog extends DynamoAlertRecorder implements AlertLog {
+  static override readonly tableAccess: DynamoTableAccess = {
+    table: 'alerts',
+    actions: ['dynamodb:PutItem', 'dynamodb:Query'],
+  };
 
   async list(
     accountId: string,

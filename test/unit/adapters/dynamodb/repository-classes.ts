@@ -4,7 +4,7 @@ import {
   DynamoAccountReader,
   DynamoAccountRepository,
 } from '../../../../shared/adapters/dynamodb/account-repository';
-import { DynamoAlertLog } from '../../../../shared/adapters/dynamodb/alert-log';
+import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
 import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';
@@ -20,6 +20,7 @@ export const REPOSITORY_CLASSES = {
   DynamoAccountDirectory,
   DynamoAccountRepository,
   DynamoAlertLog,
+  DynamoAlertRecorder,
   DynamoAuditLog,
   DynamoConfirmationStore,
   DynamoHeldNotifications,

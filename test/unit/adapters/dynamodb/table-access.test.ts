@@ -91,6 +91,17 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       });
     },
   },
+  DynamoAlertRecorder: {
+    record: (r) =>
+      r.record!({
+        accountId: 'acc-1',
+        alertKey: '0000000000001#r-1',
+        receivedAt: 1,
+        requestId: 'r-1',
+        outcome: 'refused',
+        httpStatus: 401,
+      }),
+  },
   DynamoAuditLog: {
     append: (r) => r.append!({ accountId: 'acc-1', type: 'alert', at: 1, message: 'm' }),
     listByAccount: (r) => r.listByAccount!('acc-1', 10),
