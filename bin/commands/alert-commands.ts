@@ -35,7 +35,7 @@ export function registerAlertCommands(program: Command): void {
       .requiredOption('--account <id>')
       .option(
         '--body <json>',
-        'the alert to send, a JSON object without token (default on paper accounts: a small long with a 2% stop)',
+        'the alert to send, a JSON object without token (default on paper accounts: a long of 5% of equity with a 2% stop)',
       )
       .option('--timeout <seconds>', 'how long to follow the signal', '30')
       .option('--webhook-url <url>', "the stage's webhook URL (the stack output WebhookUrl; locally found by itself)"),

@@ -66,8 +66,8 @@ const POLL_MS = 500;
 const RETRY_401_MS = 1_100;
 const SENDS = 3;
 
-/** A paper account's sample: a small long with its stop, so the whole path (fill, stop) is shown. */
-export const SAMPLE_ALERT = { action: 'long', symbol: 'BTCUSDT.P', size: '1%', sl: '2%' } as const;
+/** A paper account's sample: a small long with its stop (5 % of equity as margin clears the default minimum notional of 100), so the whole path (fill, stop) is shown. */
+export const SAMPLE_ALERT = { action: 'long', symbol: 'BTCUSDT.P', size: '5%', sl: '2%' } as const;
 
 export class AlertTester {
   constructor(private readonly deps: AlertTesterDeps) {}
