@@ -8,6 +8,7 @@ import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } 
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
 import { CliError, resolveTarget } from './cli-target';
+import { registerAlertCommands } from './commands/alert-commands';
 import { registerBacktestCommands } from './commands/backtest-commands';
 import { registerExchangeCommands } from './commands/exchange-commands';
 import { registerOperatorCommands } from './commands/operator-commands';
@@ -33,6 +34,10 @@ const withCommon = (cmd: Command) =>
   cmd
     .option('--json', 'print machine-readable JSON')
     .option('--stage <stage>', 'a deployed stage (dev|prod) instead of the local stack');
+
+/** POST /webhook/{account}/{secret}: the token as the URL's last segment (base64url: no escaping needed). */
+const ownWebhookUrl = (webhookUrl: string, accountId: string, token: string): string =>
+  `${webhookUrl.replace(/\/+$/, '')}/${encodeURIComponent(accountId)}/${token === '<token>' ? token : encodeURIComponent(token)}`;
 
 function print(opts: GlobalOptions, data: unknown, human: () => string): void {
   console.log(opts.json ? JSON.stringify(data, null, 2) : human());
@@ -119,6 +124,8 @@ withCommon(
       },
     });
     const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
+    // The account's own URL carries its token: the only way TradingView's default message can authenticate.
+    const accountUrl = ownWebhookUrl(webhookUrl, view.accountId, token);
     // With static egress the exchange sees one address: the key should allow only that one.
     const egressIp = credentials ? await target.egressIp() : undefined;
     const example = {
@@ -137,6 +144,7 @@ withCommon(
         token,
         account: view,
         webhookUrl,
+        accountUrl,
         exampleMessage: example,
         ...(keyCheck ? { keyCheck } : {}),
         ...(egressIp ? { egressIp } : {}),
@@ -155,6 +163,9 @@ withCommon(
           `webhook URL: ${webhookUrl}`,
           `TradingView alert message:`,
           JSON.stringify(example),
+          `the account's own URL (holds the token: keep it as secret as the token; the body then needs no token,`,
+          `and TradingView's default strategy message works after: account set ${view.accountId} --default-message on):`,
+          accountUrl,
         ].join('\n'),
     );
   },
@@ -172,11 +183,34 @@ withCommon(
     audit: target.repos.audit,
     clock: systemClock,
   }).execute(o.account);
+  const accountUrl = ownWebhookUrl(target.webhookUrl ?? '(the stage output WebhookUrl)', accountId, token);
   print(
     o,
-    { id: accountId, token },
+    { id: accountId, token, accountUrl },
     () =>
-      `new webhook token for ${accountId} (shown once; update your TradingView alerts): ${token}\nthe previous token no longer works (deployed webhooks may accept it for up to 30 s from their cache)`,
+      `new webhook token for ${accountId} (shown once; update your TradingView alerts): ${token}\nthe account's own URL: ${accountUrl}\nthe previous token no longer works (deployed webhooks may accept it for up to 30 s from their cache)`,
+  );
+});
+
+withCommon(
+  account
+    .command('url')
+    .description("the account's webhook URLs (its own URL needs the token, shown once by add and rotate-token)")
+    .requiredOption('--account <id>'),
+).action(async (o: GlobalOptions & { account: string }) => {
+  const target = await resolveTarget(o.stage);
+  const found = await target.repos.accounts.get(o.account);
+  if (!found) throw new CliError(`no account ${o.account}`);
+  const webhookUrl = target.webhookUrl ?? '(the stage output WebhookUrl)';
+  const accountUrl = ownWebhookUrl(webhookUrl, found.accountId, '<token>');
+  const defaultMessage = found.settings.defaultMessage === true;
+  print(o, { accountId: found.accountId, webhookUrl, accountUrl, defaultMessage }, () =>
+    [
+      `webhook URL (token and account in the body): ${webhookUrl}`,
+      `the account's own URL (the token in place of <token>; the body needs none): ${accountUrl}`,
+      `TradingView's default strategy message on it: ${defaultMessage ? 'accepted' : `refused (account set ${found.accountId} --default-message on)`}`,
+      'the token is shown once (account add, account rotate-token) and never stored: rotate it if it is lost',
+    ].join('\n'),
   );
 });
 
@@ -249,6 +283,7 @@ registerExchangeCommands(program);
 registerUserCommands(program);
 registerOperatorCommands(program, account);
 registerStatusCommands(program);
+registerAlertCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

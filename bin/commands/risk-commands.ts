@@ -80,28 +80,43 @@ export function registerAccountControlCommands(account: Command): void {
         new Option(
           '--require-time <on|off|default>',
           'refuse webhook alerts without "time" (replay protection); default: the stage\'s (on in prod, off in dev and locally)',
-        )
-          .choices(['on', 'off', 'default'])
-          .makeOptionMandatory(),
+        ).choices(['on', 'off', 'default']),
+      )
+      .addOption(
+        new Option(
+          '--default-message <on|off>',
+          "accept TradingView's default strategy message on the account's own URL (account url); default: off",
+        ).choices(['on', 'off']),
       ),
   ).action(
     async (
       positional: string | undefined,
-      o: CommonOptions & { account?: string; requireTime: 'on' | 'off' | 'default' },
+      o: CommonOptions & { account?: string; requireTime?: 'on' | 'off' | 'default'; defaultMessage?: 'on' | 'off' },
     ) => {
       if (positional && o.account && positional !== o.account)
         throw new CliError(`two accounts given: ${positional} and --account ${o.account}`);
       const accountId = positional ?? o.account;
-      if (!accountId) throw new CliError('give the account id: account set <account> --require-time on|off|default');
-      const requireTime = o.requireTime === 'default' ? undefined : o.requireTime === 'on';
-      const result = await control(await resolveTarget(o.stage)).setRequireTime(accountId, requireTime);
+      const usage = 'account set <account> --require-time on|off|default and/or --default-message on|off';
+      if (!accountId) throw new CliError(`give the account id: ${usage}`);
+      if (!o.requireTime && !o.defaultMessage) throw new CliError(`give a setting to change: ${usage}`);
+      const ctl = control(await resolveTarget(o.stage));
       const said = (v: boolean | undefined) => (v === undefined ? "the stage's default" : v ? 'on' : 'off');
-      print(
-        o,
-        { accountId, requireTime: result.requireTime ?? 'default', previous: result.previous ?? 'default' },
-        () =>
-          `${accountId}: requireTime ${said(result.requireTime)} (was ${said(result.previous)}); running webhooks may keep the previous setting for up to 30 s`,
-      );
+      const lines: string[] = [];
+      const out: Record<string, unknown> = { accountId };
+      if (o.requireTime) {
+        const requireTime = o.requireTime === 'default' ? undefined : o.requireTime === 'on';
+        const result = await ctl.setRequireTime(accountId, requireTime);
+        Object.assign(out, { requireTime: result.requireTime ?? 'default', previous: result.previous ?? 'default' });
+        lines.push(`${accountId}: requireTime ${said(result.requireTime)} (was ${said(result.previous)})`);
+      }
+      if (o.defaultMessage) {
+        const result = await ctl.setDefaultMessage(accountId, o.defaultMessage === 'on');
+        Object.assign(out, { defaultMessage: result.defaultMessage, previousDefaultMessage: result.previous });
+        lines.push(
+          `${accountId}: defaultMessage ${said(result.defaultMessage)} (was ${said(result.previous)})${result.defaultMessage ? `; TradingView's default strategy message is read on the account's own URL (npm run cli -- account url --account ${accountId})` : ''}`,
+        );
+      }
+      print(o, out, () => [...lines, 'running webhooks may keep the previous setting for up to 30 s'].join('\n'));
     },
   );
 }

@@ -113,14 +113,16 @@ async function handle(options: GatewayOptions, req: IncomingMessage, res: Server
     if (file) return sendRaw(res, req.method === 'HEAD' ? { ...file, body: '' } : file);
   }
 
-  const match = /^\/webhook(?:\/([^/]+))?$/.exec(path);
+  // POST /webhook, /webhook/{account}, /webhook/{account}/{secret} (the account's own URL)
+  const match = /^\/webhook(?:\/([^/]+)(?:\/([^/]+))?)?$/.exec(path);
   if (!match || req.method !== 'POST') return send(res, { statusCode: 404, body: '{"error":"not_found"}' });
   if (!options.isReady()) return send(res, { statusCode: 503, body: '{"error":"starting"}' });
 
   const body = await readBody(req);
   if (body === undefined) return send(res, { statusCode: 413, body: '{"error":"payload_too_large"}' });
   const account = match[1] ? decodeURIComponent(match[1]) : undefined;
-  const event = toEvent(req, url, body, account);
+  const secret = match[2] ? decodeURIComponent(match[2]) : undefined;
+  const event = toEvent(req, url, body, account, secret);
   const context = {
     functionName: 'webhook-local',
     awsRequestId: event.requestContext.requestId,
@@ -199,7 +201,14 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string | undefined): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  account: string | undefined,
+  secret?: string,
+): APIGatewayProxyEventV2 {
+  const routeKey = secret ? 'POST /webhook/{account}/{secret}' : account ? 'POST /webhook/{account}' : 'POST /webhook';
   const headers = headersOf(req);
   const now = Date.now();
   const requestId = `local-${now}-${Math.random().toString(36).slice(2, 8)}`;
@@ -207,7 +216,7 @@ function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string |
     /json|text|x-www-form-urlencoded/.test(headers['content-type'] ?? 'text/plain') || !headers['content-type'];
   return {
     version: '2.0',
-    routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
@@ -224,12 +233,12 @@ function toEvent(req: IncomingMessage, url: URL, body: Buffer, account: string |
         userAgent: headers['user-agent'] ?? '',
       },
       requestId,
-      routeKey: account ? 'POST /webhook/{account}' : 'POST /webhook',
+      routeKey,
       stage: '$default',
       time: new Date(now).toISOString(),
       timeEpoch: now,
     },
-    ...(account ? { pathParameters: { account } } : {}),
+    ...(account ? { pathParameters: { account, ...(secret ? { secret } : {}) } } : {}),
     body: text ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: !text,
   };

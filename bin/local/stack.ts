@@ -38,7 +38,7 @@ import { lockDataDir } from './data-dir-lock';
 import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
 import { startFakeBinance, type FakeBinance } from './fake-binance';
 import { consoleFiles } from './console-files';
-import { startGateway } from './http-gateway';
+import { startGateway, type HttpHandler } from './http-gateway';
 import { provisionQueues, provisionTables } from './provision';
 import { requeueUnfinished } from './requeue';
 import { SqsPoller } from './sqs-poller';
@@ -346,31 +346,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dir: options.consoleDir ?? resolve('dist/console'),
       config: () => ({ stage: LOCAL_STAGE, apiBase: '/api/v1', cognito: cognito.config, mfa: consoleMfa }),
     });
-    const consoleApiEnv = loadEnv(consoleApiEnvSchema, {
-      ...process.env,
-      ...common,
-      SIGNAL_QUEUE_URL: queueUrl,
-      SIGNAL_DLQ_URL: dlqUrl,
-    });
-    const consoleApi = createConsoleApiHandler(
-      {
-        reads: buildConsoleReads(consoleApiEnv, options.clock),
-        actions: buildOwnerActions(consoleApiEnv, options.clock),
-      },
-      createLogger('console-api'),
-    );
+    // The console API's actions include a test alert through this very gateway's webhook, whose
+    // address is known once it listens: the handler is made then, before the stack reports ready.
+    let consoleApi: HttpHandler | undefined = undefined;
+    const makeConsoleApi = (webhookUrl: string): HttpHandler => {
+      const consoleApiEnv = loadEnv(consoleApiEnvSchema, {
+        ...process.env,
+        ...common,
+        SIGNAL_QUEUE_URL: queueUrl,
+        SIGNAL_DLQ_URL: dlqUrl,
+        WEBHOOK_URL: webhookUrl,
+      });
+      return createConsoleApiHandler(
+        {
+          reads: buildConsoleReads(consoleApiEnv, options.clock),
+          actions: buildOwnerActions(consoleApiEnv, options.clock),
+        },
+        createLogger('console-api'),
+      );
+    };
     const gateway = await startGateway(
       {
         webhook,
         ...(telegram ? { telegram } : {}),
         isReady: () => ready,
-        api: { handler: consoleApi, authorize: consoleAuthorizer },
+        api: {
+          handler: (event, context) => (consoleApi ? consoleApi(event, context) : Promise.resolve({ statusCode: 503 })),
+          authorize: consoleAuthorizer,
+        },
         mounts: [cognito.mount],
         staticFiles,
       },
       options.port,
     );
     gatewayUrl = gateway.url;
+    consoleApi = makeConsoleApi(`${gateway.url}/webhook`);
     cleanups.unshift(
       () =>
         new Promise<void>((r) => {

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, SignalValidationError } from '../../shared/core/errors';
-import type { AcceptWebhook } from '../../shared/core/signal/accept-webhook';
+import { ACCEPTED_STATUS, DUPLICATE_STATUS, type AcceptWebhook } from '../../shared/core/signal/accept-webhook';
 import { errorToHttp, json, requestBody, sourceIp } from '../../shared/platform/http';
 import { createLogger } from '../../shared/platform/logger';
 import { createMetrics, type Metrics } from '../../shared/platform/metrics';
@@ -32,13 +32,16 @@ export function createWebhookHandler(
         body: requestBody(event),
         sourceIp: sourceIp(event),
         ...(event.pathParameters?.account ? { pathAccount: event.pathParameters.account } : {}),
+        // POST /webhook/{account}/{secret}: the URL carries the token (never logged: nothing here logs the event)
+        ...(event.pathParameters?.secret ? { pathSecret: event.pathParameters.secret } : {}),
+        ...(event.requestContext?.requestId ? { requestId: event.requestContext.requestId } : {}),
       });
       logger.appendKeys({ correlation_id: result.signalId, signalId: result.signalId });
       logger.info(result.outcome === 'queued' ? 'signal queued' : 'duplicate signal ignored');
       metrics.count(result.outcome === 'queued' ? 'SignalsQueued' : 'SignalsDuplicate');
       return result.outcome === 'queued'
-        ? json(202, { status: 'queued', signalId: result.signalId })
-        : json(200, { status: 'duplicate', signalId: result.signalId });
+        ? json(ACCEPTED_STATUS, { status: 'queued', signalId: result.signalId })
+        : json(DUPLICATE_STATUS, { status: 'duplicate', signalId: result.signalId });
     } catch (error) {
       const response = errorToHttp(error);
       // Only the error's class and code are logged: the body may carry the webhook token.

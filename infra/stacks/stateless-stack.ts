@@ -720,6 +720,9 @@ export class StatelessStack extends Stack {
         STAGE: stage,
         SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
         SIGNAL_DLQ_URL: this.signalDlq.queueUrl,
+        // the console's test alert goes through the stage's own webhook (in prod the firewall lets
+        // only TradingView's addresses through, so there it is refused 403: docs/SIGNALS.md)
+        WEBHOOK_URL: this.api.urlForPath('/webhook'),
       },
     });
     this.grantTables(this.consoleApiFunction, 'consoleApi', tables);

@@ -109,6 +109,10 @@ export const consoleApiEnvSchema = z.object({
   SIGNAL_QUEUE_URL: z.string().check(z.minLength(1)),
   /** the signal queue's dead-letter queue, for /health (absent: its depth reads 0) */
   SIGNAL_DLQ_URL: z.optional(z.string().check(z.minLength(1))),
+  /** the stage's webhook (…/webhook), for the console's test alert through it (absent: alert-test refused) */
+  WEBHOOK_URL: z.optional(
+    z.string().check(z.regex(/^https?:\/\/\S+\/webhook$/, 'must be the webhook URL ending in /webhook')),
+  ),
 });
 
 export type ConsoleApiEnv = z.output<typeof consoleApiEnvSchema>;

@@ -38,6 +38,31 @@ export function errorToHttp(error: unknown): APIGatewayProxyStructuredResultV2 {
   return json(500, { error: 'internal' });
 }
 
+/**
+ * A refused webhook call as the alert log keeps it: the status and the text the caller got (the
+ * body's `error` as the code, its message or its field issues as the reason; never the request).
+ */
+export function describeRefusal(error: unknown): {
+  httpStatus: number;
+  code: string;
+  field?: string;
+  reason: string;
+} {
+  const response = errorToHttp(error);
+  const body = JSON.parse(String(response.body ?? '{}')) as {
+    error?: string;
+    message?: string;
+    issues?: { field: string; message: string }[];
+    limitBytes?: number;
+  };
+  const code = body.error ?? 'internal';
+  const reason = body.issues?.length
+    ? body.issues.map((i) => `${i.field}: ${i.message}`).join('; ')
+    : (body.message ?? (body.limitBytes !== undefined ? `body exceeds ${body.limitBytes} bytes` : code));
+  const field = body.issues?.[0]?.field;
+  return { httpStatus: response.statusCode ?? 500, code, ...(field !== undefined ? { field } : {}), reason };
+}
+
 /** The HTTP API's body, decoded; API Gateway base64-encodes bodies it considers binary. */
 export function requestBody(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
   if (!event.body) return '';

@@ -33,6 +33,8 @@ export type RepositoryName =
   | 'DynamoAccountReader'
   | 'DynamoAccountDirectory'
   | 'DynamoAccountRepository'
+  | 'DynamoAlertLog'
+  | 'DynamoAlertRecorder'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
@@ -52,6 +54,8 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     table: 'accounts',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
   },
+  DynamoAlertLog: { table: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
+  DynamoAlertRecorder: { table: 'alerts', actions: ['dynamodb:PutItem'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
@@ -87,8 +91,9 @@ export type FunctionName =
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
-  // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts
-  webhook: ['DynamoAccountReader', 'DynamoSignalLedger'],
+  // shared/runtime/webhook.ts: the account reader only, so the webhook cannot write accounts; the
+  // alert log's writer only, so it cannot read the log
+  webhook: ['DynamoAccountReader', 'DynamoSignalLedger', 'DynamoAlertRecorder'],
   // shared/runtime/executor.ts: the trading runtime and every table the execution touches
   executor: [
     'DynamoAccountRepository',
@@ -146,6 +151,7 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
   consoleApi: [
     'DynamoAccountDirectory',
     'DynamoAccountRepository',
+    'DynamoAlertLog',
     'DynamoTradeReader',
     'DynamoPositionReader',
     'DynamoOrderRepository',

@@ -11,7 +11,10 @@ import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
-import { OwnerActions } from '../core/control/operator-actions';
+import { OwnerActions, type AlertTest } from '../core/control/operator-actions';
+import { DynamoAlertLog } from '../adapters/dynamodb/alert-log';
+import { fetchAlertSender } from '../adapters/http/alert-sender';
+import { AlertTester } from '../core/signal/alert-test';
 import { ConsoleReads } from '../core/performance/console-reads';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import type { ConsoleApiEnv } from '../platform/config';
@@ -25,16 +28,57 @@ import { dynamoClient } from './dynamo-client';
 export function buildOwnerActions(env: ConsoleApiEnv, clock: Clock = systemClock): OwnerActions {
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+  const accounts = new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts'));
+  const orders = new DynamoOrderRepository(db, tableName(env.STAGE, 'orders'));
+  const audit = new DynamoAuditLog(db, tableName(env.STAGE, 'audit'));
+  const ledger = new DynamoSignalLedger(db, tableName(env.STAGE, 'signals'));
   return new OwnerActions({
-    accounts: new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
+    accounts,
     positions: new DynamoPositionReader(db, tableName(env.STAGE, 'positions')),
-    orders: new DynamoOrderRepository(db, tableName(env.STAGE, 'orders')),
+    orders,
     risk: new DynamoRiskStore(db, tableName(env.STAGE, 'risk')),
-    audit: new DynamoAuditLog(db, tableName(env.STAGE, 'audit')),
+    audit,
     clock,
-    ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
+    ledger,
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
+    ...(env.WEBHOOK_URL
+      ? {
+          alertTest: alertTestThrough(
+            new AlertTester({
+              accounts,
+              alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
+              signals: ledger,
+              orders,
+              audit,
+              clock,
+              send: fetchAlertSender,
+              webhookUrl: env.WEBHOOK_URL,
+            }),
+          ),
+        }
+      : {}),
   });
+}
+
+/** How long the console waits for a test alert's end before answering with where it got to. */
+const CONSOLE_ALERT_TEST_MS = 8_000;
+
+/** The console's test alert: AlertTester's outcome as an action's answer. */
+function alertTestThrough(tester: AlertTester): AlertTest {
+  return async (accountId, body) => {
+    const result = await tester.execute({
+      accountId,
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs: CONSOLE_ALERT_TEST_MS,
+    });
+    return {
+      status: 200,
+      accountIds: [accountId],
+      ...(result.signalId ? { signalIds: [result.signalId] } : {}),
+      message: `test alert ${result.outcome}${result.reason ? `: ${result.reason}` : ''}`,
+      detail: { ...result },
+    };
+  };
 }
 
 export function buildConsoleReads(env: ConsoleApiEnv, clock: Clock = systemClock): ConsoleReads {
@@ -48,9 +92,7 @@ export function buildConsoleReads(env: ConsoleApiEnv, clock: Clock = systemClock
     audit: new DynamoAuditLog(db, tableName(env.STAGE, 'audit')),
     risk: new DynamoRiskStore(db, tableName(env.STAGE, 'risk')),
     signals: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
-    // TODO(lead): alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')) once the alerts
-    // lane's shared/adapters/dynamodb/alert-log.ts lands (and 'DynamoAlertLog' in consoleApi's
-    // FUNCTION_REPOSITORIES); until then /alerts answers an empty list.
+    alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
     queue: new SqsQueueGauge(sqs, env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL),
     clock,
   });

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocume
 import { ConditionalConflictError } from '../../core/errors';
 import type { Account, AccountStatus } from '../../core/domain/account';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
-import type { AccountLifecycle, AccountRepository } from '../../core/ports/repositories';
+import type { AccountLifecycle, AccountRepository, AccountWebhookSettings } from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { withDecimals } from './decimal-fields';
 import { isConditionFailure } from './document-client';
@@ -46,7 +46,10 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
   }
 }
 
-export class DynamoAccountRepository extends DynamoAccountDirectory implements AccountRepository, AccountLifecycle {
+export class DynamoAccountRepository
+  extends DynamoAccountDirectory
+  implements AccountRepository, AccountLifecycle, AccountWebhookSettings
+{
   /** get and list (the directory's), create, the set* updates */
   static override readonly tableAccess: DynamoTableAccess = {
     table: 'accounts',
@@ -141,6 +144,32 @@ export class DynamoAccountRepository extends DynamoAccountDirectory implements A
     }
   }
 
+  async setDefaultMessage(accountId: string, on: boolean | undefined, at: number): Promise<void> {
+    await updateExisting(
+      this.db,
+      this.table,
+      accountId,
+      on === undefined ? 'SET updatedAt = :t REMOVE #settings.#dm' : 'SET #settings.#dm = :v, updatedAt = :t',
+      { '#settings': 'settings', '#dm': 'defaultMessage' },
+      { ':t': at, ...(on === undefined ? {} : { ':v': on }) },
+    );
+  }
+
+  async setAlertTest(
+    accountId: string,
+    test: { tokenHash: string; expiresAt: number } | undefined,
+    at: number,
+  ): Promise<void> {
+    await updateExisting(
+      this.db,
+      this.table,
+      accountId,
+      test === undefined ? 'SET updatedAt = :t REMOVE #at' : 'SET #at = :v, updatedAt = :t',
+      { '#at': 'alertTest' },
+      { ':t': at, ...(test === undefined ? {} : { ':v': { tokenHash: test.tokenHash, expiresAt: test.expiresAt } }) },
+    );
+  }
+
   async setRiskOverrides(accountId: string, overrides: RiskOverrides, at: number): Promise<void> {
     try {
       await this.db.send(
@@ -204,10 +233,52 @@ export class CachedAccountLookup {
   async get(accountId: string): Promise<Account | undefined> {
     const hit = this.cache.get(accountId);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.account;
+    return this.load(accountId);
+  }
+
+  /**
+   * Past the cache, but at most once a second per account: a token that did not match may be one
+   * stored a moment ago (a rotation, an alert test), and wrong tokens cannot turn into a read each.
+   */
+  async refresh(accountId: string): Promise<Account | undefined> {
+    const hit = this.cache.get(accountId);
+    if (hit && this.now() - hit.at < CachedAccountLookup.MIN_REFRESH_MS) return hit.account;
+    return this.load(accountId);
+  }
+
+  static readonly MIN_REFRESH_MS = 1000;
+
+  private async load(accountId: string): Promise<Account | undefined> {
     const account = await this.repo.get(accountId);
     if (this.cache.size > 1000) this.cache.clear();
     this.cache.set(accountId, { at: this.now(), account });
     return account;
+  }
+}
+
+/** One conditional update of an existing account (ConditionalConflictError when it does not exist). */
+async function updateExisting(
+  db: DynamoDBDocumentClient,
+  table: string,
+  accountId: string,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { accountId },
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(accountId)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConditionalConflictError(`account ${accountId} does not exist`);
+    throw error;
   }
 }
 

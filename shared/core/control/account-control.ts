@@ -7,7 +7,16 @@ import { createHash } from 'node:crypto';
 import type { AccountStatus } from '../domain/account';
 import { isOpen } from '../domain/trade-math';
 import { ConditionalConflictError, InvariantError } from '../errors';
-import type { AccountRepository, AuditLog, Clock, PositionBook, RiskStore, SignalLedger, SignalQueue } from './ports';
+import type {
+  AccountRepository,
+  AccountWebhookSettings,
+  AuditLog,
+  Clock,
+  PositionBook,
+  RiskStore,
+  SignalLedger,
+  SignalQueue,
+} from './ports';
 import { applyRiskSetting } from '../risk/overrides';
 import { emptyRiskState, SWITCH_NAMES, type SwitchName } from '../risk/state';
 import { resetSwitch } from '../risk/switches';
@@ -16,7 +25,7 @@ import { AccountInputError } from './accounts';
 import { enqueueSignal } from '../signal/enqueue-signal';
 
 export interface AccountControlDeps {
-  accounts: AccountRepository;
+  accounts: AccountRepository & Partial<Pick<AccountWebhookSettings, 'setDefaultMessage'>>;
   positions: Pick<PositionBook, 'list'>;
   risk: Pick<RiskStore, 'getState' | 'saveState'>;
   audit: AuditLog;
@@ -167,6 +176,30 @@ export class AccountControl {
       data: { setting: 'requireTime', requireTime: requireTime ?? null, previous: previous ?? null },
     });
     return { accountId, requireTime, previous };
+  }
+
+  /**
+   * Whether the account's own URL (/webhook/<account>/<token>) accepts TradingView's default
+   * strategy message. Warm webhook functions may keep the previous setting for their cache's 30 s.
+   */
+  async setDefaultMessage(
+    accountId: string,
+    on: boolean,
+  ): Promise<{ accountId: string; defaultMessage: boolean; previous: boolean }> {
+    const account = await this.mustExist(accountId);
+    if (!this.deps.accounts.setDefaultMessage)
+      throw new InvariantError('setDefaultMessage needs the account repository');
+    const previous = account.settings.defaultMessage === true;
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setDefaultMessage(accountId, on ? true : undefined, now);
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: now,
+      message: `webhook defaultMessage ${on ? 'on' : 'off'} (was ${previous ? 'on' : 'off'}): TradingView's default strategy message is ${on ? 'accepted' : 'refused'} on the account's own URL`,
+      data: { setting: 'defaultMessage', defaultMessage: on, previous },
+    });
+    return { accountId, defaultMessage: on, previous };
   }
 
   private async setStatus(accountId: string, status: AccountStatus, reason: string): Promise<void> {

@@ -5,6 +5,7 @@
 export type {
   AccountLifecycle,
   AccountRepository,
+  AccountWebhookSettings,
   AuditLog,
   EquitySnapshot,
   OrderRepository,

@@ -30,6 +30,11 @@ export interface AccountSettings {
    * the prod stage, off in dev and locally).
    */
   requireTime?: boolean;
+  /**
+   * Accept TradingView's default strategy message ("buy @ 0.5 filled on BTCUSDT.P. New strategy
+   * position is 0.5") on the account's own URL, /webhook/<account>/<token> (docs/SIGNALS.md). Absent: off.
+   */
+  defaultMessage?: boolean;
   /** slippage guard for market entries (absent: the deployment's default) */
   slippage?: { maxBps: number; onExceed: 'reject' | 'ioc_limit' };
   paper?: PaperSettings;
@@ -66,6 +71,12 @@ export interface Account {
   deletedAt?: number;
   credentials?: EncryptedSecret;
   settings: AccountSettings;
+  /**
+   * `alert test`'s one-time token: sha256 hex of a random token the CLI (or the console) sends as
+   * the alert's token, accepted by the webhook until `expiresAt` (epoch ms) and cleared after the
+   * test. The account's own token is never needed (it is shown once and not stored).
+   */
+  alertTest?: { tokenHash: string; expiresAt: number };
   /** the exchange banned our IP (HTTP 418): no calls until then */
   haltedUntil?: number;
   haltReason?: string;

@@ -170,7 +170,7 @@ export interface AuditPayloads {
     chatId?: number | string;
     userId?: number | string;
     command?: string;
-    setting?: 'requireTime';
+    setting?: 'requireTime' | 'defaultMessage' | 'alertTest';
     requireTime?: boolean | null;
     previous?: boolean | null;
     /** the owner's action from the console or the CLI (control/operator-actions.ts) and who asked */
@@ -189,6 +189,11 @@ export interface AuditPayloads {
     previousName?: string;
     subscriptionId?: string;
     strategy?: string;
+    /** `defaultMessage`: TradingView's default strategy message accepted on the account's own URL */
+    defaultMessage?: boolean;
+    /** `alertTest`: until when the test's one-time token was accepted, and what the test saw (never the token) */
+    expiresAt?: number;
+    result?: string;
   };
   'report.sent': {
     kind: string;

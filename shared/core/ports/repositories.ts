@@ -39,6 +39,18 @@ export interface AccountLifecycle {
   softDelete(accountId: string, at: number): Promise<void>;
 }
 
+/** The webhook's per-account switches beyond requireTime (DynamoAccountRepository implements both). */
+export interface AccountWebhookSettings {
+  /** Sets settings.defaultMessage, or with undefined removes it (off); ConditionalConflictError if the account does not exist. */
+  setDefaultMessage(accountId: string, on: boolean | undefined, at: number): Promise<void>;
+  /** Stores (or with undefined clears) alert test's one-time token hash; ConditionalConflictError if the account does not exist. */
+  setAlertTest(
+    accountId: string,
+    test: { tokenHash: string; expiresAt: number } | undefined,
+    at: number,
+  ): Promise<void>;
+}
+
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';
 
 /** Webhook-side record keyed by the dedup key: stops replays for its lifetime. */

@@ -25,7 +25,8 @@ export const messageGroupId = (accountId: string, compactSymbol: string): string
 /**
  * `build` receives the signal id to send: the identity's for a new claim, the earlier one for a
  * retry. A failed send propagates: the record stays 'received' with its message, and the next
- * attempt with the same identity sends the same signal id with the same dedup id.
+ * attempt with the same identity sends the same signal id with the same dedup id. `onClaim` hears
+ * what the claim decided before the send starts (the webhook's alert log writes beside the send).
  */
 export async function enqueueSignal(
   deps: EnqueueDeps,
@@ -33,6 +34,7 @@ export async function enqueueSignal(
   identity: SignalIdentity,
   receivedAt: number,
   build: (signalId: string) => Signal,
+  onClaim?: (outcome: 'accepted' | 'duplicate', signalId: string) => void,
 ): Promise<EnqueueResult> {
   const signal = build(identity.signalId);
   const groupId = messageGroupId(accountId, signal.symbol.compact);
@@ -48,6 +50,7 @@ export async function enqueueSignal(
     },
     receivedAt,
   );
+  onClaim?.(claim.claim === 'duplicate' ? 'duplicate' : 'accepted', claim.signalId);
   if (claim.claim === 'duplicate') return { outcome: 'duplicate', signalId: claim.signalId };
   await deps.queue.send(
     claim.signalId === signal.signalId ? signal : build(claim.signalId),

@@ -37,6 +37,11 @@ jest.mock('../../../shared/adapters/dynamodb/account-repository', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/account-repository')),
 );
+jest.mock('../../../shared/adapters/dynamodb/alert-log', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/alert-log')),
+);
 jest.mock('../../../shared/adapters/dynamodb/audit-log', () =>
   jest
     .requireActual('./record-repositories')

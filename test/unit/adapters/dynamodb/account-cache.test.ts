@@ -34,3 +34,20 @@ test('a TTL of 0 always reads (token rotation visible at once)', async () => {
 
   expect(get).toHaveBeenCalledTimes(2);
 });
+
+test('refresh reads past the cache at most once a second per account (wrong tokens cannot flood the table)', async () => {
+  let now = 0;
+  let version = 1;
+  const get = jest.fn(async (id: string) => ({ accountId: id, updatedAt: version }) as Account);
+  const cache = new CachedAccountLookup({ get }, 30_000, () => now);
+
+  await cache.get('a');
+  version = 2;
+  now = 999;
+  expect((await cache.refresh('a'))?.updatedAt).toBe(1);
+  now = 1_000;
+  expect((await cache.refresh('a'))?.updatedAt).toBe(2);
+  expect((await cache.refresh('a'))?.updatedAt).toBe(2);
+  expect((await cache.get('a'))?.updatedAt).toBe(2);
+  expect(get).toHaveBeenCalledTimes(2);
+});

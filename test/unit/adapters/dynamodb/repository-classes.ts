@@ -4,6 +4,7 @@ import {
   DynamoAccountReader,
   DynamoAccountRepository,
 } from '../../../../shared/adapters/dynamodb/account-repository';
+import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
 import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';
@@ -18,6 +19,8 @@ export const REPOSITORY_CLASSES = {
   DynamoAccountReader,
   DynamoAccountDirectory,
   DynamoAccountRepository,
+  DynamoAlertLog,
+  DynamoAlertRecorder,
   DynamoAuditLog,
   DynamoConfirmationStore,
   DynamoHeldNotifications,

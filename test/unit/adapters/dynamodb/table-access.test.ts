@@ -64,6 +64,45 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     },
     rename: (r) => r.rename!('acc-1', 'renamed', 1),
     softDelete: (r) => r.softDelete!('acc-1', 1),
+    setDefaultMessage: async (r) => {
+      await r.setDefaultMessage!('acc-1', true, 1);
+      await r.setDefaultMessage!('acc-1', undefined, 2);
+    },
+    setAlertTest: async (r) => {
+      await r.setAlertTest!('acc-1', { tokenHash: 'h', expiresAt: 5 }, 1);
+      await r.setAlertTest!('acc-1', undefined, 2);
+    },
+  },
+  DynamoAlertLog: {
+    record: (r) =>
+      r.record!({
+        accountId: 'acc-1',
+        alertKey: '0000000000001#r-1',
+        receivedAt: 1,
+        requestId: 'r-1',
+        outcome: 'refused',
+        httpStatus: 401,
+      }),
+    list: async (r) => {
+      await r.list!('acc-1', { limit: 10 });
+      await r.list!('acc-1', {
+        from: 1,
+        to: 2,
+        limit: 10,
+        cursor: Buffer.from('0000000000001#r-1').toString('base64url'),
+      });
+    },
+  },
+  DynamoAlertRecorder: {
+    record: (r) =>
+      r.record!({
+        accountId: 'acc-1',
+        alertKey: '0000000000001#r-1',
+        receivedAt: 1,
+        requestId: 'r-1',
+        outcome: 'refused',
+        httpStatus: 401,
+      }),
   },
   DynamoAuditLog: {
     append: (r) => r.append!({ accountId: 'acc-1', type: 'alert', at: 1, message: 'm' }),

@@ -91,3 +91,23 @@ describe('webhook handler: logs', () => {
     expect(JSON.stringify(lines)).not.toContain('secret-token');
   });
 });
+
+describe("webhook handler: the account's own URL", () => {
+  it('passes the path secret and the request id to the use case and never logs the secret', async () => {
+    const seen: Parameters<AcceptWebhook['execute']>[0][] = [];
+    const { handler } = setup(async (request) => {
+      seen.push(request);
+      throw new UnauthorizedError();
+    });
+    const own = {
+      ...event(),
+      pathParameters: { account: 'acc-1', secret: 'the-url-secret-token' },
+      requestContext: { http: { sourceIp: '52.89.214.238' }, requestId: 'api-req-7' },
+    } as unknown as APIGatewayProxyEventV2;
+    const { result, lines } = await captureStdout(() => handler(own, context));
+    expect(result.statusCode).toBe(401);
+    expect(seen[0]).toMatchObject({ pathAccount: 'acc-1', pathSecret: 'the-url-secret-token', requestId: 'api-req-7' });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(lines)).not.toContain('the-url-secret-token');
+  });
+});
