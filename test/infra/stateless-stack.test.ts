@@ -213,10 +213,11 @@ describe('stateless stack: webhook', () => {
     expect(grantsOf((b) => b.stateless.webhook).filter((g) => g.action.startsWith('kms:'))).toEqual([]);
   });
 
-  it('reads accounts (GetItem only) and reads/writes signals, nothing more', () => {
+  it('reads accounts (GetItem only), reads/writes signals, appends to the alert log (PutItem only), nothing more', () => {
     expect(tableAccessOf(grantsOf((b) => b.stateless.webhook))).toEqual(manifestRow('webhook'));
     expect(tableAccessOf(grantsOf((b) => b.stateless.webhook))).toEqual({
       accounts: ['GetItem'],
+      alerts: ['PutItem'],
       signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
     });
   });
