@@ -80,7 +80,7 @@ test('console-config.json, user add/list/remove through the discovery file, and 
   };
   expect(config).toEqual({
     stage: 'local',
-    apiBase: '',
+    apiBase: '/api/v1',
     mfa: 'required',
     cognito: {
       endpoint: `${base}/local-cognito`,
