@@ -4,7 +4,7 @@
 // cancelled), the targets trimmed to it, the book's refs naming exactly the live orders; a reduce
 // of all of it leaves nothing live. A native trailing stop is re-sized as a trailing stop.
 import type { FakeAlgoOrder } from '../../../bin/local/fake-binance';
-import { BTC, startLiveSuite, type LiveSuite } from './helpers';
+import { BTC, requestsSince, startLiveSuite, type LiveSuite } from './helpers';
 
 jest.setTimeout(180_000);
 
@@ -39,13 +39,20 @@ test('an alert reduce of 40 % leaves exactly one live stop for the rest, the boo
   ]);
 
   // TradingView's partial exit: sell 0.006 (40 %) and still long
+  const since = requestsSince(s.fake);
   expect((await post(token, accountId, 'lr-reduce', { action: 'sell', position: 'long', size: 0.006 })).statusCode).toBe(
     202,
   );
   await s.h.drain();
+  // the reduce went out while the old stop rested, and the new stop before any cancel
+  const calls = since()
+    .filter((r) => r.path === '/fapi/v1/order' || r.path === '/fapi/v1/algoOrder')
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path}`);
+  expect(calls.slice(0, 3)).toEqual(['POST /fapi/v1/order', 'POST /fapi/v1/algoOrder', 'DELETE /fapi/v1/algoOrder']);
   const after = await book(accountId);
   expect(after?.quantity).toBe('0.009');
-  // the new stop came after the old one, which went only then; the further target holds what is left
+  // the old stop and the further target replaced; the further target holds the 0.002 left
   expect(algos(apiKey)).toEqual([
     'STOP_MARKET@63700x0.015:CANCELED',
     'TAKE_PROFIT_MARKET@66300x0.007:NEW',
