@@ -425,7 +425,7 @@ export class ExecuteSignal {
         : 'limit order resting; '
       : '';
     const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
-    const unresizedNote = unresized ? `; stop NOT re-sized (${unresized}), the previous one rests` : '';
+    const unresizedNote = unresized ? `; ${unresized}` : '';
     return {
       status: 'executed',
       summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}`,

@@ -518,7 +518,8 @@ export class ProtectionManager {
    * (so is a trimmed one under the market's minimum: the stop still covers all of it).
    * A refusal by the exchange does not leave the position bare: the old stop rests (reduce-only, it
    * closes whatever is left) and stays on the book, where the risk-check job checks it every run,
-   * and a critical alert says the stop was not re-sized. A transient error goes up: the retry adopts
+   * and a critical alert says the stop was not re-sized (a target that could not be trimmed: a
+   * warning, as a reduce-only target closes at most what is left). A transient error goes up: the retry adopts
    * the filled reduce and re-sizes; each new order is keyed by the reduce's signal, so nothing twice.
    */
   async resizeAfterReduce(
@@ -528,33 +529,40 @@ export class ProtectionManager {
     market: MarketInfo,
   ): Promise<{ placed: string[]; failed?: string }> {
     const placed: string[] = [];
+    let step: 'stop' | 'targets' = 'stop';
     try {
       const moved = await this.moveStop(exchange, origin, position, market, undefined);
       if (moved.placed) placed.push(moved.placed);
+      step = 'targets';
       const now = await this.deps.book.position(position.accountId, position.symbol);
       if (isOpen(now)) placed.push(...(await this.trimTargets(exchange, origin, now, market)));
       return { placed };
     } catch (error) {
       if (!(error instanceof SignalRejectedError)) throw error;
-      const failed = `${error.code}: ${error.message}`;
+      const cause = `${error.code}: ${error.message}`;
       const stop = position.stopLoss;
+      const left = `the ${position.side} ${position.quantity} ${position.symbol} left after a partial close`;
+      const message =
+        step === 'targets'
+          ? `take-profits NOT trimmed to ${left} (${cause}); the stop was re-sized, the targets are reduce-only: they close at most what is left`
+          : stop
+            ? `stop NOT re-sized to ${left} (${cause}); the previous stop ${stop.triggerPrice || `trailing ${stop.trailingPercent} %`} for ${stop.amount ?? 'all'} still rests (reduce-only: it closes what is left) and the risk-check job watches it`
+            : `protection NOT re-sized to ${left} (${cause})`;
       await this.deps.audit.append({
         accountId: position.accountId,
         type: 'alert',
         at: this.deps.clock.now(),
         signalId: origin.signalId,
-        message: stop
-          ? `${position.symbol}: the stop was not re-sized to the ${position.side} ${position.quantity} left after a partial close (${failed}); the previous stop ${stop.triggerPrice || `trailing ${stop.trailingPercent} %`} for ${stop.amount} still rests (reduce-only: it closes what is left) and the risk-check job watches it`
-          : `${position.symbol}: the protection of the ${position.side} ${position.quantity} left after a partial close could not be re-sized (${failed})`,
+        message,
         data: {
           symbol: position.symbol,
           side: position.side,
           quantity: position.quantity,
-          severity: 'critical',
+          severity: step === 'targets' ? 'warning' : 'critical',
           ...(stop ? { clientOrderId: stop.clientOrderId } : {}),
         },
       });
-      return { placed, failed };
+      return { placed, failed: message };
     }
   }
 

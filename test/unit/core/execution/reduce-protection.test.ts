@@ -202,6 +202,24 @@ test('the exchange refuses the re-sized stop: the old one still rests and stays 
   expect(alerts[0]?.message).toContain(`previous stop 49009.8 for 0.02 still rests`);
 });
 
+test('the exchange refuses the trimmed target: the stop is still re-sized, a warning says the targets were not trimmed', async () => {
+  const { paper, exchange, executor, audit, reduce, resting, held } = await setup(ladder);
+  exchange.current = Object.assign(Object.create(paper) as ExchangePort, {
+    createOrder: (request: OrderRequest) =>
+      request.type === 'take_profit_market'
+        ? Promise.reject(new SignalRejectedError('order would immediately trigger', 'INVALID_STOP'))
+        : paper.createOrder(request),
+  });
+
+  const outcome = await executor.execute(reduce('sreducetprefused', 0.008));
+
+  expect(outcome.status === 'executed' && outcome.summary).toContain('take-profits NOT trimmed');
+  expect((await resting('stop_market')).map((o) => o.amount)).toEqual(['0.012']);
+  expect((await held())?.stopLoss?.amount).toBe('0.012');
+  const alerts = audit.events.filter((e) => e.type === 'alert');
+  expect(alerts.map((e) => e.data?.severity)).toEqual(['warning']);
+});
+
 test('a transient failure of the re-size returns the signal to the queue; the redelivery adopts the filled reduce and re-sizes once', async () => {
   const { paper, exchange, clock, executor, reduce, resting, held } = await setup(ladder);
   const sends: string[] = [];
