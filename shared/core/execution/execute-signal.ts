@@ -338,8 +338,9 @@ export class ExecuteSignal {
       // Protective orders of the old position go before it is closed or reversed. planLegs puts
       // the one closing leg first, so `book` (read above) is still the position it closes.
       if (leg.reduceOnly) {
-        // The owner's partial close keeps the stop resting through the fill; it is re-sized after.
-        if (!ownerReduce(signal)) await this.deps.protection.cancelAll(exchange, book);
+        // A partial close (an alert's reduce or the owner's) keeps the stop resting through the
+        // fill, reduce-only: it is re-sized after (below), so what is left is never without one.
+        if (leg.leg !== 'reduce') await this.deps.protection.cancelAll(exchange, book);
         const record = this.orderRecord(
           recorded,
           leg.leg,
@@ -406,11 +407,14 @@ export class ExecuteSignal {
       placed.push(result.record.clientOrderId);
     }
     const after = await this.deps.book.position(account.accountId, symbol);
-    if (ownerReduce(signal) && isOpen(after)) {
-      const origin = this.ownerOrigin(signal, after);
-      const moved = await this.deps.protection.moveStop(exchange, origin, after, market, undefined);
-      if (moved.placed) placed.push(moved.placed);
-    } else if (ownerReduce(signal)) await this.deps.protection.cancelAll(exchange, book);
+    const reduced = legs.some((l) => l.leg === 'reduce');
+    let unresized: string | undefined;
+    if (reduced && isOpen(after)) {
+      const origin = this.protectionOrigin(signal, after);
+      const resized = await this.deps.protection.resizeAfterReduce(exchange, origin, after, market);
+      placed.push(...resized.placed);
+      unresized = resized.failed;
+    } else if (reduced) await this.deps.protection.cancelAll(exchange, book); // closed in full: nothing rests
     const spec = protectionSpecOf(signal);
     if (entry && isOpen(after) && spec && !resting) {
       placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
@@ -421,9 +425,10 @@ export class ExecuteSignal {
         : 'limit order resting; '
       : '';
     const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
+    const unresizedNote = unresized ? `; ${unresized}` : '';
     return {
       status: 'executed',
-      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}`,
+      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}`,
       orders: placed,
     };
   }
@@ -574,7 +579,7 @@ export class ExecuteSignal {
     const trigger = roundToStep(price, market.priceStep).toString();
     const last = (await exchange.fetchPrice(symbol)).last;
     validateLevel(field, { kind: 'price', value: Number(trigger) }, position.side, last);
-    const origin = this.ownerOrigin(signal, position);
+    const origin = this.protectionOrigin(signal, position);
     const moved =
       signal.intent === 'move_stop'
         ? await this.deps.protection.moveStop(exchange, origin, position, market, trigger)
@@ -586,7 +591,7 @@ export class ExecuteSignal {
     };
   }
 
-  private ownerOrigin(signal: Signal, position: BookPosition): ProtectionOrigin {
+  private protectionOrigin(signal: Signal, position: BookPosition): ProtectionOrigin {
     return {
       accountId: signal.accountId,
       signalId: signal.signalId,

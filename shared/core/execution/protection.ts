@@ -509,6 +509,130 @@ export class ProtectionManager {
   }
 
   /**
+   * After a partial close (an alert's reduce_long/reduce_short or the owner's reduce): the stop kept
+   * resting through the fill is re-sized to what is held now (moveStop: the new one is placed
+   * before the old one is cancelled), then the take-profits are trimmed to it. Targets are
+   * reduce-only, so one larger than the position would only close what is left; they are trimmed
+   * from the furthest so the book says what each can really fill: the nearer ones keep their amount,
+   * the one the remainder runs out in is re-sized (new before old), those beyond it are cancelled
+   * (so is a trimmed one under the market's minimum: the stop still covers all of it).
+   * A refusal by the exchange does not leave the position bare: the old stop rests (reduce-only, it
+   * closes whatever is left) and stays on the book, where the risk-check job checks it every run,
+   * and a critical alert says the stop was not re-sized (a target that could not be trimmed: a
+   * warning, as a reduce-only target closes at most what is left). A transient error goes up: the retry adopts
+   * the filled reduce and re-sizes; each new order is keyed by the reduce's signal, so nothing twice.
+   */
+  async resizeAfterReduce(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+  ): Promise<{ placed: string[]; failed?: string }> {
+    const placed: string[] = [];
+    let step: 'stop' | 'targets' = 'stop';
+    try {
+      const moved = await this.moveStop(exchange, origin, position, market, undefined);
+      if (moved.placed) placed.push(moved.placed);
+      step = 'targets';
+      const now = await this.deps.book.position(position.accountId, position.symbol);
+      if (isOpen(now)) placed.push(...(await this.trimTargets(exchange, origin, now, market)));
+      return { placed };
+    } catch (error) {
+      if (!(error instanceof SignalRejectedError)) throw error;
+      const cause = `${error.code}: ${error.message}`;
+      const stop = position.stopLoss;
+      const left = `the ${position.side} ${position.quantity} ${position.symbol} left after a partial close`;
+      const message =
+        step === 'targets'
+          ? `take-profits NOT trimmed to ${left} (${cause}); the stop was re-sized, the targets are reduce-only: they close at most what is left`
+          : stop
+            ? `stop NOT re-sized to ${left} (${cause}); the previous stop ${stop.triggerPrice || `trailing ${stop.trailingPercent} %`} for ${stop.amount ?? 'all'} still rests (reduce-only: it closes what is left) and the risk-check job watches it`
+            : `protection NOT re-sized to ${left} (${cause})`;
+      await this.deps.audit.append({
+        accountId: position.accountId,
+        type: 'alert',
+        at: this.deps.clock.now(),
+        signalId: origin.signalId,
+        message,
+        data: {
+          symbol: position.symbol,
+          side: position.side,
+          quantity: position.quantity,
+          severity: step === 'targets' ? 'warning' : 'critical',
+          ...(stop ? { clientOrderId: stop.clientOrderId } : {}),
+        },
+      });
+      return { placed, failed: message };
+    }
+  }
+
+  /** The targets trimmed, nearest first, to add up to no more than what the position holds. */
+  private async trimTargets(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+  ): Promise<string[]> {
+    const targets = position.takeProfits ?? [];
+    let left = floorToStep(position.quantity, market.amountStep);
+    const kept: ProtectiveOrderRef[] = [];
+    const placed: string[] = [];
+    let changed = false;
+    const canceled: string[] = [];
+    for (const [i, old] of targets.entries()) {
+      // A ref without an amount (written before target ladders) was the one target for all of it.
+      const amount = old.amount === undefined || new Big(old.amount).gt(left) ? left : new Big(old.amount);
+      left = left.minus(amount);
+      if (old.amount !== undefined && amount.eq(old.amount)) {
+        kept.push(old);
+        continue;
+      }
+      changed = true;
+      if (amount.lte(0) || amount.lt(market.minAmount)) {
+        await this.cancelRef(exchange, position, old);
+        canceled.push(old.clientOrderId);
+        continue;
+      }
+      const leg = (await this.deps.orders.get(position.accountId, old.clientOrderId))?.leg ?? TP_LEGS[i] ?? 'tp';
+      const record = protectiveRecord(
+        origin,
+        position,
+        { leg, type: 'take_profit_market', amount: amount.toString(), triggerPrice: old.triggerPrice },
+        this.deps.clock.now(),
+      );
+      const result = await this.deps.sender.place(exchange, record);
+      if (result.kind === 'filled')
+        await this.deps.book.book(result.record, fillFrom(record, result.order, 'take_profit', position.leverage));
+      await this.cancelRef(exchange, position, old);
+      kept.push({ clientOrderId: record.clientOrderId, triggerPrice: old.triggerPrice, amount: amount.toString() });
+      placed.push(record.clientOrderId);
+      await this.deps.audit.append({
+        accountId: position.accountId,
+        type: 'order.sent',
+        at: this.deps.clock.now(),
+        signalId: origin.signalId,
+        message: `take-profit @ ${old.triggerPrice} re-sized ${old.amount ?? '(all)'} → ${amount.toString()} ${position.symbol} after a partial close`,
+        data: { clientOrderId: record.clientOrderId, leg, from: old.clientOrderId, to: record.clientOrderId },
+      });
+    }
+    if (!changed) return placed;
+    await this.deps.book.setProtection(position.accountId, position.symbol, {
+      ...protectionOf(position),
+      takeProfits: kept,
+    });
+    if (canceled.length)
+      await this.deps.audit.append({
+        accountId: position.accountId,
+        type: 'order.canceled',
+        at: this.deps.clock.now(),
+        signalId: origin.signalId,
+        message: `canceled ${canceled.length} take-profit(s) beyond the ${position.quantity} ${position.symbol} left after a partial close`,
+        data: { clientOrderIds: canceled },
+      });
+    return placed;
+  }
+
+  /**
    * The owner moves a take-profit to `trigger`: `which` names it (absent: the only one; a position
    * without a target gets one for all it holds). The new target is placed before the old one is
    * cancelled, keyed by the owner's signal, so a redelivery places nothing twice.
