@@ -22,6 +22,7 @@ import {
   ratios,
   realizedAt,
   bucketStart,
+  decimalsOf,
   type PeriodPnl,
 } from './figures';
 import type {
@@ -94,18 +95,23 @@ export class ConsoleReads {
   }
 
   private async tradesOf(accounts: readonly Account[], query: ReadQuery): Promise<TradeItem[]> {
-    return (await this.historyOf(accounts, query)).trades;
+    const names = new Map(accounts.map((a) => [a.accountId, a.name]));
+    return (await this.historyOf(accounts, query)).trades.map((t) => ({
+      ...t,
+      accountName: names.get(t.accountId) ?? '',
+    }));
   }
 
   /** The matching trades of the accounts' histories, and when the oldest of them was last read whole. */
   private async historyOf(
     accounts: readonly Account[],
     query: ReadQuery,
-  ): Promise<{ trades: TradeItem[]; historyAsOf: number | null }> {
+  ): Promise<{ trades: TradeRecord[]; historyAsOf: number | null }> {
     const reads = await Promise.all(accounts.map((a) => this.history.read(a.accountId)));
     const historyAsOf = reads.length > 0 ? Math.min(...reads.map((r) => r.fullReadAt)) : null;
+    // the stored records themselves, not copies: the figures' parsed decimals are kept per record
     const trades = reads
-      .flatMap((r, i) => r.trades.map((t) => ({ ...t, accountName: accounts[i]!.name })))
+      .flatMap((r) => r.trades)
       .filter(
         (t) =>
           (query.symbol === undefined || t.symbol === query.symbol) &&
@@ -290,7 +296,7 @@ export class ConsoleReads {
       const snapshot = snapshots[i];
       const realized = trades
         .filter((t) => t.accountId === a.accountId)
-        .reduce((sum, t) => sum.plus(t.realizedPnl), new Big(0));
+        .reduce((sum, t) => sum.plus(decimalsOf(t).pnl), new Big(0));
       const upnl = new Big(snapshot?.unrealizedPnl ?? 0);
       const initial = a.settings.paper ? new Big(a.settings.paper.initialBalance) : undefined;
       if (snapshot) dataAsOf = dataAsOf === null ? snapshot.at : Math.min(dataAsOf, snapshot.at);
