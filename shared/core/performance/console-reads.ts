@@ -1,7 +1,9 @@
 // The console's read models: every GET of the console API (docs/API.md) answered from the book,
 // the risk-check job's last readings and the alert log. Never an exchange: prices are the marks
 // the job stored (`dataAsOf` says when). One query per table and account per request, read in
-// parallel; filters and pages are applied in memory over the account's history.
+// parallel. A trades page is read from the table page by page (trade-pages.ts); the aggregates
+// read each account's history through TradeHistory, which a warm function refreshes by key range
+// and re-reads whole at least every minute (`historyAsOf` says when it last did).
 import type { Account } from '../domain/account';
 import type { StoredAuditEvent } from '../domain/audit';
 import { Big, type Decimal } from '../domain/money';
@@ -20,6 +22,7 @@ import {
   ratios,
   realizedAt,
   bucketStart,
+  decimalsOf,
   type PeriodPnl,
 } from './figures';
 import type {
@@ -36,10 +39,13 @@ import type {
   QueueGauge,
   RiskStore,
   SignalLedger,
+  TradeRangeReader,
   TradeRepository,
 } from './ports';
 import { positionView, type PositionView } from './positions';
 import { paginate, sortKey, type Page, type ReadQuery } from './query';
+import { TradeHistory } from './trade-history';
+import { tradePage } from './trade-pages';
 
 /** How much of an account's history one request reads (the console's window on it). */
 export const HISTORY_LIMIT = 5_000;
@@ -48,7 +54,8 @@ export const STALE_RECONCILE_MS = 5 * 60_000;
 
 export interface ConsoleReadsDeps {
   accounts: Pick<AccountRepository, 'get' | 'list'>;
-  trades: Pick<TradeRepository, 'get' | 'listByAccount'>;
+  /** with the range reads (the Dynamo reader), pages and refreshes read only what they need */
+  trades: Pick<TradeRepository, 'get' | 'listByAccount'> & Partial<TradeRangeReader>;
   positions: Pick<PositionBook, 'list'>;
   orders: Pick<OrderRepository, 'listByAccount'>;
   audit: Pick<AuditLog, 'listByAccount'>;
@@ -68,7 +75,11 @@ const currencyOf = (a: Account): string => a.settings.paper?.quoteCurrency ?? 'U
 const modeOf = (a: Account): 'paper' | 'live' => (a.exchange === 'paper' ? 'paper' : 'live');
 
 export class ConsoleReads {
-  constructor(private readonly deps: ConsoleReadsDeps) {}
+  private readonly history: TradeHistory;
+
+  constructor(private readonly deps: ConsoleReadsDeps) {
+    this.history = new TradeHistory({ trades: deps.trades, clock: deps.clock }, HISTORY_LIMIT);
+  }
 
   private now(): number {
     return this.deps.clock.now();
@@ -84,13 +95,23 @@ export class ConsoleReads {
   }
 
   private async tradesOf(accounts: readonly Account[], query: ReadQuery): Promise<TradeItem[]> {
-    const lists = await Promise.all(
-      accounts.map(async (a) =>
-        (await this.deps.trades.listByAccount(a.accountId, HISTORY_LIMIT)).map((t) => ({ ...t, accountName: a.name })),
-      ),
-    );
-    return lists
-      .flat()
+    const names = new Map(accounts.map((a) => [a.accountId, a.name]));
+    return (await this.historyOf(accounts, query)).trades.map((t) => ({
+      ...t,
+      accountName: names.get(t.accountId) ?? '',
+    }));
+  }
+
+  /** The matching trades of the accounts' histories, and when the oldest of them was last read whole. */
+  private async historyOf(
+    accounts: readonly Account[],
+    query: ReadQuery,
+  ): Promise<{ trades: TradeRecord[]; historyAsOf: number | null }> {
+    const reads = await Promise.all(accounts.map((a) => this.history.read(a.accountId)));
+    const historyAsOf = reads.length > 0 ? Math.min(...reads.map((r) => r.fullReadAt)) : null;
+    // the stored records themselves, not copies: the figures' parsed decimals are kept per record
+    const trades = reads
+      .flatMap((r) => r.trades)
       .filter(
         (t) =>
           (query.symbol === undefined || t.symbol === query.symbol) &&
@@ -98,6 +119,7 @@ export class ConsoleReads {
           (query.from === undefined || t.openedAt >= query.from) &&
           (query.to === undefined || t.openedAt <= query.to),
       );
+    return { trades, historyAsOf };
   }
 
   async accountsOverview(): Promise<{ asOf: number; items: unknown[] }> {
@@ -173,7 +195,19 @@ export class ConsoleReads {
 
   async trades(query: ReadQuery): Promise<{ asOf: number } & Page<TradeItem>> {
     const asOf = this.now();
-    const trades = await this.tradesOf(await this.scope(query), query);
+    const accounts = await this.scope(query);
+    const reader = this.deps.trades;
+    if (reader.listBefore) {
+      const names = new Map(accounts.map((a) => [a.accountId, a.name]));
+      const page = await tradePage(
+        { listBefore: reader.listBefore.bind(reader) },
+        accounts.map((a) => a.accountId),
+        query,
+        (t) => ({ ...t, accountName: names.get(t.accountId) ?? '' }),
+      );
+      return { asOf, ...page };
+    }
+    const trades = await this.tradesOf(accounts, query);
     return { asOf, ...paginate(trades, (t) => sortKey(t.openedAt, t.accountId, t.tradeId), query) };
   }
 
@@ -209,17 +243,20 @@ export class ConsoleReads {
     };
   }
 
-  async byStrategy(query: ReadQuery): Promise<{ asOf: number; items: ReturnType<typeof byStrategy> }> {
+  async byStrategy(
+    query: ReadQuery,
+  ): Promise<{ asOf: number; historyAsOf: number | null; items: ReturnType<typeof byStrategy> }> {
     const asOf = this.now();
-    return { asOf, items: byStrategy(await this.tradesOf(await this.scope(query), query)) };
+    const { trades, historyAsOf } = await this.historyOf(await this.scope(query), query);
+    return { asOf, historyAsOf, items: byStrategy(trades) };
   }
 
   async profitLoss(query: ReadQuery): Promise<unknown> {
     const asOf = this.now();
     const period = query.period ?? 'day';
     const accounts = await this.scope(query);
-    const [all, snapshots] = await Promise.all([
-      this.tradesOf(accounts, { ...query, from: undefined, to: undefined }),
+    const [{ trades: all, historyAsOf }, snapshots] = await Promise.all([
+      this.historyOf(accounts, { ...query, from: undefined, to: undefined }),
       this.snapshotsOf(accounts, asOf),
     ]);
     const trades = all.filter(
@@ -230,6 +267,7 @@ export class ConsoleReads {
     const start = this.startEquity(accounts, trades, snapshots);
     return {
       asOf,
+      historyAsOf,
       period,
       items: profitLossSeries(trades, period),
       equity: dailyEquity(trades, start.start, asOf).map((p) => ({ at: p.at, equity: p.equity })),
@@ -258,7 +296,7 @@ export class ConsoleReads {
       const snapshot = snapshots[i];
       const realized = trades
         .filter((t) => t.accountId === a.accountId)
-        .reduce((sum, t) => sum.plus(t.realizedPnl), new Big(0));
+        .reduce((sum, t) => sum.plus(decimalsOf(t).pnl), new Big(0));
       const upnl = new Big(snapshot?.unrealizedPnl ?? 0);
       const initial = a.settings.paper ? new Big(a.settings.paper.initialBalance) : undefined;
       if (snapshot) dataAsOf = dataAsOf === null ? snapshot.at : Math.min(dataAsOf, snapshot.at);
@@ -275,7 +313,10 @@ export class ConsoleReads {
     const asOf = this.now();
     const accounts = await this.scope(query);
     // the history and the balances in parallel: one Query per table and account
-    const [trades, snapshots] = await Promise.all([this.tradesOf(accounts, query), this.snapshotsOf(accounts, asOf)]);
+    const [{ trades, historyAsOf }, snapshots] = await Promise.all([
+      this.historyOf(accounts, query),
+      this.snapshotsOf(accounts, asOf),
+    ]);
     const { start, equity, unrealized, dataAsOf, missing } = this.startEquity(accounts, trades, snapshots);
     const currencies = [...new Set(accounts.map(currencyOf))];
     const closed = trades.filter((t) => t.status === 'closed').length;
@@ -293,6 +334,7 @@ export class ConsoleReads {
     return {
       asOf,
       dataAsOf,
+      historyAsOf,
       currency: currencies.length === 1 ? currencies[0] : currencies.join('+') || 'USDT',
       equity: equity.toString(),
       startEquity: start.toString(),

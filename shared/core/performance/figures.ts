@@ -18,6 +18,26 @@ export const MANUAL = 'manual';
 export const realizedAt = (t: TradeRecord): number =>
   t.status === 'closed' ? (t.closedAt ?? t.updatedAt) : t.updatedAt;
 
+/** A trade's money fields as Big, parsed once per trade object (big.js values never change). */
+export interface TradeDecimals {
+  pnl: Big;
+  fees: Big;
+  funding: Big;
+}
+
+// Keyed by the record itself: the console keeps a closed trade's object between requests
+// (TradeHistory), so its decimals are parsed once, not on every request and every period.
+const parsed = new WeakMap<TradeRecord, TradeDecimals>();
+
+export function decimalsOf(t: TradeRecord): TradeDecimals {
+  let d = parsed.get(t);
+  if (!d) {
+    d = { pnl: new Big(t.realizedPnl), fees: new Big(t.fees), funding: new Big(t.funding) };
+    parsed.set(t, d);
+  }
+  return d;
+}
+
 export interface PeriodPnl {
   realized: Decimal;
   unrealized: Decimal;
@@ -35,9 +55,10 @@ export function periodPnl(trades: readonly TradeRecord[], from: number, unrealiz
   let closed = 0;
   for (const t of trades) {
     if (realizedAt(t) < from) continue;
-    realized = realized.plus(t.realizedPnl);
-    fees = fees.plus(t.fees);
-    funding = funding.plus(t.funding);
+    const d = decimalsOf(t);
+    realized = realized.plus(d.pnl);
+    fees = fees.plus(d.fees);
+    funding = funding.plus(d.funding);
     if (t.status === 'closed') closed++;
   }
   return {
@@ -80,10 +101,11 @@ export function byStrategy(trades: readonly TradeRecord[]): StrategyFigures[] {
     let roiSum = 0;
     let roiCount = 0;
     for (const t of list) {
-      const p = new Big(t.realizedPnl);
+      const d = decimalsOf(t);
+      const p = d.pnl;
       pnl = pnl.plus(p);
-      fees = fees.plus(t.fees);
-      funding = funding.plus(t.funding);
+      fees = fees.plus(d.fees);
+      funding = funding.plus(d.funding);
       if (p.gt(0)) {
         wins++;
         gain = gain.plus(p);
@@ -113,6 +135,8 @@ export type Period = 'day' | 'week' | 'month';
 
 /** Start of the UTC bucket holding `at`: midnight; Monday midnight; the 1st at midnight. */
 export function bucketStart(at: number, period: Period): number {
+  // UTC days are whole multiples of DAY_MS since the epoch (no leap seconds in epoch ms)
+  if (period === 'day' && at >= 0) return at - (at % DAY_MS);
   const d = new Date(at);
   const midnight = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
   if (period === 'day') return midnight;
@@ -136,9 +160,10 @@ export function profitLossSeries(trades: readonly TradeRecord[], period: Period)
   for (const t of trades) {
     const start = bucketStart(realizedAt(t), period);
     const b = buckets.get(start) ?? { pnl: new Big(0), fees: new Big(0), funding: new Big(0), trades: 0 };
-    b.pnl = b.pnl.plus(t.realizedPnl);
-    b.fees = b.fees.plus(t.fees);
-    b.funding = b.funding.plus(t.funding);
+    const d = decimalsOf(t);
+    b.pnl = b.pnl.plus(d.pnl);
+    b.fees = b.fees.plus(d.fees);
+    b.funding = b.funding.plus(d.funding);
     if (t.status === 'closed') b.trades++;
     buckets.set(start, b);
   }
@@ -230,6 +255,6 @@ export function ratios(trades: readonly TradeRecord[], start: Big.BigSource, now
     sortino: n >= 2 ? finite(m?.sortino) : null,
     calmar: n >= 2 ? finite(m?.calmar) : null,
     maxDrawdownPct: m?.maxDrawdownPct ?? 0,
-    winRate: closed.length > 0 ? closed.filter((t) => new Big(t.realizedPnl).gt(0)).length / closed.length : null,
+    winRate: closed.length > 0 ? closed.filter((t) => decimalsOf(t).pnl.gt(0)).length / closed.length : null,
   };
 }

@@ -16,6 +16,7 @@ export type {
   SignalRecord,
   TradeRepository,
 } from '../ports/repositories';
+import type { TradeRecord } from '../domain/trade';
 export type { CandleSource } from '../ports/candles';
 export type { Clock } from '../ports/runtime';
 
@@ -33,4 +34,19 @@ export interface QueueDepth {
 
 export interface QueueGauge {
   read(): Promise<QueueDepth>;
+}
+
+/**
+ * The console's key-range reads of the trades table (ids are `<13-digit openedAt>-<clientOrderId>`,
+ * so a range of ids is a range of opening times): what a page or a refresh needs, not the history.
+ */
+export interface TradeRangeReader {
+  /** Trades with id ≥ `fromTradeId`, oldest first, at most `limit`. */
+  listSince(accountId: string, fromTradeId: string, limit: number): Promise<TradeRecord[]>;
+  /** Newest first, id < `beforeTradeId` and ≥ `fromTradeId` where given; `more` when the Query stopped at `limit`. */
+  listBefore(
+    accountId: string,
+    range: { beforeTradeId?: string; fromTradeId?: string },
+    limit: number,
+  ): Promise<{ items: TradeRecord[]; more: boolean }>;
 }

@@ -181,12 +181,16 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
   DynamoTradeReader: {
     get: (r) => r.get!('acc-1', 't-1'),
     listByAccount: (r) => r.listByAccount!('acc-1', 10),
+    listSince: (r) => r.listSince!('acc-1', '0000000000000', 10),
+    listBefore: (r) => r.listBefore!('acc-1', { beforeTradeId: 't-1' }, 10),
   },
   DynamoTradeRepository: {
     put: (r) => r.put!(anything),
     replace: (r) => r.replace!(anything, 1),
     get: (r) => r.get!('acc-1', 't-1'),
     listByAccount: (r) => r.listByAccount!('acc-1', 10),
+    listSince: (r) => r.listSince!('acc-1', '0000000000000', 10),
+    listBefore: (r) => r.listBefore!('acc-1', { beforeTradeId: 't-1' }, 10),
   },
 };
 
