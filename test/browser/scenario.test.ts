@@ -29,6 +29,9 @@ const SHOTS = process.env.CONSOLE_SCREENSHOTS ? join(ROOT, 'docs/img') : tmpdir(
 // the console's polls are every 5 s; the executor and the risk-check job run on the stack's timers
 const SEEN = { timeout: 120_000 };
 
+/** the view's data arrived (its "data as of" line left "loading…") */
+const loaded = (page: Page) => page.getByTestId('asof').filter({ hasText: 'data as of' }).first().waitFor(SEEN);
+
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
 
@@ -229,8 +232,7 @@ if (unavailable) {
     it('every other view renders with the real data, without a page error or a CSP violation', async () => {
       for (const view of ['orders', 'strategies', 'risk', 'accounts']) {
         await page.goto(`${stack.base}/#/${view}`);
-        await page.getByTestId('asof').first().waitFor(SEEN);
-        await page.waitForLoadState('networkidle');
+        await loaded(page);
         await shot(page, view);
       }
       await page.goto(`${stack.base}/#/accounts`);
@@ -245,16 +247,33 @@ if (unavailable) {
         const vpage = await viewer.newPage();
         await signIn(vpage, stack.base, VIEWER);
         await expect(vpage.locator('.who').textContent()).resolves.toContain('viewer: read only');
-        await vpage.waitForLoadState('networkidle');
+        // a position open again: the viewer sees it, with its stop, and no button to act on it
+        const sent = await webhook({
+          action: 'long',
+          symbol: 'BTCUSDT.P',
+          sl: '2%',
+          tp: '4%',
+          id: `e2e-long2-${Date.now()}`,
+          time: new Date().toISOString(),
+        });
+        expect(sent.status).toBe(202);
+        await vpage.locator('tr', { hasText: 'BTC/USDT:USDT' }).first().waitFor(SEEN);
         await shot(vpage, 'overview-mobile-viewer');
         await vpage.goto(`${stack.base}/#/positions`);
-        await vpage.getByTestId('asof').first().waitFor(SEEN);
+        const row = vpage.getByTestId('position-row').first();
+        await row.waitFor(SEEN);
+        await expect(row.textContent()).resolves.not.toContain('NO STOP');
+        await expect(row.getByRole('button').count()).resolves.toBe(0);
         await shot(vpage, 'positions-mobile-viewer');
         for (const view of ['positions', 'accounts', 'strategies', 'risk', 'alerts']) {
           await vpage.goto(`${stack.base}/#/${view}`);
-          await vpage.getByTestId('asof').first().waitFor(SEEN);
+          await loaded(vpage);
           await expect(
-            vpage.getByRole('button', { name: /Close|Pause|Flatten|Disable|Apply|Enable/ }).count(),
+            vpage
+              .getByRole('button', {
+                name: /Close|Reduce|Pause|Flatten|Disable|Apply|Enable|Delete|Rename|Rotate|Reset|test alert/i,
+              })
+              .count(),
           ).resolves.toBe(0);
         }
         const session = JSON.parse(String(await vpage.evaluate("sessionStorage.getItem('tvat.console.session')"))) as {

@@ -161,7 +161,7 @@ export default function ChartView({ params }: { params: URLSearchParams }) {
               </li>
             ))}
             {candles.data.levels
-              .filter((l) => l.to === undefined)
+              .filter((l) => l.to === undefined && l.kind !== 'entry')
               .map((l) => (
                 <li key={`${l.kind}:${l.price}:${l.from}`}>
                   <span class={l.kind}>{l.kind}</span> at {l.price} (resting)

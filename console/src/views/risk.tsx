@@ -126,16 +126,18 @@ export function Risk() {
         </table>
       </div>
       <h2>Settings in force</h2>
-      <label>
-        Account{' '}
-        <select name="risk-account" value={shown} onChange={(e) => setAccount(e.currentTarget.value)}>
-          {(accounts.data?.items ?? []).map((a) => (
-            <option key={a.accountId} value={a.accountId}>
-              {a.name} ({a.accountId})
-            </option>
-          ))}
-        </select>
-      </label>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Account{' '}
+          <select name="risk-account" value={shown} onChange={(e) => setAccount(e.currentTarget.value)}>
+            {(accounts.data?.items ?? []).map((a) => (
+              <option key={a.accountId} value={a.accountId}>
+                {a.name} ({a.accountId})
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
       {risk.error ? <p class="error">{risk.error}</p> : null}
       {risk.data === 'unsupported' ? (
         <p class="muted">This API does not report the settings in force yet (an older version).</p>
