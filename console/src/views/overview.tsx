@@ -52,7 +52,7 @@ export function Overview() {
               </p>
               <p class="muted">
                 unrealized <Money value={data.summary.pnl.today.unrealized} signed /> · {data.summary.pnl.today.trades}{' '}
-                trades
+                {data.summary.pnl.today.trades === 1 ? 'trade' : 'trades'}
               </p>
             </div>
             <div class="card">
@@ -150,6 +150,16 @@ export function Overview() {
                         >
                           {p.symbol}
                         </a>
+                        {/* a phone scrolls the table sideways: the stop stays in sight under the symbol */}
+                        <div class={`narrow-only${p.stop ? ' muted' : ' error'}`}>
+                          {p.stop ? (
+                            <>
+                              stop <Money value={p.stop.triggerPrice} />
+                            </>
+                          ) : (
+                            'NO STOP'
+                          )}
+                        </div>
                       </td>
                       <td class={p.side}>{p.side}</td>
                       <td class="r">
