@@ -85,7 +85,10 @@ export interface Trade {
   strategy?: string;
   entryPrice?: string;
   exitPrice?: string;
+  /** base units still open (0 once closed) */
   quantity?: string;
+  /** the largest quantity held: what a closed trade traded */
+  maxQuantity?: string;
   realizedPnl?: string;
   fees?: string;
   openedAt?: number;
@@ -190,4 +193,32 @@ export interface ActionResult {
   secret?: string;
   message: string;
   detail?: Record<string, unknown>;
+}
+
+/** GET /strategies: every account's strategy subscriptions (an older API answers 404) */
+export interface Subscription {
+  accountId: string;
+  accountName: string;
+  id: string;
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  params: Record<string, unknown>;
+  size?: string | null;
+  enabled: boolean;
+}
+
+export interface Subscriptions {
+  asOf: number;
+  items: Subscription[];
+}
+
+/** GET /risk?account=A: the account's own overrides, the settings in force, kill switches and usage */
+export interface RiskView {
+  asOf: number;
+  accountId: string;
+  overrides: Record<string, unknown>;
+  effective: Record<string, unknown>;
+  switches: unknown;
+  usage: unknown;
 }

@@ -93,3 +93,7 @@ export class Api {
     );
   }
 }
+
+/** the API predates this endpoint (its router answers 404 "no such route"), not a missing record */
+export const isMissingRoute = (e: unknown): boolean =>
+  e instanceof ApiError && e.status === 404 && /no such route/i.test(e.message);

@@ -55,3 +55,15 @@ export function parsePositiveDecimal(text: string): string | undefined {
   if (!/^\d+(\.\d+)?$/.test(trimmed) || /^0*(\.0*)?$/.test(trimmed)) return undefined;
   return trimmed;
 }
+
+/**
+ * A settings object as "path = value" lines, nested keys joined with dots as `risk set` names them
+ * (maxLeverage, dailyLoss.percent); arrays and scalars shown as JSON, so nothing is rounded.
+ */
+export function settingLines(value: unknown, prefix = ''): [path: string, shown: string][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return prefix ? [[prefix, typeof value === 'string' ? value : JSON.stringify(value)]] : [];
+  return Object.entries(value as Record<string, unknown>)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([key, inner]) => settingLines(inner, prefix ? `${prefix}.${key}` : key));
+}

@@ -48,6 +48,8 @@ export async function buildConsole(): Promise<string> {
 
 export interface RunningStack {
   base: string;
+  port: number;
+  dataDir: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -79,7 +81,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   while (Date.now() - started < 120_000) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${base}/health`)).ok) return { base, output: () => out, stop };
+      if ((await fetch(`${base}/health`)).ok) return { base, port, dataDir, output: () => out, stop };
     } catch {
       // not listening yet
     }
@@ -87,4 +89,17 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   }
   await stop();
   throw new Error(`the local stack did not start:\n${out.slice(-2000)}`);
+}
+
+/**
+ * The real CLI (`node --import tsx bin/cli.ts ...`) against a running stack (its DATA_DIR and PORT),
+ * as an owner types it; secrets go through `env` (CONSOLE_PASSWORD), never argv. Returns stdout.
+ */
+export async function runCli(stack: RunningStack, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: stack.dataDir, PORT: String(stack.port), ...env },
+    timeout: 120_000,
+  });
+  return stdout;
 }

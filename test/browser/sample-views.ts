@@ -1,11 +1,13 @@
-// Screenshots of every console view for docs/img, until the lead's full scenario can take them on
-// the real stack: the built console (dist/console, served by bin/local/console-files.ts with its
+// Screenshots of every console view with SAMPLE data (states the real stack rarely shows: a tripped
+// kill switch, a live account, many trades), into the system's temp folder; docs/img holds the
+// real-data ones test/browser/scenario.test.ts takes (CONSOLE_SCREENSHOTS=1). The built console (dist/console, served by bin/local/console-files.ts with its
 // CSP) in Chromium, with the API answered by SAMPLE data shaped as /work/notes/s4/api-contract.md
 // says and a signed-in owner put in the tab's storage. Not a test (it asserts nothing about the
 // API, which is built elsewhere): a way to LOOK at each view, its layout on a desktop and a phone.
 //   node --import tsx bin/build-console.ts && node --import tsx test/browser/sample-views.ts
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consoleFiles } from '../../bin/local/console-files';
 import { browserUnavailable, launchBrowser, ROOT } from './harness';
@@ -356,8 +358,9 @@ async function main(): Promise<void> {
         await page.getByTestId('asof').first().waitFor({ timeout: 20_000 });
         await page.locator('[data-testid=asof]', { hasNotText: 'loading' }).first().waitFor({ timeout: 20_000 });
         await page.waitForTimeout(view === 'chart' ? 800 : 200);
-        await page.screenshot({ path: join(ROOT, `docs/img/console-${view}${suffix}.png`), fullPage: true });
-        console.log(`docs/img/console-${view}${suffix}.png`);
+        const path = join(tmpdir(), `console-sample-${view}${suffix}.png`);
+        await page.screenshot({ path, fullPage: true });
+        console.log(path);
       }
       await page.close();
     }

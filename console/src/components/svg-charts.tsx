@@ -29,7 +29,8 @@ export function Bars({ bars, label }: { bars: { key: string; value: number }[]; 
   const width = 600;
   const height = 160;
   const max = Math.max(...bars.map((b) => Math.abs(b.value)), 1e-9);
-  const band = width / bars.length;
+  // at least 30 slots wide: one day's bar on a new account is a bar, not a wall
+  const band = width / Math.max(bars.length, 30);
   const mid = height / 2;
   return (
     <figure class="chart">

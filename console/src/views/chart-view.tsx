@@ -19,6 +19,7 @@ import type { Candles } from '../api-types';
 import { AsOf } from '../components/common';
 import { usePoll } from '../components/poll';
 import { useApp } from '../context';
+import { formatTime } from '../format';
 
 const TIMEFRAMES = ['15m', '1h', '4h', '1d'];
 const COLORS = { entry: '#2962ff', exit: '#8e24aa', stop: '#d32f2f', target: '#2e7d32' } as const;
@@ -50,7 +51,9 @@ export default function ChartView({ params }: { params: URLSearchParams }) {
     if (!box.current) return;
     const created = createChart(box.current, {
       autoSize: true,
-      layout: { background: { color: '#ffffff' }, textColor: '#222' },
+      // the library's logo injects a <style> element, which the console's CSP (style-src 'self')
+      // blocks: the attribution its licence asks for is the link under the chart instead
+      layout: { background: { color: '#ffffff' }, textColor: '#222', attributionLogo: false },
       timeScale: { timeVisible: true, secondsVisible: false },
     });
     const series = created.addSeries(CandlestickSeries, {});
@@ -145,9 +148,37 @@ export default function ChartView({ params }: { params: URLSearchParams }) {
       </form>
       <AsOf asOf={candles.data?.asOf} error={candles.error} />
       <div class="candles" ref={box} data-testid="candle-chart" />
+      {candles.data && !candles.data.candles.length ? (
+        // no candles (a source without history for this symbol): our trades still read as a list
+        <div data-testid="chart-no-candles">
+          <p class="notice">
+            No candles for {symbol} {timeframe} from this stage yet: our marks and levels are below.
+          </p>
+          <ul class="plain legend">
+            {candles.data.markers.map((m) => (
+              <li key={`${m.tradeId}:${m.kind}:${m.time}`}>
+                <span class={m.kind}>{m.kind}</span> {m.label} @ {m.price} · {formatTime(m.time)}
+              </li>
+            ))}
+            {candles.data.levels
+              .filter((l) => l.to === undefined && l.kind !== 'entry')
+              .map((l) => (
+                <li key={`${l.kind}:${l.price}:${l.from}`}>
+                  <span class={l.kind}>{l.kind}</span> at {l.price} (resting)
+                </li>
+              ))}
+          </ul>
+        </div>
+      ) : null}
       <p class="legend">
         <span class="entry">▲ entry</span> <span class="exit">● exit</span> <span class="stop">— stop</span>{' '}
-        <span class="target">— target</span>
+        <span class="target">— target</span>{' '}
+        <span class="muted">
+          · charts by{' '}
+          <a href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer">
+            TradingView
+          </a>
+        </span>
       </p>
     </section>
   );

@@ -77,14 +77,19 @@ export function Orders() {
           </thead>
           <tbody>
             {(data.data?.events.items ?? []).map((e, i) => {
-              const { type, at, createdAt, accountId, ...rest } = e;
+              // the event's own sentence first; its data (ids, risk checks: long) folded away
+              const { type, at, createdAt, accountId, message, ...rest } = e;
               return (
                 <tr key={`${String(at ?? createdAt)}:${i}`}>
                   <td>{formatTime(at ?? createdAt)}</td>
                   <td>{accountId ?? ''}</td>
                   <td>{type}</td>
                   <td class="detail">
-                    <code>{JSON.stringify(rest)}</code>
+                    {typeof message === 'string' ? message : null}
+                    <details>
+                      <summary class="muted">data</summary>
+                      <code>{JSON.stringify(rest)}</code>
+                    </details>
                   </td>
                 </tr>
               );

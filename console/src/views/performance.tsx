@@ -43,7 +43,8 @@ export function Performance() {
                 <p class="muted">
                   unrealized <Money value={data.summary.pnl[k].unrealized} signed /> · fees{' '}
                   <Money value={data.summary.pnl[k].fees} /> · funding{' '}
-                  <Money value={data.summary.pnl[k].funding} signed /> · {data.summary.pnl[k].trades} trades
+                  <Money value={data.summary.pnl[k].funding} signed /> · {data.summary.pnl[k].trades} trade
+                  {data.summary.pnl[k].trades === 1 ? '' : 's'}
                 </p>
               </div>
             ))}

@@ -105,6 +105,16 @@ export function Positions() {
                   <div class="muted">
                     {p.strategy ?? 'manual'} · {p.leverage}×
                   </div>
+                  {/* a phone scrolls the table sideways: the stop stays in sight under the symbol */}
+                  <div class={`narrow-only${p.stop ? ' muted' : ' error'}`}>
+                    {p.stop ? (
+                      <>
+                        stop <Money value={p.stop.triggerPrice} />
+                      </>
+                    ) : (
+                      'NO STOP'
+                    )}
+                  </div>
                 </td>
                 <td class={p.side}>{p.side}</td>
                 <td class="r">

@@ -1,8 +1,10 @@
-// Strategies: what has traded (the by-strategy performance) and, for the owner, subscribing an
-// account to a strategy or removing a subscription (strategy-enable / strategy-disable).
-// The contract has no list of subscriptions yet: the table shows strategies that traded.
+// Strategies: every account's subscriptions (GET /strategies), each with its disable button for the
+// owner (strategy-disable), what has traded (the by-strategy performance) and subscribing an account
+// (strategy-enable). An older API without GET /strategies answers 404: the view then says so and
+// offers removal by a typed id, as before.
 import { useState } from 'preact/hooks';
-import type { Page, StrategyRow } from '../api-types';
+import { isMissingRoute } from '../api';
+import type { Page, StrategyRow, Subscriptions } from '../api-types';
 import { useAction } from '../components/actions';
 import { AsOf, Money } from '../components/common';
 import { usePoll } from '../components/poll';
@@ -14,7 +16,19 @@ const TIMEFRAMES = ['1h', '4h', '1d'];
 export function Strategies() {
   const { api, canAct } = useApp();
   const rows = usePoll(() => api.get<Page<StrategyRow>>('/performance/by-strategy'), [api]);
-  const action = useAction(rows.reload);
+  // undefined while loading; 'unsupported' when the API predates the subscription list
+  const subscriptions = usePoll(
+    () =>
+      api.get<Subscriptions>('/strategies').catch((e: unknown) => {
+        if (isMissingRoute(e)) return 'unsupported' as const;
+        throw e;
+      }),
+    [api],
+  );
+  const action = useAction(() => {
+    rows.reload();
+    subscriptions.reload();
+  });
   const [form, setForm] = useState({ account: '', strategy: '', symbol: '', timeframe: '1h', params: '', size: '' });
   const [disable, setDisable] = useState({ account: '', id: '' });
   const [invalid, setInvalid] = useState<string | undefined>(undefined);
@@ -49,8 +63,67 @@ export function Strategies() {
   return (
     <section>
       <h1>Strategies</h1>
-      <AsOf asOf={rows.data?.asOf} error={rows.error} />
+      <AsOf asOf={rows.data?.asOf} error={rows.error ?? subscriptions.error} />
       {action.view}
+      <h2>Subscriptions</h2>
+      {subscriptions.data === 'unsupported' ? (
+        <p class="muted">This API does not list subscriptions yet (an older version): remove one by its id below.</p>
+      ) : subscriptions.data && !subscriptions.data.items.length ? (
+        <p class="muted">No account is subscribed to a strategy.</p>
+      ) : subscriptions.data ? (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Account</th>
+                <th>Strategy</th>
+                <th>Symbol</th>
+                <th>Timeframe</th>
+                <th>Params</th>
+                <th class="r">Size</th>
+                <th>State</th>
+                {canAct ? <th>Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {subscriptions.data.items.map((s) => (
+                <tr key={`${s.accountId}:${s.id}`} data-testid="subscription-row" class={s.enabled ? '' : 'muted'}>
+                  <td>{s.accountName}</td>
+                  <td>{s.strategy}</td>
+                  <td>{s.symbol}</td>
+                  <td>{s.timeframe}</td>
+                  <td>
+                    <code class="wrap">{JSON.stringify(s.params)}</code>
+                  </td>
+                  <td class="r">{s.size ? <Money value={s.size} /> : 'default'}</td>
+                  <td>{s.enabled ? 'enabled' : 'disabled'}</td>
+                  {canAct ? (
+                    <td class="actions">
+                      {s.enabled ? (
+                        <button
+                          type="button"
+                          class="danger"
+                          disabled={action.busy}
+                          onClick={() =>
+                            void action.run(
+                              'strategy-disable',
+                              { account: s.accountId, id: s.id },
+                              `Disable ${s.strategy} on ${s.symbol} ${s.timeframe} for ${s.accountName}?`,
+                            )
+                          }
+                        >
+                          Disable
+                        </button>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <h2>Performance by strategy</h2>
       <div class="table-wrap">
         <table>
           <thead>
@@ -101,34 +174,38 @@ export function Strategies() {
             </button>
             {invalid ? <p class="error">{invalid}</p> : null}
           </form>
-          <h2>Remove a subscription</h2>
-          <form
-            class="filters"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void action.run('strategy-disable', { account: disable.account.trim(), id: disable.id.trim() });
-            }}
-          >
-            <label>
-              Account
-              <input
-                name="account"
-                value={disable.account}
-                onInput={(e) => setDisable({ ...disable, account: e.currentTarget.value })}
-              />
-            </label>
-            <label>
-              Subscription id
-              <input
-                name="id"
-                value={disable.id}
-                onInput={(e) => setDisable({ ...disable, id: e.currentTarget.value })}
-              />
-            </label>
-            <button type="submit" disabled={action.busy}>
-              Disable
-            </button>
-          </form>
+          {subscriptions.data === 'unsupported' ? (
+            <>
+              <h2>Remove a subscription</h2>
+              <form
+                class="filters"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void action.run('strategy-disable', { account: disable.account.trim(), id: disable.id.trim() });
+                }}
+              >
+                <label>
+                  Account
+                  <input
+                    name="account"
+                    value={disable.account}
+                    onInput={(e) => setDisable({ ...disable, account: e.currentTarget.value })}
+                  />
+                </label>
+                <label>
+                  Subscription id
+                  <input
+                    name="id"
+                    value={disable.id}
+                    onInput={(e) => setDisable({ ...disable, id: e.currentTarget.value })}
+                  />
+                </label>
+                <button type="submit" disabled={action.busy}>
+                  Disable
+                </button>
+              </form>
+            </>
+          ) : null}
         </>
       ) : null}
     </section>

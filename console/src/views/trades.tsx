@@ -116,7 +116,8 @@ export function Trades() {
                 <td class={t.side}>{t.side}</td>
                 <td>{t.strategy ?? 'manual'}</td>
                 <td class="r">
-                  <Money value={t.quantity} />
+                  {/* a closed trade's open quantity is 0: show what it traded */}
+                  <Money value={t.maxQuantity ?? t.quantity} />
                 </td>
                 <td class="r">
                   <Money value={t.entryPrice} />

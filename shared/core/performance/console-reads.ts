@@ -49,6 +49,7 @@ import { tradePage } from './trade-pages';
 
 /** How much of an account's history one request reads (the console's window on it). */
 export const HISTORY_LIMIT = 5_000;
+const ALERT_LOG_PAGE_MAX = 1_000;
 /** A reconcile older than this marks the account not ok in /health. */
 export const STALE_RECONCILE_MS = 5 * 60_000;
 
@@ -420,7 +421,8 @@ export class ConsoleReads {
           alerts.list(a.accountId, {
             ...(query.from !== undefined ? { from: query.from } : {}),
             ...(query.to !== undefined ? { to: query.to } : {}),
-            limit: HISTORY_LIMIT,
+            // the alert log's page bound (AlertLog.list takes 1..1000): the newest 1,000 per account
+            limit: Math.min(HISTORY_LIMIT, ALERT_LOG_PAGE_MAX),
           }),
           this.deps.signals.listSignals(a.accountId, HISTORY_LIMIT),
         ]);

@@ -234,6 +234,6 @@ export interface AlertLogPage {
 export interface AlertLog {
   /** one write per call; never throws into the webhook's answer (the adapter logs and swallows) */
   record(alert: AlertRecord): Promise<void>;
-  /** newest first, receivedAt within [from, to] */
+  /** newest first, receivedAt within [from, to]; limit 1..1000 (more throws InvalidArgumentError) */
   list(accountId: string, query: { from?: number; to?: number; limit: number; cursor?: string }): Promise<AlertLogPage>;
 }

@@ -1,6 +1,6 @@
 // The console shows the API's decimal strings as given, with thousands separators put in without
 // a float: digits a float would lose stay, and the sign is read from the text.
-import { formatDecimal, parsePositiveDecimal, signOf } from '../../../console/src/format';
+import { formatDecimal, parsePositiveDecimal, settingLines, signOf } from '../../../console/src/format';
 
 describe('formatDecimal', () => {
   it('groups the whole part and keeps every digit of the fraction', () => {
@@ -37,4 +37,23 @@ it('parsePositiveDecimal accepts a plain positive decimal only', () => {
   expect(parsePositiveDecimal(' 64250.5 ')).toBe('64250.5');
   for (const bad of ['0', '0.0', '-1', '1e3', '1,000', 'abc', '', '.5'])
     expect(parsePositiveDecimal(bad)).toBeUndefined();
+});
+
+describe('settingLines', () => {
+  it('names nested settings by their dotted path, sorted, with values as given', () => {
+    expect(
+      settingLines({ maxLeverage: 20, dailyLoss: { percent: '5', enabled: true }, symbols: ['BTC/USDT:USDT'] }),
+    ).toEqual([
+      ['dailyLoss.enabled', 'true'],
+      ['dailyLoss.percent', '5'],
+      ['maxLeverage', '20'],
+      ['symbols', '["BTC/USDT:USDT"]'],
+    ]);
+  });
+
+  it('gives nothing for an absent or scalar top level (no override)', () => {
+    expect(settingLines(undefined)).toEqual([]);
+    expect(settingLines({})).toEqual([]);
+    expect(settingLines(null)).toEqual([]);
+  });
 });
