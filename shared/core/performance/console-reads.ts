@@ -49,6 +49,8 @@ import { tradePage } from './trade-pages';
 
 /** How much of an account's history one request reads (the console's window on it). */
 export const HISTORY_LIMIT = 5_000;
+/** how many trades the open positions' one range read may take before falling back to reads by key */
+const OPEN_TRADES_READ_LIMIT = 200;
 const ALERT_LOG_PAGE_MAX = 1_000;
 /** A reconcile older than this marks the account not ok in /health. */
 export const STALE_RECONCILE_MS = 5 * 60_000;
@@ -176,7 +178,7 @@ export class ConsoleReads {
         ]);
         const open = book.filter(isOpen).filter((p) => query.symbol === undefined || p.symbol === query.symbol);
         if (snapshot && open.length > 0) dataAsOf = dataAsOf === null ? snapshot.at : Math.min(dataAsOf, snapshot.at);
-        const trades = await Promise.all(open.map((p) => this.deps.trades.get(a.accountId, p.tradeId)));
+        const trades = await this.openTradesOf(a.accountId, open);
         return open.map((p, i) =>
           positionView(
             p,
@@ -192,6 +194,23 @@ export class ConsoleReads {
       .flat()
       .filter((p) => query.strategy === undefined || (p.strategy ?? 'manual') === query.strategy);
     return { asOf, dataAsOf, items };
+  }
+
+  /**
+   * The trades the open positions point at: one key-range Query from the oldest of them (trade ids
+   * sort by opening time) instead of one GetItem each; a position whose trade the bounded range did
+   * not reach is read by its key.
+   */
+  private async openTradesOf(
+    accountId: string,
+    open: readonly { tradeId: string }[],
+  ): Promise<(TradeRecord | undefined)[]> {
+    const reader = this.deps.trades;
+    if (open.length < 2 || !reader.listSince) return Promise.all(open.map((p) => reader.get(accountId, p.tradeId)));
+    const oldest = open.reduce((min, p) => (p.tradeId < min ? p.tradeId : min), open[0]!.tradeId);
+    const since = await reader.listSince(accountId, oldest, OPEN_TRADES_READ_LIMIT);
+    const byId = new Map(since.map((t) => [t.tradeId, t]));
+    return Promise.all(open.map((p) => byId.get(p.tradeId) ?? reader.get(accountId, p.tradeId)));
   }
 
   async trades(query: ReadQuery): Promise<{ asOf: number } & Page<TradeItem>> {

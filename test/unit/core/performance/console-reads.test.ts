@@ -2,7 +2,7 @@
 // accounts overview, the alert log joined with the signal ledger, health, and a trade's detail.
 import { NotFoundError } from '../../../../shared/core/errors';
 import { ConsoleReads } from '../../../../shared/core/performance/console-reads';
-import { world, NOW } from './fixtures';
+import { OPEN_BTC, trade, world, NOW } from './fixtures';
 
 describe('ConsoleReads', () => {
   it('summary: equity from the snapshot, start from the paper balance, period P&L and warnings', async () => {
@@ -46,6 +46,39 @@ describe('ConsoleReads', () => {
       liquidationPrice: '20100',
       tradeId: 't4',
     });
+  });
+
+  it('positions: the open trades come from one range read from the oldest open trade, and by key only beyond it', async () => {
+    const w = await world();
+    const second = { ...OPEN_BTC, symbol: 'ETH/USDT:USDT', tradeId: 't5', quantity: '2', entryPrice: '2000' };
+    w.positions.seed(second);
+    await w.trades.put(trade('t5', { symbol: 'ETH/USDT:USDT', status: 'open', quantity: '2', entryPrice: '2000' }));
+    const calls: string[] = [];
+    let rangeLimit = 200;
+    const trades = {
+      get: (accountId: string, tradeId: string) => {
+        calls.push(`get ${tradeId}`);
+        return w.trades.get(accountId, tradeId);
+      },
+      listByAccount: (accountId: string) => w.trades.listByAccount(accountId),
+      listSince: async (accountId: string, fromTradeId: string, limit: number) => {
+        calls.push(`since ${fromTradeId} ${limit}`);
+        const all = (await w.trades.listByAccount(accountId)).filter((t) => t.tradeId >= fromTradeId);
+        return all.sort((a, b) => a.tradeId.localeCompare(b.tradeId)).slice(0, Math.min(limit, rangeLimit));
+      },
+    };
+    const reads = new ConsoleReads({ ...w, trades });
+    const both = await reads.positions({ limit: 100 });
+    expect(both.items.map((p) => p.tradeId).sort()).toEqual(['t4', 't5']);
+    expect(calls).toEqual(['since t4 200']); // one Query, no GetItem
+    expect(both.items.find((p) => p.tradeId === 't5')).toMatchObject({ quantity: '2', entryPrice: '2000' });
+
+    // a range the bound cut short: the trade it did not reach is read by its key
+    calls.length = 0;
+    rangeLimit = 1;
+    const cut = await reads.positions({ limit: 100 });
+    expect(cut.items).toHaveLength(2);
+    expect(calls).toEqual(['since t4 200', 'get t5']);
   });
 
   it('accounts: balance (wallet = equity − unrealized), kill switches, open positions, last reconcile', async () => {
