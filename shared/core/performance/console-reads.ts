@@ -11,6 +11,8 @@ import type { TradeRecord } from '../domain/trade';
 import type { StrategyTimeframe } from '../domain/strategy-subscription';
 import { isOpen } from '../domain/trade-math';
 import { NotFoundError } from '../errors';
+import { RiskReport } from '../reporting/risk-report';
+import { accountRiskConfig } from '../risk/account-config';
 import { SWITCH_NAMES } from '../risk/state';
 import {
   byStrategy,
@@ -505,6 +507,51 @@ export class ConsoleReads {
           return undefined; // no market data: no comparison
         }
       },
+    };
+  }
+
+  /** Each account's strategy subscriptions as the runner trades them (settings.strategies). */
+  async strategies(query: Pick<ReadQuery, 'accountId' | 'strategy'>): Promise<{ asOf: number; items: unknown[] }> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    const items = accounts.flatMap((a) =>
+      (a.settings.strategies ?? [])
+        .filter((s) => query.strategy === undefined || s.strategy === query.strategy)
+        .map((s) => ({
+          accountId: a.accountId,
+          accountName: a.name,
+          id: s.id,
+          strategy: s.strategy,
+          symbol: s.symbol,
+          timeframe: s.timeframe,
+          params: s.params,
+          size: s.size ?? null,
+          ...(s.leverage !== undefined ? { leverage: s.leverage } : {}),
+          enabled: s.enabled,
+          updatedAt: s.updatedAt,
+        })),
+    );
+    return { asOf, items };
+  }
+
+  /**
+   * One account's risk settings: what it overrides, what the risk engine applies (the defaults
+   * merged), each kill switch, and the usage `risk show` prints (RiskReport, the same code).
+   */
+  async risk(accountId: string): Promise<unknown> {
+    const asOf = this.now();
+    const [account] = await this.scope({ accountId });
+    const view = await new RiskReport({ ...this.deps }).show(accountId);
+    return {
+      asOf,
+      accountId,
+      status: view.status,
+      entries: view.entries,
+      ...(view.blockedBy ? { blockedBy: view.blockedBy } : {}),
+      overrides: account!.settings.risk ?? {},
+      effective: accountRiskConfig(account!),
+      switches: view.switches,
+      usage: view.usage,
     };
   }
 
