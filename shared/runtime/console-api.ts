@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoAccountDirectory, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
+import { DynamoPaperLedgerStore } from '../adapters/dynamodb/paper-ledger-store';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
@@ -46,6 +47,7 @@ export function buildOwnerActions(env: ConsoleApiEnv, clock: Clock = systemClock
     clock,
     ledger,
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
+    paper: new DynamoPaperLedgerStore(db, tableName(env.STAGE, 'paper')),
     ...(env.WEBHOOK_URL
       ? {
           alertTest: alertTestThrough(
