@@ -113,6 +113,8 @@ export const consoleApiEnvSchema = z.object({
   WEBHOOK_URL: z.optional(
     z.string().check(z.regex(/^https?:\/\/\S+\/webhook$/, 'must be the webhook URL ending in /webhook')),
   ),
+  /** the chart's candles: an exchange's public OHLCV (the stage sets it), or none (tests, benches: no outside call) */
+  CANDLE_SOURCE: oneOf(['exchange', 'none'], 'none'),
   /** whose public candles chart a paper account (the paper prices' market); live accounts chart their own exchange's */
   CANDLE_EXCHANGE: oneOf(['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'], 'binanceusdm'),
   /** how long the console waits for an exchange's candles before answering without them */

@@ -144,7 +144,11 @@ export function buildConsoleReads(
     signals: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
     queue: new SqsQueueGauge(sqs, env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL),
-    candles: options.candles ?? exchangeCandles(env, clock),
+    ...(options.candles
+      ? { candles: options.candles }
+      : env.CANDLE_SOURCE === 'exchange'
+        ? { candles: exchangeCandles(env, clock) }
+        : {}),
     clock,
   });
 }
