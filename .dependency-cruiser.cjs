@@ -17,8 +17,16 @@ const CORE_LAYERS = {
   backtest: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'execution/index.ts'],
   control: ['domain', 'errors.ts', 'risk', 'signal', 'strategies', 'reporting'],
   reporting: ['domain', 'errors.ts', 'risk', 'notify', 'control', 'backtest/types.ts'],
-  // The console's read models: the backtest's metric definitions, never a second copy of them.
-  performance: ['domain', 'errors.ts', 'risk', 'signal', 'backtest/metrics.ts', 'backtest/types.ts'],
+  // The console's read models: the backtest's metric definitions and `risk show`'s usage, never a second copy of them.
+  performance: [
+    'domain',
+    'errors.ts',
+    'risk',
+    'signal',
+    'backtest/metrics.ts',
+    'backtest/types.ts',
+    'reporting/risk-report.ts',
+  ],
 };
 const escape = (text) => text.replace(/[.]/g, '\\.');
 const allowed = (folder, deps) =>

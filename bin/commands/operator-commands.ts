@@ -24,6 +24,7 @@ async function run(o: CommonOptions, name: OperatorActionName, input: Record<str
     clock: systemClock,
     ledger: signals,
     queue: await target.signalQueue(),
+    paper: target.repos.paper,
   });
   const result = await actions.run(name, input, cliActor());
   print(o, result, () => describe(result));

@@ -359,7 +359,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       return createConsoleApiHandler(
         {
-          reads: buildConsoleReads(consoleApiEnv, options.clock),
+          // the chart's candles: the replay the paper prices and the fake exchange follow
+          reads: buildConsoleReads(consoleApiEnv, options.clock, { candles: () => candles }),
           actions: buildOwnerActions(consoleApiEnv, options.clock),
         },
         createLogger('console-api'),

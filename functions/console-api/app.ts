@@ -218,6 +218,19 @@ export function createConsoleApiHandler(
         return answer(200, await reads.candles(q));
       },
     },
+    {
+      pattern: /^strategies$/,
+      allowed: ['account', 'strategy'],
+      run: async (q) => answer(200, await reads.strategies(q)),
+    },
+    {
+      pattern: /^risk$/,
+      allowed: ['account'],
+      run: async (q) => {
+        if (q.accountId === undefined) throw new QueryError('account', 'account is required');
+        return answer(200, await reads.risk(q.accountId));
+      },
+    },
     { pattern: /^health$/, allowed: [], run: async () => answer(200, await reads.health()) },
   ];
 

@@ -723,6 +723,8 @@ export class StatelessStack extends Stack {
         // the console's test alert goes through the stage's own webhook (in prod the firewall lets
         // only TradingView's addresses through, so there it is refused 403: docs/SIGNALS.md)
         WEBHOOK_URL: this.api.urlForPath('/webhook'),
+        // the chart's candles: public OHLCV through ccxt, the API's one outside call (never trades)
+        CANDLE_SOURCE: 'exchange',
       },
     });
     this.grantTables(this.consoleApiFunction, 'consoleApi', tables);

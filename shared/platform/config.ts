@@ -103,7 +103,7 @@ export const executorEnvSchema = z.object({
   RISK_MARKET_SPEED: int(1),
 });
 
-/** The console API: reads the book and the risk table, and the queue's depth (never an exchange). */
+/** The console API: reads the book and the risk table, the queue's depth, and public candles (never trades). */
 export const consoleApiEnvSchema = z.object({
   ...common,
   SIGNAL_QUEUE_URL: z.string().check(z.minLength(1)),
@@ -113,6 +113,14 @@ export const consoleApiEnvSchema = z.object({
   WEBHOOK_URL: z.optional(
     z.string().check(z.regex(/^https?:\/\/\S+\/webhook$/, 'must be the webhook URL ending in /webhook')),
   ),
+  /** the chart's candles: an exchange's public OHLCV (the stage sets it), or none (tests, benches: no outside call) */
+  CANDLE_SOURCE: oneOf(['exchange', 'none'], 'none'),
+  /** whose public candles chart a paper account (the paper prices' market); live accounts chart their own exchange's */
+  CANDLE_EXCHANGE: oneOf(['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'], 'binanceusdm'),
+  /** how long the console waits for an exchange's candles before answering without them */
+  CANDLE_TIMEOUT_MS: int(2_000),
+  /** how long a symbol's candles are reused between console requests */
+  CANDLE_CACHE_MS: int(30_000),
 });
 
 export type ConsoleApiEnv = z.output<typeof consoleApiEnvSchema>;

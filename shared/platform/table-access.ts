@@ -158,6 +158,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoRiskStore',
     'DynamoSignalLedger',
+    // paper-reset: the paper wallet's versioned write
+    'DynamoPaperLedgerStore',
   ],
 };
 

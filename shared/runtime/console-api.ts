@@ -1,15 +1,21 @@
 // The console API's wiring: the book read through its repositories, the risk table's snapshots
-// (balances and marks) and the queue's depth. Read-only adapters where one exists; no exchange,
-// no key vault (the API never calls an exchange).
+// (balances and marks) and the queue's depth. Read-only adapters where one exists; no key vault.
+// Its one outside call is public market data (the chart's candles): it never trades.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoAccountDirectory, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
+import { DynamoPaperLedgerStore } from '../adapters/dynamodb/paper-ledger-store';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
+import { BoundedCandleSource } from '../adapters/candles/bounded-candle-source';
+import type { CcxtExchangeId } from '../adapters/exchange/ccxt-lib';
+import type { ExchangeId } from '../core/domain/account';
+import { TIMEFRAME_MS } from '../core/domain/strategy-subscription';
+import type { CandleSource } from '../core/ports/candles';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { OwnerActions, type AlertTest } from '../core/control/operator-actions';
 import { DynamoAlertLog } from '../adapters/dynamodb/alert-log';
@@ -41,6 +47,7 @@ export function buildOwnerActions(env: ConsoleApiEnv, clock: Clock = systemClock
     clock,
     ledger,
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
+    paper: new DynamoPaperLedgerStore(db, tableName(env.STAGE, 'paper')),
     ...(env.WEBHOOK_URL
       ? {
           alertTest: alertTestThrough(
@@ -81,7 +88,50 @@ function alertTestThrough(tester: AlertTester): AlertTest {
   };
 }
 
-export function buildConsoleReads(env: ConsoleApiEnv, clock: Clock = systemClock): ConsoleReads {
+/**
+ * The console's candles in the cloud: each exchange's public OHLCV through ccxt (no keys, never an
+ * order), a paper account's from CANDLE_EXCHANGE (the market the paper prices follow), each read
+ * bounded by a timeout and cached briefly. One source per exchange for the container's life.
+ */
+export function exchangeCandles(
+  env: ConsoleApiEnv,
+  clock: Clock = systemClock,
+  create: (id: CcxtExchangeId) => CandleSource = (id) => lazyCcxtCandles(id, env.CANDLE_TIMEOUT_MS),
+): (exchange: ExchangeId) => CandleSource {
+  const sources = new Map<CcxtExchangeId, CandleSource>();
+  return (exchange) => {
+    const id = exchange === 'paper' ? env.CANDLE_EXCHANGE : exchange;
+    let source = sources.get(id);
+    if (!source) {
+      source = new BoundedCandleSource(create(id), {
+        timeoutMs: env.CANDLE_TIMEOUT_MS,
+        ttlMs: env.CANDLE_CACHE_MS,
+        clock,
+      });
+      sources.set(id, source);
+    }
+    return source;
+  };
+}
+
+/** ccxt loaded on the first chart, not at every cold start of the function (most requests chart nothing). */
+function lazyCcxtCandles(id: CcxtExchangeId, timeoutMs: number): CandleSource {
+  let source: Promise<CandleSource> | undefined;
+  const load = (): Promise<CandleSource> =>
+    (source ??= import('../adapters/candles/ccxt-candle-source').then((m) =>
+      m.CcxtCandleSource.create(id, { timeoutMs }),
+    ));
+  return {
+    spanMs: (timeframe) => TIMEFRAME_MS[timeframe],
+    closedCandles: async (symbol, timeframe, limit, now) => (await load()).closedCandles(symbol, timeframe, limit, now),
+  };
+}
+
+export function buildConsoleReads(
+  env: ConsoleApiEnv,
+  clock: Clock = systemClock,
+  options: { candles?: (exchange: ExchangeId) => CandleSource } = {},
+): ConsoleReads {
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
   return new ConsoleReads({
@@ -94,6 +144,11 @@ export function buildConsoleReads(env: ConsoleApiEnv, clock: Clock = systemClock
     signals: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
     queue: new SqsQueueGauge(sqs, env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL),
+    ...(options.candles
+      ? { candles: options.candles }
+      : env.CANDLE_SOURCE === 'exchange'
+        ? { candles: exchangeCandles(env, clock) }
+        : {}),
     clock,
   });
 }

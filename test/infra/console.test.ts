@@ -219,6 +219,8 @@ describe('console: the API', () => {
       STAGE: 'prod',
       SIGNAL_QUEUE_URL: { Ref: queue },
       SIGNAL_DLQ_URL: { Ref: dlq },
+      // the chart's candles from the exchange's public OHLCV (the schema's default is none)
+      CANDLE_SOURCE: 'exchange',
     });
     const sqs = grants(roleStatements(stateless(), stack, stack.consoleApiFunction.role)).filter((g) =>
       g.action.startsWith('sqs:'),

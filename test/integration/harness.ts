@@ -12,6 +12,7 @@ import { SqsPoller } from '../../bin/local/sqs-poller';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
 import { FixedPriceSource } from '../../shared/adapters/prices/fixed-price-source';
+import type { PriceSource } from '../../shared/core/ports/paper';
 import { LocalKeyVault } from '../../shared/adapters/keyvault/local-key-vault';
 import type { AccountSettings, ExchangeId } from '../../shared/core/domain/account';
 import type { Clock } from '../../shared/core/ports/runtime';
@@ -96,6 +97,8 @@ export interface HarnessOptions {
   /** extra executor variables, e.g. EXCHANGE_API_URL (a fake exchange), EXCHANGE_TIMEOUT_MS */
   executorEnv?: Record<string, string>;
   leaseMs?: number;
+  /** the paper exchange's prices instead of the fixed ones (e.g. the replay, as `npm start` has it) */
+  paperPrices?: PriceSource;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -125,7 +128,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     { 'BTC/USDT:USDT': 50_000, 'ETH/USDT:USDT': 2_500, 'XRP/USDT:USDT': 0.5 },
     options.clock,
   );
-  const runtime = buildTradingRuntime(executorEnv, options.clock, prices);
+  const runtime = buildTradingRuntime(executorEnv, options.clock, options.paperPrices ?? prices);
   const vault = LocalKeyVault.open(keyFile);
   const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), silentLogger());
   const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime, vault), silentLogger());

@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Account } from '../domain/account';
 import type { AuditPayloads } from '../domain/audit';
+import { Big } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
 import type { BookPosition } from '../domain/trade';
-import { ForbiddenActionError, NotFoundError } from '../errors';
+import { ConditionalConflictError, ForbiddenActionError, NotFoundError } from '../errors';
 import { enqueueSignal } from '../signal/enqueue-signal';
 import { normalizeSymbol } from '../signal/symbols';
 import type { Intent, OwnerOrder } from '../signal/types';
@@ -30,11 +31,14 @@ import type {
   AuditLog,
   Clock,
   OrderRepository,
+  PaperLedgerStore,
+  PaperState,
   PositionBook,
   RiskStore,
   SignalLedger,
   SignalQueue,
 } from './ports';
+
 import { StrategySubscriptions } from './strategy-subscriptions';
 
 /** The alerts lane's AlertTester, injected when built: sends a sample alert through the real webhook. */
@@ -49,8 +53,17 @@ export interface OperatorActionsDeps {
   clock: Clock;
   ledger: SignalLedger;
   queue: SignalQueue;
+  /** the paper exchange's ledger (paper-reset); absent: paper-reset is refused */
+  paper?: Pick<PaperLedgerStore, 'getState' | 'saveState' | 'listOpenOrders'>;
   alertTest?: AlertTest;
 }
+
+/** The largest paper balance a reset accepts (quote currency). */
+export const MAX_PAPER_BALANCE = '1000000000';
+/** Signal states the executor has not finished: a paper reset waits for them. */
+const UNFINISHED = new Set(['received', 'queued', 'executing']);
+/** How often the risk state is re-read when the risk-check job wrote it meanwhile. */
+const RISK_WRITE_ATTEMPTS = 3;
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -309,14 +322,90 @@ export class OwnerActions implements OperatorActions {
     return { status: 202, action: 'cancel-order', accountIds: [a.accountId], signalIds: [queued.signalId], message };
   }
 
-  private async paperReset(input: InputOf<'paper-reset'>, _actor: Actor): Promise<ActionResult> {
+  /**
+   * A new paper wallet balance, written to the paper ledger under its version (not a lane intent:
+   * the lanes are per symbol, a balance is the account's). Ordered behind every signal by
+   * refusing while any is unfinished, and while a position or resting order exists, so no fill
+   * races the write (a fill that does lands on the version check: the reset answers 409). Then the
+   * risk state's baselines (peak, day start, last equity) move to the new balance, so the drawdown
+   * and daily-loss switches measure from it; the audit event carries both balances, a deposit or
+   * withdrawal boundary for reports.
+   */
+  private async paperReset(input: InputOf<'paper-reset'>, actor: Actor): Promise<ActionResult> {
     const a = await this.account(input.account);
-    if (a.exchange !== 'paper')
+    if (a.exchange !== 'paper' || !a.settings.paper)
       throw new AccountInputError(
         'account',
         `${a.accountId} is a live ${a.exchange} account: only a paper balance can be reset`,
       );
-    throw new AccountInputError('action', 'paper-reset is not available yet');
+    const paper = this.deps.paper;
+    if (!paper) throw new AccountInputError('action', 'paper-reset is not available here');
+    const balance = new Big(input.balance);
+    if (balance.gt(MAX_PAPER_BALANCE))
+      throw new AccountInputError('balance', `balance must be at most ${MAX_PAPER_BALANCE}`);
+    const id = a.accountId;
+    const [positions, signals, state, orders] = await Promise.all([
+      this.deps.positions.list(id),
+      this.deps.ledger.listSignals(id, 200),
+      paper.getState(id),
+      paper.listOpenOrders(id),
+    ]);
+    const open = positions.filter(isOpen).map((p) => p.symbol);
+    for (const symbol of Object.keys(state?.positions ?? {})) if (!open.includes(symbol)) open.push(symbol);
+    if (open.length > 0)
+      throw new AccountInputError('account', `${id} has open positions (${open.join(', ')}): close them first`);
+    if (orders.length > 0)
+      throw new AccountInputError('account', `${id} has ${orders.length} resting paper order(s): cancel them first`);
+    const pending = signals.filter((s) => UNFINISHED.has(s.status));
+    if (pending.length > 0)
+      throw new AccountInputError(
+        'account',
+        `${id} has ${pending.length} signal(s) not yet executed: reset once they are done`,
+      );
+    const now = this.deps.clock.now();
+    const previous = state?.walletBalance ?? new Big(a.settings.paper.initialBalance).toString();
+    const next: PaperState = {
+      accountId: id,
+      currency: state?.currency ?? a.settings.paper.quoteCurrency,
+      positions: {},
+      leverage: state?.leverage ?? {},
+      appliedOrderIds: state?.appliedOrderIds ?? [],
+      walletBalance: balance.toString(),
+      version: (state?.version ?? 0) + 1,
+      updatedAt: now,
+    };
+    await paper.saveState(next, state?.version ?? 0);
+    await this.resetRiskBaselines(id, balance.toString(), now);
+    const message = `paper balance ${previous} → ${balance.toString()} ${next.currency}`;
+    await this.audited(id, 'paper-reset', actor, message, { balance: balance.toString(), previousBalance: previous });
+    return { status: 200, action: 'paper-reset', accountIds: [id], message };
+  }
+
+  /** Peak, day start and last equity = the new balance (the risk-check job may write meanwhile: re-read). */
+  private async resetRiskBaselines(accountId: string, equity: string, now: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.deps.risk.getState(accountId);
+      if (!state) return; // the risk-check job starts from its first reading
+      try {
+        await this.deps.risk.saveState(
+          {
+            ...state,
+            peakEquity: equity,
+            peakAt: now,
+            dayStartEquity: equity,
+            dayStartAt: now,
+            lastEquity: equity,
+            lastEquityAt: now,
+            version: state.version + 1,
+            updatedAt: now,
+          },
+          state.version,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionalConflictError) || attempt >= RISK_WRITE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async rename(input: InputOf<'rename'>, actor: Actor): Promise<ActionResult> {

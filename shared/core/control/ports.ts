@@ -15,6 +15,7 @@ export type {
   TradeRepository,
 } from '../ports/repositories';
 export type { Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, SignalQueue } from '../ports/runtime';
+export type { PaperLedgerStore, PaperState } from '../ports/paper';
 
 /** One inline-keyboard button: `data` comes back in the callback query (Telegram: at most 64 bytes). */
 export interface ReplyButton {

@@ -194,6 +194,9 @@ export interface AuditPayloads {
     /** `alertTest`: until when the test's one-time token was accepted, and what the test saw (never the token) */
     expiresAt?: number;
     result?: string;
+    /** `paper-reset`: the paper wallet before and after, decimal text (a deposit/withdrawal boundary for reports) */
+    balance?: Decimal;
+    previousBalance?: Decimal;
   };
   'report.sent': {
     kind: string;

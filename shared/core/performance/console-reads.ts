@@ -4,13 +4,17 @@
 // parallel. A trades page is read from the table page by page (trade-pages.ts); the aggregates
 // read each account's history through TradeHistory, which a warm function refreshes by key range
 // and re-reads whole at least every minute (`historyAsOf` says when it last did).
-import type { Account } from '../domain/account';
+import type { Account, ExchangeId } from '../domain/account';
 import type { StoredAuditEvent } from '../domain/audit';
 import { Big, type Decimal } from '../domain/money';
+import type { Candles } from '../backtest/types';
 import type { OrderRecord } from '../domain/order';
 import type { TradeRecord } from '../domain/trade';
+import type { StrategyTimeframe } from '../domain/strategy-subscription';
 import { isOpen } from '../domain/trade-math';
 import { NotFoundError } from '../errors';
+import { RiskReport } from '../reporting/risk-report';
+import { accountRiskConfig } from '../risk/account-config';
 import { SWITCH_NAMES } from '../risk/state';
 import {
   byStrategy,
@@ -68,7 +72,12 @@ export interface ConsoleReadsDeps {
   alerts?: AlertLog;
   queue?: QueueGauge;
   prices?: HistoricalPrices;
-  candles?: CandleSource;
+  /**
+   * The candles of an account's exchange (public market data; locally the replay the paper
+   * exchange fills from). Absent, or failing: /candles answers no candles and a warning, and
+   * buy-and-hold is null.
+   */
+  candles?: (exchange: ExchangeId) => CandleSource | undefined;
   clock: Clock;
 }
 
@@ -371,7 +380,7 @@ export class ConsoleReads {
       calmar: r.calmar,
       maxDrawdownPct: r.maxDrawdownPct,
       returnPct: start.gt(0) ? Number(equity.div(start).minus(1).times(100).round(4).toString()) : null,
-      buyAndHoldPct: await this.buyAndHold(trades, asOf),
+      buyAndHoldPct: await this.buyAndHold(accounts, trades, asOf),
       warnings,
     };
   }
@@ -380,16 +389,19 @@ export class ConsoleReads {
    * Holding the most-traded symbol from the first trade's open to now, percent; null without a
    * price source or a price at either end.
    */
-  private async buyAndHold(trades: readonly TradeRecord[], asOf: number): Promise<number | null> {
-    if (!this.deps.prices || trades.length === 0) return null;
+  private async buyAndHold(
+    accounts: readonly Account[],
+    trades: readonly TradeRecord[],
+    asOf: number,
+  ): Promise<number | null> {
+    if (trades.length === 0) return null;
     const counts = new Map<string, number>();
     for (const t of trades) counts.set(t.symbol, (counts.get(t.symbol) ?? 0) + 1);
     const symbol = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+    const prices = this.deps.prices ?? this.candlePrices(this.candleSourceFor(accounts, trades, symbol));
+    if (!prices) return null;
     const first = Math.min(...trades.map((t) => t.openedAt));
-    const [p0, p1] = await Promise.all([
-      this.deps.prices.priceAt(symbol, first),
-      this.deps.prices.priceAt(symbol, asOf),
-    ]);
+    const [p0, p1] = await Promise.all([prices.priceAt(symbol, first), prices.priceAt(symbol, asOf)]);
     if (!p0 || !p1) return null;
     return Number(new Big(p1).div(p0).minus(1).times(100).round(4).toString());
   }
@@ -465,7 +477,7 @@ export class ConsoleReads {
     const asOf = this.now();
     if (query.symbol === undefined) throw new NotFoundError('symbol', 'symbol is required');
     const accounts = await this.scope(query);
-    const timeframe = query.timeframe ?? '1h';
+    const timeframe = (query.timeframe ?? '1h') as StrategyTimeframe;
     const to = query.to ?? asOf;
     const from = query.from ?? to - 30 * DAY_MS;
     const trades = (await this.tradesOf(accounts, { ...query, from: undefined, to: undefined })).filter(
@@ -502,23 +514,108 @@ export class ConsoleReads {
       ...(p.stopLoss ? [{ kind: 'stop', price: p.stopLoss.triggerPrice, from: p.openedAt ?? from }] : []),
       ...(p.takeProfits ?? []).map((t) => ({ kind: 'target', price: t.triggerPrice, from: p.openedAt ?? from })),
     ]);
-    let candles: { time: number; open: number; high: number; low: number; close: number; volume: number }[] = [];
-    if (this.deps.candles) {
-      const span = this.deps.candles.spanMs(timeframe as never);
-      const limit = Math.min(1_000, Math.max(1, Math.ceil((to - from) / span)));
-      const c = await this.deps.candles.closedCandles(query.symbol, timeframe as never, limit, to);
-      candles = [...c.time]
-        .map((time, i) => ({
-          time,
-          open: c.open[i]!,
-          high: c.high[i]!,
-          low: c.low[i]!,
-          close: c.close[i]!,
-          volume: c.volume[i]!,
-        }))
-        .filter((x) => x.time >= from);
+    const source = this.candleSourceFor(accounts, trades, query.symbol);
+    const warnings: string[] = [];
+    let candles: CandleBar[] = [];
+    let span: number | undefined;
+    if (!source) warnings.push('no candle source for this account');
+    else {
+      try {
+        span = source.spanMs(timeframe);
+        const limit = Math.min(MAX_CANDLES, Math.max(1, Math.ceil((to - from) / span)));
+        candles = candleBars(await source.closedCandles(query.symbol, timeframe, limit, to)).filter(
+          (x) => x.time >= from,
+        );
+      } catch (error) {
+        // A slow or failing exchange costs the chart its candles, never the answer.
+        candles = [];
+        warnings.push(`candles unavailable: ${error instanceof Error ? error.message.slice(0, 160) : 'unknown'}`);
+      }
     }
-    return { asOf, symbol: query.symbol, timeframe, candles, markers: markers.sort((a, b) => a.time - b.time), levels };
+    return {
+      asOf,
+      symbol: query.symbol,
+      timeframe,
+      candles,
+      markers: placeMarkers(markers, candles, span).sort((a, b) => a.time - b.time),
+      levels,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
+  }
+
+  /**
+   * Whose candles a chart of `symbol` shows: the exchange of the first account in scope that
+   * traded it (else the first account's), so markers and candles come from the same market.
+   */
+  private candleSourceFor(
+    accounts: readonly Account[],
+    trades: readonly TradeRecord[],
+    symbol: string,
+  ): CandleSource | undefined {
+    if (!this.deps.candles || accounts.length === 0) return undefined;
+    const traded = accounts.find((a) => trades.some((t) => t.accountId === a.accountId && t.symbol === symbol));
+    return this.deps.candles((traded ?? accounts[0]!).exchange);
+  }
+
+  /** A price at a moment: the close of the last hourly candle that ended by then. */
+  private candlePrices(source: CandleSource | undefined): HistoricalPrices | undefined {
+    if (!source) return undefined;
+    return {
+      priceAt: async (symbol, at) => {
+        try {
+          const c = await source.closedCandles(symbol, '1h', 1, at);
+          const close = c.close[c.close.length - 1];
+          return close !== undefined && close > 0 ? close : undefined;
+        } catch {
+          return undefined; // no market data: no comparison
+        }
+      },
+    };
+  }
+
+  /** Each account's strategy subscriptions as the runner trades them (settings.strategies). */
+  async strategies(query: Pick<ReadQuery, 'accountId' | 'strategy'>): Promise<{ asOf: number; items: unknown[] }> {
+    const asOf = this.now();
+    const accounts = await this.scope(query);
+    const items = accounts.flatMap((a) =>
+      (a.settings.strategies ?? [])
+        .filter((s) => query.strategy === undefined || s.strategy === query.strategy)
+        .map((s) => ({
+          accountId: a.accountId,
+          accountName: a.name,
+          id: s.id,
+          strategy: s.strategy,
+          symbol: s.symbol,
+          timeframe: s.timeframe,
+          params: s.params,
+          size: s.size ?? null,
+          ...(s.leverage !== undefined ? { leverage: s.leverage } : {}),
+          enabled: s.enabled,
+          updatedAt: s.updatedAt,
+        })),
+    );
+    return { asOf, items };
+  }
+
+  /**
+   * One account's risk settings: what it overrides, what the risk engine applies (the defaults
+   * merged), each kill switch, and the usage `risk show` prints (RiskReport, the same code).
+   */
+  async risk(accountId: string): Promise<unknown> {
+    const asOf = this.now();
+    const [account] = await this.scope({ accountId });
+    const view = await new RiskReport({ ...this.deps }).show(accountId);
+    return {
+      asOf,
+      accountId,
+      status: view.status,
+      entries: view.entries,
+      ...(view.blockedBy ? { blockedBy: view.blockedBy } : {}),
+      overrides: account!.settings.risk ?? {},
+      effective: accountRiskConfig(account!),
+      switches: view.switches,
+      usage: view.usage,
+    };
   }
 
   async health(): Promise<{ asOf: number; accounts: unknown[]; queue: QueueDepth | null }> {
@@ -542,6 +639,48 @@ export class ConsoleReads {
       queue,
     };
   }
+}
+
+/** The most candles one chart request reads. */
+export const MAX_CANDLES = 1_000;
+
+export interface CandleBar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+const candleBars = (c: Candles): CandleBar[] =>
+  [...c.time].map((time, i) => ({
+    time,
+    open: c.open[i]!,
+    high: c.high[i]!,
+    low: c.low[i]!,
+    close: c.close[i]!,
+    volume: c.volume[i]!,
+  }));
+
+/**
+ * Each marker with `candleTime`: the open time of the candle its fill falls in (a chart library
+ * draws a marker on a bar, so it must name one). The candles answered decide where one can be
+ * (a replay's candles are not aligned to the epoch); before, between or after them the marker's
+ * time is bucketed by the span; without a span (no candles) it keeps its own time.
+ */
+export function placeMarkers<M extends { time: number }>(
+  markers: readonly M[],
+  candles: readonly CandleBar[],
+  span: number | undefined,
+): (M & { candleTime: number })[] {
+  return markers.map((m) => {
+    const bar = candles.find((c) => span !== undefined && m.time >= c.time && m.time < c.time + span);
+    const origin = candles[0]?.time ?? 0;
+    const candleTime =
+      bar?.time ?? (span !== undefined ? origin + Math.floor((m.time - origin) / span) * span : m.time);
+    return { ...m, candleTime };
+  });
 }
 
 /** Wallet balance = equity − unrealized P&L (the snapshot keeps equity and unrealized). */

@@ -226,3 +226,28 @@ describe('console-api router: reads', () => {
     expect(health.asOf).toBe(NOW);
   });
 });
+
+describe('console-api router: strategies and risk', () => {
+  it('/risk needs its account (400 naming it) and answers that account’s settings', async () => {
+    const { call } = await setup();
+    const missing = await call(event('GET', 'risk', { groups: 'viewer' }));
+    expect(missing.status).toBe(400);
+    expect(missing.json().error).toMatchObject({ code: 'invalid_query', field: 'account' });
+    const r = await call(event('GET', 'risk', { groups: 'viewer', query: { account: 'acc-a' } }));
+    expect(r.status).toBe(200);
+    expect(r.json()).toMatchObject({ asOf: NOW, accountId: 'acc-a', overrides: {}, usage: { openPositions: 1 } });
+    expect((await call(event('GET', 'risk', { groups: 'viewer', query: { account: 'nope' } }))).status).toBe(404);
+  });
+
+  it('/strategies takes account and strategy, and refuses any other parameter', async () => {
+    const { call } = await setup();
+    const r = await call(
+      event('GET', 'strategies', { groups: 'viewer', query: { account: 'acc-a', strategy: 'ema' } }),
+    );
+    expect(r.status).toBe(200);
+    expect(r.json()).toEqual({ asOf: NOW, items: [] });
+    const bad = await call(event('GET', 'strategies', { groups: 'viewer', query: { symbol: 'BTCUSDT' } }));
+    expect(bad.status).toBe(400);
+    expect(bad.json().error.field).toBe('symbol');
+  });
+});
