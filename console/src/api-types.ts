@@ -163,6 +163,8 @@ export interface Candles {
   candles: { time: number; open: number; high: number; low: number; close: number; volume: number }[];
   markers: {
     time: number;
+    /** the open time of the candle the fill falls in (absent when no candle holds it) */
+    candleTime?: number;
     kind: 'entry' | 'exit' | 'stop' | 'target';
     side: string;
     price: string;

@@ -157,9 +157,13 @@ if (unavailable) {
       const candlesAnswer = page.waitForResponse((r) => r.url().includes('/api/v1/candles') && r.ok(), SEEN);
       await row.getByRole('link', { name: 'BTC/USDT:USDT' }).click();
       const candles = (await (await candlesAnswer).json()) as {
+        candles: { time: number }[];
         markers: { kind: string; side: string }[];
         levels: { kind: string; price: string }[];
       };
+      // the replayed candles the paper exchange fills from (closed ones: the entry's own candle
+      // may still be forming)
+      expect(candles.candles.length).toBeGreaterThan(0);
       expect(candles.markers).toEqual(
         expect.arrayContaining([expect.objectContaining({ kind: 'entry', side: 'long' })]),
       );

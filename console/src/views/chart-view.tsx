@@ -75,7 +75,8 @@ export default function ChartView({ params }: { params: URLSearchParams }) {
       .map(
         (m) =>
           ({
-            time: toTime(m.time),
+            // on its candle: a marker between bars would not be drawn
+            time: toTime(m.candleTime ?? m.time),
             position:
               m.kind === 'entry'
                 ? m.side === 'short'
