@@ -55,9 +55,7 @@ test('an alert reduce of 40 %: one live stop for the 60 % left, targets trimmed 
   expect((after?.takeProfits ?? []).map((t) => `${t.clientOrderId}@${t.triggerPrice}x${t.amount}`).sort()).toEqual(
     targets.map((o) => `${o.clientOrderId}@${o.triggerPrice}x${o.amount}`).sort(),
   );
-  expect((await h.runtime.repos.orders.get(accountId, before?.stopLoss?.clientOrderId ?? ''))?.status).toBe(
-    'canceled',
-  );
+  expect((await h.runtime.repos.orders.get(accountId, before?.stopLoss?.clientOrderId ?? ''))?.status).toBe('canceled');
 
   // the rest of it by alert: flat, nothing resting, no refs on the book
   expect((await alert('ar-all', { action: 'sell', position: 'long', size: 0.012 })).statusCode).toBe(202);

@@ -28,9 +28,7 @@ const post = (token: string, accountId: string, id: string, fields: Record<strin
 test('an alert reduce of 40 % leaves exactly one live stop for the rest, the book naming it; a reduce of 100 % leaves nothing live', async () => {
   s.fake.setPrice('BTCUSDT', 65_000);
   const { accountId, apiKey, token } = await s.newAccount();
-  expect((await post(token, accountId, 'lr-entry', { action: 'long', sl: '2%', tp: '2%:50,4%' })).statusCode).toBe(
-    202,
-  );
+  expect((await post(token, accountId, 'lr-entry', { action: 'long', sl: '2%', tp: '2%:50,4%' })).statusCode).toBe(202);
   await s.h.drain();
   expect(live(apiKey)).toEqual([
     'STOP_MARKET@63700x0.015:NEW',
@@ -40,9 +38,9 @@ test('an alert reduce of 40 % leaves exactly one live stop for the rest, the boo
 
   // TradingView's partial exit: sell 0.006 (40 %) and still long
   const since = requestsSince(s.fake);
-  expect((await post(token, accountId, 'lr-reduce', { action: 'sell', position: 'long', size: 0.006 })).statusCode).toBe(
-    202,
-  );
+  expect(
+    (await post(token, accountId, 'lr-reduce', { action: 'sell', position: 'long', size: 0.006 })).statusCode,
+  ).toBe(202);
   await s.h.drain();
   // the reduce went out while the old stop rested, and the new stop before any cancel
   const calls = since()
@@ -85,9 +83,9 @@ test('a native trailing stop stays a trailing stop, re-sized to what an alert re
   await s.h.drain();
   expect(live(apiKey)).toEqual(['TRAILING_STOP_MARKET@1.5x0.015:NEW']);
 
-  expect((await post(token, accountId, 'lt-reduce', { action: 'sell', position: 'long', size: 0.006 })).statusCode).toBe(
-    202,
-  );
+  expect(
+    (await post(token, accountId, 'lt-reduce', { action: 'sell', position: 'long', size: 0.006 })).statusCode,
+  ).toBe(202);
   await s.h.drain();
   expect(live(apiKey)).toEqual(['TRAILING_STOP_MARKET@1.5x0.009:NEW']);
   const [trail] = liveAlgos(apiKey);

@@ -31,7 +31,9 @@ try {
   await page.waitForSelector('body[data-charts="ready"]', { timeout: 30_000 });
   const canvases = await page.locator('canvas').count();
   await page.screenshot({ path: out, fullPage: false });
-  console.log(`${out}: ${canvases} canvases drawn; ${problems.length ? problems.join('; ') : 'no page error, no request outside the file'}`);
+  console.log(
+    `${out}: ${canvases} canvases drawn; ${problems.length ? problems.join('; ') : 'no page error, no request outside the file'}`,
+  );
 } finally {
   await browser.close();
 }

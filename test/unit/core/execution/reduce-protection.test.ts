@@ -132,7 +132,9 @@ test('a reduce of 40 %: one resting stop for the 0.012 left, placed before the o
   exchange.current = Object.assign(Object.create(paper) as ExchangePort, {
     createOrder: async (request: OrderRequest) => {
       if (request.type === 'stop_market')
-        stopsAtSend.push((await paper.fetchOpenOrders(BTC)).filter((o) => o.type === 'stop_market').map((o) => o.clientOrderId));
+        stopsAtSend.push(
+          (await paper.fetchOpenOrders(BTC)).filter((o) => o.type === 'stop_market').map((o) => o.clientOrderId),
+        );
       return paper.createOrder(request);
     },
   });
@@ -145,7 +147,11 @@ test('a reduce of 40 %: one resting stop for the 0.012 left, placed before the o
   const stops = await resting('stop_market');
   expect(stops.map((o) => `${o.amount}@${o.triggerPrice}`)).toEqual(['0.012@49009.8']);
   expect(stopsAtSend).toEqual([[oldStop]]);
-  expect(after?.stopLoss).toMatchObject({ clientOrderId: stops[0]?.clientOrderId, amount: '0.012', triggerPrice: '49009.8' });
+  expect(after?.stopLoss).toMatchObject({
+    clientOrderId: stops[0]?.clientOrderId,
+    amount: '0.012',
+    triggerPrice: '49009.8',
+  });
   expect((await orders.get(ACCOUNT, oldStop))?.status).toBe('canceled');
   // 0.01 at +2 % kept as it was; the +4 % target now holds the 0.002 that is left
   const targets = await resting('take_profit_market');
