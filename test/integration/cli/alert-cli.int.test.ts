@@ -2,80 +2,15 @@
 // local stack as `npm start` runs it: the account's own URL takes TradingView's default strategy
 // message once the account opts in, and `alert test` sends a sample through the real webhook with a
 // one-time token and reports the executed signal with its orders, or the webhook's refusal.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { useLocalStackProcess } from './local-stack-process';
 
 // A stack boot, six CLI runs (each a Node start) and one signal through the paper executor, on a
 // machine shared with others.
 jest.setTimeout(300_000);
 
-const root = join(__dirname, '..', '..', '..');
-const dataDir = mkdtempSync(join(tmpdir(), 'tvat-alert-cli-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
-const base = `http://127.0.0.1:${port}`;
 // The webhook's account cache as deployed (30 s): alert test's token, stored after the account was
 // cached, must still be accepted (the webhook reads the account again after a mismatch).
-const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let stack: ChildProcess | undefined;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as `npm run cli` runs it (bin/cli-launcher.mjs). */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/cli-launcher.mjs', ...args], { cwd: root, env }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function cliJson(...args: string[]): Promise<Record<string, unknown>> {
-  const run = await cli(...args, '--json');
-  if (run.code !== 0)
-    throw new Error(
-      `cli ${args.join(' ')} failed (${run.code}): ${run.stderr}${args[0] === 'alert' ? run.stdout : ''}`,
-    );
-  return JSON.parse(run.stdout) as Record<string, unknown>;
-}
-
-beforeAll(async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack = child;
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const started = Date.now();
-  while (Date.now() - started < 120_000) {
-    if (
-      await fetch(`${base}/health`)
-        .then((r) => r.ok)
-        .catch(() => false)
-    )
-      return;
-    if (child.exitCode !== null) throw new Error(`stack exited: ${out}`);
-    await sleep(200);
-  }
-  throw new Error(`no /health within 120 s: ${out}`);
-});
-
-afterAll(async () => {
-  if (!stack || stack.exitCode !== null) return;
-  const exited = new Promise((r) => stack?.once('exit', r));
-  stack.kill('SIGINT');
-  await exited;
-});
+const { base, cli, cliJson } = useLocalStackProcess('alert-cli');
 
 test("the account's own URL: printed by add (with the token) and url (without), the default message accepted once opted in", async () => {
   const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'alerts', '--balance', '10000');

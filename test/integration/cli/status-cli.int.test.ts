@@ -1,74 +1,12 @@
 // `npm run cli -- status` and `positions` against the local stack as `npm start` runs it: a paper
 // position opened through the webhook shows with the risk-check job's mark and its unrealized P&L,
 // and the overview lists the account with its equity, open positions and last reconcile.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sleep, useLocalStackProcess } from './local-stack-process';
 
 // A stack boot, a fill, a risk-check run and a few CLI runs (each a Node start), on a shared machine.
 jest.setTimeout(240_000);
 
-const root = join(__dirname, '..', '..', '..');
-const dataDir = mkdtempSync(join(tmpdir(), 'tvat-status-cli-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
-const base = `http://127.0.0.1:${port}`;
-const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ACCOUNT_CACHE_MS: '0' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let stack: ChildProcess | undefined;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as `npm run cli` runs it (bin/cli-launcher.mjs). */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/cli-launcher.mjs', ...args], { cwd: root, env }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function cliJson(...args: string[]): Promise<Record<string, unknown>> {
-  const run = await cli(...args, '--json');
-  if (run.code !== 0) throw new Error(`cli ${args.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
-}
-
-beforeAll(async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack = child;
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const started = Date.now();
-  while (Date.now() - started < 120_000) {
-    if (
-      await fetch(`${base}/health`)
-        .then((r) => r.ok)
-        .catch(() => false)
-    )
-      return;
-    if (child.exitCode !== null) throw new Error(`stack exited: ${out}`);
-    await sleep(200);
-  }
-  throw new Error(`no /health within 120 s: ${out}`);
-});
-
-afterAll(async () => {
-  if (!stack || stack.exitCode !== null) return;
-  const exited = new Promise((r) => stack?.once('exit', r));
-  stack.kill('SIGINT');
-  await exited;
-});
+const { base, cli, cliJson } = useLocalStackProcess('status-cli', { ACCOUNT_CACHE_MS: '0' });
 
 test('positions carry the mark and unrealized P&L; status lists the account with its equity', async () => {
   const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'status', '--balance', '10000');
