@@ -2,76 +2,14 @@
 // executor and paper exchange): a stop moved from the CLI is the book's stop once the executor has
 // run it, an unknown order is refused by name, `flatten --all` closes the position, and a deleted
 // account's alerts are refused.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sleep, useLocalStackProcess } from './local-stack-process';
 
 // A stack boot and a dozen CLI runs (each a Node start), on a machine shared with others.
 jest.setTimeout(300_000);
 
-const root = join(__dirname, '..', '..', '..');
-const dataDir = mkdtempSync(join(tmpdir(), 'tvat-operator-cli-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
-const base = `http://127.0.0.1:${port}`;
 // The webhook caches an account for ACCOUNT_CACHE_MS (30 s by default, as deployed): off here, so
 // each alert reads the setting the CLI just wrote instead of waiting out the cache.
-const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ACCOUNT_CACHE_MS: '0' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-let stack: ChildProcess | undefined;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI as `npm run cli` runs it (bin/cli-launcher.mjs). */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/cli-launcher.mjs', ...args], { cwd: root, env }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function cliJson(...args: string[]): Promise<Record<string, unknown>> {
-  const run = await cli(...args, '--json');
-  if (run.code !== 0) throw new Error(`cli ${args.join(' ')} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
-}
-
-beforeAll(async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack = child;
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const started = Date.now();
-  while (Date.now() - started < 120_000) {
-    if (
-      await fetch(`${base}/health`)
-        .then((r) => r.ok)
-        .catch(() => false)
-    )
-      return;
-    if (child.exitCode !== null) throw new Error(`stack exited: ${out}`);
-    await sleep(200);
-  }
-  throw new Error(`no /health within 120 s: ${out}`);
-});
-
-afterAll(async () => {
-  if (!stack || stack.exitCode !== null) return;
-  const exited = new Promise((r) => stack?.once('exit', r));
-  stack.kill('SIGINT');
-  await exited;
-});
+const { base, cli, cliJson } = useLocalStackProcess('operator-cli', { ACCOUNT_CACHE_MS: '0' });
 
 /** Polls `positions` until `done` holds for its answer (the executor runs asynchronously). */
 async function positionsUntil(
@@ -101,7 +39,9 @@ test('move-stop, order cancel, flatten --all and delete from the CLI', async () 
   const [opened] = await positionsUntil(id, (p) => p.length === 1);
   const entry = Number(opened?.entryPrice);
   // well inside the 10 % stop, far below any price the replay reaches in a minute
-  const price = (Math.round(entry * 0.93 * 10) / 10).toFixed(1);
+  // as the book writes decimals (no trailing zero): toFixed(1) made "64190.0" against the book's
+  // "64190" whenever the rounded price was whole
+  const price = String(Math.round(entry * 0.93 * 10) / 10);
 
   const moved = await cliJson('account', 'move-stop', '--account', id, '--symbol', 'BTCUSDT', '--price', price);
   expect(moved).toMatchObject({ status: 202, action: 'move-stop', accountIds: [id] });
