@@ -6,6 +6,8 @@
 // (the one error hierarchy) is open to every folder: whatever throws must say retryable or terminal.
 const CORE_LAYERS = {
   indicators: ['domain'],
+  // Tenants' directory, plans and usage (docs/TENANCY.md); the tenant id itself is domain vocabulary.
+  tenancy: ['domain', 'errors.ts'],
   signal: ['domain', 'errors.ts'],
   notify: ['domain'],
   risk: ['domain', 'errors.ts', 'indicators', 'signal/types.ts', 'backtest/types.ts'],

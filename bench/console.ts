@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       SIGNAL_DLQ_URL: dlqUrl,
     });
     const handler = createConsoleApiHandler({ reads: buildConsoleReads(env) });
-    const claims = { sub: 'bench', 'cognito:groups': '[owner]', auth_time: String(Math.floor(now / 1000)) };
+    const claims = { sub: 'bench', 'cognito:groups': '[owner tenant-acc]', auth_time: String(Math.floor(now / 1000)) };
     const gateway = await startGateway(
       {
         webhook: async () => ({ statusCode: 404 }),

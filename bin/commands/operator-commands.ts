@@ -3,6 +3,7 @@
 // (the same validation, audit and FIFO lane as the console) as the owner: the CLI runs with the
 // owner's AWS credentials, so it is signed in as of now. What touches an exchange is queued and
 // executed by the executor; the command prints what was queued and how to follow it.
+import { FIRST_TENANT_ID } from '../../shared/core/domain/tenant';
 import { Option, type Command } from 'commander';
 import { systemClock } from '../../shared/core/ports/runtime';
 import type { ActionResult, Actor, OperatorActionName } from '../../shared/core/control/operator-action-types';
@@ -10,7 +11,14 @@ import { OwnerActions } from '../../shared/core/control/operator-actions';
 import { CliError, resolveTarget } from '../cli-target';
 import { common, print, type CommonOptions } from './options';
 
-const cliActor = (): Actor => ({ userId: 'cli', role: 'owner', authTime: systemClock.now(), via: 'cli' });
+// The deployment's operator (AWS credentials): the first tenant's owner until `--user` scopes it.
+const cliActor = (): Actor => ({
+  userId: 'cli',
+  tenantId: FIRST_TENANT_ID,
+  role: 'owner',
+  authTime: systemClock.now(),
+  via: 'cli',
+});
 
 async function run(o: CommonOptions, name: OperatorActionName, input: Record<string, unknown>): Promise<void> {
   const target = await resolveTarget(o.stage);

@@ -3,6 +3,7 @@
 // admin key id) and on a stage (the user pool and app client ids from SSM, the caller's AWS
 // credentials). The password comes from a hidden prompt or CONSOLE_PASSWORD, never as an argument
 // (`--password` is refused before anything runs, as exchange keys are), and no message quotes it.
+import { FIRST_TENANT_ID, tenantGroup, tenantOfGroup } from '../../shared/core/domain/tenant';
 import { Option, type Command } from 'commander';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -14,7 +15,7 @@ import { CliError, localDiscovery } from '../cli-target';
 import { promptHidden, type TerminalInput } from './exchange-keys';
 import { common, iso, print, type CommonOptions } from './options';
 
-export const CONSOLE_ROLES = ['owner', 'viewer'] as const;
+export const CONSOLE_ROLES = ['owner', 'trader', 'viewer'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 export const PASSWORD_ENV = 'CONSOLE_PASSWORD';
 
@@ -134,7 +135,11 @@ export function registerUserCommands(program: Command): void {
       .command('add')
       .description('create a console user; the password is asked without echo (or taken from CONSOLE_PASSWORD)')
       .requiredOption('--email <email>', 'the sign-in email')
-      .addOption(new Option('--role <role>', 'owner acts; viewer only reads').choices(CONSOLE_ROLES).default('owner')),
+      .addOption(
+        new Option('--role <role>', 'owner: everything; trader: trade and configure; viewer: read only')
+          .choices(CONSOLE_ROLES)
+          .default('owner'),
+      ),
   ).action(async (o: CommonOptions & { email: string; role: ConsoleRole }) => {
     const email = checkEmail(o.email);
     const pool = await userPool(o.stage);
@@ -174,6 +179,12 @@ export function registerUserCommands(program: Command): void {
         () => pool.client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: o.role })),
         `cannot add ${email} to ${o.role}`,
       );
+      // Whose data the user sees (docs/TENANCY.md): the first tenant's until users get tenants of their own.
+      const group = tenantGroup(FIRST_TENANT_ID);
+      await cognito(
+        () => pool.client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: group })),
+        `cannot add ${email} to ${group}`,
+      );
     } catch (error) {
       // No half-made user (no password, or no role) stays behind: the same command can run again.
       await pool.client.send(new AdminDeleteUserCommand({ UserPoolId, Username: email })).catch(() => undefined);
@@ -195,7 +206,14 @@ export function registerUserCommands(program: Command): void {
     const pool = await userPool(o.stage);
     const { AdminListGroupsForUserCommand, ListUsersCommand } =
       await import('@aws-sdk/client-cognito-identity-provider');
-    const users: { email: string; roles: string[]; status: string; enabled: boolean; createdAt: number | null }[] = [];
+    const users: {
+      email: string;
+      roles: string[];
+      tenant: string | null;
+      status: string;
+      enabled: boolean;
+      createdAt: number | null;
+    }[] = [];
     let PaginationToken: string | undefined;
     do {
       const page = await cognito(
@@ -211,9 +229,13 @@ export function registerUserCommands(program: Command): void {
             pool.client.send(new AdminListGroupsForUserCommand({ UserPoolId: pool.userPoolId, Username: u.Username })),
           'cannot list roles',
         );
+        const names = (groups.Groups ?? []).map((g) => g.GroupName ?? '').filter(Boolean);
+        const tenants = names.map(tenantOfGroup).filter((t) => t !== undefined);
         users.push({
           email: u.Attributes?.find((a) => a.Name === 'email')?.Value ?? u.Username ?? '',
-          roles: (groups.Groups ?? []).map((g) => g.GroupName ?? '').filter(Boolean),
+          roles: names.filter((n) => tenantOfGroup(n) === undefined),
+          // one tenant group makes a usable user; none or two are refused by the API (docs/TENANCY.md)
+          tenant: tenants.length === 1 ? tenants[0]! : null,
           status: u.UserStatus ?? 'UNKNOWN',
           enabled: u.Enabled ?? false,
           createdAt: u.UserCreateDate ? u.UserCreateDate.getTime() : null,
@@ -226,7 +248,7 @@ export function registerUserCommands(program: Command): void {
         ? users
             .map(
               (u) =>
-                `${u.email}  ${u.roles.join(',') || '(no role: cannot use the console)'}  ${u.status}${u.enabled ? '' : ' disabled'}${u.createdAt ? `  since ${iso(u.createdAt)}` : ''}`,
+                `${u.email}  ${u.roles.join(',') || '(no role: cannot use the console)'}  ${u.tenant ? `tenant ${u.tenant}` : '(no single tenant: cannot use the console)'}  ${u.status}${u.enabled ? '' : ' disabled'}${u.createdAt ? `  since ${iso(u.createdAt)}` : ''}`,
             )
             .join('\n')
         : 'no console users: add one with `npm run cli -- user add --email <email>`',

@@ -110,7 +110,8 @@ export function App({
       </main>
     );
 
-  const canAct = session.role === 'owner';
+  // The API decides per action (a trader cannot rotate keys): the buttons show for whoever may act at all.
+  const canAct = session.role === 'owner' || session.role === 'trader';
   const current = VIEWS.find((v) => v.path === route.path);
   const View = current?.view;
   return (
@@ -126,7 +127,7 @@ export function App({
         </nav>
         <span class="who">
           {session.username} (
-          {session.role === 'owner' ? 'owner' : session.role === 'viewer' ? 'viewer: read only' : 'no role'}){' '}
+          {session.role === 'viewer' ? 'viewer: read only' : session.role === 'none' ? 'no role' : session.role}){' '}
           <button type="button" class="link" onClick={() => store.signOut()}>
             Sign out
           </button>

@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Actor, OperatorActionName, OperatorActions } from '../../shared/core/control/operator-action-types';
+import { can, tenantOfGroup, type Role, type TenantId } from '../../shared/core/domain/tenant';
 import {
   ConditionalConflictError,
   DomainError,
@@ -77,21 +78,33 @@ export function groupsOf(claim: unknown): string[] {
     .filter(Boolean);
 }
 
+const ROLE_ORDER: readonly Role[] = ['owner', 'trader', 'viewer', 'admin'];
+
+/** The one tenant named by the groups; two tenant groups are a misconfiguration and name none (403). */
+export function tenantOfGroups(groups: readonly string[]): TenantId | undefined {
+  const tenants = [...new Set(groups.map(tenantOfGroup).filter((t): t is TenantId => t !== undefined))];
+  return tenants.length === 1 ? tenants[0] : undefined;
+}
+
 /** The verified claims as an Actor; undefined when the user is in neither group (403). */
 export function actorOf(event: APIGatewayProxyEventV2): Actor | undefined {
   const context = event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
   const claims = context.authorizer?.jwt?.claims;
   if (!claims) return undefined;
   const groups = groupsOf(claims['cognito:groups']);
-  const role = groups.includes('owner') ? 'owner' : groups.includes('viewer') ? 'viewer' : undefined;
+  // The strongest role the user holds. A tenant role without a tenant group (a token issued before
+  // the tenancy upgrade put every user in one) is refused: signing in again brings the group.
+  const role = ROLE_ORDER.find((r) => groups.includes(r));
+  const tenantId = tenantOfGroups(groups);
   const userId = typeof claims.sub === 'string' ? claims.sub : undefined;
-  if (!role || !userId) return undefined;
+  if (!role || !userId || (role !== 'admin' && !tenantId)) return undefined;
   const authTime = Number(claims.auth_time);
   const email =
     typeof claims.email === 'string' ? claims.email : typeof claims.username === 'string' ? claims.username : undefined;
   return {
     userId,
     ...(email !== undefined ? { email } : {}),
+    tenantId: tenantId ?? '',
     role,
     // epoch seconds in the token; absent or bad reads as "long ago", so destructive actions refuse
     authTime: Number.isFinite(authTime) ? authTime * 1000 : 0,
@@ -263,15 +276,22 @@ export function createConsoleApiHandler(
     const path = (event.rawPath ?? '').replace(/^\/api\/v1\/?/, '').replace(/\/$/, '');
     try {
       const actor = actorOf(event);
-      if (!actor) return failure(403, 'forbidden_role', 'the user is in neither the owner nor the viewer group');
+      if (!actor)
+        return failure(
+          403,
+          'forbidden_role',
+          'the user has no role in a tenant (one of the owner, trader, viewer groups and one tenant group)',
+        );
       if (method === 'POST') {
         // Viewers read only: refused here, whatever the actions would say (and even without them).
-        if (actor.role !== 'owner') return failure(403, 'forbidden_role', 'viewers may not act');
+        if (!can(actor.role, 'trade') && !can(actor.role, 'configure'))
+          return failure(403, 'forbidden_role', `a ${actor.role} may not act`);
         const action = /^actions\/([a-z-]{1,40})$/.exec(path);
         if (!action) return failure(404, 'not_found', 'no such route');
         return await act(action[1]!, event, actor);
       }
       if (method !== 'GET') return failure(405, 'method_not_allowed', 'GET or POST only');
+      if (!can(actor.role, 'read')) return failure(403, 'forbidden_role', `a ${actor.role} reads no tenant's data`);
       for (const route of routes) {
         const match = route.pattern.exec(path);
         if (!match) continue;

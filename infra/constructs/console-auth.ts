@@ -22,7 +22,19 @@ import {
 } from '../../shared/platform/resource-names';
 
 /** The groups the console API maps to roles (api-contract: owner may act, viewer reads, neither is refused). */
-export const CONSOLE_GROUPS = ['owner', 'viewer'] as const;
+export const CONSOLE_GROUPS = ['owner', 'trader', 'viewer', 'admin'] as const;
+/**
+ * The first tenant's group (docs/TENANCY.md): every user of a deployment made before tenancy joins
+ * it on upgrade. Other tenants' groups are created by `user add` (CreateGroup), not by the stack.
+ */
+export const FIRST_TENANT_GROUP = 'tenant-acc';
+const GROUP_DESCRIPTIONS: Record<string, string> = {
+  owner: "everything of the user's tenant: trading, settings, exchange keys, members",
+  trader: "trade and configure the user's tenant; no members, no keys",
+  viewer: "read the user's tenant only",
+  admin: 'the deployment: users, plans and usage of every tenant; no trading',
+  [FIRST_TENANT_GROUP]: 'members of the first tenant (the accounts made before tenancy)',
+};
 
 /** Short-lived access: a stolen token is worth 15 minutes, a stolen refresh token half a day. */
 export const CONSOLE_TOKEN_VALIDITY = {
@@ -78,11 +90,12 @@ export class ConsoleAuth extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    for (const groupName of CONSOLE_GROUPS) {
-      new UserPoolGroup(this, `${groupName.charAt(0).toUpperCase()}${groupName.slice(1)}Group`, {
+    for (const groupName of [...CONSOLE_GROUPS, FIRST_TENANT_GROUP]) {
+      const id = groupName.replace(/(^|-)(\w)/g, (_, _dash: string, c: string) => c.toUpperCase());
+      new UserPoolGroup(this, `${id}Group`, {
         userPool: this.userPool,
         groupName,
-        description: groupName === 'owner' ? 'may read everything and act (pause, close, move stops...)' : 'read only',
+        description: GROUP_DESCRIPTIONS[groupName],
       });
     }
 

@@ -5,7 +5,7 @@ export const STAGES: readonly Stage[] = ['dev', 'prod'];
 export const APP_PREFIX = 'tvat';
 
 export type TableName =
-  'accounts' | 'signals' | 'orders' | 'trades' | 'positions' | 'audit' | 'paper' | 'risk' | 'alerts';
+  'accounts' | 'signals' | 'orders' | 'trades' | 'positions' | 'audit' | 'paper' | 'risk' | 'alerts' | 'tenants';
 export const TABLE_NAMES: readonly TableName[] = [
   'accounts',
   'signals',
@@ -16,6 +16,7 @@ export const TABLE_NAMES: readonly TableName[] = [
   'paper',
   'risk',
   'alerts',
+  'tenants',
 ];
 
 export const tableName = (stage: string, table: TableName): string => `${APP_PREFIX}-${stage}-${table}`;

@@ -44,6 +44,7 @@ export type RepositoryName =
   | 'DynamoPositionBook'
   | 'DynamoRiskStore'
   | 'DynamoSignalLedger'
+  | 'DynamoTenantDirectory'
   | 'DynamoTradeReader'
   | 'DynamoTradeRepository';
 
@@ -73,6 +74,10 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoSignalLedger: {
     table: 'signals',
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  },
+  DynamoTenantDirectory: {
+    table: 'tenants',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
   },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },

@@ -30,4 +30,10 @@ export const TABLE_SPECS: Record<TableName, TableSpec> = {
    * alert log): sort key `<receivedAt padded>#<requestId>`, newest last; expires after 30 days.
    */
   alerts: { partitionKey: 'accountId', sortKey: 'alertKey', ttlAttribute: 'ttl' },
+  /**
+   * Per tenant (docs/TENANCY.md): 'meta' (plan, owner), 'member#<userId>', 'account#<accountId>' (the
+   * index that lists a tenant's accounts without a Scan), 'usage#<yyyy-mm-dd>' (counters). Under the
+   * partition `email#<email>`, 'member': which tenant a sign-in email belongs to (admin and CLI only).
+   */
+  tenants: { partitionKey: 'tenantId', sortKey: 'itemKey', ttlAttribute: 'ttl' },
 };

@@ -336,7 +336,7 @@ async function main(): Promise<void> {
       const page = await browser.newPage({ viewport });
       const session = {
         username: `${role}@example.com`,
-        accessToken: token([role]),
+        accessToken: token([role, 'tenant-acc']),
         expiresAt: NOW + 86_400_000 * 3650,
         role,
         authTime: NOW,

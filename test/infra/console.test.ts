@@ -93,9 +93,9 @@ describe('console: Cognito user pool and app client', () => {
     expect(devPool?.Properties.DeletionProtection).toBe('INACTIVE');
   });
 
-  it('has the owner and viewer groups, in this pool', () => {
+  it('has the role groups and the first tenant’s group (docs/TENANCY.md), in this pool', () => {
     const groups = Object.values(stateful().findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties);
-    expect(groups.map((g) => g.GroupName).sort()).toEqual(['owner', 'viewer']);
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'owner', 'tenant-acc', 'trader', 'viewer']);
     const poolId = logicalId(built().stateful, built().stateful.consoleAuth.userPool.node.defaultChild);
     for (const g of groups) expect(g.UserPoolId).toEqual({ Ref: poolId });
   });

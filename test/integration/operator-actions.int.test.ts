@@ -15,7 +15,7 @@ jest.setTimeout(120_000);
 
 let h: Harness;
 let actions: OwnerActions;
-const owner = (): Actor => ({ userId: 'u-it', role: 'owner', authTime: Date.now(), via: 'cli' });
+const owner = (): Actor => ({ userId: 'u-it', tenantId: 'acc', role: 'owner', authTime: Date.now(), via: 'cli' });
 
 beforeAll(async () => {
   h = await createHarness();

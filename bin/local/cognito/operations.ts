@@ -8,6 +8,7 @@
 // The real @aws-sdk/client-cognito-identity-provider drives them in
 // test/integration/auth/local-cognito.int.test.ts. Secrets (passwords, TOTP secrets and codes,
 // tokens) never appear in an error message.
+import { tenantOfGroup } from '../../../shared/core/domain/tenant';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { verifyJwt } from '../../../shared/platform/jwt-verifier';
 import { base32Encode, verifyTotp } from '../../../shared/platform/totp';
@@ -17,8 +18,13 @@ import { COGNITO_ADMIN_SCOPE, newRefreshToken, newSession, tokenHash, type Token
 
 export type MfaMode = 'off' | 'required';
 
-/** The groups the console knows: owner may act, viewer reads. */
-export const CONSOLE_GROUPS = ['owner', 'viewer'] as const;
+/**
+ * The groups the console knows: the roles (docs/TENANCY.md: owner, trader, viewer; admin for the
+ * deployment) and one group per tenant, `tenant-<id>`, naming whose data the user sees.
+ */
+export const CONSOLE_GROUPS = ['owner', 'trader', 'viewer', 'admin'] as const;
+const isKnownGroup = (group: string): boolean =>
+  (CONSOLE_GROUPS as readonly string[]).includes(group) || tenantOfGroup(group) !== undefined;
 
 /** An error as Cognito answers it: HTTP 400, {"__type": type, "message": message}. */
 export class CognitoError extends Error {
@@ -291,10 +297,10 @@ export class LocalUserPool {
   private adminAddUserToGroup(input: Input): Output {
     const user = this.adminUser(input);
     const group = text(input, 'GroupName');
-    if (!(CONSOLE_GROUPS as readonly string[]).includes(group))
+    if (!isKnownGroup(group))
       throw new CognitoError(
         'ResourceNotFoundException',
-        `Group ${group} not found (the pool has ${CONSOLE_GROUPS.join(', ')})`,
+        `Group ${group} not found (the pool has ${CONSOLE_GROUPS.join(', ')} and tenant-<tenant id>)`,
       );
     if (!user.groups.includes(group)) user.groups.push(group);
     user.updatedAt = this.o.now();

@@ -2,7 +2,7 @@
 // from the access token's cognito:groups (pure; session-store.ts keeps it and refreshes it).
 import type { Tokens } from './cognito';
 
-export type Role = 'owner' | 'viewer' | 'none';
+export type Role = 'owner' | 'trader' | 'viewer' | 'none';
 
 export interface Session {
   username: string;
@@ -41,6 +41,7 @@ export function roleOf(claims: Record<string, unknown>): Role {
       ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/)
       : [];
   if (groups.includes('owner')) return 'owner';
+  if (groups.includes('trader')) return 'trader';
   if (groups.includes('viewer')) return 'viewer';
   return 'none';
 }

@@ -2,13 +2,16 @@
 // (control/operator-actions.ts): who asks, what they ask, and what the answer says. The router
 // authenticates and authorises; the actions validate their input, audit, and queue whatever
 // touches an exchange on the account's FIFO lane (the API never calls an exchange itself).
+import type { Capability, Role, TenantId } from '../domain/tenant';
 
 /** Who is acting, from the verified token (API Gateway's JWT authorizer claims). */
 export interface Actor {
   /** the user's stable id (Cognito `sub`) */
   userId: string;
   email?: string;
-  role: 'owner' | 'viewer';
+  /** the tenant the user belongs to (docs/TENANCY.md): every read and action is scoped by it */
+  tenantId: TenantId;
+  role: Role;
   /** when the user last proved their password (and second factor where required), epoch ms */
   authTime: number;
   /** where the request came from: 'console' (API) or 'cli' */
@@ -34,6 +37,26 @@ export type OperatorActionName =
   | 'alert-test';
 
 /** Actions that need a fresh second factor (the actor's authTime within FRESH_AUTH_MS). */
+/** What each action needs of the actor's role (docs/TENANCY.md "Roles"). */
+export const ACTION_CAPABILITY: Readonly<Record<OperatorActionName, Capability>> = {
+  pause: 'trade',
+  resume: 'trade',
+  flatten: 'trade',
+  close: 'trade',
+  reduce: 'trade',
+  'move-stop': 'trade',
+  'move-target': 'trade',
+  'cancel-order': 'trade',
+  'alert-test': 'trade',
+  'paper-reset': 'configure',
+  rename: 'configure',
+  'strategy-enable': 'configure',
+  'strategy-disable': 'configure',
+  'risk-set': 'configure',
+  delete: 'keys',
+  'rotate-token': 'keys',
+};
+
 export const DESTRUCTIVE_ACTIONS: ReadonlySet<OperatorActionName> = new Set<OperatorActionName>([
   'flatten',
   'close',

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Account } from '../domain/account';
+import { can } from '../domain/tenant';
 import type { AuditPayloads } from '../domain/audit';
 import { Big } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
@@ -18,6 +19,7 @@ import type { Intent, OwnerOrder } from '../signal/types';
 import { AccountControl, symbolRefOf } from './account-control';
 import { AccountInputError, RotateWebhookToken } from './accounts';
 import {
+  ACTION_CAPABILITY,
   DESTRUCTIVE_ACTIONS,
   FRESH_AUTH_MS,
   type ActionResult,
@@ -209,8 +211,9 @@ export class OwnerActions implements OperatorActions {
 
   /** Before the input is even read: a viewer never acts; a destructive action needs a recent sign-in. */
   private authorise(name: OperatorActionName, actor: Actor): void {
-    if (actor.role !== 'owner')
-      throw new ForbiddenActionError('role', `${name}: only the owner may act (signed in as ${actor.role})`);
+    const needed = ACTION_CAPABILITY[name];
+    if (!can(actor.role, needed))
+      throw new ForbiddenActionError('role', `${name} needs the ${needed} permission, which a ${actor.role} has not`);
     if (!DESTRUCTIVE_ACTIONS.has(name)) return;
     const age = this.deps.clock.now() - actor.authTime;
     if (!(age <= FRESH_AUTH_MS))

@@ -106,10 +106,12 @@ test('console-config.json, user add/list/remove through the discovery file, and 
 
   const listed = await cli(['user', 'list', '--json']);
   expect(listed.code).toBe(0);
-  const users = (JSON.parse(listed.stdout) as { users: { email: string; roles: string[]; status: string }[] }).users;
-  expect(users.map(({ email, roles, status }) => ({ email, roles, status }))).toEqual([
-    { email: 'owner@example.com', roles: ['owner'], status: 'CONFIRMED' },
-    { email: 'viewer@example.com', roles: ['viewer'], status: 'CONFIRMED' },
+  const users = (
+    JSON.parse(listed.stdout) as { users: { email: string; roles: string[]; tenant: string; status: string }[] }
+  ).users;
+  expect(users.map(({ email, roles, tenant, status }) => ({ email, roles, tenant, status }))).toEqual([
+    { email: 'owner@example.com', roles: ['owner'], tenant: 'acc', status: 'CONFIRMED' },
+    { email: 'viewer@example.com', roles: ['viewer'], tenant: 'acc', status: 'CONFIRMED' },
   ]);
 
   // The console's first step, with the config it reads: CONSOLE_MFA=required asks for TOTP setup.

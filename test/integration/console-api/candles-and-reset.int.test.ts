@@ -22,7 +22,7 @@ jest.setTimeout(120_000);
 const MS_PER_CANDLE = 1_000;
 const clock = { now: () => Date.now() };
 const replay = new ReplayPriceSource({ msPerCandle: MS_PER_CANDLE, clock, markets: new StaticMarketCatalog() });
-const owner: Actor = { userId: 'u-owner', role: 'owner', authTime: Date.now(), via: 'console' };
+const owner: Actor = { userId: 'u-owner', tenantId: 'acc', role: 'owner', authTime: Date.now(), via: 'console' };
 let h: Harness;
 let api: ReturnType<typeof createConsoleApiHandler>;
 let actions: ReturnType<typeof buildOwnerActions>;

@@ -13,7 +13,7 @@ jest.setTimeout(180_000);
 
 let s: LiveSuite;
 let actions: OwnerActions;
-const owner = (): Actor => ({ userId: 'u-it', role: 'owner', authTime: Date.now(), via: 'cli' });
+const owner = (): Actor => ({ userId: 'u-it', tenantId: 'acc', role: 'owner', authTime: Date.now(), via: 'cli' });
 
 beforeAll(async () => {
   s = await startLiveSuite();

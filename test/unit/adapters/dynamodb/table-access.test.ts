@@ -73,6 +73,17 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setAlertTest!('acc-1', undefined, 2);
     },
   },
+  DynamoTenantDirectory: {
+    tenant: (r) => r.tenant!('acc'),
+    putTenant: (r) => r.putTenant!({ tenantId: 'acc', plan: 'free', createdAt: 1, ownerEmail: 'o@example.com' }),
+    members: (r) => r.members!('acc'),
+    memberByEmail: (r) => r.memberByEmail!('o@example.com'),
+    putMember: (r) =>
+      r.putMember!({ tenantId: 'acc', userId: 'u-1', email: 'o@example.com', role: 'owner', addedAt: 1 }),
+    removeMember: (r) => r.removeMember!('acc', 'u-1'),
+    accountIds: (r) => r.accountIds!('acc'),
+    indexAccount: (r) => r.indexAccount!('acc', 'acc-1'),
+  },
   DynamoAlertLog: {
     record: (r) =>
       r.record!({

@@ -14,6 +14,7 @@ import { accountRecord, bookPosition, BTC, ETH, memoryRiskTables, rejectionOf } 
 const owner: Actor = {
   userId: 'u-1',
   email: 'owner@example.com',
+  tenantId: 'acc',
   role: 'owner',
   authTime: T0 - 60_000,
   via: 'console',

@@ -14,7 +14,14 @@ import { MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
 import { MemoryAccounts, MemoryOrders } from '../memory-repos';
 import { accountRecord, bookPosition, BTC, memoryRiskTables, rejectionOf } from '../risk/fixtures';
 
-const owner: Actor = { userId: 'u-1', email: 'owner@example.com', role: 'owner', authTime: T0, via: 'console' };
+const owner: Actor = {
+  userId: 'u-1',
+  email: 'owner@example.com',
+  tenantId: 'acc',
+  role: 'owner',
+  authTime: T0,
+  via: 'console',
+};
 
 async function setup(exchange: 'paper' | 'binanceusdm' = 'paper') {
   const tables = memoryRiskTables();

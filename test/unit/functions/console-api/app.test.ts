@@ -32,7 +32,10 @@ function event(
           claims: {
             sub: 'user-1',
             username: 'owner@example.com',
-            ...(options.groups !== undefined ? { 'cognito:groups': options.groups } : {}),
+            // Every user is in one tenant group beside their role (docs/TENANCY.md), as API Gateway flattens them.
+            ...(options.groups !== undefined
+              ? { 'cognito:groups': `[${options.groups.replace(/^\[|\]$/g, '')} tenant-acc]` }
+              : {}),
             auth_time: String(options.authTime ?? Math.floor(NOW / 1000)),
           },
           scopes: null,
@@ -115,6 +118,7 @@ describe('console-api router: actions', () => {
       {
         userId: 'user-1',
         email: 'owner@example.com',
+        tenantId: 'acc',
         role: 'owner',
         authTime: 1_700_000_000_000,
         via: 'console',
