@@ -82,3 +82,36 @@ test('paper: sl + trail booked apart, the trail moved in its slot by the risk-ch
     'trail:canceled',
   ]);
 });
+
+test('paper: a trail cancelled on the exchange beside a resting stop is placed again in its slot by the risk-check job', async () => {
+  const { accountId, token } = await h.createAccount(10_000);
+  expect(
+    (
+      await h.post({
+        token,
+        account: accountId,
+        symbol: 'BTCUSDT.P',
+        id: 'pr-entry',
+        action: 'long',
+        sl: '2%',
+        trail: '1%',
+      })
+    ).statusCode,
+  ).toBe(202);
+  await h.drain();
+  const armed = await book(accountId);
+  await paperOf(accountId).cancelOrder(BTC, armed.trailingStop?.clientOrderId as string); // by hand
+
+  expect((await riskCheck(accountId)).stopsRearmed).toBe(1);
+
+  const after = await book(accountId);
+  expect(after.stopLoss).toEqual(armed.stopLoss);
+  expect(after.trailingStop).toMatchObject({ triggerPrice: '49509.9', trailingPercent: 1, emulatedTrail: true });
+  expect(after.trailingStop?.clientOrderId).not.toBe(armed.trailingStop?.clientOrderId);
+  const resting = (await paperOf(accountId).fetchOpenOrders(BTC)).map((o) => o.clientOrderId).sort();
+  expect(resting).toEqual([after.stopLoss?.clientOrderId, after.trailingStop?.clientOrderId].sort());
+  const events = await h.runtime.repos.audit.listByAccount(accountId);
+  expect(events.filter((e) => e.type === 'reconcile').map((e) => e.message)).toContain(
+    'BTC/USDT:USDT: the trailing stop 49509.9 was missing on the exchange; placed again',
+  );
+});
