@@ -93,7 +93,7 @@ export function registerStatusCommands(program: Command): void {
         ? priced.items
             .map(
               (p) =>
-                `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}  mark ${p.markPrice ?? '-'}  uPnL ${money(p.unrealizedPnl)}${p.stop ? `  SL ${p.stop.triggerPrice}` : ''}${p.targets.length ? `  TP ${p.targets.map((t) => t.triggerPrice).join('/')}` : ''}`,
+                `${p.symbol}  ${p.side}  ${p.quantity} @ ${p.entryPrice}  x${p.leverage}  mark ${p.markPrice ?? '-'}  uPnL ${money(p.unrealizedPnl)}${p.stop ? `  SL ${p.stop.triggerPrice || `trail ${p.stop.trailingPercent}%`}` : ''}${p.trail ? `  trail ${p.trail.trailingPercent}%${p.trail.triggerPrice ? ` @ ${p.trail.triggerPrice}` : ''}` : ''}${p.targets.length ? `  TP ${p.targets.map((t) => t.triggerPrice).join('/')}` : ''}`,
             )
             .join('\n')
         : 'no open positions',

@@ -69,6 +69,8 @@ export interface Position {
   leverage: number | string;
   notional: string | null;
   stop: { clientOrderId: string; triggerPrice: string; trailingPercent?: string | number } | null;
+  /** the trailing stop beside a fixed stop (absent from servers before it was booked) */
+  trail?: { clientOrderId: string; triggerPrice: string; trailingPercent?: string | number } | null;
   targets: { clientOrderId: string; triggerPrice: string; amount: string }[];
   openedAt: number;
   tradeId: string;

@@ -138,6 +138,17 @@ export function Positions() {
                 <td class={`r${p.stop ? '' : ' error'}`}>
                   {p.stop ? <Money value={p.stop.triggerPrice} /> : 'NO STOP'}
                   {p.stop?.trailingPercent ? <div class="muted">trailing {p.stop.trailingPercent} %</div> : null}
+                  {p.trail ? (
+                    <div class="muted">
+                      + trailing {p.trail.trailingPercent} %
+                      {p.trail.triggerPrice ? (
+                        <>
+                          {' '}
+                          @ <Money value={p.trail.triggerPrice} />
+                        </>
+                      ) : null}
+                    </div>
+                  ) : null}
                   {canAct && p.stop ? (
                     <div>
                       <button type="button" class="small" onClick={() => open({ kind: 'move-stop', position: p })}>

@@ -485,8 +485,11 @@ function positionLine(p: BookPosition): string {
   const sl = p.stopLoss
     ? `SL ${p.stopLoss.triggerPrice}${p.stopLoss.trailingPercent !== undefined ? ` (trail ${p.stopLoss.trailingPercent}%)` : ''}`
     : 'SL -';
+  const trail = p.trailingStop
+    ? ` · trail ${p.trailingStop.trailingPercent ?? '?'}%${p.trailingStop.triggerPrice ? ` @ ${p.trailingStop.triggerPrice}` : ''}`
+    : '';
   const tp = p.takeProfits?.length ? `TP ${p.takeProfits.map((t) => t.triggerPrice).join('/')}` : 'TP -';
-  return `${p.symbol} ${p.side} ${p.quantity} @ ${p.entryPrice} ${p.leverage}x · ${sl} · ${tp}`;
+  return `${p.symbol} ${p.side} ${p.quantity} @ ${p.entryPrice} ${p.leverage}x · ${sl}${trail} · ${tp}`;
 }
 
 function parseRequest(text: string): FlattenRequest | undefined {

@@ -32,6 +32,10 @@ export type OrderLeg =
   | `sl-r${number}`
   /** an emulated trailing stop moved to the trigger n ticks */
   | `trail-${number}`
+  /** the trailing stop beside a fixed stop, re-sized to what is left after a partial close */
+  | 'trail-resize'
+  /** a missing trailing stop (beside a fixed stop) placed again by the reconciliation (n: book version) */
+  | `trail-r${number}`
   /** the book follows the exchange: a close or an external position found by the reconciliation */
   | 'reconcile'
   | 'external';

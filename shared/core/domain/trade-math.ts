@@ -198,6 +198,7 @@ function increase(
       updatedAt: fill.at,
     };
     delete next.stopLoss;
+    delete next.trailingStop;
     delete next.takeProfits;
     delete next.breakEven;
     if (fill.strategy) next.strategy = fill.strategy;
@@ -284,6 +285,7 @@ function reduce(
     delete flat.side;
     delete flat.tradeId;
     delete flat.stopLoss;
+    delete flat.trailingStop;
     delete flat.takeProfits;
     delete flat.breakEven;
     delete flat.strategy;

@@ -62,7 +62,13 @@ export interface ProtectiveOrderRef {
 
 /** The resting orders that guard an open position, as the book remembers them. */
 export interface Protection {
+  /**
+   * The stop: the fixed stop-loss, or, when the signal asked for a trailing stop only, that
+   * trailing stop (as positions were booked before `trailingStop` existed).
+   */
   stopLoss?: ProtectiveOrderRef;
+  /** the trailing stop of a signal that asked for both a fixed stop and a trail (never alone) */
+  trailingStop?: ProtectiveOrderRef;
   /** take-profit ladder, nearest level first */
   takeProfits?: ProtectiveOrderRef[];
   /** move the stop to the entry price after the first take-profit fills */
@@ -85,6 +91,7 @@ export interface BookPosition {
   tradeId?: string;
   strategy?: string;
   stopLoss?: ProtectiveOrderRef;
+  trailingStop?: ProtectiveOrderRef;
   takeProfits?: ProtectiveOrderRef[];
   breakEven?: boolean;
   openedAt?: number;

@@ -75,15 +75,22 @@ export class BookKeeper {
     await this.deps.orders.update(order.accountId, order.clientOrderId, { bookedAt: this.deps.clock.now() });
   }
 
-  /** Records which protective orders guard the open position (refs only; they rest on the exchange). */
+  /**
+   * Records which protective orders guard the open position (refs only; they rest on the exchange).
+   * A trailing stop left alone (its fixed stop filled or was cancelled) takes the stop slot: the
+   * book then reads as a trail-only position, which every stop path already handles.
+   */
   async setProtection(accountId: string, symbol: string, protection: Protection): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const position = await this.position(accountId, symbol);
       const next: BookPosition = { ...position, updatedAt: this.deps.clock.now(), version: position.version + 1 };
       delete next.stopLoss;
+      delete next.trailingStop;
       delete next.takeProfits;
       delete next.breakEven;
-      if (protection.stopLoss) next.stopLoss = protection.stopLoss;
+      const stopLoss = protection.stopLoss ?? protection.trailingStop;
+      if (stopLoss) next.stopLoss = stopLoss;
+      if (protection.stopLoss && protection.trailingStop) next.trailingStop = protection.trailingStop;
       if (protection.takeProfits?.length) next.takeProfits = protection.takeProfits;
       if (protection.breakEven) next.breakEven = true;
       try {

@@ -5,11 +5,13 @@
 export { BookKeeper, entryEvent, fillFrom, type BookKeeperDeps } from './book-keeper';
 export {
   ProtectionManager,
+  emulatedTrailSlot,
   refsOf,
   wantsStop,
   type ProtectionManagerDeps,
   type ProtectionOrigin,
   type ProtectionSpec,
+  type StopSlot,
   type SyncReport,
 } from './protection';
 export { sizeEntry, sizeFromRisk } from './sizing';

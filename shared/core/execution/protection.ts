@@ -180,6 +180,10 @@ export class ProtectionManager {
     if (held.length > 0 && held.length === ids.length && ids.every((id) => held.includes(id))) return ids;
     await this.cancelAll(exchange, position);
     const protection: Protection = { takeProfits: [], ...(spec.breakEven ? { breakEven: true } : {}) };
+    // Both asked: the fixed stop in stopLoss, the trail in trailingStop, so each is re-sized,
+    // moved and cancelled with the position. A trail alone stays in stopLoss, as the book has
+    // always held it: positions written before trailingStop existed read the same way.
+    const trailSlot: StopSlot = plan.some((p) => p.leg === 'sl') ? 'trailingStop' : 'stopLoss';
     const placed: string[] = [];
     for (const item of plan) {
       const record = protectiveRecord(origin, position, item, this.deps.clock.now());
@@ -196,7 +200,8 @@ export class ProtectionManager {
       if (item.trailingPercent !== undefined) ref.trailingPercent = item.trailingPercent;
       if (item.emulated) ref.emulatedTrail = true;
       if (item.leg.startsWith('tp')) protection.takeProfits?.push(ref);
-      else if (item.leg === 'sl' || !protection.stopLoss) protection.stopLoss = ref;
+      else if (item.leg === 'sl') protection.stopLoss = ref;
+      else protection[trailSlot] = ref;
       placed.push(record.clientOrderId);
     }
     await this.deps.book.setProtection(position.accountId, position.symbol, protection);
@@ -320,6 +325,8 @@ export class ProtectionManager {
    * The stop the book remembers is gone from the exchange (cancelled by hand, expired, lost in a
    * maintenance): place it again at the same trigger on what is held now. If the price is already
    * through the trigger, the stop would have fired: close at market instead. Returns what was done.
+   * `slot` names the stop: the fixed one (or a lone trail), or the trail beside a fixed stop. A
+   * native trailing stop has no trigger to place again at: 'none'.
    */
   async rearmStop(
     exchange: SendingExchange,
@@ -327,8 +334,9 @@ export class ProtectionManager {
     market: MarketInfo,
     last: number,
     reads?: OrderReads,
+    slot: StopSlot = 'stopLoss',
   ): Promise<'present' | 'rearmed' | 'closed' | 'none'> {
-    const ref = position.stopLoss;
+    const ref = position[slot];
     if (!ref || !ref.triggerPrice) return 'none';
     const order = reads?.has(ref.clientOrderId)
       ? reads.get(ref.clientOrderId)
@@ -342,15 +350,16 @@ export class ProtectionManager {
       ...(position.strategy ? { strategy: position.strategy } : {}),
     };
     const crossed = position.side === 'long' ? last <= Number(ref.triggerPrice) : last >= Number(ref.triggerPrice);
+    const leg: OrderLeg = slot === 'trailingStop' ? `trail-r${position.version}` : `sl-r${position.version}`;
     if (crossed) {
-      await this.closeAtMarket(exchange, origin, position, `sl-r${position.version}`);
+      await this.closeAtMarket(exchange, origin, position, leg);
       return 'closed';
     }
     const amount = floorToStep(position.quantity, market.amountStep).toString();
     const record = protectiveRecord(
       origin,
       position,
-      { leg: `sl-r${position.version}`, type: 'stop_market', amount, triggerPrice: ref.triggerPrice },
+      { leg, type: 'stop_market', amount, triggerPrice: ref.triggerPrice },
       this.deps.clock.now(),
     );
     const result = await this.deps.sender.place(exchange, record);
@@ -360,9 +369,8 @@ export class ProtectionManager {
       .catch(() => undefined);
     const next: ProtectiveOrderRef = { ...ref, clientOrderId: record.clientOrderId, amount };
     await this.deps.book.setProtection(position.accountId, position.symbol, {
-      stopLoss: next,
-      ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}),
-      ...(position.breakEven ? { breakEven: true } : {}),
+      ...protectionOf(position),
+      [slot]: next,
     });
     return 'rearmed';
   }
@@ -411,6 +419,7 @@ export class ProtectionManager {
   /**
    * Moves an emulated trailing stop behind `best` (the best price since entry): the new stop is
    * placed before the old one is cancelled. Only ever tightens; returns the new trigger when moved.
+   * The trail sits in trailingStop beside a fixed stop, or in stopLoss when it is the only stop.
    */
   async trailStop(
     exchange: SendingExchange,
@@ -418,8 +427,9 @@ export class ProtectionManager {
     market: MarketInfo,
     best: number,
   ): Promise<string | undefined> {
-    const ref = position.stopLoss;
-    if (!ref?.emulatedTrail || ref.trailingPercent === undefined) return undefined;
+    const slot = emulatedTrailSlot(position);
+    const ref = slot && position[slot];
+    if (!slot || !ref || ref.trailingPercent === undefined) return undefined;
     const trigger = triggerPrice(
       { kind: 'percent', value: ref.trailingPercent },
       'sl',
@@ -436,9 +446,8 @@ export class ProtectionManager {
     const moved = await this.replaceStop(exchange, position, position, ref, trigger, amount, `trail-${ticks}`, report);
     if (!moved) return undefined;
     await this.deps.book.setProtection(position.accountId, position.symbol, {
-      stopLoss: { ...moved, trailingPercent: ref.trailingPercent, emulatedTrail: true },
-      ...(position.takeProfits?.length ? { takeProfits: position.takeProfits } : {}),
-      ...(position.breakEven ? { breakEven: true } : {}),
+      ...protectionOf(position),
+      [slot]: { ...moved, trailingPercent: ref.trailingPercent, emulatedTrail: true },
     });
     return trigger;
   }
@@ -449,7 +458,8 @@ export class ProtectionManager {
    * is cancelled, so the position never rests without a stop; if the exchange refuses the new one,
    * the old one stays and the refusal goes up. A position without a stop gets one. A trailing stop
    * is not turned into a fixed one (moving a stop the trail moves would fight it). A redelivery
-   * finds its stop already on the book and places nothing twice.
+   * finds its stop already on the book and places nothing twice. Beside a fixed stop, a trailing
+   * stop is left where it is (the owner moves the fixed one).
    */
   async moveStop(
     exchange: SendingExchange,
@@ -458,8 +468,20 @@ export class ProtectionManager {
     market: MarketInfo,
     trigger: string | undefined,
   ): Promise<{ placed?: string; canceled?: string }> {
-    const old = position.stopLoss;
-    const leg: OrderLeg = trigger === undefined ? 'sl-resize' : 'sl';
+    return this.replaceSlot(exchange, origin, position, market, trigger, 'stopLoss');
+  }
+
+  /** moveStop for either stop slot; the trail beside a fixed stop is only ever re-sized. */
+  private async replaceSlot(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    trigger: string | undefined,
+    slot: StopSlot,
+  ): Promise<{ placed?: string; canceled?: string }> {
+    const old = position[slot];
+    const leg: OrderLeg = slot === 'trailingStop' ? 'trail-resize' : trigger === undefined ? 'sl-resize' : 'sl';
     const id = clientOrderIdFor(origin.signalId, leg);
     if (old?.clientOrderId === id) return { placed: id };
     const trailing = old?.trailingPercent !== undefined;
@@ -490,7 +512,7 @@ export class ProtectionManager {
     const next: ProtectiveOrderRef = { clientOrderId: id, triggerPrice: item.triggerPrice ?? '', amount };
     if (old?.trailingPercent !== undefined) next.trailingPercent = old.trailingPercent;
     if (old?.emulatedTrail) next.emulatedTrail = true;
-    const protection = { ...protectionOf(position), stopLoss: next };
+    const protection = { ...protectionOf(position), [slot]: next };
     await this.deps.book.setProtection(position.accountId, position.symbol, protection);
     await this.deps.audit.append({
       accountId: position.accountId,
@@ -499,7 +521,7 @@ export class ProtectionManager {
       signalId: origin.signalId,
       message:
         trigger === undefined
-          ? `stop re-sized to ${amount} ${position.symbol} after a partial close`
+          ? `${slot === 'trailingStop' ? 'trailing stop' : 'stop'} re-sized to ${amount} ${position.symbol} after a partial close`
           : `stop moved by the owner ${old?.triggerPrice ?? '(none)'} → ${trigger} for ${amount} ${position.symbol}`,
       data: { clientOrderId: id, leg, ...(old ? { from: old.clientOrderId } : {}), to: id },
     });
@@ -511,9 +533,10 @@ export class ProtectionManager {
   /**
    * After a partial close (an alert's reduce_long/reduce_short or the owner's reduce): the stop kept
    * resting through the fill is re-sized to what is held now (moveStop: the new one is placed
-   * before the old one is cancelled), then the take-profits are trimmed to it. Targets are
-   * reduce-only, so one larger than the position would only close what is left; they are trimmed
-   * from the furthest so the book says what each can really fill: the nearer ones keep their amount,
+   * before the old one is cancelled), so is a trailing stop beside it, then the take-profits are
+   * trimmed to it. Targets are reduce-only, so one larger than the position would only close what
+   * is left; they are trimmed from the furthest so the book says what each can really fill: the
+   * nearer ones keep their amount,
    * the one the remainder runs out in is re-sized (new before old), those beyond it are cancelled
    * (so is a trimmed one under the market's minimum: the stop still covers all of it).
    * A refusal by the exchange does not leave the position bare: the old stop rests (reduce-only, it
@@ -529,24 +552,32 @@ export class ProtectionManager {
     market: MarketInfo,
   ): Promise<{ placed: string[]; failed?: string }> {
     const placed: string[] = [];
-    let step: 'stop' | 'targets' = 'stop';
+    let step: 'stop' | 'trail' | 'targets' = 'stop';
     try {
       const moved = await this.moveStop(exchange, origin, position, market, undefined);
       if (moved.placed) placed.push(moved.placed);
+      step = 'trail';
+      // Read again: the stop's re-size rewrote the protection this trail is written beside.
+      let now = await this.deps.book.position(position.accountId, position.symbol);
+      if (isOpen(now) && now.trailingStop) {
+        const trail = await this.replaceSlot(exchange, origin, now, market, undefined, 'trailingStop');
+        if (trail.placed) placed.push(trail.placed);
+        now = await this.deps.book.position(position.accountId, position.symbol);
+      }
       step = 'targets';
-      const now = await this.deps.book.position(position.accountId, position.symbol);
       if (isOpen(now)) placed.push(...(await this.trimTargets(exchange, origin, now, market)));
       return { placed };
     } catch (error) {
       if (!(error instanceof SignalRejectedError)) throw error;
       const cause = `${error.code}: ${error.message}`;
-      const stop = position.stopLoss;
+      const stop = step === 'trail' ? position.trailingStop : position.stopLoss;
       const left = `the ${position.side} ${position.quantity} ${position.symbol} left after a partial close`;
+      const what = step === 'trail' ? 'trailing stop' : 'stop';
       const message =
         step === 'targets'
           ? `take-profits NOT trimmed to ${left} (${cause}); the stop was re-sized, the targets are reduce-only: they close at most what is left`
           : stop
-            ? `stop NOT re-sized to ${left} (${cause}); the previous stop ${stop.triggerPrice || `trailing ${stop.trailingPercent} %`} for ${stop.amount ?? 'all'} still rests (reduce-only: it closes what is left) and the risk-check job watches it`
+            ? `${what} NOT re-sized to ${left} (${cause}); the previous ${what} ${stop.triggerPrice || `trailing ${stop.trailingPercent} %`} for ${stop.amount ?? 'all'} still rests (reduce-only: it closes what is left) and the risk-check job watches it`
             : `protection NOT re-sized to ${left} (${cause})`;
       await this.deps.audit.append({
         accountId: position.accountId,
@@ -691,8 +722,9 @@ export class ProtectionManager {
   }
 
   /**
-   * The owner cancels one resting order. The stop of an open position is refused unless `force`
+   * The owner cancels one resting order. The last stop of an open position is refused unless `force`
    * (then an alert says the position is unprotected): a silent cancel would leave it without one.
+   * One of two stops (a fixed stop and a trail) may go: the other still guards the position.
    * An order already ended (filled, cancelled) is reported as such, nothing sent.
    */
   async cancelOrder(
@@ -701,8 +733,9 @@ export class ProtectionManager {
     record: OrderRecord,
     force: boolean,
   ): Promise<'canceled' | 'already-ended'> {
-    const isStop = position.stopLoss?.clientOrderId === record.clientOrderId;
-    if (isStop && isOpen(position) && !force)
+    const stops = [position.stopLoss, position.trailingStop].filter((r): r is ProtectiveOrderRef => !!r);
+    const lastStop = stops.length === 1 && stops[0]?.clientOrderId === record.clientOrderId;
+    if (lastStop && isOpen(position) && !force)
       throw new SignalRejectedError(
         `${record.clientOrderId} is the stop of the open ${position.side} ${position.quantity} ${position.symbol}: cancelling it would leave the position unprotected; move it (move-stop), close the position, or cancel with force`,
         'STOP_PROTECTS_POSITION',
@@ -725,7 +758,10 @@ export class ProtectionManager {
         takeProfits: (protection.takeProfits ?? []).filter((t) => t.clientOrderId !== ref.clientOrderId),
         ...(protection.breakEven ? { breakEven: true } : {}),
       };
-      if (protection.stopLoss && !isStop) rest.stopLoss = protection.stopLoss;
+      if (protection.stopLoss && protection.stopLoss.clientOrderId !== ref.clientOrderId)
+        rest.stopLoss = protection.stopLoss;
+      if (protection.trailingStop && protection.trailingStop.clientOrderId !== ref.clientOrderId)
+        rest.trailingStop = protection.trailingStop;
       await this.deps.book.setProtection(position.accountId, position.symbol, rest);
     }
     await this.deps.audit.append({
@@ -735,7 +771,7 @@ export class ProtectionManager {
       message: `canceled by the owner: ${record.leg} ${record.side} ${record.amount} ${record.symbol}${record.triggerPrice ? ` @ ${record.triggerPrice}` : ''}`,
       data: { clientOrderIds: [record.clientOrderId] },
     });
-    if (isStop && isOpen(position))
+    if (lastStop && isOpen(position))
       await this.deps.audit.append({
         accountId: record.accountId,
         type: 'alert',
@@ -878,6 +914,9 @@ export class ProtectionManager {
       ...(position.breakEven && !firstTargetFired ? { breakEven: true } : {}),
     };
     if (stopLoss) protection.stopLoss = stopLoss;
+    // The trail beside a fixed stop follows the price, not the targets: break-even leaves it be.
+    if (position.trailingStop && !fired.has(position.trailingStop.clientOrderId))
+      protection.trailingStop = position.trailingStop;
     await this.deps.book.setProtection(position.accountId, position.symbol, protection);
     return report;
   }
@@ -958,17 +997,31 @@ export function derivableStop(
 export const wantsStop = (spec: Pick<ProtectionSpec, 'sl' | 'trailPct'> | undefined): spec is ProtectionSpec =>
   !!spec && (spec.sl !== undefined || spec.trailPct !== undefined);
 
+/** The book's two stop slots: the stop (fixed, or a lone trail) and the trail beside a fixed stop. */
+export type StopSlot = 'stopLoss' | 'trailingStop';
+
+/** The slot holding the position's emulated trailing stop (the risk-check job moves it), if any. */
+export function emulatedTrailSlot(position: BookPosition): StopSlot | undefined {
+  if (position.trailingStop?.emulatedTrail) return 'trailingStop';
+  if (position.stopLoss?.emulatedTrail) return 'stopLoss';
+  return undefined;
+}
+
 /** The protection the book holds for the position, as setProtection takes it. */
 function protectionOf(position: BookPosition): Protection {
   return {
     takeProfits: position.takeProfits ?? [],
     ...(position.stopLoss ? { stopLoss: position.stopLoss } : {}),
+    ...(position.trailingStop ? { trailingStop: position.trailingStop } : {}),
     ...(position.breakEven ? { breakEven: true } : {}),
   };
 }
 
+/** Every protective order the book holds for the position: stop, trailing stop, targets. */
 export function refsOf(position: BookPosition): ProtectiveOrderRef[] {
-  return [position.stopLoss, ...(position.takeProfits ?? [])].filter((r): r is ProtectiveOrderRef => !!r);
+  return [position.stopLoss, position.trailingStop, ...(position.takeProfits ?? [])].filter(
+    (r): r is ProtectiveOrderRef => !!r,
+  );
 }
 
 function protectiveRecord(

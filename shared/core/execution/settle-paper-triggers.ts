@@ -60,7 +60,7 @@ export class SettlePaperTriggers {
     // The paper exchange cancels the sibling (one-cancels-other); keep our record of it in step.
     const after = await book.position(account.accountId, record.symbol);
     if (after.quantity === '0') {
-      for (const sibling of [before.stopLoss, ...(before.takeProfits ?? [])]) {
+      for (const sibling of [before.stopLoss, before.trailingStop, ...(before.takeProfits ?? [])]) {
         if (sibling && sibling.clientOrderId !== record.clientOrderId)
           await orders.update(account.accountId, sibling.clientOrderId, { status: 'canceled', updatedAt: clock.now() });
       }

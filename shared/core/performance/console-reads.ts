@@ -512,6 +512,10 @@ export class ConsoleReads {
     const levels = positions.flatMap((p) => [
       { kind: 'entry', price: p.entryPrice, from: p.openedAt ?? from },
       ...(p.stopLoss ? [{ kind: 'stop', price: p.stopLoss.triggerPrice, from: p.openedAt ?? from }] : []),
+      // the trail beside a fixed stop: a line where it rests now (a native one has no trigger to draw)
+      ...(p.trailingStop?.triggerPrice
+        ? [{ kind: 'stop', price: p.trailingStop.triggerPrice, from: p.openedAt ?? from }]
+        : []),
       ...(p.takeProfits ?? []).map((t) => ({ kind: 'target', price: t.triggerPrice, from: p.openedAt ?? from })),
     ]);
     const source = this.candleSourceFor(accounts, trades, query.symbol);

@@ -1,7 +1,7 @@
 // An open position as the console shows it: the book's row, priced at the risk-check job's last
 // mark. Money stays decimal text computed with big.js; a missing mark leaves the priced fields null.
 import { Big, type Decimal } from '../domain/money';
-import type { BookPosition, PositionSide, TradeRecord } from '../domain/trade';
+import type { BookPosition, PositionSide, ProtectiveOrderRef, TradeRecord } from '../domain/trade';
 import type { PositionMark } from './ports';
 
 export interface PositionView {
@@ -18,7 +18,9 @@ export interface PositionView {
   leverage: number;
   /** quantity × mark (× entry without a mark) */
   notional: Decimal;
-  stop: { clientOrderId: string; triggerPrice: Decimal; trailingPercent?: number } | null;
+  stop: StopView | null;
+  /** the trailing stop resting beside a fixed stop (a trail alone is the `stop`) */
+  trail: StopView | null;
   targets: { clientOrderId: string; triggerPrice: Decimal; amount: Decimal | null }[];
   openedAt: number | null;
   tradeId: string | null;
@@ -26,6 +28,22 @@ export interface PositionView {
   /** when the mark was read (the snapshot's time) */
   markAt: number | null;
 }
+
+export interface StopView {
+  clientOrderId: string;
+  /** "" for a native trailing stop (the exchange moves its trigger) */
+  triggerPrice: Decimal;
+  trailingPercent?: number;
+}
+
+const stopView = (ref: ProtectiveOrderRef | undefined): StopView | null =>
+  ref
+    ? {
+        clientOrderId: ref.clientOrderId,
+        triggerPrice: ref.triggerPrice,
+        ...(ref.trailingPercent !== undefined ? { trailingPercent: ref.trailingPercent } : {}),
+      }
+    : null;
 
 /** Price P&L of `quantity` from `entry` to `mark`: (mark − entry) × q long, (entry − mark) × q short. */
 export function unrealizedPnl(
@@ -84,15 +102,8 @@ export function positionView(
     ).toString(),
     leverage: position.leverage,
     notional: new Big(quantity).times(price ?? entryPrice).toString(),
-    stop: position.stopLoss
-      ? {
-          clientOrderId: position.stopLoss.clientOrderId,
-          triggerPrice: position.stopLoss.triggerPrice,
-          ...(position.stopLoss.trailingPercent !== undefined
-            ? { trailingPercent: position.stopLoss.trailingPercent }
-            : {}),
-        }
-      : null,
+    stop: stopView(position.stopLoss),
+    trail: stopView(position.trailingStop),
     targets: (position.takeProfits ?? []).map((t) => ({
       clientOrderId: t.clientOrderId,
       triggerPrice: t.triggerPrice,

@@ -28,7 +28,7 @@ import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
-import { entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
+import { emulatedTrailSlot, entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
 export interface RiskCheckDeps {
@@ -285,7 +285,7 @@ export class RiskCheck {
     const trailing: RiskState['trailing'] = {};
     for (const position of positions) {
       if (!isOpen(position)) continue;
-      if (!position.stopLoss) {
+      if (!position.stopLoss && !position.trailingStop) {
         const last = quotes.get(position.symbol)?.last;
         if (last !== undefined && (await this.armUnprotected(account, exchange, position, last))) report.stopsRearmed++;
         continue;
@@ -298,19 +298,27 @@ export class RiskCheck {
       }
       const market = await exchange.loadMarket(position.symbol);
       const held = position as BookPosition & { side: PositionSide };
-      const status = await this.deps.protection.rearmStop(exchange, held, market, last, reads);
-      if (status === 'rearmed' || status === 'closed') {
+      // The fixed stop first, then the trail beside it. Each re-arm rewrites the book's protection,
+      // so after one the rest waits for the next run (on a fresh read); the position has a stop.
+      let rearmed = false;
+      for (const slot of ['stopLoss', 'trailingStop'] as const) {
+        const ref = position[slot];
+        if (!ref) continue;
+        const status = await this.deps.protection.rearmStop(exchange, held, market, last, reads, slot);
+        if (status !== 'rearmed' && status !== 'closed') continue;
         report.stopsRearmed++;
+        rearmed = true;
         await this.deps.audit.append({
           accountId: account.accountId,
           type: 'reconcile',
           at: this.deps.clock.now(),
-          message: `${position.symbol}: the stop ${position.stopLoss.triggerPrice} was missing on the exchange; ${status === 'rearmed' ? 'placed again' : 'price already through it: closed at market'}`,
-          data: { symbol: position.symbol, trigger: position.stopLoss.triggerPrice, action: status },
+          message: `${position.symbol}: the ${slot === 'trailingStop' ? 'trailing stop' : 'stop'} ${ref.triggerPrice} was missing on the exchange; ${status === 'rearmed' ? 'placed again' : 'price already through it: closed at market'}`,
+          data: { symbol: position.symbol, trigger: ref.triggerPrice, action: status },
         });
-        continue;
+        break;
       }
-      if (position.stopLoss.emulatedTrail) {
+      if (rearmed) continue;
+      if (emulatedTrailSlot(position)) {
         const previous = state.trailing[position.symbol];
         const entry = Number(position.entryPrice);
         const seed = previous && previous.tradeId === position.tradeId ? previous.best : entry;

@@ -20,6 +20,7 @@ test('positions carry the mark and unrealized P&L; status lists the account with
       symbol: 'BTCUSDT.P',
       id: 'st-1',
       sl: '5%',
+      trail: '1%',
     }),
   });
   expect(posted.status).toBe(202);
@@ -42,6 +43,8 @@ test('positions carry the mark and unrealized P&L; status lists the account with
   expect(Number(p.unrealizedPnl)).toBeCloseTo((Number(p.markPrice) - Number(p.entryPrice)) * Number(p.quantity), 6);
   const human = await cli('positions', '--account', id);
   expect(human.stdout).toContain(`mark ${p.markPrice}`);
+  // both stops: the fixed one, then the emulated trail beside it (paper: a plain stop the job moves)
+  expect(human.stdout).toMatch(/ {2}SL \d+(\.\d+)? {2}trail 1% @ \d+(\.\d+)?/);
 
   const status = (await cliJson('status')) as unknown as { items: Record<string, unknown>[] };
   expect(status.items.find((a) => a.accountId === id)).toMatchObject({

@@ -451,6 +451,21 @@ describe('/positions', () => {
       ].join('\n'),
     );
   });
+  it('a trailing stop beside the stop is shown after it, with its trigger when the book knows one', async () => {
+    const s = setup();
+    const btc = bookPosition(BTC, 'long', '0.5', '30000');
+    btc.stopLoss = { clientOrderId: 'sl-1', triggerPrice: '29000' };
+    btc.trailingStop = { clientOrderId: 'tr-1', triggerPrice: '29700', trailingPercent: 1, emulatedTrail: true };
+    const eth = bookPosition(ETH, 'short', '2', '2000');
+    eth.stopLoss = { clientOrderId: 'sl-2', triggerPrice: '2040' };
+    eth.trailingStop = { clientOrderId: 'tr-2', triggerPrice: '', trailingPercent: 1.5 };
+    s.positions.seed(btc, eth);
+
+    await s.say('/positions');
+
+    expect(s.replies.last?.text).toContain('BTC/USDT:USDT long 0.5 @ 30000 5x · SL 29000 · trail 1% @ 29700 · TP -');
+    expect(s.replies.last?.text).toContain('ETH/USDT:USDT short 2 @ 2000 5x · SL 2040 · trail 1.5% · TP -');
+  });
 });
 
 describe('/pnl', () => {

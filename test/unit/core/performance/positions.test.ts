@@ -39,6 +39,18 @@ describe('position figures', () => {
     });
   });
 
+  it('a trailing stop beside the fixed stop is shown as the trail; a position without one shows none', () => {
+    const both = {
+      ...OPEN_BTC,
+      trailingStop: { clientOrderId: 'trail-1', triggerPrice: '', amount: '0.5', trailingPercent: 1.5 },
+    };
+    const view = positionView(both as typeof both & { side: 'long' }, 'Main', undefined, undefined, undefined);
+    expect(view.stop).toEqual({ clientOrderId: 'sl-1', triggerPrice: '39000' });
+    expect(view.trail).toEqual({ clientOrderId: 'trail-1', triggerPrice: '', trailingPercent: 1.5 });
+    const plain = positionView(OPEN_BTC as typeof OPEN_BTC & { side: 'long' }, 'Main', undefined, undefined, undefined);
+    expect(plain.trail).toBeNull();
+  });
+
   it('without a mark: the priced fields are null and the notional is at entry', () => {
     const view = positionView(OPEN_BTC as typeof OPEN_BTC & { side: 'long' }, 'Main', undefined, undefined, undefined);
     expect(view).toMatchObject({
