@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CompareSide, StrategyCompare, Subscription } from '../api-types';
 import { errorText, Money } from '../components/common';
 import { useApp } from '../context';
-import { formatNumber, formatPercent, formatTime } from '../format';
+import { formatNumber, formatPercent, formatTime, roundDecimal } from '../format';
 
 type Difference = NonNullable<StrategyCompare['difference']>;
 
@@ -16,17 +16,28 @@ const points = (value: number | null | undefined) =>
     ? '—'
     : `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value).toFixed(1)} pp`;
 
+/** money to 4 places: the backtest's side is float arithmetic made decimal, its last digits noise (the CLI prints fees so) */
+const money4 = (value: string) => roundDecimal(value, 4);
+
 const ROWS: {
   label: string;
   show: (s: CompareSide) => JSX.Element | string;
   diff: (d: Difference) => JSX.Element | string;
 }[] = [
-  { label: 'Trades', show: (s) => String(s.trades), diff: (d) => `${d.trades > 0 ? '+' : ''}${d.trades}` },
+  {
+    label: 'Trades',
+    show: (s) => String(s.trades),
+    diff: (d) => `${d.trades > 0 ? '+' : d.trades < 0 ? '−' : ''}${Math.abs(d.trades)}`,
+  },
   { label: 'Win rate', show: (s) => formatPercent(s.winRatePct, true), diff: (d) => points(d.winRatePct) },
-  { label: 'P&L', show: (s) => <Money value={s.pnl} signed />, diff: (d) => <Money value={d.pnl} signed /> },
+  {
+    label: 'P&L',
+    show: (s) => <Money value={money4(s.pnl)} signed />,
+    diff: (d) => <Money value={money4(d.pnl)} signed />,
+  },
   { label: 'Return', show: (s) => formatPercent(s.returnPct, true), diff: (d) => points(d.returnPct) },
   { label: 'Max drawdown', show: (s) => formatPercent(s.maxDrawdownPct, true), diff: (d) => points(d.maxDrawdownPct) },
-  { label: 'Fees', show: (s) => <Money value={s.fees} />, diff: () => '' },
+  { label: 'Fees', show: (s) => <Money value={money4(s.fees)} />, diff: () => '' },
 ];
 
 export function CompareStrategy({ subscription, onClose }: { subscription: Subscription; onClose: () => void }) {
