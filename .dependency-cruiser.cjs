@@ -18,8 +18,21 @@ const CORE_LAYERS = {
   reconciliation: ['domain', 'errors.ts', 'risk', 'signal', 'execution/index.ts'],
   backtest: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'execution/index.ts'],
   control: ['domain', 'errors.ts', 'risk', 'signal', 'strategies', 'reporting'],
-  reporting: ['domain', 'errors.ts', 'risk', 'notify', 'control', 'backtest/types.ts'],
-  // The console's read models: the backtest's metric definitions and `risk show`'s usage, never a second copy of them.
+  // strategy-compare.ts runs a backtest of a subscription to set beside the account's trades.
+  reporting: [
+    'domain',
+    'errors.ts',
+    'risk',
+    'notify',
+    'control',
+    'signal/types.ts',
+    'strategies',
+    'backtest/types.ts',
+    'backtest/range-backtest.ts',
+    'backtest/sample-warnings.ts',
+  ],
+  // The console's read models: the backtest's metric definitions, `risk show`'s usage and the
+  // strategy compare, never a second copy of them.
   performance: [
     'domain',
     'errors.ts',
@@ -28,6 +41,7 @@ const CORE_LAYERS = {
     'backtest/metrics.ts',
     'backtest/types.ts',
     'reporting/risk-report.ts',
+    'reporting/strategy-compare.ts',
   ],
 };
 const escape = (text) => text.replace(/[.]/g, '\\.');

@@ -6,11 +6,9 @@ import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-
 import { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from '../../shared/adapters/exchange/exchange-ids';
 import { paperMarkets } from '../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
-import { backtestRange } from '../../shared/core/backtest/range-backtest';
 import { epochMsFromText } from '../../shared/core/backtest/time-values';
-import type { BacktestConfig, SizingMode } from '../../shared/core/backtest/types';
-import { Big, toDecimal } from '../../shared/core/domain/money';
-import type { Account } from '../../shared/core/domain/account';
+import type { BacktestConfig } from '../../shared/core/backtest/types';
+import { Big } from '../../shared/core/domain/money';
 import {
   isStrategyTimeframe,
   STRATEGY_TIMEFRAMES,
@@ -21,15 +19,16 @@ import {
 import type { CandleSource } from '../../shared/core/ports/candles';
 import { systemClock } from '../../shared/core/ports/runtime';
 import { normalizeSymbol } from '../../shared/core/signal/symbols';
-import type { SizeSpec } from '../../shared/core/signal/types';
 import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
+import type { PaperBacktestComparison, SideSummary } from '../../shared/core/reporting/paper-vs-backtest';
 import {
-  comparePaperWithBacktest,
-  type PaperBacktestComparison,
-  type SideSummary,
-} from '../../shared/core/reporting/paper-vs-backtest';
-import { candlesNeeded } from '../../shared/core/strategies/run-strategies';
+  backtestForCompare,
+  CompareInputError,
+  compareWithBacktest,
+  type StrategyCompareInput,
+  type StrategyComparison,
+} from '../../shared/core/reporting/strategy-compare';
 import { StrategySubscriptions } from '../../shared/core/control/strategy-subscriptions';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { collect, common, iso, print, type CommonOptions } from './options';
@@ -218,25 +217,30 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
   }
 
   const { source, name } = await candleSourceFor(target, o.exchange);
-  const now = Date.now();
-  const span = source.spanMs(timeframe);
-  const count = Math.ceil((now - since) / span) + candlesNeeded(definition.warmup(params));
-  if (!(count > 0) || count > 100_000)
-    throw new CliError(`--since ${o.since}: ${count} candles of ${timeframe} to now; choose a later date`);
-  const candles = await source.closedCandles(symbol, timeframe, count, now);
-  const n = candles.time.length;
-  let start = 0;
-  while (start < n && candles.time[start]! < since) start++;
-  if (n - start < 2)
-    throw new CliError(
-      `only ${n - start} closed ${timeframe} candle(s) since ${iso(since)}: a backtest needs at least 2`,
-    );
-
-  const config = backtestConfig(account, subscription, symbol, Number(o.cash));
-  const result = backtestRange(candles, definition, params, config, { start, end: n });
-  const trades = (await target.repos.trades.listByAccount(account.accountId, 1000)).filter(
-    (t) => t.strategy === definition.id && t.symbol === symbol && t.openedAt >= since,
-  );
+  const input: StrategyCompareInput = {
+    account,
+    definition,
+    params,
+    symbol,
+    timeframe,
+    subscription,
+    from: since,
+    to: Date.now(),
+    cash: Number(o.cash),
+    market: paperMarkets.get(symbol),
+    maxCandles: 100_000,
+  };
+  let result: StrategyComparison;
+  try {
+    const run = await backtestForCompare(source, input);
+    const trades = await target.repos.trades.listByAccount(account.accountId, 1000);
+    result = compareWithBacktest(run, trades, input, source.spanMs(timeframe));
+  } catch (error) {
+    // the compare's own input errors name the option: from is --since, cash is --cash
+    if (error instanceof CompareInputError)
+      throw new CliError(error.field === 'from' ? `--since ${o.since}: ${error.message}` : `--cash ${error.message}`);
+    throw error;
+  }
   return {
     accountId: account.accountId,
     strategy: definition.id,
@@ -244,12 +248,9 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
     timeframe,
     params,
     since: iso(since),
-    candles: { source: name, count: n - start, from: iso(candles.time[start]!), to: iso(candles.time[n - 1]!) },
-    config,
-    comparison: comparePaperWithBacktest(trades, result.trades, {
-      initialEquity: toDecimal(config.cash),
-      matchWindowMs: span,
-    }),
+    candles: { source: name, count: result.candles.count, from: iso(result.candles.from), to: iso(result.candles.to) },
+    config: result.config,
+    comparison: result.comparison,
   };
 }
 
@@ -269,38 +270,6 @@ async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ s
   return { source: CcxtCandleSource.create(exchange as CcxtExchangeId), name: exchange };
 }
 
-/** The account's own costs and sizing, so the backtest trades as the account would. */
-function backtestConfig(
-  account: Account,
-  subscription: StrategySubscription | undefined,
-  symbol: string,
-  cash: number,
-): BacktestConfig {
-  const paper = account.settings.paper;
-  const market = paperMarkets.get(symbol);
-  // The backtest simulates in floats: the account's exact starting balance becomes a number here.
-  const initial = paper ? Number(paper.initialBalance) : cash;
-  if (!(initial > 0)) throw new CliError('--cash must be a positive number');
-  const fee = paper?.takerFeeRate ?? 0.0005;
-  return {
-    cash: initial,
-    takerFee: fee,
-    makerFee: fee,
-    slippageBps: paper?.slippageBps ?? 0,
-    fillOn: 'next_open',
-    size: subscription?.size
-      ? sizingOf(subscription.size)
-      : { kind: 'percent', value: account.settings.defaultSizePercent },
-    leverage: subscription?.leverage ?? account.settings.defaultLeverage,
-    lotStep: Number(market?.amountStep ?? '0.001'),
-    minNotional: Number(market?.minNotional ?? '0'),
-    maintenanceMarginRate: 0.004,
-    longOnly: false,
-  };
-}
-
-const sizingOf = (size: SizeSpec): SizingMode => ({ kind: size.kind, value: size.value });
-
 const fixed = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 /** A price without binary noise (1.0903618840000002 → 1.0903619). */
 const price = (v: number) => String(Number(v.toPrecision(8)));
@@ -316,6 +285,7 @@ function compareLines(r: CompareReport): string[] {
     row('return %', (s) => fixed(s.returnPct)),
     row('win rate %', (s) => fixed(s.winRatePct)),
     row('fees', (s) => new Big(s.fees).toFixed(4)),
+    row('max DD %', (s) => fixed(s.maxDrawdownPct)),
     `paired trades: ${c.pairs.length}; mean slippage: entry ${fixed(c.avgEntrySlippageBps, 1)} bps, exit ${fixed(c.avgExitSlippageBps, 1)} bps (positive: the account filled worse)`,
     ...c.pairs.map(
       (p) =>

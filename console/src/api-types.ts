@@ -217,6 +217,43 @@ export interface Subscriptions {
   items: Subscription[];
 }
 
+/** one side of GET /strategies/{id}/compare: finished trades only */
+export interface CompareSide {
+  trades: number;
+  pnl: string;
+  fees: string;
+  /** percent of the starting equity (null: undefined) */
+  returnPct: number | null;
+  winRatePct: number;
+  maxDrawdownPct: number;
+}
+
+/** GET /strategies/{id}/compare?account=A: the account's trades of a subscription next to a backtest of it */
+export interface StrategyCompare {
+  asOf: number;
+  accountId: string;
+  accountName: string;
+  id: string;
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  from?: number;
+  to?: number;
+  candles?: { count: number; from: number; to: number };
+  config?: { cash: number };
+  comparison: {
+    account: CompareSide;
+    backtest: CompareSide;
+    pairs: unknown[];
+    accountOnly: string[];
+    backtestOnly: number[];
+    avgEntrySlippageBps: number;
+    avgExitSlippageBps: number;
+  } | null;
+  difference?: { trades: number; pnl: string; returnPct: number | null; winRatePct: number; maxDrawdownPct: number };
+  warnings: string[];
+}
+
 /** GET /risk?account=A: the account's own overrides, the settings in force, kill switches and usage */
 export interface RiskView {
   asOf: number;

@@ -16,6 +16,21 @@ export function formatDecimal(value: string | null | undefined, options: { sign?
   return `${shownSign}${grouped}${fraction ? `.${fraction}` : ''}`;
 }
 
+/**
+ * A decimal string rounded half away from zero to `digits` places, on its digits (no float): for
+ * figures whose last digits are a float's noise (a backtest's P&L). Not a plain decimal: unchanged.
+ */
+export function roundDecimal(value: string | null | undefined, digits: number): string | null | undefined {
+  const match = DECIMAL.exec((value ?? '').trim());
+  if (!match) return value;
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  if (fraction.length <= digits) return value;
+  const up = Number(fraction[digits]) >= 5;
+  const scaled = (BigInt(whole + fraction.slice(0, digits)) + (up ? 1n : 0n)).toString().padStart(digits + 1, '0');
+  const rounded = digits > 0 ? `${scaled.slice(0, -digits)}.${scaled.slice(-digits)}` : scaled;
+  return /^[0.]*$/.test(rounded) ? rounded : `${sign === '-' ? '-' : ''}${rounded}`;
+}
+
 /** -1, 0 or 1 for a decimal string, read from its digits (colouring P&L). */
 export function signOf(value: string | null | undefined): -1 | 0 | 1 {
   const match = DECIMAL.exec((value ?? '').trim());

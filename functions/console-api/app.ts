@@ -237,6 +237,15 @@ export function createConsoleApiHandler(
       run: async (q) => answer(200, await reads.strategies(q)),
     },
     {
+      // one subscription (its id, as /strategies lists it) next to a backtest: computed when asked
+      pattern: /^strategies\/([A-Za-z0-9_.:-]{1,128})\/compare$/,
+      allowed: ['account', 'from', 'to'],
+      run: async (q, [id]) => {
+        if (q.accountId === undefined) throw new QueryError('account', 'account is required');
+        return answer(200, await reads.strategyCompare(q.accountId, id!, q));
+      },
+    },
+    {
       pattern: /^risk$/,
       allowed: ['account'],
       run: async (q) => {

@@ -12,6 +12,7 @@ import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
 import { BoundedCandleSource } from '../adapters/candles/bounded-candle-source';
+import { paperMarkets } from '../adapters/paper/markets';
 import type { CcxtExchangeId } from '../adapters/exchange/ccxt-lib';
 import type { ExchangeId } from '../core/domain/account';
 import { TIMEFRAME_MS } from '../core/domain/strategy-subscription';
@@ -144,6 +145,9 @@ export function buildConsoleReads(
     signals: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
     queue: new SqsQueueGauge(sqs, env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL),
+    // the compare's backtest rounds sizes to the market's lot (the paper exchange's Binance filters)
+    markets: (symbol) => paperMarkets.get(symbol),
+    ...(env.WEBHOOK_URL ? { webhookUrl: env.WEBHOOK_URL } : {}),
     ...(options.candles
       ? { candles: options.candles }
       : env.CANDLE_SOURCE === 'exchange'

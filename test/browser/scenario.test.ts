@@ -3,7 +3,9 @@
 // account made with the real CLI; the owner signs in with email, password and Enter; a TradingView
 // webhook opens a long with its stop, which the overview, positions and chart show; the owner closes
 // it from the console and it lands in trades and P&L; a refused alert is in the alert log with its
-// reason; a viewer sees no action and the API refuses its action (403); no token gets 401.
+// reason; a viewer sees no action and the API refuses its action (403); a strategy subscription's
+// paper-vs-backtest compare; the account's webhook URL copied, and a rotated token's URL shown once
+// and taking an alert; no token gets 401.
 // With CONSOLE_SCREENSHOTS=1 each view is photographed into docs/img (real data, not samples).
 // Every wait polls a condition (the console itself polls the API every 5 s); nothing is timed.
 import { tmpdir } from 'node:os';
@@ -300,6 +302,91 @@ if (unavailable) {
       } finally {
         await viewer.close();
       }
+    });
+
+    // Last: the subscription trades on the account from here on, and the rotation replaces the token
+    // the steps above send their alerts with.
+    it('strategies: a subscription’s compare shows the account next to the backtest, with the too-few-trades warning', async () => {
+      await runCli(stack, [
+        'strategy',
+        'enable',
+        '--account',
+        account.id,
+        '--strategy',
+        'ema-cross',
+        '--symbol',
+        'ETHUSDT',
+        '--timeframe',
+        '1h',
+      ]);
+      await page.goto(`${stack.base}/#/strategies`);
+      const row = page.getByTestId('subscription-row').filter({ hasText: 'ema-cross' }).first();
+      await row.waitFor(SEEN);
+      const compareAnswer = page.waitForResponse(
+        (r) => r.url().includes('/api/v1/strategies/ema-cross.ETHUSDT.1h/compare') && r.ok(),
+        SEEN,
+      );
+      await row.getByRole('button', { name: 'Compare' }).click();
+      const answer = (await (await compareAnswer).json()) as {
+        comparison: { account: { trades: number }; backtest: { trades: number; pnl: string } };
+        candles: { count: number };
+        warnings: string[];
+      };
+      // the replayed candles the runner trades on, backtested; the account has not traded it yet
+      expect(answer.candles.count).toBeGreaterThan(1);
+      expect(answer.comparison.account.trades).toBe(0);
+      const panel = page.getByTestId('strategy-compare');
+      const trades = panel.getByTestId('compare-row').filter({ hasText: 'Trades' });
+      await trades.waitFor(SEEN);
+      const cells = await trades.locator('td').allTextContents();
+      expect(cells.slice(0, 3)).toEqual([
+        'Trades',
+        String(answer.comparison.account.trades),
+        String(answer.comparison.backtest.trades),
+      ]);
+      for (const label of ['Win rate', 'P&L', 'Max drawdown'])
+        await expect(panel.getByTestId('compare-row').filter({ hasText: label }).count()).resolves.toBe(1);
+      await expect(panel.textContent()).resolves.toContain('account: no trades');
+      await shot(page, 'strategy-compare');
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('accounts: the account’s webhook URL with a copy button; a rotated token’s URL shown once, and it works', async () => {
+      const accountsAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/accounts') && r.ok(), SEEN);
+      await page.goto(`${stack.base}/#/accounts`);
+      const { items } = (await (await accountsAnswer).json()) as {
+        items: { accountId: string; webhookUrl?: string }[];
+      };
+      const webhookUrl = items.find((a) => a.accountId === account.id)?.webhookUrl ?? '';
+      expect(webhookUrl).toMatch(new RegExp(`^http://[^/]+/webhook/${account.id}$`));
+      const cell = page.locator('tr', { hasText: account.id }).getByTestId('webhook-url');
+      await cell.filter({ hasText: webhookUrl }).waitFor(SEEN);
+      await owner.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.base });
+      await cell.getByRole('button', { name: 'Copy' }).click();
+      await cell.getByRole('button', { name: 'Copied' }).waitFor(SEEN);
+      await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(webhookUrl);
+
+      page.once('dialog', (dialog) => void dialog.accept());
+      const rotated = page.waitForResponse((r) => r.url().includes('/api/v1/actions/rotate-token') && r.ok(), SEEN);
+      await page.locator('tr', { hasText: account.id }).getByRole('button', { name: 'Rotate token' }).click();
+      const token = ((await (await rotated).json()) as { secret: string }).secret;
+      await page.getByTestId('shown-once').waitFor(SEEN);
+      await expect(page.getByTestId('one-time-url').textContent()).resolves.toBe(`${webhookUrl}/${token}`);
+      await page.getByRole('button', { name: 'Copy URL' }).click();
+      await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(`${webhookUrl}/${token}`);
+      await shot(page, 'rotate-token');
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      // gone from the page once closed: nothing keeps it
+      await expect(page.getByText(token).count()).resolves.toBe(0);
+      // the URL as shown takes an alert with no token in it (the URL carries it)
+      const sent = await fetch(`${webhookUrl}/${token}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ action: 'long', symbol: 'ETHUSDT.P', sl: '2%', id: `e2e-url-${Date.now()}` }),
+      });
+      expect(sent.status).toBe(202);
+      expect(pageErrors).toEqual([]);
+      expect(cspViolations).toEqual([]);
     });
 
     it('an API call without a token gets 401', async () => {

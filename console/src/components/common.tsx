@@ -1,5 +1,6 @@
 // Small pieces every view uses: the "data as of" line, money cells, errors, a modal.
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { formatDecimal, formatTime, signOf } from '../format';
 
 /** The view's freshness: when the API read the data (asOf) and, for marks/balances, when the risk job saw it. */
@@ -63,3 +64,24 @@ export function Modal({
 }
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Copies `text` to the clipboard (a secure context: the console's HTTPS origin, or localhost). Where
+ * the browser refuses, says so: the text is on the screen to select by hand.
+ */
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copy = () => {
+    const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
+    if (!clipboard) return setState('failed');
+    clipboard.writeText(text).then(
+      () => setState('copied'),
+      () => setState('failed'),
+    );
+  };
+  return (
+    <button type="button" class="small" onClick={copy}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select it' : label}
+    </button>
+  );
+}

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Account, Page } from '../api-types';
 import { useAction } from '../components/actions';
-import { AsOf, Money } from '../components/common';
+import { AsOf, CopyButton, Money } from '../components/common';
 import { usePoll } from '../components/poll';
 import { useApp } from '../context';
 import { formatAge, parsePositiveDecimal } from '../format';
@@ -101,7 +101,15 @@ export function Accounts() {
                 <td class="r">{a.balance ? <Money value={a.balance.equity} /> : '—'}</td>
                 <td class="r">{a.balance ? <Money value={a.balance.free} /> : '—'}</td>
                 <td>{a.lastReconcileAt ? formatAge(a.lastReconcileAt, now) : 'never'}</td>
-                <td class="wrap">{a.webhookUrl ? <code>{a.webhookUrl}</code> : ''}</td>
+                <td class="wrap" data-testid="webhook-url">
+                  {a.webhookUrl ? (
+                    <>
+                      <code>{a.webhookUrl}</code> <CopyButton text={a.webhookUrl} />
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 {canAct ? (
                   <td class="actions">
                     <button
@@ -147,6 +155,7 @@ export function Accounts() {
                           'rotate-token',
                           { account: a.accountId },
                           `Rotate ${a.name}'s webhook token? Alerts with the old token will be refused.`,
+                          a.webhookUrl,
                         )
                       }
                     >

@@ -1,15 +1,16 @@
-// Strategies: every account's subscriptions (GET /strategies), each with its disable button for the
-// owner (strategy-disable), what has traded (the by-strategy performance) and subscribing an account
-// (strategy-enable). An older API without GET /strategies answers 404: the view then says so and
+// Strategies: every account's subscriptions (GET /strategies), each with its paper-vs-backtest
+// compare (for viewers too) and its disable button for the owner (strategy-disable), what has traded
+// (the by-strategy performance) and subscribing an account (strategy-enable). An older API without GET /strategies answers 404: the view then says so and
 // offers removal by a typed id, as before.
 import { useState } from 'preact/hooks';
 import { isMissingRoute } from '../api';
-import type { Page, StrategyRow, Subscriptions } from '../api-types';
+import type { Page, StrategyRow, Subscription, Subscriptions } from '../api-types';
 import { useAction } from '../components/actions';
 import { AsOf, Money } from '../components/common';
 import { usePoll } from '../components/poll';
 import { useApp } from '../context';
 import { formatPercent } from '../format';
+import { CompareStrategy } from './strategy-compare';
 
 const TIMEFRAMES = ['1h', '4h', '1d'];
 
@@ -32,6 +33,8 @@ export function Strategies() {
   const [form, setForm] = useState({ account: '', strategy: '', symbol: '', timeframe: '1h', params: '', size: '' });
   const [disable, setDisable] = useState({ account: '', id: '' });
   const [invalid, setInvalid] = useState<string | undefined>(undefined);
+  // the subscription whose compare is open (one at a time: each runs a backtest)
+  const [comparing, setComparing] = useState<Subscription | undefined>(undefined);
 
   const enable = (event: Event) => {
     event.preventDefault();
@@ -82,7 +85,7 @@ export function Strategies() {
                 <th>Params</th>
                 <th class="r">Size</th>
                 <th>State</th>
-                {canAct ? <th>Actions</th> : null}
+                <th>Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -97,31 +100,44 @@ export function Strategies() {
                   </td>
                   <td class="r">{s.size ? <Money value={s.size} /> : 'default'}</td>
                   <td>{s.enabled ? 'enabled' : 'disabled'}</td>
-                  {canAct ? (
-                    <td class="actions">
-                      {s.enabled ? (
-                        <button
-                          type="button"
-                          class="danger"
-                          disabled={action.busy}
-                          onClick={() =>
-                            void action.run(
-                              'strategy-disable',
-                              { account: s.accountId, id: s.id },
-                              `Disable ${s.strategy} on ${s.symbol} ${s.timeframe} for ${s.accountName}?`,
-                            )
-                          }
-                        >
-                          Disable
-                        </button>
-                      ) : null}
-                    </td>
-                  ) : null}
+                  <td class="actions">
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setComparing(comparing?.id === s.id && comparing.accountId === s.accountId ? undefined : s)
+                      }
+                    >
+                      Compare
+                    </button>
+                    {canAct && s.enabled ? (
+                      <button
+                        type="button"
+                        class="danger"
+                        disabled={action.busy}
+                        onClick={() =>
+                          void action.run(
+                            'strategy-disable',
+                            { account: s.accountId, id: s.id },
+                            `Disable ${s.strategy} on ${s.symbol} ${s.timeframe} for ${s.accountName}?`,
+                          )
+                        }
+                      >
+                        Disable
+                      </button>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      ) : null}
+      {comparing ? (
+        <CompareStrategy
+          key={`${comparing.accountId}:${comparing.id}`}
+          subscription={comparing}
+          onClose={() => setComparing(undefined)}
+        />
       ) : null}
       <h2>Performance by strategy</h2>
       <div class="table-wrap">

@@ -12,8 +12,18 @@ import type { OrderRecord } from '../domain/order';
 import type { TradeRecord } from '../domain/trade';
 import type { StrategyTimeframe } from '../domain/strategy-subscription';
 import { isOpen } from '../domain/trade-math';
-import { NotFoundError } from '../errors';
+import { InvalidArgumentError, NotFoundError } from '../errors';
 import { RiskReport } from '../reporting/risk-report';
+import {
+  backtestForCompare,
+  CompareInputError,
+  compareCandleCount,
+  compareWithBacktest,
+  subscriptionCompareInput,
+  type CompareBacktest,
+  type CompareMarket,
+  type CompareMemo,
+} from '../reporting/strategy-compare';
 import { accountRiskConfig } from '../risk/account-config';
 import { SWITCH_NAMES } from '../risk/state';
 import {
@@ -47,7 +57,7 @@ import type {
   TradeRepository,
 } from './ports';
 import { positionView, type PositionView } from './positions';
-import { paginate, sortKey, type Page, type ReadQuery } from './query';
+import { paginate, QueryError, sortKey, type Page, type ReadQuery } from './query';
 import { TradeHistory } from './trade-history';
 import { tradePage } from './trade-pages';
 
@@ -56,6 +66,14 @@ export const HISTORY_LIMIT = 5_000;
 /** how many trades the open positions' one range read may take before falling back to reads by key */
 const OPEN_TRADES_READ_LIMIT = 200;
 const ALERT_LOG_PAGE_MAX = 1_000;
+/** The most candles one strategy compare reads, the strategy's warm-up included (a few exchange pages). */
+export const MAX_COMPARE_CANDLES = 5_000;
+/** A compare's default range: this far back from `to`, or as far as MAX_COMPARE_CANDLES reach. */
+const COMPARE_DEFAULT_MS = 30 * 24 * 3_600_000;
+/** How many backtests a warm function keeps for compares opened again (each a few hundred KB at most). */
+const COMPARE_MEMO_SIZE = 16;
+/** A live account's backtest cash without a balance reading (the CLI's --cash default). */
+const COMPARE_DEFAULT_CASH = 10_000;
 /** A reconcile older than this marks the account not ok in /health. */
 export const STALE_RECONCILE_MS = 5 * 60_000;
 
@@ -78,6 +96,10 @@ export interface ConsoleReadsDeps {
    * buy-and-hold is null.
    */
   candles?: (exchange: ExchangeId) => CandleSource | undefined;
+  /** a symbol's lot step and minimum notional, for the compare's backtest (absent: 0.001 and none) */
+  markets?: (symbol: string) => CompareMarket | undefined;
+  /** the stage's webhook (…/webhook): each account's own URL is this plus its id */
+  webhookUrl?: string;
   clock: Clock;
 }
 
@@ -88,6 +110,7 @@ const modeOf = (a: Account): 'paper' | 'live' => (a.exchange === 'paper' ? 'pape
 
 export class ConsoleReads {
   private readonly history: TradeHistory;
+  private readonly compareMemo = new BoundedMemo(COMPARE_MEMO_SIZE);
 
   constructor(private readonly deps: ConsoleReadsDeps) {
     this.history = new TradeHistory({ trades: deps.trades, clock: deps.clock }, HISTORY_LIMIT);
@@ -169,6 +192,8 @@ export class ConsoleReads {
             : {}),
           openPositions: positions.filter(isOpen).length,
           ...(state?.lastEquityAt !== undefined ? { lastReconcileAt: state.lastEquityAt } : {}),
+          // the base form only: the token-carrying URL is shown once, when the token is rotated
+          ...(this.deps.webhookUrl ? { webhookUrl: `${this.deps.webhookUrl}/${encodeURIComponent(a.accountId)}` } : {}),
         };
       }),
     );
@@ -602,6 +627,101 @@ export class ConsoleReads {
   }
 
   /**
+   * One subscription's results next to a backtest of it over the same candles (reporting's
+   * strategy compare, the CLI's `strategy compare`): computed when asked, never polled; the
+   * backtest of a range whose candles were already read is kept (a warm function's memo), the
+   * account's trades are read fresh each time.
+   */
+  async strategyCompare(
+    accountId: string,
+    subscriptionId: string,
+    query: Pick<ReadQuery, 'from' | 'to'>,
+  ): Promise<unknown> {
+    const asOf = this.now();
+    const [account] = await this.scope({ accountId });
+    const subscription = (account!.settings.strategies ?? []).find((s) => s.id === subscriptionId);
+    if (!subscription)
+      throw new NotFoundError('strategy', `account ${accountId} has no strategy subscription ${subscriptionId}`);
+    const warnings: string[] = [];
+    const head = {
+      asOf,
+      accountId,
+      accountName: account!.name,
+      id: subscription.id,
+      strategy: subscription.strategy,
+      symbol: subscription.symbol,
+      timeframe: subscription.timeframe,
+    };
+    const source = this.deps.candles?.(account!.exchange);
+    if (!source) return { ...head, comparison: null, warnings: ['no candle source for this account'] };
+
+    let cash = COMPARE_DEFAULT_CASH;
+    if (!account!.settings.paper) {
+      const snapshot = await this.deps.risk.latestSnapshot(accountId, asOf);
+      if (snapshot && Number(snapshot.equity) > 0) cash = Number(snapshot.equity);
+      else warnings.push(`no balance reading yet: the backtest starts from ${COMPARE_DEFAULT_CASH}`);
+    }
+    const to = query.to ?? asOf;
+    const span = source.spanMs(subscription.timeframe);
+    const base = subscriptionCompareInput(account!, subscription, {
+      from: query.from ?? 0,
+      to,
+      cash,
+      market: this.deps.markets?.(subscription.symbol),
+      maxCandles: MAX_COMPARE_CANDLES,
+    });
+    // the default range: the last 30 days, or as many candles as the bound leaves after the warm-up
+    const warmup = compareCandleCount({ ...base, from: to, to }, span);
+    const input = {
+      ...base,
+      from: query.from ?? Math.max(to - COMPARE_DEFAULT_MS, to - (MAX_COMPARE_CANDLES - warmup) * span),
+    };
+    let run: CompareBacktest;
+    try {
+      run = await backtestForCompare(source, input, this.compareMemo);
+    } catch (error) {
+      if (error instanceof CompareInputError) throw new QueryError(error.field, `${error.field}: ${error.message}`);
+      if (error instanceof InvalidArgumentError) throw error;
+      // A slow or failing exchange costs the compare its backtest, never the API.
+      const reason = error instanceof Error ? error.message.slice(0, 160) : 'unknown';
+      return {
+        ...head,
+        from: input.from,
+        to,
+        comparison: null,
+        warnings: [...warnings, `candles unavailable: ${reason}`],
+      };
+    }
+    const { trades } = await this.historyOf([account!], { limit: HISTORY_LIMIT });
+    const result = compareWithBacktest(run, trades, input, span);
+    const c = result.comparison;
+    return {
+      ...head,
+      from: input.from,
+      to,
+      params: input.params,
+      candles: result.candles,
+      config: {
+        cash: result.config.cash,
+        takerFee: result.config.takerFee,
+        slippageBps: result.config.slippageBps,
+        size: result.config.size,
+        leverage: result.config.leverage,
+      },
+      comparison: c,
+      // account − backtest: what the paper (or live) account did differently from the backtest
+      difference: {
+        trades: c.account.trades - c.backtest.trades,
+        pnl: new Big(c.account.pnl).minus(c.backtest.pnl).toString(),
+        returnPct: c.account.returnPct - c.backtest.returnPct,
+        winRatePct: c.account.winRatePct - c.backtest.winRatePct,
+        maxDrawdownPct: c.account.maxDrawdownPct - c.backtest.maxDrawdownPct,
+      },
+      warnings: [...warnings, ...result.warnings],
+    };
+  }
+
+  /**
    * One account's risk settings: what it overrides, what the risk engine applies (the defaults
    * merged), each kill switch, and the usage `risk show` prints (RiskReport, the same code).
    */
@@ -685,6 +805,25 @@ export function placeMarkers<M extends { time: number }>(
       bar?.time ?? (span !== undefined ? origin + Math.floor((m.time - origin) / span) * span : m.time);
     return { ...m, candleTime };
   });
+}
+
+/** The last `size` backtests a compare ran, the oldest dropped first. */
+class BoundedMemo implements CompareMemo {
+  private readonly runs = new Map<string, CompareBacktest>();
+  constructor(private readonly size: number) {}
+  get(key: string): CompareBacktest | undefined {
+    const run = this.runs.get(key);
+    if (run) {
+      // a hit becomes the newest
+      this.runs.delete(key);
+      this.runs.set(key, run);
+    }
+    return run;
+  }
+  set(key: string, run: CompareBacktest): void {
+    this.runs.set(key, run);
+    while (this.runs.size > this.size) this.runs.delete(this.runs.keys().next().value as string);
+  }
 }
 
 /** Wallet balance = equity − unrealized P&L (the snapshot keeps equity and unrealized). */

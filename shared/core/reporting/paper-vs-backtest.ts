@@ -7,6 +7,7 @@
 import type { BacktestTrade } from '../backtest/types';
 import { Big, toDecimal, type Decimal } from '../domain/money';
 import type { TradeRecord } from '../domain/trade';
+import { maxDrawdown } from './drawdown';
 
 export interface SideSummary {
   trades: number;
@@ -15,6 +16,12 @@ export interface SideSummary {
   winRatePct: number;
   fees: Decimal;
   pnl: Decimal;
+  /**
+   * deepest fall of the equity the closed trades make (the starting equity plus each trade's net
+   * P&L at its close, in close order), percent of the peak: the same curve on both sides, so the
+   * two are comparable (the backtest's own metric marks open positions to market)
+   */
+  maxDrawdownPct: number;
 }
 
 export interface TradePair {
@@ -106,9 +113,12 @@ export function comparePaperWithBacktest(
 
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
   return {
-    account: summary(account, options.initialEquity),
+    account: summary(
+      account.map((t) => ({ pnl: t.pnl, fees: t.fees, closedAt: t.closedAt })),
+      options.initialEquity,
+    ),
     backtest: summary(
-      backtest.map((t) => ({ pnl: toDecimal(t.pnl), fees: toDecimal(t.fees) })),
+      backtest.map((t) => ({ pnl: toDecimal(t.pnl), fees: toDecimal(t.fees), closedAt: t.exitTime })),
       options.initialEquity,
     ),
     pairs,
@@ -146,8 +156,21 @@ function pairOf(trade: ClosedAccountTrade, bt: BacktestTrade): TradePair {
   };
 }
 
-function summary(trades: readonly { pnl: Decimal; fees: Decimal }[], initialEquity: Decimal): SideSummary {
+function summary(
+  trades: readonly { pnl: Decimal; fees: Decimal; closedAt: number }[],
+  initialEquity: Decimal,
+): SideSummary {
   const pnl = trades.reduce((sum, t) => sum.plus(t.pnl), new Big(0));
+  let equity = new Big(initialEquity);
+  const curve = [
+    { at: 0, equity: equity.toString() },
+    ...[...trades]
+      .sort((a, b) => a.closedAt - b.closedAt)
+      .map((t) => {
+        equity = equity.plus(t.pnl);
+        return { at: t.closedAt, equity: equity.toString() };
+      }),
+  ];
   const wins = trades.filter((t) => new Big(t.pnl).gt(0)).length;
   return {
     trades: trades.length,
@@ -156,5 +179,6 @@ function summary(trades: readonly { pnl: Decimal; fees: Decimal }[], initialEqui
     winRatePct: trades.length ? (wins / trades.length) * 100 : 0,
     fees: trades.reduce((sum, t) => sum.plus(t.fees), new Big(0)).toString(),
     pnl: pnl.toString(),
+    maxDrawdownPct: maxDrawdown(curve).pct,
   };
 }

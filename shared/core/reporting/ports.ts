@@ -11,6 +11,8 @@ export type {
   TradeRepository,
 } from '../ports/repositories';
 export type { Clock } from '../ports/runtime';
+/** the candles a paper-vs-backtest compare backtests over (strategy-compare.ts) */
+export type { CandleSource } from '../ports/candles';
 
 /** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */
 export interface HistoricalPrices {

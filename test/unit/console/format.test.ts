@@ -1,6 +1,6 @@
 // The console shows the API's decimal strings as given, with thousands separators put in without
 // a float: digits a float would lose stay, and the sign is read from the text.
-import { formatDecimal, parsePositiveDecimal, settingLines, signOf } from '../../../console/src/format';
+import { formatDecimal, parsePositiveDecimal, roundDecimal, settingLines, signOf } from '../../../console/src/format';
 
 describe('formatDecimal', () => {
   it('groups the whole part and keeps every digit of the fraction', () => {
@@ -56,4 +56,17 @@ describe('settingLines', () => {
     expect(settingLines({})).toEqual([]);
     expect(settingLines(null)).toEqual([]);
   });
+});
+
+it('roundDecimal rounds half away from zero on the digits, keeping what is short enough', () => {
+  expect(roundDecimal('-696.987057920279804', 4)).toBe('-696.9871');
+  expect(roundDecimal('164.0816047222830012', 4)).toBe('164.0816');
+  expect(roundDecimal('9.99995', 4)).toBe('10.0000');
+  expect(roundDecimal('-0.00004', 4)).toBe('0.0000');
+  expect(roundDecimal('0.00005', 4)).toBe('0.0001');
+  // 20 digits a float would not keep
+  expect(roundDecimal('12345678901234567.89', 1)).toBe('12345678901234567.9');
+  expect(roundDecimal('23.25', 4)).toBe('23.25');
+  expect(roundDecimal('1e-7', 4)).toBe('1e-7');
+  expect(roundDecimal(null, 4)).toBeNull();
 });

@@ -79,13 +79,42 @@ describe('comparePaperWithBacktest', () => {
 
   it('sums each side from finished trades only (open account trades and end-of-data backtest trades left out)', () => {
     // exact decimal sums: 9.5 − 5.8 = 3.7 (a float sum gives 3.7000000000000002), fees 0.2 + 0.3 = 0.5
-    expect(result.account).toEqual({ trades: 2, pnl: '3.7', returnPct: 0.37, winRatePct: 50, fees: '0.5' });
+    expect(result.account).toEqual({
+      trades: 2,
+      pnl: '3.7',
+      returnPct: 0.37,
+      winRatePct: 50,
+      fees: '0.5',
+      // 1000 → 1009.5 (t1's close) → 1003.7 (t2's): a 5.8 fall from the 1009.5 peak
+      maxDrawdownPct: (5.8 / 1009.5) * 100,
+    });
     expect(result.backtest.trades).toBe(3);
     // the backtest's float P&L and fees become decimals once, then add exactly: 10.3 − 4.6 + 1.9 = 7.6; 0.21 + 0.25 + 0.1 = 0.56
     expect(result.backtest.pnl).toBe('7.6');
     expect(result.backtest.returnPct).toBeCloseTo(0.76, 10);
     expect(result.backtest.winRatePct).toBeCloseTo((2 / 3) * 100, 10);
     expect(result.backtest.fees).toBe('0.56');
+    // 1000 → 1010.3 → 1005.7 → 1007.6: the 4.6 fall from 1010.3
+    expect(result.backtest.maxDrawdownPct).toBeCloseTo((4.6 / 1010.3) * 100, 10);
+  });
+
+  it('measures max drawdown on the equity in close order, the same curve on both sides', () => {
+    // the loser opened first but closed last: the curve is 1000 → 1100 (winner) → 1050 (loser)
+    const loserFirst = accountTrade('loser', 'long', T, '100', '95', -50, 0);
+    const winner = accountTrade('winner', 'long', T + HOUR, '100', '110', 100, 0);
+    const late = { ...loserFirst, closedAt: T + 10 * HOUR };
+    const btLoser = { ...backtestTrade('long', T, 100, 95, -50, 0), exitTime: T + 10 * HOUR };
+    const btWinner = backtestTrade('long', T + HOUR, 100, 110, 100, 0);
+    const c = comparePaperWithBacktest([late, winner], [btLoser, btWinner], {
+      initialEquity: '1000',
+      matchWindowMs: HOUR,
+    });
+    expect(c.account.maxDrawdownPct).toBeCloseTo((50 / 1100) * 100, 10);
+    expect(c.backtest.maxDrawdownPct).toBeCloseTo((50 / 1100) * 100, 10);
+    // no losing trade: no fall
+    const none = comparePaperWithBacktest([winner], [], { initialEquity: '1000', matchWindowMs: HOUR });
+    expect(none.account.maxDrawdownPct).toBe(0);
+    expect(none.backtest.maxDrawdownPct).toBe(0);
   });
 
   it('pairs trades of the same side whose entries are within one candle', () => {

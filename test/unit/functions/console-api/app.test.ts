@@ -255,3 +255,74 @@ describe('console-api router: strategies and risk', () => {
     expect(bad.json().error.field).toBe('symbol');
   });
 });
+
+describe('console-api router: strategy compare', () => {
+  const HOUR = 3_600_000;
+  const SUB = {
+    id: 'ema-cross.BTCUSDT.1h',
+    strategy: 'ema-cross',
+    symbol: 'BTC/USDT:USDT',
+    timeframe: '1h' as const,
+    params: { fast: 5, slow: 20 },
+    enabled: true,
+    updatedAt: NOW - HOUR,
+  };
+
+  /** the fixture's account subscribed, and an exchange that is down (the range bound is checked before it is asked) */
+  async function subscribed() {
+    const w = await world();
+    const base = w.accounts.rows.get('acc-a')!;
+    w.accounts.rows.set('acc-a', { ...base, settings: { ...base.settings, strategies: [SUB] } });
+    const reads = new ConsoleReads({
+      ...w,
+      candles: () => ({
+        spanMs: () => HOUR,
+        closedCandles: () => Promise.reject(new Error('exchange timed out')),
+      }),
+    });
+    return setup(undefined, reads);
+  }
+
+  it('a viewer reads it; account is required, other parameters refused, from checked: 400 naming each', async () => {
+    const { call } = await subscribed();
+    const path = `strategies/${SUB.id}/compare`;
+    const r = await call(event('GET', path, { groups: 'viewer', query: { account: 'acc-a' } }));
+    expect(r.status).toBe(200);
+    // the exchange failing costs the answer its comparison, not its status
+    expect(r.json()).toMatchObject({
+      id: SUB.id,
+      strategy: 'ema-cross',
+      symbol: 'BTC/USDT:USDT',
+      comparison: null,
+      warnings: ['candles unavailable: exchange timed out'],
+    });
+    const missing = await call(event('GET', path, { groups: 'viewer' }));
+    expect(missing.status).toBe(400);
+    expect(missing.json().error).toMatchObject({ code: 'invalid_query', field: 'account' });
+    const unknown = await call(
+      event('GET', path, { groups: 'viewer', query: { account: 'acc-a', symbol: 'BTCUSDT' } }),
+    );
+    expect(unknown.json().error).toMatchObject({ code: 'invalid_query', field: 'symbol' });
+    const notTime = await call(event('GET', path, { groups: 'viewer', query: { account: 'acc-a', from: 'soon' } }));
+    expect(notTime.json().error).toMatchObject({ code: 'invalid_query', field: 'from' });
+    const tooLong = await call(
+      event('GET', path, { groups: 'viewer', query: { account: 'acc-a', from: String(NOW - 10_000 * HOUR) } }),
+    );
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json().error).toMatchObject({ code: 'invalid_query', field: 'from' });
+    expect(tooLong.json().error.message).toMatch(/^from: .*at most 5000/);
+  });
+
+  it('an unknown account or subscription is 404', async () => {
+    const { call } = await subscribed();
+    const otherSub = await call(
+      event('GET', 'strategies/rsi-ema.BTCUSDT.1h/compare', { groups: 'viewer', query: { account: 'acc-a' } }),
+    );
+    expect(otherSub.status).toBe(404);
+    expect(otherSub.json().error.code).toBe('not_found');
+    const otherAccount = await call(
+      event('GET', `strategies/${SUB.id}/compare`, { groups: 'viewer', query: { account: 'nope' } }),
+    );
+    expect(otherAccount.status).toBe(404);
+  });
+});
