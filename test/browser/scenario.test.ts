@@ -10,7 +10,7 @@
 // Every wait polls a condition (the console itself polls the API every 5 s); nothing is timed.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
 import {
   browserUnavailable,
   buildConsole,
@@ -34,8 +34,9 @@ const SEEN = { timeout: 120_000 };
 /** the view's data arrived (its "data as of" line left "loading…") */
 const loaded = (page: Page) => page.getByTestId('asof').filter({ hasText: 'data as of' }).first().waitFor(SEEN);
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });
+// `mask`: what must not be kept in a picture (a token shown once is a secret even on a throwaway stack).
+const shot = (page: Page, name: string, mask: Locator[] = []) =>
+  page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true, mask });
 
 async function signIn(page: Page, base: string, user: { email: string; password: string }): Promise<void> {
   await page.goto(`${base}/#/overview`, { waitUntil: 'load' });
@@ -374,7 +375,7 @@ if (unavailable) {
       await expect(page.getByTestId('one-time-url').textContent()).resolves.toBe(`${webhookUrl}/${token}`);
       await page.getByRole('button', { name: 'Copy URL' }).click();
       await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(`${webhookUrl}/${token}`);
-      await shot(page, 'rotate-token');
+      await shot(page, 'rotate-token', [page.getByTestId('one-time-url'), page.getByText(token, { exact: true })]);
       await page.getByRole('button', { name: 'I have copied it' }).click();
       // gone from the page once closed: nothing keeps it
       await expect(page.getByText(token).count()).resolves.toBe(0);
