@@ -26,6 +26,7 @@ import {
   type ExchangePort,
   type ExchangePosition,
   type FundingPayment,
+  type MarketFillModel,
   type MarketInfo,
   type OrderRequest,
   type PriceQuote,
@@ -97,6 +98,11 @@ export class PaperExchange implements ExchangePort {
     this.markets = options.markets;
     this.settings = options.settings;
     this.clock = options.clock;
+  }
+
+  /** Market orders fill as prepareMarket does: the executor sizes entries at that fill. */
+  get marketFill(): MarketFillModel {
+    return { slippageBps: this.settings.slippageBps, takerFeeRate: this.settings.takerFeeRate };
   }
 
   async loadMarket(symbol: string): Promise<MarketInfo> {
