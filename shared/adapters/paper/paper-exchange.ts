@@ -84,6 +84,11 @@ export class PaperExchange implements ExchangePort {
     linkedProtection: true,
     sizedProtection: true,
   };
+  /**
+   * Market orders fill as prepareMarket does: the executor sizes entries at that fill. An own
+   * property (not a getter), so a wrapper that spreads the exchange keeps it.
+   */
+  readonly marketFill: MarketFillModel;
   private readonly accountId: string;
   private readonly store: PaperLedgerStore;
   private readonly prices: PriceSource;
@@ -98,11 +103,7 @@ export class PaperExchange implements ExchangePort {
     this.markets = options.markets;
     this.settings = options.settings;
     this.clock = options.clock;
-  }
-
-  /** Market orders fill as prepareMarket does: the executor sizes entries at that fill. */
-  get marketFill(): MarketFillModel {
-    return { slippageBps: this.settings.slippageBps, takerFeeRate: this.settings.takerFeeRate };
+    this.marketFill = { slippageBps: options.settings.slippageBps, takerFeeRate: options.settings.takerFeeRate };
   }
 
   async loadMarket(symbol: string): Promise<MarketInfo> {
