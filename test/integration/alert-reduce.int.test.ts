@@ -26,8 +26,9 @@ test('an alert reduce of 40 %: one live stop for the 60 % left, targets trimmed 
   const alert = (id: string, fields: Record<string, unknown>) =>
     h.post({ token, account: accountId, symbol: 'BTCUSDT.P', id, ...fields });
 
-  // 0.02 BTC long at 50,010: stop 2 % below, targets half at +2 %, the rest at +4 %
-  expect((await alert('ar-entry', { action: 'long', sl: '2%', tp: '2%:50,4%' })).statusCode).toBe(202);
+  // 0.02 BTC long at 50,010 (a fixed size: 10 % of equity sized at that fill would be 0.019): stop
+  // 2 % below, targets half at +2 %, the rest at +4 %
+  expect((await alert('ar-entry', { action: 'long', size: 0.02, sl: '2%', tp: '2%:50,4%' })).statusCode).toBe(202);
   await h.drain();
   expect((await paperOrders(accountId)).map((o) => brief(o)).sort()).toEqual([
     'stop_market@49009.8x0.02',

@@ -114,14 +114,16 @@ test('a webhook alert becomes a filled market order, an open trade and a book po
   await h.drain();
 
   const [position] = await h.runtime.repos.positions.list(accountId);
-  // 10% of 10,000 at x1 = 1,000 USDT / 50,000 (last price) = 0.02 BTC; the fill carries 2 bps slippage: 50,010
-  expect(position).toMatchObject({ side: 'long', quantity: '0.02', entryPrice: '50010', leverage: 1 });
+  // Sized at the fill (docs/RISK.md): the last price 50,000 with the paper's 2 bps slippage fills at
+  // 50,010; 10% of 10,000 at x1 = 1,000 USDT / 50,010 = 0.019996 → 0.019 BTC, whole lots down
+  // (at the last price it was 0.02, which took 1,000.2 of margin for the 1,000 asked)
+  expect(position).toMatchObject({ side: 'long', quantity: '0.019', entryPrice: '50010', leverage: 1 });
   const orders = await h.runtime.repos.orders.listByAccount(accountId);
   expect(orders).toHaveLength(1);
-  expect(orders[0]).toMatchObject({ status: 'filled', filled: '0.02', averagePrice: '50010', leg: 'open' });
+  expect(orders[0]).toMatchObject({ status: 'filled', filled: '0.019', averagePrice: '50010', leg: 'open' });
   expect(orders[0]?.bookedAt).toBeDefined();
   const [trade] = await h.runtime.repos.trades.listByAccount(accountId);
-  expect(trade).toMatchObject({ status: 'open', side: 'long', quantity: '0.02', fees: '0.5001' }); // 0.02 × 50010 × 0.0005
+  expect(trade).toMatchObject({ status: 'open', side: 'long', quantity: '0.019', fees: '0.475095' }); // 0.019 × 50010 × 0.0005
 });
 
 test('case 10: a message delivered again after execution places no new order', async () => {
@@ -134,7 +136,8 @@ test('case 10: a message delivered again after execution places no new order', a
   expect(first.batchItemFailures).toEqual([]);
   expect(again.batchItemFailures).toEqual([]);
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toHaveLength(1);
-  expect(await paperOf(accountId).fetchPosition('BTC/USDT:USDT')).toMatchObject({ quantity: '0.02' });
+  // 1,000 USDT at the fill 50,010: 0.019 BTC (sized at the fill, as in the first test)
+  expect(await paperOf(accountId).fetchPosition('BTC/USDT:USDT')).toMatchObject({ quantity: '0.019' });
 });
 
 test('case 12: the function dies after the exchange filled, before recording: the retry finds the order by client id and sends nothing', async () => {
@@ -235,7 +238,8 @@ test('case 14: a conditional-write conflict on the order intent is treated as al
 
   expect(again.batchItemFailures).toEqual([]);
   expect(await h.runtime.repos.orders.listByAccount(accountId)).toHaveLength(1);
-  expect(await paperOf(accountId).fetchPosition('BTC/USDT:USDT')).toMatchObject({ quantity: '0.02' });
+  // sized at the fill 50,010: 0.019 BTC
+  expect(await paperOf(accountId).fetchPosition('BTC/USDT:USDT')).toMatchObject({ quantity: '0.019' });
 });
 
 test('case 15: with the database unavailable before sending, the message fails and nothing reaches the exchange', async () => {
@@ -456,8 +460,9 @@ test('stop-loss and take-profit rest on the paper exchange; a price through the 
   expect(trade).toMatchObject({ status: 'closed', exitReason: 'stop_loss' });
   // gap through the stop: fills at the worse of trigger−2 bps (49,000.0) and the price 48,900
   expect(trade?.exitPrice).toBe('48900');
-  // (48,900 − 50,010) × 0.02 − 0.02 × 50,010 × 0.0005 − 0.02 × 48,900 × 0.0005 = −22.2 − 0.5001 − 0.489, exactly
-  expect(trade?.realizedPnl).toBe('-23.1891');
+  // 0.019 BTC (sized at the fill 50,010): (48,900 − 50,010) × 0.019 − 0.019 × 50,010 × 0.0005 −
+  // 0.019 × 48,900 × 0.0005 = −21.09 − 0.475095 − 0.46455, exactly
+  expect(trade?.realizedPnl).toBe('-22.029645');
   const tp = await h.runtime.repos.orders.get(accountId, position?.takeProfits?.[0]?.clientOrderId ?? '');
   expect(tp?.status).toBe('canceled');
   expect(await paperOf(accountId).fetchOpenOrders()).toEqual([]);

@@ -34,7 +34,10 @@ beforeAll(async () => {
 
 const BTC = 'BTC/USDT:USDT';
 
-/** An open long of 0.02 BTC at 50,010 with its stop at 49,009.8 and its target at 52,010.4. */
+/**
+ * An open long of 0.02 BTC at 50,010 with its stop at 49,009.8 and its target at 52,010.4. The size
+ * is fixed (contracts): 10 % of equity sized at the fill 50,010 would be 0.019.
+ */
 async function protectedLong(): Promise<string> {
   const { accountId } = await h.createAccount(10_000);
   h.prices.set(BTC, 50_000);
@@ -44,6 +47,7 @@ async function protectedLong(): Promise<string> {
     accountId,
     intent: 'enter_long',
     symbol: { unified: BTC, base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' },
+    size: { kind: 'contracts', value: 0.02 },
     sl: { kind: 'percent', value: 2 },
     tp: { kind: 'percent', value: 4 },
     receivedAt: Date.now(),

@@ -68,8 +68,9 @@ test('a signal with a number no database or exchange can take (size 1e-320) is r
     outcome: expect.stringMatching(/^(NUMBER_OUT_OF_RANGE|BELOW_MIN_AMOUNT):/),
   });
   expect(await h.runtime.repos.signals.getSignal(accountId, next.signalId)).toMatchObject({ status: 'executed' });
+  // 10 % of 10,000 sized at the fill 50,010 (2 bps over 50,000): 0.019996 → 0.019 BTC
   expect(await h.runtime.repos.positions.list(accountId)).toEqual([
-    expect.objectContaining({ side: 'long', quantity: '0.02' }),
+    expect.objectContaining({ side: 'long', quantity: '0.019' }),
   ]);
   const rejected = (await h.runtime.repos.audit.listByAccount(accountId)).filter((e) => e.type === 'signal.rejected');
   expect(rejected).toEqual([expect.objectContaining({ signalId: poison.signalId })]);

@@ -26,6 +26,7 @@ import {
   type ExchangePort,
   type ExchangePosition,
   type FundingPayment,
+  type MarketFillModel,
   type MarketInfo,
   type OrderRequest,
   type PriceQuote,
@@ -83,6 +84,11 @@ export class PaperExchange implements ExchangePort {
     linkedProtection: true,
     sizedProtection: true,
   };
+  /**
+   * Market orders fill as prepareMarket does: the executor sizes entries at that fill. An own
+   * property (not a getter), so a wrapper that spreads the exchange keeps it.
+   */
+  readonly marketFill: MarketFillModel;
   private readonly accountId: string;
   private readonly store: PaperLedgerStore;
   private readonly prices: PriceSource;
@@ -97,6 +103,7 @@ export class PaperExchange implements ExchangePort {
     this.markets = options.markets;
     this.settings = options.settings;
     this.clock = options.clock;
+    this.marketFill = { slippageBps: options.settings.slippageBps, takerFeeRate: options.settings.takerFeeRate };
   }
 
   async loadMarket(symbol: string): Promise<MarketInfo> {

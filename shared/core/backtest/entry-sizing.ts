@@ -1,15 +1,18 @@
-// Sizes a backtest entry with the live sizing rules (sizeEntry, sizeFromRisk: exact decimals,
-// rounded down to the lot step, minimum amount and notional), capped by what the free cash carries.
+// Sizes a backtest entry with the executor's rule (execution's sizeAtFill: the risk engine's
+// sizePosition and the market minimums, exact decimals): at the fill, on the equity after the close
+// leg of the same signal, at the fill price with slippage, with room for the taker fee, whole lots
+// down. No other position is open when an entry fills (no pyramiding, a reverse closed first), so
+// that equity is the cash.
 //
 // The exact decimals cost 7–17 µs per entry, more than the rest of a candle's work for a strategy
 // that trades often. The floats decide when they provably agree: their quotient is within ~1e-15
 // of the exact one, so when it lies farther than 1e-9 (relative) from a lot boundary and from the
-// minimum notional, its floor is the exact floor. Otherwise the live functions decide. The two
-// paths are checked against each other in test/unit/core/backtest/entry-sizing.test.ts.
+// minimum notional, its floor is the exact floor. Otherwise the exact rule decides. The two paths
+// are checked against each other in test/unit/core/backtest/entry-sizing.test.ts.
 import { Big } from '../domain/money';
 import { SignalRejectedError } from '../errors';
 import type { MarketInfo } from './ports';
-import { sizeEntry, sizeFromRisk } from '../execution';
+import { sizeAtFill } from '../execution';
 import type { BacktestConfig, SkippedEntries } from './types';
 
 export type SkipReason = keyof SkippedEntries;
@@ -64,14 +67,15 @@ export class EntrySizer {
   }
 
   /**
-   * Base units for an entry at `price` (the fill price before volume slippage), or why it is
-   * skipped. `equity` sizes percent and risk modes; `cash` (no other position is open: no
-   * pyramiding) caps every mode; `stopPrice` is NaN when the entry has no stop.
+   * Base units for an entry at `price` (the fill price, slippage included, before volume slippage),
+   * or why it is skipped. `equity` is the cash after the close leg of the same signal: it sizes
+   * every mode and caps it (margin and taker fee within it); `stopPrice` is NaN when the entry has
+   * no stop.
    */
-  quantity(price: number, equity: number, cash: number, stopPrice: number): number | SkipReason {
+  quantity(price: number, equity: number, stopPrice: number): number | SkipReason {
     if (this.config.size.kind === 'risk' && !Number.isFinite(stopPrice)) return 'noStop';
-    const fast = this.fastQuantity(price, equity, cash, stopPrice);
-    return fast !== undefined ? fast : this.exactQuantity(price, equity, cash, stopPrice);
+    const fast = this.fastQuantity(price, equity, stopPrice);
+    return fast !== undefined ? fast : this.exactQuantity(price, equity, stopPrice);
   }
 
   /** The largest lot multiple whose margin and taker fee fit in `cash` (see affordable), as a number. */
@@ -82,16 +86,12 @@ export class EntrySizer {
   }
 
   /** The exact result when floats are provably equal to it, else undefined. */
-  private fastQuantity(
-    price: number,
-    equity: number,
-    cash: number,
-    stopPrice: number,
-  ): number | SkipReason | undefined {
+  private fastQuantity(price: number, equity: number, stopPrice: number): number | SkipReason | undefined {
     if (!(price > 0)) return undefined;
     const { size } = this.config;
     if (size.kind === 'risk' && !(Math.abs(price - stopPrice) > price * MIN_FLOAT_DISTANCE)) return undefined;
-    const affordable = this.affordableRaw(price, cash);
+    // sizePosition's margin cap: equity × leverage / (price × (1 + leverage × fee))
+    const affordable = this.affordableRaw(price, equity);
     const lots =
       size.kind === 'contracts' && affordable / this.config.lotStep > (this.contractLots + 1) * (1 + MARGIN)
         ? this.contractLots
@@ -107,7 +107,7 @@ export class EntrySizer {
     return quantity;
   }
 
-  /** The unrounded amount each size mode asks for (as sizeEntry / sizeFromRisk compute it). */
+  /** The unrounded amount each size mode asks for (as sizePosition computes it, before its margin cap). */
   private requestedRaw(price: number, equity: number, stopPrice: number): number {
     const { size, leverage } = this.config;
     const budget = Math.max(equity, 0);
@@ -119,7 +119,7 @@ export class EntrySizer {
       case 'contracts':
         return size.value;
       case 'risk':
-        return Math.min((budget * size.value) / 100 / Math.abs(price - stopPrice), (budget * leverage) / price);
+        return (budget * size.value) / 100 / Math.abs(price - stopPrice);
     }
   }
 
@@ -144,28 +144,26 @@ export class EntrySizer {
     return Number(`${lots * this.stepDigits}e-${this.stepDecimals}`);
   }
 
-  /** The live functions, exact decimals: used whenever the floats could disagree with them. */
-  exactQuantity(price: number, equity: number, cash: number, stopPrice: number): number | SkipReason {
-    const { size, leverage } = this.config;
+  /** The executor's rule, exact decimals: used whenever the floats could disagree with it. */
+  exactQuantity(price: number, equity: number, stopPrice: number): number | SkipReason {
+    const { size, leverage, takerFee } = this.config;
     if (size.kind === 'risk' && !Number.isFinite(stopPrice)) return 'noStop';
-    let sized: Big;
     try {
-      if (size.kind === 'risk') {
-        sized = new Big(
-          sizeFromRisk({ riskPct: size.value, equity, price, stopPrice, leverage, market: this.market }).amount,
-        );
-      } else {
-        sized = new Big(sizeEntry({ size, equity, price, leverage, market: this.market }).amount);
-      }
+      const sized = sizeAtFill({
+        size,
+        equity,
+        price,
+        feeRate: takerFee,
+        leverage,
+        market: this.market,
+        ...(size.kind === 'risk' ? { stopPrice } : {}),
+      });
+      return Number(sized.amount);
     } catch (error) {
-      if (error instanceof SignalRejectedError) return error.code === 'INVALID_STOP' ? 'invalidStop' : 'belowMinimum';
-      throw error;
+      if (!(error instanceof SignalRejectedError)) throw error;
+      if (error.code === 'INVALID_STOP') return 'invalidStop';
+      return error.code === 'NEEDS_STOP' ? 'noStop' : 'belowMinimum';
     }
-    const affordable = this.affordable(price, cash);
-    const amount = affordable.lt(sized) ? affordable : sized;
-    if (amount.lte(0) || amount.lt(this.market.minAmount) || amount.times(price).lt(this.market.minNotional))
-      return 'belowMinimum';
-    return Number(amount.toString());
   }
 
   /**

@@ -1,6 +1,6 @@
 // The account a backtest trades: cash, one isolated-margin position, its protective orders, fills
 // with fees and slippage, funding and liquidation. Conventions are in docs/METRICS.md ("How the
-// engine fills"). Numbers only: Big is used once per entry, by the sizing.
+// engine fills"). Numbers only: Big is used only when the sizing's floats sit too near a lot boundary.
 import type { StrategyAction, StrategySignal, HeldPosition } from '../strategies/types';
 import type { PriceLevel } from '../signal/types';
 import { EntrySizer } from './entry-sizing';
@@ -60,7 +60,6 @@ export class Simulation {
   private best = 0;
 
   private pendingAction = NONE;
-  private pendingEquity = 0;
   private pendingSlKind = NO_LEVEL;
   private pendingSlValue = 0;
   private pendingTpKind = NO_LEVEL;
@@ -121,7 +120,6 @@ export class Simulation {
         action,
         i,
         this.open[i]!,
-        this.pendingEquity,
         this.pendingSlKind,
         this.pendingSlValue,
         this.pendingTpKind,
@@ -143,14 +141,13 @@ export class Simulation {
     const slValue = signal.sl?.value ?? 0;
     const tpValue = signal.tp?.value ?? 0;
     const close = this.close[i]!;
-    const equity = this.equityAt(close);
     if (this.config.fillOn === 'close') {
-      this.execute(action, i, close, equity, slKind, slValue, tpKind, tpValue);
+      this.execute(action, i, close, slKind, slValue, tpKind, tpValue);
       return;
     }
-    // Filled by beginCandle(i + 1); the last candle's signal has no next open and never fills.
+    // Filled by beginCandle(i + 1); the last candle's signal has no next open and never fills. It
+    // is sized there, at the fill, as the executor sizes (not on this candle's equity).
     this.pendingAction = action;
-    this.pendingEquity = equity;
     this.pendingSlKind = slKind;
     this.pendingSlValue = slValue;
     this.pendingTpKind = tpKind;
@@ -169,7 +166,6 @@ export class Simulation {
     action: number,
     i: number,
     price: number,
-    equity: number,
     slKind: number,
     slValue: number,
     tpKind: number,
@@ -185,7 +181,8 @@ export class Simulation {
           return;
         }
         if (this.dir !== 0) this.exitMarket(i, price, 'reverse');
-        this.enter(d, i, price, equity, slKind, slValue, tpKind, tpValue);
+        // Flat now: the equity after the close leg (its slippage and fee paid) is the cash.
+        this.enter(d, i, price, slKind, slValue, tpKind, tpValue);
         return;
       }
       case CLOSE_LONG:
@@ -218,7 +215,6 @@ export class Simulation {
     d: number,
     i: number,
     base: number,
-    equity: number,
     slKind: number,
     slValue: number,
     tpKind: number,
@@ -232,7 +228,7 @@ export class Simulation {
         : this.trail > 0
           ? price * (1 - d * this.trail)
           : Number.NaN;
-    const sized = this.sizer.quantity(price, equity, this.cash, riskStop);
+    const sized = this.sizer.quantity(price, this.cash, riskStop);
     if (typeof sized === 'string') {
       this.skipped[sized]++;
       return;

@@ -61,6 +61,8 @@ export interface RiskBase {
   symbol: string;
   equity: Decimal;
   price: number;
+  /** the expected fill price the entry was sized at, when the exchange's fill model gives one (paper) */
+  fillPrice?: number;
   requestedLeverage: number;
   checks: CheckRecord[];
 }

@@ -48,8 +48,13 @@ export interface EntryDecisionInput {
   account: Account;
   market: MarketInfo;
   side: PositionSide;
+  /** the last price */
   price: number;
-  /** wallet balance + unrealized P&L as the exchange reported it, quote currency */
+  /** the price the entry is expected to fill at (sizing, minimums, a percent stop's distance); `price` when absent */
+  fillPrice?: number;
+  /** the taker fee rate of that fill, left room for in the margin cap */
+  feeRate?: number;
+  /** wallet balance + unrealized P&L as the exchange reported it after any close leg, quote currency */
   equity: Decimal;
   leverage: number;
 }
@@ -101,6 +106,7 @@ export class EntryRisk {
   /** The approved amount and leverage, or SignalRejectedError with the engine's code; audited either way. */
   async decide(input: EntryDecisionInput, snapshot: RiskSnapshot): Promise<ApprovedEntry> {
     const { signal, account, market, side, price, equity } = input;
+    const fillPrice = input.fillPrice ?? price;
     const now = this.deps.clock.now();
     const config = accountRiskConfig(account);
     // A reverse closes the other side first: that position is no longer exposure.
@@ -114,12 +120,15 @@ export class EntryRisk {
       }));
     const symbols = new Set([market.symbol, ...open.map((p) => p.symbol)]);
     await Promise.all([...symbols].map((s) => this.deps.stats.get(s, now)));
-    const stopPrice = stopPriceOf(signal.sl, side, price);
+    // A percent stop is placed from the fill (the booked entry price): its distance is measured there.
+    const stopPrice = stopPriceOf(signal.sl, side, fillPrice);
     const decision = this.deps.engine.decideEntry(
       {
         symbol: market.symbol,
         side,
         price,
+        ...(input.fillPrice !== undefined ? { fillPrice } : {}),
+        ...(input.feeRate !== undefined ? { feeRate: input.feeRate } : {}),
         priceAt: marketTime(now, this.deps.marketSpeed),
         leverage: input.leverage,
         ...(stopPrice !== undefined ? { stopPrice } : {}),
@@ -144,6 +153,7 @@ export class EntryRisk {
       symbol: market.symbol,
       equity: toDecimal(equity),
       price,
+      ...(input.fillPrice !== undefined ? { fillPrice } : {}),
       requestedLeverage: input.leverage,
       checks: decision.checks,
     };
@@ -159,7 +169,7 @@ export class EntryRisk {
       throw new SignalRejectedError(decision.reason, decision.code, decision.numbers);
     }
     const amount = decision.amount.toString();
-    const notional = new Big(amount).times(price);
+    const notional = new Big(amount).times(fillPrice);
     const audited = this.deps.audit.append({
       accountId: account.accountId,
       type: 'risk.accepted',

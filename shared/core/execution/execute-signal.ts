@@ -65,6 +65,7 @@ import type { ExecutionBounds } from '../risk/config';
 import { protectionSpecOf, type ProtectionManager, type ProtectionOrigin } from './protection';
 import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
+import { expectedFill } from './sizing';
 import { standIn, writeWithRetries, type AuditHold } from './audit-hold';
 
 export interface ExecuteSignalDeps {
@@ -641,8 +642,20 @@ export class ExecuteSignal {
   ): Promise<{ entry: ApprovedEntry; free: Decimal }> {
     const [balance, quote] = await Promise.all([exchange.fetchBalance(), exchange.fetchPrice(market.symbol)]);
     const side: PositionSide = signal.intent === 'enter_long' ? 'long' : 'short';
+    // Sized at the fill, as the backtest sizes (one rule, execution/sizing.ts): the balance read
+    // after any close leg, the price the exchange's fill model gives, room for its taker fee.
+    const fill = expectedFill(quote.last, side === 'long' ? 'buy' : 'sell', market.priceStep, exchange.marketFill);
     const entry = await this.deps.risk.decide(
-      { signal, account, market, side, price: quote.last, equity: balance.equity, leverage },
+      {
+        signal,
+        account,
+        market,
+        side,
+        price: quote.last,
+        ...(exchange.marketFill ? { fillPrice: fill.price, feeRate: fill.feeRate } : {}),
+        equity: balance.equity,
+        leverage,
+      },
       await snapshot,
     );
     return { entry, free: balance.free };

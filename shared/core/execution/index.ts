@@ -14,5 +14,5 @@ export {
   type StopSlot,
   type SyncReport,
 } from './protection';
-export { sizeEntry, sizeFromRisk } from './sizing';
+export { sizeAtFill, type FillSizeSpec, type FillSizingInput, type SizedOrder } from './sizing';
 export type { MarketStatsSource, OrderReads, SendingExchange } from './ports';

@@ -18,6 +18,7 @@ export type {
   ExchangeOrder,
   ExchangePort,
   ExchangePosition,
+  MarketFillModel,
   MarketInfo,
   OrderExecution,
   OrderLookup,

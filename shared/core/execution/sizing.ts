@@ -1,21 +1,33 @@
-// Turns a size request into an order amount the market accepts: exact decimals, rounded down to
-// the lot step, checked against the minimum amount and notional before anything is sent.
-import { Big, type Decimal } from '../domain/money';
+// The executor's sizing rule for an entry, as one call: the risk engine's sizePosition (the mode's
+// amount, capped by what equity carries with the taker fee, rounded down to the lot step) and then
+// the market's minimums, both at the price the entry fills at. The executor reaches the same two
+// functions through the risk engine (with the account's risk checks between them); the backtest
+// calls this, so a backtest sizes every entry exactly as the executor does (docs/METRICS.md).
+import { Big, roundToStep, type Decimal } from '../domain/money';
 import { SignalRejectedError } from '../errors';
-import { floorToStep } from '../domain/money';
-import type { MarketInfo } from './ports';
+import { DEFAULT_RISK_CONFIG, type SizingConfig } from '../risk/config';
+import { belowMinimum, sizePosition } from '../risk/sizing';
+import type { MarketFillModel, MarketInfo } from './ports';
 import type { SizeSpec } from '../signal/types';
 
-export interface SizingInput {
-  size: SizeSpec;
+/** What a signal or a backtest asks for: a SizeSpec, or risk: riskPct of equity lost at the stop. */
+export type FillSizeSpec = SizeSpec | { kind: 'risk'; value: number };
+
+export interface FillSizingInput {
+  size: FillSizeSpec;
   /**
-   * account equity in the quote currency: Decimal text, or the backtest's float equity (its hot
-   * loop keeps floats; docs/ARCHITECTURE.md) taken at its shortest decimal text
+   * account equity in the quote currency after the close leg of the same signal: Decimal text, or
+   * the backtest's float equity (its hot loop keeps floats; docs/ARCHITECTURE.md) at its shortest text
    */
   equity: Decimal | number;
+  /** the price the entry fills at, slippage included */
   price: number;
+  /** the taker fee rate the fill pays (fraction) */
+  feeRate: number;
   leverage: number;
   market: MarketInfo;
+  /** the stop-loss trigger the risk is measured to (risk mode) */
+  stopPrice?: number;
 }
 
 export interface SizedOrder {
@@ -24,83 +36,46 @@ export interface SizedOrder {
   margin: string;
 }
 
-/** Equity below zero sizes nothing, as zero equity does. */
-const nonNegative = (equity: Decimal | number): Big => {
-  const value = new Big(equity);
-  return value.lt(0) ? new Big(0) : value;
-};
+const riskSizing = (riskPct: number): SizingConfig => ({ ...DEFAULT_RISK_CONFIG.sizing, mode: 'risk', riskPct });
 
-export function sizeEntry({ size, equity, price, leverage, market }: SizingInput): SizedOrder {
-  if (!(price > 0)) throw new SignalRejectedError('no usable price for sizing', 'NO_PRICE');
-  let raw: Big;
-  switch (size.kind) {
-    case 'percent':
-      raw = nonNegative(equity).times(size.value).div(100).times(leverage).div(price);
-      break;
-    case 'quote':
-      raw = new Big(size.value).times(leverage).div(price);
-      break;
-    case 'contracts':
-      // TradingView's {{strategy.order.contracts}} counts the base asset (coins) on crypto; the
-      // exchange adapter converts base units to its own contracts (contractSize) when it sends.
-      raw = new Big(size.value);
-      break;
-  }
-  const amount = floorToStep(raw, market.amountStep);
-  const notional = amount.times(price);
-  if (amount.lte(0) || amount.lt(market.minAmount)) {
-    throw new SignalRejectedError(
-      `order amount ${amount.toString()} is below the minimum ${market.minAmount} ${market.base} after rounding down to ${market.amountStep}`,
-      'BELOW_MIN_AMOUNT',
-      { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep },
-    );
-  }
-  if (market.maxAmount !== undefined && amount.gt(market.maxAmount)) {
-    // Refused here with the numbers rather than by the exchange with a bare code (-4005).
-    throw new SignalRejectedError(
-      `order amount ${amount.toString()} ${market.base} is above the market's maximum ${market.maxAmount} per order`,
-      'ABOVE_MAX_AMOUNT',
-      { amount: amount.toString(), maxAmount: market.maxAmount },
-    );
-  }
-  if (notional.lt(market.minNotional)) {
-    throw new SignalRejectedError(
-      `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`,
-      'MIN_NOTIONAL',
-      { notional: notional.toString(), minNotional: market.minNotional },
-    );
-  }
-  return { amount: amount.toString(), notional: notional.toString(), margin: notional.div(leverage).toString() };
-}
-
-export interface RiskSizingInput {
-  /** percent of equity lost if the stop is hit */
-  riskPct: number;
-  /**
-   * account equity in the quote currency: Decimal text, or the backtest's float equity (its hot
-   * loop keeps floats; docs/ARCHITECTURE.md) taken at its shortest decimal text
-   */
-  equity: Decimal | number;
-  price: number;
-  /** the stop-loss trigger price the risk is measured to */
-  stopPrice: number;
-  leverage: number;
-  market: MarketInfo;
+/**
+ * The order amount for an entry, whole lots down, or SignalRejectedError with the sizing's code
+ * (BELOW_MIN_AMOUNT, MIN_NOTIONAL, NEEDS_STOP, INVALID_STOP, NO_PRICE, …) and its numbers.
+ */
+export function sizeAtFill({ size, equity, price, feeRate, leverage, market, stopPrice }: FillSizingInput): SizedOrder {
+  const sized = sizePosition({
+    sizing: size.kind === 'risk' ? riskSizing(size.value) : DEFAULT_RISK_CONFIG.sizing,
+    ...(size.kind === 'risk' ? {} : { explicit: size }),
+    equity,
+    price,
+    feeRate,
+    leverage,
+    market,
+    ...(stopPrice !== undefined ? { stopPrice } : {}),
+  });
+  const minimum = belowMinimum(sized.amount, price, market);
+  if (minimum) throw new SignalRejectedError(minimum.reason, minimum.code, minimum.numbers);
+  const notional = sized.amount.times(price);
+  return {
+    amount: sized.amount.toString(),
+    notional: notional.toString(),
+    margin: notional.div(new Big(leverage)).toString(),
+  };
 }
 
 /**
- * Amount whose loss at the stop (price distance only, fees aside) equals riskPct of equity, capped
- * by what equity × leverage buys, rounded down to the lot step; then the minimums of `sizeEntry`.
+ * The price a market entry fills at and the fee rate it pays, as the exchange's fill model says:
+ * the last price moved the slippage against the trader, on the price tick (the paper exchange's own
+ * rule). Without a model: the last price and no fee room (a live exchange's fill is not known ahead).
  */
-export function sizeFromRisk({ riskPct, equity, price, stopPrice, leverage, market }: RiskSizingInput): SizedOrder {
-  if (!(price > 0)) throw new SignalRejectedError('no usable price for sizing', 'NO_PRICE');
-  const distance = new Big(price).minus(stopPrice).abs();
-  if (distance.eq(0))
-    throw new SignalRejectedError(`the stop ${stopPrice} equals the price: no risk to size on`, 'INVALID_STOP');
-  const budget = nonNegative(equity);
-  const byRisk = budget.times(riskPct).div(100).div(distance);
-  const byMargin = budget.times(leverage).div(price);
-  const amount = floorToStep(byRisk.lt(byMargin) ? byRisk : byMargin, market.amountStep);
-  // A whole number of lots passes through sizeEntry unchanged, which applies the same minimums.
-  return sizeEntry({ size: { kind: 'contracts', value: Number(amount.toString()) }, equity, price, leverage, market });
+export function expectedFill(
+  last: number,
+  side: 'buy' | 'sell',
+  priceStep: string,
+  model: MarketFillModel | undefined,
+): { price: number; feeRate: number } {
+  if (!model) return { price: last, feeRate: 0 };
+  const rate = new Big(model.slippageBps).div(10_000);
+  const slipped = new Big(last).times(side === 'buy' ? new Big(1).plus(rate) : new Big(1).minus(rate));
+  return { price: Number(roundToStep(slipped, priceStep).toString()), feeRate: model.takerFeeRate };
 }

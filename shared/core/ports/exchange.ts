@@ -88,6 +88,16 @@ export interface ExchangeCapabilities {
   sizedProtection?: boolean;
 }
 
+/**
+ * How the exchange fills a market order, when it is known exactly (the paper exchange's settings):
+ * the fill price is the last price moved `slippageBps` against the trader, on the price tick, and
+ * the fill pays `takerFeeRate` of its notional.
+ */
+export interface MarketFillModel {
+  slippageBps: number;
+  takerFeeRate: number;
+}
+
 /** How to find an order again: conditional orders live apart from plain ones on most exchanges. */
 export interface OrderLookup {
   conditional?: boolean;
@@ -144,6 +154,11 @@ export interface FundingPayment {
 export interface OrderExecution {
   readonly exchangeId: string;
   readonly capabilities?: ExchangeCapabilities;
+  /**
+   * How a market order fills, when the exchange knows it exactly: the executor sizes an entry at
+   * that fill, as the backtest does (docs/RISK.md). Absent: sized at the last price, no fee room.
+   */
+  readonly marketFill?: MarketFillModel;
   /** Throws SignalRejectedError('UNKNOWN_SYMBOL') for a market the exchange does not list. */
   loadMarket(symbol: string): Promise<MarketInfo>;
   fetchPrice(symbol: string): Promise<PriceQuote>;

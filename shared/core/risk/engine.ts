@@ -7,7 +7,7 @@ import type { TradeRecord } from '../domain/trade';
 import type { SizeSpec } from '../signal/types';
 import { defaultChecks } from './checks';
 import { sizingFor } from './config';
-import { sizePosition } from './sizing';
+import { belowMinimum, sizePosition } from './sizing';
 import type { RiskState } from './state';
 import { entryBlock } from './switches';
 import type { CheckRecord, CheckResult, Numbers, Proposal, RiskCheck, RiskContext } from './types';
@@ -17,6 +17,13 @@ export interface EntryRequest {
   side: 'long' | 'short';
   /** last price */
   price: number;
+  /**
+   * the price the entry is expected to fill at (last moved by the exchange's known slippage): what
+   * the sizing and the minimums use (docs/RISK.md); the last price when absent
+   */
+  fillPrice?: number;
+  /** the taker fee rate the fill pays, left room for in the margin cap (0 when absent) */
+  feeRate?: number;
   /** market time of that price (the quote's timestamp) for the circuit breaker's windows */
   priceAt?: number;
   leverage: number;
@@ -100,12 +107,14 @@ export class RiskEngine {
     }
 
     const stats = inputs.stats(request.symbol);
+    const fillPrice = request.fillPrice ?? request.price;
     let sized;
     try {
       sized = sizePosition({
         sizing: sizingFor(inputs.config, request.strategy),
         equity: inputs.equity,
-        price: request.price,
+        price: fillPrice,
+        ...(request.feeRate !== undefined ? { feeRate: request.feeRate } : {}),
         leverage: proposal.leverage,
         market: inputs.market,
         trades: closed,
@@ -136,22 +145,9 @@ export class RiskEngine {
     }
 
     const amount = proposal.amount;
-    const { market } = inputs;
-    const notional = amount.times(request.price);
-    if (amount.lte(0) || amount.lt(market.minAmount)) {
-      return refuse(
-        'BELOW_MIN_AMOUNT',
-        `order amount ${amount.toString()} ${market.base} is below the minimum ${market.minAmount} after sizing, limits and rounding down to ${market.amountStep}`,
-        { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep },
-      );
-    }
-    if (notional.lt(market.minNotional)) {
-      return refuse(
-        'MIN_NOTIONAL',
-        `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`,
-        { notional: notional.toString(), minNotional: market.minNotional },
-      );
-    }
+    const notional = amount.times(fillPrice);
+    const minimum = belowMinimum(amount, fillPrice, inputs.market);
+    if (minimum) return refuse(minimum.code, minimum.reason, minimum.numbers);
     return {
       accepted: true,
       amount,

@@ -1,7 +1,12 @@
 // Position sizing for the risk engine: the configured mode (or the signal's own size) gives a raw
 // amount; every mode is then capped by the margin equity can post and the market's maximum, and
 // rounded down to the lot step. Minimum amount and notional are the engine's to refuse, after its
-// other caps, so an amount of 0 is a valid answer here.
+// other caps, so an amount of 0 is a valid answer here (`belowMinimum` says why).
+//
+// This is the one sizing rule of the executor and the backtest (docs/METRICS.md, "Sizing"): both
+// size at the fill, on the equity after the close leg of the same signal, at the price the entry is
+// expected to fill at (the last price moved by the expected slippage) and with room for the taker
+// fee the fill pays. The backtest reaches it through execution's `sizeAtFill`.
 //
 // Each bound is kept as an exact fraction numer / denom and floored to the step exactly, so that
 // "amount × distance ≤ budget" and "amount × price ≤ equity × leverage" hold in decimal arithmetic,
@@ -19,9 +24,18 @@ export interface PositionSizingInput {
   sizing: SizingConfig;
   /** the signal's own size (percent/quote/contracts) — wins over the mode when present */
   explicit?: SizeSpec;
-  /** wallet balance + unrealized P&L, quote currency */
-  equity: Decimal;
+  /**
+   * wallet balance + unrealized P&L, quote currency, read after the close leg of a reverse: Decimal
+   * text, or the backtest's float equity (its hot loop keeps floats) taken at its shortest decimal text
+   */
+  equity: Decimal | number;
+  /** the price the entry is expected to fill at: the last price moved by the expected slippage */
   price: number;
+  /**
+   * the taker fee rate the fill pays (0.0005 = 0.05 %): margin and fee together stay within equity,
+   * notional × (1/leverage + feeRate) ≤ equity. 0 (or absent) when the exchange's rate is not known.
+   */
+  feeRate?: number;
   leverage: number;
   market: MarketInfo;
   /** stop-loss trigger price when the signal carries one */
@@ -63,7 +77,7 @@ interface Basis {
 /** A size parameter that is not a finite positive number sizes nothing rather than something odd. */
 const positiveOrZero = (x: number): number => (Number.isFinite(x) && x > 0 ? x : 0);
 /** Equity that is not a positive amount (negative, unreadable) posts no margin: "0". */
-function positiveEquity(x: Decimal): Decimal {
+function positiveEquity(x: Decimal | number): Decimal {
   try {
     const value = new Big(x);
     return value.gt(0) ? value.toString() : '0';
@@ -111,7 +125,8 @@ function explicitSize(size: SizeSpec, basis: Basis): RawSize {
         numbers,
       };
     case 'contracts':
-      // Base units, as TradingView counts contracts on crypto (see sizeEntry).
+      // Base units, as TradingView counts contracts on crypto; the exchange adapter converts them
+      // to its own contracts (contractSize) when it sends.
       return { mode: 'contracts', bound: { numer: new Big(value), denom: ONE }, numbers };
   }
 }
@@ -277,8 +292,14 @@ export function sizePosition(input: PositionSizingInput): PositionSize {
   const basis: Basis = { equity: positiveEquity(input.equity), price, leverage: positiveOrZero(input.leverage) };
   const raw = rawSize(input, basis);
 
-  // Never more margin than equity: notional ≤ equity × leverage.
-  const marginCap: Bound = { numer: new Big(basis.equity).times(basis.leverage), denom: new Big(price) };
+  // Never more margin and fee than equity: notional × (1/leverage + fee) ≤ equity, i.e.
+  // amount ≤ equity × leverage / (price × (1 + leverage × fee)). At 1× and "100 %" the fee is paid
+  // out of the equity rather than refused by the exchange as insufficient margin.
+  const feeRate = positiveOrZero(input.feeRate ?? 0);
+  const marginCap: Bound = {
+    numer: new Big(basis.equity).times(basis.leverage),
+    denom: new Big(price).times(ONE.plus(new Big(basis.leverage).times(feeRate))),
+  };
   let amount = floorMultiple(raw.bound, step);
   let cappedBy = 'none';
   const byMargin = floorMultiple(marginCap, step);
@@ -310,6 +331,7 @@ export function sizePosition(input: PositionSizingInput): PositionSize {
     equity: basis.equity,
     price,
     leverage: basis.leverage,
+    ...(feeRate > 0 ? { feeRate } : {}),
     rawAmount: raw.bound.numer.div(raw.bound.denom).toString(),
     marginCap: marginCap.numer.div(marginCap.denom).toString(),
     step: market.amountStep,
@@ -318,4 +340,34 @@ export function sizePosition(input: PositionSizingInput): PositionSize {
   };
   if (maxAmount !== undefined) numbers.maxAmount = maxAmount.toString();
   return { amount, mode: raw.mode, numbers };
+}
+
+/** Why an amount is refused by the market's minimums, measured at the price it is sized at. */
+export interface MinimumRefusal {
+  code: 'BELOW_MIN_AMOUNT' | 'MIN_NOTIONAL';
+  reason: string;
+  numbers: Numbers;
+}
+
+/**
+ * The market's minimum amount and notional against the final amount (after every cap): why it is
+ * refused, or undefined when the market takes it. The risk engine and the backtest both end here.
+ */
+export function belowMinimum(amount: Big, price: number, market: MarketInfo): MinimumRefusal | undefined {
+  if (amount.lte(0) || amount.lt(market.minAmount)) {
+    return {
+      code: 'BELOW_MIN_AMOUNT',
+      reason: `order amount ${amount.toString()} ${market.base} is below the minimum ${market.minAmount} after sizing, limits and rounding down to ${market.amountStep}`,
+      numbers: { amount: amount.toString(), minAmount: market.minAmount, step: market.amountStep },
+    };
+  }
+  const notional = amount.times(price);
+  if (notional.lt(market.minNotional)) {
+    return {
+      code: 'MIN_NOTIONAL',
+      reason: `order notional ${notional.round(4).toString()} ${market.quote} is below the minimum ${market.minNotional}`,
+      numbers: { notional: notional.toString(), minNotional: market.minNotional },
+    };
+  }
+  return undefined;
 }

@@ -157,7 +157,9 @@ test('the daily loss limit blocks an entry but lets a close through, and lifts a
 test('a circuit-breaker trip pauses entries and expires after its pause', async () => {
   const start = clock.t;
   const { accountId } = await h.createAccount(10_000);
-  await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 100 } }));
+  // 110, not 100: sized at the fill 50,010, 100 USDT buys 0.0019996 → 0.001 BTC, 50.01 of notional,
+  // under BTC's minimum of 100 (MIN_NOTIONAL); 110 buys 0.002, 100.02 of notional
+  await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 110 } }));
   await riskCheck(accountId); // price sample 50,000
   clock.advance(5 * MIN);
   h.prices.set(BTC.unified, 53_000); // +6 % within 15 minutes: tier 1 (5 % / 15 min → 30 min pause)
@@ -187,7 +189,8 @@ test('a circuit-breaker trip pauses entries and expires after its pause', async 
 
 test('pause refuses entries and lets closes through; the refusal names the status', async () => {
   const { accountId } = await h.createAccount(10_000);
-  await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 100 } }));
+  // 110: 0.002 BTC at the fill 50,010, over BTC's minimum notional (see the circuit-breaker test)
+  await execute(signal(accountId, 'enter_long', BTC, { size: { kind: 'quote', value: 110 } }));
   await control().pause(accountId);
   expect(await execute(signal(accountId, 'enter_long', ETH, { size: { kind: 'quote', value: 100 } }))).toMatchObject({
     status: 'rejected',

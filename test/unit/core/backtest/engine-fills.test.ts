@@ -77,24 +77,25 @@ describe('fill timing', () => {
 });
 
 describe('leg semantics (as the live executor plans them)', () => {
-  it('a short signal while long closes the long (reverse) and opens a short sized on the signal candle', () => {
+  it('a short signal while long closes the long (reverse) and opens a short sized at the fill, after the close', () => {
     const result = runBacktest(candles(ROWS), scripted({ 0: LONG, 2: SHORT }), {}, config());
 
-    // Long 9 @110 closed at open[3] = 130: +180, cash 1180. The short is sized on the equity at the
-    // signal candle's close, 1000 + 9 × (120 − 110) = 1090: 1090 / 130 = 8.38 → 8 units at 130.
-    // End of data at close[4] = 125: 8 × (130 − 125) = +40.
+    // Long 9 @110 closed at open[3] = 130: +180, cash 1180. The short is sized as the executor
+    // sizes it: on the equity after that close, at the fill price: 1180 / 130 = 9.08 → 9 units.
+    // (Sized on the signal candle's close equity, 1000 + 9 × (120 − 110) = 1090, it was 8.)
+    // End of data at close[4] = 125: 9 × (130 − 125) = +45.
     expect(result.trades).toEqual([
       expect.objectContaining({ side: 'long', exitPrice: 130, pnl: 180, exitReason: 'reverse' }),
       expect.objectContaining({
         side: 'short',
         entryPrice: 130,
-        quantity: 8,
+        quantity: 9,
         exitPrice: 125,
-        pnl: 40,
+        pnl: 45,
         exitReason: 'end_of_data',
       }),
     ]);
-    expect(result.metrics.finalEquity).toBe(1220);
+    expect(result.metrics.finalEquity).toBe(1225);
   });
 
   it("longOnly turns 'short' into 'close_long': the long closes, nothing is sold short", () => {

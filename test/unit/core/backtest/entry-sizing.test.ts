@@ -1,5 +1,6 @@
-// EntrySizer: the float shortcut gives exactly what the live sizing functions (exact decimals)
-// give, on random inputs and on inputs built to sit on lot boundaries; plus the cash cap.
+// EntrySizer: the float shortcut gives exactly what the executor's sizing rule (sizeAtFill, exact
+// decimals) gives, on random inputs and on inputs built to sit on lot boundaries; plus the cap of
+// margin and fee within the equity after the close leg.
 import { EntrySizer, marketFromConfig } from '../../../../shared/core/backtest/entry-sizing';
 import type { BacktestConfig, SizingMode } from '../../../../shared/core/backtest/types';
 import { config, random } from './helpers';
@@ -20,7 +21,6 @@ function randomCase(rnd: () => number): {
   cfg: BacktestConfig;
   price: number;
   equity: number;
-  cash: number;
   stop: number;
 } {
   const size = SIZES[Math.floor(rnd() * SIZES.length)]!;
@@ -33,24 +33,23 @@ function randomCase(rnd: () => number): {
   });
   const price = Math.exp(rnd() * 16 - 6); // 0.0025 … 22,000
   const equity = rnd() < 0.05 ? -rnd() * 100 : Math.exp(rnd() * 14);
-  const cash = rnd() < 0.3 ? equity : equity * (0.5 + rnd());
   const stop = rnd() < 0.1 ? Number.NaN : price * (1 + (rnd() - 0.5) * 0.2);
-  return { cfg, price, equity, cash, stop };
+  return { cfg, price, equity, stop };
 }
 
 describe('EntrySizer: floats only where they provably equal the exact decimals', () => {
-  it('agrees with the live sizing functions on 10,000 random entries, deciding most of them alone', () => {
+  it("agrees with the executor's sizing rule on 10,000 random entries, deciding most of them alone", () => {
     const rnd = random(2024);
     const mismatches: string[] = [];
     let deferred = 0;
     for (let k = 0; k < 10_000; k++) {
-      const { cfg, price, equity, cash, stop } = randomCase(rnd);
+      const { cfg, price, equity, stop } = randomCase(rnd);
       const sizer = new EntrySizer(cfg);
       const exactPath = jest.spyOn(sizer, 'exactQuantity');
-      const fast = sizer.quantity(price, equity, cash, stop);
+      const fast = sizer.quantity(price, equity, stop);
       deferred += exactPath.mock.calls.length;
       exactPath.mockRestore();
-      const exact = sizer.exactQuantity(price, equity, cash, stop);
+      const exact = sizer.exactQuantity(price, equity, stop);
       if (fast !== exact)
         mismatches.push(
           JSON.stringify({
@@ -59,7 +58,6 @@ describe('EntrySizer: floats only where they provably equal the exact decimals',
             lev: cfg.leverage,
             price,
             equity,
-            cash,
             stop,
             fast,
             exact,
@@ -78,23 +76,26 @@ describe('EntrySizer: floats only where they provably equal the exact decimals',
       const lotStep = STEPS[k % STEPS.length]!;
       const price = [0.1, 3, 7.77, 100, 30_000.5][k % 5]!;
       const lots = 1 + Math.floor(rnd() * 1_000);
-      // percent 100 at 1×, no fee: the amount is equity / price; make it lots × step (± a few ulps)
-      const equity = lots * lotStep * price * (1 + (Math.floor(rnd() * 5) - 2) * Number.EPSILON);
-      const sizer = new EntrySizer(config({ lotStep, size: { kind: 'percent', value: 100 } }));
-      const fast = sizer.quantity(price, equity, equity, Number.NaN);
-      const exact = sizer.exactQuantity(price, equity, equity, Number.NaN);
-      if (fast !== exact) mismatches.push(JSON.stringify({ lotStep, price, lots, equity, fast, exact }));
+      const takerFee = k % 2 === 0 ? 0 : 0.0005;
+      // percent 100 at 1×: the amount is the margin cap equity / (price × (1 + fee)); make it
+      // lots × step (± a few ulps)
+      const equity = lots * lotStep * price * (1 + takerFee) * (1 + (Math.floor(rnd() * 5) - 2) * Number.EPSILON);
+      const sizer = new EntrySizer(config({ lotStep, takerFee, size: { kind: 'percent', value: 100 } }));
+      const fast = sizer.quantity(price, equity, Number.NaN);
+      const exact = sizer.exactQuantity(price, equity, Number.NaN);
+      if (fast !== exact) mismatches.push(JSON.stringify({ lotStep, takerFee, price, lots, equity, fast, exact }));
     }
 
     expect(mismatches).toEqual([]);
   });
 
-  it('caps at what the cash carries with the fee: 1000 / (100 × (1/2 + 0.001)) = 19.96 → 19.96 at lot 0.01', () => {
+  it('caps at what the equity carries with the fee: 1000 / (100 × (1/2 + 0.001)) = 19.96 → 19.96 at lot 0.01', () => {
     const sizer = new EntrySizer(
       config({ leverage: 2, takerFee: 0.001, lotStep: 0.01, size: { kind: 'contracts', value: 50 } }),
     );
 
-    expect(sizer.quantity(100, 1_000, 1_000, Number.NaN)).toBe(19.96);
+    expect(sizer.quantity(100, 1_000, Number.NaN)).toBe(19.96);
+    expect(sizer.exactQuantity(100, 1_000, Number.NaN)).toBe(19.96);
     expect(sizer.affordableQuantity(100, 1_000)).toBe(19.96);
     expect(sizer.affordable(100, 1_000).toString()).toBe('19.96');
   });
@@ -103,10 +104,12 @@ describe('EntrySizer: floats only where they provably equal the exact decimals',
     const risk = new EntrySizer(config({ size: { kind: 'risk', value: 1 } }));
     const percent = new EntrySizer(config());
 
-    expect(risk.quantity(100, 1_000, 1_000, Number.NaN)).toBe('noStop');
-    expect(risk.quantity(100, 1_000, 1_000, 100)).toBe('invalidStop');
-    expect(percent.quantity(100, 50, 50, Number.NaN)).toBe('belowMinimum');
-    expect(percent.quantity(100, 1_000, 0, Number.NaN)).toBe('belowMinimum');
+    expect(risk.quantity(100, 1_000, Number.NaN)).toBe('noStop');
+    expect(risk.quantity(100, 1_000, 100)).toBe('invalidStop');
+    expect(risk.exactQuantity(100, 1_000, 100)).toBe('invalidStop');
+    expect(percent.quantity(100, 50, Number.NaN)).toBe('belowMinimum');
+    expect(percent.quantity(100, -5, Number.NaN)).toBe('belowMinimum');
+    expect(percent.exactQuantity(100, -5, Number.NaN)).toBe('belowMinimum');
   });
 
   it('describes the backtest market as live sizing expects it', () => {

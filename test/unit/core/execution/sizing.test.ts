@@ -1,9 +1,9 @@
-// sizeEntry: percent of equity, quote margin and contracts to an order amount, hand-computed;
-// amounts always rounded down to the lot step, then checked against the minimums.
+// sizeAtFill, the executor's sizing rule as the backtest calls it: percent of equity, quote margin,
+// contracts and risk to an order amount at the fill price, hand-computed; every mode capped by what
+// equity carries with the taker fee, rounded down to the lot step, then checked against the minimums.
 import { SignalRejectedError } from '../../../../shared/core/errors';
 import type { MarketInfo } from '../../../../shared/core/ports/exchange';
-import type { SizeSpec } from '../../../../shared/core/signal/types';
-import { sizeEntry, type SizingInput } from '../../../../shared/core/execution/sizing';
+import { sizeAtFill, type FillSizingInput } from '../../../../shared/core/execution/sizing';
 
 const market = (overrides: Partial<MarketInfo> = {}): MarketInfo => ({
   symbol: 'BTC/USDT:USDT',
@@ -19,10 +19,11 @@ const market = (overrides: Partial<MarketInfo> = {}): MarketInfo => ({
   ...overrides,
 });
 
-const input = (size: SizeSpec, overrides: Partial<SizingInput> = {}): SizingInput => ({
+const input = (size: FillSizingInput['size'], overrides: Partial<FillSizingInput> = {}): FillSizingInput => ({
   size,
   equity: 10_000,
   price: 50_000,
+  feeRate: 0,
   leverage: 5,
   market: market(),
   ...overrides,
@@ -38,43 +39,101 @@ function rejection(run: () => unknown): SignalRejectedError {
   throw new Error('expected a SignalRejectedError');
 }
 
-describe('sizeEntry: the three size forms', () => {
+describe('sizeAtFill: the size forms', () => {
   it('percent of equity as margin, times leverage: 10,000 × 10 % × 5 / 50,000 = 0.1', () => {
-    const sized = sizeEntry(input({ kind: 'percent', value: 10 }));
+    const sized = sizeAtFill(input({ kind: 'percent', value: 10 }));
 
     expect(sized).toEqual({ amount: '0.1', notional: '5000', margin: '1000' });
   });
 
   it('quote margin times leverage: 250 × 4 / 50,000 = 0.02', () => {
-    const sized = sizeEntry(input({ kind: 'quote', value: 250 }, { leverage: 4 }));
+    const sized = sizeAtFill(input({ kind: 'quote', value: 250 }, { leverage: 4 }));
 
     expect(sized).toEqual({ amount: '0.02', notional: '1000', margin: '250' });
   });
 
-  it('quote sizing ignores equity', () => {
-    const sized = sizeEntry(input({ kind: 'quote', value: 250 }, { leverage: 4, equity: 0 }));
+  it('quote sizing is capped by what equity carries: 250 × 4 on 100 of equity buys 100 × 4 / 50,000 = 0.008', () => {
+    const sized = sizeAtFill(input({ kind: 'quote', value: 250 }, { leverage: 4, equity: 100 }));
 
-    expect(sized.amount).toBe('0.02');
+    expect(sized.amount).toBe('0.008');
   });
 
   it('contracts are base units as TradingView counts them, whatever the exchange contract size (OKX-style market)', () => {
     const okx = market({ contractSize: '0.01', amountStep: '0.0001', minAmount: '0.0001' });
 
-    const sized = sizeEntry(input({ kind: 'contracts', value: 0.03 }, { market: okx, leverage: 10 }));
+    const sized = sizeAtFill(input({ kind: 'contracts', value: 0.03 }, { market: okx, leverage: 10 }));
 
     expect(sized).toEqual({ amount: '0.03', notional: '1500', margin: '150' });
   });
 
-  it('contracts with contract size 1 are base units, and ignore equity and leverage for the amount', () => {
-    const sized = sizeEntry(input({ kind: 'contracts', value: 0.5 }, { equity: 0, leverage: 2 }));
+  it('contracts with contract size 1 are base units, capped by what equity carries', () => {
+    expect(sizeAtFill(input({ kind: 'contracts', value: 0.5 }, { leverage: 2 }))).toEqual({
+      amount: '0.4',
+      notional: '20000',
+      margin: '10000',
+    });
+    expect(sizeAtFill(input({ kind: 'contracts', value: 0.3 }, { leverage: 2 })).amount).toBe('0.3');
+  });
 
-    expect(sized).toEqual({ amount: '0.5', notional: '25000', margin: '12500' });
+  it('risk: 1 % of 10,000 = 100 lost over the 1,000 to the stop: 0.1 BTC, long or short', () => {
+    const risk = { kind: 'risk', value: 1 } as const;
+    expect(sizeAtFill(input(risk, { stopPrice: 49_000 }))).toEqual({ amount: '0.1', notional: '5000', margin: '1000' });
+    expect(sizeAtFill(input(risk, { stopPrice: 51_000 })).amount).toBe('0.1');
+    // 100 / 700 = 0.142857… → 0.142
+    expect(sizeAtFill(input(risk, { stopPrice: 49_300 })).amount).toBe('0.142');
+    // a 10 % risk over 100 would buy 10 BTC; 1× carries 0.2
+    expect(sizeAtFill(input({ kind: 'risk', value: 10 }, { stopPrice: 49_900, leverage: 1 })).amount).toBe('0.2');
+  });
+
+  it('risk refuses without a stop, and with a stop at the price', () => {
+    const risk = { kind: 'risk', value: 1 } as const;
+    expect(rejection(() => sizeAtFill(input(risk))).code).toBe('NEEDS_STOP');
+    expect(rejection(() => sizeAtFill(input(risk, { stopPrice: 50_000 }))).code).toBe('INVALID_STOP');
   });
 });
 
-describe('sizeEntry: rounding down to the step', () => {
+describe('sizeAtFill: at the fill, with the taker fee', () => {
+  it('leaves room for the fee: 100 % at 1× of 10,000 at 50,010 with 0.05 % = 10,000 / (50,010 × 1.0005) = 0.19986… → 0.199', () => {
+    const sized = sizeAtFill(input({ kind: 'percent', value: 100 }, { price: 50_010, feeRate: 0.0005, leverage: 1 }));
+
+    expect(sized.amount).toBe('0.199');
+    // margin and fee within the equity: what the paper exchange requires before it fills
+    expect(Number(sized.notional) * (1 + 0.0005)).toBeLessThanOrEqual(10_000);
+    // without the fee room the amount would be 0.1999… → 0.199 too; at 5× it binds: 50,000 / (50,010 × 1.0025) = 0.99729… → 0.997
+    expect(
+      sizeAtFill(input({ kind: 'percent', value: 100 }, { price: 50_010, feeRate: 0.0005, leverage: 5 })).amount,
+    ).toBe('0.997');
+    expect(sizeAtFill(input({ kind: 'percent', value: 100 }, { price: 50_010, leverage: 5 })).amount).toBe('0.999');
+  });
+
+  it("gives the same amount for the backtest's float equity as for the executor's decimal text", () => {
+    const cases: [number, string][] = [
+      [10_000.123456789, '10000.123456789'],
+      [0.1 + 0.2, '0.3'],
+      [9_876.54321, '9876.54321'],
+    ];
+    for (const [float, text] of cases) {
+      const at = (equity: number | string) =>
+        sizeAtFill(
+          input(
+            { kind: 'percent', value: 100 },
+            {
+              equity,
+              price: 7.0007,
+              feeRate: 0.0004,
+              leverage: 3,
+              market: market({ amountStep: '0.01', minAmount: '0.01', minNotional: '0' }),
+            },
+          ),
+        ).amount;
+      expect(at(float)).toBe(at(text));
+    }
+  });
+});
+
+describe('sizeAtFill: rounding down to the step', () => {
   it('rounds 0.0999999 down to 0.099, never up to 0.1', () => {
-    const sized = sizeEntry(input({ kind: 'contracts', value: 0.0999999 }));
+    const sized = sizeAtFill(input({ kind: 'contracts', value: 0.0999999 }));
 
     expect(sized.amount).toBe('0.099');
     expect(sized.notional).toBe('4950');
@@ -82,13 +141,13 @@ describe('sizeEntry: rounding down to the step', () => {
   });
 
   it('rounds 0.0019999999 down to 0.001', () => {
-    expect(sizeEntry(input({ kind: 'contracts', value: 0.0019999999 })).amount).toBe('0.001');
+    expect(sizeAtFill(input({ kind: 'contracts', value: 0.0019999999 })).amount).toBe('0.001');
   });
 
   it('rounds a non-terminating quotient down: 100 × 3 / 7 = 42.857… → 42.85 at step 0.01', () => {
     const m = market({ amountStep: '0.01', minAmount: '0.01', minNotional: '0' });
 
-    const sized = sizeEntry(input({ kind: 'quote', value: 100 }, { price: 7, leverage: 3, market: m }));
+    const sized = sizeAtFill(input({ kind: 'quote', value: 100 }, { price: 7, leverage: 3, market: m }));
 
     expect(sized).toEqual({ amount: '42.85', notional: '299.95', margin: '99.983333333333333333' });
   });
@@ -103,12 +162,12 @@ describe('sizeEntry: rounding down to the step', () => {
     });
 
     // 10,000 × 1 % × 2 / 0.0123 = 16,260.16… → 16,260
-    const sized = sizeEntry(input({ kind: 'percent', value: 1 }, { price: 0.0123, leverage: 2, market: pepe }));
+    const sized = sizeAtFill(input({ kind: 'percent', value: 1 }, { price: 0.0123, leverage: 2, market: pepe }));
 
     expect(sized).toEqual({ amount: '16260', notional: '199.998', margin: '99.999' });
   });
 
-  it.each<[string, SizingInput, string]>([
+  it.each<[string, FillSizingInput, string]>([
     [
       '0.1 + 0.2 contracts (float gives 0.30000000000000004)',
       input({ kind: 'contracts', value: 0.1 + 0.2 }, { market: market({ amountStep: '0.01', minAmount: '0.01' }) }),
@@ -136,39 +195,41 @@ describe('sizeEntry: rounding down to the step', () => {
       '30',
     ],
   ])('has no float artefacts: %s', (_name, sizing, amount) => {
-    expect(sizeEntry(sizing).amount).toBe(amount);
+    expect(sizeAtFill(sizing).amount).toBe(amount);
   });
 });
 
-describe('sizeEntry: refusals', () => {
+describe('sizeAtFill: refusals', () => {
   it('refuses an amount that rounds to 0 as BELOW_MIN_AMOUNT, with the details', () => {
     // 1 USDT × 2 / 50,000 = 0.00004 → 0 at step 0.001
-    const error = rejection(() => sizeEntry(input({ kind: 'quote', value: 1 }, { leverage: 2 })));
+    const error = rejection(() => sizeAtFill(input({ kind: 'quote', value: 1 }, { leverage: 2 })));
 
     expect(error.code).toBe('BELOW_MIN_AMOUNT');
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe('order amount 0 is below the minimum 0.001 BTC after rounding down to 0.001');
+    expect(error.message).toBe(
+      'order amount 0 BTC is below the minimum 0.001 after sizing, limits and rounding down to 0.001',
+    );
     expect(error.details).toEqual({ amount: '0', minAmount: '0.001', step: '0.001' });
   });
 
   it('refuses a non-zero amount below the market minimum as BELOW_MIN_AMOUNT', () => {
     const m = market({ minAmount: '0.01' });
 
-    const error = rejection(() => sizeEntry(input({ kind: 'contracts', value: 0.005 }, { market: m })));
+    const error = rejection(() => sizeAtFill(input({ kind: 'contracts', value: 0.005 }, { market: m })));
 
     expect(error.code).toBe('BELOW_MIN_AMOUNT');
     expect(error.details).toEqual({ amount: '0.005', minAmount: '0.01', step: '0.001' });
   });
 
   it('accepts an amount exactly at the market minimum', () => {
-    expect(sizeEntry(input({ kind: 'contracts', value: 0.001 })).amount).toBe('0.001');
+    expect(sizeAtFill(input({ kind: 'contracts', value: 0.001 })).amount).toBe('0.001');
   });
 
   it('refuses a notional below the market minimum as MIN_NOTIONAL', () => {
     const m = market({ minNotional: '100' });
 
     // 0.001 × 50,000 = 50 < 100
-    const error = rejection(() => sizeEntry(input({ kind: 'contracts', value: 0.001 }, { market: m })));
+    const error = rejection(() => sizeAtFill(input({ kind: 'contracts', value: 0.001 }, { market: m })));
 
     expect(error.code).toBe('MIN_NOTIONAL');
     expect(error.message).toBe('order notional 50 USDT is below the minimum 100');
@@ -179,13 +240,13 @@ describe('sizeEntry: refusals', () => {
     const m = market({ minNotional: '100' });
 
     // 0.0029 → 0.002; 0.002 × 50,000 = 100: exactly the minimum passes
-    expect(sizeEntry(input({ kind: 'contracts', value: 0.0029 }, { market: m }))).toEqual({
+    expect(sizeAtFill(input({ kind: 'contracts', value: 0.0029 }, { market: m }))).toEqual({
       amount: '0.002',
       notional: '100',
       margin: '20',
     });
     // 0.0019 → 0.001; 50 < 100
-    expect(rejection(() => sizeEntry(input({ kind: 'contracts', value: 0.0019 }, { market: m }))).code).toBe(
+    expect(rejection(() => sizeAtFill(input({ kind: 'contracts', value: 0.0019 }, { market: m }))).code).toBe(
       'MIN_NOTIONAL',
     );
   });
@@ -194,7 +255,7 @@ describe('sizeEntry: refusals', () => {
     ['zero equity', 0],
     ['negative equity', -500],
   ])('refuses a percent size on %s as BELOW_MIN_AMOUNT with amount 0', (_name, equity) => {
-    const error = rejection(() => sizeEntry(input({ kind: 'percent', value: 10 }, { equity })));
+    const error = rejection(() => sizeAtFill(input({ kind: 'percent', value: 10 }, { equity })));
 
     expect(error.code).toBe('BELOW_MIN_AMOUNT');
     expect(error.details.amount).toBe('0');
@@ -205,25 +266,26 @@ describe('sizeEntry: refusals', () => {
     ['negative', -1],
     ['NaN', Number.NaN],
   ])('refuses a %s price as NO_PRICE before sizing', (_name, price) => {
-    const error = rejection(() => sizeEntry(input({ kind: 'percent', value: 10 }, { price })));
+    const error = rejection(() => sizeAtFill(input({ kind: 'percent', value: 10 }, { price })));
 
     expect(error.code).toBe('NO_PRICE');
     expect(error.message).toBe('no usable price for sizing');
   });
 });
 
-describe('sizeEntry: the market maximum per order', () => {
-  it('refuses an amount above the maximum with both numbers, before the exchange does (-4005)', () => {
-    const oversized = () =>
-      sizeEntry(input({ kind: 'contracts', value: 120 }, { market: market({ maxAmount: '100' }) }));
+describe('sizeAtFill: the market maximum per order', () => {
+  it('caps an amount above the maximum to it, before the exchange refuses it (-4005)', () => {
+    const sized = sizeAtFill(
+      input({ kind: 'contracts', value: 120 }, { equity: 10_000_000, market: market({ maxAmount: '100' }) }),
+    );
 
-    expect(oversized).toThrow(SignalRejectedError);
-    expect(oversized).toThrow("order amount 120 BTC is above the market's maximum 100 per order");
+    expect(sized.amount).toBe('100');
   });
 
   it('accepts an amount exactly at the maximum', () => {
-    expect(sizeEntry(input({ kind: 'contracts', value: 100 }, { market: market({ maxAmount: '100' }) })).amount).toBe(
-      '100',
-    );
+    expect(
+      sizeAtFill(input({ kind: 'contracts', value: 100 }, { equity: 10_000_000, market: market({ maxAmount: '100' }) }))
+        .amount,
+    ).toBe('100');
   });
 });
