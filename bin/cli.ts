@@ -7,7 +7,8 @@ import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
-import { CliError, resolveTarget } from './cli-target';
+import { CliError, resolveTarget, scopeCommand } from './cli-target';
+import { COMMAND_CAPABILITY, commandPath } from './commands/command-scope';
 import { registerAlertCommands } from './commands/alert-commands';
 import { registerBacktestCommands } from './commands/backtest-commands';
 import { registerExchangeCommands } from './commands/exchange-commands';
@@ -28,7 +29,16 @@ const program = new Command();
 program
   .name('npm run cli --')
   .description('Manage accounts and inspect positions, orders and trades (local stack by default).')
-  .showHelpAfterError();
+  .option(
+    '--user <email>',
+    "act for this console user: only their tenant's accounts, within their role (default: the deployment's first owner)",
+  )
+  .showHelpAfterError()
+  // The scope is resolved once per run, where the target is (bin/cli-target.ts); here only what is asked.
+  .hook('preAction', (_program, action) => {
+    const path = commandPath(action);
+    scopeCommand(path, COMMAND_CAPABILITY[path], program.opts<{ user?: string }>().user);
+  });
 
 const withCommon = (cmd: Command) =>
   cmd
@@ -78,6 +88,8 @@ withCommon(
     },
   ) => {
     const target = await resolveTarget(o.stage);
+    // Registering exchange keys is the owner's (a trader may add paper accounts).
+    if (o.exchange !== 'paper') target.require('keys');
     // Asked only once the target is known, so a missing stack is said before anyone types a key.
     const credentials =
       o.exchange === 'paper'
@@ -96,6 +108,7 @@ withCommon(
       vault: target.vault,
       audit: target.repos.audit,
       clock: systemClock,
+      tenants: target.tenants,
       ...(keyChecker ? { keyChecker } : {}),
     });
     const {
@@ -103,6 +116,7 @@ withCommon(
       token,
       keyCheck,
     } = await useCase.execute({
+      tenantId: target.scope.tenantId,
       name: o.name,
       exchange: o.exchange,
       testnet: o.testnet,
