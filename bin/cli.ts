@@ -18,6 +18,7 @@ import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
 import { registerStatusCommands } from './commands/status-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
+import { registerUpgradeCommands } from './commands/upgrade-commands';
 import { registerUserCommands } from './commands/user-commands';
 
 interface GlobalOptions {
@@ -295,6 +296,7 @@ registerBacktestCommands(program);
 registerStrategyCommands(program);
 registerExchangeCommands(program);
 registerUserCommands(program);
+registerUpgradeCommands(program);
 registerOperatorCommands(program, account);
 registerStatusCommands(program);
 registerAlertCommands(program);

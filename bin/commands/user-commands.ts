@@ -32,7 +32,7 @@ export const CONSOLE_ROLES = ['owner', 'trader', 'viewer'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 export const PASSWORD_ENV = 'CONSOLE_PASSWORD';
 
-interface UserPool {
+export interface UserPool {
   client: CognitoIdentityProviderClient;
   userPoolId: string;
   consoleUrl: string | undefined;
@@ -66,7 +66,7 @@ export async function readConsolePassword(
   return first;
 }
 
-async function userPool(stage: string | undefined): Promise<UserPool> {
+export async function userPool(stage: string | undefined): Promise<UserPool> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
   if (!stage) {
