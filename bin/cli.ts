@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
+import { FIRST_TENANT_ID } from '../shared/core/domain/tenant';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
@@ -231,13 +232,17 @@ withCommon(
 
 withCommon(account.command('list').description('list accounts')).action(async (o: GlobalOptions) => {
   const target = await resolveTarget(o.stage);
+  // The tenant's accounts come from its index: a deployment from before tenancy has none until upgraded.
   const accounts = await queries(target).list();
+  const notUpgraded = accounts.length === 0 && !(await target.tenants.tenant(FIRST_TENANT_ID));
   print(o, accounts, () =>
     accounts.length
       ? accounts
           .map((a) => `${a.accountId}  ${a.name}  ${a.exchange}${a.testnet ? ' (testnet)' : ''}  ${a.status}`)
           .join('\n')
-      : 'no accounts',
+      : notUpgraded
+        ? 'no accounts listed: this deployment is from before tenancy; run `npm run cli -- upgrade tenancy` once'
+        : 'no accounts',
   );
 });
 
