@@ -9,10 +9,29 @@ import { credentialsKeyAlias, egressIpParameterName, signalQueueName } from '../
 import { DEFAULT_DATA_DIR, DiscoveryError, readDiscovery, type DiscoveryRecord } from './local/discovery-file';
 import type { Repositories } from '../shared/runtime/repositories';
 import type { StrategyTimeframe } from '../shared/core/domain/strategy-subscription';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoTenantDirectory } from '../shared/adapters/dynamodb/tenant-directory';
+import { FIRST_TENANT_ID, can, type Capability, type TenantId, type TenantRole } from '../shared/core/domain/tenant';
+
+/** Whom a command acts for: `--user E`'s tenant and role, else the first tenant's owner. */
+export interface CliScope {
+  tenantId: TenantId;
+  role: TenantRole;
+  /** the member's Cognito sub; 'cli' for the deployment's operator (no --user) */
+  userId: string;
+  /** --user, when given */
+  email?: string;
+}
 
 export interface CliTarget {
   stage: string;
+  /** the tenant's view: `repos.accounts` answers only the scope's accounts and lists them from its index */
   repos: Repositories;
+  scope: CliScope;
+  /** the tenants table (members, the account index, plans) */
+  tenants: DynamoTenantDirectory;
+  /** refuses, naming the role, what the scope's role may not do */
+  require(capability: Capability): void;
   vault: KeyVault;
   webhookUrl?: string;
   /** live exchanges' base URL override (the local stack's fake Binance); absent: the real exchanges */
@@ -34,6 +53,66 @@ export class CliError extends Error {
   }
 }
 
+/** What the command being run asks for (set once per run by bin/cli.ts before the action). */
+let request: { command: string; capability?: Capability; email?: string } = { command: '' };
+
+export function scopeCommand(command: string, capability: Capability | undefined, email: string | undefined): void {
+  if (email !== undefined && capability === undefined)
+    throw new CliError(`--user does not apply to \`${command}\`: it acts on no tenant's accounts`);
+  request = { command, ...(capability ? { capability } : {}), ...(email !== undefined ? { email } : {}) };
+}
+
+/**
+ * The scope of this run, resolved once: the member `--user` names (through the email's pointer in
+ * the tenants table), or the first tenant's owner. A role short of the command's capability is
+ * refused here, before anything is read or written.
+ */
+export async function resolveScope(
+  directory: Pick<DynamoTenantDirectory, 'memberByEmail'>,
+  asked: { command: string; capability?: Capability; email?: string },
+): Promise<CliScope> {
+  let scope: CliScope = { tenantId: FIRST_TENANT_ID, role: 'owner', userId: 'cli' };
+  if (asked.email !== undefined) {
+    const email = asked.email.trim().toLowerCase();
+    const member = email ? await directory.memberByEmail(email) : undefined;
+    if (!member) throw new CliError(`--user: no user ${asked.email} in any tenant (\`user list\` shows them)`);
+    scope = { tenantId: member.tenantId, role: member.role, userId: member.userId, email };
+  }
+  if (asked.capability) requireCapability(scope, asked.capability, asked.command);
+  return scope;
+}
+
+function requireCapability(scope: CliScope, capability: Capability, command: string): void {
+  if (!can(scope.role, capability))
+    throw new CliError(
+      `${scope.email ?? 'this user'} is a ${scope.role} of tenant ${scope.tenantId}: ${command ? `\`${command}\` needs` : 'this needs'} the ${capability} capability`,
+    );
+}
+
+/** The repositories held to the scope's tenant, and the tenants' directory they list from. */
+async function scoped(
+  db: DynamoDBDocumentClient,
+  repos: Repositories,
+  stage: string,
+): Promise<Pick<CliTarget, 'repos' | 'scope' | 'tenants' | 'require'>> {
+  const [{ replaceRepositories }, { DynamoTenantDirectory }, { TenantScopedAccountRepository }, { tableName }] =
+    await Promise.all([
+      import('../shared/runtime/repositories'),
+      import('../shared/adapters/dynamodb/tenant-directory'),
+      import('../shared/adapters/dynamodb/tenant-scoped-account-repository'),
+      import('../shared/platform/resource-names'),
+    ]);
+  const tenants = new DynamoTenantDirectory(db, tableName(stage, 'tenants'));
+  const scope = await resolveScope(tenants, request);
+  const accounts = new TenantScopedAccountRepository(db, tableName(stage, 'accounts'), scope.tenantId, tenants);
+  return {
+    repos: replaceRepositories(repos, { accounts }),
+    scope,
+    tenants,
+    require: (capability) => requireCapability(scope, capability, request.command),
+  };
+}
+
 export async function resolveTarget(stage: string | undefined): Promise<CliTarget> {
   // Node 20 is supported by the SDK versions pinned here; the notice about future versions is noise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,9 +125,10 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
       import('@aws-sdk/client-kms'),
       import('../shared/adapters/keyvault/kms-key-vault'),
     ]);
+    const db = dynamoClient({ stage, region });
     return {
       stage,
-      repos: buildRepositories(dynamoClient({ stage, region }), stage),
+      ...(await scoped(db, buildRepositories(db, stage), stage)),
       vault: new KmsKeyVault(new KMSClient({ region }), credentialsKeyAlias(stage)),
       signalQueue: async () => {
         const [{ GetQueueUrlCommand, SQSClient }, { SqsSignalQueue }] = await Promise.all([
@@ -78,12 +158,10 @@ export async function resolveTarget(stage: string | undefined): Promise<CliTarge
   const { buildRepositories, dynamoClient } = await import('../shared/runtime/repositories');
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  const db = dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint });
   return {
     stage: discovery.stage,
-    repos: buildRepositories(
-      dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint }),
-      discovery.stage,
-    ),
+    ...(await scoped(db, buildRepositories(db, discovery.stage), discovery.stage)),
     vault: LocalKeyVault.open(discovery.localKeyFile),
     webhookUrl: discovery.webhookUrl,
     ...(discovery.exchangeApiUrl ? { exchangeApiUrl: discovery.exchangeApiUrl } : {}),

@@ -4,10 +4,12 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeId } from '../shared/core/domain/account';
 import { systemClock } from '../shared/core/ports/runtime';
+import { FIRST_TENANT_ID } from '../shared/core/domain/tenant';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
 import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
-import { CliError, resolveTarget } from './cli-target';
+import { CliError, resolveTarget, scopeCommand } from './cli-target';
+import { COMMAND_CAPABILITY, commandPath } from './commands/command-scope';
 import { registerAlertCommands } from './commands/alert-commands';
 import { registerBacktestCommands } from './commands/backtest-commands';
 import { registerExchangeCommands } from './commands/exchange-commands';
@@ -17,6 +19,7 @@ import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
 import { registerStatusCommands } from './commands/status-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
+import { registerUpgradeCommands } from './commands/upgrade-commands';
 import { registerUserCommands } from './commands/user-commands';
 
 interface GlobalOptions {
@@ -28,7 +31,16 @@ const program = new Command();
 program
   .name('npm run cli --')
   .description('Manage accounts and inspect positions, orders and trades (local stack by default).')
-  .showHelpAfterError();
+  .option(
+    '--user <email>',
+    "act for this console user: only their tenant's accounts, within their role (default: the deployment's first owner)",
+  )
+  .showHelpAfterError()
+  // The scope is resolved once per run, where the target is (bin/cli-target.ts); here only what is asked.
+  .hook('preAction', (_program, action) => {
+    const path = commandPath(action);
+    scopeCommand(path, COMMAND_CAPABILITY[path], program.opts<{ user?: string }>().user);
+  });
 
 const withCommon = (cmd: Command) =>
   cmd
@@ -78,6 +90,8 @@ withCommon(
     },
   ) => {
     const target = await resolveTarget(o.stage);
+    // Registering exchange keys is the owner's (a trader may add paper accounts).
+    if (o.exchange !== 'paper') target.require('keys');
     // Asked only once the target is known, so a missing stack is said before anyone types a key.
     const credentials =
       o.exchange === 'paper'
@@ -96,6 +110,7 @@ withCommon(
       vault: target.vault,
       audit: target.repos.audit,
       clock: systemClock,
+      tenants: target.tenants,
       ...(keyChecker ? { keyChecker } : {}),
     });
     const {
@@ -103,6 +118,7 @@ withCommon(
       token,
       keyCheck,
     } = await useCase.execute({
+      tenantId: target.scope.tenantId,
       name: o.name,
       exchange: o.exchange,
       testnet: o.testnet,
@@ -216,13 +232,17 @@ withCommon(
 
 withCommon(account.command('list').description('list accounts')).action(async (o: GlobalOptions) => {
   const target = await resolveTarget(o.stage);
+  // The tenant's accounts come from its index: a deployment from before tenancy has none until upgraded.
   const accounts = await queries(target).list();
+  const notUpgraded = accounts.length === 0 && !(await target.tenants.tenant(FIRST_TENANT_ID));
   print(o, accounts, () =>
     accounts.length
       ? accounts
           .map((a) => `${a.accountId}  ${a.name}  ${a.exchange}${a.testnet ? ' (testnet)' : ''}  ${a.status}`)
           .join('\n')
-      : 'no accounts',
+      : notUpgraded
+        ? 'no accounts listed: this deployment is from before tenancy; run `npm run cli -- upgrade tenancy` once'
+        : 'no accounts',
   );
 });
 
@@ -281,6 +301,7 @@ registerBacktestCommands(program);
 registerStrategyCommands(program);
 registerExchangeCommands(program);
 registerUserCommands(program);
+registerUpgradeCommands(program);
 registerOperatorCommands(program, account);
 registerStatusCommands(program);
 registerAlertCommands(program);

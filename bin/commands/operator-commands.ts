@@ -3,19 +3,18 @@
 // (the same validation, audit and FIFO lane as the console) as the owner: the CLI runs with the
 // owner's AWS credentials, so it is signed in as of now. What touches an exchange is queued and
 // executed by the executor; the command prints what was queued and how to follow it.
-import { FIRST_TENANT_ID } from '../../shared/core/domain/tenant';
 import { Option, type Command } from 'commander';
 import { systemClock } from '../../shared/core/ports/runtime';
 import type { ActionResult, Actor, OperatorActionName } from '../../shared/core/control/operator-action-types';
 import { OwnerActions } from '../../shared/core/control/operator-actions';
-import { CliError, resolveTarget } from '../cli-target';
+import { CliError, resolveTarget, type CliScope } from '../cli-target';
 import { common, print, type CommonOptions } from './options';
 
-// The deployment's operator (AWS credentials): the first tenant's owner until `--user` scopes it.
-const cliActor = (): Actor => ({
-  userId: 'cli',
-  tenantId: FIRST_TENANT_ID,
-  role: 'owner',
+// The deployment's operator (AWS credentials), the first tenant's owner; with `--user`, that member.
+const cliActor = (scope: CliScope): Actor => ({
+  userId: scope.userId,
+  tenantId: scope.tenantId,
+  role: scope.role,
   authTime: systemClock.now(),
   via: 'cli',
 });
@@ -34,7 +33,7 @@ async function run(o: CommonOptions, name: OperatorActionName, input: Record<str
     queue: await target.signalQueue(),
     paper: target.repos.paper,
   });
-  const result = await actions.run(name, input, cliActor());
+  const result = await actions.run(name, input, cliActor(target.scope));
   print(o, result, () => describe(result));
 }
 

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { Big } from '../../shared/core/domain/money';
 import { ConsoleReads } from '../../shared/core/performance/console-reads';
 import { systemClock } from '../../shared/core/ports/runtime';
-import { resolveTarget, type CliTarget } from '../cli-target';
+import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { common, print, type CommonOptions } from './options';
 
 export function consoleReads(target: CliTarget): ConsoleReads {
@@ -75,6 +75,8 @@ export function registerStatusCommands(program: Command): void {
       .option('--limit <n>', 'how many (ignored: every open position is shown)', '50'),
   ).action(async (o: CommonOptions & { account: string }) => {
     const target = await resolveTarget(o.stage);
+    // Asked of the tenant's accounts first: another tenant's id is "no account", like an unknown one.
+    if (!(await target.repos.accounts.get(o.account))) throw new CliError(`no account ${o.account}`);
     const [book, priced] = await Promise.all([
       target.repos.positions.list(o.account),
       consoleReads(target).positions({ accountId: o.account, limit: 1 }),

@@ -1,9 +1,22 @@
-// Console users: `user add --email E [--role owner|viewer]`, `user list`, `user remove --email E`.
+// Console users: `user add --email E [--team OWNER_EMAIL --role owner|trader|viewer]`, `user list`,
+// `user remove --email E`. A user added without --team gets a tenant of their own (the deployment's
+// very first user: the first tenant `acc`); the tenants table (members, the email's pointer, the
+// tenant's plan) is written beside the Cognito groups (docs/TENANCY.md).
 // The same Cognito calls locally (the stand-in found through the discovery file, signed with its
 // admin key id) and on a stage (the user pool and app client ids from SSM, the caller's AWS
 // credentials). The password comes from a hidden prompt or CONSOLE_PASSWORD, never as an argument
 // (`--password` is refused before anything runs, as exchange keys are), and no message quotes it.
-import { FIRST_TENANT_ID, tenantGroup, tenantOfGroup } from '../../shared/core/domain/tenant';
+import { randomBytes } from 'node:crypto';
+import {
+  FIRST_TENANT_ID,
+  newTenantId,
+  tenantGroup,
+  tenantOfGroup,
+  type TenantId,
+} from '../../shared/core/domain/tenant';
+import { systemClock } from '../../shared/core/ports/runtime';
+import { DEFAULT_PLAN, UNLIMITED_PLAN } from '../../shared/core/tenancy/plan-names';
+import type { TenantDirectory } from '../../shared/core/tenancy/ports';
 import { Option, type Command } from 'commander';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -11,7 +24,7 @@ import {
   consoleUrlParameterName,
   consoleUserPoolParameterName,
 } from '../../shared/platform/resource-names';
-import { CliError, localDiscovery } from '../cli-target';
+import { CliError, localDiscovery, resolveTarget } from '../cli-target';
 import { promptHidden, type TerminalInput } from './exchange-keys';
 import { common, iso, print, type CommonOptions } from './options';
 
@@ -19,7 +32,7 @@ export const CONSOLE_ROLES = ['owner', 'trader', 'viewer'] as const;
 export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
 export const PASSWORD_ENV = 'CONSOLE_PASSWORD';
 
-interface UserPool {
+export interface UserPool {
   client: CognitoIdentityProviderClient;
   userPoolId: string;
   consoleUrl: string | undefined;
@@ -53,7 +66,7 @@ export async function readConsolePassword(
   return first;
 }
 
-async function userPool(stage: string | undefined): Promise<UserPool> {
+export async function userPool(stage: string | undefined): Promise<UserPool> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
   if (!stage) {
@@ -107,6 +120,7 @@ const COGNITO_REFUSALS = new Set([
   'UserNotFoundException',
   'AccessDeniedException',
   'ResourceNotFoundException',
+  'GroupExistsException',
 ]);
 
 async function cognito<T>(call: () => Promise<T>, context: string): Promise<T> {
@@ -127,31 +141,73 @@ function checkEmail(email: string): string {
   return clean;
 }
 
+/**
+ * Where a new user goes: `--team`'s owner's tenant; else the first tenant when it has no member yet
+ * (a single-owner deployment's first user, so its accounts stay theirs); else a new tenant. `plan`
+ * is set when the tenant is new (its meta is written): the default plan, or the first tenant's
+ * unlimited one.
+ */
+async function tenantToJoin(
+  tenants: Pick<TenantDirectory, 'memberByEmail' | 'members' | 'tenant'>,
+  email: string,
+  team: string | undefined,
+): Promise<{ tenantId: TenantId; plan?: string }> {
+  if (await tenants.memberByEmail(email)) throw new CliError(`cannot add ${email}: already a member of a tenant`);
+  if (team !== undefined) {
+    const owner = await tenants.memberByEmail(team);
+    if (!owner || owner.role !== 'owner') throw new CliError(`--team: ${team} is not the owner of a tenant`);
+    return { tenantId: owner.tenantId };
+  }
+  if ((await tenants.members(FIRST_TENANT_ID)).length === 0)
+    return (await tenants.tenant(FIRST_TENANT_ID))
+      ? { tenantId: FIRST_TENANT_ID }
+      : { tenantId: FIRST_TENANT_ID, plan: UNLIMITED_PLAN };
+  return { tenantId: newTenantId((n) => randomBytes(n).toString('hex').slice(0, n)), plan: DEFAULT_PLAN };
+}
+
 export function registerUserCommands(program: Command): void {
   const user = program.command('user').description('console users (sign-in to the web console)');
 
   common(
     user
       .command('add')
-      .description('create a console user; the password is asked without echo (or taken from CONSOLE_PASSWORD)')
+      .description(
+        'create a console user; the password is asked without echo (or taken from CONSOLE_PASSWORD). Without --team the user owns a new tenant of their own; the very first user of a deployment owns the first tenant (acc: every account made before tenancy)',
+      )
       .requiredOption('--email <email>', 'the sign-in email')
+      .option('--team <owner-email>', "join this owner's tenant instead of getting one's own (needs --role)")
       .addOption(
-        new Option('--role <role>', 'owner: everything; trader: trade and configure; viewer: read only')
-          .choices(CONSOLE_ROLES)
-          .default('owner'),
+        new Option(
+          '--role <role>',
+          'with --team: owner: everything; trader: trade and configure; viewer: read only',
+        ).choices(CONSOLE_ROLES),
       ),
-  ).action(async (o: CommonOptions & { email: string; role: ConsoleRole }) => {
+  ).action(async (o: CommonOptions & { email: string; team?: string; role?: ConsoleRole }) => {
     const email = checkEmail(o.email);
+    if (o.team === undefined && o.role !== undefined && o.role !== 'owner')
+      throw new CliError(
+        '--role: a user without --team owns their own tenant; give --team <owner-email> to add a trader or viewer',
+      );
+    if (o.team !== undefined && o.role === undefined)
+      throw new CliError('--role: give the role in the team (owner, trader or viewer)');
     const pool = await userPool(o.stage);
+    const { tenants } = await resolveTarget(o.stage);
+    const home = await tenantToJoin(tenants, email, o.team === undefined ? undefined : checkEmail(o.team));
+    const role: ConsoleRole = o.role ?? 'owner';
     const password = await readConsolePassword(email, {
       env: process.env,
       stdin: process.stdin,
       prompts: process.stderr,
     });
-    const { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminSetUserPasswordCommand } =
-      await import('@aws-sdk/client-cognito-identity-provider');
+    const {
+      AdminAddUserToGroupCommand,
+      AdminCreateUserCommand,
+      AdminDeleteUserCommand,
+      AdminSetUserPasswordCommand,
+      CreateGroupCommand,
+    } = await import('@aws-sdk/client-cognito-identity-provider');
     const UserPoolId = pool.userPoolId;
-    await cognito(
+    const created = await cognito(
       () =>
         pool.client.send(
           new AdminCreateUserCommand({
@@ -167,7 +223,10 @@ export function registerUserCommands(program: Command): void {
         ),
       `cannot add ${email}`,
     );
+    const userId = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
+    const group = tenantGroup(home.tenantId);
     try {
+      if (!userId) throw new CliError(`cannot add ${email}: Cognito returned no sub for the new user`);
       await cognito(
         () =>
           pool.client.send(
@@ -175,19 +234,37 @@ export function registerUserCommands(program: Command): void {
           ),
         `cannot add ${email}`,
       );
+      // A new tenant: its group (whose data the token names), then its plan. The first tenant's
+      // group is the stack's own; a team's exists.
+      if (home.plan !== undefined && home.tenantId !== FIRST_TENANT_ID)
+        await cognito(
+          () =>
+            pool.client.send(
+              new CreateGroupCommand({ UserPoolId, GroupName: group, Description: `tenant of ${email}` }),
+            ),
+          `cannot create the tenant group ${group}`,
+        );
+      if (home.plan !== undefined)
+        await tenants.putTenant({
+          tenantId: home.tenantId,
+          plan: home.plan,
+          createdAt: systemClock.now(),
+          ownerEmail: email,
+        });
       await cognito(
-        () => pool.client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: o.role })),
-        `cannot add ${email} to ${o.role}`,
+        () => pool.client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: role })),
+        `cannot add ${email} to ${role}`,
       );
-      // Whose data the user sees (docs/TENANCY.md): the first tenant's until users get tenants of their own.
-      const group = tenantGroup(FIRST_TENANT_ID);
       await cognito(
         () => pool.client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: group })),
         `cannot add ${email} to ${group}`,
       );
+      await tenants.putMember({ tenantId: home.tenantId, userId, email, role, addedAt: systemClock.now() });
     } catch (error) {
       // No half-made user (no password, or no role) stays behind: the same command can run again.
+      // A tenant group or plan made for them stays, unused (no member): harmless, and never reused.
       await pool.client.send(new AdminDeleteUserCommand({ UserPoolId, Username: email })).catch(() => undefined);
+      if (userId) await tenants.removeMember(home.tenantId, userId).catch(() => undefined);
       throw error;
     }
     const where = pool.consoleUrl ?? '(the stage output ConsoleUrl)';
@@ -195,10 +272,18 @@ export function registerUserCommands(program: Command): void {
       pool.mfa === 'required'
         ? 'At the first sign-in the console shows a TOTP secret: add it to an authenticator app; every sign-in then asks for its code.'
         : 'Locally the second factor is off unless the stack runs with CONSOLE_MFA=required; then the first sign-in sets up TOTP with an authenticator app.';
+    const whose = `tenant ${home.tenantId}${home.plan !== undefined ? ` (new, plan ${home.plan})` : ''}`;
     print(
       o,
-      { email, role: o.role, userPoolId: UserPoolId, consoleUrl: pool.consoleUrl ?? null },
-      () => `${email} added as ${o.role}.\nSign in at ${where} with this email and the password.\n${mfa}`,
+      {
+        email,
+        role,
+        tenantId: home.tenantId,
+        newTenant: home.plan !== undefined,
+        userPoolId: UserPoolId,
+        consoleUrl: pool.consoleUrl ?? null,
+      },
+      () => `${email} added as ${role} of ${whose}.\nSign in at ${where} with this email and the password.\n${mfa}`,
     );
   });
 
@@ -265,11 +350,15 @@ export function registerUserCommands(program: Command): void {
   ).action(async (o: CommonOptions & { email: string }) => {
     const email = checkEmail(o.email);
     const pool = await userPool(o.stage);
+    const { tenants } = await resolveTarget(o.stage);
     const { AdminDeleteUserCommand } = await import('@aws-sdk/client-cognito-identity-provider');
     await cognito(
       () => pool.client.send(new AdminDeleteUserCommand({ UserPoolId: pool.userPoolId, Username: email })),
       `cannot remove ${email}`,
     );
+    // Sign-in ends first; then the member items (a user from before the upgrade has none).
+    const member = await tenants.memberByEmail(email);
+    if (member) await tenants.removeMember(member.tenantId, member.userId);
     print(
       o,
       { email, removed: true },

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createExecutorHandler } from '../../functions/executor/app';
 import { createConsoleApiHandler } from '../../functions/console-api/app';
 import { createWebhookHandler } from '../../functions/webhook/app';
@@ -28,6 +29,8 @@ import { buildNotifier } from '../../shared/runtime/notifier';
 import { notifierEnvSchema } from '../../shared/platform/notify-config';
 import { startAuditTail } from './audit-tail';
 import { consoleMfaMode, startLocalCognito } from './cognito';
+import { runTenancyUpgrade } from '../tenancy-upgrade';
+import { dynamoClient } from '../../shared/runtime/repositories';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { buildConsoleReads, buildOwnerActions } from '../../shared/runtime/console-api';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
@@ -382,6 +385,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
     gatewayUrl = gateway.url;
     consoleApi = makeConsoleApi(`${gateway.url}/webhook`);
+    // Data from before tenancy becomes the first tenant's (`upgrade tenancy`), through the pool's own
+    // protocol now that the gateway serves it: idempotent, a few reads once done.
+    const upgraded = await runTenancyUpgrade({
+      db: dynamoClient({ stage: LOCAL_STAGE, region: LOCAL_REGION, endpoint: standins.dynamoEndpoint }),
+      stage: LOCAL_STAGE,
+      cognito: {
+        client: new CognitoIdentityProviderClient({
+          region: cognito.config.region,
+          endpoint: cognito.config.endpoint,
+          credentials: { accessKeyId: cognito.adminAccessKeyId, secretAccessKey: 'local' },
+        }),
+        userPoolId: cognito.config.userPoolId,
+      },
+    });
+    logger.info('tenancy upgrade', {
+      tenantCreated: upgraded.tenantCreated,
+      accounts: upgraded.accounts,
+      indexed: upgraded.indexed,
+      joined: upgraded.joined,
+      members: upgraded.members,
+      withoutTenant: upgraded.withoutTenant.length,
+    });
+    phase('tenancy');
     cleanups.unshift(
       () =>
         new Promise<void>((r) => {

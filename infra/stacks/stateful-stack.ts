@@ -83,8 +83,8 @@ export const KEY_ADMIN_ACTIONS: readonly string[] = [
  * Who may do what with the exchange-credentials key. The account root stays the principal (IAM
  * policies must allow it as well), narrowed by aws:PrincipalArn to the named roles for key use:
  * Decrypt for the executor and the risk check, GenerateDataKey for the operator role, both only
- * with the {accountId} encryption context the key vault always sends
- * (shared/adapters/keyvault/kms-key-vault.ts). Nobody gets kms:*, ReEncrypt or CreateGrant.
+ * with an encryption context naming the account, as the key vault always sends ({tenantId, accountId};
+ * before tenancy {accountId}: shared/adapters/keyvault/kms-key-vault.ts). Nobody gets kms:*, ReEncrypt or CreateGrant.
  */
 export function credentialsKeyPolicy(stage: string): PolicyDocument {
   const root = new AccountRootPrincipal();

@@ -394,8 +394,9 @@ export class StatelessStack extends Stack {
         EXCHANGE_TESTNET: String(config.exchange.testnet),
       },
     });
-    // The key vault encrypts every credential with the context {accountId}; a decrypt without one
-    // (anything that is not a credential blob) is refused.
+    // The key vault encrypts every credential with the context {tenantId, accountId} (those written
+    // before tenancy: {accountId}); both carry accountId, which is all this condition asks, and a
+    // decrypt without one (anything that is not a credential blob) is refused.
     const decryptCredentials = new PolicyStatement({
       actions: ['kms:Decrypt'],
       resources: [props.credentialsKey.keyArn],

@@ -3,17 +3,19 @@
 // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html,
 // API_RespondToAuthChallenge, API_AssociateSoftwareToken, API_VerifySoftwareToken, API_GetUser,
 // API_GlobalSignOut, API_AdminCreateUser, API_AdminSetUserPassword, API_AdminAddUserToGroup,
-// API_AdminListGroupsForUser, API_AdminGetUser, API_AdminDeleteUser, API_ListUsers;
+// API_AdminListGroupsForUser, API_AdminGetUser, API_AdminDeleteUser, API_ListUsers, API_CreateGroup,
+// API_GetGroup, API_ListGroups (GroupType: GroupName, UserPoolId, Description, Precedence,
+// CreationDate, LastModifiedDate);
 // AuthenticationResultType: AccessToken, ExpiresIn, IdToken, RefreshToken, TokenType).
 // The real @aws-sdk/client-cognito-identity-provider drives them in
 // test/integration/auth/local-cognito.int.test.ts. Secrets (passwords, TOTP secrets and codes,
 // tokens) never appear in an error message.
-import { tenantOfGroup } from '../../../shared/core/domain/tenant';
+import { FIRST_TENANT_ID, tenantGroup, tenantOfGroup } from '../../../shared/core/domain/tenant';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { verifyJwt } from '../../../shared/platform/jwt-verifier';
 import { base32Encode, verifyTotp } from '../../../shared/platform/totp';
 import { checkPassword, hashPassword, passwordPolicyFailure } from './passwords';
-import { randomText, type PoolStore, type StoredUser } from './pool-store';
+import { randomText, type PoolStore, type StoredGroup, type StoredUser } from './pool-store';
 import { COGNITO_ADMIN_SCOPE, newRefreshToken, newSession, tokenHash, type TokenSigner } from './tokens';
 
 export type MfaMode = 'off' | 'required';
@@ -25,6 +27,11 @@ export type MfaMode = 'off' | 'required';
 export const CONSOLE_GROUPS = ['owner', 'trader', 'viewer', 'admin'] as const;
 const isKnownGroup = (group: string): boolean =>
   (CONSOLE_GROUPS as readonly string[]).includes(group) || tenantOfGroup(group) !== undefined;
+/** The groups every pool has from the start (infra/constructs/console-auth.ts makes the same). */
+const BUILT_IN_GROUPS: readonly string[] = [...CONSOLE_GROUPS, tenantGroup(FIRST_TENANT_ID)];
+// Cognito: a group name is 1-128 characters of [\p{L}\p{M}\p{S}\p{N}\p{P}]; ListGroups pages up to 60.
+const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+const LIST_GROUPS_MAX = 60;
 
 /** An error as Cognito answers it: HTTP 400, {"__type": type, "message": message}. */
 export class CognitoError extends Error {
@@ -91,6 +98,9 @@ export class LocalUserPool {
       AdminGetUser: (i) => this.adminGetUser(i),
       AdminDeleteUser: (i) => this.adminDeleteUser(i),
       ListUsers: (i) => this.listUsers(i),
+      CreateGroup: (i) => this.createGroup(i),
+      GetGroup: (i) => this.getGroup(i),
+      ListGroups: (i) => this.listGroups(i),
     };
     const userOps: Record<string, (i: Input) => Output> = {
       InitiateAuth: (i) => this.initiateAuth(i),
@@ -306,6 +316,71 @@ export class LocalUserPool {
     user.updatedAt = this.o.now();
     this.o.store.save();
     return {};
+  }
+
+  // Tenant groups are still accepted by AdminAddUserToGroup without CreateGroup (as before CreateGroup
+  // was served): the stand-in's tests and flows that add a user to tenant-<id> directly keep working.
+
+  private createGroup(input: Input): Output {
+    const name = text(input, 'GroupName');
+    if (!GROUP_NAME.test(name))
+      throw new CognitoError(
+        'InvalidParameterException',
+        'GroupName: 1-128 letters, marks, symbols, digits or punctuation',
+      );
+    if (this.groups().some((g) => g.name === name))
+      throw new CognitoError('GroupExistsException', 'A group with the name already exists.');
+    const now = this.o.now();
+    const group: StoredGroup = { name, createdAt: now, updatedAt: now };
+    if (typeof input.Description === 'string') group.description = input.Description;
+    if (typeof input.Precedence === 'number') group.precedence = input.Precedence;
+    (this.o.store.data.groups ??= []).push(group);
+    this.o.store.save();
+    return { Group: this.groupType(group) };
+  }
+
+  private getGroup(input: Input): Output {
+    const name = text(input, 'GroupName');
+    const group = this.groups().find((g) => g.name === name);
+    if (!group) throw new CognitoError('ResourceNotFoundException', 'Group not found.');
+    return { Group: this.groupType(group) };
+  }
+
+  /** Pages of at most Limit (1-60, default 60); NextToken is the index of the next group. */
+  private listGroups(input: Input): Output {
+    const limit = input.Limit === undefined ? LIST_GROUPS_MAX : input.Limit;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIST_GROUPS_MAX)
+      throw new CognitoError('InvalidParameterException', `Limit: a whole number from 1 to ${LIST_GROUPS_MAX}`);
+    const start = input.NextToken === undefined ? 0 : Number(input.NextToken);
+    const groups = this.groups();
+    if (!Number.isInteger(start) || start < 0 || start > groups.length)
+      throw new CognitoError('InvalidParameterException', 'NextToken: not a token ListGroups gave');
+    const page = groups.slice(start, start + limit);
+    const next = start + page.length;
+    return { Groups: page.map((g) => this.groupType(g)), ...(next < groups.length ? { NextToken: String(next) } : {}) };
+  }
+
+  /** The built-in groups (dated as the pool's first user, or now), then those CreateGroup made. */
+  private groups(): StoredGroup[] {
+    const since = Math.min(this.o.now(), ...this.o.store.data.users.map((u) => u.createdAt));
+    const made = this.o.store.data.groups ?? [];
+    const builtIn = BUILT_IN_GROUPS.filter((name) => !made.some((g) => g.name === name)).map((name) => ({
+      name,
+      createdAt: since,
+      updatedAt: since,
+    }));
+    return [...builtIn, ...made];
+  }
+
+  private groupType(group: StoredGroup): Output {
+    return {
+      GroupName: group.name,
+      UserPoolId: this.userPoolId,
+      ...(group.description !== undefined ? { Description: group.description } : {}),
+      ...(group.precedence !== undefined ? { Precedence: group.precedence } : {}),
+      CreationDate: group.createdAt / 1000,
+      LastModifiedDate: group.updatedAt / 1000,
+    };
   }
 
   private adminListGroupsForUser(input: Input): Output {

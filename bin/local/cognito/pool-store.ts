@@ -41,6 +41,16 @@ export interface StoredRefreshToken {
   expiresAt: number;
 }
 
+/** A group made with CreateGroup (the role groups and tenant-acc are the pool's from the start, as CDK makes them). */
+export interface StoredGroup {
+  name: string;
+  description?: string;
+  precedence?: number;
+  /** epoch ms */
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface PoolData {
   version: 1;
   userPoolId: string;
@@ -49,6 +59,8 @@ export interface PoolData {
   adminAccessKeyId: string;
   users: StoredUser[];
   refreshTokens: StoredRefreshToken[];
+  /** absent in pools written before CreateGroup was served */
+  groups?: StoredGroup[];
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

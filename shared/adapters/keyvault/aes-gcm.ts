@@ -1,9 +1,11 @@
-// AES-256-GCM sealing of exchange credentials, shared by the local and the KMS vault. The account
-// id is the additional authenticated data: a ciphertext moved to another account fails to open,
-// as a KMS encryption context would. Nothing here ever puts key material or plaintext in an error.
+// AES-256-GCM sealing of exchange credentials, shared by the local and the KMS vault. The secret's
+// binding (its tenant and account; before tenancy, the account alone) is the additional
+// authenticated data: a ciphertext moved to another account or tenant fails to open, as a KMS
+// encryption context would. Nothing here ever puts key material or plaintext in an error.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DomainError } from '../../core/errors';
 import type { ExchangeCredentials } from '../../core/domain/account';
+import { FIRST_TENANT_ID, tenantOfAccount } from '../../core/domain/tenant';
 
 /** The vault cannot produce the credentials (wrong account, wrong key, altered or malformed data, KMS refusal). Never retried. */
 export class KeyVaultError extends DomainError {
@@ -28,7 +30,40 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const KEY_BYTES = 32;
 
-export function sealCredentials(key: Uint8Array, accountId: string, credentials: ExchangeCredentials): SealedBox {
+/**
+ * What the envelope's `v` says a secret is bound to: 1, written before tenancy, {accountId}; 2
+ * {tenantId, accountId}. The version is recorded in the envelope (never guessed by trying one
+ * context then another), and it is authenticated: a v2 secret relabelled v1 asks for a context it
+ * was not made under and fails.
+ */
+export type EnvelopeVersion = 1 | 2;
+export const CURRENT_ENVELOPE: EnvelopeVersion = 2;
+
+/** The KMS encryption context of an account's secret (the local vault's AAD is made from it). */
+export function encryptionContext(accountId: string, version: EnvelopeVersion): Record<string, string> {
+  const tenantId = tenantOfAccount(accountId);
+  if (version === 1) {
+    // Only the first tenant's accounts existed before tenancy: no other tenant's secret is v1.
+    if (tenantId !== FIRST_TENANT_ID)
+      throw new KeyVaultError(
+        `credentials of account ${accountId}: a pre-tenancy envelope belongs to the first tenant`,
+      );
+    return { accountId };
+  }
+  if (tenantId === undefined)
+    throw new KeyVaultError(`account ${accountId} carries no tenant: its credentials cannot be bound to one`);
+  return { tenantId, accountId };
+}
+
+/** v1's AAD was the account id itself (kept so old secrets open); v2's is the whole context. */
+const aadOf = (context: Record<string, string>): Buffer =>
+  Buffer.from(context.tenantId === undefined ? String(context.accountId) : JSON.stringify(context), 'utf8');
+
+export function sealCredentials(
+  key: Uint8Array,
+  context: Record<string, string>,
+  credentials: ExchangeCredentials,
+): SealedBox {
   if (key.length !== KEY_BYTES) throw new KeyVaultError('encryption key must be 32 bytes');
   checkCredentials(credentials);
   const fields: ExchangeCredentials = { apiKey: credentials.apiKey, secret: credentials.secret };
@@ -37,7 +72,7 @@ export function sealCredentials(key: Uint8Array, accountId: string, credentials:
   try {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(Buffer.from(accountId, 'utf8'));
+    cipher.setAAD(aadOf(context));
     const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ct: ct.toString('base64') };
   } finally {
@@ -45,7 +80,8 @@ export function sealCredentials(key: Uint8Array, accountId: string, credentials:
   }
 }
 
-export function openCredentials(key: Uint8Array, accountId: string, box: SealedBox): ExchangeCredentials {
+export function openCredentials(key: Uint8Array, context: Record<string, string>, box: SealedBox): ExchangeCredentials {
+  const accountId = String(context.accountId);
   if (key.length !== KEY_BYTES) throw new KeyVaultError('decryption key must be 32 bytes');
   const iv = Buffer.from(box.iv, 'base64');
   const tag = Buffer.from(box.tag, 'base64');
@@ -54,7 +90,7 @@ export function openCredentials(key: Uint8Array, accountId: string, box: SealedB
   let plaintext: Buffer;
   try {
     const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(accountId, 'utf8'));
+    decipher.setAAD(aadOf(context));
     decipher.setAuthTag(tag);
     plaintext = Buffer.concat([decipher.update(Buffer.from(box.ct, 'base64')), decipher.final()]);
   } catch {
@@ -93,8 +129,11 @@ export function encodeBlob(envelope: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64');
 }
 
-/** Parses a v1 envelope and checks that `fields` are strings. */
-export function decodeBlob<K extends string>(blob: string, fields: readonly K[]): Record<K, string> {
+/** Parses a v1 or v2 envelope and checks that `fields` are strings. */
+export function decodeBlob<K extends string>(
+  blob: string,
+  fields: readonly K[],
+): Record<K, string> & { v: EnvelopeVersion } {
   let envelope: unknown;
   try {
     envelope = JSON.parse(Buffer.from(blob, 'base64').toString('utf8'));
@@ -102,8 +141,13 @@ export function decodeBlob<K extends string>(blob: string, fields: readonly K[])
     throw new KeyVaultError('encrypted credentials: blob is not a base64 JSON envelope');
   }
   const e = envelope as Record<string, unknown> | null;
-  if (typeof e !== 'object' || e === null || e.v !== 1 || !fields.every((f) => typeof e[f] === 'string')) {
-    throw new KeyVaultError(`encrypted credentials: expected a v1 envelope with ${fields.join(', ')}`);
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    (e.v !== 1 && e.v !== 2) ||
+    !fields.every((f) => typeof e[f] === 'string')
+  ) {
+    throw new KeyVaultError(`encrypted credentials: expected a v1 or v2 envelope with ${fields.join(', ')}`);
   }
-  return e as Record<K, string>;
+  return e as Record<K, string> & { v: EnvelopeVersion };
 }

@@ -1,14 +1,24 @@
 // Key vault on AWS KMS, envelope encryption: KMS issues a fresh AES-256 data key per secret under
-// the encryption context {accountId}; the credentials are sealed locally with AES-256-GCM under it
-// (AAD = accountId) and only the KMS-encrypted data key is stored beside them. The plaintext data
+// the encryption context {tenantId, accountId} (secrets written before tenancy: {accountId}, their
+// envelope says v1); the credentials are sealed locally with AES-256-GCM under it (AAD made from
+// the same context) and only the KMS-encrypted data key is stored beside them. The plaintext data
 // key is zeroed as soon as it has been used. Decrypting asks KMS for the data key with the same
-// encryption context, so a blob copied to another account cannot be opened (and CloudTrail logs
-// which account's secret was read).
+// encryption context, so a blob copied to another account or tenant cannot be opened (and
+// CloudTrail logs which tenant's and account's secret was read).
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { TransientError } from '../../core/errors';
 import type { EncryptedSecret, ExchangeCredentials } from '../../core/domain/account';
 import type { KeyVault } from '../../core/ports/runtime';
-import { KEY_BYTES, KeyVaultError, decodeBlob, encodeBlob, openCredentials, sealCredentials } from './aes-gcm';
+import {
+  CURRENT_ENVELOPE,
+  KEY_BYTES,
+  KeyVaultError,
+  decodeBlob,
+  encodeBlob,
+  encryptionContext,
+  openCredentials,
+  sealCredentials,
+} from './aes-gcm';
 
 /** KMS errors a later attempt may not see. */
 const RETRYABLE_KMS_ERRORS = new Set([
@@ -29,11 +39,12 @@ export class KmsKeyVault implements KeyVault {
   ) {}
 
   async encrypt(accountId: string, credentials: ExchangeCredentials): Promise<EncryptedSecret> {
+    const context = encryptionContext(accountId, CURRENT_ENVELOPE);
     let dataKey: Uint8Array | undefined;
     let edk: Uint8Array | undefined;
     try {
       const out = await this.kms.send(
-        new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { accountId } }),
+        new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: context }),
       );
       dataKey = out.Plaintext;
       edk = out.CiphertextBlob;
@@ -44,8 +55,11 @@ export class KmsKeyVault implements KeyVault {
       if (!dataKey || dataKey.length !== KEY_BYTES || !edk || edk.length === 0) {
         throw new KeyVaultError('KMS GenerateDataKey returned no usable data key');
       }
-      const box = sealCredentials(dataKey, accountId, credentials);
-      return { vault: 'kms', blob: encodeBlob({ v: 1, edk: Buffer.from(edk).toString('base64'), ...box }) };
+      const box = sealCredentials(dataKey, context, credentials);
+      return {
+        vault: 'kms',
+        blob: encodeBlob({ v: CURRENT_ENVELOPE, edk: Buffer.from(edk).toString('base64'), ...box }),
+      };
     } finally {
       dataKey?.fill(0);
     }
@@ -55,12 +69,13 @@ export class KmsKeyVault implements KeyVault {
     if (secret.vault !== 'kms')
       throw new KeyVaultError(`credentials of account ${accountId} were written by the ${secret.vault} vault`);
     const envelope = decodeBlob(secret.blob, ['edk', 'iv', 'tag', 'ct']);
+    const context = encryptionContext(accountId, envelope.v);
     let dataKey: Uint8Array | undefined;
     try {
       const out = await this.kms.send(
         new DecryptCommand({
           CiphertextBlob: Buffer.from(envelope.edk, 'base64'),
-          EncryptionContext: { accountId },
+          EncryptionContext: context,
           KeyId: this.keyId,
         }),
       );
@@ -70,7 +85,7 @@ export class KmsKeyVault implements KeyVault {
     }
     try {
       if (!dataKey || dataKey.length !== KEY_BYTES) throw new KeyVaultError('KMS Decrypt returned no usable data key');
-      return openCredentials(dataKey, accountId, envelope);
+      return openCredentials(dataKey, context, envelope);
     } finally {
       dataKey?.fill(0);
     }

@@ -1,5 +1,6 @@
 // Key vault for self-hosting without KMS: AES-256-GCM under a 32-byte key kept in a file (base64,
-// mode 0600). The account id is the GCM additional data, mirroring the KMS encryption context.
+// mode 0600). The account's tenant and id are the GCM additional data, mirroring the KMS encryption
+// context (secrets written before tenancy: the account id alone, their envelope says v1).
 // Whoever can read the key file can read every credential: keep it off shared disks and backups
 // that others can read.
 import { randomBytes } from 'node:crypto';
@@ -7,7 +8,16 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EncryptedSecret, ExchangeCredentials } from '../../core/domain/account';
 import type { KeyVault } from '../../core/ports/runtime';
-import { KEY_BYTES, KeyVaultError, decodeBlob, encodeBlob, openCredentials, sealCredentials } from './aes-gcm';
+import {
+  CURRENT_ENVELOPE,
+  KEY_BYTES,
+  KeyVaultError,
+  decodeBlob,
+  encodeBlob,
+  encryptionContext,
+  openCredentials,
+  sealCredentials,
+} from './aes-gcm';
 
 export class LocalKeyVault implements KeyVault {
   readonly vault = 'local' as const;
@@ -52,14 +62,14 @@ export class LocalKeyVault implements KeyVault {
   }
 
   async encrypt(accountId: string, credentials: ExchangeCredentials): Promise<EncryptedSecret> {
-    const box = sealCredentials(this.key, accountId, credentials);
-    return { vault: 'local', blob: encodeBlob({ v: 1, ...box }) };
+    const box = sealCredentials(this.key, encryptionContext(accountId, CURRENT_ENVELOPE), credentials);
+    return { vault: 'local', blob: encodeBlob({ v: CURRENT_ENVELOPE, ...box }) };
   }
 
   async decrypt(accountId: string, secret: EncryptedSecret): Promise<ExchangeCredentials> {
     if (secret.vault !== 'local')
       throw new KeyVaultError(`credentials of account ${accountId} were written by the ${secret.vault} vault`);
     const box = decodeBlob(secret.blob, ['iv', 'tag', 'ct']);
-    return openCredentials(this.key, accountId, box);
+    return openCredentials(this.key, encryptionContext(accountId, box.v), box);
   }
 }

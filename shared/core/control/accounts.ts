@@ -25,11 +25,15 @@ import type {
   KeyVault,
   OrderRepository,
   PositionBook,
+  TenantAccountIndex,
   TradeRepository,
 } from './ports';
 import { hashToken } from '../signal/ids';
+import { FIRST_TENANT_ID, accountIdFor, isTenantId, type TenantId } from '../domain/tenant';
 
 export interface CreateAccountInput {
+  /** the tenant the account belongs to (its id carries it); absent: the first tenant (single-owner callers) */
+  tenantId?: TenantId;
   name: string;
   exchange: ExchangeId;
   testnet?: boolean;
@@ -105,12 +109,16 @@ export class CreateAccount {
       audit: AuditLog;
       clock: Clock;
       keyChecker?: ExchangeKeyChecker;
+      /** absent: the account is not indexed (tests and benches that never list a tenant's accounts) */
+      tenants?: Pick<TenantAccountIndex, 'indexAccount'>;
     },
   ) {}
 
   async execute(
     input: CreateAccountInput,
   ): Promise<{ account: AccountView; token: string; keyCheck?: KeyCheckResult }> {
+    const tenantId = input.tenantId ?? FIRST_TENANT_ID;
+    if (!isTenantId(tenantId)) throw new AccountInputError('tenant', 'must be "acc" or "t" + 10 lowercase hex');
     const name = input.name.trim();
     if (!/^[\w .-]{1,64}$/.test(name))
       throw new AccountInputError('name', 'use 1-64 letters, digits, spaces, . _ or -');
@@ -130,7 +138,11 @@ export class CreateAccount {
     const token = newToken();
     const now = this.deps.clock.now();
     for (let attempt = 0; ; attempt++) {
-      const accountId = `acc-${randomBytes(6).toString('hex')}`;
+      const accountId = accountIdFor(tenantId, (n) =>
+        randomBytes(Math.ceil(n / 2))
+          .toString('hex')
+          .slice(0, n),
+      );
       const account: Account = {
         accountId,
         name,
@@ -143,6 +155,8 @@ export class CreateAccount {
         updatedAt: now,
       };
       if (input.credentials) account.credentials = await this.deps.vault.encrypt(accountId, input.credentials);
+      // Indexed first: a crash before the account is written leaves an entry every listing skips.
+      await this.deps.tenants?.indexAccount(tenantId, accountId);
       try {
         await this.deps.accounts.create(account);
       } catch (error) {

@@ -17,6 +17,17 @@ export type {
 export type { Clock, ExchangeKeyChecker, KeyCheckResult, KeyVault, SignalQueue } from '../ports/runtime';
 export type { PaperLedgerStore, PaperState } from '../ports/paper';
 
+/**
+ * The index of a tenant's accounts (docs/TENANCY.md; the tenants' directory implements it): an
+ * account is indexed before it is written, so a crash between leaves an index entry without its
+ * account, which every listing skips, never an account its tenant cannot list.
+ */
+export interface TenantAccountIndex {
+  indexAccount(tenantId: string, accountId: string): Promise<void>;
+  /** the tenant's account ids (a Query of its own partition, never a Scan) */
+  accountIds(tenantId: string): Promise<string[]>;
+}
+
 /** One inline-keyboard button: `data` comes back in the callback query (Telegram: at most 64 bytes). */
 export interface ReplyButton {
   text: string;

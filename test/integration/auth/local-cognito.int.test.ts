@@ -20,6 +20,9 @@ import {
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  GetGroupCommand,
+  ListGroupsCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -126,6 +129,40 @@ describe('local Cognito, MFA off', () => {
     expect(listed.Users?.map((u) => u.Username)).toEqual(['owner@example.com']);
     const groups = await h.admin.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: EMAIL }));
     expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['owner']);
+  });
+
+  it('creates, gets and lists groups as Cognito does (GroupType; GroupExistsException; pages with NextToken)', async () => {
+    const UserPoolId = h.cognito.config.userPoolId;
+    const created = await h.admin.send(
+      new CreateGroupCommand({ UserPoolId, GroupName: 'tenant-t0123456789', Description: 'tenant of a@example.com' }),
+    );
+    expect(created.Group).toMatchObject({
+      GroupName: 'tenant-t0123456789',
+      UserPoolId,
+      Description: 'tenant of a@example.com',
+    });
+    expect(created.Group?.CreationDate).toBeInstanceOf(Date);
+    const got = await h.admin.send(new GetGroupCommand({ UserPoolId, GroupName: 'tenant-t0123456789' }));
+    expect(got.Group?.GroupName).toBe('tenant-t0123456789');
+    expect(await errorName(h.admin.send(new GetGroupCommand({ UserPoolId, GroupName: 'tenant-t9999999999' })))).toBe(
+      'ResourceNotFoundException: Group not found.',
+    );
+    expect(await errorName(h.admin.send(new CreateGroupCommand({ UserPoolId, GroupName: 'tenant-t0123456789' })))).toBe(
+      'GroupExistsException: A group with the name already exists.',
+    );
+    expect(await errorName(h.user.send(new ListGroupsCommand({ UserPoolId })))).toMatch(/^AccessDeniedException/);
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await h.admin.send(
+        new ListGroupsCommand({ UserPoolId, Limit: 2, ...(NextToken ? { NextToken } : {}) }),
+      );
+      expect((page.Groups ?? []).length).toBeLessThanOrEqual(2);
+      names.push(...(page.Groups ?? []).map((g) => g.GroupName ?? ''));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    // the pool's own groups (as CDK makes them), then the one created
+    expect(names).toEqual(['owner', 'trader', 'viewer', 'admin', 'tenant-acc', 'tenant-t0123456789']);
   });
 
   it('refuses the admin operations to a caller without the admin key, and a second user of the same email', async () => {

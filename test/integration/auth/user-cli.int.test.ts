@@ -92,12 +92,21 @@ test('console-config.json, user add/list/remove through the discovery file, and 
 
   const added = await cli(['user', 'add', '--email', 'Owner@Example.com'], { CONSOLE_PASSWORD: PASSWORD });
   expect(added).toMatchObject({ code: 0 });
-  expect(added.stdout).toContain('owner@example.com added as owner.');
+  // The deployment's first user owns the first tenant (the accounts made before tenancy).
+  expect(added.stdout).toMatch(/^owner@example\.com added as owner of tenant acc[ .]/);
   expect(added.stdout).toContain(`Sign in at ${base} with this email and the password.`);
-  const viewer = await cli(['user', 'add', '--email', 'viewer@example.com', '--role', 'viewer'], {
-    CONSOLE_PASSWORD: PASSWORD,
-  });
+  const viewer = await cli(
+    ['user', 'add', '--email', 'viewer@example.com', '--team', 'owner@example.com', '--role', 'viewer'],
+    { CONSOLE_PASSWORD: PASSWORD },
+  );
   expect(viewer.code).toBe(0);
+  expect(viewer.stdout).toContain('viewer@example.com added as viewer of tenant acc.');
+  // Anyone else added without --team owns a new tenant of their own, on the default plan.
+  const other = await cli(['user', 'add', '--email', 'other@example.com', '--json'], { CONSOLE_PASSWORD: PASSWORD });
+  expect(other.code).toBe(0);
+  const otherTenant = (JSON.parse(other.stdout) as { tenantId: string; newTenant: boolean }).tenantId;
+  expect(otherTenant).toMatch(/^t[0-9a-f]{10}$/);
+  expect(JSON.parse(other.stdout)).toMatchObject({ role: 'owner', newTenant: true });
 
   // The pool's policy refuses a weak password: the command says why and leaves no user behind.
   const weak = await cli(['user', 'add', '--email', 'weak@example.com'], { CONSOLE_PASSWORD: 'weakpass' });
@@ -112,6 +121,7 @@ test('console-config.json, user add/list/remove through the discovery file, and 
   expect(users.map(({ email, roles, tenant, status }) => ({ email, roles, tenant, status }))).toEqual([
     { email: 'owner@example.com', roles: ['owner'], tenant: 'acc', status: 'CONFIRMED' },
     { email: 'viewer@example.com', roles: ['viewer'], tenant: 'acc', status: 'CONFIRMED' },
+    { email: 'other@example.com', roles: ['owner'], tenant: otherTenant, status: 'CONFIRMED' },
   ]);
 
   // The console's first step, with the config it reads: CONSOLE_MFA=required asks for TOTP setup.
@@ -132,9 +142,27 @@ test('console-config.json, user add/list/remove through the discovery file, and 
   const removed = await cli(['user', 'remove', '--email', 'viewer@example.com']);
   expect(removed.code).toBe(0);
   const after = JSON.parse((await cli(['user', 'list', '--json'])).stdout) as { users: { email: string }[] };
-  expect(after.users.map((u) => u.email)).toEqual(['owner@example.com']);
+  expect(after.users.map((u) => u.email)).toEqual(['owner@example.com', 'other@example.com']);
+  // Its member items went with it: the email joins a team again as a new member.
+  const again = await cli(
+    ['user', 'add', '--email', 'viewer@example.com', '--team', 'other@example.com', '--role', 'trader'],
+    { CONSOLE_PASSWORD: PASSWORD },
+  );
+  expect(again.stderr).toBe('');
+  expect(again.stdout).toContain(`viewer@example.com added as trader of tenant ${otherTenant}.`);
+  // --team names an owner; a role without --team is refused before anything is made.
+  const notOwner = await cli(
+    ['user', 'add', '--email', 'x@example.com', '--team', 'viewer@example.com', '--role', 'viewer'],
+    { CONSOLE_PASSWORD: PASSWORD },
+  );
+  expect(notOwner.stderr).toContain('--team: viewer@example.com is not the owner of a tenant');
+  const roleAlone = await cli(['user', 'add', '--email', 'x@example.com', '--role', 'viewer'], {
+    CONSOLE_PASSWORD: PASSWORD,
+  });
+  expect(roleAlone.stderr).toContain('--role: a user without --team owns their own tenant');
 
-  for (const run of [added, viewer, weak, listed, removed]) expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+  for (const run of [added, viewer, other, weak, listed, removed, again, notOwner, roleAlone])
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD);
   expect(weak.stdout + weak.stderr).not.toContain('weakpass');
   expect(stackOutput).not.toContain(PASSWORD);
 });

@@ -86,14 +86,15 @@ describe('KmsKeyVault', () => {
     expect(opened).toEqual(CREDENTIALS);
   });
 
-  it('sends the account as encryption context on GenerateDataKey and on Decrypt', async () => {
+  it('sends the tenant and the account as encryption context on GenerateDataKey and on Decrypt', async () => {
     const secret = await vault.encrypt('acc-1', CREDENTIALS);
     await vault.decrypt('acc-1', secret);
 
     const generate = kmsMock.commandCalls(GenerateDataKeyCommand)[0]?.args[0].input;
     const decrypt = kmsMock.commandCalls(DecryptCommand)[0]?.args[0].input;
-    expect(generate).toEqual({ KeyId: KEY_ID, KeySpec: 'AES_256', EncryptionContext: { accountId: 'acc-1' } });
-    expect(decrypt).toMatchObject({ KeyId: KEY_ID, EncryptionContext: { accountId: 'acc-1' } });
+    const context = { tenantId: 'acc', accountId: 'acc-1' };
+    expect(generate).toEqual({ KeyId: KEY_ID, KeySpec: 'AES_256', EncryptionContext: context });
+    expect(decrypt).toMatchObject({ KeyId: KEY_ID, EncryptionContext: context });
   });
 
   it('stores only the encrypted data key beside the sealed credentials', async () => {
@@ -102,7 +103,7 @@ describe('KmsKeyVault', () => {
     const text = Buffer.from(secret.blob, 'base64').toString('utf8');
     const envelope = JSON.parse(text) as Record<string, unknown>;
     expect(Object.keys(envelope).sort()).toEqual(['ct', 'edk', 'iv', 'tag', 'v']);
-    expect(envelope.v).toBe(1);
+    expect(envelope.v).toBe(2);
     expect(text).not.toContain(CREDENTIALS.secret);
     expect(text).not.toContain(CREDENTIALS.apiKey);
     expect(issuedCopies).toHaveLength(1);
@@ -128,7 +129,10 @@ describe('KmsKeyVault', () => {
     expect(error).toBeInstanceOf(KeyVaultError);
     expect(error.message).toContain('InvalidCiphertextException');
     expect(error.message).not.toContain(CREDENTIALS.secret);
-    expect(kmsMock.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({ accountId: 'acc-2' });
+    expect(kmsMock.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({
+      tenantId: 'acc',
+      accountId: 'acc-2',
+    });
   });
 
   it('fails on a tampered ciphertext even with the right data key', async () => {
@@ -160,5 +164,58 @@ describe('KmsKeyVault', () => {
     expect(transient.message).toBe('KMS GenerateDataKey failed: KMSInternalException: internal');
     expect(transient.message).not.toContain(CREDENTIALS.secret);
     expect(local).toBeInstanceOf(KeyVaultError);
+  });
+});
+
+describe('KmsKeyVault tenancy', () => {
+  const vault = new KmsKeyVault(new KMSClient({ region: 'eu-west-1' }), KEY_ID);
+
+  /** A secret as this vault wrote it before tenancy: envelope v1, context and AAD the account alone. */
+  function preTenancySecret(accountId: string): { vault: 'kms'; blob: string } {
+    const dataKey = randomBytes(32);
+    const edk = wrap(dataKey, { accountId });
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(accountId, 'utf8'));
+    const ct = Buffer.concat([cipher.update(JSON.stringify(CREDENTIALS), 'utf8'), cipher.final()]);
+    const envelope = {
+      v: 1,
+      edk: Buffer.from(edk).toString('base64'),
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ct: ct.toString('base64'),
+    };
+    return { vault: 'kms', blob: Buffer.from(JSON.stringify(envelope)).toString('base64') };
+  }
+
+  it("does not open tenant A's secret as tenant B's (KMS refuses the context)", async () => {
+    const secret = await vault.encrypt('t00000000aa-0123456789ab', CREDENTIALS);
+
+    const error = await failure(vault.decrypt('t00000000bb-0123456789ab', secret));
+
+    expect(error).toBeInstanceOf(KeyVaultError);
+    expect(error.message).toContain('InvalidCiphertextException');
+    expect(kmsMock.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({
+      tenantId: 't00000000bb',
+      accountId: 't00000000bb-0123456789ab',
+    });
+  });
+
+  it('opens a secret written before tenancy with its old context {accountId}', async () => {
+    const old = preTenancySecret('acc-0123456789ab');
+
+    expect(await vault.decrypt('acc-0123456789ab', old)).toEqual(CREDENTIALS);
+    expect(kmsMock.commandCalls(DecryptCommand)[0]?.args[0].input.EncryptionContext).toEqual({
+      accountId: 'acc-0123456789ab',
+    });
+  });
+
+  it('asks KMS nothing for a v1 envelope on an account of another tenant than the first', async () => {
+    const error = await failure(
+      vault.decrypt('t00000000bb-0123456789ab', preTenancySecret('t00000000bb-0123456789ab')),
+    );
+
+    expect(error).toBeInstanceOf(KeyVaultError);
+    expect(kmsMock.commandCalls(DecryptCommand)).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,13 +78,13 @@ describe('LocalKeyVault encryption', () => {
     });
   });
 
-  it('writes a v1 envelope with a fresh 12-byte IV each time and no plaintext', async () => {
+  it('writes a v2 envelope with a fresh 12-byte IV each time and no plaintext', async () => {
     const a = await vault.encrypt('acc-1', CREDENTIALS);
     const b = await vault.encrypt('acc-1', CREDENTIALS);
 
     const envelope = JSON.parse(Buffer.from(a.blob, 'base64').toString('utf8')) as Record<string, unknown>;
     expect(Object.keys(envelope).sort()).toEqual(['ct', 'iv', 'tag', 'v']);
-    expect(envelope.v).toBe(1);
+    expect(envelope.v).toBe(2);
     expect(Buffer.from(envelope.iv as string, 'base64')).toHaveLength(12);
     expect(a.blob).not.toBe(b.blob);
     const decoded = Buffer.from(a.blob, 'base64').toString('utf8');
@@ -124,5 +125,69 @@ describe('LocalKeyVault encryption', () => {
     const shape = await failure(vault.encrypt('acc-1', { apiKey: 'k' } as unknown as ExchangeCredentials));
 
     expect([kms, garbage, shape].every((e) => e instanceof KeyVaultError)).toBe(true);
+  });
+});
+
+/** A secret as the vault wrote it before tenancy: envelope v1, the account id alone as GCM AAD. */
+function preTenancySecret(key: Buffer, accountId: string, credentials: ExchangeCredentials): EncryptedSecret {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+  cipher.setAAD(Buffer.from(accountId, 'utf8'));
+  const ct = Buffer.concat([cipher.update(JSON.stringify(credentials), 'utf8'), cipher.final()]);
+  const envelope = {
+    v: 1,
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ct: ct.toString('base64'),
+  };
+  return { vault: 'local', blob: Buffer.from(JSON.stringify(envelope)).toString('base64') };
+}
+
+const relabel = (secret: EncryptedSecret, v: number): EncryptedSecret => {
+  const envelope = JSON.parse(Buffer.from(secret.blob, 'base64').toString('utf8')) as Record<string, unknown>;
+  return { ...secret, blob: Buffer.from(JSON.stringify({ ...envelope, v })).toString('base64') };
+};
+
+describe('LocalKeyVault tenancy', () => {
+  const keyFile = tempKeyFile();
+  const vault = LocalKeyVault.open(keyFile);
+  const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64');
+
+  it("does not open tenant A's secret as tenant B's account, nor as another tenant's same-suffix id", async () => {
+    const ofA = await vault.encrypt('t00000000aa-0123456789ab', CREDENTIALS);
+
+    const asB = await failure(vault.decrypt('t00000000bb-0123456789ab', ofA));
+    const asFirst = await failure(vault.decrypt('acc-0123456789ab', ofA));
+
+    expect(asB).toBeInstanceOf(KeyVaultError);
+    expect(asFirst).toBeInstanceOf(KeyVaultError);
+    expect(await vault.decrypt('t00000000aa-0123456789ab', ofA)).toEqual(CREDENTIALS);
+  });
+
+  it('still opens a secret written before tenancy (v1, the account alone) for its first-tenant account', async () => {
+    const old = preTenancySecret(key, 'acc-0123456789ab', CREDENTIALS);
+
+    expect(await vault.decrypt('acc-0123456789ab', old)).toEqual(CREDENTIALS);
+    expect(await failure(vault.decrypt('acc-ba9876543210', old))).toBeInstanceOf(KeyVaultError);
+  });
+
+  it("refuses a v1 envelope for another tenant's account, and a v2 secret relabelled v1", async () => {
+    const old = preTenancySecret(key, 't00000000bb-0123456789ab', CREDENTIALS);
+    const current = await vault.encrypt('acc-0123456789ab', CREDENTIALS);
+
+    const foreign = await failure(vault.decrypt('t00000000bb-0123456789ab', old));
+    const downgraded = await failure(vault.decrypt('acc-0123456789ab', relabel(current, 1)));
+
+    expect(foreign).toBeInstanceOf(KeyVaultError);
+    expect(foreign.message).toContain('pre-tenancy envelope belongs to the first tenant');
+    expect(downgraded).toBeInstanceOf(KeyVaultError);
+    expect(downgraded.message).toContain('failed authentication');
+  });
+
+  it('refuses to bind a secret to an account id that carries no tenant', async () => {
+    const error = await failure(vault.encrypt('0123456789ab', CREDENTIALS));
+
+    expect(error).toBeInstanceOf(KeyVaultError);
+    expect(error.message).toContain('carries no tenant');
   });
 });

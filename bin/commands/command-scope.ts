@@ -1,0 +1,51 @@
+// Who the CLI acts as (docs/TENANCY.md): without `--user`, the deployment's first owner (the AWS
+// credentials it runs with); with `--user E`, E's tenant and role. Each command that reads or acts
+// on accounts names the capability it needs here, so one table says what a viewer or a trader may
+// run. A command absent from it never touches a tenant's accounts (backtests, users, the upgrade):
+// `--user` is refused there rather than silently ignored.
+import type { Command } from 'commander';
+import type { Capability } from '../../shared/core/domain/tenant';
+
+export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
+  'account add': 'configure', // live keys: also 'keys' (the command asks when it has keys)
+  'account list': 'read',
+  'account url': 'read',
+  'account rotate-token': 'keys',
+  'account set': 'configure',
+  'account pause': 'trade',
+  'account resume': 'trade',
+  'account flatten': 'trade',
+  'account close': 'trade',
+  'account reduce': 'trade',
+  'account move-stop': 'trade',
+  'account move-target': 'trade',
+  'account paper-reset': 'configure',
+  'account rename': 'configure',
+  'account delete': 'keys',
+  'order cancel': 'trade',
+  flatten: 'trade',
+  pause: 'trade',
+  resume: 'trade',
+  orders: 'read',
+  trades: 'read',
+  events: 'read',
+  positions: 'read',
+  status: 'read',
+  report: 'read',
+  'risk show': 'read',
+  'risk set': 'configure',
+  'risk reset': 'trade',
+  'strategy list': 'read',
+  'strategy enable': 'configure',
+  'strategy disable': 'configure',
+  'strategy compare': 'read',
+  'exchange smoke': 'keys',
+  'alert test': 'trade',
+};
+
+/** `account add`, `risk show`: the command's words below the program. */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
