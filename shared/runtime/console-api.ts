@@ -72,7 +72,11 @@ export function tenantCredentials(env: ConsoleApiEnv, clock: Clock = systemClock
 }
 
 /** The tenant's own DynamoDB client: the guard on it, the tenant's credentials under it. */
-function tenantDb(env: ConsoleApiEnv, tenantId: TenantId, credentials: TenantCredentials): DynamoDBDocumentClient {
+export function tenantDocumentClient(
+  env: ConsoleApiEnv,
+  tenantId: TenantId,
+  credentials: TenantCredentials,
+): DynamoDBDocumentClient {
   const provider = credentials(tenantId);
   const db = createDocumentClient({
     region: env.AWS_REGION,
@@ -106,7 +110,7 @@ export function consoleScopes(
   return (tenantId) => {
     let scope = scopes.get(tenantId);
     if (!scope) {
-      const db = tenantDb(env, tenantId, credentials);
+      const db = tenantDocumentClient(env, tenantId, credentials);
       scope = {
         reads: buildConsoleReads(env, tenantId, clock, { db, ...(candles ? { candles } : {}) }),
         actions: buildOwnerActions(env, tenantId, clock, { db, sqs }),
@@ -134,7 +138,7 @@ export function buildOwnerActions(
   clock: Clock = systemClock,
   options: { db?: DynamoDBDocumentClient; sqs?: SQSClient } = {},
 ): OwnerActions {
-  const db = options.db ?? tenantDb(env, tenantId, tenantCredentials(env, clock));
+  const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
   const sqs = options.sqs ?? sqsClient(env);
   const accounts = tenantAccounts(
     tenantId,
@@ -244,7 +248,7 @@ export function buildConsoleReads(
   clock: Clock = systemClock,
   options: { candles?: (exchange: ExchangeId) => CandleSource; db?: DynamoDBDocumentClient } = {},
 ): ConsoleReads {
-  const db = options.db ?? tenantDb(env, tenantId, tenantCredentials(env, clock));
+  const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
   return new ConsoleReads({
     accounts: tenantAccounts(
       tenantId,

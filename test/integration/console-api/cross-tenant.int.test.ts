@@ -18,7 +18,10 @@ import { accountIdFor, FIRST_TENANT_ID, newTenantId } from '../../../shared/core
 import { hashToken } from '../../../shared/core/signal/ids';
 import { consoleApiEnvSchema, loadEnv } from '../../../shared/platform/config';
 import { TABLE_NAMES, tableName } from '../../../shared/platform/resource-names';
-import { buildQueueDepth, consoleScopes } from '../../../shared/runtime/console-api';
+import { ambientCredentials } from '../../../shared/adapters/sts/tenant-credentials';
+import { TenantScopeError } from '../../../shared/adapters/dynamodb/tenant-guard';
+import { DynamoTradeReader } from '../../../shared/adapters/dynamodb/trade-repository';
+import { buildQueueDepth, consoleScopes, tenantDocumentClient } from '../../../shared/runtime/console-api';
 import { dynamoClient } from '../../../shared/runtime/dynamo-client';
 import { createHarness, endpoints, MutableClock, region, silentLogger, type Harness } from '../harness';
 
@@ -209,8 +212,12 @@ function safeDecode(value: string): string {
 /** The answer with the asked id taken out, to compare with the answer for an id that exists nowhere. */
 const shape = (r: Answer, id: string) => ({ status: r.status, text: r.text.split(id).join('<id>') });
 
-/** An id of A's tenant that no account has: what "missing" looks like. */
-const missingOfA = () => `${A}-000000000000`;
+/**
+ * An id of B's own tenant that no account has: what "missing" looks like to B. (An id of A's
+ * tenant that exists nowhere would be refused by the data-layer guard too, and look the same as
+ * A's real ids whether or not the handler checked the tenant first: this one does not.)
+ */
+const missingId = () => `${B}-000000000000`;
 
 const GET_ROUTES = [
   'accounts',
@@ -282,8 +289,8 @@ describe("with B's tokens, every route for A's ids: refused, and nothing changes
         expect({ path, status: r.status }).toEqual({ path, status: 404 });
         expect(leaks(r.text, account)).toEqual([]);
         // ids are no oracle: A's account answers exactly as an account that exists nowhere
-        const missing = await call('GET', path.replace(encodeURIComponent(account), missingOfA()), 'b-owner');
-        expect(shape(r, account)).toEqual(shape(missing, missingOfA()));
+        const missing = await call('GET', path.replace(encodeURIComponent(account), missingId()), 'b-owner');
+        expect(shape(r, account)).toEqual(shape(missing, missingId()));
       }
     for (const tradeId of a.tradeIds) {
       const r = await call('GET', `performance/trades/${tradeId}?account=${a.accounts[0]}`, 'b-owner');
@@ -307,8 +314,8 @@ describe("with B's tokens, every route for A's ids: refused, and nothing changes
           const want = token === 'b-owner' ? [404] : [403, 404];
           expect({ name, account, status: want.includes(r.status) }).toEqual({ name, account, status: true });
           expect({ name, leaks: leaks(r.text, account, a.orderIds[0]!) }).toEqual({ name, leaks: [] });
-          const missing = await call('POST', `actions/${name}`, token, { ...body, account: missingOfA() });
-          expect({ name, answer: shape(r, account) }).toEqual({ name, answer: shape(missing, missingOfA()) });
+          const missing = await call('POST', `actions/${name}`, token, { ...body, account: missingId() });
+          expect({ name, answer: shape(r, account) }).toEqual({ name, answer: shape(missing, missingId()) });
         }
       // `all: true` acts on B's own accounts only (A's untouched: the snapshot below, less B's rows)
       const paused = await call('POST', 'actions/pause', token, { all: true });
@@ -446,5 +453,28 @@ describe("the webhook: A's token cannot act on B's account", () => {
     expect(now.queue).toEqual(was.queue);
     const refusedAlerts = now.tables.alerts!.filter((row) => !was.tables.alerts!.includes(row));
     for (const row of refusedAlerts) expect(row).not.toMatch(/"outcome":\{"S":"accepted"\}/);
+  });
+});
+
+describe('the data layer holds even where a handler would not', () => {
+  it("B's client, as the console API builds it, is refused A's keys before they are sent", async () => {
+    const env = loadEnv(consoleApiEnvSchema, {
+      STAGE: h.stage,
+      AWS_REGION: region,
+      DYNAMODB_ENDPOINT: endpoints().dynamo,
+      SIGNAL_QUEUE_URL: h.queueUrl,
+    });
+    const asB = new DynamoTradeReader(tenantDocumentClient(env, B, ambientCredentials), tableName(h.stage, 'trades'));
+    const [account, tradeId] = [a.accounts[0]!, a.tradeIds[0]!];
+    // the row is there (an unscoped client reads it) ...
+    const unscoped = new DynamoTradeReader(
+      dynamoClient({ stage: h.stage, region, endpoint: endpoints().dynamo }),
+      tableName(h.stage, 'trades'),
+    );
+    expect((await unscoped.get(account, tradeId))?.tradeId).toBe(tradeId);
+    // ... and B's client cannot name it, by key or by Query
+    await expect(asB.get(account, tradeId)).rejects.toBeInstanceOf(TenantScopeError);
+    await expect(asB.listByAccount(account, 10)).rejects.toBeInstanceOf(TenantScopeError);
+    await expect(asB.listByAccount(bAccount, 10)).resolves.toEqual(expect.any(Array));
   });
 });
