@@ -14,10 +14,13 @@ import { createConsoleApiHandler } from '../functions/console-api/app';
 import { startGateway } from '../bin/local/http-gateway';
 import { provisionQueues, provisionTables } from '../bin/local/provision';
 import { startStandins } from '../bin/local/standins';
+import { DynamoTenantDirectory } from '../shared/adapters/dynamodb/tenant-directory';
 import { DEFAULT_ACCOUNT_SETTINGS, DEFAULT_PAPER_SETTINGS } from '../shared/core/domain/account';
+import { FIRST_TENANT_ID } from '../shared/core/domain/tenant';
 import type { TradeRecord } from '../shared/core/domain/trade';
 import { consoleApiEnvSchema, loadEnv } from '../shared/platform/config';
-import { buildConsoleReads } from '../shared/runtime/console-api';
+import { tableName } from '../shared/platform/resource-names';
+import { consoleScopes } from '../shared/runtime/console-api';
 import { buildRepositories, dynamoClient } from '../shared/runtime/repositories';
 import { percentile, progress, round } from './stats';
 
@@ -52,11 +55,15 @@ const ENDPOINTS = [
 ];
 
 async function seed(dynamoEndpoint: string, now: number): Promise<void> {
-  const repos = buildRepositories(dynamoClient({ stage: STAGE, region: REGION, endpoint: dynamoEndpoint }), STAGE);
+  const db = dynamoClient({ stage: STAGE, region: REGION, endpoint: dynamoEndpoint });
+  const repos = buildRepositories(db, STAGE);
+  // the first tenant's accounts, listed from its index as the console lists them
+  const directory = new DynamoTenantDirectory(db, tableName(STAGE, 'tenants'));
   let done = 0;
   const total = ACCOUNTS * (TRADES_PER_ACCOUNT + POSITIONS_PER_ACCOUNT + 1);
   for (let a = 0; a < ACCOUNTS; a++) {
-    const accountId = `bench-${a}`;
+    const accountId = `${FIRST_TENANT_ID}-${a.toString(16).padStart(12, '0')}`;
+    await directory.indexAccount(FIRST_TENANT_ID, accountId);
     await repos.accounts.create({
       accountId,
       name: `Bench ${a}`,
@@ -181,7 +188,7 @@ async function main(): Promise<void> {
       SIGNAL_QUEUE_URL: queueUrl,
       SIGNAL_DLQ_URL: dlqUrl,
     });
-    const handler = createConsoleApiHandler({ reads: buildConsoleReads(env) });
+    const handler = createConsoleApiHandler({ scope: consoleScopes(env) });
     const claims = { sub: 'bench', 'cognito:groups': '[owner tenant-acc]', auth_time: String(Math.floor(now / 1000)) };
     const gateway = await startGateway(
       {

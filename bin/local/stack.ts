@@ -32,7 +32,7 @@ import { consoleMfaMode, startLocalCognito } from './cognito';
 import { runTenancyUpgrade } from '../tenancy-upgrade';
 import { dynamoClient } from '../../shared/runtime/repositories';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
-import { buildConsoleReads, buildOwnerActions } from '../../shared/runtime/console-api';
+import { buildQueueDepth, consoleScopes } from '../../shared/runtime/console-api';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
 import type { Clock } from '../../shared/core/ports/runtime';
@@ -362,9 +362,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       return createConsoleApiHandler(
         {
-          // the chart's candles: the replay the paper prices and the fake exchange follow
-          reads: buildConsoleReads(consoleApiEnv, options.clock, { candles: () => candles }),
-          actions: buildOwnerActions(consoleApiEnv, options.clock),
+          // each tenant's scope: the tenant guard on its client (no STS here: the process's own
+          // credentials); the chart's candles: the replay the paper prices and the fake exchange follow
+          scope: consoleScopes(consoleApiEnv, options.clock, { candles: () => candles }),
+          queueDepth: buildQueueDepth(consoleApiEnv),
         },
         createLogger('console-api'),
       );

@@ -17,6 +17,7 @@ import {
   NotFoundError,
 } from '../../shared/core/errors';
 import type { ConsoleReads, TradeItem } from '../../shared/core/performance/console-reads';
+import type { QueueDepth } from '../../shared/core/performance/ports';
 import { parseQuery, QueryError, type QueryName, type ReadQuery } from '../../shared/core/performance/query';
 import { requestBody } from '../../shared/platform/http';
 import { createLogger } from '../../shared/platform/logger';
@@ -26,10 +27,21 @@ export type ConsoleApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export interface ConsoleApiDeps {
+/** One tenant's reads and actions: every one of its repositories held to that tenant (docs/TENANCY.md). */
+export interface TenantScope {
   reads: ConsoleReads;
   /** the actions lane's OperatorActions; absent: every POST /actions answers 404 (after the role check) */
   actions?: OperatorActions;
+}
+
+export interface ConsoleApiDeps {
+  /**
+   * The scope of the actor's tenant: a request reaches nothing else. Built (or kept) per tenant by
+   * the composition (shared/runtime/console-api.ts consoleScopes).
+   */
+  scope: (tenantId: TenantId) => TenantScope;
+  /** the deployment's queue depth, for the admin only (GET /admin/queue): every tenant's activity */
+  queueDepth?: () => Promise<QueueDepth | null>;
 }
 
 const ACTION_NAMES: readonly OperatorActionName[] = [
@@ -116,6 +128,7 @@ type Route = (
   query: ReadQuery,
   params: string[],
   event: APIGatewayProxyEventV2,
+  reads: ConsoleReads,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const COMMON: QueryName[] = ['account', 'symbol', 'strategy', 'from', 'to'];
@@ -164,14 +177,21 @@ export function createConsoleApiHandler(
   deps: ConsoleApiDeps,
   logger: Logger = createLogger('console-api'),
 ): ConsoleApiHandler {
-  const { reads } = deps;
   const routes: { pattern: RegExp; allowed: QueryName[]; run: Route }[] = [
-    { pattern: /^accounts$/, allowed: [], run: async () => answer(200, await reads.accountsOverview()) },
-    { pattern: /^performance\/summary$/, allowed: COMMON, run: async (q) => answer(200, await reads.summary(q)) },
+    {
+      pattern: /^accounts$/,
+      allowed: [],
+      run: async (_q, _p, _e, reads) => answer(200, await reads.accountsOverview()),
+    },
+    {
+      pattern: /^performance\/summary$/,
+      allowed: COMMON,
+      run: async (q, _p, _e, reads) => answer(200, await reads.summary(q)),
+    },
     {
       pattern: /^performance\/trades$/,
       allowed: PAGED,
-      run: async (q, _p, event) => {
+      run: async (q, _p, event, reads) => {
         if (/text\/csv/i.test(event.headers?.accept ?? ''))
           return {
             statusCode: 200,
@@ -188,7 +208,7 @@ export function createConsoleApiHandler(
     {
       pattern: /^performance\/trades\/([A-Za-z0-9_.:#-]{1,128})$/,
       allowed: ['account'],
-      run: async (q, [id]) => {
+      run: async (q, [id], _e, reads) => {
         if (q.accountId === undefined) throw new QueryError('account', 'account is required with a trade id');
         return answer(200, await reads.trade(q.accountId, decodeURIComponent(id!)));
       },
@@ -196,37 +216,37 @@ export function createConsoleApiHandler(
     {
       pattern: /^performance\/by-strategy$/,
       allowed: COMMON,
-      run: async (q) => answer(200, await reads.byStrategy(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.byStrategy(q)),
     },
     {
       pattern: /^performance\/profit-loss$/,
       allowed: [...COMMON, 'period'],
-      run: async (q) => answer(200, await reads.profitLoss(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.profitLoss(q)),
     },
     {
       pattern: /^positions$/,
       allowed: ['account', 'symbol', 'strategy'],
-      run: async (q) => answer(200, await reads.positions(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.positions(q)),
     },
     {
       pattern: /^orders$/,
       allowed: ['account', 'symbol', 'status', 'from', 'to', 'limit', 'cursor'],
-      run: async (q) => answer(200, await reads.orders(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.orders(q)),
     },
     {
       pattern: /^events$/,
       allowed: ['account', 'type', 'from', 'to', 'limit', 'cursor'],
-      run: async (q) => answer(200, await reads.events(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.events(q)),
     },
     {
       pattern: /^alerts$/,
       allowed: ['account', 'symbol', 'from', 'to', 'limit', 'cursor'],
-      run: async (q) => answer(200, await reads.alerts(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.alerts(q)),
     },
     {
       pattern: /^candles$/,
       allowed: ['account', 'symbol', 'timeframe', 'from', 'to'],
-      run: async (q) => {
+      run: async (q, _p, _e, reads) => {
         if (q.symbol === undefined) throw new QueryError('symbol', 'symbol is required');
         return answer(200, await reads.candles(q));
       },
@@ -234,13 +254,13 @@ export function createConsoleApiHandler(
     {
       pattern: /^strategies$/,
       allowed: ['account', 'strategy'],
-      run: async (q) => answer(200, await reads.strategies(q)),
+      run: async (q, _p, _e, reads) => answer(200, await reads.strategies(q)),
     },
     {
       // one subscription (its id, as /strategies lists it) next to a backtest: computed when asked
       pattern: /^strategies\/([A-Za-z0-9_.:-]{1,128})\/compare$/,
       allowed: ['account', 'from', 'to'],
-      run: async (q, [id]) => {
+      run: async (q, [id], _e, reads) => {
         if (q.accountId === undefined) throw new QueryError('account', 'account is required');
         return answer(200, await reads.strategyCompare(q.accountId, id!, q));
       },
@@ -248,16 +268,21 @@ export function createConsoleApiHandler(
     {
       pattern: /^risk$/,
       allowed: ['account'],
-      run: async (q) => {
+      run: async (q, _p, _e, reads) => {
         if (q.accountId === undefined) throw new QueryError('account', 'account is required');
         return answer(200, await reads.risk(q.accountId));
       },
     },
-    { pattern: /^health$/, allowed: [], run: async () => answer(200, await reads.health()) },
+    { pattern: /^health$/, allowed: [], run: async (_q, _p, _e, reads) => answer(200, await reads.health()) },
   ];
 
-  const act = async (name: string, event: APIGatewayProxyEventV2, actor: Actor) => {
-    if (!(ACTION_NAMES as readonly string[]).includes(name) || !deps.actions)
+  const act = async (
+    name: string,
+    event: APIGatewayProxyEventV2,
+    actor: Actor,
+    actions: OperatorActions | undefined,
+  ) => {
+    if (!(ACTION_NAMES as readonly string[]).includes(name) || !actions)
       return failure(404, 'not_found', `no action ${name.slice(0, 40)}`);
     const text = requestBody(event);
     if (Buffer.byteLength(text) > MAX_ACTION_BODY)
@@ -270,7 +295,7 @@ export function createConsoleApiHandler(
         return failure(400, 'invalid_body', 'body must be JSON');
       }
     }
-    const result = await deps.actions.run(name as OperatorActionName, input, actor);
+    const result = await actions.run(name as OperatorActionName, input, actor);
     logger.info('operator action', {
       action: name,
       status: result.status,
@@ -297,22 +322,32 @@ export function createConsoleApiHandler(
           return failure(403, 'forbidden_role', `a ${actor.role} may not act`);
         const action = /^actions\/([a-z-]{1,40})$/.exec(path);
         if (!action) return failure(404, 'not_found', 'no such route');
-        return await act(action[1]!, event, actor);
+        return await act(action[1]!, event, actor, deps.scope(actor.tenantId).actions);
       }
       if (method !== 'GET') return failure(405, 'method_not_allowed', 'GET or POST only');
+      if (path === 'admin/queue') {
+        if (!can(actor.role, 'admin')) return failure(403, 'forbidden_role', `a ${actor.role} is not the admin`);
+        return answer(200, { queue: deps.queueDepth ? await deps.queueDepth() : null });
+      }
       if (!can(actor.role, 'read')) return failure(403, 'forbidden_role', `a ${actor.role} reads no tenant's data`);
       for (const route of routes) {
         const match = route.pattern.exec(path);
         if (!match) continue;
         const query = parseQuery(event.queryStringParameters ?? {}, route.allowed);
-        return await route.run(query, match.slice(1), event);
+        return await route.run(query, match.slice(1), event, deps.scope(actor.tenantId).reads);
       }
       return failure(404, 'not_found', 'no such route');
     } catch (error) {
       if (error instanceof QueryError) return failure(400, 'invalid_query', error.message, error.field);
       if (error instanceof ForbiddenActionError)
         return failure(403, error.reason === 'role' ? 'forbidden_role' : 'stale_auth', error.message);
-      if (error instanceof NotFoundError) return failure(404, 'not_found', error.message);
+      if (error instanceof NotFoundError) {
+        // The tenant guard refused a command outside the actor's tenant: a 404 like any missing
+        // row, and a warning, since the code that sent it (or a probe) is worth a look.
+        if (error.name === 'TenantScopeError')
+          logger.warn('tenant scope refused', { path, method, userId: actorOf(event)?.userId });
+        return failure(404, 'not_found', error.message);
+      }
       if (error instanceof ConditionalConflictError) return failure(409, 'conflict', 'changed meanwhile: read again');
       if (error instanceof InvalidArgumentError) {
         const field = (error as { field?: unknown }).field;

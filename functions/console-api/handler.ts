@@ -1,7 +1,9 @@
 // Lambda entry: ANY /api/v1/{proxy+} behind the JWT authorizer (the owner's console and CLI).
-import { buildConsoleReads, buildOwnerActions } from '../../shared/runtime/console-api';
+// Each request runs in its tenant's scope (consoleScopes: the tenant data role's session, the
+// tenant guard); the queue's depth is the admin's.
+import { buildQueueDepth, consoleScopes } from '../../shared/runtime/console-api';
 import { consoleApiEnvSchema, loadEnv } from '../../shared/platform/config';
 import { createConsoleApiHandler } from './app';
 
 const env = loadEnv(consoleApiEnvSchema);
-export const handler = createConsoleApiHandler({ reads: buildConsoleReads(env), actions: buildOwnerActions(env) });
+export const handler = createConsoleApiHandler({ scope: consoleScopes(env), queueDepth: buildQueueDepth(env) });

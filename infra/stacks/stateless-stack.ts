@@ -40,11 +40,17 @@ import {
   type Weekday,
 } from '../config/stages';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
-import { functionTableGrants, type FunctionName } from '../../shared/platform/table-access';
+import {
+  functionTableGrants,
+  TENANT_SCOPED_FUNCTIONS,
+  tenantDataGrants,
+  type FunctionName,
+} from '../../shared/platform/table-access';
 import { ConsoleApi } from '../constructs/console-api';
 import { ConsoleSite } from '../constructs/console-site';
 import { SecureFunction } from '../constructs/secure-function';
 import { StaticEgress } from '../constructs/static-egress';
+import { TenantDataRole } from '../constructs/tenant-data-role';
 import { WebhookFirewall } from '../constructs/webhook-firewall';
 import type { NotificationResources } from './stateful-stack';
 
@@ -170,6 +176,8 @@ export class StatelessStack extends Stack {
   readonly consoleApiFunction: SecureFunction;
   /** its HTTP API with the Cognito JWT authorizer */
   readonly consoleApi: ConsoleApi;
+  /** the console API's role for one tenant at a time (session tag tenant) */
+  readonly tenantDataRole: TenantDataRole;
   /** the console's bucket and CloudFront distribution (the page and /api/v1 on one origin) */
   readonly consoleSite: ConsoleSite;
 
@@ -728,7 +736,15 @@ export class StatelessStack extends Stack {
         CANDLE_SOURCE: 'exchange',
       },
     });
-    this.grantTables(this.consoleApiFunction, 'consoleApi', tables);
+    // No table access of its own: every read and write runs as the tenant data role for the
+    // caller's tenant (docs/TENANCY.md), each key held to that tenant by IAM.
+    this.tenantDataRole = new TenantDataRole(this, 'TenantDataRole', {
+      assumedBy: this.consoleApiFunction.role,
+      tables,
+      grants: tenantDataGrants('consoleApi'),
+      description: `${APP_PREFIX} ${stage}: the console API for one tenant (session tag tenant), keys held to it`,
+    });
+    this.consoleApiFunction.fn.addEnvironment('TENANT_DATA_ROLE_ARN', this.tenantDataRole.role.roleArn);
     // GET /health: the queue's depth and in-flight count and the DLQ's depth.
     this.consoleApiFunction.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -772,6 +788,8 @@ export class StatelessStack extends Stack {
    * line kept here by hand: that is how a new repository call passed every test and failed in AWS.
    */
   private grantTables(fn: SecureFunction, name: FunctionName, tables: Record<TableName, ITable>): void {
+    if (TENANT_SCOPED_FUNCTIONS.includes(name))
+      throw new Error(`${name} reaches the tables as the tenant data role only`);
     for (const grant of functionTableGrants(name)) fn.grantTable(tables[grant.table], grant.actions, grant.indexes);
   }
 }

@@ -121,6 +121,13 @@ export const consoleApiEnvSchema = z.object({
   CANDLE_TIMEOUT_MS: int(2_000),
   /** how long a symbol's candles are reused between console requests */
   CANDLE_CACHE_MS: int(30_000),
+  /**
+   * The tenant data role the function assumes per tenant (docs/TENANCY.md); required in the
+   * deployed stages, absent locally (no STS: the tenant guard alone holds the line).
+   */
+  TENANT_DATA_ROLE_ARN: z.optional(
+    z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')),
+  ),
 });
 
 export type ConsoleApiEnv = z.output<typeof consoleApiEnvSchema>;

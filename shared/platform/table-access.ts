@@ -44,6 +44,7 @@ export type RepositoryName =
   | 'DynamoPositionBook'
   | 'DynamoRiskStore'
   | 'DynamoSignalLedger'
+  | 'DynamoTenantAccountIndex'
   | 'DynamoTenantDirectory'
   | 'DynamoTradeReader'
   | 'DynamoTradeRepository';
@@ -75,6 +76,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     table: 'signals',
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
   },
+  DynamoTenantAccountIndex: { table: 'tenants', actions: ['dynamodb:Query'] },
   DynamoTenantDirectory: {
     table: 'tenants',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
@@ -153,9 +155,12 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoConfirmationStore',
   ],
   // shared/runtime/console-api.ts: the book read for the owner's console (no exchange, no vault)
+  // Everything runs as the tenant data role, each key held to the tenant (tenantDataGrants below).
   consoleApi: [
-    'DynamoAccountDirectory',
+    'DynamoAccountReader',
     'DynamoAccountRepository',
+    // the tenant's accounts: a Query of its own partition of the tenants table
+    'DynamoTenantAccountIndex',
     'DynamoAlertLog',
     'DynamoTradeReader',
     'DynamoPositionReader',
@@ -188,4 +193,22 @@ export function functionTableGrants(fn: FunctionName): TableGrant[] {
   return [...byTable.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([table, { actions, indexes }]) => ({ table, actions: [...actions].sort(), indexes: [...indexes].sort() }));
+}
+
+/**
+ * The functions whose every DynamoDB call runs as the tenant data role, one session per tenant
+ * (docs/TENANCY.md): their own role holds no grant on a table.
+ */
+export const TENANT_SCOPED_FUNCTIONS: readonly FunctionName[] = ['consoleApi'];
+
+/**
+ * The tenant data role's grants for a function: its table grants without Scan. A Scan names no
+ * partition key, and IAM's ForAllValues over an empty set of values is true, so a granted Scan
+ * would pass the `dynamodb:LeadingKeys` condition and read every tenant. The scoped code never
+ * scans (the tenant's accounts come from its index); the guard refuses a Scan locally.
+ */
+export function tenantDataGrants(fn: FunctionName): TableGrant[] {
+  return functionTableGrants(fn)
+    .map((g) => ({ ...g, actions: g.actions.filter((a) => a !== 'dynamodb:Scan') }))
+    .filter((g) => g.actions.length > 0);
 }

@@ -1,22 +1,42 @@
 // The console API's wiring: the book read through its repositories, the risk table's snapshots
 // (balances and marks) and the queue's depth. Read-only adapters where one exists; no key vault.
 // Its one outside call is public market data (the chart's candles): it never trades.
+//
+// Everything a request reads or writes is built for the actor's tenant (docs/TENANCY.md): its own
+// DynamoDB client carrying the tenant guard (a command naming another tenant's key is refused
+// unsent) and, in the cloud, signing with the tenant data role's session for that tenant (IAM
+// refuses the same). The accounts are the tenant's index, never a Scan. One scope per tenant is
+// kept for the warm function's life.
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoAccountDirectory, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountReader, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
+import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
 import { DynamoPaperLedgerStore } from '../adapters/dynamodb/paper-ledger-store';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
+import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
+import { guardTenant, type PartitionKeys } from '../adapters/dynamodb/tenant-guard';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
+import { stsAssumeTenantRole } from '../adapters/sts/sts-assume-role';
+import {
+  ambientCredentials,
+  assumedTenantCredentials,
+  type TenantCredentials,
+} from '../adapters/sts/tenant-credentials';
 import { BoundedCandleSource } from '../adapters/candles/bounded-candle-source';
 import { paperMarkets } from '../adapters/paper/markets';
 import type { CcxtExchangeId } from '../adapters/exchange/ccxt-lib';
 import type { ExchangeId } from '../core/domain/account';
 import { TIMEFRAME_MS } from '../core/domain/strategy-subscription';
+import type { TenantId } from '../core/domain/tenant';
+import { ConfigError } from '../core/errors';
 import type { CandleSource } from '../core/ports/candles';
+import type { QueueDepth } from '../core/performance/ports';
+import { tenantAccounts } from '../core/tenancy/tenant-accounts';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { OwnerActions, type AlertTest } from '../core/control/operator-actions';
 import { DynamoAlertLog } from '../adapters/dynamodb/alert-log';
@@ -25,17 +45,107 @@ import { AlertTester } from '../core/signal/alert-test';
 import { ConsoleReads } from '../core/performance/console-reads';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import type { ConsoleApiEnv } from '../platform/config';
-import { tableName } from '../platform/resource-names';
-import { dynamoClient } from './dynamo-client';
+import { STAGES, TABLE_NAMES, tableName } from '../platform/resource-names';
+import { TABLE_SPECS } from '../platform/tables';
+
+/** One tenant's reads and actions: all a console request of that tenant can reach. */
+export interface ConsoleTenantScope {
+  reads: ConsoleReads;
+  actions: OwnerActions;
+}
+
+/** Each table's partition key by its physical name: what the tenant guard checks. */
+export function partitionKeys(stage: string): PartitionKeys {
+  return Object.fromEntries(TABLE_NAMES.map((t) => [tableName(stage, t), TABLE_SPECS[t].partitionKey]));
+}
+
+/**
+ * Whose credentials a tenant's client signs with: the tenant data role's session in the cloud
+ * (TENANT_DATA_ROLE_ARN, required in the deployed stages: without it the API would run on the
+ * function's own role, which holds no tenant data), the process's own locally.
+ */
+export function tenantCredentials(env: ConsoleApiEnv, clock: Clock = systemClock): TenantCredentials {
+  if (env.TENANT_DATA_ROLE_ARN)
+    return assumedTenantCredentials(stsAssumeTenantRole(env.AWS_REGION), env.TENANT_DATA_ROLE_ARN, clock);
+  if ((STAGES as readonly string[]).includes(env.STAGE))
+    throw new ConfigError('invalid configuration: TENANT_DATA_ROLE_ARN (required in a deployed stage)');
+  return ambientCredentials;
+}
+
+/** The tenant's own DynamoDB client: the guard on it, the tenant's credentials under it. */
+export function tenantDocumentClient(
+  env: ConsoleApiEnv,
+  tenantId: TenantId,
+  credentials: TenantCredentials,
+): DynamoDBDocumentClient {
+  const provider = credentials(tenantId);
+  const db = createDocumentClient({
+    region: env.AWS_REGION,
+    ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+    ...(provider ? { credentials: provider } : {}),
+  });
+  guardTenant(db, tenantId, partitionKeys(env.STAGE));
+  return db;
+}
+
+const sqsClient = (env: ConsoleApiEnv) =>
+  new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+
+/** The most tenants whose scope a warm function keeps (the oldest built is let go first). */
+export const MAX_TENANT_SCOPES = 256;
+
+/**
+ * The scope of each tenant, built on its first request and kept: one DynamoDB client (and in the
+ * cloud one role session) per tenant, the SQS client and the chart's candles shared (the queue is
+ * written per account lane; candles are public market data).
+ */
+export function consoleScopes(
+  env: ConsoleApiEnv,
+  clock: Clock = systemClock,
+  options: { candles?: (exchange: ExchangeId) => CandleSource; credentials?: TenantCredentials } = {},
+): (tenantId: TenantId) => ConsoleTenantScope {
+  const credentials = options.credentials ?? tenantCredentials(env, clock);
+  const sqs = sqsClient(env);
+  const candles = options.candles ?? (env.CANDLE_SOURCE === 'exchange' ? exchangeCandles(env, clock) : undefined);
+  const scopes = new Map<TenantId, ConsoleTenantScope>();
+  return (tenantId) => {
+    let scope = scopes.get(tenantId);
+    if (!scope) {
+      const db = tenantDocumentClient(env, tenantId, credentials);
+      scope = {
+        reads: buildConsoleReads(env, tenantId, clock, { db, ...(candles ? { candles } : {}) }),
+        actions: buildOwnerActions(env, tenantId, clock, { db, sqs }),
+      };
+      if (scopes.size >= MAX_TENANT_SCOPES) scopes.delete(scopes.keys().next().value as TenantId);
+      scopes.set(tenantId, scope);
+    }
+    return scope;
+  };
+}
+
+/** The deployment's queue depth (no tenant's data, but every tenant's activity): the admin's only. */
+export function buildQueueDepth(env: ConsoleApiEnv): () => Promise<QueueDepth | null> {
+  const gauge = new SqsQueueGauge(sqsClient(env), env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL);
+  return () => gauge.read().catch(() => null);
+}
 
 /**
  * The owner's actions behind POST /actions/{name}: account writes, audit, and the signal ledger
  * and queue for whatever touches an exchange (queued on the account's lane; no exchange here).
  */
-export function buildOwnerActions(env: ConsoleApiEnv, clock: Clock = systemClock): OwnerActions {
-  const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
-  const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
-  const accounts = new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts'));
+export function buildOwnerActions(
+  env: ConsoleApiEnv,
+  tenantId: TenantId,
+  clock: Clock = systemClock,
+  options: { db?: DynamoDBDocumentClient; sqs?: SQSClient } = {},
+): OwnerActions {
+  const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
+  const sqs = options.sqs ?? sqsClient(env);
+  const accounts = tenantAccounts(
+    tenantId,
+    new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
+    new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),
+  );
   const orders = new DynamoOrderRepository(db, tableName(env.STAGE, 'orders'));
   const audit = new DynamoAuditLog(db, tableName(env.STAGE, 'audit'));
   const ledger = new DynamoSignalLedger(db, tableName(env.STAGE, 'signals'));
@@ -128,15 +238,24 @@ function lazyCcxtCandles(id: CcxtExchangeId, timeoutMs: number): CandleSource {
   };
 }
 
+/**
+ * One tenant's reads. No queue gauge: the queue's depth counts every tenant's signals (a tenant
+ * would read the others' activity from it), so /health shows a tenant its own accounts'
+ * reconciliation only, and the depth is the admin's (GET /admin/queue).
+ */
 export function buildConsoleReads(
   env: ConsoleApiEnv,
+  tenantId: TenantId,
   clock: Clock = systemClock,
-  options: { candles?: (exchange: ExchangeId) => CandleSource } = {},
+  options: { candles?: (exchange: ExchangeId) => CandleSource; db?: DynamoDBDocumentClient } = {},
 ): ConsoleReads {
-  const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
-  const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
+  const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
   return new ConsoleReads({
-    accounts: new DynamoAccountDirectory(db, tableName(env.STAGE, 'accounts')),
+    accounts: tenantAccounts(
+      tenantId,
+      new DynamoAccountReader(db, tableName(env.STAGE, 'accounts')),
+      new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),
+    ),
     trades: new DynamoTradeReader(db, tableName(env.STAGE, 'trades')),
     positions: new DynamoPositionReader(db, tableName(env.STAGE, 'positions')),
     orders: new DynamoOrderRepository(db, tableName(env.STAGE, 'orders')),
@@ -144,7 +263,6 @@ export function buildConsoleReads(
     risk: new DynamoRiskStore(db, tableName(env.STAGE, 'risk')),
     signals: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
-    queue: new SqsQueueGauge(sqs, env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL),
     // the compare's backtest rounds sizes to the market's lot (the paper exchange's Binance filters)
     markets: (symbol) => paperMarkets.get(symbol),
     ...(env.WEBHOOK_URL ? { webhookUrl: env.WEBHOOK_URL } : {}),

@@ -37,8 +37,11 @@ beforeAll(async () => {
     SIGNAL_QUEUE_URL: h.queueUrl,
   });
   const candles = new ReplayCandleSource(replay);
-  api = createConsoleApiHandler({ reads: buildConsoleReads(env, clock, { candles: () => candles }) }, silentLogger());
-  actions = buildOwnerActions(env, clock);
+  api = createConsoleApiHandler(
+    { scope: (tenantId) => ({ reads: buildConsoleReads(env, tenantId, clock, { candles: () => candles }) }) },
+    silentLogger(),
+  );
+  actions = buildOwnerActions(env, 'acc', clock);
 });
 
 const get = async (path: string, query: Record<string, string>) => {
@@ -49,7 +52,7 @@ const get = async (path: string, query: Record<string, string>) => {
       headers: {},
       requestContext: {
         http: { method: 'GET' },
-        authorizer: { jwt: { claims: { sub: 'u-owner', 'cognito:groups': '[owner]', auth_time: '1' } } },
+        authorizer: { jwt: { claims: { sub: 'u-owner', 'cognito:groups': '[owner tenant-acc]', auth_time: '1' } } },
       },
     } as never,
     { functionName: 'console-api', awsRequestId: 'r' } as never,

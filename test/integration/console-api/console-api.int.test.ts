@@ -3,7 +3,10 @@
 // local gateway (which plays API Gateway's JWT authorizer) with the real DynamoDB and SQS clients.
 import { createConsoleApiHandler } from '../../../functions/console-api/app';
 import { consoleApiEnvSchema, loadEnv } from '../../../shared/platform/config';
-import { buildConsoleReads } from '../../../shared/runtime/console-api';
+import { DynamoTenantDirectory } from '../../../shared/adapters/dynamodb/tenant-directory';
+import { tableName } from '../../../shared/platform/resource-names';
+import { buildQueueDepth, consoleScopes } from '../../../shared/runtime/console-api';
+import { dynamoClient } from '../../../shared/runtime/dynamo-client';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { startGateway } from '../../../bin/local/http-gateway';
 import { createHarness, endpoints, MutableClock, region, silentLogger, type Harness } from '../harness';
@@ -17,20 +20,32 @@ let base: string;
 let close: () => Promise<void>;
 let accountId: string;
 let handlerCalls = 0;
+let directory: DynamoTenantDirectory;
 
 const CLAIMS: Record<string, Record<string, unknown>> = {
-  'Bearer owner-token': { sub: 'u-owner', username: 'owner@example.com', 'cognito:groups': '[owner]', auth_time: '1' },
+  'Bearer owner-token': {
+    sub: 'u-owner',
+    username: 'owner@example.com',
+    'cognito:groups': '[owner tenant-acc]',
+    auth_time: '1',
+  },
   'Bearer viewer-token': {
     sub: 'u-viewer',
     username: 'viewer@example.com',
-    'cognito:groups': 'viewer',
+    'cognito:groups': '[viewer tenant-acc]',
     auth_time: '1',
   },
+  'Bearer admin-token': { sub: 'u-admin', username: 'admin@example.com', 'cognito:groups': 'admin', auth_time: '1' },
 };
 
 beforeAll(async () => {
   h = await createHarness({ clock });
-  await h.createAccount(10_000); // another account: the API lists every one
+  directory = new DynamoTenantDirectory(
+    dynamoClient({ stage: h.stage, region, endpoint: endpoints().dynamo }),
+    tableName(h.stage, 'tenants'),
+  );
+  // another account: the API lists every one of the tenant's (from its index)
+  await directory.indexAccount('acc', (await h.createAccount(10_000)).accountId);
   const env = loadEnv(consoleApiEnvSchema, {
     STAGE: h.stage,
     AWS_REGION: region,
@@ -39,7 +54,10 @@ beforeAll(async () => {
     SIGNAL_QUEUE_URL: h.queueUrl,
     SIGNAL_DLQ_URL: h.dlqUrl,
   });
-  const api = createConsoleApiHandler({ reads: buildConsoleReads(env, clock) }, silentLogger());
+  const api = createConsoleApiHandler(
+    { scope: consoleScopes(env, clock), queueDepth: buildQueueDepth(env) },
+    silentLogger(),
+  );
   const gateway = await startGateway(
     {
       webhook: h.webhook,
@@ -81,6 +99,7 @@ it('without a token: 401 from the authorizer, and the function never runs', asyn
 it('a position opened through the webhook shows with its stop, targets and the risk-check job’s mark', async () => {
   const created = await h.createAccount(10_000);
   accountId = created.accountId;
+  await directory.indexAccount('acc', accountId);
   const posted = await h.post({
     token: created.token,
     account: accountId,
@@ -131,8 +150,13 @@ it('trades page and CSV, summary and health read the same tables', async () => {
     startEquity: '10000',
     warnings: expect.arrayContaining([expect.stringMatching(/too few/)]),
   });
-  const health = JSON.parse((await get('health')).text) as { queue: { depth: number; dlqDepth: number } };
-  expect(health.queue).toEqual({ depth: 0, inFlight: 0, dlqDepth: 0 });
+  // the tenant's health: its own accounts' reconciliation, not the deployment's queue (every
+  // tenant's activity); the queue's depth is the admin's
+  const health = JSON.parse((await get('health')).text) as { accounts: { accountId: string }[]; queue: unknown };
+  expect(health.accounts.map((a) => a.accountId)).toContain(accountId);
+  expect(health.queue).toBeNull();
+  const queue = JSON.parse((await get('admin/queue', 'admin-token')).text) as { queue: unknown };
+  expect(queue.queue).toEqual({ depth: 0, inFlight: 0, dlqDepth: 0 });
 });
 
 it('400 names the parameter; a viewer cannot act', async () => {

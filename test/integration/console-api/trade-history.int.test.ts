@@ -56,7 +56,7 @@ beforeAll(async () => {
     SIGNAL_QUEUE_URL: h.queueUrl,
     SIGNAL_DLQ_URL: h.dlqUrl,
   });
-  reads = buildConsoleReads(env, clock);
+  reads = buildConsoleReads(env, 'acc', clock);
   const puts: Promise<void>[] = [];
   for (let i = 0; i < 120; i++) puts.push(h.runtime.repos.trades.put(closedTrade(T0 - (200 - i) * HOUR, `c${i}`, '1')));
   await Promise.all(puts);

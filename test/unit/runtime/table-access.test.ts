@@ -28,7 +28,7 @@ import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
-import { buildConsoleReads, buildOwnerActions } from '../../../shared/runtime/console-api';
+import { consoleScopes } from '../../../shared/runtime/console-api';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
@@ -81,6 +81,11 @@ jest.mock('../../../shared/adapters/dynamodb/signal-ledger', () =>
   jest
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/signal-ledger')),
+);
+jest.mock('../../../shared/adapters/dynamodb/tenant-account-index', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-account-index')),
 );
 jest.mock('../../../shared/adapters/dynamodb/trade-repository', () =>
   jest
@@ -171,11 +176,10 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
   },
   consoleApi: {
     dir: 'console-api',
-    calls: ['buildConsoleReads(', 'buildOwnerActions('],
+    // every repository is built per tenant: one tenant's scope is what a request builds
+    calls: ['consoleScopes('],
     build: () => {
-      const env = loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE });
-      buildConsoleReads(env);
-      buildOwnerActions(env);
+      consoleScopes(loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE }))('acc');
     },
   },
 };

@@ -73,6 +73,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setAlertTest!('acc-1', undefined, 2);
     },
   },
+  DynamoTenantAccountIndex: { accountIds: (r) => r.accountIds!('acc') },
   DynamoTenantDirectory: {
     tenant: (r) => r.tenant!('acc'),
     putTenant: (r) => r.putTenant!({ tenantId: 'acc', plan: 'free', createdAt: 1, ownerEmail: 'o@example.com' }),

@@ -13,7 +13,15 @@ const context = { functionName: 'console-api', awsRequestId: 'req-1' } as never;
 function event(
   method: string,
   path: string,
-  options: { groups?: string; query?: Record<string, string>; body?: string; accept?: string; authTime?: number } = {},
+  options: {
+    groups?: string;
+    query?: Record<string, string>;
+    body?: string;
+    accept?: string;
+    authTime?: number;
+    /** the tenant group beside the role ('acc' unless given; '' for none) */
+    tenant?: string;
+  } = {},
 ): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
@@ -34,7 +42,11 @@ function event(
             username: 'owner@example.com',
             // Every user is in one tenant group beside their role (docs/TENANCY.md), as API Gateway flattens them.
             ...(options.groups !== undefined
-              ? { 'cognito:groups': `[${options.groups.replace(/^\[|\]$/g, '')} tenant-acc]` }
+              ? {
+                  'cognito:groups': `[${options.groups.replace(/^\[|\]$/g, '')}${
+                    options.tenant === '' ? '' : ` tenant-${options.tenant ?? 'acc'}`
+                  }]`,
+                }
               : {}),
             auth_time: String(options.authTime ?? Math.floor(NOW / 1000)),
           },
@@ -54,8 +66,14 @@ const result = (status: 200 | 202): ActionResult => ({
 
 async function setup(actions?: OperatorActions, reads?: ConsoleReads) {
   const w = await world();
+  const scopes: string[] = [];
   const handler = createConsoleApiHandler(
-    { reads: reads ?? w.reads, ...(actions ? { actions } : {}) },
+    {
+      scope: (tenantId) => {
+        scopes.push(tenantId);
+        return { reads: reads ?? w.reads, ...(actions ? { actions } : {}) };
+      },
+    },
     testLogger('console-api'),
   );
   const call = async (e: APIGatewayProxyEventV2) => {
@@ -67,7 +85,7 @@ async function setup(actions?: OperatorActions, reads?: ConsoleReads) {
       json: () => JSON.parse(String(r.body)),
     };
   };
-  return { ...w, call };
+  return { ...w, call, scopes };
 }
 
 describe('console-api router: roles', () => {
@@ -324,5 +342,61 @@ describe('console-api router: strategy compare', () => {
       event('GET', `strategies/${SUB.id}/compare`, { groups: 'viewer', query: { account: 'nope' } }),
     );
     expect(otherAccount.status).toBe(404);
+  });
+});
+
+describe('console-api router: the tenant scope', () => {
+  const B = 't0123456789';
+
+  it("every read and every action runs in the actor's tenant scope, and only there", async () => {
+    const run = jest.fn(async () => result(200));
+    const { call, scopes } = await setup({ run });
+    expect((await call(event('GET', 'positions', { groups: 'owner', tenant: B }))).status).toBe(200);
+    expect((await call(event('GET', 'accounts', { groups: 'viewer' }))).status).toBe(200);
+    expect(
+      (await call(event('POST', 'actions/pause', { groups: 'trader', tenant: B, body: '{"all":true}' }))).status,
+    ).toBe(200);
+    expect(scopes).toEqual([B, 'acc', B]);
+  });
+
+  it('a token naming no tenant, or two, reaches no scope (403)', async () => {
+    const { call, scopes } = await setup();
+    expect((await call(event('GET', 'accounts', { groups: 'owner', tenant: '' }))).status).toBe(403);
+    expect((await call(event('GET', 'accounts', { groups: `[owner tenant-${B}]` }))).status).toBe(403);
+    expect(scopes).toEqual([]);
+  });
+
+  it("the admin reads no tenant's data (403, no scope built) but the queue's depth", async () => {
+    const w = await world();
+    const queueDepth = jest.fn(async () => ({ depth: 3, inFlight: 1, dlqDepth: 0 }));
+    const scopes: string[] = [];
+    const handler = createConsoleApiHandler(
+      { scope: (t) => (scopes.push(t), { reads: w.reads }), queueDepth },
+      testLogger('console-api'),
+    );
+    const admin = (path: string, method = 'GET') =>
+      handler(event(method, path, { groups: 'admin', tenant: '' }), context);
+    for (const path of ['accounts', 'positions', 'health', 'performance/summary'])
+      expect((await admin(path)).statusCode).toBe(403);
+    expect((await admin('actions/pause', 'POST')).statusCode).toBe(403);
+    const queue = await admin('admin/queue');
+    expect(queue.statusCode).toBe(200);
+    expect(JSON.parse(String(queue.body))).toEqual({ queue: { depth: 3, inFlight: 1, dlqDepth: 0 } });
+    expect(scopes).toEqual([]);
+    const owner = await handler(event('GET', 'admin/queue', { groups: 'owner' }), context);
+    expect(owner.statusCode).toBe(403);
+    expect(queueDepth).toHaveBeenCalledTimes(1);
+  });
+
+  it("the tenant guard's refusal answers 404 like a missing row, naming nothing", async () => {
+    const { TenantScopeError } = await import('../../../../shared/adapters/dynamodb/tenant-guard');
+    const broken = Object.create((await world()).reads) as ConsoleReads;
+    broken.positions = async () => {
+      throw new TenantScopeError('GetItemCommand', 'another tenant');
+    };
+    const { call } = await setup(undefined, broken);
+    const r = await call(event('GET', 'positions', { groups: 'owner' }));
+    expect(r.status).toBe(404);
+    expect(r.json()).toEqual({ error: { code: 'not_found', message: 'not found' } });
   });
 });

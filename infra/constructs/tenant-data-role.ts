@@ -1,0 +1,96 @@
+// The tenant data role (docs/TENANCY.md "Isolation at the data layer"): what the console API's
+// function becomes for one tenant. The function assumes it with the session tag `tenant=<id>`
+// (sts:AssumeRole + sts:TagSession); every DynamoDB grant of the role carries
+//
+//   "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenant}", "${aws:PrincipalTag/tenant}-*"] }
+//
+// so DynamoDB refuses any item, Query or batch whose partition key is not the tenant's id or one
+// of its accounts (`<tenant>-<12 hex>`), whatever the handler asks
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+// The role has no Scan (ForAllValues over a Scan's empty set of leading keys would be true) and
+// denies it outright, with PartiQL, whose statements IAM cannot hold to a key.
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  ArnPrincipal,
+  Effect,
+  PolicyStatement,
+  PrincipalWithConditions,
+  type IRole,
+  Role,
+  SessionTagsPrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { TableName } from '../../shared/platform/resource-names';
+import type { TableGrant } from '../../shared/platform/table-access';
+
+/** The session tag that names the tenant; the role's conditions read it back as aws:PrincipalTag/tenant. */
+export const TENANT_TAG = 'tenant';
+
+/** Tenant ids as IAM can match them: `acc`, or `t` and ten characters (shared/core/domain/tenant.ts). */
+export const TENANT_TAG_PATTERNS = ['acc', 't??????????'] as const;
+
+export const LEADING_KEYS_CONDITION = {
+  'ForAllValues:StringLike': {
+    'dynamodb:LeadingKeys': [`\${aws:PrincipalTag/${TENANT_TAG}}`, `\${aws:PrincipalTag/${TENANT_TAG}}-*`],
+  },
+} as const;
+
+export interface TenantDataRoleProps {
+  /** the role that assumes it (the console API function's) */
+  assumedBy: IRole;
+  tables: Record<TableName, ITable>;
+  /** tenantDataGrants(fn) of shared/platform/table-access.ts */
+  grants: readonly TableGrant[];
+  description: string;
+}
+
+export class TenantDataRole extends Construct {
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: TenantDataRoleProps) {
+    super(scope, id);
+    // Trust: only the function's role, only with one tag `tenant` shaped like a tenant id.
+    const trusted = new SessionTagsPrincipal(
+      new PrincipalWithConditions(new ArnPrincipal(props.assumedBy.roleArn), {
+        Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
+        StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: [...TENANT_TAG_PATTERNS] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
+      }),
+    );
+    this.role = new Role(this, 'Role', {
+      assumedBy: trusted,
+      description: props.description,
+      // a role chained from a Lambda role gets at most an hour anyway
+      maxSessionDuration: Duration.hours(1),
+    });
+    const arns: string[] = [];
+    for (const grant of props.grants) {
+      const table = props.tables[grant.table];
+      arns.push(table.tableArn);
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: [...grant.actions],
+          resources: [table.tableArn, ...grant.indexes.map((index) => `${table.tableArn}/index/${index}`)],
+          conditions: LEADING_KEYS_CONDITION,
+        }),
+      );
+    }
+    this.role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: [
+          'dynamodb:Scan',
+          'dynamodb:PartiQLSelect',
+          'dynamodb:PartiQLInsert',
+          'dynamodb:PartiQLUpdate',
+          'dynamodb:PartiQLDelete',
+        ],
+        resources: arns,
+      }),
+    );
+    props.assumedBy.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [this.role.roleArn] }),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+// STS AssumeRole with the tenant's session tag, through the SDK's STS client. Loaded on the first
+// call only: locally (no role to assume) the module is never read.
+// TODO(dependency): @aws-sdk/nested-clients/sts is the STS client the SDK's own credential
+// providers use (installed with them); the project should declare @aws-sdk/client-sts (same
+// commands) and import it here instead.
+import { TransientError } from '../../core/errors';
+import type { AssumeTenantRole } from './tenant-credentials';
+
+export function stsAssumeTenantRole(region: string): AssumeTenantRole {
+  let client: Promise<{ send: (command: unknown) => Promise<unknown> }> | undefined;
+  let command: Promise<new (input: unknown) => unknown> | undefined;
+  return async ({ roleArn, sessionName, tenantId, durationSeconds }) => {
+    const sts = import('@aws-sdk/nested-clients/sts');
+    client ??= sts.then((m) => new m.STSClient({ region }) as never);
+    command ??= sts.then((m) => m.AssumeRoleCommand as never);
+    const AssumeRole = await command;
+    const out = (await (
+      await client
+    ).send(
+      new AssumeRole({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName,
+        DurationSeconds: durationSeconds,
+        Tags: [{ Key: 'tenant', Value: tenantId }],
+      }),
+    )) as {
+      Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date };
+    };
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration)
+      throw new TransientError('STS AssumeRole answered without credentials');
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+  };
+}
