@@ -17,6 +17,9 @@ const cliActor = (): Actor => ({
   tenantId: FIRST_TENANT_ID,
   role: 'owner',
   authTime: systemClock.now(),
+  // The deployment's AWS credentials stand for the second factor of money moves (docs/TENANCY.md
+  // "Second factor"): whoever holds them can do anything to the stacks already.
+  secondFactorAt: systemClock.now(),
   via: 'cli',
 });
 

@@ -121,6 +121,14 @@ export const consoleApiEnvSchema = z.object({
   CANDLE_TIMEOUT_MS: int(2_000),
   /** how long a symbol's candles are reused between console requests */
   CANDLE_CACHE_MS: int(30_000),
+  /**
+   * 'required': the user pool requires TOTP at every sign-in (the cloud stacks; `CONSOLE_MFA=required
+   * npm start` locally), so money moves accept a recent sign-in as their second factor; 'off': they
+   * are refused (docs/TENANCY.md "Second factor")
+   */
+  CONSOLE_MFA: oneOf(['required', 'off'], 'off'),
+  /** the stage's plans, JSON (docs/TENANCY.md "Plans and usage"); absent: the defaults */
+  PLANS: z.optional(z.string()),
 });
 
 export type ConsoleApiEnv = z.output<typeof consoleApiEnvSchema>;

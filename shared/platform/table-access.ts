@@ -46,7 +46,8 @@ export type RepositoryName =
   | 'DynamoSignalLedger'
   | 'DynamoTenantDirectory'
   | 'DynamoTradeReader'
-  | 'DynamoTradeRepository';
+  | 'DynamoTradeRepository'
+  | 'DynamoUsageMeter';
 
 export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
@@ -81,6 +82,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
+  DynamoUsageMeter: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
 };
 
 export type FunctionName =
@@ -165,6 +167,9 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoSignalLedger',
     // paper-reset: the paper wallet's versioned write
     'DynamoPaperLedgerStore',
+    // shared/runtime/tenancy.ts: the plan (tenant meta) and the usage counters (GET /usage, plan checks)
+    'DynamoTenantDirectory',
+    'DynamoUsageMeter',
   ],
 };
 

@@ -26,6 +26,7 @@ import { systemClock, type Clock } from '../core/ports/runtime';
 import type { ConsoleApiEnv } from '../platform/config';
 import { tableName } from '../platform/resource-names';
 import { dynamoClient } from './dynamo-client';
+import { buildConsolePlanGuard } from './tenancy';
 
 /**
  * The owner's actions behind POST /actions/{name}: account writes, audit, and the signal ledger
@@ -48,6 +49,7 @@ export function buildOwnerActions(env: ConsoleApiEnv, clock: Clock = systemClock
     ledger,
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     paper: new DynamoPaperLedgerStore(db, tableName(env.STAGE, 'paper')),
+    plans: buildConsolePlanGuard(env, clock),
     ...(env.WEBHOOK_URL
       ? {
           alertTest: alertTestThrough(

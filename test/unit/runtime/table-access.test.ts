@@ -29,6 +29,7 @@ import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
 import { buildConsoleReads, buildOwnerActions } from '../../../shared/runtime/console-api';
+import { buildConsoleUsage } from '../../../shared/runtime/tenancy';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
@@ -81,6 +82,16 @@ jest.mock('../../../shared/adapters/dynamodb/signal-ledger', () =>
   jest
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/signal-ledger')),
+);
+jest.mock('../../../shared/adapters/dynamodb/tenant-directory', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-directory')),
+);
+jest.mock('../../../shared/adapters/dynamodb/usage-meter', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/usage-meter')),
 );
 jest.mock('../../../shared/adapters/dynamodb/trade-repository', () =>
   jest
@@ -171,11 +182,12 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
   },
   consoleApi: {
     dir: 'console-api',
-    calls: ['buildConsoleReads(', 'buildOwnerActions('],
+    calls: ['buildConsoleReads(', 'buildOwnerActions(', 'buildConsoleUsage('],
     build: () => {
       const env = loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE });
       buildConsoleReads(env);
       buildOwnerActions(env);
+      buildConsoleUsage(env);
     },
   },
 };

@@ -15,6 +15,7 @@ import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store
 import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
 import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
 import { DynamoTradeReader, DynamoTradeRepository } from '../../../../shared/adapters/dynamodb/trade-repository';
+import { DynamoUsageMeter } from '../../../../shared/adapters/dynamodb/usage-meter';
 
 export const REPOSITORY_CLASSES = {
   DynamoAccountReader,
@@ -34,4 +35,5 @@ export const REPOSITORY_CLASSES = {
   DynamoTenantDirectory,
   DynamoTradeReader,
   DynamoTradeRepository,
+  DynamoUsageMeter,
 };
