@@ -111,6 +111,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoPaperLedgerStore',
     'DynamoRiskStore',
+    // functions/executor/metering.ts: the tenant's day counters (UpdateItem ADD; GetItem comes with the class)
+    'DynamoUsageMeter',
   ],
   // the trading runtime's book and paper exchange, and the accounts it lists
   paperTick: [

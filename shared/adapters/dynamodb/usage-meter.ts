@@ -29,19 +29,37 @@ export class DynamoUsageMeter implements UsageMeter {
   ) {}
 
   async count(tenantId: TenantId, metric: UsageMetric, at: number, n = 1): Promise<void> {
-    if (!USAGE_METRICS.includes(metric))
-      throw new InvalidArgumentError(`metric: no usage metric ${String(metric).slice(0, 40)}`);
-    if (!Number.isInteger(n) || n < 1) return;
+    await this.add(tenantId, { [metric]: n }, at);
+  }
+
+  /**
+   * Several counters of the same day in one UpdateItem (the executor: a signal and its orders).
+   * Counts below 1 or not whole are left out; nothing left, nothing sent.
+   */
+  async add(tenantId: TenantId, counts: Partial<Record<UsageMetric, number>>, at: number): Promise<void> {
+    const names: Record<string, string> = { '#d': 'day', '#ttl': 'ttl' };
+    const values: Record<string, unknown> = {};
+    const adds: string[] = [];
+    for (const [metric, n] of Object.entries(counts)) {
+      if (!(USAGE_METRICS as readonly string[]).includes(metric))
+        throw new InvalidArgumentError(`metric: no usage metric ${metric.slice(0, 40)}`);
+      if (n === undefined || !Number.isInteger(n) || n < 1) continue;
+      // `#mN` is one of USAGE_METRICS (checked above): no name from outside reaches the expression.
+      names[`#m${adds.length}`] = metric;
+      values[`:n${adds.length}`] = n;
+      adds.push(`#m${adds.length} :n${adds.length}`);
+    }
+    if (!adds.length) return;
     const dayStart = Math.floor(at / DAY_MS) * DAY_MS;
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { tenantId, itemKey: usageKey(at) },
-        // `#m` is one of USAGE_METRICS (checked above); the day and its expiry are set once, by whoever counts first.
-        UpdateExpression: 'ADD #m :n SET #d = if_not_exists(#d, :d), #ttl = if_not_exists(#ttl, :ttl)',
-        ExpressionAttributeNames: { '#m': metric, '#d': 'day', '#ttl': 'ttl' },
+        // the day and its expiry are set once, by whoever counts first
+        UpdateExpression: `ADD ${adds.join(', ')} SET #d = if_not_exists(#d, :d), #ttl = if_not_exists(#ttl, :ttl)`,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
-          ':n': n,
+          ...values,
           ':d': utcDay(at),
           ':ttl': Math.floor((dayStart + (USAGE_RETENTION_DAYS + 1) * DAY_MS) / 1000),
         },

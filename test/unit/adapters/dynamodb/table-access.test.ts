@@ -86,6 +86,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
   },
   DynamoUsageMeter: {
     count: (r) => r.count!('acc', 'signals', 1),
+    add: (r) => r.add!('acc', { signals: 1, orders: 2 }, 1),
     day: (r) => r.day!('acc', 1),
   },
   DynamoAlertLog: {
