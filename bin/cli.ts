@@ -6,7 +6,7 @@ import { DEFAULT_PAPER_SETTINGS, EXCHANGE_IDS, type ExchangeId } from '../shared
 import { systemClock } from '../shared/core/ports/runtime';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
-import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
+import { ForbiddenActionError, NotFoundError, PlanLimitError } from '../shared/core/errors';
 import { CliError, resolveTarget } from './cli-target';
 import { registerAlertCommands } from './commands/alert-commands';
 import { registerBacktestCommands } from './commands/backtest-commands';
@@ -18,6 +18,7 @@ import { registerAccountControlCommands, registerRiskCommands } from './commands
 import { registerStatusCommands } from './commands/status-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
 import { registerUserCommands } from './commands/user-commands';
+import { registerPlanCommands } from './commands/plan-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -91,12 +92,15 @@ withCommon(
           ...(target.exchangeApiUrl ? { apiUrl: target.exchangeApiUrl } : {}),
         })
       : undefined;
+    const { buildTenancy, plansOf } = await import('../shared/runtime/tenancy');
     const useCase = new CreateAccount({
       accounts: target.repos.accounts,
       vault: target.vault,
       audit: target.repos.audit,
       clock: systemClock,
       ...(keyChecker ? { keyChecker } : {}),
+      // a live account takes a live slot of the tenant's plan (docs/TENANCY.md "Plans and usage")
+      plans: buildTenancy(target.repos.documentClient, target.stage, plansOf(process.env.PLANS), systemClock).guard,
     });
     const {
       account: view,
@@ -284,6 +288,7 @@ registerUserCommands(program);
 registerOperatorCommands(program, account);
 registerStatusCommands(program);
 registerAlertCommands(program);
+registerPlanCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;
@@ -307,7 +312,8 @@ try {
     error instanceof AccountInputError ||
     error instanceof RiskSettingError ||
     error instanceof NotFoundError ||
-    error instanceof ForbiddenActionError
+    error instanceof ForbiddenActionError ||
+    error instanceof PlanLimitError
       ? error.message
       : `failed: ${error instanceof Error ? error.name : 'error'}`;
   console.error(`error: ${message}`);

@@ -23,6 +23,12 @@ const cliActor = (): Actor => ({
   via: 'cli',
 });
 
+/** The tenant's plan for what the action turns on (a live account resumed, a strategy): the stage's PLANS. */
+async function planGuard(target: Awaited<ReturnType<typeof resolveTarget>>) {
+  const { buildTenancy, plansOf } = await import('../../shared/runtime/tenancy');
+  return buildTenancy(target.repos.documentClient, target.stage, plansOf(process.env.PLANS), systemClock).guard;
+}
+
 async function run(o: CommonOptions, name: OperatorActionName, input: Record<string, unknown>): Promise<void> {
   const target = await resolveTarget(o.stage);
   const { accounts, positions, orders, risk, audit, signals } = target.repos;
@@ -36,6 +42,7 @@ async function run(o: CommonOptions, name: OperatorActionName, input: Record<str
     ledger: signals,
     queue: await target.signalQueue(),
     paper: target.repos.paper,
+    plans: await planGuard(target),
   });
   const result = await actions.run(name, input, cliActor());
   print(o, result, () => describe(result));
@@ -145,6 +152,13 @@ export function registerOperatorCommands(program: Command, account: Command): vo
   ).action((o: CommonOptions & { account: string; order: string; force?: boolean }) =>
     run(o, 'cancel-order', { account: o.account, clientOrderId: o.order, ...(o.force ? { force: true } : {}) }),
   );
+
+  common(
+    account
+      .command('enable')
+      .description("turn a paused or disabled live account back on (a money move; held to the plan's live accounts)")
+      .requiredOption('--account <id>'),
+  ).action((o: CommonOptions & { account: string }) => run(o, 'enable', { account: o.account }));
 
   for (const [name, description] of [
     ['flatten', 'pause and close every open position, of one account or of all'],

@@ -24,9 +24,11 @@ import type {
   KeyCheckResult,
   KeyVault,
   OrderRepository,
+  PlanCheck,
   PositionBook,
   TradeRepository,
 } from './ports';
+import { FIRST_TENANT_ID, tenantOfAccount, type TenantId } from '../domain/tenant';
 import { hashToken } from '../signal/ids';
 
 export interface CreateAccountInput {
@@ -105,6 +107,8 @@ export class CreateAccount {
       audit: AuditLog;
       clock: Clock;
       keyChecker?: ExchangeKeyChecker;
+      /** the tenant's plan: a live account takes one of its live slots (absent: no plan limits) */
+      plans?: PlanCheck;
     },
   ) {}
 
@@ -126,6 +130,7 @@ export class CreateAccount {
       throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);
     }
     validateSettings(settings);
+    await this.liveSlot(input.exchange, FIRST_TENANT_ID);
     const keyCheck = await this.checkKeys(input);
     const token = newToken();
     const now = this.deps.clock.now();
@@ -166,6 +171,22 @@ export class CreateAccount {
       });
       return { account: toAccountView(account), token, ...(keyCheck ? { keyCheck } : {}) };
     }
+  }
+
+  /**
+   * A live account is created active: it takes one of the tenant's live slots, refused by the plan
+   * before the keys are even checked (PlanLimitError naming the limit). A paper account takes none.
+   */
+  private async liveSlot(exchange: ExchangeId, tenantId: TenantId): Promise<void> {
+    if (!this.deps.plans || exchange === 'paper') return;
+    const inUse = (await this.deps.accounts.list()).filter(
+      (a) =>
+        a.exchange !== 'paper' &&
+        a.status === 'active' &&
+        a.deletedAt === undefined &&
+        tenantOfAccount(a.accountId) === tenantId,
+    ).length;
+    await this.deps.plans.allowLiveAccount(tenantId, inUse);
   }
 
   /** Keys that cannot trade, or that can withdraw, are refused before they are stored. */

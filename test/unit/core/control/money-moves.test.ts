@@ -5,11 +5,13 @@ import type { Account } from '../../../../shared/core/domain/account';
 import { ForbiddenActionError, PlanLimitError } from '../../../../shared/core/errors';
 import type { Actor } from '../../../../shared/core/control/operator-action-types';
 import { OwnerActions } from '../../../../shared/core/control/operator-actions';
+import { CreateAccount } from '../../../../shared/core/control/accounts';
+import type { KeyVault } from '../../../../shared/core/ports/runtime';
 import { PlanGuard } from '../../../../shared/core/tenancy/plan-guard';
 import { DEFAULT_PLANS } from '../../../../shared/core/tenancy/plans';
 import type { TenantRecord } from '../../../../shared/core/tenancy/ports';
 import { MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
-import { MemoryAccounts, MemoryOrders } from '../memory-repos';
+import { MemoryAccounts, MemoryAudit, MemoryOrders } from '../memory-repos';
 import { accountRecord, bookPosition, BTC, memoryRiskTables, rejectionOf } from '../risk/fixtures';
 
 const FREE = 't0000000001';
@@ -214,5 +216,58 @@ describe('plan limits', () => {
     expect((await t.accounts.get(a))?.status).toBe('paused');
     // and cannot turn it back on: that opens
     await rejectionOf(t.actions.run('enable', { account: a }, withTotp(FREE)), PlanLimitError);
+  });
+});
+
+describe('CreateAccount and the plan', () => {
+  const vault = {
+    encrypt: async () => ({ ciphertext: 'c', keyId: 'k' }),
+    decrypt: async () => ({ apiKey: 'k', secret: 's' }),
+  } as unknown as KeyVault;
+
+  function create(plan: string, accounts: Account[] = []) {
+    const checked: string[] = [];
+    const guard = new PlanGuard({
+      directory: { tenant: async (t) => ({ tenantId: t, plan, createdAt: T0, ownerEmail: 'o@example.com' }) },
+      plans: DEFAULT_PLANS,
+      clock: { now: () => T0 },
+    });
+    const store = new MemoryAccounts(accounts);
+    const useCase = new CreateAccount({
+      accounts: store,
+      vault,
+      audit: new MemoryAudit(),
+      clock: { now: () => T0 },
+      keyChecker: {
+        check: async (exchange) => {
+          checked.push(exchange);
+          return { canWithdraw: false, ipRestricted: false, warnings: [] } as never;
+        },
+      },
+      plans: guard,
+    });
+    return { useCase, store, checked };
+  }
+  const keys = { apiKey: 'key', secret: 'secret' };
+
+  it('free: a live account is refused naming the limit before its keys reach the exchange; a paper one is created', async () => {
+    const t = create('free');
+    const error = await rejectionOf(
+      t.useCase.execute({ name: 'live', exchange: 'binanceusdm', credentials: keys }),
+      PlanLimitError,
+    );
+    expect(error.message).toBe('plan free allows 0 live accounts (you have 0)');
+    expect(t.checked).toEqual([]);
+    expect(await t.store.list()).toEqual([]);
+    await t.useCase.execute({ name: 'paper', exchange: 'paper' });
+    expect((await t.store.list()).map((a) => a.exchange)).toEqual(['paper']);
+  });
+
+  it("pro at its three live accounts: the fourth is refused; the first tenant's paused ones hold no slot", async () => {
+    const own = [1, 2, 3].map((n) => live(`acc-00000000000${n}`));
+    const t = create('pro', [...own, live('acc-000000000004', { status: 'paused' })]);
+    await expect(t.useCase.execute({ name: 'live', exchange: 'okx', credentials: keys })).rejects.toThrow(
+      'plan pro allows 3 live accounts (you have 3)',
+    );
   });
 });
