@@ -299,6 +299,9 @@ export class OwnerActions implements OperatorActions {
     const accounts = input.all
       ? (await this.deps.accounts.list()).filter((a) => a.deletedAt === undefined)
       : [await this.account(input.account as string)];
+    // Before any account is touched: `resume --all` over a kill-switched account stops whole, not halfway.
+    if (name === 'resume' && accounts.some((a) => a.status === 'disabled'))
+      this.secondFactor(name, actor, MONEY_WHEN.resume ?? 'moves money');
     const signalIds: string[] = [];
     const lines: string[] = [];
     for (const a of accounts) {
@@ -310,8 +313,7 @@ export class OwnerActions implements OperatorActions {
         await this.control.pause(a.accountId, `paused by ${who(actor)}`);
         lines.push(`${a.accountId} paused`);
       } else if (name === 'resume') {
-        // A live account turned back on takes a live slot; one its kill switch disabled is a money move.
-        if (a.status === 'disabled') this.secondFactor(name, actor, MONEY_WHEN.resume ?? 'moves money');
+        // A live account turned back on takes a live slot (one its kill switch disabled: checked above).
         await this.liveSlot(a);
         const r = await this.control.resume(a.accountId);
         lines.push(`${a.accountId} active${r.reset.length ? ` (reset ${r.reset.join(', ')})` : ''}`);

@@ -271,3 +271,11 @@ describe('CreateAccount and the plan', () => {
     );
   });
 });
+
+it('resume --all over a kill-switched account without a second factor touches no account', async () => {
+  const t = setup([paper(id(PRO, 1), { status: 'paused' }), paper(id(PRO, 2), { status: 'disabled' })]);
+  const error = await rejectionOf(t.actions.run('resume', { all: true }, actor(PRO)), ForbiddenActionError);
+  expect(error.reason).toBe('second_factor_required');
+  expect((await t.accounts.get(id(PRO, 1)))?.status).toBe('paused');
+  expect(t.audit.events).toEqual([]);
+});
