@@ -7,7 +7,7 @@ import { systemClock } from '../shared/core/ports/runtime';
 import { FIRST_TENANT_ID } from '../shared/core/domain/tenant';
 import { AccountInputError, AccountQueries, CreateAccount, RotateWebhookToken } from '../shared/core/control/accounts';
 import { RiskSettingError } from '../shared/core/risk/overrides';
-import { ForbiddenActionError, NotFoundError } from '../shared/core/errors';
+import { ForbiddenActionError, NotFoundError, PlanLimitError } from '../shared/core/errors';
 import { CliError, resolveTarget, scopeCommand } from './cli-target';
 import { COMMAND_CAPABILITY, commandPath } from './commands/command-scope';
 import { registerAlertCommands } from './commands/alert-commands';
@@ -21,6 +21,7 @@ import { registerStatusCommands } from './commands/status-commands';
 import { registerStrategyCommands } from './commands/strategy-commands';
 import { registerUpgradeCommands } from './commands/upgrade-commands';
 import { registerUserCommands } from './commands/user-commands';
+import { registerPlanCommands } from './commands/plan-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -105,6 +106,7 @@ withCommon(
           ...(target.exchangeApiUrl ? { apiUrl: target.exchangeApiUrl } : {}),
         })
       : undefined;
+    const { buildTenancy, plansOf } = await import('../shared/runtime/tenancy');
     const useCase = new CreateAccount({
       accounts: target.repos.accounts,
       vault: target.vault,
@@ -112,6 +114,8 @@ withCommon(
       clock: systemClock,
       tenants: target.tenants,
       ...(keyChecker ? { keyChecker } : {}),
+      // a live account takes a live slot of the tenant's plan (docs/TENANCY.md "Plans and usage")
+      plans: buildTenancy(target.repos.documentClient, target.stage, plansOf(process.env.PLANS), systemClock).guard,
     });
     const {
       account: view,
@@ -305,6 +309,7 @@ registerUpgradeCommands(program);
 registerOperatorCommands(program, account);
 registerStatusCommands(program);
 registerAlertCommands(program);
+registerPlanCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;
@@ -328,7 +333,8 @@ try {
     error instanceof AccountInputError ||
     error instanceof RiskSettingError ||
     error instanceof NotFoundError ||
-    error instanceof ForbiddenActionError
+    error instanceof ForbiddenActionError ||
+    error instanceof PlanLimitError
       ? error.message
       : `failed: ${error instanceof Error ? error.name : 'error'}`;
   console.error(`error: ${message}`);

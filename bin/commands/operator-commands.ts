@@ -7,17 +7,51 @@ import { Option, type Command } from 'commander';
 import { systemClock } from '../../shared/core/ports/runtime';
 import type { ActionResult, Actor, OperatorActionName } from '../../shared/core/control/operator-action-types';
 import { OwnerActions } from '../../shared/core/control/operator-actions';
+import { ForbiddenActionError } from '../../shared/core/errors';
 import { CliError, resolveTarget, type CliScope } from '../cli-target';
 import { common, print, type CommonOptions } from './options';
 
 // The deployment's operator (AWS credentials), the first tenant's owner; with `--user`, that member.
-const cliActor = (scope: CliScope): Actor => ({
+const cliActor = (scope: CliScope, secondFactorAt?: number): Actor => ({
   userId: scope.userId,
   tenantId: scope.tenantId,
   role: scope.role,
   authTime: systemClock.now(),
+  // Without --user the deployment's AWS credentials stand for the second factor of money moves
+  // (docs/TENANCY.md "Second factor"): whoever holds them can do anything to the stacks already.
+  // For --user E it is E's own: proven by E's TOTP sign-in when an action asks for it.
+  ...(scope.email === undefined
+    ? { secondFactorAt: systemClock.now() }
+    : secondFactorAt !== undefined
+      ? { secondFactorAt }
+      : {}),
   via: 'cli',
 });
+
+/** Runs the action; for --user, a refusal for want of a second factor asks E's sign-in and tries once more. */
+async function runAs(
+  actions: OwnerActions,
+  name: OperatorActionName,
+  input: Record<string, unknown>,
+  scope: CliScope,
+  stage: string | undefined,
+): Promise<ActionResult> {
+  try {
+    return await actions.run(name, input, cliActor(scope));
+  } catch (error) {
+    if (!(error instanceof ForbiddenActionError) || error.reason !== 'second_factor_required' || !scope.email)
+      throw error;
+    // the refusal came before anything changed: proving the factor and asking again is safe
+    const { secondFactorOf } = await import('./second-factor');
+    return actions.run(name, input, cliActor(scope, await secondFactorOf(stage, scope.email)));
+  }
+}
+
+/** The tenant's plan for what the action turns on (a live account resumed, a strategy): the stage's PLANS. */
+async function planGuard(target: Awaited<ReturnType<typeof resolveTarget>>) {
+  const { buildTenancy, plansOf } = await import('../../shared/runtime/tenancy');
+  return buildTenancy(target.repos.documentClient, target.stage, plansOf(process.env.PLANS), systemClock).guard;
+}
 
 async function run(o: CommonOptions, name: OperatorActionName, input: Record<string, unknown>): Promise<void> {
   const target = await resolveTarget(o.stage);
@@ -32,8 +66,9 @@ async function run(o: CommonOptions, name: OperatorActionName, input: Record<str
     ledger: signals,
     queue: await target.signalQueue(),
     paper: target.repos.paper,
+    plans: await planGuard(target),
   });
-  const result = await actions.run(name, input, cliActor(target.scope));
+  const result = await runAs(actions, name, input, target.scope, o.stage);
   print(o, result, () => describe(result));
 }
 
@@ -141,6 +176,13 @@ export function registerOperatorCommands(program: Command, account: Command): vo
   ).action((o: CommonOptions & { account: string; order: string; force?: boolean }) =>
     run(o, 'cancel-order', { account: o.account, clientOrderId: o.order, ...(o.force ? { force: true } : {}) }),
   );
+
+  common(
+    account
+      .command('enable')
+      .description("turn a paused or disabled live account back on (a money move; held to the plan's live accounts)")
+      .requiredOption('--account <id>'),
+  ).action((o: CommonOptions & { account: string }) => run(o, 'enable', { account: o.account }));
 
   for (const [name, description] of [
     ['flatten', 'pause and close every open position, of one account or of all'],

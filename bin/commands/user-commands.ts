@@ -38,6 +38,8 @@ export interface UserPool {
   consoleUrl: string | undefined;
   /** whether the pool asks for TOTP at sign-in */
   mfa: 'off' | 'required' | 'unknown';
+  /** the console's app client (a user's own sign-in: the CLI's proof of a second factor) */
+  clientId?: string;
 }
 
 /**
@@ -46,7 +48,13 @@ export interface UserPool {
  */
 export async function readConsolePassword(
   email: string,
-  sources: { env: NodeJS.ProcessEnv; stdin: TerminalInput; prompts: { write(text: string): unknown } },
+  sources: {
+    env: NodeJS.ProcessEnv;
+    stdin: TerminalInput;
+    prompts: { write(text: string): unknown };
+    /** a sign-in with an existing password: asked once, not twice */
+    once?: boolean;
+  },
 ): Promise<string> {
   const fromEnv = sources.env[PASSWORD_ENV];
   if (fromEnv !== undefined) {
@@ -57,12 +65,14 @@ export async function readConsolePassword(
   if (!sources.stdin.isTTY || !sources.stdin.setRawMode)
     throw new CliError(`no terminal to ask the password at: set ${PASSWORD_ENV} (never pass it as an argument)`);
   const [first, second] = await promptHidden(
-    [`console password for ${email} (not shown): `, 'again: '],
+    sources.once
+      ? [`console password for ${email} (not shown): `]
+      : [`console password for ${email} (not shown): `, 'again: '],
     sources.stdin,
     sources.prompts,
   );
   if (!first) throw new CliError('no password entered');
-  if (first !== second) throw new CliError('the two passwords differ: nothing was changed');
+  if (!sources.once && first !== second) throw new CliError('the two passwords differ: nothing was changed');
   return first;
 }
 
@@ -86,6 +96,7 @@ export async function userPool(stage: string | undefined): Promise<UserPool> {
       userPoolId,
       consoleUrl: discovery.consoleUrl,
       mfa: 'unknown',
+      clientId: discovery.cognito.clientId,
     };
   }
   if (!/^(dev|prod)$/.test(stage)) throw new CliError(`--stage must be dev or prod, not "${stage}"`);
@@ -109,6 +120,7 @@ export async function userPool(stage: string | undefined): Promise<UserPool> {
     userPoolId,
     consoleUrl: value(names[2] ?? ''),
     mfa: 'required',
+    clientId: value(names[1] ?? ''),
   };
 }
 

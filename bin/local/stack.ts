@@ -23,7 +23,13 @@ import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscr
 import type { CandleSource } from '../../shared/core/ports/candles';
 import { consoleApiEnvSchema, executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
-import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../shared/runtime/executor';
+import {
+  buildExecuteSignal,
+  buildSettlePaperTriggers,
+  buildTradingRuntime,
+  buildUsageMeter,
+} from '../../shared/runtime/executor';
+import { ExecutionMetering } from '../../functions/executor/metering';
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
 import { buildNotifier } from '../../shared/runtime/notifier';
 import { notifierEnvSchema } from '../../shared/platform/notify-config';
@@ -35,7 +41,7 @@ import { buildAcceptWebhook } from '../../shared/runtime/webhook';
 import { buildQueueDepth, consoleScopes } from '../../shared/runtime/console-api';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
-import type { Clock } from '../../shared/core/ports/runtime';
+import { systemClock, type Clock } from '../../shared/core/ports/runtime';
 import type { PriceSource } from '../../shared/core/ports/paper';
 import { lockDataDir } from './data-dir-lock';
 import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discovery-file';
@@ -198,7 +204,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const runtime = buildTradingRuntime(executorEnv, options.clock, options.prices);
     const logger = createLogger('local');
     const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
-    const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime), createLogger('executor'));
+    const executorLogger = createLogger('executor');
+    const executor = createExecutorHandler(
+      buildExecuteSignal(executorEnv, runtime),
+      executorLogger,
+      undefined,
+      // the tenants' usage counters, as in the cloud (docs/TENANCY.md "Plans and usage")
+      new ExecutionMetering(buildUsageMeter(executorEnv), executorLogger, () => (options.clock ?? systemClock).now()),
+    );
     const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
     const riskCheck = createRiskCheckHandler(buildRiskCheck(executorEnv, runtime), createLogger('risk-check'));
     // The runner reads the replay the paper exchange fills from (the same instance when it is one),
@@ -366,6 +379,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           // credentials); the chart's candles: the replay the paper prices and the fake exchange follow
           scope: consoleScopes(consoleApiEnv, options.clock, { candles: () => candles }),
           queueDepth: buildQueueDepth(consoleApiEnv),
+          // TOTP at every sign-in makes auth_time the second factor's time, as the cloud's pool does
+          secondFactorRequired: consoleMfa === 'required',
         },
         createLogger('console-api'),
       );

@@ -263,3 +263,20 @@ export interface RiskView {
   switches: unknown;
   usage: unknown;
 }
+
+/** GET /usage: the tenant's plan, its limits and what is in use (docs/TENANCY.md "Plans and usage") */
+export interface TenantUsage {
+  tenantId: string;
+  plan: { name: string; source: string; limits: Record<string, number> };
+  liveAccounts: { inUse: number; allowed?: number };
+  strategies: { inUse: number; allowed?: number };
+  /** today (UTC) first */
+  days: {
+    day: string;
+    signals: number;
+    orders: number;
+    backtests: number;
+    optimisations: number;
+    generations: number;
+  }[];
+}

@@ -1,6 +1,7 @@
 // The console API client: every call carries the session's access token as a bearer (no cookies,
 // so no CSRF); a 401 ends the session (back to sign-in); an action the API refuses as stale_auth
-// (a destructive one long after sign-in) asks for the password again, then is retried once.
+// (a destructive one long after sign-in) or second_factor_required (a money move) asks for the
+// sign-in again, then is retried once.
 import type { ActionResult, ApiErrorBody } from './api-types';
 
 export class ApiError extends Error {
@@ -16,6 +17,13 @@ export class ApiError extends Error {
 }
 
 export type Query = Record<string, string | number | undefined>;
+
+/**
+ * Refusals a fresh sign-in cures: stale_auth (a destructive action long after sign-in) and
+ * second_factor_required (a money move: the sign-in with its TOTP code dates the second factor).
+ * Where the pool asks no TOTP the retry is refused the same way, and that refusal is shown.
+ */
+const REAUTH_CODES: ReadonlySet<string> = new Set(['stale_auth', 'second_factor_required']);
 
 /** where the client gets the token and whom it tells of a 401 (the app's SessionStore) */
 export interface TokenSource {
@@ -45,7 +53,7 @@ export class Api {
     try {
       return await this.request<ActionResult>('POST', `/actions/${encodeURIComponent(name)}`, {}, body);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.code !== 'stale_auth') throw error;
+      if (!(error instanceof ApiError) || !REAUTH_CODES.has(error.code)) throw error;
       await this.reauthenticate();
       return this.request<ActionResult>('POST', `/actions/${encodeURIComponent(name)}`, {}, body);
     }

@@ -15,7 +15,9 @@ import {
   ForbiddenActionError,
   InvalidArgumentError,
   NotFoundError,
+  PlanLimitError,
 } from '../../shared/core/errors';
+import type { UsageReport } from '../../shared/core/tenancy/usage-report';
 import type { ConsoleReads, TradeItem } from '../../shared/core/performance/console-reads';
 import type { QueueDepth } from '../../shared/core/performance/ports';
 import { parseQuery, QueryError, type QueryName, type ReadQuery } from '../../shared/core/performance/query';
@@ -32,6 +34,8 @@ export interface TenantScope {
   reads: ConsoleReads;
   /** the actions lane's OperatorActions; absent: every POST /actions answers 404 (after the role check) */
   actions?: OperatorActions;
+  /** GET /usage: the tenant's plan and usage (docs/TENANCY.md "Plans and usage"); absent: 404 */
+  usage?: Pick<UsageReport, 'forTenant'>;
 }
 
 export interface ConsoleApiDeps {
@@ -42,6 +46,12 @@ export interface ConsoleApiDeps {
   scope: (tenantId: TenantId) => TenantScope;
   /** the deployment's queue depth, for the admin only (GET /admin/queue): every tenant's activity */
   queueDepth?: () => Promise<QueueDepth | null>;
+  /**
+   * The user pool requires TOTP at every sign-in (CONSOLE_MFA=required): the token's auth_time is
+   * then the time of the last second factor, which money moves need fresh. Otherwise a sign-in
+   * proves none and money moves are refused (second_factor_required).
+   */
+  secondFactorRequired?: boolean;
 }
 
 const ACTION_NAMES: readonly OperatorActionName[] = [
@@ -61,6 +71,7 @@ const ACTION_NAMES: readonly OperatorActionName[] = [
   'strategy-disable',
   'risk-set',
   'alert-test',
+  'enable',
 ];
 
 const MAX_ACTION_BODY = 16_384;
@@ -305,11 +316,28 @@ export function createConsoleApiHandler(
     return answer(result.status, result);
   };
 
+  /** GET /usage[?days=N]: the caller's own tenant only (no parameter names another). */
+  const usage = async (event: APIGatewayProxyEventV2, actor: Actor) => {
+    const report = deps.scope(actor.tenantId).usage;
+    if (!report) return failure(404, 'not_found', 'no such route');
+    const params = event.queryStringParameters ?? {};
+    const unknown = Object.keys(params).find((k) => k !== 'days');
+    if (unknown !== undefined)
+      return failure(400, 'invalid_query', `unknown parameter ${unknown.slice(0, 40)}`, unknown);
+    const days = params.days === undefined ? 7 : Number(params.days);
+    if (!Number.isInteger(days) || days < 1 || days > 31)
+      return failure(400, 'invalid_query', 'days must be a whole number from 1 to 31', 'days');
+    return answer(200, await report.forTenant(actor.tenantId, days));
+  };
+
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = (event.rawPath ?? '').replace(/^\/api\/v1\/?/, '').replace(/\/$/, '');
     try {
-      const actor = actorOf(event);
+      const signedIn = actorOf(event);
+      // With TOTP required by the pool, every sign-in is a TOTP sign-in: auth_time dates the second factor.
+      const actor =
+        signedIn && deps.secondFactorRequired ? { ...signedIn, secondFactorAt: signedIn.authTime } : signedIn;
       if (!actor)
         return failure(
           403,
@@ -330,6 +358,7 @@ export function createConsoleApiHandler(
         return answer(200, { queue: deps.queueDepth ? await deps.queueDepth() : null });
       }
       if (!can(actor.role, 'read')) return failure(403, 'forbidden_role', `a ${actor.role} reads no tenant's data`);
+      if (path === 'usage') return await usage(event, actor);
       for (const route of routes) {
         const match = route.pattern.exec(path);
         if (!match) continue;
@@ -340,7 +369,8 @@ export function createConsoleApiHandler(
     } catch (error) {
       if (error instanceof QueryError) return failure(400, 'invalid_query', error.message, error.field);
       if (error instanceof ForbiddenActionError)
-        return failure(403, error.reason === 'role' ? 'forbidden_role' : 'stale_auth', error.message);
+        return failure(403, error.reason === 'role' ? 'forbidden_role' : error.reason, error.message);
+      if (error instanceof PlanLimitError) return failure(403, 'plan_limit', error.message, error.limit);
       if (error instanceof NotFoundError) {
         // The tenant guard refused a command outside the actor's tenant: a 404 like any missing
         // row, and a warning, since the code that sent it (or a probe) is worth a look.

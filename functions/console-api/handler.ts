@@ -6,4 +6,9 @@ import { consoleApiEnvSchema, loadEnv } from '../../shared/platform/config';
 import { createConsoleApiHandler } from './app';
 
 const env = loadEnv(consoleApiEnvSchema);
-export const handler = createConsoleApiHandler({ scope: consoleScopes(env), queueDepth: buildQueueDepth(env) });
+export const handler = createConsoleApiHandler({
+  scope: consoleScopes(env),
+  queueDepth: buildQueueDepth(env),
+  // TOTP at every sign-in of the stage's pool: auth_time is the second factor's time
+  secondFactorRequired: env.CONSOLE_MFA === 'required',
+});

@@ -13,6 +13,7 @@ import type { ExecuteSignal, ExecutionOutcome } from '../../shared/core/executio
 import { createLogger } from '../../shared/platform/logger';
 import { afterCall, createMetrics, type Metrics } from '../../shared/platform/metrics';
 import { replaceRepositories } from '../../shared/runtime/repositories';
+import type { ExecutionMetering } from './metering';
 
 export type ExecutorHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -68,6 +69,8 @@ export function createExecutorHandler(
   useCase: ExecuteSignal,
   logger: Logger = createLogger('executor'),
   observer: ExecutorMetrics = new ExecutorMetrics(),
+  /** the tenant's usage (signals, orders) once the outcome is recorded; absent: not metered */
+  metering?: Pick<ExecutionMetering, 'outcome'>,
 ): ExecutorHandler {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let signal: Signal;
@@ -92,6 +95,7 @@ export function createExecutorHandler(
     try {
       const outcome = await useCase.execute(signal);
       observer.outcome(signal, outcome);
+      await metering?.outcome(signal, outcome);
       if (outcome.status === 'rejected') logger.warn('signal rejected', { code: outcome.code, reason: outcome.reason });
       else
         logger.info(

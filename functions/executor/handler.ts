@@ -1,14 +1,17 @@
 // Lambda entry: SQS FIFO event source with ReportBatchItemFailures.
-import { buildExecuteSignal, buildTradingRuntime } from '../../shared/runtime/executor';
+import { buildExecuteSignal, buildTradingRuntime, buildUsageMeter } from '../../shared/runtime/executor';
 import { executorEnvSchema, loadEnv } from '../../shared/platform/config';
 import { createLogger } from '../../shared/platform/logger';
 import { createExecutorHandler, ExecutorMetrics } from './app';
+import { ExecutionMetering } from './metering';
 
 const env = loadEnv(executorEnvSchema);
 // The metrics watch the audit log the use case writes to (risk refusals), so they wrap the runtime.
 const metrics = new ExecutorMetrics();
+const logger = createLogger('executor');
 export const handler = createExecutorHandler(
   buildExecuteSignal(env, metrics.observe(buildTradingRuntime(env))),
-  createLogger('executor'),
+  logger,
   metrics,
+  new ExecutionMetering(buildUsageMeter(env), logger),
 );

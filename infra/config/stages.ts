@@ -212,7 +212,31 @@ export interface StageConfig {
   consoleDomain?: { domainName: string; certificateArn: string };
   /** Off by default: a WAF web ACL of scope CLOUDFRONT (made in us-east-1) on the console's distribution (`-c consoleWebAclArn=...`). */
   consoleWebAclArn?: string;
+  /**
+   * The plans a tenant can be given (docs/TENANCY.md "Plans and usage"): name → limits, an absent
+   * limit being none. `free` (new tenants) and `unlimited` (the first tenant) must exist.
+   */
+  plans: Readonly<Record<string, PlanLimitsConfig>>;
 }
+
+/** One plan's limits (shared/core/tenancy/ports.ts PlanLimits; infra reads no core module). */
+export interface PlanLimitsConfig {
+  liveAccounts?: number;
+  strategies?: number;
+  backtestsPerDay?: number;
+  generationsPerDay?: number;
+  signalsPerDay?: number;
+}
+
+/**
+ * The plans' defaults: free = backtest and paper only, pro = a few live accounts, unlimited = no
+ * limit. The same table as shared/core/tenancy/plans.ts DEFAULT_PLANS (a unit test holds them equal).
+ */
+export const DEFAULT_STAGE_PLANS: Readonly<Record<string, PlanLimitsConfig>> = {
+  free: { liveAccounts: 0, strategies: 3, backtestsPerDay: 20, generationsPerDay: 5 },
+  pro: { liveAccounts: 3, strategies: 20, backtestsPerDay: 200, generationsPerDay: 50 },
+  unlimited: {},
+};
 
 /** Shown when no `-c alarmEmail=...` is given: synth works, the subscription goes nowhere useful. */
 export const PLACEHOLDER_ALARM_EMAIL = 'alarms@example.com';
@@ -317,6 +341,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       telegram: { ...telegramCommon, chatIds: [] },
       notify: { ...notifyCommon, notifier: { ...notifyCommon.notifier } },
       report: { ...reportCommon },
+      plans: DEFAULT_STAGE_PLANS,
     },
     prod: {
       stage: 'prod',
@@ -341,6 +366,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       telegram: { ...telegramCommon, chatIds: [] },
       notify: { ...notifyCommon, notifier: { ...notifyCommon.notifier } },
       report: { ...reportCommon },
+      plans: DEFAULT_STAGE_PLANS,
     },
   };
 }

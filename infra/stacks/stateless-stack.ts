@@ -734,6 +734,10 @@ export class StatelessStack extends Stack {
         WEBHOOK_URL: this.api.urlForPath('/webhook'),
         // the chart's candles: public OHLCV through ccxt, the API's one outside call (never trades)
         CANDLE_SOURCE: 'exchange',
+        // the console's user pool requires TOTP at every sign-in (ConsoleAuth: Mfa.REQUIRED), so a
+        // recent sign-in is a recent second factor, which money moves need (docs/TENANCY.md)
+        CONSOLE_MFA: 'required',
+        PLANS: JSON.stringify(config.plans),
       },
     });
     // No table access of its own: every read and write runs as the tenant data role for the

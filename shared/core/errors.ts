@@ -104,16 +104,38 @@ export class ForbiddenSourceError extends DomainError {
 
 /**
  * The owner's console or CLI asked for something this actor may not do: a viewer acting, or a
- * destructive action without a fresh sign-in (reason 'role' or 'stale_auth'): HTTP 403.
+ * destructive action without a fresh sign-in (reason 'role' or 'stale_auth'), a money move without a
+ * fresh second factor ('second_factor_required'): HTTP 403.
  */
 export class ForbiddenActionError extends DomainError {
   readonly retryable = false;
   constructor(
-    readonly reason: 'role' | 'stale_auth',
+    readonly reason: 'role' | 'stale_auth' | 'second_factor_required',
     message: string,
   ) {
-    super(message, reason === 'role' ? 'FORBIDDEN_ROLE' : 'STALE_AUTH');
+    super(message, reason === 'role' ? 'FORBIDDEN_ROLE' : reason === 'stale_auth' ? 'STALE_AUTH' : 'SECOND_FACTOR');
     this.name = 'ForbiddenActionError';
+  }
+}
+
+/**
+ * The tenant's plan does not allow this (docs/TENANCY.md "Plans"): a live account over the plan's
+ * live slots, a strategy over its strategies, a backtest over its day. The message names the plan,
+ * the limit and the use ("plan free allows 0 live accounts (you have 0)"); HTTP 403 plan_limit.
+ * Only what opens or adds is ever refused: closes, reductions, flattens and protective orders never are.
+ */
+export class PlanLimitError extends DomainError {
+  readonly retryable = false;
+  constructor(
+    readonly plan: string,
+    /** the PlanLimits key: liveAccounts, strategies, backtestsPerDay… */
+    readonly limit: string,
+    readonly allowed: number,
+    readonly inUse: number,
+    message: string,
+  ) {
+    super(message, 'PLAN_LIMIT');
+    this.name = 'PlanLimitError';
   }
 }
 

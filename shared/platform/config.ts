@@ -128,6 +128,14 @@ export const consoleApiEnvSchema = z.object({
   TENANT_DATA_ROLE_ARN: z.optional(
     z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')),
   ),
+  /**
+   * 'required': the user pool requires TOTP at every sign-in (the cloud stacks; `CONSOLE_MFA=required
+   * npm start` locally), so money moves accept a recent sign-in as their second factor; 'off': they
+   * are refused (docs/TENANCY.md "Second factor")
+   */
+  CONSOLE_MFA: oneOf(['required', 'off'], 'off'),
+  /** the stage's plans, JSON (docs/TENANCY.md "Plans and usage"); absent: the defaults */
+  PLANS: z.optional(z.string()),
 });
 
 export type ConsoleApiEnv = z.output<typeof consoleApiEnvSchema>;

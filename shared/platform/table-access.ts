@@ -47,7 +47,8 @@ export type RepositoryName =
   | 'DynamoTenantAccountIndex'
   | 'DynamoTenantDirectory'
   | 'DynamoTradeReader'
-  | 'DynamoTradeRepository';
+  | 'DynamoTradeRepository'
+  | 'DynamoUsageMeter';
 
 export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
@@ -83,6 +84,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
+  DynamoUsageMeter: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
 };
 
 export type FunctionName =
@@ -111,6 +113,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoPaperLedgerStore',
     'DynamoRiskStore',
+    // functions/executor/metering.ts: the tenant's day counters (UpdateItem ADD; GetItem comes with the class)
+    'DynamoUsageMeter',
   ],
   // the trading runtime's book and paper exchange, and the accounts it lists
   paperTick: [
@@ -170,6 +174,9 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoSignalLedger',
     // paper-reset: the paper wallet's versioned write
     'DynamoPaperLedgerStore',
+    // shared/runtime/tenancy.ts: the plan (tenant meta) and the usage counters (GET /usage, plan checks)
+    'DynamoTenantDirectory',
+    'DynamoUsageMeter',
   ],
 };
 

@@ -47,11 +47,16 @@ import { systemClock, type Clock } from '../core/ports/runtime';
 import type { ConsoleApiEnv } from '../platform/config';
 import { STAGES, TABLE_NAMES, tableName } from '../platform/resource-names';
 import { TABLE_SPECS } from '../platform/tables';
+import { buildTenancy, buildUsageReport, plansOf } from './tenancy';
+import type { UsageReport } from '../core/tenancy/usage-report';
+import type { PlanGuard } from '../core/tenancy/plan-guard';
 
 /** One tenant's reads and actions: all a console request of that tenant can reach. */
 export interface ConsoleTenantScope {
   reads: ConsoleReads;
   actions: OwnerActions;
+  /** GET /usage: the tenant's plan, limits and counters, on the tenant's own client */
+  usage: UsageReport;
 }
 
 /** Each table's partition key by its physical name: what the tenant guard checks. */
@@ -105,6 +110,7 @@ export function consoleScopes(
   options: { candles?: (exchange: ExchangeId) => CandleSource; credentials?: TenantCredentials } = {},
 ): (tenantId: TenantId) => ConsoleTenantScope {
   const credentials = options.credentials ?? tenantCredentials(env, clock);
+  const plans = plansOf(env.PLANS);
   const sqs = sqsClient(env);
   const candles = options.candles ?? (env.CANDLE_SOURCE === 'exchange' ? exchangeCandles(env, clock) : undefined);
   const scopes = new Map<TenantId, ConsoleTenantScope>();
@@ -112,9 +118,12 @@ export function consoleScopes(
     let scope = scopes.get(tenantId);
     if (!scope) {
       const db = tenantDocumentClient(env, tenantId, credentials);
+      // the plan's meta and usage items are the tenant's own partition: the same guarded client
+      const tenancy = buildTenancy(db, env.STAGE, plans, clock);
       scope = {
         reads: buildConsoleReads(env, tenantId, clock, { db, ...(candles ? { candles } : {}) }),
-        actions: buildOwnerActions(env, tenantId, clock, { db, sqs }),
+        actions: buildOwnerActions(env, tenantId, clock, { db, sqs, plans: tenancy.guard }),
+        usage: buildUsageReport(tenancy, scopedAccounts(env, tenantId, db), clock),
       };
       if (scopes.size >= MAX_TENANT_SCOPES) scopes.delete(scopes.keys().next().value as TenantId);
       scopes.set(tenantId, scope);
@@ -137,15 +146,11 @@ export function buildOwnerActions(
   env: ConsoleApiEnv,
   tenantId: TenantId,
   clock: Clock = systemClock,
-  options: { db?: DynamoDBDocumentClient; sqs?: SQSClient } = {},
+  options: { db?: DynamoDBDocumentClient; sqs?: SQSClient; plans?: PlanGuard } = {},
 ): OwnerActions {
   const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
   const sqs = options.sqs ?? sqsClient(env);
-  const accounts = tenantAccounts(
-    tenantId,
-    new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
-    new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),
-  );
+  const accounts = scopedAccounts(env, tenantId, db);
   const orders = new DynamoOrderRepository(db, tableName(env.STAGE, 'orders'));
   const audit = new DynamoAuditLog(db, tableName(env.STAGE, 'audit'));
   const ledger = new DynamoSignalLedger(db, tableName(env.STAGE, 'signals'));
@@ -159,6 +164,7 @@ export function buildOwnerActions(
     ledger,
     queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
     paper: new DynamoPaperLedgerStore(db, tableName(env.STAGE, 'paper')),
+    plans: options.plans ?? buildTenancy(db, env.STAGE, plansOf(env.PLANS), clock).guard,
     ...(env.WEBHOOK_URL
       ? {
           alertTest: alertTestThrough(
@@ -176,6 +182,15 @@ export function buildOwnerActions(
         }
       : {}),
   });
+}
+
+/** The tenant's accounts: its index lists them, an id of another tenant reads as missing. */
+function scopedAccounts(env: ConsoleApiEnv, tenantId: TenantId, db: DynamoDBDocumentClient) {
+  return tenantAccounts(
+    tenantId,
+    new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
+    new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),
+  );
 }
 
 /** How long the console waits for a test alert's end before answering with where it got to. */

@@ -28,6 +28,8 @@ import { terminalStorageError } from '../platform/terminal-errors';
 import { buildPriceSource, paperExchangeFactory, type PaperExchangeFor } from './paper';
 import { buildRepositories, dynamoClient, type Repositories } from './repositories';
 import { ConfigError } from '../core/errors';
+import { DynamoUsageMeter } from '../adapters/dynamodb/usage-meter';
+import { tableName } from '../platform/resource-names';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -194,4 +196,10 @@ export function buildSettlePaperTriggers(runtime: TradingRuntime): SettlePaperTr
     audit: repos.audit,
     clock,
   });
+}
+
+/** The tenants' usage counters the executor adds to once a signal's outcome is recorded (a write, no read). */
+export function buildUsageMeter(env: ExecutorEnv): DynamoUsageMeter {
+  const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
+  return new DynamoUsageMeter(db, tableName(env.STAGE, 'tenants'));
 }

@@ -1,10 +1,12 @@
-// Accounts: status, balance, webhook URL; the owner's actions: rename, pause/resume, paper balance
-// reset, rotate the webhook token (the new one shown once), delete, and pause/flatten everything.
+// Accounts: the plan's usage, status, balance, webhook URL; the owner's actions: rename, pause/resume
+// (a live account: enable), paper balance reset, rotate the webhook token (the new one shown once),
+// delete, and pause/flatten everything.
 import { useState } from 'preact/hooks';
 import type { Account, Page } from '../api-types';
 import { useAction } from '../components/actions';
 import { AsOf, CopyButton, Money } from '../components/common';
 import { usePoll } from '../components/poll';
+import { UsagePanel } from '../components/usage-panel';
 import { useApp } from '../context';
 import { formatAge, parsePositiveDecimal } from '../format';
 
@@ -38,6 +40,7 @@ export function Accounts() {
     <section>
       <h1>Accounts</h1>
       <AsOf asOf={accounts.data?.asOf} error={accounts.error} />
+      <UsagePanel />
       {action.view}
       {canAct ? (
         <p class="toolbar">
@@ -118,7 +121,18 @@ export function Accounts() {
                     >
                       Rename
                     </button>
-                    {a.status === 'paused' ? (
+                    {a.mode === 'live' && a.status !== 'active' ? (
+                      // a live account back on: a money move (TOTP sign-in within 5 minutes) and a live slot of the plan
+                      <button
+                        type="button"
+                        disabled={action.busy}
+                        onClick={() =>
+                          void action.run('enable', { account: a.accountId }, `Enable ${a.name} to trade live again?`)
+                        }
+                      >
+                        Enable
+                      </button>
+                    ) : a.status === 'paused' ? (
                       <button
                         type="button"
                         disabled={action.busy}

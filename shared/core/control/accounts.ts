@@ -24,12 +24,13 @@ import type {
   KeyCheckResult,
   KeyVault,
   OrderRepository,
+  PlanCheck,
   PositionBook,
   TenantAccountIndex,
   TradeRepository,
 } from './ports';
 import { hashToken } from '../signal/ids';
-import { FIRST_TENANT_ID, accountIdFor, isTenantId, type TenantId } from '../domain/tenant';
+import { FIRST_TENANT_ID, accountIdFor, isTenantId, tenantOfAccount, type TenantId } from '../domain/tenant';
 
 export interface CreateAccountInput {
   /** the tenant the account belongs to (its id carries it); absent: the first tenant (single-owner callers) */
@@ -111,6 +112,8 @@ export class CreateAccount {
       keyChecker?: ExchangeKeyChecker;
       /** absent: the account is not indexed (tests and benches that never list a tenant's accounts) */
       tenants?: Pick<TenantAccountIndex, 'indexAccount'>;
+      /** the tenant's plan: a live account takes one of its live slots (absent: no plan limits) */
+      plans?: PlanCheck;
     },
   ) {}
 
@@ -134,6 +137,7 @@ export class CreateAccount {
       throw new AccountInputError('credentials', `${input.exchange} needs --api-key and --secret`);
     }
     validateSettings(settings);
+    await this.liveSlot(input.exchange, tenantId);
     const keyCheck = await this.checkKeys(input);
     const token = newToken();
     const now = this.deps.clock.now();
@@ -180,6 +184,22 @@ export class CreateAccount {
       });
       return { account: toAccountView(account), token, ...(keyCheck ? { keyCheck } : {}) };
     }
+  }
+
+  /**
+   * A live account is created active: it takes one of the tenant's live slots, refused by the plan
+   * before the keys are even checked (PlanLimitError naming the limit). A paper account takes none.
+   */
+  private async liveSlot(exchange: ExchangeId, tenantId: TenantId): Promise<void> {
+    if (!this.deps.plans || exchange === 'paper') return;
+    const inUse = (await this.deps.accounts.list()).filter(
+      (a) =>
+        a.exchange !== 'paper' &&
+        a.status === 'active' &&
+        a.deletedAt === undefined &&
+        tenantOfAccount(a.accountId) === tenantId,
+    ).length;
+    await this.deps.plans.allowLiveAccount(tenantId, inUse);
   }
 
   /** Keys that cannot trade, or that can withdraw, are refused before they are stored. */

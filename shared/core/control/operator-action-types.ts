@@ -14,6 +14,11 @@ export interface Actor {
   role: Role;
   /** when the user last proved their password (and second factor where required), epoch ms */
   authTime: number;
+  /**
+   * When the user last proved a second factor (TOTP), epoch ms; absent when this sign-in proved
+   * none (a console whose pool does not require TOTP). Money moves need it within FRESH_AUTH_MS.
+   */
+  secondFactorAt?: number;
   /** where the request came from: 'console' (API) or 'cli' */
   via: 'console' | 'cli';
 }
@@ -34,9 +39,9 @@ export type OperatorActionName =
   | 'strategy-enable'
   | 'strategy-disable'
   | 'risk-set'
-  | 'alert-test';
+  | 'alert-test'
+  | 'enable';
 
-/** Actions that need a fresh second factor (the actor's authTime within FRESH_AUTH_MS). */
 /** What each action needs of the actor's role (docs/TENANCY.md "Roles"). */
 export const ACTION_CAPABILITY: Readonly<Record<OperatorActionName, Capability>> = {
   pause: 'trade',
@@ -53,6 +58,8 @@ export const ACTION_CAPABILITY: Readonly<Record<OperatorActionName, Capability>>
   'strategy-enable': 'configure',
   'strategy-disable': 'configure',
   'risk-set': 'configure',
+  // a live account's entries on again: a money move, held to the plan's live slots
+  enable: 'trade',
   delete: 'keys',
   'rotate-token': 'keys',
 };
@@ -70,6 +77,21 @@ export const DESTRUCTIVE_ACTIONS: ReadonlySet<OperatorActionName> = new Set<Oper
 
 /** How recent a sign-in must be for a destructive action: five minutes. */
 export const FRESH_AUTH_MS = 5 * 60_000;
+
+/**
+ * Money moves (docs/TENANCY.md "Second factor"): a fresh second factor (the actor's
+ * secondFactorAt within FRESH_AUTH_MS) is needed, whatever the role. Always: enabling a live
+ * account and flattening. Depending on what the action finds, checked once it has read the
+ * account: resuming an account the drawdown kill switch disabled, and risk-set when it raises a
+ * leverage cap (MONEY_WHEN). Registering or rotating exchange keys is a CLI command only
+ * (`account add`, `account keys`), held to the same rule there.
+ */
+export const MONEY_ACTIONS: ReadonlySet<OperatorActionName> = new Set<OperatorActionName>(['enable', 'flatten']);
+/** Actions that are money moves only in some cases, and which. */
+export const MONEY_WHEN: Readonly<Partial<Record<OperatorActionName, string>>> = {
+  resume: 'resuming an account its kill switch disabled',
+  'risk-set': 'raising a leverage cap',
+};
 
 export interface ActionResult {
   /** 200: done now; 202: queued on the account's lane (signalIds say what to watch) */

@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Account } from '../domain/account';
-import { can } from '../domain/tenant';
+import { can, FIRST_TENANT_ID, tenantOfAccount, type TenantId } from '../domain/tenant';
+import { subscriptionId } from '../domain/strategy-subscription';
+import { resolveRiskConfig } from '../risk/config';
+import { applyRiskSetting } from '../risk/overrides';
 import type { AuditPayloads } from '../domain/audit';
 import { Big } from '../domain/money';
 import { isOpen } from '../domain/trade-math';
@@ -22,6 +25,8 @@ import {
   ACTION_CAPABILITY,
   DESTRUCTIVE_ACTIONS,
   FRESH_AUTH_MS,
+  MONEY_ACTIONS,
+  MONEY_WHEN,
   type ActionResult,
   type Actor,
   type OperatorActionName,
@@ -35,6 +40,7 @@ import type {
   OrderRepository,
   PaperLedgerStore,
   PaperState,
+  PlanCheck,
   PositionBook,
   RiskStore,
   SignalLedger,
@@ -58,6 +64,8 @@ export interface OperatorActionsDeps {
   /** the paper exchange's ledger (paper-reset); absent: paper-reset is refused */
   paper?: Pick<PaperLedgerStore, 'getState' | 'saveState' | 'listOpenOrders'>;
   alertTest?: AlertTest;
+  /** the tenant's plan (live slots, strategies); absent: no plan limits (a deployment without tenancy) */
+  plans?: PlanCheck;
 }
 
 /** The largest paper balance a reset accepts (quote currency). */
@@ -147,6 +155,7 @@ const SCHEMAS = {
     account,
     body: z.optional(z.string().check(z.maxLength(4096, 'must be at most 4096 characters'))),
   }),
+  enable: z.strictObject({ account }),
 } satisfies Record<OperatorActionName, z.ZodMiniType>;
 
 type InputOf<N extends OperatorActionName> = z.infer<(typeof SCHEMAS)[N]>;
@@ -206,14 +215,20 @@ export class OwnerActions implements OperatorActions {
         return this.riskSet(parse(name, input), actor);
       case 'alert-test':
         return this.alertTest(parse(name, input), actor);
+      case 'enable':
+        return this.enable(parse(name, input), actor);
     }
   }
 
-  /** Before the input is even read: a viewer never acts; a destructive action needs a recent sign-in. */
+  /**
+   * Before the input is even read: a viewer never acts; a money move needs a fresh second factor;
+   * a destructive action needs a recent sign-in.
+   */
   private authorise(name: OperatorActionName, actor: Actor): void {
     const needed = ACTION_CAPABILITY[name];
     if (!can(actor.role, needed))
       throw new ForbiddenActionError('role', `${name} needs the ${needed} permission, which a ${actor.role} has not`);
+    if (MONEY_ACTIONS.has(name)) this.secondFactor(name, actor, 'moves money');
     if (!DESTRUCTIVE_ACTIONS.has(name)) return;
     const age = this.deps.clock.now() - actor.authTime;
     if (!(age <= FRESH_AUTH_MS))
@@ -221,6 +236,59 @@ export class OwnerActions implements OperatorActions {
         'stale_auth',
         `${name} needs a sign-in within the last ${FRESH_AUTH_MS / 60_000} minutes (the last was ${Math.round(age / 60_000)} minutes ago): sign in again`,
       );
+  }
+
+  /**
+   * A money move (MONEY_ACTIONS, MONEY_WHEN) needs the actor's second factor proven within
+   * FRESH_AUTH_MS. A sign-in that proved none (a console whose user pool does not require TOTP)
+   * is refused with how to turn it on; one that is too old, with "sign in again".
+   */
+  private secondFactor(name: OperatorActionName, actor: Actor, what: string): void {
+    const minutes = FRESH_AUTH_MS / 60_000;
+    if (actor.secondFactorAt === undefined)
+      throw new ForbiddenActionError(
+        'second_factor_required',
+        `${name} ${what} and needs a second factor, which this sign-in did not prove: the deployment's console must require TOTP (CONSOLE_MFA=required, as the cloud stacks set; locally: CONSOLE_MFA=required npm start)`,
+      );
+    const age = this.deps.clock.now() - actor.secondFactorAt;
+    if (!(age <= FRESH_AUTH_MS))
+      throw new ForbiddenActionError(
+        'second_factor_required',
+        `${name} ${what} and needs a second factor within the last ${minutes} minutes (the last was ${Math.round(age / 60_000)} minutes ago): sign in again with your TOTP code`,
+      );
+  }
+
+  /**
+   * The plan's live slots before a live account becomes active (a paper account takes none). Read
+   * afresh each time: in `resume --all` the accounts turned on before this one already count.
+   */
+  private async liveSlot(a: Account): Promise<void> {
+    if (!this.deps.plans || a.exchange === 'paper' || a.status === 'active') return;
+    const tenantId = tenantOf(a.accountId);
+    const inUse = (await this.deps.accounts.list()).filter(
+      (x) =>
+        x.exchange !== 'paper' &&
+        x.status === 'active' &&
+        x.deletedAt === undefined &&
+        tenantOfAccount(x.accountId) === tenantId,
+    ).length;
+    await this.deps.plans.allowLiveAccount(tenantId, inUse);
+  }
+
+  /**
+   * A live account's entries on again (paused, or disabled by the drawdown kill switch → active):
+   * a money move (the second factor was checked before the input was read), held to the plan's
+   * live slots. The drawdown switch is reset with it, as resume does.
+   */
+  private async enable(input: InputOf<'enable'>, actor: Actor): Promise<ActionResult> {
+    const a = await this.account(input.account);
+    if (a.status === 'active')
+      return { status: 200, action: 'enable', accountIds: [a.accountId], message: `${a.accountId} already active` };
+    await this.liveSlot(a);
+    const r = await this.control.resume(a.accountId);
+    const message = `${a.accountId} enabled (was ${a.status})${r.reset.length ? `; reset ${r.reset.join(', ')}` : ''}`;
+    await this.audited(a.accountId, 'enable', actor, message, {});
+    return { status: 200, action: 'enable', accountIds: [a.accountId], message };
   }
 
   private async everyOrOne(
@@ -231,6 +299,9 @@ export class OwnerActions implements OperatorActions {
     const accounts = input.all
       ? (await this.deps.accounts.list()).filter((a) => a.deletedAt === undefined)
       : [await this.account(input.account as string)];
+    // Before any account is touched: `resume --all` over a kill-switched account stops whole, not halfway.
+    if (name === 'resume' && accounts.some((a) => a.status === 'disabled'))
+      this.secondFactor(name, actor, MONEY_WHEN.resume ?? 'moves money');
     const signalIds: string[] = [];
     const lines: string[] = [];
     for (const a of accounts) {
@@ -242,6 +313,8 @@ export class OwnerActions implements OperatorActions {
         await this.control.pause(a.accountId, `paused by ${who(actor)}`);
         lines.push(`${a.accountId} paused`);
       } else if (name === 'resume') {
+        // A live account turned back on takes a live slot (one its kill switch disabled: checked above).
+        await this.liveSlot(a);
         const r = await this.control.resume(a.accountId);
         lines.push(`${a.accountId} active${r.reset.length ? ` (reset ${r.reset.join(', ')})` : ''}`);
       } else {
@@ -457,6 +530,7 @@ export class OwnerActions implements OperatorActions {
 
   private async strategyEnable(input: InputOf<'strategy-enable'>, actor: Actor): Promise<ActionResult> {
     const a = await this.account(input.account);
+    await this.strategySlot(a, input);
     const sub = await this.strategies.enable({
       accountId: a.accountId,
       strategy: input.strategy,
@@ -498,8 +572,29 @@ export class OwnerActions implements OperatorActions {
     };
   }
 
+  /**
+   * The plan's strategies across the tenant's accounts, before one more is enabled. Re-enabling a
+   * subscription that is already enabled adds none (same id: strategy, symbol, timeframe).
+   */
+  private async strategySlot(a: Account, input: InputOf<'strategy-enable'>): Promise<void> {
+    if (!this.deps.plans) return;
+    let id: string | undefined;
+    try {
+      id = subscriptionId(input.strategy, normalizeSymbol(input.symbol).compact, input.timeframe as never);
+    } catch {
+      return; // a symbol the subscriptions refuse: their error names it
+    }
+    const tenantId = tenantOf(a.accountId);
+    const enabled = (await this.deps.accounts.list())
+      .filter((x) => x.deletedAt === undefined && tenantOfAccount(x.accountId) === tenantId)
+      .flatMap((x) => (x.settings.strategies ?? []).filter((s) => s.enabled).map((s) => `${x.accountId}/${s.id}`));
+    if (enabled.includes(`${a.accountId}/${id}`)) return;
+    await this.deps.plans.allowStrategy(tenantId, enabled.length);
+  }
+
   private async riskSet(input: InputOf<'risk-set'>, actor: Actor): Promise<ActionResult> {
     const a = await this.account(input.account);
+    if (raisesLeverage(a, input.set)) this.secondFactor('risk-set', actor, MONEY_WHEN['risk-set'] ?? 'moves money');
     await this.control.setRisk(a.accountId, input.set);
     const message = `risk settings changed: ${input.set.join(', ')}`;
     await this.audited(a.accountId, 'risk-set', actor, message, { assignments: [...input.set] });
@@ -594,5 +689,28 @@ export class OwnerActions implements OperatorActions {
 }
 
 type OperatorAuditData = AuditPayloads['account.control'];
+
+/** The account's tenant (from its id: no read); an id without one is the first tenant's, as before tenancy. */
+const tenantOf = (accountId: string): TenantId => tenantOfAccount(accountId) ?? FIRST_TENANT_ID;
+
+/**
+ * Whether the assignments raise a leverage cap: the account-wide cap or any symbol's, compared
+ * resolved (the risk defaults under the account's overrides) before and after. An assignment the
+ * risk settings refuse raises nothing here: setRisk names its error.
+ */
+function raisesLeverage(a: Account, assignments: readonly string[]): boolean {
+  let after = a.settings.risk;
+  try {
+    for (const assignment of assignments) after = applyRiskSetting(after, assignment);
+  } catch {
+    return false;
+  }
+  const before = resolveRiskConfig(a.settings.risk).limits;
+  const next = resolveRiskConfig(after).limits;
+  if (next.maxLeverage > before.maxLeverage) return true;
+  return Object.entries(next.symbolMaxLeverage).some(
+    ([symbol, cap]) => cap > (before.symbolMaxLeverage[symbol] ?? before.maxLeverage),
+  );
+}
 
 const who = (actor: Actor): string => `${actor.email ?? actor.userId} (${actor.via})`;

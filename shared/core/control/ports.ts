@@ -47,3 +47,15 @@ export interface ConfirmationStore {
   /** the value, once; undefined when unknown, already taken or expired */
   take(key: string): Promise<string | undefined>;
 }
+
+/**
+ * The tenant's plan on what is about to be opened or added (tenancy/plan-guard.ts PlanGuard
+ * satisfies it): throws PlanLimitError naming the limit. Control never asks it for a close, a
+ * reduction, a flatten or a pause.
+ */
+export interface PlanCheck {
+  /** one more live account active; `liveInUse`: the tenant's live accounts active now */
+  allowLiveAccount(tenantId: string, liveInUse: number): Promise<void>;
+  /** one more strategy subscription; `inUse`: the tenant's enabled subscriptions now */
+  allowStrategy(tenantId: string, inUse: number): Promise<void>;
+}

@@ -52,6 +52,17 @@ it('stale_auth twice: the second refusal is shown, not looped', async () => {
   expect(calls).toHaveLength(2);
 });
 
+it('second_factor_required (a money move): the same fresh sign-in, then the action once more; twice: shown', async () => {
+  const SECOND = { status: 403, body: { error: { code: 'second_factor_required', message: 'sign in with TOTP' } } };
+  const { api, calls } = setup([SECOND, DONE]);
+  await expect(api.action('enable', { account: 'a1' })).resolves.toMatchObject({ message: 'queued' });
+  expect(header(calls[1], 'Authorization')).toBe('Bearer token-2');
+  jest.restoreAllMocks();
+  const again = setup([SECOND, SECOND]);
+  await expect(again.api.action('enable', { account: 'a1' })).rejects.toMatchObject({ code: 'second_factor_required' });
+  expect(again.calls).toHaveLength(2);
+});
+
 it('a sign-in given up sends nothing more', async () => {
   const { api, calls } = setup([STALE], async () => {
     throw new Error('not done');

@@ -21,7 +21,12 @@ import { tableName } from '../../../shared/platform/resource-names';
 import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runner-config';
 import { FUNCTION_REPOSITORIES, REPOSITORY_ACCESS, type FunctionName } from '../../../shared/platform/table-access';
 import { telegramBotEnvSchema } from '../../../shared/platform/telegram-config';
-import { buildExecuteSignal, buildSettlePaperTriggers, buildTradingRuntime } from '../../../shared/runtime/executor';
+import {
+  buildExecuteSignal,
+  buildSettlePaperTriggers,
+  buildTradingRuntime,
+  buildUsageMeter,
+} from '../../../shared/runtime/executor';
 import { buildNotifier } from '../../../shared/runtime/notifier';
 import { buildSendReports } from '../../../shared/runtime/report';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
@@ -87,6 +92,16 @@ jest.mock('../../../shared/adapters/dynamodb/tenant-account-index', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-account-index')),
 );
+jest.mock('../../../shared/adapters/dynamodb/tenant-directory', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-directory')),
+);
+jest.mock('../../../shared/adapters/dynamodb/usage-meter', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/usage-meter')),
+);
 jest.mock('../../../shared/adapters/dynamodb/trade-repository', () =>
   jest
     .requireActual('./record-repositories')
@@ -131,9 +146,10 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
   },
   executor: {
     dir: 'executor',
-    calls: ['buildExecuteSignal(', 'metrics.observe(buildTradingRuntime('],
+    calls: ['buildExecuteSignal(', 'metrics.observe(buildTradingRuntime(', 'buildUsageMeter('],
     build: () => {
       const env = executorEnv();
+      buildUsageMeter(env);
       return buildExecuteSignal(env, new ExecutorMetrics().observe(buildTradingRuntime(env)), vault);
     },
   },

@@ -16,6 +16,7 @@ import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-
 import { DynamoTenantAccountIndex } from '../../../../shared/adapters/dynamodb/tenant-account-index';
 import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
 import { DynamoTradeReader, DynamoTradeRepository } from '../../../../shared/adapters/dynamodb/trade-repository';
+import { DynamoUsageMeter } from '../../../../shared/adapters/dynamodb/usage-meter';
 
 export const REPOSITORY_CLASSES = {
   DynamoAccountReader,
@@ -36,4 +37,5 @@ export const REPOSITORY_CLASSES = {
   DynamoTenantDirectory,
   DynamoTradeReader,
   DynamoTradeRepository,
+  DynamoUsageMeter,
 };

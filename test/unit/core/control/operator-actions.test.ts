@@ -191,7 +191,8 @@ describe('every account at once', () => {
       accountRecord({ accountId: 'acc-gone', status: 'disabled', deletedAt: T0 }),
     ]);
     t.positions.seed(longBtc(), { ...bookPosition(ETH, 'short', '2'), accountId: 'acc-2', version: 1 });
-    const result = await t.actions.run('flatten', { all: true }, owner);
+    // flatten moves money: a fresh second factor
+    const result = await t.actions.run('flatten', { all: true }, { ...owner, secondFactorAt: T0 - 60_000 });
     expect(result.accountIds).toEqual(['acc-1', 'acc-2']);
     expect(result.status).toBe(202);
     expect(t.queue.messages.map((m) => m.groupId).sort()).toEqual(['acc-1#BTCUSDT', 'acc-2#ETHUSDT']);
