@@ -7,6 +7,7 @@ import { runBacktest } from '../shared/core/backtest/engine';
 import type { BacktestConfig, Candles } from '../shared/core/backtest/types';
 import { mulberry32 } from '../shared/core/backtest/prng';
 import { getStrategy, resolveParams } from '../shared/core/strategies/registry';
+import type { StrategyDefinition, StrategyParams } from '../shared/core/strategies/types';
 import { percentile, round } from './stats';
 
 const RUNS = 7;
@@ -57,10 +58,12 @@ export interface BacktestBench {
   trades: number;
 }
 
-export function benchBacktest(candles: number): BacktestBench {
+/**
+ * Throughput of any strategy over `candles` random-walk minute candles: the hook a strategy built
+ * elsewhere (a rule file, once those exist) is measured through, the same way as the built-ins.
+ */
+export function benchStrategy(strategy: StrategyDefinition, params: StrategyParams, candles: number): BacktestBench {
   const data = randomWalkMinutes(candles);
-  const strategy = getStrategy('bb-reversion');
-  const params = resolveParams(strategy, {});
   let trades = runBacktest(data, strategy, params, BENCH_CONFIG).trades.length; // warm-up: JIT
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -70,6 +73,11 @@ export function benchBacktest(candles: number): BacktestBench {
   }
   const medianMs = percentile(times, 50);
   return { candlesPerSec: Math.round(candles / (medianMs / 1000)), medianMs: round(medianMs), trades };
+}
+
+export function benchBacktest(candles: number): BacktestBench {
+  const strategy = getStrategy('bb-reversion');
+  return benchStrategy(strategy, resolveParams(strategy, {}), candles);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

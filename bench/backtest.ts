@@ -1,31 +1,55 @@
-// `npm run bench:backtest`: indicator, backtest and optimisation throughput on this machine.
-// Progress on stderr; the last stdout line is one JSON object:
-//   candles/s of each indicator (batch, ≥ 1M candles), candles/s of the bb-reversion backtest over
-//   1M minute candles, and the wall time of a 100-combination sma-cross grid over 525,600 minute
-//   candles (a year) on the worker pool.
+// `npm run bench:backtest`: candle loading, indicator, backtest and optimisation speed on this
+// machine. Figures on stderr as they come; the last stdout line is one JSON object:
+//   the median load time of a 1M-row candle CSV (two shapes), candles/s of each indicator (batch,
+//   ≥ 1M candles), each indicator's time against @ixjb94/indicators measured in this process
+//   (ours/theirs, at 1M and 10k candles), candles/s of the bb-reversion backtest over 1M minute
+//   candles, and the wall time of a 100-combination sma-cross grid over 525,600 minute candles
+//   (a year) on the worker pool.
 // Goals (issue "Indicators, strategies, backtesting…", 2-core machine): indicators ≥ 25M candles/s,
-// BB backtest ≥ 5M candles/s, the grid ≤ 15 s.
+// BB backtest ≥ 5M candles/s, the grid ≤ 15 s; issue 16 item 4: 1M CSV rows loaded in ≤ 2 s, each
+// indicator at least as fast as @ixjb94/indicators (ratio ≤ 1).
+// BENCH_CANDLES / BENCH_GRID_CANDLES / BENCH_CSV_ROWS change the sizes.
 import { availableParallelism } from 'node:os';
 import { runGrid } from '../bin/backtest/worker-pool';
 import { buildParamAxes, gridParamSets } from '../shared/core/backtest/param-space';
 import { getStrategy } from '../shared/core/strategies/registry';
 import { BENCH_CONFIG, benchBacktest, randomWalkMinutes } from './backtest-engine';
+import { benchCsvLoad } from './csv-load';
 import { benchIndicators } from './indicators';
+import { benchRatios, ratioLines } from './indicators-vs-ixjb94';
 import { progress, round } from './stats';
 
 const CANDLES = Number(process.env.BENCH_CANDLES ?? 1_000_000);
 const GRID_CANDLES = Number(process.env.BENCH_GRID_CANDLES ?? 525_600);
+const CSV_ROWS = Number(process.env.BENCH_CSV_ROWS ?? 1_000_000);
+
+process.stderr.write(`candle CSV load (loadCandlesFile), ${CSV_ROWS.toLocaleString('en-US')} rows, median of 5…\n`);
+const csvLoad = await benchCsvLoad(CSV_ROWS);
+for (const [shape, f] of Object.entries(csvLoad))
+  process.stderr.write(`  ${shape.padEnd(12)} ${f.wallMs} ms wall, ${f.cpuMs} ms CPU (${f.megabytes} MB)\n`);
 
 process.stderr.write(`indicators, batch, ${CANDLES.toLocaleString('en-US')} candles…\n`);
 const indicators = benchIndicators(CANDLES);
 for (const [name, rate] of Object.entries(indicators))
   process.stderr.write(`  ${name.padEnd(12)} ${round(rate / 1e6, 1)}M candles/s\n`);
 
+process.stderr.write('against @ixjb94/indicators, same process, same candles, median of 9 alternating runs…\n');
+const vsIxjb94 = { candles1M: benchRatios(1_000_000), candles10k: benchRatios(10_000) };
+for (const line of [
+  ...ratioLines('  1,000,000 candles', vsIxjb94.candles1M),
+  ...ratioLines('  10,000 candles', vsIxjb94.candles10k),
+])
+  process.stderr.write(`${line}\n`);
+
 process.stderr.write(`bb-reversion backtest, ${CANDLES.toLocaleString('en-US')} minute candles…\n`);
 const backtest = benchBacktest(CANDLES);
 process.stderr.write(
   `  ${round(backtest.candlesPerSec / 1e6, 1)}M candles/s (${backtest.trades} trades, median ${backtest.medianMs} ms)\n`,
 );
+// Hook for rule-file strategies (issue 16, another item): once a rule file reads into a
+// StrategyDefinition, measure it with benchStrategy(definition, params, CANDLES) from
+// ./backtest-engine, print it here beside bb-reversion and put it in `ruleFile` below.
+const ruleFile = null;
 
 // 10 × 10 = 100 combinations, every one valid (fast < slow).
 const strategy = getStrategy('sma-cross');
@@ -49,7 +73,9 @@ console.log(
     bench: 'backtest',
     node: process.version,
     cores: availableParallelism(),
+    csvLoad: { rows: CSV_ROWS, ...csvLoad },
     indicatorsCandlesPerSec: indicators,
+    vsIxjb94,
     bbBacktest: { candles: CANDLES, candlesPerSec: backtest.candlesPerSec, trades: backtest.trades },
     grid: {
       combinations: paramSets.length,
@@ -57,7 +83,10 @@ console.log(
       wallSeconds: gridSeconds,
       candlesPerSec: Math.round((paramSets.length * GRID_CANDLES) / gridSeconds),
     },
+    ruleFile,
     goals: {
+      csvLoadLe2s: Object.values(csvLoad).every((f) => f.wallMs <= 2000),
+      indicatorsNotSlowerThanIxjb94At1M: Object.values(vsIxjb94.candles1M).every((r) => r.ratio <= 1),
       indicatorsGe25M: minIndicator >= 25e6,
       bbBacktestGe5M: backtest.candlesPerSec >= 5e6,
       gridLe15s: gridSeconds <= 15,

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   CandleParseError,
-  parseCandlesCsv,
+  parseCandlesCsvBytes,
   parseCandlesJson,
   parseCandlesText,
   parseFundingSeries,
@@ -13,7 +13,7 @@ import {
 } from '../../core/backtest/candle-parsers';
 import type { Candles, FundingSeries } from '../../core/backtest/types';
 
-async function readText(path: string): Promise<{ text: string; name: string }> {
+async function readBytes(path: string): Promise<{ bytes: Buffer; name: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -23,21 +23,23 @@ async function readText(path: string): Promise<{ text: string; name: string }> {
   }
   const gzipped = path.toLowerCase().endsWith('.gz');
   return {
-    text: (gzipped ? gunzipSync(bytes) : bytes).toString('utf8'),
+    bytes: gzipped ? gunzipSync(bytes) : bytes,
     name: basename(path).toLowerCase().replace(/\.gz$/, ''),
   };
 }
 
 /** Candles from a CSV or JSON file (see parseCandlesCsv / parseCandlesJson); errors name the file. */
 export async function loadCandlesFile(path: string): Promise<Candles> {
-  const { text, name } = await readText(path);
-  if (/\.(csv|tsv|txt)$/.test(name)) return parseCandlesCsv(text, path);
+  const { bytes, name } = await readBytes(path);
+  // CSV is read from the bytes: decoding a large file into one string costs as much as parsing it.
+  if (/\.(csv|tsv|txt)$/.test(name)) return parseCandlesCsvBytes(bytes, path);
+  const text = bytes.toString('utf8');
   if (name.endsWith('.json')) return parseCandlesJson(parseJson(text, path), path);
   return parseCandlesText(text, path);
 }
 
 /** A funding-rate series from a JSON file (freqtrade `*-funding_rate.json` or ccxt's history). */
 export async function loadFundingFile(path: string): Promise<FundingSeries> {
-  const { text } = await readText(path);
+  const text = (await readBytes(path)).bytes.toString('utf8');
   return parseFundingSeries(parseJson(text, path), path);
 }

@@ -1,7 +1,7 @@
 // Average True Range with Wilder's smoothing, seeded by the simple average of the first `period`
 // true ranges. Bar 0 has no previous close and no true range (Stock.Indicators), so the first ATR
 // is at index `period` (TradingView takes high − low on bar 0 and starts one bar earlier).
-import { assertPeriod, assertSameLength, nanSeries } from './validate';
+import { assertPeriod, assertSameLength } from './validate';
 import { abs } from './math';
 
 export function trueRange(high: number, low: number, previousClose: number): number {
@@ -15,15 +15,18 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   assertPeriod(period, 'period');
   assertSameLength(high, low, close);
   const n = close.length;
-  const out = nanSeries(n);
+  // Only the warm-up is NaN: filling the whole series first would write it twice.
+  const out = new Float64Array(n).fill(Number.NaN, 0, period);
+  if (n <= period) return out;
+  // The seed, then the recurrence, in separate loops: no per-bar test of which phase a bar is in.
+  // The arithmetic is the same as the stream's, in the same order (same results to the bit).
   let value = 0;
-  for (let i = 1; i < n; i++) {
-    const tr = trueRange(high[i]!, low[i]!, close[i - 1]!);
-    if (i < period) {
-      value += tr;
-      continue;
-    }
-    value = i === period ? (value + tr) / period : (value * (period - 1) + tr) / period;
+  for (let i = 1; i < period; i++) value += trueRange(high[i]!, low[i]!, close[i - 1]!);
+  value = (value + trueRange(high[period]!, low[period]!, close[period - 1]!)) / period;
+  out[period] = value;
+  const keep = period - 1;
+  for (let i = period + 1; i < n; i++) {
+    value = (value * keep + trueRange(high[i]!, low[i]!, close[i - 1]!)) / period;
     out[i] = value;
   }
   return out;
