@@ -67,7 +67,7 @@ if (unavailable) {
       await runCli(stack, ['user', 'add', '--email', OWNER.email, '--role', 'owner'], {
         CONSOLE_PASSWORD: OWNER.password,
       });
-      await runCli(stack, ['user', 'add', '--email', VIEWER.email, '--role', 'viewer'], {
+      await runCli(stack, ['user', 'add', '--email', VIEWER.email, '--team', OWNER.email, '--role', 'viewer'], {
         CONSOLE_PASSWORD: VIEWER.password,
       });
       const added = JSON.parse(

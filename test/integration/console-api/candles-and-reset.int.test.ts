@@ -130,8 +130,11 @@ it('paper-reset: the next entry sizes from the new balance, and the risk-check j
   expect(posted.statusCode).toBe(202);
   await h.drain();
   const [trade] = await h.runtime.repos.trades.listByAccount(accountId, 10);
-  const notional = Number(trade!.maxQuantity) * Number(trade!.entryPrice);
-  expect(notional).toBeGreaterThan(150);
+  // sized on the new 2,000 (the old 10,000 would give ~1,000): 10 % of it, in whole 0.001 BTC lots
+  // down at the replayed price, so between 200 less one lot and 200
+  const price = Number(trade!.entryPrice);
+  const notional = Number(trade!.maxQuantity) * price;
+  expect(notional).toBeGreaterThan(200 - 0.001 * price);
   expect(notional).toBeLessThanOrEqual(200.5);
 
   const events = await h.runtime.repos.audit.listByAccount(accountId, 50);

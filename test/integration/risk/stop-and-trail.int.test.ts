@@ -38,12 +38,13 @@ test('paper: sl + trail booked apart, the trail moved in its slot by the risk-ch
   expect((await post('pt-entry', { action: 'long', sl: '2%', trail: '1%' })).statusCode).toBe(202);
   await h.drain();
   const armed = await book(accountId);
-  // filled at 50,010 (2 bps slippage): the stop 2 % under it, the emulated trail 1 % under it
-  expect(armed.stopLoss).toMatchObject({ triggerPrice: '49009.8', amount: '0.02' });
+  // filled at 50,010 (2 bps slippage): the stop 2 % under it, the emulated trail 1 % under it; the
+  // default 10 % of 10,000 sized at that fill with the taker fee within it: 0.019 BTC (docs/METRICS.md)
+  expect(armed.stopLoss).toMatchObject({ triggerPrice: '49009.8', amount: '0.019' });
   expect(armed.stopLoss?.trailingPercent).toBeUndefined();
   expect(armed.trailingStop).toMatchObject({
     triggerPrice: '49509.9',
-    amount: '0.02',
+    amount: '0.019',
     trailingPercent: 1,
     emulatedTrail: true,
   });
