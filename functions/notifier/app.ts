@@ -24,7 +24,10 @@ export function notificationsOf(event: DynamoDBStreamEvent): Notification[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
-export function createNotifierHandler(notifier: Notifier, logger: Logger = createLogger('notifier')) {
+export function createNotifierHandler(
+  notifier: Pick<Notifier, 'dispatch' | 'flushHeld'>,
+  logger: Logger = createLogger('notifier'),
+) {
   return async (event: DynamoDBStreamEvent): Promise<{ dispatched: DispatchReport; flushed: DispatchReport }> => {
     const notifications = notificationsOf(event);
     // The signal id ties this run to the webhook, queue and executor logs of the same signal.

@@ -46,6 +46,8 @@ export type RepositoryName =
   | 'DynamoSignalLedger'
   | 'DynamoTenantAccountIndex'
   | 'DynamoTenantDirectory'
+  | 'DynamoTenantNotifySettings'
+  | 'DynamoTenantNotifySettingsStore'
   | 'DynamoTradeReader'
   | 'DynamoTradeRepository'
   | 'DynamoUsageMeter';
@@ -82,6 +84,8 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     table: 'tenants',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
   },
+  DynamoTenantNotifySettings: { table: 'tenants', actions: ['dynamodb:GetItem'] },
+  DynamoTenantNotifySettingsStore: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoUsageMeter: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
@@ -137,8 +141,9 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
   ],
   // shared/runtime/strategy-runner.ts
   strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
-  // shared/runtime/notifier.ts: the audit events come from the table's stream (a grant of its own)
-  notifier: ['DynamoHeldNotifications'],
+  // shared/runtime/notifier.ts: the audit events come from the table's stream (a grant of its own);
+  // each tenant's channels from its `notify` item (GetItem only, cached a minute)
+  notifier: ['DynamoHeldNotifications', 'DynamoTenantNotifySettings'],
   // shared/runtime/report.ts, with the notifier's held notifications
   report: [
     'DynamoAccountDirectory',
@@ -146,6 +151,7 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoRiskStore',
     'DynamoAuditLog',
     'DynamoHeldNotifications',
+    'DynamoTenantNotifySettings',
   ],
   // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl), so the full
   // account repository (its create comes along: PutItem on accounts)

@@ -1,12 +1,13 @@
 // Notifications waiting for a channel, in the risk table under a pseudo-account per channel
-// ('notify#telegram'), sorted by time; DynamoDB TTL drops what nobody flushed within a week.
+// ('notify#telegram'), sorted by time; DynamoDB TTL drops what nobody flushed within a week. A
+// tenant other than the first holds its own under 'notify#<tenant>#<channel>', so one tenant's
+// digest never carries another's events; the deployment's (and tenant acc's) keep the old key.
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelName, Notification } from '../../core/notify/types';
 import type { HeldNotifications } from '../../core/notify/ports';
 import { queryAll } from './query-all';
 import type { DynamoTableAccess } from './table-access';
 
-const partition = (channel: ChannelName): string => `notify#${channel}`;
 const itemKey = (n: Notification): string => `held#${String(Math.max(0, Math.floor(n.at))).padStart(13, '0')}#${n.id}`;
 const WEEK_S = 7 * 86_400;
 
@@ -19,7 +20,13 @@ export class DynamoHeldNotifications implements HeldNotifications {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+    /** the tenant whose held notifications these are; absent: the deployment's */
+    tenantId?: string,
+  ) {
+    this.partition = (channel) => (tenantId === undefined ? `notify#${channel}` : `notify#${tenantId}#${channel}`);
+  }
+
+  private readonly partition: (channel: ChannelName) => string;
 
   async hold(channel: ChannelName, notification: Notification): Promise<void> {
     // Keyed by time and id: holding the same notification twice keeps one item.
@@ -27,7 +34,7 @@ export class DynamoHeldNotifications implements HeldNotifications {
       new PutCommand({
         TableName: this.table,
         Item: {
-          accountId: partition(channel),
+          accountId: this.partition(channel),
           itemKey: itemKey(notification),
           notification,
           ttl: Math.ceil(notification.at / 1000) + WEEK_S,
@@ -42,7 +49,7 @@ export class DynamoHeldNotifications implements HeldNotifications {
       {
         TableName: this.table,
         KeyConditionExpression: 'accountId = :a AND begins_with(itemKey, :p)',
-        ExpressionAttributeValues: { ':a': partition(channel), ':p': 'held#' },
+        ExpressionAttributeValues: { ':a': this.partition(channel), ':p': 'held#' },
       },
       500,
     );
@@ -54,7 +61,10 @@ export class DynamoHeldNotifications implements HeldNotifications {
     for (const n of await this.list(channel)) {
       if (wanted.has(n.id))
         await this.db.send(
-          new DeleteCommand({ TableName: this.table, Key: { accountId: partition(channel), itemKey: itemKey(n) } }),
+          new DeleteCommand({
+            TableName: this.table,
+            Key: { accountId: this.partition(channel), itemKey: itemKey(n) },
+          }),
         );
     }
   }

@@ -1,6 +1,7 @@
 // What the notifier needs from the outside: the channels a message goes out on (Telegram, email,
 // Discord, the local console), the store of notifications held for later, and the clock. Files in
 // notify/ import ports from here only.
+import type { TenantNotifySettings } from './tenant-settings';
 import type { ChannelName, Message, Notification } from './types';
 
 export type { Clock } from '../ports/runtime';
@@ -19,4 +20,9 @@ export interface HeldNotifications {
   /** oldest first */
   list(channel: ChannelName): Promise<Notification[]>;
   release(channel: ChannelName, ids: readonly string[]): Promise<void>;
+}
+
+/** A tenant's own channels (the tenants table's `notify` item), or undefined when it has set none. */
+export interface TenantNotifySettingsReader {
+  get(tenantId: string): Promise<TenantNotifySettings | undefined>;
 }

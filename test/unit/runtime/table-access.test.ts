@@ -97,6 +97,11 @@ jest.mock('../../../shared/adapters/dynamodb/tenant-directory', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-directory')),
 );
+jest.mock('../../../shared/adapters/dynamodb/tenant-notify-settings', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-notify-settings')),
+);
 jest.mock('../../../shared/adapters/dynamodb/usage-meter', () =>
   jest
     .requireActual('./record-repositories')

@@ -15,6 +15,10 @@ import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store
 import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
 import { DynamoTenantAccountIndex } from '../../../../shared/adapters/dynamodb/tenant-account-index';
 import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
+import {
+  DynamoTenantNotifySettings,
+  DynamoTenantNotifySettingsStore,
+} from '../../../../shared/adapters/dynamodb/tenant-notify-settings';
 import { DynamoTradeReader, DynamoTradeRepository } from '../../../../shared/adapters/dynamodb/trade-repository';
 import { DynamoUsageMeter } from '../../../../shared/adapters/dynamodb/usage-meter';
 
@@ -35,6 +39,8 @@ export const REPOSITORY_CLASSES = {
   DynamoSignalLedger,
   DynamoTenantAccountIndex,
   DynamoTenantDirectory,
+  DynamoTenantNotifySettings,
+  DynamoTenantNotifySettingsStore,
   DynamoTradeReader,
   DynamoTradeRepository,
   DynamoUsageMeter,

@@ -85,6 +85,11 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     accountIds: (r) => r.accountIds!('acc'),
     indexAccount: (r) => r.indexAccount!('acc', 'acc-1'),
   },
+  DynamoTenantNotifySettings: { get: (r) => r.get!('t0123456789') },
+  DynamoTenantNotifySettingsStore: {
+    get: (r) => r.get!('t0123456789'),
+    put: (r) => r.put!('t0123456789', { telegramChatIds: ['1'], emails: [], updatedAt: 1 }),
+  },
   DynamoUsageMeter: {
     count: (r) => r.count!('acc', 'signals', 1),
     add: (r) => r.add!('acc', { signals: 1, orders: 2 }, 1),
