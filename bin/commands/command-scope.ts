@@ -41,6 +41,10 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'strategy compare': 'read',
   'exchange smoke': 'keys',
   'alert test': 'trade',
+  // where the tenant's money news goes, with a secret (the Discord webhook): owner only
+  'notify set': 'keys',
+  'notify show': 'keys',
+  'notify test': 'keys',
 };
 
 /** `account add`, `risk show`: the command's words below the program. */
