@@ -147,11 +147,12 @@ export async function buildNotifier(
       error: error instanceof Error ? `${error.name}: ${error.message}` : 'error',
     });
   let token: Promise<string | undefined> | undefined;
+  const held = new DynamoHeldNotifications(db, tableName(env.STAGE, 'risk'));
   return new TenantRouter({
     deployment: new Notifier({
       channels: options.channels ?? (await buildChannels(env, sleep)),
       config,
-      held: new DynamoHeldNotifications(db, tableName(env.STAGE, 'risk')),
+      held,
       clock,
       onChannelError: onChannelError(undefined),
     }),
@@ -172,6 +173,7 @@ export async function buildNotifier(
       });
     },
     clock,
+    heldTenants: () => held.heldTenants(),
     // The tenant and the count: never the events, which are the tenant's business.
     onUnrouted: (tenantId, count) =>
       logger?.info('notifications of a tenant without channels: not sent', { tenantId: tenantId ?? null, count }),

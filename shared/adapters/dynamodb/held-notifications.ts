@@ -10,6 +10,8 @@ import type { DynamoTableAccess } from './table-access';
 
 const itemKey = (n: Notification): string => `held#${String(Math.max(0, Math.floor(n.at))).padStart(13, '0')}#${n.id}`;
 const WEEK_S = 7 * 86_400;
+/** one item per tenant that ever held a notification: the scheduled flush finds them with one Query */
+const TENANTS = 'notify#tenants';
 
 export class DynamoHeldNotifications implements HeldNotifications {
   static readonly tableAccess: DynamoTableAccess = {
@@ -21,7 +23,7 @@ export class DynamoHeldNotifications implements HeldNotifications {
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     /** the tenant whose held notifications these are; absent: the deployment's */
-    tenantId?: string,
+    private readonly tenantId?: string,
   ) {
     this.partition = (channel) => (tenantId === undefined ? `notify#${channel}` : `notify#${tenantId}#${channel}`);
   }
@@ -29,6 +31,11 @@ export class DynamoHeldNotifications implements HeldNotifications {
   private readonly partition: (channel: ChannelName) => string;
 
   async hold(channel: ChannelName, notification: Notification): Promise<void> {
+    // A cold function's flush must find this tenant's digest without a Scan: its mark first.
+    if (this.tenantId !== undefined)
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: { accountId: TENANTS, itemKey: this.tenantId } }),
+      );
     // Keyed by time and id: holding the same notification twice keeps one item.
     await this.db.send(
       new PutCommand({
@@ -54,6 +61,16 @@ export class DynamoHeldNotifications implements HeldNotifications {
       500,
     );
     return rows.map((r) => r.notification);
+  }
+
+  /** The tenants that have held notifications (or had: a mark is kept, a Query of one partition). */
+  async heldTenants(): Promise<string[]> {
+    const rows = await queryAll<{ itemKey: string }>(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'accountId = :a',
+      ExpressionAttributeValues: { ':a': TENANTS },
+    });
+    return rows.map((r) => r.itemKey);
   }
 
   async release(channel: ChannelName, ids: readonly string[]): Promise<void> {

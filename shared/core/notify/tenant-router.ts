@@ -19,6 +19,8 @@ export interface TenantRouterDeps {
   /** the tenant's notifier over its own channels and its own held store; undefined when it names none */
   notifierFor: (tenantId: string, settings: TenantNotifySettings) => Promise<Dispatcher | undefined>;
   clock: Clock;
+  /** the tenants with held notifications, so a cold function's flush reaches them too */
+  heldTenants?: () => Promise<string[]>;
   /** how long a tenant's settings are trusted before they are read again (default and at most 60 s) */
   cacheMs?: number;
   /** notifications that went nowhere: their tenant has no channels, or their account id carries no tenant */
@@ -77,11 +79,15 @@ export class TenantRouter {
     return report;
   }
 
-  /** The deployment's held digest, and that of every tenant this function has a notifier for. */
+  /** The deployment's held digest, and that of every tenant with held notifications. */
   async flushHeld(): Promise<DispatchReport> {
     const report: DispatchReport = { sent: {}, held: 0, failed: [] };
     merge(report, await this.deps.deployment.flushHeld());
-    for (const { notifier } of this.cache.values()) if (notifier) merge(report, await notifier.flushHeld());
+    const tenants = new Set([...this.cache.keys(), ...((await this.deps.heldTenants?.()) ?? [])]);
+    for (const tenantId of tenants) {
+      const notifier = await this.tenantNotifier(tenantId);
+      if (notifier) merge(report, await notifier.flushHeld());
+    }
     return report;
   }
 

@@ -138,6 +138,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     hold: (r) => r.hold!('telegram', { id: 'n-1', at: 1 }),
     list: (r) => r.list!('telegram'),
     release: (r) => r.release!('telegram', ['n-1']),
+    heldTenants: (r) => r.heldTenants!(),
   },
   DynamoOrderRepository: {
     putIntent: (r) => r.putIntent!(anything),

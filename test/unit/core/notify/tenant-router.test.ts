@@ -84,6 +84,8 @@ function setup(stored: Record<string, TenantNotifySettings | undefined> = {}) {
       });
     },
     clock,
+    // the stored marks: every tenant whose held store has been used
+    heldTenants: async () => [...helds.keys()],
     onUnrouted: (tenantId, count) => unrouted.push([tenantId, count]),
   });
   const textOf = (tenantId: string) => (channels.get(tenantId) ?? []).map((c) => c.text).join('\n');
@@ -199,6 +201,19 @@ describe('TenantRouter', () => {
     await s.router.flushHeld();
     expect(s.textOf(A)).toContain('A-quiet');
     expect(s.deployment.text).not.toContain('A-quiet');
+  });
+
+  it("flushes a tenant's digest from a cold function that never saw the tenant", async () => {
+    const quiet = { start: '11:00', end: '13:00', timeZone: 'UTC' };
+    const warm = setup({ [A]: { telegramChatIds: ['111'], emails: [], quietHours: quiet, updatedAt: 0 } });
+    await warm.router.dispatch([note(`${A}-000000000001`, 'A-quiet')]);
+    // a new container: same stored settings and held store, an empty cache
+    const cold = setup({ [A]: { telegramChatIds: ['111'], emails: [], quietHours: quiet, updatedAt: 0 } });
+    cold.helds.set(A, warm.helds.get(A)!);
+    cold.clock.t = Date.UTC(2026, 10, 21, 13, 0, 30);
+    await cold.router.flushHeld();
+    expect(cold.textOf(A)).toContain('A-quiet');
+    expect(cold.deployment.text).toBe('');
   });
 
   it("gives a report's chart only to its own tenant's notifier", async () => {
