@@ -71,3 +71,16 @@ test("the owner sets and shows the tenant's channels; a trader cannot; the webho
   });
   expect(outputs.join('\n')).not.toContain(TOKEN);
 });
+
+test("notify test writes an info alert on one of the tenant's own accounts, for the notifier to tell", async () => {
+  const noAccount = await cli('notify', 'test', '--user', B);
+  expect(noAccount.code).not.toBe(0);
+  expect(noAccount.stderr).toContain('has no account');
+  const b = (await cliJson('account', 'add', '--exchange', 'paper', '--name', 'nb-paper', '--user', B)).id as string;
+  expect(await cliJson('notify', 'test', '--user', B)).toMatchObject({ accountId: b });
+  const events = (await cliJson('events', '--account', b, '--user', B)) as unknown as Array<{
+    type: string;
+    message: string;
+  }>;
+  expect(events.find((e) => e.type === 'alert')?.message).toMatch(/^Test notification for tenant t[0-9a-f]{10}/);
+});
