@@ -114,6 +114,12 @@ export function registerNotifyCommands(program: Command): void {
     const target = await resolveTarget(o.stage);
     const store = await settingsStore(target);
     const { tenantId } = target.scope;
+    // The first tenant's events go to the deployment's channels (the stage config): settings of its
+    // own would be stored and never used.
+    if (tenantId === FIRST_TENANT_ID)
+      throw new CliError(
+        "tenant acc's channels are the deployment's: TELEGRAM_CHAT_IDS, the Discord webhook secret and notifyEmail in the stage config",
+      );
     const previous = await store.get(tenantId);
     const webhook =
       o.discordWebhook === true

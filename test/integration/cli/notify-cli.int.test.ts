@@ -63,7 +63,11 @@ test("the owner sets and shows the tenant's channels; a trader cannot; the webho
   expect(JSON.parse(cleared.stdout)).toMatchObject({ telegramChatIds: ['5002'], discordWebhook: null });
   const shown = JSON.parse((await run('notify', 'show', '--user', B, '--json')).stdout);
   expect(shown).toMatchObject({ tenantId: tenantB, telegramChatIds: ['5002'], emails: ['nb@example.com'] });
-  // the first tenant's settings are its own: B's did not reach them
+  // the first tenant's channels are the deployment's: no settings of its own to set
+  const first = await run('notify', 'set', '--telegram-chat', '5001');
+  expect(first.code).not.toBe(0);
+  expect(first.stderr).toContain("tenant acc's channels are the deployment's");
+  // and B's did not reach them
   expect(JSON.parse((await run('notify', 'show', '--json')).stdout)).toMatchObject({
     tenantId: 'acc',
     telegramChatIds: [],
