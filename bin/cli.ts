@@ -22,6 +22,7 @@ import { registerStrategyCommands } from './commands/strategy-commands';
 import { registerUpgradeCommands } from './commands/upgrade-commands';
 import { registerUserCommands } from './commands/user-commands';
 import { registerPlanCommands } from './commands/plan-commands';
+import { registerTelegramCommands } from './commands/telegram-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -310,6 +311,7 @@ registerOperatorCommands(program, account);
 registerStatusCommands(program);
 registerAlertCommands(program);
 registerPlanCommands(program);
+registerTelegramCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

@@ -41,6 +41,8 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'strategy compare': 'read',
   'exchange smoke': 'keys',
   'alert test': 'trade',
+  // a member links their own Telegram account; the bot then holds it to their role
+  'telegram link': 'read',
 };
 
 /** `account add`, `risk show`: the command's words below the program. */
