@@ -323,7 +323,7 @@ export class TelegramCommands {
     switch (outcome.kind) {
       case 'linked':
         await reply(
-          `Linked: you act here as a ${outcome.role} of tenant ${outcome.tenantId}. /help lists the commands; /unlink removes the link.`,
+          `Linked: you act here as ${outcome.role === 'owner' ? 'an' : 'a'} ${outcome.role} of tenant ${outcome.tenantId}. /help lists the commands; /unlink removes the link.`,
         );
         break;
       case 'too_many_attempts':
