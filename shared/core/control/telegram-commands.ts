@@ -410,9 +410,11 @@ export class TelegramCommands {
 
   /** The named account (or all of them); a name that is not an account is an input error. */
   private async targets(scope: TelegramScope, accountId: string | undefined): Promise<Account[]> {
-    if (accountId === undefined) return scope.accounts.list();
+    // A deleted account (soft: status disabled, deletedAt set) is gone for every action, as in the
+    // console: /resume would otherwise find it "disabled by a kill switch" for ever.
+    if (accountId === undefined) return (await scope.accounts.list()).filter((a) => a.deletedAt === undefined);
     const account = await scope.accounts.get(accountId);
-    if (!account) throw new AccountInputError('account', `no account ${accountId}`);
+    if (!account || account.deletedAt !== undefined) throw new AccountInputError('account', `no account ${accountId}`);
     return [account];
   }
 

@@ -314,6 +314,27 @@ describe('the bot obeys the linked person, in their tenant, within their role', 
     expect(s.replies.texts.at(-1)).toBe('You are linked to another tenant: send me your commands in our private chat.');
   });
 
+  it('a deleted account is no account: /resume of all skips it (it is not a kill switch to refuse), named it is missing', async () => {
+    const s = setup();
+    await s.linkAs(B_TRADER, TENANT_B, 'ub-trader');
+    await s.b.repo.create(
+      accountRecord({ accountId: `${TENANT_B}-dddddddddddd`, status: 'disabled', deletedAt: T0, createdAt: T0 + 1 }),
+    );
+    await s.say('/pause', B_TRADER);
+    s.replies.sent.length = 0;
+    expect(await s.say('/resume', B_TRADER)).toEqual({
+      kind: 'command',
+      chatId: String(B_TRADER),
+      command: 'resume',
+      tenantId: TENANT_B,
+    });
+    expect(await s.say(`/resume ${TENANT_B}-dddddddddddd`, B_TRADER)).toMatchObject({
+      failed: `account: no account ${TENANT_B}-dddddddddddd`,
+    });
+    expect(s.replies.texts[0]).toBe(`${TENANT_B}-bbbbbbbbbbbb: active (was paused)`);
+    expect((await s.b.repo.get(`${TENANT_B}-dddddddddddd`))?.status).toBe('disabled');
+  });
+
   it('a link takes precedence over the allow list; the allow-listed owner alone is the first tenant owner', async () => {
     const s = setup();
     expect(await s.say('/pause', OWNER)).toMatchObject({ tenantId: 'acc' });
