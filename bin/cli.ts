@@ -23,6 +23,7 @@ import { registerUpgradeCommands } from './commands/upgrade-commands';
 import { registerUserCommands } from './commands/user-commands';
 import { registerPlanCommands } from './commands/plan-commands';
 import { registerNotifyCommands } from './commands/notify-commands';
+import { registerTelegramCommands } from './commands/telegram-commands';
 
 interface GlobalOptions {
   json?: boolean;
@@ -312,6 +313,7 @@ registerStatusCommands(program);
 registerAlertCommands(program);
 registerPlanCommands(program);
 registerNotifyCommands(program);
+registerTelegramCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

@@ -45,6 +45,8 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'notify set': 'keys',
   'notify show': 'keys',
   'notify test': 'keys',
+  // a member links their own Telegram account; the bot then holds it to their role
+  'telegram link': 'read',
 };
 
 /** `account add`, `risk show`: the command's words below the program. */

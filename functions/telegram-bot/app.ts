@@ -75,7 +75,7 @@ export function createTelegramBotHandler(
       const outcome = await commands.handle(update);
       // The outcome names the command and the chat, never the message text.
       if (outcome.kind === 'ignored') logger.info('telegram update ignored', { updateId, reason: outcome.reason });
-      else if (outcome.failed)
+      else if (outcome.kind !== 'link' && outcome.failed)
         logger.warn('telegram command failed', { updateId, ...outcome, failed: runtime.scrub(outcome.failed) });
       else logger.info('telegram update handled', { updateId, ...outcome });
     } catch (error) {

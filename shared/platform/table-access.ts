@@ -44,6 +44,7 @@ export type RepositoryName =
   | 'DynamoPositionBook'
   | 'DynamoRiskStore'
   | 'DynamoSignalLedger'
+  | 'DynamoTelegramLinkStore'
   | 'DynamoTenantAccountIndex'
   | 'DynamoTenantDirectory'
   | 'DynamoTenantNotifySettings'
@@ -78,6 +79,10 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoSignalLedger: {
     table: 'signals',
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  },
+  DynamoTelegramLinkStore: {
+    table: 'tenants',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
   },
   DynamoTenantAccountIndex: { table: 'tenants', actions: ['dynamodb:Query'] },
   DynamoTenantDirectory: {
@@ -163,6 +168,10 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoSignalLedger',
     'DynamoConfirmationStore',
+    // the sender's link (GetItem of `telegram#<id>`, the member's role), /link and /unlink, and the
+    // tenant's accounts (a Query of its own partition): docs/TENANCY.md "Telegram"
+    'DynamoTelegramLinkStore',
+    'DynamoTenantAccountIndex',
   ],
   // shared/runtime/console-api.ts: the book read for the owner's console (no exchange, no vault)
   // Everything runs as the tenant data role, each key held to the tenant (tenantDataGrants below).

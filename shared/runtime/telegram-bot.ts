@@ -1,12 +1,23 @@
 // The Telegram bot's wiring: the tables it reads and the control it acts through (AccountControl,
-// RiskReport), the signal queue for /flatten, the one-time confirmations in the risk table, and the
-// Bot API client. The bot token and the webhook secret are read once per container (Secrets
-// Manager in the cloud, the environment locally), lazily, and never logged or put in an error.
+// RiskReport), the signal queue for /flatten, the one-time confirmations in the risk table, the
+// Telegram links in the tenants table, and the Bot API client. The bot token and the webhook
+// secret are read once per container (Secrets Manager in the cloud, the environment locally),
+// lazily, and never logged or put in an error.
+//
+// Each tenant the bot serves gets its own scope (docs/TENANCY.md "Telegram"): a DynamoDB client
+// carrying the tenant guard (a command naming another tenant's key is refused unsent), the
+// tenant's accounts listed from its index, never a Scan. The links and confirmations, which are
+// keyed by Telegram user and code rather than by tenant, use the function's plain client.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../adapters/dynamodb/confirmation-store';
+import { createDocumentClient } from '../adapters/dynamodb/document-client';
+import { DynamoTelegramLinkStore } from '../adapters/dynamodb/telegram-link-store';
+import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
+import { guardTenant } from '../adapters/dynamodb/tenant-guard';
+import { TenantScopedAccountRepository } from '../adapters/dynamodb/tenant-scoped-account-repository';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
@@ -17,11 +28,13 @@ import { systemClock, type Clock } from '../core/ports/runtime';
 import { AccountControl } from '../core/control/account-control';
 import { RiskReport } from '../core/reporting/risk-report';
 import type { ReplyButton, TelegramReplies } from '../core/control/ports';
-import { TelegramCommands } from '../core/control/telegram-commands';
-import { tableName } from '../platform/resource-names';
+import { TelegramCommands, type TelegramScope } from '../core/control/telegram-commands';
+import { FIRST_TENANT_ID, isTenantId } from '../core/domain/tenant';
+import { TABLE_NAMES, tableName } from '../platform/resource-names';
+import { TABLE_SPECS } from '../platform/tables';
 import { WEBHOOK_SECRET_PATTERN, type TelegramBotEnv } from '../platform/telegram-config';
 import { dynamoClient } from './repositories';
-import { ConfigError } from '../core/errors';
+import { ConfigError, InvalidArgumentError } from '../core/errors';
 
 /** What the function needs, each built on first use and kept for the container's life. */
 export interface TelegramBotRuntime {
@@ -130,31 +143,15 @@ export function buildTelegramBot(env: TelegramBotEnv, options: TelegramBotOption
     });
     const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
     const sqs = new SQSClient({ region: env.AWS_REGION, ...(env.SQS_ENDPOINT ? { endpoint: env.SQS_ENDPOINT } : {}) });
-    const accounts = new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts'));
-    const positions = new DynamoPositionReader(db, tableName(env.STAGE, 'positions'));
-    const trades = new DynamoTradeReader(db, tableName(env.STAGE, 'trades'));
-    const risk = new DynamoRiskStore(db, tableName(env.STAGE, 'risk'));
-    const audit = new DynamoAuditLog(db, tableName(env.STAGE, 'audit'));
-    const control = new AccountControl({
-      accounts,
-      positions,
-      risk,
-      audit,
-      clock,
-      ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
-      queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
-    });
+    const scopeOf = telegramScopes(env, clock, sqs);
+    const first = scopeOf(FIRST_TENANT_ID);
     return new TelegramCommands({
       allowedChatIds: env.TELEGRAM_CHAT_IDS,
       allowedUserIds: env.TELEGRAM_USER_IDS,
-      accounts,
-      positions,
-      trades,
-      risk,
-      audit,
+      ...first,
+      scopeOf,
+      links: new DynamoTelegramLinkStore(db, tableName(env.STAGE, 'tenants')),
       clock,
-      control,
-      report: new RiskReport({ accounts, positions, trades, risk, clock }),
       replies: telegramReplies(client),
       confirmations: new DynamoConfirmationStore(db, tableName(env.STAGE, 'risk'), () => clock.now()),
       ...(env.TELEGRAM_BOT_USERNAME ? { botUsername: env.TELEGRAM_BOT_USERNAME } : {}),
@@ -165,5 +162,56 @@ export function buildTelegramBot(env: TelegramBotEnv, options: TelegramBotOption
     webhookSecret,
     commands,
     scrub: (text) => known.reduce((out, secret) => out.split(secret).join('[redacted]'), text),
+  };
+}
+
+/** The most tenants whose scope a warm function keeps (the oldest built is let go first). */
+export const MAX_TELEGRAM_SCOPES = 256;
+
+/**
+ * One tenant's scope, built on its first command and kept: its own DynamoDB client with the tenant
+ * guard on it, its accounts from its index (an id of another tenant reads as absent, a write to it
+ * fails as for a missing account), and AccountControl and RiskReport over those.
+ */
+export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient): (tenantId: string) => TelegramScope {
+  const keys = Object.fromEntries(TABLE_NAMES.map((t) => [tableName(env.STAGE, t), TABLE_SPECS[t].partitionKey]));
+  const scopes = new Map<string, TelegramScope>();
+  return (tenantId) => {
+    if (!isTenantId(tenantId)) throw new InvalidArgumentError('tenant', 'not a tenant id');
+    let scope = scopes.get(tenantId);
+    if (!scope) {
+      const db: DynamoDBDocumentClient = createDocumentClient({
+        region: env.AWS_REGION,
+        ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+      });
+      guardTenant(db, tenantId, keys);
+      const index = new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants'));
+      const accounts = new TenantScopedAccountRepository(db, tableName(env.STAGE, 'accounts'), tenantId, index);
+      const positions = new DynamoPositionReader(db, tableName(env.STAGE, 'positions'));
+      const trades = new DynamoTradeReader(db, tableName(env.STAGE, 'trades'));
+      const risk = new DynamoRiskStore(db, tableName(env.STAGE, 'risk'));
+      const audit = new DynamoAuditLog(db, tableName(env.STAGE, 'audit'));
+      const control = new AccountControl({
+        accounts,
+        positions,
+        risk,
+        audit,
+        clock,
+        ledger: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
+        queue: new SqsSignalQueue(sqs, env.SIGNAL_QUEUE_URL),
+      });
+      scope = {
+        accounts,
+        positions,
+        trades,
+        risk,
+        audit,
+        control,
+        report: new RiskReport({ accounts, positions, trades, risk, clock }),
+      };
+      if (scopes.size >= MAX_TELEGRAM_SCOPES) scopes.delete(scopes.keys().next().value as string);
+      scopes.set(tenantId, scope);
+    }
+    return scope;
   };
 }

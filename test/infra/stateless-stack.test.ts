@@ -1105,7 +1105,7 @@ describe('stateless stack: telegram bot', () => {
     expect(functionProps(bot).Timeout).toBeLessThan(30);
   });
 
-  it('has exactly its manifest row: accounts read and status, positions and trades read-only, risk state and confirmations, dedup claims, audit', () => {
+  it('has exactly its manifest row: accounts read and status, positions and trades read-only, risk state and confirmations, dedup claims, audit, the Telegram links and tenant index', () => {
     const access = tableAccessOf(grantsOf(bot));
     expect(access).toEqual(manifestRow('telegramBot'));
     expect(access).toEqual({
@@ -1115,6 +1115,8 @@ describe('stateless stack: telegram bot', () => {
       risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
       audit: ['PutItem', 'Query'],
       signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      // links (GetItem, PutItem, DeleteItem; UpdateItem: the attempt counter) and the index (Query)
+      tenants: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     });
   });
 

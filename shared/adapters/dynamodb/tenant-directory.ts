@@ -7,6 +7,7 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import type { TenantId } from '../../core/domain/tenant';
 import type { TenantDirectory, TenantMember, TenantRecord } from '../../core/tenancy/ports';
 import { queryAll } from './query-all';
+import { unlinkMember } from './telegram-link-store';
 import type { DynamoTableAccess } from './table-access';
 
 const META = 'meta';
@@ -90,6 +91,9 @@ export class DynamoTenantDirectory implements TenantDirectory {
       await this.db.send(
         new DeleteCommand({ TableName: this.table, Key: { tenantId: emailPartition(email), itemKey: 'member' } }),
       );
+    // Their Telegram account stops acting for them (the bot also reads the member item on every
+    // command, so a pointer a crash leaves behind obeys nobody).
+    await unlinkMember(this.db, this.table, tenantId, userId);
   }
 
   async accountIds(tenantId: TenantId): Promise<string[]> {

@@ -59,3 +59,35 @@ export interface PlanCheck {
   /** one more strategy subscription; `inUse`: the tenant's enabled subscriptions now */
   allowStrategy(tenantId: string, inUse: number): Promise<void>;
 }
+
+/** A Telegram user bound to a member of a tenant; `role` is the member's role now (its member item). */
+export interface TelegramLink {
+  tenantId: string;
+  /** the member's user id (Cognito `sub`) */
+  userId: string;
+  role: 'owner' | 'trader' | 'viewer';
+}
+
+/**
+ * The Telegram links (docs/TENANCY.md "Telegram"): one-time codes stored by hash, the link of a
+ * Telegram user id to a member, and the per-user count of /link attempts. The bot reads a link by
+ * the Telegram user id alone: it does not know the tenant before it has read the link.
+ */
+export interface TelegramLinkStore {
+  /** stores a code's hash for the member until expiresAt (epoch ms) */
+  putCode(codeHash: string, member: { tenantId: string; userId: string }, expiresAt: number): Promise<void>;
+  /** the member a live code was issued for, once (atomically removed); undefined when unknown, used or expired */
+  takeCode(codeHash: string, now: number): Promise<{ tenantId: string; userId: string } | undefined>;
+  /** adds one attempt to the user's counter of the window starting at windowStart; the count after it */
+  countAttempt(telegramUserId: string, windowStart: number): Promise<number>;
+  /** binds the Telegram user to the member (replacing either's older link); undefined when the member is gone */
+  link(
+    telegramUserId: string,
+    member: { tenantId: string; userId: string },
+    at: number,
+  ): Promise<TelegramLink | undefined>;
+  /** the member the Telegram user is linked to, with the member's current role; undefined when unlinked or gone */
+  resolve(telegramUserId: string): Promise<TelegramLink | undefined>;
+  /** removes the Telegram user's link; false when there was none */
+  unlink(telegramUserId: string): Promise<boolean>;
+}

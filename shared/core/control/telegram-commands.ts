@@ -1,11 +1,20 @@
 // The owner's Telegram commands: read the accounts (/status, /positions, /pnl), pause and resume
-// them, and flatten them after an explicit confirmation. A command counts only when both the chat
-// and the person are on their allow lists (a group on the list may hold people who are not owners);
-// anything else is ignored without a word (no reply tells a stranger the bot exists). /flatten never
-// acts at once: it shows what would be closed and two buttons carrying a one-time code kept for two
-// minutes; only the press of the person who asked, in the same chat, runs AccountControl.flatten.
+// them, and flatten them after an explicit confirmation. A command counts only from someone the bot
+// knows, and acts on that person's tenant with that person's role (docs/TENANCY.md "Telegram"):
+// - a linked Telegram user (/link CODE, in a private chat with the bot) is the member they linked
+//   to: their tenant's accounts only, their role's commands only; they are obeyed in their private
+//   chat (and, for the first tenant's members, in the allow-listed chats);
+// - an unlinked sender on both allow lists (chat and user, the deployment's config) is the first
+//   tenant's owner, as before tenancy (single-owner deployments are unchanged);
+// - anyone else is told, in a private chat, how to link; in any other chat nothing is said (no reply
+//   there tells a stranger the bot exists).
+// /flatten never acts at once: it shows what would be closed and two buttons carrying a one-time
+// code kept for two minutes; only the press of the person who asked, in the same chat, runs
+// AccountControl.flatten. /resume of an account its kill switch disabled is a money move that needs
+// a second factor, which Telegram cannot prove: refused, with where to do it.
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../domain/account';
+import { can, FIRST_TENANT_ID, type Capability, type TenantRole } from '../domain/tenant';
 import { Big, type Decimal } from '../domain/money';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
@@ -18,9 +27,11 @@ import type {
   PositionBook,
   ReplyButton,
   RiskStore,
+  TelegramLinkStore,
   TelegramReplies,
   TradeRepository,
 } from './ports';
+import { redeemLinkCode, LINK_CODE_LENGTH, type LinkOutcome } from './telegram-link';
 import { SWITCH_NAMES } from '../risk/state';
 import type { AccountControl } from './account-control';
 import { AccountInputError } from './accounts';
@@ -47,20 +58,29 @@ export interface TelegramCallbackQuery {
   data?: string;
 }
 
-export interface TelegramCommandsDeps {
-  /** chat ids (as strings; groups are negative) the bot answers; every other chat is ignored */
-  allowedChatIds: readonly string[];
-  /** user ids (as strings) the bot obeys inside those chats; everyone else is ignored */
-  allowedUserIds: readonly string[];
+/** What the bot reads and acts through for one tenant: every account it lists or names is that tenant's. */
+export interface TelegramScope {
   accounts: Pick<AccountRepository, 'get' | 'list'>;
   positions: Pick<PositionBook, 'list'>;
   trades: Pick<TradeRepository, 'listByAccount'>;
   risk: Pick<RiskStore, 'listSnapshots'>;
   audit: Pick<AuditLog, 'append'>;
-  clock: Clock;
   control: Pick<AccountControl, 'pause' | 'resume' | 'flatten'>;
   report: Pick<RiskReport, 'show'>;
+}
+
+/** The flat fields are the first tenant's scope (the allow-listed owner's). */
+export interface TelegramCommandsDeps extends TelegramScope {
+  /** chat ids (as strings; groups are negative) where the allow-listed owner is obeyed */
+  allowedChatIds: readonly string[];
+  /** user ids (as strings) obeyed inside those chats as the first tenant's owner, when not linked */
+  allowedUserIds: readonly string[];
+  clock: Clock;
   replies: TelegramReplies;
+  /** the links of Telegram users to members; without it only the allow lists count (as before tenancy) */
+  links?: TelegramLinkStore;
+  /** each tenant's scope (the first tenant's included); without it only the first tenant is served */
+  scopeOf?: (tenantId: string) => TelegramScope;
   confirmations: ConfirmationStore;
   /** the bot's username: `/status@otherbot` in a group is then left to the other bot */
   botUsername?: string;
@@ -76,7 +96,17 @@ export type TelegramOutcome =
       kind: 'ignored';
       reason: 'chat_not_allowed' | 'user_not_allowed' | 'not_a_command' | 'other_bot' | 'unsupported_update';
     }
-  | { kind: 'command'; chatId: string; command: string; failed?: string }
+  | {
+      kind: 'command';
+      chatId: string;
+      command: string;
+      /** the tenant it ran for, when the sender was known */
+      tenantId?: string;
+      /** refused before it ran: not linked, the role lacks the capability, or a second factor is needed */
+      refused?: 'unlinked' | 'forbidden_role' | 'second_factor_required' | 'private_chat_only';
+      failed?: string;
+    }
+  | { kind: 'link'; chatId: string; outcome: LinkOutcome['kind'] | 'unlinked' | 'not_linked' }
   | {
       kind: 'callback';
       chatId: string;
@@ -101,8 +131,36 @@ const HELP = [
   '/pause [account] – refuse new entries (all accounts when omitted)',
   '/resume [account] – accept entries again (resets a tripped drawdown switch)',
   '/flatten [account] – pause and close every open position at market (asks to confirm)',
+  '/link CODE – link this Telegram account to your user (code from `npm run cli -- telegram link`)',
+  '/unlink – remove that link',
   '/help – this list',
 ].join('\n');
+
+const LINK_HINT = [
+  'This Telegram account is not linked to a user of this deployment.',
+  'Get a one-time code with `npm run cli -- telegram link --user <your email>` (valid 10 minutes),',
+  'then send it here: /link CODE',
+].join('\n');
+
+/** What each command needs of the sender's role (docs/TENANCY.md "Roles"). */
+const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
+  status: 'read',
+  positions: 'read',
+  pnl: 'read',
+  pause: 'trade',
+  resume: 'trade',
+  flatten: 'trade',
+};
+
+/** Who sent a command: the tenant and role it runs with. */
+interface Sender {
+  tenantId: string;
+  role: TenantRole;
+  /** the Telegram user id */
+  telegramUserId: string;
+  /** the member's user id when linked; absent for the allow-listed owner */
+  memberId?: string;
+}
 
 const CALLBACK = /^fl:([yn]):([A-Za-z0-9_-]{8,64})$/;
 
@@ -111,6 +169,8 @@ interface FlattenRequest {
   chatId: string;
   /** who asked: only they can confirm or cancel */
   userId: string;
+  /** the tenant it was asked in: a press once the asker's link moved elsewhere does nothing */
+  tenantId: string;
   accountIds: string[];
 }
 
@@ -174,9 +234,15 @@ export class TelegramCommands {
 
   private async message(message: TelegramMessage): Promise<TelegramOutcome> {
     const chatId = chatIdOf(message);
-    if (chatId === undefined || !this.allowed.has(chatId)) return { kind: 'ignored', reason: 'chat_not_allowed' };
     const userId = userIdOf(message.from);
-    if (userId === undefined || !this.allowedUsers.has(userId)) return { kind: 'ignored', reason: 'user_not_allowed' };
+    // In a private chat the chat is the person (Telegram gives both the user's id).
+    const isPrivate = chatId !== undefined && chatId === userId;
+    const listedChat = chatId !== undefined && this.allowed.has(chatId);
+    if (chatId === undefined || (!listedChat && !(this.deps.links && isPrivate)))
+      return { kind: 'ignored', reason: 'chat_not_allowed' };
+    if (userId === undefined) return { kind: 'ignored', reason: 'user_not_allowed' };
+    const listedUser = listedChat && this.allowedUsers.has(userId);
+    if (!this.deps.links && !listedUser) return { kind: 'ignored', reason: 'user_not_allowed' };
     const text = typeof message.text === 'string' ? message.text.trim() : '';
     const match = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?:\s+([\s\S]*))?$/.exec(text);
     if (!match) return { kind: 'ignored', reason: 'not_a_command' };
@@ -185,63 +251,182 @@ export class TelegramCommands {
       return { kind: 'ignored', reason: 'other_bot' };
     const command = rawCommand.toLowerCase();
     const args = rest.split(/\s+/).filter(Boolean);
+    const reply = (text: string) => this.deps.replies.send(chatId, clip(text));
+
+    // /link and /unlink (and /start CODE, Telegram's deep link) are about the sender, not a tenant.
+    if (this.deps.links && (command === 'link' || command === 'unlink' || (command === 'start' && args.length))) {
+      if (!isPrivate) {
+        // A code typed in a group is seen by everyone there: refuse it unused.
+        await reply('Send /link and /unlink in a private chat with me.');
+        return { kind: 'command', chatId, command, refused: 'private_chat_only' };
+      }
+      return command === 'unlink' ? this.unlink(chatId, userId) : this.link(chatId, userId, args);
+    }
+
+    const sender = await this.sender(userId, isPrivate, listedUser);
+    if (sender === 'other_chat') {
+      await reply('You are linked to another tenant: send me your commands in our private chat.');
+      return { kind: 'command', chatId, command, refused: 'private_chat_only' };
+    }
+    if (!sender) {
+      if (!isPrivate) return { kind: 'ignored', reason: 'user_not_allowed' };
+      await reply(LINK_HINT);
+      return { kind: 'command', chatId, command, refused: 'unlinked' };
+    }
+    const needed = COMMAND_CAPABILITY[command];
+    if (needed && !can(sender.role, needed)) {
+      await reply(`/${command} needs the ${needed} permission, which a ${sender.role} has not.`);
+      return { kind: 'command', chatId, command, tenantId: sender.tenantId, refused: 'forbidden_role' };
+    }
     try {
-      await this.run(chatId, userId, command, args);
-      return { kind: 'command', chatId, command };
+      const refused = await this.run(chatId, sender, command, args);
+      return { kind: 'command', chatId, command, tenantId: sender.tenantId, ...(refused ? { refused } : {}) };
     } catch (error) {
       await this.deps.replies.send(chatId, `/${command} failed: ${describeError(error)}`);
-      return { kind: 'command', chatId, command, failed: describeError(error) };
+      return { kind: 'command', chatId, command, tenantId: sender.tenantId, failed: describeError(error) };
     }
   }
 
-  private async run(chatId: string, userId: string, command: string, args: string[]): Promise<void> {
+  /**
+   * Who the sender is: their link first (the member's tenant and current role), else the allow
+   * lists (the first tenant's owner). A member of another tenant than the first is obeyed in their
+   * private chat only: the allow-listed chats are the first tenant's.
+   */
+  private async sender(
+    userId: string,
+    isPrivate: boolean,
+    listedUser: boolean,
+  ): Promise<Sender | 'other_chat' | undefined> {
+    const link = this.deps.links ? await this.deps.links.resolve(userId) : undefined;
+    if (link) {
+      if (!isPrivate && link.tenantId !== FIRST_TENANT_ID) return 'other_chat';
+      return { tenantId: link.tenantId, role: link.role, telegramUserId: userId, memberId: link.userId };
+    }
+    return listedUser ? { tenantId: FIRST_TENANT_ID, role: 'owner', telegramUserId: userId } : undefined;
+  }
+
+  private scope(tenantId: string): TelegramScope {
+    if (this.deps.scopeOf) return this.deps.scopeOf(tenantId);
+    if (tenantId === FIRST_TENANT_ID) return this.deps;
+    // Never reached with the runtime's wiring (it always gives scopeOf); never another tenant's data.
+    throw new AccountInputError('tenant', `no scope for tenant ${tenantId}`);
+  }
+
+  private async link(chatId: string, userId: string, args: string[]): Promise<TelegramOutcome> {
+    const links = this.deps.links as TelegramLinkStore;
+    const reply = (text: string) => this.deps.replies.send(chatId, text);
+    if (args.length !== 1) {
+      await reply(`usage: /link CODE (the ${LINK_CODE_LENGTH}-character code from \`npm run cli -- telegram link\`)`);
+      return { kind: 'link', chatId, outcome: 'malformed' };
+    }
+    const outcome = await redeemLinkCode({ links, clock: this.deps.clock }, userId, args[0] as string);
+    switch (outcome.kind) {
+      case 'linked':
+        await reply(
+          `Linked: you act here as ${outcome.role === 'owner' ? 'an' : 'a'} ${outcome.role} of tenant ${outcome.tenantId}. /help lists the commands; /unlink removes the link.`,
+        );
+        break;
+      case 'too_many_attempts':
+        await reply(`Too many /link attempts: try again after ${utc(outcome.retryAt)}.`);
+        break;
+      case 'malformed':
+        await reply(`That is not a link code: ${LINK_CODE_LENGTH} letters A-Z and digits 2-7.`);
+        break;
+      case 'unknown_or_expired':
+        await reply(
+          'That code is unknown, expired or already used: ask for a new one (`npm run cli -- telegram link`).',
+        );
+        break;
+      case 'member_gone':
+        await reply('The user that code was made for no longer exists: nothing linked.');
+        break;
+    }
+    return { kind: 'link', chatId, outcome: outcome.kind };
+  }
+
+  private async unlink(chatId: string, userId: string): Promise<TelegramOutcome> {
+    const removed = await (this.deps.links as TelegramLinkStore).unlink(userId);
+    await this.deps.replies.send(
+      chatId,
+      removed ? 'Unlinked: I no longer act for you.' : 'This Telegram account was not linked.',
+    );
+    return { kind: 'link', chatId, outcome: removed ? 'unlinked' : 'not_linked' };
+  }
+
+  private async run(
+    chatId: string,
+    sender: Sender,
+    command: string,
+    args: string[],
+  ): Promise<'second_factor_required' | undefined> {
     const reply = (text: string, buttons?: ReplyButton[][]) => this.deps.replies.send(chatId, clip(text), buttons);
+    const scope = this.scope(sender.tenantId);
     switch (command) {
       case 'start':
       case 'help':
-        return reply(HELP);
+        return reply(HELP).then(() => undefined);
       case 'status':
-        return reply(await this.status());
+        return reply(await this.status(scope)).then(() => undefined);
       case 'positions':
-        return reply(await this.positionsText());
+        return reply(await this.positionsText(scope)).then(() => undefined);
       case 'pnl': {
         const days = args[0] === undefined ? 1 : /^\d{1,3}$/.test(args[0]) ? Number(args[0]) : NaN;
-        if (!(days >= 1 && days <= 365) || args.length > 1) return reply('usage: /pnl [days], days from 1 to 365');
-        return reply(await this.pnl(days));
+        if (!(days >= 1 && days <= 365) || args.length > 1)
+          return reply('usage: /pnl [days], days from 1 to 365').then(() => undefined);
+        return reply(await this.pnl(scope, days)).then(() => undefined);
       }
       case 'pause':
+        if (args.length > 1) return reply(`usage: /${command} [account]`).then(() => undefined);
+        return reply(await this.pause(scope, chatId, sender, args[0])).then(() => undefined);
       case 'resume': {
-        if (args.length > 1) return reply(`usage: /${command} [account]`);
-        return reply(
-          command === 'pause' ? await this.pause(chatId, userId, args[0]) : await this.resume(chatId, userId, args[0]),
-        );
+        if (args.length > 1) return reply(`usage: /${command} [account]`).then(() => undefined);
+        const accounts = await this.targets(scope, args[0]);
+        // Resuming what a kill switch disabled is a money move (MONEY_WHEN.resume): it needs a
+        // second factor, which a Telegram message cannot carry. Nothing is resumed then, not even
+        // the other accounts of a plain /resume.
+        const disabled = accounts.filter((a) => a.status === 'disabled');
+        if (disabled.length) {
+          await reply(
+            [
+              `Not resumed: ${disabled.map((a) => a.accountId).join(', ')} ${disabled.length === 1 ? 'was' : 'were'} disabled by a kill switch.`,
+              'Turning it back on moves money and needs your second factor: use the console (or the CLI) with your TOTP code.',
+              ...(args[0] === undefined
+                ? ['Name the other accounts one by one to resume them here: /resume <account>.']
+                : []),
+            ].join('\n'),
+          );
+          return 'second_factor_required';
+        }
+        return reply(await this.resume(scope, chatId, sender, accounts)).then(() => undefined);
       }
       case 'flatten': {
-        if (args.length > 1) return reply('usage: /flatten [account]');
-        return this.askFlatten(chatId, userId, args[0], reply);
+        if (args.length > 1) return reply('usage: /flatten [account]').then(() => undefined);
+        return this.askFlatten(scope, chatId, sender, args[0], reply).then(() => undefined);
       }
       default:
-        return reply(`Unknown command /${command}. Send /help for the list.`);
+        return reply(`Unknown command /${command}. Send /help for the list.`).then(() => undefined);
     }
   }
 
   /** The named account (or all of them); a name that is not an account is an input error. */
-  private async targets(accountId: string | undefined): Promise<Account[]> {
-    if (accountId === undefined) return this.deps.accounts.list();
-    const account = await this.deps.accounts.get(accountId);
-    if (!account) throw new AccountInputError('account', `no account ${accountId}`);
+  private async targets(scope: TelegramScope, accountId: string | undefined): Promise<Account[]> {
+    // A deleted account (soft: status disabled, deletedAt set) is gone for every action, as in the
+    // console: /resume would otherwise find it "disabled by a kill switch" for ever.
+    if (accountId === undefined) return (await scope.accounts.list()).filter((a) => a.deletedAt === undefined);
+    const account = await scope.accounts.get(accountId);
+    if (!account || account.deletedAt !== undefined) throw new AccountInputError('account', `no account ${accountId}`);
     return [account];
   }
 
-  private async status(): Promise<string> {
-    const accounts = await this.deps.accounts.list();
+  private async status(scope: TelegramScope): Promise<string> {
+    const accounts = await scope.accounts.list();
     if (!accounts.length) return 'No accounts.';
     const now = this.deps.clock.now();
     const blocks = await Promise.all(
       accounts.map(async (account) => {
         const [view, snapshots] = await Promise.all([
-          this.deps.report.show(account.accountId),
-          this.deps.risk.listSnapshots(account.accountId, now - SNAPSHOT_LOOKBACK_MS, now),
+          scope.report.show(account.accountId),
+          scope.risk.listSnapshots(account.accountId, now - SNAPSHOT_LOOKBACK_MS, now),
         ]);
         const entries =
           view.entries === 'allowed'
@@ -271,12 +456,12 @@ export class TelegramCommands {
     return blocks.join('\n');
   }
 
-  private async positionsText(): Promise<string> {
-    const accounts = await this.deps.accounts.list();
+  private async positionsText(scope: TelegramScope): Promise<string> {
+    const accounts = await scope.accounts.list();
     if (!accounts.length) return 'No accounts.';
     const blocks = await Promise.all(
       accounts.map(async (account) => {
-        const open = (await this.deps.positions.list(account.accountId)).filter(isOpen);
+        const open = (await scope.positions.list(account.accountId)).filter(isOpen);
         if (!open.length) return `${label(account)}: no open positions`;
         return [`${label(account)}: ${open.length} open`, ...open.map((p) => `  ${positionLine(p)}`)].join('\n');
       }),
@@ -284,14 +469,14 @@ export class TelegramCommands {
     return blocks.join('\n');
   }
 
-  private async pnl(days: number): Promise<string> {
-    const accounts = await this.deps.accounts.list();
+  private async pnl(scope: TelegramScope, days: number): Promise<string> {
+    const accounts = await scope.accounts.list();
     if (!accounts.length) return 'No accounts.';
     const now = this.deps.clock.now();
     const since = now - days * DAY_MS;
     const lines = await Promise.all(
       accounts.map(async (account) => {
-        const listed = await this.deps.trades.listByAccount(account.accountId, PNL_TRADE_LIMIT);
+        const listed = await scope.trades.listByAccount(account.accountId, PNL_TRADE_LIMIT);
         const closed = listed.filter(
           (t): t is TradeRecord & { closedAt: number } =>
             t.status === 'closed' && t.closedAt !== undefined && t.closedAt >= since && t.closedAt <= now,
@@ -317,8 +502,13 @@ export class TelegramCommands {
     ].join('\n');
   }
 
-  private async pause(chatId: string, userId: string, accountId: string | undefined): Promise<string> {
-    const accounts = await this.targets(accountId);
+  private async pause(
+    scope: TelegramScope,
+    chatId: string,
+    sender: Sender,
+    accountId: string | undefined,
+  ): Promise<string> {
+    const accounts = await this.targets(scope, accountId);
     if (!accounts.length) return 'No accounts.';
     const lines: string[] = [];
     for (const account of accounts) {
@@ -326,15 +516,14 @@ export class TelegramCommands {
         lines.push(`${account.accountId}: already ${account.status}, left as is`);
         continue;
       }
-      await this.origin(account.accountId, chatId, userId, 'pause');
-      await this.deps.control.pause(account.accountId, 'paused from Telegram');
+      await this.origin(scope, account.accountId, chatId, sender, 'pause');
+      await scope.control.pause(account.accountId, 'paused from Telegram');
       lines.push(`${account.accountId}: paused`);
     }
     return [...lines, 'Paused accounts refuse entries; closes, stops and targets go on.'].join('\n');
   }
 
-  private async resume(chatId: string, userId: string, accountId: string | undefined): Promise<string> {
-    const accounts = await this.targets(accountId);
+  private async resume(scope: TelegramScope, chatId: string, sender: Sender, accounts: Account[]): Promise<string> {
     if (!accounts.length) return 'No accounts.';
     const lines: string[] = [];
     for (const account of accounts) {
@@ -342,8 +531,8 @@ export class TelegramCommands {
         lines.push(`${account.accountId}: already active`);
         continue;
       }
-      await this.origin(account.accountId, chatId, userId, 'resume');
-      const result = await this.deps.control.resume(account.accountId);
+      await this.origin(scope, account.accountId, chatId, sender, 'resume');
+      const result = await scope.control.resume(account.accountId);
       lines.push(
         `${account.accountId}: active (was ${account.status})${result.reset.length ? `; reset ${result.reset.join(', ')}` : ''}`,
       );
@@ -353,16 +542,18 @@ export class TelegramCommands {
 
   /** Shows what would be closed and asks; nothing changes until the Confirm press. */
   private async askFlatten(
+    scope: TelegramScope,
     chatId: string,
-    userId: string,
+    sender: Sender,
     accountId: string | undefined,
     reply: (text: string, buttons?: ReplyButton[][]) => Promise<void>,
   ): Promise<void> {
-    const accounts = await this.targets(accountId);
+    const userId = sender.telegramUserId;
+    const accounts = await this.targets(scope, accountId);
     const plans = await Promise.all(
       accounts.map(async (account) => ({
         account,
-        open: (await this.deps.positions.list(account.accountId)).filter(isOpen),
+        open: (await scope.positions.list(account.accountId)).filter(isOpen),
       })),
     );
     // All accounts: those with something open, and active ones (to pause them); a named account always.
@@ -375,6 +566,7 @@ export class TelegramCommands {
       action: 'flatten',
       chatId,
       userId,
+      tenantId: sender.tenantId,
       accountIds: chosen.map((p) => p.account.accountId),
     };
     await this.deps.confirmations.put(confirmationKey(userId, code), JSON.stringify(request), ttl);
@@ -404,10 +596,15 @@ export class TelegramCommands {
 
   private async callback(query: TelegramCallbackQuery): Promise<TelegramOutcome> {
     const chatId = chatIdOf(query.message);
-    if (chatId === undefined || !this.allowed.has(chatId) || typeof query.id !== 'string')
-      return { kind: 'ignored', reason: 'chat_not_allowed' };
     const userId = userIdOf(query.from);
-    if (userId === undefined || !this.allowedUsers.has(userId)) return { kind: 'ignored', reason: 'user_not_allowed' };
+    const isPrivate = chatId !== undefined && chatId === userId;
+    const listedChat = chatId !== undefined && this.allowed.has(chatId);
+    if (chatId === undefined || (!listedChat && !(this.deps.links && isPrivate)) || typeof query.id !== 'string')
+      return { kind: 'ignored', reason: 'chat_not_allowed' };
+    if (userId === undefined) return { kind: 'ignored', reason: 'user_not_allowed' };
+    // Who presses is resolved again: a link removed, or a role lowered, since the question counts.
+    const sender = await this.sender(userId, isPrivate, listedChat && this.allowedUsers.has(userId));
+    if (!sender || sender === 'other_chat') return { kind: 'ignored', reason: 'user_not_allowed' };
     const match = CALLBACK.exec(typeof query.data === 'string' ? query.data : '');
     if (!match) {
       await this.deps.replies.answer(query.id, 'Unknown button');
@@ -425,7 +622,12 @@ export class TelegramCommands {
       );
       return { kind: 'callback', chatId, action: 'expired' };
     }
-    if (request.chatId !== chatId || request.userId !== userId) {
+    if (
+      request.chatId !== chatId ||
+      request.userId !== userId ||
+      request.tenantId !== sender.tenantId ||
+      !can(sender.role, 'trade')
+    ) {
       await this.deps.replies.answer(query.id, 'Not for this chat');
       await this.deps.replies.send(chatId, 'That confirmation belongs to another chat: nothing done.');
       return { kind: 'callback', chatId, action: 'mismatch' };
@@ -436,12 +638,13 @@ export class TelegramCommands {
       return { kind: 'callback', chatId, action: 'cancelled' };
     }
     await this.deps.replies.answer(query.id, 'Flattening…');
+    const scope = this.scope(sender.tenantId);
     const lines: string[] = [];
     let failed: string | undefined;
     for (const accountId of request.accountIds) {
       try {
-        await this.origin(accountId, chatId, userId, 'flatten');
-        const result = await this.deps.control.flatten(accountId);
+        await this.origin(scope, accountId, chatId, sender, 'flatten');
+        const result = await scope.control.flatten(accountId);
         const queued = result.queued.map((q) => `${q.symbol}${q.outcome === 'duplicate' ? ' (already queued)' : ''}`);
         lines.push(
           `${accountId}: paused, ${queued.length} close${queued.length === 1 ? '' : 's'} queued${queued.length ? `: ${queued.join(', ')}` : ''}`,
@@ -466,17 +669,25 @@ export class TelegramCommands {
 
   /** Who asked: AccountControl audits what it does; this records that it came from Telegram. */
   private async origin(
+    scope: TelegramScope,
     accountId: string,
     chatId: string,
-    userId: string,
+    sender: Sender,
     command: 'pause' | 'resume' | 'flatten',
   ): Promise<void> {
-    await this.deps.audit.append({
+    const userId = sender.telegramUserId;
+    await scope.audit.append({
       accountId,
       type: 'account.control',
       at: this.deps.clock.now(),
-      message: `${command} requested from Telegram chat ${chatId} by user ${userId}`,
-      data: { source: 'telegram', chatId, userId, command },
+      message: `${command} requested from Telegram chat ${chatId} by user ${userId}${sender.memberId ? ` (member ${sender.memberId}, ${sender.role})` : ''}`,
+      data: {
+        source: 'telegram',
+        chatId,
+        userId,
+        command,
+        ...(sender.memberId ? { memberId: sender.memberId, role: sender.role } : {}),
+      },
     });
   }
 }
@@ -499,11 +710,18 @@ function parseRequest(text: string): FlattenRequest | undefined {
       value.action !== 'flatten' ||
       typeof value.chatId !== 'string' ||
       typeof value.userId !== 'string' ||
+      typeof value.tenantId !== 'string' ||
       !Array.isArray(value.accountIds) ||
       !value.accountIds.every((id) => typeof id === 'string')
     )
       return undefined;
-    return { action: 'flatten', chatId: value.chatId, userId: value.userId, accountIds: value.accountIds };
+    return {
+      action: 'flatten',
+      chatId: value.chatId,
+      userId: value.userId,
+      tenantId: value.tenantId,
+      accountIds: value.accountIds,
+    };
   } catch {
     return undefined;
   }

@@ -21,7 +21,8 @@ jest.setTimeout(40_000);
 
 let s: BitgetSuite;
 beforeAll(async () => {
-  s = await startBitgetSuite();
+  // a hang of 2 s must outlast the exchange timeout: 800 ms here, not the suites' load-sized default
+  s = await startBitgetSuite({ EXCHANGE_TIMEOUT_MS: '800' });
 });
 afterAll(() => s.close());
 afterEach(() => {

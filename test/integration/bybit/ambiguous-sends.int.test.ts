@@ -21,7 +21,8 @@ jest.setTimeout(40_000);
 
 let s: BybitSuite;
 beforeAll(async () => {
-  s = await startBybitSuite();
+  // a hang of 2 s must outlast the exchange timeout: 800 ms here, not the suites' load-sized default
+  s = await startBybitSuite({ EXCHANGE_TIMEOUT_MS: '800' });
 });
 afterAll(() => s.close());
 afterEach(() => {

@@ -23,7 +23,8 @@ jest.setTimeout(30_000);
 
 let s: LiveSuite;
 beforeAll(async () => {
-  s = await startLiveSuite();
+  // a hang of 2 s must outlast the exchange timeout: 800 ms here, not the suites' load-sized default
+  s = await startLiveSuite({ executorEnv: { EXCHANGE_TIMEOUT_MS: '800' } });
 });
 afterAll(() => s.close());
 afterEach(() => {

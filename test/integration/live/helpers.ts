@@ -76,7 +76,9 @@ export async function startLiveSuite(
     ...options.harness,
     executorEnv: {
       EXCHANGE_API_URL: fake.url,
-      EXCHANGE_TIMEOUT_MS: '800',
+      // Sized for a busy 2-core machine: a first call loads the markets (bitget's take several
+      // requests). The ambiguous-send suites, which provoke timeouts, set 800 ms themselves.
+      EXCHANGE_TIMEOUT_MS: '4000',
       MAX_RETRY_AFTER_MS: '1500',
       ...options.executorEnv,
     },

@@ -20,7 +20,8 @@ jest.setTimeout(40_000);
 
 let s: OkxSuite;
 beforeAll(async () => {
-  s = await startOkxSuite();
+  // a hang of 2 s must outlast the exchange timeout: 800 ms here, not the suites' load-sized default
+  s = await startOkxSuite({ EXCHANGE_TIMEOUT_MS: '800' });
 });
 afterAll(() => s.close());
 afterEach(() => {

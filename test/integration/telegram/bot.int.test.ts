@@ -13,6 +13,8 @@ import { loadEnv } from '../../../shared/platform/config';
 import { createLogger } from '../../../shared/platform/logger';
 import { telegramBotEnvSchema, type TelegramBotEnv } from '../../../shared/platform/telegram-config';
 import { buildTelegramBot, type TelegramBotRuntime } from '../../../shared/runtime/telegram-bot';
+import { DynamoTenantDirectory } from '../../../shared/adapters/dynamodb/tenant-directory';
+import { tableName } from '../../../shared/platform/resource-names';
 import { createHarness, endpoints, region, silentLogger, type Harness } from '../harness';
 
 jest.setTimeout(30_000);
@@ -63,6 +65,11 @@ beforeAll(async () => {
   );
   hook = `${gateway.url}/telegram`;
   ({ accountId } = await h.createAccount(10_000));
+  // the first tenant's index, as `account add` (or the upgrade) writes it: the bot lists from it
+  await new DynamoTenantDirectory(h.runtime.repos.documentClient, tableName(h.stage, 'tenants')).indexAccount(
+    'acc',
+    accountId,
+  );
 });
 
 afterAll(async () => {
@@ -112,13 +119,19 @@ test('a wrong or missing secret token: 401, and the bot neither reads nor sends 
   commands.mockRestore();
 });
 
-test('a chat not on the list: 200 and no message', async () => {
+test('an unlinked stranger in a private chat is told to link, and nothing is read or changed; a group not on the list gets nothing', async () => {
   const res = await fake.sendUpdate(hook, text('/status', STRANGER), SECRET);
   const flatten = await fake.sendUpdate(hook, text('/flatten', STRANGER), SECRET);
+  const group = await fake.sendUpdate(hook, text('/status', -999, STRANGER), SECRET);
 
-  expect(res.status).toBe(200);
-  expect(flatten.status).toBe(200);
-  expect(fake.calls()).toEqual([]);
+  for (const r of [res, flatten, group]) expect(r.status).toBe(200);
+  const messages = fake.messages();
+  expect(messages.map((m) => m.chatId)).toEqual([String(STRANGER), String(STRANGER)]);
+  for (const m of messages) {
+    expect(m.text).toContain('not linked');
+    expect(m.text).not.toContain(accountId);
+  }
+  expect((await h.runtime.repos.accounts.get(accountId))?.status).toBe('active');
   expect(await h.receiveAll()).toEqual([]);
 });
 

@@ -22,7 +22,8 @@ jest.setTimeout(40_000);
 
 let s: UpbitSuite;
 beforeAll(async () => {
-  s = await startUpbitSuite();
+  // a hang of 2 s must outlast the exchange timeout: 800 ms here, not the suites' load-sized default
+  s = await startUpbitSuite({ EXCHANGE_TIMEOUT_MS: '800' });
 });
 afterAll(() => s.close());
 afterEach(() => {

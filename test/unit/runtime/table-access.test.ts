@@ -77,6 +77,11 @@ jest.mock('../../../shared/adapters/dynamodb/position-book', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/position-book')),
 );
+jest.mock('../../../shared/adapters/dynamodb/telegram-link-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/telegram-link-store')),
+);
 jest.mock('../../../shared/adapters/dynamodb/risk-store', () =>
   jest
     .requireActual('./record-repositories')

@@ -13,6 +13,7 @@ import { DynamoPaperLedgerStore } from '../../../../shared/adapters/dynamodb/pap
 import { DynamoPositionBook, DynamoPositionReader } from '../../../../shared/adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
+import { DynamoTelegramLinkStore } from '../../../../shared/adapters/dynamodb/telegram-link-store';
 import { DynamoTenantAccountIndex } from '../../../../shared/adapters/dynamodb/tenant-account-index';
 import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
 import {
@@ -37,6 +38,7 @@ export const REPOSITORY_CLASSES = {
   DynamoPositionBook,
   DynamoRiskStore,
   DynamoSignalLedger,
+  DynamoTelegramLinkStore,
   DynamoTenantAccountIndex,
   DynamoTenantDirectory,
   DynamoTenantNotifySettings,

@@ -73,6 +73,14 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setAlertTest!('acc-1', undefined, 2);
     },
   },
+  DynamoTelegramLinkStore: {
+    putCode: (r) => r.putCode!('h', { tenantId: 'acc', userId: 'u-1' }, 5),
+    takeCode: (r) => r.takeCode!('h', 1),
+    countAttempt: (r) => r.countAttempt!('42', 0),
+    link: (r) => r.link!('42', { tenantId: 'acc', userId: 'u-1' }, 1),
+    resolve: (r) => r.resolve!('42'),
+    unlink: (r) => r.unlink!('42'),
+  },
   DynamoTenantAccountIndex: { accountIds: (r) => r.accountIds!('acc') },
   DynamoTenantDirectory: {
     tenant: (r) => r.tenant!('acc'),

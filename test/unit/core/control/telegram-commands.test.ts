@@ -287,6 +287,7 @@ describe('the allow list', () => {
       kind: 'command',
       chatId: '-100222',
       command: 'pause',
+      tenantId: 'acc',
     });
     expect(s.audit.events[0]).toMatchObject({ message: 'pause requested from Telegram chat -100222 by user 333' });
 
@@ -329,7 +330,12 @@ describe('the allow list', () => {
 
   it('a group chat on the list is served like a private one', async () => {
     const s = setup();
-    expect(await s.say('/help', GROUP)).toEqual({ kind: 'command', chatId: '-100222', command: 'help' });
+    expect(await s.say('/help', GROUP)).toEqual({
+      kind: 'command',
+      chatId: '-100222',
+      command: 'help',
+      tenantId: 'acc',
+    });
     expect(s.replies.last?.chatId).toBe('-100222');
   });
 });
@@ -355,7 +361,7 @@ describe('/help, unknown commands and the @botname suffix', () => {
 
   it('an unknown command gets a one-line hint', async () => {
     const s = setup();
-    expect(await s.say('/moon now')).toEqual({ kind: 'command', chatId: '111', command: 'moon' });
+    expect(await s.say('/moon now')).toEqual({ kind: 'command', chatId: '111', command: 'moon', tenantId: 'acc' });
     expect(s.replies.sent).toEqual([{ chatId: '111', text: 'Unknown command /moon. Send /help for the list.' }]);
   });
 
@@ -546,7 +552,7 @@ describe('/pause and /resume', () => {
   it('/pause with no account pauses every active account through AccountControl, audited with the chat', async () => {
     const s = setup();
 
-    expect(await s.say('/pause')).toEqual({ kind: 'command', chatId: '111', command: 'pause' });
+    expect(await s.say('/pause')).toEqual({ kind: 'command', chatId: '111', command: 'pause', tenantId: 'acc' });
 
     expect(s.spies.pause.mock.calls).toEqual([['acc-1', 'paused from Telegram']]);
     expect((await s.accounts.get('acc-1'))?.status).toBe('paused');
@@ -609,13 +615,35 @@ describe('/pause and /resume', () => {
 
   it('/resume with no account resumes every account that is not active', async () => {
     const s = setup({
-      accounts: [ACC1, ACC2, accountRecord({ accountId: 'acc-3', name: 'off', status: 'disabled', createdAt: T0 + 2 })],
+      accounts: [ACC1, ACC2, accountRecord({ accountId: 'acc-3', name: 'off', status: 'paused', createdAt: T0 + 2 })],
     });
     await s.say('/resume');
     expect(s.spies.resume.mock.calls).toEqual([['acc-2'], ['acc-3']]);
-    expect(s.replies.last?.text).toBe(
-      'acc-1: already active\nacc-2: active (was paused)\nacc-3: active (was disabled)',
+    expect(s.replies.last?.text).toBe('acc-1: already active\nacc-2: active (was paused)\nacc-3: active (was paused)');
+  });
+
+  it('/resume of an account a kill switch disabled is refused (a money move needs a second factor): nothing resumed', async () => {
+    const s = setup({
+      accounts: [ACC1, ACC2, accountRecord({ accountId: 'acc-3', name: 'off', status: 'disabled', createdAt: T0 + 2 })],
+    });
+    expect(await s.say('/resume')).toEqual({
+      kind: 'command',
+      chatId: '111',
+      command: 'resume',
+      tenantId: 'acc',
+      refused: 'second_factor_required',
+    });
+    await s.say('/resume acc-3');
+    expect(s.spies.resume).not.toHaveBeenCalled();
+    expect((await s.accounts.get('acc-2'))?.status).toBe('paused');
+    expect((await s.accounts.get('acc-3'))?.status).toBe('disabled');
+    expect(s.replies.sent[0]?.text).toBe(
+      'Not resumed: acc-3 was disabled by a kill switch.\nTurning it back on moves money and needs your second factor: use the console (or the CLI) with your TOTP code.\nName the other accounts one by one to resume them here: /resume <account>.',
     );
+    expect(s.audit.events).toEqual([]);
+    // a paused one, named, still resumes
+    await s.say('/resume acc-2');
+    expect(s.spies.resume.mock.calls).toEqual([['acc-2']]);
   });
 
   it('an unknown account: says so and changes nothing', async () => {
@@ -624,6 +652,7 @@ describe('/pause and /resume', () => {
       kind: 'command',
       chatId: '111',
       command: 'pause',
+      tenantId: 'acc',
       failed: 'account: no account acc-9',
     });
     await s.say('/resume acc-9');
@@ -648,7 +677,7 @@ describe('/flatten', () => {
     const s = setup();
     seedPositions(s);
 
-    expect(await s.say('/flatten')).toEqual({ kind: 'command', chatId: '111', command: 'flatten' });
+    expect(await s.say('/flatten')).toEqual({ kind: 'command', chatId: '111', command: 'flatten', tenantId: 'acc' });
 
     // acc-2 is paused with nothing open: nothing to do there, so it is not asked about
     expect(s.replies.sent).toEqual([
@@ -669,7 +698,13 @@ describe('/flatten', () => {
     expect(s.queue.messages).toEqual([]);
     expect(s.audit.events).toEqual([]);
     expect(s.confirmations.items.get('111:code-1-xyz')).toEqual({
-      value: JSON.stringify({ action: 'flatten', chatId: '111', userId: '111', accountIds: ['acc-1'] }),
+      value: JSON.stringify({
+        action: 'flatten',
+        chatId: '111',
+        userId: '111',
+        tenantId: 'acc',
+        accountIds: ['acc-1'],
+      }),
       expiresAt: T0 + CONFIRM_TTL_MS,
     });
   });
