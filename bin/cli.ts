@@ -14,6 +14,7 @@ import { registerAlertCommands } from './commands/alert-commands';
 import { registerBacktestCommands } from './commands/backtest-commands';
 import { registerExchangeCommands } from './commands/exchange-commands';
 import { registerOperatorCommands } from './commands/operator-commands';
+import { accountKeys } from './commands/account-keys';
 import { KEY_WAYS, readExchangeKeys, refusedKeyOption } from './commands/exchange-keys';
 import { registerReportCommands } from './commands/report-commands';
 import { registerAccountControlCommands, registerRiskCommands } from './commands/risk-commands';
@@ -96,10 +97,12 @@ withCommon(
     // Registering exchange keys is the owner's (a trader may add paper accounts).
     if (o.exchange !== 'paper') target.require('keys');
     // Asked only once the target is known, so a missing stack is said before anyone types a key.
-    const credentials =
-      o.exchange === 'paper'
-        ? undefined
-        : await readExchangeKeys(o.exchange, { env: process.env, stdin: process.stdin, prompts: process.stderr });
+    // For --user E, E's fresh second factor first (docs/TENANCY.md "Second factor for money moves").
+    const credentials = await accountKeys(o.exchange, target.scope, {
+      prove: async (email) => (await import('./commands/second-factor')).secondFactorOf(o.stage, email),
+      readKeys: (exchange) =>
+        readExchangeKeys(exchange, { env: process.env, stdin: process.stdin, prompts: process.stderr }),
+    });
     // Live keys are checked against the exchange (balance read, permissions, one-way mode) before storage.
     // ccxt loads only when a live account is added: every other command starts ≈0.3 s faster.
     const keyChecker = credentials
