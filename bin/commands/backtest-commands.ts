@@ -46,10 +46,11 @@ import { renderHtmlReport, type ReportMeta } from '../backtest/html-report';
 import { metricsLines, monteCarloLines, tradeLines } from '../backtest/human-output';
 import { optimise, walkForward } from '../backtest/optimise';
 import { progressBar } from '../backtest/progress';
+import { meteredRun, type RunMetering, type RunMetric } from '../backtest/run-metering';
 import { fmt, fmtTime } from '../backtest/report-format';
 import { strategyParamsHelp } from './strategy-help';
 
-type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions;
+type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions & { stage?: string };
 
 export function registerBacktestCommands(program: Command): void {
   const strategyList = `strategies: ${Object.keys(STRATEGIES).join(', ')}`;
@@ -57,7 +58,7 @@ export function registerBacktestCommands(program: Command): void {
   command(program, 'backtest', `run one strategy over candles and print its metrics (${strategyList})`)
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--trades', 'include the trades (JSON) or list them (text)')
-    .action(guard(backtestAction));
+    .action(guard(metered(program, 'backtests', backtestAction)));
 
   command(
     program,
@@ -70,7 +71,7 @@ export function registerBacktestCommands(program: Command): void {
     .addOption(new Option('--objective <metric>', 'what "best" means').choices([...OBJECTIVES]).default('sharpe'))
     .option('--top <n>', 'how many results to print', '10')
     .option('--workers <n>', 'worker threads (default: the number of cores)')
-    .action(guard(optimizeAction));
+    .action(guard(metered(program, 'optimisations', optimizeAction)));
 
   command(
     program,
@@ -88,7 +89,7 @@ export function registerBacktestCommands(program: Command): void {
     )
     .option('--workers <n>', 'worker threads (default: the number of cores)')
     .option('--report <file>', 'write a self-contained HTML report of the out-of-sample result')
-    .action(guard(walkForwardAction));
+    .action(guard(metered(program, 'optimisations', walkForwardAction)));
 
   command(program, 'montecarlo', 'backtest once, then resample its trades to see the spread of return and drawdown')
     .option('--runs <n>', 'simulated sequences', '1000')
@@ -98,7 +99,7 @@ export function registerBacktestCommands(program: Command): void {
         .choices([...MONTE_CARLO_MODES])
         .default('bootstrap'),
     )
-    .action(guard(monteCarloAction));
+    .action(guard(metered(program, 'backtests', monteCarloAction)));
 
   addOutputOptions(
     program
@@ -128,6 +129,7 @@ function command(program: Command, name: string, description: string, paramHelp?
   addStrategyOptions(cmd, paramHelp);
   addConfigOptions(cmd);
   addOutputOptions(cmd);
+  cmd.option('--stage <stage>', "with --user: the deployed stage (dev|prod) whose plan counts the run (default: the local stack)");
   cmd.addHelpText('after', strategyParamsHelp(Object.values(STRATEGIES)));
   return cmd.exitOverride(exitWithUsageCode).showHelpAfterError('(add --help for the options)');
 }
@@ -148,6 +150,40 @@ function guard<T>(action: (options: T) => Promise<void>): (options: T) => Promis
       console.error(`error: ${error.message.split('\n')[0]}`);
       process.exit(2);
     }
+  };
+}
+
+/**
+ * With `--user E` the run is on E's tenant's plan: allowed first, counted once finished
+ * (bin/backtest/run-metering.ts). Without it the command stays offline: no stack, no table.
+ */
+function metered<T extends { stage?: string }>(
+  program: Command,
+  metric: RunMetric,
+  action: (options: T) => Promise<void>,
+): (options: NoInfer<T>) => Promise<void> {
+  return async (options) => meteredRun(await meteringOf(program, options.stage), metric, () => action(options));
+}
+
+async function meteringOf(program: Command, stage: string | undefined): Promise<RunMetering | undefined> {
+  if (program.opts<{ user?: string }>().user === undefined) {
+    if (stage !== undefined) throw new BacktestInputError('--stage applies with --user only (a backtest runs offline)');
+    return undefined;
+  }
+  // loaded only for --user: the offline commands start without the AWS SDK
+  const [{ resolveTarget }, { buildTenancy, plansOf }, { systemClock }] = await Promise.all([
+    import('../cli-target'),
+    import('../../shared/runtime/tenancy'),
+    import('../../shared/core/ports/runtime'),
+  ]);
+  const target = await resolveTarget(stage);
+  const tenancy = buildTenancy(target.repos.documentClient, target.stage, plansOf(process.env.PLANS), systemClock);
+  return {
+    tenantId: target.scope.tenantId,
+    guard: tenancy.guard,
+    meter: tenancy.meter,
+    clock: systemClock,
+    warn: (message) => console.error(`warning: ${message}`),
   };
 }
 

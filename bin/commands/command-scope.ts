@@ -1,7 +1,7 @@
 // Who the CLI acts as (docs/TENANCY.md): without `--user`, the deployment's first owner (the AWS
 // credentials it runs with); with `--user E`, E's tenant and role. Each command that reads or acts
 // on accounts names the capability it needs here, so one table says what a viewer or a trader may
-// run. A command absent from it never touches a tenant's accounts (backtests, users, the upgrade):
+// run. A command absent from it never touches a tenant's accounts (download, users, the upgrade):
 // `--user` is refused there rather than silently ignored.
 import type { Command } from 'commander';
 import type { Capability } from '../../shared/core/domain/tenant';
@@ -47,6 +47,11 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'notify test': 'keys',
   // a member links their own Telegram account; the bot then holds it to their role
   'telegram link': 'read',
+  // no account is touched: --user puts the run on the member's tenant's plan (backtestsPerDay)
+  backtest: 'read',
+  optimize: 'read',
+  'walk-forward': 'read',
+  montecarlo: 'read',
 };
 
 /** `account add`, `risk show`: the command's words below the program. */

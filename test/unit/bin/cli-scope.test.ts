@@ -1,6 +1,7 @@
 // The CLI's scope: without --user the first tenant's owner; with it, the member the tenants table
 // names, held to their role's capabilities before anything is read or written.
 import { CliError, resolveScope, scopeCommand } from '../../../bin/cli-target';
+import { COMMAND_CAPABILITY } from '../../../bin/commands/command-scope';
 import type { TenantMember } from '../../../shared/core/tenancy/ports';
 
 const members: Record<string, TenantMember> = {
@@ -50,6 +51,15 @@ it('refuses an unknown --user', async () => {
 });
 
 it("refuses --user on a command that acts on no tenant's accounts", () => {
-  expect(() => scopeCommand('backtest', undefined, 'tr@example.com')).toThrow('--user does not apply to `backtest`');
-  expect(() => scopeCommand('backtest', undefined, undefined)).not.toThrow();
+  expect(() => scopeCommand('download', COMMAND_CAPABILITY['download'], 'tr@example.com')).toThrow(
+    '--user does not apply to `download`',
+  );
+  expect(() => scopeCommand('download', COMMAND_CAPABILITY['download'], undefined)).not.toThrow();
+});
+
+it('takes --user on the backtest runs, which go on the tenant\'s plan (any member may run them)', () => {
+  for (const command of ['backtest', 'optimize', 'walk-forward', 'montecarlo']) {
+    expect(COMMAND_CAPABILITY[command]).toBe('read');
+    expect(() => scopeCommand(command, COMMAND_CAPABILITY[command], 'vi@example.com')).not.toThrow();
+  }
 });
