@@ -13,7 +13,7 @@ import {
 import { base32Decode, totpCode } from '../../../shared/platform/totp';
 import { sleep, useLocalStackProcess, type LocalStackProcess } from '../cli/local-stack-process';
 
-// two stack boots, a dozen CLI runs and sign-ins, on a machine shared with others
+// two stack boots, some twenty CLI runs and sign-ins, on a machine shared with others
 jest.setTimeout(400_000);
 
 const apiKey = 'LIVEKEY' + 'p'.repeat(40);
@@ -32,8 +32,11 @@ interface ConsoleConfig {
   cognito: { endpoint: string; region: string; clientId: string };
 }
 
-/** Signs in through the stand-in: password, then (pool requiring TOTP) the authenticator set up and its code. */
-async function signIn(stack: LocalStackProcess): Promise<string> {
+/**
+ * Signs in through the stand-in: password, then (pool requiring TOTP) the authenticator set up and
+ * its code. The token, and the authenticator's secret when one was set up.
+ */
+async function signIn(stack: LocalStackProcess, email = OWNER.email): Promise<{ token: string; totp?: Buffer }> {
   const config = (await (await fetch(`${stack.base}/console-config.json`)).json()) as ConsoleConfig;
   const client = new CognitoIdentityProviderClient({
     region: config.cognito.region,
@@ -45,10 +48,10 @@ async function signIn(stack: LocalStackProcess): Promise<string> {
     new InitiateAuthCommand({
       AuthFlow: 'USER_PASSWORD_AUTH',
       ClientId,
-      AuthParameters: { USERNAME: OWNER.email, PASSWORD: OWNER.password },
+      AuthParameters: { USERNAME: email, PASSWORD: OWNER.password },
     }),
   );
-  if (first.AuthenticationResult?.AccessToken) return first.AuthenticationResult.AccessToken;
+  if (first.AuthenticationResult?.AccessToken) return { token: first.AuthenticationResult.AccessToken };
   expect(first.ChallengeName).toBe('MFA_SETUP');
   const associated = await client.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
   const key = base32Decode(associated.SecretCode ?? '') ?? Buffer.alloc(0);
@@ -60,10 +63,10 @@ async function signIn(stack: LocalStackProcess): Promise<string> {
       ClientId,
       ChallengeName: 'MFA_SETUP',
       Session: verified.Session,
-      ChallengeResponses: { USERNAME: OWNER.email },
+      ChallengeResponses: { USERNAME: email },
     }),
   );
-  return done.AuthenticationResult?.AccessToken ?? '';
+  return { token: done.AuthenticationResult?.AccessToken ?? '', totp: key };
 }
 
 const enable = (stack: LocalStackProcess, token: string, account: string) =>
@@ -115,7 +118,7 @@ describe('a pool without TOTP (the local default)', () => {
 
     await stack.cliJson('account', 'pause', '--account', String(live.id));
     expect((await stack.cli('user', 'add', '--email', OWNER.email, '--role', 'owner')).code).toBe(0);
-    const token = await signIn(stack);
+    const { token } = await signIn(stack);
     const res = await enable(stack, token, String(live.id));
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { code: string; message: string } };
@@ -132,10 +135,39 @@ describe('CONSOLE_MFA=required', () => {
     const live = await stack.cliJson('account', 'add', '--exchange', 'binanceusdm', '--name', 'live');
     await stack.cliJson('account', 'pause', '--account', String(live.id));
     expect((await stack.cli('user', 'add', '--email', OWNER.email, '--role', 'owner')).code).toBe(0);
-    const token = await signIn(stack);
+    const { token } = await signIn(stack);
     const res = await enable(stack, token, String(live.id));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ action: 'enable', accountIds: [live.id] });
     expect(await statusOf(stack, String(live.id))).toBe('active');
+  });
+
+  test("account add of a live account for --user E needs E's fresh TOTP: without it or with a wrong code nothing is stored", async () => {
+    // a tenant of E's own (CONSOLE_PASSWORD is E's password), on a plan with live slots
+    const E = 'keys-owner@example.com';
+    const tenantId = String((await stack.cliJson('user', 'add', '--email', E)).tenantId);
+    await stack.cliJson('plan', 'set', '--tenant', tenantId, '--plan', 'pro');
+    const { totp } = await signIn(stack, E);
+    const add = (env: Record<string, string>, name: string) =>
+      stack.cliWithEnv(env, 'account', 'add', '--exchange', 'binanceusdm', '--name', name, '--user', E, '--json');
+    const names = async () =>
+      ((await stack.cliJson('account', 'list', '--user', E)) as unknown as { name: string }[]).map((a) => a.name);
+
+    const noCode = await add({}, 'no-code');
+    expect(noCode.code).toBe(1);
+    expect(noCode.stderr).toContain('set CONSOLE_TOTP_CODE');
+    // the setup's code is spent (replays are refused): the next step's, in the pool's window
+    const code = totpCode(totp ?? Buffer.alloc(0), Date.now() + 30_000);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await add({ CONSOLE_TOTP_CODE: wrong }, 'wrong-code');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the sign-in was refused (CodeMismatchException)');
+    expect(`${refused.stderr}${noCode.stderr}`).not.toContain(OWNER.password);
+    expect(await names()).toEqual([]);
+
+    const added = await add({ CONSOLE_TOTP_CODE: code }, 'with-code');
+    expect({ code: added.code, stderr: added.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(added.stdout)).toMatchObject({ account: { name: 'with-code', exchange: 'binanceusdm' } });
+    expect(await names()).toEqual(['with-code']);
   });
 });

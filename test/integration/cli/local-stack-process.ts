@@ -17,6 +17,8 @@ export interface LocalStackProcess {
   dataDir: string;
   /** the CLI as `npm run cli` runs it (bin/cli-launcher.mjs), with the stack's PORT and DATA_DIR */
   cli(...args: string[]): Promise<CliRun>;
+  /** `cli` with variables of this run only (a one-time code, say) over the stack's environment */
+  cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliRun>;
   /** `cli(...args, '--json')`, parsed; a non-zero exit fails with the command's stderr and stdout */
   cliJson(...args: string[]): Promise<Record<string, unknown>>;
 }
@@ -32,16 +34,17 @@ export function useLocalStackProcess(name: string, env: Record<string, string> =
   const fullEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ...env };
   let stack: ChildProcess | undefined;
 
-  const cli = (...args: string[]): Promise<CliRun> =>
+  const cliWithEnv = (extra: Record<string, string>, ...args: string[]): Promise<CliRun> =>
     new Promise((resolve) => {
       execFile(
         process.execPath,
         ['bin/cli-launcher.mjs', ...args],
-        { cwd: root, env: fullEnv },
+        { cwd: root, env: { ...fullEnv, ...extra } },
         (error, stdout, stderr) =>
           resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
+  const cli = (...args: string[]): Promise<CliRun> => cliWithEnv({}, ...args);
 
   const cliJson = async (...args: string[]): Promise<Record<string, unknown>> => {
     const run = await cli(...args, '--json');
@@ -80,5 +83,5 @@ export function useLocalStackProcess(name: string, env: Record<string, string> =
     await exited;
   });
 
-  return { base, dataDir, cli, cliJson };
+  return { base, dataDir, cli, cliWithEnv, cliJson };
 }
