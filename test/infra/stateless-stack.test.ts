@@ -764,7 +764,7 @@ describe('stateless stack: notifier', () => {
     expect(rules[0]?.Properties.Targets[0]).toMatchObject({ Input: '{}', RetryPolicy: { MaximumRetryAttempts: 0 } });
   });
 
-  it('keeps held notifications in the risk table (Query, PutItem, DeleteItem) and touches no other table', () => {
+  it('keeps held notifications in the risk table (Query, PutItem, DeleteItem) and reads only the tenants’ channels besides', () => {
     const access = tableAccessOf(
       grantsOf((b) => b.stateless.notifier).filter(
         (g) =>
@@ -774,7 +774,8 @@ describe('stateless stack: notifier', () => {
       ),
     );
     expect(access).toEqual(manifestRow('notifier'));
-    expect(access).toEqual({ risk: ['DeleteItem', 'PutItem', 'Query'] });
+    // each tenant's own channels: its `notify` item (docs/TENANCY.md, Notifications)
+    expect(access).toEqual({ risk: ['DeleteItem', 'PutItem', 'Query'], tenants: ['GetItem'] });
   });
 
   it('gets every channel the stage turns on: the Telegram token and chats, the Discord secret, SES e-mail from the notification address to itself', () => {
@@ -969,6 +970,8 @@ describe('stateless stack: report', () => {
       trades: ['GetItem', 'Query'],
       risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
       audit: ['PutItem', 'Query'],
+      // each report to its tenant's own channels
+      tenants: ['GetItem'],
     });
   });
 
