@@ -129,7 +129,10 @@ function command(program: Command, name: string, description: string, paramHelp?
   addStrategyOptions(cmd, paramHelp);
   addConfigOptions(cmd);
   addOutputOptions(cmd);
-  cmd.option('--stage <stage>', "with --user: the deployed stage (dev|prod) whose plan counts the run (default: the local stack)");
+  cmd.option(
+    '--stage <stage>',
+    'with --user: the deployed stage (dev|prod) whose plan counts the run (default: the local stack)',
+  );
   cmd.addHelpText('after', strategyParamsHelp(Object.values(STRATEGIES)));
   return cmd.exitOverride(exitWithUsageCode).showHelpAfterError('(add --help for the options)');
 }

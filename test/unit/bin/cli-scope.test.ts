@@ -57,7 +57,7 @@ it("refuses --user on a command that acts on no tenant's accounts", () => {
   expect(() => scopeCommand('download', COMMAND_CAPABILITY['download'], undefined)).not.toThrow();
 });
 
-it('takes --user on the backtest runs, which go on the tenant\'s plan (any member may run them)', () => {
+it("takes --user on the backtest runs, which go on the tenant's plan (any member may run them)", () => {
   for (const command of ['backtest', 'optimize', 'walk-forward', 'montecarlo']) {
     expect(COMMAND_CAPABILITY[command]).toBe('read');
     expect(() => scopeCommand(command, COMMAND_CAPABILITY[command], 'vi@example.com')).not.toThrow();

@@ -21,7 +21,8 @@ function metering(opts: { capReached?: boolean; countFails?: boolean } = {}) {
     meter: {
       count: async (tenantId, metric, at) => {
         calls.push(`count ${tenantId} ${metric} ${at}`);
-        if (opts.countFails) throw Object.assign(new Error('https://secret.example/ request'), { name: 'TimeoutError' });
+        if (opts.countFails)
+          throw Object.assign(new Error('https://secret.example/ request'), { name: 'TimeoutError' });
       },
     },
     clock: { now: () => NOW },
