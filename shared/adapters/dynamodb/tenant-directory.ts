@@ -7,6 +7,7 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import type { TenantId } from '../../core/domain/tenant';
 import type { TenantDirectory, TenantMember, TenantRecord } from '../../core/tenancy/ports';
 import { queryAll } from './query-all';
+import { DynamoTenantAccountIndex } from './tenant-account-index';
 import { unlinkMember } from './telegram-link-store';
 import type { DynamoTableAccess } from './table-access';
 
@@ -96,14 +97,9 @@ export class DynamoTenantDirectory implements TenantDirectory {
     await unlinkMember(this.db, this.table, tenantId, userId);
   }
 
-  async accountIds(tenantId: TenantId): Promise<string[]> {
-    const items = await queryAll<{ itemKey: string }>(this.db, {
-      TableName: this.table,
-      KeyConditionExpression: 'tenantId = :t AND begins_with(itemKey, :a)',
-      ExpressionAttributeValues: { ':t': tenantId, ':a': 'account#' },
-      ProjectionExpression: 'itemKey',
-    });
-    return items.map((i) => i.itemKey.slice('account#'.length));
+  /** The index's own Query (the console's read-only DynamoTenantAccountIndex), not a second copy of it. */
+  accountIds(tenantId: TenantId): Promise<string[]> {
+    return new DynamoTenantAccountIndex(this.db, this.table).accountIds(tenantId);
   }
 
   async indexAccount(tenantId: TenantId, accountId: string): Promise<void> {
