@@ -4,6 +4,7 @@
 // the tests are skipped LOUDLY (a warning and a skipped test naming why), never silently passed.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,10 +55,37 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** the local stack as `npm start` runs it, on a free-ish port and a new data folder */
+/** a port the OS just handed out as free (a random pick in 30000-50000 once hit a busy ephemeral port in CI) */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port from the OS'))));
+    });
+  });
+}
+
+/**
+ * The local stack as `npm start` runs it, on a free port and a new data folder. Between freePort()
+ * closing its probe and the stack listening, another process may take the port: that start is retried
+ * on a new port (twice at most), never reported as a failure of the console.
+ */
 export async function startStack(env: Record<string, string> = {}): Promise<RunningStack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce(env);
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes('EADDRINUSE')) throw e;
+    }
+  }
+}
+
+async function startStackOnce(env: Record<string, string>): Promise<RunningStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'console-stack-'));
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bin/local-stack.ts'], {
     cwd: ROOT,

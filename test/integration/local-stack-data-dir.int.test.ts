@@ -18,7 +18,8 @@ jest.setTimeout(240_000);
 const root = join(__dirname, '..', '..');
 const CLI = ['bin/cli-launcher.mjs'];
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-datadir-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
+// below Linux's ephemeral range (32768-60999), where the OS hands out the ports of every other listener and connection
+const port = 20_000 + Math.floor(Math.random() * 12_000);
 const base = `http://127.0.0.1:${port}`;
 const apiKey = 'LIVEKEY' + 'd'.repeat(40);
 const secret = 'LIVESECRET' + 'e'.repeat(40);

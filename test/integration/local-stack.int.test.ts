@@ -19,7 +19,8 @@ const tsx = ['--import', 'tsx'];
 // the CLI as `npm run cli` runs it: the launcher, which runs the bundle (rebuilt first when stale)
 const CLI = ['bin/cli-launcher.mjs'];
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-stack-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
+// below Linux's ephemeral range (32768-60999), where the OS hands out the ports of every other listener and connection
+const port = 20_000 + Math.floor(Math.random() * 12_000);
 const base = `http://127.0.0.1:${port}`;
 // Live keys the stack's fake Binance accepts: `account add` checks them against it before storing.
 const apiKey = 'LIVEKEY' + 'q'.repeat(40);

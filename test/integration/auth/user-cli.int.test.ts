@@ -14,7 +14,8 @@ jest.setTimeout(300_000);
 
 const root = join(__dirname, '..', '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'tvat-user-cli-'));
-const port = 30_000 + Math.floor(Math.random() * 20_000);
+// below Linux's ephemeral range (32768-60999), where the OS hands out the ports of every other listener and connection
+const port = 20_000 + Math.floor(Math.random() * 12_000);
 const base = `http://127.0.0.1:${port}`;
 const PASSWORD = 'Correct-Horse-9-local';
 const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, CONSOLE_MFA: 'required' };

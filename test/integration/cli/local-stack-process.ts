@@ -29,7 +29,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `env`: what the stack and the CLI get beside PORT and DATA_DIR (ACCOUNT_CACHE_MS, say). */
 export function useLocalStackProcess(name: string, env: Record<string, string> = {}): LocalStackProcess {
   const dataDir = mkdtempSync(join(tmpdir(), `tvat-${name}-`));
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  // below Linux's ephemeral range (32768-60999), where the OS hands out the ports of every other listener and connection
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
   const base = `http://127.0.0.1:${port}`;
   const fullEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, ...env };
   let stack: ChildProcess | undefined;
