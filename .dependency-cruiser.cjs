@@ -31,6 +31,10 @@ const CORE_LAYERS = {
     'backtest/range-backtest.ts',
     'backtest/sample-warnings.ts',
   ],
+  // AI that proposes but never trades (docs/AI.md): it asks models through its own Advisor, and what
+  // they propose (rule files, parameter changes) is tested by the strategies and the backtest; it
+  // never imports execution (a model cannot reach an order).
+  advisor: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'backtest'],
   // The console's read models: the backtest's metric definitions, `risk show`'s usage and the
   // strategy compare, never a second copy of them.
   performance: [

@@ -37,6 +37,10 @@ export const AUDIT_TYPES = [
   'account.control',
   'report.sent',
   'alert',
+  /** one question to a language model and its answer (docs/AI.md): the model proposes, never trades */
+  'model.asked',
+  /** the ensemble's vote on an entry signal (docs/AI.md): proceed, or block with the votes */
+  'signal.vote',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -200,6 +204,16 @@ export interface AuditPayloads {
     balance?: Decimal;
     previousBalance?: Decimal;
   };
+  'model.asked': ModelAskedPayload;
+  /** `decision`: proceed when at least `required` ballots agree with the signal's side, else block */
+  'signal.vote': {
+    symbol: string;
+    intent: Intent;
+    decision: 'proceed' | 'block';
+    required: number;
+    agreeing: number;
+    ballots: EnsembleBallot[];
+  };
   'report.sent': {
     kind: string;
     from: number;
@@ -232,6 +246,34 @@ export interface AuditPayloads {
     exchange?: string;
     book?: string;
   };
+}
+
+/** What one model question cost and how it ended; prompt and answer are kept whole (no secrets go into prompts). */
+export interface ModelAskedPayload {
+  /** what the question was for: strategy-draft, strategy-improve, strategy-review, market-summary, ensemble-vote */
+  purpose: string;
+  provider: string;
+  model: string;
+  /** ok, or why the answer was not used: timeout, invalid-answer, budget-spent, provider-error */
+  outcome: string;
+  system: string;
+  prompt: string;
+  /** the raw answer text (absent when none came) */
+  answer?: string;
+  /** what was wrong with an answer that did not validate: the path and the rule */
+  error?: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** estimated cost in USD from the stage's price table, decimal text */
+  costUsd: Decimal;
+  latencyMs: number;
+}
+
+/** One model's vote in the ensemble filter; `abstain` when it timed out or answered nothing usable. */
+export interface EnsembleBallot {
+  model: string;
+  vote: 'long' | 'short' | 'out' | 'abstain';
+  reason?: string;
 }
 
 interface AuditHeader {
@@ -306,6 +348,7 @@ const MONEY: Partial<Record<AuditType, readonly string[]>> = {
   'risk.refused': ['equity'],
   reconcile: ['fee'],
   'report.sent': ['startEquity', 'endEquity', 'realizedPnl'],
+  'model.asked': ['costUsd'],
 };
 
 /**
@@ -325,6 +368,8 @@ const FIELDS: Partial<Record<AuditType, Record<string, FieldKind>>> = {
   'risk.switch': { switch: 'string', kind: SWITCH_KINDS },
   reconcile: { symbol: 'string', alerted: 'boolean' },
   'report.sent': { trades: 'number' },
+  'model.asked': { purpose: 'string', outcome: 'string', inputTokens: 'number', outputTokens: 'number' },
+  'signal.vote': { decision: ['proceed', 'block'], required: 'number', agreeing: 'number' },
   alert: { severity: SEVERITIES, switch: 'string', key: 'string', lostType: AUDIT_TYPES, action: 'string' },
 };
 
