@@ -6,11 +6,13 @@
 // (the one error hierarchy) is open to every folder: whatever throws must say retryable or terminal.
 const CORE_LAYERS = {
   indicators: ['domain'],
+  // Market regimes (docs/REGIMES.md): statistics on returns and candles; the seeded PRNG is the backtest's.
+  regimes: ['domain', 'errors.ts', 'indicators', 'backtest/prng.ts'],
   // Tenants' directory, plans and usage (docs/TENANCY.md); the tenant id itself is domain vocabulary.
   tenancy: ['domain', 'errors.ts'],
   signal: ['domain', 'errors.ts'],
   notify: ['domain'],
-  risk: ['domain', 'errors.ts', 'indicators', 'signal/types.ts', 'backtest/types.ts'],
+  risk: ['domain', 'errors.ts', 'indicators', 'regimes', 'signal/types.ts', 'backtest/types.ts'],
   strategies: ['domain', 'indicators', 'signal', 'backtest/types.ts'],
   execution: ['domain', 'errors.ts', 'risk', 'signal'],
   // The risk-check job books protective fills and re-arms stops with the executor's own

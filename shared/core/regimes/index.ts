@@ -1,0 +1,35 @@
+// Market regimes (docs/REGIMES.md): a Gaussian HMM on log returns, GARCH(1,1) volatility, the
+// ADX / ATR-percentile fallback, hysteresis, and the streaming RegimeStream that combines them.
+export {
+  REGIME_LABELS,
+  isRegimeLabel,
+  labelProbabilities,
+  labelStates,
+  type RegimeLabel,
+  type RegimeSource,
+} from './labels';
+export {
+  canonicalize,
+  filterProbabilities,
+  fitHmm,
+  HmmFilter,
+  logLikelihood,
+  logReturns,
+  smoothProbabilities,
+  type GaussianHmm,
+  type HmmFit,
+  type HmmFitOptions,
+} from './hmm';
+export {
+  fitGarch,
+  forecastVariances,
+  forecastVolatility,
+  GarchFilter,
+  unconditionalVariance,
+  type GarchFit,
+  type GarchParams,
+} from './garch';
+export { ruleRegimes, RuleRegimeStream, type RuleRegimeOptions } from './rule-regime';
+export { RegimeHysteresis, type HysteresisOptions } from './hysteresis';
+export { regimeSeries, RegimeStream, type Bar, type RegimeReading, type RegimeStreamOptions } from './regime-stream';
+export { barsPerYear, RealizedVolatility, realizedVolatility } from './volatility';
