@@ -82,7 +82,9 @@ export function fitGarch(returns: ArrayLike<number>): GarchFit {
     variance += e[t]! ** 2;
   }
   variance /= n;
-  if (!(variance > 0)) throw new InvalidArgumentError('GARCH(1,1) needs returns that vary (their variance is 0)');
+  // Equal returns leave rounding noise after the mean is removed: that is no variance either.
+  if (!(Math.sqrt(variance) > 1e-12 * Math.abs(mean)) || !(variance > 0))
+    throw new InvalidArgumentError('GARCH(1,1) needs returns that vary (their variance is 0)');
   const objective = (theta: Float64Array): number => negativeLogLikelihood(e, decode(theta, variance), variance);
   let best: { theta: Float64Array; value: number; converged: boolean } | undefined;
   for (const [alpha, beta] of STARTS) {

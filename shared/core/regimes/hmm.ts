@@ -46,6 +46,8 @@ export interface HmmFit {
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
+/** EM iterations every start gets before the two most likely are run to convergence */
+const SCREEN_ITERATIONS = 15;
 
 /** log(close_t / close_t−1) for t ≥ 1: n − 1 values. */
 export function logReturns(close: ArrayLike<number>): Float64Array {
@@ -396,10 +398,23 @@ export function fitHmm(x: ArrayLike<number>, options: HmmFitOptions = {}): HmmFi
   const varianceFloor = Math.max(variance * 1e-4, Number.MIN_VALUE);
   const starts = initialisations(x, k, options.restarts ?? 6, options.seed ?? 1);
   if (options.warmStart && options.warmStart.k === k) starts.unshift(options.warmStart);
+  const maxIterations = options.maxIterations ?? 300;
+  const tolerance = options.tolerance ?? 1e-9;
+  // Every start gets a short run; only the two most likely continue to convergence. EM's ranking
+  // of starts is settled early (the likelihood's big climbs come first), and this costs a fraction
+  // of running every start to the end.
+  const screened = starts
+    .map((start) => baumWelch(x, start, Math.min(SCREEN_ITERATIONS, maxIterations), tolerance, varianceFloor))
+    .filter((fit) => Number.isFinite(fit.logLikelihood))
+    .sort((a, b) => b.logLikelihood - a.logLikelihood)
+    .slice(0, 2);
   let best: HmmFit | undefined;
-  for (const start of starts) {
-    const fit = baumWelch(x, start, options.maxIterations ?? 300, options.tolerance ?? 1e-9, varianceFloor);
-    if (Number.isFinite(fit.logLikelihood) && (!best || fit.logLikelihood > best.logLikelihood)) best = fit;
+  for (const short of screened) {
+    const fit = short.converged
+      ? short
+      : baumWelch(x, short.model, maxIterations - short.iterations, tolerance, varianceFloor);
+    const total = { ...fit, iterations: fit.iterations + (short.converged ? 0 : short.iterations) };
+    if (Number.isFinite(total.logLikelihood) && (!best || total.logLikelihood > best.logLikelihood)) best = total;
   }
   if (!best) throw new InvalidArgumentError('no initialisation gave a finite likelihood');
   return { ...best, model: canonicalize(best.model) };
