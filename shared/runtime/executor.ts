@@ -15,6 +15,7 @@ import { RiskEngine } from '../core/risk/engine';
 import { CorrelationCache } from '../core/risk/stats';
 import type { MarketStatsSource } from '../core/execution';
 import { CachedMarketStats } from '../core/risk/stats-source';
+import { CachedRegimes } from '../core/risk/regime-source';
 import { EntryRisk } from '../core/execution/entry-risk';
 import { systemClock, type Clock, type KeyVault } from '../core/ports/runtime';
 import { AuditHold } from '../core/execution/audit-hold';
@@ -80,6 +81,11 @@ export function buildMarketStats(env: ExecutorEnv, runtime: TradingRuntime): Mar
   return CachedMarketStats.forConfig(riskCandleSource(env, runtime.prices), DEFAULT_RISK_CONFIG, env.RISK_STATS_TTL_MS);
 }
 
+/** Regimes for the per-regime limits, from the same candle source, cached per container like the statistics. */
+function buildRegimes(env: ExecutorEnv, runtime: TradingRuntime): CachedRegimes {
+  return new CachedRegimes({ candles: riskCandleSource(env, runtime.prices), ttlMs: env.RISK_STATS_TTL_MS });
+}
+
 export function buildEntryRisk(
   env: ExecutorEnv,
   runtime: TradingRuntime,
@@ -91,6 +97,7 @@ export function buildEntryRisk(
     trades: repos.trades,
     risk: repos.risk,
     stats,
+    regimes: buildRegimes(env, runtime),
     correlations: new CorrelationCache(),
     engine: new RiskEngine(),
     audit: repos.audit,
@@ -131,6 +138,7 @@ export function buildExecuteSignal(
     trades: repos.trades,
     risk: repos.risk,
     stats: buildMarketStats(env, runtime),
+    regimes: buildRegimes(env, runtime),
     correlations: new CorrelationCache(),
     engine: new RiskEngine(),
     audit,

@@ -12,6 +12,7 @@ import type {
   MarketInfo,
   MarketStatsSource,
   PositionBook,
+  RegimeSource,
   RiskStore,
   TradeRepository,
 } from './ports';
@@ -28,6 +29,8 @@ export interface EntryRiskDeps {
   trades: Pick<TradeRepository, 'listByAccount'>;
   risk: Pick<RiskStore, 'getState'>;
   stats: MarketStatsSource;
+  /** the symbol's regime, read only for accounts with per-regime limits (absent: those checks skip) */
+  regimes?: RegimeSource;
   correlations: CorrelationCache;
   engine: RiskEngine;
   audit: AuditAppender;
@@ -119,7 +122,11 @@ export class EntryRisk {
         notional: new Big(p.quantity).times(p.entryPrice).abs().toString(),
       }));
     const symbols = new Set([market.symbol, ...open.map((p) => p.symbol)]);
-    await Promise.all([...symbols].map((s) => this.deps.stats.get(s, now)));
+    const regimes = Object.keys(config.regimes).length > 0 ? this.deps.regimes : undefined;
+    await Promise.all([
+      ...[...symbols].map((s) => this.deps.stats.get(s, now)),
+      ...(regimes ? [regimes.get(market.symbol, now)] : []),
+    ]);
     // A percent stop is placed from the fill (the booked entry price): its distance is measured there.
     const stopPrice = stopPriceOf(signal.sl, side, fillPrice);
     const decision = this.deps.engine.decideEntry(
@@ -142,6 +149,7 @@ export class EntryRisk {
         market,
         open,
         stats: (s) => this.deps.stats.peek(s),
+        ...(regimes ? { regime: (s: string) => regimes.peek(s) } : {}),
         correlations: this.deps.correlations,
         now,
         state: snapshot.state,

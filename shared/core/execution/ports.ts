@@ -12,6 +12,7 @@ import type {
   TradeRepository,
 } from '../ports/repositories';
 import type { MarketStats } from '../risk/stats';
+import type { RegimeView } from '../risk/types';
 
 export type {
   AccountReconciliation,
@@ -61,6 +62,14 @@ export interface MarketStatsSource {
   get(symbol: string, now: number): Promise<MarketStats | undefined>;
   /** what is cached now, without fetching (the engine's synchronous lookup) */
   peek(symbol: string): MarketStats | undefined;
+}
+
+/** A symbol's market regime for the per-regime limits (risk/regime-source.ts CachedRegimes implements it). */
+export interface RegimeSource {
+  /** the cached regime, read when stale; undefined when unknown */
+  get(symbol: string, now: number): Promise<RegimeView | undefined>;
+  /** what is cached now, without reading (the engine's synchronous lookup) */
+  peek(symbol: string): RegimeView | undefined;
 }
 
 /** A paper account's resting stops and targets (the paper exchange): the paper-tick job's port. */

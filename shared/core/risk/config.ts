@@ -1,6 +1,8 @@
 // Every limit, kill switch and sizing parameter of the risk engine, with the defaults a careful
 // trader would choose (reasoning: docs/RISK.md). An account stores only its overrides; the
 // effective configuration is the defaults merged with them (resolveRiskConfig).
+import type { PositionSide } from '../domain/trade';
+import type { RegimeLabel } from '../regimes/labels';
 
 export type SizingMode = 'percent' | 'quote' | 'risk' | 'atr' | 'kelly';
 
@@ -137,6 +139,19 @@ export interface ExecutionBounds {
   priceBandFactor: number;
 }
 
+/** What an account allows while a symbol is in one market regime (docs/REGIMES.md "Per-regime limits"). */
+export interface RegimeLimit {
+  /** leverage above this is lowered to it */
+  maxLeverage?: number;
+  /** the symbol's same-side position may reach this percent of equity in notional; the entry is shrunk to fit */
+  maxSizePct?: number;
+  /** the sides an entry may open; absent = both, [] = none */
+  sides?: PositionSide[];
+}
+
+/** Per-regime limits, keyed by regime label; a regime without an entry has no limits of its own. */
+export type RegimeLimits = Partial<Record<RegimeLabel, RegimeLimit>>;
+
 export interface RiskConfig {
   sizing: SizingConfig;
   /** per-strategy sizing overrides, keyed by the signal's `strategy` */
@@ -144,6 +159,7 @@ export interface RiskConfig {
   limits: RiskLimits;
   switches: KillSwitchConfig;
   execution: ExecutionBounds;
+  regimes: RegimeLimits;
 }
 
 export const DEFAULT_RISK_CONFIG: RiskConfig = {
@@ -181,6 +197,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
     anomalies: { maxLatencyMs: 5000, maxErrorRatePct: 50, errorWindow: 10, maxSpreadBps: 30, pauseMinutes: 15 },
   },
   execution: { maxEntryLagSeconds: 60, priceBandFactor: 10 },
+  regimes: {},
 };
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;

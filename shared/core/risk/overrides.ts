@@ -4,6 +4,7 @@
 import { InvalidArgumentError } from '../errors';
 import { DEFAULT_RISK_CONFIG, resolveRiskConfig, type RiskOverrides } from './config';
 import { tradingDay } from './trading-day';
+import { isRegimeLabel, REGIME_LABELS } from '../regimes/labels';
 
 export class RiskSettingError extends InvalidArgumentError {
   constructor(
@@ -49,7 +50,12 @@ const BOUNDS: Record<string, Bound> = {
   'switches.cooldownMinutes': [0, 10_080, true],
   'execution.maxEntryLagSeconds': [1, 86_400, true],
   'execution.priceBandFactor': [1.01, 1000],
+  'regimes.maxLeverage': [1, 125, true],
+  'regimes.maxSizePct': [0.01, 10_000],
 };
+
+/** What one regime's limits look like (config.ts RegimeLimit): the templates its settings are parsed by. */
+const REGIME_LIMIT_TEMPLATE: Record<string, unknown> = { maxLeverage: 1, maxSizePct: 1, sides: ['long', 'short'] };
 
 const ENUMS: Record<string, readonly string[]> = {
   'sizing.mode': ['percent', 'quote', 'risk', 'atr', 'kelly'],
@@ -60,6 +66,13 @@ const ENUMS: Record<string, readonly string[]> = {
 function defaultAt(path: string[]): unknown {
   if (path[0] === 'limits' && path[1] === 'symbolMaxLeverage' && path.length === 3) return 1;
   if (path[0] === 'strategySizing' && path.length >= 3) return defaultAt(['sizing', ...path.slice(2)]);
+  if (
+    path[0] === 'regimes' &&
+    path.length === 3 &&
+    isRegimeLabel(path[1]) &&
+    Object.hasOwn(REGIME_LIMIT_TEMPLATE, path[2]!)
+  )
+    return REGIME_LIMIT_TEMPLATE[path[2]!];
   let node: unknown = DEFAULT_RISK_CONFIG;
   for (const key of path) {
     if (typeof node !== 'object' || node === null || Array.isArray(node) || !(key in node)) return undefined;
@@ -73,7 +86,9 @@ function parseValue(field: string, template: unknown, raw: string): unknown {
     ? `sizing.${field.split('.').slice(2).join('.')}`
     : field.startsWith('limits.symbolMaxLeverage.')
       ? 'limits.maxLeverage'
-      : field;
+      : field.startsWith('regimes.')
+        ? `regimes.${field.split('.').slice(2).join('.')}`
+        : field;
   if (typeof template === 'boolean') {
     if (raw !== 'true' && raw !== 'false') throw new RiskSettingError(field, 'must be true or false');
     return raw === 'true';
@@ -113,6 +128,15 @@ function parseValue(field: string, template: unknown, raw: string): unknown {
           return { movePct: move as number, windowMinutes: window as number, pauseMinutes: pause as number };
         });
   }
+  if (Array.isArray(template) && boundsKey === 'regimes.sides') {
+    // comma-separated sides an entry may open in the regime; "none" = no entries at all
+    if (raw === 'none') return [];
+    const sides = [...new Set(raw.split(',').map((side) => side.trim()))];
+    for (const side of sides)
+      if (side !== 'long' && side !== 'short')
+        throw new RiskSettingError(field, `"${side}" is not a side: use long, short, long,short or none`);
+    return sides;
+  }
   throw new RiskSettingError(field, 'is a group: set one of its fields (risk show lists them)');
 }
 
@@ -127,6 +151,11 @@ export function applyRiskSetting(overrides: RiskOverrides | undefined, assignmen
   if (path.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype' || key === ''))
     throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
   const template = defaultAt(path);
+  if (template === undefined && path[0] === 'regimes')
+    throw new RiskSettingError(
+      field,
+      `use regimes.<${REGIME_LABELS.join('|')}>.<maxLeverage|maxSizePct|sides>, e.g. regimes.BEAR.sides=short`,
+    );
   if (template === undefined) throw new RiskSettingError(field, 'no such risk setting (risk show lists them)');
   const next = structuredClone(overrides ?? {}) as Record<string, unknown>;
   let node = next;

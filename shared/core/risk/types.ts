@@ -6,6 +6,7 @@ import type { PositionSide } from '../domain/trade';
 import type { MarketInfo } from './ports';
 import type { RiskConfig } from './config';
 import type { CorrelationCache, MarketStats } from './stats';
+import type { RegimeLabel } from '../regimes/labels';
 
 export type Numbers = Record<string, number | string>;
 
@@ -45,6 +46,20 @@ export interface RiskContext {
   stats(symbol: string): MarketStats | undefined;
   correlations: CorrelationCache;
   now: number;
+  /**
+   * The symbol's market regime when known (the per-regime limits' input; docs/REGIMES.md); absent
+   * or undefined, the regime checks are skipped and say so.
+   */
+  regime?(symbol: string): RegimeView | undefined;
+}
+
+/** A symbol's regime as the risk checks see it. */
+export interface RegimeView {
+  label: RegimeLabel;
+  /** what named it: the HMM or the ADX / ATR-percentile rules */
+  source: string;
+  /** close time of the last bar it read, UTC ms */
+  asOf: number;
 }
 
 export type CheckResult =

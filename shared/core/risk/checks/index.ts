@@ -7,6 +7,7 @@ import { LiquidationDistanceCheck } from './liquidation-distance';
 import { LongOnlyCheck } from './long-only';
 import { MaxOpenPositionsCheck } from './max-open-positions';
 import { PositionCapCheck } from './position-cap';
+import { RegimeLeverageCheck, RegimeSidesCheck, RegimeSizeCheck } from './regime-limits';
 import { VarCheck } from './var';
 import { VolatilityRegimeCheck } from './volatility-regime';
 
@@ -18,6 +19,9 @@ export {
   LongOnlyCheck,
   MaxOpenPositionsCheck,
   PositionCapCheck,
+  RegimeLeverageCheck,
+  RegimeSidesCheck,
+  RegimeSizeCheck,
   VarCheck,
   VolatilityRegimeCheck,
 };
@@ -26,11 +30,14 @@ export { MIN_VAR_DAYS } from './var';
 export function defaultChecks(): RiskCheck[] {
   return [
     new LongOnlyCheck(),
+    new RegimeSidesCheck(),
     new MaxOpenPositionsCheck(),
     new LeverageCapCheck(),
     new LiquidationDistanceCheck(),
     new VolatilityRegimeCheck(),
+    new RegimeLeverageCheck(),
     new PositionCapCheck(),
+    new RegimeSizeCheck(),
     new ExposureCapCheck(),
     new CorrelationCheck(),
     new VarCheck(),

@@ -66,11 +66,14 @@ describe('defaultChecks', () => {
     const checks = defaultChecks();
     expect(checks.map((c) => c.name)).toEqual([
       'long_only',
+      'regime_sides',
       'max_open_positions',
       'max_leverage',
       'liquidation_distance',
       'volatility_regime',
+      'regime_leverage',
       'max_position',
+      'regime_size',
       'max_exposure',
       'correlation',
       'var',
@@ -78,9 +81,12 @@ describe('defaultChecks', () => {
     expect(checks.map((c) => c.stage)).toEqual([
       'gate',
       'gate',
+      'gate',
       'leverage',
       'leverage',
       'leverage',
+      'leverage',
+      'amount',
       'amount',
       'amount',
       'amount',

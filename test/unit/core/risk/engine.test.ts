@@ -64,12 +64,15 @@ function spyCheck(name: string, stage: CheckStage): RiskCheck & { evaluate: jest
 
 const ALL_CHECKS = [
   'long_only',
+  'regime_sides',
   'max_open_positions',
   'max_leverage',
   'liquidation_distance',
   'volatility_regime',
+  'regime_leverage',
   'sizing',
   'max_position',
+  'regime_size',
   'max_exposure',
   'correlation',
   'var',
@@ -165,7 +168,7 @@ describe('RiskEngine.decideEntry: gates and leverage', () => {
 
       const over = refused(new RiskEngine().decideEntry(request({ leverage }), inputs(setup)), 'LEVERAGE_CAP');
       expect(over.numbers).toEqual({ leverage, cap, boundBy: what });
-      expect(names(over)).toEqual(['long_only', 'max_open_positions', 'max_leverage']);
+      expect(names(over)).toEqual(['long_only', 'regime_sides', 'max_open_positions', 'max_leverage']);
 
       expect(accepted(new RiskEngine().decideEntry(request({ leverage: cap }), inputs(setup))).leverage).toBe(cap);
     },
@@ -247,12 +250,15 @@ describe('RiskEngine.decideEntry: amount caps and market minimums', () => {
     expect(decision.numbers).toMatchObject({ cap: '5000', existing: '5000', headroom: '0' });
     expect(names(decision)).toEqual([
       'long_only',
+      'regime_sides',
       'max_open_positions',
       'max_leverage',
       'liquidation_distance',
       'volatility_regime',
+      'regime_leverage',
       'sizing',
       'max_position',
+      'regime_size',
       'max_exposure',
     ]);
   });
@@ -335,7 +341,7 @@ describe('RiskEngine.decideEntry: the record', () => {
       for (const value of Object.values(record.numbers)) expect(['number', 'string']).toContain(typeof value);
     }
     expect(summarizeChecks(decision.checks)).toBe(
-      'long_only=pass max_open_positions=pass max_leverage=pass liquidation_distance=skip volatility_regime=skip sizing=pass max_position=adjust max_exposure=pass correlation=skip var=skip',
+      'long_only=pass regime_sides=skip max_open_positions=pass max_leverage=pass liquidation_distance=skip volatility_regime=skip regime_leverage=skip sizing=pass max_position=adjust regime_size=skip max_exposure=pass correlation=skip var=skip',
     );
   });
 });
