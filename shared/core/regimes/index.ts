@@ -29,6 +29,7 @@ export {
   type GarchFit,
   type GarchParams,
 } from './garch';
+export { GarchVolStream, type GarchVolOptions } from './garch-stream';
 export { ruleRegimes, RuleRegimeStream, type RuleRegimeOptions } from './rule-regime';
 export { RegimeHysteresis, type HysteresisOptions } from './hysteresis';
 export { regimeSeries, RegimeStream, type Bar, type RegimeReading, type RegimeStreamOptions } from './regime-stream';
