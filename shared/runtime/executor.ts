@@ -77,27 +77,29 @@ function riskCandleSource(env: ExecutorEnv, prices: PriceSource): CandleSource {
 }
 
 /** Market statistics and correlations are cached per container: built once, shared by every signal. */
-export function buildMarketStats(env: ExecutorEnv, runtime: TradingRuntime): MarketStatsSource {
-  return CachedMarketStats.forConfig(riskCandleSource(env, runtime.prices), DEFAULT_RISK_CONFIG, env.RISK_STATS_TTL_MS);
+export function buildMarketStats(
+  env: ExecutorEnv,
+  runtime: TradingRuntime,
+  candles: CandleSource = riskCandleSource(env, runtime.prices),
+): MarketStatsSource {
+  return CachedMarketStats.forConfig(candles, DEFAULT_RISK_CONFIG, env.RISK_STATS_TTL_MS);
 }
 
 /** Regimes for the per-regime limits, from the same candle source, cached per container like the statistics. */
-function buildRegimes(env: ExecutorEnv, runtime: TradingRuntime): CachedRegimes {
-  return new CachedRegimes({ candles: riskCandleSource(env, runtime.prices), ttlMs: env.RISK_STATS_TTL_MS });
+function buildRegimes(env: ExecutorEnv, candles: CandleSource): CachedRegimes {
+  return new CachedRegimes({ candles, ttlMs: env.RISK_STATS_TTL_MS });
 }
 
-export function buildEntryRisk(
-  env: ExecutorEnv,
-  runtime: TradingRuntime,
-  stats: MarketStatsSource = buildMarketStats(env, runtime),
-): EntryRisk {
+export function buildEntryRisk(env: ExecutorEnv, runtime: TradingRuntime, stats?: MarketStatsSource): EntryRisk {
   const { repos, clock } = runtime;
+  // One candle source (one ccxt instance, one market load) for the statistics and the regimes.
+  const candles = riskCandleSource(env, runtime.prices);
   return new EntryRisk({
     positions: repos.positions,
     trades: repos.trades,
     risk: repos.risk,
-    stats,
-    regimes: buildRegimes(env, runtime),
+    stats: stats ?? buildMarketStats(env, runtime, candles),
+    regimes: buildRegimes(env, candles),
     correlations: new CorrelationCache(),
     engine: new RiskEngine(),
     audit: repos.audit,
@@ -133,12 +135,13 @@ export function buildExecuteSignal(
   const audit = new AuditHold(repos.audit);
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
   const sender = new OrderSender({ orders: repos.orders, audit, clock });
+  const candles = riskCandleSource(env, runtime.prices);
   const risk = new EntryRisk({
     positions: repos.positions,
     trades: repos.trades,
     risk: repos.risk,
-    stats: buildMarketStats(env, runtime),
-    regimes: buildRegimes(env, runtime),
+    stats: buildMarketStats(env, runtime, candles),
+    regimes: buildRegimes(env, candles),
     correlations: new CorrelationCache(),
     engine: new RiskEngine(),
     audit,
