@@ -200,7 +200,7 @@ function drawdownPart(backtest: QualityBacktestFigures | undefined, warnings: st
 
 function degradationPart(wf: QualityWalkForwardFigures | undefined, warnings: string[]): Part {
   const part = {
-    label: 'out-of-sample',
+    label: 'out-of-sample degradation',
     unit: '%',
     threshold: MAX_DEGRADATION_PCT,
     wants: `out-of-sample return ≤ ${MAX_DEGRADATION_PCT} % below in-sample`,

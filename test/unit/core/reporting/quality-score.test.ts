@@ -194,7 +194,7 @@ describe('qualityScore: the score', () => {
     expect(q.score).toBe(69);
     expect(q.components.map((c) => c.weight).reduce((a, b) => a + b, 0)).toBe(100);
     expect(q.basedOn).toBe(
-      'based on trade count, Sharpe, max drawdown, out-of-sample, live return vs backtest, live trade count vs backtest, live win rate vs backtest, live slippage per trade (weight 100 of 100)',
+      'based on trade count, Sharpe, max drawdown, out-of-sample degradation, live return vs backtest, live trade count vs backtest, live win rate vs backtest, live slippage per trade (weight 100 of 100)',
     );
     expect(q.warnings).toEqual([]);
   });
@@ -204,7 +204,7 @@ describe('qualityScore: the score', () => {
     // (50 × 20 + 50 × 20 + 80 × 10 + 75 × 20) / (20 + 20 + 10 + 20) = 4300 / 70 = 61.43 → 61.4
     expect(q.score).toBe(61.4);
     expect(q.basedOn).toBe(
-      'based on trade count, Sharpe, max drawdown, out-of-sample (weight 70 of 100); not enough data: live return vs backtest, live trade count vs backtest, live win rate vs backtest, live slippage per trade',
+      'based on trade count, Sharpe, max drawdown, out-of-sample degradation (weight 70 of 100); not enough data: live return vs backtest, live trade count vs backtest, live win rate vs backtest, live slippage per trade',
     );
   });
 

@@ -403,7 +403,7 @@ describe('console-api router: strategy quality', () => {
     for (const c of live)
       expect(c).toMatchObject({ score: null, reason: 'no closed trade of the account in the window yet' });
     expect(body.quality.basedOn).toMatch(
-      /^based on trade count, Sharpe, max drawdown, out-of-sample \(weight 70 of 100\)/,
+      /^based on trade count, Sharpe, max drawdown, out-of-sample degradation \(weight 70 of 100\)/,
     );
   });
 
