@@ -11,6 +11,8 @@ import { FEW_TRADES } from '../backtest/sample-warnings';
 export const TRUSTED_TRADES = 100;
 /** Below FEW_TRADES backtest trades the whole score is capped here: a high score needs a sample behind it. */
 export const FEW_TRADES_SCORE_CAP = 50;
+/** A backtest with a Sharpe of 0 or less (it lost money over the window) caps the score here. */
+export const LOSING_SCORE_CAP = 25;
 /** A Sharpe ratio (annualised, risk-free 0) at or above this scores 100; 0 or below scores 0. */
 export const GOOD_SHARPE = 2;
 /** Below this Sharpe the backtest's returns barely pay for their swings: warned. */
@@ -137,16 +139,30 @@ export function qualityScore(input: QualityInput): QualityScore {
   const scored = components.filter((c) => c.score !== null);
   const weight = scored.reduce((sum, c) => sum + c.weight, 0);
   let score = weight > 0 ? scored.reduce((sum, c) => sum + c.weight * c.score!, 0) / weight : null;
-  const capped = score !== null && input.backtest !== undefined && input.backtest.trades < FEW_TRADES;
-  if (capped && score! > FEW_TRADES_SCORE_CAP) score = FEW_TRADES_SCORE_CAP;
+  // caps, lowest first: agreement and a large sample only make a loss more certain, never better
+  const caps: { cap: number; why: string }[] = [];
+  const sharpe = scoredFigure(components, 'sharpe');
+  if (sharpe !== null && sharpe <= 0)
+    caps.push({ cap: LOSING_SCORE_CAP, why: `capped at ${LOSING_SCORE_CAP}: the backtest lost money` });
+  if (input.backtest !== undefined && input.backtest.trades < FEW_TRADES)
+    caps.push({ cap: FEW_TRADES_SCORE_CAP, why: `capped at ${FEW_TRADES_SCORE_CAP} below ${FEW_TRADES} trades` });
+  const cap = caps.sort((a, b) => a.cap - b.cap)[0];
+  const capped = score !== null && cap !== undefined && score > cap.cap;
+  if (capped) score = cap.cap;
   const missing = components.filter((c) => c.score === null);
   const basedOn =
     score === null
       ? 'no score: not enough data for any part'
       : `based on ${scored.map((c) => c.label).join(', ')} (weight ${weight} of 100)` +
         (missing.length ? `; not enough data: ${missing.map((c) => c.label).join(', ')}` : '') +
-        (capped ? `; capped at ${FEW_TRADES_SCORE_CAP} below ${FEW_TRADES} trades` : '');
+        (capped ? `; ${cap.why}` : '');
   return { score: score === null ? null : Number(score.toFixed(1)), basedOn, components, warnings };
+}
+
+/** The raw figure of a part that has a score, else null. */
+function scoredFigure(components: readonly QualityComponent[], name: QualityComponentName): number | null {
+  const c = components.find((x) => x.name === name);
+  return c && c.score !== null ? c.raw : null;
 }
 
 function tradesPart(backtest: QualityBacktestFigures | undefined, warnings: string[]): Part {
@@ -208,8 +224,13 @@ function degradationPart(wf: QualityWalkForwardFigures | undefined, warnings: st
   if (!wf || wf.windows === 0) return noData(part, 'no walk-forward window fits in the window');
   if (!Number.isFinite(wf.inSampleReturnPct) || !Number.isFinite(wf.outOfSampleReturnPct))
     return noData(part, 'the walk-forward has no finite return');
-  if (!(wf.inSampleReturnPct > 0))
-    return noData(part, 'the in-sample return is not positive: there is no edge to lose out of sample');
+  if (!(wf.inSampleReturnPct > 0)) {
+    // a result, not a missing figure: even the best parameters in sample made nothing, so no edge holds out of sample
+    warnings.push(
+      `the walk-forward's best parameters made no in-sample return (${figure(wf.inSampleReturnPct)} % a year): no edge to keep out of sample`,
+    );
+    return { ...part, raw: null, score: 0 };
+  }
   // percent of the in-sample return lost out of sample: 0 = kept all of it, 100 = nothing left, more = a loss
   const degradation = ((wf.inSampleReturnPct - wf.outOfSampleReturnPct) / wf.inSampleReturnPct) * 100;
   if (degradation > MAX_DEGRADATION_PCT)

@@ -114,11 +114,14 @@ export async function backtestForQuality(
     const windows = walkForwardWindows(candles.time.subarray(start), {
       inSample: { unit: 'candles', count: inSample },
       outOfSample: { unit: 'candles', count: outOfSample },
-    }).map((w) => ({
-      ...w,
-      inSample: { start: w.inSample.start + start, end: w.inSample.end + start },
-      outOfSample: { start: w.outOfSample.start + start, end: w.outOfSample.end + start },
-    }));
+    })
+      // the last window's out-of-sample segment may be cut short by the end of the data: too few candles to judge
+      .filter((w) => w.outOfSample.end - w.outOfSample.start >= WALK_FORWARD_MIN_OOS_CANDLES)
+      .map((w) => ({
+        ...w,
+        inSample: { start: w.inSample.start + start, end: w.inSample.end + start },
+        outOfSample: { start: w.outOfSample.start + start, end: w.outOfSample.end + start },
+      }));
     const sets = neighbourParamSets(input.definition, input.params);
     const run = await runWalkForward(windows, sets, 'sharpe', config.cash, {
       evaluate: async (r, paramSets) =>

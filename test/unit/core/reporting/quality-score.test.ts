@@ -115,12 +115,19 @@ describe('qualityScore: the parts', () => {
     expect(part({ walkForward: walkForward({ outOfSampleReturnPct: 60 }) }, 'degradation').score).toBe(100);
   });
 
-  it('has no degradation to judge without a window or without a positive in-sample return', () => {
+  it('has no degradation to judge without a window; scores 0 when even in-sample made nothing', () => {
     expect(part({ walkForward: walkForward({ windows: 0 }) }, 'degradation').score).toBeNull();
-    const flat = part({ walkForward: walkForward({ inSampleReturnPct: 0 }) }, 'degradation');
-    expect(flat.score).toBeNull();
-    expect(flat.reason).toMatch(/in-sample return is not positive/);
     expect(part({}, 'degradation').reason).toBe('no walk-forward window fits in the window');
+    // in-sample 0: a result (no edge to keep), not a missing figure
+    const flat = { walkForward: walkForward({ inSampleReturnPct: 0, outOfSampleReturnPct: 5 }) };
+    expect(part(flat, 'degradation')).toMatchObject({ score: 0, raw: null });
+    expect(warningsOf(flat)).toEqual([
+      "the walk-forward's best parameters made no in-sample return (0 % a year): no edge to keep out of sample",
+    ]);
+    // just above 0 it is a degradation again: (0.01 − 0.01) / 0.01 = 0 % lost → 100
+    expect(
+      part({ walkForward: walkForward({ inSampleReturnPct: 0.01, outOfSampleReturnPct: 0.01 }) }, 'degradation').score,
+    ).toBe(100);
   });
 
   it('scores each live gap 100 at 0, 50 at its threshold and 0 at twice it', () => {
@@ -219,6 +226,25 @@ describe('qualityScore: the score', () => {
     expect(q.basedOn).toMatch(/; capped at 50 below 30 trades$/);
     // at 30 trades no cap: (30 × 20 + 100 × 20 + 100 × 10 + 100 × 20) / 70 = 5600 / 70 = 80
     expect(qualityScore({ ...input, backtest: backtest({ trades: 30, sharpe: 4, maxDrawdownPct: 0 }) }).score).toBe(80);
+  });
+
+  it('is capped at 25 when the backtest lost money (Sharpe ≤ 0), the lower cap winning', () => {
+    const input = {
+      backtest: backtest({ trades: 100, sharpe: 0, maxDrawdownPct: 0 }),
+      walkForward: walkForward({ outOfSampleReturnPct: 40 }),
+    };
+    // (100 × 20 + 0 × 20 + 100 × 10 + 100 × 20) / 70 = 5000 / 70 = 71.4 → capped
+    const q = qualityScore(input);
+    expect(q.score).toBe(25);
+    expect(q.basedOn).toMatch(/; capped at 25: the backtest lost money$/);
+    // Sharpe 0.01: 0.01 / 2 × 100 = 0.5; (5000 + 0.5 × 20) / 70 = 5010 / 70 = 71.57 → 71.6, no cap
+    expect(qualityScore({ ...input, backtest: backtest({ trades: 100, sharpe: 0.01, maxDrawdownPct: 0 }) }).score).toBe(
+      71.6,
+    );
+    // below 30 trades and losing: both caps apply, 25 is the lower
+    const both = qualityScore({ ...input, backtest: backtest({ trades: 29, sharpe: -1, maxDrawdownPct: 0 }) });
+    expect(both.score).toBe(25);
+    expect(both.basedOn).toMatch(/; capped at 25: the backtest lost money$/);
   });
 
   it('is null with no data at all, not 0', () => {

@@ -168,6 +168,11 @@ describe('backtestForQuality', () => {
     expect((await backtestForQuality(new WaveCandles(), inputFor(120))).walkForward?.windows).toBe(3);
   });
 
+  it('leaves out a last window the end of the data cuts below 20 out-of-sample candles', async () => {
+    // 1,201 candles: in-sample 600, out-of-sample 200; a fourth window would start at 600 and keep 1 candle
+    expect((await backtestForQuality(new WaveCandles(), inputFor(1_201))).walkForward?.windows).toBe(3);
+  });
+
   it('keeps a run for the same candles and settings', async () => {
     const source = new WaveCandles();
     const memo = new Map<string, QualityBacktest>();
