@@ -32,6 +32,9 @@ const CORE_LAYERS = {
     'backtest/types.ts',
     'backtest/range-backtest.ts',
     'backtest/sample-warnings.ts',
+    // strategy-quality.ts: a walk-forward over the compare's candles, re-choosing among neighbour params
+    'backtest/walk-forward.ts',
+    'backtest/param-space.ts',
   ],
   // AI that proposes but never trades (docs/AI.md): it asks models through its own Advisor, and what
   // they propose (rule files, parameter changes) is tested by the strategies and the backtest; it
@@ -48,6 +51,7 @@ const CORE_LAYERS = {
     'backtest/types.ts',
     'reporting/risk-report.ts',
     'reporting/strategy-compare.ts',
+    'reporting/strategy-quality.ts',
   ],
 };
 const escape = (text) => text.replace(/[.]/g, '\\.');

@@ -39,6 +39,7 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'strategy enable': 'configure',
   'strategy disable': 'configure',
   'strategy compare': 'read',
+  'strategy quality': 'read',
   'exchange smoke': 'keys',
   'alert test': 'trade',
   // where the tenant's money news goes, with a secret (the Discord webhook): owner only

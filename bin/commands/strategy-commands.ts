@@ -33,6 +33,7 @@ import { StrategySubscriptions } from '../../shared/core/control/strategy-subscr
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { collect, common, iso, print, type CommonOptions } from './options';
 import { strategyParamsHelp } from './strategy-help';
+import { registerQualityCommand } from './strategy-quality-command';
 
 /** Errors of the user's input (a bad value, an unknown strategy) as one line, like the other commands. */
 function inputError(error: unknown): never {
@@ -154,6 +155,8 @@ export function registerStrategyCommands(program: Command): void {
     const report = await compareAction(target, o);
     print(o, report, () => compareLines(report).join('\n'));
   });
+
+  registerQualityCommand(strategy, candleSourceFor, resolveTarget);
 }
 
 function subscriptions(target: CliTarget): StrategySubscriptions {
@@ -255,7 +258,7 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
 }
 
 /** The local stack's replay (the candles its runner and paper exchange use), or an exchange's public candles. */
-async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ source: CandleSource; name: string }> {
+export async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ source: CandleSource; name: string }> {
   if (target.replayMsPerCandle) {
     return {
       source: new ReplayCandleSource(

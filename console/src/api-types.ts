@@ -254,6 +254,38 @@ export interface StrategyCompare {
   warnings: string[];
 }
 
+/** one part of a strategy's quality score (docs/METRICS.md "Strategy quality score") */
+export interface QualityComponent {
+  name: string;
+  label: string;
+  weight: number;
+  /** 0–100; null: not enough data (`reason` says why) */
+  score: number | null;
+  raw: number | null;
+  unit: 'trades' | 'ratio' | '%' | 'pp' | 'bps';
+  threshold: number;
+  wants: string;
+  reason?: string;
+}
+
+/** GET /strategies/{id}/quality?account=A: a subscription's quality score, its parts and warnings */
+export interface StrategyQuality {
+  asOf: number;
+  accountId: string;
+  accountName: string;
+  id: string;
+  strategy: string;
+  symbol: string;
+  timeframe: string;
+  from?: number;
+  to?: number;
+  candles?: { count: number; from: number; to: number };
+  metrics?: { trades: number; returnPct: number; sharpe: number; maxDrawdownPct: number; winRatePct: number };
+  walkForward?: { windows: number; paramSets: number; inSampleReturnPct: number; outOfSampleReturnPct: number } | null;
+  quality: { score: number | null; basedOn: string; components: QualityComponent[]; warnings: string[] } | null;
+  warnings: string[];
+}
+
 /** GET /risk?account=A: the account's own overrides, the settings in force, kill switches and usage */
 export interface RiskView {
   asOf: number;

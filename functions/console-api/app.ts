@@ -277,6 +277,15 @@ export function createConsoleApiHandler(
       },
     },
     {
+      // its quality score (backtest, walk-forward, the account beside the backtest): computed when asked
+      pattern: /^strategies\/([A-Za-z0-9_.:-]{1,128})\/quality$/,
+      allowed: ['account', 'from', 'to'],
+      run: async (q, [id], _e, reads) => {
+        if (q.accountId === undefined) throw new QueryError('account', 'account is required');
+        return answer(200, await reads.strategyQuality(q.accountId, id!, q));
+      },
+    },
+    {
       pattern: /^risk$/,
       allowed: ['account'],
       run: async (q, _p, _e, reads) => {

@@ -352,6 +352,38 @@ if (unavailable) {
       expect(pageErrors).toEqual([]);
     });
 
+    it('strategies: a subscription’s quality score shows each part, or why it has no data', async () => {
+      await page.goto(`${stack.base}/#/strategies`);
+      const row = page.getByTestId('subscription-row').filter({ hasText: 'ema-cross' }).first();
+      await row.waitFor(SEEN);
+      const qualityAnswer = page.waitForResponse(
+        (r) => r.url().includes('/api/v1/strategies/ema-cross.ETHUSDT.1h/quality') && r.ok(),
+        SEEN,
+      );
+      await row.getByRole('button', { name: 'Quality' }).click();
+      const answer = (await (await qualityAnswer).json()) as {
+        quality: { score: number | null; basedOn: string; components: { label: string; score: number | null }[] };
+      };
+      const panel = page.getByTestId('strategy-quality');
+      await panel.getByTestId('quality-row').first().waitFor(SEEN);
+      // every part is a row, its score as the API gave it; a part without data says why
+      await expect(panel.getByTestId('quality-row').count()).resolves.toBe(answer.quality.components.length);
+      for (const part of answer.quality.components) {
+        const cells = await panel
+          .getByTestId('quality-row')
+          .filter({ hasText: part.label })
+          .first()
+          .locator('td')
+          .allTextContents();
+        expect(cells[0]).toBe(part.label);
+        expect(cells[1]).toBe(part.score === null ? '—' : part.score.toFixed(0));
+        if (part.score === null) expect(cells[4]).toMatch(/^not enough data: /);
+      }
+      await expect(panel.getByTestId('quality-score').textContent()).resolves.toContain(answer.quality.basedOn);
+      await shot(page, 'strategy-quality');
+      expect(pageErrors).toEqual([]);
+    });
+
     it('accounts: the account’s webhook URL with a copy button; a rotated token’s URL shown once, and it works', async () => {
       const accountsAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/accounts') && r.ok(), SEEN);
       await page.goto(`${stack.base}/#/accounts`);

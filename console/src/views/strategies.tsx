@@ -1,5 +1,5 @@
 // Strategies: every account's subscriptions (GET /strategies), each with its paper-vs-backtest
-// compare (for viewers too) and its disable button for the owner (strategy-disable), what has traded
+// compare and its quality score (for viewers too) and its disable button for the owner (strategy-disable), what has traded
 // (the by-strategy performance) and subscribing an account (strategy-enable). An older API without GET /strategies answers 404: the view then says so and
 // offers removal by a typed id, as before.
 import { useState } from 'preact/hooks';
@@ -11,6 +11,7 @@ import { usePoll } from '../components/poll';
 import { useApp } from '../context';
 import { formatPercent } from '../format';
 import { CompareStrategy } from './strategy-compare';
+import { StrategyQualityPanel } from './strategy-quality';
 
 const TIMEFRAMES = ['1h', '4h', '1d'];
 
@@ -35,6 +36,8 @@ export function Strategies() {
   const [invalid, setInvalid] = useState<string | undefined>(undefined);
   // the subscription whose compare is open (one at a time: each runs a backtest)
   const [comparing, setComparing] = useState<Subscription | undefined>(undefined);
+  // the subscription whose quality score is open (one at a time: a backtest and a walk-forward each)
+  const [scoring, setScoring] = useState<Subscription | undefined>(undefined);
 
   const enable = (event: Event) => {
     event.preventDefault();
@@ -109,6 +112,14 @@ export function Strategies() {
                     >
                       Compare
                     </button>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setScoring(scoring?.id === s.id && scoring.accountId === s.accountId ? undefined : s)
+                      }
+                    >
+                      Quality
+                    </button>
                     {canAct && s.enabled ? (
                       <button
                         type="button"
@@ -137,6 +148,13 @@ export function Strategies() {
           key={`${comparing.accountId}:${comparing.id}`}
           subscription={comparing}
           onClose={() => setComparing(undefined)}
+        />
+      ) : null}
+      {scoring ? (
+        <StrategyQualityPanel
+          key={`${scoring.accountId}:${scoring.id}`}
+          subscription={scoring}
+          onClose={() => setScoring(undefined)}
         />
       ) : null}
       <h2>Performance by strategy</h2>

@@ -23,7 +23,14 @@ import {
   type CompareBacktest,
   type CompareMarket,
   type CompareMemo,
+  type StrategyCompareInput,
 } from '../reporting/strategy-compare';
+import {
+  backtestForQuality,
+  qualityWithTrades,
+  type QualityBacktest,
+  type QualityMemo,
+} from '../reporting/strategy-quality';
 import { accountRiskConfig } from '../risk/account-config';
 import { SWITCH_NAMES } from '../risk/state';
 import {
@@ -110,7 +117,8 @@ const modeOf = (a: Account): 'paper' | 'live' => (a.exchange === 'paper' ? 'pape
 
 export class ConsoleReads {
   private readonly history: TradeHistory;
-  private readonly compareMemo = new BoundedMemo(COMPARE_MEMO_SIZE);
+  private readonly compareMemo: CompareMemo = new BoundedMemo<CompareBacktest>(COMPARE_MEMO_SIZE);
+  private readonly qualityMemo: QualityMemo = new BoundedMemo<QualityBacktest>(COMPARE_MEMO_SIZE);
 
   constructor(private readonly deps: ConsoleReadsDeps) {
     this.history = new TradeHistory({ trades: deps.trades, clock: deps.clock }, HISTORY_LIMIT);
@@ -627,16 +635,19 @@ export class ConsoleReads {
   }
 
   /**
-   * One subscription's results next to a backtest of it over the same candles (reporting's
-   * strategy compare, the CLI's `strategy compare`): computed when asked, never polled; the
-   * backtest of a range whose candles were already read is kept (a warm function's memo), the
-   * account's trades are read fresh each time.
+   * What a compare and a quality report of one subscription share: its account, the candle
+   * source, the backtest's starting cash and the range (default: the last 30 days, or as many
+   * candles as the bound leaves after the warm-up). No source: `run` is absent.
    */
-  async strategyCompare(
+  private async subscriptionRange(
     accountId: string,
     subscriptionId: string,
     query: Pick<ReadQuery, 'from' | 'to'>,
-  ): Promise<unknown> {
+  ): Promise<{
+    head: Record<string, unknown>;
+    warnings: string[];
+    run?: { source: CandleSource; input: StrategyCompareInput; span: number; account: Account; to: number };
+  }> {
     const asOf = this.now();
     const [account] = await this.scope({ accountId });
     const subscription = (account!.settings.strategies ?? []).find((s) => s.id === subscriptionId);
@@ -653,7 +664,7 @@ export class ConsoleReads {
       timeframe: subscription.timeframe,
     };
     const source = this.deps.candles?.(account!.exchange);
-    if (!source) return { ...head, comparison: null, warnings: ['no candle source for this account'] };
+    if (!source) return { head, warnings: ['no candle source for this account'] };
 
     let cash = COMPARE_DEFAULT_CASH;
     if (!account!.settings.paper) {
@@ -676,23 +687,40 @@ export class ConsoleReads {
       ...base,
       from: query.from ?? Math.max(to - COMPARE_DEFAULT_MS, to - (MAX_COMPARE_CANDLES - warmup) * span),
     };
-    let run: CompareBacktest;
+    return { head, warnings, run: { source, input, span, account: account!, to } };
+  }
+
+  /** A backtest for a compare or a quality report: input errors as the query's, a failing exchange as a warning. */
+  private async backtestOrReason<T>(run: () => Promise<T>): Promise<T | { unavailable: string }> {
     try {
-      run = await backtestForCompare(source, input, this.compareMemo);
+      return await run();
     } catch (error) {
       if (error instanceof CompareInputError) throw new QueryError(error.field, `${error.field}: ${error.message}`);
       if (error instanceof InvalidArgumentError) throw error;
       // A slow or failing exchange costs the compare its backtest, never the API.
       const reason = error instanceof Error ? error.message.slice(0, 160) : 'unknown';
-      return {
-        ...head,
-        from: input.from,
-        to,
-        comparison: null,
-        warnings: [...warnings, `candles unavailable: ${reason}`],
-      };
+      return { unavailable: `candles unavailable: ${reason}` };
     }
-    const { trades } = await this.historyOf([account!], { limit: HISTORY_LIMIT });
+  }
+
+  /**
+   * One subscription's results next to a backtest of it over the same candles (reporting's
+   * strategy compare, the CLI's `strategy compare`): computed when asked, never polled; the
+   * backtest of a range whose candles were already read is kept (a warm function's memo), the
+   * account's trades are read fresh each time.
+   */
+  async strategyCompare(
+    accountId: string,
+    subscriptionId: string,
+    query: Pick<ReadQuery, 'from' | 'to'>,
+  ): Promise<unknown> {
+    const { head, warnings, run: setup } = await this.subscriptionRange(accountId, subscriptionId, query);
+    if (!setup) return { ...head, comparison: null, warnings };
+    const { source, input, span, account, to } = setup;
+    const run = await this.backtestOrReason(() => backtestForCompare(source, input, this.compareMemo));
+    if ('unavailable' in run)
+      return { ...head, from: input.from, to, comparison: null, warnings: [...warnings, run.unavailable] };
+    const { trades } = await this.historyOf([account], { limit: HISTORY_LIMIT });
     const result = compareWithBacktest(run, trades, input, span);
     const c = result.comparison;
     return {
@@ -701,13 +729,7 @@ export class ConsoleReads {
       to,
       params: input.params,
       candles: result.candles,
-      config: {
-        cash: result.config.cash,
-        takerFee: result.config.takerFee,
-        slippageBps: result.config.slippageBps,
-        size: result.config.size,
-        leverage: result.config.leverage,
-      },
+      config: compareConfigView(result.config),
       comparison: c,
       // account − backtest: what the paper (or live) account did differently from the backtest
       difference: {
@@ -718,6 +740,43 @@ export class ConsoleReads {
         maxDrawdownPct: c.account.maxDrawdownPct - c.backtest.maxDrawdownPct,
       },
       warnings: [...warnings, ...result.warnings],
+    };
+  }
+
+  /**
+   * One subscription's quality score (reporting's strategy quality, the CLI's `strategy quality`):
+   * the backtest of the range, a walk-forward over it and the account's trades beside the
+   * backtest. Same range, bound and keeping as the compare; the account's trades read fresh.
+   */
+  async strategyQuality(
+    accountId: string,
+    subscriptionId: string,
+    query: Pick<ReadQuery, 'from' | 'to'>,
+  ): Promise<unknown> {
+    const { head, warnings, run: setup } = await this.subscriptionRange(accountId, subscriptionId, query);
+    if (!setup) return { ...head, quality: null, warnings };
+    const { source, input, span, account, to } = setup;
+    const run = await this.backtestOrReason(() => backtestForQuality(source, input, this.qualityMemo));
+    if ('unavailable' in run)
+      return { ...head, from: input.from, to, quality: null, warnings: [...warnings, run.unavailable] };
+    const { trades } = await this.historyOf([account], { limit: HISTORY_LIMIT });
+    const result = qualityWithTrades(run, trades, input, span);
+    return {
+      ...head,
+      from: input.from,
+      to,
+      params: input.params,
+      candles: result.candles,
+      config: compareConfigView(result.config),
+      metrics: result.metrics,
+      walkForward: result.walkForward ?? null,
+      live: {
+        account: result.comparison.account,
+        backtest: result.comparison.backtest,
+        pairs: result.comparison.pairs.length,
+      },
+      quality: result.quality,
+      warnings,
     };
   }
 
@@ -807,11 +866,20 @@ export function placeMarkers<M extends { time: number }>(
   });
 }
 
-/** The last `size` backtests a compare ran, the oldest dropped first. */
-class BoundedMemo implements CompareMemo {
-  private readonly runs = new Map<string, CompareBacktest>();
+/** The settings of a compare's backtest the console shows. */
+const compareConfigView = (config: CompareBacktest['config']) => ({
+  cash: config.cash,
+  takerFee: config.takerFee,
+  slippageBps: config.slippageBps,
+  size: config.size,
+  leverage: config.leverage,
+});
+
+/** The last `size` backtests a compare (or a quality report) ran, the oldest dropped first. */
+class BoundedMemo<T> {
+  private readonly runs = new Map<string, T>();
   constructor(private readonly size: number) {}
-  get(key: string): CompareBacktest | undefined {
+  get(key: string): T | undefined {
     const run = this.runs.get(key);
     if (run) {
       // a hit becomes the newest
@@ -820,7 +888,7 @@ class BoundedMemo implements CompareMemo {
     }
     return run;
   }
-  set(key: string, run: CompareBacktest): void {
+  set(key: string, run: T): void {
     this.runs.set(key, run);
     while (this.runs.size > this.size) this.runs.delete(this.runs.keys().next().value as string);
   }

@@ -4,7 +4,7 @@
 // for the CLI's `strategy compare` and the console's compare (GET /strategies/{id}/compare).
 import { backtestRange } from '../backtest/range-backtest';
 import { backtestWarnings } from '../backtest/sample-warnings';
-import type { BacktestConfig, BacktestTrade, SizingMode } from '../backtest/types';
+import type { BacktestConfig, BacktestTrade, Candles, SizingMode } from '../backtest/types';
 import type { Account } from '../domain/account';
 import { toDecimal } from '../domain/money';
 import { subscriptionParams, type StrategySubscription, type StrategyTimeframe } from '../domain/strategy-subscription';
@@ -132,15 +132,21 @@ export function compareConfig(
 
 const sizingOf = (size: SizeSpec): SizingMode => ({ kind: size.kind, value: size.value });
 
+/** The candles a compare reads: the warm-up, then the range from index `start` on. */
+export interface CompareCandles {
+  config: BacktestConfig;
+  candles: Candles;
+  start: number;
+  range: { count: number; from: number; to: number };
+  /** everything a backtest over them depends on (a memo's key) */
+  key: string;
+}
+
 /**
- * Reads the closed candles of [from, to] with the warm-up before them and backtests the range.
- * A range over `maxCandles`, or one holding fewer than 2 candles, is refused naming `from`.
+ * Reads the closed candles of [from, to] with the warm-up before them, and the account's backtest
+ * settings. A range over `maxCandles`, or one holding fewer than 2 candles, is refused naming `from`.
  */
-export async function backtestForCompare(
-  source: CandleSource,
-  input: StrategyCompareInput,
-  memo?: CompareMemo,
-): Promise<CompareBacktest> {
+export async function readCompareCandles(source: CandleSource, input: StrategyCompareInput): Promise<CompareCandles> {
   const config = compareConfig(input);
   const span = source.spanMs(input.timeframe);
   const count = compareCandleCount(input, span);
@@ -169,9 +175,19 @@ export async function backtestForCompare(
     candles.time[0],
     range,
   ]);
+  return { config, candles, start, range, key };
+}
+
+/** Reads the candles of [from, to] (readCompareCandles) and backtests the range. */
+export async function backtestForCompare(
+  source: CandleSource,
+  input: StrategyCompareInput,
+  memo?: CompareMemo,
+): Promise<CompareBacktest> {
+  const { config, candles, start, range, key } = await readCompareCandles(source, input);
   const kept = memo?.get(key);
   if (kept) return kept;
-  const result = backtestRange(candles, input.definition, input.params, config, { start, end: n });
+  const result = backtestRange(candles, input.definition, input.params, config, { start, end: candles.time.length });
   const run = { config, candles: range, trades: result.trades };
   memo?.set(key, run);
   return run;

@@ -345,6 +345,89 @@ describe('console-api router: strategy compare', () => {
   });
 });
 
+describe('console-api router: strategy quality', () => {
+  const HOUR = 3_600_000;
+  const SUB = {
+    id: 'ema-cross.BTCUSDT.1h',
+    strategy: 'ema-cross',
+    symbol: 'BTC/USDT:USDT',
+    timeframe: '1h' as const,
+    params: { fast: 5, slow: 20 },
+    enabled: true,
+    updatedAt: NOW - HOUR,
+  };
+
+  /** the fixture's account subscribed; hourly candles on a wave, or an exchange that is down */
+  async function subscribed(exchangeDown = false) {
+    const w = await world();
+    const base = w.accounts.rows.get('acc-a')!;
+    w.accounts.rows.set('acc-a', { ...base, settings: { ...base.settings, strategies: [SUB] } });
+    const wave = async (_s: string, _t: string, limit: number, now: number) => {
+      const last = Math.floor(now / HOUR) * HOUR - HOUR;
+      const time = Array.from({ length: limit }, (_, i) => last - (limit - 1 - i) * HOUR);
+      const close = time.map((t) => 40_000 + 1_500 * Math.sin(t / (40 * HOUR)) + 200 * Math.sin(t / (7 * HOUR)));
+      const f = (xs: number[]) => Float64Array.from(xs);
+      return {
+        time: f(time),
+        open: f(close),
+        high: f(close.map((c) => c + 50)),
+        low: f(close.map((c) => c - 50)),
+        close: f(close),
+        volume: f(close.map(() => 1)),
+      };
+    };
+    const reads = new ConsoleReads({
+      ...w,
+      candles: () => ({
+        spanMs: () => HOUR,
+        closedCandles: exchangeDown ? () => Promise.reject(new Error('exchange timed out')) : wave,
+      }),
+    });
+    return setup(undefined, reads);
+  }
+
+  it('a viewer reads the score with its parts; without account trades the live parts are not enough data', async () => {
+    const { call } = await subscribed();
+    const r = await call(
+      event('GET', `strategies/${SUB.id}/quality`, { groups: 'viewer', query: { account: 'acc-a' } }),
+    );
+    expect(r.status).toBe(200);
+    const body = r.json();
+    expect(body).toMatchObject({ id: SUB.id, strategy: 'ema-cross', from: NOW - 30 * 24 * HOUR, to: NOW });
+    // 720 hourly candles: three walk-forward windows; the fixture's trades are not this strategy's
+    expect(body.walkForward.windows).toBe(3);
+    expect(body.metrics.trades).toBeGreaterThan(0);
+    expect(typeof body.quality.score).toBe('number');
+    const live = body.quality.components.filter((c: { name: string }) => c.name.startsWith('live'));
+    expect(live).toHaveLength(4);
+    for (const c of live)
+      expect(c).toMatchObject({ score: null, reason: 'no closed trade of the account in the window yet' });
+    expect(body.quality.basedOn).toMatch(
+      /^based on trade count, Sharpe, max drawdown, out-of-sample degradation \(weight 70 of 100\)/,
+    );
+  });
+
+  it('checks its query as the compare does, 404s an unknown subscription, and survives a failing exchange', async () => {
+    const { call } = await subscribed(true);
+    const path = `strategies/${SUB.id}/quality`;
+    const down = await call(event('GET', path, { groups: 'viewer', query: { account: 'acc-a' } }));
+    expect(down.status).toBe(200);
+    expect(down.json()).toMatchObject({ quality: null, warnings: ['candles unavailable: exchange timed out'] });
+    expect((await call(event('GET', path, { groups: 'viewer' }))).json().error).toMatchObject({ field: 'account' });
+    const unknown = await call(event('GET', path, { groups: 'viewer', query: { account: 'acc-a', symbol: 'X' } }));
+    expect(unknown.json().error).toMatchObject({ code: 'invalid_query', field: 'symbol' });
+    const tooLong = await call(
+      event('GET', path, { groups: 'viewer', query: { account: 'acc-a', from: String(NOW - 10_000 * HOUR) } }),
+    );
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json().error.message).toMatch(/^from: .*at most 5000/);
+    const other = await call(
+      event('GET', 'strategies/rsi-ema.BTCUSDT.1h/quality', { groups: 'viewer', query: { account: 'acc-a' } }),
+    );
+    expect(other.status).toBe(404);
+  });
+});
+
 describe('console-api router: the tenant scope', () => {
   const B = 't0123456789';
 
