@@ -1,4 +1,4 @@
 // What the advisor needs from outside (shared/core/ports): the model, the audit trail, the clock.
-export type { ModelPort, ModelQuestion, ModelReply, ModelProvider } from '../ports/model';
+export type { ModelPort, ModelQuestion, ModelReply, ModelProvider, TokenBudget } from '../ports/model';
 export type { AuditLog } from '../ports/repositories';
 export type { Clock } from '../ports/runtime';
