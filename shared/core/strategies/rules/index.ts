@@ -2,3 +2,4 @@
 export { formatRuleIssues, MAX_RULE_FILE_BYTES, parseRuleFile, validateRuleFile } from './parse';
 export { INDICATORS, PRICES } from './series';
 export * from './types';
+export { compileRules } from './compile';

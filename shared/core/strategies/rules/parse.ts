@@ -237,6 +237,8 @@ class Validator {
         `needs exactly one operator of ${COMPARISONS.join(', ')}${ops.length > 1 ? ` (got ${ops.join(', ')})` : ''}`,
       );
     const op = ops[0]!;
+    if (paramsOnly && !['above', 'below', 'atLeast', 'atMost'].includes(op))
+      return this.issue(join(path, op), 'a constraint compares values: above, below, atLeast or atMost');
     if ('series' in value) this.operand(join(path, 'series'), value.series, paramsOnly);
     this.operand(join(path, op), value[op], paramsOnly);
   }
