@@ -221,3 +221,55 @@ test('review with a model: its findings merged after the static ones, labelled',
     'info static rules.exit.short',
   ]);
 });
+
+test('improve through the CLI: proposals re-tested, the best out of sample named beside the original; nothing kept without --save', async () => {
+  const params = (title: string, values: Record<string, number>) => ({
+    title,
+    rationale: 'recorded',
+    kind: 'params',
+    params: Object.entries(values).map(([name, value]) => ({ name, value })),
+    ruleFile: '',
+  });
+  answers.push(
+    JSON.stringify({
+      proposals: [
+        params('slower pair', { fast: 15, slow: 50 }),
+        params('faster pair', { fast: 10, slow: 20 }),
+        params('too slow', { slow: 900 }),
+      ],
+    }),
+  );
+  const run = await cli(
+    [
+      'strategy',
+      'improve',
+      '--rules',
+      'strategies/sma-cross.json',
+      '--goal',
+      'lower drawdown',
+      '--data',
+      DATA,
+      '--json',
+    ],
+    modelEnv(),
+  );
+  expect(run.code).toBe(0);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const out = JSON.parse(run.stdout) as Record<string, any>;
+  expect(out).toMatchObject({ ok: true, goal: 'lower drawdown', best: 1, bestBeatsOriginal: true });
+  expect(out.proposals.map((p: { status: string }) => p.status)).toEqual(['tested', 'tested', 'refused']);
+  expect(out.proposals[2].reason).toBe('slow: 900 is above its range [20, 200]');
+  expect(requests[0]!.body).toMatchObject({ response_format: { json_schema: { name: 'strategy_improvements' } } });
+  expect(await readdir(drafts)).toEqual(['model-asked.jsonl']);
+});
+
+test('the daily token budget (LLM_DAILY_TOKENS) spent: the next draft is refused before any request', async () => {
+  const env = { ...modelEnv(), LLM_DAILY_TOKENS: '1000' };
+  answers.push(DRAFT_ANSWER, DRAFT_ANSWER);
+  expect((await cli(DRAFT, env)).code).toBe(0); // 1,900 tokens: the day's budget is now spent
+  const second = await cli(DRAFT, env);
+  expect(second.code).toBe(1);
+  expect(JSON.parse(second.stdout)).toMatchObject({ ok: false, stage: 'model', reason: 'budget-spent' });
+  expect(requests).toHaveLength(1);
+  expect((await asked()).map((e) => e.data.outcome)).toEqual(['ok', 'budget-spent']);
+});
