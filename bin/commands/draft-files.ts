@@ -2,7 +2,7 @@
 // made offline, without an account or a running stack (docs/AI-strategies.md). Each draft is two
 // files: <id>.json (the draft with its report) and <id>.rules.json (the rule file alone, ready for
 // `strategy enable --rules`, the human act that trades it). Written once, never overwritten.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isDraftId, type DraftStore, type StrategyDraft } from '../../shared/core/advisor/strategy-drafts';
 import { CliError } from '../cli-target';
@@ -53,18 +53,20 @@ export class FileDraftStore implements DraftStore {
   }
 }
 
-/** Exclusive create through a temporary file and a rename: never a half-written file, never an overwrite. */
+/**
+ * The complete text under a temporary name, then hard-linked to its name: link() fails when the
+ * name exists, atomically, so a file is never half-written and never overwritten.
+ */
 async function writeOnce(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, text, { flag: 'wx' });
   try {
-    // link-free exclusivity: refuse when the target exists, then move the complete file into place
-    await writeFile(path, '', { flag: 'wx' });
-    await rename(tmp, path);
+    await link(tmp, path);
   } catch (error) {
-    await rm(tmp, { force: true });
     if ((error as NodeJS.ErrnoException).code === 'EEXIST')
       throw new CliError(`${path} exists: a draft is never overwritten`);
     throw error;
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
