@@ -38,9 +38,15 @@ export interface AdvisorDeps {
 export const ASK_LIMITS = {
   maxOutputTokens: 32_000,
   timeoutMs: 300_000,
-  /** system + prompt, characters: what one question may carry into a provider and the audit trail */
-  promptChars: 200_000,
+  /**
+   * system + prompt, UTF-8 bytes: what one question may carry into a provider and the audit trail.
+   * With the answer's audit copy (below) the event stays well inside DynamoDB's 400 KB item.
+   */
+  promptBytes: 150_000,
 } as const;
+
+/** The answer's copy in the audit event, UTF-8 bytes; beyond it the copy is cut and says so. */
+export const AUDIT_ANSWER_BYTES = 100_000;
 
 const SCHEMA_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** How much of a validation failure goes into `detail`. */
@@ -66,8 +72,11 @@ export function createAdvisor(deps: AdvisorDeps): Advisor {
         );
       checkWhole('maxOutputTokens', maxOutputTokens, 1, ASK_LIMITS.maxOutputTokens);
       checkWhole('timeoutMs', timeoutMs, 1, ASK_LIMITS.timeoutMs);
-      if (ask.system.length + ask.prompt.length > ASK_LIMITS.promptChars)
-        throw new InvalidArgumentError(`prompt: system + prompt over ${ASK_LIMITS.promptChars} characters`);
+      const promptBytes = utf8Bytes(ask.system) + utf8Bytes(ask.prompt);
+      if (promptBytes > ASK_LIMITS.promptBytes)
+        throw new InvalidArgumentError(
+          `prompt: system + prompt is ${promptBytes} bytes, over ${ASK_LIMITS.promptBytes} (UTF-8)`,
+        );
       const jsonSchema = answerSchema(ask.schema);
       const at = clock.now();
 
@@ -88,7 +97,7 @@ export function createAdvisor(deps: AdvisorDeps): Advisor {
           // A prompt that looked like it held a secret is not kept either: the audit trail is read by people.
           system: fields.withheld ? `[withheld: looks like ${fields.withheld}]` : ask.system,
           prompt: fields.withheld ? `[withheld: looks like ${fields.withheld}]` : ask.prompt,
-          ...(answer !== undefined ? { answer } : {}),
+          ...(answer !== undefined ? { answer: auditCopy(answer) } : {}),
           ...(fields.error ? { error: fields.error } : {}),
           inputTokens,
           outputTokens,
@@ -195,6 +204,18 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     })
     .join('; ');
   return text.length > DETAIL_LIMIT ? `${text.slice(0, DETAIL_LIMIT - 1)}…` : text;
+}
+
+const encoder = new TextEncoder();
+const utf8Bytes = (text: string): number => encoder.encode(text).length;
+
+/** The answer as the audit event keeps it: whole up to AUDIT_ANSWER_BYTES, else cut and marked. */
+function auditCopy(answer: string): string {
+  const bytes = encoder.encode(answer);
+  if (bytes.length <= AUDIT_ANSWER_BYTES) return answer;
+  // A character cut in half decodes as U+FFFD: the copy is for reading, the answer itself is untouched.
+  const kept = new TextDecoder().decode(bytes.subarray(0, AUDIT_ANSWER_BYTES));
+  return `${kept}…[cut: ${bytes.length - AUDIT_ANSWER_BYTES} more bytes]`;
 }
 
 function checkWhole(field: string, value: number, min: number, max: number): void {

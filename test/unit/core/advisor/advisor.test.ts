@@ -68,6 +68,8 @@ test.each([
   ['maxOutputTokens', { maxOutputTokens: 0 }, 'maxOutputTokens: must be a whole number from 1 to 32000 (got 0)'],
   ['timeoutMs', { timeoutMs: 1.5 }, 'timeoutMs: must be a whole number from 1 to 300000 (got 1.5)'],
   ['accountId', { accountId: '' }, 'accountId: required'],
+  // 50,001 three-byte characters: under 150,000 characters, over 150,000 bytes
+  ['prompt', { prompt: '価'.repeat(50_001) }, 'prompt: system + prompt is 150004 bytes, over 150000 (UTF-8)'],
 ])('a bad %s throws before anything is asked, charged or audited', async (_f, over, message) => {
   const { advisor, model, audit, budget, clock } = setup(async () => reply('{"vote":"long"}'));
   const error = await advisor.ask({ ...ask, ...over }).catch((e: unknown) => e);
@@ -128,4 +130,17 @@ test('latency is the provider call as the clock saw it', async () => {
   clocks.push(s.clock);
   await s.advisor.ask(ask);
   expect((audit.events[0] as AuditEventOf<'model.asked'>).data.latencyMs).toBe(750);
+});
+
+test("a long answer is kept whole in the answer and cut, marked, in the audit copy (the item stays under DynamoDB's 400 KB)", async () => {
+  const long = `{"vote":"long","pad":"${'x'.repeat(120_000)}"}`;
+  const { advisor, audit } = setup(async () => reply(long));
+  const answer = await advisor.ask({
+    ...ask,
+    schema: z.object({ vote: z.enum(['long', 'short', 'out']), pad: z.string() }),
+  });
+  expect(answer.ok && answer.reply.text).toBe(long);
+  const copy = (audit.events[0] as AuditEventOf<'model.asked'>).data.answer!;
+  expect(copy.startsWith(long.slice(0, 100_000))).toBe(true);
+  expect(copy.endsWith(`…[cut: ${long.length - 100_000} more bytes]`)).toBe(true);
 });
