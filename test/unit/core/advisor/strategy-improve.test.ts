@@ -162,3 +162,50 @@ test('an original rule file the validator refuses stops before the model is aske
   expect(outcome).toMatchObject({ ok: false, stage: 'original', reason: 'invalid-rules' });
   expect(advisor.asked).toHaveLength(0);
 });
+
+test('a rule edit is tested as a draft is; kept as written when it is the best and beats the original', async () => {
+  const rewritten = {
+    ...(JSON.parse(SMA_CROSS) as Record<string, unknown>),
+    id: 'sma-cross-trend',
+    rules: {
+      entry: {
+        long: [{ series: 'sma(close,$fast)', crossesAbove: 'sma(close,$slow)' }],
+        short: [{ series: 'sma(close,$fast)', crossesBelow: 'sma(close,$slow)' }],
+      },
+      exit: {
+        long: [{ series: 'close', below: 'sma(close,$slow)' }],
+        short: [{ series: 'close', above: 'sma(close,$slow)' }],
+      },
+    },
+    params: {
+      ...(JSON.parse(SMA_CROSS) as { params: object }).params,
+      fast: { type: 'int', default: 10, min: 5, max: 50, step: 5 },
+      slow: { type: 'int', default: 20, min: 20, max: 200, step: 10 },
+    },
+  };
+  const edit = {
+    title: 'exit below the slow average',
+    rationale: 'r',
+    kind: 'rules',
+    params: [],
+    ruleFile: JSON.stringify(rewritten),
+  };
+  const { drafts, deps } = setup([JSON.stringify({ proposals: [edit] })]);
+  const outcome = await improveStrategy(deps, input);
+  if (!outcome.ok) throw new Error(outcome.detail);
+  const [p] = outcome.report.proposals;
+  expect(p).toMatchObject({ status: 'tested', kind: 'rules' });
+  const def = compileRules(rewritten as unknown as RuleFile);
+  const expected = await evaluateStrategy(
+    candles,
+    def,
+    Object.fromEntries(def.params.map((s) => [s.name, s.default])),
+    { config: CONFIG },
+  );
+  expect(p!.evaluation).toEqual(expected);
+  expect(outcome.report.bestBeatsOriginal).toBe(p!.outOfSampleScore! > outcome.report.original.outOfSampleScore);
+  const kept = [...drafts.drafts.values()];
+  expect(kept.map((d) => JSON.parse(d.ruleFile) as unknown)).toEqual(
+    outcome.report.bestBeatsOriginal ? [rewritten] : [],
+  );
+});
