@@ -3,3 +3,4 @@ export { formatRuleIssues, MAX_RULE_FILE_BYTES, parseRuleFile, validateRuleFile 
 export { INDICATORS, PRICES } from './series';
 export * from './types';
 export { compileRules } from './compile';
+export { subscriptionStrategy } from './subscription';
