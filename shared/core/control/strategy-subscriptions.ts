@@ -12,11 +12,16 @@ import type { AccountRepository, Clock } from './ports';
 import { parseSize } from '../signal/schema';
 import { normalizeSymbol, SymbolFormatError } from '../signal/symbols';
 import { getStrategy, resolveParams } from '../strategies/registry';
+import { compileRules } from '../strategies/rules/compile';
+import type { RuleFile } from '../strategies/rules/types';
 import { AccountInputError } from './accounts';
 
 export interface EnableStrategyInput {
   accountId: string;
-  strategy: string;
+  /** a built-in's id; with `rules`, the rule file's id (or absent) */
+  strategy?: string;
+  /** a rule-file strategy (parseRuleFile's output): stored with the subscription */
+  rules?: RuleFile;
   /** any form the webhook accepts: BTCUSDT, BTCUSDT.P, BTC/USDT:USDT */
   symbol: string;
   timeframe: string;
@@ -91,10 +96,20 @@ export class StrategySubscriptions {
 
   private validate(account: Account, input: EnableStrategyInput): StrategySubscription {
     let definition;
-    try {
-      definition = getStrategy(input.strategy);
-    } catch (error) {
-      throw new AccountInputError('strategy', (error as Error).message);
+    if (input.rules !== undefined) {
+      try {
+        definition = compileRules(input.rules);
+      } catch (error) {
+        throw new AccountInputError('rules', (error as Error).message);
+      }
+      if (input.strategy !== undefined && input.strategy !== definition.id)
+        throw new AccountInputError('strategy', `"${input.strategy}" is not the rule file's id "${definition.id}"`);
+    } else {
+      try {
+        definition = getStrategy(input.strategy ?? '');
+      } catch (error) {
+        throw new AccountInputError('strategy', (error as Error).message);
+      }
     }
     let params;
     try {
@@ -116,6 +131,12 @@ export class StrategySubscriptions {
         'timeframe',
         `must be one of ${STRATEGY_TIMEFRAMES.join(', ')}, not "${input.timeframe}"`,
       );
+    // A rule file's higher timeframes are aggregated from bars of its own timeframe.
+    if (input.rules?.timeframe !== undefined && input.rules.timeframe !== input.timeframe)
+      throw new AccountInputError(
+        'timeframe',
+        `the rule file is written for ${input.rules.timeframe} bars: subscribe it on ${input.rules.timeframe}`,
+      );
     const scheduled = this.deps.scheduled;
     if (scheduled && !scheduled.includes(input.timeframe))
       throw new AccountInputError(
@@ -131,6 +152,7 @@ export class StrategySubscriptions {
       enabled: true,
       updatedAt: this.deps.clock.now(),
     };
+    if (input.rules !== undefined) subscription.rules = input.rules as unknown as Record<string, unknown>;
     if (input.size !== undefined) {
       const size = parseSize(input.size);
       if (typeof size === 'string') throw new AccountInputError('size', size);

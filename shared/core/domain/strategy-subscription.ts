@@ -23,8 +23,14 @@ export const isStrategyTimeframe = (value: unknown): value is StrategyTimeframe 
 export interface StrategySubscription {
   /** stable id: derived from strategy, symbol and timeframe, so signal ids survive a re-enable */
   id: string;
-  /** a built-in strategy id (shared/core/strategies/registry.ts) */
+  /** a built-in strategy id (shared/core/strategies/registry.ts), or the id of `rules` */
   strategy: string;
+  /**
+   * a rule-file strategy (docs/STRATEGIES.md: strategies/rules' RuleFile), stored with the
+   * subscription; validated and compiled again on every read (subscriptionStrategy), so its type
+   * here is only "a JSON object" and domain imports no capability for it
+   */
+  rules?: Readonly<Record<string, unknown>>;
   /** ccxt unified symbol, e.g. BTC/USDT:USDT */
   symbol: string;
   timeframe: StrategyTimeframe;

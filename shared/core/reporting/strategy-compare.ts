@@ -11,7 +11,7 @@ import { subscriptionParams, type StrategySubscription, type StrategyTimeframe }
 import type { TradeRecord } from '../domain/trade';
 import { InvalidArgumentError } from '../errors';
 import type { SizeSpec } from '../signal/types';
-import { getStrategy } from '../strategies/registry';
+import { subscriptionStrategy } from '../strategies/rules/subscription';
 import { candlesNeeded } from '../strategies/run-strategies';
 import type { StrategyDefinition, StrategyParams } from '../strategies/types';
 import { comparePaperWithBacktest, type PaperBacktestComparison } from './paper-vs-backtest';
@@ -61,7 +61,7 @@ export function subscriptionCompareInput(
   subscription: StrategySubscription,
   rest: Pick<StrategyCompareInput, 'from' | 'to' | 'cash' | 'market' | 'maxCandles'>,
 ): StrategyCompareInput {
-  const definition = getStrategy(subscription.strategy);
+  const definition = subscriptionStrategy(subscription);
   return {
     account,
     definition,

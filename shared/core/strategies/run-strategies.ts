@@ -15,6 +15,7 @@ import { getStrategy } from './registry';
 import type { HeldPosition, StrategyDefinition, StrategyParams, StrategySignal } from './types';
 import { enqueueSignal } from '../signal/enqueue-signal';
 import { signalOnLastCandle } from './last-candle-signal';
+import { subscriptionStrategy } from './rules/subscription';
 
 export interface RunStrategiesDeps {
   accounts: Pick<AccountRepository, 'list'>;
@@ -89,7 +90,7 @@ export class RunStrategies {
     const prepared: Prepared[] = [];
     for (const job of jobs) {
       try {
-        const definition = this.strategyFor(job.subscription.strategy);
+        const definition = subscriptionStrategy(job.subscription, this.strategyFor);
         prepared.push({ ...job, definition, params: subscriptionParams(definition, job.subscription.params) });
       } catch (error) {
         results.push(failed(job, error));
@@ -244,10 +245,15 @@ function buildSignal(p: SignalParts): Signal {
     firedAt: p.now,
     signalPrice: p.close,
   };
-  if (p.subscription.size) signal.size = p.subscription.size;
+  // The subscription's size (the owner's, given at enable) wins over the strategy's own.
+  const size = p.subscription.size ?? p.signal.size;
+  if (size) signal.size = size;
   if (p.subscription.leverage !== undefined) signal.leverage = p.subscription.leverage;
   if (p.signal.sl) signal.sl = p.signal.sl;
   if (p.signal.tp) signal.tp = p.signal.tp;
+  if (p.signal.tpLevels) signal.tpLevels = p.signal.tpLevels;
+  if (p.signal.breakEven) signal.breakEven = true;
+  if (p.signal.trailPct !== undefined) signal.trailPct = p.signal.trailPct;
   return signal;
 }
 

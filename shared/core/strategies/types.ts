@@ -1,7 +1,7 @@
 // The strategy contract shared by the backtest engine, the paper account and the live strategy
 // runner. A strategy is fed closed candles one at a time, so it cannot read a candle after the
 // current one: look-ahead is impossible by construction, not by discipline.
-import type { PriceLevel } from '../signal/types';
+import type { PriceLevel, SizeSpec, TakeProfitLevel } from '../signal/types';
 
 /** The same actions a webhook alert carries (docs/SIGNALS.md). */
 export type StrategyAction = 'long' | 'short' | 'close_long' | 'close_short' | 'close_all';
@@ -10,6 +10,13 @@ export interface StrategySignal {
   action: StrategyAction;
   sl?: PriceLevel;
   tp?: PriceLevel;
+  /** Rule files' protection beyond sl/tp (docs/STRATEGIES.md), as an alert carries it: the live
+   * runner forwards these; the backtest engine applies sl and tp only. */
+  tpLevels?: TakeProfitLevel[];
+  breakEven?: boolean;
+  trailPct?: number;
+  /** the strategy's entry size, used when the subscription sets none */
+  size?: SizeSpec;
 }
 
 /** One closed candle. The engine may reuse the object between calls: copy what you keep. */

@@ -1,10 +1,13 @@
 // StrategySubscriptions (the CLI's strategy enable/disable/list) against an in-memory account
 // repository: what is stored, and that every bad input is refused naming its field.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_ACCOUNT_SETTINGS, type Account } from '../../../../shared/core/domain/account';
 import type { StrategySubscription } from '../../../../shared/core/domain/strategy-subscription';
 import type { AccountRepository } from '../../../../shared/core/ports/repositories';
 import { AccountInputError } from '../../../../shared/core/control/accounts';
 import { StrategySubscriptions } from '../../../../shared/core/control/strategy-subscriptions';
+import { parseRuleFile, type RuleFile } from '../../../../shared/core/strategies/rules';
 import { ManualClock, T0 } from '../fakes';
 
 class MemoryAccounts implements Pick<AccountRepository, 'get' | 'setStrategies'> {
@@ -156,5 +159,50 @@ describe('StrategySubscriptions.disable and list', () => {
   it('lists nothing for an account without subscriptions', async () => {
     const { subs } = setup();
     expect(await subs.list('acc-1')).toEqual([]);
+  });
+});
+
+describe('StrategySubscriptions.enable with a rule file', () => {
+  const file = (): RuleFile => {
+    const parsed = parseRuleFile(readFileSync(join(__dirname, '../../../../strategies/sma-cross.json'), 'utf8'));
+    if (!parsed.ok) throw new Error('the shipped file must parse');
+    return { ...parsed.rules, id: 'my-cross' };
+  };
+
+  it("stores the file with the subscription under the file's id, its parameters resolved", async () => {
+    const { subs, accounts } = setup();
+    const sub = await subs.enable({
+      accountId: 'acc-1',
+      rules: file(),
+      symbol: 'BTCUSDT',
+      timeframe: '1h',
+      params: { fast: '5' },
+    });
+    expect(sub).toMatchObject({
+      id: 'my-cross.BTCUSDT.1h',
+      strategy: 'my-cross',
+      params: { fast: 5, slow: 30, longOnly: false },
+    });
+    expect(accounts.rows.get('acc-1')?.settings.strategies?.[0]?.rules).toEqual(file());
+  });
+
+  it('refuses a file with a typo, naming its path, and stores nothing', async () => {
+    const { subs, accounts } = setup();
+    const typo = { ...file(), rules: { entry: { long: [{ series: 'sma(close,$fsat)', crossesAbove: 'close' }] } } };
+    expect(await fieldOf(subs.enable({ accountId: 'acc-1', rules: typo, symbol: 'BTCUSDT', timeframe: '1h' }))).toMatch(
+      /^rules: .*rules\.entry\.long\[0\]\.series: unknown series "sma\(close,\$fsat\)": unknown parameter "\$fsat"/s,
+    );
+    expect(accounts.setStrategies).not.toHaveBeenCalled();
+  });
+
+  it('refuses parameters the file constrains, and a timeframe other than the one the file is written for', async () => {
+    const { subs } = setup();
+    const base = { accountId: 'acc-1', symbol: 'BTCUSDT' };
+    expect(await fieldOf(subs.enable({ ...base, rules: file(), timeframe: '1h', params: { fast: '40' } }))).toBe(
+      'param: fast (40) must be below slow (30)',
+    );
+    expect(await fieldOf(subs.enable({ ...base, rules: { ...file(), timeframe: '4h' }, timeframe: '1h' }))).toMatch(
+      /^timeframe: the rule file is written for 4h bars/,
+    );
   });
 });

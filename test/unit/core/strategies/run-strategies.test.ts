@@ -381,3 +381,68 @@ describe('RunStrategies: failures stay with their subscription', () => {
     expect(queue.messages).toHaveLength(0);
   });
 });
+
+describe('RunStrategies: a subscription with its own rule file', () => {
+  // Long at a close ≥ 100 (risesTo: below on the candle before), a ladder and break-even on the entry.
+  const rules = {
+    format: 'strategy-rules/1',
+    id: 'threshold-rules',
+    params: { level: { type: 'float', default: 100 } },
+    rules: { entry: { long: [{ series: 'close', risesTo: '$level' }] } },
+    protection: {
+      sl: 2,
+      ladder: [
+        { tp: 1, share: 60 },
+        { tp: 3, share: 40 },
+      ],
+      breakEven: true,
+      trail: 1.5,
+    },
+    sizing: { percent: 4 },
+  };
+  const ruleSub = (overrides: Partial<StrategySubscription> = {}) =>
+    sub({ id: 'threshold-rules.BTCUSDT.1h', strategy: 'threshold-rules', rules, params: { level: 100 }, ...overrides });
+
+  it('compiles the stored file and queues its entry with the protection and size the file declares', async () => {
+    // No built-in is known to this runner: the rule file is all it runs.
+    const { runner, candles, queue, now } = setup([account('acc-1', [ruleSub()])], []);
+    candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
+
+    const report = await runner.run('1h', now);
+
+    expect(report).toMatchObject({ queued: 1, failed: 0 });
+    expect(queue.messages[0]?.signal).toMatchObject({
+      strategy: 'threshold-rules',
+      intent: 'enter_long',
+      size: { kind: 'percent', value: 4 },
+      sl: { kind: 'percent', value: 2 },
+      tpLevels: [
+        { level: { kind: 'percent', value: 1 }, sharePct: 60 },
+        { level: { kind: 'percent', value: 3 }, sharePct: 40 },
+      ],
+      breakEven: true,
+      trailPct: 1.5,
+    });
+  });
+
+  it("lets the subscription's own size win over the file's", async () => {
+    const { runner, candles, queue, now } = setup(
+      [account('acc-1', [ruleSub({ size: { kind: 'quote', value: 250 } })])],
+      [],
+    );
+    candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
+    await runner.run('1h', now);
+    expect(queue.messages[0]?.signal.size).toEqual({ kind: 'quote', value: 250 });
+  });
+
+  it('fails that subscription alone, naming the path, when its stored file is not valid', async () => {
+    const broken = { ...rules, rules: { entry: { long: [{ series: 'close', risesTo: 'rsi(0)' }] } } };
+    const { runner, candles, now } = setup([account('acc-1', [ruleSub({ rules: broken })]), account('acc-2', [sub()])]);
+    candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
+    const report = await runner.run('1h', now);
+    expect(report).toMatchObject({ evaluated: 2, queued: 1, failed: 1 });
+    expect(report.results.find((r) => r.accountId === 'acc-1')?.reason).toMatch(
+      /rules\.entry\.long\[0\]\.risesTo: unknown series "rsi\(0\)"/,
+    );
+  });
+});
