@@ -12,6 +12,9 @@ import type {
   TradeRepository,
 } from '../ports/repositories';
 import type { MarketStats } from '../risk/stats';
+import type { Account } from '../domain/account';
+import type { ErrorDetails } from '../domain/audit';
+import type { Signal } from '../signal/types';
 
 export type {
   AccountReconciliation,
@@ -75,3 +78,16 @@ export interface TriggerSource {
  * costs a request and rate-limit weight.
  */
 export type OrderReads = Map<string, ExchangeOrder | undefined>;
+
+/** What an entry gate answers: go on, or hold the entry back with the code and reason it is rejected with. */
+export type EntryVerdict = { proceed: true } | { proceed: false; code: string; reason: string; details?: ErrorDetails };
+
+/**
+ * A filter in front of new exposure (the ensemble vote, docs/AI-ensemble.md). Asked for entries
+ * only, never for a close, a reduce, a flatten or a protective order; it can hold an entry back
+ * but never change one. Answers within its own bounded time; a thrown DomainError says itself
+ * whether a retry helps.
+ */
+export interface EntryGate {
+  check(signal: Signal, account: Account): Promise<EntryVerdict>;
+}
