@@ -14,7 +14,8 @@ import { DEFAULT_REQUIRED, indicatorContext, withDeadline, type EnsembleVote, ty
 import type { CandleSource, Clock } from './ports';
 
 /** The same shape as execution's EntryVerdict. */
-export type GateAnswer = { proceed: true } | { proceed: false; code: string; reason: string; details?: ErrorDetails };
+export type GateAnswer =
+  { proceed: true; note?: string } | { proceed: false; code: string; reason: string; details?: ErrorDetails };
 
 export interface EnsembleGateDeps {
   vote: EnsembleVote;
@@ -47,13 +48,15 @@ export class EnsembleGate {
       required,
       context: await this.context(symbol, timeframe),
     });
-    if (outcome.decision === 'proceed') return { proceed: true };
     const side = signal.intent === 'enter_long' ? 'long' : 'short';
     const votes = outcome.ballots.map((b) => `${b.model} ${b.vote}`).join(', ');
+    const said = `ensemble vote: ${outcome.agreeing} of ${outcome.ballots.length} models agree with ${side}, ${outcome.required} needed (${votes})`;
+    // Either way the vote is said where the owner looks: the signal's outcome (the alert log).
+    if (outcome.decision === 'proceed') return { proceed: true, note: said };
     return {
       proceed: false,
       code: 'ENSEMBLE_BLOCKED',
-      reason: `ensemble vote: ${outcome.agreeing} of ${outcome.ballots.length} models agree with ${side}, ${outcome.required} needed (${votes})`,
+      reason: said,
       details: { required: outcome.required, agreeing: outcome.agreeing, ballots: outcome.ballots },
     };
   }

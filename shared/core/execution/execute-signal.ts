@@ -349,6 +349,7 @@ export class ExecuteSignal {
     let entryRefusal = refusal;
     const placed: string[] = [];
     let resting = false;
+    let gateNote: string | undefined;
     for (const leg of legs) {
       // Protective orders of the old position go before it is closed or reversed. planLegs puts
       // the one closing leg first, so `book` (read above) is still the position it closes.
@@ -390,6 +391,7 @@ export class ExecuteSignal {
       try {
         const answer = await verdict;
         if (answer && !answer.proceed) throw new SignalRejectedError(answer.reason, answer.code, answer.details);
+        gateNote = answer?.note;
         approved = await this.approveEntry(
           exchange,
           signal,
@@ -444,9 +446,10 @@ export class ExecuteSignal {
       : '';
     const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
     const unresizedNote = unresized ? `; ${unresized}` : '';
+    const gatedNote = gateNote ? `; ${gateNote}` : '';
     return {
       status: 'executed',
-      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}`,
+      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}${gatedNote}`,
       orders: placed,
     };
   }

@@ -79,8 +79,12 @@ export interface TriggerSource {
  */
 export type OrderReads = Map<string, ExchangeOrder | undefined>;
 
-/** What an entry gate answers: go on, or hold the entry back with the code and reason it is rejected with. */
-export type EntryVerdict = { proceed: true } | { proceed: false; code: string; reason: string; details?: ErrorDetails };
+/**
+ * What an entry gate answers: go on (`note`: what it decided, kept in the signal's outcome), or
+ * hold the entry back with the code and reason it is rejected with.
+ */
+export type EntryVerdict =
+  { proceed: true; note?: string } | { proceed: false; code: string; reason: string; details?: ErrorDetails };
 
 /**
  * A filter in front of new exposure (the ensemble vote, docs/AI-ensemble.md). Asked for entries

@@ -73,7 +73,10 @@ test('off by default, and when switched off: proceed without a read or a questio
 
 test('on: the models see the 1h candles by default; 2 of 3 agreeing proceeds', async () => {
   const { gate: g, advisors, reads } = gate([vote('long'), vote('long'), vote('out')]);
-  expect(await g.check(signal(), withEnsemble({ enabled: true }))).toEqual({ proceed: true });
+  expect(await g.check(signal(), withEnsemble({ enabled: true }))).toEqual({
+    proceed: true,
+    note: 'ensemble vote: 2 of 3 models agree with long, 2 needed (openai:m1 long, openai:m2 long, openai:m3 out)',
+  });
   expect(reads).toEqual([{ symbol: BTC, timeframe: '1h', limit: 100 }]);
   expect(advisors[0]?.asked[0]?.prompt).toContain('on the 1h timeframe (100 closed candles)');
 });

@@ -135,8 +135,13 @@ test('an entry the gate lets through is sized and filled; the gate is asked befo
   await until(() => gate.asked.length === 1);
   expect(gate.asked[0]?.account.accountId).toBe(ACCOUNT);
   expect(riskDecisions).not.toHaveBeenCalled(); // the risk engine waits for the gate's answer
-  gate.answer({ proceed: true });
-  expect(await pending).toMatchObject({ status: 'executed' });
+  gate.answer({ proceed: true, note: 'ensemble vote: 3 of 3 models agree with long, 2 needed' });
+  const outcome = await pending;
+  expect(outcome).toMatchObject({ status: 'executed' });
+  // What the gate decided is kept in the signal's outcome, which the alert log shows.
+  expect(outcome.status === 'executed' && outcome.summary).toMatch(
+    /; ensemble vote: 3 of 3 models agree with long, 2 needed$/,
+  );
   expect(riskDecisions).toHaveBeenCalledTimes(1);
   expect((await paper.fetchPosition(BTC))?.quantity).toBe('0.01');
 });
