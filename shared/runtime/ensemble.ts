@@ -18,7 +18,9 @@ export type AdvisorFor = (spec: ModelSpec) => Advisor;
 
 /** Until the providers are wired in (the model lane's shared/runtime/advisor.ts), listing models is refused at cold start. */
 export const noProviders: AdvisorFor = (spec) => {
-  throw new ConfigError(`ENSEMBLE_MODELS lists ${spec.id} but this build has no model providers wired`);
+  throw new ConfigError(
+    `${spec.id} is configured (ENSEMBLE_MODELS / MARKET_SUMMARY_MODEL) but this build has no model providers wired`,
+  );
 };
 
 export function buildEntryGate(

@@ -79,7 +79,7 @@ test('models listed but no providers wired: refused at cold start, naming the mo
     clock: new ManualClock(),
   };
   expect(() => buildEntryGate(env, { ...deps, advisorFor: noProviders })).toThrow(
-    'ENSEMBLE_MODELS lists openai:gpt-4o-mini but this build has no model providers wired',
+    'openai:gpt-4o-mini is configured (ENSEMBLE_MODELS / MARKET_SUMMARY_MODEL) but this build has no model providers wired',
   );
 });
 
