@@ -8,6 +8,8 @@ import { paperMarkets } from '../../../../shared/adapters/paper/markets';
 import { PaperExchange } from '../../../../shared/adapters/paper/paper-exchange';
 import { FixedPriceSource } from '../../../../shared/adapters/prices/fixed-price-source';
 import { DEFAULT_PAPER_SETTINGS, type Account } from '../../../../shared/core/domain/account';
+import type { AuditEvent } from '../../../../shared/core/domain/audit';
+import { notificationOf } from '../../../../shared/core/notify/from-audit';
 import { BookKeeper } from '../../../../shared/core/execution/book-keeper';
 import { EntryRisk } from '../../../../shared/core/execution/entry-risk';
 import { ExecuteSignal } from '../../../../shared/core/execution/execute-signal';
@@ -164,6 +166,12 @@ test('an entry the gate holds back is rejected with its code and the votes; noth
   });
   expect(rejected?.data).toMatchObject({ ballots: blocked.proceed ? [] : blocked.details?.['ballots'] });
   expect(ledger.signals.get(`${ACCOUNT}|${entry.signalId}`)?.status).toBe('rejected');
+  // The owner is told once, with the votes (the notifier's template for a rejected signal).
+  expect(notificationOf(rejected as AuditEvent)).toMatchObject({
+    kind: 'signal_rejected',
+    title: `Signal rejected ${BTC} enter_long: ENSEMBLE_BLOCKED`,
+    lines: [blocked.reason],
+  });
 });
 
 test.each(['close_long', 'close_all', 'reduce_long'] as const)(
