@@ -2,6 +2,9 @@
 // the account's fills, the order sender's proof before a resend), the few repositories it writes,
 // the key vault, the clock, and the risk statistics. Files in execution/ import ports from here
 // only; the adapters satisfy these structurally through the shared contracts in ../ports/.
+import type { Account } from '../domain/account';
+import type { ErrorDetails } from '../domain/audit';
+import type { Signal } from '../signal/types';
 import type { AccountReconciliation, ExchangeOrder, OrderExecution } from '../ports/exchange';
 import type {
   AccountRepository,
@@ -12,9 +15,6 @@ import type {
   TradeRepository,
 } from '../ports/repositories';
 import type { MarketStats } from '../risk/stats';
-import type { Account } from '../domain/account';
-import type { ErrorDetails } from '../domain/audit';
-import type { Signal } from '../signal/types';
 
 export type {
   AccountReconciliation,
