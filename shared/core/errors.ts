@@ -169,6 +169,22 @@ export class TransientError extends DomainError {
   }
 }
 
+/**
+ * A language model did not answer within its time (docs/AI.md): the call was abandoned through its
+ * AbortSignal. Retryable: a later ask may well be answered (the advisor reports it as the refusal
+ * 'timeout' and never retries by itself, since every try is paid for).
+ */
+export class ModelTimeoutError extends DomainError {
+  readonly retryable = true;
+  constructor(
+    readonly provider: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${provider}: no answer within ${timeoutMs} ms`, 'MODEL_TIMEOUT');
+    this.name = 'ModelTimeoutError';
+  }
+}
+
 /** The signal cannot be executed as asked and never will be (unknown symbol, below minimum…). */
 export class SignalRejectedError extends DomainError {
   readonly retryable = false;

@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
 const SECRET_KEYS =
-  /^(token|webhooktoken|apikey|api_key|secret|password|passphrase|authorization|credentials|blob|plaintext)$/i;
+  /^(token|webhooktoken|apikey|api_key|openai_api_key|secret|password|passphrase|authorization|credentials|blob|plaintext)$/i;
 export const REDACTED = '[redacted]';
 
 export const isSecretKey = (key: string): boolean => SECRET_KEYS.test(key);

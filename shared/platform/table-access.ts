@@ -49,6 +49,7 @@ export type RepositoryName =
   | 'DynamoTenantDirectory'
   | 'DynamoTenantNotifySettings'
   | 'DynamoTenantNotifySettingsStore'
+  | 'DynamoTokenBudget'
   | 'DynamoTradeReader'
   | 'DynamoTradeRepository'
   | 'DynamoUsageMeter';
@@ -91,6 +92,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   },
   DynamoTenantNotifySettings: { table: 'tenants', actions: ['dynamodb:GetItem'] },
   DynamoTenantNotifySettingsStore: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  DynamoTokenBudget: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoTradeRepository: { table: 'trades', actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoUsageMeter: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },

@@ -21,7 +21,11 @@ export interface StructuredAsk<T> {
   timeoutMs?: number;
 }
 
-export type AdvisorRefusal = 'timeout' | 'invalid-answer' | 'budget-spent' | 'provider-error';
+/**
+ * Why an answer was not used. 'unsafe-prompt' (added with the advisor): the question looked like it
+ * carried a key or a token and was never sent.
+ */
+export type AdvisorRefusal = 'timeout' | 'invalid-answer' | 'budget-spent' | 'provider-error' | 'unsafe-prompt';
 
 export type StructuredAnswer<T> =
   | { ok: true; value: T; reply: ModelReply; costUsd: string }

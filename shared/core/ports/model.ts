@@ -23,6 +23,11 @@ export interface ModelQuestion {
 /** What the provider returned, unvalidated: `text` is the answer's JSON as the model wrote it. */
 export interface ModelReply {
   text: string;
+  /**
+   * the model declined to answer (OpenAI's `message.refusal`), in its words; `text` is then empty.
+   * Optional, added after the contract: a provider without the notion never sets it.
+   */
+  refusal?: string;
   inputTokens: number;
   outputTokens: number;
   provider: ModelProvider;
@@ -34,4 +39,16 @@ export interface ModelPort {
   readonly model: string;
   /** rejects with ModelTimeoutError after `timeoutMs`, with a retryable/terminal AppError otherwise */
   ask(question: ModelQuestion): Promise<ModelReply>;
+}
+
+/**
+ * Tokens an account's asks used per UTC day (docs/AI.md "Budget"): the advisor reads the day's
+ * total before a call (a spent budget: no call) and adds what the call really used after it. The
+ * add is atomic (two functions asking at once both count); the limit is the advisor's, not the store's.
+ */
+export interface TokenBudget {
+  /** tokens (input + output) charged to the account on the UTC day of `at` */
+  spent(accountId: string, at: number): Promise<number>;
+  /** adds `tokens` to the day of `at`; returns the day's new total */
+  charge(accountId: string, tokens: number, at: number): Promise<number>;
 }

@@ -20,6 +20,7 @@ import {
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,
 } from '../../../../shared/adapters/dynamodb/tenant-notify-settings';
+import { DynamoTokenBudget } from '../../../../shared/adapters/dynamodb/token-budget';
 import { DynamoTradeReader, DynamoTradeRepository } from '../../../../shared/adapters/dynamodb/trade-repository';
 import { DynamoUsageMeter } from '../../../../shared/adapters/dynamodb/usage-meter';
 
@@ -43,6 +44,7 @@ export const REPOSITORY_CLASSES = {
   DynamoTenantDirectory,
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,
+  DynamoTokenBudget,
   DynamoTradeReader,
   DynamoTradeRepository,
   DynamoUsageMeter,

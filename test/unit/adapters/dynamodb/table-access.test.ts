@@ -98,6 +98,10 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     get: (r) => r.get!('t0123456789'),
     put: (r) => r.put!('t0123456789', { telegramChatIds: ['1'], emails: [], updatedAt: 1 }),
   },
+  DynamoTokenBudget: {
+    spent: (r) => r.spent!('acc-1', 1),
+    charge: (r) => r.charge!('acc-1', 5, 1),
+  },
   DynamoUsageMeter: {
     count: (r) => r.count!('acc', 'signals', 1),
     add: (r) => r.add!('acc', { signals: 1, orders: 2 }, 1),
