@@ -12,6 +12,8 @@ import type { Clock } from '../core/ports/runtime';
 import type { EntryGate } from '../core/execution/ports';
 import { ConfigError } from '../core/errors';
 import type { EnsembleEnv, ModelSpec } from '../platform/ensemble-config';
+import type { AdvisorEnv } from '../platform/advisor-config';
+import { buildAdvisor, type AdvisorRuntimeDeps } from './advisor';
 
 /** Builds the Advisor that asks one model (its provider adapter, budget and audit: shared/runtime/advisor.ts). */
 export type AdvisorFor = (spec: ModelSpec) => Advisor;
@@ -22,6 +24,22 @@ export const noProviders: AdvisorFor = (spec) => {
     `${spec.id} is configured (ENSEMBLE_MODELS / MARKET_SUMMARY_MODEL) but this build has no model providers wired`,
   );
 };
+
+/**
+ * One Advisor per listed model through the advisor's composition root (shared/runtime/advisor.ts):
+ * the stage's LLM_* settings (OpenAI base URL and key, daily tokens, prices, output cap) with the
+ * provider and model of the entry. Every model draws on the same per-account daily budget.
+ */
+export function advisorForEach(
+  env: Omit<AdvisorEnv, 'LLM_PROVIDER' | 'LLM_MODEL'>,
+  deps: AdvisorRuntimeDeps,
+): AdvisorFor {
+  return (spec) => {
+    const built = buildAdvisor({ ...env, LLM_PROVIDER: spec.provider, LLM_MODEL: spec.model }, deps);
+    if (!built) throw new ConfigError(`no advisor for ${spec.id}`); // unreachable: a provider is given
+    return built.advisor;
+  };
+}
 
 export function buildEntryGate(
   env: EnsembleEnv,
