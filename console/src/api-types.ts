@@ -130,6 +130,8 @@ export interface AlertRow {
   signalId?: string;
   signalStatus?: string;
   rejectReason?: string;
+  /** an executed signal's outcome: what it did, the ensemble's vote included */
+  signalOutcome?: string;
   action?: string;
   symbol?: string;
   format?: string;

@@ -1,6 +1,7 @@
 // Lambda entry: SQS FIFO event source with ReportBatchItemFailures.
 import { buildExecuteSignal, buildTradingRuntime, buildUsageMeter } from '../../shared/runtime/executor';
 import { executorEnvSchema, loadEnv } from '../../shared/platform/config';
+import { ensembleEnvSchema } from '../../shared/platform/ensemble-config';
 import { createLogger } from '../../shared/platform/logger';
 import { createExecutorHandler, ExecutorMetrics } from './app';
 import { ExecutionMetering } from './metering';
@@ -10,7 +11,9 @@ const env = loadEnv(executorEnvSchema);
 const metrics = new ExecutorMetrics();
 const logger = createLogger('executor');
 export const handler = createExecutorHandler(
-  buildExecuteSignal(env, metrics.observe(buildTradingRuntime(env))),
+  buildExecuteSignal(env, metrics.observe(buildTradingRuntime(env)), undefined, {
+    ensemble: loadEnv(ensembleEnvSchema),
+  }),
   logger,
   metrics,
   new ExecutionMetering(buildUsageMeter(env), logger),

@@ -2,9 +2,13 @@
 import { loadEnv } from '../../shared/platform/config';
 import { createLogger } from '../../shared/platform/logger';
 import { reportEnvSchema } from '../../shared/platform/notify-config';
+import { marketSummaryEnvSchema } from '../../shared/platform/ensemble-config';
 import { buildSendReports } from '../../shared/runtime/report';
 import { createReportHandler } from './app';
 
 const env = loadEnv(reportEnvSchema);
 const logger = createLogger('report');
-export const handler = createReportHandler(await buildSendReports(env, { logger }), logger);
+export const handler = createReportHandler(
+  await buildSendReports(env, { logger, marketSummary: loadEnv(marketSummaryEnvSchema) }),
+  logger,
+);

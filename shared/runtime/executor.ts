@@ -31,6 +31,8 @@ import { buildRepositories, dynamoClient, type Repositories } from './repositori
 import { ConfigError } from '../core/errors';
 import { DynamoUsageMeter } from '../adapters/dynamodb/usage-meter';
 import { tableName } from '../platform/resource-names';
+import type { EnsembleEnv } from '../platform/ensemble-config';
+import { buildEntryGate, noProviders, type AdvisorFor } from './ensemble';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -128,8 +130,19 @@ export function buildExecuteSignal(
   env: ExecutorEnv,
   runtime: TradingRuntime,
   vault: KeyVault = buildKeyVault(env),
+  /** the ensemble filter (docs/AI-ensemble.md): absent or no models listed, no gate */
+  options: { ensemble?: EnsembleEnv; advisorFor?: AdvisorFor } = {},
 ): ExecuteSignal {
   const { repos, clock } = runtime;
+  // Its vote is written at once (it comes before any order), not held with the signal's events.
+  const entryGate = options.ensemble
+    ? buildEntryGate(options.ensemble, {
+        candles: riskCandleSource(env, runtime.prices),
+        audit: repos.audit,
+        clock,
+        advisorFor: options.advisorFor ?? noProviders,
+      })
+    : undefined;
   // One audit log for every part of the execution, able to hold a signal's events until its
   // fill is protected (execute-signal.ts, "PROTECTION FIRST").
   const audit = new AuditHold(repos.audit);
@@ -166,6 +179,7 @@ export function buildExecuteSignal(
       : {}),
     auditHold: audit,
     orders: repos.orders,
+    ...(entryGate ? { entryGate } : {}),
   });
 }
 

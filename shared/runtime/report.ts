@@ -20,6 +20,9 @@ import { tableName } from '../platform/resource-names';
 import { buildNotifier } from './notifier';
 import { dynamoClient } from './repositories';
 import { buildCandleSource } from './strategy-runner';
+import { ModelMarketSummary } from '../core/advisor/market-summary';
+import type { MarketSummaryEnv } from '../platform/ensemble-config';
+import { noProviders, type AdvisorFor } from './ensemble';
 
 export async function buildSendReports(
   env: ReportEnv,
@@ -29,6 +32,9 @@ export async function buildSendReports(
     candles?: CandleSource;
     channels?: NotificationChannel[];
     charts?: ChartStore;
+    /** the market summary's model (docs/AI-ensemble.md); absent or unset: no summary */
+    marketSummary?: MarketSummaryEnv;
+    advisorFor?: AdvisorFor;
   } = {},
 ): Promise<SendReports> {
   const clock = options.clock ?? systemClock;
@@ -41,6 +47,16 @@ export async function buildSendReports(
   // Accounts and trades read-only: the job's role gets no write on them (shared/platform/table-access.ts).
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const candles = options.candles ?? buildCandleSource(env, clock);
+  const summaryModel = options.marketSummary?.MARKET_SUMMARY_MODEL;
+  const summaries =
+    summaryModel && options.marketSummary
+      ? new ModelMarketSummary({
+          advisor: (options.advisorFor ?? noProviders)(summaryModel),
+          model: summaryModel.id,
+          candles,
+          timeoutMs: options.marketSummary.MARKET_SUMMARY_TIMEOUT_MS,
+        })
+      : undefined;
   return new SendReports({
     accounts: new DynamoAccountDirectory(db, tableName(env.STAGE, 'accounts')),
     trades: new DynamoTradeReader(db, tableName(env.STAGE, 'trades')),
@@ -56,6 +72,7 @@ export async function buildSendReports(
     clock,
     timeZone: env.REPORT_TIME_ZONE,
     ...(charts ? { charts } : {}),
+    ...(summaries ? { summaries } : {}),
     // The account and the error's class and message only: no URL (the upload failed before any was made).
     onChartStoreError: (accountId, error) =>
       logger?.warn('report chart upload failed: the email goes without the link', {

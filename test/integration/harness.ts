@@ -99,6 +99,8 @@ export interface HarnessOptions {
   leaseMs?: number;
   /** the paper exchange's prices instead of the fixed ones (e.g. the replay, as `npm start` has it) */
   paperPrices?: PriceSource;
+  /** the executor's optional parts (the ensemble's models) */
+  executorOptions?: Parameters<typeof buildExecuteSignal>[3];
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -131,7 +133,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const runtime = buildTradingRuntime(executorEnv, options.clock, options.paperPrices ?? prices);
   const vault = LocalKeyVault.open(keyFile);
   const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), silentLogger());
-  const executor = createExecutorHandler(buildExecuteSignal(executorEnv, runtime, vault), silentLogger());
+  const executor = createExecutorHandler(
+    buildExecuteSignal(executorEnv, runtime, vault, options.executorOptions),
+    silentLogger(),
+  );
   const settle = buildSettlePaperTriggers(runtime);
   const clock = options.clock ?? { now: () => Date.now() };
 

@@ -85,6 +85,7 @@ export function Alerts() {
                 <td>{a.signalStatus ?? ''}</td>
                 <td>
                   {a.reason ?? a.rejectReason ?? ''}
+                  {a.signalOutcome ? <span class="muted">{a.signalOutcome}</span> : null}
                   {a.field ? <span class="muted"> [{a.field}]</span> : null}
                   {a.code ? <span class="muted"> {a.code}</span> : null}
                 </td>

@@ -2,3 +2,4 @@
 export type { ModelPort, ModelQuestion, ModelReply, ModelProvider, TokenBudget } from '../ports/model';
 export type { AuditLog } from '../ports/repositories';
 export type { Clock } from '../ports/runtime';
+export type { CandleSource } from '../ports/candles';

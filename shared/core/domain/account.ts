@@ -1,7 +1,7 @@
 // An exchange account the owner registered: where signals for it execute, and its limits.
 import type { Decimal } from './money';
 import type { RiskOverrides } from '../risk/config';
-import type { StrategySubscription } from './strategy-subscription';
+import type { StrategySubscription, StrategyTimeframe } from './strategy-subscription';
 
 export type ExchangeId = 'paper' | 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
 export const EXCHANGE_IDS: readonly ExchangeId[] = ['paper', 'binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'];
@@ -42,6 +42,19 @@ export interface AccountSettings {
   strategies?: StrategySubscription[];
   /** risk limits, kill switches and sizing that differ from the defaults (docs/RISK.md) */
   risk?: RiskOverrides;
+  /** the models' vote on entry signals (docs/AI-ensemble.md); absent: off */
+  ensemble?: EnsembleSettings;
+  /** a model-written market summary in the daily report (docs/AI-ensemble.md); absent: off */
+  marketSummary?: boolean;
+}
+
+/** The ensemble filter of one account: off unless `enabled`; the models are the stage's (ENSEMBLE_MODELS). */
+export interface EnsembleSettings {
+  enabled: boolean;
+  /** K: models that must agree with the entry's side (default 2; 1 ≤ K ≤ the number of models) */
+  required?: number;
+  /** the candles the models see when the signal names no subscription of the account (default 1h) */
+  timeframe?: StrategyTimeframe;
 }
 
 /** Credentials as stored: always ciphertext, produced by the key vault. */

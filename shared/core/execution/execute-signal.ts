@@ -47,6 +47,8 @@ import {
   type AccountReads,
   type AuditAppender,
   type Clock,
+  type EntryGate,
+  type EntryVerdict,
   type ExchangeFactory,
   type ExchangePort,
   type ExchangePosition,
@@ -91,6 +93,12 @@ export interface ExecuteSignalDeps {
   auditHold?: AuditHold;
   /** the order table: a redelivery finds the entry an earlier delivery sent (see placeAndProtect) */
   orders?: Pick<OrderRepository, 'get'>;
+  /**
+   * Asked before the risk engine sizes an entry (the ensemble vote): it may hold the entry back.
+   * Closes, reduces and protective orders never ask it, and the close of a reverse never waits
+   * for it. Absent: no gate, nothing asked.
+   */
+  entryGate?: EntryGate;
   /**
    * Platform errors no retry can cure (a number the database refuses…) as a terminal rejection;
    * undefined leaves the error retryable. Composed in shared/runtime (core knows no AWS errors).
@@ -242,6 +250,9 @@ export class ExecuteSignal {
       entry && !entryRefusal && this.deps.orders
         ? settleLater(this.deps.orders.get(account.accountId, clientOrderIdFor(signal.signalId, 'open')))
         : undefined;
+    // The gate's answer (a vote of models: seconds) overlaps the same calls; only the entry leg
+    // awaits it, so the close of a reverse never waits for it.
+    const verdict = entry && !entryRefusal ? this.entryVerdict(signal, account, sentRead) : undefined;
     const credentials = account.credentials
       ? await this.deps.vault.decrypt(account.accountId, account.credentials)
       : undefined;
@@ -295,6 +306,7 @@ export class ExecuteSignal {
         entryRefusal,
         accepted,
         sentRead,
+        verdict,
       );
     } catch (error) {
       // What waited is written before the error goes up; the error is the one to report (a retry
@@ -329,12 +341,15 @@ export class ExecuteSignal {
     accepted: ApprovedEntry[],
     /** an earlier delivery's entry record, read while the exchange was asked (absent: read here) */
     sentRead?: Promise<OrderRecord | undefined>,
+    /** the entry gate's answer, started with the reads (absent: no gate) */
+    verdict?: Promise<EntryVerdict>,
   ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const symbol = signal.symbol.unified;
     const entry = isEntry(signal.intent);
     let entryRefusal = refusal;
     const placed: string[] = [];
     let resting = false;
+    let gateNote: string | undefined;
     for (const leg of legs) {
       // Protective orders of the old position go before it is closed or reversed. planLegs puts
       // the one closing leg first, so `book` (read above) is still the position it closes.
@@ -374,6 +389,9 @@ export class ExecuteSignal {
       }
       let approved: { entry: ApprovedEntry; free: Decimal };
       try {
+        const answer = await verdict;
+        if (answer && !answer.proceed) throw new SignalRejectedError(answer.reason, answer.code, answer.details);
+        gateNote = answer?.note;
         approved = await this.approveEntry(
           exchange,
           signal,
@@ -383,7 +401,8 @@ export class ExecuteSignal {
           riskSnapshot as Promise<RiskSnapshot>,
         );
       } catch (error) {
-        // The close of a reverse has gone through: report the refused entry, do not undo the close.
+        // The close of a reverse has gone through: report the refused entry (risk engine or gate),
+        // do not undo the close.
         if (error instanceof SignalRejectedError && placed.length > 0) {
           entryRefusal = error;
           break;
@@ -427,9 +446,10 @@ export class ExecuteSignal {
       : '';
     const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
     const unresizedNote = unresized ? `; ${unresized}` : '';
+    const gatedNote = gateNote ? `; ${gateNote}` : '';
     return {
       status: 'executed',
-      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}`,
+      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}${gatedNote}`,
       orders: placed,
     };
   }
@@ -616,6 +636,22 @@ export class ExecuteSignal {
       'SIGNAL_EXPIRED',
       { lagMs, maxLagMs },
     );
+  }
+
+  /**
+   * The entry gate's answer, started early and awaited by the entry leg only. An entry an earlier
+   * delivery already recorded passed the gate then (its order is written after the gate): it is
+   * not asked again, as the risk engine is not.
+   */
+  private entryVerdict(
+    signal: Signal,
+    account: Account,
+    sentRead: Promise<OrderRecord | undefined> | undefined,
+  ): Promise<EntryVerdict> | undefined {
+    const gate = this.deps.entryGate;
+    if (!gate) return undefined;
+    const sent = sentRead ?? Promise.resolve(undefined);
+    return settleLater(sent.then((record) => (record ? { proceed: true as const } : gate.check(signal, account))));
   }
 
   /** Halts the account after a 418 ban: no call reaches the exchange until it ends; an alert says so. */

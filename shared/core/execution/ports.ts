@@ -2,6 +2,9 @@
 // the account's fills, the order sender's proof before a resend), the few repositories it writes,
 // the key vault, the clock, and the risk statistics. Files in execution/ import ports from here
 // only; the adapters satisfy these structurally through the shared contracts in ../ports/.
+import type { Account } from '../domain/account';
+import type { ErrorDetails } from '../domain/audit';
+import type { Signal } from '../signal/types';
 import type { AccountReconciliation, ExchangeOrder, OrderExecution } from '../ports/exchange';
 import type {
   AccountRepository,
@@ -84,3 +87,20 @@ export interface TriggerSource {
  * costs a request and rate-limit weight.
  */
 export type OrderReads = Map<string, ExchangeOrder | undefined>;
+
+/**
+ * What an entry gate answers: go on (`note`: what it decided, kept in the signal's outcome), or
+ * hold the entry back with the code and reason it is rejected with.
+ */
+export type EntryVerdict =
+  { proceed: true; note?: string } | { proceed: false; code: string; reason: string; details?: ErrorDetails };
+
+/**
+ * A filter in front of new exposure (the ensemble vote, docs/AI-ensemble.md). Asked for entries
+ * only, never for a close, a reduce, a flatten or a protective order; it can hold an entry back
+ * but never change one. Answers within its own bounded time; a thrown DomainError says itself
+ * whether a retry helps.
+ */
+export interface EntryGate {
+  check(signal: Signal, account: Account): Promise<EntryVerdict>;
+}

@@ -498,6 +498,8 @@ export class ConsoleReads {
             ...shown,
             ...(signal ? { signalStatus: signal.status } : {}),
             ...(signal?.status === 'rejected' && signal.outcome ? { rejectReason: signal.outcome } : {}),
+            // what an executed signal did (the ensemble's vote on an entry included)
+            ...(signal?.status === 'executed' && signal.outcome ? { signalOutcome: signal.outcome } : {}),
           };
         });
       }),

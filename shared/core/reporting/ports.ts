@@ -26,3 +26,16 @@ export interface HistoricalPrices {
 export interface ChartStore {
   put(key: string, data: Uint8Array, contentType: string): Promise<string>;
 }
+
+/**
+ * A model's paragraph on the account's markets for the daily report (docs/AI-ensemble.md),
+ * implemented by advisor/market-summary.ts; it never throws for a model's failure: it says why.
+ */
+export interface MarketSummaryWriter {
+  write(request: {
+    accountId: string;
+    symbols: readonly string[];
+    from: number;
+    to: number;
+  }): Promise<{ ok: true; text: string; model: string } | { ok: false; reason: string }>;
+}

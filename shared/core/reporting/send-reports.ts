@@ -11,11 +11,13 @@ import type {
   ChartStore,
   Clock,
   HistoricalPrices,
+  MarketSummaryWriter,
   RiskStore,
   TradeRepository,
 } from './ports';
 import type { Attachment, Notification } from '../notify/types';
 import { computePeriodReport, renderReportText, type PeriodReport } from './period-report';
+import { marketSummaryLines } from './market-summary';
 import { tradingDay } from '../risk/trading-day';
 import type { DispatchReport, Notifier } from '../notify/notifier';
 
@@ -45,6 +47,8 @@ export interface SendReportsDeps {
   charts?: ChartStore;
   /** a chart upload failed (the report still goes, without a link): the error only, never a URL */
   onChartStoreError?: (accountId: string, error: unknown) => void;
+  /** the model's market summary for daily reports of accounts that switched it on (absent: none) */
+  summaries?: MarketSummaryWriter;
 }
 
 export interface ReportRun {
@@ -99,7 +103,7 @@ export class SendReports {
 
   /** One account's report: its figures, the message and the chart. */
   async build(
-    account: Pick<Account, 'accountId'>,
+    account: Pick<Account, 'accountId'> & { settings?: Pick<Account['settings'], 'marketSummary' | 'strategies'> },
     kind: ReportKind,
     from: number,
     to: number,
@@ -129,6 +133,18 @@ export class SendReports {
       holdPrices,
     });
     const text = renderReportText(report, kind);
+    if (kind === 'daily' && account.settings?.marketSummary === true && this.deps.summaries) {
+      // The account's symbols: those it traded in the period and those its strategies watch.
+      const watched = (account.settings.strategies ?? []).filter((s) => s.enabled).map((s) => s.symbol);
+      const summary = await this.deps.summaries
+        .write({ accountId, symbols: [...new Set([...symbols, ...watched])], from, to })
+        // Never a reason to hold the report back; the error's message only (no stack, no request).
+        .catch((error: unknown) => ({
+          ok: false as const,
+          reason: error instanceof Error ? error.message.slice(0, 200) : 'error',
+        }));
+      text.lines.push(...marketSummaryLines(summary));
+    }
     const png = await this.deps.chart(report.equityCurve, {
       title: text.title,
       timeZone: this.deps.timeZone,

@@ -149,6 +149,34 @@ describe('ConsoleReads', () => {
     expect(JSON.stringify(page)).not.toContain('52.89.214.238');
   });
 
+  it("alerts: an executed signal's outcome is shown with it (the ensemble's vote on an entry)", async () => {
+    const w = await world();
+    await w.alerts.record({
+      accountId: 'acc-a',
+      alertKey: `${NOW - 500}#r3`,
+      receivedAt: NOW - 500,
+      requestId: 'r3',
+      outcome: 'accepted',
+      httpStatus: 202,
+      signalId: 'sig-10',
+      action: 'long',
+      symbol: 'BTC/USDT:USDT',
+    });
+    await w.signals.beginExecution(
+      { accountId: 'acc-a', signalId: 'sig-10', status: 'received', updatedAt: NOW },
+      NOW,
+      1000,
+    );
+    const summary =
+      'enter_long BTC/USDT:USDT: long 0.01 @ 50000; ensemble vote: 2 of 3 models agree with long, 2 needed (a long, b out, c long)';
+    await w.signals.finishExecution('acc-a', 'sig-10', 'executed', summary, NOW);
+    const page = await w.reads.alerts({ limit: 100 });
+    expect(page.items).toEqual([
+      expect.objectContaining({ requestId: 'r3', signalStatus: 'executed', signalOutcome: summary }),
+    ]);
+    expect(page.items[0]).not.toHaveProperty('rejectReason');
+  });
+
   it('health: an active account not reconciled for over 5 minutes is not ok', async () => {
     const w = await world();
     const h = await w.reads.health();

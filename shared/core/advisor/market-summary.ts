@@ -1,0 +1,161 @@
+// The daily report's market summary (docs/AI-ensemble.md): one paragraph a model writes from the
+// account's symbols, their move over the period and a simple regime word per symbol. The figures
+// are computed here from candles, never by the model; the model only puts them into words. It is
+// labelled as the model's where the report shows it (reporting/market-summary.ts) and can change
+// nothing: the report goes out without it when the model refuses, times out or answers out of shape.
+import * as z from 'zod/mini';
+import type { Candles } from '../backtest/types';
+import { sma } from '../indicators';
+import { withDeadline } from './ensemble';
+import type { CandleSource } from './ports';
+import type { Advisor } from './types';
+
+/** What the report asks for: the account, its symbols, the period (epoch ms UTC). */
+export interface SummaryRequest {
+  accountId: string;
+  symbols: readonly string[];
+  from: number;
+  to: number;
+}
+
+/** The paragraph and the model that wrote it, or why there is none. */
+export type SummaryResult = { ok: true; text: string; model: string } | { ok: false; reason: string };
+
+/** trend up / trend down: close, SMA(20) and SMA(50) of the hourly closes in that order; range otherwise */
+export type Regime = 'trend up' | 'trend down' | 'range';
+
+export interface SymbolMove {
+  symbol: string;
+  open: number;
+  close: number;
+  changePct: number;
+  regime: Regime;
+}
+
+export interface ModelMarketSummaryDeps {
+  advisor: Advisor;
+  /** how the label names it: provider:model */
+  model: string;
+  candles: CandleSource;
+  timeoutMs: number;
+}
+
+export const SUMMARY_MAX_CHARS = 600;
+export const SUMMARY_SCHEMA = z.object({
+  summary: z.string().check(z.minLength(1), z.maxLength(SUMMARY_MAX_CHARS)),
+});
+/** a report names a handful of symbols; more would only lengthen the prompt */
+const MAX_SYMBOLS = 10;
+const HOUR_MS = 3_600_000;
+/** enough hourly candles for SMA(50) before a day's period, and a week's */
+const HOURS_BEFORE = 50;
+const CANDLE_TIMEOUT_MS = 3_000;
+
+const SYSTEM = [
+  "You write one short, neutral paragraph on the market for a trader's daily report.",
+  'Use only the figures given: the symbols, their moves over the period and the regime of each.',
+  'Describe; give no advice, no forecast and no instruction to buy or sell.',
+  `At most ${SUMMARY_MAX_CHARS} characters. Answer with JSON matching the schema only.`,
+].join(' ');
+
+/** The regime word for hourly closes, from the indicators this project already has. */
+export function regimeOf(close: Float64Array): Regime {
+  const n = close.length;
+  if (n < 50) return 'range';
+  const last = close[n - 1] as number;
+  const fast = sma(close, 20)[n - 1] as number;
+  const slow = sma(close, 50)[n - 1] as number;
+  if (last > fast && fast > slow) return 'trend up';
+  if (last < fast && fast < slow) return 'trend down';
+  return 'range';
+}
+
+/** A symbol's move from the last close at or before `from` to the last close at or before `to`. */
+export function moveOf(symbol: string, candles: Candles, from: number): SymbolMove | undefined {
+  const n = candles.close.length;
+  if (n === 0) return undefined;
+  let start = -1;
+  // The candle that closed at or before `from`: its open is at most an hour before it.
+  for (let i = n - 1; i >= 0; i--)
+    if ((candles.time[i] as number) + HOUR_MS <= from) {
+      start = i;
+      break;
+    }
+  if (start < 0) return undefined;
+  const open = candles.close[start] as number;
+  const close = candles.close[n - 1] as number;
+  if (!(open > 0)) return undefined;
+  return {
+    symbol,
+    open,
+    close,
+    changePct: Number((((close - open) / open) * 100).toFixed(2)),
+    regime: regimeOf(candles.close),
+  };
+}
+
+export function summaryPrompt(request: SummaryRequest, moves: readonly SymbolMove[]): string {
+  const day = (t: number) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+  return [
+    `Period: ${day(request.from)} to ${day(request.to)} UTC.`,
+    ...moves.map(
+      (m) =>
+        `${m.symbol}: ${m.changePct > 0 ? '+' : ''}${m.changePct} % (${m.open} → ${m.close}), regime ${m.regime} (hourly close vs SMA 20 and SMA 50).`,
+    ),
+  ].join('\n');
+}
+
+export class ModelMarketSummary {
+  constructor(private readonly deps: ModelMarketSummaryDeps) {}
+
+  async write(request: SummaryRequest): Promise<SummaryResult> {
+    const symbols = request.symbols.slice(0, MAX_SYMBOLS);
+    if (symbols.length === 0) return { ok: false, reason: 'no symbols traded or subscribed in the period' };
+    const hours = Math.ceil((request.to - request.from) / HOUR_MS) + HOURS_BEFORE;
+    const moves = (await Promise.all(symbols.map((s) => this.move(s, request, hours)))).filter(
+      (m): m is SymbolMove => m !== undefined,
+    );
+    if (moves.length === 0) return { ok: false, reason: `no candles for ${symbols.join(', ')}` };
+    const asked = this.deps.advisor.ask({
+      accountId: request.accountId,
+      purpose: 'market-summary',
+      system: SYSTEM,
+      prompt: summaryPrompt(request, moves),
+      schema: SUMMARY_SCHEMA,
+      schemaName: 'market_summary',
+      maxOutputTokens: 400,
+      timeoutMs: this.deps.timeoutMs,
+    });
+    const answer = await withDeadline(
+      asked.catch((error: unknown) => ({
+        ok: false as const,
+        reason: 'provider-error' as const,
+        detail: error instanceof Error ? error.message : String(error),
+      })),
+      this.deps.timeoutMs + 250,
+    );
+    if (answer === undefined) return { ok: false, reason: `timeout: no answer within ${this.deps.timeoutMs} ms` };
+    if (!answer.ok) return { ok: false, reason: `${answer.reason}: ${answer.detail}`.slice(0, 200) };
+    return { ok: true, text: plainText(answer.value.summary), model: this.deps.model };
+  }
+
+  private async move(symbol: string, request: SummaryRequest, hours: number): Promise<SymbolMove | undefined> {
+    try {
+      const candles = await withDeadline(
+        this.deps.candles.closedCandles(symbol, '1h', hours, request.to),
+        CANDLE_TIMEOUT_MS,
+      );
+      return candles && moveOf(symbol, candles, request.from);
+    } catch {
+      return undefined; // a symbol without candles is left out; the others are still summed up
+    }
+  }
+}
+
+/** One line of printable text: a model's answer cannot add lines or control characters to the report. */
+const plainText = (text: string): string =>
+  text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();

@@ -1,0 +1,56 @@
+// The ensemble filter's wiring (docs/AI-ensemble.md): one Advisor per model the stage lists in
+// ENSEMBLE_MODELS, the vote over them, and the gate the executor asks for entries. No models
+// listed: no gate at all, so the executor's path is the one it had (nothing asked, nothing read).
+// Models listed: each account still decides with its own switch (settings.ensemble.enabled), read
+// from the account the executor has already loaded.
+import { EnsembleGate } from '../core/advisor/ensemble-gate';
+import { EnsembleVote } from '../core/advisor/ensemble';
+import type { Advisor } from '../core/advisor/types';
+import type { CandleSource } from '../core/ports/candles';
+import type { AuditLog } from '../core/ports/repositories';
+import type { Clock } from '../core/ports/runtime';
+import type { EntryGate } from '../core/execution/ports';
+import { ConfigError } from '../core/errors';
+import type { EnsembleEnv, ModelSpec } from '../platform/ensemble-config';
+import type { AdvisorEnv } from '../platform/advisor-config';
+import { buildAdvisor, type AdvisorRuntimeDeps } from './advisor';
+
+/** Builds the Advisor that asks one model (its provider adapter, budget and audit: shared/runtime/advisor.ts). */
+export type AdvisorFor = (spec: ModelSpec) => Advisor;
+
+/** Until the providers are wired in (the model lane's shared/runtime/advisor.ts), listing models is refused at cold start. */
+export const noProviders: AdvisorFor = (spec) => {
+  throw new ConfigError(
+    `${spec.id} is configured (ENSEMBLE_MODELS / MARKET_SUMMARY_MODEL) but this build has no model providers wired`,
+  );
+};
+
+/**
+ * One Advisor per listed model through the advisor's composition root (shared/runtime/advisor.ts):
+ * the stage's LLM_* settings (OpenAI base URL and key, daily tokens, prices, output cap) with the
+ * provider and model of the entry. Every model draws on the same per-account daily budget.
+ */
+export function advisorForEach(
+  env: Omit<AdvisorEnv, 'LLM_PROVIDER' | 'LLM_MODEL'>,
+  deps: AdvisorRuntimeDeps,
+): AdvisorFor {
+  return (spec) => {
+    const built = buildAdvisor({ ...env, LLM_PROVIDER: spec.provider, LLM_MODEL: spec.model }, deps);
+    if (!built) throw new ConfigError(`no advisor for ${spec.id}`); // unreachable: a provider is given
+    return built.advisor;
+  };
+}
+
+export function buildEntryGate(
+  env: EnsembleEnv,
+  deps: { candles: CandleSource; audit: Pick<AuditLog, 'append'>; clock: Clock; advisorFor: AdvisorFor },
+): EntryGate | undefined {
+  if (env.ENSEMBLE_MODELS.length === 0) return undefined;
+  const vote = new EnsembleVote({
+    voters: env.ENSEMBLE_MODELS.map((spec) => ({ model: spec.id, advisor: deps.advisorFor(spec) })),
+    audit: deps.audit,
+    clock: deps.clock,
+    timeoutMs: env.ENSEMBLE_TIMEOUT_MS,
+  });
+  return new EnsembleGate({ vote, candles: deps.candles, clock: deps.clock });
+}
