@@ -32,6 +32,7 @@ export interface RepositoryAccess {
 export type RepositoryName =
   | 'DynamoAccountReader'
   | 'DynamoAccountDirectory'
+  | 'DynamoAccountSlotReader'
   | 'DynamoAccountRepository'
   | 'DynamoAlertLog'
   | 'DynamoAlertRecorder'
@@ -46,6 +47,7 @@ export type RepositoryName =
   | 'DynamoSignalLedger'
   | 'DynamoTelegramLinkStore'
   | 'DynamoTenantAccountIndex'
+  | 'DynamoTenantAdminStore'
   | 'DynamoTenantDirectory'
   | 'DynamoTenantNotifySettings'
   | 'DynamoTenantNotifySettingsStore'
@@ -56,6 +58,7 @@ export type RepositoryName =
 export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
   DynamoAccountDirectory: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] },
+  DynamoAccountSlotReader: { table: 'accounts', actions: ['dynamodb:BatchGetItem'] },
   DynamoAccountRepository: {
     table: 'accounts',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
@@ -85,6 +88,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
   },
   DynamoTenantAccountIndex: { table: 'tenants', actions: ['dynamodb:Query'] },
+  DynamoTenantAdminStore: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] },
   DynamoTenantDirectory: {
     table: 'tenants',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
@@ -204,8 +208,12 @@ export interface TableGrant {
 
 /** The union of the declarations of a function's repositories, one grant per table, sorted by table name. */
 export function functionTableGrants(fn: FunctionName): TableGrant[] {
+  return grantsOf(FUNCTION_REPOSITORIES[fn]);
+}
+
+function grantsOf(repositories: readonly RepositoryName[]): TableGrant[] {
   const byTable = new Map<TableName, { actions: Set<IamTableAction>; indexes: Set<string> }>();
-  for (const repository of FUNCTION_REPOSITORIES[fn]) {
+  for (const repository of repositories) {
     const access = REPOSITORY_ACCESS[repository];
     const entry = byTable.get(access.table) ?? { actions: new Set<IamTableAction>(), indexes: new Set<string>() };
     for (const action of access.actions) entry.actions.add(action);
@@ -233,4 +241,47 @@ export function tenantDataGrants(fn: FunctionName): TableGrant[] {
   return functionTableGrants(fn)
     .map((g) => ({ ...g, actions: g.actions.filter((a) => a !== 'dynamodb:Scan') }))
     .filter((g) => g.actions.length > 0);
+}
+
+/**
+ * The deployment admin's routes of the console API (docs/TENANCY.md "The deployment's admin") run
+ * as the admin data role, never a tenant's: these repositories (shared/runtime/console-api.ts
+ * buildTenantAdmin), each grant held to the attributes below.
+ */
+export const ADMIN_DATA_REPOSITORIES: readonly RepositoryName[] = ['DynamoTenantAdminStore', 'DynamoAccountSlotReader'];
+
+/**
+ * The attributes each admin action may touch (IAM `dynamodb:Attributes`), per table: what
+ * shared/adapters/dynamodb/tenant-admin-store.ts projects and writes, which a test holds equal.
+ * Reads: a tenant's meta, members, index keys and day counters (never its `notify` item's Discord
+ * URL nor a Telegram link), an account's live-slot fields (never its keys, token or settings).
+ * Write: a meta's plan and its history.
+ */
+export const ADMIN_ATTRIBUTES: Record<'tenants' | 'accounts', { read: readonly string[]; write?: readonly string[] }> =
+  {
+    tenants: {
+      read: [
+        'tenantId',
+        'itemKey',
+        'plan',
+        'createdAt',
+        'ownerEmail',
+        'userId',
+        'email',
+        'role',
+        'addedAt',
+        'signals',
+        'orders',
+        'backtests',
+        'optimisations',
+        'generations',
+      ],
+      write: ['tenantId', 'itemKey', 'plan', 'planHistory'],
+    },
+    accounts: { read: ['accountId', 'exchange', 'status', 'deletedAt'] },
+  };
+
+/** The admin data role's grants: the union of its repositories' declarations, per table. */
+export function adminDataGrants(): TableGrant[] {
+  return grantsOf(ADMIN_DATA_REPOSITORIES);
 }

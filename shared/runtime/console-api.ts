@@ -21,12 +21,16 @@ import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-in
 import { guardTenant, type PartitionKeys } from '../adapters/dynamodb/tenant-guard';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
-import { stsAssumeTenantRole } from '../adapters/sts/sts-assume-role';
+import { stsAssumeRole, stsAssumeTenantRole } from '../adapters/sts/sts-assume-role';
 import {
   ambientCredentials,
+  assumedRoleCredentials,
   assumedTenantCredentials,
+  type CredentialsProvider,
   type TenantCredentials,
 } from '../adapters/sts/tenant-credentials';
+import { DynamoAccountSlotReader, DynamoTenantAdminStore } from '../adapters/dynamodb/tenant-admin-store';
+import { TenantAdmin } from '../core/tenancy/tenant-admin';
 import { BoundedCandleSource } from '../adapters/candles/bounded-candle-source';
 import { paperMarkets } from '../adapters/paper/markets';
 import type { CcxtExchangeId } from '../adapters/exchange/ccxt-lib';
@@ -136,6 +140,53 @@ export function consoleScopes(
 export function buildQueueDepth(env: ConsoleApiEnv): () => Promise<QueueDepth | null> {
   const gauge = new SqsQueueGauge(sqsClient(env), env.SIGNAL_QUEUE_URL, env.SIGNAL_DLQ_URL);
   return () => gauge.read().catch(() => null);
+}
+
+/**
+ * The admin's credentials: the admin data role's session in the cloud (ADMIN_DATA_ROLE_ARN,
+ * required in the deployed stages: the function's own role holds no DynamoDB grant), the
+ * process's own locally.
+ */
+export function adminCredentials(env: ConsoleApiEnv, clock: Clock = systemClock): CredentialsProvider | undefined {
+  if (env.ADMIN_DATA_ROLE_ARN)
+    return assumedRoleCredentials(stsAssumeRole(env.AWS_REGION), env.ADMIN_DATA_ROLE_ARN, 'deployment-admin', clock);
+  if ((STAGES as readonly string[]).includes(env.STAGE))
+    throw new ConfigError('invalid configuration: ADMIN_DATA_ROLE_ARN (required in a deployed stage)');
+  return undefined;
+}
+
+/**
+ * The deployment admin's view (GET /admin/tenants, /admin/usage, PUT /admin/tenants/{id}/plan):
+ * its own client, signed as the admin data role (the tenants table's plan, members, index and
+ * usage; of the accounts only the live-slot fields), never a tenant's scope. Built on the first
+ * admin request: a tenant's request never makes it.
+ */
+export function buildTenantAdmin(
+  env: ConsoleApiEnv,
+  clock: Clock = systemClock,
+  options: { credentials?: CredentialsProvider } = {},
+): () => TenantAdmin {
+  // at the cold start: a deployed stage without the role fails there, not at the admin's first page
+  const credentials = options.credentials ?? adminCredentials(env, clock);
+  let admin: TenantAdmin | undefined;
+  return () => {
+    if (!admin) {
+      const db = createDocumentClient({
+        region: env.AWS_REGION,
+        ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+        ...(credentials ? { credentials } : {}),
+      });
+      const store = new DynamoTenantAdminStore(db, tableName(env.STAGE, 'tenants'));
+      admin = new TenantAdmin({
+        directory: store,
+        meter: store,
+        accounts: new DynamoAccountSlotReader(db, tableName(env.STAGE, 'accounts')),
+        plans: plansOf(env.PLANS),
+        clock,
+      });
+    }
+    return admin;
+  };
 }
 
 /**

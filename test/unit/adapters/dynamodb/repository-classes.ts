@@ -15,6 +15,10 @@ import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store
 import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
 import { DynamoTelegramLinkStore } from '../../../../shared/adapters/dynamodb/telegram-link-store';
 import { DynamoTenantAccountIndex } from '../../../../shared/adapters/dynamodb/tenant-account-index';
+import {
+  DynamoAccountSlotReader,
+  DynamoTenantAdminStore,
+} from '../../../../shared/adapters/dynamodb/tenant-admin-store';
 import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
 import {
   DynamoTenantNotifySettings,
@@ -27,6 +31,7 @@ export const REPOSITORY_CLASSES = {
   DynamoAccountReader,
   DynamoAccountDirectory,
   DynamoAccountRepository,
+  DynamoAccountSlotReader,
   DynamoAlertLog,
   DynamoAlertRecorder,
   DynamoAuditLog,
@@ -40,6 +45,7 @@ export const REPOSITORY_CLASSES = {
   DynamoSignalLedger,
   DynamoTelegramLinkStore,
   DynamoTenantAccountIndex,
+  DynamoTenantAdminStore,
   DynamoTenantDirectory,
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,

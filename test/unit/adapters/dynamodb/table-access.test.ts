@@ -82,6 +82,12 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     unlink: (r) => r.unlink!('42'),
   },
   DynamoTenantAccountIndex: { accountIds: (r) => r.accountIds!('acc') },
+  DynamoTenantAdminStore: {
+    everyTenant: (r) => r.everyTenant!(),
+    day: (r) => r.day!('acc', 1),
+    setPlan: (r) => r.setPlan!('acc', { at: 1, by: 'admin@example.com', to: 'pro' }),
+  },
+  DynamoAccountSlotReader: { slotFields: (r) => r.slotFields!(['acc-1', 'acc-2']) },
   DynamoTenantDirectory: {
     tenant: (r) => r.tenant!('acc'),
     putTenant: (r) => r.putTenant!({ tenantId: 'acc', plan: 'free', createdAt: 1, ownerEmail: 'o@example.com' }),
