@@ -53,7 +53,7 @@ export interface ConsoleApiDeps {
    * /admin/tenants/{id}/plan), on the admin data role, never a tenant's scope; asked for only once
    * the caller is the admin. Absent: those routes answer 404.
    */
-  admin?: () => Pick<TenantAdmin, 'tenants' | 'usage' | 'setPlan'>;
+  admin?: () => Pick<TenantAdmin, 'tenants' | 'usage' | 'setPlan' | 'planNames'>;
   /** the clock the default day of /admin/usage is read from */
   clock?: { now(): number };
   /**
@@ -375,7 +375,8 @@ export function createConsoleApiHandler(
       const params = Object.keys(event.queryStringParameters ?? {});
       if (params.length)
         return failure(400, 'invalid_query', `unknown parameter ${params[0]!.slice(0, 40)}`, params[0]!.slice(0, 40));
-      return answer(200, { tenants: await deps.admin().tenants() });
+      const admin = deps.admin();
+      return answer(200, { tenants: await admin.tenants(), plans: admin.planNames() });
     }
     const params = event.queryStringParameters ?? {};
     const unknown = Object.keys(params).find((k) => k !== 'day');

@@ -108,6 +108,11 @@ export function usageDay(day: string | undefined, now: number): number {
 export class TenantAdmin {
   constructor(private readonly deps: TenantAdminDeps) {}
 
+  /** The plans the stage defines: what a tenant's plan may be set to. */
+  planNames(): string[] {
+    return Object.keys(this.deps.plans);
+  }
+
   /** Every tenant, oldest first (the first tenant `acc` before the others when it has no date). */
   async tenants(): Promise<AdminTenantView[]> {
     const entries = await this.deps.directory.everyTenant();

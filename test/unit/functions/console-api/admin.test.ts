@@ -137,6 +137,7 @@ describe('console-api: the deployment admin', () => {
     const r = await call(event('GET', 'admin/tenants', { groups: 'admin' }));
     expect(r.status).toBe(200);
     expect(r.json()).toEqual({
+      plans: ['free', 'pro', 'unlimited'],
       tenants: [
         {
           tenantId: 'acc',
