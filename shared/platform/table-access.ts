@@ -33,6 +33,7 @@ export type RepositoryName =
   | 'DynamoAccountReader'
   | 'DynamoAccountDirectory'
   | 'DynamoAccountSlotReader'
+  | 'DynamoAccountWriter'
   | 'DynamoAccountRepository'
   | 'DynamoAlertLog'
   | 'DynamoAlertRecorder'
@@ -59,6 +60,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
   DynamoAccountDirectory: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] },
   DynamoAccountSlotReader: { table: 'accounts', actions: ['dynamodb:BatchGetItem'] },
+  DynamoAccountWriter: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   DynamoAccountRepository: {
     table: 'accounts',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
@@ -162,10 +164,11 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoHeldNotifications',
     'DynamoTenantNotifySettings',
   ],
-  // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl), so the full
-  // account repository (its create comes along: PutItem on accounts)
+  // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl) through the
+  // tenant's TenantScopedAccounts over the account writer (its create comes along: PutItem on
+  // accounts); the tenant's accounts are listed from its index, so no Scan of every tenant's
   telegramBot: [
-    'DynamoAccountRepository',
+    'DynamoAccountWriter',
     'DynamoPositionReader',
     'DynamoTradeReader',
     'DynamoRiskStore',
@@ -181,7 +184,7 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
   // Everything runs as the tenant data role, each key held to the tenant (tenantDataGrants below).
   consoleApi: [
     'DynamoAccountReader',
-    'DynamoAccountRepository',
+    'DynamoAccountWriter',
     // the tenant's accounts: a Query of its own partition of the tenants table
     'DynamoTenantAccountIndex',
     'DynamoAlertLog',

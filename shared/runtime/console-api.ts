@@ -9,7 +9,7 @@
 // kept for the warm function's life.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountReader, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import { DynamoAccountReader, DynamoAccountWriter } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
@@ -40,7 +40,7 @@ import type { TenantId } from '../core/domain/tenant';
 import { ConfigError } from '../core/errors';
 import type { CandleSource } from '../core/ports/candles';
 import type { QueueDepth } from '../core/performance/ports';
-import { tenantAccounts } from '../core/tenancy/tenant-accounts';
+import { TenantScopedAccountReads, TenantScopedAccounts } from '../core/tenancy/tenant-accounts';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { OwnerActions, type AlertTest } from '../core/control/operator-actions';
 import { DynamoAlertLog } from '../adapters/dynamodb/alert-log';
@@ -237,9 +237,9 @@ export function buildOwnerActions(
 
 /** The tenant's accounts: its index lists them, an id of another tenant reads as missing. */
 function scopedAccounts(env: ConsoleApiEnv, tenantId: TenantId, db: DynamoDBDocumentClient) {
-  return tenantAccounts(
+  return new TenantScopedAccounts(
     tenantId,
-    new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
+    new DynamoAccountWriter(db, tableName(env.STAGE, 'accounts')),
     new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),
   );
 }
@@ -317,7 +317,7 @@ export function buildConsoleReads(
 ): ConsoleReads {
   const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
   return new ConsoleReads({
-    accounts: tenantAccounts(
+    accounts: new TenantScopedAccountReads(
       tenantId,
       new DynamoAccountReader(db, tableName(env.STAGE, 'accounts')),
       new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),

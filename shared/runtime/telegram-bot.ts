@@ -17,7 +17,8 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoTelegramLinkStore } from '../adapters/dynamodb/telegram-link-store';
 import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
 import { guardTenant } from '../adapters/dynamodb/tenant-guard';
-import { TenantScopedAccountRepository } from '../adapters/dynamodb/tenant-scoped-account-repository';
+import { TenantScopedAccounts } from '../core/tenancy/tenant-accounts';
+import { DynamoAccountWriter } from '../adapters/dynamodb/account-repository';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
@@ -186,7 +187,11 @@ export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient
       });
       guardTenant(db, tenantId, keys);
       const index = new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants'));
-      const accounts = new TenantScopedAccountRepository(db, tableName(env.STAGE, 'accounts'), tenantId, index);
+      const accounts = new TenantScopedAccounts(
+        tenantId,
+        new DynamoAccountWriter(db, tableName(env.STAGE, 'accounts')),
+        index,
+      );
       const positions = new DynamoPositionReader(db, tableName(env.STAGE, 'positions'));
       const trades = new DynamoTradeReader(db, tableName(env.STAGE, 'trades'));
       const risk = new DynamoRiskStore(db, tableName(env.STAGE, 'risk'));

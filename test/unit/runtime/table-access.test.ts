@@ -22,6 +22,7 @@ import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runne
 import {
   ADMIN_DATA_REPOSITORIES,
   FUNCTION_REPOSITORIES,
+  functionTableGrants,
   REPOSITORY_ACCESS,
   type FunctionName,
 } from '../../../shared/platform/table-access';
@@ -264,6 +265,18 @@ describe('FUNCTION_REPOSITORIES', () => {
   it('covers every function that has a handler, the alarm relay (no table) aside', () => {
     expect(Object.keys(WIRING).sort()).toEqual(Object.keys(FUNCTION_REPOSITORIES).sort());
   });
+});
+
+describe('no Scan of every tenant for the roles that act for one tenant', () => {
+  it.each(['telegramBot', 'consoleApi'] as const)(
+    "%s: the accounts are the tenant's index and GetItem, never a Scan",
+    (fn) => {
+      const accounts = functionTableGrants(fn).find((g) => g.table === 'accounts');
+      expect(accounts?.actions).toContain('dynamodb:GetItem');
+      expect(functionTableGrants(fn).flatMap((g) => g.actions)).not.toContain('dynamodb:Scan');
+      expect(FUNCTION_REPOSITORIES[fn]).toContain('DynamoTenantAccountIndex');
+    },
+  );
 });
 
 describe('ADMIN_DATA_REPOSITORIES', () => {

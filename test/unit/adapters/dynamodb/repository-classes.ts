@@ -3,6 +3,7 @@ import {
   DynamoAccountDirectory,
   DynamoAccountReader,
   DynamoAccountRepository,
+  DynamoAccountWriter,
 } from '../../../../shared/adapters/dynamodb/account-repository';
 import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
@@ -32,6 +33,7 @@ export const REPOSITORY_CLASSES = {
   DynamoAccountDirectory,
   DynamoAccountRepository,
   DynamoAccountSlotReader,
+  DynamoAccountWriter,
   DynamoAlertLog,
   DynamoAlertRecorder,
   DynamoAuditLog,

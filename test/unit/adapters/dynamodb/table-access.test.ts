@@ -73,6 +73,32 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setAlertTest!('acc-1', undefined, 2);
     },
   },
+  DynamoAccountWriter: {
+    get: (r) => r.get!('acc-1'),
+    create: (r) => r.create!(anything),
+    setWebhookTokenHash: (r) => r.setWebhookTokenHash!('acc-1', 'hash', 1),
+    setHalt: async (r) => {
+      await r.setHalt!('acc-1', 5, 'banned', 1);
+      await r.setHalt!('acc-1', undefined, undefined, 2);
+    },
+    setRiskOverrides: (r) => r.setRiskOverrides!('acc-1', {}, 1),
+    setStrategies: (r) => r.setStrategies!('acc-1', [], 1),
+    setStatus: (r) => r.setStatus!('acc-1', 'paused', 1),
+    setRequireTime: async (r) => {
+      await r.setRequireTime!('acc-1', true, 1);
+      await r.setRequireTime!('acc-1', undefined, 2);
+    },
+    rename: (r) => r.rename!('acc-1', 'renamed', 1),
+    softDelete: (r) => r.softDelete!('acc-1', 1),
+    setDefaultMessage: async (r) => {
+      await r.setDefaultMessage!('acc-1', true, 1);
+      await r.setDefaultMessage!('acc-1', undefined, 2);
+    },
+    setAlertTest: async (r) => {
+      await r.setAlertTest!('acc-1', { tokenHash: 'h', expiresAt: 5 }, 1);
+      await r.setAlertTest!('acc-1', undefined, 2);
+    },
+  },
   DynamoTelegramLinkStore: {
     putCode: (r) => r.putCode!('h', { tenantId: 'acc', userId: 'u-1' }, 5),
     takeCode: (r) => r.takeCode!('h', 1),
@@ -357,7 +383,7 @@ test('REPOSITORY_CLASSES holds every class of the DynamoDB adapters that sends a
       if (
         typeof value === 'function' &&
         /^class\b/.test(value.toString()) &&
-        /\.send\(|\bqueryAll\b|\bputVersioned\b/.test(value.toString())
+        /\.send\(|\bqueryAll\b|\bputVersioned\b|\bscanAccounts\b/.test(value.toString())
       )
         talking.push(name);
     }
