@@ -701,6 +701,8 @@ export class StatelessStack extends Stack {
           TELEGRAM_WEBHOOK_SECRET_ARN: notifications.telegramWebhookSecret.secretArn,
           TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(','),
           TELEGRAM_USER_IDS: config.telegram.userIds.join(','),
+          // /resume of a paused live account takes a live slot of the tenant's plan, as in the console
+          PLANS: JSON.stringify(config.plans),
         },
       });
       this.grantTables(bot, 'telegramBot', tables);

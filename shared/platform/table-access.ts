@@ -50,6 +50,7 @@ export type RepositoryName =
   | 'DynamoTenantAccountIndex'
   | 'DynamoTenantAdminStore'
   | 'DynamoTenantDirectory'
+  | 'DynamoTenantMetaReader'
   | 'DynamoTenantNotifySettings'
   | 'DynamoTenantNotifySettingsStore'
   | 'DynamoTradeReader'
@@ -95,6 +96,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     table: 'tenants',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
   },
+  DynamoTenantMetaReader: { table: 'tenants', actions: ['dynamodb:GetItem'] },
   DynamoTenantNotifySettings: { table: 'tenants', actions: ['dynamodb:GetItem'] },
   DynamoTenantNotifySettingsStore: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   DynamoTradeReader: { table: 'trades', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
@@ -179,6 +181,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     // tenant's accounts (a Query of its own partition): docs/TENANCY.md "Telegram"
     'DynamoTelegramLinkStore',
     'DynamoTenantAccountIndex',
+    // /resume of a paused live account: the tenant's plan (its meta, GetItem) for the live slots
+    'DynamoTenantMetaReader',
   ],
   // shared/runtime/console-api.ts: the book read for the owner's console (no exchange, no vault)
   // Everything runs as the tenant data role, each key held to the tenant (tenantDataGrants below).

@@ -18,6 +18,9 @@ import { DynamoTelegramLinkStore } from '../adapters/dynamodb/telegram-link-stor
 import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
 import { guardTenant } from '../adapters/dynamodb/tenant-guard';
 import { TenantScopedAccounts } from '../core/tenancy/tenant-accounts';
+import { PlanGuard } from '../core/tenancy/plan-guard';
+import { DynamoTenantMetaReader } from '../adapters/dynamodb/tenant-directory';
+import { plansOf } from './tenancy';
 import { DynamoAccountWriter } from '../adapters/dynamodb/account-repository';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
@@ -177,6 +180,7 @@ export const MAX_TELEGRAM_SCOPES = 256;
 export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient): (tenantId: string) => TelegramScope {
   const keys = Object.fromEntries(TABLE_NAMES.map((t) => [tableName(env.STAGE, t), TABLE_SPECS[t].partitionKey]));
   const scopes = new Map<string, TelegramScope>();
+  const plans = plansOf(env.PLANS);
   return (tenantId) => {
     if (!isTenantId(tenantId)) throw new InvalidArgumentError('tenant', 'not a tenant id');
     let scope = scopes.get(tenantId);
@@ -213,6 +217,12 @@ export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient
         audit,
         control,
         report: new RiskReport({ accounts, positions, trades, risk, clock }),
+        // the tenant's plan (its meta, on the same guarded client): /resume of a live account takes a slot
+        plans: new PlanGuard({
+          directory: new DynamoTenantMetaReader(db, tableName(env.STAGE, 'tenants')),
+          plans,
+          clock,
+        }),
       };
       if (scopes.size >= MAX_TELEGRAM_SCOPES) scopes.delete(scopes.keys().next().value as string);
       scopes.set(tenantId, scope);

@@ -20,7 +20,7 @@ import {
   DynamoAccountSlotReader,
   DynamoTenantAdminStore,
 } from '../../../../shared/adapters/dynamodb/tenant-admin-store';
-import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
+import { DynamoTenantDirectory, DynamoTenantMetaReader } from '../../../../shared/adapters/dynamodb/tenant-directory';
 import {
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,
@@ -49,6 +49,7 @@ export const REPOSITORY_CLASSES = {
   DynamoTenantAccountIndex,
   DynamoTenantAdminStore,
   DynamoTenantDirectory,
+  DynamoTenantMetaReader,
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,
   DynamoTradeReader,

@@ -125,6 +125,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     accountIds: (r) => r.accountIds!('acc'),
     indexAccount: (r) => r.indexAccount!('acc', 'acc-1'),
   },
+  DynamoTenantMetaReader: { tenant: (r) => r.tenant!('acc') },
   DynamoTenantNotifySettings: { get: (r) => r.get!('t0123456789') },
   DynamoTenantNotifySettingsStore: {
     get: (r) => r.get!('t0123456789'),
