@@ -95,16 +95,26 @@ async function scoped(
   repos: Repositories,
   stage: string,
 ): Promise<Pick<CliTarget, 'repos' | 'scope' | 'tenants' | 'require'>> {
-  const [{ replaceRepositories }, { DynamoTenantDirectory }, { TenantScopedAccountRepository }, { tableName }] =
-    await Promise.all([
-      import('../shared/runtime/repositories'),
-      import('../shared/adapters/dynamodb/tenant-directory'),
-      import('../shared/adapters/dynamodb/tenant-scoped-account-repository'),
-      import('../shared/platform/resource-names'),
-    ]);
+  const [
+    { replaceRepositories },
+    { DynamoTenantDirectory },
+    { TenantScopedAccounts },
+    { DynamoAccountWriter },
+    { tableName },
+  ] = await Promise.all([
+    import('../shared/runtime/repositories'),
+    import('../shared/adapters/dynamodb/tenant-directory'),
+    import('../shared/core/tenancy/tenant-accounts'),
+    import('../shared/adapters/dynamodb/account-repository'),
+    import('../shared/platform/resource-names'),
+  ]);
   const tenants = new DynamoTenantDirectory(db, tableName(stage, 'tenants'));
   const scope = await resolveScope(tenants, request);
-  const accounts = new TenantScopedAccountRepository(db, tableName(stage, 'accounts'), scope.tenantId, tenants);
+  const accounts = new TenantScopedAccounts(
+    scope.tenantId,
+    new DynamoAccountWriter(db, tableName(stage, 'accounts')),
+    tenants,
+  );
   return {
     repos: replaceRepositories(repos, { accounts }),
     scope,

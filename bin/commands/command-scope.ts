@@ -48,11 +48,13 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'notify test': 'keys',
   // a member links their own Telegram account; the bot then holds it to their role
   'telegram link': 'read',
-  // no account is touched: --user puts the run on the member's tenant's plan (backtestsPerDay)
-  backtest: 'read',
-  optimize: 'read',
-  'walk-forward': 'read',
-  montecarlo: 'read',
+  // no account is touched, but --user puts the run on the member's tenant's plan (backtestsPerDay):
+  // spending the tenant's allowance is the strategy work of a trader or owner, not a viewer's
+  // (read-only: they spend nothing of the tenant's)
+  backtest: 'configure',
+  optimize: 'configure',
+  'walk-forward': 'configure',
+  montecarlo: 'configure',
 };
 
 /** `account add`, `risk show`: the command's words below the program. */

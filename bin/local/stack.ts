@@ -38,7 +38,7 @@ import { consoleMfaMode, startLocalCognito } from './cognito';
 import { runTenancyUpgrade } from '../tenancy-upgrade';
 import { dynamoClient } from '../../shared/runtime/repositories';
 import { buildAcceptWebhook } from '../../shared/runtime/webhook';
-import { buildQueueDepth, consoleScopes } from '../../shared/runtime/console-api';
+import { buildQueueDepth, buildTenantAdmin, consoleScopes } from '../../shared/runtime/console-api';
 import { buildCandleSource, buildRunStrategies } from '../../shared/runtime/strategy-runner';
 import { createLogger } from '../../shared/platform/logger';
 import { systemClock, type Clock } from '../../shared/core/ports/runtime';
@@ -379,6 +379,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           // credentials); the chart's candles: the replay the paper prices and the fake exchange follow
           scope: consoleScopes(consoleApiEnv, options.clock, { candles: () => candles }),
           queueDepth: buildQueueDepth(consoleApiEnv),
+          // the deployment admin's routes: a client of their own (no STS here), never a tenant's scope
+          admin: buildTenantAdmin(consoleApiEnv, options.clock),
+          ...(options.clock ? { clock: options.clock } : {}),
           // TOTP at every sign-in makes auth_time the second factor's time, as the cloud's pool does
           secondFactorRequired: consoleMfa === 'required',
         },

@@ -314,3 +314,28 @@ export interface TenantUsage {
     generations: number;
   }[];
 }
+
+/** GET /admin/tenants (the deployment admin only): every tenant, no trading data; `plans`: the stage's */
+export interface AdminTenant {
+  tenantId: string;
+  plan: { name: string; source: string; limits: Record<string, number> };
+  createdAt?: number;
+  members: { email: string; role: string }[];
+  accounts: number;
+  liveAccounts: { inUse: number; allowed?: number };
+}
+
+export interface UsedOf {
+  used: number;
+  allowed?: number;
+}
+
+/** GET /admin/usage?day=YYYY-MM-DD: each tenant's counters of the day beside its plan's limits */
+export interface AdminUsage {
+  day: string;
+  tenants: {
+    tenantId: string;
+    plan: string;
+    usage: Record<'signals' | 'orders' | 'backtests' | 'optimisations' | 'runs' | 'generations', UsedOf>;
+  }[];
+}

@@ -43,6 +43,11 @@ export class Api {
     return this.request<T>('GET', path, query);
   }
 
+  /** a PUT of a JSON body (the admin's plan change) */
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, {}, body);
+  }
+
   /** the CSV answer of an endpoint (Accept: text/csv), as a Blob to save */
   async csv(path: string, query: Query = {}): Promise<Blob> {
     const response = await this.send('GET', path, query, undefined, 'text/csv');

@@ -11,6 +11,7 @@ import { Modal } from './components/common';
 import type { ConsoleConfig } from './config';
 import { Ctx } from './context';
 import { Accounts } from './views/accounts';
+import { Admin } from './views/admin';
 import { Alerts } from './views/alerts';
 import { Orders } from './views/orders';
 import { Overview } from './views/overview';
@@ -37,9 +38,13 @@ const VIEWS: { path: string; label: string; view?: ComponentType<ViewProps> }[] 
   { path: 'accounts', label: 'Accounts', view: Accounts },
 ];
 
+/** The deployment's admin reads no tenant's data (the API answers 403): their one view. */
+const ADMIN_VIEWS: typeof VIEWS = [{ path: 'admin', label: 'Admin', view: Admin }];
+
 function parseHash(): { path: string; params: URLSearchParams } {
   const [path = '', query = ''] = location.hash.replace(/^#\/?/, '').split('?');
-  return { path: VIEWS.some((v) => v.path === path) ? path : 'overview', params: new URLSearchParams(query) };
+  const known = VIEWS.some((v) => v.path === path) || ADMIN_VIEWS.some((v) => v.path === path);
+  return { path: known ? path : 'overview', params: new URLSearchParams(query) };
 }
 
 function LazyChart({ params }: ViewProps) {
@@ -112,15 +117,16 @@ export function App({
 
   // The API decides per action (a trader cannot rotate keys): the buttons show for whoever may act at all.
   const canAct = session.role === 'owner' || session.role === 'trader';
-  const current = VIEWS.find((v) => v.path === route.path);
+  const views = session.role === 'admin' ? ADMIN_VIEWS : VIEWS;
+  const current = views.find((v) => v.path === route.path) ?? views[0];
   const View = current?.view;
   return (
     <Ctx.Provider value={{ api, canAct }}>
       <header class="top">
         <span class="brand">tv-futures · {config.stage}</span>
         <nav>
-          {VIEWS.map((v) => (
-            <a key={v.path} href={`#/${v.path}`} class={v.path === route.path ? 'active' : ''}>
+          {views.map((v) => (
+            <a key={v.path} href={`#/${v.path}`} class={v.path === current?.path ? 'active' : ''}>
               {v.label}
             </a>
           ))}

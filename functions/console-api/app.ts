@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Actor, OperatorActionName, OperatorActions } from '../../shared/core/control/operator-action-types';
-import { can, tenantOfGroup, type Role, type TenantId } from '../../shared/core/domain/tenant';
+import { can, isTenantId, tenantOfGroup, type Role, type TenantId } from '../../shared/core/domain/tenant';
 import {
   ConditionalConflictError,
   DomainError,
@@ -18,9 +18,11 @@ import {
   PlanLimitError,
 } from '../../shared/core/errors';
 import type { UsageReport } from '../../shared/core/tenancy/usage-report';
+import { AdminInputError, usageDay, type TenantAdmin } from '../../shared/core/tenancy/tenant-admin';
 import type { ConsoleReads, TradeItem } from '../../shared/core/performance/console-reads';
 import type { QueueDepth } from '../../shared/core/performance/ports';
 import { parseQuery, QueryError, type QueryName, type ReadQuery } from '../../shared/core/performance/query';
+import { systemClock } from '../../shared/core/ports/runtime';
 import { requestBody } from '../../shared/platform/http';
 import { createLogger } from '../../shared/platform/logger';
 
@@ -46,6 +48,14 @@ export interface ConsoleApiDeps {
   scope: (tenantId: TenantId) => TenantScope;
   /** the deployment's queue depth, for the admin only (GET /admin/queue): every tenant's activity */
   queueDepth?: () => Promise<QueueDepth | null>;
+  /**
+   * The deployment admin's view of every tenant (GET /admin/tenants, /admin/usage, PUT
+   * /admin/tenants/{id}/plan), on the admin data role, never a tenant's scope; asked for only once
+   * the caller is the admin. Absent: those routes answer 404.
+   */
+  admin?: () => Pick<TenantAdmin, 'tenants' | 'usage' | 'setPlan' | 'planNames'>;
+  /** the clock the default day of /admin/usage is read from */
+  clock?: { now(): number };
   /**
    * The user pool requires TOTP at every sign-in (CONSOLE_MFA=required): the token's auth_time is
    * then the time of the last second factor, which money moves need fresh. Otherwise a sign-in
@@ -339,6 +349,51 @@ export function createConsoleApiHandler(
     return answer(200, await report.forTenant(actor.tenantId, days));
   };
 
+  /**
+   * The deployment admin's routes (docs/API.md "Admin"): every tenant's plan, members, accounts
+   * and usage, and a tenant's plan. The role is checked before anything is built or read.
+   */
+  const adminRoute = async (method: string, path: string, event: APIGatewayProxyEventV2, actor: Actor) => {
+    if (!can(actor.role, 'admin')) return failure(403, 'forbidden_role', `a ${actor.role} is not the admin`);
+    if (method === 'GET' && path === 'admin/queue')
+      return answer(200, { queue: deps.queueDepth ? await deps.queueDepth() : null });
+    const plan = /^admin\/tenants\/([^/]{1,64})\/plan$/.exec(path);
+    const known = path === 'admin/tenants' || path === 'admin/usage' || plan !== null;
+    if (!known || !deps.admin) return failure(404, 'not_found', 'no such route');
+    if (plan) {
+      if (method !== 'PUT') return failure(405, 'method_not_allowed', 'PUT only');
+      const tenantId = decodeURIComponent(plan[1]!);
+      if (!isTenantId(tenantId)) return failure(404, 'not_found', 'no such tenant');
+      const text = requestBody(event);
+      if (Buffer.byteLength(text) > MAX_ACTION_BODY)
+        return failure(400, 'invalid_body', `body must be at most ${MAX_ACTION_BODY} bytes`);
+      let body: unknown;
+      try {
+        body = JSON.parse(text || '{}');
+      } catch {
+        return failure(400, 'invalid_body', 'body must be JSON');
+      }
+      const wanted = typeof body === 'object' && body !== null ? (body as { plan?: unknown }).plan : undefined;
+      const change = await deps.admin().setPlan(tenantId, wanted, actor.email ?? actor.userId);
+      // the change is recorded on the tenant's meta (planHistory); the log says who and what, no more
+      logger.info('tenant plan set', { tenantId, from: change.from, to: change.to, userId: actor.userId });
+      return answer(200, { tenantId, ...change });
+    }
+    if (method !== 'GET') return failure(405, 'method_not_allowed', 'GET only');
+    if (path === 'admin/tenants') {
+      const params = Object.keys(event.queryStringParameters ?? {});
+      if (params.length)
+        return failure(400, 'invalid_query', `unknown parameter ${params[0]!.slice(0, 40)}`, params[0]!.slice(0, 40));
+      const admin = deps.admin();
+      return answer(200, { tenants: await admin.tenants(), plans: admin.planNames() });
+    }
+    const params = event.queryStringParameters ?? {};
+    const unknown = Object.keys(params).find((k) => k !== 'day');
+    if (unknown !== undefined)
+      return failure(400, 'invalid_query', `unknown parameter ${unknown.slice(0, 40)}`, unknown.slice(0, 40));
+    return answer(200, await deps.admin().usage(usageDay(params.day, (deps.clock ?? systemClock).now())));
+  };
+
   const handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = (event.rawPath ?? '').replace(/^\/api\/v1\/?/, '').replace(/\/$/, '');
@@ -353,6 +408,7 @@ export function createConsoleApiHandler(
           'forbidden_role',
           'the user has no role in a tenant (one of the owner, trader, viewer groups and one tenant group)',
         );
+      if (path === 'admin' || path.startsWith('admin/')) return await adminRoute(method, path, event, actor);
       if (method === 'POST') {
         // Viewers read only: refused here, whatever the actions would say (and even without them).
         if (!can(actor.role, 'trade') && !can(actor.role, 'configure'))
@@ -362,10 +418,6 @@ export function createConsoleApiHandler(
         return await act(action[1]!, event, actor, deps.scope(actor.tenantId).actions);
       }
       if (method !== 'GET') return failure(405, 'method_not_allowed', 'GET or POST only');
-      if (path === 'admin/queue') {
-        if (!can(actor.role, 'admin')) return failure(403, 'forbidden_role', `a ${actor.role} is not the admin`);
-        return answer(200, { queue: deps.queueDepth ? await deps.queueDepth() : null });
-      }
       if (!can(actor.role, 'read')) return failure(403, 'forbidden_role', `a ${actor.role} reads no tenant's data`);
       if (path === 'usage') return await usage(event, actor);
       for (const route of routes) {
@@ -377,6 +429,8 @@ export function createConsoleApiHandler(
       return failure(404, 'not_found', 'no such route');
     } catch (error) {
       if (error instanceof QueryError) return failure(400, 'invalid_query', error.message, error.field);
+      if (error instanceof AdminInputError)
+        return failure(400, error.field === 'day' ? 'invalid_query' : 'invalid_argument', error.message, error.field);
       if (error instanceof ForbiddenActionError)
         return failure(403, error.reason === 'role' ? 'forbidden_role' : error.reason, error.message);
       if (error instanceof PlanLimitError) return failure(403, 'plan_limit', error.message, error.limit);

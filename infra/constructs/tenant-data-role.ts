@@ -30,6 +30,15 @@ export const TENANT_TAG = 'tenant';
 /** Tenant ids as IAM can match them: `acc`, or `t` and ten characters (shared/core/domain/tenant.ts). */
 export const TENANT_TAG_PATTERNS = ['acc', 't??????????'] as const;
 
+/**
+ * What no tag may hold, since StringLike has no character class for "hex": a `-` (the tag would
+ * match another tenant's `<tenant>-…` keys) or a wildcard character, named literally as IAM
+ * escapes them (`${*}`, `${?}`), in case a tag's value were ever read as a pattern in
+ * `${aws:PrincipalTag/tenant}-*`. With TENANT_TAG_PATTERNS the `t` ids left are ten characters
+ * none of which can widen the LeadingKeys condition.
+ */
+export const TENANT_TAG_FORBIDDEN = ['*-*', '*${*}*', '*${?}*'] as const;
+
 export const LEADING_KEYS_CONDITION = {
   'ForAllValues:StringLike': {
     'dynamodb:LeadingKeys': [`\${aws:PrincipalTag/${TENANT_TAG}}`, `\${aws:PrincipalTag/${TENANT_TAG}}-*`],
@@ -55,6 +64,7 @@ export class TenantDataRole extends Construct {
       new PrincipalWithConditions(new ArnPrincipal(props.assumedBy.roleArn), {
         Null: { [`aws:RequestTag/${TENANT_TAG}`]: 'false' },
         StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: [...TENANT_TAG_PATTERNS] },
+        StringNotLike: { [`aws:RequestTag/${TENANT_TAG}`]: [...TENANT_TAG_FORBIDDEN] },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [TENANT_TAG] },
       }),
     );

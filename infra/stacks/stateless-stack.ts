@@ -44,6 +44,8 @@ import {
   functionTableGrants,
   TENANT_SCOPED_FUNCTIONS,
   tenantDataGrants,
+  adminDataGrants,
+  ADMIN_ATTRIBUTES,
   type FunctionName,
 } from '../../shared/platform/table-access';
 import { ConsoleApi } from '../constructs/console-api';
@@ -51,6 +53,7 @@ import { ConsoleSite } from '../constructs/console-site';
 import { SecureFunction } from '../constructs/secure-function';
 import { StaticEgress } from '../constructs/static-egress';
 import { TenantDataRole } from '../constructs/tenant-data-role';
+import { AdminDataRole } from '../constructs/admin-data-role';
 import { WebhookFirewall } from '../constructs/webhook-firewall';
 import type { NotificationResources } from './stateful-stack';
 
@@ -178,6 +181,7 @@ export class StatelessStack extends Stack {
   readonly consoleApi: ConsoleApi;
   /** the console API's role for one tenant at a time (session tag tenant) */
   readonly tenantDataRole: TenantDataRole;
+  readonly adminDataRole: AdminDataRole;
   /** the console's bucket and CloudFront distribution (the page and /api/v1 on one origin) */
   readonly consoleSite: ConsoleSite;
 
@@ -697,6 +701,8 @@ export class StatelessStack extends Stack {
           TELEGRAM_WEBHOOK_SECRET_ARN: notifications.telegramWebhookSecret.secretArn,
           TELEGRAM_CHAT_IDS: config.telegram.chatIds.join(','),
           TELEGRAM_USER_IDS: config.telegram.userIds.join(','),
+          // /resume of a paused live account takes a live slot of the tenant's plan, as in the console
+          PLANS: JSON.stringify(config.plans),
         },
       });
       this.grantTables(bot, 'telegramBot', tables);
@@ -749,6 +755,16 @@ export class StatelessStack extends Stack {
       description: `${APP_PREFIX} ${stage}: the console API for one tenant (session tag tenant), keys held to it`,
     });
     this.consoleApiFunction.fn.addEnvironment('TENANT_DATA_ROLE_ARN', this.tenantDataRole.role.roleArn);
+    // The deployment admin's routes only (the token's admin group, checked before the role is
+    // assumed): the tenants table's plan, members, index and usage, the accounts' live-slot fields.
+    this.adminDataRole = new AdminDataRole(this, 'AdminDataRole', {
+      assumedBy: this.consoleApiFunction.role,
+      tables,
+      grants: adminDataGrants(),
+      attributes: ADMIN_ATTRIBUTES,
+      description: `${APP_PREFIX} ${stage}: the console API for the deployment admin (plans, members, usage)`,
+    });
+    this.consoleApiFunction.fn.addEnvironment('ADMIN_DATA_ROLE_ARN', this.adminDataRole.role.roleArn);
     // GET /health: the queue's depth and in-flight count and the DLQ's depth.
     this.consoleApiFunction.role.addToPrincipalPolicy(
       new PolicyStatement({

@@ -129,6 +129,13 @@ export const consoleApiEnvSchema = z.object({
     z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')),
   ),
   /**
+   * The admin data role the function assumes for the deployment admin's routes only (docs/TENANCY.md
+   * "The deployment's admin"); required in the deployed stages, absent locally.
+   */
+  ADMIN_DATA_ROLE_ARN: z.optional(
+    z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN')),
+  ),
+  /**
    * 'required': the user pool requires TOTP at every sign-in (the cloud stacks; `CONSOLE_MFA=required
    * npm start` locally), so money moves accept a recent sign-in as their second factor; 'off': they
    * are refused (docs/TENANCY.md "Second factor")

@@ -32,6 +32,8 @@ export interface RepositoryAccess {
 export type RepositoryName =
   | 'DynamoAccountReader'
   | 'DynamoAccountDirectory'
+  | 'DynamoAccountSlotReader'
+  | 'DynamoAccountWriter'
   | 'DynamoAccountRepository'
   | 'DynamoAlertLog'
   | 'DynamoAlertRecorder'
@@ -46,7 +48,9 @@ export type RepositoryName =
   | 'DynamoSignalLedger'
   | 'DynamoTelegramLinkStore'
   | 'DynamoTenantAccountIndex'
+  | 'DynamoTenantAdminStore'
   | 'DynamoTenantDirectory'
+  | 'DynamoTenantMetaReader'
   | 'DynamoTenantNotifySettings'
   | 'DynamoTenantNotifySettingsStore'
   | 'DynamoTokenBudget'
@@ -57,6 +61,8 @@ export type RepositoryName =
 export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAccountReader: { table: 'accounts', actions: ['dynamodb:GetItem'] },
   DynamoAccountDirectory: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:Scan'] },
+  DynamoAccountSlotReader: { table: 'accounts', actions: ['dynamodb:BatchGetItem'] },
+  DynamoAccountWriter: { table: 'accounts', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   DynamoAccountRepository: {
     table: 'accounts',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
@@ -86,10 +92,12 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
   },
   DynamoTenantAccountIndex: { table: 'tenants', actions: ['dynamodb:Query'] },
+  DynamoTenantAdminStore: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'] },
   DynamoTenantDirectory: {
     table: 'tenants',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
   },
+  DynamoTenantMetaReader: { table: 'tenants', actions: ['dynamodb:GetItem'] },
   DynamoTenantNotifySettings: { table: 'tenants', actions: ['dynamodb:GetItem'] },
   DynamoTenantNotifySettingsStore: { table: 'tenants', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   DynamoTokenBudget: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
@@ -160,10 +168,11 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoHeldNotifications',
     'DynamoTenantNotifySettings',
   ],
-  // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl), so the full
-  // account repository (its create comes along: PutItem on accounts)
+  // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl) through the
+  // tenant's TenantScopedAccounts over the account writer (its create comes along: PutItem on
+  // accounts); the tenant's accounts are listed from its index, so no Scan of every tenant's
   telegramBot: [
-    'DynamoAccountRepository',
+    'DynamoAccountWriter',
     'DynamoPositionReader',
     'DynamoTradeReader',
     'DynamoRiskStore',
@@ -174,12 +183,14 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     // tenant's accounts (a Query of its own partition): docs/TENANCY.md "Telegram"
     'DynamoTelegramLinkStore',
     'DynamoTenantAccountIndex',
+    // /resume of a paused live account: the tenant's plan (its meta, GetItem) for the live slots
+    'DynamoTenantMetaReader',
   ],
   // shared/runtime/console-api.ts: the book read for the owner's console (no exchange, no vault)
   // Everything runs as the tenant data role, each key held to the tenant (tenantDataGrants below).
   consoleApi: [
     'DynamoAccountReader',
-    'DynamoAccountRepository',
+    'DynamoAccountWriter',
     // the tenant's accounts: a Query of its own partition of the tenants table
     'DynamoTenantAccountIndex',
     'DynamoAlertLog',
@@ -206,8 +217,12 @@ export interface TableGrant {
 
 /** The union of the declarations of a function's repositories, one grant per table, sorted by table name. */
 export function functionTableGrants(fn: FunctionName): TableGrant[] {
+  return grantsOf(FUNCTION_REPOSITORIES[fn]);
+}
+
+function grantsOf(repositories: readonly RepositoryName[]): TableGrant[] {
   const byTable = new Map<TableName, { actions: Set<IamTableAction>; indexes: Set<string> }>();
-  for (const repository of FUNCTION_REPOSITORIES[fn]) {
+  for (const repository of repositories) {
     const access = REPOSITORY_ACCESS[repository];
     const entry = byTable.get(access.table) ?? { actions: new Set<IamTableAction>(), indexes: new Set<string>() };
     for (const action of access.actions) entry.actions.add(action);
@@ -235,4 +250,47 @@ export function tenantDataGrants(fn: FunctionName): TableGrant[] {
   return functionTableGrants(fn)
     .map((g) => ({ ...g, actions: g.actions.filter((a) => a !== 'dynamodb:Scan') }))
     .filter((g) => g.actions.length > 0);
+}
+
+/**
+ * The deployment admin's routes of the console API (docs/TENANCY.md "The deployment's admin") run
+ * as the admin data role, never a tenant's: these repositories (shared/runtime/console-api.ts
+ * buildTenantAdmin), each grant held to the attributes below.
+ */
+export const ADMIN_DATA_REPOSITORIES: readonly RepositoryName[] = ['DynamoTenantAdminStore', 'DynamoAccountSlotReader'];
+
+/**
+ * The attributes each admin action may touch (IAM `dynamodb:Attributes`), per table: what
+ * shared/adapters/dynamodb/tenant-admin-store.ts projects and writes, which a test holds equal.
+ * Reads: a tenant's meta, members, index keys and day counters (never its `notify` item's Discord
+ * URL nor a Telegram link), an account's live-slot fields (never its keys, token or settings).
+ * Write: a meta's plan and its history.
+ */
+export const ADMIN_ATTRIBUTES: Record<'tenants' | 'accounts', { read: readonly string[]; write?: readonly string[] }> =
+  {
+    tenants: {
+      read: [
+        'tenantId',
+        'itemKey',
+        'plan',
+        'createdAt',
+        'ownerEmail',
+        'userId',
+        'email',
+        'role',
+        'addedAt',
+        'signals',
+        'orders',
+        'backtests',
+        'optimisations',
+        'generations',
+      ],
+      write: ['tenantId', 'itemKey', 'plan', 'planHistory'],
+    },
+    accounts: { read: ['accountId', 'exchange', 'status', 'deletedAt'] },
+  };
+
+/** The admin data role's grants: the union of its repositories' declarations, per table. */
+export function adminDataGrants(): TableGrant[] {
+  return grantsOf(ADMIN_DATA_REPOSITORIES);
 }

@@ -68,6 +68,8 @@ export const telegramBotEnvSchema = z
     TELEGRAM_API_URL: z.optional(z.url()),
     /** per-call timeout towards the Bot API */
     TELEGRAM_TIMEOUT_MS: int(5_000),
+    /** the stage's plans, JSON (docs/TENANCY.md "Plans and usage"): /resume of a live account takes a live slot */
+    PLANS: z.optional(z.string()),
   })
   .check(
     z.superRefine((env, ctx) => {

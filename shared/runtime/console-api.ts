@@ -9,7 +9,7 @@
 // kept for the warm function's life.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountReader, DynamoAccountRepository } from '../adapters/dynamodb/account-repository';
+import { DynamoAccountReader, DynamoAccountWriter } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoOrderRepository } from '../adapters/dynamodb/order-repository';
@@ -21,12 +21,16 @@ import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-in
 import { guardTenant, type PartitionKeys } from '../adapters/dynamodb/tenant-guard';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
-import { stsAssumeTenantRole } from '../adapters/sts/sts-assume-role';
+import { stsAssumeRole, stsAssumeTenantRole } from '../adapters/sts/sts-assume-role';
 import {
   ambientCredentials,
+  assumedRoleCredentials,
   assumedTenantCredentials,
+  type CredentialsProvider,
   type TenantCredentials,
 } from '../adapters/sts/tenant-credentials';
+import { DynamoAccountSlotReader, DynamoTenantAdminStore } from '../adapters/dynamodb/tenant-admin-store';
+import { TenantAdmin } from '../core/tenancy/tenant-admin';
 import { BoundedCandleSource } from '../adapters/candles/bounded-candle-source';
 import { paperMarkets } from '../adapters/paper/markets';
 import type { CcxtExchangeId } from '../adapters/exchange/ccxt-lib';
@@ -36,7 +40,7 @@ import type { TenantId } from '../core/domain/tenant';
 import { ConfigError } from '../core/errors';
 import type { CandleSource } from '../core/ports/candles';
 import type { QueueDepth } from '../core/performance/ports';
-import { tenantAccounts } from '../core/tenancy/tenant-accounts';
+import { TenantScopedAccountReads, TenantScopedAccounts } from '../core/tenancy/tenant-accounts';
 import { SqsSignalQueue } from '../adapters/sqs/signal-queue';
 import { OwnerActions, type AlertTest } from '../core/control/operator-actions';
 import { DynamoAlertLog } from '../adapters/dynamodb/alert-log';
@@ -139,6 +143,53 @@ export function buildQueueDepth(env: ConsoleApiEnv): () => Promise<QueueDepth | 
 }
 
 /**
+ * The admin's credentials: the admin data role's session in the cloud (ADMIN_DATA_ROLE_ARN,
+ * required in the deployed stages: the function's own role holds no DynamoDB grant), the
+ * process's own locally.
+ */
+export function adminCredentials(env: ConsoleApiEnv, clock: Clock = systemClock): CredentialsProvider | undefined {
+  if (env.ADMIN_DATA_ROLE_ARN)
+    return assumedRoleCredentials(stsAssumeRole(env.AWS_REGION), env.ADMIN_DATA_ROLE_ARN, 'deployment-admin', clock);
+  if ((STAGES as readonly string[]).includes(env.STAGE))
+    throw new ConfigError('invalid configuration: ADMIN_DATA_ROLE_ARN (required in a deployed stage)');
+  return undefined;
+}
+
+/**
+ * The deployment admin's view (GET /admin/tenants, /admin/usage, PUT /admin/tenants/{id}/plan):
+ * its own client, signed as the admin data role (the tenants table's plan, members, index and
+ * usage; of the accounts only the live-slot fields), never a tenant's scope. Built on the first
+ * admin request: a tenant's request never makes it.
+ */
+export function buildTenantAdmin(
+  env: ConsoleApiEnv,
+  clock: Clock = systemClock,
+  options: { credentials?: CredentialsProvider } = {},
+): () => TenantAdmin {
+  // at the cold start: a deployed stage without the role fails there, not at the admin's first page
+  const credentials = options.credentials ?? adminCredentials(env, clock);
+  let admin: TenantAdmin | undefined;
+  return () => {
+    if (!admin) {
+      const db = createDocumentClient({
+        region: env.AWS_REGION,
+        ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
+        ...(credentials ? { credentials } : {}),
+      });
+      const store = new DynamoTenantAdminStore(db, tableName(env.STAGE, 'tenants'));
+      admin = new TenantAdmin({
+        directory: store,
+        meter: store,
+        accounts: new DynamoAccountSlotReader(db, tableName(env.STAGE, 'accounts')),
+        plans: plansOf(env.PLANS),
+        clock,
+      });
+    }
+    return admin;
+  };
+}
+
+/**
  * The owner's actions behind POST /actions/{name}: account writes, audit, and the signal ledger
  * and queue for whatever touches an exchange (queued on the account's lane; no exchange here).
  */
@@ -186,9 +237,9 @@ export function buildOwnerActions(
 
 /** The tenant's accounts: its index lists them, an id of another tenant reads as missing. */
 function scopedAccounts(env: ConsoleApiEnv, tenantId: TenantId, db: DynamoDBDocumentClient) {
-  return tenantAccounts(
+  return new TenantScopedAccounts(
     tenantId,
-    new DynamoAccountRepository(db, tableName(env.STAGE, 'accounts')),
+    new DynamoAccountWriter(db, tableName(env.STAGE, 'accounts')),
     new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),
   );
 }
@@ -266,7 +317,7 @@ export function buildConsoleReads(
 ): ConsoleReads {
   const db = options.db ?? tenantDocumentClient(env, tenantId, tenantCredentials(env, clock));
   return new ConsoleReads({
-    accounts: tenantAccounts(
+    accounts: new TenantScopedAccountReads(
       tenantId,
       new DynamoAccountReader(db, tableName(env.STAGE, 'accounts')),
       new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants')),

@@ -17,7 +17,11 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoTelegramLinkStore } from '../adapters/dynamodb/telegram-link-store';
 import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
 import { guardTenant } from '../adapters/dynamodb/tenant-guard';
-import { TenantScopedAccountRepository } from '../adapters/dynamodb/tenant-scoped-account-repository';
+import { TenantScopedAccounts } from '../core/tenancy/tenant-accounts';
+import { PlanGuard } from '../core/tenancy/plan-guard';
+import { DynamoTenantMetaReader } from '../adapters/dynamodb/tenant-directory';
+import { plansOf } from './tenancy';
+import { DynamoAccountWriter } from '../adapters/dynamodb/account-repository';
 import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
@@ -176,6 +180,7 @@ export const MAX_TELEGRAM_SCOPES = 256;
 export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient): (tenantId: string) => TelegramScope {
   const keys = Object.fromEntries(TABLE_NAMES.map((t) => [tableName(env.STAGE, t), TABLE_SPECS[t].partitionKey]));
   const scopes = new Map<string, TelegramScope>();
+  const plans = plansOf(env.PLANS);
   return (tenantId) => {
     if (!isTenantId(tenantId)) throw new InvalidArgumentError('tenant', 'not a tenant id');
     let scope = scopes.get(tenantId);
@@ -186,7 +191,11 @@ export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient
       });
       guardTenant(db, tenantId, keys);
       const index = new DynamoTenantAccountIndex(db, tableName(env.STAGE, 'tenants'));
-      const accounts = new TenantScopedAccountRepository(db, tableName(env.STAGE, 'accounts'), tenantId, index);
+      const accounts = new TenantScopedAccounts(
+        tenantId,
+        new DynamoAccountWriter(db, tableName(env.STAGE, 'accounts')),
+        index,
+      );
       const positions = new DynamoPositionReader(db, tableName(env.STAGE, 'positions'));
       const trades = new DynamoTradeReader(db, tableName(env.STAGE, 'trades'));
       const risk = new DynamoRiskStore(db, tableName(env.STAGE, 'risk'));
@@ -208,6 +217,12 @@ export function telegramScopes(env: TelegramBotEnv, clock: Clock, sqs: SQSClient
         audit,
         control,
         report: new RiskReport({ accounts, positions, trades, risk, clock }),
+        // the tenant's plan (its meta, on the same guarded client): /resume of a live account takes a slot
+        plans: new PlanGuard({
+          directory: new DynamoTenantMetaReader(db, tableName(env.STAGE, 'tenants')),
+          plans,
+          clock,
+        }),
       };
       if (scopes.size >= MAX_TELEGRAM_SCOPES) scopes.delete(scopes.keys().next().value as string);
       scopes.set(tenantId, scope);

@@ -5,7 +5,7 @@
 // condition are held to the code in table-grants.test.ts.
 import { Template } from 'aws-cdk-lib/assertions';
 import { TENANT_ID } from '../../shared/core/domain/tenant';
-import { TENANT_TAG_PATTERNS } from '../../infra/constructs/tenant-data-role';
+import { TENANT_TAG_FORBIDDEN, TENANT_TAG_PATTERNS } from '../../infra/constructs/tenant-data-role';
 import { builtApp, grants, logicalId, roleStatements, type Statement } from './support';
 
 /** IAM's StringLike: `*` any run, `?` exactly one character. */
@@ -36,6 +36,7 @@ describe.each(['prod', 'dev'] as const)('%s: the tenant data role', (stage) => {
     expect(statement.Condition).toEqual({
       Null: { 'aws:RequestTag/tenant': 'false' },
       StringLike: { 'aws:RequestTag/tenant': [...TENANT_TAG_PATTERNS] },
+      StringNotLike: { 'aws:RequestTag/tenant': [...TENANT_TAG_FORBIDDEN] },
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['tenant'] },
     });
     expect(role.Properties.MaxSessionDuration).toBe(3600);
@@ -52,11 +53,23 @@ describe.each(['prod', 'dev'] as const)('%s: the tenant data role', (stage) => {
     // alone (a `t` id of ten characters is the most they let through: see the note in docs/TENANCY.md)
     for (const bad of ['', 'a', 'ac', 'acc-', 'acc*', '*', 't012345678', 't01234567890', 'x0123456789'])
       expect({ bad, ok: TENANT_TAG_PATTERNS.some((p) => stringLike(p, bad)) }).toEqual({ bad, ok: false });
+    // ten characters after `t`, but one of them a dash or a wildcard: the StringNotLike refuses it
+    // (IAM's `${*}` and `${?}` are the literal characters)
+    const literal = (p: string) => p.replace(/\$\{\*\}/g, '\u0001').replace(/\$\{\?\}/g, '\u0002');
+    const notLike = (value: string) =>
+      TENANT_TAG_FORBIDDEN.some((p) => stringLike(literal(p), value.replace(/\*/g, '\u0001').replace(/\?/g, '\u0002')));
+    for (const bad of ['t01234-6789', 't*********', 't012345678?', 'tabc-*?defg'])
+      expect({ bad, passes: TENANT_TAG_PATTERNS.some((p) => stringLike(p, bad)) && !notLike(bad) }).toEqual({
+        bad,
+        passes: false,
+      });
+    for (const id of ids) expect({ id, refused: notLike(id) }).toEqual({ id, refused: false });
   });
 
   it('the function role may assume and tag it, and holds no DynamoDB grant of its own', () => {
     const fnGrants = grants(roleStatements(template, stateless, stateless.consoleApiFunction.role));
-    const sts = fnGrants.filter((g) => g.action.startsWith('sts:'));
+    // (its other sts:AssumeRole is the admin data role's: test/infra/admin-data-role.test.ts)
+    const sts = fnGrants.filter((g) => g.action.startsWith('sts:') && JSON.stringify(g.resource).includes(roleId));
     expect(sts.map((g) => g.action).sort()).toEqual(['sts:AssumeRole', 'sts:TagSession']);
     for (const g of sts) expect(JSON.stringify(g.resource)).toContain(roleId);
     expect(fnGrants.filter((g) => g.action.startsWith('dynamodb:'))).toEqual([]);

@@ -21,7 +21,8 @@ import { provisionTables } from '../../bin/local/provision';
 import { startGateway } from '../../bin/local/http-gateway';
 import { startLocalCognito } from '../../bin/local/cognito';
 import { runTenancyUpgrade } from '../../bin/tenancy-upgrade';
-import { TenantScopedAccountRepository } from '../../shared/adapters/dynamodb/tenant-scoped-account-repository';
+import { DynamoAccountWriter } from '../../shared/adapters/dynamodb/account-repository';
+import { TenantScopedAccounts } from '../../shared/core/tenancy/tenant-accounts';
 import { DynamoTenantDirectory } from '../../shared/adapters/dynamodb/tenant-directory';
 import { LocalKeyVault } from '../../shared/adapters/keyvault/local-key-vault';
 import { AccountQueries } from '../../shared/core/control/accounts';
@@ -171,7 +172,11 @@ test("makes the deployment the first tenant's without changing an item, and a se
   const queriesOf = (tenantId: string) =>
     new AccountQueries({
       ...repos,
-      accounts: new TenantScopedAccountRepository(db, tableName(stage, 'accounts'), tenantId, directory),
+      accounts: new TenantScopedAccounts(
+        tenantId,
+        new DynamoAccountWriter(db, tableName(stage, 'accounts')),
+        directory,
+      ),
     });
   const mine = queriesOf('acc');
   expect((await mine.list()).map((a) => a.accountId).sort()).toEqual(accountIds);

@@ -2,7 +2,8 @@
 // from the access token's cognito:groups (pure; session-store.ts keeps it and refreshes it).
 import type { Tokens } from './cognito';
 
-export type Role = 'owner' | 'trader' | 'viewer' | 'none';
+/** 'admin': the deployment's admin (every tenant's plan, members, usage; no tenant's data) */
+export type Role = 'owner' | 'trader' | 'viewer' | 'admin' | 'none';
 
 export interface Session {
   username: string;
@@ -43,6 +44,8 @@ export function roleOf(claims: Record<string, unknown>): Role {
   if (groups.includes('owner')) return 'owner';
   if (groups.includes('trader')) return 'trader';
   if (groups.includes('viewer')) return 'viewer';
+  // last, as the API ranks it: a tenant role is the stronger claim on what the console shows
+  if (groups.includes('admin')) return 'admin';
   return 'none';
 }
 

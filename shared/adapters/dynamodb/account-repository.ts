@@ -26,6 +26,19 @@ export class DynamoAccountReader implements Pick<AccountRepository, 'get'> {
   }
 }
 
+/** Every account, by a paginated Scan: the system jobs' listing (never a tenant's: that is its index). */
+async function scanAccounts(db: DynamoDBDocumentClient, table: string): Promise<Account[]> {
+  // Accounts are few (one owner's exchange accounts): a paginated scan is the right tool.
+  const items: Account[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...((out.Items ?? []) as Account[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => a.createdAt - b.createdAt).map(withExactBalance);
+}
+
 /** Reads and lists accounts: the scheduled jobs that only go through them (no write reaches the role). */
 export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<AccountRepository, 'get' | 'list'> {
   static override readonly tableAccess: DynamoTableAccess = {
@@ -33,27 +46,24 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
     actions: ['dynamodb:GetItem', 'dynamodb:Scan'],
   };
 
-  async list(): Promise<Account[]> {
-    // Accounts are few (one owner's exchange accounts): a paginated scan is the right tool.
-    const items: Account[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start }));
-      items.push(...((out.Items ?? []) as Account[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items.sort((a, b) => a.createdAt - b.createdAt).map(withExactBalance);
+  list(): Promise<Account[]> {
+    return scanAccounts(this.db, this.table);
   }
 }
 
-export class DynamoAccountRepository
-  extends DynamoAccountDirectory
-  implements AccountRepository, AccountLifecycle, AccountWebhookSettings
+/**
+ * Reads one account and writes accounts, but lists none: what a tenant's scope wraps
+ * (TenantScopedAccounts lists from the tenant's index), so the roles that only act for
+ * tenants (the Telegram bot, the console's tenant data role) hold no Scan of every tenant's accounts.
+ */
+export class DynamoAccountWriter
+  extends DynamoAccountReader
+  implements Omit<AccountRepository, 'list'>, AccountLifecycle, AccountWebhookSettings
 {
-  /** get and list (the directory's), create, the set* updates */
+  /** get, create, the set* updates */
   static override readonly tableAccess: DynamoTableAccess = {
     table: 'accounts',
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   };
 
   async create(account: Account): Promise<void> {
@@ -218,6 +228,19 @@ export class DynamoAccountRepository
         ExpressionAttributeValues: { ':s': status, ':t': at },
       }),
     );
+  }
+}
+
+/** Every account listed (the Scan) and written: the system jobs, the executor and the upgrade. */
+export class DynamoAccountRepository extends DynamoAccountWriter implements AccountRepository {
+  /** get, list (a Scan), create, the set* updates */
+  static override readonly tableAccess: DynamoTableAccess = {
+    table: 'accounts',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+  };
+
+  list(): Promise<Account[]> {
+    return scanAccounts(this.db, this.table);
   }
 }
 

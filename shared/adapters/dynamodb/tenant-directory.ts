@@ -24,11 +24,12 @@ const memberOf = (item: Record<string, unknown>): TenantMember => ({
   addedAt: Number(item.addedAt),
 });
 
-export class DynamoTenantDirectory implements TenantDirectory {
-  static readonly tableAccess: DynamoTableAccess = {
-    table: 'tenants',
-    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-  };
+/**
+ * A tenant's meta (its plan) and nothing else, read only: what a function that holds a tenant to
+ * its plan needs (the Telegram bot's /resume), without the directory's writes.
+ */
+export class DynamoTenantMetaReader implements Pick<TenantDirectory, 'tenant'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'tenants', actions: ['dynamodb:GetItem'] };
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -40,6 +41,23 @@ export class DynamoTenantDirectory implements TenantDirectory {
     if (!out.Item) return undefined;
     const { plan, createdAt, ownerEmail } = out.Item;
     return { tenantId, plan: String(plan), createdAt: Number(createdAt), ownerEmail: String(ownerEmail) };
+  }
+}
+
+export class DynamoTenantDirectory implements TenantDirectory {
+  static readonly tableAccess: DynamoTableAccess = {
+    table: 'tenants',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+  };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** The meta reader's own GetItem, not a second copy of it. */
+  tenant(tenantId: TenantId): Promise<TenantRecord | undefined> {
+    return new DynamoTenantMetaReader(this.db, this.table).tenant(tenantId);
   }
 
   async putTenant(record: TenantRecord): Promise<void> {

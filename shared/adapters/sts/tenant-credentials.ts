@@ -23,6 +23,14 @@ export interface TemporaryCredentials {
 
 export type CredentialsProvider = () => Promise<TemporaryCredentials>;
 
+/** One STS AssumeRole, with the session tags given (none: an untagged session). */
+export type AssumeRole = (input: {
+  roleArn: string;
+  sessionName: string;
+  durationSeconds: number;
+  tags?: Record<string, string>;
+}) => Promise<TemporaryCredentials>;
+
 /** One STS AssumeRole with the session tag `tenant=<tenantId>`. */
 export type AssumeTenantRole = (input: {
   roleArn: string;
@@ -68,5 +76,30 @@ export function assumedTenantCredentials(
       fresh.catch(() => (sessions.get(tenantId) === fresh ? sessions.delete(tenantId) : undefined));
       return fresh;
     };
+  };
+}
+
+/**
+ * One role's session (the admin data role: no tenant, no tag), kept while valid like a tenant's:
+ * renewed REFRESH_MARGIN_MS before it expires, a failed call not kept.
+ */
+export function assumedRoleCredentials(
+  assume: AssumeRole,
+  roleArn: string,
+  sessionName: string,
+  clock: { now(): number },
+): CredentialsProvider {
+  let session: Promise<TemporaryCredentials> | undefined;
+  return async () => {
+    const cached = session;
+    if (cached) {
+      const held = await cached.catch(() => undefined);
+      if (held && held.expiration.getTime() - clock.now() > REFRESH_MARGIN_MS) return held;
+      if (session !== cached) return session!;
+    }
+    const fresh = assume({ roleArn, sessionName, durationSeconds: SESSION_SECONDS });
+    session = fresh;
+    fresh.catch(() => (session === fresh ? (session = undefined) : undefined));
+    return fresh;
   };
 }

@@ -14,7 +14,7 @@
 // a second factor, which Telegram cannot prove: refused, with where to do it.
 import { randomBytes } from 'node:crypto';
 import type { Account } from '../domain/account';
-import { can, FIRST_TENANT_ID, type Capability, type TenantRole } from '../domain/tenant';
+import { can, FIRST_TENANT_ID, tenantOfAccount, type Capability, type TenantRole } from '../domain/tenant';
 import { Big, type Decimal } from '../domain/money';
 import type { BookPosition, TradeRecord } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
@@ -24,6 +24,7 @@ import type {
   Clock,
   ConfirmationStore,
   EquitySnapshot,
+  PlanCheck,
   PositionBook,
   ReplyButton,
   RiskStore,
@@ -35,6 +36,7 @@ import { redeemLinkCode, LINK_CODE_LENGTH, type LinkOutcome } from './telegram-l
 import { SWITCH_NAMES } from '../risk/state';
 import type { AccountControl } from './account-control';
 import { AccountInputError } from './accounts';
+import { PlanLimitError } from '../errors';
 import type { RiskReport } from '../reporting/risk-report';
 
 /** The parts of a Telegram Update the bot reads (https://core.telegram.org/bots/api#update). */
@@ -67,6 +69,11 @@ export interface TelegramScope {
   audit: Pick<AuditLog, 'append'>;
   control: Pick<AccountControl, 'pause' | 'resume' | 'flatten'>;
   report: Pick<RiskReport, 'show'>;
+  /**
+   * The tenant's plan: a paused live account turned back on by /resume takes a live slot, checked
+   * as the console's resume and enable check it. Absent: no plan is held (as before plans).
+   */
+  plans?: Pick<PlanCheck, 'allowLiveAccount'>;
 }
 
 /** The flat fields are the first tenant's scope (the allow-listed owner's). */
@@ -103,7 +110,7 @@ export type TelegramOutcome =
       /** the tenant it ran for, when the sender was known */
       tenantId?: string;
       /** refused before it ran: not linked, the role lacks the capability, or a second factor is needed */
-      refused?: 'unlinked' | 'forbidden_role' | 'second_factor_required' | 'private_chat_only';
+      refused?: 'unlinked' | 'forbidden_role' | 'second_factor_required' | 'private_chat_only' | 'plan_limit';
       failed?: string;
     }
   | { kind: 'link'; chatId: string; outcome: LinkOutcome['kind'] | 'unlinked' | 'not_linked' }
@@ -358,7 +365,7 @@ export class TelegramCommands {
     sender: Sender,
     command: string,
     args: string[],
-  ): Promise<'second_factor_required' | undefined> {
+  ): Promise<'second_factor_required' | 'plan_limit' | undefined> {
     const reply = (text: string, buttons?: ReplyButton[][]) => this.deps.replies.send(chatId, clip(text), buttons);
     const scope = this.scope(sender.tenantId);
     switch (command) {
@@ -397,7 +404,9 @@ export class TelegramCommands {
           );
           return 'second_factor_required';
         }
-        return reply(await this.resume(scope, chatId, sender, accounts)).then(() => undefined);
+        const resumed = await this.resume(scope, chatId, sender, accounts);
+        await reply(resumed.text);
+        return resumed.refused;
       }
       case 'flatten': {
         if (args.length > 1) return reply('usage: /flatten [account]').then(() => undefined);
@@ -523,13 +532,40 @@ export class TelegramCommands {
     return [...lines, 'Paused accounts refuse entries; closes, stops and targets go on.'].join('\n');
   }
 
-  private async resume(scope: TelegramScope, chatId: string, sender: Sender, accounts: Account[]): Promise<string> {
-    if (!accounts.length) return 'No accounts.';
+  /**
+   * Each paused account back on, in order. A live one first takes a live slot of the tenant's plan,
+   * counted afresh (the ones resumed before it already hold theirs), as the console's resume does:
+   * past the plan's limit it and the ones after it stay paused, and the reply names the limit.
+   */
+  private async resume(
+    scope: TelegramScope,
+    chatId: string,
+    sender: Sender,
+    accounts: Account[],
+  ): Promise<{ text: string; refused?: 'plan_limit' }> {
+    if (!accounts.length) return { text: 'No accounts.' };
     const lines: string[] = [];
     for (const account of accounts) {
       if (account.status === 'active') {
         lines.push(`${account.accountId}: already active`);
         continue;
+      }
+      if (scope.plans && account.exchange !== 'paper') {
+        const tenantId = tenantOfAccount(account.accountId) ?? sender.tenantId;
+        const inUse = (await scope.accounts.list()).filter(
+          (a) => a.exchange !== 'paper' && a.status === 'active' && a.deletedAt === undefined,
+        ).length;
+        try {
+          await scope.plans.allowLiveAccount(tenantId, inUse);
+        } catch (error) {
+          if (!(error instanceof PlanLimitError)) throw error;
+          const left = accounts.slice(accounts.indexOf(account)).filter((a) => a.status !== 'active');
+          lines.push(
+            `Not resumed: ${left.map((a) => a.accountId).join(', ')}. ${error.message} (limit ${error.limit}).`,
+            'A paused account holds no live slot: pause another live account, or ask the deployment admin for a larger plan.',
+          );
+          return { text: lines.join('\n'), refused: 'plan_limit' };
+        }
       }
       await this.origin(scope, account.accountId, chatId, sender, 'resume');
       const result = await scope.control.resume(account.accountId);
@@ -537,7 +573,7 @@ export class TelegramCommands {
         `${account.accountId}: active (was ${account.status})${result.reset.length ? `; reset ${result.reset.join(', ')}` : ''}`,
       );
     }
-    return lines.join('\n');
+    return { text: lines.join('\n') };
   }
 
   /** Shows what would be closed and asks; nothing changes until the Confirm press. */

@@ -59,3 +59,5 @@ export interface UsageMeter {
   /** the tenant's counters of the UTC day of `at` (absent metrics are 0) */
   day(tenantId: TenantId, at: number): Promise<Record<UsageMetric, number>>;
 }
+
+export type { AccountLifecycle, AccountRepository, AccountWebhookSettings } from '../ports/repositories';

@@ -57,9 +57,21 @@ it("refuses --user on a command that acts on no tenant's accounts", () => {
   expect(() => scopeCommand('download', COMMAND_CAPABILITY['download'], undefined)).not.toThrow();
 });
 
-it("takes --user on the backtest runs, which go on the tenant's plan (any member may run them)", () => {
+it("takes --user on the backtest runs, which go on the tenant's plan: a trader or owner runs them, a viewer is refused naming the role", async () => {
   for (const command of ['backtest', 'optimize', 'walk-forward', 'montecarlo']) {
-    expect(COMMAND_CAPABILITY[command]).toBe('read');
-    expect(() => scopeCommand(command, COMMAND_CAPABILITY[command], 'vi@example.com')).not.toThrow();
+    const capability = COMMAND_CAPABILITY[command];
+    expect(() => scopeCommand(command, capability, 'vi@example.com')).not.toThrow();
+    expect(await resolveScope(directory, { command, capability, email: 'tr@example.com' })).toMatchObject({
+      tenantId: 't00000000aa',
+      role: 'trader',
+    });
+    expect(await resolveScope(directory, { command, capability })).toMatchObject({ role: 'owner' });
+    const refused = await resolveScope(directory, { command, capability, email: 'vi@example.com' }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(CliError);
+    expect((refused as Error).message).toBe(
+      `vi@example.com is a viewer of tenant t00000000aa: \`${command}\` needs the configure capability`,
+    );
   }
 });

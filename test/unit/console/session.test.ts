@@ -12,6 +12,9 @@ it('roleOf: owner wins, viewer reads, neither has no role', () => {
   expect(roleOf({ 'cognito:groups': 'viewer' })).toBe('viewer');
   expect(roleOf({ 'cognito:groups': ['owners'] })).toBe('none');
   expect(roleOf({})).toBe('none');
+  // the deployment's admin: only when no tenant role is held (the API ranks it last too)
+  expect(roleOf({ 'cognito:groups': '[admin]' })).toBe('admin');
+  expect(roleOf({ 'cognito:groups': ['admin', 'viewer'] })).toBe('viewer');
 });
 
 it('claimsOf reads a base64url payload, and nothing from a malformed token', () => {

@@ -19,7 +19,13 @@ import {
 import { notifierEnvSchema, reportEnvSchema } from '../../../shared/platform/notify-config';
 import { tableName } from '../../../shared/platform/resource-names';
 import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runner-config';
-import { FUNCTION_REPOSITORIES, REPOSITORY_ACCESS, type FunctionName } from '../../../shared/platform/table-access';
+import {
+  ADMIN_DATA_REPOSITORIES,
+  FUNCTION_REPOSITORIES,
+  functionTableGrants,
+  REPOSITORY_ACCESS,
+  type FunctionName,
+} from '../../../shared/platform/table-access';
 import { telegramBotEnvSchema } from '../../../shared/platform/telegram-config';
 import {
   buildExecuteSignal,
@@ -33,7 +39,7 @@ import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
-import { consoleScopes } from '../../../shared/runtime/console-api';
+import { buildTenantAdmin, consoleScopes } from '../../../shared/runtime/console-api';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
@@ -41,6 +47,11 @@ jest.mock('../../../shared/adapters/dynamodb/account-repository', () =>
   jest
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/account-repository')),
+);
+jest.mock('../../../shared/adapters/dynamodb/tenant-admin-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-admin-store')),
 );
 jest.mock('../../../shared/adapters/dynamodb/alert-log', () =>
   jest
@@ -253,5 +264,39 @@ describe('FUNCTION_REPOSITORIES', () => {
 
   it('covers every function that has a handler, the alarm relay (no table) aside', () => {
     expect(Object.keys(WIRING).sort()).toEqual(Object.keys(FUNCTION_REPOSITORIES).sort());
+  });
+});
+
+describe('no Scan of every tenant for the roles that act for one tenant', () => {
+  it.each(['telegramBot', 'consoleApi'] as const)(
+    "%s: the accounts are the tenant's index and GetItem, never a Scan",
+    (fn) => {
+      const accounts = functionTableGrants(fn).find((g) => g.table === 'accounts');
+      expect(accounts?.actions).toContain('dynamodb:GetItem');
+      expect(functionTableGrants(fn).flatMap((g) => g.actions)).not.toContain('dynamodb:Scan');
+      expect(FUNCTION_REPOSITORIES[fn]).toContain('DynamoTenantAccountIndex');
+    },
+  );
+});
+
+describe('ADMIN_DATA_REPOSITORIES', () => {
+  it("equals what the admin's view builds, and a tenant's scope builds none of them", async () => {
+    const env = loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE });
+    built.length = 0;
+    buildTenantAdmin(env)();
+    const admin = [...new Set(built.map((b) => b.name))].sort();
+    expect(admin).toEqual([...ADMIN_DATA_REPOSITORIES].sort());
+    for (const { name, table } of built)
+      expect({ name, table }).toEqual({
+        name,
+        table: tableName(STAGE, REPOSITORY_ACCESS[name as keyof typeof REPOSITORY_ACCESS].table),
+      });
+    const tenant = await repositoriesBuiltBy('consoleApi');
+    expect(tenant.filter((name) => admin.includes(name))).toEqual([]);
+  });
+
+  it('the handler composes the admin view with buildTenantAdmin', () => {
+    const handler = readFileSync(join(__dirname, '../../../functions/console-api/handler.ts'), 'utf8');
+    expect(handler).toContain('buildTenantAdmin(');
   });
 });

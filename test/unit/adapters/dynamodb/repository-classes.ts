@@ -3,6 +3,7 @@ import {
   DynamoAccountDirectory,
   DynamoAccountReader,
   DynamoAccountRepository,
+  DynamoAccountWriter,
 } from '../../../../shared/adapters/dynamodb/account-repository';
 import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
@@ -15,7 +16,11 @@ import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store
 import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
 import { DynamoTelegramLinkStore } from '../../../../shared/adapters/dynamodb/telegram-link-store';
 import { DynamoTenantAccountIndex } from '../../../../shared/adapters/dynamodb/tenant-account-index';
-import { DynamoTenantDirectory } from '../../../../shared/adapters/dynamodb/tenant-directory';
+import {
+  DynamoAccountSlotReader,
+  DynamoTenantAdminStore,
+} from '../../../../shared/adapters/dynamodb/tenant-admin-store';
+import { DynamoTenantDirectory, DynamoTenantMetaReader } from '../../../../shared/adapters/dynamodb/tenant-directory';
 import {
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,
@@ -28,6 +33,8 @@ export const REPOSITORY_CLASSES = {
   DynamoAccountReader,
   DynamoAccountDirectory,
   DynamoAccountRepository,
+  DynamoAccountSlotReader,
+  DynamoAccountWriter,
   DynamoAlertLog,
   DynamoAlertRecorder,
   DynamoAuditLog,
@@ -41,7 +48,9 @@ export const REPOSITORY_CLASSES = {
   DynamoSignalLedger,
   DynamoTelegramLinkStore,
   DynamoTenantAccountIndex,
+  DynamoTenantAdminStore,
   DynamoTenantDirectory,
+  DynamoTenantMetaReader,
   DynamoTenantNotifySettings,
   DynamoTenantNotifySettingsStore,
   DynamoTokenBudget,

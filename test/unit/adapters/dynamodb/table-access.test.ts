@@ -73,6 +73,32 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setAlertTest!('acc-1', undefined, 2);
     },
   },
+  DynamoAccountWriter: {
+    get: (r) => r.get!('acc-1'),
+    create: (r) => r.create!(anything),
+    setWebhookTokenHash: (r) => r.setWebhookTokenHash!('acc-1', 'hash', 1),
+    setHalt: async (r) => {
+      await r.setHalt!('acc-1', 5, 'banned', 1);
+      await r.setHalt!('acc-1', undefined, undefined, 2);
+    },
+    setRiskOverrides: (r) => r.setRiskOverrides!('acc-1', {}, 1),
+    setStrategies: (r) => r.setStrategies!('acc-1', [], 1),
+    setStatus: (r) => r.setStatus!('acc-1', 'paused', 1),
+    setRequireTime: async (r) => {
+      await r.setRequireTime!('acc-1', true, 1);
+      await r.setRequireTime!('acc-1', undefined, 2);
+    },
+    rename: (r) => r.rename!('acc-1', 'renamed', 1),
+    softDelete: (r) => r.softDelete!('acc-1', 1),
+    setDefaultMessage: async (r) => {
+      await r.setDefaultMessage!('acc-1', true, 1);
+      await r.setDefaultMessage!('acc-1', undefined, 2);
+    },
+    setAlertTest: async (r) => {
+      await r.setAlertTest!('acc-1', { tokenHash: 'h', expiresAt: 5 }, 1);
+      await r.setAlertTest!('acc-1', undefined, 2);
+    },
+  },
   DynamoTelegramLinkStore: {
     putCode: (r) => r.putCode!('h', { tenantId: 'acc', userId: 'u-1' }, 5),
     takeCode: (r) => r.takeCode!('h', 1),
@@ -82,6 +108,12 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     unlink: (r) => r.unlink!('42'),
   },
   DynamoTenantAccountIndex: { accountIds: (r) => r.accountIds!('acc') },
+  DynamoTenantAdminStore: {
+    everyTenant: (r) => r.everyTenant!(),
+    day: (r) => r.day!('acc', 1),
+    setPlan: (r) => r.setPlan!('acc', { at: 1, by: 'admin@example.com', to: 'pro' }),
+  },
+  DynamoAccountSlotReader: { slotFields: (r) => r.slotFields!(['acc-1', 'acc-2']) },
   DynamoTenantDirectory: {
     tenant: (r) => r.tenant!('acc'),
     putTenant: (r) => r.putTenant!({ tenantId: 'acc', plan: 'free', createdAt: 1, ownerEmail: 'o@example.com' }),
@@ -93,6 +125,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     accountIds: (r) => r.accountIds!('acc'),
     indexAccount: (r) => r.indexAccount!('acc', 'acc-1'),
   },
+  DynamoTenantMetaReader: { tenant: (r) => r.tenant!('acc') },
   DynamoTenantNotifySettings: { get: (r) => r.get!('t0123456789') },
   DynamoTenantNotifySettingsStore: {
     get: (r) => r.get!('t0123456789'),
@@ -355,7 +388,7 @@ test('REPOSITORY_CLASSES holds every class of the DynamoDB adapters that sends a
       if (
         typeof value === 'function' &&
         /^class\b/.test(value.toString()) &&
-        /\.send\(|\bqueryAll\b|\bputVersioned\b/.test(value.toString())
+        /\.send\(|\bqueryAll\b|\bputVersioned\b|\bscanAccounts\b/.test(value.toString())
       )
         talking.push(name);
     }

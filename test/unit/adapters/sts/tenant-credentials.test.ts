@@ -2,7 +2,9 @@
 // have more than REFRESH_MARGIN_MS left, one call for concurrent first requests, a new one near
 // expiry, a failure not kept, and a tenant id checked before it becomes a session tag.
 import {
+  assumedRoleCredentials,
   assumedTenantCredentials,
+  type AssumeRole,
   REFRESH_MARGIN_MS,
   SESSION_SECONDS,
   type AssumeTenantRole,
@@ -74,4 +76,34 @@ test('a value that is not a tenant id never becomes a session tag', () => {
   for (const bad of ['', 'acc-1', 't*', 'T0123456789', 't0123456789-x', '*'])
     expect(() => credentials(bad)).toThrow(InvalidArgumentError);
   expect(calls).toEqual([]);
+});
+
+describe("the admin data role's session (one role, no tenant, no tag)", () => {
+  it('is assumed once while valid, without a session tag; renewed near expiry; a failure not kept', async () => {
+    let now = 1_000_000;
+    let fail = false;
+    const calls: Parameters<AssumeRole>[0][] = [];
+    const assume: AssumeRole = async (input) => {
+      calls.push(input);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (fail) throw new Error('sts down');
+      return {
+        accessKeyId: `AK-${calls.length}`,
+        secretAccessKey: 's',
+        sessionToken: 't',
+        expiration: new Date(now + input.durationSeconds * 1000),
+      };
+    };
+    const provider = assumedRoleCredentials(assume, ROLE, 'deployment-admin', { now: () => now });
+    const [a, b] = await Promise.all([provider(), provider()]);
+    expect([a.accessKeyId, b.accessKeyId]).toEqual(['AK-1', 'AK-1']);
+    expect(calls).toEqual([{ roleArn: ROLE, sessionName: 'deployment-admin', durationSeconds: SESSION_SECONDS }]);
+    now += SESSION_SECONDS * 1000 - REFRESH_MARGIN_MS - 1;
+    expect((await provider()).accessKeyId).toBe('AK-1');
+    now += 2;
+    fail = true;
+    await expect(provider()).rejects.toThrow('sts down');
+    fail = false;
+    expect((await provider()).accessKeyId).toBe('AK-3');
+  });
 });

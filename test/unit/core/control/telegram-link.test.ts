@@ -24,6 +24,7 @@ import {
 import type { Account } from '../../../../shared/core/domain/account';
 import type { Clock } from '../../../../shared/core/ports/runtime';
 import { RiskReport } from '../../../../shared/core/reporting/risk-report';
+import { PlanGuard } from '../../../../shared/core/tenancy/plan-guard';
 import { ManualClock, MemorySignalLedger, MemorySignalQueue, T0 } from '../fakes';
 import { MemoryAccounts } from '../memory-repos';
 import { accountRecord, bookPosition, BTC, memoryRiskTables } from '../risk/fixtures';
@@ -356,5 +357,83 @@ describe('the bot obeys the linked person, in their tenant, within their role', 
     expect(await s.say('/status', B_VIEWER)).toMatchObject({ refused: 'unlinked' });
     expect(await s.say('/unlink', B_VIEWER)).toEqual({ kind: 'link', chatId: String(B_VIEWER), outcome: 'unlinked' });
     expect(await s.say('/unlink', B_VIEWER)).toEqual({ kind: 'link', chatId: String(B_VIEWER), outcome: 'not_linked' });
+  });
+});
+
+describe("/resume of a paused live account holds to the tenant's plan (live slots), as the console's resume", () => {
+  /** B on a plan of one live slot: one live account active, one live and one paper account paused */
+  function planned() {
+    const s = setup();
+    const live = (id: string, exchange: Account['exchange'], status: Account['status'], createdAt: number) =>
+      accountRecord({ accountId: `${TENANT_B}-${id}`, name: id, exchange, status, createdAt });
+    const b = tenantScope(
+      [
+        live('00000000000a', 'binanceusdm', 'active', 1),
+        live('00000000000b', 'okx', 'paused', 2),
+        live('00000000000c', 'paper', 'paused', 3),
+      ],
+      s.clock,
+    );
+    const asked: { tenantId: string; inUse: number }[] = [];
+    const guard = new PlanGuard({
+      directory: { tenant: async (tenantId) => ({ tenantId, plan: 'one', createdAt: 1, ownerEmail: 'b@example.com' }) },
+      plans: { one: { liveAccounts: 1 }, free: { liveAccounts: 0 }, unlimited: {} },
+      clock: s.clock,
+    });
+    b.scope.plans = {
+      allowLiveAccount: async (tenantId, inUse) => {
+        asked.push({ tenantId, inUse });
+        return guard.allowLiveAccount(tenantId, inUse);
+      },
+    };
+    Object.assign(s.b.scope, b.scope);
+    return { ...s, b, asked };
+  }
+
+  it('refused naming the limit when the plan has no free slot: the account stays paused, nothing audited for it', async () => {
+    const s = planned();
+    await s.linkAs(B_TRADER, TENANT_B, 'ub-trader');
+    s.replies.sent.length = 0;
+    const outcome = await s.say(`/resume ${TENANT_B}-00000000000b`, B_TRADER);
+    expect(outcome).toMatchObject({ tenantId: TENANT_B, refused: 'plan_limit' });
+    expect(s.replies.texts).toEqual([
+      [
+        `Not resumed: ${TENANT_B}-00000000000b. plan one allows 1 live accounts (you have 1) (limit liveAccounts).`,
+        'A paused account holds no live slot: pause another live account, or ask the deployment admin for a larger plan.',
+      ].join('\n'),
+    ]);
+    expect(s.asked).toEqual([{ tenantId: TENANT_B, inUse: 1 }]);
+    expect((await s.b.repo.get(`${TENANT_B}-00000000000b`))?.status).toBe('paused');
+    expect(s.b.audit.events).toEqual([]);
+  });
+
+  it('a paper account takes no slot; with the live one paused first, the other live one resumes', async () => {
+    const s = planned();
+    await s.linkAs(B_TRADER, TENANT_B, 'ub-trader');
+    expect(await s.say(`/resume ${TENANT_B}-00000000000c`, B_TRADER)).not.toHaveProperty('refused');
+    expect((await s.b.repo.get(`${TENANT_B}-00000000000c`))?.status).toBe('active');
+    expect(s.asked).toEqual([]);
+    await s.say(`/pause ${TENANT_B}-00000000000a`, B_TRADER);
+    expect(await s.say(`/resume ${TENANT_B}-00000000000b`, B_TRADER)).not.toHaveProperty('refused');
+    expect((await s.b.repo.get(`${TENANT_B}-00000000000b`))?.status).toBe('active');
+    expect(s.asked).toEqual([{ tenantId: TENANT_B, inUse: 0 }]);
+  });
+
+  it('/resume of all: the ones before the limit resume, the rest stay paused and are named', async () => {
+    const s = planned();
+    await s.linkAs(B_TRADER, TENANT_B, 'ub-trader');
+    await s.say(`/pause ${TENANT_B}-00000000000a`, B_TRADER);
+    s.replies.sent.length = 0;
+    expect(await s.say('/resume', B_TRADER)).toMatchObject({ refused: 'plan_limit' });
+    // a (live) takes the one slot; b (live) is then over the plan; c (paper) is after it and stays paused
+    expect((await s.b.repo.get(`${TENANT_B}-00000000000a`))?.status).toBe('active');
+    expect((await s.b.repo.get(`${TENANT_B}-00000000000b`))?.status).toBe('paused');
+    expect(s.replies.texts[0]).toContain(
+      `Not resumed: ${TENANT_B}-00000000000b, ${TENANT_B}-00000000000c. plan one allows 1 live accounts (you have 1)`,
+    );
+    expect(s.asked).toEqual([
+      { tenantId: TENANT_B, inUse: 0 },
+      { tenantId: TENANT_B, inUse: 1 },
+    ]);
   });
 });
