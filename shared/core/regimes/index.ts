@@ -34,6 +34,7 @@ export { ruleRegimes, RuleRegimeStream, type RuleRegimeOptions } from './rule-re
 export { RegimeHysteresis, type HysteresisOptions } from './hysteresis';
 export { regimeSeries, RegimeStream, type Bar, type RegimeReading, type RegimeStreamOptions } from './regime-stream';
 export { barsPerYear, RealizedVolatility, realizedVolatility } from './volatility';
+export { MarketRegimeSeries, type MarketRegimeOptions, type MarketRegimeValue } from './market-series';
 export {
   backtestByRegime,
   breakdownByRegime,
