@@ -13,7 +13,7 @@ const CORE_LAYERS = {
   signal: ['domain', 'errors.ts'],
   notify: ['domain'],
   risk: ['domain', 'errors.ts', 'indicators', 'regimes', 'signal/types.ts', 'backtest/types.ts'],
-  strategies: ['domain', 'indicators', 'signal', 'backtest/types.ts'],
+  strategies: ['domain', 'indicators', 'signal', 'backtest/types.ts', 'regimes'],
   execution: ['domain', 'errors.ts', 'risk', 'signal'],
   // The risk-check job books protective fills and re-arms stops with the executor's own
   // ProtectionManager and BookKeeper: only through execution's public entry.

@@ -2,6 +2,7 @@
 import type { MonteCarloReport, Percentiles } from '../../shared/core/backtest/monte-carlo';
 import { backtestWarnings, monteCarloWarnings } from '../../shared/core/backtest/sample-warnings';
 import type { BacktestTrade, Metrics } from '../../shared/core/backtest/types';
+import type { RegimeBreakdown } from '../../shared/core/regimes';
 import { fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
 
 /** The metrics, and under them a warning when they rest on too few trades. */
@@ -20,6 +21,20 @@ export function tradeLines(trades: readonly BacktestTrade[]): string[] {
     (t, i) =>
       `${String(i + 1).padStart(4)}  ${t.side.padEnd(5)} ${fmtTime(t.entryTime)} @ ${fmtPrice(t.entryPrice)} → ${fmtTime(t.exitTime)} @ ${fmtPrice(t.exitPrice)}  ${t.exitReason.padEnd(13)} P&L ${fmt(t.pnl)} (${fmt(t.returnPct)} %)`,
   );
+}
+
+/**
+ * Time in each regime (every regime, "none" = not yet confirmed), then the trades by the regime
+ * they were entered in (only regimes with trades).
+ */
+export function regimeLines(b: RegimeBreakdown, quote = 'quote'): string[] {
+  return [
+    `regimes over ${b.bars} bars: ${b.time.map((t) => `${t.regime} ${fmt(t.pct, 1)} %`).join('  ')}`,
+    ...b.trades.map(
+      (t) =>
+        `entered in ${t.regime.padEnd(8)} ${String(t.trades).padStart(4)} trades  win rate ${fmt(t.winRatePct)} %  P&L ${fmt(t.pnl)} ${quote}  avg return ${fmt(t.avgReturnPct)} %`,
+    ),
+  ];
 }
 
 export function monteCarloLines(r: MonteCarloReport): string[] {

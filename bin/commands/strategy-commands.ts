@@ -258,7 +258,10 @@ async function compareAction(target: CliTarget, o: CompareOptions): Promise<Comp
 }
 
 /** The local stack's replay (the candles its runner and paper exchange use), or an exchange's public candles. */
-export async function candleSourceFor(target: CliTarget, exchange: string): Promise<{ source: CandleSource; name: string }> {
+export async function candleSourceFor(
+  target: CliTarget,
+  exchange: string,
+): Promise<{ source: CandleSource; name: string }> {
   if (target.replayMsPerCandle) {
     return {
       source: new ReplayCandleSource(

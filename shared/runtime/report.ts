@@ -1,6 +1,6 @@
-// The report job's wiring: accounts, trades and equity snapshots from the tables, hourly candles
-// for the buy-and-hold comparison, the PNG chart renderer, the notifier's channels, and (with
-// REPORTS_BUCKET) the S3 store whose presigned link the email carries.
+// The report job's wiring: accounts, trades and equity snapshots from the tables, candles for the
+// buy-and-hold comparison (hourly) and the regimes (daily), the PNG chart renderer, the notifier's
+// channels, and (with REPORTS_BUCKET) the S3 store whose presigned link the email carries.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CandlePrices } from '../adapters/candles/candle-prices';
@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../core/ports/runtime';
 import type { NotificationChannel } from '../core/notify/ports';
 import type { ChartStore } from '../core/reporting/ports';
 import { SendReports } from '../core/reporting/send-reports';
+import { CachedRegimes } from '../core/risk/regime-source';
 import type { ReportEnv } from '../platform/notify-config';
 import { tableName } from '../platform/resource-names';
 import { buildNotifier } from './notifier';
@@ -73,6 +74,9 @@ export async function buildSendReports(
     timeZone: env.REPORT_TIME_ZONE,
     ...(charts ? { charts } : {}),
     ...(summaries ? { summaries } : {}),
+    // Each traded symbol's regime on the report's daily candles: the HMM once it has 365
+    // returns, the ADX/ATR rules before (docs/REGIMES.md "In reports").
+    regimes: new CachedRegimes({ candles }),
     // The account and the error's class and message only: no URL (the upload failed before any was made).
     onChartStoreError: (accountId, error) =>
       logger?.warn('report chart upload failed: the email goes without the link', {

@@ -34,3 +34,15 @@ export { ruleRegimes, RuleRegimeStream, type RuleRegimeOptions } from './rule-re
 export { RegimeHysteresis, type HysteresisOptions } from './hysteresis';
 export { regimeSeries, RegimeStream, type Bar, type RegimeReading, type RegimeStreamOptions } from './regime-stream';
 export { barsPerYear, RealizedVolatility, realizedVolatility } from './volatility';
+export { MarketRegimeSeries, type MarketRegimeOptions, type MarketRegimeValue } from './market-series';
+export {
+  backtestByRegime,
+  breakdownByRegime,
+  entryRegimes,
+  REGIME_KEYS,
+  type RegimeBreakdown,
+  type RegimeKey,
+  type RegimeTime,
+  type RegimeTrades,
+  type TradeOutcome,
+} from './by-regime';

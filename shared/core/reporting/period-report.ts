@@ -21,10 +21,13 @@
 //   [from, to): opened before `to`, and still open or closed at/after `from`): (to / from − 1) × 100
 //   of its price, no costs, no leverage; their equal-weight mean; and the account's return minus
 //   that mean. Symbols without a positive `from` price are listed as missing and left out.
+// - regimes: the market regime of each of those symbols as the caller read it at `to` (a
+//   RegimeView: label, its probability, the HMM or the rules), one line each; "unknown" when none.
 import type { EquitySnapshot } from './ports';
 import type { TradeRecord } from '../domain/trade';
 import { Big, type Decimal } from '../domain/money';
 import { tradingDay } from '../risk/trading-day';
+import type { RegimeView } from '../risk/types';
 import { maxDrawdown, type EquityPoint, type MaxDrawdown } from './drawdown';
 import { money, pct, plain, signedMoney, signedPct } from './format';
 import { InvalidArgumentError } from '../errors';
@@ -50,6 +53,15 @@ export interface PeriodReportInput {
   holdPrices: Record<string, { from: number; to: number }>;
   /** the quote currency of equity and P&L, for the text; default USDT */
   quote?: string;
+  /** the current regime per symbol (undefined = no reading); absent = not read, no lines */
+  regimes?: Record<string, RegimeView | undefined>;
+}
+
+/** A symbol's regime in the report. */
+export interface SymbolRegime {
+  symbol: string;
+  /** undefined when the source had no reading (no candles, still warming up) */
+  regime?: RegimeView;
 }
 
 /** One trade picked out (best or worst). */
@@ -128,6 +140,8 @@ export interface PeriodReport {
   equityCurve: EquityPoint[];
   /** the period's trade exits (closedAt, realizedPnl), oldest first: the chart's markers */
   exits: Array<{ at: number; pnl: Decimal }>;
+  /** the regime of each symbol given, by symbol name */
+  regimes: SymbolRegime[];
 }
 
 interface Tally {
@@ -249,6 +263,9 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     hold,
     equityCurve,
     exits: closed.map((t) => ({ at: t.closedAt!, pnl: m8(t.realizedPnl) })),
+    regimes: Object.entries(input.regimes ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([symbol, regime]) => (regime ? { symbol, regime } : { symbol })),
   };
 }
 
@@ -346,7 +363,15 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
       `${s.strategy}: ${s.trades} ${s.trades === 1 ? 'trade' : 'trades'}, ${pct(s.winRatePct)} won, ${signedMoney(s.realizedPnl, q)}`,
     );
   }
+  for (const { symbol, regime } of report.regimes) lines.push(`Regime ${symbol}: ${describeRegime(regime)}`);
   return { title, lines };
+}
+
+/** "BULL, p 0.87 (HMM)"; the rules name a regime outright (p 1). */
+function describeRegime(regime: RegimeView | undefined): string {
+  if (!regime) return 'unknown (no reading: candles unavailable or still warming up)';
+  const p = regime.probability === undefined ? '' : `, p ${regime.probability.toFixed(2)}`;
+  return `${regime.label}${p} (${regime.source === 'hmm' ? 'HMM' : 'ADX/ATR rules'})`;
 }
 
 function describeTrade(t: TradeHighlight, quote: string): string {

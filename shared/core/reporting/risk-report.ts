@@ -96,7 +96,7 @@ export class RiskReport {
       daily_loss: `${sw.dailyLossPct}% of start-of-day equity (${sw.timeZone} day)`,
       drawdown: `${sw.maxDrawdownPct}% from the equity peak: flatten, disable`,
       loss_streak: `${sw.lossStreak} losses in a row: ${sw.cooldownMinutes} min cooldown`,
-      circuit_breaker: `${sw.circuitBreaker.map((t) => `${t.movePct}%/${t.windowMinutes}m→${t.pauseMinutes}m`).join(', ')}; latency > ${sw.anomalies.maxLatencyMs} ms, errors > ${sw.anomalies.maxErrorRatePct}%, spread > ${sw.anomalies.maxSpreadBps} bps → ${sw.anomalies.pauseMinutes}m`,
+      circuit_breaker: `${sw.circuitBreaker.map((t) => `${t.movePct}%/${t.windowMinutes}m→${t.pauseMinutes}m`).join(', ')}; latency > ${sw.anomalies.maxLatencyMs} ms, errors > ${sw.anomalies.maxErrorRatePct}%, spread > ${sw.anomalies.maxSpreadBps} bps${sw.volatilityPct > 0 ? `, volatility ≥ ${sw.volatilityPct}%` : ''} → ${sw.anomalies.pauseMinutes}m`,
     };
     const switches = Object.fromEntries(
       SWITCH_NAMES.map((name) => [

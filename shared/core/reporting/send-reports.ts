@@ -19,6 +19,7 @@ import type { Attachment, Notification } from '../notify/types';
 import { computePeriodReport, renderReportText, type PeriodReport } from './period-report';
 import { marketSummaryLines } from './market-summary';
 import { tradingDay } from '../risk/trading-day';
+import type { RegimeView } from '../risk/types';
 import type { DispatchReport, Notifier } from '../notify/notifier';
 
 export type ReportKind = 'daily' | 'weekly';
@@ -49,6 +50,13 @@ export interface SendReportsDeps {
   onChartStoreError?: (accountId: string, error: unknown) => void;
   /** the model's market summary for daily reports of accounts that switched it on (absent: none) */
   summaries?: MarketSummaryWriter;
+  /** when given, the report names the current regime of each symbol (risk/regime-source.ts CachedRegimes) */
+  regimes?: Pick<RegimeSourceReader, 'get'>;
+}
+
+/** What reads a symbol's regime as of `now`; undefined when it cannot (never throws for a bad read). */
+export interface RegimeSourceReader {
+  get(symbol: string, now: number): Promise<RegimeView | undefined>;
 }
 
 export interface ReportRun {
@@ -123,6 +131,7 @@ export class SendReports {
       const [a, b] = await Promise.all([this.deps.prices.priceAt(symbol, from), this.deps.prices.priceAt(symbol, to)]);
       if (a !== undefined && b !== undefined) holdPrices[symbol] = { from: a, to: b };
     }
+    const regimes = await this.readRegimes(symbols);
     const report = computePeriodReport({
       accountId,
       from,
@@ -131,6 +140,7 @@ export class SendReports {
       trades,
       snapshots,
       holdPrices,
+      ...(regimes ? { regimes } : {}),
     });
     const text = renderReportText(report, kind);
     if (kind === 'daily' && account.settings?.marketSummary === true && this.deps.summaries) {
@@ -170,6 +180,18 @@ export class SendReports {
       chart,
     );
     return { report, notification, chart: url === undefined ? chart : { ...chart, url } };
+  }
+
+  /**
+   * The regime of each symbol now (the report goes out just after its period ends): a failed read
+   * is "no reading" for that symbol, never a missing report.
+   */
+  private async readRegimes(symbols: readonly string[]): Promise<Record<string, RegimeView | undefined> | undefined> {
+    const source = this.deps.regimes;
+    if (!source) return undefined;
+    const now = this.deps.clock.now();
+    const views = await Promise.all(symbols.map((symbol) => source.get(symbol, now).catch(() => undefined)));
+    return Object.fromEntries(symbols.map((symbol, i) => [symbol, views[i]]));
   }
 
   /** The chart's link, or undefined without a store or when the upload fails (the report goes anyway). */

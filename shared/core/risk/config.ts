@@ -121,6 +121,11 @@ export interface KillSwitchConfig {
   cooldownMinutes: number;
   circuitBreaker: CircuitTier[];
   anomalies: AnomalyConfig;
+  /**
+   * Realized volatility (annualised, percent) of a traded symbol over the circuit breaker's last
+   * hour of price samples at or above which entries pause for `anomalies.pauseMinutes`; 0 = off.
+   */
+  volatilityPct: number;
 }
 
 /** When and at what prices the executor still acts on a signal (docs/RISK.md, "Execution bounds"). */
@@ -195,6 +200,7 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
       { movePct: 10, windowMinutes: 60, pauseMinutes: 240 },
     ],
     anomalies: { maxLatencyMs: 5000, maxErrorRatePct: 50, errorWindow: 10, maxSpreadBps: 30, pauseMinutes: 15 },
+    volatilityPct: 0,
   },
   execution: { maxEntryLagSeconds: 60, priceBandFactor: 10 },
   regimes: {},

@@ -48,6 +48,7 @@ const BOUNDS: Record<string, Bound> = {
   'switches.maxDrawdownPct': [0, 100],
   'switches.lossStreak': [0, 100, true],
   'switches.cooldownMinutes': [0, 10_080, true],
+  'switches.volatilityPct': [0, 10_000],
   'execution.maxEntryLagSeconds': [1, 86_400, true],
   'execution.priceBandFactor': [1.01, 1000],
   'regimes.maxLeverage': [1, 125, true],

@@ -5,6 +5,7 @@
 // filtered, and the ADX / ATR rules carry the hysteresis until then (docs/REGIMES.md).
 import type { StrategyTimeframe } from '../domain/strategy-subscription';
 import { regimeSeries, type RegimeStreamOptions } from '../regimes';
+import { labelIndex } from '../regimes/labels';
 import type { CandleSource } from './ports';
 import type { RegimeView } from './types';
 
@@ -62,6 +63,7 @@ export class CachedRegimes {
               label: reading.label,
               source: reading.source,
               asOf: candles.time[last]! + this.options.candles.spanMs(timeframe),
+              probability: reading.probabilities[labelIndex(reading.label)]!,
             }
           : undefined;
     } catch {

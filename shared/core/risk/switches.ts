@@ -372,7 +372,10 @@ function movePause(symbol: string, price: number, now: number, tier: CircuitTier
   };
 }
 
-/** Samples older than the longest tier window (+1 minute of slack for job jitter) are dropped. */
+/**
+ * Samples older than the longest tier window, or the volatility index's when it is on (+1 minute
+ * of slack for job jitter), are dropped.
+ */
 function recordPrices(
   state: RiskState,
   config: KillSwitchConfig,
@@ -380,7 +383,10 @@ function recordPrices(
   prices: Record<string, number>,
   times: Record<string, number>,
 ): Record<string, PriceSample[]> {
-  const longest = Math.max(0, ...config.circuitBreaker.map((tier) => tier.windowMinutes));
+  const longest = Math.max(
+    config.volatilityPct > 0 ? VOLATILITY_WINDOW_MINUTES : 0,
+    ...config.circuitBreaker.map((tier) => tier.windowMinutes),
+  );
   const kept: Record<string, PriceSample[]> = {};
   for (const [symbol, samples] of Object.entries(state.priceSamples)) {
     const keepFrom = (times[symbol] ?? now) - (longest + 1) * MINUTE;
@@ -406,6 +412,92 @@ function pricePauses(
     if (!isPrice(price)) continue;
     const hit = tierTripped(config.circuitBreaker, samples[symbol] ?? [], price, times[symbol] ?? now);
     if (hit) pauses.push(movePause(symbol, price, now, hit.tier, hit.move));
+  }
+  return pauses;
+}
+
+// The volatility index: realized volatility of the price samples the breaker keeps anyway, so it
+// costs no exchange read (the job's prices) and nothing on the executor's path (a trip is read
+// there like any other).
+
+/** the span of samples the index reads */
+export const VOLATILITY_WINDOW_MINUTES = 60;
+/** fewer returns than this say too little about volatility: no reading */
+export const MIN_VOLATILITY_RETURNS = 10;
+const YEAR_MS = 365 * 24 * 60 * MINUTE;
+
+export interface VolatilityReading {
+  /** annualised, percent (80 = 80 %) */
+  pct: number;
+  returns: number;
+  fromAt: number;
+  toAt: number;
+}
+
+/**
+ * Realized volatility of the samples within `windowMinutes` before `at` (inclusive), annualised
+ * to a 365-day year (crypto trades every day), percent: √(Σ r² · year / elapsed) with r the log
+ * return between consecutive samples. The job's samples are not evenly spaced (jitter, a missed
+ * run), so the squared returns are scaled by the time they span rather than counted as bars; the
+ * mean return is taken as zero (over an hour of minute returns it is noise: realized variance's
+ * usual convention). Undefined with fewer than MIN_VOLATILITY_RETURNS returns.
+ */
+export function realizedVolatilityPct(
+  samples: readonly PriceSample[],
+  at: number,
+  windowMinutes = VOLATILITY_WINDOW_MINUTES,
+): VolatilityReading | undefined {
+  const from = at - windowMinutes * MINUTE;
+  const recent = samples
+    .filter((sample) => sample.at >= from && sample.at <= at && isPrice(sample.price))
+    .sort((a, b) => a.at - b.at);
+  if (recent.length < MIN_VOLATILITY_RETURNS + 1) return undefined;
+  const first = recent[0]!;
+  const last = recent[recent.length - 1]!;
+  const elapsed = last.at - first.at;
+  if (elapsed <= 0) return undefined;
+  let squares = 0;
+  for (let i = 1; i < recent.length; i++) squares += Math.log(recent[i]!.price / recent[i - 1]!.price) ** 2;
+  return {
+    pct: Math.sqrt((squares * YEAR_MS) / elapsed) * 100,
+    returns: recent.length - 1,
+    fromAt: first.at,
+    toAt: last.at,
+  };
+}
+
+function volatilityPauses(
+  config: KillSwitchConfig,
+  samples: Record<string, PriceSample[]>,
+  prices: Record<string, number>,
+  now: number,
+  times: Record<string, number>,
+): Pause[] {
+  if (config.volatilityPct <= 0) return [];
+  const { pauseMinutes } = config.anomalies;
+  const until = now + pauseMinutes * MINUTE;
+  const pauses: Pause[] = [];
+  for (const [symbol, price] of Object.entries(prices)) {
+    if (!isPrice(price)) continue;
+    const reading = realizedVolatilityPct(samples[symbol] ?? [], times[symbol] ?? now);
+    if (!reading || !reached(reading.pct, config.volatilityPct)) continue;
+    const minutes = round((reading.toAt - reading.fromAt) / MINUTE, 1);
+    pauses.push({
+      cause: `volatility:${symbol}`,
+      until,
+      reason:
+        `${symbol} realized volatility ${show(reading.pct)}% annualised (${reading.returns} returns over ${minutes} min) ` +
+        `reached the ${config.volatilityPct}% limit: new entries paused ${pauseMinutes} min, until ${showTime(until)}`,
+      numbers: {
+        symbol,
+        volatilityPct: round(reading.pct),
+        limitPct: config.volatilityPct,
+        returns: reading.returns,
+        windowMinutes: minutes,
+        pauseMinutes,
+        until,
+      },
+    });
   }
   return pauses;
 }
@@ -522,6 +614,7 @@ function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
   const pauses = [
     ...pricePauses(config, priceSamples, inputs.prices, now, times),
     ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {}),
+    ...volatilityPauses(config, priceSamples, inputs.prices, now, times),
   ];
   return applyPause({ ...state, priceSamples, exchangeCalls: window }, now, pauses);
 }

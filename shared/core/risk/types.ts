@@ -60,6 +60,8 @@ export interface RegimeView {
   source: string;
   /** close time of the last bar it read, UTC ms */
   asOf: number;
+  /** the label's probability at that bar (1 from the rules), for reports */
+  probability?: number;
 }
 
 export type CheckResult =

@@ -416,6 +416,7 @@ describe('computePeriodReport: an empty period', () => {
       hold: { symbols: [], missing: [] },
       equityCurve: [],
       exits: [],
+      regimes: [],
     });
   });
 
@@ -575,5 +576,33 @@ describe('renderReportText: kinds and signs', () => {
     const lines = renderReportText(report, 'daily').lines;
     expect(lines[0]).toBe('Equity 100.00 → 100.00 USDT (0.00 USDT, 0.00 %)');
     expect(lines[1]).toBe('Realized 0.00 USDT · unrealized 0.00 USDT');
+  });
+});
+
+describe('regimes in the report', () => {
+  it('one line per symbol, by name, with the label, its probability and what named it', () => {
+    const report = computePeriodReport({
+      ...INPUT,
+      regimes: {
+        [ETH]: undefined,
+        [SOL]: { label: 'SIDEWAYS', source: 'rules', asOf: TO, probability: 1 },
+        [BTC]: { label: 'BULL', source: 'hmm', asOf: TO, probability: 0.8734 },
+      },
+    });
+    expect(report.regimes.map((r) => r.symbol)).toEqual([BTC, ETH, SOL]);
+    const lines = renderReportText(report, 'daily').lines;
+    expect(lines.filter((line) => line.startsWith('Regime '))).toEqual([
+      `Regime ${BTC}: BULL, p 0.87 (HMM)`,
+      `Regime ${ETH}: unknown (no reading: candles unavailable or still warming up)`,
+      `Regime ${SOL}: SIDEWAYS, p 1.00 (ADX/ATR rules)`,
+    ]);
+    // the regime lines are the last: the figures above them are unchanged
+    expect(lines.slice(0, -3)).toEqual(renderReportText(computePeriodReport(INPUT), 'daily').lines);
+  });
+
+  it('no regime source: no regime lines', () => {
+    const report = computePeriodReport(INPUT);
+    expect(report.regimes).toEqual([]);
+    expect(renderReportText(report, 'daily').lines.some((line) => line.startsWith('Regime'))).toBe(false);
   });
 });

@@ -188,6 +188,14 @@ describe('RiskReport.show', () => {
     expect(view.switches.daily_loss.limit).toBe('2% of start-of-day equity (Asia/Seoul day)');
   });
 
+  it('names the volatility trigger among the circuit breaker’s limits once it is on', async () => {
+    const risk = { switches: { volatilityPct: 150 } };
+    const view = await (await setup({ account: accountWithSettings({ risk }) })).show('acc-1');
+    expect(view.switches.circuit_breaker.limit).toBe(
+      '5%/15m→30m, 10%/60m→240m; latency > 5000 ms, errors > 50%, spread > 30 bps, volatility ≥ 150% → 15m',
+    );
+  });
+
   it('refuses an unknown account naming "account"', async () => {
     const report = await setup();
     const error = await report.show('ghost').catch((e: unknown) => e);

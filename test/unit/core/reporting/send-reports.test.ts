@@ -6,7 +6,12 @@ import type { Attachment, Notification } from '../../../../shared/core/notify/ty
 import type { DispatchReport } from '../../../../shared/core/notify/notifier';
 import type { ChartStore } from '../../../../shared/core/reporting/ports';
 import { chartKey, SendReports, type SendReportsDeps } from '../../../../shared/core/reporting/send-reports';
+import type { CandleSource } from '../../../../shared/core/risk/ports';
+import { CachedRegimes } from '../../../../shared/core/risk/regime-source';
+import { REGIME_LABELS, regimeSeries } from '../../../../shared/core/regimes';
+import { loadSkenderQuotes } from '../../../fixtures/market-data';
 import { ManualClock } from '../fakes';
+import { trade } from './fixture';
 import { MemoryAudit } from '../memory-repos';
 
 const PNG = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 1, 2, 3);
@@ -116,4 +121,62 @@ test('a failed upload without an error callback still sends the report', async (
 
   await expect(useCase.run('daily')).resolves.toMatchObject({ accounts: 1 });
   expect(dispatched).toHaveLength(1);
+});
+
+describe('the regime of each traded symbol', () => {
+  const DAY = 86_400_000;
+  // BTC open through the report's day: the account's one symbol.
+  const open = trade({ tradeId: 'btc', symbol: 'BTC/USDT:USDT', status: 'open', openedAt: NOW - 2 * DAY });
+  const { closedAt: _closedAt, ...openBtc } = open;
+  const trades = { listByAccount: async () => [openBtc] };
+  // Stock.Indicators' 502 real daily bars, the last 400 as of now: what the regime source reads.
+  const quotes = loadSkenderQuotes();
+  const candles: CandleSource = {
+    spanMs: () => DAY,
+    closedCandles: async (_symbol, _timeframe, limit) => {
+      const cut = (a: Float64Array) => a.slice(-limit);
+      return {
+        time: cut(quotes.time),
+        open: cut(quotes.open),
+        high: cut(quotes.high),
+        low: cut(quotes.low),
+        close: cut(quotes.close),
+        volume: cut(quotes.volume),
+      };
+    },
+  };
+  const regimeLines = (lines: readonly string[]) => lines.filter((line) => line.startsWith('Regime '));
+
+  it('the regime source (the HMM on 400 daily candles) names it, with its probability', async () => {
+    const { useCase, dispatched } = setup({ trades, regimes: new CachedRegimes({ candles }) });
+    await useCase.run('daily');
+    const expected = regimeSeries(
+      {
+        high: quotes.high.slice(-400),
+        low: quotes.low.slice(-400),
+        close: quotes.close.slice(-400),
+      },
+      { window: 365, minReturns: 365, refitEvery: 400 },
+    ).at(-1)!;
+    const p = expected.probabilities[REGIME_LABELS.indexOf(expected.label!)]!;
+    expect(regimeLines(dispatched[0]!.notifications[0]!.lines)).toEqual([
+      `Regime BTC/USDT:USDT: ${expected.label}, p ${p.toFixed(2)} (HMM)`,
+    ]);
+  }, 30_000);
+
+  it('a failed read is "unknown" for the symbol and the report still goes', async () => {
+    const failing = { get: async () => Promise.reject(new Error('candles unavailable')) };
+    const { useCase, dispatched } = setup({ trades, regimes: failing });
+    const run = await useCase.run('daily');
+    expect(run.accounts).toBe(1);
+    expect(regimeLines(dispatched[0]!.notifications[0]!.lines)).toEqual([
+      'Regime BTC/USDT:USDT: unknown (no reading: candles unavailable or still warming up)',
+    ]);
+  });
+
+  it('without a regime source the report has no regime lines', async () => {
+    const { useCase, dispatched } = setup({ trades });
+    await useCase.run('daily');
+    expect(regimeLines(dispatched[0]!.notifications[0]!.lines)).toEqual([]);
+  });
 });

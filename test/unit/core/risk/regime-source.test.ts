@@ -3,7 +3,7 @@
 import type { Candles } from '../../../../shared/core/backtest/types';
 import type { CandleSource } from '../../../../shared/core/risk/ports';
 import { CachedRegimes } from '../../../../shared/core/risk/regime-source';
-import { regimeSeries } from '../../../../shared/core/regimes';
+import { REGIME_LABELS, regimeSeries } from '../../../../shared/core/regimes';
 import { TransientError } from '../../../../shared/core/errors';
 import { candlesFromReturns, sampleHmm } from '../regimes/synthetic';
 
@@ -54,7 +54,10 @@ describe('CachedRegimes', () => {
     const view = await regimes.get('BTC/USDT:USDT', now);
     const expected = regimeSeries(candles, { window: 365, minReturns: 365, refitEvery: 400 }).at(-1)!;
     expect(expected.label).toBeDefined();
-    expect(view).toEqual({ label: expected.label, source: 'hmm', asOf: 400 * DAY });
+    // the label's filtered probability rides along (the reports print it)
+    const probability = expected.probabilities[REGIME_LABELS.indexOf(expected.label!)]!;
+    expect(probability).toBeGreaterThan(0);
+    expect(view).toEqual({ label: expected.label, source: 'hmm', asOf: 400 * DAY, probability });
     expect(candleSource.closedCandles).toHaveBeenCalledWith('BTC/USDT:USDT', '1d', 400, now);
     expect(regimes.peek('BTC/USDT:USDT')).toEqual(view);
   }, 30_000);
@@ -83,6 +86,6 @@ describe('CachedRegimes', () => {
     const few = new CachedRegimes({ candles: source(dailyCandles(30)) });
     expect(await few.get('BTC/USDT:USDT', now)).toBeUndefined();
     const some = new CachedRegimes({ candles: source(dailyCandles(120)) });
-    expect((await some.get('BTC/USDT:USDT', now))?.source).toBe('rules');
+    expect(await some.get('BTC/USDT:USDT', now)).toMatchObject({ source: 'rules', probability: 1 });
   });
 });
