@@ -81,8 +81,21 @@ function numberArg(operand: OperandNode): NumberArg {
   return operand.value;
 }
 
+// The file each compiled definition came from: a worker thread is sent the file (a definition's
+// functions do not cross threads) and compiles its own copy.
+const SOURCES = new WeakMap<StrategyDefinition, RuleFile>();
+
+/** The rule file a definition was compiled from; undefined for a built-in. */
+export const ruleFileOf = (definition: StrategyDefinition): RuleFile | undefined => SOURCES.get(definition);
+
 /** Compiles a rule file once; throws InvalidArgumentError listing its problems when it is not valid. */
 export function compileRules(file: RuleFile): StrategyDefinition {
+  const definition = compileOnce(file);
+  SOURCES.set(definition, file);
+  return definition;
+}
+
+function compileOnce(file: RuleFile): StrategyDefinition {
   const checked = validateRuleFile(file);
   if (!checked.ok) throw new InvalidArgumentError(`rule file is not valid:\n${formatRuleIssues(checked.errors)}`);
   const names = new Set(Object.keys(file.params ?? {}));
