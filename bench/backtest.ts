@@ -3,17 +3,19 @@
 //   the median load time of a 1M-row candle CSV (two shapes), candles/s of each indicator (batch,
 //   ≥ 1M candles), each indicator's time against @ixjb94/indicators measured in this process
 //   (ours/theirs, at 1M and 10k candles), candles/s of the bb-reversion backtest over 1M minute
-//   candles, and the wall time of a 100-combination sma-cross grid over 525,600 minute candles
-//   (a year) on the worker pool.
+//   candles, the same of its rule file (strategies/bb-reversion.json) and the ratio, and the wall
+//   time of a 100-combination sma-cross grid over 525,600 minute candles (a year) on the worker pool.
 // Goals (issue "Indicators, strategies, backtesting…", 2-core machine): indicators ≥ 25M candles/s,
 // BB backtest ≥ 5M candles/s, the grid ≤ 15 s; issue 16 item 4: 1M CSV rows loaded in ≤ 2 s, each
 // indicator at least as fast as @ixjb94/indicators (ratio ≤ 1).
 // BENCH_CANDLES / BENCH_GRID_CANDLES / BENCH_CSV_ROWS change the sizes.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { runGrid } from '../bin/backtest/worker-pool';
 import { buildParamAxes, gridParamSets } from '../shared/core/backtest/param-space';
-import { getStrategy } from '../shared/core/strategies/registry';
-import { BENCH_CONFIG, benchBacktest, randomWalkMinutes } from './backtest-engine';
+import { getStrategy, resolveParams } from '../shared/core/strategies/registry';
+import { compileRules, parseRuleFile } from '../shared/core/strategies/rules';
+import { BENCH_CONFIG, benchBacktest, benchStrategy, randomWalkMinutes } from './backtest-engine';
 import { benchCsvLoad } from './csv-load';
 import { benchIndicators } from './indicators';
 import { benchRatios, ratioLines } from './indicators-vs-ixjb94';
@@ -46,10 +48,30 @@ const backtest = benchBacktest(CANDLES);
 process.stderr.write(
   `  ${round(backtest.candlesPerSec / 1e6, 1)}M candles/s (${backtest.trades} trades, median ${backtest.medianMs} ms)\n`,
 );
-// Hook for rule-file strategies (issue 16, another item): once a rule file reads into a
-// StrategyDefinition, measure it with benchStrategy(definition, params, CANDLES) from
-// ./backtest-engine, print it here beside bb-reversion and put it in `ruleFile` below.
-const ruleFile = null;
+// The same strategy as a rule file (strategies/bb-reversion.json, compiled by compileRules): its
+// throughput beside the coded built-in's, measured again right after it on the same candles, and
+// the ratio (issue 16 item 1: within 2×). Identical trades are checked, not assumed.
+const RULE_FILE = 'strategies/bb-reversion.json';
+const parsedRules = parseRuleFile(readFileSync(RULE_FILE, 'utf8'), RULE_FILE);
+if (!parsedRules.ok) throw new Error(`${RULE_FILE}: ${JSON.stringify(parsedRules.errors)}`);
+const ruleDefinition = compileRules(parsedRules.rules);
+process.stderr.write(`${RULE_FILE} (rule file) backtest, ${CANDLES.toLocaleString('en-US')} minute candles…\n`);
+const ruleBench = benchStrategy(ruleDefinition, resolveParams(ruleDefinition, {}), CANDLES);
+const codedAgain = benchBacktest(CANDLES);
+if (ruleBench.trades !== codedAgain.trades)
+  throw new Error(`rule file: ${ruleBench.trades} trades, the coded bb-reversion ${codedAgain.trades}`);
+const codedRate = Math.max(backtest.candlesPerSec, codedAgain.candlesPerSec);
+const ruleFile = {
+  file: RULE_FILE,
+  candles: CANDLES,
+  candlesPerSec: ruleBench.candlesPerSec,
+  codedCandlesPerSec: codedRate,
+  slowdown: round(codedRate / ruleBench.candlesPerSec, 2),
+  trades: ruleBench.trades,
+};
+process.stderr.write(
+  `  ${round(ruleBench.candlesPerSec / 1e6, 1)}M candles/s against the coded ${round(codedRate / 1e6, 1)}M: ${ruleFile.slowdown}× slower (goal ≤ 2×)\n`,
+);
 
 // 10 × 10 = 100 combinations, every one valid (fast < slow).
 const strategy = getStrategy('sma-cross');
@@ -90,6 +112,7 @@ console.log(
       indicatorsGe25M: minIndicator >= 25e6,
       bbBacktestGe5M: backtest.candlesPerSec >= 5e6,
       gridLe15s: gridSeconds <= 15,
+      ruleFileWithin2x: ruleFile.slowdown <= 2,
     },
   }),
 );

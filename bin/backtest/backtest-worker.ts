@@ -4,12 +4,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runBacktest } from '../../shared/core/backtest/engine';
 import { backtestRange } from '../../shared/core/backtest/range-backtest';
 import { getStrategy } from '../../shared/core/strategies/registry';
+import { compileRules } from '../../shared/core/strategies/rules';
 import { candlesFromShared } from './shared-candles';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-pool';
 
 const { setup } = workerData as { setup: WorkerSetup };
 const candles = candlesFromShared(setup.candles);
-const strategy = getStrategy(setup.strategyId);
+const strategy = setup.rules ? compileRules(setup.rules) : getStrategy(setup.strategyId);
 const port = parentPort!;
 
 port.on('message', (task: WorkerRequest) => {

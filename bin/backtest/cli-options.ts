@@ -64,7 +64,10 @@ export interface ConfigOptions {
 }
 
 export interface StrategyOptions {
-  strategy: string;
+  /** a built-in's id; or */
+  strategy?: string;
+  /** a rule file (docs/STRATEGIES.md) */
+  rules?: string;
   param: string[];
 }
 
@@ -91,7 +94,8 @@ export function addDataOptions(cmd: Command): Command {
 
 export function addStrategyOptions(cmd: Command, paramHelp = 'strategy parameter name=value (repeatable)'): Command {
   return cmd
-    .requiredOption('--strategy <id>', 'strategy id (see the list in --help of backtest)')
+    .option('--strategy <id>', 'built-in strategy id (see the list in --help of backtest)')
+    .option('--rules <file>', 'a rule-file strategy instead (JSON, docs/STRATEGIES.md; strategies/*.json)')
     .option('--param <name=value>', paramHelp, collect, [] as string[]);
 }
 

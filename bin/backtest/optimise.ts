@@ -10,7 +10,7 @@ import {
   type WalkForwardWindow,
 } from '../../shared/core/backtest/walk-forward';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
-import { BacktestPool, poolSize, runGrid, type ProgressCallback } from './worker-pool';
+import { BacktestPool, poolSize, runGrid, type ProgressCallback, type StrategyRef } from './worker-pool';
 
 export interface RankedResult {
   rank: number;
@@ -28,12 +28,12 @@ export interface OptimisationOutcome {
 /** Every set on the pool, ranked best first by the objective. */
 export async function optimise(
   candles: Candles,
-  strategyId: string,
+  strategy: StrategyRef,
   paramSets: readonly StrategyParams[],
   config: BacktestConfig,
   options: { objective: Objective; workers?: number; onProgress?: ProgressCallback },
 ): Promise<OptimisationOutcome> {
-  const results = await runGrid(candles, strategyId, paramSets, config, {
+  const results = await runGrid(candles, strategy, paramSets, config, {
     ...(options.workers ? { workers: options.workers } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
@@ -91,7 +91,7 @@ export async function walkForward(
   config: BacktestConfig,
   options: { objective: Objective; workers?: number; onProgress?: ProgressCallback },
 ): Promise<{ run: WalkForwardRun; combined: ReturnType<typeof combineOutOfSample> }> {
-  const pool = BacktestPool.start(candles, def.id, config, {
+  const pool = BacktestPool.start(candles, def, config, {
     workers: Math.max(1, Math.min(poolSize(options.workers), paramSets.length)),
   });
   const total = windows.length * paramSets.length;

@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BacktestConfig, BacktestTrade, Candles, Metrics } from '../../shared/core/backtest/types';
 import type { IndexRange } from '../../shared/core/backtest/walk-forward';
-import type { StrategyParams } from '../../shared/core/strategies/types';
+import { ruleFileOf, type RuleFile } from '../../shared/core/strategies/rules';
+import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
 import { shareCandles, type SharedCandles } from './shared-candles';
 
 export interface BacktestTask {
@@ -25,11 +26,21 @@ export interface TaskResult {
   error?: string;
 }
 
-/** What a worker receives once, at start. */
+/** What a worker receives once, at start: a built-in's id, or the rule file it compiles. */
 export interface WorkerSetup {
   candles: SharedCandles;
   strategyId: string;
+  rules?: RuleFile;
   config: BacktestConfig;
+}
+
+/** A built-in's id, or a definition (a compiled rule file travels to the workers as its file). */
+export type StrategyRef = string | StrategyDefinition;
+
+function strategySetup(strategy: StrategyRef): Pick<WorkerSetup, 'strategyId' | 'rules'> {
+  if (typeof strategy === 'string') return { strategyId: strategy };
+  const rules = ruleFileOf(strategy);
+  return rules === undefined ? { strategyId: strategy.id } : { strategyId: strategy.id, rules };
 }
 
 export type WorkerRequest = BacktestTask & { id: number };
@@ -73,9 +84,14 @@ export class BacktestPool {
       worker.on('error', (error) => (this.failure ??= new Error(`backtest worker failed: ${error.message}`)));
   }
 
-  static start(candles: Candles, strategyId: string, config: BacktestConfig, options: PoolOptions = {}): BacktestPool {
+  static start(
+    candles: Candles,
+    strategy: StrategyRef,
+    config: BacktestConfig,
+    options: PoolOptions = {},
+  ): BacktestPool {
     const count = poolSize(options.workers);
-    const setup: WorkerSetup = { candles: shareCandles(candles), strategyId, config };
+    const setup: WorkerSetup = { candles: shareCandles(candles), ...strategySetup(strategy), config };
     const tsxApi = WORKER_FILE.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
     const workers = Array.from(
       { length: count },
@@ -154,12 +170,12 @@ export interface GridOptions extends PoolOptions {
  */
 export async function runGrid(
   candles: Candles,
-  strategyId: string,
+  strategy: StrategyRef,
   paramSets: readonly StrategyParams[],
   config: BacktestConfig,
   options: GridOptions = {},
 ): Promise<TaskResult[]> {
-  const pool = BacktestPool.start(candles, strategyId, config, {
+  const pool = BacktestPool.start(candles, strategy, config, {
     workers: Math.min(poolSize(options.workers), Math.max(1, paramSets.length)),
   });
   try {

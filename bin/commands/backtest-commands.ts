@@ -22,6 +22,7 @@ import type { BacktestConfig, BacktestResult, Candles } from '../../shared/core/
 import { parseSpan, walkForwardWindows } from '../../shared/core/backtest/walk-forward';
 import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
+import { loadRuleFile } from './rule-file';
 import {
   addConfigOptions,
   addDataOptions,
@@ -56,11 +57,7 @@ type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions 
 export function registerBacktestCommands(program: Command): void {
   const strategyList = `strategies: ${Object.keys(STRATEGIES).join(', ')}`;
 
-  command(program, 'backtest', `run one strategy over candles and print its metrics (${strategyList})`)
-    .option('--report <file>', 'write a self-contained HTML report')
-    .option('--trades', 'include the trades (JSON) or list them (text)')
-    .option('--regimes', 'time in each market regime and P&L by the regime at entry (docs/REGIMES.md)')
-    .action(guard(metered(program, 'backtests', backtestAction)));
+  registerBacktest(program, program, `run one strategy over candles and print its metrics (${strategyList})`);
 
   command(
     program,
@@ -123,6 +120,15 @@ export function registerBacktestCommands(program: Command): void {
     .exitOverride(exitWithUsageCode)
     .showHelpAfterError('(add --help for the options)')
     .action(guard(downloadAction));
+}
+
+/** `backtest` under `parent` (the program, or `strategy`: `strategy backtest --rules FILE`). */
+export function registerBacktest(parent: Command, program: Command, description: string): void {
+  command(parent, 'backtest', description)
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('--trades', 'include the trades (JSON) or list them (text)')
+    .option('--regimes', 'time in each market regime and P&L by the regime at entry (docs/REGIMES.md)')
+    .action(guard(metered(program, 'backtests', backtestAction)));
 }
 
 function command(program: Command, name: string, description: string, paramHelp?: string): Command {
@@ -200,9 +206,19 @@ function printJson(data: unknown): void {
   );
 }
 
-function strategyFor(id: string): StrategyDefinition {
+/** The built-in --strategy names, or the rule file --rules gives: exactly one of them. */
+function strategyFor(o: StrategyOptions): StrategyDefinition {
+  if ((o.strategy === undefined) === (o.rules === undefined))
+    throw new BacktestInputError('give --strategy <id> or --rules <file> (one of them)');
+  if (o.rules !== undefined) {
+    try {
+      return loadRuleFile(o.rules).definition;
+    } catch (error) {
+      throw new BacktestInputError((error as Error).message);
+    }
+  }
   try {
-    return getStrategy(id);
+    return getStrategy(o.strategy!);
   } catch (error) {
     throw new BacktestInputError(`--strategy: ${(error as Error).message}`);
   }
@@ -268,7 +284,7 @@ function workersOf(text: string | undefined): number | undefined {
 }
 
 async function prepare(o: RunOptions): Promise<{ def: StrategyDefinition; config: BacktestConfig; data: LoadedData }> {
-  const def = strategyFor(o.strategy);
+  const def = strategyFor(o);
   const config = await buildConfig(o);
   const data = await loadData(o);
   return { def, config, data };
@@ -355,7 +371,7 @@ async function optimizeAction(
   const started = Date.now();
   let outcome;
   try {
-    outcome = await optimise(data.candles, def.id, sets, config, {
+    outcome = await optimise(data.candles, def, sets, config, {
       objective,
       ...(workers ? { workers } : {}),
       onProgress: (done, total) => bar.update(done, total),

@@ -34,6 +34,9 @@ import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { collect, common, iso, print, type CommonOptions } from './options';
 import { strategyParamsHelp } from './strategy-help';
 import { registerQualityCommand } from './strategy-quality-command';
+import { registerBacktest } from './backtest-commands';
+import { loadRuleFile, RuleFileError, type LoadedRules } from './rule-file';
+import { formatRuleIssues, type RuleFile } from '../../shared/core/strategies/rules';
 
 /** Errors of the user's input (a bad value, an unknown strategy) as one line, like the other commands. */
 function inputError(error: unknown): never {
@@ -64,7 +67,8 @@ export function registerStrategyCommands(program: Command): void {
         'subscribe an account to a strategy on one symbol and timeframe (re-enabling replaces the parameters)',
       )
       .requiredOption('--account <id>')
-      .requiredOption('--strategy <id>', 'strategy id')
+      .option('--strategy <id>', 'built-in strategy id')
+      .option('--rules <file>', 'a rule-file strategy instead (stored with the subscription; docs/STRATEGIES.md)')
       .requiredOption('--symbol <symbol>', 'e.g. BTCUSDT, BTCUSDT.P or BTC/USDT:USDT')
       .requiredOption('--timeframe <tf>', STRATEGY_TIMEFRAMES.join(' | '))
       .option('--param <name=value>', 'strategy parameter (repeatable)', collect, [] as string[])
@@ -78,7 +82,8 @@ export function registerStrategyCommands(program: Command): void {
     async (
       o: CommonOptions & {
         account: string;
-        strategy: string;
+        strategy?: string;
+        rules?: string;
         symbol: string;
         timeframe: string;
         param: string[];
@@ -92,12 +97,21 @@ export function registerStrategyCommands(program: Command): void {
       } catch (error) {
         inputError(error);
       }
+      if ((o.strategy === undefined) === (o.rules === undefined))
+        throw new CliError('give --strategy <id> or --rules <file> (one of them)');
+      let rules: RuleFile | undefined;
+      try {
+        if (o.rules !== undefined) rules = loadRuleFile(o.rules).rules;
+      } catch (error) {
+        inputError(error);
+      }
       if (o.leverage !== undefined && !/^\d+$/.test(o.leverage.trim()))
         throw new CliError(`--leverage "${o.leverage}": must be a whole number`);
       const target = await resolveTarget(o.stage);
       const subscription = await subscriptions(target).enable({
         accountId: o.account,
-        strategy: o.strategy,
+        ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),
+        ...(rules !== undefined ? { rules } : {}),
         symbol: o.symbol,
         timeframe: o.timeframe,
         params,
@@ -111,6 +125,19 @@ export function registerStrategyCommands(program: Command): void {
           `enabled on ${o.account}: ${describeSubscription(subscription)}\nthe strategy runner evaluates it at every ${subscription.timeframe} candle close`,
       );
     },
+  );
+
+  strategy
+    .command('validate')
+    .description('check a rule file: every problem named by its path in the file (exit 1 when there is one)')
+    .requiredOption('--rules <file>', 'the rule file (JSON)')
+    .option('--json', 'print one JSON object')
+    .action((o: { rules: string; json?: boolean }) => validateAction(o));
+
+  registerBacktest(
+    strategy,
+    program,
+    'backtest a strategy (--rules FILE or --strategy ID) over candles, as backtest does',
   );
 
   common(
@@ -157,6 +184,47 @@ export function registerStrategyCommands(program: Command): void {
   });
 
   registerQualityCommand(strategy, candleSourceFor, resolveTarget);
+}
+
+/** `strategy validate`: the file's problems one a line, or what it declares. */
+function validateAction(o: { rules: string; json?: boolean }): void {
+  let loaded: LoadedRules;
+  try {
+    loaded = loadRuleFile(o.rules);
+  } catch (error) {
+    const issues = error instanceof RuleFileError ? error.issues : [];
+    if (o.json)
+      console.log(
+        JSON.stringify({
+          ok: false,
+          file: o.rules,
+          errors: issues.length ? issues : [{ path: '', message: (error as Error).message }],
+        }),
+      );
+    else if (issues.length) console.error(`${o.rules}: not valid\n${formatRuleIssues(issues)}`);
+    else console.error(`error: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const { definition } = loaded;
+  const defaults = Object.fromEntries(definition.params.map((p) => [p.name, p.default]));
+  let warmup: number;
+  try {
+    definition.create(defaults);
+    warmup = definition.warmup(defaults);
+  } catch (error) {
+    const message = `the defaults are refused: ${(error as Error).message}`;
+    if (o.json) console.log(JSON.stringify({ ok: false, file: o.rules, errors: [{ path: 'params', message }] }));
+    else console.error(`${o.rules}: not valid\nparams: ${message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const summary = { ok: true, file: o.rules, id: definition.id, params: definition.params.map((p) => p.name), warmup };
+  if (o.json) console.log(JSON.stringify(summary));
+  else
+    console.log(
+      `${o.rules}: valid — ${definition.id}, parameters ${summary.params.join(', ')}; first signal possible on candle ${warmup + 1}`,
+    );
 }
 
 function subscriptions(target: CliTarget): StrategySubscriptions {

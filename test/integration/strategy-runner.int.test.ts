@@ -2,11 +2,13 @@
 // (DynamoDB stand-in), the runner reading the replayed XRPUSDT candles, its signal on the real SQS
 // FIFO stand-in, and the executor filling it on the paper exchange; a re-run of the same candle
 // close trades nothing more.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-source';
 import { paperMarkets } from '../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import { getStrategy } from '../../shared/core/strategies/registry';
+import { parseRuleFile } from '../../shared/core/strategies/rules';
 import { signalOnLastCandle } from '../../shared/core/strategies/last-candle-signal';
 import { candlesNeeded } from '../../shared/core/strategies/run-strategies';
 import { StrategySubscriptions } from '../../shared/core/control/strategy-subscriptions';
@@ -141,3 +143,46 @@ test('a disabled subscription is not run, and the repository refuses an unknown 
     'account acc-missing does not exist',
   );
 });
+
+test('a rule-file subscription is stored with its file, read back whole, and traded as the built-in it mirrors', async () => {
+  const { accountId } = await h.createAccount(10_000);
+  const { now, action } = await firstEntryClose();
+  replayNow = now + 50;
+  const clock = { now: () => replayNow };
+  const parsed = parseRuleFile(readFileSync(join(__dirname, '../../strategies/sma-cross.json'), 'utf8'));
+  if (!parsed.ok) throw new Error('strategies/sma-cross.json must parse');
+  const rules = { ...parsed.rules, id: 'my-sma', protection: { sl: 3, tp: '$tpPct' } };
+  const subscription = await new StrategySubscriptions({ accounts: h.runtime.repos.accounts, clock }).enable({
+    accountId,
+    rules,
+    symbol: 'XRPUSDT',
+    timeframe: '1h',
+    size: '10%',
+  });
+  // Through the DynamoDB stand-in with the real SDK: the nested file comes back as it was stored.
+  const stored = (await h.runtime.repos.accounts.get(accountId))?.settings.strategies;
+  expect(stored).toEqual([subscription]);
+  expect(stored?.[0]?.rules).toEqual(rules);
+
+  const report = await buildRunStrategies(runnerEnv(), clock, candles).run('1h', now);
+  expect(report.results.filter((r) => r.accountId === accountId)).toEqual([
+    expect.objectContaining({ outcome: 'queued', strategy: 'my-sma', subscriptionId: 'my-sma.XRPUSDT.1h' }),
+  ]);
+  await h.drain();
+
+  const trades = await h.runtime.repos.trades.listByAccount(accountId);
+  expect(trades).toEqual([expect.objectContaining({ strategy: 'my-sma', side: action, status: 'open' })]);
+  const signalId = report.results.find((r) => r.accountId === accountId)?.signalId as string;
+  expect(await h.runtime.repos.signals.getSignal(accountId, signalId)).toMatchObject({
+    status: 'executed',
+    strategy: 'my-sma',
+  });
+  // The file's own stop (3 %, not the sma-cross default of none) rests on the exchange and the book.
+  const [position] = await h.runtime.repos.positions.list(accountId);
+  const entry = Number(position?.entryPrice);
+  const stop = Number(position?.stopLoss?.triggerPrice);
+  expect(stop / entry).toBeCloseTo(action === 'long' ? 0.97 : 1.03, 3);
+  expect(await h.runtime.repos.orders.listByAccount(accountId)).toContainEqual(
+    expect.objectContaining({ leg: 'sl', reduceOnly: true, status: 'open', strategy: 'my-sma' }),
+  );
+}, 120_000);

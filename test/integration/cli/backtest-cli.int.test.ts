@@ -143,7 +143,11 @@ describe('backtest', () => {
     [['--strategy', 'sma-cross', '--param', 'fast=40'], /--param: fast \(40\) must be below slow \(30\)/],
     [['--strategy', 'sma-cross', '--size', '10x'], /--size "10x"/],
     [['--strategy', 'sma-cross', '--fee', 'lots'], /--fee "lots": not a number/],
-    [['--param', 'fast=5'], /required option '--strategy <id>' not specified/],
+    [['--param', 'fast=5'], /give --strategy <id> or --rules <file> \(one of them\)/],
+    [
+      ['--strategy', 'sma-cross', '--rules', 'strategies/sma-cross.json'],
+      /give --strategy <id> or --rules <file> \(one of them\)/,
+    ],
   ])('bad input %j exits 2 with one line naming the field', async (args, message) => {
     const run = await cli(['backtest', '--data', FIXTURE, ...args, '--json']);
     expect(run.code).toBe(2);

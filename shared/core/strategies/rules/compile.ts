@@ -20,7 +20,7 @@ import { StochasticStream } from '../../indicators/stochastic';
 import { SuperTrendStream } from '../../indicators/supertrend';
 import type { SizeSpec, TakeProfitLevel } from '../../signal/types';
 import { LONG_ONLY_PARAM, withLongOnly } from '../long-only';
-import { decide, signalSet, type SignalSet } from '../signals';
+import { signalSet, type SignalSet } from '../signals';
 import type {
   Bar,
   HeldPosition,
@@ -81,8 +81,21 @@ function numberArg(operand: OperandNode): NumberArg {
   return operand.value;
 }
 
+// The file each compiled definition came from: a worker thread is sent the file (a definition's
+// functions do not cross threads) and compiles its own copy.
+const SOURCES = new WeakMap<StrategyDefinition, RuleFile>();
+
+/** The rule file a definition was compiled from; undefined for a built-in. */
+export const ruleFileOf = (definition: StrategyDefinition): RuleFile | undefined => SOURCES.get(definition);
+
 /** Compiles a rule file once; throws InvalidArgumentError listing its problems when it is not valid. */
 export function compileRules(file: RuleFile): StrategyDefinition {
+  const definition = compileOnce(file);
+  SOURCES.set(definition, file);
+  return definition;
+}
+
+function compileOnce(file: RuleFile): StrategyDefinition {
   const checked = validateRuleFile(file);
   if (!checked.ok) throw new InvalidArgumentError(`rule file is not valid:\n${formatRuleIssues(checked.errors)}`);
   const names = new Set(Object.keys(file.params ?? {}));
@@ -465,11 +478,21 @@ class RuleRunner implements StrategyRunner {
       const streak = streaks[i]!;
       streak.count = streak.holds() ? streak.count + 1 : 0;
     }
-    return decide(position, this.signals, this.enterLong(), this.enterShort(), this.exitLong(), this.exitShort());
+    // signals.ts's decide(), with each condition evaluated only when its answer can matter (they
+    // have no side effects: the streaks were updated above).
+    const signals = this.signals;
+    if (position !== 'long' && this.enterLong()) return signals.long;
+    if (position !== 'short' && this.enterShort()) return signals.short;
+    if (position === 'long' && this.exitLong()) return signals.closeLong;
+    if (position === 'short' && this.exitShort()) return signals.closeShort;
+    return undefined;
   }
 
   private allOf(tests: Test[]): Test {
     if (tests.length === 1) return tests[0]!;
+    const [a, b, c] = tests;
+    if (tests.length === 2) return () => a!() && b!();
+    if (tests.length === 3) return () => a!() && b!() && c!();
     return () => {
       for (let i = 0; i < tests.length; i++) if (!tests[i]!()) return false;
       return true;
@@ -478,6 +501,8 @@ class RuleRunner implements StrategyRunner {
 
   private anyOf(tests: Test[]): Test {
     if (tests.length === 1) return tests[0]!;
+    const [a, b] = tests;
+    if (tests.length === 2) return () => a!() || b!();
     return () => {
       for (let i = 0; i < tests.length; i++) if (tests[i]!()) return true;
       return false;

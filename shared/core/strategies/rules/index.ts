@@ -2,5 +2,5 @@
 export { formatRuleIssues, MAX_RULE_FILE_BYTES, parseRuleFile, validateRuleFile } from './parse';
 export { INDICATORS, PRICES } from './series';
 export * from './types';
-export { compileRules } from './compile';
+export { compileRules, ruleFileOf } from './compile';
 export { subscriptionStrategy } from './subscription';

@@ -169,8 +169,12 @@ class Parser {
     for (let i = 0; this.peek() !== ')'; i++) {
       if (i > 0) this.expect(',', `"," or ")" in ${name}(…)`);
       if (i >= expected) throw new SeriesSyntaxError(`${name} takes ${signature(name)}`);
-      if (spec.source && i === 0) source = this.series();
-      else args.push(this.number(name, spec.args[i - (spec.source ? 1 : 0)]!));
+      if (spec.source && i === 0) {
+        const first = this.peek() ?? '';
+        if (NUMBER.test(first) || first.startsWith('$') || first === ')')
+          throw new SeriesSyntaxError(`${name} takes ${signature(name)}: its first argument is a series, e.g. close`);
+        source = this.series();
+      } else args.push(this.number(name, spec.args[i - (spec.source ? 1 : 0)]!));
     }
     this.at++; // )
     if (args.length + (source ? 1 : 0) !== expected) throw new SeriesSyntaxError(`${name} takes ${signature(name)}`);
