@@ -2,6 +2,7 @@
 // its path in the file (`rules.entry.long[1].above: unknown series "rsi(0)"`). Unknown fields are
 // refused, not ignored: a misspelt "protecton" that silently did nothing would leave every entry
 // without its stop. Nothing here throws on bad input.
+import { parse as parseYaml } from 'yaml';
 import { isStrategyTimeframe, TIMEFRAME_MS } from '../../domain/strategy-subscription';
 import { operandParams, parseOperand, type OperandNode } from './series';
 import { COMPARISONS, RULE_FORMAT, type ParseResult, type RuleFile, type RuleIssue, type RuleParam } from './types';
@@ -26,24 +27,29 @@ const isObject = (v: Json): v is JsonObject => typeof v === 'object' && v !== nu
 const describe = (v: Json): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
 
 /**
- * Reads a rule file. `source` (a file name) is only used to say that YAML is not read: the JSON
- * subset of YAML is, as any JSON.
+ * Reads a rule file: JSON, or YAML (1.2, core schema: `yes`/`on` stay strings, so nothing turns
+ * into a boolean the author did not write). A text starting with `{` or `[` is read as JSON unless
+ * `source` (a file name) ends in .yaml/.yml, so a JSON typo is reported as one.
  */
 export function parseRuleFile(text: string, source?: string): ParseResult {
   if (typeof text !== 'string') return failed('', 'a rule file must be text');
   if (text.length > MAX_RULE_FILE_BYTES) return failed('', `a rule file must be at most ${MAX_RULE_FILE_BYTES} bytes`);
+  const yamlName = source !== undefined && /\.ya?ml$/i.test(source);
   let json: Json;
-  try {
-    json = JSON.parse(text) as Json;
-  } catch (error) {
-    const yamlName = source !== undefined && /\.ya?ml$/i.test(source);
-    const looksYaml = yamlName || !/^\s*[{[]/.test(text);
-    return failed(
-      '',
-      looksYaml
-        ? 'YAML is not read by this build (no YAML parser is installed): write the file as JSON'
-        : `not valid JSON: ${(error as Error).message}`,
-    );
+  if (!yamlName && /^\s*[{[]/.test(text)) {
+    try {
+      json = JSON.parse(text) as Json;
+    } catch (error) {
+      return failed('', `not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    try {
+      // Aliases bounded (an alias bomb expands to gigabytes); duplicate keys refused, as a
+      // second `sl:` silently winning over the first would be a stop nobody meant.
+      json = parseYaml(text, { schema: 'core', uniqueKeys: true, maxAliasCount: 50, prettyErrors: true }) as Json;
+    } catch (error) {
+      return failed('', `not valid YAML: ${String((error as Error).message).split('\n')[0]}`);
+    }
   }
   return validateRuleFile(json);
 }

@@ -2,6 +2,7 @@
 // throws on bad input.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { formatRuleIssues, parseRuleFile } from '../../../../../shared/core/strategies/rules';
 
 const SMA_CROSS = readFileSync(join(__dirname, '../../../../../strategies/sma-cross.json'), 'utf8');
@@ -146,9 +147,29 @@ describe('parseRuleFile', () => {
     expect(errorsOf(text).map((e) => e.path)).toEqual(['format', 'params.fast.type', 'rules.entry.long[0].series']);
   });
 
-  it('says that YAML is not read, rather than a JSON syntax error', () => {
-    expect(errorsOf('id: sma-cross\nformat: strategy-rules/1\n', 'mine.yaml')[0]!.message).toMatch(/YAML is not read/);
+  it('reads YAML as it reads JSON: the same file gives the same rules, and its problems the same paths', () => {
+    const json = JSON.parse(edited(() => undefined)) as Record<string, unknown>;
+    const yaml = stringifyYaml(json);
+    const fromYaml = parseRuleFile(yaml, 'mine.yaml');
+    expect(fromYaml).toEqual(parseRuleFile(JSON.stringify(json), 'mine.json'));
+    expect(fromYaml.ok).toBe(true);
+    // YAML 1.2 core schema: an unquoted `on` stays the string "on", refused with its path like any wrong type
+    const bad = yaml.replace(/^format: .*$/m, 'format: on');
+    expect(errorsOf(bad, 'mine.yml').map((e) => e.path)).toEqual(['format']);
     expect(errorsOf('{ "id": ', 'mine.json')[0]!.message).toMatch(/^not valid JSON/);
+    expect(errorsOf('id: [unclosed', 'mine.yaml')[0]!.message).toMatch(/^not valid YAML/);
+  });
+
+  it('refuses a YAML file with a repeated key and an alias bomb, naming why', () => {
+    expect(errorsOf('id: a\nid: b\n', 'mine.yaml')[0]!.message).toMatch(/^not valid YAML/);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill('*' + String.fromCharCode(97 + i))
+          .join(', ')}]`,
+      );
+    expect(errorsOf(bomb.join('\n'), 'bomb.yaml')[0]!.message).toMatch(/^not valid YAML/);
   });
 
   it('never throws on hostile input', () => {
