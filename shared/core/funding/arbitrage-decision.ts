@@ -69,8 +69,13 @@ export function projectFunding(p: FundingProjection): ProjectedFunding {
     throw new InvalidArgumentError(`recentRates must hold at least lookback (${p.lookback}) rates, got ${p.recentRates.length}`);
   }
   const last = p.recentRates.slice(p.recentRates.length - p.lookback);
-  const mean = last.reduce<Big>((sum, r) => sum.plus(r), new Big(0)).div(p.lookback);
-  return { meanRate: mean.toString(), bps: mean.times(p.settlementsInHorizon).times(BPS).toString() };
+  const sum = last.reduce<Big>((total, r) => total.plus(r), new Big(0));
+  // Divide last: the sum × settlements × 10 000 is exact, so a mean such as 0.00033046 / 3 does not
+  // leave a truncated 9.91379999… bps where the arithmetic says 9.9138.
+  return {
+    meanRate: sum.div(p.lookback).toString(),
+    bps: sum.times(p.settlementsInHorizon).times(BPS).div(p.lookback).toString(),
+  };
 }
 
 /**

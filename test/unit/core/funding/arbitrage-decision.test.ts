@@ -20,6 +20,10 @@ describe('projectFunding', () => {
     expect(p.bps).toBe('18');
   });
 
+  it('divides last, so a repeating mean still gives the exact bps: (0.0001 + 0.0001 + 0.00013046) / 3 × 9 × 10 000 = 9.9138', () => {
+    expect(projectFunding({ recentRates: ['0.0001', '0.0001', '0.00013046'], lookback: 3, settlementsInHorizon: 9 }).bps).toBe('9.9138');
+  });
+
   it('refuses too few rates, naming the field and the bound', () => {
     expect(() => projectFunding({ recentRates: ['0.0001'], lookback: 3, settlementsInHorizon: 9 })).toThrow(
       /recentRates must hold at least lookback \(3\) rates, got 1/,
