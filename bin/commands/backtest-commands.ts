@@ -48,6 +48,7 @@ import { optimise, walkForward } from '../backtest/optimise';
 import { progressBar } from '../backtest/progress';
 import { meteredRun, type RunMetering, type RunMetric } from '../backtest/run-metering';
 import { fmt, fmtTime } from '../backtest/report-format';
+import { registerFundingArbCommand } from './funding-arb-command';
 import { strategyParamsHelp } from './strategy-help';
 
 type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions & { stage?: string };
@@ -55,10 +56,11 @@ type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions 
 export function registerBacktestCommands(program: Command): void {
   const strategyList = `strategies: ${Object.keys(STRATEGIES).join(', ')}`;
 
-  command(program, 'backtest', `run one strategy over candles and print its metrics (${strategyList})`)
+  const backtest = command(program, 'backtest', `run one strategy over candles and print its metrics (${strategyList})`)
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--trades', 'include the trades (JSON) or list them (text)')
     .action(guard(metered(program, 'backtests', backtestAction)));
+  registerFundingArbCommand(backtest, guard);
 
   command(
     program,

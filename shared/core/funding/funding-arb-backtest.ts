@@ -11,7 +11,7 @@ import { InvalidArgumentError } from '../errors';
 import { Big, type Decimal } from '../domain/money';
 import { closeTime, drawdowns } from '../backtest/metrics';
 import type { Candles, FundingSeries } from '../backtest/types';
-import { decideEntry, decideExit, type ArbSide, type ArbitrageCosts } from './arbitrage-decision';
+import { decideEntry, decideExit, roundTripCostBps, type ArbSide, type ArbitrageCosts } from './arbitrage-decision';
 
 export interface FundingArbConfig {
   /** 'always-in': one pair from the first open to the end (a reference run); 'decision': decideEntry/decideExit */
@@ -119,7 +119,13 @@ function validate(perp: Candles, spot: Candles, funding: FundingSeries, c: Fundi
     ['initialCapital', c.initialCapital],
     ['notional', c.notional],
   ] as const) {
-    if (!new Big(v).gt(0)) throw new InvalidArgumentError(`${field} must be > 0, got ${String(v)}`);
+    let value: Big | undefined;
+    try {
+      value = new Big(v);
+    } catch {
+      value = undefined;
+    }
+    if (value === undefined || !value.gt(0)) throw new InvalidArgumentError(`${field} must be > 0, got ${String(v)}`);
   }
   if (!Number.isInteger(c.lookback) || c.lookback < 1) throw new InvalidArgumentError(`lookback must be an integer ≥ 1, got ${c.lookback}`);
   if (!(c.fundingIntervalMs > 0)) throw new InvalidArgumentError(`fundingIntervalMs must be > 0, got ${c.fundingIntervalMs}`);
@@ -143,6 +149,7 @@ export function runFundingArbBacktest(
     exitCostBps: config.exitCostBps,
     marginBps: config.marginBps,
   };
+  roundTripCostBps(costs); // refuses a missing, non-numeric or negative fee by name before any arithmetic
   const perpFee = new Big(config.perpFeeBps).div(BPS);
   const spotFee = new Big(config.spotFeeBps).div(BPS);
   const slip = new Big(config.slippageBps).div(BPS);

@@ -114,5 +114,6 @@ describe('bad input', () => {
   it('names the field and the bound', () => {
     expect(() => runFundingArbBacktest(candles, funding, { ...base, notional: '0' })).toThrow(/notional must be > 0, got 0/);
     expect(() => runFundingArbBacktest(candles, funding, { ...base, horizonMs: HOUR })).toThrow(/horizonMs must be ≥ fundingIntervalMs/);
+    expect(() => runFundingArbBacktest(candles, funding, { ...base, spotFeeBps: 'abc' })).toThrow(/otherFeeBps must be a decimal number of bps, got abc/);
   });
 });
