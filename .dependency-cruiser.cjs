@@ -40,6 +40,9 @@ const CORE_LAYERS = {
   // they propose (rule files, parameter changes) is tested by the strategies and the backtest; it
   // never imports execution (a model cannot reach an order).
   advisor: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'backtest'],
+  // Funding rates and the funding-arbitrage decision, leg balance and backtest (docs/FUNDING.md): money
+  // through domain/money.ts, candles and funding series as the backtest reads them, its drawdown metric.
+  funding: ['domain', 'errors.ts', 'backtest/types.ts', 'backtest/metrics.ts'],
   // The console's read models: the backtest's metric definitions, `risk show`'s usage and the
   // strategy compare, never a second copy of them.
   performance: [

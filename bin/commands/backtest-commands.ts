@@ -50,6 +50,7 @@ import { optimise, walkForward } from '../backtest/optimise';
 import { progressBar } from '../backtest/progress';
 import { meteredRun, type RunMetering, type RunMetric } from '../backtest/run-metering';
 import { fmt, fmtTime } from '../backtest/report-format';
+import { registerFundingArbCommand } from './funding-arb-command';
 import { strategyParamsHelp } from './strategy-help';
 
 type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions & { stage?: string };
@@ -57,7 +58,12 @@ type RunOptions = DataOptions & ConfigOptions & StrategyOptions & OutputOptions 
 export function registerBacktestCommands(program: Command): void {
   const strategyList = `strategies: ${Object.keys(STRATEGIES).join(', ')}`;
 
-  registerBacktest(program, program, `run one strategy over candles and print its metrics (${strategyList})`);
+  const backtest = registerBacktest(
+    program,
+    program,
+    `run one strategy over candles and print its metrics (${strategyList})`,
+  );
+  registerFundingArbCommand(backtest, guard);
 
   command(
     program,
@@ -123,8 +129,8 @@ export function registerBacktestCommands(program: Command): void {
 }
 
 /** `backtest` under `parent` (the program, or `strategy`: `strategy backtest --rules FILE`). */
-export function registerBacktest(parent: Command, program: Command, description: string): void {
-  command(parent, 'backtest', description)
+export function registerBacktest(parent: Command, program: Command, description: string): Command {
+  return command(parent, 'backtest', description)
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--trades', 'include the trades (JSON) or list them (text)')
     .option('--regimes', 'time in each market regime and P&L by the regime at entry (docs/REGIMES.md)')
