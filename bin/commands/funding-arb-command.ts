@@ -51,11 +51,17 @@ export function registerFundingArbCommand(
   const sub = backtest
     .command('funding-arb')
     .description('funding arbitrage, short perp against long spot on one exchange: funding, fees, slippage, net P&L')
-    .option('--funding <file>', 'funding rates: JSON [[time ms, rate, …]] or [{fundingTime, fundingRate}] (a download cache file works)')
-    .requiredOption('--candles <file>', 'the perpetual\'s candles (CSV or JSON, as `backtest --data`)')
-    .option('--spot-candles <file>', 'the spot leg\'s candles, same open times (default: the perpetual\'s: zero basis)')
+    .option(
+      '--funding <file>',
+      'funding rates: JSON [[time ms, rate, …]] or [{fundingTime, fundingRate}] (a download cache file works)',
+    )
+    .requiredOption('--candles <file>', "the perpetual's candles (CSV or JSON, as `backtest --data`)")
+    .option('--spot-candles <file>', "the spot leg's candles, same open times (default: the perpetual's: zero basis)")
     .addOption(
-      new Option('--mode <mode>', 'decision = enter/exit by the projected edge; always-in = one pair over the whole series')
+      new Option(
+        '--mode <mode>',
+        'decision = enter/exit by the projected edge; always-in = one pair over the whole series',
+      )
         .choices(['decision', 'always-in'])
         .default('decision'),
     )
@@ -79,7 +85,9 @@ function fundingArbAction(o: FundingArbOptions): Promise<void> {
   if (o.funding === undefined) throw new BacktestInputError("required option '--funding <file>' not specified");
   const perp = parseCandlesText(readText(o.candles, '--candles'), o.candles);
   const spot =
-    o.spotCandles === undefined ? undefined : parseCandlesText(readText(o.spotCandles, '--spot-candles'), o.spotCandles);
+    o.spotCandles === undefined
+      ? undefined
+      : parseCandlesText(readText(o.spotCandles, '--spot-candles'), o.spotCandles);
   const funding = parseFundingSeries(parseJsonText(readText(o.funding, '--funding'), '--funding'), o.funding);
   const config: FundingArbConfig = {
     mode: o.mode,
@@ -136,7 +144,9 @@ function readText(file: string, option: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new BacktestInputError(`${option}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new BacktestInputError(
+      `${option}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -150,12 +160,14 @@ function parseJsonText(text: string, option: string): unknown {
 
 function wholeNumber(text: string, option: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !(n >= 1)) throw new BacktestInputError(`${option}: a whole number ≥ 1, not "${text}"`);
+  if (!/^\d+$/.test(text.trim()) || !(n >= 1))
+    throw new BacktestInputError(`${option}: a whole number ≥ 1, not "${text}"`);
   return n;
 }
 
 function timeSpan(text: string, option: string): number {
   const span = parseSpan(text, option);
-  if (span.unit !== 'ms') throw new BacktestInputError(`${option}: a time length like 3d or 8h, not a candle count "${text}"`);
+  if (span.unit !== 'ms')
+    throw new BacktestInputError(`${option}: a time length like 3d or 8h, not a candle count "${text}"`);
   return span.ms;
 }

@@ -66,7 +66,9 @@ export function projectFunding(p: FundingProjection): ProjectedFunding {
     throw new InvalidArgumentError(`settlementsInHorizon must be an integer ≥ 1, got ${p.settlementsInHorizon}`);
   }
   if (p.recentRates.length < p.lookback) {
-    throw new InvalidArgumentError(`recentRates must hold at least lookback (${p.lookback}) rates, got ${p.recentRates.length}`);
+    throw new InvalidArgumentError(
+      `recentRates must hold at least lookback (${p.lookback}) rates, got ${p.recentRates.length}`,
+    );
   }
   const last = p.recentRates.slice(p.recentRates.length - p.lookback);
   const sum = last.reduce<Big>((total, r) => total.plus(r), new Big(0));
@@ -129,6 +131,7 @@ export function decideExit(
   const projected = new Big(projectFunding(p).bps);
   const heldBps = (held.side === 'short-perp' ? projected : projected.neg()).toString();
   if (now >= held.enteredAt + held.horizonMs) return { action: 'exit', reason: 'horizon ended', heldBps };
-  if (new Big(heldBps).lt(0)) return { action: 'exit', reason: 'projected funding turned against the position', heldBps };
+  if (new Big(heldBps).lt(0))
+    return { action: 'exit', reason: 'projected funding turned against the position', heldBps };
   return { action: 'hold', heldBps };
 }

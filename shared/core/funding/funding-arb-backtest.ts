@@ -110,7 +110,8 @@ interface OpenPair {
 const BPS = 10_000;
 
 function validate(perp: Candles, spot: Candles, funding: FundingSeries, c: FundingArbConfig): void {
-  if (perp.time.length < 2) throw new InvalidArgumentError(`candles must hold at least 2 rows, got ${perp.time.length}`);
+  if (perp.time.length < 2)
+    throw new InvalidArgumentError(`candles must hold at least 2 rows, got ${perp.time.length}`);
   if (spot.time.length !== perp.time.length || spot.time.some((t, i) => t !== perp.time[i])) {
     throw new InvalidArgumentError('spot candles must have the same open times as the perpetual candles');
   }
@@ -127,10 +128,14 @@ function validate(perp: Candles, spot: Candles, funding: FundingSeries, c: Fundi
     }
     if (value === undefined || !value.gt(0)) throw new InvalidArgumentError(`${field} must be > 0, got ${String(v)}`);
   }
-  if (!Number.isInteger(c.lookback) || c.lookback < 1) throw new InvalidArgumentError(`lookback must be an integer ≥ 1, got ${c.lookback}`);
-  if (!(c.fundingIntervalMs > 0)) throw new InvalidArgumentError(`fundingIntervalMs must be > 0, got ${c.fundingIntervalMs}`);
+  if (!Number.isInteger(c.lookback) || c.lookback < 1)
+    throw new InvalidArgumentError(`lookback must be an integer ≥ 1, got ${c.lookback}`);
+  if (!(c.fundingIntervalMs > 0))
+    throw new InvalidArgumentError(`fundingIntervalMs must be > 0, got ${c.fundingIntervalMs}`);
   if (!(c.horizonMs >= c.fundingIntervalMs)) {
-    throw new InvalidArgumentError(`horizonMs must be ≥ fundingIntervalMs (${c.fundingIntervalMs}), got ${c.horizonMs}`);
+    throw new InvalidArgumentError(
+      `horizonMs must be ≥ fundingIntervalMs (${c.fundingIntervalMs}), got ${c.horizonMs}`,
+    );
   }
 }
 
@@ -185,7 +190,17 @@ export function runFundingArbBacktest(
     const slippage = amount.times(perpMid).times(slip).plus(amount.times(spotMid).times(slip));
     // Spot bought (d = −1) costs cash; spot sold short (d = +1) adds it. The perp is margin: only its P&L moves cash.
     cash = cash.plus(amount.times(spotFill).times(d)).minus(fees);
-    open = { side, entryTime: perp.time[i]!, amount, entryPerp: perpFill, entrySpot: spotFill, funding: new Big(0), fees, slippage, settlements: 0 };
+    open = {
+      side,
+      entryTime: perp.time[i]!,
+      amount,
+      entryPerp: perpFill,
+      entrySpot: spotFill,
+      funding: new Big(0),
+      fees,
+      slippage,
+      settlements: 0,
+    };
   };
 
   const exit = (perpMid: Big, spotMid: Big, time: number, reason: string): void => {
@@ -243,7 +258,11 @@ export function runFundingArbBacktest(
       decisions.push({ time, action: d.action, projectedBps: d.projectedBps, costBps: d.costBps, edgeBps: d.edgeBps });
       if (d.action === 'enter') pending = { kind: 'enter', side: d.side };
     } else {
-      const d = decideExit(projection, { side: open.side, enteredAt: open.entryTime, horizonMs: config.horizonMs }, time);
+      const d = decideExit(
+        projection,
+        { side: open.side, enteredAt: open.entryTime, horizonMs: config.horizonMs },
+        time,
+      );
       decisions.push({ time, action: d.action, heldBps: d.heldBps });
       if (d.action === 'exit') pending = { kind: 'exit', reason: d.reason };
     }
@@ -253,7 +272,8 @@ export function runFundingArbBacktest(
     // Set inside decide(), a closure: read through a typed local so the checker does not narrow it away.
     const next = pending as Pending | undefined;
     if (next?.kind === 'enter' && open === undefined) enter(next.side, i);
-    else if (next?.kind === 'exit' && open !== undefined) exit(new Big(perp.open[i]!), new Big(spot.open[i]!), perp.time[i]!, next.reason);
+    else if (next?.kind === 'exit' && open !== undefined)
+      exit(new Big(perp.open[i]!), new Big(spot.open[i]!), perp.time[i]!, next.reason);
     pending = undefined;
 
     const end = closeTime(perp.time, i);

@@ -52,7 +52,12 @@ function amount(field: string, value: Big.BigSource): Big {
   return v;
 }
 
-export function openPair(p: { perp: Big.BigSource; other: Big.BigSource; sentAt: number; unwindAfterMs: number }): PairState {
+export function openPair(p: {
+  perp: Big.BigSource;
+  other: Big.BigSource;
+  sentAt: number;
+  unwindAfterMs: number;
+}): PairState {
   if (!Number.isInteger(p.unwindAfterMs) || p.unwindAfterMs <= 0) {
     throw new InvalidArgumentError(`unwindAfterMs must be a positive integer of ms, got ${p.unwindAfterMs}`);
   }
@@ -61,7 +66,11 @@ export function openPair(p: { perp: Big.BigSource; other: Big.BigSource; sentAt:
     if (t.eq(0)) throw new InvalidArgumentError(`${field} target must be > 0`);
     return { target: t.toString(), filled: '0', done: false, reduced: '0', cancelIssued: false };
   };
-  return { sentAt: p.sentAt, unwindAfterMs: p.unwindAfterMs, legs: { perp: leg('perp', p.perp), other: leg('other', p.other) } };
+  return {
+    sentAt: p.sentAt,
+    unwindAfterMs: p.unwindAfterMs,
+    legs: { perp: leg('perp', p.perp), other: leg('other', p.other) },
+  };
 }
 
 export function legStatus(leg: LegState): LegStatus {

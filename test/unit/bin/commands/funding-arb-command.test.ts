@@ -37,8 +37,19 @@ async function run(args: string[]): Promise<{ out: string; exitCode?: number; er
 describe('backtest funding-arb', () => {
   it('--json prints the report of the core run, with --cash and the fees as given', async () => {
     const { out, exitCode } = await run([
-      'backtest', 'funding-arb', '--funding', FUNDING, '--candles', CANDLES,
-      '--mode', 'always-in', '--cash', '20000', '--fee-bps', '4', '--json',
+      'backtest',
+      'funding-arb',
+      '--funding',
+      FUNDING,
+      '--candles',
+      CANDLES,
+      '--mode',
+      'always-in',
+      '--cash',
+      '20000',
+      '--fee-bps',
+      '4',
+      '--json',
     ]);
     expect(exitCode).toBeUndefined();
     const expected = runFundingArbBacktest(
@@ -47,13 +58,27 @@ describe('backtest funding-arb', () => {
       { ...FUNDING_ARB_DEFAULTS, mode: 'always-in', initialCapital: '20000', perpFeeBps: '4' },
     );
     const printed = JSON.parse(out) as Record<string, unknown>;
-    expect(printed).toMatchObject({ totalFunding: expected.totalFunding, totalFees: expected.totalFees, netPnl: expected.netPnl, roundTrips: 1 });
+    expect(printed).toMatchObject({
+      totalFunding: expected.totalFunding,
+      totalFees: expected.totalFees,
+      netPnl: expected.netPnl,
+      roundTrips: 1,
+    });
     expect(printed.finalEquity).toBe(expected.finalEquity);
     expect(printed).not.toHaveProperty('equity');
   }, 30_000);
 
   it('text report names funding, fees, net P&L, time in market, round trips and drawdown', async () => {
-    const { out } = await run(['backtest', 'funding-arb', '--funding', FUNDING, '--candles', CANDLES, '--mode', 'always-in']);
+    const { out } = await run([
+      'backtest',
+      'funding-arb',
+      '--funding',
+      FUNDING,
+      '--candles',
+      CANDLES,
+      '--mode',
+      'always-in',
+    ]);
     for (const label of ['total funding', 'fees', 'net P&L', 'time in market', 'round trips     1', 'max drawdown']) {
       expect(out).toContain(label);
     }

@@ -15,20 +15,28 @@ const COSTS = { perpFeeBps: '2', otherFeeBps: '3', slippageBps: '0.5', exitCostB
 describe('projectFunding', () => {
   it('averages only the last `lookback` rates and scales by the settlements in the horizon', () => {
     // last 3: (0.0001 + 0.0002 + 0.0003) / 3 = 0.0002; × 9 settlements × 10 000 = 18 bps
-    const p = projectFunding({ recentRates: ['0.05', '0.0001', '0.0002', '0.0003'], lookback: 3, settlementsInHorizon: 9 });
+    const p = projectFunding({
+      recentRates: ['0.05', '0.0001', '0.0002', '0.0003'],
+      lookback: 3,
+      settlementsInHorizon: 9,
+    });
     expect(p.meanRate).toBe('0.0002');
     expect(p.bps).toBe('18');
   });
 
   it('divides last, so a repeating mean still gives the exact bps: (0.0001 + 0.0001 + 0.00013046) / 3 × 9 × 10 000 = 9.9138', () => {
-    expect(projectFunding({ recentRates: ['0.0001', '0.0001', '0.00013046'], lookback: 3, settlementsInHorizon: 9 }).bps).toBe('9.9138');
+    expect(
+      projectFunding({ recentRates: ['0.0001', '0.0001', '0.00013046'], lookback: 3, settlementsInHorizon: 9 }).bps,
+    ).toBe('9.9138');
   });
 
   it('refuses too few rates, naming the field and the bound', () => {
     expect(() => projectFunding({ recentRates: ['0.0001'], lookback: 3, settlementsInHorizon: 9 })).toThrow(
       /recentRates must hold at least lookback \(3\) rates, got 1/,
     );
-    expect(() => projectFunding({ recentRates: ['0.0001'], lookback: 1, settlementsInHorizon: 0 })).toThrow(InvalidArgumentError);
+    expect(() => projectFunding({ recentRates: ['0.0001'], lookback: 1, settlementsInHorizon: 0 })).toThrow(
+      InvalidArgumentError,
+    );
   });
 });
 
@@ -39,7 +47,13 @@ describe('decideEntry at its boundary', () => {
 
   it('enters short perp when the projection is just above the cost: 0.0001445 × 9 × 10 000 = 13.005 bps > 13', () => {
     const d = decideEntry({ recentRates: ['0.0001445'], lookback: 1, settlementsInHorizon: 9 }, COSTS);
-    expect(d).toMatchObject({ action: 'enter', side: 'short-perp', projectedBps: '13.005', costBps: '13', edgeBps: '0.005' });
+    expect(d).toMatchObject({
+      action: 'enter',
+      side: 'short-perp',
+      projectedBps: '13.005',
+      costBps: '13',
+      edgeBps: '0.005',
+    });
   });
 
   it('stays out when the projection equals the cost exactly: 0.00013 × 10 × 10 000 = 13 bps', () => {
@@ -48,11 +62,16 @@ describe('decideEntry at its boundary', () => {
   });
 
   it('stays out just below: 0.0001443 × 9 × 10 000 = 12.987 bps', () => {
-    expect(decideEntry({ recentRates: ['0.0001443'], lookback: 1, settlementsInHorizon: 9 }, COSTS).action).toBe('stay-out');
+    expect(decideEntry({ recentRates: ['0.0001443'], lookback: 1, settlementsInHorizon: 9 }, COSTS).action).toBe(
+      'stay-out',
+    );
   });
 
   it('the margin is added to the cost: 13.005 bps does not beat 13 + 0.01', () => {
-    const d = decideEntry({ recentRates: ['0.0001445'], lookback: 1, settlementsInHorizon: 9 }, { ...COSTS, marginBps: '0.01' });
+    const d = decideEntry(
+      { recentRates: ['0.0001445'], lookback: 1, settlementsInHorizon: 9 },
+      { ...COSTS, marginBps: '0.01' },
+    );
     expect(d.action).toBe('stay-out');
   });
 
@@ -63,9 +82,9 @@ describe('decideEntry at its boundary', () => {
   });
 
   it('a negative fee is refused by name, never treated as a rebate that opens trades', () => {
-    expect(() => decideEntry({ recentRates: ['0.001'], lookback: 1, settlementsInHorizon: 9 }, { ...COSTS, slippageBps: '-1' })).toThrow(
-      /slippageBps must be ≥ 0 bps, got -1/,
-    );
+    expect(() =>
+      decideEntry({ recentRates: ['0.001'], lookback: 1, settlementsInHorizon: 9 }, { ...COSTS, slippageBps: '-1' }),
+    ).toThrow(/slippageBps must be ≥ 0 bps, got -1/);
   });
 });
 
@@ -84,6 +103,9 @@ describe('decideExit', () => {
   });
 
   it('exits when the horizon ends, whatever the projection', () => {
-    expect(decideExit(p('0.01'), held, held.enteredAt + held.horizonMs)).toMatchObject({ action: 'exit', reason: 'horizon ended' });
+    expect(decideExit(p('0.01'), held, held.enteredAt + held.horizonMs)).toMatchObject({
+      action: 'exit',
+      reason: 'horizon ended',
+    });
   });
 });

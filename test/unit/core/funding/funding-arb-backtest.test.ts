@@ -51,7 +51,10 @@ describe('always-in on the shipped series', () => {
   it('pays taker fees on both legs in and out; the legs cancel but for the slippage; one round trip, always in', () => {
     // in: short perp at o0(1 − s), buy spot at o0(1 + s); out at the last close: buy perp c(1 + s), sell spot c(1 − s)
     const fees =
-      amount * o0 * (1 - s) * fp + amount * o0 * (1 + s) * fs + amount * lastClose * (1 + s) * fp + amount * lastClose * (1 - s) * fs;
+      amount * o0 * (1 - s) * fp +
+      amount * o0 * (1 + s) * fs +
+      amount * lastClose * (1 + s) * fp +
+      amount * lastClose * (1 - s) * fs;
     const slippage = amount * s * 2 * (o0 + lastClose);
     expect(Number(report.totalFees)).toBeCloseTo(fees, 9);
     expect(Number(report.totalSlippage)).toBeCloseTo(slippage, 9);
@@ -88,7 +91,7 @@ describe('decision-driven on the shipped series', () => {
       expect(Number(d.projectedBps)).toBeCloseTo(projectedAt(d.time), 9);
       expect(d.action === 'enter').toBe(projectedAt(d.time) > 10);
     }
-    expect(entries.map((d) => Number(d.projectedBps))[0]).toBeCloseTo((0.0001 + 0.0001 + 0.00013862) / 3 * 90_000, 9);
+    expect(entries.map((d) => Number(d.projectedBps))[0]).toBeCloseTo(((0.0001 + 0.0001 + 0.00013862) / 3) * 90_000, 9);
     // it fills at the open of the candle after the settlement, never on the settlement's own candle
     const t = report.trades[0]!;
     expect(t.entryTime).toBe(rawCandles.find((c) => c[0]! > entries[0]!.time)![0]);
@@ -112,8 +115,14 @@ describe('decision-driven on the shipped series', () => {
 
 describe('bad input', () => {
   it('names the field and the bound', () => {
-    expect(() => runFundingArbBacktest(candles, funding, { ...base, notional: '0' })).toThrow(/notional must be > 0, got 0/);
-    expect(() => runFundingArbBacktest(candles, funding, { ...base, horizonMs: HOUR })).toThrow(/horizonMs must be ≥ fundingIntervalMs/);
-    expect(() => runFundingArbBacktest(candles, funding, { ...base, spotFeeBps: 'abc' })).toThrow(/otherFeeBps must be a decimal number of bps, got abc/);
+    expect(() => runFundingArbBacktest(candles, funding, { ...base, notional: '0' })).toThrow(
+      /notional must be > 0, got 0/,
+    );
+    expect(() => runFundingArbBacktest(candles, funding, { ...base, horizonMs: HOUR })).toThrow(
+      /horizonMs must be ≥ fundingIntervalMs/,
+    );
+    expect(() => runFundingArbBacktest(candles, funding, { ...base, spotFeeBps: 'abc' })).toThrow(
+      /otherFeeBps must be a decimal number of bps, got abc/,
+    );
   });
 });

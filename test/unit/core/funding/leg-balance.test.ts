@@ -90,8 +90,12 @@ describe('balance', () => {
 
 describe('bad input', () => {
   it('names the field and the bound', () => {
-    expect(() => openPair({ perp: '0', other: '1', sentAt: SENT, unwindAfterMs: 1 })).toThrow(/perp target must be > 0/);
-    expect(() => openPair({ perp: '1', other: '1', sentAt: SENT, unwindAfterMs: 0 })).toThrow(/unwindAfterMs must be a positive integer/);
+    expect(() => openPair({ perp: '0', other: '1', sentAt: SENT, unwindAfterMs: 1 })).toThrow(
+      /perp target must be > 0/,
+    );
+    expect(() => openPair({ perp: '1', other: '1', sentAt: SENT, unwindAfterMs: 0 })).toThrow(
+      /unwindAfterMs must be a positive integer/,
+    );
     expect(() => recordFill(fresh(), 'other', '-1')).toThrow(/other filled must be ≥ 0, got -1/);
     expect(() => recordFill(fresh(), 'other', 'abc')).toThrow(/other filled must be a decimal amount/);
   });
