@@ -108,6 +108,14 @@ export function registerStrategyCommands(program: Command): void {
       if (o.leverage !== undefined && !/^\d+$/.test(o.leverage.trim()))
         throw new CliError(`--leverage "${o.leverage}": must be a whole number`);
       const target = await resolveTarget(o.stage);
+      // A strategy on a live account starts placing real orders (a model's draft included): for
+      // --user E that is a money move needing E's fresh TOTP sign-in, as in the console. The
+      // operator without --user holds the deployment's AWS credentials (docs/TENANCY.md).
+      const account = await target.repos.accounts.get(o.account);
+      if (account && account.exchange !== 'paper' && target.scope.email !== undefined) {
+        const { secondFactorOf } = await import('./second-factor');
+        await secondFactorOf(o.stage, target.scope.email);
+      }
       const subscription = await subscriptions(target).enable({
         accountId: o.account,
         ...(o.strategy !== undefined ? { strategy: o.strategy } : {}),

@@ -91,6 +91,8 @@ export const MONEY_ACTIONS: ReadonlySet<OperatorActionName> = new Set<OperatorAc
 export const MONEY_WHEN: Readonly<Partial<Record<OperatorActionName, string>>> = {
   resume: 'resuming an account its kill switch disabled',
   'risk-set': 'raising a leverage cap',
+  // a strategy (a model's draft included: docs/AI-strategies.md) starts placing real orders
+  'strategy-enable': 'enabling a strategy on a live account',
 };
 
 export interface ActionResult {

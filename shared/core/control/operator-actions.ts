@@ -530,6 +530,8 @@ export class OwnerActions implements OperatorActions {
 
   private async strategyEnable(input: InputOf<'strategy-enable'>, actor: Actor): Promise<ActionResult> {
     const a = await this.account(input.account);
+    if (a.exchange !== 'paper')
+      this.secondFactor('strategy-enable', actor, MONEY_WHEN['strategy-enable'] ?? 'moves money');
     await this.strategySlot(a, input);
     const sub = await this.strategies.enable({
       accountId: a.accountId,

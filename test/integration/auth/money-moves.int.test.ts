@@ -130,12 +130,15 @@ describe('a pool without TOTP (the local default)', () => {
 
 describe('CONSOLE_MFA=required', () => {
   const stack = useLocalStackProcess('money-mfa', { ...env, CONSOLE_MFA: 'required' });
+  /** the first tenant owner's authenticator, set up by the first test's sign-in */
+  let ownerTotp: Buffer | undefined;
 
   test('a live enable with a fresh TOTP sign-in works', async () => {
     const live = await stack.cliJson('account', 'add', '--exchange', 'binanceusdm', '--name', 'live');
     await stack.cliJson('account', 'pause', '--account', String(live.id));
     expect((await stack.cli('user', 'add', '--email', OWNER.email, '--role', 'owner')).code).toBe(0);
-    const { token } = await signIn(stack);
+    const { token, totp } = await signIn(stack);
+    ownerTotp = totp;
     const res = await enable(stack, token, String(live.id));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ action: 'enable', accountIds: [live.id] });
@@ -169,5 +172,45 @@ describe('CONSOLE_MFA=required', () => {
     expect({ code: added.code, stderr: added.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(added.stdout)).toMatchObject({ account: { name: 'with-code', exchange: 'binanceusdm' } });
     expect(await names()).toEqual(['with-code']);
+  });
+
+  test("strategy enable on a live account for --user E needs E's fresh TOTP (a strategy places real orders); on paper not", async () => {
+    // the first tenant's owner set up their authenticator in the first test of this block
+    const totp = ownerTotp;
+    expect(totp).toBeDefined();
+    const live = await stack.cliJson('account', 'add', '--exchange', 'binanceusdm', '--name', 'live-strategy');
+    const paper = await stack.cliJson('account', 'add', '--exchange', 'paper', '--name', 'paper-strategy');
+    const enableOn = (account: string, env: Record<string, string>) =>
+      stack.cliWithEnv(
+        env,
+        'strategy',
+        'enable',
+        '--account',
+        account,
+        '--strategy',
+        'sma-cross',
+        '--symbol',
+        'BTCUSDT',
+        '--timeframe',
+        '1h',
+        '--user',
+        OWNER.email,
+        '--json',
+      );
+    const strategiesOf = async (account: string) =>
+      ((await stack.cliJson('strategy', 'list', '--account', account)) as unknown as unknown[]).length;
+
+    const noCode = await enableOn(String(live.id), {});
+    expect(noCode.code).toBe(1);
+    expect(noCode.stderr).toContain('set CONSOLE_TOTP_CODE');
+    expect(await strategiesOf(String(live.id))).toBe(0);
+
+    const onPaper = await enableOn(String(paper.id), {});
+    expect({ code: onPaper.code, stderr: onPaper.stderr }).toEqual({ code: 0, stderr: '' });
+
+    const code = totpCode(totp ?? Buffer.alloc(0), Date.now() + 30_000);
+    const withCode = await enableOn(String(live.id), { CONSOLE_TOTP_CODE: code });
+    expect({ code: withCode.code, stderr: withCode.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await strategiesOf(String(live.id))).toBe(1);
   });
 });

@@ -126,6 +126,21 @@ describe('the second factor for money moves', () => {
     expect((await t.accounts.get(a))?.settings.risk).toMatchObject({ limits: { maxLeverage: 10 } });
   });
 
+  it('enabling a strategy on a live account needs it (it starts placing real orders); on a paper account not', async () => {
+    const liveId = id(PRO, 1);
+    const paperId = id(PRO, 2);
+    const t = setup([live(liveId), paper(paperId)]);
+    const sub = (account: string) => ({ account, strategy: 'sma-cross', symbol: 'BTCUSDT', timeframe: '1h' });
+    const error = await rejectionOf(t.actions.run('strategy-enable', sub(liveId), actor(PRO)), ForbiddenActionError);
+    expect(error.reason).toBe('second_factor_required');
+    expect(error.message).toContain('enabling a strategy on a live account');
+    expect((await t.accounts.get(liveId))?.settings.strategies ?? []).toHaveLength(0);
+    await t.actions.run('strategy-enable', sub(paperId), actor(PRO));
+    await t.actions.run('strategy-enable', sub(liveId), withTotp(PRO));
+    expect((await t.accounts.get(liveId))?.settings.strategies).toHaveLength(1);
+    expect((await t.accounts.get(paperId))?.settings.strategies).toHaveLength(1);
+  });
+
   it('the role is checked first: a viewer with a fresh second factor still may not enable', async () => {
     const a = id(PRO, 1);
     const t = setup([live(a, { status: 'paused' })]);
