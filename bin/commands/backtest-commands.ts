@@ -22,7 +22,7 @@ import type { BacktestConfig, BacktestResult, Candles } from '../../shared/core/
 import { parseSpan, walkForwardWindows } from '../../shared/core/backtest/walk-forward';
 import { getStrategy, parseParamAssignments, resolveParams, STRATEGIES } from '../../shared/core/strategies/registry';
 import type { StrategyDefinition, StrategyParams } from '../../shared/core/strategies/types';
-import { loadRuleFile } from './rule-file';
+import { loadRuleFile, unsimulatedByBacktest } from './rule-file';
 import {
   addConfigOptions,
   addDataOptions,
@@ -217,11 +217,19 @@ function strategyFor(o: StrategyOptions): StrategyDefinition {
   if ((o.strategy === undefined) === (o.rules === undefined))
     throw new BacktestInputError('give --strategy <id> or --rules <file> (one of them)');
   if (o.rules !== undefined) {
+    let loaded: ReturnType<typeof loadRuleFile>;
     try {
-      return loadRuleFile(o.rules).definition;
+      loaded = loadRuleFile(o.rules);
     } catch (error) {
       throw new BacktestInputError((error as Error).message);
     }
+    const unsimulated = unsimulatedByBacktest(loaded.rules);
+    // stderr: --json's stdout stays one document
+    if (unsimulated.length)
+      console.error(
+        `warning: ${o.rules}: the backtest does not simulate ${unsimulated.join(', ')} (paper and live accounts apply them; sl and tp are simulated; --trailing and --size set the backtest's own): docs/STRATEGIES.md`,
+      );
+    return loaded.definition;
   }
   try {
     return getStrategy(o.strategy!);

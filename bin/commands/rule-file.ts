@@ -28,6 +28,20 @@ export interface LoadedRules {
   definition: StrategyDefinition;
 }
 
+/**
+ * What of a rule file the backtest engine does not simulate (docs/STRATEGIES.md): they reach paper
+ * and live accounts on the signal, so a backtest of such a file must say its figures leave them out.
+ */
+export function unsimulatedByBacktest(rules: RuleFile): string[] {
+  const p = rules.protection ?? {};
+  return [
+    ...(p.ladder !== undefined ? ['protection.ladder'] : []),
+    ...(p.breakEven ? ['protection.breakEven'] : []),
+    ...(p.trail !== undefined && p.trail !== 0 ? ['protection.trail'] : []),
+    ...(rules.sizing !== undefined ? ['sizing'] : []),
+  ];
+}
+
 export function loadRuleFile(file: string): LoadedRules {
   let text: string;
   try {
