@@ -4,7 +4,7 @@
 // in the tenants table, never a Scan of every tenant's accounts. The tenant is in the id, so the
 // check costs no read.
 import { ConditionalConflictError } from '../../core/errors';
-import type { Account, AccountStatus } from '../../core/domain/account';
+import type { Account, AccountStatus, EnsembleSettings } from '../../core/domain/account';
 import { isTenantKey, type TenantId } from '../../core/domain/tenant';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
 import type { RiskOverrides } from '../../core/risk/config';
@@ -80,6 +80,16 @@ export class TenantScopedAccountRepository extends DynamoAccountRepository {
   override async setDefaultMessage(accountId: string, on: boolean | undefined, at: number): Promise<void> {
     this.mustOwn(accountId);
     return super.setDefaultMessage(accountId, on, at);
+  }
+
+  override async setEnsemble(accountId: string, ensemble: EnsembleSettings, at: number): Promise<void> {
+    this.mustOwn(accountId);
+    return super.setEnsemble(accountId, ensemble, at);
+  }
+
+  override async setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void> {
+    this.mustOwn(accountId);
+    return super.setMarketSummary(accountId, on, at);
   }
 
   override async setAlertTest(
