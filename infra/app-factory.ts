@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APP_PREFIX, stackName, type Stage } from '../shared/platform/resource-names';
+import type { AiConfig } from './config/ai';
 import { getStageConfig, PLACEHOLDER_ALARM_EMAIL, type StageConfig, type StageOverrides } from './config/stages';
 import { MonitoringStack } from './stacks/monitoring-stack';
 import { StatefulStack } from './stacks/stateful-stack';
@@ -50,6 +51,18 @@ function contextFlag(app: App, name: string): boolean | undefined {
   return value === true || String(value).toLowerCase() === 'true';
 }
 
+/** `-c name='{...}'` (a JSON string) or an object in cdk.json; absent = undefined. The stage's validation checks its fields. */
+function contextJson(app: App, name: string): unknown {
+  const value: unknown = app.node.tryGetContext(name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new Error(`-c ${name}: not JSON`);
+  }
+}
+
 /** The overrides given as options win over `-c` context values. */
 function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
@@ -67,7 +80,9 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
     options.consoleCertificateArn ?? (app.node.tryGetContext('consoleCertificateArn') as string | undefined);
   const consoleWebAclArn =
     options.consoleWebAclArn ?? (app.node.tryGetContext('consoleWebAclArn') as string | undefined);
+  const ai = options.ai ?? contextJson(app, 'ai');
   return {
+    ...(ai ? { ai: ai as AiConfig } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(telegramChatIds ? { telegramChatIds } : {}),
     ...(telegramUserIds ? { telegramUserIds } : {}),

@@ -87,18 +87,55 @@ export function registerAccountControlCommands(account: Command): void {
           '--default-message <on|off>',
           "accept TradingView's default strategy message on the account's own URL (account url); default: off",
         ).choices(['on', 'off']),
+      )
+      .addOption(
+        new Option(
+          '--ensemble <on|off>',
+          "the models' vote on entry signals (the stage's ENSEMBLE_MODELS; docs/AI-ensemble.md); default: off",
+        ).choices(['on', 'off']),
+      )
+      .option(
+        '--ensemble-required <K>',
+        'models that must agree with an entry, 1..7 (and at most the stage lists); default 2',
+      )
+      .addOption(
+        new Option(
+          '--ensemble-timeframe <tf>',
+          'the candles the models see when the signal names no strategy of the account; default 1h',
+        ).choices(['1m', '5m', '15m', '1h', '4h', '1d']),
+      )
+      .addOption(
+        new Option(
+          '--market-summary <on|off>',
+          "a model-written market summary at the end of the daily report (the stage's MARKET_SUMMARY_MODEL); default: off",
+        ).choices(['on', 'off']),
       ),
   ).action(
     async (
       positional: string | undefined,
-      o: CommonOptions & { account?: string; requireTime?: 'on' | 'off' | 'default'; defaultMessage?: 'on' | 'off' },
+      o: CommonOptions & {
+        account?: string;
+        requireTime?: 'on' | 'off' | 'default';
+        defaultMessage?: 'on' | 'off';
+        ensemble?: 'on' | 'off';
+        ensembleRequired?: string;
+        ensembleTimeframe?: string;
+        marketSummary?: 'on' | 'off';
+      },
     ) => {
       if (positional && o.account && positional !== o.account)
         throw new CliError(`two accounts given: ${positional} and --account ${o.account}`);
       const accountId = positional ?? o.account;
-      const usage = 'account set <account> --require-time on|off|default and/or --default-message on|off';
+      const usage =
+        'account set <account> --require-time on|off|default, --default-message on|off, --ensemble on|off [--ensemble-required K] [--ensemble-timeframe 1h], --market-summary on|off (any of them)';
       if (!accountId) throw new CliError(`give the account id: ${usage}`);
-      if (!o.requireTime && !o.defaultMessage) throw new CliError(`give a setting to change: ${usage}`);
+      const ensembleChange = o.ensemble || o.ensembleRequired !== undefined || o.ensembleTimeframe;
+      if (!o.requireTime && !o.defaultMessage && !ensembleChange && !o.marketSummary)
+        throw new CliError(`give a setting to change: ${usage}`);
+      // K is checked for its form here and for its bounds by AccountControl (both name the option)
+      const required = o.ensembleRequired === undefined ? undefined : Number(o.ensembleRequired);
+      if (o.ensembleRequired !== undefined && !/^\d{1,2}$/.test(o.ensembleRequired))
+        throw new CliError(`--ensemble-required: must be an integer 1..7, got "${o.ensembleRequired.slice(0, 20)}"`);
       const ctl = control(await resolveTarget(o.stage));
       const said = (v: boolean | undefined) => (v === undefined ? "the stage's default" : v ? 'on' : 'off');
       const lines: string[] = [];
@@ -115,6 +152,23 @@ export function registerAccountControlCommands(account: Command): void {
         lines.push(
           `${accountId}: defaultMessage ${said(result.defaultMessage)} (was ${said(result.previous)})${result.defaultMessage ? `; TradingView's default strategy message is read on the account's own URL (npm run cli -- account url --account ${accountId})` : ''}`,
         );
+      }
+      if (ensembleChange) {
+        const result = await ctl.setEnsemble(accountId, {
+          ...(o.ensemble ? { enabled: o.ensemble === 'on' } : {}),
+          ...(required !== undefined ? { required } : {}),
+          ...(o.ensembleTimeframe ? { timeframe: o.ensembleTimeframe } : {}),
+        });
+        Object.assign(out, { ensemble: result.ensemble, previousEnsemble: result.previous ?? null });
+        const e = result.ensemble;
+        lines.push(
+          `${accountId}: ensemble ${e.enabled ? 'on' : 'off'}, ${e.required ?? 2} must agree, ${e.timeframe ?? '1h'} candles (the stage's ENSEMBLE_MODELS vote; none listed: nothing is asked)`,
+        );
+      }
+      if (o.marketSummary) {
+        const result = await ctl.setMarketSummary(accountId, o.marketSummary === 'on');
+        Object.assign(out, { marketSummary: result.marketSummary, previousMarketSummary: result.previous });
+        lines.push(`${accountId}: marketSummary ${said(result.marketSummary)} (was ${said(result.previous)})`);
       }
       print(o, out, () => [...lines, 'running webhooks may keep the previous setting for up to 30 s'].join('\n'));
     },

@@ -1,5 +1,6 @@
 // Everything that differs between dev and prod, as one typed record (snapshot-tested), so a stack
 // never branches on the stage name itself.
+import { aiProblems, type AiConfig } from './ai';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { STAGES, type Stage } from '../../shared/platform/resource-names';
@@ -217,6 +218,11 @@ export interface StageConfig {
    * limit being none. `free` (new tenants) and `unlimited` (the first tenant) must exist.
    */
   plans: Readonly<Record<string, PlanLimitsConfig>>;
+  /**
+   * Off by default (no model variable, no Bedrock grant): the models that vote on entries and write
+   * the report's market summary (infra/config/ai.ts, `-c ai='{"ensembleModels":["bedrock:…"]}'`).
+   */
+  ai?: AiConfig;
 }
 
 /** One plan's limits (shared/core/tenancy/ports.ts PlanLimits; infra reads no core module). */
@@ -410,6 +416,8 @@ export interface StageOverrides {
   consoleCertificateArn?: string;
   /** `-c consoleWebAclArn=arn:aws:wafv2:us-east-1:...:global/webacl/...` */
   consoleWebAclArn?: string;
+  /** `-c ai='{"ensembleModels":["bedrock:amazon.nova-micro-v1:0"]}'` (infra/config/ai.ts) */
+  ai?: AiConfig;
 }
 
 export function getStageConfig(
@@ -446,6 +454,7 @@ export function getStageConfig(
         }
       : {}),
     ...(overrides.consoleWebAclArn ? { consoleWebAclArn: overrides.consoleWebAclArn } : {}),
+    ...(overrides.ai ? { ai: overrides.ai } : {}),
   };
   validateStageConfig(result);
   return result;
@@ -503,6 +512,7 @@ export function validateStageConfig(config: StageConfig): void {
   if (config.staticEgress !== undefined && !STATIC_EGRESS_KINDS.includes(config.staticEgress))
     problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
   problems.push(...consoleProblems(config));
+  problems.push(...aiProblems(config.ai));
   // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
   if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName))
     problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);

@@ -48,6 +48,8 @@ import {
   ADMIN_ATTRIBUTES,
   type FunctionName,
 } from '../../shared/platform/table-access';
+import { bedrockModelIds, executorAiEnvironment, reportAiEnvironment } from '../config/ai';
+import { grantInvokeModel, invokeModelResources } from '../constructs/bedrock-access';
 import { ConsoleApi } from '../constructs/console-api';
 import { ConsoleSite } from '../constructs/console-site';
 import { SecureFunction } from '../constructs/secure-function';
@@ -404,8 +406,11 @@ export class StatelessStack extends Stack {
         PAPER_PRICE_SOURCE: config.paper.priceSource,
         SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
         EXCHANGE_TESTNET: String(config.exchange.testnet),
+        // the ensemble's models (none without the stage's `ai` block)
+        ...executorAiEnvironment(config.ai),
       },
     });
+    this.grantModels(this.executor, config.ai?.ensembleModels ?? []);
     // The key vault encrypts every credential with the context {tenantId, accountId} (those written
     // before tenancy: {accountId}); both carry accountId, which is all this condition asks, and a
     // decrypt without one (anything that is not a credential blob) is refused.
@@ -643,8 +648,11 @@ export class StatelessStack extends Stack {
         CANDLE_EXCHANGE: config.strategyRunner.candleExchange,
         REPORTS_BUCKET: props.reportsBucketName,
         ...channelEnv,
+        // the market summary's model (none without the stage's `ai` block)
+        ...reportAiEnvironment(config.ai),
       },
     });
+    this.grantModels(this.report, config.ai?.marketSummaryModel ? [config.ai.marketSummaryModel] : []);
     this.grantTables(this.report, 'report', tables);
     grantChannels(this.report);
     // The charts: PutObject, and GetObject for the presigned links it signs (a link carries its
@@ -811,6 +819,24 @@ export class StatelessStack extends Stack {
     if (TENANT_SCOPED_FUNCTIONS.includes(name))
       throw new Error(`${name} reaches the tables as the tenant data role only`);
     for (const grant of functionTableGrants(name)) fn.grantTable(tables[grant.table], grant.actions, grant.indexes);
+  }
+
+  /**
+   * bedrock:InvokeModel on each Bedrock model among `entries` ('provider:model', the stage's `ai`
+   * block) and nothing else. An inference profile routes to its model in any region of its
+   * geography, so that grant names the model in every region (acknowledged for cdk-nag).
+   */
+  private grantModels(fn: SecureFunction, entries: readonly string[]): void {
+    for (const modelId of bedrockModelIds(entries)) {
+      grantInvokeModel(fn.role, this, modelId);
+      for (const resource of invokeModelResources(this, modelId).filter((r) => r.includes('*')))
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagResource(this.resolve(resource))}]`,
+          reason:
+            `The inference profile ${modelId} routes each request to the same foundation model in one of its geography's regions, ` +
+            'chosen by Bedrock per request, so the grant names that one model in every region (bedrock:InvokeModel only, no other model).',
+        });
+    }
   }
 }
 

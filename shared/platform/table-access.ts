@@ -134,6 +134,9 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoRiskStore',
     // functions/executor/metering.ts: the tenant's day counters (UpdateItem ADD; GetItem comes with the class)
     'DynamoUsageMeter',
+    // shared/runtime/ensemble.ts: the models' daily token budget (llm#<day> on the risk table),
+    // built when the stage lists ENSEMBLE_MODELS; granted always, as the role is one per stage
+    'DynamoTokenBudget',
   ],
   // the trading runtime's book and paper exchange, and the accounts it lists
   paperTick: [
@@ -167,6 +170,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoHeldNotifications',
     'DynamoTenantNotifySettings',
+    // the market summary's daily token budget, built when the stage sets MARKET_SUMMARY_MODEL
+    'DynamoTokenBudget',
   ],
   // shared/runtime/telegram-bot.ts: /pause and /resume write accounts (AccountControl) through the
   // tenant's TenantScopedAccounts over the account writer (its create comes along: PutItem on

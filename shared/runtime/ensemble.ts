@@ -15,10 +15,13 @@ import type { EnsembleEnv, ModelSpec } from '../platform/ensemble-config';
 import type { AdvisorEnv } from '../platform/advisor-config';
 import { buildAdvisor, type AdvisorRuntimeDeps } from './advisor';
 
+/** The stage's LLM_* settings every listed model shares; each entry brings its own provider and model. */
+export type LlmEnv = Omit<AdvisorEnv, 'LLM_PROVIDER' | 'LLM_MODEL'>;
+
 /** Builds the Advisor that asks one model (its provider adapter, budget and audit: shared/runtime/advisor.ts). */
 export type AdvisorFor = (spec: ModelSpec) => Advisor;
 
-/** Until the providers are wired in (the model lane's shared/runtime/advisor.ts), listing models is refused at cold start. */
+/** A composition given no LLM_* settings: listing models is refused at cold start, naming the model. */
 export const noProviders: AdvisorFor = (spec) => {
   throw new ConfigError(
     `${spec.id} is configured (ENSEMBLE_MODELS / MARKET_SUMMARY_MODEL) but this build has no model providers wired`,
@@ -30,15 +33,28 @@ export const noProviders: AdvisorFor = (spec) => {
  * the stage's LLM_* settings (OpenAI base URL and key, daily tokens, prices, output cap) with the
  * provider and model of the entry. Every model draws on the same per-account daily budget.
  */
-export function advisorForEach(
-  env: Omit<AdvisorEnv, 'LLM_PROVIDER' | 'LLM_MODEL'>,
-  deps: AdvisorRuntimeDeps,
-): AdvisorFor {
+export function advisorForEach(env: LlmEnv, deps: AdvisorRuntimeDeps): AdvisorFor {
   return (spec) => {
     const built = buildAdvisor({ ...env, LLM_PROVIDER: spec.provider, LLM_MODEL: spec.model }, deps);
     if (!built) throw new ConfigError(`no advisor for ${spec.id}`); // unreachable: a provider is given
     return built.advisor;
   };
+}
+
+/**
+ * What a function's composition asks for its models: the test override, else the real Advisors
+ * over the stage's LLM_* settings (the budget and its table client are made only when a model is
+ * listed, so a function without models builds nothing more), else the refusal at cold start.
+ */
+export function lazyAdvisors(
+  options: { llm?: LlmEnv; advisorFor?: AdvisorFor },
+  deps: () => AdvisorRuntimeDeps,
+): AdvisorFor {
+  if (options.advisorFor) return options.advisorFor;
+  const llm = options.llm;
+  if (!llm) return noProviders;
+  let forEach: AdvisorFor | undefined;
+  return (spec) => (forEach ??= advisorForEach(llm, deps()))(spec);
 }
 
 export function buildEntryGate(

@@ -32,7 +32,8 @@ import { ConfigError } from '../core/errors';
 import { DynamoUsageMeter } from '../adapters/dynamodb/usage-meter';
 import { tableName } from '../platform/resource-names';
 import type { EnsembleEnv } from '../platform/ensemble-config';
-import { buildEntryGate, noProviders, type AdvisorFor } from './ensemble';
+import { buildEntryGate, lazyAdvisors, type AdvisorFor, type LlmEnv } from './ensemble';
+import { dynamoTokenBudget } from './advisor';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -130,8 +131,11 @@ export function buildExecuteSignal(
   env: ExecutorEnv,
   runtime: TradingRuntime,
   vault: KeyVault = buildKeyVault(env),
-  /** the ensemble filter (docs/AI-ensemble.md): absent or no models listed, no gate */
-  options: { ensemble?: EnsembleEnv; advisorFor?: AdvisorFor } = {},
+  /**
+   * the ensemble filter (docs/AI-ensemble.md): absent or no models listed, no gate. Models listed:
+   * one real Advisor per model from the stage's LLM_* settings (`llm`); `advisorFor` replaces them in tests.
+   */
+  options: { ensemble?: EnsembleEnv; llm?: LlmEnv; advisorFor?: AdvisorFor } = {},
 ): ExecuteSignal {
   const { repos, clock } = runtime;
   // Its vote is written at once (it comes before any order), not held with the signal's events.
@@ -140,7 +144,14 @@ export function buildExecuteSignal(
         candles: riskCandleSource(env, runtime.prices),
         audit: repos.audit,
         clock,
-        advisorFor: options.advisorFor ?? noProviders,
+        advisorFor: lazyAdvisors(options, () => ({
+          audit: repos.audit,
+          budget: dynamoTokenBudget(
+            dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
+            env.STAGE,
+          ),
+          clock,
+        })),
       })
     : undefined;
   // One audit log for every part of the execution, able to hold a signal's events until its

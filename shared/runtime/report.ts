@@ -23,7 +23,8 @@ import { dynamoClient } from './repositories';
 import { buildCandleSource } from './strategy-runner';
 import { ModelMarketSummary } from '../core/advisor/market-summary';
 import type { MarketSummaryEnv } from '../platform/ensemble-config';
-import { noProviders, type AdvisorFor } from './ensemble';
+import { lazyAdvisors, type AdvisorFor, type LlmEnv } from './ensemble';
+import { dynamoTokenBudget } from './advisor';
 
 export async function buildSendReports(
   env: ReportEnv,
@@ -35,6 +36,8 @@ export async function buildSendReports(
     charts?: ChartStore;
     /** the market summary's model (docs/AI-ensemble.md); absent or unset: no summary */
     marketSummary?: MarketSummaryEnv;
+    /** the stage's LLM_* settings the summary's Advisor is built from; `advisorFor` replaces it in tests */
+    llm?: LlmEnv;
     advisorFor?: AdvisorFor;
   } = {},
 ): Promise<SendReports> {
@@ -52,7 +55,11 @@ export async function buildSendReports(
   const summaries =
     summaryModel && options.marketSummary
       ? new ModelMarketSummary({
-          advisor: (options.advisorFor ?? noProviders)(summaryModel),
+          advisor: lazyAdvisors(options, () => ({
+            audit: new DynamoAuditLog(db, tableName(env.STAGE, 'audit')),
+            budget: dynamoTokenBudget(db, env.STAGE),
+            clock,
+          }))(summaryModel),
           model: summaryModel.id,
           candles,
           timeoutMs: options.marketSummary.MARKET_SUMMARY_TIMEOUT_MS,

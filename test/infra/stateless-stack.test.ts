@@ -962,13 +962,14 @@ describe('stateless stack: report', () => {
     ]);
   });
 
-  it('has exactly its manifest row: accounts and trades read-only, snapshots and held messages in the risk table, audit', () => {
+  it('has exactly its manifest row: accounts and trades read-only, snapshots, held messages and the token budget in the risk table, audit', () => {
     const access = tableAccessOf(grantsOf((b) => b.stateless.report));
     expect(access).toEqual(manifestRow('report'));
     expect(access).toEqual({
       accounts: ['GetItem', 'Scan'],
       trades: ['GetItem', 'Query'],
-      risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
+      // UpdateItem: the market summary's token budget (llm#<day>), when the stage names a model
+      risk: ['DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
       audit: ['PutItem', 'Query'],
       // each report to its tenant's own channels
       tenants: ['GetItem'],

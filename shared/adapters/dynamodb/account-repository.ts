@@ -1,8 +1,13 @@
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalConflictError } from '../../core/errors';
-import type { Account, AccountStatus } from '../../core/domain/account';
+import type { Account, AccountStatus, EnsembleSettings } from '../../core/domain/account';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
-import type { AccountLifecycle, AccountRepository, AccountWebhookSettings } from '../../core/ports/repositories';
+import type {
+  AccountLifecycle,
+  AccountModelSettings,
+  AccountRepository,
+  AccountWebhookSettings,
+} from '../../core/ports/repositories';
 import type { RiskOverrides } from '../../core/risk/config';
 import { withDecimals } from './decimal-fields';
 import { isConditionFailure } from './document-client';
@@ -58,7 +63,7 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
  */
 export class DynamoAccountWriter
   extends DynamoAccountReader
-  implements Omit<AccountRepository, 'list'>, AccountLifecycle, AccountWebhookSettings
+  implements Omit<AccountRepository, 'list'>, AccountLifecycle, AccountWebhookSettings, AccountModelSettings
 {
   /** get, create, the set* updates */
   static override readonly tableAccess: DynamoTableAccess = {
@@ -161,6 +166,28 @@ export class DynamoAccountWriter
       accountId,
       on === undefined ? 'SET updatedAt = :t REMOVE #settings.#dm' : 'SET #settings.#dm = :v, updatedAt = :t',
       { '#settings': 'settings', '#dm': 'defaultMessage' },
+      { ':t': at, ...(on === undefined ? {} : { ':v': on }) },
+    );
+  }
+
+  async setEnsemble(accountId: string, ensemble: EnsembleSettings, at: number): Promise<void> {
+    await updateExisting(
+      this.db,
+      this.table,
+      accountId,
+      'SET #settings.#en = :v, updatedAt = :t',
+      { '#settings': 'settings', '#en': 'ensemble' },
+      { ':t': at, ':v': ensemble },
+    );
+  }
+
+  async setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void> {
+    await updateExisting(
+      this.db,
+      this.table,
+      accountId,
+      on === undefined ? 'SET updatedAt = :t REMOVE #settings.#ms' : 'SET #settings.#ms = :v, updatedAt = :t',
+      { '#settings': 'settings', '#ms': 'marketSummary' },
       { ':t': at, ...(on === undefined ? {} : { ':v': on }) },
     );
   }

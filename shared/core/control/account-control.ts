@@ -4,10 +4,12 @@
 // the same FIFO lanes as alerts, so it queues behind any signal already waiting for that symbol),
 // the risk settings, and whether the webhook requires `time` on its alerts. Every action is audited.
 import { createHash } from 'node:crypto';
-import type { AccountStatus } from '../domain/account';
+import type { AccountStatus, EnsembleSettings } from '../domain/account';
+import { STRATEGY_TIMEFRAMES, type StrategyTimeframe } from '../domain/strategy-subscription';
 import { isOpen } from '../domain/trade-math';
 import { ConditionalConflictError, InvariantError } from '../errors';
 import type {
+  AccountModelSettings,
   AccountRepository,
   AccountWebhookSettings,
   AuditLog,
@@ -25,7 +27,9 @@ import { AccountInputError } from './accounts';
 import { enqueueSignal } from '../signal/enqueue-signal';
 
 export interface AccountControlDeps {
-  accounts: AccountRepository & Partial<Pick<AccountWebhookSettings, 'setDefaultMessage'>>;
+  accounts: AccountRepository &
+    Partial<Pick<AccountWebhookSettings, 'setDefaultMessage'>> &
+    Partial<AccountModelSettings>;
   positions: Pick<PositionBook, 'list'>;
   risk: Pick<RiskStore, 'getState' | 'saveState'>;
   audit: AuditLog;
@@ -41,6 +45,15 @@ export interface FlattenResult {
   /** one close_all per open symbol, queued (or already queued for this request) */
   queued: { symbol: string; signalId: string; outcome: 'queued' | 'duplicate' }[];
 }
+
+/** K's bound here: the most models a stage may list (shared/platform/ensemble-config.ts MAX_ENSEMBLE_MODELS). */
+const MAX_REQUIRED = 7;
+/** what the gate uses when the account sets none (advisor/ensemble.ts DEFAULT_REQUIRED, ensemble-gate.ts; control may not import advisor) */
+const DEFAULT_REQUIRED = 2;
+const DEFAULT_ENSEMBLE_TIMEFRAME = '1h';
+
+const describeEnsemble = (e: EnsembleSettings): string =>
+  `${e.enabled ? 'on' : 'off'}, ${e.required ?? DEFAULT_REQUIRED} must agree, ${e.timeframe ?? DEFAULT_ENSEMBLE_TIMEFRAME} candles`;
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -200,6 +213,66 @@ export class AccountControl {
       data: { setting: 'defaultMessage', defaultMessage: on, previous },
     });
     return { accountId, defaultMessage: on, previous };
+  }
+
+  /**
+   * The account's ensemble filter (docs/AI-ensemble.md): `enabled` switches it, `required` (K) and
+   * `timeframe` change the vote; what is not given keeps its stored value. K is bounded here by
+   * the most models a stage may list; K above the stage's own count is refused at vote time.
+   * The executor reads the account per signal, so the next entry follows.
+   */
+  async setEnsemble(
+    accountId: string,
+    change: { enabled?: boolean; required?: number; timeframe?: string },
+  ): Promise<{ accountId: string; ensemble: EnsembleSettings; previous: EnsembleSettings | undefined }> {
+    const { required, timeframe } = change;
+    if (required !== undefined && (!Number.isInteger(required) || required < 1 || required > MAX_REQUIRED))
+      throw new AccountInputError(
+        'ensemble.required',
+        `must be an integer 1..${MAX_REQUIRED} (models that must agree)`,
+      );
+    if (timeframe !== undefined && !(STRATEGY_TIMEFRAMES as readonly string[]).includes(timeframe))
+      throw new AccountInputError('ensemble.timeframe', `must be one of ${STRATEGY_TIMEFRAMES.join(', ')}`);
+    const account = await this.mustExist(accountId);
+    if (!this.deps.accounts.setEnsemble) throw new InvariantError('setEnsemble needs the account repository');
+    const previous = account.settings.ensemble;
+    const ensemble: EnsembleSettings = {
+      enabled: change.enabled ?? previous?.enabled ?? false,
+      ...((required ?? previous?.required) !== undefined ? { required: required ?? previous?.required } : {}),
+      ...((timeframe ?? previous?.timeframe) !== undefined
+        ? { timeframe: (timeframe ?? previous?.timeframe) as StrategyTimeframe }
+        : {}),
+    };
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setEnsemble(accountId, ensemble, now);
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: now,
+      message: `ensemble ${describeEnsemble(ensemble)} (was ${previous ? describeEnsemble(previous) : 'off'})`,
+      data: { setting: 'ensemble', ensemble: { ...ensemble }, previousEnsemble: previous ? { ...previous } : null },
+    });
+    return { accountId, ensemble, previous };
+  }
+
+  /** The model-written market summary in the account's daily report (docs/AI-ensemble.md); off removes it. */
+  async setMarketSummary(
+    accountId: string,
+    on: boolean,
+  ): Promise<{ accountId: string; marketSummary: boolean; previous: boolean }> {
+    const account = await this.mustExist(accountId);
+    if (!this.deps.accounts.setMarketSummary) throw new InvariantError('setMarketSummary needs the account repository');
+    const previous = account.settings.marketSummary === true;
+    const now = this.deps.clock.now();
+    await this.deps.accounts.setMarketSummary(accountId, on ? true : undefined, now);
+    await this.deps.audit.append({
+      accountId,
+      type: 'account.control',
+      at: now,
+      message: `marketSummary ${on ? 'on' : 'off'} (was ${previous ? 'on' : 'off'}): the daily report ${on ? 'ends with a model-written market summary when the stage names a model' : 'has no market summary'}`,
+      data: { setting: 'marketSummary', marketSummary: on, previous },
+    });
+    return { accountId, marketSummary: on, previous };
   }
 
   private async setStatus(accountId: string, status: AccountStatus, reason: string): Promise<void> {

@@ -4,6 +4,7 @@
 // its one-time confirmation store, and the clock. Files in control/ import ports from here only.
 export type {
   AccountLifecycle,
+  AccountModelSettings,
   AccountRepository,
   AccountWebhookSettings,
   AuditLog,

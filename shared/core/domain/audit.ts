@@ -176,8 +176,13 @@ export interface AuditPayloads {
     chatId?: number | string;
     userId?: number | string;
     command?: string;
-    setting?: 'requireTime' | 'defaultMessage' | 'alertTest';
+    setting?: 'requireTime' | 'defaultMessage' | 'alertTest' | 'ensemble' | 'marketSummary';
     requireTime?: boolean | null;
+    /** `ensemble`: the account's filter as now stored, and before (null: never set, off) */
+    ensemble?: { enabled: boolean; required?: number; timeframe?: string };
+    previousEnsemble?: { enabled: boolean; required?: number; timeframe?: string } | null;
+    /** `marketSummary`: the daily report's model-written summary on or off */
+    marketSummary?: boolean;
     previous?: boolean | null;
     /** the owner's action from the console or the CLI (control/operator-actions.ts) and who asked */
     /** an OperatorActionName (domain names no capability's types) */

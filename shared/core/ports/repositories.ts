@@ -1,6 +1,6 @@
 // Persistence ports. Every write that makes an operation idempotent is conditional; the adapters
 // translate a lost condition into the outcomes below rather than an exception.
-import type { Account, AccountStatus } from '../domain/account';
+import type { Account, AccountStatus, EnsembleSettings } from '../domain/account';
 import type { AuditEvent, StoredAuditEvent } from '../domain/audit';
 import type { Decimal } from '../domain/money';
 import type { OrderRecord } from '../domain/order';
@@ -49,6 +49,14 @@ export interface AccountWebhookSettings {
     test: { tokenHash: string; expiresAt: number } | undefined,
     at: number,
   ): Promise<void>;
+}
+
+/** The account's model switches (docs/AI-ensemble.md; DynamoAccountRepository implements it). */
+export interface AccountModelSettings {
+  /** Replaces settings.ensemble; ConditionalConflictError if the account does not exist. */
+  setEnsemble(accountId: string, ensemble: EnsembleSettings, at: number): Promise<void>;
+  /** Sets settings.marketSummary, or with undefined removes it (off); ConditionalConflictError if the account does not exist. */
+  setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void>;
 }
 
 export type SignalStatus = 'received' | 'queued' | 'executing' | 'executed' | 'rejected';

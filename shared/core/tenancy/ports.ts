@@ -60,4 +60,9 @@ export interface UsageMeter {
   day(tenantId: TenantId, at: number): Promise<Record<UsageMetric, number>>;
 }
 
-export type { AccountLifecycle, AccountRepository, AccountWebhookSettings } from '../ports/repositories';
+export type {
+  AccountLifecycle,
+  AccountModelSettings,
+  AccountRepository,
+  AccountWebhookSettings,
+} from '../ports/repositories';

@@ -6,11 +6,11 @@
 // to such an id fails as a write to a missing account does (ConditionalConflictError), unsent.
 // The tenant is in the id (`<tenant>-<12 hex>`), so the check costs no read. Under it, the
 // data-layer guard (and in the cloud the tenant data role) refuses the same again.
-import type { Account, AccountStatus } from '../domain/account';
+import type { Account, AccountStatus, EnsembleSettings } from '../domain/account';
 import { tenantOfAccount, type TenantId } from '../domain/tenant';
 import type { StrategySubscription } from '../domain/strategy-subscription';
 import { ConditionalConflictError } from '../errors';
-import type { AccountLifecycle, AccountRepository, AccountWebhookSettings } from './ports';
+import type { AccountLifecycle, AccountModelSettings, AccountRepository, AccountWebhookSettings } from './ports';
 
 export interface TenantAccountIndex {
   /** the tenant's account ids, as indexed when each account was created (TenantDirectory.accountIds) */
@@ -21,7 +21,10 @@ export interface TenantAccountIndex {
 export type AccountReads = Pick<AccountRepository, 'get'>;
 
 /** Every account write, and reading one; no listing of everyone's (the index lists the tenant's). */
-export type AccountWrites = Omit<AccountRepository, 'list'> & AccountLifecycle & AccountWebhookSettings;
+export type AccountWrites = Omit<AccountRepository, 'list'> &
+  AccountLifecycle &
+  AccountWebhookSettings &
+  AccountModelSettings;
 
 /**
  * The read-only variant (the console's reads): get answers undefined for any other tenant's id;
@@ -58,7 +61,7 @@ export class TenantScopedAccountReads<R extends AccountReads = AccountReads> {
 /** The tenant's accounts read and written (the console's actions, the CLI, the Telegram bot). */
 export class TenantScopedAccounts
   extends TenantScopedAccountReads<AccountWrites>
-  implements AccountRepository, AccountLifecycle, AccountWebhookSettings
+  implements AccountRepository, AccountLifecycle, AccountWebhookSettings, AccountModelSettings
 {
   async create(account: Account): Promise<void> {
     this.mustOwn(account.accountId);
@@ -121,5 +124,15 @@ export class TenantScopedAccounts
   async setStrategies(accountId: string, strategies: StrategySubscription[], at: number): Promise<void> {
     this.mustOwn(accountId);
     return this.accounts.setStrategies(accountId, strategies, at);
+  }
+
+  async setEnsemble(accountId: string, ensemble: EnsembleSettings, at: number): Promise<void> {
+    this.mustOwn(accountId);
+    return this.accounts.setEnsemble(accountId, ensemble, at);
+  }
+
+  async setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void> {
+    this.mustOwn(accountId);
+    return this.accounts.setMarketSummary(accountId, on, at);
   }
 }

@@ -106,3 +106,59 @@ test('a value other than on|off|default, a missing value or an unknown account i
   const events = (await cliJson('events', '--account', id)) as unknown as { type: string }[];
   expect(events.filter((e) => e.type === 'account.control')).toEqual([]);
 });
+
+test('--ensemble, --ensemble-required, --ensemble-timeframe and --market-summary: stored, shown, audited; a bad K is refused naming the option', async () => {
+  const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'models', '--balance', '10000');
+  const id = created.id as string;
+
+  expect(
+    await cliJson(
+      'account',
+      'set',
+      '--account',
+      id,
+      '--ensemble',
+      'on',
+      '--ensemble-required',
+      '3',
+      '--ensemble-timeframe',
+      '4h',
+      '--market-summary',
+      'on',
+    ),
+  ).toEqual({
+    accountId: id,
+    ensemble: { enabled: true, required: 3, timeframe: '4h' },
+    previousEnsemble: null,
+    marketSummary: true,
+    previousMarketSummary: false,
+  });
+  const human = await cli('account', 'set', id, '--ensemble', 'off');
+  expect(human.code).toBe(0);
+  expect(human.stdout).toContain(`${id}: ensemble off, 3 must agree, 4h candles`);
+
+  for (const k of ['0', '8', 'two']) {
+    const bad = await cli('account', 'set', id, '--ensemble-required', k);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/ensemble[.-]required.*1\.\.7/);
+  }
+
+  const events = (await cliJson('events', '--account', id)) as unknown as {
+    type: string;
+    data?: Record<string, unknown>;
+  }[];
+  expect(
+    events
+      .filter((e) => e.type === 'account.control')
+      .reverse()
+      .map((e) => e.data),
+  ).toEqual([
+    { setting: 'ensemble', ensemble: { enabled: true, required: 3, timeframe: '4h' }, previousEnsemble: null },
+    { setting: 'marketSummary', marketSummary: true, previous: false },
+    {
+      setting: 'ensemble',
+      ensemble: { enabled: false, required: 3, timeframe: '4h' },
+      previousEnsemble: { enabled: true, required: 3, timeframe: '4h' },
+    },
+  ]);
+});

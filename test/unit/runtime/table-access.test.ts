@@ -16,6 +16,8 @@ import {
   tradingEnvSchema,
   webhookEnvSchema,
 } from '../../../shared/platform/config';
+import { advisorEnvSchema } from '../../../shared/platform/advisor-config';
+import { ensembleEnvSchema, marketSummaryEnvSchema } from '../../../shared/platform/ensemble-config';
 import { notifierEnvSchema, reportEnvSchema } from '../../../shared/platform/notify-config';
 import { tableName } from '../../../shared/platform/resource-names';
 import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runner-config';
@@ -118,6 +120,11 @@ jest.mock('../../../shared/adapters/dynamodb/tenant-notify-settings', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-notify-settings')),
 );
+jest.mock('../../../shared/adapters/dynamodb/token-budget', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/token-budget')),
+);
 jest.mock('../../../shared/adapters/dynamodb/usage-meter', () =>
   jest
     .requireActual('./record-repositories')
@@ -167,11 +174,20 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
   },
   executor: {
     dir: 'executor',
-    calls: ['buildExecuteSignal(', 'metrics.observe(buildTradingRuntime(', 'buildUsageMeter('],
+    calls: [
+      'buildExecuteSignal(',
+      'metrics.observe(buildTradingRuntime(',
+      'buildUsageMeter(',
+      'llm: loadEnv(advisorEnvSchema)',
+    ],
+    // with a model listed (the stage's `ai` block): the most the role is used for
     build: () => {
       const env = executorEnv();
       buildUsageMeter(env);
-      return buildExecuteSignal(env, new ExecutorMetrics().observe(buildTradingRuntime(env)), vault);
+      return buildExecuteSignal(env, new ExecutorMetrics().observe(buildTradingRuntime(env)), vault, {
+        ensemble: loadEnv(ensembleEnvSchema, { ENSEMBLE_MODELS: 'bedrock:amazon.nova-micro-v1:0' }),
+        llm: loadEnv(advisorEnvSchema, common),
+      });
     },
   },
   paperTick: {
@@ -202,8 +218,14 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
   },
   report: {
     dir: 'report',
-    calls: ['buildSendReports('],
-    build: () => buildSendReports(loadEnv(reportEnvSchema, common), { channels: [], candles }),
+    calls: ['buildSendReports(', 'llm: loadEnv(advisorEnvSchema)'],
+    build: () =>
+      buildSendReports(loadEnv(reportEnvSchema, common), {
+        channels: [],
+        candles,
+        marketSummary: loadEnv(marketSummaryEnvSchema, { MARKET_SUMMARY_MODEL: 'bedrock:amazon.nova-micro-v1:0' }),
+        llm: loadEnv(advisorEnvSchema, common),
+      }),
   },
   // The bot builds its tables on the first command: commands() is that moment.
   telegramBot: {

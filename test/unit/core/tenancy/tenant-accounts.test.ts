@@ -76,6 +76,8 @@ test("a write to another tenant's account, or an id of none, fails as for a miss
   for (const id of [`${B}-000000000001`, 'acc-000000000001', A, 'x']) {
     await expect(scoped.setStatus(id, 'paused', 9)).rejects.toBeInstanceOf(ConditionalConflictError);
     await expect(scoped.setStrategies(id, [], 9)).rejects.toBeInstanceOf(ConditionalConflictError);
+    await expect(scoped.setEnsemble(id, { enabled: true }, 9)).rejects.toBeInstanceOf(ConditionalConflictError);
+    await expect(scoped.setMarketSummary(id, true, 9)).rejects.toBeInstanceOf(ConditionalConflictError);
     await expect(scoped.create({ ...account(id, 9) })).rejects.toBeInstanceOf(ConditionalConflictError);
   }
   expect(JSON.stringify([...repo.rows.entries()])).toBe(before);
