@@ -33,8 +33,21 @@ const { candles, funding } = series(hours, 7);
 for (const mode of ['always-in', 'decision'] as const) {
   const runs = 5;
   const started = process.hrtime.bigint();
-  let report = runFundingArbBacktest(candles, funding, { ...FUNDING_ARB_DEFAULTS, mode, perpFeeBps: '2', spotFeeBps: '2', slippageBps: '1' });
-  for (let r = 1; r < runs; r++) report = runFundingArbBacktest(candles, funding, { ...FUNDING_ARB_DEFAULTS, mode, perpFeeBps: '2', spotFeeBps: '2', slippageBps: '1' });
+  let report = runFundingArbBacktest(candles, funding, {
+    ...FUNDING_ARB_DEFAULTS,
+    mode,
+    perpFeeBps: '2',
+    spotFeeBps: '2',
+    slippageBps: '1',
+  });
+  for (let r = 1; r < runs; r++)
+    report = runFundingArbBacktest(candles, funding, {
+      ...FUNDING_ARB_DEFAULTS,
+      mode,
+      perpFeeBps: '2',
+      spotFeeBps: '2',
+      slippageBps: '1',
+    });
   const ms = Number(process.hrtime.bigint() - started) / 1e6 / runs;
   console.log(
     `${mode.padEnd(9)} ${hours} candles, ${funding.time.length} settlements: ${ms.toFixed(1)} ms per run ` +
