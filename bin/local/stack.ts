@@ -22,6 +22,8 @@ import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-sou
 import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
 import type { CandleSource } from '../../shared/core/ports/candles';
 import { consoleApiEnvSchema, executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
+import { ensembleEnvSchema } from '../../shared/platform/ensemble-config';
+import { advisorEnvSchema } from '../../shared/platform/advisor-config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
 import {
   buildExecuteSignal,
@@ -206,7 +208,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
     const executorLogger = createLogger('executor');
     const executor = createExecutorHandler(
-      buildExecuteSignal(executorEnv, runtime),
+      // ENSEMBLE_MODELS / LLM_* from the environment, as the cloud function reads them (unset: no gate)
+      buildExecuteSignal(executorEnv, runtime, undefined, {
+        ensemble: loadEnv(ensembleEnvSchema, process.env),
+        llm: loadEnv(advisorEnvSchema, process.env),
+      }),
       executorLogger,
       undefined,
       // the tenants' usage counters, as in the cloud (docs/TENANCY.md "Plans and usage")
