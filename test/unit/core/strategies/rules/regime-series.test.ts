@@ -13,10 +13,11 @@ import {
   type MarketRegimeOptions,
   type MarketRegimeValue,
 } from '../../../../../shared/core/regimes';
+import { barsPerYear, RealizedVolatility } from '../../../../../shared/core/regimes';
 import { compileRules, parseRuleFile, type RuleFile } from '../../../../../shared/core/strategies/rules';
 import type { StrategyDefinition } from '../../../../../shared/core/strategies/types';
 import { loadSkenderQuotes } from '../../../../fixtures/market-data';
-import { actions, defaultsOf, expectedSignals, runStrategy } from '../harness';
+import { actions, candlesFromCloses, defaultsOf, expectedSignals, runStrategy } from '../harness';
 
 const SMA_CROSS = readFileSync(join(__dirname, '../../../../../strategies/sma-cross.json'), 'utf8');
 
@@ -149,6 +150,42 @@ describe('rule files: regime_p, garch_vol and realized_vol as numeric series', (
     expect(signals.length).toBeGreaterThan(1);
     expect(signals[0]![0]).toBeGreaterThanOrEqual(250); // GARCH's first fit
   }, 120_000);
+
+  it('on a higher timeframe: annualised by its own bar length, read from its closed bars only', () => {
+    // hourly candles from 2024-01-01 00:00 UTC: the 4h bar of hours 4k..4k+3 closes on hour 4k+3
+    const closes = Array.from(
+      { length: 400 },
+      (_, i) => 100 * Math.exp(0.02 * Math.sin(i / 7) + 0.01 * Math.sin(i * 1.3)),
+    );
+    const fourHour = new RealizedVolatility(5, barsPerYear(4 * 3_600_000));
+    const closed: number[] = []; // the value of the last closed 4h bar, per hourly bar
+    let last = Number.NaN;
+    closes.forEach((close, i) => {
+      if (i % 4 === 3) last = fourHour.next(close);
+      closed.push(last);
+    });
+    const defined = closed.filter((x) => x === x).sort((a, b) => a - b);
+    const threshold = defined[Math.floor(defined.length / 2)]!;
+    const def = compileRules(
+      file(
+        {
+          entry: { long: [{ series: 'realized_vol(5)@4h', above: threshold }] },
+          exit: { long: [{ series: 'realized_vol(5)@4h', below: threshold }] },
+        },
+        { timeframe: '1h' },
+      ),
+    );
+    const signals = run(def, candlesFromCloses(closes));
+    expect(signals).toEqual(
+      expectedSignals(closes.length, {
+        enterLong: (i) => closed[i]! > threshold,
+        enterShort: () => false,
+        exitLong: (i) => closed[i]! < threshold,
+        exitShort: () => false,
+      }),
+    );
+    expect(signals.length).toBeGreaterThan(2);
+  });
 
   it('adds the streams’ warm-up to the file’s: HMM 200 returns, GARCH 250, realized_vol(N) N', () => {
     const warmup = (rules: RuleFile['rules']) => {
