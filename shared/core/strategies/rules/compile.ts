@@ -4,7 +4,8 @@
 // value on this bar and the one before) updated in dependency order by the project's streaming
 // indicators, and conditions as closures over those cells: O(1) per bar, nothing allocated while
 // it holds. A series on a higher timeframe is computed on bars aggregated from the base bars and
-// read only once its higher bar has closed: no look-ahead.
+// read only once its higher bar has closed: no look-ahead. The market's regime and volatilities
+// (shared/core/regimes) are streams of the same kind, created only when the file reads them.
 import { TIMEFRAME_MS, type StrategyTimeframe } from '../../domain/strategy-subscription';
 import { InvalidArgumentError } from '../../errors';
 import { AdxStream } from '../../indicators/adx';
@@ -18,6 +19,10 @@ import { RsiStream } from '../../indicators/rsi';
 import { SmaStream } from '../../indicators/sma';
 import { StochasticStream } from '../../indicators/stochastic';
 import { SuperTrendStream } from '../../indicators/supertrend';
+import { GarchVolStream } from '../../regimes/garch-stream';
+import { labelIndex } from '../../regimes/labels';
+import { MarketRegimeSeries } from '../../regimes/market-series';
+import { barsPerYear, RealizedVolatility } from '../../regimes/volatility';
 import type { SizeSpec, TakeProfitLevel } from '../../signal/types';
 import { LONG_ONLY_PARAM, withLongOnly } from '../long-only';
 import { signalSet, type SignalSet } from '../signals';
@@ -31,7 +36,16 @@ import type {
   StrategySignal,
 } from '../types';
 import { formatRuleIssues, validateRuleFile } from './parse';
-import { INDICATORS, parseOperand, type NumberArg, type OperandNode, type SeriesNode } from './series';
+import {
+  GARCH_FIRST_INDEX,
+  INDICATORS,
+  parseOperand,
+  REGIME_FIRST_INDEX,
+  type MarketField,
+  type NumberArg,
+  type OperandNode,
+  type SeriesNode,
+} from './series';
 import { COMPARISONS, type ComparisonOp, type Condition, type Operand, type RuleFile } from './types';
 
 // ---- the plan: the file's expressions, parsed once ----
@@ -39,7 +53,9 @@ import { COMPARISONS, type ComparisonOp, type Condition, type Operand, type Rule
 type ConditionPlan =
   | { kind: 'compare'; op: ComparisonOp; left: OperandNode; right: OperandNode; for?: NumberArg }
   | { kind: 'all' | 'any'; of: ConditionPlan[]; for?: NumberArg }
-  | { kind: 'not'; of: ConditionPlan; for?: NumberArg };
+  | { kind: 'not'; of: ConditionPlan; for?: NumberArg }
+  /** `labels`: a bit per label, by its index in REGIME_LABELS */
+  | { kind: 'regime'; labels: number; for?: NumberArg };
 
 interface Plan {
   file: RuleFile;
@@ -67,6 +83,10 @@ function planCondition(c: Condition, params: ReadonlySet<string>): ConditionPlan
   if ('all' in c) return withFor({ kind: 'all', of: c.all.map((x) => planCondition(x, params)) });
   if ('any' in c) return withFor({ kind: 'any', of: c.any.map((x) => planCondition(x, params)) });
   if ('not' in c) return withFor({ kind: 'not', of: planCondition(c.not, params) });
+  if ('regime' in c) {
+    const labels = Array.isArray(c.regime) ? c.regime : [c.regime];
+    return withFor({ kind: 'regime', labels: labels.reduce((mask, l) => mask | (1 << labelIndex(l)), 0) });
+  }
   const op = COMPARISONS.find((o) => c[o] !== undefined)!;
   return withFor({
     kind: 'compare',
@@ -187,6 +207,7 @@ function checkConstraints(plan: Plan, params: StrategyParams): void {
 
 function firstIndexOf(node: SeriesNode, params: StrategyParams): number {
   if (node.kind === 'price') return 0;
+  if (node.kind === 'market') return node.field === 'garch_vol' ? GARCH_FIRST_INDEX : REGIME_FIRST_INDEX;
   const spec = INDICATORS[node.name]!;
   const args = node.args.map((a) => resolve(a, params));
   return (node.source ? firstIndexOf(node.source, params) : 0) + spec.firstIndex(node.output, args);
@@ -208,6 +229,7 @@ function conditionFirstIndex(c: ConditionPlan, plan: Plan, params: StrategyParam
     first =
       Math.max(operandFirstIndex(c.left, plan, params), operandFirstIndex(c.right, plan, params)) +
       (CROSSES.has(c.op) ? 1 : 0);
+  else if (c.kind === 'regime') first = REGIME_FIRST_INDEX;
   else if (c.kind === 'not') first = conditionFirstIndex(c.of, plan, params);
   else {
     const each = c.of.map((x) => conditionFirstIndex(x, plan, params));
@@ -240,6 +262,11 @@ interface Step {
 class Frame {
   readonly steps: Step[] = [];
   readonly cells = new Map<string, Cell>();
+  /** the regime and GARCH streams of this timeframe, made when a series first reads them */
+  market: MarketStep | undefined;
+
+  /** `timeframe`: the length of its bars, for the annualised volatilities (undefined: not declared) */
+  constructor(readonly timeframe: StrategyTimeframe | undefined) {}
 }
 
 type Reader = (bar: Bar) => number;
@@ -283,11 +310,70 @@ class IndicatorStep implements Step {
 
 type Feed = (bar: Bar, out: readonly Cell[]) => void;
 
+/** Bars per year of a frame: the annualised volatilities need it (parse.ts refuses them without). */
+function periodsPerYear(timeframe: StrategyTimeframe | undefined): number {
+  if (timeframe === undefined)
+    throw new InvalidArgumentError('garch_vol and realized_vol need the rule file\'s "timeframe"');
+  return barsPerYear(TIMEFRAME_MS[timeframe]);
+}
+
+/**
+ * The market's regime (its label's index in REGIME_LABELS, NaN until one is confirmed), the
+ * regime's probability and the GARCH volatility of one frame. Its cells are all asked for while the
+ * runner is built, so the streams are made on the first bar with only what is read: one
+ * MarketRegimeSeries when the regime is (GARCH inside it when garch_vol is too), a GarchVolStream
+ * alone when only garch_vol is — an HMM refit is the costliest thing a runner can do.
+ */
+class MarketStep implements Step {
+  readonly regime = new Cell();
+  readonly probability = new Cell();
+  readonly garch = new Cell();
+  private readsRegime = false;
+  private readsGarch = false;
+  private series: MarketRegimeSeries | undefined;
+  private garchOnly: GarchVolStream | undefined;
+
+  constructor(private readonly timeframe: StrategyTimeframe | undefined) {}
+
+  cell(field: MarketField | 'regime'): Cell {
+    if (field === 'garch_vol') {
+      this.readsGarch = true;
+      return this.garch;
+    }
+    this.readsRegime = true;
+    return field === 'regime' ? this.regime : this.probability;
+  }
+
+  update(bar: Bar): void {
+    this.regime.prev = this.regime.cur;
+    this.probability.prev = this.probability.cur;
+    this.garch.prev = this.garch.cur;
+    if (this.series === undefined && this.garchOnly === undefined) this.start();
+    if (this.series !== undefined) {
+      const value = this.series.next(bar);
+      this.regime.cur = value.regime === undefined ? Number.NaN : labelIndex(value.regime);
+      this.probability.cur = value.probability;
+      this.garch.cur = value.garchVol;
+    } else this.garch.cur = this.garchOnly!.next(bar.close);
+  }
+
+  private start(): void {
+    const garch = this.readsGarch ? { periodsPerYear: periodsPerYear(this.timeframe) } : undefined;
+    if (this.readsRegime) this.series = new MarketRegimeSeries({ garch: garch ?? false });
+    else this.garchOnly = new GarchVolStream(garch);
+  }
+}
+
 /**
  * The feed of one indicator: `src` is its source's cell (for indicators of a series) — a source not
  * defined yet is not fed, as MACD's signal line waits for its MACD line. `out` follows spec.outputs.
  */
-function indicatorFeed(name: string, args: readonly number[], src: Cell | undefined): Feed {
+function indicatorFeed(
+  name: string,
+  args: readonly number[],
+  src: Cell | undefined,
+  timeframe: StrategyTimeframe | undefined,
+): Feed {
   const a0 = args[0]!;
   const a1 = args[1]!;
   const a2 = args[2]!;
@@ -358,6 +444,12 @@ function indicatorFeed(name: string, args: readonly number[], src: Cell | undefi
         out[2]!.cur = adx.mdi;
       };
     }
+    case 'realized_vol': {
+      const vol = new RealizedVolatility(a0, periodsPerYear(timeframe));
+      return (bar, out) => {
+        out[0]!.cur = vol.next(bar.close);
+      };
+    }
     case 'ichimoku': {
       const cloud = new IchimokuStream(a0, a1, a2, args[3]!);
       return (bar, out) => {
@@ -379,7 +471,7 @@ function indicatorFeed(name: string, args: readonly number[], src: Cell | undefi
  * data skips that bar, on the first base bar of a later bucket (before that bar is added).
  */
 class HigherTimeframeStep implements Step {
-  readonly frame = new Frame();
+  readonly frame: Frame;
   private readonly bar: Bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   private open = false;
   private lastTime = Number.NaN;
@@ -387,7 +479,9 @@ class HigherTimeframeStep implements Step {
   constructor(
     private readonly timeframe: StrategyTimeframe,
     private readonly base: StrategyTimeframe,
-  ) {}
+  ) {
+    this.frame = new Frame(timeframe);
+  }
 
   update(base: Bar): void {
     const span = TIMEFRAME_MS[this.timeframe];
@@ -447,7 +541,7 @@ type Test = () => boolean;
 const ALWAYS_FALSE: Test = () => false;
 
 class RuleRunner implements StrategyRunner {
-  private readonly base = new Frame();
+  private readonly base: Frame;
   private readonly higher = new Map<StrategyTimeframe, HigherTimeframeStep>();
   private readonly streaks: Streak[] = [];
   private readonly signals: SignalSet;
@@ -461,6 +555,7 @@ class RuleRunner implements StrategyRunner {
     private readonly params: StrategyParams,
   ) {
     checkConstraints(plan, params);
+    this.base = new Frame(plan.file.timeframe);
     this.signals = ruleSignals(plan.file, params);
     const side = (list: ConditionPlan[]) =>
       list.length === 0 ? ALWAYS_FALSE : this.allOf(list.map((c) => this.condition(c)));
@@ -513,7 +608,13 @@ class RuleRunner implements StrategyRunner {
   private condition(c: ConditionPlan, read: Cell[] = []): Test {
     let test: Test;
     if (c.kind === 'compare') test = this.comparison(c.op, this.operand(c.left), this.operand(c.right), read);
-    else if (c.kind === 'not') {
+    else if (c.kind === 'regime') {
+      const regime = this.market(this.base).cell('regime');
+      const labels = c.labels;
+      read.push(regime);
+      // NaN (no regime yet) is no label's index: false, and under "not" false too
+      test = () => regime.cur === regime.cur && (labels & (1 << regime.cur)) !== 0;
+    } else if (c.kind === 'not') {
       const cells: Cell[] = [];
       const inner = this.condition(c.of, cells);
       read.push(...cells);
@@ -592,6 +693,11 @@ class RuleRunner implements StrategyRunner {
       frame.steps.push(new PriceStep(cell, PRICE_READERS[node.field]!));
       return cell;
     }
+    if (node.kind === 'market') {
+      const cell = this.market(frame).cell(node.field);
+      frame.cells.set(key, cell);
+      return cell;
+    }
     const spec = INDICATORS[node.name]!;
     const src = node.source ? this.series(node.source, frame) : undefined;
     const stepKey = key.slice(0, key.lastIndexOf('.'));
@@ -601,13 +707,22 @@ class RuleRunner implements StrategyRunner {
       return cell;
     });
     const args = node.args.map((a) => resolve(a, this.params));
-    frame.steps.push(new IndicatorStep(cells, indicatorFeed(node.name, args, src)));
+    frame.steps.push(new IndicatorStep(cells, indicatorFeed(node.name, args, src, frame.timeframe)));
     return cells[spec.outputs.indexOf(node.output)]!;
+  }
+
+  /** The frame's regime and GARCH streams, made (and stepped before what reads them) on first use. */
+  private market(frame: Frame): MarketStep {
+    if (frame.market === undefined) {
+      frame.market = new MarketStep(frame.timeframe);
+      frame.steps.push(frame.market);
+    }
+    return frame.market;
   }
 
   /** "bb(close,20,2.5).lower": one text per distinct series, with the parameters' values. */
   private key(node: SeriesNode): string {
-    if (node.kind === 'price') return node.field;
+    if (node.kind === 'price' || node.kind === 'market') return node.field;
     const args = node.args.map((a) => resolve(a, this.params));
     const inner = node.source ? [this.key(node.source), ...args] : args;
     return `${node.name}(${inner.join(',')}).${node.output}`;

@@ -4,7 +4,8 @@
 // without its stop. Nothing here throws on bad input.
 import { parse as parseYaml } from 'yaml';
 import { isStrategyTimeframe, TIMEFRAME_MS } from '../../domain/strategy-subscription';
-import { operandParams, parseOperand, type OperandNode } from './series';
+import { isRegimeLabel, REGIME_LABELS } from '../../regimes/labels';
+import { ANNUALISED, operandParams, parseOperand, seriesReads, type OperandNode } from './series';
 import { COMPARISONS, RULE_FORMAT, type ParseResult, type RuleFile, type RuleIssue, type RuleParam } from './types';
 
 /** Past this a file is refused before parsing: a rule file is a page of text, not a data set. */
@@ -213,17 +214,31 @@ class Validator {
     if (depth > MAX_DEPTH) return this.issue(path, `conditions nest at most ${MAX_DEPTH} deep`);
     if (!isObject(value)) return this.issue(path, `must be a condition object, got ${describe(value)}`);
     if (value.for !== undefined) this.forBars(join(path, 'for'), value.for);
-    const group = ['all', 'any', 'not'].filter((k) => k in value);
+    const group = ['all', 'any', 'not', 'regime'].filter((k) => k in value);
     if (group.length === 0) return this.comparison(path, value, false);
     if (group.length > 1 || 'series' in value)
-      return this.issue(path, 'a condition is one of: a comparison (series + operator), all, any or not');
+      return this.issue(path, 'a condition is one of: a comparison (series + operator), all, any, not or regime');
     const key = group[0]!;
     this.fields(path, value, [key, 'for']);
     const inner = value[key];
+    if (key === 'regime') return this.regime(join(path, 'regime'), inner);
     if (key === 'not') return this.condition(join(path, 'not'), inner, depth + 1);
     if (!Array.isArray(inner) || inner.length === 0)
       return this.issue(join(path, key), `must be a non-empty list of conditions, got ${describe(inner)}`);
     inner.forEach((c, i) => this.condition(join(join(path, key), i), c, depth + 1));
+  }
+
+  /** A regime label or a non-empty list of them. */
+  private regime(path: string, value: Json): void {
+    const known = `known: ${REGIME_LABELS.join(', ')}`;
+    const label = (at: string, v: Json): void => {
+      if (typeof v !== 'string') this.issue(at, `must be a regime label (${known}), got ${describe(v)}`);
+      else if (!isRegimeLabel(v)) this.issue(at, `unknown regime "${v.slice(0, 40)}"; ${known}`);
+    };
+    if (!Array.isArray(value)) return label(path, value);
+    if (value.length === 0 || value.length > REGIME_LABELS.length)
+      return this.issue(path, `must be a label or a list of 1 to ${REGIME_LABELS.length} labels (${known})`);
+    value.forEach((v: Json, i) => label(join(path, i), v));
   }
 
   private forBars(path: string, value: Json): void {
@@ -262,6 +277,11 @@ class Validator {
     for (const name of operandParams(node, new Set(), true))
       if (this.params.get(name)?.type === 'float')
         this.issue(path, `parameter "$${name}" is used as a period: it must be an int`);
+    if (node.kind === 'series' && this.baseTimeframe === undefined && seriesReads(node.node, ANNUALISED))
+      this.issue(
+        path,
+        'garch_vol and realized_vol are annualised by the bar length: the file must declare its own "timeframe"',
+      );
     if (node.kind === 'series' && node.timeframe !== undefined) {
       const base = this.baseTimeframe;
       if (base === undefined)

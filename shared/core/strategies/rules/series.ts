@@ -1,7 +1,8 @@
 // The series grammar of rule files: a price ("close"), an indicator of a source
 // ("sma(close,$fast)", "rsi(sma(close,3),14)"), one output of a multi-output indicator
 // ("bb(close,20,2.5).lower"), a higher timeframe of the same symbol ("ema(close,50)@4h"), a
-// parameter ("$oversold") or a number. Parsed into a small tree the compiler instantiates; every
+// parameter ("$oversold") or a number; the market's regime probability and volatilities
+// ("regime_p", "garch_vol", "realized_vol(20)", shared/core/regimes). Parsed into a small tree the compiler instantiates; every
 // message names the text it could not read.
 import { isStrategyTimeframe, type StrategyTimeframe } from '../../domain/strategy-subscription';
 import type { Operand } from './types';
@@ -10,14 +11,31 @@ import { InvalidArgumentError } from '../../errors';
 export const PRICES = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'] as const;
 export type PriceField = (typeof PRICES)[number];
 
+/**
+ * Series of the market's regime (docs/REGIMES.md), read as bare names: the probability of the
+ * current regime (0..1) and the GARCH(1,1) volatility forecast (annualised from the file's
+ * timeframe). The regime itself is a label, not a number: it is the condition `{ "regime": … }`.
+ */
+export const MARKET_SERIES = ['regime_p', 'garch_vol'] as const;
+export type MarketField = (typeof MARKET_SERIES)[number];
+
+// The first bar index each is defined on, with the regimes' defaults (compile.ts creates the
+// streams with them): RegimeStream's first HMM fit needs min(window 500, 200) returns, and
+// GarchVolStream's min(window 500, 250). Before the fit the regime comes from the ADX / ATR rules.
+export const REGIME_FIRST_INDEX = 200;
+export const GARCH_FIRST_INDEX = 250;
+
+/** The series that are annualised by the bars' length, so need the file's "timeframe". */
+export const ANNUALISED = new Set(['garch_vol', 'realized_vol']);
+
 /** A number an indicator or comparison takes: written in the file or a parameter's value. */
 export type NumberArg = { kind: 'number'; value: number } | { kind: 'param'; name: string };
 
 export interface IndicatorSpec {
   /** takes a source series as its first argument (else it reads the bar's high, low and close) */
   source: boolean;
-  /** the numeric arguments after the source, by name; `int`: a period (integer ≥ 1) */
-  args: readonly { name: string; int: boolean }[];
+  /** the numeric arguments after the source, by name; `int`: a period (integer ≥ `min`, default 1) */
+  args: readonly { name: string; int: boolean; min?: number }[];
   /** outputs; the first is the one read when none is named */
   outputs: readonly string[];
   /** the index of the first defined value of an output, counted from the source's first value */
@@ -65,6 +83,13 @@ export const INDICATORS: Readonly<Record<string, IndicatorSpec>> = Object.freeze
     outputs: ['adx', 'pdi', 'mdi'],
     firstIndex: (output, [n]) => (output === 'adx' ? 2 * n! - 1 : n!),
   },
+  // the standard deviation of the last `window` log returns of the close, annualised
+  realized_vol: {
+    source: false,
+    args: [{ name: 'window', int: true, min: 2 }],
+    outputs: ['value'],
+    firstIndex: (_, [n]) => n!,
+  },
   ichimoku: {
     source: false,
     args: [period('tenkan'), period('kijun'), period('senkouB'), period('displacement')],
@@ -79,6 +104,7 @@ export const INDICATORS: Readonly<Record<string, IndicatorSpec>> = Object.freeze
 
 export type SeriesNode =
   | { kind: 'price'; field: PriceField }
+  | { kind: 'market'; field: MarketField }
   | { kind: 'indicator'; name: string; source?: SeriesNode; args: NumberArg[]; output: string };
 
 /** A parsed operand: a constant, or a series on the base timeframe or a higher one. */
@@ -156,9 +182,16 @@ class Parser {
     const name = this.take('a price or an indicator');
     if (this.peek() !== '(') {
       if ((PRICES as readonly string[]).includes(name)) return { kind: 'price', field: name as PriceField };
+      if ((MARKET_SERIES as readonly string[]).includes(name)) return { kind: 'market', field: name as MarketField };
+      if (name === 'regime')
+        throw new SeriesSyntaxError('the regime is a label, not a number: use the condition { "regime": "BULL" }');
       if (Object.hasOwn(INDICATORS, name)) throw new SeriesSyntaxError(`${name} takes ${signature(name)}`);
-      throw new SeriesSyntaxError(`"${name}" is neither a price (${PRICES.join(', ')}) nor an indicator`);
+      throw new SeriesSyntaxError(
+        `"${name}" is neither a price (${PRICES.join(', ')}), a market series (${MARKET_SERIES.join(', ')}) nor an indicator`,
+      );
     }
+    if ((MARKET_SERIES as readonly string[]).includes(name) || name === 'regime')
+      throw new SeriesSyntaxError(`${name} takes no arguments`);
     const spec = Object.hasOwn(INDICATORS, name) ? INDICATORS[name] : undefined;
     if (spec === undefined)
       throw new SeriesSyntaxError(`no indicator "${name}"; known: ${Object.keys(INDICATORS).join(', ')}`);
@@ -188,7 +221,7 @@ class Parser {
     return { kind: 'indicator', name, ...(source && { source }), args, output };
   }
 
-  private number(indicator: string, arg: { name: string; int: boolean }): NumberArg {
+  private number(indicator: string, arg: { name: string; int: boolean; min?: number }): NumberArg {
     const token = this.take(`${indicator}'s ${arg.name}`);
     if (PARAM.test(token)) {
       const name = token.slice(1);
@@ -198,9 +231,10 @@ class Parser {
     if (!NUMBER.test(token))
       throw new SeriesSyntaxError(`${indicator}'s ${arg.name} must be a number or a $parameter, got "${token}"`);
     const value = Number(token);
-    if (arg.int ? !(Number.isInteger(value) && value >= 1) : !(value > 0 && Number.isFinite(value)))
+    const min = arg.min ?? 1;
+    if (arg.int ? !(Number.isInteger(value) && value >= min) : !(value > 0 && Number.isFinite(value)))
       throw new SeriesSyntaxError(
-        `${indicator}'s ${arg.name} must be ${arg.int ? 'an integer >= 1' : 'a number > 0'}, got ${token}`,
+        `${indicator}'s ${arg.name} must be ${arg.int ? `an integer >= ${min}` : 'a number > 0'}, got ${token}`,
       );
     return { kind: 'number', value };
   }
@@ -225,6 +259,13 @@ export function signature(name: string): string {
   const spec = INDICATORS[name]!;
   const args = [...(spec.source ? ['source'] : []), ...spec.args.map((a) => a.name)];
   return `(${args.join(', ')})${spec.outputs.length > 1 ? ` with outputs .${spec.outputs.join(', .')}` : ''}`;
+}
+
+/** Whether a series reads one of `names` (a market series or an indicator), itself or in its sources. */
+export function seriesReads(node: SeriesNode, names: ReadonlySet<string>): boolean {
+  if (node.kind === 'price') return false;
+  if (node.kind === 'market') return names.has(node.field);
+  return names.has(node.name) || (node.source !== undefined && seriesReads(node.source, names));
 }
 
 /** The parameters a parsed operand reads. */

@@ -3,6 +3,7 @@
 // series, and the protection its entries carry; compile.ts turns it once into the same
 // StrategyDefinition a built-in is, so every consumer of a strategy takes a rule file as it is.
 import type { StrategyTimeframe } from '../../domain/strategy-subscription';
+import type { RegimeLabel } from '../../regimes/labels';
 
 /** The format's name and version; a file must say it, so a later version is never misread. */
 export const RULE_FORMAT = 'strategy-rules/1';
@@ -45,7 +46,16 @@ export interface NotOf {
   for?: ForBars;
 }
 
-export type Condition = Comparison | AllOf | AnyOf | NotOf;
+/**
+ * `{ "regime": "BULL" }` or `{ "regime": ["BULL", "SIDEWAYS"] }`: the market's regime on this bar
+ * (docs/REGIMES.md) is that label, or one of them. False while no regime is confirmed yet.
+ */
+export interface RegimeIs {
+  regime: RegimeLabel | RegimeLabel[];
+  for?: ForBars;
+}
+
+export type Condition = Comparison | AllOf | AnyOf | NotOf | RegimeIs;
 
 /** A list of conditions is all of them; an empty or absent list never fires. */
 export interface SideConditions {
