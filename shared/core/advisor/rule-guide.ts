@@ -42,6 +42,8 @@ export function ruleFormatGuide(): string {
     'or {"all": [...]}, {"any": [...]}, {"not": condition}.',
     `A series is a price (${PRICES.join(', ')}), an indicator, "$param" or a number; indicators: ${indicators.join('; ')}.`,
     'An indicator of a higher timeframe of the same symbol is written "ema(close,50)@4h" (then "timeframe" is required).',
+    'The market regime: {"regime": "BULL"|"BEAR"|"SIDEWAYS"|"NEUTRAL" or a list of them}; numeric series regime_p (0-1),',
+    'garch_vol and realized_vol(n) (garch_vol and realized_vol need "timeframe").',
     'Signals come only when the held position changes: an entry on a side already held is ignored, an opposite entry reverses.',
     'Example:',
     JSON.stringify(RULE_FILE_EXAMPLE),
