@@ -210,8 +210,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const executor = createExecutorHandler(
       // ENSEMBLE_MODELS / LLM_* from the environment, as the cloud function reads them (unset: no gate)
       buildExecuteSignal(executorEnv, runtime, undefined, {
-        ensemble: loadEnv(ensembleEnvSchema, process.env),
-        llm: loadEnv(advisorEnvSchema, process.env),
+        ensemble: loadEnv(ensembleEnvSchema, { ...process.env, ...common }),
+        llm: loadEnv(advisorEnvSchema, { ...process.env, ...common }),
       }),
       executorLogger,
       undefined,

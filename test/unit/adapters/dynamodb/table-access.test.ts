@@ -99,6 +99,11 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setDefaultMessage!('acc-1', true, 1);
       await r.setDefaultMessage!('acc-1', undefined, 2);
     },
+    setEnsemble: (r) => r.setEnsemble!('acc-1', { enabled: true, required: 2 }, 1),
+    setMarketSummary: async (r) => {
+      await r.setMarketSummary!('acc-1', true, 1);
+      await r.setMarketSummary!('acc-1', undefined, 2);
+    },
     setAlertTest: async (r) => {
       await r.setAlertTest!('acc-1', { tokenHash: 'h', expiresAt: 5 }, 1);
       await r.setAlertTest!('acc-1', undefined, 2);
