@@ -1,5 +1,6 @@
 // Where reports read the current funding rate of perpetual swaps: the exchange's public API (no
 // key: a rate is market data, not account data). Read-only; nothing here ever places an order.
+import type { ExchangeId } from '../domain/account';
 import type { Decimal } from '../domain/money';
 
 export interface FundingRate {
@@ -20,3 +21,6 @@ export interface FundingRates {
    */
   current(symbols: readonly string[]): Promise<FundingRate[]>;
 }
+
+/** The funding-rate source of an account's exchange; undefined when it has none (paper, spot). */
+export type FundingRatesFor = (account: { exchange: ExchangeId; testnet: boolean }) => FundingRates | undefined;
