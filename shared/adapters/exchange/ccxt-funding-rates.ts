@@ -3,8 +3,10 @@
 // fixture for it). No key: an instance built without credentials signs nothing. Spot exchanges
 // (Upbit) and exchanges ccxt cannot ask answer none.
 import { toDecimal } from '../../core/domain/money';
-import type { FundingRate, FundingRates } from '../../core/ports/funding-rates';
-import type { CcxtExchangeAdapter } from './ccxt-exchange';
+import type { FundingRate, FundingRates, FundingRatesFor } from '../../core/ports/funding-rates';
+import type { Clock } from '../../core/ports/runtime';
+import { CcxtExchangeAdapter } from './ccxt-exchange';
+import { DIALECTS } from './dialects';
 
 /** The parts of ccxt's unified FundingRate structure read here. */
 interface CcxtFundingRate {
@@ -64,4 +66,39 @@ export class CcxtFundingRates implements FundingRates {
     }
     return out;
   }
+}
+
+export interface CcxtFundingRatesForOptions {
+  clock: Clock;
+  timeoutMs: number;
+  /** a local fake exchange: every API host is rewritten to it */
+  apiUrl?: string;
+  /** a symbol's read failed: which exchange, the symbol, the error */
+  onError?: (exchange: string, symbol: string, error: unknown) => void;
+}
+
+/**
+ * One keyless source per exchange and network, kept for the process (markets are loaded once and
+ * shared); paper (the replay has no funding) and spot exchanges have none.
+ */
+export function ccxtFundingRatesFor(options: CcxtFundingRatesForOptions): FundingRatesFor {
+  const sources = new Map<string, FundingRates>();
+  return ({ exchange, testnet }) => {
+    if (exchange === 'paper' || !DIALECTS[exchange].capabilities.derivatives) return undefined;
+    const key = `${exchange}|${testnet}`;
+    let source = sources.get(key);
+    if (!source) {
+      const adapter = new CcxtExchangeAdapter({
+        id: exchange,
+        testnet,
+        marginMode: 'isolated',
+        clock: options.clock,
+        timeoutMs: options.timeoutMs,
+        ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
+      });
+      source = new CcxtFundingRates(adapter, (symbol, error) => options.onError?.(exchange, symbol, error));
+      sources.set(key, source);
+    }
+    return source;
+  };
 }
