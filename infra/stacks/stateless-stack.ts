@@ -646,6 +646,8 @@ export class StatelessStack extends Stack {
         // hourly candles for the buy-and-hold comparison: the strategy runner's public source
         CANDLE_SOURCE: 'exchange',
         CANDLE_EXCHANGE: config.strategyRunner.candleExchange,
+        // the held symbols' funding rates: each account's exchange, public endpoints, no key
+        REPORT_FUNDING_RATES: 'exchange',
         REPORTS_BUCKET: props.reportsBucketName,
         ...channelEnv,
         // the market summary's model (none without the stage's `ai` block)

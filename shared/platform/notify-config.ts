@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_NOTIFY_CONFIG, type NotifyConfig } from '../core/notify/config';
 import { parseClock } from '../core/notify/routing';
 import { NOTIFICATION_KINDS } from '../core/notify/types';
-import { common, csv, ConfigError } from './config';
+import { common, csv, ConfigError, oneOf } from './config';
 import { candleSourceEnv } from './strategy-runner-config';
 
 const severity = z.enum(['info', 'warning', 'critical']);
@@ -82,6 +82,8 @@ export const reportEnvSchema = z.object({
   ...candleSourceEnv,
   /** private bucket for the charts: each is uploaded and the email gets a presigned link (absent: no upload) */
   REPORTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
+  /** exchange: the held symbols' current funding rates from each account's exchange (public, no key); none: not shown */
+  REPORT_FUNDING_RATES: oneOf(['exchange', 'none'], 'none'),
 });
 
 export type ReportEnv = z.output<typeof reportEnvSchema>;

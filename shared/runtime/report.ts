@@ -4,6 +4,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CandlePrices } from '../adapters/candles/candle-prices';
+import { ccxtFundingRatesFor } from '../adapters/exchange/ccxt-funding-rates';
 import { renderEquityChartPng } from '../adapters/chart/equity-chart';
 import { DynamoAccountDirectory } from '../adapters/dynamodb/account-repository';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log';
@@ -14,6 +15,7 @@ import type { CandleSource } from '../core/ports/candles';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import type { NotificationChannel } from '../core/notify/ports';
 import type { ChartStore } from '../core/reporting/ports';
+import type { FundingRatesFor } from '../core/ports/funding-rates';
 import { SendReports } from '../core/reporting/send-reports';
 import { CachedRegimes } from '../core/risk/regime-source';
 import type { ReportEnv } from '../platform/notify-config';
@@ -39,6 +41,8 @@ export async function buildSendReports(
     /** the stage's LLM_* settings the summary's Advisor is built from; `advisorFor` replaces it in tests */
     llm?: LlmEnv;
     advisorFor?: AdvisorFor;
+    /** the funding-rate sources (tests); absent: REPORT_FUNDING_RATES decides */
+    fundingRates?: FundingRatesFor;
   } = {},
 ): Promise<SendReports> {
   const clock = options.clock ?? systemClock;
@@ -65,6 +69,22 @@ export async function buildSendReports(
           timeoutMs: options.marketSummary.MARKET_SUMMARY_TIMEOUT_MS,
         })
       : undefined;
+  const fundingRates =
+    options.fundingRates ??
+    (env.REPORT_FUNDING_RATES === 'exchange'
+      ? ccxtFundingRatesFor({
+          clock,
+          timeoutMs: env.EXCHANGE_TIMEOUT_MS,
+          ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
+          // The error's class and message only: a public request carries no key.
+          onError: (exchange, symbol, error) =>
+            logger?.warn('funding rate read failed: the report shows no reading', {
+              exchange,
+              symbol,
+              error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'error',
+            }),
+        })
+      : undefined);
   return new SendReports({
     accounts: new DynamoAccountDirectory(db, tableName(env.STAGE, 'accounts')),
     trades: new DynamoTradeReader(db, tableName(env.STAGE, 'trades')),
@@ -84,6 +104,8 @@ export async function buildSendReports(
     // Each traded symbol's regime on the report's daily candles: the HMM once it has 365
     // returns, the ADX/ATR rules before (docs/REGIMES.md "In reports").
     regimes: new CachedRegimes({ candles }),
+    // Each held symbol's funding rate from its account's exchange (docs/FUNDING.md "In reports").
+    ...(fundingRates ? { fundingRates } : {}),
     // The account and the error's class and message only: no URL (the upload failed before any was made).
     onChartStoreError: (accountId, error) =>
       logger?.warn('report chart upload failed: the email goes without the link', {

@@ -995,6 +995,7 @@ describe('stateless stack: report', () => {
       REPORT_TIME_ZONE: 'UTC',
       CANDLE_SOURCE: 'exchange',
       CANDLE_EXCHANGE: config.strategyRunner.candleExchange,
+      REPORT_FUNDING_RATES: 'exchange',
     });
     const channelGrants = (pick: (b: ReturnType<typeof built>) => SecureFunction) =>
       grantsOf(pick)

@@ -23,12 +23,16 @@
 //   that mean. Symbols without a positive `from` price are listed as missing and left out.
 // - regimes: the market regime of each of those symbols as the caller read it at `to` (a
 //   RegimeView: label, its probability, the HMM or the rules), one line each; "unknown" when none.
-import type { EquitySnapshot } from './ports';
+// - funding rates: the current rate of each symbol the account holds, as the caller read it from
+//   the exchange at `to` (funding-rates.ts: bp per interval, annualised, next settlement), one
+//   line each; "unknown" when none. Absent (paper, spot, not read): no lines.
+import type { EquitySnapshot, FundingRate } from './ports';
 import type { TradeRecord } from '../domain/trade';
 import { Big, type Decimal } from '../domain/money';
 import { tradingDay } from '../risk/trading-day';
 import type { RegimeView } from '../risk/types';
 import { maxDrawdown, type EquityPoint, type MaxDrawdown } from './drawdown';
+import { fundingRateLine, symbolFundingRates, type SymbolFundingRate } from './funding-rates';
 import { money, pct, plain, signedMoney, signedPct } from './format';
 import { InvalidArgumentError } from '../errors';
 
@@ -55,6 +59,8 @@ export interface PeriodReportInput {
   quote?: string;
   /** the current regime per symbol (undefined = no reading); absent = not read, no lines */
   regimes?: Record<string, RegimeView | undefined>;
+  /** the current funding rate per held symbol (undefined = no reading); absent = not read, no lines */
+  fundingRates?: Record<string, FundingRate | undefined>;
 }
 
 /** A symbol's regime in the report. */
@@ -142,6 +148,8 @@ export interface PeriodReport {
   exits: Array<{ at: number; pnl: Decimal }>;
   /** the regime of each symbol given, by symbol name */
   regimes: SymbolRegime[];
+  /** the funding rate of each held symbol given, by symbol name; absent when none were read */
+  fundingRates?: SymbolFundingRate[];
 }
 
 interface Tally {
@@ -266,6 +274,7 @@ export function computePeriodReport(input: PeriodReportInput): PeriodReport {
     regimes: Object.entries(input.regimes ?? {})
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([symbol, regime]) => (regime ? { symbol, regime } : { symbol })),
+    ...(input.fundingRates ? { fundingRates: symbolFundingRates(input.fundingRates) } : {}),
   };
 }
 
@@ -364,6 +373,7 @@ export function renderReportText(report: PeriodReport, kind: 'daily' | 'weekly')
     );
   }
   for (const { symbol, regime } of report.regimes) lines.push(`Regime ${symbol}: ${describeRegime(regime)}`);
+  for (const rate of report.fundingRates ?? []) lines.push(fundingRateLine(rate, report.timeZone));
   return { title, lines };
 }
 

@@ -1,6 +1,6 @@
 // What reporting needs from the outside: accounts, trades, equity snapshots and positions to read,
-// the audit trail, past prices (the buy-and-hold comparison), a store for the chart, the notifier's
-// dispatch, and the clock. Files in reporting/ import ports from here only. (The chart renderer, a
+// the audit trail, past prices (the buy-and-hold comparison), current funding rates, a store for
+// the chart, the notifier's dispatch, and the clock. Files in reporting/ import ports from here only. (The chart renderer, a
 // function over the report's own types, stays in send-reports.ts: here it would make a cycle.)
 export type {
   AccountRepository,
@@ -13,6 +13,8 @@ export type {
 export type { Clock } from '../ports/runtime';
 /** the candles a paper-vs-backtest compare backtests over (strategy-compare.ts) */
 export type { CandleSource } from '../ports/candles';
+/** the held symbols' current funding rates, from each account's exchange (send-reports.ts) */
+export type { FundingRate, FundingRates, FundingRatesFor } from '../ports/funding-rates';
 
 /** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */
 export interface HistoricalPrices {

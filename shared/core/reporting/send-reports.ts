@@ -4,12 +4,16 @@
 // is given, the PNG is also uploaded and the attachment carries a link to it (for email, which
 // cannot attach files).
 import type { Account } from '../domain/account';
+import type { TradeRecord } from '../domain/trade';
 import { toDecimal } from '../domain/money';
 import type {
   AccountRepository,
   AuditLog,
   ChartStore,
   Clock,
+  FundingRate,
+  FundingRates,
+  FundingRatesFor,
   HistoricalPrices,
   MarketSummaryWriter,
   RiskStore,
@@ -52,6 +56,12 @@ export interface SendReportsDeps {
   summaries?: MarketSummaryWriter;
   /** when given, the report names the current regime of each symbol (risk/regime-source.ts CachedRegimes) */
   regimes?: Pick<RegimeSourceReader, 'get'>;
+  /**
+   * When given, the report names the current funding rate of each symbol the account holds: the
+   * account's exchange's public rates (shared/adapters/exchange/ccxt-funding-rates.ts); undefined
+   * for an exchange without funding (paper, spot).
+   */
+  fundingRates?: FundingRatesFor;
 }
 
 /** What reads a symbol's regime as of `now`; undefined when it cannot (never throws for a bad read). */
@@ -111,7 +121,10 @@ export class SendReports {
 
   /** One account's report: its figures, the message and the chart. */
   async build(
-    account: Pick<Account, 'accountId'> & { settings?: Pick<Account['settings'], 'marketSummary' | 'strategies'> },
+    account: Pick<Account, 'accountId'> &
+      Partial<Pick<Account, 'exchange' | 'testnet'>> & {
+        settings?: Pick<Account['settings'], 'marketSummary' | 'strategies'>;
+      },
     kind: ReportKind,
     from: number,
     to: number,
@@ -132,6 +145,7 @@ export class SendReports {
       if (a !== undefined && b !== undefined) holdPrices[symbol] = { from: a, to: b };
     }
     const regimes = await this.readRegimes(symbols);
+    const fundingRates = await this.readFundingRates(account, trades);
     const report = computePeriodReport({
       accountId,
       from,
@@ -141,6 +155,7 @@ export class SendReports {
       snapshots,
       holdPrices,
       ...(regimes ? { regimes } : {}),
+      ...(fundingRates ? { fundingRates } : {}),
     });
     const text = renderReportText(report, kind);
     if (kind === 'daily' && account.settings?.marketSummary === true && this.deps.summaries) {
@@ -192,6 +207,37 @@ export class SendReports {
     const now = this.deps.clock.now();
     const views = await Promise.all(symbols.map((symbol) => source.get(symbol, now).catch(() => undefined)));
     return Object.fromEntries(symbols.map((symbol, i) => [symbol, views[i]]));
+  }
+
+  /**
+   * The current funding rate of each symbol the account holds now (its open trades), from its
+   * exchange: a failed read is "no reading" for every held symbol, never a missing report; no
+   * source for the exchange (paper, spot) or nothing held: not read, no lines.
+   */
+  private async readFundingRates(
+    account: Partial<Pick<Account, 'accountId' | 'exchange' | 'testnet'>>,
+    trades: readonly TradeRecord[],
+  ): Promise<Record<string, FundingRate | undefined> | undefined> {
+    if (!this.deps.fundingRates || account.exchange === undefined) return undefined;
+    const held = [
+      ...new Set(trades.filter((t) => t.status === 'open' && t.accountId === account.accountId).map((t) => t.symbol)),
+    ].sort();
+    if (held.length === 0) return undefined;
+    let source: FundingRates | undefined;
+    try {
+      source = this.deps.fundingRates({ exchange: account.exchange, testnet: account.testnet ?? false });
+    } catch {
+      return undefined; // no source could be built (an exchange without a testnet): as without one
+    }
+    if (!source) return undefined;
+    let rates: FundingRate[] = [];
+    try {
+      rates = await source.current(held);
+    } catch {
+      // every held symbol reads "no reading"
+    }
+    const bySymbol = new Map(rates.map((r) => [r.symbol, r]));
+    return Object.fromEntries(held.map((symbol) => [symbol, bySymbol.get(symbol)]));
   }
 
   /** The chart's link, or undefined without a store or when the upload fails (the report goes anyway). */

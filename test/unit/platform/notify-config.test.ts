@@ -44,6 +44,20 @@ test('with REPORTS_BUCKET the report stores its charts in S3; without, it stores
   expect(chartsOf(without)).toBeUndefined();
 });
 
+test('REPORT_FUNDING_RATES: none by default (no source, no exchange call); exchange wires one; anything else is refused', async () => {
+  const fundingOf = (useCase: SendReports): unknown =>
+    (useCase as unknown as { deps: { fundingRates?: unknown } }).deps.fundingRates;
+  expect(loadEnv(reportEnvSchema, BASE).REPORT_FUNDING_RATES).toBe('none');
+  expect(() => loadEnv(reportEnvSchema, { ...BASE, REPORT_FUNDING_RATES: 'yes' })).toThrow(/REPORT_FUNDING_RATES/);
+  const off = await buildSendReports(loadEnv(reportEnvSchema, BASE), { candles, channels: [] });
+  const on = await buildSendReports(loadEnv(reportEnvSchema, { ...BASE, REPORT_FUNDING_RATES: 'exchange' }), {
+    candles,
+    channels: [],
+  });
+  expect(fundingOf(off)).toBeUndefined();
+  expect(fundingOf(on)).toBeInstanceOf(Function);
+});
+
 describe('the email channel: SES with EMAIL_FROM and EMAIL_TO, else SNS with EMAIL_TOPIC_ARN', () => {
   const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:tvat-test-notify';
   const emailOf = async (vars: Record<string, string>) =>

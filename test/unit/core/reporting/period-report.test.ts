@@ -606,3 +606,31 @@ describe('regimes in the report', () => {
     expect(renderReportText(report, 'daily').lines.some((line) => line.startsWith('Regime'))).toBe(false);
   });
 });
+
+describe('funding rates in the report', () => {
+  it('one line per held symbol, by name, after the regime lines; the figures above are unchanged', () => {
+    const next = TO + HOUR;
+    const report = computePeriodReport({
+      ...INPUT,
+      regimes: { [BTC]: { label: 'BULL', source: 'hmm', asOf: TO, probability: 0.8734 } },
+      fundingRates: {
+        [ETH]: undefined,
+        [BTC]: { symbol: BTC, rate: '0.0001', nextFundingTime: next, intervalMs: 8 * HOUR },
+      },
+    });
+    expect(report.fundingRates?.map((f) => f.symbol)).toEqual([BTC, ETH]);
+    const lines = renderReportText(report, 'daily').lines;
+    expect(lines.slice(-3)).toEqual([
+      `Regime ${BTC}: BULL, p 0.87 (HMM)`,
+      `Funding rate ${BTC}: +1.00 bp per 8h (+10.95 % a year), next 2024-05-13 01:00 Asia/Seoul`,
+      `Funding rate ${ETH}: unknown (no reading from the exchange)`,
+    ]);
+    expect(lines.slice(0, -3)).toEqual(renderReportText(computePeriodReport(INPUT), 'daily').lines);
+  });
+
+  it('not read (paper, spot, no source): no funding-rate field and no lines', () => {
+    const report = computePeriodReport(INPUT);
+    expect(report).not.toHaveProperty('fundingRates');
+    expect(renderReportText(report, 'daily').lines.some((line) => line.startsWith('Funding rate'))).toBe(false);
+  });
+});

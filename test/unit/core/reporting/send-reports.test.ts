@@ -5,6 +5,7 @@ import type { Account } from '../../../../shared/core/domain/account';
 import type { Attachment, Notification } from '../../../../shared/core/notify/types';
 import type { DispatchReport } from '../../../../shared/core/notify/notifier';
 import type { ChartStore } from '../../../../shared/core/reporting/ports';
+import type { FundingRatesFor } from '../../../../shared/core/ports/funding-rates';
 import { chartKey, SendReports, type SendReportsDeps } from '../../../../shared/core/reporting/send-reports';
 import type { CandleSource } from '../../../../shared/core/risk/ports';
 import { CachedRegimes } from '../../../../shared/core/risk/regime-source';
@@ -178,5 +179,83 @@ describe('the regime of each traded symbol', () => {
     const { useCase, dispatched } = setup({ trades });
     await useCase.run('daily');
     expect(regimeLines(dispatched[0]!.notifications[0]!.lines)).toEqual([]);
+  });
+});
+
+describe('the funding rate of each held symbol', () => {
+  const DAY = 86_400_000;
+  const openTrade = (tradeId: string, symbol: string) => {
+    const { closedAt: _closedAt, ...t } = trade({ tradeId, symbol, status: 'open', openedAt: NOW - 2 * DAY });
+    return t;
+  };
+  // Held: BTC (twice: two open trades) and ETH; SOL closed in the period: traded, not held.
+  const trades = {
+    listByAccount: async () => [
+      openTrade('btc-1', 'BTC/USDT:USDT'),
+      openTrade('btc-2', 'BTC/USDT:USDT'),
+      openTrade('eth', 'ETH/USDT:USDT'),
+      trade({ tradeId: 'sol', symbol: 'SOL/USDT:USDT', closedAt: NOW - DAY / 2 }),
+    ],
+  };
+  const account = { accountId: 'acc-1', exchange: 'bybit', testnet: false } as Account;
+  const fundingLines = (lines: readonly string[]) => lines.filter((line) => line.startsWith('Funding rate '));
+
+  /** A source that answers BTC only, recording what it was asked and for which exchange. */
+  function recordingSource() {
+    const asked: { exchange: string; testnet: boolean; symbols: readonly string[] }[] = [];
+    const fundingRates: FundingRatesFor = ({ exchange, testnet }) => ({
+      current: async (symbols) => {
+        asked.push({ exchange, testnet, symbols });
+        return [
+          { symbol: 'BTC/USDT:USDT', rate: '0.0001', nextFundingTime: NOW + 55 * 60_000, intervalMs: 8 * 3_600_000 },
+        ];
+      },
+    });
+    return { asked, fundingRates };
+  }
+
+  it('asks the account’s exchange once for the held symbols and shows each; an unanswered one is unknown', async () => {
+    const { asked, fundingRates } = recordingSource();
+    const { useCase, dispatched } = setup({ accounts: { list: async () => [account] }, trades, fundingRates });
+    await useCase.run('daily');
+    expect(asked).toEqual([{ exchange: 'bybit', testnet: false, symbols: ['BTC/USDT:USDT', 'ETH/USDT:USDT'] }]);
+    // NOW + 55 min = 2026-11-22 01:00 in Seoul
+    expect(fundingLines(dispatched[0]!.notifications[0]!.lines)).toEqual([
+      'Funding rate BTC/USDT:USDT: +1.00 bp per 8h (+10.95 % a year), next 2026-11-22 01:00 Asia/Seoul',
+      'Funding rate ETH/USDT:USDT: unknown (no reading from the exchange)',
+    ]);
+  });
+
+  it('a failed read is "unknown" for every held symbol and the report still goes', async () => {
+    const fundingRates: FundingRatesFor = () => ({ current: () => Promise.reject(new Error('exchange down')) });
+    const { useCase, dispatched } = setup({ accounts: { list: async () => [account] }, trades, fundingRates });
+    const run = await useCase.run('daily');
+    expect(run.accounts).toBe(1);
+    expect(fundingLines(dispatched[0]!.notifications[0]!.lines)).toEqual([
+      'Funding rate BTC/USDT:USDT: unknown (no reading from the exchange)',
+      'Funding rate ETH/USDT:USDT: unknown (no reading from the exchange)',
+    ]);
+  });
+
+  it('an exchange without funding (paper, spot), a source that cannot be built, or nothing held: no lines', async () => {
+    const none: FundingRatesFor = () => undefined;
+    const throwing: FundingRatesFor = () => {
+      throw new Error('upbit has no testnet');
+    };
+    const { fundingRates, asked } = recordingSource();
+    for (const [source, list] of [
+      [none, trades],
+      [throwing, trades],
+      [fundingRates, { listByAccount: async () => [trade({ tradeId: 'sol', symbol: 'SOL/USDT:USDT' })] }],
+    ] as const) {
+      const { useCase, dispatched } = setup({
+        accounts: { list: async () => [account] },
+        trades: list,
+        fundingRates: source,
+      });
+      await useCase.run('daily');
+      expect(fundingLines(dispatched[0]!.notifications[0]!.lines)).toEqual([]);
+    }
+    expect(asked).toEqual([]);
   });
 });
