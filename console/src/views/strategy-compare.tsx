@@ -2,10 +2,9 @@
 // (GET /strategies/{id}/compare). Read when the owner opens it and when asked again, never on the
 // views' 5 s poll: the API runs a backtest for it.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import type { CompareSide, StrategyCompare, Subscription } from '../api-types';
-import { errorText, Money } from '../components/common';
-import { useApp } from '../context';
+import { Money } from '../components/common';
+import { useSubscriptionRead } from '../components/on-demand';
 import { formatNumber, formatPercent, formatTime, roundDecimal } from '../format';
 
 type Difference = NonNullable<StrategyCompare['difference']>;
@@ -41,25 +40,7 @@ const ROWS: {
 ];
 
 export function CompareStrategy({ subscription, onClose }: { subscription: Subscription; onClose: () => void }) {
-  const { api } = useApp();
-  const [data, setData] = useState<StrategyCompare | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    let current = true;
-    setError(undefined);
-    api
-      .get<StrategyCompare>(`/strategies/${encodeURIComponent(subscription.id)}/compare`, {
-        account: subscription.accountId,
-      })
-      .then(
-        (answer) => current && setData(answer),
-        (e: unknown) => current && setError(errorText(e)),
-      );
-    return () => {
-      current = false;
-    };
-  }, [api, subscription.accountId, subscription.id, generation]);
+  const { data, error, recompute } = useSubscriptionRead<StrategyCompare>(subscription, 'compare');
 
   const c = data?.comparison;
   const d = data?.difference;
@@ -70,7 +51,7 @@ export function CompareStrategy({ subscription, onClose }: { subscription: Subsc
         vs backtest
       </h3>
       <p class="toolbar">
-        <button type="button" class="small" onClick={() => setGeneration(generation + 1)}>
+        <button type="button" class="small" onClick={recompute}>
           Recompute
         </button>
         <button type="button" class="small" onClick={onClose}>

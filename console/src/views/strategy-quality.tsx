@@ -2,10 +2,8 @@
 // each part with its weight, figure and what it wants, and the warnings in words. Read when the
 // owner opens it and when asked again, never on the views' 5 s poll: the API runs a backtest and a
 // walk-forward for it.
-import { useEffect, useState } from 'preact/hooks';
 import type { QualityComponent, StrategyQuality, Subscription } from '../api-types';
-import { errorText } from '../components/common';
-import { useApp } from '../context';
+import { useSubscriptionRead } from '../components/on-demand';
 import { formatNumber, formatTime } from '../format';
 
 /** the part's figure in its unit ("12 trades", "0.85", "4.2 %", "3.1 pp", "12.5 bps") */
@@ -17,25 +15,7 @@ function figure(c: QualityComponent): string {
 }
 
 export function StrategyQualityPanel({ subscription, onClose }: { subscription: Subscription; onClose: () => void }) {
-  const { api } = useApp();
-  const [data, setData] = useState<StrategyQuality | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    let current = true;
-    setError(undefined);
-    api
-      .get<StrategyQuality>(`/strategies/${encodeURIComponent(subscription.id)}/quality`, {
-        account: subscription.accountId,
-      })
-      .then(
-        (answer) => current && setData(answer),
-        (e: unknown) => current && setError(errorText(e)),
-      );
-    return () => {
-      current = false;
-    };
-  }, [api, subscription.accountId, subscription.id, generation]);
+  const { data, error, recompute } = useSubscriptionRead<StrategyQuality>(subscription, 'quality');
 
   const q = data?.quality;
   return (
@@ -45,7 +25,7 @@ export function StrategyQualityPanel({ subscription, onClose }: { subscription: 
         quality
       </h3>
       <p class="toolbar">
-        <button type="button" class="small" onClick={() => setGeneration(generation + 1)}>
+        <button type="button" class="small" onClick={recompute}>
           Recompute
         </button>
         <button type="button" class="small" onClick={onClose}>
