@@ -9,7 +9,12 @@ jest.setTimeout(300_000);
 
 // The webhook caches an account for ACCOUNT_CACHE_MS (30 s by default, as deployed): off here, so
 // each alert reads the setting the CLI just wrote instead of waiting out the cache.
-const { base, cli, cliJson } = useLocalStackProcess('operator-cli', { ACCOUNT_CACHE_MS: '0' });
+// The replay at real pace: at the default (one hourly candle per 5 s) a 1 % trail or a tight stop can
+// fill while a loaded machine is still waiting for the mark, and the position is gone (a CI failure).
+const { base, cli, cliJson } = useLocalStackProcess('operator-cli', {
+  ACCOUNT_CACHE_MS: '0',
+  REPLAY_MS_PER_CANDLE: '3600000',
+});
 
 /** Polls `positions` until `done` holds for its answer (the executor runs asynchronously). */
 async function positionsUntil(

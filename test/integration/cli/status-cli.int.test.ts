@@ -6,7 +6,12 @@ import { sleep, useLocalStackProcess } from './local-stack-process';
 // A stack boot, a fill, a risk-check run and a few CLI runs (each a Node start), on a shared machine.
 jest.setTimeout(240_000);
 
-const { base, cli, cliJson } = useLocalStackProcess('status-cli', { ACCOUNT_CACHE_MS: '0' });
+// The replay at real pace: at the default (one hourly candle per 5 s) a 1 % trail or a tight stop can
+// fill while a loaded machine is still waiting for the mark, and the position is gone (a CI failure).
+const { base, cli, cliJson } = useLocalStackProcess('status-cli', {
+  ACCOUNT_CACHE_MS: '0',
+  REPLAY_MS_PER_CANDLE: '3600000',
+});
 
 test('positions carry the mark and unrealized P&L; status lists the account with its equity', async () => {
   const created = await cliJson('account', 'add', '--exchange', 'paper', '--name', 'status', '--balance', '10000');
