@@ -1,4 +1,5 @@
 // The normalised signal: what the webhook enqueues and the executor consumes. Version 1.
+import type { AlgoSpec, SliceRef } from './algo';
 
 export type RawAction = 'long' | 'short' | 'close_long' | 'close_short' | 'close_all' | 'buy' | 'sell';
 export type MarketPosition = 'long' | 'flat' | 'short';
@@ -93,8 +94,15 @@ export interface Signal {
   /** {{close}} at fire time, kept for slippage analysis */
   signalPrice?: number;
   receivedAt: number;
-  /** owner: a command of the account's owner (flatten, close, reduce, move-stop…) */
-  source: 'webhook' | 'strategy' | 'owner';
+  /**
+   * owner: a command of the account's owner (flatten, close, reduce, move-stop…); algo: a child
+   * slice of a sliced entry (shared/core/execution/algo), scheduled by its parent's execution
+   */
+  source: 'webhook' | 'strategy' | 'owner' | 'algo';
+  /** entries only: send the entry as slices over time (TWAP / adaptive) instead of one order */
+  algo?: AlgoSpec;
+  /** a child slice of a sliced entry: its parent and index (source 'algo') */
+  slice?: SliceRef;
   /** owner signals only: the details of the owner's order */
   owner?: OwnerOrder;
 }
