@@ -13,6 +13,8 @@ import type { Params } from './order-params';
 import { ROUTES } from './routes';
 import { restoreState, serializeState, writeStateFile } from './persistence';
 import { ExchangeState } from './state';
+import { attachStreams } from '../fake-exchange/streams';
+import { BinanceStreams } from './streams';
 import type { FakeAccountSeed, FakeBinance, FakeBinanceOptions, FaultSpec, RequestLogEntry } from './types';
 
 export const DEFAULT_ACCOUNTS: readonly FakeAccountSeed[] = [
@@ -219,11 +221,20 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // Binance pings every 3 minutes and drops a connection silent for 10 (websocket-market-streams).
+  const hub = attachStreams(server, new BinanceStreams(state), {
+    pingIntervalMs: 180_000,
+    pongTimeoutMs: 600_000,
+    ...opts.streams,
+  });
 
   return {
     url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    streams: hub.controls,
     close: () =>
       new Promise<void>((resolve) => {
+        hub.close();
         for (const timer of held) clearTimeout(timer);
         held.clear();
         server.close(() => resolve());
@@ -237,6 +248,7 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
       market.low = Math.min(market.low, price);
       onPriceMove(state, market.symbol);
       persist();
+      hub.priceMoved(market.symbol);
     },
     fault: (f) => faults.add(f),
     clearFaults: () => {

@@ -1,5 +1,6 @@
 // The public shapes of the fake Binance USDⓈ-M exchange: seeds, scripted faults, the records tests
 // assert on, and the handle startFakeBinance returns.
+import type { StreamControls, StreamOptions } from '../fake-exchange/streams';
 
 export interface FakeAccountSeed {
   apiKey: string;
@@ -44,6 +45,8 @@ export interface FakeBinanceOptions {
    * start, rewritten after every change (bin/local/fake-binance/persistence.ts). Default: memory only.
    */
   stateFile?: string;
+  /** The websocket market streams' timers (bin/local/fake-binance/streams.ts): pushes, ping frames. */
+  streams?: StreamOptions;
 }
 
 export type Side = 'BUY' | 'SELL';
@@ -213,6 +216,10 @@ export type FundingRow = [timeMs: number, rate: number];
 export interface FakeBinance {
   /** http://127.0.0.1:PORT */
   url: string;
+  /** ws://127.0.0.1:PORT: the market streams on the same port (/ws, /public/ws, /market/ws) */
+  wsUrl: string;
+  /** the websocket streams' faults (drop, silence, refused subscription) and counts */
+  streams: StreamControls;
   close(): Promise<void>;
   /** Moves last and mark price; fills resting limits that cross and triggers algo orders that cross. */
   setPrice(symbol: string, price: number): void;
