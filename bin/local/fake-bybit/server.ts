@@ -2,13 +2,14 @@
 // matched against the scripted faults first, then (signed routes) authenticated, then answered by
 // its route.
 import { Big } from '../../../shared/core/domain/money';
-import { FaultQueue, type RawRequest, type Reply, startJsonServer } from '../fake-exchange';
+import { attachStreams, FaultQueue, type RawRequest, type Reply, startJsonServer } from '../fake-exchange';
 import { authenticate } from './auth';
 import { BybitError, errors } from './errors';
 import { onPriceMove } from './matching';
 import type { Params } from './orders';
 import { ROUTES } from './routes';
 import { BybitState, DEFAULT_PRICES } from './state';
+import { BybitStreams } from './streams';
 import type { FakeBybit, FakeBybitAccountSeed, FakeBybitExecution, FakeBybitFault, FakeBybitOptions } from './types';
 
 export const DEFAULT_ACCOUNTS: readonly FakeBybitAccountSeed[] = [
@@ -121,18 +122,26 @@ export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeB
   };
 
   const http = await startJsonServer(answer, crash, opts.port ?? 0);
+  // The client sends the heartbeat on Bybit (op ping, answered in streams.ts): no server ping frames.
+  const hub = attachStreams(http.server, new BybitStreams(state), opts.streams);
   const owned = <T extends { apiKey: string }>(rows: T[], apiKey?: string): T[] =>
     structuredClone(rows.filter((r) => apiKey === undefined || r.apiKey === apiKey));
 
   return {
     url: http.url,
-    close: () => http.close(),
+    wsUrl: http.url.replace(/^http/, 'ws'),
+    streams: hub.controls,
+    close: () => {
+      hub.close();
+      return http.close();
+    },
     requests: () => http.requests(),
     setPrice(symbol, price) {
       const px = new Big(price);
       if (px.lte(0)) throw new Error(`fake-bybit: price must be positive, got ${price}`);
       state.prices.set(state.instrument(symbol).symbol, px);
       onPriceMove(state, symbol);
+      hub.priceMoved(state.instrument(symbol).symbol);
     },
     price: (symbol) => state.price(symbol).toString(),
     fault: (f) => faults.add(f),

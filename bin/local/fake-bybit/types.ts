@@ -1,7 +1,7 @@
 // The public shapes of the fake Bybit v5 exchange (linear USDT perpetuals): seeds, scripted faults,
 // the records tests assert on, and the handle startFakeBybit returns. Quantities are base coins and
 // prices decimal strings, as Bybit sends them for linear contracts.
-import type { RequestLogEntry, Scripted } from '../fake-exchange';
+import type { RequestLogEntry, Scripted, StreamControls, StreamOptions } from '../fake-exchange';
 
 export type AccountMarginMode = 'REGULAR_MARGIN' | 'ISOLATED_MARGIN' | 'PORTFOLIO_MARGIN';
 
@@ -31,6 +31,8 @@ export interface FakeBybitOptions {
   prices?: Record<string, string>;
   /** Server time = Date.now() + skew. */
   clockSkewMs?: number;
+  /** The public linear websocket's timers (bin/local/fake-bybit/streams.ts). */
+  streams?: StreamOptions;
 }
 
 /** Bybit's orderStatus values the fake uses (docs: Enums, orderStatus). */
@@ -123,6 +125,10 @@ export type FakeBybitFault = FakeBybitFaultKind & Scripted;
 
 export interface FakeBybit {
   url: string;
+  /** ws://127.0.0.1:PORT: the public linear stream on the same port (/v5/public/linear) */
+  wsUrl: string;
+  /** the websocket's faults (drop, silence, refused subscription) and counts */
+  streams: StreamControls;
   close(): Promise<void>;
   /** Moves the last and mark price; resting limits fill and conditional orders trigger. */
   setPrice(symbol: string, price: string | number): void;

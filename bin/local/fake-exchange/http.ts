@@ -1,7 +1,7 @@
 // The HTTP shell every fake exchange shares: reads the request, lets the exchange answer it, holds
 // answers a fault delays (timeouts), and logs method, path and status only (never headers or bodies:
 // they carry keys and signatures).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RawRequest {
@@ -32,6 +32,8 @@ export interface RequestLogEntry {
 
 export interface JsonServer {
   url: string;
+  /** the node server, for a fake that also serves websockets on its port (streams.ts) */
+  server: Server;
   close(): Promise<void>;
   requests(): RequestLogEntry[];
 }
@@ -93,6 +95,7 @@ export async function startJsonServer(
 
   return {
     url: `http://127.0.0.1:${address.port}`,
+    server,
     requests: () => log.map((e) => ({ ...e })),
     close: () =>
       new Promise<void>((resolve) => {
