@@ -125,6 +125,7 @@ export class BinanceStreams implements StreamProtocol {
     }
     const t = ticker24h(this.state, { symbol }) as Record<string, unknown>;
     if (channel === 'miniTicker') {
+      // ps and st: the fields the docs say the payload gained with the COIN-M migration (st 1 = UM)
       return {
         e: '24hrMiniTicker',
         E: now,
@@ -135,6 +136,8 @@ export class BinanceStreams implements StreamProtocol {
         l: t.lowPrice,
         v: t.volume,
         q: t.quoteVolume,
+        ps: symbol,
+        st: 1,
       };
     }
     return {

@@ -45,15 +45,21 @@ export function gapOf(symbol: string, candles: readonly unknown[][], from: numbe
 export class CcxtPriceCatchUp implements PriceCatchUp {
   private readonly adapter: CcxtExchangeAdapter;
 
-  constructor(private readonly options: CcxtPriceCatchUpOptions) {
-    this.adapter = new CcxtExchangeAdapter({
-      id: options.exchangeId,
-      testnet: options.testnet ?? false,
-      marginMode: 'isolated',
-      clock: options.clock,
-      timeoutMs: options.timeoutMs ?? 5000,
-      ...(options.restUrl ? { apiUrl: options.restUrl } : {}),
-    });
+  /** `adapter`: tests pass one whose transport is replaced (test/conformance/harness.ts) */
+  constructor(
+    private readonly options: CcxtPriceCatchUpOptions,
+    adapter?: CcxtExchangeAdapter,
+  ) {
+    this.adapter =
+      adapter ??
+      new CcxtExchangeAdapter({
+        id: options.exchangeId,
+        testnet: options.testnet ?? false,
+        marginMode: 'isolated',
+        clock: options.clock,
+        timeoutMs: options.timeoutMs ?? 5000,
+        ...(options.restUrl ? { apiUrl: options.restUrl } : {}),
+      });
   }
 
   async since(symbol: string, from: number): Promise<PriceGap | undefined> {
