@@ -29,19 +29,20 @@ const ESM_REQUIRE_BANNER =
 /**
  * The Lambda bundles' ccxt aliases (infra/constructs/bundling.ts, repeated so a rebuild does not
  * load aws-cdk-lib): the five exchange classes the product routes to instead of ccxt's index of
- * every exchange, and stubs for the websocket and protobuf libraries it never uses.
+ * every exchange, and a stub for the protobuf library it never uses. Unlike the functions, the
+ * stack keeps the real websocket library: the fake exchanges serve their streams with it.
  */
 const CCXT_ALIAS = {
   ccxt: './shared/adapters/exchange/ccxt-slim.ts',
-  ws: './infra/constructs/stubs/ws.js',
   protobufjs: './infra/constructs/stubs/protobufjs',
 } as const;
 
 /**
  * Left to node_modules: dynalite loads LevelDB, a native addon, and fauxqs is loaded as published;
- * undici as in the functions (ccxt falls back to the global fetch).
+ * undici as in the functions (ccxt falls back to the global fetch); ws with its optional native
+ * helpers (bufferutil, utf-8-validate) loaded as published.
  */
-const EXTERNAL = ['dynalite', 'fauxqs', 'undici'];
+const EXTERNAL = ['dynalite', 'fauxqs', 'undici', 'ws'];
 
 const KEEP_OLD_BUILDS_MS = 24 * 3_600_000;
 
