@@ -1,11 +1,17 @@
 // ws (8.x) ships no types and @types/ws is not installed: this is the part of its API the fake
-// exchanges' websocket endpoints use (the package itself comes in as ccxt's dependency).
+// exchanges' websocket endpoints and their tests use (the package itself comes in as ccxt's dependency).
 declare module 'ws' {
   import type { EventEmitter } from 'node:events';
   import type { IncomingMessage } from 'node:http';
   import type { Duplex } from 'node:stream';
 
+  interface ClientOptions {
+    /** answer the server's ping frames (default true) */
+    autoPong?: boolean;
+  }
+
   class WebSocket extends EventEmitter {
+    constructor(address: string, options?: ClientOptions);
     static readonly OPEN: 1;
     readonly readyState: 0 | 1 | 2 | 3;
     send(data: string, cb?: (err?: Error) => void): void;
@@ -16,6 +22,8 @@ declare module 'ws' {
     on(event: 'pong', listener: (data: Buffer) => void): this;
     on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
     on(event: 'error', listener: (err: Error) => void): this;
+    on(event: 'open', listener: () => void): this;
+    on(event: 'ping', listener: (data: Buffer) => void): this;
   }
 
   interface ServerOptions {

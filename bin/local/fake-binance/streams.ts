@@ -64,7 +64,7 @@ export class BinanceStreams implements StreamProtocol {
     }
     const { id, method, params } = request;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      conn.send(errorBody(2, 'Invalid request: request ID must be an unsigned integer', id));
+      conn.send(errorBody(2, 'Invalid request: request ID must be an unsigned integer', null));
       return;
     }
     const streams = Array.isArray(params) ? params.filter((p): p is string => typeof p === 'string') : [];
