@@ -90,7 +90,7 @@ describe('fake Binance streams', () => {
   });
 
   test('the server pings; a client that answers stays, one that never answers is dropped', async () => {
-    fake = await startFakeBinance({ accounts: [], streams: { pingIntervalMs: 50, pongTimeoutMs: 300 } });
+    fake = await startFakeBinance({ accounts: [], streams: { pingIntervalMs: 100, pongTimeoutMs: 1_000 } });
     const answering = await connect(`${fake.wsUrl}/ws`);
     let pings = 0;
     answering.socket.on('ping', () => pings++);
