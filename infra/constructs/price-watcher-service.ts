@@ -4,7 +4,8 @@
 // circuit breaker and leaves live prices for the console. Not a Lambda: it holds connections open.
 //
 // The image is a Node 20 base with one esbuild bundle (the functions' settings, Node 20 target, and
-// none of their aliases: the container needs ccxt's websockets and the SDK's container credentials).
+// of their aliases only the protobufjs stub: the container needs ccxt's websockets and the SDK's
+// container credentials).
 // The bundle is written at synth, when bundling is on, as NodejsFunction bundles; Docker runs only
 // when `cdk deploy`/`cdk-assets` publishes the image, never at synth (the infra tests synthesize
 // with bundling off and no Docker engine).
@@ -39,7 +40,7 @@ import { APP_PREFIX, type TableName } from '../../shared/platform/resource-names
 import { watcherTableGrants } from '../../shared/platform/table-access';
 import { watcherRoleName } from '../config/principals';
 import type { WatcherConfig } from '../config/stages';
-import { ESBUILD_SETTINGS } from './bundling';
+import { CCXT_ALIAS, ESBUILD_SETTINGS } from './bundling';
 
 /** The process entry the image runs (the watcher-core lane's long-running process, not a handler). */
 export const WATCHER_ENTRY = 'functions/price-watcher/main.ts';
@@ -241,9 +242,11 @@ function watcherImageDirectory(scope: Construct, projectRoot: string): string {
 }
 
 /**
- * The functions' esbuild settings for a container: Node 20 instead of Lambda's 22, and none of
- * the Lambda aliases (the env-only credentials provider would miss the container's credentials
- * endpoint; the `ws` stub would break ccxt's websockets; ccxt-slim holds no pro classes).
+ * The functions' esbuild settings for a container: Node 20 instead of Lambda's 22, and of their
+ * aliases only the protobufjs stub (dYdX/MEXC only; the package is not installed, so ccxt's full
+ * index cannot bundle without it). Not the env-only credentials provider (it would miss the
+ * container's credentials endpoint), not the `ws` stub (ccxt's websockets are the point), not
+ * ccxt-slim (it holds no `pro` classes).
  */
 export function watcherBundleOptions() {
   const { outExtension: _outExtension, alias: _alias, ...settings } = ESBUILD_SETTINGS;
@@ -252,6 +255,7 @@ export function watcherBundleOptions() {
     target: WATCHER_ESBUILD_TARGET,
     external: [...settings.external],
     mainFields: [...settings.mainFields],
+    alias: { protobufjs: CCXT_ALIAS.protobufjs },
   };
 }
 

@@ -282,9 +282,9 @@ describe('stage config', () => {
     );
   });
 
-  it('bundles for Node 20 without the Lambda aliases (websockets and container credentials stay real)', () => {
+  it('bundles for Node 20 without the Lambda aliases but the protobufjs stub (websockets and container credentials stay real)', () => {
     const options = watcherBundleOptions();
     expect(options).toMatchObject({ bundle: true, platform: 'node', format: 'esm', target: 'node20' });
-    expect(options).not.toHaveProperty('alias');
+    expect(options.alias).toEqual({ protobufjs: './infra/constructs/stubs/protobufjs' });
   });
 });
