@@ -222,13 +222,17 @@ export class PriceWatcherService extends Construct {
  * so the asset hash is computed and no Docker or esbuild run is needed; a deploy always bundles.
  */
 function watcherImageDirectory(scope: Construct, projectRoot: string): string {
+  if (!Stack.of(scope).bundlingRequired) {
+    // one fixed directory of constant files: every unbundled synth (each test) reuses it
+    const placeholder = path.join(os.tmpdir(), 'tvat-price-watcher-unbundled');
+    fs.mkdirSync(placeholder, { recursive: true });
+    fs.writeFileSync(path.join(placeholder, 'Dockerfile'), WATCHER_DOCKERFILE);
+    fs.writeFileSync(path.join(placeholder, 'index.mjs'), '// not bundled: this synth skipped bundling\n');
+    fs.writeFileSync(path.join(placeholder, 'index.mjs.map'), '{}\n');
+    return placeholder;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tvat-price-watcher-'));
   fs.writeFileSync(path.join(dir, 'Dockerfile'), WATCHER_DOCKERFILE);
-  if (!Stack.of(scope).bundlingRequired) {
-    fs.writeFileSync(path.join(dir, 'index.mjs'), '// not bundled: this synth skipped bundling\n');
-    fs.writeFileSync(path.join(dir, 'index.mjs.map'), '{}\n');
-    return dir;
-  }
   const entry = path.join(projectRoot, WATCHER_ENTRY);
   if (!fs.existsSync(entry))
     throw new Error(`the price watcher's entry ${WATCHER_ENTRY} is missing: it is what the image runs`);
