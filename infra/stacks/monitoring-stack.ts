@@ -513,6 +513,14 @@ export class MonitoringStack extends Stack {
         6,
       ),
     );
+    if (props.watcher)
+      dashboard.addWidgets(
+        graph(
+          'Price watcher: heartbeats per 5 minutes',
+          [appMetric(WATCHER_SERVICE_NAME, METRIC.watcherHeartbeat, 'Sum', period, 'heartbeats (5 expected)')],
+          24,
+        ),
+      );
     dashboard.addWidgets(
       graph('Equity per account', [search(METRIC.equity, ['account'], 'Average', dim('account'))], 16),
       graph('Risk check and alarm relay', [

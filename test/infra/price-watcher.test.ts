@@ -206,6 +206,9 @@ describe.each(['dev', 'prod'] as const)('%s with -c watcher=true', (stage) => {
     });
     for (const name of ['watcher-heartbeat-missing', 'watcher-not-running'])
       expect(refersTo(byName(name).AlarmActions, topic)).toBe(true);
+    // and its heartbeats on the stage dashboard
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toContain('Price watcher: heartbeats per 5 minutes');
   });
 
   it('the one-minute jobs are unchanged: the same rules and functions as with the watcher off', () => {
@@ -261,6 +264,23 @@ describe('behind the fixed egress IP', () => {
     // one VPC only: the egress one
     expect(Object.keys(template.findResources('AWS::EC2::VPC'))).toHaveLength(1);
     expect(nag(built.stateless).map((f) => f.ruleName)).toEqual([]);
+  });
+});
+
+describe('the key audit (stage option keyAudit)', () => {
+  it('does not count the watcher’s own Decrypt as someone else’s, only when the watcher runs', () => {
+    const pattern = (watcher: boolean) => {
+      const built = buildApp('prod', testApp(watcher ? { watcher: 'true' } : {}), {
+        env: {},
+        alarmEmail: TEST_ALARM_EMAIL,
+        projectRoot: PROJECT_ROOT,
+        keyAuditTrailLogGroup: 'org-trail',
+      });
+      const filters = Template.fromStack(built.stateful).findResources('AWS::Logs::MetricFilter');
+      return JSON.stringify(Object.values(filters).map((f) => (f as { Properties: unknown }).Properties));
+    };
+    expect(pattern(true)).toContain('assumed-role/tvat-prod-price-watcher-');
+    expect(pattern(false)).not.toContain('price-watcher');
   });
 });
 
