@@ -63,6 +63,18 @@ function contextJson(app: App, name: string): unknown {
   }
 }
 
+/** `-c watcher=true|false`, or a JSON object of WatcherConfig fields; absent = undefined. */
+function watcherContext(app: App): StageOverrides['watcher'] {
+  const flag = contextFlag(app, 'watcher');
+  const value: unknown = app.node.tryGetContext('watcher');
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === false || value === 'true' || value === 'false') return { enabled: flag === true };
+  const parsed = contextJson(app, 'watcher');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('-c watcher: true, false or a JSON object ({"enabled":true,"cpu":256,"memoryMiB":512})');
+  return parsed as StageOverrides['watcher'];
+}
+
 /** The overrides given as options win over `-c` context values. */
 function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const alarmEmail = options.alarmEmail ?? (app.node.tryGetContext('alarmEmail') as string | undefined);
@@ -81,7 +93,9 @@ function overridesOf(app: App, options: BuildAppOptions): StageOverrides {
   const consoleWebAclArn =
     options.consoleWebAclArn ?? (app.node.tryGetContext('consoleWebAclArn') as string | undefined);
   const ai = options.ai ?? contextJson(app, 'ai');
+  const watcher = options.watcher ?? watcherContext(app);
   return {
+    ...(watcher ? { watcher } : {}),
     ...(ai ? { ai: ai as AiConfig } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(telegramChatIds ? { telegramChatIds } : {}),
@@ -142,6 +156,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     riskCheck: stateless.riskCheck.fn,
     report: stateless.report.fn,
     telegramBotTokenSecret: stateful.telegramBotTokenSecret,
+    watcher: config.watcher.enabled,
     functions: [
       { name: 'webhook', fn: stateless.webhook.fn },
       { name: 'executor', fn: stateless.executor.fn },

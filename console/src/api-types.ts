@@ -63,6 +63,10 @@ export interface Position {
   quantity: string;
   entryPrice: string;
   markPrice: string | null;
+  /** `live`: the price watcher's tick; `snapshot`: the risk-check job's mark (absent from servers before live prices) */
+  markSource?: 'live' | 'snapshot' | null;
+  /** when the mark was had (epoch ms) */
+  markAt?: number | null;
   unrealizedPnl: string | null;
   liquidationPrice: string | null;
   breakEvenPrice: string | null;

@@ -64,6 +64,20 @@ export function formatAge(ms: number, now: number): string {
   return `${Math.round(seconds / 3600)} h ago`;
 }
 
+/**
+ * Where a position's mark comes from and how old it is: "live · 2 s ago" for the price watcher's
+ * tick, "as of 12:01:05 UTC · 1 min ago" for the risk-check job's snapshot; "" without a mark.
+ */
+export function formatMarkAge(
+  source: 'live' | 'snapshot' | null | undefined,
+  at: number | null | undefined,
+  now: number,
+): string {
+  if (at === null || at === undefined || !Number.isFinite(at)) return '';
+  const age = formatAge(at, now);
+  return source === 'live' ? `live · ${age}` : `as of ${formatTime(at).slice(11)} · ${age}`;
+}
+
 /** A price or amount typed by the owner: a plain positive decimal, or undefined. */
 export function parsePositiveDecimal(text: string): string | undefined {
   const trimmed = text.trim();

@@ -18,6 +18,19 @@ export const DECRYPTING_FUNCTIONS: readonly DecryptingFunction[] = ['executor', 
 export const functionRoleName = (stage: string, fn: DecryptingFunction): string =>
   `${APP_PREFIX}-${stage}-${fn}-${Aws.REGION}`;
 
+/**
+ * The price watcher's task role (stage option `watcher`, infra/constructs/price-watcher-service.ts):
+ * it moves emulated trailing stops on live accounts, so it opens their keys like the risk check.
+ * Longest: tvat-prod-price-watcher-ap-southeast-3 (38 characters).
+ */
+export const watcherRoleName = (stage: string): string => `${APP_PREFIX}-${stage}-price-watcher-${Aws.REGION}`;
+
+/** Every role the credentials key lets decrypt: the two functions, and the watcher's task role when the stage runs it. */
+export const decryptingRoleNames = (stage: string, watcher: boolean): string[] => [
+  ...DECRYPTING_FUNCTIONS.map((fn) => functionRoleName(stage, fn)),
+  ...(watcher ? [watcherRoleName(stage)] : []),
+];
+
 /** The role a person assumes to run the CLI against the stage (`--stage`). */
 export const operatorRoleName = (stage: string): string => `${APP_PREFIX}-${stage}-operator-${Aws.REGION}`;
 

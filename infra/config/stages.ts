@@ -173,6 +173,32 @@ export interface ReportConfig extends FunctionSize {
   weeklyDay: Weekday;
 }
 
+/**
+ * The optional always-on price watcher (docs/WATCHER-CLOUD.md): an ECS Fargate service, one task,
+ * over the exchanges' websocket streams. Off by default, and then nothing of it is synthesized:
+ * the one-minute jobs (risk check, paper tick) do its work a minute later, as they always have.
+ */
+export interface WatcherConfig {
+  /** `-c watcher=true` */
+  enabled: boolean;
+  /** Fargate CPU units (256 = 0.25 vCPU) */
+  cpu: number;
+  /** MiB; Fargate allows only certain pairs with `cpu` (validated) */
+  memoryMiB: number;
+}
+
+/** 0.25 vCPU / 0.5 GB on ARM64: the smallest Fargate task; the watcher waits on sockets, not CPU. */
+export const WATCHER_DEFAULTS: WatcherConfig = { enabled: false, cpu: 256, memoryMiB: 512 };
+
+/** Fargate's CPU units and the memory each allows (MiB), for Linux tasks up to 4 vCPU. */
+const FARGATE_MEMORY: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+};
+
 export interface StageConfig {
   stage: Stage;
   /** both set, or both unset = environment-agnostic synth (no AWS credentials needed) */
@@ -223,6 +249,8 @@ export interface StageConfig {
    * the report's market summary (infra/config/ai.ts, `-c ai='{"ensembleModels":["bedrock:…"]}'`).
    */
   ai?: AiConfig;
+  /** the optional always-on price watcher; off by default (WATCHER_DEFAULTS) */
+  watcher: WatcherConfig;
 }
 
 /** One plan's limits (shared/core/tenancy/ports.ts PlanLimits; infra reads no core module). */
@@ -348,6 +376,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       notify: { ...notifyCommon, notifier: { ...notifyCommon.notifier } },
       report: { ...reportCommon },
       plans: DEFAULT_STAGE_PLANS,
+      watcher: { ...WATCHER_DEFAULTS },
     },
     prod: {
       stage: 'prod',
@@ -373,6 +402,7 @@ export function buildStageConfigs(env: NodeJS.ProcessEnv = process.env): Record<
       notify: { ...notifyCommon, notifier: { ...notifyCommon.notifier } },
       report: { ...reportCommon },
       plans: DEFAULT_STAGE_PLANS,
+      watcher: { ...WATCHER_DEFAULTS },
     },
   };
 }
@@ -418,6 +448,8 @@ export interface StageOverrides {
   consoleWebAclArn?: string;
   /** `-c ai='{"ensembleModels":["bedrock:amazon.nova-micro-v1:0"]}'` (infra/config/ai.ts) */
   ai?: AiConfig;
+  /** `-c watcher=true`, or `-c watcher='{"enabled":true,"cpu":512,"memoryMiB":1024}'` */
+  watcher?: Partial<WatcherConfig>;
 }
 
 export function getStageConfig(
@@ -455,6 +487,7 @@ export function getStageConfig(
       : {}),
     ...(overrides.consoleWebAclArn ? { consoleWebAclArn: overrides.consoleWebAclArn } : {}),
     ...(overrides.ai ? { ai: overrides.ai } : {}),
+    ...(overrides.watcher ? { watcher: { ...config.watcher, ...overrides.watcher } } : {}),
   };
   validateStageConfig(result);
   return result;
@@ -513,6 +546,7 @@ export function validateStageConfig(config: StageConfig): void {
     problems.push(`staticEgress "${config.staticEgress}" must be one of ${STATIC_EGRESS_KINDS.join(', ')}`);
   problems.push(...consoleProblems(config));
   problems.push(...aiProblems(config.ai));
+  problems.push(...watcherProblems(config.watcher));
   // CloudWatch Logs group names: 1-512 of a-z A-Z 0-9 _ - / . #
   if (config.keyAudit && !/^[\w\-/.#]{1,512}$/.test(config.keyAudit.trailLogGroupName))
     problems.push(`keyAudit.trailLogGroupName "${config.keyAudit.trailLogGroupName}" is not a log group name`);
@@ -529,6 +563,23 @@ export function validateStageConfig(config: StageConfig): void {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) problems.push(`webhook.ipAllowlist: "${ip}" is not an IPv4 address`);
   if (problems.length > 0)
     throw new StageConfigError(`invalid stage config for ${config.stage}: ${problems.join('; ')}`);
+}
+
+/** Fargate's CPU and memory pairs; a flag that is not a boolean. */
+function watcherProblems(watcher: WatcherConfig): string[] {
+  const problems: string[] = [];
+  if (typeof watcher.enabled !== 'boolean')
+    problems.push(`watcher.enabled must be true or false (got ${JSON.stringify(watcher.enabled)})`);
+  const memory = FARGATE_MEMORY[watcher.cpu];
+  if (!memory)
+    problems.push(
+      `watcher.cpu ${String(watcher.cpu)} must be one of ${Object.keys(FARGATE_MEMORY).join(', ')} (Fargate CPU units)`,
+    );
+  else if (!memory.includes(watcher.memoryMiB))
+    problems.push(
+      `watcher.memoryMiB ${String(watcher.memoryMiB)} is not a Fargate size for cpu ${watcher.cpu}: ${memory[0]}..${memory[memory.length - 1]} MiB in its steps`,
+    );
+  return problems;
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

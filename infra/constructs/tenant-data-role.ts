@@ -51,6 +51,11 @@ export interface TenantDataRoleProps {
   tables: Record<TableName, ITable>;
   /** tenantDataGrants(fn) of shared/platform/table-access.ts */
   grants: readonly TableGrant[];
+  /**
+   * Partitions of no tenant a tenant may read (PUBLIC_READ_PARTITIONS: the live prices), each
+   * granted its read actions under LeadingKeys `<prefix>*` alone: no write, no other key.
+   */
+  publicReads?: readonly { table: TableName; prefix: string; actions: readonly string[] }[];
   description: string;
 }
 
@@ -83,6 +88,17 @@ export class TenantDataRole extends Construct {
           actions: [...grant.actions],
           resources: [table.tableArn, ...grant.indexes.map((index) => `${table.tableArn}/index/${index}`)],
           conditions: LEADING_KEYS_CONDITION,
+        }),
+      );
+    }
+    for (const read of props.publicReads ?? []) {
+      // A literal prefix only: a wildcard in it would widen the condition past public rows.
+      if (!/^[a-z]+#$/.test(read.prefix)) throw new Error(`public read prefix "${read.prefix}" must be letters and #`);
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: [...read.actions],
+          resources: [props.tables[read.table].tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${read.prefix}*`] } },
         }),
       );
     }

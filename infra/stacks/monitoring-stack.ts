@@ -32,6 +32,7 @@ import type { Construct } from 'constructs';
 import { APP_PREFIX, TABLE_NAMES, tableName } from '../../shared/platform/resource-names';
 import { telegramEnabled, type StageConfig } from '../config/stages';
 import { SecureFunction } from '../constructs/secure-function';
+import { WATCHER_SERVICE_NAME, watcherClusterName, watcherEcsServiceName } from '../constructs/price-watcher-service';
 
 export interface MonitoredFunction {
   /** short name used in alarm names: webhook, executor, paper-tick, risk-check… */
@@ -63,6 +64,8 @@ export interface MonitoringStackProps extends StackProps {
   report: IFunction;
   /** read by the alarm relay */
   telegramBotTokenSecret: ISecret;
+  /** the stage runs the always-on price watcher (stage option `watcher`): its two alarms */
+  watcher?: boolean;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
@@ -89,6 +92,13 @@ export const SIGNAL_LATENCY_PERIODS = 3;
  * change moves a local-time schedule, plus an hour of slack for the scheduler's retries.
  */
 export const REPORT_MISSED_HOURS = 26;
+/**
+ * The price watcher's alarms: its heartbeat (one a minute) or its running task missing for this
+ * many one-minute periods in a row. Three: one missed minute is a deploy's task swap or a late
+ * log line; three is a watcher that is gone, and the one-minute jobs are then the only guard.
+ */
+export const WATCHER_DOWN_MINUTES = 3;
+
 /** The signal-queue age alarm: older than this many visibility timeouts (each 6 × the executor timeout). */
 export const SIGNAL_QUEUE_AGE_VISIBILITY_TIMEOUTS = 2;
 
@@ -368,7 +378,62 @@ export class MonitoringStack extends Stack {
       { evaluationPeriods: REPORT_MISSED_HOURS, treatMissingData: TreatMissingData.BREACHING },
     );
 
+    if (props.watcher) this.watcherAlarms(stage, alarm, appMetric);
+
     this.dashboard = this.buildDashboard(props, functions, appMetric);
+  }
+
+  /**
+   * The always-on price watcher is down: no heartbeat (the process is gone or stuck: it emits one
+   * each minute it is alive), or no running task (ECS publishes a service's CPU datapoints only
+   * while a task runs, so their count is the running tasks, free of Container Insights). Missing
+   * data is the failure itself here, hence breaching. Its work is then done by the one-minute
+   * jobs, a minute late: the alarm says the watcher is down, not that protection is.
+   */
+  private watcherAlarms(
+    stage: string,
+    alarm: (
+      id: string,
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      comparison: ComparisonOperator,
+      description: string,
+      options?: AlarmOptions,
+    ) => Alarm,
+    appMetric: (service: string, name: string, statistic: string, period?: Duration) => Metric,
+  ): void {
+    const down = { evaluationPeriods: WATCHER_DOWN_MINUTES, treatMissingData: TreatMissingData.BREACHING };
+    const fallback =
+      'Until it is back, the one-minute jobs do its work a minute later (risk check: trailing stops, circuit breaker; paper tick: paper fills), and the console shows the risk check\'s marks "as of" their time.';
+    alarm(
+      'WatcherHeartbeatMissingAlarm',
+      'watcher-heartbeat-missing',
+      appMetric(WATCHER_SERVICE_NAME, METRIC.watcherHeartbeat, 'Sum', ONE_MINUTE),
+      1,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+      `The price watcher sent no heartbeat for ${WATCHER_DOWN_MINUTES} minutes: it is not running or is stuck. ` +
+        `Open its log group (ECS service ${watcherEcsServiceName(stage)}, stream prefix watcher): reconnect loops, a config error at start, or no log at all (task stopped: see the service's events). ` +
+        fallback,
+      down,
+    );
+    alarm(
+      'WatcherNotRunningAlarm',
+      'watcher-not-running',
+      new Metric({
+        namespace: 'AWS/ECS',
+        metricName: 'CPUUtilization',
+        dimensionsMap: { ClusterName: watcherClusterName(stage), ServiceName: watcherEcsServiceName(stage) },
+        statistic: 'SampleCount',
+        period: ONE_MINUTE,
+      }),
+      1,
+      ComparisonOperator.LESS_THAN_THRESHOLD,
+      `The price watcher's ECS service ${watcherEcsServiceName(stage)} has had no running task for ${WATCHER_DOWN_MINUTES} minutes. ` +
+        "Read the service's events and the last stopped task's reason in the ECS console (image pull, out of memory, the deployment circuit breaker rolled back); " +
+        fallback,
+      down,
+    );
   }
 
   private buildDashboard(
@@ -448,6 +513,14 @@ export class MonitoringStack extends Stack {
         6,
       ),
     );
+    if (props.watcher)
+      dashboard.addWidgets(
+        graph(
+          'Price watcher: heartbeats per 5 minutes',
+          [appMetric(WATCHER_SERVICE_NAME, METRIC.watcherHeartbeat, 'Sum', period, 'heartbeats (5 expected)')],
+          24,
+        ),
+      );
     dashboard.addWidgets(
       graph('Equity per account', [search(METRIC.equity, ['account'], 'Average', dim('account'))], 16),
       graph('Risk check and alarm relay', [

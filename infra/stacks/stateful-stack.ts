@@ -27,7 +27,7 @@ import {
 } from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 import { METRICS_NAMESPACE } from '../../shared/platform/metric-names';
-import { DECRYPTING_FUNCTIONS, functionRoleName, operatorRoleName, roleArn } from '../config/principals';
+import { decryptingRoleNames, operatorRoleName, roleArn } from '../config/principals';
 import type { StageConfig } from '../config/stages';
 import { ConsoleAuth } from '../constructs/console-auth';
 import { OperatorAccess } from '../constructs/operator-access';
@@ -82,11 +82,12 @@ export const KEY_ADMIN_ACTIONS: readonly string[] = [
 /**
  * Who may do what with the exchange-credentials key. The account root stays the principal (IAM
  * policies must allow it as well), narrowed by aws:PrincipalArn to the named roles for key use:
- * Decrypt for the executor and the risk check, GenerateDataKey for the operator role, both only
+ * Decrypt for the executor and the risk check (and the price watcher's task role when the stage
+ * runs it), GenerateDataKey for the operator role, both only
  * with an encryption context naming the account, as the key vault always sends ({tenantId, accountId};
  * before tenancy {accountId}: shared/adapters/keyvault/kms-key-vault.ts). Nobody gets kms:*, ReEncrypt or CreateGrant.
  */
-export function credentialsKeyPolicy(stage: string): PolicyDocument {
+export function credentialsKeyPolicy(stage: string, watcher = false): PolicyDocument {
   const root = new AccountRootPrincipal();
   const withAccountContext = { StringLike: { 'kms:EncryptionContext:accountId': '*' } };
   return new PolicyDocument({
@@ -104,7 +105,7 @@ export function credentialsKeyPolicy(stage: string): PolicyDocument {
         resources: ['*'],
         conditions: {
           ...withAccountContext,
-          ArnEquals: { 'aws:PrincipalArn': DECRYPTING_FUNCTIONS.map((fn) => roleArn(functionRoleName(stage, fn))) },
+          ArnEquals: { 'aws:PrincipalArn': decryptingRoleNames(stage, watcher).map(roleArn) },
         },
       }),
       new PolicyStatement({
@@ -196,7 +197,7 @@ export class StatefulStack extends Stack {
       removalPolicy: config.removalPolicy,
       // Given explicitly, so CDK's default (kms:* for the account root, which lets any principal
       // with broad KMS rights in its IAM policy decrypt every key) is not added.
-      policy: credentialsKeyPolicy(stage),
+      policy: credentialsKeyPolicy(stage, config.watcher.enabled),
     });
     if (config.staticEgress) this.egressIp = this.fixedEgressIp(stage, config);
     this.consoleAuth = new ConsoleAuth(this, 'ConsoleAuth', {
@@ -248,7 +249,11 @@ export class StatefulStack extends Stack {
     );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     if (config.keyAudit)
-      this.credentialsDecryptAlarm = this.decryptByOthersAlarm(stage, config.keyAudit.trailLogGroupName);
+      this.credentialsDecryptAlarm = this.decryptByOthersAlarm(
+        stage,
+        config.keyAudit.trailLogGroupName,
+        config.watcher.enabled,
+      );
 
     // Notifications by e-mail go through Amazon SES, which can attach the report's chart (an SNS
     // e-mail subscription carries text only). SES sends only from a verified identity: this is the
@@ -384,10 +389,9 @@ export class StatefulStack extends Stack {
    * and risk-check roles. Needs a trail that delivers management events to CloudWatch Logs, which
    * this stack does not create (one trail per account is the usual set-up; a second costs money).
    */
-  private decryptByOthersAlarm(stage: string, trailLogGroupName: string): Alarm {
-    const allowed = DECRYPTING_FUNCTIONS.map(
-      (fn) =>
-        `($.userIdentity.arn != "arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${functionRoleName(stage, fn)}/*")`,
+  private decryptByOthersAlarm(stage: string, trailLogGroupName: string, watcher: boolean): Alarm {
+    const allowed = decryptingRoleNames(stage, watcher).map(
+      (role) => `($.userIdentity.arn != "arn:${Aws.PARTITION}:sts::${Aws.ACCOUNT_ID}:assumed-role/${role}/*")`,
     );
     const pattern = `{ ($.eventSource = "kms.amazonaws.com") && ($.eventName = "Decrypt") && ($.resources[0].ARN = "${this.credentialsKey.keyArn}") && ${allowed.join(' && ')} }`;
     const filter = new MetricFilter(this, 'CredentialsDecryptByOthersFilter', {

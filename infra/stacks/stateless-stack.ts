@@ -46,6 +46,7 @@ import {
   tenantDataGrants,
   adminDataGrants,
   ADMIN_ATTRIBUTES,
+  PUBLIC_READ_PARTITIONS,
   type FunctionName,
 } from '../../shared/platform/table-access';
 import { bedrockModelIds, executorAiEnvironment, reportAiEnvironment } from '../config/ai';
@@ -53,6 +54,7 @@ import { grantInvokeModel, invokeModelResources } from '../constructs/bedrock-ac
 import { ConsoleApi } from '../constructs/console-api';
 import { ConsoleSite } from '../constructs/console-site';
 import { SecureFunction } from '../constructs/secure-function';
+import { PriceWatcherService } from '../constructs/price-watcher-service';
 import { StaticEgress } from '../constructs/static-egress';
 import { TenantDataRole } from '../constructs/tenant-data-role';
 import { AdminDataRole } from '../constructs/admin-data-role';
@@ -165,6 +167,8 @@ export class StatelessStack extends Stack {
   readonly paperTickRule: Rule;
   readonly riskCheck: SecureFunction;
   readonly riskCheckRule: Rule;
+  /** the optional always-on price watcher (stage option `watcher`): absent when off */
+  readonly priceWatcher?: PriceWatcherService;
   readonly strategyRunner: SecureFunction;
   /** one per timeframe of the stage config */
   readonly strategyRunnerRules: Partial<Record<RunnerTimeframe, Rule>> = {};
@@ -492,6 +496,35 @@ export class StatelessStack extends Stack {
       targets: [new LambdaFunction(this.riskCheck.fn, { retryAttempts: 0 })],
     });
 
+    // ---- price-watcher (stage option, off by default): an always-on Fargate task over the
+    // exchanges' websockets. It drives the risk check's own handlers within a second of a tick
+    // (trailing stops, paper fills, circuit-breaker samples), so it gets the risk check's
+    // variables and grants; the one-minute jobs above stay as they are, the safety net when it is
+    // down (docs/WATCHER-CLOUD.md).
+    if (config.watcher.enabled)
+      this.priceWatcher = new PriceWatcherService(this, 'PriceWatcher', {
+        stage,
+        projectRoot,
+        config: config.watcher,
+        logLevel: config.logLevel,
+        logRetention: config.logRetentionDays,
+        removalPolicy: config.removalPolicy,
+        tables,
+        credentialsKey: props.credentialsKey,
+        environment: {
+          STAGE: stage,
+          KEY_VAULT: 'kms',
+          KMS_KEY_ID: props.credentialsKey.keyArn,
+          PAPER_PRICE_SOURCE: config.paper.priceSource,
+          SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
+          EXCHANGE_TESTNET: String(config.exchange.testnet),
+          RISK_CANDLE_SOURCE: 'exchange',
+          // paper accounts follow an exchange's public stream in the cloud (the replay is local)
+          WATCHER_PAPER_STREAM: 'exchange',
+        },
+        ...(this.egress ? { egress: { vpc: this.egress.vpc, securityGroup: this.egress.functionSecurityGroup } } : {}),
+      });
+
     // ---- strategy-runner: at each candle close, enabled strategies → signals on the FIFO queue
     const runner = config.strategyRunner;
     this.strategyRunner = new SecureFunction(this, 'StrategyRunner', {
@@ -762,6 +795,8 @@ export class StatelessStack extends Stack {
       assumedBy: this.consoleApiFunction.role,
       tables,
       grants: tenantDataGrants('consoleApi'),
+      // the live prices (public market data): Query of `price#*` on the risk table, nothing else
+      publicReads: PUBLIC_READ_PARTITIONS,
       description: `${APP_PREFIX} ${stage}: the console API for one tenant (session tag tenant), keys held to it`,
     });
     this.consoleApiFunction.fn.addEnvironment('TENANT_DATA_ROLE_ARN', this.tenantDataRole.role.roleArn);

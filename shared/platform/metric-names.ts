@@ -36,5 +36,7 @@ export const METRIC = {
   equity: 'Equity',
   /** alarm-relay: alarm messages delivered to Telegram, by `state` */
   alarmsRelayed: 'AlarmsRelayed',
+  /** price-watcher (the optional always-on service): 1 each minute it is alive; the monitoring stack alarms on its absence */
+  watcherHeartbeat: 'WatcherHeartbeat',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -40,6 +40,8 @@ export type RepositoryName =
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
+  | 'DynamoLivePriceReader'
+  | 'DynamoLivePriceStore'
   | 'DynamoOrderRepository'
   | 'DynamoPaperLedgerStore'
   | 'DynamoPositionReader'
@@ -72,6 +74,8 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
+  DynamoLivePriceReader: { table: 'risk', actions: ['dynamodb:Query'] },
+  DynamoLivePriceStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoOrderRepository: {
     table: 'orders',
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
@@ -210,8 +214,40 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     // shared/runtime/tenancy.ts: the plan (tenant meta) and the usage counters (GET /usage, plan checks)
     'DynamoTenantDirectory',
     'DynamoUsageMeter',
+    // the live prices the watcher leaves (public market data: PUBLIC_READ_PARTITIONS below)
+    'DynamoLivePriceReader',
   ],
 };
+
+/**
+ * The optional always-on price watcher (infra/constructs/price-watcher-service.ts, its task role):
+ * what the risk check's role has, since its handlers are the risk check's own (trailing stops,
+ * paper fills, the circuit breaker's samples), and the live prices it writes for the console. Not a
+ * FunctionName: it is a container, not a Lambda function, and its composition
+ * (shared/runtime/price-watcher.ts) is held to this list once it is wired.
+ */
+export const WATCHER_REPOSITORIES: readonly RepositoryName[] = [
+  ...FUNCTION_REPOSITORIES.riskCheck,
+  'DynamoLivePriceStore',
+];
+
+/** The watcher task role's table grants: the union of WATCHER_REPOSITORIES' declarations. */
+export function watcherTableGrants(): TableGrant[] {
+  return grantsOf(WATCHER_REPOSITORIES);
+}
+
+/**
+ * Partitions that hold no tenant's data and which a tenant's reads may still name: public market
+ * data, the same for every tenant. The live prices' `price#<exchange>` partitions of the risk
+ * table (shared/adapters/dynamodb/live-price-store.ts LIVE_PRICE_PARTITION_PREFIX, which a test
+ * holds equal). Reads only: the tenant guard lets these actions through to the prefix, and the
+ * tenant data role is granted them under `dynamodb:LeadingKeys` `price#*` (docs/TENANCY.md).
+ */
+export const PUBLIC_READ_PARTITIONS: readonly {
+  table: TableName;
+  prefix: string;
+  actions: readonly IamTableAction[];
+}[] = [{ table: 'risk', prefix: 'price#', actions: ['dynamodb:Query'] }];
 
 export interface TableGrant {
   table: TableName;

@@ -18,7 +18,8 @@ import { DynamoPositionReader } from '../adapters/dynamodb/position-book';
 import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
-import { guardTenant, type PartitionKeys } from '../adapters/dynamodb/tenant-guard';
+import { DynamoLivePriceReader } from '../adapters/dynamodb/live-price-store';
+import { guardTenant, type PartitionKeys, type PublicReadPartitions } from '../adapters/dynamodb/tenant-guard';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
 import { stsAssumeRole, stsAssumeTenantRole } from '../adapters/sts/sts-assume-role';
@@ -51,6 +52,7 @@ import { systemClock, type Clock } from '../core/ports/runtime';
 import type { ConsoleApiEnv } from '../platform/config';
 import { STAGES, TABLE_NAMES, tableName } from '../platform/resource-names';
 import { TABLE_SPECS } from '../platform/tables';
+import { PUBLIC_READ_PARTITIONS } from '../platform/table-access';
 import { buildTenancy, buildUsageReport, plansOf } from './tenancy';
 import type { UsageReport } from '../core/tenancy/usage-report';
 import type { PlanGuard } from '../core/tenancy/plan-guard';
@@ -66,6 +68,13 @@ export interface ConsoleTenantScope {
 /** Each table's partition key by its physical name: what the tenant guard checks. */
 export function partitionKeys(stage: string): PartitionKeys {
   return Object.fromEntries(TABLE_NAMES.map((t) => [tableName(stage, t), TABLE_SPECS[t].partitionKey]));
+}
+
+/** The public market-data partitions a tenant's reads may name, by physical table name (the live prices). */
+export function publicReadPartitions(stage: string): PublicReadPartitions {
+  const byTable: Record<string, string[]> = {};
+  for (const { table, prefix } of PUBLIC_READ_PARTITIONS) (byTable[tableName(stage, table)] ??= []).push(prefix);
+  return byTable;
 }
 
 /**
@@ -93,7 +102,7 @@ export function tenantDocumentClient(
     ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
     ...(provider ? { credentials: provider } : {}),
   });
-  guardTenant(db, tenantId, partitionKeys(env.STAGE));
+  guardTenant(db, tenantId, partitionKeys(env.STAGE), publicReadPartitions(env.STAGE));
   return db;
 }
 
@@ -329,6 +338,8 @@ export function buildConsoleReads(
     risk: new DynamoRiskStore(db, tableName(env.STAGE, 'risk')),
     signals: new DynamoSignalLedger(db, tableName(env.STAGE, 'signals')),
     alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
+    // the price watcher's latest ticks (when it runs): public market data, through the same guarded client
+    livePrices: new DynamoLivePriceReader(db, tableName(env.STAGE, 'risk'), clock),
     // the compare's backtest rounds sizes to the market's lot (the paper exchange's Binance filters)
     markets: (symbol) => paperMarkets.get(symbol),
     ...(env.WEBHOOK_URL ? { webhookUrl: env.WEBHOOK_URL } : {}),

@@ -99,12 +99,18 @@ describe.each(['prod', 'dev'] as const)('%s: the tenant data role', (stage) => {
     expect(other).toEqual([]);
   });
 
-  it('every one of its DynamoDB grants is held to the tenant by dynamodb:LeadingKeys', () => {
-    const { stateless } = builtApp(stage);
+  it('every one of its DynamoDB grants is held to the tenant by dynamodb:LeadingKeys, the live prices’ Query to price#* alone', () => {
+    const { stateful, stateless } = builtApp(stage);
     const statements = roleStatements(Template.fromStack(stateless), stateless, stateless.tenantDataRole.role);
     const allows = grants(statements).filter((g) => g.action.startsWith('dynamodb:'));
     expect(allows.length).toBeGreaterThan(0);
-    for (const g of allows)
+    const publicRead = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['price#*'] } };
+    const riskTable = logicalId(stateful, stateful.tables.risk.node.defaultChild);
+    const pub = allows.filter((g) => JSON.stringify(g.condition) === JSON.stringify(publicRead));
+    expect(pub.map((g) => ({ action: g.action, risk: refersTo(g.resource, riskTable) }))).toEqual([
+      { action: 'dynamodb:Query', risk: true },
+    ]);
+    for (const g of allows.filter((a) => !pub.includes(a)))
       expect({ action: g.action, condition: g.condition }).toEqual({
         action: g.action,
         condition: LEADING_KEYS_CONDITION,

@@ -6,7 +6,7 @@ import { AsOf, Money } from '../components/common';
 import { usePoll } from '../components/poll';
 import { Sparkline } from '../components/svg-charts';
 import { useApp } from '../context';
-import { formatAge, formatPercent, formatTime } from '../format';
+import { formatAge, formatMarkAge, formatPercent, formatTime } from '../format';
 
 const DAY_MS = 86_400_000;
 export const OVERVIEW_DATA_MARK = 'console:overview-data';
@@ -170,6 +170,9 @@ export function Overview() {
                       </td>
                       <td class="r">
                         <Money value={p.markPrice} />
+                        <div class={`muted${p.markSource === 'live' ? ' live' : ''}`}>
+                          {formatMarkAge(p.markSource, p.markAt, Date.now())}
+                        </div>
                       </td>
                       <td class="r">
                         <Money value={p.unrealizedPnl} signed />

@@ -6,7 +6,7 @@ import { useAction } from '../components/actions';
 import { AsOf, Money } from '../components/common';
 import { usePoll } from '../components/poll';
 import { useApp } from '../context';
-import { parsePositiveDecimal } from '../format';
+import { formatMarkAge, parsePositiveDecimal } from '../format';
 
 type Edit = { kind: 'reduce' | 'move-stop' | 'move-target'; position: Position; clientOrderId?: string };
 
@@ -125,6 +125,9 @@ export function Positions() {
                 </td>
                 <td class="r">
                   <Money value={p.markPrice} />
+                  <div class={`muted${p.markSource === 'live' ? ' live' : ''}`} data-testid="mark-age">
+                    {formatMarkAge(p.markSource, p.markAt, Date.now())}
+                  </div>
                 </td>
                 <td class="r">
                   <Money value={p.unrealizedPnl} signed />

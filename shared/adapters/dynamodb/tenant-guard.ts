@@ -25,6 +25,13 @@ import { NotFoundError } from '../../core/errors';
 /** The partition key attribute of each table the client may touch, by physical table name. */
 export type PartitionKeys = Readonly<Record<string, string>>;
 
+/**
+ * Partitions that hold no tenant's data (public market data: the live prices' `price#<exchange>`),
+ * by physical table name: the key prefixes a Query may name, and nothing else (no item read, no
+ * write). Mirrors the tenant data role's read-only grant on the same prefixes.
+ */
+export type PublicReadPartitions = Readonly<Record<string, readonly string[]>>;
+
 /** A command the tenant's scope does not allow: answered as "not found", never sent. */
 export class TenantScopeError extends NotFoundError {
   constructor(
@@ -115,6 +122,7 @@ export function scopeViolation(
   partitionKeys: PartitionKeys,
   command: string,
   input: Input,
+  publicReads: PublicReadPartitions = {},
 ): string | undefined {
   const outside = (table: string, key: string | undefined): string | undefined =>
     key === undefined
@@ -131,7 +139,8 @@ export function scopeViolation(
     if (input.KeyConditions !== undefined) return 'the legacy KeyConditions';
     const keys = queryPartitionValues(input, partitionKey);
     if (typeof keys === 'string') return keys;
-    return keys.map((k) => outside(table, k)).find((v) => v !== undefined);
+    const isPublic = (k: string) => (publicReads[table] ?? []).some((prefix) => k.startsWith(prefix));
+    return keys.map((k) => (isPublic(k) ? undefined : outside(table, k))).find((v) => v !== undefined);
   }
   const items = namedItems(command, input);
   if (typeof items === 'string') return items;
@@ -157,12 +166,17 @@ interface GuardedClient {
  * In the build step, after the document client's marshalling: it reads the command exactly as
  * DynamoDB (and IAM) will see it, whichever client built it.
  */
-export function guardTenant(client: GuardedClient, tenantId: TenantId, partitionKeys: PartitionKeys): void {
+export function guardTenant(
+  client: GuardedClient,
+  tenantId: TenantId,
+  partitionKeys: PartitionKeys,
+  publicReads: PublicReadPartitions = {},
+): void {
   const guard =
     (next: (args: { input: Input }) => Promise<unknown>, context: { commandName?: string }) =>
     async (args: { input: Input }) => {
       const command = context.commandName ?? 'unknown';
-      const violation = scopeViolation(tenantId, partitionKeys, command, args.input);
+      const violation = scopeViolation(tenantId, partitionKeys, command, args.input, publicReads);
       if (violation !== undefined) throw new TenantScopeError(command, violation);
       return next(args);
     };

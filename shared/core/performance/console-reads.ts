@@ -1,6 +1,7 @@
 // The console's read models: every GET of the console API (docs/API.md) answered from the book,
 // the risk-check job's last readings and the alert log. Never an exchange: prices are the marks
-// the job stored (`dataAsOf` says when). One query per table and account per request, read in
+// the job stored (`dataAsOf` says when), or the price watcher's live ticks where fresher
+// (`markSource`, `markAt` per position). One query per table and account per request, read in
 // parallel. A trades page is read from the table page by page (trade-pages.ts); the aggregates
 // read each account's history through TradeHistory, which a warm function refreshes by key range
 // and re-reads whole at least every minute (`historyAsOf` says when it last did).
@@ -54,7 +55,9 @@ import type {
   Clock,
   EquitySnapshot,
   HistoricalPrices,
+  LivePriceStore,
   OrderRepository,
+  PriceTick,
   PositionBook,
   QueueDepth,
   QueueGauge,
@@ -63,6 +66,7 @@ import type {
   TradeRangeReader,
   TradeRepository,
 } from './ports';
+import { chooseMark } from './live-marks';
 import { positionView, type PositionView } from './positions';
 import { paginate, QueryError, sortKey, type Page, type ReadQuery } from './query';
 import { TradeHistory } from './trade-history';
@@ -95,6 +99,8 @@ export interface ConsoleReadsDeps {
   signals: Pick<SignalLedger, 'listSignals'>;
   /** absent until the alerts lane's adapter is wired: /alerts answers an empty list */
   alerts?: AlertLog;
+  /** the price watcher's latest ticks (docs/WATCHER-CLOUD.md); absent: positions are marked at the risk-check job's marks */
+  livePrices?: Pick<LivePriceStore, 'latest'>;
   queue?: QueueGauge;
   prices?: HistoricalPrices;
   /**
@@ -212,7 +218,7 @@ export class ConsoleReads {
     const asOf = this.now();
     const accounts = await this.scope(query);
     let dataAsOf: number | null = null;
-    const lists = await Promise.all(
+    const books = await Promise.all(
       accounts.map(async (a) => {
         const [book, snapshot] = await Promise.all([
           this.deps.positions.list(a.accountId),
@@ -220,22 +226,55 @@ export class ConsoleReads {
         ]);
         const open = book.filter(isOpen).filter((p) => query.symbol === undefined || p.symbol === query.symbol);
         if (snapshot && open.length > 0) dataAsOf = dataAsOf === null ? snapshot.at : Math.min(dataAsOf, snapshot.at);
-        const trades = await this.openTradesOf(a.accountId, open);
-        return open.map((p, i) =>
-          positionView(
-            p,
-            a.name,
-            trades[i],
-            snapshot?.marks?.find((m) => m.symbol === p.symbol),
-            snapshot?.at,
-          ),
-        );
+        return { account: a, open, snapshot };
       }),
     );
-    const items = lists
-      .flat()
+    const [trades, live] = await Promise.all([
+      Promise.all(books.map(({ account, open }) => this.openTradesOf(account.accountId, open))),
+      this.livePricesOf(
+        books.flatMap(({ account, open }) => open.map((p) => ({ exchange: account.exchange, symbol: p.symbol }))),
+      ),
+    ]);
+    const items = books
+      .flatMap(({ account, open, snapshot }, i) =>
+        open.map((p, j) =>
+          positionView(
+            p,
+            account.name,
+            trades[i]?.[j],
+            chooseMark(
+              snapshot?.marks?.find((m) => m.symbol === p.symbol),
+              snapshot?.at,
+              live.get(`${account.exchange} ${p.symbol}`),
+              asOf,
+            ),
+          ),
+        ),
+      )
       .filter((p) => query.strategy === undefined || (p.strategy ?? 'manual') === query.strategy);
     return { asOf, dataAsOf, items };
+  }
+
+  /**
+   * The watcher's latest tick of each market, keyed `<exchange> <symbol>`: one read per exchange.
+   * Without a watcher (or when the read fails) none: the positions keep the risk-check job's marks.
+   */
+  private async livePricesOf(
+    markets: readonly { exchange: string; symbol: string }[],
+  ): Promise<Map<string, PriceTick>> {
+    const found = new Map<string, PriceTick>();
+    const store = this.deps.livePrices;
+    if (!store || markets.length === 0) return found;
+    const byExchange = new Map<string, Set<string>>();
+    for (const { exchange, symbol } of markets)
+      byExchange.set(exchange, (byExchange.get(exchange) ?? new Set()).add(symbol));
+    await Promise.all(
+      [...byExchange].map(async ([exchange, symbols]) => {
+        const ticks = await store.latest(exchange, [...symbols]).catch(() => []);
+        for (const tick of ticks) found.set(`${exchange} ${tick.symbol}`, tick);
+      }),
+    );
+    return found;
   }
 
   /**

@@ -1,7 +1,7 @@
 // What the console's read models need from the outside: the book (accounts, trades, positions,
-// orders, audit), the risk-check job's readings (state, equity snapshots with marks), the alert
-// log and the signal ledger, past prices, candles, the queue's depth, and the clock. Files in
-// performance/ import ports from here only.
+// orders, audit), the risk-check job's readings (state, equity snapshots with marks), the price
+// watcher's live prices, the alert log and the signal ledger, past prices, candles, the queue's
+// depth, and the clock. Files in performance/ import ports from here only.
 export type {
   AccountRepository,
   AlertLog,
@@ -18,6 +18,7 @@ export type {
 } from '../ports/repositories';
 import type { TradeRecord } from '../domain/trade';
 export type { CandleSource } from '../ports/candles';
+export type { LivePriceStore, PriceTick } from '../ports/price-stream';
 export type { Clock } from '../ports/runtime';
 
 /** A symbol's price at a moment (the buy-and-hold comparison); undefined when unknown. */

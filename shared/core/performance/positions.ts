@@ -1,8 +1,9 @@
-// An open position as the console shows it: the book's row, priced at the risk-check job's last
-// mark. Money stays decimal text computed with big.js; a missing mark leaves the priced fields null.
+// An open position as the console shows it: the book's row, priced at its mark (the price
+// watcher's live tick when fresher, else the risk-check job's last mark: live-marks.ts). Money
+// stays decimal text computed with big.js; a missing mark leaves the priced fields null.
 import { Big, type Decimal } from '../domain/money';
 import type { BookPosition, PositionSide, ProtectiveOrderRef, TradeRecord } from '../domain/trade';
-import type { PositionMark } from './ports';
+import type { ChosenMark, MarkSource } from './live-marks';
 
 export interface PositionView {
   accountId: string;
@@ -25,8 +26,10 @@ export interface PositionView {
   openedAt: number | null;
   tradeId: string | null;
   strategy: string | null;
-  /** when the mark was read (the snapshot's time) */
+  /** when the mark was read: the live tick's arrival, or the snapshot's time */
   markAt: number | null;
+  /** `live`: the price watcher's tick; `snapshot`: the risk-check job's mark "as of" markAt; null without a mark */
+  markSource: MarkSource | null;
 }
 
 export interface StopView {
@@ -79,8 +82,7 @@ export function positionView(
   position: BookPosition & { side: PositionSide },
   accountName: string,
   trade: TradeRecord | undefined,
-  mark: PositionMark | undefined,
-  markAt: number | undefined,
+  mark: ChosenMark | undefined,
 ): PositionView {
   const { side, quantity, entryPrice } = position;
   const price = mark ? mark.markPrice : undefined;
@@ -112,6 +114,7 @@ export function positionView(
     openedAt: position.openedAt ?? null,
     tradeId: position.tradeId ?? null,
     strategy: position.strategy ?? trade?.strategy ?? null,
-    markAt: price !== undefined ? (markAt ?? null) : null,
+    markAt: mark?.markAt ?? null,
+    markSource: mark?.markSource ?? null,
   };
 }

@@ -1,6 +1,13 @@
 // The console shows the API's decimal strings as given, with thousands separators put in without
 // a float: digits a float would lose stay, and the sign is read from the text.
-import { formatDecimal, parsePositiveDecimal, roundDecimal, settingLines, signOf } from '../../../console/src/format';
+import {
+  formatDecimal,
+  formatMarkAge,
+  parsePositiveDecimal,
+  roundDecimal,
+  settingLines,
+  signOf,
+} from '../../../console/src/format';
 
 describe('formatDecimal', () => {
   it('groups the whole part and keeps every digit of the fraction', () => {
@@ -69,4 +76,14 @@ it('roundDecimal rounds half away from zero on the digits, keeping what is short
   expect(roundDecimal('23.25', 4)).toBe('23.25');
   expect(roundDecimal('1e-7', 4)).toBe('1e-7');
   expect(roundDecimal(null, 4)).toBeNull();
+});
+
+it('formatMarkAge says live or "as of" with the mark’s age, and nothing without a mark', () => {
+  const now = Date.UTC(2026, 0, 5, 12, 1, 5);
+  expect(formatMarkAge('live', now - 2_000, now)).toBe('live · 2 s ago');
+  expect(formatMarkAge('snapshot', now - 65_000, now)).toBe('as of 12:00:00 UTC · 65 s ago');
+  expect(formatMarkAge('snapshot', now - 30 * 60_000, now)).toBe('as of 11:31:05 UTC · 30 min ago');
+  // a server from before live prices sends markAt without a source: the job's snapshot
+  expect(formatMarkAge(undefined, now - 1_000, now)).toBe('as of 12:01:04 UTC · 1 s ago');
+  expect(formatMarkAge('live', null, now)).toBe('');
 });

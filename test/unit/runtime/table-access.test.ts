@@ -75,6 +75,11 @@ jest.mock('../../../shared/adapters/dynamodb/held-notifications', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/held-notifications')),
 );
+jest.mock('../../../shared/adapters/dynamodb/live-price-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/live-price-store')),
+);
 jest.mock('../../../shared/adapters/dynamodb/order-repository', () =>
   jest
     .requireActual('./record-repositories')

@@ -8,6 +8,7 @@ import {
 import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
+import { DynamoLivePriceReader, DynamoLivePriceStore } from '../../../../shared/adapters/dynamodb/live-price-store';
 import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';
 import { DynamoOrderRepository } from '../../../../shared/adapters/dynamodb/order-repository';
 import { DynamoPaperLedgerStore } from '../../../../shared/adapters/dynamodb/paper-ledger-store';
@@ -40,6 +41,8 @@ export const REPOSITORY_CLASSES = {
   DynamoAuditLog,
   DynamoConfirmationStore,
   DynamoHeldNotifications,
+  DynamoLivePriceReader,
+  DynamoLivePriceStore,
   DynamoOrderRepository,
   DynamoPaperLedgerStore,
   DynamoPositionReader,

@@ -141,6 +141,12 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     get: (r) => r.get!('t0123456789'),
     put: (r) => r.put!('t0123456789', { telegramChatIds: ['1'], emails: [], updatedAt: 1 }),
   },
+  DynamoLivePriceReader: { latest: (r) => r.latest!('binanceusdm', ['BTC/USDT:USDT']) },
+  DynamoLivePriceStore: {
+    latest: (r) => r.latest!('binanceusdm', ['BTC/USDT:USDT']),
+    put: (r) =>
+      r.put!([{ exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', last: 97_000.5, timestamp: 1, receivedAt: 2 }]),
+  },
   DynamoTokenBudget: {
     spent: (r) => r.spent!('acc-1', 1),
     charge: (r) => r.charge!('acc-1', 5, 1),

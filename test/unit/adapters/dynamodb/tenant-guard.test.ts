@@ -297,3 +297,38 @@ describe('the repositories through the guard', () => {
     );
   });
 });
+
+describe('public market-data partitions (the live prices)', () => {
+  const sent: string[] = [];
+  const client = new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  client.middlewareStack.addRelativeTo(
+    ((_next: unknown, context: { commandName?: string }) => async () => {
+      sent.push(context.commandName ?? '');
+      return { output: { $metadata: {}, Items: [] }, response: {} };
+    }) as never,
+    { relation: 'after', toMiddleware: 'DocumentUnmarshall', name: 'recordAndAnswer' },
+  );
+  const db = DynamoDBDocumentClient.from(client);
+  guardTenant(db, A, { risk: 'accountId', trades: 'accountId' }, { risk: ['price#'] });
+  const query = (table: string, partition: string) =>
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'accountId = :p',
+      ExpressionAttributeValues: { ':p': partition },
+    });
+
+  it('a Query of a price partition of that table passes; the same prefix on another table does not', async () => {
+    expect(await passes(db, sent, query('risk', 'price#binanceusdm'))).toBe(true);
+    expect(await passes(db, sent, query('trades', 'price#binanceusdm'))).toBe(false);
+    expect(await passes(db, sent, query('risk', 'prices#binanceusdm'))).toBe(false);
+    expect(await passes(db, sent, query('risk', `${B}-0123456789ab`))).toBe(false);
+  });
+
+  it('no write and no item read by key under the prefix: a tenant cannot plant or probe a price row', async () => {
+    const key = { accountId: 'price#binanceusdm', itemKey: 'BTC/USDT:USDT' };
+    expect(await passes(db, sent, new PutCommand({ TableName: 'risk', Item: { ...key, last: '1' } }))).toBe(false);
+    expect(await passes(db, sent, new GetCommand({ TableName: 'risk', Key: key }))).toBe(false);
+    expect(await passes(db, sent, new DeleteCommand({ TableName: 'risk', Key: key }))).toBe(false);
+    expect(await passes(db, sent, new BatchGetCommand({ RequestItems: { risk: { Keys: [key] } } }))).toBe(false);
+  });
+});

@@ -21,8 +21,7 @@ describe('position figures', () => {
       OPEN_BTC as typeof OPEN_BTC & { side: 'long' },
       'Main',
       BOOK.find((t) => t.tradeId === 't4'),
-      { symbol: 'BTC/USDT:USDT', markPrice: '41000', liquidationPrice: '20100' },
-      123,
+      { markPrice: '41000', liquidationPrice: '20100', markAt: 123, markSource: 'snapshot' },
     );
     expect(view).toMatchObject({
       markPrice: '41000',
@@ -36,6 +35,7 @@ describe('position figures', () => {
         { clientOrderId: 'tp-2', triggerPrice: '44000', amount: '0.25' },
       ],
       markAt: 123,
+      markSource: 'snapshot',
     });
   });
 
@@ -44,15 +44,15 @@ describe('position figures', () => {
       ...OPEN_BTC,
       trailingStop: { clientOrderId: 'trail-1', triggerPrice: '', amount: '0.5', trailingPercent: 1.5 },
     };
-    const view = positionView(both as typeof both & { side: 'long' }, 'Main', undefined, undefined, undefined);
+    const view = positionView(both as typeof both & { side: 'long' }, 'Main', undefined, undefined);
     expect(view.stop).toEqual({ clientOrderId: 'sl-1', triggerPrice: '39000' });
     expect(view.trail).toEqual({ clientOrderId: 'trail-1', triggerPrice: '', trailingPercent: 1.5 });
-    const plain = positionView(OPEN_BTC as typeof OPEN_BTC & { side: 'long' }, 'Main', undefined, undefined, undefined);
+    const plain = positionView(OPEN_BTC as typeof OPEN_BTC & { side: 'long' }, 'Main', undefined, undefined);
     expect(plain.trail).toBeNull();
   });
 
   it('without a mark: the priced fields are null and the notional is at entry', () => {
-    const view = positionView(OPEN_BTC as typeof OPEN_BTC & { side: 'long' }, 'Main', undefined, undefined, undefined);
+    const view = positionView(OPEN_BTC as typeof OPEN_BTC & { side: 'long' }, 'Main', undefined, undefined);
     expect(view).toMatchObject({
       markPrice: null,
       unrealizedPnl: null,

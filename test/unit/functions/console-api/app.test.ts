@@ -249,6 +249,33 @@ describe('console-api router: reads', () => {
   });
 });
 
+describe('console-api router: live prices', () => {
+  it('GET /positions marks a position live when the watcher’s tick is fresher, and says so', async () => {
+    const w = await world();
+    const livePrices = {
+      latest: async (exchange: string, symbols: readonly string[]) =>
+        exchange === 'paper' && symbols.includes('BTC/USDT:USDT')
+          ? [{ exchange, symbol: 'BTC/USDT:USDT', last: 40_800.5, timestamp: NOW - 900, receivedAt: NOW - 500 }]
+          : [],
+    };
+    const { call } = await setup(undefined, new ConsoleReads({ ...w, livePrices }));
+    const r = await call(event('GET', 'positions', { groups: 'viewer' }));
+    expect(r.status).toBe(200);
+    expect(r.json().items[0]).toMatchObject({
+      markPrice: '40800.5',
+      markSource: 'live',
+      markAt: NOW - 500,
+      unrealizedPnl: '400.25', // (40800.5 − 40000) × 0.5
+    });
+  });
+
+  it('GET /positions without a watcher: the risk-check job’s mark, as of its snapshot', async () => {
+    const { call } = await setup();
+    const r = await call(event('GET', 'positions', { groups: 'viewer' }));
+    expect(r.json().items[0]).toMatchObject({ markPrice: '41000', markSource: 'snapshot', markAt: NOW - 60_000 });
+  });
+});
+
 describe('console-api router: strategies and risk', () => {
   it('/risk needs its account (400 naming it) and answers that account’s settings', async () => {
     const { call } = await setup();
