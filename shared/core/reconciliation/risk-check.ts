@@ -28,6 +28,7 @@ import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
+import { switchAuditEvents } from '../risk/switch-audit';
 import { emulatedTrailSlot, entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
@@ -494,24 +495,7 @@ export class RiskCheck {
   }
 
   private async recordSwitchEvent(accountId: string, event: SwitchEvent): Promise<void> {
-    const at = this.deps.clock.now();
-    await this.deps.audit.append({
-      accountId,
-      type: 'risk.switch',
-      at,
-      message: `${event.switch} ${event.kind}: ${event.reason}`,
-      data: { switch: event.switch, kind: event.kind, ...event.numbers },
-    });
-    if (event.kind === 'tripped') {
-      const severity = event.switch === 'drawdown' ? 'critical' : 'warning';
-      await this.deps.audit.append({
-        accountId,
-        type: 'alert',
-        at,
-        message: `kill switch ${event.switch} tripped: ${event.reason}`,
-        data: { severity, switch: event.switch, ...event.numbers },
-      });
-    }
+    for (const audit of switchAuditEvents(accountId, event, this.deps.clock.now())) await this.deps.audit.append(audit);
   }
 }
 
