@@ -49,7 +49,9 @@ export function checkPriceWatcherEnv(env: PriceWatcherEnv): PriceWatcherEnv {
     problems.push('WATCHER_BACKOFF_MAX_MS must be at least WATCHER_BACKOFF_INITIAL_MS');
   const unknown = env.WATCHER_EXCHANGES.filter((e) => !(WATCHABLE_EXCHANGES as readonly string[]).includes(e));
   if (unknown.length)
-    problems.push(`WATCHER_EXCHANGES: unknown exchange ${unknown.join(', ')} (known: ${WATCHABLE_EXCHANGES.join(', ')})`);
+    problems.push(
+      `WATCHER_EXCHANGES: unknown exchange ${unknown.join(', ')} (known: ${WATCHABLE_EXCHANGES.join(', ')})`,
+    );
   if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return env;
 }

@@ -9,10 +9,11 @@ import { StaticMarketCatalog } from '../adapters/paper/markets';
 import { ReplayPriceCatchUp, ReplayPriceStream } from '../adapters/prices/replay-price-stream';
 import { ReplayPriceSource } from '../adapters/prices/replay-price-source';
 import type { Account } from '../core/domain/account';
-import { SettlePaperTriggers } from '../core/execution/settle-paper-triggers';
+import { SettlePaperTriggers, type SettlePaperTriggersDeps } from '../core/execution/settle-paper-triggers';
+import type { TriggerSource } from '../core/execution/ports';
 import type { PriceSource } from '../core/ports/paper';
 import type { LivePriceStore, PriceCatchUp, PriceStream } from '../core/ports/price-stream';
-import type { KeyVault } from '../core/ports/runtime';
+import type { Clock, KeyVault } from '../core/ports/runtime';
 import { accountRiskConfig } from '../core/risk/account-config';
 import { AccountExchanges } from '../core/watcher/account-exchanges';
 import { CircuitBreakerFeed } from '../core/watcher/circuit-breaker';
@@ -100,6 +101,7 @@ export function buildPriceWatchers(
     onError: (error) => options.onEvent?.({ kind: 'watch-failed', exchange: '*', error: String(error) }),
   });
   const { protection } = buildOrderPlacement(runtime);
+  const markets = new StaticMarketCatalog();
   const trailing = new TrailingStops({
     risk: repos.risk,
     positions: repos.positions,
@@ -114,7 +116,14 @@ export function buildPriceWatchers(
     ...(options.onMoved ? { onMoved: options.onMoved } : {}),
   });
   const paperFills = new PaperFills({
-    settler: paperSettler(runtime),
+    settler: paperSettler({
+      prices: runtime.prices,
+      exchangeFor: (prices) => paperExchangeFactory(repos.paper, prices, markets, clock),
+      orders: repos.orders,
+      book: runtime.book,
+      audit: repos.audit,
+      clock,
+    }),
     // the filled position or its sibling orders are gone: read the watch list again
     onFilled: () => watchList.refresh(),
   });
@@ -175,7 +184,9 @@ function defaultStreams(env: PriceWatcherEnv, prices: PriceSource, runtime: Trad
     if (env.WATCHER_PAPER_STREAM === 'exchange') return ccxtPriceStreams('binanceusdm');
     return {
       stream: new ReplayPriceStream({ prices, intervalMs: env.WATCHER_REPLAY_INTERVAL_MS, clock: runtime.clock }),
-      ...(prices instanceof ReplayPriceSource ? { catchUp: new ReplayPriceCatchUp(prices, { clock: runtime.clock }) } : {}),
+      ...(prices instanceof ReplayPriceSource
+        ? { catchUp: new ReplayPriceCatchUp(prices, { clock: runtime.clock }) }
+        : {}),
     };
   };
 }
@@ -185,22 +196,29 @@ function defaultStreams(env: PriceWatcherEnv, prices: PriceSource, runtime: Trad
  * built for the call over a price source that answers `price` for that symbol, so the fill is at
  * the price the watcher saw (processPrice reads its source), whatever the source says a moment later.
  */
-function paperSettler(runtime: TradingRuntime): PaperTriggerSettler {
-  const markets = new StaticMarketCatalog();
+export function paperSettler(parts: {
+  prices: PriceSource;
+  /** the paper exchange of an account over the given prices (paperExchangeFactory) */
+  exchangeFor: (prices: PriceSource) => (account: Account) => TriggerSource;
+  orders: SettlePaperTriggersDeps['orders'];
+  book: SettlePaperTriggersDeps['book'];
+  audit: SettlePaperTriggersDeps['audit'];
+  clock: Clock;
+}): PaperTriggerSettler {
   return {
     async settle({ symbol, price, accounts }) {
       const pinned: PriceSource = {
         getPrice: async (s) =>
-          s === symbol ? { symbol, last: price, timestamp: runtime.clock.now() } : runtime.prices.getPrice(s),
+          s === symbol ? { symbol, last: price, timestamp: parts.clock.now() } : parts.prices.getPrice(s),
       };
       const listed: readonly Account[] = accounts;
       const settle = new SettlePaperTriggers({
         accounts: { list: async () => [...listed] },
-        triggersFor: paperExchangeFactory(runtime.repos.paper, pinned, markets, runtime.clock),
-        orders: runtime.repos.orders,
-        book: runtime.book,
-        audit: runtime.repos.audit,
-        clock: runtime.clock,
+        triggersFor: parts.exchangeFor(pinned),
+        orders: parts.orders,
+        book: parts.book,
+        audit: parts.audit,
+        clock: parts.clock,
       });
       return (await settle.run(symbol)).fills;
     },

@@ -58,13 +58,18 @@ export class CircuitBreakerFeed implements TickHandler {
 
   /** Both extremes of the gap are judged (the move that would have tripped it while the stream was down). */
   async onGap(_exchange: string, gap: PriceGap, watch: ExchangeWatch): Promise<void> {
-    await this.judge(watch, gap.symbol, [gap.low, gap.high].filter((p) => p > 0));
+    await this.judge(
+      watch,
+      gap.symbol,
+      [gap.low, gap.high].filter((p) => p > 0),
+    );
   }
 
   private async judge(watch: ExchangeWatch, symbol: string, prices: readonly number[]): Promise<void> {
     const accounts = new Map<string, Account>();
     for (const { account } of watch.positions.get(symbol) ?? []) accounts.set(account.accountId, account);
-    for (const account of accounts.values()) for (const price of prices) await this.judgeAccount(account, symbol, price);
+    for (const account of accounts.values())
+      for (const price of prices) await this.judgeAccount(account, symbol, price);
   }
 
   private async judgeAccount(account: Account, symbol: string, price: number): Promise<void> {

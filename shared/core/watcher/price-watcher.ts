@@ -6,10 +6,10 @@
 //    stayed healthy `healthyMs` (a minute), so a flapping one keeps backing off;
 //  - heartbeat: no tick for `heartbeatMs` while connected is treated as a drop (the connection is
 //    closed and made again): a half-open socket that never errors would otherwise go silent;
-//  - gap check: after any drop or heartbeat miss, before the next live tick, each watched symbol's
-//    gap since its last tick is read over REST (PriceCatchUp) and its extremes are handed to the
-//    handlers, so a trailing stop follows the best price it missed and a paper stop the price went
-//    through while the stream was down fills.
+//  - gap check: after any drop or heartbeat miss, once the stream delivers again and before its
+//    first batch is handed on, each watched symbol's gap since its last tick is read over REST
+//    (PriceCatchUp) and its extremes are handed to the handlers, so a trailing stop follows the
+//    best price it missed and a paper stop the price went through while the stream was down fills.
 // None of this is the only protection: the one-minute jobs (risk check, paper triggers) do the
 // same work from REST reads, and go on when the watcher is down.
 import { Backoff, type BackoffOptions } from './backoff';
@@ -108,8 +108,6 @@ export class PriceWatcher {
       }
       const now = this.options.clock.now();
       for (const symbol of watch.symbols) if (!this.lastSeen.has(symbol)) this.lastSeen.set(symbol, now);
-      if (this.needsCatchUp) await this.catchUp(watch);
-      if (this.stopped) break;
       const result = await this.nextBatch(watch.symbols);
       if (this.stopped) break;
       if (result === SILENT || result instanceof Failure) {
@@ -119,6 +117,8 @@ export class PriceWatcher {
       const at = this.options.clock.now();
       this.connectedAt ??= at;
       if (at - this.connectedAt >= (this.options.healthyMs ?? 60_000)) this.backoff.reset();
+      // Connected again: the gap first (once, however many attempts the reconnect took), then live.
+      if (this.needsCatchUp) await this.catchUp(watch);
       await this.dispatch(result, watch);
     }
   }

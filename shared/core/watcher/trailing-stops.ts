@@ -79,7 +79,14 @@ export class TrailingStops implements TickHandler {
       }
     }
     for (const [symbol, { high, low }] of extremes)
-      await this.follow(exchange, watch.positions.get(symbol) ?? [], high.last, high.receivedAt, low.last, low.receivedAt);
+      await this.follow(
+        exchange,
+        watch.positions.get(symbol) ?? [],
+        high.last,
+        high.receivedAt,
+        low.last,
+        low.receivedAt,
+      );
   }
 
   /** The best price the gap reached (its high for a long, its low for a short) is followed as a tick. */

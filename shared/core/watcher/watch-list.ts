@@ -93,10 +93,14 @@ export class WatchList {
     const accounts = (await this.deps.accounts.list()).filter(
       (a) => !(a.haltedUntil !== undefined && now < a.haltedUntil) && (a.exchange === 'paper' || a.credentials),
     );
-    const byExchange = new Map<string, { symbols: Set<string>; positions: Map<string, WatchedPosition[]>; paperOrders: Map<string, Account[]> }>();
+    const byExchange = new Map<
+      string,
+      { symbols: Set<string>; positions: Map<string, WatchedPosition[]>; paperOrders: Map<string, Account[]> }
+    >();
     const entry = (exchange: string) => {
       let found = byExchange.get(exchange);
-      if (!found) byExchange.set(exchange, (found = { symbols: new Set(), positions: new Map(), paperOrders: new Map() }));
+      if (!found)
+        byExchange.set(exchange, (found = { symbols: new Set(), positions: new Map(), paperOrders: new Map() }));
       return found;
     };
     await Promise.all(
