@@ -106,7 +106,10 @@ export class PriceWatcher {
         await this.options.sleep(this.options.idleMs ?? 1_000, this.stopping.signal);
         continue;
       }
+      // A symbol no longer watched is forgotten: watched again later, its gap starts then, not
+      // at a tick from before (a new position's trail must not follow an old best).
       const now = this.options.clock.now();
+      for (const symbol of this.lastSeen.keys()) if (!watch.symbols.includes(symbol)) this.lastSeen.delete(symbol);
       for (const symbol of watch.symbols) if (!this.lastSeen.has(symbol)) this.lastSeen.set(symbol, now);
       const result = await this.nextBatch(watch.symbols);
       if (this.stopped) break;

@@ -89,10 +89,14 @@ export class TrailingStops implements TickHandler {
       );
   }
 
-  /** The best price the gap reached (its high for a long, its low for a short) is followed as a tick. */
+  /**
+   * The best price the gap reached (its high for a long, its low for a short) is followed as a
+   * tick, for positions opened before the gap began (a later one's best may not include it).
+   */
   async onGap(exchange: string, gap: PriceGap, watch: ExchangeWatch): Promise<void> {
     const at = this.deps.clock.now();
-    await this.follow(exchange, watch.positions.get(gap.symbol) ?? [], gap.high, at, gap.low, at);
+    const before = (watch.positions.get(gap.symbol) ?? []).filter((w) => (w.position.openedAt ?? Infinity) <= gap.from);
+    await this.follow(exchange, before, gap.high, at, gap.low, at);
   }
 
   private async follow(

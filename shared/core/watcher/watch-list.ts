@@ -6,6 +6,12 @@ import type { BookPosition, PositionSide } from '../domain/trade';
 import { isOpen } from '../domain/trade-math';
 import type { Account, AccountRepository, Clock, PaperLedgerStore, PositionBook } from './ports';
 
+/** A paper account with orders resting on a symbol, and when the newest of them was placed. */
+export interface PaperWatch {
+  account: Account;
+  newestOrderAt: number;
+}
+
 export interface WatchedPosition {
   account: Account;
   position: BookPosition & { side: PositionSide; tradeId: string };
@@ -18,7 +24,7 @@ export interface ExchangeWatch {
   /** symbol → open positions on it */
   positions: ReadonlyMap<string, readonly WatchedPosition[]>;
   /** symbol → paper accounts with resting stop/target orders on it */
-  paperOrders: ReadonlyMap<string, readonly Account[]>;
+  paperOrders: ReadonlyMap<string, readonly PaperWatch[]>;
 }
 
 const EMPTY: ExchangeWatch = { symbols: [], positions: new Map(), paperOrders: new Map() };
@@ -95,7 +101,7 @@ export class WatchList {
     );
     const byExchange = new Map<
       string,
-      { symbols: Set<string>; positions: Map<string, WatchedPosition[]>; paperOrders: Map<string, Account[]> }
+      { symbols: Set<string>; positions: Map<string, WatchedPosition[]>; paperOrders: Map<string, PaperWatch[]> }
     >();
     const entry = (exchange: string) => {
       let found = byExchange.get(exchange);
@@ -121,7 +127,9 @@ export class WatchList {
           if (order.status !== 'open') continue;
           watch.symbols.add(order.symbol);
           const list = watch.paperOrders.get(order.symbol) ?? [];
-          if (!list.includes(account)) list.push(account);
+          const seen = list.find((w) => w.account === account);
+          if (seen) seen.newestOrderAt = Math.max(seen.newestOrderAt, order.timestamp);
+          else list.push({ account, newestOrderAt: order.timestamp });
           watch.paperOrders.set(order.symbol, list);
         }
       }),

@@ -111,8 +111,25 @@ describe('paper fills on the stream', () => {
   it('a gap the price went through while the stream was down fills the stop at its low (low before high)', async () => {
     const { fills, watch, held, orders } = await setup();
     const { stopLoss, takeProfits } = await held();
-    await fills.onGap('paper', { symbol: BTC, low: 49_300, high: 51_200, last: 50_000, from: 0, to: 1 }, await watch());
+    // the gap began after both orders were placed
+    const from = (await orders.get(ACCOUNT, stopLoss?.clientOrderId as string))?.createdAt as number;
+    await fills.onGap(
+      'paper',
+      { symbol: BTC, low: 49_300, high: 51_200, last: 50_000, from, to: from + 1 },
+      await watch(),
+    );
     expect((await orders.get(ACCOUNT, stopLoss?.clientOrderId as string))?.status).toBe('filled');
     expect((await orders.get(ACCOUNT, takeProfits?.[0]?.clientOrderId as string))?.status).toBe('canceled');
+  });
+
+  it('an account whose order was placed after the gap began is settled at the gap’s last price only', async () => {
+    const { fills, watch, held, orders } = await setup();
+    const { stopLoss } = await held();
+    const placedAt = (await orders.get(ACCOUNT, stopLoss?.clientOrderId as string))?.createdAt as number;
+    const gap = { symbol: BTC, low: 49_300, high: 51_200, last: 50_000, to: placedAt + 1 };
+    await fills.onGap('paper', { ...gap, from: placedAt - 1 }, await watch());
+    // the low may have come before the stop existed: not filled
+    expect((await orders.get(ACCOUNT, stopLoss?.clientOrderId as string))?.status).toBe('open');
+    expect(fills.fills).toBe(0);
   });
 });

@@ -180,6 +180,16 @@ describe('TrailingStops', () => {
     expect((await held()).stopLoss?.triggerPrice).toBe('51480');
   });
 
+  it('a gap that began before the position opened is not followed (its best may predate the trade)', async () => {
+    const { trailing, watchList, held } = await setup();
+    const openedAt = (await held()).openedAt as number;
+    const watch = (await watchList.current()).forExchange('paper');
+    const gap = { symbol: BTC, high: 60_000, low: 49_000, last: 50_100, to: openedAt + 10_000 };
+    await trailing.onGap('paper', { ...gap, from: openedAt - 1 }, watch);
+    expect((await held()).stopLoss?.triggerPrice).toBe('49509.9');
+    expect(trailing.stats.moved).toBe(0);
+  });
+
   it('a dropped stream reconnects, and the gap it missed (high 52,000) moves the trail before live ticks resume', async () => {
     const { log: order, clock, prices, held, trailing, watchList, moves, resting } = await setup();
     prices.set(BTC, 51_800); // where the market is when the stream comes back

@@ -68,8 +68,8 @@ test('positions and resting paper orders per exchange; banned accounts left out;
     first
       .forExchange('paper')
       .paperOrders.get(ETH)
-      ?.map((a) => a.accountId),
-  ).toEqual(['paper-1']);
+      ?.map((w) => [w.account.accountId, w.newestOrderAt]),
+  ).toEqual([['paper-1', 0]]);
   expect(first.forExchange('bybit').symbols).toEqual([ETH]);
   expect(first.forExchange('okx').symbols).toEqual([]);
 
