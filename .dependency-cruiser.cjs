@@ -43,6 +43,9 @@ const CORE_LAYERS = {
   // Funding rates and the funding-arbitrage decision, leg balance and backtest (docs/FUNDING.md): money
   // through domain/money.ts, candles and funding series as the backtest reads them, its drawdown metric.
   funding: ['domain', 'errors.ts', 'backtest/types.ts', 'backtest/metrics.ts'],
+  // The price watcher (docs/WATCHER.md): moves emulated trails with execution's ProtectionManager and
+  // judges ticks with the risk switches' own breaker code.
+  watcher: ['domain', 'errors.ts', 'risk', 'execution/index.ts'],
   // The console's read models: the backtest's metric definitions, `risk show`'s usage and the
   // strategy compare, never a second copy of them.
   performance: [

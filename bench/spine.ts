@@ -9,6 +9,8 @@
 // Goals (issue "Live execution"): executor bundle ≤ 1.5 MB, cold require ≤ 200 ms, overhead p95 ≤ 30 ms.
 // Goal (issue "Risk engine"): the risk engine's per-signal cost p99 ≤ 2 ms with 20 open positions
 //   and correlation checks on (bench/risk-engine.ts).
+// Goal (issue 17, real-time prices): a price → the emulated trailing stop moved within a second on
+//   the local stack (bench/watcher.ts: tick → move and price → move, p50/p95).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ import { systemClock } from '../shared/core/ports/runtime';
 import { CreateAccount } from '../shared/core/control/accounts';
 import { buildRepositories, dynamoClient } from '../shared/runtime/repositories';
 import { riskEngineCost } from './risk-engine';
+import { watcherLatency } from './watcher';
 import { percentile, progress, round } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -48,6 +51,8 @@ const QUIET_SCHEDULES = {
   riskCheckMs: 60_000,
   strategyTimeframes: [],
   notifications: false,
+  // the price watcher too (it has its own figure below)
+  watcher: false,
 } as const;
 /**
  * The bench accounts open and close hundreds of times in a row, losing the fees each time: the
@@ -289,6 +294,10 @@ const e2e = await endToEnd();
 const live = await liveOverhead();
 process.stderr.write('risk engine per signal…\n');
 const riskEngine = riskEngineCost();
+const watcher = await watcherLatency();
+process.stderr.write(
+  `  watcher: tick → stop moved p50 ${watcher.tickToMove.p50} ms, p95 ${watcher.tickToMove.p95} ms; price → stop moved p50 ${watcher.priceToMove.p50} ms, p95 ${watcher.priceToMove.p95} ms (${watcher.n} moves)\n`,
+);
 process.stderr.write(
   `  p50 ${riskEngine.p50Ms} ms, p99 ${riskEngine.p99Ms} ms (${riskEngine.openPositions} open positions, ${riskEngine.decisions} decisions)\n`,
 );
@@ -300,6 +309,7 @@ const result = {
   functions,
   liveSignalToOrderSentMs: live,
   riskEnginePerSignalMs: riskEngine,
+  watcherPriceToStopMoveMs: watcher,
   executor: { bundleKB: functions.executor?.bundleKB, coldRequireMs: functions.executor?.coldRequireMs },
   goals: {
     executorBundleLe1_5MB: (functions.executor?.bundleKB ?? Infinity) <= 1536,
@@ -307,6 +317,7 @@ const result = {
     liveOverheadP95Le30ms: live.overheadP95 <= 30,
     e2eP50Le50ms: e2e.p50 <= 50,
     riskEngineP99Le2ms: riskEngine.p99Ms <= 2,
+    watcherPriceToStopMoveP95Le1s: watcher.priceToMove.p95 <= 1_000,
     webhookBundleLe300KB: (functions.webhook?.bundleKB ?? Infinity) <= 300,
     webhookColdRequireLe100ms: (functions.webhook?.coldRequireMs ?? Infinity) <= 100,
   },

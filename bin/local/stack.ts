@@ -33,6 +33,10 @@ import {
 } from '../../shared/runtime/executor';
 import { ExecutionMetering } from '../../functions/executor/metering';
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
+import { buildPriceWatchers, type PriceStreamFactory } from '../../shared/runtime/price-watcher';
+import { checkPriceWatcherEnv, priceWatcherEnvSchema } from '../../shared/platform/price-watcher-config';
+import type { TrailMove } from '../../shared/core/watcher/trailing-stops';
+import { logWatcherEvent } from '../../functions/price-watcher/app';
 import { buildNotifier } from '../../shared/runtime/notifier';
 import { notifierEnvSchema } from '../../shared/platform/notify-config';
 import { startAuditTail } from './audit-tail';
@@ -98,6 +102,13 @@ export interface LocalStackOptions {
    * undefined for a 401 that never reaches the function. Default: the local Cognito stand-in's.
    */
   consoleAuthorizer?: (authorization: string | undefined) => Promise<Record<string, unknown> | undefined>;
+  /**
+   * The price watcher in-process (docs/WATCHER.md): paper accounts' prices from the replay (read
+   * every 250 ms), moving emulated trailing stops, filling paper stops and feeding the circuit
+   * breaker within a second; the paper tick and the risk check above stay as its safety net.
+   * `streamFor` replaces an exchange's stream (tests: a controllable one); false: no watcher.
+   */
+  watcher?: false | { streamFor?: PriceStreamFactory; onMoved?: (move: TrailMove) => void };
 }
 
 export type { LocalDiscovery };
@@ -188,7 +199,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const webhookEnv = loadEnv(webhookEnvSchema, { ...process.env, ...common, SIGNAL_QUEUE_URL: queueUrl });
     const replayMsPerCandle = options.replayMsPerCandle ?? 5_000;
-    const executorEnv = loadEnv(executorEnvSchema, {
+    const executorVars = {
       ...process.env,
       ...common,
       KEY_VAULT: 'local',
@@ -202,7 +213,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // a local retry should not wait minutes: the lease is shorter than the visibility timeout
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
       ...(exchangeApiUrl ? { EXCHANGE_API_URL: exchangeApiUrl } : {}),
-    });
+    };
+    const executorEnv = loadEnv(executorEnvSchema, executorVars);
     const runtime = buildTradingRuntime(executorEnv, options.clock, options.prices);
     const logger = createLogger('local');
     const webhook = createWebhookHandler(buildAcceptWebhook(webhookEnv, options.clock), createLogger('webhook'));
@@ -458,6 +470,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The CLI finds the stack through this file (0600, this user's), not by asking the port.
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });
     cleanups.unshift(async () => removeDiscovery(dataDir));
+    // The price watcher, last: its handlers act at once (the timers above wait for `ready`). Only
+    // the paper accounts' replay is streamed locally; live accounts keep the risk check's 5 s.
+    if (options.watcher !== false) {
+      const watcherLogger = createLogger('price-watcher');
+      const watchers = buildPriceWatchers(
+        checkPriceWatcherEnv(
+          loadEnv(priceWatcherEnvSchema, {
+            WATCHER_EXCHANGES: 'paper',
+            ...executorVars,
+            WATCHER_PAPER_STREAM: 'replay',
+          }),
+        ),
+        runtime,
+        {
+          ...(options.watcher?.streamFor ? { streamFor: options.watcher.streamFor } : {}),
+          ...(options.watcher?.onMoved ? { onMoved: options.watcher.onMoved } : {}),
+          onEvent: (event) => logWatcherEvent(watcherLogger, event),
+        },
+      );
+      const running = watchers.run();
+      cleanups.unshift(async () => {
+        await watchers.stop();
+        await running;
+      });
+    }
     ready = true;
     phase('gateway');
     logger.info('local stack ready', { msSinceProcessStart: Math.round(performance.now()), phases });

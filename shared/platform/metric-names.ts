@@ -36,7 +36,9 @@ export const METRIC = {
   equity: 'Equity',
   /** alarm-relay: alarm messages delivered to Telegram, by `state` */
   alarmsRelayed: 'AlarmsRelayed',
-  /** price-watcher (the optional always-on service): 1 each minute it is alive; the monitoring stack alarms on its absence */
+  /** price-watcher: 1 each minute while every watcher loop turned within the last two (its alarm: missing) */
   watcherHeartbeat: 'WatcherHeartbeat',
+  /** price-watcher: a price received → the emulated trailing stop moved, milliseconds, by `exchange` */
+  watcherTickToActionMs: 'WatcherTickToActionMs',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

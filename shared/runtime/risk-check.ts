@@ -43,6 +43,8 @@ export function buildRiskCheck(
     // One owner per container: a second overlapping run in the same container waits for the first.
     owner: `risk-check-${randomBytes(6).toString('hex')}`,
     leaseMs: LEASE_MS,
+    // the price watcher's moves hold the lease for well under a second (docs/WATCHER.md)
+    leaseWait: { attempts: 4, ms: 250, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     marketSpeed: env.RISK_MARKET_SPEED,
   });
 }

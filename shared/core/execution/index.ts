@@ -7,6 +7,7 @@ export {
   ProtectionManager,
   emulatedTrailSlot,
   refsOf,
+  triggerPrice,
   wantsStop,
   type ProtectionManagerDeps,
   type ProtectionOrigin,

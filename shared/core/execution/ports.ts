@@ -77,8 +77,8 @@ export interface RegimeSource {
 
 /** A paper account's resting stops and targets (the paper exchange): the paper-tick job's port. */
 export interface TriggerSource {
-  /** Checks resting orders against current prices; returns the orders it filled. */
-  processPrice(): Promise<ExchangeOrder[]>;
+  /** Checks resting orders (of `symbol` only, when given) against current prices; returns the orders it filled. */
+  processPrice(symbol?: string): Promise<ExchangeOrder[]>;
 }
 
 /**

@@ -24,12 +24,13 @@ export interface SettlementReport {
 export class SettlePaperTriggers {
   constructor(private readonly deps: SettlePaperTriggersDeps) {}
 
-  async run(): Promise<SettlementReport> {
+  /** Every paper account's resting orders, or (the price watcher, on a tick) only those of `symbol`. */
+  async run(symbol?: string): Promise<SettlementReport> {
     const report: SettlementReport = { accounts: 0, fills: 0, foreign: 0 };
     const accounts = (await this.deps.accounts.list()).filter((a) => a.exchange === 'paper');
     for (const account of accounts) {
       report.accounts++;
-      const filled = await this.deps.triggersFor(account).processPrice();
+      const filled = await this.deps.triggersFor(account).processPrice(symbol);
       for (const order of filled) {
         if (await this.settle(account, order)) report.fills++;
         else report.foreign++;

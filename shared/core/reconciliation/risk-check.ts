@@ -28,6 +28,7 @@ import { accountRiskConfig } from '../risk/account-config';
 import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
+import { switchAuditEvents } from '../risk/switch-audit';
 import { emulatedTrailSlot, entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 
@@ -57,6 +58,13 @@ export interface RiskCheckDeps {
    * same moment would place a second set of orders.
    */
   unprotectedGraceMs?: number;
+  /**
+   * The price watcher takes an account's lease for a moment to move an emulated trail or write a
+   * breaker sample (docs/WATCHER.md): a lease found held is asked for again this many times, `ms`
+   * apart, before the account counts as busy, so a watcher's sub-second move does not cost the
+   * account its whole check for the minute. Absent: busy at once.
+   */
+  leaseWait?: { attempts: number; ms: number; sleep: (ms: number) => Promise<void> };
 }
 
 const UNPROTECTED_GRACE_MS = 60_000;
@@ -110,7 +118,7 @@ export class RiskCheck {
     );
     for (const account of accounts) {
       report.accounts++;
-      if (!(await this.deps.risk.acquireLease(account.accountId, this.deps.owner, now + this.deps.leaseMs, now))) {
+      if (!(await this.lease(account.accountId))) {
         report.busy++;
         continue;
       }
@@ -131,6 +139,16 @@ export class RiskCheck {
       }
     }
     return report;
+  }
+
+  private async lease(accountId: string): Promise<boolean> {
+    const wait = this.deps.leaseWait;
+    for (let attempt = 0; ; attempt++) {
+      const now = this.deps.clock.now();
+      if (await this.deps.risk.acquireLease(accountId, this.deps.owner, now + this.deps.leaseMs, now)) return true;
+      if (!wait || attempt >= wait.attempts) return false;
+      await wait.sleep(wait.ms);
+    }
   }
 
   /** One account, in order: read the exchange, protective fills, reconcile, stops, snapshot, switches. */
@@ -494,24 +512,7 @@ export class RiskCheck {
   }
 
   private async recordSwitchEvent(accountId: string, event: SwitchEvent): Promise<void> {
-    const at = this.deps.clock.now();
-    await this.deps.audit.append({
-      accountId,
-      type: 'risk.switch',
-      at,
-      message: `${event.switch} ${event.kind}: ${event.reason}`,
-      data: { switch: event.switch, kind: event.kind, ...event.numbers },
-    });
-    if (event.kind === 'tripped') {
-      const severity = event.switch === 'drawdown' ? 'critical' : 'warning';
-      await this.deps.audit.append({
-        accountId,
-        type: 'alert',
-        at,
-        message: `kill switch ${event.switch} tripped: ${event.reason}`,
-        data: { severity, switch: event.switch, ...event.numbers },
-      });
-    }
+    for (const audit of switchAuditEvents(accountId, event, this.deps.clock.now())) await this.deps.audit.append(audit);
   }
 }
 

@@ -619,6 +619,37 @@ function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
   return applyPause({ ...state, priceSamples, exchangeCalls: window }, now, pauses);
 }
 
+/**
+ * The circuit breaker on streamed prices (the price watcher, shared/core/watcher): the job's own
+ * price tiers and volatility index on prices that arrive between its runs, so a crash trips the
+ * breaker within a second instead of a minute. Switches past their pause expire first, as in the
+ * job. Neither the equity switches (no balance here) nor the exchange anomalies (no calls made) are
+ * judged. `record` keeps the prices as samples (the watcher keeps one every few seconds per
+ * symbol: the stream is far denser than the job's samples, and the state is one item); without it
+ * the prices are only judged against the samples already kept.
+ */
+export function checkStreamedPrices(inputs: {
+  config: KillSwitchConfig;
+  state: RiskState;
+  now: number;
+  prices: Record<string, number>;
+  priceTimes?: Record<string, number>;
+  record: boolean;
+}): { state: RiskState; events: SwitchEvent[] } {
+  const { config, now, prices } = inputs;
+  const times = inputs.priceTimes ?? {};
+  const expired = expire(inputs.state, now);
+  const priceSamples = inputs.record
+    ? recordPrices(expired.state, config, now, prices, times)
+    : expired.state.priceSamples;
+  const pauses = [
+    ...pricePauses(config, priceSamples, prices, now, times),
+    ...(inputs.record ? volatilityPauses(config, priceSamples, prices, now, times) : []),
+  ];
+  const step = applyPause({ ...expired.state, priceSamples }, now, pauses);
+  return { state: step.state, events: [...expired.events, ...step.events] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The minute job.
 
