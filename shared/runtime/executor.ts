@@ -138,10 +138,13 @@ export function buildExecuteSignal(
   options: { ensemble?: EnsembleEnv; llm?: LlmEnv; advisorFor?: AdvisorFor } = {},
 ): ExecuteSignal {
   const { repos, clock } = runtime;
+  // One candle source (one ccxt instance, one market load) for the statistics, the regimes and the
+  // ensemble's indicator context.
+  const candles = riskCandleSource(env, runtime.prices);
   // Its vote is written at once (it comes before any order), not held with the signal's events.
   const entryGate = options.ensemble
     ? buildEntryGate(options.ensemble, {
-        candles: riskCandleSource(env, runtime.prices),
+        candles,
         audit: repos.audit,
         clock,
         advisorFor: lazyAdvisors(options, () => ({
@@ -159,7 +162,6 @@ export function buildExecuteSignal(
   const audit = new AuditHold(repos.audit);
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
   const sender = new OrderSender({ orders: repos.orders, audit, clock });
-  const candles = riskCandleSource(env, runtime.prices);
   const risk = new EntryRisk({
     positions: repos.positions,
     trades: repos.trades,

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CcxtCandleSource } from '../../../shared/adapters/candles/ccxt-candle-source';
 import { StaticMarketCatalog } from '../../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../../shared/adapters/prices/replay-price-source';
 import type { EntryGate } from '../../../shared/core/execution/ports';
@@ -61,7 +62,7 @@ beforeEach(() => {
   asked.length = 0;
 });
 
-function compose(models: string) {
+function compose(models: string, riskCandles: 'replay' | 'exchange' = 'replay') {
   const clock = { now: () => Date.now() };
   const replay = new ReplayPriceSource({ msPerCandle: 5_000, clock, markets: new StaticMarketCatalog() });
   const env = loadEnv(executorEnvSchema, {
@@ -69,7 +70,7 @@ function compose(models: string) {
     KEY_VAULT: 'local',
     LOCAL_KEY_FILE: '/nonexistent/key',
     PAPER_PRICE_SOURCE: 'replay',
-    RISK_CANDLE_SOURCE: 'replay',
+    RISK_CANDLE_SOURCE: riskCandles,
   });
   return buildExecuteSignal(env, buildTradingRuntime(env, clock, replay), vault, {
     ensemble: loadEnv(ensembleEnvSchema, { ENSEMBLE_MODELS: models }),
@@ -109,6 +110,17 @@ test('models listed and no advisorFor: it builds, and the gate asks each model a
   for (const charge of charges) {
     expect(charge.TableName).toBe(tableName(STAGE, 'risk'));
     expect(charge.Key).toMatchObject({ accountId: 'acc-1' });
+  }
+});
+
+test("models listed: the gate reads the risk checks' candle source, not a second ccxt instance of its own", () => {
+  const created = jest.spyOn(CcxtCandleSource, 'create');
+  try {
+    expect(gateOf(compose('openai:m-a', 'exchange'))).toBeDefined();
+    // one for the statistics, the regimes and the gate's indicator context: one client, one market load
+    expect(created).toHaveBeenCalledTimes(1);
+  } finally {
+    created.mockRestore();
   }
 });
 
