@@ -1,7 +1,9 @@
 // The esbuild settings shared by NodejsFunction and the build/bench script.
 import { existsSync } from 'node:fs';
+import { build } from 'esbuild';
 import {
   BUNDLE_ALIASES,
+  CCXT_NEVER_LOADED,
   CREDENTIALS_ALIAS,
   ESBUILD_SETTINGS,
   FUNCTION_BUNDLING,
@@ -26,10 +28,41 @@ test('ccxt resolves to the five exchange classes, in CDK and in the build script
   for (const target of Object.values(BUNDLE_ALIASES)) expect(existsSync(target)).toBe(true);
 });
 
-test('bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls back to global fetch) stays out', () => {
-  expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: ['undici'], format: 'esm' });
-  expect(ESBUILD_SETTINGS).toMatchObject({ minify: true, format: 'esm', external: ['undici'], bundle: true });
+test("bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls back to global fetch) and ccxt's never-loaded imports stay out", () => {
+  const external = ['undici', ...CCXT_NEVER_LOADED];
+  expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: external, format: 'esm' });
+  expect(ESBUILD_SETTINGS).toMatchObject({ minify: true, format: 'esm', external, bundle: true });
 });
+
+test("the executor bundle reaches ccxt's left-out files only through ccxt's own dynamic import(), so loading it never asks for them", async () => {
+  const { metafile } = await build({
+    ...ESBUILD_SETTINGS,
+    mainFields: [...ESBUILD_SETTINGS.mainFields],
+    external: [...ESBUILD_SETTINGS.external],
+    alias: { ...ESBUILD_SETTINGS.alias },
+    outExtension: undefined,
+    entryPoints: ['functions/executor/handler.ts'],
+    outfile: 'executor.mjs',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const leftOut = Object.entries(metafile.inputs).flatMap(([importer, input]) =>
+    input.imports
+      .filter((i) => i.external && /fflate|protobuf\/mexc|dydx-v4-client/.test(i.path))
+      .map((i) => ({ importer: importer.replace(/^.*node_modules\//, ''), path: i.path, kind: i.kind })),
+  );
+  // every pattern matched something (a ccxt upgrade that renames a file shows here), and nothing statically
+  expect(leftOut.map((i) => i.path).sort()).toEqual([
+    '../protobuf/mexc/compiled.cjs',
+    '../static_dependencies/dydx-v4-client/cosmos/tx/signing/v1beta1/signing.js',
+    '../static_dependencies/dydx-v4-client/cosmos/tx/v1beta1/tx.js',
+    '../static_dependencies/dydx-v4-client/registry.js',
+    'fflate',
+  ]);
+  for (const i of leftOut)
+    expect(i).toEqual({ ...i, importer: expect.stringMatching(/^ccxt\/js\/src\/base\//), kind: 'dynamic-import' });
+}, 60_000);
 
 test('the env-only provider reads the credentials Lambda puts in the environment', async () => {
   const { defaultProvider } = await import('../../infra/constructs/lambda-credentials');
