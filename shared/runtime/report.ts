@@ -26,7 +26,7 @@ import { buildCandleSource } from './strategy-runner';
 import { ModelMarketSummary } from '../core/advisor/market-summary';
 import type { MarketSummaryEnv } from '../platform/ensemble-config';
 import { lazyAdvisors, type AdvisorFor, type LlmEnv } from './ensemble';
-import { dynamoTokenBudget } from './advisor';
+import { dynamoTokenBudget } from './token-budget';
 
 export async function buildSendReports(
   env: ReportEnv,
