@@ -49,6 +49,13 @@ export const CCXT_NEVER_LOADED = [
   '*/dydx-v4-client/cosmos/tx/signing/v1beta1/signing.js',
 ];
 
+/**
+ * The SDK's SSO token refresh, which the token providers (the Bedrock client's bearer-token
+ * chain) import with import() only to renew an SSO session's cached token: a Lambda function has
+ * no SSO session (its credentials come from the environment, CREDENTIALS_ALIAS). 17 KB.
+ */
+export const SDK_NEVER_LOADED = ['@aws-sdk/nested-clients/sso-oidc'];
+
 /** Every alias the bundles use. */
 export const BUNDLE_ALIASES = { ...CREDENTIALS_ALIAS, ...CCXT_ALIAS } as const;
 
@@ -56,7 +63,7 @@ export const BUNDLE_ALIASES = { ...CREDENTIALS_ALIAS, ...CCXT_ALIAS } as const;
  * ccxt imports undici dynamically for tuned HTTP pooling and falls back to Node's global fetch
  * (the same engine) when it is absent: left out, it saves ≈500 KB.
  */
-export const EXTERNAL_MODULES = ['undici', ...CCXT_NEVER_LOADED];
+export const EXTERNAL_MODULES = ['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED];
 
 /** Plain esbuild settings (no CDK types), for scripts that call esbuild directly. */
 export const ESBUILD_SETTINGS = {

@@ -7,6 +7,7 @@ import {
   CREDENTIALS_ALIAS,
   ESBUILD_SETTINGS,
   FUNCTION_BUNDLING,
+  SDK_NEVER_LOADED,
 } from '../../infra/constructs/bundling';
 
 test('Lambda bundles replace the SDK default credential chain with the env-only provider, in CDK and in the build script alike', () => {
@@ -28,8 +29,8 @@ test('ccxt resolves to the five exchange classes, in CDK and in the build script
   for (const target of Object.values(BUNDLE_ALIASES)) expect(existsSync(target)).toBe(true);
 });
 
-test("bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls back to global fetch) and ccxt's never-loaded imports stay out", () => {
-  const external = ['undici', ...CCXT_NEVER_LOADED];
+test("bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls back to global fetch) and ccxt's and the SDK's never-loaded imports stay out", () => {
+  const external = ['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED];
   expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: external, format: 'esm' });
   expect(ESBUILD_SETTINGS).toMatchObject({ minify: true, format: 'esm', external, bundle: true });
 });
@@ -52,25 +53,26 @@ async function executorMetafile() {
 }
 let executorBuild: ReturnType<typeof executorMetafile> | undefined;
 
-test("the executor bundle reaches ccxt's left-out files only through ccxt's own dynamic import(), so loading it never asks for them", async () => {
+test("the executor bundle reaches the left-out files only through ccxt's and the SDK's own dynamic import(), so loading it never asks for them", async () => {
   const metafile = await (executorBuild ??= executorMetafile());
   const leftOut = Object.entries(metafile.inputs).flatMap(([importer, input]) =>
     input.imports
-      .filter((i) => i.external && /fflate|protobuf\/mexc|dydx-v4-client/.test(i.path))
+      .filter((i) => i.external && /fflate|protobuf\/mexc|dydx-v4-client|sso-oidc/.test(i.path))
       .map((i) => ({ importer: importer.replace(/^.*node_modules\//, ''), path: i.path, kind: i.kind })),
   );
-  // every pattern matched something (a ccxt upgrade that renames a file shows here), and nothing statically
+  // every pattern matched something (an upgrade that renames a file shows here), and nothing statically
   expect([...new Set(leftOut.map((i) => i.path))].sort()).toEqual([
     '../protobuf/mexc/compiled.cjs',
     '../static_dependencies/dydx-v4-client/cosmos/tx/signing/v1beta1/signing.js',
     '../static_dependencies/dydx-v4-client/cosmos/tx/v1beta1/tx.js',
     '../static_dependencies/dydx-v4-client/registry.js',
+    '@aws-sdk/nested-clients/sso-oidc',
     'fflate',
   ]);
   for (const i of leftOut)
     expect(i).toEqual({
       ...i,
-      importer: expect.stringMatching(/^ccxt\/js\/src\/base\//),
+      importer: expect.stringMatching(/^(ccxt\/js\/src\/base\/|@aws-sdk\/token-providers\/)/),
       kind: 'dynamic-import',
     });
 }, 60_000);

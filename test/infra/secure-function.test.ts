@@ -9,6 +9,7 @@ import {
   ESBUILD_SETTINGS,
   ESM_REQUIRE_BANNER,
   FUNCTION_BUNDLING,
+  SDK_NEVER_LOADED,
 } from '../../infra/constructs/bundling';
 import { SecureFunction, type SecureFunctionProps } from '../../infra/constructs/secure-function';
 import { grants, logicalId, PROJECT_ROOT, roleStatements, testApp } from './support';
@@ -138,9 +139,9 @@ describe('function bundling settings', () => {
     });
   });
 
-  it("bundles every dependency, the AWS SDK included (undici stays out: ccxt falls back to global fetch; so do ccxt's never-loaded imports)", () => {
-    expect(FUNCTION_BUNDLING.externalModules).toEqual(['undici', ...CCXT_NEVER_LOADED]);
-    expect(ESBUILD_SETTINGS.external).toEqual(['undici', ...CCXT_NEVER_LOADED]);
+  it("bundles every dependency, the AWS SDK included (undici stays out: ccxt falls back to global fetch; so do ccxt's and the SDK's never-loaded imports)", () => {
+    expect(FUNCTION_BUNDLING.externalModules).toEqual(['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED]);
+    expect(ESBUILD_SETTINGS.external).toEqual(['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED]);
   });
 
   it('prefers ESM entry points of dependencies', () => {
