@@ -138,5 +138,9 @@ test('the report with MARKET_SUMMARY_MODEL and no advisorFor builds its summary 
       llm: loadEnv(advisorEnvSchema, { ...common, OPENAI_BASE_URL: baseUrl }),
     });
   const reports = await build();
-  expect((reports as unknown as { deps: { summaries?: unknown } }).deps.summaries).toBeDefined();
+  const { deps } = reports as unknown as { deps: { summaries?: { deps: { regimes?: unknown } }; regimes?: unknown } };
+  expect(deps.summaries).toBeDefined();
+  // the summary names each symbol's regime from the report's own regime cache (one read, the same label)
+  expect(deps.regimes).toBeDefined();
+  expect(deps.summaries?.deps.regimes).toBe(deps.regimes);
 });
