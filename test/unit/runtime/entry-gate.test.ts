@@ -6,6 +6,7 @@ import { MemoryTokenBudget } from '../../../shared/adapters/model/memory-token-b
 import { EnsembleGate } from '../../../shared/core/advisor/ensemble-gate';
 import { ConfigError } from '../../../shared/core/errors';
 import type { EntryGate } from '../../../shared/core/execution/ports';
+import { normalizeSymbol } from '../../../shared/core/signal/symbols';
 import type { Signal } from '../../../shared/core/signal/types';
 import { advisorEnvSchema } from '../../../shared/platform/advisor-config';
 import { loadEnv } from '../../../shared/platform/config';
@@ -32,7 +33,7 @@ const signal: Signal = {
   signalId: 's1',
   accountId: 'acc-1',
   intent: 'enter_long',
-  symbol: { unified: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', compact: 'BTCUSDT' },
+  symbol: normalizeSymbol('BTCUSDT'),
   receivedAt: 0,
   source: 'webhook',
 };
