@@ -4,8 +4,6 @@
 // token budget (the risk table's llm#<day> items; in memory for tests and a local run without
 // DynamoDB), the price table and the defaults. LLM_PROVIDER unset: no advisor, AI off.
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoTokenBudget } from '../adapters/dynamodb/token-budget';
 import { BedrockConverseModel, createBedrockClient } from '../adapters/model/bedrock-converse';
 import { OpenAiChatModel } from '../adapters/model/openai-chat';
 import { createAdvisor } from '../core/advisor/advisor';
@@ -15,7 +13,6 @@ import type { ModelPort, TokenBudget } from '../core/ports/model';
 import type { AuditLog } from '../core/ports/repositories';
 import { systemClock, type Clock } from '../core/ports/runtime';
 import { parseModelPrices, type AdvisorEnv } from '../platform/advisor-config';
-import { tableName } from '../platform/resource-names';
 
 export interface AdvisorRuntimeDeps {
   audit: AuditLog;
@@ -80,7 +77,3 @@ export function buildAdvisor(
   });
   return { advisor, provider: model.provider, model: model.model };
 }
-
-/** The budget on the stage's risk table (DynamoTokenBudget: GetItem, UpdateItem). */
-export const dynamoTokenBudget = (documentClient: DynamoDBDocumentClient, stage: string): TokenBudget =>
-  new DynamoTokenBudget(documentClient, tableName(stage, 'risk'));

@@ -5,28 +5,16 @@
 // from the account the executor has already loaded.
 import { EnsembleGate } from '../core/advisor/ensemble-gate';
 import { EnsembleVote } from '../core/advisor/ensemble';
-import type { Advisor } from '../core/advisor/types';
 import type { CandleSource } from '../core/ports/candles';
 import type { AuditLog } from '../core/ports/repositories';
 import type { Clock } from '../core/ports/runtime';
 import type { EntryGate } from '../core/execution/ports';
 import { ConfigError } from '../core/errors';
-import type { EnsembleEnv, ModelSpec } from '../platform/ensemble-config';
-import type { AdvisorEnv } from '../platform/advisor-config';
+import type { EnsembleEnv } from '../platform/ensemble-config';
 import { buildAdvisor, type AdvisorRuntimeDeps } from './advisor';
+import { noProviders, type AdvisorFor, type LlmEnv } from './no-providers';
 
-/** The stage's LLM_* settings every listed model shares; each entry brings its own provider and model. */
-export type LlmEnv = Omit<AdvisorEnv, 'LLM_PROVIDER' | 'LLM_MODEL'>;
-
-/** Builds the Advisor that asks one model (its provider adapter, budget and audit: shared/runtime/advisor.ts). */
-export type AdvisorFor = (spec: ModelSpec) => Advisor;
-
-/** A composition given no LLM_* settings: listing models is refused at cold start, naming the model. */
-export const noProviders: AdvisorFor = (spec) => {
-  throw new ConfigError(
-    `${spec.id} is configured (ENSEMBLE_MODELS / MARKET_SUMMARY_MODEL) but this build has no model providers wired`,
-  );
-};
+export { noProviders, type AdvisorFor, type LlmEnv };
 
 /**
  * One Advisor per listed model through the advisor's composition root (shared/runtime/advisor.ts):

@@ -32,8 +32,9 @@ import { ConfigError } from '../core/errors';
 import { DynamoUsageMeter } from '../adapters/dynamodb/usage-meter';
 import { tableName } from '../platform/resource-names';
 import type { EnsembleEnv } from '../platform/ensemble-config';
-import { buildEntryGate, lazyAdvisors, type AdvisorFor, type LlmEnv } from './ensemble';
-import { dynamoTokenBudget } from './advisor';
+import type { AdvisorFor, LlmEnv } from './no-providers';
+import { deferredEntryGate } from './entry-gate';
+import { dynamoTokenBudget } from './token-budget';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -138,20 +139,21 @@ export function buildExecuteSignal(
   options: { ensemble?: EnsembleEnv; llm?: LlmEnv; advisorFor?: AdvisorFor } = {},
 ): ExecuteSignal {
   const { repos, clock } = runtime;
+  // One candle source (one ccxt instance, one market load) for the statistics, the regimes and the
+  // ensemble's indicator context.
+  const candles = riskCandleSource(env, runtime.prices);
   // Its vote is written at once (it comes before any order), not held with the signal's events.
+  // Its models are built on the first entry it is asked about (entry-gate.ts: not at every cold start).
   const entryGate = options.ensemble
-    ? buildEntryGate(options.ensemble, {
-        candles: riskCandleSource(env, runtime.prices),
+    ? deferredEntryGate(options.ensemble, options, {
+        candles,
         audit: repos.audit,
         clock,
-        advisorFor: lazyAdvisors(options, () => ({
-          audit: repos.audit,
-          budget: dynamoTokenBudget(
+        budget: () =>
+          dynamoTokenBudget(
             dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
             env.STAGE,
           ),
-          clock,
-        })),
       })
     : undefined;
   // One audit log for every part of the execution, able to hold a signal's events until its
@@ -159,7 +161,6 @@ export function buildExecuteSignal(
   const audit = new AuditHold(repos.audit);
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
   const sender = new OrderSender({ orders: repos.orders, audit, clock });
-  const candles = riskCandleSource(env, runtime.prices);
   const risk = new EntryRisk({
     positions: repos.positions,
     trades: repos.trades,

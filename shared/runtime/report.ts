@@ -26,7 +26,7 @@ import { buildCandleSource } from './strategy-runner';
 import { ModelMarketSummary } from '../core/advisor/market-summary';
 import type { MarketSummaryEnv } from '../platform/ensemble-config';
 import { lazyAdvisors, type AdvisorFor, type LlmEnv } from './ensemble';
-import { dynamoTokenBudget } from './advisor';
+import { dynamoTokenBudget } from './token-budget';
 
 export async function buildSendReports(
   env: ReportEnv,
@@ -55,6 +55,10 @@ export async function buildSendReports(
   // Accounts and trades read-only: the job's role gets no write on them (shared/platform/table-access.ts).
   const db = dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT });
   const candles = options.candles ?? buildCandleSource(env, clock);
+  // Each traded symbol's regime on the report's daily candles: the HMM once it has 365
+  // returns, the ADX/ATR rules before (docs/REGIMES.md "In reports"). One cache for the report's
+  // Regime lines and its market summary: one read per symbol, and the two name the same regime.
+  const regimes = new CachedRegimes({ candles });
   const summaryModel = options.marketSummary?.MARKET_SUMMARY_MODEL;
   const summaries =
     summaryModel && options.marketSummary
@@ -67,6 +71,7 @@ export async function buildSendReports(
           model: summaryModel.id,
           candles,
           timeoutMs: options.marketSummary.MARKET_SUMMARY_TIMEOUT_MS,
+          regimes,
         })
       : undefined;
   const fundingRates =
@@ -101,9 +106,7 @@ export async function buildSendReports(
     timeZone: env.REPORT_TIME_ZONE,
     ...(charts ? { charts } : {}),
     ...(summaries ? { summaries } : {}),
-    // Each traded symbol's regime on the report's daily candles: the HMM once it has 365
-    // returns, the ADX/ATR rules before (docs/REGIMES.md "In reports").
-    regimes: new CachedRegimes({ candles }),
+    regimes,
     // Each held symbol's funding rate from its account's exchange (docs/FUNDING.md "In reports").
     ...(fundingRates ? { fundingRates } : {}),
     // The account and the error's class and message only: no URL (the upload failed before any was made).

@@ -4,7 +4,13 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ESBUILD_SETTINGS, ESM_REQUIRE_BANNER, FUNCTION_BUNDLING } from '../../infra/constructs/bundling';
+import {
+  CCXT_NEVER_LOADED,
+  ESBUILD_SETTINGS,
+  ESM_REQUIRE_BANNER,
+  FUNCTION_BUNDLING,
+  SDK_NEVER_LOADED,
+} from '../../infra/constructs/bundling';
 import { SecureFunction, type SecureFunctionProps } from '../../infra/constructs/secure-function';
 import { grants, logicalId, PROJECT_ROOT, roleStatements, testApp } from './support';
 
@@ -133,9 +139,9 @@ describe('function bundling settings', () => {
     });
   });
 
-  it('bundles every dependency, the AWS SDK included (undici alone stays out: ccxt falls back to global fetch)', () => {
-    expect(FUNCTION_BUNDLING.externalModules).toEqual(['undici']);
-    expect(ESBUILD_SETTINGS.external).toEqual(['undici']);
+  it("bundles every dependency, the AWS SDK included (undici stays out: ccxt falls back to global fetch; so do ccxt's and the SDK's never-loaded imports)", () => {
+    expect(FUNCTION_BUNDLING.externalModules).toEqual(['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED]);
+    expect(ESBUILD_SETTINGS.external).toEqual(['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED]);
   });
 
   it('prefers ESM entry points of dependencies', () => {

@@ -9,7 +9,8 @@ import * as z from 'zod/mini';
 import type { StoredAuditEvent } from '../../shared/core/domain/audit';
 import { advisorEnvSchema } from '../../shared/platform/advisor-config';
 import { loadEnv } from '../../shared/platform/config';
-import { buildAdvisor, dynamoTokenBudget } from '../../shared/runtime/advisor';
+import { buildAdvisor } from '../../shared/runtime/advisor';
+import { dynamoTokenBudget } from '../../shared/runtime/token-budget';
 import fixtures from '../fixtures/model/openai.json';
 import { createHarness, type Harness } from './harness';
 

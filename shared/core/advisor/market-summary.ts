@@ -1,13 +1,15 @@
 // The daily report's market summary (docs/AI-ensemble.md): one paragraph a model writes from the
-// account's symbols, their move over the period and a simple regime word per symbol. The figures
-// are computed here from candles, never by the model; the model only puts them into words. It is
-// labelled as the model's where the report shows it (reporting/market-summary.ts) and can change
-// nothing: the report goes out without it when the model refuses, times out or answers out of shape.
+// account's symbols, their move over the period and a regime per symbol: the report's own regime
+// source (the label its "Regime" lines show) when it has one, else a simple word from SMA 20/50.
+// The figures are computed here from candles, never by the model; the model only puts them into
+// words. It is labelled as the model's where the report shows it (reporting/market-summary.ts) and
+// can change nothing: the report goes out without it when the model refuses, times out or answers
+// out of shape.
 import * as z from 'zod/mini';
 import type { Candles } from '../backtest/types';
 import { sma } from '../indicators';
 import { withDeadline } from './ensemble';
-import type { CandleSource } from './ports';
+import type { CandleSource, RegimeReader, RegimeView } from './ports';
 import type { Advisor } from './types';
 
 /** What the report asks for: the account, its symbols, the period (epoch ms UTC). */
@@ -29,7 +31,10 @@ export interface SymbolMove {
   open: number;
   close: number;
   changePct: number;
-  regime: Regime;
+  /** the regime source's label (BULL, BEAR, SIDEWAYS, NEUTRAL, or unknown), else the SMA word */
+  regime: RegimeView['label'] | 'unknown' | Regime;
+  /** what named it, as the prompt says it */
+  basis: string;
 }
 
 export interface ModelMarketSummaryDeps {
@@ -38,6 +43,12 @@ export interface ModelMarketSummaryDeps {
   model: string;
   candles: CandleSource;
   timeoutMs: number;
+  /**
+   * The report's regime source (risk/regime-source.ts CachedRegimes, the same instance the report's
+   * Regime lines read): each symbol's regime is its label, so the summary and the report agree.
+   * Absent: the SMA 20/50 word (regimeOf).
+   */
+  regimes?: RegimeReader;
 }
 
 export const SUMMARY_MAX_CHARS = 600;
@@ -50,6 +61,7 @@ const HOUR_MS = 3_600_000;
 /** enough hourly candles for SMA(50) before a day's period, and a week's */
 const HOURS_BEFORE = 50;
 const CANDLE_TIMEOUT_MS = 3_000;
+const SMA_BASIS = 'hourly close vs SMA 20 and SMA 50';
 
 const SYSTEM = [
   "You write one short, neutral paragraph on the market for a trader's daily report.",
@@ -91,7 +103,15 @@ export function moveOf(symbol: string, candles: Candles, from: number): SymbolMo
     close,
     changePct: Number((((close - open) / open) * 100).toFixed(2)),
     regime: regimeOf(candles.close),
+    basis: SMA_BASIS,
   };
+}
+
+/** The regime source's reading as the prompt gives it: "BULL" with "daily regime: HMM, p 0.87". */
+export function regimeFromSource(view: RegimeView | undefined): Pick<SymbolMove, 'regime' | 'basis'> {
+  if (!view) return { regime: 'unknown', basis: 'daily regime: no reading' };
+  const p = view.probability === undefined ? '' : `, p ${view.probability.toFixed(2)}`;
+  return { regime: view.label, basis: `daily regime: ${view.source === 'hmm' ? 'HMM' : 'ADX/ATR rules'}${p}` };
 }
 
 export function summaryPrompt(request: SummaryRequest, moves: readonly SymbolMove[]): string {
@@ -100,7 +120,7 @@ export function summaryPrompt(request: SummaryRequest, moves: readonly SymbolMov
     `Period: ${day(request.from)} to ${day(request.to)} UTC.`,
     ...moves.map(
       (m) =>
-        `${m.symbol}: ${m.changePct > 0 ? '+' : ''}${m.changePct} % (${m.open} → ${m.close}), regime ${m.regime} (hourly close vs SMA 20 and SMA 50).`,
+        `${m.symbol}: ${m.changePct > 0 ? '+' : ''}${m.changePct} % (${m.open} → ${m.close}), regime ${m.regime} (${m.basis}).`,
     ),
   ].join('\n');
 }
@@ -140,15 +160,28 @@ export class ModelMarketSummary {
   }
 
   private async move(symbol: string, request: SummaryRequest, hours: number): Promise<SymbolMove | undefined> {
+    const regime = this.regime(symbol, request.to);
     try {
       const candles = await withDeadline(
         this.deps.candles.closedCandles(symbol, '1h', hours, request.to),
         CANDLE_TIMEOUT_MS,
       );
-      return candles && moveOf(symbol, candles, request.from);
+      const move = candles && moveOf(symbol, candles, request.from);
+      return move && { ...move, ...(await regime) };
     } catch {
       return undefined; // a symbol without candles is left out; the others are still summed up
     }
+  }
+
+  /** The regime source's reading, read beside the candles (no reading: unknown); no source: the SMA word stays. */
+  private async regime(symbol: string, now: number): Promise<Partial<Pick<SymbolMove, 'regime' | 'basis'>>> {
+    const source = this.deps.regimes;
+    if (!source) return {};
+    const view = await withDeadline(
+      source.get(symbol, now).catch(() => undefined),
+      CANDLE_TIMEOUT_MS,
+    );
+    return regimeFromSource(view);
   }
 }
 

@@ -16,6 +16,7 @@ import type {
 } from '../ports/repositories';
 import type { MarketStats } from '../risk/stats';
 import type { RegimeView } from '../risk/types';
+import type { RegimeReader } from '../ports/regimes';
 
 export type {
   AccountReconciliation,
@@ -68,9 +69,7 @@ export interface MarketStatsSource {
 }
 
 /** A symbol's market regime for the per-regime limits (risk/regime-source.ts CachedRegimes implements it). */
-export interface RegimeSource {
-  /** the cached regime, read when stale; undefined when unknown */
-  get(symbol: string, now: number): Promise<RegimeView | undefined>;
+export interface RegimeSource extends RegimeReader {
   /** what is cached now, without reading (the engine's synchronous lookup) */
   peek(symbol: string): RegimeView | undefined;
 }

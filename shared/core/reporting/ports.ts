@@ -15,6 +15,8 @@ export type { Clock } from '../ports/runtime';
 export type { CandleSource } from '../ports/candles';
 /** the held symbols' current funding rates, from each account's exchange (send-reports.ts) */
 export type { FundingRate, FundingRates, FundingRatesFor } from '../ports/funding-rates';
+/** each traded symbol's regime now (send-reports.ts; risk/regime-source.ts CachedRegimes) */
+export type { RegimeReader } from '../ports/regimes';
 
 /** A symbol's price at a moment (the close of the candle before it): the buy-and-hold comparison. */
 export interface HistoricalPrices {

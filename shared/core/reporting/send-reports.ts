@@ -16,6 +16,7 @@ import type {
   FundingRatesFor,
   HistoricalPrices,
   MarketSummaryWriter,
+  RegimeReader,
   RiskStore,
   TradeRepository,
 } from './ports';
@@ -55,18 +56,13 @@ export interface SendReportsDeps {
   /** the model's market summary for daily reports of accounts that switched it on (absent: none) */
   summaries?: MarketSummaryWriter;
   /** when given, the report names the current regime of each symbol (risk/regime-source.ts CachedRegimes) */
-  regimes?: Pick<RegimeSourceReader, 'get'>;
+  regimes?: RegimeReader;
   /**
    * When given, the report names the current funding rate of each symbol the account holds: the
    * account's exchange's public rates (shared/adapters/exchange/ccxt-funding-rates.ts); undefined
    * for an exchange without funding (paper, spot).
    */
   fundingRates?: FundingRatesFor;
-}
-
-/** What reads a symbol's regime as of `now`; undefined when it cannot (never throws for a bad read). */
-export interface RegimeSourceReader {
-  get(symbol: string, now: number): Promise<RegimeView | undefined>;
 }
 
 export interface ReportRun {

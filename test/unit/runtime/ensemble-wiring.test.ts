@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { CcxtCandleSource } from '../../../shared/adapters/candles/ccxt-candle-source';
 import { StaticMarketCatalog } from '../../../shared/adapters/paper/markets';
 import { ReplayPriceSource } from '../../../shared/adapters/prices/replay-price-source';
 import type { EntryGate } from '../../../shared/core/execution/ports';
@@ -61,7 +62,7 @@ beforeEach(() => {
   asked.length = 0;
 });
 
-function compose(models: string) {
+function compose(models: string, riskCandles: 'replay' | 'exchange' = 'replay') {
   const clock = { now: () => Date.now() };
   const replay = new ReplayPriceSource({ msPerCandle: 5_000, clock, markets: new StaticMarketCatalog() });
   const env = loadEnv(executorEnvSchema, {
@@ -69,7 +70,7 @@ function compose(models: string) {
     KEY_VAULT: 'local',
     LOCAL_KEY_FILE: '/nonexistent/key',
     PAPER_PRICE_SOURCE: 'replay',
-    RISK_CANDLE_SOURCE: 'replay',
+    RISK_CANDLE_SOURCE: riskCandles,
   });
   return buildExecuteSignal(env, buildTradingRuntime(env, clock, replay), vault, {
     ensemble: loadEnv(ensembleEnvSchema, { ENSEMBLE_MODELS: models }),
@@ -112,6 +113,17 @@ test('models listed and no advisorFor: it builds, and the gate asks each model a
   }
 });
 
+test("models listed: the gate reads the risk checks' candle source, not a second ccxt instance of its own", () => {
+  const created = jest.spyOn(CcxtCandleSource, 'create');
+  try {
+    expect(gateOf(compose('openai:m-a', 'exchange'))).toBeDefined();
+    // one for the statistics, the regimes and the gate's indicator context: one client, one market load
+    expect(created).toHaveBeenCalledTimes(1);
+  } finally {
+    created.mockRestore();
+  }
+});
+
 test('no models listed: no gate, nothing built for the models', () => {
   expect(gateOf(compose(''))).toBeUndefined();
   expect(asked).toEqual([]);
@@ -126,5 +138,9 @@ test('the report with MARKET_SUMMARY_MODEL and no advisorFor builds its summary 
       llm: loadEnv(advisorEnvSchema, { ...common, OPENAI_BASE_URL: baseUrl }),
     });
   const reports = await build();
-  expect((reports as unknown as { deps: { summaries?: unknown } }).deps.summaries).toBeDefined();
+  const { deps } = reports as unknown as { deps: { summaries?: { deps: { regimes?: unknown } }; regimes?: unknown } };
+  expect(deps.summaries).toBeDefined();
+  // the summary names each symbol's regime from the report's own regime cache (one read, the same label)
+  expect(deps.regimes).toBeDefined();
+  expect(deps.summaries?.deps.regimes).toBe(deps.regimes);
 });

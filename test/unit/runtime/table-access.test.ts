@@ -35,6 +35,7 @@ import {
   buildTradingRuntime,
   buildUsageMeter,
 } from '../../../shared/runtime/executor';
+import type { DeferredEntryGate } from '../../../shared/runtime/entry-gate';
 import { buildNotifier } from '../../../shared/runtime/notifier';
 import { buildSendReports } from '../../../shared/runtime/report';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
@@ -185,14 +186,16 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
       'buildUsageMeter(',
       'llm: loadEnv(advisorEnvSchema)',
     ],
-    // with a model listed (the stage's `ai` block): the most the role is used for
-    build: () => {
+    // with a model listed (the stage's `ai` block): the most the role is used for. The entry gate
+    // builds its models on the first entry (shared/runtime/entry-gate.ts): ready() is that moment.
+    build: async () => {
       const env = executorEnv();
       buildUsageMeter(env);
-      return buildExecuteSignal(env, new ExecutorMetrics().observe(buildTradingRuntime(env)), vault, {
+      const useCase = buildExecuteSignal(env, new ExecutorMetrics().observe(buildTradingRuntime(env)), vault, {
         ensemble: loadEnv(ensembleEnvSchema, { ENSEMBLE_MODELS: 'bedrock:amazon.nova-micro-v1:0' }),
         llm: loadEnv(advisorEnvSchema, common),
       });
+      await (useCase as unknown as { deps: { entryGate: DeferredEntryGate } }).deps.entryGate.ready();
     },
   },
   paperTick: {

@@ -8,7 +8,7 @@ import {
   regimeOf,
   SUMMARY_MAX_CHARS,
 } from '../../../../shared/core/advisor/market-summary';
-import type { CandleSource } from '../../../../shared/core/advisor/ports';
+import type { CandleSource, RegimeReader } from '../../../../shared/core/advisor/ports';
 import type { Candles } from '../../../../shared/core/backtest/types';
 import type { Account } from '../../../../shared/core/domain/account';
 import type { TradeRecord } from '../../../../shared/core/domain/trade';
@@ -169,5 +169,44 @@ describe('the figures', () => {
         FROM,
       ),
     ).toBeUndefined(); // nothing before the period
+  });
+});
+
+describe("with the report's regime source", () => {
+  /** BTC read as BULL by the HMM, ETH not read (warming up); the SMA word would say trend up / trend down */
+  const regimes: RegimeReader = {
+    get: async (symbol) =>
+      symbol === BTC ? { label: 'BULL', source: 'hmm', asOf: TO, probability: 0.874 } : undefined,
+  };
+  const ask = async (source: RegimeReader) => {
+    const advisor = fakeAdvisor(summary('ok'));
+    const writer = new ModelMarketSummary({ advisor, model: 'm', candles, timeoutMs: 1_000, regimes: source });
+    const result = await writer.write({ accountId: 'acc-1', symbols: [BTC, ETH], from: FROM, to: TO });
+    return { result, prompt: advisor.asked[0]?.prompt ?? '' };
+  };
+
+  test("each symbol's regime is the source's label, the one the report's Regime lines name, not the SMA word", async () => {
+    const { result, prompt } = await ask(regimes);
+    expect(result).toMatchObject({ ok: true });
+    expect(prompt).toContain(`${BTC}: +9.64 % (2490 → 2730), regime BULL (daily regime: HMM, p 0.87).`);
+    expect(prompt).toContain(`${ETH}: -2.52 % (951 → 927), regime unknown (daily regime: no reading).`);
+    expect(prompt).not.toContain('SMA');
+  });
+
+  test('a source that fails or hangs: regime unknown for that symbol, the summary is still written', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const failing: RegimeReader = {
+        get: (symbol) => (symbol === BTC ? Promise.reject(new Error('candles down')) : new Promise(() => undefined)),
+      };
+      const asked = ask(failing);
+      await jest.advanceTimersByTimeAsync(3_000);
+      const { result, prompt } = await asked;
+      expect(result).toMatchObject({ ok: true });
+      expect(prompt).toContain(`${BTC}: +9.64 % (2490 → 2730), regime unknown (daily regime: no reading).`);
+      expect(prompt).toContain(`${ETH}: -2.52 % (951 → 927), regime unknown (daily regime: no reading).`);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
