@@ -33,7 +33,12 @@ import {
 } from '../../shared/runtime/executor';
 import { ExecutionMetering } from '../../functions/executor/metering';
 import { buildRiskCheck } from '../../shared/runtime/risk-check';
-import { buildPriceWatchers, type PriceStreamFactory } from '../../shared/runtime/price-watcher';
+import {
+  buildLivePriceStore,
+  buildPriceWatchers,
+  ccxtPriceStreams,
+  type PriceStreamFactory,
+} from '../../shared/runtime/price-watcher';
 import { checkPriceWatcherEnv, priceWatcherEnvSchema } from '../../shared/platform/price-watcher-config';
 import type { TrailMove } from '../../shared/core/watcher/trailing-stops';
 import { logWatcherEvent } from '../../functions/price-watcher/app';
@@ -470,25 +475,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The CLI finds the stack through this file (0600, this user's), not by asking the port.
     writeDiscovery(dataDir, { ...discovery, port: Number(new URL(gateway.url).port), pid: process.pid });
     cleanups.unshift(async () => removeDiscovery(dataDir));
-    // The price watcher, last: its handlers act at once (the timers above wait for `ready`). Only
-    // the paper accounts' replay is streamed locally; live accounts keep the risk check's 5 s.
+    // The price watcher, last: its handlers act at once (the timers above wait for `ready`). Paper
+    // accounts stream the replay; binanceusdm accounts the fake Binance's websocket through ccxt pro,
+    // as the cloud streams the real one; the risk check's 5 s stays the safety net for both.
     if (options.watcher !== false) {
       const watcherLogger = createLogger('price-watcher');
-      const watchers = buildPriceWatchers(
-        checkPriceWatcherEnv(
-          loadEnv(priceWatcherEnvSchema, {
-            WATCHER_EXCHANGES: 'paper',
-            ...executorVars,
-            WATCHER_PAPER_STREAM: 'replay',
-          }),
-        ),
-        runtime,
-        {
-          ...(options.watcher?.streamFor ? { streamFor: options.watcher.streamFor } : {}),
-          ...(options.watcher?.onMoved ? { onMoved: options.watcher.onMoved } : {}),
-          onEvent: (event) => logWatcherEvent(watcherLogger, event),
-        },
+      const watcherEnv = checkPriceWatcherEnv(
+        loadEnv(priceWatcherEnvSchema, {
+          WATCHER_EXCHANGES: fake ? 'paper,binanceusdm' : 'paper',
+          ...executorVars,
+          WATCHER_PAPER_STREAM: 'replay',
+        }),
       );
+      const fakeStreams = fake
+        ? ccxtPriceStreams(runtime.clock, { urls: { binanceusdm: { rest: fake.url, ws: fake.wsUrl } } })
+        : undefined;
+      const testStreams = options.watcher?.streamFor;
+      const streamFor: PriceStreamFactory | undefined =
+        testStreams || fakeStreams ? (exchange) => testStreams?.(exchange) ?? fakeStreams?.(exchange) : undefined;
+      const watchers = buildPriceWatchers(watcherEnv, runtime, {
+        ...(streamFor ? { streamFor } : {}),
+        livePrices: buildLivePriceStore(watcherEnv, runtime.clock),
+        ...(options.watcher?.onMoved ? { onMoved: options.watcher.onMoved } : {}),
+        onEvent: (event) => logWatcherEvent(watcherLogger, event),
+      });
       const running = watchers.run();
       cleanups.unshift(async () => {
         await watchers.stop();

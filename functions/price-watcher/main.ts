@@ -6,7 +6,7 @@ import { Metrics } from '../../shared/platform/metrics';
 import { loadEnv } from '../../shared/platform/config';
 import { checkPriceWatcherEnv, priceWatcherEnvSchema } from '../../shared/platform/price-watcher-config';
 import { buildTradingRuntime } from '../../shared/runtime/executor';
-import { buildPriceWatchers } from '../../shared/runtime/price-watcher';
+import { buildLivePriceStore, buildPriceWatchers } from '../../shared/runtime/price-watcher';
 import { logWatcherEvent, recordMove, startWatcherProcess } from './app';
 
 const env = checkPriceWatcherEnv(loadEnv(priceWatcherEnvSchema));
@@ -18,6 +18,7 @@ const metrics = new Metrics({
 });
 const runtime = buildTradingRuntime(env);
 const watchers = buildPriceWatchers(env, runtime, {
+  livePrices: buildLivePriceStore(env, runtime.clock),
   onEvent: (event) => logWatcherEvent(logger, event),
   onMoved: recordMove(metrics, logger),
 });

@@ -2,9 +2,13 @@
 // PriceWatcher per watched exchange over one shared watch list, with the four handlers — emulated
 // trailing stops (the executor's ProtectionManager), paper fills (the paper-trigger job's own
 // settlement at the tick's price), the circuit breaker (the risk state's samples) and, when a store
-// is given, live prices. Streams: the replay for paper accounts locally; ccxt pro in the cloud,
-// through the factory seam below.
+// is given, live prices. Streams: the replay for paper accounts locally; ccxt pro for the live
+// exchanges (their public hosts in the cloud, the fakes' websockets locally).
 import { randomBytes } from 'node:crypto';
+import { DynamoLivePriceStore } from '../adapters/dynamodb/live-price-store';
+import { CcxtPriceCatchUp } from '../adapters/exchange/ccxt-price-catch-up';
+import { CcxtPriceStream } from '../adapters/exchange/ccxt-price-stream';
+import { CCXT_EXCHANGE_IDS, type CcxtExchangeId } from '../adapters/exchange/exchange-ids';
 import { StaticMarketCatalog } from '../adapters/paper/markets';
 import { ReplayPriceCatchUp, ReplayPriceStream } from '../adapters/prices/replay-price-stream';
 import { ReplayPriceSource } from '../adapters/prices/replay-price-source';
@@ -26,6 +30,8 @@ import { WatchList } from '../core/watcher/watch-list';
 import { WATCHABLE_EXCHANGES, type PriceWatcherEnv } from '../platform/price-watcher-config';
 import { buildExchangeFactory, buildKeyVault, buildOrderPlacement, type TradingRuntime } from './executor';
 import { paperExchangeFactory } from './paper';
+import { dynamoClient } from './dynamo-client';
+import { tableName } from '../platform/resource-names';
 
 /** One exchange's stream and its REST catch-up (none: the one-minute jobs cover a gap). */
 export interface StreamPair {
@@ -36,16 +42,40 @@ export interface StreamPair {
 /** The stream of an exchange id (`binanceusdm`…), or undefined when there is none. */
 export type PriceStreamFactory = (exchange: string) => StreamPair | undefined;
 
+/** Where an exchange is reached instead of its public hosts (the local fakes: REST and websocket roots). */
+export type StreamUrls = Partial<Record<CcxtExchangeId, { rest: string; ws: string }>>;
+
 /**
- * FACTORY SEAM (lead: wire after the merge). The ws-fakes lane builds the ccxt pro adapter,
- * `CcxtPriceStream({ exchangeId, urls?, clock })` and `CcxtPriceCatchUp`; this becomes
- *   (exchange) => ({ stream: new CcxtPriceStream({ exchangeId: exchange, clock }),
- *                    catchUp: new CcxtPriceCatchUp({ exchangeId: exchange, clock }) })
- * (with `urls` pointing at the fake exchanges' websocket endpoints locally). Until then an
- * exchange without a stream is not watched, which the start logs once: its accounts keep the
- * one-minute jobs, as when the watcher is down.
+ * The live exchanges' streams: ccxt pro's public websocket (keyless) and REST one-minute candles
+ * for the catch-up after a gap (docs/EXCHANGES.md, "Websocket streams"). With `urls`, only the
+ * exchanges listed there are streamed (locally: the fakes that serve websockets); without, all of
+ * them at their public hosts.
  */
-export const ccxtPriceStreams: PriceStreamFactory = () => undefined;
+export function ccxtPriceStreams(
+  clock: Clock,
+  options: { urls?: StreamUrls; testnet?: boolean } = {},
+): PriceStreamFactory {
+  return (exchange) => {
+    if (!(CCXT_EXCHANGE_IDS as readonly string[]).includes(exchange)) return undefined;
+    const exchangeId = exchange as CcxtExchangeId;
+    const urls = options.urls?.[exchangeId];
+    if (options.urls && !urls) return undefined;
+    const testnet = options.testnet ? { testnet: true } : {};
+    return {
+      stream: new CcxtPriceStream({ exchangeId, clock, ...testnet, ...(urls ? { urls } : {}) }),
+      catchUp: new CcxtPriceCatchUp({ exchangeId, clock, ...testnet, ...(urls ? { restUrl: urls.rest } : {}) }),
+    };
+  };
+}
+
+/** The console's live prices, written by the watcher: the risk table's `price#<exchange>` rows. */
+export function buildLivePriceStore(env: PriceWatcherEnv, clock: Clock): LivePriceStore {
+  return new DynamoLivePriceStore(
+    dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
+    tableName(env.STAGE, 'risk'),
+    clock,
+  );
+}
 
 export interface PriceWatchersOptions {
   /** a stream per exchange, before the defaults (tests, the local stack's controllable stream) */
@@ -179,9 +209,10 @@ export function buildPriceWatchers(
 
 /** Paper accounts: the replay locally, Binance USDⓈ-M's public stream in the cloud (the paper price source's own). */
 function defaultStreams(env: PriceWatcherEnv, prices: PriceSource, runtime: TradingRuntime): PriceStreamFactory {
+  const live = ccxtPriceStreams(runtime.clock, { testnet: env.EXCHANGE_TESTNET === 'true' });
   return (exchange) => {
-    if (exchange !== 'paper') return ccxtPriceStreams(exchange);
-    if (env.WATCHER_PAPER_STREAM === 'exchange') return ccxtPriceStreams('binanceusdm');
+    if (exchange !== 'paper') return live(exchange);
+    if (env.WATCHER_PAPER_STREAM === 'exchange') return live('binanceusdm');
     return {
       stream: new ReplayPriceStream({ prices, intervalMs: env.WATCHER_REPLAY_INTERVAL_MS, clock: runtime.clock }),
       ...(prices instanceof ReplayPriceSource
