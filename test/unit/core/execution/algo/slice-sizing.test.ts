@@ -45,7 +45,11 @@ describe('adaptiveSlice on a captured book', () => {
   // ccxt's static response fixture: Bybit's BTCUSDT linear book (parsedResponse), two levels a side.
   const fixture = JSON.parse(
     readFileSync(join(__dirname, '../../../../fixtures/exchange/ccxt-static/bybit.response.json'), 'utf8'),
-  ) as { methods: { fetchOrderBook: { description: string; parsedResponse: { bids: [number, number][]; asks: [number, number][] } }[] } };
+  ) as {
+    methods: {
+      fetchOrderBook: { description: string; parsedResponse: { bids: [number, number][]; asks: [number, number][] } }[];
+    };
+  };
   const entry = fixture.methods.fetchOrderBook.find((e) => e.description === 'swap orderbook');
   if (!entry) throw new Error('fixture missing: swap orderbook');
   const book = entry.parsedResponse; // asks 108.998 @ 42548, 75.008 @ 42548.2; bids 42544.7, 42544.5
