@@ -37,6 +37,8 @@ export type RepositoryName =
   | 'DynamoAccountRepository'
   | 'DynamoAlertLog'
   | 'DynamoAlertRecorder'
+  | 'DynamoAlgoParentReader'
+  | 'DynamoAlgoParentStore'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
@@ -69,6 +71,9 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   },
   DynamoAlertLog: { table: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoAlertRecorder: { table: 'alerts', actions: ['dynamodb:PutItem'] },
+  // sliced entries' parents (algo#<parentId> on the risk table): docs/EXECUTION-ALGOS.md
+  DynamoAlgoParentReader: { table: 'risk', actions: ['dynamodb:GetItem'] },
+  DynamoAlgoParentStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
@@ -115,7 +120,8 @@ export type FunctionName =
   | 'notifier'
   | 'report'
   | 'telegramBot'
-  | 'consoleApi';
+  | 'consoleApi'
+  | 'sliceTimer';
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
@@ -137,6 +143,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     // shared/runtime/ensemble.ts: the models' daily token budget (llm#<day> on the risk table),
     // built when the stage lists ENSEMBLE_MODELS; granted always, as the role is one per stage
     'DynamoTokenBudget',
+    // sliced entries' parent rows (shared/runtime/algo.ts)
+    'DynamoAlgoParentStore',
   ],
   // the trading runtime's book and paper exchange, and the accounts it lists
   paperTick: [
@@ -156,6 +164,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoPaperLedgerStore',
     'DynamoRiskStore',
+    // the safety net: running parents whose next slice is overdue (shared/runtime/algo.ts)
+    'DynamoAlgoParentStore',
   ],
   // shared/runtime/strategy-runner.ts
   strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
@@ -211,6 +221,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoTenantDirectory',
     'DynamoUsageMeter',
   ],
+  // shared/runtime/algo.ts buildReleaseSlice: a due child's parent, read by key (GetItem only)
+  sliceTimer: ['DynamoAlgoParentReader'],
 };
 
 export interface TableGrant {

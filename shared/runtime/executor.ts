@@ -34,6 +34,7 @@ import { tableName } from '../platform/resource-names';
 import type { EnsembleEnv } from '../platform/ensemble-config';
 import { buildEntryGate, lazyAdvisors, type AdvisorFor, type LlmEnv } from './ensemble';
 import { dynamoTokenBudget } from './advisor';
+import { buildAlgoControl } from './algo';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -160,6 +161,7 @@ export function buildExecuteSignal(
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
   const sender = new OrderSender({ orders: repos.orders, audit, clock });
   const candles = riskCandleSource(env, runtime.prices);
+  const algo = buildAlgoControl(env, audit, clock);
   const risk = new EntryRisk({
     positions: repos.positions,
     trades: repos.trades,
@@ -191,6 +193,7 @@ export function buildExecuteSignal(
     auditHold: audit,
     orders: repos.orders,
     ...(entryGate ? { entryGate } : {}),
+    ...(algo ? { algo } : {}),
   });
 }
 

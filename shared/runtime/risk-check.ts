@@ -6,6 +6,7 @@ import { ReconcileBook } from '../core/reconciliation/reconcile-book';
 import { RiskCheck } from '../core/reconciliation/risk-check';
 import type { ExecutorEnv } from '../platform/config';
 import { buildExchangeFactory, buildKeyVault, buildOrderPlacement, type TradingRuntime } from './executor';
+import { buildAlgoControl } from './algo';
 
 /** A run takes well under a minute; the lease outlives a crashed run by this much at most. */
 const LEASE_MS = 5 * 60_000;
@@ -19,6 +20,7 @@ export function buildRiskCheck(
 ): RiskCheck {
   const { repos, clock } = runtime;
   const { protection } = buildOrderPlacement(runtime);
+  const slices = buildAlgoControl(env, repos.audit, clock);
   const reconcile = new ReconcileBook({
     positions: repos.positions,
     orders: repos.orders,
@@ -44,5 +46,6 @@ export function buildRiskCheck(
     owner: `risk-check-${randomBytes(6).toString('hex')}`,
     leaseMs: LEASE_MS,
     marketSpeed: env.RISK_MARKET_SPEED,
+    ...(slices ? { slices } : {}),
   });
 }
