@@ -298,3 +298,37 @@ test('the safety net re-sends a child overdue by more than an interval and a min
   await t.algo.resendOverdue(ACCOUNT);
   expect(t.scheduler.scheduled).toHaveLength(1); // slice 3 (not overdue): nothing re-sent
 });
+
+test('the account threshold: an entry over execution.sliceAboveQuote is sent as TWAP with the account horizon and interval', async () => {
+  const t = await setup();
+  await t.accounts.setRiskOverrides(
+    ACCOUNT,
+    { execution: { sliceAboveQuote: 1_000, sliceHorizonSeconds: 30, sliceIntervalSeconds: 10 } },
+    t.clock.now(),
+  );
+  // 0.01 BTC at 50,000 = 500 USDT: under the threshold, one order
+  const small = t.signal('enter_long', { size: { kind: 'contracts', value: 0.01 } });
+  await t.executor.execute(small);
+  expect(await t.parents.get(ACCOUNT, small.signalId)).toBeUndefined();
+  expect(t.entries().map((o) => o.amount)).toEqual(['0.01']);
+  // 0.03 BTC = 1,500 USDT: over it, three slices 10 s apart
+  const large = t.signal('enter_long', { size: { kind: 'contracts', value: 0.03 } });
+  await t.executor.execute(large);
+  expect(await t.parents.get(ACCOUNT, large.signalId)).toMatchObject({
+    kind: 'twap',
+    slices: 3,
+    intervalMs: 10_000,
+    totalAmount: '0.03',
+    filledAmount: '0.01',
+  });
+  expect(t.entries().map((o) => o.amount)).toEqual(['0.01', '0.01']);
+});
+
+test('adaptive on an exchange without an order book (paper): each slice is the TWAP share', async () => {
+  const t = await setup();
+  const entry = t.twap({ algo: { kind: 'adaptive', horizonMs: 240_000, intervalMs: 60_000, maxSlippageBps: 5 } });
+  await t.executor.execute(entry);
+  await t.deliverNext();
+  expect(t.entries().map((o) => o.amount)).toEqual(['0.01', '0.01']);
+  expect(await t.parents.get(ACCOUNT, entry.signalId)).toMatchObject({ kind: 'adaptive', maxSlippageBps: 5 });
+});
