@@ -253,18 +253,21 @@ export class ExecuteSignal {
     // A slice is due by its parent's schedule, not by the webhook's receipt (the safety net sees to late ones).
     entryRefusal ??= entry && !signal.slice ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
-    const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
+    // A slice reads its own (runSlice), after it knows its parent still runs.
+    const sliced = signal.slice !== undefined;
+    const riskSnapshot = entry && !entryRefusal && !sliced ? settleLater(this.deps.risk.prefetch(account)) : undefined;
     // So do the book's position and an earlier delivery's entry record: this signal writes neither
     // before its orders, and a concurrent writer (the risk-check job booking a protective fill) is
     // met by the book's conditional writes whenever the read happens, as before.
     const bookRead = settleLater(this.deps.book.position(account.accountId, signal.symbol.unified));
     const sentRead =
-      entry && !entryRefusal && this.deps.orders
+      entry && !entryRefusal && !sliced && this.deps.orders
         ? settleLater(this.deps.orders.get(account.accountId, clientOrderIdFor(signal.signalId, 'open')))
         : undefined;
     // The gate's answer (a vote of models: seconds) overlaps the same calls; only the entry leg
     // awaits it, so the close of a reverse never waits for it.
-    const verdict = entry && !entryRefusal ? this.entryVerdict(signal, account, sentRead) : undefined;
+    // The parent passed the gate once for the whole entry: its slices are never voted on again.
+    const verdict = entry && !entryRefusal && !sliced ? this.entryVerdict(signal, account, sentRead) : undefined;
     const credentials = account.credentials
       ? await this.deps.vault.decrypt(account.accountId, account.credentials)
       : undefined;
@@ -943,6 +946,8 @@ export class ExecuteSignal {
     const maxLagMs = bounds.maxEntryLagSeconds * 1000;
     if (lagMs <= maxLagMs) return undefined;
     if (await this.deps.sender.recorded(signal.accountId, clientOrderIdFor(signal.signalId, 'open'))) return undefined;
+    // A sliced entry's first child went under the child's id: the parent's row says it started.
+    if (await this.deps.algo?.get(signal.accountId, signal.signalId)) return undefined;
     return new SignalRejectedError(
       `entry expired: it waited ${(lagMs / 1000).toFixed(1)} s since receipt, over the account's bound of ${bounds.maxEntryLagSeconds} s (execution.maxEntryLagSeconds)`,
       'SIGNAL_EXPIRED',

@@ -332,3 +332,21 @@ test('adaptive on an exchange without an order book (paper): each slice is the T
   expect(t.entries().map((o) => o.amount)).toEqual(['0.01', '0.01']);
   expect(await t.parents.get(ACCOUNT, entry.signalId)).toMatchObject({ kind: 'adaptive', maxSlippageBps: 5 });
 });
+
+test('the parent redelivered past the entry lag (it crashed after slice 1): resumed, not expired, no second order', async () => {
+  const t = await setup();
+  const entry = t.twap();
+  let crash = true;
+  t.parents.beforeUpdate = () => {
+    if (!crash) return;
+    crash = false;
+    throw new Error('process killed');
+  };
+  await expect(t.executor.execute(entry)).rejects.toThrow('process killed');
+  t.clock.advance(120_000); // past the lease and the account's 60 s entry lag
+  const again = await t.executor.execute(entry);
+  expect(again).toMatchObject({ status: 'executed' });
+  expect(t.entries()).toHaveLength(1);
+  expect(await t.parents.get(ACCOUNT, entry.signalId)).toMatchObject({ status: 'running', nextIndex: 1 });
+  expect(await t.stops()).toEqual(['0.01']);
+});
