@@ -266,6 +266,11 @@ export class ExecuteSignal {
         : undefined;
     // The gate's answer (a vote of models: seconds) overlaps the same calls; only the entry leg
     // awaits it, so the close of a reverse never waits for it.
+    // A sliced entry's row (a redelivery of its parent) is read beside them too.
+    const parentRead =
+      entry && !entryRefusal && !sliced && this.deps.algo
+        ? settleLater(this.deps.algo.get(account.accountId, signal.signalId))
+        : undefined;
     // The parent passed the gate once for the whole entry: its slices are never voted on again.
     const verdict = entry && !entryRefusal && !sliced ? this.entryVerdict(signal, account, sentRead) : undefined;
     const credentials = account.credentials
@@ -325,6 +330,7 @@ export class ExecuteSignal {
         accepted,
         sentRead,
         verdict,
+        parentRead,
       );
     } catch (error) {
       // What waited is written before the error goes up; the error is the one to report (a retry
@@ -361,6 +367,8 @@ export class ExecuteSignal {
     sentRead?: Promise<OrderRecord | undefined>,
     /** the entry gate's answer, started with the reads (absent: no gate) */
     verdict?: Promise<EntryVerdict>,
+    /** a sliced entry's row an earlier delivery created, read with the others (absent: read here) */
+    parentRead?: Promise<AlgoParent | undefined>,
   ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const symbol = signal.symbol.unified;
     const entry = isEntry(signal.intent);
@@ -393,7 +401,9 @@ export class ExecuteSignal {
       if (entryRefusal) break;
       // A redelivery of a sliced entry: the risk engine decided the whole once, the parent's row
       // holds it; its first child is resumed (adopted if sent), never a second whole entry.
-      const parent = this.deps.algo ? await this.deps.algo.get(account.accountId, signal.signalId) : undefined;
+      const parent = this.deps.algo
+        ? await (parentRead ?? this.deps.algo.get(account.accountId, signal.signalId))
+        : undefined;
       if (parent) {
         const first = await this.resumeFirstSlice(
           parent,
