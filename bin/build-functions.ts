@@ -15,6 +15,7 @@ export const FUNCTION_NAMES = [
   'report',
   'telegram-bot',
   'alarm-relay',
+  'slice-timer',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /**

@@ -292,7 +292,7 @@ accountListing(
   'trades of an account, newest first',
   (q, id, limit) => q.trades(id, limit),
   (t) =>
-    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}`,
+    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}${t.algo ? `  ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}`,
   'no trades',
 );
 

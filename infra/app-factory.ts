@@ -148,6 +148,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
     signalQueue: stateless.signalQueue,
     signalDlq: stateless.signalDlq,
     notifierDlq: stateless.notifierDlq,
+    sliceTimerDlq: stateless.sliceTimerDlq,
     webhookApi: stateless.api,
     webhookApiThrottledMetricName: webhookApiThrottledMetricName(stage),
     webAclMetricName: stateless.webAcl.webAclName,
@@ -167,6 +168,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
       { name: 'report', fn: stateless.report.fn },
       ...(stateless.telegramBot ? [{ name: 'telegram-bot', fn: stateless.telegramBot.fn }] : []),
       { name: 'console-api', fn: stateless.consoleApiFunction.fn },
+      { name: 'slice-timer', fn: stateless.sliceTimer.fn },
     ],
   });
 

@@ -7,7 +7,13 @@ import {
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { signalDlqName, signalQueueName, tableName, TABLE_NAMES } from '../../shared/platform/resource-names';
+import {
+  APP_PREFIX,
+  signalDlqName,
+  signalQueueName,
+  tableName,
+  TABLE_NAMES,
+} from '../../shared/platform/resource-names';
 import { TABLE_SPECS } from '../../shared/platform/tables';
 
 export async function provisionTables(dynamo: DynamoDBClient, stage: string): Promise<void> {
@@ -74,4 +80,27 @@ export async function provisionQueues(
   );
   const queueUrl = queue.QueueUrl as string;
   return { queueUrl, queueArn: await arnOf(queueUrl), dlqUrl };
+}
+
+/**
+ * The slice timer of sliced entries (docs/EXECUTION-ALGOS.md): a standard queue, as in the cloud.
+ * fauxqs honours a standard queue's per-message DelaySeconds (and refuses it on FIFO queues, as SQS
+ * does), so the local children wait exactly as the cloud's do; the local stack polls it into the
+ * slice-timer handler.
+ */
+export async function provisionSliceTimer(
+  sqs: SQSClient,
+  stage: string,
+): Promise<{ queueUrl: string; queueArn: string }> {
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${APP_PREFIX}-${stage}-slice-timer`,
+      Attributes: { VisibilityTimeout: '30' },
+    }),
+  );
+  const queueUrl = queue.QueueUrl as string;
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return { queueUrl, queueArn: attributes.Attributes?.QueueArn as string };
 }

@@ -21,7 +21,15 @@ import { ReplayCandleSource } from '../../shared/adapters/candles/replay-candle-
 import { ReplayPriceSource } from '../../shared/adapters/prices/replay-price-source';
 import type { StrategyTimeframe } from '../../shared/core/domain/strategy-subscription';
 import type { CandleSource } from '../../shared/core/ports/candles';
-import { consoleApiEnvSchema, executorEnvSchema, loadEnv, webhookEnvSchema } from '../../shared/platform/config';
+import {
+  consoleApiEnvSchema,
+  executorEnvSchema,
+  loadEnv,
+  sliceTimerEnvSchema,
+  webhookEnvSchema,
+} from '../../shared/platform/config';
+import { buildReleaseSlice } from '../../shared/runtime/algo';
+import { createSliceTimerHandler } from '../../functions/slice-timer/app';
 import { ensembleEnvSchema } from '../../shared/platform/ensemble-config';
 import { advisorEnvSchema } from '../../shared/platform/advisor-config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
@@ -59,7 +67,7 @@ import { removeDiscovery, writeDiscovery, type LocalDiscovery } from './discover
 import { startFakeBinance, type FakeBinance } from './fake-binance';
 import { consoleFiles } from './console-files';
 import { startGateway, type HttpHandler } from './http-gateway';
-import { provisionQueues, provisionTables } from './provision';
+import { provisionQueues, provisionSliceTimer, provisionTables } from './provision';
 import { requeueUnfinished } from './requeue';
 import { SqsPoller } from './sqs-poller';
 import { startStandins, type Standins } from './standins';
@@ -168,6 +176,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       visibilityTimeoutSeconds: visibility,
       maxReceiveCount: 5,
     });
+    const sliceTimer = await provisionSliceTimer(sqs, LOCAL_STAGE);
     phase('provision');
 
     // A local Binance for live accounts: ccxt runs unmodified against it, keys local-key/local-secret.
@@ -217,6 +226,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAPER_REPLAY_MS_PER_CANDLE: String(replayMsPerCandle),
       // a local retry should not wait minutes: the lease is shorter than the visibility timeout
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
+      SLICE_TIMER_QUEUE_URL: sliceTimer.queueUrl,
       ...(exchangeApiUrl ? { EXCHANGE_API_URL: exchangeApiUrl } : {}),
     };
     const executorEnv = loadEnv(executorEnvSchema, executorVars);
@@ -279,6 +289,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     poller.start();
     cleanups.unshift(() => poller.stop());
+    // The slice timer's event source: due children of sliced entries onto the FIFO lane.
+    const sliceTimerPoller = new SqsPoller({
+      sqs,
+      queueUrl: sliceTimer.queueUrl,
+      queueArn: sliceTimer.queueArn,
+      handler: createSliceTimerHandler(
+        buildReleaseSlice(
+          loadEnv(sliceTimerEnvSchema, {
+            ...common,
+            SIGNAL_QUEUE_URL: queueUrl,
+            SLICE_TIMER_QUEUE_URL: sliceTimer.queueUrl,
+          }),
+          options.clock,
+        ),
+        createLogger('slice-timer'),
+      ),
+      concurrency: 1,
+      onError: (e) => logger.error('slice timer poller error', { error: String(e) }),
+    });
+    sliceTimerPoller.start();
+    cleanups.unshift(() => sliceTimerPoller.stop());
 
     let ticking = false;
     const tick = setInterval(() => {

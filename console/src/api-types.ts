@@ -100,6 +100,8 @@ export interface Trade {
   openedAt?: number;
   closedAt?: number;
   exitReason?: string;
+  /** a sliced entry's trade (docs/EXECUTION-ALGOS.md): one parent, its slices filled of all */
+  algo?: { parentId: string; kind: string; slices: number; filledSlices: number };
   [key: string]: unknown;
 }
 

@@ -49,6 +49,8 @@ export interface MonitoringStackProps extends StackProps {
   signalDlq: IQueue;
   /** failed audit-stream batches of the notifier */
   notifierDlq: IQueue;
+  /** sliced entries' timer messages that failed every receive (docs/EXECUTION-ALGOS.md) */
+  sliceTimerDlq: IQueue;
   /** the webhook REST API (its metrics are by ApiName) */
   webhookApi: RestApi;
   /** the access-log metric of its 429 answers (stateless stack's metric filter) */
@@ -361,6 +363,18 @@ export class MonitoringStack extends Stack {
       ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       'A batch of audit events failed the notifier after every retry: those notifications were NOT sent. Nothing was lost from the audit table itself. ' +
         'Read the notifier errors in its log group; each DLQ message names the stream shard and sequence numbers of the batch; read the events from the audit table (CLI) and delete the message once handled.',
+    );
+
+    // A sliced entry's child that failed the timer's consumer on every receive: the risk-check job's
+    // safety net re-sends it (overdue by an interval and a minute), but a consumer failing for good
+    // needs a look.
+    alarm(
+      'SliceTimerDlqNotEmptyAlarm',
+      'slice-timer-dlq-not-empty',
+      props.sliceTimerDlq.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      1,
+      ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      'A slice of a sliced entry (TWAP/adaptive) failed the slice-timer function on every receive. The risk-check job re-sends overdue slices (same ids: never a second order), so the entry may still complete. Read the slice-timer errors in its log group, then delete the message once handled.',
     );
 
     // The report is invoked once a day: no invocation for REPORT_MISSED_HOURS hours means the

@@ -127,6 +127,9 @@ export interface StatelessStackProps extends StackProps {
 /** The console API function's size: reads of one owner's book, answered within API Gateway's 30 s. */
 export const CONSOLE_API_FUNCTION = { timeoutSeconds: 15, memorySize: 512 } as const;
 
+/** The slice timer's consumer reads one row and sends one message per child: seconds at most. */
+export const SLICE_TIMER_TIMEOUT_SECONDS = 30;
+
 /** The REST API's stage: the first segment of its URLs (https://<id>.execute-api.<region>.amazonaws.com/live/webhook). */
 export const WEBHOOK_API_STAGE = 'live';
 
@@ -155,6 +158,10 @@ function nagResource(value: unknown): string {
 export class StatelessStack extends Stack {
   readonly signalQueue: Queue;
   readonly signalDlq: Queue;
+  /** sliced entries' children waiting until due (docs/EXECUTION-ALGOS.md); standard: FIFO has no per-message delay */
+  readonly sliceTimerQueue: Queue;
+  readonly sliceTimerDlq: Queue;
+  readonly sliceTimer: SecureFunction;
   readonly webhook: SecureFunction;
   readonly executor: SecureFunction;
   readonly paperTick: SecureFunction;
@@ -228,6 +235,31 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
       deadLetterQueue: { queue: this.signalDlq, maxReceiveCount: config.executor.maxReceiveCount },
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // The slice timer (docs/EXECUTION-ALGOS.md): a STANDARD queue, because SQS FIFO queues do not
+    // support a per-message DelaySeconds. Each child of a sliced entry waits here until it is due (at
+    // most 900 s a hop; the consumer delays a longer wait again), then goes onto the FIFO lane under
+    // its own deduplication id. A message that fails every receive lands in the DLQ (alarmed); the
+    // risk-check job's safety net re-sends an overdue child meanwhile.
+    this.sliceTimerDlq = new Queue(this, 'SliceTimerDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.sliceTimerQueue = new Queue(this, 'SliceTimerQueue', {
+      visibilityTimeout: Duration.seconds(SLICE_TIMER_TIMEOUT_SECONDS * 6),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.sliceTimerDlq, maxReceiveCount: 5 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Producers of the timer: the executor (each next child), the risk-check job (the safety net)
+    // and the timer's consumer itself (a wait beyond 15 minutes, delayed again). SendMessage only.
+    const scheduleSlices = new PolicyStatement({
+      actions: ['sqs:SendMessage'],
+      resources: [this.sliceTimerQueue.queueArn],
     });
 
     // Fixed outbound IP (stage option): the functions that sign exchange requests run behind it.
@@ -410,6 +442,7 @@ export class StatelessStack extends Stack {
         PAPER_PRICE_SOURCE: config.paper.priceSource,
         SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
         EXCHANGE_TESTNET: String(config.exchange.testnet),
+        SLICE_TIMER_QUEUE_URL: this.sliceTimerQueue.queueUrl,
         // the ensemble's models (none without the stage's `ai` block)
         ...executorAiEnvironment(config.ai),
       },
@@ -424,6 +457,7 @@ export class StatelessStack extends Stack {
       conditions: { StringLike: { 'kms:EncryptionContext:accountId': '*' } },
     });
     this.executor.role.addToPrincipalPolicy(decryptCredentials);
+    this.executor.role.addToPrincipalPolicy(scheduleSlices);
     this.grantTables(this.executor, 'executor', tables);
     this.signalQueue.grantConsumeMessages(this.executor.role);
     this.executor.fn.addEventSource(
@@ -486,9 +520,11 @@ export class StatelessStack extends Stack {
         SIGNAL_LEASE_MS: String(config.executor.signalLeaseMs),
         EXCHANGE_TESTNET: String(config.exchange.testnet),
         RISK_CANDLE_SOURCE: 'exchange',
+        SLICE_TIMER_QUEUE_URL: this.sliceTimerQueue.queueUrl,
       },
     });
     this.riskCheck.role.addToPrincipalPolicy(decryptCredentials);
+    this.riskCheck.role.addToPrincipalPolicy(scheduleSlices);
     this.grantTables(this.riskCheck, 'riskCheck', tables);
     this.riskCheckRule = new Rule(this, 'RiskCheckSchedule', {
       description: `${APP_PREFIX} ${stage}: risk check (stops, reconciliation, kill switches) every ${RISK_CHECK_EVERY_MINUTES} minute(s)`,
@@ -524,6 +560,31 @@ export class StatelessStack extends Stack {
         },
         ...(this.egress ? { egress: { vpc: this.egress.vpc, securityGroup: this.egress.functionSecurityGroup } } : {}),
       });
+    // ---- slice-timer: a due child of a sliced entry → the account's FIFO lane (no exchange, no keys)
+    this.sliceTimer = new SecureFunction(this, 'SliceTimer', {
+      ...common,
+      entry: 'functions/slice-timer/handler.ts',
+      description: `${APP_PREFIX} ${stage}: releases due slices of sliced entries onto the signal queue`,
+      serviceName: 'slice-timer',
+      timeout: Duration.seconds(SLICE_TIMER_TIMEOUT_SECONDS),
+      memorySize: 256,
+      environment: {
+        STAGE: stage,
+        SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
+        SLICE_TIMER_QUEUE_URL: this.sliceTimerQueue.queueUrl,
+      },
+    });
+    this.grantTables(this.sliceTimer, 'sliceTimer', tables);
+    this.sliceTimer.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.signalQueue.queueArn, this.sliceTimerQueue.queueArn],
+      }),
+    );
+    this.sliceTimerQueue.grantConsumeMessages(this.sliceTimer.role);
+    this.sliceTimer.fn.addEventSource(
+      new SqsEventSource(this.sliceTimerQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
 
     // ---- strategy-runner: at each candle close, enabled strategies → signals on the FIFO queue
     const runner = config.strategyRunner;

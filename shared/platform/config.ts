@@ -101,7 +101,21 @@ export const executorEnvSchema = z.object({
   RISK_STATS_TTL_MS: int(3_600_000),
   /** market minutes per wall minute for the circuit breaker's windows: 1, except a local replay running faster */
   RISK_MARKET_SPEED: int(1),
+  /**
+   * The slice timer (docs/EXECUTION-ALGOS.md): the standard queue sliced entries' children wait on.
+   * Absent: no entry is sliced (an alert's `algo` goes as one order) and the safety net is off.
+   */
+  SLICE_TIMER_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
 });
+
+/** The slice timer's consumer: reads a child's parent, puts the child on the FIFO lane, delays a long wait again. */
+export const sliceTimerEnvSchema = z.object({
+  ...common,
+  SIGNAL_QUEUE_URL: z.string().check(z.minLength(1)),
+  SLICE_TIMER_QUEUE_URL: z.string().check(z.minLength(1)),
+});
+
+export type SliceTimerEnv = z.output<typeof sliceTimerEnvSchema>;
 
 /** The console API: reads the book and the risk table, the queue's depth, and public candles (never trades). */
 export const consoleApiEnvSchema = z.object({

@@ -37,6 +37,8 @@ export type RepositoryName =
   | 'DynamoAccountRepository'
   | 'DynamoAlertLog'
   | 'DynamoAlertRecorder'
+  | 'DynamoAlgoParentReader'
+  | 'DynamoAlgoParentStore'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoHeldNotifications'
@@ -71,6 +73,9 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   },
   DynamoAlertLog: { table: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoAlertRecorder: { table: 'alerts', actions: ['dynamodb:PutItem'] },
+  // sliced entries' parents (algo#<parentId> on the risk table): docs/EXECUTION-ALGOS.md
+  DynamoAlgoParentReader: { table: 'risk', actions: ['dynamodb:GetItem'] },
+  DynamoAlgoParentStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
@@ -119,7 +124,8 @@ export type FunctionName =
   | 'notifier'
   | 'report'
   | 'telegramBot'
-  | 'consoleApi';
+  | 'consoleApi'
+  | 'sliceTimer';
 
 /** The repositories each function's runtime builder builds (the alarm relay uses no table). */
 export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName[]> = {
@@ -141,6 +147,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     // shared/runtime/ensemble.ts: the models' daily token budget (llm#<day> on the risk table),
     // built when the stage lists ENSEMBLE_MODELS; granted always, as the role is one per stage
     'DynamoTokenBudget',
+    // sliced entries' parent rows (shared/runtime/algo.ts)
+    'DynamoAlgoParentStore',
   ],
   // the trading runtime's book and paper exchange, and the accounts it lists
   paperTick: [
@@ -160,6 +168,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoAuditLog',
     'DynamoPaperLedgerStore',
     'DynamoRiskStore',
+    // the safety net: running parents whose next slice is overdue (shared/runtime/algo.ts)
+    'DynamoAlgoParentStore',
   ],
   // shared/runtime/strategy-runner.ts
   strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
@@ -217,6 +227,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     // the live prices the watcher leaves (public market data: PUBLIC_READ_PARTITIONS below)
     'DynamoLivePriceReader',
   ],
+  // shared/runtime/algo.ts buildReleaseSlice: a due child's parent, read by key (GetItem only)
+  sliceTimer: ['DynamoAlgoParentReader'],
 };
 
 /**

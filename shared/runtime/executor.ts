@@ -35,6 +35,7 @@ import type { EnsembleEnv } from '../platform/ensemble-config';
 import type { AdvisorFor, LlmEnv } from './no-providers';
 import { deferredEntryGate } from './entry-gate';
 import { dynamoTokenBudget } from './token-budget';
+import { buildAlgoControl } from './algo';
 
 export interface TradingRuntime {
   repos: Repositories;
@@ -161,6 +162,7 @@ export function buildExecuteSignal(
   const audit = new AuditHold(repos.audit);
   const book = new BookKeeper({ positions: repos.positions, trades: repos.trades, orders: repos.orders, audit, clock });
   const sender = new OrderSender({ orders: repos.orders, audit, clock });
+  const algo = buildAlgoControl(env, audit, clock);
   const risk = new EntryRisk({
     positions: repos.positions,
     trades: repos.trades,
@@ -192,6 +194,7 @@ export function buildExecuteSignal(
     auditHold: audit,
     orders: repos.orders,
     ...(entryGate ? { entryGate } : {}),
+    ...(algo ? { algo } : {}),
   });
 }
 

@@ -6,6 +6,7 @@ import { ReconcileBook } from '../core/reconciliation/reconcile-book';
 import { RiskCheck } from '../core/reconciliation/risk-check';
 import type { ExecutorEnv } from '../platform/config';
 import { buildExchangeFactory, buildKeyVault, buildOrderPlacement, type TradingRuntime } from './executor';
+import { buildAlgoControl } from './algo';
 
 /** A run takes well under a minute; the lease outlives a crashed run by this much at most. */
 const LEASE_MS = 5 * 60_000;
@@ -19,6 +20,7 @@ export function buildRiskCheck(
 ): RiskCheck {
   const { repos, clock } = runtime;
   const { protection } = buildOrderPlacement(runtime);
+  const slices = buildAlgoControl(env, repos.audit, clock);
   const reconcile = new ReconcileBook({
     positions: repos.positions,
     orders: repos.orders,
@@ -46,5 +48,6 @@ export function buildRiskCheck(
     // the price watcher's moves hold the lease for well under a second (docs/WATCHER.md)
     leaseWait: { attempts: 4, ms: 250, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     marketSpeed: env.RISK_MARKET_SPEED,
+    ...(slices ? { slices } : {}),
   });
 }

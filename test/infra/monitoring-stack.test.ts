@@ -216,6 +216,7 @@ describe('monitoring stack', () => {
           'report',
           'telegram-bot',
           'console-api',
+          'slice-timer',
           'alarm-relay',
         ].flatMap((f) => [`${f}-errors`, `${f}-throttles`]),
         'webhook-api-5xx',
@@ -228,6 +229,7 @@ describe('monitoring stack', () => {
         'kill-switch-tripped',
         'signal-order-latency-p99',
         'notifier-dlq-not-empty',
+        'slice-timer-dlq-not-empty',
         'report-missed',
       ]
         .map((n) => `tvat-prod-${n}`)
@@ -523,6 +525,7 @@ describe('monitoring stack: dashboard', () => {
       'report',
       'telegram-bot',
       'console-api',
+      'slice-timer',
       'alarm-relay',
     ]);
     for (const x of r) expect([x[0], x[1], x[2]]).toEqual(['AWS/Lambda', metricName, 'FunctionName']);

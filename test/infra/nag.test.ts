@@ -123,6 +123,7 @@ describe('cdk-nag AwsSolutions', () => {
           'Stateless/Report',
           'Stateless/TelegramBot',
           'Stateless/ConsoleApiFunction',
+          'Stateless/SliceTimer',
           'Monitoring/AlarmRelay',
         ].flatMap((fn) => [`${fn}/Function AwsSolutions-L1`, `${fn}/Role AwsSolutions-IAM5[Resource::*]`]),
         // the console's distribution: no custom domain in the stage (CFR4: the *.cloudfront.net

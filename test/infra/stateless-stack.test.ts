@@ -3,7 +3,7 @@ import { TABLE_NAMES, type TableName } from '../../shared/platform/resource-name
 import { getStageConfig } from '../../infra/config/stages';
 import type { SecureFunction } from '../../infra/constructs/secure-function';
 import { StatefulStack } from '../../infra/stacks/stateful-stack';
-import { StatelessStack } from '../../infra/stacks/stateless-stack';
+import { SLICE_TIMER_TIMEOUT_SECONDS, StatelessStack } from '../../infra/stacks/stateless-stack';
 import { functionTableGrants, type FunctionName } from '../../shared/platform/table-access';
 import {
   bareApp,
@@ -49,6 +49,8 @@ const manifestRow = (fn: FunctionName): Partial<Record<TableName, string[]>> =>
 
 const queueId = () => logicalId(built().stateless, built().stateless.signalQueue.node.defaultChild);
 const dlqId = () => logicalId(built().stateless, built().stateless.signalDlq.node.defaultChild);
+const timerId = () => logicalId(built().stateless, built().stateless.sliceTimerQueue.node.defaultChild);
+const timerDlqId = () => logicalId(built().stateless, built().stateless.sliceTimerDlq.node.defaultChild);
 const keyId = () => logicalId(built().stateful, built().stateful.credentialsKey.node.defaultChild);
 const functionProps = (fn: (b: ReturnType<typeof built>) => SecureFunction) =>
   template().toJSON().Resources[logicalId(built().stateless, fn(built()).fn.node.defaultChild)].Properties;
@@ -84,9 +86,9 @@ describe('stateless stack: signal queues', () => {
     );
   });
 
-  it('encrypts every queue: the signal queue, its DLQ and the notifier DLQ', () => {
+  it('encrypts every queue: the signal queue, its DLQ, the notifier DLQ, the slice timer and its DLQ', () => {
     const queues = template().findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(3);
+    expect(Object.keys(queues)).toHaveLength(5);
     for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
   });
 
@@ -100,7 +102,49 @@ describe('stateless stack: signal queues', () => {
         ),
       )
       .flatMap((p) => p.Properties.Queues);
-    expect(protectedQueues).toEqual(expect.arrayContaining([{ Ref: queueId() }, { Ref: dlqId() }]));
+    expect(protectedQueues).toEqual(
+      expect.arrayContaining([{ Ref: queueId() }, { Ref: dlqId() }, { Ref: timerId() }, { Ref: timerDlqId() }]),
+    );
+  });
+});
+
+describe('stateless stack: slice timer (docs/EXECUTION-ALGOS.md)', () => {
+  it('is a STANDARD queue (FIFO has no per-message delay) with a DLQ after 5 receives', () => {
+    const queue = template().toJSON().Resources[timerId()].Properties;
+    expect(queue.FifoQueue).toBeUndefined();
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [timerDlqId(), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(queue.VisibilityTimeout).toBe(SLICE_TIMER_TIMEOUT_SECONDS * 6);
+  });
+
+  it('its function consumes it with partial batch failures and sends to the signal queue and the timer only', () => {
+    const { stateless } = built();
+    template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [timerId(), 'Arn'] },
+      FunctionName: { Ref: logicalId(stateless, stateless.sliceTimer.fn.node.defaultChild) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const sends = grantsOf((b) => b.stateless.sliceTimer).filter((g) => g.action === 'sqs:SendMessage');
+    expect(sends.map((g) => g.resource)).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [queueId(), 'Arn'] }, { 'Fn::GetAtt': [timerId(), 'Arn'] }]),
+    );
+    expect(sends).toHaveLength(2);
+    expect(tableAccessOf(grantsOf((b) => b.stateless.sliceTimer))).toEqual(manifestRow('sliceTimer'));
+    const services = new Set(grantsOf((b) => b.stateless.sliceTimer).map((g) => g.action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
+  });
+
+  it('the executor and the risk-check job may only send to it (next slice; the safety net)', () => {
+    for (const fn of [
+      (b: ReturnType<typeof built>) => b.stateless.executor,
+      (b: ReturnType<typeof built>) => b.stateless.riskCheck,
+    ]) {
+      const sends = grantsOf(fn).filter((g) => g.action === 'sqs:SendMessage');
+      expect(sends.map((g) => g.resource)).toEqual([{ 'Fn::GetAtt': [timerId(), 'Arn'] }]);
+      expect(functionProps(fn).Environment.Variables.SLICE_TIMER_QUEUE_URL).toEqual({ Ref: timerId() });
+    }
   });
 });
 
@@ -147,8 +191,10 @@ describe('stateless stack: executor', () => {
     expect(refersTo(kms[0]?.resource, keyId())).toBe(true);
   });
 
-  it('consumes the signal queue and nothing else in SQS', () => {
-    const sqs = grantsOf((b) => b.stateless.executor).filter((g) => g.action.startsWith('sqs:'));
+  it('consumes the signal queue and nothing else in SQS (besides scheduling slices on the timer)', () => {
+    const sqs = grantsOf((b) => b.stateless.executor).filter(
+      (g) => g.action.startsWith('sqs:') && g.action !== 'sqs:SendMessage',
+    );
     expect(sqs.map((g) => g.action).sort()).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
@@ -612,9 +658,14 @@ describe('stateless stack: risk-check', () => {
     expect(access.signals).toBeUndefined();
   });
 
-  it('has no permission beyond logs, X-Ray, KMS and its tables (no queue: it never sends signals)', () => {
-    const services = new Set(grantsOf((b) => b.stateless.riskCheck).map((g) => g.action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'xray']);
+  it('has no permission beyond logs, X-Ray, KMS, its tables and the slice timer (it never sends signals)', () => {
+    const grants = grantsOf((b) => b.stateless.riskCheck);
+    const services = new Set(grants.map((g) => g.action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
+    // the safety net re-sends an overdue slice to the timer; the signal queue stays out of reach
+    expect(grants.filter((g) => g.action.startsWith('sqs:'))).toEqual([
+      expect.objectContaining({ action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': [timerId(), 'Arn'] } }),
+    ]);
   });
 });
 

@@ -32,6 +32,7 @@ const FUNCTIONS: Record<FunctionName, (s: StatelessStack) => SecureFunction | un
   report: (s) => s.report,
   telegramBot: (s) => s.telegramBot,
   consoleApi: (s) => s.consoleApiFunction,
+  sliceTimer: (s) => s.sliceTimer,
 };
 
 /** "table action" pairs the function's code needs, from the repository classes' declarations */

@@ -114,7 +114,10 @@ export function Trades() {
                 <td>{t.accountName ?? t.accountId}</td>
                 <td>{t.symbol}</td>
                 <td class={t.side}>{t.side}</td>
-                <td>{t.strategy ?? 'manual'}</td>
+                <td>
+                  {t.strategy ?? 'manual'}
+                  {t.algo ? ` · ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}
+                </td>
                 <td class="r">
                   {/* a closed trade's open quantity is 0: show what it traded */}
                   <Money value={t.maxQuantity ?? t.quantity} />

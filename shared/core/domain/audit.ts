@@ -41,6 +41,10 @@ export const AUDIT_TYPES = [
   'model.asked',
   /** the ensemble's vote on an entry signal (docs/AI.md): proceed, or block with the votes */
   'signal.vote',
+  /** a sliced entry (docs/EXECUTION-ALGOS.md) sent all its slices: the filled amount and average price */
+  'algo.completed',
+  /** a sliced entry ended early: a close, a flatten, the risk engine or a paused account (`reason`) */
+  'algo.cancelled',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -219,6 +223,8 @@ export interface AuditPayloads {
     agreeing: number;
     ballots: EnsembleBallot[];
   };
+  'algo.completed': AlgoPayload;
+  'algo.cancelled': AlgoPayload;
   'report.sent': {
     kind: string;
     from: number;
@@ -251,6 +257,21 @@ export interface AuditPayloads {
     exchange?: string;
     book?: string;
   };
+}
+
+/** A sliced entry's parent as it ended: what its children filled, at what average price. */
+export interface AlgoPayload {
+  parentId: string;
+  symbol: string;
+  kind: string;
+  slices: number;
+  /** children sent (a slice that filled nothing counts: it was sent) */
+  slicesSent: number;
+  totalAmount: Decimal;
+  filledAmount: Decimal;
+  /** fill-weighted average price of the children, absent when nothing filled */
+  averagePrice?: Decimal;
+  reason?: string;
 }
 
 /** What one model question cost and how it ended; prompt and answer are kept whole (no secrets go into prompts). */
@@ -375,6 +396,8 @@ const FIELDS: Partial<Record<AuditType, Record<string, FieldKind>>> = {
   'report.sent': { trades: 'number' },
   'model.asked': { purpose: 'string', outcome: 'string', inputTokens: 'number', outputTokens: 'number' },
   'signal.vote': { decision: ['proceed', 'block'], required: 'number', agreeing: 'number' },
+  'algo.completed': { parentId: 'string', symbol: 'string', slices: 'number', slicesSent: 'number' },
+  'algo.cancelled': { parentId: 'string', symbol: 'string', reason: 'string' },
   alert: { severity: SEVERITIES, switch: 'string', key: 'string', lostType: AUDIT_TYPES, action: 'string' },
 };
 

@@ -1,5 +1,6 @@
 // Orders as the system records them: the intent is written before anything is sent, the result
 // after. Their key is the deterministic client order id, so a retry finds what an earlier try did.
+import type { AlgoTag } from './trade';
 import type { Decimal } from './money';
 
 export type OrderSide = 'buy' | 'sell';
@@ -87,6 +88,8 @@ export interface OrderRecord {
   signalPrice?: number;
   leverage?: number;
   strategy?: string;
+  /** a sliced entry's child (docs/EXECUTION-ALGOS.md): booked onto its parent's one trade */
+  algo?: AlgoTag;
   error?: string;
   /** set once the fill has been applied to the positions/trades book */
   bookedAt?: number;

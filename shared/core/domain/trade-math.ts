@@ -2,7 +2,7 @@
 // decimals; the executor and the paper-trigger settlement both call it, so P&L is computed once.
 import { Big, toDecimal, type Decimal } from './money';
 import type { OrderSide } from './order';
-import type { BookPosition, PositionSide, TradeRecord } from './trade';
+import type { AlgoTag, BookPosition, PositionSide, TradeRecord } from './trade';
 import { InvariantError } from '../errors';
 
 export interface Fill {
@@ -18,6 +18,8 @@ export interface Fill {
   at: number;
   leverage: number;
   strategy?: string;
+  /** a sliced entry's child: the trade it opens or adds to carries its parent */
+  algo?: AlgoTag;
   exitReason?: TradeRecord['exitReason'];
 }
 
@@ -187,6 +189,7 @@ function increase(
       updatedAt: fill.at,
     };
     if (fill.strategy) trade.strategy = fill.strategy;
+    if (fill.algo) trade.algo = fill.algo;
     const next: BookPosition = {
       ...position,
       side,
@@ -226,6 +229,8 @@ function increase(
     realizedPnl: new Big(openTrade.realizedPnl).minus(fee).toString(),
     updatedAt: fill.at,
   };
+  // The parent's later children add to the trade its first one opened: one trade, its slices counted.
+  if (fill.algo) trade.algo = fill.algo;
   if (openTrade.entryNotional !== undefined)
     trade.entryNotional = new Big(openTrade.entryNotional).plus(notional).toString();
   const next: BookPosition = {

@@ -4,6 +4,18 @@ import type { Decimal } from './money';
 
 export type PositionSide = 'long' | 'short';
 
+/**
+ * A sliced entry's mark on its child orders and on the trade they build (docs/EXECUTION-ALGOS.md):
+ * the trades list shows one parent ("TWAP 3/5 slices"), not five entries.
+ */
+export interface AlgoTag {
+  parentId: string;
+  kind: string;
+  slices: number;
+  /** children booked so far on this trade (the child's index + 1) */
+  filledSlices: number;
+}
+
 export interface TradeRecord {
   accountId: string;
   tradeId: string;
@@ -11,6 +23,8 @@ export interface TradeRecord {
   side: PositionSide;
   status: 'open' | 'closed';
   strategy?: string;
+  /** built by a sliced entry's children: its parent and how many slices of how many have filled */
+  algo?: AlgoTag;
   leverage: number;
   /** base units currently open */
   quantity: string;

@@ -39,6 +39,7 @@ export function fillFrom(
     exitReason,
   };
   if (record.strategy) fill.strategy = record.strategy;
+  if (record.algo) fill.algo = record.algo;
   return fill;
 }
 

@@ -69,6 +69,11 @@ import type { ApprovedEntry, EntryRisk, RiskSnapshot } from './entry-risk';
 import { checkSlippage, type SlippagePolicy } from './slippage-guard';
 import { expectedFill } from './sizing';
 import { standIn, writeWithRetries, type AuditHold } from './audit-hold';
+import type { AlgoControl } from './algo/algo-control';
+import { algoFor, algoTagOf, childSignal, startParent } from './algo/parent';
+import { adaptiveSlice, twapSlice } from './algo/slice-sizing';
+import type { AlgoParent, SliceRef } from './algo/types';
+import { refsOf } from './protection';
 
 export interface ExecuteSignalDeps {
   accounts: AccountReads;
@@ -104,6 +109,11 @@ export interface ExecuteSignalDeps {
    * undefined leaves the error retryable. Composed in shared/runtime (core knows no AWS errors).
    */
   terminal?: (error: unknown, signal: Signal) => SignalRejectedError | undefined;
+  /**
+   * Sliced entries (docs/EXECUTION-ALGOS.md): the parents' rows and the durable slice timer. Absent:
+   * no entry is sliced (a signal's `algo` is then sent as one order) and no close has slices to cancel.
+   */
+  algo?: AlgoControl;
 }
 
 /** `exchange`: the account's exchange once known (metrics dimension). */
@@ -160,6 +170,7 @@ export class ExecuteSignal {
           : (this.deps.terminal?.(error, signal) ?? terminalArithmeticError(error));
       if (rejection) {
         await this.abandonIntents(signal, rejection);
+        await this.cancelParentOf(signal, rejection);
         await ledger.finishExecution(
           signal.accountId,
           signal.signalId,
@@ -239,20 +250,29 @@ export class ExecuteSignal {
     }
     const bounds = accountRiskConfig(account).execution;
     // A late entry trades a market that has moved on; an earlier delivery's order is resolved first.
-    entryRefusal ??= entry ? await this.expiry(signal, bounds) : undefined;
+    // A slice is due by its parent's schedule, not by the webhook's receipt (the safety net sees to late ones).
+    entryRefusal ??= entry && !signal.slice ? await this.expiry(signal, bounds) : undefined;
     // The risk engine's table reads overlap the key decryption and the exchange calls below.
-    const riskSnapshot = entry && !entryRefusal ? settleLater(this.deps.risk.prefetch(account)) : undefined;
+    // A slice reads its own (runSlice), after it knows its parent still runs.
+    const sliced = signal.slice !== undefined;
+    const riskSnapshot = entry && !entryRefusal && !sliced ? settleLater(this.deps.risk.prefetch(account)) : undefined;
     // So do the book's position and an earlier delivery's entry record: this signal writes neither
     // before its orders, and a concurrent writer (the risk-check job booking a protective fill) is
     // met by the book's conditional writes whenever the read happens, as before.
     const bookRead = settleLater(this.deps.book.position(account.accountId, signal.symbol.unified));
     const sentRead =
-      entry && !entryRefusal && this.deps.orders
+      entry && !entryRefusal && !sliced && this.deps.orders
         ? settleLater(this.deps.orders.get(account.accountId, clientOrderIdFor(signal.signalId, 'open')))
         : undefined;
     // The gate's answer (a vote of models: seconds) overlaps the same calls; only the entry leg
     // awaits it, so the close of a reverse never waits for it.
-    const verdict = entry && !entryRefusal ? this.entryVerdict(signal, account, sentRead) : undefined;
+    // A sliced entry's row (a redelivery of its parent) is read beside them too.
+    const parentRead =
+      entry && !entryRefusal && !sliced && this.deps.algo
+        ? settleLater(this.deps.algo.get(account.accountId, signal.signalId))
+        : undefined;
+    // The parent passed the gate once for the whole entry: its slices are never voted on again.
+    const verdict = entry && !entryRefusal && !sliced ? this.entryVerdict(signal, account, sentRead) : undefined;
     const credentials = account.credentials
       ? await this.deps.vault.decrypt(account.accountId, account.credentials)
       : undefined;
@@ -262,6 +282,9 @@ export class ExecuteSignal {
     const market = await exchange.loadMarket(symbol);
     const live = await exchange.fetchPosition(symbol);
     if (isOwnerOrder(signal.intent)) return this.ownerOrder(signal, exchange, market, live, await bookRead);
+    if (signal.slice) return this.runSlice(signal, signal.slice, account, exchange, market, live, entryRefusal);
+    // A close, a flatten or a reverse ends the slices still to come BEFORE its own legs.
+    await this.cancelSlicing(signal, live);
     const legs = planLegs(signal, live, market);
     const absolute = entry && !entryRefusal ? absolutePrices(signal) : [];
     const last = absolute.length > 0 ? (await exchange.fetchPrice(symbol)).last : undefined;
@@ -307,6 +330,7 @@ export class ExecuteSignal {
         accepted,
         sentRead,
         verdict,
+        parentRead,
       );
     } catch (error) {
       // What waited is written before the error goes up; the error is the one to report (a retry
@@ -343,6 +367,8 @@ export class ExecuteSignal {
     sentRead?: Promise<OrderRecord | undefined>,
     /** the entry gate's answer, started with the reads (absent: no gate) */
     verdict?: Promise<EntryVerdict>,
+    /** a sliced entry's row an earlier delivery created, read with the others (absent: read here) */
+    parentRead?: Promise<AlgoParent | undefined>,
   ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const symbol = signal.symbol.unified;
     const entry = isEntry(signal.intent);
@@ -350,6 +376,8 @@ export class ExecuteSignal {
     const placed: string[] = [];
     let resting = false;
     let gateNote: string | undefined;
+    /** a sliced entry's first child went instead of the whole entry: what it did */
+    let slicedNote: string | undefined;
     for (const leg of legs) {
       // Protective orders of the old position go before it is closed or reversed. planLegs puts
       // the one closing leg first, so `book` (read above) is still the position it closes.
@@ -371,6 +399,23 @@ export class ExecuteSignal {
         continue;
       }
       if (entryRefusal) break;
+      // A redelivery of a sliced entry: the risk engine decided the whole once, the parent's row
+      // holds it; its first child is resumed (adopted if sent), never a second whole entry.
+      const parent = this.deps.algo
+        ? await (parentRead ?? this.deps.algo.get(account.accountId, signal.signalId))
+        : undefined;
+      if (parent) {
+        const first = await this.resumeFirstSlice(
+          parent,
+          exchange,
+          account,
+          market,
+          placed.length > 0 ? undefined : live,
+        );
+        placed.push(...first.placed);
+        slicedNote = first.note;
+        continue;
+      }
       // A redelivery after the entry was sent: the risk engine decided it then, and deciding again
       // (now counting the position it opened) could refuse an entry that filled and leave it
       // without its stop. Resume with that order: the sender adopts it, the book and stop follow.
@@ -410,6 +455,33 @@ export class ExecuteSignal {
         throw error;
       }
       await this.ensureLeverage(exchange, symbol, approved.entry.leverage, book);
+      const spec = this.deps.algo
+        ? algoFor(signal, accountRiskConfig(account).execution, approved.entry.notional)
+        : undefined;
+      if (spec && this.deps.algo) {
+        // Sized once for the whole entry; the parent keeps it and its children send it over time.
+        accepted.push(approved.entry);
+        const started = await this.deps.algo.start(
+          startParent({
+            signal,
+            spec,
+            totalAmount: approved.entry.amount,
+            leverage: approved.entry.leverage,
+            ...(protectionSpecOf(signal) ? { protection: protectionSpecOf(signal) } : {}),
+            now: this.deps.clock.now(),
+          }),
+        );
+        const first = await this.resumeFirstSlice(
+          started,
+          exchange,
+          account,
+          market,
+          placed.length > 0 ? undefined : live,
+        );
+        placed.push(...first.placed);
+        slicedNote = first.note;
+        continue;
+      }
       const record = await this.entryRecord(
         exchange,
         signal,
@@ -436,7 +508,7 @@ export class ExecuteSignal {
       unresized = resized.failed;
     } else if (reduced) await this.deps.protection.cancelAll(exchange, book); // closed in full: nothing rests
     const spec = protectionSpecOf(signal);
-    if (entry && isOpen(after) && spec && !resting) {
+    if (entry && isOpen(after) && spec && !resting && slicedNote === undefined) {
       placed.push(...(await this.protectOrFlatten(exchange, signal, after, market, spec)));
     }
     const restingNote = resting
@@ -447,11 +519,264 @@ export class ExecuteSignal {
     const refusedNote = entryRefusal ? `; entry refused (${entryRefusal.code}: ${entryRefusal.message})` : '';
     const unresizedNote = unresized ? `; ${unresized}` : '';
     const gatedNote = gateNote ? `; ${gateNote}` : '';
+    const sliceNote = slicedNote ? `; ${slicedNote}` : '';
     return {
       status: 'executed',
-      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}${gatedNote}`,
+      summary: `${signal.intent} ${symbol}: ${restingNote}${describeBook(after)}${refusedNote}${unresizedNote}${gatedNote}${sliceNote}`,
       orders: placed,
     };
+  }
+
+  /**
+   * Child `index` of a sliced entry, on the account's lane like any signal (its own lease and ledger
+   * row): nothing is sent for a parent no longer running (a close or flatten ended it) or a child
+   * already sent; a paused account or a refusal of the risk engine cancels the parent instead.
+   */
+  private async runSlice(
+    signal: Signal,
+    ref: SliceRef,
+    account: Account,
+    exchange: ExchangePort,
+    market: MarketInfo,
+    live: ExchangePosition | undefined,
+    refusal: SignalRejectedError | undefined,
+  ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
+    const algo = this.deps.algo;
+    const label = `slice ${ref.index + 1} of ${ref.parentId}`;
+    const parent = algo ? await algo.get(signal.accountId, ref.parentId) : undefined;
+    if (!algo || !parent)
+      throw new SignalRejectedError(`${label}: no such sliced entry`, 'UNKNOWN_PARENT', { parentId: ref.parentId });
+    if (parent.status !== 'running')
+      return skipped(`${label} skipped: the parent is ${parent.status}${parent.reason ? ` (${parent.reason})` : ''}`);
+    if (parent.nextIndex > ref.index) {
+      await algo.ensureScheduled(parent); // a redelivery after the row advanced: only the next child's timer
+      return skipped(`${label} skipped: already sent`);
+    }
+    if (parent.nextIndex < ref.index) return skipped(`${label} skipped: slice ${parent.nextIndex + 1} comes first`);
+    if (refusal) {
+      await algo.cancel(parent, `${refusal.code}: ${refusal.message}`, signal.signalId);
+      return skipped(`${label}: parent cancelled (${refusal.code}: ${refusal.message}); nothing sent`);
+    }
+    this.deps.auditHold?.hold(signal.signalId);
+    const accepted: ApprovedEntry[] = [];
+    let result: { placed: string[]; note: string };
+    try {
+      result = await this.sendSlice(parent, signal, exchange, account, market, live, accepted, true);
+    } catch (error) {
+      await this.releaseAudit(signal, accepted);
+      throw error;
+    }
+    const lost = await this.releaseAudit(signal, accepted);
+    if (lost.length)
+      throw new TransientError(
+        `signal ${signal.signalId}: ${lost.length} audit event(s) could not be written: ${lost.join('; ')}`,
+      );
+    return { status: 'executed', summary: `${signal.intent} ${market.symbol}: ${result.note}`, orders: result.placed };
+  }
+
+  /** The parent's own execution sends child 0 (risk decided for the whole); a redelivery past it only makes sure of the timer. */
+  private async resumeFirstSlice(
+    parent: AlgoParent,
+    exchange: ExchangePort,
+    account: Account,
+    market: MarketInfo,
+    live: ExchangePosition | undefined,
+  ): Promise<{ placed: string[]; note: string }> {
+    if (parent.status !== 'running' || parent.nextIndex > 0) {
+      await this.deps.algo?.ensureScheduled(parent);
+      return {
+        placed: [],
+        note: `${parent.kind.toUpperCase()} parent ${parent.status}, ${parent.nextIndex}/${parent.slices} slices sent`,
+      };
+    }
+    return this.sendSlice(
+      parent,
+      childSignal(parent, 0, this.deps.clock.now()),
+      exchange,
+      account,
+      market,
+      live,
+      [],
+      false,
+    );
+  }
+
+  /**
+   * One child: sized on what is left (TWAP share, or the adaptive book walk), checked by the risk
+   * engine on that amount (`checkRisk`; child 0 rides on the whole entry's decision), sent under its
+   * own deterministic client id (an earlier delivery's order is adopted, never sent again), booked
+   * onto the parent's one trade, the protection re-sized to the whole position (new before old),
+   * then the parent's row advanced and the next child scheduled.
+   */
+  private async sendSlice(
+    parent: AlgoParent,
+    child: Signal,
+    exchange: ExchangePort,
+    account: Account,
+    market: MarketInfo,
+    live: ExchangePosition | undefined,
+    accepted: ApprovedEntry[],
+    checkRisk: boolean,
+  ): Promise<{ placed: string[]; note: string }> {
+    const algo = this.deps.algo as AlgoControl;
+    const index = child.slice?.index ?? 0;
+    const symbol = market.symbol;
+    const clientOrderId = clientOrderIdFor(child.signalId, 'open');
+    const placed: string[] = [];
+    const sent = await this.deps.orders?.get(account.accountId, clientOrderId);
+    let result: LegResult;
+    let last = false;
+    if (
+      sent &&
+      sent.status !== 'rejected' &&
+      (sent.status !== 'intent' || (await exchange.fetchOrderByClientId(symbol, clientOrderId)))
+    ) {
+      result = await this.sendEntry(exchange, sent);
+    } else {
+      const price = (await exchange.fetchPrice(symbol)).last;
+      const size =
+        parent.kind === 'adaptive' && exchange.fetchBook
+          ? adaptiveSlice(
+              parent,
+              index,
+              market,
+              await exchange.fetchBook(symbol, 50),
+              parent.maxSlippageBps ?? Infinity,
+              price,
+            )
+          : twapSlice(parent, index, market, price);
+      let amount = size.amount;
+      last = size.last;
+      if (!new Big(amount).gt(0)) {
+        const done = await algo.advance(parent, index, { clientOrderId: '', filled: '0', last: true }, child.signalId);
+        return { placed, note: `${parent.kind.toUpperCase()} parent ${done.status}: nothing left to send` };
+      }
+      let approved: { entry: ApprovedEntry; free: Decimal } | undefined;
+      if (checkRisk) {
+        try {
+          approved = await this.approveEntry(
+            exchange,
+            { ...child, size: { kind: 'contracts', value: Number(amount) } },
+            account,
+            market,
+            parent.leverage,
+            this.deps.risk.prefetch(account),
+          );
+        } catch (error) {
+          // A kill switch tripped or a limit reached mid-way: what filled stays (protected), the rest is not sent.
+          if (error instanceof SignalRejectedError) {
+            await algo.cancel(
+              parent,
+              `risk engine refused slice ${index + 1} (${error.code}: ${error.message})`,
+              child.signalId,
+            );
+            return { placed, note: `slice ${index + 1} refused by the risk engine (${error.code}); parent cancelled` };
+          }
+          throw error;
+        }
+        accepted.push(approved.entry);
+        if (new Big(approved.entry.amount).lt(amount)) {
+          amount = approved.entry.amount;
+          last = false;
+        }
+      }
+      const record = await this.entryRecord(exchange, child, account, market, parent.side, amount, parent.leverage);
+      record.algo = algoTagOf(parent, index);
+      // Kept on the record, as for any entry: the risk-check job arms a child's fill this process could not.
+      if (parent.protection) record.protection = parent.protection;
+      record.positionBefore = signedQuantity(live);
+      result = approved ? await this.placeEntry(exchange, record, approved) : await this.sendEntry(exchange, record);
+    }
+    if (result.kind === 'resting') throw new TransientError(`slice ${clientOrderId} is not filled yet`);
+    placed.push(result.record.clientOrderId);
+    const filled = result.kind === 'filled' ? result.order.filled : (result.record.filled ?? '0');
+    const average = result.kind === 'filled' ? result.order.average : result.record.averagePrice;
+    const after = await this.deps.book.position(account.accountId, symbol);
+    if (isOpen(after) && parent.protection && filledAny(filled)) {
+      const position = after as BookPosition & { side: PositionSide };
+      const hadStop = refsOf(after).length > 0;
+      try {
+        placed.push(
+          ...(await this.deps.protection.resizeAfterIncrease(
+            exchange,
+            this.protectionOrigin(child, position),
+            position,
+            market,
+            parent.protection,
+          )),
+        );
+      } catch (error) {
+        if (!(error instanceof SignalRejectedError)) throw error;
+        // Nothing rested yet: armOrFlatten closed the position; the parent ends and the signal reports it.
+        await algo.cancel(parent, `protection refused (${error.code}: ${error.message})`, child.signalId);
+        if (!hadStop) throw error;
+        // The earlier stop still rests for what it covered: say so loudly, send no more.
+        await this.deps.audit.append({
+          accountId: account.accountId,
+          type: 'alert',
+          at: this.deps.clock.now(),
+          signalId: child.signalId,
+          message: `stop NOT re-sized to ${after.quantity} ${symbol} after slice ${index + 1} (${error.code}: ${error.message}); the previous stop still rests for what it covered, no more slices are sent`,
+          data: { symbol, side: position.side, quantity: after.quantity, severity: 'critical' },
+        });
+        return { placed, note: `slice ${index + 1}: ${filled} filled; stop not re-sized, parent cancelled` };
+      }
+    }
+    const next = await algo.advance(
+      parent,
+      index,
+      { clientOrderId: result.record.clientOrderId, filled, ...(average !== undefined ? { average } : {}), last },
+      child.signalId,
+    );
+    const state = next.status === 'completed' ? ', completed' : next.status === 'cancelled' ? ', cancelled' : '';
+    return {
+      placed,
+      note: `${parent.kind.toUpperCase()} slice ${index + 1}/${parent.slices}: ${filled} filled${state}`,
+    };
+  }
+
+  /**
+   * Running slices of the symbol end before a close (close_all: every side; close_long/short: that
+   * side) or a reverse (an entry against a live position of the other side): their children still
+   * queued then send nothing.
+   */
+  private async cancelSlicing(signal: Signal, live: ExchangePosition | undefined): Promise<void> {
+    const algo = this.deps.algo;
+    if (!algo) return;
+    const side: PositionSide | 'all' | undefined =
+      signal.intent === 'close_all'
+        ? 'all'
+        : signal.intent === 'close_long'
+          ? 'long'
+          : signal.intent === 'close_short'
+            ? 'short'
+            : signal.intent === 'enter_long' && live?.side === 'short'
+              ? 'short'
+              : signal.intent === 'enter_short' && live?.side === 'long'
+                ? 'long'
+                : undefined;
+    if (!side) return;
+    const by = signal.source === 'owner' ? 'the owner' : signal.source;
+    await algo.cancelRunning(
+      signal.accountId,
+      signal.symbol.unified,
+      `${signal.intent} by ${by} (signal ${signal.signalId})`,
+      signal.signalId,
+      side === 'all' ? undefined : side,
+    );
+  }
+
+  /** A rejected slice, or a rejected parent whose row exists, ends the parent with the reason. */
+  private async cancelParentOf(signal: Signal, rejection: SignalRejectedError): Promise<void> {
+    const algo = this.deps.algo;
+    if (!algo || !isEntry(signal.intent)) return;
+    const parent = await algo.get(signal.accountId, signal.slice?.parentId ?? signal.signalId);
+    if (parent?.status === 'running')
+      await algo.cancel(
+        parent,
+        `${signal.slice ? `slice ${signal.slice.index + 1}` : 'entry'} rejected (${rejection.code}: ${rejection.message})`,
+        signal.signalId,
+      );
   }
 
   /** The entry order: market (behind the slippage guard) or limit as the signal asks. */
@@ -631,6 +956,8 @@ export class ExecuteSignal {
     const maxLagMs = bounds.maxEntryLagSeconds * 1000;
     if (lagMs <= maxLagMs) return undefined;
     if (await this.deps.sender.recorded(signal.accountId, clientOrderIdFor(signal.signalId, 'open'))) return undefined;
+    // A sliced entry's first child went under the child's id: the parent's row says it started.
+    if (await this.deps.algo?.get(signal.accountId, signal.signalId)) return undefined;
     return new SignalRejectedError(
       `entry expired: it waited ${(lagMs / 1000).toFixed(1)} s since receipt, over the account's bound of ${bounds.maxEntryLagSeconds} s (execution.maxEntryLagSeconds)`,
       'SIGNAL_EXPIRED',
@@ -1017,6 +1344,12 @@ export function checkCapabilities(signal: Signal, exchange: ExchangePort): void 
   }
   // No native trailing stop: a plain stop stands in and the risk-check job moves it every minute.
 }
+
+const skipped = (summary: string): { status: 'executed'; summary: string; orders: string[] } => ({
+  status: 'executed',
+  summary,
+  orders: [],
+});
 
 const filledAny = (filled: string): boolean => filled !== '' && new Big(filled).gt(0);
 

@@ -179,6 +179,62 @@ export class ProtectionManager {
     // under the same client ids would cancel the resting stop and then adopt the cancelled order.
     if (held.length > 0 && held.length === ids.length && ids.every((id) => held.includes(id))) return ids;
     await this.cancelAll(exchange, position);
+    const { protection, placed } = await this.placePlan(exchange, origin, position, plan, spec);
+    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
+    return placed;
+  }
+
+  /**
+   * A position that grew (a sliced entry's next child filled): its protection re-planned on the
+   * whole position and average entry, the new orders placed BEFORE the old ones are cancelled, so
+   * the position is never without a stop (as resizeAfterReduce does for a reduce). Nothing resting
+   * yet: armed as any entry (armOrFlatten). Keyed by `origin.signalId` (the child's): a redelivery
+   * adopts what it placed and finishes the swap. A refusal of a new order leaves the old ones resting
+   * (they still cover what they covered) and goes up for the caller to report.
+   */
+  async resizeAfterIncrease(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    market: MarketInfo,
+    spec: ProtectionSpec,
+  ): Promise<string[]> {
+    const old = refsOf(position);
+    if (old.length === 0) return this.armOrFlatten(exchange, origin, position, market, spec);
+    const plan = planProtection(
+      spec,
+      position.side,
+      position.quantity,
+      position.entryPrice,
+      market,
+      exchange.capabilities?.trailingStop ?? true,
+    );
+    const ids = plan.map((item) => clientOrderIdFor(origin.signalId, item.leg));
+    if (ids.length === old.length && ids.every((id) => old.some((r) => r.clientOrderId === id))) return ids;
+    const { protection, placed } = await this.placePlan(exchange, origin, position, plan, spec);
+    const replaced = old.filter((r) => !ids.includes(r.clientOrderId));
+    for (const ref of replaced) await this.cancelRef(exchange, position, ref);
+    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
+    if (replaced.length)
+      await this.deps.audit.append({
+        accountId: position.accountId,
+        type: 'order.canceled',
+        at: this.deps.clock.now(),
+        signalId: origin.signalId,
+        message: `replaced ${replaced.length} protective order(s) on ${position.symbol}: re-sized to ${position.quantity}`,
+        data: { clientOrderIds: replaced.map((r) => r.clientOrderId) },
+      });
+    return placed;
+  }
+
+  /** Places a plan's orders (a fill at once is booked) and returns the book's refs for them. */
+  private async placePlan(
+    exchange: SendingExchange,
+    origin: ProtectionOrigin,
+    position: BookPosition & { side: PositionSide },
+    plan: PlannedProtective[],
+    spec: ProtectionSpec,
+  ): Promise<{ protection: Protection; placed: string[] }> {
     const protection: Protection = { takeProfits: [], ...(spec.breakEven ? { breakEven: true } : {}) };
     // Both asked: the fixed stop in stopLoss, the trail in trailingStop, so each is re-sized,
     // moved and cancelled with the position. A trail alone stays in stopLoss, as the book has
@@ -204,8 +260,7 @@ export class ProtectionManager {
       else protection[trailSlot] = ref;
       placed.push(record.clientOrderId);
     }
-    await this.deps.book.setProtection(position.accountId, position.symbol, protection);
-    return placed;
+    return { protection, placed };
   }
 
   /**

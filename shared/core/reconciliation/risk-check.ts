@@ -65,6 +65,12 @@ export interface RiskCheckDeps {
    * account its whole check for the minute. Absent: busy at once.
    */
   leaseWait?: { attempts: number; ms: number; sleep: (ms: number) => Promise<void> };
+  /**
+   * The safety net of sliced entries (docs/EXECUTION-ALGOS.md, execution/algo AlgoControl): a running
+   * parent whose next child is overdue by more than an interval and a minute has it scheduled again
+   * (same child id, so never a second order). Absent: the stage has no slice timer.
+   */
+  slices?: { resendOverdue(accountId: string): Promise<string[]> };
 }
 
 const UNPROTECTED_GRACE_MS = 60_000;
@@ -85,6 +91,8 @@ export interface RiskCheckReport {
   snapshots: number;
   switchEvents: number;
   flattened: number;
+  /** sliced entries' children re-sent by the safety net */
+  slicesResent: number;
   errors: number;
 }
 
@@ -102,6 +110,7 @@ const emptyReport = (): RiskCheckReport => ({
   snapshots: 0,
   switchEvents: 0,
   flattened: 0,
+  slicesResent: 0,
   errors: 0,
 });
 
@@ -154,6 +163,8 @@ export class RiskCheck {
   /** One account, in order: read the exchange, protective fills, reconcile, stops, snapshot, switches. */
   async checkAccount(account: Account, report: RiskCheckReport = emptyReport()): Promise<RiskCheckReport> {
     const { accountId } = account;
+    // First, and without the exchange: a sliced entry's lost child must not wait for a healthy exchange.
+    if (this.deps.slices) report.slicesResent += (await this.deps.slices.resendOverdue(accountId)).length;
     const credentials = account.credentials ? await this.deps.vault.decrypt(accountId, account.credentials) : undefined;
     const exchange = await this.deps.exchanges.forAccount(account, credentials);
     const calls: ExchangeCall[] = [];

@@ -142,6 +142,14 @@ export interface ExecutionBounds {
    * (PRICE_OUT_OF_BAND): a price off by orders of magnitude is a broken alert, not a trade.
    */
   priceBandFactor: number;
+  /**
+   * An entry whose notional (the risk engine's size × price, quote currency) exceeds this is sent
+   * as TWAP slices over `sliceHorizonSeconds`, one every `sliceIntervalSeconds`, when its signal
+   * asks for no algo itself (docs/EXECUTION-ALGOS.md). 0: never.
+   */
+  sliceAboveQuote: number;
+  sliceHorizonSeconds: number;
+  sliceIntervalSeconds: number;
 }
 
 /** What an account allows while a symbol is in one market regime (docs/REGIMES.md "Per-regime limits"). */
@@ -202,7 +210,13 @@ export const DEFAULT_RISK_CONFIG: RiskConfig = {
     anomalies: { maxLatencyMs: 5000, maxErrorRatePct: 50, errorWindow: 10, maxSpreadBps: 30, pauseMinutes: 15 },
     volatilityPct: 0,
   },
-  execution: { maxEntryLagSeconds: 60, priceBandFactor: 10 },
+  execution: {
+    maxEntryLagSeconds: 60,
+    priceBandFactor: 10,
+    sliceAboveQuote: 0,
+    sliceHorizonSeconds: 600,
+    sliceIntervalSeconds: 60,
+  },
   regimes: {},
 };
 

@@ -51,6 +51,10 @@ const BOUNDS: Record<string, Bound> = {
   'switches.volatilityPct': [0, 10_000],
   'execution.maxEntryLagSeconds': [1, 86_400, true],
   'execution.priceBandFactor': [1.01, 1000],
+  // A sliced entry's bounds are ALGO_BOUNDS' (10 s interval, 24 h horizon); the pair is checked together on use.
+  'execution.sliceAboveQuote': [0, 1e12],
+  'execution.sliceHorizonSeconds': [20, 86_400, true],
+  'execution.sliceIntervalSeconds': [10, 3_600, true],
   'regimes.maxLeverage': [1, 125, true],
   'regimes.maxSizePct': [0.01, 10_000],
 };

@@ -16,7 +16,7 @@ import {
 import type { AccountLookup, AlertRecord, AlertRecorder, Clock, DedupLedger, SignalQueue } from './ports';
 import { canonicalJson, signalIdentity } from './ids';
 import { parseSignalBody } from './parse-body';
-import { validateSignalFields } from './schema';
+import { algoSpecOf, validateSignalFields } from './schema';
 import { enqueueSignal, type EnqueueResult } from './enqueue-signal';
 import { readDefaultStrategyMessage } from './tradingview-default';
 
@@ -227,6 +227,7 @@ export class AcceptWebhook {
         alertId: fields.id,
         firedAt: fields.time,
         signalPrice: fields.price,
+        algo: algoSpecOf(fields),
       }),
       onClaim,
     );

@@ -7,6 +7,7 @@ import { resolveIntent } from './intent';
 import { AMOUNT_MAX, boundedDecimal, DECIMAL, LEVERAGE_MAX, NOT_A_NUMBER, NOT_POSITIVE, PRICE_MAX } from './bounds';
 import { normalizeSymbol, SymbolFormatError } from './symbols';
 import type { MarketPosition, PriceLevel, RawAction, SizeSpec, SymbolRef, TakeProfitLevel } from './types';
+import { ALGO_BOUNDS, type AlgoKind, type AlgoSpec } from './algo';
 
 // zod/mini rather than classic zod: the same engine at 17 KB instead of 440 KB of bundle, which
 // is most of the webhook's cold start. Each field is a scalar parsed by a small function that
@@ -119,6 +120,11 @@ export const signalFieldsSchema = z.strictObject({
     }),
   ),
   price: z.optional(field((v) => asParsed(boundedDecimal(v, PRICE_MAX)))),
+  // A sliced entry (docs/EXECUTION-ALGOS.md): the kind, the time it spans and the time between slices.
+  algo: z.optional(oneOf(['twap', 'adaptive'] as const)),
+  horizon: z.optional(field((v) => asParsed(parseDuration(v)))),
+  interval: z.optional(field((v) => asParsed(parseDuration(v)))),
+  maxSlippageBps: z.optional(field((v) => asParsed(boundedDecimal(v, MAX_SLICE_SLIPPAGE_BPS)))),
 });
 
 export type SignalFields = z.output<typeof signalFieldsSchema>;
@@ -186,10 +192,74 @@ export function validateSignalFields(
     report('limit', 'required with type "limit" (a price, or a percent below/above the price)');
   if (fields.limit && fields.type !== 'limit') report('type', 'must be "limit" when limit is given');
   if (fields.tif && fields.type !== 'limit') report('tif', 'applies to limit orders only');
+  if (intentResult?.ok && !flagged.has('algo')) algoRules(fields, intentResult.intent.startsWith('enter_'), report);
   if (!parsed.success || issues.length || !accountId || !symbol || !intentResult) return { ok: false, issues };
   const value: ValidatedSignal = { accountId, action: parsed.data.action, intentResult, symbol, fields: parsed.data };
   if (parsed.data.position) value.position = parsed.data.position;
   return { ok: true, value };
+}
+
+/** Largest `maxSlippageBps` of an adaptive slice: 10 %; beyond it the bound guards nothing. */
+export const MAX_SLICE_SLIPPAGE_BPS = 1000;
+
+const seconds = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 1000}s`);
+
+/**
+ * A sliced entry's fields, checked together: entries only, horizon and interval both given, the
+ * interval at least ALGO_BOUNDS.minIntervalMs, the horizon at most ALGO_BOUNDS.maxHorizonMs, and
+ * horizon ÷ interval between ALGO_BOUNDS.minSlices and maxSlices slices. Each message names the bound.
+ */
+function algoRules(fields: Partial<SignalFields>, entry: boolean, report: (field: string, message: string) => void): void {
+  const { algo, horizon, interval, maxSlippageBps } = fields;
+  if (algo === undefined) {
+    for (const name of ['horizon', 'interval', 'maxSlippageBps'] as const)
+      if (fields[name] !== undefined) report(name, 'applies only with algo ("twap" or "adaptive")');
+    return;
+  }
+  if (!entry) {
+    report('algo', 'applies to entries only (long, short): a close is never sliced');
+    return;
+  }
+  if (fields.type === 'limit') report('algo', 'slices are market orders: not with type "limit"');
+  if (horizon === undefined) report('horizon', 'required with algo (e.g. "30m")');
+  if (interval === undefined) report('interval', 'required with algo (e.g. "60s")');
+  if (interval !== undefined && interval < ALGO_BOUNDS.minIntervalMs)
+    report('interval', `must be at least ${seconds(ALGO_BOUNDS.minIntervalMs)}`);
+  if (horizon !== undefined && horizon > ALGO_BOUNDS.maxHorizonMs)
+    report('horizon', `must be at most ${seconds(ALGO_BOUNDS.maxHorizonMs)}`);
+  if (horizon !== undefined && interval !== undefined && interval >= ALGO_BOUNDS.minIntervalMs) {
+    const n = Math.ceil(horizon / interval);
+    if (n < ALGO_BOUNDS.minSlices || n > ALGO_BOUNDS.maxSlices)
+      report(
+        'horizon',
+        `horizon ÷ interval makes ${n} slice(s): must make ${ALGO_BOUNDS.minSlices}-${ALGO_BOUNDS.maxSlices}`,
+      );
+  }
+  if (algo === 'adaptive' && maxSlippageBps === undefined)
+    report('maxSlippageBps', `required with algo "adaptive" (0-${MAX_SLICE_SLIPPAGE_BPS} bps)`);
+  if (algo === 'twap' && maxSlippageBps !== undefined) report('maxSlippageBps', 'applies only with algo "adaptive"');
+}
+
+/** The AlgoSpec a validated signal asks for (undefined: one order, as always). */
+export function algoSpecOf(fields: Pick<SignalFields, 'algo' | 'horizon' | 'interval' | 'maxSlippageBps'>): AlgoSpec | undefined {
+  if (fields.algo === undefined || fields.horizon === undefined || fields.interval === undefined) return undefined;
+  const spec: AlgoSpec = { kind: fields.algo as AlgoKind, horizonMs: fields.horizon, intervalMs: fields.interval };
+  if (fields.maxSlippageBps !== undefined) spec.maxSlippageBps = fields.maxSlippageBps;
+  return spec;
+}
+
+/** Longest duration a field may name before the algo's own bounds judge it: a week. */
+const DURATION_MAX_MS = 7 * 86_400_000;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "30m", "90s", "1h", "500ms", or a number of seconds → milliseconds (whole ms, > 0, ≤ a week). */
+export function parseDuration(v: number | string): number | string {
+  const m = typeof v === 'string' ? /^(.+?)\s*(ms|s|m|h)?$/.exec(v.trim().toLowerCase()) : null;
+  const n = boundedDecimal(m ? (m[1] as string) : v, DURATION_MAX_MS / 1000);
+  if (typeof n === 'string') return n === NOT_A_NUMBER ? 'must be a duration like "30m", "90s", "1h" or seconds' : n;
+  const ms = Math.round(n * (UNIT_MS[m?.[2] ?? 's'] ?? 1000));
+  if (ms < 1) return NOT_POSITIVE;
+  return ms > DURATION_MAX_MS ? 'must be at most 7 days' : ms;
 }
 
 /** Each field on its own, for the cross-field rules when the whole object did not parse. */

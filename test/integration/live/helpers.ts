@@ -14,6 +14,7 @@ import type { ExchangePort, MarketInfo } from '../../../shared/core/ports/exchan
 import type { OrderRepository } from '../../../shared/core/ports/repositories';
 import type { Clock, ExchangeFactory } from '../../../shared/core/ports/runtime';
 import type { Signal, SymbolRef } from '../../../shared/core/signal/types';
+import type { AlgoControl } from '../../../shared/core/execution/algo/algo-control';
 import { BookKeeper } from '../../../shared/core/execution/book-keeper';
 import { ExecuteSignal } from '../../../shared/core/execution/execute-signal';
 import { OrderSender } from '../../../shared/core/execution/order-sender';
@@ -111,6 +112,8 @@ export interface ExecutorOptions {
   clock?: Clock;
   /** how the adapters wait out a Retry-After; default setTimeout (see recordWaits) */
   sleep?: (ms: number) => Promise<void>;
+  /** sliced entries' parents and slice timer (docs/EXECUTION-ALGOS.md); absent: nothing is sliced */
+  algo?: AlgoControl;
 }
 
 /** ExecuteSignal as buildExecuteSignal composes it, with a fresh adapter cache: a new Lambda container. */
@@ -149,6 +152,7 @@ export function liveExecutor(h: Harness, options: ExecutorOptions = {}): Execute
     ...(h.executorEnv.SLIPPAGE_MAX_BPS > 0
       ? { slippage: { maxBps: h.executorEnv.SLIPPAGE_MAX_BPS, onExceed: h.executorEnv.SLIPPAGE_ON_EXCEED } }
       : {}),
+    ...(options.algo ? { algo: options.algo, orders } : {}),
   });
 }
 

@@ -13,6 +13,7 @@ import {
   consoleApiEnvSchema,
   executorEnvSchema,
   loadEnv,
+  sliceTimerEnvSchema,
   tradingEnvSchema,
   webhookEnvSchema,
 } from '../../../shared/platform/config';
@@ -43,6 +44,7 @@ import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
 import { buildTenantAdmin, consoleScopes } from '../../../shared/runtime/console-api';
+import { buildReleaseSlice } from '../../../shared/runtime/algo';
 import { REPOSITORY_CLASSES } from '../adapters/dynamodb/repository-classes';
 import { built } from './record-repositories';
 
@@ -126,6 +128,11 @@ jest.mock('../../../shared/adapters/dynamodb/tenant-notify-settings', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/tenant-notify-settings')),
 );
+jest.mock('../../../shared/adapters/dynamodb/algo-parent-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/algo-parent-store')),
+);
 jest.mock('../../../shared/adapters/dynamodb/token-budget', () =>
   jest
     .requireActual('./record-repositories')
@@ -165,6 +172,8 @@ const executorEnv = () =>
     LOCAL_KEY_FILE: '/nonexistent/key',
     PAPER_PRICE_SOURCE: 'exchange',
     RISK_CANDLE_SOURCE: 'none',
+    // the slice timer: sliced entries' parents on the risk table (built only when the stage has it)
+    SLICE_TIMER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/tvat-wiring-slice-timer',
   });
 
 /**
@@ -248,6 +257,18 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
     build: () => {
       consoleScopes(loadEnv(consoleApiEnvSchema, { ...common, ...QUEUE }))('acc');
     },
+  },
+  sliceTimer: {
+    dir: 'slice-timer',
+    calls: ['buildReleaseSlice('],
+    build: () =>
+      buildReleaseSlice(
+        loadEnv(sliceTimerEnvSchema, {
+          ...common,
+          ...QUEUE,
+          SLICE_TIMER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/tvat-wiring-slice-timer',
+        }),
+      ),
   },
 };
 

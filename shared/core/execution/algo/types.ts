@@ -31,12 +31,16 @@ export interface AlgoParent {
   totalAmount: Decimal;
   /** what the children filled so far */
   filledAmount: Decimal;
+  /** Σ filled × average price of the children, quote currency: the parent's average price (added by twap-exec) */
+  filledNotional?: Decimal;
   slices: number;
   /** the next child to send */
   nextIndex: number;
   intervalMs: number;
   maxSlippageBps?: number;
   leverage: number;
+  /** the entry signal's strategy: its children's orders and trade carry it (added by twap-exec) */
+  strategy?: string;
   /** the protection the entry asked for, armed on the filled amount and resized as it grows */
   protection?: ProtectionSpec;
   startedAt: number;

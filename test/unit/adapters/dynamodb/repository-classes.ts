@@ -5,6 +5,7 @@ import {
   DynamoAccountRepository,
   DynamoAccountWriter,
 } from '../../../../shared/adapters/dynamodb/account-repository';
+import { DynamoAlgoParentReader, DynamoAlgoParentStore } from '../../../../shared/adapters/dynamodb/algo-parent-store';
 import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
@@ -38,6 +39,8 @@ export const REPOSITORY_CLASSES = {
   DynamoAccountWriter,
   DynamoAlertLog,
   DynamoAlertRecorder,
+  DynamoAlgoParentReader,
+  DynamoAlgoParentStore,
   DynamoAuditLog,
   DynamoConfirmationStore,
   DynamoHeldNotifications,

@@ -147,6 +147,16 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     put: (r) =>
       r.put!([{ exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', last: 97_000.5, timestamp: 1, receivedAt: 2 }]),
   },
+  DynamoAlgoParentReader: { get: (r) => r.get!('acc-1', 'sig-1') },
+  DynamoAlgoParentStore: {
+    get: (r) => r.get!('acc-1', 'sig-1'),
+    create: (r) => r.create!({ ...ITEM, parentId: 'sig-1', status: 'running' }),
+    update: (r) => r.update!({ ...ITEM, parentId: 'sig-1', status: 'completed' }, 1),
+    running: async (r) => {
+      await r.running!('acc-1');
+      await r.running!('acc-1', 'BTC/USDT:USDT');
+    },
+  },
   DynamoTokenBudget: {
     spent: (r) => r.spent!('acc-1', 1),
     charge: (r) => r.charge!('acc-1', 5, 1),

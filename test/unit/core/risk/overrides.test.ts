@@ -256,12 +256,13 @@ describe('applyRiskSetting: keys that are not plain names', () => {
 
 describe('applyRiskSetting: execution bounds (entry lag, price band)', () => {
   it('sets them per account within their bounds; the defaults are 60 s and a factor of 10', () => {
-    expect(DEFAULT_RISK_CONFIG.execution).toEqual({ maxEntryLagSeconds: 60, priceBandFactor: 10 });
+    const slicing = { sliceAboveQuote: 0, sliceHorizonSeconds: 600, sliceIntervalSeconds: 60 };
+    expect(DEFAULT_RISK_CONFIG.execution).toEqual({ maxEntryLagSeconds: 60, priceBandFactor: 10, ...slicing });
     const overrides = applyRiskSetting(
       applyRiskSetting(undefined, 'execution.maxEntryLagSeconds=300'),
       'execution.priceBandFactor=2',
     );
-    expect(resolveRiskConfig(overrides).execution).toEqual({ maxEntryLagSeconds: 300, priceBandFactor: 2 });
+    expect(resolveRiskConfig(overrides).execution).toEqual({ maxEntryLagSeconds: 300, priceBandFactor: 2, ...slicing });
   });
 
   it('refuses a lag under a second or over a day, a fraction of a second, and a band of 1 or less', () => {
@@ -273,5 +274,30 @@ describe('applyRiskSetting: execution bounds (entry lag, price band)', () => {
       'execution.maxEntryLagSeconds: must be a whole number',
     );
     expect(refusal('execution.priceBandFactor=1').message).toBe('execution.priceBandFactor: must be from 1.01 to 1000');
+  });
+});
+
+describe('applyRiskSetting: sliced entries above a notional (execution.sliceAbove*)', () => {
+  it('off by default; set per account with the horizon and interval its slices take', () => {
+    const overrides = [
+      'execution.sliceAboveQuote=50000',
+      'execution.sliceHorizonSeconds=900',
+      'execution.sliceIntervalSeconds=30',
+    ].reduce<ReturnType<typeof applyRiskSetting> | undefined>((o, s) => applyRiskSetting(o, s), undefined);
+    expect(resolveRiskConfig(overrides).execution).toMatchObject({
+      sliceAboveQuote: 50_000,
+      sliceHorizonSeconds: 900,
+      sliceIntervalSeconds: 30,
+    });
+  });
+
+  it('refuses an interval under the algo bound of 10 s and a horizon over a day', () => {
+    expect(refusal('execution.sliceIntervalSeconds=5').message).toBe(
+      'execution.sliceIntervalSeconds: must be from 10 to 3600',
+    );
+    expect(refusal('execution.sliceHorizonSeconds=90000').message).toBe(
+      'execution.sliceHorizonSeconds: must be from 20 to 86400',
+    );
+    expect(refusal('execution.sliceAboveQuote=-1').field).toBe('execution.sliceAboveQuote');
   });
 });

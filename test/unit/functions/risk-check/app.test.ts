@@ -21,6 +21,7 @@ const emptyReport = (patch: Partial<RiskCheckReport> = {}): RiskCheckReport => (
   snapshots: 0,
   switchEvents: 0,
   flattened: 0,
+  slicesResent: 0,
   errors: 0,
   ...patch,
 });
