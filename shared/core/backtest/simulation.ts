@@ -352,14 +352,18 @@ export class Simulation {
    */
   private sliceLots(i: number, price: number, due: number): number {
     const remaining = this.remainingLots;
-    const { lotStep } = this.config;
-    const minNotional = this.config.minNotional ?? 0;
-    const minLots = minNotional > 0 ? Math.max(1, Math.ceil(minNotional / (price * lotStep))) : 1;
+    const minLots = this.minLotsAt(price);
     let lots: number;
     if (this.sliceAdaptive) lots = Math.min(remaining, Math.max(minLots, this.adaptiveCapLots(i)));
     else lots = twapLots(remaining, this.slicesLeft, due, minLots);
     if (due < this.slicesLeft && remaining - lots > 0 && remaining - lots < minLots) lots = remaining;
     return lots;
+  }
+
+  /** The market minimum in lots at `price`: one lot, and the minimum notional when configured. */
+  private minLotsAt(price: number): number {
+    const minNotional = this.config.minNotional ?? 0;
+    return minNotional > 0 ? Math.max(1, Math.ceil(minNotional / (price * this.config.lotStep))) : 1;
   }
 
   /**
@@ -391,7 +395,9 @@ export class Simulation {
     const free = this.equityAt(base) - (this.qty * this.entryPrice) / leverage;
     const affordable = this.sizer.affordableQuantity(price, free);
     if (affordable < qty) {
+      // cut to what fits; below the market minimum nothing can be sent
       lots = this.sizer.lotsOf(affordable);
+      if (lots < this.minLotsAt(price)) lots = 0;
       qty = this.sizer.lotsToNumber(lots);
       price = base * (1 + d * (this.slip + this.volumeSlippage(i, qty)));
     }

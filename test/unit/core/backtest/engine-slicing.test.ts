@@ -91,6 +91,26 @@ describe('TWAP slices', () => {
     expect(Array.from(result.equity).slice(0, 3)).toEqual([2000, 2000, 2020]);
   });
 
+  it('every slice is at least the market minimum; a remainder below it joins the slice before', () => {
+    const result = runBacktest(
+      candles(RISING),
+      scripted({ 0: LONG }),
+      {},
+      config({ cash: 2_000, size: { kind: 'percent', value: 50 }, minNotional: 250, algo: TWAP_4H }),
+    );
+
+    // 10 units; the minimum is ⌈250 / price⌉ = 3 units at 100, 110 and 120. Slices: max(3, 10/4) = 3
+    // @ 100, max(3, 7/3) = 3 @ 110, max(3, 4/2) = 3 @ 120 would leave 1 < 3, so that slice takes 4:
+    // complete after 3 of 4 slices. (300 + 330 + 480) / 10 = 111.
+    expect(result.trades[0]).toEqual(
+      expect.objectContaining({
+        quantity: 10,
+        entryPrice: 111,
+        slices: expect.objectContaining({ filled: 3, total: 4, outcome: 'completed' }),
+      }),
+    );
+  });
+
   it("a slice the free margin cannot carry is cut to what fits: the entry ends 'capped'", () => {
     // 100 % of 1,000 at 1×: 10 units sized. After 7 units (780) the equity at 130 is 1,130, of which
     // 780 is margin: 350 carries 2 units, not 3.
