@@ -1,5 +1,5 @@
 // The backtest's sliced-entry options (--algo, --horizon, --interval, --max-slippage-bps,
-// --participation) → the config's AlgoSpec and participation, each refused with the option and the
+// --participation, --slice-above) → the config's AlgoSpec and participation, each refused with the option and the
 // bound it breaks (ALGO_BOUNDS, the webhook's). docs/EXECUTION-ALGOS-BACKTEST.md.
 import { ALGO_BOUNDS, type AlgoKind, type AlgoSpec } from '../../shared/core/signal/algo';
 import { BacktestInputError } from './input-error';
@@ -10,6 +10,7 @@ export interface AlgoOptions {
   interval?: string;
   maxSlippageBps?: string;
   participation?: string;
+  sliceAbove?: string;
 }
 
 export const ALGO_KINDS: readonly AlgoKind[] = ['twap', 'adaptive'];
@@ -31,7 +32,11 @@ export function formatDuration(ms: number): string {
 }
 
 /** The spec and participation the options ask for; nothing when --algo is absent. */
-export function algoFromOptions(o: AlgoOptions): { algo?: AlgoSpec; participationPct?: number } {
+export function algoFromOptions(o: AlgoOptions): {
+  algo?: AlgoSpec;
+  participationPct?: number;
+  sliceAboveQuote?: number;
+} {
   if (o.algo === undefined) {
     const stray = (
       [
@@ -39,6 +44,7 @@ export function algoFromOptions(o: AlgoOptions): { algo?: AlgoSpec; participatio
         ['--interval', o.interval],
         ['--max-slippage-bps', o.maxSlippageBps],
         ['--participation', o.participation],
+        ['--slice-above', o.sliceAbove],
       ] as const
     ).find(([, value]) => value !== undefined);
     if (stray) throw new BacktestInputError(`${stray[0]} applies with --algo twap|adaptive only`);
@@ -72,8 +78,15 @@ export function algoFromOptions(o: AlgoOptions): { algo?: AlgoSpec; participatio
   const algo: AlgoSpec = { kind, horizonMs, intervalMs };
   if (o.maxSlippageBps !== undefined)
     algo.maxSlippageBps = boundedNumber('--max-slippage-bps', o.maxSlippageBps, 0, 10_000);
+  let sliceAboveQuote: number | undefined;
+  if (o.sliceAbove !== undefined) {
+    sliceAboveQuote = o.sliceAbove.trim() === '' ? Number.NaN : Number(o.sliceAbove);
+    if (!(Number.isFinite(sliceAboveQuote) && sliceAboveQuote > 0))
+      throw new BacktestInputError(`--slice-above "${o.sliceAbove}": must be a quote amount > 0`);
+  }
   return {
     algo,
+    ...(sliceAboveQuote !== undefined ? { sliceAboveQuote } : {}),
     ...(o.participation !== undefined
       ? { participationPct: boundedNumber('--participation', o.participation, 0, 100) }
       : {}),

@@ -128,9 +128,10 @@ export function addConfigOptions(cmd: Command): Command {
       '--max-slippage-bps <bps>',
       "with --algo adaptive: what the volume-slippage model may cost a slice, bps (bounds each slice's share of the volume)",
     )
+    .option('--participation <pct>', "with --algo adaptive: at most this % of a candle's volume per slice (default 10)")
     .option(
-      '--participation <pct>',
-      "with --algo adaptive: at most this % of a candle's volume per slice (default 10)",
+      '--slice-above <quote>',
+      "with --algo: slice only entries whose notional exceeds this, as an account's threshold (a strategy's own algo always slices)",
     );
 }
 

@@ -74,6 +74,7 @@ export function describeConfig(c: BacktestConfig): string {
     ...(c.trailingPct ? [`trailing stop ${c.trailingPct}%`] : []),
     ...(c.funding ? [`funding ${c.funding.time.length} rates`] : []),
     ...(c.algo ? [describeAlgo(c.algo, c.participationPct)] : []),
+    ...(c.sliceAboveQuote !== undefined ? [`sliced above ${fmt(c.sliceAboveQuote)} notional`] : []),
     `maintenance margin ${fmt(c.maintenanceMarginRate * 100, 2)}%`,
   ].join(' · ');
 }

@@ -81,6 +81,10 @@ function assertConfig(c: BacktestConfig): void {
   if (c.volumeSlippageBpsPerPct !== undefined && !(c.volumeSlippageBpsPerPct >= 0))
     bad('volumeSlippageBpsPerPct', 'must be ≥ 0');
   if (c.algo !== undefined) assertAlgoSpec(c.algo, 'backtest config: algo');
+  if (c.sliceAboveQuote !== undefined) {
+    if (c.algo === undefined) bad('sliceAboveQuote', 'applies with algo only');
+    if (!(c.sliceAboveQuote > 0)) bad('sliceAboveQuote', `must be > 0 (got ${c.sliceAboveQuote})`);
+  }
   if (c.participationPct !== undefined && !(c.participationPct > 0 && c.participationPct <= 100))
     bad('participationPct', `must be in (0, 100] (got ${c.participationPct})`);
   if (c.funding !== undefined) {

@@ -103,6 +103,8 @@ export class Simulation {
   private readonly sizer: EntrySizer;
   /** adaptive: the share of a candle's volume one slice may take, a fraction */
   private readonly participation: number;
+  /** config.algo slices entries above this notional (−∞: all of them) */
+  private readonly sliceAbove: number;
 
   constructor(
     candles: Candles,
@@ -123,6 +125,7 @@ export class Simulation {
     this.trail = (config.trailingPct ?? 0) / 100;
     this.sizer = new EntrySizer(config);
     this.participation = (config.participationPct ?? DEFAULT_PARTICIPATION_PCT) / 100;
+    this.sliceAbove = config.sliceAboveQuote ?? -Infinity;
   }
 
   held(): HeldPosition {
@@ -170,10 +173,11 @@ export class Simulation {
     const tpKind = levelKind(signal.tp);
     const slValue = signal.sl?.value ?? 0;
     const tpValue = signal.tp?.value ?? 0;
-    const algo = signal.algo ?? this.config.algo;
-    if (signal.algo !== undefined && signal.algo !== this.checkedAlgo) {
-      assertAlgoSpec(signal.algo, 'strategy signal: algo');
-      this.checkedAlgo = signal.algo;
+    // The signal's own spec; the config's (and its threshold) is applied at the entry's sizing.
+    const algo = signal.algo;
+    if (algo !== undefined && algo !== this.checkedAlgo) {
+      assertAlgoSpec(algo, 'strategy signal: algo');
+      this.checkedAlgo = algo;
     }
     const close = this.close[i]!;
     if (this.config.fillOn === 'close') {
@@ -287,7 +291,8 @@ export class Simulation {
     }
     // Sized once, as unsliced; a sliced entry fills only its first slice now, at its own price.
     this.slices = undefined;
-    if (algo !== undefined) ({ qty, price } = this.startSlices(algo, d, i, base, qty, price));
+    const spec = algo ?? (qty * price > this.sliceAbove ? this.config.algo : undefined);
+    if (spec !== undefined) ({ qty, price } = this.startSlices(spec, d, i, base, qty, price));
     const fee = qty * price * takerFee;
     this.cash -= fee;
     this.dir = d;

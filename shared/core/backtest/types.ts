@@ -54,6 +54,11 @@ export interface BacktestConfig {
    * asks live; a signal's own `algo` wins. docs/EXECUTION-ALGOS-BACKTEST.md.
    */
   algo?: AlgoSpec;
+  /**
+   * With `algo`: only entries whose notional (amount × fill price, as sized) exceeds this are
+   * sliced by it, as an account's threshold; a signal's own algo slices regardless.
+   */
+  sliceAboveQuote?: number;
   /** adaptive slices: the largest share of a candle's volume one slice may take, percent (default 10) */
   participationPct?: number;
 }

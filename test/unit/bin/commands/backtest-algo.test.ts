@@ -144,6 +144,11 @@ describe('backtest --algo', () => {
       '--algo twap needs --horizon and --interval (e.g. --horizon 4h --interval 1h)',
     ],
     [['--horizon', '4h', '--interval', '1h'], '--horizon applies with --algo twap|adaptive only'],
+    [['--slice-above', '500'], '--slice-above applies with --algo twap|adaptive only'],
+    [
+      ['--algo', 'twap', '--horizon', '4h', '--interval', '1h', '--slice-above', '-5'],
+      '--slice-above "-5": must be a quote amount > 0',
+    ],
     [
       ['--algo', 'twap', '--horizon', 'soon', '--interval', '1h'],
       '--horizon "soon": not a duration (90s, 30m, 4h, or seconds)',
@@ -170,6 +175,31 @@ describe('backtest --algo', () => {
     },
     30_000,
   );
+
+  it('--slice-above slices only the entries above that notional, as the engine does with sliceAboveQuote', async () => {
+    const { out } = await run([
+      ...BASE,
+      '--algo',
+      'twap',
+      '--horizon',
+      '4h',
+      '--interval',
+      '1h',
+      '--slice-above',
+      '5000',
+      '--json',
+    ]);
+    const printed = JSON.parse(out) as { config: unknown; slicing: { sliced: number } };
+    const expected = engineRun({
+      algo: { kind: 'twap', horizonMs: 4 * HOUR, intervalMs: HOUR },
+      sliceAboveQuote: 5000,
+    });
+    expect(printed.config).toMatchObject({ sliceAboveQuote: 5000 });
+    expect(printed.slicing).toEqual(expected.slicing);
+    // the first entry (≈ 4,966 notional) stays below 5,000 and fills at once
+    expect(expected.slicing!.sliced).toBeGreaterThan(0);
+    expect(expected.slicing!.sliced).toBeLessThan(expected.trades.length);
+  }, 30_000);
 
   it('seconds as a plain number, as the webhook takes them', async () => {
     const { out } = await run([...BASE, '--algo', 'twap', '--horizon', '7200', '--interval', '3600', '--json']);

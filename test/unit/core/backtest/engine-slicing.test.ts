@@ -142,6 +142,47 @@ describe('TWAP slices', () => {
   });
 });
 
+describe('sliceAboveQuote: the config algo slices only entries above a notional, as an account threshold', () => {
+  it('an entry at or below it fills at once; one above it is sliced', () => {
+    const result = runBacktest(
+      candles([...RISING, at(150), at(150)]),
+      scripted({ 0: LONG, 5: CLOSE, 6: LONG }),
+      {},
+      config({ cash: 2_000, size: { kind: 'percent', value: 50 }, algo: TWAP_4H, sliceAboveQuote: 1_000 }),
+    );
+
+    // 10 × 100 = 1,000 is not above 1,000: one fill. Out at 150 (cash 2,500); 1,250 / 150 → 8 units,
+    // 1,200 > 1,000: sliced, 8/4 → 2 at candle 7, 6/3 → 2 at candle 8, then the data ends.
+    expect(result.trades[0]).toEqual(expect.objectContaining({ quantity: 10, entryPrice: 100 }));
+    expect(result.trades[0]).not.toHaveProperty('slices');
+    expect(result.trades[1]).toEqual(
+      expect.objectContaining({
+        quantity: 4,
+        slices: expect.objectContaining({ filled: 2, total: 4, outcome: 'cancelled', sizedQuantity: 8 }),
+      }),
+    );
+  });
+
+  it("a signal's own algo slices whatever its size", () => {
+    const result = runBacktest(
+      candles(RISING),
+      scripted({ 0: { action: 'long', algo: TWAP_4H } }),
+      {},
+      config({ cash: 2_000, size: { kind: 'percent', value: 50 }, algo: TWAP_4H, sliceAboveQuote: 5_000 }),
+    );
+    expect(result.trades[0]!.slices).toEqual(expect.objectContaining({ filled: 4, sizedQuantity: 10 }));
+  });
+
+  it('needs an algo and a positive amount', () => {
+    expect(() => runBacktest(candles(RISING), scripted({}), {}, config({ sliceAboveQuote: 100 }))).toThrow(
+      'backtest config: sliceAboveQuote applies with algo only',
+    );
+    expect(() => runBacktest(candles(RISING), scripted({}), {}, config({ algo: TWAP_4H, sliceAboveQuote: 0 }))).toThrow(
+      'backtest config: sliceAboveQuote must be > 0 (got 0)',
+    );
+  });
+});
+
 describe('an exit before the last slice cancels the rest', () => {
   it('a close signal: the filled slices close, nothing more fills', () => {
     const seen = { bars: [], positions: [] };
