@@ -1,6 +1,6 @@
 // The backtest's sliced-entry options (--algo, --horizon, --interval, --max-slippage-bps,
 // --participation, --slice-above) → the config's AlgoSpec and participation, each refused with the option and the
-// bound it breaks (ALGO_BOUNDS, the webhook's). docs/EXECUTION-ALGOS-BACKTEST.md.
+// bound it breaks (ALGO_BOUNDS, the webhook's). docs/EXECUTION-ALGOS.md "Backtest".
 import { ALGO_BOUNDS, type AlgoKind, type AlgoSpec } from '../../shared/core/signal/algo';
 import { BacktestInputError } from './input-error';
 

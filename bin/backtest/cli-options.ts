@@ -119,7 +119,7 @@ export function addConfigOptions(cmd: Command): Command {
     .addOption(
       new Option(
         '--algo <kind>',
-        'slice every entry over time as live would (docs/EXECUTION-ALGOS-BACKTEST.md): twap, or adaptive (a volume-participation model)',
+        'slice every entry over time as live would (docs/EXECUTION-ALGOS.md "Backtest"): twap, or adaptive (a volume-participation model)',
       ).choices([...ALGO_KINDS]),
     )
     .option('--horizon <duration>', 'with --algo: time over which the slices fill (4h, 90m; ≤ 24h)')

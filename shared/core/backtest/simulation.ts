@@ -1,7 +1,7 @@
 // The account a backtest trades: cash, one isolated-margin position, its protective orders, fills
 // with fees and slippage, funding and liquidation. Conventions are in docs/METRICS.md ("How the
 // engine fills"). Numbers only: Big is used only when the sizing's floats sit too near a lot boundary.
-// Sliced entries (TWAP / adaptive) fill over later candles: docs/EXECUTION-ALGOS-BACKTEST.md.
+// Sliced entries (TWAP / adaptive) fill over later candles: docs/EXECUTION-ALGOS.md "Backtest".
 import type { StrategyAction, StrategySignal, HeldPosition } from '../strategies/types';
 import type { PriceLevel } from '../signal/types';
 import { sliceCount, type AlgoSpec } from '../signal/algo';

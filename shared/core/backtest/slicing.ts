@@ -1,4 +1,4 @@
-// Sliced entries in a backtest (docs/EXECUTION-ALGOS-BACKTEST.md): the bounds an AlgoSpec is held
+// Sliced entries in a backtest (docs/EXECUTION-ALGOS.md "Backtest"): the bounds an AlgoSpec is held
 // to, how many lots a group of due slices takes, and the run's summary against unsliced fills.
 // The Simulation keeps the state; these are the pure rules it applies.
 import { ALGO_BOUNDS, type AlgoSpec } from '../signal/algo';

@@ -51,7 +51,7 @@ export interface BacktestConfig {
   minNotional?: number;
   /**
    * Slice every entry over time (TWAP / adaptive), as an account's threshold or a signal's `algo`
-   * asks live; a signal's own `algo` wins. docs/EXECUTION-ALGOS-BACKTEST.md.
+   * asks live; a signal's own `algo` wins. docs/EXECUTION-ALGOS.md "Backtest".
    */
   algo?: AlgoSpec;
   /**

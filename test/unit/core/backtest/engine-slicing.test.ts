@@ -1,4 +1,4 @@
-// runBacktest with sliced entries (docs/EXECUTION-ALGOS-BACKTEST.md): TWAP slices at the opens due
+// runBacktest with sliced entries (docs/EXECUTION-ALGOS.md "Backtest"): TWAP slices at the opens due
 // after the fill, amounts stepped down with the last taking the rest, the amount-weighted entry, an
 // exit before the last slice cancelling the rest, adaptive's volume-participation model, and the
 // bounds an AlgoSpec is held to. Hand-computed on tiny candle series; costs are zero unless a test
