@@ -62,13 +62,18 @@ export interface BacktestBench {
  * Throughput of any strategy over `candles` random-walk minute candles: the hook a strategy built
  * elsewhere (a rule file, once those exist) is measured through, the same way as the built-ins.
  */
-export function benchStrategy(strategy: StrategyDefinition, params: StrategyParams, candles: number): BacktestBench {
+export function benchStrategy(
+  strategy: StrategyDefinition,
+  params: StrategyParams,
+  candles: number,
+  config: BacktestConfig = BENCH_CONFIG,
+): BacktestBench {
   const data = randomWalkMinutes(candles);
-  let trades = runBacktest(data, strategy, params, BENCH_CONFIG).trades.length; // warm-up: JIT
+  let trades = runBacktest(data, strategy, params, config).trades.length; // warm-up: JIT
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     const started = performance.now();
-    trades = runBacktest(data, strategy, params, BENCH_CONFIG).trades.length;
+    trades = runBacktest(data, strategy, params, config).trades.length;
     times.push(performance.now() - started);
   }
   const medianMs = percentile(times, 50);

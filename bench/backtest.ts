@@ -4,7 +4,8 @@
 //   ≥ 1M candles), each indicator's time against @ixjb94/indicators measured in this process
 //   (ours/theirs, at 1M and 10k candles), candles/s of the bb-reversion backtest over 1M minute
 //   candles, the same of its rule file (strategies/bb-reversion.json) and the ratio, and the wall
-//   time of a 100-combination sma-cross grid over 525,600 minute candles (a year) on the worker pool.
+//   time of a 100-combination sma-cross grid over 525,600 minute candles (a year) on the worker pool,
+//   and bb-reversion with every entry sliced (TWAP, 4 slices) against the unsliced run.
 // Goals (issue "Indicators, strategies, backtesting…", 2-core machine): indicators ≥ 25M candles/s,
 // BB backtest ≥ 5M candles/s, the grid ≤ 15 s; issue 16 item 4: 1M CSV rows loaded in ≤ 2 s, each
 // indicator at least as fast as @ixjb94/indicators (ratio ≤ 1).
@@ -73,6 +74,23 @@ process.stderr.write(
   `  ${round(ruleBench.candlesPerSec / 1e6, 1)}M candles/s against the coded ${round(codedRate / 1e6, 1)}M: ${ruleFile.slowdown}× slower (goal ≤ 2×)\n`,
 );
 
+// Every entry sliced (docs/EXECUTION-ALGOS.md "Backtest"): TWAP, 4 slices a minute apart, on the
+// same candles; the coded run's rate beside it. Slicing off is the coded run itself.
+const SLICED = { ...BENCH_CONFIG, algo: { kind: 'twap' as const, horizonMs: 4 * 60_000, intervalMs: 60_000 } };
+process.stderr.write(
+  `bb-reversion, every entry TWAP in 4 slices, ${CANDLES.toLocaleString('en-US')} minute candles…\n`,
+);
+const bb = getStrategy('bb-reversion');
+const slicedBench = benchStrategy(bb, resolveParams(bb, {}), CANDLES, SLICED);
+const sliced = {
+  candlesPerSec: slicedBench.candlesPerSec,
+  trades: slicedBench.trades,
+  slowdown: round(codedRate / slicedBench.candlesPerSec, 2),
+};
+process.stderr.write(
+  `  ${round(slicedBench.candlesPerSec / 1e6, 1)}M candles/s (${slicedBench.trades} trades): ${sliced.slowdown}× the unsliced run's time\n`,
+);
+
 // 10 × 10 = 100 combinations, every one valid (fast < slow).
 const strategy = getStrategy('sma-cross');
 const paramSets = gridParamSets(buildParamAxes(strategy.params, { fast: '5:50:5', slow: '60:240:20' }));
@@ -106,6 +124,7 @@ console.log(
       candlesPerSec: Math.round((paramSets.length * GRID_CANDLES) / gridSeconds),
     },
     ruleFile,
+    sliced,
     goals: {
       csvLoadLe2s: Object.values(csvLoad).every((f) => f.wallMs <= 2000),
       indicatorsNotSlowerThanIxjb94At1M: Object.values(vsIxjb94.candles1M).every((r) => r.ratio <= 1),

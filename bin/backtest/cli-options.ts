@@ -12,14 +12,10 @@ import type { BacktestConfig, Candles, SizingMode } from '../../shared/core/back
 import { WalkForwardError } from '../../shared/core/backtest/walk-forward';
 import { InvalidArgumentError } from '../../shared/core/errors';
 import { sliceCandles } from '../../shared/core/backtest/range-backtest';
+import { ALGO_KINDS, algoFromOptions, type AlgoOptions } from './algo-options';
+import { BacktestInputError } from './input-error';
 
-/** Bad command-line input: printed as one line, exit code 2. */
-export class BacktestInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BacktestInputError';
-  }
-}
+export { BacktestInputError };
 
 /** Errors that come from what the user typed or pointed at, not from a fault of the program. */
 export function isInputError(error: unknown): error is Error {
@@ -48,7 +44,7 @@ export interface DataOptions {
   to?: string;
 }
 
-export interface ConfigOptions {
+export interface ConfigOptions extends AlgoOptions {
   cash: string;
   fee: string;
   makerFee?: string;
@@ -119,7 +115,24 @@ export function addConfigOptions(cmd: Command): Command {
       'funding rates JSON ([time, rate] rows or ccxt history) charged while a position is open',
     )
     .option('--trailing <pct>', 'trailing stop distance, percent')
-    .option('--mmr <rate>', 'maintenance margin rate for liquidation', '0.004');
+    .option('--mmr <rate>', 'maintenance margin rate for liquidation', '0.004')
+    .addOption(
+      new Option(
+        '--algo <kind>',
+        'slice every entry over time as live would (docs/EXECUTION-ALGOS.md "Backtest"): twap, or adaptive (a volume-participation model)',
+      ).choices([...ALGO_KINDS]),
+    )
+    .option('--horizon <duration>', 'with --algo: time over which the slices fill (4h, 90m; ≤ 24h)')
+    .option('--interval <duration>', 'with --algo: time between two slices (1h, 30s; ≥ 10s; 2 to 100 slices)')
+    .option(
+      '--max-slippage-bps <bps>',
+      "with --algo adaptive: what the volume-slippage model may cost a slice, bps (bounds each slice's share of the volume)",
+    )
+    .option('--participation <pct>', "with --algo adaptive: at most this % of a candle's volume per slice (default 10)")
+    .option(
+      '--slice-above <quote>',
+      "with --algo: slice only entries whose notional exceeds this, as an account's threshold (a strategy's own algo always slices)",
+    );
 }
 
 export function addOutputOptions(cmd: Command): Command {
@@ -189,6 +202,7 @@ export async function buildConfig(o: ConfigOptions): Promise<BacktestConfig> {
     longOnly: Boolean(o.longOnly),
   };
   if (o.trailing !== undefined) config.trailingPct = numberOption('--trailing', o.trailing, { above: 0, max: 99.99 });
+  Object.assign(config, algoFromOptions(o));
   if (o.funding !== undefined) {
     if (!existsSync(o.funding)) throw new BacktestInputError(`--funding ${o.funding}: no such file`);
     config.funding = await loadFundingFile(o.funding);

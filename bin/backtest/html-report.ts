@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { BacktestResult, BacktestTrade, Candles, ExitReason, Metrics } from '../../shared/core/backtest/types';
 import { describeParams } from '../../shared/core/backtest/param-space';
 import { backtestWarnings } from '../../shared/core/backtest/sample-warnings';
+import { slicingLines } from './human-output';
 import { describeConfig, fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
 import { escapeXml, minMaxIndices } from './svg-chart';
 
@@ -59,6 +60,7 @@ export function renderHtmlReport(result: BacktestResult, candles: Candles, meta:
     `<p class="cfg">${escapeXml(describeConfig(result.config))}</p>`,
     ...(meta.source ? [`<p class="cfg">data: ${escapeXml(meta.source)}</p>`] : []),
     ...(meta.notes ?? []).map((note) => `<p class="cfg">${escapeXml(note)}</p>`),
+    ...(result.slicing ? slicingLines(result.slicing).map((line) => `<p class="cfg">${escapeXml(line)}</p>`) : []),
     `</header>`,
     metricsSection(result.metrics, quote),
     `<section><h2>Price and trades <span class="unit">(${escapeXml(quote)})</span></h2>${priceNote(candles, data, result.trades)}<div class="chart" id="price-chart" role="img" aria-label="candles with trade entries and exits"></div>${priceLegend()}</section>`,

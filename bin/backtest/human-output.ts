@@ -1,7 +1,7 @@
 // The short human-readable summaries the backtest commands print without --json.
 import type { MonteCarloReport, Percentiles } from '../../shared/core/backtest/monte-carlo';
 import { backtestWarnings, monteCarloWarnings } from '../../shared/core/backtest/sample-warnings';
-import type { BacktestTrade, Metrics } from '../../shared/core/backtest/types';
+import type { BacktestTrade, Metrics, SlicingSummary } from '../../shared/core/backtest/types';
 import type { RegimeBreakdown } from '../../shared/core/regimes';
 import { fmt, fmtDuration, fmtPrice, fmtTime } from './report-format';
 
@@ -19,8 +19,24 @@ export function metricsLines(m: Metrics, quote = 'quote'): string[] {
 export function tradeLines(trades: readonly BacktestTrade[]): string[] {
   return trades.map(
     (t, i) =>
-      `${String(i + 1).padStart(4)}  ${t.side.padEnd(5)} ${fmtTime(t.entryTime)} @ ${fmtPrice(t.entryPrice)} → ${fmtTime(t.exitTime)} @ ${fmtPrice(t.exitPrice)}  ${t.exitReason.padEnd(13)} P&L ${fmt(t.pnl)} (${fmt(t.returnPct)} %)`,
+      `${String(i + 1).padStart(4)}  ${t.side.padEnd(5)} ${fmtTime(t.entryTime)} @ ${fmtPrice(t.entryPrice)} → ${fmtTime(t.exitTime)} @ ${fmtPrice(t.exitPrice)}  ${t.exitReason.padEnd(13)} P&L ${fmt(t.pnl)} (${fmt(t.returnPct)} %)${sliceNote(t)}`,
   );
+}
+
+/** A sliced entry (its price above is the slices' average): slices filled, and what an exit or the cap left. */
+function sliceNote(t: BacktestTrade): string {
+  const s = t.slices;
+  if (s === undefined) return '';
+  const short =
+    s.outcome === 'completed' ? '' : `, ${s.outcome}: ${fmtPrice(t.quantity)} of ${fmtPrice(s.sizedQuantity)} filled`;
+  return `  ${s.kind} ${s.filled}/${s.total} slices${short}`;
+}
+
+/** How the sliced entries went, and what slicing cost against one fill at each entry's first open. */
+export function slicingLines(s: SlicingSummary): string[] {
+  return [
+    `sliced entries ${s.sliced} (completed ${s.completed}, cancelled by an exit ${s.cancelled}, capped ${s.capped})  average entry vs. an unsliced fill at the first open ${fmt(s.avgCostBps)} bps (positive: dearer)`,
+  ];
 }
 
 /**

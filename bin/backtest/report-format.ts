@@ -1,5 +1,8 @@
 // How the report and the CLI's human output write numbers, durations and sizes.
+import { DEFAULT_PARTICIPATION_PCT } from '../../shared/core/backtest/slicing';
 import type { BacktestConfig, SizingMode } from '../../shared/core/backtest/types';
+import type { AlgoSpec } from '../../shared/core/signal/algo';
+import { formatDuration } from './algo-options';
 
 /** Fixed decimals with thousands separators; ∞ and — for the non-finite cases metrics can yield. */
 export function fmt(v: number, decimals = 2): string {
@@ -49,6 +52,14 @@ export function describeSize(size: SizingMode): string {
   }
 }
 
+/** `entries twap over 4h every 1h`; adaptive adds its model's caps. */
+export function describeAlgo(algo: AlgoSpec, participationPct = DEFAULT_PARTICIPATION_PCT): string {
+  const every = `entries ${algo.kind} over ${formatDuration(algo.horizonMs)} every ${formatDuration(algo.intervalMs)}`;
+  if (algo.kind !== 'adaptive') return every;
+  const bps = algo.maxSlippageBps !== undefined ? `, ≤ ${algo.maxSlippageBps} bps volume slippage` : '';
+  return `${every} (≤ ${participationPct}% of a candle's volume a slice${bps})`;
+}
+
 /** One line: cash, costs, sizing, leverage, fills. */
 export function describeConfig(c: BacktestConfig): string {
   return [
@@ -62,6 +73,8 @@ export function describeConfig(c: BacktestConfig): string {
     ...(c.longOnly ? ['long only'] : []),
     ...(c.trailingPct ? [`trailing stop ${c.trailingPct}%`] : []),
     ...(c.funding ? [`funding ${c.funding.time.length} rates`] : []),
+    ...(c.algo ? [describeAlgo(c.algo, c.participationPct)] : []),
+    ...(c.sliceAboveQuote !== undefined ? [`sliced above ${fmt(c.sliceAboveQuote)} notional`] : []),
     `maintenance margin ${fmt(c.maintenanceMarginRate * 100, 2)}%`,
   ].join(' · ');
 }

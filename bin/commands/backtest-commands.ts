@@ -44,7 +44,7 @@ import {
   type StrategyOptions,
 } from '../backtest/cli-options';
 import { renderHtmlReport, type ReportMeta } from '../backtest/html-report';
-import { metricsLines, monteCarloLines, regimeLines, tradeLines } from '../backtest/human-output';
+import { metricsLines, monteCarloLines, regimeLines, slicingLines, tradeLines } from '../backtest/human-output';
 import { backtestByRegime } from '../../shared/core/regimes';
 import { optimise, walkForward } from '../backtest/optimise';
 import { progressBar } from '../backtest/progress';
@@ -356,6 +356,7 @@ async function backtestAction(o: RunOptions & { report?: string; trades?: boolea
       metrics: result.metrics,
       warnings: backtestWarnings(result.metrics.trades),
       ...(result.skipped ? { skipped: result.skipped } : {}),
+      ...(result.slicing ? { slicing: result.slicing } : {}),
       ...(o.trades ? { trades: result.trades } : {}),
       ...(regimes ? { regimes } : {}),
       ...(o.report ? { report: o.report } : {}),
@@ -368,6 +369,7 @@ async function backtestAction(o: RunOptions & { report?: string; trades?: boolea
     `${def.id} ${describeParams(params)} on ${data.source}: ${period.candles} candles ${period.from} → ${period.to}`,
   );
   for (const line of metricsLines(result.metrics, quote)) console.log(line);
+  if (result.slicing) for (const line of slicingLines(result.slicing)) console.log(line);
   if (o.trades) for (const line of tradeLines(result.trades)) console.log(line);
   if (regimes) for (const line of regimeLines(regimes, quote)) console.log(line);
   if (o.report) console.log(`report: ${o.report}`);

@@ -3,6 +3,7 @@
 import type { Bar, StrategyDefinition, StrategyParams } from '../strategies/types';
 import { computeMetrics } from './metrics';
 import { Simulation } from './simulation';
+import { assertAlgoSpec, summariseSlicing } from './slicing';
 import type { BacktestConfig, BacktestResult, Candles } from './types';
 import { InvalidArgumentError } from '../errors';
 
@@ -48,6 +49,7 @@ export function runBacktest(
   onProgress?.(n, n);
 
   const metrics = computeMetrics(candles, equity, sim.trades, config, sim.exposureBars);
+  const slicing = summariseSlicing(sim.trades);
   return {
     strategy: strategy.id,
     params,
@@ -57,6 +59,7 @@ export function runBacktest(
     metrics,
     skipped: sim.skipped,
     exposureBars: sim.exposureBars,
+    ...(slicing !== undefined ? { slicing } : {}),
   };
 }
 
@@ -77,6 +80,13 @@ function assertConfig(c: BacktestConfig): void {
     bad('trailingPct', `must be in (0, 100) (got ${c.trailingPct})`);
   if (c.volumeSlippageBpsPerPct !== undefined && !(c.volumeSlippageBpsPerPct >= 0))
     bad('volumeSlippageBpsPerPct', 'must be ≥ 0');
+  if (c.algo !== undefined) assertAlgoSpec(c.algo, 'backtest config: algo');
+  if (c.sliceAboveQuote !== undefined) {
+    if (c.algo === undefined) bad('sliceAboveQuote', 'applies with algo only');
+    if (!(c.sliceAboveQuote > 0)) bad('sliceAboveQuote', `must be > 0 (got ${c.sliceAboveQuote})`);
+  }
+  if (c.participationPct !== undefined && !(c.participationPct > 0 && c.participationPct <= 100))
+    bad('participationPct', `must be in (0, 100] (got ${c.participationPct})`);
   if (c.funding !== undefined) {
     const { time, rate } = c.funding;
     if (time.length !== rate.length) bad('funding', 'time and rate differ in length');

@@ -139,8 +139,13 @@ export class EntrySizer {
     return Number.isSafeInteger(floor * this.stepDigits) ? floor : undefined;
   }
 
+  /** How many lots `quantity` (a multiple of the lot step, as this class returns) is. */
+  lotsOf(quantity: number): number {
+    return Math.round(quantity / this.config.lotStep);
+  }
+
   /** lots × lotStep as the number its exact decimal string parses to (what Number(Big) gives). */
-  private lotsToNumber(lots: number): number {
+  lotsToNumber(lots: number): number {
     return Number(`${lots * this.stepDigits}e-${this.stepDecimals}`);
   }
 

@@ -1,10 +1,13 @@
 // The account a backtest trades: cash, one isolated-margin position, its protective orders, fills
 // with fees and slippage, funding and liquidation. Conventions are in docs/METRICS.md ("How the
 // engine fills"). Numbers only: Big is used only when the sizing's floats sit too near a lot boundary.
+// Sliced entries (TWAP / adaptive) fill over later candles: docs/EXECUTION-ALGOS.md "Backtest".
 import type { StrategyAction, StrategySignal, HeldPosition } from '../strategies/types';
 import type { PriceLevel } from '../signal/types';
+import { sliceCount, type AlgoSpec } from '../signal/algo';
 import { EntrySizer } from './entry-sizing';
-import type { BacktestConfig, BacktestTrade, Candles, ExitReason, SkippedEntries } from './types';
+import { assertAlgoSpec, DEFAULT_PARTICIPATION_PCT, twapLots } from './slicing';
+import type { BacktestConfig, BacktestTrade, Candles, ExitReason, SkippedEntries, TradeSlices } from './types';
 
 /** Action codes: the pending order is kept in plain fields, so queuing allocates nothing. */
 const NONE = 0;
@@ -64,6 +67,26 @@ export class Simulation {
   private pendingSlValue = 0;
   private pendingTpKind = NO_LEVEL;
   private pendingTpValue = 0;
+  private pendingAlgo: AlgoSpec | undefined = undefined;
+
+  // The sliced entry in progress: slicesLeft > 0 while slices remain to fill (one integer compare
+  // per candle when nothing is sliced). Amounts in whole lots, so they stay exact lot multiples.
+  private slicesLeft = 0;
+  /** the next slice's index (slice 0 is the entry's own fill) */
+  private sliceIndex = 0;
+  /** when slice 0 filled (the entry's fill), epoch ms; slice k is due at start + k × interval */
+  private sliceStart = 0;
+  private sliceInterval = 0;
+  private sliceAdaptive = false;
+  private sliceMaxSlippageBps: number | undefined = undefined;
+  private remainingLots = 0;
+  private filledLots = 0;
+  /** Σ amount × price of the filled slices: the average entry is this over the amount */
+  private filledNotional = 0;
+  /** the open trade's slice record; undefined for an unsliced entry */
+  private slices: TradeSlices | undefined = undefined;
+  /** the last signal-level spec checked, so a strategy's one frozen spec is checked once */
+  private checkedAlgo: AlgoSpec | undefined = undefined;
 
   private fundingIndex = 0;
 
@@ -78,6 +101,10 @@ export class Simulation {
   private readonly volumeSlip: number;
   private readonly trail: number;
   private readonly sizer: EntrySizer;
+  /** adaptive: the share of a candle's volume one slice may take, a fraction */
+  private readonly participation: number;
+  /** config.algo slices entries above this notional (−∞: all of them) */
+  private readonly sliceAbove: number;
 
   constructor(
     candles: Candles,
@@ -97,6 +124,8 @@ export class Simulation {
     this.volumeSlip = (config.volumeSlippageBpsPerPct ?? 0) / 10_000;
     this.trail = (config.trailingPct ?? 0) / 100;
     this.sizer = new EntrySizer(config);
+    this.participation = (config.participationPct ?? DEFAULT_PARTICIPATION_PCT) / 100;
+    this.sliceAbove = config.sliceAboveQuote ?? -Infinity;
   }
 
   held(): HeldPosition {
@@ -124,8 +153,12 @@ export class Simulation {
         this.pendingSlValue,
         this.pendingTpKind,
         this.pendingTpValue,
+        this.pendingAlgo,
       );
     }
+    // Slices due by this open fill before the candle's protection runs over the filled amount.
+    if (this.slicesLeft > 0 && this.time[i]! >= this.sliceStart + this.sliceIndex * this.sliceInterval)
+      this.fillDueSlices(i);
     if (this.config.funding !== undefined) this.settleFunding(i);
     if (this.dir !== 0) {
       this.exposureBars++;
@@ -140,9 +173,15 @@ export class Simulation {
     const tpKind = levelKind(signal.tp);
     const slValue = signal.sl?.value ?? 0;
     const tpValue = signal.tp?.value ?? 0;
+    // The signal's own spec; the config's (and its threshold) is applied at the entry's sizing.
+    const algo = signal.algo;
+    if (algo !== undefined && algo !== this.checkedAlgo) {
+      assertAlgoSpec(algo, 'strategy signal: algo');
+      this.checkedAlgo = algo;
+    }
     const close = this.close[i]!;
     if (this.config.fillOn === 'close') {
-      this.execute(action, i, close, slKind, slValue, tpKind, tpValue);
+      this.execute(action, i, close, slKind, slValue, tpKind, tpValue, algo);
       return;
     }
     // Filled by beginCandle(i + 1); the last candle's signal has no next open and never fills. It
@@ -152,6 +191,7 @@ export class Simulation {
     this.pendingSlValue = slValue;
     this.pendingTpKind = tpKind;
     this.pendingTpValue = tpValue;
+    this.pendingAlgo = algo;
   }
 
   /** Closes what is still open at the last candle's close, as a market order. */
@@ -170,6 +210,7 @@ export class Simulation {
     slValue: number,
     tpKind: number,
     tpValue: number,
+    algo: AlgoSpec | undefined,
   ): void {
     switch (action) {
       case LONG:
@@ -182,7 +223,7 @@ export class Simulation {
         }
         if (this.dir !== 0) this.exitMarket(i, price, 'reverse');
         // Flat now: the equity after the close leg (its slippage and fee paid) is the cash.
-        this.enter(d, i, price, slKind, slValue, tpKind, tpValue);
+        this.enter(d, i, price, slKind, slValue, tpKind, tpValue, algo);
         return;
       }
       case CLOSE_LONG:
@@ -219,6 +260,7 @@ export class Simulation {
     slValue: number,
     tpKind: number,
     tpValue: number,
+    algo: AlgoSpec | undefined,
   ): void {
     const { leverage, maintenanceMarginRate, takerFee } = this.config;
     let price = base * (1 + d * this.slip);
@@ -247,6 +289,10 @@ export class Simulation {
         }
       }
     }
+    // Sized once, as unsliced; a sliced entry fills only its first slice now, at its own price.
+    this.slices = undefined;
+    const spec = algo ?? (qty * price > this.sliceAbove ? this.config.algo : undefined);
+    if (spec !== undefined) ({ qty, price } = this.startSlices(spec, d, i, base, qty, price));
     const fee = qty * price * takerFee;
     this.cash -= fee;
     this.dir = d;
@@ -262,6 +308,121 @@ export class Simulation {
     this.target = tpKind === NO_LEVEL ? d * Infinity : this.levelPrice(tpKind, tpValue, price, d);
     this.best = price;
     if (this.trail > 0) this.moveTrailingStop();
+  }
+
+  /**
+   * Slice 0 of an entry sized at `sizedQty` (the unsliced fill would be at `unslicedPrice`): the
+   * slice state, and the first slice's amount and fill price.
+   */
+  private startSlices(
+    algo: AlgoSpec,
+    d: number,
+    i: number,
+    base: number,
+    sizedQty: number,
+    unslicedPrice: number,
+  ): { qty: number; price: number } {
+    const total = sliceCount(algo);
+    this.slices = {
+      kind: algo.kind,
+      filled: 1,
+      total,
+      outcome: 'completed',
+      sizedQuantity: sizedQty,
+      unslicedPrice,
+    };
+    this.sliceAdaptive = algo.kind === 'adaptive';
+    this.sliceMaxSlippageBps = algo.maxSlippageBps;
+    this.sliceInterval = algo.intervalMs;
+    // The fill's time: this open, or (fillOn 'close') the candle's close, i.e. the next open.
+    this.sliceStart = this.config.fillOn === 'close' ? (i + 1 < this.n ? this.time[i + 1]! : Infinity) : this.time[i]!;
+    this.sliceIndex = 1;
+    this.slicesLeft = total;
+    this.remainingLots = this.sizer.lotsOf(sizedQty);
+    const price0 = base * (1 + d * this.slip);
+    const lots = this.sliceLots(i, price0, 1);
+    this.filledLots = lots;
+    this.remainingLots -= lots;
+    this.slicesLeft = this.remainingLots > 0 ? total - 1 : 0;
+    const qty = this.sizer.lotsToNumber(lots);
+    const price = base * (1 + d * (this.slip + this.volumeSlippage(i, qty)));
+    this.filledNotional = qty * price;
+    return { qty, price };
+  }
+
+  /**
+   * Lots for `due` slices filling together at candle i (slipped price `price`): TWAP's share of
+   * the remaining, or adaptive's volume cap (a model of the live book walk); at least the market
+   * minimum; a remainder below the minimum joins them while slices are left after them.
+   */
+  private sliceLots(i: number, price: number, due: number): number {
+    const remaining = this.remainingLots;
+    const minLots = this.minLotsAt(price);
+    let lots: number;
+    if (this.sliceAdaptive) lots = Math.min(remaining, Math.max(minLots, this.adaptiveCapLots(i)));
+    else lots = twapLots(remaining, this.slicesLeft, due, minLots);
+    if (due < this.slicesLeft && remaining - lots > 0 && remaining - lots < minLots) lots = remaining;
+    return lots;
+  }
+
+  /** The market minimum in lots at `price`: one lot, and the minimum notional when configured. */
+  private minLotsAt(price: number): number {
+    const minNotional = this.config.minNotional ?? 0;
+    return minNotional > 0 ? Math.max(1, Math.ceil(minNotional / (price * this.config.lotStep))) : 1;
+  }
+
+  /**
+   * Adaptive's model (candles have no order book): a slice takes at most `participation` of its
+   * candle's volume; with the volume-slippage model on, also no more than keeps that model's cost
+   * within the spec's maxSlippageBps.
+   */
+  private adaptiveCapLots(i: number): number {
+    let share = this.participation;
+    const maxBps = this.sliceMaxSlippageBps;
+    // volumeSlip × (share × 100) is the model's cost as a fraction; held within maxBps / 10⁴.
+    if (maxBps !== undefined && this.volumeSlip > 0) share = Math.min(share, maxBps / 10_000 / this.volumeSlip / 100);
+    return Math.floor((this.volume[i]! * share) / this.config.lotStep);
+  }
+
+  /** Every slice due by candle i's open fills there, together, on the position (same side). */
+  private fillDueSlices(i: number): void {
+    const t = this.time[i]!;
+    let due = 0;
+    while (due < this.slicesLeft && this.sliceStart + (this.sliceIndex + due) * this.sliceInterval <= t) due++;
+    const d = this.dir;
+    const base = this.open[i]!;
+    const { leverage, takerFee, maintenanceMarginRate } = this.config;
+    let lots = this.sliceLots(i, base * (1 + d * this.slip), due);
+    // Checked again on what is left, as the risk engine checks each slice: margin and fee within
+    // the equity the filled slices leave free.
+    let qty = this.sizer.lotsToNumber(lots);
+    let price = base * (1 + d * (this.slip + this.volumeSlippage(i, qty)));
+    const free = this.equityAt(base) - (this.qty * this.entryPrice) / leverage;
+    const affordable = this.sizer.affordableQuantity(price, free);
+    if (affordable < qty) {
+      // cut to what fits; below the market minimum nothing can be sent
+      lots = this.sizer.lotsOf(affordable);
+      if (lots < this.minLotsAt(price)) lots = 0;
+      qty = this.sizer.lotsToNumber(lots);
+      price = base * (1 + d * (this.slip + this.volumeSlippage(i, qty)));
+    }
+    this.sliceIndex += due;
+    this.slicesLeft -= due;
+    const slices = this.slices!;
+    if (lots > 0) {
+      const fee = qty * price * takerFee;
+      this.cash -= fee;
+      this.entryFee += fee;
+      this.filledLots += lots;
+      this.remainingLots -= lots;
+      this.filledNotional += qty * price;
+      this.qty = this.sizer.lotsToNumber(this.filledLots);
+      this.entryPrice = this.filledNotional / this.qty;
+      this.liquidationPrice = this.entryPrice * (1 - d / leverage + d * maintenanceMarginRate);
+      slices.filled += due;
+    }
+    if (this.remainingLots === 0) this.slicesLeft = 0;
+    else if (this.slicesLeft === 0) slices.outcome = 'capped';
   }
 
   /** A PriceLevel as a price: percent of the entry, towards `towards` (+1 above, −1 below). */
@@ -353,7 +514,7 @@ export class Simulation {
     const fees = this.entryFee + exitFee + forfeit;
     const pnl = gross - fees + this.fundingPaid;
     const margin = (qty * this.entryPrice) / this.config.leverage;
-    this.trades.push({
+    const trade: BacktestTrade = {
       side: this.dir > 0 ? 'long' : 'short',
       entryTime: this.entryTime,
       entryPrice: this.entryPrice,
@@ -366,7 +527,15 @@ export class Simulation {
       returnPct: margin > 0 ? (pnl / margin) * 100 : 0,
       exitReason: reason,
       barsHeld: i - this.entryIndex,
-    });
+    };
+    if (this.slices !== undefined) {
+      // An exit before the last slice cancels the rest: nothing more fills.
+      if (this.slicesLeft > 0) this.slices.outcome = 'cancelled';
+      trade.slices = this.slices;
+      this.slices = undefined;
+      this.slicesLeft = 0;
+    }
+    this.trades.push(trade);
     this.dir = 0;
     this.qty = 0;
   }

@@ -1,4 +1,5 @@
 // Shapes the backtest engine, optimiser, reports and CLI agree on.
+import type { AlgoKind, AlgoSpec } from '../signal/algo';
 import type { StrategyParams } from '../strategies/types';
 
 /** Column-oriented candles: fast to scan, cheap to share with worker threads. */
@@ -48,6 +49,18 @@ export interface BacktestConfig {
   trailingPct?: number;
   /** minimum order notional in the quote currency (0 when absent), as a market's limit */
   minNotional?: number;
+  /**
+   * Slice every entry over time (TWAP / adaptive), as an account's threshold or a signal's `algo`
+   * asks live; a signal's own `algo` wins. docs/EXECUTION-ALGOS.md "Backtest".
+   */
+  algo?: AlgoSpec;
+  /**
+   * With `algo`: only entries whose notional (amount × fill price, as sized) exceeds this are
+   * sliced by it, as an account's threshold; a signal's own algo slices regardless.
+   */
+  sliceAboveQuote?: number;
+  /** adaptive slices: the largest share of a candle's volume one slice may take, percent (default 10) */
+  participationPct?: number;
 }
 
 export type ExitReason =
@@ -69,6 +82,42 @@ export interface BacktestTrade {
   returnPct: number;
   exitReason: ExitReason;
   barsHeld: number;
+  /** a sliced entry: how its slices filled (entryPrice is their amount-weighted mean) */
+  slices?: TradeSlices;
+}
+
+/**
+ * How a sliced entry filled. completed: the whole sized amount filled; cancelled: the position was
+ * closed (signal, stop, target, liquidation, end of data) with slices left, which never fill;
+ * capped: every slice ran but the adaptive volume cap or the free margin left some unfilled.
+ */
+export type SliceOutcome = 'completed' | 'cancelled' | 'capped';
+
+export interface TradeSlices {
+  kind: AlgoKind;
+  /** slices that filled (slices due in the same candle fill together and count each) */
+  filled: number;
+  /** slices the spec makes: sliceCount(spec) */
+  total: number;
+  outcome: SliceOutcome;
+  /** the amount the entry was sized at, as unsliced; the trade's quantity is what filled */
+  sizedQuantity: number;
+  /** the benchmark: one unsliced fill of sizedQuantity at the first slice's open (slippage included) */
+  unslicedPrice: number;
+}
+
+/** The run's sliced entries beside unsliced fills at their first open. */
+export interface SlicingSummary {
+  /** trades whose entry was sliced */
+  sliced: number;
+  completed: number;
+  cancelled: number;
+  capped: number;
+  /**
+   * mean over sliced entries of (average entry − unsliced fill) / unsliced fill, in bps against
+   * the trader (positive: slicing cost more than one order at the first open would have)
+   */
+  avgCostBps: number;
 }
 
 export interface Metrics {
@@ -112,6 +161,8 @@ export interface BacktestResult {
   skipped?: SkippedEntries;
   /** candles during which a position was open (after the fills at the candle's open) */
   exposureBars?: number;
+  /** present when at least one entry was sliced */
+  slicing?: SlicingSummary;
 }
 
 export interface SkippedEntries {

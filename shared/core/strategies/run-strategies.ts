@@ -254,6 +254,7 @@ function buildSignal(p: SignalParts): Signal {
   if (p.signal.tpLevels) signal.tpLevels = p.signal.tpLevels;
   if (p.signal.breakEven) signal.breakEven = true;
   if (p.signal.trailPct !== undefined) signal.trailPct = p.signal.trailPct;
+  if (p.signal.algo) signal.algo = p.signal.algo;
   return signal;
 }
 

@@ -1,6 +1,7 @@
 // The strategy contract shared by the backtest engine, the paper account and the live strategy
 // runner. A strategy is fed closed candles one at a time, so it cannot read a candle after the
 // current one: look-ahead is impossible by construction, not by discipline.
+import type { AlgoSpec } from '../signal/algo';
 import type { PriceLevel, SizeSpec, TakeProfitLevel } from '../signal/types';
 
 /** The same actions a webhook alert carries (docs/SIGNALS.md). */
@@ -17,6 +18,8 @@ export interface StrategySignal {
   trailPct?: number;
   /** the strategy's entry size, used when the subscription sets none */
   size?: SizeSpec;
+  /** entries only: send the entry as slices over time (Signal.algo); the backtest simulates them */
+  algo?: AlgoSpec;
 }
 
 /** One closed candle. The engine may reuse the object between calls: copy what you keep. */

@@ -35,6 +35,7 @@ import type {
   StrategyRunner,
   StrategySignal,
 } from '../types';
+import { executionAlgo } from './execution';
 import { formatRuleIssues, validateRuleFile } from './parse';
 import {
   GARCH_FIRST_INDEX,
@@ -759,6 +760,7 @@ function ruleSignals(file: RuleFile, params: StrategyParams): SignalSet {
     if (!(size > 0)) throw new InvalidArgumentError(`sizing.${kind} must be > 0, got ${size}`);
     extra.size = Object.freeze({ kind, value: size });
   }
+  if (file.execution !== undefined) extra.algo = executionAlgo(file.execution);
   if (Object.keys(extra).length === 0) return base;
   const entry = (signal: StrategySignal): StrategySignal => Object.freeze({ ...signal, ...extra });
   return { ...base, long: entry(base.long), short: entry(base.short) };

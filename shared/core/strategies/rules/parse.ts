@@ -5,6 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isStrategyTimeframe, TIMEFRAME_MS } from '../../domain/strategy-subscription';
 import { isRegimeLabel, REGIME_LABELS } from '../../regimes/labels';
+import { executionIssues } from './execution';
 import { ANNUALISED, operandParams, parseOperand, seriesReads, type OperandNode } from './series';
 import { COMPARISONS, RULE_FORMAT, type ParseResult, type RuleFile, type RuleIssue, type RuleParam } from './types';
 
@@ -100,6 +101,7 @@ class Validator {
       'rules',
       'protection',
       'sizing',
+      'execution',
     ]);
     if (json.format !== RULE_FORMAT) this.issue('format', `must be "${RULE_FORMAT}"`);
     if (typeof json.id !== 'string' || !ID.test(json.id))
@@ -120,6 +122,7 @@ class Validator {
     this.rules(json.rules);
     if (json.protection !== undefined) this.protection(json.protection);
     if (json.sizing !== undefined) this.sizing(json.sizing);
+    if (json.execution !== undefined) this.issues.push(...executionIssues(json.execution));
   }
 
   private paramSpecs(value: Json): void {

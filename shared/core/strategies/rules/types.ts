@@ -91,6 +91,18 @@ export interface Protection {
   breakEven?: boolean;
 }
 
+/**
+ * Entries sent as slices over time, as an alert's algo/horizon/interval/maxSlippageBps ask
+ * (docs/EXECUTION-ALGOS.md): durations as "90s", "30m", "4h" or seconds.
+ */
+export interface RuleExecution {
+  algo: 'twap' | 'adaptive';
+  horizon: string | number;
+  interval: string | number;
+  /** adaptive only */
+  maxSlippageBps?: number;
+}
+
 /** Entry size, as an alert's `size` (docs/SIGNALS.md): one of the three kinds. */
 export type RuleSizing = { percent: Operand } | { quote: Operand } | { contracts: Operand };
 
@@ -113,6 +125,7 @@ export interface RuleFile {
   };
   protection?: Protection;
   sizing?: RuleSizing;
+  execution?: RuleExecution;
 }
 
 /** One problem of a rule file: where (a path into the file, as `rules.entry.long[1].above`) and what. */

@@ -98,6 +98,29 @@ function resultFor(candles: Candles, trades: BacktestTrade[]): BacktestResult {
   };
 }
 
+describe('renderHtmlReport of sliced entries', () => {
+  test('the config line names the algo and the header says how the sliced entries went', () => {
+    const candles = candlesOf(120);
+    const sliced = {
+      ...resultFor(candles, [trade(0, 'long', 'signal', candles)]),
+      config: {
+        ...config,
+        algo: { kind: 'adaptive' as const, horizonMs: 4 * 3_600_000, intervalMs: 30_000, maxSlippageBps: 12 },
+      },
+      slicing: { sliced: 2, completed: 1, cancelled: 1, capped: 0, avgCostBps: 3.5 },
+    };
+    const html = renderHtmlReport(sliced, candles);
+
+    expect(html).toContain(
+      'entries adaptive over 4h every 30s (≤ 10% of a candle&#39;s volume a slice, ≤ 12 bps volume slippage)',
+    );
+    expect(html).toContain(
+      'sliced entries 2 (completed 1, cancelled by an exit 1, capped 0)  average entry vs. an unsliced fill at the first open 3.50 bps (positive: dearer)',
+    );
+    expect(renderHtmlReport(resultFor(candles, []), candles)).not.toContain('sliced entries');
+  });
+});
+
 describe('renderHtmlReport', () => {
   const candles = candlesOf(120);
   const trades = [

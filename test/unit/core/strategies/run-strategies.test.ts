@@ -425,6 +425,19 @@ describe('RunStrategies: a subscription with its own rule file', () => {
     });
   });
 
+  it("forwards the file's execution block as the entry's algo (the executor slices it)", async () => {
+    const sliced = { ...rules, execution: { algo: 'twap', horizon: '4h', interval: '1h' } };
+    const { runner, candles, queue, now } = setup([account('acc-1', [ruleSub({ rules: sliced })])], []);
+    candles.series.set('BTC/USDT:USDT', candlesOf([90, 95, 97, 98, 101]));
+
+    await runner.run('1h', now);
+
+    expect(queue.messages[0]?.signal).toMatchObject({
+      intent: 'enter_long',
+      algo: { kind: 'twap', horizonMs: 4 * HOUR, intervalMs: HOUR },
+    });
+  });
+
   it("lets the subscription's own size win over the file's", async () => {
     const { runner, candles, queue, now } = setup(
       [account('acc-1', [ruleSub({ size: { kind: 'quote', value: 250 } })])],
