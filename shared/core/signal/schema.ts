@@ -209,7 +209,11 @@ const seconds = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_00
  * interval at least ALGO_BOUNDS.minIntervalMs, the horizon at most ALGO_BOUNDS.maxHorizonMs, and
  * horizon ÷ interval between ALGO_BOUNDS.minSlices and maxSlices slices. Each message names the bound.
  */
-function algoRules(fields: Partial<SignalFields>, entry: boolean, report: (field: string, message: string) => void): void {
+function algoRules(
+  fields: Partial<SignalFields>,
+  entry: boolean,
+  report: (field: string, message: string) => void,
+): void {
   const { algo, horizon, interval, maxSlippageBps } = fields;
   if (algo === undefined) {
     for (const name of ['horizon', 'interval', 'maxSlippageBps'] as const)
@@ -241,7 +245,9 @@ function algoRules(fields: Partial<SignalFields>, entry: boolean, report: (field
 }
 
 /** The AlgoSpec a validated signal asks for (undefined: one order, as always). */
-export function algoSpecOf(fields: Pick<SignalFields, 'algo' | 'horizon' | 'interval' | 'maxSlippageBps'>): AlgoSpec | undefined {
+export function algoSpecOf(
+  fields: Pick<SignalFields, 'algo' | 'horizon' | 'interval' | 'maxSlippageBps'>,
+): AlgoSpec | undefined {
   if (fields.algo === undefined || fields.horizon === undefined || fields.interval === undefined) return undefined;
   const spec: AlgoSpec = { kind: fields.algo as AlgoKind, horizonMs: fields.horizon, intervalMs: fields.interval };
   if (fields.maxSlippageBps !== undefined) spec.maxSlippageBps = fields.maxSlippageBps;
