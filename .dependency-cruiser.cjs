@@ -18,7 +18,15 @@ const CORE_LAYERS = {
   // The risk-check job books protective fills and re-arms stops with the executor's own
   // ProtectionManager and BookKeeper: only through execution's public entry.
   reconciliation: ['domain', 'errors.ts', 'risk', 'signal', 'execution/index.ts'],
-  backtest: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'signal/algo.ts', 'execution/index.ts'],
+  backtest: [
+    'domain',
+    'errors.ts',
+    'indicators',
+    'strategies',
+    'signal/types.ts',
+    'signal/algo.ts',
+    'execution/index.ts',
+  ],
   control: ['domain', 'errors.ts', 'risk', 'signal', 'strategies', 'reporting'],
   // strategy-compare.ts runs a backtest of a subscription to set beside the account's trades.
   reporting: [
