@@ -98,7 +98,11 @@ export function roundTripCostBps(c: ArbitrageCosts): Big {
  * `allowLongPerp` (against spot that leg is a short spot sale, which needs a borrow).
  */
 export function decideEntry(p: FundingProjection, costs: ArbitrageCosts, allowLongPerp = false): EntryDecision {
-  const projected = new Big(projectFunding(p).bps);
+  return decideOnProjected(new Big(projectFunding(p).bps), costs, allowLongPerp);
+}
+
+/** The entry rule on a projection already made (one perpetual's funding, or two perpetuals' spread). */
+function decideOnProjected(projected: Big, costs: ArbitrageCosts, allowLongPerp: boolean): EntryDecision {
   const margin = nonNegative('marginBps', costs.marginBps);
   const cost = roundTripCostBps(costs);
   const edge = projected.abs().minus(cost);
@@ -133,5 +137,40 @@ export function decideExit(
   if (now >= held.enteredAt + held.horizonMs) return { action: 'exit', reason: 'horizon ended', heldBps };
   if (new Big(heldBps).lt(0))
     return { action: 'exit', reason: 'projected funding turned against the position', heldBps };
+  return { action: 'hold', heldBps };
+}
+
+/**
+ * Two perpetuals on two exchanges: what holding "short the first, long the second" earns over the
+ * horizon is the first's projected funding less the second's, each projected over its own
+ * settlement interval. Shorting either perpetual needs no borrow, so both sides are allowed; the
+ * decision's `short-perp` means short the first (`a`) and long the second, `long-perp` the reverse.
+ * Costs as for one pair: `perpFeeBps` is the first's taker fee, `otherFeeBps` the second's.
+ */
+export function projectSpread(
+  a: FundingProjection,
+  b: FundingProjection,
+): { aBps: Decimal; bBps: Decimal; bps: Decimal } {
+  const aBps = projectFunding(a).bps;
+  const bBps = projectFunding(b).bps;
+  return { aBps, bBps, bps: new Big(aBps).minus(bBps).toString() };
+}
+
+export function decideTwoPerpEntry(a: FundingProjection, b: FundingProjection, costs: ArbitrageCosts): EntryDecision {
+  return decideOnProjected(new Big(projectSpread(a, b).bps), costs, true);
+}
+
+/** `decideExit` for two perpetuals: the held side's share of the spread must stay ≥ 0. */
+export function decideTwoPerpExit(
+  a: FundingProjection,
+  b: FundingProjection,
+  held: { side: ArbSide; enteredAt: number; horizonMs: number },
+  now: number,
+): ExitDecision {
+  const spread = new Big(projectSpread(a, b).bps);
+  const heldBps = (held.side === 'short-perp' ? spread : spread.neg()).toString();
+  if (now >= held.enteredAt + held.horizonMs) return { action: 'exit', reason: 'horizon ended', heldBps };
+  if (new Big(heldBps).lt(0))
+    return { action: 'exit', reason: 'projected funding spread turned against the pair', heldBps };
   return { action: 'hold', heldBps };
 }

@@ -96,13 +96,25 @@ export interface Signal {
   receivedAt: number;
   /**
    * owner: a command of the account's owner (flatten, close, reduce, move-stop…); algo: a child
-   * slice of a sliced entry (shared/core/execution/algo), scheduled by its parent's execution
+   * slice of a sliced entry (shared/core/execution/algo), scheduled by its parent's execution;
+   * arb: a leg of a funding-arbitrage pair, sent by the funding-arb coordinator
    */
-  source: 'webhook' | 'strategy' | 'owner' | 'algo';
+  source: 'webhook' | 'strategy' | 'owner' | 'algo' | 'arb';
+  /** a leg (or a leg's unwind/exit) of a live funding-arbitrage pair (shared/core/funding, source 'arb') */
+  arb?: ArbLegRef;
   /** entries only: send the entry as slices over time (TWAP / adaptive) instead of one order */
   algo?: AlgoSpec;
   /** a child slice of a sliced entry: its parent and index (source 'algo') */
   slice?: SliceRef;
   /** owner signals only: the details of the owner's order */
   owner?: OwnerOrder;
+}
+
+/** Which funding-arbitrage pair a signal belongs to: its plan, the round (one entry and its exit), the leg. */
+export interface ArbLegRef {
+  planId: string;
+  /** 1, 2, …: each entry of the plan opens a new round */
+  round: number;
+  /** perp: the first account's leg; other: the hedge (spot, or the second perpetual) */
+  leg: 'perp' | 'other';
 }

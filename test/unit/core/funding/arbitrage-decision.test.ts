@@ -4,7 +4,10 @@
 import {
   decideEntry,
   decideExit,
+  decideTwoPerpEntry,
+  decideTwoPerpExit,
   projectFunding,
+  projectSpread,
   roundTripCostBps,
 } from '../../../../shared/core/funding/arbitrage-decision';
 import { InvalidArgumentError } from '../../../../shared/core/errors';
@@ -104,6 +107,48 @@ describe('decideExit', () => {
 
   it('exits when the horizon ends, whatever the projection', () => {
     expect(decideExit(p('0.01'), held, held.enteredAt + held.horizonMs)).toMatchObject({
+      action: 'exit',
+      reason: 'horizon ended',
+    });
+  });
+});
+
+describe('two perpetuals: the spread of their projections', () => {
+  // A settles every 8 h (9 in 3 d), B every 4 h (18 in 3 d): each is projected on its own interval.
+  const a = (rate: string) => ({ recentRates: [rate], lookback: 1, settlementsInHorizon: 9 });
+  const b = (rate: string) => ({ recentRates: [rate], lookback: 1, settlementsInHorizon: 18 });
+
+  it('projects A less B: 0.0003 × 9 × 10 000 − 0.00005 × 18 × 10 000 = 27 − 9 = 18 bps', () => {
+    expect(projectSpread(a('0.0003'), b('0.00005'))).toEqual({ aBps: '27', bBps: '9', bps: '18' });
+  });
+
+  it('shorts A (long B) when the spread beats the 13 bps cost; stays out at the cost exactly', () => {
+    // 27 − 13.995 = 13.005 > 13
+    const enter = decideTwoPerpEntry(a('0.0003'), b('0.00007775'), COSTS);
+    expect(enter).toMatchObject({ action: 'enter', side: 'short-perp', projectedBps: '13.005', edgeBps: '0.005' });
+    // over 10 settlements each: 0.0003 × 10 × 10 000 − 0.00017 × 10 × 10 000 = 30 − 17 = 13: an edge equal
+    // to the cost earns nothing
+    const ten = (rate: string) => ({ recentRates: [rate], lookback: 1, settlementsInHorizon: 10 });
+    expect(decideTwoPerpEntry(ten('0.0003'), ten('0.00017'), COSTS)).toMatchObject({
+      action: 'stay-out',
+      projectedBps: '13',
+    });
+  });
+
+  it('longs A (short B) when B pays more: no borrow is needed, so the reverse side is always allowed', () => {
+    // 0.0001 × 9 × 10 000 − 0.0002 × 18 × 10 000 = 9 − 36 = −27 bps
+    expect(decideTwoPerpEntry(a('0.0001'), b('0.0002'), COSTS)).toMatchObject({
+      action: 'enter',
+      side: 'long-perp',
+      projectedBps: '-27',
+    });
+  });
+
+  it('holds while the held side earns, exits when the spread turns or the horizon ends', () => {
+    const held = { side: 'short-perp' as const, enteredAt: 0, horizonMs: 1000 };
+    expect(decideTwoPerpExit(a('0.0003'), b('0.0001'), held, 10)).toEqual({ action: 'hold', heldBps: '9' });
+    expect(decideTwoPerpExit(a('0.0001'), b('0.0001'), held, 10)).toMatchObject({ action: 'exit', heldBps: '-9' });
+    expect(decideTwoPerpExit(a('0.0003'), b('0.0001'), held, 1000)).toMatchObject({
       action: 'exit',
       reason: 'horizon ended',
     });
