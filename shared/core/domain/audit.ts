@@ -45,6 +45,12 @@ export const AUDIT_TYPES = [
   'algo.completed',
   /** a sliced entry ended early: a close, a flatten, the risk engine or a paused account (`reason`) */
   'algo.cancelled',
+  /** a funding-arbitrage round opened: both legs sent (docs/FUNDING.md "Live") */
+  'arb.entered',
+  /** a leg was reduced (reduce-only) to match the other, or unwound whole when the other never filled */
+  'arb.rebalanced',
+  /** a funding-arbitrage round's exit: both legs closed (`reason`: horizon ended, spread turned, plan disabled…) */
+  'arb.exited',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -225,6 +231,9 @@ export interface AuditPayloads {
   };
   'algo.completed': AlgoPayload;
   'algo.cancelled': AlgoPayload;
+  'arb.entered': ArbEnteredPayload;
+  'arb.rebalanced': ArbRebalancedPayload;
+  'arb.exited': ArbExitedPayload;
   'report.sent': {
     kind: string;
     from: number;
@@ -272,6 +281,40 @@ export interface AlgoPayload {
   /** fill-weighted average price of the children, absent when nothing filled */
   averagePrice?: Decimal;
   reason?: string;
+}
+
+/** A funding-arbitrage round opened (shared/core/funding): the two legs' accounts, side and the decision's figures. */
+export interface ArbEnteredPayload {
+  planId: string;
+  round: number;
+  symbol: string;
+  /** short-perp: short the plan's first account, long the other; long-perp: the reverse */
+  side: 'short-perp' | 'long-perp';
+  perpAccountId: string;
+  otherAccountId: string;
+  /** base amount of each leg */
+  amount: Decimal;
+  projectedBps: Decimal;
+  costBps: Decimal;
+  edgeBps: Decimal;
+}
+
+/** One leg reduced to match the other (`balance`), or closed whole because the other never filled (`unwind`). */
+export interface ArbRebalancedPayload {
+  planId: string;
+  round: number;
+  leg: 'perp' | 'other';
+  accountId: string;
+  symbol: string;
+  amount: Decimal;
+  reason: 'balance' | 'unwind';
+}
+
+export interface ArbExitedPayload {
+  planId: string;
+  round: number;
+  symbol: string;
+  reason: string;
 }
 
 /** What one model question cost and how it ended; prompt and answer are kept whole (no secrets go into prompts). */
@@ -398,6 +441,9 @@ const FIELDS: Partial<Record<AuditType, Record<string, FieldKind>>> = {
   'signal.vote': { decision: ['proceed', 'block'], required: 'number', agreeing: 'number' },
   'algo.completed': { parentId: 'string', symbol: 'string', slices: 'number', slicesSent: 'number' },
   'algo.cancelled': { parentId: 'string', symbol: 'string', reason: 'string' },
+  'arb.entered': { planId: 'string', round: 'number', symbol: 'string', amount: 'decimal' },
+  'arb.rebalanced': { planId: 'string', round: 'number', leg: ['perp', 'other'], reason: ['balance', 'unwind'] },
+  'arb.exited': { planId: 'string', round: 'number', reason: 'string' },
   alert: { severity: SEVERITIES, switch: 'string', key: 'string', lostType: AUDIT_TYPES, action: 'string' },
 };
 
