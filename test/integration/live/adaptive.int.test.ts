@@ -85,7 +85,10 @@ test('adaptive: each slice as large as the seeded book takes within 1 bps; one t
   });
   expect(post.statusCode).toBe(202);
   const parentId = post.body.signalId as string;
+  const depthReads = () => s.fake.requests().filter((r) => r.path === '/fapi/v1/depth' && r.status === 200).length;
+  const readsBefore = depthReads();
   await s.h.drain();
+  expect(depthReads()).toBeGreaterThan(readsBefore); // the slice was sized on the book the fake served
   expect(entries(apiKey).map((o) => o.origQty)).toEqual([0.007]);
   expect(restingStops(apiKey)).toEqual([0.007]);
 
