@@ -1,5 +1,7 @@
 // `backtest funding-arb`: the funding-arbitrage backtest (shared/core/funding, docs/FUNDING.md) over
-// a candle file and a funding file, printed as a report (text, or --json).
+// a candle file and a funding file, printed as a report (text, or --json). With --hedge-funding, the
+// two-perpetual variant: the first perpetual against a second one (another exchange's), each leg's
+// funding from its own file.
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { parseCandlesText, parseFundingSeries } from '../../shared/core/backtest/candle-parsers';
@@ -10,6 +12,11 @@ import {
   type FundingArbConfig,
   type FundingArbReport,
 } from '../../shared/core/funding/funding-arb-backtest';
+import {
+  runTwoPerpBacktest,
+  type TwoPerpConfig,
+  type TwoPerpReport,
+} from '../../shared/core/funding/two-perp-backtest';
 import { BacktestInputError } from '../backtest/cli-options';
 import { fmt, fmtDuration, fmtTime } from '../backtest/report-format';
 
@@ -17,6 +24,10 @@ interface FundingArbOptions {
   funding?: string;
   candles: string;
   spotCandles?: string;
+  hedgeFunding?: string;
+  hedgeCandles?: string;
+  hedgeFeeBps?: string;
+  hedgeFundingInterval?: string;
   mode: FundingArbConfig['mode'];
   horizon: string;
   fundingInterval: string;
@@ -57,6 +68,19 @@ export function registerFundingArbCommand(
     )
     .requiredOption('--candles <file>', "the perpetual's candles (CSV or JSON, as `backtest --data`)")
     .option('--spot-candles <file>', "the spot leg's candles, same open times (default: the perpetual's: zero basis)")
+    .option(
+      '--hedge-funding <file>',
+      'two perpetuals: the second perpetual’s funding rates (same formats as --funding); short whichever pays more',
+    )
+    .option(
+      '--hedge-candles <file>',
+      "the second perpetual's candles, same open times (default: the first's: zero basis)",
+    )
+    .option('--hedge-fee-bps <bps>', 'the second perpetual’s taker fee, bps (default: --fee-bps)')
+    .option(
+      '--hedge-funding-interval <length>',
+      'time between the second perpetual’s settlements (default: --funding-interval)',
+    )
     .addOption(
       new Option(
         '--mode <mode>',
@@ -83,6 +107,15 @@ export function registerFundingArbCommand(
 
 function fundingArbAction(o: FundingArbOptions): Promise<void> {
   if (o.funding === undefined) throw new BacktestInputError("required option '--funding <file>' not specified");
+  if (o.hedgeFunding !== undefined) return twoPerpAction(o, o.funding, o.hedgeFunding);
+  for (const [value, option] of [
+    [o.hedgeCandles, '--hedge-candles'],
+    [o.hedgeFeeBps, '--hedge-fee-bps'],
+    [o.hedgeFundingInterval, '--hedge-funding-interval'],
+  ] as const) {
+    if (value !== undefined)
+      throw new BacktestInputError(`${option}: needs --hedge-funding (the two-perpetual variant)`);
+  }
   const perp = parseCandlesText(readText(o.candles, '--candles'), o.candles);
   const spot =
     o.spotCandles === undefined
@@ -112,6 +145,79 @@ function fundingArbAction(o: FundingArbOptions): Promise<void> {
     console.log(reportLines(report, config, perp.time[0]!, o.trades === true).join('\n'));
   }
   return Promise.resolve();
+}
+
+/** Two perpetuals: the first (--candles, --funding) against the hedge (--hedge-candles, --hedge-funding). */
+function twoPerpAction(o: FundingArbOptions, fundingFile: string, hedgeFundingFile: string): Promise<void> {
+  if (o.spotCandles !== undefined)
+    throw new BacktestInputError(
+      '--spot-candles: not with --hedge-funding (the hedge is a perpetual: --hedge-candles)',
+    );
+  const perp = parseCandlesText(readText(o.candles, '--candles'), o.candles);
+  const hedge =
+    o.hedgeCandles === undefined
+      ? undefined
+      : parseCandlesText(readText(o.hedgeCandles, '--hedge-candles'), o.hedgeCandles);
+  const funding = parseFundingSeries(parseJsonText(readText(fundingFile, '--funding'), '--funding'), fundingFile);
+  const hedgeFunding = parseFundingSeries(
+    parseJsonText(readText(hedgeFundingFile, '--hedge-funding'), '--hedge-funding'),
+    hedgeFundingFile,
+  );
+  const fundingIntervalMs = timeSpan(o.fundingInterval, '--funding-interval');
+  const config: TwoPerpConfig = {
+    mode: o.mode,
+    initialCapital: o.cash ?? D.initialCapital,
+    notional: o.notional,
+    perpFeeBps: o.feeBps,
+    hedgeFeeBps: o.hedgeFeeBps ?? o.feeBps,
+    slippageBps: o.slippageBps,
+    exitCostBps: o.exitCostBps,
+    marginBps: o.marginBps,
+    lookback: wholeNumber(o.lookback, '--lookback'),
+    horizonMs: timeSpan(o.horizon, '--horizon'),
+    fundingIntervalMs,
+    hedgeFundingIntervalMs:
+      o.hedgeFundingInterval === undefined
+        ? fundingIntervalMs
+        : timeSpan(o.hedgeFundingInterval, '--hedge-funding-interval'),
+  };
+  const report = runTwoPerpBacktest(perp, funding, hedgeFunding, config, hedge);
+  if (o.json) {
+    const { equity: _equity, decisions: _decisions, ...figures } = report;
+    console.log(JSON.stringify(o.trades ? report : figures));
+  } else {
+    console.log(twoPerpLines(report, config, perp.time[0]!, o.trades === true).join('\n'));
+  }
+  return Promise.resolve();
+}
+
+function twoPerpLines(r: TwoPerpReport, c: TwoPerpConfig, start: number, withTrades: boolean): string[] {
+  const money = (v: string) => fmt(Number(v), 4);
+  const lines = [
+    `funding arbitrage (${c.mode}), two perpetuals (first vs hedge) from ${fmtTime(start)}: notional ${String(c.notional)} per leg, ` +
+      `fees ${String(c.perpFeeBps)}/${String(c.hedgeFeeBps)} bps, slippage ${String(c.slippageBps)} bps, horizon ${fmtDuration(c.horizonMs)}, ` +
+      `settlements every ${fmtDuration(c.fundingIntervalMs)}/${fmtDuration(c.hedgeFundingIntervalMs)}`,
+    `total funding   ${money(r.totalFunding)} (first ${money(r.perpFunding)}, hedge ${money(r.hedgeFunding)})`,
+    `fees            ${money(r.totalFees)}`,
+    `slippage        ${money(r.totalSlippage)}`,
+    `exit cost       ${money(r.totalExitCost)}`,
+    `net P&L         ${money(r.netPnl)} (${fmt(r.returnPct, 4)} %)`,
+    `final equity    ${money(r.finalEquity)}`,
+    `time in market  ${fmtDuration(r.timeInMarketMs)} (${fmt(r.timeInMarketPct, 1)} %)`,
+    `round trips     ${r.roundTrips} (${r.settlementsHeld} settlements held, both legs)`,
+    `max drawdown    ${fmt(r.maxDrawdownPct, 4)} %`,
+  ];
+  if (withTrades) {
+    for (const t of r.trades) {
+      const legs = t.side === 'short-perp' ? 'short first / long hedge' : 'long first / short hedge';
+      lines.push(
+        `  ${legs} ${fmtTime(t.entryTime)} → ${fmtTime(t.exitTime)} (${t.exitReason}): funding ${money(t.funding)} ` +
+          `(first ${money(t.perpFunding)}, hedge ${money(t.hedgeFunding)}), fees ${money(t.fees)}, pnl ${money(t.pnl)}, ` +
+          `${t.perpSettlements}+${t.hedgeSettlements} settlements`,
+      );
+    }
+  }
+  return lines;
 }
 
 function reportLines(r: FundingArbReport, c: FundingArbConfig, start: number, withTrades: boolean): string[] {

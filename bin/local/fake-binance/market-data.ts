@@ -36,8 +36,14 @@ export function exchangeInformation(state: ExchangeState): Record<string, unknow
   return exchangeInfo(state.markets.values(), state.now());
 }
 
-/** Best bid and ask: the spread split around the price, snapped outwards to the tick, at least one tick apart. */
+/**
+ * Best bid and ask: a seeded book's top levels; otherwise the spread split around the price, snapped
+ * outwards to the tick, at least one tick apart.
+ */
 export function bestBidAsk(m: Market): { bid: number; ask: number } {
+  const seededBid = m.book?.bids[0]?.[0];
+  const seededAsk = m.book?.asks[0]?.[0];
+  if (seededBid !== undefined && seededAsk !== undefined) return { bid: seededBid, ask: seededAsk };
   const half = (m.price * m.spreadBps) / 20_000;
   const bid = round(Math.floor(round((m.price - half) / m.tickSize, 6)) * m.tickSize, m.priceDecimals);
   let ask = round(Math.ceil(round((m.price + half) / m.tickSize, 6)) * m.tickSize, m.priceDecimals);
@@ -45,11 +51,22 @@ export function bestBidAsk(m: Market): { bid: number; ask: number } {
   return { bid, ask };
 }
 
-/** Synthetic depth: `limit` levels a tick apart on each side, growing size away from the touch. */
+/**
+ * The order book in Binance's body shape (`{lastUpdateId, E, T, bids: [[price, qty]], asks}`, strings:
+ * ccxt's captured `fetchOrderBook` answer, test/fixtures/exchange/binanceusdm-order-book.json): the
+ * seeded levels when a test set them (`setBook`), cut to `limit`; otherwise synthetic, `limit` levels a
+ * tick apart on each side, growing size away from the touch.
+ */
 export function depth(state: ExchangeState, params: Params): Record<string, unknown> {
   const m = state.market(params.symbol);
   const limit = Number(params.limit ?? 500);
   if (!DEPTH_LIMITS.has(limit)) throw errors.invalidParam('limit');
+  const now = state.now();
+  if (m.book) {
+    const levels = (side: [number, number][]) =>
+      side.slice(0, limit).map(([price, qty]) => [fmtPrice(m, price), fmtQty(m, qty)]);
+    return { lastUpdateId: now, E: now, T: now, bids: levels(m.book.bids), asks: levels(m.book.asks) };
+  }
   const { bid, ask } = bestBidAsk(m);
   const level = (i: number) => fmtQty(m, Math.max(m.minQty, m.minQty * (i + 1) * 10));
   const bids: string[][] = [];
@@ -59,7 +76,6 @@ export function depth(state: ExchangeState, params: Params): Record<string, unkn
     if (b > 0) bids.push([fmtPrice(m, b), level(i)]);
     asks.push([fmtPrice(m, round(ask + i * m.tickSize, m.priceDecimals)), level(i)]);
   }
-  const now = state.now();
   return { lastUpdateId: now, E: now, T: now, bids, asks };
 }
 
@@ -75,9 +91,9 @@ export function bookTicker(state: ExchangeState, params: Params) {
     return {
       symbol: m.symbol,
       bidPrice: fmtPrice(m, bid),
-      bidQty: qty,
+      bidQty: m.book?.bids[0] ? fmtQty(m, m.book.bids[0][1]) : qty,
       askPrice: fmtPrice(m, ask),
-      askQty: qty,
+      askQty: m.book?.asks[0] ? fmtQty(m, m.book.asks[0][1]) : qty,
       time: state.now(),
       lastUpdateId: state.now(),
     };

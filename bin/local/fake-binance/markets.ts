@@ -40,6 +40,14 @@ export interface Market {
   high: number;
   low: number;
   spreadBps: number;
+  /** A book seeded by the test (`setBook`): served as is instead of the synthetic one. */
+  book?: SeededBook;
+}
+
+/** [price, quantity] levels, best first on each side: what `GET /fapi/v1/depth` serves when seeded. */
+export interface SeededBook {
+  bids: [number, number][];
+  asks: [number, number][];
 }
 
 export function toMarket(seed: FakeMarketSeed): Market {

@@ -290,6 +290,22 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     setSpread(symbol, bps) {
       state.market(symbol).spreadBps = bps;
     },
+    setBook(symbol, book) {
+      const market = state.market(symbol);
+      if (book === undefined) {
+        delete market.book;
+        return;
+      }
+      for (const [side, levels] of Object.entries(book) as [string, [number, number][]][]) {
+        for (const [price, qty] of levels) {
+          if (!(price > 0) || !(qty > 0))
+            throw new Error(
+              `fake-binance: setBook ${side} levels must be positive [price, qty], got [${price}, ${qty}]`,
+            );
+        }
+      }
+      market.book = { bids: book.bids.map(([p, q]) => [p, q]), asks: book.asks.map(([p, q]) => [p, q]) };
+    },
     setCandles: (symbol, interval, rows) => seedCandles(state, symbol, interval, rows),
     setFundingRates: (symbol, rows) => seedFunding(state, symbol, rows),
     chargeFunding: (symbol, rate) => structuredClone(chargeFunding(state, symbol, rate)),

@@ -241,6 +241,12 @@ export interface FakeBinance {
   setClockSkew(ms: number): void;
   /** Spread of the synthetic book and book ticker around the price, in basis points (default 2). */
   setSpread(symbol: string, bps: number): void;
+  /**
+   * Serves these [price, quantity] levels (best first) as the symbol's order book and book ticker
+   * instead of the synthetic ones; undefined goes back to synthetic. Fills still happen at the last
+   * price (`setPrice`): the seeded book is what a reader of the book sees, not what matching walks.
+   */
+  setBook(symbol: string, book: { bids: [number, number][]; asks: [number, number][] } | undefined): void;
   setCandles(symbol: string, interval: string, rows: CandleRow[]): void;
   setFundingRates(symbol: string, rows: FundingRow[]): void;
   /**

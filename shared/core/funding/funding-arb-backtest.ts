@@ -74,6 +74,8 @@ export interface FundingArbDecisionLog {
 }
 
 export interface FundingArbReport {
+  /** perpetual against spot (two-perp-backtest.ts reports 'two-perp') */
+  variant: 'perp-spot';
   totalFunding: Decimal;
   totalFees: Decimal;
   /** cost of slippage against the open/close price, both legs, in and out */
@@ -309,6 +311,7 @@ export function runFundingArbBacktest(
   const span = closeTime(perp.time, n - 1) - perp.time[0]!;
   const dd = drawdowns(Float64Array.from(eqTime), Float64Array.from(eqValue), Number(initial.toString()));
   return {
+    variant: 'perp-spot',
     totalFunding: totals.funding.toString(),
     totalFees: totals.fees.toString(),
     totalSlippage: totals.slippage.toString(),

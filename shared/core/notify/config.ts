@@ -30,7 +30,8 @@ export const DEFAULT_NOTIFY_CONFIG: NotifyConfig = {
   rules: [
     { kinds: '*', channels: ['telegram', 'discord', 'console'], minSeverity: 'info' },
     {
-      kinds: ['alert', 'kill_switch', 'function_error', 'order_failed', 'reconciliation'],
+      // funding_arb reaches this rule only as a warning: a round unwound because one leg never filled.
+      kinds: ['alert', 'kill_switch', 'function_error', 'order_failed', 'reconciliation', 'funding_arb'],
       channels: ['email'],
       minSeverity: 'warning',
     },

@@ -4,6 +4,13 @@
 import type { StoredAuditEvent } from '../domain/audit';
 import { settleCurrencyOf } from '../domain/currency';
 import { Big, type Decimal } from '../domain/money';
+import {
+  algoTemplate,
+  arbEnteredTemplate,
+  arbExitedTemplate,
+  arbRebalancedTemplate,
+  type Template,
+} from './algo-arb-templates';
 import type { Notification, NotificationKind, Severity } from './types';
 
 /** An audit event as the stream and the repository deliver it (domain/audit.ts). */
@@ -40,6 +47,9 @@ function base(
   if (event.signalId) n.signalId = event.signalId;
   return n;
 }
+
+const fromTemplate = (event: StoredAuditEvent, t: Template): Notification =>
+  base(event, t.kind, t.severity, t.title, t.lines);
 
 /** The notification an audit event calls for, or undefined when it is bookkeeping (intents, dedup…). */
 export function notificationOf(event: StoredAuditEvent): Notification | undefined {
@@ -129,6 +139,15 @@ export function notificationOf(event: StoredAuditEvent): Notification | undefine
       return base(event, 'alert', event.data?.severity ?? 'warning', event.message);
     case 'account.status':
       return base(event, 'alert', 'info', `Account ${event.accountId}: ${event.message}`);
+    case 'algo.completed':
+    case 'algo.cancelled':
+      return fromTemplate(event, algoTemplate(event.type, event.data));
+    case 'arb.entered':
+      return fromTemplate(event, arbEnteredTemplate(event.data));
+    case 'arb.rebalanced':
+      return fromTemplate(event, arbRebalancedTemplate(event.data));
+    case 'arb.exited':
+      return fromTemplate(event, arbExitedTemplate(event.data));
     default:
       return undefined;
   }

@@ -19,7 +19,11 @@ export type NotificationKind =
   | 'reconciliation'
   | 'alert'
   | 'function_error'
-  | 'report';
+  | 'report'
+  /** a sliced entry (TWAP, adaptive) done or cancelled */
+  | 'sliced_entry'
+  /** a funding-arbitrage round entered, rebalanced, unwound or exited */
+  | 'funding_arb';
 
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'signal_rejected',
@@ -34,6 +38,8 @@ export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
   'alert',
   'function_error',
   'report',
+  'sliced_entry',
+  'funding_arb',
 ];
 
 export interface Notification {

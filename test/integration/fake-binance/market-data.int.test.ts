@@ -1,5 +1,7 @@
 // Public market data through ccxt: seeded candles and funding rates paged with `since` (by hand and
-// with ccxt's own pagination), tickers and the synthetic book around the price.
+// with ccxt's own pagination), tickers and the synthetic book around the price, or a book the test seeds.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CandleRow, FakeBinance, FundingRow } from '../../../bin/local/fake-binance';
 import { BTC, client, startFake, type Binance } from './helpers';
 
@@ -129,6 +131,42 @@ test('fetchTicker follows setPrice; the book and book ticker straddle it by the 
     askPrice: string;
   };
   expect(bookTicker).toMatchObject({ bidPrice: '63968.0', askPrice: '64032.0' });
+});
+
+test('a seeded book is served in the body Binance answers, and ccxt reads it as it read the captured answer', async () => {
+  // ccxt's capture of Binance's GET /fapi/v1/depth (test/fixtures/exchange/ccxt-static/binance.response.json)
+  const captured = (
+    JSON.parse(readFileSync(join(__dirname, '../../fixtures/exchange/ccxt-static/binance.response.json'), 'utf8')) as {
+      methods: {
+        fetchOrderBook: {
+          httpResponse: Record<string, unknown>;
+          parsedResponse: { bids: [number, number][]; asks: [number, number][] };
+        }[];
+      };
+    }
+  ).methods.fetchOrderBook[0]!;
+  const { bids, asks } = captured.parsedResponse;
+  fake.setBook('BTCUSDT', { bids, asks });
+
+  const raw = (await ex.fapiPublicGetDepth({ symbol: 'BTCUSDT', limit: 5 })) as Record<string, unknown>;
+  expect(Object.keys(raw).sort()).toEqual(Object.keys(captured.httpResponse).sort());
+  // decimal strings, as Binance's; the fake writes its tick's decimals (42651.1 where Binance wrote 42651.10)
+  const numbers = (levels: unknown) => (levels as string[][]).map((l) => l.map(Number));
+  expect(numbers(raw.bids)).toEqual(numbers(captured.httpResponse.bids));
+  expect(numbers(raw.asks)).toEqual(numbers(captured.httpResponse.asks));
+  expect(typeof (raw.bids as unknown[][])[0]![0]).toBe('string');
+  const book = await ex.fetchOrderBook(BTC, 5);
+  expect(book.bids).toEqual(bids);
+  expect(book.asks).toEqual(asks);
+  // the book ticker is the seeded touch; undefined goes back to the synthetic book around the price
+  expect(await ex.fapiPublicGetTickerBookTicker({ symbol: 'BTCUSDT' })).toMatchObject({
+    bidPrice: '42651.1',
+    bidQty: '470.672',
+    askPrice: '42878.0',
+    askQty: '7.011',
+  });
+  fake.setBook('BTCUSDT', undefined);
+  expect((await ex.fetchOrderBook(BTC, 5)).asks[0]![0]).toBeCloseTo(65_006.5, 1);
 });
 
 test('premiumIndex carries the mark price and the latest seeded funding rate', async () => {

@@ -176,3 +176,60 @@ test('quiet hours hold non-critical messages (a critical one passes) and the res
   await notify({ Records: [] });
   expect(tg.messages()).toHaveLength(2); // released once sent
 });
+
+test('a sliced entry done and a funding-arb unwind reach the chat; the owner’s NOTIFY_CONFIG can keep only the unwind', async () => {
+  const events = (): AuditEvent[] => [
+    {
+      accountId: 'acc-n5',
+      type: 'algo.completed',
+      at: at(),
+      message: 'TWAP 5/5 slices: 0.5 of 0.5 BTC/USDT:USDT @ 64012.3',
+      data: {
+        parentId: 'sig-tw',
+        symbol: 'BTC/USDT:USDT',
+        kind: 'twap',
+        slices: 5,
+        slicesSent: 5,
+        totalAmount: '0.5',
+        filledAmount: '0.5',
+        averagePrice: '64012.3',
+      },
+    },
+    {
+      accountId: 'acc-n5',
+      type: 'arb.rebalanced',
+      at: at(),
+      message: 'perp leg unwound',
+      data: {
+        planId: 'btc-bn-bb',
+        round: 3,
+        leg: 'perp',
+        accountId: 'acc-n5',
+        symbol: 'BTC/USDT:USDT',
+        amount: '0.5',
+        reason: 'unwind',
+      },
+    },
+  ];
+  await (
+    await notifier()
+  )(stream(events()));
+  const text = tg
+    .messages()
+    .map((m) => m.text ?? '')
+    .join('\n');
+  expect(text).toContain('BTC/USDT:USDT TWAP done: 5/5 slices, 0.5 filled at 64,012.3');
+  expect(text).toContain(
+    '⚠️ Funding arb btc-bn-bb #3 unwound: perp leg on acc-n5 closed, 0.5 BTC/USDT:USDT (other leg never filled)',
+  );
+
+  tg.clear();
+  const onlyWarnings = await notifier({
+    NOTIFY_CONFIG: JSON.stringify({
+      rules: [{ kinds: ['funding_arb'], channels: ['telegram'], minSeverity: 'warning' }],
+    }),
+  });
+  await onlyWarnings(stream(events()));
+  expect(tg.messages().map((m) => m.text)).toEqual([expect.stringContaining('unwound')]);
+  expect(tg.messages()[0]?.text).not.toContain('TWAP');
+});
