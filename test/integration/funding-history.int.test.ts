@@ -9,6 +9,7 @@ import { startFakeBybit, type FakeBybit } from '../../bin/local/fake-bybit';
 import { ccxtFundingHistoryFor } from '../../shared/adapters/exchange/ccxt-funding-history';
 import { ccxtFundingRatesFor } from '../../shared/adapters/exchange/ccxt-funding-rates';
 import { DomainError } from '../../shared/core/errors';
+import { documented } from '../conformance/harness';
 
 jest.setTimeout(60_000);
 
@@ -86,6 +87,23 @@ describe('fake Binance', () => {
     expect(historyRequests().length - before).toBe(2);
   });
 
+  it("answers in the shape of Binance's example row", async () => {
+    fake.setFunding('BTCUSDT', { history: FIVE });
+    const example = documented('binanceusdm', 'funding-rate-history') as Record<string, unknown>[];
+    const rows = (await (await fetch(`${fake.url}/fapi/v1/fundingRate?symbol=BTCUSDT&limit=1`)).json()) as Record<
+      string,
+      unknown
+    >[];
+    // the example (from Binance's API specification) also carries rateType, which no reader here uses
+    expect(Object.keys(example[0]!)).toEqual(expect.arrayContaining(Object.keys(rows[0]!)));
+    expect(rows[0]).toEqual({
+      symbol: 'BTCUSDT',
+      fundingRate: '0.00012345',
+      fundingTime: T0,
+      markPrice: expect.any(String),
+    });
+  });
+
   it('the current rate and next funding time set are what premiumIndex says', async () => {
     const next = T0 + 10 * EIGHT_HOURS;
     fake.setFunding('BTCUSDT', { rate: '-0.00021000', nextFundingTime: next });
@@ -158,6 +176,27 @@ describe('fake Bybit', () => {
     expect(rates[449]).toEqual({ time: T0, rate: '0.0000045' });
     expect(rates.every((r, i) => i === 0 || r.time - rates[i - 1]!.time === HOUR)).toBe(true);
     expect(historyRequests().length - before).toBe(3);
+  });
+
+  it("answers in the shape of Bybit's documented example, newest first; startTime alone is refused", async () => {
+    fake.setFunding('BTCUSDT', { history: FIVE });
+    const example = documented('bybit', 'funding-history.response') as {
+      result: { category: string; list: Record<string, unknown>[] };
+    };
+    const get = async (query: string) =>
+      (await (await fetch(`${fake.url}/v5/market/funding/history?${query}`)).json()) as {
+        retCode: number;
+        result: { category: string; list: Record<string, unknown>[] };
+      };
+    const body = await get('category=linear&symbol=BTCUSDT&limit=2');
+    expect(Object.keys(body).sort()).toEqual(Object.keys(example).sort());
+    expect(Object.keys(body.result).sort()).toEqual(Object.keys(example.result).sort());
+    expect(Object.keys(body.result.list[0]!)).toEqual(Object.keys(example.result.list[0]!));
+    expect(body.result.list).toEqual([
+      { symbol: 'BTCUSDT', fundingRate: '0.00012345', fundingRateTimestamp: String(T0) },
+      { symbol: 'BTCUSDT', fundingRate: '-0.00075000', fundingRateTimestamp: String(T0 - EIGHT_HOURS) },
+    ]);
+    expect((await get(`category=linear&symbol=BTCUSDT&startTime=${T0}`)).retCode).toBe(10001);
   });
 
   it('the current rate and next funding time set are what the linear ticker says', async () => {
