@@ -1,9 +1,9 @@
 // Wall time of one funding-history read (figures, not assertions) through unmodified ccxt against
 // the local fakes, over loopback: the fake Binance walked forward (1,500 hourly settlements: two
 // pages of up to 1,000) and the fake Bybit walked backward (450: three pages of 200), and on each
-// a read of the last day (24 hourly settlements: one page). This is the adapter's and ccxt's share of an
-// arbitrage decision's read; the exchanges' own latency and rate limits (Binance: 500 requests per
-// 5 min per IP for fundingRate) come on top.
+// a read of the last day (24 hourly settlements: one page). This is the adapter's and ccxt's share
+// of an arbitrage decision's read; the exchanges' own latency and rate limits (Binance: 500
+// requests per 5 min per IP for fundingRate) come on top.
 // Run: node --import tsx bench/funding-history.ts [reads per case, default 50]
 import { startFakeBinance } from '../bin/local/fake-binance';
 import { startFakeBybit } from '../bin/local/fake-bybit';
