@@ -33,6 +33,7 @@ function exchange(events: string[], accountId: string): ExchangePort {
     quantity: 0.1,
     entryPrice: 60_000,
     unrealizedPnl: 0,
+    leverage: 1,
   } as ExchangePosition;
   return {
     fetchBalance: async () => ({ equity: '10000', free: '9000' }),
