@@ -30,11 +30,11 @@ function exchange(events: string[], accountId: string): ExchangePort {
   const held: ExchangePosition = {
     symbol: BTC,
     side: 'long',
-    quantity: 0.1,
-    entryPrice: 60_000,
-    unrealizedPnl: 0,
+    quantity: '0.1',
+    entryPrice: '60000',
+    unrealizedPnl: '0',
     leverage: 1,
-  } as ExchangePosition;
+  };
   return {
     fetchBalance: async () => ({ equity: '10000', free: '9000' }),
     fetchPositions: async () => [held],
