@@ -115,7 +115,7 @@ const intervalText = (ms: number): string =>
 export const settleOf = (symbol: string): string => symbol.split(':')[1] ?? symbol.split('/')[1] ?? '';
 
 /**
- * A position's funding in one line and its detail:
+ * A position's funding in one line and its detail (`payment` and `when` apart, for two lines):
  * "+1.00 bp / 8h" and "you receive ≈ 0.52 USDT at 16:00 UTC (in 2h 13m)"; "unknown" without a
  * reading, "paper: no funding" on paper. The payment is rounded here, for display only (2 places,
  * or 6 when 2 would show a non-zero amount as 0.00).
@@ -125,26 +125,28 @@ export function formatFunding(
   mode: 'paper' | 'live' | undefined,
   symbol: string,
   now: number,
-): { rate: string; detail: string; stale: boolean } {
-  if (mode === 'paper') return { rate: 'paper: no funding', detail: '', stale: false };
-  if (!funding || !Number.isFinite(funding.bpsPerInterval)) return { rate: 'unknown', detail: '', stale: false };
+): { rate: string; detail: string; payment: string; when: string; stale: boolean } {
+  const none = { detail: '', payment: '', when: '', stale: false };
+  if (mode === 'paper') return { rate: 'paper: no funding', ...none };
+  if (!funding || !Number.isFinite(funding.bpsPerInterval)) return { rate: 'unknown', ...none };
   const bps = funding.bpsPerInterval;
   const per = funding.intervalMs ? intervalText(funding.intervalMs) : 'interval';
   const rate = `${bps > 0 ? '+' : bps < 0 ? '−' : ''}${Math.abs(bps).toFixed(2)} bp / ${per}`;
-  const parts: string[] = [];
+  let payment = '';
   if (funding.nextPayment !== undefined) {
     const sign = signOf(funding.nextPayment);
     const magnitude = funding.nextPayment.replace(/^[+-]/, '');
     let shown = roundDecimal(magnitude, 2) ?? magnitude;
     if (sign !== 0 && signOf(shown) === 0) shown = roundDecimal(magnitude, 6) ?? magnitude;
     const amount = `≈ ${formatDecimal(shown)} ${settleOf(symbol)}`;
-    parts.push(sign > 0 ? `you receive ${amount}` : sign < 0 ? `you pay ${amount}` : `nothing to pay (${amount})`);
+    payment = sign > 0 ? `you receive ${amount}` : sign < 0 ? `you pay ${amount}` : `nothing to pay (${amount})`;
   }
+  let when = '';
   const next = funding.nextFundingTime;
   if (next !== undefined && Number.isFinite(next)) {
     const at = `${formatTime(next).slice(11, 16)} UTC`;
-    const when = next > now ? `${at} (in ${formatSpan(next - now)})` : `${at} (passed)`;
-    parts.push(parts.length ? `at ${when}` : `next ${when}`);
+    when = `${payment ? 'at' : 'next'} ${at} ${next > now ? `(in ${formatSpan(next - now)})` : '(passed)'}`;
   }
-  return { rate, detail: parts.join(' '), stale: funding.stale === true };
+  const detail = [payment, when].filter(Boolean).join(' ');
+  return { rate, detail, payment, when, stale: funding.stale === true };
 }

@@ -18,8 +18,9 @@ const H = 3_600_000;
 const M = 60_000;
 
 function positions(now: number) {
-  // the next settlement 2 h 13 min (and a few seconds) ahead, at a whole minute
-  const next = Math.floor((now + 2 * H + 13 * M) / M) * M + 30_000;
+  // the next settlement 2 h 13 min 45 s ahead: "in 2h 13m" (whole minutes, rounded down) while the
+  // page renders within 45 s
+  const next = now + 2 * H + 13 * M + 45_000;
   const base = {
     liquidationPrice: null,
     leverage: 3,
@@ -186,7 +187,7 @@ if (unavailable) {
           ' UTC (in 2h 13m)',
       );
       expect(texts[1]).toMatch(
-        /^\+1\.00 bp \/ 8h stale · \d\d:\d\d UTC you pay ≈ 2\.05 USDT at \d\d:\d\d UTC \(in 2h 13m\)$/,
+        /^\+1\.00 bp \/ 8h stale · read \d\d:\d\d UTC you pay ≈ 2\.05 USDT at \d\d:\d\d UTC \(in 2h 13m\)$/,
       );
       expect(texts[2]).toBe('unknown');
       expect(texts[3]).toBe('paper: no funding');

@@ -258,12 +258,12 @@ function FundingCell({ position: p }: { position: Position }) {
     <td class="funding" data-testid="funding" title={title}>
       <span class={known ? '' : 'muted'}>{shown.rate}</span>
       {shown.stale ? (
-        <span class="stale" data-testid="funding-stale">
-          {' '}
-          stale · {formatTime(f?.asOf).slice(11, 16)} UTC
-        </span>
+        <div class="stale" data-testid="funding-stale">
+          stale · read {formatTime(f?.asOf).slice(11, 16)} UTC
+        </div>
       ) : null}
-      {shown.detail ? <div class="muted">{shown.detail}</div> : null}
+      {shown.payment ? <div class="muted">{shown.payment}</div> : null}
+      {shown.when ? <div class="muted">{shown.when}</div> : null}
     </td>
   );
 }

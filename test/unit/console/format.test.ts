@@ -109,6 +109,8 @@ describe('formatFunding', () => {
     expect(formatFunding(f(), 'live', 'ETH/USDT:USDT', NOW)).toEqual({
       rate: '+1.00 bp / 8h',
       detail: 'you receive ≈ 0.52 USDT at 16:00 UTC (in 2h 13m)',
+      payment: 'you receive ≈ 0.52 USDT',
+      when: 'at 16:00 UTC (in 2h 13m)',
       stale: false,
     });
   });
@@ -130,7 +132,7 @@ describe('formatFunding', () => {
       'BTC/USDT:USDT',
       NOW,
     );
-    expect(bare).toEqual({ rate: '+1.00 bp / interval', detail: '', stale: true });
+    expect(bare).toMatchObject({ rate: '+1.00 bp / interval', detail: '', stale: true });
     expect(formatFunding(f({ nextPayment: undefined }), 'live', 'BTC/USDT:USDT', NOW).detail).toBe(
       'next 16:00 UTC (in 2h 13m)',
     );
