@@ -8,6 +8,7 @@
 // current one). Every attempt is stored (`triedAt`), good or failed, so a failing exchange is asked
 // no more often than a healthy one; a failed read keeps the old reading with its own `asOf`.
 import type { ExchangeId } from '../domain/account';
+import { TransientError } from '../errors';
 import type { Clock, FundingRate, FundingRatesFor, FundingReadingStore, StoredFunding } from './ports';
 import { fundingSourceOf } from './ports';
 
@@ -124,7 +125,7 @@ export class FundingRecorder {
     if (timedOut) {
       read.catch(() => undefined); // it may still settle: nothing waits for it any more
       const ms = this.deps.timeBoxMs ?? FUNDING_TIME_BOX_MS;
-      this.deps.onError?.(key, new Error(`funding rate read took longer than ${ms} ms`));
+      this.deps.onError?.(key, new TransientError(`funding rate read took longer than ${ms} ms`));
     }
     const asOf = this.deps.clock.now();
     const fresh = new Map((timedOut ? [] : answer).map((rate) => [rate.symbol, rate]));
