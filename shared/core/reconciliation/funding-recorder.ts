@@ -5,8 +5,10 @@
 //
 // Per exchange and network, a market is read again when its reading is `refreshMs` old (5 min), or
 // sooner once its `nextFundingTime` has passed (the settled interval's rate is no longer the
-// current one). Every attempt is stored (`triedAt`), good or failed, so a failing exchange is asked
-// no more often than a healthy one; a failed read keeps the old reading with its own `asOf`.
+// current one). Markets are asked one at a time, the stalest reading first, so a box that ends
+// mid-way keeps what was read and the rest go first next time. Every attempt is stored (`triedAt`),
+// good or failed, so a failing exchange is asked no more often than a healthy one; a failed read
+// keeps the old reading with its own `asOf`.
 import type { ExchangeId } from '../domain/account';
 import { TransientError } from '../errors';
 import type { Clock, FundingRate, FundingRatesFor, FundingReadingStore, StoredFunding } from './ports';
@@ -108,28 +110,40 @@ export class FundingRecorder {
     const refreshMs = this.deps.refreshMs ?? FUNDING_REFRESH_MS;
     const stored = new Map((await this.deps.store.read(key, symbols)).map((s) => [s.symbol, s]));
     const startedAt = this.deps.clock.now();
-    const due = symbols.filter((symbol) => fundingReadDue(stored.get(symbol), startedAt, refreshMs));
+    // The stalest reading first (none at all before any): a box that ends mid-way leaves the
+    // freshest ones for the next run, so no market waits behind the others run after run.
+    const staleness = (symbol: string) => stored.get(symbol)?.reading?.asOf ?? -Infinity;
+    const due = symbols
+      .filter((symbol) => fundingReadDue(stored.get(symbol), startedAt, refreshMs))
+      .sort((a, b) => staleness(a) - staleness(b));
     if (due.length === 0) return;
-    const read = source.current(due);
     let timedOut = false;
-    const answer = await Promise.race([
-      read,
-      expired.then(() => {
-        timedOut = true;
-        return [] as FundingRate[];
-      }),
-    ]).catch((error: unknown) => {
-      this.deps.onError?.(key, error);
-      return [] as FundingRate[];
+    const timeout = expired.then(() => {
+      timedOut = true;
+      return undefined;
     });
-    if (timedOut) {
-      read.catch(() => undefined); // it may still settle: nothing waits for it any more
-      const ms = this.deps.timeBoxMs ?? FUNDING_TIME_BOX_MS;
-      this.deps.onError?.(key, new TransientError(`funding rate read took longer than ${ms} ms`));
+    const fresh = new Map<string, FundingRate>();
+    const attempted: string[] = [];
+    // One symbol at a time (one request each): what was read before the box ended is kept.
+    for (const symbol of due) {
+      if (timedOut) break; // no new request once the box is over
+      attempted.push(symbol);
+      const read = source.current([symbol]);
+      const answer = await Promise.race([read, timeout]).catch((error: unknown) => {
+        this.deps.onError?.(key, error);
+        return [] as FundingRate[];
+      });
+      if (answer === undefined || timedOut) {
+        read.catch(() => undefined); // it may still settle: nothing waits for it any more
+        const ms = this.deps.timeBoxMs ?? FUNDING_TIME_BOX_MS;
+        this.deps.onError?.(key, new TransientError(`funding rate reads took longer than ${ms} ms`));
+        break;
+      }
+      for (const rate of answer) if (rate.symbol === symbol) fresh.set(symbol, rate);
     }
     const asOf = this.deps.clock.now();
-    const fresh = new Map((timedOut ? [] : answer).map((rate) => [rate.symbol, rate]));
-    const entries: StoredFunding[] = due.map((symbol) => {
+    // Only what was asked counts as an attempt: a market the box left unasked stays due.
+    const entries: StoredFunding[] = attempted.map((symbol) => {
       const rate = fresh.get(symbol);
       if (rate) return { symbol, reading: { ...rate, asOf }, triedAt: asOf };
       // failed or unanswered: the old reading stays, with its own asOf
@@ -137,7 +151,7 @@ export class FundingRecorder {
       return { symbol, ...(previous ? { reading: previous } : {}), triedAt: asOf };
     });
     result.read += fresh.size;
-    result.failed += due.length - fresh.size;
+    result.failed += attempted.length - fresh.size;
     await this.deps.store.put(key, entries);
   }
 }

@@ -114,7 +114,7 @@ describe('FundingRecorder', () => {
     const result = await r.record([live([BTC]), live([BTC, ETH])]);
 
     expect(result).toEqual({ read: 2, failed: 0 });
-    expect(asked).toEqual([[BTC, ETH]]);
+    expect(asked).toEqual([[BTC], [ETH]]);
     expect(store.rows.get(`binanceusdm ${BTC}`)).toEqual({
       symbol: BTC,
       reading: { symbol: BTC, rate: '0.0001', nextFundingTime: NEXT, intervalMs: 8 * HOUR, asOf: T0 },
@@ -227,7 +227,34 @@ describe('FundingRecorder', () => {
     expect(await done).toEqual({ read: 0, failed: 1 });
     expect(time.started).toEqual([3_000, 3_000]);
     expect(store.rows.get(`binanceusdm ${BTC}`)?.reading?.asOf).toBe(T0);
-    expect(errors).toEqual(['binanceusdm: funding rate read took longer than 3000 ms']);
+    expect(errors).toEqual(['binanceusdm: funding rate reads took longer than 3000 ms']);
+  });
+
+  it('a box that ends mid-way keeps what was read, leaves the unasked due, and asks the stalest first next', async () => {
+    const XRP = 'XRP/USDT:USDT';
+    const clock = new ManualClock();
+    const { rates, asked } = source((symbols) =>
+      symbols[0] === ETH && asked.length <= 2
+        ? new Promise<FundingRate[]>(() => undefined)
+        : Promise.resolve(symbols.map((s) => rateOf(s, '0.0001'))),
+    );
+    const { r, store, time } = recorder(rates, clock);
+    const done = r.record([live([BTC, ETH, XRP])]);
+    for (let i = 0; i < 20 && asked.length < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    time.expire(); // while ETH hangs
+    expect(await done).toEqual({ read: 1, failed: 1 });
+    expect(asked).toEqual([[BTC], [ETH]]); // XRP never asked once the box was over
+    expect(store.rows.get(`binanceusdm ${BTC}`)?.reading?.asOf).toBe(T0);
+    expect(store.rows.get(`binanceusdm ${ETH}`)).toEqual({ symbol: ETH, triedAt: T0 });
+    expect(store.rows.has(`binanceusdm ${XRP}`)).toBe(false);
+
+    clock.t = T0 + 60_000; // the next minute: XRP, never asked, is due; ETH's attempt counts
+    expect(await r.record([live([BTC, ETH, XRP])])).toEqual({ read: 1, failed: 0 });
+    expect(asked.slice(2)).toEqual([[XRP]]);
+
+    clock.t = T0 + FUNDING_REFRESH_MS; // ETH (no reading yet) before BTC (read at T0); XRP still fresh
+    expect(await r.record([live([BTC, ETH, XRP])])).toEqual({ read: 2, failed: 0 });
+    expect(asked.slice(3)).toEqual([[ETH], [BTC]]);
   });
 
   it('paper, an exchange without a source and a store that fails read nothing and never throw', async () => {
