@@ -64,6 +64,8 @@ const CORE_LAYERS = {
     'backtest/metrics.ts',
     'backtest/types.ts',
     'reporting/risk-report.ts',
+    // position-funding.ts: a position's funding figures as the reports compute them
+    'reporting/funding-rates.ts',
     'reporting/strategy-compare.ts',
     'reporting/strategy-quality.ts',
   ],

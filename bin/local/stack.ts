@@ -228,6 +228,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SIGNAL_LEASE_MS: String(Math.max(1, visibility - 1) * 1000),
       SLICE_TIMER_QUEUE_URL: sliceTimer.queueUrl,
       ...(exchangeApiUrl ? { EXCHANGE_API_URL: exchangeApiUrl } : {}),
+      // the live accounts' funding rates for the console, read from the local exchange only: never
+      // a real one from a laptop's stack (docs/FUNDING.md "In the console")
+      RISK_FUNDING_RATES: exchangeApiUrl ? 'exchange' : 'none',
     };
     const executorEnv = loadEnv(executorEnvSchema, executorVars);
     const runtime = buildTradingRuntime(executorEnv, options.clock, options.prices);
@@ -246,7 +249,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       new ExecutionMetering(buildUsageMeter(executorEnv), executorLogger, () => (options.clock ?? systemClock).now()),
     );
     const paperTick = createPaperTickHandler(buildSettlePaperTriggers(runtime), createLogger('paper-tick'));
-    const riskCheck = createRiskCheckHandler(buildRiskCheck(executorEnv, runtime), createLogger('risk-check'));
+    const riskLogger = createLogger('risk-check');
+    const riskCheck = createRiskCheckHandler(
+      buildRiskCheck(executorEnv, runtime, undefined, { logger: riskLogger }),
+      riskLogger,
+    );
     // The runner reads the replay the paper exchange fills from (the same instance when it is one),
     // and the timers below play EventBridge, so no settle wait is needed.
     const runnerEnv = loadEnv(strategyRunnerEnvSchema, {

@@ -79,6 +79,24 @@ export interface Position {
   openedAt: number;
   tradeId: string;
   strategy?: string;
+  /** the account's mode (absent from servers before funding was shown) */
+  mode?: 'paper' | 'live';
+  /** the market's funding as the risk-check job last recorded it; null: no reading (or paper) */
+  funding?: PositionFunding | null;
+}
+
+/** A position's funding (docs/API.md `/positions`): positive rate, longs pay shorts. */
+export interface PositionFunding {
+  rate: string;
+  bpsPerInterval: number;
+  annualPct?: number;
+  nextFundingTime?: number;
+  intervalMs?: number;
+  asOf: number;
+  /** older than 15 min, or its settlement passed */
+  stale?: boolean;
+  /** this position's estimated next payment, signed for the holder (negative: it pays) */
+  nextPayment?: string;
 }
 
 export interface Trade {

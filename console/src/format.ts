@@ -1,6 +1,7 @@
 // Display of the API's numbers. Money arrives as decimal strings (as the book stores it) and is shown
 // as given, with thousands separators put in by hand: never through a float, so "0.1" + nothing
 // stays "0.1" and 18 significant digits stay 18. Charts may use floats (they only draw).
+import type { PositionFunding } from './api-types';
 
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 
@@ -95,4 +96,57 @@ export function settingLines(value: unknown, prefix = ''): [path: string, shown:
   return Object.entries(value as Record<string, unknown>)
     .sort(([a], [b]) => a.localeCompare(b))
     .flatMap(([key, inner]) => settingLines(inner, prefix ? `${prefix}.${key}` : key));
+}
+
+/** "2h 13m", "45m", "3d 4h": a span ahead, to the minute */
+export function formatSpan(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** "8h", "30m" */
+const intervalText = (ms: number): string =>
+  ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`;
+
+/** The settlement currency of a unified symbol: "BTC/USDT:USDT" → "USDT", "BTC/USD:BTC" → "BTC". */
+export const settleOf = (symbol: string): string => symbol.split(':')[1] ?? symbol.split('/')[1] ?? '';
+
+/**
+ * A position's funding in one line and its detail (`payment` and `when` apart, for two lines):
+ * "+1.00 bp / 8h" and "you receive ≈ 0.52 USDT at 16:00 UTC (in 2h 13m)"; "unknown" without a
+ * reading, "paper: no funding" on paper. The payment is rounded here, for display only (2 places,
+ * or 6 when 2 would show a non-zero amount as 0.00).
+ */
+export function formatFunding(
+  funding: PositionFunding | null | undefined,
+  mode: 'paper' | 'live' | undefined,
+  symbol: string,
+  now: number,
+): { rate: string; detail: string; payment: string; when: string; stale: boolean } {
+  const none = { detail: '', payment: '', when: '', stale: false };
+  if (mode === 'paper') return { rate: 'paper: no funding', ...none };
+  if (!funding || !Number.isFinite(funding.bpsPerInterval)) return { rate: 'unknown', ...none };
+  const bps = funding.bpsPerInterval;
+  const per = funding.intervalMs ? intervalText(funding.intervalMs) : 'interval';
+  const rate = `${bps > 0 ? '+' : bps < 0 ? '−' : ''}${Math.abs(bps).toFixed(2)} bp / ${per}`;
+  let payment = '';
+  if (funding.nextPayment !== undefined) {
+    const sign = signOf(funding.nextPayment);
+    const magnitude = funding.nextPayment.replace(/^[+-]/, '');
+    let shown = roundDecimal(magnitude, 2) ?? magnitude;
+    if (sign !== 0 && signOf(shown) === 0) shown = roundDecimal(magnitude, 6) ?? magnitude;
+    const amount = `≈ ${formatDecimal(shown)} ${settleOf(symbol)}`;
+    payment = sign > 0 ? `you receive ${amount}` : sign < 0 ? `you pay ${amount}` : `nothing to pay (${amount})`;
+  }
+  let when = '';
+  const next = funding.nextFundingTime;
+  if (next !== undefined && Number.isFinite(next)) {
+    const at = `${formatTime(next).slice(11, 16)} UTC`;
+    when = `${payment ? 'at' : 'next'} ${at} ${next > now ? `(in ${formatSpan(next - now)})` : '(passed)'}`;
+  }
+  const detail = [payment, when].filter(Boolean).join(' ');
+  return { rate, detail, payment, when, stale: funding.stale === true };
 }

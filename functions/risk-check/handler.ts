@@ -8,8 +8,9 @@ import { createRiskCheckHandler, RiskCheckMetrics } from './app';
 const env = loadEnv(executorEnvSchema);
 // The metrics watch the audit log (switch trips) and the risk store (equity snapshots) the use case writes to.
 const metrics = new RiskCheckMetrics();
+const logger = createLogger('risk-check');
 export const handler = createRiskCheckHandler(
-  buildRiskCheck(env, metrics.observe(buildTradingRuntime(env))),
-  createLogger('risk-check'),
+  buildRiskCheck(env, metrics.observe(buildTradingRuntime(env)), undefined, { logger }),
+  logger,
   metrics,
 );

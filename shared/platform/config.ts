@@ -102,6 +102,13 @@ export const executorEnvSchema = z.object({
   /** market minutes per wall minute for the circuit breaker's windows: 1, except a local replay running faster */
   RISK_MARKET_SPEED: int(1),
   /**
+   * The risk-check job records the live accounts' held markets' funding rates for the console
+   * (docs/FUNDING.md "In the console"): each account's exchange, public endpoints, no key; `none`: not.
+   */
+  RISK_FUNDING_RATES: oneOf(['exchange', 'none'], 'exchange'),
+  /** how long one run's funding-rate reads may take together, after the safety work */
+  RISK_FUNDING_TIME_BOX_MS: int(3_000),
+  /**
    * The slice timer (docs/EXECUTION-ALGOS.md): the standard queue sliced entries' children wait on.
    * Absent: no entry is sliced (an alert's `algo` goes as one order) and the safety net is off.
    */

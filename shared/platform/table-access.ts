@@ -41,6 +41,8 @@ export type RepositoryName =
   | 'DynamoAlgoParentStore'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
+  | 'DynamoFundingReadingReader'
+  | 'DynamoFundingReadingStore'
   | 'DynamoHeldNotifications'
   | 'DynamoLivePriceReader'
   | 'DynamoLivePriceStore'
@@ -78,6 +80,9 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoAlgoParentStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+  // the recorded funding rates (funding#<source> on the risk table): docs/FUNDING.md "In the console"
+  DynamoFundingReadingReader: { table: 'risk', actions: ['dynamodb:Query'] },
+  DynamoFundingReadingStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
   DynamoLivePriceReader: { table: 'risk', actions: ['dynamodb:Query'] },
   DynamoLivePriceStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
@@ -170,6 +175,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoRiskStore',
     // the safety net: running parents whose next slice is overdue (shared/runtime/algo.ts)
     'DynamoAlgoParentStore',
+    // the held markets' funding rates it records for the console (funding#<source>)
+    'DynamoFundingReadingStore',
   ],
   // shared/runtime/strategy-runner.ts
   strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
@@ -226,6 +233,8 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
     'DynamoUsageMeter',
     // the live prices the watcher leaves (public market data: PUBLIC_READ_PARTITIONS below)
     'DynamoLivePriceReader',
+    // the funding rates the risk-check job records (public market data: PUBLIC_READ_PARTITIONS below)
+    'DynamoFundingReadingReader',
   ],
   // shared/runtime/algo.ts buildReleaseSlice: a due child's parent, read by key (GetItem only)
   sliceTimer: ['DynamoAlgoParentReader'],
@@ -252,14 +261,19 @@ export function watcherTableGrants(): TableGrant[] {
  * Partitions that hold no tenant's data and which a tenant's reads may still name: public market
  * data, the same for every tenant. The live prices' `price#<exchange>` partitions of the risk
  * table (shared/adapters/dynamodb/live-price-store.ts LIVE_PRICE_PARTITION_PREFIX, which a test
- * holds equal). Reads only: the tenant guard lets these actions through to the prefix, and the
- * tenant data role is granted them under `dynamodb:LeadingKeys` `price#*` (docs/TENANCY.md).
+ * holds equal) and the recorded funding rates' `funding#<source>` ones (funding-reading-store.ts
+ * FUNDING_PARTITION_PREFIX). Reads only: the tenant guard lets these actions through to the
+ * prefixes, and the tenant data role is granted them under `dynamodb:LeadingKeys` `price#*` and
+ * `funding#*` (docs/TENANCY.md).
  */
 export const PUBLIC_READ_PARTITIONS: readonly {
   table: TableName;
   prefix: string;
   actions: readonly IamTableAction[];
-}[] = [{ table: 'risk', prefix: 'price#', actions: ['dynamodb:Query'] }];
+}[] = [
+  { table: 'risk', prefix: 'price#', actions: ['dynamodb:Query'] },
+  { table: 'risk', prefix: 'funding#', actions: ['dynamodb:Query'] },
+];
 
 export interface TableGrant {
   table: TableName;

@@ -19,6 +19,7 @@ import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTenantAccountIndex } from '../adapters/dynamodb/tenant-account-index';
 import { DynamoLivePriceReader } from '../adapters/dynamodb/live-price-store';
+import { DynamoFundingReadingReader } from '../adapters/dynamodb/funding-reading-store';
 import { guardTenant, type PartitionKeys, type PublicReadPartitions } from '../adapters/dynamodb/tenant-guard';
 import { DynamoTradeReader } from '../adapters/dynamodb/trade-repository';
 import { SqsQueueGauge } from '../adapters/sqs/queue-gauge';
@@ -340,6 +341,8 @@ export function buildConsoleReads(
     alerts: new DynamoAlertLog(db, tableName(env.STAGE, 'alerts')),
     // the price watcher's latest ticks (when it runs): public market data, through the same guarded client
     livePrices: new DynamoLivePriceReader(db, tableName(env.STAGE, 'risk'), clock),
+    // the funding rates the risk-check job records: public market data, through the same guarded client
+    funding: new DynamoFundingReadingReader(db, tableName(env.STAGE, 'risk')),
     // the compare's backtest rounds sizes to the market's lot (the paper exchange's Binance filters)
     markets: (symbol) => paperMarkets.get(symbol),
     ...(env.WEBHOOK_URL ? { webhookUrl: env.WEBHOOK_URL } : {}),

@@ -1,6 +1,13 @@
 // The risk-check job's wiring: the tables, the key vault and the exchanges the executor uses, the
 // protective-order manager, and the reconciliation of the book with the exchange.
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoFundingReadingStore } from '../adapters/dynamodb/funding-reading-store';
+import { ccxtFundingRatesFor } from '../adapters/exchange/ccxt-funding-rates';
+import type { FundingRatesFor } from '../core/ports/funding-rates';
+import { FundingRecorder } from '../core/reconciliation/funding-recorder';
+import { tableName } from '../platform/resource-names';
+import { dynamoClient } from './dynamo-client';
 import type { KeyVault } from '../core/ports/runtime';
 import { ReconcileBook } from '../core/reconciliation/reconcile-book';
 import { RiskCheck } from '../core/reconciliation/risk-check';
@@ -17,6 +24,11 @@ export function buildRiskCheck(
   env: ExecutorEnv,
   runtime: TradingRuntime,
   vault: KeyVault = buildKeyVault(env),
+  options: {
+    logger?: Logger;
+    /** the funding-rate sources (tests); absent: RISK_FUNDING_RATES decides */
+    fundingRates?: FundingRatesFor;
+  } = {},
 ): RiskCheck {
   const { repos, clock } = runtime;
   const { protection } = buildOrderPlacement(runtime);
@@ -49,5 +61,47 @@ export function buildRiskCheck(
     leaseWait: { attempts: 4, ms: 250, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     marketSpeed: env.RISK_MARKET_SPEED,
     ...(slices ? { slices } : {}),
+    ...(env.RISK_FUNDING_RATES === 'exchange' || options.fundingRates
+      ? { funding: buildFundingRecorder(env, runtime, options) }
+      : {}),
+  });
+}
+
+/**
+ * The funding rates of the held markets, recorded for the console (docs/FUNDING.md "In the
+ * console"): one keyless source per exchange and network, kept for the container's life (markets
+ * loaded once), the readings on the risk table's `funding#<source>` partitions.
+ */
+function buildFundingRecorder(
+  env: ExecutorEnv,
+  runtime: TradingRuntime,
+  options: { logger?: Logger; fundingRates?: FundingRatesFor },
+): FundingRecorder {
+  const { logger } = options;
+  // The error's class and message only: a public request carries no key.
+  const describe = (error: unknown) =>
+    error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : 'error';
+  const sources =
+    options.fundingRates ??
+    ccxtFundingRatesFor({
+      clock: runtime.clock,
+      timeoutMs: Math.min(env.EXCHANGE_TIMEOUT_MS, env.RISK_FUNDING_TIME_BOX_MS),
+      ...(env.EXCHANGE_API_URL ? { apiUrl: env.EXCHANGE_API_URL } : {}),
+      onError: (exchange, symbol, error) =>
+        logger?.warn('funding rate read failed: the console keeps the last reading', {
+          exchange,
+          symbol,
+          error: describe(error),
+        }),
+    });
+  return new FundingRecorder({
+    sources,
+    store: new DynamoFundingReadingStore(
+      dynamoClient({ stage: env.STAGE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT }),
+      tableName(env.STAGE, 'risk'),
+    ),
+    clock: runtime.clock,
+    timeBoxMs: env.RISK_FUNDING_TIME_BOX_MS,
+    onError: (source, error) => logger?.warn('funding rates not recorded this run', { source, error: describe(error) }),
   });
 }

@@ -96,6 +96,8 @@ const SAMPLE: Record<string, unknown> = {
         openedAt: NOW - 5 * H,
         tradeId: 't-9',
         strategy: 'ema-cross',
+        mode: 'paper',
+        funding: null,
       },
       {
         accountId: 'acc-live',
@@ -114,6 +116,18 @@ const SAMPLE: Record<string, unknown> = {
         targets: [],
         openedAt: NOW - 9 * H,
         tradeId: 't-10',
+        mode: 'live',
+        // 1.2 × 3,398.2 × 0.0001, received by the short
+        funding: {
+          rate: '0.0001',
+          bpsPerInterval: 1,
+          annualPct: 10.95,
+          nextFundingTime: NOW + 4 * H,
+          intervalMs: 8 * H,
+          asOf: NOW - 90_000,
+          stale: false,
+          nextPayment: '0.407784',
+        },
       },
     ],
   },

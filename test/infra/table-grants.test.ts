@@ -100,16 +100,21 @@ describe.each(['prod', 'dev'] as const)('%s: the tenant data role', (stage) => {
     expect(other).toEqual([]);
   });
 
-  it('every one of its DynamoDB grants is held to the tenant by dynamodb:LeadingKeys, the live prices’ Query to price#* alone', () => {
+  it('every one of its DynamoDB grants is held to the tenant by dynamodb:LeadingKeys, the public market data’s Query to price#* and funding#* alone', () => {
     const { stateful, stateless } = builtApp(stage);
     const statements = roleStatements(Template.fromStack(stateless), stateless, stateless.tenantDataRole.role);
     const allows = grants(statements).filter((g) => g.action.startsWith('dynamodb:'));
     expect(allows.length).toBeGreaterThan(0);
-    const publicRead = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['price#*'] } };
+    const publicRead = (prefix: string) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } });
     const riskTable = logicalId(stateful, stateful.tables.risk.node.defaultChild);
-    const pub = allows.filter((g) => JSON.stringify(g.condition) === JSON.stringify(publicRead));
-    expect(pub.map((g) => ({ action: g.action, risk: refersTo(g.resource, riskTable) }))).toEqual([
-      { action: 'dynamodb:Query', risk: true },
+    const pub = allows.filter((g) =>
+      ['price#', 'funding#'].some((prefix) => JSON.stringify(g.condition) === JSON.stringify(publicRead(prefix))),
+    );
+    expect(
+      pub.map((g) => ({ action: g.action, risk: refersTo(g.resource, riskTable), on: JSON.stringify(g.condition) })),
+    ).toEqual([
+      { action: 'dynamodb:Query', risk: true, on: JSON.stringify(publicRead('price#')) },
+      { action: 'dynamodb:Query', risk: true, on: JSON.stringify(publicRead('funding#')) },
     ]);
     for (const g of allows.filter((a) => !pub.includes(a)))
       expect({ action: g.action, condition: g.condition }).toEqual({

@@ -1,12 +1,13 @@
-// Open positions with mark, unrealized P&L, liquidation and break-even prices, the resting stop and
-// targets; the owner's actions on each: close, reduce, move stop/target, cancel an order.
+// Open positions with mark, unrealized P&L, liquidation and break-even prices, the market's funding
+// rate and this position's next payment (as the risk-check job last recorded it), the resting stop
+// and targets; the owner's actions on each: close, reduce, move stop/target, cancel an order.
 import { useState } from 'preact/hooks';
 import type { Page, Position } from '../api-types';
 import { useAction } from '../components/actions';
 import { AsOf, Money } from '../components/common';
 import { usePoll } from '../components/poll';
 import { useApp } from '../context';
-import { formatMarkAge, parsePositiveDecimal } from '../format';
+import { formatFunding, formatMarkAge, formatTime, parsePositiveDecimal } from '../format';
 
 type Edit = { kind: 'reduce' | 'move-stop' | 'move-target'; position: Position; clientOrderId?: string };
 
@@ -88,6 +89,7 @@ export function Positions() {
                 <th class="r">Unrealized</th>
                 <th class="r">Liq.</th>
                 <th class="r">Break-even</th>
+                <th>Funding</th>
                 <th class="r">Stop</th>
                 <th>Targets</th>
                 {canAct ? <th>Actions</th> : null}
@@ -138,6 +140,7 @@ export function Positions() {
                 <td class="r">
                   <Money value={p.breakEvenPrice} />
                 </td>
+                <FundingCell position={p} />
                 <td class={`r${p.stop ? '' : ' error'}`}>
                   {p.stop ? <Money value={p.stop.triggerPrice} /> : 'NO STOP'}
                   {p.stop?.trailingPercent ? <div class="muted">trailing {p.stop.trailingPercent} %</div> : null}
@@ -233,5 +236,34 @@ export function Positions() {
         </table>
       </div>
     </section>
+  );
+}
+
+/** "+1.00 bp / 8h" over "you receive ≈ 0.52 USDT at 16:00 UTC (in 2h 13m)"; the annual figure and the reading's time on hover. */
+function FundingCell({ position: p }: { position: Position }) {
+  const now = Date.now();
+  const shown = formatFunding(p.funding, p.mode, p.symbol, now);
+  const f = p.funding;
+  const title = f
+    ? [
+        f.annualPct !== undefined
+          ? `${f.annualPct >= 0 ? '+' : '−'}${Math.abs(f.annualPct).toFixed(2)} % a year (simple)`
+          : 'interval unknown: not annualised',
+        `rate ${f.rate}`,
+        `read ${formatTime(f.asOf)}`,
+      ].join(' · ')
+    : undefined;
+  const known = !!f && p.mode !== 'paper';
+  return (
+    <td class="funding" data-testid="funding" title={title}>
+      <span class={known ? '' : 'muted'}>{shown.rate}</span>
+      {shown.stale ? (
+        <div class="stale" data-testid="funding-stale">
+          stale · read {formatTime(f?.asOf).slice(11, 16)} UTC
+        </div>
+      ) : null}
+      {shown.payment ? <div class="muted">{shown.payment}</div> : null}
+      {shown.when ? <div class="muted">{shown.when}</div> : null}
+    </td>
   );
 }

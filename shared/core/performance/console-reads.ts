@@ -54,6 +54,8 @@ import type {
   CandleSource,
   Clock,
   EquitySnapshot,
+  FundingReading,
+  FundingReadingStore,
   HistoricalPrices,
   LivePriceStore,
   OrderRepository,
@@ -66,6 +68,7 @@ import type {
   TradeRangeReader,
   TradeRepository,
 } from './ports';
+import { fundingSourceOf } from './ports';
 import { chooseMark } from './live-marks';
 import { positionView, type PositionView } from './positions';
 import { paginate, QueryError, sortKey, type Page, type ReadQuery } from './query';
@@ -101,6 +104,8 @@ export interface ConsoleReadsDeps {
   alerts?: AlertLog;
   /** the price watcher's latest ticks (docs/WATCHER-CLOUD.md); absent: positions are marked at the risk-check job's marks */
   livePrices?: Pick<LivePriceStore, 'latest'>;
+  /** the funding rates the risk-check job records (docs/FUNDING.md "In the console"); absent: every position's funding is null */
+  funding?: Pick<FundingReadingStore, 'read'>;
   queue?: QueueGauge;
   prices?: HistoricalPrices;
   /**
@@ -120,6 +125,7 @@ export type TradeItem = TradeRecord & { accountName: string };
 
 const currencyOf = (a: Account): string => a.settings.paper?.quoteCurrency ?? 'USDT';
 const modeOf = (a: Account): 'paper' | 'live' => (a.exchange === 'paper' ? 'paper' : 'live');
+const fundingEntry = (reading: FundingReading | undefined) => (reading ? { reading } : {});
 
 export class ConsoleReads {
   private readonly history: TradeHistory;
@@ -229,10 +235,15 @@ export class ConsoleReads {
         return { account: a, open, snapshot };
       }),
     );
-    const [trades, live] = await Promise.all([
+    const [trades, live, funding] = await Promise.all([
       Promise.all(books.map(({ account, open }) => this.openTradesOf(account.accountId, open))),
       this.livePricesOf(
         books.flatMap(({ account, open }) => open.map((p) => ({ exchange: account.exchange, symbol: p.symbol }))),
+      ),
+      this.fundingReadingsOf(
+        books
+          .filter(({ account }) => modeOf(account) === 'live')
+          .flatMap(({ account, open }) => open.map((p) => ({ source: fundingSourceOf(account), symbol: p.symbol }))),
       ),
     ]);
     const items = books
@@ -248,6 +259,11 @@ export class ConsoleReads {
               live.get(`${account.exchange} ${p.symbol}`),
               asOf,
             ),
+            {
+              mode: modeOf(account),
+              ...fundingEntry(funding.get(`${fundingSourceOf(account)} ${p.symbol}`)),
+              now: asOf,
+            },
           ),
         ),
       )
@@ -272,6 +288,27 @@ export class ConsoleReads {
       [...byExchange].map(async ([exchange, symbols]) => {
         const ticks = await store.latest(exchange, [...symbols]).catch(() => []);
         for (const tick of ticks) found.set(`${exchange} ${tick.symbol}`, tick);
+      }),
+    );
+    return found;
+  }
+
+  /**
+   * The funding rates the risk-check job recorded, keyed `<source> <symbol>`: one read per exchange
+   * and network. Without a store (or when the read fails) none: the positions' funding is null.
+   */
+  private async fundingReadingsOf(
+    markets: readonly { source: string; symbol: string }[],
+  ): Promise<Map<string, FundingReading>> {
+    const found = new Map<string, FundingReading>();
+    const store = this.deps.funding;
+    if (!store || markets.length === 0) return found;
+    const bySource = new Map<string, Set<string>>();
+    for (const { source, symbol } of markets) bySource.set(source, (bySource.get(source) ?? new Set()).add(symbol));
+    await Promise.all(
+      [...bySource].map(async ([source, symbols]) => {
+        const stored = await store.read(source, [...symbols]).catch(() => []);
+        for (const s of stored) if (s.reading) found.set(`${source} ${s.symbol}`, s.reading);
       }),
     );
     return found;

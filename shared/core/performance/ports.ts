@@ -20,6 +20,8 @@ import type { TradeRecord } from '../domain/trade';
 export type { CandleSource } from '../ports/candles';
 export type { LivePriceStore, PriceTick } from '../ports/price-stream';
 export type { Clock } from '../ports/runtime';
+export type { FundingReading, FundingReadingStore } from '../ports/funding-rates';
+export { fundingSourceOf } from '../ports/funding-rates';
 
 /** A symbol's price at a moment (the buy-and-hold comparison); undefined when unknown. */
 export interface HistoricalPrices {

@@ -4,6 +4,8 @@
 import { Big, type Decimal } from '../domain/money';
 import type { BookPosition, PositionSide, ProtectiveOrderRef, TradeRecord } from '../domain/trade';
 import type { ChosenMark, MarkSource } from './live-marks';
+import { fundingView, type FundingView } from './position-funding';
+import type { FundingReading } from './ports';
 
 export interface PositionView {
   accountId: string;
@@ -30,6 +32,17 @@ export interface PositionView {
   markAt: number | null;
   /** `live`: the price watcher's tick; `snapshot`: the risk-check job's mark "as of" markAt; null without a mark */
   markSource: MarkSource | null;
+  /** the account's mode: a paper account pays no funding (the replay has none) */
+  mode: 'paper' | 'live';
+  /** the rate the risk-check job last recorded for the market; null without a reading, and on paper */
+  funding: FundingView | null;
+}
+
+/** What a position's funding is judged with: the account's mode, the recorded reading, the read's time. */
+export interface PositionFundingInput {
+  mode: 'paper' | 'live';
+  reading?: FundingReading;
+  now: number;
 }
 
 export interface StopView {
@@ -83,6 +96,7 @@ export function positionView(
   accountName: string,
   trade: TradeRecord | undefined,
   mark: ChosenMark | undefined,
+  funding: PositionFundingInput = { mode: 'live', now: 0 },
 ): PositionView {
   const { side, quantity, entryPrice } = position;
   const price = mark ? mark.markPrice : undefined;
@@ -116,5 +130,7 @@ export function positionView(
     strategy: position.strategy ?? trade?.strategy ?? null,
     markAt: mark?.markAt ?? null,
     markSource: mark?.markSource ?? null,
+    mode: funding.mode,
+    funding: funding.mode === 'paper' ? null : fundingView(funding.reading, side, quantity, price, funding.now),
   };
 }

@@ -24,3 +24,34 @@ export interface FundingRates {
 
 /** The funding-rate source of an account's exchange; undefined when it has none (paper, spot). */
 export type FundingRatesFor = (account: { exchange: ExchangeId; testnet: boolean }) => FundingRates | undefined;
+
+/**
+ * A symbol's funding rate as the risk-check job last read it, for the console (which never calls an
+ * exchange): the reading and `asOf`, the time this deployment had it (epoch ms UTC).
+ */
+export interface FundingReading extends FundingRate {
+  asOf: number;
+}
+
+/** What is stored per market: the last good reading (absent: none yet) and the last attempt. */
+export interface StoredFunding {
+  symbol: string;
+  reading?: FundingReading;
+  /** epoch ms of the last read attempt, good or failed: the next read waits from here */
+  triedAt: number;
+}
+
+/**
+ * The recorded funding rates, one partition per exchange and network (`fundingSourceOf`): public
+ * market data, the same for every tenant, written once per market.
+ */
+export interface FundingReadingStore {
+  /** The stored entries of `symbols` (a symbol never read is left out). */
+  read(source: string, symbols: readonly string[]): Promise<StoredFunding[]>;
+  /** Writes each entry unless the stored one is newer (a later attempt, or a fresher reading). */
+  put(source: string, entries: readonly StoredFunding[]): Promise<void>;
+}
+
+/** Where an account's markets' funding is recorded: its exchange, `-testnet` on the testnet (other rates). */
+export const fundingSourceOf = (account: { exchange: ExchangeId; testnet: boolean }): string =>
+  account.testnet ? `${account.exchange}-testnet` : account.exchange;

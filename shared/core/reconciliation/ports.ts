@@ -17,6 +17,8 @@ export type {
   TradeRepository,
 } from '../ports/repositories';
 export type { Clock, ExchangeFactory, KeyVault } from '../ports/runtime';
+export type { FundingRate, FundingRatesFor, FundingReadingStore, StoredFunding } from '../ports/funding-rates';
+export { fundingSourceOf } from '../ports/funding-rates';
 
 /**
  * What reconciling one account's book acts through: orders by client id, the price, and the

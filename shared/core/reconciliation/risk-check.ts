@@ -31,6 +31,7 @@ import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '.
 import { switchAuditEvents } from '../risk/switch-audit';
 import { emulatedTrailSlot, entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
+import type { FundingRecorder, HeldMarkets } from './funding-recorder';
 
 export interface RiskCheckDeps {
   accounts: Pick<AccountRepository, 'list' | 'setStatus'>;
@@ -71,6 +72,12 @@ export interface RiskCheckDeps {
    * (same child id, so never a second order). Absent: the stage has no slice timer.
    */
   slices?: { resendOverdue(accountId: string): Promise<string[]> };
+  /**
+   * Records the funding rates of the markets the live accounts hold, for the console
+   * (docs/FUNDING.md "In the console"): once every account's check is done, time-boxed, never
+   * failing the run. Absent: nothing recorded.
+   */
+  funding?: Pick<FundingRecorder, 'record'>;
 }
 
 const UNPROTECTED_GRACE_MS = 60_000;
@@ -93,6 +100,8 @@ export interface RiskCheckReport {
   flattened: number;
   /** sliced entries' children re-sent by the safety net */
   slicesResent: number;
+  /** markets whose funding rate was read and recorded (after the safety work) */
+  fundingRatesRead: number;
   errors: number;
 }
 
@@ -111,6 +120,7 @@ const emptyReport = (): RiskCheckReport => ({
   switchEvents: 0,
   flattened: 0,
   slicesResent: 0,
+  fundingRatesRead: 0,
   errors: 0,
 });
 
@@ -125,6 +135,7 @@ export class RiskCheck {
     const accounts = (await this.deps.accounts.list()).filter(
       (a) => !(a.haltedUntil !== undefined && now < a.haltedUntil) && (a.exchange === 'paper' || a.credentials),
     );
+    const held: HeldMarkets[] = [];
     for (const account of accounts) {
       report.accounts++;
       if (!(await this.lease(account.accountId))) {
@@ -132,7 +143,8 @@ export class RiskCheck {
         continue;
       }
       try {
-        await this.checkAccount(account, report);
+        const symbols = await this.check(account, report);
+        if (account.exchange !== 'paper') held.push({ exchange: account.exchange, testnet: account.testnet, symbols });
       } catch (error) {
         // One account's failure (keys revoked, exchange down) must not stop the others.
         report.errors++;
@@ -147,6 +159,9 @@ export class RiskCheck {
         await this.deps.risk.releaseLease(account.accountId, this.deps.owner).catch(() => undefined);
       }
     }
+    // Last: every account's stops and switches are done before an exchange is asked for market data.
+    if (this.deps.funding && held.length > 0)
+      report.fundingRatesRead += (await this.deps.funding.record(held).catch(() => ({ read: 0 }))).read;
     return report;
   }
 
@@ -162,6 +177,12 @@ export class RiskCheck {
 
   /** One account, in order: read the exchange, protective fills, reconcile, stops, snapshot, switches. */
   async checkAccount(account: Account, report: RiskCheckReport = emptyReport()): Promise<RiskCheckReport> {
+    await this.check(account, report);
+    return report;
+  }
+
+  /** The check itself; answers the symbols the account holds (its book's and its exchange's). */
+  private async check(account: Account, report: RiskCheckReport): Promise<string[]> {
     const { accountId } = account;
     // First, and without the exchange: a sliced entry's lost child must not wait for a healthy exchange.
     if (this.deps.slices) report.slicesResent += (await this.deps.slices.resendOverdue(accountId)).length;
@@ -243,7 +264,7 @@ export class RiskCheck {
     const outcome = await this.runSwitches(account, state, balance?.equity, quotes, calls);
     report.switchEvents += outcome.events.length;
     await this.act(account, exchange, outcome, report);
-    return report;
+    return symbols;
   }
 
   private async syncProtection(

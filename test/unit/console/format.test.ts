@@ -2,7 +2,9 @@
 // a float: digits a float would lose stay, and the sign is read from the text.
 import {
   formatDecimal,
+  formatFunding,
   formatMarkAge,
+  formatSpan,
   parsePositiveDecimal,
   roundDecimal,
   settingLines,
@@ -86,4 +88,68 @@ it('formatMarkAge says live or "as of" with the mark’s age, and nothing withou
   // a server from before live prices sends markAt without a source: the job's snapshot
   expect(formatMarkAge(undefined, now - 1_000, now)).toBe('as of 12:01:04 UTC · 1 s ago');
   expect(formatMarkAge('live', null, now)).toBe('');
+});
+
+describe('formatFunding', () => {
+  const NOW = Date.UTC(2026, 11, 7, 13, 47, 0);
+  const at16 = Date.UTC(2026, 11, 7, 16, 0, 0);
+  const f = (patch: Record<string, unknown> = {}) => ({
+    rate: '0.0001',
+    bpsPerInterval: 1,
+    annualPct: 10.95,
+    nextFundingTime: at16,
+    intervalMs: 8 * 3_600_000,
+    asOf: NOW - 60_000,
+    stale: false,
+    nextPayment: '0.5175',
+    ...patch,
+  });
+
+  it('a short receiving a positive rate: the rate per interval, the rounded payment, when and in how long', () => {
+    expect(formatFunding(f(), 'live', 'ETH/USDT:USDT', NOW)).toEqual({
+      rate: '+1.00 bp / 8h',
+      detail: 'you receive ≈ 0.52 USDT at 16:00 UTC (in 2h 13m)',
+      payment: 'you receive ≈ 0.52 USDT',
+      when: 'at 16:00 UTC (in 2h 13m)',
+      stale: false,
+    });
+  });
+
+  it('a long paying; a negative rate; a tiny amount keeps a non-zero figure', () => {
+    expect(formatFunding(f({ nextPayment: '-2.05' }), 'live', 'BTC/USDT:USDT', NOW).detail).toBe(
+      'you pay ≈ 2.05 USDT at 16:00 UTC (in 2h 13m)',
+    );
+    expect(formatFunding(f({ bpsPerInterval: -0.25 }), 'live', 'BTC/USDT:USDT', NOW).rate).toBe('−0.25 bp / 8h');
+    expect(formatFunding(f({ nextPayment: '-0.000003' }), 'live', 'BTC/USDT:USDT', NOW).detail).toMatch(
+      /^you pay ≈ 0\.000003 USDT/,
+    );
+  });
+
+  it('without interval, payment or next time it says less; a passed settlement says so; stale is passed on', () => {
+    const bare = formatFunding(
+      { rate: '0.0001', bpsPerInterval: 1, asOf: NOW, stale: true },
+      'live',
+      'BTC/USDT:USDT',
+      NOW,
+    );
+    expect(bare).toMatchObject({ rate: '+1.00 bp / interval', detail: '', stale: true });
+    expect(formatFunding(f({ nextPayment: undefined }), 'live', 'BTC/USDT:USDT', NOW).detail).toBe(
+      'next 16:00 UTC (in 2h 13m)',
+    );
+    expect(formatFunding(f(), 'live', 'BTC/USDT:USDT', at16 + 1).detail).toBe(
+      'you receive ≈ 0.52 USDT at 16:00 UTC (passed)',
+    );
+  });
+
+  it('unknown without a reading; paper has none', () => {
+    expect(formatFunding(null, 'live', 'BTC/USDT:USDT', NOW).rate).toBe('unknown');
+    expect(formatFunding(undefined, undefined, 'BTC/USDT:USDT', NOW).rate).toBe('unknown');
+    expect(formatFunding(f(), 'paper', 'BTC/USDT:USDT', NOW).rate).toBe('paper: no funding');
+  });
+
+  it('spans to the minute', () => {
+    expect(formatSpan(45 * 60_000 + 59_000)).toBe('45m');
+    expect(formatSpan((2 * 60 + 13) * 60_000)).toBe('2h 13m');
+    expect(formatSpan(3 * 86_400_000 + 4 * 3_600_000)).toBe('3d 4h');
+  });
 });

@@ -73,6 +73,11 @@ jest.mock('../../../shared/adapters/dynamodb/confirmation-store', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/confirmation-store')),
 );
+jest.mock('../../../shared/adapters/dynamodb/funding-reading-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/funding-reading-store')),
+);
 jest.mock('../../../shared/adapters/dynamodb/held-notifications', () =>
   jest
     .requireActual('./record-repositories')

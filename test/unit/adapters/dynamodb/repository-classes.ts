@@ -9,6 +9,10 @@ import { DynamoAlgoParentReader, DynamoAlgoParentStore } from '../../../../share
 import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
+import {
+  DynamoFundingReadingReader,
+  DynamoFundingReadingStore,
+} from '../../../../shared/adapters/dynamodb/funding-reading-store';
 import { DynamoLivePriceReader, DynamoLivePriceStore } from '../../../../shared/adapters/dynamodb/live-price-store';
 import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';
 import { DynamoOrderRepository } from '../../../../shared/adapters/dynamodb/order-repository';
@@ -43,6 +47,8 @@ export const REPOSITORY_CLASSES = {
   DynamoAlgoParentStore,
   DynamoAuditLog,
   DynamoConfirmationStore,
+  DynamoFundingReadingReader,
+  DynamoFundingReadingStore,
   DynamoHeldNotifications,
   DynamoLivePriceReader,
   DynamoLivePriceStore,

@@ -141,6 +141,18 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     get: (r) => r.get!('t0123456789'),
     put: (r) => r.put!('t0123456789', { telegramChatIds: ['1'], emails: [], updatedAt: 1 }),
   },
+  DynamoFundingReadingReader: { read: (r) => r.read!('binanceusdm', ['BTC/USDT:USDT']) },
+  DynamoFundingReadingStore: {
+    read: (r) => r.read!('binanceusdm', ['BTC/USDT:USDT']),
+    put: (r) =>
+      r.put!('binanceusdm', [
+        {
+          symbol: 'BTC/USDT:USDT',
+          reading: { symbol: 'BTC/USDT:USDT', rate: '0.0001', nextFundingTime: 9, asOf: 2 },
+          triedAt: 2,
+        },
+      ]),
+  },
   DynamoLivePriceReader: { latest: (r) => r.latest!('binanceusdm', ['BTC/USDT:USDT']) },
   DynamoLivePriceStore: {
     latest: (r) => r.latest!('binanceusdm', ['BTC/USDT:USDT']),

@@ -18,6 +18,7 @@ const emptyReport = (patch: Partial<RiskCheckReport> = {}): RiskCheckReport => (
   stopsRearmed: 0,
   trailingMoved: 0,
   fundingBooked: 0,
+  fundingRatesRead: 0,
   snapshots: 0,
   switchEvents: 0,
   flattened: 0,
