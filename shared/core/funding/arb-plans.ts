@@ -214,7 +214,6 @@ export function validatePlan(input: ArbPlanInput, now: number): ArbPlan {
   } catch (error) {
     throw new ArbPlanError('symbol', error instanceof Error ? error.message : String(error));
   }
-  if (!symbol.includes(':')) throw new ArbPlanError('symbol', `${symbol} is not a perpetual (e.g. BTC/USDT:USDT)`);
   const lookback = input.lookback ?? ARB_PLAN_DEFAULTS.lookback;
   const unwindAfterSeconds = input.unwindAfterSeconds ?? ARB_PLAN_DEFAULTS.unwindAfterSeconds;
   const stopPct = input.stopPct ?? ARB_PLAN_DEFAULTS.stopPct;
