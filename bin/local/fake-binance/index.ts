@@ -10,6 +10,7 @@ export type {
   FakeAlgoOrder,
   FakeBinance,
   FakeBinanceOptions,
+  FakeFundingSeed,
   FakeIncome,
   FakeMarketSeed,
   FakeOrder,

@@ -1,11 +1,12 @@
 // Public market data: server time, exchange info, a synthetic order book and tickers around the
 // current price, and seeded candles and funding rates served with Binance's window rules.
+import { Big } from '../../../shared/core/domain/money';
 import { round } from './decimals';
 import { errors } from './errors';
 import { exchangeInfo, fmtPrice, fmtQty, type Market } from './markets';
 import type { Params } from './order-params';
 import type { ExchangeState } from './state';
-import type { CandleRow, FundingRow } from './types';
+import type { CandleRow, FakeFundingSeed, FundingRow } from './types';
 
 const MINUTE = 60_000;
 export const INTERVAL_MS: Record<string, number> = {
@@ -113,9 +114,17 @@ export function ticker24h(state: ExchangeState, params: Params) {
   });
 }
 
-function latestFunding(state: ExchangeState, symbol: string): number {
+/** A rate as Binance writes it: 8 decimals ("0.00010000"). */
+export function fmtRate(rate: number | string): string {
+  return typeof rate === 'number' ? rate.toFixed(8) : new Big(rate).toFixed(8);
+}
+
+/** The running interval's rate: the one a test set, else the newest settled one, else 1 bp. */
+function currentFunding(state: ExchangeState, symbol: string): string {
+  const set = state.fundingNow.get(symbol)?.rate;
+  if (set !== undefined) return fmtRate(set);
   const rows = state.funding.get(symbol);
-  return rows?.[rows.length - 1]?.[1] ?? 0.0001;
+  return fmtRate(rows?.[rows.length - 1]?.[1] ?? 0.0001);
 }
 
 export function premiumIndex(state: ExchangeState, params: Params) {
@@ -126,9 +135,11 @@ export function premiumIndex(state: ExchangeState, params: Params) {
       markPrice: fmtPrice(m, m.price),
       indexPrice: fmtPrice(m, m.price),
       estimatedSettlePrice: fmtPrice(m, m.price),
-      lastFundingRate: latestFunding(state, m.symbol).toFixed(8),
+      lastFundingRate: currentFunding(state, m.symbol),
       interestRate: '0.00010000',
-      nextFundingTime: (Math.floor(now / FUNDING_INTERVAL_MS) + 1) * FUNDING_INTERVAL_MS,
+      nextFundingTime:
+        state.fundingNow.get(m.symbol)?.nextFundingTime ??
+        (Math.floor(now / FUNDING_INTERVAL_MS) + 1) * FUNDING_INTERVAL_MS,
       time: now,
     };
   });
@@ -186,7 +197,7 @@ export function fundingRates(state: ExchangeState, params: Params): Record<strin
     .sort((a, b) => a.row[0] - b.row[0]);
   return timeWindow(rows, (r) => r.row[0], params, 100, 1000).map(({ symbol, row }) => {
     const m = state.market(symbol);
-    return { symbol, fundingTime: row[0], fundingRate: row[1].toFixed(8), markPrice: fmtPrice(m, m.price) };
+    return { symbol, fundingTime: row[0], fundingRate: fmtRate(row[1]), markPrice: fmtPrice(m, m.price) };
   });
 }
 
@@ -199,10 +210,40 @@ export function seedCandles(state: ExchangeState, symbol: string, interval: stri
   );
 }
 
+/** Binance writes rates with 8 decimals: a rate with more could never come from it. */
+const RATE_TEXT = /^-?\d+(\.\d{1,8})?$/;
+
+function checkRate(field: string, rate: number | string): void {
+  const ok = typeof rate === 'number' ? Number.isFinite(rate) : RATE_TEXT.test(rate);
+  if (!ok)
+    throw new Error(
+      `fake-binance: ${field} must be a finite number or decimal text with at most 8 decimals, got ${rate}`,
+    );
+}
+
 export function seedFunding(state: ExchangeState, symbol: string, rows: readonly FundingRow[]): void {
   const m = state.market(symbol);
+  for (const [time, rate] of rows) {
+    if (!Number.isSafeInteger(time) || time < 0)
+      throw new Error(`fake-binance: funding time must be epoch ms, got ${time}`);
+    checkRate('funding rate', rate);
+  }
   state.funding.set(
     m.symbol,
     [...rows].sort((a, b) => a[0] - b[0]),
   );
+}
+
+/** setFunding: what is given replaces the symbol's current rate, next funding time or settled history. */
+export function setFunding(state: ExchangeState, symbol: string, funding: FakeFundingSeed): void {
+  const m = state.market(symbol);
+  if (funding.rate !== undefined) checkRate('rate', funding.rate);
+  const next = funding.nextFundingTime;
+  if (next !== undefined && (!Number.isSafeInteger(next) || next <= 0))
+    throw new Error(`fake-binance: nextFundingTime must be epoch ms > 0, got ${next}`);
+  if (funding.history) seedFunding(state, m.symbol, funding.history);
+  const now = { ...state.fundingNow.get(m.symbol) };
+  if (funding.rate !== undefined) now.rate = String(funding.rate);
+  if (next !== undefined) now.nextFundingTime = next;
+  state.fundingNow.set(m.symbol, now);
 }

@@ -8,7 +8,7 @@ import { FaultQueue } from './faults';
 import { chargeFunding } from './income';
 import { DEFAULT_MARKETS } from './markets';
 import { onPriceMove } from './matching';
-import { seedCandles, seedFunding } from './market-data';
+import { seedCandles, seedFunding, setFunding } from './market-data';
 import type { Params } from './order-params';
 import { ROUTES } from './routes';
 import { restoreState, serializeState, writeStateFile } from './persistence';
@@ -292,6 +292,7 @@ export async function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<F
     },
     setCandles: (symbol, interval, rows) => seedCandles(state, symbol, interval, rows),
     setFundingRates: (symbol, rows) => seedFunding(state, symbol, rows),
+    setFunding: (symbol, funding) => setFunding(state, symbol, funding),
     chargeFunding: (symbol, rate) => structuredClone(chargeFunding(state, symbol, rate)),
     income: (apiKey) => structuredClone(state.income.filter((r) => apiKey === undefined || r.apiKey === apiKey)),
   };

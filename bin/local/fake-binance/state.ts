@@ -72,6 +72,8 @@ export class ExchangeState {
   readonly candles = new Map<string, CandleRow[]>();
   /** Keyed by symbol, sorted by time. */
   readonly funding = new Map<string, FundingRow[]>();
+  /** Keyed by symbol: the running interval's rate and next funding time a test set (premiumIndex). */
+  readonly fundingNow = new Map<string, { rate?: string; nextFundingTime?: number }>();
   clockSkewMs: number;
   private nextOrderId = 4_100_000_001;
   private nextAlgoId = 1_000_001;

@@ -211,7 +211,18 @@ export interface FakePositionView {
 }
 
 export type CandleRow = [openTimeMs: number, open: number, high: number, low: number, close: number, volume: number];
-export type FundingRow = [timeMs: number, rate: number];
+/** A settled rate: a number, or decimal text (at most 8 decimals, as Binance writes rates) kept exact. */
+export type FundingRow = [timeMs: number, rate: number | string];
+
+/** What a test sets of a symbol's funding (setFunding); what it leaves out keeps its current value. */
+export interface FakeFundingSeed {
+  /** premiumIndex `lastFundingRate`: the rate of the running interval; default the newest settled rate, else 0.0001 */
+  rate?: number | string;
+  /** premiumIndex `nextFundingTime`, epoch ms; default the next 8 h boundary */
+  nextFundingTime?: number;
+  /** the settled rates GET /fapi/v1/fundingRate serves (replaces them) */
+  history?: FundingRow[];
+}
 
 export interface FakeBinance {
   /** http://127.0.0.1:PORT */
@@ -243,6 +254,8 @@ export interface FakeBinance {
   setSpread(symbol: string, bps: number): void;
   setCandles(symbol: string, interval: string, rows: CandleRow[]): void;
   setFundingRates(symbol: string, rows: FundingRow[]): void;
+  /** Sets a symbol's current rate, next funding time and settled history (any of them). */
+  setFunding(symbol: string, funding: FakeFundingSeed): void;
   /**
    * Settles funding now on every open position of the symbol, on every account: notional at the
    * current price × rate, paid by longs and received by shorts when the rate is positive (the

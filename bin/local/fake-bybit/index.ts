@@ -8,6 +8,8 @@ export type {
   FakeBybitExecution,
   FakeBybitFault,
   FakeBybitFaultKind,
+  FakeBybitFundingRow,
+  FakeBybitFundingSeed,
   FakeBybitOptions,
   FakeBybitOrder,
   FakeBybitPositionView,

@@ -2,6 +2,7 @@
 // "METHOD path". Each answers Bybit's v5 envelope {retCode, retMsg, result, retExtInfo, time}.
 import { Big } from '../../../shared/core/domain/money';
 import { errors } from './errors';
+import { fundingHistory } from './funding';
 import { INSTRUMENTS } from './instruments';
 import { cancelOrder, linear, param, type Params, placeOrder } from './orders';
 import type { Account, BybitState } from './state';
@@ -114,6 +115,7 @@ export const ROUTES: Record<string, Route> = {
     const symbols = symbol === undefined ? [...state.prices.keys()] : [state.instrument(symbol).symbol];
     return ok(state, { category: 'linear', list: symbols.map((s) => tickerRow(state, s)) });
   }),
+  'GET /v5/market/funding/history': publicRoute(({ state, query }) => ok(state, fundingHistory(state, query))),
   'GET /v5/market/orderbook': publicRoute(({ state, query }) => {
     linear(query);
     return ok(state, bookResult(state, state.instrument(param(query, 'symbol')).symbol));

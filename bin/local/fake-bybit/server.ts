@@ -5,6 +5,7 @@ import { Big } from '../../../shared/core/domain/money';
 import { attachStreams, FaultQueue, type RawRequest, type Reply, startJsonServer } from '../fake-exchange';
 import { authenticate } from './auth';
 import { BybitError, errors } from './errors';
+import { recordSettlement, setFunding } from './funding';
 import { onPriceMove } from './matching';
 import type { Params } from './orders';
 import { ROUTES } from './routes';
@@ -193,8 +194,10 @@ export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeB
         state.executions.push(row);
         charged.push(structuredClone(row));
       }
+      recordSettlement(state, inst.symbol, state.now(), rate);
       return charged;
     },
+    setFunding: (symbol, funding) => setFunding(state, symbol, funding),
     setHedged(apiKey, hedged) {
       state.accountOrThrow(apiKey).hedged = hedged;
     },

@@ -5,7 +5,13 @@
 import { Big } from '../../../shared/core/domain/money';
 import { errors } from './errors';
 import { INSTRUMENTS, type Instrument } from './instruments';
-import type { AccountMarginMode, FakeBybitAccountSeed, FakeBybitExecution, FakeBybitOrder } from './types';
+import type {
+  AccountMarginMode,
+  FakeBybitAccountSeed,
+  FakeBybitExecution,
+  FakeBybitFundingRow,
+  FakeBybitOrder,
+} from './types';
 
 export interface Position {
   /** Base coins, signed: + long, − short (one-way mode). */
@@ -35,6 +41,16 @@ export const TAKER_FEE = '0.00055';
 export const MAKER_FEE = '0.0002';
 /** A market order's price: the last price ±5 %, the slippage bound Bybit reports on a market order (captured: 78.88 on 75.13). */
 export const MARKET_PROTECTION = '0.05';
+/** The ticker's funding rate until a test sets one. */
+export const DEFAULT_FUNDING_RATE = '0.0001';
+
+/** A symbol's funding: the running interval's rate, its settlement time, and the settled rates, oldest first. */
+export interface Funding {
+  rate: string;
+  /** epoch ms; 0 = not set (the ticker then says "0") */
+  nextFundingTime: number;
+  history: FakeBybitFundingRow[];
+}
 
 export class BybitState {
   readonly accounts = new Map<string, Account>();
@@ -42,6 +58,8 @@ export class BybitState {
   readonly prices = new Map<string, Big>();
   readonly orders: FakeBybitOrder[] = [];
   readonly executions: FakeBybitExecution[] = [];
+  /** Keyed by symbol; a symbol never set reads as DEFAULT_FUNDING_RATE with no history. */
+  readonly funding = new Map<string, Funding>();
   clockSkewMs: number;
   private lastId = 0;
 
@@ -83,6 +101,15 @@ export class BybitState {
     const px = this.prices.get(symbol);
     if (!px) throw new Error(`fake-bybit: no price for ${symbol} (seed it in prices)`);
     return px;
+  }
+
+  fundingOf(symbol: string): Funding {
+    let funding = this.funding.get(symbol);
+    if (!funding) {
+      funding = { rate: DEFAULT_FUNDING_RATE, nextFundingTime: 0, history: [] };
+      this.funding.set(symbol, funding);
+    }
+    return funding;
   }
 
   accountOrThrow(apiKey: string): Account {

@@ -123,6 +123,18 @@ export type FakeBybitFaultKind =
 
 export type FakeBybitFault = FakeBybitFaultKind & Scripted;
 
+/** A settled rate: settlement time (epoch ms) and the rate as decimal text, kept exact. */
+export type FakeBybitFundingRow = [timeMs: number, rate: string];
+
+/** What a test sets of a symbol's funding (setFunding); what it leaves out keeps its current value. */
+export interface FakeBybitFundingSeed {
+  /** the ticker's `fundingRate`: the running interval's rate; default "0.0001" */
+  rate?: string;
+  /** the ticker's `nextFundingTime`, epoch ms; default 0 (sent as "0") */
+  nextFundingTime?: number;
+  /** the settled rates GET /v5/market/funding/history serves (replaces them) */
+  history?: FakeBybitFundingRow[];
+}
 export interface FakeBybit {
   url: string;
   /** ws://127.0.0.1:PORT: the public linear stream on the same port (/v5/public/linear) */
@@ -139,8 +151,13 @@ export interface FakeBybit {
   executions(apiKey?: string): FakeBybitExecution[];
   position(apiKey: string, symbol: string): FakeBybitPositionView;
   walletBalance(apiKey: string): string;
-  /** Books a funding payment at `rate` on every open position of symbol (execType Funding rows). */
+  /**
+   * Books a funding payment at `rate` on every open position of symbol (execType Funding rows) and
+   * appends the rate to the symbol's settled history.
+   */
   chargeFunding(symbol: string, rate: string): FakeBybitExecution[];
+  /** Sets a symbol's current rate, next funding time and settled history (any of them). */
+  setFunding(symbol: string, funding: FakeBybitFundingSeed): void;
   setHedged(apiKey: string, hedged: boolean): void;
   requests(): RequestLogEntry[];
 }
