@@ -292,7 +292,7 @@ accountListing(
   'trades of an account, newest first',
   (q, id, limit) => q.trades(id, limit),
   (t) =>
-    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}${t.algo ? `  ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}`,
+    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}${t.algo ? `  ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}${t.arb ? `  funding arb #${t.arb.round} ${t.arb.leg} (${t.arb.planId})` : ''}`,
   'no trades',
 );
 
