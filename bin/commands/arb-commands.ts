@@ -12,7 +12,10 @@ import { tableName } from '../../shared/platform/resource-names';
 import { CliError, resolveTarget, type CliTarget } from '../cli-target';
 import { common, iso, print, type CommonOptions } from './options';
 
-const plansOf = (target: CliTarget): ArbPlans => new ArbPlans({ accounts: target.repos.accounts, clock: systemClock });
+const roundsOf = (target: CliTarget): DynamoArbRoundStore =>
+  new DynamoArbRoundStore(target.repos.documentClient, tableName(target.stage, 'risk'));
+const plansOf = (target: CliTarget): ArbPlans =>
+  new ArbPlans({ accounts: target.repos.accounts, clock: systemClock, rounds: roundsOf(target) });
 
 /** A bad value as one line naming the option, like the other commands (exit 1, nothing stored). */
 function inputError(error: unknown): never {
@@ -138,7 +141,7 @@ export function registerArbCommands(program: Command): void {
     async (o: CommonOptions) => {
       const target = await resolveTarget(o.stage);
       const plans = await plansOf(target).list();
-      const rounds = new DynamoArbRoundStore(target.repos.documentClient, tableName(target.stage, 'risk'));
+      const rounds = roundsOf(target);
       const rows = await Promise.all(
         plans.map(async (plan) => ({ plan, round: await rounds.get(plan.perpAccountId, plan.planId) })),
       );

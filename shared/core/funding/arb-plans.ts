@@ -7,7 +7,7 @@ import type { Account } from '../domain/account';
 import type { ArbPlan } from '../domain/arb-plan';
 import { Big, type Decimal } from '../domain/money';
 import { tenantOfAccount } from '../domain/tenant';
-import type { AccountArbPlans, AccountRepository, Clock } from './ports';
+import type { AccountArbPlans, AccountRepository, ArbRoundStore, Clock } from './ports';
 import { normalizeSymbol } from '../signal/symbols';
 
 /** Bad plan input: `field` names what was wrong (the CLI prints it, exit 2). */
@@ -70,6 +70,8 @@ export class ArbPlans {
     private readonly deps: {
       accounts: Pick<AccountRepository, 'get' | 'list'> & AccountArbPlans;
       clock: Clock;
+      /** the plans' rounds: a plan whose round is still open or exiting is not removed */
+      rounds?: Pick<ArbRoundStore, 'get'>;
     },
   ) {}
 
@@ -124,13 +126,18 @@ export class ArbPlans {
   }
 
   /**
-   * Removes a switched-off plan. An enabled one is refused: its open round must be exited by the
-   * coordinator first (disable, wait for `arb list` to show no open round, then remove).
+   * Removes a switched-off plan whose last round has ended. An enabled one, or one whose round is
+   * still open or exiting, is refused: the coordinator only follows the plans it finds, so a round
+   * removed mid-way would leave its legs to their stops alone (disable, wait for `arb list` to show
+   * the round ended, then remove).
    */
   async remove(planId: string): Promise<ArbPlan> {
     const { account, plan } = await this.find(planId);
     if (plan.enabled)
       throw new ArbPlanError('planId', `${planId} is enabled: disable it first (its open round is exited)`);
+    const round = await this.deps.rounds?.get(plan.perpAccountId, planId);
+    if (round && round.status !== 'ended')
+      throw new ArbPlanError('planId', `${planId} round #${round.round} is ${round.status}: wait until it has ended`);
     await this.deps.accounts.setArbPlans(
       account.accountId,
       (account.settings.arbPlans ?? []).filter((p) => p.planId !== planId),

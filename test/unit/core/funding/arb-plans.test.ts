@@ -120,6 +120,18 @@ describe('ArbPlans', () => {
     expect((await repo.get(A))?.settings.arbPlans).toBeUndefined();
   });
 
+  it('does not remove a disabled plan whose round is still open or exiting', async () => {
+    const repo = new MemoryAccounts([account(A, 'binanceusdm'), account(B, 'bybit')]);
+    let status: 'open' | 'exiting' | 'ended' = 'exiting';
+    const rounds = { get: async () => ({ round: 2, status }) as never };
+    const plans = new ArbPlans({ accounts: repo, clock: new ManualClock(T0), rounds });
+    await plans.add(input());
+    await expect(plans.remove('btc-1')).rejects.toThrow(/^planId: btc-1 round #2 is exiting: wait until it has ended/);
+    status = 'ended';
+    await plans.remove('btc-1');
+    expect((await repo.get(A))?.settings.arbPlans).toEqual([]);
+  });
+
   it('refuses a plan id the tenant already has, and a symbol a strategy or plan trades on a leg account', async () => {
     const { plans, repo } = setup();
     await plans.add(input({ enabled: true }));
