@@ -49,8 +49,9 @@ const CORE_LAYERS = {
   // never imports execution (a model cannot reach an order).
   advisor: ['domain', 'errors.ts', 'indicators', 'strategies', 'signal/types.ts', 'backtest'],
   // Funding rates and the funding-arbitrage decision, leg balance and backtest (docs/FUNDING.md): money
-  // through domain/money.ts, candles and funding series as the backtest reads them, its drawdown metric.
-  funding: ['domain', 'errors.ts', 'backtest/types.ts', 'backtest/metrics.ts'],
+  // through domain/money.ts, candles and funding series as the backtest reads them, its drawdown metric;
+  // the live coordinator sends each leg as a signal through signal's own enqueue path (as strategies do).
+  funding: ['domain', 'errors.ts', 'signal', 'backtest/types.ts', 'backtest/metrics.ts'],
   // The price watcher (docs/WATCHER.md): moves emulated trails with execution's ProtectionManager and
   // judges ticks with the risk switches' own breaker code.
   watcher: ['domain', 'errors.ts', 'risk', 'execution/index.ts'],

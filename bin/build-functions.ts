@@ -11,6 +11,7 @@ export const FUNCTION_NAMES = [
   'paper-tick',
   'risk-check',
   'strategy-runner',
+  'funding-arb',
   'notifier',
   'report',
   'telegram-bot',

@@ -11,6 +11,7 @@ import { ForbiddenActionError, NotFoundError, PlanLimitError } from '../shared/c
 import { CliError, resolveTarget, scopeCommand } from './cli-target';
 import { COMMAND_CAPABILITY, commandPath } from './commands/command-scope';
 import { registerAlertCommands } from './commands/alert-commands';
+import { registerArbCommands } from './commands/arb-commands';
 import { registerBacktestCommands } from './commands/backtest-commands';
 import { registerExchangeCommands } from './commands/exchange-commands';
 import { registerOperatorCommands } from './commands/operator-commands';
@@ -292,7 +293,7 @@ accountListing(
   'trades of an account, newest first',
   (q, id, limit) => q.trades(id, limit),
   (t) =>
-    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}${t.algo ? `  ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}`,
+    `${iso(t.openedAt)}  ${t.symbol} ${t.side} ${t.status}  entry ${t.entryPrice}${t.exitPrice ? ` exit ${t.exitPrice}` : ''}  P&L ${t.realizedPnl}${t.roiPct !== undefined ? ` (${t.roiPct}%)` : ''}${t.algo ? `  ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}${t.arb ? `  funding arb #${t.arb.round} ${t.arb.leg} (${t.arb.planId})` : ''}`,
   'no trades',
 );
 
@@ -319,6 +320,7 @@ registerAlertCommands(program);
 registerPlanCommands(program);
 registerNotifyCommands(program);
 registerTelegramCommands(program);
+registerArbCommands(program);
 
 function queries(target: Awaited<ReturnType<typeof resolveTarget>>): AccountQueries {
   const { accounts, positions, orders, trades, audit } = target.repos;

@@ -164,6 +164,7 @@ export function buildApp(stage: Stage, app: App = new App(), options: BuildAppOp
       { name: 'paper-tick', fn: stateless.paperTick.fn },
       { name: 'risk-check', fn: stateless.riskCheck.fn },
       { name: 'strategy-runner', fn: stateless.strategyRunner.fn },
+      { name: 'funding-arb', fn: stateless.fundingArb.fn },
       { name: 'notifier', fn: stateless.notifier.fn },
       { name: 'report', fn: stateless.report.fn },
       ...(stateless.telegramBot ? [{ name: 'telegram-bot', fn: stateless.telegramBot.fn }] : []),

@@ -39,6 +39,12 @@ export const COMMAND_CAPABILITY: Readonly<Record<string, Capability>> = {
   'strategy enable': 'configure',
   'strategy disable': 'configure',
   'strategy compare': 'read',
+  // live funding arbitrage: a plan opens positions on two accounts, as a strategy subscription does
+  'arb add': 'configure',
+  'arb list': 'read',
+  'arb enable': 'configure',
+  'arb disable': 'configure',
+  'arb remove': 'configure',
   'strategy quality': 'read',
   'exchange smoke': 'keys',
   'alert test': 'trade',

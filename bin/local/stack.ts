@@ -33,6 +33,9 @@ import { createSliceTimerHandler } from '../../functions/slice-timer/app';
 import { ensembleEnvSchema } from '../../shared/platform/ensemble-config';
 import { advisorEnvSchema } from '../../shared/platform/advisor-config';
 import { strategyRunnerEnvSchema } from '../../shared/platform/strategy-runner-config';
+import { fundingArbEnvSchema } from '../../shared/platform/funding-arb-config';
+import { createFundingArbHandler } from '../../functions/funding-arb/app';
+import { buildFundingArb } from '../../shared/runtime/funding-arb';
 import {
   buildExecuteSignal,
   buildSettlePaperTriggers,
@@ -254,6 +257,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       buildRiskCheck(executorEnv, runtime, undefined, { logger: riskLogger }),
       riskLogger,
     );
+    // Live funding arbitrage's coordinator (EventBridge every minute in the cloud) on the risk
+    // check's timer. Its public reads go to the local fakes: ARB_EXCHANGE_API_URLS, else the fake
+    // Binance for binanceusdm (the other exchanges' fakes are not part of npm start).
+    const fundingArb = createFundingArbHandler(
+      buildFundingArb(
+        loadEnv(fundingArbEnvSchema, {
+          ...process.env,
+          ...common,
+          SIGNAL_QUEUE_URL: queueUrl,
+          ...(!process.env.ARB_EXCHANGE_API_URLS && exchangeApiUrl
+            ? { ARB_EXCHANGE_API_URLS: `binanceusdm=${exchangeApiUrl}` }
+            : {}),
+        }),
+        options.clock,
+      ),
+      { logger: createLogger('funding-arb') },
+    );
     // The runner reads the replay the paper exchange fills from (the same instance when it is one),
     // and the timers below play EventBridge, so no settle wait is needed.
     const runnerEnv = loadEnv(strategyRunnerEnvSchema, {
@@ -339,6 +359,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       checking = true;
       followReplayedPrices(fake, runtime.prices)
         .then(() => riskCheck())
+        .then(() => fundingArb())
         .catch((e) => logger.error('risk check failed', { error: String(e) }))
         .finally(() => (checking = false));
     }, options.riskCheckMs ?? 5_000);

@@ -120,6 +120,8 @@ export interface Trade {
   exitReason?: string;
   /** a sliced entry's trade (docs/EXECUTION-ALGOS.md): one parent, its slices filled of all */
   algo?: { parentId: string; kind: string; slices: number; filledSlices: number };
+  /** a funding-arbitrage leg's trade (docs/FUNDING.md "Live"): its plan, round and leg */
+  arb?: { planId: string; round: number; leg: 'perp' | 'other' };
   [key: string]: unknown;
 }
 

@@ -177,6 +177,9 @@ export class StatelessStack extends Stack {
   /** the optional always-on price watcher (stage option `watcher`): absent when off */
   readonly priceWatcher?: PriceWatcherService;
   readonly strategyRunner: SecureFunction;
+  /** live funding arbitrage's coordinator (docs/FUNDING.md "Live"), every minute */
+  readonly fundingArb: SecureFunction;
+  readonly fundingArbRule: Rule;
   /** one per timeframe of the stage config */
   readonly strategyRunnerRules: Partial<Record<RunnerTimeframe, Rule>> = {};
   readonly notifier: SecureFunction;
@@ -623,6 +626,33 @@ export class StatelessStack extends Stack {
         ],
       });
     }
+
+    // ---- funding-arb: every minute, each enabled plan's round → leg signals on the FIFO queue
+    this.fundingArb = new SecureFunction(this, 'FundingArb', {
+      ...common,
+      entry: 'functions/funding-arb/handler.ts',
+      description: `${APP_PREFIX} ${stage}: live funding arbitrage, two perpetuals on two accounts: enters, balances and exits the plans' rounds`,
+      serviceName: 'funding-arb',
+      timeout: Duration.seconds(50),
+      memorySize: 512,
+      environment: {
+        STAGE: stage,
+        SIGNAL_QUEUE_URL: this.signalQueue.queueUrl,
+        ARB_DEDUP_TTL_HOURS: '720',
+      },
+    });
+    // Like the strategy runner: SendMessage to the signal queue only; public exchange endpoints, no key.
+    this.fundingArb.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.signalQueue.queueArn] }),
+    );
+    this.grantTables(this.fundingArb, 'fundingArb', tables);
+    // Every run is idempotent (conditional round writes, deterministic leg ids): a retried or
+    // overlapping invocation sends nothing twice, so EventBridge's async retries are safe.
+    this.fundingArbRule = new Rule(this, 'FundingArbSchedule', {
+      description: `${APP_PREFIX} ${stage}: funding-arb every minute`,
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.fundingArb.fn)],
+    });
 
     // ---- notifications: the channels every notifying function shares (same variables, same grants)
     const { notifications } = props;

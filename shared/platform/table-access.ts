@@ -39,6 +39,7 @@ export type RepositoryName =
   | 'DynamoAlertRecorder'
   | 'DynamoAlgoParentReader'
   | 'DynamoAlgoParentStore'
+  | 'DynamoArbRoundStore'
   | 'DynamoAuditLog'
   | 'DynamoConfirmationStore'
   | 'DynamoFundingReadingReader'
@@ -46,10 +47,12 @@ export type RepositoryName =
   | 'DynamoHeldNotifications'
   | 'DynamoLivePriceReader'
   | 'DynamoLivePriceStore'
+  | 'DynamoOrderReader'
   | 'DynamoOrderRepository'
   | 'DynamoPaperLedgerStore'
   | 'DynamoPositionReader'
   | 'DynamoPositionBook'
+  | 'DynamoRiskStateReader'
   | 'DynamoRiskStore'
   | 'DynamoSignalLedger'
   | 'DynamoTelegramLinkStore'
@@ -78,6 +81,8 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   // sliced entries' parents (algo#<parentId> on the risk table): docs/EXECUTION-ALGOS.md
   DynamoAlgoParentReader: { table: 'risk', actions: ['dynamodb:GetItem'] },
   DynamoAlgoParentStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
+  // funding-arbitrage rounds (arb#<planId> on the risk table): docs/FUNDING.md "Live"
+  DynamoArbRoundStore: { table: 'risk', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
   DynamoAuditLog: { table: 'audit', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoConfirmationStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
   // the recorded funding rates (funding#<source> on the risk table): docs/FUNDING.md "In the console"
@@ -86,6 +91,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoHeldNotifications: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'] },
   DynamoLivePriceReader: { table: 'risk', actions: ['dynamodb:Query'] },
   DynamoLivePriceStore: { table: 'risk', actions: ['dynamodb:PutItem', 'dynamodb:Query'] },
+  DynamoOrderReader: { table: 'orders', actions: ['dynamodb:GetItem'] },
   DynamoOrderRepository: {
     table: 'orders',
     actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
@@ -93,6 +99,7 @@ export const REPOSITORY_ACCESS: Record<RepositoryName, RepositoryAccess> = {
   DynamoPaperLedgerStore: { table: 'paper', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] },
   DynamoPositionReader: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
   DynamoPositionBook: { table: 'positions', actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] },
+  DynamoRiskStateReader: { table: 'risk', actions: ['dynamodb:GetItem'] },
   DynamoRiskStore: {
     table: 'risk',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
@@ -126,6 +133,7 @@ export type FunctionName =
   | 'paperTick'
   | 'riskCheck'
   | 'strategyRunner'
+  | 'fundingArb'
   | 'notifier'
   | 'report'
   | 'telegramBot'
@@ -180,6 +188,17 @@ export const FUNCTION_REPOSITORIES: Record<FunctionName, readonly RepositoryName
   ],
   // shared/runtime/strategy-runner.ts
   strategyRunner: ['DynamoAccountDirectory', 'DynamoPositionReader', 'DynamoSignalLedger', 'DynamoAuditLog'],
+  // shared/runtime/funding-arb.ts: reads accounts, book, kill switches and leg orders; writes its
+  // rounds, the legs' dedup records and the audit trail
+  fundingArb: [
+    'DynamoAccountDirectory',
+    'DynamoPositionReader',
+    'DynamoRiskStateReader',
+    'DynamoOrderReader',
+    'DynamoSignalLedger',
+    'DynamoArbRoundStore',
+    'DynamoAuditLog',
+  ],
   // shared/runtime/notifier.ts: the audit events come from the table's stream (a grant of its own);
   // each tenant's channels from its `notify` item (GetItem only, cached a minute)
   notifier: ['DynamoHeldNotifications', 'DynamoTenantNotifySettings'],

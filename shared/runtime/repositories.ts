@@ -11,13 +11,18 @@ import { DynamoRiskStore } from '../adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../adapters/dynamodb/signal-ledger';
 import { DynamoTradeRepository } from '../adapters/dynamodb/trade-repository';
 import { tableName } from '../platform/resource-names';
-import type { AccountLifecycle, AccountRepository, AccountWebhookSettings } from '../core/ports/repositories';
+import type {
+  AccountArbPlans,
+  AccountLifecycle,
+  AccountRepository,
+  AccountWebhookSettings,
+} from '../core/ports/repositories';
 
 export interface Repositories {
   /** the client the repositories share, for local tooling that reads tables directly */
   documentClient: DynamoDBDocumentClient;
   /** every account (the system's Scan), or in the CLI a tenant's (TenantScopedAccounts: its index) */
-  accounts: AccountRepository & AccountLifecycle & AccountWebhookSettings;
+  accounts: AccountRepository & AccountLifecycle & AccountWebhookSettings & AccountArbPlans;
   signals: DynamoSignalLedger;
   orders: DynamoOrderRepository;
   trades: DynamoTradeRepository;

@@ -119,6 +119,7 @@ describe('cdk-nag AwsSolutions', () => {
           'Stateless/PaperTick',
           'Stateless/RiskCheck',
           'Stateless/StrategyRunner',
+          'Stateless/FundingArb',
           'Stateless/Notifier',
           'Stateless/Report',
           'Stateless/TelegramBot',

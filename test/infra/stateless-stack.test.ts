@@ -1211,3 +1211,45 @@ describe('stateless stack: telegram bot', () => {
     );
   });
 });
+
+describe('stateless stack: funding-arb', () => {
+  it('runs every minute (EventBridge rate), targeting the function', () => {
+    const { stateless } = built();
+    const fnArn = { 'Fn::GetAtt': [logicalId(stateless, stateless.fundingArb.fn.node.defaultChild), 'Arn'] };
+    const rules = Object.values(template().findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((p) => p.Targets.some((t: { Arn: unknown }) => JSON.stringify(t.Arn) === JSON.stringify(fnArn)));
+    expect(rules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 minute)']);
+  });
+
+  it('gets the queue URL and the legs’ dedup lifetime; no key, no exchange override', () => {
+    const vars = functionProps((b) => b.stateless.fundingArb).Environment.Variables;
+    expect(vars).toMatchObject({
+      STAGE: 'prod',
+      SIGNAL_QUEUE_URL: { Ref: queueId() },
+      ARB_DEDUP_TTL_HOURS: '720',
+      POWERTOOLS_SERVICE_NAME: 'funding-arb',
+    });
+    expect(vars.ARB_EXCHANGE_API_URLS).toBeUndefined();
+    expect(vars.KMS_KEY_ID).toBeUndefined();
+  });
+
+  it('may only SendMessage, and only to the signal queue', () => {
+    const sqs = grantsOf((b) => b.stateless.fundingArb).filter((g) => g.action.startsWith('sqs:'));
+    expect(sqs).toEqual([{ action: 'sqs:SendMessage', resource: { 'Fn::GetAtt': [queueId(), 'Arn'] } }]);
+    expect(grantsOf((b) => b.stateless.fundingArb).filter((g) => g.action.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('has exactly its manifest row: reads accounts, book, orders; its rounds on risk; dedup records; audit', () => {
+    const access = tableAccessOf(grantsOf((b) => b.stateless.fundingArb));
+    expect(access).toEqual(manifestRow('fundingArb'));
+    expect(access).toEqual({
+      accounts: ['GetItem', 'Scan'],
+      positions: ['GetItem', 'Query'],
+      orders: ['GetItem'],
+      risk: ['GetItem', 'PutItem'],
+      signals: ['GetItem', 'PutItem', 'Query', 'UpdateItem'],
+      audit: ['PutItem', 'Query'],
+    });
+  });
+});

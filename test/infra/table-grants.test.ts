@@ -28,6 +28,7 @@ const FUNCTIONS: Record<FunctionName, (s: StatelessStack) => SecureFunction | un
   paperTick: (s) => s.paperTick,
   riskCheck: (s) => s.riskCheck,
   strategyRunner: (s) => s.strategyRunner,
+  fundingArb: (s) => s.fundingArb,
   notifier: (s) => s.notifier,
   report: (s) => s.report,
   telegramBot: (s) => s.telegramBot,

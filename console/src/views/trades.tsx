@@ -115,7 +115,7 @@ export function Trades() {
                 <td>{t.symbol}</td>
                 <td class={t.side}>{t.side}</td>
                 <td>
-                  {t.strategy ?? 'manual'}
+                  {t.strategy ?? (t.arb ? `funding arb #${t.arb.round} ${t.arb.leg}` : 'manual')}
                   {t.algo ? ` · ${t.algo.kind.toUpperCase()} ${t.algo.filledSlices}/${t.algo.slices} slices` : ''}
                 </td>
                 <td class="r">

@@ -1,8 +1,10 @@
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalConflictError } from '../../core/errors';
 import type { Account, AccountStatus, EnsembleSettings } from '../../core/domain/account';
+import type { ArbPlan } from '../../core/domain/arb-plan';
 import type { StrategySubscription } from '../../core/domain/strategy-subscription';
 import type {
+  AccountArbPlans,
   AccountLifecycle,
   AccountModelSettings,
   AccountRepository,
@@ -63,7 +65,12 @@ export class DynamoAccountDirectory extends DynamoAccountReader implements Pick<
  */
 export class DynamoAccountWriter
   extends DynamoAccountReader
-  implements Omit<AccountRepository, 'list'>, AccountLifecycle, AccountWebhookSettings, AccountModelSettings
+  implements
+    Omit<AccountRepository, 'list'>,
+    AccountLifecycle,
+    AccountWebhookSettings,
+    AccountModelSettings,
+    AccountArbPlans
 {
   /** get, create, the set* updates */
   static override readonly tableAccess: DynamoTableAccess = {
@@ -178,6 +185,17 @@ export class DynamoAccountWriter
       'SET #settings.#en = :v, updatedAt = :t',
       { '#settings': 'settings', '#en': 'ensemble' },
       { ':t': at, ':v': ensemble },
+    );
+  }
+
+  async setArbPlans(accountId: string, plans: ArbPlan[], at: number): Promise<void> {
+    await updateExisting(
+      this.db,
+      this.table,
+      accountId,
+      'SET #settings.#arb = :v, updatedAt = :t',
+      { '#settings': 'settings', '#arb': 'arbPlans' },
+      { ':t': at, ':v': plans },
     );
   }
 

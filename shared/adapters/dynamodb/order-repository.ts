@@ -69,3 +69,20 @@ export class DynamoOrderRepository implements OrderRepository {
       .map((o) => withDecimals(o, ['fee']));
   }
 }
+
+/** One order by client id, nothing else (GetItem only): the funding-arb job reads its legs' entries. */
+export class DynamoOrderReader implements Pick<OrderRepository, 'get'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'orders', actions: ['dynamodb:GetItem'] };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(accountId: string, clientOrderId: string): Promise<OrderRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { accountId, clientOrderId }, ConsistentRead: true }),
+    );
+    return out.Item ? withDecimals(out.Item as OrderRecord, ['fee']) : undefined;
+  }
+}

@@ -135,3 +135,22 @@ export class DynamoRiskStore implements RiskStore {
     }
   }
 }
+
+/** The account's risk state, read only (GetItem): the funding-arb job checks the kill switches. */
+export class DynamoRiskStateReader implements Pick<RiskStore, 'getState'> {
+  static readonly tableAccess: DynamoTableAccess = { table: 'risk', actions: ['dynamodb:GetItem'] };
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getState(accountId: string): Promise<RiskState | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { accountId, itemKey: STATE }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { itemKey: _key, ...state } = out.Item;
+    return withDecimals(state as RiskState, ['dayStartEquity', 'peakEquity', 'lastEquity']);
+  }
+}

@@ -1,6 +1,7 @@
 // An exchange account the owner registered: where signals for it execute, and its limits.
 import type { Decimal } from './money';
 import type { RiskOverrides } from '../risk/config';
+import type { ArbPlan } from './arb-plan';
 import type { StrategySubscription, StrategyTimeframe } from './strategy-subscription';
 
 export type ExchangeId = 'paper' | 'binanceusdm' | 'okx' | 'bybit' | 'bitget' | 'upbit';
@@ -40,6 +41,8 @@ export interface AccountSettings {
   paper?: PaperSettings;
   /** strategies the runner trades on this account (functions/strategy-runner) */
   strategies?: StrategySubscription[];
+  /** funding-arbitrage plans whose first (perp) leg is this account (docs/FUNDING.md "Live") */
+  arbPlans?: ArbPlan[];
   /** risk limits, kill switches and sizing that differ from the defaults (docs/RISK.md) */
   risk?: RiskOverrides;
   /** the models' vote on entry signals (docs/AI-ensemble.md); absent: off */

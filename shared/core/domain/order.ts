@@ -1,6 +1,6 @@
 // Orders as the system records them: the intent is written before anything is sent, the result
 // after. Their key is the deterministic client order id, so a retry finds what an earlier try did.
-import type { AlgoTag } from './trade';
+import type { AlgoTag, ArbTag } from './trade';
 import type { Decimal } from './money';
 
 export type OrderSide = 'buy' | 'sell';
@@ -90,6 +90,8 @@ export interface OrderRecord {
   strategy?: string;
   /** a sliced entry's child (docs/EXECUTION-ALGOS.md): booked onto its parent's one trade */
   algo?: AlgoTag;
+  /** sent for a funding-arbitrage leg (signal source 'arb'): the trade it opens keeps the tag */
+  arb?: ArbTag;
   error?: string;
   /** set once the fill has been applied to the positions/trades book */
   bookedAt?: number;

@@ -2,7 +2,7 @@
 // decimals; the executor and the paper-trigger settlement both call it, so P&L is computed once.
 import { Big, toDecimal, type Decimal } from './money';
 import type { OrderSide } from './order';
-import type { AlgoTag, BookPosition, PositionSide, TradeRecord } from './trade';
+import type { AlgoTag, ArbTag, BookPosition, PositionSide, TradeRecord } from './trade';
 import { InvariantError } from '../errors';
 
 export interface Fill {
@@ -20,6 +20,8 @@ export interface Fill {
   strategy?: string;
   /** a sliced entry's child: the trade it opens or adds to carries its parent */
   algo?: AlgoTag;
+  /** a funding-arbitrage leg's entry: the trade it opens carries its plan, round and leg */
+  arb?: ArbTag;
   exitReason?: TradeRecord['exitReason'];
 }
 
@@ -190,6 +192,7 @@ function increase(
     };
     if (fill.strategy) trade.strategy = fill.strategy;
     if (fill.algo) trade.algo = fill.algo;
+    if (fill.arb) trade.arb = fill.arb;
     const next: BookPosition = {
       ...position,
       side,

@@ -16,6 +16,16 @@ export interface AlgoTag {
   filledSlices: number;
 }
 
+/**
+ * A funding-arbitrage leg's mark on its orders and on the trade it opens (docs/FUNDING.md "Live"):
+ * the trades list shows "funding arb #<round> <leg>" rather than a manual trade.
+ */
+export interface ArbTag {
+  planId: string;
+  round: number;
+  leg: 'perp' | 'other';
+}
+
 export interface TradeRecord {
   accountId: string;
   tradeId: string;
@@ -25,6 +35,8 @@ export interface TradeRecord {
   strategy?: string;
   /** built by a sliced entry's children: its parent and how many slices of how many have filled */
   algo?: AlgoTag;
+  /** opened by a funding-arbitrage leg: its plan, round and leg */
+  arb?: ArbTag;
   leverage: number;
   /** base units currently open */
   quantity: string;

@@ -40,6 +40,7 @@ export function fillFrom(
   };
   if (record.strategy) fill.strategy = record.strategy;
   if (record.algo) fill.algo = record.algo;
+  if (record.arb) fill.arb = record.arb;
   return fill;
 }
 

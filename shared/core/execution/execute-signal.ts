@@ -1140,6 +1140,7 @@ export class ExecuteSignal {
     if (trigger) record.triggerPrice = trigger;
     if (signal.signalPrice !== undefined) record.signalPrice = signal.signalPrice;
     if (signal.strategy) record.strategy = signal.strategy;
+    if (signal.arb) record.arb = signal.arb;
     return record;
   }
 

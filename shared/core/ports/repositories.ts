@@ -1,6 +1,7 @@
 // Persistence ports. Every write that makes an operation idempotent is conditional; the adapters
 // translate a lost condition into the outcomes below rather than an exception.
 import type { Account, AccountStatus, EnsembleSettings } from '../domain/account';
+import type { ArbPlan } from '../domain/arb-plan';
 import type { AuditEvent, StoredAuditEvent } from '../domain/audit';
 import type { Decimal } from '../domain/money';
 import type { OrderRecord } from '../domain/order';
@@ -49,6 +50,12 @@ export interface AccountWebhookSettings {
     test: { tokenHash: string; expiresAt: number } | undefined,
     at: number,
   ): Promise<void>;
+}
+
+/** The account's funding-arbitrage plans (docs/FUNDING.md "Live"; DynamoAccountRepository implements it). */
+export interface AccountArbPlans {
+  /** Replaces settings.arbPlans; ConditionalConflictError if the account does not exist. */
+  setArbPlans(accountId: string, plans: ArbPlan[], at: number): Promise<void>;
 }
 
 /** The account's model switches (docs/AI-ensemble.md; DynamoAccountRepository implements it). */

@@ -62,6 +62,7 @@ export interface UsageMeter {
 
 export type {
   AccountLifecycle,
+  AccountArbPlans,
   AccountModelSettings,
   AccountRepository,
   AccountWebhookSettings,

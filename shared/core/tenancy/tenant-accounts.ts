@@ -10,7 +10,14 @@ import type { Account, AccountStatus, EnsembleSettings } from '../domain/account
 import { tenantOfAccount, type TenantId } from '../domain/tenant';
 import type { StrategySubscription } from '../domain/strategy-subscription';
 import { ConditionalConflictError } from '../errors';
-import type { AccountLifecycle, AccountModelSettings, AccountRepository, AccountWebhookSettings } from './ports';
+import type { ArbPlan } from '../domain/arb-plan';
+import type {
+  AccountArbPlans,
+  AccountLifecycle,
+  AccountModelSettings,
+  AccountRepository,
+  AccountWebhookSettings,
+} from './ports';
 
 export interface TenantAccountIndex {
   /** the tenant's account ids, as indexed when each account was created (TenantDirectory.accountIds) */
@@ -24,7 +31,8 @@ export type AccountReads = Pick<AccountRepository, 'get'>;
 export type AccountWrites = Omit<AccountRepository, 'list'> &
   AccountLifecycle &
   AccountWebhookSettings &
-  AccountModelSettings;
+  AccountModelSettings &
+  AccountArbPlans;
 
 /**
  * The read-only variant (the console's reads): get answers undefined for any other tenant's id;
@@ -61,7 +69,7 @@ export class TenantScopedAccountReads<R extends AccountReads = AccountReads> {
 /** The tenant's accounts read and written (the console's actions, the CLI, the Telegram bot). */
 export class TenantScopedAccounts
   extends TenantScopedAccountReads<AccountWrites>
-  implements AccountRepository, AccountLifecycle, AccountWebhookSettings, AccountModelSettings
+  implements AccountRepository, AccountLifecycle, AccountWebhookSettings, AccountModelSettings, AccountArbPlans
 {
   async create(account: Account): Promise<void> {
     this.mustOwn(account.accountId);
@@ -129,6 +137,11 @@ export class TenantScopedAccounts
   async setEnsemble(accountId: string, ensemble: EnsembleSettings, at: number): Promise<void> {
     this.mustOwn(accountId);
     return this.accounts.setEnsemble(accountId, ensemble, at);
+  }
+
+  async setArbPlans(accountId: string, plans: ArbPlan[], at: number): Promise<void> {
+    this.mustOwn(accountId);
+    return this.accounts.setArbPlans(accountId, plans, at);
   }
 
   async setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void> {

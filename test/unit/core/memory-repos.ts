@@ -2,6 +2,7 @@
 // tests of use cases (no network).
 import { ConditionalConflictError } from '../../../shared/core/errors';
 import type { Account, AccountStatus } from '../../../shared/core/domain/account';
+import type { ArbPlan } from '../../../shared/core/domain/arb-plan';
 import type { AuditEvent } from '../../../shared/core/domain/audit';
 import type { OrderRecord } from '../../../shared/core/domain/order';
 import type { StrategySubscription } from '../../../shared/core/domain/strategy-subscription';
@@ -167,6 +168,14 @@ export class MemoryAccounts implements AccountRepository, AccountLifecycle {
     this.rows.set(accountId, {
       ...row,
       settings: requireTime === undefined ? settings : { ...settings, requireTime },
+      updatedAt: at,
+    });
+  }
+  async setArbPlans(accountId: string, plans: ArbPlan[], at: number) {
+    const row = this.must(accountId, true);
+    this.rows.set(accountId, {
+      ...row,
+      settings: { ...row.settings, arbPlans: structuredClone(plans) },
       updatedAt: at,
     });
   }

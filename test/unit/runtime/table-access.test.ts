@@ -22,6 +22,7 @@ import { ensembleEnvSchema, marketSummaryEnvSchema } from '../../../shared/platf
 import { notifierEnvSchema, reportEnvSchema } from '../../../shared/platform/notify-config';
 import { tableName } from '../../../shared/platform/resource-names';
 import { strategyRunnerEnvSchema } from '../../../shared/platform/strategy-runner-config';
+import { fundingArbEnvSchema } from '../../../shared/platform/funding-arb-config';
 import {
   ADMIN_DATA_REPOSITORIES,
   FUNCTION_REPOSITORIES,
@@ -41,6 +42,7 @@ import { buildNotifier } from '../../../shared/runtime/notifier';
 import { buildSendReports } from '../../../shared/runtime/report';
 import { buildRiskCheck } from '../../../shared/runtime/risk-check';
 import { buildRunStrategies } from '../../../shared/runtime/strategy-runner';
+import { buildFundingArb } from '../../../shared/runtime/funding-arb';
 import { buildTelegramBot } from '../../../shared/runtime/telegram-bot';
 import { buildAcceptWebhook } from '../../../shared/runtime/webhook';
 import { buildTenantAdmin, consoleScopes } from '../../../shared/runtime/console-api';
@@ -138,6 +140,11 @@ jest.mock('../../../shared/adapters/dynamodb/algo-parent-store', () =>
     .requireActual('./record-repositories')
     .recording(jest.requireActual('../../../shared/adapters/dynamodb/algo-parent-store')),
 );
+jest.mock('../../../shared/adapters/dynamodb/arb-round-store', () =>
+  jest
+    .requireActual('./record-repositories')
+    .recording(jest.requireActual('../../../shared/adapters/dynamodb/arb-round-store')),
+);
 jest.mock('../../../shared/adapters/dynamodb/token-budget', () =>
   jest
     .requireActual('./record-repositories')
@@ -232,6 +239,11 @@ const WIRING: Record<FunctionName, { dir: string; calls: string[]; build: () => 
     dir: 'strategy-runner',
     calls: ['buildRunStrategies('],
     build: () => buildRunStrategies(loadEnv(strategyRunnerEnvSchema, { ...common, ...QUEUE }), undefined, candles),
+  },
+  fundingArb: {
+    dir: 'funding-arb',
+    calls: ['buildFundingArb('],
+    build: () => buildFundingArb(loadEnv(fundingArbEnvSchema, { ...common, ...QUEUE })),
   },
   notifier: {
     dir: 'notifier',

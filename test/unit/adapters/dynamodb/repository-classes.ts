@@ -7,6 +7,7 @@ import {
 } from '../../../../shared/adapters/dynamodb/account-repository';
 import { DynamoAlgoParentReader, DynamoAlgoParentStore } from '../../../../shared/adapters/dynamodb/algo-parent-store';
 import { DynamoAlertLog, DynamoAlertRecorder } from '../../../../shared/adapters/dynamodb/alert-log';
+import { DynamoArbRoundStore } from '../../../../shared/adapters/dynamodb/arb-round-store';
 import { DynamoAuditLog } from '../../../../shared/adapters/dynamodb/audit-log';
 import { DynamoConfirmationStore } from '../../../../shared/adapters/dynamodb/confirmation-store';
 import {
@@ -15,10 +16,10 @@ import {
 } from '../../../../shared/adapters/dynamodb/funding-reading-store';
 import { DynamoLivePriceReader, DynamoLivePriceStore } from '../../../../shared/adapters/dynamodb/live-price-store';
 import { DynamoHeldNotifications } from '../../../../shared/adapters/dynamodb/held-notifications';
-import { DynamoOrderRepository } from '../../../../shared/adapters/dynamodb/order-repository';
+import { DynamoOrderReader, DynamoOrderRepository } from '../../../../shared/adapters/dynamodb/order-repository';
 import { DynamoPaperLedgerStore } from '../../../../shared/adapters/dynamodb/paper-ledger-store';
 import { DynamoPositionBook, DynamoPositionReader } from '../../../../shared/adapters/dynamodb/position-book';
-import { DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store';
+import { DynamoRiskStateReader, DynamoRiskStore } from '../../../../shared/adapters/dynamodb/risk-store';
 import { DynamoSignalLedger } from '../../../../shared/adapters/dynamodb/signal-ledger';
 import { DynamoTelegramLinkStore } from '../../../../shared/adapters/dynamodb/telegram-link-store';
 import { DynamoTenantAccountIndex } from '../../../../shared/adapters/dynamodb/tenant-account-index';
@@ -45,6 +46,7 @@ export const REPOSITORY_CLASSES = {
   DynamoAlertRecorder,
   DynamoAlgoParentReader,
   DynamoAlgoParentStore,
+  DynamoArbRoundStore,
   DynamoAuditLog,
   DynamoConfirmationStore,
   DynamoFundingReadingReader,
@@ -52,10 +54,12 @@ export const REPOSITORY_CLASSES = {
   DynamoHeldNotifications,
   DynamoLivePriceReader,
   DynamoLivePriceStore,
+  DynamoOrderReader,
   DynamoOrderRepository,
   DynamoPaperLedgerStore,
   DynamoPositionReader,
   DynamoPositionBook,
+  DynamoRiskStateReader,
   DynamoRiskStore,
   DynamoSignalLedger,
   DynamoTelegramLinkStore,

@@ -69,6 +69,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setDefaultMessage!('acc-1', undefined, 2);
     },
     setEnsemble: (r) => r.setEnsemble!('acc-1', { enabled: true, required: 2 }, 1),
+    setArbPlans: (r) => r.setArbPlans!('acc-1', [], 1),
     setMarketSummary: async (r) => {
       await r.setMarketSummary!('acc-1', true, 1);
       await r.setMarketSummary!('acc-1', undefined, 2);
@@ -100,6 +101,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       await r.setDefaultMessage!('acc-1', undefined, 2);
     },
     setEnsemble: (r) => r.setEnsemble!('acc-1', { enabled: true, required: 2 }, 1),
+    setArbPlans: (r) => r.setArbPlans!('acc-1', [], 1),
     setMarketSummary: async (r) => {
       await r.setMarketSummary!('acc-1', true, 1);
       await r.setMarketSummary!('acc-1', undefined, 2);
@@ -160,6 +162,13 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
       r.put!([{ exchange: 'binanceusdm', symbol: 'BTC/USDT:USDT', last: 97_000.5, timestamp: 1, receivedAt: 2 }]),
   },
   DynamoAlgoParentReader: { get: (r) => r.get!('acc-1', 'sig-1') },
+  DynamoArbRoundStore: {
+    get: (r) => r.get!('acc-1', 'p1'),
+    save: async (r) => {
+      await r.save!({ ...ITEM, planId: 'p1' }, 0);
+      await r.save!({ ...ITEM, planId: 'p1' }, 1);
+    },
+  },
   DynamoAlgoParentStore: {
     get: (r) => r.get!('acc-1', 'sig-1'),
     create: (r) => r.create!({ ...ITEM, parentId: 'sig-1', status: 'running' }),
@@ -223,6 +232,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     release: (r) => r.release!('telegram', ['n-1']),
     heldTenants: (r) => r.heldTenants!(),
   },
+  DynamoOrderReader: { get: (r) => r.get!('acc-1', 'co-1') },
   DynamoOrderRepository: {
     putIntent: (r) => r.putIntent!(anything),
     update: (r) => r.update!('acc-1', 'co-1', { status: 'filled' }),
@@ -250,6 +260,7 @@ const CALLS: Record<keyof typeof REPOSITORY_CLASSES, Record<string, Call>> = {
     list: (r) => r.list!('acc-1'),
     save: (r) => r.save!(anything, 1),
   },
+  DynamoRiskStateReader: { getState: (r) => r.getState!('acc-1') },
   DynamoRiskStore: {
     getState: (r) => r.getState!('acc-1'),
     saveState: (r) => r.saveState!(anything, 1),
