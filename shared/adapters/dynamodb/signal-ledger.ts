@@ -72,7 +72,12 @@ export class DynamoSignalLedger implements SignalLedger {
 
   async beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> {
     try {
-      // ALL_OLD tells a first claim from a retaken lease in the same request (no extra read).
+      // ALL_OLD tells a first claim from a retaken lease in the same request, no extra read: "ALL_OLD -
+      // Returns all of the attributes of the item, as they appeared before the UpdateItem operation
+      // … No read capacity units are consumed. The values returned are strongly consistent." (AWS SDK
+      // reference, UpdateItemRequest.returnValues,
+      // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/dynamodb/aws.sdk.kotlin.services.dynamodb.model/-update-item-request/return-values.html).
+      // No row before: Attributes is absent.
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
