@@ -11,15 +11,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack } from '../bin/local/stack';
-import { LocalKeyVault } from '../shared/adapters/keyvault/local-key-vault';
 import { FixedPriceSource } from '../shared/adapters/prices/fixed-price-source';
-import { CreateAccount } from '../shared/core/control/accounts';
-import { systemClock } from '../shared/core/ports/runtime';
 import type { TrailMove } from '../shared/core/watcher/trailing-stops';
-import { buildRepositories, dynamoClient } from '../shared/runtime/repositories';
+import { BTC, openTrailedLong, until } from '../test/integration/watcher/trailed-long';
 import { percentile, progress, round } from './stats';
-
-const BTC = 'BTC/USDT:USDT';
 
 export interface WatcherFigures {
   tickToMove: { p50: number; p95: number };
@@ -45,30 +40,7 @@ export async function watcherLatency(moves = Number(process.env.BENCH_WATCHER_MO
     watcher: { onMoved: (move) => reported.push(move) },
   });
   try {
-    const { discovery } = stack;
-    const repos = buildRepositories(
-      dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint }),
-      discovery.stage,
-    );
-    const { account, token } = await new CreateAccount({
-      accounts: repos.accounts,
-      vault: LocalKeyVault.open(discovery.localKeyFile),
-      audit: repos.audit,
-      clock: systemClock,
-    }).execute({ name: 'bench-watcher', exchange: 'paper', balance: 1_000_000 });
-    const res = await fetch(discovery.webhookUrl, {
-      method: 'POST',
-      body: JSON.stringify({
-        token,
-        account: account.accountId,
-        action: 'long',
-        symbol: 'BTCUSDT.P',
-        id: 'bw-1',
-        trail: '1%',
-      }),
-    });
-    if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
-    await waitFor(async () => (await repos.positions.get(account.accountId, BTC))?.stopLoss?.emulatedTrail === true);
+    await openTrailedLong(stack.discovery, { name: 'bench-watcher', balance: 1_000_000, alertId: 'bw-1' });
     // the watch list (read every 3 s) has the position once a first move is reported
     const tickToMove: number[] = [];
     const priceToMove: number[] = [];
@@ -78,7 +50,13 @@ export async function watcherLatency(moves = Number(process.env.BENCH_WATCHER_MO
       const setAt = Date.now();
       const seen = reported.length;
       prices.set(BTC, price);
-      await waitFor(async () => reported.length > seen, i === 0 ? 30_000 : 10_000);
+      // polled every 5 ms: the spans come from the move report's own times, the poll only finds it
+      await until(
+        async () => reported.length,
+        (n) => n > seen,
+        i === 0 ? 30_000 : 10_000,
+        5,
+      );
       const move = reported[reported.length - 1] as TrailMove;
       if (i > 0) {
         // the first move waits for the watch list to name the position: not a tick's cost
@@ -95,14 +73,6 @@ export async function watcherLatency(moves = Number(process.env.BENCH_WATCHER_MO
     };
   } finally {
     await stack.stop();
-  }
-}
-
-async function waitFor(ok: () => Promise<boolean>, limitMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - started > limitMs) throw new Error(`watcher bench: not reached within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

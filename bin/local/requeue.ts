@@ -111,7 +111,7 @@ async function rejectLost(repos: RequeueRepos, item: DedupItem, now: number): Pr
     now,
     60_000,
   );
-  if (claim !== 'run') return;
+  if (claim !== 'run' && claim !== 'resume') return;
   await repos.signals.finishExecution(item.accountId, item.issuedSignalId, 'rejected', `LOST_IN_QUEUE: ${reason}`, now);
   await repos.audit.append({
     accountId: item.accountId,

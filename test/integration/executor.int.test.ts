@@ -555,3 +555,14 @@ test('an absolute stop or target on the wrong side of the price rejects the entr
     outcome: expect.stringContaining('INVALID_STOP'),
   });
 });
+
+test("the ledger's lease on DynamoDB: 'run' on the first claim, 'resume' once an earlier claim lapsed (what makes a first delivery skip the sliced-entry read)", async () => {
+  const ledger = h.runtime.repos.signals;
+  const seed = { accountId: 'acc-lease', signalId: `sig-${Date.now()}`, status: 'executing' as const, updatedAt: 0 };
+  const t0 = Date.now();
+  expect(await ledger.beginExecution(seed, t0, 1_000)).toBe('run');
+  expect(await ledger.beginExecution(seed, t0 + 500, 1_000)).toBe('busy');
+  expect(await ledger.beginExecution(seed, t0 + 1_001, 1_000)).toBe('resume');
+  await ledger.finishExecution(seed.accountId, seed.signalId, 'executed', 'ok', t0 + 1_100);
+  expect(await ledger.beginExecution(seed, t0 + 5_000, 1_000)).toBe('done');
+});

@@ -72,10 +72,17 @@ export class DynamoSignalLedger implements SignalLedger {
 
   async beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim> {
     try {
-      await this.db.send(
+      // ALL_OLD tells a first claim from a retaken lease in the same request, no extra read: "ALL_OLD -
+      // Returns all of the attributes of the item, as they appeared before the UpdateItem operation
+      // … No read capacity units are consumed. The values returned are strongly consistent." (AWS SDK
+      // reference, UpdateItemRequest.returnValues,
+      // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/dynamodb/aws.sdk.kotlin.services.dynamodb.model/-update-item-request/return-values.html).
+      // No row before: Attributes is absent.
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { accountId: seed.accountId, signalId: seed.signalId },
+          ReturnValues: 'ALL_OLD',
           UpdateExpression:
             'SET #s = :executing, leaseUntil = :lease, updatedAt = :now, symbol = :symbol, intent = :intent, receivedAt = if_not_exists(receivedAt, :received)' +
             (seed.alertId !== undefined ? ', alertId = :alert' : '') +
@@ -94,7 +101,7 @@ export class DynamoSignalLedger implements SignalLedger {
           },
         }),
       );
-      return 'run';
+      return out.Attributes ? 'resume' : 'run';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }

@@ -3,6 +3,7 @@
 // The Simulation keeps the state; these are the pure rules it applies.
 import { ALGO_BOUNDS, type AlgoSpec } from '../signal/algo';
 import { InvalidArgumentError } from '../errors';
+import { twapShareLots } from '../execution';
 import type { BacktestTrade, SlicingSummary } from './types';
 
 /** adaptive: a slice takes at most this share of its candle's volume unless configured */
@@ -48,15 +49,20 @@ export function assertAlgoSpec(spec: AlgoSpec, where: string): void {
 
 /**
  * Lots a group of `due` TWAP slices takes (several fall in one candle when the interval is shorter
- * than it): each slice the remaining lots ÷ the slices left, rounded down, at least `minLots`; the
- * last takes the rest. Integers, so the amounts are exact lot multiples.
+ * than it): each slice by the executor's own rule (`twapShareLots`: the remaining lots ÷ the slices
+ * left, rounded down; the last takes the rest; a share below the minimum sends everything left; a
+ * remainder below the minimum joins the share). Lots are integers, so the amounts stay exact lot
+ * multiples; the backtest's floats are only its prices (and `minLots` computed from them), kept as
+ * plain numbers because this runs per candle over millions of candles, where Big would cost ~10×.
  */
 export function twapLots(remaining: number, slicesLeft: number, due: number, minLots: number): number {
-  if (due >= slicesLeft) return remaining;
   let lots = 0;
-  for (let j = 0; j < due && lots < remaining; j++)
-    lots += Math.max(minLots, Math.floor((remaining - lots) / (slicesLeft - j)));
-  return Math.min(lots, remaining);
+  for (let j = 0; j < due; j++) {
+    const share = twapShareLots(remaining - lots, slicesLeft - j, minLots);
+    lots += share.lots;
+    if (share.last) break;
+  }
+  return lots;
 }
 
 /** The summary of the sliced entries among `trades`, or undefined when none was sliced. */

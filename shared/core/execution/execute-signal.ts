@@ -59,7 +59,7 @@ import {
 } from './ports';
 import { clientOrderIdFor } from '../signal/ids';
 import { isEntry } from '../signal/intent';
-import { OWNER_INTENTS, type PriceLevel, type Signal } from '../signal/types';
+import { OWNER_INTENTS, type Intent, type PriceLevel, type Signal } from '../signal/types';
 import { fillFrom, type BookKeeper } from './book-keeper';
 import { signedQuantity, type LegResult, type OrderSender } from './order-sender';
 import { accountRiskConfig } from '../risk/account-config';
@@ -156,7 +156,7 @@ export class ExecuteSignal {
 
     const context: { exchange?: string } = {};
     try {
-      const outcome = await this.run(signal, context);
+      const outcome = await this.run(signal, context, claim === 'resume');
       await ledger.finishExecution(signal.accountId, signal.signalId, 'executed', outcome.summary, clock.now());
       await this.auditOutcome(signal, outcome.summary, { type: 'signal.executed', data: { orders: outcome.orders } });
       return { ...outcome, ...(context.exchange ? { exchange: context.exchange } : {}) };
@@ -226,6 +226,8 @@ export class ExecuteSignal {
   private async run(
     signal: Signal,
     context: { exchange?: string },
+    /** an earlier delivery held this signal's lease and did not finish (the ledger's 'resume') */
+    resumed = false,
   ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const account = await this.deps.accounts.get(signal.accountId);
     if (!account) throw new SignalRejectedError(`account ${signal.accountId} does not exist`, 'UNKNOWN_ACCOUNT');
@@ -266,10 +268,25 @@ export class ExecuteSignal {
         : undefined;
     // The gate's answer (a vote of models: seconds) overlaps the same calls; only the entry leg
     // awaits it, so the close of a reverse never waits for it.
-    // A sliced entry's row (a redelivery of its parent) is read beside them too.
+    // A sliced entry's row (a redelivery of its parent) is read beside them too, and only on a
+    // redelivery. Why that is safe: the row `algo#<signalId>` is created only by this signal's own
+    // execution (placeAndProtect, `algo.start`), which runs only under a lease the ledger granted;
+    // the ledger's record of that lease is written before it and never deleted, so a later claim of
+    // the same signal is 'resume', not 'run'. A first claim ('run') therefore proves no row exists:
+    // a crash after the row's write and before child 0, or after child 0, comes back as 'resume' and
+    // reads it (child 0 is then adopted by its client id, never sent twice). Not the signal's `algo`
+    // or the account's threshold: the threshold may change, and the notional moves with the price,
+    // between the crash and the redelivery, which would then send the whole entry again.
     const parentRead =
-      entry && !entryRefusal && !sliced && this.deps.algo
+      entry && !entryRefusal && !sliced && resumed && this.deps.algo
         ? settleLater(this.deps.algo.get(account.accountId, signal.signalId))
+        : undefined;
+    // The running parents a close cancels before its legs, read beside the exchange calls: the lane
+    // (account#SYMBOL, FIFO) runs one signal at a time and only its entries start parents, so the
+    // list cannot grow between this read and the cancel (a parent's own row is re-read on a lost write).
+    const runningRead =
+      this.deps.algo && closeSideOf(signal.intent)
+        ? settleLater(this.deps.algo.running(account.accountId, signal.symbol.unified))
         : undefined;
     // The parent passed the gate once for the whole entry: its slices are never voted on again.
     const verdict = entry && !entryRefusal && !sliced ? this.entryVerdict(signal, account, sentRead) : undefined;
@@ -284,7 +301,7 @@ export class ExecuteSignal {
     if (isOwnerOrder(signal.intent)) return this.ownerOrder(signal, exchange, market, live, await bookRead);
     if (signal.slice) return this.runSlice(signal, signal.slice, account, exchange, market, live, entryRefusal);
     // A close, a flatten or a reverse ends the slices still to come BEFORE its own legs.
-    await this.cancelSlicing(signal, live);
+    await this.cancelSlicing(signal, live, runningRead);
     const legs = planLegs(signal, live, market);
     const absolute = entry && !entryRefusal ? absolutePrices(signal) : [];
     const last = absolute.length > 0 ? (await exchange.fetchPrice(symbol)).last : undefined;
@@ -367,7 +384,7 @@ export class ExecuteSignal {
     sentRead?: Promise<OrderRecord | undefined>,
     /** the entry gate's answer, started with the reads (absent: no gate) */
     verdict?: Promise<EntryVerdict>,
-    /** a sliced entry's row an earlier delivery created, read with the others (absent: read here) */
+    /** a sliced entry's row an earlier delivery created, read with the others (absent: none can exist) */
     parentRead?: Promise<AlgoParent | undefined>,
   ): Promise<{ status: 'executed'; summary: string; orders: string[] }> {
     const symbol = signal.symbol.unified;
@@ -401,9 +418,8 @@ export class ExecuteSignal {
       if (entryRefusal) break;
       // A redelivery of a sliced entry: the risk engine decided the whole once, the parent's row
       // holds it; its first child is resumed (adopted if sent), never a second whole entry.
-      const parent = this.deps.algo
-        ? await (parentRead ?? this.deps.algo.get(account.accountId, signal.signalId))
-        : undefined;
+      // No read started: a first delivery, whose parent cannot exist yet (see `parentRead` in run).
+      const parent = parentRead ? await parentRead : undefined;
       if (parent) {
         const first = await this.resumeFirstSlice(
           parent,
@@ -740,21 +756,21 @@ export class ExecuteSignal {
    * side) or a reverse (an entry against a live position of the other side): their children still
    * queued then send nothing.
    */
-  private async cancelSlicing(signal: Signal, live: ExchangePosition | undefined): Promise<void> {
+  private async cancelSlicing(
+    signal: Signal,
+    live: ExchangePosition | undefined,
+    /** a close's running parents, read beside the exchange calls (a reverse reads them here) */
+    runningRead?: Promise<AlgoParent[]>,
+  ): Promise<void> {
     const algo = this.deps.algo;
     if (!algo) return;
     const side: PositionSide | 'all' | undefined =
-      signal.intent === 'close_all'
-        ? 'all'
-        : signal.intent === 'close_long'
+      closeSideOf(signal.intent) ??
+      (signal.intent === 'enter_long' && live?.side === 'short'
+        ? 'short'
+        : signal.intent === 'enter_short' && live?.side === 'long'
           ? 'long'
-          : signal.intent === 'close_short'
-            ? 'short'
-            : signal.intent === 'enter_long' && live?.side === 'short'
-              ? 'short'
-              : signal.intent === 'enter_short' && live?.side === 'long'
-                ? 'long'
-                : undefined;
+          : undefined);
     if (!side) return;
     const by = signal.source === 'owner' ? 'the owner' : signal.source;
     await algo.cancelRunning(
@@ -763,6 +779,7 @@ export class ExecuteSignal {
       `${signal.intent} by ${by} (signal ${signal.signalId})`,
       signal.signalId,
       side === 'all' ? undefined : side,
+      runningRead,
     );
   }
 
@@ -1361,4 +1378,12 @@ const describeBook = (p: BookPosition): string => (isOpen(p) ? `${p.side} ${p.qu
 function settleLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+/** The side whose running slices a close ends before its legs ('all' for close_all); undefined for other intents. */
+function closeSideOf(intent: Intent): PositionSide | 'all' | undefined {
+  if (intent === 'close_all') return 'all';
+  if (intent === 'close_long') return 'long';
+  if (intent === 'close_short') return 'short';
+  return undefined;
 }

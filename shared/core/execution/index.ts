@@ -15,5 +15,9 @@ export {
   type StopSlot,
   type SyncReport,
 } from './protection';
+// The best price both movers of an emulated trail (the watcher, the risk-check job) start from.
+export { betterPrice, trailBest, trailSeed } from './trail-best';
+// The TWAP rule on whole lots: the backtest slices as the executor does.
+export { twapShareLots, type LotShare } from './algo/slice-sizing';
 export { sizeAtFill, type FillSizeSpec, type FillSizingInput, type SizedOrder } from './sizing';
 export type { MarketStatsSource, OrderReads, SendingExchange } from './ports';

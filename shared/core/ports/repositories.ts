@@ -120,11 +120,20 @@ export interface SignalRecord {
  * signal id and dedup id; SQS drops a repeat within its window and the executor's lease after it.
  */
 export type DedupClaim = { claim: 'new' | 'retry' | 'duplicate'; signalId: string };
-export type ExecutionClaim = 'run' | 'done' | 'busy';
+/**
+ * 'run': the first attempt at this signal. 'resume': an earlier attempt held the lease and did not
+ * finish (it may have left an order, a parent row of a sliced entry, to adopt). 'done': finished.
+ * 'busy': another delivery holds the lease.
+ */
+export type ExecutionClaim = 'run' | 'resume' | 'done' | 'busy';
 
 export interface SignalLedger {
   claimDedup(record: DedupRecord, now: number): Promise<DedupClaim>;
-  /** Executor side: take a lease on the signal; 'done' when an earlier delivery finished it. */
+  /**
+   * Executor side: take a lease on the signal; 'done' when an earlier delivery finished it, 'resume'
+   * when an earlier delivery took the lease first (its record is never deleted, so 'run' proves no
+   * attempt before this one).
+   */
   beginExecution(seed: SignalRecord, now: number, leaseMs: number): Promise<ExecutionClaim>;
   finishExecution(
     accountId: string,

@@ -29,7 +29,7 @@ import { marketTime } from '../risk/market-time';
 import { emptyRiskState, type ExchangeCall, type RiskState } from '../risk/state';
 import { runScheduledSwitches, type ScheduledOutcome, type SwitchEvent } from '../risk/switches';
 import { switchAuditEvents } from '../risk/switch-audit';
-import { emulatedTrailSlot, entryEvent, refsOf, wantsStop, type ProtectionManager } from '../execution';
+import { emulatedTrailSlot, entryEvent, refsOf, trailBest, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 import type { FundingRecorder, HeldMarkets } from './funding-recorder';
 
@@ -369,10 +369,7 @@ export class RiskCheck {
       }
       if (rearmed) continue;
       if (emulatedTrailSlot(position)) {
-        const previous = state.trailing[position.symbol];
-        const entry = Number(position.entryPrice);
-        const seed = previous && previous.tradeId === position.tradeId ? previous.best : entry;
-        const best = held.side === 'long' ? Math.max(seed, last) : Math.min(seed, last);
+        const best = trailBest(held.side, state.trailing[position.symbol], position, last);
         trailing[position.symbol] = { tradeId: position.tradeId as string, best };
         const moved = await this.deps.protection.trailStop(exchange, held, market, best);
         if (moved) report.trailingMoved++;

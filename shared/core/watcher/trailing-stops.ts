@@ -13,7 +13,7 @@
 import { Big } from '../domain/money';
 import type { PositionSide } from '../domain/trade';
 import { ConditionalConflictError } from '../errors';
-import { emulatedTrailSlot, triggerPrice, type ProtectionManager } from '../execution';
+import { emulatedTrailSlot, trailBest, triggerPrice, type ProtectionManager } from '../execution';
 import { emptyRiskState } from '../risk/state';
 import type { AccountExchanges } from './account-exchanges';
 import type { Clock, PositionBook, PriceGap, PriceTick, RiskStore } from './ports';
@@ -158,8 +158,7 @@ export class TrailingStops implements TickHandler {
       const held = position as typeof position & { side: PositionSide; tradeId: string };
       const state = (await this.deps.risk.getState(accountId)) ?? emptyRiskState(accountId, now);
       const stored = state.trailing[held.symbol];
-      const seed = stored && stored.tradeId === held.tradeId ? stored.best : Number(held.entryPrice);
-      const best = better(held.side, mark.best, seed) ? mark.best : seed;
+      const best = trailBest(held.side, stored, held, mark.best);
       mark.best = best;
       const exchange = await this.deps.exchanges.forAccount(account);
       const market = await exchange.loadMarket(held.symbol);

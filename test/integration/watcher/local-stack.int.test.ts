@@ -10,31 +10,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalDiscovery } from '../../../bin/local/stack';
-import { LocalKeyVault } from '../../../shared/adapters/keyvault/local-key-vault';
-import { CreateAccount } from '../../../shared/core/control/accounts';
-import { systemClock } from '../../../shared/core/ports/runtime';
-import { buildRepositories, dynamoClient } from '../../../shared/runtime/repositories';
+import { BTC, openTrailedLong, until } from './trailed-long';
 
 // Boots a whole stack in a child (tsx compiles it first) and waits on a loaded machine: generous,
 // and never a timed assertion.
 jest.setTimeout(300_000);
 
-const BTC = 'BTC/USDT:USDT';
 const root = join(__dirname, '..', '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `read` satisfies `ok`; fails with the last value seen after `limitMs` (a hang, not a slow machine). */
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, limitMs = 60_000): Promise<T> {
-  const started = Date.now();
-  let value = await read();
-  while (!ok(value)) {
-    if (Date.now() - started > limitMs)
-      throw new Error(`not reached within ${limitMs} ms; last: ${JSON.stringify(value)}`);
-    await sleep(100);
-    value = await read();
-  }
-  return value;
-}
 
 let child: ChildProcess | undefined;
 let output = '';
@@ -72,31 +55,11 @@ test('a trailing stop follows the price on the local stack, and after a dropped 
   );
   if (!line) throw new Error(`the stack did not start: ${output}`);
   const discovery = JSON.parse(line) as LocalDiscovery;
-  const repos = buildRepositories(
-    dynamoClient({ stage: discovery.stage, region: discovery.region, endpoint: discovery.dynamoEndpoint }),
-    discovery.stage,
-  );
-  const { account, token } = await new CreateAccount({
-    accounts: repos.accounts,
-    vault: LocalKeyVault.open(discovery.localKeyFile),
-    audit: repos.audit,
-    clock: systemClock,
-  }).execute({ name: 'watcher', exchange: 'paper', balance: 100_000 });
-  const res = await fetch(discovery.webhookUrl, {
-    method: 'POST',
-    body: JSON.stringify({
-      token,
-      account: account.accountId,
-      action: 'long',
-      symbol: 'BTCUSDT.P',
-      id: 'w-1',
-      trail: '1%',
-    }),
+  const { repos, account, position, armed } = await openTrailedLong(discovery, {
+    name: 'watcher',
+    balance: 100_000,
+    alertId: 'w-1',
   });
-  expect(res.status).toBe(202);
-
-  const position = () => repos.positions.get(account.accountId, BTC);
-  const armed = await until(position, (p) => p?.stopLoss?.emulatedTrail === true);
   expect(Number(armed?.stopLoss?.triggerPrice)).toBeCloseTo(Number(armed?.entryPrice) * 0.99, 0);
   const restingStops = async () =>
     (await repos.paper.listOpenOrders(account.accountId)).filter((o) => o.status === 'open').map((o) => o.triggerPrice);

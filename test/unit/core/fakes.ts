@@ -87,7 +87,7 @@ export class MemorySignalLedger implements SignalLedger {
       if (existing && (existing.status === 'executed' || existing.status === 'rejected')) return 'done';
       if (existing && existing.status === 'executing' && (existing.leaseUntil ?? 0) >= now) return 'busy';
       this.signals.set(key, { ...seed, status: 'executing', leaseUntil: now + leaseMs, updatedAt: now });
-      return 'run';
+      return existing ? 'resume' : 'run';
     },
   );
 

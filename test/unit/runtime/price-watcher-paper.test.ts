@@ -2,82 +2,25 @@
 // paper-trigger job's own SettlePaperTriggers over the real paper exchange and book keeper), with
 // the price source still saying 50,000. The fill must be at the streamed price: the paper exchange
 // reads its price source, and the settler pins that source to the tick for the call.
-import { MemoryLedgerStore } from '../../../shared/adapters/paper/memory-ledger-store';
-import { paperMarkets } from '../../../shared/adapters/paper/markets';
-import { PaperExchange } from '../../../shared/adapters/paper/paper-exchange';
-import { FixedPriceSource } from '../../../shared/adapters/prices/fixed-price-source';
-import { DEFAULT_PAPER_SETTINGS, type Account } from '../../../shared/core/domain/account';
-import type { OrderRecord } from '../../../shared/core/domain/order';
-import type { BookPosition, PositionSide } from '../../../shared/core/domain/trade';
-import { BookKeeper, fillFrom } from '../../../shared/core/execution/book-keeper';
-import { OrderSender } from '../../../shared/core/execution/order-sender';
-import { ProtectionManager } from '../../../shared/core/execution/protection';
+import type { Account } from '../../../shared/core/domain/account';
 import type { PriceSource } from '../../../shared/core/ports/paper';
-import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import { PaperFills } from '../../../shared/core/watcher/paper-fills';
 import { WatchList } from '../../../shared/core/watcher/watch-list';
 import { paperSettler } from '../../../shared/runtime/price-watcher';
-import { ManualClock } from '../core/fakes';
-import { MemoryAccounts, MemoryAudit, MemoryOrders, MemoryPositions, MemoryTrades } from '../core/memory-repos';
-import { accountRecord } from '../core/risk/fixtures';
-
-const BTC = 'BTC/USDT:USDT';
-const ACCOUNT = 'acc-1';
+import { ACCOUNT, BTC, openPaperLong } from '../core/paper-long';
 
 /** A paper long of 0.02 BTC (filled at 50,010) with a 1 % stop (49,509.9) and a 2 % target (51,010.2). */
 async function setup() {
-  const clock = new ManualClock();
-  const prices = new FixedPriceSource({ [BTC]: 50_000 }, clock);
-  const ledger = new MemoryLedgerStore();
-  const exchangeFor = (source: PriceSource) => (account: Account) =>
-    new PaperExchange({
-      accountId: account.accountId,
-      store: ledger,
-      prices: source,
-      markets: paperMarkets,
-      settings: DEFAULT_PAPER_SETTINGS,
-      clock,
-    });
-  const accounts = new MemoryAccounts();
-  const account = accountRecord({ accountId: ACCOUNT });
-  await accounts.create(account);
-  const paper = exchangeFor(prices)(account);
-  const orders = new MemoryOrders();
-  const positions = new MemoryPositions();
-  const audit = new MemoryAudit();
-  const sender = new OrderSender({ orders, audit, clock, lookupBackoffMs: [0] });
-  const book = new BookKeeper({ positions, trades: new MemoryTrades(), orders, audit, clock });
-  const protection = new ProtectionManager({ sender, book, orders, audit, clock });
-  const entry: OrderRecord = {
-    accountId: ACCOUNT,
-    clientOrderId: clientOrderIdFor('sentry', 'open'),
-    signalId: 'sentry',
-    leg: 'open',
-    symbol: BTC,
-    side: 'buy',
-    type: 'market',
-    reduceOnly: false,
-    amount: '0.02',
-    status: 'intent',
-    leverage: 5,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
-  const filled = await sender.place(paper, entry);
-  if (filled.kind !== 'filled') throw new Error('the entry did not fill');
-  await book.book(filled.record, fillFrom(entry, filled.order, 'signal'));
-  const held = async () => (await positions.get(ACCOUNT, BTC)) as BookPosition & { side: PositionSide };
-  await protection.arm(
-    paper,
-    { accountId: ACCOUNT, signalId: 'sentry', leverage: 5 },
-    await held(),
-    await paper.loadMarket(BTC),
+  const { clock, prices, ledger, paperOn, paper, accounts, orders, positions, audit, book, held } = await openPaperLong(
     {
-      sl: { kind: 'percent', value: 1 },
-      tps: [{ level: { kind: 'percent', value: 2 }, sharePct: 100 }],
-      breakEven: false,
+      spec: {
+        sl: { kind: 'percent', value: 1 },
+        tps: [{ level: { kind: 'percent', value: 2 }, sharePct: 100 }],
+        breakEven: false,
+      },
     },
   );
+  const exchangeFor = (source: PriceSource) => (account: Account) => paperOn(source, account);
   const fills = new PaperFills({
     settler: paperSettler({ prices, exchangeFor, orders, book, audit, clock }),
   });

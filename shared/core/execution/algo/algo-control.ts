@@ -24,6 +24,11 @@ export class AlgoControl {
     return this.deps.parents.get(accountId, parentId);
   }
 
+  /** The running parents of an account's symbol (what `cancelRunning` ends), for a caller to start early. */
+  running(accountId: string, symbol: string): Promise<AlgoParent[]> {
+    return this.deps.parents.running(accountId, symbol);
+  }
+
   /** Creates the parent's row, or returns the one an earlier delivery created. */
   async start(parent: AlgoParent): Promise<AlgoParent> {
     if (await this.deps.parents.create(parent)) return parent;
@@ -102,8 +107,10 @@ export class AlgoControl {
     reason: string,
     signalId: string,
     side?: AlgoParent['positionSide'],
+    /** the same Query started earlier by the caller (overlapping its other reads) */
+    runningRead?: Promise<AlgoParent[]>,
   ): Promise<string[]> {
-    const running = await this.deps.parents.running(accountId, symbol);
+    const running = await (runningRead ?? this.deps.parents.running(accountId, symbol));
     const cancelled: string[] = [];
     for (const parent of running) {
       if (side && parent.positionSide !== side) continue;

@@ -38,11 +38,44 @@ function settle(amount: Big, remaining: Big, market: SliceMarket, price?: number
   return { amount: capped.toString(), last: false };
 }
 
+/** One TWAP share in whole lots (amount steps), and whether nothing is left after it. */
+export interface LotShare {
+  lots: number;
+  last: boolean;
+}
+
 /**
- * TWAP: what is left divided evenly over the slices left (this one included), rounded down to the
- * step; the last slice takes the rest. A share below the market's minimum sends everything left now
- * (slicing it finer is impossible). Sized on what FILLED so far, so a slice that filled short is made
- * up by the ones after it.
+ * THE TWAP rule, on whole lots (amount steps), shared by the executor (`twapSlice`, exact decimals
+ * turned into lot counts) and the backtest (shared/core/backtest/slicing.ts `twapLots`, whose hot
+ * loop keeps lots as plain integers): the remaining lots divided evenly over the slices left (this
+ * one included), rounded down; the last slice takes the rest; a share below the market's minimum
+ * (`minLots`: one lot, the minimum amount and notional at the slice's price) sends everything left
+ * now (slicing it finer is impossible), so no remainder the market could not take alone is ever
+ * left behind. Integer arithmetic only: exact for any lot count below 2^53.
+ */
+export function twapShareLots(remainingLots: number, slicesLeft: number, minLots: number): LotShare {
+  if (remainingLots <= 0) return { lots: 0, last: true };
+  if (slicesLeft <= 1) return { lots: remainingLots, last: true };
+  const share = Math.floor(remainingLots / slicesLeft);
+  const min = Math.max(1, minLots);
+  if (share < min) return { lots: remainingLots, last: true };
+  // What stays is never below the minimum: with two slices or more it is at least the share itself.
+  return { lots: share, last: false };
+}
+
+/** The market's minimum as whole lots: one lot, the minimum amount, and the minimum notional at `price` when known. */
+export function minLotsOf(market: SliceMarket, price?: number): number {
+  const step = new Big(market.amountStep);
+  let min = Math.max(1, Number(new Big(market.minAmount || 0).div(step).round(0, Big.roundUp)));
+  if (price !== undefined && price > 0 && new Big(market.minNotional || 0).gt(0))
+    min = Math.max(min, Number(new Big(market.minNotional).div(step.times(price)).round(0, Big.roundUp)));
+  return min;
+}
+
+/**
+ * TWAP (`twapShareLots` on this parent): sized on what FILLED so far, so a slice that filled short is
+ * made up by the ones after it. The remaining amount counts in whole lots; a crumb below one step (a
+ * fill off the step) is never part of a share, and the last slice sends the exact remainder with it.
  */
 export function twapSlice(
   parent: Pick<AlgoParent, 'totalAmount' | 'filledAmount' | 'slices'>,
@@ -51,12 +84,12 @@ export function twapSlice(
   price?: number,
 ): SliceSize {
   const remaining = remainingOf(parent);
-  const left = parent.slices - index;
   if (remaining.lte(0)) return { amount: '0', last: true };
-  if (left <= 1) return { amount: remaining.toString(), last: true };
-  const share = floorToStep(remaining.div(left), market.amountStep);
-  if (tooSmall(share, market, price)) return { amount: remaining.toString(), last: true };
-  return settle(share, remaining, market, price);
+  const step = new Big(market.amountStep);
+  const remainingLots = Number(remaining.div(step).round(0, Big.roundDown));
+  const share = twapShareLots(remainingLots, parent.slices - index, minLotsOf(market, price));
+  if (share.last) return { amount: remaining.toString(), last: true };
+  return { amount: step.times(share.lots).toString(), last: false };
 }
 
 /** The volume-weighted cost of taking `amount` from the book against its mid price, bps (Infinity: the book is too thin). */

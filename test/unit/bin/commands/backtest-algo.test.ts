@@ -3,42 +3,17 @@
 // naming the option and the ALGO_BOUNDS bound (exit 2), and `backtest funding-arb --horizon` still
 // reaches funding-arb although backtest now has a --horizon of its own.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Command } from 'commander';
-import { registerBacktestCommands } from '../../../../bin/commands/backtest-commands';
 import { runBacktest } from '../../../../shared/core/backtest/engine';
 import { parseCandlesText, parseFundingSeries } from '../../../../shared/core/backtest/candle-parsers';
 import type { BacktestConfig } from '../../../../shared/core/backtest/types';
 import { FUNDING_ARB_DEFAULTS, runFundingArbBacktest } from '../../../../shared/core/funding/funding-arb-backtest';
 import { getStrategy, resolveParams } from '../../../../shared/core/strategies/registry';
+import { FUNDING, FUNDING_CANDLES, runCli } from './run-cli';
 
 const DATA = 'data/candles/XRPUSDT-1h.json';
 const HOUR = 3_600_000;
-const FUNDING_DIR = join(__dirname, '../../../fixtures/funding');
-const FUNDING = join(FUNDING_DIR, 'XRP_USDT_USDT-8h-funding_rate.json');
-const FUNDING_CANDLES = join(FUNDING_DIR, 'XRP_USDT_USDT-1h-futures.json');
 
-async function run(args: string[]): Promise<{ out: string; exitCode?: number; err: string }> {
-  const program = new Command().exitOverride();
-  registerBacktestCommands(program);
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-  const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
-  const exit = jest.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-    throw Object.assign(new Error('exit'), { exitCode: Number(code) });
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { out: out.join('\n'), err: err.join('\n') };
-  } catch (e) {
-    return { out: out.join('\n'), err: err.join('\n'), exitCode: (e as { exitCode?: number }).exitCode };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    exit.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(args);
 
 const BASE = ['backtest', '--data', DATA, '--strategy', 'bb-reversion', '--size', '50%'];
 

@@ -3,39 +3,15 @@
 // --strategy is not demanded of it, and the report printed is the core's.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { registerBacktestCommands } from '../../../../bin/commands/backtest-commands';
 import { parseCandlesText, parseFundingSeries } from '../../../../shared/core/backtest/candle-parsers';
 import { FUNDING_ARB_DEFAULTS, runFundingArbBacktest } from '../../../../shared/core/funding/funding-arb-backtest';
 import type { TwoPerpReport } from '../../../../shared/core/funding/two-perp-backtest';
+import { FUNDING, FUNDING_CANDLES, FUNDING_DIR, runCli } from './run-cli';
 
-const DIR = join(__dirname, '../../../fixtures/funding');
-const FUNDING = join(DIR, 'XRP_USDT_USDT-8h-funding_rate.json');
-const CANDLES = join(DIR, 'XRP_USDT_USDT-1h-futures.json');
+const CANDLES = FUNDING_CANDLES;
 // SYNTHETIC (test/fixtures/funding/README.md): the shipped data hold one exchange's funding only.
-const HEDGE = join(DIR, 'SYNTHETIC_XRP_hedge-4h-funding_rate.json');
-
-async function run(args: string[]): Promise<{ out: string; exitCode?: number; err: string }> {
-  const program = new Command().exitOverride();
-  registerBacktestCommands(program);
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-  const error = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
-  const exit = jest.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-    throw Object.assign(new Error('exit'), { exitCode: Number(code) });
-  });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { out: out.join('\n'), err: err.join('\n') };
-  } catch (e) {
-    return { out: out.join('\n'), err: err.join('\n'), exitCode: (e as { exitCode?: number }).exitCode };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    exit.mockRestore();
-  }
-}
+const HEDGE = join(FUNDING_DIR, 'SYNTHETIC_XRP_hedge-4h-funding_rate.json');
+const run = (args: string[]) => runCli(args);
 
 describe('backtest funding-arb', () => {
   it('--json prints the report of the core run, with --cash and the fees as given', async () => {

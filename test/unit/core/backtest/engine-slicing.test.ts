@@ -91,7 +91,7 @@ describe('TWAP slices', () => {
     expect(Array.from(result.equity).slice(0, 3)).toEqual([2000, 2000, 2020]);
   });
 
-  it('every slice is at least the market minimum; a remainder below it joins the slice before', () => {
+  it('a TWAP share below the market minimum sends everything left at once, as the executor does', () => {
     const result = runBacktest(
       candles(RISING),
       scripted({ 0: LONG }),
@@ -99,14 +99,14 @@ describe('TWAP slices', () => {
       config({ cash: 2_000, size: { kind: 'percent', value: 50 }, minNotional: 250, algo: TWAP_4H }),
     );
 
-    // 10 units; the minimum is ⌈250 / price⌉ = 3 units at 100, 110 and 120. Slices: max(3, 10/4) = 3
-    // @ 100, max(3, 7/3) = 3 @ 110, max(3, 4/2) = 3 @ 120 would leave 1 < 3, so that slice takes 4:
-    // complete after 3 of 4 slices. (300 + 330 + 480) / 10 = 111.
+    // 10 units; the minimum is ⌈250 / 100⌉ = 3 units at 100. The share ⌊10 / 4⌋ = 2 is below it, so
+    // the first slice takes all 10 @ 100 and the entry completes after 1 of 4 slices
+    // (execution/algo/slice-sizing.ts twapShareLots, the executor's rule).
     expect(result.trades[0]).toEqual(
       expect.objectContaining({
         quantity: 10,
-        entryPrice: 111,
-        slices: expect.objectContaining({ filled: 3, total: 4, outcome: 'completed' }),
+        entryPrice: 100,
+        slices: expect.objectContaining({ filled: 1, total: 4, outcome: 'completed' }),
       }),
     );
   });
@@ -336,10 +336,13 @@ describe('twapLots', () => {
     expect(twapLots(10, 4, 4, 1)).toBe(10);
   });
 
-  it('never below the minimum: an entry too small for its slices completes early', () => {
-    expect(twapLots(3, 5, 1, 1)).toBe(1);
-    expect(twapLots(10, 4, 1, 3)).toBe(3);
+  it('never below the minimum: an entry too small for its slices goes at once', () => {
+    expect(twapLots(3, 5, 1, 1)).toBe(3); // ⌊3 / 5⌋ = 0 lots: everything now
+    expect(twapLots(10, 4, 1, 3)).toBe(10); // ⌊10 / 4⌋ = 2 < 3
     expect(twapLots(2, 4, 3, 1)).toBe(2);
+    expect(twapLots(11, 3, 1, 3)).toBe(3); // 3, leaving 8
+    expect(twapLots(8, 2, 1, 5)).toBe(8); // 4 < 5: everything now
+    expect(twapLots(11, 3, 3, 3)).toBe(11); // three due together: 3, 4, then the last takes 4
   });
 });
 

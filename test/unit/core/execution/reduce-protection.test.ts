@@ -3,98 +3,20 @@
 // stop rests through the fill and is re-sized to what is left, the targets are trimmed to it, a
 // reduce of all of it leaves nothing resting, and a re-size the exchange refuses keeps the old
 // stop on the exchange and on the book and raises a critical alert (never a silent bare position).
-import { MemoryLedgerStore } from '../../../../shared/adapters/paper/memory-ledger-store';
-import { paperMarkets } from '../../../../shared/adapters/paper/markets';
-import { PaperExchange } from '../../../../shared/adapters/paper/paper-exchange';
-import { FixedPriceSource } from '../../../../shared/adapters/prices/fixed-price-source';
-import { DEFAULT_PAPER_SETTINGS } from '../../../../shared/core/domain/account';
-import type { OrderRecord } from '../../../../shared/core/domain/order';
-import type { BookPosition, PositionSide } from '../../../../shared/core/domain/trade';
 import { AmbiguousOrderError, SignalRejectedError, TransientError } from '../../../../shared/core/errors';
-import { BookKeeper, fillFrom } from '../../../../shared/core/execution/book-keeper';
-import type { EntryRisk } from '../../../../shared/core/execution/entry-risk';
-import { ExecuteSignal } from '../../../../shared/core/execution/execute-signal';
-import { OrderSender } from '../../../../shared/core/execution/order-sender';
-import { ProtectionManager, type ProtectionSpec } from '../../../../shared/core/execution/protection';
+import type { ProtectionSpec } from '../../../../shared/core/execution/protection';
 import type { ExchangeOrder, ExchangePort, OrderRequest } from '../../../../shared/core/ports/exchange';
-import { clientOrderIdFor } from '../../../../shared/core/signal/ids';
 import type { Signal } from '../../../../shared/core/signal/types';
-import { ManualClock, MemorySignalLedger } from '../fakes';
-import { MemoryAccounts, MemoryAudit, MemoryOrders, MemoryPositions, MemoryTrades } from '../memory-repos';
-import { accountRecord } from '../risk/fixtures';
+import { ACCOUNT, BTC, exitExecutor, openPaperLong } from '../paper-long';
 
-const BTC = 'BTC/USDT:USDT';
-const ACCOUNT = 'acc-1';
 const LEASE_MS = 1_000;
 
-/** The risk engine decides entries only: a reduce never asks it. */
-const noEntries = {
-  prefetch: () => Promise.reject(new Error('a reduce asked the risk engine')),
-  decide: () => Promise.reject(new Error('a reduce asked the risk engine')),
-} as unknown as EntryRisk;
-
 async function setup(spec: ProtectionSpec) {
-  const clock = new ManualClock();
-  const prices = new FixedPriceSource({ [BTC]: 50_000 }, clock);
-  const paper = new PaperExchange({
-    accountId: ACCOUNT,
-    store: new MemoryLedgerStore(),
-    prices,
-    markets: paperMarkets,
-    settings: DEFAULT_PAPER_SETTINGS,
-    clock,
-  });
-  const orders = new MemoryOrders();
-  const positions = new MemoryPositions();
-  const audit = new MemoryAudit();
-  const accounts = new MemoryAccounts();
-  await accounts.create(accountRecord({ accountId: ACCOUNT }));
-  const sender = new OrderSender({ orders, audit, clock, lookupBackoffMs: [0] });
-  const book = new BookKeeper({ positions, trades: new MemoryTrades(), orders, audit, clock });
-  const protection = new ProtectionManager({ sender, book, orders, audit, clock });
+  const rig = await openPaperLong({ spec });
+  const { clock, paper, audit, orders } = rig;
   /** what the exchange is: the paper one, or the paper one with a method replaced */
   const exchange: { current: ExchangePort } = { current: paper };
-  const ledger = new MemorySignalLedger();
-  const executor = new ExecuteSignal({
-    accounts,
-    ledger,
-    audit,
-    vault: {
-      encrypt: () => Promise.reject(new Error('a paper account has no keys')),
-      decrypt: () => Promise.reject(new Error('a paper account has no keys')),
-    },
-    exchanges: { forAccount: async () => exchange.current },
-    sender,
-    book,
-    protection,
-    risk: noEntries,
-    clock,
-    leaseMs: LEASE_MS,
-    orders,
-  });
-
-  // The entry as the executor makes it: 0.02 BTC filled, booked, then its protection armed.
-  const entry: OrderRecord = {
-    accountId: ACCOUNT,
-    clientOrderId: clientOrderIdFor('sentry', 'open'),
-    signalId: 'sentry',
-    leg: 'open',
-    symbol: BTC,
-    side: 'buy',
-    type: 'market',
-    reduceOnly: false,
-    amount: '0.02',
-    status: 'intent',
-    leverage: 5,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
-  const filled = await sender.place(paper, entry);
-  if (filled.kind !== 'filled') throw new Error('the entry did not fill');
-  await book.book(filled.record, fillFrom(entry, filled.order, 'signal'));
-  const market = await paper.loadMarket(BTC);
-  const opened = (await positions.get(ACCOUNT, BTC)) as BookPosition & { side: PositionSide };
-  await protection.arm(paper, { accountId: ACCOUNT, signalId: 'sentry', leverage: 5 }, opened, market, spec);
+  const { executor, ledger } = exitExecutor(rig, () => exchange.current, LEASE_MS);
 
   const reduce = (signalId: string, contracts: number): Signal => ({
     v: 1,
@@ -108,7 +30,7 @@ async function setup(spec: ProtectionSpec) {
   });
   const resting = async (type?: ExchangeOrder['type']) =>
     (await paper.fetchOpenOrders(BTC)).filter((o) => type === undefined || o.type === type);
-  const held = async () => positions.get(ACCOUNT, BTC);
+  const held = async () => rig.positions.get(ACCOUNT, BTC);
   return { clock, paper, exchange, executor, audit, orders, ledger, reduce, resting, held };
 }
 

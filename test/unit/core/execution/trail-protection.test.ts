@@ -5,35 +5,14 @@
 // protection manager over in-memory tables and the paper exchange (no native trailing stop: the
 // trail is the emulated one, a plain stop the risk-check job moves). A position booked before the
 // trailingStop slot existed (a lone trail in stopLoss) keeps working the way it did.
-import { MemoryLedgerStore } from '../../../../shared/adapters/paper/memory-ledger-store';
-import { paperMarkets } from '../../../../shared/adapters/paper/markets';
-import { PaperExchange } from '../../../../shared/adapters/paper/paper-exchange';
-import { FixedPriceSource } from '../../../../shared/adapters/prices/fixed-price-source';
-import { DEFAULT_PAPER_SETTINGS } from '../../../../shared/core/domain/account';
 import type { OrderRecord } from '../../../../shared/core/domain/order';
 import type { BookPosition, PositionSide } from '../../../../shared/core/domain/trade';
 import { SignalRejectedError } from '../../../../shared/core/errors';
-import { BookKeeper, fillFrom } from '../../../../shared/core/execution/book-keeper';
-import type { EntryRisk } from '../../../../shared/core/execution/entry-risk';
-import { ExecuteSignal } from '../../../../shared/core/execution/execute-signal';
-import { OrderSender } from '../../../../shared/core/execution/order-sender';
-import { ProtectionManager, type ProtectionSpec } from '../../../../shared/core/execution/protection';
+import type { ProtectionSpec } from '../../../../shared/core/execution/protection';
 import type { ExchangePort, OrderRequest } from '../../../../shared/core/ports/exchange';
 import { clientOrderIdFor } from '../../../../shared/core/signal/ids';
 import type { Intent, Signal } from '../../../../shared/core/signal/types';
-import { ManualClock, MemorySignalLedger } from '../fakes';
-import { MemoryAccounts, MemoryAudit, MemoryOrders, MemoryPositions, MemoryTrades } from '../memory-repos';
-import { accountRecord } from '../risk/fixtures';
-
-const BTC = 'BTC/USDT:USDT';
-const ACCOUNT = 'acc-1';
-const ORIGIN = { accountId: ACCOUNT, signalId: 'sentry', leverage: 5 };
-
-/** The risk engine decides entries only: reduces and closes never ask it. */
-const noEntries = {
-  prefetch: () => Promise.reject(new Error('asked the risk engine')),
-  decide: () => Promise.reject(new Error('asked the risk engine')),
-} as unknown as EntryRisk;
+import { ACCOUNT, BTC, exitExecutor, openPaperLong, ORIGIN } from '../paper-long';
 
 /** sl 2 % (49009.8 under the 50010 fill), trail 1 % (49509.9), one target at +4 %. */
 const both: ProtectionSpec = {
@@ -44,78 +23,27 @@ const both: ProtectionSpec = {
 };
 
 async function setup(spec: ProtectionSpec) {
-  const clock = new ManualClock();
-  const prices = new FixedPriceSource({ [BTC]: 50_000 }, clock);
-  const paper = new PaperExchange({
-    accountId: ACCOUNT,
-    store: new MemoryLedgerStore(),
-    prices,
-    markets: paperMarkets,
-    settings: DEFAULT_PAPER_SETTINGS,
-    clock,
-  });
-  const orders = new MemoryOrders();
-  const positions = new MemoryPositions();
-  const audit = new MemoryAudit();
-  const accounts = new MemoryAccounts();
-  await accounts.create(accountRecord({ accountId: ACCOUNT }));
-  const sender = new OrderSender({ orders, audit, clock, lookupBackoffMs: [0] });
-  const book = new BookKeeper({ positions, trades: new MemoryTrades(), orders, audit, clock });
-  const protection = new ProtectionManager({ sender, book, orders, audit, clock });
   // The paper exchange, with every send and cancel written down in order. (The paper exchange
   // also cancels a flat position's reduce-only orders by itself; an exchange such as Binance does
   // not, so what the manager cancels is read from this log, not from what still rests.)
   const calls: string[] = [];
-  const exchange = Object.assign(Object.create(paper) as ExchangePort, {
-    createOrder: (request: OrderRequest) => {
-      calls.push(`create ${request.clientOrderId}`);
-      return paper.createOrder(request);
-    },
-    cancelOrder: (...args: Parameters<ExchangePort['cancelOrder']>) => {
-      calls.push(`cancel ${args[1]}`);
-      return (paper as ExchangePort).cancelOrder(...args);
-    },
+  const rig = await openPaperLong({
+    spec,
+    armOn: (paper) =>
+      Object.assign(Object.create(paper) as ExchangePort, {
+        createOrder: (request: OrderRequest) => {
+          calls.push(`create ${request.clientOrderId}`);
+          return paper.createOrder(request);
+        },
+        cancelOrder: (...args: Parameters<ExchangePort['cancelOrder']>) => {
+          calls.push(`cancel ${args[1]}`);
+          return (paper as ExchangePort).cancelOrder(...args);
+        },
+      }),
   });
-  const executor = new ExecuteSignal({
-    accounts,
-    ledger: new MemorySignalLedger(),
-    audit,
-    vault: {
-      encrypt: () => Promise.reject(new Error('a paper account has no keys')),
-      decrypt: () => Promise.reject(new Error('a paper account has no keys')),
-    },
-    exchanges: { forAccount: async () => exchange },
-    sender,
-    book,
-    protection,
-    risk: noEntries,
-    clock,
-    leaseMs: 1_000,
-    orders,
-  });
-
-  // The entry as the executor makes it: 0.02 BTC filled, booked, then its protection armed.
-  const entry: OrderRecord = {
-    accountId: ACCOUNT,
-    clientOrderId: clientOrderIdFor('sentry', 'open'),
-    signalId: 'sentry',
-    leg: 'open',
-    symbol: BTC,
-    side: 'buy',
-    type: 'market',
-    reduceOnly: false,
-    amount: '0.02',
-    status: 'intent',
-    leverage: 5,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
-  const filled = await sender.place(paper, entry);
-  if (filled.kind !== 'filled') throw new Error('the entry did not fill');
-  await book.book(filled.record, fillFrom(entry, filled.order, 'signal'));
-  const market = await paper.loadMarket(BTC);
+  const { clock, prices, paper, exchange, orders, audit, book, protection, market, positions } = rig;
+  const { executor } = exitExecutor(rig, () => exchange);
   const held = async () => (await positions.get(ACCOUNT, BTC)) as BookPosition & { side: PositionSide };
-  await protection.arm(exchange, ORIGIN, await held(), market, spec);
 
   const signal = (signalId: string, intent: Intent, contracts?: number): Signal => ({
     v: 1,

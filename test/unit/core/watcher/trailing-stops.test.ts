@@ -4,87 +4,22 @@
 // the stop one way only, through the same trailStop the risk-check job uses; the best is kept in
 // the risk state; the risk-check job's lease makes the watcher wait (never two movers); and after
 // a dropped stream the gap's extreme moves the trail before live ticks resume.
-import { MemoryLedgerStore } from '../../../../shared/adapters/paper/memory-ledger-store';
-import { paperMarkets } from '../../../../shared/adapters/paper/markets';
-import { PaperExchange } from '../../../../shared/adapters/paper/paper-exchange';
-import { FixedPriceSource } from '../../../../shared/adapters/prices/fixed-price-source';
-import { DEFAULT_PAPER_SETTINGS } from '../../../../shared/core/domain/account';
-import type { OrderRecord } from '../../../../shared/core/domain/order';
-import type { BookPosition, PositionSide } from '../../../../shared/core/domain/trade';
-import { BookKeeper, fillFrom } from '../../../../shared/core/execution/book-keeper';
-import { OrderSender } from '../../../../shared/core/execution/order-sender';
-import { ProtectionManager } from '../../../../shared/core/execution/protection';
 import type { PriceTick } from '../../../../shared/core/ports/price-stream';
 import { emptyRiskState } from '../../../../shared/core/risk/state';
-import { clientOrderIdFor } from '../../../../shared/core/signal/ids';
 import { AccountExchanges } from '../../../../shared/core/watcher/account-exchanges';
 import { PriceWatcher } from '../../../../shared/core/watcher/price-watcher';
 import { TrailingStops, type TrailMove } from '../../../../shared/core/watcher/trailing-stops';
 import { WatchList } from '../../../../shared/core/watcher/watch-list';
-import { ManualClock } from '../fakes';
-import {
-  MemoryAccounts,
-  MemoryAudit,
-  MemoryOrders,
-  MemoryPositions,
-  MemoryRiskStore,
-  MemoryTrades,
-} from '../memory-repos';
-import { accountRecord } from '../risk/fixtures';
+import { MemoryRiskStore } from '../memory-repos';
+import { ACCOUNT, BTC, NO_KEYS, openPaperLong } from '../paper-long';
 import { ScriptedCatchUp, ScriptedStream, virtualSleep, type Step } from './scripted';
-
-const BTC = 'BTC/USDT:USDT';
-const ACCOUNT = 'acc-1';
 
 /** A paper long of 0.02 BTC filled at 50,010 with a lone 1 % trail (the emulated stop at 49,509.9). */
 async function setup() {
-  const clock = new ManualClock();
-  const prices = new FixedPriceSource({ [BTC]: 50_000 }, clock);
-  const ledger = new MemoryLedgerStore();
-  const paper = new PaperExchange({
-    accountId: ACCOUNT,
-    store: ledger,
-    prices,
-    markets: paperMarkets,
-    settings: DEFAULT_PAPER_SETTINGS,
-    clock,
+  const { clock, prices, ledger, paper, accounts, positions, protection, held } = await openPaperLong({
+    spec: { trailPct: 1, tps: [], breakEven: false },
   });
-  const orders = new MemoryOrders();
-  const positions = new MemoryPositions();
-  const audit = new MemoryAudit();
-  const accounts = new MemoryAccounts();
   const risk = new MemoryRiskStore();
-  await accounts.create(accountRecord({ accountId: ACCOUNT }));
-  const sender = new OrderSender({ orders, audit, clock, lookupBackoffMs: [0] });
-  const book = new BookKeeper({ positions, trades: new MemoryTrades(), orders, audit, clock });
-  const protection = new ProtectionManager({ sender, book, orders, audit, clock });
-  const entry: OrderRecord = {
-    accountId: ACCOUNT,
-    clientOrderId: clientOrderIdFor('sentry', 'open'),
-    signalId: 'sentry',
-    leg: 'open',
-    symbol: BTC,
-    side: 'buy',
-    type: 'market',
-    reduceOnly: false,
-    amount: '0.02',
-    status: 'intent',
-    leverage: 5,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
-  const filled = await sender.place(paper, entry);
-  if (filled.kind !== 'filled') throw new Error('the entry did not fill');
-  await book.book(filled.record, fillFrom(entry, filled.order, 'signal'));
-  const held = async () =>
-    (await positions.get(ACCOUNT, BTC)) as BookPosition & { side: PositionSide; tradeId: string };
-  await protection.arm(
-    paper,
-    { accountId: ACCOUNT, signalId: 'sentry', leverage: 5 },
-    await held(),
-    await paper.loadMarket(BTC),
-    { trailPct: 1, tps: [], breakEven: false },
-  );
   const moves: TrailMove[] = [];
   const log: string[] = [];
   const leaseAsks: string[] = [];
@@ -101,10 +36,7 @@ async function setup() {
     positions,
     exchanges: new AccountExchanges({
       exchanges: { forAccount: async () => paper },
-      vault: {
-        encrypt: () => Promise.reject(new Error('a paper account has no keys')),
-        decrypt: () => Promise.reject(new Error('a paper account has no keys')),
-      },
+      vault: NO_KEYS,
       clock,
     }),
     protection,

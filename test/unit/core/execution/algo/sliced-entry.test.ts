@@ -54,10 +54,16 @@ async function setup() {
   });
   // Every order the exchange was asked to create, in order (the paper exchange is not stubbed).
   const created: OrderRequest[] = [];
+  // The parents' store's reads and the exchange's position reads, in the order they were asked.
+  const trace: string[] = [];
   const exchange = Object.assign(Object.create(paper) as ExchangePort, {
     createOrder: (request: OrderRequest) => {
       created.push(request);
       return paper.createOrder(request);
+    },
+    fetchPosition: (symbol: string) => {
+      trace.push(`exchange fetchPosition ${symbol}`);
+      return paper.fetchPosition(symbol);
     },
   });
   const orders = new MemoryOrders();
@@ -69,7 +75,7 @@ async function setup() {
   const sender = new OrderSender({ orders, audit, clock, lookupBackoffMs: [0] });
   const book = new BookKeeper({ positions, trades, orders, audit, clock });
   const riskStore = new MemoryRiskStore();
-  const parents = new MemoryAlgoParents();
+  const parents = new MemoryAlgoParents(trace);
   const scheduler = new RecordingScheduler();
   const algo = new AlgoControl({ parents, scheduler, audit, clock });
   const executor = new ExecuteSignal({
@@ -133,8 +139,12 @@ async function setup() {
   /** the algo events, their payloads typed */
   const events = (type: 'algo.completed' | 'algo.cancelled') =>
     audit.events.flatMap((e) => (e.type === type ? [e as AuditEventOf<'algo.completed'>] : []));
+  /** what the parents' store was asked (the exchange's reads left out) */
+  const parentReads = () => trace.filter((r) => !r.startsWith('exchange'));
   return {
     clock,
+    trace,
+    parentReads,
     prices,
     paper,
     executor,
@@ -349,4 +359,63 @@ test('the parent redelivered past the entry lag (it crashed after slice 1): resu
   expect(t.entries()).toHaveLength(1);
   expect(await t.parents.get(ACCOUNT, entry.signalId)).toMatchObject({ status: 'running', nextIndex: 1 });
   expect(await t.stops()).toEqual(['0.01']);
+});
+
+// The hot path (docs/EXECUTION-ALGOS.md "What it costs an unsliced signal"): a plain entry reads no
+// parent row, a first delivery never does (no earlier attempt can have written one), and a close's
+// Query of running parents overlaps its exchange calls instead of following them.
+test('a plain entry reads no parent row; a plain close queries running parents once, before the exchange answers', async () => {
+  const t = await setup();
+  const open = t.signal('enter_long', { size: { kind: 'contracts', value: 0.01 }, sl: { kind: 'percent', value: 2 } });
+  expect(await t.executor.execute(open)).toMatchObject({ status: 'executed' });
+  expect(t.parentReads()).toEqual([]);
+  const close = t.signal('close_long');
+  expect(await t.executor.execute(close)).toMatchObject({ status: 'executed' });
+  expect(t.parentReads()).toEqual([`running ${BTC}`]);
+  // Started with the ledger's and the book's reads, not after the exchange's position read.
+  expect(t.trace.indexOf(`running ${BTC}`)).toBeLessThan(t.trace.lastIndexOf(`exchange fetchPosition ${BTC}`));
+  expect((await t.positions.get(ACCOUNT, BTC))?.quantity).toBe('0');
+});
+
+test("a sliced entry's first delivery reads no parent row either: the conditional create is the only check", async () => {
+  const t = await setup();
+  const entry = t.twap();
+  expect(await t.executor.execute(entry)).toMatchObject({ status: 'executed' });
+  expect(t.parentReads()).toEqual([]);
+  expect(await t.parents.get(ACCOUNT, entry.signalId)).toMatchObject({ status: 'running', nextIndex: 1 });
+});
+
+test('a crash between the parent row and child 0, the threshold turned off meanwhile: the redelivery still finds the row, child 0 goes once', async () => {
+  const t = await setup();
+  const threshold = (sliceAboveQuote: number) =>
+    t.accounts.setRiskOverrides(
+      ACCOUNT,
+      { execution: { sliceAboveQuote, sliceHorizonSeconds: 30, sliceIntervalSeconds: 10 } },
+      t.clock.now(),
+    );
+  await threshold(1_000);
+  // 0.03 BTC = 1,500 USDT: over the threshold, three slices
+  const entry = t.signal('enter_long', { size: { kind: 'contracts', value: 0.03 }, sl: { kind: 'percent', value: 2 } });
+  let crash = true;
+  t.parents.afterCreate = () => {
+    if (!crash) return;
+    crash = false;
+    throw new Error('process killed');
+  };
+  await expect(t.executor.execute(entry)).rejects.toThrow('process killed');
+  expect(t.entries()).toHaveLength(0);
+  // The owner turns slicing off before the message comes back: deciding by the threshold now would
+  // send the whole 0.03 as one more order. The ledger says 'resume' (past the 1 s lease): the row is read.
+  await threshold(0);
+  t.clock.advance(2_000);
+  expect(await t.executor.execute(entry)).toMatchObject({ status: 'executed' });
+  expect(t.parentReads()).toContain(`get ${entry.signalId}`);
+  expect(t.entries().map((o) => [o.clientOrderId, o.amount])).toEqual([
+    [clientOrderIdFor(childSignalId(entry.signalId, 0), 'open'), '0.01'],
+  ]);
+  expect(await t.parents.get(ACCOUNT, entry.signalId)).toMatchObject({ status: 'running', nextIndex: 1 });
+  expect(await t.stops()).toEqual(['0.01']);
+  // Delivered once more after it finished: skipped by the ledger, nothing sent.
+  expect(await t.executor.execute(entry)).toMatchObject({ status: 'skipped' });
+  expect(t.entries()).toHaveLength(1);
 });
