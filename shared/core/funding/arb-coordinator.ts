@@ -289,10 +289,18 @@ export class ArbCoordinator {
     let exitReason: string | undefined;
     let ended = false;
     if (settled && added.length === 0 && perpNet.eq(otherNet)) {
+      const reduces = await this.reduceOutcomes(row);
       if (perpNet.eq(0)) {
         // Nothing is held (both refused, or one refused and the other unwound once its reduce ran).
         ended = await this.legsFlat(row);
         if (ended) exitReason = 'no position left';
+        // The unwind ran (or was refused) and the leg is still open: leg-balance counts a reduce as
+        // asked, not as filled, so only a close can end the unhedged leg.
+        else if (reduces.length > 0 && reduces.every((r) => r !== 'pending'))
+          exitReason = 'a leg is still open after its unwind';
+      } else if (reduces.includes('rejected')) {
+        // The legs are unequal on the exchange although the pair counts them balanced.
+        exitReason = 'a balancing reduce was refused';
       } else {
         exitReason = await this.exitReason(plan, row, accounts, now);
       }
@@ -411,6 +419,18 @@ export class ArbCoordinator {
       done,
       ...(resting && !done ? { restingOrderId: order.clientOrderId } : {}),
     };
+  }
+
+  /** The executor's outcome of each reduce this round asked for (none read when there is none). */
+  private async reduceOutcomes(row: ArbRound): Promise<('executed' | 'rejected' | 'pending')[]> {
+    return Promise.all(
+      row.outbox
+        .filter((o) => o.kind === 'reduce')
+        .map(async (o) => {
+          const status = (await this.deps.signals.getSignal(o.accountId, o.signalId))?.status;
+          return status === 'executed' || status === 'rejected' ? status : 'pending';
+        }),
+    );
   }
 
   private async finished(order: ArbOrder): Promise<boolean> {

@@ -393,6 +393,46 @@ describe('legs', () => {
     expect(t.sent()).toHaveLength(3);
   });
 
+  it('an unwind the exchange refused: the leg still open is closed (exiting), not held unhedged', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { rejected: true });
+    t.clock.advance(1_000);
+    expect((await t.runOnce()).sent).toEqual(['arb:p1:1:perp:r1']);
+    // the reduce-only order was refused: the perp short is still held, nothing hedges it
+    await t.executed(A, 'arb:p1:1:perp:r1', { rejected: true });
+    t.clock.advance(60_000);
+    const out = await t.runOnce();
+    expect(out).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
+    expect(t.sent()[3]).toMatchObject({ accountId: A, intent: 'close_short' });
+    expect(audits(t.audit, 'arb.exited')[0]?.data).toMatchObject({ reason: expect.stringMatching(/unwind/) });
+    t.hold(A, undefined, '0');
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).outcome).toBe('ended');
+  });
+
+  it('a balancing reduce refused: the unequal legs are closed rather than held until the horizon', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { filled: '0.01', status: 'canceled', side: 'long' });
+    t.clock.advance(1_000);
+    expect((await t.runOnce()).sent).toEqual(['arb:p1:1:perp:r1']);
+    await t.executed(A, 'arb:p1:1:perp:r1', { rejected: true });
+    t.clock.advance(60_000);
+    expect(await t.runOnce()).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
+  });
+
+  it('an unwind still in its lane: the round waits for it and closes nothing', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { rejected: true });
+    t.clock.advance(1_000);
+    await t.runOnce();
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).outcome).toBe('held');
+    expect(t.sent()).toHaveLength(3);
+  });
+
   it('a resting entry past unwindAfter is cancelled, and the filled leg reduced to what it filled', async () => {
     const t = await entered();
     await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
