@@ -97,6 +97,9 @@ export class ArbCoordinator {
   async runPlan(plan: ArbPlan, accounts: ReadonlyMap<string, Account>): Promise<PlanResult> {
     const sent: string[] = [];
     let row = await this.deps.rounds.get(plan.perpAccountId, plan.planId);
+    // This run read the plan before `arb remove` fenced it off (ArbRound.removedAt).
+    if (row?.removedAt !== undefined && plan.createdAt <= row.removedAt)
+      return { planId: plan.planId, outcome: 'stay-out', reason: 'the plan was removed', sent };
     if (row && row.status !== 'ended') row = await this.flush(row, sent);
     if (!row || row.status === 'ended') return this.maybeEnter(plan, row, accounts, sent);
     if (row.status === 'open') return this.manage(plan, row, accounts, sent);

@@ -52,6 +52,12 @@ export interface ArbRound {
   /** exit attempts so far (a close the exchange refused is sent again under the next id) */
   exitAttempts: number;
   endedAt?: number;
+  /**
+   * `arb remove` fenced the plan off at this time (epoch ms, the CLI's clock, as the plan's
+   * createdAt): a plan created at or before it is a copy a run read before the removal and never
+   * enters. A plan added again later under the same id is newer and may.
+   */
+  removedAt?: number;
   /** optimistic lock: 0 = never written */
   version: number;
   updatedAt: number;

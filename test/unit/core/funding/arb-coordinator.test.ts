@@ -7,6 +7,7 @@ import type { ArbPlan } from '../../../../shared/core/domain/arb-plan';
 import type { OrderRecord } from '../../../../shared/core/domain/order';
 import type { BookPosition } from '../../../../shared/core/domain/trade';
 import { ArbCoordinator, legAmount, type PlanResult } from '../../../../shared/core/funding/arb-coordinator';
+import { ArbPlans } from '../../../../shared/core/funding/arb-plans';
 import type { ArbRound } from '../../../../shared/core/funding/arb-round';
 import type { ArbMarketData, ArbRoundStore, FundingHistory } from '../../../../shared/core/funding/ports';
 import { emptyRiskState } from '../../../../shared/core/risk/state';
@@ -276,6 +277,46 @@ describe('entry', () => {
     // and again while the legs are in flight: nothing new
     await Promise.all([t.coordinator.run(), second.run()]);
     expect(t.sent()).toHaveLength(2);
+  });
+
+  it('arb remove racing a run that read the plan before it was disabled: the stale copy never enters', async () => {
+    const t = setup();
+    const stale = new Map([A, B].map((id) => [id, structuredClone(t.accounts.rows.get(id)!)]));
+    const plans = new ArbPlans({ accounts: t.accounts, clock: t.clock, rounds: t.rounds });
+    await plans.setEnabled('p1', false);
+    await plans.remove('p1');
+    expect(t.accounts.rows.get(A)!.settings.arbPlans).toEqual([]);
+    // the run read the account list before the disable, and reaches the plan only now
+    const out = await t.coordinator.runPlan(plan(), stale);
+    expect(out).toMatchObject({ outcome: 'stay-out', sent: [] });
+    expect(t.sent()).toEqual([]);
+    // the same id added again later is a new plan and may enter
+    t.clock.advance(1_000);
+    await plans.add({ ...plan(), enabled: true });
+    expect((await t.runOnce()).outcome).toBe('entered');
+  });
+
+  it('arb remove refuses when a run opened a round between its read and its write', async () => {
+    const t = setup();
+    const plans = new ArbPlans({
+      accounts: t.accounts,
+      clock: t.clock,
+      rounds: {
+        get: async (a, p) => {
+          const row = await t.rounds.get(a, p);
+          await t.runOnce(); // the stale run enters between remove's read and its write
+          return row;
+        },
+        save: (r, v) => t.rounds.save(r, v),
+      },
+    });
+    await t.accounts.setArbPlans(A, [{ ...plan(), enabled: false }], t.clock.now());
+    const stale = plan();
+    t.coordinator.run = async () => [
+      await t.coordinator.runPlan(stale, new Map([A, B].map((id) => [id, t.accounts.rows.get(id)!]))),
+    ];
+    await expect(plans.remove('p1')).rejects.toThrow(/^planId: p1 round changed/);
+    expect(t.accounts.rows.get(A)!.settings.arbPlans).toHaveLength(1);
   });
 
   it('a crash between the round write and the sends: the next run sends the missing legs under the same ids', async () => {

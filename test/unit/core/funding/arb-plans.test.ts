@@ -123,13 +123,20 @@ describe('ArbPlans', () => {
   it('does not remove a disabled plan whose round is still open or exiting', async () => {
     const repo = new MemoryAccounts([account(A, 'binanceusdm'), account(B, 'bybit')]);
     let status: 'open' | 'exiting' | 'ended' = 'exiting';
-    const rounds = { get: async () => ({ round: 2, status }) as never };
+    const saved: unknown[][] = [];
+    const rounds = {
+      get: async () => ({ round: 2, status, version: 7 }) as never,
+      save: async (...args: unknown[]) => saved.push(args) > 0,
+    };
     const plans = new ArbPlans({ accounts: repo, clock: new ManualClock(T0), rounds });
     await plans.add(input());
     await expect(plans.remove('btc-1')).rejects.toThrow(/^planId: btc-1 round #2 is exiting: wait until it has ended/);
+    expect(saved).toEqual([]);
     status = 'ended';
     await plans.remove('btc-1');
     expect((await repo.get(A))?.settings.arbPlans).toEqual([]);
+    // the ended round is fenced at the version read, so a run still holding the plan cannot enter
+    expect(saved).toEqual([[{ round: 2, status: 'ended', version: 8, removedAt: T0, updatedAt: T0 }, 7]]);
   });
 
   it('refuses a plan id the tenant already has, and a symbol a strategy or plan trades on a leg account', async () => {
