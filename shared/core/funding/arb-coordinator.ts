@@ -222,7 +222,9 @@ export class ArbCoordinator {
     // Twice the lookback at the assumed 8 h: enough rates whatever the interval up to 8 h.
     const since = now - plan.lookback * ASSUMED_FUNDING_INTERVAL_MS * 2;
     const history = await this.deps.market.fundingHistory(account).settled(plan.symbol, since);
-    const intervalMs = history.intervalMs ?? ASSUMED_FUNDING_INTERVAL_MS;
+    // Binance and OKX state no interval, and Binance runs symbols on 4 h and 1 h: taken as 8 h, such
+    // a symbol's funding would be projected at half or an eighth and the pair entered the wrong way.
+    const intervalMs = history.intervalMs ?? settledSpacingMs(history.rates) ?? ASSUMED_FUNDING_INTERVAL_MS;
     const settlementsInHorizon = Math.floor(plan.horizonMs / intervalMs);
     if (settlementsInHorizon < 1)
       return `the horizon ${plan.horizonMs} ms holds no settlement of ${account.exchange}'s ${intervalMs} ms interval`;
@@ -519,6 +521,21 @@ const costsOf = (plan: ArbPlan): ArbitrageCosts => ({
   exitCostBps: plan.exitCostBps,
   marginBps: plan.marginBps,
 });
+
+/**
+ * The interval the settled rows themselves show: the smallest gap between the newest four
+ * settlements, to the minute (settlement times carry a few ms of jitter; a missing row doubles one
+ * gap, not the smallest of three). Undefined with fewer than two rows.
+ */
+export function settledSpacingMs(rates: readonly { time: number }[]): number | undefined {
+  const newest = rates.slice(-4).map((r) => r.time);
+  let smallest: number | undefined;
+  for (let i = 1; i < newest.length; i++) {
+    const gap = Math.round((newest[i]! - newest[i - 1]!) / 60_000) * 60_000;
+    if (gap > 0 && (smallest === undefined || gap < smallest)) smallest = gap;
+  }
+  return smallest;
+}
 
 const legAccount = (row: ArbRound, leg: LegId): string => (leg === 'perp' ? row.perpAccountId : row.otherAccountId);
 

@@ -6,7 +6,12 @@ import { DEFAULT_ACCOUNT_SETTINGS, type Account, type ExchangeId } from '../../.
 import type { ArbPlan } from '../../../../shared/core/domain/arb-plan';
 import type { OrderRecord } from '../../../../shared/core/domain/order';
 import type { BookPosition } from '../../../../shared/core/domain/trade';
-import { ArbCoordinator, legAmount, type PlanResult } from '../../../../shared/core/funding/arb-coordinator';
+import {
+  ArbCoordinator,
+  legAmount,
+  settledSpacingMs,
+  type PlanResult,
+} from '../../../../shared/core/funding/arb-coordinator';
 import { ArbPlans } from '../../../../shared/core/funding/arb-plans';
 import type { ArbRound } from '../../../../shared/core/funding/arb-round';
 import type { ArbMarketData, ArbRoundStore, FundingHistory } from '../../../../shared/core/funding/ports';
@@ -41,6 +46,8 @@ class MemoryRounds implements ArbRoundStore {
 class FakeMarket implements ArbMarketData {
   rates: Record<string, string[]> = { binanceusdm: [], bybit: [] };
   intervals: Record<string, number | undefined> = {};
+  /** how far apart the settled rows are (the exchange's real interval, stated or not) */
+  spacing: Record<string, number> = {};
   mark = '50000';
   steps: Record<string, { amountStep: string; minAmount: string }> = {
     binanceusdm: { amountStep: '0.001', minAmount: '0.001' },
@@ -54,7 +61,10 @@ class FakeMarket implements ArbMarketData {
         const now = this.clock.now();
         const interval = this.intervals[account.exchange];
         return {
-          rates: rates.map((rate, i) => ({ time: now - (rates.length - i) * 8 * HOUR, rate })),
+          rates: rates.map((rate, i) => ({
+            time: now - (rates.length - i) * (this.spacing[account.exchange] ?? 8 * HOUR),
+            rate,
+          })),
           ...(interval !== undefined ? { intervalMs: interval } : {}),
         };
       },
@@ -226,6 +236,24 @@ describe('entry', () => {
     t.market.rates.binanceusdm = ['0.0003', '0.0003', '0.0003']; // 8 h: 18 bps, out
     t.market.intervals.binanceusdm = 4 * HOUR; // 3 bp × 18 − 1 bp × 9 = 45 bps: in
     expect((await t.runOnce()).outcome).toBe('entered');
+  });
+
+  it("an exchange that states no interval (Binance): the interval is its rows' spacing, not 8 h", async () => {
+    const t = setup();
+    t.market.spacing.binanceusdm = 4 * HOUR; // a 4 h Binance symbol: the rows say so
+    t.market.rates.binanceusdm = ['0.0003', '0.0003', '0.0003']; // 3 bp × 18 − 1 bp × 9 = 45 bps: in
+    expect((await t.runOnce()).outcome).toBe('entered');
+  });
+
+  it('a 4 h Binance symbol taken as 8 h would enter the losing side: it stays out', async () => {
+    const t = setup();
+    t.market.spacing.binanceusdm = 4 * HOUR;
+    // Binance 4 bp × 18 = 72 bps against Bybit 10 bp × 9 = 90 bps: 18 bps < 29 bps of cost. At the
+    // 8 h assumption Binance would project 36 bps, a 54 bps "edge" for long Binance / short Bybit.
+    t.market.rates = { binanceusdm: ['0.0004', '0.0004', '0.0004'], bybit: ['0.001', '0.001', '0.001'] };
+    const out = await t.runOnce();
+    expect(out.outcome).toBe('stay-out');
+    expect(t.sent()).toEqual([]);
   });
 
   it.each([
@@ -584,5 +612,15 @@ describe('legAmount', () => {
     expect(legAmount('1100', '50000', steps('0.002', '0.003'))).toEqual({
       refused: "the markets' amount steps (0.002, 0.003) cannot give both legs 0.021",
     });
+  });
+});
+
+describe('settledSpacingMs', () => {
+  it('reads the interval off the newest settlements: jitter rounded to the minute, a missing row ignored', () => {
+    const at = (...hours: number[]) => hours.map((h, i) => ({ time: T0 + h * HOUR + (i % 2 ? 3 : 0) }));
+    expect(settledSpacingMs(at(0, 4, 8, 16))).toBe(4 * HOUR); // the row at 12 h is missing
+    expect(settledSpacingMs(at(0, 8, 16, 17, 18))).toBe(HOUR); // switched to 1 h
+    expect(settledSpacingMs(at(0))).toBeUndefined();
+    expect(settledSpacingMs([])).toBeUndefined();
   });
 });
