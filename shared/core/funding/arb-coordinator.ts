@@ -100,7 +100,8 @@ export class ArbCoordinator {
     // This run read the plan before `arb remove` fenced it off (ArbRound.removedAt).
     if (row?.removedAt !== undefined && plan.createdAt <= row.removedAt)
       return { planId: plan.planId, outcome: 'stay-out', reason: 'the plan was removed', sent };
-    if (row && row.status !== 'ended') row = await this.flush(row, sent);
+    // An ended row may still hold the audit of its last decision (a crash before the append).
+    if (row && (row.status !== 'ended' || row.pendingAudit?.length)) row = await this.flush(row, sent);
     if (!row || row.status === 'ended') return this.maybeEnter(plan, row, accounts, sent);
     if (row.status === 'open') return this.manage(plan, row, accounts, sent);
     return this.finishExit(row, sent);
@@ -178,26 +179,28 @@ export class ArbCoordinator {
       version: (last?.version ?? 0) + 1,
       updatedAt: now,
     };
+    row.pendingAudit = [
+      {
+        accountId: plan.perpAccountId,
+        type: 'arb.entered',
+        at: now,
+        message: `funding arb ${plan.planId} #${round}: ${side} ${amount} ${plan.symbol} on ${plan.perpAccountId} and ${plan.otherAccountId} (projected ${decision.projectedBps} bps > cost ${decision.costBps} bps)`,
+        data: {
+          planId: plan.planId,
+          round,
+          symbol: plan.symbol,
+          side,
+          perpAccountId: plan.perpAccountId,
+          otherAccountId: plan.otherAccountId,
+          amount,
+          projectedBps: decision.projectedBps,
+          costBps: decision.costBps,
+          edgeBps: decision.edgeBps,
+        },
+      },
+    ];
     // The round exists before any leg is sent: a concurrent run loses this write and sends nothing.
     if (!(await this.deps.rounds.save(row, last?.version ?? 0))) return result('conflict', 'another run wrote first');
-    await this.deps.audit.append({
-      accountId: plan.perpAccountId,
-      type: 'arb.entered',
-      at: now,
-      message: `funding arb ${plan.planId} #${round}: ${side} ${amount} ${plan.symbol} on ${plan.perpAccountId} and ${plan.otherAccountId} (projected ${decision.projectedBps} bps > cost ${decision.costBps} bps)`,
-      data: {
-        planId: plan.planId,
-        round,
-        symbol: plan.symbol,
-        side,
-        perpAccountId: plan.perpAccountId,
-        otherAccountId: plan.otherAccountId,
-        amount,
-        projectedBps: decision.projectedBps,
-        costBps: decision.costBps,
-        edgeBps: decision.edgeBps,
-      },
-    });
     await this.flush(row, sent);
     return { planId: plan.planId, outcome: 'entered', round, reason: `projected ${decision.projectedBps} bps`, sent };
   }
@@ -331,9 +334,10 @@ export class ArbCoordinator {
       next.exitAttempts = 1;
       next.outbox.push(...exitOrders(row, 1, now));
     }
+    const events = added.filter((o) => o.kind === 'reduce').map((order) => rebalancedEvent(row, order, now));
+    if (exitReason !== undefined) events.push(exitedEvent(row, exitReason, now));
+    if (events.length) next.pendingAudit = [...(row.pendingAudit ?? []), ...events];
     if (!(await this.deps.rounds.save(next, row.version))) return { ...base, outcome: 'conflict' };
-    for (const order of added.filter((o) => o.kind === 'reduce')) await this.auditRebalanced(row, order, now);
-    if (exitReason !== undefined) await this.auditExited(row, exitReason, now);
     await this.flush(next, sent);
     if (next.status === 'ended') return { ...base, outcome: 'ended', reason: exitReason };
     if (next.status === 'exiting') return { ...base, outcome: 'exiting', reason: exitReason };
@@ -452,7 +456,9 @@ export class ArbCoordinator {
    */
   private async flush(row: ArbRound, sent: string[]): Promise<ArbRound> {
     const pending = row.outbox.filter((o) => !o.queued);
-    if (pending.length === 0) return row;
+    const audits = row.pendingAudit ?? [];
+    if (pending.length === 0 && audits.length === 0) return row;
+    for (const event of audits) await this.deps.audit.append(event);
     for (const order of pending) {
       const outcome = await enqueueSignal(
         { ledger: this.deps.signals, queue: this.deps.queue },
@@ -468,8 +474,9 @@ export class ArbCoordinator {
       if (outcome.outcome === 'queued') sent.push(order.signalId);
     }
     const now = this.deps.clock.now();
+    const { pendingAudit: _appended, ...rest } = row;
     const next: ArbRound = {
-      ...row,
+      ...rest,
       outbox: row.outbox.map((o) => (o.queued ? o : { ...o, queued: true })),
       version: row.version + 1,
       updatedAt: now,
@@ -479,37 +486,36 @@ export class ArbCoordinator {
       ? next
       : ((await this.deps.rounds.get(row.accountId, row.planId)) ?? row);
   }
+}
 
-  private async auditRebalanced(row: ArbRound, order: ArbOrder, now: number): Promise<void> {
-    const reason = order.reason ?? 'balance';
-    const event: AuditEvent = {
+function rebalancedEvent(row: ArbRound, order: ArbOrder, now: number): AuditEvent {
+  const reason = order.reason ?? 'balance';
+  return {
+    accountId: order.accountId,
+    type: 'arb.rebalanced',
+    at: now,
+    signalId: order.signalId,
+    message: `funding arb ${row.planId} #${row.round}: ${reason === 'unwind' ? 'unwind' : 'reduce'} the ${order.leg} leg by ${order.amount ?? '0'} ${row.symbol} (reduce-only)`,
+    data: {
+      planId: row.planId,
+      round: row.round,
+      leg: order.leg,
       accountId: order.accountId,
-      type: 'arb.rebalanced',
-      at: now,
-      signalId: order.signalId,
-      message: `funding arb ${row.planId} #${row.round}: ${reason === 'unwind' ? 'unwind' : 'reduce'} the ${order.leg} leg by ${order.amount ?? '0'} ${row.symbol} (reduce-only)`,
-      data: {
-        planId: row.planId,
-        round: row.round,
-        leg: order.leg,
-        accountId: order.accountId,
-        symbol: row.symbol,
-        amount: order.amount ?? '0',
-        reason,
-      },
-    };
-    await this.deps.audit.append(event);
-  }
+      symbol: row.symbol,
+      amount: order.amount ?? '0',
+      reason,
+    },
+  };
+}
 
-  private async auditExited(row: ArbRound, reason: string, now: number): Promise<void> {
-    await this.deps.audit.append({
-      accountId: row.perpAccountId,
-      type: 'arb.exited',
-      at: now,
-      message: `funding arb ${row.planId} #${row.round}: closing both legs of ${row.symbol} (${reason})`,
-      data: { planId: row.planId, round: row.round, symbol: row.symbol, reason },
-    });
-  }
+function exitedEvent(row: ArbRound, reason: string, now: number): AuditEvent {
+  return {
+    accountId: row.perpAccountId,
+    type: 'arb.exited',
+    at: now,
+    message: `funding arb ${row.planId} #${row.round}: closing both legs of ${row.symbol} (${reason})`,
+    data: { planId: row.planId, round: row.round, symbol: row.symbol, reason },
+  };
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────

@@ -365,6 +365,69 @@ describe('entry', () => {
     expect([...t.rounds.rows.values()][0]!.outbox.every((o) => o.queued)).toBe(true);
   });
 
+  it('a crash between the round write and its audit: the next run audits the entry, then sends', async () => {
+    const t = setup();
+    const append = t.audit.append.bind(t.audit);
+    t.audit.append = async () => {
+      throw new Error('the process died here');
+    };
+    expect((await t.runOnce()).outcome).toBe('failed');
+    expect([...t.rounds.rows.values()][0]).toMatchObject({ round: 1, status: 'open' });
+    expect(t.sent()).toHaveLength(0);
+    t.audit.append = append;
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).sent).toEqual(['arb:p1:1:perp', 'arb:p1:1:other']);
+    expect(audits(t.audit, 'arb.entered')).toHaveLength(1);
+    expect(audits(t.audit, 'arb.entered')[0]).toMatchObject({ at: T0, data: { planId: 'p1', round: 1 } });
+    // nothing left to append: a third run audits nothing again
+    await t.runOnce();
+    expect(audits(t.audit, 'arb.entered')).toHaveLength(1);
+  });
+
+  it('a crash between an exit decision and its audit: the next run audits the exit', async () => {
+    const t = setup();
+    await t.runOnce();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { filled: '0.02', side: 'long' });
+    t.clock.t = T0 + HORIZON;
+    const append = t.audit.append.bind(t.audit);
+    t.audit.append = async () => {
+      throw new Error('the process died here');
+    };
+    expect((await t.runOnce()).outcome).toBe('failed');
+    t.audit.append = append;
+    await t.runOnce();
+    expect(audits(t.audit, 'arb.exited').map((e) => e.data)).toEqual([
+      { planId: 'p1', round: 1, symbol: SYMBOL, reason: 'horizon ended' },
+    ]);
+    expect(t.sent().map((s) => s.signalId)).toEqual([
+      'arb:p1:1:perp',
+      'arb:p1:1:other',
+      'arb:p1:1:perp:x1',
+      'arb:p1:1:other:x1',
+    ]);
+  });
+
+  it('a crash before the audit of a round that ended at once (both legs refused): audited by the next run', async () => {
+    const t = setup();
+    await t.runOnce();
+    await t.executed(A, 'arb:p1:1:perp', { rejected: true });
+    await t.executed(B, 'arb:p1:1:other', { rejected: true });
+    t.clock.advance(1_000);
+    const append = t.audit.append.bind(t.audit);
+    t.audit.append = async () => {
+      throw new Error('the process died here');
+    };
+    expect((await t.runOnce()).outcome).toBe('failed');
+    expect([...t.rounds.rows.values()][0]).toMatchObject({ status: 'ended' });
+    t.audit.append = append;
+    t.market.rates.binanceusdm = ['0.0001', '0.0001', '0.0001']; // no new round
+    expect((await t.runOnce()).outcome).toBe('stay-out');
+    expect(audits(t.audit, 'arb.exited').map((e) => e.data)).toEqual([
+      { planId: 'p1', round: 1, symbol: SYMBOL, reason: 'no position left' },
+    ]);
+  });
+
   it('a crash after one leg was sent: the re-run resends nothing the executor has taken', async () => {
     const t = setup();
     t.queue.failNext(0);
