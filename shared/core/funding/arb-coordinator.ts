@@ -385,7 +385,13 @@ export class ArbCoordinator {
     const current = row.outbox.filter((o) => o.kind === 'exit' && o.signalId.endsWith(`:x${row.exitAttempts}`));
     const finished = await Promise.all(current.map((o) => this.finished(o)));
     if (!finished.every(Boolean)) return { ...base, outcome: 'exiting', reason: row.exitReason };
-    // Every close of this attempt ended and a leg is still open (a close refused, a late entry fill): again.
+    // Every close of this attempt ended and a leg is still open (a close refused, a late entry fill): again,
+    // first after a minute, then ever more slowly up to hourly. A close refused for hours (an
+    // exchange ban, revoked keys) must not add two orders a minute to the row (DynamoDB's 400 KB
+    // item limit would then stop every write of the plan); the leg keeps its stop meanwhile.
+    const sentAt = Math.max(...current.map((o) => o.createdAt));
+    if (now < sentAt + exitRetryDelayMs(row.exitAttempts))
+      return { ...base, outcome: 'exiting', reason: row.exitReason };
     const attempt = row.exitAttempts + 1;
     const next: ArbRound = {
       ...row,
@@ -576,6 +582,10 @@ export function legAmount(
   }
   return { amount: amount.toString() };
 }
+
+/** How long after close attempt `attempt` the next is sent: 1, 2, 4 … minutes, at most an hour. */
+export const exitRetryDelayMs = (attempt: number): number =>
+  Math.min(60_000 * 2 ** Math.max(0, Math.min(attempt - 1, 10)), 3_600_000);
 
 function exitOrders(row: ArbRound, attempt: number, now: number): ArbOrder[] {
   return LEG_IDS.map((leg) => ({

@@ -659,6 +659,39 @@ describe('exit', () => {
   });
 });
 
+describe('exit retries', () => {
+  it('a close refused again and again is retried ever more slowly (at most hourly): the row stays bounded', async () => {
+    const t = setup();
+    await t.runOnce();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { filled: '0.02', side: 'long' });
+    t.clock.t = T0 + HORIZON;
+    await t.runOnce(); // x1
+    const attemptTimes: number[] = [T0 + HORIZON];
+    // the account is halted for 12 h: every close is refused
+    const refused = new Set<string>();
+    for (let minute = 1; minute <= 12 * 60; minute++) {
+      for (const m of t.queue.messages.slice(-2)) {
+        const id = m.signal.signalId;
+        if (id.includes(':x') && !refused.has(id)) {
+          refused.add(id);
+          await t.executed(m.signal.accountId, id, { rejected: true });
+        }
+      }
+      t.clock.t = T0 + HORIZON + minute * 60_000;
+      const out = await t.runOnce();
+      if (out.sent.length) attemptTimes.push(t.clock.now());
+    }
+    const gaps = attemptTimes.slice(1).map((at, i) => (at - attemptTimes[i]!) / 60_000);
+    expect(gaps.slice(0, 7)).toEqual([1, 2, 4, 8, 16, 32, 60]);
+    expect(gaps.every((g) => g <= 60)).toBe(true);
+    expect(attemptTimes.length).toBeLessThan(20); // not 720
+    const row = [...t.rounds.rows.values()][0]!;
+    expect(row.status).toBe('exiting');
+    expect(row.outbox.length).toBe(2 + 2 * attemptTimes.length);
+  });
+});
+
 describe('legAmount', () => {
   it('rounds notional / mark down to the coarser step, and refuses what the markets cannot both hold', () => {
     const steps = (a: string, b: string) => [
