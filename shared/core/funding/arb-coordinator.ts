@@ -19,6 +19,7 @@ import { enqueueSignal } from '../signal/enqueue-signal';
 import { clientOrderIdFor } from '../signal/ids';
 import { normalizeSymbol } from '../signal/symbols';
 import type { Signal } from '../signal/types';
+import { legNetworksDiffer } from './arb-plans';
 import { legSignalId, type ArbOrder, type ArbRound } from './arb-round';
 import {
   decideTwoPerpEntry,
@@ -129,6 +130,8 @@ export class ArbCoordinator {
       return result('stay-out', `account ${perp ? plan.otherAccountId : plan.perpAccountId} not found`);
     if (tenantOfAccount(perp.accountId) !== tenantOfAccount(other.accountId))
       return result('stay-out', 'the two accounts belong to different owners');
+    const mixed = legNetworksDiffer(perp, other);
+    if (mixed) return result('stay-out', mixed);
     for (const a of [perp, other]) {
       const blocked = await this.blocked(a, plan.symbol, now);
       if (blocked) return result('stay-out', blocked);

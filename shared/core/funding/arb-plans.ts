@@ -199,12 +199,21 @@ function removedPlanRow(plan: ArbPlan, now: number): ArbRound {
   };
 }
 
+/** Why the two legs are not on the same kind of network (a testnet's play money hedging real money), or undefined. */
+export function legNetworksDiffer(perp: Account, other: Account): string | undefined {
+  if (perp.testnet === other.testnet) return undefined;
+  const [test, live] = perp.testnet ? [perp, other] : [other, perp];
+  return `${test.accountId} trades on a testnet and ${live.accountId} on the live exchange: both legs must be on the same kind`;
+}
+
 /** The two accounts can carry a plan: same tenant, different, active, perpetual futures with funding. */
 export function checkPair(perp: Account, other: Account): void {
   if (perp.accountId === other.accountId)
     throw new ArbPlanError('otherAccountId', 'must be a different account from perpAccountId');
   if (tenantOfAccount(perp.accountId) !== tenantOfAccount(other.accountId))
     throw new ArbPlanError('otherAccountId', `${other.accountId} belongs to another owner than ${perp.accountId}`);
+  const mixed = legNetworksDiffer(perp, other);
+  if (mixed) throw new ArbPlanError('otherAccountId', mixed);
   for (const [field, a] of [
     ['perpAccountId', perp],
     ['otherAccountId', other],

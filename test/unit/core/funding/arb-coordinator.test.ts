@@ -287,6 +287,14 @@ describe('entry', () => {
     expect(t.rounds.rows.size).toBe(0);
   });
 
+  it('never enters with one leg on a testnet and the other live', async () => {
+    const t = setup();
+    t.accounts.rows.set(B, { ...t.accounts.rows.get(B)!, testnet: true });
+    const out = await t.runOnce();
+    expect(out).toMatchObject({ outcome: 'stay-out', reason: expect.stringMatching(/testnet/) });
+    expect(t.sent()).toEqual([]);
+  });
+
   it('sends nothing for a disabled plan, and stays out on too few settled rates', async () => {
     const off = setup(plan({ enabled: false }));
     expect((await off.runOnce()).outcome).toBe('disabled');

@@ -114,6 +114,12 @@ describe('ArbPlans', () => {
       {},
       /^perpAccountId: acc-aaaaaaaaaaaa is a paper account/,
     ],
+    [
+      'a testnet hedge for a live leg (play money would "hedge" real money)',
+      [account(A, 'binanceusdm'), account(B, 'bybit', { testnet: true })],
+      {},
+      /^otherAccountId: acc-bbbbbbbbbbbb trades on a testnet and acc-aaaaaaaaaaaa on the live exchange: both legs must be on the same kind/,
+    ],
   ])('refuses %s', async (_name, accounts, over, message) => {
     const { repo, plans } = setup(accounts);
     await expect(plans.add(input(over))).rejects.toThrow(message);
