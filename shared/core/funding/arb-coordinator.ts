@@ -305,10 +305,9 @@ export class ArbCoordinator {
         // Nothing is held (both refused, or one refused and the other unwound once its reduce ran).
         ended = await this.legsFlat(row);
         if (ended) exitReason = 'no position left';
-        // The unwind ran (or was refused) and the leg is still open: leg-balance counts a reduce as
-        // asked, not as filled, so only a close can end the unhedged leg.
-        else if (reduces.length > 0 && reduces.every((r) => r !== 'pending'))
-          exitReason = 'a leg is still open after its unwind';
+        // A leg is still open though the pair counts none: an unwind refused (leg-balance counts a
+        // reduce as asked, not as filled), or fills the round never saw. Only a close ends it.
+        else if (reduces.every((r) => r !== 'pending')) exitReason = 'a leg is still open after its unwind';
       } else if (reduces.includes('rejected')) {
         // The legs are unequal on the exchange although the pair counts them balanced.
         exitReason = 'a balancing reduce was refused';

@@ -562,6 +562,16 @@ describe('legs', () => {
     expect(await t.runOnce()).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
   });
 
+  it('both legs seen refused while positions are open (fills the round never read): closed, not held forever', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', {}); // executed, no 'open' order (as a sliced entry's parent)
+    await t.executed(B, 'arb:p1:1:other', {});
+    t.hold(A, 'short', '0.02');
+    t.hold(B, 'long', '0.02');
+    t.clock.advance(1_000);
+    expect(await t.runOnce()).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
+  });
+
   it('an unwind still in its lane: the round waits for it and closes nothing', async () => {
     const t = await entered();
     await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
