@@ -94,7 +94,12 @@ export class ArbPlans {
         throw new ArbPlanError('planId', `${plan.planId} already exists (on account ${a.accountId})`);
     }
     checkNoRival(plan, sameTenant);
-    await this.deps.accounts.setArbPlans(perp.accountId, [...(perp.settings.arbPlans ?? []), plan], now);
+    await this.deps.accounts.setArbPlans(
+      perp.accountId,
+      [...(perp.settings.arbPlans ?? []), plan],
+      now,
+      perp.updatedAt,
+    );
     return plan;
   }
 
@@ -122,6 +127,7 @@ export class ArbPlans {
       account.accountId,
       (account.settings.arbPlans ?? []).map((p) => (p.planId === planId ? next : p)),
       now,
+      account.updatedAt,
     );
     return next;
   }
@@ -154,6 +160,7 @@ export class ArbPlans {
       account.accountId,
       (account.settings.arbPlans ?? []).filter((p) => p.planId !== planId),
       this.deps.clock.now(),
+      account.updatedAt,
     );
     return plan;
   }

@@ -270,5 +270,12 @@ describe('funding arbitrage across the fake Binance and the fake Bybit', () => {
     const out = await s.coordinator.runPlan(plan, stale);
     expect(out).toMatchObject({ outcome: 'stay-out', reason: 'the plan was removed', sent: [] });
     expect(await s.execute()).toEqual([]);
+    // the plan list is written at the account's updatedAt read: a write in between is refused, not lost
+    const read = (await s.h.runtime.repos.accounts.get(s.perp))!;
+    await s.h.runtime.repos.accounts.setArbPlans(s.perp, [plan], read.updatedAt + 1, read.updatedAt);
+    await expect(
+      s.h.runtime.repos.accounts.setArbPlans(s.perp, [], read.updatedAt + 2, read.updatedAt),
+    ).rejects.toThrow(/changed since it was read/);
+    expect((await s.h.runtime.repos.accounts.get(s.perp))?.settings.arbPlans?.map((p) => p.planId)).toEqual(['btc-1']);
   });
 });

@@ -126,6 +126,29 @@ describe('ArbPlans', () => {
     expect((await repo.get(A))?.settings.arbPlans).toBeUndefined();
   });
 
+  it('a plan write that raced another write of the account is refused, not lost', async () => {
+    const repo = new MemoryAccounts([account(A, 'binanceusdm'), account(B, 'bybit')]);
+    const clock = new ManualClock(T0);
+    const plans = new ArbPlans({ accounts: repo, clock });
+    await plans.add(input({ planId: 'btc-1' }));
+    // `arb disable btc-1` reads the account, then `arb add eth-1` writes it before the disable does
+    const list = repo.list.bind(repo);
+    let raced = false;
+    repo.list = async () => {
+      const accounts = await list();
+      if (!raced) {
+        raced = true;
+        clock.advance(1);
+        await new ArbPlans({ accounts: repo, clock }).add(input({ planId: 'eth-1', symbol: 'ETHUSDT.P' }));
+      }
+      return accounts;
+    };
+    clock.advance(1);
+    await expect(plans.setEnabled('btc-1', true)).rejects.toThrow(/changed since it was read/);
+    // both plans are still there: eth-1 was not overwritten by a stale list
+    expect((await repo.get(A))?.settings.arbPlans?.map((p) => p.planId)).toEqual(['btc-1', 'eth-1']);
+  });
+
   it('does not remove a disabled plan whose round is still open or exiting', async () => {
     const repo = new MemoryAccounts([account(A, 'binanceusdm'), account(B, 'bybit')]);
     let status: 'open' | 'exiting' | 'ended' = 'exiting';
