@@ -53,8 +53,9 @@ export function createRiskCheckHandler(
   logger: Logger = createLogger('risk-check'),
   metrics: RiskCheckMetrics = new RiskCheckMetrics(),
 ) {
-  return async (): Promise<RiskCheckReport> => {
-    const report = await useCase.run();
+  return async (_event?: unknown, context?: { getRemainingTimeInMillis(): number }): Promise<RiskCheckReport> => {
+    // The run's funding recording must end before the function is stopped mid-write.
+    const report = await useCase.run(context ? { deadline: Date.now() + context.getRemainingTimeInMillis() } : {});
     metrics.report(report);
     const acted =
       report.protectiveFills +

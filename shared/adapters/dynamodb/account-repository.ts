@@ -188,15 +188,37 @@ export class DynamoAccountWriter
     );
   }
 
-  async setArbPlans(accountId: string, plans: ArbPlan[], at: number): Promise<void> {
-    await updateExisting(
-      this.db,
-      this.table,
-      accountId,
-      'SET #settings.#arb = :v, updatedAt = :t',
-      { '#settings': 'settings', '#arb': 'arbPlans' },
-      { ':t': at, ':v': plans },
-    );
+  async setArbPlans(accountId: string, plans: ArbPlan[], at: number, expectedUpdatedAt?: number): Promise<void> {
+    if (expectedUpdatedAt === undefined) {
+      await updateExisting(
+        this.db,
+        this.table,
+        accountId,
+        'SET #settings.#arb = :v, updatedAt = :t',
+        { '#settings': 'settings', '#arb': 'arbPlans' },
+        { ':t': at, ':v': plans },
+      );
+      return;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId },
+          UpdateExpression: 'SET #settings.#arb = :v, updatedAt = :t',
+          // every account write sets updatedAt: unchanged since the read, nothing was written between
+          ConditionExpression: 'attribute_exists(accountId) AND updatedAt = :read',
+          ExpressionAttributeNames: { '#settings': 'settings', '#arb': 'arbPlans' },
+          ExpressionAttributeValues: { ':t': at, ':v': plans, ':read': expectedUpdatedAt },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error))
+        throw new ConditionalConflictError(
+          `account ${accountId} does not exist or changed since it was read: try again`,
+        );
+      throw error;
+    }
   }
 
   async setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void> {

@@ -19,6 +19,7 @@ import { enqueueSignal } from '../signal/enqueue-signal';
 import { clientOrderIdFor } from '../signal/ids';
 import { normalizeSymbol } from '../signal/symbols';
 import type { Signal } from '../signal/types';
+import { legNetworksDiffer } from './arb-plans';
 import { legSignalId, type ArbOrder, type ArbRound } from './arb-round';
 import {
   decideTwoPerpEntry,
@@ -97,7 +98,11 @@ export class ArbCoordinator {
   async runPlan(plan: ArbPlan, accounts: ReadonlyMap<string, Account>): Promise<PlanResult> {
     const sent: string[] = [];
     let row = await this.deps.rounds.get(plan.perpAccountId, plan.planId);
-    if (row && row.status !== 'ended') row = await this.flush(row, sent);
+    // This run read the plan before `arb remove` fenced it off (ArbRound.removedAt).
+    if (row?.removedAt !== undefined && plan.createdAt <= row.removedAt)
+      return { planId: plan.planId, outcome: 'stay-out', reason: 'the plan was removed', sent };
+    // An ended row may still hold the audit of its last decision (a crash before the append).
+    if (row && (row.status !== 'ended' || row.pendingAudit?.length)) row = await this.flush(row, sent);
     if (!row || row.status === 'ended') return this.maybeEnter(plan, row, accounts, sent);
     if (row.status === 'open') return this.manage(plan, row, accounts, sent);
     return this.finishExit(row, sent);
@@ -125,6 +130,8 @@ export class ArbCoordinator {
       return result('stay-out', `account ${perp ? plan.otherAccountId : plan.perpAccountId} not found`);
     if (tenantOfAccount(perp.accountId) !== tenantOfAccount(other.accountId))
       return result('stay-out', 'the two accounts belong to different owners');
+    const mixed = legNetworksDiffer(perp, other);
+    if (mixed) return result('stay-out', mixed);
     for (const a of [perp, other]) {
       const blocked = await this.blocked(a, plan.symbol, now);
       if (blocked) return result('stay-out', blocked);
@@ -175,26 +182,28 @@ export class ArbCoordinator {
       version: (last?.version ?? 0) + 1,
       updatedAt: now,
     };
+    row.pendingAudit = [
+      {
+        accountId: plan.perpAccountId,
+        type: 'arb.entered',
+        at: now,
+        message: `funding arb ${plan.planId} #${round}: ${side} ${amount} ${plan.symbol} on ${plan.perpAccountId} and ${plan.otherAccountId} (projected ${decision.projectedBps} bps > cost ${decision.costBps} bps)`,
+        data: {
+          planId: plan.planId,
+          round,
+          symbol: plan.symbol,
+          side,
+          perpAccountId: plan.perpAccountId,
+          otherAccountId: plan.otherAccountId,
+          amount,
+          projectedBps: decision.projectedBps,
+          costBps: decision.costBps,
+          edgeBps: decision.edgeBps,
+        },
+      },
+    ];
     // The round exists before any leg is sent: a concurrent run loses this write and sends nothing.
     if (!(await this.deps.rounds.save(row, last?.version ?? 0))) return result('conflict', 'another run wrote first');
-    await this.deps.audit.append({
-      accountId: plan.perpAccountId,
-      type: 'arb.entered',
-      at: now,
-      message: `funding arb ${plan.planId} #${round}: ${side} ${amount} ${plan.symbol} on ${plan.perpAccountId} and ${plan.otherAccountId} (projected ${decision.projectedBps} bps > cost ${decision.costBps} bps)`,
-      data: {
-        planId: plan.planId,
-        round,
-        symbol: plan.symbol,
-        side,
-        perpAccountId: plan.perpAccountId,
-        otherAccountId: plan.otherAccountId,
-        amount,
-        projectedBps: decision.projectedBps,
-        costBps: decision.costBps,
-        edgeBps: decision.edgeBps,
-      },
-    });
     await this.flush(row, sent);
     return { planId: plan.planId, outcome: 'entered', round, reason: `projected ${decision.projectedBps} bps`, sent };
   }
@@ -219,7 +228,9 @@ export class ArbCoordinator {
     // Twice the lookback at the assumed 8 h: enough rates whatever the interval up to 8 h.
     const since = now - plan.lookback * ASSUMED_FUNDING_INTERVAL_MS * 2;
     const history = await this.deps.market.fundingHistory(account).settled(plan.symbol, since);
-    const intervalMs = history.intervalMs ?? ASSUMED_FUNDING_INTERVAL_MS;
+    // Binance and OKX state no interval, and Binance runs symbols on 4 h and 1 h: taken as 8 h, such
+    // a symbol's funding would be projected at half or an eighth and the pair entered the wrong way.
+    const intervalMs = history.intervalMs ?? settledSpacingMs(history.rates) ?? ASSUMED_FUNDING_INTERVAL_MS;
     const settlementsInHorizon = Math.floor(plan.horizonMs / intervalMs);
     if (settlementsInHorizon < 1)
       return `the horizon ${plan.horizonMs} ms holds no settlement of ${account.exchange}'s ${intervalMs} ms interval`;
@@ -289,10 +300,17 @@ export class ArbCoordinator {
     let exitReason: string | undefined;
     let ended = false;
     if (settled && added.length === 0 && perpNet.eq(otherNet)) {
+      const reduces = await this.reduceOutcomes(row);
       if (perpNet.eq(0)) {
         // Nothing is held (both refused, or one refused and the other unwound once its reduce ran).
         ended = await this.legsFlat(row);
         if (ended) exitReason = 'no position left';
+        // A leg is still open though the pair counts none: an unwind refused (leg-balance counts a
+        // reduce as asked, not as filled), or fills the round never saw. Only a close ends it.
+        else if (reduces.every((r) => r !== 'pending')) exitReason = 'a leg is still open after its unwind';
+      } else if (reduces.includes('rejected')) {
+        // The legs are unequal on the exchange although the pair counts them balanced.
+        exitReason = 'a balancing reduce was refused';
       } else {
         exitReason = await this.exitReason(plan, row, accounts, now);
       }
@@ -318,9 +336,10 @@ export class ArbCoordinator {
       next.exitAttempts = 1;
       next.outbox.push(...exitOrders(row, 1, now));
     }
+    const events = added.filter((o) => o.kind === 'reduce').map((order) => rebalancedEvent(row, order, now));
+    if (exitReason !== undefined) events.push(exitedEvent(row, exitReason, now));
+    if (events.length) next.pendingAudit = [...(row.pendingAudit ?? []), ...events];
     if (!(await this.deps.rounds.save(next, row.version))) return { ...base, outcome: 'conflict' };
-    for (const order of added.filter((o) => o.kind === 'reduce')) await this.auditRebalanced(row, order, now);
-    if (exitReason !== undefined) await this.auditExited(row, exitReason, now);
     await this.flush(next, sent);
     if (next.status === 'ended') return { ...base, outcome: 'ended', reason: exitReason };
     if (next.status === 'exiting') return { ...base, outcome: 'exiting', reason: exitReason };
@@ -368,7 +387,13 @@ export class ArbCoordinator {
     const current = row.outbox.filter((o) => o.kind === 'exit' && o.signalId.endsWith(`:x${row.exitAttempts}`));
     const finished = await Promise.all(current.map((o) => this.finished(o)));
     if (!finished.every(Boolean)) return { ...base, outcome: 'exiting', reason: row.exitReason };
-    // Every close of this attempt ended and a leg is still open (a close refused, a late entry fill): again.
+    // Every close of this attempt ended and a leg is still open (a close refused, a late entry fill): again,
+    // first after a minute, then ever more slowly up to hourly. A close refused for hours (an
+    // exchange ban, revoked keys) must not add two orders a minute to the row (DynamoDB's 400 KB
+    // item limit would then stop every write of the plan); the leg keeps its stop meanwhile.
+    const sentAt = Math.max(...current.map((o) => o.createdAt));
+    if (now < sentAt + exitRetryDelayMs(row.exitAttempts))
+      return { ...base, outcome: 'exiting', reason: row.exitReason };
     const attempt = row.exitAttempts + 1;
     const next: ArbRound = {
       ...row,
@@ -413,6 +438,18 @@ export class ArbCoordinator {
     };
   }
 
+  /** The executor's outcome of each reduce this round asked for (none read when there is none). */
+  private async reduceOutcomes(row: ArbRound): Promise<('executed' | 'rejected' | 'pending')[]> {
+    return Promise.all(
+      row.outbox
+        .filter((o) => o.kind === 'reduce')
+        .map(async (o) => {
+          const status = (await this.deps.signals.getSignal(o.accountId, o.signalId))?.status;
+          return status === 'executed' || status === 'rejected' ? status : 'pending';
+        }),
+    );
+  }
+
   private async finished(order: ArbOrder): Promise<boolean> {
     const record = await this.deps.signals.getSignal(order.accountId, order.signalId);
     return record?.status === 'executed' || record?.status === 'rejected';
@@ -427,7 +464,9 @@ export class ArbCoordinator {
    */
   private async flush(row: ArbRound, sent: string[]): Promise<ArbRound> {
     const pending = row.outbox.filter((o) => !o.queued);
-    if (pending.length === 0) return row;
+    const audits = row.pendingAudit ?? [];
+    if (pending.length === 0 && audits.length === 0) return row;
+    for (const event of audits) await this.deps.audit.append(event);
     for (const order of pending) {
       const outcome = await enqueueSignal(
         { ledger: this.deps.signals, queue: this.deps.queue },
@@ -443,8 +482,9 @@ export class ArbCoordinator {
       if (outcome.outcome === 'queued') sent.push(order.signalId);
     }
     const now = this.deps.clock.now();
+    const { pendingAudit: _appended, ...rest } = row;
     const next: ArbRound = {
-      ...row,
+      ...rest,
       outbox: row.outbox.map((o) => (o.queued ? o : { ...o, queued: true })),
       version: row.version + 1,
       updatedAt: now,
@@ -454,37 +494,36 @@ export class ArbCoordinator {
       ? next
       : ((await this.deps.rounds.get(row.accountId, row.planId)) ?? row);
   }
+}
 
-  private async auditRebalanced(row: ArbRound, order: ArbOrder, now: number): Promise<void> {
-    const reason = order.reason ?? 'balance';
-    const event: AuditEvent = {
+function rebalancedEvent(row: ArbRound, order: ArbOrder, now: number): AuditEvent {
+  const reason = order.reason ?? 'balance';
+  return {
+    accountId: order.accountId,
+    type: 'arb.rebalanced',
+    at: now,
+    signalId: order.signalId,
+    message: `funding arb ${row.planId} #${row.round}: ${reason === 'unwind' ? 'unwind' : 'reduce'} the ${order.leg} leg by ${order.amount ?? '0'} ${row.symbol} (reduce-only)`,
+    data: {
+      planId: row.planId,
+      round: row.round,
+      leg: order.leg,
       accountId: order.accountId,
-      type: 'arb.rebalanced',
-      at: now,
-      signalId: order.signalId,
-      message: `funding arb ${row.planId} #${row.round}: ${reason === 'unwind' ? 'unwind' : 'reduce'} the ${order.leg} leg by ${order.amount ?? '0'} ${row.symbol} (reduce-only)`,
-      data: {
-        planId: row.planId,
-        round: row.round,
-        leg: order.leg,
-        accountId: order.accountId,
-        symbol: row.symbol,
-        amount: order.amount ?? '0',
-        reason,
-      },
-    };
-    await this.deps.audit.append(event);
-  }
+      symbol: row.symbol,
+      amount: order.amount ?? '0',
+      reason,
+    },
+  };
+}
 
-  private async auditExited(row: ArbRound, reason: string, now: number): Promise<void> {
-    await this.deps.audit.append({
-      accountId: row.perpAccountId,
-      type: 'arb.exited',
-      at: now,
-      message: `funding arb ${row.planId} #${row.round}: closing both legs of ${row.symbol} (${reason})`,
-      data: { planId: row.planId, round: row.round, symbol: row.symbol, reason },
-    });
-  }
+function exitedEvent(row: ArbRound, reason: string, now: number): AuditEvent {
+  return {
+    accountId: row.perpAccountId,
+    type: 'arb.exited',
+    at: now,
+    message: `funding arb ${row.planId} #${row.round}: closing both legs of ${row.symbol} (${reason})`,
+    data: { planId: row.planId, round: row.round, symbol: row.symbol, reason },
+  };
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────
@@ -496,6 +535,21 @@ const costsOf = (plan: ArbPlan): ArbitrageCosts => ({
   exitCostBps: plan.exitCostBps,
   marginBps: plan.marginBps,
 });
+
+/**
+ * The interval the settled rows themselves show: the smallest gap between the newest four
+ * settlements, to the minute (settlement times carry a few ms of jitter; a missing row doubles one
+ * gap, not the smallest of three). Undefined with fewer than two rows.
+ */
+export function settledSpacingMs(rates: readonly { time: number }[]): number | undefined {
+  const newest = rates.slice(-4).map((r) => r.time);
+  let smallest: number | undefined;
+  for (let i = 1; i < newest.length; i++) {
+    const gap = Math.round((newest[i]! - newest[i - 1]!) / 60_000) * 60_000;
+    if (gap > 0 && (smallest === undefined || gap < smallest)) smallest = gap;
+  }
+  return smallest;
+}
 
 const legAccount = (row: ArbRound, leg: LegId): string => (leg === 'perp' ? row.perpAccountId : row.otherAccountId);
 
@@ -530,6 +584,10 @@ export function legAmount(
   }
   return { amount: amount.toString() };
 }
+
+/** How long after close attempt `attempt` the next is sent: 1, 2, 4 … minutes, at most an hour. */
+export const exitRetryDelayMs = (attempt: number): number =>
+  Math.min(60_000 * 2 ** Math.max(0, Math.min(attempt - 1, 10)), 3_600_000);
 
 function exitOrders(row: ArbRound, attempt: number, now: number): ArbOrder[] {
   return LEG_IDS.map((leg) => ({

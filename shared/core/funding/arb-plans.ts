@@ -7,6 +7,7 @@ import type { Account } from '../domain/account';
 import type { ArbPlan } from '../domain/arb-plan';
 import { Big, type Decimal } from '../domain/money';
 import { tenantOfAccount } from '../domain/tenant';
+import type { ArbRound } from './arb-round';
 import type { AccountArbPlans, AccountRepository, ArbRoundStore, Clock } from './ports';
 import { normalizeSymbol } from '../signal/symbols';
 
@@ -71,7 +72,7 @@ export class ArbPlans {
       accounts: Pick<AccountRepository, 'get' | 'list'> & AccountArbPlans;
       clock: Clock;
       /** the plans' rounds: a plan whose round is still open or exiting is not removed */
-      rounds?: Pick<ArbRoundStore, 'get'>;
+      rounds?: Pick<ArbRoundStore, 'get' | 'save'>;
     },
   ) {}
 
@@ -93,7 +94,12 @@ export class ArbPlans {
         throw new ArbPlanError('planId', `${plan.planId} already exists (on account ${a.accountId})`);
     }
     checkNoRival(plan, sameTenant);
-    await this.deps.accounts.setArbPlans(perp.accountId, [...(perp.settings.arbPlans ?? []), plan], now);
+    await this.deps.accounts.setArbPlans(
+      perp.accountId,
+      [...(perp.settings.arbPlans ?? []), plan],
+      now,
+      perp.updatedAt,
+    );
     return plan;
   }
 
@@ -121,6 +127,7 @@ export class ArbPlans {
       account.accountId,
       (account.settings.arbPlans ?? []).map((p) => (p.planId === planId ? next : p)),
       now,
+      account.updatedAt,
     );
     return next;
   }
@@ -138,10 +145,22 @@ export class ArbPlans {
     const round = await this.deps.rounds?.get(plan.perpAccountId, planId);
     if (round && round.status !== 'ended')
       throw new ArbPlanError('planId', `${planId} round #${round.round} is ${round.status}: wait until it has ended`);
+    // A coordinator run that read the plan before it was disabled may still be about to enter. The
+    // fence, written at the version just read, makes that run's round write fail, and tells a run
+    // that reads the row after it that its copy of the plan is gone.
+    if (this.deps.rounds) {
+      const now = this.deps.clock.now();
+      const fence = round
+        ? { ...round, removedAt: now, version: round.version + 1, updatedAt: now }
+        : removedPlanRow(plan, now);
+      if (!(await this.deps.rounds.save(fence, round?.version ?? 0)))
+        throw new ArbPlanError('planId', `${planId} round changed while removing it: see arb list, then try again`);
+    }
     await this.deps.accounts.setArbPlans(
       account.accountId,
       (account.settings.arbPlans ?? []).filter((p) => p.planId !== planId),
       this.deps.clock.now(),
+      account.updatedAt,
     );
     return plan;
   }
@@ -161,12 +180,47 @@ export class ArbPlans {
   }
 }
 
+/** The row of a plan removed before its first round: ended, nothing held, round 0. */
+function removedPlanRow(plan: ArbPlan, now: number): ArbRound {
+  const leg = { target: '0', filled: '0', done: true, reduced: '0', cancelIssued: false };
+  return {
+    accountId: plan.perpAccountId,
+    planId: plan.planId,
+    round: 0,
+    symbol: plan.symbol,
+    perpAccountId: plan.perpAccountId,
+    otherAccountId: plan.otherAccountId,
+    side: 'short-perp',
+    amount: '0',
+    enteredAt: now,
+    horizonMs: plan.horizonMs,
+    stopPct: plan.stopPct,
+    status: 'ended',
+    pair: { sentAt: now, unwindAfterMs: plan.unwindAfterSeconds * 1000, legs: { perp: leg, other: { ...leg } } },
+    outbox: [],
+    exitAttempts: 0,
+    endedAt: now,
+    removedAt: now,
+    version: 1,
+    updatedAt: now,
+  };
+}
+
+/** Why the two legs are not on the same kind of network (a testnet's play money hedging real money), or undefined. */
+export function legNetworksDiffer(perp: Account, other: Account): string | undefined {
+  if (perp.testnet === other.testnet) return undefined;
+  const [test, live] = perp.testnet ? [perp, other] : [other, perp];
+  return `${test.accountId} trades on a testnet and ${live.accountId} on the live exchange: both legs must be on the same kind`;
+}
+
 /** The two accounts can carry a plan: same tenant, different, active, perpetual futures with funding. */
 export function checkPair(perp: Account, other: Account): void {
   if (perp.accountId === other.accountId)
     throw new ArbPlanError('otherAccountId', 'must be a different account from perpAccountId');
   if (tenantOfAccount(perp.accountId) !== tenantOfAccount(other.accountId))
     throw new ArbPlanError('otherAccountId', `${other.accountId} belongs to another owner than ${perp.accountId}`);
+  const mixed = legNetworksDiffer(perp, other);
+  if (mixed) throw new ArbPlanError('otherAccountId', mixed);
   for (const [field, a] of [
     ['perpAccountId', perp],
     ['otherAccountId', other],

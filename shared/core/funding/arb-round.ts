@@ -3,6 +3,7 @@
 // outbox, with its deterministic id, in the same conditional write that decides it; only then is it
 // enqueued. A crash between the two leaves an unqueued entry that the next run sends under the same
 // id, and the signal ledger's dedup record turns a second send into nothing.
+import type { AuditEvent } from '../domain/audit';
 import type { Decimal } from '../domain/money';
 import type { Intent } from '../signal/types';
 import type { ArbSide } from './arbitrage-decision';
@@ -48,10 +49,22 @@ export interface ArbRound {
   status: ArbRoundStatus;
   pair: PairState;
   outbox: ArbOrder[];
+  /**
+   * The decision's audit events, written with it and appended before its sends; removed with the
+   * queued mark. At least once: a crash between the append and that write appends them again,
+   * where appending after the decision's write alone could lose them.
+   */
+  pendingAudit?: AuditEvent[];
   exitReason?: string;
   /** exit attempts so far (a close the exchange refused is sent again under the next id) */
   exitAttempts: number;
   endedAt?: number;
+  /**
+   * `arb remove` fenced the plan off at this time (epoch ms, the CLI's clock, as the plan's
+   * createdAt): a plan created at or before it is a copy a run read before the removal and never
+   * enters. A plan added again later under the same id is newer and may.
+   */
+  removedAt?: number;
   /** optimistic lock: 0 = never written */
   version: number;
   updatedAt: number;

@@ -54,8 +54,12 @@ export interface AccountWebhookSettings {
 
 /** The account's funding-arbitrage plans (docs/FUNDING.md "Live"; DynamoAccountRepository implements it). */
 export interface AccountArbPlans {
-  /** Replaces settings.arbPlans; ConditionalConflictError if the account does not exist. */
-  setArbPlans(accountId: string, plans: ArbPlan[], at: number): Promise<void>;
+  /**
+   * Replaces settings.arbPlans; ConditionalConflictError if the account does not exist, or (with
+   * `expectedUpdatedAt`) if it was written since it was read: the list is read, changed and written
+   * whole, so a write between would otherwise be lost.
+   */
+  setArbPlans(accountId: string, plans: ArbPlan[], at: number, expectedUpdatedAt?: number): Promise<void>;
 }
 
 /** The account's model switches (docs/AI-ensemble.md; DynamoAccountRepository implements it). */

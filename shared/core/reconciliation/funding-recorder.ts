@@ -18,6 +18,11 @@ import { fundingSourceOf } from './ports';
 export const FUNDING_REFRESH_MS = 5 * 60_000;
 /** How long the exchange reads of one run may take together. */
 export const FUNDING_TIME_BOX_MS = 3_000;
+/**
+ * Kept free before the run's deadline (the Lambda's timeout) for the store's reads and writes and
+ * the run's own end: the box shrinks to fit before it, and nothing is asked when it leaves none.
+ */
+export const FUNDING_STORE_MARGIN_MS = 2_000;
 
 /** The markets one live account holds (its book's and its exchange's open positions). */
 export interface HeldMarkets {
@@ -71,8 +76,12 @@ const timerDeadline = (ms: number): Deadline => {
 export class FundingRecorder {
   constructor(private readonly deps: FundingRecorderDeps) {}
 
-  /** Reads what is due for `held` (live accounts only: paper replays no funding), stores it. Never throws. */
-  async record(held: readonly HeldMarkets[]): Promise<FundingRecordResult> {
+  /**
+   * Reads what is due for `held` (live accounts only: paper replays no funding), stores it. Never
+   * throws. `deadline` (epoch ms): when the run must be over; the time box ends
+   * FUNDING_STORE_MARGIN_MS before it at the latest.
+   */
+  async record(held: readonly HeldMarkets[], deadline?: number): Promise<FundingRecordResult> {
     const result: FundingRecordResult = { read: 0, failed: 0 };
     const groups = new Map<string, { account: HeldMarkets; symbols: Set<string> }>();
     for (const account of held) {
@@ -83,17 +92,20 @@ export class FundingRecorder {
       groups.set(key, group);
     }
     if (groups.size === 0) return result;
-    const deadline = (this.deps.deadline ?? timerDeadline)(this.deps.timeBoxMs ?? FUNDING_TIME_BOX_MS);
+    let boxMs = this.deps.timeBoxMs ?? FUNDING_TIME_BOX_MS;
+    if (deadline !== undefined) boxMs = Math.min(boxMs, deadline - this.deps.clock.now() - FUNDING_STORE_MARGIN_MS);
+    if (!(boxMs > 0)) return result; // every market stays due for the next run
+    const box = (this.deps.deadline ?? timerDeadline)(boxMs);
     try {
       await Promise.all(
         [...groups].map(([key, { account, symbols }]) =>
-          this.recordSource(key, account, [...symbols].sort(), deadline.expired, result).catch((error: unknown) =>
+          this.recordSource(key, account, [...symbols].sort(), box.expired, result).catch((error: unknown) =>
             this.deps.onError?.(key, error),
           ),
         ),
       );
     } finally {
-      deadline.cancel();
+      box.cancel();
     }
     return result;
   }

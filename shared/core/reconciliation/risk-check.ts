@@ -127,7 +127,8 @@ const emptyReport = (): RiskCheckReport => ({
 export class RiskCheck {
   constructor(private readonly deps: RiskCheckDeps) {}
 
-  async run(): Promise<RiskCheckReport> {
+  /** `deadline` (epoch ms): when the run must be over (the Lambda's timeout); funding recording fits before it. */
+  async run(options: { deadline?: number } = {}): Promise<RiskCheckReport> {
     const report = emptyReport();
     const now = this.deps.clock.now();
     // Paused and disabled accounts too: their stops, books and snapshots still matter. Banned ones
@@ -161,7 +162,9 @@ export class RiskCheck {
     }
     // Last: every account's stops and switches are done before an exchange is asked for market data.
     if (this.deps.funding && held.length > 0)
-      report.fundingRatesRead += (await this.deps.funding.record(held).catch(() => ({ read: 0 }))).read;
+      report.fundingRatesRead += (
+        await this.deps.funding.record(held, options.deadline).catch(() => ({ read: 0 }))
+      ).read;
     return report;
   }
 

@@ -139,9 +139,9 @@ export class TenantScopedAccounts
     return this.accounts.setEnsemble(accountId, ensemble, at);
   }
 
-  async setArbPlans(accountId: string, plans: ArbPlan[], at: number): Promise<void> {
+  async setArbPlans(accountId: string, plans: ArbPlan[], at: number, expectedUpdatedAt?: number): Promise<void> {
     this.mustOwn(accountId);
-    return this.accounts.setArbPlans(accountId, plans, at);
+    return this.accounts.setArbPlans(accountId, plans, at, expectedUpdatedAt);
   }
 
   async setMarketSummary(accountId: string, on: boolean | undefined, at: number): Promise<void> {

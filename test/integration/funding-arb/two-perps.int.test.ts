@@ -10,11 +10,13 @@ import { startFakeBybit, type FakeBybit } from '../../../bin/local/fake-bybit';
 import { createExecutorHandler } from '../../../functions/executor/app';
 import type { ArbPlan } from '../../../shared/core/domain/arb-plan';
 import type { ArbCoordinator } from '../../../shared/core/funding/arb-coordinator';
+import { DynamoArbRoundStore } from '../../../shared/adapters/dynamodb/arb-round-store';
 import { ArbPlans } from '../../../shared/core/funding/arb-plans';
 import { clientOrderIdFor } from '../../../shared/core/signal/ids';
 import type { Signal } from '../../../shared/core/signal/types';
 import { loadEnv } from '../../../shared/platform/config';
 import { fundingArbEnvSchema } from '../../../shared/platform/funding-arb-config';
+import { tableName } from '../../../shared/platform/resource-names';
 import { buildExecuteSignal, buildTradingRuntime } from '../../../shared/runtime/executor';
 import { buildFundingArb } from '../../../shared/runtime/funding-arb';
 import { createHarness, endpoints, MutableClock, region, silentLogger, type Harness } from '../harness';
@@ -252,5 +254,28 @@ describe('funding arbitrage across the fake Binance and the fake Bybit', () => {
     expect((await arbEvents(s, s.other, 'arb.rebalanced')).map((e) => e.data)).toMatchObject([
       { leg: 'other', amount: '0.01', reason: 'unwind' },
     ]);
+  });
+
+  it('arb remove racing a run that still holds the plan: the fence on the stand-in keeps the stale copy out', async () => {
+    s = await stack();
+    const rounds = new DynamoArbRoundStore(s.h.runtime.repos.documentClient, tableName(s.h.stage, 'risk'));
+    const plans = new ArbPlans({ accounts: s.h.runtime.repos.accounts, clock: s.clock, rounds });
+    // what a run read before the owner disabled and removed the plan
+    const accounts = await s.h.runtime.repos.accounts.list();
+    const stale = new Map(accounts.map((a) => [a.accountId, a]));
+    const plan = stale.get(s.perp)!.settings.arbPlans![0]!;
+    await plans.setEnabled('btc-1', false);
+    await plans.remove('btc-1');
+    expect(await rounds.get(s.perp, 'btc-1')).toMatchObject({ status: 'ended', round: 0, removedAt: s.clock.now() });
+    const out = await s.coordinator.runPlan(plan, stale);
+    expect(out).toMatchObject({ outcome: 'stay-out', reason: 'the plan was removed', sent: [] });
+    expect(await s.execute()).toEqual([]);
+    // the plan list is written at the account's updatedAt read: a write in between is refused, not lost
+    const read = (await s.h.runtime.repos.accounts.get(s.perp))!;
+    await s.h.runtime.repos.accounts.setArbPlans(s.perp, [plan], read.updatedAt + 1, read.updatedAt);
+    await expect(
+      s.h.runtime.repos.accounts.setArbPlans(s.perp, [], read.updatedAt + 2, read.updatedAt),
+    ).rejects.toThrow(/changed since it was read/);
+    expect((await s.h.runtime.repos.accounts.get(s.perp))?.settings.arbPlans?.map((p) => p.planId)).toEqual(['btc-1']);
   });
 });

@@ -171,8 +171,10 @@ export class MemoryAccounts implements AccountRepository, AccountLifecycle {
       updatedAt: at,
     });
   }
-  async setArbPlans(accountId: string, plans: ArbPlan[], at: number) {
+  async setArbPlans(accountId: string, plans: ArbPlan[], at: number, expectedUpdatedAt?: number) {
     const row = this.must(accountId, true);
+    if (expectedUpdatedAt !== undefined && row.updatedAt !== expectedUpdatedAt)
+      throw new ConditionalConflictError(`account ${accountId} changed since it was read: try again`);
     this.rows.set(accountId, {
       ...row,
       settings: { ...row.settings, arbPlans: structuredClone(plans) },

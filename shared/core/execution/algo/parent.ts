@@ -19,6 +19,9 @@ export function algoFor(
   notional: Decimal,
 ): AlgoSpec | undefined {
   if (signal.slice || signal.source === 'algo') return undefined;
+  // A funding-arb leg is followed by its one entry order (the coordinator reads
+  // clientOrderIdFor(signalId, 'open')): sliced, its fills would land on children it never reads.
+  if (signal.source === 'arb') return undefined;
   if (signal.algo) return signal.algo;
   // A limit entry rests at its price: the threshold slices market entries only.
   if (signal.order?.type === 'limit') return undefined;

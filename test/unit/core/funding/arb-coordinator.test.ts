@@ -6,7 +6,13 @@ import { DEFAULT_ACCOUNT_SETTINGS, type Account, type ExchangeId } from '../../.
 import type { ArbPlan } from '../../../../shared/core/domain/arb-plan';
 import type { OrderRecord } from '../../../../shared/core/domain/order';
 import type { BookPosition } from '../../../../shared/core/domain/trade';
-import { ArbCoordinator, legAmount, type PlanResult } from '../../../../shared/core/funding/arb-coordinator';
+import {
+  ArbCoordinator,
+  legAmount,
+  settledSpacingMs,
+  type PlanResult,
+} from '../../../../shared/core/funding/arb-coordinator';
+import { ArbPlans } from '../../../../shared/core/funding/arb-plans';
 import type { ArbRound } from '../../../../shared/core/funding/arb-round';
 import type { ArbMarketData, ArbRoundStore, FundingHistory } from '../../../../shared/core/funding/ports';
 import { emptyRiskState } from '../../../../shared/core/risk/state';
@@ -40,6 +46,8 @@ class MemoryRounds implements ArbRoundStore {
 class FakeMarket implements ArbMarketData {
   rates: Record<string, string[]> = { binanceusdm: [], bybit: [] };
   intervals: Record<string, number | undefined> = {};
+  /** how far apart the settled rows are (the exchange's real interval, stated or not) */
+  spacing: Record<string, number> = {};
   mark = '50000';
   steps: Record<string, { amountStep: string; minAmount: string }> = {
     binanceusdm: { amountStep: '0.001', minAmount: '0.001' },
@@ -53,7 +61,10 @@ class FakeMarket implements ArbMarketData {
         const now = this.clock.now();
         const interval = this.intervals[account.exchange];
         return {
-          rates: rates.map((rate, i) => ({ time: now - (rates.length - i) * 8 * HOUR, rate })),
+          rates: rates.map((rate, i) => ({
+            time: now - (rates.length - i) * (this.spacing[account.exchange] ?? 8 * HOUR),
+            rate,
+          })),
           ...(interval !== undefined ? { intervalMs: interval } : {}),
         };
       },
@@ -227,6 +238,24 @@ describe('entry', () => {
     expect((await t.runOnce()).outcome).toBe('entered');
   });
 
+  it("an exchange that states no interval (Binance): the interval is its rows' spacing, not 8 h", async () => {
+    const t = setup();
+    t.market.spacing.binanceusdm = 4 * HOUR; // a 4 h Binance symbol: the rows say so
+    t.market.rates.binanceusdm = ['0.0003', '0.0003', '0.0003']; // 3 bp × 18 − 1 bp × 9 = 45 bps: in
+    expect((await t.runOnce()).outcome).toBe('entered');
+  });
+
+  it('a 4 h Binance symbol taken as 8 h would enter the losing side: it stays out', async () => {
+    const t = setup();
+    t.market.spacing.binanceusdm = 4 * HOUR;
+    // Binance 4 bp × 18 = 72 bps against Bybit 10 bp × 9 = 90 bps: 18 bps < 29 bps of cost. At the
+    // 8 h assumption Binance would project 36 bps, a 54 bps "edge" for long Binance / short Bybit.
+    t.market.rates = { binanceusdm: ['0.0004', '0.0004', '0.0004'], bybit: ['0.001', '0.001', '0.001'] };
+    const out = await t.runOnce();
+    expect(out.outcome).toBe('stay-out');
+    expect(t.sent()).toEqual([]);
+  });
+
   it.each([
     [
       'holds the symbol on the perp account',
@@ -258,6 +287,14 @@ describe('entry', () => {
     expect(t.rounds.rows.size).toBe(0);
   });
 
+  it('never enters with one leg on a testnet and the other live', async () => {
+    const t = setup();
+    t.accounts.rows.set(B, { ...t.accounts.rows.get(B)!, testnet: true });
+    const out = await t.runOnce();
+    expect(out).toMatchObject({ outcome: 'stay-out', reason: expect.stringMatching(/testnet/) });
+    expect(t.sent()).toEqual([]);
+  });
+
   it('sends nothing for a disabled plan, and stays out on too few settled rates', async () => {
     const off = setup(plan({ enabled: false }));
     expect((await off.runOnce()).outcome).toBe('disabled');
@@ -278,6 +315,46 @@ describe('entry', () => {
     expect(t.sent()).toHaveLength(2);
   });
 
+  it('arb remove racing a run that read the plan before it was disabled: the stale copy never enters', async () => {
+    const t = setup();
+    const stale = new Map([A, B].map((id) => [id, structuredClone(t.accounts.rows.get(id)!)]));
+    const plans = new ArbPlans({ accounts: t.accounts, clock: t.clock, rounds: t.rounds });
+    await plans.setEnabled('p1', false);
+    await plans.remove('p1');
+    expect(t.accounts.rows.get(A)!.settings.arbPlans).toEqual([]);
+    // the run read the account list before the disable, and reaches the plan only now
+    const out = await t.coordinator.runPlan(plan(), stale);
+    expect(out).toMatchObject({ outcome: 'stay-out', sent: [] });
+    expect(t.sent()).toEqual([]);
+    // the same id added again later is a new plan and may enter
+    t.clock.advance(1_000);
+    await plans.add({ ...plan(), enabled: true });
+    expect((await t.runOnce()).outcome).toBe('entered');
+  });
+
+  it('arb remove refuses when a run opened a round between its read and its write', async () => {
+    const t = setup();
+    const plans = new ArbPlans({
+      accounts: t.accounts,
+      clock: t.clock,
+      rounds: {
+        get: async (a, p) => {
+          const row = await t.rounds.get(a, p);
+          await t.runOnce(); // the stale run enters between remove's read and its write
+          return row;
+        },
+        save: (r, v) => t.rounds.save(r, v),
+      },
+    });
+    await t.accounts.setArbPlans(A, [{ ...plan(), enabled: false }], t.clock.now());
+    const stale = plan();
+    t.coordinator.run = async () => [
+      await t.coordinator.runPlan(stale, new Map([A, B].map((id) => [id, t.accounts.rows.get(id)!]))),
+    ];
+    await expect(plans.remove('p1')).rejects.toThrow(/^planId: p1 round changed/);
+    expect(t.accounts.rows.get(A)!.settings.arbPlans).toHaveLength(1);
+  });
+
   it('a crash between the round write and the sends: the next run sends the missing legs under the same ids', async () => {
     const t = setup();
     t.queue.failNext(1); // the first send fails: the run stops there, after the round's write
@@ -294,6 +371,69 @@ describe('entry', () => {
     // the signal as first decided: received when the round was written (the executor's entry lag counts from then)
     expect(sent.every((s) => s.receivedAt === T0)).toBe(true);
     expect([...t.rounds.rows.values()][0]!.outbox.every((o) => o.queued)).toBe(true);
+  });
+
+  it('a crash between the round write and its audit: the next run audits the entry, then sends', async () => {
+    const t = setup();
+    const append = t.audit.append.bind(t.audit);
+    t.audit.append = async () => {
+      throw new Error('the process died here');
+    };
+    expect((await t.runOnce()).outcome).toBe('failed');
+    expect([...t.rounds.rows.values()][0]).toMatchObject({ round: 1, status: 'open' });
+    expect(t.sent()).toHaveLength(0);
+    t.audit.append = append;
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).sent).toEqual(['arb:p1:1:perp', 'arb:p1:1:other']);
+    expect(audits(t.audit, 'arb.entered')).toHaveLength(1);
+    expect(audits(t.audit, 'arb.entered')[0]).toMatchObject({ at: T0, data: { planId: 'p1', round: 1 } });
+    // nothing left to append: a third run audits nothing again
+    await t.runOnce();
+    expect(audits(t.audit, 'arb.entered')).toHaveLength(1);
+  });
+
+  it('a crash between an exit decision and its audit: the next run audits the exit', async () => {
+    const t = setup();
+    await t.runOnce();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { filled: '0.02', side: 'long' });
+    t.clock.t = T0 + HORIZON;
+    const append = t.audit.append.bind(t.audit);
+    t.audit.append = async () => {
+      throw new Error('the process died here');
+    };
+    expect((await t.runOnce()).outcome).toBe('failed');
+    t.audit.append = append;
+    await t.runOnce();
+    expect(audits(t.audit, 'arb.exited').map((e) => e.data)).toEqual([
+      { planId: 'p1', round: 1, symbol: SYMBOL, reason: 'horizon ended' },
+    ]);
+    expect(t.sent().map((s) => s.signalId)).toEqual([
+      'arb:p1:1:perp',
+      'arb:p1:1:other',
+      'arb:p1:1:perp:x1',
+      'arb:p1:1:other:x1',
+    ]);
+  });
+
+  it('a crash before the audit of a round that ended at once (both legs refused): audited by the next run', async () => {
+    const t = setup();
+    await t.runOnce();
+    await t.executed(A, 'arb:p1:1:perp', { rejected: true });
+    await t.executed(B, 'arb:p1:1:other', { rejected: true });
+    t.clock.advance(1_000);
+    const append = t.audit.append.bind(t.audit);
+    t.audit.append = async () => {
+      throw new Error('the process died here');
+    };
+    expect((await t.runOnce()).outcome).toBe('failed');
+    expect([...t.rounds.rows.values()][0]).toMatchObject({ status: 'ended' });
+    t.audit.append = append;
+    t.market.rates.binanceusdm = ['0.0001', '0.0001', '0.0001']; // no new round
+    expect((await t.runOnce()).outcome).toBe('stay-out');
+    expect(audits(t.audit, 'arb.exited').map((e) => e.data)).toEqual([
+      { planId: 'p1', round: 1, symbol: SYMBOL, reason: 'no position left' },
+    ]);
   });
 
   it('a crash after one leg was sent: the re-run resends nothing the executor has taken', async () => {
@@ -393,6 +533,56 @@ describe('legs', () => {
     expect(t.sent()).toHaveLength(3);
   });
 
+  it('an unwind the exchange refused: the leg still open is closed (exiting), not held unhedged', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { rejected: true });
+    t.clock.advance(1_000);
+    expect((await t.runOnce()).sent).toEqual(['arb:p1:1:perp:r1']);
+    // the reduce-only order was refused: the perp short is still held, nothing hedges it
+    await t.executed(A, 'arb:p1:1:perp:r1', { rejected: true });
+    t.clock.advance(60_000);
+    const out = await t.runOnce();
+    expect(out).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
+    expect(t.sent()[3]).toMatchObject({ accountId: A, intent: 'close_short' });
+    expect(audits(t.audit, 'arb.exited')[0]?.data).toMatchObject({ reason: expect.stringMatching(/unwind/) });
+    t.hold(A, undefined, '0');
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).outcome).toBe('ended');
+  });
+
+  it('a balancing reduce refused: the unequal legs are closed rather than held until the horizon', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { filled: '0.01', status: 'canceled', side: 'long' });
+    t.clock.advance(1_000);
+    expect((await t.runOnce()).sent).toEqual(['arb:p1:1:perp:r1']);
+    await t.executed(A, 'arb:p1:1:perp:r1', { rejected: true });
+    t.clock.advance(60_000);
+    expect(await t.runOnce()).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
+  });
+
+  it('both legs seen refused while positions are open (fills the round never read): closed, not held forever', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', {}); // executed, no 'open' order (as a sliced entry's parent)
+    await t.executed(B, 'arb:p1:1:other', {});
+    t.hold(A, 'short', '0.02');
+    t.hold(B, 'long', '0.02');
+    t.clock.advance(1_000);
+    expect(await t.runOnce()).toMatchObject({ outcome: 'exiting', sent: ['arb:p1:1:perp:x1', 'arb:p1:1:other:x1'] });
+  });
+
+  it('an unwind still in its lane: the round waits for it and closes nothing', async () => {
+    const t = await entered();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { rejected: true });
+    t.clock.advance(1_000);
+    await t.runOnce();
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).outcome).toBe('held');
+    expect(t.sent()).toHaveLength(3);
+  });
+
   it('a resting entry past unwindAfter is cancelled, and the filled leg reduced to what it filled', async () => {
     const t = await entered();
     await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
@@ -487,6 +677,39 @@ describe('exit', () => {
   });
 });
 
+describe('exit retries', () => {
+  it('a close refused again and again is retried ever more slowly (at most hourly): the row stays bounded', async () => {
+    const t = setup();
+    await t.runOnce();
+    await t.executed(A, 'arb:p1:1:perp', { filled: '0.02', side: 'short' });
+    await t.executed(B, 'arb:p1:1:other', { filled: '0.02', side: 'long' });
+    t.clock.t = T0 + HORIZON;
+    await t.runOnce(); // x1
+    const attemptTimes: number[] = [T0 + HORIZON];
+    // the account is halted for 12 h: every close is refused
+    const refused = new Set<string>();
+    for (let minute = 1; minute <= 12 * 60; minute++) {
+      for (const m of t.queue.messages.slice(-2)) {
+        const id = m.signal.signalId;
+        if (id.includes(':x') && !refused.has(id)) {
+          refused.add(id);
+          await t.executed(m.signal.accountId, id, { rejected: true });
+        }
+      }
+      t.clock.t = T0 + HORIZON + minute * 60_000;
+      const out = await t.runOnce();
+      if (out.sent.length) attemptTimes.push(t.clock.now());
+    }
+    const gaps = attemptTimes.slice(1).map((at, i) => (at - attemptTimes[i]!) / 60_000);
+    expect(gaps.slice(0, 7)).toEqual([1, 2, 4, 8, 16, 32, 60]);
+    expect(gaps.every((g) => g <= 60)).toBe(true);
+    expect(attemptTimes.length).toBeLessThan(20); // not 720
+    const row = [...t.rounds.rows.values()][0]!;
+    expect(row.status).toBe('exiting');
+    expect(row.outbox.length).toBe(2 + 2 * attemptTimes.length);
+  });
+});
+
 describe('legAmount', () => {
   it('rounds notional / mark down to the coarser step, and refuses what the markets cannot both hold', () => {
     const steps = (a: string, b: string) => [
@@ -503,5 +726,15 @@ describe('legAmount', () => {
     expect(legAmount('1100', '50000', steps('0.002', '0.003'))).toEqual({
       refused: "the markets' amount steps (0.002, 0.003) cannot give both legs 0.021",
     });
+  });
+});
+
+describe('settledSpacingMs', () => {
+  it('reads the interval off the newest settlements: jitter rounded to the minute, a missing row ignored', () => {
+    const at = (...hours: number[]) => hours.map((h, i) => ({ time: T0 + h * HOUR + (i % 2 ? 3 : 0) }));
+    expect(settledSpacingMs(at(0, 4, 8, 16))).toBe(4 * HOUR); // the row at 12 h is missing
+    expect(settledSpacingMs(at(0, 8, 16, 17, 18))).toBe(HOUR); // switched to 1 h
+    expect(settledSpacingMs(at(0))).toBeUndefined();
+    expect(settledSpacingMs([])).toBeUndefined();
   });
 });

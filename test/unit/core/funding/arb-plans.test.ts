@@ -114,22 +114,58 @@ describe('ArbPlans', () => {
       {},
       /^perpAccountId: acc-aaaaaaaaaaaa is a paper account/,
     ],
+    [
+      'a testnet hedge for a live leg (play money would "hedge" real money)',
+      [account(A, 'binanceusdm'), account(B, 'bybit', { testnet: true })],
+      {},
+      /^otherAccountId: acc-bbbbbbbbbbbb trades on a testnet and acc-aaaaaaaaaaaa on the live exchange: both legs must be on the same kind/,
+    ],
   ])('refuses %s', async (_name, accounts, over, message) => {
     const { repo, plans } = setup(accounts);
     await expect(plans.add(input(over))).rejects.toThrow(message);
     expect((await repo.get(A))?.settings.arbPlans).toBeUndefined();
   });
 
+  it('a plan write that raced another write of the account is refused, not lost', async () => {
+    const repo = new MemoryAccounts([account(A, 'binanceusdm'), account(B, 'bybit')]);
+    const clock = new ManualClock(T0);
+    const plans = new ArbPlans({ accounts: repo, clock });
+    await plans.add(input({ planId: 'btc-1' }));
+    // `arb disable btc-1` reads the account, then `arb add eth-1` writes it before the disable does
+    const list = repo.list.bind(repo);
+    let raced = false;
+    repo.list = async () => {
+      const accounts = await list();
+      if (!raced) {
+        raced = true;
+        clock.advance(1);
+        await new ArbPlans({ accounts: repo, clock }).add(input({ planId: 'eth-1', symbol: 'ETHUSDT.P' }));
+      }
+      return accounts;
+    };
+    clock.advance(1);
+    await expect(plans.setEnabled('btc-1', true)).rejects.toThrow(/changed since it was read/);
+    // both plans are still there: eth-1 was not overwritten by a stale list
+    expect((await repo.get(A))?.settings.arbPlans?.map((p) => p.planId)).toEqual(['btc-1', 'eth-1']);
+  });
+
   it('does not remove a disabled plan whose round is still open or exiting', async () => {
     const repo = new MemoryAccounts([account(A, 'binanceusdm'), account(B, 'bybit')]);
     let status: 'open' | 'exiting' | 'ended' = 'exiting';
-    const rounds = { get: async () => ({ round: 2, status }) as never };
+    const saved: unknown[][] = [];
+    const rounds = {
+      get: async () => ({ round: 2, status, version: 7 }) as never,
+      save: async (...args: unknown[]) => saved.push(args) > 0,
+    };
     const plans = new ArbPlans({ accounts: repo, clock: new ManualClock(T0), rounds });
     await plans.add(input());
     await expect(plans.remove('btc-1')).rejects.toThrow(/^planId: btc-1 round #2 is exiting: wait until it has ended/);
+    expect(saved).toEqual([]);
     status = 'ended';
     await plans.remove('btc-1');
     expect((await repo.get(A))?.settings.arbPlans).toEqual([]);
+    // the ended round is fenced at the version read, so a run still holding the plan cannot enter
+    expect(saved).toEqual([[{ round: 2, status: 'ended', version: 8, removedAt: T0, updatedAt: T0 }, 7]]);
   });
 
   it('refuses a plan id the tenant already has, and a symbol a strategy or plan trades on a leg account', async () => {

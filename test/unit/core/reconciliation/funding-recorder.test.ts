@@ -10,6 +10,7 @@ import type {
 } from '../../../../shared/core/ports/funding-rates';
 import {
   FUNDING_REFRESH_MS,
+  FUNDING_STORE_MARGIN_MS,
   FundingRecorder,
   fundingReadDue,
   type Deadline,
@@ -121,6 +122,25 @@ describe('FundingRecorder', () => {
       triedAt: T0,
     });
     expect(store.rows.get(`binanceusdm ${ETH}`)?.reading?.rate).toBe('-0.00005');
+  });
+
+  it("never runs past the run's own deadline (the Lambda's timeout): the box shrinks to fit, or nothing is asked", async () => {
+    const clock = new ManualClock();
+    const { rates, asked } = source(async (symbols) => symbols.map((s) => rateOf(s, '0.0001')));
+    const { r, time, store } = recorder(rates, clock);
+    // 2.5 s left: 0.5 s for the reads, 2 s kept for the store's writes and the run's own end
+    await r.record([live([BTC])], clock.now() + FUNDING_STORE_MARGIN_MS + 500);
+    expect(time.started).toEqual([500]);
+    expect(asked).toEqual([[BTC]]);
+    // 2 s left: no read at all, and the market stays due (no attempt stored)
+    clock.advance(FUNDING_REFRESH_MS);
+    const skipped = await r.record([live([ETH])], clock.now() + FUNDING_STORE_MARGIN_MS);
+    expect(skipped).toEqual({ read: 0, failed: 0 });
+    expect(asked).toEqual([[BTC]]);
+    expect(store.rows.has(`binanceusdm ${ETH}`)).toBe(false);
+    // far from the deadline: the configured box
+    await r.record([live([ETH])], clock.now() + 60_000);
+    expect(time.started).toEqual([500, 3_000]);
   });
 
   it('does not read again within 5 minutes, reads again at 5 minutes', async () => {

@@ -148,3 +148,11 @@ test('a hanging funding read delays no safety work and ends the run with the tim
   const report = await run;
   expect(report).toMatchObject({ errors: 0, snapshots: 2, fundingRatesRead: 0 });
 });
+
+test("a run near its deadline (the Lambda's timeout) does its safety work and reads no funding", async () => {
+  const { check, events, asked } = setUp(false);
+  const report = await check.run({ deadline: T0 + 1_000 });
+  expect(events).toEqual(expect.arrayContaining(['live-1 snapshot', 'live-1 switches']));
+  expect(asked).toEqual([]);
+  expect(report).toMatchObject({ errors: 0, fundingRatesRead: 0 });
+});

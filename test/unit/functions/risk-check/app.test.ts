@@ -137,3 +137,26 @@ describe('risk-check handler: metrics', () => {
     expect(m.docs).toEqual([]);
   });
 });
+
+describe('risk-check handler: deadline', () => {
+  it("hands the run the Lambda's own deadline (now + the time it has left)", async () => {
+    const seen: unknown[] = [];
+    const handler = createRiskCheckHandler(
+      {
+        run: async (options: unknown) => {
+          seen.push(options);
+          return emptyReport({});
+        },
+      } as unknown as RiskCheck,
+      testLogger('risk-check'),
+      new RiskCheckMetrics(capturedMetrics('risk-check').metrics),
+    );
+    const before = Date.now();
+    await captureStdout(() => handler({}, { getRemainingTimeInMillis: () => 42_000 }));
+    const { deadline } = seen[0] as { deadline: number };
+    expect(deadline).toBeGreaterThanOrEqual(before + 42_000);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 42_000);
+    await captureStdout(() => handler());
+    expect(seen[1]).toEqual({});
+  });
+});
