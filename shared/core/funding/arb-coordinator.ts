@@ -354,6 +354,14 @@ export class ArbCoordinator {
     now: number,
   ): Promise<string | undefined> {
     if (!plan.enabled) return 'plan disabled';
+    // A kill switch that flattened and disabled one leg's account, or an owner who disabled it,
+    // means that account is not to hold positions: the pair is closed rather than kept one-sided
+    // or hedged on an account nobody trades. (A pause only stops entries: the pair is held.)
+    for (const leg of LEG_IDS) {
+      const account = accounts.get(legAccount(row, leg));
+      if (account?.status === 'disabled') return `the ${leg} leg's account ${account.accountId} is disabled`;
+      if (account?.deletedAt !== undefined) return `the ${leg} leg's account ${account.accountId} was deleted`;
+    }
     // A leg's stop (or a liquidation, or a close by hand) left the other unhedged: close it.
     for (const leg of LEG_IDS) {
       if (!isOpen(await this.deps.positions.get(legAccount(row, leg), row.symbol)))

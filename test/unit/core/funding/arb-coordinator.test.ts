@@ -657,6 +657,23 @@ describe('exit', () => {
     ]);
   });
 
+  it('closes both legs when a leg account is disabled (a kill switch flattened it), holds them while it is only paused', async () => {
+    const t = await held();
+    await t.accounts.setStatus(B, 'paused', t.clock.now());
+    t.clock.advance(60_000);
+    expect((await t.runOnce()).outcome).toBe('held');
+    await t.accounts.setStatus(B, 'disabled', t.clock.now());
+    t.clock.advance(60_000);
+    expect(await t.runOnce()).toMatchObject({
+      outcome: 'exiting',
+      reason: `the other leg's account ${B} is disabled`,
+    });
+    expect(closes(t)).toEqual([
+      ['arb:p1:1:perp:x1', A, 'close_short'],
+      ['arb:p1:1:other:x1', B, 'close_long'],
+    ]);
+  });
+
   it("a leg's stop fired: the other leg is closed", async () => {
     const t = await held();
     t.hold(B, undefined, '0'); // the long leg's stop filled
