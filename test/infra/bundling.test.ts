@@ -40,6 +40,62 @@ test('ccxt resolves to the five exchange classes, in CDK and in the build script
   for (const target of Object.values(BUNDLE_ALIASES)) expect(existsSync(target)).toBe(true);
 });
 
+test('the Starknet stub stands for what ccxt imports from @scure/starknet, which none of the five classes uses', async () => {
+  expect(ESBUILD_SETTINGS.alias).toMatchObject({ '@scure/starknet': './infra/constructs/stubs/scure-starknet.ts' });
+  // every name ccxt imports from the package, so the alias bundles (esbuild refuses a missing export)
+  const ccxt = 'node_modules/ccxt/js/src';
+  const imported = [`${ccxt}/base/Exchange.js`, `${ccxt}/base/functions/starknet.js`].flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/import \{([^}]*)\} from '@scure\/starknet'/g)].flatMap((m) =>
+      m[1]!.split(',').map((name) => name.trim().split(/\s+as\s+/)[0]),
+    ),
+  );
+  const stub = await import('../../infra/constructs/stubs/scure-starknet');
+  expect(Object.keys(stub).sort()).toEqual([...new Set(imported)].sort());
+  expect(() => stub.sign()).toThrow('@scure/starknet (sign) is not bundled into Lambda functions');
+  // the Starknet helpers live on ccxt's base class; an upgrade that makes one of the five call them shows here
+  for (const exchange of ['binance', 'binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'])
+    expect({
+      exchange,
+      calls: /starknet[A-Z(]|extendedStarknet|getStarkKey|ethSigToPrivate/.test(
+        readFileSync(`${ccxt}/${exchange}.js`, 'utf8'),
+      ),
+    }).toEqual({ exchange, calls: false });
+});
+
+test('bundled with the stubs, the five classes construct and sign a private request (nothing reaches the Starknet stub)', async () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'ccxt-stubs-'));
+  try {
+    const contents = [
+      "import * as ccxt from 'ccxt';",
+      "const creds = { apiKey: 'k', secret: 's', password: 'p' };",
+      "const ids = ['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'];",
+      'const out = { built: ids.map((id) => new ccxt[id](creds).describe().id) };',
+      'const binance = new ccxt.binanceusdm(creds);',
+      "out.binance = binance.sign('account', 'fapiPrivateV2', 'GET', {}).url.includes('signature=');",
+      "out.okx = typeof new ccxt.okx(creds).sign('account/balance', 'private', 'GET', {}).headers['OK-ACCESS-SIGN'];",
+      'process.stdout.write(JSON.stringify(out));',
+    ].join('\n');
+    await build({
+      ...ESBUILD_SETTINGS,
+      mainFields: [...ESBUILD_SETTINGS.mainFields],
+      external: [...ESBUILD_SETTINGS.external],
+      alias: { ...ESBUILD_SETTINGS.alias },
+      outExtension: undefined,
+      stdin: { contents, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'ccxt-stubs.ts' },
+      outfile: join(outDir, 'index.mjs'),
+      logLevel: 'silent',
+    });
+    const { stdout } = await exec(process.execPath, [join(outDir, 'index.mjs')]);
+    expect(JSON.parse(stdout)).toEqual({
+      built: ['binanceusdm', 'okx', 'bybit', 'bitget', 'upbit'],
+      binance: true,
+      okx: 'string',
+    });
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}, 120_000);
+
 test("bundles are minified ESM with the AWS SDK inside; only undici (ccxt falls back to global fetch) and ccxt's and the SDK's never-loaded imports stay out", () => {
   const external = ['undici', ...CCXT_NEVER_LOADED, ...SDK_NEVER_LOADED];
   expect(FUNCTION_BUNDLING).toMatchObject({ minify: true, externalModules: external, format: 'esm' });
