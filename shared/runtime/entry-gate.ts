@@ -1,6 +1,6 @@
 // The executor's ensemble gate (docs/AI-ensemble.md) as its composition holds it. The vote, the
-// advisor and the model providers (the Bedrock client and its event-stream code, zod's JSON
-// Schema) are reached only through the import() below, made when the gate is first asked about an
+// advisor and the model providers (the Bedrock client and its event-stream code) are reached only
+// through the import() below, made when the gate is first asked about an
 // entry. The executor is built with code splitting (SPLIT_FUNCTIONS, infra/constructs/bundling.ts),
 // so they are files beside its index.mjs that a cold start neither reads nor compiles: a container
 // whose stage lists no models never loads them, one that lists models does so once, on its first
