@@ -1,8 +1,8 @@
 // The executor's ensemble gate (docs/AI-ensemble.md) as its composition holds it. The vote, the
 // advisor and the model providers (the Bedrock client and its event-stream code) are reached only
-// through the import() below, made when the gate is first asked about an
-// entry. The executor is built with code splitting (SPLIT_FUNCTIONS, infra/constructs/bundling.ts),
-// so they are files beside its index.mjs that a cold start neither reads nor compiles: a container
+// through the import() below, made when the gate is first asked about an entry. The executor is
+// built with code splitting (SPLIT_FUNCTIONS, infra/constructs/bundling.ts), so they are files
+// beside its index.mjs that a cold start neither reads nor compiles: a container
 // whose stage lists no models never loads them, one that lists models does so once, on its first
 // entry. (A bundle built without splitting inlines them, as code that runs only when asked.)
 // What a configuration is refused for at cold start is still checked here, before anything is
