@@ -286,7 +286,7 @@ const functions: Record<string, { bundleKB: number; coldRequireMs: number }> = {
 for (const b of bundles) {
   functions[b.name] = { bundleKB: round(b.bytes / 1024, 1), coldRequireMs: round(coldRequireMs(b, coldEnv), 1) };
   process.stderr.write(
-    `  ${b.name}: ${functions[b.name]?.bundleKB} KB, cold require ${functions[b.name]?.coldRequireMs} ms (median of ${COLD_RUNS})\n`,
+    `  ${b.name}: ${functions[b.name]?.bundleKB} KB${b.lazyBytes ? ` (+ ${round(b.lazyBytes / 1024, 1)} KB behind import())` : ''}, cold require ${functions[b.name]?.coldRequireMs} ms (median of ${COLD_RUNS})\n`,
   );
 }
 const webhook = await webhookLatency(bundles);

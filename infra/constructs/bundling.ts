@@ -25,13 +25,15 @@ export const CREDENTIALS_ALIAS = {
 
 /**
  * ccxt's index imports every exchange (≈6 MB); the executor needs five. 'ccxt' resolves to a file
- * that imports those classes alone, and three libraries ccxt loads for features the product never
- * uses (websockets, dYdX/MEXC protobuf) become stubs. Measured: 1.68 MB → 1.1 MB for ccxt's part.
+ * that imports those classes alone, and the libraries ccxt loads for features the product never
+ * uses (websockets, dYdX/MEXC protobuf, Starknet signing) become stubs. Measured: 1.68 MB → 1.1 MB
+ * for ccxt's part; the Starknet stub, ≈ 30–40 ms of cold start (its tables are built on load).
  */
 export const CCXT_ALIAS = {
   ccxt: './shared/adapters/exchange/ccxt-slim.ts',
   ws: './infra/constructs/stubs/ws.js',
   protobufjs: './infra/constructs/stubs/protobufjs',
+  '@scure/starknet': './infra/constructs/stubs/scure-starknet.ts',
 } as const;
 
 /**
@@ -106,17 +108,61 @@ export const FUNCTION_FILES: Readonly<Record<string, readonly string[]>> = {
   'functions/report/handler.ts': ['assets/fonts/DejaVuSans.ttf', 'assets/fonts/LICENSE'],
 };
 
+/**
+ * Functions built with esbuild's code splitting: index.mjs holds what the handler loads at cold
+ * start, and what it reaches only through an import() becomes a file beside it, read when that
+ * import() runs. The executor's ensemble gate (shared/runtime/entry-gate.ts) is such an import():
+ * inlined, its Bedrock client, event-stream code and the advisor were compiled at every cold start
+ * (measured: 1,570.9 → 1,479.6 KB loaded at start, 106.7 KB in chunks) though only a stage that
+ * lists models ever runs them. esbuild assigns whole files to chunks: a file the handler's imports
+ * reach stays in a chunk the start loads even when only the lazy side uses it (zod's JSON Schema,
+ * ≈ 21 KB, is reached through zod/mini's index, which the env schemas import).
+ * Splitting, unlike a second bundle built on its own, keeps one copy of each module, so the lazy
+ * code throws the same error classes the executor classifies with `instanceof` (a ConfigError
+ * from the gate is a rejection with its reason, not a retry).
+ */
+export const SPLIT_FUNCTIONS: readonly string[] = ['functions/executor/handler.ts'];
+
+/** esbuild's options for a split function: the shared settings, index.mjs and its chunks in outdir. */
+export function splitBuildOptions(entry: string, outdir: string) {
+  return {
+    ...ESBUILD_SETTINGS,
+    mainFields: [...ESBUILD_SETTINGS.mainFields],
+    external: [...ESBUILD_SETTINGS.external],
+    alias: { ...ESBUILD_SETTINGS.alias },
+    outExtension: { ...ESBUILD_SETTINGS.outExtension },
+    entryPoints: { index: entry },
+    outdir,
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+  };
+}
+
+/**
+ * The shell command that rebuilds a split function into the asset's folder. NodejsFunction runs
+ * esbuild with one --outfile (no splitting), so this runs after it and replaces its index.mjs with
+ * the split build's (same settings, same entry) and the chunks beside it; the asset's hash is of
+ * its output, so it covers every file. It runs on the machine that synthesizes (esbuild is a
+ * devDependency, so NodejsFunction bundles locally), with the project's tsx.
+ */
+export function splitBundlingCommand(entry: string, inputDir: string, outputDir: string): string {
+  return `cd "${inputDir}" && node --import tsx bin/build-split-function.ts "${entry}" "${outputDir}"`;
+}
+
 /** The NodejsFunction bundling of one entry: the shared settings, plus a copy of its run-time files. */
 export function bundlingFor(entry: string): BundlingOptions {
   const files = FUNCTION_FILES[entry] ?? [];
-  if (files.length === 0) return FUNCTION_BUNDLING;
+  const split = SPLIT_FUNCTIONS.includes(entry);
+  if (files.length === 0 && !split) return FUNCTION_BUNDLING;
   return {
     ...FUNCTION_BUNDLING,
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) =>
-        files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+      afterBundling: (inputDir: string, outputDir: string) => [
+        ...(split ? [splitBundlingCommand(entry, inputDir, outputDir)] : []),
+        ...files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+      ],
     },
   };
 }

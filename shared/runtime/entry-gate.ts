@@ -1,11 +1,13 @@
 // The executor's ensemble gate (docs/AI-ensemble.md) as its composition holds it. The vote, the
-// advisor and the model providers (the Bedrock client and its event-stream code, zod's JSON
-// Schema) are reached only through the import() below, made when the gate is first asked about an
-// entry: esbuild inlines it into the function's one file, but as code that runs only when asked, so
-// a container whose stage lists no models never evaluates them and one that lists models does so
-// once, on its first entry. What a configuration is refused for at cold start is still checked
-// here, before anything is built: models listed with no LLM_* settings (noProviders) and an
-// LLM_PRICES that does not parse; nothing else in the build depends on the environment.
+// advisor and the model providers (the Bedrock client and its event-stream code) are reached only
+// through the import() below, made when the gate is first asked about an entry. The executor is
+// built with code splitting (SPLIT_FUNCTIONS, infra/constructs/bundling.ts), so they are files
+// beside its index.mjs that a cold start neither reads nor compiles: a container
+// whose stage lists no models never loads them, one that lists models does so once, on its first
+// entry. (A bundle built without splitting inlines them, as code that runs only when asked.)
+// What a configuration is refused for at cold start is still checked here, before anything is
+// built: models listed with no LLM_* settings (noProviders) and an LLM_PRICES that does not parse;
+// nothing else in the build depends on the environment.
 // Keep the modules behind the import() off what the executor already loads from packages with
 // `export *` indexes: esbuild keeps every export of those once they are reached lazily (the token
 // budget's DynamoDB commands did: +62 KB, hence token-budget.ts).
