@@ -11,6 +11,7 @@ import { dynamoClient } from './dynamo-client';
 import type { KeyVault } from '../core/ports/runtime';
 import { ReconcileBook } from '../core/reconciliation/reconcile-book';
 import { RiskCheck } from '../core/reconciliation/risk-check';
+import { VolatilityIndexReader } from '../core/reconciliation/volatility-index';
 import type { ExecutorEnv } from '../platform/config';
 import { buildExchangeFactory, buildKeyVault, buildOrderPlacement, type TradingRuntime } from './executor';
 import { buildAlgoControl } from './algo';
@@ -61,6 +62,9 @@ export function buildRiskCheck(
     leaseWait: { attempts: 4, ms: 250, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
     marketSpeed: env.RISK_MARKET_SPEED,
     ...(slices ? { slices } : {}),
+    volatilityIndex: new VolatilityIndexReader({
+      onSkip: (message, data) => options.logger?.warn(message, data),
+    }),
     ...(env.RISK_FUNDING_RATES === 'exchange' || options.fundingRates
       ? { funding: buildFundingRecorder(env, runtime, options) }
       : {}),

@@ -98,6 +98,44 @@ describe('bybit conformance: market loading', () => {
   });
 });
 
+describe('bybit conformance: the volatility index', () => {
+  it("fetchVolatilityIndex: GET /v5/market/historical-volatility (option, baseCoin, period 7); the documented body's fraction as an exact percent", async () => {
+    const c = conformanceAdapter(
+      'bybit',
+      routes({ 'GET /v5/market/historical-volatility': doc('historical-volatility.response') }),
+    );
+    const reading = await c.adapter.fetchVolatilityIndex('ETH');
+    expect(sentTo(c.calls(), '/v5/market/historical-volatility', 'GET')[0]?.query).toEqual({
+      category: 'option',
+      baseCoin: 'ETH',
+      period: '7',
+    });
+    // The documented example answers a 30-day request: the period is the one the exchange reports.
+    expect(reading).toEqual({
+      base: 'ETH',
+      periodDays: 30,
+      valuePct: '45.024716',
+      time: 1672052400000,
+      source: 'Bybit options 7-day historical volatility',
+    });
+  });
+
+  it('an empty answer (no reading for the coin) is undefined, not an error', async () => {
+    const empty = { ...docBody('historical-volatility.response'), result: [] };
+    const c = conformanceAdapter('bybit', routes({ 'GET /v5/market/historical-volatility': { body: empty } }));
+    await expect(c.adapter.fetchVolatilityIndex('BTC')).resolves.toBeUndefined();
+  });
+
+  it.each(['binanceusdm', 'okx', 'bitget', 'upbit'] as const)(
+    '%s exposes none: undefined, and no request is made',
+    async (id) => {
+      const c = conformanceAdapter(id, () => undefined);
+      await expect(c.adapter.fetchVolatilityIndex('BTC')).resolves.toBeUndefined();
+      expect(c.calls()).toEqual([]);
+    },
+  );
+});
+
 describe('bybit conformance: prices', () => {
   it('fetchPrice: GET /v5/market/tickers (linear, symbol); last, bid and ask of a captured BTCUSDT ticker', async () => {
     const c = conformanceAdapter('bybit', routes({ 'GET /v5/market/tickers': captured('fetchTicker', 'swap ticker') }));

@@ -3,6 +3,7 @@
 import { Big } from '../../../shared/core/domain/money';
 import { errors } from './errors';
 import { fundingHistory } from './funding';
+import { historicalVolatility } from './volatility';
 import { INSTRUMENTS } from './instruments';
 import { cancelOrder, linear, param, type Params, placeOrder } from './orders';
 import type { Account, BybitState } from './state';
@@ -116,6 +117,8 @@ export const ROUTES: Record<string, Route> = {
     return ok(state, { category: 'linear', list: symbols.map((s) => tickerRow(state, s)) });
   }),
   'GET /v5/market/funding/history': publicRoute(({ state, query }) => ok(state, fundingHistory(state, query))),
+  // the documented body carries `category` beside `result`: not the usual envelope
+  'GET /v5/market/historical-volatility': publicRoute(({ state, query }) => historicalVolatility(state, query)),
   'GET /v5/market/orderbook': publicRoute(({ state, query }) => {
     linear(query);
     return ok(state, bookResult(state, state.instrument(param(query, 'symbol')).symbol));

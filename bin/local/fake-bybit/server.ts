@@ -6,6 +6,7 @@ import { attachStreams, FaultQueue, type RawRequest, type Reply, startJsonServer
 import { authenticate } from './auth';
 import { BybitError, errors } from './errors';
 import { recordSettlement, setFunding } from './funding';
+import { setVolatility } from './volatility';
 import { onPriceMove } from './matching';
 import type { Params } from './orders';
 import { ROUTES } from './routes';
@@ -198,6 +199,7 @@ export async function startFakeBybit(opts: FakeBybitOptions = {}): Promise<FakeB
       return charged;
     },
     setFunding: (symbol, funding) => setFunding(state, symbol, funding),
+    setVolatility: (base, value, period) => setVolatility(state, base, value, period),
     setHedged(apiKey, hedged) {
       state.accountOrThrow(apiKey).hedged = hedged;
     },

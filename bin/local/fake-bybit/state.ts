@@ -60,6 +60,8 @@ export class BybitState {
   readonly executions: FakeBybitExecution[] = [];
   /** Keyed by symbol; a symbol never set reads as DEFAULT_FUNDING_RATE with no history. */
   readonly funding = new Map<string, Funding>();
+  /** The options' historical volatility by `base:periodDays`, a fraction as text; unset: no rows. */
+  readonly volatility = new Map<string, string>();
   clockSkewMs: number;
   private lastId = 0;
 

@@ -158,6 +158,11 @@ export interface FakeBybit {
   chargeFunding(symbol: string, rate: string): FakeBybitExecution[];
   /** Sets a symbol's current rate, next funding time and settled history (any of them). */
   setFunding(symbol: string, funding: FakeBybitFundingSeed): void;
+  /**
+   * Sets a base coin's options historical volatility (GET /v5/market/historical-volatility), a
+   * fraction as text ("0.92" = 92 %), over `period` days (default 7).
+   */
+  setVolatility(base: string, value: string, period?: number): void;
   setHedged(apiKey: string, hedged: boolean): void;
   requests(): RequestLogEntry[];
 }

@@ -18,6 +18,7 @@ import type {
   OrderLookup,
   OrderRequest,
   PriceQuote,
+  VolatilityIndexReading,
 } from '../../core/ports/exchange';
 import { RateLimitedError } from '../../core/ports/exchange';
 import type { Clock } from '../../core/ports/runtime';
@@ -337,6 +338,37 @@ export class CcxtExchangeAdapter implements ExchangePort {
       out.push(payment);
     }
     return out;
+  }
+
+  /**
+   * The latest reading of the exchange's own volatility index for `base` (public), where the
+   * dialect declares one; undefined where the exchange exposes none, or has none for this coin.
+   * ccxt's parser gives the time and a float; the value is taken from the entry's own decimal
+   * string (ccxt's `info` is the whole list) so the percent stays exact.
+   */
+  async fetchVolatilityIndex(base: string): Promise<VolatilityIndexReading | undefined> {
+    const index = this.dialect.volatilityIndex;
+    if (!index || !this.ex.has.fetchVolatilityHistory) return undefined;
+    const rows = (await this.call({ operation: 'fetch volatility history' }, () =>
+      this.ex.fetchVolatilityHistory(base, { period: index.periodDays }),
+    )) as { timestamp?: number; info?: unknown }[];
+    let latest: { time: number; value: string; period: number } | undefined;
+    for (const row of rows) {
+      const entries = Array.isArray(row.info) ? (row.info as Record<string, unknown>[]) : [];
+      const entry = entries.find((e) => Number(e.time) === row.timestamp);
+      const value = typeof entry?.value === 'string' ? entry.value : undefined;
+      if (row.timestamp === undefined || value === undefined || !/^\d+(\.\d+)?$/.test(value)) continue;
+      if (latest && latest.time >= row.timestamp) continue;
+      latest = { time: row.timestamp, value, period: Number(entry?.period ?? index.periodDays) };
+    }
+    if (!latest) return undefined;
+    return {
+      base,
+      periodDays: latest.period,
+      valuePct: new Big(latest.value).times(100).toString(),
+      time: latest.time,
+      source: index.source,
+    };
   }
 
   /** One-way position mode: read it, and set it where the exchange allows (no open positions). */

@@ -122,6 +122,19 @@ export interface ExchangeOrder {
   timestamp: number;
 }
 
+/** The latest reading of an exchange's own volatility index for one base coin. */
+export interface VolatilityIndexReading {
+  base: string;
+  /** the span the exchange measures it over, days */
+  periodDays: number;
+  /** annualised, percent (exact decimal: the exchange's fraction × 100) */
+  valuePct: Decimal;
+  /** when the exchange computed it, epoch ms UTC */
+  time: number;
+  /** what it is, for the audit trail ("Bybit options 7-day historical volatility") */
+  source: string;
+}
+
 /** One fill of the account on the exchange (ours or not). */
 export interface ExchangeTrade {
   id: string;
@@ -197,6 +210,12 @@ export interface AccountReconciliation {
   fetchMyTrades?(symbol: string, since: number): Promise<ExchangeTrade[]>;
   /** Funding paid or received on `symbol` at or after `since` (epoch ms), oldest first; [] where none is charged (spot). */
   fetchFundingPayments?(symbol: string, since: number): Promise<FundingPayment[]>;
+  /**
+   * The exchange's own volatility index for a base coin (the latest reading), where ccxt exposes
+   * one (Bybit's options historical volatility; docs/REGIMES.md). Undefined: not exposed by this
+   * exchange, or none for this coin. Public data, read by the risk-check job's circuit breaker.
+   */
+  fetchVolatilityIndex?(base: string): Promise<VolatilityIndexReading | undefined>;
 }
 
 /** An exchange account: both parts (the adapters implement the whole). */

@@ -6,7 +6,13 @@ import type { SendingExchange } from '../execution';
 import type { AuditLog } from '../ports/repositories';
 
 export type { OrderReads } from '../execution';
-export type { AccountReconciliation, ExchangePort, ExchangePosition, ExchangeTrade } from '../ports/exchange';
+export type {
+  AccountReconciliation,
+  ExchangePort,
+  ExchangePosition,
+  ExchangeTrade,
+  VolatilityIndexReading,
+} from '../ports/exchange';
 export type {
   AccountRepository,
   AuditLog,

@@ -32,6 +32,8 @@ import { switchAuditEvents } from '../risk/switch-audit';
 import { emulatedTrailSlot, entryEvent, refsOf, trailBest, wantsStop, type ProtectionManager } from '../execution';
 import type { ReconcileBook, ReconcileFindings } from './reconcile-book';
 import type { FundingRecorder, HeldMarkets } from './funding-recorder';
+import { VolatilityIndexReader } from './volatility-index';
+import type { ExchangeVolatility } from '../risk/switches';
 
 export interface RiskCheckDeps {
   accounts: Pick<AccountRepository, 'list' | 'setStatus'>;
@@ -78,6 +80,12 @@ export interface RiskCheckDeps {
    * failing the run. Absent: nothing recorded.
    */
   funding?: Pick<FundingRecorder, 'record'>;
+  /**
+   * The exchange's own volatility index (docs/REGIMES.md), read when the account's volatility
+   * trigger is on and its exchange exposes one. Absent: one reader for this job's life, 15-minute
+   * reuse, 3 s time box, skips unsaid.
+   */
+  volatilityIndex?: Pick<VolatilityIndexReader, 'read'>;
 }
 
 const UNPROTECTED_GRACE_MS = 60_000;
@@ -125,11 +133,18 @@ const emptyReport = (): RiskCheckReport => ({
 });
 
 export class RiskCheck {
-  constructor(private readonly deps: RiskCheckDeps) {}
+  private readonly volatilityIndex: Pick<VolatilityIndexReader, 'read'>;
+  /** the current run's deadline: the volatility index read starts only with time left */
+  private deadline: number | undefined;
+
+  constructor(private readonly deps: RiskCheckDeps) {
+    this.volatilityIndex = deps.volatilityIndex ?? new VolatilityIndexReader();
+  }
 
   /** `deadline` (epoch ms): when the run must be over (the Lambda's timeout); funding recording fits before it. */
   async run(options: { deadline?: number } = {}): Promise<RiskCheckReport> {
     const report = emptyReport();
+    this.deadline = options.deadline;
     const now = this.deps.clock.now();
     // Paused and disabled accounts too: their stops, books and snapshots still matter. Banned ones
     // wait for the ban to end (every call would lengthen it).
@@ -264,7 +279,9 @@ export class RiskCheck {
       report.snapshots++;
     }
 
-    const outcome = await this.runSwitches(account, state, balance?.equity, quotes, calls);
+    // After the stops and the snapshot: the index is a slow figure and its read must not delay them.
+    const exchangeVolatility = await this.readVolatilityIndex(account, exchange, [...quotes.keys()]);
+    const outcome = await this.runSwitches(account, state, balance?.equity, quotes, calls, exchangeVolatility);
     report.switchEvents += outcome.events.length;
     await this.act(account, exchange, outcome, report);
     return symbols;
@@ -442,12 +459,49 @@ export class RiskCheck {
     }
   }
 
+  /**
+   * The exchange's volatility index for the base coins of the symbols priced this run, by symbol;
+   * read only while the account's volatility trigger is on and where the exchange exposes one.
+   * Not counted among the run's exchange calls: a slow or failed read of it is no anomaly of the
+   * exchange's trading side, and it is skipped, never tripping anything.
+   */
+  private async readVolatilityIndex(
+    account: Account,
+    exchange: ExchangePort,
+    symbols: readonly string[],
+  ): Promise<Record<string, ExchangeVolatility>> {
+    if (accountRiskConfig(account).switches.volatilityPct <= 0 || !exchange.fetchVolatilityIndex || !symbols.length)
+      return {};
+    const baseOf = (symbol: string): string => symbol.split('/')[0] ?? symbol;
+    const venue = `${account.exchange}:${account.testnet ? 'testnet' : 'live'}`;
+    const readings = await this.volatilityIndex.read(
+      venue,
+      exchange,
+      symbols.map(baseOf),
+      this.deps.clock.now(),
+      this.deadline,
+    );
+    const bySymbol: Record<string, ExchangeVolatility> = {};
+    for (const symbol of symbols) {
+      const reading = readings.get(baseOf(symbol));
+      if (reading)
+        bySymbol[symbol] = {
+          pct: Number(reading.valuePct),
+          source: reading.source,
+          base: reading.base,
+          time: reading.time,
+        };
+    }
+    return bySymbol;
+  }
+
   private async runSwitches(
     account: Account,
     initial: RiskState,
     equity: Decimal | undefined,
     quotes: Map<string, { last: number; at: number; spreadBps?: number }>,
     calls: ExchangeCall[],
+    exchangeVolatility: Record<string, ExchangeVolatility> = {},
   ): Promise<ScheduledOutcome> {
     const config = accountRiskConfig(account).switches;
     const closedTrades = (await this.deps.trades.listByAccount(account.accountId, 100)).filter(
@@ -473,6 +527,7 @@ export class RiskCheck {
         priceTimes,
         spreadsBps,
         calls,
+        exchangeVolatility,
         ...(equity !== undefined ? { equity } : {}),
       });
       try {

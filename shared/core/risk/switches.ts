@@ -50,6 +50,22 @@ export interface ScheduledInputs {
   spreadsBps?: Record<string, number>;
   /** the exchange calls made by this run (latency, success) */
   calls: readonly ExchangeCall[];
+  /**
+   * The exchange's own volatility index per traded symbol (its base coin's reading), where the
+   * exchange exposes one: the volatility trigger reads the larger of it and the realized index.
+   */
+  exchangeVolatility?: Record<string, ExchangeVolatility>;
+}
+
+/** An exchange's volatility index reading, as the breaker weighs it. */
+export interface ExchangeVolatility {
+  /** annualised, percent */
+  pct: number;
+  /** what it is ("Bybit options 7-day historical volatility") */
+  source: string;
+  base: string;
+  /** when the exchange computed it, epoch ms */
+  time: number;
 }
 
 export interface ScheduledOutcome {
@@ -466,20 +482,49 @@ export function realizedVolatilityPct(
   };
 }
 
+/**
+ * The volatility index of each priced symbol is the larger of the realized one (its samples) and
+ * the exchange's own (its base coin's reading, where the exchange exposes one); the pause names
+ * the source that reached the bound and its figure.
+ */
 function volatilityPauses(
   config: KillSwitchConfig,
   samples: Record<string, PriceSample[]>,
   prices: Record<string, number>,
   now: number,
   times: Record<string, number>,
+  exchangeIndex: Record<string, ExchangeVolatility>,
 ): Pause[] {
   if (config.volatilityPct <= 0) return [];
   const { pauseMinutes } = config.anomalies;
   const until = now + pauseMinutes * MINUTE;
   const pauses: Pause[] = [];
+  const tail = `reached the ${config.volatilityPct}% limit: new entries paused ${pauseMinutes} min, until ${showTime(until)}`;
   for (const [symbol, price] of Object.entries(prices)) {
     if (!isPrice(price)) continue;
     const reading = realizedVolatilityPct(samples[symbol] ?? [], times[symbol] ?? now);
+    const exchange = exchangeIndex[symbol];
+    const exchangePct = exchange && Number.isFinite(exchange.pct) ? exchange.pct : undefined;
+    if (exchange && exchangePct !== undefined && (!reading || exchangePct > reading.pct)) {
+      if (!reached(exchangePct, config.volatilityPct)) continue;
+      pauses.push({
+        cause: `volatility:${symbol}`,
+        until,
+        reason: `${symbol} volatility ${show(exchangePct)}% (${exchange.source}, ${exchange.base}) ${tail}`,
+        numbers: {
+          symbol,
+          source: exchange.source,
+          base: exchange.base,
+          volatilityPct: round(exchangePct),
+          ...(reading ? { realizedPct: round(reading.pct) } : {}),
+          readingAt: exchange.time,
+          limitPct: config.volatilityPct,
+          pauseMinutes,
+          until,
+        },
+      });
+      continue;
+    }
     if (!reading || !reached(reading.pct, config.volatilityPct)) continue;
     const minutes = round((reading.toAt - reading.fromAt) / MINUTE, 1);
     pauses.push({
@@ -487,10 +532,12 @@ function volatilityPauses(
       until,
       reason:
         `${symbol} realized volatility ${show(reading.pct)}% annualised (${reading.returns} returns over ${minutes} min) ` +
-        `reached the ${config.volatilityPct}% limit: new entries paused ${pauseMinutes} min, until ${showTime(until)}`,
+        tail,
       numbers: {
         symbol,
+        source: 'realized',
         volatilityPct: round(reading.pct),
+        ...(exchangePct !== undefined ? { exchangePct: round(exchangePct) } : {}),
         limitPct: config.volatilityPct,
         returns: reading.returns,
         windowMinutes: minutes,
@@ -614,7 +661,7 @@ function checkCircuitBreaker(state: RiskState, inputs: ScheduledInputs): Step {
   const pauses = [
     ...pricePauses(config, priceSamples, inputs.prices, now, times),
     ...anomalyPauses(config, now, inputs.calls, window, inputs.spreadsBps ?? {}),
-    ...volatilityPauses(config, priceSamples, inputs.prices, now, times),
+    ...volatilityPauses(config, priceSamples, inputs.prices, now, times, inputs.exchangeVolatility ?? {}),
   ];
   return applyPause({ ...state, priceSamples, exchangeCalls: window }, now, pauses);
 }
@@ -644,7 +691,9 @@ export function checkStreamedPrices(inputs: {
     : expired.state.priceSamples;
   const pauses = [
     ...pricePauses(config, priceSamples, prices, now, times),
-    ...(inputs.record ? volatilityPauses(config, priceSamples, prices, now, times) : []),
+    // The exchange's index is the job's to read (a daily-ish figure, minutes apart): a pause it set
+    // holds between runs, the stream only adds the realized one.
+    ...(inputs.record ? volatilityPauses(config, priceSamples, prices, now, times, {}) : []),
   ];
   const step = applyPause({ ...expired.state, priceSamples }, now, pauses);
   return { state: step.state, events: [...expired.events, ...step.events] };

@@ -246,6 +246,10 @@ export const bybit: Dialect = {
   },
   // Funding comes from the execution list (execType Funding), where execFee is signed as a fee.
   fundingAsFee: true,
+  // GET /v5/market/historical-volatility (category option, baseCoin, period in days; value a
+  // fraction): the options market's hourly historical volatility, for the few coins Bybit lists
+  // options on. 7 days: the shortest period it offers, the nearest to a breaker's horizon.
+  volatilityIndex: { periodDays: 7, source: 'Bybit options 7-day historical volatility' },
   createAnswersIdsOnly: true,
   orderType,
   orderPlan: (plan, request) => {

@@ -69,6 +69,12 @@ export interface Dialect {
    * ccxt sends neither (OKX: the latest bills of every swap, whatever `since` says)
    */
   fundingQuery?: { since: string; until: string; market: string };
+  /**
+   * The exchange's own volatility index ccxt reads with `fetchVolatilityHistory` (Bybit: the
+   * options market's historical volatility per base coin), the period asked and how the audit names
+   * it. Absent: not exposed (the adapter answers undefined).
+   */
+  volatilityIndex?: { periodDays: number; source: string };
   /** a trailing stop needs an activation price (Bitget): the adapter supplies the last price */
   trailingNeedsActivation?: boolean;
   /**

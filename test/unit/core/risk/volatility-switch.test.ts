@@ -11,6 +11,7 @@ import {
   MIN_VOLATILITY_RETURNS,
   realizedVolatilityPct,
   runScheduledSwitches,
+  type ScheduledInputs,
   type ScheduledOutcome,
 } from '../../../../shared/core/risk/switches';
 import { BTC, deepFreeze, ETH, MINUTE } from './fixtures';
@@ -33,7 +34,14 @@ const config = (volatilityPct: number, over: Partial<KillSwitchConfig> = {}): Ki
  * `runs` job runs `stepMinutes` apart, BTC on the zigzag; the state is frozen on each run. The
  * outcome is the last run's, with the events of every run.
  */
-function runJob(cfg: KillSwitchConfig, runs: number, stepMinutes = 1): ScheduledOutcome {
+function runJob(
+  cfg: KillSwitchConfig,
+  runs: number,
+  stepMinutes = 1,
+  /** the exchange's index, on every run or from run `from` on */
+  exchangeVolatility?: ScheduledInputs['exchangeVolatility'],
+  from = 0,
+): ScheduledOutcome {
   const events: ScheduledOutcome['events'] = [];
   let outcome: ScheduledOutcome = {
     state: emptyRiskState('acc-1'),
@@ -50,6 +58,7 @@ function runJob(cfg: KillSwitchConfig, runs: number, stepMinutes = 1): Scheduled
       closedTrades: [],
       prices: { [BTC]: zigzag(i) },
       calls: [],
+      ...(exchangeVolatility && i >= from ? { exchangeVolatility } : {}),
     });
     events.push(...outcome.events);
   }
@@ -99,6 +108,7 @@ describe('runScheduledSwitches: circuit breaker on the volatility index', () => 
     expect(sw.numbers).toEqual({
       cause: `volatility:${BTC}`,
       symbol: BTC,
+      source: 'realized',
       volatilityPct: 72.4983,
       limitPct: limit,
       returns: 10,
@@ -160,5 +170,66 @@ describe('switches.volatilityPct from the command line', () => {
     expect(() => applyRiskSetting(undefined, 'switches.volatilityPct=-1')).toThrow(
       'switches.volatilityPct: must be from 0 to 10000',
     );
+  });
+});
+
+describe("runScheduledSwitches: the exchange's own volatility index beside the realized one", () => {
+  const SOURCE = 'Bybit options 7-day historical volatility';
+  const bybit = (pct: number): ScheduledInputs['exchangeVolatility'] => ({
+    [BTC]: { pct, source: SOURCE, base: 'BTC', time: T0 - 30 * MINUTE },
+  });
+
+  it("trips on the exchange's reading alone (no realized index yet), naming its source and figure", () => {
+    const outcome = runJob(config(80), 1, 1, bybit(92));
+    const [event, ...more] = trips(outcome);
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({ switch: 'circuit_breaker', at: T0 });
+    const sw = outcome.state.switches.circuit_breaker!;
+    expect(sw.reason).toBe(
+      `${BTC} volatility 92% (${SOURCE}, BTC) reached the 80% limit: new entries paused 15 min, until 2026-03-10 09:15 UTC`,
+    );
+    expect(sw.numbers).toEqual({
+      cause: `volatility:${BTC}`,
+      symbol: BTC,
+      source: SOURCE,
+      base: 'BTC',
+      volatilityPct: 92,
+      readingAt: T0 - 30 * MINUTE,
+      limitPct: 80,
+      pauseMinutes: 15,
+      until: T0 + 15 * MINUTE,
+    });
+    const block = entryBlock({ config: config(80), state: outcome.state, now: T0 + MINUTE });
+    expect(block).toMatchObject({ switch: 'circuit_breaker', code: 'CIRCUIT_BREAKER' });
+  });
+
+  it('the index is the larger of the two: a higher realized index trips under its own name', () => {
+    // realized ≈ 72.5 % ≥ 70 %, the exchange's 60 % below it
+    const outcome = runJob(config(70), 11, 1, bybit(60));
+    const sw = outcome.state.switches.circuit_breaker!;
+    expect(sw.numbers).toMatchObject({ source: 'realized', volatilityPct: 72.4983, exchangePct: 60 });
+    expect(sw.reason).toMatch(/^BTC\/USDT:USDT realized volatility 72\.5% annualised/);
+  });
+
+  it('a higher exchange reading wins over a realized one below the bound, and the realized figure is kept beside it', () => {
+    // the reading arrives on the run where the realized index (72.5 %) has its 10 returns
+    const outcome = runJob(config(80), 11, 1, bybit(81), 10);
+    expect(outcome.state.switches.circuit_breaker!.numbers).toMatchObject({
+      source: SOURCE,
+      volatilityPct: 81,
+      realizedPct: 72.4983,
+    });
+  });
+
+  it('below the bound neither trips; off (0) ignores any reading', () => {
+    expect(runJob(config(80), 11, 1, bybit(79.99)).state.switches.circuit_breaker).toBeUndefined();
+    expect(runJob(config(0), 11, 1, bybit(500)).state.switches.circuit_breaker).toBeUndefined();
+  });
+
+  it("another symbol's reading does not trip this one", () => {
+    const outcome = runJob(config(80), 1, 1, {
+      [ETH]: { pct: 150, source: SOURCE, base: 'ETH', time: T0 },
+    });
+    expect(outcome.state.switches.circuit_breaker).toBeUndefined();
   });
 });
