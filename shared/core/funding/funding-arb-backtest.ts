@@ -7,9 +7,9 @@
 // settlement, from the rates settled so far, and fills at the open of the next candle. Funding of a
 // settlement inside candle i is paid on the position held after i's open, at i's open price (the
 // convention of backtest/simulation.ts). A pair still open at the end is closed at the last close.
-import { InvalidArgumentError } from '../errors';
 import { Big, type Decimal } from '../domain/money';
-import { closeTime, drawdowns } from '../backtest/metrics';
+import { closeTime } from '../backtest/metrics';
+import { BPS, pairFills, summarizeArb, validateArbInputs } from './arb-backtest-parts';
 import type { Candles, FundingSeries } from '../backtest/types';
 import { decideEntry, decideExit, roundTripCostBps, type ArbSide, type ArbitrageCosts } from './arbitrage-decision';
 
@@ -109,38 +109,6 @@ interface OpenPair {
   settlements: number;
 }
 
-const BPS = 10_000;
-
-function validate(perp: Candles, spot: Candles, funding: FundingSeries, c: FundingArbConfig): void {
-  if (perp.time.length < 2)
-    throw new InvalidArgumentError(`candles must hold at least 2 rows, got ${perp.time.length}`);
-  if (spot.time.length !== perp.time.length || spot.time.some((t, i) => t !== perp.time[i])) {
-    throw new InvalidArgumentError('spot candles must have the same open times as the perpetual candles');
-  }
-  if (funding.time.length === 0) throw new InvalidArgumentError('funding series must hold at least 1 rate');
-  for (const [field, v] of [
-    ['initialCapital', c.initialCapital],
-    ['notional', c.notional],
-  ] as const) {
-    let value: Big | undefined;
-    try {
-      value = new Big(v);
-    } catch {
-      value = undefined;
-    }
-    if (value === undefined || !value.gt(0)) throw new InvalidArgumentError(`${field} must be > 0, got ${String(v)}`);
-  }
-  if (!Number.isInteger(c.lookback) || c.lookback < 1)
-    throw new InvalidArgumentError(`lookback must be an integer ≥ 1, got ${c.lookback}`);
-  if (!(c.fundingIntervalMs > 0))
-    throw new InvalidArgumentError(`fundingIntervalMs must be > 0, got ${c.fundingIntervalMs}`);
-  if (!(c.horizonMs >= c.fundingIntervalMs)) {
-    throw new InvalidArgumentError(
-      `horizonMs must be ≥ fundingIntervalMs (${c.fundingIntervalMs}), got ${c.horizonMs}`,
-    );
-  }
-}
-
 /** `spot` defaults to the perpetual's own candles: zero basis, the shipped data hold no spot series. */
 export function runFundingArbBacktest(
   perp: Candles,
@@ -148,7 +116,17 @@ export function runFundingArbBacktest(
   config: FundingArbConfig,
   spot: Candles = perp,
 ): FundingArbReport {
-  validate(perp, spot, funding, config);
+  validateArbInputs({
+    perp,
+    other: spot,
+    otherName: 'spot',
+    fundings: [['funding', funding]],
+    initialCapital: config.initialCapital,
+    notional: config.notional,
+    lookback: config.lookback,
+    horizonMs: config.horizonMs,
+    intervals: [['fundingIntervalMs', config.fundingIntervalMs]],
+  });
   const costs: ArbitrageCosts = {
     perpFeeBps: config.perpFeeBps,
     otherFeeBps: config.spotFeeBps,
@@ -185,11 +163,20 @@ export function runFundingArbBacktest(
     const spotMid = new Big(spot.open[i]!);
     const amount = new Big(config.notional).div(perpMid);
     const d = perpDir(side);
-    // Slippage always against us: a buy fills above the mid, a sell below.
-    const perpFill = perpMid.times(new Big(1).plus(slip.times(d)));
-    const spotFill = spotMid.times(new Big(1).minus(slip.times(d)));
-    const fees = amount.times(perpFill).times(perpFee).plus(amount.times(spotFill).times(spotFee));
-    const slippage = amount.times(perpMid).times(slip).plus(amount.times(spotMid).times(slip));
+    const {
+      perpFill,
+      otherFill: spotFill,
+      fees,
+      slippage,
+    } = pairFills({
+      perpMid,
+      otherMid: spotMid,
+      amount,
+      perpBuys: d === 1,
+      slip,
+      perpFee,
+      otherFee: spotFee,
+    });
     // Spot bought (d = −1) costs cash; spot sold short (d = +1) adds it. The perp is margin: only its P&L moves cash.
     cash = cash.plus(amount.times(spotFill).times(d)).minus(fees);
     open = {
@@ -208,10 +195,20 @@ export function runFundingArbBacktest(
   const exit = (perpMid: Big, spotMid: Big, time: number, reason: string): void => {
     const p = open!;
     const d = perpDir(p.side);
-    const perpFill = perpMid.times(new Big(1).minus(slip.times(d)));
-    const spotFill = spotMid.times(new Big(1).plus(slip.times(d)));
-    const fees = p.amount.times(perpFill).times(perpFee).plus(p.amount.times(spotFill).times(spotFee));
-    const slippage = p.amount.times(perpMid).times(slip).plus(p.amount.times(spotMid).times(slip));
+    const {
+      perpFill,
+      otherFill: spotFill,
+      fees,
+      slippage,
+    } = pairFills({
+      perpMid,
+      otherMid: spotMid,
+      amount: p.amount,
+      perpBuys: d === -1,
+      slip,
+      perpFee,
+      otherFee: spotFee,
+    });
     const exitCost = p.amount.times(perpMid).times(exitCostRate);
     const perpPnl = perpFill.minus(p.entryPerp).times(p.amount).times(d);
     const spotPnl = spotFill.minus(p.entrySpot).times(p.amount).times(-d);
@@ -307,25 +304,24 @@ export function runFundingArbBacktest(
     return cash.plus(open.amount.times(spot.close[i]!).times(-d)).plus(perpUnrealised);
   }
 
-  const initial = new Big(config.initialCapital);
-  const span = closeTime(perp.time, n - 1) - perp.time[0]!;
-  const dd = drawdowns(Float64Array.from(eqTime), Float64Array.from(eqValue), Number(initial.toString()));
+  const equity = { time: eqTime, value: eqValue };
+  const summary = summarizeArb({ perp, initialCapital: config.initialCapital, cash, timeInMarketMs, equity });
   return {
     variant: 'perp-spot',
     totalFunding: totals.funding.toString(),
     totalFees: totals.fees.toString(),
     totalSlippage: totals.slippage.toString(),
     totalExitCost: totals.exitCost.toString(),
-    netPnl: cash.minus(initial).toString(),
-    finalEquity: cash.toString(),
-    returnPct: Number(cash.minus(initial).div(initial).times(100).toString()),
+    netPnl: summary.netPnl,
+    finalEquity: summary.finalEquity,
+    returnPct: summary.returnPct,
     timeInMarketMs,
-    timeInMarketPct: span > 0 ? (timeInMarketMs / span) * 100 : 0,
+    timeInMarketPct: summary.timeInMarketPct,
     roundTrips: trades.length,
     settlementsHeld,
-    maxDrawdownPct: dd.maxPct,
+    maxDrawdownPct: summary.maxDrawdownPct,
     trades,
-    equity: { time: eqTime, value: eqValue },
+    equity,
     decisions,
   };
 }

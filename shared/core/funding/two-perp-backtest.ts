@@ -9,9 +9,9 @@
 // at a settlement (of either leg; once for settlements sharing a time) from the rates of both series
 // settled at or before it, and fills at the open of the next candle. A pair open at the end is closed
 // at the last closes. Money is exact (Big).
-import { InvalidArgumentError } from '../errors';
 import { Big, type Decimal } from '../domain/money';
-import { closeTime, drawdowns } from '../backtest/metrics';
+import { closeTime } from '../backtest/metrics';
+import { BPS, pairFills, summarizeArb, validateArbInputs } from './arb-backtest-parts';
 import type { Candles, FundingSeries } from '../backtest/types';
 import {
   decideTwoPerpEntry,
@@ -119,46 +119,6 @@ interface OpenPair {
   hedgeSettlements: number;
 }
 
-const BPS = 10_000;
-
-function positive(field: string, v: Big.BigSource): void {
-  let value: Big | undefined;
-  try {
-    value = new Big(v);
-  } catch {
-    value = undefined;
-  }
-  if (value === undefined || !value.gt(0)) throw new InvalidArgumentError(`${field} must be > 0, got ${String(v)}`);
-}
-
-function validate(
-  perp: Candles,
-  hedge: Candles,
-  funding: FundingSeries,
-  hedgeFunding: FundingSeries,
-  c: TwoPerpConfig,
-): void {
-  if (perp.time.length < 2)
-    throw new InvalidArgumentError(`candles must hold at least 2 rows, got ${perp.time.length}`);
-  if (hedge.time.length !== perp.time.length || hedge.time.some((t, i) => t !== perp.time[i])) {
-    throw new InvalidArgumentError('hedge candles must have the same open times as the perpetual candles');
-  }
-  if (funding.time.length === 0) throw new InvalidArgumentError('funding series must hold at least 1 rate');
-  if (hedgeFunding.time.length === 0) throw new InvalidArgumentError('hedge funding series must hold at least 1 rate');
-  positive('initialCapital', c.initialCapital);
-  positive('notional', c.notional);
-  if (!Number.isInteger(c.lookback) || c.lookback < 1)
-    throw new InvalidArgumentError(`lookback must be an integer ≥ 1, got ${c.lookback}`);
-  for (const [field, interval] of [
-    ['fundingIntervalMs', c.fundingIntervalMs],
-    ['hedgeFundingIntervalMs', c.hedgeFundingIntervalMs],
-  ] as const) {
-    if (!(interval > 0)) throw new InvalidArgumentError(`${field} must be > 0, got ${interval}`);
-    if (!(c.horizonMs >= interval))
-      throw new InvalidArgumentError(`horizonMs must be ≥ ${field} (${interval}), got ${c.horizonMs}`);
-  }
-}
-
 /** `hedge` candles default to the first perpetual's own: zero basis between the two venues. */
 export function runTwoPerpBacktest(
   perp: Candles,
@@ -167,7 +127,23 @@ export function runTwoPerpBacktest(
   config: TwoPerpConfig,
   hedge: Candles = perp,
 ): TwoPerpReport {
-  validate(perp, hedge, funding, hedgeFunding, config);
+  validateArbInputs({
+    perp,
+    other: hedge,
+    otherName: 'hedge',
+    fundings: [
+      ['funding', funding],
+      ['hedge funding', hedgeFunding],
+    ],
+    initialCapital: config.initialCapital,
+    notional: config.notional,
+    lookback: config.lookback,
+    horizonMs: config.horizonMs,
+    intervals: [
+      ['fundingIntervalMs', config.fundingIntervalMs],
+      ['hedgeFundingIntervalMs', config.hedgeFundingIntervalMs],
+    ],
+  });
   const costs: ArbitrageCosts = {
     perpFeeBps: config.perpFeeBps,
     otherFeeBps: config.hedgeFeeBps,
@@ -215,11 +191,20 @@ export function runTwoPerpBacktest(
     const hedgeMid = new Big(hedge.open[i]!);
     const amount = new Big(config.notional).div(perpMid);
     const d = perpDir(side);
-    // Slippage always against us: a buy fills above the mid, a sell below.
-    const perpFill = perpMid.times(new Big(1).plus(slip.times(d)));
-    const hedgeFill = hedgeMid.times(new Big(1).minus(slip.times(d)));
-    const fees = amount.times(perpFill).times(perpFee).plus(amount.times(hedgeFill).times(hedgeFee));
-    const slippage = amount.times(perpMid).times(slip).plus(amount.times(hedgeMid).times(slip));
+    const {
+      perpFill,
+      otherFill: hedgeFill,
+      fees,
+      slippage,
+    } = pairFills({
+      perpMid,
+      otherMid: hedgeMid,
+      amount,
+      perpBuys: d === 1,
+      slip,
+      perpFee,
+      otherFee: hedgeFee,
+    });
     // Both legs are margin positions: only fees move cash now, their P&L at the exit.
     cash = cash.minus(fees);
     open = {
@@ -240,10 +225,20 @@ export function runTwoPerpBacktest(
   const exit = (perpMid: Big, hedgeMid: Big, time: number, reason: string): void => {
     const p = open!;
     const d = perpDir(p.side);
-    const perpFill = perpMid.times(new Big(1).minus(slip.times(d)));
-    const hedgeFill = hedgeMid.times(new Big(1).plus(slip.times(d)));
-    const fees = p.amount.times(perpFill).times(perpFee).plus(p.amount.times(hedgeFill).times(hedgeFee));
-    const slippage = p.amount.times(perpMid).times(slip).plus(p.amount.times(hedgeMid).times(slip));
+    const {
+      perpFill,
+      otherFill: hedgeFill,
+      fees,
+      slippage,
+    } = pairFills({
+      perpMid,
+      otherMid: hedgeMid,
+      amount: p.amount,
+      perpBuys: d === -1,
+      slip,
+      perpFee,
+      otherFee: hedgeFee,
+    });
     const exitCost = p.amount.times(perpMid).times(exitCostRate);
     const perpPnl = perpFill.minus(p.entryPerp).times(p.amount).times(d);
     const hedgePnl = hedgeFill.minus(p.entryHedge).times(p.amount).times(-d);
@@ -366,9 +361,8 @@ export function runTwoPerpBacktest(
     return cash.plus(perpUnrealised).plus(hedgeUnrealised);
   }
 
-  const initial = new Big(config.initialCapital);
-  const span = closeTime(perp.time, n - 1) - perp.time[0]!;
-  const dd = drawdowns(Float64Array.from(eqTime), Float64Array.from(eqValue), Number(initial.toString()));
+  const equity = { time: eqTime, value: eqValue };
+  const summary = summarizeArb({ perp, initialCapital: config.initialCapital, cash, timeInMarketMs, equity });
   return {
     variant: 'two-perp',
     totalFunding: totals.perpFunding.plus(totals.hedgeFunding).toString(),
@@ -377,16 +371,16 @@ export function runTwoPerpBacktest(
     totalFees: totals.fees.toString(),
     totalSlippage: totals.slippage.toString(),
     totalExitCost: totals.exitCost.toString(),
-    netPnl: cash.minus(initial).toString(),
-    finalEquity: cash.toString(),
-    returnPct: Number(cash.minus(initial).div(initial).times(100).toString()),
+    netPnl: summary.netPnl,
+    finalEquity: summary.finalEquity,
+    returnPct: summary.returnPct,
     timeInMarketMs,
-    timeInMarketPct: span > 0 ? (timeInMarketMs / span) * 100 : 0,
+    timeInMarketPct: summary.timeInMarketPct,
     roundTrips: trades.length,
     settlementsHeld,
-    maxDrawdownPct: dd.maxPct,
+    maxDrawdownPct: summary.maxDrawdownPct,
     trades,
-    equity: { time: eqTime, value: eqValue },
+    equity,
     decisions,
   };
 }
