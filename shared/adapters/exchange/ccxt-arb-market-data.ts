@@ -7,8 +7,8 @@ import type { ArbMarketData, ArbMarketQuote } from '../../core/funding/ports';
 import type { FundingHistory } from '../../core/ports/funding-history';
 import type { Clock } from '../../core/ports/runtime';
 import { ccxtFundingHistoryFor, type FundingHistoryFor } from './ccxt-funding-history';
-import { CcxtExchangeAdapter } from './ccxt-exchange';
 import type { CcxtExchangeId } from './ccxt-lib';
+import { keylessAdapters, type KeylessAdapters } from './keyless-adapters';
 
 export interface CcxtArbMarketDataOptions {
   clock: Clock;
@@ -18,23 +18,14 @@ export interface CcxtArbMarketDataOptions {
 }
 
 export class CcxtArbMarketData implements ArbMarketData {
-  private readonly histories = new Map<string, FundingHistoryFor>();
-  private readonly adapters = new Map<string, CcxtExchangeAdapter>();
+  /** per fake URL (or '' for the public hosts): one keyless adapter per exchange and network, and the
+   * funding history over that same adapter, so quotes and history share one load of the markets */
+  private readonly venues = new Map<string, { adapters: KeylessAdapters; histories: FundingHistoryFor }>();
 
   constructor(private readonly options: CcxtArbMarketDataOptions) {}
 
   fundingHistory(account: Account): FundingHistory {
-    const url = this.options.apiUrls?.[account.exchange as CcxtExchangeId];
-    let factory = this.histories.get(url ?? '');
-    if (!factory) {
-      factory = ccxtFundingHistoryFor({
-        clock: this.options.clock,
-        timeoutMs: this.options.timeoutMs,
-        ...(url ? { apiUrl: url } : {}),
-      });
-      this.histories.set(url ?? '', factory);
-    }
-    const source = factory(account);
+    const source = this.venue(account).histories(account);
     if (!source)
       throw new InvalidArgumentError(
         `${account.exchange} has no funding history (spot or paper)`,
@@ -44,28 +35,21 @@ export class CcxtArbMarketData implements ArbMarketData {
   }
 
   async quote(account: Account, symbol: string): Promise<ArbMarketQuote> {
-    const adapter = this.adapter(account);
+    if (account.exchange === 'paper') throw new InvalidArgumentError('paper accounts have no exchange market data');
+    const adapter = this.venue(account).adapters(account.exchange as CcxtExchangeId, account.testnet);
     const [market, price] = await Promise.all([adapter.loadMarket(symbol), adapter.fetchPrice(symbol)]);
     return { mark: String(price.last), amountStep: market.amountStep, minAmount: market.minAmount };
   }
 
-  private adapter(account: Account): CcxtExchangeAdapter {
-    if (account.exchange === 'paper') throw new InvalidArgumentError('paper accounts have no exchange market data');
-    const id = account.exchange as CcxtExchangeId;
-    const key = `${id}|${account.testnet}`;
-    let adapter = this.adapters.get(key);
-    if (!adapter) {
-      const url = this.options.apiUrls?.[id];
-      adapter = new CcxtExchangeAdapter({
-        id,
-        testnet: account.testnet,
-        marginMode: 'isolated',
-        clock: this.options.clock,
-        timeoutMs: this.options.timeoutMs,
-        ...(url ? { apiUrl: url } : {}),
-      });
-      this.adapters.set(key, adapter);
+  private venue(account: Account): { adapters: KeylessAdapters; histories: FundingHistoryFor } {
+    const url = account.exchange === 'paper' ? undefined : this.options.apiUrls?.[account.exchange as CcxtExchangeId];
+    let venue = this.venues.get(url ?? '');
+    if (!venue) {
+      const common = { clock: this.options.clock, timeoutMs: this.options.timeoutMs, ...(url ? { apiUrl: url } : {}) };
+      const adapters = keylessAdapters(common);
+      venue = { adapters, histories: ccxtFundingHistoryFor({ ...common, adapters }) };
+      this.venues.set(url ?? '', venue);
     }
-    return adapter;
+    return venue;
   }
 }

@@ -10,9 +10,10 @@ import { DomainError, InvalidArgumentError, TransientError } from '../../core/er
 import type { FundingHistory, SettledFunding } from '../../core/ports/funding-history';
 import type { Clock } from '../../core/ports/runtime';
 import { translateCcxtError } from './ccxt-errors';
-import { CcxtExchangeAdapter } from './ccxt-exchange';
+import type { CcxtExchangeAdapter } from './ccxt-exchange';
 import type { CcxtExchangeId } from './ccxt-lib';
 import { DIALECTS } from './dialects';
+import { keylessAdapters, type KeylessAdapters } from './keyless-adapters';
 
 /** The parts of ccxt's unified FundingRateHistory entry read here. */
 interface CcxtSettledRate {
@@ -206,6 +207,8 @@ export interface CcxtFundingHistoryForOptions {
   timeoutMs: number;
   /** a local fake exchange: every API host is rewritten to it */
   apiUrl?: string;
+  /** the process's keyless adapters, to share their loaded markets with other readers */
+  adapters?: KeylessAdapters;
 }
 
 /**
@@ -213,21 +216,14 @@ export interface CcxtFundingHistoryForOptions {
  * shared); paper (the replay has no funding) and spot exchanges have none.
  */
 export function ccxtFundingHistoryFor(options: CcxtFundingHistoryForOptions): FundingHistoryFor {
+  const adapters = options.adapters ?? keylessAdapters(options);
   const sources = new Map<string, FundingHistory>();
   return ({ exchange, testnet }) => {
     if (exchange === 'paper' || !DIALECTS[exchange].capabilities.derivatives || !PAGING[exchange]) return undefined;
     const key = `${exchange}|${testnet}`;
     let source = sources.get(key);
     if (!source) {
-      const adapter = new CcxtExchangeAdapter({
-        id: exchange,
-        testnet,
-        marginMode: 'isolated',
-        clock: options.clock,
-        timeoutMs: options.timeoutMs,
-        ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
-      });
-      source = new CcxtFundingHistory(adapter, options.clock);
+      source = new CcxtFundingHistory(adapters(exchange, testnet), options.clock);
       sources.set(key, source);
     }
     return source;

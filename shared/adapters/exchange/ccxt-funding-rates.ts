@@ -5,8 +5,9 @@
 import { toDecimal } from '../../core/domain/money';
 import type { FundingRate, FundingRates, FundingRatesFor } from '../../core/ports/funding-rates';
 import type { Clock } from '../../core/ports/runtime';
-import { CcxtExchangeAdapter } from './ccxt-exchange';
+import type { CcxtExchangeAdapter } from './ccxt-exchange';
 import { DIALECTS } from './dialects';
+import { keylessAdapters, type KeylessAdapters } from './keyless-adapters';
 
 /** The parts of ccxt's unified FundingRate structure read here. */
 interface CcxtFundingRate {
@@ -73,6 +74,8 @@ export interface CcxtFundingRatesForOptions {
   timeoutMs: number;
   /** a local fake exchange: every API host is rewritten to it */
   apiUrl?: string;
+  /** the process's keyless adapters, to share their loaded markets with other readers */
+  adapters?: KeylessAdapters;
   /** a symbol's read failed: which exchange, the symbol, the error */
   onError?: (exchange: string, symbol: string, error: unknown) => void;
 }
@@ -82,21 +85,16 @@ export interface CcxtFundingRatesForOptions {
  * shared); paper (the replay has no funding) and spot exchanges have none.
  */
 export function ccxtFundingRatesFor(options: CcxtFundingRatesForOptions): FundingRatesFor {
+  const adapters = options.adapters ?? keylessAdapters(options);
   const sources = new Map<string, FundingRates>();
   return ({ exchange, testnet }) => {
     if (exchange === 'paper' || !DIALECTS[exchange].capabilities.derivatives) return undefined;
     const key = `${exchange}|${testnet}`;
     let source = sources.get(key);
     if (!source) {
-      const adapter = new CcxtExchangeAdapter({
-        id: exchange,
-        testnet,
-        marginMode: 'isolated',
-        clock: options.clock,
-        timeoutMs: options.timeoutMs,
-        ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}),
-      });
-      source = new CcxtFundingRates(adapter, (symbol, error) => options.onError?.(exchange, symbol, error));
+      source = new CcxtFundingRates(adapters(exchange, testnet), (symbol, error) =>
+        options.onError?.(exchange, symbol, error),
+      );
       sources.set(key, source);
     }
     return source;
